@@ -1,0 +1,144 @@
+"""API: tokens and "who am I"."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Optional
+
+from django.contrib.auth import authenticate
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from ninja import Router, Schema
+
+from accounts.access import api_public, api_signed_in
+from accounts.acting import Actor
+from accounts.api_auth import API_AUTH
+from accounts.ratelimit import client_ip, login_blocked, login_failed, login_succeeded
+from accounts.selectors import api_tokens_of, role_assignments_of
+from accounts.services import api_token_create, api_token_revoke
+
+router = Router(tags=["accounts"])
+
+
+class TokenRequest(Schema):
+    email: str
+    password: str
+    acting_as: Optional[int] = None
+    name: str = "API token"
+
+
+class RoleOut(Schema):
+    assignment_id: int
+    role: str
+    organisation_id: int
+    organisation: str
+    organisation_kind: str
+
+
+class TokenOut(Schema):
+    token: str
+    expires_at: Optional[datetime]
+    acting_as: RoleOut
+
+
+class TokenInfo(Schema):
+    id: int
+    prefix: str
+    name: str
+    acting_as: RoleOut
+    created_at: datetime
+    last_used_at: Optional[datetime]
+    expires_at: Optional[datetime]
+    revoked_at: Optional[datetime]
+
+
+class MeOut(Schema):
+    email: str
+    full_name: str
+    acting_as: Optional[RoleOut]
+    roles: list[RoleOut]
+
+
+def role_out(assignment) -> dict:
+    return {"assignment_id": assignment.pk, "role": assignment.role,
+            "organisation_id": assignment.organisation_id,
+            "organisation": assignment.organisation.name,
+            "organisation_kind": assignment.organisation.kind}
+
+
+def token_info(token) -> dict:
+    return {"id": token.pk, "prefix": token.prefix, "name": token.name,
+            "acting_as": role_out(token.assignment), "created_at": token.created_at,
+            "last_used_at": token.last_used_at, "expires_at": token.expires_at,
+            "revoked_at": token.revoked_at}
+
+
+@router.post("/auth/token", response={201: TokenOut}, auth=None)
+@api_public
+def token_create(request, payload: TokenRequest):
+    """Exchange an email and password for a bearer token acting in one of your roles."""
+    email = payload.email.strip().lower()
+    ip = client_ip(request)
+    if login_blocked(email=email, ip=ip):
+        raise PermissionDenied("Too many failed sign-in attempts; wait 15 minutes.")
+    user = authenticate(request, username=email, password=payload.password)
+    if user is None:
+        login_failed(email=email, ip=ip)
+        raise PermissionDenied("The email address or password is not right.")
+    login_succeeded(email=email)
+    assignments = role_assignments_of(user)
+    if not assignments:
+        raise ValidationError({"acting_as": "This account holds no role in any organisation."})
+    if payload.acting_as is None and len(assignments) > 1:
+        choices = "; ".join(f"{a.pk} = {a.get_role_display()} for {a.organisation.name}"
+                            for a in assignments)
+        raise ValidationError({"acting_as": f"You hold several roles; say which one the token acts "
+                                            f"for: {choices}."})
+    chosen = (assignments[0] if payload.acting_as is None
+              else next((a for a in assignments if a.pk == payload.acting_as), None))
+    if chosen is None:
+        raise ValidationError({"acting_as": f"{payload.acting_as} is not one of your roles."})
+    token, secret = api_token_create(user=user, assignment=chosen, name=payload.name,
+                                     actor=Actor.from_assignment(chosen))
+    return 201, {"token": secret, "expires_at": token.expires_at, "acting_as": role_out(chosen)}
+
+
+@router.get("/auth/tokens", response=list[TokenInfo], auth=API_AUTH)
+@api_signed_in
+def token_list(request):
+    """Your tokens (never their secrets)."""
+    return [token_info(t) for t in api_tokens_of(request.user)]
+
+
+@router.delete("/auth/tokens/{token_id}", response=TokenInfo, auth=API_AUTH)
+@api_signed_in
+def token_revoke(request, token_id: int):
+    """Revoke one of your tokens."""
+    token = api_tokens_of(request.user).filter(pk=token_id).first()
+    if token is None:
+        raise Http404("No such token of yours.")
+    actor = request.actor or Actor(user=request.user, organisation=None, role="self")
+    return token_info(api_token_revoke(token=token, actor=actor))
+
+
+@router.delete("/auth/token", response=TokenInfo, auth=API_AUTH[:1])
+@api_signed_in
+def token_revoke_current(request):
+    """Revoke the token this request was made with."""
+    return token_info(api_token_revoke(token=request.api_token, actor=request.actor))
+
+
+@router.get("/me", response=MeOut, auth=API_AUTH)
+@api_signed_in
+def me(request):
+    """Who you are, the role this request acts in, and all your roles."""
+    assignments = getattr(request, "role_assignments", None) or role_assignments_of(request.user)
+    if getattr(request, "api_token", None) is not None:
+        assignments = role_assignments_of(request.user)
+    actor = request.actor
+    acting = None
+    if actor is not None:
+        acting = next((role_out(a) for a in assignments
+                       if a.role == actor.role and actor.acts_for(a.organisation)), None)
+    return {"email": request.user.email, "full_name": request.user.full_name,
+            "acting_as": acting, "roles": [role_out(a) for a in assignments]}

@@ -1,0 +1,31 @@
+"""How API callers prove who they are: a bearer token (acting for the role it was issued for)
+or, from the browser, the signed-in session (acting for the role picked in the UI)."""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from django.http import HttpRequest
+from ninja.security import HttpBearer, SessionAuth
+
+from accounts.acting import Actor
+from accounts.services import api_token_authenticate
+
+
+class BearerTokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Optional[Any]:
+        api_token = api_token_authenticate(token)
+        if api_token is None:
+            return None
+        request.user = api_token.user
+        request.api_token = api_token
+        request.actor = Actor.from_assignment(api_token.assignment)
+        request.role_assignments = [api_token.assignment]
+        return api_token.user
+
+
+class SessionActorAuth(SessionAuth):
+    """The browser session; CSRF is checked for unsafe methods."""
+
+
+API_AUTH = [BearerTokenAuth(), SessionActorAuth()]

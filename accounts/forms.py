@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import authenticate
+from django.contrib.auth.forms import AuthenticationForm
+
+from accounts.ratelimit import client_ip, login_blocked, login_failed, login_succeeded
+
+
+class EmailLoginForm(AuthenticationForm):
+    """Email and password, with failed attempts counted per email and per address."""
+
+    username = forms.EmailField(label="Email address",
+                                widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}))
+    password = forms.CharField(label="Password", strip=False,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+
+    error_messages = {
+        "invalid_login": "The email address or password is not right. Check both and try again.",
+        "inactive": "This account is disabled.",
+        "rate_limited": "Too many failed sign-in attempts. Wait 15 minutes, or reset your password.",
+    }
+
+    def clean(self):
+        email = (self.cleaned_data.get("username") or "").lower()
+        password = self.cleaned_data.get("password")
+        ip = client_ip(self.request) if self.request else "unknown"
+        if email and login_blocked(email=email, ip=ip):
+            raise forms.ValidationError(self.error_messages["rate_limited"], code="rate_limited")
+        if email and password:
+            self.user_cache = authenticate(self.request, username=email, password=password)
+            if self.user_cache is None:
+                login_failed(email=email, ip=ip)
+                raise self.get_invalid_login_error()
+            self.confirm_login_allowed(self.user_cache)
+            login_succeeded(email=email)
+        return self.cleaned_data
+
+
+class ActAsForm(forms.Form):
+    assignment = forms.TypedChoiceField(label="Act as", coerce=int, widget=forms.RadioSelect)
+    next = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, assignments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignment"].choices = [
+            (a.pk, f"{a.get_role_display()} for {a.organisation.name}") for a in assignments]
+
+
+class TokenCreateForm(forms.Form):
+    name = forms.CharField(label="What the token is for", max_length=100,
+                           help_text="For example: \"district finance system\".")
+    assignment = forms.TypedChoiceField(label="Acts as", coerce=int)
+
+    def __init__(self, *args, assignments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignment"].choices = [
+            (a.pk, f"{a.get_role_display()} for {a.organisation.name}") for a in assignments]

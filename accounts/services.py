@@ -1,0 +1,145 @@
+"""Changing users, their roles and their API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+from typing import Optional
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.acting import Actor
+from accounts.models import ROLE_ORGANISATION_KIND, ApiToken, Role, RoleAssignment, User
+from audit.services import audit_record, snapshot
+from orgs.models import Organisation
+
+TOKEN_PREFIX = "edp_"
+
+
+@transaction.atomic
+def user_create_or_update(*, email: str, full_name: Optional[str] = None,
+                          password: Optional[str] = None, check_password: bool = True,
+                          can_open_admin: Optional[bool] = None,
+                          password_hash: Optional[str] = None,
+                          actor: Actor) -> tuple[User, bool]:
+    """Create the user, or update the name/password of an existing one. Returns (user, created).
+
+    `password_hash` (an already hashed password, from `make_password`) lets bulk provisioning
+    such as the demo hash a shared password once."""
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationError({"email": f"{email!r} is not a valid email address."})
+    user = User.objects.filter(email__iexact=email).first()
+    created = user is None
+    if created:
+        user = User(email=email)
+    fields = ("email", "full_name", "is_active", "is_staff")
+    before = None if created else snapshot(user, fields)
+    if full_name is not None:
+        user.full_name = full_name.strip()
+    if can_open_admin is not None:
+        user.is_staff = can_open_admin
+    if password is not None:
+        if check_password:
+            try:
+                validate_password(password, user)
+            except ValidationError as exc:
+                raise ValidationError({"password": list(exc.messages)})
+        user.set_password(password)
+    elif password_hash is not None:
+        user.password = password_hash
+    elif created:
+        user.set_unusable_password()
+    user.save()
+    after = snapshot(user, fields)
+    password_changed = password is not None or password_hash is not None
+    if created or after != before or password_changed:
+        audit_record(actor=actor, action="user.created" if created else "user.updated", obj=user,
+                     object_repr=user.email, before=before,
+                     after={**after, "password_changed": password_changed})
+    return user, created
+
+
+@transaction.atomic
+def role_assign(*, user: User, organisation: Organisation, role: str,
+                actor: Actor) -> tuple[RoleAssignment, bool]:
+    """Give `user` the `role` in `organisation`; the role must fit the kind of organisation."""
+    if role not in Role.values:
+        raise ValidationError({"role": f"Unknown role {role!r}; roles are: "
+                                       + ", ".join(Role.values) + "."})
+    needed_kind = ROLE_ORGANISATION_KIND[Role(role)]
+    if organisation.kind != needed_kind:
+        raise ValidationError({"role": f"The role {role} is held in a {needed_kind.label.lower()}, "
+                                       f"but {organisation.name} is a {organisation.get_kind_display().lower()}."})
+    assignment, created = RoleAssignment.objects.get_or_create(
+        user=user, organisation=organisation, role=role)
+    if created:
+        audit_record(actor=actor, action="role.assigned", obj=assignment,
+                     object_repr=f"{user.email}: {assignment}",
+                     after={"user": user.email, "organisation": organisation.pk, "role": role})
+    return assignment, created
+
+
+@transaction.atomic
+def role_revoke(*, assignment: RoleAssignment, actor: Actor) -> None:
+    before = {"user": assignment.user.email, "organisation": assignment.organisation_id,
+              "role": assignment.role}
+    audit_record(actor=actor, action="role.revoked", obj=assignment,
+                 object_repr=f"{assignment.user.email}: {assignment}", before=before)
+    assignment.delete()
+
+
+def token_digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+@transaction.atomic
+def api_token_create(*, user: User, assignment: RoleAssignment, name: str = "",
+                     lifetime: Optional[timedelta] = timedelta(days=90),
+                     actor: Actor) -> tuple[ApiToken, str]:
+    """Issue a bearer token acting as `assignment`. Returns (token, secret); the secret is shown
+    once and only its digest is stored."""
+    if assignment.user_id != user.pk:
+        raise PermissionDenied("A token can only act for one of the user's own roles.")
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user, assignment=assignment, name=name.strip()[:100], prefix=secret[:12],
+        digest=token_digest(secret),
+        expires_at=(timezone.now() + lifetime) if lifetime else None)
+    audit_record(actor=actor, action="api_token.created", obj=token, object_repr=str(token),
+                 after={"user": user.email, "assignment": assignment.pk, "name": token.name,
+                        "expires_at": token.expires_at})
+    return token, secret
+
+
+@transaction.atomic
+def api_token_revoke(*, token: ApiToken, actor: Actor) -> ApiToken:
+    if not (actor.user and (actor.user.pk == token.user_id)):
+        raise PermissionDenied("You can only revoke your own tokens.")
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit_record(actor=actor, action="api_token.revoked", obj=token, object_repr=str(token),
+                     after={"revoked_at": token.revoked_at})
+    return token
+
+
+def api_token_authenticate(secret: str) -> Optional[ApiToken]:
+    """The usable token with this secret, or None. Records when it was last used."""
+    if not secret or not secret.startswith(TOKEN_PREFIX):
+        return None
+    token = (ApiToken.objects.select_related("user", "assignment__organisation")
+             .filter(digest=token_digest(secret)).first())
+    if token is None or not token.is_usable() or not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token

@@ -1,0 +1,165 @@
+"""Recording audit events. Every service that changes state calls `audit_record` inside its
+transaction, so the change and its record commit together or not at all."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import timezone as dt_timezone
+from dataclasses import dataclass
+from typing import Any, Iterable, Optional
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models, transaction
+from django.utils import timezone
+
+from accounts.acting import Actor
+from audit.models import AuditEvent, AuditHead
+
+GENESIS_HASH = "0" * 64
+
+
+def to_json(value: Any) -> Any:
+    """Normalise a value to plain JSON types (Decimal and dates become strings)."""
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+
+
+def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    """The named fields of a model instance as JSON (file fields become their stored name)."""
+    data: dict[str, Any] = {}
+    for name in fields:
+        value = getattr(instance, name)
+        if isinstance(value, models.Model):
+            value = value.pk
+        elif hasattr(value, "name") and hasattr(value, "storage"):  # FieldFile
+            value = value.name or None
+        data[name] = value
+    return to_json(data)
+
+
+def object_type_of(obj: models.Model) -> str:
+    return f"{obj._meta.app_label}.{obj._meta.model_name}"
+
+
+def event_payload(event: AuditEvent) -> dict[str, Any]:
+    """The fields covered by an event's hash, in a canonical form."""
+    return {
+        "seq": event.seq,
+        "occurred_at": event.occurred_at.astimezone(dt_timezone.utc).isoformat(timespec="microseconds"),
+        "actor_user_id": event.actor_user_id,
+        "actor_email": event.actor_email,
+        "actor_organisation_id": event.actor_organisation_id,
+        "actor_organisation_name": event.actor_organisation_name,
+        "actor_role": event.actor_role,
+        "actor_label": event.actor_label,
+        "action": event.action,
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "object_repr": event.object_repr,
+        "before": event.before,
+        "after": event.after,
+        "prev_hash": event.prev_hash,
+    }
+
+
+def event_hash(event: AuditEvent) -> str:
+    canonical = json.dumps(event_payload(event), sort_keys=True, separators=(",", ":"),
+                           ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+@transaction.atomic
+def audit_record(
+    *,
+    actor: Actor,
+    action: str,
+    obj: Optional[models.Model] = None,
+    object_type: str = "",
+    object_id: str = "",
+    object_repr: str = "",
+    before: Optional[dict[str, Any]] = None,
+    after: Optional[dict[str, Any]] = None,
+) -> AuditEvent:
+    """Append one event to the chain: who (acting for which organisation, in which role) did
+    `action` to which object, with its state before and after."""
+    if obj is not None:
+        object_type = object_type or object_type_of(obj)
+        object_id = object_id or str(obj.pk)
+        object_repr = object_repr or str(obj)[:300]
+    if not action or not object_type:
+        raise ValueError("An audit event needs an action and an object type.")
+    head = AuditHead.objects.select_for_update().get(pk=1)
+    user = actor.user
+    organisation = actor.organisation
+    event = AuditEvent(
+        seq=head.last_seq + 1,
+        occurred_at=timezone.now(),
+        actor_user=user,
+        actor_email=user.email if user else "",
+        actor_organisation=organisation,
+        actor_organisation_name=organisation.name if organisation else "",
+        actor_role=actor.role,
+        actor_label=actor.label[:200],
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        object_repr=object_repr[:300],
+        before=to_json(before) if before is not None else None,
+        after=to_json(after) if after is not None else None,
+        prev_hash=head.last_hash,
+    )
+    event.hash = event_hash(event)
+    event.save()
+    AuditHead.objects.filter(pk=1).update(last_seq=event.seq, last_hash=event.hash)
+    return event
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    seq: int
+    event_id: Optional[int]
+    reason: str
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    checked: int
+    problem: Optional[ChainProblem]
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+
+def audit_chain_verify() -> ChainReport:
+    """Walk the whole chain; report the first event whose content, position or link is wrong,
+    or that the newest events are missing."""
+    expected_seq = 1
+    prev_hash = GENESIS_HASH
+    checked = 0
+    for event in AuditEvent.objects.order_by("seq").iterator(chunk_size=2000):
+        if event.seq != expected_seq:
+            return ChainReport(checked, ChainProblem(
+                expected_seq, None,
+                f"event #{expected_seq} is missing (the next stored event is #{event.seq})"))
+        if event.prev_hash != prev_hash:
+            return ChainReport(checked, ChainProblem(
+                event.seq, event.pk,
+                f"event #{event.seq} does not link to the event before it (prev_hash differs)"))
+        if event_hash(event) != event.hash:
+            return ChainReport(checked, ChainProblem(
+                event.seq, event.pk,
+                f"event #{event.seq} ({event.action} {event.object_type}:{event.object_id}) "
+                f"was altered: its content no longer matches its hash"))
+        prev_hash = event.hash
+        expected_seq += 1
+        checked += 1
+    head = AuditHead.objects.filter(pk=1).first()
+    if head is None:
+        return ChainReport(checked, ChainProblem(0, None, "the audit chain head row is missing"))
+    if head.last_seq != checked or head.last_hash != prev_hash:
+        return ChainReport(checked, ChainProblem(
+            checked + 1, None,
+            f"the chain ends at event #{checked} but {head.last_seq} events were recorded: "
+            f"the newest events were removed"))
+    return ChainReport(checked, None)

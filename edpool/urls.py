@@ -1,0 +1,24 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from edpool import views
+from edpool.api import api
+
+admin.site.site_header = "EdPool administration"
+admin.site.site_title = "EdPool admin"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("account/", include("accounts.urls")),
+    path("", include("members.urls")),
+    path("", include("vendors.urls")),
+    path("audit/", include("audit.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "edpool.views.error_403"
+handler404 = "edpool.views.error_404"
+handler500 = "edpool.views.error_500"
+

@@ -1,0 +1,180 @@
+"""API: the public member directory and memberships."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Optional
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from ninja import File, Form, Router, Schema
+from ninja.files import UploadedFile
+
+from accounts.access import api_public, api_roles
+from accounts.api_auth import API_AUTH
+from accounts.models import Role
+from members import selectors
+from members.models import District, Membership
+from members.services import (membership_allowed_transitions, membership_apply,
+                              membership_transition)
+from members.states import MembershipState
+
+router = Router(tags=["members"])
+STAFF = Role.CONSORTIUM_STAFF
+DISTRICT_ROLES = (Role.DISTRICT_BUYER, Role.DISTRICT_APPROVER, Role.EVALUATOR)
+
+
+class MemberOut(Schema):
+    district_id: int
+    name: str
+    state: str
+    city: str
+    county: str
+    nces_leaid: Optional[str]
+    state_leaid: Optional[str]
+    member_since: Optional[date]
+    students: Optional[int]
+    students_is_estimate: bool
+    students_source: str
+
+
+class TotalsOut(Schema):
+    members: int
+    students: int
+    students_estimated: bool
+    states: int
+
+
+class DirectoryOut(Schema):
+    totals: TotalsOut
+    count: int
+    page: int
+    pages: int
+    results: list[MemberOut]
+
+
+class MembershipOut(Schema):
+    id: int
+    district_id: int
+    district: str
+    state: str
+    applied_at: datetime
+    board_approved_on: Optional[date]
+    resolution_number: str
+    has_resolution_document: bool
+    agreement_signed_on: Optional[date]
+    agreement_signed_by: str
+    member_since: Optional[date]
+    withdrawn_on: Optional[date]
+    next_steps: list[str]
+
+
+class ApplyIn(Schema):
+    district_id: int
+    contact_name: str = ""
+    contact_email: str = ""
+    note: str = ""
+
+
+def member_out(m: Membership) -> dict:
+    d = m.district
+    return {"district_id": d.pk, "name": d.name, "state": d.state, "city": d.city,
+            "county": d.county, "nces_leaid": d.nces_leaid, "state_leaid": d.state_leaid,
+            "member_since": m.member_since, "students": d.enrollment,
+            "students_is_estimate": d.enrollment_is_estimate,
+            "students_source": d.enrollment_source}
+
+
+def membership_out(m: Membership, actor) -> dict:
+    return {"id": m.pk, "district_id": m.district_id, "district": m.district.name,
+            "state": m.state, "applied_at": m.applied_at, "board_approved_on": m.board_approved_on,
+            "resolution_number": m.resolution_number,
+            "has_resolution_document": bool(m.resolution_document),
+            "agreement_signed_on": m.agreement_signed_on,
+            "agreement_signed_by": m.agreement_signed_by, "member_since": m.member_since,
+            "withdrawn_on": m.withdrawn_on,
+            "next_steps": [t.action for t in membership_allowed_transitions(membership=m, actor=actor)]}
+
+
+@router.get("/members", response=DirectoryOut, auth=None)
+@api_public
+def member_directory(request, q: str = "", state: str = "", page: int = 1, page_size: int = 100):
+    """Active members: name, state, member since, students served, with totals."""
+    page_size = max(1, min(page_size, 500))
+    qs = selectors.member_directory(q=q, state=state)
+    count = qs.count()
+    pages = max(1, -(-count // page_size))
+    page = max(1, min(page, pages))
+    rows = qs[(page - 1) * page_size: page * page_size]
+    totals = selectors.member_directory_totals(state=state)
+    return {"totals": totals.__dict__, "count": count, "page": page, "pages": pages,
+            "results": [member_out(m) for m in rows]}
+
+
+@router.get("/members/{district_id}", response=MemberOut, auth=None)
+@api_public
+def member_detail(request, district_id: int):
+    membership = selectors.member_directory().filter(district_id=district_id).first()
+    if membership is None:
+        raise Http404("No active member with that district id.")
+    return member_out(membership)
+
+
+@router.get("/memberships", response=list[MembershipOut], auth=API_AUTH)
+@api_roles(STAFF, *DISTRICT_ROLES)
+def membership_list(request, state: str = ""):
+    """Staff: every membership (filter by state). A district: its own memberships."""
+    actor = request.actor
+    if state and state not in MembershipState.values:
+        raise ValidationError({"state": f"Unknown state {state!r}."})
+    if actor.role == STAFF:
+        qs = selectors.membership_queue(state=state) if state else (
+            Membership.objects.select_related("district__organisation").order_by("applied_at"))
+    else:
+        district = selectors.district_of_organisation(actor.organisation)
+        qs = selectors.memberships_of_district(district=district).select_related("district__organisation")
+        if state:
+            qs = qs.filter(state=state)
+    return [membership_out(m, actor) for m in qs[:1000]]
+
+
+@router.post("/memberships", response={201: MembershipOut}, auth=API_AUTH)
+@api_roles(STAFF, Role.DISTRICT_BUYER, Role.DISTRICT_APPROVER)
+def membership_create(request, payload: ApplyIn):
+    """Apply to join (for your own district; staff for any district)."""
+    district = District.objects.filter(pk=payload.district_id).first()
+    if district is None:
+        raise ValidationError({"district_id": f"No district {payload.district_id}."})
+    m = membership_apply(district=district, contact_name=payload.contact_name,
+                         contact_email=payload.contact_email, note=payload.note,
+                         actor=request.actor)
+    return 201, membership_out(m, request.actor)
+
+
+def _membership_for(request, membership_id: int) -> Membership:
+    try:
+        return selectors.membership_get_for_actor(membership_id=membership_id, actor=request.actor)
+    except Membership.DoesNotExist:
+        raise Http404("No such membership.")
+
+
+@router.get("/memberships/{membership_id}", response=MembershipOut, auth=API_AUTH)
+@api_roles(STAFF, *DISTRICT_ROLES)
+def membership_detail(request, membership_id: int):
+    return membership_out(_membership_for(request, membership_id), request.actor)
+
+
+@router.post("/memberships/{membership_id}/transitions", response=MembershipOut, auth=API_AUTH)
+@api_roles(STAFF, Role.DISTRICT_BUYER, Role.DISTRICT_APPROVER)
+def membership_step(request, membership_id: int, action: Form[str],
+                    on_date: Form[Optional[date]] = None, resolution_number: Form[str] = "",
+                    signed_by: Form[str] = "", reason: Form[str] = "",
+                    resolution_document: Optional[UploadedFile] = File(None)):
+    """Take a step: approve_board (with the resolution PDF), sign_agreement, activate, suspend,
+    reinstate or withdraw. Sent as a multipart form."""
+    membership = _membership_for(request, membership_id)
+    m = membership_transition(membership=membership, action=action, actor=request.actor,
+                              on_date=on_date, resolution_number=resolution_number,
+                              resolution_document=resolution_document, signed_by=signed_by,
+                              reason=reason)
+    return membership_out(m, request.actor)

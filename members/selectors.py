@@ -1,0 +1,95 @@
+"""Reading districts and memberships."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q, QuerySet, Sum
+
+from accounts.acting import Actor
+from members.models import District, Membership
+from members.states import MEMBER_STATES, QUEUE_STATES, STAFF, MembershipState
+
+
+@dataclass(frozen=True)
+class DirectoryTotals:
+    members: int
+    students: int
+    students_estimated: bool
+    states: int
+
+
+def member_directory(*, q: str = "", state: str = "") -> QuerySet[Membership]:
+    """Active members for the public directory: name, state, member since, students served."""
+    qs = (Membership.objects.filter(state__in=MEMBER_STATES)
+          .select_related("district__organisation")
+          .order_by("district__organisation__name"))
+    if q:
+        qs = qs.filter(Q(district__organisation__name__icontains=q) | Q(district__city__icontains=q)
+                       | Q(district__county__icontains=q))
+    if state:
+        qs = qs.filter(district__state=state.upper())
+    return qs
+
+
+def member_directory_totals(*, state: str = "") -> DirectoryTotals:
+    qs = member_directory(state=state)
+    agg = qs.aggregate(
+        members=Count("id"), students=Sum("district__enrollment"),
+        estimated=Count("id", filter=Q(district__enrollment_is_estimate=True)),
+        states=Count("district__state", distinct=True))
+    return DirectoryTotals(members=agg["members"], students=agg["students"] or 0,
+                           students_estimated=bool(agg["estimated"]), states=agg["states"])
+
+
+def member_directory_states() -> list[str]:
+    return list(member_directory().order_by("district__state")
+                .values_list("district__state", flat=True).distinct())
+
+
+def membership_queue(*, state: str = "") -> QuerySet[Membership]:
+    """Applications in progress (or any state, when given), oldest first, for staff."""
+    qs = Membership.objects.select_related("district__organisation").order_by("applied_at")
+    if state:
+        return qs.filter(state=state)
+    return qs.filter(state__in=QUEUE_STATES)
+
+
+def membership_queue_counts() -> dict[str, int]:
+    rows = Membership.objects.values("state").annotate(n=Count("id"))
+    counts = {s: 0 for s in MembershipState.values}
+    counts.update({r["state"]: r["n"] for r in rows})
+    return counts
+
+
+def membership_get_for_actor(*, membership_id: int, actor: Actor) -> Membership:
+    """A membership the actor may see: staff see all; a district's people see their own."""
+    membership = (Membership.objects.select_related("district__organisation")
+                  .filter(pk=membership_id).first())
+    if membership is None:
+        raise Membership.DoesNotExist(f"No membership {membership_id}.")
+    if actor.role == STAFF or actor.acts_for(membership.district.organisation):
+        return membership
+    raise PermissionDenied("This membership belongs to another district.")
+
+
+def memberships_of_district(*, district: District) -> QuerySet[Membership]:
+    return district.memberships.order_by("-applied_at")
+
+
+def district_of_organisation(organisation) -> Optional[District]:
+    if organisation is None:
+        return None
+    return District.objects.filter(organisation=organisation).select_related("organisation").first()
+
+
+def district_search(*, q: str = "", state: str = "", limit: int = 50) -> QuerySet[District]:
+    qs = District.objects.select_related("organisation").order_by("organisation__name")
+    if q:
+        qs = qs.filter(Q(organisation__name__icontains=q) | Q(state_leaid__icontains=q)
+                       | Q(nces_leaid=q) | Q(city__icontains=q))
+    if state:
+        qs = qs.filter(state=state.upper())
+    return qs[:limit]

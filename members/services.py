@@ -1,0 +1,255 @@
+"""Changing districts and memberships. Each function validates, saves and records an audit event."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, fields
+from typing import Optional
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.acting import Actor
+from audit.services import audit_record, snapshot
+from edpool.documents import validate_pdf
+from members.models import District, Membership
+from members.states import (APPLY_DISTRICT_ROLES, STAFF, TRANSITIONS, MembershipState,
+                            Transition)
+from orgs.models import OrganisationKind
+from orgs.services import organisation_create, organisation_update
+
+DISTRICT_FIELDS = ("state", "nces_leaid", "state_leaid", "lea_type", "county", "city", "zip_code",
+                   "latitude", "longitude", "directory_status", "enrollment", "enrollment_year",
+                   "enrollment_source", "enrollment_is_estimate")
+MEMBERSHIP_FIELDS = ("state", "board_approved_on", "resolution_number", "resolution_document",
+                     "agreement_signed_on", "agreement_signed_by", "member_since",
+                     "suspended_reason", "withdrawn_on", "withdrawn_reason")
+
+
+@dataclass
+class DistrictRecord:
+    """What a directory file says about one LEA. None means "the file does not say"."""
+
+    name: str
+    state: str
+    nces_leaid: Optional[str] = None
+    state_leaid: Optional[str] = None
+    lea_type: Optional[str] = None
+    county: Optional[str] = None
+    city: Optional[str] = None
+    zip_code: Optional[str] = None
+    latitude: Optional[object] = None
+    longitude: Optional[object] = None
+    directory_status: Optional[str] = None
+    enrollment: Optional[int] = None
+    enrollment_year: Optional[int] = None
+    enrollment_source: Optional[str] = None
+    enrollment_is_estimate: Optional[bool] = None
+
+
+def district_find(*, nces_leaid: Optional[str], state_leaid: Optional[str]) -> Optional[District]:
+    district = None
+    if state_leaid:
+        district = District.objects.filter(state_leaid=state_leaid).select_related("organisation").first()
+    if district is None and nces_leaid:
+        district = District.objects.filter(nces_leaid=nces_leaid).select_related("organisation").first()
+    return district
+
+
+_NOT_LOOKED_UP = object()
+
+
+@transaction.atomic
+def district_upsert(*, record: DistrictRecord, actor: Actor,
+                    existing=_NOT_LOOKED_UP) -> tuple[District, str]:
+    """Create the district or update it from a directory record. Returns (district, outcome)
+    where outcome is "created", "updated" or "unchanged". `existing` lets a bulk import pass the
+    district it already looked up (or None)."""
+    if not (record.nces_leaid or record.state_leaid):
+        raise ValidationError("A district needs an NCES LEAID or a state LEA id.")
+    district = (district_find(nces_leaid=record.nces_leaid, state_leaid=record.state_leaid)
+                if existing is _NOT_LOOKED_UP else existing)
+    values = {f.name: getattr(record, f.name) for f in fields(record)
+              if f.name != "name" and getattr(record, f.name) is not None}
+    if district is None:
+        org = organisation_create(kind=OrganisationKind.DISTRICT, name=record.name,
+                                  state=record.state, actor=actor)
+        district = District(organisation=org, **values)
+        # Uniqueness is the database's job (constraints); here: field formats and lengths.
+        district.full_clean(exclude=["organisation"], validate_unique=False,
+                            validate_constraints=False)
+        district.save()
+        audit_record(actor=actor, action="district.created", obj=district,
+                     after=snapshot(district, DISTRICT_FIELDS))
+        return district, "created"
+    before = snapshot(district, DISTRICT_FIELDS)
+    for name, value in values.items():
+        setattr(district, name, value)
+    district.full_clean(exclude=["organisation"], validate_unique=False, validate_constraints=False)
+    after = snapshot(district, DISTRICT_FIELDS)
+    renamed = district.organisation.name != record.name or district.organisation.state != record.state
+    if renamed:
+        organisation_update(organisation=district.organisation, name=record.name,
+                            state=record.state, actor=actor)
+    if after != before:
+        district.save()
+        audit_record(actor=actor, action="district.updated", obj=district, before=before,
+                     after=after)
+    return district, ("updated" if (after != before or renamed) else "unchanged")
+
+
+def _may_act_for_district(actor: Actor, district: District, district_roles: tuple[str, ...],
+                          staff: bool) -> bool:
+    if actor.is_system:
+        return True
+    if staff and actor.role == STAFF:
+        return True
+    return actor.role in district_roles and actor.acts_for(district.organisation)
+
+
+def membership_open(district: District) -> Optional[Membership]:
+    return district.memberships.exclude(state=MembershipState.WITHDRAWN).first()
+
+
+@transaction.atomic
+def membership_apply(*, district: District, contact_name: str = "", contact_email: str = "",
+                     note: str = "", applied_at: Optional[dt.datetime] = None,
+                     actor: Actor) -> Membership:
+    """A district applies to join (its buyer or approver, or staff on its behalf). Staff may
+    record an application received earlier (on paper) with its date, `applied_at`."""
+    if not _may_act_for_district(actor, district, APPLY_DISTRICT_ROLES, staff=True):
+        raise PermissionDenied("Only the district's own buyer or approver, or consortium staff, "
+                               "may apply for it.")
+    District.objects.select_for_update().filter(pk=district.pk).first()
+    if applied_at is not None and actor.role != STAFF and not actor.is_system:
+        raise PermissionDenied("Only consortium staff may record an application's date.")
+    if applied_at is not None and applied_at > timezone.now():
+        raise ValidationError({"applied_at": "The application date cannot be in the future."})
+    existing = membership_open(district)
+    if existing is not None:
+        raise ValidationError(f"{district.name} already has a membership that is "
+                              f"{existing.get_state_display().lower()}.")
+    membership = Membership.objects.create(
+        district=district, state=MembershipState.APPLIED, applied_at=applied_at or timezone.now(),
+        contact_name=contact_name.strip(), contact_email=contact_email.strip(),
+        application_note=note.strip())
+    audit_record(actor=actor, action="membership.applied", obj=membership,
+                 after=snapshot(membership, MEMBERSHIP_FIELDS))
+    return membership
+
+
+def membership_allowed_transitions(*, membership: Membership, actor: Actor) -> list[Transition]:
+    """The steps this actor may take on this membership now."""
+    return [t for t in TRANSITIONS.values()
+            if membership.state in t.sources
+            and _may_act_for_district(actor, membership.district, t.district_roles, t.staff)]
+
+
+@transaction.atomic
+def membership_transition(
+    *,
+    membership: Membership,
+    action: str,
+    actor: Actor,
+    on_date: Optional[dt.date] = None,
+    resolution_number: str = "",
+    resolution_document: Optional[UploadedFile] = None,
+    signed_by: str = "",
+    reason: str = "",
+) -> Membership:
+    """Move a membership along its state machine (see members.states.TRANSITIONS)."""
+    transition = TRANSITIONS.get(action)
+    if transition is None:
+        raise ValidationError({"action": f"Unknown membership action {action!r}."})
+    membership = Membership.objects.select_for_update().select_related(
+        "district__organisation").get(pk=membership.pk)
+    if membership.state not in transition.sources:
+        raise ValidationError(
+            {"action": f"Cannot {transition.label.lower()}: the membership is "
+                       f"{membership.get_state_display().lower()}, and this step needs it to be "
+                       + " or ".join(MembershipState(s).label.lower() for s in transition.sources)
+                       + "."})
+    if not _may_act_for_district(actor, membership.district, transition.district_roles,
+                                 transition.staff):
+        raise PermissionDenied(f"You may not {transition.label.lower()} for this district.")
+    today = timezone.localdate()
+    on_date = on_date or today
+    if on_date > today:
+        raise ValidationError({"on_date": "The date cannot be in the future."})
+    if on_date < timezone.localdate(membership.applied_at):
+        raise ValidationError({"on_date": "The date cannot be before the application "
+                                          f"({timezone.localdate(membership.applied_at):%Y-%m-%d})."})
+    before = snapshot(membership, MEMBERSHIP_FIELDS)
+
+    if action == "approve_board":
+        if resolution_document is None:
+            raise ValidationError({"resolution_document":
+                                   "Upload the board resolution approving membership (PDF)."})
+        validate_pdf(resolution_document, field="resolution_document")
+        membership.board_approved_on = on_date
+        membership.resolution_number = resolution_number.strip()
+        membership.resolution_document.save(
+            f"district-{membership.district_id}-resolution.pdf", resolution_document, save=False)
+    elif action == "sign_agreement":
+        if not signed_by.strip():
+            raise ValidationError({"signed_by": "Name the person who signed the agreement."})
+        membership.agreement_signed_on = on_date
+        membership.agreement_signed_by = signed_by.strip()
+    elif action == "activate":
+        membership.member_since = membership.member_since or on_date
+    elif action in ("suspend", "withdraw"):
+        if not reason.strip():
+            raise ValidationError({"reason": "Give the reason."})
+        if action == "suspend":
+            membership.suspended_reason = reason.strip()
+        else:
+            membership.withdrawn_on = on_date
+            membership.withdrawn_reason = reason.strip()
+    elif action == "reinstate":
+        membership.suspended_reason = ""
+
+    membership.state = transition.target
+    membership.save()
+    audit_record(actor=actor, action=f"membership.{action}", obj=membership, before=before,
+                 after=snapshot(membership, MEMBERSHIP_FIELDS))
+    return membership
+
+
+@dataclass
+class ImportCounts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.created + self.updated + self.unchanged
+
+
+@transaction.atomic
+def districts_import(*, records: list[DistrictRecord], actor: Actor,
+                     progress=None) -> ImportCounts:
+    """Create or update every district, all or nothing. A failure on any row rolls back the
+    whole import and names the row (line numbers count the header as line 1)."""
+    counts = ImportCounts()
+    by_state_id, by_nces = {}, {}
+    for district in District.objects.select_related("organisation"):
+        if district.state_leaid:
+            by_state_id[district.state_leaid] = district
+        if district.nces_leaid:
+            by_nces[district.nces_leaid] = district
+    for index, record in enumerate(records):
+        existing = by_state_id.get(record.state_leaid) or by_nces.get(record.nces_leaid)
+        try:
+            with transaction.atomic():
+                _, outcome = district_upsert(record=record, actor=actor, existing=existing)
+        except ValidationError as exc:
+            detail = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items()) \
+                if hasattr(exc, "error_dict") else " ".join(exc.messages)
+            raise ValidationError(f"line {index + 2} ({record.name or 'no name'}): {detail}")
+        setattr(counts, outcome, getattr(counts, outcome) + 1)
+        if progress is not None:
+            progress(index + 1, len(records))
+    return counts

@@ -1,0 +1,167 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts.access import public, roles
+from accounts.models import Role
+from audit.selectors import audit_events_for_object
+from members import selectors
+from members.forms import ApplyForm, DirectoryFilterForm, TransitionForm
+from members.models import District, Membership
+from members.services import (membership_allowed_transitions, membership_apply,
+                              membership_transition)
+from members.states import MembershipState
+
+STAFF = Role.CONSORTIUM_STAFF
+DISTRICT_ROLES = (Role.DISTRICT_BUYER, Role.DISTRICT_APPROVER, Role.EVALUATOR)
+
+
+def form_errors_from(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@public
+def directory(request):
+    form = DirectoryFilterForm(request.GET or None)
+    q = state = ""
+    if form.is_valid():
+        q, state = form.cleaned_data["q"], form.cleaned_data["state"]
+    page = Paginator(selectors.member_directory(q=q, state=state), 50).get_page(request.GET.get("page"))
+    context = {"form": form, "page": page, "q": q, "state": state,
+               "totals": selectors.member_directory_totals(state=state)}
+    if request.headers.get("HX-Request"):
+        return render(request, "members/_directory_results.html", context)
+    return render(request, "members/directory.html", context)
+
+
+def _membership_panel_context(request, membership: Membership, forms_by_action=None) -> dict:
+    actions = membership_allowed_transitions(membership=membership, actor=request.actor)
+    forms_by_action = forms_by_action or {}
+    return {
+        "membership": membership,
+        "transition_forms": [forms_by_action.get(t.action) or TransitionForm(action=t.action)
+                             for t in actions],
+        "events": audit_events_for_object(object_type="members.membership",
+                                          object_id=membership.pk)[:50],
+    }
+
+
+@roles(*DISTRICT_ROLES)
+def mine(request):
+    district = selectors.district_of_organisation(request.actor.organisation)
+    if district is None:
+        raise Http404("Your organisation is not a district.")
+    history = list(selectors.memberships_of_district(district=district))
+    current = next((m for m in history if m.state != MembershipState.WITHDRAWN), None)
+    apply_form = None
+    if current is None and request.actor.role in (Role.DISTRICT_BUYER, Role.DISTRICT_APPROVER):
+        apply_form = ApplyForm(request.POST or None, initial={
+            "contact_name": request.user.full_name, "contact_email": request.user.email})
+        if request.method == "POST" and apply_form.is_valid():
+            try:
+                membership_apply(district=district, actor=request.actor,
+                                 contact_name=apply_form.cleaned_data["contact_name"],
+                                 contact_email=apply_form.cleaned_data["contact_email"],
+                                 note=apply_form.cleaned_data["note"])
+            except ValidationError as exc:
+                form_errors_from(apply_form, exc)
+            else:
+                messages.success(request, "Application sent. Next: upload your board's resolution.")
+                return redirect("members:mine")
+    context = {"district": district, "history": history, "apply_form": apply_form}
+    if current is not None:
+        context.update(_membership_panel_context(request, current))
+    return render(request, "members/mine.html", context, status=400 if (apply_form and apply_form.errors) else 200)
+
+
+@roles(STAFF)
+def queue(request):
+    state = request.GET.get("state", "")
+    if state and state not in MembershipState.values:
+        state = ""
+    page = Paginator(selectors.membership_queue(state=state), 50).get_page(request.GET.get("page"))
+    counts = selectors.membership_queue_counts()
+    return render(request, "members/queue.html", {
+        "page": page, "state": state,
+        "state_counts": [(value, label, counts[value]) for value, label in MembershipState.choices]})
+
+
+@roles(STAFF, *DISTRICT_ROLES)
+def detail(request, membership_id: int):
+    try:
+        membership = selectors.membership_get_for_actor(membership_id=membership_id, actor=request.actor)
+    except Membership.DoesNotExist:
+        raise Http404
+    return render(request, "members/detail.html", _membership_panel_context(request, membership))
+
+
+@roles(STAFF, Role.DISTRICT_BUYER, Role.DISTRICT_APPROVER)
+@require_POST
+def transition(request, membership_id: int, action: str):
+    try:
+        membership = selectors.membership_get_for_actor(membership_id=membership_id, actor=request.actor)
+    except Membership.DoesNotExist:
+        raise Http404
+    allowed = {t.action for t in membership_allowed_transitions(membership=membership, actor=request.actor)}
+    if action not in allowed:
+        raise PermissionDenied("That step is not available for this membership now.")
+    form = TransitionForm(request.POST, request.FILES, action=action)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            membership_transition(
+                membership=membership, action=action, actor=request.actor,
+                on_date=data.get("on_date"), resolution_number=data.get("resolution_number", ""),
+                resolution_document=data.get("resolution_document"),
+                signed_by=data.get("signed_by", ""), reason=data.get("reason", ""))
+        except ValidationError as exc:
+            form_errors_from(form, exc)
+        else:
+            messages.success(request, f"{form.transition.label}: done.")
+            return redirect("members:detail", membership_id=membership.pk)
+    context = _membership_panel_context(request, membership, {action: form})
+    return render(request, "members/detail.html", context, status=400)
+
+
+@roles(STAFF, *DISTRICT_ROLES)
+def resolution_document(request, membership_id: int):
+    try:
+        membership = selectors.membership_get_for_actor(membership_id=membership_id, actor=request.actor)
+    except Membership.DoesNotExist:
+        raise Http404
+    if not membership.resolution_document:
+        raise Http404("No resolution uploaded.")
+    return FileResponse(membership.resolution_document.open("rb"), content_type="application/pdf",
+                        as_attachment=True,
+                        filename=f"board-resolution-{membership.district.cds_code or membership.district_id}.pdf")
+
+
+@roles(STAFF)
+def districts(request):
+    q = request.GET.get("q", "").strip()
+    state = request.GET.get("state", "").strip()
+    results = selectors.district_search(q=q, state=state, limit=100) if (q or state) else []
+    return render(request, "members/districts.html", {"results": results, "q": q, "state": state})
+
+
+@roles(STAFF)
+@require_POST
+def apply_on_behalf(request, district_id: int):
+    district = get_object_or_404(District, pk=district_id)
+    try:
+        membership = membership_apply(district=district, actor=request.actor,
+                                      note="Application recorded by consortium staff.")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("members:districts")
+    messages.success(request, f"Application recorded for {district.name}.")
+    return redirect("members:detail", membership_id=membership.pk)

@@ -1,0 +1,98 @@
+"""Creating and changing organisations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+
+from accounts.acting import Actor
+from audit.services import audit_record, snapshot
+from orgs.models import ConsortiumProfile, Organisation, OrganisationKind
+from orgs.states import STATE_CODES
+
+ORGANISATION_FIELDS = ("kind", "name", "slug", "state")
+
+
+def unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
+    base = (slugify(name) or "organisation")[:100]
+    slug, n = base, 2
+    qs = Organisation.objects.all()
+    if exclude_pk is not None:
+        qs = qs.exclude(pk=exclude_pk)
+    while qs.filter(slug=slug).exists():
+        slug = f"{base}-{n}"
+        n += 1
+    return slug
+
+
+def _check(kind: str, name: str, state: str) -> None:
+    errors: dict[str, str] = {}
+    if kind not in OrganisationKind.values:
+        errors["kind"] = f"Unknown organisation kind {kind!r}."
+    if not name.strip():
+        errors["name"] = "A name is required."
+    if state and state not in STATE_CODES:
+        errors["state"] = f"{state!r} is not a US state code."
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def organisation_create(*, kind: str, name: str, state: str = "", slug: str = "",
+                        actor: Actor) -> Organisation:
+    name = name.strip()
+    state = state.strip().upper()
+    _check(kind, name, state)
+    org = Organisation.objects.create(kind=kind, name=name, state=state,
+                                      slug=slug or unique_slug(name))
+    audit_record(actor=actor, action="organisation.created", obj=org,
+                 after=snapshot(org, ORGANISATION_FIELDS))
+    return org
+
+
+@transaction.atomic
+def organisation_update(*, organisation: Organisation, name: str, state: str,
+                        actor: Actor) -> Organisation:
+    name = name.strip()
+    state = state.strip().upper()
+    _check(organisation.kind, name, state)
+    before = snapshot(organisation, ORGANISATION_FIELDS)
+    organisation.name, organisation.state = name, state
+    after = snapshot(organisation, ORGANISATION_FIELDS)
+    if after != before:
+        organisation.save(update_fields=["name", "state"])
+        audit_record(actor=actor, action="organisation.updated", obj=organisation,
+                     before=before, after=after)
+    return organisation
+
+
+@transaction.atomic
+def consortium_setup(*, name: str, home_state: str, short_name: str = "", website: str = "",
+                     contact_email: str = "", settings: dict[str, Any] | None = None,
+                     actor: Actor) -> ConsortiumProfile:
+    """Create the consortium, or update it if it exists (there is one per EdPool)."""
+    profile = ConsortiumProfile.objects.select_related("organisation").first()
+    if profile is None:
+        org = organisation_create(kind=OrganisationKind.CONSORTIUM, name=name, state=home_state,
+                                  actor=actor)
+        profile = ConsortiumProfile.objects.create(
+            organisation=org, short_name=short_name, website=website,
+            contact_email=contact_email, settings=settings or {})
+        audit_record(actor=actor, action="consortium.created", obj=profile,
+                     after=snapshot(profile, ("short_name", "website", "contact_email", "settings")))
+        return profile
+    organisation_update(organisation=profile.organisation, name=name, state=home_state, actor=actor)
+    fields = ("short_name", "website", "contact_email", "settings")
+    before = snapshot(profile, fields)
+    profile.short_name, profile.website, profile.contact_email = short_name, website, contact_email
+    if settings is not None:
+        profile.settings = settings
+    after = snapshot(profile, fields)
+    if after != before:
+        profile.save()
+        audit_record(actor=actor, action="consortium.updated", obj=profile, before=before,
+                     after=after)
+    return profile
