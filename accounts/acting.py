@@ -35,6 +35,12 @@ class Actor:
     def is_system(self) -> bool:
         return self.user is None
 
+    @property
+    def role_label(self) -> str:
+        from accounts.models import Role
+
+        return Role(self.role).label if self.role in Role.values else self.role
+
     def has_role(self, *roles: str) -> bool:
         return self.role in roles
 

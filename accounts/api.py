@@ -1,6 +1,5 @@
 """API: tokens and "who am I"."""
 
-from __future__ import annotations
 
 from datetime import datetime
 from typing import Optional

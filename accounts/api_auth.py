@@ -25,7 +25,13 @@ class BearerTokenAuth(HttpBearer):
 
 
 class SessionActorAuth(SessionAuth):
-    """The browser session; CSRF is checked for unsafe methods."""
+    """The browser session; CSRF is checked for unsafe methods. A request that carries an
+    Authorization header is judged by that header alone (a bad token never falls back)."""
+
+    def authenticate(self, request: HttpRequest, key: Optional[str]) -> Optional[Any]:
+        if request.headers.get("Authorization"):
+            return None
+        return super().authenticate(request, key)
 
 
 API_AUTH = [BearerTokenAuth(), SessionActorAuth()]

@@ -44,6 +44,8 @@ def _secret_key() -> str:
     key = os.environ.get("SECRET_KEY", "")
     if key:
         return key
+    if os.environ.get("PYTEST_VERSION"):  # set by pytest itself while it runs the test suite
+        return "insecure-test-only-secret-key-" + "x" * 30
     if not DEBUG:
         raise ImproperlyConfigured(
             "SECRET_KEY must be set when DEBUG is off (set DEBUG=true for local development)."
@@ -198,3 +200,10 @@ LOGGING = {
 }
 
 EDPOOL_CONSORTIUM_SLUG = os.environ.get("EDPOOL_CONSORTIUM_SLUG", "")
+
+# Serve static files straight from the apps when `collectstatic` has not been run (development,
+# tests); production runs `edpool collectstatic` and gets compressed, cache-busted files.
+WHITENOISE_USE_FINDERS = DEBUG or not STATIC_ROOT.exists()
+if not STATIC_ROOT.exists():
+    WHITENOISE_AUTOREFRESH = True
+    STATIC_ROOT = None

@@ -1,6 +1,5 @@
 """API: the public member directory and memberships."""
 
-from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Optional

@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+
+from accounts.acting import Actor
+from audit.models import AuditEvent, AuditHead
+from audit.services import audit_chain_verify, audit_record
+
+pytestmark = pytest.mark.django_db
+ACTOR = Actor.system("test")
+
+
+def _events(n: int) -> list[AuditEvent]:
+    return [audit_record(actor=ACTOR, action="thing.changed", object_type="tests.thing",
+                         object_id=str(i), before={"n": i}, after={"n": i + 1, "price": "1.10"})
+            for i in range(n)]
+
+
+def test_events_are_chained_and_verify():
+    events = _events(5)
+    assert [e.seq for e in events] == [1, 2, 3, 4, 5]
+    assert events[0].prev_hash == "0" * 64
+    assert all(b.prev_hash == a.hash for a, b in zip(events, events[1:]))
+    report = audit_chain_verify()
+    assert report.ok and report.checked == 5
+
+
+def test_event_records_who_acted_for_which_organisation(cast):
+    actor = cast.actor(cast.buyer_a)
+    event = audit_record(actor=actor, action="x.y", obj=cast.membership_a, before={"a": 1},
+                         after={"a": 2})
+    assert event.actor_email == "buyer-a@example.org"
+    assert event.actor_organisation_name == "Alpha Unified"
+    assert event.actor_role == "district_buyer"
+    assert event.object_type == "members.membership"
+    assert event.object_id == str(cast.membership_a.pk)
+
+
+def test_model_refuses_update_and_delete():
+    event = _events(1)[0]
+    event.action = "other"
+    with pytest.raises(PermissionError):
+        event.save()
+    with pytest.raises(PermissionError):
+        event.delete()
+
+
+def test_hand_edit_is_detected_and_named():
+    events = _events(4)
+    with connection.cursor() as cursor:  # an edit "by hand", behind the application's back
+        cursor.execute("UPDATE audit_auditevent SET after = %s WHERE seq = 3", ['{"n": 99}'])
+    report = audit_chain_verify()
+    assert not report.ok
+    assert report.problem.seq == 3 and report.problem.event_id == events[2].pk
+    assert "#3" in report.problem.reason and "altered" in report.problem.reason
+    with pytest.raises(CommandError, match="#3"):
+        call_command("audit", "verify")
+
+
+def test_edit_of_actor_or_time_is_detected():
+    _events(2)
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE audit_auditevent SET actor_email = 'someone@else' WHERE seq = 1")
+    assert audit_chain_verify().problem.seq == 1
+
+
+def test_removed_event_in_the_middle_is_detected():
+    _events(4)
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditevent WHERE seq = 2")
+    report = audit_chain_verify()
+    assert not report.ok and report.problem.seq == 2 and "missing" in report.problem.reason
+
+
+def test_removed_newest_event_is_detected():
+    _events(3)
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditevent WHERE seq = 3")
+    report = audit_chain_verify()
+    assert not report.ok and "removed" in report.problem.reason
+
+
+def test_rewritten_chain_with_recomputed_hashes_is_detected_by_the_next_link():
+    from audit.services import event_hash
+
+    _events(3)
+    event = AuditEvent.objects.get(seq=2)
+    event.after = {"n": 1000}
+    new_hash = event_hash(event)
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE audit_auditevent SET after = %s, hash = %s WHERE seq = 2",
+                       ['{"n": 1000}', new_hash])
+    report = audit_chain_verify()
+    assert not report.ok and report.problem.seq == 3 and "link" in report.problem.reason
+
+
+def test_verify_command_ok(capsys):
+    _events(2)
+    call_command("audit", "verify")
+    assert "OK: 2 events" in capsys.readouterr().out
+
+
+def test_head_tracks_the_end_of_the_chain():
+    events = _events(2)
+    head = AuditHead.objects.get(pk=1)
+    assert head.last_seq == 2 and head.last_hash == events[-1].hash

@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+import pytest
+
+from members.selectors import member_directory, member_directory_totals
+from members.services import membership_transition
+
+
+def test_directory_lists_active_members_with_totals(cast):
+    names = [m.district.name for m in member_directory()]
+    assert names == ["Alpha Unified", "Beta Unified"]
+    totals = member_directory_totals()
+    assert (totals.members, totals.students, totals.states) == (2, 15400, 1)
+    assert totals.students_estimated is False
+
+
+def test_suspended_members_leave_the_directory(cast):
+    membership_transition(membership=cast.membership_b, action="suspend",
+                          actor=cast.actor(cast.staff), reason="Dues")
+    assert [m.district.name for m in member_directory()] == ["Alpha Unified"]
+    assert member_directory_totals().students == 12000
+
+
+def test_directory_filters(cast):
+    assert [m.district.name for m in member_directory(q="beta")] == ["Beta Unified"]
+    assert list(member_directory(state="NY")) == []
+
+
+@pytest.mark.django_db
+def test_public_directory_page(client, cast):
+    response = client.get("/members/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Alpha Unified" in body and "15,400" in body
+    assert "2</span> member agencies" in body
+    partial = client.get("/members/?q=beta", HTTP_HX_REQUEST="true")
+    assert "Beta Unified" in partial.content.decode() and "<html" not in partial.content.decode()

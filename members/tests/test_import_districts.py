@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from audit.models import AuditEvent
+from audit.services import audit_chain_verify
+from members.models import District
+from orgs.models import Organisation
+
+pytestmark = pytest.mark.django_db
+CA_FILE = Path(__file__).resolve().parents[1] / "data" / "ca-districts-2019.csv"
+CA_HEADER = "cds_code,county,name,city,zip,state,latitude,longitude,district_type,status\n"
+
+
+def write(tmp_path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_california_file_twice_leaves_1105_districts(capsys):
+    call_command("import_districts", str(CA_FILE))
+    first = capsys.readouterr()
+    assert "1105 created" in first.out
+    assert "1105/1105 (100%)" in first.err  # progress is shown
+    call_command("import_districts", str(CA_FILE))
+    assert "0 created, 0 updated, 1105 unchanged" in capsys.readouterr().out
+    assert District.objects.count() == 1105
+    assert Organisation.objects.filter(kind="district").count() == 1105
+    alameda = District.objects.get(state_leaid="CA-0161119")
+    assert alameda.name == "Alameda Unified" and alameda.cds_code == "0161119"
+    assert alameda.county == "Alameda" and str(alameda.latitude) == "37.782147"
+    igo = District.objects.get(state_leaid="CA-4570029")
+    assert igo.name == "Igo, Ono, Platina Union Elementary"  # quoted comma in the file
+    assert audit_chain_verify().ok
+
+
+def test_reimport_updates_changed_rows(tmp_path, capsys):
+    f = write(tmp_path, "a.csv", CA_HEADER + "110017,Alameda,Alameda COE,Hayward,94544,CA,37.1,-122.1,COE,Active\n")
+    call_command("import_districts", str(f))
+    f.write_text(CA_HEADER + "110017,Alameda,Alameda County Office of Education,Hayward,94544,CA,37.1,-122.1,COE,Active\n")
+    call_command("import_districts", str(f))
+    assert "0 created, 1 updated" in capsys.readouterr().out
+    d = District.objects.get()
+    assert d.name == "Alameda County Office of Education"
+    assert AuditEvent.objects.filter(action="organisation.updated").count() == 1
+
+
+def test_one_bad_row_imports_nothing_and_names_row_and_field(tmp_path):
+    f = write(tmp_path, "bad.csv", CA_HEADER
+              + "110017,Alameda,Alameda COE,Hayward,94544,CA,37.1,-122.1,COE,Active\n"
+              + "1234X6,Alameda,Broken,Hayward,94544,CA,37.1,-122.1,COE,Active\n"
+              + "161119,Alameda,Alameda Unified,Alameda,94501,CA,95.0,-122.2,USD,Active\n")
+    with pytest.raises(CommandError) as exc:
+        call_command("import_districts", str(f))
+    text = str(exc.value)
+    assert "Nothing imported" in text
+    assert "line 3, field 'cds_code'" in text
+    assert "line 4, field 'latitude'" in text
+    assert District.objects.count() == 0 and AuditEvent.objects.count() == 0
+
+
+def test_duplicate_rows_are_refused(tmp_path):
+    row = "110017,Alameda,Alameda COE,Hayward,94544,CA,37.1,-122.1,COE,Active\n"
+    f = write(tmp_path, "dup.csv", CA_HEADER + row + row)
+    with pytest.raises(CommandError, match="line 3, field 'state_leaid'.*appears twice"):
+        call_command("import_districts", str(f))
+
+
+def test_nces_format_and_join_on_state_id(tmp_path, capsys):
+    call_command("import_districts", str(write(tmp_path, "ca.csv", CA_HEADER
+                 + "161119,Alameda,Alameda Unified,Alameda,94501,CA,37.7,-122.2,Unified School District,Active\n")))
+    nces = write(tmp_path, "nces.csv",
+                 "LEAID,name,state,city,enrollment,ST_LEAID\n"
+                 "0601770,Alameda Unified School District,CA,Alameda,\"11,230\",CA-0161119\n"
+                 "3620580,New York City Geographic District # 2,NY,New York,60123,\n")
+    call_command("import_districts", str(nces), "--source", "NCES CCD 2023-24", "--year", "2023")
+    assert "1 created, 1 updated" in capsys.readouterr().out
+    alameda = District.objects.get(state_leaid="CA-0161119")
+    assert alameda.nces_leaid == "0601770" and alameda.enrollment == 11230
+    assert alameda.enrollment_source == "NCES CCD 2023-24" and alameda.enrollment_year == 2023
+    assert alameda.enrollment_is_estimate is False
+    assert alameda.lea_type == "Unified School District"  # NCES file did not say; kept
+    nyc = District.objects.get(nces_leaid="3620580")
+    assert nyc.state == "NY" and nyc.state_leaid is None
+
+
+def test_nces_bad_values_named(tmp_path):
+    f = write(tmp_path, "nces.csv", "LEAID,name,state,city,enrollment\n"
+              "0601770,Alameda,CA,Alameda,many\n123,Nowhere,ZZ,X,5\n")
+    with pytest.raises(CommandError) as exc:
+        call_command("import_districts", str(f))
+    text = str(exc.value)
+    assert "line 2, field 'enrollment'" in text
+    assert "line 3, field 'leaid'" in text and "line 3, field 'state'" in text
+
+
+def test_unknown_header_is_explained(tmp_path):
+    f = write(tmp_path, "x.csv", "foo,bar\n1,2\n")
+    with pytest.raises(CommandError, match="Unknown file format"):
+        call_command("import_districts", str(f))
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(CommandError, match="No such file"):
+        call_command("import_districts", str(tmp_path / "nope.csv"))

@@ -1,0 +1,173 @@
+"""The membership state machine: every transition from every state, and who may take it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from audit.models import AuditEvent
+from members.models import Membership
+from members.services import membership_allowed_transitions, membership_apply, membership_transition
+from members.states import TRANSITIONS, MembershipState
+from members.models import District
+from members.services import DistrictRecord, district_upsert
+from tests.cast import SYSTEM
+
+PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
+S = MembershipState
+
+
+def pdf(name="resolution.pdf", content=PDF):
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def inputs_for(action: str) -> dict:
+    return {
+        "approve_board": {"resolution_document": pdf(), "resolution_number": "R-1"},
+        "sign_agreement": {"signed_by": "Dr. Jane Doe, Superintendent"},
+        "suspend": {"reason": "Unpaid dues"},
+        "withdraw": {"reason": "Board voted to leave"},
+    }.get(action, {})
+
+
+@pytest.fixture
+def newcomer(cast) -> District:
+    district, _ = district_upsert(record=DistrictRecord(
+        name="Gamma Elementary", state="CA", state_leaid="CA-0100003"), actor=SYSTEM)
+    return district
+
+
+def membership_in(state: str, district: District) -> Membership:
+    return Membership.objects.create(district=district, state=state,
+                                     applied_at=dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc))
+
+
+EXPECTED = {  # (from state, action) -> to state; every other pair must be refused
+    (S.APPLIED, "approve_board"): S.BOARD_APPROVED,
+    (S.BOARD_APPROVED, "sign_agreement"): S.AGREEMENT_SIGNED,
+    (S.AGREEMENT_SIGNED, "activate"): S.ACTIVE,
+    (S.ACTIVE, "suspend"): S.SUSPENDED,
+    (S.SUSPENDED, "reinstate"): S.ACTIVE,
+    (S.APPLIED, "withdraw"): S.WITHDRAWN,
+    (S.BOARD_APPROVED, "withdraw"): S.WITHDRAWN,
+    (S.AGREEMENT_SIGNED, "withdraw"): S.WITHDRAWN,
+    (S.ACTIVE, "withdraw"): S.WITHDRAWN,
+    (S.SUSPENDED, "withdraw"): S.WITHDRAWN,
+}
+
+
+@pytest.mark.parametrize("state", S.values)
+@pytest.mark.parametrize("action", list(TRANSITIONS))
+def test_every_transition_from_every_state(cast, newcomer, state, action):
+    membership = membership_in(state, newcomer)
+    expected = EXPECTED.get((state, action))
+    staff = cast.actor(cast.staff)
+    if expected is None:
+        with pytest.raises(ValidationError) as exc:
+            membership_transition(membership=membership, action=action, actor=staff,
+                                  **inputs_for(action))
+        assert "Cannot" in str(exc.value)
+        membership.refresh_from_db()
+        assert membership.state == state
+        assert not AuditEvent.objects.filter(action=f"membership.{action}").exists()
+    else:
+        result = membership_transition(membership=membership, action=action, actor=staff,
+                                       **inputs_for(action))
+        assert result.state == expected
+        event = AuditEvent.objects.get(action=f"membership.{action}")
+        assert event.before["state"] == state and event.after["state"] == expected
+        assert event.actor_email == "staff@example.org"
+
+
+def test_full_lifecycle_by_the_district_and_staff(cast, newcomer):
+    from accounts.services import role_assign, user_create_or_update
+
+    buyer, _ = user_create_or_update(email="g-buyer@example.org", actor=SYSTEM)
+    approver, _ = user_create_or_update(email="g-approver@example.org", actor=SYSTEM)
+    role_assign(user=buyer, organisation=newcomer.organisation, role="district_buyer", actor=SYSTEM)
+    role_assign(user=approver, organisation=newcomer.organisation, role="district_approver", actor=SYSTEM)
+    b, a, staff = cast.actor(buyer), cast.actor(approver), cast.actor(cast.staff)
+
+    m = membership_apply(district=newcomer, contact_name="G", contact_email="g@example.org", actor=b)
+    assert m.state == S.APPLIED
+    assert [t.action for t in membership_allowed_transitions(membership=m, actor=b)] == ["approve_board"]
+    m = membership_transition(membership=m, action="approve_board", actor=b, **inputs_for("approve_board"))
+    assert m.resolution_document.read().startswith(b"%PDF")
+    with pytest.raises(PermissionDenied):  # only the approver signs
+        membership_transition(membership=m, action="sign_agreement", actor=b, signed_by="x")
+    m = membership_transition(membership=m, action="sign_agreement", actor=a, signed_by="Dr. G")
+    with pytest.raises(PermissionDenied):  # only staff activate
+        membership_transition(membership=m, action="activate", actor=a)
+    m = membership_transition(membership=m, action="activate", actor=staff)
+    assert m.state == S.ACTIVE and m.member_since == dt.date.today()
+    actions = list(AuditEvent.objects.filter(object_type="members.membership", object_id=str(m.pk))
+                   .values_list("action", flat=True))
+    assert actions == ["membership.applied", "membership.approve_board",
+                       "membership.sign_agreement", "membership.activate"]
+
+
+def test_other_district_cannot_act(cast):
+    m = cast.membership_a
+    with pytest.raises(PermissionDenied):
+        membership_transition(membership=m, action="withdraw", actor=cast.actor(cast.approver_b),
+                              reason="hostile")
+    with pytest.raises(PermissionDenied):
+        membership_transition(membership=m, action="suspend", actor=cast.actor(cast.vendor_user_a),
+                              reason="x")
+    m.refresh_from_db()
+    assert m.state == S.ACTIVE
+
+
+def test_vendor_cannot_apply_for_a_district(cast, newcomer):
+    with pytest.raises(PermissionDenied):
+        membership_apply(district=newcomer, actor=cast.actor(cast.vendor_user_a))
+
+
+def test_resolution_must_be_a_pdf_by_content(cast, newcomer):
+    m = membership_in(S.APPLIED, newcomer)
+    fake = SimpleUploadedFile("resolution.pdf", b"MZ\x90\x00 not a pdf", "application/pdf")
+    with pytest.raises(ValidationError) as exc:
+        membership_transition(membership=m, action="approve_board", actor=cast.actor(cast.staff),
+                              resolution_document=fake)
+    assert "resolution_document" in exc.value.message_dict
+    m.refresh_from_db()
+    assert m.state == S.APPLIED and not m.resolution_document
+
+
+def test_resolution_is_required(cast, newcomer):
+    m = membership_in(S.APPLIED, newcomer)
+    with pytest.raises(ValidationError, match="board resolution"):
+        membership_transition(membership=m, action="approve_board", actor=cast.actor(cast.staff))
+
+
+def test_reasons_and_dates_are_checked(cast, newcomer):
+    staff = cast.actor(cast.staff)
+    m = membership_in(S.ACTIVE, newcomer)
+    with pytest.raises(ValidationError, match="reason"):
+        membership_transition(membership=m, action="suspend", actor=staff, reason="  ")
+    with pytest.raises(ValidationError, match="future"):
+        membership_transition(membership=m, action="withdraw", actor=staff, reason="x",
+                              on_date=dt.date.today() + dt.timedelta(days=3))
+    with pytest.raises(ValidationError, match="before the application"):
+        membership_transition(membership=m, action="withdraw", actor=staff, reason="x",
+                              on_date=dt.date(2020, 1, 1))
+
+
+def test_one_open_membership_per_district_and_reapply_after_withdrawal(cast):
+    staff = cast.actor(cast.staff)
+    with pytest.raises(ValidationError, match="already has a membership"):
+        membership_apply(district=cast.district_a, actor=staff)
+    membership_transition(membership=cast.membership_a, action="withdraw", actor=staff,
+                          reason="Left")
+    again = membership_apply(district=cast.district_a, actor=cast.actor(cast.buyer_a))
+    assert again.state == S.APPLIED
+    assert cast.district_a.memberships.count() == 2
+
+
+def test_unknown_action(cast):
+    with pytest.raises(ValidationError, match="Unknown membership action"):
+        membership_transition(membership=cast.membership_a, action="promote",
+                              actor=cast.actor(cast.staff))

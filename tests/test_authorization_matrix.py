@@ -1,0 +1,211 @@
+"""Every page and every API operation, asked by every member of the cast.
+
+The tables below are the specification. A URL pattern or API operation missing from them fails
+the build, and so does a view without an access declaration (accounts.access), so a new page
+cannot ship without someone deciding who may open it.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from accounts.acting import Actor
+from accounts.services import api_token_create
+from edpool.api import api
+from members.states import MembershipState
+from tests.cast import PASSWORD
+
+ROLES = ["anon", "staff", "buyer_a", "approver_a", "buyer_b", "approver_b", "evaluator",
+         "vendor_a", "vendor_b"]
+DISTRICT_A = ["buyer_a", "approver_a", "evaluator"]
+DISTRICT_B = ["buyer_b", "approver_b"]
+VENDORS = ["vendor_a", "vendor_b"]
+SIGNED_IN = [r for r in ROLES if r != "anon"]
+
+
+def expect(default: int, **by_role: int) -> dict[str, int]:
+    table = {role: default for role in ROLES}
+    for role, status in by_role.items():
+        table[role] = status
+    return table
+
+
+def only(roles: list[str], ok: int = 200, others: int = 403, anon: int = 302) -> dict[str, int]:
+    table = {role: (ok if role in roles else others) for role in ROLES}
+    table["anon"] = anon
+    return table
+
+
+# url name -> (kwargs from the cast, expected GET status per role)
+PAGES = {
+    "home": (lambda c: {}, expect(200)),
+    "healthz": (lambda c: {}, expect(200)),
+    "accounts:login": (lambda c: {}, only(SIGNED_IN, ok=302, anon=200)),
+    "accounts:logout": (lambda c: {}, expect(405)),
+    "accounts:password-reset": (lambda c: {}, expect(200)),
+    "accounts:password-reset-done": (lambda c: {}, expect(200)),
+    "accounts:password-reset-confirm": (lambda c: {"uidb64": "MQ", "token": "bad-token"}, expect(200)),
+    "accounts:password-reset-complete": (lambda c: {}, expect(200)),
+    "accounts:password-change": (lambda c: {}, only(SIGNED_IN)),
+    "accounts:act-as": (lambda c: {}, only(SIGNED_IN)),
+    "accounts:account": (lambda c: {}, only(SIGNED_IN)),
+    "accounts:token-create": (lambda c: {}, only(SIGNED_IN, ok=405)),
+    "accounts:token-revoke": (lambda c: {"token_id": 999999}, only(SIGNED_IN, ok=405)),
+    "members:directory": (lambda c: {}, expect(200)),
+    "members:mine": (lambda c: {}, only(DISTRICT_A + DISTRICT_B)),
+    "members:queue": (lambda c: {}, only(["staff"])),
+    "members:detail": (lambda c: {"membership_id": c.membership_a.pk}, only(["staff"] + DISTRICT_A)),
+    "members:resolution": (lambda c: {"membership_id": c.membership_a.pk},
+                           only(["staff"] + DISTRICT_A, ok=200)),
+    "members:transition": (lambda c: {"membership_id": c.membership_a.pk, "action": "withdraw"},
+                           only(["staff", "buyer_a", "approver_a", "buyer_b", "approver_b"], ok=405)),
+    "members:districts": (lambda c: {}, only(["staff"])),
+    "members:apply-on-behalf": (lambda c: {"district_id": c.district_b.pk}, only(["staff"], ok=405)),
+    "vendors:profile": (lambda c: {}, only(VENDORS)),
+    "audit:events": (lambda c: {}, only(["staff"])),
+    "audit:object": (lambda c: {"object_type": "members.membership",
+                                "object_id": str(c.membership_a.pk)}, only(["staff"])),
+}
+NOT_OURS = ("admin", "api-v1")  # the Django admin (tested below) and the API (tested below)
+
+
+def walk(resolver: URLResolver, namespace: str = "", prefix: str = ""):
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = entry.namespace or namespace
+            if ns and ns.split(":")[0] in NOT_OURS:
+                continue
+            yield from walk(entry, f"{ns}" if entry.namespace else namespace,
+                            prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            name = f"{namespace}:{entry.name}" if namespace and entry.name else entry.name
+            yield name, prefix + str(entry.pattern), entry.callback
+
+
+def sign_in(client, cast, role: str) -> None:
+    if role != "anon":
+        assert client.login(email=cast.users_by_role[role].email, password=PASSWORD)
+
+
+def attach_resolution(cast):
+    from django.core.files.base import ContentFile
+    cast.membership_a.resolution_document.save("r.pdf", ContentFile(b"%PDF-1.4 test"), save=True)
+
+
+def test_every_page_is_declared_and_in_the_table():
+    missing_decl, missing_table = [], []
+    for name, route, callback in walk(get_resolver()):
+        if getattr(callback, "edpool_access", None) is None:
+            missing_decl.append(f"{name or route}")
+        if name not in PAGES:
+            missing_table.append(f"{name or route}")
+    assert not missing_decl, f"views without an access declaration: {missing_decl}"
+    assert not missing_table, f"pages missing from the matrix: {missing_table}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_page_matrix(client, cast, role):
+    from django.urls import reverse
+
+    attach_resolution(cast)
+    sign_in(client, cast, role)
+    wrong = []
+    for name, (kwargs, table) in PAGES.items():
+        url = reverse(name, kwargs=kwargs(cast))
+        status = client.get(url).status_code
+        if status != table[role]:
+            wrong.append(f"{name} {url}: expected {table[role]}, got {status}")
+    assert not wrong, f"as {role}:\n" + "\n".join(wrong)
+
+
+@pytest.mark.parametrize("role", ["anon", "buyer_b", "approver_b", "evaluator", "vendor_a"])
+def test_foreign_roles_cannot_change_a_membership(client, cast, role):
+    sign_in(client, cast, role)
+    url = f"/memberships/{cast.membership_a.pk}/withdraw/"
+    response = client.post(url, {"withdraw-reason": "hostile takeover"})
+    assert response.status_code == (302 if role == "anon" else 403)
+    cast.membership_a.refresh_from_db()
+    assert cast.membership_a.state == MembershipState.ACTIVE
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if r != "staff"])
+def test_only_staff_record_applications(client, cast, role):
+    from members.models import District
+    from members.services import DistrictRecord, district_upsert
+    from tests.cast import SYSTEM
+
+    outsider, _ = district_upsert(record=DistrictRecord(name="Outsider", state="CA",
+                                                        state_leaid="CA-0999999"), actor=SYSTEM)
+    sign_in(client, cast, role)
+    response = client.post(f"/districts/{outsider.pk}/apply/")
+    assert response.status_code == (302 if role == "anon" else 403)
+    assert not District.objects.get(pk=outsider.pk).memberships.exists()
+
+
+def test_admin_is_only_for_is_staff_users(client, cast):
+    sign_in(client, cast, "staff")  # consortium staff role, but not a Django admin user
+    assert client.get("/admin/").status_code == 302
+    cast.staff.is_staff = True
+    cast.staff.save()
+    assert client.get("/admin/").status_code == 200
+
+
+# (method, path) -> (path params, body kind, body, expected status per role)
+API = {
+    ("POST", "/api/v1/auth/token"): (lambda c: {}, "json", {"email": "x@example.org", "password": "x"},
+                                     expect(403)),
+    ("DELETE", "/api/v1/auth/token"): (lambda c: {}, None, None, expect(200, anon=401)),
+    ("GET", "/api/v1/auth/tokens"): (lambda c: {}, None, None, expect(200, anon=401)),
+    ("DELETE", "/api/v1/auth/tokens/{token_id}"): (lambda c: {"token_id": 999999}, None, None,
+                                                   expect(404, anon=401)),
+    ("GET", "/api/v1/me"): (lambda c: {}, None, None, expect(200, anon=401)),
+    ("GET", "/api/v1/members"): (lambda c: {}, None, None, expect(200)),
+    ("GET", "/api/v1/members/{district_id}"): (lambda c: {"district_id": c.district_a.pk}, None,
+                                               None, expect(200)),
+    ("GET", "/api/v1/memberships"): (lambda c: {}, None, None,
+                                     only(["staff"] + DISTRICT_A + DISTRICT_B, anon=401)),
+    ("POST", "/api/v1/memberships"): (lambda c: {}, "json", lambda c: {"district_id": c.district_b.pk},
+                                      expect(403, anon=401, staff=422, buyer_b=422, approver_b=422)),
+    ("GET", "/api/v1/memberships/{membership_id}"): (
+        lambda c: {"membership_id": c.membership_a.pk}, None, None,
+        only(["staff"] + DISTRICT_A, anon=401)),
+    ("POST", "/api/v1/memberships/{membership_id}/transitions"): (
+        lambda c: {"membership_id": c.membership_a.pk}, "form", {"action": "no-such-step"},
+        expect(403, anon=401, staff=422, buyer_a=422, approver_a=422)),
+}
+
+
+def test_every_api_operation_is_in_the_table():
+    schema = api.get_openapi_schema()
+    operations = {(method.upper(), path) for path, ops in schema["paths"].items() for method in ops}
+    assert operations == set(API), (
+        f"missing from the matrix: {operations - set(API)}; stale: {set(API) - operations}")
+
+
+def _token(cast, role: str) -> str:
+    user = cast.users_by_role[role]
+    assignment = user.role_assignments.first()
+    _, secret = api_token_create(user=user, assignment=assignment,
+                                 actor=Actor.from_assignment(assignment))
+    return secret
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_api_matrix(client, cast, role):
+    wrong = []
+    for (method, path), (params, kind, body, table) in API.items():
+        url = path.format(**params(cast))
+        headers = {} if role == "anon" else {"HTTP_AUTHORIZATION": f"Bearer {_token(cast, role)}"}
+        data = body(cast) if callable(body) else body
+        if kind == "json":
+            response = client.generic(method, url, data=__import__("json").dumps(data),
+                                      content_type="application/json", **headers)
+        elif kind == "form":
+            response = client.post(url, data=data, **headers)
+        else:
+            response = client.generic(method, url, **headers)
+        if response.status_code != table[role]:
+            wrong.append(f"{method} {url}: expected {table[role]}, got {response.status_code} "
+                         f"{response.content[:200]!r}")
+    assert not wrong, f"as {role}:\n" + "\n".join(wrong)
