@@ -7,7 +7,7 @@ from typing import Optional
 from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from accounts.access import api_public, api_signed_in
 from accounts.acting import Actor
@@ -99,7 +99,7 @@ def token_create(request, payload: TokenRequest):
         raise ValidationError({"acting_as": f"{payload.acting_as} is not one of your roles."})
     token, secret = api_token_create(user=user, assignment=chosen, name=payload.name,
                                      actor=Actor.from_assignment(chosen))
-    return 201, {"token": secret, "expires_at": token.expires_at, "acting_as": role_out(chosen)}
+    return Status(201, {"token": secret, "expires_at": token.expires_at, "acting_as": role_out(chosen)})
 
 
 @router.get("/auth/tokens", response=list[TokenInfo], auth=API_AUTH)

@@ -68,6 +68,17 @@ def event_hash(event: AuditEvent) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+def _locked_head() -> AuditHead:
+    """Lock the chain head (creating it if a database flush removed it)."""
+    head = AuditHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:
+        last = AuditEvent.objects.order_by("-seq").first()
+        AuditHead.objects.get_or_create(pk=1, defaults={
+            "last_seq": last.seq if last else 0, "last_hash": last.hash if last else GENESIS_HASH})
+        head = AuditHead.objects.select_for_update().get(pk=1)
+    return head
+
+
 @transaction.atomic
 def audit_record(
     *,
@@ -88,7 +99,7 @@ def audit_record(
         object_repr = object_repr or str(obj)[:300]
     if not action or not object_type:
         raise ValueError("An audit event needs an action and an object type.")
-    head = AuditHead.objects.select_for_update().get(pk=1)
+    head = _locked_head()
     user = actor.user
     organisation = actor.organisation
     event = AuditEvent(
@@ -125,6 +136,7 @@ class ChainProblem:
 class ChainReport:
     checked: int
     problem: Optional[ChainProblem]
+    last_hash: str = GENESIS_HASH
 
     @property
     def ok(self) -> bool:
@@ -162,4 +174,4 @@ def audit_chain_verify() -> ChainReport:
             checked + 1, None,
             f"the chain ends at event #{checked} but {head.last_seq} events were recorded: "
             f"the newest events were removed"))
-    return ChainReport(checked, None)
+    return ChainReport(checked, None, prev_hash)

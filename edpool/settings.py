@@ -116,7 +116,9 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'edpool.sqlite3'}",
-        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+        # Persistent connections in production; none under the test runner (threads would keep
+        # the test database open at teardown).
+        conn_max_age=0 if os.environ.get("PYTEST_VERSION") else int(os.environ.get("DB_CONN_MAX_AGE", "60")),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -6,7 +6,7 @@ from typing import Optional
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from accounts.access import api_public, api_roles
@@ -147,7 +147,7 @@ def membership_create(request, payload: ApplyIn):
     m = membership_apply(district=district, contact_name=payload.contact_name,
                          contact_email=payload.contact_email, note=payload.note,
                          actor=request.actor)
-    return 201, membership_out(m, request.actor)
+    return Status(201, membership_out(m, request.actor))
 
 
 def _membership_for(request, membership_id: int) -> Membership:

@@ -22,4 +22,6 @@ class Command(BaseCommand):
                     f"Audit trail FAILED verification after {report.checked} good events: "
                     f"{report.problem.reason}"
                     + (f" (database id {report.problem.event_id})" if report.problem.event_id else ""))
-            self.stdout.write(f"Audit trail OK: {report.checked} events, hash chain intact.")
+            self.stdout.write(f"Audit trail OK: {report.checked} events, hash chain intact. "
+                              f"Newest hash: {report.last_hash} (record it elsewhere to detect "
+                              f"a rewrite of the whole tail later).")

@@ -1,0 +1,119 @@
+"""In a real browser (Debian's Chromium through Playwright): sign in, open the member directory and
+the pages each role uses, and run axe-core on every page: no serious or critical violations."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import require_or_skip
+from tests.cast import PASSWORD
+
+CHROMIUM = os.environ.get("EDPOOL_CHROMIUM", "/usr/bin/chromium")
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def page(live_server):
+    require_or_skip(Path(CHROMIUM).exists() or bool(shutil.which(CHROMIUM)),
+                    f"Chromium at {CHROMIUM} (install Debian's chromium package)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:  # pragma: no cover
+        require_or_skip(False, "the playwright Python package")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+            "--no-first-run", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync"])
+        context = browser.new_context()
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        yield page
+        context.close()
+        browser.close()
+
+
+def axe_violations(page) -> list[str]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "async () => await axe.run(document, {runOnly: {type: 'tag', values: "
+        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})")
+    return [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+            for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def visit(page, url: str, problems: dict) -> None:
+    response = page.goto(url)
+    assert response is not None and response.status < 400, f"{url}: {response and response.status}"
+    found = axe_violations(page)
+    if found:
+        problems[url] = found
+
+
+def test_axe_finds_a_known_violation(page):
+    """Guard against a check that cannot fail: a page with a bad image and an unlabelled input."""
+    page.set_content('<html lang="en"><body><main><img src="x.png"><input type="text"></main></body></html>')
+    found = axe_violations(page)
+    assert any(v.startswith("image-alt") for v in found)
+    assert any(v.startswith("label") for v in found)
+
+
+def test_sign_in_open_directory_and_check_accessibility(page, live_server, cast):
+    base = live_server.url
+    problems: dict[str, list[str]] = {}
+    visit(page, base + "/", problems)
+    visit(page, base + "/account/login/", problems)
+
+    # A failed sign-in shows an error summary, itself checked.
+    page.fill("#id_username", "staff@example.org")
+    page.fill("#id_password", "wrong password")
+    page.click("button[type=submit]")
+    assert page.locator(".error-summary").is_visible()
+    found = axe_violations(page)
+    if found:
+        problems["login with errors"] = found
+
+    page.fill("#id_username", "staff@example.org")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(base + "/")
+    assert "Signed in as staff@example.org" in page.content()
+
+    page.click("text=Member directory")
+    page.wait_for_url(base + "/members/")
+    assert page.locator("table tbody tr").count() == 2
+    assert "Alpha Unified" in page.content()
+    found = axe_violations(page)
+    if found:
+        problems["/members/"] = found
+
+    # Live filter (htmx) narrows the list without a page load.
+    page.fill("#id_q", "beta")
+    page.wait_for_function("document.querySelectorAll('#directory-results tbody tr').length === 1")
+    assert "Beta Unified" in page.inner_text("#directory-results")
+
+    for path in ["/memberships/", f"/memberships/{cast.membership_a.pk}/", "/districts/?q=a",
+                 "/audit/", "/account/", "/account/password/change/"]:
+        visit(page, base + path, problems)
+
+    # A district buyer and a vendor see their own pages.
+    page.context.clear_cookies()
+    for email, paths in [("buyer-a@example.org", ["/membership/"]),
+                         ("sales@vendor-a.example", ["/vendor/profile/"]),
+                         ("multi@example.org", ["/account/act-as/"])]:
+        page.context.clear_cookies()
+        page.goto(base + "/account/login/")
+        page.fill("#id_username", email)
+        page.fill("#id_password", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_load_state()
+        for path in paths:
+            visit(page, base + path, problems)
+
+    assert not problems, "\n".join(f"{url}:\n  " + "\n  ".join(v) for url, v in problems.items())

@@ -1,0 +1,40 @@
+"""The demo consortium builds, is idempotent, and its audit trail verifies."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+from accounts.models import RoleAssignment, User
+from audit.services import audit_chain_verify
+from edpool.demo.people import DEMO_PASSWORD
+from members.models import District
+from members.selectors import member_directory_totals
+from vendors.models import Vendor
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_builds_once_and_again(capsys):
+    call_command("demo")
+    totals = member_directory_totals()
+    assert totals.members == 163 and totals.students_estimated
+    assert 2_250_000 <= totals.students <= 2_350_000
+    assert District.objects.count() == 1105
+    assert Vendor.objects.count() >= 25
+    roles = set(RoleAssignment.objects.values_list("role", flat=True))
+    assert roles == {"consortium_staff", "district_buyer", "district_approver", "evaluator", "vendor_user"}
+    assert User.objects.get(email="staff@demo.edpool.org").check_password(DEMO_PASSWORD)
+    counts = (User.objects.count(), RoleAssignment.objects.count(), District.objects.count())
+
+    call_command("demo")
+    assert (User.objects.count(), RoleAssignment.objects.count(), District.objects.count()) == counts
+    assert member_directory_totals() == totals
+    assert audit_chain_verify().ok
+
+    capsys.readouterr()
+    call_command("demo", "--if-empty")
+    assert "already holds a consortium" in capsys.readouterr().out
+    call_command("demo_logins")
+    out = capsys.readouterr().out
+    assert DEMO_PASSWORD in out and "staff@demo.edpool.org" in out

@@ -1,0 +1,38 @@
+"""Settings come from the environment; production refuses to start without a secret key."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+
+def run_settings(env: dict) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items()
+             if k not in ("DEBUG", "SECRET_KEY", "DATABASE_URL", "PYTEST_VERSION", "SECURE_HTTPS")}
+    clean.update(env)
+    code = ("import django, os; os.environ['DJANGO_SETTINGS_MODULE']='edpool.settings'; "
+            "from django.conf import settings; "
+            "print(settings.DATABASES['default']['ENGINE'], settings.DEBUG, "
+            "getattr(settings, 'SECURE_HSTS_SECONDS', 0), settings.SESSION_COOKIE_SECURE)")
+    return subprocess.run([sys.executable, "-c", code], env=clean, capture_output=True, text=True)
+
+
+def test_secret_key_required_when_debug_is_off():
+    result = run_settings({})
+    assert result.returncode != 0 and "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_settings_from_environment():
+    result = run_settings({"SECRET_KEY": "x" * 50, "DATABASE_URL": "postgres://u@db.example/edpool",
+                           "SECURE_HTTPS": "true"})
+    assert result.returncode == 0, result.stderr
+    engine, debug, hsts, secure_cookie = result.stdout.split()
+    assert engine == "django.db.backends.postgresql" and debug == "False"
+    assert int(hsts) > 0 and secure_cookie == "True"
+
+
+def test_default_database_is_sqlite_under_var(tmp_path):
+    result = run_settings({"DEBUG": "true", "EDPOOL_VAR_DIR": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[0] == "django.db.backends.sqlite3"
