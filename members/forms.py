@@ -30,6 +30,13 @@ TRANSITION_INPUTS = {
     "withdraw": ("on_date", "reason"),
 }
 
+REQUIRED_INPUTS = {
+    "approve_board": ("resolution_document",),
+    "sign_agreement": ("signed_by",),
+    "suspend": ("reason",),
+    "withdraw": ("reason",),
+}
+
 
 class TransitionForm(forms.Form):
     on_date = forms.DateField(label="Date", required=False,
@@ -51,3 +58,5 @@ class TransitionForm(forms.Form):
         for name in list(self.fields):
             if name not in keep:
                 del self.fields[name]
+        for name in REQUIRED_INPUTS.get(action, ()):
+            self.fields[name].required = True

@@ -35,3 +35,19 @@ def test_public_directory_page(client, cast):
     assert "2</span> member agencies" in body
     partial = client.get("/members/?q=beta", HTTP_HX_REQUEST="true")
     assert "Beta Unified" in partial.content.decode() and "<html" not in partial.content.decode()
+
+
+def test_directory_pages_and_state_filter(client, cast):
+    from tests.factories import ActiveMembershipFactory, DistrictFactory
+
+    ActiveMembershipFactory.create_batch(60)
+    ActiveMembershipFactory(district=DistrictFactory(state="NV", state_leaid="NV-0000001",
+                                                     enrollment=5000))
+    totals = member_directory_totals()
+    assert totals.members == 63 and totals.states == 2
+    first = client.get("/members/").content.decode()
+    assert "page 1 of 2" in first and "Next page" in first
+    nevada = client.get("/members/?state=NV").content.decode()
+    assert "page 1 of 1" in nevada and "5,000" in nevada
+    api = client.get("/api/v1/members?state=NV").json()
+    assert api["count"] == 1 and api["totals"]["students"] == 5000
