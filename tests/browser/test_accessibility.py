@@ -64,7 +64,9 @@ def test_axe_finds_a_known_violation(page):
     assert any(v.startswith("label") for v in found)
 
 
-def test_sign_in_open_directory_and_check_accessibility(page, live_server, cast):
+def test_sign_in_open_directory_and_check_accessibility(cast, live_server, page):
+    # `cast` comes first: it must touch the database before Playwright's event loop starts, or
+    # Django would open a second connection in the loop's context and never close it.
     base = live_server.url
     problems: dict[str, list[str]] = {}
     visit(page, base + "/", problems)
