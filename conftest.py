@@ -34,3 +34,37 @@ def require_or_skip(available: bool, what: str) -> None:
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(f"{what} is required under CI=true but is not available.")
     pytest.skip(f"{what} is not available on this machine.")
+
+
+class Clock:
+    """A controllable `django.utils.timezone.now` for tests of time-derived state."""
+
+    def __init__(self, monkeypatch):
+        import datetime as dt
+
+        from django.utils import timezone
+
+        self._now = timezone.now()
+        self._queue: list = []
+        self._dt = dt
+        monkeypatch.setattr(timezone, "now", self.now)
+
+    def now(self):
+        if self._queue:
+            self._now = self._queue.pop(0)
+        return self._now
+
+    def set(self, moment) -> None:
+        self._now = moment
+
+    def advance(self, **delta) -> None:
+        self._now = self._now + self._dt.timedelta(**delta)
+
+    def then(self, *moments) -> None:
+        """The next calls to now() return these moments, in order (then the last one stays)."""
+        self._queue.extend(moments)
+
+
+@pytest.fixture
+def clock(monkeypatch) -> Clock:
+    return Clock(monkeypatch)

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "catalog",
     "audit",
     "awards",
+    "sourcing",
     "edpool",
 ]
 
@@ -209,3 +210,4 @@ WHITENOISE_USE_FINDERS = DEBUG or not STATIC_ROOT.exists()
 if not STATIC_ROOT.exists():
     WHITENOISE_AUTOREFRESH = True
     STATIC_ROOT = None
+BID_SEALING_KEY = os.environ.get("BID_SEALING_KEY", "")

@@ -1,0 +1,68 @@
+"""Sealing bids: encryption at rest until the bid deadline, and the canonical digest of a bid.
+
+Key handling
+- The master sealing key is `BID_SEALING_KEY` (environment; 32+ random bytes, e.g.
+  `python -c "import secrets; print(secrets.token_urlsafe(48))"`). Without it, a key is derived from
+  `SECRET_KEY` (fine for development; in production set BID_SEALING_KEY so rotating SECRET_KEY
+  does not make sealed bids unreadable, and keep it out of database backups).
+- Each solicitation gets its own key: HKDF-SHA256(master, info="edpool bid sealing v1:<id>").
+- Content is sealed with AES-256-GCM (random 96-bit nonce, the bid's identity as associated data,
+  so a ciphertext cannot be moved to another bid). A copy of the database or media folder alone
+  reveals nothing; the running server, which holds the key, decrypts only after the deadline
+  (enforced by `sourcing.selectors`, the only caller of `unseal`).
+- Losing BID_SEALING_KEY makes unopened bids unreadable: back it up like a signing key.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+from typing import Any
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.conf import settings
+
+VERSION = b"\x01"
+
+
+def _master_key() -> bytes:
+    configured = getattr(settings, "BID_SEALING_KEY", "")
+    material = configured or ("derived-from-secret-key:" + settings.SECRET_KEY)
+    return hashlib.sha256(material.encode("utf-8")).digest()
+
+
+def solicitation_key(solicitation_id: int) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
+                info=f"edpool bid sealing v1:{solicitation_id}".encode()).derive(_master_key())
+
+
+def seal(data: bytes, *, solicitation_id: int, context: str) -> bytes:
+    nonce = os.urandom(12)
+    box = AESGCM(solicitation_key(solicitation_id))
+    return VERSION + nonce + box.encrypt(nonce, data, context.encode())
+
+
+def unseal(blob: bytes, *, solicitation_id: int, context: str) -> bytes:
+    blob = bytes(blob)
+    if blob[:1] != VERSION:
+        raise ValueError("Unknown sealing format.")
+    nonce, ciphertext = blob[1:13], blob[13:]
+    return AESGCM(solicitation_key(solicitation_id)).decrypt(nonce, ciphertext, context.encode())
+
+
+def canonical_json(payload: dict[str, Any]) -> bytes:
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def digest(payload: dict[str, Any]) -> str:
+    """SHA-256 of the canonical form. The payload carries a random salt, so the digest cannot be
+    used to guess prices; the vendor's receipt holds the salt to prove what it sent."""
+    return hashlib.sha256(canonical_json(payload)).hexdigest()
+
+
+def new_salt() -> str:
+    return base64.urlsafe_b64encode(os.urandom(16)).decode().rstrip("=")

@@ -1,0 +1,175 @@
+"""Reading solicitations and bids. The only place bids are unsealed, and only when the clock and
+the reader allow it (see `bid_reading_refusal`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Optional
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from accounts.acting import Actor
+from sourcing import sealing
+from sourcing.lifecycle import current_award, effective_state
+from sourcing.models import (Award, Bid, BidReceipt, ConsensusScore, EvaluatorSeat, Protest,
+                             Question, Score, Solicitation)
+from sourcing.states import PUBLIC_STATES, SolicitationState as S
+from sourcing.tabulation import BidEvaluation, OpenedBid, evaluate
+from vendors.models import Vendor
+
+STAFF = "consortium_staff"
+
+
+def solicitation_list(*, actor: Optional[Actor], state: str = "", q: str = "") -> QuerySet[Solicitation]:
+    """Staff see drafts too; everyone else sees published solicitations."""
+    qs = Solicitation.objects.select_related("category").annotate(
+        bid_count=Count("bids", filter=Q(bids__state=Bid.State.SUBMITTED)))
+    if actor is None or actor.role != STAFF:
+        qs = qs.exclude(state=S.DRAFT)
+    if q:
+        qs = qs.filter(Q(title__icontains=q) | Q(number__icontains=q) | Q(description__icontains=q))
+    now = timezone.now()
+    if state == S.PUBLISHED:
+        qs = qs.filter(state=S.PUBLISHED, bid_deadline__gt=now)
+    elif state == S.CLOSED:
+        qs = qs.filter(state=S.PUBLISHED, bid_deadline__lte=now)
+    elif state:
+        qs = qs.filter(state=state)
+    return qs.order_by("-bid_deadline")
+
+
+def solicitation_get(*, solicitation_id: int, actor: Optional[Actor]) -> Solicitation:
+    solicitation = Solicitation.objects.select_related("category").filter(pk=solicitation_id).first()
+    if solicitation is None or (solicitation.state == S.DRAFT
+                                and (actor is None or actor.role != STAFF)):
+        raise Solicitation.DoesNotExist(f"No solicitation {solicitation_id}.")
+    return solicitation
+
+
+def bid_count(solicitation: Solicitation) -> int:
+    """What the public may know before opening: how many bids are in."""
+    return solicitation.bids.filter(state=Bid.State.SUBMITTED).count()
+
+
+def public_questions(solicitation: Solicitation) -> QuerySet[Question]:
+    """Answered questions, for everybody, without the asker."""
+    return solicitation.questions.exclude(answer="").order_by("asked_at")
+
+
+def evaluator_seat_for(actor: Optional[Actor], solicitation: Solicitation) -> Optional[EvaluatorSeat]:
+    if actor is None or actor.user is None or actor.role != "evaluator":
+        return None
+    return EvaluatorSeat.objects.filter(solicitation=solicitation, evaluator=actor.user,
+                                        district=actor.organisation).first()
+
+
+def bid_reading_refusal(solicitation: Solicitation, actor: Optional[Actor],
+                        now: Optional[dt.datetime] = None) -> Optional[str]:
+    """None if `actor` may read every bid of `solicitation` now; otherwise why not."""
+    now = now or timezone.now()
+    if not solicitation.bids_opened(now):
+        return ("Bids are sealed until the deadline, "
+                f"{timezone.localtime(solicitation.bid_deadline):%Y-%m-%d %H:%M %Z}.")
+    state = effective_state(solicitation, now)
+    if state in (S.AWARD_NOTICE, S.AWARDED):
+        return None  # after the award notice the bid tabulation is public record
+    if actor is not None and actor.role == STAFF:
+        return None
+    seat = evaluator_seat_for(actor, solicitation)
+    if seat is not None:
+        if seat.may_see_proposals:
+            return None
+        if seat.declaration == EvaluatorSeat.Declaration.PENDING:
+            return "Sign your conflict-of-interest declaration before seeing proposals."
+        return "You declared a conflict of interest and are not on this committee."
+    return "Bids are shown to the evaluation committee until the award notice is published."
+
+
+def _unseal(bid: Bid) -> dict[str, Any]:
+    raw = sealing.unseal(bid.sealed, solicitation_id=bid.solicitation_id, context=f"bid:{bid.pk}")
+    return json.loads(raw)
+
+
+def opened_bids(*, solicitation: Solicitation, actor: Optional[Actor]) -> list[OpenedBid]:
+    refusal = bid_reading_refusal(solicitation, actor)
+    if refusal:
+        raise PermissionDenied(refusal)
+    bids = (solicitation.bids.filter(state=Bid.State.SUBMITTED)
+            .select_related("vendor").order_by("submitted_at", "pk"))
+    return [OpenedBid(bid_id=b.pk, vendor_id=b.vendor_id, vendor_name=b.vendor.legal_name,
+                      submitted_at=b.submitted_at, revision=b.revision, digest=b.digest,
+                      addenda_confirmed=b.addenda_confirmed, content=_unseal(b)) for b in bids]
+
+
+def own_bid(*, solicitation: Solicitation, vendor: Vendor) -> Optional[tuple[Bid, dict[str, Any]]]:
+    """The vendor's own bid with its content (any time: it is theirs)."""
+    bid = solicitation.bids.filter(vendor=vendor).first()
+    if bid is None:
+        return None
+    return bid, _unseal(bid)
+
+
+def own_receipts(*, solicitation: Solicitation, vendor: Vendor) -> QuerySet[BidReceipt]:
+    return BidReceipt.objects.filter(bid__solicitation=solicitation, bid__vendor=vendor)
+
+
+def evaluation(*, solicitation: Solicitation, actor: Optional[Actor],
+               include_evaluator_scores: bool = True) -> list[BidEvaluation]:
+    bids = opened_bids(solicitation=solicitation, actor=actor)
+    consensus = {(c.bid_id, c.criterion.name): c.points
+                 for c in ConsensusScore.objects.filter(bid__solicitation=solicitation)
+                 .select_related("criterion")}
+    scores: dict[tuple[int, str], list[Decimal]] = {}
+    if include_evaluator_scores:
+        for s in Score.objects.filter(bid__solicitation=solicitation,
+                                      seat__declaration=EvaluatorSeat.Declaration.NO_CONFLICT
+                                      ).select_related("criterion"):
+            scores.setdefault((s.bid_id, s.criterion.name), []).append(s.points)
+    return evaluate(
+        solicitation_lines=list(solicitation.lines.values("reference", "estimated_quantity")),
+        requirements=list(solicitation.requirements.values("code", "text")),
+        criteria=[{"name": c.name, "weight": c.weight, "is_price": c.is_price}
+                  for c in solicitation.criteria.all()],
+        addenda=solicitation.addenda.count(), bids=bids, consensus=consensus,
+        evaluator_scores=scores)
+
+
+def my_scores(*, seat: EvaluatorSeat) -> dict[tuple[int, int], Score]:
+    return {(s.bid_id, s.criterion_id): s for s in seat.scores.all()}
+
+
+@dataclass(frozen=True)
+class AwardView:
+    award: Award
+    final: bool
+    open_protests: int
+
+
+def award_view(solicitation: Solicitation) -> Optional[AwardView]:
+    award = current_award(solicitation)
+    if award is None:
+        return None
+    open_protests = award.protests.filter(state=Protest.State.OPEN).count()
+    return AwardView(award=award, open_protests=open_protests,
+                     final=effective_state(solicitation) == S.AWARDED)
+
+
+def awards_history(solicitation: Solicitation) -> QuerySet[Award]:
+    return solicitation.awards.prefetch_related("awarded_bids__vendor", "protests").order_by("-version")
+
+
+def seats(solicitation: Solicitation) -> QuerySet[EvaluatorSeat]:
+    return solicitation.seats.select_related("evaluator", "district").order_by("seated_at")
+
+
+def vendor_has_bid(solicitation: Solicitation, vendor: Vendor) -> bool:
+    return solicitation.bids.filter(vendor=vendor, state=Bid.State.SUBMITTED).exists()
+
+
+def is_public(solicitation: Solicitation) -> bool:
+    return effective_state(solicitation) in PUBLIC_STATES

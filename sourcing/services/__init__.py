@@ -1,0 +1,2 @@
+"""Writes for sourcing. Import from the submodules: solicitations, questions, bids, evaluation,
+awards."""

@@ -1,0 +1,261 @@
+"""Submitting, replacing, re-confirming and withdrawing sealed bids.
+
+The deadline is checked on the server's clock inside the transaction, after the solicitation row
+is locked, so a submission that started before the deadline but would commit at or after it is
+refused, whatever the client's clock says."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any, Optional
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.acting import Actor
+from audit.services import audit_record
+from edpool.documents import validate_pdf
+from sourcing import sealing
+from sourcing.models import Bid, BidDocument, BidReceipt, Solicitation
+from sourcing.services.common import require_vendor
+
+MAX_TIERS = 10
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What the vendor keeps: proof of what the server received and when."""
+
+    solicitation: str
+    vendor: str
+    action: str
+    revision: int
+    received_at: str
+    digest: str
+    canonical_bid: dict[str, Any]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"solicitation": self.solicitation, "vendor": self.vendor, "action": self.action,
+                "revision": self.revision, "received_at": self.received_at,
+                "sha256": self.digest, "bid": self.canonical_bid,
+                "how_to_verify": "sha256 of the JSON 'bid' with keys sorted, separators ',' ':' "
+                                 "and UTF-8 encoding equals 'sha256'."}
+
+
+def _deadline_passed_error(solicitation: Solicitation) -> ValidationError:
+    return ValidationError(
+        f"The bid deadline for {solicitation.number} was "
+        f"{timezone.localtime(solicitation.bid_deadline):%Y-%m-%d %H:%M:%S %Z}; bids can no longer "
+        f"be submitted, changed or withdrawn.")
+
+
+def _lock_open(solicitation: Solicitation) -> Solicitation:
+    solicitation = Solicitation.objects.select_for_update().get(pk=solicitation.pk)
+    if not solicitation.accepting_bids(timezone.now()):
+        if solicitation.state == "published":
+            raise _deadline_passed_error(solicitation)
+        raise ValidationError(f"{solicitation.number} is not open for bids.")
+    return solicitation
+
+
+def _check_deadline_at_commit(solicitation: Solicitation) -> None:
+    """The last check before the transaction commits: the server clock, now."""
+    if timezone.now() >= solicitation.bid_deadline:
+        raise _deadline_passed_error(solicitation)
+
+
+def clean_bid(solicitation: Solicitation, data: dict[str, Any]) -> dict[str, Any]:
+    """Validate a bid against the solicitation; return its canonical form (without salt).
+
+    data = {"lines": [{"line": ref, "tiers": [{"min_quantity": 1, "unit_price": "9.50"}, ...],
+                       "max_quantity": null}],
+            "attestations": {requirement code: true/false}, "notes": ""}"""
+    errors: dict[str, str] = {}
+    refs = {line.reference for line in solicitation.lines.all()}
+    lines_out, seen = [], set()
+    raw_lines = data.get("lines") or []
+    if not isinstance(raw_lines, list) or not raw_lines:
+        errors["lines"] = "Price at least one line."
+        raw_lines = []
+    for i, line in enumerate(raw_lines, start=1):
+        where = f"lines[{i}]"
+        if not isinstance(line, dict):
+            errors[where] = "Each line must be an object."
+            continue
+        ref = str(line.get("line", "")).strip()
+        if ref not in refs:
+            errors[f"{where}.line"] = f"{ref!r} is not a line of {solicitation.number}."
+        elif ref in seen:
+            errors[f"{where}.line"] = f"Line {ref} is priced twice."
+        seen.add(ref)
+        tiers = line.get("tiers") or []
+        if not isinstance(tiers, list) or not tiers:
+            errors[f"{where}.tiers"] = "Give at least one volume tier."
+            tiers = []
+        if len(tiers) > MAX_TIERS:
+            errors[f"{where}.tiers"] = f"At most {MAX_TIERS} tiers."
+        tiers_out, last_min = [], 0
+        for j, tier in enumerate(tiers, start=1):
+            at = f"{where}.tiers[{j}]"
+            try:
+                min_q = tier["min_quantity"]
+                if isinstance(min_q, bool) or int(min_q) != min_q:
+                    raise ValueError
+                min_q = int(min_q)
+            except (KeyError, TypeError, ValueError):
+                errors[f"{at}.min_quantity"] = "A whole number is required."
+                continue
+            try:
+                price = Decimal(str(tier["unit_price"]))
+            except (KeyError, InvalidOperation):
+                errors[f"{at}.unit_price"] = "A price such as 12.50 is required."
+                continue
+            if min_q < 1:
+                errors[f"{at}.min_quantity"] = "At least 1."
+            elif min_q <= last_min:
+                errors[f"{at}.min_quantity"] = "Tiers must start at increasing quantities."
+            if not price.is_finite() or price <= 0:
+                errors[f"{at}.unit_price"] = "The price must be more than 0."
+            elif price != price.quantize(CENT):
+                errors[f"{at}.unit_price"] = "Prices are in whole cents."
+            last_min = max(last_min, min_q)
+            tiers_out.append({"min_quantity": min_q, "unit_price": str(price.quantize(CENT)) if price.is_finite() else "0"})
+        max_q = line.get("max_quantity")
+        if max_q is not None:
+            if isinstance(max_q, bool) or not isinstance(max_q, int) or max_q < 1:
+                errors[f"{where}.max_quantity"] = "A whole number of at least 1, or empty."
+            elif tiers_out and max_q < tiers_out[0]["min_quantity"]:
+                errors[f"{where}.max_quantity"] = "Below the first tier's minimum quantity."
+        lines_out.append({"line": ref, "tiers": tiers_out, "max_quantity": max_q})
+    attestations = data.get("attestations") or {}
+    if not isinstance(attestations, dict):
+        errors["attestations"] = "Answer each requirement with true or false."
+        attestations = {}
+    codes = [r.code for r in solicitation.requirements.all()]
+    unknown = set(attestations) - set(codes)
+    if unknown:
+        errors["attestations"] = f"Unknown requirements: {', '.join(sorted(unknown))}."
+    for code in codes:
+        if not isinstance(attestations.get(code), bool):
+            errors[f"attestations.{code}"] = "Answer yes or no."
+    notes = str(data.get("notes", ""))[:5000]
+    if errors:
+        raise ValidationError(errors)
+    order = {line.reference: line.position for line in solicitation.lines.all()}
+    lines_out.sort(key=lambda x: order[x["line"]])
+    return {"lines": lines_out, "attestations": {c: attestations[c] for c in codes},
+            "notes": notes}
+
+
+def _receipt(bid: Bid, action: str, payload: dict[str, Any], now) -> Receipt:
+    BidReceipt.objects.create(bid=bid, action=action, revision=bid.revision, received_at=now,
+                              digest=bid.digest, addenda_confirmed=bid.addenda_confirmed)
+    return Receipt(solicitation=bid.solicitation.number, vendor=bid.vendor.legal_name,
+                   action=action, revision=bid.revision,
+                   received_at=now.isoformat(timespec="microseconds"), digest=bid.digest,
+                   canonical_bid=payload)
+
+
+@transaction.atomic
+def bid_submit(*, solicitation: Solicitation, data: dict[str, Any], actor: Actor,
+               documents: Optional[list[tuple[str, UploadedFile]]] = None) -> tuple[Bid, Receipt]:
+    """Submit or replace the actor's vendor's bid. Returns the bid and the vendor's receipt."""
+    vendor = require_vendor(actor, "submit bids")
+    solicitation = _lock_open(solicitation)
+    canonical = clean_bid(solicitation, data)
+    documents = documents or []
+    for title, upload in documents:
+        validate_pdf(upload, field="documents")
+    addenda = solicitation.addenda.count()
+    existing = Bid.objects.select_for_update().filter(solicitation=solicitation, vendor=vendor).first()
+    revision = (existing.revision + 1) if existing else 1
+    canonical.update({"solicitation": solicitation.number, "vendor_id": vendor.pk,
+                      "revision": revision, "addenda_acknowledged": addenda,
+                      "documents": [], "salt": sealing.new_salt()})
+    now = timezone.now()
+    bid = existing or Bid(solicitation=solicitation, vendor=vendor)
+    bid.state, bid.revision, bid.submitted_at = Bid.State.SUBMITTED, revision, now
+    bid.addenda_confirmed = addenda
+    if bid.pk is None:
+        bid.sealed, bid.digest = b"", ""
+        bid.save()
+    stored_docs = []
+    for title, upload in documents:
+        upload.seek(0)
+        content = upload.read()
+        sha = hashlib.sha256(content).hexdigest()
+        sealed = sealing.seal(content, solicitation_id=solicitation.pk, context=f"bid-doc:{bid.pk}")
+        doc = BidDocument(bid=bid, revision=revision, title=(title or upload.name)[:200],
+                          size=len(content), sha256=sha, uploaded_at=now)
+        doc.sealed_file.save(f"{solicitation.pk}/{bid.pk}-{revision}-{sha[:12]}.sealed",
+                             ContentFile(sealed), save=False)
+        doc.save()
+        stored_docs.append({"title": doc.title, "sha256": sha, "size": doc.size})
+    if not documents and existing is not None:  # a replacement keeps the earlier documents
+        for doc in existing.documents.all():
+            stored_docs.append({"title": doc.title, "sha256": doc.sha256, "size": doc.size})
+    canonical["documents"] = stored_docs
+    bid.digest = sealing.digest(canonical)
+    bid.sealed = sealing.seal(sealing.canonical_json(canonical), solicitation_id=solicitation.pk,
+                              context=f"bid:{bid.pk}")
+    bid.save()
+    action = BidReceipt.Action.REPLACED if existing else BidReceipt.Action.SUBMITTED
+    receipt = _receipt(bid, action, canonical, now)
+    # The audit trail records that a bid arrived, never what it says.
+    audit_record(actor=actor, action=f"bid.{action}", obj=bid,
+                 object_repr=f"bid of vendor {vendor.pk} on {solicitation.number}",
+                 after={"revision": revision, "sha256": bid.digest, "received_at": now})
+    _check_deadline_at_commit(solicitation)
+    return bid, receipt
+
+
+@transaction.atomic
+def bid_confirm(*, solicitation: Solicitation, actor: Actor) -> tuple[Bid, Receipt]:
+    """Re-confirm a bid unchanged after an addendum."""
+    vendor = require_vendor(actor, "confirm bids")
+    solicitation = _lock_open(solicitation)
+    bid = Bid.objects.select_for_update().filter(solicitation=solicitation, vendor=vendor,
+                                                 state=Bid.State.SUBMITTED).first()
+    if bid is None:
+        raise ValidationError("You have no bid on this solicitation to confirm.")
+    addenda = solicitation.addenda.count()
+    if bid.addenda_confirmed >= addenda:
+        raise ValidationError("Your bid already accounts for every addendum.")
+    now = timezone.now()
+    before = bid.addenda_confirmed
+    bid.addenda_confirmed = addenda
+    bid.save(update_fields=["addenda_confirmed"])
+    payload = {"solicitation": solicitation.number, "bid_sha256": bid.digest,
+               "addenda_acknowledged": addenda}
+    receipt = _receipt(bid, BidReceipt.Action.CONFIRMED, payload, now)
+    audit_record(actor=actor, action="bid.confirmed", obj=bid,
+                 object_repr=f"bid of vendor {vendor.pk} on {solicitation.number}",
+                 before={"addenda_confirmed": before}, after={"addenda_confirmed": addenda})
+    _check_deadline_at_commit(solicitation)
+    return bid, receipt
+
+
+@transaction.atomic
+def bid_withdraw(*, solicitation: Solicitation, actor: Actor) -> tuple[Bid, Receipt]:
+    vendor = require_vendor(actor, "withdraw bids")
+    solicitation = _lock_open(solicitation)
+    bid = Bid.objects.select_for_update().filter(solicitation=solicitation, vendor=vendor,
+                                                 state=Bid.State.SUBMITTED).first()
+    if bid is None:
+        raise ValidationError("You have no bid on this solicitation to withdraw.")
+    now = timezone.now()
+    bid.state = Bid.State.WITHDRAWN
+    bid.save(update_fields=["state"])
+    receipt = _receipt(bid, BidReceipt.Action.WITHDRAWN,
+                       {"solicitation": solicitation.number, "withdrawn": True}, now)
+    audit_record(actor=actor, action="bid.withdrawn", obj=bid,
+                 object_repr=f"bid of vendor {vendor.pk} on {solicitation.number}",
+                 before={"state": "submitted"}, after={"state": "withdrawn"})
+    _check_deadline_at_commit(solicitation)
+    return bid, receipt

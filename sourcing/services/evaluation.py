@@ -1,0 +1,128 @@
+"""The evaluation committee: seats, conflict-of-interest declarations, scores and consensus."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.acting import Actor
+from accounts.models import RoleAssignment
+from audit.services import audit_record
+from sourcing.lifecycle import effective_state
+from sourcing.models import Bid, ConsensusScore, Criterion, EvaluatorSeat, Score, Solicitation
+from sourcing.services.common import require_staff
+from sourcing.states import SolicitationState as S
+
+SCORE_MAX = Decimal(10)
+
+
+def _points(value) -> Decimal:
+    try:
+        points = Decimal(str(value)).quantize(Decimal("0.01"))
+    except (InvalidOperation, TypeError):
+        raise ValidationError({"points": "A score from 0 to 10 is required."})
+    if not (0 <= points <= SCORE_MAX):
+        raise ValidationError({"points": "A score from 0 to 10 is required."})
+    return points
+
+
+@transaction.atomic
+def evaluator_seat(*, solicitation: Solicitation, assignment: RoleAssignment,
+                   actor: Actor) -> EvaluatorSeat:
+    """Seat an evaluator (a person holding the evaluator role in a member district)."""
+    require_staff(actor, "seat evaluators")
+    if assignment.role != "evaluator":
+        raise ValidationError({"evaluator": "Seat a person who holds the evaluator role."})
+    if effective_state(solicitation) in (S.AWARDED, S.CANCELLED, S.DRAFT):
+        raise ValidationError("Evaluators are seated on published solicitations before the award.")
+    seat, created = EvaluatorSeat.objects.get_or_create(
+        solicitation=solicitation, evaluator=assignment.user,
+        defaults={"district": assignment.organisation, "seated_at": timezone.now()})
+    if not created:
+        raise ValidationError({"evaluator": f"{assignment.user.email} already has a seat."})
+    audit_record(actor=actor, action="evaluation.seated", obj=seat,
+                 after={"solicitation": solicitation.pk, "evaluator": assignment.user.email,
+                        "district": assignment.organisation.name})
+    return seat
+
+
+def seat_of(actor: Actor, solicitation: Solicitation) -> EvaluatorSeat | None:
+    if actor.user is None or actor.role != "evaluator":
+        return None
+    return EvaluatorSeat.objects.filter(solicitation=solicitation, evaluator=actor.user,
+                                        district=actor.organisation).first()
+
+
+@transaction.atomic
+def declaration_sign(*, solicitation: Solicitation, has_conflict: bool, details: str = "",
+                     actor: Actor) -> EvaluatorSeat:
+    """The evaluator declares conflicts of interest with any bidder. A declared conflict
+    removes them from the committee; no conflict lets them see proposals once bids open."""
+    seat = seat_of(actor, solicitation)
+    if seat is None:
+        raise PermissionDenied("You are not seated on this solicitation's committee.")
+    seat = EvaluatorSeat.objects.select_for_update().get(pk=seat.pk)
+    if seat.declaration != EvaluatorSeat.Declaration.PENDING:
+        raise ValidationError("You have already signed your declaration.")
+    if has_conflict and not details.strip():
+        raise ValidationError({"details": "Describe the relationship with the bidder."})
+    seat.declaration = (EvaluatorSeat.Declaration.CONFLICT if has_conflict
+                        else EvaluatorSeat.Declaration.NO_CONFLICT)
+    seat.declared_at, seat.conflict_details = timezone.now(), details.strip()
+    seat.save()
+    audit_record(actor=actor, action="evaluation.declaration_signed", obj=seat,
+                 before={"declaration": "pending"},
+                 after={"declaration": seat.declaration, "details": seat.conflict_details})
+    return seat
+
+
+def _scorable_bid(solicitation: Solicitation, bid: Bid, criterion: Criterion) -> None:
+    if effective_state(solicitation) != S.UNDER_EVALUATION:
+        raise ValidationError("Scores are recorded while the solicitation is under evaluation.")
+    if bid.solicitation_id != solicitation.pk or bid.state != Bid.State.SUBMITTED:
+        raise ValidationError({"bid": "Not a bid of this solicitation."})
+    if criterion.solicitation_id != solicitation.pk:
+        raise ValidationError({"criterion": "Not a criterion of this solicitation."})
+    if criterion.is_price:
+        raise ValidationError({"criterion": "Price is scored by formula, not by evaluators."})
+
+
+@transaction.atomic
+def score_record(*, solicitation: Solicitation, bid: Bid, criterion: Criterion, points,
+                 comment: str = "", actor: Actor) -> Score:
+    """An evaluator's own, independent score (0-10) of one bid on one criterion."""
+    seat = seat_of(actor, solicitation)
+    if seat is None or not seat.may_see_proposals:
+        raise PermissionDenied("Sign your conflict-of-interest declaration first (and have no "
+                               "conflict) to score proposals.")
+    _scorable_bid(solicitation, bid, criterion)
+    points = _points(points)
+    score, created = Score.objects.update_or_create(
+        seat=seat, bid=bid, criterion=criterion,
+        defaults={"points": points, "comment": comment.strip(), "scored_at": timezone.now()})
+    audit_record(actor=actor, action="evaluation.scored", obj=score,
+                 after={"bid": bid.pk, "criterion": criterion.name, "points": points,
+                        "comment": score.comment})
+    return score
+
+
+@transaction.atomic
+def consensus_record(*, solicitation: Solicitation, bid: Bid, criterion: Criterion, points,
+                     comment: str, actor: Actor) -> ConsensusScore:
+    """Staff record the committee's consensus score with its reasons."""
+    require_staff(actor, "record consensus scores")
+    _scorable_bid(solicitation, bid, criterion)
+    points = _points(points)
+    if not comment.strip():
+        raise ValidationError({"comment": "Record the committee's reasons."})
+    consensus, _ = ConsensusScore.objects.update_or_create(
+        bid=bid, criterion=criterion,
+        defaults={"points": points, "comment": comment.strip(), "recorded_at": timezone.now(),
+                  "recorded_by": actor.user})
+    audit_record(actor=actor, action="evaluation.consensus_recorded", obj=consensus,
+                 after={"bid": bid.pk, "criterion": criterion.name, "points": points,
+                        "comment": consensus.comment})
+    return consensus

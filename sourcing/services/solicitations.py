@@ -1,0 +1,392 @@
+"""Drafting, publishing, changing (by addendum), cancelling solicitations; documents; follows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any, Optional
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.acting import Actor
+from audit.services import audit_record, snapshot
+from catalog.models import Category
+from edpool.documents import validate_pdf
+from edpool.notify import notify
+from sourcing.lifecycle import check_transition, effective_state
+from sourcing.models import (Addendum, Bid, Criterion, Requirement, Solicitation,
+                             SolicitationDocument, SolicitationLine, VendorFollow)
+from sourcing.services.common import require_staff, require_vendor, vendor_emails
+from sourcing.states import AwardMethod, Kind, SolicitationState as S
+from vendors.models import Vendor
+
+FIELDS = ("number", "kind", "title", "description", "category", "state", "questions_deadline",
+          "bid_deadline", "standstill_days", "award_method", "score_threshold",
+          "max_vendor_share", "max_vendors_per_line")
+CHANGEABLE_BY_ADDENDUM = ("title", "description", "questions_deadline", "bid_deadline",
+                          "standstill_days")
+
+
+@dataclass
+class SolicitationContent:
+    """Everything staff write in a solicitation besides its schedule."""
+
+    title: str
+    description: str
+    category: Category
+    kind: str = Kind.RFP
+    lines: list[dict[str, Any]] = field(default_factory=list)
+    requirements: list[dict[str, Any]] = field(default_factory=list)
+    criteria: list[dict[str, Any]] = field(default_factory=list)
+    award_method: str = AwardMethod.MULTI_AWARD
+    score_threshold: Decimal = Decimal("70")
+    max_vendor_share: Optional[Decimal] = None
+    max_vendors_per_line: Optional[int] = None
+
+
+def _state_of(solicitation: Solicitation) -> dict[str, Any]:
+    data = snapshot(solicitation, FIELDS)
+    data["lines"] = [snapshot(x, ("reference", "description", "unit", "estimated_quantity"))
+                     for x in solicitation.lines.all()]
+    data["requirements"] = [snapshot(x, ("code", "text")) for x in solicitation.requirements.all()]
+    data["criteria"] = [snapshot(x, ("name", "weight", "is_price")) for x in solicitation.criteria.all()]
+    return data
+
+
+def _clean_lines(lines: list[dict[str, Any]]) -> tuple[list[SolicitationLine], dict[str, str]]:
+    errors: dict[str, str] = {}
+    rows, seen = [], set()
+    for i, line in enumerate(lines, start=1):
+        ref = str(line.get("reference", "")).strip()
+        desc = str(line.get("description", "")).strip()
+        unit = str(line.get("unit", "each")).strip() or "each"
+        qty = line.get("estimated_quantity")
+        if not ref:
+            errors[f"lines[{i}].reference"] = "A reference is required."
+        elif ref in seen:
+            errors[f"lines[{i}].reference"] = f"Reference {ref!r} is used twice."
+        seen.add(ref)
+        if not desc:
+            errors[f"lines[{i}].description"] = "A description is required."
+        if not isinstance(qty, int) or isinstance(qty, bool) or qty < 1:
+            errors[f"lines[{i}].estimated_quantity"] = "A whole number of at least 1 is required."
+        rows.append(SolicitationLine(position=i, reference=ref[:40], description=desc[:500],
+                                     unit=unit[:40], estimated_quantity=qty if isinstance(qty, int) else 0))
+    return rows, errors
+
+
+def _clean_requirements(items: list[dict[str, Any]]) -> tuple[list[Requirement], dict[str, str]]:
+    from django.utils.text import slugify
+
+    errors: dict[str, str] = {}
+    rows, seen = [], set()
+    for i, item in enumerate(items, start=1):
+        text = str(item.get("text", "")).strip()
+        code = slugify(item.get("code") or text)[:40] or f"req-{i}"
+        if not text:
+            errors[f"requirements[{i}].text"] = "The requirement's text is required."
+        if code in seen:
+            code = f"{code[:35]}-{i}"
+        seen.add(code)
+        rows.append(Requirement(position=i, code=code, text=text[:500]))
+    return rows, errors
+
+
+def _clean_criteria(items: list[dict[str, Any]]) -> tuple[list[Criterion], dict[str, str]]:
+    errors: dict[str, str] = {}
+    rows = []
+    total = Decimal(0)
+    prices = 0
+    for i, item in enumerate(items, start=1):
+        name = str(item.get("name", "")).strip()
+        try:
+            weight = Decimal(str(item.get("weight"))).quantize(Decimal("0.01"))
+        except (InvalidOperation, TypeError):
+            errors[f"criteria[{i}].weight"] = "A number is required."
+            weight = Decimal(0)
+        if weight <= 0:
+            errors[f"criteria[{i}].weight"] = "The weight must be more than 0."
+        if not name:
+            errors[f"criteria[{i}].name"] = "A name is required."
+        is_price = bool(item.get("is_price"))
+        prices += is_price
+        total += weight
+        rows.append(Criterion(position=i, name=name[:120], weight=weight, is_price=is_price))
+    if items and prices != 1:
+        errors["criteria"] = "Exactly one criterion must be price (scored by formula)."
+    if items and total != Decimal(100):
+        errors["criteria.weight"] = f"The weights add up to {total}; they must add up to 100."
+    return rows, errors
+
+
+def _check_schedule(questions_deadline: dt.datetime, bid_deadline: dt.datetime,
+                    standstill_days: int, errors: dict[str, str], *, now: dt.datetime) -> None:
+    for name, value in (("questions_deadline", questions_deadline), ("bid_deadline", bid_deadline)):
+        if value is None or timezone.is_naive(value):
+            errors[name] = "A date and time with its time zone is required."
+    if "bid_deadline" not in errors and bid_deadline <= now:
+        errors["bid_deadline"] = "The bid deadline must be in the future."
+    if not errors.get("questions_deadline") and not errors.get("bid_deadline") \
+            and questions_deadline >= bid_deadline:
+        errors["questions_deadline"] = "Questions must close before the bid deadline."
+    if not (0 <= standstill_days <= 60):
+        errors["standstill_days"] = "Between 0 and 60 days."
+
+
+def _check_award_settings(content: SolicitationContent, errors: dict[str, str]) -> None:
+    if content.award_method not in AwardMethod.values:
+        errors["award_method"] = f"Unknown award method {content.award_method!r}."
+    if not (Decimal(0) <= Decimal(content.score_threshold) <= Decimal(100)):
+        errors["score_threshold"] = "Between 0 and 100."
+    if content.max_vendor_share is not None and not (0 < Decimal(content.max_vendor_share) <= 1):
+        errors["max_vendor_share"] = "A fraction above 0 and at most 1 (e.g. 0.5)."
+    if content.max_vendors_per_line is not None and content.max_vendors_per_line < 1:
+        errors["max_vendors_per_line"] = "At least 1."
+    if content.kind not in Kind.values:
+        errors["kind"] = f"Unknown kind {content.kind!r}."
+
+
+def _next_number() -> str:
+    year = timezone.localdate().year
+    count = Solicitation.objects.filter(number__startswith=f"SOL-{year}-").count()
+    return f"SOL-{year}-{count + 1:03d}"
+
+
+def _write_children(solicitation: Solicitation, lines, requirements, criteria) -> None:
+    solicitation.lines.all().delete()
+    solicitation.requirements.all().delete()
+    solicitation.criteria.all().delete()
+    for row in lines + requirements + criteria:
+        row.solicitation = solicitation
+        row.save()
+
+
+@transaction.atomic
+def solicitation_create(*, content: SolicitationContent, questions_deadline: dt.datetime,
+                        bid_deadline: dt.datetime, standstill_days: int = 7,
+                        actor: Actor) -> Solicitation:
+    """Draft a solicitation. Drafts may be incomplete in schedule; publishing checks everything."""
+    require_staff(actor, "draft solicitations")
+    lines, e1 = _clean_lines(content.lines)
+    requirements, e2 = _clean_requirements(content.requirements)
+    criteria, e3 = _clean_criteria(content.criteria)
+    errors = {**e1, **e2, **e3}
+    if not content.title.strip():
+        errors["title"] = "A title is required."
+    _check_award_settings(content, errors)
+    if errors:
+        raise ValidationError(errors)
+    solicitation = Solicitation.objects.create(
+        number=_next_number(), kind=content.kind, title=content.title.strip(),
+        description=content.description.strip(), category=content.category,
+        questions_deadline=questions_deadline, bid_deadline=bid_deadline,
+        standstill_days=standstill_days, award_method=content.award_method,
+        score_threshold=content.score_threshold, max_vendor_share=content.max_vendor_share,
+        max_vendors_per_line=content.max_vendors_per_line, created_by=actor.user)
+    _write_children(solicitation, lines, requirements, criteria)
+    audit_record(actor=actor, action="solicitation.drafted", obj=solicitation,
+                 after=_state_of(solicitation))
+    return solicitation
+
+
+@transaction.atomic
+def solicitation_update_draft(*, solicitation: Solicitation, content: SolicitationContent,
+                              questions_deadline: dt.datetime, bid_deadline: dt.datetime,
+                              standstill_days: int, actor: Actor) -> Solicitation:
+    """Change a draft freely. After publishing, changes are addenda (`addendum_publish`)."""
+    require_staff(actor, "edit solicitations")
+    solicitation = Solicitation.objects.select_for_update().get(pk=solicitation.pk)
+    if solicitation.state != S.DRAFT:
+        raise ValidationError("Only a draft can be edited; publish an addendum to change a "
+                              "published solicitation.")
+    lines, e1 = _clean_lines(content.lines)
+    requirements, e2 = _clean_requirements(content.requirements)
+    criteria, e3 = _clean_criteria(content.criteria)
+    errors = {**e1, **e2, **e3}
+    if not content.title.strip():
+        errors["title"] = "A title is required."
+    _check_award_settings(content, errors)
+    if errors:
+        raise ValidationError(errors)
+    before = _state_of(solicitation)
+    for name in ("kind", "award_method", "score_threshold", "max_vendor_share",
+                 "max_vendors_per_line", "category"):
+        setattr(solicitation, name, getattr(content, name))
+    solicitation.title, solicitation.description = content.title.strip(), content.description.strip()
+    solicitation.questions_deadline, solicitation.bid_deadline = questions_deadline, bid_deadline
+    solicitation.standstill_days = standstill_days
+    solicitation.save()
+    _write_children(solicitation, lines, requirements, criteria)
+    audit_record(actor=actor, action="solicitation.draft_updated", obj=solicitation,
+                 before=before, after=_state_of(solicitation))
+    return solicitation
+
+
+@transaction.atomic
+def solicitation_publish(*, solicitation: Solicitation, actor: Actor) -> Solicitation:
+    require_staff(actor, "publish solicitations")
+    solicitation = Solicitation.objects.select_for_update().get(pk=solicitation.pk)
+    now = timezone.now()
+    target = check_transition(solicitation, "publish", now)
+    errors: dict[str, str] = {}
+    if not solicitation.lines.exists():
+        errors["lines"] = "Add at least one line before publishing."
+    criteria = list(solicitation.criteria.all())
+    if not criteria:
+        errors["criteria"] = "Add evaluation criteria (price and at least one other) before publishing."
+    _check_schedule(solicitation.questions_deadline, solicitation.bid_deadline,
+                    solicitation.standstill_days, errors, now=now)
+    if errors:
+        raise ValidationError(errors)
+    before = snapshot(solicitation, ("state", "published_at"))
+    solicitation.state, solicitation.published_at = target, now
+    solicitation.save(update_fields=["state", "published_at"])
+    audit_record(actor=actor, action="solicitation.published", obj=solicitation, before=before,
+                 after=snapshot(solicitation, ("state", "published_at")))
+    vendors = Vendor.objects.filter(categories=solicitation.category).distinct()
+    recipients = [email for vendor in vendors for email in vendor_emails(vendor)]
+    notify(recipients=recipients,
+           subject=f"New solicitation: {solicitation.number} {solicitation.title}",
+           body=(f"{solicitation.number} ({solicitation.get_kind_display()}) is open for bids in "
+                 f"{solicitation.category.name}.\n\nBid deadline: "
+                 f"{timezone.localtime(solicitation.bid_deadline):%Y-%m-%d %H:%M %Z}.\n"
+                 f"See /solicitations/{solicitation.pk}/"))
+    return solicitation
+
+
+@transaction.atomic
+def addendum_publish(*, solicitation: Solicitation, summary: str, actor: Actor,
+                     changes: Optional[dict[str, Any]] = None,
+                     lines: Optional[list[dict[str, Any]]] = None,
+                     document: Optional[UploadedFile] = None,
+                     document_title: str = "") -> Addendum:
+    """Publish a change to an open solicitation. Every bid submitted before it is marked not
+    confirmed until its vendor re-confirms; followers and bidders are notified.
+
+    `changes` may set: title, description, questions_deadline, bid_deadline, standstill_days.
+    `lines` replaces the lines (same format as when drafting)."""
+    require_staff(actor, "publish addenda")
+    solicitation = Solicitation.objects.select_for_update().get(pk=solicitation.pk)
+    now = timezone.now()
+    if effective_state(solicitation, now) != S.PUBLISHED:
+        raise ValidationError("Addenda can be published only while the solicitation is open for "
+                              "bids (before the deadline).")
+    if not summary.strip():
+        raise ValidationError({"summary": "Say what the addendum changes."})
+    changes = dict(changes or {})
+    unknown = set(changes) - set(CHANGEABLE_BY_ADDENDUM)
+    if unknown:
+        raise ValidationError({"changes": f"These cannot be changed by addendum: {', '.join(sorted(unknown))}."})
+    before = _state_of(solicitation)
+    errors: dict[str, str] = {}
+    for name, value in changes.items():
+        setattr(solicitation, name, value.strip() if isinstance(value, str) else value)
+    if "title" in changes and not solicitation.title:
+        errors["title"] = "A title is required."
+    _check_schedule(solicitation.questions_deadline, solicitation.bid_deadline,
+                    solicitation.standstill_days, errors, now=now)
+    new_lines = None
+    if lines is not None:
+        new_lines, line_errors = _clean_lines(lines)
+        errors.update(line_errors)
+        if not new_lines:
+            errors["lines"] = "A solicitation needs at least one line."
+    if document is not None:
+        validate_pdf(document, field="document")
+    if errors:
+        raise ValidationError(errors)
+    solicitation.save()
+    if new_lines is not None:
+        solicitation.lines.all().delete()
+        for row in new_lines:
+            row.solicitation = solicitation
+            row.save()
+    number = solicitation.addenda.count() + 1
+    after = _state_of(solicitation)
+    diff = {k: {"before": before[k], "after": after[k]} for k in after if before.get(k) != after[k]}
+    addendum = Addendum.objects.create(solicitation=solicitation, number=number,
+                                       summary=summary.strip(), changes=diff, published_at=now)
+    if document is not None:
+        SolicitationDocument.objects.create(
+            solicitation=solicitation, addendum=addendum,
+            title=document_title.strip() or f"Addendum {number}", file=document)
+    audit_record(actor=actor, action="solicitation.addendum_published", obj=solicitation,
+                 before=before, after={**after, "addendum": number, "summary": addendum.summary})
+    bidders = Vendor.objects.filter(bids__solicitation=solicitation,
+                                    bids__state=Bid.State.SUBMITTED)
+    followers = Vendor.objects.filter(follows__solicitation=solicitation)
+    recipients = [e for v in set(bidders) | set(followers) for e in vendor_emails(v)]
+    notify(recipients=recipients,
+           subject=f"Addendum {number} to {solicitation.number}",
+           body=(f"Addendum {number} to {solicitation.number} {solicitation.title}:\n\n"
+                 f"{addendum.summary}\n\nIf you have already bid, re-confirm your bid (or replace "
+                 f"it) before the deadline, "
+                 f"{timezone.localtime(solicitation.bid_deadline):%Y-%m-%d %H:%M %Z}; until then "
+                 f"it is marked as not confirmed."))
+    return addendum
+
+
+@transaction.atomic
+def solicitation_start_evaluation(*, solicitation: Solicitation, actor: Actor) -> Solicitation:
+    require_staff(actor, "start evaluations")
+    solicitation = Solicitation.objects.select_for_update().get(pk=solicitation.pk)
+    target = check_transition(solicitation, "start_evaluation")
+    before = snapshot(solicitation, ("state",))
+    solicitation.state, solicitation.evaluation_started_at = target, timezone.now()
+    solicitation.save(update_fields=["state", "evaluation_started_at"])
+    audit_record(actor=actor, action="solicitation.evaluation_started", obj=solicitation,
+                 before=before, after=snapshot(solicitation, ("state",)))
+    return solicitation
+
+
+@transaction.atomic
+def solicitation_cancel(*, solicitation: Solicitation, reason: str, actor: Actor) -> Solicitation:
+    require_staff(actor, "cancel solicitations")
+    solicitation = Solicitation.objects.select_for_update().get(pk=solicitation.pk)
+    target = check_transition(solicitation, "cancel")
+    if not reason.strip():
+        raise ValidationError({"reason": "Give the public reason for cancelling."})
+    before = snapshot(solicitation, ("state", "cancellation_reason"))
+    solicitation.state, solicitation.cancelled_at = target, timezone.now()
+    solicitation.cancellation_reason = reason.strip()
+    solicitation.save(update_fields=["state", "cancelled_at", "cancellation_reason"])
+    audit_record(actor=actor, action="solicitation.cancelled", obj=solicitation, before=before,
+                 after=snapshot(solicitation, ("state", "cancellation_reason")))
+    recipients = [e for v in Vendor.objects.filter(bids__solicitation=solicitation).distinct()
+                  for e in vendor_emails(v)]
+    notify(recipients=recipients, subject=f"{solicitation.number} cancelled",
+           body=f"{solicitation.number} {solicitation.title} was cancelled: {solicitation.cancellation_reason}")
+    return solicitation
+
+
+@transaction.atomic
+def document_add(*, solicitation: Solicitation, title: str, file: UploadedFile,
+                 actor: Actor) -> SolicitationDocument:
+    """Attach a document to a draft (after publishing, documents come with an addendum)."""
+    require_staff(actor, "add documents")
+    if solicitation.state != S.DRAFT:
+        raise ValidationError("After publishing, add documents with an addendum.")
+    validate_pdf(file, field="file")
+    if not title.strip():
+        raise ValidationError({"title": "A title is required."})
+    document = SolicitationDocument.objects.create(solicitation=solicitation, title=title.strip(),
+                                                   file=file)
+    audit_record(actor=actor, action="solicitation.document_added", obj=solicitation,
+                 after={"document": document.pk, "title": document.title})
+    return document
+
+
+@transaction.atomic
+def solicitation_follow(*, solicitation: Solicitation, actor: Actor) -> VendorFollow:
+    vendor = require_vendor(actor, "follow solicitations")
+    if effective_state(solicitation) == S.DRAFT:
+        raise ValidationError("This solicitation is not published.")
+    follow, created = VendorFollow.objects.get_or_create(solicitation=solicitation, vendor=vendor)
+    if created:
+        audit_record(actor=actor, action="solicitation.followed", obj=follow,
+                     after={"solicitation": solicitation.pk, "vendor": vendor.pk})
+    return follow

@@ -1,0 +1,184 @@
+"""Sealed bids: receipts, encryption at rest, the exact deadline, addenda re-confirmation and who
+may read what before and after opening."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+
+from audit.models import AuditEvent
+from sourcing import selectors
+from sourcing.models import Bid, BidDocument, BidReceipt
+from sourcing.services.bids import bid_confirm, bid_submit, bid_withdraw
+from sourcing.services.evaluation import declaration_sign, evaluator_seat
+from sourcing.services.solicitations import addendum_publish
+from sourcing.tests.conftest import bid_data
+
+
+def submit(cast, solicitation, user=None, **kw):
+    user = user or cast.vendor_user_a
+    return bid_submit(solicitation=solicitation, data=bid_data(**kw), actor=cast.actor(user))
+
+
+def test_receipt_proves_what_was_sent(cast, open_solicitation):
+    bid, receipt = submit(cast, open_solicitation)
+    r = receipt.as_dict()
+    canonical = json.dumps(r["bid"], sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    assert hashlib.sha256(canonical.encode()).hexdigest() == r["sha256"] == bid.digest
+    assert r["bid"]["lines"][0]["tiers"][0]["unit_price"] == "289.00"
+    assert r["bid"]["salt"] and r["revision"] == 1 and r["action"] == "submitted"
+    assert BidReceipt.objects.get().digest == bid.digest
+
+
+def test_stored_bid_reveals_nothing(cast, open_solicitation):
+    document = SimpleUploadedFile("tech.pdf", b"%PDF-1.4 SECRET-TECHNICAL-PROPOSAL", "application/pdf")
+    bid, _ = bid_submit(solicitation=open_solicitation, data=bid_data(price1="287.13"),
+                        actor=cast.actor(cast.vendor_user_a), documents=[("Technical", document)])
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT sealed FROM sourcing_bid WHERE id = %s", [bid.pk])
+        raw = bytes(cursor.fetchone()[0])
+    assert b"287.13" not in raw and b"CB-11" not in raw and b"warranty" not in raw
+    stored = BidDocument.objects.get()
+    on_disk = stored.sealed_file.read()
+    assert b"SECRET-TECHNICAL-PROPOSAL" not in on_disk and b"%PDF" not in on_disk
+    events = json.dumps(list(AuditEvent.objects.values("before", "after", "object_repr")), default=str)
+    assert "287.13" not in events
+
+
+def test_replace_and_withdraw_until_the_deadline(cast, open_solicitation):
+    submit(cast, open_solicitation, price1="300.00")
+    bid, receipt = submit(cast, open_solicitation, price1="295.00")
+    assert bid.revision == 2 and receipt.action == "replaced"
+    assert Bid.objects.count() == 1
+    _, content = selectors.own_bid(solicitation=open_solicitation, vendor=cast.vendor_a)
+    assert content["lines"][0]["tiers"][0]["unit_price"] == "295.00"
+    bid, receipt = bid_withdraw(solicitation=open_solicitation, actor=cast.actor(cast.vendor_user_a))
+    assert bid.state == Bid.State.WITHDRAWN and selectors.bid_count(open_solicitation) == 0
+    bid, _ = submit(cast, open_solicitation)
+    assert bid.state == Bid.State.SUBMITTED and bid.revision == 3
+
+
+def test_deadline_is_exact_and_server_side(cast, open_solicitation, clock):
+    deadline = open_solicitation.bid_deadline
+    clock.set(deadline - dt.timedelta(microseconds=1))
+    submit(cast, open_solicitation)
+    clock.set(deadline)
+    with pytest.raises(ValidationError, match="bid deadline"):
+        submit(cast, open_solicitation, user=cast.vendor_user_b)
+    with pytest.raises(ValidationError, match="bid deadline"):
+        bid_withdraw(solicitation=open_solicitation, actor=cast.actor(cast.vendor_user_a))
+    assert selectors.bid_count(open_solicitation) == 1
+
+
+def test_submission_that_began_before_the_deadline_but_ends_after_is_refused(
+        cast, open_solicitation, clock, monkeypatch):
+    from sourcing.services import bids as bids_module
+
+    deadline = open_solicitation.bid_deadline
+    clock.set(deadline - dt.timedelta(milliseconds=5))
+    real_clean = bids_module.clean_bid
+
+    def slow_clean(solicitation, data):  # the request is still being processed at the deadline
+        result = real_clean(solicitation, data)
+        clock.set(deadline)
+        return result
+
+    monkeypatch.setattr(bids_module, "clean_bid", slow_clean)
+    with pytest.raises(ValidationError, match="bid deadline"):
+        submit(cast, open_solicitation)
+    assert Bid.objects.count() == 0 and BidReceipt.objects.count() == 0
+    assert not AuditEvent.objects.filter(action__startswith="bid.").exists()
+
+
+def test_bad_bids_are_refused_naming_the_field(cast, open_solicitation):
+    data = bid_data()
+    data["lines"][0]["tiers"] = [{"min_quantity": 10, "unit_price": "5.00"},
+                                 {"min_quantity": 5, "unit_price": "-1"}]
+    data["lines"][1]["line"] = "NOPE"
+    data["attestations"] = {"dpa": True}
+    with pytest.raises(ValidationError) as exc:
+        bid_submit(solicitation=open_solicitation, data=data, actor=cast.actor(cast.vendor_user_a))
+    errors = exc.value.message_dict
+    assert "lines[1].tiers[2].min_quantity" in errors and "lines[1].tiers[2].unit_price" in errors
+    assert "lines[2].line" in errors and "attestations.wcag" in errors
+    assert Bid.objects.count() == 0
+
+
+def test_only_vendors_bid(cast, open_solicitation):
+    with pytest.raises(PermissionDenied):
+        bid_submit(solicitation=open_solicitation, data=bid_data(), actor=cast.actor(cast.staff))
+
+
+def test_addendum_marks_earlier_bids_unconfirmed_until_reconfirmed(cast, open_solicitation):
+    staff = cast.actor(cast.staff)
+    bid, _ = submit(cast, open_solicitation)
+    addendum_publish(solicitation=open_solicitation, summary="Clarified warranty", actor=staff)
+    bid.refresh_from_db()
+    assert bid.addenda_confirmed == 0  # not confirmed
+    bid, receipt = bid_confirm(solicitation=open_solicitation, actor=cast.actor(cast.vendor_user_a))
+    assert bid.addenda_confirmed == 1 and receipt.action == "confirmed"
+    with pytest.raises(ValidationError, match="already accounts"):
+        bid_confirm(solicitation=open_solicitation, actor=cast.actor(cast.vendor_user_a))
+    # A bid submitted after the addendum is confirmed from the start.
+    later, _ = submit(cast, open_solicitation, user=cast.vendor_user_b)
+    assert later.addenda_confirmed == 1
+
+
+def _seat_evaluator(cast, solicitation, conflict=False):
+    seat = evaluator_seat(solicitation=solicitation,
+                          assignment=cast.evaluator.role_assignments.get(),
+                          actor=cast.actor(cast.staff))
+    return seat
+
+
+def test_nobody_reads_bids_before_the_deadline(cast, open_solicitation):
+    submit(cast, open_solicitation)
+    _seat_evaluator(cast, open_solicitation)
+    declaration_sign(solicitation=open_solicitation, has_conflict=False,
+                     actor=cast.actor(cast.evaluator))
+    for user in (cast.staff, cast.evaluator, cast.vendor_user_b, cast.buyer_a):
+        with pytest.raises(PermissionDenied, match="sealed until the deadline"):
+            selectors.opened_bids(solicitation=open_solicitation, actor=cast.actor(user))
+    with pytest.raises(PermissionDenied):
+        selectors.opened_bids(solicitation=open_solicitation, actor=None)
+    assert selectors.bid_count(open_solicitation) == 1
+    # The vendor itself reads its own bid.
+    assert selectors.own_bid(solicitation=open_solicitation, vendor=cast.vendor_a) is not None
+
+
+def test_all_bids_open_at_once_at_the_deadline(cast, open_solicitation, clock):
+    submit(cast, open_solicitation, price1="289.00")
+    submit(cast, open_solicitation, user=cast.vendor_user_b, price1="279.00")
+    seat = _seat_evaluator(cast, open_solicitation)
+    clock.set(open_solicitation.bid_deadline)
+    staff_view = selectors.opened_bids(solicitation=open_solicitation, actor=cast.actor(cast.staff))
+    assert [b.content["lines"][0]["tiers"][0]["unit_price"] for b in staff_view] == ["289.00", "279.00"]
+    # Evaluators only after signing the declaration without a conflict.
+    with pytest.raises(PermissionDenied, match="declaration"):
+        selectors.opened_bids(solicitation=open_solicitation, actor=cast.actor(cast.evaluator))
+    declaration_sign(solicitation=open_solicitation, has_conflict=False,
+                     actor=cast.actor(cast.evaluator))
+    assert len(selectors.opened_bids(solicitation=open_solicitation, actor=cast.actor(cast.evaluator))) == 2
+    # Other vendors, buyers and the public: not until the award notice.
+    for actor in (cast.actor(cast.vendor_user_a), cast.actor(cast.buyer_a), None):
+        with pytest.raises(PermissionDenied, match="award notice"):
+            selectors.opened_bids(solicitation=open_solicitation, actor=actor)
+
+
+def test_conflicted_evaluator_never_sees_proposals(cast, open_solicitation, clock):
+    submit(cast, open_solicitation)
+    _seat_evaluator(cast, open_solicitation)
+    with pytest.raises(ValidationError, match="Describe"):
+        declaration_sign(solicitation=open_solicitation, has_conflict=True,
+                         actor=cast.actor(cast.evaluator))
+    declaration_sign(solicitation=open_solicitation, has_conflict=True,
+                     details="My brother works for Vendor A", actor=cast.actor(cast.evaluator))
+    clock.set(open_solicitation.bid_deadline)
+    with pytest.raises(PermissionDenied, match="conflict"):
+        selectors.opened_bids(solicitation=open_solicitation, actor=cast.actor(cast.evaluator))
