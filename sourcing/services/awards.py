@@ -179,15 +179,16 @@ def protest_decide(*, protest: Protest, upheld: bool, reasons: str, actor: Actor
         raise ValidationError("This protest has already been decided.")
     if not reasons.strip():
         raise ValidationError({"reasons": "Give the reasons for the decision."})
+    solicitation = Solicitation.objects.select_for_update().get(pk=protest.award.solicitation_id)
+    # Checked while the protest is still open: an open protest is what holds the award back.
+    target = check_transition(solicitation, "reopen_evaluation") if upheld else None
     now = timezone.now()
     protest.state = Protest.State.UPHELD if upheld else Protest.State.DENIED
     protest.decision_reasons, protest.decided_at, protest.decided_by = reasons.strip(), now, actor.user
     protest.save()
     audit_record(actor=actor, action=f"protest.{protest.state}", obj=protest,
                  before={"state": "open"}, after={"state": protest.state, "reasons": protest.decision_reasons})
-    solicitation = Solicitation.objects.select_for_update().get(pk=protest.award.solicitation_id)
     if upheld:
-        target = check_transition(solicitation, "reopen_evaluation")
         award = protest.award
         award.superseded_at = now
         award.save(update_fields=["superseded_at"])

@@ -1,0 +1,140 @@
+"""Scoring by formula and by committee, multi-award, the award notice, protests and finality."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from sourcing import selectors
+from sourcing.lifecycle import effective_state
+from sourcing.models import Criterion, Protest
+from sourcing.services.awards import award_issue_notice, award_plan, protest_decide, protest_file
+from sourcing.services.bids import bid_submit
+from sourcing.services.evaluation import consensus_record, declaration_sign, evaluator_seat, score_record
+from sourcing.services.solicitations import solicitation_start_evaluation
+from sourcing.states import SolicitationState as S
+from sourcing.tests.conftest import bid_data
+
+
+@pytest.fixture
+def evaluating(cast, open_solicitation, clock):
+    """Two bids (A cheaper on devices, B cheaper on licences, B missing an attestation), the
+    deadline passed and evaluation started, with a seated evaluator who declared no conflict."""
+    bid_submit(solicitation=open_solicitation, data=bid_data(price1="289.00", price2="20.00"),
+               actor=cast.actor(cast.vendor_user_a))
+    bid_submit(solicitation=open_solicitation, data=bid_data(price1="299.00", price2="15.00"),
+               actor=cast.actor(cast.vendor_user_b))
+    evaluator_seat(solicitation=open_solicitation, assignment=cast.evaluator.role_assignments.get(),
+                   actor=cast.actor(cast.staff))
+    declaration_sign(solicitation=open_solicitation, has_conflict=False,
+                     actor=cast.actor(cast.evaluator))
+    clock.set(open_solicitation.bid_deadline + dt.timedelta(hours=1))
+    return solicitation_start_evaluation(solicitation=open_solicitation, actor=cast.actor(cast.staff))
+
+
+def by_vendor(evaluations):
+    return {ev.bid.vendor_name: ev for ev in evaluations}
+
+
+def test_price_is_scored_by_formula(cast, evaluating):
+    evs = by_vendor(selectors.evaluation(solicitation=evaluating, actor=cast.actor(cast.staff)))
+    a, b = evs["Vendor A, Inc."], evs["Vendor B LLC"]
+    # 1,200 devices reach the 1,000+ tier: A 279.00, B 289.00; licences A 20.00, B 15.00.
+    assert a.evaluated_total == Decimal("279.00") * 1200 + Decimal("20.00") * 1200
+    assert b.evaluated_total == Decimal("289.00") * 1200 + Decimal("15.00") * 1200
+    assert a.responsive and b.responsive
+    # Lowest per line: devices 334,800 (A), licences 18,000 (B). Price weight 40.
+    best = Decimal(334800 + 18000)
+    assert a.price_score == (Decimal(40) * best / a.evaluated_total).quantize(Decimal("0.01"))
+    assert b.price_score == (Decimal(40) * best / b.evaluated_total).quantize(Decimal("0.01"))
+    assert a.total_score is None and a.missing_consensus == ["Functionality", "Support"]
+
+
+def test_missing_attestation_makes_a_bid_non_responsive(cast, open_solicitation, clock):
+    bid_submit(solicitation=open_solicitation, data=bid_data(wcag=False),
+               actor=cast.actor(cast.vendor_user_a))
+    clock.set(open_solicitation.bid_deadline)
+    ev = selectors.evaluation(solicitation=open_solicitation, actor=cast.actor(cast.staff))[0]
+    assert not ev.responsive and ev.reasons == ["Did not attest: WCAG 2.1 AA conformance report provided"]
+    assert ev.price_score == 0 and ev.total_score is None
+
+
+def test_scores_need_a_signed_declaration_and_stay_independent(cast, evaluating):
+    criterion = evaluating.criteria.get(name="Functionality")
+    bid = evaluating.bids.get(vendor=cast.vendor_a)
+    score_record(solicitation=evaluating, bid=bid, criterion=criterion, points="8.5",
+                 comment="Strong management console", actor=cast.actor(cast.evaluator))
+    with pytest.raises(ValidationError, match="0 to 10"):
+        score_record(solicitation=evaluating, bid=bid, criterion=criterion, points=11,
+                     actor=cast.actor(cast.evaluator))
+    with pytest.raises(ValidationError, match="formula"):
+        score_record(solicitation=evaluating, bid=bid, criterion=evaluating.criteria.get(is_price=True),
+                     points=5, actor=cast.actor(cast.evaluator))
+    with pytest.raises(PermissionDenied):  # not seated
+        score_record(solicitation=evaluating, bid=bid, criterion=criterion, points=3,
+                     actor=cast.actor(cast.multi, cast.district_b.organisation))
+    ev = by_vendor(selectors.evaluation(solicitation=evaluating, actor=cast.actor(cast.staff)))
+    assert ev["Vendor A, Inc."].evaluator_averages["Functionality"] == Decimal("8.50")
+
+
+def _consensus(cast, solicitation, vendor, functionality, support):
+    bid = solicitation.bids.get(vendor=vendor)
+    for name, points in (("Functionality", functionality), ("Support", support)):
+        consensus_record(solicitation=solicitation, bid=bid,
+                         criterion=solicitation.criteria.get(name=name), points=points,
+                         comment="Committee agreed", actor=cast.actor(cast.staff))
+
+
+def test_multi_award_takes_every_responsive_bid_above_the_threshold(cast, evaluating, clock,
+                                                                   django_capture_on_commit_callbacks):
+    staff = cast.actor(cast.staff)
+    assert "Consensus scores are missing" in award_plan(solicitation=evaluating, actor=staff).problems[0]
+    _consensus(cast, evaluating, cast.vendor_a, 9, 8)   # 40ish + 31.5 + 20 -> above 60
+    _consensus(cast, evaluating, cast.vendor_b, 2, 2)   # well below 60
+    plan = award_plan(solicitation=evaluating, actor=staff)
+    assert [ev.bid.vendor_name for ev, _ in plan.winners] == ["Vendor A, Inc."]
+    with django_capture_on_commit_callbacks(execute=True):
+        award = award_issue_notice(solicitation=evaluating, rationale="Best value", actor=staff)
+    evaluating.refresh_from_db()
+    assert evaluating.state == S.AWARD_NOTICE and award.version == 1
+    assert award.standstill_ends_at == award.notice_published_at + dt.timedelta(days=7)
+    # After the notice, the tabulation is public record.
+    assert len(selectors.opened_bids(solicitation=evaluating, actor=None)) == 2
+    # Final is derived from the clock: after the standstill with no open protest.
+    assert effective_state(evaluating) == S.AWARD_NOTICE
+    clock.set(award.standstill_ends_at)
+    assert effective_state(evaluating) == S.AWARDED
+
+
+def test_protest_upheld_revises_the_award_and_denied_lets_it_stand(cast, evaluating, clock):
+    staff = cast.actor(cast.staff)
+    _consensus(cast, evaluating, cast.vendor_a, 9, 8)
+    _consensus(cast, evaluating, cast.vendor_b, 2, 2)
+    award = award_issue_notice(solicitation=evaluating, actor=staff)
+    evaluating.refresh_from_db()
+    with pytest.raises(PermissionDenied):
+        protest_file(solicitation=evaluating, grounds="x", actor=cast.actor(cast.buyer_a))
+    protest = protest_file(solicitation=evaluating, grounds="Support was under-scored",
+                           actor=cast.actor(cast.vendor_user_b))
+    clock.set(award.standstill_ends_at + dt.timedelta(days=1))
+    assert effective_state(evaluating) == S.AWARD_NOTICE  # an open protest holds finality
+    with pytest.raises(ValidationError, match="only during the standstill"):
+        protest_file(solicitation=evaluating, grounds="late", actor=cast.actor(cast.vendor_user_b))
+    protest_decide(protest=protest, upheld=True, reasons="Support scores were mis-recorded",
+                   actor=staff)
+    evaluating.refresh_from_db()
+    assert evaluating.state == S.UNDER_EVALUATION
+    award.refresh_from_db()
+    assert award.superseded_at is not None
+    _consensus(cast, evaluating, cast.vendor_b, 9, 9)
+    second = award_issue_notice(solicitation=evaluating, actor=staff)
+    evaluating.refresh_from_db()
+    assert second.version == 2 and second.awarded_bids.count() == 2
+    p2 = protest_file(solicitation=evaluating, grounds="Disagree", actor=cast.actor(cast.vendor_user_a))
+    protest_decide(protest=p2, upheld=False, reasons="Scores are consistent", actor=staff)
+    assert Protest.objects.get(pk=p2.pk).state == Protest.State.DENIED
+    clock.set(second.standstill_ends_at)
+    assert effective_state(evaluating) == S.AWARDED
