@@ -10,6 +10,8 @@ from ninja.errors import AuthenticationError
 from accounts.api import router as accounts_router
 from accounts.api_auth import BearerTokenAuth, SessionActorAuth
 from members.api import router as members_router
+from vendors.api import router as vendors_router
+from sourcing.api import router as sourcing_router
 
 api = NinjaAPI(
     title="EdPool API",
@@ -28,6 +30,8 @@ _ = (BearerTokenAuth, SessionActorAuth)
 
 api.add_router("", accounts_router)
 api.add_router("", members_router)
+api.add_router("", vendors_router)
+api.add_router("", sourcing_router)
 
 
 @api.exception_handler(ValidationError)

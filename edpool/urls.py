@@ -13,6 +13,7 @@ urlpatterns = [
     path("account/", include("accounts.urls")),
     path("", include("members.urls")),
     path("", include("vendors.urls")),
+    path("", include("sourcing.urls")),
     path("audit/", include("audit.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -1,0 +1,201 @@
+"""Forms for sourcing pages. They only collect input; the services validate the rules."""
+
+from __future__ import annotations
+
+from django import forms
+
+from catalog.selectors import category_list
+from sourcing.states import AwardMethod, Kind
+
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class SolicitationForm(forms.Form):
+    kind = forms.ChoiceField(label="Kind", choices=Kind.choices)
+    title = forms.CharField(label="Title", max_length=300)
+    description = forms.CharField(label="Description", widget=forms.Textarea(attrs={"rows": 5}),
+                                  required=False)
+    category = forms.ModelChoiceField(label="Category", queryset=category_list())
+    questions_deadline = forms.DateTimeField(label="Questions deadline", widget=DATETIME,
+                                             help_text="Local time of the consortium.")
+    bid_deadline = forms.DateTimeField(label="Bid deadline", widget=DATETIME,
+                                       help_text="Bids are sealed until this moment, then all open at once.")
+    standstill_days = forms.IntegerField(label="Standstill (protest) days after the award notice",
+                                         min_value=0, max_value=60, initial=7)
+    award_method = forms.ChoiceField(label="Award method", choices=AwardMethod.choices)
+    score_threshold = forms.DecimalField(label="Multi-award: minimum total score (of 100)",
+                                         min_value=0, max_value=100, initial=70)
+    max_vendor_share = forms.DecimalField(label="Bulk buy: most of the spend one vendor may win (0 to 1)",
+                                          min_value=0, max_value=1, required=False)
+    max_vendors_per_line = forms.IntegerField(label="Bulk buy: most vendors per line", min_value=1,
+                                              required=False)
+
+
+class LineForm(forms.Form):
+    reference = forms.CharField(label="Reference", max_length=40)
+    description = forms.CharField(label="Description", max_length=500)
+    unit = forms.CharField(label="Unit", max_length=40, help_text="For example: device, seat, licence.")
+    estimated_quantity = forms.IntegerField(label="Estimated quantity", min_value=1)
+
+
+class RequirementForm(forms.Form):
+    text = forms.CharField(label="Mandatory requirement (bidders attest yes or no)", max_length=500)
+
+
+class CriterionForm(forms.Form):
+    name = forms.CharField(label="Criterion", max_length=120)
+    weight = forms.DecimalField(label="Weight", min_value=0, max_value=100)
+    is_price = forms.BooleanField(label="This is the price criterion (scored by formula)", required=False)
+
+
+LineFormSet = forms.formset_factory(LineForm, extra=3, min_num=1, validate_min=True)
+RequirementFormSet = forms.formset_factory(RequirementForm, extra=2)
+CriterionFormSet = forms.formset_factory(CriterionForm, extra=2, min_num=2, validate_min=True)
+
+
+class AddendumForm(forms.Form):
+    summary = forms.CharField(label="What changes", widget=forms.Textarea(attrs={"rows": 3}))
+    bid_deadline = forms.DateTimeField(label="New bid deadline", widget=DATETIME, required=False,
+                                       help_text="Leave empty to keep the deadline.")
+    questions_deadline = forms.DateTimeField(label="New questions deadline", widget=DATETIME,
+                                             required=False)
+    description = forms.CharField(label="New description", widget=forms.Textarea(attrs={"rows": 3}),
+                                  required=False, help_text="Leave empty to keep it.")
+    document = forms.FileField(label="Document (PDF)", required=False)
+    document_title = forms.CharField(label="Document title", required=False, max_length=200)
+
+
+class DocumentForm(forms.Form):
+    title = forms.CharField(label="Title", max_length=200)
+    file = forms.FileField(label="Document (PDF)")
+
+
+class QuestionForm(forms.Form):
+    text = forms.CharField(label="Your question", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(label="Answer (published to all bidders; the asker is not named)",
+                             widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label="Public reason for cancelling", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DeclarationForm(forms.Form):
+    has_conflict = forms.TypedChoiceField(
+        label="Do you, or anyone close to you, have a financial or personal relationship with any bidder?",
+        choices=[("no", "No, I have no conflict of interest"), ("yes", "Yes, I have a conflict")],
+        coerce=lambda v: v == "yes", widget=forms.RadioSelect)
+    details = forms.CharField(label="If yes, describe the relationship", required=False,
+                              widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ScoreForm(forms.Form):
+    points = forms.DecimalField(label="Score (0 to 10)", min_value=0, max_value=10, decimal_places=2)
+    comment = forms.CharField(label="Comment", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ProtestForm(forms.Form):
+    grounds = forms.CharField(label="Grounds of the protest", widget=forms.Textarea(attrs={"rows": 4}))
+    document = forms.FileField(label="Supporting document (PDF)", required=False)
+
+
+class ProtestDecisionForm(forms.Form):
+    decision = forms.ChoiceField(label="Decision", widget=forms.RadioSelect, choices=[
+        ("denied", "Deny: the award stands"), ("upheld", "Uphold: revise the award")])
+    reasons = forms.CharField(label="Reasons", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class SeatForm(forms.Form):
+    assignment = forms.TypedChoiceField(label="Evaluator", coerce=int)
+
+    def __init__(self, *args, evaluators, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignment"].choices = [
+            (a.pk, f"{a.user.full_name or a.user.email} ({a.organisation.name})") for a in evaluators]
+
+
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+class BidForm(forms.Form):
+    """A bid: per line up to `tiers` volume tiers and an optional maximum quantity; an answer to
+    every mandatory requirement; notes; up to two PDF documents."""
+
+    notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    document_1 = forms.FileField(label="Document 1 (PDF)", required=False)
+    document_1_title = forms.CharField(label="Document 1 title", required=False, max_length=200)
+    document_2 = forms.FileField(label="Document 2 (PDF)", required=False)
+    document_2_title = forms.CharField(label="Document 2 title", required=False, max_length=200)
+
+    def __init__(self, *args, solicitation, tiers: int = 4, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lines = list(solicitation.lines.all())
+        self.requirements = list(solicitation.requirements.all())
+        self.tiers = tiers
+        for line in self.lines:
+            for i in range(1, tiers + 1):
+                self.fields[f"l{line.position}-t{i}-min"] = forms.IntegerField(
+                    label=f"Tier {i}: from quantity", min_value=1, required=False)
+                self.fields[f"l{line.position}-t{i}-price"] = forms.DecimalField(
+                    label=f"Tier {i}: unit price in dollars", min_value=0, decimal_places=2,
+                    required=False)
+            self.fields[f"l{line.position}-max"] = forms.IntegerField(
+                label="Most you can supply (optional)", min_value=1, required=False)
+        for req in self.requirements:
+            self.fields[f"attest-{req.code}"] = forms.ChoiceField(
+                label=req.text, choices=YES_NO, widget=forms.RadioSelect)
+
+    def line_groups(self):
+        """For the template: each line with its tier field pairs and max field."""
+        for line in self.lines:
+            tiers = [(i, self[f"l{line.position}-t{i}-min"], self[f"l{line.position}-t{i}-price"])
+                     for i in range(1, self.tiers + 1)]
+            yield line, tiers, self[f"l{line.position}-max"]
+
+    def attestation_fields(self):
+        return [self[f"attest-{req.code}"] for req in self.requirements]
+
+    def bid_data(self) -> dict:
+        data = self.cleaned_data
+        lines = []
+        for line in self.lines:
+            tiers = []
+            for i in range(1, self.tiers + 1):
+                q, p = data.get(f"l{line.position}-t{i}-min"), data.get(f"l{line.position}-t{i}-price")
+                if q is None and p is None:
+                    continue
+                tiers.append({"min_quantity": q, "unit_price": None if p is None else str(p)})
+            if tiers:
+                lines.append({"line": line.reference, "tiers": tiers,
+                              "max_quantity": data.get(f"l{line.position}-max")})
+        return {"lines": lines,
+                "attestations": {r.code: data.get(f"attest-{r.code}") == "yes" for r in self.requirements},
+                "notes": data.get("notes", "")}
+
+    def documents(self) -> list:
+        docs = []
+        for n in (1, 2):
+            upload = self.cleaned_data.get(f"document_{n}")
+            if upload:
+                docs.append((self.cleaned_data.get(f"document_{n}_title") or upload.name, upload))
+        return docs
+
+    @staticmethod
+    def initial_from(content: dict, solicitation) -> dict:
+        initial = {"notes": content.get("notes", "")}
+        positions = {line.reference: line.position for line in solicitation.lines.all()}
+        for line in content.get("lines", []):
+            pos = positions.get(line["line"])
+            if pos is None:
+                continue
+            for i, tier in enumerate(line["tiers"], start=1):
+                initial[f"l{pos}-t{i}-min"] = tier["min_quantity"]
+                initial[f"l{pos}-t{i}-price"] = tier["unit_price"]
+            initial[f"l{pos}-max"] = line.get("max_quantity")
+        for code, value in content.get("attestations", {}).items():
+            initial[f"attest-{code}"] = "yes" if value else "no"
+        return initial

@@ -1,0 +1,70 @@
+"""Evaluators: the conflict-of-interest declaration, then independent scores."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts.access import roles
+from accounts.models import Role
+from sourcing import selectors
+from sourcing.forms import DeclarationForm, ScoreForm
+from sourcing.lifecycle import effective_state
+from sourcing.models import Bid, Criterion
+from sourcing.services.evaluation import declaration_sign, score_record, seat_of
+from sourcing.views.common import flash_error, form_errors_from, get_solicitation
+
+EVALUATOR = Role.EVALUATOR
+
+
+@roles(EVALUATOR)
+def evaluate(request, solicitation_id: int):
+    solicitation = get_solicitation(request, solicitation_id)
+    seat = seat_of(request.actor, solicitation)
+    if seat is None:
+        raise PermissionDenied("You are not seated on this solicitation's evaluation committee.")
+    form = DeclarationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            declaration_sign(solicitation=solicitation, has_conflict=form.cleaned_data["has_conflict"],
+                             details=form.cleaned_data["details"], actor=request.actor)
+        except ValidationError as exc:
+            form_errors_from(form, exc)
+        else:
+            messages.success(request, "Declaration signed.")
+            return redirect("sourcing:evaluate", solicitation_id=solicitation.pk)
+    context = {"s": solicitation, "seat": seat, "form": form, "state": effective_state(solicitation),
+               "refusal": selectors.bid_reading_refusal(solicitation, request.actor)}
+    if seat.may_see_proposals and not context["refusal"]:
+        context["evaluations"] = selectors.evaluation(solicitation=solicitation, actor=request.actor,
+                                                      include_evaluator_scores=False)
+        context["criteria"] = [c for c in solicitation.criteria.all() if not c.is_price]
+        context["mine"] = {(bid_id, crit_id): score
+                           for (bid_id, crit_id), score in selectors.my_scores(seat=seat).items()}
+    return render(request, "sourcing/evaluate.html", context, status=400 if form.errors else 200)
+
+
+@roles(EVALUATOR)
+@require_POST
+def score(request, solicitation_id: int, bid_id: int, criterion_id: int):
+    solicitation = get_solicitation(request, solicitation_id)
+    bid = Bid.objects.filter(pk=bid_id, solicitation=solicitation).first()
+    criterion = Criterion.objects.filter(pk=criterion_id, solicitation=solicitation).first()
+    if bid is None or criterion is None:
+        raise Http404
+    form = ScoreForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Give a score from 0 to 10.")
+    else:
+        try:
+            score_record(solicitation=solicitation, bid=bid, criterion=criterion,
+                         points=form.cleaned_data["points"], comment=form.cleaned_data["comment"],
+                         actor=request.actor)
+        except ValidationError as exc:
+            flash_error(request, exc)
+        else:
+            messages.success(request, "Score saved.")
+    return redirect("sourcing:evaluate", solicitation_id=solicitation.pk)

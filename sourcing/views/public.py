@@ -1,0 +1,131 @@
+"""Pages anyone may open: solicitations, their documents, Q&A, addenda; tabulations when allowed."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import render
+
+from accounts.access import public
+from accounts.models import Role
+from sourcing import exports, selectors
+from sourcing.lifecycle import effective_state
+from sourcing.services.evaluation import seat_of
+from sourcing.states import SolicitationState as S
+from sourcing.views.common import get_solicitation
+from vendors.selectors import vendor_of_organisation
+
+LIST_FILTERS = [("", "All"), (S.PUBLISHED, "Open for bids"), (S.CLOSED, "Closed"),
+                (S.UNDER_EVALUATION, "Under evaluation"), (S.AWARD_NOTICE, "Award notice"),
+                (S.CANCELLED, "Cancelled")]
+
+
+@public
+def solicitation_list(request):
+    actor = request.actor
+    state = request.GET.get("state", "")
+    q = request.GET.get("q", "").strip()
+    filters = LIST_FILTERS + ([(S.DRAFT, "Drafts")] if actor and actor.role == Role.CONSORTIUM_STAFF else [])
+    if state not in {f for f, _ in filters}:
+        state = ""
+    page = Paginator(selectors.solicitation_list(actor=actor, state=state, q=q), 25).get_page(
+        request.GET.get("page"))
+    rows = [(s, effective_state(s)) for s in page.object_list]
+    return render(request, "sourcing/list.html", {"page": page, "rows": rows, "state": state, "q": q,
+                                                  "filters": filters})
+
+
+@public
+def solicitation_detail(request, solicitation_id: int):
+    solicitation = get_solicitation(request, solicitation_id)
+    actor = request.actor
+    state = effective_state(solicitation)
+    context = {
+        "s": solicitation, "state": state, "States": S,
+        "bid_count": selectors.bid_count(solicitation),
+        "questions": selectors.public_questions(solicitation),
+        "award": selectors.award_view(solicitation),
+        "tabulation_refusal": selectors.bid_reading_refusal(solicitation, actor),
+    }
+    if actor and actor.role == Role.VENDOR_USER:
+        vendor = vendor_of_organisation(actor.organisation)
+        mine = selectors.own_bid(solicitation=solicitation, vendor=vendor) if vendor else None
+        context["my_bid"] = mine[0] if mine else None
+        context["my_questions"] = solicitation.questions.filter(vendor=vendor)
+        context["following"] = solicitation.follows.filter(vendor=vendor).exists()
+        context["addenda_count"] = solicitation.addenda.count()
+    if actor and actor.role == Role.EVALUATOR:
+        context["seat"] = seat_of(actor, solicitation)
+    return render(request, "sourcing/detail.html", context)
+
+
+@public
+def document_download(request, solicitation_id: int, document_id: int):
+    solicitation = get_solicitation(request, solicitation_id)
+    document = solicitation.documents.filter(pk=document_id).first()
+    if document is None:
+        raise Http404
+    return FileResponse(document.file.open("rb"), content_type="application/pdf", as_attachment=True,
+                        filename=f"{solicitation.number}-{document.pk}.pdf")
+
+
+def _evaluations_or_403(request, solicitation):
+    refusal = selectors.bid_reading_refusal(solicitation, request.actor)
+    if refusal:
+        raise PermissionDenied(refusal)
+    return selectors.evaluation(solicitation=solicitation, actor=request.actor)
+
+
+@public
+def tabulation(request, solicitation_id: int):
+    solicitation = get_solicitation(request, solicitation_id)
+    evaluations = _evaluations_or_403(request, solicitation)
+    return render(request, "sourcing/tabulation.html", {
+        "s": solicitation, "evaluations": evaluations, "state": effective_state(solicitation),
+        "criteria": [c for c in solicitation.criteria.all() if not c.is_price]})
+
+
+@public
+def tabulation_csv(request, solicitation_id: int):
+    solicitation = get_solicitation(request, solicitation_id)
+    evaluations = _evaluations_or_403(request, solicitation)
+    response = HttpResponse(exports.tabulation_csv(evaluations), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{solicitation.number}-tabulation.csv"'
+    return response
+
+
+@public
+def tabulation_xlsx(request, solicitation_id: int):
+    solicitation = get_solicitation(request, solicitation_id)
+    evaluations = _evaluations_or_403(request, solicitation)
+    response = HttpResponse(
+        exports.tabulation_xlsx(solicitation, evaluations),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{solicitation.number}-tabulation.xlsx"'
+    return response
+
+
+@public
+def bid_document(request, solicitation_id: int, bid_id: int, document_id: int):
+    """A bid's document: its own vendor any time; others once the bids may be read."""
+    from sourcing import sealing
+    from sourcing.models import BidDocument
+
+    solicitation = get_solicitation(request, solicitation_id)
+    document = BidDocument.objects.select_related("bid").filter(
+        pk=document_id, bid_id=bid_id, bid__solicitation=solicitation).first()
+    if document is None:
+        raise Http404
+    actor = request.actor
+    own = (actor is not None and actor.role == Role.VENDOR_USER
+           and actor.acts_for(document.bid.vendor.organisation))
+    if not own:
+        refusal = selectors.bid_reading_refusal(solicitation, actor)
+        if refusal:
+            raise PermissionDenied(refusal)
+    content = sealing.unseal(document.sealed_file.read(), solicitation_id=solicitation.pk,
+                             context=f"bid-doc:{document.bid_id}")
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="bid-{bid_id}-{document.pk}.pdf"'
+    return response

@@ -1,0 +1,285 @@
+"""Consortium staff: draft, publish, change by addendum, answer questions, run the evaluation,
+award, decide protests, cancel."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.access import roles
+from accounts.models import Role, RoleAssignment
+from sourcing import selectors
+from sourcing.forms import (AddendumForm, AnswerForm, CancelForm, CriterionFormSet, DocumentForm,
+                            LineFormSet, ProtestDecisionForm, RequirementFormSet, ScoreForm,
+                            SeatForm, SolicitationForm)
+from sourcing.lifecycle import effective_state
+from sourcing.models import Bid, Criterion, Protest, Question
+from sourcing.services import awards as award_services
+from sourcing.services import evaluation as evaluation_services
+from sourcing.services import solicitations as solicitation_services
+from sourcing.services.questions import question_answer
+from sourcing.services.solicitations import SolicitationContent
+from sourcing.states import SolicitationState as S
+from sourcing.views.common import flash_error, form_errors_from, get_solicitation
+
+STAFF = Role.CONSORTIUM_STAFF
+
+
+def _formsets(data=None, initial=None):
+    initial = initial or {}
+    return (LineFormSet(data, prefix="lines", initial=initial.get("lines")),
+            RequirementFormSet(data, prefix="reqs", initial=initial.get("requirements")),
+            CriterionFormSet(data, prefix="crit", initial=initial.get("criteria")))
+
+
+def _content(form, lines, reqs, crits) -> SolicitationContent:
+    d = form.cleaned_data
+    return SolicitationContent(
+        title=d["title"], description=d["description"], category=d["category"], kind=d["kind"],
+        lines=[f.cleaned_data for f in lines if f.cleaned_data],
+        requirements=[f.cleaned_data for f in reqs if f.cleaned_data],
+        criteria=[f.cleaned_data for f in crits if f.cleaned_data],
+        award_method=d["award_method"], score_threshold=d["score_threshold"],
+        max_vendor_share=d["max_vendor_share"], max_vendors_per_line=d["max_vendors_per_line"])
+
+
+def _editor(request, solicitation=None):
+    if solicitation is None:
+        initial = {"criteria": [{"name": "Price", "weight": 40, "is_price": True},
+                                {"name": "Functionality", "weight": 30},
+                                {"name": "Implementation and support", "weight": 15},
+                                {"name": "Privacy and security", "weight": 15}]}
+        form_initial = {}
+    else:
+        initial = {"lines": list(solicitation.lines.values("reference", "description", "unit",
+                                                           "estimated_quantity")),
+                   "requirements": list(solicitation.requirements.values("text")),
+                   "criteria": list(solicitation.criteria.values("name", "weight", "is_price"))}
+        form_initial = {f: getattr(solicitation, f) for f in (
+            "kind", "title", "description", "category", "standstill_days", "award_method",
+            "score_threshold", "max_vendor_share", "max_vendors_per_line")}
+        form_initial["questions_deadline"] = timezone.localtime(solicitation.questions_deadline)
+        form_initial["bid_deadline"] = timezone.localtime(solicitation.bid_deadline)
+    if request.method == "POST":
+        form = SolicitationForm(request.POST)
+        lines, reqs, crits = _formsets(request.POST)
+    else:
+        form = SolicitationForm(initial=form_initial)
+        lines, reqs, crits = _formsets(initial=initial)
+    if request.method == "POST" and all(x.is_valid() for x in (form, lines, reqs, crits)):
+        d = form.cleaned_data
+        try:
+            if solicitation is None:
+                solicitation = solicitation_services.solicitation_create(
+                    content=_content(form, lines, reqs, crits),
+                    questions_deadline=d["questions_deadline"], bid_deadline=d["bid_deadline"],
+                    standstill_days=d["standstill_days"], actor=request.actor)
+            else:
+                solicitation_services.solicitation_update_draft(
+                    solicitation=solicitation, content=_content(form, lines, reqs, crits),
+                    questions_deadline=d["questions_deadline"], bid_deadline=d["bid_deadline"],
+                    standstill_days=d["standstill_days"], actor=request.actor)
+        except ValidationError as exc:
+            form_errors_from(form, exc)
+        else:
+            messages.success(request, f"Draft {solicitation.number} saved. Check it, then publish.")
+            return redirect("sourcing:manage", solicitation_id=solicitation.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "sourcing/edit.html", {
+        "form": form, "lines": lines, "reqs": reqs, "crits": crits, "s": solicitation}, status=status)
+
+
+@roles(STAFF)
+def solicitation_new(request):
+    return _editor(request)
+
+
+@roles(STAFF)
+def solicitation_edit(request, solicitation_id: int):
+    solicitation = get_solicitation(request, solicitation_id)
+    if solicitation.state != S.DRAFT:
+        messages.error(request, "A published solicitation changes only by addendum.")
+        return redirect("sourcing:manage", solicitation_id=solicitation.pk)
+    return _editor(request, solicitation)
+
+
+@roles(STAFF)
+def manage(request, solicitation_id: int, forms=None):
+    solicitation = get_solicitation(request, solicitation_id)
+    state = effective_state(solicitation)
+    forms = forms or {}
+    evaluators = RoleAssignment.objects.filter(role="evaluator").select_related("user", "organisation") \
+        .exclude(user__in=solicitation.seats.values("evaluator"))
+    context = {
+        "s": solicitation, "state": state, "States": S,
+        "bid_count": selectors.bid_count(solicitation),
+        "questions": solicitation.questions.all(),
+        "seats": selectors.seats(solicitation),
+        "seat_form": forms.get("seat") or SeatForm(evaluators=evaluators),
+        "addendum_form": forms.get("addendum") or AddendumForm(),
+        "document_form": forms.get("document") or DocumentForm(),
+        "cancel_form": forms.get("cancel") or CancelForm(),
+        "answer_form": AnswerForm(),
+        "award": selectors.award_view(solicitation),
+        "awards": selectors.awards_history(solicitation),
+        "decision_form": ProtestDecisionForm(),
+    }
+    if state == S.UNDER_EVALUATION:
+        context["evaluations"] = selectors.evaluation(solicitation=solicitation, actor=request.actor)
+        context["criteria"] = [c for c in solicitation.criteria.all() if not c.is_price]
+        context["plan"] = award_services.award_plan(solicitation=solicitation, actor=request.actor)
+    return render(request, "sourcing/manage.html", context,
+                  status=400 if any(f.errors for f in forms.values()) else 200)
+
+
+def _back(solicitation_id):
+    return redirect("sourcing:manage", solicitation_id=solicitation_id)
+
+
+def _run(request, solicitation_id, success: str, call):
+    try:
+        call()
+    except ValidationError as exc:
+        flash_error(request, exc)
+    else:
+        messages.success(request, success)
+    return _back(solicitation_id)
+
+
+@roles(STAFF)
+@require_POST
+def publish(request, solicitation_id: int):
+    s = get_solicitation(request, solicitation_id)
+    return _run(request, s.pk, f"{s.number} is published and open for bids.",
+                lambda: solicitation_services.solicitation_publish(solicitation=s, actor=request.actor))
+
+
+@roles(STAFF)
+@require_POST
+def start_evaluation(request, solicitation_id: int):
+    s = get_solicitation(request, solicitation_id)
+    return _run(request, s.pk, "Evaluation started.",
+                lambda: solicitation_services.solicitation_start_evaluation(solicitation=s, actor=request.actor))
+
+
+@roles(STAFF)
+@require_POST
+def cancel(request, solicitation_id: int):
+    s = get_solicitation(request, solicitation_id)
+    form = CancelForm(request.POST)
+    if not form.is_valid():
+        return manage(request, solicitation_id, {"cancel": form})
+    return _run(request, s.pk, f"{s.number} is cancelled.", lambda: solicitation_services.solicitation_cancel(
+        solicitation=s, reason=form.cleaned_data["reason"], actor=request.actor))
+
+
+@roles(STAFF)
+@require_POST
+def document_add(request, solicitation_id: int):
+    s = get_solicitation(request, solicitation_id)
+    form = DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            solicitation_services.document_add(solicitation=s, title=form.cleaned_data["title"],
+                                               file=form.cleaned_data["file"], actor=request.actor)
+        except ValidationError as exc:
+            form_errors_from(form, exc)
+        else:
+            messages.success(request, "Document added.")
+            return _back(s.pk)
+    return manage(request, solicitation_id, {"document": form})
+
+
+@roles(STAFF)
+@require_POST
+def addendum(request, solicitation_id: int):
+    s = get_solicitation(request, solicitation_id)
+    form = AddendumForm(request.POST, request.FILES)
+    if form.is_valid():
+        d = form.cleaned_data
+        changes = {k: d[k] for k in ("bid_deadline", "questions_deadline", "description") if d.get(k)}
+        try:
+            a = solicitation_services.addendum_publish(
+                solicitation=s, summary=d["summary"], changes=changes, actor=request.actor,
+                document=d.get("document"), document_title=d.get("document_title", ""))
+        except ValidationError as exc:
+            form_errors_from(form, exc)
+        else:
+            messages.success(request, f"Addendum {a.number} published; bidders were notified.")
+            return _back(s.pk)
+    return manage(request, solicitation_id, {"addendum": form})
+
+
+@roles(STAFF)
+@require_POST
+def answer(request, solicitation_id: int, question_id: int):
+    s = get_solicitation(request, solicitation_id)
+    question = Question.objects.filter(pk=question_id, solicitation=s).first()
+    if question is None:
+        raise Http404
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Write the answer.")
+        return _back(s.pk)
+    return _run(request, s.pk, "Answer published.", lambda: question_answer(
+        question=question, answer=form.cleaned_data["answer"], actor=request.actor))
+
+
+@roles(STAFF)
+@require_POST
+def seat(request, solicitation_id: int):
+    s = get_solicitation(request, solicitation_id)
+    evaluators = RoleAssignment.objects.filter(role="evaluator").select_related("user", "organisation")
+    form = SeatForm(request.POST, evaluators=evaluators)
+    if not form.is_valid():
+        return manage(request, solicitation_id, {"seat": form})
+    assignment = evaluators.get(pk=form.cleaned_data["assignment"])
+    return _run(request, s.pk, f"{assignment.user.email} seated; they must sign the declaration.",
+                lambda: evaluation_services.evaluator_seat(solicitation=s, assignment=assignment,
+                                                           actor=request.actor))
+
+
+@roles(STAFF)
+@require_POST
+def consensus(request, solicitation_id: int, bid_id: int, criterion_id: int):
+    s = get_solicitation(request, solicitation_id)
+    bid = Bid.objects.filter(pk=bid_id, solicitation=s).first()
+    criterion = Criterion.objects.filter(pk=criterion_id, solicitation=s).first()
+    if bid is None or criterion is None:
+        raise Http404
+    form = ScoreForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Give a score from 0 to 10 and the committee's reasons.")
+        return _back(s.pk)
+    return _run(request, s.pk, "Consensus score recorded.", lambda: evaluation_services.consensus_record(
+        solicitation=s, bid=bid, criterion=criterion, points=form.cleaned_data["points"],
+        comment=form.cleaned_data["comment"], actor=request.actor))
+
+
+@roles(STAFF)
+@require_POST
+def award_notice(request, solicitation_id: int):
+    s = get_solicitation(request, solicitation_id)
+    return _run(request, s.pk, "Award notice published; the standstill has started.",
+                lambda: award_services.award_issue_notice(
+                    solicitation=s, rationale=request.POST.get("rationale", ""), actor=request.actor))
+
+
+@roles(STAFF)
+@require_POST
+def protest_decide(request, solicitation_id: int, protest_id: int):
+    s = get_solicitation(request, solicitation_id)
+    protest = Protest.objects.filter(pk=protest_id, award__solicitation=s).first()
+    if protest is None:
+        raise Http404
+    form = ProtestDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a decision and give the reasons.")
+        return _back(s.pk)
+    return _run(request, s.pk, "Decision recorded.", lambda: award_services.protest_decide(
+        protest=protest, upheld=form.cleaned_data["decision"] == "upheld",
+        reasons=form.cleaned_data["reasons"], actor=request.actor))
