@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from audit.models import AuditEvent
+from audit.redaction import exclude_sealed
 
 
 @admin.register(AuditEvent)
@@ -12,6 +13,9 @@ class AuditEventAdmin(admin.ModelAdmin):
     list_filter = ("object_type", "actor_role")
     search_fields = ("action", "object_id", "actor_email", "object_repr")
     ordering = ("-seq",)
+
+    def get_queryset(self, request):
+        return exclude_sealed(super().get_queryset(request))
 
     def has_add_permission(self, request):
         return False

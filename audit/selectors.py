@@ -5,14 +5,16 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from audit.models import AuditEvent
+from audit.redaction import exclude_sealed
 
 
 def audit_events_for_object(*, object_type: str, object_id: str) -> QuerySet[AuditEvent]:
-    return AuditEvent.objects.filter(object_type=object_type, object_id=str(object_id)).order_by("-seq")
+    return exclude_sealed(AuditEvent.objects.filter(object_type=object_type,
+                                                    object_id=str(object_id))).order_by("-seq")
 
 
 def audit_events_list(*, object_type: str = "", action: str = "", actor_email: str = "") -> QuerySet[AuditEvent]:
-    qs = AuditEvent.objects.all().order_by("-seq")
+    qs = exclude_sealed(AuditEvent.objects.all()).order_by("-seq")
     if object_type:
         qs = qs.filter(object_type=object_type)
     if action:

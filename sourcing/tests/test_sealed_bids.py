@@ -182,3 +182,16 @@ def test_conflicted_evaluator_never_sees_proposals(cast, open_solicitation, cloc
     clock.set(open_solicitation.bid_deadline)
     with pytest.raises(PermissionDenied, match="conflict"):
         selectors.opened_bids(solicitation=open_solicitation, actor=cast.actor(cast.evaluator))
+
+
+def test_audit_pages_hide_who_bid_until_the_deadline(client, cast, open_solicitation, clock):
+    from tests.cast import PASSWORD
+
+    submit(cast, open_solicitation)
+    client.login(email=cast.staff.email, password=PASSWORD)
+    page = client.get("/audit/?object_type=sourcing.bid").content.decode()
+    assert "bid.submitted" not in page
+    clock.set(open_solicitation.bid_deadline)
+    client.login(email=cast.staff.email, password=PASSWORD)  # the session expired meanwhile
+    page = client.get("/audit/?object_type=sourcing.bid").content.decode()
+    assert "bid.submitted" in page and "sales@vendor-a.example" in page

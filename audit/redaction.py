@@ -1,0 +1,26 @@
+"""Events that must stay hidden for now (e.g. who has bid, before the bid deadline).
+
+An app registers, per object type, a function returning the ids of objects whose events are
+sealed at the moment; the audit pages and the admin leave those events out until then. The
+events stay in the hash chain, so `edpool audit verify` still covers them.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Iterable
+
+from django.db.models import Q, QuerySet
+
+_sealed: dict[str, Callable[[], Iterable]] = {}
+
+
+def register_sealed(object_type: str, sealed_ids: Callable[[], Iterable]) -> None:
+    _sealed[object_type] = sealed_ids
+
+
+def exclude_sealed(qs: QuerySet) -> QuerySet:
+    for object_type, sealed_ids in _sealed.items():
+        ids = [str(i) for i in sealed_ids()]
+        if ids:
+            qs = qs.exclude(Q(object_type=object_type) & Q(object_id__in=ids))
+    return qs
