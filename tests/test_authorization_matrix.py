@@ -63,6 +63,10 @@ PAGES = {
     "members:districts": (lambda c: {}, only(["staff"])),
     "members:apply-on-behalf": (lambda c: {"district_id": c.district_b.pk}, only(["staff"], ok=405)),
     "vendors:profile": (lambda c: {}, only(VENDORS)),
+    "vendors:colleague-add": (lambda c: {}, only(VENDORS, ok=405)),
+    "vendors:register": (lambda c: {}, expect(200)),
+    "vendors:register-done": (lambda c: {}, expect(200)),
+    "vendors:verify": (lambda c: {"token": "bogus-token"}, expect(400)),
     "audit:events": (lambda c: {}, only(["staff"])),
     "audit:object": (lambda c: {"object_type": "members.membership",
                                 "object_id": str(c.membership_a.pk)}, only(["staff"])),
@@ -173,6 +177,12 @@ API = {
     ("POST", "/api/v1/memberships/{membership_id}/transitions"): (
         lambda c: {"membership_id": c.membership_a.pk}, "form", {"action": "no-such-step"},
         expect(403, anon=401, staff=422, buyer_a=422, approver_a=422)),
+    ("POST", "/api/v1/vendors/register"): (lambda c: {}, "json",
+                                           {"company_name": "", "contact_name": "", "email": "x",
+                                            "password": "x"}, expect(422)),
+    ("POST", "/api/v1/vendors/verify"): (lambda c: {}, "json", {"token": "bogus-token"},
+                                         expect(422)),
+    ("GET", "/api/v1/vendors/me"): (lambda c: {}, None, None, only(VENDORS, anon=401)),
 }
 
 

@@ -14,3 +14,50 @@ class VendorProfileForm(forms.Form):
         label="Categories you sell in", queryset=category_list(), required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="You are told about new solicitations in these categories.")
+
+
+class VendorRegistrationForm(forms.Form):
+    company_name = forms.CharField(
+        label="Company name", max_length=300,
+        help_text="The name district buyers know you by.",
+        widget=forms.TextInput(attrs={"autocomplete": "organization"}))
+    legal_name = forms.CharField(
+        label="Legal name", max_length=300, required=False,
+        help_text="As on your contracts, if different from the company name.")
+    website = forms.URLField(label="Website", required=False, assume_scheme="https",
+                             widget=forms.URLInput(attrs={"autocomplete": "url"}))
+    contact_name = forms.CharField(label="Your name", max_length=200,
+                                   widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    email = forms.EmailField(
+        label="Your work email address",
+        help_text="You sign in with it. We send a link to it to confirm it is yours.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    password = forms.CharField(
+        label="Choose a password", strip=False,
+        help_text="At least 10 characters; not a common password, not only digits, and not "
+                  "like your email address.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password_again = forms.CharField(
+        label="Password again", strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    categories = forms.ModelMultipleChoiceField(
+        label="Categories you sell in", queryset=category_list(), required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="You are told about new solicitations in these categories. You can change "
+                  "them later.")
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("password") and data.get("password_again") is not None
+                and data["password"] != data["password_again"]):
+            self.add_error("password_again", "The two passwords are not the same.")
+        return data
+
+
+class ColleagueInviteForm(forms.Form):
+    full_name = forms.CharField(label="Colleague's name", max_length=200,
+                                widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    email = forms.EmailField(
+        label="Colleague's email address",
+        help_text="We email them a link to choose a password.",
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}))

@@ -70,6 +70,7 @@ def test_sign_in_open_directory_and_check_accessibility(cast, live_server, page)
     base = live_server.url
     problems: dict[str, list[str]] = {}
     visit(page, base + "/", problems)
+    visit(page, base + "/vendors/register/", problems)
     visit(page, base + "/account/login/", problems)
 
     # A failed sign-in shows an error summary, itself checked.

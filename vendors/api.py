@@ -1,0 +1,137 @@
+"""API: vendor self-registration, email verification and the vendor's own company profile."""
+
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from ninja import Router, Schema, Status
+
+from accounts.access import api_public, api_roles
+from accounts.acting import Actor
+from accounts.api_auth import API_AUTH
+from accounts.models import Role
+from accounts.ratelimit import client_ip
+from accounts.selectors import users_of_organisation
+from catalog.selectors import category_list
+from vendors.ratelimit import REGISTRATION_LIMITED_MESSAGE, registration_attempt
+from vendors.selectors import vendor_of_organisation
+from vendors.services import vendor_email_verify, vendor_register
+
+router = Router(tags=["vendors"])
+
+
+class RegisterIn(Schema):
+    company_name: str
+    legal_name: str = ""
+    website: str = ""
+    contact_name: str
+    email: str
+    password: str
+    categories: list[str] = []
+
+
+class RegisterOut(Schema):
+    vendor_id: int
+    email: str
+    message: str
+
+
+class VerifyIn(Schema):
+    token: str
+
+
+class VerifyOut(Schema):
+    email: str
+    active: bool
+    message: str
+
+
+class CategoryOut(Schema):
+    code: str
+    name: str
+
+
+class VendorUserOut(Schema):
+    email: str
+    full_name: str
+    active: bool
+    has_password: bool
+
+
+class VendorOut(Schema):
+    vendor_id: int
+    name: str
+    legal_name: str
+    website: str
+    contact_name: str
+    contact_email: str
+    contact_phone: str
+    registered_at: datetime
+    categories: list[CategoryOut]
+    users: list[VendorUserOut]
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+def _categories_from_codes(codes: list[str]) -> list:
+    wanted = list(dict.fromkeys(c.strip() for c in codes if c and c.strip()))
+    found = {c.code: c for c in category_list().filter(code__in=wanted)}
+    unknown = [c for c in wanted if c not in found]
+    if unknown:
+        raise ValidationError({"categories": "Unknown category codes: " + ", ".join(unknown)
+                                             + "."})
+    return [found[c] for c in wanted]
+
+
+@router.post("/vendors/register", response={201: RegisterOut, 429: ErrorOut}, auth=None)
+@api_public
+def vendor_register_api(request, payload: RegisterIn):
+    """Register a company as a vendor, with its first user. The user can sign in (and get a
+    token) once they open the verification link emailed to them. At most 10 attempts per hour
+    from one address."""
+    if not registration_attempt(ip=client_ip(request)):
+        return Status(429, {"detail": REGISTRATION_LIMITED_MESSAGE})
+    vendor = vendor_register(company_name=payload.company_name, legal_name=payload.legal_name,
+                             website=payload.website, contact_name=payload.contact_name,
+                             email=payload.email, password=payload.password,
+                             categories=_categories_from_codes(payload.categories),
+                             site_url=request.build_absolute_uri("/"),
+                             actor=Actor.system("vendor self-registration"))
+    email = vendor.contact_email
+    return Status(201, {"vendor_id": vendor.pk, "email": email,
+                        "message": f"Registered. We sent a verification link to {email}; open "
+                                   f"it within 3 days to switch the account on."})
+
+
+@router.post("/vendors/verify", response=VerifyOut, auth=None)
+@api_public
+def vendor_verify_api(request, payload: VerifyIn):
+    """Confirm an email address with the token from the verification link (the last part of
+    /vendors/verify/<token>/). Confirming twice is fine."""
+    user = vendor_email_verify(token=payload.token,
+                               actor=Actor.system("vendor email verification"))
+    return {"email": user.email, "active": user.is_active,
+            "message": "Email address confirmed; you can sign in."}
+
+
+@router.get("/vendors/me", response=VendorOut, auth=API_AUTH)
+@api_roles(Role.VENDOR_USER)
+def vendor_me(request):
+    """Your company's profile: details, categories and users."""
+    vendor = vendor_of_organisation(request.actor.organisation)
+    if vendor is None:
+        raise Http404("Your organisation is not a vendor.")
+    users = {}
+    for assignment in users_of_organisation(vendor.organisation):
+        users.setdefault(assignment.user.pk, assignment.user)
+    return {"vendor_id": vendor.pk, "name": vendor.organisation.name,
+            "legal_name": vendor.legal_name, "website": vendor.website,
+            "contact_name": vendor.contact_name, "contact_email": vendor.contact_email,
+            "contact_phone": vendor.contact_phone, "registered_at": vendor.registered_at,
+            "categories": [{"code": c.code, "name": c.name} for c in vendor.categories.all()],
+            "users": [{"email": u.email, "full_name": u.full_name, "active": u.is_active,
+                       "has_password": u.has_usable_password()}
+                      for u in sorted(users.values(), key=lambda u: u.email)]}
