@@ -25,10 +25,17 @@ def test_demo_builds_once_and_again(capsys):
     roles = set(RoleAssignment.objects.values_list("role", flat=True))
     assert roles == {"consortium_staff", "district_buyer", "district_approver", "evaluator", "vendor_user"}
     assert User.objects.get(email="staff@demo.edpool.org").check_password(DEMO_PASSWORD)
-    counts = (User.objects.count(), RoleAssignment.objects.count(), District.objects.count())
+    from sourcing.lifecycle import effective_state
+    from sourcing.models import Solicitation
+
+    states = sorted(effective_state(x) for x in Solicitation.objects.all())
+    assert states == ["awarded", "published", "under_evaluation"]
+    counts = (User.objects.count(), RoleAssignment.objects.count(), District.objects.count(),
+              Solicitation.objects.count())
 
     call_command("demo")
-    assert (User.objects.count(), RoleAssignment.objects.count(), District.objects.count()) == counts
+    assert (User.objects.count(), RoleAssignment.objects.count(), District.objects.count(),
+            Solicitation.objects.count()) == counts
     assert member_directory_totals() == totals
     assert audit_chain_verify().ok
 

@@ -199,6 +199,9 @@ def build_demo(*, progress=None) -> DemoReport:
                                         password_hash=password(f"vendor{number}@demo.edpool.org"),
                                         actor=ACTOR)
         role_assign(user=user, organisation=vendor.organisation, role="vendor_user", actor=ACTOR)
+    from edpool.demo.sourcing import build_sourcing_demo
+
+    build_sourcing_demo(report)
     report.add(f"{len(people.VENDORS)} vendors with one user each; "
                f"{Membership.objects.exclude(state__in=[MembershipState.ACTIVE, MembershipState.WITHDRAWN]).count()} "
                f"applications in progress.")

@@ -34,6 +34,7 @@ def evaluator_seat(*, solicitation: Solicitation, assignment: RoleAssignment,
                    actor: Actor) -> EvaluatorSeat:
     """Seat an evaluator (a person holding the evaluator role in a member district)."""
     require_staff(actor, "seat evaluators")
+    solicitation = Solicitation.objects.get(pk=solicitation.pk)
     if assignment.role != "evaluator":
         raise ValidationError({"evaluator": "Seat a person who holds the evaluator role."})
     if effective_state(solicitation) in (S.AWARDED, S.CANCELLED, S.DRAFT):
@@ -80,6 +81,7 @@ def declaration_sign(*, solicitation: Solicitation, has_conflict: bool, details:
 
 
 def _scorable_bid(solicitation: Solicitation, bid: Bid, criterion: Criterion) -> None:
+    solicitation = Solicitation.objects.get(pk=solicitation.pk)
     if effective_state(solicitation) != S.UNDER_EVALUATION:
         raise ValidationError("Scores are recorded while the solicitation is under evaluation.")
     if bid.solicitation_id != solicitation.pk or bid.state != Bid.State.SUBMITTED:

@@ -17,6 +17,7 @@ from vendors.models import Vendor
 @transaction.atomic
 def question_ask(*, solicitation: Solicitation, text: str, actor: Actor) -> Question:
     vendor = require_vendor(actor, "ask questions")
+    solicitation = Solicitation.objects.get(pk=solicitation.pk)
     now = timezone.now()
     if not solicitation.accepting_questions(now):
         raise ValidationError("Questions are closed for this solicitation (the questions deadline "

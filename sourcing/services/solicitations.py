@@ -368,6 +368,7 @@ def document_add(*, solicitation: Solicitation, title: str, file: UploadedFile,
                  actor: Actor) -> SolicitationDocument:
     """Attach a document to a draft (after publishing, documents come with an addendum)."""
     require_staff(actor, "add documents")
+    solicitation = Solicitation.objects.get(pk=solicitation.pk)
     if solicitation.state != S.DRAFT:
         raise ValidationError("After publishing, add documents with an addendum.")
     validate_pdf(file, field="file")
@@ -383,6 +384,7 @@ def document_add(*, solicitation: Solicitation, title: str, file: UploadedFile,
 @transaction.atomic
 def solicitation_follow(*, solicitation: Solicitation, actor: Actor) -> VendorFollow:
     vendor = require_vendor(actor, "follow solicitations")
+    solicitation = Solicitation.objects.get(pk=solicitation.pk)
     if effective_state(solicitation) == S.DRAFT:
         raise ValidationError("This solicitation is not published.")
     follow, created = VendorFollow.objects.get_or_create(solicitation=solicitation, vendor=vendor)
