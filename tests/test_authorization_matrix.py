@@ -67,6 +67,40 @@ PAGES = {
     "vendors:register": (lambda c: {}, expect(200)),
     "vendors:register-done": (lambda c: {}, expect(200)),
     "vendors:verify": (lambda c: {"token": "bogus-token"}, expect(400)),
+    # sourcing: an open solicitation (before its deadline) with vendor A's bid, see sourcing_world
+    "sourcing:list": (lambda c: {}, expect(200)),
+    "sourcing:new": (lambda c: {}, only(["staff"])),
+    "sourcing:detail": (lambda c: SOL(c), expect(200)),
+    "sourcing:document": (lambda c: {**SOL(c), "document_id": c.document.pk}, expect(200)),
+    "sourcing:tabulation": (lambda c: SOL(c), expect(403)),  # sealed before the deadline, for all
+    "sourcing:tabulation-csv": (lambda c: SOL(c), expect(403)),
+    "sourcing:tabulation-xlsx": (lambda c: SOL(c), expect(403)),
+    "sourcing:bid-document": (lambda c: {**SOL(c), "bid_id": c.bid.pk, "document_id": c.bid_document.pk},
+                              expect(403, vendor_a=200)),
+    "sourcing:edit": (lambda c: SOL(c), only(["staff"], ok=302)),  # published: goes to manage
+    "sourcing:manage": (lambda c: SOL(c), only(["staff"])),
+    "sourcing:publish": (lambda c: SOL(c), only(["staff"], ok=405)),
+    "sourcing:document-add": (lambda c: SOL(c), only(["staff"], ok=405)),
+    "sourcing:addendum": (lambda c: SOL(c), only(["staff"], ok=405)),
+    "sourcing:answer": (lambda c: {**SOL(c), "question_id": c.question.pk}, only(["staff"], ok=405)),
+    "sourcing:start-evaluation": (lambda c: SOL(c), only(["staff"], ok=405)),
+    "sourcing:seat": (lambda c: SOL(c), only(["staff"], ok=405)),
+    "sourcing:consensus": (lambda c: {**SOL(c), "bid_id": c.bid.pk, "criterion_id": c.criterion.pk},
+                           only(["staff"], ok=405)),
+    "sourcing:award-notice": (lambda c: SOL(c), only(["staff"], ok=405)),
+    "sourcing:protest-decide": (lambda c: {**SOL(c), "protest_id": 999999}, only(["staff"], ok=405)),
+    "sourcing:cancel": (lambda c: SOL(c), only(["staff"], ok=405)),
+    "sourcing:bid": (lambda c: SOL(c), only(VENDORS)),
+    "sourcing:bid-withdraw": (lambda c: SOL(c), only(VENDORS, ok=405)),
+    "sourcing:bid-confirm": (lambda c: SOL(c), only(VENDORS, ok=405)),
+    "sourcing:receipt": (lambda c: {**SOL(c), "receipt_id": c.receipt.pk},
+                         {**only(VENDORS), "vendor_b": 404}),
+    "sourcing:follow": (lambda c: SOL(c), only(VENDORS, ok=405)),
+    "sourcing:ask": (lambda c: SOL(c), only(VENDORS, ok=405)),
+    "sourcing:protest": (lambda c: SOL(c), only(VENDORS, ok=405)),
+    "sourcing:evaluate": (lambda c: SOL(c), only(["evaluator"])),
+    "sourcing:score": (lambda c: {**SOL(c), "bid_id": c.bid.pk, "criterion_id": c.criterion.pk},
+                       only(["evaluator"], ok=405)),
     "audit:events": (lambda c: {}, only(["staff"])),
     "audit:object": (lambda c: {"object_type": "members.membership",
                                 "object_id": str(c.membership_a.pk)}, only(["staff"])),
@@ -92,6 +126,45 @@ def sign_in(client, cast, role: str) -> None:
         assert client.login(email=cast.users_by_role[role].email, password=PASSWORD)
 
 
+def SOL(c) -> dict:
+    return {"solicitation_id": c.sol.pk}
+
+
+@pytest.fixture
+def sourcing_world(cast):
+    """An open solicitation (deadline in ten days) with a document, vendor A's bid with a
+    document and its receipt, a question, and the evaluator seated (declaration pending)."""
+    import datetime as dt
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from catalog.services import category_ensure
+    from sourcing.services.bids import bid_submit
+    from sourcing.services.evaluation import evaluator_seat
+    from sourcing.services.questions import question_ask
+    from sourcing.services.solicitations import document_add, solicitation_create, solicitation_publish
+    from sourcing.tests.conftest import bid_data, content
+    from tests.cast import SYSTEM
+
+    staff = cast.actor(cast.staff)
+    category = category_ensure(code="chromebooks", name="Chromebooks", actor=SYSTEM)
+    now = timezone.now()
+    sol = solicitation_create(content=content(category), questions_deadline=now + dt.timedelta(days=5),
+                              bid_deadline=now + dt.timedelta(days=10), actor=staff)
+    cast.document = document_add(solicitation=sol, title="Specification",
+                                 file=SimpleUploadedFile("s.pdf", b"%PDF-1.4 spec"), actor=staff)
+    cast.sol = solicitation_publish(solicitation=sol, actor=staff)
+    cast.bid, _ = bid_submit(solicitation=sol, data=bid_data(), actor=cast.actor(cast.vendor_user_a),
+                             documents=[("Proposal", SimpleUploadedFile("p.pdf", b"%PDF-1.4 p"))])
+    cast.bid_document = cast.bid.documents.get()
+    cast.receipt = cast.bid.receipts.get()
+    cast.question = question_ask(solicitation=sol, text="When?", actor=cast.actor(cast.vendor_user_a))
+    cast.criterion = sol.criteria.filter(is_price=False).first()
+    evaluator_seat(solicitation=sol, assignment=cast.evaluator.role_assignments.get(), actor=staff)
+    return cast
+
+
 def attach_resolution(cast):
     from django.core.files.base import ContentFile
     cast.membership_a.resolution_document.save("r.pdf", ContentFile(b"%PDF-1.4 test"), save=True)
@@ -109,7 +182,7 @@ def test_every_page_is_declared_and_in_the_table():
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_page_matrix(client, cast, role):
+def test_page_matrix(client, cast, sourcing_world, role):
     from django.urls import reverse
 
     attach_resolution(cast)
@@ -183,6 +256,42 @@ API = {
     ("POST", "/api/v1/vendors/verify"): (lambda c: {}, "json", {"token": "bogus-token"},
                                          expect(422)),
     ("GET", "/api/v1/vendors/me"): (lambda c: {}, None, None, only(VENDORS, anon=401)),
+    # sourcing (see sourcing_world); the DELETE of the bid comes after the confirm on purpose
+    ("GET", "/api/v1/solicitations"): (lambda c: {}, None, None, expect(200)),
+    ("POST", "/api/v1/solicitations"): (lambda c: {}, "json", lambda c: {
+        "title": "", "category": "nope", "lines": [], "criteria": [],
+        "questions_deadline": "2030-01-01T00:00:00Z", "bid_deadline": "2030-01-02T00:00:00Z"},
+        only(["staff"], ok=422, anon=401)),
+    ("GET", "/api/v1/solicitations/{solicitation_id}"): (SOL, None, None, expect(200)),
+    ("POST", "/api/v1/solicitations/{solicitation_id}/publish"): (SOL, None, None, only(["staff"], ok=422, anon=401)),
+    ("POST", "/api/v1/solicitations/{solicitation_id}/cancel"): (SOL, "json", {"reason": ""}, only(["staff"], ok=422, anon=401)),
+    ("POST", "/api/v1/solicitations/{solicitation_id}/start-evaluation"): (SOL, None, None, only(["staff"], ok=422, anon=401)),
+    ("GET", "/api/v1/solicitations/{solicitation_id}/questions"): (SOL, None, None, expect(200)),
+    ("POST", "/api/v1/solicitations/{solicitation_id}/questions"): (SOL, "json", {"text": ""}, only(VENDORS, ok=422, anon=401)),
+    ("POST", "/api/v1/solicitations/{solicitation_id}/questions/{question_id}/answer"): (
+        lambda c: {**SOL(c), "question_id": c.question.pk}, "json", {"answer": ""},
+        only(["staff"], ok=422, anon=401)),
+    ("GET", "/api/v1/solicitations/{solicitation_id}/addenda"): (SOL, None, None, expect(200)),
+    ("POST", "/api/v1/solicitations/{solicitation_id}/addenda"): (SOL, "json", {"summary": ""}, only(["staff"], ok=422, anon=401)),
+    ("PUT", "/api/v1/solicitations/{solicitation_id}/bid"): (SOL, "json", {"lines": []}, only(VENDORS, ok=422, anon=401)),
+    ("GET", "/api/v1/solicitations/{solicitation_id}/bid"): (SOL, None, None, {**only(VENDORS, anon=401), "vendor_b": 404}),
+    ("POST", "/api/v1/solicitations/{solicitation_id}/bid/confirm"): (SOL, None, None, only(VENDORS, ok=422, anon=401)),
+    ("DELETE", "/api/v1/solicitations/{solicitation_id}/bid"): (SOL, None, None, {**only(VENDORS, anon=401), "vendor_b": 422}),
+    ("GET", "/api/v1/solicitations/{solicitation_id}/bids"): (SOL, None, None, expect(403)),  # sealed for everyone before the deadline
+    ("GET", "/api/v1/solicitations/{solicitation_id}/tabulation"): (SOL, None, None, expect(403)),
+    ("POST", "/api/v1/solicitations/{solicitation_id}/committee"): (SOL, "json", {"assignment_id": 999999}, only(["staff"], ok=422, anon=401)),
+    ("POST", "/api/v1/solicitations/{solicitation_id}/declaration"): (SOL, "json", {"has_conflict": False}, only(["evaluator"], anon=401)),
+    ("POST", "/api/v1/solicitations/{solicitation_id}/scores"): (SOL, "json", {"bid_id": 0, "criterion_id": 0, "points": 5},
+                             only(["evaluator"], ok=422, anon=401)),
+    ("POST", "/api/v1/solicitations/{solicitation_id}/consensus"): (SOL, "json", {"bid_id": 0, "criterion_id": 0, "points": 5},
+                                only(["staff"], ok=422, anon=401)),
+    ("GET", "/api/v1/solicitations/{solicitation_id}/award-plan"): (SOL, None, None, expect(403, anon=401)),  # bids still sealed
+    ("POST", "/api/v1/solicitations/{solicitation_id}/award-notice"): (SOL, "json", {}, only(["staff"], ok=422, anon=401)),
+    ("GET", "/api/v1/solicitations/{solicitation_id}/award"): (SOL, None, None, expect(404)),
+    ("POST", "/api/v1/solicitations/{solicitation_id}/protests"): (SOL, "json", {"grounds": "x"}, only(VENDORS, ok=422, anon=401)),
+    ("POST", "/api/v1/solicitations/{solicitation_id}/protests/{protest_id}/decision"): (
+        lambda c: {**SOL(c), "protest_id": 999999}, "json", {"upheld": False, "reasons": "x"},
+        only(["staff"], ok=404, anon=401)),
 }
 
 
@@ -202,7 +311,7 @@ def _token(cast, role: str) -> str:
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_api_matrix(client, cast, role):
+def test_api_matrix(client, cast, sourcing_world, role):
     wrong = []
     for (method, path), (params, kind, body, table) in API.items():
         url = path.format(**params(cast))
