@@ -14,7 +14,7 @@ from typing import Any, Optional
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.acting import Actor
@@ -56,7 +56,14 @@ def _deadline_passed_error(solicitation: Solicitation) -> ValidationError:
 
 
 def _lock_open(solicitation: Solicitation) -> Solicitation:
-    solicitation = Solicitation.objects.select_for_update().get(pk=solicitation.pk)
+    """Lock the solicitation against addenda while this bid is written. On PostgreSQL a shared
+    lock (FOR SHARE): bids do not wait for each other, but an addendum (FOR UPDATE) waits for
+    bids in flight and they for it."""
+    if connection.vendor == "postgresql":
+        solicitation = next(iter(Solicitation.objects.raw(
+            "SELECT * FROM sourcing_solicitation WHERE id = %s FOR SHARE", [solicitation.pk])))
+    else:
+        solicitation = Solicitation.objects.select_for_update().get(pk=solicitation.pk)
     if not solicitation.accepting_bids(timezone.now()):
         if solicitation.state == "published":
             raise _deadline_passed_error(solicitation)
