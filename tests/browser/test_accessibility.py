@@ -3,57 +3,12 @@ the pages each role uses, and run axe-core on every page: no serious or critical
 
 from __future__ import annotations
 
-import os
-import shutil
-from pathlib import Path
-
 import pytest
 
-from conftest import require_or_skip
+from tests.browser.helpers import axe_violations, visit
 from tests.cast import PASSWORD
 
-CHROMIUM = os.environ.get("EDPOOL_CHROMIUM", "/usr/bin/chromium")
-AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def page(live_server):
-    require_or_skip(Path(CHROMIUM).exists() or bool(shutil.which(CHROMIUM)),
-                    f"Chromium at {CHROMIUM} (install Debian's chromium package)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:  # pragma: no cover
-        require_or_skip(False, "the playwright Python package")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-            "--no-first-run", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync"])
-        context = browser.new_context()
-        page = context.new_page()
-        page.set_default_timeout(15000)
-        yield page
-        context.close()
-        browser.close()
-
-
-def axe_violations(page) -> list[str]:
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        "async () => await axe.run(document, {runOnly: {type: 'tag', values: "
-        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})")
-    return [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-            for v in result["violations"] if v["impact"] in ("serious", "critical")]
-
-
-def visit(page, url: str, problems: dict) -> None:
-    response = page.goto(url)
-    assert response is not None and response.status < 400, f"{url}: {response and response.status}"
-    found = axe_violations(page)
-    if found:
-        problems[url] = found
 
 
 def test_axe_finds_a_known_violation(page):
