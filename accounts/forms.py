@@ -19,6 +19,8 @@ class EmailLoginForm(AuthenticationForm):
         "invalid_login": "The email address or password is not right. Check both and try again.",
         "inactive": "This account is disabled.",
         "rate_limited": "Too many failed sign-in attempts. Wait 15 minutes, or reset your password.",
+        "unverified": "Confirm your email address first: open the link in the email we sent when "
+                      "you registered.",
     }
 
     def clean(self):
@@ -31,10 +33,21 @@ class EmailLoginForm(AuthenticationForm):
             self.user_cache = authenticate(self.request, username=email, password=password)
             if self.user_cache is None:
                 login_failed(email=email, ip=ip)
+                if _inactive_with_password(email, password):
+                    raise forms.ValidationError(self.error_messages["unverified"], code="unverified")
                 raise self.get_invalid_login_error()
             self.confirm_login_allowed(self.user_cache)
             login_succeeded(email=email)
         return self.cleaned_data
+
+
+def _inactive_with_password(email: str, password: str) -> bool:
+    """A registered account that has not confirmed its email (told only to whoever knows the
+    password)."""
+    from accounts.models import User
+
+    user = User.objects.filter(email__iexact=email, is_active=False).first()
+    return user is not None and user.check_password(password)
 
 
 class ActAsForm(forms.Form):

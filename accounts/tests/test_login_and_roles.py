@@ -108,3 +108,12 @@ def test_tokens_page_creates_and_revokes(client, cast):
     client.post("/account/logout/")
     login(client, "buyer-b@example.org")
     assert client.post(f"/account/tokens/{token.pk}/revoke/").status_code == 404
+
+
+def test_unverified_account_is_told_to_confirm_its_email(client, cast):
+    cast.vendor_user_b.is_active = False
+    cast.vendor_user_b.save()
+    response = login(client, "sales@vendor-b.example")
+    assert "Confirm your email address first" in response.content.decode()
+    response = login(client, "sales@vendor-b.example", "wrong-password-1")
+    assert "Confirm your email" not in response.content.decode()
