@@ -1,0 +1,89 @@
+"""Column generation: the master LP, per-item pricing, and the Lagrangian lower bound."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .master import Duals, Master, Pattern
+from .pricing import ItemPricer
+from .presolve import Reduced
+
+
+@dataclass
+class Bound:
+    lower_bound: float = -np.inf  # best Lagrangian bound: valid for the exact problem
+    lp_value: float = np.inf  # last master LP value (uses slack while the pool is poor)
+    rounds: int = 0
+    z: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    duals: Duals | None = None
+    infeasible_items: list[int] = field(default_factory=list)
+
+
+def initial_patterns(reduced: Reduced, pricers: list[ItemPricer]) -> list[Pattern]:
+    """Every bid that can take a whole item alone, plus each item's cheapest award at list prices."""
+    patterns = []
+    factor = np.ones(len(reduced.bids))
+    for pricer in pricers:
+        quantity = pricer.quantity
+        for b in pricer.bids:
+            for s in pricer.segments[b]:
+                if reduced.seg_lo[s] <= quantity <= reduced.seg_hi[s]:
+                    patterns.append(Pattern.make(reduced, pricer.item, {b: (s, quantity)}))
+        value, award = pricer.price(reduced.seg_price, factor, None, with_award=True)
+        if award is not None:
+            patterns.append(Pattern.make(reduced, pricer.item, award))
+    return patterns
+
+
+def price_all(
+    reduced: Reduced, pricers: list[ItemPricer], duals: Duals
+) -> tuple[float, list[Pattern], list[int]]:
+    """Lagrangian bound at these duals, the improving patterns, and items that cannot be covered."""
+    adjusted = reduced.seg_price * duals.factor[reduced.seg_bid]
+    bound = 0.0
+    found: list[Pattern] = []
+    impossible: list[int] = []
+    for pricer in pricers:
+        value, award = pricer.price(adjusted, duals.factor, duals.fixed, with_award=True)
+        if not np.isfinite(value):
+            impossible.append(pricer.item)
+            continue
+        bound += value
+        sigma = duals.sigma[pricer.item]
+        if award is not None and value - sigma < -1e-9 * max(1.0, abs(sigma)):
+            found.append(Pattern.make(reduced, pricer.item, award))
+    return bound, found, impossible
+
+
+def generate_columns(
+    reduced: Reduced,
+    pricers: list[ItemPricer],
+    master: Master,
+    *,
+    deadline: float,
+    tolerance: float = 1e-7,
+    max_rounds: int = 200,
+) -> Bound:
+    result = Bound()
+    while result.rounds < max_rounds:
+        duals, z = master.solve_lp()
+        result.lp_value, result.z, result.duals = duals.value, z, duals
+        bound, found, impossible = price_all(reduced, pricers, duals)
+        result.rounds += 1
+        if impossible:
+            result.infeasible_items = impossible
+            return result
+        if master.slack_used() <= 1e-9:
+            result.lower_bound = max(result.lower_bound, bound)
+        added = master.add(found)
+        converged = result.lp_value - result.lower_bound <= tolerance * abs(result.lp_value)
+        if not added or converged or time.monotonic() > deadline:
+            if added and not converged:
+                result.duals = None  # z belongs to the previous pool; callers re-solve if needed
+            break
+    duals, z = master.solve_lp()
+    result.lp_value, result.z, result.duals = duals.value, z, duals
+    return result

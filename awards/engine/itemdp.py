@@ -1,0 +1,164 @@
+"""Exact single-item awards by dynamic programming (the per-item structure of the problem).
+
+For one item, choose for each of some bids a quantity (0 or inside one of its segments) so that
+the quantities add up to a target, at most ``limit`` bids are used, and the sum of
+``price[s] * q + fixed[b]`` is least. Prices may be any sign (Lagrangian prices can be negative).
+The state is "units covered so far" and, with a vendor limit, "bids used so far".
+
+A stage adds one bid. Its transition is a (min,+) convolution with the bid's cost curve: for
+small quantities a dense one; for large ones, per segment priced p over [lo, hi], a sliding-window
+minimum  new[q] = p*q + min_{j in [q-hi, q-lo]} (old[j] - p*j)  (van Herk / Gil-Werman, O(n)).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+INF = np.inf
+CONVOLUTION_MAX_QUANTITY = 320  # up to this many units a dense (min,+) convolution is faster
+
+
+def trailing_min(values: np.ndarray, width: int) -> np.ndarray:
+    """out[j] = min(values[max(0, j - width + 1) .. j])."""
+    n = len(values)
+    if width <= 1:
+        return values.copy()
+    if width >= n:
+        return np.minimum.accumulate(values)
+    padded = np.concatenate([np.full(width - 1, INF), values])
+    blocks = -(-len(padded) // width)
+    padded = np.concatenate([padded, np.full(blocks * width - len(padded), INF)]).reshape(blocks, width)
+    prefix = np.minimum.accumulate(padded, axis=1).ravel()
+    suffix = np.minimum.accumulate(padded[:, ::-1], axis=1)[:, ::-1].ravel()
+    return np.minimum(suffix[:n], prefix[width - 1 : width - 1 + n])
+
+
+def window_min(values: np.ndarray, lo: int, hi: int) -> np.ndarray:
+    """out[q] = min(values[q - hi .. q - lo]) over valid indices, INF where the window is empty."""
+    n = len(values)
+    out = np.full(n, INF)
+    if lo < n:
+        out[lo:] = trailing_min(values, hi - lo + 1)[: n - lo]
+    return out
+
+
+@lru_cache(maxsize=64)
+def _toeplitz(n: int) -> np.ndarray:
+    """index[q, x] = q - x where x <= q, else n (points at an INF pad)."""
+    q = np.arange(n)[:, None]
+    x = np.arange(n)[None, :]
+    return np.where(x <= q, q - x, n)
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One bid in a DP: its index, its segments and its fixed charge for being used."""
+
+    bid: int
+    segments: Sequence[int]
+    fixed: float = 0.0
+
+
+class ItemDP:
+    """DP over a list of stages for covering exactly ``0..quantity`` units."""
+
+    def __init__(
+        self, quantity: int, lo: np.ndarray, hi: np.ndarray, price: np.ndarray, limit: int | None, stages: int
+    ) -> None:
+        self.n = quantity + 1
+        self.lo, self.hi, self.price = lo, hi, price
+        self.unlimited = limit is None or limit >= stages
+        self.levels = 2 if self.unlimited else limit + 1
+        table = np.full((self.levels, self.n), INF)
+        table[0, 0] = 0.0
+        self.table = table
+        self.history: list[tuple[Stage, np.ndarray]] = []
+
+    def sources(self, table: np.ndarray | None = None) -> np.ndarray:
+        """Row k feeds level k + 1 (unlimited: level 1 means "one or more bids")."""
+        table = self.table if table is None else table
+        if self.unlimited:
+            return np.minimum(table[0], table[1])[None, :]
+        return table[:-1]
+
+    def curve(self, stage: Stage) -> np.ndarray:
+        """curve[x]: cost of awarding x units to the stage's bid (INF where impossible, and at 0)."""
+        curve = np.full(self.n, INF)
+        for s in stage.segments:
+            lo, hi = int(self.lo[s]), min(int(self.hi[s]), self.n - 1)
+            if lo <= hi:
+                span = np.arange(lo, hi + 1)
+                np.minimum(curve[lo : hi + 1], self.price[s] * span + stage.fixed, out=curve[lo : hi + 1])
+        return curve
+
+    def add(self, stage: Stage) -> None:
+        sources = self.sources()
+        used = np.full(sources.shape, INF)
+        if self.n <= CONVOLUTION_MAX_QUANTITY:
+            curve = self.curve(stage)
+            index = _toeplitz(self.n)
+            for row, source in enumerate(sources):
+                if np.isfinite(source).any():
+                    used[row] = (np.append(source, INF)[index] + curve[None, :]).min(axis=1)
+        else:
+            quantities = np.arange(self.n, dtype=np.float64)
+            for row, source in enumerate(sources):
+                if not np.isfinite(source).any():
+                    continue
+                for s in stage.segments:
+                    p = self.price[s]
+                    reached = window_min(source - p * quantities, int(self.lo[s]), int(self.hi[s]))
+                    np.minimum(used[row], reached + p * quantities, out=used[row])
+            used += stage.fixed
+        self.history.append((stage, self.table))
+        table = self.table.copy()
+        np.minimum(table[1:], used, out=table[1:])
+        self.table = table
+
+    def backtrack(self, level: int, remaining: int) -> dict[int, tuple[int, int]]:
+        """The award (bid -> (segment, quantity)) behind table[level, remaining]."""
+        award: dict[int, tuple[int, int]] = {}
+        for stage, before in reversed(self.history):
+            if remaining == 0:
+                break
+            best, choice = before[level, remaining], None
+            if level > 0:
+                source_levels = [0, 1] if self.unlimited else [level - 1]
+                for s in stage.segments:
+                    lo, hi = int(self.lo[s]), min(int(self.hi[s]), remaining)
+                    if lo > hi:
+                        continue
+                    quantities = np.arange(lo, hi + 1)
+                    for source in source_levels:
+                        values = before[source, remaining - quantities] + self.price[s] * quantities + stage.fixed
+                        at = int(np.argmin(values))
+                        if values[at] < best:
+                            best, choice = values[at], (s, int(quantities[at]), source)
+            if choice is not None:
+                segment, quantity, level = choice
+                award[stage.bid] = (segment, quantity)
+                remaining -= quantity
+        return award
+
+
+def solve_item(
+    quantity: int,
+    stages: Sequence[Stage],
+    lo: np.ndarray,
+    hi: np.ndarray,
+    price: np.ndarray,
+    limit: int | None = None,
+) -> tuple[float, dict[int, tuple[int, int]]]:
+    """Least cost of covering ``quantity`` with the stages' bids, and the award; (INF, {}) if impossible."""
+    dp = ItemDP(quantity, lo, hi, price, limit, len(stages))
+    for stage in stages:
+        dp.add(stage)
+    level = int(np.argmin(dp.table[:, -1]))
+    best = float(dp.table[level, -1])
+    if not np.isfinite(best):
+        return INF, {}
+    return best, dp.backtrack(level, quantity)

@@ -1,0 +1,216 @@
+"""Dantzig-Wolfe master over per-item award patterns (column generation).
+
+A *pattern* is a complete award of one item (bid -> segment, quantity). The master chooses one
+pattern per item (z_k, convex combination in the LP):
+
+    sum_{k of item i} z_k = 1                                  (convexity, dual sigma_i)
+    sum_k spend_{v,k} z_k - share * T <= 0                     (vendor share, dual -mu_v)
+    T - sum_k cost_k z_k = 0                                   (total spend, dual tau)
+    sum_k [b in k] z_k - sum_k [b' in k] z_k = 0               (bundle b, b', dual beta)
+
+A pattern's reduced cost is  sum_{(b,s,q)} price_s*q*(1 + tau + mu_vendor(b)) + fixed_b - sigma_i
+with fixed_b collecting the bundle duals: so pricing is the per-item DP at adjusted prices, and
+for any duals  sum_i min_k(reduced cost + sigma_i)  is a valid lower bound (Lagrangian bound).
+Slack columns with a large penalty keep the LP feasible while the pool is still poor.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import highspy
+import numpy as np
+
+from .formulation import INF
+from .highs import new_highs
+from .presolve import Reduced
+
+SHARE_MARGIN = 1e-9  # integer models use share*(1 - margin) and half a cent so exact checks hold
+
+
+@dataclass(frozen=True)
+class Pattern:
+    item: int
+    award: tuple[tuple[int, int, int], ...]  # (bid, segment, quantity), sorted by bid
+    cost: float
+
+    @staticmethod
+    def make(reduced: Reduced, item: int, award: dict[int, tuple[int, int]]) -> Pattern:
+        entries = tuple(sorted((b, s, q) for b, (s, q) in award.items() if q > 0))
+        cost = float(sum(reduced.seg_price[s] * q for _, s, q in entries))
+        return Pattern(item, entries, cost)
+
+
+@dataclass
+class Duals:
+    sigma: np.ndarray  # per item
+    factor: np.ndarray  # per bid: multiplier of its raw prices
+    fixed: np.ndarray | None  # per bid: bundle charge, None without bundles
+    value: float  # master LP objective
+
+
+class Master:
+    def __init__(self, reduced: Reduced) -> None:
+        self.reduced = reduced
+        problem = reduced.problem
+        self.items = len(problem.items)
+        share = problem.constraints.max_vendor_share
+        self.share = None if share is None or share >= 1 else float(share)
+        self.vendors = len(reduced.vendors)
+        self.bundle_rows: list[tuple[int, int]] = [
+            (group[0], other) for group in reduced.bundle_groups for other in group[1:]
+        ]
+        self.bundle_row_of_bid: dict[int, list[tuple[int, float]]] = {}
+        first_bundle_row = self.items + (self.vendors + 1 if self.share is not None else 0)
+        for index, (head, other) in enumerate(self.bundle_rows):
+            self.bundle_row_of_bid.setdefault(head, []).append((first_bundle_row + index, 1.0))
+            self.bundle_row_of_bid.setdefault(other, []).append((first_bundle_row + index, -1.0))
+        self.total_row = self.items + self.vendors if self.share is not None else None
+        self.patterns: list[Pattern] = []
+        self.keys: set[tuple[int, tuple]] = set()
+        self.highs = new_highs()
+        self._build_rows()
+
+    # -- model -----------------------------------------------------------------------------
+    def _build_rows(self) -> None:
+        h = self.highs
+        empty_i, empty_v = np.zeros(0, np.int32), np.zeros(0)
+        h.addRows(self.items, np.ones(self.items), np.ones(self.items), 0, empty_i, empty_i, empty_v)
+        scale = float(np.max(self.reduced.seg_price * self.reduced.item_quantity[self.reduced.seg_item],
+                             initial=1.0))
+        if self.share is not None:
+            h.addRows(self.vendors, np.full(self.vendors, -INF), np.zeros(self.vendors), 0, empty_i, empty_i, empty_v)
+            h.addRows(1, np.zeros(1), np.zeros(1), 0, empty_i, empty_i, empty_v)
+            share_rows = np.arange(self.items, self.items + self.vendors, dtype=np.int32)
+            h.addCol(0.0, 0.0, INF, self.vendors + 1, np.append(share_rows, self.total_row).astype(np.int32),
+                     np.append(np.full(self.vendors, -self.share), 1.0))
+            # slack: spend over the cap, at a price no real trade-off reaches
+            for row in share_rows:
+                h.addCol(1e3, 0.0, INF, 1, np.array([row], np.int32), np.array([-1.0]))
+        rows = len(self.bundle_rows)
+        if rows:
+            h.addRows(rows, np.zeros(rows), np.zeros(rows), 0, empty_i, empty_i, empty_v)
+            first = self.items + (self.vendors + 1 if self.share is not None else 0)
+            for index in range(rows):
+                for sign in (1.0, -1.0):
+                    h.addCol(1e3 * scale, 0.0, INF, 1, np.array([first + index], np.int32), np.array([sign]))
+        self.fixed_columns = h.getNumCol()
+
+    def _column(self, pattern: Pattern) -> tuple[list[int], list[float]]:
+        rows, values = [pattern.item], [1.0]
+        if self.share is not None:
+            spend: dict[int, float] = {}
+            for b, s, q in pattern.award:
+                vendor = self.reduced.bid_vendor[b]
+                spend[vendor] = spend.get(vendor, 0.0) + self.reduced.seg_price[s] * q
+            for vendor, amount in sorted(spend.items()):
+                rows.append(self.items + vendor)
+                values.append(amount)
+            rows.append(self.total_row)
+            values.append(-pattern.cost)
+        for b, _, _ in pattern.award:
+            for row, sign in self.bundle_row_of_bid.get(b, ()):
+                rows.append(row)
+                values.append(sign)
+        return rows, values
+
+    def add(self, patterns: list[Pattern]) -> int:
+        """Add the patterns not yet in the pool; return how many were new."""
+        starts, index, value, costs = [], [], [], []
+        for pattern in patterns:
+            key = (pattern.item, pattern.award)
+            if key in self.keys:
+                continue
+            self.keys.add(key)
+            self.patterns.append(pattern)
+            rows, values = self._column(pattern)
+            starts.append(len(index))
+            index.extend(rows)
+            value.extend(values)
+            costs.append(pattern.cost)
+        if costs:
+            count = len(costs)
+            self.highs.addCols(count, np.array(costs), np.zeros(count), np.full(count, INF), len(index),
+                               np.array(starts, np.int32), np.array(index, np.int32), np.array(value))
+        return len(costs)
+
+    # -- LP --------------------------------------------------------------------------------
+    def solve_lp(self) -> tuple[Duals, np.ndarray]:
+        """Solve the master LP; return the duals (as pricing inputs) and the pattern weights z."""
+        h = self.highs
+        h.run()
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            raise RuntimeError(f"master LP: {h.modelStatusToString(h.getModelStatus())}")
+        solution = h.getSolution()
+        row_dual = np.asarray(solution.row_dual)
+        z = np.asarray(solution.col_value)[self.fixed_columns :]
+        reduced = self.reduced
+        factor = np.ones(len(reduced.bids))
+        if self.share is not None:
+            # HiGHS: duals of <= rows are <= 0 when minimising; mu >= 0 keeps the bound valid.
+            mu = np.maximum(-row_dual[self.items : self.items + self.vendors], 0.0)
+            factor = 1.0 - self.share * mu.sum() + mu[np.asarray(reduced.bid_vendor, dtype=np.int64)]
+        fixed = None
+        if self.bundle_rows:
+            fixed = np.zeros(len(reduced.bids))
+            for b, entries in self.bundle_row_of_bid.items():
+                fixed[b] = -sum(row_dual[row] * sign for row, sign in entries)
+        duals = Duals(row_dual[: self.items].copy(), factor, fixed, h.getInfo().objective_function_value)
+        return duals, z
+
+    def slack_used(self) -> float:
+        values = np.asarray(self.highs.getSolution().col_value)
+        start = 1 if self.share is not None else 0
+        return float(values[start : self.fixed_columns].sum())
+
+    # -- integer master --------------------------------------------------------------------
+    def solve_ip(
+        self,
+        time_limit: float,
+        *,
+        allowed: np.ndarray | None = None,
+        start: list[int] | None = None,
+        gap: float = 1e-6,
+    ) -> list[int] | None:
+        """One pattern per item from the pool (``allowed`` ones only, no slack), or None.
+
+        The LP is copied with integral pattern columns; the share rows get the exactness margin.
+        """
+        h = new_highs()
+        h.passModel(self.highs.getLp())
+        count = len(self.patterns)
+        columns = np.arange(self.fixed_columns, self.fixed_columns + count, dtype=np.int32)
+        h.changeColsIntegrality(count, columns, np.ones(count, dtype=np.uint8))
+        upper = np.ones(count) if allowed is None else allowed.astype(float)
+        h.changeColsBounds(count, columns, np.zeros(count), upper)
+        first_slack = 1 if self.share is not None else 0
+        slacks = np.arange(first_slack, self.fixed_columns, dtype=np.int32)
+        if len(slacks):
+            h.changeColsBounds(len(slacks), slacks, np.zeros(len(slacks)), np.zeros(len(slacks)))
+        if self.share is not None:
+            cap = self.share * (1 - SHARE_MARGIN)
+            for vendor in range(self.vendors):
+                h.changeCoeff(self.items + vendor, 0, -cap)
+                h.changeRowBounds(self.items + vendor, -INF, -0.005)
+        h.setOptionValue("time_limit", max(time_limit, 0.05))
+        h.setOptionValue("mip_rel_gap", gap)
+        if start is not None:
+            h.setSolution(len(start), columns[start], np.ones(len(start)))
+        h.run()
+        if h.getInfo().primal_solution_status != 2:  # kSolutionStatusFeasible
+            return None
+        values = np.asarray(h.getSolution().col_value)[self.fixed_columns :]
+        chosen = [int(k) for k in np.flatnonzero(values > 0.5)]
+        return chosen if len(chosen) == self.items else None
+
+    def reduced_costs(self, duals: Duals, item_values: np.ndarray) -> np.ndarray:
+        """Per pattern: adjusted cost minus the item's best adjusted cost (>= 0 up to rounding)."""
+        reduced = self.reduced
+        adjusted = reduced.seg_price * duals.factor[reduced.seg_bid]
+        costs = np.empty(len(self.patterns))
+        for k, pattern in enumerate(self.patterns):
+            value = sum(adjusted[s] * q for _, s, q in pattern.award)
+            if duals.fixed is not None:
+                value += sum(duals.fixed[b] for b, _, _ in pattern.award)
+            costs[k] = value - item_values[pattern.item]
+        return costs

@@ -1,0 +1,170 @@
+"""Fast exact pricing of one item: the cheapest way to cover it at given (adjusted) prices.
+
+The general tool is the DP in ``itemdp``; this module makes it cheap by using the shape of volume
+tiers. Call a bid *whole-capable* on its item when it can take the whole quantity, can take any
+quantity between its first tier and what the other bids leave, its tier prices never rise, its
+price multiplier is positive and its fixed charge is not negative. Two whole-capable bids in one
+award can always be merged into the cheaper of the two at their combined quantity without raising
+the cost (all-units prices fall with quantity; one bid fewer never breaks a vendor limit). So an
+optimal award uses at most one whole-capable bid, and it suffices to run the DP over the other
+("general") bids -- usually only the few with a capacity -- then try each whole-capable bid on
+top of it in one vectorised step.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .itemdp import CONVOLUTION_MAX_QUANTITY, INF, ItemDP, Stage, _toeplitz
+from .presolve import Reduced
+
+
+class ItemPricer:
+    def __init__(self, reduced: Reduced, item: int) -> None:
+        self.item = item
+        self.quantity = int(reduced.item_quantity[item])
+        self.bids = list(reduced.bids_of_item[item])
+        self.segments = {b: reduced.segments_of_bid[b] for b in self.bids}
+        self.lo, self.hi = reduced.seg_lo, reduced.seg_hi
+        self.limit = reduced.problem.constraints.max_vendors_per_item
+        least = sorted((int(self.lo[self.segments[b]].min()), b) for b in self.bids)
+        self.whole_capable = []
+        for b in self.bids:
+            others_least = next((lo for lo, other in least if other != b), self.quantity)
+            if self._whole_capable(reduced, b, self.quantity - others_least):
+                self.whole_capable.append(b)
+        whole = set(self.whole_capable)
+        self.always_general = [b for b in self.bids if b not in whole]
+        # every (segment, quantity) a whole-capable bid can take, flattened for one vector step
+        segs = np.array([s for b in self.whole_capable for s in self.segments[b]], dtype=np.int64)
+        lows = self.lo[segs].astype(np.int64)
+        lengths = self.hi[segs].astype(np.int64) - lows + 1
+        starts = np.cumsum(lengths) - lengths
+        self.flat_segment = np.repeat(segs, lengths)
+        self.flat_quantity = np.arange(int(lengths.sum())) - np.repeat(starts - lows, lengths)
+        self.flat_bid = reduced.seg_bid[self.flat_segment]
+
+    def _whole_capable(self, reduced: Reduced, b: int, ceiling: int) -> bool:
+        """Takes the whole quantity, every quantity from its first up to ``ceiling``, prices never rise."""
+        segs = sorted(self.segments[b], key=lambda s: (reduced.segments[s].tier, reduced.seg_lo[s]))
+        prices = [reduced.segments[s].price for s in segs]
+        if any(later > earlier for earlier, later in zip(prices, prices[1:])):
+            return False
+        covered_to = int(self.lo[segs[0]]) - 1
+        reaches_whole = False
+        for s in sorted(segs, key=lambda s: self.lo[s]):
+            lo, hi = int(self.lo[s]), int(self.hi[s])
+            reaches_whole = reaches_whole or lo <= self.quantity <= hi
+            if lo <= covered_to + 1:
+                covered_to = max(covered_to, hi)
+        return reaches_whole and covered_to >= min(ceiling, self.quantity - 1)
+
+    def price(
+        self, price: np.ndarray, factor: np.ndarray, fixed: np.ndarray | None, *, with_award: bool
+    ) -> tuple[float, dict[int, tuple[int, int]] | None]:
+        """Least adjusted cost of covering the item and, if asked, the award bid -> (segment, qty).
+
+        ``price`` is the adjusted price per segment; ``factor`` the bid's multiplier of its raw
+        prices (its sign decides whether the merge argument holds); ``fixed`` a charge per bid.
+        """
+        whole = [
+            b
+            for b in self.whole_capable
+            if factor[b] > 0 and (fixed is None or fixed[b] >= 0)
+        ]
+        general = self.always_general
+        if len(whole) < len(self.whole_capable):
+            general = [b for b in self.bids if b not in set(whole)]
+        dp = ItemDP(self.quantity, self.lo, self.hi, price, self.limit, len(self.bids))
+        for b in general:
+            dp.add(Stage(b, self.segments[b], 0.0 if fixed is None else float(fixed[b])))
+        table = dp.table
+        level = int(np.argmin(table[:, -1]))
+        best = float(table[level, -1])
+        pick = None
+        if whole:
+            mask = np.ones(len(self.flat_bid), dtype=bool)
+            if len(whole) < len(self.whole_capable):
+                mask = np.isin(self.flat_bid, whole)
+            sources = dp.sources(table)
+            source_best = sources.min(axis=0)
+            qty = self.flat_quantity[mask]
+            seg = self.flat_segment[mask]
+            values = source_best[self.quantity - qty] + price[seg] * qty
+            if fixed is not None:
+                values = values + fixed[self.flat_bid[mask]]
+            if len(values):
+                at = int(np.argmin(values))
+                if values[at] < best:
+                    best = float(values[at])
+                    remaining = self.quantity - int(qty[at])
+                    if dp.unlimited:
+                        level = 0 if table[0, remaining] <= table[1, remaining] else 1
+                    else:
+                        level = int(np.argmin(sources[:, remaining]))
+                    pick = (int(self.flat_bid[mask][at]), int(seg[at]), int(qty[at]), remaining, level)
+        if not np.isfinite(best):
+            return INF, None
+        if not with_award:
+            return best, None
+        if pick is None:
+            return best, dp.backtrack(level, self.quantity)
+        bid, segment, quantity, remaining, level = pick
+        award = dp.backtrack(level, remaining)
+        award[bid] = (segment, quantity)
+        return best, award
+
+
+class FixingData:
+    """Per-item flattened (segment, quantity) pairs of *all* bids, for bound-based fixing."""
+
+    def __init__(self, reduced: Reduced, pricer: ItemPricer) -> None:
+        segs = np.array([s for b in pricer.bids for s in pricer.segments[b]], dtype=np.int64)
+        lows = reduced.seg_lo[segs].astype(np.int64)
+        lengths = reduced.seg_hi[segs].astype(np.int64) - lows + 1
+        starts = np.cumsum(lengths) - lengths
+        self.segments = segs
+        self.starts = starts
+        self.flat_segment = np.repeat(segs, lengths)
+        self.flat_quantity = np.arange(int(lengths.sum())) - np.repeat(starts - lows, lengths)
+        self.flat_bid = reduced.seg_bid[self.flat_segment]
+
+
+def forced_lower_bounds(
+    pricer: ItemPricer,
+    fixing: FixingData,
+    price: np.ndarray,
+    factor: np.ndarray,
+    fixed: np.ndarray | None,
+) -> np.ndarray | None:
+    """Per segment of the item (in ``fixing.segments`` order): a lower bound on the least adjusted
+    cost of covering the item with that segment in use. None when too costly to compute.
+
+    Any award using bid b at x units costs  c_b(x) + R(Q - x), with R the cheapest cover of the
+    rest by the other bids. By the merge argument the rest needs at most one whole-capable bid, so
+    R >= E = min(D, D (+) W): D the DP over the general bids (vendor limit ignored, and b allowed
+    in it), W the lower envelope of all whole-capable bids' cost curves. Both only lower R.
+    """
+    n = pricer.quantity + 1
+    whole = [b for b in pricer.whole_capable if factor[b] > 0 and (fixed is None or fixed[b] >= 0)]
+    general = [b for b in pricer.bids if b not in set(whole)]
+    if general and n > CONVOLUTION_MAX_QUANTITY:
+        return None
+    values = price[fixing.flat_segment] * fixing.flat_quantity
+    if fixed is not None:
+        values = values + fixed[fixing.flat_bid]
+    envelope = np.full(n, INF)
+    in_whole = np.isin(fixing.flat_bid, whole)
+    np.minimum.at(envelope, fixing.flat_quantity[in_whole], values[in_whole])
+    if general:
+        dp = ItemDP(pricer.quantity, pricer.lo, pricer.hi, price, None, len(pricer.bids))
+        for b in general:
+            dp.add(Stage(b, pricer.segments[b], 0.0 if fixed is None else float(fixed[b])))
+        base = dp.table.min(axis=0)
+        index = _toeplitz(n)
+        rest = np.minimum(base, (np.append(base, INF)[index] + envelope[None, :]).min(axis=1))
+    else:
+        rest = envelope.copy()
+        rest[0] = 0.0
+    totals = values + rest[pricer.quantity - fixing.flat_quantity]
+    return np.minimum.reduceat(totals, fixing.starts) if len(totals) else np.zeros(0)
