@@ -17,6 +17,7 @@ import numpy as np
 from .formulation import build
 from .master import SHARE_MARGIN, Pattern
 from .presolve import Reduced
+from .rules import violations
 
 Award = dict[int, tuple[int, int]]  # bid -> (segment, quantity), reduced indices
 
@@ -37,27 +38,48 @@ def _start(form, reduced: Reduced, award: Award | None) -> None:
         form.highs.setSolution(len(columns), columns, values)
 
 
+def exact_ok(reduced: Reduced, award: Award) -> bool:
+    """Does the award pass the exact (Decimal) check of every rule?"""
+    return not violations(reduced.problem, {reduced.bids[b].id: q for b, (_, q) in award.items() if q > 0})
+
+
+def margins_until_exact(reduced: Reduced, attempt) -> Award | None:
+    """Run ``attempt(margin)`` with the share rows exact first, tightened only if floats lied."""
+    for margin in (0.0, SHARE_MARGIN):
+        award = attempt(margin)
+        if award is None:
+            return None
+        if exact_ok(reduced, award):
+            return award
+    return None
+
+
 def repair(reduced: Reduced, chosen: Award, time_limit: float) -> Award | None:
     """Whole-unit quantities for the chosen segments (tier choices fixed), every rule exact."""
     keep = np.zeros(len(reduced.segments), dtype=bool)
     keep[[s for s, _ in chosen.values()]] = True
-    form = build(reduced, integer_quantities=True, keep=keep, share_margin=SHARE_MARGIN)
-    h = form.highs
-    count = len(form.y)
-    h.changeColsBounds(count, form.y.astype(np.int32), np.ones(count), np.ones(count))
-    h.setOptionValue("time_limit", max(time_limit, 0.05))
-    h.setOptionValue("mip_rel_gap", 1e-9)
-    h.run()
-    if h.getInfo().primal_solution_status != FEASIBLE:
-        return None
-    return form.award(reduced, np.asarray(h.getSolution().col_value))
+
+    def attempt(margin: float) -> Award | None:
+        form = build(reduced, integer_quantities=True, keep=keep, share_margin=margin)
+        h = form.highs
+        count = len(form.y)
+        h.changeColsBounds(count, form.y.astype(np.int32), np.ones(count), np.ones(count))
+        h.setOptionValue("time_limit", max(time_limit / 2, 0.05))
+        h.setOptionValue("mip_rel_gap", 1e-9)
+        h.run()
+        if h.getInfo().primal_solution_status != FEASIBLE:
+            return None
+        return form.award(reduced, np.asarray(h.getSolution().col_value))
+
+    return margins_until_exact(reduced, attempt)
 
 
 @dataclass
 class SearchOutcome:
     award: Award | None  # whole units, not yet checked exactly
-    bound: float  # HiGHS dual bound of the restricted relaxation, in dollars
+    bound: float  # lower bound on the restricted problem (dollars; inf: nothing beats the cutoff)
     solved: bool  # the restricted relaxation was solved to optimality
+    chosen: Award | None = None  # the relaxation's tier choices (quantities rounded)
 
 
 def restricted_search(
@@ -68,10 +90,62 @@ def restricted_search(
     *,
     gap: float,
     cutoff: float | None = None,
+    whole_units: bool = False,
 ) -> SearchOutcome:
-    """Best award over the kept segments, quantities continuous, then repaired to whole units."""
+    """Best award over the kept segments, quantities continuous, then repaired to whole units
+    (``whole_units``: integer quantities from the start -- slower, but its bound is exact).
+
+    If the tier choices cannot be repaired (rare: the relaxation used fractional units to squeeze
+    under a share cap), the same restriction is solved again with whole units.
+    """
     started = _now()
-    form = build(reduced, integer_quantities=False, keep=keep)
+    if whole_units:
+        return _restricted(reduced, keep, incumbent, time_limit, gap, cutoff, integer=True)
+    outcome = _restricted(reduced, keep, incumbent, time_limit, gap, cutoff, integer=False)
+    if outcome.award is None and outcome.chosen is not None:
+        outcome.award = repair(reduced, outcome.chosen, max(time_limit - (_now() - started), 1.0))
+    if outcome.award is None and outcome.chosen is not None:
+        spent = _now() - started
+        exact = _restricted(reduced, keep, incumbent, max(time_limit - spent, 1.0), gap, cutoff, integer=True)
+        exact.bound = max(exact.bound, outcome.bound)  # both bound the restricted problem
+        outcome = exact
+    return outcome
+
+
+def _restricted(
+    reduced: Reduced,
+    keep: np.ndarray,
+    incumbent: Award | None,
+    time_limit: float,
+    gap: float,
+    cutoff: float | None,
+    *,
+    integer: bool,
+) -> SearchOutcome:
+    if integer:
+        outcomes: list[SearchOutcome] = []
+
+        def attempt(margin: float) -> Award | None:
+            outcomes.append(_restricted_once(reduced, keep, incumbent, time_limit / 2, gap, cutoff, True, margin))
+            return outcomes[-1].award
+
+        award = margins_until_exact(reduced, attempt)
+        outcomes[0].award = award
+        return outcomes[0]  # the margin-free run's bound is the one that holds
+    return _restricted_once(reduced, keep, incumbent, time_limit, gap, cutoff, False, 0.0)
+
+
+def _restricted_once(
+    reduced: Reduced,
+    keep: np.ndarray,
+    incumbent: Award | None,
+    time_limit: float,
+    gap: float,
+    cutoff: float | None,
+    integer: bool,
+    margin: float,
+) -> SearchOutcome:
+    form = build(reduced, integer_quantities=integer, keep=keep, share_margin=margin)
     h = form.highs
     h.setOptionValue("presolve", "off")  # HiGHS presolve densifies the share rows here
     h.setOptionValue("time_limit", max(time_limit, 0.05))
@@ -81,31 +155,38 @@ def restricted_search(
     _start(form, reduced, incumbent)
     h.run()
     info = h.getInfo()
-    solved = h.getModelStatus().name in ("kOptimal", "kObjectiveBound")
-    bound = form.dollars(info.mip_dual_bound)
+    status = h.getModelStatus().name
+    solved = status in ("kOptimal", "kObjectiveBound", "kInfeasible")
+    # HiGHS's dual bound holds for the restricted model even at the time limit; "infeasible" under
+    # the cutoff means nothing in the restriction beats the incumbent.
+    bound = np.inf if status in ("kInfeasible", "kObjectiveBound") else form.dollars(info.mip_dual_bound)
     if info.primal_solution_status != FEASIBLE:
         return SearchOutcome(None, bound, solved)
     chosen = form.award(reduced, np.asarray(h.getSolution().col_value))
-    remaining = max(time_limit - (_now() - started), 1.0)
-    return SearchOutcome(repair(reduced, chosen, remaining), bound, solved)
+    if integer:
+        return SearchOutcome(chosen, bound, solved)
+    return SearchOutcome(None, bound, solved, chosen)
 
 
 def reoptimize(reduced: Reduced, award: Award, items: list[int], time_limit: float) -> Award | None:
     """Best award that agrees with ``award`` outside ``items`` (None if HiGHS finds none in time)."""
     free = set(items)
-    form = build(reduced, integer_quantities=True, items=items, fixed_award=award, share_margin=SHARE_MARGIN)
-    h = form.highs
-    h.setOptionValue("presolve", "off")
-    h.setOptionValue("time_limit", max(time_limit, 0.05))
-    h.setOptionValue("mip_rel_gap", 1e-7)
-    _start(form, reduced, {b: sq for b, sq in award.items() if reduced.bid_item[b] in free})
-    h.run()
-    if h.getInfo().primal_solution_status != FEASIBLE:
-        return None
-    changed = form.award(reduced, np.asarray(h.getSolution().col_value))
-    merged = {b: sq for b, sq in award.items() if reduced.bid_item[b] not in free}
-    merged.update(changed)
-    return merged
+
+    def attempt(margin: float) -> Award | None:
+        form = build(reduced, integer_quantities=True, items=items, fixed_award=award, share_margin=margin)
+        h = form.highs
+        h.setOptionValue("presolve", "off")
+        h.setOptionValue("time_limit", max(time_limit / 2, 0.05))
+        h.setOptionValue("mip_rel_gap", 1e-7)
+        _start(form, reduced, {b: sq for b, sq in award.items() if reduced.bid_item[b] in free})
+        h.run()
+        if h.getInfo().primal_solution_status != FEASIBLE:
+            return None
+        merged = {b: sq for b, sq in award.items() if reduced.bid_item[b] not in free}
+        merged.update(form.award(reduced, np.asarray(h.getSolution().col_value)))
+        return merged
+
+    return margins_until_exact(reduced, attempt)
 
 
 def _now() -> float:

@@ -25,7 +25,7 @@ from .formulation import INF
 from .highs import new_highs
 from .presolve import Reduced
 
-SHARE_MARGIN = 1e-9  # integer models use share*(1 - margin) and half a cent so exact checks hold
+SHARE_MARGIN = 1e-9  # if floats let a share row slip, re-solve with share*(1 - margin) and half a cent
 
 
 @dataclass(frozen=True)
@@ -108,10 +108,14 @@ class Master:
                 values.append(amount)
             rows.append(self.total_row)
             values.append(-pattern.cost)
+        bundle: dict[int, float] = {}
         for b, _, _ in pattern.award:
             for row, sign in self.bundle_row_of_bid.get(b, ()):
+                bundle[row] = bundle.get(row, 0.0) + sign
+        for row, value in sorted(bundle.items()):
+            if value:  # both bids of a bundle row in one pattern cancel out
                 rows.append(row)
-                values.append(sign)
+                values.append(value)
         return rows, values
 
     def add(self, patterns: list[Pattern]) -> int:
@@ -130,8 +134,10 @@ class Master:
             costs.append(pattern.cost)
         if costs:
             count = len(costs)
-            self.highs.addCols(count, np.array(costs), np.zeros(count), np.full(count, INF), len(index),
-                               np.array(starts, np.int32), np.array(index, np.int32), np.array(value))
+            status = self.highs.addCols(count, np.array(costs), np.zeros(count), np.full(count, INF), len(index),
+                                        np.array(starts, np.int32), np.array(index, np.int32), np.array(value))
+            if status != highspy.HighsStatus.kOk:
+                raise RuntimeError(f"master: adding {count} patterns failed ({status})")
         return len(costs)
 
     # -- LP --------------------------------------------------------------------------------
@@ -171,6 +177,7 @@ class Master:
         allowed: np.ndarray | None = None,
         start: list[int] | None = None,
         gap: float = 1e-6,
+        margin: float = 0.0,
     ) -> list[int] | None:
         """One pattern per item from the pool (``allowed`` ones only, no slack), or None.
 
@@ -187,8 +194,8 @@ class Master:
         slacks = np.arange(first_slack, self.fixed_columns, dtype=np.int32)
         if len(slacks):
             h.changeColsBounds(len(slacks), slacks, np.zeros(len(slacks)), np.zeros(len(slacks)))
-        if self.share is not None:
-            cap = self.share * (1 - SHARE_MARGIN)
+        if self.share is not None and margin:
+            cap = self.share * (1 - margin)
             for vendor in range(self.vendors):
                 h.changeCoeff(self.items + vendor, 0, -cap)
                 h.changeRowBounds(self.items + vendor, -INF, -0.005)

@@ -28,11 +28,14 @@ def exact_cost(problem: Problem, award: Award) -> Decimal:
 
 
 def vendor_spend(problem: Problem, award: Award) -> dict[str, Decimal]:
+    """Spend per vendor; a quantity below a bid's first tier (only in a broken award, such as a
+    naive baseline) is priced at the first tier so the share can still be judged."""
     spend: dict[str, Decimal] = defaultdict(Decimal)
     for bid_id, quantity in award.items():
         if quantity:
             bid = problem.bid_by_id[bid_id]
-            spend[bid.vendor] += bid.cost(quantity)
+            tier = bid.tier_for(quantity) or bid.tiers[0]
+            spend[bid.vendor] += tier.unit_price * quantity
     return dict(spend)
 
 

@@ -26,8 +26,15 @@ from .baseline import baselines
 from .bounds import SegmentBounds
 from .colgen import generate_columns, initial_patterns
 from .diagnose import explain, uncoverable_item, vendor_shortage
-from .heuristics import Award, award_cost, award_from_patterns, greedy_by_patterns, restricted_search
-from .master import Master, Pattern
+from .heuristics import (
+    Award,
+    award_cost,
+    award_from_patterns,
+    exact_ok,
+    greedy_by_patterns,
+    restricted_search,
+)
+from .master import SHARE_MARGIN, Master, Pattern
 from .model import Problem
 from .presolve import Reduced, presolve
 from .pricing import ItemPricer
@@ -41,7 +48,7 @@ class Search:
 
     def __init__(self, problem: Problem, reduced: Reduced, started: float, deadline: float) -> None:
         self.started = started
-        self.trace: list[tuple[float, str, float | None, float | None]] = []  # seconds, source, best, bound
+        self.trace: list[dict[str, Any]] = []  # when the best award or the bound improved
         self.problem = problem
         self.reduced = reduced
         self.deadline = deadline
@@ -84,8 +91,8 @@ class Search:
         def money(value: float) -> float | None:
             return round(float(value), 2) if np.isfinite(value) else None
 
-        self.trace.append((round(time.monotonic() - self.started, 3), source,
-                           money(self.best_cost), money(self.lower_bound)))
+        self.trace.append({"seconds": round(time.monotonic() - self.started, 3), "event": source,
+                           "best": money(self.best_cost), "bound": money(self.lower_bound)})
 
     def raise_bound(self, bound: float, source: str) -> None:
         if np.isfinite(bound) and min(bound, self.best_cost) > self.lower_bound + 1e-9 * abs(bound):
@@ -149,22 +156,31 @@ def _pool_ip(
         start = None if None in start else start
         if start is not None:
             allowed[start] = True
-    chosen = master.solve_ip(seconds, allowed=allowed, start=start, gap=max(search.target / 2, 1e-7))
-    if chosen is not None:
-        search.offer(award_from_patterns([master.patterns[k] for k in chosen]), "pattern pool")
+    for margin in (0.0, SHARE_MARGIN):
+        chosen = master.solve_ip(seconds / 2, allowed=allowed, start=start, gap=max(search.target / 2, 1e-7),
+                                 margin=margin)
+        if chosen is None:
+            return
+        award = award_from_patterns([master.patterns[k] for k in chosen])
+        if exact_ok(search.reduced, award):
+            search.offer(award, "pattern pool")
+            return
 
 
-def _improve(search: Search, bounds: SegmentBounds, per_segment: np.ndarray, stats: dict[str, Any]) -> None:
-    """Restricted searches over growing fractions of the gap, until proven or out of time."""
+def _improve(search: Search, per_segment: np.ndarray, stats: dict[str, Any]) -> bool:
+    """Restricted searches over growing fractions of the gap, until proven or out of time.
+
+    Returns True when the problem is proven infeasible (the unrestricted search found nothing).
+    """
     fraction = 0.02
     rounds = 0
+    keep = np.ones(len(per_segment), dtype=bool)
     while not search.done() and search.remaining() > 0.5:
-        exact = fraction >= 1.0 or search.best is None
-        threshold = np.inf if search.best is None else (
-            search.lower_bound + min(fraction, 1.0) * (search.best_cost - search.lower_bound) + 1e-6
-        )
-        keep = per_segment <= threshold
-        if search.best is not None:
+        had_incumbent = search.best is not None
+        exact = fraction >= 1.0 or not had_incumbent
+        if had_incumbent:
+            gap = search.best_cost - search.lower_bound
+            keep = per_segment <= search.lower_bound + min(fraction, 1.0) * gap + 1e-6
             keep[[s for s, _ in search.best.values()]] = True
         budget = search.remaining() if exact else max(search.remaining() * 0.4, 1.0)
         outcome = restricted_search(
@@ -173,17 +189,32 @@ def _improve(search: Search, bounds: SegmentBounds, per_segment: np.ndarray, sta
             search.best,
             min(budget, search.remaining()),
             gap=max(search.target / 4, 1e-7),
-            cutoff=None if search.best is None else search.best_cost,
+            cutoff=search.best_cost if had_incumbent else None,
         )
         rounds += 1
         search.offer(outcome.award, "restricted search")
-        if exact and outcome.solved and search.best is not None:
-            search.raise_bound(outcome.bound, "restricted search bound")
+        if not had_incumbent:
+            if search.best is None:
+                stats["restricted_searches"] = rounds
+                return outcome.solved and outcome.bound == np.inf
+            continue
         if exact:
+            search.raise_bound(outcome.bound, "restricted search bound")
+            if not search.done() and search.remaining() > 0.5:
+                # the continuous-quantity bound fell short: the same restriction in whole units
+                keep = per_segment <= search.best_cost + 1e-6
+                keep[[s for s, _ in search.best.values()]] = True
+                outcome = restricted_search(search.reduced, keep, search.best, search.remaining(),
+                                            gap=max(search.target / 4, 1e-7), cutoff=search.best_cost,
+                                            whole_units=True)
+                rounds += 1
+                search.offer(outcome.award, "restricted search")
+                search.raise_bound(outcome.bound, "restricted search bound")
             break
         fraction *= 4
     stats["restricted_searches"] = rounds
-    stats["segments_kept_at_end"] = int(keep.sum()) if rounds else None
+    stats["segments_kept_at_end"] = int(keep.sum())
+    return False
 
 
 def solve(problem: Problem | Mapping[str, Any], *, time_limit: float | None = None) -> Result:
@@ -252,8 +283,10 @@ def _solve(problem: Problem, started: float, deadline: float) -> Result:
                                              with_award=False)[0] for p in pricers])
             _pool_ip(search, master, bound.duals, item_values, bound.lp_value,
                      min(0.15 * (deadline - started), search.remaining() / 2))
-        if not search.done():
-            _improve(search, segment_bounds, per_segment, stats)
+        if not search.done() and _improve(search, per_segment, stats):
+            result = _infeasible(problem, explain(problem, max(search.remaining(), 2.0)), stats)
+            result.baselines = bases
+            return result
 
     stats["found_by"] = search.found_by
     stats["trace"] = search.trace

@@ -1,0 +1,94 @@
+"""The per-item DP, the fast pricer built on it, and the bounds used to drop segments."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from awards.engine import parse_problem
+from awards.engine.itemdp import Stage, solve_item, window_min
+from awards.engine.presolve import presolve
+from awards.engine.pricing import FixingData, ItemPricer, forced_lower_bounds
+from bench.generate import Size, generate
+
+
+def test_window_min_matches_a_loop() -> None:
+    rng = np.random.default_rng(3)
+    values = rng.normal(size=40)
+    for lo, hi in [(0, 0), (1, 3), (2, 39), (5, 100), (39, 45)]:
+        expected = [min(values[max(0, q - hi): q - lo + 1], default=np.inf) if q >= lo else np.inf
+                    for q in range(40)]
+        assert np.allclose(window_min(values, lo, hi), expected)
+
+
+def brute_item(pricer: ItemPricer, price, fixed, limit) -> float:
+    """Cheapest exact cover of one item by enumeration over (segment, quantity) per bid."""
+    choices = []
+    for b in pricer.bids:
+        options = [(None, 0)]
+        for s in pricer.segments[b]:
+            options += [(s, q) for q in range(int(pricer.lo[s]), int(pricer.hi[s]) + 1)]
+        choices.append(options)
+    best = np.inf
+    for picked in itertools.product(*choices):
+        used = [(b, s, q) for b, (s, q) in zip(pricer.bids, picked) if q]
+        if sum(q for _, _, q in used) != pricer.quantity or (limit and len(used) > limit):
+            continue
+        best = min(best, sum(price[s] * q + (fixed[b] if fixed is not None else 0) for b, s, q in used))
+    return best
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 1000), limit=st.sampled_from([None, 1, 2]), signs=st.sampled_from(["+", "+-"]))
+def test_fast_pricer_is_exact(seed: int, limit, signs: str) -> None:
+    size = Size(4, 3, 3, max_vendors_per_item=limit, capacity_rate=0.5)
+    data = generate(size, seed)
+    for item in data["items"]:
+        item["quantity"] = min(item["quantity"], 9)
+    reduced = presolve(parse_problem(data))
+    rng = np.random.default_rng(seed)
+    low = -0.3 if "-" in signs else 0.5
+    factor = rng.uniform(low, 1.5, len(reduced.bids))
+    fixed = rng.uniform(-20 if "-" in signs else 0, 20, len(reduced.bids))
+    price = reduced.seg_price * factor[reduced.seg_bid]
+    for item in range(len(reduced.problem.items)):
+        if not reduced.bids_of_item[item]:
+            continue
+        pricer = ItemPricer(reduced, item)
+        value, award = pricer.price(price, factor, fixed, with_award=True)
+        stages = [Stage(b, pricer.segments[b], fixed[b]) for b in pricer.bids]
+        reference, _ = solve_item(pricer.quantity, stages, reduced.seg_lo, reduced.seg_hi, price, limit)
+        expected = brute_item(pricer, price, fixed, limit)
+        assert np.isclose(value, expected) and np.isclose(reference, expected)
+        if np.isfinite(value):
+            assert sum(q for _, q in award.values()) == pricer.quantity
+            assert np.isclose(sum(price[s] * q + fixed[b] for b, (s, q) in award.items()), value)
+
+
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(0, 1000))
+def test_forced_bounds_never_exceed_the_true_forced_cost(seed: int) -> None:
+    """Dropping a segment is safe only if its bound is a true lower bound."""
+    data = generate(Size(3, 3, 3, capacity_rate=0.5), seed)
+    for item in data["items"]:
+        item["quantity"] = min(item["quantity"], 8)
+    reduced = presolve(parse_problem(data))
+    rng = np.random.default_rng(seed)
+    factor = rng.uniform(0.5, 1.5, len(reduced.bids))
+    price = reduced.seg_price * factor[reduced.seg_bid]
+    for item in range(len(reduced.problem.items)):
+        pricer = ItemPricer(reduced, item)
+        fixing = FixingData(reduced, pricer)
+        bounds = forced_lower_bounds(pricer, fixing, price, factor, None)
+        for position, s in enumerate(fixing.segments):
+            b = int(reduced.seg_bid[s])
+            forced = np.inf
+            for q in range(int(reduced.seg_lo[s]), int(reduced.seg_hi[s]) + 1):
+                others = [Stage(o, pricer.segments[o]) for o in pricer.bids if o != b]
+                rest, _ = solve_item(pricer.quantity - q, others, reduced.seg_lo, reduced.seg_hi, price) \
+                    if q < pricer.quantity else (0.0, {})
+                forced = min(forced, price[s] * q + rest)
+            assert bounds[position] <= forced + 1e-6
