@@ -1,8 +1,13 @@
-"""The catalog: categories of education technology (products come with the compliance issue)."""
+"""The catalog: categories of education technology, and vendors' products."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from django.core.validators import MinValueValidator
 from django.db import models
+
+from catalog.choices import ProductKind
 
 
 class Category(models.Model):
@@ -18,3 +23,37 @@ class Category(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Product(models.Model):
+    """A product a vendor offers. Lists (grade bands, subjects, interoperability, data collected)
+    hold codes from `catalog.choices`. Changed only through `catalog.services`."""
+
+    vendor = models.ForeignKey("vendors.Vendor", on_delete=models.PROTECT, related_name="products")
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="products")
+    kind = models.CharField(max_length=30, choices=ProductKind.choices)
+    grade_bands = models.JSONField(default=list, blank=True)
+    subjects = models.JSONField(default=list, blank=True)
+    interoperability = models.JSONField(default=list, blank=True)
+    data_collected = models.JSONField(default=list, blank=True)
+    list_price = models.DecimalField(max_digits=12, decimal_places=2,
+                                     validators=[MinValueValidator(Decimal("0"))])
+    unit = models.CharField(max_length=40)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["vendor", "name"], name="product_name_unique_per_vendor"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def collects_student_data(self) -> bool:
+        return bool(self.data_collected)

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "audit",
     "awards",
     "sourcing",
+    "compliance",
     "edpool",
 ]
 

@@ -33,6 +33,10 @@ class District(models.Model):
     enrollment_year = models.PositiveSmallIntegerField(null=True, blank=True)
     enrollment_source = models.CharField(max_length=300, blank=True)
     enrollment_is_estimate = models.BooleanField(default=False)
+    # Population of the district's area (e.g. Census SAIPE), used for the ADA Title II date.
+    population = models.PositiveIntegerField(null=True, blank=True)
+    population_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    population_source = models.CharField(max_length=300, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

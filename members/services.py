@@ -22,7 +22,8 @@ from orgs.services import organisation_create, organisation_update
 
 DISTRICT_FIELDS = ("state", "nces_leaid", "state_leaid", "lea_type", "county", "city", "zip_code",
                    "latitude", "longitude", "directory_status", "enrollment", "enrollment_year",
-                   "enrollment_source", "enrollment_is_estimate")
+                   "enrollment_source", "enrollment_is_estimate", "population",
+                   "population_year", "population_source")
 MEMBERSHIP_FIELDS = ("state", "board_approved_on", "resolution_number", "resolution_document",
                      "agreement_signed_on", "agreement_signed_by", "member_since",
                      "suspended_reason", "withdrawn_on", "withdrawn_reason")
@@ -47,6 +48,9 @@ class DistrictRecord:
     enrollment_year: Optional[int] = None
     enrollment_source: Optional[str] = None
     enrollment_is_estimate: Optional[bool] = None
+    population: Optional[int] = None
+    population_year: Optional[int] = None
+    population_source: Optional[str] = None
 
 
 def district_find(*, nces_leaid: Optional[str], state_leaid: Optional[str]) -> Optional[District]:

@@ -1,0 +1,11 @@
+"""Compliance: rules as data (jurisdictions, rules, immutable rule versions), vendor evidence
+(data privacy agreements, accessibility reports, attestations) and recorded decisions."""
+
+from compliance.models.decisions import ComplianceDecision
+from compliance.models.evidence import (AccessibilityReport, Attestation, AttestationKind,
+                                        DataPrivacyAgreement, DpaKind, DpaTemplate)
+from compliance.models.rules import Jurisdiction, Rule, RuleLoad, RuleVersion, Sureness
+
+__all__ = ["AccessibilityReport", "Attestation", "AttestationKind", "ComplianceDecision",
+           "DataPrivacyAgreement", "DpaKind", "DpaTemplate", "Jurisdiction", "Rule", "RuleLoad",
+           "RuleVersion", "Sureness"]

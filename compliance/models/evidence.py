@@ -1,0 +1,160 @@
+"""Vendor evidence: data privacy agreements (and districts' joinders to general offers),
+accessibility conformance reports and other attestations. Whether a piece of evidence is in force
+is derived at read time from its dates (`timezone.localdate()`), never stored."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Optional
+
+from django.db import models
+
+# How long an accessibility report or attestation without its own expiry date counts (policy).
+DEFAULT_EVIDENCE_VALIDITY_DAYS = 2 * 365
+
+
+class DpaTemplate(models.TextChoices):
+    NDPA_V1 = "ndpa_v1", "National DPA v1"
+    NDPA_V2 = "ndpa_v2", "National DPA v2"
+    STATE_VARIANT = "state_variant", "State variant (e.g. CA-NDPA / CSDPA)"
+    DISTRICT = "district", "District's own agreement"
+    VENDOR = "vendor", "Vendor's agreement"
+
+
+class DpaKind(models.TextChoices):
+    SIGNED = "signed", "Signed agreement"
+    JOINDER = "joinder", "Joinder to a general offer (Exhibit E)"
+
+
+class DataPrivacyAgreement(models.Model):
+    """A DPA between a vendor and a district, for one state. A `signed` agreement names the
+    originating district; when the vendor made a general offer (NDPA Exhibit E) any other district
+    of the same state may adopt it by a joinder, itself a `joinder` row pointing at the offer.
+    EdPool tracks agreements; it does not host or alter template text."""
+
+    vendor = models.ForeignKey("vendors.Vendor", on_delete=models.PROTECT, related_name="dpas")
+    state = models.CharField(max_length=2, db_index=True)
+    kind = models.CharField(max_length=10, choices=DpaKind.choices, default=DpaKind.SIGNED)
+    template = models.CharField(max_length=20, choices=DpaTemplate.choices)
+    template_version = models.CharField(max_length=40, blank=True)
+    state_variant = models.CharField(max_length=120, blank=True)
+    district = models.ForeignKey("members.District", on_delete=models.PROTECT,
+                                 related_name="dpas")
+    offer = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="joinders")
+    products = models.ManyToManyField("catalog.Product", related_name="dpas", blank=True)
+    signed_on = models.DateField()
+    expires_on = models.DateField(null=True, blank=True)  # first day it no longer applies
+    document = models.FileField(upload_to="compliance/dpas/", blank=True)
+    general_offer = models.BooleanField(default=False)
+    general_offer_until = models.DateField(null=True, blank=True)  # last day to adopt
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-signed_on", "-pk"]
+        indexes = [models.Index(fields=["vendor", "state"]), models.Index(fields=["district", "state"])]
+        constraints = [
+            models.UniqueConstraint(fields=["offer", "district"], condition=models.Q(kind="joinder"),
+                                    name="one_joinder_per_offer_and_district"),
+        ]
+
+    def __str__(self) -> str:
+        what = "Joinder" if self.kind == DpaKind.JOINDER else "DPA"
+        return f"{what} #{self.pk}: {self.vendor} / {self.district} ({self.state})"
+
+    def in_force_on(self, day: dt.date) -> bool:
+        return self.signed_on <= day and (self.expires_on is None or day < self.expires_on)
+
+    def offer_open_on(self, day: dt.date) -> bool:
+        return (self.general_offer and self.in_force_on(day)
+                and (self.general_offer_until is None or day <= self.general_offer_until))
+
+    def status_on(self, day: dt.date) -> str:
+        if day < self.signed_on:
+            return "not yet in force"
+        if self.expires_on is not None and day >= self.expires_on:
+            return "expired"
+        return "in force"
+
+
+class AccessibilityReport(models.Model):
+    """An accessibility conformance report (VPAT / ACR) for one product."""
+
+    class Standard(models.TextChoices):
+        WCAG_20 = "WCAG 2.0", "WCAG 2.0"
+        WCAG_21 = "WCAG 2.1", "WCAG 2.1"
+        WCAG_22 = "WCAG 2.2", "WCAG 2.2"
+
+    class Level(models.TextChoices):
+        A = "A", "A"
+        AA = "AA", "AA"
+        AAA = "AAA", "AAA"
+
+    product = models.ForeignKey("catalog.Product", on_delete=models.PROTECT,
+                                related_name="accessibility_reports")
+    standard = models.CharField(max_length=10, choices=Standard.choices)
+    level = models.CharField(max_length=3, choices=Level.choices)
+    report_format = models.CharField(max_length=60, default="VPAT 2.5 (ACR)")
+    report_date = models.DateField()
+    expires_on = models.DateField(null=True, blank=True)
+    document = models.FileField(upload_to="compliance/acr/")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-report_date", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.standard} {self.level} report for {self.product} ({self.report_date})"
+
+    @property
+    def valid_until(self) -> dt.date:
+        return self.expires_on or (self.report_date + dt.timedelta(days=DEFAULT_EVIDENCE_VALIDITY_DAYS))
+
+    def in_force_on(self, day: dt.date) -> bool:
+        return self.report_date <= day < self.valid_until
+
+
+class AttestationKind(models.TextChoices):
+    COPPA = "coppa", "COPPA compliance"
+    NIST_CSF = "nist_csf", "NIST Cybersecurity Framework alignment"
+    SOC2 = "soc2", "SOC 2 report"
+    ISO27001 = "iso27001", "ISO/IEC 27001 certificate"
+    OTHER = "other", "Other attestation"
+
+
+class Attestation(models.Model):
+    """A vendor's attestation (COPPA, a security framework, SOC 2 ...), for the whole company or
+    one product."""
+
+    vendor = models.ForeignKey("vendors.Vendor", on_delete=models.PROTECT,
+                               related_name="attestations")
+    product = models.ForeignKey("catalog.Product", on_delete=models.PROTECT, null=True,
+                                blank=True, related_name="attestations")
+    kind = models.CharField(max_length=20, choices=AttestationKind.choices)
+    framework = models.CharField(max_length=120, blank=True)
+    attested_on = models.DateField()
+    expires_on = models.DateField(null=True, blank=True)
+    document = models.FileField(upload_to="compliance/attestations/")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-attested_on", "-pk"]
+
+    def __str__(self) -> str:
+        scope = f" for {self.product}" if self.product_id else ""
+        return f"{self.get_kind_display()} by {self.vendor}{scope} ({self.attested_on})"
+
+    @property
+    def valid_until(self) -> dt.date:
+        return self.expires_on or (self.attested_on + dt.timedelta(days=DEFAULT_EVIDENCE_VALIDITY_DAYS))
+
+    def in_force_on(self, day: dt.date) -> bool:
+        return self.attested_on <= day < self.valid_until
+
+
+def evidence_status(valid_from: dt.date, valid_until: Optional[dt.date], day: dt.date) -> str:
+    if day < valid_from:
+        return "not yet in force"
+    if valid_until is not None and day >= valid_until:
+        return "expired"
+    return "in force"
