@@ -2,10 +2,34 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from typing import Optional
 
-from catalog.models import Category
+from django.db.models import Q, QuerySet
+
+from catalog.models import Category, Product
 
 
 def category_list() -> QuerySet[Category]:
     return Category.objects.order_by("name")
+
+
+def product_list(*, q: str = "", vendor=None, category: str = "",
+                 active_only: bool = False) -> QuerySet[Product]:
+    qs = Product.objects.select_related("vendor__organisation", "category").order_by("name", "pk")
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(vendor__organisation__name__icontains=q))
+    if vendor is not None:
+        qs = qs.filter(vendor=vendor)
+    if category:
+        qs = qs.filter(category__code=category)
+    if active_only:
+        qs = qs.filter(active=True)
+    return qs
+
+
+def products_of_vendor(vendor) -> QuerySet[Product]:
+    return product_list(vendor=vendor)
+
+
+def product_get(product_id: int) -> Optional[Product]:
+    return product_list().filter(pk=product_id).first()

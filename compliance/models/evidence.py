@@ -14,8 +14,7 @@ DEFAULT_EVIDENCE_VALIDITY_DAYS = 2 * 365
 
 
 class DpaTemplate(models.TextChoices):
-    NDPA_V1 = "ndpa_v1", "National DPA v1"
-    NDPA_V2 = "ndpa_v2", "National DPA v2"
+    NDPA = "ndpa", "National DPA (SDPC)"
     STATE_VARIANT = "state_variant", "State variant (e.g. CA-NDPA / CSDPA)"
     DISTRICT = "district", "District's own agreement"
     VENDOR = "vendor", "Vendor's agreement"

@@ -1,0 +1,2 @@
+"""Reads for compliance. Import from the submodules: rules, evidence, verdicts (facts loading,
+the single check and the matrix)."""

@@ -1,0 +1,146 @@
+"""The verdict for one district and product (`compliance_check`) and the matrix of products by
+states (`compliance_matrix`). Both load facts with the same set-based queries and call the same
+pure engine, so they agree; neither records anything (see services.decisions for that)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Optional
+
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from catalog.models import Product
+from compliance.engine.facts import CheckRequest, DistrictFacts, ProductFacts, Verdict
+from compliance.engine.schema import REQUIRED_STATES
+from compliance.engine.verdict import evaluate
+from compliance.selectors.facts import (CONSORTIUM_CODE, FEDERAL_CODE, district_facts,
+                                        generic_district, open_offers, own_agreements,
+                                        privacy_for, product_facts, rules_for_state,
+                                        rules_in_force)
+from members.models import District
+
+AWARD_KINDS = ("multi_award", "single_award")
+VERDICT_LABELS = {"allowed": "Allowed", "allowed_after_steps": "Allowed after steps",
+                  "blocked": "Blocked"}
+
+
+def check_request(*, on_date: Optional[dt.date] = None, award_kind: Optional[str] = None,
+                  annual_value: Optional[Decimal] = None) -> CheckRequest:
+    if award_kind in ("", None):
+        award_kind = None
+    elif award_kind not in AWARD_KINDS:
+        raise ValidationError({"award_kind": f"One of {', '.join(AWARD_KINDS)}, or empty."})
+    if annual_value is not None:
+        annual_value = Decimal(annual_value)
+        if annual_value < 0:
+            raise ValidationError({"annual_value": "The estimated annual value cannot be negative."})
+        annual_value = annual_value.quantize(Decimal("0.01"))
+    return CheckRequest(on_date=on_date or timezone.localdate(), award_kind=award_kind,
+                        annual_value=annual_value)
+
+
+@dataclass
+class CheckResult:
+    district: District
+    product: Product
+    request: CheckRequest
+    facts: DistrictFacts
+    product_facts: ProductFacts
+    verdict: Verdict
+
+    @property
+    def verdict_label(self) -> str:
+        return VERDICT_LABELS[self.verdict.verdict]
+
+
+def compliance_check(*, district: District, product: Product, on_date: Optional[dt.date] = None,
+                     award_kind: Optional[str] = None,
+                     annual_value: Optional[Decimal] = None) -> CheckResult:
+    """May `district` use `product` (from its vendor, under a consortium contract) on `on_date`?"""
+    request = check_request(on_date=on_date, award_kind=award_kind, annual_value=annual_value)
+    facts = district_facts(district)
+    products = Product.objects.filter(pk=product.pk)
+    pf = product_facts(products, request.on_date)[product.pk]
+    rules = rules_for_state(rules_in_force(on_date=request.on_date,
+                                           codes=[CONSORTIUM_CODE, FEDERAL_CODE, district.state]),
+                            district.state)
+    own = own_agreements(products, district.pk, district.state, request.on_date)
+    offers = open_offers(products, [district.state], request.on_date)
+    verdict = evaluate(rules, facts, pf, privacy_for(product.pk, district.state, own, offers), request)
+    return CheckResult(district=district, product=product, request=request, facts=facts,
+                       product_facts=pf, verdict=verdict)
+
+
+@dataclass(frozen=True)
+class MatrixCell:
+    verdict: str
+    rule_id: str
+    version: Optional[int]
+    summary: str
+
+    @property
+    def label(self) -> str:
+        return VERDICT_LABELS[self.verdict]
+
+
+@dataclass
+class Matrix:
+    states: list[str]
+    rows: list[tuple[ProductFacts, list[MatrixCell]]]
+    request: CheckRequest
+    district: Optional[District]
+    distinct_verdicts: int = 0
+
+
+def compliance_matrix(*, products: QuerySet[Product], states: Optional[list[str]] = None,
+                      district: Optional[District] = None, on_date: Optional[dt.date] = None,
+                      award_kind: Optional[str] = None,
+                      annual_value: Optional[Decimal] = None) -> Matrix:
+    """Products x states, each cell the verdict and its main reason. Without a district, a
+    column is a hypothetical active member of that state with no agreement of its own (it may
+    adopt open general offers). With a district, the one column is that district, with its own
+    agreements, membership and population. A fixed number of queries; cells with equal facts
+    share one evaluation."""
+    request = check_request(on_date=on_date, award_kind=award_kind, annual_value=annual_value)
+    if district is not None:
+        states = [district.state]
+    states = [s.upper() for s in (states or REQUIRED_STATES)]
+    unknown = [s for s in states if s not in REQUIRED_STATES]
+    if unknown:
+        raise ValidationError({"states": f"Unknown state codes: {', '.join(unknown)}."})
+    by_code = rules_in_force(on_date=request.on_date, codes=[CONSORTIUM_CODE, FEDERAL_CODE, *states])
+    facts = product_facts(products, request.on_date)
+    offers = open_offers(products, states, request.on_date)
+    own = own_agreements(products, district.pk, district.state, request.on_date) if district else {}
+    columns = [(s, district_facts(district) if district else generic_district(s),
+                rules_for_state(by_code, s)) for s in states]
+    cache: dict[tuple, MatrixCell] = {}
+    rows = []
+    for pid, pf in facts.items():
+        psig = pf.signature()
+        cells = []
+        for state, dfacts, rules in columns:
+            privacy = privacy_for(pid, state, own, offers)
+            key = (state, psig, privacy.signature())
+            cell = cache.get(key)
+            if cell is None:
+                v = evaluate(rules, dfacts, pf, privacy, request)
+                main = v.main
+                cell = MatrixCell(v.verdict, main.rule_id or "" if main else "",
+                                  main.version if main else None, v.summary)
+                cache[key] = cell
+            cells.append(cell)
+        rows.append((pf, cells))
+    return Matrix(states=states, rows=rows, request=request, district=district,
+                  distinct_verdicts=len(cache))
+
+
+def matrix_cell_of(result: CheckResult) -> MatrixCell:
+    """The matrix cell a single check corresponds to (used to compare the two)."""
+    main = result.verdict.main
+    return MatrixCell(result.verdict.verdict, main.rule_id or "" if main else "",
+                      main.version if main else None, result.verdict.summary)
