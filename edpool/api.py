@@ -12,6 +12,9 @@ from accounts.api_auth import BearerTokenAuth, SessionActorAuth
 from members.api import router as members_router
 from vendors.api import router as vendors_router
 from sourcing.api import router as sourcing_router
+from catalog.api import router as catalog_router
+from compliance.api import router as compliance_router
+from compliance.api_evidence import router as compliance_evidence_router
 
 api = NinjaAPI(
     title="EdPool API",
@@ -32,6 +35,9 @@ api.add_router("", accounts_router)
 api.add_router("", members_router)
 api.add_router("", vendors_router)
 api.add_router("", sourcing_router)
+api.add_router("", catalog_router)
+api.add_router("", compliance_router)
+api.add_router("", compliance_evidence_router)
 
 
 @api.exception_handler(ValidationError)

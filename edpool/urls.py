@@ -14,6 +14,8 @@ urlpatterns = [
     path("", include("members.urls")),
     path("", include("vendors.urls")),
     path("", include("sourcing.urls")),
+    path("", include("catalog.urls")),
+    path("", include("compliance.urls")),
     path("audit/", include("audit.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -101,6 +101,25 @@ PAGES = {
     "sourcing:evaluate": (lambda c: SOL(c), only(["evaluator"])),
     "sourcing:score": (lambda c: {**SOL(c), "bid_id": c.bid.pk, "criterion_id": c.criterion.pk},
                        only(["evaluator"], ok=405)),
+    # compliance (see compliance_world): vendor A's product, district B's DPA with a general
+    # offer, a report, an attestation and a decision recorded for district A
+    "catalog:vendor-products": (lambda c: {}, only(VENDORS)),
+    "catalog:vendor-product-edit": (lambda c: {"product_id": c.product.pk}, {**only(["vendor_a"]), "vendor_b": 404}),
+    "catalog:product": (lambda c: {"product_id": c.product.pk}, {**only(SIGNED_IN), "vendor_b": 404}),
+    "compliance:check": (lambda c: {}, only(["staff"] + DISTRICT_A + DISTRICT_B)),
+    "compliance:decision-record": (lambda c: {}, only(["staff", "buyer_a", "approver_a"] + DISTRICT_B, ok=405)),
+    "compliance:decision": (lambda c: {"decision_id": c.decision.pk}, only(["staff"] + DISTRICT_A)),
+    "compliance:matrix": (lambda c: {}, only(["staff"] + DISTRICT_A + DISTRICT_B)),
+    "compliance:matrix-csv": (lambda c: {}, only(["staff"] + DISTRICT_A + DISTRICT_B)),
+    "compliance:rules": (lambda c: {}, only(SIGNED_IN)),
+    "compliance:rule": (lambda c: {"rule_id": "ca-ab1584"}, only(SIGNED_IN)),
+    "compliance:offers": (lambda c: {}, only(["staff"] + DISTRICT_A + DISTRICT_B)),
+    "compliance:adopt": (lambda c: {"dpa_id": c.dpa.pk}, only(["buyer_a", "approver_a"] + DISTRICT_B, ok=405)),
+    "compliance:document": (lambda c: {"kind": "dpa", "evidence_id": c.dpa.pk}, {**only(SIGNED_IN), "vendor_b": 404}),
+    "compliance:vendor-evidence": (lambda c: {}, only(VENDORS)),
+    "compliance:dpa-add": (lambda c: {}, only(VENDORS, ok=405)),
+    "compliance:report-add": (lambda c: {}, only(VENDORS, ok=405)),
+    "compliance:attestation-add": (lambda c: {}, only(VENDORS, ok=405)),
     "audit:events": (lambda c: {}, only(["staff"])),
     "audit:object": (lambda c: {"object_type": "members.membership",
                                 "object_id": str(c.membership_a.pk)}, only(["staff"])),
@@ -165,6 +184,25 @@ def sourcing_world(cast):
     return cast
 
 
+@pytest.fixture
+def compliance_world(cast):
+    """Rules loaded; vendor A's product; district B's DPA with it, carrying a general offer; a
+    VPAT and an attestation; a decision recorded for district A."""
+    from compliance.services.decisions import compliance_decision_record
+    from compliance.services.rules import rules_load
+    from compliance.tests.conftest import add_attestation, add_dpa, add_vpat, make_product
+    from tests.cast import SYSTEM
+
+    rules_load(actor=SYSTEM)
+    cast.product = make_product(cast.vendor_a)
+    cast.dpa = add_dpa(cast.vendor_a, cast.district_b, [cast.product], offer=True)
+    cast.report = add_vpat(cast.product)
+    cast.attestation = add_attestation(cast.vendor_a, "coppa")
+    cast.decision = compliance_decision_record(district=cast.district_a, product=cast.product,
+                                               purpose="matrix test", actor=SYSTEM)
+    return cast
+
+
 def attach_resolution(cast):
     from django.core.files.base import ContentFile
     cast.membership_a.resolution_document.save("r.pdf", ContentFile(b"%PDF-1.4 test"), save=True)
@@ -182,7 +220,7 @@ def test_every_page_is_declared_and_in_the_table():
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_page_matrix(client, cast, sourcing_world, role):
+def test_page_matrix(client, cast, sourcing_world, compliance_world, role):
     from django.urls import reverse
 
     attach_resolution(cast)
@@ -292,6 +330,41 @@ API = {
     ("POST", "/api/v1/solicitations/{solicitation_id}/protests/{protest_id}/decision"): (
         lambda c: {**SOL(c), "protest_id": 999999}, "json", {"upheld": False, "reasons": "x"},
         only(["staff"], ok=404, anon=401)),
+    # products and compliance (see compliance_world)
+    ("GET", "/api/v1/products"): (lambda c: {}, None, None, expect(200, anon=401)),
+    ("POST", "/api/v1/products"): (lambda c: {}, "json", {"name": "", "category": "nope", "kind": "x",
+                                                         "list_price": "1", "unit": "u"},
+                                   only(VENDORS, ok=422, anon=401)),
+    ("GET", "/api/v1/products/{product_id}"): (lambda c: {"product_id": c.product.pk}, None, None,
+                                               expect(200, anon=401, vendor_b=404)),
+    ("PUT", "/api/v1/products/{product_id}"): (lambda c: {"product_id": c.product.pk}, "json",
+                                               {"name": "", "category": "nope", "kind": "x",
+                                                "list_price": "1", "unit": "u"},
+                                               {**only(["vendor_a"], ok=422, anon=401), "vendor_b": 404}),
+    ("GET", "/api/v1/compliance/check"): (lambda c: {}, None, None,  # no product named: 422
+                                          only(["staff"] + DISTRICT_A + DISTRICT_B, ok=422, anon=401)),
+    ("POST", "/api/v1/compliance/decisions"): (lambda c: {}, "json", lambda c: {"product_id": c.product.pk, "purpose": ""},
+                                               only(["staff", "buyer_a", "approver_a"] + DISTRICT_B, ok=422, anon=401)),
+    ("GET", "/api/v1/compliance/decisions/{decision_id}"): (lambda c: {"decision_id": c.decision.pk}, None, None,
+                                                            only(["staff"] + DISTRICT_A, anon=401)),
+    ("GET", "/api/v1/compliance/matrix"): (lambda c: {}, None, None, only(["staff"] + DISTRICT_A + DISTRICT_B, anon=401)),
+    ("GET", "/api/v1/compliance/rules"): (lambda c: {}, None, None, expect(200, anon=401)),
+    ("GET", "/api/v1/compliance/rules/{rule_id}"): (lambda c: {"rule_id": "ca-ab1584"}, None, None, expect(200, anon=401)),
+    ("GET", "/api/v1/compliance/dpas"): (lambda c: {}, None, None, expect(200, anon=401)),
+    ("POST", "/api/v1/compliance/dpas"): (lambda c: {}, "form", lambda c: {
+        "district_id": c.district_a.pk, "template": "ndpa", "signed_on": "2026-01-01",
+        "product_ids": [c.product.pk]}, only(VENDORS, ok=422, anon=401)),  # no document: 422
+    ("GET", "/api/v1/compliance/general-offers"): (lambda c: {}, None, None,  # staff must name a state
+                                                   {**only(DISTRICT_A + DISTRICT_B, anon=401), "staff": 422}),
+    ("POST", "/api/v1/compliance/dpas/{dpa_id}/joinder"): (lambda c: {"dpa_id": c.dpa.pk}, None, None, {
+        **only(["buyer_a", "approver_a"], ok=201, anon=401), "buyer_b": 422, "approver_b": 422}),
+    ("GET", "/api/v1/compliance/accessibility-reports"): (lambda c: {}, None, None, expect(200, anon=401)),
+    ("POST", "/api/v1/compliance/accessibility-reports"): (lambda c: {}, "form", lambda c: {
+        "product_id": c.product.pk, "standard": "WCAG 2.1", "level": "AA", "report_date": "2026-01-01"},
+        only(VENDORS, ok=422, anon=401)),
+    ("GET", "/api/v1/compliance/attestations"): (lambda c: {}, None, None, expect(200, anon=401)),
+    ("POST", "/api/v1/compliance/attestations"): (lambda c: {}, "form", {"kind": "coppa", "attested_on": "2026-01-01"},
+                                                  only(VENDORS, ok=422, anon=401)),
 }
 
 
@@ -311,7 +384,7 @@ def _token(cast, role: str) -> str:
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_api_matrix(client, cast, sourcing_world, role):
+def test_api_matrix(client, cast, sourcing_world, compliance_world, role):
     wrong = []
     for (method, path), (params, kind, body, table) in API.items():
         url = path.format(**params(cast))

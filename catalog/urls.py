@@ -1,0 +1,10 @@
+from django.urls import path
+
+from catalog import views
+
+app_name = "catalog"
+urlpatterns = [
+    path("vendor/products/", views.vendor_products, name="vendor-products"),
+    path("vendor/products/<int:product_id>/", views.vendor_product_edit, name="vendor-product-edit"),
+    path("products/<int:product_id>/", views.product_detail, name="product"),
+]

@@ -1,0 +1,79 @@
+"""Vendors manage their products; staff and districts read them."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from accounts.access import roles
+from accounts.models import Role
+from catalog import selectors
+from catalog.forms import ProductForm
+from catalog.services import product_create, product_update
+from members.views import form_errors_from
+from vendors.selectors import vendor_of_organisation
+
+VENDOR = Role.VENDOR_USER
+READERS = (Role.CONSORTIUM_STAFF, Role.DISTRICT_BUYER, Role.DISTRICT_APPROVER, Role.EVALUATOR)
+
+
+def _vendor(request):
+    vendor = vendor_of_organisation(request.actor.organisation)
+    if vendor is None:
+        raise Http404("Your organisation is not a vendor.")
+    return vendor
+
+
+@roles(VENDOR)
+def vendor_products(request):
+    vendor = _vendor(request)
+    form = ProductForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            product = product_create(vendor=vendor, data=form.product_data(), actor=request.actor)
+        except ValidationError as exc:
+            form_errors_from(form, exc)
+        else:
+            messages.success(request, f"{product.name} added.")
+            return redirect("catalog:vendor-products")
+    return render(request, "catalog/vendor_products.html", {
+        "vendor": vendor, "products": selectors.products_of_vendor(vendor), "form": form},
+        status=400 if form.errors else 200)
+
+
+@roles(VENDOR)
+def vendor_product_edit(request, product_id: int):
+    vendor = _vendor(request)
+    product = selectors.products_of_vendor(vendor).filter(pk=product_id).first()
+    if product is None:
+        raise Http404("No such product of yours.")
+    form = ProductForm(request.POST or None, initial=ProductForm.initial_from(product))
+    if request.method == "POST" and form.is_valid():
+        try:
+            product_update(product=product, data=form.product_data(), actor=request.actor)
+        except ValidationError as exc:
+            form_errors_from(form, exc)
+        else:
+            messages.success(request, "Product saved.")
+            return redirect("catalog:vendor-products")
+    return render(request, "catalog/product_edit.html", {"product": product, "form": form},
+                  status=400 if form.errors else 200)
+
+
+@roles(*READERS, VENDOR)
+def product_detail(request, product_id: int):
+    from compliance.selectors.evidence import attestation_list, dpa_list, report_list
+
+    product = selectors.product_get(product_id)
+    if product is None:
+        raise Http404("No such product.")
+    if request.actor.role == VENDOR and product.vendor_id != _vendor(request).pk:
+        raise Http404("No such product.")
+    return render(request, "catalog/product.html", {
+        "product": product, "reports": report_list(product=product),
+        "attestations": attestation_list(product=product),
+        "dpas": dpa_list(vendor=product.vendor).filter(products=product)[:200],
+        "today": timezone.localdate(), "show_vendor": False})

@@ -1,0 +1,114 @@
+from __future__ import annotations
+
+from django import forms
+
+from catalog.models import Category, Product
+from compliance.models import AccessibilityReport, AttestationKind, DpaTemplate
+from members.models import District
+from members.selectors import member_directory
+from vendors.models import Vendor
+
+DATE = forms.DateInput(attrs={"type": "date"})
+AWARD_KINDS = [("", "Not known"), ("multi_award", "Multi-award contract"),
+               ("single_award", "Single-award contract")]
+
+
+class CheckForm(forms.Form):
+    district = forms.ModelChoiceField(label="District", queryset=District.objects.none(),
+                                      help_text="Active members of the consortium.")
+    product = forms.ModelChoiceField(label="Product", queryset=Product.objects.none())
+    award_kind = forms.ChoiceField(label="Kind of contract", choices=AWARD_KINDS, required=False,
+                                   help_text="Some states allow piggybacking only on single-award contracts.")
+    annual_value = forms.DecimalField(label="Estimated value per year (US dollars)", required=False,
+                                      min_value=0, decimal_places=2, max_digits=14,
+                                      help_text="For bid thresholds, e.g. Texas' $50,000 a year.")
+    on_date = forms.DateField(label="As of", required=False, widget=DATE,
+                              help_text="Leave empty for today.")
+
+    def __init__(self, *args, own_district=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["product"].queryset = (Product.objects.filter(active=True)
+                                           .select_related("vendor__organisation").order_by("name"))
+        self.fields["product"].label_from_instance = lambda p: f"{p.name} ({p.vendor.organisation.name})"
+        if own_district is not None:
+            del self.fields["district"]
+        else:
+            self.fields["district"].queryset = (District.objects.filter(pk__in=member_directory().values("district_id"))
+                                                .select_related("organisation").order_by("organisation__name"))
+            self.fields["district"].label_from_instance = lambda d: f"{d.name} ({d.state})"
+
+
+class RecordForm(CheckForm):
+    purpose = forms.CharField(label="What this decision is for", max_length=300,
+                              help_text="For example: purchase order 2026-031, or board agenda item 7.")
+
+
+class MatrixFilterForm(forms.Form):
+    states = forms.CharField(label="States", required=False,
+                             help_text="Two-letter codes separated by commas, e.g. CA, NY, TX. Empty: all 50 and DC.")
+    q = forms.CharField(label="Product or vendor name", required=False,
+                        widget=forms.TextInput(attrs={"type": "search"}))
+    category = forms.ModelChoiceField(label="Category", required=False, to_field_name="code",
+                                      queryset=Category.objects.order_by("name"), empty_label="All categories")
+    vendor = forms.ModelChoiceField(label="Vendor", required=False, empty_label="All vendors",
+                                    queryset=Vendor.objects.select_related("organisation").order_by("organisation__name"))
+
+
+class DpaForm(forms.Form):
+    district = forms.ModelChoiceField(label="District you signed with", queryset=District.objects.none(),
+                                      help_text="The agreement is for this district's state.")
+    template = forms.ChoiceField(label="Template", choices=DpaTemplate.choices)
+    template_version = forms.CharField(label="Template version", required=False, max_length=40,
+                                       help_text="For example v1 or v2.")
+    state_variant = forms.CharField(label="State variant", required=False, max_length=120,
+                                    help_text="For example CA-NDPA (CSDPA).")
+    products = forms.ModelMultipleChoiceField(label="Products covered (Exhibit A)", queryset=Product.objects.none(),
+                                              widget=forms.CheckboxSelectMultiple)
+    signed_on = forms.DateField(label="Signed on", widget=DATE)
+    expires_on = forms.DateField(label="Expires on", required=False, widget=DATE)
+    general_offer = forms.BooleanField(label="General offer made (Exhibit E): other districts of the state may adopt it",
+                                       required=False)
+    general_offer_until = forms.DateField(label="General offer open until", required=False, widget=DATE)
+    document = forms.FileField(label="Signed agreement (PDF)",
+                               widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}))
+
+    def __init__(self, *args, vendor, **kwargs):
+        kwargs.setdefault("prefix", "dpa")
+        super().__init__(*args, **kwargs)
+        self.fields["products"].queryset = Product.objects.filter(vendor=vendor).order_by("name")
+        self.fields["district"].queryset = District.objects.select_related("organisation").order_by("state", "organisation__name")
+        self.fields["district"].label_from_instance = lambda d: f"{d.name} ({d.state})"
+
+
+class ReportForm(forms.Form):
+    product = forms.ModelChoiceField(label="Product", queryset=Product.objects.none())
+    standard = forms.ChoiceField(label="Standard", choices=AccessibilityReport.Standard.choices,
+                                 initial="WCAG 2.1")
+    level = forms.ChoiceField(label="Level claimed", choices=AccessibilityReport.Level.choices, initial="AA")
+    report_format = forms.CharField(label="Format", max_length=60, initial="VPAT 2.5 (ACR)")
+    report_date = forms.DateField(label="Report date", widget=DATE)
+    expires_on = forms.DateField(label="Valid until", required=False, widget=DATE,
+                                 help_text="Empty: two years from the report date.")
+    document = forms.FileField(label="Report (PDF)", widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}))
+
+    def __init__(self, *args, vendor, **kwargs):
+        kwargs.setdefault("prefix", "report")
+        super().__init__(*args, **kwargs)
+        self.fields["product"].queryset = Product.objects.filter(vendor=vendor).order_by("name")
+
+
+class AttestationForm(forms.Form):
+    kind = forms.ChoiceField(label="Attestation", choices=AttestationKind.choices)
+    framework = forms.CharField(label="Framework or detail", required=False, max_length=120,
+                                help_text="For example: NIST CSF 2.0, SOC 2 Type II.")
+    product = forms.ModelChoiceField(label="Product", queryset=Product.objects.none(), required=False,
+                                     empty_label="Whole company")
+    attested_on = forms.DateField(label="Dated", widget=DATE)
+    expires_on = forms.DateField(label="Valid until", required=False, widget=DATE,
+                                 help_text="Empty: two years from its date.")
+    document = forms.FileField(label="Attestation (PDF)", widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}))
+
+    def __init__(self, *args, vendor, **kwargs):
+        kwargs.setdefault("prefix", "attestation")
+        super().__init__(*args, **kwargs)
+        self.fields["product"].queryset = Product.objects.filter(vendor=vendor).order_by("name")

@@ -1,0 +1,90 @@
+"""Reading vendors' evidence. Evidence is not secret: staff and districts read all of it; a
+vendor reads its own."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Optional
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from accounts.acting import Actor
+from compliance.models import AccessibilityReport, Attestation, DataPrivacyAgreement
+from vendors.selectors import vendor_of_organisation
+
+READERS = ("consortium_staff", "district_buyer", "district_approver", "evaluator")
+
+
+def dpa_list(*, vendor=None, state: str = "", district=None) -> QuerySet[DataPrivacyAgreement]:
+    qs = (DataPrivacyAgreement.objects.select_related("vendor__organisation", "district__organisation", "offer")
+          .prefetch_related("products").order_by("-signed_on", "-pk"))
+    if vendor is not None:
+        qs = qs.filter(vendor=vendor)
+    if state:
+        qs = qs.filter(state=state.upper())
+    if district is not None:
+        qs = qs.filter(district=district)
+    return qs
+
+
+def general_offers_open(*, state: str, on_date: Optional[dt.date] = None) -> QuerySet[DataPrivacyAgreement]:
+    """General offers a district of `state` may adopt on `on_date` (default today)."""
+    day = on_date or timezone.localdate()
+    return (dpa_list(state=state).filter(kind="signed", general_offer=True, signed_on__lte=day)
+            .filter(Q(expires_on__isnull=True) | Q(expires_on__gt=day))
+            .filter(Q(general_offer_until__isnull=True) | Q(general_offer_until__gte=day)))
+
+
+def joinders_of_district(district) -> dict[int, DataPrivacyAgreement]:
+    """offer id -> the district's joinder to it."""
+    return {j.offer_id: j for j in DataPrivacyAgreement.objects.filter(kind="joinder", district=district)}
+
+
+def report_list(*, vendor=None, product=None) -> QuerySet[AccessibilityReport]:
+    qs = AccessibilityReport.objects.select_related("product__vendor__organisation").order_by("-report_date", "-pk")
+    if vendor is not None:
+        qs = qs.filter(product__vendor=vendor)
+    if product is not None:
+        qs = qs.filter(product=product)
+    return qs
+
+
+def attestation_list(*, vendor=None, product=None) -> QuerySet[Attestation]:
+    qs = Attestation.objects.select_related("vendor__organisation", "product").order_by("-attested_on", "-pk")
+    if vendor is not None:
+        qs = qs.filter(vendor=vendor)
+    if product is not None:
+        qs = qs.filter(Q(product=product) | Q(product__isnull=True, vendor=product.vendor))
+    return qs
+
+
+def vendor_scope(actor: Actor):
+    """None for readers of everything (staff, districts); the actor's vendor for a vendor user."""
+    if actor.role in READERS:
+        return None
+    vendor = vendor_of_organisation(actor.organisation) if actor.role == "vendor_user" else None
+    if vendor is None:
+        raise PermissionDenied("Evidence is for consortium staff, districts and the vendor itself.")
+    return vendor
+
+
+DOCUMENT_KINDS = {"dpa": DataPrivacyAgreement, "report": AccessibilityReport,
+                  "attestation": Attestation}
+
+
+def evidence_document_get(*, kind: str, evidence_id: int, actor: Actor):
+    """The evidence row whose document the actor may download; DoesNotExist for a vendor asking
+    for another vendor's (so its existence is not revealed)."""
+    model = DOCUMENT_KINDS.get(kind)
+    if model is None:
+        raise DataPrivacyAgreement.DoesNotExist("Unknown kind of evidence.")
+    item = model.objects.filter(pk=evidence_id).first()
+    if item is None:
+        raise model.DoesNotExist("No such evidence.")
+    vendor = vendor_scope(actor)
+    owner = item.product.vendor_id if isinstance(item, AccessibilityReport) else item.vendor_id
+    if vendor is not None and owner != vendor.pk:
+        raise model.DoesNotExist("No such evidence.")
+    return item
