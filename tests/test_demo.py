@@ -20,7 +20,7 @@ def test_demo_builds_once_and_again(capsys):
     totals = member_directory_totals()
     assert totals.members == 163 and totals.students_estimated
     assert 2_250_000 <= totals.students <= 2_350_000
-    assert District.objects.count() == 1105
+    assert District.objects.filter(state="CA").count() == 1105
     assert Vendor.objects.count() >= 25
     roles = set(RoleAssignment.objects.values_list("role", flat=True))
     assert roles == {"consortium_staff", "district_buyer", "district_approver", "evaluator", "vendor_user"}
@@ -30,6 +30,14 @@ def test_demo_builds_once_and_again(capsys):
 
     states = sorted(effective_state(x) for x in Solicitation.objects.all())
     assert states == ["awarded", "published", "under_evaluation"]
+    from catalog.models import Product
+    from compliance.models import DataPrivacyAgreement, RuleVersion
+
+    assert Product.objects.count() >= 15 and RuleVersion.objects.exists()
+    assert DataPrivacyAgreement.objects.filter(state="NY").exists()
+    assert DataPrivacyAgreement.objects.filter(state="CA", general_offer=True).count() >= 3
+    compliance_counts = (Product.objects.count(), DataPrivacyAgreement.objects.count(),
+                         RuleVersion.objects.count())
     counts = (User.objects.count(), RoleAssignment.objects.count(), District.objects.count(),
               Solicitation.objects.count())
 
@@ -37,6 +45,8 @@ def test_demo_builds_once_and_again(capsys):
     assert (User.objects.count(), RoleAssignment.objects.count(), District.objects.count(),
             Solicitation.objects.count()) == counts
     assert member_directory_totals() == totals
+    assert (Product.objects.count(), DataPrivacyAgreement.objects.count(),
+            RuleVersion.objects.count()) == compliance_counts
     assert audit_chain_verify().ok
 
     capsys.readouterr()

@@ -259,6 +259,21 @@ HANDLERS: dict[str, Callable[..., Reason]] = {
 }
 
 
+def product_signature(product: ProductFacts, rules: list[RuleFacts]) -> tuple:
+    """Everything about `product` that the verdicts under `rules` depend on (which rules apply,
+    whether its accessibility reports meet each accessibility rule, which attestations are in
+    force or lapsed), without evidence ids: products with equal signatures get equal verdicts
+    and summaries (only the evidence named differs)."""
+    applies_part = tuple(applies(rule, product) for rule in rules)
+    access = tuple(
+        (any(WCAG_ORDER.get(s, -1) >= WCAG_ORDER.get(rule.requires["standard"], 99)
+             and LEVEL_ORDER.get(lvl, -1) >= LEVEL_ORDER.get(rule.requires["level"], 99)
+             for s, lvl, _ in product.reports), bool(product.reports), product.report_lapsed is not None)
+        for rule in rules if rule.kind == "accessibility")
+    return (applies_part, access, frozenset(k for k, _ in product.attestations),
+            frozenset(k for k, _ in product.attestations_lapsed))
+
+
 def evaluate(rules: list[RuleFacts], district: DistrictFacts, product: ProductFacts,
              privacy: PrivacyFacts, request: CheckRequest) -> Verdict:
     """The verdict for `district` buying `product` on `request.on_date`, from the rule versions

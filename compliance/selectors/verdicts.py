@@ -16,7 +16,7 @@ from django.utils import timezone
 from catalog.models import Product
 from compliance.engine.facts import CheckRequest, DistrictFacts, ProductFacts, Verdict
 from compliance.engine.schema import REQUIRED_STATES
-from compliance.engine.verdict import evaluate
+from compliance.engine.verdict import evaluate, product_signature
 from compliance.selectors.facts import (CONSORTIUM_CODE, FEDERAL_CODE, district_facts,
                                         generic_district, open_offers, own_agreements,
                                         privacy_for, product_facts, rules_for_state,
@@ -115,28 +115,43 @@ def compliance_matrix(*, products: QuerySet[Product], states: Optional[list[str]
     by_code = rules_in_force(on_date=request.on_date, codes=[CONSORTIUM_CODE, FEDERAL_CODE, *states])
     facts = product_facts(products, request.on_date)
     offers = open_offers(products, states, request.on_date)
+    offer_states: dict[int, set[str]] = {}
+    for state, pid in offers:
+        offer_states.setdefault(pid, set()).add(state)
     own = own_agreements(products, district.pk, district.state, request.on_date) if district else {}
     columns = [(s, district_facts(district) if district else generic_district(s),
                 rules_for_state(by_code, s)) for s in states]
-    cache: dict[tuple, MatrixCell] = {}
+    all_rules = [r for code in sorted(by_code) for r in by_code[code]]
+    position = {r.version_id: i for i, r in enumerate(all_rules)}
+    # which entries of a product's signature each column's rules look at
+    picks = [tuple(position[r.version_id] for r in rules) for _, _, rules in columns]
+    # Cells with equal facts share one evaluation; rows with equal facts share one list of cells.
+    cell_cache: dict[tuple, MatrixCell] = {}
+    row_cache: dict[tuple, list[MatrixCell]] = {}
     rows = []
     for pid, pf in facts.items():
-        psig = pf.signature()
-        cells = []
-        for state, dfacts, rules in columns:
-            privacy = privacy_for(pid, state, own, offers)
-            key = (state, psig, privacy.signature())
-            cell = cache.get(key)
-            if cell is None:
-                v = evaluate(rules, dfacts, pf, privacy, request)
-                main = v.main
-                cell = MatrixCell(v.verdict, main.rule_id or "" if main else "",
-                                  main.version if main else None, v.summary)
-                cache[key] = cell
-            cells.append(cell)
+        psig = product_signature(pf, all_rules)
+        current, lapsed = own.get(pid, (None, None))
+        offered = frozenset(offer_states.get(pid, ()))
+        row_key = (psig, current is not None, lapsed is not None, offered)
+        cells = row_cache.get(row_key)
+        if cells is None:
+            cells = []
+            for (state, dfacts, rules), pick in zip(columns, picks):
+                key = (state, tuple(psig[0][i] for i in pick), psig[1:], current is not None,
+                       lapsed is not None, state in offered)
+                cell = cell_cache.get(key)
+                if cell is None:
+                    v = evaluate(rules, dfacts, pf, privacy_for(pid, state, own, offers), request)
+                    main = v.main
+                    cell = MatrixCell(v.verdict, (main.rule_id or "") if main else "",
+                                      main.version if main else None, v.summary)
+                    cell_cache[key] = cell
+                cells.append(cell)
+            row_cache[row_key] = cells
         rows.append((pf, cells))
     return Matrix(states=states, rows=rows, request=request, district=district,
-                  distinct_verdicts=len(cache))
+                  distinct_verdicts=len(cell_cache))
 
 
 def matrix_cell_of(result: CheckResult) -> MatrixCell:

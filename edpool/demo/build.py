@@ -202,6 +202,9 @@ def build_demo(*, progress=None) -> DemoReport:
     from edpool.demo.sourcing import build_sourcing_demo
 
     build_sourcing_demo(report)
+    from edpool.demo.compliance import build_compliance_demo
+
+    build_compliance_demo(report, members)
     report.add(f"{len(people.VENDORS)} vendors with one user each; "
                f"{Membership.objects.exclude(state__in=[MembershipState.ACTIVE, MembershipState.WITHDRAWN]).count()} "
                f"applications in progress.")

@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 BENCHMARKS: dict[str, str] = {
     "award": "bench.award",
     "deadline-rush": "bench.deadline_rush",
+    "compliance-matrix": "bench.compliance_matrix",
 }
 
 
