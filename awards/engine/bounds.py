@@ -19,19 +19,23 @@ class SegmentBounds:
     def __init__(self, reduced: Reduced, pricers: list[ItemPricer]) -> None:
         self.reduced = reduced
         self.pricers = pricers
-        self.fixing = [FixingData(reduced, pricer) for pricer in pricers]
 
-    def compute(self, duals: Duals) -> tuple[float, np.ndarray]:
-        """(Lagrangian bound L, per segment a lower bound on any award using it)."""
-        reduced = self.reduced
-        adjusted = reduced.seg_price * duals.factor[reduced.seg_bid]
-        values = np.array(
+    def item_values(self, duals: Duals) -> np.ndarray:
+        """L_i per item: its cheapest award at the duals' adjusted prices (their sum is L)."""
+        adjusted = self.reduced.seg_price * duals.factor[self.reduced.seg_bid]
+        return np.array(
             [pricer.price(adjusted, duals.factor, duals.fixed, with_award=False)[0] for pricer in self.pricers]
         )
+
+    def per_segment(self, duals: Duals, values: np.ndarray) -> np.ndarray:
+        """Per segment, a lower bound on the cost of any award that uses it (-inf: unknown)."""
+        reduced = self.reduced
+        adjusted = reduced.seg_price * duals.factor[reduced.seg_bid]
         total = float(values.sum())
-        per_segment = np.full(len(reduced.segments), -np.inf)
-        for pricer, fixing, value in zip(self.pricers, self.fixing, values):
+        bounds = np.full(len(reduced.segments), -np.inf)
+        for pricer, value in zip(self.pricers, values):
+            fixing = FixingData(reduced, pricer)
             forced = forced_lower_bounds(pricer, fixing, adjusted, duals.factor, duals.fixed)
             if forced is not None:
-                per_segment[fixing.segments] = total - value + forced
-        return total, per_segment
+                bounds[fixing.segments] = total - value + forced
+        return bounds

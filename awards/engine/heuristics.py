@@ -1,20 +1,28 @@
 """Primal heuristics: awards that satisfy every rule, found fast.
 
+- ``greedy_by_patterns``: biggest items first, each takes its cheapest pooled pattern (at the
+  Lagrangian prices) that still fits every vendor's share cap;
 - ``restricted_search``: HiGHS on the compact model restricted to the promising segments (those
   whose Lagrangian lower bound is close to the best bound), with only the tier choices integer
-  and continuous quantities -- a relaxation that HiGHS solves far faster -- then
+  and continuous quantities -- a relaxation HiGHS solves far faster -- then
 - ``repair``: whole units again, re-solving the quantities with the tier choices fixed;
 - ``reoptimize``: large-neighbourhood search -- keep the award on most items and let HiGHS
   re-award a few items exactly.
+
+Every function takes a ``deadline`` (time.monotonic()); HiGHS gets whatever is left once its
+model is built. Share rows are first written exactly; only if floats let a row slip past the exact
+Decimal check is the model solved again with a tiny margin.
 """
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
-from .formulation import build
+from .formulation import Formulation, build
 from .master import SHARE_MARGIN, Pattern
 from .presolve import Reduced
 from .rules import violations
@@ -22,6 +30,7 @@ from .rules import violations
 Award = dict[int, tuple[int, int]]  # bid -> (segment, quantity), reduced indices
 
 FEASIBLE = 2  # HiGHS primal_solution_status: a feasible solution is available
+MIN_RUN = 0.05  # seconds: below this HiGHS is not started
 
 
 def award_from_patterns(patterns: list[Pattern]) -> Award:
@@ -32,19 +41,12 @@ def award_cost(reduced: Reduced, award: Award) -> float:
     return float(sum(reduced.seg_price[s] * q for s, q in award.values()))
 
 
-def _start(form, reduced: Reduced, award: Award | None) -> None:
-    if award is not None:
-        columns, values = form.start(reduced, award)
-        form.highs.setSolution(len(columns), columns, values)
-
-
 def exact_ok(reduced: Reduced, award: Award) -> bool:
     """Does the award pass the exact (Decimal) check of every rule?"""
     return not violations(reduced.problem, {reduced.bids[b].id: q for b, (_, q) in award.items() if q > 0})
 
 
-def margins_until_exact(reduced: Reduced, attempt) -> Award | None:
-    """Run ``attempt(margin)`` with the share rows exact first, tightened only if floats lied."""
+def _margins(reduced: Reduced, attempt: Callable[[float], Award | None]) -> Award | None:
     for margin in (0.0, SHARE_MARGIN):
         award = attempt(margin)
         if award is None:
@@ -54,145 +56,142 @@ def margins_until_exact(reduced: Reduced, attempt) -> Award | None:
     return None
 
 
-def repair(reduced: Reduced, chosen: Award, time_limit: float) -> Award | None:
-    """Whole-unit quantities for the chosen segments (tier choices fixed), every rule exact."""
+def _run(form: Formulation, deadline: float, gap: float, *, presolve: bool = True) -> bool:
+    """Run HiGHS until the deadline; False if there was no time left to start."""
+    left = deadline - time.monotonic()
+    if left < MIN_RUN:
+        return False
+    h = form.highs
+    h.setOptionValue("time_limit", left)
+    h.setOptionValue("mip_rel_gap", gap)
+    if not presolve:
+        h.setOptionValue("presolve", "off")  # HiGHS presolve densifies the share rows here
+    h.run()
+    return True
+
+
+def _solution(form: Formulation, reduced: Reduced) -> Award | None:
+    if form.highs.getInfo().primal_solution_status != FEASIBLE:
+        return None
+    return form.award(reduced, np.asarray(form.highs.getSolution().col_value))
+
+
+def _start(form: Formulation, reduced: Reduced, award: Award | None) -> None:
+    if award is not None:
+        columns, values = form.start(reduced, award)
+        form.highs.setSolution(len(columns), columns, values)
+
+
+def repair(
+    reduced: Reduced,
+    chosen: Award,
+    deadline: float,
+    *,
+    items: list[int] | None = None,
+    fixed_award: Award | None = None,
+) -> Award | None:
+    """Whole-unit quantities for the chosen segments (tier choices fixed), every rule exact.
+
+    With ``items``, only those items are re-solved and ``fixed_award`` holds the others."""
     keep = np.zeros(len(reduced.segments), dtype=bool)
     keep[[s for s, _ in chosen.values()]] = True
+    free = None if items is None else set(items)
+    kept = {} if free is None else {b: sq for b, sq in (fixed_award or {}).items() if reduced.bid_item[b] not in free}
 
     def attempt(margin: float) -> Award | None:
-        form = build(reduced, integer_quantities=True, keep=keep, share_margin=margin)
-        h = form.highs
+        form = build(reduced, integer_quantities=True, items=items, fixed_award=fixed_award, keep=keep,
+                     share_margin=margin)
         count = len(form.y)
-        h.changeColsBounds(count, form.y.astype(np.int32), np.ones(count), np.ones(count))
-        h.setOptionValue("time_limit", max(time_limit / 2, 0.05))
-        h.setOptionValue("mip_rel_gap", 1e-9)
-        h.run()
-        if h.getInfo().primal_solution_status != FEASIBLE:
-            return None
-        return form.award(reduced, np.asarray(h.getSolution().col_value))
+        form.highs.changeColsBounds(count, form.y.astype(np.int32), np.ones(count), np.ones(count))
+        changed = _solution(form, reduced) if _run(form, deadline, 1e-9) else None
+        return None if changed is None else {**kept, **changed}
 
-    return margins_until_exact(reduced, attempt)
+    return _margins(reduced, attempt)
 
 
 @dataclass
 class SearchOutcome:
-    award: Award | None  # whole units, not yet checked exactly
+    award: Award | None  # whole units, passes the exact check
     bound: float  # lower bound on the restricted problem (dollars; inf: nothing beats the cutoff)
-    solved: bool  # the restricted relaxation was solved to optimality
-    chosen: Award | None = None  # the relaxation's tier choices (quantities rounded)
-
-
-def restricted_search(
-    reduced: Reduced,
-    keep: np.ndarray,
-    incumbent: Award | None,
-    time_limit: float,
-    *,
-    gap: float,
-    cutoff: float | None = None,
-    whole_units: bool = False,
-) -> SearchOutcome:
-    """Best award over the kept segments, quantities continuous, then repaired to whole units
-    (``whole_units``: integer quantities from the start -- slower, but its bound is exact).
-
-    If the tier choices cannot be repaired (rare: the relaxation used fractional units to squeeze
-    under a share cap), the same restriction is solved again with whole units.
-    """
-    started = _now()
-    if whole_units:
-        return _restricted(reduced, keep, incumbent, time_limit, gap, cutoff, integer=True)
-    outcome = _restricted(reduced, keep, incumbent, time_limit, gap, cutoff, integer=False)
-    if outcome.award is None and outcome.chosen is not None:
-        outcome.award = repair(reduced, outcome.chosen, max(time_limit - (_now() - started), 1.0))
-    if outcome.award is None and outcome.chosen is not None:
-        spent = _now() - started
-        exact = _restricted(reduced, keep, incumbent, max(time_limit - spent, 1.0), gap, cutoff, integer=True)
-        exact.bound = max(exact.bound, outcome.bound)  # both bound the restricted problem
-        outcome = exact
-    return outcome
+    solved: bool  # HiGHS finished (optimal, or nothing beats the cutoff)
 
 
 def _restricted(
     reduced: Reduced,
     keep: np.ndarray,
     incumbent: Award | None,
-    time_limit: float,
-    gap: float,
-    cutoff: float | None,
-    *,
-    integer: bool,
-) -> SearchOutcome:
-    if integer:
-        outcomes: list[SearchOutcome] = []
-
-        def attempt(margin: float) -> Award | None:
-            outcomes.append(_restricted_once(reduced, keep, incumbent, time_limit / 2, gap, cutoff, True, margin))
-            return outcomes[-1].award
-
-        award = margins_until_exact(reduced, attempt)
-        outcomes[0].award = award
-        return outcomes[0]  # the margin-free run's bound is the one that holds
-    return _restricted_once(reduced, keep, incumbent, time_limit, gap, cutoff, False, 0.0)
-
-
-def _restricted_once(
-    reduced: Reduced,
-    keep: np.ndarray,
-    incumbent: Award | None,
-    time_limit: float,
+    deadline: float,
     gap: float,
     cutoff: float | None,
     integer: bool,
     margin: float,
-) -> SearchOutcome:
+) -> tuple[SearchOutcome, Award | None]:
+    """One HiGHS run on the restriction; returns the outcome and the raw (unchecked) award."""
     form = build(reduced, integer_quantities=integer, keep=keep, share_margin=margin)
-    h = form.highs
-    h.setOptionValue("presolve", "off")  # HiGHS presolve densifies the share rows here
-    h.setOptionValue("time_limit", max(time_limit, 0.05))
-    h.setOptionValue("mip_rel_gap", gap)
     if cutoff is not None:
-        h.setOptionValue("objective_bound", (cutoff - form.fixed_total) * form.scale)
+        form.highs.setOptionValue("objective_bound", (cutoff - form.fixed_total) * form.scale)
     _start(form, reduced, incumbent)
-    h.run()
-    info = h.getInfo()
+    if not _run(form, deadline, gap, presolve=False):
+        return SearchOutcome(None, -np.inf, False), None
+    h = form.highs
     status = h.getModelStatus().name
-    solved = status in ("kOptimal", "kObjectiveBound", "kInfeasible")
     # HiGHS's dual bound holds for the restricted model even at the time limit; "infeasible" under
     # the cutoff means nothing in the restriction beats the incumbent.
-    bound = np.inf if status in ("kInfeasible", "kObjectiveBound") else form.dollars(info.mip_dual_bound)
-    if info.primal_solution_status != FEASIBLE:
-        return SearchOutcome(None, bound, solved)
-    chosen = form.award(reduced, np.asarray(h.getSolution().col_value))
-    if integer:
-        return SearchOutcome(chosen, bound, solved)
-    return SearchOutcome(None, bound, solved, chosen)
+    nothing_better = status in ("kInfeasible", "kObjectiveBound")
+    bound = np.inf if nothing_better else float(form.dollars(h.getInfo().mip_dual_bound))
+    solved = nothing_better or status == "kOptimal"
+    return SearchOutcome(None, bound, solved), _solution(form, reduced)
 
 
-def reoptimize(reduced: Reduced, award: Award, items: list[int], time_limit: float) -> Award | None:
-    """Best award that agrees with ``award`` outside ``items`` (None if HiGHS finds none in time)."""
-    free = set(items)
+def restricted_search(
+    reduced: Reduced,
+    keep: np.ndarray,
+    incumbent: Award | None,
+    deadline: float,
+    *,
+    gap: float,
+    cutoff: float | None = None,
+    whole_units: bool = False,
+) -> SearchOutcome:
+    """Best award over the kept segments: quantities continuous, then repaired to whole units; if
+    the tier choices cannot be repaired, the restriction is solved again in whole units.
+    ``whole_units``: integer quantities from the start -- slower, but its bound is exact."""
+    if not whole_units:
+        outcome, chosen = _restricted(reduced, keep, incumbent, deadline, gap, cutoff, False, 0.0)
+        if chosen is None:
+            return outcome
+        outcome.award = repair(reduced, chosen, deadline)
+        if outcome.award is not None:
+            return outcome
+        exact = restricted_search(reduced, keep, incumbent, deadline, gap=gap, cutoff=cutoff, whole_units=True)
+        exact.bound = max(exact.bound, outcome.bound)  # both bound the restricted problem
+        return exact
+    runs: list[SearchOutcome] = []
 
     def attempt(margin: float) -> Award | None:
-        form = build(reduced, integer_quantities=True, items=items, fixed_award=award, share_margin=margin)
-        h = form.highs
-        h.setOptionValue("presolve", "off")
-        h.setOptionValue("time_limit", max(time_limit / 2, 0.05))
-        h.setOptionValue("mip_rel_gap", 1e-7)
-        _start(form, reduced, {b: sq for b, sq in award.items() if reduced.bid_item[b] in free})
-        h.run()
-        if h.getInfo().primal_solution_status != FEASIBLE:
-            return None
-        merged = {b: sq for b, sq in award.items() if reduced.bid_item[b] not in free}
-        merged.update(form.award(reduced, np.asarray(h.getSolution().col_value)))
-        return merged
+        outcome, award = _restricted(reduced, keep, incumbent, deadline, gap, cutoff, True, margin)
+        runs.append(outcome)
+        return award
 
-    return margins_until_exact(reduced, attempt)
+    award = _margins(reduced, attempt)
+    runs[0].award = award
+    return runs[0]  # the margin-free run's bound is the one that holds
 
 
-def _now() -> float:
-    import time
-
-    return time.monotonic()
+def reoptimize(
+    reduced: Reduced, award: Award, items: list[int], deadline: float, keep: np.ndarray | None = None
+) -> Award | None:
+    """Best award that agrees with ``award`` outside ``items`` (None if HiGHS finds none in time):
+    the items' tier choices with continuous quantities, then repaired to whole units."""
+    free = set(items)
+    form = build(reduced, integer_quantities=False, items=items, fixed_award=award, keep=keep)
+    _start(form, reduced, {b: sq for b, sq in award.items() if reduced.bid_item[b] in free})
+    if not _run(form, deadline, 1e-7, presolve=False):
+        return None
+    chosen = _solution(form, reduced)
+    if chosen is None:
+        return None
+    return repair(reduced, chosen, deadline, items=items, fixed_award=award)
 
 
 def greedy_by_patterns(

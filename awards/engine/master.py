@@ -16,6 +16,7 @@ Slack columns with a large penalty keep the LP feasible while the pool is still 
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import highspy
@@ -172,7 +173,7 @@ class Master:
     # -- integer master --------------------------------------------------------------------
     def solve_ip(
         self,
-        time_limit: float,
+        deadline: float,
         *,
         allowed: np.ndarray | None = None,
         start: list[int] | None = None,
@@ -199,10 +200,13 @@ class Master:
             for vendor in range(self.vendors):
                 h.changeCoeff(self.items + vendor, 0, -cap)
                 h.changeRowBounds(self.items + vendor, -INF, -0.005)
-        h.setOptionValue("time_limit", max(time_limit, 0.05))
-        h.setOptionValue("mip_rel_gap", gap)
         if start is not None:
             h.setSolution(len(start), columns[start], np.ones(len(start)))
+        left = deadline - time.monotonic()
+        if left < 0.05:
+            return None
+        h.setOptionValue("time_limit", left)
+        h.setOptionValue("mip_rel_gap", gap)
         h.run()
         if h.getInfo().primal_solution_status != 2:  # kSolutionStatusFeasible
             return None

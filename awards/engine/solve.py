@@ -32,8 +32,8 @@ from .heuristics import (
     award_from_patterns,
     exact_ok,
     greedy_by_patterns,
-    restricted_search,
 )
+from .improve import improve
 from .master import SHARE_MARGIN, Master, Pattern
 from .model import Problem
 from .presolve import Reduced, presolve
@@ -126,14 +126,13 @@ def _patterns(reduced: Reduced, award: Award) -> list[Pattern]:
     return [Pattern.make(reduced, item, entries) for item, entries in per_item.items()]
 
 
-def _infeasible(problem: Problem, reasons: list[str], stats: dict[str, Any]) -> Result:
+def _infeasible(problem: Problem, reasons: list[str], stats: dict[str, Any], bases) -> Result:
     message = "No award satisfies the rules: " + "; ".join(reasons) + "."
-    result = Result(status=INFEASIBLE, message=message, stats={**stats, "reasons": reasons})
-    return result
+    return Result(status=INFEASIBLE, message=message, baselines=bases, stats={**stats, "reasons": reasons})
 
 
 def _pool_ip(
-    search: Search, master: Master, duals, item_values: np.ndarray, master_total: float, seconds: float
+    search: Search, master: Master, duals, item_values: np.ndarray, master_total: float, deadline: float
 ) -> None:
     """Best combination of pooled patterns, among each item's cheapest few at the duals."""
     costs = master.reduced_costs(duals, item_values)
@@ -157,7 +156,7 @@ def _pool_ip(
         if start is not None:
             allowed[start] = True
     for margin in (0.0, SHARE_MARGIN):
-        chosen = master.solve_ip(seconds / 2, allowed=allowed, start=start, gap=max(search.target / 2, 1e-7),
+        chosen = master.solve_ip(deadline, allowed=allowed, start=start, gap=max(search.target / 2, 1e-7),
                                  margin=margin)
         if chosen is None:
             return
@@ -165,56 +164,6 @@ def _pool_ip(
         if exact_ok(search.reduced, award):
             search.offer(award, "pattern pool")
             return
-
-
-def _improve(search: Search, per_segment: np.ndarray, stats: dict[str, Any]) -> bool:
-    """Restricted searches over growing fractions of the gap, until proven or out of time.
-
-    Returns True when the problem is proven infeasible (the unrestricted search found nothing).
-    """
-    fraction = 0.02
-    rounds = 0
-    keep = np.ones(len(per_segment), dtype=bool)
-    while not search.done() and search.remaining() > 0.5:
-        had_incumbent = search.best is not None
-        exact = fraction >= 1.0 or not had_incumbent
-        if had_incumbent:
-            gap = search.best_cost - search.lower_bound
-            keep = per_segment <= search.lower_bound + min(fraction, 1.0) * gap + 1e-6
-            keep[[s for s, _ in search.best.values()]] = True
-        budget = search.remaining() if exact else max(search.remaining() * 0.4, 1.0)
-        outcome = restricted_search(
-            search.reduced,
-            keep,
-            search.best,
-            min(budget, search.remaining()),
-            gap=max(search.target / 4, 1e-7),
-            cutoff=search.best_cost if had_incumbent else None,
-        )
-        rounds += 1
-        search.offer(outcome.award, "restricted search")
-        if not had_incumbent:
-            if search.best is None:
-                stats["restricted_searches"] = rounds
-                return outcome.solved and outcome.bound == np.inf
-            continue
-        if exact:
-            search.raise_bound(outcome.bound, "restricted search bound")
-            if not search.done() and search.remaining() > 0.5:
-                # the continuous-quantity bound fell short: the same restriction in whole units
-                keep = per_segment <= search.best_cost + 1e-6
-                keep[[s for s, _ in search.best.values()]] = True
-                outcome = restricted_search(search.reduced, keep, search.best, search.remaining(),
-                                            gap=max(search.target / 4, 1e-7), cutoff=search.best_cost,
-                                            whole_units=True)
-                rounds += 1
-                search.offer(outcome.award, "restricted search")
-                search.raise_bound(outcome.bound, "restricted search bound")
-            break
-        fraction *= 4
-    stats["restricted_searches"] = rounds
-    stats["segments_kept_at_end"] = int(keep.sum())
-    return False
 
 
 def solve(problem: Problem | Mapping[str, Any], *, time_limit: float | None = None) -> Result:
@@ -228,21 +177,32 @@ def solve(problem: Problem | Mapping[str, Any], *, time_limit: float | None = No
     return result
 
 
+class Phases:
+    """Seconds spent per phase, for the stats."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self.mark = time.monotonic()
+
+    def done(self, name: str) -> None:
+        now = time.monotonic()
+        self.seconds[name] = round(self.seconds.get(name, 0.0) + now - self.mark, 3)
+        self.mark = now
+
+
 def _solve(problem: Problem, started: float, deadline: float) -> Result:
     stats: dict[str, Any] = {}
+    phases = Phases()
     bases = baselines(problem)
     reduced = presolve(problem)
-    stats.update(
-        bids=len(problem.bids), bids_kept=len(reduced.bids), segments=len(reduced.segments),
-        presolve_seconds=round(time.monotonic() - started, 3),
-    )
+    phases.done("presolve")
+    stats.update(bids=len(problem.bids), bids_kept=len(reduced.bids), segments=len(reduced.segments),
+                 phase_seconds=phases.seconds)
     reasons = [uncoverable_item(problem, problem.items[i]) for i, bids in enumerate(reduced.bids_of_item)
                if not bids]
     shortage = vendor_shortage(problem, reduced)
     if reasons or shortage:
-        result = _infeasible(problem, reasons + ([shortage] if shortage else []), stats)
-        result.baselines = bases
-        return result
+        return _infeasible(problem, reasons + ([shortage] if shortage else []), stats, bases)
 
     search = Search(problem, reduced, started, deadline)
     pricers = [ItemPricer(reduced, item) for item in range(len(problem.items))]
@@ -251,42 +211,38 @@ def _solve(problem: Problem, started: float, deadline: float) -> Result:
     for baseline in bases:
         if baseline.feasible and search.offer(_as_reduced(reduced, baseline.award), "baseline"):
             master.add(_patterns(reduced, search.best))
-    column_deadline = started + 0.35 * (deadline - started)
-    bound = generate_columns(reduced, pricers, master, deadline=column_deadline)
+    phases.done("setup")
+    bound = generate_columns(reduced, pricers, master, deadline=started + 0.35 * (deadline - started))
+    phases.done("column_generation")
     stats.update(column_generation_rounds=bound.rounds, patterns=len(master.patterns))
     if bound.infeasible_items:
         reasons = [uncoverable_item(problem, problem.items[i]) for i in bound.infeasible_items]
-        result = _infeasible(problem, reasons, stats)
-        result.baselines = bases
-        return result
+        return _infeasible(problem, reasons, stats, bases)
     search.raise_bound(bound.lower_bound, "lagrangian bound")
     lp_patterns = [master.patterns[k] for k in np.flatnonzero(bound.z > 1 - 1e-9)]
     if len(lp_patterns) == len(problem.items):  # the LP chose one whole pattern per item
         search.offer(award_from_patterns(lp_patterns), "column generation")
-
     if master.slack_used() > 1e-6 and search.best is None:
-        reasons = explain(problem, max(search.remaining(), 1.0))
-        if reasons:
-            result = _infeasible(problem, reasons, stats)
-            result.baselines = bases
-            return result
+        # even the LP needs slack: most likely infeasible; let the exact search decide
+        stats["master_lp_needed_slack"] = True
 
     if not search.done() and bound.duals is not None:
         segment_bounds = SegmentBounds(reduced, pricers)
-        lagrangian, per_segment = segment_bounds.compute(bound.duals)
+        item_values = segment_bounds.item_values(bound.duals)
         if master.slack_used() <= 1e-6:
-            search.raise_bound(lagrangian, "lagrangian bound")
-        item_values = np.array([0.0] * len(problem.items))
-        if not search.done() and search.remaining() > 1.0:
-            adjusted = reduced.seg_price * bound.duals.factor[reduced.seg_bid]
-            item_values = np.array([p.price(adjusted, bound.duals.factor, bound.duals.fixed,
-                                             with_award=False)[0] for p in pricers])
+            search.raise_bound(float(item_values.sum()), "lagrangian bound")
+        phases.done("bounds")
+        if not search.done():
             _pool_ip(search, master, bound.duals, item_values, bound.lp_value,
-                     min(0.15 * (deadline - started), search.remaining() / 2))
-        if not search.done() and _improve(search, per_segment, stats):
-            result = _infeasible(problem, explain(problem, max(search.remaining(), 2.0)), stats)
-            result.baselines = bases
-            return result
+                     min(time.monotonic() + 0.15 * (deadline - started), time.monotonic() + search.remaining() / 2))
+            phases.done("pattern_search")
+        if not search.done():
+            per_segment = segment_bounds.per_segment(bound.duals, item_values)
+            phases.done("bounds")
+            proven_infeasible = improve(search, per_segment, stats)
+            phases.done("restricted_search")
+            if proven_infeasible:
+                return _infeasible(problem, explain(problem, max(search.remaining(), 2.0)), stats, bases)
 
     stats["found_by"] = search.found_by
     stats["trace"] = search.trace

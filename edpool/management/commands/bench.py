@@ -1,7 +1,8 @@
 """edpool bench [NAME ...] [flags]: run benchmarks (default: every registered one).
 
 Each benchmark is a module ``bench.<module>`` with ``main(argv) -> int``; flags after the names are
-passed to each of them, e.g. ``edpool bench award --sizes 50x8x3 --time-limit 20``.
+passed to each named benchmark (so name one when passing flags), e.g.
+``edpool bench award --sizes 50x8x3 --time-limit 20``.
 """
 
 from __future__ import annotations

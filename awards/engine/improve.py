@@ -1,0 +1,108 @@
+"""Improving the best award, and proving it, once the Lagrangian bounds are known.
+
+Each segment has a lower bound on the cost of any award that uses it (``bounds``). Keeping the
+segments whose bound is within a fraction of the gap gives a restriction that contains the best
+awards if they are near the bound; HiGHS searches it with continuous quantities (then repaired to
+whole units). The fraction grows x3 each round. At the whole gap the restriction is exact
+(segments whose bound exceeds the best award cannot be in a better one), so HiGHS's bound on it
+bounds the problem. Restrictions too big for one search are improved piecewise instead: a few
+dozen items at a time (large-neighbourhood search), chosen among those with cheap alternatives.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .heuristics import reoptimize, restricted_search
+
+if TYPE_CHECKING:
+    from .solve import Search
+
+RESTRICTED_MAX_SEGMENTS = 15_000  # bigger restrictions are searched a neighbourhood at a time
+WHOLE_UNITS_MAX_SEGMENTS = 3_000  # HiGHS stalls on big models with integer quantities
+NEIGHBOURHOOD_ITEMS = 40
+FIRST_FRACTION = 0.05  # of the gap, for the first restriction
+GROWTH = 3.0
+NEIGHBOURHOOD_SECONDS = 8.0
+
+
+def _kept(search: Search, per_segment: np.ndarray, fraction: float) -> np.ndarray:
+    gap = search.best_cost - search.lower_bound
+    keep = per_segment <= search.lower_bound + min(fraction, 1.0) * gap + 1e-6
+    keep[[s for s, _ in search.best.values()]] = True
+    return keep
+
+
+def _neighbourhood(search: Search, per_segment: np.ndarray, rng: random.Random) -> list[int]:
+    """Items whose cheapest alternative (a segment the best award does not use) is nearest the
+    bound: they are the ones a better award is likely to change."""
+    reduced = search.reduced
+    unused = np.ones(len(per_segment), dtype=bool)
+    unused[[s for s, _ in search.best.values()]] = False
+    alternative = np.full(len(reduced.problem.items), np.inf)
+    np.minimum.at(alternative, reduced.seg_item[unused], per_segment[unused])
+    candidates = [int(i) for i in np.argsort(alternative)[: 3 * NEIGHBOURHOOD_ITEMS]]
+    return sorted(rng.sample(candidates, min(NEIGHBOURHOOD_ITEMS, len(candidates))))
+
+
+def _exact_round(search: Search, per_segment: np.ndarray, keep: np.ndarray, stats: dict[str, Any]) -> None:
+    gap = max(search.target / 4, 1e-7)
+    outcome = restricted_search(search.reduced, keep, search.best, search.deadline, gap=gap,
+                                cutoff=search.best_cost)
+    search.offer(outcome.award, "restricted search")
+    search.raise_bound(outcome.bound, "restricted search bound")
+    stats["restricted_searches"] += 1
+    if search.done() or search.remaining() < 0.5:
+        return
+    keep = _kept(search, per_segment, 1.0)
+    if keep.sum() <= WHOLE_UNITS_MAX_SEGMENTS:
+        # the continuous-quantity bound fell short: the same restriction in whole units
+        outcome = restricted_search(search.reduced, keep, search.best, search.deadline, gap=gap,
+                                    cutoff=search.best_cost, whole_units=True)
+        search.offer(outcome.award, "restricted search")
+        search.raise_bound(outcome.bound, "restricted search bound")
+        stats["restricted_searches"] += 1
+
+
+def improve(search: Search, per_segment: np.ndarray, stats: dict[str, Any]) -> bool:
+    """Improve until the gap is closed or time runs out; True if proven infeasible instead."""
+    stats.setdefault("restricted_searches", 0)
+    stats.setdefault("neighbourhoods", 0)
+    if search.best is None:
+        # nothing found yet: search everything (the only way to prove there is no award at all)
+        everything = np.ones(len(per_segment), dtype=bool)
+        outcome = restricted_search(search.reduced, everything, None, search.deadline,
+                                    gap=max(search.target / 4, 1e-7))
+        stats["restricted_searches"] += 1
+        search.offer(outcome.award, "restricted search")
+        if search.best is None:
+            return outcome.solved and outcome.bound == np.inf
+    rng = random.Random(0)
+    stalled = False
+    fraction = FIRST_FRACTION
+    while not search.done() and search.remaining() > 0.5:
+        keep = _kept(search, per_segment, fraction)
+        small = keep.sum() <= RESTRICTED_MAX_SEGMENTS and not stalled
+        if small and fraction >= 1.0:
+            _exact_round(search, per_segment, keep, stats)
+            break
+        if small:
+            deadline = min(time.monotonic() + max(search.remaining() * 0.4, 1.0), search.deadline)
+            outcome = restricted_search(search.reduced, keep, search.best, deadline,
+                                        gap=max(search.target / 4, 1e-7), cutoff=search.best_cost)
+            improved = search.offer(outcome.award, "restricted search")
+            stats["restricted_searches"] += 1
+            # a restriction HiGHS could not finish, and that gave nothing, is too big to search whole
+            stalled = not outcome.solved and not improved
+            fraction *= GROWTH
+            continue
+        items = _neighbourhood(search, per_segment, rng)
+        deadline = min(time.monotonic() + NEIGHBOURHOOD_SECONDS, search.deadline)
+        search.offer(reoptimize(search.reduced, search.best, items, deadline, keep=_kept(search, per_segment, 1.0)),
+                     "neighbourhood search")
+        stats["neighbourhoods"] += 1
+    return False
