@@ -40,12 +40,17 @@ def test_buyer_checks_adopts_the_offer_and_records_a_decision(client, world):
     joinder = DataPrivacyAgreement.objects.get(kind="joinder", district=world.district_a)
     text = client.get(response.url).content.decode()
     assert f"Joinder #{joinder.pk}" in text and "Board finding" in text
-    response = client.post("/compliance/decisions/", {"product": world.product.pk, "award_kind": "",
-                                                      "annual_value": "", "on_date": "",
-                                                      "purpose": "PO 2026-031"})
+    import re
+    page = client.get(f"/compliance/check/?product={world.product.pk}&award_kind=single_award"
+                      f"&annual_value=120000").content.decode()
+    form = page[page.index('action="/compliance/decisions/"'):]
+    hidden = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form))
+    assert hidden["product"] == str(world.product.pk) and hidden["award_kind"] == "single_award"
+    response = client.post("/compliance/decisions/", {**hidden, "purpose": "PO 2026-031"})
     decision = ComplianceDecision.objects.get()
     assert response.status_code == 302 and response.url == f"/compliance/decisions/{decision.pk}/"
     assert decision.district == world.district_a and decision.purpose == "PO 2026-031"
+    assert decision.award_kind == "single_award" and str(decision.annual_value) == "120000.00"
     text = client.get(response.url).content.decode()
     assert "ca-ab1584 v1" in text and "PO 2026-031" in text
     assert AuditEvent.objects.filter(action="compliance.decision_recorded").exists()

@@ -39,7 +39,11 @@ def check(request):
         except ValidationError as exc:
             form_errors_from(form, exc)
         else:
-            record_form = RecordForm(initial={**form.cleaned_data}, own_district=district)
+            data = form.cleaned_data
+            record_form = RecordForm(own_district=district, initial={
+                "district": result.district.pk, "product": result.product.pk,
+                "award_kind": data.get("award_kind") or "", "annual_value": data.get("annual_value"),
+                "on_date": data.get("on_date")})
             adopted = joinders_of_district(result.district)
             if request.actor.role in JOINERS:
                 offers_to_adopt = [e for r in result.verdict.steps for e in r.evidence
