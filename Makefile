@@ -27,6 +27,7 @@ migrate: setup
 
 run: migrate
 	$(BIN)/edpool demo --if-empty
+	$(BIN)/edpool load-rules
 	$(BIN)/edpool demo-logins
 	$(BIN)/edpool runserver 127.0.0.1:$(PORT)
 
