@@ -56,7 +56,8 @@ class DistrictFacts:
     population_basis: str  # population | enrollment_estimate | unknown
 
     def signature(self) -> tuple:
-        return (self.state, self.membership_state, self.population, self.population_basis)
+        """What verdicts depend on besides the state (which a column key carries)."""
+        return (self.membership_state, self.population, self.population_basis)
 
 
 @dataclass(frozen=True)

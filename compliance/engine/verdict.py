@@ -259,12 +259,18 @@ HANDLERS: dict[str, Callable[..., Reason]] = {
 }
 
 
-def product_signature(product: ProductFacts, rules: list[RuleFacts]) -> tuple:
+def product_signature(product: ProductFacts, rules: list[RuleFacts],
+                      applies_cache: Optional[dict] = None) -> tuple:
     """Everything about `product` that the verdicts under `rules` depend on (which rules apply,
     whether its accessibility reports meet each accessibility rule, which attestations are in
     force or lapsed), without evidence ids: products with equal signatures get equal verdicts
     and summaries (only the evidence named differs)."""
-    applies_part = tuple(applies(rule, product) for rule in rules)
+    profile = (product.kind, frozenset(product.grade_bands), bool(product.data_collected))
+    applies_part = applies_cache.get(profile) if applies_cache is not None else None
+    if applies_part is None:
+        applies_part = tuple(applies(rule, product) for rule in rules)
+        if applies_cache is not None:
+            applies_cache[profile] = applies_part
     access = tuple(
         (any(WCAG_ORDER.get(s, -1) >= WCAG_ORDER.get(rule.requires["standard"], 99)
              and LEVEL_ORDER.get(lvl, -1) >= LEVEL_ORDER.get(rule.requires["level"], 99)

@@ -125,21 +125,31 @@ def compliance_matrix(*, products: QuerySet[Product], states: Optional[list[str]
     position = {r.version_id: i for i, r in enumerate(all_rules)}
     # which entries of a product's signature each column's rules look at
     picks = [tuple(position[r.version_id] for r in rules) for _, _, rules in columns]
+    # States with no rules of their own give the same cells (their only state-specific text is a
+    # note, never a cell's main reason), so they share evaluations.
+    tokens = [state if by_code.get(state) else "no state rules" for state, _, _ in columns]
     # Cells with equal facts share one evaluation; rows with equal facts share one list of cells.
     cell_cache: dict[tuple, MatrixCell] = {}
     row_cache: dict[tuple, list[MatrixCell]] = {}
+    column_keys: dict[tuple, list[tuple]] = {}  # product signature -> its key in each column
+    applies_cache: dict = {}
     rows = []
     for pid, pf in facts.items():
-        psig = product_signature(pf, all_rules)
+        psig = product_signature(pf, all_rules, applies_cache)
         current, lapsed = own.get(pid, (None, None))
         offered = frozenset(offer_states.get(pid, ()))
         row_key = (psig, current is not None, lapsed is not None, offered)
         cells = row_cache.get(row_key)
         if cells is None:
+            keys = column_keys.get(psig)
+            if keys is None:
+                keys = [(token, tuple(psig[0][i] for i in pick), psig[1:])
+                        for token, pick in zip(tokens, picks)]
+                column_keys[psig] = keys
             cells = []
-            for (state, dfacts, rules), pick in zip(columns, picks):
-                key = (state, tuple(psig[0][i] for i in pick), psig[1:], current is not None,
-                       lapsed is not None, state in offered)
+            for (state, dfacts, rules), column_key in zip(columns, keys):
+                key = (column_key, dfacts.signature(), current is not None, lapsed is not None,
+                       state in offered)
                 cell = cell_cache.get(key)
                 if cell is None:
                     v = evaluate(rules, dfacts, pf, privacy_for(pid, state, own, offers), request)

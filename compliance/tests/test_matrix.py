@@ -18,7 +18,7 @@ from members.models import Membership
 from vendors.services import vendor_create
 from tests.cast import SYSTEM
 
-STATES = ["CA", "NY", "IL", "TX", "UT", "CT", "WY", "VA"]
+STATES = ["CA", "NY", "IL", "TX", "UT", "CT", "WY", "VA", "DC", "AL"]  # WY, DC, AL: no state rules
 DATA = ["student_identifiers", "assessment", "demographics", "student_work"]
 BANDS = ["PK", "K-2", "3-5", "6-8", "9-12", "adult"]
 KINDS = ["software_per_student", "software_per_teacher", "software_per_site", "device", "service"]
