@@ -119,7 +119,8 @@ def product_facts(products: QuerySet[Product], on_date: dt.date) -> dict[int, Pr
 
 _DPA_FIELDS = ("dataprivacyagreement_id", "product_id", "dataprivacyagreement__state",
                "dataprivacyagreement__kind", "dataprivacyagreement__template",
-               "dataprivacyagreement__template_version", "dataprivacyagreement__signed_on",
+               "dataprivacyagreement__template_version", "dataprivacyagreement__state_variant",
+               "dataprivacyagreement__signed_on",
                "dataprivacyagreement__expires_on", "dataprivacyagreement__general_offer_until",
                "dataprivacyagreement__district__organisation__name")
 
@@ -127,7 +128,7 @@ _DPA_FIELDS = ("dataprivacyagreement_id", "product_id", "dataprivacyagreement__s
 def _dpa_evidence(row, status: str, offer: bool = False) -> Evidence:
     p = "dataprivacyagreement__"
     joinder = row[p + "kind"] == "joinder"
-    template = TEMPLATE_LABELS.get(row[p + "template"], row[p + "template"])
+    template = row[p + "state_variant"] or TEMPLATE_LABELS.get(row[p + "template"], row[p + "template"])
     version = f" {row[p + 'template_version']}" if row[p + "template_version"] else ""
     if offer:
         until = row[p + "general_offer_until"]
