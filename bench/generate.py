@@ -32,6 +32,7 @@ class Size:
     min_award_quantity: int | None = None
     capacity_rate: float = 0.25
     bundles: int = 0
+    target_gap: float = 1e-4  # the benchmark's goal for this size (proven relative gap)
 
     @property
     def name(self) -> str:
@@ -132,6 +133,6 @@ SIZES: dict[str, Size] = {
     for size in (
         Size(50, 8, 3, share_cap=0.3, max_vendors_per_item=3, min_award_quantity=10, bundles=6),
         Size(300, 30, 4, share_cap=0.07),
-        Size(1000, 50, 5, share_cap=0.05),
+        Size(1000, 50, 5, share_cap=0.05, target_gap=1e-3),
     )
 }
