@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "awards",
     "sourcing",
     "compliance",
+    "contracts",
     "edpool",
 ]
 

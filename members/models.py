@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db import models
 from django.db.models import Q
 
@@ -37,6 +39,10 @@ class District(models.Model):
     population = models.PositiveIntegerField(null=True, blank=True)
     population_year = models.PositiveSmallIntegerField(null=True, blank=True)
     population_source = models.CharField(max_length=300, blank=True)
+    approval_limit = models.DecimalField(
+        max_digits=14, decimal_places=2, default=Decimal("50000.00"),
+        help_text="Participation agreements and orders above this value need the district "
+                  "approver's approval.")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -93,3 +93,8 @@ def district_search(*, q: str = "", state: str = "", limit: int = 50) -> QuerySe
     if state:
         qs = qs.filter(state=state.upper())
     return qs[:limit]
+
+
+def district_is_member(district: District) -> bool:
+    """Active members may use the consortium's agreements."""
+    return district.memberships.filter(state__in=MEMBER_STATES).exists()

@@ -1,0 +1,8 @@
+from contracts.models.agreement import (AgreementDocument, AgreementNotice, Amendment, LineVolume,
+                                        MasterAgreement, ScheduleEntry, ScheduleVersion)
+from contracts.models.participation import (MiniCompetition, MiniCompetitionScore,
+                                            ParticipationAgreement, QuoteRequest)
+
+__all__ = ["AgreementDocument", "AgreementNotice", "Amendment", "LineVolume", "MasterAgreement",
+           "ScheduleEntry", "ScheduleVersion", "MiniCompetition", "MiniCompetitionScore",
+           "ParticipationAgreement", "QuoteRequest"]

@@ -1,0 +1,101 @@
+"""Reading master agreements and their schedules."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Optional
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from contracts.models import MasterAgreement, ScheduleVersion
+from contracts.states import AgreementState
+from orgs.selectors import consortium_profile
+
+DEFAULT_MAX_TERM_YEARS = 5
+
+
+def awarded_lines(solicitation, awarded_bid) -> dict[str, dict[str, Any]]:
+    """The lines awarded to one vendor, with the tiers it bid: {ref: {description, unit, tiers}}.
+    Bulk buys award the allocated lines; multi-awards every line the bid priced."""
+    from sourcing.selectors import opened_bids
+
+    content = next(b.content for b in opened_bids(solicitation=solicitation, actor=None)
+                   if b.bid_id == awarded_bid.bid_id)
+    info = {line.reference: line for line in solicitation.lines.all()}
+    refs = ({a["line"] for a in awarded_bid.allocations} if awarded_bid.allocations
+            else {line["line"] for line in content["lines"]})
+    return {line["line"]: {"description": info[line["line"]].description,
+                           "unit": info[line["line"]].unit, "tiers": line["tiers"]}
+            for line in content["lines"] if line["line"] in refs and line["line"] in info}
+
+
+def max_term_years(solicitation=None, on_date: Optional[dt.date] = None) -> int:
+    """The longest contract term the consortium's home state allows (federal and consortium rules
+    included), from the compliance rules in force; 5 years when no rule says."""
+    from compliance.selectors.facts import CONSORTIUM_CODE, FEDERAL_CODE, rules_in_force
+
+    profile = consortium_profile()
+    state = profile.organisation.state if profile else ""
+    found = []
+    rules = rules_in_force(on_date=on_date or timezone.localdate(),
+                           codes=[c for c in (CONSORTIUM_CODE, FEDERAL_CODE, state) if c])
+    for facts in rules.values():
+        for rule in facts:
+            years = (rule.requires or {}).get("max_term_years")
+            if isinstance(years, int) and years > 0:
+                found.append(years)
+    return min(found) if found else DEFAULT_MAX_TERM_YEARS
+
+
+def current_schedule(agreement: MasterAgreement) -> Optional[ScheduleVersion]:
+    return agreement.schedule_versions.order_by("-number").first()
+
+
+def agreement_list(*, actor=None, state: str = "", vendor=None, q: str = "") -> QuerySet[MasterAgreement]:
+    qs = MasterAgreement.objects.select_related("vendor", "solicitation").order_by("number")
+    staff = actor is not None and actor.role == "consortium_staff"
+    own_vendor = actor is not None and actor.role == "vendor_user"
+    if not staff:
+        visible = Q(state__in=[AgreementState.ACTIVE, AgreementState.TERMINATED])
+        if own_vendor:
+            visible |= Q(vendor__organisation=actor.organisation)
+        qs = qs.filter(visible)
+    today = timezone.localdate()
+    if state == AgreementState.EXPIRED:
+        qs = qs.filter(state=AgreementState.ACTIVE, end_date__lt=today)
+    elif state == AgreementState.ACTIVE:
+        qs = qs.filter(state=AgreementState.ACTIVE, end_date__gte=today)
+    elif state:
+        qs = qs.filter(state=state)
+    if vendor is not None:
+        qs = qs.filter(vendor=vendor)
+    if q:
+        qs = qs.filter(Q(number__icontains=q) | Q(title__icontains=q) | Q(vendor__legal_name__icontains=q))
+    return qs
+
+
+def agreement_get(*, agreement_id: int, actor=None) -> MasterAgreement:
+    agreement = agreement_list(actor=actor).filter(pk=agreement_id).first()
+    if agreement is None:
+        raise MasterAgreement.DoesNotExist(f"No agreement {agreement_id}.")
+    return agreement
+
+
+def needs_successor(agreement: MasterAgreement, today: Optional[dt.date] = None) -> bool:
+    """Derived: an active agreement this many years into its term needs its successor
+    solicitation planned (consortium setting `successor_after_years`, default 3)."""
+    today = today or timezone.localdate()
+    if agreement.effective_state(today) != AgreementState.ACTIVE or agreement.start_date is None:
+        return False
+    return today >= successor_due_on(agreement)
+
+
+def successor_due_on(agreement: MasterAgreement) -> dt.date:
+    profile = consortium_profile()
+    years = int((profile.settings or {}).get("successor_after_years", 3)) if profile else 3
+    start = agreement.start_date
+    try:
+        return start.replace(year=start.year + years)
+    except ValueError:  # 29 February
+        return start.replace(year=start.year + years, day=28)

@@ -1,0 +1,88 @@
+"""Reading participation: what a district would pay, what joining requires, who joined."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Optional
+
+from django.db.models import QuerySet
+
+from contracts.models import MasterAgreement, MiniCompetition, ParticipationAgreement
+from contracts.pricing import cents, tier_at
+from contracts.selectors.agreements import current_schedule
+from contracts.selectors.volumes import line_volume
+from contracts.states import AgreementState, AwardKind, ParticipationState
+
+
+def multi_award_agreements(solicitation) -> list[MasterAgreement]:
+    return [a for a in MasterAgreement.objects.filter(
+        solicitation=solicitation, award_kind=AwardKind.MULTI_AWARD,
+        state=AgreementState.ACTIVE).select_related("vendor").order_by("number") if a.usable_on()]
+
+
+def district_price_for(agreement: MasterAgreement, quantities: dict[str, int]) -> Optional[Decimal]:
+    """What the district would pay for its own quantities under this agreement now: each line at
+    the cheapest product on it, at the tier the consortium's volume plus these units reaches
+    (all-units). None when the agreement does not offer every line asked for."""
+    schedule = current_schedule(agreement)
+    entries = list(schedule.entries.all()) if schedule else []
+    total = Decimal(0)
+    for ref, quantity in quantities.items():
+        on_line = [e for e in entries if e.line_reference == ref]
+        if not on_line:
+            return None
+        volume = line_volume(agreement, ref)
+        total += min(tier_at(e.tiers, volume + quantity).unit_price for e in on_line) * quantity
+    return cents(total)
+
+
+@dataclass
+class JoinRequirements:
+    """What compliance says about joining, for every product on the schedule."""
+
+    blocked: list[str] = field(default_factory=list)
+    confirmations: list[str] = field(default_factory=list)  # steps the buyer must confirm
+    offers_to_adopt: list[int] = field(default_factory=list)  # general offers joined in the same step
+    notes: list[str] = field(default_factory=list)
+
+
+def join_requirements(*, district, agreement: MasterAgreement,
+                      annual_value: Optional[Decimal] = None) -> JoinRequirements:
+    from compliance.selectors.verdicts import compliance_check
+
+    result = JoinRequirements()
+    schedule = current_schedule(agreement)
+    for entry in (schedule.entries.select_related("product") if schedule else []):
+        verdict = compliance_check(district=district, product=entry.product,
+                                   award_kind=agreement.award_kind, annual_value=annual_value).verdict
+        for reason in verdict.reasons:
+            cite = f" ({reason.rule_id} v{reason.version}, {reason.citation})" if reason.rule_id else ""
+            text = f"{entry.product.name}: {reason.summary}{cite}"
+            if reason.effect == "block":
+                result.blocked.append(text)
+            elif reason.effect == "step":
+                offers = [e.id for e in reason.evidence if e.kind == "general_offer"]
+                if offers:
+                    for offer in offers:
+                        if offer not in result.offers_to_adopt:
+                            result.offers_to_adopt.append(offer)
+                else:
+                    step = f"{reason.summary}{cite}"
+                    if step not in result.confirmations:
+                        result.confirmations.append(step)
+    return result
+
+
+def participations_of_district(district) -> QuerySet[ParticipationAgreement]:
+    return (ParticipationAgreement.objects.filter(district=district)
+            .select_related("agreement__vendor", "dpa_joinder").order_by("-prepared_at"))
+
+
+def district_may_order(district, agreement: MasterAgreement) -> bool:
+    return ParticipationAgreement.objects.filter(district=district, agreement=agreement,
+                                                 state=ParticipationState.ACTIVE).exists()
+
+
+def competitions_of_district(district) -> QuerySet[MiniCompetition]:
+    return MiniCompetition.objects.filter(district=district).select_related("solicitation").order_by("-created_at")

@@ -1,0 +1,22 @@
+"""The consortium's pooled volume on agreement lines, and where it stands on the tiers."""
+
+from __future__ import annotations
+
+from contracts.models import LineVolume, MasterAgreement, ScheduleEntry
+from contracts.pricing import TierPosition, tier_at
+
+
+def line_volume(agreement: MasterAgreement, line_reference: str) -> int:
+    row = LineVolume.objects.filter(agreement=agreement, line_reference=line_reference).first()
+    return row.quantity if row else 0
+
+
+def volumes_of(agreement_ids) -> dict[tuple[int, str], int]:
+    """{(agreement id, line reference): cumulative quantity} in one query."""
+    return {(v.agreement_id, v.line_reference): v.quantity
+            for v in LineVolume.objects.filter(agreement_id__in=list(agreement_ids))}
+
+
+def entry_position(entry: ScheduleEntry, volume: int, extra: int = 0) -> TierPosition:
+    """The tier the consortium's volume (plus `extra` units) reaches on this entry."""
+    return tier_at(entry.tiers, volume + extra)

@@ -1,0 +1,340 @@
+"""A member joining an agreement: the mini-competition (multi-award), quotes, and the
+participation agreement, which adopts the vendor's DPA general offer in the same step."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any, Optional
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.acting import Actor
+from audit.services import audit_record, snapshot
+from contracts.models import (MasterAgreement, MiniCompetition, MiniCompetitionScore,
+                              ParticipationAgreement, QuoteRequest)
+from contracts.pricing import cents
+from contracts.selectors.agreements import current_schedule
+from contracts.selectors.participation import (district_price_for, join_requirements,
+                                               multi_award_agreements)
+from contracts.states import PARTICIPATION_TRANSITIONS, AwardKind, ParticipationState
+from edpool.notify import notify
+from members.models import District
+from members.selectors import district_is_member
+from sourcing.models import Solicitation
+
+BUYER, APPROVER = "district_buyer", "district_approver"
+P_FIELDS = ("state", "estimated_value", "needs_approval", "approved_at", "countersigned_at",
+            "closed_reason", "steps_confirmed")
+
+
+def _require_district(actor: Actor, district: District, roles: tuple[str, ...], what: str) -> None:
+    if actor.is_system or (actor.role in roles and actor.acts_for(district.organisation)):
+        return
+    raise PermissionDenied(f"Only the district's own {' or '.join(r.split('_')[1] for r in roles)} may {what}.")
+
+
+def _vendor_emails(agreement: MasterAgreement) -> list[str]:
+    from sourcing.services.common import vendor_emails
+
+    return vendor_emails(agreement.vendor)
+
+
+def _district_emails(district: District, role: str) -> list[str]:
+    from accounts.selectors import users_of_organisation
+
+    return [a.user.email for a in users_of_organisation(district.organisation) if a.role == role]
+
+
+@transaction.atomic
+def minicompetition_start(*, district: District, solicitation: Solicitation,
+                          quantities: dict[str, Any], price_weight: Decimal = Decimal(60),
+                          actor: Actor) -> MiniCompetition:
+    """Score every awarded vendor of a multi-award solicitation on the district's own
+    quantities, price first: lowest price for these quantities / this vendor's x weight."""
+    _require_district(actor, district, (BUYER,), "run a mini-competition")
+    agreements = multi_award_agreements(solicitation)
+    if len(agreements) < 2:
+        raise ValidationError("A mini-competition compares the vendors of a multi-award "
+                              "solicitation with at least two usable agreements.")
+    refs = {line.reference for line in solicitation.lines.all()}
+    clean: dict[str, int] = {}
+    errors: dict[str, str] = {}
+    for ref, raw in (quantities or {}).items():
+        if ref not in refs:
+            errors[f"quantities.{ref}"] = "Not a line of this solicitation."
+            continue
+        if isinstance(raw, bool) or not isinstance(raw, int) or raw < 0:
+            errors[f"quantities.{ref}"] = "A whole number of 0 or more."
+            continue
+        if raw:
+            clean[ref] = raw
+    if not clean and not errors:
+        errors["quantities"] = "Give the quantity your district needs of at least one line."
+    try:
+        price_weight = Decimal(str(price_weight)).quantize(Decimal("0.01"))
+        if not (Decimal(0) < price_weight <= Decimal(100)):
+            raise InvalidOperation
+    except InvalidOperation:
+        errors["price_weight"] = "Price weight between 0 and 100 (price comes first)."
+    if errors:
+        raise ValidationError(errors)
+    priced = {}
+    for agreement in agreements:
+        total = district_price_for(agreement, clean)
+        if total is not None:
+            priced[agreement.pk] = (agreement, total)
+    if not priced:
+        raise ValidationError({"quantities": "No awarded vendor offers every line you need."})
+    lowest = min(total for _, total in priced.values())
+    competition = MiniCompetition.objects.create(
+        district=district, solicitation=solicitation, quantities=clean, price_weight=price_weight,
+        created_by=actor.user, created_at=timezone.now())
+    for agreement, total in priced.values():
+        MiniCompetitionScore.objects.create(
+            competition=competition, agreement=agreement, price_total=total,
+            price_score=cents(price_weight * lowest / total) if total else price_weight)
+    audit_record(actor=actor, action="minicompetition.started", obj=competition,
+                 after={"district": district.pk, "solicitation": solicitation.number,
+                        "quantities": clean,
+                        "prices": {a.number: str(t) for a, t in priced.values()}})
+    return competition
+
+
+def _open_competition(competition: MiniCompetition, actor: Actor) -> MiniCompetition:
+    competition = MiniCompetition.objects.select_for_update().select_related("district").get(pk=competition.pk)
+    _require_district(actor, competition.district, (BUYER,), "work on this mini-competition")
+    if competition.state != MiniCompetition.State.OPEN:
+        raise ValidationError("This mini-competition is decided.")
+    return competition
+
+
+@transaction.atomic
+def minicompetition_score(*, competition: MiniCompetition, agreement: MasterAgreement,
+                          other_score, notes: str = "", actor: Actor) -> MiniCompetitionScore:
+    """The district's own score of a vendor on everything but price (up to 100 - price weight)."""
+    competition = _open_competition(competition, actor)
+    row = competition.scores.filter(agreement=agreement).first()
+    if row is None:
+        raise ValidationError({"agreement": "This vendor is not in the mini-competition."})
+    try:
+        value = Decimal(str(other_score)).quantize(Decimal("0.01"))
+    except InvalidOperation:
+        raise ValidationError({"other_score": "A number is required."})
+    ceiling = Decimal(100) - competition.price_weight
+    if not (Decimal(0) <= value <= ceiling):
+        raise ValidationError({"other_score": f"Between 0 and {ceiling}."})
+    before = {"other_score": str(row.other_score)}
+    row.other_score, row.notes = value, notes.strip()
+    row.save(update_fields=["other_score", "notes"])
+    audit_record(actor=actor, action="minicompetition.scored", obj=competition, before=before,
+                 after={"agreement": agreement.number, "other_score": str(value), "notes": row.notes})
+    return row
+
+
+@transaction.atomic
+def quote_request(*, competition: MiniCompetition, agreement: MasterAgreement, message: str = "",
+                  actor: Actor) -> QuoteRequest:
+    competition = _open_competition(competition, actor)
+    if not competition.scores.filter(agreement=agreement).exists():
+        raise ValidationError({"agreement": "Ask a vendor of this mini-competition."})
+    quote = QuoteRequest.objects.create(competition=competition, agreement=agreement,
+                                        message=message.strip(), requested_at=timezone.now(),
+                                        requested_by=actor.user)
+    audit_record(actor=actor, action="quote.requested", obj=quote,
+                 after={"agreement": agreement.number, "quantities": competition.quantities})
+    notify(recipients=_vendor_emails(agreement),
+           subject=f"Quote requested by {competition.district.name} ({agreement.number})",
+           body=f"{competition.district.name} asks for a quote and an implementation plan for "
+                f"{competition.quantities} under {agreement.number}.\n\n{quote.message}")
+    return quote
+
+
+@transaction.atomic
+def quote_answer(*, quote: QuoteRequest, quote_total, implementation_plan: str,
+                 actor: Actor) -> QuoteRequest:
+    """The vendor answers with its quote (at most the schedule price) and implementation plan."""
+    quote = QuoteRequest.objects.select_for_update().select_related(
+        "agreement__vendor", "competition__district").get(pk=quote.pk)
+    if not (actor.role == "vendor_user" and actor.acts_for(quote.agreement.vendor.organisation)):
+        raise PermissionDenied("Only the vendor asked may answer this quote request.")
+    if quote.answered_at is not None:
+        raise ValidationError("This quote request has been answered.")
+    errors = {}
+    try:
+        total = Decimal(str(quote_total)).quantize(Decimal("0.01"))
+        if total <= 0:
+            raise InvalidOperation
+    except InvalidOperation:
+        errors["quote_total"] = "The quoted total in dollars and cents."
+        total = None
+    if not implementation_plan.strip():
+        errors["implementation_plan"] = "Describe the implementation plan."
+    schedule_total = district_price_for(quote.agreement, quote.competition.quantities)
+    if total is not None and schedule_total is not None and total > schedule_total:
+        errors["quote_total"] = (f"A quote cannot exceed the agreement's schedule price for these "
+                                 f"quantities (${schedule_total}).")
+    if errors:
+        raise ValidationError(errors)
+    quote.quote_total, quote.implementation_plan = total, implementation_plan.strip()
+    quote.answered_at, quote.answered_by = timezone.now(), actor.user
+    quote.save()
+    audit_record(actor=actor, action="quote.answered", obj=quote,
+                 after={"quote_total": str(total), "plan": quote.implementation_plan[:500]})
+    notify(recipients=_district_emails(quote.competition.district, BUYER),
+           subject=f"Quote received from {quote.agreement.vendor}",
+           body=f"{quote.agreement.vendor} quoted ${total} under {quote.agreement.number}.")
+    return quote
+
+
+@transaction.atomic
+def minicompetition_decide(*, competition: MiniCompetition, agreement: MasterAgreement,
+                           reasons: str, actor: Actor) -> MiniCompetition:
+    """Record the district's choice and reasons; the chosen vendor must have answered a quote."""
+    competition = _open_competition(competition, actor)
+    if not competition.scores.filter(agreement=agreement).exists():
+        raise ValidationError({"agreement": "Choose a vendor of this mini-competition."})
+    if not competition.quotes.filter(agreement=agreement, answered_at__isnull=False).exists():
+        raise ValidationError({"agreement": "Get the chosen vendor's quote and implementation plan first."})
+    if not reasons.strip():
+        raise ValidationError({"reasons": "Record the reasons for the choice."})
+    competition.state, competition.chosen_agreement = MiniCompetition.State.DECIDED, agreement
+    competition.choice_reasons, competition.decided_at = reasons.strip(), timezone.now()
+    competition.save()
+    audit_record(actor=actor, action="minicompetition.decided", obj=competition,
+                 after={"chosen": agreement.number, "reasons": competition.choice_reasons,
+                        "scores": {s.agreement.number: str(s.total)
+                                   for s in competition.scores.select_related("agreement")}})
+    return competition
+
+
+@transaction.atomic
+def participation_join(*, district: District, agreement: MasterAgreement, estimated_value,
+                       confirmed_steps: list[str] = (), mini_competition: Optional[MiniCompetition] = None,
+                       actor: Actor) -> ParticipationAgreement:
+    """Prepare the district's participation agreement with the vendor on the agreement's terms.
+    In the same step: adopt the vendor's DPA general offer for the district's state where the
+    district has no DPA with it; the other steps compliance requires must be confirmed; a blocked
+    verdict refuses. Above the district's approval limit the approver must approve."""
+    from compliance.services.decisions import compliance_decision_record
+    from compliance.services.evidence import dpa_joinder_adopt
+    from compliance.models import DataPrivacyAgreement
+
+    _require_district(actor, district, (BUYER,), "join agreements")
+    agreement = MasterAgreement.objects.select_for_update().select_related("vendor").get(pk=agreement.pk)
+    if not district_is_member(district):
+        raise ValidationError("Only active members may join the consortium's agreements.")
+    if not agreement.usable_on():
+        raise ValidationError(f"{agreement.number} is not in force.")
+    if ParticipationAgreement.objects.filter(district=district, agreement=agreement,
+                                             state__in=["prepared", "approved", "active"]).exists():
+        raise ValidationError(f"{district.name} has already joined {agreement.number}.")
+    try:
+        value = Decimal(str(estimated_value)).quantize(Decimal("0.01"))
+        if value < 0:
+            raise InvalidOperation
+    except InvalidOperation:
+        raise ValidationError({"estimated_value": "The estimated annual value in dollars."})
+    if agreement.award_kind == AwardKind.MULTI_AWARD:
+        if (mini_competition is None or mini_competition.district_id != district.pk
+                or mini_competition.state != MiniCompetition.State.DECIDED
+                or mini_competition.chosen_agreement_id != agreement.pk):
+            raise ValidationError({"mini_competition": "This is a multi-award agreement: run your "
+                                                       "mini-competition and choose this vendor first."})
+    requirements = join_requirements(district=district, agreement=agreement, annual_value=value)
+    if requirements.blocked:
+        raise ValidationError({"compliance": "Compliance blocks joining: " + " ".join(requirements.blocked)})
+    missing = [step for step in requirements.confirmations if step not in confirmed_steps]
+    if missing:
+        raise ValidationError({"confirmed_steps": "Confirm these steps first: " + " ".join(missing)})
+    joinder = None
+    for offer_id in requirements.offers_to_adopt:
+        joinder = dpa_joinder_adopt(district=district, dpa=DataPrivacyAgreement.objects.get(pk=offer_id),
+                                    actor=actor)
+    needs_approval = value > district.approval_limit
+    participation = ParticipationAgreement.objects.create(
+        district=district, agreement=agreement, mini_competition=mini_competition,
+        estimated_value=value, needs_approval=needs_approval, prepared_by=actor.user,
+        prepared_at=timezone.now(), dpa_joinder=joinder, steps_confirmed=list(requirements.confirmations))
+    decisions = [compliance_decision_record(
+        district=district, product=entry.product, purpose=f"joining {agreement.number}",
+        award_kind=agreement.award_kind, annual_value=value, actor=actor)
+        for entry in current_schedule(agreement).entries.select_related("product")]
+    participation.compliance_decisions.set(decisions)
+    audit_record(actor=actor, action="participation.prepared", obj=participation,
+                 after={**snapshot(participation, P_FIELDS), "agreement": agreement.number,
+                        "district": district.name, "dpa_joinder": joinder.pk if joinder else None})
+    if needs_approval:
+        notify(recipients=_district_emails(district, APPROVER),
+               subject=f"Approve joining {agreement.number}",
+               body=f"{district.name} prepared a participation agreement with {agreement.vendor} "
+                    f"worth ${value} a year, above your approval limit (${district.approval_limit}).")
+    else:
+        notify(recipients=_vendor_emails(agreement), subject=f"Countersign: {district.name} joins {agreement.number}",
+               body=f"{district.name} joins {agreement.number}. Countersign it in EdPool.")
+    return participation
+
+
+def _transition(participation: ParticipationAgreement, action: str) -> str:
+    sources, target = PARTICIPATION_TRANSITIONS[action]
+    if participation.state not in sources:
+        raise ValidationError(f"Cannot {action}: the participation is "
+                              f"{ParticipationState(participation.state).label.lower()}.")
+    return target
+
+
+@transaction.atomic
+def participation_approve(*, participation: ParticipationAgreement, actor: Actor) -> ParticipationAgreement:
+    participation = ParticipationAgreement.objects.select_for_update().select_related(
+        "district__organisation", "agreement__vendor").get(pk=participation.pk)
+    _require_district(actor, participation.district, (APPROVER,), "approve participation agreements")
+    target = _transition(participation, "approve")
+    before = snapshot(participation, P_FIELDS)
+    participation.state, participation.approved_by, participation.approved_at = target, actor.user, timezone.now()
+    participation.save()
+    audit_record(actor=actor, action="participation.approved", obj=participation, before=before,
+                 after=snapshot(participation, P_FIELDS))
+    notify(recipients=_vendor_emails(participation.agreement),
+           subject=f"Countersign: {participation.district.name} joins {participation.agreement.number}",
+           body="Approved by the district; countersign it in EdPool.")
+    return participation
+
+
+@transaction.atomic
+def participation_countersign(*, participation: ParticipationAgreement, actor: Actor) -> ParticipationAgreement:
+    participation = ParticipationAgreement.objects.select_for_update().select_related(
+        "district__organisation", "agreement__vendor").get(pk=participation.pk)
+    if not (actor.role == "vendor_user" and actor.acts_for(participation.agreement.vendor.organisation)):
+        raise PermissionDenied("Only the agreement's vendor countersigns.")
+    target = _transition(participation, "countersign")
+    if participation.needs_approval and participation.state != ParticipationState.APPROVED:
+        raise ValidationError("The district's approver must approve this participation first.")
+    before = snapshot(participation, P_FIELDS)
+    participation.state = target
+    participation.countersigned_by, participation.countersigned_at = actor.user, timezone.now()
+    participation.save()
+    audit_record(actor=actor, action="participation.countersigned", obj=participation, before=before,
+                 after=snapshot(participation, P_FIELDS))
+    notify(recipients=_district_emails(participation.district, BUYER),
+           subject=f"{participation.agreement.number} is yours to use",
+           body=f"{participation.agreement.vendor} countersigned: {participation.district.name} may "
+                f"now order under {participation.agreement.number}.")
+    return participation
+
+
+@transaction.atomic
+def participation_withdraw(*, participation: ParticipationAgreement, reason: str,
+                           actor: Actor) -> ParticipationAgreement:
+    participation = ParticipationAgreement.objects.select_for_update().select_related(
+        "district__organisation").get(pk=participation.pk)
+    _require_district(actor, participation.district, (BUYER, APPROVER), "withdraw participation agreements")
+    target = _transition(participation, "withdraw")
+    if not reason.strip():
+        raise ValidationError({"reason": "Give the reason."})
+    before = snapshot(participation, P_FIELDS)
+    participation.state, participation.closed_reason = target, reason.strip()
+    participation.save()
+    audit_record(actor=actor, action="participation.withdrawn", obj=participation, before=before,
+                 after=snapshot(participation, P_FIELDS))
+    return participation
