@@ -1,0 +1,27 @@
+"""edpool tick: all scheduled work in one idempotent command (safe to run twice, e.g. from cron
+every few minutes). Time-based states are derived from the clock at read time; this only sends
+notices and reminders, each once."""
+
+from __future__ import annotations
+
+import importlib
+
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+# "module:function" taking today's date and returning a one-line summary.
+TASKS = [
+    "contracts.tick:expiry_notices",
+    "contracts.tick:successor_notices",
+]
+
+
+class Command(BaseCommand):
+    help = "Run scheduled work once: agreement expiry and successor notices, reminders."
+
+    def handle(self, *args, **options):
+        today = timezone.localdate()
+        for task in TASKS:
+            module, name = task.split(":")
+            summary = getattr(importlib.import_module(module), name)(today)
+            self.stdout.write(f"{task}: {summary}")
