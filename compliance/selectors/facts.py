@@ -158,16 +158,18 @@ def open_offers(products: QuerySet[Product], states: list[str], on_date: dt.date
     return {(r[p + "state"], r["product_id"]): _dpa_evidence(r, "open", offer=True) for r in rows}
 
 
-def own_agreements(products: QuerySet[Product], district_id: int, state: str,
+def own_agreements(product_ids: set[int], district_id: int, state: str,
                    on_date: dt.date) -> dict[int, tuple[Optional[Evidence], Optional[Evidence]]]:
-    """product id -> (the district's agreement in force, its newest lapsed one): one query."""
+    """product id -> (the district's agreement in force, its newest lapsed one): one query over
+    the district's own agreements (few), filtered to `product_ids` here."""
     through = DataPrivacyAgreement.products.through
     p = "dataprivacyagreement__"
-    rows = (through.objects.filter(**{p + "district_id": district_id, p + "state": state},
-                                   product__in=products.order_by().values("id"))
+    rows = (through.objects.filter(**{p + "district_id": district_id, p + "state": state})
             .order_by(p + "signed_on", "dataprivacyagreement_id").values(*_DPA_FIELDS))
     out: dict[int, list] = {}
     for r in rows:
+        if r["product_id"] not in product_ids:
+            continue
         status = _status(r[p + "signed_on"], r[p + "expires_on"], on_date)
         current, gone = out.get(r["product_id"], [None, None])
         if status == "in force":

@@ -68,7 +68,7 @@ def compliance_check(*, district: District, product: Product, on_date: Optional[
     rules = rules_for_state(rules_in_force(on_date=request.on_date,
                                            codes=[CONSORTIUM_CODE, FEDERAL_CODE, district.state]),
                             district.state)
-    own = own_agreements(products, district.pk, district.state, request.on_date)
+    own = own_agreements({product.pk}, district.pk, district.state, request.on_date)
     offers = open_offers(products, [district.state], request.on_date)
     verdict = evaluate(rules, facts, pf, privacy_for(product.pk, district.state, own, offers), request)
     return CheckResult(district=district, product=product, request=request, facts=facts,
@@ -118,7 +118,7 @@ def compliance_matrix(*, products: QuerySet[Product], states: Optional[list[str]
     offer_states: dict[int, set[str]] = {}
     for state, pid in offers:
         offer_states.setdefault(pid, set()).add(state)
-    own = own_agreements(products, district.pk, district.state, request.on_date) if district else {}
+    own = own_agreements(set(facts), district.pk, district.state, request.on_date) if district else {}
     columns = [(s, district_facts(district) if district else generic_district(s),
                 rules_for_state(by_code, s)) for s in states]
     all_rules = [r for code in sorted(by_code) for r in by_code[code]]
