@@ -33,13 +33,12 @@ def tier_at(tiers: list[dict[str, Any]], quantity: int) -> TierPosition:
     """The tier with the largest minimum <= quantity (the first tier below every minimum), and the
     next one. All-units: the tier's price applies to every unit."""
     ordered = sorted(tiers, key=lambda t: t["min_quantity"])
-    current = ordered[0]
-    following = None
-    for tier in ordered:
+    index = 0
+    for i, tier in enumerate(ordered):
         if tier["min_quantity"] <= quantity:
-            current = tier
-        elif following is None:
-            following = tier
+            index = i
+    current = ordered[index]
+    following = ordered[index + 1] if index + 1 < len(ordered) else None
     return TierPosition(quantity=quantity, unit_price=Decimal(current["unit_price"]),
                         tier_min=current["min_quantity"],
                         next_min=following["min_quantity"] if following else None,
@@ -62,6 +61,9 @@ def clean_tiers(tiers: Any, field: str) -> tuple[list[dict[str, Any]], dict[str,
         except (KeyError, TypeError, ValueError):
             errors[f"{at}.min_quantity"] = "A whole number of at least 1."
             continue
+        if minimum <= last:
+            errors[f"{at}.min_quantity"] = "Tiers must start at increasing quantities."
+        last = max(last, minimum)
         try:
             price = Decimal(str(tier["unit_price"]))
             if not price.is_finite() or price <= 0 or price != price.quantize(CENT):
@@ -69,8 +71,5 @@ def clean_tiers(tiers: Any, field: str) -> tuple[list[dict[str, Any]], dict[str,
         except (KeyError, InvalidOperation):
             errors[f"{at}.unit_price"] = "A price above 0 in whole cents."
             continue
-        if minimum <= last:
-            errors[f"{at}.min_quantity"] = "Tiers must start at increasing quantities."
-        last = max(last, minimum)
         out.append({"min_quantity": minimum, "unit_price": str(price)})
     return out, errors

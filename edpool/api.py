@@ -12,6 +12,7 @@ from accounts.api_auth import BearerTokenAuth, SessionActorAuth
 from members.api import router as members_router
 from vendors.api import router as vendors_router
 from sourcing.api import router as sourcing_router
+from contracts.api import router as contracts_router
 from catalog.api import router as catalog_router
 from compliance.api import router as compliance_router
 from compliance.api_evidence import router as compliance_evidence_router
@@ -35,6 +36,7 @@ api.add_router("", accounts_router)
 api.add_router("", members_router)
 api.add_router("", vendors_router)
 api.add_router("", sourcing_router)
+api.add_router("", contracts_router)
 api.add_router("", catalog_router)
 api.add_router("", compliance_router)
 api.add_router("", compliance_evidence_router)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("members.urls")),
     path("", include("vendors.urls")),
     path("", include("sourcing.urls")),
+    path("", include("contracts.urls")),
     path("", include("catalog.urls")),
     path("", include("compliance.urls")),
     path("audit/", include("audit.urls")),

@@ -99,3 +99,24 @@ def successor_due_on(agreement: MasterAgreement) -> dt.date:
         return start.replace(year=start.year + years)
     except ValueError:  # 29 February
         return start.replace(year=start.year + years, day=28)
+
+
+def schedule_rows(agreement: MasterAgreement, version: Optional[ScheduleVersion] = None) -> list[dict[str, Any]]:
+    """The schedule as shown: each product with its line, tiers, list price, the consortium's
+    volume on the line, the tier it reaches now and how many more units reach the next."""
+    from contracts.selectors.volumes import volumes_of
+    from contracts.pricing import cents, tier_at
+
+    version = version or current_schedule(agreement)
+    if version is None:
+        return []
+    volumes = volumes_of([agreement.pk])
+    rows = []
+    for entry in version.entries.select_related("product__category"):
+        volume = volumes.get((agreement.pk, entry.line_reference), 0)
+        position = tier_at(entry.tiers, volume)
+        saving = entry.list_price - position.unit_price
+        rows.append({"entry": entry, "product": entry.product, "volume": volume, "position": position,
+                     "saving": cents(saving),
+                     "saving_percent": (cents(saving * 100 / entry.list_price) if entry.list_price else None)})
+    return rows

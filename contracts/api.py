@@ -1,0 +1,360 @@
+"""API for master agreements, participation (joining with the DPA), and mini-competitions."""
+
+from datetime import date
+from decimal import Decimal
+from typing import Any, Optional
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema, Status
+
+from accounts.access import api_public, api_roles
+from accounts.api_auth import API_AUTH, OPTIONAL_AUTH
+from accounts.models import Role
+from catalog.models import Product
+from contracts.models import Amendment, MasterAgreement, MiniCompetition, ParticipationAgreement, QuoteRequest
+from contracts.selectors.agreements import agreement_get, agreement_list, needs_successor, schedule_rows
+from contracts.selectors.participation import join_requirements
+from contracts.services import agreements as agreement_services
+from contracts.services import participation as participation_services
+from members.selectors import district_of_organisation
+from sourcing.models import Solicitation
+
+router = Router(tags=["contracts"])
+STAFF, VENDOR = Role.CONSORTIUM_STAFF, Role.VENDOR_USER
+BUYER, APPROVER = Role.DISTRICT_BUYER, Role.DISTRICT_APPROVER
+A = "/agreements/{agreement_id}"
+
+
+class MapIn(Schema):
+    line_reference: str
+    product_id: int
+
+
+class ActivateIn(Schema):
+    start_date: date
+    term_months: int
+    renewal_options: int = 0
+    renewal_months: int = 12
+    vendor_signed_by: str
+    consortium_signed_by: str
+    admin_fee_rate: Optional[Decimal] = None
+
+
+class ReasonIn(Schema):
+    reason: str
+
+
+class AmendmentIn(Schema):
+    kind: str = "price_change"
+    summary: str
+    set_entries: list[dict[str, Any]] = []
+    remove_products: list[int] = []
+
+
+class DecisionIn(Schema):
+    approve: bool
+    reason: str = ""
+
+
+class JoinIn(Schema):
+    estimated_value: Decimal
+    confirmed_steps: list[str] = []
+    mini_competition_id: Optional[int] = None
+
+
+class CompetitionIn(Schema):
+    solicitation_id: int
+    quantities: dict[str, int]
+    price_weight: Decimal = Decimal(60)
+
+
+class ScoreIn(Schema):
+    agreement_id: int
+    other_score: Decimal
+    notes: str = ""
+
+
+class QuoteIn(Schema):
+    agreement_id: int
+    message: str = ""
+
+
+class QuoteAnswerIn(Schema):
+    quote_total: Decimal
+    implementation_plan: str
+
+
+class ChoiceIn(Schema):
+    agreement_id: int
+    reasons: str
+
+
+def _agreement(request, agreement_id: int) -> MasterAgreement:
+    try:
+        return agreement_get(agreement_id=agreement_id, actor=getattr(request, "actor", None))
+    except MasterAgreement.DoesNotExist:
+        raise Http404("No such agreement.")
+
+
+def agreement_out(a: MasterAgreement, detail: bool = False) -> dict:
+    data = {"id": a.pk, "number": a.number, "vendor": a.vendor.legal_name, "vendor_id": a.vendor_id,
+            "title": a.title, "solicitation": a.solicitation.number, "award_kind": a.award_kind,
+            "state": a.effective_state(), "start_date": a.start_date, "end_date": a.end_date,
+            "admin_fee_rate": str(a.admin_fee_rate)}
+    if detail:
+        data.update({
+            "renewal_options": a.renewal_options, "renewal_months": a.renewal_months,
+            "renewals_used": a.renewals_used, "max_term_years": a.max_term_years,
+            "needs_successor": needs_successor(a),
+            "documents": [{"id": d.pk, "title": d.title, "url": f"/agreements/{a.pk}/documents/{d.pk}/"}
+                          for d in a.documents.all()],
+            "schedule": [{"product_id": r["product"].pk, "product": r["product"].name,
+                          "line": r["entry"].line_reference, "unit": r["entry"].unit,
+                          "tiers": r["entry"].tiers, "list_price": str(r["entry"].list_price),
+                          "consortium_volume": r["volume"], "unit_price_now": str(r["position"].unit_price),
+                          "next_tier_min": r["position"].next_min,
+                          "units_to_next_tier": r["position"].units_to_next,
+                          "next_tier_price": None if r["position"].next_price is None else str(r["position"].next_price)}
+                         for r in schedule_rows(a)],
+            "amendments": [{"number": m.number, "kind": m.kind, "state": m.state, "summary": m.summary}
+                           for m in a.amendments.order_by("number")]})
+    return data
+
+
+@router.get("/agreements", auth=OPTIONAL_AUTH)
+@api_public
+def agreements(request, state: str = "", q: str = ""):
+    """Master agreements (active and past; staff also see those pending signature)."""
+    return [agreement_out(a) for a in agreement_list(actor=getattr(request, "actor", None), state=state, q=q)[:1000]]
+
+
+@router.get(A, auth=OPTIONAL_AUTH)
+@api_public
+def agreement(request, agreement_id: int):
+    return agreement_out(_agreement(request, agreement_id), detail=True)
+
+
+@router.post("/solicitations/{solicitation_id}/agreements", response={201: list[dict]}, auth=API_AUTH)
+@api_roles(STAFF)
+def agreements_from_award(request, solicitation_id: int):
+    solicitation = get_object_or_404(Solicitation, pk=solicitation_id)
+    created = agreement_services.agreements_create_from_award(solicitation=solicitation, actor=request.actor)
+    return Status(201, [agreement_out(a) for a in created])
+
+
+@router.post(A + "/schedule", auth=API_AUTH)
+@api_roles(STAFF, VENDOR)
+def schedule_map(request, agreement_id: int, payload: MapIn):
+    a = _agreement(request, agreement_id)
+    product = Product.objects.filter(pk=payload.product_id).first()
+    if product is None:
+        raise ValidationError({"product_id": "No such product."})
+    agreement_services.schedule_map_product(agreement=a, line_reference=payload.line_reference,
+                                            product=product, actor=request.actor)
+    return agreement_out(a, detail=True)
+
+
+@router.post(A + "/activate", auth=API_AUTH)
+@api_roles(STAFF)
+def activate(request, agreement_id: int, payload: ActivateIn):
+    a = agreement_services.agreement_activate(agreement=_agreement(request, agreement_id),
+                                              actor=request.actor, **payload.dict())
+    return agreement_out(a, detail=True)
+
+
+@router.post(A + "/renew", auth=API_AUTH)
+@api_roles(STAFF)
+def renew(request, agreement_id: int):
+    return agreement_out(agreement_services.agreement_renew(agreement=_agreement(request, agreement_id),
+                                                            actor=request.actor), detail=True)
+
+
+@router.post(A + "/terminate", auth=API_AUTH)
+@api_roles(STAFF)
+def terminate(request, agreement_id: int, payload: ReasonIn):
+    return agreement_out(agreement_services.agreement_terminate(
+        agreement=_agreement(request, agreement_id), reason=payload.reason, actor=request.actor), detail=True)
+
+
+@router.post(A + "/amendments", response={201: dict}, auth=API_AUTH)
+@api_roles(STAFF, VENDOR)
+def amendment_propose(request, agreement_id: int, payload: AmendmentIn):
+    m = agreement_services.amendment_propose(agreement=_agreement(request, agreement_id), kind=payload.kind,
+                                             summary=payload.summary, set_entries=payload.set_entries,
+                                             remove_products=payload.remove_products, actor=request.actor)
+    return Status(201, {"number": m.number, "state": m.state, "changes": m.changes})
+
+
+@router.post(A + "/amendments/{number}/decision", auth=API_AUTH)
+@api_roles(STAFF)
+def amendment_decision(request, agreement_id: int, number: int, payload: DecisionIn):
+    a = _agreement(request, agreement_id)
+    m = get_object_or_404(Amendment, agreement=a, number=number)
+    m = agreement_services.amendment_decide(amendment=m, approve=payload.approve, reason=payload.reason,
+                                            actor=request.actor)
+    return {"number": m.number, "state": m.state}
+
+
+def _district(request):
+    district = district_of_organisation(request.actor.organisation)
+    if district is None:
+        raise PermissionDenied("Your organisation is not a district.")
+    return district
+
+
+@router.get(A + "/join-requirements", auth=API_AUTH)
+@api_roles(BUYER, APPROVER)
+def join_needs(request, agreement_id: int, estimated_value: Optional[Decimal] = None):
+    """What joining would require of your district: blocks, steps to confirm, offers adopted."""
+    needs = join_requirements(district=_district(request), agreement=_agreement(request, agreement_id),
+                              annual_value=estimated_value)
+    return {"blocked": needs.blocked, "confirmations": needs.confirmations,
+            "general_offers_adopted": needs.offers_to_adopt}
+
+
+def participation_out(p: ParticipationAgreement) -> dict:
+    return {"id": p.pk, "district": p.district.name, "agreement": p.agreement.number, "state": p.state,
+            "estimated_value": str(p.estimated_value), "needs_approval": p.needs_approval,
+            "dpa_joinder_id": p.dpa_joinder_id, "steps_confirmed": p.steps_confirmed}
+
+
+@router.post(A + "/join", response={201: dict}, auth=API_AUTH)
+@api_roles(BUYER)
+def join(request, agreement_id: int, payload: JoinIn):
+    """Join the agreement; adopts the vendor's general offer for your state in the same step."""
+    district = _district(request)
+    competition = None
+    if payload.mini_competition_id:
+        competition = MiniCompetition.objects.filter(pk=payload.mini_competition_id, district=district).first()
+    p = participation_services.participation_join(
+        district=district, agreement=_agreement(request, agreement_id), estimated_value=payload.estimated_value,
+        confirmed_steps=payload.confirmed_steps, mini_competition=competition, actor=request.actor)
+    return Status(201, participation_out(p))
+
+
+@router.get("/participations", auth=API_AUTH)
+@api_roles(BUYER, APPROVER, VENDOR)
+def participations(request):
+    """Your district's participation agreements, or (vendor) those on your agreements."""
+    qs = ParticipationAgreement.objects.select_related("district__organisation", "agreement")
+    if request.actor.role == VENDOR:
+        qs = qs.filter(agreement__vendor__organisation=request.actor.organisation)
+    else:
+        qs = qs.filter(district=_district(request))
+    return [participation_out(p) for p in qs.order_by("-prepared_at")[:1000]]
+
+
+def _participation(request, participation_id: int) -> ParticipationAgreement:
+    p = ParticipationAgreement.objects.select_related("district__organisation", "agreement__vendor").filter(
+        pk=participation_id).first()
+    if p is None or not (request.actor.acts_for(p.district.organisation)
+                         or request.actor.acts_for(p.agreement.vendor.organisation)):
+        raise Http404("No such participation agreement.")
+    return p
+
+
+@router.post("/participations/{participation_id}/approve", auth=API_AUTH)
+@api_roles(APPROVER)
+def participation_approve(request, participation_id: int):
+    return participation_out(participation_services.participation_approve(
+        participation=_participation(request, participation_id), actor=request.actor))
+
+
+@router.post("/participations/{participation_id}/countersign", auth=API_AUTH)
+@api_roles(VENDOR)
+def participation_countersign(request, participation_id: int):
+    return participation_out(participation_services.participation_countersign(
+        participation=_participation(request, participation_id), actor=request.actor))
+
+
+@router.post("/participations/{participation_id}/withdraw", auth=API_AUTH)
+@api_roles(BUYER, APPROVER)
+def participation_withdraw(request, participation_id: int, payload: ReasonIn):
+    return participation_out(participation_services.participation_withdraw(
+        participation=_participation(request, participation_id), reason=payload.reason, actor=request.actor))
+
+
+def competition_out(c: MiniCompetition) -> dict:
+    return {"id": c.pk, "solicitation": c.solicitation.number, "state": c.state, "quantities": c.quantities,
+            "price_weight": str(c.price_weight),
+            "scores": [{"agreement_id": s.agreement_id, "vendor": s.agreement.vendor.legal_name,
+                        "price_total": str(s.price_total), "price_score": str(s.price_score),
+                        "other_score": str(s.other_score), "total": str(s.total)}
+                       for s in c.scores.select_related("agreement__vendor")],
+            "quotes": [{"id": q.pk, "agreement_id": q.agreement_id, "answered": q.answered_at is not None,
+                        "quote_total": None if q.quote_total is None else str(q.quote_total),
+                        "implementation_plan": q.implementation_plan} for q in c.quotes.all()],
+            "chosen_agreement_id": c.chosen_agreement_id, "choice_reasons": c.choice_reasons}
+
+
+def _competition(request, competition_id: int) -> MiniCompetition:
+    c = MiniCompetition.objects.select_related("district__organisation", "solicitation").filter(pk=competition_id).first()
+    if c is None or not request.actor.acts_for(c.district.organisation):
+        raise Http404("No such mini-competition.")
+    return c
+
+
+def _score_agreement(c: MiniCompetition, agreement_id: int) -> MasterAgreement:
+    row = c.scores.filter(agreement_id=agreement_id).select_related("agreement").first()
+    if row is None:
+        raise ValidationError({"agreement_id": "Not a vendor of this mini-competition."})
+    return row.agreement
+
+
+@router.post("/mini-competitions", response={201: dict}, auth=API_AUTH)
+@api_roles(BUYER)
+def competition_start(request, payload: CompetitionIn):
+    solicitation = Solicitation.objects.filter(pk=payload.solicitation_id).first()
+    if solicitation is None:
+        raise ValidationError({"solicitation_id": "No such solicitation."})
+    c = participation_services.minicompetition_start(district=_district(request), solicitation=solicitation,
+                                                     quantities=payload.quantities,
+                                                     price_weight=payload.price_weight, actor=request.actor)
+    return Status(201, competition_out(c))
+
+
+@router.get("/mini-competitions/{competition_id}", auth=API_AUTH)
+@api_roles(BUYER, APPROVER)
+def competition(request, competition_id: int):
+    return competition_out(_competition(request, competition_id))
+
+
+@router.post("/mini-competitions/{competition_id}/scores", auth=API_AUTH)
+@api_roles(BUYER)
+def competition_score(request, competition_id: int, payload: ScoreIn):
+    c = _competition(request, competition_id)
+    participation_services.minicompetition_score(competition=c, agreement=_score_agreement(c, payload.agreement_id),
+                                                 other_score=payload.other_score, notes=payload.notes,
+                                                 actor=request.actor)
+    return competition_out(c)
+
+
+@router.post("/mini-competitions/{competition_id}/quotes", response={201: dict}, auth=API_AUTH)
+@api_roles(BUYER)
+def competition_quote(request, competition_id: int, payload: QuoteIn):
+    c = _competition(request, competition_id)
+    q = participation_services.quote_request(competition=c, agreement=_score_agreement(c, payload.agreement_id),
+                                             message=payload.message, actor=request.actor)
+    return Status(201, {"id": q.pk, "agreement_id": q.agreement_id})
+
+
+@router.post("/quotes/{quote_id}/answer", auth=API_AUTH)
+@api_roles(VENDOR)
+def quote_answer(request, quote_id: int, payload: QuoteAnswerIn):
+    q = QuoteRequest.objects.filter(pk=quote_id, agreement__vendor__organisation=request.actor.organisation).first()
+    if q is None:
+        raise Http404("No such quote request.")
+    q = participation_services.quote_answer(quote=q, quote_total=payload.quote_total,
+                                            implementation_plan=payload.implementation_plan, actor=request.actor)
+    return {"id": q.pk, "quote_total": str(q.quote_total)}
+
+
+@router.post("/mini-competitions/{competition_id}/decision", auth=API_AUTH)
+@api_roles(BUYER)
+def competition_decide(request, competition_id: int, payload: ChoiceIn):
+    c = _competition(request, competition_id)
+    participation_services.minicompetition_decide(competition=c, agreement=_score_agreement(c, payload.agreement_id),
+                                                  reasons=payload.reasons, actor=request.actor)
+    return competition_out(c)

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from django import forms
+
+
+class ActivateForm(forms.Form):
+    start_date = forms.DateField(label="Start date", widget=forms.DateInput(attrs={"type": "date"}))
+    term_months = forms.IntegerField(label="Initial term (months)", min_value=1, initial=36)
+    renewal_options = forms.IntegerField(label="Renewal options", min_value=0, initial=2)
+    renewal_months = forms.IntegerField(label="Months per renewal", min_value=0, initial=12)
+    admin_fee_rate = forms.DecimalField(label="Administrative fee rate (e.g. 0.02 for 2%)",
+                                        min_value=0, max_value=0.2, decimal_places=4)
+    vendor_signed_by = forms.CharField(label="Signed for the vendor by", max_length=200)
+    consortium_signed_by = forms.CharField(label="Signed for the consortium by", max_length=200)
+
+
+class MapForm(forms.Form):
+    line_reference = forms.ChoiceField(label="Awarded line")
+    product = forms.TypedChoiceField(label="Product", coerce=int)
+
+    def __init__(self, *args, lines, products, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["line_reference"].choices = [(ref, f"{ref}: {info['description']}") for ref, info in lines.items()]
+        self.fields["product"].choices = [(p.pk, p.name) for p in products]
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DocumentForm(forms.Form):
+    title = forms.CharField(label="Title", max_length=200)
+    file = forms.FileField(label="Document (PDF)")
+
+
+class JoinForm(forms.Form):
+    estimated_value = forms.DecimalField(label="Estimated spend in a year under this agreement ($)",
+                                         min_value=0, decimal_places=2)
+
+    def __init__(self, *args, confirmations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.confirmations = confirmations
+        for i, text in enumerate(confirmations):
+            self.fields[f"step_{i}"] = forms.BooleanField(label=f"Done: {text}", required=True)
+
+    def confirmed_steps(self) -> list[str]:
+        return [text for i, text in enumerate(self.confirmations) if self.cleaned_data.get(f"step_{i}")]
+
+
+class QuoteAnswerForm(forms.Form):
+    quote_total = forms.DecimalField(label="Quoted total ($)", min_value=0, decimal_places=2)
+    implementation_plan = forms.CharField(label="Implementation plan", widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class DecideForm(forms.Form):
+    agreement = forms.TypedChoiceField(label="Chosen vendor", coerce=int)
+    reasons = forms.CharField(label="Reasons for the choice", widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, agreements, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agreement"].choices = [(a.pk, f"{a.vendor} ({a.number})") for a in agreements]

@@ -1,0 +1,188 @@
+"""District buyers and approvers: dashboard, mini-competitions, joining agreements."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts.access import roles
+from accounts.models import Role
+from contracts.forms import DecideForm, JoinForm, ReasonForm
+from contracts.models import MiniCompetition, ParticipationAgreement
+from contracts.selectors.agreements import current_schedule, schedule_rows
+from contracts.selectors.participation import (competitions_of_district, join_requirements,
+                                               multi_award_agreements, participations_of_district)
+from contracts.services import participation as services
+from contracts.states import AwardKind
+from contracts.views.common import flash, form_errors_from, get_agreement
+from members.selectors import district_of_organisation
+from sourcing.models import Solicitation
+
+BUYER, APPROVER, EVALUATOR = Role.DISTRICT_BUYER, Role.DISTRICT_APPROVER, Role.EVALUATOR
+
+
+def _district(request):
+    district = district_of_organisation(request.actor.organisation)
+    if district is None:
+        raise Http404("Your organisation is not a district.")
+    return district
+
+
+@roles(BUYER, APPROVER, EVALUATOR)
+def dashboard(request):
+    district = _district(request)
+    participations = list(participations_of_district(district))
+    return render(request, "contracts/dashboard.html", {
+        "district": district, "participations": participations,
+        "competitions": competitions_of_district(district)})
+
+
+@roles(BUYER)
+def join(request, agreement_id: int):
+    district = _district(request)
+    agreement = get_agreement(request, agreement_id)
+    value = None
+    if request.method == "POST":
+        try:
+            value = Decimal(request.POST.get("estimated_value") or "0")
+        except Exception:
+            value = None
+    needs = join_requirements(district=district, agreement=agreement, annual_value=value)
+    competitions = [c for c in competitions_of_district(district)
+                    if c.state == MiniCompetition.State.DECIDED and c.chosen_agreement_id == agreement.pk]
+    form = JoinForm(request.POST or None, confirmations=needs.confirmations)
+    if request.method == "POST" and form.is_valid():
+        try:
+            participation = services.participation_join(
+                district=district, agreement=agreement,
+                estimated_value=form.cleaned_data["estimated_value"],
+                confirmed_steps=form.confirmed_steps(),
+                mini_competition=competitions[0] if competitions else None, actor=request.actor)
+        except ValidationError as exc:
+            form_errors_from(form, exc)
+        else:
+            joined = " and adopted the vendor's data privacy agreement (joinder)" if participation.dpa_joinder else ""
+            nxt = ("your approver must approve it, then the vendor countersigns" if participation.needs_approval
+                   else "the vendor countersigns next")
+            messages.success(request, f"Participation agreement prepared{joined}; {nxt}.")
+            return redirect("contracts:dashboard")
+    return render(request, "contracts/join.html", {
+        "a": agreement, "district": district, "needs": needs, "form": form,
+        "competition": competitions[0] if competitions else None,
+        "needs_competition": agreement.award_kind == AwardKind.MULTI_AWARD,
+        "rows": schedule_rows(agreement)}, status=400 if form.errors else 200)
+
+
+@roles(BUYER)
+def competition_new(request, solicitation_id: int):
+    district = _district(request)
+    solicitation = get_object_or_404(Solicitation, pk=solicitation_id)
+    agreements = multi_award_agreements(solicitation)
+    lines = list(solicitation.lines.all())
+    errors = None
+    if request.method == "POST":
+        quantities = {}
+        for line in lines:
+            raw = request.POST.get(f"q-{line.position}", "").strip()
+            if raw:
+                quantities[line.reference] = int(raw) if raw.isdigit() else raw
+        try:
+            competition = services.minicompetition_start(
+                district=district, solicitation=solicitation, quantities=quantities,
+                price_weight=request.POST.get("price_weight") or 60, actor=request.actor)
+        except ValidationError as exc:
+            errors = exc.messages
+        else:
+            return redirect("contracts:competition", competition_id=competition.pk)
+    return render(request, "contracts/competition_new.html", {
+        "s": solicitation, "lines": lines, "agreements": agreements, "errors": errors},
+        status=400 if errors else 200)
+
+
+def _competition(request, competition_id):
+    competition = get_object_or_404(MiniCompetition.objects.select_related("district__organisation", "solicitation"),
+                                     pk=competition_id)
+    if not request.actor.acts_for(competition.district.organisation):
+        raise Http404
+    return competition
+
+
+@roles(BUYER, APPROVER)
+def competition(request, competition_id: int):
+    competition = _competition(request, competition_id)
+    scores = list(competition.scores.select_related("agreement__vendor").order_by("-price_score"))
+    return render(request, "contracts/competition.html", {
+        "c": competition, "scores": scores, "quotes": competition.quotes.select_related("agreement__vendor"),
+        "decide_form": DecideForm(agreements=[s.agreement for s in scores]),
+        "ceiling": 100 - competition.price_weight})
+
+
+@roles(BUYER)
+@require_POST
+def competition_action(request, competition_id: int, action: str):
+    competition = _competition(request, competition_id)
+    agreement = competition.scores.filter(agreement_id=request.POST.get("agreement")).first()
+    try:
+        if agreement is None:
+            raise ValidationError("Choose a vendor of this mini-competition.")
+        if action == "score":
+            services.minicompetition_score(competition=competition, agreement=agreement.agreement,
+                                           other_score=request.POST.get("other_score", ""),
+                                           notes=request.POST.get("notes", ""), actor=request.actor)
+        elif action == "quote":
+            services.quote_request(competition=competition, agreement=agreement.agreement,
+                                   message=request.POST.get("message", ""), actor=request.actor)
+        elif action == "decide":
+            services.minicompetition_decide(competition=competition, agreement=agreement.agreement,
+                                            reasons=request.POST.get("reasons", ""), actor=request.actor)
+        else:
+            raise Http404
+    except ValidationError as exc:
+        flash(request, exc)
+    else:
+        messages.success(request, {"score": "Score saved.", "quote": "Quote requested from the vendor.",
+                                   "decide": "Choice recorded. You can now join the chosen agreement."}[action])
+    return redirect("contracts:competition", competition_id=competition.pk)
+
+
+def _participation(request, participation_id):
+    participation = get_object_or_404(ParticipationAgreement.objects.select_related(
+        "district__organisation", "agreement__vendor"), pk=participation_id)
+    if not request.actor.acts_for(participation.district.organisation):
+        raise Http404
+    return participation
+
+
+@roles(APPROVER)
+@require_POST
+def participation_approve(request, participation_id: int):
+    participation = _participation(request, participation_id)
+    try:
+        services.participation_approve(participation=participation, actor=request.actor)
+    except ValidationError as exc:
+        flash(request, exc)
+    else:
+        messages.success(request, "Approved; the vendor countersigns next.")
+    return redirect("contracts:dashboard")
+
+
+@roles(BUYER, APPROVER)
+@require_POST
+def participation_withdraw(request, participation_id: int):
+    participation = _participation(request, participation_id)
+    form = ReasonForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError("Give the reason.")
+        services.participation_withdraw(participation=participation, reason=form.cleaned_data["reason"],
+                                        actor=request.actor)
+    except ValidationError as exc:
+        flash(request, exc)
+    else:
+        messages.success(request, "Participation withdrawn.")
+    return redirect("contracts:dashboard")

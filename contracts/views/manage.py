@@ -1,0 +1,202 @@
+"""Staff and the agreement's vendor: create agreements from a final award, build the schedule,
+sign, renew, terminate, add documents, propose and decide amendments."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.access import roles
+from accounts.models import Role
+from catalog.models import Product
+from contracts.forms import ActivateForm, DocumentForm, MapForm, ReasonForm
+from contracts.models import Amendment
+from contracts.selectors.agreements import awarded_lines, current_schedule, schedule_rows
+from contracts.services import agreements as services
+from contracts.states import AgreementState
+from contracts.views.common import flash, form_errors_from, get_agreement
+from sourcing.models import Solicitation
+
+STAFF, VENDOR = Role.CONSORTIUM_STAFF, Role.VENDOR_USER
+
+
+def _may_manage(request, agreement) -> bool:
+    actor = request.actor
+    return actor.role == STAFF or (actor.role == VENDOR and actor.acts_for(agreement.vendor.organisation))
+
+
+def _agreement_for_manager(request, agreement_id):
+    agreement = get_agreement(request, agreement_id)
+    if not _may_manage(request, agreement):
+        raise Http404("No such agreement.")
+    return agreement
+
+
+@roles(STAFF)
+@require_POST
+def create_from_award(request, solicitation_id: int):
+    solicitation = get_object_or_404(Solicitation, pk=solicitation_id)
+    try:
+        created = services.agreements_create_from_award(solicitation=solicitation, actor=request.actor)
+    except ValidationError as exc:
+        flash(request, exc)
+        return redirect("sourcing:manage", solicitation_id=solicitation.pk)
+    messages.success(request, f"{len(created)} master agreement(s) created, pending signature.")
+    return redirect("contracts:list")
+
+
+@roles(STAFF, VENDOR)
+def manage(request, agreement_id: int, forms=None):
+    agreement = _agreement_for_manager(request, agreement_id)
+    forms = forms or {}
+    context = {"a": agreement, "state": agreement.effective_state(), "rows": schedule_rows(agreement),
+               "amendments": agreement.amendments.order_by("-number"),
+               "reason_form": ReasonForm(), "document_form": forms.get("document") or DocumentForm()}
+    if agreement.state == AgreementState.PENDING_SIGNATURE:
+        lines = awarded_lines(agreement.solicitation, agreement.award.awarded_bids.get(bid=agreement.bid))
+        mapped = {e.product_id for e in current_schedule(agreement).entries.all()}
+        products = Product.objects.filter(vendor=agreement.vendor, active=True).exclude(pk__in=mapped)
+        context["map_form"] = forms.get("map") or MapForm(lines=lines, products=products)
+        context["lines"] = lines
+        context["activate_form"] = forms.get("activate") or ActivateForm(initial={
+            "start_date": timezone.localdate(), "admin_fee_rate": agreement.admin_fee_rate,
+            "term_months": min(36, agreement.max_term_years * 12)})
+    return render(request, "contracts/manage.html", context,
+                  status=400 if any(f.errors for f in forms.values()) else 200)
+
+
+@roles(STAFF, VENDOR)
+@require_POST
+def map_product(request, agreement_id: int):
+    agreement = _agreement_for_manager(request, agreement_id)
+    product = Product.objects.filter(pk=request.POST.get("product"), vendor=agreement.vendor).first()
+    if product is None:
+        messages.error(request, "Choose one of the vendor's products.")
+        return redirect("contracts:manage", agreement_id=agreement.pk)
+    try:
+        services.schedule_map_product(agreement=agreement, line_reference=request.POST.get("line_reference", ""),
+                                      product=product, actor=request.actor)
+    except ValidationError as exc:
+        flash(request, exc)
+    else:
+        messages.success(request, f"{product} is on the schedule.")
+    return redirect("contracts:manage", agreement_id=agreement.pk)
+
+
+@roles(STAFF, VENDOR)
+@require_POST
+def unmap_product(request, agreement_id: int, product_id: int):
+    agreement = _agreement_for_manager(request, agreement_id)
+    product = get_object_or_404(Product, pk=product_id)
+    try:
+        services.schedule_unmap_product(agreement=agreement, product=product, actor=request.actor)
+    except ValidationError as exc:
+        flash(request, exc)
+    return redirect("contracts:manage", agreement_id=agreement.pk)
+
+
+@roles(STAFF)
+@require_POST
+def activate(request, agreement_id: int):
+    agreement = get_agreement(request, agreement_id)
+    form = ActivateForm(request.POST)
+    if form.is_valid():
+        try:
+            services.agreement_activate(agreement=agreement, actor=request.actor, **form.cleaned_data)
+        except ValidationError as exc:
+            form_errors_from(form, exc)
+        else:
+            messages.success(request, f"{agreement.number} is active: members may join it.")
+            return redirect("contracts:manage", agreement_id=agreement.pk)
+    return manage(request, agreement_id, {"activate": form})
+
+
+@roles(STAFF)
+@require_POST
+def renew(request, agreement_id: int):
+    agreement = get_agreement(request, agreement_id)
+    try:
+        renewed = services.agreement_renew(agreement=agreement, actor=request.actor)
+    except ValidationError as exc:
+        flash(request, exc)
+    else:
+        messages.success(request, f"Renewed until {renewed.end_date:%Y-%m-%d}.")
+    return redirect("contracts:manage", agreement_id=agreement.pk)
+
+
+@roles(STAFF)
+@require_POST
+def terminate(request, agreement_id: int):
+    agreement = get_agreement(request, agreement_id)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Give the reason for terminating.")
+    else:
+        try:
+            services.agreement_terminate(agreement=agreement, reason=form.cleaned_data["reason"], actor=request.actor)
+        except ValidationError as exc:
+            flash(request, exc)
+        else:
+            messages.success(request, f"{agreement.number} is terminated.")
+    return redirect("contracts:manage", agreement_id=agreement.pk)
+
+
+@roles(STAFF)
+@require_POST
+def document_add(request, agreement_id: int):
+    agreement = get_agreement(request, agreement_id)
+    form = DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.agreement_document_add(agreement=agreement, title=form.cleaned_data["title"],
+                                            file=form.cleaned_data["file"], actor=request.actor)
+        except ValidationError as exc:
+            form_errors_from(form, exc)
+        else:
+            messages.success(request, "Document added.")
+            return redirect("contracts:manage", agreement_id=agreement.pk)
+    return manage(request, agreement_id, {"document": form})
+
+
+@roles(STAFF, VENDOR)
+@require_POST
+def amendment_propose(request, agreement_id: int):
+    """A price change: new tiers for one product on the schedule (as JSON rows in the form)."""
+    agreement = _agreement_for_manager(request, agreement_id)
+    try:
+        tiers = json.loads(request.POST.get("tiers", "[]"))
+    except json.JSONDecodeError:
+        messages.error(request, 'Tiers must look like [{"min_quantity": 1, "unit_price": "10.00"}].')
+        return redirect("contracts:manage", agreement_id=agreement.pk)
+    try:
+        services.amendment_propose(
+            agreement=agreement, kind=request.POST.get("kind", "price_change"),
+            summary=request.POST.get("summary", ""), actor=request.actor,
+            set_entries=[{"product": int(request.POST.get("product") or 0),
+                          "line_reference": request.POST.get("line_reference", ""), "tiers": tiers}])
+    except ValidationError as exc:
+        flash(request, exc)
+    else:
+        messages.success(request, "Amendment proposed; staff will decide it. Prices change only when approved.")
+    return redirect("contracts:manage", agreement_id=agreement.pk)
+
+
+@roles(STAFF)
+@require_POST
+def amendment_decide(request, agreement_id: int, amendment_id: int):
+    agreement = get_agreement(request, agreement_id)
+    amendment = get_object_or_404(Amendment, pk=amendment_id, agreement=agreement)
+    try:
+        services.amendment_decide(amendment=amendment, approve=request.POST.get("decision") == "approve",
+                                  reason=request.POST.get("reason", ""), actor=request.actor)
+    except ValidationError as exc:
+        flash(request, exc)
+    else:
+        messages.success(request, "Amendment decided.")
+    return redirect("contracts:manage", agreement_id=agreement.pk)
