@@ -7,6 +7,8 @@ whole units). The fraction grows x3 each round. At the whole gap the restriction
 (segments whose bound exceeds the best award cannot be in a better one), so HiGHS's bound on it
 bounds the problem. Restrictions too big for one search are improved piecewise instead: a few
 dozen items at a time (large-neighbourhood search), chosen among those with cheap alternatives.
+First of all, the items where the best award and the (nearly integral) master LP disagree are
+re-awarded together (RINS); that alone closes most of the gap.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ NEIGHBOURHOOD_ITEMS = 40
 FIRST_FRACTION = 0.05  # of the gap, for the first restriction
 GROWTH = 3.0
 NEIGHBOURHOOD_SECONDS = 8.0
+RINS_MAX_ITEMS = 150
 
 
 def _kept(search: Search, per_segment: np.ndarray, fraction: float) -> np.ndarray:
@@ -49,6 +52,20 @@ def _neighbourhood(search: Search, per_segment: np.ndarray, rng: random.Random) 
     return sorted(rng.sample(candidates, min(NEIGHBOURHOOD_ITEMS, len(candidates))))
 
 
+def _lp_neighbourhood(search: Search, lp_items: dict[int, set[tuple]]) -> list[int]:
+    """Items where the best award differs from the master LP's solution (RINS): the LP is
+    nearly integral, so these few items are where a better award most likely differs too."""
+    chosen: dict[int, dict[int, tuple[int, int]]] = {}
+    for b, (s, q) in search.best.items():
+        chosen.setdefault(search.reduced.bid_item[b], {})[b] = (s, q)
+    differ = []
+    for item, patterns in lp_items.items():
+        mine = tuple(sorted((b, s, q) for b, (s, q) in chosen.get(item, {}).items()))
+        if patterns != {mine}:
+            differ.append(item)
+    return sorted(differ)
+
+
 def _exact_round(search: Search, per_segment: np.ndarray, keep: np.ndarray, stats: dict[str, Any]) -> None:
     gap = max(search.target / 4, 1e-7)
     outcome = restricted_search(search.reduced, keep, search.best, search.deadline, gap=gap,
@@ -68,8 +85,12 @@ def _exact_round(search: Search, per_segment: np.ndarray, keep: np.ndarray, stat
         stats["restricted_searches"] += 1
 
 
-def improve(search: Search, per_segment: np.ndarray, stats: dict[str, Any]) -> bool:
-    """Improve until the gap is closed or time runs out; True if proven infeasible instead."""
+def improve(
+    search: Search, per_segment: np.ndarray, lp_items: dict[int, set[tuple]], stats: dict[str, Any]
+) -> bool:
+    """Improve until the gap is closed or time runs out; True if proven infeasible instead.
+
+    ``lp_items``: per item, the patterns the master LP uses (as (bid, segment, quantity) tuples)."""
     stats.setdefault("restricted_searches", 0)
     stats.setdefault("neighbourhoods", 0)
     if search.best is None:
@@ -81,6 +102,19 @@ def improve(search: Search, per_segment: np.ndarray, stats: dict[str, Any]) -> b
         search.offer(outcome.award, "restricted search")
         if search.best is None:
             return outcome.solved and outcome.bound == np.inf
+    if lp_items:
+        tried: set[tuple[int, ...]] = set()
+        while not search.done() and search.remaining() > 0.5:
+            items = _lp_neighbourhood(search, lp_items)
+            if not items or tuple(items) in tried or len(items) > RINS_MAX_ITEMS:
+                break
+            tried.add(tuple(items))
+            deadline = min(time.monotonic() + max(search.remaining() * 0.5, 1.0), search.deadline)
+            better = search.offer(reoptimize(search.reduced, search.best, items, deadline,
+                                             keep=_kept(search, per_segment, 1.0)), "LP-guided search")
+            stats["neighbourhoods"] += 1
+            if not better:
+                break
     rng = random.Random(0)
     stalled = False
     fraction = FIRST_FRACTION

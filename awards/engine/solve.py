@@ -43,6 +43,10 @@ from .rules import violations
 from .validate import parse_problem
 
 
+POOL_SHARE = 0.15  # of the time limit, at most, for the search over pooled patterns
+POOL_COLUMNS = 3000  # patterns the pool search may choose from (each item's cheapest few)
+
+
 class Search:
     """Best award and best bound so far, with the deadline."""
 
@@ -134,36 +138,39 @@ def _infeasible(problem: Problem, reasons: list[str], stats: dict[str, Any], bas
 def _pool_ip(
     search: Search, master: Master, duals, item_values: np.ndarray, master_total: float, deadline: float
 ) -> None:
-    """Best combination of pooled patterns, among each item's cheapest few at the duals."""
+    """Greedy on the pool, then the best combination of pooled patterns among each item's
+    cheapest few at the duals: first 3 per item (small, so HiGHS gets far), then up to 8."""
     costs = master.reduced_costs(duals, item_values)
     items = np.array([pattern.item for pattern in master.patterns])
-    allowed = np.zeros(len(costs), dtype=bool)
     order = np.lexsort((costs, items))
-    rank = np.zeros(len(costs), dtype=int)
-    previous, count = -1, 0
-    for k in order:
-        count = count + 1 if items[k] == previous else 0
-        previous = items[k]
-        rank[k] = count
-    allowed = rank < 8
-    greedy = greedy_by_patterns(search.reduced, master.patterns, costs, master_total)
-    search.offer(greedy, "greedy on patterns")
-    start = None
-    if search.best is not None:
-        keys = {(pattern.item, pattern.award): k for k, pattern in enumerate(master.patterns)}
-        start = [keys.get((p.item, p.award)) for p in _patterns(search.reduced, search.best)]
-        start = None if None in start else start
-        if start is not None:
-            allowed[start] = True
-    for margin in (0.0, SHARE_MARGIN):
-        chosen = master.solve_ip(deadline, allowed=allowed, start=start, gap=max(search.target / 2, 1e-7),
-                                 margin=margin)
-        if chosen is None:
+    first = np.searchsorted(items[order], items[order], side="left")
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order)) - first
+    search.offer(greedy_by_patterns(search.reduced, master.patterns, costs, master_total), "greedy on patterns")
+    keys = {(pattern.item, pattern.award): k for k, pattern in enumerate(master.patterns)}
+    count = len(search.problem.items)
+    stages = [3] + ([8] if 8 * count <= POOL_COLUMNS else [])
+    for stage, per_item in enumerate(stages):
+        if search.done():
             return
-        award = award_from_patterns([master.patterns[k] for k in chosen])
-        if exact_ok(search.reduced, award):
-            search.offer(award, "pattern pool")
-            return
+        allowed = rank < per_item
+        start = None
+        if search.best is not None:
+            start = [keys.get((p.item, p.award)) for p in _patterns(search.reduced, search.best)]
+            start = None if None in start else start
+            if start is not None:
+                allowed[start] = True
+        now = time.monotonic()
+        stage_deadline = deadline if stage == len(stages) - 1 else now + (deadline - now) / 2
+        for margin in (0.0, SHARE_MARGIN):
+            chosen = master.solve_ip(stage_deadline, allowed=allowed, start=start,
+                                     gap=max(search.target / 2, 1e-7), margin=margin)
+            if chosen is None:
+                break
+            award = award_from_patterns([master.patterns[k] for k in chosen])
+            if exact_ok(search.reduced, award):
+                search.offer(award, "pattern pool")
+                break
 
 
 def solve(problem: Problem | Mapping[str, Any], *, time_limit: float | None = None) -> Result:
@@ -233,13 +240,16 @@ def _solve(problem: Problem, started: float, deadline: float) -> Result:
             search.raise_bound(float(item_values.sum()), "lagrangian bound")
         phases.done("bounds")
         if not search.done():
-            _pool_ip(search, master, bound.duals, item_values, bound.lp_value,
-                     min(time.monotonic() + 0.15 * (deadline - started), time.monotonic() + search.remaining() / 2))
+            pool_deadline = time.monotonic() + min(POOL_SHARE * (deadline - started), search.remaining() / 2)
+            _pool_ip(search, master, bound.duals, item_values, bound.lp_value, pool_deadline)
             phases.done("pattern_search")
         if not search.done():
             per_segment = segment_bounds.per_segment(bound.duals, item_values)
             phases.done("bounds")
-            proven_infeasible = improve(search, per_segment, stats)
+            lp_items: dict[int, set[tuple]] = {}
+            for k in np.flatnonzero(bound.z > 1e-6):
+                lp_items.setdefault(master.patterns[k].item, set()).add(master.patterns[k].award)
+            proven_infeasible = improve(search, per_segment, lp_items, stats)
             phases.done("restricted_search")
             if proven_infeasible:
                 return _infeasible(problem, explain(problem, max(search.remaining(), 2.0)), stats, bases)
