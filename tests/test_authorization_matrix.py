@@ -15,6 +15,7 @@ from accounts.services import api_token_create
 from edpool.api import api
 from members.states import MembershipState
 from tests.cast import PASSWORD
+from contracts.tests.conftest import agreements, awarded  # noqa: F401 (fixtures)
 
 ROLES = ["anon", "staff", "buyer_a", "approver_a", "buyer_b", "approver_b", "evaluator",
          "vendor_a", "vendor_b"]
@@ -120,6 +121,36 @@ PAGES = {
     "compliance:dpa-add": (lambda c: {}, only(VENDORS, ok=405)),
     "compliance:report-add": (lambda c: {}, only(VENDORS, ok=405)),
     "compliance:attestation-add": (lambda c: {}, only(VENDORS, ok=405)),
+    # contracts (see contracts_world): agreements of vendors A and B, district A joined A's
+    "contracts:list": (lambda c: {}, expect(200)),
+    "contracts:detail": (lambda c: AGR(c), expect(200)),
+    "contracts:document": (lambda c: {**AGR(c), "document_id": c.agreement_document.pk}, expect(200)),
+    "contracts:create-from-award": (lambda c: {"solicitation_id": c.awarded.pk}, only(["staff"], ok=405)),
+    "contracts:manage": (lambda c: AGR(c), {**only(["staff", "vendor_a"]), "vendor_b": 404}),
+    "contracts:map": (lambda c: AGR(c), only(["staff"] + VENDORS, ok=405)),
+    "contracts:unmap": (lambda c: {**AGR(c), "product_id": c.agreement_product.pk},
+                        only(["staff"] + VENDORS, ok=405)),
+    "contracts:activate": (lambda c: AGR(c), only(["staff"], ok=405)),
+    "contracts:renew": (lambda c: AGR(c), only(["staff"], ok=405)),
+    "contracts:terminate": (lambda c: AGR(c), only(["staff"], ok=405)),
+    "contracts:document-add": (lambda c: AGR(c), only(["staff"], ok=405)),
+    "contracts:amendment-propose": (lambda c: AGR(c), only(["staff"] + VENDORS, ok=405)),
+    "contracts:amendment-decide": (lambda c: {**AGR(c), "amendment_id": c.amendment.pk},
+                                   only(["staff"], ok=405)),
+    "contracts:join": (lambda c: AGR(c), only(["buyer_a", "buyer_b"])),
+    "contracts:dashboard": (lambda c: {}, only(DISTRICT_A + DISTRICT_B)),
+    "contracts:competition-new": (lambda c: {"solicitation_id": c.awarded.pk}, only(["buyer_a", "buyer_b"])),
+    "contracts:competition": (lambda c: {"competition_id": c.competition.pk},
+                              {**only(["buyer_a", "approver_a"]), "buyer_b": 404, "approver_b": 404}),
+    "contracts:competition-action": (lambda c: {"competition_id": c.competition.pk, "action": "score"},
+                                     only(["buyer_a", "buyer_b"], ok=405)),
+    "contracts:participation-approve": (lambda c: {"participation_id": c.participation.pk},
+                                        only(["approver_a", "approver_b"], ok=405)),
+    "contracts:participation-withdraw": (lambda c: {"participation_id": c.participation.pk},
+                                         only(["buyer_a", "approver_a", "buyer_b", "approver_b"], ok=405)),
+    "contracts:vendor": (lambda c: {}, only(VENDORS)),
+    "contracts:quote-answer": (lambda c: {"quote_id": c.quote.pk}, only(VENDORS, ok=405)),
+    "contracts:countersign": (lambda c: {"participation_id": c.participation.pk}, only(VENDORS, ok=405)),
     "audit:events": (lambda c: {}, only(["staff"])),
     "audit:object": (lambda c: {"object_type": "members.membership",
                                 "object_id": str(c.membership_a.pk)}, only(["staff"])),
@@ -203,6 +234,64 @@ def compliance_world(cast):
     return cast
 
 
+def AGR(c) -> dict:
+    return {"agreement_id": c.agreement.pk}
+
+
+def PART(c) -> dict:
+    return {"participation_id": c.participation.pk}
+
+
+def COMP(c) -> dict:
+    return {"competition_id": c.competition.pk}
+
+
+DISTRICT_BUYERS_APPROVERS = ["buyer_a", "approver_a", "buyer_b", "approver_b"]
+
+
+@pytest.fixture
+def contracts_world(cast, compliance_world, agreements, awarded):
+    """Active agreements of vendors A and B (a final multi-award); on A's: a document, a proposed
+    amendment; district A ran a mini-competition (vendor A quoted), chose A and joined
+    (countersigned, adopting A's general offer)."""
+    from decimal import Decimal
+
+    from compliance.tests.conftest import add_dpa
+    from contracts.selectors.agreements import current_schedule
+    from contracts.selectors.participation import join_requirements
+    from contracts.services.agreements import agreement_document_add, amendment_propose
+    from contracts.services.participation import (minicompetition_decide, minicompetition_start,
+                                                  participation_countersign, participation_join,
+                                                  quote_answer, quote_request)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    staff, buyer = cast.actor(cast.staff), cast.actor(cast.buyer_a)
+    cast.awarded = awarded
+    cast.agreement = agreements[cast.vendor_a.pk]
+    entries = list(current_schedule(cast.agreement).entries.select_related("product"))
+    cast.agreement_product = entries[0].product
+    add_dpa(cast.vendor_a, cast.district_b, [e.product for e in entries], offer=True)
+    cast.agreement_document = agreement_document_add(
+        agreement=cast.agreement, title="Signed agreement",
+        file=SimpleUploadedFile("a.pdf", b"%PDF-1.4 agreement"), actor=staff)
+    cast.amendment = amendment_propose(
+        agreement=cast.agreement, kind="price_change", summary="Lower",
+        set_entries=[{"product": cast.agreement_product.pk,
+                      "tiers": [{"min_quantity": 1, "unit_price": "1.00"}]}], actor=staff)
+    cast.competition = minicompetition_start(district=cast.district_a, solicitation=awarded,
+                                             quantities={"CB": 10}, actor=buyer)
+    cast.quote = quote_request(competition=cast.competition, agreement=cast.agreement, actor=buyer)
+    quote_answer(quote=cast.quote, quote_total=100, implementation_plan="Soon",
+                 actor=cast.actor(cast.vendor_user_a))
+    minicompetition_decide(competition=cast.competition, agreement=cast.agreement, reasons="Price", actor=buyer)
+    needs = join_requirements(district=cast.district_a, agreement=cast.agreement, annual_value=Decimal(1000))
+    cast.participation = participation_join(
+        district=cast.district_a, agreement=cast.agreement, estimated_value=1000,
+        mini_competition=cast.competition, confirmed_steps=needs.confirmations, actor=buyer)
+    participation_countersign(participation=cast.participation, actor=cast.actor(cast.vendor_user_a))
+    return cast
+
+
 def attach_resolution(cast):
     from django.core.files.base import ContentFile
     cast.membership_a.resolution_document.save("r.pdf", ContentFile(b"%PDF-1.4 test"), save=True)
@@ -220,7 +309,7 @@ def test_every_page_is_declared_and_in_the_table():
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_page_matrix(client, cast, sourcing_world, compliance_world, role):
+def test_page_matrix(client, cast, sourcing_world, compliance_world, contracts_world, role):
     from django.urls import reverse
 
     attach_resolution(cast)
@@ -358,6 +447,51 @@ API = {
                                                    {**only(DISTRICT_A + DISTRICT_B, anon=401), "staff": 422}),
     ("POST", "/api/v1/compliance/dpas/{dpa_id}/joinder"): (lambda c: {"dpa_id": c.dpa.pk}, None, None, {
         **only(["buyer_a", "approver_a"], ok=201, anon=401), "buyer_b": 422, "approver_b": 422}),
+    # contracts (see contracts_world)
+    ("GET", "/api/v1/agreements"): (lambda c: {}, None, None, expect(200)),
+    ("GET", "/api/v1/agreements/{agreement_id}"): (AGR, None, None, expect(200)),
+    ("POST", "/api/v1/solicitations/{solicitation_id}/agreements"): (
+        lambda c: {"solicitation_id": c.awarded.pk}, None, None, only(["staff"], ok=422, anon=401)),
+    ("POST", "/api/v1/agreements/{agreement_id}/schedule"): (
+        AGR, "json", lambda c: {"line_reference": "CB", "product_id": c.agreement_product.pk},
+        {**only(["staff", "vendor_a"], ok=422, anon=401)}),
+    ("POST", "/api/v1/agreements/{agreement_id}/activate"): (AGR, "json", {
+        "start_date": "2030-01-01", "term_months": 12, "vendor_signed_by": "v", "consortium_signed_by": "c"},
+        only(["staff"], ok=422, anon=401)),
+    ("POST", "/api/v1/agreements/{agreement_id}/renew"): (AGR, None, None, only(["staff"], anon=401)),
+    ("POST", "/api/v1/agreements/{agreement_id}/terminate"): (AGR, "json", {"reason": ""},
+                                                              only(["staff"], ok=422, anon=401)),
+    ("POST", "/api/v1/agreements/{agreement_id}/amendments"): (AGR, "json", {"summary": ""},
+                                                               only(["staff", "vendor_a"], ok=422, anon=401)),
+    ("POST", "/api/v1/agreements/{agreement_id}/amendments/{number}/decision"): (
+        lambda c: {**AGR(c), "number": 1}, "json", {"approve": False, "reason": ""},
+        only(["staff"], ok=422, anon=401)),
+    ("GET", "/api/v1/agreements/{agreement_id}/join-requirements"): (AGR, None, None,
+                                                                     only(DISTRICT_BUYERS_APPROVERS, anon=401)),
+    ("POST", "/api/v1/agreements/{agreement_id}/join"): (AGR, "json", {"estimated_value": "1"},
+                                                         only(["buyer_a", "buyer_b"], ok=422, anon=401)),
+    ("GET", "/api/v1/participations"): (lambda c: {}, None, None,
+                                        only(DISTRICT_BUYERS_APPROVERS + VENDORS, anon=401)),
+    ("POST", "/api/v1/participations/{participation_id}/approve"): (
+        PART, None, None, {**only(["approver_a"], ok=422, anon=401), "approver_b": 404}),
+    ("POST", "/api/v1/participations/{participation_id}/countersign"): (
+        PART, None, None, {**only(["vendor_a"], ok=422, anon=401), "vendor_b": 404}),
+    ("POST", "/api/v1/participations/{participation_id}/withdraw"): (
+        PART, "json", {"reason": "x"},
+        {**only(["buyer_a", "approver_a"], ok=422, anon=401), "buyer_b": 404, "approver_b": 404}),
+    ("POST", "/api/v1/mini-competitions"): (lambda c: {}, "json", lambda c: {
+        "solicitation_id": c.awarded.pk, "quantities": {}}, only(["buyer_a", "buyer_b"], ok=422, anon=401)),
+    ("GET", "/api/v1/mini-competitions/{competition_id}"): (
+        COMP, None, None, {**only(["buyer_a", "approver_a"], anon=401), "buyer_b": 404, "approver_b": 404}),
+    ("POST", "/api/v1/mini-competitions/{competition_id}/scores"): (
+        COMP, "json", {"agreement_id": 0, "other_score": 1}, {**only(["buyer_a"], ok=422, anon=401), "buyer_b": 404}),
+    ("POST", "/api/v1/mini-competitions/{competition_id}/quotes"): (
+        COMP, "json", {"agreement_id": 0}, {**only(["buyer_a"], ok=422, anon=401), "buyer_b": 404}),
+    ("POST", "/api/v1/quotes/{quote_id}/answer"): (
+        lambda c: {"quote_id": c.quote.pk}, "json", {"quote_total": "1", "implementation_plan": "x"},
+        {**only(["vendor_a"], ok=422, anon=401), "vendor_b": 404}),
+    ("POST", "/api/v1/mini-competitions/{competition_id}/decision"): (
+        COMP, "json", {"agreement_id": 0, "reasons": "x"}, {**only(["buyer_a"], ok=422, anon=401), "buyer_b": 404}),
     ("GET", "/api/v1/compliance/accessibility-reports"): (lambda c: {}, None, None, expect(200, anon=401)),
     ("POST", "/api/v1/compliance/accessibility-reports"): (lambda c: {}, "form", lambda c: {
         "product_id": c.product.pk, "standard": "WCAG 2.1", "level": "AA", "report_date": "2026-01-01"},
@@ -384,7 +518,7 @@ def _token(cast, role: str) -> str:
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_api_matrix(client, cast, sourcing_world, compliance_world, role):
+def test_api_matrix(client, cast, sourcing_world, compliance_world, contracts_world, role):
     wrong = []
     for (method, path), (params, kind, body, table) in API.items():
         url = path.format(**params(cast))

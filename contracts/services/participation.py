@@ -236,6 +236,8 @@ def participation_join(*, district: District, agreement: MasterAgreement, estima
             raise InvalidOperation
     except InvalidOperation:
         raise ValidationError({"estimated_value": "The estimated annual value in dollars."})
+    if mini_competition is not None:
+        mini_competition = MiniCompetition.objects.get(pk=mini_competition.pk)
     if agreement.award_kind == AwardKind.MULTI_AWARD:
         if (mini_competition is None or mini_competition.district_id != district.pk
                 or mini_competition.state != MiniCompetition.State.DECIDED
