@@ -358,3 +358,70 @@ def competition_decide(request, competition_id: int, payload: ChoiceIn):
     participation_services.minicompetition_decide(competition=c, agreement=_score_agreement(c, payload.agreement_id),
                                                   reasons=payload.reasons, actor=request.actor)
     return competition_out(c)
+
+
+def catalog_item_out(item) -> dict:
+    data = {"product_id": item.product.pk, "product": item.product.name, "vendor": item.agreement.vendor.legal_name,
+            "category": item.product.category.code, "kind": item.product.kind,
+            "grade_bands": item.product.grade_bands, "subjects": item.product.subjects,
+            "interoperability": item.product.interoperability,
+            "agreement_id": item.agreement.pk, "agreement": item.agreement.number,
+            "award_kind": item.agreement.award_kind, "line": item.entry.line_reference, "unit": item.entry.unit,
+            "tiers": item.entry.tiers, "consortium_volume": item.volume,
+            "unit_price_now": str(item.position.unit_price), "next_tier_min": item.position.next_min,
+            "next_tier_price": None if item.position.next_price is None else str(item.position.next_price),
+            "units_to_next_tier": item.position.units_to_next, "list_price": str(item.entry.list_price),
+            "saving_per_unit": str(item.saving)}
+    if item.verdict is not None:
+        data["verdict"] = {"verdict": item.verdict.verdict, "summary": item.verdict.summary,
+                           "rule_id": item.verdict.rule_id or None, "rule_version": item.verdict.version}
+    return data
+
+
+def _acting_district(request):
+    actor = getattr(request, "actor", None)
+    if actor is None or actor.role not in (BUYER, APPROVER, Role.EVALUATOR):
+        return None
+    return district_of_organisation(actor.organisation)
+
+
+@router.get("/catalog", auth=OPTIONAL_AUTH)
+@api_public
+def catalog(request, q: str = "", category: str = "", grade_band: str = "", subject: str = "",
+            interoperability: str = "", kind: str = "", page: int = 1, page_size: int = 20):
+    """Search products on agreements in force. Signed in as a district, each result carries the
+    compliance verdict for that district."""
+    from contracts.selectors.catalog import catalog_items, catalog_search
+
+    page_size = max(1, min(page_size, 100))
+    qs = catalog_search(q=q, category=category, grade_band=grade_band, subject=subject,
+                        interoperability=interoperability, kind=kind)
+    count = qs.count()
+    page = max(1, page)
+    entries = list(qs[(page - 1) * page_size: page * page_size])
+    items = catalog_items(entries, district=_acting_district(request))
+    return {"count": count, "page": page, "results": [catalog_item_out(i) for i in items]}
+
+
+@router.get("/catalog/{product_id}", auth=OPTIONAL_AUTH)
+@api_public
+def catalog_product(request, product_id: int):
+    """One product: every agreement offering it with prices side by side, and (for a district)
+    the full compliance verdict with its reasons."""
+    from contracts.selectors.catalog import catalog_items, catalog_search
+
+    product = Product.objects.select_related("vendor").filter(pk=product_id, active=True).first()
+    if product is None:
+        raise Http404("No such product.")
+    district = _acting_district(request)
+    items = catalog_items(list(catalog_search(product_id=product_id)), district=district)
+    data = {"product_id": product.pk, "product": product.name, "vendor": product.vendor.legal_name,
+            "offers": [catalog_item_out(i) for i in items]}
+    if district is not None:
+        from compliance.selectors.verdicts import compliance_check
+
+        verdict = compliance_check(district=district, product=product,
+                                   award_kind=items[0].agreement.award_kind if items else None).verdict
+        data["verdict"] = {"verdict": verdict.verdict, "summary": verdict.summary,
+                           "reasons": [r.as_dict() for r in verdict.reasons]}
+    return data

@@ -1,10 +1,12 @@
 from django.urls import path
 
-from contracts.views import district, manage, public, vendor
+from contracts.views import catalog, district, manage, public, vendor
 
 app_name = "contracts"
 A = "agreements/<int:agreement_id>/"
 urlpatterns = [
+    path("catalog/", catalog.search, name="catalog"),
+    path("catalog/products/<int:product_id>/", catalog.product, name="catalog-product"),
     path("agreements/", public.agreement_list_page, name="list"),
     path(A, public.agreement_detail, name="detail"),
     path(A + "documents/<int:document_id>/", public.agreement_document, name="document"),

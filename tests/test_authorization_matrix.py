@@ -123,6 +123,8 @@ PAGES = {
     "compliance:attestation-add": (lambda c: {}, only(VENDORS, ok=405)),
     # contracts (see contracts_world): agreements of vendors A and B, district A joined A's
     "contracts:list": (lambda c: {}, expect(200)),
+    "contracts:catalog": (lambda c: {}, expect(200)),
+    "contracts:catalog-product": (lambda c: {"product_id": c.agreement_product.pk}, expect(200)),
     "contracts:detail": (lambda c: AGR(c), expect(200)),
     "contracts:document": (lambda c: {**AGR(c), "document_id": c.agreement_document.pk}, expect(200)),
     "contracts:create-from-award": (lambda c: {"solicitation_id": c.awarded.pk}, only(["staff"], ok=405)),
@@ -449,6 +451,9 @@ API = {
         **only(["buyer_a", "approver_a"], ok=201, anon=401), "buyer_b": 422, "approver_b": 422}),
     # contracts (see contracts_world)
     ("GET", "/api/v1/agreements"): (lambda c: {}, None, None, expect(200)),
+    ("GET", "/api/v1/catalog"): (lambda c: {}, None, None, expect(200)),
+    ("GET", "/api/v1/catalog/{product_id}"): (lambda c: {"product_id": c.agreement_product.pk}, None, None,
+                                              expect(200)),
     ("GET", "/api/v1/agreements/{agreement_id}"): (AGR, None, None, expect(200)),
     ("POST", "/api/v1/solicitations/{solicitation_id}/agreements"): (
         lambda c: {"solicitation_id": c.awarded.pk}, None, None, only(["staff"], ok=422, anon=401)),

@@ -1,0 +1,62 @@
+"""The member catalog: search what members may buy, at what price, under which agreement, and
+(signed in as a district) whether it is allowed here."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+
+from accounts.access import public
+from catalog.choices import GRADE_BANDS, INTEROPERABILITY, SUBJECTS, ProductKind
+from catalog.models import Category, Product
+from contracts.selectors.catalog import catalog_items, catalog_search
+from members.selectors import district_of_organisation
+
+DISTRICT_ROLES = ("district_buyer", "district_approver", "evaluator")
+FILTERS = ("q", "category", "grade_band", "subject", "interoperability", "kind")
+
+
+def acting_district(request):
+    actor = getattr(request, "actor", None)
+    if actor is None or actor.role not in DISTRICT_ROLES:
+        return None
+    return district_of_organisation(actor.organisation)
+
+
+def _filters(request) -> dict:
+    return {name: request.GET.get(name, "").strip() for name in FILTERS}
+
+
+@public
+def search(request):
+    filters = _filters(request)
+    district = acting_district(request)
+    page = Paginator(catalog_search(**filters), 20).get_page(request.GET.get("page"))
+    items = catalog_items(list(page.object_list), district=district)
+    query = "&".join(f"{k}={v}" for k, v in filters.items() if v)
+    return render(request, "contracts/catalog.html", {
+        "items": items, "page": page, "filters": filters, "district": district, "query": query,
+        "categories": Category.objects.filter(products__schedule_entries__isnull=False).distinct().order_by("name"),
+        "grade_bands": GRADE_BANDS, "subjects": SUBJECTS, "interoperability": INTEROPERABILITY,
+        "kinds": ProductKind.choices})
+
+
+@public
+def product(request, product_id: int):
+    item_product = Product.objects.select_related("vendor", "category").filter(pk=product_id, active=True).first()
+    if item_product is None:
+        raise Http404("No such product.")
+    district = acting_district(request)
+    items = catalog_items(list(catalog_search(product_id=product_id)), district=district)
+    context = {"product": item_product, "items": items, "district": district}
+    if district is not None:
+        from compliance.selectors.verdicts import compliance_check
+
+        award_kind = items[0].agreement.award_kind if items else None
+        context["check"] = compliance_check(district=district, product=item_product, award_kind=award_kind)
+    from compliance.selectors.evidence import dpa_list, report_list
+
+    context["reports"] = report_list(product=item_product)
+    context["dpas"] = dpa_list(vendor=item_product.vendor).filter(products=item_product)[:50]
+    return render(request, "contracts/catalog_product.html", context)
