@@ -29,7 +29,11 @@ def test_demo_builds_once_and_again(capsys):
     from sourcing.models import Solicitation
 
     states = sorted(effective_state(x) for x in Solicitation.objects.all())
-    assert states == ["awarded", "published", "under_evaluation"]
+    assert states == ["awarded", "awarded", "published", "under_evaluation"]
+    from contracts.models import MasterAgreement, ParticipationAgreement
+
+    assert MasterAgreement.objects.filter(state="active").count() == 3
+    assert ParticipationAgreement.objects.filter(state="active", dpa_joinder__isnull=False).count() == 1
     from catalog.models import Product
     from compliance.models import DataPrivacyAgreement, RuleVersion
 
