@@ -68,6 +68,10 @@ def generate_columns(
     max_rounds: int = 200,
 ) -> Bound:
     result = Bound()
+    covered = {pattern.item for pattern in master.patterns}
+    result.infeasible_items = [pricer.item for pricer in pricers if pricer.item not in covered]
+    if result.infeasible_items:  # the DP found no way at all to cover these items
+        return result
     while result.rounds < max_rounds:
         duals, z = master.solve_lp()
         result.lp_value, result.z, result.duals = duals.value, z, duals
@@ -81,9 +85,8 @@ def generate_columns(
         added = master.add(found)
         converged = result.lp_value - result.lower_bound <= tolerance * abs(result.lp_value)
         if not added or converged or time.monotonic() > deadline:
-            if added and not converged:
-                result.duals = None  # z belongs to the previous pool; callers re-solve if needed
             break
+    # the final LP over the whole pool: its duals drive the bounds, its solution guides the search
     duals, z = master.solve_lp()
     result.lp_value, result.z, result.duals = duals.value, z, duals
     return result

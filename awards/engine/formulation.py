@@ -13,15 +13,15 @@ and, with a share cap, T = total spend. The constraints:
     sum_{s of item i} y_s <= max_vendors_per_item
     sum_{s of b} y_s = sum_{s of b'} y_s          (bundles: b, b' in one all-or-nothing group)
     sum_{s of vendor v} p_s x_s <= share * T,   T = sum_s p_s x_s
-    sum_{s of item i} p_s x_s >= bound_i          (optional per-item cost bound from the DP)
 
 minimising sum_s p_s x_s. This is the disjunctive (convex-hull) formulation of each bid's
 all-units price curve, written with one link row per segment instead of two. ``w`` may be
 integer (the exact problem) or continuous (the quantity relaxation: only the tier choices are
 integer, which is a relaxation, so its dual bound is a valid bound for the exact problem).
 
-``build_plain`` is the textbook model the benchmark compares against: integer quantities,
-x_bt in [m_t*y_bt, M_bt*y_bt], no presolve, no bounds, nothing of the above tightening.
+The model can cover only some items (the others' awards fixed, their spend counted in the share
+rows) and only some segments (``keep``). ``plain.py`` has the textbook model the benchmark
+compares against.
 """
 
 from __future__ import annotations

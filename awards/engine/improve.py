@@ -8,7 +8,8 @@ whole units). The fraction grows x3 each round. At the whole gap the restriction
 bounds the problem. Restrictions too big for one search are improved piecewise instead: a few
 dozen items at a time (large-neighbourhood search), chosen among those with cheap alternatives.
 First of all, the items where the best award and the (nearly integral) master LP disagree are
-re-awarded together (RINS); that alone closes most of the gap.
+re-awarded together (RINS), then those plus the items of the capped vendors involved; that alone
+closes most of the gap.
 """
 
 from __future__ import annotations
@@ -30,7 +31,9 @@ NEIGHBOURHOOD_ITEMS = 40
 FIRST_FRACTION = 0.05  # of the gap, for the first restriction
 GROWTH = 3.0
 NEIGHBOURHOOD_SECONDS = 8.0
-RINS_MAX_ITEMS = 150
+GUIDED_MAX_ITEMS = 150
+WIDENED_MAX_ITEMS = 250
+WIDENED_FRACTION = 0.1  # of the gap: the widened neighbourhood's segments
 
 
 def _kept(search: Search, per_segment: np.ndarray, fraction: float) -> np.ndarray:
@@ -52,18 +55,61 @@ def _neighbourhood(search: Search, per_segment: np.ndarray, rng: random.Random) 
     return sorted(rng.sample(candidates, min(NEIGHBOURHOOD_ITEMS, len(candidates))))
 
 
-def _lp_neighbourhood(search: Search, lp_items: dict[int, set[tuple]]) -> list[int]:
-    """Items where the best award differs from the master LP's solution (RINS): the LP is
-    nearly integral, so these few items are where a better award most likely differs too."""
-    chosen: dict[int, dict[int, tuple[int, int]]] = {}
-    for b, (s, q) in search.best.items():
-        chosen.setdefault(search.reduced.bid_item[b], {})[b] = (s, q)
-    differ = []
-    for item, patterns in lp_items.items():
-        mine = tuple(sorted((b, s, q) for b, (s, q) in chosen.get(item, {}).items()))
-        if patterns != {mine}:
-            differ.append(item)
-    return sorted(differ)
+class LPGuide:
+    """What the master LP says: per item, its patterns and their vendors; the capped vendors."""
+
+    def __init__(self, patterns_by_item: dict[int, set[tuple]], vendors_by_item: dict[int, set[int]],
+                 capped: set[int]) -> None:
+        self.patterns_by_item = patterns_by_item
+        self.vendors_by_item = vendors_by_item
+        self.capped = capped
+
+    def differences(self, search: Search) -> list[int]:
+        """Items where the best award differs from the LP (RINS): the LP is nearly integral, so
+        these few items are where a better award most likely differs too."""
+        chosen: dict[int, list[tuple[int, int, int]]] = {}
+        for b, (s, q) in search.best.items():
+            chosen.setdefault(search.reduced.bid_item[b], []).append((b, s, q))
+        return sorted(item for item, patterns in self.patterns_by_item.items()
+                      if patterns != {tuple(sorted(chosen.get(item, [])))})
+
+    def widened(self, search: Search, items: list[int]) -> list[int]:
+        """The differing items plus every item the best award gives to a capped vendor involved
+        in them: a better award usually moves spend along a chain of capped vendors."""
+        reduced = search.reduced
+        vendors = set()
+        for item in items:
+            vendors |= self.vendors_by_item.get(item, set())
+        vendors |= {reduced.bid_vendor[b] for b in search.best if reduced.bid_item[b] in set(items)}
+        vendors &= self.capped
+        return sorted(set(items) | {reduced.bid_item[b] for b in search.best if reduced.bid_vendor[b] in vendors})
+
+
+def _guided(search: Search, per_segment: np.ndarray, guide: LPGuide, stats: dict[str, Any]) -> None:
+    tried: set[tuple[int, ...]] = set()
+    while not search.done() and search.remaining() > 0.5:
+        items = guide.differences(search)
+        if not items or tuple(items) in tried or len(items) > GUIDED_MAX_ITEMS:
+            break
+        tried.add(tuple(items))
+        deadline = min(time.monotonic() + max(search.remaining() * 0.3, 1.0), search.deadline)
+        better = search.offer(reoptimize(search.reduced, search.best, items, deadline,
+                                         keep=_kept(search, per_segment, 1.0)), "LP-guided search")
+        stats["neighbourhoods"] += 1
+        if not better:
+            break
+    while not search.done() and search.remaining() > 0.5:
+        items = guide.widened(search, guide.differences(search))
+        if not items or tuple(items) in tried or len(items) > WIDENED_MAX_ITEMS:
+            break
+        tried.add(tuple(items))
+        deadline = min(time.monotonic() + max(search.remaining() * 0.6, 1.0), search.deadline)
+        better = search.offer(reoptimize(search.reduced, search.best, items, deadline,
+                                         keep=_kept(search, per_segment, WIDENED_FRACTION)), "LP-guided search")
+        stats["neighbourhoods"] += 1
+        stats.setdefault("widened", []).append((len(items), better))
+        if not better:
+            break
 
 
 def _exact_round(search: Search, per_segment: np.ndarray, keep: np.ndarray, stats: dict[str, Any]) -> None:
@@ -85,12 +131,8 @@ def _exact_round(search: Search, per_segment: np.ndarray, keep: np.ndarray, stat
         stats["restricted_searches"] += 1
 
 
-def improve(
-    search: Search, per_segment: np.ndarray, lp_items: dict[int, set[tuple]], stats: dict[str, Any]
-) -> bool:
-    """Improve until the gap is closed or time runs out; True if proven infeasible instead.
-
-    ``lp_items``: per item, the patterns the master LP uses (as (bid, segment, quantity) tuples)."""
+def improve(search: Search, per_segment: np.ndarray, guide: LPGuide | None, stats: dict[str, Any]) -> bool:
+    """Improve until the gap is closed or time runs out; True if proven infeasible instead."""
     stats.setdefault("restricted_searches", 0)
     stats.setdefault("neighbourhoods", 0)
     if search.best is None:
@@ -102,19 +144,8 @@ def improve(
         search.offer(outcome.award, "restricted search")
         if search.best is None:
             return outcome.solved and outcome.bound == np.inf
-    if lp_items:
-        tried: set[tuple[int, ...]] = set()
-        while not search.done() and search.remaining() > 0.5:
-            items = _lp_neighbourhood(search, lp_items)
-            if not items or tuple(items) in tried or len(items) > RINS_MAX_ITEMS:
-                break
-            tried.add(tuple(items))
-            deadline = min(time.monotonic() + max(search.remaining() * 0.5, 1.0), search.deadline)
-            better = search.offer(reoptimize(search.reduced, search.best, items, deadline,
-                                             keep=_kept(search, per_segment, 1.0)), "LP-guided search")
-            stats["neighbourhoods"] += 1
-            if not better:
-                break
+    if guide is not None:
+        _guided(search, per_segment, guide, stats)
     rng = random.Random(0)
     stalled = False
     fraction = FIRST_FRACTION

@@ -48,6 +48,7 @@ class Duals:
     factor: np.ndarray  # per bid: multiplier of its raw prices
     fixed: np.ndarray | None  # per bid: bundle charge, None without bundles
     value: float  # master LP objective
+    mu: np.ndarray  # per vendor: price of its share cap (0 where the cap does not bind)
 
 
 class Master:
@@ -153,6 +154,7 @@ class Master:
         z = np.asarray(solution.col_value)[self.fixed_columns :]
         reduced = self.reduced
         factor = np.ones(len(reduced.bids))
+        mu = np.zeros(self.vendors)
         if self.share is not None:
             # HiGHS: duals of <= rows are <= 0 when minimising; mu >= 0 keeps the bound valid.
             mu = np.maximum(-row_dual[self.items : self.items + self.vendors], 0.0)
@@ -162,7 +164,7 @@ class Master:
             fixed = np.zeros(len(reduced.bids))
             for b, entries in self.bundle_row_of_bid.items():
                 fixed[b] = -sum(row_dual[row] * sign for row, sign in entries)
-        duals = Duals(row_dual[: self.items].copy(), factor, fixed, h.getInfo().objective_function_value)
+        duals = Duals(row_dual[: self.items].copy(), factor, fixed, h.getInfo().objective_function_value, mu)
         return duals, z
 
     def slack_used(self) -> float:

@@ -3,13 +3,15 @@
 1. Presolve bids into priced segments (``presolve``); items nobody can cover, or a share cap
    that needs more vendors than have bid, are reported as infeasible right away.
 2. Column generation over per-item award patterns (``colgen``) gives the Lagrangian (Dantzig-
-   Wolfe) lower bound -- the per-item structure solved exactly by DP -- and a near-integral LP.
-3. Starting awards: feasible baselines, the LP's patterns, and the best combination of pooled
-   patterns (``master.solve_ip``).
-4. Improvement: HiGHS on the compact model restricted to segments whose Lagrangian bound is
-   within a growing fraction of the gap, tier choices integer and quantities continuous, then
-   repaired to whole units. When the fraction reaches the whole gap the restriction is exact
-   (bound-based fixing), so HiGHS's bound there also bounds the problem.
+   Wolfe) lower bound -- each item's integer structure solved exactly by DP -- and a master LP
+   solution that is nearly integral.
+3. Starting awards: feasible baselines, the LP if integral, a greedy over the pooled patterns,
+   and HiGHS choosing among each item's cheapest pooled patterns (``master.solve_ip``).
+4. Improvement (``improve``): re-award together the items where the best award and the LP
+   disagree (RINS); then HiGHS on the compact model restricted to segments whose Lagrangian
+   bound is within a growing fraction of the gap (tier choices integer, quantities continuous,
+   then repaired to whole units), or a few dozen items at a time when that is too big. At the
+   whole gap the restriction is exact (bound-based fixing), so its bound bounds the problem.
 5. Every award is checked and priced exactly (``rules``); the gap reported is against the best
    proven bound.
 """
@@ -33,7 +35,7 @@ from .heuristics import (
     exact_ok,
     greedy_by_patterns,
 )
-from .improve import improve
+from .improve import LPGuide, improve
 from .master import SHARE_MARGIN, Master, Pattern
 from .model import Problem
 from .presolve import Reduced, presolve
@@ -60,8 +62,8 @@ class Search:
         self.best: Award | None = None
         self.best_cost = np.inf
         self.lower_bound = -np.inf
-        self.sources: dict[str, int] = {}
         self.found_by = ""
+        self.bound_by = ""
 
     def remaining(self) -> float:
         return self.deadline - time.monotonic()
@@ -87,7 +89,6 @@ class Search:
         if cost >= self.best_cost - 1e-6 or violations(self.problem, self.bid_award(award)):
             return False
         self.best, self.best_cost, self.found_by = award, cost, source
-        self.sources[source] = self.sources.get(source, 0) + 1
         self._record(source)
         return True
 
@@ -101,6 +102,7 @@ class Search:
     def raise_bound(self, bound: float, source: str) -> None:
         if np.isfinite(bound) and min(bound, self.best_cost) > self.lower_bound + 1e-9 * abs(bound):
             self.lower_bound = min(bound, self.best_cost)
+            self.bound_by = source
             self._record(source)
 
 
@@ -133,6 +135,16 @@ def _patterns(reduced: Reduced, award: Award) -> list[Pattern]:
 def _infeasible(problem: Problem, reasons: list[str], stats: dict[str, Any], bases) -> Result:
     message = "No award satisfies the rules: " + "; ".join(reasons) + "."
     return Result(status=INFEASIBLE, message=message, baselines=bases, stats={**stats, "reasons": reasons})
+
+
+def _guide(master: Master, bound) -> LPGuide:
+    patterns: dict[int, set[tuple]] = {}
+    vendors: dict[int, set[int]] = {}
+    for k in np.flatnonzero(bound.z > 1e-6):
+        pattern = master.patterns[k]
+        patterns.setdefault(pattern.item, set()).add(pattern.award)
+        vendors.setdefault(pattern.item, set()).update(master.reduced.bid_vendor[b] for b, _, _ in pattern.award)
+    return LPGuide(patterns, vendors, {int(v) for v in np.flatnonzero(bound.duals.mu > 1e-9)})
 
 
 def _pool_ip(
@@ -246,17 +258,14 @@ def _solve(problem: Problem, started: float, deadline: float) -> Result:
         if not search.done():
             per_segment = segment_bounds.per_segment(bound.duals, item_values)
             phases.done("bounds")
-            lp_items: dict[int, set[tuple]] = {}
-            for k in np.flatnonzero(bound.z > 1e-6):
-                lp_items.setdefault(master.patterns[k].item, set()).add(master.patterns[k].award)
-            proven_infeasible = improve(search, per_segment, lp_items, stats)
+            proven_infeasible = improve(search, per_segment, _guide(master, bound), stats)
             phases.done("restricted_search")
             if proven_infeasible:
                 return _infeasible(problem, explain(problem, max(search.remaining(), 2.0)), stats, bases)
 
     stats["found_by"] = search.found_by
     stats["trace"] = search.trace
-    stats["lower_bound_source"] = "lagrangian" if search.lower_bound < search.best_cost else "search"
+    stats["bound_by"] = search.bound_by
     if search.best is None:
         result = Result(status=UNKNOWN, message="No award was found within the time limit; the "
                         "problem was not proven infeasible. Allow more time.", stats=stats)

@@ -35,6 +35,12 @@ CASES = {
          "bids": [bid("a", "A", "x", minimum=4, cap=5), bid("b", "B", "x", minimum=4, cap=6)]},
         ["exactly 7 units", "tier minimums"],
     ),
+    "no combination adds up (presolve keeps every bid)": (
+        {"items": [{"id": "x", "quantity": 10}],
+         "bids": [bid("a", "A", "x", minimum=6, cap=6), bid("b", "B", "x", minimum=6, cap=6),
+                  bid("c", "C", "x", minimum=3, cap=3)]},
+        ["exactly 10 units", "tier minimums"],
+    ),
     "minimum award": (
         {"items": [{"id": "x", "quantity": 7}],
          "bids": [bid("a", "A", "x", cap=5), bid("b", "B", "x", cap=5)],
