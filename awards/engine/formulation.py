@@ -130,13 +130,31 @@ class Formulation:
         return np.arange(len(values), dtype=np.int32), values
 
     def award(self, reduced: Reduced, values: np.ndarray) -> dict[int, tuple[int, int]]:
-        """The award (bid -> (segment, whole quantity)) in a solution vector."""
-        result: dict[int, tuple[int, int]] = {}
+        """The award (bid -> (segment, whole quantity)) in a solution vector.
+
+        Quantities are rounded per item so that they still add up to the item's quantity and
+        stay inside their segments (exact for integer models; for continuous quantities the
+        largest remainders get the spare units)."""
+        by_item: dict[int, list[tuple[int, int, float]]] = {}
         for index, segment in enumerate(self.segments):
             if values[self.y[index]] > 0.5:
                 extra = values[self.w[index]] if self.w[index] >= 0 else 0.0
-                quantity = int(round(reduced.seg_lo[segment] + extra))
-                result[int(reduced.seg_bid[segment])] = (int(segment), quantity)
+                quantity = min(max(reduced.seg_lo[segment] + extra, reduced.seg_lo[segment]), reduced.seg_hi[segment])
+                by_item.setdefault(int(reduced.seg_item[segment]), []).append(
+                    (int(reduced.seg_bid[segment]), int(segment), float(quantity)))
+        result: dict[int, tuple[int, int]] = {}
+        for item, entries in by_item.items():
+            floors = [int(np.floor(q + 1e-6)) for _, _, q in entries]
+            spare = int(reduced.item_quantity[item]) - sum(floors)
+            order = sorted(range(len(entries)), key=lambda k: -(entries[k][2] - floors[k]))
+            for k in order:
+                if spare <= 0:
+                    break
+                if floors[k] < reduced.seg_hi[entries[k][1]]:
+                    floors[k] += 1
+                    spare -= 1
+            for (bid, segment, _), quantity in zip(entries, floors):
+                result[bid] = (segment, quantity)
         return result
 
 

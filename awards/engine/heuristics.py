@@ -5,7 +5,7 @@
 - ``restricted_search``: HiGHS on the compact model restricted to the promising segments (those
   whose Lagrangian lower bound is close to the best bound), with only the tier choices integer
   and continuous quantities -- a relaxation HiGHS solves far faster -- then
-- ``repair``: whole units again, re-solving the quantities with the tier choices fixed;
+- ``repair``: whole units again, re-solving with only the chosen bids;
 - ``reoptimize``: large-neighbourhood search -- keep the award on most items and let HiGHS
   re-award a few items exactly.
 
@@ -31,6 +31,8 @@ Award = dict[int, tuple[int, int]]  # bid -> (segment, quantity), reduced indice
 
 FEASIBLE = 2  # HiGHS primal_solution_status: a feasible solution is available
 MIN_RUN = 0.05  # seconds: below this HiGHS is not started
+REPAIR_SHARE = 0.3  # of the time left, at most, for a repair
+WHOLE_UNITS_DIRECTLY = 600  # segments: restrictions this small are solved in whole units at once
 
 
 def award_from_patterns(patterns: list[Pattern]) -> Award:
@@ -90,19 +92,21 @@ def repair(
     items: list[int] | None = None,
     fixed_award: Award | None = None,
 ) -> Award | None:
-    """Whole-unit quantities for the chosen segments (tier choices fixed), every rule exact.
+    """Whole units again: re-solve with only the chosen bids (any of their tiers), so the
+    relaxation's tier choices stand unless whole units force a neighbouring tier.
 
     With ``items``, only those items are re-solved and ``fixed_award`` holds the others."""
     keep = np.zeros(len(reduced.segments), dtype=bool)
-    keep[[s for s, _ in chosen.values()]] = True
+    for b in chosen:
+        keep[reduced.segments_of_bid[b]] = True
     free = None if items is None else set(items)
     kept = {} if free is None else {b: sq for b, sq in (fixed_award or {}).items() if reduced.bid_item[b] not in free}
+    deadline = min(deadline, time.monotonic() + max(REPAIR_SHARE * (deadline - time.monotonic()), 1.0))
 
     def attempt(margin: float) -> Award | None:
         form = build(reduced, integer_quantities=True, items=items, fixed_award=fixed_award, keep=keep,
                      share_margin=margin)
-        count = len(form.y)
-        form.highs.changeColsBounds(count, form.y.astype(np.int32), np.ones(count), np.ones(count))
+        _start(form, reduced, chosen)  # partial: HiGHS completes it if it can
         changed = _solution(form, reduced) if _run(form, deadline, 1e-9) else None
         return None if changed is None else {**kept, **changed}
 
@@ -155,12 +159,14 @@ def restricted_search(
 ) -> SearchOutcome:
     """Best award over the kept segments: quantities continuous, then repaired to whole units; if
     the tier choices cannot be repaired, the restriction is solved again in whole units.
-    ``whole_units``: integer quantities from the start -- slower, but its bound is exact."""
-    if not whole_units:
+    ``whole_units``: integer quantities from the start -- slower, but its bound is exact (small
+    restrictions always are solved so)."""
+    if not whole_units and keep.sum() > WHOLE_UNITS_DIRECTLY:
         outcome, chosen = _restricted(reduced, keep, incumbent, deadline, gap, cutoff, False, 0.0)
         if chosen is None:
             return outcome
-        outcome.award = repair(reduced, chosen, deadline)
+        # rounding the relaxation's quantities usually keeps every rule; else re-solve them
+        outcome.award = chosen if exact_ok(reduced, chosen) else repair(reduced, chosen, deadline)
         if outcome.award is not None:
             return outcome
         exact = restricted_search(reduced, keep, incumbent, deadline, gap=gap, cutoff=cutoff, whole_units=True)
@@ -184,6 +190,7 @@ def reoptimize(
     """Best award that agrees with ``award`` outside ``items`` (None if HiGHS finds none in time):
     the items' tier choices with continuous quantities, then repaired to whole units."""
     free = set(items)
+    kept = {b: sq for b, sq in award.items() if reduced.bid_item[b] not in free}
     form = build(reduced, integer_quantities=False, items=items, fixed_award=award, keep=keep)
     _start(form, reduced, {b: sq for b, sq in award.items() if reduced.bid_item[b] in free})
     if not _run(form, deadline, 1e-7, presolve=False):
@@ -191,6 +198,9 @@ def reoptimize(
     chosen = _solution(form, reduced)
     if chosen is None:
         return None
+    rounded = {**kept, **chosen}
+    if exact_ok(reduced, rounded):
+        return rounded
     return repair(reduced, chosen, deadline, items=items, fixed_award=award)
 
 

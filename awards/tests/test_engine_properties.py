@@ -94,7 +94,7 @@ def test_generated_instances_are_allowed_and_beat_allowed_baselines(seed, share,
     size = Size(12, 6, 3, share_cap=share, max_vendors_per_item=limit, min_award_quantity=5,
                 capacity_rate=0.3, bundles=bundles)
     problem = parse_problem(generate(size, seed))
-    result = solve(problem, time_limit=10)
+    result = solve(problem, time_limit=4)
     if result.status == "infeasible":
         return
     assert result.status in ("optimal", "feasible")
