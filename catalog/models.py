@@ -25,6 +25,10 @@ class Category(models.Model):
         return self.name
 
 
+def search_text_of(name: str, description: str) -> str:
+    return f"{name}\n{description}".lower()
+
+
 class Product(models.Model):
     """A product a vendor offers. Lists (grade bands, subjects, interoperability, data collected)
     hold codes from `catalog.choices`. Changed only through `catalog.services`."""
@@ -42,6 +46,8 @@ class Product(models.Model):
                                      validators=[MinValueValidator(Decimal("0"))])
     unit = models.CharField(max_length=40)
     active = models.BooleanField(default=True)
+    # Lower-cased name and description, for catalog search (kept by `save`).
+    search_text = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -53,6 +59,12 @@ class Product(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.search_text = search_text_of(self.name, self.description)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = set(kwargs["update_fields"]) | {"search_text"}
+        super().save(*args, **kwargs)
 
     @property
     def collects_student_data(self) -> bool:

@@ -391,14 +391,12 @@ def catalog(request, q: str = "", category: str = "", grade_band: str = "", subj
             interoperability: str = "", kind: str = "", page: int = 1, page_size: int = 20):
     """Search products on agreements in force. Signed in as a district, each result carries the
     compliance verdict for that district."""
-    from contracts.selectors.catalog import catalog_items, catalog_search
+    from contracts.selectors.catalog import catalog_items, catalog_page
 
-    page_size = max(1, min(page_size, 100))
-    qs = catalog_search(q=q, category=category, grade_band=grade_band, subject=subject,
-                        interoperability=interoperability, kind=kind)
-    count = qs.count()
     page = max(1, page)
-    entries = list(qs[(page - 1) * page_size: page * page_size])
+    entries, count = catalog_page(page=page, page_size=page_size, q=q, category=category,
+                                  grade_band=grade_band, subject=subject,
+                                  interoperability=interoperability, kind=kind)
     items = catalog_items(entries, district=_acting_district(request))
     return {"count": count, "page": page, "results": [catalog_item_out(i) for i in items]}
 

@@ -169,3 +169,27 @@ def matrix_cell_of(result: CheckResult) -> MatrixCell:
     main = result.verdict.main
     return MatrixCell(result.verdict.verdict, main.rule_id or "" if main else "",
                       main.version if main else None, result.verdict.summary)
+
+
+def district_verdicts(*, district: District, award_kinds: dict[int, Optional[str]],
+                      on_date: Optional[dt.date] = None) -> dict[int, MatrixCell]:
+    """The verdict (and main reason) for one district on many products, each under its own
+    contract kind (e.g. the catalog's results): the facts are loaded once, with the same
+    set-based queries as the matrix, then each product is evaluated."""
+    on_date = on_date or timezone.localdate()
+    products = Product.objects.filter(pk__in=list(award_kinds))
+    facts = product_facts(products, on_date)
+    rules = rules_for_state(rules_in_force(on_date=on_date,
+                                           codes=[CONSORTIUM_CODE, FEDERAL_CODE, district.state]),
+                            district.state)
+    own = own_agreements(set(facts), district.pk, district.state, on_date)
+    offers = open_offers(products, [district.state], on_date)
+    dfacts = district_facts(district)
+    cells: dict[int, MatrixCell] = {}
+    for pid, pf in facts.items():
+        request = check_request(on_date=on_date, award_kind=award_kinds.get(pid))
+        verdict = evaluate(rules, dfacts, pf, privacy_for(pid, district.state, own, offers), request)
+        main = verdict.main
+        cells[pid] = MatrixCell(verdict.verdict, (main.rule_id or "") if main else "",
+                                main.version if main else None, verdict.summary)
+    return cells

@@ -68,6 +68,8 @@ class ScheduleVersion(models.Model):
 
     agreement = models.ForeignKey(MasterAgreement, on_delete=models.CASCADE, related_name="schedule_versions")
     number = models.PositiveSmallIntegerField()
+    # The version in force; exactly one per agreement (the newest). Kept by the services.
+    is_current = models.BooleanField(default=True, db_index=True)
     amendment = models.OneToOneField("contracts.Amendment", null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="resulting_version")
     created_at = models.DateTimeField(default=timezone.now)

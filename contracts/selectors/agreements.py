@@ -49,7 +49,7 @@ def max_term_years(solicitation=None, on_date: Optional[dt.date] = None) -> int:
 
 
 def current_schedule(agreement: MasterAgreement) -> Optional[ScheduleVersion]:
-    return agreement.schedule_versions.order_by("-number").first()
+    return agreement.schedule_versions.filter(is_current=True).first()
 
 
 def agreement_list(*, actor=None, state: str = "", vendor=None, q: str = "") -> QuerySet[MasterAgreement]:

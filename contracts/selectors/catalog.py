@@ -3,7 +3,7 @@ agreement's current tier, the next tier, the saving against list price and (for 
 district) the compliance verdict for that district.
 
 Search is ranked keyword search that behaves the same on SQLite and PostgreSQL: every word must
-appear in the product's name, description, category or vendor; a word in the name counts 4,
+appear in the product's name, description, category or vendor; a word in the name counts 4 (+1),
 in the category or vendor 2, in the description 1.
 """
 
@@ -14,13 +14,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Optional
 
-from django.db.models import Case, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from contracts.models import MasterAgreement, ScheduleEntry, ScheduleVersion
+from contracts.models import MasterAgreement, ScheduleEntry
 from contracts.pricing import TierPosition, cents, tier_at
 from contracts.selectors.volumes import volumes_of
 from contracts.states import AgreementState
+from catalog.models import Category
+from vendors.models import Vendor
 
 MAX_TERMS = 8
 
@@ -42,18 +44,16 @@ class CatalogItem:
 def entries_in_force(on_date: Optional[dt.date] = None) -> QuerySet[ScheduleEntry]:
     """Entries of the current schedule version of every agreement usable on `on_date`."""
     on_date = on_date or timezone.localdate()
-    latest = Subquery(ScheduleVersion.objects.filter(agreement=OuterRef("version__agreement"))
-                      .order_by("-number").values("number")[:1])
-    return (ScheduleEntry.objects
-            .filter(version__agreement__state=AgreementState.ACTIVE,
-                    version__agreement__start_date__lte=on_date,
-                    version__agreement__end_date__gte=on_date, product__active=True)
-            .annotate(latest_version=latest).filter(version__number=F("latest_version")))
+    return ScheduleEntry.objects.filter(
+        version__is_current=True, version__agreement__state=AgreementState.ACTIVE,
+        version__agreement__start_date__lte=on_date, version__agreement__end_date__gte=on_date,
+        product__active=True)
 
 
-def catalog_search(*, q: str = "", category: str = "", grade_band: str = "", subject: str = "",
-                   interoperability: str = "", kind: str = "", product_id: Optional[int] = None,
-                   on_date: Optional[dt.date] = None) -> QuerySet[ScheduleEntry]:
+def _search(*, q: str = "", category: str = "", grade_band: str = "", subject: str = "",
+            interoperability: str = "", kind: str = "", product_id: Optional[int] = None,
+            on_date: Optional[dt.date] = None):
+    """(matching entries, rank expression)."""
     qs = entries_in_force(on_date)
     if product_id is not None:
         qs = qs.filter(product_id=product_id)
@@ -69,23 +69,37 @@ def catalog_search(*, q: str = "", category: str = "", grade_band: str = "", sub
     terms = [t for t in q.lower().split() if t][:MAX_TERMS]
     rank = Value(0, output_field=IntegerField())
     for term in terms:
+        # Vendors and categories are small tables: find the matching ones first, so the product
+        # condition needs no join and PostgreSQL can use the trigram index on search_text.
+        vendors = list(Vendor.objects.filter(legal_name__icontains=term).values_list("pk", flat=True)[:5000])
+        categories = list(Category.objects.filter(name__icontains=term).values_list("pk", flat=True))
         in_name = Q(product__name__icontains=term)
-        in_category = Q(product__category__name__icontains=term)
-        in_vendor = Q(version__agreement__vendor__legal_name__icontains=term)
-        in_text = Q(product__description__icontains=term)
-        qs = qs.filter(in_name | in_category | in_vendor | in_text)
+        in_other = Q(product__vendor_id__in=vendors) | Q(product__category_id__in=categories)
+        in_text = Q(product__search_text__contains=term)  # name and description, lower-cased
+        qs = qs.filter(in_text | in_other)
         rank = (rank + Case(When(in_name, then=4), default=0, output_field=IntegerField())
-                + Case(When(in_category | in_vendor, then=2), default=0, output_field=IntegerField())
+                + Case(When(in_other, then=2), default=0, output_field=IntegerField())
                 + Case(When(in_text, then=1), default=0, output_field=IntegerField()))
+    return qs, rank
+
+
+def catalog_search(**filters) -> QuerySet[ScheduleEntry]:
+    """Matching entries, best first (rank, then product name)."""
+    qs, rank = _search(**filters)
     return (qs.annotate(rank=rank)
             .select_related("product__category", "product__vendor", "version__agreement__vendor")
             .order_by("-rank", "product__name", "pk"))
 
 
+def catalog_count(**filters) -> int:
+    qs, _ = _search(**filters)
+    return qs.count()
+
+
 def catalog_items(entries: list[ScheduleEntry], *, district=None,
                   on_date: Optional[dt.date] = None) -> list[CatalogItem]:
-    """Price positions (one query) and, for a district, the verdicts (a fixed number of queries
-    per award kind on the page, through the compliance matrix for one district)."""
+    """Price positions (one query) and, for a district, the verdicts (a fixed number of
+    queries, through `compliance.selectors.verdicts.district_verdicts`)."""
     agreements = {e.version.agreement_id: e.version.agreement for e in entries}
     volumes = volumes_of(agreements)
     items = []
@@ -96,15 +110,21 @@ def catalog_items(entries: list[ScheduleEntry], *, district=None,
         items.append(CatalogItem(entry=entry, agreement=agreement, volume=volume, position=position,
                                  saving=cents(entry.list_price - position.unit_price)))
     if district is not None and items:
-        from catalog.models import Product
-        from compliance.selectors.verdicts import compliance_matrix
+        from compliance.selectors.verdicts import district_verdicts
 
-        for award_kind in {i.agreement.award_kind for i in items}:
-            ids = [i.product.pk for i in items if i.agreement.award_kind == award_kind]
-            matrix = compliance_matrix(products=Product.objects.filter(pk__in=ids), district=district,
-                                       on_date=on_date, award_kind=award_kind)
-            cells = {pf.id: row[0] for pf, row in matrix.rows}
-            for item in items:
-                if item.agreement.award_kind == award_kind:
-                    item.verdict = cells.get(item.product.pk)
+        # A product on two agreements of different kinds is judged under the stricter (multi).
+        kinds: dict[int, str] = {}
+        for item in items:
+            if kinds.get(item.product.pk) != "multi_award":
+                kinds[item.product.pk] = item.agreement.award_kind
+        cells = district_verdicts(district=district, award_kinds=kinds, on_date=on_date)
+        for item in items:
+            item.verdict = cells.get(item.product.pk)
     return items
+
+
+def catalog_page(*, page: int = 1, page_size: int = 20, **filters) -> tuple[list[ScheduleEntry], int]:
+    """One page of results, and the number of matches (counted without ranking or joins)."""
+    page, page_size = max(1, page), max(1, min(page_size, 100))
+    entries = list(catalog_search(**filters)[(page - 1) * page_size: page * page_size])
+    return entries, catalog_count(**filters)

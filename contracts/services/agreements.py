@@ -292,6 +292,7 @@ def amendment_decide(*, amendment: Amendment, approve: bool, reason: str = "",
     if approve:
         old = current_schedule(agreement)
         entries = {e.product_id: e for e in old.entries.select_related("product")}
+        ScheduleVersion.objects.filter(pk=old.pk).update(is_current=False)
         version = ScheduleVersion.objects.create(agreement=agreement, number=old.number + 1,
                                                  amendment=amendment)
         lines = awarded_lines(agreement.solicitation, agreement.award.awarded_bids.get(bid=agreement.bid))

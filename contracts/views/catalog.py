@@ -3,18 +3,51 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
+from dataclasses import dataclass
+
 from django.http import Http404
 from django.shortcuts import render
 
 from accounts.access import public
 from catalog.choices import GRADE_BANDS, INTEROPERABILITY, SUBJECTS, ProductKind
 from catalog.models import Category, Product
-from contracts.selectors.catalog import catalog_items, catalog_search
+from contracts.selectors.catalog import catalog_items, catalog_page, catalog_search
 from members.selectors import district_of_organisation
 
 DISTRICT_ROLES = ("district_buyer", "district_approver", "evaluator")
 FILTERS = ("q", "category", "grade_band", "subject", "interoperability", "kind")
+PAGE_SIZE = 20
+
+
+@dataclass(frozen=True)
+class CatalogPage:
+    """What the template needs of a page (like Django's Page, without a separate count query)."""
+
+    number: int
+    count: int
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, -(-self.count // PAGE_SIZE))
+
+    @property
+    def paginator(self):
+        return self
+
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+    def has_other_pages(self) -> bool:
+        return self.num_pages > 1
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    def next_page_number(self) -> int:
+        return self.number + 1
 
 
 def acting_district(request):
@@ -32,8 +65,13 @@ def _filters(request) -> dict:
 def search(request):
     filters = _filters(request)
     district = acting_district(request)
-    page = Paginator(catalog_search(**filters), 20).get_page(request.GET.get("page"))
-    items = catalog_items(list(page.object_list), district=district)
+    try:
+        number = max(1, int(request.GET.get("page", 1)))
+    except ValueError:
+        number = 1
+    entries, total = catalog_page(page=number, page_size=PAGE_SIZE, **filters)
+    page = CatalogPage(number=number, count=total)
+    items = catalog_items(entries, district=district)
     query = "&".join(f"{k}={v}" for k, v in filters.items() if v)
     return render(request, "contracts/catalog.html", {
         "items": items, "page": page, "filters": filters, "district": district, "query": query,

@@ -17,6 +17,7 @@ BENCHMARKS: dict[str, str] = {
     "award": "bench.award",
     "deadline-rush": "bench.deadline_rush",
     "compliance-matrix": "bench.compliance_matrix",
+    "catalog-search": "bench.catalog_search",
 }
 
 
