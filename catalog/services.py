@@ -123,7 +123,7 @@ def product_create(*, vendor: Vendor, data: ProductData, actor: Actor) -> Produc
 @transaction.atomic
 def product_update(*, product: Product, data: ProductData, actor: Actor) -> Product:
     """A vendor changes one of its products."""
-    product = Product.objects.select_for_update().select_related("vendor__organisation").get(pk=product.pk)
+    product = Product.objects.select_for_update(of=("self",)).select_related("vendor__organisation").get(pk=product.pk)
     if not _may_manage(actor, product.vendor):
         raise PermissionDenied("Only the vendor's own users may change its products.")
     values = _clean(data)

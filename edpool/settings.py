@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "sourcing",
     "compliance",
     "contracts",
+    "orders",
     "edpool",
 ]
 

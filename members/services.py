@@ -167,7 +167,7 @@ def membership_transition(
     transition = TRANSITIONS.get(action)
     if transition is None:
         raise ValidationError({"action": f"Unknown membership action {action!r}."})
-    membership = Membership.objects.select_for_update().select_related(
+    membership = Membership.objects.select_for_update(of=("self",)).select_related(
         "district__organisation").get(pk=membership.pk)
     if membership.state not in transition.sources:
         raise ValidationError(

@@ -98,7 +98,7 @@ def dpa_joinder_adopt(*, district: District, dpa: DataPrivacyAgreement,
     agreement ends. Only the district's own buyer or approver may adopt."""
     if not (actor.is_system or (actor.role in JOIN_ROLES and actor.acts_for(district.organisation))):
         raise PermissionDenied("Only the district's own buyer or approver may adopt a general offer.")
-    offer = (DataPrivacyAgreement.objects.select_for_update().select_related("vendor", "district")
+    offer = (DataPrivacyAgreement.objects.select_for_update(of=("self",)).select_related("vendor", "district")
              .get(pk=dpa.pk))
     today = timezone.localdate()
     if offer.kind != DpaKind.SIGNED or not offer.general_offer:

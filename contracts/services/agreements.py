@@ -94,7 +94,7 @@ def schedule_map_product(*, agreement: MasterAgreement, line_reference: str, pro
                          actor: Actor) -> ScheduleEntry:
     """Before signature: put one of the vendor's products on the schedule under an awarded line,
     at the line's awarded tiers, with its list price beside them."""
-    agreement = MasterAgreement.objects.select_for_update().select_related("vendor").get(pk=agreement.pk)
+    agreement = MasterAgreement.objects.select_for_update(of=("self",)).select_related("vendor").get(pk=agreement.pk)
     require_staff_or_vendor(actor, agreement, "build the price schedule")
     if agreement.state != AgreementState.PENDING_SIGNATURE:
         raise ValidationError("After signature the schedule changes only by an approved amendment.")
@@ -119,7 +119,7 @@ def schedule_map_product(*, agreement: MasterAgreement, line_reference: str, pro
 
 @transaction.atomic
 def schedule_unmap_product(*, agreement: MasterAgreement, product: Product, actor: Actor) -> None:
-    agreement = MasterAgreement.objects.select_for_update().select_related("vendor").get(pk=agreement.pk)
+    agreement = MasterAgreement.objects.select_for_update(of=("self",)).select_related("vendor").get(pk=agreement.pk)
     require_staff_or_vendor(actor, agreement, "build the price schedule")
     if agreement.state != AgreementState.PENDING_SIGNATURE:
         raise ValidationError("After signature the schedule changes only by an approved amendment.")
@@ -233,7 +233,7 @@ def amendment_propose(*, agreement: MasterAgreement, kind: str, summary: str,
                       actor: Actor) -> Amendment:
     """Propose a change to an active agreement's schedule (new prices, added or removed
     products). Nothing changes until staff approve it."""
-    agreement = MasterAgreement.objects.select_for_update().select_related("vendor").get(pk=agreement.pk)
+    agreement = MasterAgreement.objects.select_for_update(of=("self",)).select_related("vendor").get(pk=agreement.pk)
     require_staff_or_vendor(actor, agreement, "propose amendments")
     if agreement.effective_state() != AgreementState.ACTIVE:
         raise ValidationError("Only an active agreement can be amended.")
@@ -278,7 +278,7 @@ def amendment_decide(*, amendment: Amendment, approve: bool, reason: str = "",
                      actor: Actor) -> Amendment:
     """Staff approve (a new schedule version takes effect) or reject a proposed amendment."""
     require_staff(actor, "decide amendments")
-    amendment = Amendment.objects.select_for_update().select_related("agreement").get(pk=amendment.pk)
+    amendment = Amendment.objects.select_for_update(of=("self",)).select_related("agreement").get(pk=amendment.pk)
     if amendment.state != AmendmentState.PROPOSED:
         raise ValidationError("This amendment has already been decided.")
     if not approve and not reason.strip():

@@ -103,7 +103,7 @@ def minicompetition_start(*, district: District, solicitation: Solicitation,
 
 
 def _open_competition(competition: MiniCompetition, actor: Actor) -> MiniCompetition:
-    competition = MiniCompetition.objects.select_for_update().select_related("district").get(pk=competition.pk)
+    competition = MiniCompetition.objects.select_for_update(of=("self",)).select_related("district").get(pk=competition.pk)
     _require_district(actor, competition.district, (BUYER,), "work on this mini-competition")
     if competition.state != MiniCompetition.State.OPEN:
         raise ValidationError("This mini-competition is decided.")
@@ -155,7 +155,7 @@ def quote_request(*, competition: MiniCompetition, agreement: MasterAgreement, m
 def quote_answer(*, quote: QuoteRequest, quote_total, implementation_plan: str,
                  actor: Actor) -> QuoteRequest:
     """The vendor answers with its quote (at most the schedule price) and implementation plan."""
-    quote = QuoteRequest.objects.select_for_update().select_related(
+    quote = QuoteRequest.objects.select_for_update(of=("self",)).select_related(
         "agreement__vendor", "competition__district").get(pk=quote.pk)
     if not (actor.role == "vendor_user" and actor.acts_for(quote.agreement.vendor.organisation)):
         raise PermissionDenied("Only the vendor asked may answer this quote request.")
@@ -222,7 +222,7 @@ def participation_join(*, district: District, agreement: MasterAgreement, estima
     from compliance.models import DataPrivacyAgreement
 
     _require_district(actor, district, (BUYER,), "join agreements")
-    agreement = MasterAgreement.objects.select_for_update().select_related("vendor").get(pk=agreement.pk)
+    agreement = MasterAgreement.objects.select_for_update(of=("self",)).select_related("vendor").get(pk=agreement.pk)
     if not district_is_member(district):
         raise ValidationError("Only active members may join the consortium's agreements.")
     if not agreement.usable_on():
@@ -288,7 +288,7 @@ def _transition(participation: ParticipationAgreement, action: str) -> str:
 
 @transaction.atomic
 def participation_approve(*, participation: ParticipationAgreement, actor: Actor) -> ParticipationAgreement:
-    participation = ParticipationAgreement.objects.select_for_update().select_related(
+    participation = ParticipationAgreement.objects.select_for_update(of=("self",)).select_related(
         "district__organisation", "agreement__vendor").get(pk=participation.pk)
     _require_district(actor, participation.district, (APPROVER,), "approve participation agreements")
     target = _transition(participation, "approve")
@@ -305,7 +305,7 @@ def participation_approve(*, participation: ParticipationAgreement, actor: Actor
 
 @transaction.atomic
 def participation_countersign(*, participation: ParticipationAgreement, actor: Actor) -> ParticipationAgreement:
-    participation = ParticipationAgreement.objects.select_for_update().select_related(
+    participation = ParticipationAgreement.objects.select_for_update(of=("self",)).select_related(
         "district__organisation", "agreement__vendor").get(pk=participation.pk)
     if not (actor.role == "vendor_user" and actor.acts_for(participation.agreement.vendor.organisation)):
         raise PermissionDenied("Only the agreement's vendor countersigns.")
@@ -328,7 +328,7 @@ def participation_countersign(*, participation: ParticipationAgreement, actor: A
 @transaction.atomic
 def participation_withdraw(*, participation: ParticipationAgreement, reason: str,
                            actor: Actor) -> ParticipationAgreement:
-    participation = ParticipationAgreement.objects.select_for_update().select_related(
+    participation = ParticipationAgreement.objects.select_for_update(of=("self",)).select_related(
         "district__organisation").get(pk=participation.pk)
     _require_district(actor, participation.district, (BUYER, APPROVER), "withdraw participation agreements")
     target = _transition(participation, "withdraw")

@@ -174,7 +174,7 @@ def protest_decide(*, protest: Protest, upheld: bool, reasons: str, actor: Actor
     """Staff decide a protest. Upheld: the award is superseded and the solicitation goes back to
     evaluation for a revised award and a new notice. Denied: the award stands."""
     require_staff(actor, "decide protests")
-    protest = Protest.objects.select_for_update().select_related("award__solicitation").get(pk=protest.pk)
+    protest = Protest.objects.select_for_update(of=("self",)).select_related("award__solicitation").get(pk=protest.pk)
     if protest.state != Protest.State.OPEN:
         raise ValidationError("This protest has already been decided.")
     if not reasons.strip():

@@ -1,0 +1,90 @@
+"""Pooled-volume pricing and true-up rebates for one agreement line, as pure functions over a
+replay state. The services apply them under a row lock; `edpool rebates recompute` replays the
+volume events through the same functions and compares with the ledger.
+
+Rules
+- An order's lines on an agreement line are priced at the tier the consortium's volume reaches
+  including the order's own quantity (all-units: that price for every unit).
+- When the volume reaches a better tier, every earlier counted line is owed
+  (its unit price - the best price reached since it was placed) x its quantity, less what it was
+  already credited.
+- Policy on cancellation: a cancelled order leaves the volume; its own true-ups are reversed
+  (it paid nothing), but rebates other members earned stay earned even if the volume falls back
+  below the tier, and their best price reached does not go back up.
+Money: Decimal, each amount rounded to cents half-up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from contracts.pricing import cents, tier_at
+
+
+@dataclass
+class CountedLine:
+    line_id: int
+    order_id: int
+    tiers: list
+    quantity: int
+    unit_price: Decimal
+    best_price: Decimal
+    credited: Decimal = Decimal(0)
+
+
+@dataclass
+class LineReplay:
+    volume: int = 0
+    lines: dict[int, CountedLine] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Priced:
+    line_id: int
+    unit_price: Decimal
+    volume_after: int
+
+
+@dataclass(frozen=True)
+class Credit:
+    line_id: int
+    order_id: int
+    price_from: Decimal
+    price_to: Decimal
+    amount: Decimal
+
+
+def apply_order(state: LineReplay, order_id: int, new_lines: list[tuple[int, list, int]]
+                ) -> tuple[list[Priced], list[Credit]]:
+    """Add an order's lines (line id, tiers, quantity) on this agreement line."""
+    state.volume += sum(quantity for _, _, quantity in new_lines)
+    priced = []
+    for line_id, tiers, quantity in new_lines:
+        price = tier_at(tiers, state.volume).unit_price
+        priced.append(Priced(line_id, price, state.volume))
+    credits = []
+    for line in state.lines.values():
+        best = min(line.best_price, tier_at(line.tiers, state.volume).unit_price)
+        if best < line.best_price:
+            line.best_price = best
+            owed = cents((line.unit_price - best) * line.quantity)
+            amount = owed - line.credited
+            if amount > 0:
+                credits.append(Credit(line.line_id, line.order_id, line.unit_price, best, amount))
+                line.credited += amount
+    for (line_id, tiers, quantity), p in zip(new_lines, priced):
+        state.lines[line_id] = CountedLine(line_id, order_id, tiers, quantity, p.unit_price, p.unit_price)
+    return priced, credits
+
+
+def apply_cancel(state: LineReplay, order_id: int) -> tuple[int, list[Credit]]:
+    """Remove a cancelled order's lines; returns (quantity removed, reversals of its credits)."""
+    removed, reversals = 0, []
+    for line_id in [i for i, line in state.lines.items() if line.order_id == order_id]:
+        line = state.lines.pop(line_id)
+        removed += line.quantity
+        if line.credited:
+            reversals.append(Credit(line.line_id, order_id, line.best_price, line.unit_price, -line.credited))
+    state.volume -= removed
+    return removed, reversals

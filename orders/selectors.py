@@ -1,0 +1,136 @@
+"""Reading orders, statements of rebates, and the replay that recomputes the ledger."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Optional
+
+from django.db.models import Q, QuerySet, Sum
+
+from contracts.models import LineVolume
+from orders.models import Order, OrderLine, RebateEntry, VolumeEvent
+from contracts.pricing import cents
+from orders.pricing import LineReplay, apply_cancel, apply_order
+
+
+def orders_of_district(district) -> QuerySet[Order]:
+    return Order.objects.filter(district=district).select_related("agreement__vendor").order_by("-created_at")
+
+
+def orders_of_vendor(vendor) -> QuerySet[Order]:
+    return (Order.objects.filter(agreement__vendor=vendor).exclude(state="draft")
+            .select_related("district__organisation", "agreement").order_by("-submitted_at"))
+
+
+@dataclass
+class StatementRow:
+    agreement_id: int
+    agreement: str
+    counterparty: str
+    earned: Decimal
+    settled: Decimal
+
+    @property
+    def outstanding(self) -> Decimal:
+        return self.earned - self.settled
+
+
+def rebate_statement(*, district=None, vendor=None) -> list[StatementRow]:
+    """What vendors owe members under each agreement: earned (true-ups less reversals), settled,
+    outstanding. For a district (what it is owed) or a vendor (what it owes)."""
+    qs = RebateEntry.objects.all()
+    if district is not None:
+        qs = qs.filter(district=district)
+        group = ("agreement_id", "agreement__number", "agreement__vendor__legal_name")
+    else:
+        qs = qs.filter(agreement__vendor=vendor)
+        group = ("agreement_id", "agreement__number", "district__organisation__name")
+    rows = (qs.values(*group)
+            .annotate(earned=Sum("amount", filter=~Q(kind=RebateEntry.Kind.SETTLEMENT)),
+                      settled=Sum("amount", filter=Q(kind=RebateEntry.Kind.SETTLEMENT)))
+            .order_by(group[1], group[2]))
+    return [StatementRow(r["agreement_id"], r[group[1]], r[group[2]], cents(r["earned"] or Decimal(0)),
+                         cents(-(r["settled"] or Decimal(0)))) for r in rows]
+
+
+def rebate_entries(*, district=None, vendor=None, agreement=None) -> QuerySet[RebateEntry]:
+    qs = RebateEntry.objects.select_related("order_line__order", "order_line__product", "agreement",
+                                            "district__organisation", "event__order")
+    if district is not None:
+        qs = qs.filter(district=district)
+    if vendor is not None:
+        qs = qs.filter(agreement__vendor=vendor)
+    if agreement is not None:
+        qs = qs.filter(agreement=agreement)
+    return qs.order_by("-created_at", "-pk")
+
+
+@dataclass
+class RecomputeReport:
+    lines_checked: int = 0
+    events_replayed: int = 0
+    differences: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.differences
+
+
+def rebates_recompute(*, agreement_ids: Optional[list[int]] = None) -> RecomputeReport:
+    """Replay every agreement line's volume events through the pricing rules, from the orders
+    alone, and compare with what is stored: each line's unit price, each line's true-ups and
+    reversals, and the line's volume. Nothing is written. Works one agreement at a time, so memory
+    stays bounded by the largest agreement's history."""
+    report = RecomputeReport()
+    if agreement_ids is None:
+        agreement_ids = list(VolumeEvent.objects.order_by("agreement_id").values_list("agreement_id", flat=True)
+                             .distinct())
+    for agreement_id in agreement_ids:
+        _recompute_agreement(agreement_id, report)
+    return report
+
+
+def _recompute_agreement(agreement_id: int, report: RecomputeReport) -> None:
+    stored = defaultdict(Decimal)
+    for row in (RebateEntry.objects.filter(agreement_id=agreement_id).exclude(kind=RebateEntry.Kind.SETTLEMENT)
+                .values("order_line_id").annotate(total=Sum("amount"))):
+        stored[row["order_line_id"]] = row["total"]
+    events = list(VolumeEvent.objects.filter(agreement_id=agreement_id).order_by("line_reference", "seq")
+                  .only("pk", "line_reference", "seq", "kind", "order_id", "volume_after"))
+    lines_by_order_ref = defaultdict(list)
+    for line in (OrderLine.objects.filter(order__agreement_id=agreement_id, order__volume_events__isnull=False)
+                 .distinct().select_related("entry")
+                 .only("pk", "order_id", "line_reference", "quantity", "unit_price", "entry__tiers")):
+        lines_by_order_ref[(line.order_id, line.line_reference)].append(line)
+    volumes = dict(LineVolume.objects.filter(agreement_id=agreement_id).values_list("line_reference", "quantity"))
+    expected = defaultdict(Decimal)
+    ref, state = None, None
+    for event in events + [None]:
+        if event is None or event.line_reference != ref:
+            if ref is not None and volumes.get(ref) != state.volume:
+                report.differences.append(f"agreement {agreement_id} line {ref}: stored volume "
+                                          f"{volumes.get(ref)}, replay {state.volume}")
+            if event is None:
+                break
+            ref, state = event.line_reference, LineReplay()
+        report.events_replayed += 1
+        if event.kind == VolumeEvent.Kind.ORDER:
+            lines = sorted(lines_by_order_ref[(event.order_id, ref)], key=lambda l: l.pk)
+            priced, credits = apply_order(state, event.order_id, [(l.pk, l.entry.tiers, l.quantity) for l in lines])
+            for line, p in zip(lines, priced):
+                report.lines_checked += 1
+                if line.unit_price != p.unit_price:
+                    report.differences.append(f"order line {line.pk}: stored price {line.unit_price}, "
+                                              f"replay {p.unit_price}")
+        else:
+            _, credits = apply_cancel(state, event.order_id)
+        for credit in credits:
+            expected[credit.line_id] += credit.amount
+        if state.volume != event.volume_after:
+            report.differences.append(f"event {event.pk}: stored volume after {event.volume_after}, "
+                                      f"replay {state.volume}")
+    for line_id in sorted(set(expected) | set(stored)):
+        if expected[line_id] != stored[line_id]:
+            report.differences.append(f"order line {line_id}: ledger {stored[line_id]}, replay {expected[line_id]}")

@@ -1,0 +1,314 @@
+"""Orders: create, submit (priced by pooled volume, true-ups for earlier buyers), approve,
+acknowledge, fulfil, cancel; CSV upload of lines; settlements of rebates."""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal, InvalidOperation
+from typing import Iterable, Optional
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Min, Q, Sum
+from django.utils import timezone
+
+from accounts.acting import Actor
+from audit.services import audit_record, snapshot
+from catalog.models import Product
+from contracts.models import MasterAgreement
+from contracts.pricing import cents
+from contracts.selectors.agreements import current_schedule
+from contracts.selectors.participation import district_may_order
+from contracts.services.volumes import line_volume_change, line_volume_lock
+from edpool.notify import notify
+from members.models import District
+from orders.models import Order, OrderLine, RebateEntry, Settlement, VolumeEvent
+from orders.pricing import CountedLine, LineReplay, apply_cancel, apply_order
+from orders.states import COUNTING, TRANSITIONS, OrderState
+
+BUYER, APPROVER, VENDOR, STAFF = "district_buyer", "district_approver", "vendor_user", "consortium_staff"
+FIELDS = ("state", "total", "needs_approval", "submitted_at", "approved_at", "acknowledged_at",
+          "fulfilled_at", "cancelled_at", "cancel_reason")
+
+
+def _is_district(actor: Actor, district: District, roles: tuple[str, ...]) -> bool:
+    return actor.role in roles and actor.acts_for(district.organisation)
+
+
+def _is_vendor(actor: Actor, agreement: MasterAgreement) -> bool:
+    return actor.role == VENDOR and actor.acts_for(agreement.vendor.organisation)
+
+
+def _transition(order: Order, action: str) -> str:
+    sources, target = TRANSITIONS[action]
+    if order.state not in sources:
+        raise ValidationError(f"Cannot {action} order {order.number}: it is "
+                              f"{OrderState(order.state).label.lower()}.")
+    return target
+
+
+def _next_number(district: District) -> str:
+    year = timezone.localdate().year
+    count = Order.objects.filter(district=district, created_at__year=year).count()
+    return f"PO-{district.pk}-{year}-{count + 1:04d}"
+
+
+def _check_may_order(district: District, agreement: MasterAgreement) -> None:
+    if not agreement.usable_on():
+        raise ValidationError({"agreement": f"{agreement.number} is not in force (it has "
+                                            f"{'expired' if agreement.effective_state() == 'expired' else 'not started or ended'})."})
+    if not district_may_order(district, agreement):
+        raise ValidationError({"agreement": f"{district.name} has not joined {agreement.number}: join it "
+                                            f"(participation agreement countersigned by the vendor) first."})
+
+
+@transaction.atomic
+def order_create(*, district: District, agreement: MasterAgreement, lines: Iterable[tuple[Product, int]],
+                 reference: str = "", actor: Actor) -> Order:
+    """A draft order of products on the agreement's current schedule. Prices are not typed: they
+    come from the schedule when the order is submitted."""
+    if not _is_district(actor, district, (BUYER,)):
+        raise PermissionDenied("Only the district's own buyer places its orders.")
+    _check_may_order(district, agreement)
+    schedule = {e.product_id: e for e in current_schedule(agreement).entries.all()}
+    errors: dict[str, str] = {}
+    rows = []
+    for i, (product, quantity) in enumerate(lines, start=1):
+        entry = schedule.get(product.pk) if product is not None else None
+        if entry is None:
+            errors[f"lines[{i}].product"] = (f"{product} is not on {agreement.number}'s price schedule."
+                                             if product is not None else "Unknown product.")
+        if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 1:
+            errors[f"lines[{i}].quantity"] = "A whole number of at least 1."
+        rows.append((entry, product, quantity))
+    if not rows:
+        errors["lines"] = "Order at least one product."
+    if errors:
+        raise ValidationError(errors)
+    order = Order.objects.create(number=_next_number(district), district=district, agreement=agreement,
+                                 reference=reference.strip()[:100], created_by=actor.user,
+                                 created_at=timezone.now())
+    for entry, product, quantity in rows:
+        OrderLine.objects.create(order=order, entry=entry, product=product, line_reference=entry.line_reference,
+                                 quantity=quantity, list_price=entry.list_price)
+    audit_record(actor=actor, action="order.drafted", obj=order,
+                 after={"agreement": agreement.number, "reference": order.reference,
+                        "lines": [(p.pk, q) for _, p, q in rows]})
+    return order
+
+
+def parse_order_csv(text: str, agreement: MasterAgreement) -> list[tuple[Product, int]]:
+    """CSV with a header: product (id or exact name), quantity. Every bad row is named; nothing is
+    returned unless every row is good."""
+    schedule = {e.product_id: e.product for e in current_schedule(agreement).entries.select_related("product")}
+    by_name = {p.name.lower(): p for p in schedule.values()}
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    if "product" not in header or "quantity" not in header:
+        raise ValidationError({"file": "The CSV needs a header with the columns product and quantity."})
+    reader.fieldnames = header
+    errors, rows = [], []
+    for n, row in enumerate(reader, start=2):
+        ref = (row.get("product") or "").strip()
+        product = schedule.get(int(ref)) if ref.isdigit() else by_name.get(ref.lower())
+        if product is None:
+            errors.append(f"line {n}, product: {ref!r} is not on {agreement.number}'s price schedule")
+        raw = (row.get("quantity") or "").strip()
+        if not raw.isdigit() or int(raw) < 1:
+            errors.append(f"line {n}, quantity: {raw!r} is not a whole number of at least 1")
+        else:
+            rows.append((product, int(raw)))
+    if not rows and not errors:
+        errors.append("The file has no order lines.")
+    if errors:
+        raise ValidationError({"file": errors})
+    return rows
+
+
+def _replay_state(agreement: MasterAgreement, line_reference: str, volume: int) -> LineReplay:
+    """The live state of one agreement line, rebuilt from counted order lines and the ledger."""
+    state = LineReplay(volume=volume)
+    lines = (OrderLine.objects.filter(order__agreement=agreement, line_reference=line_reference,
+                                      order__state__in=COUNTING)
+             .select_related("entry")
+             .annotate(credited=Sum("rebates__amount", filter=Q(rebates__kind=RebateEntry.Kind.TRUE_UP)),
+                       best=Min("rebates__unit_price_to", filter=Q(rebates__kind=RebateEntry.Kind.TRUE_UP))))
+    for line in lines:
+        best = min(line.unit_price, line.best) if line.best is not None else line.unit_price
+        state.lines[line.pk] = CountedLine(line.pk, line.order_id, line.entry.tiers, line.quantity,
+                                           line.unit_price, best, line.credited or Decimal(0))
+    return state
+
+
+def _event(agreement, line_reference: str, volume, kind: str, order: Order, delta: int, now) -> VolumeEvent:
+    last = VolumeEvent.objects.filter(agreement=agreement, line_reference=line_reference).order_by("-seq").first()
+    return VolumeEvent.objects.create(agreement=agreement, line_reference=line_reference,
+                                      seq=(last.seq + 1) if last else 1, kind=kind, order=order, delta=delta,
+                                      volume_after=volume.quantity, at=now)
+
+
+def _write_credits(credits, event: VolumeEvent, kind: str, now) -> list[RebateEntry]:
+    entries = []
+    lines = {line.pk: line for line in OrderLine.objects.filter(pk__in=[c.line_id for c in credits])
+             .select_related("order")}
+    for credit in credits:
+        line = lines[credit.line_id]
+        entries.append(RebateEntry(district_id=line.order.district_id, agreement_id=line.order.agreement_id,
+                                   kind=kind, order_line=line, event=event, unit_price_from=credit.price_from,
+                                   unit_price_to=credit.price_to, amount=credit.amount, created_at=now))
+    return RebateEntry.objects.bulk_create(entries)
+
+
+@transaction.atomic
+def order_submit(*, order: Order, actor: Actor) -> Order:
+    """Place the order: its lines are priced at the tier the consortium's volume reaches with
+    them, earlier orders on those lines get true-ups, and above the district's approval limit
+    the order waits for the approver."""
+    order = Order.objects.select_for_update(of=("self",)).select_related("district__organisation", "agreement__vendor").get(pk=order.pk)
+    if not _is_district(actor, order.district, (BUYER,)):
+        raise PermissionDenied("Only the district's own buyer submits its orders.")
+    target = _transition(order, "submit")
+    _check_may_order(order.district, order.agreement)
+    current = {e.pk for e in current_schedule(order.agreement).entries.all()}
+    lines = list(order.lines.select_related("entry").order_by("pk"))
+    stale = [line.product.name for line in lines if line.entry_id not in current]
+    if stale:
+        raise ValidationError({"lines": "The price schedule changed since this draft; re-create it. "
+                                        "Products: " + ", ".join(stale)})
+    now = timezone.now()
+    by_ref: dict[str, list[OrderLine]] = {}
+    for line in lines:
+        by_ref.setdefault(line.line_reference, []).append(line)
+    all_credits = 0
+    for ref in sorted(by_ref):  # a fixed lock order: no deadlocks between concurrent orders
+        volume = line_volume_lock(agreement=order.agreement, line_reference=ref)
+        state = _replay_state(order.agreement, ref, volume.quantity)
+        priced, credits = apply_order(state, order.pk, [(l.pk, l.entry.tiers, l.quantity) for l in by_ref[ref]])
+        line_volume_change(volume=volume, delta=sum(l.quantity for l in by_ref[ref]))
+        event = _event(order.agreement, ref, volume, VolumeEvent.Kind.ORDER, order,
+                       sum(l.quantity for l in by_ref[ref]), now)
+        prices = {p.line_id: p for p in priced}
+        for line in by_ref[ref]:
+            line.unit_price = prices[line.pk].unit_price
+            line.amount = cents(line.unit_price * line.quantity)
+            line.volume_after = prices[line.pk].volume_after
+            line.save(update_fields=["unit_price", "amount", "volume_after"])
+        _write_credits(credits, event, RebateEntry.Kind.TRUE_UP, now)
+        all_credits += len(credits)
+    before = snapshot(order, FIELDS)
+    order.total = sum((line.amount for line in lines), Decimal(0))
+    order.needs_approval = order.total > order.district.approval_limit
+    order.state, order.submitted_at = target, now
+    order.save()
+    audit_record(actor=actor, action="order.submitted", obj=order, before=before,
+                 after={**snapshot(order, FIELDS), "prices": {l.pk: str(l.unit_price) for l in lines},
+                        "true_ups_for_earlier_orders": all_credits})
+    if order.needs_approval:
+        from accounts.selectors import users_of_organisation
+        notify(recipients=[a.user.email for a in users_of_organisation(order.district.organisation)
+                           if a.role == APPROVER],
+               subject=f"Approve order {order.number} (${order.total})",
+               body=f"{order.number} under {order.agreement.number} is above your approval limit.")
+    return order
+
+
+def _vendor_step(order: Order, actor: Actor, action: str, stamp: str) -> Order:
+    order = Order.objects.select_for_update(of=("self",)).select_related("district", "agreement__vendor").get(pk=order.pk)
+    if not _is_vendor(actor, order.agreement):
+        raise PermissionDenied("Only the agreement's vendor may do this.")
+    target = _transition(order, action)
+    if action == "acknowledge" and order.needs_approval and order.state != OrderState.APPROVED:
+        raise ValidationError("The district's approver must approve this order first.")
+    before = snapshot(order, FIELDS)
+    order.state = target
+    setattr(order, stamp, timezone.now())
+    order.save()
+    audit_record(actor=actor, action=f"order.{target}", obj=order, before=before, after=snapshot(order, FIELDS))
+    return order
+
+
+@transaction.atomic
+def order_approve(*, order: Order, actor: Actor) -> Order:
+    order = Order.objects.select_for_update(of=("self",)).select_related("district__organisation").get(pk=order.pk)
+    if not _is_district(actor, order.district, (APPROVER,)):
+        raise PermissionDenied("Only the district's approver approves its orders.")
+    target = _transition(order, "approve")
+    if not order.needs_approval:
+        raise ValidationError("This order is within the district's limit and needs no approval.")
+    before = snapshot(order, FIELDS)
+    order.state, order.approved_by, order.approved_at = target, actor.user, timezone.now()
+    order.save()
+    audit_record(actor=actor, action="order.approved", obj=order, before=before, after=snapshot(order, FIELDS))
+    return order
+
+
+@transaction.atomic
+def order_acknowledge(*, order: Order, actor: Actor) -> Order:
+    return _vendor_step(order, actor, "acknowledge", "acknowledged_at")
+
+
+@transaction.atomic
+def order_fulfil(*, order: Order, actor: Actor) -> Order:
+    return _vendor_step(order, actor, "fulfil", "fulfilled_at")
+
+
+@transaction.atomic
+def order_cancel(*, order: Order, reason: str, actor: Actor) -> Order:
+    """Cancel before fulfilment. A placed order leaves the volume and its own true-ups are
+    reversed; what other members earned stays earned (see orders.pricing)."""
+    order = Order.objects.select_for_update(of=("self",)).select_related("district__organisation", "agreement__vendor").get(pk=order.pk)
+    if not (_is_district(actor, order.district, (BUYER, APPROVER)) or _is_vendor(actor, order.agreement)
+            or actor.role == STAFF):
+        raise PermissionDenied("Only the district, the vendor or consortium staff may cancel this order.")
+    counted = order.state in COUNTING
+    target = _transition(order, "cancel")
+    if not reason.strip():
+        raise ValidationError({"reason": "Give the reason for cancelling."})
+    now = timezone.now()
+    if counted:
+        refs = sorted(set(order.lines.values_list("line_reference", flat=True)))
+        for ref in refs:
+            volume = line_volume_lock(agreement=order.agreement, line_reference=ref)
+            state = _replay_state(order.agreement, ref, volume.quantity)
+            removed, reversals = apply_cancel(state, order.pk)
+            line_volume_change(volume=volume, delta=-removed)
+            event = _event(order.agreement, ref, volume, VolumeEvent.Kind.CANCEL, order, -removed, now)
+            _write_credits(reversals, event, RebateEntry.Kind.REVERSAL, now)
+    before = snapshot(order, FIELDS)
+    order.state, order.cancelled_at, order.cancel_reason = target, now, reason.strip()
+    order.save()
+    audit_record(actor=actor, action="order.cancelled", obj=order, before=before, after=snapshot(order, FIELDS))
+    return order
+
+
+@transaction.atomic
+def settlement_record(*, agreement: MasterAgreement, district: District, amount, method: str,
+                      reference: str, actor: Actor) -> Settlement:
+    """The vendor (or staff) records a credit note or payment of rebates owed to a member."""
+    if not (_is_vendor(actor, agreement) or actor.role == STAFF):
+        raise PermissionDenied("Only the agreement's vendor or consortium staff record settlements.")
+    try:
+        amount = Decimal(str(amount)).quantize(Decimal("0.01"))
+        if amount <= 0:
+            raise InvalidOperation
+    except InvalidOperation:
+        raise ValidationError({"amount": "An amount above 0 in dollars and cents."})
+    if method not in Settlement.Method.values:
+        raise ValidationError({"method": "Credit note or payment."})
+    if not reference.strip():
+        raise ValidationError({"reference": "The credit note or payment reference."})
+    entries = RebateEntry.objects.filter(agreement=agreement, district=district)
+    list(entries.select_for_update().values_list("pk", flat=True))  # lock the ledger rows
+    owed = cents(entries.aggregate(total=Sum("amount"))["total"] or Decimal(0))
+    if amount > owed:
+        raise ValidationError({"amount": f"Only ${owed} is owed to {district.name} under {agreement.number}."})
+    settlement = Settlement.objects.create(agreement=agreement, district=district, amount=amount, method=method,
+                                           reference=reference.strip(), recorded_by=actor.user,
+                                           recorded_at=timezone.now())
+    RebateEntry.objects.create(district=district, agreement=agreement, kind=RebateEntry.Kind.SETTLEMENT,
+                               settlement=settlement, amount=-amount, created_at=settlement.recorded_at)
+    audit_record(actor=actor, action="rebate.settled", obj=settlement,
+                 after={"agreement": agreement.number, "district": district.name, "amount": str(amount),
+                        "method": method, "reference": settlement.reference})
+    return settlement

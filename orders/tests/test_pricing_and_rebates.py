@@ -1,0 +1,127 @@
+"""Tier selection at every boundary, true-up rebates across several crossings, cancellation
+across a boundary, and the replay that must agree with the ledger."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from contracts.models import LineVolume
+from orders.models import OrderLine, RebateEntry
+from orders.selectors import rebate_statement, rebates_recompute
+from orders.services import order_cancel, order_create, order_submit, settlement_record
+
+
+def place(cast, quantity, district="a", product=None):
+    buyer = cast.buyer_a if district == "a" else cast.buyer_b
+    d = cast.district_a if district == "a" else cast.district_b
+    order = order_create(district=d, agreement=cast.agreement, lines=[(product or cast.device, quantity)],
+                         actor=cast.actor(buyer))
+    return order_submit(order=order, actor=cast.actor(buyer))
+
+
+def price(order) -> Decimal:
+    return order.lines.get().unit_price
+
+
+def owed(district) -> Decimal:
+    rows = rebate_statement(district=district)
+    return sum((r.outstanding for r in rows), Decimal(0))
+
+
+@pytest.mark.parametrize("quantity, expected", [(1, "300.00"), (999, "300.00"), (1000, "290.00"),
+                                                (4999, "290.00"), (5000, "280.00")])
+def test_an_order_alone_is_priced_at_the_tier_it_reaches(cast, joined, quantity, expected):
+    order = place(cast, quantity)
+    assert price(order) == Decimal(expected)
+    assert order.total == Decimal(expected) * quantity
+
+
+def test_the_boundary_exactly_and_one_below(cast, joined):
+    first = place(cast, 998)
+    second = place(cast, 1, district="b")  # volume 999: still the first tier
+    assert price(second) == Decimal("300.00") and not RebateEntry.objects.exists()
+    third = place(cast, 1)                 # volume 1000: exactly the second tier
+    assert price(third) == Decimal("290.00")
+    credits = {e.order_line.order_id: e.amount for e in RebateEntry.objects.all()}
+    assert credits == {first.pk: Decimal("9980.00"), second.pk: Decimal("10.00")}
+
+
+def test_several_crossings_pay_the_difference_once(cast, joined):
+    first = place(cast, 800)                                  # 300.00
+    place(cast, 400, district="b")                            # volume 1200 -> 290: first owed 8,000
+    assert owed(cast.district_a) == Decimal("8000.00")
+    big = place(cast, 3800, district="b")                     # volume 5000 -> 280 for everyone
+    assert price(big) == Decimal("280.00")
+    # first: (300 - 280) x 800 = 16,000 in all; second (b, 400 at 290): 10 x 400 = 4,000.
+    assert owed(cast.district_a) == Decimal("16000.00")
+    assert owed(cast.district_b) == Decimal("4000.00")
+    assert RebateEntry.objects.filter(order_line__order=first).count() == 2
+    assert rebates_recompute().ok
+
+
+def test_cancellation_across_a_boundary(cast, joined):
+    early = place(cast, 600)                      # 300
+    crossing = place(cast, 600, district="b")     # volume 1200 -> 290; early owed 6,000
+    order_cancel(order=crossing, reason="Budget cut", actor=cast.actor(cast.buyer_b))
+    assert LineVolume.objects.get(agreement=cast.agreement, line_reference="CB").quantity == 600
+    # Policy: the earlier buyer keeps what it earned; the next order is priced at the tier the
+    # volume is at now (600 + 100 = 700: the first tier again).
+    assert owed(cast.district_a) == Decimal("6000.00")
+    later = place(cast, 100, district="b")
+    assert price(later) == Decimal("300.00")
+    # A cancelled order's own true-ups are reversed: it paid nothing.
+    again = place(cast, 500)                      # volume 1200 -> 290: later (b) owed 1,000, early no more
+    assert owed(cast.district_b) == Decimal("1000.00")
+    order_cancel(order=later, reason="Wrong product", actor=cast.actor(cast.buyer_b))
+    assert owed(cast.district_b) == Decimal("0.00")
+    assert RebateEntry.objects.filter(kind="reversal").count() == 1
+    assert price(again) == Decimal("290.00")
+    report = rebates_recompute()
+    assert report.ok, report.differences
+    call_command("rebates", "recompute", "--check")
+
+
+def test_recompute_check_notices_a_tampered_ledger(cast, joined):
+    place(cast, 800)
+    place(cast, 400, district="b")
+    RebateEntry.objects.filter(kind="true_up").update(amount=Decimal("1.00"))
+    with pytest.raises(CommandError, match="differs"):
+        call_command("rebates", "recompute", "--check")
+    OrderLine.objects.filter(unit_price=Decimal("290.00")).update(unit_price=Decimal("289.00"))
+    assert any("stored price" in d for d in rebates_recompute().differences)
+
+
+def test_refusals_with_reasons(cast, joined, agreements):
+    other = agreements[cast.vendor_b.pk]
+    with pytest.raises(ValidationError, match="has not joined"):
+        order_create(district=cast.district_a, agreement=other, lines=[(cast.device, 1)], actor=cast.actor(cast.buyer_a))
+    from contracts.tests.conftest import make_product
+    stray = make_product(cast.vendor_a, "Not on the schedule")
+    with pytest.raises(ValidationError) as exc:
+        order_create(district=cast.district_a, agreement=cast.agreement, lines=[(stray, 1), (cast.device, 0)],
+                     actor=cast.actor(cast.buyer_a))
+    assert "lines[1].product" in exc.value.message_dict and "lines[2].quantity" in exc.value.message_dict
+    with pytest.raises(PermissionDenied):
+        order_create(district=cast.district_a, agreement=cast.agreement, lines=[(cast.device, 1)],
+                     actor=cast.actor(cast.buyer_b))
+
+
+def test_settlement_reduces_what_is_owed(cast, joined):
+    place(cast, 800)
+    place(cast, 400, district="b")
+    with pytest.raises(ValidationError, match="Only \\$8000.00 is owed"):
+        settlement_record(agreement=cast.agreement, district=cast.district_a, amount="9000", method="credit_note",
+                          reference="CN-1", actor=cast.actor(cast.vendor_user_a))
+    with pytest.raises(PermissionDenied):
+        settlement_record(agreement=cast.agreement, district=cast.district_a, amount="10", method="payment",
+                          reference="x", actor=cast.actor(cast.buyer_a))
+    settlement_record(agreement=cast.agreement, district=cast.district_a, amount="8000", method="credit_note",
+                      reference="CN-1", actor=cast.actor(cast.vendor_user_a))
+    assert owed(cast.district_a) == Decimal("0.00")
+    assert rebate_statement(vendor=cast.vendor_a)[0].settled == Decimal("8000.00")
+    assert rebates_recompute().ok
