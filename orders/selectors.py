@@ -134,3 +134,20 @@ def _recompute_agreement(agreement_id: int, report: RecomputeReport) -> None:
     for line_id in sorted(set(expected) | set(stored)):
         if expected[line_id] != stored[line_id]:
             report.differences.append(f"order line {line_id}: ledger {stored[line_id]}, replay {expected[line_id]}")
+
+
+def order_lines_in_period(*, agreement, start, end) -> QuerySet[OrderLine]:
+    """Placed, not cancelled order lines under `agreement` submitted between `start` and `end`
+    (dates, inclusive), for reconciling a vendor's sales report: district, product, quantity,
+    unit price, amount, order number."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    tz = timezone.get_current_timezone()
+    since = dt.datetime.combine(start, dt.time.min, tzinfo=tz)
+    until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    return (OrderLine.objects.filter(order__agreement=agreement, order__submitted_at__gte=since,
+                                     order__submitted_at__lt=until)
+            .exclude(order__state__in=["draft", "cancelled"])
+            .select_related("order__district__organisation", "product").order_by("order__submitted_at", "pk"))
