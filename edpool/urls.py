@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("vendors.urls")),
     path("", include("sourcing.urls")),
     path("", include("contracts.urls")),
+    path("", include("orders.urls")),
     path("", include("catalog.urls")),
     path("", include("compliance.urls")),
     path("audit/", include("audit.urls")),

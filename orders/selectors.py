@@ -31,6 +31,7 @@ class StatementRow:
     counterparty: str
     earned: Decimal
     settled: Decimal
+    district_id: int
 
     @property
     def outstanding(self) -> Decimal:
@@ -43,16 +44,16 @@ def rebate_statement(*, district=None, vendor=None) -> list[StatementRow]:
     qs = RebateEntry.objects.all()
     if district is not None:
         qs = qs.filter(district=district)
-        group = ("agreement_id", "agreement__number", "agreement__vendor__legal_name")
+        group = ("agreement_id", "agreement__number", "agreement__vendor__legal_name", "district_id")
     else:
         qs = qs.filter(agreement__vendor=vendor)
-        group = ("agreement_id", "agreement__number", "district__organisation__name")
+        group = ("agreement_id", "agreement__number", "district__organisation__name", "district_id")
     rows = (qs.values(*group)
             .annotate(earned=Sum("amount", filter=~Q(kind=RebateEntry.Kind.SETTLEMENT)),
                       settled=Sum("amount", filter=Q(kind=RebateEntry.Kind.SETTLEMENT)))
             .order_by(group[1], group[2]))
     return [StatementRow(r["agreement_id"], r[group[1]], r[group[2]], cents(r["earned"] or Decimal(0)),
-                         cents(-(r["settled"] or Decimal(0)))) for r in rows]
+                         cents(-(r["settled"] or Decimal(0))), r["district_id"]) for r in rows]
 
 
 def rebate_entries(*, district=None, vendor=None, agreement=None) -> QuerySet[RebateEntry]:
@@ -151,3 +152,16 @@ def order_lines_in_period(*, agreement, start, end) -> QuerySet[OrderLine]:
                                      order__submitted_at__lt=until)
             .exclude(order__state__in=["draft", "cancelled"])
             .select_related("order__district__organisation", "product").order_by("order__submitted_at", "pk"))
+
+
+def order_for_actor(*, order_id: int, actor) -> Order:
+    """An order the actor may see: its district's people, the agreement's vendor, staff."""
+    order = (Order.objects.select_related("district__organisation", "agreement__vendor__organisation")
+             .filter(pk=order_id).first())
+    if order is None:
+        raise Order.DoesNotExist(f"No order {order_id}.")
+    if actor.role == "consortium_staff" or actor.acts_for(order.district.organisation) or (
+            actor.role == "vendor_user" and actor.acts_for(order.agreement.vendor.organisation)
+            and order.state != "draft"):
+        return order
+    raise Order.DoesNotExist(f"No order {order_id}.")

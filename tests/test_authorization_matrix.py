@@ -22,6 +22,7 @@ ROLES = ["anon", "staff", "buyer_a", "approver_a", "buyer_b", "approver_b", "eva
 DISTRICT_A = ["buyer_a", "approver_a", "evaluator"]
 DISTRICT_B = ["buyer_b", "approver_b"]
 VENDORS = ["vendor_a", "vendor_b"]
+DISTRICT_BUYERS_APPROVERS = ["buyer_a", "approver_a", "buyer_b", "approver_b"]
 SIGNED_IN = [r for r in ROLES if r != "anon"]
 
 
@@ -153,6 +154,16 @@ PAGES = {
     "contracts:vendor": (lambda c: {}, only(VENDORS)),
     "contracts:quote-answer": (lambda c: {"quote_id": c.quote.pk}, only(VENDORS, ok=405)),
     "contracts:countersign": (lambda c: {"participation_id": c.participation.pk}, only(VENDORS, ok=405)),
+    # orders (see contracts_world): district A's submitted order on vendor A's agreement
+    "orders:new": (lambda c: AGR(c), only(["buyer_a", "buyer_b"])),
+    "orders:detail": (lambda c: {"order_id": c.order.pk},
+                      {**only(["staff", "buyer_a", "approver_a", "vendor_a"]), "buyer_b": 404, "approver_b": 404,
+                       "vendor_b": 404}),
+    "orders:action": (lambda c: {"order_id": c.order.pk, "action": "submit"},
+                      only(["staff"] + DISTRICT_BUYERS_APPROVERS + VENDORS, ok=405)),
+    "orders:district": (lambda c: {}, only(DISTRICT_BUYERS_APPROVERS)),
+    "orders:vendor": (lambda c: {}, only(VENDORS)),
+    "orders:settle": (lambda c: {**AGR(c), "district_id": c.district_a.pk}, only(["staff"] + VENDORS, ok=405)),
     "audit:events": (lambda c: {}, only(["staff"])),
     "audit:object": (lambda c: {"object_type": "members.membership",
                                 "object_id": str(c.membership_a.pk)}, only(["staff"])),
@@ -244,11 +255,12 @@ def PART(c) -> dict:
     return {"participation_id": c.participation.pk}
 
 
+def ORD(c) -> dict:
+    return {"order_id": c.order.pk}
+
+
 def COMP(c) -> dict:
     return {"competition_id": c.competition.pk}
-
-
-DISTRICT_BUYERS_APPROVERS = ["buyer_a", "approver_a", "buyer_b", "approver_b"]
 
 
 @pytest.fixture
@@ -291,6 +303,10 @@ def contracts_world(cast, compliance_world, agreements, awarded):
         district=cast.district_a, agreement=cast.agreement, estimated_value=1000,
         mini_competition=cast.competition, confirmed_steps=needs.confirmations, actor=buyer)
     participation_countersign(participation=cast.participation, actor=cast.actor(cast.vendor_user_a))
+    from orders.services import order_create, order_submit
+
+    cast.order = order_submit(order=order_create(district=cast.district_a, agreement=cast.agreement,
+                                                 lines=[(cast.agreement_product, 1)], actor=buyer), actor=buyer)
     return cast
 
 
@@ -497,6 +513,31 @@ API = {
         {**only(["vendor_a"], ok=422, anon=401), "vendor_b": 404}),
     ("POST", "/api/v1/mini-competitions/{competition_id}/decision"): (
         COMP, "json", {"agreement_id": 0, "reasons": "x"}, {**only(["buyer_a"], ok=422, anon=401), "buyer_b": 404}),
+    # orders (see contracts_world); the dict order matters: acknowledge, fulfil, then cancel
+    ("GET", "/api/v1/orders"): (lambda c: {}, None, None,
+                                only(["staff"] + DISTRICT_BUYERS_APPROVERS + VENDORS, anon=401)),
+    ("POST", "/api/v1/orders"): (lambda c: {}, "json", lambda c: {"agreement_id": c.agreement.pk, "lines": []},
+                                 only(["buyer_a", "buyer_b"], ok=422, anon=401)),
+    ("POST", "/api/v1/agreements/{agreement_id}/orders/csv"): (AGR, "form", lambda c: {
+        "file": __import__("django.core.files.uploadedfile", fromlist=["x"]).SimpleUploadedFile(
+            "o.csv", b"product,quantity\n")}, only(["buyer_a", "buyer_b"], ok=422, anon=401)),
+    ("GET", "/api/v1/orders/{order_id}"): (ORD, None, None, {
+        **only(["staff", "buyer_a", "approver_a", "vendor_a"], anon=401), "buyer_b": 404, "approver_b": 404,
+        "vendor_b": 404}),
+    ("POST", "/api/v1/orders/{order_id}/submit"): (ORD, None, None,
+                                                   {**only(["buyer_a"], ok=422, anon=401), "buyer_b": 404}),
+    ("POST", "/api/v1/orders/{order_id}/approve"): (ORD, None, None,
+                                                    {**only(["approver_a"], ok=422, anon=401), "approver_b": 404}),
+    ("POST", "/api/v1/orders/{order_id}/acknowledge"): (ORD, None, None,
+                                                        {**only(["vendor_a"], anon=401), "vendor_b": 404}),
+    ("POST", "/api/v1/orders/{order_id}/fulfil"): (ORD, None, None, {**only(["vendor_a"], anon=401), "vendor_b": 404}),
+    ("POST", "/api/v1/orders/{order_id}/cancel"): (ORD, "json", {"reason": "x"}, {
+        **only(["staff", "buyer_a", "approver_a"], anon=401), "vendor_a": 422, "buyer_b": 404, "approver_b": 404,
+        "vendor_b": 404}),
+    ("GET", "/api/v1/rebates"): (lambda c: {}, None, None, only(DISTRICT_BUYERS_APPROVERS + VENDORS, anon=401)),
+    ("POST", "/api/v1/settlements"): (lambda c: {}, "json", lambda c: {
+        "agreement_id": c.agreement.pk, "district_id": c.district_a.pk, "amount": "1", "method": "payment",
+        "reference": "x"}, only(["staff", "vendor_a"], ok=422, anon=401)),
     ("GET", "/api/v1/compliance/accessibility-reports"): (lambda c: {}, None, None, expect(200, anon=401)),
     ("POST", "/api/v1/compliance/accessibility-reports"): (lambda c: {}, "form", lambda c: {
         "product_id": c.product.pk, "standard": "WCAG 2.1", "level": "AA", "report_date": "2026-01-01"},

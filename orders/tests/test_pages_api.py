@@ -1,0 +1,95 @@
+"""Orders through the pages and the API: form and CSV, approval, vendor steps, statements."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from accounts.acting import Actor
+from accounts.services import api_token_create
+from orders.models import Order, RebateEntry
+from tests.cast import PASSWORD
+
+
+def login(client, user):
+    client.logout()
+    assert client.login(email=user.email, password=PASSWORD)
+
+
+def token(user) -> dict:
+    assignment = user.role_assignments.first()
+    _, secret = api_token_create(user=user, assignment=assignment, actor=Actor.from_assignment(assignment))
+    return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+
+
+def test_order_through_the_pages(client, cast, joined):
+    login(client, cast.buyer_a)
+    assert "Place an order" in client.get("/my/agreements/").content.decode()
+    url = f"/agreements/{cast.agreement.pk}/order/"
+    assert "Price now" in client.get(url).content.decode()
+    bad = client.post(url, {f"qty-{cast.device.pk}": "ten"})
+    assert bad.status_code == 400 and "not a whole number" in bad.content.decode()
+    response = client.post(url, {f"qty-{cast.device.pk}": "700", "reference": "PO-77"})
+    assert response.status_code == 302
+    order = Order.objects.get()
+    page = client.get(f"/orders/{order.pk}/").content.decode()
+    assert "set on submission" in page
+    client.post(f"/orders/{order.pk}/submit/")
+    order.refresh_from_db()
+    assert order.state == "submitted" and order.total == Decimal("210000.00")
+    assert order.needs_approval  # above the 50,000 limit
+    login(client, cast.vendor_user_a)
+    refused = client.post(f"/orders/{order.pk}/acknowledge/", follow=True).content.decode()
+    assert "approver must approve" in refused and Order.objects.get().state == "submitted"
+    login(client, cast.approver_a)
+    client.post(f"/orders/{order.pk}/approve/")
+    login(client, cast.vendor_user_a)
+    client.post(f"/orders/{order.pk}/acknowledge/")
+    client.post(f"/orders/{order.pk}/fulfil/")
+    assert Order.objects.get().state == "fulfilled"
+    # District B crosses the tier: district A's statement shows the rebate.
+    login(client, cast.buyer_b)
+    csv_file = SimpleUploadedFile("o.csv", f"product,quantity\n{cast.device.pk},400\n".encode(), "text/csv")
+    client.post(url, {"file": csv_file})
+    b_order = Order.objects.get(district=cast.district_b)
+    client.post(f"/orders/{b_order.pk}/submit/")
+    login(client, cast.buyer_a)
+    statement = client.get("/my/orders/").content.decode()
+    assert "$7000.00" in statement  # (300 - 290) x 700
+    login(client, cast.vendor_user_a)
+    assert "$7000.00" in client.get("/vendor/orders/").content.decode()
+    client.post(f"/agreements/{cast.agreement.pk}/settlements/{cast.district_a.pk}/",
+                {"amount": "7000.00", "method": "credit_note", "reference": "CN-9"})
+    assert RebateEntry.objects.filter(kind="settlement").count() == 1
+
+
+def test_csv_upload_names_every_bad_row(client, cast, joined):
+    login(client, cast.buyer_a)
+    csv_file = SimpleUploadedFile("o.csv", b"product,quantity\nNo such thing,2\n" + str(cast.device.pk).encode()
+                                  + b",-1\n", "text/csv")
+    response = client.post(f"/agreements/{cast.agreement.pk}/order/", {"file": csv_file})
+    body = response.content.decode()
+    assert response.status_code == 400 and "line 2, product" in body and "line 3, quantity" in body
+    assert not Order.objects.exists()
+
+
+def test_orders_api(client, cast, joined):
+    buyer = token(cast.buyer_a)
+    created = client.post("/api/v1/orders", data=json.dumps({
+        "agreement_id": cast.agreement.pk, "lines": [{"product_id": cast.device.pk, "quantity": 10}],
+        "submit": True}), content_type="application/json", **buyer)
+    assert created.status_code == 201 and created.json()["lines"][0]["unit_price"] == "300.00"
+    oid = created.json()["id"]
+    assert client.get(f"/api/v1/orders/{oid}", **token(cast.buyer_b)).status_code == 404
+    assert client.post(f"/api/v1/orders/{oid}/acknowledge", **token(cast.vendor_user_a)).json()["state"] == "acknowledged"
+    refused = client.post("/api/v1/orders", data=json.dumps({
+        "agreement_id": cast.agreement.pk, "lines": [{"product_id": 999999, "quantity": 1}]}),
+        content_type="application/json", **buyer)
+    assert refused.status_code == 422 and "lines[1].product" in refused.json()["errors"]
+    csv_response = client.post(f"/api/v1/agreements/{cast.agreement.pk}/orders/csv",
+                               {"file": SimpleUploadedFile("o.csv", f"product,quantity\n\"{cast.device.name}\",5\n".encode())},
+                               **buyer)
+    assert csv_response.status_code == 201 and csv_response.json()["state"] == "draft"
+    assert client.get("/api/v1/rebates", **buyer).json() == []

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from orders.views import pages
+
+app_name = "orders"
+urlpatterns = [
+    path("agreements/<int:agreement_id>/order/", pages.order_new, name="new"),
+    path("orders/<int:order_id>/", pages.order_detail, name="detail"),
+    path("orders/<int:order_id>/<slug:action>/", pages.order_action, name="action"),
+    path("my/orders/", pages.district_orders, name="district"),
+    path("vendor/orders/", pages.vendor_orders, name="vendor"),
+    path("agreements/<int:agreement_id>/settlements/<int:district_id>/", pages.settle, name="settle"),
+]

@@ -1,0 +1,146 @@
+"""Order pages: place an order on a joined agreement (form or CSV), follow it through its states,
+and the rebate statements of members and vendors."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts.access import roles
+from accounts.models import Role
+from contracts.selectors.agreements import schedule_rows
+from contracts.views.common import get_agreement
+from members.models import District
+from members.selectors import district_of_organisation
+from orders import selectors, services
+from orders.models import Order, Settlement
+from vendors.selectors import vendor_of_organisation
+
+BUYER, APPROVER, VENDOR, STAFF = (Role.DISTRICT_BUYER, Role.DISTRICT_APPROVER, Role.VENDOR_USER,
+                                  Role.CONSORTIUM_STAFF)
+
+
+def _error_text(exc: ValidationError) -> str:
+    if hasattr(exc, "error_dict"):
+        return " ".join(" ".join(v) if isinstance(v, list) else str(v) for v in exc.message_dict.values())
+    return " ".join(exc.messages)
+
+
+def _district(request):
+    district = district_of_organisation(request.actor.organisation)
+    if district is None:
+        raise Http404("Your organisation is not a district.")
+    return district
+
+
+@roles(BUYER)
+def order_new(request, agreement_id: int):
+    district = _district(request)
+    agreement = get_agreement(request, agreement_id)
+    rows = schedule_rows(agreement)
+    errors = []
+    if request.method == "POST":
+        try:
+            if request.FILES.get("file"):
+                text = request.FILES["file"].read().decode("utf-8-sig", errors="replace")
+                lines = services.parse_order_csv(text, agreement)
+            else:
+                lines = []
+                for row in rows:
+                    raw = request.POST.get(f"qty-{row['product'].pk}", "").strip()
+                    if raw:
+                        if not raw.isdigit():
+                            raise ValidationError({"quantity": f"{row['product'].name}: {raw!r} is not a whole number."})
+                        if int(raw) > 0:
+                            lines.append((row["product"], int(raw)))
+            order = services.order_create(district=district, agreement=agreement, lines=lines,
+                                          reference=request.POST.get("reference", ""), actor=request.actor)
+        except ValidationError as exc:
+            errors = exc.message_dict.get("file") if hasattr(exc, "error_dict") and "file" in exc.message_dict \
+                else [_error_text(exc)]
+        else:
+            messages.success(request, f"Draft {order.number} saved. Check it and submit it.")
+            return redirect("orders:detail", order_id=order.pk)
+    return render(request, "orders/new.html", {"a": agreement, "rows": rows, "errors": errors,
+                                               "district": district}, status=400 if errors else 200)
+
+
+@roles(BUYER, APPROVER, VENDOR, STAFF)
+def order_detail(request, order_id: int):
+    try:
+        order = selectors.order_for_actor(order_id=order_id, actor=request.actor)
+    except Order.DoesNotExist:
+        raise Http404
+    return render(request, "orders/detail.html", {
+        "order": order, "lines": order.lines.select_related("product"),
+        "rebates": selectors.rebate_entries(district=order.district).filter(order_line__order=order)})
+
+
+ACTIONS = {
+    "submit": (services.order_submit, "Order submitted and priced."),
+    "approve": (services.order_approve, "Order approved; the vendor acknowledges it next."),
+    "acknowledge": (services.order_acknowledge, "Order acknowledged."),
+    "fulfil": (services.order_fulfil, "Order marked fulfilled."),
+}
+
+
+@roles(BUYER, APPROVER, VENDOR, STAFF)
+@require_POST
+def order_action(request, order_id: int, action: str):
+    try:
+        order = selectors.order_for_actor(order_id=order_id, actor=request.actor)
+    except Order.DoesNotExist:
+        raise Http404
+    try:
+        if action == "cancel":
+            services.order_cancel(order=order, reason=request.POST.get("reason", ""), actor=request.actor)
+            done = "Order cancelled."
+        elif action in ACTIONS:
+            service, done = ACTIONS[action]
+            service(order=order, actor=request.actor)
+        else:
+            raise Http404
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, done)
+    return redirect("orders:detail", order_id=order.pk)
+
+
+@roles(BUYER, APPROVER)
+def district_orders(request):
+    district = _district(request)
+    return render(request, "orders/district.html", {
+        "district": district, "orders": selectors.orders_of_district(district)[:200],
+        "statement": selectors.rebate_statement(district=district),
+        "entries": selectors.rebate_entries(district=district)[:100]})
+
+
+@roles(VENDOR)
+def vendor_orders(request):
+    vendor = vendor_of_organisation(request.actor.organisation)
+    if vendor is None:
+        raise Http404
+    return render(request, "orders/vendor.html", {
+        "orders": selectors.orders_of_vendor(vendor)[:200], "statement": selectors.rebate_statement(vendor=vendor),
+        "methods": Settlement.Method.choices})
+
+
+@roles(VENDOR, STAFF)
+@require_POST
+def settle(request, agreement_id: int, district_id: int):
+    agreement = get_agreement(request, agreement_id)
+    district = get_object_or_404(District, pk=district_id)
+    try:
+        services.settlement_record(agreement=agreement, district=district, amount=request.POST.get("amount", ""),
+                                   method=request.POST.get("method", ""), reference=request.POST.get("reference", ""),
+                                   actor=request.actor)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, "Settlement recorded.")
+    return redirect("orders:vendor" if request.actor.role == VENDOR else "contracts:detail",
+                    **({} if request.actor.role == VENDOR else {"agreement_id": agreement.pk}))
