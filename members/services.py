@@ -257,3 +257,25 @@ def districts_import(*, records: list[DistrictRecord], actor: Actor,
         if progress is not None:
             progress(index + 1, len(records))
     return counts
+
+
+@transaction.atomic
+def district_set_approval_limit(*, district: District, limit, actor: Actor) -> District:
+    """Set the value above which the district's participation agreements and orders need its
+    approver (consortium staff or the district's own approver)."""
+    from decimal import Decimal, InvalidOperation
+
+    if not _may_act_for_district(actor, district, ("district_approver",), staff=True):
+        raise PermissionDenied("Only the district's approver or consortium staff may set its approval limit.")
+    try:
+        limit = Decimal(str(limit)).quantize(Decimal("0.01"))
+        if limit < 0:
+            raise InvalidOperation
+    except InvalidOperation:
+        raise ValidationError({"approval_limit": "An amount of 0 or more, in dollars."})
+    before = {"approval_limit": str(district.approval_limit)}
+    district.approval_limit = limit
+    district.save(update_fields=["approval_limit"])
+    audit_record(actor=actor, action="district.approval_limit_set", obj=district, before=before,
+                 after={"approval_limit": str(limit)})
+    return district

@@ -34,6 +34,11 @@ def test_demo_builds_once_and_again(capsys):
 
     assert MasterAgreement.objects.filter(state="active").count() == 3
     assert ParticipationAgreement.objects.filter(state="active", dpa_joinder__isnull=False).count() == 1
+    from orders.models import Order, RebateEntry
+    from orders.selectors import rebates_recompute
+
+    assert Order.objects.count() == 9 and RebateEntry.objects.filter(kind="true_up").exists()
+    assert rebates_recompute().ok
     from catalog.models import Product
     from compliance.models import DataPrivacyAgreement, RuleVersion
 

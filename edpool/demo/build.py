@@ -208,6 +208,9 @@ def build_demo(*, progress=None) -> DemoReport:
     from edpool.demo.contracts import build_contracts_demo
 
     build_contracts_demo(report, members)
+    from edpool.demo.orders import build_orders_demo
+
+    build_orders_demo(report, members)
     report.add(f"{len(people.VENDORS)} vendors with one user each; "
                f"{Membership.objects.exclude(state__in=[MembershipState.ACTIVE, MembershipState.WITHDRAWN]).count()} "
                f"applications in progress.")
