@@ -14,6 +14,7 @@ from vendors.api import router as vendors_router
 from sourcing.api import router as sourcing_router
 from contracts.api import router as contracts_router
 from orders.api import router as orders_router
+from reports.api import router as reports_router
 from catalog.api import router as catalog_router
 from compliance.api import router as compliance_router
 from compliance.api_evidence import router as compliance_evidence_router
@@ -39,6 +40,7 @@ api.add_router("", vendors_router)
 api.add_router("", sourcing_router)
 api.add_router("", contracts_router)
 api.add_router("", orders_router)
+api.add_router("", reports_router)
 api.add_router("", catalog_router)
 api.add_router("", compliance_router)
 api.add_router("", compliance_evidence_router)

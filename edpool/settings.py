@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "compliance",
     "contracts",
     "orders",
+    "reports",
     "edpool",
 ]
 

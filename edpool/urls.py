@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("sourcing.urls")),
     path("", include("contracts.urls")),
     path("", include("orders.urls")),
+    path("", include("reports.urls")),
     path("", include("catalog.urls")),
     path("", include("compliance.urls")),
     path("audit/", include("audit.urls")),

@@ -164,6 +164,17 @@ PAGES = {
     "orders:district": (lambda c: {}, only(DISTRICT_BUYERS_APPROVERS)),
     "orders:vendor": (lambda c: {}, only(VENDORS)),
     "orders:settle": (lambda c: {**AGR(c), "district_id": c.district_a.pk}, only(["staff"] + VENDORS, ok=405)),
+    # sales reports (see reports_world): vendor A's reconciled report on its agreement, invoiced
+    "reports:vendor": (lambda c: {}, only(VENDORS)),
+    "reports:submit": (lambda c: REP_Q(c), {**only(["vendor_a"]), "vendor_b": 404}),
+    "reports:upload": (lambda c: REP_Q(c), only(VENDORS, ok=405)),
+    "reports:list": (lambda c: {}, only(["staff"])),
+    "reports:overdue": (lambda c: {}, only(["staff"])),
+    "reports:detail": (lambda c: REP(c), {**only(["staff", "vendor_a"]), "vendor_b": 404}),
+    "reports:resolve": (lambda c: {**REP(c), "item_id": c.sales_item.pk}, only(["staff"], ok=405)),
+    "reports:invoice-issue": (lambda c: REP(c), only(["staff"], ok=405)),
+    "reports:invoices": (lambda c: {}, only(["staff"] + VENDORS)),
+    "reports:invoice-paid": (lambda c: {"invoice_id": c.fee_invoice.pk}, only(["staff"], ok=405)),
     "audit:events": (lambda c: {}, only(["staff"])),
     "audit:object": (lambda c: {"object_type": "members.membership",
                                 "object_id": str(c.membership_a.pk)}, only(["staff"])),
@@ -310,6 +321,41 @@ def contracts_world(cast, compliance_world, agreements, awarded):
     return cast
 
 
+def REP(c) -> dict:
+    return {"report_id": c.sales_report.pk}
+
+
+def REP_Q(c) -> dict:
+    return {"agreement_id": c.agreement.pk, "year": c.sales_report.year, "quarter": c.sales_report.quarter}
+
+
+@pytest.fixture
+def reports_world(cast, contracts_world, clock):
+    """Vendor A reported district A's order (c.order) at a wrong price once the quarter ended;
+    staff resolved the mismatch and issued the fee invoice. The clock then goes back to the
+    moment the other worlds were built at."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from reports.quarters import Quarter
+    from reports.services import fee_invoice_issue, reconciliation_item_resolve, sales_report_submit
+
+    start = clock.now()
+    quarter = Quarter.of(timezone.localdate())
+    clock.set(timezone.make_aware(dt.datetime.combine(quarter.end + dt.timedelta(days=1), dt.time(10))))
+    line = cast.order.lines.get()
+    cast.sales_report = sales_report_submit(
+        agreement=cast.agreement, quarter=quarter, actor=cast.actor(cast.vendor_user_a),
+        lines=[{"district": cast.district_a.pk, "product": line.product_id, "quantity": line.quantity,
+                "unit_price": line.unit_price + 1, "order_number": cast.order.number}])
+    cast.sales_item = cast.sales_report.items.get(kind="price_mismatch")
+    reconciliation_item_resolve(item=cast.sales_item, note="Checked", actor=cast.actor(cast.staff))
+    cast.fee_invoice = fee_invoice_issue(report=cast.sales_report, actor=cast.actor(cast.staff))
+    clock.set(start)
+    return cast
+
+
 def attach_resolution(cast):
     from django.core.files.base import ContentFile
     cast.membership_a.resolution_document.save("r.pdf", ContentFile(b"%PDF-1.4 test"), save=True)
@@ -327,7 +373,7 @@ def test_every_page_is_declared_and_in_the_table():
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_page_matrix(client, cast, sourcing_world, compliance_world, contracts_world, role):
+def test_page_matrix(client, cast, sourcing_world, compliance_world, contracts_world, reports_world, role):
     from django.urls import reverse
 
     attach_resolution(cast)
@@ -538,6 +584,26 @@ API = {
     ("POST", "/api/v1/settlements"): (lambda c: {}, "json", lambda c: {
         "agreement_id": c.agreement.pk, "district_id": c.district_a.pk, "amount": "1", "method": "payment",
         "reference": "x"}, only(["staff", "vendor_a"], ok=422, anon=401)),
+    # sales reports (see reports_world: the quarter's report is invoiced, its one item resolved)
+    ("GET", "/api/v1/sales-reports"): (lambda c: {}, None, None, only(["staff"] + VENDORS, anon=401)),
+    ("GET", "/api/v1/sales-reports/overdue"): (lambda c: {}, None, None, only(["staff"], anon=401)),
+    ("GET", "/api/v1/agreements/{agreement_id}/sales-quarters"): (
+        AGR, None, None, {**only(["staff", "vendor_a"], anon=401), "vendor_b": 404}),
+    ("POST", "/api/v1/agreements/{agreement_id}/sales-reports"): (
+        AGR, "json", lambda c: {"quarter": c.sales_report.period.key, "lines": [{}]},
+        only(["vendor_a"], ok=422, anon=401)),
+    ("GET", "/api/v1/sales-reports/{report_id}"): (
+        REP, None, None, {**only(["staff", "vendor_a"], anon=401), "vendor_b": 404}),
+    ("GET", "/api/v1/sales-reports/{report_id}/reconciliation"): (
+        REP, None, None, {**only(["staff", "vendor_a"], anon=401), "vendor_b": 404}),
+    ("POST", "/api/v1/sales-reports/{report_id}/items/{item_id}/resolve"): (
+        lambda c: {**REP(c), "item_id": c.sales_item.pk}, "json", {"note": "x"},
+        only(["staff"], ok=422, anon=401)),
+    ("POST", "/api/v1/sales-reports/{report_id}/invoice"): (REP, None, None, only(["staff"], ok=422, anon=401)),
+    ("GET", "/api/v1/invoices"): (lambda c: {}, None, None, only(["staff"] + VENDORS, anon=401)),
+    ("POST", "/api/v1/invoices/{invoice_id}/paid"): (
+        lambda c: {"invoice_id": c.fee_invoice.pk}, "json", {"payment_reference": ""},
+        only(["staff"], ok=422, anon=401)),
     ("GET", "/api/v1/compliance/accessibility-reports"): (lambda c: {}, None, None, expect(200, anon=401)),
     ("POST", "/api/v1/compliance/accessibility-reports"): (lambda c: {}, "form", lambda c: {
         "product_id": c.product.pk, "standard": "WCAG 2.1", "level": "AA", "report_date": "2026-01-01"},
@@ -564,7 +630,7 @@ def _token(cast, role: str) -> str:
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_api_matrix(client, cast, sourcing_world, compliance_world, contracts_world, role):
+def test_api_matrix(client, cast, sourcing_world, compliance_world, contracts_world, reports_world, role):
     wrong = []
     for (method, path), (params, kind, body, table) in API.items():
         url = path.format(**params(cast))

@@ -13,6 +13,7 @@ from django.utils import timezone
 TASKS = [
     "contracts.tick:expiry_notices",
     "contracts.tick:successor_notices",
+    "reports.tick:sales_report_reminders",
 ]
 
 
