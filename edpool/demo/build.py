@@ -211,6 +211,9 @@ def build_demo(*, progress=None) -> DemoReport:
     from edpool.demo.orders import build_orders_demo
 
     build_orders_demo(report, members)
+    from edpool.demo.reports import build_reports_demo
+
+    build_reports_demo(report)
     report.add(f"{len(people.VENDORS)} vendors with one user each; "
                f"{Membership.objects.exclude(state__in=[MembershipState.ACTIVE, MembershipState.WITHDRAWN]).count()} "
                f"applications in progress.")
