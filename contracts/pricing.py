@@ -32,7 +32,8 @@ class TierPosition:
 def tier_at(tiers: list[dict[str, Any]], quantity: int) -> TierPosition:
     """The tier with the largest minimum <= quantity (the first tier below every minimum), and the
     next one. All-units: the tier's price applies to every unit."""
-    ordered = sorted(tiers, key=lambda t: t["min_quantity"])
+    ordered = tiers if all(tiers[i]["min_quantity"] < tiers[i + 1]["min_quantity"]
+                           for i in range(len(tiers) - 1)) else sorted(tiers, key=lambda t: t["min_quantity"])
     index = 0
     for i, tier in enumerate(ordered):
         if tier["min_quantity"] <= quantity:

@@ -37,6 +37,13 @@ class CountedLine:
 class LineReplay:
     volume: int = 0
     lines: dict[int, CountedLine] = field(default_factory=dict)
+    # The distinct tier lists among the lines, to tell cheaply whether an order crosses a tier.
+    tier_lists: dict[str, list] = field(default_factory=dict)
+
+    def count(self, line: CountedLine) -> None:
+        """Add a counted line (when placed, or when rebuilding the state from storage)."""
+        self.lines[line.line_id] = line
+        self.tier_lists.setdefault(repr(line.tiers), line.tiers)
 
 
 @dataclass(frozen=True)
@@ -58,23 +65,28 @@ class Credit:
 def apply_order(state: LineReplay, order_id: int, new_lines: list[tuple[int, list, int]]
                 ) -> tuple[list[Priced], list[Credit]]:
     """Add an order's lines (line id, tiers, quantity) on this agreement line."""
+    old_volume = state.volume
     state.volume += sum(quantity for _, _, quantity in new_lines)
     priced = []
     for line_id, tiers, quantity in new_lines:
         price = tier_at(tiers, state.volume).unit_price
         priced.append(Priced(line_id, price, state.volume))
     credits = []
-    for line in state.lines.values():
-        best = min(line.best_price, tier_at(line.tiers, state.volume).unit_price)
-        if best < line.best_price:
-            line.best_price = best
-            owed = cents((line.unit_price - best) * line.quantity)
-            amount = owed - line.credited
-            if amount > 0:
-                credits.append(Credit(line.line_id, line.order_id, line.unit_price, best, amount))
-                line.credited += amount
+    # An earlier line is owed more only when the volume passes a tier minimum above the highest
+    # volume it has seen, which is never below the volume before this order: so only a tier
+    # minimum in (old, new] can matter.
+    if crosses_a_tier(list(state.tier_lists.values()), old_volume, state.volume):
+        for line in state.lines.values():
+            best = min(line.best_price, tier_at(line.tiers, state.volume).unit_price)
+            if best < line.best_price:
+                line.best_price = best
+                owed = cents((line.unit_price - best) * line.quantity)
+                amount = owed - line.credited
+                if amount > 0:
+                    credits.append(Credit(line.line_id, line.order_id, line.unit_price, best, amount))
+                    line.credited += amount
     for (line_id, tiers, quantity), p in zip(new_lines, priced):
-        state.lines[line_id] = CountedLine(line_id, order_id, tiers, quantity, p.unit_price, p.unit_price)
+        state.count(CountedLine(line_id, order_id, tiers, quantity, p.unit_price, p.unit_price))
     return priced, credits
 
 
@@ -88,3 +100,13 @@ def apply_cancel(state: LineReplay, order_id: int) -> tuple[int, list[Credit]]:
             reversals.append(Credit(line.line_id, order_id, line.best_price, line.unit_price, -line.credited))
     state.volume -= removed
     return removed, reversals
+
+
+def crosses_a_tier(tiers_list: list[list], old_volume: int, new_volume: int) -> bool:
+    """Does going from old to new volume reach a better tier of any of these tier lists? Only
+    then can earlier lines be owed anything, so only then is the line's history loaded."""
+    for tiers in tiers_list:
+        for tier in tiers:
+            if old_volume < tier["min_quantity"] <= new_volume:
+                return True
+    return False

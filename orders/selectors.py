@@ -99,12 +99,15 @@ def _recompute_agreement(agreement_id: int, report: RecomputeReport) -> None:
                 .values("order_line_id").annotate(total=Sum("amount"))):
         stored[row["order_line_id"]] = row["total"]
     events = list(VolumeEvent.objects.filter(agreement_id=agreement_id).order_by("line_reference", "seq")
-                  .only("pk", "line_reference", "seq", "kind", "order_id", "volume_after"))
+                  .only("pk", "line_reference", "seq", "kind", "order_id", "volume_after").iterator(chunk_size=20000))
+    from contracts.models import ScheduleEntry
+
+    tiers = dict(ScheduleEntry.objects.filter(version__agreement_id=agreement_id).values_list("pk", "tiers"))
     lines_by_order_ref = defaultdict(list)
-    for line in (OrderLine.objects.filter(order__agreement_id=agreement_id, order__volume_events__isnull=False)
-                 .distinct().select_related("entry")
-                 .only("pk", "order_id", "line_reference", "quantity", "unit_price", "entry__tiers")):
-        lines_by_order_ref[(line.order_id, line.line_reference)].append(line)
+    for pk, order_id, ref, quantity, unit_price, entry_id in (
+            OrderLine.objects.filter(order__agreement_id=agreement_id).exclude(unit_price=None)
+            .values_list("pk", "order_id", "line_reference", "quantity", "unit_price", "entry_id").iterator(chunk_size=20000)):
+        lines_by_order_ref[(order_id, ref)].append((pk, tiers[entry_id], quantity, unit_price))
     volumes = dict(LineVolume.objects.filter(agreement_id=agreement_id).values_list("line_reference", "quantity"))
     expected = defaultdict(Decimal)
     ref, state = None, None
@@ -118,13 +121,12 @@ def _recompute_agreement(agreement_id: int, report: RecomputeReport) -> None:
             ref, state = event.line_reference, LineReplay()
         report.events_replayed += 1
         if event.kind == VolumeEvent.Kind.ORDER:
-            lines = sorted(lines_by_order_ref[(event.order_id, ref)], key=lambda l: l.pk)
-            priced, credits = apply_order(state, event.order_id, [(l.pk, l.entry.tiers, l.quantity) for l in lines])
-            for line, p in zip(lines, priced):
+            lines = sorted(lines_by_order_ref[(event.order_id, ref)])
+            priced, credits = apply_order(state, event.order_id, [(pk, t, q) for pk, t, q, _ in lines])
+            for (pk, _, _, unit_price), p in zip(lines, priced):
                 report.lines_checked += 1
-                if line.unit_price != p.unit_price:
-                    report.differences.append(f"order line {line.pk}: stored price {line.unit_price}, "
-                                              f"replay {p.unit_price}")
+                if unit_price != p.unit_price:
+                    report.differences.append(f"order line {pk}: stored price {unit_price}, replay {p.unit_price}")
         else:
             _, credits = apply_cancel(state, event.order_id)
         for credit in credits:

@@ -24,7 +24,7 @@ from contracts.services.volumes import line_volume_change, line_volume_lock
 from edpool.notify import notify
 from members.models import District
 from orders.models import Order, OrderLine, RebateEntry, Settlement, VolumeEvent
-from orders.pricing import CountedLine, LineReplay, apply_cancel, apply_order
+from orders.pricing import CountedLine, LineReplay, apply_cancel, apply_order, crosses_a_tier
 from orders.states import COUNTING, TRANSITIONS, OrderState
 
 BUYER, APPROVER, VENDOR, STAFF = "district_buyer", "district_approver", "vendor_user", "consortium_staff"
@@ -137,9 +137,18 @@ def _replay_state(agreement: MasterAgreement, line_reference: str, volume: int) 
                        best=Min("rebates__unit_price_to", filter=Q(rebates__kind=RebateEntry.Kind.TRUE_UP))))
     for line in lines:
         best = min(line.unit_price, line.best) if line.best is not None else line.unit_price
-        state.lines[line.pk] = CountedLine(line.pk, line.order_id, line.entry.tiers, line.quantity,
-                                           line.unit_price, best, line.credited or Decimal(0))
+        state.count(CountedLine(line.pk, line.order_id, line.entry.tiers, line.quantity,
+                                line.unit_price, best, line.credited or Decimal(0)))
     return state
+
+
+def _tiers_on_line(agreement: MasterAgreement, line_reference: str) -> list[list]:
+    """Every tier list ever scheduled on this agreement line (all schedule versions): a superset
+    of those of the counted order lines, and small."""
+    from contracts.models import ScheduleEntry
+
+    return list(ScheduleEntry.objects.filter(version__agreement=agreement, line_reference=line_reference)
+                .values_list("tiers", flat=True))
 
 
 def _event(agreement, line_reference: str, volume, kind: str, order: Order, delta: int, now) -> VolumeEvent:
@@ -184,8 +193,14 @@ def order_submit(*, order: Order, actor: Actor) -> Order:
     all_credits = 0
     for ref in sorted(by_ref):  # a fixed lock order: no deadlocks between concurrent orders
         volume = line_volume_lock(agreement=order.agreement, line_reference=ref)
-        state = _replay_state(order.agreement, ref, volume.quantity)
-        priced, credits = apply_order(state, order.pk, [(l.pk, l.entry.tiers, l.quantity) for l in by_ref[ref]])
+        new_lines = [(l.pk, l.entry.tiers, l.quantity) for l in by_ref[ref]]
+        added = sum(q for _, _, q in new_lines)
+        if crosses_a_tier(_tiers_on_line(order.agreement, ref) + [t for _, t, _ in new_lines],
+                          volume.quantity, volume.quantity + added):
+            state = _replay_state(order.agreement, ref, volume.quantity)
+        else:  # no better tier reached: nobody earlier is owed anything; no need for the history
+            state = LineReplay(volume=volume.quantity)
+        priced, credits = apply_order(state, order.pk, new_lines)
         line_volume_change(volume=volume, delta=sum(l.quantity for l in by_ref[ref]))
         event = _event(order.agreement, ref, volume, VolumeEvent.Kind.ORDER, order,
                        sum(l.quantity for l in by_ref[ref]), now)

@@ -18,6 +18,7 @@ BENCHMARKS: dict[str, str] = {
     "deadline-rush": "bench.deadline_rush",
     "compliance-matrix": "bench.compliance_matrix",
     "catalog-search": "bench.catalog_search",
+    "orders": "bench.orders",
 }
 
 
