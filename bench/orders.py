@@ -32,19 +32,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=5)
     args, _ = parser.parse_known_args(argv)
 
-    from django.db import connection
-    from django.test.utils import setup_test_environment, teardown_test_environment
+    from bench.throwaway import in_throwaway_database
 
-    setup_test_environment()
-    old_name = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    try:
-        return _run(args)
-    finally:
-        from django.db import connections
-        connections.close_all()
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-        teardown_test_environment()
+    return in_throwaway_database(lambda: _run(args))
 
 
 TIER_STEPS = (1, 500, 2_000, 10_000)

@@ -1,0 +1,20 @@
+"""Run a benchmark in a throwaway test database on the configured server, dropped afterwards."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+
+def in_throwaway_database(run: Callable[[], int]) -> int:
+    from django.db import connection, connections
+    from django.test.utils import setup_test_environment, teardown_test_environment
+
+    setup_test_environment()
+    old_name = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    try:
+        return run()
+    finally:
+        connections.close_all()
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+        teardown_test_environment()
