@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import public, roles
 from accounts.models import Role
 from audit.selectors import audit_events_for_object
+from edpool.forms_errors import form_errors_from
 from members import selectors
 from members.forms import ApplyForm, DirectoryFilterForm, TransitionForm
 from members.models import District, Membership
@@ -19,14 +20,6 @@ from members.states import MembershipState
 
 STAFF = Role.CONSORTIUM_STAFF
 DISTRICT_ROLES = (Role.DISTRICT_BUYER, Role.DISTRICT_APPROVER, Role.EVALUATOR)
-
-
-def form_errors_from(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @public

@@ -16,7 +16,7 @@ from compliance.selectors import evidence as ev
 from compliance.services.evidence import (accessibility_report_add, attestation_add, dpa_create,
                                           dpa_joinder_adopt)
 from compliance.views.common import DISTRICT_ROLES, EVERYONE, JOINERS, STAFF, VENDOR, own_district, own_vendor
-from members.views import form_errors_from
+from edpool.forms_errors import form_errors_from
 
 
 def _evidence_page(request, vendor, forms: dict | None = None):

@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from contracts.models import MasterAgreement
+from edpool.forms_errors import flash_error, form_errors_from  # noqa: F401
 from contracts.selectors.agreements import agreement_get
 
 
@@ -15,16 +14,5 @@ def get_agreement(request, agreement_id: int) -> MasterAgreement:
         raise Http404("No such agreement.")
 
 
-def flash(request, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        messages.error(request, " ".join(" ".join(v) for v in exc.message_dict.values()))
-    else:
-        messages.error(request, " ".join(exc.messages))
-
-
-def form_errors_from(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
+def flash(request, exc) -> None:
+    flash_error(request, exc)
