@@ -17,3 +17,24 @@ def validate_pdf(upload: UploadedFile, *, field: str) -> None:
     upload.seek(0)
     if b"%PDF-" not in head[:1024] or not head.lstrip().startswith(b"%PDF-"):
         raise ValidationError({field: "The file must be a PDF document (its content is not PDF)."})
+
+
+def upload_from_base64(content_base64: str, *, filename: str, field: str) -> UploadedFile:
+    """A document sent inside a JSON request (API clients), as an upload the services accept.
+    Checks the encoded size first, so an oversized body is refused before it is decoded."""
+    import base64
+    import binascii
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    limit = settings.MAX_DOCUMENT_BYTES
+    if len(content_base64) > (limit // 3 + 1) * 4 + 4:
+        raise ValidationError({field: f"The file is larger than the limit of {limit:,} bytes."})
+    try:
+        content = base64.b64decode(content_base64, validate=True)
+    except (binascii.Error, ValueError):
+        raise ValidationError({field: "content_base64 is not valid base64."})
+    name = (filename or "document.pdf").rsplit("/", 1)[-1][:100] or "document.pdf"
+    upload = SimpleUploadedFile(name, content, content_type="application/pdf")
+    validate_pdf(upload, field=field)
+    return upload

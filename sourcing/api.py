@@ -13,6 +13,7 @@ from accounts.access import api_public, api_roles
 from accounts.api_auth import API_AUTH, OPTIONAL_AUTH
 from accounts.models import Role, RoleAssignment
 from catalog.models import Category
+from edpool.documents import upload_from_base64
 from sourcing import selectors
 from sourcing.lifecycle import effective_state
 from sourcing.models import Bid, Criterion, Protest, Question, Solicitation
@@ -86,10 +87,18 @@ class ReasonIn(Schema):
     reason: str
 
 
+class DocumentIn(Schema):
+    """A PDF inside JSON: its bytes base64-encoded (standard alphabet, with padding)."""
+    title: str = ""
+    filename: str = "document.pdf"
+    content_base64: str
+
+
 class BidIn(Schema):
     lines: list[dict[str, Any]]
     attestations: dict[str, bool] = {}
     notes: str = ""
+    documents: list[DocumentIn] = []  # empty: a replacement keeps the previous bid's documents
 
 
 class SeatIn(Schema):
@@ -114,6 +123,7 @@ class AwardIn(Schema):
 
 class ProtestIn(Schema):
     grounds: str
+    document: Optional[DocumentIn] = None
 
 
 class DecisionIn(Schema):
@@ -285,10 +295,21 @@ def _vendor(request):
 @router.put(P + "/bid", auth=API_AUTH)
 @api_roles(VENDOR)
 def bid_put(request, solicitation_id: int, payload: BidIn):
-    """Submit or replace your sealed bid. Returns your receipt (keep it)."""
-    _, receipt = bid_services.bid_submit(solicitation=_solicitation(request, solicitation_id),
-                                         data=payload.dict(), actor=request.actor)
+    """Submit or replace your sealed bid. Returns your receipt (keep it). Documents (PDF, sealed
+    like the prices) replace the previous set; send none to keep it."""
+    solicitation = _solicitation(request, solicitation_id)
+    documents = [(d.title, upload_from_base64(d.content_base64, filename=d.filename,
+                                              field=f"documents[{i}]"))
+                 for i, d in enumerate(payload.documents, start=1)]
+    _, receipt = bid_services.bid_submit(solicitation=solicitation,
+                                         data=payload.dict(exclude={"documents"}),
+                                         documents=documents, actor=request.actor)
     return receipt.as_dict()
+
+
+def _bid_documents_out(s: Solicitation, bid_id: int, documents) -> list[dict]:
+    return [{"id": d.pk, "title": d.title, "size": d.size, "sha256": d.sha256, "revision": d.revision,
+             "url": f"/solicitations/{s.pk}/bids/{bid_id}/documents/{d.pk}/"} for d in documents]
 
 
 @router.get(P + "/bid", auth=API_AUTH)
@@ -304,6 +325,7 @@ def bid_get(request, solicitation_id: int):
     return {"state": bid.state, "revision": bid.revision, "submitted_at": bid.submitted_at,
             "sha256": bid.digest, "confirmed": bid.addenda_confirmed >= s.addenda.count(),
             "bid": content,
+            "documents": _bid_documents_out(s, bid.pk, selectors.current_bid_documents(bid)),
             "receipts": [{"id": r.pk, "action": r.action, "revision": r.revision,
                           "received_at": r.received_at, "sha256": r.digest}
                          for r in selectors.own_receipts(solicitation=s, vendor=vendor)]}
@@ -336,7 +358,8 @@ def bids_opened(request, solicitation_id: int):
     bids = selectors.opened_bids(solicitation=s, actor=getattr(request, "actor", None))
     return [{"bid_id": b.bid_id, "vendor": b.vendor_name, "vendor_id": b.vendor_id,
              "submitted_at": b.submitted_at, "revision": b.revision, "sha256": b.digest,
-             "confirmed": b.addenda_confirmed >= s.addenda.count(), "content": b.content}
+             "confirmed": b.addenda_confirmed >= s.addenda.count(), "content": b.content,
+             "documents": _bid_documents_out(s, b.bid_id, b.documents)}
             for b in bids]
 
 
@@ -454,9 +477,28 @@ def award(request, solicitation_id: int):
 @router.post(P + "/protests", response={201: dict}, auth=API_AUTH)
 @api_roles(VENDOR)
 def protest_create(request, solicitation_id: int, payload: ProtestIn):
-    p = award_services.protest_file(solicitation=_solicitation(request, solicitation_id),
-                                    grounds=payload.grounds, actor=request.actor)
-    return Status(201, {"id": p.pk, "state": p.state, "filed_at": p.filed_at})
+    """File a protest during the standstill, with an optional supporting PDF."""
+    s = _solicitation(request, solicitation_id)
+    document = (upload_from_base64(payload.document.content_base64, filename=payload.document.filename,
+                                   field="document") if payload.document else None)
+    p = award_services.protest_file(solicitation=s, grounds=payload.grounds, document=document,
+                                    actor=request.actor)
+    return Status(201, protest_out(s, p))
+
+
+def protest_out(s: Solicitation, p: Protest) -> dict:
+    return {"id": p.pk, "vendor": p.vendor.legal_name, "award_version": p.award.version,
+            "state": p.state, "grounds": p.grounds, "filed_at": p.filed_at,
+            "decision_reasons": p.decision_reasons,
+            "document_url": f"/solicitations/{s.pk}/protests/{p.pk}/document/" if p.document else None}
+
+
+@router.get(P + "/protests", auth=API_AUTH)
+@api_roles(STAFF, VENDOR)
+def protests(request, solicitation_id: int):
+    """Protests of the solicitation's awards: staff see all, a vendor its own."""
+    s = _solicitation(request, solicitation_id)
+    return [protest_out(s, p) for p in selectors.protests_for(solicitation=s, actor=request.actor)]
 
 
 @router.post(P + "/protests/{protest_id}/decision", auth=API_AUTH)

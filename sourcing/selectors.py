@@ -16,7 +16,7 @@ from django.utils import timezone
 from accounts.acting import Actor
 from sourcing import sealing
 from sourcing.lifecycle import current_award, effective_state
-from sourcing.models import (Award, Bid, BidReceipt, ConsensusScore, EvaluatorSeat, Protest,
+from sourcing.models import (Award, Bid, BidDocument, BidReceipt, ConsensusScore, EvaluatorSeat, Protest,
                              Question, Score, Solicitation)
 from sourcing.states import PUBLIC_STATES, SolicitationState as S
 from sourcing.tabulation import BidEvaluation, OpenedBid, evaluate
@@ -95,15 +95,28 @@ def _unseal(bid: Bid) -> dict[str, Any]:
     return json.loads(raw)
 
 
+def _latest_set(documents: list[BidDocument]) -> list[BidDocument]:
+    """A bid's current documents: the set uploaded with its latest revision that had any (a
+    replacement without documents keeps the previous set)."""
+    latest = max((d.revision for d in documents), default=None)
+    return sorted((d for d in documents if d.revision == latest), key=lambda d: d.pk)
+
+
+def current_bid_documents(bid: Bid) -> list[BidDocument]:
+    """Metadata only (title, size, digest); the bytes stay sealed (see `sourcing.sealing`)."""
+    return _latest_set(list(bid.documents.all()))
+
+
 def opened_bids(*, solicitation: Solicitation, actor: Optional[Actor]) -> list[OpenedBid]:
     refusal = bid_reading_refusal(solicitation, actor)
     if refusal:
         raise PermissionDenied(refusal)
     bids = (solicitation.bids.filter(state=Bid.State.SUBMITTED)
-            .select_related("vendor").order_by("submitted_at", "pk"))
+            .select_related("vendor").prefetch_related("documents").order_by("submitted_at", "pk"))
     return [OpenedBid(bid_id=b.pk, vendor_id=b.vendor_id, vendor_name=b.vendor.legal_name,
                       submitted_at=b.submitted_at, revision=b.revision, digest=b.digest,
-                      addenda_confirmed=b.addenda_confirmed, content=_unseal(b)) for b in bids]
+                      addenda_confirmed=b.addenda_confirmed, content=_unseal(b),
+                      documents=_latest_set(list(b.documents.all()))) for b in bids]
 
 
 def own_bid(*, solicitation: Solicitation, vendor: Vendor) -> Optional[tuple[Bid, dict[str, Any]]]:
@@ -173,3 +186,25 @@ def vendor_has_bid(solicitation: Solicitation, vendor: Vendor) -> bool:
 
 def is_public(solicitation: Solicitation) -> bool:
     return effective_state(solicitation) in PUBLIC_STATES
+
+
+def protest_document_refusal(protest: Protest, actor: Optional[Actor]) -> Optional[str]:
+    """None if `actor` may read the protest's supporting document: consortium staff, who decide
+    it, and the protesting vendor; otherwise why not."""
+    if actor is not None and actor.role == STAFF:
+        return None
+    if (actor is not None and actor.role == "vendor_user"
+            and actor.acts_for(protest.vendor.organisation)):
+        return None
+    return "A protest's document is shown to consortium staff and to the vendor that filed it."
+
+
+def protests_for(*, solicitation: Solicitation, actor: Actor) -> QuerySet[Protest]:
+    """Staff see every protest of the solicitation; a vendor sees its own."""
+    qs = (Protest.objects.filter(award__solicitation=solicitation)
+          .select_related("vendor", "award").order_by("filed_at", "pk"))
+    if actor.role == STAFF:
+        return qs
+    if actor.role == "vendor_user":
+        return qs.filter(vendor__organisation=actor.organisation)
+    return qs.none()

@@ -13,6 +13,7 @@ urlpatterns = [
     path(S + "tabulation.csv", public.tabulation_csv, name="tabulation-csv"),
     path(S + "tabulation.xlsx", public.tabulation_xlsx, name="tabulation-xlsx"),
     path(S + "bids/<int:bid_id>/documents/<int:document_id>/", public.bid_document, name="bid-document"),
+    path(S + "protests/<int:protest_id>/document/", public.protest_document, name="protest-document"),
     # staff
     path(S + "edit/", staff.solicitation_edit, name="edit"),
     path(S + "manage/", staff.manage, name="manage"),

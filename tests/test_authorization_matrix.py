@@ -91,6 +91,8 @@ PAGES = {
                            only(["staff"], ok=405)),
     "sourcing:award-notice": (lambda c: SOL(c), only(["staff"], ok=405)),
     "sourcing:protest-decide": (lambda c: {**SOL(c), "protest_id": 999999}, only(["staff"], ok=405)),
+    # no protest before an award (the roles on a real one: sourcing/tests/test_api_documents.py)
+    "sourcing:protest-document": (lambda c: {**SOL(c), "protest_id": 999999}, expect(404)),
     "sourcing:cancel": (lambda c: SOL(c), only(["staff"], ok=405)),
     "sourcing:bid": (lambda c: SOL(c), only(VENDORS)),
     "sourcing:bid-withdraw": (lambda c: SOL(c), only(VENDORS, ok=405)),
@@ -480,6 +482,7 @@ API = {
     ("POST", "/api/v1/solicitations/{solicitation_id}/award-notice"): (SOL, "json", {}, only(["staff"], ok=422, anon=401)),
     ("GET", "/api/v1/solicitations/{solicitation_id}/award"): (SOL, None, None, expect(404)),
     ("POST", "/api/v1/solicitations/{solicitation_id}/protests"): (SOL, "json", {"grounds": "x"}, only(VENDORS, ok=422, anon=401)),
+    ("GET", "/api/v1/solicitations/{solicitation_id}/protests"): (SOL, None, None, only(["staff"] + VENDORS, anon=401)),
     ("POST", "/api/v1/solicitations/{solicitation_id}/protests/{protest_id}/decision"): (
         lambda c: {**SOL(c), "protest_id": 999999}, "json", {"upheld": False, "reasons": "x"},
         only(["staff"], ok=404, anon=401)),

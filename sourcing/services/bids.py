@@ -20,7 +20,7 @@ from django.utils import timezone
 from accounts.acting import Actor
 from audit.services import audit_record
 from edpool.documents import validate_pdf
-from sourcing import sealing
+from sourcing import sealing, selectors
 from sourcing.models import Bid, BidDocument, BidReceipt, Solicitation
 from sourcing.services.common import require_vendor
 
@@ -204,8 +204,8 @@ def bid_submit(*, solicitation: Solicitation, data: dict[str, Any], actor: Actor
                              ContentFile(sealed), save=False)
         doc.save()
         stored_docs.append({"title": doc.title, "sha256": sha, "size": doc.size})
-    if not documents and existing is not None:  # a replacement keeps the earlier documents
-        for doc in existing.documents.all():
+    if not documents and existing is not None:  # a replacement without documents keeps the last set
+        for doc in selectors.current_bid_documents(existing):
             stored_docs.append({"title": doc.title, "sha256": doc.sha256, "size": doc.size})
     canonical["documents"] = stored_docs
     bid.digest = sealing.digest(canonical)

@@ -129,3 +129,20 @@ def bid_document(request, solicitation_id: int, bid_id: int, document_id: int):
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="bid-{bid_id}-{document.pk}.pdf"'
     return response
+
+
+@public
+def protest_document(request, solicitation_id: int, protest_id: int):
+    """A protest's supporting document: staff and the protesting vendor."""
+    from sourcing.models import Protest
+
+    solicitation = get_solicitation(request, solicitation_id)
+    protest = (Protest.objects.select_related("vendor__organisation")
+               .filter(pk=protest_id, award__solicitation=solicitation).first())
+    if protest is None or not protest.document:
+        raise Http404
+    refusal = selectors.protest_document_refusal(protest, request.actor)
+    if refusal:
+        raise PermissionDenied(refusal)
+    return FileResponse(protest.document.open("rb"), content_type="application/pdf", as_attachment=True,
+                        filename=f"{solicitation.number}-protest-{protest.pk}.pdf")

@@ -54,6 +54,7 @@ def bid(request, solicitation_id: int):
     return render(request, "sourcing/bid.html", {
         "s": solicitation, "form": form, "state": effective_state(solicitation),
         "my_bid": mine[0] if mine else None, "content": mine[1] if mine else None,
+        "my_documents": selectors.current_bid_documents(mine[0]) if mine else [],
         "receipts": selectors.own_receipts(solicitation=solicitation, vendor=vendor),
         "addenda_count": solicitation.addenda.count()},
         status=400 if form.errors else 200)
