@@ -11,6 +11,12 @@ def in_throwaway_database(run: Callable[[], int]) -> int:
 
     setup_test_environment()
     old_name = connection.settings_dict["NAME"]
+    if connection.vendor != "sqlite":
+        # Its own name, so two benchmarks (or a benchmark and the test suite) never share or
+        # clobber each other's database.
+        import os
+
+        connection.settings_dict.setdefault("TEST", {})["NAME"] = f"edpool_bench_{os.getpid()}"
     connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     try:
         return run()

@@ -103,11 +103,9 @@ def order_create(request, payload: OrderIn):
     """Create a draft (prices come from the schedule), and submit it at once with submit=true."""
     agreement = _agreement(request, payload.agreement_id)
     products = {p.pk: p for p in Product.objects.filter(pk__in=[l.product_id for l in payload.lines])}
-    order = services.order_create(district=_district(request), agreement=agreement, reference=payload.reference,
-                                  lines=[(products.get(l.product_id), l.quantity) for l in payload.lines],
-                                  actor=request.actor)
-    if payload.submit:
-        order = services.order_submit(order=order, actor=request.actor)
+    place = services.order_place if payload.submit else services.order_create
+    order = place(district=_district(request), agreement=agreement, reference=payload.reference,
+                  lines=[(products.get(l.product_id), l.quantity) for l in payload.lines], actor=request.actor)
     return Status(201, order_out(order))
 
 

@@ -13,6 +13,7 @@ from contracts.models import LineVolume
 from orders.models import Order, OrderLine, RebateEntry, VolumeEvent
 from contracts.pricing import cents
 from orders.pricing import LineReplay, apply_cancel, apply_order
+from orders.states import COUNTING, OrderState
 
 
 def orders_of_district(district) -> QuerySet[Order]:
@@ -86,8 +87,10 @@ def rebates_recompute(*, agreement_ids: Optional[list[int]] = None) -> Recompute
     stays bounded by the largest agreement's history."""
     report = RecomputeReport()
     if agreement_ids is None:
-        agreement_ids = list(VolumeEvent.objects.order_by("agreement_id").values_list("agreement_id", flat=True)
-                             .distinct())
+        agreement_ids = sorted(
+            set(VolumeEvent.objects.order_by().values_list("agreement_id", flat=True).distinct())
+            | set(Order.objects.exclude(state=OrderState.DRAFT).order_by().values_list("agreement_id", flat=True)
+                  .distinct()))
     for agreement_id in agreement_ids:
         _recompute_agreement(agreement_id, report)
     return report
@@ -99,7 +102,7 @@ def _recompute_agreement(agreement_id: int, report: RecomputeReport) -> None:
                 .values("order_line_id").annotate(total=Sum("amount"))):
         stored[row["order_line_id"]] = row["total"]
     events = list(VolumeEvent.objects.filter(agreement_id=agreement_id).order_by("line_reference", "seq")
-                  .only("pk", "line_reference", "seq", "kind", "order_id", "volume_after").iterator(chunk_size=20000))
+                  .only("pk", "line_reference", "seq", "kind", "order_id", "delta", "volume_after").iterator(chunk_size=20000))
     from contracts.models import ScheduleEntry
 
     tiers = dict(ScheduleEntry.objects.filter(version__agreement_id=agreement_id).values_list("pk", "tiers"))
@@ -137,6 +140,45 @@ def _recompute_agreement(agreement_id: int, report: RecomputeReport) -> None:
     for line_id in sorted(set(expected) | set(stored)):
         if expected[line_id] != stored[line_id]:
             report.differences.append(f"order line {line_id}: ledger {stored[line_id]}, replay {expected[line_id]}")
+    _check_events_against_orders(agreement_id, events, report)
+
+
+def _check_events_against_orders(agreement_id: int, events: list[VolumeEvent], report: RecomputeReport) -> None:
+    """The events themselves must follow from the orders: a placed, not cancelled order has one
+    ORDER event per agreement line it orders, for exactly its quantity, and no CANCEL; an order
+    cancelled after it was placed has both, netting to zero; a draft, or an order cancelled as a
+    draft, has none. So an order whose state changed without its event (or the reverse) is found."""
+    by_order: dict[int, dict[str, list[tuple[str, int]]]] = defaultdict(lambda: defaultdict(list))
+    for event in events:
+        by_order[event.order_id][event.line_reference].append((event.kind, event.delta))
+    quantities: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for order_id, ref, quantity in (OrderLine.objects.filter(order__agreement_id=agreement_id)
+                                    .values_list("order_id", "line_reference", "quantity").iterator(chunk_size=20000)):
+        quantities[order_id][ref] += quantity
+    order_kinds = (VolumeEvent.Kind.ORDER, VolumeEvent.Kind.CANCEL)
+    for order_id, state, submitted_at in (Order.objects.filter(agreement_id=agreement_id)
+                                          .values_list("pk", "state", "submitted_at").iterator(chunk_size=20000)):
+        placed = state in COUNTING or (state == OrderState.CANCELLED and submitted_at is not None)
+        seen = by_order.pop(order_id, {})
+        for ref in sorted(set(quantities[order_id]) | set(seen)):
+            got = seen.get(ref, [])
+            quantity = quantities[order_id].get(ref, 0)
+            if not placed:
+                wanted = []
+            elif state == OrderState.CANCELLED:
+                wanted = [(order_kinds[0], quantity), (order_kinds[1], -quantity)]
+            else:
+                wanted = [(order_kinds[0], quantity)]
+            if got != wanted:
+                report.differences.append(
+                    f"order {order_id} ({state}) line {ref}: volume events {_describe(got)}, "
+                    f"the order's state and quantity call for {_describe(wanted)}")
+    for order_id in sorted(by_order):
+        report.differences.append(f"order {order_id}: volume events for an order not under agreement {agreement_id}")
+
+
+def _describe(events: list[tuple[str, int]]) -> str:
+    return ", ".join(f"{kind} {delta:+d}" for kind, delta in events) or "none"
 
 
 def order_lines_in_period(*, agreement, start, end) -> QuerySet[OrderLine]:

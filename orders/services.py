@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Iterable, Optional
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Min, Q, Sum
 from django.utils import timezone
 
@@ -49,10 +49,22 @@ def _transition(order: Order, action: str) -> str:
     return target
 
 
-def _next_number(district: District) -> str:
+def _next_number(district: District, skip: int = 0) -> str:
     year = timezone.localdate().year
     count = Order.objects.filter(district=district, created_at__year=year).count()
-    return f"PO-{district.pk}-{year}-{count + 1:04d}"
+    return f"PO-{district.pk}-{year}-{count + 1 + skip:04d}"
+
+
+def _create_numbered(**fields) -> Order:
+    """Orders are numbered per district and year. Two drafts created at the same moment may pick
+    the same number: the unique index refuses the second, which takes the next one."""
+    for attempt in range(20):
+        try:
+            with transaction.atomic():
+                return Order.objects.create(number=_next_number(fields["district"], attempt), **fields)
+        except IntegrityError:
+            continue
+    raise ValidationError("Could not number the order; try again.")
 
 
 def _check_may_order(district: District, agreement: MasterAgreement) -> None:
@@ -87,9 +99,8 @@ def order_create(*, district: District, agreement: MasterAgreement, lines: Itera
         errors["lines"] = "Order at least one product."
     if errors:
         raise ValidationError(errors)
-    order = Order.objects.create(number=_next_number(district), district=district, agreement=agreement,
-                                 reference=reference.strip()[:100], created_by=actor.user,
-                                 created_at=timezone.now())
+    order = _create_numbered(district=district, agreement=agreement, reference=reference.strip()[:100],
+                             created_by=actor.user, created_at=timezone.now())
     for entry, product, quantity in rows:
         OrderLine.objects.create(order=order, entry=entry, product=product, line_reference=entry.line_reference,
                                  quantity=quantity, list_price=entry.list_price)
@@ -97,6 +108,14 @@ def order_create(*, district: District, agreement: MasterAgreement, lines: Itera
                  after={"agreement": agreement.number, "reference": order.reference,
                         "lines": [(p.pk, q) for _, p, q in rows]})
     return order
+
+
+@transaction.atomic
+def order_place(*, district: District, agreement: MasterAgreement, lines: Iterable[tuple[Product, int]],
+                reference: str = "", actor: Actor) -> Order:
+    """Create and submit in one step: if the submission is refused, no draft is left behind."""
+    order = order_create(district=district, agreement=agreement, lines=lines, reference=reference, actor=actor)
+    return order_submit(order=order, actor=actor)
 
 
 def parse_order_csv(text: str, agreement: MasterAgreement) -> list[tuple[Product, int]]:

@@ -96,6 +96,40 @@ def test_recompute_check_notices_a_tampered_ledger(cast, joined):
     assert any("stored price" in d for d in rebates_recompute().differences)
 
 
+def test_recompute_check_notices_an_order_whose_state_changed_without_its_events(cast, joined):
+    from orders.models import Order, VolumeEvent
+
+    counted = place(cast, 800)
+    draft = order_create(district=cast.district_b, agreement=cast.agreement, lines=[(cast.device, 5)],
+                         actor=cast.actor(cast.buyer_b))
+    cancelled = place(cast, 50, district="b")
+    order_cancel(order=cancelled, reason="Duplicate", actor=cast.actor(cast.buyer_b))
+    assert rebates_recompute().ok, rebates_recompute().differences
+    # Cancelled behind the ledger's back: no CANCEL event, so it still counts in the volume.
+    Order.objects.filter(pk=counted.pk).update(state="cancelled")
+    assert any(f"order {counted.pk} (cancelled)" in d for d in rebates_recompute().differences)
+    Order.objects.filter(pk=counted.pk).update(state="submitted")
+    # Placed without ever being priced into the volume.
+    Order.objects.filter(pk=draft.pk).update(state="submitted", submitted_at=counted.submitted_at)
+    differences = rebates_recompute().differences
+    assert any(f"order {draft.pk} (submitted) line CB: volume events none" in d for d in differences)
+    Order.objects.filter(pk=draft.pk).update(state="draft", submitted_at=None)
+    assert rebates_recompute().ok
+    # An event whose quantity is not the order's.
+    VolumeEvent.objects.filter(order=counted).update(delta=799)
+    assert any("order +799" in d for d in rebates_recompute().differences)
+
+
+def test_an_expired_agreement_takes_no_orders(cast, joined, clock):
+    import datetime as dt
+
+    clock.set(clock.now().replace(year=cast.agreement.end_date.year) + dt.timedelta(days=400))
+    assert cast.agreement.effective_state() == "expired"
+    with pytest.raises(ValidationError, match="not in force"):
+        order_create(district=cast.district_a, agreement=cast.agreement, lines=[(cast.device, 1)],
+                     actor=cast.actor(cast.buyer_a))
+
+
 def test_refusals_with_reasons(cast, joined, agreements):
     other = agreements[cast.vendor_b.pk]
     with pytest.raises(ValidationError, match="has not joined"):
@@ -125,3 +159,18 @@ def test_settlement_reduces_what_is_owed(cast, joined):
     assert owed(cast.district_a) == Decimal("0.00")
     assert rebate_statement(vendor=cast.vendor_a)[0].settled == Decimal("8000.00")
     assert rebates_recompute().ok
+
+
+def test_a_number_taken_meanwhile_is_skipped(cast, joined):
+    """Two drafts created at the same moment pick the same number; the second takes the next."""
+    from django.utils import timezone
+
+    from orders.models import Order
+    from orders.services import _next_number
+
+    taken = _next_number(cast.district_a)
+    Order.objects.create(number=taken, district=cast.district_b, agreement=cast.agreement,
+                         created_by=cast.buyer_b, created_at=timezone.now())
+    order = order_create(district=cast.district_a, agreement=cast.agreement, lines=[(cast.device, 1)],
+                         actor=cast.actor(cast.buyer_a))
+    assert order.number != taken and order.number.startswith(taken.rsplit("-", 1)[0])
