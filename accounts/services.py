@@ -58,6 +58,12 @@ def user_create_or_update(*, email: str, full_name: Optional[str] = None,
     elif created:
         user.set_unusable_password()
     user.save()
+    if can_open_admin is not None:
+        from accounts.admin_access import ADMIN_GROUP, admin_group_sync
+        from django.contrib.auth.models import Group
+
+        group = Group.objects.filter(name=ADMIN_GROUP).first() or admin_group_sync()
+        (user.groups.add if can_open_admin else user.groups.remove)(group)
     after = snapshot(user, fields)
     password_changed = password is not None or password_hash is not None
     if created or after != before or password_changed:

@@ -16,6 +16,7 @@ Environment variables (all optional on a developer machine):
 from __future__ import annotations
 
 import os
+import warnings
 import secrets
 from pathlib import Path
 
@@ -209,9 +210,10 @@ LOGGING = {
 EDPOOL_CONSORTIUM_SLUG = os.environ.get("EDPOOL_CONSORTIUM_SLUG", "")
 
 # Serve static files straight from the apps when `collectstatic` has not been run (development,
-# tests); production runs `edpool collectstatic` and gets compressed, cache-busted files.
+# tests); production runs `edpool collectstatic` into STATIC_ROOT and WhiteNoise serves that.
 WHITENOISE_USE_FINDERS = DEBUG or not STATIC_ROOT.exists()
 if not STATIC_ROOT.exists():
     WHITENOISE_AUTOREFRESH = True
-    STATIC_ROOT = None
+    # STATIC_ROOT stays set (collectstatic needs it); WhiteNoise would only warn it is missing.
+    warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
 BID_SEALING_KEY = os.environ.get("BID_SEALING_KEY", "")

@@ -414,11 +414,23 @@ def test_only_staff_record_applications(client, cast, role):
 
 
 def test_admin_is_only_for_is_staff_users(client, cast):
+    from accounts.services import user_create_or_update
+    from tests.cast import SYSTEM
+
     sign_in(client, cast, "staff")  # consortium staff role, but not a Django admin user
     assert client.get("/admin/").status_code == 302
-    cast.staff.is_staff = True
-    cast.staff.save()
-    assert client.get("/admin/").status_code == 200
+    user_create_or_update(email=cast.staff.email, can_open_admin=True, actor=SYSTEM)
+    index = client.get("/admin/")
+    assert index.status_code == 200 and b"/admin/members/district/" in index.content
+    assert client.get("/admin/members/district/").status_code == 200
+    district = client.get(f"/admin/members/district/{cast.district_a.pk}/change/")
+    assert district.status_code == 200 and b'name="_save"' in district.content  # audited: may change
+    user = client.get(f"/admin/accounts/user/{cast.staff.pk}/change/")
+    assert user.status_code == 200 and b'name="_save"' not in user.content   # users: look only
+    assert client.get("/admin/members/district/add/").status_code == 403
+    assert client.get("/admin/audit/auditevent/").status_code == 200
+    user_create_or_update(email=cast.staff.email, can_open_admin=False, actor=SYSTEM)
+    assert client.get("/admin/").status_code == 302
 
 
 # (method, path) -> (path params, body kind, body, expected status per role)

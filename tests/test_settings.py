@@ -36,3 +36,15 @@ def test_default_database_is_sqlite_under_var(tmp_path):
     result = run_settings({"DEBUG": "true", "EDPOOL_VAR_DIR": str(tmp_path)})
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[0] == "django.db.backends.sqlite3"
+
+
+def test_collectstatic_works_on_a_fresh_deploy(tmp_path):
+    """The README's deploy step: `edpool collectstatic --no-input` before any static folder exists."""
+    target = tmp_path / "staticfiles"
+    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "PYTEST_VERSION")}
+    env.update({"SECRET_KEY": "x" * 50, "STATIC_ROOT": str(target),
+                "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"})
+    result = subprocess.run([sys.executable, "-m", "edpool.cli", "collectstatic", "--no-input"],
+                            env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert any((target / "edpool").rglob("*.css")) and (target / "admin").is_dir()
