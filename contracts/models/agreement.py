@@ -58,6 +58,11 @@ class MasterAgreement(models.Model):
                 and self.start_date <= today)
 
     @property
+    def renewals_left(self) -> int:
+        """Renewal options not yet used (each extends the term by `renewal_months`)."""
+        return max(0, self.renewal_options - self.renewals_used)
+
+    @property
     def fee_percent(self) -> Decimal:
         return (self.admin_fee_rate * 100).normalize()
 

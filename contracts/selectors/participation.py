@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Optional
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from contracts.models import MasterAgreement, MiniCompetition, ParticipationAgreement
 from contracts.pricing import cents, tier_at
@@ -44,6 +46,9 @@ class JoinRequirements:
     blocked: list[str] = field(default_factory=list)
     confirmations: list[str] = field(default_factory=list)  # steps the buyer must confirm
     offers_to_adopt: list[int] = field(default_factory=list)  # general offers joined in the same step
+    # the district's own data privacy agreements (signed or joinders) already covering products:
+    # {"id", "label", "until"}; no joinder is made for these
+    dpas_in_force: list[dict] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
 
@@ -59,7 +64,15 @@ def join_requirements(*, district, agreement: MasterAgreement,
         for reason in verdict.reasons:
             cite = f" ({reason.rule_id} v{reason.version}, {reason.citation})" if reason.rule_id else ""
             text = f"{entry.product.name}: {reason.summary}{cite}"
-            if reason.effect == "block":
+            if reason.effect == "satisfied":
+                for evidence in reason.evidence:
+                    if evidence.kind not in ("dpa", "joinder"):
+                        continue
+                    if all(d["id"] != evidence.id for d in result.dpas_in_force):
+                        result.dpas_in_force.append({"id": evidence.id, "label": evidence.label,
+                                                     "until": evidence.until})
+                    result.notes.append(f"{entry.product.name}: covered by your {evidence.label}{cite}.")
+            elif reason.effect == "block":
                 result.blocked.append(text)
             elif reason.effect == "step":
                 offers = [e.id for e in reason.evidence if e.kind == "general_offer"]
@@ -76,7 +89,42 @@ def join_requirements(*, district, agreement: MasterAgreement,
 
 def participations_of_district(district) -> QuerySet[ParticipationAgreement]:
     return (ParticipationAgreement.objects.filter(district=district)
-            .select_related("agreement__vendor", "dpa_joinder").order_by("-prepared_at"))
+            .select_related("agreement__vendor", "dpa_joinder")
+            .prefetch_related("agreement__documents").order_by("-prepared_at"))
+
+
+RENEWAL_WINDOW_DAYS = 180
+OPEN_STATES = (ParticipationState.PREPARED, ParticipationState.APPROVED, ParticipationState.ACTIVE)
+
+
+@dataclass
+class UpcomingEnd:
+    """An agreement the district takes part in whose current term ends soon."""
+
+    agreement: MasterAgreement
+    participation: ParticipationAgreement
+    days_left: int
+
+    @property
+    def renewals_left(self) -> int:
+        return self.agreement.renewals_left
+
+
+def upcoming_ends(participations, *, within_days: int = RENEWAL_WINDOW_DAYS,
+                  today: Optional[dt.date] = None) -> list[UpcomingEnd]:
+    """Of these participations (open ones: prepared, approved, active), the agreements in force
+    whose current term ends within `within_days`, soonest first, each once."""
+    today = today or timezone.localdate()
+    found: dict[int, UpcomingEnd] = {}
+    for p in participations:
+        agreement = p.agreement
+        if (p.state not in OPEN_STATES or agreement.end_date is None or agreement.pk in found
+                or agreement.effective_state(today) != AgreementState.ACTIVE):
+            continue
+        days_left = (agreement.end_date - today).days
+        if days_left <= within_days:
+            found[agreement.pk] = UpcomingEnd(agreement=agreement, participation=p, days_left=days_left)
+    return sorted(found.values(), key=lambda u: (u.agreement.end_date, u.agreement.number))
 
 
 def district_may_order(district, agreement: MasterAgreement) -> bool:

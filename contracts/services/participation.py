@@ -215,8 +215,9 @@ def participation_join(*, district: District, agreement: MasterAgreement, estima
                        actor: Actor) -> ParticipationAgreement:
     """Prepare the district's participation agreement with the vendor on the agreement's terms.
     In the same step: adopt the vendor's DPA general offer for the district's state where the
-    district has no DPA with it; the other steps compliance requires must be confirmed; a blocked
-    verdict refuses. Above the district's approval limit the approver must approve."""
+    district has no DPA with it (a DPA it already holds is kept and recorded, no joinder); the
+    other steps compliance requires must be confirmed; a blocked verdict refuses (before the
+    mini-competition is asked for). Above the district's approval limit the approver must approve."""
     from compliance.services.decisions import compliance_decision_record
     from compliance.services.evidence import dpa_joinder_adopt
     from compliance.models import DataPrivacyAgreement
@@ -236,6 +237,11 @@ def participation_join(*, district: District, agreement: MasterAgreement, estima
             raise InvalidOperation
     except InvalidOperation:
         raise ValidationError({"estimated_value": "The estimated annual value in dollars."})
+    # Compliance first: a block (e.g. a state that forbids piggybacking on multi-award contracts)
+    # is the real reason, and no mini-competition can lift it.
+    requirements = join_requirements(district=district, agreement=agreement, annual_value=value)
+    if requirements.blocked:
+        raise ValidationError({"compliance": "Compliance blocks joining: " + " ".join(requirements.blocked)})
     if mini_competition is not None:
         mini_competition = MiniCompetition.objects.get(pk=mini_competition.pk)
     if agreement.award_kind == AwardKind.MULTI_AWARD:
@@ -244,9 +250,6 @@ def participation_join(*, district: District, agreement: MasterAgreement, estima
                 or mini_competition.chosen_agreement_id != agreement.pk):
             raise ValidationError({"mini_competition": "This is a multi-award agreement: run your "
                                                        "mini-competition and choose this vendor first."})
-    requirements = join_requirements(district=district, agreement=agreement, annual_value=value)
-    if requirements.blocked:
-        raise ValidationError({"compliance": "Compliance blocks joining: " + " ".join(requirements.blocked)})
     missing = [step for step in requirements.confirmations if step not in confirmed_steps]
     if missing:
         raise ValidationError({"confirmed_steps": "Confirm these steps first: " + " ".join(missing)})
@@ -266,7 +269,8 @@ def participation_join(*, district: District, agreement: MasterAgreement, estima
     participation.compliance_decisions.set(decisions)
     audit_record(actor=actor, action="participation.prepared", obj=participation,
                  after={**snapshot(participation, P_FIELDS), "agreement": agreement.number,
-                        "district": district.name, "dpa_joinder": joinder.pk if joinder else None})
+                        "district": district.name, "dpa_joinder": joinder.pk if joinder else None,
+                        "dpas_in_force": [d["id"] for d in requirements.dpas_in_force]})
     if needs_approval:
         notify(recipients=_district_emails(district, APPROVER),
                subject=f"Approve joining {agreement.number}",

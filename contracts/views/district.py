@@ -15,8 +15,9 @@ from accounts.models import Role
 from contracts.forms import DecideForm, JoinForm, ReasonForm
 from contracts.models import MiniCompetition, ParticipationAgreement
 from contracts.selectors.agreements import current_schedule, schedule_rows
-from contracts.selectors.participation import (competitions_of_district, join_requirements,
-                                               multi_award_agreements, participations_of_district)
+from contracts.selectors.participation import (RENEWAL_WINDOW_DAYS, competitions_of_district,
+                                               join_requirements, multi_award_agreements,
+                                               participations_of_district, upcoming_ends)
 from contracts.services import participation as services
 from contracts.states import AwardKind
 from contracts.views.common import flash, form_errors_from, get_agreement
@@ -39,6 +40,7 @@ def dashboard(request):
     participations = list(participations_of_district(district))
     return render(request, "contracts/dashboard.html", {
         "district": district, "participations": participations,
+        "upcoming": upcoming_ends(participations), "window_days": RENEWAL_WINDOW_DAYS,
         "competitions": competitions_of_district(district)})
 
 
@@ -66,7 +68,13 @@ def join(request, agreement_id: int):
         except ValidationError as exc:
             form_errors_from(form, exc)
         else:
-            joined = " and adopted the vendor's data privacy agreement (joinder)" if participation.dpa_joinder else ""
+            if participation.dpa_joinder:
+                joined = " and adopted the vendor's data privacy agreement (joinder)"
+            elif needs.dpas_in_force:
+                joined = ("; your district's data privacy agreement already covers it ("
+                          + "; ".join(d["label"] for d in needs.dpas_in_force) + ")")
+            else:
+                joined = ""
             nxt = ("your approver must approve it, then the vendor countersigns" if participation.needs_approval
                    else "the vendor countersigns next")
             messages.success(request, f"Participation agreement prepared{joined}; {nxt}.")

@@ -1,0 +1,245 @@
+"""More ways of joining: a district that already holds a DPA with the vendor (no joinder), a
+single-award agreement (no mini-competition), and a New York district refused on a multi-award
+agreement (rule ny-piggyback-single-award), through the service and through the page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from accounts.services import role_assign, user_create_or_update
+from audit.models import AuditEvent
+from compliance.models import DataPrivacyAgreement
+from compliance.services.evidence import accessibility_report_add, attestation_add, dpa_create
+from compliance.services.rules import rules_load
+from contracts.models import ParticipationAgreement
+from contracts.selectors.agreements import current_schedule
+from contracts.selectors.participation import district_may_order, join_requirements
+from contracts.services.agreements import (agreement_activate, agreements_create_from_award,
+                                           schedule_map_product)
+from contracts.services.participation import (minicompetition_decide, minicompetition_start,
+                                              participation_countersign, participation_join,
+                                              quote_answer, quote_request)
+from contracts.tests.conftest import make_product
+from contracts.tests.test_participation import decided_competition, general_offer  # noqa: F401 (fixture)
+from members.models import Membership
+from members.services import DistrictRecord, district_upsert
+from members.states import MembershipState
+from sourcing.services.awards import award_issue_notice
+from sourcing.services.bids import bid_submit
+from sourcing.services.evaluation import consensus_record
+from sourcing.services.solicitations import (SolicitationContent, solicitation_create,
+                                             solicitation_publish, solicitation_start_evaluation)
+from catalog.services import category_ensure
+from tests.cast import PASSWORD, SYSTEM
+
+NY_RULE = "ny-piggyback-single-award"
+
+
+def pdf():
+    return SimpleUploadedFile("doc.pdf", b"%PDF-1.4 test", "application/pdf")
+
+
+def products_of(agreement):
+    return [e.product for e in current_schedule(agreement).entries.select_related("product")]
+
+
+def own_dpa(vendor, district, products, *, template="state_variant", variant="CSDPA"):
+    return dpa_create(vendor=vendor, district=district, template=template, template_version="v2",
+                      state_variant=variant if district.state == "CA" else "",
+                      signed_on=timezone.localdate() - dt.timedelta(days=60), expires_on=None,
+                      products=products, document=pdf(), actor=SYSTEM)
+
+
+def login(client, user):
+    client.logout()
+    assert client.login(email=user.email, password=PASSWORD)
+
+
+@pytest.fixture
+def single_award(cast, clock):
+    """A final award of one line (LMS) to vendor A alone: a single-award agreement, active today."""
+    rules_load(actor=SYSTEM)
+    staff = cast.actor(cast.staff)
+    category = category_ensure(code="lms", name="Learning platforms", actor=SYSTEM)
+    now = clock.now()
+    s = solicitation_create(content=SolicitationContent(
+        title="Learning platform", description="", category=category,
+        lines=[{"reference": "LMS", "description": "Platform licence", "unit": "student",
+                "estimated_quantity": 9000}],
+        requirements=[], criteria=[{"name": "Price", "weight": 60, "is_price": True},
+                                   {"name": "Support", "weight": 40}], score_threshold=Decimal(10)),
+        questions_deadline=now + dt.timedelta(days=1), bid_deadline=now + dt.timedelta(days=2),
+        standstill_days=5, actor=staff)
+    s = solicitation_publish(solicitation=s, actor=staff)
+    bid_submit(solicitation=s, actor=cast.actor(cast.vendor_user_a), data={
+        "lines": [{"line": "LMS", "tiers": [{"min_quantity": 1, "unit_price": "7.00"},
+                                           {"min_quantity": 5000, "unit_price": "6.50"}]}],
+        "attestations": {}})
+    clock.set(s.bid_deadline)
+    s = solicitation_start_evaluation(solicitation=s, actor=staff)
+    consensus_record(solicitation=s, bid=s.bids.get(), criterion=s.criteria.get(name="Support"), points=8,
+                     comment="ok", actor=staff)
+    award = award_issue_notice(solicitation=s, actor=staff)
+    clock.set(award.standstill_ends_at)
+    [agreement] = agreements_create_from_award(solicitation=s, actor=staff)
+    assert agreement.award_kind == "single_award"
+    platform = make_product(cast.vendor_a, "Vendor A Platform", price="8.00", category_code="lms",
+                            kind="software_per_student")
+    schedule_map_product(agreement=agreement, line_reference="LMS", product=platform, actor=staff)
+    return agreement_activate(agreement=agreement, start_date=timezone.localdate(), term_months=36,
+                              renewal_options=2, renewal_months=12, vendor_signed_by="VP Sales",
+                              consortium_signed_by="Board chair", actor=staff)
+
+
+@pytest.fixture
+def ny(cast):
+    """An active member district in New York with a buyer, holding a New York DPA with vendor A
+    (Education Law 2-d) for vendor A's software; vendor A attests NIST CSF; every product has a
+    current VPAT. Only the piggyback rule can stand in its way."""
+    district, _ = district_upsert(record=DistrictRecord(
+        name="Empire Central School District", state="NY", state_leaid="NY-0000001",
+        lea_type="Central School District", enrollment=4000), actor=SYSTEM)
+    Membership.objects.create(district=district, state=MembershipState.ACTIVE,
+                              applied_at=timezone.now() - dt.timedelta(days=400),
+                              member_since=timezone.localdate() - dt.timedelta(days=300))
+    user, _ = user_create_or_update(email="buyer-ny@example.org", full_name="Nia York", password=PASSWORD,
+                                    check_password=False, actor=SYSTEM)
+    role_assign(user=user, organisation=district.organisation, role="district_buyer", actor=SYSTEM)
+    attestation_add(vendor=cast.vendor_a, kind="nist_csf", framework="NIST CSF 2.0",
+                    attested_on=timezone.localdate() - dt.timedelta(days=30), document=pdf(), actor=SYSTEM)
+    district.buyer = user
+    return district
+
+
+def ny_evidence(district, agreement):
+    products = products_of(agreement)
+    own_dpa(agreement.vendor, district, [p for p in products if p.data_collected], template="ndpa")
+    for product in products:
+        if not product.accessibility_reports.exists():
+            accessibility_report_add(product=product, standard="WCAG 2.1", level="AA",
+                                     report_date=timezone.localdate() - dt.timedelta(days=30),
+                                     document=pdf(), actor=SYSTEM)
+
+
+def test_join_with_a_dpa_already_held_makes_no_joinder(cast, awarded, agreements, general_offer):  # noqa: F811
+    """District A signed its own California DPA with vendor A: although vendor A also has an open
+    general offer (made with district B), joining adopts nothing and reports the DPA it holds."""
+    agreement = agreements[cast.vendor_a.pk]
+    held = own_dpa(cast.vendor_a, cast.district_a, products_of(agreement))
+    needs = join_requirements(district=cast.district_a, agreement=agreement, annual_value=Decimal(20000))
+    assert needs.offers_to_adopt == [] and not needs.blocked
+    assert [d["id"] for d in needs.dpas_in_force] == [held.pk]
+    assert needs.notes and all(f"covered by your DPA #{held.pk}" in note for note in needs.notes)
+    competition = decided_competition(cast, awarded, agreements, cast.vendor_a)
+    participation = participation_join(district=cast.district_a, agreement=agreement, estimated_value=20000,
+                                       mini_competition=competition, confirmed_steps=needs.confirmations,
+                                       actor=cast.actor(cast.buyer_a))
+    assert participation.dpa_joinder is None
+    assert not DataPrivacyAgreement.objects.filter(kind="joinder").exists()
+    assert DataPrivacyAgreement.objects.filter(district=cast.district_a).count() == 1  # only its own
+    event = AuditEvent.objects.get(action="participation.prepared")
+    assert event.after["dpa_joinder"] is None and event.after["dpas_in_force"] == [held.pk]
+    # the recorded decision for the software (the device collects no student data) names the DPA
+    decision = participation.compliance_decisions.get(product__data_collected__icontains="student")
+    evidence = [(e["kind"], e["id"]) for r in decision.reasons for e in r["evidence"]]
+    assert ("dpa", held.pk) in evidence
+    participation_countersign(participation=participation, actor=cast.actor(cast.vendor_user_a))
+    assert district_may_order(cast.district_a, agreement)
+
+
+def test_join_page_reports_the_dpa_already_held(client, cast, awarded, agreements):
+    agreement = agreements[cast.vendor_a.pk]
+    held = own_dpa(cast.vendor_a, cast.district_a, products_of(agreement))
+    decided_competition(cast, awarded, agreements, cast.vendor_a)
+    login(client, cast.buyer_a)
+    page = client.get(f"/agreements/{agreement.pk}/join/").content.decode()
+    assert "already holds a data privacy agreement" in page and f"DPA #{held.pk}" in page
+    assert "adopts the vendor" not in page
+    form = {"estimated_value": "20000"}
+    form.update({f"step_{i}": "on" for i in range(page.count('name="step_'))})
+    response = client.post(f"/agreements/{agreement.pk}/join/", form, follow=True)
+    text = response.content.decode()
+    assert "already covers it" in text and f"DPA #{held.pk}" in text
+    assert ParticipationAgreement.objects.get().dpa_joinder is None
+
+
+def test_single_award_join_needs_no_mini_competition(client, cast, single_award):
+    agreement = single_award
+    own_dpa(cast.vendor_a, cast.district_a, products_of(agreement))
+    buyer = cast.actor(cast.buyer_a)
+    with pytest.raises(ValidationError, match="multi-award solicitation"):
+        minicompetition_start(district=cast.district_a, solicitation=agreement.solicitation,
+                              quantities={"LMS": 100}, actor=buyer)
+    login(client, cast.buyer_a)
+    page = client.get(f"/agreements/{agreement.pk}/join/").content.decode()
+    assert "Start a mini-competition" not in page and "Prepare the participation agreement" in page
+    needs = join_requirements(district=cast.district_a, agreement=agreement, annual_value=Decimal(12000))
+    assert not needs.blocked
+    participation = participation_join(district=cast.district_a, agreement=agreement, estimated_value=12000,
+                                       confirmed_steps=needs.confirmations, actor=buyer)
+    assert participation.mini_competition is None and participation.state == "prepared"
+    assert {d.award_kind for d in participation.compliance_decisions.all()} == {"single_award"}
+    participation_countersign(participation=participation, actor=cast.actor(cast.vendor_user_a))
+    assert district_may_order(cast.district_a, agreement)
+
+
+def test_new_york_district_is_refused_a_multi_award_agreement(cast, awarded, agreements, ny):
+    agreement = agreements[cast.vendor_a.pk]
+    ny_evidence(ny, agreement)
+    buyer = cast.actor(ny.buyer)
+    needs = join_requirements(district=ny, agreement=agreement, annual_value=Decimal(20000))
+    assert needs.blocked and all(NY_RULE in b for b in needs.blocked)
+    assert all("only on single-award contracts" in b for b in needs.blocked)
+    # Refused before any mini-competition (none could lift the rule) ...
+    with pytest.raises(ValidationError) as first:
+        participation_join(district=ny, agreement=agreement, estimated_value=20000,
+                           confirmed_steps=needs.confirmations, actor=buyer)
+    assert NY_RULE in first.value.message_dict["compliance"][0]
+    # ... and after one, with the vendor chosen and its quote in.
+    competition = minicompetition_start(district=ny, solicitation=awarded, quantities={"CB": 50}, actor=buyer)
+    quote = quote_request(competition=competition, agreement=agreement, actor=buyer)
+    quote_answer(quote=quote, quote_total=competition.scores.get(agreement=agreement).price_total,
+                 implementation_plan="Ship in August", actor=cast.actor(cast.vendor_user_a))
+    minicompetition_decide(competition=competition, agreement=agreement, reasons="Price", actor=buyer)
+    with pytest.raises(ValidationError) as second:
+        participation_join(district=ny, agreement=agreement, estimated_value=20000, mini_competition=competition,
+                           confirmed_steps=needs.confirmations, actor=buyer)
+    message = second.value.message_dict["compliance"][0]
+    assert message.startswith("Compliance blocks joining:") and NY_RULE in message
+    assert "NY allows piggybacking only on single-award contracts; this contract is multi-award." in message
+    assert not ParticipationAgreement.objects.exists()
+    assert not DataPrivacyAgreement.objects.filter(kind="joinder").exists()
+
+
+def test_new_york_district_may_join_a_single_award_agreement(cast, single_award, ny):
+    ny_evidence(ny, single_award)
+    needs = join_requirements(district=ny, agreement=single_award, annual_value=Decimal(9000))
+    assert not needs.blocked
+    participation = participation_join(district=ny, agreement=single_award, estimated_value=9000,
+                                       confirmed_steps=needs.confirmations, actor=cast.actor(ny.buyer))
+    assert participation.state == "prepared" and participation.mini_competition is None
+
+
+def test_new_york_refusal_through_the_page(client, cast, awarded, agreements, ny):
+    agreement = agreements[cast.vendor_a.pk]
+    ny_evidence(ny, agreement)
+    login(client, ny.buyer)
+    page = client.get(f"/agreements/{agreement.pk}/join/").content.decode()
+    assert "Joining is blocked" in page and NY_RULE in page
+    assert "only on single-award contracts" in page
+    assert "Start a mini-competition" not in page  # no point: the rule forbids the contract itself
+    assert "Prepare the participation agreement" not in page
+    # A stale or crafted POST is refused by the service, with the rule named.
+    needs = join_requirements(district=ny, agreement=agreement, annual_value=Decimal(20000))
+    form = {"estimated_value": "20000", **{f"step_{i}": "on" for i in range(len(needs.confirmations))}}
+    response = client.post(f"/agreements/{agreement.pk}/join/", form)
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "Joining is blocked" in text and NY_RULE in text
+    assert not ParticipationAgreement.objects.exists()

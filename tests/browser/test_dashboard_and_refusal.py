@@ -1,0 +1,54 @@
+"""In a real browser, with axe: the member dashboard with documents and an agreement ending soon,
+and the join page of a New York district refused on a multi-award agreement."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from contracts.selectors.participation import join_requirements
+from contracts.services.agreements import agreement_document_add, agreement_renew
+from contracts.services.participation import participation_countersign, participation_join
+from contracts.tests.conftest import agreements, awarded  # noqa: F401 (fixtures)
+from contracts.tests.test_join_cases import NY_RULE, ny, ny_evidence  # noqa: F401 (fixture)
+from contracts.tests.test_participation import decided_competition, general_offer  # noqa: F401 (fixture)
+from tests.browser.helpers import login, visit
+from tests.cast import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+
+def test_dashboard_and_new_york_refusal(cast, clock, awarded, agreements, general_offer, ny,  # noqa: F811
+                                        live_server, page):
+    agreement = agreements[cast.vendor_a.pk]
+    competition = decided_competition(cast, awarded, agreements, cast.vendor_a)
+    needs = join_requirements(district=cast.district_a, agreement=agreement, annual_value=Decimal(20000))
+    participation = participation_join(district=cast.district_a, agreement=agreement, estimated_value=20000,
+                                       mini_competition=competition, confirmed_steps=needs.confirmations,
+                                       actor=cast.actor(cast.buyer_a))
+    participation_countersign(participation=participation, actor=cast.actor(cast.vendor_user_a))
+    staff = cast.actor(cast.staff)
+    agreement_document_add(agreement=agreement, title="Signed master agreement", actor=staff,
+                           file=SimpleUploadedFile("a.pdf", b"%PDF-1.4 signed", "application/pdf"))
+    agreement = agreement_renew(agreement=agreement, actor=staff)
+    clock.set(clock.now() + (agreement.end_date - timezone.localdate() - dt.timedelta(days=60)))
+    ny_evidence(ny, agreements[cast.vendor_a.pk])
+
+    base = live_server.url
+    problems: dict[str, list[str]] = {}
+    login(page, base, "buyer-a@example.org", PASSWORD)
+    visit(page, base + "/my/agreements/", problems)
+    text = page.inner_text("main")
+    assert "Upcoming renewals and expiries" in text and "1 of 2 renewal options left" in text
+    assert page.locator("a", has_text="Signed master agreement").count() == 1
+
+    login(page, base, "buyer-ny@example.org", PASSWORD)
+    visit(page, base + f"/agreements/{agreement.pk}/join/", problems)
+    text = page.inner_text("main")
+    assert "Joining is blocked" in text and NY_RULE in text
+    assert "Start a mini-competition" not in text
+    assert not problems, "\n".join(f"{url}:\n  " + "\n  ".join(v) for url, v in problems.items())
