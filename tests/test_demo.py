@@ -15,8 +15,9 @@ from vendors.models import Vendor
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_builds_once_and_again(capsys):
+def test_demo_builds_once_and_again(capsys, client):
     call_command("demo")
+    check_catalog_and_dashboard(client)
     totals = member_directory_totals()
     assert totals.members == 163 and totals.students_estimated
     assert 2_250_000 <= totals.students <= 2_350_000
@@ -29,11 +30,13 @@ def test_demo_builds_once_and_again(capsys):
     from sourcing.models import Solicitation
 
     states = sorted(effective_state(x) for x in Solicitation.objects.all())
-    assert states == ["awarded", "awarded", "published", "under_evaluation"]
+    assert states == ["awarded"] * 4 + ["published", "under_evaluation"]
     from contracts.models import MasterAgreement, ParticipationAgreement
 
-    assert MasterAgreement.objects.filter(state="active").count() == 3
-    assert ParticipationAgreement.objects.filter(state="active", dpa_joinder__isnull=False).count() == 1
+    assert MasterAgreement.objects.filter(state="active").count() == 16
+    assert not MasterAgreement.objects.filter(documents__isnull=True).exists()  # each has its signed PDF
+    assert ParticipationAgreement.objects.filter(state="active", dpa_joinder__isnull=False).count() == 2
+    assert set(MasterAgreement.objects.values_list("award_kind", flat=True)) == {"multi_award", "single_award"}
     from orders.models import Order, RebateEntry
     from orders.selectors import rebates_recompute
 
@@ -76,3 +79,38 @@ def test_demo_builds_once_and_again(capsys):
     call_command("demo_logins")
     out = capsys.readouterr().out
     assert DEMO_PASSWORD in out and "staff@demo.edpool.org" in out
+
+
+def check_catalog_and_dashboard(client):
+    """A buyer finds products from several vendors for typical searches, with verdicts that
+    differ by product; the dashboard shows documents and an agreement ending soon with renewal
+    options left."""
+    from contracts.models import MasterAgreement, ParticipationAgreement
+    from edpool.demo.people import DEMO_PASSWORD as password
+
+    assert client.login(email="buyer1@demo.edpool.org", password=password)
+    found = {}
+    for q, expected in [("reading", {"Orchard Reader", "Bluebird Phonics", "Harbor Decodable Readers"}),
+                        ("math", {"Evergreen Math Studio", "Tidewater Number Sense"}),
+                        ("science", {"Summit Science Explorations", "Summit Labs"}),
+                        ("assessment", {"Bluebird Benchmark", "Indigo Benchmark Suite"}),
+                        ("chromebook", {"Acorn 11 Chromebook", "Juniper Flip 11 Chromebook", "Redwood R11 Chromebook"}),
+                        ("display", {"Northstar 75 Display", "Cedar Board 86", "Valley Vista 86 Display"}),
+                        ("tablet", {"Upland 10 Tablet"})]:
+        page = client.get("/catalog/", {"q": q}).content.decode()
+        missing = [name for name in expected if name not in page]
+        assert not missing, f"{q!r}: {missing} not found"
+        found[q] = page
+    # ABC Unified's verdicts differ: its own DPA with Orchard, no DPA with Harbor.
+    assert "Allowed after steps" in found["reading"] and "Blocked" in found["reading"]
+    # ABC Unified joined Orchard on its own DPA: no joinder.
+    orchard = ParticipationAgreement.objects.get(district__organisation__name="ABC Unified",
+                                                 agreement__vendor__organisation__name="Orchard Reading Co.")
+    assert orchard.state == "active" and orchard.dpa_joinder is None
+    summit = MasterAgreement.objects.get(vendor__organisation__name="Summit Science Studio")
+    assert summit.award_kind == "single_award"
+    assert summit.participations.get(state="active").mini_competition is None
+    dashboard = client.get("/my/agreements/").content.decode()
+    upcoming = dashboard.split("Upcoming renewals and expiries", 1)[1].split("Participation agreements", 1)[0]
+    assert "Acorn Device Works" in upcoming and "4 of 4 renewal options left" in upcoming
+    assert "Signed master agreement" in dashboard

@@ -91,9 +91,9 @@ def _make_member(district: District, final_state: str) -> None:
     membership_transition(membership=m, action="activate", actor=ACTOR, on_date=active)
 
 
-def _demo_pdf(title: str) -> bytes:
-    """A minimal valid one-page PDF standing in for a board resolution."""
-    text = f"Board resolution approving membership (demo): {title}".replace("(", "[").replace(")", "]")
+def _demo_pdf(title: str, heading: str = "Board resolution approving membership (demo)") -> bytes:
+    """A minimal valid one-page PDF standing in for a board resolution (or another document)."""
+    text = f"{heading}: {title}".replace("(", "[").replace(")", "]")
     stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode("latin-1", "replace")
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
@@ -208,6 +208,9 @@ def build_demo(*, progress=None) -> DemoReport:
     from edpool.demo.contracts import build_contracts_demo
 
     build_contracts_demo(report, members)
+    from edpool.demo.catalog_agreements import build_catalog_demo
+
+    build_catalog_demo(report, members)
     from edpool.demo.orders import build_orders_demo
 
     build_orders_demo(report, members)

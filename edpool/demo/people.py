@@ -38,6 +38,7 @@ CATEGORIES = [
     ("assessment", "Assessment and data"),
     ("reading", "Reading and literacy"),
     ("math", "Mathematics"),
+    ("science", "Science"),
     ("sis", "Student information systems"),
     ("rostering-sso", "Rostering and single sign-on"),
     ("safety", "Content filtering and student safety"),
