@@ -217,8 +217,8 @@ def matrix(request, states: str = "", q: str = "", vendor_id: int = 0, category:
            annual_value: Optional[Decimal] = None, on_date: Optional[date] = None,
            page: int = 1, page_size: int = 100):
     """Products x states: each cell the verdict and its main reason. `states` is a comma list
-    (default all 50 and DC). A state column is an active member of that state holding no
-    agreement of its own; `for_my_district=true` (district users) gives your district's column,
+    (default all 50, DC and any other state loaded). A state column is an active member of that
+    state holding no agreement of its own; `for_my_district=true` (district users) gives your district's column,
     counting your own agreements."""
     products = product_list(q=q, category=category, active_only=True)
     if vendor_id:

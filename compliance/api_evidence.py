@@ -1,8 +1,12 @@
 """API: vendors' evidence (DPAs with general offers, accessibility reports, attestations) and
-districts' joinders to general offers. Uploads are multipart forms with a PDF `document`."""
+districts' joinders to general offers. Adding uploads a multipart form with a PDF `document`;
+correcting (PUT: every field, PATCH: the fields sent) takes JSON, with a replacement document, if
+any, inside it (`document`: {"filename", "content_base64"}); without one the document stays.
+Withdrawing takes {"reason"}. Another vendor's record is 404."""
 
 
-from datetime import date
+from contextlib import contextmanager
+from datetime import date, datetime
 from typing import Optional
 
 from django.core.exceptions import ValidationError
@@ -16,8 +20,12 @@ from accounts.models import Role
 from catalog.selectors import product_list
 from compliance.models import AccessibilityReport, Attestation, DataPrivacyAgreement
 from compliance.selectors import evidence as ev
-from compliance.services.evidence import (accessibility_report_add, attestation_add, dpa_create,
-                                          dpa_joinder_adopt)
+from compliance.services.evidence import (accessibility_report_add, accessibility_report_update,
+                                          accessibility_report_withdraw, attestation_add,
+                                          attestation_update, attestation_withdraw, dpa_create,
+                                          dpa_joinder_adopt, dpa_offer_close, dpa_update,
+                                          dpa_withdraw)
+from edpool.documents import upload_from_base64
 from members.models import District
 from members.selectors import district_of_organisation
 from vendors.selectors import vendor_of_organisation
@@ -47,6 +55,9 @@ class DpaOut(Schema):
     general_offer: bool
     general_offer_until: Optional[date]
     general_offer_open: bool
+    general_offer_closed_on: Optional[date]
+    withdrawn_at: Optional[datetime]
+    withdrawn_reason: str
     document_url: Optional[str]
 
 
@@ -58,8 +69,11 @@ class ReportOut(Schema):
     level: str
     report_format: str
     report_date: date
+    expires_on: Optional[date]
     valid_until: date
     status: str
+    withdrawn_at: Optional[datetime]
+    withdrawn_reason: str
     document_url: str
 
 
@@ -70,9 +84,81 @@ class AttestationOut(Schema):
     kind: str
     framework: str
     attested_on: date
+    expires_on: Optional[date]
     valid_until: date
     status: str
+    withdrawn_at: Optional[datetime]
+    withdrawn_reason: str
     document_url: str
+
+
+class DocumentIn(Schema):
+    """A PDF inside JSON: its bytes base64-encoded (standard alphabet, with padding)."""
+    filename: str = "document.pdf"
+    content_base64: str
+
+
+class DpaIn(Schema):
+    """A signed agreement as corrected. Its district, state and general offer stay."""
+    template: str
+    template_version: str = ""
+    state_variant: str = ""
+    product_ids: list[int]
+    signed_on: date
+    expires_on: Optional[date] = None
+    document: Optional[DocumentIn] = None  # none: the signed document stays
+
+
+class DpaPatch(Schema):
+    template: Optional[str] = None
+    template_version: Optional[str] = None
+    state_variant: Optional[str] = None
+    product_ids: Optional[list[int]] = None
+    signed_on: Optional[date] = None
+    expires_on: Optional[date] = None
+    document: Optional[DocumentIn] = None
+
+
+class ReportIn(Schema):
+    product_id: int
+    standard: str
+    level: str
+    report_format: str = "VPAT 2.5 (ACR)"
+    report_date: date
+    expires_on: Optional[date] = None
+    document: Optional[DocumentIn] = None
+
+
+class ReportPatch(Schema):
+    product_id: Optional[int] = None
+    standard: Optional[str] = None
+    level: Optional[str] = None
+    report_format: Optional[str] = None
+    report_date: Optional[date] = None
+    expires_on: Optional[date] = None
+    document: Optional[DocumentIn] = None
+
+
+class AttestationIn(Schema):
+    kind: str
+    framework: str = ""
+    product_id: Optional[int] = None  # none: the whole company
+    attested_on: date
+    expires_on: Optional[date] = None
+    document: Optional[DocumentIn] = None
+
+
+class AttestationPatch(Schema):
+    kind: Optional[str] = None
+    framework: Optional[str] = None
+    product_id: Optional[int] = None
+    attested_on: Optional[date] = None
+    expires_on: Optional[date] = None
+    document: Optional[DocumentIn] = None
+
+
+class WithdrawIn(Schema):
+    reason: str
 
 
 def _today():
@@ -94,24 +180,25 @@ def dpa_out(d: DataPrivacyAgreement) -> dict:
             "expires_on": d.expires_on, "status": d.status_on(today),
             "general_offer": d.general_offer, "general_offer_until": d.general_offer_until,
             "general_offer_open": d.offer_open_on(today),
+            "general_offer_closed_on": d.general_offer_closed_on,
+            "withdrawn_at": d.withdrawn_at, "withdrawn_reason": d.withdrawn_reason,
             "document_url": _doc_url("dpa", d.pk) if d.document else None}
 
 
 def report_out(r: AccessibilityReport) -> dict:
-    today = _today()
-    status = "in force" if r.in_force_on(today) else ("expired" if today >= r.valid_until else "not yet in force")
     return {"id": r.pk, "product_id": r.product_id, "product": r.product.name,
             "standard": r.standard, "level": r.level, "report_format": r.report_format,
-            "report_date": r.report_date, "valid_until": r.valid_until, "status": status,
-            "document_url": _doc_url("report", r.pk)}
+            "report_date": r.report_date, "expires_on": r.expires_on, "valid_until": r.valid_until,
+            "status": r.status_on(_today()), "withdrawn_at": r.withdrawn_at,
+            "withdrawn_reason": r.withdrawn_reason, "document_url": _doc_url("report", r.pk)}
 
 
 def attestation_out(a: Attestation) -> dict:
-    today = _today()
-    status = "in force" if a.in_force_on(today) else ("expired" if today >= a.valid_until else "not yet in force")
     return {"id": a.pk, "vendor_id": a.vendor_id, "product_id": a.product_id, "kind": a.kind,
-            "framework": a.framework, "attested_on": a.attested_on, "valid_until": a.valid_until,
-            "status": status, "document_url": _doc_url("attestation", a.pk)}
+            "framework": a.framework, "attested_on": a.attested_on, "expires_on": a.expires_on,
+            "valid_until": a.valid_until, "status": a.status_on(_today()),
+            "withdrawn_at": a.withdrawn_at, "withdrawn_reason": a.withdrawn_reason,
+            "document_url": _doc_url("attestation", a.pk)}
 
 
 def _vendor(request):
@@ -119,6 +206,33 @@ def _vendor(request):
     if vendor is None:
         raise Http404("Your organisation is not a vendor.")
     return vendor
+
+
+@contextmanager
+def _api_names(**renames: str):
+    """Service errors under the API's field names (e.g. products -> product_ids)."""
+    try:
+        yield
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            raise ValidationError({renames.get(k, k): v for k, v in exc.error_dict.items()}) from None
+        raise
+
+
+def _merged(current: dict, payload, *, required: tuple[str, ...]) -> dict:
+    """PATCH: the fields sent over the record's current values; a required field sent as null
+    is an error naming it."""
+    sent = payload.dict(exclude_unset=True, exclude={"document"})
+    empty = [f for f in required if f in sent and sent[f] is None]
+    if empty:
+        raise ValidationError({f: "Cannot be null: leave it out to keep the current value." for f in empty})
+    return {**current, **sent}
+
+
+def _document(document: Optional[DocumentIn]):
+    if document is None:
+        return None
+    return upload_from_base64(document.content_base64, filename=document.filename, field="document")
 
 
 def _own_products(vendor, ids: list[int], field: str):
@@ -132,9 +246,10 @@ def _own_products(vendor, ids: list[int], field: str):
 @router.get("/compliance/dpas", response=list[DpaOut], auth=API_AUTH)
 @api_roles(*READERS)
 def dpas(request, state: str = "", vendor_id: int = 0, district_id: int = 0):
-    """Data privacy agreements (and joinders). Vendors see their own."""
+    """Data privacy agreements (and joinders). Vendors see their own. Withdrawn ones are listed
+    with status "withdrawn" and the reason; no verdict uses them."""
     scope = ev.vendor_scope(request.actor)
-    qs = ev.dpa_list(vendor=scope, state=state)
+    qs = ev.dpa_list(vendor=scope, state=state, include_withdrawn=True)
     if vendor_id and scope is None:
         qs = qs.filter(vendor_id=vendor_id)
     if district_id:
@@ -161,6 +276,62 @@ def dpa_add(request, district_id: Form[int], template: Form[str], signed_on: For
                      expires_on=expires_on, general_offer=general_offer,
                      general_offer_until=general_offer_until, actor=request.actor)
     return Status(201, dpa_out(ev.dpa_list().get(pk=dpa.pk)))
+
+
+def _dpa_current(d: DataPrivacyAgreement) -> dict:
+    return {"template": d.template, "template_version": d.template_version,
+            "state_variant": d.state_variant, "product_ids": [p.pk for p in d.products.all()],
+            "signed_on": d.signed_on, "expires_on": d.expires_on}
+
+
+def _dpa_correct(request, dpa_id: int, values: dict, document: Optional[DocumentIn]) -> dict:
+    vendor = _vendor(request)
+    dpa = ev.vendor_dpa_get(vendor=vendor, dpa_id=dpa_id)
+    with _api_names(products="product_ids"):
+        dpa_update(dpa=dpa, template=values["template"], template_version=values["template_version"] or "",
+                   state_variant=values["state_variant"] or "", signed_on=values["signed_on"],
+                   expires_on=values["expires_on"], document=_document(document),
+                   products=_own_products(vendor, values["product_ids"], "product_ids"),
+                   actor=request.actor)
+    return dpa_out(ev.vendor_dpa_get(vendor=vendor, dpa_id=dpa_id))
+
+
+@router.put("/compliance/dpas/{dpa_id}", response=DpaOut, auth=API_AUTH)
+@api_roles(VENDOR)
+def dpa_put(request, dpa_id: int, payload: DpaIn):
+    """Correct one of your signed agreements (every field; an omitted expiry means none). Send
+    `document` to replace the signed PDF. Joinders are the districts' records: 403."""
+    return _dpa_correct(request, dpa_id, payload.dict(exclude={"document"}), payload.document)
+
+
+@router.patch("/compliance/dpas/{dpa_id}", response=DpaOut, auth=API_AUTH)
+@api_roles(VENDOR)
+def dpa_patch(request, dpa_id: int, payload: DpaPatch):
+    """Correct some fields of one of your signed agreements; the others stay."""
+    current = _dpa_current(ev.vendor_dpa_get(vendor=_vendor(request), dpa_id=dpa_id))
+    values = _merged(current, payload, required=("template", "product_ids", "signed_on"))
+    return _dpa_correct(request, dpa_id, values, payload.document)
+
+
+@router.post("/compliance/dpas/{dpa_id}/withdraw", response=DpaOut, auth=API_AUTH)
+@api_roles(VENDOR)
+def dpa_withdraw_(request, dpa_id: int, payload: WithdrawIn):
+    """Withdraw one of your signed agreements, with the reason. It stays listed as withdrawn;
+    no verdict uses it and its general offer can no longer be adopted (joinders stay)."""
+    vendor = _vendor(request)
+    dpa_withdraw(dpa=ev.vendor_dpa_get(vendor=vendor, dpa_id=dpa_id), reason=payload.reason,
+                 actor=request.actor)
+    return dpa_out(ev.vendor_dpa_get(vendor=vendor, dpa_id=dpa_id))
+
+
+@router.post("/compliance/dpas/{dpa_id}/close-offer", response=DpaOut, auth=API_AUTH)
+@api_roles(VENDOR)
+def dpa_close_offer(request, dpa_id: int):
+    """Close the agreement's general offer today: no district may adopt it from now on; joinders
+    already made stay in force."""
+    vendor = _vendor(request)
+    dpa_offer_close(dpa=ev.vendor_dpa_get(vendor=vendor, dpa_id=dpa_id), actor=request.actor)
+    return dpa_out(ev.vendor_dpa_get(vendor=vendor, dpa_id=dpa_id))
 
 
 @router.get("/compliance/general-offers", response=list[DpaOut], auth=API_AUTH)
@@ -192,8 +363,9 @@ def joinder(request, dpa_id: int):
 @router.get("/compliance/accessibility-reports", response=list[ReportOut], auth=API_AUTH)
 @api_roles(*READERS)
 def reports(request, product_id: int = 0):
-    """Accessibility conformance reports (VPAT/ACR), with validity. Vendors see their own."""
-    qs = ev.report_list(vendor=ev.vendor_scope(request.actor))
+    """Accessibility conformance reports (VPAT/ACR), with validity (status "withdrawn" with the
+    reason for withdrawn ones). Vendors see their own."""
+    qs = ev.report_list(vendor=ev.vendor_scope(request.actor), include_withdrawn=True)
     if product_id:
         qs = qs.filter(product_id=product_id)
     return [report_out(r) for r in qs[:1000]]
@@ -214,12 +386,55 @@ def report_add(request, product_id: Form[int], standard: Form[str], level: Form[
     return Status(201, report_out(report))
 
 
+def _report_correct(request, report_id: int, values: dict, document: Optional[DocumentIn]) -> dict:
+    vendor = _vendor(request)
+    report = ev.vendor_report_get(vendor=vendor, report_id=report_id)
+    product = _own_products(vendor, [values["product_id"]], "product_id")[0]
+    with _api_names(product="product_id"):
+        accessibility_report_update(report=report, product=product, standard=values["standard"],
+                                    level=values["level"], report_date=values["report_date"],
+                                    report_format=values["report_format"] or "",
+                                    expires_on=values["expires_on"], document=_document(document),
+                                    actor=request.actor)
+    return report_out(ev.vendor_report_get(vendor=vendor, report_id=report_id))
+
+
+@router.put("/compliance/accessibility-reports/{report_id}", response=ReportOut, auth=API_AUTH)
+@api_roles(VENDOR)
+def report_put(request, report_id: int, payload: ReportIn):
+    """Correct one of your accessibility reports (every field; an omitted expiry means two years
+    from the report date). Send `document` to replace its PDF."""
+    return _report_correct(request, report_id, payload.dict(exclude={"document"}), payload.document)
+
+
+@router.patch("/compliance/accessibility-reports/{report_id}", response=ReportOut, auth=API_AUTH)
+@api_roles(VENDOR)
+def report_patch(request, report_id: int, payload: ReportPatch):
+    """Correct some fields of one of your accessibility reports; the others stay."""
+    r = ev.vendor_report_get(vendor=_vendor(request), report_id=report_id)
+    current = {"product_id": r.product_id, "standard": r.standard, "level": r.level,
+               "report_format": r.report_format, "report_date": r.report_date, "expires_on": r.expires_on}
+    values = _merged(current, payload, required=("product_id", "standard", "level", "report_date"))
+    return _report_correct(request, report_id, values, payload.document)
+
+
+@router.post("/compliance/accessibility-reports/{report_id}/withdraw", response=ReportOut, auth=API_AUTH)
+@api_roles(VENDOR)
+def report_withdraw(request, report_id: int, payload: WithdrawIn):
+    """Withdraw one of your accessibility reports, with the reason; no verdict uses it again."""
+    vendor = _vendor(request)
+    accessibility_report_withdraw(report=ev.vendor_report_get(vendor=vendor, report_id=report_id),
+                                  reason=payload.reason, actor=request.actor)
+    return report_out(ev.vendor_report_get(vendor=vendor, report_id=report_id))
+
+
 @router.get("/compliance/attestations", response=list[AttestationOut], auth=API_AUTH)
 @api_roles(*READERS)
 def attestations(request, vendor_id: int = 0):
-    """Attestations (COPPA, NIST CSF, SOC 2 ...), with validity. Vendors see their own."""
+    """Attestations (COPPA, NIST CSF, SOC 2 ...), with validity (status "withdrawn" with the
+    reason for withdrawn ones). Vendors see their own."""
     scope = ev.vendor_scope(request.actor)
-    qs = ev.attestation_list(vendor=scope)
+    qs = ev.attestation_list(vendor=scope, include_withdrawn=True)
     if vendor_id and scope is None:
         qs = qs.filter(vendor_id=vendor_id)
     return [attestation_out(a) for a in qs[:1000]]
@@ -239,3 +454,48 @@ def attestation_create(request, kind: Form[str], attested_on: Form[date], framew
                                   product=product, framework=framework, expires_on=expires_on,
                                   document=document, actor=request.actor)
     return Status(201, attestation_out(attestation))
+
+
+def _attestation_correct(request, attestation_id: int, values: dict,
+                         document: Optional[DocumentIn]) -> dict:
+    vendor = _vendor(request)
+    attestation = ev.vendor_attestation_get(vendor=vendor, attestation_id=attestation_id)
+    product_id = values["product_id"]
+    product = _own_products(vendor, [product_id], "product_id")[0] if product_id else None
+    with _api_names(product="product_id"):
+        attestation_update(attestation=attestation, kind=values["kind"], framework=values["framework"] or "",
+                           product=product, attested_on=values["attested_on"],
+                           expires_on=values["expires_on"], document=_document(document),
+                           actor=request.actor)
+    return attestation_out(ev.vendor_attestation_get(vendor=vendor, attestation_id=attestation_id))
+
+
+@router.put("/compliance/attestations/{attestation_id}", response=AttestationOut, auth=API_AUTH)
+@api_roles(VENDOR)
+def attestation_put(request, attestation_id: int, payload: AttestationIn):
+    """Correct one of your attestations (every field; no product_id means the whole company, no
+    expiry two years from its date). Send `document` to replace its PDF."""
+    return _attestation_correct(request, attestation_id, payload.dict(exclude={"document"}),
+                                payload.document)
+
+
+@router.patch("/compliance/attestations/{attestation_id}", response=AttestationOut, auth=API_AUTH)
+@api_roles(VENDOR)
+def attestation_patch(request, attestation_id: int, payload: AttestationPatch):
+    """Correct some fields of one of your attestations; the others stay (send product_id null
+    for the whole company)."""
+    a = ev.vendor_attestation_get(vendor=_vendor(request), attestation_id=attestation_id)
+    current = {"kind": a.kind, "framework": a.framework, "product_id": a.product_id,
+               "attested_on": a.attested_on, "expires_on": a.expires_on}
+    values = _merged(current, payload, required=("kind", "attested_on"))
+    return _attestation_correct(request, attestation_id, values, payload.document)
+
+
+@router.post("/compliance/attestations/{attestation_id}/withdraw", response=AttestationOut, auth=API_AUTH)
+@api_roles(VENDOR)
+def attestation_withdraw_(request, attestation_id: int, payload: WithdrawIn):
+    """Withdraw one of your attestations, with the reason; no verdict uses it again."""
+    vendor = _vendor(request)
+    attestation_withdraw(attestation=ev.vendor_attestation_get(vendor=vendor, attestation_id=attestation_id),
+                         reason=payload.reason, actor=request.actor)
+    return attestation_out(ev.vendor_attestation_get(vendor=vendor, attestation_id=attestation_id))

@@ -45,7 +45,7 @@ class RecordForm(CheckForm):
 
 class MatrixFilterForm(forms.Form):
     states = forms.CharField(label="States", required=False,
-                             help_text="Two-letter codes separated by commas, e.g. CA, NY, TX. Empty: all 50 and DC.")
+                             help_text="Two-letter codes separated by commas, e.g. CA, NY, TX. Empty: all 50, DC and any other state loaded.")
     q = forms.CharField(label="Product or vendor name", required=False,
                         widget=forms.TextInput(attrs={"type": "search"}))
     category = forms.ModelChoiceField(label="Category", required=False, to_field_name="code",
@@ -112,3 +112,62 @@ class AttestationForm(forms.Form):
         kwargs.setdefault("prefix", "attestation")
         super().__init__(*args, **kwargs)
         self.fields["product"].queryset = Product.objects.filter(vendor=vendor).order_by("name")
+
+
+KEEP_DOCUMENT = "Leave empty to keep the current document."
+
+
+def _optional_document(form, label: str) -> None:
+    field = form.fields["document"]
+    field.required, field.label, field.help_text = False, label, KEEP_DOCUMENT
+    field.widget = forms.FileInput(attrs={"accept": "application/pdf"})
+
+
+class DpaEditForm(DpaForm):
+    """Correcting a signed agreement: its district (and state) and general offer stay."""
+
+    def __init__(self, *args, vendor, **kwargs):
+        super().__init__(*args, vendor=vendor, **kwargs)
+        for name in ("district", "general_offer", "general_offer_until"):
+            del self.fields[name]
+        _optional_document(self, "Replace the signed agreement (PDF)")
+
+    @staticmethod
+    def initial_of(dpa) -> dict:
+        return {"template": dpa.template, "template_version": dpa.template_version,
+                "state_variant": dpa.state_variant, "products": [p.pk for p in dpa.products.all()],
+                "signed_on": dpa.signed_on, "expires_on": dpa.expires_on}
+
+
+class ReportEditForm(ReportForm):
+    def __init__(self, *args, vendor, **kwargs):
+        super().__init__(*args, vendor=vendor, **kwargs)
+        _optional_document(self, "Replace the report (PDF)")
+
+    @staticmethod
+    def initial_of(report) -> dict:
+        return {"product": report.product_id, "standard": report.standard, "level": report.level,
+                "report_format": report.report_format, "report_date": report.report_date,
+                "expires_on": report.expires_on}
+
+
+class AttestationEditForm(AttestationForm):
+    def __init__(self, *args, vendor, **kwargs):
+        super().__init__(*args, vendor=vendor, **kwargs)
+        _optional_document(self, "Replace the attestation (PDF)")
+
+    @staticmethod
+    def initial_of(attestation) -> dict:
+        return {"kind": attestation.kind, "framework": attestation.framework,
+                "product": attestation.product_id, "attested_on": attestation.attested_on,
+                "expires_on": attestation.expires_on}
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label="Reason for withdrawing", max_length=500,
+                             widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text="Districts and consortium staff see it beside the withdrawn record.")
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "withdraw")
+        super().__init__(*args, **kwargs)

@@ -18,4 +18,13 @@ urlpatterns = [
     path("vendor/evidence/dpas/", evidence.dpa_add, name="dpa-add"),
     path("vendor/evidence/reports/", evidence.report_add, name="report-add"),
     path("vendor/evidence/attestations/", evidence.attestation_create, name="attestation-add"),
+    path("vendor/evidence/dpas/<int:dpa_id>/", evidence.dpa_edit, name="dpa-edit"),
+    path("vendor/evidence/dpas/<int:dpa_id>/withdraw/", evidence.dpa_withdraw_view, name="dpa-withdraw"),
+    path("vendor/evidence/dpas/<int:dpa_id>/close-offer/", evidence.dpa_close_offer, name="dpa-close-offer"),
+    path("vendor/evidence/reports/<int:report_id>/", evidence.report_edit, name="report-edit"),
+    path("vendor/evidence/reports/<int:report_id>/withdraw/", evidence.report_withdraw, name="report-withdraw"),
+    path("vendor/evidence/attestations/<int:attestation_id>/", evidence.attestation_edit,
+         name="attestation-edit"),
+    path("vendor/evidence/attestations/<int:attestation_id>/withdraw/", evidence.attestation_withdraw_view,
+         name="attestation-withdraw"),
 ]

@@ -124,6 +124,14 @@ PAGES = {
     "compliance:dpa-add": (lambda c: {}, only(VENDORS, ok=405)),
     "compliance:report-add": (lambda c: {}, only(VENDORS, ok=405)),
     "compliance:attestation-add": (lambda c: {}, only(VENDORS, ok=405)),
+    "compliance:dpa-edit": (lambda c: {"dpa_id": c.dpa.pk}, {**only(["vendor_a"]), "vendor_b": 404}),
+    "compliance:dpa-withdraw": (lambda c: {"dpa_id": c.dpa.pk}, only(VENDORS, ok=405)),
+    "compliance:dpa-close-offer": (lambda c: {"dpa_id": c.dpa.pk}, only(VENDORS, ok=405)),
+    "compliance:report-edit": (lambda c: {"report_id": c.report.pk}, {**only(["vendor_a"]), "vendor_b": 404}),
+    "compliance:report-withdraw": (lambda c: {"report_id": c.report.pk}, only(VENDORS, ok=405)),
+    "compliance:attestation-edit": (lambda c: {"attestation_id": c.attestation.pk},
+                                    {**only(["vendor_a"]), "vendor_b": 404}),
+    "compliance:attestation-withdraw": (lambda c: {"attestation_id": c.attestation.pk}, only(VENDORS, ok=405)),
     # contracts (see contracts_world): agreements of vendors A and B, district A joined A's
     "contracts:list": (lambda c: {}, expect(200)),
     "contracts:catalog": (lambda c: {}, expect(200)),
@@ -434,6 +442,7 @@ def test_admin_is_only_for_is_staff_users(client, cast):
 
 
 # (method, path) -> (path params, body kind, body, expected status per role)
+OWN_EVIDENCE_422 = {**only(["vendor_a"], ok=422, anon=401), "vendor_b": 404}
 API = {
     ("POST", "/api/v1/auth/token"): (lambda c: {}, "json", {"email": "x@example.org", "password": "x"},
                                      expect(403)),
@@ -626,6 +635,31 @@ API = {
     ("GET", "/api/v1/compliance/attestations"): (lambda c: {}, None, None, expect(200, anon=401)),
     ("POST", "/api/v1/compliance/attestations"): (lambda c: {}, "form", {"kind": "coppa", "attested_on": "2026-01-01"},
                                                   only(VENDORS, ok=422, anon=401)),
+    # vendors manage their own evidence (compliance_world): invalid bodies (422) for vendor A,
+    # 404 for vendor B; closing the offer succeeds for vendor A
+    ("PUT", "/api/v1/compliance/dpas/{dpa_id}"): (lambda c: {"dpa_id": c.dpa.pk}, "json", {
+        "template": "ndpa", "product_ids": [], "signed_on": "2026-01-01"}, OWN_EVIDENCE_422),
+    ("PATCH", "/api/v1/compliance/dpas/{dpa_id}"): (lambda c: {"dpa_id": c.dpa.pk}, "json", {"product_ids": []},
+                                                    OWN_EVIDENCE_422),
+    ("POST", "/api/v1/compliance/dpas/{dpa_id}/withdraw"): (lambda c: {"dpa_id": c.dpa.pk}, "json", {"reason": ""},
+                                                            OWN_EVIDENCE_422),
+    ("POST", "/api/v1/compliance/dpas/{dpa_id}/close-offer"): (lambda c: {"dpa_id": c.dpa.pk}, None, None,
+                                                               {**only(["vendor_a"], anon=401), "vendor_b": 404}),
+    ("PUT", "/api/v1/compliance/accessibility-reports/{report_id}"): (
+        lambda c: {"report_id": c.report.pk}, "json", lambda c: {
+            "product_id": c.product.pk, "standard": "WCAG 9", "level": "AA", "report_date": "2026-01-01"},
+        OWN_EVIDENCE_422),
+    ("PATCH", "/api/v1/compliance/accessibility-reports/{report_id}"): (
+        lambda c: {"report_id": c.report.pk}, "json", {"standard": "WCAG 9"}, OWN_EVIDENCE_422),
+    ("POST", "/api/v1/compliance/accessibility-reports/{report_id}/withdraw"): (
+        lambda c: {"report_id": c.report.pk}, "json", {"reason": ""}, OWN_EVIDENCE_422),
+    ("PUT", "/api/v1/compliance/attestations/{attestation_id}"): (
+        lambda c: {"attestation_id": c.attestation.pk}, "json", {"kind": "nope", "attested_on": "2026-01-01"},
+        OWN_EVIDENCE_422),
+    ("PATCH", "/api/v1/compliance/attestations/{attestation_id}"): (
+        lambda c: {"attestation_id": c.attestation.pk}, "json", {"kind": "nope"}, OWN_EVIDENCE_422),
+    ("POST", "/api/v1/compliance/attestations/{attestation_id}/withdraw"): (
+        lambda c: {"attestation_id": c.attestation.pk}, "json", {"reason": ""}, OWN_EVIDENCE_422),
 }
 
 

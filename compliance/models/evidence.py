@@ -1,6 +1,11 @@
 """Vendor evidence: data privacy agreements (and districts' joinders to general offers),
 accessibility conformance reports and other attestations. Whether a piece of evidence is in force
-is derived at read time from its dates (`timezone.localdate()`), never stored."""
+is derived at read time from its dates (`timezone.localdate()`), never stored.
+
+A vendor may withdraw a record (with a reason): it stays, marked withdrawn, for history and for
+the decisions that used it, but it is never used again as evidence, whatever the date asked
+about. A general offer may be closed early: no district adopts it from that day; joinders made
+before stay in force."""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ import datetime as dt
 from typing import Optional
 
 from django.db import models
+from django.utils import timezone
 
 # How long an accessibility report or attestation without its own expiry date counts (policy).
 DEFAULT_EVIDENCE_VALIDITY_DAYS = 2 * 365
@@ -47,6 +53,10 @@ class DataPrivacyAgreement(models.Model):
     document = models.FileField(upload_to="compliance/dpas/", blank=True)
     general_offer = models.BooleanField(default=False)
     general_offer_until = models.DateField(null=True, blank=True)  # last day to adopt
+    # closed early by the vendor: no adoption from this day on (joinders made before stay)
+    general_offer_closed_on = models.DateField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_reason = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -61,14 +71,26 @@ class DataPrivacyAgreement(models.Model):
         what = "Joinder" if self.kind == DpaKind.JOINDER else "DPA"
         return f"{what} #{self.pk}: {self.vendor} / {self.district} ({self.state})"
 
+    @property
+    def withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
     def in_force_on(self, day: dt.date) -> bool:
-        return self.signed_on <= day and (self.expires_on is None or day < self.expires_on)
+        return (not self.withdrawn and self.signed_on <= day
+                and (self.expires_on is None or day < self.expires_on))
 
     def offer_open_on(self, day: dt.date) -> bool:
         return (self.general_offer and self.in_force_on(day)
-                and (self.general_offer_until is None or day <= self.general_offer_until))
+                and (self.general_offer_until is None or day <= self.general_offer_until)
+                and (self.general_offer_closed_on is None or day < self.general_offer_closed_on))
+
+    @property
+    def offer_open_today(self) -> bool:
+        return self.offer_open_on(timezone.localdate())
 
     def status_on(self, day: dt.date) -> str:
+        if self.withdrawn:
+            return "withdrawn"
         if day < self.signed_on:
             return "not yet in force"
         if self.expires_on is not None and day >= self.expires_on:
@@ -97,6 +119,8 @@ class AccessibilityReport(models.Model):
     report_date = models.DateField()
     expires_on = models.DateField(null=True, blank=True)
     document = models.FileField(upload_to="compliance/acr/")
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_reason = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -109,8 +133,15 @@ class AccessibilityReport(models.Model):
     def valid_until(self) -> dt.date:
         return self.expires_on or (self.report_date + dt.timedelta(days=DEFAULT_EVIDENCE_VALIDITY_DAYS))
 
+    @property
+    def withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
     def in_force_on(self, day: dt.date) -> bool:
-        return self.report_date <= day < self.valid_until
+        return not self.withdrawn and self.report_date <= day < self.valid_until
+
+    def status_on(self, day: dt.date) -> str:
+        return "withdrawn" if self.withdrawn else evidence_status(self.report_date, self.valid_until, day)
 
 
 class AttestationKind(models.TextChoices):
@@ -134,6 +165,8 @@ class Attestation(models.Model):
     attested_on = models.DateField()
     expires_on = models.DateField(null=True, blank=True)
     document = models.FileField(upload_to="compliance/attestations/")
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_reason = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -147,8 +180,15 @@ class Attestation(models.Model):
     def valid_until(self) -> dt.date:
         return self.expires_on or (self.attested_on + dt.timedelta(days=DEFAULT_EVIDENCE_VALIDITY_DAYS))
 
+    @property
+    def withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
     def in_force_on(self, day: dt.date) -> bool:
-        return self.attested_on <= day < self.valid_until
+        return not self.withdrawn and self.attested_on <= day < self.valid_until
+
+    def status_on(self, day: dt.date) -> str:
+        return "withdrawn" if self.withdrawn else evidence_status(self.attested_on, self.valid_until, day)
 
 
 def evidence_status(valid_from: dt.date, valid_until: Optional[dt.date], day: dt.date) -> str:

@@ -17,9 +17,14 @@ from vendors.selectors import vendor_of_organisation
 READERS = ("consortium_staff", "district_buyer", "district_approver", "evaluator")
 
 
-def dpa_list(*, vendor=None, state: str = "", district=None) -> QuerySet[DataPrivacyAgreement]:
+def dpa_list(*, vendor=None, state: str = "", district=None,
+             include_withdrawn: bool = False) -> QuerySet[DataPrivacyAgreement]:
+    """Agreements and joinders, newest first; withdrawn ones only when asked for (pages that
+    show them mark them withdrawn, with the reason)."""
     qs = (DataPrivacyAgreement.objects.select_related("vendor__organisation", "district__organisation", "offer")
           .prefetch_related("products").order_by("-signed_on", "-pk"))
+    if not include_withdrawn:
+        qs = qs.filter(withdrawn_at__isnull=True)
     if vendor is not None:
         qs = qs.filter(vendor=vendor)
     if state:
@@ -34,7 +39,8 @@ def general_offers_open(*, state: str, on_date: Optional[dt.date] = None) -> Que
     day = on_date or timezone.localdate()
     return (dpa_list(state=state).filter(kind="signed", general_offer=True, signed_on__lte=day)
             .filter(Q(expires_on__isnull=True) | Q(expires_on__gt=day))
-            .filter(Q(general_offer_until__isnull=True) | Q(general_offer_until__gte=day)))
+            .filter(Q(general_offer_until__isnull=True) | Q(general_offer_until__gte=day))
+            .filter(Q(general_offer_closed_on__isnull=True) | Q(general_offer_closed_on__gt=day)))
 
 
 def joinders_of_district(district) -> dict[int, DataPrivacyAgreement]:
@@ -42,8 +48,10 @@ def joinders_of_district(district) -> dict[int, DataPrivacyAgreement]:
     return {j.offer_id: j for j in DataPrivacyAgreement.objects.filter(kind="joinder", district=district)}
 
 
-def report_list(*, vendor=None, product=None) -> QuerySet[AccessibilityReport]:
+def report_list(*, vendor=None, product=None, include_withdrawn: bool = False) -> QuerySet[AccessibilityReport]:
     qs = AccessibilityReport.objects.select_related("product__vendor__organisation").order_by("-report_date", "-pk")
+    if not include_withdrawn:
+        qs = qs.filter(withdrawn_at__isnull=True)
     if vendor is not None:
         qs = qs.filter(product__vendor=vendor)
     if product is not None:
@@ -51,8 +59,10 @@ def report_list(*, vendor=None, product=None) -> QuerySet[AccessibilityReport]:
     return qs
 
 
-def attestation_list(*, vendor=None, product=None) -> QuerySet[Attestation]:
+def attestation_list(*, vendor=None, product=None, include_withdrawn: bool = False) -> QuerySet[Attestation]:
     qs = Attestation.objects.select_related("vendor__organisation", "product").order_by("-attested_on", "-pk")
+    if not include_withdrawn:
+        qs = qs.filter(withdrawn_at__isnull=True)
     if vendor is not None:
         qs = qs.filter(vendor=vendor)
     if product is not None:
@@ -88,3 +98,17 @@ def evidence_document_get(*, kind: str, evidence_id: int, actor: Actor):
     if vendor is not None and owner != vendor.pk:
         raise model.DoesNotExist("No such evidence.")
     return item
+
+
+def vendor_dpa_get(*, vendor, dpa_id: int) -> DataPrivacyAgreement:
+    """One of the vendor's agreements (or joinders to its offers), withdrawn or not;
+    DoesNotExist for another vendor's, so its existence is not revealed."""
+    return dpa_list(vendor=vendor, include_withdrawn=True).get(pk=dpa_id)
+
+
+def vendor_report_get(*, vendor, report_id: int) -> AccessibilityReport:
+    return report_list(vendor=vendor, include_withdrawn=True).get(pk=report_id)
+
+
+def vendor_attestation_get(*, vendor, attestation_id: int) -> Attestation:
+    return attestation_list(vendor=vendor, include_withdrawn=True).get(pk=attestation_id)

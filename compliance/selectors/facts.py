@@ -78,7 +78,9 @@ def product_facts(products: QuerySet[Product], on_date: dt.date) -> dict[int, Pr
                                 "kind", "grade_bands", "data_collected"))
     reports: dict[int, list] = defaultdict(list)
     lapsed: dict[int, Evidence] = {}
-    for r in (AccessibilityReport.objects.filter(product__in=products.order_by().values("id"))
+    # withdrawn evidence is never used: it counts as missing, not even as lapsed
+    for r in (AccessibilityReport.objects.filter(product__in=products.order_by().values("id"),
+                                                 withdrawn_at__isnull=True)
               .order_by("report_date", "id")
               .values("id", "product_id", "standard", "level", "report_format", "report_date", "expires_on")):
         until = r["expires_on"] or r["report_date"] + VALIDITY
@@ -92,7 +94,8 @@ def product_facts(products: QuerySet[Product], on_date: dt.date) -> dict[int, Pr
             lapsed[r["product_id"]] = evidence
     by_vendor: dict[int, list] = defaultdict(list)
     by_product: dict[int, list] = defaultdict(list)
-    for a in (Attestation.objects.filter(vendor__in=products.order_by().values("vendor_id"))
+    for a in (Attestation.objects.filter(vendor__in=products.order_by().values("vendor_id"),
+                                         withdrawn_at__isnull=True)
               .order_by("attested_on", "id")
               .values("id", "vendor_id", "product_id", "kind", "framework", "attested_on", "expires_on")):
         until = a["expires_on"] or a["attested_on"] + VALIDITY
@@ -146,14 +149,17 @@ def _dpa_evidence(row, status: str, offer: bool = False) -> Evidence:
 
 
 def open_offers(products: QuerySet[Product], states: list[str], on_date: dt.date) -> dict[tuple[str, int], Evidence]:
-    """(state, product id) -> an open general offer covering it: one query."""
+    """(state, product id) -> an open general offer covering it (not withdrawn, not closed early
+    on or before the date): one query."""
     through = DataPrivacyAgreement.products.through
     p = "dataprivacyagreement__"
     rows = (through.objects.filter(**{p + "general_offer": True, p + "state__in": states,
-                                      p + "signed_on__lte": on_date},
+                                      p + "signed_on__lte": on_date, p + "withdrawn_at__isnull": True},
                                    product__in=products.order_by().values("id"))
             .filter(Q(**{p + "expires_on__isnull": True}) | Q(**{p + "expires_on__gt": on_date}))
             .filter(Q(**{p + "general_offer_until__isnull": True}) | Q(**{p + "general_offer_until__gte": on_date}))
+            .filter(Q(**{p + "general_offer_closed_on__isnull": True})
+                    | Q(**{p + "general_offer_closed_on__gt": on_date}))
             .order_by(p + "signed_on", "dataprivacyagreement_id").values(*_DPA_FIELDS))
     return {(r[p + "state"], r["product_id"]): _dpa_evidence(r, "open", offer=True) for r in rows}
 
@@ -161,10 +167,11 @@ def open_offers(products: QuerySet[Product], states: list[str], on_date: dt.date
 def own_agreements(product_ids: set[int], district_id: int, state: str,
                    on_date: dt.date) -> dict[int, tuple[Optional[Evidence], Optional[Evidence]]]:
     """product id -> (the district's agreement in force, its newest lapsed one): one query over
-    the district's own agreements (few), filtered to `product_ids` here."""
+    the district's own agreements (few, withdrawn ones left out), filtered to `product_ids` here."""
     through = DataPrivacyAgreement.products.through
     p = "dataprivacyagreement__"
-    rows = (through.objects.filter(**{p + "district_id": district_id, p + "state": state})
+    rows = (through.objects.filter(**{p + "district_id": district_id, p + "state": state,
+                                      p + "withdrawn_at__isnull": True})
             .order_by(p + "signed_on", "dataprivacyagreement_id").values(*_DPA_FIELDS))
     out: dict[int, list] = {}
     for r in rows:

@@ -10,7 +10,15 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from accounts.acting import Actor
+from compliance.engine.schema import REQUIRED_STATES
 from compliance.models import ComplianceDecision, Jurisdiction, Rule, RuleLoad, RuleVersion
+
+
+def state_codes() -> list[str]:
+    """The state-like jurisdictions a district may be in, as matrix columns: the 50 states and DC
+    (always, loaded or not), then any other loaded with kind `state` (e.g. PR), by code."""
+    loaded = set(Jurisdiction.objects.filter(kind=Jurisdiction.Kind.STATE).values_list("code", flat=True))
+    return list(REQUIRED_STATES) + sorted(loaded - set(REQUIRED_STATES))
 
 
 def jurisdictions_overview(*, on_date: Optional[dt.date] = None) -> QuerySet[Jurisdiction]:

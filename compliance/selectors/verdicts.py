@@ -15,12 +15,12 @@ from django.utils import timezone
 
 from catalog.models import Product
 from compliance.engine.facts import CheckRequest, DistrictFacts, ProductFacts, Verdict
-from compliance.engine.schema import REQUIRED_STATES
 from compliance.engine.verdict import evaluate, product_signature
 from compliance.selectors.facts import (CONSORTIUM_CODE, FEDERAL_CODE, district_facts,
                                         generic_district, open_offers, own_agreements,
                                         privacy_for, product_facts, rules_for_state,
                                         rules_in_force)
+from compliance.selectors.rules import state_codes
 from members.models import District
 
 AWARD_KINDS = ("multi_award", "single_award")
@@ -102,14 +102,16 @@ def compliance_matrix(*, products: QuerySet[Product], states: Optional[list[str]
                       annual_value: Optional[Decimal] = None) -> Matrix:
     """Products x states, each cell the verdict and its main reason. Without a district, a
     column is a hypothetical active member of that state with no agreement of its own (it may
-    adopt open general offers). With a district, the one column is that district, with its own
-    agreements, membership and population. A fixed number of queries; cells with equal facts
+    adopt open general offers); the columns default to every state-like jurisdiction loaded.
+    With a district, the one column is that district, with its own agreements, membership and
+    population. A fixed number of queries; cells with equal facts
     share one evaluation."""
     request = check_request(on_date=on_date, award_kind=award_kind, annual_value=annual_value)
     if district is not None:
         states = [district.state]
-    states = [s.upper() for s in (states or REQUIRED_STATES)]
-    unknown = [s for s in states if s not in REQUIRED_STATES]
+    known = state_codes()  # any state-like jurisdiction loaded (e.g. PR), and always the 51
+    states = [s.upper() for s in (states or known)]
+    unknown = [s for s in states if s not in known]
     if unknown:
         raise ValidationError({"states": f"Unknown state codes: {', '.join(unknown)}."})
     by_code = rules_in_force(on_date=request.on_date, codes=[CONSORTIUM_CODE, FEDERAL_CODE, *states])

@@ -1,5 +1,11 @@
 """Vendors' evidence: data privacy agreements, districts' joinders to general offers,
-accessibility conformance reports and attestations. Documents are PDFs, checked by content."""
+accessibility conformance reports and attestations. Documents are PDFs, checked by content.
+
+The vendor's own users manage its evidence: add, correct, withdraw (with a reason) and close a
+general offer early. A joinder is the adopting district's record: the vendor cannot change or
+withdraw it. A withdrawn record stays (marked, with its reason) but is never used as evidence
+again; a replaced document stays in storage, named in the audit trail. Decisions already recorded
+keep the reasons they were computed with."""
 
 from __future__ import annotations
 
@@ -22,11 +28,12 @@ from vendors.models import Vendor
 
 DPA_FIELDS = ("vendor", "state", "kind", "template", "template_version", "state_variant",
               "district", "offer", "signed_on", "expires_on", "document", "general_offer",
-              "general_offer_until")
+              "general_offer_until", "general_offer_closed_on", "withdrawn_at", "withdrawn_reason")
 REPORT_FIELDS = ("product", "standard", "level", "report_format", "report_date", "expires_on",
-                 "document")
+                 "document", "withdrawn_at", "withdrawn_reason")
 ATTESTATION_FIELDS = ("vendor", "product", "kind", "framework", "attested_on", "expires_on",
-                      "document")
+                      "document", "withdrawn_at", "withdrawn_reason")
+REASON_MAX = 500
 JOIN_ROLES = ("district_buyer", "district_approver")
 
 
@@ -42,6 +49,37 @@ def _own_products(vendor: Vendor, products: Iterable[Product], field: str = "pro
     if foreign:
         raise ValidationError({field: f"Not your products: {', '.join(foreign)}."})
     return products
+
+
+def _dpa_terms(errors: dict, *, vendor: Vendor, template: str, products: Iterable[Product],
+               signed_on: dt.date, expires_on: Optional[dt.date]) -> list[Product]:
+    """Checks what a signed agreement records (for adding and for correcting it); returns the
+    products, all the vendor's own."""
+    if template not in DpaTemplate.values:
+        errors["template"] = f"One of {', '.join(DpaTemplate.values)}."
+    products = _own_products(vendor, products)
+    if not products:
+        errors["products"] = "Name the products the agreement covers."
+    if signed_on > timezone.localdate():
+        errors["signed_on"] = "The signing date cannot be in the future."
+    if expires_on is not None and expires_on <= signed_on:
+        errors["expires_on"] = "The agreement must expire after it was signed."
+    return products
+
+
+def _reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Give the reason for withdrawing it."})
+    if len(reason) > REASON_MAX:
+        raise ValidationError({"reason": f"At most {REASON_MAX} characters (this is {len(reason)})."})
+    return reason
+
+
+def _require_not_withdrawn(item, what: str) -> None:
+    if item.withdrawn_at is not None:
+        raise ValidationError(f"This {what} was withdrawn on {timezone.localtime(item.withdrawn_at):%Y-%m-%d}; "
+                              f"it can no longer be changed. Add a new one instead.")
 
 
 def _dpa_state(dpa: DataPrivacyAgreement) -> dict:
@@ -60,15 +98,8 @@ def dpa_create(*, vendor: Vendor, district: District, template: str, signed_on: 
     district's state, optionally with a general offer (NDPA Exhibit E) open until a date."""
     _require_vendor_user(actor, vendor, "record its data privacy agreements")
     errors: dict[str, str] = {}
-    if template not in DpaTemplate.values:
-        errors["template"] = f"One of {', '.join(DpaTemplate.values)}."
-    products = _own_products(vendor, products)
-    if not products:
-        errors["products"] = "Name the products the agreement covers."
-    if signed_on > timezone.localdate():
-        errors["signed_on"] = "The signing date cannot be in the future."
-    if expires_on is not None and expires_on <= signed_on:
-        errors["expires_on"] = "The agreement must expire after it was signed."
+    products = _dpa_terms(errors, vendor=vendor, template=template, products=products,
+                          signed_on=signed_on, expires_on=expires_on)
     if general_offer_until is not None and not general_offer:
         errors["general_offer_until"] = "Only a general offer has an adoption deadline."
     if general_offer_until is not None and general_offer_until < signed_on:
@@ -106,9 +137,12 @@ def dpa_joinder_adopt(*, district: District, dpa: DataPrivacyAgreement,
     if offer.state != district.state:
         raise ValidationError({"dpa": f"This general offer is for {offer.state}; only districts "
                                       f"in {offer.state} may adopt it."})
+    if offer.withdrawn:
+        raise ValidationError({"dpa": "The vendor withdrew this agreement; its general offer can no "
+                                      "longer be adopted."})
     if not offer.offer_open_on(today):
-        raise ValidationError({"dpa": "This general offer is closed (the offer period ended or the "
-                                      "agreement expired)."})
+        raise ValidationError({"dpa": "This general offer is closed (the offer period ended, the "
+                                      "vendor closed it or the agreement expired)."})
     if offer.district_id == district.pk:
         raise ValidationError({"dpa": "Your district signed this agreement itself."})
     if DataPrivacyAgreement.objects.filter(kind=DpaKind.JOINDER, offer=offer, district=district).exists():
@@ -123,11 +157,117 @@ def dpa_joinder_adopt(*, district: District, dpa: DataPrivacyAgreement,
     return joinder
 
 
+def _locked_dpa(dpa: DataPrivacyAgreement) -> DataPrivacyAgreement:
+    return (DataPrivacyAgreement.objects.select_for_update(of=("self",))
+            .select_related("vendor__organisation", "district").get(pk=dpa.pk))
+
+
+def _vendor_dpa(dpa: DataPrivacyAgreement, actor: Actor, what: str) -> DataPrivacyAgreement:
+    """The agreement, locked, once the actor may `what` it: the vendor's own users, on a signed
+    agreement (a joinder is the district's record), not withdrawn."""
+    dpa = _locked_dpa(dpa)
+    _require_vendor_user(actor, dpa.vendor, f"{what} its data privacy agreements")
+    if dpa.kind == DpaKind.JOINDER:
+        raise PermissionDenied("A joinder is the adopting district's own record; the vendor cannot "
+                               "change or withdraw it.")
+    _require_not_withdrawn(dpa, "agreement")
+    return dpa
+
+
+@transaction.atomic
+def dpa_update(*, dpa: DataPrivacyAgreement, template: str, signed_on: dt.date,
+               products: Iterable[Product], template_version: str = "", state_variant: str = "",
+               expires_on: Optional[dt.date] = None, document: Optional[UploadedFile] = None,
+               actor: Actor) -> DataPrivacyAgreement:
+    """The vendor corrects one of its signed agreements: template and version, state variant,
+    products covered, signed date, expiry and (when `document` is given) the signed document.
+    Its district and state stay; its general offer is closed with `dpa_offer_close`. Joinders
+    already made to its offer keep the terms they were adopted with (they are the districts')."""
+    dpa = _vendor_dpa(dpa, actor, "correct")
+    errors: dict[str, str] = {}
+    products = _dpa_terms(errors, vendor=dpa.vendor, template=template, products=products,
+                          signed_on=signed_on, expires_on=expires_on)
+    if dpa.general_offer_until is not None and dpa.general_offer_until < signed_on:
+        errors["signed_on"] = (f"The general offer's adoption deadline "
+                               f"({dpa.general_offer_until:%Y-%m-%d}) comes before this date.")
+    first_joinder = dpa.joinders.order_by("signed_on").values_list("signed_on", flat=True).first()
+    if first_joinder is not None and signed_on > first_joinder:
+        errors["signed_on"] = (f"A district adopted this agreement's general offer on "
+                               f"{first_joinder:%Y-%m-%d}, before this date.")
+    if errors:
+        raise ValidationError(errors)
+    if document is not None:
+        validate_pdf(document, field="document")
+    before = _dpa_state(dpa)
+    dpa.template, dpa.template_version = template, template_version.strip()[:40]
+    dpa.state_variant = state_variant.strip()[:120]
+    dpa.signed_on, dpa.expires_on = signed_on, expires_on
+    if document is not None:
+        dpa.document.save(f"dpa-{dpa.vendor_id}-{dpa.district_id}-{signed_on:%Y%m%d}.pdf", document,
+                          save=False)
+    dpa.save()
+    dpa.products.set(products)
+    after = _dpa_state(dpa)
+    if after != before:
+        audit_record(actor=actor, action="dpa.updated", obj=dpa, before=before, after=after)
+    return dpa
+
+
+@transaction.atomic
+def dpa_offer_close(*, dpa: DataPrivacyAgreement, actor: Actor) -> DataPrivacyAgreement:
+    """The vendor closes its general offer early: from today no district may adopt it. Joinders
+    made before stay in force; the agreement itself is unchanged."""
+    dpa = _vendor_dpa(dpa, actor, "close the general offers of")
+    today = timezone.localdate()
+    if not dpa.general_offer:
+        raise ValidationError("This agreement carries no general offer.")
+    if not dpa.offer_open_on(today):
+        raise ValidationError("This general offer is already closed (its offer period ended, it was "
+                              "closed early or the agreement expired).")
+    before = _dpa_state(dpa)
+    dpa.general_offer_closed_on = today
+    dpa.save(update_fields=["general_offer_closed_on"])
+    audit_record(actor=actor, action="dpa.offer_closed", obj=dpa, before=before, after=_dpa_state(dpa))
+    return dpa
+
+
+@transaction.atomic
+def dpa_withdraw(*, dpa: DataPrivacyAgreement, reason: str, actor: Actor) -> DataPrivacyAgreement:
+    """The vendor withdraws one of its signed agreements, with the reason: it stays on record,
+    marked withdrawn, but no verdict uses it again and its general offer can no longer be
+    adopted. Joinders districts made to its offer are their own records and stay."""
+    dpa = _vendor_dpa(dpa, actor, "withdraw")
+    reason = _reason(reason)
+    before = _dpa_state(dpa)
+    dpa.withdrawn_at, dpa.withdrawn_reason = timezone.now(), reason
+    dpa.save(update_fields=["withdrawn_at", "withdrawn_reason"])
+    audit_record(actor=actor, action="dpa.withdrawn", obj=dpa, before=before, after=_dpa_state(dpa))
+    return dpa
+
+
 def _dates(errors: dict, start_field: str, start: dt.date, expires_on: Optional[dt.date]) -> None:
     if start > timezone.localdate():
         errors[start_field] = "The date cannot be in the future."
     if expires_on is not None and expires_on <= start:
         errors["expires_on"] = "The expiry must come after the date."
+
+
+def _report_terms(errors: dict, *, standard: str, level: str, report_date: dt.date,
+                  expires_on: Optional[dt.date]) -> None:
+    if standard not in AccessibilityReport.Standard.values:
+        errors["standard"] = f"One of {', '.join(AccessibilityReport.Standard.values)}."
+    if level not in AccessibilityReport.Level.values:
+        errors["level"] = f"One of {', '.join(AccessibilityReport.Level.values)}."
+    _dates(errors, "report_date", report_date, expires_on)
+
+
+def _attestation_terms(errors: dict, *, vendor: Vendor, kind: str, product: Optional[Product],
+                       attested_on: dt.date, expires_on: Optional[dt.date]) -> None:
+    if kind not in AttestationKind.values:
+        errors["kind"] = f"One of {', '.join(AttestationKind.values)}."
+    if product is not None and product.vendor_id != vendor.pk:
+        errors["product"] = "Not your product."
+    _dates(errors, "attested_on", attested_on, expires_on)
 
 
 @transaction.atomic
@@ -137,11 +277,8 @@ def accessibility_report_add(*, product: Product, standard: str, level: str, rep
     """The vendor adds an accessibility conformance report (VPAT/ACR) for one of its products."""
     _require_vendor_user(actor, product.vendor, "add accessibility reports for its products")
     errors: dict[str, str] = {}
-    if standard not in AccessibilityReport.Standard.values:
-        errors["standard"] = f"One of {', '.join(AccessibilityReport.Standard.values)}."
-    if level not in AccessibilityReport.Level.values:
-        errors["level"] = f"One of {', '.join(AccessibilityReport.Level.values)}."
-    _dates(errors, "report_date", report_date, expires_on)
+    _report_terms(errors, standard=standard, level=level, report_date=report_date,
+                  expires_on=expires_on)
     if document is None:
         errors["document"] = "Upload the report (PDF)."
     if errors:
@@ -165,11 +302,8 @@ def attestation_add(*, vendor: Vendor, kind: str, attested_on: dt.date,
     """The vendor adds an attestation (COPPA, NIST CSF, SOC 2 ...) for the company or a product."""
     _require_vendor_user(actor, vendor, "add its attestations")
     errors: dict[str, str] = {}
-    if kind not in AttestationKind.values:
-        errors["kind"] = f"One of {', '.join(AttestationKind.values)}."
-    if product is not None and product.vendor_id != vendor.pk:
-        errors["product"] = "Not your product."
-    _dates(errors, "attested_on", attested_on, expires_on)
+    _attestation_terms(errors, vendor=vendor, kind=kind, product=product, attested_on=attested_on,
+                       expires_on=expires_on)
     if document is None:
         errors["document"] = "Upload the attestation (PDF)."
     if errors:
@@ -182,5 +316,113 @@ def attestation_add(*, vendor: Vendor, kind: str, attested_on: dt.date,
                               save=False)
     attestation.save()
     audit_record(actor=actor, action="attestation.created", obj=attestation,
+                 after=snapshot(attestation, ATTESTATION_FIELDS))
+    return attestation
+
+
+def _vendor_report(report: AccessibilityReport, actor: Actor, what: str) -> AccessibilityReport:
+    report = (AccessibilityReport.objects.select_for_update(of=("self",))
+              .select_related("product__vendor__organisation").get(pk=report.pk))
+    _require_vendor_user(actor, report.product.vendor, f"{what} its accessibility reports")
+    _require_not_withdrawn(report, "report")
+    return report
+
+
+@transaction.atomic
+def accessibility_report_update(*, report: AccessibilityReport, product: Product, standard: str,
+                                level: str, report_date: dt.date,
+                                report_format: str = "VPAT 2.5 (ACR)",
+                                expires_on: Optional[dt.date] = None,
+                                document: Optional[UploadedFile] = None,
+                                actor: Actor) -> AccessibilityReport:
+    """The vendor corrects one of its accessibility conformance reports (the product, another of
+    its own, included); `document` replaces the report's PDF when given."""
+    report = _vendor_report(report, actor, "correct")
+    errors: dict[str, str] = {}
+    if product.vendor_id != report.product.vendor_id:
+        errors["product"] = "Not your product."
+    _report_terms(errors, standard=standard, level=level, report_date=report_date,
+                  expires_on=expires_on)
+    if errors:
+        raise ValidationError(errors)
+    if document is not None:
+        validate_pdf(document, field="document")
+    before = snapshot(report, REPORT_FIELDS)
+    report.product, report.standard, report.level = product, standard, level
+    report.report_format = (report_format or "VPAT (ACR)").strip()[:60]
+    report.report_date, report.expires_on = report_date, expires_on
+    if document is not None:
+        report.document.save(f"acr-{product.pk}-{report_date:%Y%m%d}.pdf", document, save=False)
+    report.save()
+    after = snapshot(report, REPORT_FIELDS)
+    if after != before:
+        audit_record(actor=actor, action="accessibility_report.updated", obj=report, before=before,
+                     after=after)
+    return report
+
+
+@transaction.atomic
+def accessibility_report_withdraw(*, report: AccessibilityReport, reason: str,
+                                  actor: Actor) -> AccessibilityReport:
+    """The vendor withdraws a report, with the reason: it stays on record, marked withdrawn, and
+    no verdict uses it again (the product counts as having no such report)."""
+    report = _vendor_report(report, actor, "withdraw")
+    reason = _reason(reason)
+    before = snapshot(report, REPORT_FIELDS)
+    report.withdrawn_at, report.withdrawn_reason = timezone.now(), reason
+    report.save(update_fields=["withdrawn_at", "withdrawn_reason"])
+    audit_record(actor=actor, action="accessibility_report.withdrawn", obj=report, before=before,
+                 after=snapshot(report, REPORT_FIELDS))
+    return report
+
+
+def _vendor_attestation(attestation: Attestation, actor: Actor, what: str) -> Attestation:
+    attestation = (Attestation.objects.select_for_update(of=("self",))
+                   .select_related("vendor__organisation").get(pk=attestation.pk))
+    _require_vendor_user(actor, attestation.vendor, f"{what} its attestations")
+    _require_not_withdrawn(attestation, "attestation")
+    return attestation
+
+
+@transaction.atomic
+def attestation_update(*, attestation: Attestation, kind: str, attested_on: dt.date,
+                       product: Optional[Product] = None, framework: str = "",
+                       expires_on: Optional[dt.date] = None,
+                       document: Optional[UploadedFile] = None, actor: Actor) -> Attestation:
+    """The vendor corrects one of its attestations (kind, framework, scope, dates); `document`
+    replaces its PDF when given."""
+    attestation = _vendor_attestation(attestation, actor, "correct")
+    errors: dict[str, str] = {}
+    _attestation_terms(errors, vendor=attestation.vendor, kind=kind, product=product,
+                       attested_on=attested_on, expires_on=expires_on)
+    if errors:
+        raise ValidationError(errors)
+    if document is not None:
+        validate_pdf(document, field="document")
+    before = snapshot(attestation, ATTESTATION_FIELDS)
+    attestation.kind, attestation.product = kind, product
+    attestation.framework = framework.strip()[:120]
+    attestation.attested_on, attestation.expires_on = attested_on, expires_on
+    if document is not None:
+        attestation.document.save(f"attestation-{attestation.vendor_id}-{kind}-{attested_on:%Y%m%d}.pdf",
+                                  document, save=False)
+    attestation.save()
+    after = snapshot(attestation, ATTESTATION_FIELDS)
+    if after != before:
+        audit_record(actor=actor, action="attestation.updated", obj=attestation, before=before,
+                     after=after)
+    return attestation
+
+
+@transaction.atomic
+def attestation_withdraw(*, attestation: Attestation, reason: str, actor: Actor) -> Attestation:
+    """The vendor withdraws an attestation, with the reason: it stays on record, marked
+    withdrawn, and no verdict uses it again."""
+    attestation = _vendor_attestation(attestation, actor, "withdraw")
+    reason = _reason(reason)
+    before = snapshot(attestation, ATTESTATION_FIELDS)
+    attestation.withdrawn_at, attestation.withdrawn_reason = timezone.now(), reason
+    attestation.save(update_fields=["withdrawn_at", "withdrawn_reason"])
+    audit_record(actor=actor, action="attestation.withdrawn", obj=attestation, before=before,
                  after=snapshot(attestation, ATTESTATION_FIELDS))
     return attestation

@@ -143,3 +143,30 @@ def test_a_removed_rule_is_retired_not_deleted(cast, data_dir):
     report = rules_load(directory=data_dir, actor=SYSTEM)
     assert report.retired == 1 and report.created == 0
     assert RuleVersion.objects.get(rule__rule_id="us-ppra").retired_at is not None
+
+
+def test_a_newly_loaded_jurisdiction_is_a_matrix_column(cast, data_dir):
+    """Adding a state-like jurisdiction (Puerto Rico) is a data change: the matrix accepts it and
+    shows it by default, besides the 50 states and DC."""
+    from catalog.models import Product
+    from compliance.selectors.verdicts import compliance_matrix
+    from django.core.exceptions import ValidationError
+
+    rules_load(directory=data_dir, actor=SYSTEM)
+    make_product(cast.vendor_a)
+    products = Product.objects.all()
+    with pytest.raises(ValidationError):
+        compliance_matrix(products=products, states=["PR"])
+    edit(data_dir / "states.yaml", "  - code: WY\n", "  - code: PR\n    name: Puerto Rico\n    rules: []\n  - code: WY\n")
+    rules_load(directory=data_dir, actor=SYSTEM)
+    matrix = compliance_matrix(products=products, states=["PR", "CA"])
+    assert matrix.states == ["PR", "CA"] and len(matrix.rows[0][1]) == 2
+    pr = make_district("San Juan Schools", "PR", "0000001", population=None, enrollment=None)
+    single = compliance_check(district=pr, product=products.get())
+    from compliance.selectors.verdicts import matrix_cell_of
+    assert matrix.rows[0][1][0] == matrix_cell_of(single)
+    default = compliance_matrix(products=products)
+    assert default.states[:51] == list(REQUIRED_STATES) and default.states[51:] == ["PR"]
+    with pytest.raises(ValidationError) as info:
+        compliance_matrix(products=products, states=["XX", "US", "CA"])
+    assert "XX" in info.value.message_dict["states"][0] and "US" in info.value.message_dict["states"][0]

@@ -10,13 +10,17 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.access import roles
-from compliance.forms import AttestationForm, DpaForm, ReportForm
+from compliance.forms import (AttestationEditForm, AttestationForm, DpaEditForm, DpaForm,
+                              ReportEditForm, ReportForm, WithdrawForm)
 from compliance.models import DataPrivacyAgreement
 from compliance.selectors import evidence as ev
-from compliance.services.evidence import (accessibility_report_add, attestation_add, dpa_create,
-                                          dpa_joinder_adopt)
+from compliance.services.evidence import (accessibility_report_add, accessibility_report_update,
+                                          accessibility_report_withdraw, attestation_add,
+                                          attestation_update, attestation_withdraw, dpa_create,
+                                          dpa_joinder_adopt, dpa_offer_close, dpa_update,
+                                          dpa_withdraw)
 from compliance.views.common import DISTRICT_ROLES, EVERYONE, JOINERS, STAFF, VENDOR, own_district, own_vendor
-from edpool.forms_errors import form_errors_from
+from edpool.forms_errors import flash_error, form_errors_from
 
 
 def _evidence_page(request, vendor, forms: dict | None = None):
@@ -27,8 +31,10 @@ def _evidence_page(request, vendor, forms: dict | None = None):
         "dpa_form": forms.get("dpa") or DpaForm(vendor=vendor),
         "report_form": forms.get("report") or ReportForm(vendor=vendor),
         "attestation_form": forms.get("attestation") or AttestationForm(vendor=vendor),
-        "dpas": ev.dpa_list(vendor=vendor)[:500], "reports": ev.report_list(vendor=vendor)[:500],
-        "attestations": ev.attestation_list(vendor=vendor)[:500], "show_vendor": False},
+        "dpas": ev.dpa_list(vendor=vendor, include_withdrawn=True)[:500],
+        "reports": ev.report_list(vendor=vendor, include_withdrawn=True)[:500],
+        "attestations": ev.attestation_list(vendor=vendor, include_withdrawn=True)[:500],
+        "show_vendor": False, "manage": True},
         status=status)
 
 
@@ -74,6 +80,120 @@ def attestation_create(request):
                  lambda v, d: attestation_add(vendor=v, actor=request.actor, **d))
 
 
+# Correcting and withdrawing one record: a page per record (its correction form, its withdrawal
+# form and, for a DPA with an open general offer, closing the offer).
+
+EDIT_FORMS = {"dpa": DpaEditForm, "report": ReportEditForm, "attestation": AttestationEditForm}
+WHAT = {"dpa": "DPA", "report": "Accessibility report", "attestation": "Attestation"}
+
+
+def _own(getter, **kwargs):
+    try:
+        return getter(**kwargs)
+    except ObjectDoesNotExist:
+        raise Http404("No such evidence of yours.")
+
+
+def _record_page(request, vendor, kind: str, item, *, form=None, withdraw_form=None):
+    form_class = EDIT_FORMS[kind]
+    bound = [f for f in (form, withdraw_form) if f is not None]
+    editable = item.withdrawn_at is None and (kind != "dpa" or item.kind == "signed")
+    return render(request, "compliance/evidence_record.html", {
+        "vendor": vendor, "kind": kind, "item": item, "what": WHAT[kind], "editable": editable,
+        "today": timezone.localdate(), "status": item.status_on(timezone.localdate()),
+        "form": form or form_class(vendor=vendor, initial=form_class.initial_of(item)),
+        "withdraw_form": withdraw_form or WithdrawForm(),
+        "can_close_offer": editable and kind == "dpa" and item.offer_open_today,
+        "edit_url": f"compliance:{kind}-edit", "withdraw_url": f"compliance:{kind}-withdraw"},
+        status=400 if any(f.errors for f in bound) else 200)
+
+
+def _apply(form, call) -> bool:
+    """Validate the form, call the service; service errors go on the form."""
+    if not form.is_valid():
+        return False
+    try:
+        call(form.cleaned_data)
+    except ValidationError as exc:
+        form_errors_from(form, exc)
+        return False
+    return True
+
+
+def _edit(request, kind: str, item, service, **target):
+    vendor = own_vendor(request)
+    form = None
+    if request.method == "POST":
+        form = EDIT_FORMS[kind](request.POST, request.FILES, vendor=vendor)
+        if _apply(form, lambda d: service(actor=request.actor, **target, **d)):
+            messages.success(request, f"{WHAT[kind]} #{item.pk} corrected.")
+            return redirect("compliance:vendor-evidence")
+    return _record_page(request, vendor, kind, item, form=form)
+
+
+def _withdraw(request, kind: str, item, service, **target):
+    vendor = own_vendor(request)
+    form = WithdrawForm(request.POST)
+    if _apply(form, lambda d: service(reason=d["reason"], actor=request.actor, **target)):
+        messages.success(request, f"{WHAT[kind]} #{item.pk} withdrawn: it stays on record, marked "
+                                  f"withdrawn, and compliance checks no longer use it.")
+        return redirect("compliance:vendor-evidence")
+    return _record_page(request, vendor, kind, item, withdraw_form=form)
+
+
+@roles(VENDOR)
+def dpa_edit(request, dpa_id: int):
+    dpa = _own(ev.vendor_dpa_get, vendor=own_vendor(request), dpa_id=dpa_id)
+    return _edit(request, "dpa", dpa, dpa_update, dpa=dpa)
+
+
+@roles(VENDOR)
+@require_POST
+def dpa_withdraw_view(request, dpa_id: int):
+    dpa = _own(ev.vendor_dpa_get, vendor=own_vendor(request), dpa_id=dpa_id)
+    return _withdraw(request, "dpa", dpa, dpa_withdraw, dpa=dpa)
+
+
+@roles(VENDOR)
+@require_POST
+def dpa_close_offer(request, dpa_id: int):
+    dpa = _own(ev.vendor_dpa_get, vendor=own_vendor(request), dpa_id=dpa_id)
+    try:
+        dpa_offer_close(dpa=dpa, actor=request.actor)
+    except ValidationError as exc:
+        flash_error(request, exc)
+    else:
+        messages.success(request, f"The general offer of DPA #{dpa.pk} is closed from today; "
+                                  f"joinders already made stay in force.")
+    return redirect("compliance:vendor-evidence")
+
+
+@roles(VENDOR)
+def report_edit(request, report_id: int):
+    report = _own(ev.vendor_report_get, vendor=own_vendor(request), report_id=report_id)
+    return _edit(request, "report", report, accessibility_report_update, report=report)
+
+
+@roles(VENDOR)
+@require_POST
+def report_withdraw(request, report_id: int):
+    report = _own(ev.vendor_report_get, vendor=own_vendor(request), report_id=report_id)
+    return _withdraw(request, "report", report, accessibility_report_withdraw, report=report)
+
+
+@roles(VENDOR)
+def attestation_edit(request, attestation_id: int):
+    attestation = _own(ev.vendor_attestation_get, vendor=own_vendor(request), attestation_id=attestation_id)
+    return _edit(request, "attestation", attestation, attestation_update, attestation=attestation)
+
+
+@roles(VENDOR)
+@require_POST
+def attestation_withdraw_view(request, attestation_id: int):
+    attestation = _own(ev.vendor_attestation_get, vendor=own_vendor(request), attestation_id=attestation_id)
+    return _withdraw(request, "attestation", attestation, attestation_withdraw, attestation=attestation)
+
+
 @roles(STAFF, *DISTRICT_ROLES)
 def offers(request):
     """General offers open in the district's state (staff: pick a state), with one-click joinder."""
@@ -83,7 +203,8 @@ def offers(request):
     return render(request, "compliance/offers.html", {
         "district": district, "state": state,
         "offers": [(d, adopted.get(d.pk)) for d in ev.general_offers_open(state=state)[:500]], "can_adopt": request.actor.role in JOINERS,
-        "dpas": ev.dpa_list(district=district)[:500] if district else ev.dpa_list(state=state)[:500],
+        "dpas": (ev.dpa_list(district=district, include_withdrawn=True)[:500] if district
+                 else ev.dpa_list(state=state, include_withdrawn=True)[:500]),
         "today": timezone.localdate(), "show_vendor": True})
 
 
