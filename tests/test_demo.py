@@ -46,14 +46,24 @@ def test_demo_builds_once_and_again(capsys, client):
 
     from reports.models import FeeInvoice, ReconciliationItem, SalesReport
 
-    sales = SalesReport.objects.first()  # one quarter's report: one mismatch, resolved, fee invoiced
+    # one quarter's report from the displays vendor: one mismatch, resolved, fee invoiced
+    northstar = SalesReport.objects.filter(agreement__vendor__organisation__name="Northstar Displays")
+    sales = northstar.first()
     if sales is None:  # the first demo order (95 - 4 days ago) is still in the running quarter
         assert timezone.localdate().strftime("%m-%d") in ("09-30", "12-31")
     else:
-        assert SalesReport.objects.count() == 1
+        assert northstar.count() == 1
         assert ReconciliationItem.objects.filter(report=sales).exclude(kind="matched").count() == 1
         assert not ReconciliationItem.objects.filter(state="open").exists()
         assert FeeInvoice.objects.get().state == "issued"
+    from contracts.models import MasterAgreement as Agreement
+    from reports.selectors import agreement_quarters
+
+    today = timezone.localdate()
+    for agreement in Agreement.objects.filter(solicitation__title__in=["Core instructional software 2026",
+                                                                       "Student devices 2025-26"]):
+        ended = {(q.year, q.number) for q in agreement_quarters(agreement, today) if q.has_ended(today)}
+        assert set(agreement.sales_reports.values_list("year", "quarter")) == ended  # no sales, none overdue
     from catalog.models import Product
     from compliance.models import DataPrivacyAgreement, RuleVersion
 
@@ -63,11 +73,11 @@ def test_demo_builds_once_and_again(capsys, client):
     compliance_counts = (Product.objects.count(), DataPrivacyAgreement.objects.count(),
                          RuleVersion.objects.count())
     counts = (User.objects.count(), RoleAssignment.objects.count(), District.objects.count(),
-              Solicitation.objects.count())
+              Solicitation.objects.count(), SalesReport.objects.count())
 
     call_command("demo")
     assert (User.objects.count(), RoleAssignment.objects.count(), District.objects.count(),
-            Solicitation.objects.count()) == counts
+            Solicitation.objects.count(), SalesReport.objects.count()) == counts
     assert member_directory_totals() == totals
     assert (Product.objects.count(), DataPrivacyAgreement.objects.count(),
             RuleVersion.objects.count()) == compliance_counts

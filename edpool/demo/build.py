@@ -217,6 +217,9 @@ def build_demo(*, progress=None) -> DemoReport:
     from edpool.demo.reports import build_reports_demo
 
     build_reports_demo(report)
+    from edpool.demo.catalog_agreements import build_catalog_sales_reports
+
+    build_catalog_sales_reports(report)
     report.add(f"{len(people.VENDORS)} vendors with one user each; "
                f"{Membership.objects.exclude(state__in=[MembershipState.ACTIVE, MembershipState.WITHDRAWN]).count()} "
                f"applications in progress.")

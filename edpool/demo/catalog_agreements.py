@@ -15,6 +15,8 @@ tablets, displays) with volume tiers, list prices and verdicts that differ by pr
   Chromebooks above its approval limit; another member joins Summit's single-award science
   agreement without a mini-competition, adopting Summit's general offer.
 - Every agreement without documents gets its signed agreement as a PDF.
+- After the sales-report demo, `build_catalog_sales_reports`: these vendors (no orders yet)
+  report no sales for each finished quarter, so none is overdue.
 
 Everything goes through the services, at fixed offsets from today. Idempotent: skipped when the
 instructional solicitation exists (documents are added to any agreement still without one)."""
@@ -41,6 +43,7 @@ from contracts.services.participation import (minicompetition_decide, minicompet
                                               quote_answer, quote_request)
 from edpool.demo.clock import at
 from edpool.demo.sourcing import CRITERIA, REQUIREMENTS, _actor, _vendor
+from reports.services import sales_report_submit
 from sourcing.models import Solicitation
 from sourcing.services import awards, bids, evaluation, solicitations
 from sourcing.services.solicitations import SolicitationContent
@@ -347,3 +350,31 @@ def build_catalog_demo(report, members) -> None:
                f"{len(device_agreements)} devices and displays; {entries} products on schedules); "
                f"ABC Unified joined two (one on its own DPA), another member joined the single-award "
                f"science agreement with a DPA joinder; {added} agreements got their signed PDF.")
+
+
+def build_catalog_sales_reports(report) -> None:
+    """The catalog agreements' vendors have no orders yet: each reported no sales for every
+    finished quarter, twelve days after it ended (so the overdue list and `edpool tick` show only
+    the older demo agreements). Runs after the sales-report demo, which stops if any report exists.
+    Reports only quarters not reported yet."""
+    from reports.models import SalesReport
+    from reports.selectors import agreement_quarters
+
+    now = timezone.now().replace(microsecond=0)
+    today = timezone.localdate()
+    filed = 0
+    for agreement in (MasterAgreement.objects.filter(solicitation__title__in=[INSTRUCTION, DEVICES])
+                      .select_related("vendor__organisation").order_by("number")):
+        done = set(SalesReport.objects.filter(agreement=agreement).values_list("year", "quarter"))
+        vendor = None
+        for quarter in agreement_quarters(agreement, today):
+            if not quarter.has_ended(today) or (quarter.year, quarter.number) in done:
+                continue
+            vendor = vendor or _vendor(agreement.vendor.organisation.name)
+            moment = timezone.make_aware(dt.datetime.combine(quarter.end + dt.timedelta(days=12), dt.time(10)))
+            with at(min(moment, now)):
+                sales_report_submit(agreement=agreement, quarter=quarter, lines=[], source="form", actor=vendor)
+            filed += 1
+    if filed:
+        report.add(f"Catalog agreements' vendors reported no sales for {filed} finished quarters.")
+
