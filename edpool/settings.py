@@ -217,3 +217,6 @@ if not STATIC_ROOT.exists():
     # STATIC_ROOT stays set (collectstatic needs it); WhiteNoise would only warn it is missing.
     warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
 BID_SEALING_KEY = os.environ.get("BID_SEALING_KEY", "")
+# Seconds the award engine may search when staff compute a bulk-buy award plan from a page: keep
+# it under the web server's request timeout (gunicorn's default is 30 s).
+AWARD_ENGINE_TIME_LIMIT_SECONDS = float(os.environ.get("AWARD_ENGINE_TIME_LIMIT_SECONDS", "20"))

@@ -14,7 +14,7 @@ from accounts.api_auth import API_AUTH, OPTIONAL_AUTH
 from accounts.models import Role, RoleAssignment
 from catalog.models import Category
 from edpool.documents import upload_from_base64
-from sourcing import selectors
+from sourcing import award_plans, selectors
 from sourcing.lifecycle import effective_state
 from sourcing.models import Bid, Criterion, Protest, Question, Solicitation
 from sourcing.services import awards as award_services
@@ -22,7 +22,7 @@ from sourcing.services import bids as bid_services
 from sourcing.services import evaluation as evaluation_services
 from sourcing.services import questions as question_services
 from sourcing.services import solicitations as solicitation_services
-from sourcing.tabulation import tabulation_rows
+from sourcing.tabulation import PRICE_RULES, price_rule, tabulation_rows
 from vendors.selectors import vendor_of_organisation
 
 router = Router(tags=["sourcing"])
@@ -119,6 +119,7 @@ class ScoreIn(Schema):
 
 class AwardIn(Schema):
     rationale: str = ""
+    plan_digest: str = ""  # the reviewed plan's digest (GET award-plan): refused if it changed
 
 
 class ProtestIn(Schema):
@@ -369,7 +370,9 @@ def tabulation(request, solicitation_id: int):
     """The bid tabulation: every bid, line by line, with evaluated prices and scores."""
     s = _solicitation(request, solicitation_id)
     evaluations = selectors.evaluation(solicitation=s, actor=getattr(request, "actor", None))
+    rule = price_rule(evaluations)
     return {"solicitation": s.number, "rows": tabulation_rows(evaluations),
+            "price_rule": {"rule": rule, "text": PRICE_RULES.get(rule, "")},
             "bids": [{"bid_id": ev.bid.bid_id, "vendor": ev.bid.vendor_name,
                       "responsive": ev.responsive, "reasons": ev.reasons,
                       "evaluated_total": str(ev.evaluated_total), "price_score": str(ev.price_score),
@@ -431,17 +434,39 @@ def consensus(request, solicitation_id: int, payload: ScoreIn):
     return {"bid_id": bid.pk, "criterion": criterion.name, "points": str(c.points)}
 
 
-@router.get(P + "/award-plan", auth=API_AUTH)
+def plan_out(plan) -> dict:
+    record = plan.record
+    return {"method": plan.method, "ready": plan.ready, "problems": plan.problems,
+            "stale": plan.stale or None, "stored": record is not None,
+            "computed_at": None if record is None else record.computed_at,
+            "computed_by": None if record is None or record.computed_by is None else record.computed_by.email,
+            "inputs_digest": plan.inputs_digest, "plan_digest": plan.digest,
+            "winners": [w.as_dict() for w in plan.winners], "engine_result": plan.engine_result}
+
+
+@router.get(P + "/award-plan", response={200: dict, 409: dict}, auth=API_AUTH)
 @api_roles(STAFF)
 def award_plan(request, solicitation_id: int):
-    """The award the rules give now, before staff confirm it."""
-    plan = award_services.award_plan(solicitation=_solicitation(request, solicitation_id),
-                                     actor=request.actor)
-    return {"method": plan.method, "ready": plan.ready, "problems": plan.problems,
-            "winners": [{"bid_id": ev.bid.bid_id, "vendor": ev.bid.vendor_name,
-                         "total_score": None if ev.total_score is None else str(ev.total_score),
-                         "allocations": allocations} for ev, allocations in plan.winners],
-            "engine_result": plan.engine_result}
+    """The award plan staff review before confirming. Multi-award: the plan the rules give now.
+    Bulk buy: the stored plan (POST computes it); 404 if none was computed, 409 (with the plan)
+    if bids, scores or constraints changed since it was computed. Pass its `plan_digest` to the
+    award notice to be sure the notice awards this plan."""
+    plan = award_plans.award_plan(solicitation=_solicitation(request, solicitation_id),
+                                  actor=request.actor)
+    if plan is None:
+        raise Http404("No award plan has been computed yet: POST to this address to compute it.")
+    if plan.stale:
+        return Status(409, {"detail": plan.stale, "plan": plan_out(plan)})
+    return plan_out(plan)
+
+
+@router.post(P + "/award-plan", response={201: dict}, auth=API_AUTH)
+@api_roles(STAFF)
+def award_plan_compute(request, solicitation_id: int):
+    """Compute the award plan once and store it (a bulk buy runs the award engine)."""
+    record = award_services.award_plan_compute(solicitation=_solicitation(request, solicitation_id),
+                                               actor=request.actor)
+    return Status(201, plan_out(award_plans.record_plan(record)))
 
 
 def award_out(s: Solicitation) -> dict:
@@ -462,7 +487,8 @@ def award_out(s: Solicitation) -> dict:
 @api_roles(STAFF)
 def award_notice(request, solicitation_id: int, payload: AwardIn):
     s = _solicitation(request, solicitation_id)
-    award_services.award_issue_notice(solicitation=s, rationale=payload.rationale, actor=request.actor)
+    award_services.award_issue_notice(solicitation=s, rationale=payload.rationale,
+                                      plan_digest=payload.plan_digest, actor=request.actor)
     s.refresh_from_db()
     return Status(201, award_out(s))
 

@@ -68,6 +68,11 @@ class BidEvaluation:
     evaluator_averages: dict[str, Optional[Decimal]] = field(default_factory=dict)  # 0-10
     total_score: Optional[Decimal] = None  # None until every consensus score is in
     missing_consensus: list[str] = field(default_factory=list)
+    price_rule: str = ""  # which rule scored price for the whole solicitation (PRICE_RULES)
+
+    @property
+    def price_rule_text(self) -> str:
+        return PRICE_RULES.get(self.price_rule, "")
 
 
 def evaluate(*, solicitation_lines: list[dict[str, Any]], requirements: list[dict[str, Any]],
@@ -106,25 +111,56 @@ def evaluate(*, solicitation_lines: list[dict[str, Any]], requirements: list[dic
             reasons.append("Prices none of the solicitation's lines")
         results.append(BidEvaluation(bid=bid, responsive=not reasons, reasons=reasons, lines=lines,
                                      evaluated_total=sum((x.evaluated_cost for x in lines), Decimal(0))))
-    _score(results, criteria, consensus, evaluator_scores)
+    _score(results, criteria, consensus, evaluator_scores, list(estimates))
     return results
+
+
+PRICE_RULE_TOTAL = "total"
+PRICE_RULE_PER_LINE = "per_line"
+PRICE_RULES = {
+    PRICE_RULE_TOTAL: (
+        "Every responsive bid prices every line, so price is scored on totals: the lowest "
+        "evaluated total of a responsive bid / the bid's evaluated total x the price weight; the "
+        "lowest bid gets the full weight."),
+    PRICE_RULE_PER_LINE: (
+        "Some responsive bids price only some lines, so their totals are not comparable and price "
+        "is scored line by line: for the lines a bid prices, the sum of the lowest responsive "
+        "evaluated cost of each line / the bid's evaluated total x the price weight."),
+}
+
+
+def price_rule(evaluations: list[BidEvaluation]) -> str:
+    """The rule that scored price for these evaluations (see PRICE_RULES); "" if none did (no
+    price criterion or no responsive bid)."""
+    return evaluations[0].price_rule if evaluations else ""
 
 
 def _score(results: list[BidEvaluation], criteria: list[dict[str, Any]],
            consensus: dict[tuple[int, str], Decimal],
-           evaluator_scores: dict[tuple[int, str], list[Decimal]]) -> None:
+           evaluator_scores: dict[tuple[int, str], list[Decimal]],
+           line_references: list[str]) -> None:
+    """Price by formula (lowest evaluated price / bid's evaluated price x weight), then the
+    committee's consensus on the other criteria. Each score is rounded to cents, half up."""
     responsive = [r for r in results if r.responsive]
-    lowest: dict[str, Decimal] = {}
+    complete = all({x.line for x in r.lines} >= set(line_references) for r in responsive)
+    rule = PRICE_RULE_TOTAL if complete else PRICE_RULE_PER_LINE
+    lowest_total = min((r.evaluated_total for r in responsive), default=None)
+    lowest_line: dict[str, Decimal] = {}
     for r in responsive:
         for line in r.lines:
-            if line.line not in lowest or line.evaluated_cost < lowest[line.line]:
-                lowest[line.line] = line.evaluated_cost
+            if line.line not in lowest_line or line.evaluated_cost < lowest_line[line.line]:
+                lowest_line[line.line] = line.evaluated_cost
     price = next((c for c in criteria if c["is_price"]), None)
     for r in results:
-        if price is not None and r.responsive and r.evaluated_total > 0:
-            # Lowest evaluated price / this bid's evaluated price x weight, over the lines it prices.
-            best = sum((lowest[x.line] for x in r.lines), Decimal(0))
-            r.price_score = cents(Decimal(price["weight"]) * best / r.evaluated_total)
+        if price is not None and responsive:
+            r.price_rule = rule
+        if price is not None and r.responsive:
+            weight = Decimal(price["weight"])
+            best = (lowest_total if rule == PRICE_RULE_TOTAL
+                    else sum((lowest_line[x.line] for x in r.lines), Decimal(0)))
+            # A bid of $0 is the lowest possible price: the full weight.
+            r.price_score = cents(weight if r.evaluated_total == 0
+                                  else weight * best / r.evaluated_total)
         total = r.price_score
         for c in criteria:
             if c["is_price"]:

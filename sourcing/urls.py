@@ -24,6 +24,7 @@ urlpatterns = [
     path(S + "start-evaluation/", staff.start_evaluation, name="start-evaluation"),
     path(S + "committee/", staff.seat, name="seat"),
     path(S + "consensus/<int:bid_id>/<int:criterion_id>/", staff.consensus, name="consensus"),
+    path(S + "award-plan/", staff.award_plan_compute, name="award-plan"),
     path(S + "award-notice/", staff.award_notice, name="award-notice"),
     path(S + "protests/<int:protest_id>/decision/", staff.protest_decide, name="protest-decide"),
     path(S + "cancel/", staff.cancel, name="cancel"),

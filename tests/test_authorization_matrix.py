@@ -89,6 +89,7 @@ PAGES = {
     "sourcing:seat": (lambda c: SOL(c), only(["staff"], ok=405)),
     "sourcing:consensus": (lambda c: {**SOL(c), "bid_id": c.bid.pk, "criterion_id": c.criterion.pk},
                            only(["staff"], ok=405)),
+    "sourcing:award-plan": (lambda c: SOL(c), only(["staff"], ok=405)),
     "sourcing:award-notice": (lambda c: SOL(c), only(["staff"], ok=405)),
     "sourcing:protest-decide": (lambda c: {**SOL(c), "protest_id": 999999}, only(["staff"], ok=405)),
     # no protest before an award (the roles on a real one: sourcing/tests/test_api_documents.py)
@@ -500,6 +501,7 @@ API = {
     ("POST", "/api/v1/solicitations/{solicitation_id}/consensus"): (SOL, "json", {"bid_id": 0, "criterion_id": 0, "points": 5},
                                 only(["staff"], ok=422, anon=401)),
     ("GET", "/api/v1/solicitations/{solicitation_id}/award-plan"): (SOL, None, None, expect(403, anon=401)),  # bids still sealed
+    ("POST", "/api/v1/solicitations/{solicitation_id}/award-plan"): (SOL, None, None, only(["staff"], ok=422, anon=401)),  # not under evaluation
     ("POST", "/api/v1/solicitations/{solicitation_id}/award-notice"): (SOL, "json", {}, only(["staff"], ok=422, anon=401)),
     ("GET", "/api/v1/solicitations/{solicitation_id}/award"): (SOL, None, None, expect(404)),
     ("POST", "/api/v1/solicitations/{solicitation_id}/protests"): (SOL, "json", {"grounds": "x"}, only(VENDORS, ok=422, anon=401)),

@@ -119,6 +119,9 @@ def build_sourcing_demo(report) -> None:
         _bid(s2, "Redwood Laptops", {"CB-11": "295.00", "CB-14": "409.00", "CEU": "32.00"})
     with at(now - dt.timedelta(days=6)):
         solicitations.solicitation_start_evaluation(solicitation=s2, actor=staff)
+    with at(now - dt.timedelta(days=1)):
+        # The award engine's plan, stored for staff to review and confirm on the manage page.
+        awards.award_plan_compute(solicitation=s2, actor=staff)
 
     # 3. Open for bids: reading intervention, with a question answered and an addendum.
     s3 = solicitations.solicitation_create(content=SolicitationContent(

@@ -1,12 +1,13 @@
-"""Award: compute (multi-award or bulk-buy), publish the notice, protests and their decisions."""
+"""Award: compute the plan (multi-award or bulk-buy), publish the notice of exactly that plan,
+protests and their decisions. Reading the plan: `sourcing.award_plans`."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Optional
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -17,29 +18,18 @@ from audit.services import audit_record, snapshot
 from edpool.documents import validate_pdf
 from edpool.notify import notify
 from sourcing import selectors
+from sourcing.award_plans import (AwardPlan, Winner, award_plan, inputs_digest,  # noqa: F401
+                                  multi_award_plan)
 from sourcing.lifecycle import check_transition, current_award, effective_state
-from sourcing.models import Award, AwardedBid, Bid, Protest, Solicitation
+from sourcing.models import Award, AwardedBid, AwardPlanRecord, Bid, Protest, Solicitation
 from sourcing.services.common import require_staff, require_vendor, vendor_emails
 from sourcing.states import AwardMethod, SolicitationState as S
 from sourcing.tabulation import BidEvaluation
 from vendors.models import Vendor
 
 
-@dataclass
-class AwardPlan:
-    """What an award would be, before staff confirm it."""
-
-    method: str
-    winners: list[tuple[BidEvaluation, list[dict[str, Any]]]] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
-    engine_result: Optional[dict[str, Any]] = None
-
-    @property
-    def ready(self) -> bool:
-        return not self.problems and bool(self.winners)
-
-
-def engine_problem(solicitation: Solicitation, evaluations: list[BidEvaluation]) -> dict[str, Any]:
+def engine_problem(solicitation: Solicitation, evaluations: list[BidEvaluation],
+                   time_limit: Optional[float] = None) -> dict[str, Any]:
     """The award engine's problem: estimated quantities, responsive bids' tiers, constraints."""
     items = [{"id": line.reference, "quantity": line.estimated_quantity}
              for line in solicitation.lines.all()]
@@ -59,7 +49,13 @@ def engine_problem(solicitation: Solicitation, evaluations: list[BidEvaluation])
     if solicitation.max_vendors_per_line is not None:
         constraints["max_vendors_per_item"] = solicitation.max_vendors_per_line
     return {"items": items, "bids": bids, "constraints": constraints,
-            "options": {"time_limit_seconds": 30}}
+            "options": {"time_limit_seconds": time_limit or engine_time_limit()}}
+
+
+def engine_time_limit() -> float:
+    """Seconds the award engine may search when staff compute a plan: under the web server's
+    request timeout (gunicorn's default is 30 s), since staff compute it from a page."""
+    return float(getattr(settings, "AWARD_ENGINE_TIME_LIMIT_SECONDS", 20))
 
 
 def run_engine(problem: dict[str, Any]) -> dict[str, Any]:
@@ -69,27 +65,23 @@ def run_engine(problem: dict[str, Any]) -> dict[str, Any]:
     return result.to_dict() if hasattr(result, "to_dict") else dict(result)
 
 
-def award_plan(*, solicitation: Solicitation, actor: Actor) -> AwardPlan:
-    """Compute the award the rules give now (nothing is saved)."""
-    require_staff(actor, "prepare awards")
-    evaluations = selectors.evaluation(solicitation=solicitation, actor=actor)
-    plan = AwardPlan(method=solicitation.award_method)
+def bulk_buy_plan(solicitation: Solicitation, evaluations: list[BidEvaluation],
+                  digest: str) -> AwardPlan:
+    """Run the award engine over the estimated quantities and the solicitation's constraints."""
+    from awards.engine import ProblemError  # numpy and HiGHS load only when a plan is computed
+
     responsive = [ev for ev in evaluations if ev.responsive]
-    incomplete = [ev.bid.vendor_name for ev in responsive if ev.missing_consensus]
-    if solicitation.award_method == AwardMethod.MULTI_AWARD:
-        if incomplete:
-            plan.problems.append("Consensus scores are missing for: " + ", ".join(incomplete) + ".")
-            return plan
-        plan.winners = [(ev, []) for ev in responsive
-                        if ev.total_score is not None and ev.total_score >= solicitation.score_threshold]
-        if not plan.winners:
-            plan.problems.append(f"No responsive bid reaches the score threshold "
-                                 f"({solicitation.score_threshold}).")
-        return plan
+    plan = AwardPlan(method=AwardMethod.BULK_BUY, inputs_digest=digest,
+                     line_descriptions=dict(solicitation.lines.values_list("reference", "description")),
+                     vendor_names={str(ev.bid.vendor_id): ev.bid.vendor_name for ev in responsive})
     if not responsive:
         plan.problems.append("No responsive bids to allocate.")
         return plan
-    result = run_engine(engine_problem(solicitation, evaluations))
+    try:
+        result = run_engine(engine_problem(solicitation, evaluations))
+    except ProblemError as exc:  # e.g. a bid's tiers the engine cannot read
+        plan.problems.append(f"The award engine could not read the bids: {exc}")
+        return plan
     plan.engine_result = result
     if result.get("status") not in ("optimal", "feasible"):
         plan.problems.append("The award engine found no feasible allocation: "
@@ -101,18 +93,73 @@ def award_plan(*, solicitation: Solicitation, actor: Actor) -> AwardPlan:
         by_bid.setdefault(bid_id, []).append({
             "line": alloc["item"], "quantity": alloc["quantity"],
             "unit_price": str(alloc["unit_price"]), "cost": str(alloc["cost"])})
-    plan.winners = [(ev, by_bid[ev.bid.bid_id]) for ev in responsive if ev.bid.bid_id in by_bid]
+    plan.winners = [Winner.of(ev, by_bid[ev.bid.bid_id]) for ev in responsive
+                    if ev.bid.bid_id in by_bid]
     return plan
 
 
+def _require_evaluation(solicitation: Solicitation) -> None:
+    state = effective_state(solicitation)
+    if state != S.UNDER_EVALUATION:
+        raise ValidationError(f"The award plan is computed during the evaluation; the solicitation "
+                              f"is {S(state).label.lower()}.")
+
+
+def award_plan_compute(*, solicitation: Solicitation, actor: Actor) -> AwardPlanRecord:
+    """Compute the award plan once and store it, with the digest of its inputs, for staff to
+    review and confirm. A bulk buy runs the award engine (up to `engine_time_limit()` seconds).
+
+    The engine runs outside any transaction (a long solve must not hold the database: SQLite
+    takes its write lock when a transaction begins); only the save is atomic. The inputs digest
+    is read before the bids, so a change made meanwhile leaves the stored plan stale, never a
+    plan that looks current but is not."""
+    require_staff(actor, "compute award plans")
+    solicitation = Solicitation.objects.get(pk=solicitation.pk)
+    _require_evaluation(solicitation)
+    digest = inputs_digest(solicitation)
+    evaluations = selectors.evaluation(solicitation=solicitation, actor=actor)
+    if solicitation.award_method == AwardMethod.MULTI_AWARD:
+        plan = multi_award_plan(solicitation, evaluations, digest)
+    else:
+        plan = bulk_buy_plan(solicitation, evaluations, digest)
+    with transaction.atomic():
+        solicitation = Solicitation.objects.select_for_update().get(pk=solicitation.pk)
+        _require_evaluation(solicitation)
+        record = AwardPlanRecord.objects.create(
+            solicitation=solicitation, method=plan.method, inputs_digest=digest, digest=plan.digest,
+            winners=[w.as_dict() for w in plan.winners], problems=plan.problems,
+            vendor_names=plan.vendor_names, engine_result=plan.engine_result,
+            computed_at=timezone.now(), computed_by=actor.user)
+        result = plan.engine_result or {}
+        audit_record(actor=actor, action="award.plan_computed", obj=record, after={
+            "solicitation": solicitation.pk, "method": plan.method, "inputs_digest": digest,
+            "digest": record.digest, "status": result.get("status"),
+            "total_cost": result.get("total_cost"), "relative_gap": result.get("relative_gap"),
+            "winners": [w.vendor_name for w in plan.winners], "problems": plan.problems})
+    return record
+
+
 @transaction.atomic
-def award_issue_notice(*, solicitation: Solicitation, rationale: str = "",
+def award_issue_notice(*, solicitation: Solicitation, rationale: str = "", plan_digest: str = "",
                        actor: Actor) -> Award:
-    """Confirm the computed award and publish its notice; the standstill starts now."""
+    """Confirm the award plan and publish its notice; the standstill starts now.
+
+    It awards exactly the plan staff reviewed: a bulk buy its stored plan, refused if none was
+    computed or if bids, scores or constraints changed since; a multi-award the plan the rules
+    give now. `plan_digest` (the digest of the plan shown, `AwardPlan.digest`) refuses the notice
+    if the plan is no longer the one shown."""
     require_staff(actor, "issue award notices")
     solicitation = Solicitation.objects.select_for_update().get(pk=solicitation.pk)
     target = check_transition(solicitation, "issue_award_notice")
     plan = award_plan(solicitation=solicitation, actor=actor)
+    if plan is None:
+        raise ValidationError("Compute the award plan first: the award notice awards the plan "
+                              "you reviewed.")
+    if plan.stale:
+        raise ValidationError(plan.stale)
+    if plan_digest and plan_digest != plan.digest:
+        raise ValidationError("The award plan changed since it was shown to you (it was recomputed "
+                              "or the scores changed): review the plan shown now and confirm again.")
     if not plan.ready:
         raise ValidationError(" ".join(plan.problems) or "Nothing to award.")
     now = timezone.now()
@@ -120,16 +167,20 @@ def award_issue_notice(*, solicitation: Solicitation, rationale: str = "",
     award = Award.objects.create(
         solicitation=solicitation, version=version, method=plan.method, notice_published_at=now,
         standstill_ends_at=now + dt.timedelta(days=solicitation.standstill_days),
-        rationale=rationale.strip(), engine_result=plan.engine_result, created_by=actor.user)
-    for ev, allocations in plan.winners:
-        AwardedBid.objects.create(award=award, bid_id=ev.bid.bid_id, vendor_id=ev.bid.vendor_id,
-                                  total_score=ev.total_score or Decimal(0), allocations=allocations)
+        rationale=rationale.strip(), engine_result=plan.engine_result, plan=plan.record,
+        created_by=actor.user)
+    for w in plan.winners:
+        AwardedBid.objects.create(award=award, bid_id=w.bid_id, vendor_id=w.vendor_id,
+                                  total_score=w.total_score or Decimal(0), allocations=w.allocations)
     before = snapshot(solicitation, ("state",))
     solicitation.state = target
     solicitation.save(update_fields=["state"])
     audit_record(actor=actor, action="award.notice_published", obj=award,
                  after={"solicitation": solicitation.pk, "version": version, "method": plan.method,
-                        "winners": [ev.bid.vendor_name for ev, _ in plan.winners],
+                        "winners": [w.vendor_name for w in plan.winners],
+                        "plan": None if plan.record is None else plan.record.pk,
+                        "plan_digest": plan.digest, "inputs_digest": plan.inputs_digest,
+                        "total_cost": (plan.engine_result or {}).get("total_cost"),
                         "standstill_ends_at": award.standstill_ends_at})
     audit_record(actor=actor, action="solicitation.award_notice", obj=solicitation,
                  before=before, after=snapshot(solicitation, ("state",)))
@@ -138,7 +189,7 @@ def award_issue_notice(*, solicitation: Solicitation, rationale: str = "",
     notify(recipients=[e for v in bidders for e in vendor_emails(v)],
            subject=f"Award notice: {solicitation.number}",
            body=(f"The award notice for {solicitation.number} {solicitation.title} is published. "
-                 f"Awarded: {', '.join(ev.bid.vendor_name for ev, _ in plan.winners)}.\n"
+                 f"Awarded: {', '.join(w.vendor_name for w in plan.winners)}.\n"
                  f"Protests may be filed until "
                  f"{timezone.localtime(award.standstill_ends_at):%Y-%m-%d %H:%M %Z}."))
     return award

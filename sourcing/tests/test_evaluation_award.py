@@ -11,7 +11,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from sourcing import selectors
 from sourcing.lifecycle import effective_state
 from sourcing.models import Criterion, Protest
-from sourcing.services.awards import award_issue_notice, award_plan, protest_decide, protest_file
+from sourcing.award_plans import award_plan
+from sourcing.services.awards import award_issue_notice, protest_decide, protest_file
 from sourcing.services.bids import bid_submit
 from sourcing.services.evaluation import consensus_record, declaration_sign, evaluator_seat, score_record
 from sourcing.services.solicitations import solicitation_start_evaluation
@@ -46,10 +47,12 @@ def test_price_is_scored_by_formula(cast, evaluating):
     assert a.evaluated_total == Decimal("279.00") * 1200 + Decimal("20.00") * 1200
     assert b.evaluated_total == Decimal("289.00") * 1200 + Decimal("15.00") * 1200
     assert a.responsive and b.responsive
-    # Lowest per line: devices 334,800 (A), licences 18,000 (B). Price weight 40.
-    best = Decimal(334800 + 18000)
-    assert a.price_score == (Decimal(40) * best / a.evaluated_total).quantize(Decimal("0.01"))
-    assert b.price_score == (Decimal(40) * best / b.evaluated_total).quantize(Decimal("0.01"))
+    # Both bids price every line, so totals compare: the lowest total (A, 358,800) gets the
+    # whole price weight (40); B gets 40 x 358,800 / 364,800 = 39.342... -> 39.34.
+    assert a.evaluated_total == Decimal("358800.00") and b.evaluated_total == Decimal("364800.00")
+    assert a.price_score == Decimal("40.00")
+    assert b.price_score == Decimal("39.34")
+    assert a.price_rule == b.price_rule == "total"
     assert a.total_score is None and a.missing_consensus == ["Functionality", "Support"]
 
 
@@ -95,7 +98,7 @@ def test_multi_award_takes_every_responsive_bid_above_the_threshold(cast, evalua
     _consensus(cast, evaluating, cast.vendor_a, 9, 8)   # 40ish + 31.5 + 20 -> above 60
     _consensus(cast, evaluating, cast.vendor_b, 2, 2)   # well below 60
     plan = award_plan(solicitation=evaluating, actor=staff)
-    assert [ev.bid.vendor_name for ev, _ in plan.winners] == ["Vendor A, Inc."]
+    assert [w.vendor_name for w in plan.winners] == ["Vendor A, Inc."]
     with django_capture_on_commit_callbacks(execute=True):
         award = award_issue_notice(solicitation=evaluating, rationale="Best value", actor=staff)
     evaluating.refresh_from_db()

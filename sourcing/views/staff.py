@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import roles
 from accounts.models import Role, RoleAssignment
-from sourcing import selectors
+from sourcing import award_plans, selectors
 from sourcing.forms import (AddendumForm, AnswerForm, CancelForm, CriterionFormSet, DocumentForm,
                             LineFormSet, ProtestDecisionForm, RequirementFormSet, ScoreForm,
                             SeatForm, SolicitationForm)
@@ -131,7 +131,10 @@ def manage(request, solicitation_id: int, forms=None):
     if state == S.UNDER_EVALUATION:
         context["evaluations"] = selectors.evaluation(solicitation=solicitation, actor=request.actor)
         context["criteria"] = [c for c in solicitation.criteria.all() if not c.is_price]
-        context["plan"] = award_services.award_plan(solicitation=solicitation, actor=request.actor)
+        # The stored plan (bulk buy) or the rules' plan now (multi-award): no engine run here.
+        context["plan"] = award_plans.award_plan(solicitation=solicitation, actor=request.actor)
+        context["engine_time_limit"] = int(award_services.engine_time_limit())
+        context["award_constraints"] = award_plans.constraints_text(solicitation)
     return render(request, "sourcing/manage.html", context,
                   status=400 if any(f.errors for f in forms.values()) else 200)
 
@@ -262,11 +265,20 @@ def consensus(request, solicitation_id: int, bid_id: int, criterion_id: int):
 
 @roles(STAFF)
 @require_POST
+def award_plan_compute(request, solicitation_id: int):
+    s = get_solicitation(request, solicitation_id)
+    return _run(request, s.pk, "Award plan computed: review it before confirming.",
+                lambda: award_services.award_plan_compute(solicitation=s, actor=request.actor))
+
+
+@roles(STAFF)
+@require_POST
 def award_notice(request, solicitation_id: int):
     s = get_solicitation(request, solicitation_id)
     return _run(request, s.pk, "Award notice published; the standstill has started.",
                 lambda: award_services.award_issue_notice(
-                    solicitation=s, rationale=request.POST.get("rationale", ""), actor=request.actor))
+                    solicitation=s, rationale=request.POST.get("rationale", ""),
+                    plan_digest=request.POST.get("plan_digest", ""), actor=request.actor))
 
 
 @roles(STAFF)
