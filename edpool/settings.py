@@ -197,8 +197,14 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
 # Uploaded documents (board resolutions, ...) are served only through permission-checked views.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 MAX_DOCUMENT_BYTES = int(os.environ.get("MAX_DOCUMENT_BYTES", str(10 * 1024 * 1024)))
+# API clients send documents base64-encoded inside JSON (4 bytes for every 3). The request body
+# must fit a bid with MAX_DOCUMENTS_PER_REQUEST documents at the limit plus the rest of the JSON,
+# so that an oversized document gets the document-size message naming its field rather than
+# Django's generic "request too large" 400.
+MAX_DOCUMENTS_PER_REQUEST = 4
+DATA_UPLOAD_MAX_MEMORY_SIZE = (MAX_DOCUMENTS_PER_REQUEST * ((MAX_DOCUMENT_BYTES + 2) // 3) * 4
+                               + 2 * 1024 * 1024)
 
 LOGGING = {
     "version": 1,

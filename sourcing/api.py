@@ -5,6 +5,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Optional
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from ninja import Router, Schema, Status
@@ -105,9 +106,14 @@ class SeatIn(Schema):
     assignment_id: int
 
 
+class RelationshipIn(Schema):
+    vendor_id: int
+    details: str
+
+
 class DeclarationIn(Schema):
-    has_conflict: bool
-    details: str = ""
+    # Every bidder the evaluator (or anyone close to them) has a relationship with; [] for none.
+    relationships: list[RelationshipIn]
 
 
 class ScoreIn(Schema):
@@ -299,6 +305,9 @@ def bid_put(request, solicitation_id: int, payload: BidIn):
     """Submit or replace your sealed bid. Returns your receipt (keep it). Documents (PDF, sealed
     like the prices) replace the previous set; send none to keep it."""
     solicitation = _solicitation(request, solicitation_id)
+    if len(payload.documents) > settings.MAX_DOCUMENTS_PER_REQUEST:
+        raise ValidationError({"documents": f"Send at most {settings.MAX_DOCUMENTS_PER_REQUEST} "
+                                            f"documents with a bid."})
     documents = [(d.title, upload_from_base64(d.content_base64, filename=d.filename,
                                               field=f"documents[{i}]"))
                  for i, d in enumerate(payload.documents, start=1)]
@@ -353,8 +362,9 @@ def bid_confirm(request, solicitation_id: int):
 @router.get(P + "/bids", auth=OPTIONAL_AUTH)
 @api_public
 def bids_opened(request, solicitation_id: int):
-    """Every bid, after the deadline: to staff and to evaluators who signed their declaration;
-    to everyone after the award notice. Before the deadline: 403 for everybody."""
+    """Every bid, whole (notes, documents), after the deadline: to staff and to evaluators who
+    declared no conflict, only. Before the deadline: 403 for everybody. The public record after
+    the award notice is the tabulation (`/tabulation`), not the bids."""
     s = _solicitation(request, solicitation_id)
     bids = selectors.opened_bids(solicitation=s, actor=getattr(request, "actor", None))
     return [{"bid_id": b.bid_id, "vendor": b.vendor_name, "vendor_id": b.vendor_id,
@@ -367,9 +377,10 @@ def bids_opened(request, solicitation_id: int):
 @router.get(P + "/tabulation", auth=OPTIONAL_AUTH)
 @api_public
 def tabulation(request, solicitation_id: int):
-    """The bid tabulation: every bid, line by line, with evaluated prices and scores."""
+    """The bid tabulation: every bid, line by line, with evaluated prices and scores. To staff and
+    declared evaluators after the deadline; public record after the award notice."""
     s = _solicitation(request, solicitation_id)
-    evaluations = selectors.evaluation(solicitation=s, actor=getattr(request, "actor", None))
+    evaluations = selectors.tabulation(solicitation=s, actor=getattr(request, "actor", None))
     rule = price_rule(evaluations)
     return {"solicitation": s.number, "rows": tabulation_rows(evaluations),
             "price_rule": {"rule": rule, "text": PRICE_RULES.get(rule, "")},
@@ -395,13 +406,42 @@ def committee_seat(request, solicitation_id: int, payload: SeatIn):
                         "declaration": seat.declaration})
 
 
+def _declaration_out(s: Solicitation, request) -> dict:
+    seat = selectors.evaluator_seat_for(request.actor, s)
+    if seat is None:
+        raise PermissionDenied("You are not seated on this solicitation's committee.")
+    refusal = (selectors.declaration_refusal(s)
+               if seat.declaration == seat.Declaration.PENDING else None)
+    bidders = ([] if not s.bids_opened() else
+               selectors.declaration_bidders(solicitation=s, actor=request.actor))
+    return {"declaration": seat.declaration, "declared_at": seat.declared_at,
+            "may_sign": seat.declaration == seat.Declaration.PENDING and refusal is None,
+            "message": refusal or "", "opens_at": s.bid_deadline,
+            "bidders": [{"vendor_id": b.vendor_id, "name": b.name} for b in bidders],
+            "declared": [{"vendor_id": d.vendor_id, "name": d.vendor_name,
+                          "has_relationship": d.has_relationship, "details": d.details}
+                         for d in selectors.declared_bidders(seat)]}
+
+
+@router.get(P + "/declaration", auth=API_AUTH)
+@api_roles(EVALUATOR)
+def declaration_get(request, solicitation_id: int):
+    """Your conflict-of-interest declaration as a seated evaluator: whether you may sign it now
+    and, once bids have opened (who bid is confidential until the deadline), the bidders to
+    declare against (company names only)."""
+    return _declaration_out(_solicitation(request, solicitation_id), request)
+
+
 @router.post(P + "/declaration", auth=API_AUTH)
 @api_roles(EVALUATOR)
 def declaration(request, solicitation_id: int, payload: DeclarationIn):
-    seat = evaluation_services.declaration_sign(
-        solicitation=_solicitation(request, solicitation_id), has_conflict=payload.has_conflict,
-        details=payload.details, actor=request.actor)
-    return {"declaration": seat.declaration, "declared_at": seat.declared_at}
+    """Sign your declaration (after the bid deadline): `relationships` names every bidder you,
+    or anyone close to you, have a financial or personal relationship with, with the details;
+    `[]` declares none. A relationship with any bidder removes you from the committee."""
+    s = _solicitation(request, solicitation_id)
+    evaluation_services.declaration_sign(
+        solicitation=s, relationships=[r.dict() for r in payload.relationships], actor=request.actor)
+    return _declaration_out(s, request)
 
 
 def _bid_and_criterion(s, payload: ScoreIn):

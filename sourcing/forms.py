@@ -84,12 +84,37 @@ class CancelForm(forms.Form):
 
 
 class DeclarationForm(forms.Form):
-    has_conflict = forms.TypedChoiceField(
-        label="Do you, or anyone close to you, have a financial or personal relationship with any bidder?",
-        choices=[("no", "No, I have no conflict of interest"), ("yes", "Yes, I have a conflict")],
-        coerce=lambda v: v == "yes", widget=forms.RadioSelect)
-    details = forms.CharField(label="If yes, describe the relationship", required=False,
-                              widget=forms.Textarea(attrs={"rows": 2}))
+    """The conflict-of-interest declaration: for every bidder (company name only), whether the
+    evaluator, or anyone close to them, has a relationship with it, and if so which."""
+
+    def __init__(self, *args, bidders, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.bidders = list(bidders)
+        for b in self.bidders:
+            self.fields[f"rel-{b.vendor_id}"] = forms.ChoiceField(
+                label=(f"Do you, or anyone close to you, have a financial or personal relationship "
+                       f"with {b.name}?"),
+                choices=[("no", "No"), ("yes", "Yes")], widget=forms.RadioSelect,
+                error_messages={"required": f"Answer for {b.name}."})
+            self.fields[f"details-{b.vendor_id}"] = forms.CharField(
+                label=f"If yes, describe the relationship with {b.name}", required=False,
+                widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean(self):
+        data = super().clean()
+        for b in self.bidders:
+            if data.get(f"rel-{b.vendor_id}") == "yes" and not data.get(f"details-{b.vendor_id}", "").strip():
+                self.add_error(f"details-{b.vendor_id}", f"Describe the relationship with {b.name}.")
+        return data
+
+    def bidder_fields(self):
+        """For the template: each bidder with its yes/no field and its details field."""
+        for b in self.bidders:
+            yield b, self[f"rel-{b.vendor_id}"], self[f"details-{b.vendor_id}"]
+
+    def relationships(self) -> list[dict]:
+        return [{"vendor_id": b.vendor_id, "details": self.cleaned_data[f"details-{b.vendor_id}"]}
+                for b in self.bidders if self.cleaned_data.get(f"rel-{b.vendor_id}") == "yes"]
 
 
 class ScoreForm(forms.Form):
@@ -109,7 +134,8 @@ class ProtestDecisionForm(forms.Form):
 
 
 class SeatForm(forms.Form):
-    assignment = forms.TypedChoiceField(label="Evaluator", coerce=int)
+    assignment = forms.TypedChoiceField(label="Evaluator", coerce=int,
+                                        help_text="Evaluators of active member districts.")
 
     def __init__(self, *args, evaluators, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,5 +1,6 @@
 """Reading solicitations and bids. The only place bids are unsealed, and only when the clock and
-the reader allow it (see `bid_reading_refusal`)."""
+the reader allow it: whole bids per `bid_reading_refusal` (staff and declared evaluators after the
+deadline), the bid tabulation per `tabulation_refusal` (also everybody after the award notice)."""
 
 from __future__ import annotations
 
@@ -14,10 +15,12 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from accounts.acting import Actor
+from accounts.models import RoleAssignment
 from sourcing import sealing
 from sourcing.lifecycle import current_award, effective_state
 from sourcing.models import (Award, Bid, BidDocument, BidReceipt, ConsensusScore, EvaluatorSeat, Protest,
                              Question, Score, Solicitation)
+from sourcing.models.evaluation import DeclaredBidder
 from sourcing.states import PUBLIC_STATES, SolicitationState as S
 from sourcing.tabulation import BidEvaluation, OpenedBid, evaluate
 from vendors.models import Vendor
@@ -70,14 +73,14 @@ def evaluator_seat_for(actor: Optional[Actor], solicitation: Solicitation) -> Op
 
 def bid_reading_refusal(solicitation: Solicitation, actor: Optional[Actor],
                         now: Optional[dt.datetime] = None) -> Optional[str]:
-    """None if `actor` may read every bid of `solicitation` now; otherwise why not."""
+    """None if `actor` may read every bid of `solicitation` now (its whole content, notes and salt
+    included, and its documents); otherwise why not. Consortium staff and the evaluators who
+    declared no conflict, once the deadline has passed; nobody else, ever (a vendor reads its own
+    bid through `own_bid`). The bid tabulation has its own, wider rule: `tabulation_refusal`."""
     now = now or timezone.now()
     if not solicitation.bids_opened(now):
         return ("Bids are sealed until the deadline, "
                 f"{timezone.localtime(solicitation.bid_deadline):%Y-%m-%d %H:%M %Z}.")
-    state = effective_state(solicitation, now)
-    if state in (S.AWARD_NOTICE, S.AWARDED):
-        return None  # after the award notice the bid tabulation is public record
     if actor is not None and actor.role == STAFF:
         return None
     seat = evaluator_seat_for(actor, solicitation)
@@ -87,7 +90,66 @@ def bid_reading_refusal(solicitation: Solicitation, actor: Optional[Actor],
         if seat.declaration == EvaluatorSeat.Declaration.PENDING:
             return "Sign your conflict-of-interest declaration before seeing proposals."
         return "You declared a conflict of interest and are not on this committee."
-    return "Bids are shown to the evaluation committee until the award notice is published."
+    return ("Bids and their documents are shown to consortium staff and the evaluation committee "
+            "only; the bid tabulation becomes public record when the award notice is published.")
+
+
+def tabulation_is_public(solicitation: Solicitation, now: Optional[dt.datetime] = None) -> bool:
+    """The bid tabulation is public record once an award notice has been published (it stays so
+    if a protest reopens the evaluation)."""
+    now = now or timezone.now()
+    return solicitation.bids_opened(now) and solicitation.awards.filter(
+        notice_published_at__lte=now).exists()
+
+
+def tabulation_refusal(solicitation: Solicitation, actor: Optional[Actor],
+                       now: Optional[dt.datetime] = None) -> Optional[str]:
+    """None if `actor` may see the bid tabulation (page, JSON, CSV, XLSX) now: whoever may read
+    the bids, and everybody once the award notice is published; otherwise why not."""
+    refusal = bid_reading_refusal(solicitation, actor, now)
+    if refusal is None or tabulation_is_public(solicitation, now):
+        return None
+    return refusal
+
+
+@dataclass(frozen=True)
+class Bidder:
+    """A company that bid: its name only, for evaluators' declarations."""
+    vendor_id: int
+    name: str
+
+
+def declaration_refusal(solicitation: Solicitation, now: Optional[dt.datetime] = None) -> Optional[str]:
+    """None while evaluators may sign their conflict-of-interest declaration: from the bid
+    deadline (who bid is confidential until then, and the declaration names the bidders) until
+    the award is final or the solicitation is cancelled; otherwise why not."""
+    now = now or timezone.now()
+    if not solicitation.bids_opened(now):
+        return ("The conflict-of-interest declaration opens at the bid deadline, "
+                f"{timezone.localtime(solicitation.bid_deadline):%Y-%m-%d %H:%M %Z}: who bid is "
+                "confidential until then. You will then declare, for each bidder, any relationship "
+                "with it.")
+    if effective_state(solicitation, now) in (S.AWARDED, S.CANCELLED):
+        return "The evaluation of this solicitation is over."
+    return None
+
+
+def declaration_bidders(*, solicitation: Solicitation, actor: Optional[Actor]) -> list[Bidder]:
+    """The companies that bid (names only, no bid content), for the declaration of an evaluator
+    seated on the committee (staff see them too), once bids have opened."""
+    if not (actor is not None and actor.role == STAFF) and evaluator_seat_for(actor, solicitation) is None:
+        raise PermissionDenied("Only the evaluators seated on this solicitation's committee declare "
+                               "against its bidders.")
+    if not solicitation.bids_opened():
+        raise PermissionDenied("Who bid is confidential until the bid deadline, "
+                               f"{timezone.localtime(solicitation.bid_deadline):%Y-%m-%d %H:%M %Z}.")
+    bids = (solicitation.bids.filter(state=Bid.State.SUBMITTED).select_related("vendor")
+            .order_by("vendor__legal_name", "vendor_id"))
+    return [Bidder(vendor_id=b.vendor_id, name=b.vendor.legal_name) for b in bids]
+
+
+def declared_bidders(seat: EvaluatorSeat) -> QuerySet[DeclaredBidder]:
+    return seat.declared_bidders.all()
 
 
 def _unseal(bid: Bid) -> dict[str, Any]:
@@ -107,16 +169,40 @@ def current_bid_documents(bid: Bid) -> list[BidDocument]:
     return _latest_set(list(bid.documents.all()))
 
 
+def _opened(solicitation: Solicitation, *, whole: bool) -> list[OpenedBid]:
+    """Every submitted bid, unsealed. `whole=False` keeps only what the tabulation shows (lines
+    and attestations), without notes, salt or documents."""
+    bids = (solicitation.bids.filter(state=Bid.State.SUBMITTED)
+            .select_related("vendor").prefetch_related("documents").order_by("submitted_at", "pk"))
+    opened = []
+    for b in bids:
+        content = _unseal(b)
+        if not whole:
+            content = {"lines": content.get("lines", []), "attestations": content.get("attestations", {})}
+        opened.append(OpenedBid(bid_id=b.pk, vendor_id=b.vendor_id, vendor_name=b.vendor.legal_name,
+                                submitted_at=b.submitted_at, revision=b.revision, digest=b.digest,
+                                addenda_confirmed=b.addenda_confirmed, content=content,
+                                documents=_latest_set(list(b.documents.all())) if whole else []))
+    return opened
+
+
 def opened_bids(*, solicitation: Solicitation, actor: Optional[Actor]) -> list[OpenedBid]:
+    """Every bid, whole (notes, salt, documents): see `bid_reading_refusal`."""
     refusal = bid_reading_refusal(solicitation, actor)
     if refusal:
         raise PermissionDenied(refusal)
-    bids = (solicitation.bids.filter(state=Bid.State.SUBMITTED)
-            .select_related("vendor").prefetch_related("documents").order_by("submitted_at", "pk"))
-    return [OpenedBid(bid_id=b.pk, vendor_id=b.vendor_id, vendor_name=b.vendor.legal_name,
-                      submitted_at=b.submitted_at, revision=b.revision, digest=b.digest,
-                      addenda_confirmed=b.addenda_confirmed, content=_unseal(b),
-                      documents=_latest_set(list(b.documents.all()))) for b in bids]
+    return _opened(solicitation, whole=True)
+
+
+def tabulated_bids(*, solicitation: Solicitation, actor: Optional[Actor]) -> list[OpenedBid]:
+    """Every bid as the tabulation shows it: whole for those who may read the bids; otherwise
+    (the public record after the award notice) lines and attestations only."""
+    if bid_reading_refusal(solicitation, actor) is None:
+        return _opened(solicitation, whole=True)
+    refusal = tabulation_refusal(solicitation, actor)
+    if refusal:
+        raise PermissionDenied(refusal)
+    return _opened(solicitation, whole=False)
 
 
 def own_bid(*, solicitation: Solicitation, vendor: Vendor) -> Optional[tuple[Bid, dict[str, Any]]]:
@@ -133,7 +219,19 @@ def own_receipts(*, solicitation: Solicitation, vendor: Vendor) -> QuerySet[BidR
 
 def evaluation(*, solicitation: Solicitation, actor: Optional[Actor],
                include_evaluator_scores: bool = True) -> list[BidEvaluation]:
-    bids = opened_bids(solicitation=solicitation, actor=actor)
+    """The evaluation of every bid, for those who may read the bids (see `bid_reading_refusal`)."""
+    return _evaluation(solicitation, opened_bids(solicitation=solicitation, actor=actor),
+                       include_evaluator_scores)
+
+
+def tabulation(*, solicitation: Solicitation, actor: Optional[Actor]) -> list[BidEvaluation]:
+    """The bid tabulation (see `tabulation_refusal`); after the award notice, for everybody, from
+    the bids' lines and attestations only."""
+    return _evaluation(solicitation, tabulated_bids(solicitation=solicitation, actor=actor), True)
+
+
+def _evaluation(solicitation: Solicitation, bids: list[OpenedBid],
+                include_evaluator_scores: bool) -> list[BidEvaluation]:
     consensus = {(c.bid_id, c.criterion.name): c.points
                  for c in ConsensusScore.objects.filter(bid__solicitation=solicitation)
                  .select_related("criterion")}
@@ -174,6 +272,16 @@ def award_view(solicitation: Solicitation) -> Optional[AwardView]:
 
 def awards_history(solicitation: Solicitation) -> QuerySet[Award]:
     return solicitation.awards.prefetch_related("awarded_bids__vendor", "protests").order_by("-version")
+
+
+def eligible_evaluators(solicitation: Solicitation) -> QuerySet[RoleAssignment]:
+    """Whom staff may seat: evaluators of active member districts not yet on the committee."""
+    from members.selectors import member_directory
+
+    return (RoleAssignment.objects.filter(
+        role="evaluator", organisation__in=member_directory().values("district__organisation"))
+        .exclude(user__in=solicitation.seats.values("evaluator"))
+        .select_related("user", "organisation").order_by("organisation__name", "user__email"))
 
 
 def seats(solicitation: Solicitation) -> QuerySet[EvaluatorSeat]:

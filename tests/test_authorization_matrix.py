@@ -495,7 +495,9 @@ API = {
     ("GET", "/api/v1/solicitations/{solicitation_id}/bids"): (SOL, None, None, expect(403)),  # sealed for everyone before the deadline
     ("GET", "/api/v1/solicitations/{solicitation_id}/tabulation"): (SOL, None, None, expect(403)),
     ("POST", "/api/v1/solicitations/{solicitation_id}/committee"): (SOL, "json", {"assignment_id": 999999}, only(["staff"], ok=422, anon=401)),
-    ("POST", "/api/v1/solicitations/{solicitation_id}/declaration"): (SOL, "json", {"has_conflict": False}, only(["evaluator"], anon=401)),
+    # The seated evaluator sees that the declaration opens at the deadline (who bid is still secret).
+    ("GET", "/api/v1/solicitations/{solicitation_id}/declaration"): (SOL, None, None, only(["evaluator"], anon=401)),
+    ("POST", "/api/v1/solicitations/{solicitation_id}/declaration"): (SOL, "json", {"relationships": []}, only(["evaluator"], ok=422, anon=401)),
     ("POST", "/api/v1/solicitations/{solicitation_id}/scores"): (SOL, "json", {"bid_id": 0, "criterion_id": 0, "points": 5},
                              only(["evaluator"], ok=422, anon=401)),
     ("POST", "/api/v1/solicitations/{solicitation_id}/consensus"): (SOL, "json", {"bid_id": 0, "criterion_id": 0, "points": 5},

@@ -18,9 +18,10 @@ DEFAULT_MAX_TERM_YEARS = 5
 def awarded_lines(solicitation, awarded_bid) -> dict[str, dict[str, Any]]:
     """The lines awarded to one vendor, with the tiers it bid: {ref: {description, unit, tiers}}.
     Bulk buys award the allocated lines; multi-awards every line the bid priced."""
-    from sourcing.selectors import opened_bids
+    from sourcing.selectors import tabulated_bids
 
-    content = next(b.content for b in opened_bids(solicitation=solicitation, actor=None)
+    # The tabulation (public record after the award notice) holds each bid's lines and tiers.
+    content = next(b.content for b in tabulated_bids(solicitation=solicitation, actor=None)
                    if b.bid_id == awarded_bid.bid_id)
     info = {line.reference: line for line in solicitation.lines.all()}
     refs = ({a["line"] for a in awarded_bid.allocations} if awarded_bid.allocations

@@ -58,11 +58,11 @@ def _lms_solicitation(staff, evaluators) -> Solicitation:
         s = solicitations.solicitation_publish(solicitation=s, actor=staff)
         evaluation.evaluator_seat(solicitation=s, assignment=RoleAssignment.objects.get(
             user=evaluators[0].user, role="evaluator"), actor=staff)
-        evaluation.declaration_sign(solicitation=s, has_conflict=False, actor=evaluators[0])
     with at(start + dt.timedelta(days=8)):
         _bid(s, "Granite LMS", {"LMS": "7.00"})
         _bid(s, "Sierra Learning Platform", {"LMS": "6.50"})
     with at(start + dt.timedelta(days=26)):
+        evaluation.declaration_sign(solicitation=s, relationships=[], actor=evaluators[0])
         s = solicitations.solicitation_start_evaluation(solicitation=s, actor=staff)
         for vendor, points in (("Granite LMS", 9), ("Sierra Learning Platform", 3)):
             bid = s.bids.get(vendor__organisation__name=vendor)

@@ -76,12 +76,14 @@ def build_sourcing_demo(report) -> None:
         for e in evaluators:
             evaluation.evaluator_seat(solicitation=s1, assignment=RoleAssignment.objects.get(
                 user=e.user, role="evaluator"), actor=staff)
-            evaluation.declaration_sign(solicitation=s1, has_conflict=False, actor=e)
     with at(start + dt.timedelta(days=10)):
         _bid(s1, "Cedar Classroom Tech", {"D65": "1890.00", "D75": "2490.00"})
         _bid(s1, "Northstar Displays", {"D65": "1950.00", "D75": "2390.00"})
         _bid(s1, "Valley Interactive", {"D65": "2150.00", "D75": "2700.00"}, attest=False)
     with at(start + dt.timedelta(days=31)):
+        # Declarations open at the deadline, when the bidders are known.
+        for e in evaluators:
+            evaluation.declaration_sign(solicitation=s1, relationships=[], actor=e)
         solicitations.solicitation_start_evaluation(solicitation=s1, actor=staff)
         for vendor, scores in (("Cedar Classroom Tech", (8, 8, 9)), ("Northstar Displays", (7, 9, 8))):
             bid = s1.bids.get(vendor__organisation__name=vendor)
@@ -112,12 +114,12 @@ def build_sourcing_demo(report) -> None:
         solicitations.solicitation_publish(solicitation=s2, actor=staff)
         evaluation.evaluator_seat(solicitation=s2, assignment=RoleAssignment.objects.get(
             user=evaluators[0].user, role="evaluator"), actor=staff)
-        evaluation.declaration_sign(solicitation=s2, has_conflict=False, actor=evaluators[0])
     with at(start + dt.timedelta(days=20)):
         _bid(s2, "Acorn Device Works", {"CB-11": "289.00", "CB-14": "419.00", "CEU": "33.00"})
         _bid(s2, "Juniper Devices", {"CB-11": "279.00", "CB-14": "435.00", "CEU": "34.50"})
         _bid(s2, "Redwood Laptops", {"CB-11": "295.00", "CB-14": "409.00", "CEU": "32.00"})
     with at(now - dt.timedelta(days=6)):
+        evaluation.declaration_sign(solicitation=s2, relationships=[], actor=evaluators[0])
         solicitations.solicitation_start_evaluation(solicitation=s2, actor=staff)
     with at(now - dt.timedelta(days=1)):
         # The award engine's plan, stored for staff to review and confirm on the manage page.

@@ -34,6 +34,23 @@ class EvaluatorSeat(models.Model):
         return self.declaration == self.Declaration.NO_CONFLICT
 
 
+class DeclaredBidder(models.Model):
+    """One line of a signed conflict-of-interest declaration: a bidder the evaluator was shown
+    (company name only, once bids opened) and whether they have a relationship with it. Every
+    bidder gets a line, so the record shows whom the declaration covered."""
+
+    seat = models.ForeignKey(EvaluatorSeat, on_delete=models.CASCADE, related_name="declared_bidders")
+    vendor = models.ForeignKey("vendors.Vendor", on_delete=models.PROTECT, related_name="+")
+    vendor_name = models.CharField(max_length=300)  # the name shown when signing
+    has_relationship = models.BooleanField()
+    details = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["vendor_name", "pk"]
+        constraints = [models.UniqueConstraint(fields=["seat", "vendor"],
+                                               name="one_declaration_line_per_bidder")]
+
+
 class Score(models.Model):
     """One evaluator's independent score of one bid on one non-price criterion (0-10)."""
 

@@ -26,10 +26,14 @@ def require_vendor(actor: Actor, what: str) -> Vendor:
 
 
 def vendor_emails(vendor: Vendor) -> list[str]:
+    """Where to email a vendor: the verified addresses only, i.e. its users whose accounts are
+    active (a self-registered user stays inactive until the emailed link is opened, see
+    vendors.services.vendor_email_verify). The profile's contact email is not used: it is the
+    unverified address typed at registration (or later in the profile)."""
     from accounts.selectors import users_of_organisation
 
-    emails = [a.user.email for a in users_of_organisation(vendor.organisation)
-              if a.role == "vendor_user" and a.user.is_active]
-    if vendor.contact_email:
-        emails.append(vendor.contact_email)
+    emails: list[str] = []
+    for a in users_of_organisation(vendor.organisation):
+        if a.role == "vendor_user" and a.user.is_active and a.user.email not in emails:
+            emails.append(a.user.email)
     return emails

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from typing import Any, Iterable, Mapping
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -11,8 +12,11 @@ from django.utils import timezone
 from accounts.acting import Actor
 from accounts.models import RoleAssignment
 from audit.services import audit_record
+from members.selectors import district_is_member, district_of_organisation
+from sourcing import selectors
 from sourcing.lifecycle import effective_state
 from sourcing.models import Bid, ConsensusScore, Criterion, EvaluatorSeat, Score, Solicitation
+from sourcing.models.evaluation import DeclaredBidder
 from sourcing.services.common import require_staff
 from sourcing.states import SolicitationState as S
 
@@ -37,6 +41,11 @@ def evaluator_seat(*, solicitation: Solicitation, assignment: RoleAssignment,
     solicitation = Solicitation.objects.get(pk=solicitation.pk)
     if assignment.role != "evaluator":
         raise ValidationError({"evaluator": "Seat a person who holds the evaluator role."})
+    district = district_of_organisation(assignment.organisation)
+    if district is None or not district_is_member(district):
+        raise ValidationError({"evaluator": (
+            f"{assignment.user.email} evaluates for {assignment.organisation.name}, which is not an "
+            f"active member district: only evaluators from active member districts may be seated.")})
     if effective_state(solicitation) in (S.AWARDED, S.CANCELLED, S.DRAFT):
         raise ValidationError("Evaluators are seated on published solicitations before the award.")
     seat, created = EvaluatorSeat.objects.get_or_create(
@@ -58,25 +67,63 @@ def seat_of(actor: Actor, solicitation: Solicitation) -> EvaluatorSeat | None:
 
 
 @transaction.atomic
-def declaration_sign(*, solicitation: Solicitation, has_conflict: bool, details: str = "",
+def declaration_sign(*, solicitation: Solicitation, relationships: Iterable[Mapping[str, Any]],
                      actor: Actor) -> EvaluatorSeat:
-    """The evaluator declares conflicts of interest with any bidder. A declared conflict
-    removes them from the committee; no conflict lets them see proposals once bids open."""
+    """The evaluator's conflict-of-interest declaration, signed once bids have opened (who bid is
+    confidential until the deadline), against the bidders it names: `relationships` lists
+    `{"vendor_id", "details"}` for every bidder the evaluator (or anyone close to them) has a
+    financial or personal relationship with; an empty list declares none. A line is stored for
+    every bidder. A relationship with any bidder is a conflict and removes the evaluator from the
+    committee; none lets them see proposals."""
     seat = seat_of(actor, solicitation)
     if seat is None:
         raise PermissionDenied("You are not seated on this solicitation's committee.")
     seat = EvaluatorSeat.objects.select_for_update().get(pk=seat.pk)
     if seat.declaration != EvaluatorSeat.Declaration.PENDING:
         raise ValidationError("You have already signed your declaration.")
-    if has_conflict and not details.strip():
-        raise ValidationError({"details": "Describe the relationship with the bidder."})
-    seat.declaration = (EvaluatorSeat.Declaration.CONFLICT if has_conflict
+    solicitation = Solicitation.objects.get(pk=solicitation.pk)
+    refusal = selectors.declaration_refusal(solicitation)
+    if refusal:
+        raise ValidationError(refusal)
+    bidders = {b.vendor_id: b for b in selectors.declaration_bidders(solicitation=solicitation, actor=actor)}
+    named: dict[int, str] = {}
+    errors: dict[str, str] = {}
+    for i, item in enumerate(relationships, start=1):
+        where = f"relationships[{i}]"
+        try:
+            vendor_id = int(item.get("vendor_id"))
+        except (TypeError, ValueError, AttributeError):
+            errors[f"{where}.vendor_id"] = "Name the bidder by its vendor_id."
+            continue
+        if vendor_id not in bidders:
+            errors[f"{where}.vendor_id"] = (f"Vendor {vendor_id} did not bid on {solicitation.number}; "
+                                            f"declare against the bidders listed.")
+        elif vendor_id in named:
+            errors[f"{where}.vendor_id"] = f"{bidders[vendor_id].name} is named twice."
+        else:
+            details = str(item.get("details") or "").strip()
+            if not details:
+                errors[f"{where}.details"] = (f"Describe the relationship with "
+                                              f"{bidders[vendor_id].name}.")
+            named[vendor_id] = details
+    if errors:
+        raise ValidationError(errors)
+    DeclaredBidder.objects.bulk_create([
+        DeclaredBidder(seat=seat, vendor_id=b.vendor_id, vendor_name=b.name,
+                       has_relationship=b.vendor_id in named, details=named.get(b.vendor_id, ""))
+        for b in bidders.values()])
+    seat.declaration = (EvaluatorSeat.Declaration.CONFLICT if named
                         else EvaluatorSeat.Declaration.NO_CONFLICT)
-    seat.declared_at, seat.conflict_details = timezone.now(), details.strip()
-    seat.save()
+    seat.declared_at = timezone.now()
+    seat.conflict_details = "; ".join(f"{bidders[v].name}: {d}" for v, d in sorted(
+        named.items(), key=lambda kv: bidders[kv[0]].name))
+    seat.save(update_fields=["declaration", "declared_at", "conflict_details"])
     audit_record(actor=actor, action="evaluation.declaration_signed", obj=seat,
                  before={"declaration": "pending"},
-                 after={"declaration": seat.declaration, "details": seat.conflict_details})
+                 after={"declaration": seat.declaration,
+                        "bidders": [b.name for b in bidders.values()],
+                        "relationships": [{"vendor": bidders[v].name, "details": d}
+                                          for v, d in named.items()]})
     return seat
 
 

@@ -59,6 +59,12 @@ def test_solicitation_through_the_api(client, cast, category, clock):
     seat = send(client, "POST", base + "/committee",
                 {"assignment_id": cast.evaluator.role_assignments.get().pk}, staff)
     assert seat.status_code == 201
+    # The declaration names the bidders, who are confidential until the deadline.
+    pending = client.get(base + "/declaration", **evaluator).json()
+    assert pending["may_sign"] is False and pending["bidders"] == []
+    assert "opens at the bid deadline" in pending["message"]
+    early = send(client, "POST", base + "/declaration", {"relationships": []}, evaluator)
+    assert early.status_code == 422 and "opens at the bid deadline" in early.json()["detail"]
 
     # Sealed for everybody before the deadline, in every channel.
     for headers in (staff, evaluator, vendor_a, vendor_b, {}):
@@ -76,7 +82,18 @@ def test_solicitation_through_the_api(client, cast, category, clock):
     assert by_vendor["Vendor B LLC"]["responsive"] is False
     assert "re-confirmed" in by_vendor["Vendor B LLC"]["reasons"][0]
     assert client.get(base + "/bids", **evaluator).status_code == 403  # declaration first
-    send(client, "POST", base + "/declaration", {"has_conflict": False}, evaluator)
+    to_declare = client.get(base + "/declaration", **evaluator).json()
+    assert to_declare["may_sign"] is True
+    assert to_declare["bidders"] == [{"vendor_id": cast.vendor_a.pk, "name": "Vendor A, Inc."},
+                                     {"vendor_id": cast.vendor_b.pk, "name": "Vendor B LLC"}]
+    assert "289" not in json.dumps(to_declare)  # names only
+    missing = send(client, "POST", base + "/declaration",
+                   {"relationships": [{"vendor_id": cast.vendor_b.pk, "details": ""}]}, evaluator)
+    assert missing.status_code == 422 and "relationships[1].details" in missing.json()["errors"]
+    signed = send(client, "POST", base + "/declaration", {"relationships": []}, evaluator).json()
+    assert signed["declaration"] == "no_conflict" and signed["may_sign"] is False
+    assert [(d["name"], d["has_relationship"]) for d in signed["declared"]] == [
+        ("Vendor A, Inc.", False), ("Vendor B LLC", False)]
     assert client.get(base + "/bids", **evaluator).status_code == 200
     for headers in (vendor_a, vendor_b, {}):
         assert client.get(base + "/bids", **headers).status_code == 403
@@ -92,8 +109,15 @@ def test_solicitation_through_the_api(client, cast, category, clock):
     assert plan["ready"] and [w["vendor"] for w in plan["winners"]] == ["Vendor A, Inc."]
     award = send(client, "POST", base + "/award-notice", {"rationale": "Best value"}, staff)
     assert award.status_code == 201 and award.json()["final"] is False
-    # After the notice the bids and tabulation are public record.
-    assert client.get(base + "/bids").status_code == 200
+    # After the notice the tabulation is public record; the bids themselves (notes, salt,
+    # documents) stay with staff and the declared committee.
+    public_tab = client.get(base + "/tabulation")
+    assert public_tab.status_code == 200 and "279.00" in public_tab.content.decode()
+    assert "salt" not in public_tab.content.decode() and "warranty" not in public_tab.content.decode()
+    for headers in (vendor_a, vendor_b, {}):
+        refused = client.get(base + "/bids", **headers)
+        assert refused.status_code == 403 and b"salt" not in refused.content
+    assert client.get(base + "/bids", **staff).status_code == 200
     assert client.get(base + "/award").json()["awarded"][0]["vendor"] == "Vendor A, Inc."
     protest = send(client, "POST", base + "/protests", {"grounds": "Late addendum"}, vendor_b)
     assert protest.status_code == 201

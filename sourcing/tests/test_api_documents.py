@@ -83,7 +83,7 @@ def test_bid_documents_through_the_api(client, cast, open_solicitation, clock):
     client.force_login(cast.staff)
     assert body(client.get(opened["url"])) == REVISED
     client.logout()
-    client.force_login(cast.vendor_user_b)  # a competitor still may not, until the award notice
+    client.force_login(cast.vendor_user_b)  # a competitor may not (nor after the award notice)
     assert client.get(opened["url"]).status_code == 403
 
 
@@ -122,3 +122,61 @@ def test_protest_with_a_document_through_the_api(client, cast, evaluating):
     # Staff see the link on the management page.
     client.force_login(cast.staff)
     assert url.encode() in client.get(f"/solicitations/{evaluating.pk}/manage/").content
+
+
+def test_bid_documents_are_not_public_after_the_award_notice(client, cast, open_solicitation, clock):
+    """The award notice makes the bid tabulation public record, not the proposals."""
+    from sourcing.services.solicitations import solicitation_start_evaluation
+
+    staff_actor = cast.actor(cast.staff)
+    vendor_a = token(cast.vendor_user_a)
+    base = f"/api/v1/solicitations/{open_solicitation.pk}"
+    assert send(client, "PUT", base + "/bid", with_documents(doc(PROPOSAL)), vendor_a).status_code == 200
+    [listed] = client.get(base + "/bid", **vendor_a).json()["documents"]
+    clock.set(open_solicitation.bid_deadline + dt.timedelta(hours=1))
+    s = solicitation_start_evaluation(solicitation=open_solicitation, actor=staff_actor)
+    bid = s.bids.get()
+    for criterion in s.criteria.filter(is_price=False):
+        consensus_record(solicitation=s, bid=bid, criterion=criterion, points=9, comment="Agreed",
+                         actor=staff_actor)
+    award_issue_notice(solicitation=s, rationale="Best value", actor=staff_actor)
+
+    assert client.get(listed["url"]).status_code in (302, 403)  # anonymous
+    for user, status in ((cast.vendor_user_b, 403), (cast.buyer_a, 403), (cast.staff, 200),
+                         (cast.vendor_user_a, 200)):
+        client.force_login(user)
+        assert client.get(listed["url"]).status_code == status, user
+        client.logout()
+    # The public tabulation shows the prices but neither links to nor names the documents.
+    page = client.get(f"/solicitations/{s.pk}/tabulation/").content.decode()
+    assert "289.00" in page and listed["url"] not in page and "Technical proposal" not in page
+    client.force_login(cast.staff)
+    assert listed["url"] in client.get(f"/solicitations/{s.pk}/tabulation/").content.decode()
+
+
+def test_a_large_document_gets_the_size_message_naming_it(client, cast, open_solicitation):
+    """Base64 inside JSON is a third larger than the PDF: the request limit leaves room for a bid's
+    documents at the size limit, so an oversized one is refused by the document check, by name."""
+    from django.conf import settings as live
+
+    limit = live.MAX_DOCUMENT_BYTES
+    encoded_at_limit = (limit + 2) // 3 * 4
+    assert live.DATA_UPLOAD_MAX_MEMORY_SIZE > live.MAX_DOCUMENTS_PER_REQUEST * encoded_at_limit
+    vendor_a = token(cast.vendor_user_a)
+    base = f"/api/v1/solicitations/{open_solicitation.pk}"
+    eight_mb = b"%PDF-1.4 " + b"0" * (8 * 1024 * 1024)
+    accepted = send(client, "PUT", base + "/bid", with_documents(doc(eight_mb)), vendor_a)
+    assert accepted.status_code == 200, accepted.content[:300]
+    assert [d["size"] for d in client.get(base + "/bid", **vendor_a).json()["documents"]] == [len(eight_mb)]
+
+    too_large = b"%PDF-1.4 " + b"0" * limit
+    refused = send(client, "PUT", base + "/bid",
+                   with_documents(doc(PROPOSAL, "Small"), doc(too_large, "Too large")), vendor_a)
+    assert refused.status_code == 422
+    assert list(refused.json()["errors"]) == ["documents[2]"]
+    assert f"larger than the limit of {limit:,} bytes" in refused.json()["detail"]
+
+    too_many = send(client, "PUT", base + "/bid", with_documents(
+        *[doc(PROPOSAL, f"Part {i}") for i in range(live.MAX_DOCUMENTS_PER_REQUEST + 1)]), vendor_a)
+    assert too_many.status_code == 422 and "at most" in too_many.json()["errors"]["documents"][0]
+    assert Bid.objects.get(solicitation=open_solicitation).revision == 1

@@ -30,9 +30,9 @@ def evaluating(cast, open_solicitation, clock):
                actor=cast.actor(cast.vendor_user_b))
     evaluator_seat(solicitation=open_solicitation, assignment=cast.evaluator.role_assignments.get(),
                    actor=cast.actor(cast.staff))
-    declaration_sign(solicitation=open_solicitation, has_conflict=False,
-                     actor=cast.actor(cast.evaluator))
     clock.set(open_solicitation.bid_deadline + dt.timedelta(hours=1))
+    declaration_sign(solicitation=open_solicitation, relationships=[],
+                     actor=cast.actor(cast.evaluator))
     return solicitation_start_evaluation(solicitation=open_solicitation, actor=cast.actor(cast.staff))
 
 
@@ -104,8 +104,15 @@ def test_multi_award_takes_every_responsive_bid_above_the_threshold(cast, evalua
     evaluating.refresh_from_db()
     assert evaluating.state == S.AWARD_NOTICE and award.version == 1
     assert award.standstill_ends_at == award.notice_published_at + dt.timedelta(days=7)
-    # After the notice, the tabulation is public record.
-    assert len(selectors.opened_bids(solicitation=evaluating, actor=None)) == 2
+    # After the notice the tabulation is public record: lines and attestations, nothing else.
+    public = selectors.tabulated_bids(solicitation=evaluating, actor=None)
+    assert len(public) == 2 and all(set(b.content) == {"lines", "attestations"} for b in public)
+    assert len(selectors.tabulation(solicitation=evaluating, actor=None)) == 2
+    # The bids themselves (notes, salt, documents) stay with staff and the declared committee.
+    for actor in (None, cast.actor(cast.buyer_a), cast.actor(cast.vendor_user_b)):
+        with pytest.raises(PermissionDenied, match="evaluation committee only"):
+            selectors.opened_bids(solicitation=evaluating, actor=actor)
+    assert len(selectors.opened_bids(solicitation=evaluating, actor=cast.actor(cast.evaluator))) == 2
     # Final is derived from the clock: after the standstill with no open protest.
     assert effective_state(evaluating) == S.AWARD_NOTICE
     clock.set(award.standstill_ends_at)

@@ -91,13 +91,21 @@ def test_full_journey_through_the_pages(client, cast, category, clock):
     manage = client.get(f"/solicitations/{s.pk}/manage/").content.decode()
     assert "1500" not in manage and "1450" not in manage
 
-    # Seat the evaluator, who declares no conflict.
+    # Seat the evaluator; the declaration opens at the deadline, when the bidders are known.
     assignment = cast.evaluator.role_assignments.get()
     client.post(f"/solicitations/{s.pk}/committee/", {"assignment": assignment.pk})
     login(client, cast.evaluator)
-    client.post(f"/solicitations/{s.pk}/evaluate/", {"has_conflict": "no"})
+    page = client.get(f"/solicitations/{s.pk}/evaluate/").content.decode()
+    assert "opens at the bid deadline" in page and "Vendor A" not in page
+    client.post(f"/solicitations/{s.pk}/evaluate/", {})
+    assert s.seats.get().declaration == "pending"
 
     clock.set(s.bid_deadline + dt.timedelta(minutes=1))
+    login(client, cast.evaluator)
+    page = client.get(f"/solicitations/{s.pk}/evaluate/").content.decode()
+    assert "Vendor A, Inc." in page and "Vendor B LLC" in page and "1500" not in page
+    answers = {f"rel-{cast.vendor_a.pk}": "no", f"rel-{cast.vendor_b.pk}": "no"}
+    assert client.post(f"/solicitations/{s.pk}/evaluate/", answers).status_code == 302
     login(client, cast.staff)
     csv_text = client.get(f"/solicitations/{s.pk}/tabulation.csv").content.decode()
     assert "1500.00" in csv_text and "1450.00" in csv_text

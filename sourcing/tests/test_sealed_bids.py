@@ -140,8 +140,12 @@ def _seat_evaluator(cast, solicitation, conflict=False):
 def test_nobody_reads_bids_before_the_deadline(cast, open_solicitation):
     submit(cast, open_solicitation)
     _seat_evaluator(cast, open_solicitation)
-    declaration_sign(solicitation=open_solicitation, has_conflict=False,
-                     actor=cast.actor(cast.evaluator))
+    # Who bid is confidential too: the declaration (which names the bidders) waits for the deadline.
+    with pytest.raises(ValidationError, match="opens at the bid deadline"):
+        declaration_sign(solicitation=open_solicitation, relationships=[],
+                         actor=cast.actor(cast.evaluator))
+    with pytest.raises(PermissionDenied, match="confidential until the bid deadline"):
+        selectors.declaration_bidders(solicitation=open_solicitation, actor=cast.actor(cast.evaluator))
     for user in (cast.staff, cast.evaluator, cast.vendor_user_b, cast.buyer_a):
         with pytest.raises(PermissionDenied, match="sealed until the deadline"):
             selectors.opened_bids(solicitation=open_solicitation, actor=cast.actor(user))
@@ -162,26 +166,63 @@ def test_all_bids_open_at_once_at_the_deadline(cast, open_solicitation, clock):
     # Evaluators only after signing the declaration without a conflict.
     with pytest.raises(PermissionDenied, match="declaration"):
         selectors.opened_bids(solicitation=open_solicitation, actor=cast.actor(cast.evaluator))
-    declaration_sign(solicitation=open_solicitation, has_conflict=False,
+    declaration_sign(solicitation=open_solicitation, relationships=[],
                      actor=cast.actor(cast.evaluator))
     assert len(selectors.opened_bids(solicitation=open_solicitation, actor=cast.actor(cast.evaluator))) == 2
-    # Other vendors, buyers and the public: not until the award notice.
+    # Other vendors, buyers and the public: never the bids; the tabulation after the award notice.
     for actor in (cast.actor(cast.vendor_user_a), cast.actor(cast.buyer_a), None):
-        with pytest.raises(PermissionDenied, match="award notice"):
+        with pytest.raises(PermissionDenied, match="evaluation committee only"):
             selectors.opened_bids(solicitation=open_solicitation, actor=actor)
+        with pytest.raises(PermissionDenied, match="award notice"):
+            selectors.tabulation(solicitation=open_solicitation, actor=actor)
 
 
 def test_conflicted_evaluator_never_sees_proposals(cast, open_solicitation, clock):
     submit(cast, open_solicitation)
-    _seat_evaluator(cast, open_solicitation)
-    with pytest.raises(ValidationError, match="Describe"):
-        declaration_sign(solicitation=open_solicitation, has_conflict=True,
-                         actor=cast.actor(cast.evaluator))
-    declaration_sign(solicitation=open_solicitation, has_conflict=True,
-                     details="My brother works for Vendor A", actor=cast.actor(cast.evaluator))
+    submit(cast, open_solicitation, user=cast.vendor_user_b)
+    seat = _seat_evaluator(cast, open_solicitation)
     clock.set(open_solicitation.bid_deadline)
+    evaluator = cast.actor(cast.evaluator)
+    # The declaration lists every bidder, by company name only.
+    bidders = selectors.declaration_bidders(solicitation=open_solicitation, actor=evaluator)
+    assert [(b.vendor_id, b.name) for b in bidders] == [(cast.vendor_a.pk, "Vendor A, Inc."),
+                                                        (cast.vendor_b.pk, "Vendor B LLC")]
+    with pytest.raises(ValidationError, match="Describe the relationship with Vendor A"):
+        declaration_sign(solicitation=open_solicitation,
+                         relationships=[{"vendor_id": cast.vendor_a.pk, "details": " "}], actor=evaluator)
+    with pytest.raises(ValidationError, match="did not bid"):
+        declaration_sign(solicitation=open_solicitation,
+                         relationships=[{"vendor_id": 999999, "details": "My cousin"}], actor=evaluator)
+    with pytest.raises(ValidationError, match="named twice"):
+        declaration_sign(solicitation=open_solicitation, actor=evaluator, relationships=[
+            {"vendor_id": cast.vendor_b.pk, "details": "x"}, {"vendor_id": cast.vendor_b.pk, "details": "y"}])
+    seat.refresh_from_db()
+    assert seat.declaration == "pending" and not seat.declared_bidders.exists()
+    declaration_sign(solicitation=open_solicitation, actor=evaluator, relationships=[
+        {"vendor_id": cast.vendor_a.pk, "details": "My brother works for Vendor A"}])
+    seat.refresh_from_db()
+    assert seat.declaration == "conflict"
+    assert [(d.vendor_name, d.has_relationship, d.details) for d in seat.declared_bidders.all()] == [
+        ("Vendor A, Inc.", True, "My brother works for Vendor A"), ("Vendor B LLC", False, "")]
+    assert seat.conflict_details == "Vendor A, Inc.: My brother works for Vendor A"
+    event = AuditEvent.objects.get(action="evaluation.declaration_signed")
+    assert event.after["bidders"] == ["Vendor A, Inc.", "Vendor B LLC"]
+    assert event.after["relationships"] == [{"vendor": "Vendor A, Inc.",
+                                             "details": "My brother works for Vendor A"}]
     with pytest.raises(PermissionDenied, match="conflict"):
-        selectors.opened_bids(solicitation=open_solicitation, actor=cast.actor(cast.evaluator))
+        selectors.opened_bids(solicitation=open_solicitation, actor=evaluator)
+    with pytest.raises(ValidationError, match="already signed"):
+        declaration_sign(solicitation=open_solicitation, relationships=[], actor=evaluator)
+
+
+def test_only_seated_evaluators_see_whom_to_declare_against(cast, open_solicitation, clock):
+    submit(cast, open_solicitation)
+    clock.set(open_solicitation.bid_deadline)
+    for actor in (cast.actor(cast.evaluator), cast.actor(cast.vendor_user_b), cast.actor(cast.buyer_a), None):
+        with pytest.raises(PermissionDenied, match="seated"):
+            selectors.declaration_bidders(solicitation=open_solicitation, actor=actor)
+    with pytest.raises(PermissionDenied, match="not seated"):
+        declaration_sign(solicitation=open_solicitation, relationships=[], actor=cast.actor(cast.evaluator))
 
 
 def test_audit_pages_hide_who_bid_until_the_deadline(client, cast, open_solicitation, clock):

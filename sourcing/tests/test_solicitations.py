@@ -6,6 +6,8 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from accounts.acting import Actor
+from accounts.models import User
 from audit.models import AuditEvent
 from sourcing.lifecycle import effective_state
 from sourcing.services.solicitations import (addendum_publish, solicitation_cancel,
@@ -13,6 +15,7 @@ from sourcing.services.solicitations import (addendum_publish, solicitation_canc
                                              solicitation_start_evaluation)
 from sourcing.states import SolicitationState as S
 from sourcing.tests.conftest import content
+from tests.cast import SYSTEM
 
 
 def test_draft_content_is_validated(cast, category, clock):
@@ -45,8 +48,9 @@ def test_publish_checks_schedule_and_notifies_category_vendors(cast, draft, cate
     with django_capture_on_commit_callbacks(execute=True):
         published = solicitation_publish(solicitation=draft, actor=cast.actor(cast.staff))
     assert published.state == S.PUBLISHED and effective_state(published) == S.PUBLISHED
+    # The profile's contact email is not verified: only the vendor's active users are emailed.
     recipients = sorted(m.to[0] for m in mail.outbox)
-    assert recipients == ["bids@vendor-a.example", "sales@vendor-a.example"]
+    assert recipients == ["sales@vendor-a.example"]
     assert "SOL-" in mail.outbox[0].subject
     assert AuditEvent.objects.filter(action="solicitation.published").count() == 1
 
@@ -104,3 +108,35 @@ def test_cancel_needs_a_reason_and_not_after_award(cast, open_solicitation):
     assert cancelled.state == S.CANCELLED and cancelled.cancellation_reason == "Funding withdrawn"
     with pytest.raises(ValidationError, match="Cannot cancel"):
         solicitation_cancel(solicitation=cancelled, reason="again", actor=staff)
+
+
+def test_notices_go_only_to_verified_addresses(cast, draft, category, clock,
+                                               django_capture_on_commit_callbacks):
+    """A self-registered vendor's address is unverified until its emailed link is opened: no
+    new-solicitation or addendum notice goes there before."""
+    from sourcing.services.solicitations import addendum_publish, solicitation_follow
+    from vendors.services import email_verify_token, vendor_email_verify, vendor_register, vendor_update
+
+    staff = cast.actor(cast.staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        vendor = vendor_register(company_name="Lumen Reading Co.", legal_name="", contact_name="Rosa",
+                                 email="rosa@lumen.example", password="a-Long-pass-phrase-2026",
+                                 categories=[category], actor=SYSTEM)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        published = solicitation_publish(solicitation=draft, actor=staff)
+    assert "rosa@lumen.example" not in {m.to[0] for m in mail.outbox}
+
+    rosa = User.objects.get(email="rosa@lumen.example")
+    vendor_email_verify(token=email_verify_token(rosa), actor=SYSTEM)
+    rosa.refresh_from_db()
+    rosa_actor = Actor.from_assignment(rosa.role_assignments.get())
+    solicitation_follow(solicitation=published, actor=rosa_actor)
+    # A contact address typed into the profile is not verified either.
+    vendor_update(vendor=vendor, name="Lumen Reading Co.", legal_name=vendor.legal_name,
+                  contact_email="bids@lumen.example", categories=[category], actor=rosa_actor)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        addendum_publish(solicitation=published, summary="Clarified the warranty", actor=staff)
+    assert [m.to for m in mail.outbox] == [["rosa@lumen.example"]]
+    assert vendor.contact_email == "bids@lumen.example"

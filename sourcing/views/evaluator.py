@@ -26,17 +26,27 @@ def evaluate(request, solicitation_id: int):
     seat = seat_of(request.actor, solicitation)
     if seat is None:
         raise PermissionDenied("You are not seated on this solicitation's evaluation committee.")
-    form = DeclarationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            declaration_sign(solicitation=solicitation, has_conflict=form.cleaned_data["has_conflict"],
-                             details=form.cleaned_data["details"], actor=request.actor)
-        except ValidationError as exc:
-            form_errors_from(form, exc)
-        else:
-            messages.success(request, "Declaration signed.")
-            return redirect("sourcing:evaluate", solicitation_id=solicitation.pk)
+    pending = seat.declaration == seat.Declaration.PENDING
+    declaration_closed = selectors.declaration_refusal(solicitation) if pending else None
+    form = None
+    if pending and not declaration_closed:
+        bidders = selectors.declaration_bidders(solicitation=solicitation, actor=request.actor)
+        form = DeclarationForm(request.POST if request.method == "POST" else None, bidders=bidders)
+        if request.method == "POST" and form.is_valid():
+            try:
+                declaration_sign(solicitation=solicitation, relationships=form.relationships(),
+                                 actor=request.actor)
+            except ValidationError as exc:
+                form_errors_from(form, exc)
+            else:
+                messages.success(request, "Declaration signed.")
+                return redirect("sourcing:evaluate", solicitation_id=solicitation.pk)
+    elif request.method == "POST":
+        messages.error(request, declaration_closed or "You have already signed your declaration.")
+        return redirect("sourcing:evaluate", solicitation_id=solicitation.pk)
     context = {"s": solicitation, "seat": seat, "form": form, "state": effective_state(solicitation),
+               "declaration_closed": declaration_closed,
+               "declared": [] if pending else selectors.declared_bidders(seat),
                "refusal": selectors.bid_reading_refusal(solicitation, request.actor)}
     if seat.may_see_proposals and not context["refusal"]:
         context["evaluations"] = selectors.evaluation(solicitation=solicitation, actor=request.actor,
@@ -44,7 +54,8 @@ def evaluate(request, solicitation_id: int):
         context["criteria"] = [c for c in solicitation.criteria.all() if not c.is_price]
         context["mine"] = {(bid_id, crit_id): score
                            for (bid_id, crit_id), score in selectors.my_scores(seat=seat).items()}
-    return render(request, "sourcing/evaluate.html", context, status=400 if form.errors else 200)
+    return render(request, "sourcing/evaluate.html", context,
+                  status=400 if form is not None and form.errors else 200)
 
 
 @roles(EVALUATOR)

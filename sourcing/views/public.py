@@ -46,7 +46,7 @@ def solicitation_detail(request, solicitation_id: int):
         "bid_count": selectors.bid_count(solicitation),
         "questions": selectors.public_questions(solicitation),
         "award": selectors.award_view(solicitation),
-        "tabulation_refusal": selectors.bid_reading_refusal(solicitation, actor),
+        "tabulation_refusal": selectors.tabulation_refusal(solicitation, actor),
     }
     if actor and actor.role == Role.VENDOR_USER:
         vendor = vendor_of_organisation(actor.organisation)
@@ -71,10 +71,8 @@ def document_download(request, solicitation_id: int, document_id: int):
 
 
 def _evaluations_or_403(request, solicitation):
-    refusal = selectors.bid_reading_refusal(solicitation, request.actor)
-    if refusal:
-        raise PermissionDenied(refusal)
-    return selectors.evaluation(solicitation=solicitation, actor=request.actor)
+    """The tabulation: public record after the award notice (PermissionDenied until then)."""
+    return selectors.tabulation(solicitation=solicitation, actor=request.actor)
 
 
 @public
@@ -108,7 +106,8 @@ def tabulation_xlsx(request, solicitation_id: int):
 
 @public
 def bid_document(request, solicitation_id: int, bid_id: int, document_id: int):
-    """A bid's document: its own vendor any time; others once the bids may be read."""
+    """A bid's document: its own vendor any time; staff and declared evaluators after the
+    deadline. Never public: the award notice makes the tabulation public record, not proposals."""
     from sourcing import sealing
     from sourcing.models import BidDocument
 

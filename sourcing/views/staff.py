@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.access import roles
-from accounts.models import Role, RoleAssignment
+from accounts.models import Role
 from sourcing import award_plans, selectors
 from sourcing.forms import (AddendumForm, AnswerForm, CancelForm, CriterionFormSet, DocumentForm,
                             LineFormSet, ProtestDecisionForm, RequirementFormSet, ScoreForm,
@@ -112,8 +112,7 @@ def manage(request, solicitation_id: int, forms=None):
     solicitation = get_solicitation(request, solicitation_id)
     state = effective_state(solicitation)
     forms = forms or {}
-    evaluators = RoleAssignment.objects.filter(role="evaluator").select_related("user", "organisation") \
-        .exclude(user__in=solicitation.seats.values("evaluator"))
+    evaluators = selectors.eligible_evaluators(solicitation)
     context = {
         "s": solicitation, "state": state, "States": S,
         "bid_count": selectors.bid_count(solicitation),
@@ -236,7 +235,7 @@ def answer(request, solicitation_id: int, question_id: int):
 @require_POST
 def seat(request, solicitation_id: int):
     s = get_solicitation(request, solicitation_id)
-    evaluators = RoleAssignment.objects.filter(role="evaluator").select_related("user", "organisation")
+    evaluators = selectors.eligible_evaluators(s)
     form = SeatForm(request.POST, evaluators=evaluators)
     if not form.is_valid():
         return manage(request, solicitation_id, {"seat": form})

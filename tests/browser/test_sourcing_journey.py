@@ -74,7 +74,8 @@ def test_sourcing_journey(cast, displays, clock, live_server, page):
     assert "Bid received" in page.content() and "download receipt" in page.content()
     check(page, problems, "bid submitted")
 
-    # Staff seat the evaluator before opening; the evaluator declares no conflict.
+    # Staff seat the evaluator before opening; the declaration opens at the deadline, when the
+    # bidders are known.
     login(page, base, "staff@example.org", PASSWORD)
     page.goto(solicitation_url + "manage/")
     page.select_option("#id_assignment", label="Eve Evaluator (Alpha Unified)")
@@ -83,11 +84,8 @@ def test_sourcing_journey(cast, displays, clock, live_server, page):
     assert "2400" not in page.content()  # sealed, even for staff
     login(page, base, "evaluator@example.org", PASSWORD)
     page.goto(solicitation_url + "evaluate/")
-    check(page, problems, "declaration")
-    page.check("#id_has_conflict_0")
-    page.click("text=Sign the declaration")
-    page.wait_for_load_state()
-    assert "sealed until the deadline" in page.content()
+    check(page, problems, "declaration (before the deadline)")
+    assert "opens at the bid deadline" in page.content() and "Vendor A" not in page.content()
 
     # The deadline passes: bids open at once.
     deadline = timezone.localtime(clock.now()) + dt.timedelta(days=5, minutes=5)
@@ -101,8 +99,19 @@ def test_sourcing_journey(cast, displays, clock, live_server, page):
     page.wait_for_load_state()
     check(page, problems, "manage (evaluation)")
 
+    # The evaluator declares, bidder by bidder (names only), no relationship.
     login(page, base, "evaluator@example.org", PASSWORD)
     page.goto(solicitation_url + "evaluate/")
+    check(page, problems, "declaration")
+    assert "relationship with Vendor A, Inc.?" in page.content() and "2400.00" not in page.content()
+    page.click("text=Sign the declaration")  # unanswered: the error summary names the bidder
+    page.wait_for_load_state()
+    assert "Answer for Vendor A, Inc." in page.content()
+    check(page, problems, "declaration (errors)")
+    page.check("input[name^='rel-'][value=no]")
+    page.click("text=Sign the declaration")
+    page.wait_for_load_state()
+    assert "Declaration signed" in page.content()
     check(page, problems, "evaluate")
     page.locator("input[name=points]").first.fill("8")
     page.locator("form:has(input[name=points]) button").first.click()
@@ -144,4 +153,7 @@ def test_sourcing_journey(cast, displays, clock, live_server, page):
     page.goto(solicitation_url + "tabulation/")  # public record now
     assert "2400.00" in page.content()
     check(page, problems, "tabulation (public)")
+    # The bids themselves (notes, salt, documents) are not.
+    api_bids = solicitation_url.replace(base, base + "/api/v1").rstrip("/") + "/bids"
+    assert page.request.get(api_bids).status == 403
     assert not problems, "\n".join(f"{k}:\n  " + "\n  ".join(v) for k, v in problems.items())
