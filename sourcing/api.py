@@ -66,6 +66,13 @@ class SolicitationIn(Schema):
     max_vendors_per_line: Optional[int] = None
 
 
+class DocumentIn(Schema):
+    """A PDF inside JSON: its bytes base64-encoded (standard alphabet, with padding)."""
+    title: str = ""
+    filename: str = "document.pdf"
+    content_base64: str
+
+
 class AddendumIn(Schema):
     summary: str
     title: Optional[str] = None
@@ -74,6 +81,7 @@ class AddendumIn(Schema):
     bid_deadline: Optional[datetime] = None
     standstill_days: Optional[int] = None
     lines: Optional[list[LineIn]] = None
+    document: Optional[DocumentIn] = None  # published with the addendum (title: the document's)
 
 
 class TextIn(Schema):
@@ -86,13 +94,6 @@ class AnswerIn(Schema):
 
 class ReasonIn(Schema):
     reason: str
-
-
-class DocumentIn(Schema):
-    """A PDF inside JSON: its bytes base64-encoded (standard alphabet, with padding)."""
-    title: str = ""
-    filename: str = "document.pdf"
-    content_base64: str
 
 
 class BidIn(Schema):
@@ -172,7 +173,10 @@ def solicitation_out(s: Solicitation, *, detail: bool = False) -> dict:
 
 def addendum_out(a) -> dict:
     return {"number": a.number, "summary": a.summary, "published_at": a.published_at,
-            "changes": a.changes}
+            "changes": a.changes,
+            "documents": [{"id": d.pk, "title": d.title,
+                           "url": f"/solicitations/{a.solicitation_id}/documents/{d.pk}/"}
+                          for d in a.documents.all()]}
 
 
 def _content(payload: SolicitationIn) -> solicitation_services.SolicitationContent:
@@ -285,11 +289,26 @@ def addendum_list(request, solicitation_id: int):
 def addendum_create(request, solicitation_id: int, payload: AddendumIn):
     changes = {k: v for k, v in payload.dict().items()
                if k in solicitation_services.CHANGEABLE_BY_ADDENDUM and v is not None}
+    document = (upload_from_base64(payload.document.content_base64, filename=payload.document.filename,
+                                   field="document") if payload.document else None)
     a = solicitation_services.addendum_publish(
         solicitation=_solicitation(request, solicitation_id), summary=payload.summary,
         changes=changes, lines=[line.dict() for line in payload.lines] if payload.lines else None,
+        document=document, document_title=payload.document.title if payload.document else "",
         actor=request.actor)
     return Status(201, addendum_out(a))
+
+
+@router.post(P + "/documents", response={201: dict}, auth=API_AUTH)
+@api_roles(STAFF)
+def document_create(request, solicitation_id: int, payload: DocumentIn):
+    """Attach a document (PDF, base64 in JSON) to a draft; after publishing, send it with an addendum."""
+    s = _solicitation(request, solicitation_id)
+    d = solicitation_services.document_add(
+        solicitation=s, title=payload.title,
+        file=upload_from_base64(payload.content_base64, filename=payload.filename, field="content_base64"),
+        actor=request.actor)
+    return Status(201, {"id": d.pk, "title": d.title, "url": f"/solicitations/{s.pk}/documents/{d.pk}/"})
 
 
 def _vendor(request):

@@ -487,6 +487,8 @@ API = {
         lambda c: {**SOL(c), "question_id": c.question.pk}, "json", {"answer": ""},
         only(["staff"], ok=422, anon=401)),
     ("GET", "/api/v1/solicitations/{solicitation_id}/addenda"): (SOL, None, None, expect(200)),
+    ("POST", "/api/v1/solicitations/{solicitation_id}/documents"): (SOL, "json", {"content_base64": "x"},
+                                                                    only(["staff"], ok=422, anon=401)),
     ("POST", "/api/v1/solicitations/{solicitation_id}/addenda"): (SOL, "json", {"summary": ""}, only(["staff"], ok=422, anon=401)),
     ("PUT", "/api/v1/solicitations/{solicitation_id}/bid"): (SOL, "json", {"lines": []}, only(VENDORS, ok=422, anon=401)),
     ("GET", "/api/v1/solicitations/{solicitation_id}/bid"): (SOL, None, None, {**only(VENDORS, anon=401), "vendor_b": 404}),

@@ -234,6 +234,15 @@ def bid_confirm(*, solicitation: Solicitation, actor: Actor) -> tuple[Bid, Recei
     addenda = solicitation.addenda.count()
     if bid.addenda_confirmed >= addenda:
         raise ValidationError("Your bid already accounts for every addendum.")
+    # The addenda may have changed the lines or the requirements: the bid must still fit.
+    _, content = selectors.own_bid(solicitation=solicitation, vendor=vendor)
+    try:
+        clean_bid(solicitation, content)
+    except ValidationError as exc:
+        problems = "; ".join(f"{k}: {' '.join(v)}" if k != "__all__" else " ".join(v)
+                             for k, v in exc.message_dict.items())
+        raise ValidationError(f"Your bid no longer fits the solicitation as amended by addendum {addenda} "
+                              f"({problems}). Replace it instead of re-confirming it.")
     now = timezone.now()
     before = bid.addenda_confirmed
     bid.addenda_confirmed = addenda

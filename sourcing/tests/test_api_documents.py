@@ -180,3 +180,24 @@ def test_a_large_document_gets_the_size_message_naming_it(client, cast, open_sol
         *[doc(PROPOSAL, f"Part {i}") for i in range(live.MAX_DOCUMENTS_PER_REQUEST + 1)]), vendor_a)
     assert too_many.status_code == 422 and "at most" in too_many.json()["errors"]["documents"][0]
     assert Bid.objects.get(solicitation=open_solicitation).revision == 1
+
+
+def test_solicitation_and_addendum_documents_through_the_api(client, cast, draft):
+    staff = token(cast.staff)
+    base = f"/api/v1/solicitations/{draft.pk}"
+    spec = b"%PDF-1.4 SPECIFICATION"
+    added = send(client, "POST", base + "/documents", doc(spec, "Specification"), staff)
+    assert added.status_code == 201, added.content
+    assert send(client, "POST", base + "/documents", doc(spec, ""), staff).status_code == 422  # title
+    assert send(client, "POST", base + "/documents", doc(spec), token(cast.vendor_user_a)).status_code == 403
+    send(client, "POST", base + "/publish", headers=staff)
+    assert body(client.get(added.json()["url"])) == spec  # public once published
+    late = send(client, "POST", base + "/documents", doc(spec, "Late"), staff)
+    assert late.status_code == 422 and "addendum" in late.content.decode()
+    amended = send(client, "POST", base + "/addenda",
+                   {"summary": "Revised specification", "document": doc(b"%PDF-1.4 REVISED", "Spec v2")}, staff)
+    assert amended.status_code == 201, amended.content
+    [listed] = amended.json()["documents"]
+    assert listed["title"] == "Spec v2" and body(client.get(listed["url"])) == b"%PDF-1.4 REVISED"
+    refused = send(client, "POST", base + "/addenda", {"summary": "x", "document": doc(b"not a pdf")}, staff)
+    assert refused.status_code == 422 and client.get(base + "/addenda").json()[-1]["number"] == 1

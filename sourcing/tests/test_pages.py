@@ -158,3 +158,17 @@ def test_bid_form_errors_are_shown(client, cast, open_solicitation):
     assert response.status_code == 400
     assert "increasing quantities" in response.content.decode()
     assert not Bid.objects.exists()
+
+
+def test_the_bid_form_keeps_every_tier_of_a_bid_sent_through_the_api(client, cast, open_solicitation):
+    """The API allows more tiers than the form's usual four; replacing the bid on the page must
+    not silently drop tiers 5 and up."""
+    from sourcing.services.bids import bid_submit
+
+    tiers = [{"min_quantity": q, "unit_price": p} for q, p in
+             ((1, "300.00"), (100, "295.00"), (200, "290.00"), (400, "285.00"), (800, "280.00"), (1600, "275.00"))]
+    bid_submit(solicitation=open_solicitation, actor=cast.actor(cast.vendor_user_a),
+               data={"lines": [{"line": "CB-11", "tiers": tiers}], "attestations": {"dpa": True, "wcag": True}})
+    login(client, cast.vendor_user_a)
+    page = client.get(f"/solicitations/{open_solicitation.pk}/bid/").content.decode()
+    assert 'name="l1-t6-price"' in page and 'value="275.00"' in page

@@ -130,6 +130,19 @@ def test_addendum_marks_earlier_bids_unconfirmed_until_reconfirmed(cast, open_so
     assert later.addenda_confirmed == 1
 
 
+def test_a_bid_that_no_longer_fits_the_amended_lines_must_be_replaced(cast, open_solicitation):
+    staff = cast.actor(cast.staff)
+    submit(cast, open_solicitation)  # prices CB-11 and LIC
+    addendum_publish(solicitation=open_solicitation, summary="Licences dropped; docks added", actor=staff,
+                     lines=[{"reference": "CB-11", "description": "11-inch Chromebook", "unit": "device",
+                             "estimated_quantity": 1200},
+                            {"reference": "DOCK", "description": "Dock", "unit": "each",
+                             "estimated_quantity": 100}])
+    with pytest.raises(ValidationError, match="no longer fits.*LIC"):
+        bid_confirm(solicitation=open_solicitation, actor=cast.actor(cast.vendor_user_a))
+    assert Bid.objects.get(solicitation=open_solicitation).addenda_confirmed == 0
+
+
 def _seat_evaluator(cast, solicitation, conflict=False):
     seat = evaluator_seat(solicitation=solicitation,
                           assignment=cast.evaluator.role_assignments.get(),

@@ -38,8 +38,10 @@ def bid(request, solicitation_id: int):
     vendor = _vendor(request)
     mine = selectors.own_bid(solicitation=solicitation, vendor=vendor)
     initial = BidForm.initial_from(mine[1], solicitation) if mine and mine[0].state == "submitted" else {}
+    # As many tier rows as the bid already has (the API allows more than the usual four).
+    tiers = max([4] + [len(line.get("tiers", [])) for line in (mine[1].get("lines", []) if mine else [])])
     form = BidForm(request.POST or None, request.FILES or None, solicitation=solicitation,
-                   initial=initial)
+                   initial=initial, tiers=tiers)
     if request.method == "POST" and form.is_valid():
         try:
             saved, receipt = bid_services.bid_submit(solicitation=solicitation, data=form.bid_data(),
