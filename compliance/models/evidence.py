@@ -88,6 +88,10 @@ class DataPrivacyAgreement(models.Model):
     def offer_open_today(self) -> bool:
         return self.offer_open_on(timezone.localdate())
 
+    @property
+    def status_today(self) -> str:
+        return self.status_on(timezone.localdate())
+
     def status_on(self, day: dt.date) -> str:
         if self.withdrawn:
             return "withdrawn"
@@ -142,6 +146,10 @@ class AccessibilityReport(models.Model):
 
     def status_on(self, day: dt.date) -> str:
         return "withdrawn" if self.withdrawn else evidence_status(self.report_date, self.valid_until, day)
+
+    @property
+    def status_today(self) -> str:
+        return self.status_on(timezone.localdate())
 
 
 class AttestationKind(models.TextChoices):

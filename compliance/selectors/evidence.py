@@ -34,6 +34,22 @@ def dpa_list(*, vendor=None, state: str = "", district=None,
     return qs
 
 
+def product_dpas_for(*, product, actor, district=None) -> Optional[list[DataPrivacyAgreement]]:
+    """The data privacy agreements covering `product` that `actor` may read: consortium staff all
+    of them, the product's vendor its own, a district those of its own state (the DPA status for
+    the district's state). None for anyone else: evidence is for staff and districts."""
+    if actor is None:
+        return None
+    qs = dpa_list(vendor=product.vendor).filter(products=product)
+    if actor.role == "consortium_staff":
+        return list(qs[:100])
+    if actor.role == "vendor_user" and actor.acts_for(product.vendor.organisation):
+        return list(qs[:100])
+    if district is not None:
+        return list(qs.filter(state=district.state)[:100])
+    return None
+
+
 def general_offers_open(*, state: str, on_date: Optional[dt.date] = None) -> QuerySet[DataPrivacyAgreement]:
     """General offers a district of `state` may adopt on `on_date` (default today)."""
     day = on_date or timezone.localdate()

@@ -69,3 +69,20 @@ def test_catalog_pages_and_api(client, cast, agreements, general_offer):  # noqa
     assert one["offers"][0]["units_to_next_tier"] == 1000 and one["verdict"]["reasons"]
     client.logout()
     assert "verdict" not in client.get(f"/api/v1/catalog/{product.pk}").json()
+
+
+def test_the_product_page_shows_dpas_only_to_districts_of_the_state_and_staff(client, cast, agreements,
+                                                                              general_offer):  # noqa: F811
+    product = general_offer.products.first()
+    url = f"/catalog/products/{product.pk}/"
+    anonymous = client.get(url).content.decode()
+    assert "Beta Unified" not in anonymous and "Sign in to see them" in anonymous
+    client.login(email=cast.buyer_a.email, password=PASSWORD)  # Alpha Unified, CA
+    buyer = client.get(url).content.decode()
+    assert "with Beta Unified" in buyer and "<td>in force</td>" in buyer and "<td>open</td>" in buyer
+    client.logout()
+    client.login(email=cast.vendor_user_b.email, password=PASSWORD)  # a competitor
+    assert "Beta Unified" not in client.get(url).content.decode()
+    client.logout()
+    client.login(email=cast.buyer_b.email, password=PASSWORD)  # the district that signed it
+    assert "(your district)" in client.get(url).content.decode()

@@ -93,8 +93,8 @@ def product(request, product_id: int):
 
         award_kind = items[0].agreement.award_kind if items else None
         context["check"] = compliance_check(district=district, product=item_product, award_kind=award_kind)
-    from compliance.selectors.evidence import dpa_list, report_list
+    from compliance.selectors.evidence import product_dpas_for, report_list
 
     context["reports"] = report_list(product=item_product)
-    context["dpas"] = dpa_list(vendor=item_product.vendor).filter(products=item_product)[:50]
+    context["dpas"] = product_dpas_for(product=item_product, actor=request.actor, district=district)
     return render(request, "contracts/catalog_product.html", context)
