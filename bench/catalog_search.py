@@ -9,7 +9,8 @@ of 20 results with tiers and the district's compliance verdict) and prints p50/p
                                 [--searches 200] [--seed 11]
 
 Runs in a throwaway test database on the configured server (PostgreSQL is the target). The data
-is written with bulk inserts (no audit events): it is benchmark data, not history.
+is written with bulk inserts (no audit events): it is benchmark data, not history; the catalog's
+search table is then built from it in one go (`catalog_index_refresh(everything=True)`).
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ def _generate(args, rng: random.Random):
     from bench import compliance_matrix
     from catalog.models import Product, search_text_of
     from contracts.models import LineVolume, MasterAgreement, ScheduleEntry, ScheduleVersion
+    from contracts.services.catalog_index import catalog_index_refresh
     from members.models import District, Membership
     from orgs.models import Organisation
     from sourcing.models import Award, Bid, Solicitation
@@ -112,6 +114,8 @@ def _generate(args, rng: random.Random):
             volumes.append(LineVolume(agreement=agreement, line_reference=f"L{n}", quantity=rng.randint(0, 3000)))
     ScheduleEntry.objects.bulk_create(entries, batch_size=5000)
     LineVolume.objects.bulk_create(volumes, batch_size=5000)
+    # Bulk inserts bypass the services that keep the catalog's search table: build it.
+    catalog_index_refresh(everything=True)
     print(f"  catalog data: {len(entries):,} schedule entries on {len(agreements):,} agreements, "
           f"{District.objects.count():,} districts ({time.monotonic() - started:.1f} s)")
     return districts or world["districts"]

@@ -46,7 +46,8 @@ class Product(models.Model):
                                      validators=[MinValueValidator(Decimal("0"))])
     unit = models.CharField(max_length=40)
     active = models.BooleanField(default=True)
-    # Lower-cased name and description, for catalog search (kept by `save`).
+    # Lower-cased name and description (kept by `save`). The member catalog searches its own
+    # copy, with category and vendor, in `contracts.models.CatalogEntry`.
     search_text = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -20,6 +20,14 @@ PRODUCT_FIELDS = ("vendor", "name", "description", "category", "kind", "grade_ba
 CENT = Decimal("0.01")
 
 
+def _catalog_index_refresh(product_ids) -> None:
+    """The member catalog (owned by contracts) keeps a search table copying products, their
+    category and vendor names: rebuild the rows of these products after they changed."""
+    from contracts.services.catalog_index import catalog_index_refresh
+
+    catalog_index_refresh(product_ids=product_ids)
+
+
 @transaction.atomic
 def category_ensure(*, code: str, name: str, description: str = "", actor: Actor) -> Category:
     """Create the category if it does not exist; rename it if its name changed."""
@@ -34,6 +42,7 @@ def category_ensure(*, code: str, name: str, description: str = "", actor: Actor
         category.save(update_fields=["name"])
         audit_record(actor=actor, action="category.updated", obj=category, before=before,
                      after=snapshot(category, ("code", "name", "description")))
+        _catalog_index_refresh(Product.objects.filter(category=category).values("pk"))
     return category
 
 
@@ -136,6 +145,7 @@ def product_update(*, product: Product, data: ProductData, actor: Actor) -> Prod
     if after != before:
         product.save()
         audit_record(actor=actor, action="product.updated", obj=product, before=before, after=after)
+        _catalog_index_refresh([product.pk])
     return product
 
 

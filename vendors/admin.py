@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.db import transaction
 
+from catalog.models import Product
 from edpool.admin_audit import AuditedModelAdmin
 from vendors.models import Vendor
 
@@ -10,3 +12,12 @@ class VendorAdmin(AuditedModelAdmin):
     search_fields = ("legal_name", "organisation__name")
     filter_horizontal = ("categories",)
     raw_id_fields = ("organisation",)
+
+    def save_model(self, request, obj, form, change):
+        # Edits here bypass `vendors.services`: keep the member catalog's search table (which
+        # holds vendors' legal names) right too.
+        from contracts.services.catalog_index import catalog_index_refresh
+
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            catalog_index_refresh(product_ids=Product.objects.filter(vendor=obj).values("pk"))

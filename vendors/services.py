@@ -19,7 +19,7 @@ from accounts.models import User
 from accounts.services import role_assign, user_create_or_update
 from audit.selectors import audit_events_for_object
 from audit.services import audit_record, snapshot
-from catalog.models import Category
+from catalog.models import Category, Product
 from edpool.notify import notify
 from orgs.models import Organisation, OrganisationKind
 from orgs.services import organisation_create, organisation_update
@@ -69,6 +69,12 @@ def vendor_update(*, vendor: Vendor, name: str, legal_name: str, website: str = 
     after = _vendor_state(vendor)
     if after != before:
         audit_record(actor=actor, action="vendor.updated", obj=vendor, before=before, after=after)
+    if after["legal_name"] != before["legal_name"]:
+        # The member catalog (owned by contracts) searches vendors' legal names in a search
+        # table: rebuild the rows of this vendor's products.
+        from contracts.services.catalog_index import catalog_index_refresh
+
+        catalog_index_refresh(product_ids=Product.objects.filter(vendor=vendor).values("pk"))
     return vendor
 
 

@@ -4,7 +4,15 @@ district) the compliance verdict for that district.
 
 Search is ranked keyword search that behaves the same on SQLite and PostgreSQL: every word must
 appear in the product's name, description, category or vendor; a word in the name counts 4 (+1),
-in the category or vendor 2, in the description 1.
+in the category or vendor 2, in the description 1; ties go by product name. Words and text are
+lower-cased by Python, and a word matches anywhere inside the text ("read" finds "reading").
+
+It runs on a search table, `contracts.models.CatalogEntry`: one row per product on the schedule in
+force of an active agreement, with the agreement's term, the product's filter fields and name and
+the lower-cased text, so one table answers the search and its count without joins (PostgreSQL
+serves `contains` from trigram indexes on it). The services that change its sources keep it
+right; `contracts.services.catalog_index` says which. `entries_in_force` is the same set read
+from the sources.
 """
 
 from __future__ import annotations
@@ -14,15 +22,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Optional
 
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When, Window
 from django.utils import timezone
 
-from contracts.models import MasterAgreement, ScheduleEntry
+from contracts.models import CatalogEntry, MasterAgreement, ScheduleEntry
 from contracts.pricing import TierPosition, cents, tier_at
 from contracts.selectors.volumes import volumes_of
 from contracts.states import AgreementState
 from catalog.models import Category
-from vendors.models import Vendor
 
 MAX_TERMS = 8
 
@@ -42,7 +49,8 @@ class CatalogItem:
 
 
 def entries_in_force(on_date: Optional[dt.date] = None) -> QuerySet[ScheduleEntry]:
-    """Entries of the current schedule version of every agreement usable on `on_date`."""
+    """Entries of the current schedule version of every agreement usable on `on_date`, from the
+    sources (what the search table holds, see `contracts.services.catalog_index`)."""
     on_date = on_date or timezone.localdate()
     return ScheduleEntry.objects.filter(
         version__is_current=True, version__agreement__state=AgreementState.ACTIVE,
@@ -50,50 +58,57 @@ def entries_in_force(on_date: Optional[dt.date] = None) -> QuerySet[ScheduleEntr
         product__active=True)
 
 
+def search_terms(q: str) -> list[str]:
+    return [t for t in q.lower().split() if t][:MAX_TERMS]
+
+
 def _search(*, q: str = "", category: str = "", grade_band: str = "", subject: str = "",
             interoperability: str = "", kind: str = "", product_id: Optional[int] = None,
-            on_date: Optional[dt.date] = None):
-    """(matching entries, rank expression)."""
-    qs = entries_in_force(on_date)
+            on_date: Optional[dt.date] = None, prefix: str = ""):
+    """(conditions, rank expression) on the search table's fields, named through `prefix`
+    ("" from CatalogEntry, "catalog_row__" from ScheduleEntry)."""
+    on_date = on_date or timezone.localdate()
+
+    def f(name: str) -> str:
+        return prefix + name
+
+    conditions = [Q(**{f("start_date__lte"): on_date, f("end_date__gte"): on_date})]
     if product_id is not None:
-        qs = qs.filter(product_id=product_id)
+        conditions.append(Q(**{f("product_id"): product_id}))
     if category:
-        qs = qs.filter(product__category__code=category)
+        conditions.append(Q(**{f("category_id__in"): Category.objects.filter(code=category).values("pk")}))
     if kind:
-        qs = qs.filter(product__kind=kind)
+        conditions.append(Q(**{f("kind"): kind}))
     # JSON lists of codes, matched as quoted strings so "K-2" does not match "K-20".
     for field, code in (("grade_bands", grade_band), ("subjects", subject),
                         ("interoperability", interoperability)):
         if code:
-            qs = qs.filter(**{f"product__{field}__icontains": f'"{code}"'})
-    terms = [t for t in q.lower().split() if t][:MAX_TERMS]
+            conditions.append(Q(**{f(f"{field}__icontains"): f'"{code}"'}))
     rank = Value(0, output_field=IntegerField())
-    for term in terms:
-        # Vendors and categories are small tables: find the matching ones first, so the product
-        # condition needs no join and PostgreSQL can use the trigram index on search_text.
-        vendors = list(Vendor.objects.filter(legal_name__icontains=term).values_list("pk", flat=True)[:5000])
-        categories = list(Category.objects.filter(name__icontains=term).values_list("pk", flat=True))
-        in_name = Q(product__name__icontains=term)
-        in_other = Q(product__vendor_id__in=vendors) | Q(product__category_id__in=categories)
-        in_text = Q(product__search_text__contains=term)  # name and description, lower-cased
-        qs = qs.filter(in_text | in_other)
+    for term in search_terms(q):
+        # Text and words are lower-cased by Python, so `contains` means the same on both
+        # databases; on PostgreSQL trigram indexes serve it (migration contracts.0003).
+        in_name = Q(**{f("name_text__contains"): term})
+        in_other = Q(**{f("other_text__contains"): term})  # category or vendor
+        in_text = Q(**{f("search_text__contains"): term})  # name or description
+        conditions.append(in_text | in_other)
         rank = (rank + Case(When(in_name, then=4), default=0, output_field=IntegerField())
                 + Case(When(in_other, then=2), default=0, output_field=IntegerField())
                 + Case(When(in_text, then=1), default=0, output_field=IntegerField()))
-    return qs, rank
+    return conditions, rank
 
 
 def catalog_search(**filters) -> QuerySet[ScheduleEntry]:
-    """Matching entries, best first (rank, then product name)."""
-    qs, rank = _search(**filters)
-    return (qs.annotate(rank=rank)
+    """Matching entries, best first (rank, then product name, then entry)."""
+    conditions, rank = _search(**filters, prefix="catalog_row__")
+    return (ScheduleEntry.objects.filter(*conditions).annotate(rank=rank)
             .select_related("product__category", "product__vendor", "version__agreement__vendor")
-            .order_by("-rank", "product__name", "pk"))
+            .order_by("-rank", "catalog_row__product_name", "pk"))
 
 
 def catalog_count(**filters) -> int:
-    qs, _ = _search(**filters)
-    return qs.count()
+    conditions, _ = _search(**filters)
+    return CatalogEntry.objects.filter(*conditions).count()
 
 
 def catalog_items(entries: list[ScheduleEntry], *, district=None,
@@ -101,7 +116,7 @@ def catalog_items(entries: list[ScheduleEntry], *, district=None,
     """Price positions (one query) and, for a district, the verdicts (a fixed number of
     queries, through `compliance.selectors.verdicts.district_verdicts`)."""
     agreements = {e.version.agreement_id: e.version.agreement for e in entries}
-    volumes = volumes_of(agreements)
+    volumes = volumes_of(agreements, line_references={e.line_reference for e in entries})
     items = []
     for entry in entries:
         agreement = agreements[entry.version.agreement_id]
@@ -124,7 +139,21 @@ def catalog_items(entries: list[ScheduleEntry], *, district=None,
 
 
 def catalog_page(*, page: int = 1, page_size: int = 20, **filters) -> tuple[list[ScheduleEntry], int]:
-    """One page of results, and the number of matches (counted without ranking or joins)."""
+    """One page of results (the same order as `catalog_search`), and the number of matches.
+
+    One query on the search table ranks the matches, keeps the page's entry ids and counts the
+    matches in the same pass (a window count); a second loads those entries. Only a page past
+    the last counts separately."""
     page, page_size = max(1, page), max(1, min(page_size, 100))
-    entries = list(catalog_search(**filters)[(page - 1) * page_size: page * page_size])
-    return entries, catalog_count(**filters)
+    conditions, rank = _search(**filters)
+    start = (page - 1) * page_size
+    rows = list(CatalogEntry.objects.filter(*conditions)
+                .annotate(rank=rank, total=Window(Count("*")))
+                .order_by("-rank", "product_name", "entry_id")
+                .values_list("entry_id", "total")[start:start + page_size])
+    if not rows:
+        return [], (catalog_count(**filters) if page > 1 else 0)
+    by_id = (ScheduleEntry.objects.select_related("product__category", "product__vendor",
+                                                  "version__agreement__vendor")
+             .in_bulk([entry_id for entry_id, _ in rows]))
+    return [by_id[entry_id] for entry_id, _ in rows], rows[0][1]

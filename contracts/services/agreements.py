@@ -19,6 +19,7 @@ from contracts.models import (AgreementDocument, Amendment, MasterAgreement, Sch
                               ScheduleVersion)
 from contracts.pricing import clean_tiers
 from contracts.selectors.agreements import awarded_lines, current_schedule, max_term_years
+from contracts.services.catalog_index import catalog_index_refresh
 from contracts.services.common import require_staff, require_staff_or_vendor
 from contracts.states import AGREEMENT_TRANSITIONS, AgreementState, AmendmentState, AwardKind
 from edpool.documents import validate_pdf
@@ -191,6 +192,7 @@ def agreement_activate(*, agreement: MasterAgreement, start_date: dt.date, term_
     agreement.save()
     audit_record(actor=actor, action="agreement.activated", obj=agreement, before=before,
                  after=snapshot(agreement, FIELDS))
+    catalog_index_refresh(agreement_ids=[agreement.pk])
     return agreement
 
 
@@ -208,6 +210,7 @@ def agreement_renew(*, agreement: MasterAgreement, actor: Actor) -> MasterAgreem
     agreement.save(update_fields=["end_date", "renewals_used"])
     audit_record(actor=actor, action="agreement.renewed", obj=agreement, before=before,
                  after=snapshot(agreement, FIELDS))
+    catalog_index_refresh(agreement_ids=[agreement.pk])
     return agreement
 
 
@@ -224,6 +227,7 @@ def agreement_terminate(*, agreement: MasterAgreement, reason: str, actor: Actor
     agreement.save()
     audit_record(actor=actor, action="agreement.terminated", obj=agreement, before=before,
                  after=snapshot(agreement, FIELDS))
+    catalog_index_refresh(agreement_ids=[agreement.pk])
     return agreement
 
 
@@ -315,6 +319,8 @@ def amendment_decide(*, amendment: Amendment, approve: bool, reason: str = "",
         after["schedule_version"] = version.number
     audit_record(actor=actor, action=f"amendment.{amendment.state}", obj=amendment,
                  before={"state": "proposed"}, after=after)
+    if approve:
+        catalog_index_refresh(agreement_ids=[agreement.pk])
     return amendment
 
 
