@@ -406,7 +406,7 @@ def catalog(request, q: str = "", category: str = "", grade_band: str = "", subj
 def catalog_product(request, product_id: int):
     """One product: every agreement offering it with prices side by side, and (for a district)
     the full compliance verdict with its reasons."""
-    from contracts.selectors.catalog import catalog_items, catalog_search
+    from contracts.selectors.catalog import best_offer, catalog_items, catalog_search
 
     product = Product.objects.select_related("vendor").filter(pk=product_id, active=True).first()
     if product is None:
@@ -418,8 +418,10 @@ def catalog_product(request, product_id: int):
     if district is not None:
         from compliance.selectors.verdicts import compliance_check
 
+        best = best_offer(items)
         verdict = compliance_check(district=district, product=product,
-                                   award_kind=items[0].agreement.award_kind if items else None).verdict
+                                   award_kind=best.agreement.award_kind if best else None).verdict
         data["verdict"] = {"verdict": verdict.verdict, "summary": verdict.summary,
+                           "agreement": best.agreement.number if best else None,
                            "reasons": [r.as_dict() for r in verdict.reasons]}
     return data

@@ -127,15 +127,28 @@ def catalog_items(entries: list[ScheduleEntry], *, district=None,
     if district is not None and items:
         from compliance.selectors.verdicts import district_verdicts
 
-        # A product on two agreements of different kinds is judged under the stricter (multi).
-        kinds: dict[int, str] = {}
+        # Each row under its own agreement's kind (a state may allow piggybacking on a
+        # single-award contract but not on a multi-award one): one call per kind present.
+        by_kind: dict[str, dict[int, str]] = {}
         for item in items:
-            if kinds.get(item.product.pk) != "multi_award":
-                kinds[item.product.pk] = item.agreement.award_kind
-        cells = district_verdicts(district=district, award_kinds=kinds, on_date=on_date)
+            by_kind.setdefault(item.agreement.award_kind, {})[item.product.pk] = item.agreement.award_kind
+        cells = {kind: district_verdicts(district=district, award_kinds=kinds, on_date=on_date)
+                 for kind, kinds in by_kind.items()}
         for item in items:
-            item.verdict = cells.get(item.product.pk)
+            item.verdict = cells[item.agreement.award_kind].get(item.product.pk)
     return items
+
+
+VERDICT_ORDER = {"allowed": 0, "allowed_after_steps": 1, "blocked": 2}
+
+
+def best_offer(items: list[CatalogItem]) -> Optional[CatalogItem]:
+    """For "can my district buy this?": the agreement with the best verdict for the district,
+    then the lowest price now; None when no agreement offers the product."""
+    if not items:
+        return None
+    return min(items, key=lambda i: (VERDICT_ORDER.get(i.verdict.verdict, 3) if i.verdict else 3,
+                                     i.position.unit_price, i.agreement.number))
 
 
 def catalog_page(*, page: int = 1, page_size: int = 20, **filters) -> tuple[list[ScheduleEntry], int]:

@@ -243,3 +243,31 @@ def test_new_york_refusal_through_the_page(client, cast, awarded, agreements, ny
     text = response.content.decode()
     assert "Joining is blocked" in text and NY_RULE in text
     assert not ParticipationAgreement.objects.exists()
+
+
+def test_catalog_judges_each_agreement_under_its_own_kind(client, cast, awarded, agreements, single_award, ny):
+    """A product on a multi-award and a single-award agreement: for a New York district the
+    multi-award row is blocked and the single-award row is not, and "can my district buy this?"
+    answers for the better one (it used to judge every row as multi-award)."""
+    from contracts.selectors.catalog import best_offer, catalog_items, catalog_search
+    from contracts.services.agreements import amendment_decide, amendment_propose
+
+    multi = agreements[cast.vendor_a.pk]
+    product = products_of(multi)[0]
+    staff = cast.actor(cast.staff)
+    amendment = amendment_propose(agreement=single_award, kind="add_products", summary="Also the device",
+                                  set_entries=[{"product": product.pk, "line_reference": "LMS",
+                                                "tiers": [{"min_quantity": 1, "unit_price": "6.00"}]}],
+                                  actor=staff)
+    amendment_decide(amendment=amendment, approve=True, actor=staff)
+    ny_evidence(ny, multi)
+    ny_evidence(ny, single_award)
+    items = catalog_items(list(catalog_search(product_id=product.pk)), district=ny)
+    verdicts = {i.agreement.award_kind: i.verdict.verdict for i in items}
+    assert verdicts["multi_award"] == "blocked" and verdicts["single_award"] != "blocked"
+    assert best_offer(items).agreement == single_award
+    login(client, ny.buyer)
+    page = client.get(f"/catalog/products/{product.pk}/").content.decode()
+    assert f"Under {single_award.number} (single award)" in page
+    detail = client.get(f"/api/v1/catalog/{product.pk}").json()
+    assert detail["verdict"]["agreement"] == single_award.number and detail["verdict"]["verdict"] != "blocked"

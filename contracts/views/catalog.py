@@ -11,7 +11,7 @@ from django.shortcuts import render
 from accounts.access import public
 from catalog.choices import GRADE_BANDS, INTEROPERABILITY, SUBJECTS, ProductKind
 from catalog.models import Category, Product
-from contracts.selectors.catalog import catalog_items, catalog_page, catalog_search
+from contracts.selectors.catalog import best_offer, catalog_items, catalog_page, catalog_search
 from members.selectors import district_of_organisation
 
 DISTRICT_ROLES = ("district_buyer", "district_approver", "evaluator")
@@ -91,8 +91,10 @@ def product(request, product_id: int):
     if district is not None:
         from compliance.selectors.verdicts import compliance_check
 
-        award_kind = items[0].agreement.award_kind if items else None
-        context["check"] = compliance_check(district=district, product=item_product, award_kind=award_kind)
+        best = best_offer(items)
+        context["best"] = best
+        context["check"] = compliance_check(district=district, product=item_product,
+                                            award_kind=best.agreement.award_kind if best else None)
     from compliance.selectors.evidence import product_dpas_for, report_list
 
     context["reports"] = report_list(product=item_product)
