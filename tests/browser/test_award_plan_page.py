@@ -70,7 +70,8 @@ def test_compute_review_and_confirm_the_award_plan(cast, bulk_buy, live_server, 
     assert allocation.locator("tbody tr").count() >= 2
     assert "Bulk A, Inc." in allocation.inner_text()
     baselines = page.locator("table:has(caption:text('Savings against the baselines'))")
-    assert baselines.locator("tbody tr").count() == 2
+    assert baselines.locator("tbody tr").count() == 3  # two price baselines and the rule-keeping one
+    assert "within the share cap" in baselines.inner_text()
     assert "Spend by vendor" in page.content()
     check(page, problems, "manage (plan computed)")
 
