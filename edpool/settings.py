@@ -16,8 +16,8 @@ Environment variables (all optional on a developer machine):
 from __future__ import annotations
 
 import os
-import warnings
 import secrets
+import warnings
 from pathlib import Path
 
 import dj_database_url
