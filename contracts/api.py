@@ -62,6 +62,8 @@ class JoinIn(Schema):
     estimated_value: Decimal
     confirmed_steps: list[str] = []
     mini_competition_id: Optional[int] = None
+    board_finding_on: Optional[date] = None  # the board's finding for this agreement, if any
+    board_finding_reference: str = ""  # e.g. the resolution number; required with a date
 
 
 class CompetitionIn(Schema):
@@ -217,7 +219,9 @@ def join_needs(request, agreement_id: int, estimated_value: Optional[Decimal] = 
 def participation_out(p: ParticipationAgreement) -> dict:
     return {"id": p.pk, "district": p.district.name, "agreement": p.agreement.number, "state": p.state,
             "estimated_value": str(p.estimated_value), "needs_approval": p.needs_approval,
-            "dpa_joinder_id": p.dpa_joinder_id, "steps_confirmed": p.steps_confirmed}
+            "dpa_joinder_id": p.dpa_joinder_id, "steps_confirmed": p.steps_confirmed,
+            "board_finding_on": p.board_finding_on.isoformat() if p.board_finding_on else None,
+            "board_finding_reference": p.board_finding_reference}
 
 
 @router.post(A + "/join", response={201: dict}, auth=API_AUTH)
@@ -230,7 +234,9 @@ def join(request, agreement_id: int, payload: JoinIn):
         competition = MiniCompetition.objects.filter(pk=payload.mini_competition_id, district=district).first()
     p = participation_services.participation_join(
         district=district, agreement=_agreement(request, agreement_id), estimated_value=payload.estimated_value,
-        confirmed_steps=payload.confirmed_steps, mini_competition=competition, actor=request.actor)
+        confirmed_steps=payload.confirmed_steps, mini_competition=competition,
+        board_finding_on=payload.board_finding_on, board_finding_reference=payload.board_finding_reference,
+        actor=request.actor)
     return Status(201, participation_out(p))
 
 
@@ -419,8 +425,11 @@ def catalog_product(request, product_id: int):
         from compliance.selectors.verdicts import compliance_check
 
         best = best_offer(items)
+        finding = best.board_finding if best else None
         verdict = compliance_check(district=district, product=product,
-                                   award_kind=best.agreement.award_kind if best else None).verdict
+                                   award_kind=best.agreement.award_kind if best else None,
+                                   board_finding_recorded=finding is not None,
+                                   board_finding_label=finding.board_finding_label if finding else "").verdict
         data["verdict"] = {"verdict": verdict.verdict, "summary": verdict.summary,
                            "agreement": best.agreement.number if best else None,
                            "reasons": [r.as_dict() for r in verdict.reasons]}

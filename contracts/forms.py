@@ -36,6 +36,14 @@ class DocumentForm(forms.Form):
 class JoinForm(forms.Form):
     estimated_value = forms.DecimalField(label="Estimated spend in a year under this agreement ($)",
                                          min_value=0, decimal_places=2)
+    board_finding_on = forms.DateField(
+        label="Date of your board's finding for this agreement (optional)", required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Where your state requires a board finding (e.g. of best interest, California "
+                  "Public Contract Code 20118), record it here; give its reference too.")
+    board_finding_reference = forms.CharField(
+        label="Reference of the board's finding (e.g. resolution number)", required=False,
+        max_length=200)
 
     def __init__(self, *args, confirmations, **kwargs):
         super().__init__(*args, **kwargs)

@@ -101,9 +101,14 @@ class CheckRequest:
     on_date: dt.date
     award_kind: Optional[str] = None  # multi_award | single_award | None (unknown)
     annual_value: Optional[Decimal] = None
+    # Whether the district has recorded its board's finding (e.g. of best interest) for the
+    # contract in question, and how to name it (date, resolution number) when known.
+    board_finding_recorded: bool = False
+    board_finding_label: str = ""
 
     def signature(self) -> tuple:
-        return (self.on_date, self.award_kind, self.annual_value)
+        return (self.on_date, self.award_kind, self.annual_value, self.board_finding_recorded,
+                self.board_finding_label)
 
 
 @dataclass

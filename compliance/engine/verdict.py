@@ -154,7 +154,12 @@ def _procurement(rule, district, product, privacy, request: CheckRequest) -> Rea
             found.append(("step", f"Use a single-award contract: {state} allows piggybacking only "
                                   f"on single-award contracts."))
     if req.get("board_finding_required"):
-        found.append(("step", f"Board finding of best interest required by {rule.citation}."))
+        if request.board_finding_recorded:
+            named = f" ({request.board_finding_label})" if request.board_finding_label else ""
+            found.append(("satisfied", f"The district's board finding of best interest for this "
+                                       f"contract is recorded{named}, as {rule.citation} requires."))
+        else:
+            found.append(("step", f"Board finding of best interest required by {rule.citation}."))
     threshold = None
     if req.get("competitive_threshold_usd") is not None:
         threshold = Decimal(req["competitive_threshold_usd"])

@@ -29,7 +29,8 @@ VERDICT_LABELS = {"allowed": "Allowed", "allowed_after_steps": "Allowed after st
 
 
 def check_request(*, on_date: Optional[dt.date] = None, award_kind: Optional[str] = None,
-                  annual_value: Optional[Decimal] = None) -> CheckRequest:
+                  annual_value: Optional[Decimal] = None, board_finding_recorded: bool = False,
+                  board_finding_label: str = "") -> CheckRequest:
     if award_kind in ("", None):
         award_kind = None
     elif award_kind not in AWARD_KINDS:
@@ -40,7 +41,8 @@ def check_request(*, on_date: Optional[dt.date] = None, award_kind: Optional[str
             raise ValidationError({"annual_value": "The estimated annual value cannot be negative."})
         annual_value = annual_value.quantize(Decimal("0.01"))
     return CheckRequest(on_date=on_date or timezone.localdate(), award_kind=award_kind,
-                        annual_value=annual_value)
+                        annual_value=annual_value, board_finding_recorded=bool(board_finding_recorded),
+                        board_finding_label=board_finding_label if board_finding_recorded else "")
 
 
 @dataclass
@@ -59,9 +61,14 @@ class CheckResult:
 
 def compliance_check(*, district: District, product: Product, on_date: Optional[dt.date] = None,
                      award_kind: Optional[str] = None,
-                     annual_value: Optional[Decimal] = None) -> CheckResult:
-    """May `district` use `product` (from its vendor, under a consortium contract) on `on_date`?"""
-    request = check_request(on_date=on_date, award_kind=award_kind, annual_value=annual_value)
+                     annual_value: Optional[Decimal] = None, board_finding_recorded: bool = False,
+                     board_finding_label: str = "") -> CheckResult:
+    """May `district` use `product` (from its vendor, under a consortium contract) on `on_date`?
+    `board_finding_recorded`: the district's board finding for that contract is on record (its
+    participation in force carries one), named by `board_finding_label`."""
+    request = check_request(on_date=on_date, award_kind=award_kind, annual_value=annual_value,
+                            board_finding_recorded=board_finding_recorded,
+                            board_finding_label=board_finding_label)
     facts = district_facts(district)
     products = Product.objects.filter(pk=product.pk)
     pf = product_facts(products, request.on_date)[product.pk]
@@ -174,10 +181,12 @@ def matrix_cell_of(result: CheckResult) -> MatrixCell:
 
 
 def district_verdicts(*, district: District, award_kinds: dict[int, Optional[str]],
-                      on_date: Optional[dt.date] = None) -> dict[int, MatrixCell]:
+                      on_date: Optional[dt.date] = None,
+                      board_findings: frozenset[int] | set[int] = frozenset()) -> dict[int, MatrixCell]:
     """The verdict (and main reason) for one district on many products, each under its own
-    contract kind (e.g. the catalog's results): the facts are loaded once, with the same
-    set-based queries as the matrix, then each product is evaluated."""
+    contract kind (e.g. the catalog's results) and, for the products in `board_findings`, with
+    the district's board finding for that contract on record: the facts are loaded once, with
+    the same set-based queries as the matrix, then each product is evaluated."""
     on_date = on_date or timezone.localdate()
     products = Product.objects.filter(pk__in=list(award_kinds))
     facts = product_facts(products, on_date)
@@ -189,7 +198,8 @@ def district_verdicts(*, district: District, award_kinds: dict[int, Optional[str
     dfacts = district_facts(district)
     cells: dict[int, MatrixCell] = {}
     for pid, pf in facts.items():
-        request = check_request(on_date=on_date, award_kind=award_kinds.get(pid))
+        request = check_request(on_date=on_date, award_kind=award_kinds.get(pid),
+                                board_finding_recorded=pid in board_findings)
         verdict = evaluate(rules, dfacts, pf, privacy_for(pid, district.state, own, offers), request)
         main = verdict.main
         cells[pid] = MatrixCell(verdict.verdict, (main.rule_id or "") if main else "",

@@ -209,3 +209,30 @@ def test_unverified_rules_never_block(cast, rules):
     product = ProductFacts(1, "p", 1, "v", "software_per_student", ("9-12",), ("assessment",))
     v = evaluate([rule], district, product, PrivacyFacts(), CheckRequest(on_date=dt.date(2026, 1, 1)))
     assert v.verdict == "allowed_after_steps" and v.reasons[0].summary.startswith("Verify first")
+
+
+def test_a_recorded_board_finding_satisfies_the_rule_that_requires_one():
+    """Pure engine: California's piggyback rule asks for a board finding (a step) until the
+    request says the district has recorded one for the contract; then it is satisfied, naming it."""
+    from compliance.engine.facts import CheckRequest, DistrictFacts, PrivacyFacts, ProductFacts, RuleFacts
+    from compliance.engine.verdict import evaluate
+
+    rule = RuleFacts(version_id=1, rule_id="xx-finding", number=1, jurisdiction="CA",
+                     jurisdiction_kind="state", kind="procurement", title="Piggyback",
+                     citation="Cal. Pub. Contract Code 20118", sureness="verified", applies_if={},
+                     requires={"piggyback_allowed": True, "board_finding_required": True})
+    district = DistrictFacts(1, "d", "CA", "active", None, "unknown")
+    product = ProductFacts(1, "p", 1, "v", "device", ("9-12",), ())
+    on = dt.date(2026, 1, 1)
+    without = evaluate([rule], district, product, PrivacyFacts(), CheckRequest(on_date=on))
+    assert without.verdict == "allowed_after_steps" and without.reasons[0].effect == "step"
+    assert without.reasons[0].summary.startswith("Board finding of best interest required")
+    found = evaluate([rule], district, product, PrivacyFacts(),
+                     CheckRequest(on_date=on, board_finding_recorded=True,
+                                  board_finding_label="Resolution 2025-14, 2025-12-01"))
+    assert found.verdict == "allowed" and found.reasons[0].effect == "satisfied"
+    assert "Resolution 2025-14, 2025-12-01" in found.reasons[0].summary
+    assert "Cal. Pub. Contract Code 20118" in found.reasons[0].summary
+    bare = evaluate([rule], district, product, PrivacyFacts(),
+                    CheckRequest(on_date=on, board_finding_recorded=True))
+    assert bare.verdict == "allowed" and "()" not in bare.reasons[0].summary

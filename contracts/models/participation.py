@@ -88,6 +88,19 @@ class ParticipationAgreement(models.Model):
     dpa_joinder = models.ForeignKey("compliance.DataPrivacyAgreement", null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="+")
     steps_confirmed = models.JSONField(default=list, blank=True)
+    # The district board's finding (e.g. of best interest, Cal. Pub. Contract Code 20118) for
+    # using this agreement, recorded at joining; a participation in force with one satisfies
+    # the state rules that require it.
+    board_finding_on = models.DateField(null=True, blank=True,
+                                        help_text="Date of the board's finding for this agreement.")
+    board_finding_reference = models.CharField(max_length=200, blank=True,
+                                               help_text="e.g. the board resolution number.")
+
+    @property
+    def board_finding_label(self) -> str:
+        if self.board_finding_on is None:
+            return ""
+        return f"{self.board_finding_reference}, {self.board_finding_on:%Y-%m-%d}"
 
     class Meta:
         ordering = ["-prepared_at"]

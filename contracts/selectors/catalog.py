@@ -42,6 +42,8 @@ class CatalogItem:
     position: TierPosition
     saving: Decimal
     verdict: Optional[object] = None  # compliance MatrixCell for the district, when given
+    # the district's participation in force in this agreement recording its board finding
+    board_finding: Optional[object] = None
 
     @property
     def product(self):
@@ -126,16 +128,23 @@ def catalog_items(entries: list[ScheduleEntry], *, district=None,
                                  saving=cents(entry.list_price - position.unit_price)))
     if district is not None and items:
         from compliance.selectors.verdicts import district_verdicts
+        from contracts.selectors.participation import board_findings_of
 
         # Each row under its own agreement's kind (a state may allow piggybacking on a
-        # single-award contract but not on a multi-award one): one call per kind present.
-        by_kind: dict[str, dict[int, str]] = {}
+        # single-award contract but not on a multi-award one) and with whether the district's
+        # participation in force in that agreement records its board finding: one call per
+        # (kind, finding) present.
+        findings = board_findings_of(district, agreements)
+        groups: dict[tuple[str, bool], dict[int, str]] = {}
         for item in items:
-            by_kind.setdefault(item.agreement.award_kind, {})[item.product.pk] = item.agreement.award_kind
-        cells = {kind: district_verdicts(district=district, award_kinds=kinds, on_date=on_date)
-                 for kind, kinds in by_kind.items()}
+            key = (item.agreement.award_kind, item.agreement.pk in findings)
+            groups.setdefault(key, {})[item.product.pk] = item.agreement.award_kind
+        cells = {key: district_verdicts(district=district, award_kinds=kinds, on_date=on_date,
+                                        board_findings=set(kinds) if key[1] else frozenset())
+                 for key, kinds in groups.items()}
         for item in items:
-            item.verdict = cells[item.agreement.award_kind].get(item.product.pk)
+            item.board_finding = findings.get(item.agreement.pk)
+            item.verdict = cells[(item.agreement.award_kind, item.board_finding is not None)].get(item.product.pk)
     return items
 
 

@@ -87,6 +87,19 @@ def join_requirements(*, district, agreement: MasterAgreement,
     return result
 
 
+def board_findings_of(district, agreement_ids) -> dict[int, ParticipationAgreement]:
+    """The district's participations in force (countersigned: active) that record a board
+    finding, by agreement id, among `agreement_ids` (one query)."""
+    rows = (ParticipationAgreement.objects
+            .filter(district=district, agreement_id__in=list(agreement_ids),
+                    state=ParticipationState.ACTIVE, board_finding_on__isnull=False)
+            .order_by("-board_finding_on", "-pk"))
+    found: dict[int, ParticipationAgreement] = {}
+    for row in rows:
+        found.setdefault(row.agreement_id, row)
+    return found
+
+
 def participations_of_district(district) -> QuerySet[ParticipationAgreement]:
     return (ParticipationAgreement.objects.filter(district=district)
             .select_related("agreement__vendor", "dpa_joinder")

@@ -3,6 +3,7 @@ participation agreement, which adopts the vendor's DPA general offer in the same
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any, Optional
 
@@ -26,7 +27,7 @@ from sourcing.models import Solicitation
 
 BUYER, APPROVER = "district_buyer", "district_approver"
 P_FIELDS = ("state", "estimated_value", "needs_approval", "approved_at", "countersigned_at",
-            "closed_reason", "steps_confirmed")
+            "closed_reason", "steps_confirmed", "board_finding_on", "board_finding_reference")
 
 
 def _require_district(actor: Actor, district: District, roles: tuple[str, ...], what: str) -> None:
@@ -212,12 +213,17 @@ def minicompetition_decide(*, competition: MiniCompetition, agreement: MasterAgr
 @transaction.atomic
 def participation_join(*, district: District, agreement: MasterAgreement, estimated_value,
                        confirmed_steps: list[str] = (), mini_competition: Optional[MiniCompetition] = None,
+                       board_finding_on: Optional[dt.date] = None, board_finding_reference: str = "",
                        actor: Actor) -> ParticipationAgreement:
     """Prepare the district's participation agreement with the vendor on the agreement's terms.
     In the same step: adopt the vendor's DPA general offer for the district's state where the
     district has no DPA with it (a DPA it already holds is kept and recorded, no joinder); the
     other steps compliance requires must be confirmed; a blocked verdict refuses (before the
-    mini-competition is asked for). Above the district's approval limit the approver must approve."""
+    mini-competition is asked for). Above the district's approval limit the approver must approve.
+    Optionally records the board's finding for this agreement (`board_finding_on`, not in the
+    future, with its `board_finding_reference`, e.g. the resolution number); once the
+    participation is in force, the compliance verdicts for the agreement count it (e.g. the
+    board finding California requires)."""
     from compliance.services.decisions import compliance_decision_record
     from compliance.services.evidence import dpa_joinder_adopt
     from compliance.models import DataPrivacyAgreement
@@ -237,6 +243,24 @@ def participation_join(*, district: District, agreement: MasterAgreement, estima
             raise InvalidOperation
     except InvalidOperation:
         raise ValidationError({"estimated_value": "The estimated annual value in dollars."})
+    board_finding_reference = (board_finding_reference or "").strip()
+    finding_errors = {}
+    if board_finding_on is not None and not isinstance(board_finding_on, dt.date):
+        finding_errors["board_finding_on"] = "The date of the board's finding."
+    elif board_finding_on is not None:
+        if isinstance(board_finding_on, dt.datetime):
+            board_finding_on = board_finding_on.date()
+        if board_finding_on > timezone.localdate():
+            finding_errors["board_finding_on"] = "The board's finding cannot be dated in the future."
+        if not board_finding_reference:
+            finding_errors["board_finding_reference"] = ("Give the reference of the board's finding "
+                                                         "(e.g. the resolution number).")
+    elif board_finding_reference:
+        finding_errors["board_finding_on"] = "Give the date of the board's finding."
+    if len(board_finding_reference) > 200:
+        finding_errors["board_finding_reference"] = "At most 200 characters."
+    if finding_errors:
+        raise ValidationError(finding_errors)
     # Compliance first: a block (e.g. a state that forbids piggybacking on multi-award contracts)
     # is the real reason, and no mini-competition can lift it.
     requirements = join_requirements(district=district, agreement=agreement, annual_value=value)
@@ -261,7 +285,8 @@ def participation_join(*, district: District, agreement: MasterAgreement, estima
     participation = ParticipationAgreement.objects.create(
         district=district, agreement=agreement, mini_competition=mini_competition,
         estimated_value=value, needs_approval=needs_approval, prepared_by=actor.user,
-        prepared_at=timezone.now(), dpa_joinder=joinder, steps_confirmed=list(requirements.confirmations))
+        prepared_at=timezone.now(), dpa_joinder=joinder, steps_confirmed=list(requirements.confirmations),
+        board_finding_on=board_finding_on, board_finding_reference=board_finding_reference)
     decisions = [compliance_decision_record(
         district=district, product=entry.product, purpose=f"joining {agreement.number}",
         award_kind=agreement.award_kind, annual_value=value, actor=actor)

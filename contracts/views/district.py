@@ -64,7 +64,10 @@ def join(request, agreement_id: int):
                 district=district, agreement=agreement,
                 estimated_value=form.cleaned_data["estimated_value"],
                 confirmed_steps=form.confirmed_steps(),
-                mini_competition=competitions[0] if competitions else None, actor=request.actor)
+                mini_competition=competitions[0] if competitions else None,
+                board_finding_on=form.cleaned_data.get("board_finding_on"),
+                board_finding_reference=form.cleaned_data.get("board_finding_reference") or "",
+                actor=request.actor)
         except ValidationError as exc:
             form_errors_from(form, exc)
         else:

@@ -42,6 +42,7 @@ from contracts.services.participation import (minicompetition_decide, minicompet
                                               participation_countersign, participation_join,
                                               quote_answer, quote_request)
 from edpool.demo.clock import at
+from edpool.demo.contracts import board_finding
 from edpool.demo.sourcing import CRITERIA, REQUIREMENTS, _actor, _vendor
 from reports.services import sales_report_submit
 from sourcing.models import Solicitation
@@ -282,6 +283,7 @@ def _join(district, agreement, buyer: Actor, value: str, *, competition_lines=No
     needs = join_requirements(district=district, agreement=agreement, annual_value=Decimal(value))
     participation = participation_join(district=district, agreement=agreement, estimated_value=value,
                                        mini_competition=competition, confirmed_steps=needs.confirmations,
+                                       **board_finding(district),
                                        actor=buyer)
     if participation.needs_approval:
         participation_approve(participation=participation, actor=approver)

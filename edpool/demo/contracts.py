@@ -30,6 +30,14 @@ from vendors.models import Vendor
 SYSTEM = Actor.system("edpool demo")
 
 
+def board_finding(district) -> dict:
+    """The board finding a demo district records when it joins an agreement (California requires
+    one of best interest, Cal. Pub. Contract Code 20118): dated three weeks before the join."""
+    on = timezone.localdate() - dt.timedelta(days=21)
+    return {"board_finding_on": on,
+            "board_finding_reference": f"Board resolution {on.year}-{district.pk % 90 + 10:02d}"}
+
+
 def _ensure_product(vendor_name: str, name: str, category: str, price: str, unit: str) -> Product:
     vendor = Vendor.objects.get(organisation__name=vendor_name)
     existing = Product.objects.filter(vendor=vendor, name=name).first()
@@ -119,6 +127,7 @@ def build_contracts_demo(report, members) -> None:
         needs = join_requirements(district=district, agreement=agreement, annual_value=Decimal(value))
         participation = participation_join(district=district, agreement=agreement, estimated_value=value,
                                            mini_competition=competition, confirmed_steps=needs.confirmations,
+                                           **board_finding(district),
                                            actor=buyer)
         if countersign:
             participation_countersign(participation=participation, actor=_vendor(chosen))
@@ -131,7 +140,8 @@ def build_contracts_demo(report, members) -> None:
     # The third district has no DPA with Granite: it adopts Granite's general offer in the same step.
     needs = join_requirements(district=members[2], agreement=granite, annual_value=Decimal(60000))
     participation = participation_join(district=members[2], agreement=granite, estimated_value="60000",
-                                       confirmed_steps=needs.confirmations, actor=buyers[2])
+                                       confirmed_steps=needs.confirmations, **board_finding(members[2]),
+                                       actor=buyers[2])
     participation_approve(participation=participation, actor=approver3)
     participation_countersign(participation=participation, actor=_vendor("Granite LMS"))
     report.add(f"Agreements: {len(agreements)} active (2 multi-award displays, 1 single-award LMS); "

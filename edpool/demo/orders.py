@@ -17,6 +17,7 @@ from contracts.services.participation import (minicompetition_decide, minicompet
                                               participation_countersign, participation_join,
                                               quote_answer, quote_request)
 from edpool.demo.clock import at
+from edpool.demo.contracts import board_finding
 from edpool.demo.sourcing import _vendor
 from orders.models import Order
 from orders.services import (order_acknowledge, order_cancel, order_create, order_fulfil, order_submit,
@@ -54,6 +55,7 @@ def _join(district, agreement, vendor_actor, buyer: Actor) -> None:
     needs = join_requirements(district=district, agreement=agreement, annual_value=Decimal(40000))
     participation = participation_join(district=district, agreement=agreement, estimated_value=40000,
                                        mini_competition=competition, confirmed_steps=needs.confirmations,
+                                       **board_finding(district),
                                        actor=buyer)
     participation_countersign(participation=participation, actor=vendor_actor)
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from contracts.tests.conftest import agreements, awarded  # noqa: F401 (fixtures)
 from contracts.tests.test_participation import general_offer  # noqa: F401 (fixture)
@@ -66,10 +67,16 @@ def test_search_product_compete_join(cast, clock, awarded, agreements, general_o
     check(page, problems, "join form")
     assert "adopts the vendor" in page.content()
     page.fill("#id_estimated_value", "20000")
+    # California asks for the board's finding of best interest (PCC 20118): recorded with the join.
+    page.fill("#id_board_finding_on", timezone.localdate().isoformat())
+    page.fill("#id_board_finding_reference", "Resolution 2026-17")
     for box in page.locator("input[type=checkbox][name^=step_]").all():
         box.check()
     page.click("text=Prepare the participation agreement")
     page.wait_for_url("**/my/agreements/")
     assert "Adopted general offer" in page.content()
+    from contracts.models import ParticipationAgreement
+
+    assert ParticipationAgreement.objects.get().board_finding_reference == "Resolution 2026-17"
     check(page, problems, "dashboard")
     assert not problems, "\n".join(f"{k}:\n  " + "\n  ".join(v) for k, v in problems.items())
