@@ -1,0 +1,98 @@
+"""Domain bounds for every number and text a person or program can send to EdPool.
+
+Services check these before any write, so an absurd value is refused with a message naming the
+field and nothing is stored or counted; API schemas and forms use the same constants so the
+OpenAPI document states the bounds. Each bound is generous for any real consortium and far
+inside what the database columns hold on both SQLite and PostgreSQL.
+
+This module is a foundation: it imports nothing from EdPool's apps.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any, Optional
+
+from django.core.exceptions import ValidationError
+
+# Units on one line a district orders, reports or declares (the largest US district has under
+# half a million students; a million devices or seats on one line is already absurd).
+QUANTITY_MAX = 1_000_000
+# Units the whole consortium may buy on one solicitation line, and tier breakpoints (a national
+# consortium of 13,000 districts and 50 million students stays below this).
+POOLED_QUANTITY_MAX = 100_000_000
+# One unit's price, in dollars (a site licence or a service engagement may cost millions).
+UNIT_PRICE_MAX = Decimal("10000000.00")
+# Any money amount: a line, an order, a report, an annual value, an approval limit.
+AMOUNT_MAX = Decimal("10000000000.00")
+# Database ids: SQLite and PostgreSQL store signed 64-bit integers.
+ID_MAX = 2**63 - 1
+# Page numbers in lists (any list has far fewer pages).
+PAGE_MAX = 1_000_000
+# Text: a name or title, a note or reason, a long description.
+SHORT_TEXT_MAX = 300
+NOTE_MAX = 2_000
+LONG_TEXT_MAX = 20_000
+
+
+def _error(field: str, message: str) -> ValidationError:
+    return ValidationError({field: message})
+
+
+def check_int(value: Any, *, field: str, minimum: int = 1, maximum: int = QUANTITY_MAX,
+              what: str = "a whole number") -> int:
+    """A whole number within [minimum, maximum], or a ValidationError naming the field."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _error(field, f"Must be {what} from {minimum:,} to {maximum:,}.")
+    if not minimum <= value <= maximum:
+        raise _error(field, f"Must be {what} from {minimum:,} to {maximum:,} (this is {value:,}).")
+    return value
+
+
+def check_quantity(value: Any, *, field: str, maximum: int = QUANTITY_MAX) -> int:
+    return check_int(value, field=field, minimum=1, maximum=maximum, what="a whole number of units")
+
+
+def parse_int(raw: Any, *, field: str, minimum: int = 1, maximum: int = QUANTITY_MAX,
+              what: str = "a whole number") -> int:
+    """Parse text (a form or CSV cell) into a bounded whole number."""
+    text = str(raw if raw is not None else "").strip().replace(",", "")
+    if not text or len(text) > 20 or not (text.isdigit() or (text[0] == "-" and text[1:].isdigit())):
+        raise _error(field, f"{str(raw)[:40]!r} is not {what} from {minimum:,} to {maximum:,}.")
+    return check_int(int(text), field=field, minimum=minimum, maximum=maximum, what=what)
+
+
+def check_money(value: Any, *, field: str, minimum: Decimal = Decimal("0"),
+                maximum: Decimal = AMOUNT_MAX, allow_zero: bool = True) -> Decimal:
+    """Dollars and cents within bounds (at most two decimal places), as a Decimal."""
+    try:
+        amount = value if isinstance(value, Decimal) else Decimal(str(value).strip().replace(",", "").lstrip("$"))
+    except (InvalidOperation, ValueError):
+        raise _error(field, f"{str(value)[:40]!r} is not an amount in dollars and cents.")
+    low = minimum if allow_zero else max(minimum, Decimal("0.01"))
+    if not amount.is_finite() or not low <= amount <= maximum:
+        raise _error(field, f"Must be from ${low:,.2f} to ${maximum:,.2f}.")
+    if amount != amount.quantize(Decimal("0.01")):
+        raise _error(field, "At most two decimal places (dollars and cents).")
+    return amount.quantize(Decimal("0.01"))
+
+
+def check_unit_price(value: Any, *, field: str) -> Decimal:
+    return check_money(value, field=field, maximum=UNIT_PRICE_MAX)
+
+
+def check_text(value: Optional[str], *, field: str, max_length: int = SHORT_TEXT_MAX,
+               required: bool = False) -> str:
+    """Stripped text without NUL bytes (PostgreSQL cannot store them) and within its length."""
+    text = (value or "").strip()
+    if "\x00" in text:
+        raise _error(field, "Contains a NUL character (\\0); remove it.")
+    if len(text) > max_length:
+        raise _error(field, f"At most {max_length:,} characters (this is {len(text):,}).")
+    if required and not text:
+        raise _error(field, "Required.")
+    return text
+
+
+def has_nul(*values: Any) -> bool:
+    return any(isinstance(v, str) and "\x00" in v for v in values)
