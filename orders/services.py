@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Iterable, Optional
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,13 +21,17 @@ from contracts.pricing import cents
 from contracts.selectors.agreements import current_schedule
 from contracts.selectors.participation import district_may_order
 from contracts.services.volumes import line_volume_change, line_volume_lock
+from core.limits import (AMOUNT_MAX, NOTE_MAX, QUANTITY_MAX, check_money, check_quantity, check_text,
+                         parse_int)
 from edpool.notify import notify
 from members.models import District
+from members.selectors import district_is_member
 from orders.models import Order, OrderLine, RebateEntry, Settlement, VolumeEvent
 from orders.pricing import CountedLine, LineReplay, apply_cancel, apply_order, crosses_a_tier
 from orders.states import COUNTING, TRANSITIONS, OrderState
 
 BUYER, APPROVER, VENDOR, STAFF = "district_buyer", "district_approver", "vendor_user", "consortium_staff"
+MAX_ORDER_LINES = 1_000
 FIELDS = ("state", "total", "needs_approval", "submitted_at", "approved_at", "acknowledged_at",
           "fulfilled_at", "cancelled_at", "cancel_reason")
 
@@ -68,6 +72,10 @@ def _create_numbered(**fields) -> Order:
 
 
 def _check_may_order(district: District, agreement: MasterAgreement) -> None:
+    if not district_is_member(district):
+        raise ValidationError({"agreement": f"{district.name} is not an active member of the consortium "
+                                            f"(withdrawn, suspended or not yet admitted), so it cannot order "
+                                            f"under {agreement.number}."})
     if not agreement.usable_on():
         raise ValidationError({"agreement": f"{agreement.number} is not in force (it has "
                                             f"{'expired' if agreement.effective_state() == 'expired' else 'not started or ended'})."})
@@ -85,21 +93,30 @@ def order_create(*, district: District, agreement: MasterAgreement, lines: Itera
         raise PermissionDenied("Only the district's own buyer places its orders.")
     _check_may_order(district, agreement)
     schedule = {e.product_id: e for e in current_schedule(agreement).entries.all()}
-    errors: dict[str, str] = {}
+    errors: dict[str, list[str]] = {}
     rows = []
+    lines = list(lines)
+    if len(lines) > MAX_ORDER_LINES:
+        raise ValidationError({"lines": f"At most {MAX_ORDER_LINES:,} lines in one order."})
     for i, (product, quantity) in enumerate(lines, start=1):
         entry = schedule.get(product.pk) if product is not None else None
         if entry is None:
-            errors[f"lines[{i}].product"] = (f"{product} is not on {agreement.number}'s price schedule."
-                                             if product is not None else "Unknown product.")
-        if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 1:
-            errors[f"lines[{i}].quantity"] = "A whole number of at least 1."
+            errors[f"lines[{i}].product"] = [f"{product} is not on {agreement.number}'s price schedule."
+                                             if product is not None else "Unknown product."]
+        try:
+            check_quantity(quantity, field=f"lines[{i}].quantity")
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
         rows.append((entry, product, quantity))
     if not rows:
-        errors["lines"] = "Order at least one product."
+        errors["lines"] = ["Order at least one product."]
+    try:
+        reference = check_text(reference, field="reference", max_length=100)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
-    order = _create_numbered(district=district, agreement=agreement, reference=reference.strip()[:100],
+    order = _create_numbered(district=district, agreement=agreement, reference=reference,
                              created_by=actor.user, created_at=timezone.now())
     for entry, product, quantity in rows:
         OrderLine.objects.create(order=order, entry=entry, product=product, line_reference=entry.line_reference,
@@ -129,16 +146,24 @@ def parse_order_csv(text: str, agreement: MasterAgreement) -> list[tuple[Product
         raise ValidationError({"file": "The CSV needs a header with the columns product and quantity."})
     reader.fieldnames = header
     errors, rows = [], []
-    for n, row in enumerate(reader, start=2):
-        ref = (row.get("product") or "").strip()
-        product = schedule.get(int(ref)) if ref.isdigit() else by_name.get(ref.lower())
-        if product is None:
-            errors.append(f"line {n}, product: {ref!r} is not on {agreement.number}'s price schedule")
-        raw = (row.get("quantity") or "").strip()
-        if not raw.isdigit() or int(raw) < 1:
-            errors.append(f"line {n}, quantity: {raw!r} is not a whole number of at least 1")
-        else:
-            rows.append((product, int(raw)))
+    try:
+        for row in reader:
+            n = reader.line_num
+            ref = (row.get("product") or "").strip()
+            product = (schedule.get(int(ref)) if ref.isdigit() and len(ref) <= 18
+                       else by_name.get(ref.lower()))
+            if product is None:
+                errors.append(f"line {n}, product: {ref[:60]!r} is not on {agreement.number}'s price schedule")
+            try:
+                rows.append((product, parse_int(row.get("quantity"), field="quantity", maximum=QUANTITY_MAX,
+                                                what="a whole number of units")))
+            except ValidationError as exc:
+                errors.append(f"line {n}, quantity: {exc.message_dict['quantity'][0]}")
+            if len(rows) > MAX_ORDER_LINES:
+                errors.append(f"At most {MAX_ORDER_LINES:,} lines in one order.")
+                break
+    except csv.Error as exc:
+        errors.append(f"line {reader.line_num + 1}: the file is not valid CSV ({exc}).")
     if not rows and not errors:
         errors.append("The file has no order lines.")
     if errors:
@@ -189,6 +214,17 @@ def _write_credits(credits, event: VolumeEvent, kind: str, now) -> list[RebateEn
     return RebateEntry.objects.bulk_create(entries)
 
 
+def _check_worth(lines: list[OrderLine]) -> None:
+    """Before anything is counted: the order, priced at the dearest tier of each line, stays
+    within the money bound (so no total can overflow, whatever tier the volume reaches)."""
+    worst = sum((max(Decimal(str(t["unit_price"])) for t in line.entry.tiers) * line.quantity
+                 for line in lines), Decimal(0))
+    if worst > AMOUNT_MAX:
+        raise ValidationError({"lines": f"This order could cost up to ${worst:,.2f}, above the "
+                                        f"${AMOUNT_MAX:,.2f} any one order may be worth: split it or "
+                                        f"lower the quantities."})
+
+
 @transaction.atomic
 def order_submit(*, order: Order, actor: Actor) -> Order:
     """Place the order: its lines are priced at the tier the consortium's volume reaches with
@@ -205,6 +241,7 @@ def order_submit(*, order: Order, actor: Actor) -> Order:
     if stale:
         raise ValidationError({"lines": "The price schedule changed since this draft; re-create it. "
                                         "Products: " + ", ".join(stale)})
+    _check_worth(lines)
     now = timezone.now()
     by_ref: dict[str, list[OrderLine]] = {}
     for line in lines:
@@ -243,7 +280,7 @@ def order_submit(*, order: Order, actor: Actor) -> Order:
         from accounts.selectors import users_of_organisation
         notify(recipients=[a.user.email for a in users_of_organisation(order.district.organisation)
                            if a.role == APPROVER],
-               subject=f"Approve order {order.number} (${order.total})",
+               subject=f"Approve order {order.number} (${order.total:,.2f})",
                body=f"{order.number} under {order.agreement.number} is above your approval limit.")
     return order
 
@@ -298,7 +335,8 @@ def order_cancel(*, order: Order, reason: str, actor: Actor) -> Order:
         raise PermissionDenied("Only the district, the vendor or consortium staff may cancel this order.")
     counted = order.state in COUNTING
     target = _transition(order, "cancel")
-    if not reason.strip():
+    reason = check_text(reason, field="reason", max_length=NOTE_MAX)
+    if not reason:
         raise ValidationError({"reason": "Give the reason for cancelling."})
     now = timezone.now()
     if counted:
@@ -311,7 +349,7 @@ def order_cancel(*, order: Order, reason: str, actor: Actor) -> Order:
             event = _event(order.agreement, ref, volume, VolumeEvent.Kind.CANCEL, order, -removed, now)
             _write_credits(reversals, event, RebateEntry.Kind.REVERSAL, now)
     before = snapshot(order, FIELDS)
-    order.state, order.cancelled_at, order.cancel_reason = target, now, reason.strip()
+    order.state, order.cancelled_at, order.cancel_reason = target, now, reason
     order.save()
     audit_record(actor=actor, action="order.cancelled", obj=order, before=before, after=snapshot(order, FIELDS))
     return order
@@ -323,23 +361,17 @@ def settlement_record(*, agreement: MasterAgreement, district: District, amount,
     """The vendor (or staff) records a credit note or payment of rebates owed to a member."""
     if not (_is_vendor(actor, agreement) or actor.role == STAFF):
         raise PermissionDenied("Only the agreement's vendor or consortium staff record settlements.")
-    try:
-        amount = Decimal(str(amount)).quantize(Decimal("0.01"))
-        if amount <= 0:
-            raise InvalidOperation
-    except InvalidOperation:
-        raise ValidationError({"amount": "An amount above 0 in dollars and cents."})
+    amount = check_money(amount, field="amount", allow_zero=False)
     if method not in Settlement.Method.values:
         raise ValidationError({"method": "Credit note or payment."})
-    if not reference.strip():
-        raise ValidationError({"reference": "The credit note or payment reference."})
+    reference = check_text(reference, field="reference", max_length=100, required=True)
     entries = RebateEntry.objects.filter(agreement=agreement, district=district)
     list(entries.select_for_update().values_list("pk", flat=True))  # lock the ledger rows
     owed = cents(entries.aggregate(total=Sum("amount"))["total"] or Decimal(0))
     if amount > owed:
         raise ValidationError({"amount": f"Only ${owed} is owed to {district.name} under {agreement.number}."})
     settlement = Settlement.objects.create(agreement=agreement, district=district, amount=amount, method=method,
-                                           reference=reference.strip(), recorded_by=actor.user,
+                                           reference=reference, recorded_by=actor.user,
                                            recorded_at=timezone.now())
     RebateEntry.objects.create(district=district, agreement=agreement, kind=RebateEntry.Kind.SETTLEMENT,
                                settlement=settlement, amount=-amount, created_at=settlement.recorded_at)

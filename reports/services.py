@@ -23,6 +23,7 @@ from audit.services import audit_record, snapshot
 from catalog.models import Product
 from contracts.models import MasterAgreement
 from contracts.pricing import CENT, cents
+from core.limits import AMOUNT_MAX, QUANTITY_MAX, UNIT_PRICE_MAX, check_quantity, parse_int
 from edpool.notify import notify
 from members.models import District
 from orders.selectors import order_lines_in_period
@@ -73,16 +74,31 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
 
+TEXT_LIMITS = {"district": 300, "product": 300, "order_number": 40}
+
+
+def _text_problem(name: str, value: Any) -> str:
+    """Why a text cell cannot be used at all (a NUL byte, or far too long), or ""."""
+    text = _text(value)
+    if "\x00" in text:
+        return "Contains a NUL character (\\0); remove it."
+    if len(text) > TEXT_LIMITS[name]:
+        return f"At most {TEXT_LIMITS[name]:,} characters (this is {len(text):,})."
+    return ""
+
+
 def _money(value: Any) -> Optional[Decimal]:
     """Dollars and cents; "$1,234.50" is accepted. None when it is not an amount in whole cents."""
     if isinstance(value, bool):
         return None
     raw = _text(value).replace("$", "").replace(",", "")
+    if len(raw) > 20:
+        return None
     try:
         amount = Decimal(raw)
     except InvalidOperation:
         return None
-    if not amount.is_finite() or amount != amount.quantize(CENT):
+    if not amount.is_finite() or abs(amount) > AMOUNT_MAX or amount != amount.quantize(CENT):
         return None
     return amount.quantize(CENT)
 
@@ -97,7 +113,8 @@ class _Resolver:
         self.products_by_name: dict[str, list[Product]] = {}
         for product in self.products.values():
             self.products_by_name.setdefault(product.name.strip().lower(), []).append(product)
-        refs = {_text(row.get("district")) for row in rows} - {""}
+        refs = {_text(row.get("district")) for row in rows
+                if not _text_problem("district", row.get("district"))} - {""}
         state_ids = {r.upper() for r in refs if self.STATE_ID.match(r)}
         digits = {r for r in refs if r.isdigit()}
         names = {" ".join(r.split()).lower() for r in refs if r.upper() not in state_ids and not r.isdigit()}
@@ -145,40 +162,47 @@ class _Resolver:
 
 def _clean_row(resolver: _Resolver, agreement: MasterAgreement, row: Mapping[str, Any]
                ) -> tuple[Optional[ReportLine], dict[str, str]]:
-    errors: dict[str, str] = {}
+    errors: dict[str, str] = {name: problem for name in TEXT_LIMITS
+                              if (problem := _text_problem(name, row.get(name)))}
     given = _text(row.get("district"))
-    district, problem = resolver.district(given)
-    if problem:
-        errors["district"] = problem
-    product, problem = resolver.product(_text(row.get("product")), agreement)
-    if problem:
-        errors["product"] = problem
+    district = product = None
+    if "district" not in errors:
+        district, problem = resolver.district(given)
+        if problem:
+            errors["district"] = problem
+    if "product" not in errors:
+        product, problem = resolver.product(_text(row.get("product")), agreement)
+        if problem:
+            errors["product"] = problem
     raw_quantity = row.get("quantity")
     quantity: Optional[int] = None
-    if isinstance(raw_quantity, int) and not isinstance(raw_quantity, bool):
-        quantity = raw_quantity
-    elif isinstance(raw_quantity, str) and raw_quantity.strip().isdigit():
-        quantity = int(raw_quantity.strip())
-    if quantity is None or quantity < 1:
-        errors["quantity"] = f"{_text(raw_quantity)!r} is not a whole number of at least 1."
-        quantity = None
+    try:
+        quantity = (check_quantity(raw_quantity, field="quantity") if isinstance(raw_quantity, int)
+                    else parse_int(raw_quantity, field="quantity", maximum=QUANTITY_MAX,
+                                   what="a whole number of units"))
+    except ValidationError as exc:
+        errors["quantity"] = exc.message_dict["quantity"][0]
     unit_price = _money(row.get("unit_price"))
-    if unit_price is None or unit_price <= 0:
-        errors["unit_price"] = f"{_text(row.get('unit_price'))!r} is not a price above 0 in dollars and cents."
+    if unit_price is None or not 0 < unit_price <= UNIT_PRICE_MAX:
+        errors["unit_price"] = (f"{_text(row.get('unit_price'))[:40]!r} is not a price from $0.01 to "
+                                f"${UNIT_PRICE_MAX:,.2f} in dollars and cents.")
         unit_price = None
     amount: Optional[Decimal] = None
     if _text(row.get("amount")):
         amount = _money(row.get("amount"))
-        if amount is None:
-            errors["amount"] = f"{_text(row.get('amount'))!r} is not an amount in dollars and cents."
+        if amount is None or abs(amount) > AMOUNT_MAX:
+            errors["amount"] = (f"{_text(row.get('amount'))[:40]!r} is not an amount in dollars and cents "
+                                f"up to ${AMOUNT_MAX:,.2f}.")
         elif quantity is not None and unit_price is not None and amount != cents(quantity * unit_price):
             errors["amount"] = (f"{amount} is not quantity x unit price ({quantity} x {unit_price} = "
                                 f"{cents(quantity * unit_price)}).")
+    if quantity is not None and unit_price is not None and "amount" not in errors \
+            and cents(quantity * unit_price) > AMOUNT_MAX:
+        errors["amount"] = (f"{quantity:,} x ${unit_price:,.2f} is above the ${AMOUNT_MAX:,.2f} one line "
+                            f"may be worth.")
     order_number = _text(row.get("order_number"))
-    if len(order_number) > 40:
-        errors["order_number"] = "At most 40 characters."
     if errors:
-        return None, errors
+        return None, {name: errors[name] for name in COLUMNS if name in errors}
     return ReportLine(district=district, district_given=given[:300], product=product, quantity=quantity,
                       unit_price=unit_price, amount=cents(quantity * unit_price), order_number=order_number), {}
 
@@ -207,6 +231,10 @@ def clean_report_lines(*, agreement: MasterAgreement, rows: Sequence[Mapping[str
     lines, errors = _clean_rows(agreement, rows)
     if errors:
         raise ValidationError({f"lines[{i}].{f}": m for i, f, m in errors[:MAX_ERRORS]})
+    total = sum((line.amount for line in lines), Decimal("0.00"))
+    if total > AMOUNT_MAX:
+        raise ValidationError({"lines": f"The report adds up to ${total:,.2f}, above the ${AMOUNT_MAX:,.2f} "
+                                        f"one quarter's report may total."})
     return lines
 
 
@@ -236,8 +264,8 @@ def parse_report_csv(*, text: str, agreement: MasterAgreement) -> list[dict[str,
             numbers.append(reader.line_num)
             if len(rows) > MAX_LINES:
                 raise ValidationError({"file": [f"At most {MAX_LINES:,} lines in one report."]})
-    except csv.Error as exc:
-        raise ValidationError({"file": [f"line {reader.line_num}: the file is not valid CSV ({exc})."]})
+    except csv.Error as exc:  # raised before the reader counts the line it was reading
+        raise ValidationError({"file": [f"line {reader.line_num + 1}: the file is not valid CSV ({exc})."]})
     _, errors = _clean_rows(agreement, rows)
     if errors:
         messages = [f"line {numbers[i - 1]}, {f}: {m}" for i, f, m in errors[:MAX_ERRORS]]

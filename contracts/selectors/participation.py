@@ -15,6 +15,7 @@ from contracts.pricing import cents, tier_at
 from contracts.selectors.agreements import current_schedule
 from contracts.selectors.volumes import line_volume
 from contracts.states import AgreementState, AwardKind, ParticipationState
+from members.selectors import district_is_member
 
 
 def multi_award_agreements(solicitation) -> list[MasterAgreement]:
@@ -141,7 +142,9 @@ def upcoming_ends(participations, *, within_days: int = RENEWAL_WINDOW_DAYS,
 
 
 def district_may_order(district, agreement: MasterAgreement) -> bool:
-    return ParticipationAgreement.objects.filter(district=district, agreement=agreement,
+    """An active member that joined the agreement (participation countersigned). A member that
+    withdrew (or is suspended) keeps its past orders but places no new ones."""
+    return district_is_member(district) and ParticipationAgreement.objects.filter(district=district, agreement=agreement,
                                                  state=ParticipationState.ACTIVE).exists()
 
 

@@ -13,6 +13,7 @@ from accounts.access import roles
 from accounts.models import Role
 from contracts.selectors.agreements import schedule_rows
 from contracts.views.common import get_agreement
+from core.limits import QUANTITY_MAX, parse_int
 from members.models import District
 from members.selectors import district_of_organisation
 from orders import selectors, services
@@ -51,11 +52,13 @@ def order_new(request, agreement_id: int):
                 lines = []
                 for row in rows:
                     raw = request.POST.get(f"qty-{row['product'].pk}", "").strip()
-                    if raw:
-                        if not raw.isdigit():
-                            raise ValidationError({"quantity": f"{row['product'].name}: {raw!r} is not a whole number."})
-                        if int(raw) > 0:
-                            lines.append((row["product"], int(raw)))
+                    if raw and raw != "0":
+                        try:
+                            lines.append((row["product"], parse_int(raw, field="quantity", maximum=QUANTITY_MAX,
+                                                                    what="a whole number of units")))
+                        except ValidationError as exc:
+                            raise ValidationError({"quantity": f"{row['product'].name}: "
+                                                               f"{exc.message_dict['quantity'][0]}"})
             order = services.order_create(district=district, agreement=agreement, lines=lines,
                                           reference=request.POST.get("reference", ""), actor=request.actor)
         except ValidationError as exc:
