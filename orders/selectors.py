@@ -10,7 +10,7 @@ from typing import Optional
 from django.db.models import Q, QuerySet, Sum
 
 from contracts.models import LineVolume
-from orders.models import Order, OrderLine, RebateEntry, VolumeEvent
+from orders.models import Order, OrderLine, RebateEntry, Settlement, VolumeEvent
 from contracts.pricing import cents
 from orders.pricing import LineReplay, apply_cancel, apply_order
 from orders.states import COUNTING, OrderState
@@ -107,10 +107,12 @@ def _recompute_agreement(agreement_id: int, report: RecomputeReport) -> None:
 
     tiers = dict(ScheduleEntry.objects.filter(version__agreement_id=agreement_id).values_list("pk", "tiers"))
     lines_by_order_ref = defaultdict(list)
-    for pk, order_id, ref, quantity, unit_price, entry_id in (
+    for pk, order_id, ref, quantity, unit_price, amount, entry_id in (
             OrderLine.objects.filter(order__agreement_id=agreement_id).exclude(unit_price=None)
-            .values_list("pk", "order_id", "line_reference", "quantity", "unit_price", "entry_id").iterator(chunk_size=20000)):
-        lines_by_order_ref[(order_id, ref)].append((pk, tiers[entry_id], quantity, unit_price))
+            .values_list("pk", "order_id", "line_reference", "quantity", "unit_price", "amount", "entry_id")
+            .iterator(chunk_size=20000)):
+        lines_by_order_ref[(order_id, ref)].append((pk, tiers[entry_id], quantity, unit_price, amount))
+    totals: dict[int, Decimal] = defaultdict(Decimal)
     volumes = dict(LineVolume.objects.filter(agreement_id=agreement_id).values_list("line_reference", "quantity"))
     expected = defaultdict(Decimal)
     ref, state = None, None
@@ -125,11 +127,15 @@ def _recompute_agreement(agreement_id: int, report: RecomputeReport) -> None:
         report.events_replayed += 1
         if event.kind == VolumeEvent.Kind.ORDER:
             lines = sorted(lines_by_order_ref[(event.order_id, ref)])
-            priced, credits = apply_order(state, event.order_id, [(pk, t, q) for pk, t, q, _ in lines])
-            for (pk, _, _, unit_price), p in zip(lines, priced):
+            priced, credits = apply_order(state, event.order_id, [(pk, t, q) for pk, t, q, _, _ in lines])
+            for (pk, _, quantity, unit_price, amount), p in zip(lines, priced):
                 report.lines_checked += 1
                 if unit_price != p.unit_price:
                     report.differences.append(f"order line {pk}: stored price {unit_price}, replay {p.unit_price}")
+                if amount != cents(p.unit_price * quantity):
+                    report.differences.append(f"order line {pk}: stored amount {amount}, replay "
+                                              f"{cents(p.unit_price * quantity)}")
+                totals[event.order_id] += cents(p.unit_price * quantity)
         else:
             _, credits = apply_cancel(state, event.order_id)
         for credit in credits:
@@ -141,6 +147,28 @@ def _recompute_agreement(agreement_id: int, report: RecomputeReport) -> None:
         if expected[line_id] != stored[line_id]:
             report.differences.append(f"order line {line_id}: ledger {stored[line_id]}, replay {expected[line_id]}")
     _check_events_against_orders(agreement_id, events, report)
+    _check_billing(agreement_id, totals, report)
+
+
+def _check_billing(agreement_id: int, totals: dict[int, Decimal], report: RecomputeReport) -> None:
+    """What members are billed and paid: each placed order's total is the sum of its replayed line
+    amounts, and each settlement is one ledger entry of the same amount, negative."""
+    for order_id, total in (Order.objects.filter(agreement_id=agreement_id, submitted_at__isnull=False)
+                            .values_list("pk", "total").iterator(chunk_size=20000)):
+        if order_id in totals and total != totals[order_id]:
+            report.differences.append(f"order {order_id}: stored total {total}, replay {totals[order_id]}")
+    entries = defaultdict(list)
+    for settlement_id, amount in (RebateEntry.objects.filter(agreement_id=agreement_id,
+                                                             kind=RebateEntry.Kind.SETTLEMENT)
+                                  .values_list("settlement_id", "amount")):
+        entries[settlement_id].append(amount)
+    for settlement_id, amount in Settlement.objects.filter(agreement_id=agreement_id).values_list("pk", "amount"):
+        if entries.pop(settlement_id, None) != [-amount]:
+            report.differences.append(f"settlement {settlement_id} of {amount}: the ledger does not hold "
+                                      f"exactly one entry of {-amount}")
+    for settlement_id in sorted(entries, key=lambda k: (k is None, k or 0)):
+        report.differences.append(f"ledger settlement entries {entries[settlement_id]} without a settlement "
+                                  f"({settlement_id})")
 
 
 def _check_events_against_orders(agreement_id: int, events: list[VolumeEvent], report: RecomputeReport) -> None:

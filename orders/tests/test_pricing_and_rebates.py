@@ -174,3 +174,27 @@ def test_a_number_taken_meanwhile_is_skipped(cast, joined):
     order = order_create(district=cast.district_a, agreement=cast.agreement, lines=[(cast.device, 1)],
                          actor=cast.actor(cast.buyer_a))
     assert order.number != taken and order.number.startswith(taken.rsplit("-", 1)[0])
+
+
+def test_recompute_check_notices_changed_billing_fields(cast, joined):
+    """A line amount, an order total or a settlement changed by $100 behind the ledger's back."""
+    from orders.models import Order, Settlement
+
+    first = place(cast, 800)
+    place(cast, 400, district="b")
+    settlement_record(agreement=cast.agreement, district=cast.district_a, amount=Decimal("100.00"),
+                      method="payment", reference="CHK-1", actor=cast.actor(cast.staff))
+    assert rebates_recompute().ok, rebates_recompute().differences
+    line = first.lines.get()
+    OrderLine.objects.filter(pk=line.pk).update(amount=line.amount + 100)
+    assert any(f"order line {line.pk}: stored amount" in d for d in rebates_recompute().differences)
+    OrderLine.objects.filter(pk=line.pk).update(amount=line.amount)
+    Order.objects.filter(pk=first.pk).update(total=first.total + 100)
+    assert any(f"order {first.pk}: stored total" in d for d in rebates_recompute().differences)
+    with pytest.raises(CommandError, match="differs"):
+        call_command("rebates", "recompute", "--check")
+    Order.objects.filter(pk=first.pk).update(total=first.total)
+    Settlement.objects.update(amount=Decimal("200.00"))
+    assert any("settlement" in d for d in rebates_recompute().differences)
+    Settlement.objects.update(amount=Decimal("100.00"))
+    assert rebates_recompute().ok
