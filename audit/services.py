@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.acting import Actor
 from audit.models import AuditEvent, AuditHead
+from core.locks import lock
 
 GENESIS_HASH = "0" * 64
 
@@ -69,13 +70,14 @@ def event_hash(event: AuditEvent) -> str:
 
 
 def _locked_head() -> AuditHead:
-    """Lock the chain head (creating it if a database flush removed it)."""
-    head = AuditHead.objects.select_for_update().filter(pk=1).first()
+    """Lock the chain head (creating it if a database flush removed it). The head is the last lock
+    any transaction takes (core.locks)."""
+    head = lock(AuditHead.objects.filter(pk=1), name="audit.head").first()
     if head is None:
         last = AuditEvent.objects.order_by("-seq").first()
         AuditHead.objects.get_or_create(pk=1, defaults={
             "last_seq": last.seq if last else 0, "last_hash": last.hash if last else GENESIS_HASH})
-        head = AuditHead.objects.select_for_update().get(pk=1)
+        head = lock(AuditHead.objects.filter(pk=1), name="audit.head").get()
     return head
 
 

@@ -14,6 +14,7 @@ from audit.services import audit_record, snapshot
 from catalog.choices import DATA_CATEGORIES, GRADE_BANDS, INTEROPERABILITY, SUBJECTS, ProductKind
 from catalog.models import Category, Product
 from vendors.models import Vendor
+from core.locks import lock
 
 PRODUCT_FIELDS = ("vendor", "name", "description", "category", "kind", "grade_bands", "subjects",
                   "interoperability", "data_collected", "list_price", "unit", "active")
@@ -132,7 +133,7 @@ def product_create(*, vendor: Vendor, data: ProductData, actor: Actor) -> Produc
 @transaction.atomic
 def product_update(*, product: Product, data: ProductData, actor: Actor) -> Product:
     """A vendor changes one of its products."""
-    product = Product.objects.select_for_update(of=("self",)).select_related("vendor__organisation").get(pk=product.pk)
+    product = lock(Product.objects.all()).select_related("vendor__organisation").get(pk=product.pk)
     if not _may_manage(actor, product.vendor):
         raise PermissionDenied("Only the vendor's own users may change its products.")
     values = _clean(data)

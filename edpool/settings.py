@@ -226,3 +226,6 @@ BID_SEALING_KEY = os.environ.get("BID_SEALING_KEY", "")
 # Seconds the award engine may search when staff compute a bulk-buy award plan from a page: keep
 # it under the web server's request timeout (gunicorn's default is 30 s).
 AWARD_ENGINE_TIME_LIMIT_SECONDS = float(os.environ.get("AWARD_ENGINE_TIME_LIMIT_SECONDS", "20"))
+# core.locks checks that transactions take row locks in the global order (README, "Concurrency"):
+# on under DEBUG and the test suite unless EDPOOL_CHECK_LOCK_ORDER=false; off in production.
+EDPOOL_CHECK_LOCK_ORDER = env_bool("EDPOOL_CHECK_LOCK_ORDER") if os.environ.get("EDPOOL_CHECK_LOCK_ORDER") else None

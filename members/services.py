@@ -19,6 +19,7 @@ from members.states import (APPLY_DISTRICT_ROLES, STAFF, TRANSITIONS, Membership
                             Transition)
 from orgs.models import OrganisationKind
 from orgs.services import organisation_create, organisation_update
+from core.locks import lock
 
 DISTRICT_FIELDS = ("state", "nces_leaid", "state_leaid", "lea_type", "county", "city", "zip_code",
                    "latitude", "longitude", "directory_status", "enrollment", "enrollment_year",
@@ -126,7 +127,7 @@ def membership_apply(*, district: District, contact_name: str = "", contact_emai
     if not _may_act_for_district(actor, district, APPLY_DISTRICT_ROLES, staff=True):
         raise PermissionDenied("Only the district's own buyer or approver, or consortium staff, "
                                "may apply for it.")
-    District.objects.select_for_update().filter(pk=district.pk).first()
+    lock(District.objects.all()).filter(pk=district.pk).first()
     if applied_at is not None and actor.role != STAFF and not actor.is_system:
         raise PermissionDenied("Only consortium staff may record an application's date.")
     if applied_at is not None and applied_at > timezone.now():
@@ -167,7 +168,7 @@ def membership_transition(
     transition = TRANSITIONS.get(action)
     if transition is None:
         raise ValidationError({"action": f"Unknown membership action {action!r}."})
-    membership = Membership.objects.select_for_update(of=("self",)).select_related(
+    membership = lock(Membership.objects.all()).select_related(
         "district__organisation").get(pk=membership.pk)
     if membership.state not in transition.sources:
         raise ValidationError(

@@ -29,6 +29,7 @@ from members.selectors import district_is_member
 from orders.models import Order, OrderLine, RebateEntry, Settlement, VolumeEvent
 from orders.pricing import CountedLine, LineReplay, apply_cancel, apply_order, crosses_a_tier
 from orders.states import COUNTING, TRANSITIONS, OrderState
+from core.locks import lock
 
 BUYER, APPROVER, VENDOR, STAFF = "district_buyer", "district_approver", "vendor_user", "consortium_staff"
 MAX_ORDER_LINES = 1_000
@@ -89,6 +90,25 @@ def order_create(*, district: District, agreement: MasterAgreement, lines: Itera
                  reference: str = "", actor: Actor) -> Order:
     """A draft order of products on the agreement's current schedule. Prices are not typed: they
     come from the schedule when the order is submitted."""
+    order = _draft(district=district, agreement=agreement, lines=lines, reference=reference, actor=actor)
+    _audit_drafted(order, actor)
+    return order
+
+
+@transaction.atomic
+def order_place(*, district: District, agreement: MasterAgreement, lines: Iterable[tuple[Product, int]],
+                reference: str = "", actor: Actor) -> Order:
+    """Create and submit in one step: if the submission is refused, no draft is left behind. Its
+    audit events are recorded after the pooled volumes are locked (core.locks: the head last)."""
+    order = _draft(district=district, agreement=agreement, lines=lines, reference=reference, actor=actor)
+    order, record_submission = _price_and_count(order=order, actor=actor)
+    _audit_drafted(order, actor)
+    record_submission()
+    return order
+
+
+def _draft(*, district: District, agreement: MasterAgreement, lines: Iterable[tuple[Product, int]],
+           reference: str, actor: Actor) -> Order:
     if not _is_district(actor, district, (BUYER,)):
         raise PermissionDenied("Only the district's own buyer places its orders.")
     _check_may_order(district, agreement)
@@ -121,18 +141,14 @@ def order_create(*, district: District, agreement: MasterAgreement, lines: Itera
     for entry, product, quantity in rows:
         OrderLine.objects.create(order=order, entry=entry, product=product, line_reference=entry.line_reference,
                                  quantity=quantity, list_price=entry.list_price)
-    audit_record(actor=actor, action="order.drafted", obj=order,
-                 after={"agreement": agreement.number, "reference": order.reference,
-                        "lines": [(p.pk, q) for _, p, q in rows]})
     return order
 
 
-@transaction.atomic
-def order_place(*, district: District, agreement: MasterAgreement, lines: Iterable[tuple[Product, int]],
-                reference: str = "", actor: Actor) -> Order:
-    """Create and submit in one step: if the submission is refused, no draft is left behind."""
-    order = order_create(district=district, agreement=agreement, lines=lines, reference=reference, actor=actor)
-    return order_submit(order=order, actor=actor)
+def _audit_drafted(order: Order, actor: Actor) -> None:
+    audit_record(actor=actor, action="order.drafted", obj=order,
+                 after={"agreement": order.agreement.number, "reference": order.reference,
+                        "lines": [[product, quantity] for product, quantity
+                                  in order.lines.order_by("pk").values_list("product_id", "quantity")]})
 
 
 def parse_order_csv(text: str, agreement: MasterAgreement) -> list[tuple[Product, int]]:
@@ -230,7 +246,16 @@ def order_submit(*, order: Order, actor: Actor) -> Order:
     """Place the order: its lines are priced at the tier the consortium's volume reaches with
     them, earlier orders on those lines get true-ups, and above the district's approval limit
     the order waits for the approver."""
-    order = Order.objects.select_for_update(of=("self",)).select_related("district__organisation", "agreement__vendor").get(pk=order.pk)
+    order, record_submission = _price_and_count(order=order, actor=actor)
+    record_submission()
+    return order
+
+
+def _price_and_count(*, order: Order, actor: Actor):
+    """Lock the order, then its agreement lines in order of reference (core.locks), price and
+    count it. Returns the order and a function that records the audit event and notifies the
+    approver: the caller calls it once it has taken every lock it needs."""
+    order = lock(Order.objects.all()).select_related("district__organisation", "agreement__vendor").get(pk=order.pk)
     if not _is_district(actor, order.district, (BUYER,)):
         raise PermissionDenied("Only the district's own buyer submits its orders.")
     target = _transition(order, "submit")
@@ -273,20 +298,23 @@ def order_submit(*, order: Order, actor: Actor) -> Order:
     order.needs_approval = order.total > order.district.approval_limit
     order.state, order.submitted_at = target, now
     order.save()
-    audit_record(actor=actor, action="order.submitted", obj=order, before=before,
-                 after={**snapshot(order, FIELDS), "prices": {l.pk: str(l.unit_price) for l in lines},
-                        "true_ups_for_earlier_orders": all_credits})
-    if order.needs_approval:
-        from accounts.selectors import users_of_organisation
-        notify(recipients=[a.user.email for a in users_of_organisation(order.district.organisation)
-                           if a.role == APPROVER],
-               subject=f"Approve order {order.number} (${order.total:,.2f})",
-               body=f"{order.number} under {order.agreement.number} is above your approval limit.")
-    return order
+
+    def record_submission() -> None:
+        audit_record(actor=actor, action="order.submitted", obj=order, before=before,
+                     after={**snapshot(order, FIELDS), "prices": {l.pk: str(l.unit_price) for l in lines},
+                            "true_ups_for_earlier_orders": all_credits})
+        if order.needs_approval:
+            from accounts.selectors import users_of_organisation
+            notify(recipients=[a.user.email for a in users_of_organisation(order.district.organisation)
+                               if a.role == APPROVER],
+                   subject=f"Approve order {order.number} (${order.total:,.2f})",
+                   body=f"{order.number} under {order.agreement.number} is above your approval limit.")
+
+    return order, record_submission
 
 
 def _vendor_step(order: Order, actor: Actor, action: str, stamp: str) -> Order:
-    order = Order.objects.select_for_update(of=("self",)).select_related("district", "agreement__vendor").get(pk=order.pk)
+    order = lock(Order.objects.all()).select_related("district", "agreement__vendor").get(pk=order.pk)
     if not _is_vendor(actor, order.agreement):
         raise PermissionDenied("Only the agreement's vendor may do this.")
     target = _transition(order, action)
@@ -302,7 +330,7 @@ def _vendor_step(order: Order, actor: Actor, action: str, stamp: str) -> Order:
 
 @transaction.atomic
 def order_approve(*, order: Order, actor: Actor) -> Order:
-    order = Order.objects.select_for_update(of=("self",)).select_related("district__organisation").get(pk=order.pk)
+    order = lock(Order.objects.all()).select_related("district__organisation").get(pk=order.pk)
     if not _is_district(actor, order.district, (APPROVER,)):
         raise PermissionDenied("Only the district's approver approves its orders.")
     target = _transition(order, "approve")
@@ -329,7 +357,7 @@ def order_fulfil(*, order: Order, actor: Actor) -> Order:
 def order_cancel(*, order: Order, reason: str, actor: Actor) -> Order:
     """Cancel before fulfilment. A placed order leaves the volume and its own true-ups are
     reversed; what other members earned stays earned (see orders.pricing)."""
-    order = Order.objects.select_for_update(of=("self",)).select_related("district__organisation", "agreement__vendor").get(pk=order.pk)
+    order = lock(Order.objects.all()).select_related("district__organisation", "agreement__vendor").get(pk=order.pk)
     if not (_is_district(actor, order.district, (BUYER, APPROVER)) or _is_vendor(actor, order.agreement)
             or actor.role == STAFF):
         raise PermissionDenied("Only the district, the vendor or consortium staff may cancel this order.")
@@ -366,7 +394,7 @@ def settlement_record(*, agreement: MasterAgreement, district: District, amount,
         raise ValidationError({"method": "Credit note or payment."})
     reference = check_text(reference, field="reference", max_length=100, required=True)
     entries = RebateEntry.objects.filter(agreement=agreement, district=district)
-    list(entries.select_for_update().values_list("pk", flat=True))  # lock the ledger rows
+    list(lock(entries.order_by("pk")).values_list("pk", flat=True))  # lock the ledger rows, in key order
     owed = cents(entries.aggregate(total=Sum("amount"))["total"] or Decimal(0))
     if amount > owed:
         raise ValidationError({"amount": f"Only ${owed} is owed to {district.name} under {agreement.number}."})

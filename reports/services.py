@@ -33,6 +33,7 @@ from reports.quarters import Quarter
 from reports.selectors import (agreement_quarters, reportable, reportable_products, schedule_ceilings,
                                staff_emails)
 from sourcing.services.common import vendor_emails
+from core.locks import lock
 
 STAFF, VENDOR = "consortium_staff", "vendor_user"
 MAX_LINES = 50_000
@@ -344,7 +345,7 @@ def sales_report_submit(*, agreement: MasterAgreement, quarter: Quarter, lines: 
     lines of district, product, quantity, unit price, amount and optional order number; no lines
     reports no sales. A second submission replaces the report as a new version (the old ones
     stay) until the quarter's fee is invoiced. EdPool reconciles it with the orders at once."""
-    agreement = (MasterAgreement.objects.select_for_update(of=("self",))
+    agreement = (lock(MasterAgreement.objects.all())
                  .select_related("vendor__organisation").get(pk=agreement.pk))
     _require_vendor(actor, agreement)
     today = timezone.localdate()
@@ -358,7 +359,7 @@ def sales_report_submit(*, agreement: MasterAgreement, quarter: Quarter, lines: 
                                           f"{agreement.end_date or agreement.terminated_on})."})
     if not quarter.has_ended(today):
         raise ValidationError({"quarter": f"{quarter} ends on {quarter.end:%Y-%m-%d}: report it from the day after."})
-    report = (SalesReport.objects.select_for_update(of=("self",))
+    report = (lock(SalesReport.objects.all())
               .filter(agreement=agreement, year=quarter.year, quarter=quarter.number).first())
     if report is not None and FeeInvoice.objects.filter(report=report).exists():
         raise ValidationError({"quarter": f"The fee for {quarter} is invoiced ({report.invoice.number}): the "
@@ -402,7 +403,7 @@ def sales_report_submit(*, agreement: MasterAgreement, quarter: Quarter, lines: 
 def reconciliation_item_resolve(*, item: ReconciliationItem, note: str, actor: Actor) -> ReconciliationItem:
     """Staff record how a mismatch was settled; the item is then resolved."""
     _require_staff(actor, "resolve reconciliation items")
-    item = (ReconciliationItem.objects.select_for_update(of=("self",))
+    item = (lock(ReconciliationItem.objects.all())
             .select_related("report", "version").get(pk=item.pk))
     note = (note or "").strip()
     if item.version.number != item.report.current_version:
@@ -428,7 +429,7 @@ def fee_invoice_issue(*, report: SalesReport, actor: Actor) -> FeeInvoice:
     """Invoice the quarter's administrative fee once the report is reconciled (no open item):
     the agreement's rate on the reported sales, rounded to the cent half up (reports.reconcile)."""
     _require_staff(actor, "issue fee invoices")
-    report = (SalesReport.objects.select_for_update(of=("self",)).select_related("agreement__vendor")
+    report = (lock(SalesReport.objects.all()).select_related("agreement__vendor")
               .get(pk=report.pk))
     existing = FeeInvoice.objects.filter(report=report).first()
     if existing is not None:
@@ -460,7 +461,7 @@ def fee_invoice_mark_paid(*, invoice: FeeInvoice, payment_reference: str, paid_o
                           actor: Actor) -> FeeInvoice:
     """Staff record the vendor's payment of an issued invoice."""
     _require_staff(actor, "record fee payments")
-    invoice = FeeInvoice.objects.select_for_update(of=("self",)).get(pk=invoice.pk)
+    invoice = lock(FeeInvoice.objects.all()).get(pk=invoice.pk)
     today = timezone.localdate()
     paid_on = paid_on or today
     reference = (payment_reference or "").strip()

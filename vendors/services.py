@@ -24,6 +24,7 @@ from edpool.notify import notify
 from orgs.models import Organisation, OrganisationKind
 from orgs.services import organisation_create, organisation_update
 from vendors.models import Vendor
+from core.locks import lock
 
 VENDOR_FIELDS = ("legal_name", "website", "contact_name", "contact_email", "contact_phone")
 
@@ -191,7 +192,7 @@ def vendor_email_verify(*, token: str, actor: Actor):
         raise bad
     if not isinstance(data, dict):
         raise bad
-    user = (User.objects.select_for_update()
+    user = (lock(User.objects.all())
             .filter(pk=data.get("user"), email__iexact=data.get("email") or "").first())
     if user is None:
         raise bad

@@ -25,6 +25,7 @@ from compliance.models import (AccessibilityReport, Attestation, AttestationKind
 from edpool.documents import validate_pdf
 from members.models import District
 from vendors.models import Vendor
+from core.locks import lock
 
 DPA_FIELDS = ("vendor", "state", "kind", "template", "template_version", "state_variant",
               "district", "offer", "signed_on", "expires_on", "document", "general_offer",
@@ -129,7 +130,7 @@ def dpa_joinder_adopt(*, district: District, dpa: DataPrivacyAgreement,
     agreement ends. Only the district's own buyer or approver may adopt."""
     if not (actor.is_system or (actor.role in JOIN_ROLES and actor.acts_for(district.organisation))):
         raise PermissionDenied("Only the district's own buyer or approver may adopt a general offer.")
-    offer = (DataPrivacyAgreement.objects.select_for_update(of=("self",)).select_related("vendor", "district")
+    offer = (lock(DataPrivacyAgreement.objects.all()).select_related("vendor", "district")
              .get(pk=dpa.pk))
     today = timezone.localdate()
     if offer.kind != DpaKind.SIGNED or not offer.general_offer:
@@ -158,7 +159,7 @@ def dpa_joinder_adopt(*, district: District, dpa: DataPrivacyAgreement,
 
 
 def _locked_dpa(dpa: DataPrivacyAgreement) -> DataPrivacyAgreement:
-    return (DataPrivacyAgreement.objects.select_for_update(of=("self",))
+    return (lock(DataPrivacyAgreement.objects.all())
             .select_related("vendor__organisation", "district").get(pk=dpa.pk))
 
 
@@ -321,7 +322,7 @@ def attestation_add(*, vendor: Vendor, kind: str, attested_on: dt.date,
 
 
 def _vendor_report(report: AccessibilityReport, actor: Actor, what: str) -> AccessibilityReport:
-    report = (AccessibilityReport.objects.select_for_update(of=("self",))
+    report = (lock(AccessibilityReport.objects.all())
               .select_related("product__vendor__organisation").get(pk=report.pk))
     _require_vendor_user(actor, report.product.vendor, f"{what} its accessibility reports")
     _require_not_withdrawn(report, "report")
@@ -377,7 +378,7 @@ def accessibility_report_withdraw(*, report: AccessibilityReport, reason: str,
 
 
 def _vendor_attestation(attestation: Attestation, actor: Actor, what: str) -> Attestation:
-    attestation = (Attestation.objects.select_for_update(of=("self",))
+    attestation = (lock(Attestation.objects.all())
                    .select_related("vendor__organisation").get(pk=attestation.pk))
     _require_vendor_user(actor, attestation.vendor, f"{what} its attestations")
     _require_not_withdrawn(attestation, "attestation")

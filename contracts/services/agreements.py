@@ -27,6 +27,7 @@ from orgs.selectors import consortium_profile
 from sourcing.lifecycle import current_award, effective_state
 from sourcing.models import Solicitation
 from sourcing.states import SolicitationState
+from core.locks import lock
 
 FIELDS = ("number", "state", "start_date", "end_date", "renewal_options", "renewal_months",
           "renewals_used", "admin_fee_rate", "vendor_signed_by", "consortium_signed_by",
@@ -53,7 +54,7 @@ def agreements_create_from_award(*, solicitation: Solicitation, actor: Actor) ->
     """One master agreement per awarded vendor of a final award, pending signature, with its
     awarded lines ready to be mapped to the vendor's products."""
     require_staff(actor, "create master agreements")
-    solicitation = Solicitation.objects.select_for_update().get(pk=solicitation.pk)
+    solicitation = lock(Solicitation.objects.all()).get(pk=solicitation.pk)
     if effective_state(solicitation) != SolicitationState.AWARDED:
         raise ValidationError("Agreements are created once the award is final (after the "
                               "standstill, with no open protest).")
@@ -95,7 +96,7 @@ def schedule_map_product(*, agreement: MasterAgreement, line_reference: str, pro
                          actor: Actor) -> ScheduleEntry:
     """Before signature: put one of the vendor's products on the schedule under an awarded line,
     at the line's awarded tiers, with its list price beside them."""
-    agreement = MasterAgreement.objects.select_for_update(of=("self",)).select_related("vendor").get(pk=agreement.pk)
+    agreement = lock(MasterAgreement.objects.all()).select_related("vendor").get(pk=agreement.pk)
     require_staff_or_vendor(actor, agreement, "build the price schedule")
     if agreement.state != AgreementState.PENDING_SIGNATURE:
         raise ValidationError("After signature the schedule changes only by an approved amendment.")
@@ -120,7 +121,7 @@ def schedule_map_product(*, agreement: MasterAgreement, line_reference: str, pro
 
 @transaction.atomic
 def schedule_unmap_product(*, agreement: MasterAgreement, product: Product, actor: Actor) -> None:
-    agreement = MasterAgreement.objects.select_for_update(of=("self",)).select_related("vendor").get(pk=agreement.pk)
+    agreement = lock(MasterAgreement.objects.all()).select_related("vendor").get(pk=agreement.pk)
     require_staff_or_vendor(actor, agreement, "build the price schedule")
     if agreement.state != AgreementState.PENDING_SIGNATURE:
         raise ValidationError("After signature the schedule changes only by an approved amendment.")
@@ -148,7 +149,7 @@ def agreement_activate(*, agreement: MasterAgreement, start_date: dt.date, term_
     """Record both signatures and start the term. The whole possible term, renewals included,
     may not exceed the state's maximum contract term."""
     require_staff(actor, "activate agreements")
-    agreement = MasterAgreement.objects.select_for_update().get(pk=agreement.pk)
+    agreement = lock(MasterAgreement.objects.all()).get(pk=agreement.pk)
     target = _check(agreement, "activate")
     errors: dict[str, str] = {}
     if not vendor_signed_by.strip():
@@ -199,7 +200,7 @@ def agreement_activate(*, agreement: MasterAgreement, start_date: dt.date, term_
 @transaction.atomic
 def agreement_renew(*, agreement: MasterAgreement, actor: Actor) -> MasterAgreement:
     require_staff(actor, "renew agreements")
-    agreement = MasterAgreement.objects.select_for_update().get(pk=agreement.pk)
+    agreement = lock(MasterAgreement.objects.all()).get(pk=agreement.pk)
     _check(agreement, "renew")
     if agreement.renewals_used >= agreement.renewal_options:
         raise ValidationError(f"{agreement.number} has no renewal option left.")
@@ -217,7 +218,7 @@ def agreement_renew(*, agreement: MasterAgreement, actor: Actor) -> MasterAgreem
 @transaction.atomic
 def agreement_terminate(*, agreement: MasterAgreement, reason: str, actor: Actor) -> MasterAgreement:
     require_staff(actor, "terminate agreements")
-    agreement = MasterAgreement.objects.select_for_update().get(pk=agreement.pk)
+    agreement = lock(MasterAgreement.objects.all()).get(pk=agreement.pk)
     target = _check(agreement, "terminate")
     if not reason.strip():
         raise ValidationError({"reason": "Give the reason for terminating."})
@@ -237,7 +238,7 @@ def amendment_propose(*, agreement: MasterAgreement, kind: str, summary: str,
                       actor: Actor) -> Amendment:
     """Propose a change to an active agreement's schedule (new prices, added or removed
     products). Nothing changes until staff approve it."""
-    agreement = MasterAgreement.objects.select_for_update(of=("self",)).select_related("vendor").get(pk=agreement.pk)
+    agreement = lock(MasterAgreement.objects.all()).select_related("vendor").get(pk=agreement.pk)
     require_staff_or_vendor(actor, agreement, "propose amendments")
     if agreement.effective_state() != AgreementState.ACTIVE:
         raise ValidationError("Only an active agreement can be amended.")
@@ -282,7 +283,7 @@ def amendment_decide(*, amendment: Amendment, approve: bool, reason: str = "",
                      actor: Actor) -> Amendment:
     """Staff approve (a new schedule version takes effect) or reject a proposed amendment."""
     require_staff(actor, "decide amendments")
-    amendment = Amendment.objects.select_for_update(of=("self",)).select_related("agreement").get(pk=amendment.pk)
+    amendment = lock(Amendment.objects.all()).select_related("agreement").get(pk=amendment.pk)
     if amendment.state != AmendmentState.PROPOSED:
         raise ValidationError("This amendment has already been decided.")
     if not approve and not reason.strip():

@@ -24,6 +24,7 @@ from edpool.notify import notify
 from members.models import District
 from members.selectors import district_is_member
 from sourcing.models import Solicitation
+from core.locks import lock
 
 BUYER, APPROVER = "district_buyer", "district_approver"
 P_FIELDS = ("state", "estimated_value", "needs_approval", "approved_at", "countersigned_at",
@@ -104,7 +105,7 @@ def minicompetition_start(*, district: District, solicitation: Solicitation,
 
 
 def _open_competition(competition: MiniCompetition, actor: Actor) -> MiniCompetition:
-    competition = MiniCompetition.objects.select_for_update(of=("self",)).select_related("district").get(pk=competition.pk)
+    competition = lock(MiniCompetition.objects.all()).select_related("district").get(pk=competition.pk)
     _require_district(actor, competition.district, (BUYER,), "work on this mini-competition")
     if competition.state != MiniCompetition.State.OPEN:
         raise ValidationError("This mini-competition is decided.")
@@ -156,7 +157,7 @@ def quote_request(*, competition: MiniCompetition, agreement: MasterAgreement, m
 def quote_answer(*, quote: QuoteRequest, quote_total, implementation_plan: str,
                  actor: Actor) -> QuoteRequest:
     """The vendor answers with its quote (at most the schedule price) and implementation plan."""
-    quote = QuoteRequest.objects.select_for_update(of=("self",)).select_related(
+    quote = lock(QuoteRequest.objects.all()).select_related(
         "agreement__vendor", "competition__district").get(pk=quote.pk)
     if not (actor.role == "vendor_user" and actor.acts_for(quote.agreement.vendor.organisation)):
         raise PermissionDenied("Only the vendor asked may answer this quote request.")
@@ -229,7 +230,7 @@ def participation_join(*, district: District, agreement: MasterAgreement, estima
     from compliance.models import DataPrivacyAgreement
 
     _require_district(actor, district, (BUYER,), "join agreements")
-    agreement = MasterAgreement.objects.select_for_update(of=("self",)).select_related("vendor").get(pk=agreement.pk)
+    agreement = lock(MasterAgreement.objects.all()).select_related("vendor").get(pk=agreement.pk)
     if not district_is_member(district):
         raise ValidationError("Only active members may join the consortium's agreements.")
     if not agreement.usable_on():
@@ -317,7 +318,7 @@ def _transition(participation: ParticipationAgreement, action: str) -> str:
 
 @transaction.atomic
 def participation_approve(*, participation: ParticipationAgreement, actor: Actor) -> ParticipationAgreement:
-    participation = ParticipationAgreement.objects.select_for_update(of=("self",)).select_related(
+    participation = lock(ParticipationAgreement.objects.all()).select_related(
         "district__organisation", "agreement__vendor").get(pk=participation.pk)
     _require_district(actor, participation.district, (APPROVER,), "approve participation agreements")
     target = _transition(participation, "approve")
@@ -334,7 +335,7 @@ def participation_approve(*, participation: ParticipationAgreement, actor: Actor
 
 @transaction.atomic
 def participation_countersign(*, participation: ParticipationAgreement, actor: Actor) -> ParticipationAgreement:
-    participation = ParticipationAgreement.objects.select_for_update(of=("self",)).select_related(
+    participation = lock(ParticipationAgreement.objects.all()).select_related(
         "district__organisation", "agreement__vendor").get(pk=participation.pk)
     if not (actor.role == "vendor_user" and actor.acts_for(participation.agreement.vendor.organisation)):
         raise PermissionDenied("Only the agreement's vendor countersigns.")
@@ -357,7 +358,7 @@ def participation_countersign(*, participation: ParticipationAgreement, actor: A
 @transaction.atomic
 def participation_withdraw(*, participation: ParticipationAgreement, reason: str,
                            actor: Actor) -> ParticipationAgreement:
-    participation = ParticipationAgreement.objects.select_for_update(of=("self",)).select_related(
+    participation = lock(ParticipationAgreement.objects.all()).select_related(
         "district__organisation").get(pk=participation.pk)
     _require_district(actor, participation.district, (BUYER, APPROVER), "withdraw participation agreements")
     target = _transition(participation, "withdraw")

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from contracts.models import LineVolume, MasterAgreement
+from core.locks import lock
 
 
 @transaction.atomic
@@ -13,7 +14,7 @@ def line_volume_lock(*, agreement: MasterAgreement, line_reference: str) -> Line
     """Lock the line's volume row for the rest of the transaction (created at 0 if new), so
     orders on the same line are priced one after another."""
     LineVolume.objects.get_or_create(agreement=agreement, line_reference=line_reference)
-    return LineVolume.objects.select_for_update().get(agreement=agreement, line_reference=line_reference)
+    return lock(LineVolume.objects.all()).get(agreement=agreement, line_reference=line_reference)
 
 
 @transaction.atomic

@@ -9,13 +9,13 @@ from pathlib import Path
 
 from django.contrib.auth.hashers import make_password
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.acting import Actor
 from accounts.services import role_assign, user_create_or_update
 from catalog.services import category_ensure
+from core.locks import batch
 from edpool.demo import people
 from members.demo_enrollment import ESTIMATE_SOURCE, member_estimates
 from members.importers import parse_directory
@@ -131,8 +131,13 @@ class _PasswordOnce:
         return self.hashed
 
 
-@transaction.atomic
 def build_demo(*, progress=None) -> DemoReport:
+    """All or nothing, in one transaction: meant for a database nobody else is writing to."""
+    with batch():
+        return _build_demo(progress=progress)
+
+
+def _build_demo(*, progress=None) -> DemoReport:
     report = DemoReport()
     profile = consortium_setup(name=people.CONSORTIUM_NAME, home_state="CA",
                                short_name=people.CONSORTIUM_SHORT,

@@ -26,6 +26,7 @@ from sourcing.services.common import require_staff, require_vendor, vendor_email
 from sourcing.states import AwardMethod, SolicitationState as S
 from sourcing.tabulation import BidEvaluation
 from vendors.models import Vendor
+from core.locks import lock
 
 
 def engine_problem(solicitation: Solicitation, evaluations: list[BidEvaluation],
@@ -123,7 +124,7 @@ def award_plan_compute(*, solicitation: Solicitation, actor: Actor) -> AwardPlan
     else:
         plan = bulk_buy_plan(solicitation, evaluations, digest)
     with transaction.atomic():
-        solicitation = Solicitation.objects.select_for_update().get(pk=solicitation.pk)
+        solicitation = lock(Solicitation.objects.all()).get(pk=solicitation.pk)
         _require_evaluation(solicitation)
         record = AwardPlanRecord.objects.create(
             solicitation=solicitation, method=plan.method, inputs_digest=digest, digest=plan.digest,
@@ -149,7 +150,7 @@ def award_issue_notice(*, solicitation: Solicitation, rationale: str = "", plan_
     give now. `plan_digest` (the digest of the plan shown, `AwardPlan.digest`) refuses the notice
     if the plan is no longer the one shown."""
     require_staff(actor, "issue award notices")
-    solicitation = Solicitation.objects.select_for_update().get(pk=solicitation.pk)
+    solicitation = lock(Solicitation.objects.all()).get(pk=solicitation.pk)
     target = check_transition(solicitation, "issue_award_notice")
     plan = award_plan(solicitation=solicitation, actor=actor)
     if plan is None:
@@ -200,7 +201,7 @@ def protest_file(*, solicitation: Solicitation, grounds: str,
                  document: Optional[UploadedFile] = None, actor: Actor) -> Protest:
     """A bidder protests the award during the standstill."""
     vendor = require_vendor(actor, "file protests")
-    solicitation = Solicitation.objects.select_for_update().get(pk=solicitation.pk)
+    solicitation = lock(Solicitation.objects.all()).get(pk=solicitation.pk)
     award = current_award(solicitation)
     now = timezone.now()
     if solicitation.state != S.AWARD_NOTICE or award is None or now >= award.standstill_ends_at:
@@ -225,12 +226,13 @@ def protest_decide(*, protest: Protest, upheld: bool, reasons: str, actor: Actor
     """Staff decide a protest. Upheld: the award is superseded and the solicitation goes back to
     evaluation for a revised award and a new notice. Denied: the award stands."""
     require_staff(actor, "decide protests")
-    protest = Protest.objects.select_for_update(of=("self",)).select_related("award__solicitation").get(pk=protest.pk)
+    # The solicitation before its protest (core.locks).
+    solicitation = lock(Solicitation.objects.filter(awards__protests=protest)).get()
+    protest = lock(Protest.objects.all()).select_related("award__solicitation").get(pk=protest.pk)
     if protest.state != Protest.State.OPEN:
         raise ValidationError("This protest has already been decided.")
     if not reasons.strip():
         raise ValidationError({"reasons": "Give the reasons for the decision."})
-    solicitation = Solicitation.objects.select_for_update().get(pk=protest.award.solicitation_id)
     # Checked while the protest is still open: an open protest is what holds the award back.
     target = check_transition(solicitation, "reopen_evaluation") if upheld else None
     now = timezone.now()

@@ -23,6 +23,7 @@ from edpool.documents import validate_pdf
 from sourcing import sealing, selectors
 from sourcing.models import Bid, BidDocument, BidReceipt, Solicitation
 from sourcing.services.common import require_vendor
+from core.locks import lock, note_lock
 
 MAX_TIERS = 10
 CENT = Decimal("0.01")
@@ -60,10 +61,11 @@ def _lock_open(solicitation: Solicitation) -> Solicitation:
     lock (FOR SHARE): bids do not wait for each other, but an addendum (FOR UPDATE) waits for
     bids in flight and they for it."""
     if connection.vendor == "postgresql":
+        note_lock("sourcing.solicitation")
         solicitation = next(iter(Solicitation.objects.raw(
             "SELECT * FROM sourcing_solicitation WHERE id = %s FOR SHARE", [solicitation.pk])))
     else:
-        solicitation = Solicitation.objects.select_for_update().get(pk=solicitation.pk)
+        solicitation = lock(Solicitation.objects.all()).get(pk=solicitation.pk)
     if not solicitation.accepting_bids(timezone.now()):
         if solicitation.state == "published":
             raise _deadline_passed_error(solicitation)
@@ -180,7 +182,7 @@ def bid_submit(*, solicitation: Solicitation, data: dict[str, Any], actor: Actor
     for title, upload in documents:
         validate_pdf(upload, field="documents")
     addenda = solicitation.addenda.count()
-    existing = Bid.objects.select_for_update().filter(solicitation=solicitation, vendor=vendor).first()
+    existing = lock(Bid.objects.all()).filter(solicitation=solicitation, vendor=vendor).first()
     revision = (existing.revision + 1) if existing else 1
     canonical.update({"solicitation": solicitation.number, "vendor_id": vendor.pk,
                       "revision": revision, "addenda_acknowledged": addenda,
@@ -227,7 +229,7 @@ def bid_confirm(*, solicitation: Solicitation, actor: Actor) -> tuple[Bid, Recei
     """Re-confirm a bid unchanged after an addendum."""
     vendor = require_vendor(actor, "confirm bids")
     solicitation = _lock_open(solicitation)
-    bid = Bid.objects.select_for_update().filter(solicitation=solicitation, vendor=vendor,
+    bid = lock(Bid.objects.all()).filter(solicitation=solicitation, vendor=vendor,
                                                  state=Bid.State.SUBMITTED).first()
     if bid is None:
         raise ValidationError("You have no bid on this solicitation to confirm.")
@@ -261,7 +263,7 @@ def bid_confirm(*, solicitation: Solicitation, actor: Actor) -> tuple[Bid, Recei
 def bid_withdraw(*, solicitation: Solicitation, actor: Actor) -> tuple[Bid, Receipt]:
     vendor = require_vendor(actor, "withdraw bids")
     solicitation = _lock_open(solicitation)
-    bid = Bid.objects.select_for_update().filter(solicitation=solicitation, vendor=vendor,
+    bid = lock(Bid.objects.all()).filter(solicitation=solicitation, vendor=vendor,
                                                  state=Bid.State.SUBMITTED).first()
     if bid is None:
         raise ValidationError("You have no bid on this solicitation to withdraw.")

@@ -19,6 +19,7 @@ from sourcing.models import Bid, ConsensusScore, Criterion, EvaluatorSeat, Score
 from sourcing.models.evaluation import DeclaredBidder
 from sourcing.services.common import require_staff
 from sourcing.states import SolicitationState as S
+from core.locks import lock
 
 SCORE_MAX = Decimal(10)
 
@@ -78,7 +79,7 @@ def declaration_sign(*, solicitation: Solicitation, relationships: Iterable[Mapp
     seat = seat_of(actor, solicitation)
     if seat is None:
         raise PermissionDenied("You are not seated on this solicitation's committee.")
-    seat = EvaluatorSeat.objects.select_for_update().get(pk=seat.pk)
+    seat = lock(EvaluatorSeat.objects.all()).get(pk=seat.pk)
     if seat.declaration != EvaluatorSeat.Declaration.PENDING:
         raise ValidationError("You have already signed your declaration.")
     solicitation = Solicitation.objects.get(pk=solicitation.pk)

@@ -12,6 +12,7 @@ from edpool.notify import notify
 from sourcing.models import Bid, Question, Solicitation
 from sourcing.services.common import require_staff, require_vendor, vendor_emails
 from vendors.models import Vendor
+from core.locks import lock
 
 
 @transaction.atomic
@@ -35,7 +36,7 @@ def question_ask(*, solicitation: Solicitation, text: str, actor: Actor) -> Ques
 def question_answer(*, question: Question, answer: str, actor: Actor) -> Question:
     """Publish the answer to everybody (vendors following or bidding are emailed)."""
     require_staff(actor, "answer questions")
-    question = Question.objects.select_for_update().get(pk=question.pk)
+    question = lock(Question.objects.all()).get(pk=question.pk)
     if not answer.strip():
         raise ValidationError({"answer": "Write the answer."})
     before = {"answer": question.answer}

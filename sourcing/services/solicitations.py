@@ -23,6 +23,7 @@ from sourcing.models import (Addendum, Bid, Criterion, Requirement, Solicitation
 from sourcing.services.common import require_staff, require_vendor, vendor_emails
 from sourcing.states import AwardMethod, Kind, SolicitationState as S
 from vendors.models import Vendor
+from core.locks import lock
 
 FIELDS = ("number", "kind", "title", "description", "category", "state", "questions_deadline",
           "bid_deadline", "standstill_days", "award_method", "score_threshold",
@@ -199,7 +200,7 @@ def solicitation_update_draft(*, solicitation: Solicitation, content: Solicitati
                               standstill_days: int, actor: Actor) -> Solicitation:
     """Change a draft freely. After publishing, changes are addenda (`addendum_publish`)."""
     require_staff(actor, "edit solicitations")
-    solicitation = Solicitation.objects.select_for_update().get(pk=solicitation.pk)
+    solicitation = lock(Solicitation.objects.all()).get(pk=solicitation.pk)
     if solicitation.state != S.DRAFT:
         raise ValidationError("Only a draft can be edited; publish an addendum to change a "
                               "published solicitation.")
@@ -229,7 +230,7 @@ def solicitation_update_draft(*, solicitation: Solicitation, content: Solicitati
 @transaction.atomic
 def solicitation_publish(*, solicitation: Solicitation, actor: Actor) -> Solicitation:
     require_staff(actor, "publish solicitations")
-    solicitation = Solicitation.objects.select_for_update().get(pk=solicitation.pk)
+    solicitation = lock(Solicitation.objects.all()).get(pk=solicitation.pk)
     now = timezone.now()
     target = check_transition(solicitation, "publish", now)
     errors: dict[str, str] = {}
@@ -270,7 +271,7 @@ def addendum_publish(*, solicitation: Solicitation, summary: str, actor: Actor,
     `changes` may set: title, description, questions_deadline, bid_deadline, standstill_days.
     `lines` replaces the lines (same format as when drafting)."""
     require_staff(actor, "publish addenda")
-    solicitation = Solicitation.objects.select_for_update().get(pk=solicitation.pk)
+    solicitation = lock(Solicitation.objects.all()).get(pk=solicitation.pk)
     now = timezone.now()
     if effective_state(solicitation, now) != S.PUBLISHED:
         raise ValidationError("Addenda can be published only while the solicitation is open for "
@@ -333,7 +334,7 @@ def addendum_publish(*, solicitation: Solicitation, summary: str, actor: Actor,
 @transaction.atomic
 def solicitation_start_evaluation(*, solicitation: Solicitation, actor: Actor) -> Solicitation:
     require_staff(actor, "start evaluations")
-    solicitation = Solicitation.objects.select_for_update().get(pk=solicitation.pk)
+    solicitation = lock(Solicitation.objects.all()).get(pk=solicitation.pk)
     target = check_transition(solicitation, "start_evaluation")
     before = snapshot(solicitation, ("state",))
     solicitation.state, solicitation.evaluation_started_at = target, timezone.now()
@@ -346,7 +347,7 @@ def solicitation_start_evaluation(*, solicitation: Solicitation, actor: Actor) -
 @transaction.atomic
 def solicitation_cancel(*, solicitation: Solicitation, reason: str, actor: Actor) -> Solicitation:
     require_staff(actor, "cancel solicitations")
-    solicitation = Solicitation.objects.select_for_update().get(pk=solicitation.pk)
+    solicitation = lock(Solicitation.objects.all()).get(pk=solicitation.pk)
     target = check_transition(solicitation, "cancel")
     if not reason.strip():
         raise ValidationError({"reason": "Give the public reason for cancelling."})
