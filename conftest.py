@@ -54,6 +54,13 @@ class Clock:
             self._now = self._queue.pop(0)
         return self._now
 
+    def today(self):
+        """The consortium's calendar day at the clock's moment (not the date of the UTC moment:
+        that is the wrong day for seven or eight hours of every night)."""
+        from django.utils import timezone
+
+        return timezone.localdate(self._now)
+
     def set(self, moment) -> None:
         self._now = moment
 
