@@ -10,14 +10,32 @@ import pytest
 from tests.cast import Cast, build_cast
 
 
+DB_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback",
+               "live_server"}
+
+
 @pytest.fixture(autouse=True)
-def _fast_tests(settings, tmp_path):
+def _fast_tests(settings, tmp_path, request):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     from django.core.cache import cache
+    from django.core.cache.backends.db import BaseDatabaseCache
 
-    cache.clear()
+    # Every test starts with an empty cache (rate-limit counters). The default cache is a database
+    # table unless REDIS_URL is set: clear it once the test's database access is set up, and leave
+    # it alone in tests that use no database.
+    if request.node.get_closest_marker("django_db") or DB_FIXTURES & set(request.fixturenames):
+        request.getfixturevalue("db")
+        cache.clear()
+    elif not isinstance(_default_cache(), BaseDatabaseCache):
+        cache.clear()
+
+
+def _default_cache():
+    from django.core.cache import caches
+
+    return caches["default"]
 
 
 @pytest.fixture
@@ -53,6 +71,13 @@ class Clock:
         if self._queue:
             self._now = self._queue.pop(0)
         return self._now
+
+    def today(self):
+        """The consortium's calendar day at the clock's moment (not the date of the UTC moment:
+        that is the wrong day for seven or eight hours of every night)."""
+        from django.utils import timezone
+
+        return timezone.localdate(self._now)
 
     def set(self, moment) -> None:
         self._now = moment

@@ -12,7 +12,7 @@ from ninja import Router, Schema, Status
 from accounts.access import api_public, api_signed_in
 from accounts.acting import Actor
 from accounts.api_auth import API_AUTH
-from accounts.ratelimit import client_ip, login_blocked, login_failed, login_succeeded
+from accounts.ratelimit import LOGIN_LIMITED_MESSAGE, client_ip, login_attempt, login_succeeded
 from accounts.selectors import api_tokens_of, role_assignments_of
 from accounts.services import api_token_create, api_token_revoke
 
@@ -34,6 +34,10 @@ class RoleOut(Schema):
     organisation_kind: str
 
 
+class TokenRefusedOut(Schema):
+    detail: str
+
+
 class TokenOut(Schema):
     token: str
     expires_at: Optional[datetime]
@@ -49,6 +53,7 @@ class TokenInfo(Schema):
     last_used_at: Optional[datetime]
     expires_at: Optional[datetime]
     revoked_at: Optional[datetime]
+    revoked_reason: str = ""  # e.g. "password changed": every token is revoked when it changes
 
 
 class MeOut(Schema):
@@ -69,22 +74,27 @@ def token_info(token) -> dict:
     return {"id": token.pk, "prefix": token.prefix, "name": token.name,
             "acting_as": role_out(token.assignment), "created_at": token.created_at,
             "last_used_at": token.last_used_at, "expires_at": token.expires_at,
-            "revoked_at": token.revoked_at}
+            "revoked_at": token.revoked_at, "revoked_reason": token.revoked_reason}
 
 
-@router.post("/auth/token", response={201: TokenOut}, auth=None)
+@router.post("/auth/token", response={201: TokenOut, 403: TokenRefusedOut, 429: TokenRefusedOut},
+             auth=None)
 @api_public
 def token_create(request, payload: TokenRequest):
-    """Exchange an email and password for a bearer token acting in one of your roles."""
+    """Exchange an email and password for a bearer token acting in one of your roles.
+
+    Sign-in limits apply as on the sign-in page (429 after too many failures for this email from
+    your address, or from your address). Every token is revoked when its owner's password
+    changes."""
     email = payload.email.strip().lower()
     ip = client_ip(request)
-    if login_blocked(email=email, ip=ip):
-        raise PermissionDenied("Too many failed sign-in attempts; wait 15 minutes.")
+    # Counted before the password is checked (the same counts as the sign-in page).
+    if not login_attempt(email=email, ip=ip):
+        return Status(429, {"detail": LOGIN_LIMITED_MESSAGE})
     user = authenticate(request, username=email, password=payload.password)
     if user is None:
-        login_failed(email=email, ip=ip)
         raise PermissionDenied("The email address or password is not right.")
-    login_succeeded(email=email)
+    login_succeeded(email=email, ip=ip)
     assignments = role_assignments_of(user)
     if not assignments:
         raise ValidationError({"acting_as": "This account holds no role in any organisation."})

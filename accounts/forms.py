@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth import authenticate
 from django.contrib.auth.forms import AuthenticationForm
 
-from accounts.ratelimit import client_ip, login_blocked, login_failed, login_succeeded
+from accounts.ratelimit import LOGIN_LIMITED_MESSAGE, client_ip, login_attempt, login_succeeded
 
 
 class EmailLoginForm(AuthenticationForm):
@@ -18,7 +18,7 @@ class EmailLoginForm(AuthenticationForm):
     error_messages = {
         "invalid_login": "The email address or password is not right. Check both and try again.",
         "inactive": "This account is disabled.",
-        "rate_limited": "Too many failed sign-in attempts. Wait 15 minutes, or reset your password.",
+        "rate_limited": LOGIN_LIMITED_MESSAGE,
         "unverified": "Confirm your email address first: open the link in the email we sent when "
                       "you registered.",
     }
@@ -27,17 +27,17 @@ class EmailLoginForm(AuthenticationForm):
         email = (self.cleaned_data.get("username") or "").lower()
         password = self.cleaned_data.get("password")
         ip = client_ip(self.request) if self.request else "unknown"
-        if email and login_blocked(email=email, ip=ip):
-            raise forms.ValidationError(self.error_messages["rate_limited"], code="rate_limited")
         if email and password:
+            # Counted before the password is checked, so parallel guesses cannot slip through.
+            if not login_attempt(email=email, ip=ip):
+                raise forms.ValidationError(self.error_messages["rate_limited"], code="rate_limited")
             self.user_cache = authenticate(self.request, username=email, password=password)
             if self.user_cache is None:
-                login_failed(email=email, ip=ip)
                 if _inactive_with_password(email, password):
                     raise forms.ValidationError(self.error_messages["unverified"], code="unverified")
                 raise self.get_invalid_login_error()
             self.confirm_login_allowed(self.user_cache)
-            login_succeeded(email=email)
+            login_succeeded(email=email, ip=ip)
         return self.cleaned_data
 
 

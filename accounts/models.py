@@ -114,6 +114,8 @@ class ApiToken(models.Model):
     last_used_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_reason = models.CharField(max_length=100, blank=True,
+                                      help_text='Why it was revoked, e.g. "password changed".')
 
     class Meta:
         ordering = ["-created_at"]

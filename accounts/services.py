@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.acting import Actor
 from accounts.models import ROLE_ORGANISATION_KIND, ApiToken, Role, RoleAssignment, User
+from accounts.ratelimit import login_locks_clear
 from audit.services import audit_record, snapshot
 from orgs.models import Organisation
 
@@ -46,6 +47,7 @@ def user_create_or_update(*, email: str, full_name: Optional[str] = None,
         user.full_name = full_name.strip()
     if can_open_admin is not None:
         user.is_staff = can_open_admin
+    old_password = user.password
     if password is not None:
         if check_password:
             try:
@@ -58,6 +60,9 @@ def user_create_or_update(*, email: str, full_name: Optional[str] = None,
     elif created:
         user.set_unusable_password()
     user.save()
+    tokens_revoked = 0
+    if not created and (password is not None or password_hash not in (None, old_password)):
+        tokens_revoked = _after_password_change(user=user, actor=actor)
     if can_open_admin is not None:
         from accounts.admin_access import ADMIN_GROUP, admin_group_sync
         from django.contrib.auth.models import Group
@@ -69,8 +74,51 @@ def user_create_or_update(*, email: str, full_name: Optional[str] = None,
     if created or after != before or password_changed:
         audit_record(actor=actor, action="user.created" if created else "user.updated", obj=user,
                      object_repr=user.email, before=before,
-                     after={**after, "password_changed": password_changed})
+                     after={**after, "password_changed": password_changed,
+                            **({"api_tokens_revoked": tokens_revoked} if password_changed else {})})
     return user, created
+
+
+PASSWORD_CHANGED = "password changed"
+PASSWORD_CHANGE_WAYS = {"change": "changed by the user", "reset": "reset by email link"}
+
+
+@transaction.atomic
+def user_password_change(*, user: User, password: str, how: str, actor: Actor) -> int:
+    """Set `user`'s new password, chosen by themselves (`how="change"`, signed in) or through a
+    password-reset link (`how="reset"`). Every usable API token of the user is revoked (whoever
+    knew the old password may have made one) and every sign-in lock on the email is cleared.
+    Audited. Returns how many tokens were revoked."""
+    if how not in PASSWORD_CHANGE_WAYS:
+        raise ValueError(f"Unknown way of changing a password: {how!r}.")
+    if not (actor.user and actor.user.pk == user.pk):
+        raise PermissionDenied("Only the person themselves chooses their new password here.")
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": list(exc.messages)})
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    revoked = _after_password_change(user=user, actor=actor)
+    audit_record(actor=actor, action="user.password_changed", obj=user, object_repr=user.email,
+                 after={"how": PASSWORD_CHANGE_WAYS[how], "api_tokens_revoked": revoked})
+    return revoked
+
+
+def _after_password_change(*, user: User, actor: Actor) -> int:
+    """Revoke the user's usable tokens (each audited) and, once committed, clear the sign-in locks
+    on their email. Returns how many tokens were revoked."""
+    now = timezone.now()
+    tokens = list(ApiToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True)
+                  .exclude(expires_at__lte=now).order_by("pk"))
+    for token in tokens:
+        token.revoked_at, token.revoked_reason = now, PASSWORD_CHANGED
+        token.save(update_fields=["revoked_at", "revoked_reason"])
+        audit_record(actor=actor, action="api_token.revoked", obj=token, object_repr=str(token),
+                     after={"revoked_at": now, "reason": PASSWORD_CHANGED})
+    email = user.email
+    transaction.on_commit(lambda: login_locks_clear(email=email))
+    return len(tokens)
 
 
 @transaction.atomic
@@ -130,10 +178,10 @@ def api_token_revoke(*, token: ApiToken, actor: Actor) -> ApiToken:
     if not (actor.user and (actor.user.pk == token.user_id)):
         raise PermissionDenied("You can only revoke your own tokens.")
     if token.revoked_at is None:
-        token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
+        token.revoked_at, token.revoked_reason = timezone.now(), "revoked by its owner"
+        token.save(update_fields=["revoked_at", "revoked_reason"])
         audit_record(actor=actor, action="api_token.revoked", obj=token, object_repr=str(token),
-                     after={"revoked_at": token.revoked_at})
+                     after={"revoked_at": token.revoked_at, "reason": token.revoked_reason})
     return token
 
 

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
@@ -13,8 +14,9 @@ from accounts.access import public, signed_in
 from accounts.acting import Actor
 from accounts.forms import ActAsForm, EmailLoginForm, TokenCreateForm
 from accounts.middleware import SESSION_KEY
+from accounts.ratelimit import PASSWORD_RESET_LIMITED_MESSAGE, client_ip, password_reset_attempt
 from accounts.selectors import api_tokens_of, role_assignment_of_user
-from accounts.services import api_token_create, api_token_revoke
+from accounts.services import api_token_create, api_token_revoke, user_password_change
 
 
 def _actor_for_self(request) -> Actor:
@@ -37,21 +39,62 @@ class LoginView(auth_views.LoginView):
         return response
 
 
+def _tokens_revoked_note(count: int) -> str:
+    if not count:
+        return ""
+    return (f" {count} API token{'s were' if count > 1 else ' was'} revoked with the old password: "
+            f"create new ones for your programs.")
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Requests are limited per email and per address; the page says so the same way whether
+    or not the email has an account."""
+
+    def form_valid(self, form):
+        if not password_reset_attempt(email=form.cleaned_data["email"], ip=client_ip(self.request)):
+            form.add_error(None, PASSWORD_RESET_LIMITED_MESSAGE)
+            return self.form_invalid(form)
+        return super().form_valid(form)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """The new password goes through the service: the user's API tokens are revoked and every
+    sign-in lock on their email is cleared."""
+
+    def form_valid(self, form):
+        user = form.user
+        revoked = user_password_change(user=user, password=form.cleaned_data["new_password1"],
+                                       how="reset", actor=Actor(user=user, organisation=None, role="self"))
+        del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
+        if revoked:
+            messages.info(self.request, "Your password has been reset." + _tokens_revoked_note(revoked))
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    def form_valid(self, form):
+        revoked = user_password_change(user=form.user, password=form.cleaned_data["new_password1"],
+                                       how="change", actor=_actor_for_self(self.request))
+        update_session_auth_hash(self.request, form.user)
+        messages.success(self.request, "Your password has been changed." + _tokens_revoked_note(revoked))
+        return HttpResponseRedirect(self.get_success_url())
+
+
 login_view = public(LoginView.as_view())
 logout_view = public(auth_views.LogoutView.as_view())
-password_reset_view = public(auth_views.PasswordResetView.as_view(
+password_reset_view = public(PasswordResetView.as_view(
     template_name="accounts/password_reset.html",
     email_template_name="accounts/password_reset_email.txt",
     subject_template_name="accounts/password_reset_subject.txt",
     success_url=reverse_lazy("accounts:password-reset-done")))
 password_reset_done_view = public(auth_views.PasswordResetDoneView.as_view(
     template_name="accounts/password_reset_done.html"))
-password_reset_confirm_view = public(auth_views.PasswordResetConfirmView.as_view(
+password_reset_confirm_view = public(PasswordResetConfirmView.as_view(
     template_name="accounts/password_reset_confirm.html",
     success_url=reverse_lazy("accounts:password-reset-complete")))
 password_reset_complete_view = public(auth_views.PasswordResetCompleteView.as_view(
     template_name="accounts/password_reset_complete.html"))
-password_change_view = signed_in(auth_views.PasswordChangeView.as_view(
+password_change_view = signed_in(PasswordChangeView.as_view(
     template_name="accounts/password_change.html",
     success_url=reverse_lazy("accounts:account")))
 

@@ -6,7 +6,7 @@ Environment variables (all optional on a developer machine):
   DATABASE_URL        default sqlite:///var/edpool.sqlite3; postgres://user@host/db for PostgreSQL.
   ALLOWED_HOSTS       comma-separated; default "localhost,127.0.0.1" (plus "*" under DEBUG).
   CSRF_TRUSTED_ORIGINS comma-separated origins, e.g. https://edpool.example.org
-  REDIS_URL           use Redis for the cache (login rate limits); default: in-process memory.
+  REDIS_URL           use Redis for the cache (rate limits); default: a table in the database.
   EMAIL_URL-like settings: EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER,
                       EMAIL_HOST_PASSWORD, EMAIL_USE_TLS, DEFAULT_FROM_EMAIL. Console backend by default.
   SECURE_HTTPS        "true" behind HTTPS: secure cookies, HSTS, SSL redirect.
@@ -147,16 +147,28 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
+# The cache holds the sign-in, password-reset and registration counters, so every worker process
+# must share it: Redis when REDIS_URL is set, otherwise a table in EdPool's own database
+# (created by `edpool migrate`; counts are atomic, see core/cache.py).
 if os.environ.get("REDIS_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                           "LOCATION": os.environ["REDIS_URL"]}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {"default": {"BACKEND": "core.cache.DatabaseCache", "LOCATION": "edpool_cache",
+                          "OPTIONS": {"MAX_ENTRIES": 100_000}}}
 
-# Login rate limiting: failures allowed per window, per email and per client address.
+# Sign-in rate limiting, per window: failures allowed for one email from one client address (the
+# right password from another address still works), and failures from one address for any email.
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("LOGIN_FAILURE_WINDOW_SECONDS", "900"))
 LOGIN_IP_FAILURE_LIMIT = int(os.environ.get("LOGIN_IP_FAILURE_LIMIT", "50"))
+# Password-reset requests, per window: per email (whether or not it has an account) and per address.
+PASSWORD_RESET_LIMIT = int(os.environ.get("PASSWORD_RESET_LIMIT", "3"))
+PASSWORD_RESET_IP_LIMIT = int(os.environ.get("PASSWORD_RESET_IP_LIMIT", "20"))
+PASSWORD_RESET_WINDOW_SECONDS = int(os.environ.get("PASSWORD_RESET_WINDOW_SECONDS", "3600"))
+# How many reverse proxies in front of EdPool append to X-Forwarded-For (0: use the connection's
+# address). Behind one proxy set 1, or every client shares the proxy's address and its limits.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 # Sessions: server-side, HTTP-only, expire after 8 working hours or when the browser closes.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))

@@ -13,6 +13,7 @@ from accounts.acting import Actor
 from audit.services import audit_record
 from compliance.engine.schema import RuleEntry, parse_rule_files
 from compliance.models import Jurisdiction, Rule, RuleLoad, RuleVersion
+from core import clock
 
 RULES_DIR = Path(__file__).resolve().parents[1] / "data" / "rules"
 
@@ -116,7 +117,7 @@ def rules_load(*, directory: Path = RULES_DIR, actor: Actor) -> LoadReport:
         load.created, load.retired, load.unchanged = report.created, report.retired, report.unchanged
         load.save()
         audit_record(actor=actor, action="rules.loaded", obj=load,
-                     object_repr=f"Rule load {now:%Y-%m-%d %H:%M}",
+                     object_repr=f"Rule load {clock.local(now):%Y-%m-%d %H:%M %Z}",
                      after={"files": data.files, "created": report.created,
                             "retired": report.retired, "unchanged": report.unchanged})
     report.load = load

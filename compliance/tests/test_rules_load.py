@@ -76,8 +76,7 @@ def test_rule_versions_are_immutable(rules):
 
 
 def test_a_rule_that_starts_next_year_does_not_apply_today(cast, data_dir, clock):
-    today = dt.date.today()
-    start = dt.date(today.year + 1, 1, 1)
+    start = dt.date(clock.today().year + 1, 1, 1)
     edit(data_dir / "states.yaml", "  - code: WY\n    name: Wyoming\n    rules: []",
          f"""  - code: WY
     name: Wyoming

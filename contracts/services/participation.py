@@ -20,6 +20,7 @@ from contracts.selectors.agreements import current_schedule
 from contracts.selectors.participation import (district_price_for, join_requirements,
                                                multi_award_agreements)
 from contracts.states import PARTICIPATION_TRANSITIONS, AwardKind, ParticipationState
+from core import clock
 from edpool.notify import notify
 from members.models import District
 from members.selectors import district_is_member
@@ -250,7 +251,7 @@ def participation_join(*, district: District, agreement: MasterAgreement, estima
         finding_errors["board_finding_on"] = "The date of the board's finding."
     elif board_finding_on is not None:
         if isinstance(board_finding_on, dt.datetime):
-            board_finding_on = board_finding_on.date()
+            board_finding_on = clock.date_of(board_finding_on)
         if board_finding_on > timezone.localdate():
             finding_errors["board_finding_on"] = "The board's finding cannot be dated in the future."
         if not board_finding_reference:

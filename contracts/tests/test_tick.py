@@ -18,7 +18,7 @@ def run_tick(capsys, django_capture_on_commit_callbacks):
 def test_expiry_notices_once_each(cast, agreements, clock, capsys, django_capture_on_commit_callbacks):
     agreement = agreements[cast.vendor_a.pk]
     assert "expiry notices sent: 0" in run_tick(capsys, django_capture_on_commit_callbacks)
-    clock.set(clock.now() + dt.timedelta(days=(agreement.end_date - clock.now().date()).days - 170))
+    clock.set(clock.now() + dt.timedelta(days=(agreement.end_date - clock.today()).days - 170))
     out = run_tick(capsys, django_capture_on_commit_callbacks)
     assert "expiry notices sent: 2" in out  # both agreements end the same day
     first = len(mail.outbox)
@@ -33,17 +33,17 @@ def test_expiry_notices_once_each(cast, agreements, clock, capsys, django_captur
 def test_a_late_first_run_sends_only_the_nearest_notice(cast, agreements, clock, capsys,
                                                         django_capture_on_commit_callbacks):
     agreement = agreements[cast.vendor_a.pk]
-    clock.set(clock.now() + dt.timedelta(days=(agreement.end_date - clock.now().date()).days - 20))
+    clock.set(clock.now() + dt.timedelta(days=(agreement.end_date - clock.today()).days - 20))
     run_tick(capsys, django_capture_on_commit_callbacks)
     assert list(agreement.notices.values_list("kind", flat=True)) == ["expiry_30"]
 
 
 def test_renewal_restarts_the_notices(cast, agreements, clock, capsys, django_capture_on_commit_callbacks):
     agreement = agreements[cast.vendor_a.pk]
-    clock.set(clock.now() + dt.timedelta(days=(agreement.end_date - clock.now().date()).days - 20))
+    clock.set(clock.now() + dt.timedelta(days=(agreement.end_date - clock.today()).days - 20))
     run_tick(capsys, django_capture_on_commit_callbacks)
     renewed = agreement_renew(agreement=agreement, actor=cast.actor(cast.staff))
-    clock.set(clock.now() + dt.timedelta(days=(renewed.end_date - clock.now().date()).days - 20))
+    clock.set(clock.now() + dt.timedelta(days=(renewed.end_date - clock.today()).days - 20))
     run_tick(capsys, django_capture_on_commit_callbacks)
     assert AgreementNotice.objects.filter(agreement=agreement, kind="expiry_30").count() == 2
 

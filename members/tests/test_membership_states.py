@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from audit.models import AuditEvent
+from core.clock import today
 from members.models import Membership
 from members.services import membership_allowed_transitions, membership_apply, membership_transition
 from members.states import TRANSITIONS, MembershipState
@@ -102,7 +103,7 @@ def test_full_lifecycle_by_the_district_and_staff(cast, newcomer):
     with pytest.raises(PermissionDenied):  # only staff activate
         membership_transition(membership=m, action="activate", actor=a)
     m = membership_transition(membership=m, action="activate", actor=staff)
-    assert m.state == S.ACTIVE and m.member_since == dt.date.today()
+    assert m.state == S.ACTIVE and m.member_since == today()
     actions = list(AuditEvent.objects.filter(object_type="members.membership", object_id=str(m.pk))
                    .values_list("action", flat=True))
     assert actions == ["membership.applied", "membership.approve_board",
@@ -150,7 +151,7 @@ def test_reasons_and_dates_are_checked(cast, newcomer):
         membership_transition(membership=m, action="suspend", actor=staff, reason="  ")
     with pytest.raises(ValidationError, match="future"):
         membership_transition(membership=m, action="withdraw", actor=staff, reason="x",
-                              on_date=dt.date.today() + dt.timedelta(days=3))
+                              on_date=today() + dt.timedelta(days=3))
     with pytest.raises(ValidationError, match="before the application"):
         membership_transition(membership=m, action="withdraw", actor=staff, reason="x",
                               on_date=dt.date(2020, 1, 1))
@@ -171,3 +172,19 @@ def test_unknown_action(cast):
     with pytest.raises(ValidationError, match="Unknown membership action"):
         membership_transition(membership=cast.membership_a, action="promote",
                               actor=cast.actor(cast.staff))
+
+
+def test_dates_are_the_consortium_days_at_night(cast, newcomer, clock):
+    """At 03:30 UTC on 2 December it is still 1 December in Los Angeles: the membership starts on
+    the 1st, and the 2nd is still in the future."""
+    clock.set(dt.datetime(2026, 12, 2, 3, 30, tzinfo=dt.timezone.utc))
+    staff = cast.actor(cast.staff)
+    m = membership_transition(membership=membership_in(S.AGREEMENT_SIGNED, newcomer), action="activate",
+                              actor=staff)
+    assert m.member_since == dt.date(2026, 12, 1) == today()
+    with pytest.raises(ValidationError, match="future"):
+        membership_transition(membership=m, action="withdraw", actor=staff, reason="x",
+                              on_date=dt.date(2026, 12, 2))
+    m = membership_transition(membership=m, action="withdraw", actor=staff, reason="x",
+                              on_date=dt.date(2026, 12, 1))
+    assert m.state == S.WITHDRAWN

@@ -199,4 +199,4 @@ def test_the_schedule_check_uses_the_volume_when_the_quarter_began(cast, quarter
     report = submit(cast, next_quarter, [line("Beta Unified", cast.device.name, 1, "300.00")])
     price = report.items.get(kind=K.PRICE_MISMATCH)
     assert price.expected_unit_price == Decimal("290.00")
-    assert (clock.now().date() - next_quarter.end) == dt.timedelta(days=1)
+    assert (clock.today() - next_quarter.end) == dt.timedelta(days=1)
