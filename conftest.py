@@ -18,6 +18,7 @@ DB_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db
 def _fast_tests(settings, tmp_path, request):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.AUDIT_CHECKPOINT_FILE = tmp_path / "audit-checkpoints.txt"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     from django.core.cache import cache
     from django.core.cache.backends.db import BaseDatabaseCache

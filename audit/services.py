@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Optional
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -69,16 +70,62 @@ def event_hash(event: AuditEvent) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+HEAD_REBUILT = "audit.head_rebuilt"
+INCIDENT_ACKNOWLEDGED = "audit.incident_acknowledged"
+CHAIN_OBJECT = "audit.chain"
+
+
 def _locked_head() -> AuditHead:
     """Lock the chain head (creating it if a database flush removed it). The head is the last lock
-    any transaction takes (core.locks)."""
+    any transaction takes (core.locks).
+
+    A missing head with events still stored is not normal (a flush removes both): someone may
+    have removed the newest events and the head with them. The head is rebuilt from the newest
+    event left, and that fact is itself chained as an incident that `audit verify` reports until
+    an operator acknowledges it."""
     head = lock(AuditHead.objects.filter(pk=1), name="audit.head").first()
     if head is None:
         last = AuditEvent.objects.order_by("-seq").first()
-        AuditHead.objects.get_or_create(pk=1, defaults={
+        _, created = AuditHead.objects.get_or_create(pk=1, defaults={
             "last_seq": last.seq if last else 0, "last_hash": last.hash if last else GENESIS_HASH})
         head = lock(AuditHead.objects.filter(pk=1), name="audit.head").get()
+        if created and last is not None:
+            _append(head, actor=Actor.system("audit chain"), action=HEAD_REBUILT, object_type=CHAIN_OBJECT,
+                    object_id="head", object_repr="Audit chain head",
+                    after={"rebuilt_after_seq": last.seq, "rebuilt_after_hash": last.hash,
+                           "reason": "The chain's head row was missing while events were stored: the "
+                                     "newest events may have been removed."})
     return head
+
+
+def _append(head: AuditHead, *, actor: Actor, action: str, object_type: str, object_id: str,
+            object_repr: str, before: Optional[dict[str, Any]] = None,
+            after: Optional[dict[str, Any]] = None) -> AuditEvent:
+    """Chain one event after the (locked) head and move the head."""
+    user = actor.user
+    organisation = actor.organisation
+    event = AuditEvent(
+        seq=head.last_seq + 1,
+        occurred_at=timezone.now(),
+        actor_user=user,
+        actor_email=user.email if user else "",
+        actor_organisation=organisation,
+        actor_organisation_name=organisation.name if organisation else "",
+        actor_role=actor.role,
+        actor_label=actor.label[:200],
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        object_repr=object_repr[:300],
+        before=to_json(before) if before is not None else None,
+        after=to_json(after) if after is not None else None,
+        prev_hash=head.last_hash,
+    )
+    event.hash = event_hash(event)
+    event.save()
+    head.last_seq, head.last_hash = event.seq, event.hash
+    AuditHead.objects.filter(pk=1).update(last_seq=event.seq, last_hash=event.hash)
+    return event
 
 
 @transaction.atomic
@@ -101,30 +148,22 @@ def audit_record(
         object_repr = object_repr or str(obj)[:300]
     if not action or not object_type:
         raise ValueError("An audit event needs an action and an object type.")
-    head = _locked_head()
-    user = actor.user
-    organisation = actor.organisation
-    event = AuditEvent(
-        seq=head.last_seq + 1,
-        occurred_at=timezone.now(),
-        actor_user=user,
-        actor_email=user.email if user else "",
-        actor_organisation=organisation,
-        actor_organisation_name=organisation.name if organisation else "",
-        actor_role=actor.role,
-        actor_label=actor.label[:200],
-        action=action,
-        object_type=object_type,
-        object_id=str(object_id),
-        object_repr=object_repr[:300],
-        before=to_json(before) if before is not None else None,
-        after=to_json(after) if after is not None else None,
-        prev_hash=head.last_hash,
-    )
-    event.hash = event_hash(event)
-    event.save()
-    AuditHead.objects.filter(pk=1).update(last_seq=event.seq, last_hash=event.hash)
-    return event
+    return _append(_locked_head(), actor=actor, action=action, object_type=object_type,
+                   object_id=str(object_id), object_repr=object_repr, before=before, after=after)
+
+
+@transaction.atomic
+def audit_incident_acknowledge(*, seq: int, note: str, actor: Actor) -> AuditEvent:
+    """An operator records that an incident of the chain (a rebuilt head) was reviewed."""
+    incident = AuditEvent.objects.filter(seq=seq, action=HEAD_REBUILT).first()
+    if incident is None:
+        raise ValidationError({"seq": f"Event #{seq} is not an incident of the audit chain."})
+    note = (note or "").strip()
+    if not note or "\x00" in note or len(note) > 2000:
+        raise ValidationError({"note": "Say what was reviewed and found (up to 2,000 characters)."})
+    return audit_record(actor=actor, action=INCIDENT_ACKNOWLEDGED, object_type=CHAIN_OBJECT,
+                        object_id=str(seq), object_repr=f"Incident #{seq}",
+                        after={"incident_seq": seq, "note": note})
 
 
 @dataclass(frozen=True)
@@ -139,15 +178,23 @@ class ChainReport:
     checked: int
     problem: Optional[ChainProblem]
     last_hash: str = GENESIS_HASH
+    acknowledged: tuple[int, ...] = ()  # incidents reviewed by an operator
+    checkpoints: int = 0  # checkpoints kept outside the database that the chain was checked against
 
     @property
     def ok(self) -> bool:
         return self.problem is None
 
 
-def audit_chain_verify() -> ChainReport:
+def audit_chain_verify(*, checkpoints: Iterable = ()) -> ChainReport:
     """Walk the whole chain; report the first event whose content, position or link is wrong,
-    or that the newest events are missing."""
+    that the newest events are missing (by the head row, or by a checkpoint kept outside the
+    database: `audit.checkpoints`), or an incident (the head rebuilt) nobody has acknowledged."""
+    checkpoints = list(checkpoints)
+    wanted = {c.seq for c in checkpoints}
+    seen: dict[int, str] = {}
+    incidents: dict[int, AuditEvent] = {}
+    acknowledged: set[int] = set()
     expected_seq = 1
     prev_hash = GENESIS_HASH
     checked = 0
@@ -165,6 +212,12 @@ def audit_chain_verify() -> ChainReport:
                 event.seq, event.pk,
                 f"event #{event.seq} ({event.action} {event.object_type}:{event.object_id}) "
                 f"was altered: its content no longer matches its hash"))
+        if event.seq in wanted:
+            seen[event.seq] = event.hash
+        if event.action == HEAD_REBUILT:
+            incidents[event.seq] = event
+        elif event.action == INCIDENT_ACKNOWLEDGED and isinstance(event.after, dict):
+            acknowledged.add(event.after.get("incident_seq"))
         prev_hash = event.hash
         expected_seq += 1
         checked += 1
@@ -176,4 +229,26 @@ def audit_chain_verify() -> ChainReport:
             checked + 1, None,
             f"the chain ends at event #{checked} but {head.last_seq} events were recorded: "
             f"the newest events were removed"))
-    return ChainReport(checked, None, prev_hash)
+    for checkpoint in sorted(checkpoints, key=lambda c: -c.seq):
+        if checkpoint.seq > checked:
+            return ChainReport(checked, ChainProblem(
+                checked + 1, None,
+                f"the chain ends at event #{checked}, but the checkpoint kept outside the database "
+                f"({checkpoint.source}) says event #{checkpoint.seq} existed: the newest events were removed"))
+        if seen.get(checkpoint.seq) != checkpoint.hash:
+            return ChainReport(checked, ChainProblem(
+                checkpoint.seq, None,
+                f"event #{checkpoint.seq} is not the event the checkpoint kept outside the database "
+                f"({checkpoint.source}) recorded: the chain was rewritten from there or before"))
+    for seq, incident in sorted(incidents.items()):
+        if seq not in acknowledged:
+            after = incident.after or {}
+            return ChainReport(checked, ChainProblem(
+                seq, incident.pk,
+                f"the audit chain head was missing and was rebuilt at event #{seq} "
+                f"({timezone.localtime(incident.occurred_at):%Y-%m-%d %H:%M %Z}), after event "
+                f"#{after.get('rebuilt_after_seq')}: events after #{after.get('rebuilt_after_seq')} may "
+                f"have been removed. Compare with the checkpoints you kept, then record the review "
+                f"with `edpool audit acknowledge {seq} --note ...`"))
+    return ChainReport(checked, None, prev_hash, acknowledged=tuple(sorted(s for s in acknowledged if s in incidents)),
+                       checkpoints=len(checkpoints))

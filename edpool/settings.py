@@ -241,3 +241,6 @@ AWARD_ENGINE_TIME_LIMIT_SECONDS = float(os.environ.get("AWARD_ENGINE_TIME_LIMIT_
 # core.locks checks that transactions take row locks in the global order (README, "Concurrency"):
 # on under DEBUG and the test suite unless EDPOOL_CHECK_LOCK_ORDER=false; off in production.
 EDPOOL_CHECK_LOCK_ORDER = env_bool("EDPOOL_CHECK_LOCK_ORDER") if os.environ.get("EDPOOL_CHECK_LOCK_ORDER") else None
+# Checkpoints of the audit chain, kept outside the database (audit/checkpoints.py): put this file
+# where the database's users cannot write (the application servers, or ship it to a log server).
+AUDIT_CHECKPOINT_FILE = Path(os.environ.get("AUDIT_CHECKPOINT_FILE", VAR_DIR / "audit-checkpoints.txt"))

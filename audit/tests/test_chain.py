@@ -107,3 +107,73 @@ def test_head_tracks_the_end_of_the_chain():
     events = _events(2)
     head = AuditHead.objects.get(pk=1)
     assert head.last_seq == 2 and head.last_hash == events[-1].hash
+
+
+# --- Truncating the tail and the head row (the review's attack) --------------------------------
+
+
+def _truncate_tail_and_head(from_seq: int) -> None:
+    with connection.cursor() as cursor:  # by hand, behind the application's back
+        cursor.execute("DELETE FROM audit_auditevent WHERE seq >= %s", [from_seq])
+        cursor.execute("DELETE FROM audit_audithead")
+
+
+def test_truncated_tail_and_head_then_a_write_is_detected_in_the_chain(settings, tmp_path):
+    settings.AUDIT_CHECKPOINT_FILE = tmp_path / "checkpoints"
+    _events(5)
+    _truncate_tail_and_head(4)
+    _events(1)  # any ordinary write afterwards
+    report = audit_chain_verify()
+    assert not report.ok
+    assert "head" in report.problem.reason and "#3" in report.problem.reason
+    with pytest.raises(CommandError, match="head"):
+        call_command("audit", "verify")
+
+
+def test_truncated_tail_is_detected_by_the_checkpoint_kept_outside_the_database(settings, tmp_path, capsys):
+    settings.AUDIT_CHECKPOINT_FILE = tmp_path / "checkpoints"
+    _events(5)
+    call_command("audit", "verify")
+    printed = capsys.readouterr().out
+    assert "checkpoint: edpool-audit-v1:5:" in printed
+    assert (tmp_path / "checkpoints").read_text().count("edpool-audit-v1:5:") == 1
+    # Even a careful attacker who rebuilds a consistent head row leaves the kept checkpoint behind.
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditevent WHERE seq >= 4")
+    last = AuditEvent.objects.order_by("-seq").first()
+    AuditHead.objects.filter(pk=1).update(last_seq=last.seq, last_hash=last.hash)
+    _events(1)
+    with pytest.raises(CommandError, match="#5"):
+        call_command("audit", "verify")
+    # A checkpoint string the operator kept elsewhere works the same without the file.
+    (tmp_path / "checkpoints").unlink()
+    kept = next(w for w in printed.split() if w.startswith("edpool-audit-v1:5:"))
+    with pytest.raises(CommandError, match="#5"):
+        call_command("audit", "verify", "--checkpoint", kept)
+
+
+def test_a_forged_checkpoint_is_refused(settings, tmp_path):
+    settings.AUDIT_CHECKPOINT_FILE = tmp_path / "checkpoints"
+    events = _events(2)
+    with pytest.raises(CommandError, match="signature"):
+        call_command("audit", "verify", "--checkpoint", f"edpool-audit-v1:2:{events[1].hash}:{'0' * 64}")
+
+
+def test_tick_keeps_a_checkpoint(settings, tmp_path):
+    settings.AUDIT_CHECKPOINT_FILE = tmp_path / "checkpoints"
+    _events(3)
+    call_command("tick")
+    assert "edpool-audit-v1:3:" in (tmp_path / "checkpoints").read_text()
+
+
+def test_an_acknowledged_head_rebuild_verifies_again(settings, tmp_path, capsys):
+    settings.AUDIT_CHECKPOINT_FILE = tmp_path / "checkpoints"
+    _events(3)
+    _truncate_tail_and_head(3)
+    _events(1)
+    report = audit_chain_verify()
+    rebuilt = report.problem.seq
+    call_command("audit", "acknowledge", str(rebuilt), "--note", "Restored from backup; events 3 re-entered.")
+    assert audit_chain_verify().ok
+    call_command("audit", "verify")
+    assert "1 incident acknowledged" in capsys.readouterr().out

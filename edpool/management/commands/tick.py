@@ -14,11 +14,13 @@ TASKS = [
     "contracts.tick:expiry_notices",
     "contracts.tick:successor_notices",
     "reports.tick:sales_report_reminders",
+    "audit.checkpoints:tick_checkpoint",
 ]
 
 
 class Command(BaseCommand):
-    help = "Run scheduled work once: agreement expiry and successor notices, reminders."
+    help = ("Run scheduled work once: agreement expiry and successor notices, reminders, a checkpoint "
+            "of the audit trail.")
 
     def handle(self, *args, **options):
         today = timezone.localdate()
