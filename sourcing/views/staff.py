@@ -211,7 +211,8 @@ def addendum(request, solicitation_id: int):
         except ValidationError as exc:
             form_errors_from(form, exc)
         else:
-            messages.success(request, f"Addendum {a.number} published; bidders were notified.")
+            note = f" {a.deadline_note()}" if a.deadline_extended else ""
+            messages.success(request, f"Addendum {a.number} published; bidders were notified.{note}")
             return _back(s.pk)
     return manage(request, solicitation_id, {"addendum": form})
 
