@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from accounts.acting import Actor
 from accounts.models import RoleAssignment
-from sourcing import sealing
+from sourcing import policy, sealing
 from sourcing.lifecycle import current_award, effective_state
 from sourcing.models import (Award, Bid, BidDocument, BidReceipt, ConsensusScore, EvaluatorSeat, Protest,
                              Question, Score, Solicitation)
@@ -55,8 +55,22 @@ def solicitation_get(*, solicitation_id: int, actor: Optional[Actor]) -> Solicit
 
 
 def bid_count(solicitation: Solicitation) -> int:
-    """What the public may know before opening: how many bids are in."""
+    """How many bids are in (submitted, not withdrawn). Not for display before the deadline:
+    pages and the API show `bid_count_shown`."""
     return solicitation.bids.filter(state=Bid.State.SUBMITTED).count()
+
+
+def bid_count_shown(solicitation: Solicitation, now: Optional[dt.datetime] = None) -> Optional[int]:
+    """The number of bids received as everybody (consortium staff included) may see it: once the
+    bids have opened at the deadline, or before if the consortium publishes it
+    (`policy.bid_count_public`, off by default); None while it is hidden. Uses the `bid_count`
+    annotation of `solicitation_list` when present."""
+    if solicitation.state == S.DRAFT:
+        return 0
+    if not solicitation.bids_opened(now) and not policy.bid_count_public():
+        return None
+    annotated = getattr(solicitation, "bid_count", None)
+    return annotated if isinstance(annotated, int) else bid_count(solicitation)
 
 
 def public_questions(solicitation: Solicitation) -> QuerySet[Question]:

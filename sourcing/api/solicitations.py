@@ -22,7 +22,9 @@ def solicitation_out(s: Solicitation, *, detail: bool = False) -> dict:
     data = {"id": s.pk, "number": s.number, "kind": s.kind, "title": s.title,
             "category": s.category.code, "state": effective_state(s),
             "questions_deadline": s.questions_deadline, "bid_deadline": s.bid_deadline,
-            "bids_received": selectors.bid_count(s) if s.state != "draft" else 0,
+            # null while hidden: until the bids open at the deadline, unless the consortium
+            # publishes the count (a consortium setting, off by default)
+            "bids_received": selectors.bid_count_shown(s),
             "award_method": s.award_method}
     if detail:
         data.update({

@@ -41,7 +41,7 @@ def test_solicitation_through_the_api(client, cast, category, clock):
     base = f"/api/v1/solicitations/{sid}"
     assert client.get(base).status_code == 404  # a draft is not public
     assert send(client, "POST", base + "/publish", headers=staff).json()["state"] == "published"
-    assert client.get("/api/v1/solicitations").json()[0]["bids_received"] == 0
+    assert client.get("/api/v1/solicitations").json()[0]["bids_received"] is None  # sealed
 
     receipt = send(client, "PUT", base + "/bid", bid_data(), vendor_a).json()
     assert receipt["sha256"] and receipt["bid"]["lines"][0]["line"] == "CB-11"

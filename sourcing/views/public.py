@@ -31,7 +31,7 @@ def solicitation_list(request):
         state = ""
     page = Paginator(selectors.solicitation_list(actor=actor, state=state, q=q), 25).get_page(
         request.GET.get("page"))
-    rows = [(s, effective_state(s)) for s in page.object_list]
+    rows = [(s, effective_state(s), selectors.bid_count_shown(s)) for s in page.object_list]
     return render(request, "sourcing/list.html", {"page": page, "rows": rows, "state": state, "q": q,
                                                   "filters": filters})
 
@@ -43,7 +43,7 @@ def solicitation_detail(request, solicitation_id: int):
     state = effective_state(solicitation)
     context = {
         "s": solicitation, "state": state, "States": S,
-        "bid_count": selectors.bid_count(solicitation),
+        "bid_count": selectors.bid_count_shown(solicitation),
         "questions": selectors.public_questions(solicitation),
         "award": selectors.award_view(solicitation),
         "tabulation_refusal": selectors.tabulation_refusal(solicitation, actor),

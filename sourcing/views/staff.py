@@ -115,7 +115,7 @@ def manage(request, solicitation_id: int, forms=None):
     evaluators = selectors.eligible_evaluators(solicitation)
     context = {
         "s": solicitation, "state": state, "States": S,
-        "bid_count": selectors.bid_count(solicitation),
+        "bid_count": selectors.bid_count_shown(solicitation),
         "questions": solicitation.questions.all(),
         "seats": selectors.seats(solicitation),
         "seat_form": forms.get("seat") or SeatForm(evaluators=evaluators),
