@@ -1,6 +1,11 @@
 """Reading solicitations and bids. The only place bids are unsealed, and only when the clock and
 the reader allow it: whole bids per `bid_reading_refusal` (staff and declared evaluators after the
-deadline), the bid tabulation per `tabulation_refusal` (also everybody after the award notice)."""
+deadline), the bid tabulation per `tabulation_refusal` (also everybody after the award notice).
+
+Reading sealed content is itself on the record: the first read after the deadline records the
+opening, and every read of whole bids or bid documents by staff and evaluators (and every export)
+is an audit event, written by `sourcing.services.opening` before the content is unsealed. A
+vendor reading its own bid, and the public reading the tabulation, are not recorded."""
 
 from __future__ import annotations
 
@@ -21,6 +26,7 @@ from sourcing.lifecycle import current_award, effective_state
 from sourcing.models import (Award, Bid, BidDocument, BidReceipt, ConsensusScore, EvaluatorSeat, Protest,
                              Question, Score, Solicitation)
 from sourcing.models.evaluation import DeclaredBidder
+from sourcing.services import opening
 from sourcing.states import PUBLIC_STATES, SolicitationState as S
 from sourcing.tabulation import BidEvaluation, OpenedBid, evaluate
 from vendors.models import Vendor
@@ -200,23 +206,52 @@ def _opened(solicitation: Solicitation, *, whole: bool) -> list[OpenedBid]:
     return opened
 
 
-def opened_bids(*, solicitation: Solicitation, actor: Optional[Actor]) -> list[OpenedBid]:
-    """Every bid, whole (notes, salt, documents): see `bid_reading_refusal`."""
+def opened_bids(*, solicitation: Solicitation, actor: Optional[Actor],
+                purpose: str = "bids") -> list[OpenedBid]:
+    """Every bid, whole (notes, salt, documents): see `bid_reading_refusal`. The read is
+    recorded (`purpose` says what for), and the first one after the deadline records the
+    opening (`sourcing.services.opening`)."""
     refusal = bid_reading_refusal(solicitation, actor)
     if refusal:
         raise PermissionDenied(refusal)
+    opening.bids_read_record(solicitation=solicitation, actor=actor, what=purpose)
     return _opened(solicitation, whole=True)
 
 
-def tabulated_bids(*, solicitation: Solicitation, actor: Optional[Actor]) -> list[OpenedBid]:
-    """Every bid as the tabulation shows it: whole for those who may read the bids; otherwise
-    (the public record after the award notice) lines and attestations only."""
+def tabulated_bids(*, solicitation: Solicitation, actor: Optional[Actor],
+                   purpose: str = "tabulation", export_format: str = "") -> list[OpenedBid]:
+    """Every bid as the tabulation shows it: whole for those who may read the bids (recorded,
+    as an export when `export_format` is given); otherwise (the public record after the award
+    notice, not recorded) lines and attestations only."""
     if bid_reading_refusal(solicitation, actor) is None:
+        opening.bids_read_record(solicitation=solicitation, actor=actor, what=purpose,
+                                 export_format=export_format)
         return _opened(solicitation, whole=True)
     refusal = tabulation_refusal(solicitation, actor)
     if refusal:
         raise PermissionDenied(refusal)
+    if solicitation.bids_opened_at is None:  # never read before the award notice: open them now
+        opening.bids_open(solicitation=solicitation, actor=actor)
     return _opened(solicitation, whole=False)
+
+
+def bid_document_content(*, solicitation: Solicitation, bid_id: int, document_id: int,
+                         actor: Optional[Actor]) -> tuple[BidDocument, bytes]:
+    """A bid document's bytes: for its own vendor any time; for staff and declared evaluators
+    after the deadline (recorded); never public (the award notice makes the tabulation public
+    record, not proposals). Raises BidDocument.DoesNotExist or PermissionDenied."""
+    document = BidDocument.objects.select_related("bid__vendor", "bid__solicitation").get(
+        pk=document_id, bid_id=bid_id, bid__solicitation=solicitation)
+    own = (actor is not None and actor.role == "vendor_user"
+           and actor.acts_for(document.bid.vendor.organisation))
+    if not own:
+        refusal = bid_reading_refusal(solicitation, actor)
+        if refusal:
+            raise PermissionDenied(refusal)
+        opening.bid_document_read_record(document=document, actor=actor)
+    content = sealing.unseal(document.sealed_file.read(), solicitation_id=solicitation.pk,
+                             context=f"bid-doc:{document.bid_id}")
+    return document, content
 
 
 def own_bid(*, solicitation: Solicitation, vendor: Vendor) -> Optional[tuple[Bid, dict[str, Any]]]:
@@ -232,16 +267,19 @@ def own_receipts(*, solicitation: Solicitation, vendor: Vendor) -> QuerySet[BidR
 
 
 def evaluation(*, solicitation: Solicitation, actor: Optional[Actor],
-               include_evaluator_scores: bool = True) -> list[BidEvaluation]:
-    """The evaluation of every bid, for those who may read the bids (see `bid_reading_refusal`)."""
-    return _evaluation(solicitation, opened_bids(solicitation=solicitation, actor=actor),
+               include_evaluator_scores: bool = True, purpose: str = "evaluation") -> list[BidEvaluation]:
+    """The evaluation of every bid, for those who may read the bids (see `bid_reading_refusal`);
+    the read is recorded."""
+    return _evaluation(solicitation, opened_bids(solicitation=solicitation, actor=actor, purpose=purpose),
                        include_evaluator_scores)
 
 
-def tabulation(*, solicitation: Solicitation, actor: Optional[Actor]) -> list[BidEvaluation]:
+def tabulation(*, solicitation: Solicitation, actor: Optional[Actor], purpose: str = "tabulation",
+               export_format: str = "") -> list[BidEvaluation]:
     """The bid tabulation (see `tabulation_refusal`); after the award notice, for everybody, from
-    the bids' lines and attestations only."""
-    return _evaluation(solicitation, tabulated_bids(solicitation=solicitation, actor=actor), True)
+    the bids' lines and attestations only. Reads by staff and evaluators are recorded."""
+    return _evaluation(solicitation, tabulated_bids(solicitation=solicitation, actor=actor, purpose=purpose,
+                                                    export_format=export_format), True)
 
 
 def _evaluation(solicitation: Solicitation, bids: list[OpenedBid],

@@ -82,7 +82,7 @@ def bids_opened(request, solicitation_id: int):
     declared no conflict, only. Before the deadline: 403 for everybody. The public record after
     the award notice is the tabulation (`/tabulation`), not the bids."""
     s = solicitation_or_404(request, solicitation_id)
-    bids = selectors.opened_bids(solicitation=s, actor=getattr(request, "actor", None))
+    bids = selectors.opened_bids(solicitation=s, actor=getattr(request, "actor", None), purpose="bids API")
     return [{"bid_id": b.bid_id, "vendor": b.vendor_name, "vendor_id": b.vendor_id,
              "submitted_at": b.submitted_at, "revision": b.revision, "sha256": b.digest,
              "confirmed": b.addenda_confirmed >= s.addenda.count(), "content": b.content,
@@ -96,7 +96,8 @@ def tabulation(request, solicitation_id: int):
     """The bid tabulation: every bid, line by line, with evaluated prices and scores. To staff and
     declared evaluators after the deadline; public record after the award notice."""
     s = solicitation_or_404(request, solicitation_id)
-    evaluations = selectors.tabulation(solicitation=s, actor=getattr(request, "actor", None))
+    evaluations = selectors.tabulation(solicitation=s, actor=getattr(request, "actor", None),
+                                       purpose="tabulation API")
     rule = price_rule(evaluations)
     return {"solicitation": s.number, "rows": tabulation_rows(evaluations),
             "price_rule": {"rule": rule, "text": PRICE_RULES.get(rule, "")},

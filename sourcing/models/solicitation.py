@@ -37,6 +37,9 @@ class Solicitation(models.Model):
                                    related_name="+")
     published_at = models.DateTimeField(null=True, blank=True)
     evaluation_started_at = models.DateTimeField(null=True, blank=True)
+    # When the bids were opened: the first read of the bids after the deadline, recorded once
+    # with who opened them (`sourcing.services.opening.bids_open`).
+    bids_opened_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancellation_reason = models.TextField(blank=True)
 

@@ -128,10 +128,12 @@ def manage(request, solicitation_id: int, forms=None):
         "decision_form": ProtestDecisionForm(),
     }
     if state == S.UNDER_EVALUATION:
-        context["evaluations"] = selectors.evaluation(solicitation=solicitation, actor=request.actor)
+        context["evaluations"] = selectors.evaluation(solicitation=solicitation, actor=request.actor,
+                                                      purpose="evaluation management page")
         context["criteria"] = [c for c in solicitation.criteria.all() if not c.is_price]
         # The stored plan (bulk buy) or the rules' plan now (multi-award): no engine run here.
-        context["plan"] = award_plans.award_plan(solicitation=solicitation, actor=request.actor)
+        context["plan"] = award_plans.award_plan(solicitation=solicitation, actor=request.actor,
+                                                 evaluations=context["evaluations"])
         context["engine_time_limit"] = int(award_services.engine_time_limit())
         context["award_constraints"] = award_plans.constraints_text(solicitation)
     return render(request, "sourcing/manage.html", context,
