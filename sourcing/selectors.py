@@ -177,16 +177,43 @@ def _unseal(bid: Bid) -> dict[str, Any]:
     return json.loads(raw)
 
 
-def _latest_set(documents: list[BidDocument]) -> list[BidDocument]:
+@dataclass(frozen=True)
+class BidDocumentInfo:
+    """A bid document's metadata, unsealed (title, the vendor's file name, digest); never its
+    bytes (see `bid_document_content`)."""
+    pk: int
+    bid_id: int
+    revision: int
+    title: str
+    filename: str
+    size: int
+    sha256: str
+    uploaded_at: dt.datetime
+
+
+def _document_info(document: BidDocument, solicitation_id: int) -> BidDocumentInfo:
+    meta: dict[str, Any] = {}
+    if document.sealed_meta:
+        meta = json.loads(sealing.unseal(document.sealed_meta, solicitation_id=solicitation_id,
+                                         context=sealing.document_meta_context(document.bid_id)))
+    return BidDocumentInfo(pk=document.pk, bid_id=document.bid_id, revision=document.revision,
+                           title=meta.get("title") or "Document", filename=meta.get("filename", ""),
+                           size=document.size, sha256=meta.get("sha256", ""),
+                           uploaded_at=document.uploaded_at)
+
+
+def _latest_set(documents: list[BidDocument], solicitation_id: int) -> list[BidDocumentInfo]:
     """A bid's current documents: the set uploaded with its latest revision that had any (a
-    replacement without documents keeps the previous set)."""
+    replacement without documents keeps the previous set), with their sealed metadata opened."""
     latest = max((d.revision for d in documents), default=None)
-    return sorted((d for d in documents if d.revision == latest), key=lambda d: d.pk)
+    return [_document_info(d, solicitation_id)
+            for d in sorted((d for d in documents if d.revision == latest), key=lambda d: d.pk)]
 
 
-def current_bid_documents(bid: Bid) -> list[BidDocument]:
-    """Metadata only (title, size, digest); the bytes stay sealed (see `sourcing.sealing`)."""
-    return _latest_set(list(bid.documents.all()))
+def current_bid_documents(bid: Bid) -> list[BidDocumentInfo]:
+    """The vendor's own bid's current documents: metadata only (title, file name, size, digest);
+    the bytes stay sealed (see `sourcing.sealing`)."""
+    return _latest_set(list(bid.documents.all()), bid.solicitation_id)
 
 
 def _opened(solicitation: Solicitation, *, whole: bool) -> list[OpenedBid]:
@@ -202,7 +229,8 @@ def _opened(solicitation: Solicitation, *, whole: bool) -> list[OpenedBid]:
         opened.append(OpenedBid(bid_id=b.pk, vendor_id=b.vendor_id, vendor_name=b.vendor.legal_name,
                                 submitted_at=b.submitted_at, revision=b.revision, digest=b.digest,
                                 addenda_confirmed=b.addenda_confirmed, content=content,
-                                documents=_latest_set(list(b.documents.all())) if whole else []))
+                                documents=_latest_set(list(b.documents.all()), b.solicitation_id)
+                                if whole else []))
     return opened
 
 

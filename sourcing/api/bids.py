@@ -34,7 +34,8 @@ def bid_put(request, solicitation_id: int, payload: BidIn):
 
 
 def _bid_documents_out(s: Solicitation, bid_id: int, documents) -> list[dict]:
-    return [{"id": d.pk, "title": d.title, "size": d.size, "sha256": d.sha256, "revision": d.revision,
+    return [{"id": d.pk, "title": d.title, "filename": d.filename, "size": d.size, "sha256": d.sha256,
+             "revision": d.revision,
              "url": f"/solicitations/{s.pk}/bids/{bid_id}/documents/{d.pk}/"} for d in documents]
 
 

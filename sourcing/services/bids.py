@@ -198,12 +198,16 @@ def bid_submit(*, solicitation: Solicitation, data: dict[str, Any], actor: Actor
         content = upload.read()
         sha = hashlib.sha256(content).hexdigest()
         sealed = sealing.seal(content, solicitation_id=solicitation.pk, context=f"bid-doc:{bid.pk}")
-        doc = BidDocument(bid=bid, revision=revision, title=(title or upload.name)[:200],
-                          size=len(content), sha256=sha, uploaded_at=now)
-        doc.sealed_file.save(f"{solicitation.pk}/{bid.pk}-{revision}-{sha[:12]}.sealed",
-                             ContentFile(sealed), save=False)
+        # The title and the vendor's file name are sealed with the digest; the file on disk gets a
+        # random name.
+        meta = {"title": (title or upload.name or "Document")[:200], "filename": (upload.name or "")[:255],
+                "sha256": sha}
+        doc = BidDocument(bid=bid, revision=revision, size=len(content), uploaded_at=now,
+                          sealed_meta=sealing.seal(sealing.canonical_json(meta), solicitation_id=solicitation.pk,
+                                                   context=sealing.document_meta_context(bid.pk)))
+        doc.sealed_file.save(sealing.sealed_file_name(solicitation.pk), ContentFile(sealed), save=False)
         doc.save()
-        stored_docs.append({"title": doc.title, "sha256": sha, "size": doc.size})
+        stored_docs.append({"title": meta["title"], "sha256": sha, "size": doc.size})
     if not documents and existing is not None:  # a replacement without documents keeps the last set
         for doc in selectors.current_bid_documents(existing):
             stored_docs.append({"title": doc.title, "sha256": doc.sha256, "size": doc.size})
