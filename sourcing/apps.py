@@ -8,6 +8,8 @@ class SourcingConfig(AppConfig):
     def ready(self) -> None:
         from django.utils import timezone
 
+        from sourcing import checks  # noqa: F401  (registers the deployment checks)
+
         from audit.redaction import register_sealed
 
         def sealed_bid_ids():
