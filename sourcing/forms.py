@@ -164,6 +164,9 @@ class BidForm(forms.Form):
     document_1_title = forms.CharField(label="Document 1 title", required=False, max_length=200)
     document_2 = forms.FileField(label="Document 2 (PDF)", required=False)
     document_2_title = forms.CharField(label="Document 2 title", required=False, max_length=200)
+    confirm_rising_prices = forms.BooleanField(
+        label="My prices rise with volume on purpose (a higher tier costs more than a lower one)",
+        required=False)
 
     def __init__(self, *args, solicitation, tiers: int = 4, **kwargs):
         super().__init__(*args, **kwargs)
