@@ -28,6 +28,8 @@ from vendors.models import Vendor
 FIELDS = ("number", "kind", "title", "description", "category", "state", "questions_deadline",
           "bid_deadline", "standstill_days", "award_method", "score_threshold",
           "max_vendor_share", "max_vendors_per_line")
+# An addendum repeating the previous one's text within this time is a double click, refused.
+DUPLICATE_ADDENDUM_WINDOW = dt.timedelta(minutes=2)
 CHANGEABLE_BY_ADDENDUM = ("title", "description", "questions_deadline", "bid_deadline",
                           "standstill_days")
 
@@ -285,6 +287,15 @@ def addendum_publish(*, solicitation: Solicitation, summary: str, actor: Actor,
                               "bids (before the deadline).")
     if not summary.strip():
         raise ValidationError({"summary": "Say what the addendum changes."})
+    last = solicitation.addenda.order_by("-number").first()
+    if (last is not None and last.summary == summary.strip()
+            and now - last.published_at < DUPLICATE_ADDENDUM_WINDOW):
+        # A second click (or a retried request): the solicitation row lock makes it wait for the
+        # first, which it must not repeat (bidders would be notified and asked to re-confirm twice).
+        raise ValidationError({"summary": (
+            f"Addendum {last.number} with this text was published at "
+            f"{timezone.localtime(last.published_at):%H:%M:%S %Z}. To publish another change, "
+            f"describe it differently.")})
     changes = dict(changes or {})
     unknown = set(changes) - set(CHANGEABLE_BY_ADDENDUM)
     if unknown:

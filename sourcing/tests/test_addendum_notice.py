@@ -115,3 +115,19 @@ def test_the_addendum_page_and_api_show_the_old_and_new_deadline(client, cast, o
     assert api["bid_deadline_after"].startswith(new.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M"))
     assert "72 hours" in api["deadline_note"]
     assert Bid.objects.count() == 0
+
+
+def test_a_double_click_publishes_one_addendum(cast, open_solicitation, clock):
+    staff = cast.actor(cast.staff)
+    changes = {"bid_deadline": clock.now() + dt.timedelta(seconds=6),
+               "questions_deadline": clock.now() + dt.timedelta(seconds=3)}
+    addendum_publish(solicitation=open_solicitation, summary="Deadline moved", changes=changes, actor=staff)
+    clock.advance(seconds=1)
+    with pytest.raises(ValidationError, match="Addendum 1 with this text was published"):
+        addendum_publish(solicitation=open_solicitation, summary="Deadline moved ", changes=changes, actor=staff)
+    assert open_solicitation.addenda.count() == 1
+    # A different change, or the same text later, is a new addendum.
+    addendum_publish(solicitation=open_solicitation, summary="Warranty clarified", actor=staff)
+    clock.advance(minutes=3)
+    addendum_publish(solicitation=open_solicitation, summary="Deadline moved", actor=staff)
+    assert open_solicitation.addenda.count() == 3
