@@ -1,11 +1,17 @@
-"""Reading the audit trail."""
+"""Reading the audit trail as people see it: without the events that are sealed for now (see
+`audit.redaction`), and with filters built from the visible events only."""
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.db.models import QuerySet
 
 from audit.models import AuditEvent
 from audit.redaction import exclude_sealed
+
+
+def audit_events_visible() -> QuerySet[AuditEvent]:
+    return exclude_sealed(AuditEvent.objects.all())
 
 
 def audit_events_for_object(*, object_type: str, object_id: str) -> QuerySet[AuditEvent]:
@@ -14,7 +20,7 @@ def audit_events_for_object(*, object_type: str, object_id: str) -> QuerySet[Aud
 
 
 def audit_events_list(*, object_type: str = "", action: str = "", actor_email: str = "") -> QuerySet[AuditEvent]:
-    qs = exclude_sealed(AuditEvent.objects.all()).order_by("-seq")
+    qs = audit_events_visible().order_by("-seq")
     if object_type:
         qs = qs.filter(object_type=object_type)
     if action:
@@ -24,5 +30,23 @@ def audit_events_list(*, object_type: str = "", action: str = "", actor_email: s
     return qs
 
 
-def audit_object_types() -> list[str]:
-    return list(AuditEvent.objects.order_by().values_list("object_type", flat=True).distinct())
+def object_type_label(object_type: str) -> str:
+    """A human name for an object type such as "sourcing.bid" (its model's verbose name)."""
+    try:
+        model = apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return object_type
+    name = str(model._meta.verbose_name)
+    return name[:1].upper() + name[1:]
+
+
+def audit_object_types() -> list[tuple[str, str]]:
+    """(object type, label) of the visible events only, by label: a type whose events are all
+    sealed (e.g. bids before the deadline) is not listed."""
+    types = audit_events_visible().order_by().values_list("object_type", flat=True).distinct()
+    return sorted(((t, object_type_label(t)) for t in types), key=lambda x: (x[1].lower(), x[0]))
+
+
+def audit_actions() -> list[str]:
+    """The actions of the visible events only, for suggestions in the filter."""
+    return sorted(audit_events_visible().order_by().values_list("action", flat=True).distinct())

@@ -19,7 +19,7 @@ def events(request):
     page = Paginator(qs, 100).get_page(request.GET.get("page"))
     return render(request, "audit/events.html", {
         "page": page, "object_type": object_type, "action": action, "actor_email": actor_email,
-        "object_types": selectors.audit_object_types(),
+        "object_types": selectors.audit_object_types(), "actions": selectors.audit_actions(),
         "query": urlencode({"object_type": object_type, "action": action, "actor": actor_email})})
 
 

@@ -10,7 +10,9 @@ Environment variables (all optional on a developer machine):
   EMAIL_URL-like settings: EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER,
                       EMAIL_HOST_PASSWORD, EMAIL_USE_TLS, DEFAULT_FROM_EMAIL. Console backend by default.
   SECURE_HTTPS        "true" behind HTTPS: secure cookies, HSTS, SSL redirect.
-  EDPOOL_VAR_DIR      where the SQLite database, uploads and the dev secret live (default ./var).
+  BID_SEALING_KEY     required in production (`edpool check --deploy` fails without it): the
+                      master key that seals bids; a development key is kept in var/.
+  EDPOOL_VAR_DIR      where the SQLite database, uploads and the dev secrets live (default ./var).
 """
 
 from __future__ import annotations
@@ -58,6 +60,9 @@ def _secret_key() -> str:
     return key_file.read_text().strip()
 
 
+# Whether an earlier run of this checkout already kept its development secret in var/ (see
+# `_bid_sealing_key`), noted before `_secret_key` creates it.
+_EARLIER_DEV_SECRET = (VAR_DIR / "dev-secret-key").exists()
 SECRET_KEY = _secret_key()
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
@@ -235,7 +240,28 @@ if not STATIC_ROOT.exists():
     WHITENOISE_AUTOREFRESH = True
     # STATIC_ROOT stays set (collectstatic needs it); WhiteNoise would only warn it is missing.
     warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
-BID_SEALING_KEY = os.environ.get("BID_SEALING_KEY", "")
+
+
+def _bid_sealing_key() -> str:
+    """The master key that seals bids (see sourcing/sealing.py). Production: BID_SEALING_KEY from
+    the environment; without it bids are sealed under a key derived from SECRET_KEY and
+    `edpool check --deploy` fails (sourcing.E001). Development (DEBUG): kept in
+    var/dev-bid-sealing-key beside the database, created on first use."""
+    key = os.environ.get("BID_SEALING_KEY", "")
+    if key or not DEBUG or os.environ.get("PYTEST_VERSION"):
+        return key
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    key_file = VAR_DIR / "dev-bid-sealing-key"
+    if not key_file.exists():
+        # A checkout that ran before this file existed sealed its bids under the key derived from
+        # SECRET_KEY: keep exactly that key (sealing.py hashes this text into the same master
+        # key), so the bids in its database stay readable. A fresh var/ gets a random key.
+        key_file.write_text("derived-from-secret-key:" + SECRET_KEY if _EARLIER_DEV_SECRET
+                            else secrets.token_urlsafe(48))
+    return key_file.read_text().strip()
+
+
+BID_SEALING_KEY = _bid_sealing_key()
 # Seconds the award engine may search when staff compute a bulk-buy award plan from a page: keep
 # it under the web server's request timeout (gunicorn's default is 30 s).
 AWARD_ENGINE_TIME_LIMIT_SECONDS = float(os.environ.get("AWARD_ENGINE_TIME_LIMIT_SECONDS", "20"))

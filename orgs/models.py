@@ -6,6 +6,7 @@ owns that kind: `members.District` for LEAs, `vendors.Vendor` for companies.
 
 from __future__ import annotations
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from orgs.states import US_STATES
@@ -43,6 +44,17 @@ class ConsortiumProfile(models.Model):
     contact_email = models.EmailField(blank=True)
     # Settings later capabilities read, e.g. {"default_admin_fee_rate": "0.02"}.
     settings = models.JSONField(default=dict, blank=True)
+    # Sealed-bid rules are typed columns rather than keys of `settings`: they protect bidders, so
+    # the database and the admin form validate them and a missing key cannot silently mean 0.
+    addendum_notice_hours = models.PositiveSmallIntegerField(
+        "minimum notice after an addendum (hours)", default=72,
+        validators=[MinValueValidator(1), MaxValueValidator(720)],
+        help_text="An addendum published closer than this to the bid deadline moves the deadline "
+                  "to this many hours after the addendum, so every bidder has time to re-confirm.")
+    bid_count_public = models.BooleanField(
+        "publish the number of bids before the deadline", default=False,
+        help_text="Off: how many bids arrived is shown to nobody until the bids open at the "
+                  "deadline. On: the count is public while bids are sealed.")
 
     def __str__(self) -> str:
         return self.short_name or self.organisation.name

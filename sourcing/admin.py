@@ -16,7 +16,8 @@ class SolicitationAdmin(AuditedModelAdmin):
     list_display = ("number", "title", "state", "bid_deadline")
     list_filter = ("state", "kind")
     search_fields = ("number", "title")
-    readonly_fields = ("number", "state", "published_at", "evaluation_started_at", "cancelled_at",
+    readonly_fields = ("number", "state", "published_at", "evaluation_started_at", "bids_opened_at",
+                       "cancelled_at",
                        "cancellation_reason", "questions_deadline", "bid_deadline")
 
     @staticmethod

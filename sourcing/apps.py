@@ -8,12 +8,20 @@ class SourcingConfig(AppConfig):
     def ready(self) -> None:
         from django.utils import timezone
 
+        from sourcing import checks  # noqa: F401  (registers the deployment checks)
+
         from audit.redaction import register_sealed
 
         def sealed_bid_ids():
+            from django.db.models import CharField
+            from django.db.models.functions import Cast
+
             from sourcing.models import Bid
 
-            return Bid.objects.filter(solicitation__bid_deadline__gt=timezone.now()).values_list("pk", flat=True)
+            # The ids as text (audit events store object ids as text), used as a subquery.
+            return (Bid.objects.filter(solicitation__bid_deadline__gt=timezone.now())
+                    .annotate(sealed_id=Cast("pk", output_field=CharField()))
+                    .values_list("sealed_id", flat=True))
 
         # Who bid is not known to anyone but the bidder before the deadline.
         register_sealed("sourcing.bid", sealed_bid_ids)

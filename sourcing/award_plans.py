@@ -279,16 +279,19 @@ def record_plan(record: AwardPlanRecord) -> AwardPlan:
                             line_descriptions=dict(s.lines.values_list("reference", "description")))
 
 
-def award_plan(*, solicitation: Solicitation, actor: Actor) -> Optional[AwardPlan]:
-    """The plan staff review and the award notice awards. Multi-award: computed now. Bulk buy:
-    the stored plan (None if none was computed), `stale` saying why it may not be awarded."""
+def award_plan(*, solicitation: Solicitation, actor: Actor,
+               evaluations: Optional[list[BidEvaluation]] = None) -> Optional[AwardPlan]:
+    """The plan staff review and the award notice awards. Multi-award: computed now (from
+    `evaluations` when the caller has just read them, else read now). Bulk buy: the stored plan
+    (None if none was computed), `stale` saying why it may not be awarded."""
     require_staff(actor, "prepare awards")
     refusal = selectors.bid_reading_refusal(solicitation, actor)
     if refusal:
         raise PermissionDenied(refusal)
     digest = inputs_digest(solicitation)
     if solicitation.award_method == AwardMethod.MULTI_AWARD:
-        evaluations = selectors.evaluation(solicitation=solicitation, actor=actor)
+        if evaluations is None:
+            evaluations = selectors.evaluation(solicitation=solicitation, actor=actor, purpose="award plan")
         return multi_award_plan(solicitation, evaluations, digest)
     record = stored_plan(solicitation)
     if record is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from catalog.selectors import category_list
+from sourcing.policy import addendum_notice_hours
 from sourcing.states import AwardMethod, Kind
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -63,6 +64,13 @@ class AddendumForm(forms.Form):
                                   required=False, help_text="Leave empty to keep it.")
     document = forms.FileField(label="Document (PDF)", required=False)
     document_title = forms.CharField(label="Document title", required=False, max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["bid_deadline"].help_text = (
+            f"Leave empty to keep the deadline. Bidders always get at least "
+            f"{addendum_notice_hours()} hours after an addendum (the consortium's minimum notice): "
+            f"a closer deadline is extended to that, and the addendum says so.")
 
 
 class DocumentForm(forms.Form):
@@ -156,6 +164,9 @@ class BidForm(forms.Form):
     document_1_title = forms.CharField(label="Document 1 title", required=False, max_length=200)
     document_2 = forms.FileField(label="Document 2 (PDF)", required=False)
     document_2_title = forms.CharField(label="Document 2 title", required=False, max_length=200)
+    confirm_rising_prices = forms.BooleanField(
+        label="My prices rise with volume on purpose (a higher tier costs more than a lower one)",
+        required=False)
 
     def __init__(self, *args, solicitation, tiers: int = 4, **kwargs):
         super().__init__(*args, **kwargs)

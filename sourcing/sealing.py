@@ -6,6 +6,8 @@ Key handling
   `SECRET_KEY` (fine for development; in production set BID_SEALING_KEY so rotating SECRET_KEY
   does not make sealed bids unreadable, and keep it out of database backups).
 - Each solicitation gets its own key: HKDF-SHA256(master, info="edpool bid sealing v1:<id>").
+- Bid documents: the bytes are sealed into a file with a random name; the title, the vendor's
+  file name and the SHA-256 of the bytes are sealed together in the database (`BidDocument`).
 - Content is sealed with AES-256-GCM (random 96-bit nonce, the bid's identity as associated data,
   so a ciphertext cannot be moved to another bid). A copy of the database or media folder alone
   reveals nothing; the running server, which holds the key, decrypts only after the deadline
@@ -19,6 +21,7 @@ import base64
 import hashlib
 import json
 import os
+import secrets
 from typing import Any
 
 from cryptography.hazmat.primitives import hashes
@@ -52,6 +55,17 @@ def unseal(blob: bytes, *, solicitation_id: int, context: str) -> bytes:
         raise ValueError("Unknown sealing format.")
     nonce, ciphertext = blob[1:13], blob[13:]
     return AESGCM(solicitation_key(solicitation_id)).decrypt(nonce, ciphertext, context.encode())
+
+
+def document_meta_context(bid_id: int) -> str:
+    """Associated data of a bid document's sealed title, file name and digest."""
+    return f"bid-doc-meta:{bid_id}"
+
+
+def sealed_file_name(solicitation_id: int) -> str:
+    """Where a sealed bid document goes under `bids/`: a random name that says nothing about the
+    vendor's file, its content or the bid."""
+    return f"{solicitation_id}/{secrets.token_hex(16)}.sealed"
 
 
 def canonical_json(payload: dict[str, Any]) -> bytes:

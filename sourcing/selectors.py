@@ -1,6 +1,11 @@
 """Reading solicitations and bids. The only place bids are unsealed, and only when the clock and
 the reader allow it: whole bids per `bid_reading_refusal` (staff and declared evaluators after the
-deadline), the bid tabulation per `tabulation_refusal` (also everybody after the award notice)."""
+deadline), the bid tabulation per `tabulation_refusal` (also everybody after the award notice).
+
+Reading sealed content is itself on the record: the first read after the deadline records the
+opening, and every read of whole bids or bid documents by staff and evaluators (and every export)
+is an audit event, written by `sourcing.services.opening` before the content is unsealed. A
+vendor reading its own bid, and the public reading the tabulation, are not recorded."""
 
 from __future__ import annotations
 
@@ -16,11 +21,12 @@ from django.utils import timezone
 
 from accounts.acting import Actor
 from accounts.models import RoleAssignment
-from sourcing import sealing
+from sourcing import policy, sealing
 from sourcing.lifecycle import current_award, effective_state
 from sourcing.models import (Award, Bid, BidDocument, BidReceipt, ConsensusScore, EvaluatorSeat, Protest,
                              Question, Score, Solicitation)
 from sourcing.models.evaluation import DeclaredBidder
+from sourcing.services import opening
 from sourcing.states import PUBLIC_STATES, SolicitationState as S
 from sourcing.tabulation import BidEvaluation, OpenedBid, evaluate
 from vendors.models import Vendor
@@ -55,8 +61,22 @@ def solicitation_get(*, solicitation_id: int, actor: Optional[Actor]) -> Solicit
 
 
 def bid_count(solicitation: Solicitation) -> int:
-    """What the public may know before opening: how many bids are in."""
+    """How many bids are in (submitted, not withdrawn). Not for display before the deadline:
+    pages and the API show `bid_count_shown`."""
     return solicitation.bids.filter(state=Bid.State.SUBMITTED).count()
+
+
+def bid_count_shown(solicitation: Solicitation, now: Optional[dt.datetime] = None) -> Optional[int]:
+    """The number of bids received as everybody (consortium staff included) may see it: once the
+    bids have opened at the deadline, or before if the consortium publishes it
+    (`policy.bid_count_public`, off by default); None while it is hidden. Uses the `bid_count`
+    annotation of `solicitation_list` when present."""
+    if solicitation.state == S.DRAFT:
+        return 0
+    if not solicitation.bids_opened(now) and not policy.bid_count_public():
+        return None
+    annotated = getattr(solicitation, "bid_count", None)
+    return annotated if isinstance(annotated, int) else bid_count(solicitation)
 
 
 def public_questions(solicitation: Solicitation) -> QuerySet[Question]:
@@ -157,16 +177,43 @@ def _unseal(bid: Bid) -> dict[str, Any]:
     return json.loads(raw)
 
 
-def _latest_set(documents: list[BidDocument]) -> list[BidDocument]:
+@dataclass(frozen=True)
+class BidDocumentInfo:
+    """A bid document's metadata, unsealed (title, the vendor's file name, digest); never its
+    bytes (see `bid_document_content`)."""
+    pk: int
+    bid_id: int
+    revision: int
+    title: str
+    filename: str
+    size: int
+    sha256: str
+    uploaded_at: dt.datetime
+
+
+def _document_info(document: BidDocument, solicitation_id: int) -> BidDocumentInfo:
+    meta: dict[str, Any] = {}
+    if document.sealed_meta:
+        meta = json.loads(sealing.unseal(document.sealed_meta, solicitation_id=solicitation_id,
+                                         context=sealing.document_meta_context(document.bid_id)))
+    return BidDocumentInfo(pk=document.pk, bid_id=document.bid_id, revision=document.revision,
+                           title=meta.get("title") or "Document", filename=meta.get("filename", ""),
+                           size=document.size, sha256=meta.get("sha256", ""),
+                           uploaded_at=document.uploaded_at)
+
+
+def _latest_set(documents: list[BidDocument], solicitation_id: int) -> list[BidDocumentInfo]:
     """A bid's current documents: the set uploaded with its latest revision that had any (a
-    replacement without documents keeps the previous set)."""
+    replacement without documents keeps the previous set), with their sealed metadata opened."""
     latest = max((d.revision for d in documents), default=None)
-    return sorted((d for d in documents if d.revision == latest), key=lambda d: d.pk)
+    return [_document_info(d, solicitation_id)
+            for d in sorted((d for d in documents if d.revision == latest), key=lambda d: d.pk)]
 
 
-def current_bid_documents(bid: Bid) -> list[BidDocument]:
-    """Metadata only (title, size, digest); the bytes stay sealed (see `sourcing.sealing`)."""
-    return _latest_set(list(bid.documents.all()))
+def current_bid_documents(bid: Bid) -> list[BidDocumentInfo]:
+    """The vendor's own bid's current documents: metadata only (title, file name, size, digest);
+    the bytes stay sealed (see `sourcing.sealing`)."""
+    return _latest_set(list(bid.documents.all()), bid.solicitation_id)
 
 
 def _opened(solicitation: Solicitation, *, whole: bool) -> list[OpenedBid]:
@@ -182,27 +229,57 @@ def _opened(solicitation: Solicitation, *, whole: bool) -> list[OpenedBid]:
         opened.append(OpenedBid(bid_id=b.pk, vendor_id=b.vendor_id, vendor_name=b.vendor.legal_name,
                                 submitted_at=b.submitted_at, revision=b.revision, digest=b.digest,
                                 addenda_confirmed=b.addenda_confirmed, content=content,
-                                documents=_latest_set(list(b.documents.all())) if whole else []))
+                                documents=_latest_set(list(b.documents.all()), b.solicitation_id)
+                                if whole else []))
     return opened
 
 
-def opened_bids(*, solicitation: Solicitation, actor: Optional[Actor]) -> list[OpenedBid]:
-    """Every bid, whole (notes, salt, documents): see `bid_reading_refusal`."""
+def opened_bids(*, solicitation: Solicitation, actor: Optional[Actor],
+                purpose: str = "bids") -> list[OpenedBid]:
+    """Every bid, whole (notes, salt, documents): see `bid_reading_refusal`. The read is
+    recorded (`purpose` says what for), and the first one after the deadline records the
+    opening (`sourcing.services.opening`)."""
     refusal = bid_reading_refusal(solicitation, actor)
     if refusal:
         raise PermissionDenied(refusal)
+    opening.bids_read_record(solicitation=solicitation, actor=actor, what=purpose)
     return _opened(solicitation, whole=True)
 
 
-def tabulated_bids(*, solicitation: Solicitation, actor: Optional[Actor]) -> list[OpenedBid]:
-    """Every bid as the tabulation shows it: whole for those who may read the bids; otherwise
-    (the public record after the award notice) lines and attestations only."""
+def tabulated_bids(*, solicitation: Solicitation, actor: Optional[Actor],
+                   purpose: str = "tabulation", export_format: str = "") -> list[OpenedBid]:
+    """Every bid as the tabulation shows it: whole for those who may read the bids (recorded,
+    as an export when `export_format` is given); otherwise (the public record after the award
+    notice, not recorded) lines and attestations only."""
     if bid_reading_refusal(solicitation, actor) is None:
+        opening.bids_read_record(solicitation=solicitation, actor=actor, what=purpose,
+                                 export_format=export_format)
         return _opened(solicitation, whole=True)
     refusal = tabulation_refusal(solicitation, actor)
     if refusal:
         raise PermissionDenied(refusal)
+    if solicitation.bids_opened_at is None:  # never read before the award notice: open them now
+        opening.bids_open(solicitation=solicitation, actor=actor)
     return _opened(solicitation, whole=False)
+
+
+def bid_document_content(*, solicitation: Solicitation, bid_id: int, document_id: int,
+                         actor: Optional[Actor]) -> tuple[BidDocument, bytes]:
+    """A bid document's bytes: for its own vendor any time; for staff and declared evaluators
+    after the deadline (recorded); never public (the award notice makes the tabulation public
+    record, not proposals). Raises BidDocument.DoesNotExist or PermissionDenied."""
+    document = BidDocument.objects.select_related("bid__vendor", "bid__solicitation").get(
+        pk=document_id, bid_id=bid_id, bid__solicitation=solicitation)
+    own = (actor is not None and actor.role == "vendor_user"
+           and actor.acts_for(document.bid.vendor.organisation))
+    if not own:
+        refusal = bid_reading_refusal(solicitation, actor)
+        if refusal:
+            raise PermissionDenied(refusal)
+        opening.bid_document_read_record(document=document, actor=actor)
+    content = sealing.unseal(document.sealed_file.read(), solicitation_id=solicitation.pk,
+                             context=f"bid-doc:{document.bid_id}")
+    return document, content
 
 
 def own_bid(*, solicitation: Solicitation, vendor: Vendor) -> Optional[tuple[Bid, dict[str, Any]]]:
@@ -218,16 +295,19 @@ def own_receipts(*, solicitation: Solicitation, vendor: Vendor) -> QuerySet[BidR
 
 
 def evaluation(*, solicitation: Solicitation, actor: Optional[Actor],
-               include_evaluator_scores: bool = True) -> list[BidEvaluation]:
-    """The evaluation of every bid, for those who may read the bids (see `bid_reading_refusal`)."""
-    return _evaluation(solicitation, opened_bids(solicitation=solicitation, actor=actor),
+               include_evaluator_scores: bool = True, purpose: str = "evaluation") -> list[BidEvaluation]:
+    """The evaluation of every bid, for those who may read the bids (see `bid_reading_refusal`);
+    the read is recorded."""
+    return _evaluation(solicitation, opened_bids(solicitation=solicitation, actor=actor, purpose=purpose),
                        include_evaluator_scores)
 
 
-def tabulation(*, solicitation: Solicitation, actor: Optional[Actor]) -> list[BidEvaluation]:
+def tabulation(*, solicitation: Solicitation, actor: Optional[Actor], purpose: str = "tabulation",
+               export_format: str = "") -> list[BidEvaluation]:
     """The bid tabulation (see `tabulation_refusal`); after the award notice, for everybody, from
-    the bids' lines and attestations only."""
-    return _evaluation(solicitation, tabulated_bids(solicitation=solicitation, actor=actor), True)
+    the bids' lines and attestations only. Reads by staff and evaluators are recorded."""
+    return _evaluation(solicitation, tabulated_bids(solicitation=solicitation, actor=actor, purpose=purpose,
+                                                    export_format=export_format), True)
 
 
 def _evaluation(solicitation: Solicitation, bids: list[OpenedBid],

@@ -38,7 +38,7 @@ class OpenedBid:
     digest: str
     addenda_confirmed: int
     content: dict[str, Any]
-    documents: list[Any] = field(default_factory=list)  # BidDocument rows (metadata, never bytes)
+    documents: list[Any] = field(default_factory=list)  # BidDocumentInfo (metadata, never bytes)
 
     @property
     def lines(self) -> dict[str, dict[str, Any]]:

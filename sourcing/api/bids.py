@@ -1,5 +1,7 @@
 """The vendor's own sealed bid, the opened bids and the tabulation."""
 
+from typing import Optional
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -9,7 +11,7 @@ from accounts.api_auth import API_AUTH, OPTIONAL_AUTH
 from edpool.documents import upload_from_base64
 from sourcing import selectors
 from sourcing.api.common import P, VENDOR, acting_vendor, router, solicitation_or_404
-from sourcing.api.schemas import BidIn
+from sourcing.api.schemas import BidConfirmIn, BidIn
 from sourcing.models import Solicitation
 from sourcing.services import bids as bid_services
 from sourcing.tabulation import PRICE_RULES, price_rule, tabulation_rows
@@ -28,13 +30,15 @@ def bid_put(request, solicitation_id: int, payload: BidIn):
                                               field=f"documents[{i}]"))
                  for i, d in enumerate(payload.documents, start=1)]
     _, receipt = bid_services.bid_submit(solicitation=solicitation,
-                                         data=payload.dict(exclude={"documents"}),
-                                         documents=documents, actor=request.actor)
+                                         data=payload.dict(exclude={"documents", "confirm_rising_prices"}),
+                                         documents=documents, confirm_rising_prices=payload.confirm_rising_prices,
+                                         actor=request.actor)
     return receipt.as_dict()
 
 
 def _bid_documents_out(s: Solicitation, bid_id: int, documents) -> list[dict]:
-    return [{"id": d.pk, "title": d.title, "size": d.size, "sha256": d.sha256, "revision": d.revision,
+    return [{"id": d.pk, "title": d.title, "filename": d.filename, "size": d.size, "sha256": d.sha256,
+             "revision": d.revision,
              "url": f"/solicitations/{s.pk}/bids/{bid_id}/documents/{d.pk}/"} for d in documents]
 
 
@@ -51,6 +55,8 @@ def bid_get(request, solicitation_id: int):
     return {"state": bid.state, "revision": bid.revision, "submitted_at": bid.submitted_at,
             "sha256": bid.digest, "confirmed": bid.addenda_confirmed >= s.addenda.count(),
             "bid": content,
+            # e.g. the price rises with volume: a higher tier dearer than a lower one
+            "warnings": bid_services.rising_prices(content) if bid.state == "submitted" else [],
             "documents": _bid_documents_out(s, bid.pk, selectors.current_bid_documents(bid)),
             "receipts": [{"id": r.pk, "action": r.action, "revision": r.revision,
                           "received_at": r.received_at, "sha256": r.digest}
@@ -68,10 +74,13 @@ def bid_delete(request, solicitation_id: int):
 
 @router.post(P + "/bid/confirm", auth=API_AUTH)
 @api_roles(VENDOR)
-def bid_confirm(request, solicitation_id: int):
-    """Re-confirm your bid unchanged after an addendum."""
-    _, receipt = bid_services.bid_confirm(solicitation=solicitation_or_404(request, solicitation_id),
-                                          actor=request.actor)
+def bid_confirm(request, solicitation_id: int, payload: Optional[BidConfirmIn] = None):
+    """Re-confirm your bid unchanged after an addendum. The body may be empty; a bid whose price
+    rises with volume needs `{"confirm_rising_prices": true}` unless that was confirmed when it
+    was submitted."""
+    _, receipt = bid_services.bid_confirm(
+        solicitation=solicitation_or_404(request, solicitation_id), actor=request.actor,
+        confirm_rising_prices=bool(payload and payload.confirm_rising_prices))
     return receipt.as_dict()
 
 
@@ -82,7 +91,7 @@ def bids_opened(request, solicitation_id: int):
     declared no conflict, only. Before the deadline: 403 for everybody. The public record after
     the award notice is the tabulation (`/tabulation`), not the bids."""
     s = solicitation_or_404(request, solicitation_id)
-    bids = selectors.opened_bids(solicitation=s, actor=getattr(request, "actor", None))
+    bids = selectors.opened_bids(solicitation=s, actor=getattr(request, "actor", None), purpose="bids API")
     return [{"bid_id": b.bid_id, "vendor": b.vendor_name, "vendor_id": b.vendor_id,
              "submitted_at": b.submitted_at, "revision": b.revision, "sha256": b.digest,
              "confirmed": b.addenda_confirmed >= s.addenda.count(), "content": b.content,
@@ -96,7 +105,8 @@ def tabulation(request, solicitation_id: int):
     """The bid tabulation: every bid, line by line, with evaluated prices and scores. To staff and
     declared evaluators after the deadline; public record after the award notice."""
     s = solicitation_or_404(request, solicitation_id)
-    evaluations = selectors.tabulation(solicitation=s, actor=getattr(request, "actor", None))
+    evaluations = selectors.tabulation(solicitation=s, actor=getattr(request, "actor", None),
+                                       purpose="tabulation API")
     rule = price_rule(evaluations)
     return {"solicitation": s.number, "rows": tabulation_rows(evaluations),
             "price_rule": {"rule": rule, "text": PRICE_RULES.get(rule, "")},

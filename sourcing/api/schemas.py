@@ -77,6 +77,13 @@ class BidIn(Schema):
     attestations: dict[str, bool] = {}
     notes: str = ""
     documents: list[DocumentIn] = []  # empty: a replacement keeps the previous bid's documents
+    # A price that rises with volume (a higher tier dearer than a lower one) is refused unless true.
+    confirm_rising_prices: bool = False
+
+
+class BidConfirmIn(Schema):
+    # Needed when the bid's price rises with volume and was not confirmed when it was submitted.
+    confirm_rising_prices: bool = False
 
 
 class SeatIn(Schema):

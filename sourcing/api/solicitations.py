@@ -22,7 +22,9 @@ def solicitation_out(s: Solicitation, *, detail: bool = False) -> dict:
     data = {"id": s.pk, "number": s.number, "kind": s.kind, "title": s.title,
             "category": s.category.code, "state": effective_state(s),
             "questions_deadline": s.questions_deadline, "bid_deadline": s.bid_deadline,
-            "bids_received": selectors.bid_count(s) if s.state != "draft" else 0,
+            # null while hidden: until the bids open at the deadline, unless the consortium
+            # publishes the count (a consortium setting, off by default)
+            "bids_received": selectors.bid_count_shown(s),
             "award_method": s.award_method}
     if detail:
         data.update({
@@ -45,6 +47,11 @@ def solicitation_out(s: Solicitation, *, detail: bool = False) -> dict:
 def addendum_out(a) -> dict:
     return {"number": a.number, "summary": a.summary, "published_at": a.published_at,
             "changes": a.changes,
+            # The deadline before and after this addendum; `deadline_extended`: moved to give
+            # bidders the consortium's minimum notice (`notice_hours`) after the addendum.
+            "bid_deadline_before": a.bid_deadline_before, "bid_deadline_after": a.bid_deadline_after,
+            "deadline_extended": a.deadline_extended, "notice_hours": a.notice_hours,
+            "deadline_note": a.deadline_note(),
             "documents": [{"id": d.pk, "title": d.title,
                            "url": f"/solicitations/{a.solicitation_id}/documents/{d.pk}/"}
                           for d in a.documents.all()]}

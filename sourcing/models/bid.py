@@ -36,14 +36,16 @@ class Bid(models.Model):
 
 
 class BidDocument(models.Model):
-    """A PDF attached to a bid; its bytes are stored encrypted in the media folder."""
+    """A PDF attached to a bid. Its bytes are stored encrypted in the media folder under a random
+    name; its title, the vendor's file name and the SHA-256 of its bytes are sealed together in
+    `sealed_meta` (canonical JSON, see `sourcing.sealing`), so neither a database copy nor the
+    media folder shows what a bidder sent. `size` stays in clear."""
 
     bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="documents")
     revision = models.PositiveIntegerField()
-    title = models.CharField(max_length=200)
+    sealed_meta = models.BinaryField(default=b"")
     sealed_file = models.FileField(upload_to="bids/")
     size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
     uploaded_at = models.DateTimeField()
 
 

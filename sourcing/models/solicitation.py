@@ -37,6 +37,9 @@ class Solicitation(models.Model):
                                    related_name="+")
     published_at = models.DateTimeField(null=True, blank=True)
     evaluation_started_at = models.DateTimeField(null=True, blank=True)
+    # When the bids were opened: the first read of the bids after the deadline, recorded once
+    # with who opened them (`sourcing.services.opening.bids_open`).
+    bids_opened_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancellation_reason = models.TextField(blank=True)
 
@@ -116,6 +119,13 @@ class Addendum(models.Model):
     summary = models.TextField()
     changes = models.JSONField(default=dict)
     published_at = models.DateTimeField()
+    # The bid deadline before and after this addendum (empty on addenda older than these fields).
+    # `deadline_extended`: the addendum came closer to the deadline than the consortium's minimum
+    # notice (`notice_hours`), so the deadline moved to that long after the addendum.
+    bid_deadline_before = models.DateTimeField(null=True, blank=True)
+    bid_deadline_after = models.DateTimeField(null=True, blank=True)
+    deadline_extended = models.BooleanField(default=False)
+    notice_hours = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["number"]
@@ -124,6 +134,26 @@ class Addendum(models.Model):
 
     def __str__(self) -> str:
         return f"Addendum {self.number}"
+
+    @property
+    def deadline_moved(self) -> bool:
+        return (self.bid_deadline_before is not None and self.bid_deadline_after is not None
+                and self.bid_deadline_before != self.bid_deadline_after)
+
+    def deadline_note(self) -> str:
+        """What this addendum did to the bid deadline, in words (local time)."""
+        if self.bid_deadline_after is None:
+            return ""
+        fmt = "%Y-%m-%d %H:%M %Z"
+        after = timezone.localtime(self.bid_deadline_after).strftime(fmt)
+        if not self.deadline_moved:
+            return f"The bid deadline is unchanged: {after}."
+        before = timezone.localtime(self.bid_deadline_before).strftime(fmt)
+        note = f"The bid deadline moves from {before} to {after}"
+        if self.deadline_extended:
+            note += (f", so that bidders have at least {self.notice_hours} hours after this addendum "
+                     f"to re-confirm or replace their bids (the consortium's minimum notice)")
+        return note + "."
 
 
 class SolicitationDocument(models.Model):

@@ -118,7 +118,8 @@ def award_plan_compute(*, solicitation: Solicitation, actor: Actor) -> AwardPlan
     solicitation = Solicitation.objects.get(pk=solicitation.pk)
     _require_evaluation(solicitation)
     digest = inputs_digest(solicitation)
-    evaluations = selectors.evaluation(solicitation=solicitation, actor=actor)
+    evaluations = selectors.evaluation(solicitation=solicitation, actor=actor,
+                                       purpose="award plan computation")
     if solicitation.award_method == AwardMethod.MULTI_AWARD:
         plan = multi_award_plan(solicitation, evaluations, digest)
     else:

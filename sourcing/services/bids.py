@@ -40,11 +40,12 @@ class Receipt:
     received_at: str
     digest: str
     canonical_bid: dict[str, Any]
+    warnings: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         return {"solicitation": self.solicitation, "vendor": self.vendor, "action": self.action,
                 "revision": self.revision, "received_at": self.received_at,
-                "sha256": self.digest, "bid": self.canonical_bid,
+                "sha256": self.digest, "bid": self.canonical_bid, "warnings": list(self.warnings),
                 "how_to_verify": "sha256 of the JSON 'bid' with keys sorted, separators ',' ':' "
                                  "and UTF-8 encoding equals 'sha256'."}
 
@@ -162,22 +163,59 @@ def clean_bid(solicitation: Solicitation, data: dict[str, Any]) -> dict[str, Any
             "notes": notes}
 
 
-def _receipt(bid: Bid, action: str, payload: dict[str, Any], now) -> Receipt:
+def rising_prices(content: dict[str, Any]) -> list[str]:
+    """Each tier of a bid that is dearer than a lower tier of the same line (its price rises with
+    volume, usually a typing mistake), in words naming the line and both tiers. Empty if none."""
+    found = []
+    for line in content.get("lines", []) or []:
+        cheapest = None  # (tier number, min quantity, price) of the cheapest lower tier
+        for number, tier in enumerate(line.get("tiers", []) or [], start=1):
+            try:
+                price, min_q = Decimal(str(tier["unit_price"])), int(tier["min_quantity"])
+            except (KeyError, TypeError, ValueError, InvalidOperation):
+                continue
+            if cheapest is not None and price > cheapest[2]:
+                found.append(f"Line {line.get('line')}: tier {number} (from {min_q:,} units) costs "
+                             f"${price:,.2f} a unit, more than tier {cheapest[0]} (from "
+                             f"{cheapest[1]:,} units) at ${cheapest[2]:,.2f}.")
+            if cheapest is None or price < cheapest[2]:
+                cheapest = (number, min_q, price)
+    return found
+
+
+def _rising_prices_refusal(found: list[str]) -> ValidationError:
+    return ValidationError({"confirm_rising_prices": [
+        "Your prices rise with volume: " + " ".join(found) + " With all-units pricing a larger "
+        "consortium order would then cost more per unit. Correct the tiers, or confirm that this "
+        "is intended (the confirmation box; API: \"confirm_rising_prices\": true)."]})
+
+
+def _receipt(bid: Bid, action: str, payload: dict[str, Any], now, warnings=()) -> Receipt:
     BidReceipt.objects.create(bid=bid, action=action, revision=bid.revision, received_at=now,
                               digest=bid.digest, addenda_confirmed=bid.addenda_confirmed)
     return Receipt(solicitation=bid.solicitation.number, vendor=bid.vendor.legal_name,
                    action=action, revision=bid.revision,
                    received_at=now.isoformat(timespec="microseconds"), digest=bid.digest,
-                   canonical_bid=payload)
+                   canonical_bid=payload, warnings=tuple(warnings))
 
 
 @transaction.atomic
 def bid_submit(*, solicitation: Solicitation, data: dict[str, Any], actor: Actor,
-               documents: Optional[list[tuple[str, UploadedFile]]] = None) -> tuple[Bid, Receipt]:
-    """Submit or replace the actor's vendor's bid. Returns the bid and the vendor's receipt."""
+               documents: Optional[list[tuple[str, UploadedFile]]] = None,
+               confirm_rising_prices: bool = False) -> tuple[Bid, Receipt]:
+    """Submit or replace the actor's vendor's bid. Returns the bid and the vendor's receipt.
+
+    A bid whose price rises with volume (`rising_prices`) is refused unless the vendor confirms
+    it is intended (`confirm_rising_prices`); the confirmation is sealed with the bid and the
+    receipt repeats the warnings."""
     vendor = require_vendor(actor, "submit bids")
     solicitation = _lock_open(solicitation)
     canonical = clean_bid(solicitation, data)
+    rising = rising_prices(canonical)
+    if rising and not confirm_rising_prices:
+        raise _rising_prices_refusal(rising)
+    if rising:
+        canonical["rising_prices_confirmed"] = True
     documents = documents or []
     for title, upload in documents:
         validate_pdf(upload, field="documents")
@@ -200,12 +238,16 @@ def bid_submit(*, solicitation: Solicitation, data: dict[str, Any], actor: Actor
         content = upload.read()
         sha = hashlib.sha256(content).hexdigest()
         sealed = sealing.seal(content, solicitation_id=solicitation.pk, context=f"bid-doc:{bid.pk}")
-        doc = BidDocument(bid=bid, revision=revision, title=(title or upload.name)[:200],
-                          size=len(content), sha256=sha, uploaded_at=now)
-        doc.sealed_file.save(f"{solicitation.pk}/{bid.pk}-{revision}-{sha[:12]}.sealed",
-                             ContentFile(sealed), save=False)
+        # The title and the vendor's file name are sealed with the digest; the file on disk gets a
+        # random name.
+        meta = {"title": (title or upload.name or "Document")[:200], "filename": (upload.name or "")[:255],
+                "sha256": sha}
+        doc = BidDocument(bid=bid, revision=revision, size=len(content), uploaded_at=now,
+                          sealed_meta=sealing.seal(sealing.canonical_json(meta), solicitation_id=solicitation.pk,
+                                                   context=sealing.document_meta_context(bid.pk)))
+        doc.sealed_file.save(sealing.sealed_file_name(solicitation.pk), ContentFile(sealed), save=False)
         doc.save()
-        stored_docs.append({"title": doc.title, "sha256": sha, "size": doc.size})
+        stored_docs.append({"title": meta["title"], "sha256": sha, "size": doc.size})
     if not documents and existing is not None:  # a replacement without documents keeps the last set
         for doc in selectors.current_bid_documents(existing):
             stored_docs.append({"title": doc.title, "sha256": doc.sha256, "size": doc.size})
@@ -215,7 +257,7 @@ def bid_submit(*, solicitation: Solicitation, data: dict[str, Any], actor: Actor
                               context=f"bid:{bid.pk}")
     bid.save()
     action = BidReceipt.Action.REPLACED if existing else BidReceipt.Action.SUBMITTED
-    receipt = _receipt(bid, action, canonical, now)
+    receipt = _receipt(bid, action, canonical, now, rising)
     # The audit trail records that a bid arrived, never what it says.
     audit_record(actor=actor, action=f"bid.{action}", obj=bid,
                  object_repr=f"bid of vendor {vendor.pk} on {solicitation.number}",
@@ -225,8 +267,10 @@ def bid_submit(*, solicitation: Solicitation, data: dict[str, Any], actor: Actor
 
 
 @transaction.atomic
-def bid_confirm(*, solicitation: Solicitation, actor: Actor) -> tuple[Bid, Receipt]:
-    """Re-confirm a bid unchanged after an addendum."""
+def bid_confirm(*, solicitation: Solicitation, actor: Actor,
+                confirm_rising_prices: bool = False) -> tuple[Bid, Receipt]:
+    """Re-confirm a bid unchanged after an addendum. A bid whose price rises with volume needs
+    `confirm_rising_prices` unless the vendor confirmed that when submitting it."""
     vendor = require_vendor(actor, "confirm bids")
     solicitation = _lock_open(solicitation)
     bid = lock(Bid.objects.all()).filter(solicitation=solicitation, vendor=vendor,
@@ -245,13 +289,18 @@ def bid_confirm(*, solicitation: Solicitation, actor: Actor) -> tuple[Bid, Recei
                              for k, v in exc.message_dict.items())
         raise ValidationError(f"Your bid no longer fits the solicitation as amended by addendum {addenda} "
                               f"({problems}). Replace it instead of re-confirming it.")
+    rising = rising_prices(content)
+    if rising and not (confirm_rising_prices or content.get("rising_prices_confirmed")):
+        raise _rising_prices_refusal(rising)
     now = timezone.now()
     before = bid.addenda_confirmed
     bid.addenda_confirmed = addenda
     bid.save(update_fields=["addenda_confirmed"])
     payload = {"solicitation": solicitation.number, "bid_sha256": bid.digest,
                "addenda_acknowledged": addenda}
-    receipt = _receipt(bid, BidReceipt.Action.CONFIRMED, payload, now)
+    if rising:
+        payload["rising_prices_confirmed"] = True
+    receipt = _receipt(bid, BidReceipt.Action.CONFIRMED, payload, now, rising)
     audit_record(actor=actor, action="bid.confirmed", obj=bid,
                  object_repr=f"bid of vendor {vendor.pk} on {solicitation.number}",
                  before={"addenda_confirmed": before}, after={"addenda_confirmed": addenda})

@@ -17,6 +17,7 @@ from audit.services import audit_record, snapshot
 from catalog.models import Category
 from edpool.documents import validate_pdf
 from edpool.notify import notify
+from sourcing import policy
 from sourcing.lifecycle import check_transition, effective_state
 from sourcing.models import (Addendum, Bid, Criterion, Requirement, Solicitation,
                              SolicitationDocument, SolicitationLine, VendorFollow)
@@ -28,6 +29,8 @@ from core.locks import lock
 FIELDS = ("number", "kind", "title", "description", "category", "state", "questions_deadline",
           "bid_deadline", "standstill_days", "award_method", "score_threshold",
           "max_vendor_share", "max_vendors_per_line")
+# An addendum repeating the previous one's text within this time is a double click, refused.
+DUPLICATE_ADDENDUM_WINDOW = dt.timedelta(minutes=2)
 CHANGEABLE_BY_ADDENDUM = ("title", "description", "questions_deadline", "bid_deadline",
                           "standstill_days")
 
@@ -151,6 +154,11 @@ def _check_award_settings(content: SolicitationContent, errors: dict[str, str]) 
         errors["kind"] = f"Unknown kind {content.kind!r}."
 
 
+def _ceil_minute(moment: dt.datetime) -> dt.datetime:
+    whole = moment.replace(second=0, microsecond=0)
+    return whole if whole == moment else whole + dt.timedelta(minutes=1)
+
+
 def _next_number() -> str:
     year = timezone.localdate().year
     count = Solicitation.objects.filter(number__startswith=f"SOL-{year}-").count()
@@ -266,7 +274,9 @@ def addendum_publish(*, solicitation: Solicitation, summary: str, actor: Actor,
                      document: Optional[UploadedFile] = None,
                      document_title: str = "") -> Addendum:
     """Publish a change to an open solicitation. Every bid submitted before it is marked not
-    confirmed until its vendor re-confirms; followers and bidders are notified.
+    confirmed until its vendor re-confirms; followers and bidders are notified. The bid deadline
+    is at least the consortium's minimum notice (`policy.addendum_notice_hours`, default 72 h)
+    after the addendum: a closer one, kept or requested, is extended, and the addendum says so.
 
     `changes` may set: title, description, questions_deadline, bid_deadline, standstill_days.
     `lines` replaces the lines (same format as when drafting)."""
@@ -278,16 +288,36 @@ def addendum_publish(*, solicitation: Solicitation, summary: str, actor: Actor,
                               "bids (before the deadline).")
     if not summary.strip():
         raise ValidationError({"summary": "Say what the addendum changes."})
+    last = solicitation.addenda.order_by("-number").first()
+    if (last is not None and last.summary == summary.strip()
+            and now - last.published_at < DUPLICATE_ADDENDUM_WINDOW):
+        # A second click (or a retried request): the solicitation row lock makes it wait for the
+        # first, which it must not repeat (bidders would be notified and asked to re-confirm twice).
+        raise ValidationError({"summary": (
+            f"Addendum {last.number} with this text was published at "
+            f"{timezone.localtime(last.published_at):%H:%M:%S %Z}. To publish another change, "
+            f"describe it differently.")})
     changes = dict(changes or {})
     unknown = set(changes) - set(CHANGEABLE_BY_ADDENDUM)
     if unknown:
         raise ValidationError({"changes": f"These cannot be changed by addendum: {', '.join(sorted(unknown))}."})
     before = _state_of(solicitation)
+    deadline_before = solicitation.bid_deadline
     errors: dict[str, str] = {}
     for name, value in changes.items():
         setattr(solicitation, name, value.strip() if isinstance(value, str) else value)
     if "title" in changes and not solicitation.title:
         errors["title"] = "A title is required."
+    # Every bidder gets the consortium's minimum notice after an addendum to re-confirm or
+    # replace its bid: a deadline closer than that (kept or requested) moves to that long after
+    # now, rounded up to the whole minute. A requested deadline in the past is an error.
+    notice_hours = policy.addendum_notice_hours()
+    earliest = _ceil_minute(now + dt.timedelta(hours=notice_hours))
+    requested = solicitation.bid_deadline
+    extended = (isinstance(requested, dt.datetime) and not timezone.is_naive(requested)
+                and now < requested < earliest)
+    if extended:
+        solicitation.bid_deadline = earliest
     _check_schedule(solicitation.questions_deadline, solicitation.bid_deadline,
                     solicitation.standstill_days, errors, now=now)
     new_lines = None
@@ -309,14 +339,19 @@ def addendum_publish(*, solicitation: Solicitation, summary: str, actor: Actor,
     number = solicitation.addenda.count() + 1
     after = _state_of(solicitation)
     diff = {k: {"before": before[k], "after": after[k]} for k in after if before.get(k) != after[k]}
-    addendum = Addendum.objects.create(solicitation=solicitation, number=number,
-                                       summary=summary.strip(), changes=diff, published_at=now)
+    addendum = Addendum.objects.create(
+        solicitation=solicitation, number=number, summary=summary.strip(), changes=diff,
+        published_at=now, bid_deadline_before=deadline_before,
+        bid_deadline_after=solicitation.bid_deadline, deadline_extended=extended,
+        notice_hours=notice_hours)
     if document is not None:
         SolicitationDocument.objects.create(
             solicitation=solicitation, addendum=addendum,
             title=document_title.strip() or f"Addendum {number}", file=document)
     audit_record(actor=actor, action="solicitation.addendum_published", obj=solicitation,
-                 before=before, after={**after, "addendum": number, "summary": addendum.summary})
+                 before=before, after={**after, "addendum": number, "summary": addendum.summary,
+                                       "deadline_extended_for_notice": extended,
+                                       "notice_hours": notice_hours})
     bidders = Vendor.objects.filter(bids__solicitation=solicitation,
                                     bids__state=Bid.State.SUBMITTED)
     followers = Vendor.objects.filter(follows__solicitation=solicitation)
@@ -324,7 +359,8 @@ def addendum_publish(*, solicitation: Solicitation, summary: str, actor: Actor,
     notify(recipients=recipients,
            subject=f"Addendum {number} to {solicitation.number}",
            body=(f"Addendum {number} to {solicitation.number} {solicitation.title}:\n\n"
-                 f"{addendum.summary}\n\nIf you have already bid, re-confirm your bid (or replace "
+                 f"{addendum.summary}\n\n{addendum.deadline_note()}\n\n"
+                 f"If you have already bid, re-confirm your bid (or replace "
                  f"it) before the deadline, "
                  f"{timezone.localtime(solicitation.bid_deadline):%Y-%m-%d %H:%M %Z}; until then "
                  f"it is marked as not confirmed."))

@@ -34,14 +34,14 @@ def test_solicitation_through_the_api(client, cast, category, clock):
             "requirements": [{"code": "dpa", "text": "DPA"}, {"code": "wcag", "text": "VPAT"}],
             "criteria": [{"name": "Price", "weight": 50, "is_price": True}, {"name": "Fit", "weight": 50}],
             "questions_deadline": (now + dt.timedelta(days=1)).isoformat(),
-            "bid_deadline": (now + dt.timedelta(days=2)).isoformat(), "score_threshold": "10"}
+            "bid_deadline": (now + dt.timedelta(days=4)).isoformat(), "score_threshold": "10"}
     created = send(client, "POST", "/api/v1/solicitations", body, staff)
     assert created.status_code == 201, created.content
     sid = created.json()["id"]
     base = f"/api/v1/solicitations/{sid}"
     assert client.get(base).status_code == 404  # a draft is not public
     assert send(client, "POST", base + "/publish", headers=staff).json()["state"] == "published"
-    assert client.get("/api/v1/solicitations").json()[0]["bids_received"] == 0
+    assert client.get("/api/v1/solicitations").json()[0]["bids_received"] is None  # sealed
 
     receipt = send(client, "PUT", base + "/bid", bid_data(), vendor_a).json()
     assert receipt["sha256"] and receipt["bid"]["lines"][0]["line"] == "CB-11"
@@ -72,7 +72,7 @@ def test_solicitation_through_the_api(client, cast, category, clock):
             response = client.get(base + path, **headers)
             assert response.status_code == 403 and b"289" not in response.content
 
-    clock.set(clock.now() + dt.timedelta(days=2, seconds=1))
+    clock.set(clock.now() + dt.timedelta(days=4, seconds=1))
     assert send(client, "PUT", base + "/bid", bid_data(), vendor_a).status_code == 422
     bids = client.get(base + "/bids", **staff).json()
     assert {b["content"]["lines"][0]["tiers"][0]["unit_price"] for b in bids} == {"289.00", "279.00"}

@@ -82,8 +82,9 @@ def test_full_journey_through_the_pages(client, cast, category, clock):
     client.post(f"/solicitations/{s.pk}/questions/{question.pk}/answer/", {"answer": "Yes."})
     public = client.get(f"/solicitations/{s.pk}/").content.decode()
     assert "Is wall mounting included?" in public and "Yes." in public
-    # Before the deadline: only the count; the tabulation is refused, prices appear nowhere.
-    assert "Bids received</dt><dd>2" in public
+    # Before the deadline: not even the count (a consortium setting); the tabulation is refused,
+    # prices appear nowhere.
+    assert "Bids received</dt><dd>Not shown until the bids open" in public
     for url in (f"/solicitations/{s.pk}/tabulation/", f"/solicitations/{s.pk}/tabulation.csv",
                 f"/api/v1/solicitations/{s.pk}/bids"):
         response = client.get(url)

@@ -50,7 +50,8 @@ def evaluate(request, solicitation_id: int):
                "refusal": selectors.bid_reading_refusal(solicitation, request.actor)}
     if seat.may_see_proposals and not context["refusal"]:
         context["evaluations"] = selectors.evaluation(solicitation=solicitation, actor=request.actor,
-                                                      include_evaluator_scores=False)
+                                                      include_evaluator_scores=False,
+                                                      purpose="evaluator's scoring page")
         context["criteria"] = [c for c in solicitation.criteria.all() if not c.is_price]
         context["mine"] = {(bid_id, crit_id): score
                            for (bid_id, crit_id), score in selectors.my_scores(seat=seat).items()}

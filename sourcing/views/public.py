@@ -31,7 +31,7 @@ def solicitation_list(request):
         state = ""
     page = Paginator(selectors.solicitation_list(actor=actor, state=state, q=q), 25).get_page(
         request.GET.get("page"))
-    rows = [(s, effective_state(s)) for s in page.object_list]
+    rows = [(s, effective_state(s), selectors.bid_count_shown(s)) for s in page.object_list]
     return render(request, "sourcing/list.html", {"page": page, "rows": rows, "state": state, "q": q,
                                                   "filters": filters})
 
@@ -43,7 +43,7 @@ def solicitation_detail(request, solicitation_id: int):
     state = effective_state(solicitation)
     context = {
         "s": solicitation, "state": state, "States": S,
-        "bid_count": selectors.bid_count(solicitation),
+        "bid_count": selectors.bid_count_shown(solicitation),
         "questions": selectors.public_questions(solicitation),
         "award": selectors.award_view(solicitation),
         "tabulation_refusal": selectors.tabulation_refusal(solicitation, actor),
@@ -70,9 +70,10 @@ def document_download(request, solicitation_id: int, document_id: int):
                         filename=f"{solicitation.number}-{document.pk}.pdf")
 
 
-def _evaluations_or_403(request, solicitation):
+def _evaluations_or_403(request, solicitation, purpose: str = "tabulation page", export_format: str = ""):
     """The tabulation: public record after the award notice (PermissionDenied until then)."""
-    return selectors.tabulation(solicitation=solicitation, actor=request.actor)
+    return selectors.tabulation(solicitation=solicitation, actor=request.actor, purpose=purpose,
+                                export_format=export_format)
 
 
 @public
@@ -87,7 +88,7 @@ def tabulation(request, solicitation_id: int):
 @public
 def tabulation_csv(request, solicitation_id: int):
     solicitation = get_solicitation(request, solicitation_id)
-    evaluations = _evaluations_or_403(request, solicitation)
+    evaluations = _evaluations_or_403(request, solicitation, "tabulation export", "CSV")
     response = HttpResponse(exports.tabulation_csv(evaluations), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{solicitation.number}-tabulation.csv"'
     return response
@@ -96,7 +97,7 @@ def tabulation_csv(request, solicitation_id: int):
 @public
 def tabulation_xlsx(request, solicitation_id: int):
     solicitation = get_solicitation(request, solicitation_id)
-    evaluations = _evaluations_or_403(request, solicitation)
+    evaluations = _evaluations_or_403(request, solicitation, "tabulation export", "Excel")
     response = HttpResponse(
         exports.tabulation_xlsx(solicitation, evaluations),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -107,24 +108,16 @@ def tabulation_xlsx(request, solicitation_id: int):
 @public
 def bid_document(request, solicitation_id: int, bid_id: int, document_id: int):
     """A bid's document: its own vendor any time; staff and declared evaluators after the
-    deadline. Never public: the award notice makes the tabulation public record, not proposals."""
-    from sourcing import sealing
+    deadline (recorded). Never public: the award notice makes the tabulation public record, not
+    proposals."""
     from sourcing.models import BidDocument
 
     solicitation = get_solicitation(request, solicitation_id)
-    document = BidDocument.objects.select_related("bid").filter(
-        pk=document_id, bid_id=bid_id, bid__solicitation=solicitation).first()
-    if document is None:
+    try:
+        document, content = selectors.bid_document_content(
+            solicitation=solicitation, bid_id=bid_id, document_id=document_id, actor=request.actor)
+    except BidDocument.DoesNotExist:
         raise Http404
-    actor = request.actor
-    own = (actor is not None and actor.role == Role.VENDOR_USER
-           and actor.acts_for(document.bid.vendor.organisation))
-    if not own:
-        refusal = selectors.bid_reading_refusal(solicitation, actor)
-        if refusal:
-            raise PermissionDenied(refusal)
-    content = sealing.unseal(document.sealed_file.read(), solicitation_id=solicitation.pk,
-                             context=f"bid-doc:{document.bid_id}")
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="bid-{bid_id}-{document.pk}.pdf"'
     return response

@@ -115,7 +115,7 @@ def manage(request, solicitation_id: int, forms=None):
     evaluators = selectors.eligible_evaluators(solicitation)
     context = {
         "s": solicitation, "state": state, "States": S,
-        "bid_count": selectors.bid_count(solicitation),
+        "bid_count": selectors.bid_count_shown(solicitation),
         "questions": solicitation.questions.all(),
         "seats": selectors.seats(solicitation),
         "seat_form": forms.get("seat") or SeatForm(evaluators=evaluators),
@@ -128,10 +128,12 @@ def manage(request, solicitation_id: int, forms=None):
         "decision_form": ProtestDecisionForm(),
     }
     if state == S.UNDER_EVALUATION:
-        context["evaluations"] = selectors.evaluation(solicitation=solicitation, actor=request.actor)
+        context["evaluations"] = selectors.evaluation(solicitation=solicitation, actor=request.actor,
+                                                      purpose="evaluation management page")
         context["criteria"] = [c for c in solicitation.criteria.all() if not c.is_price]
         # The stored plan (bulk buy) or the rules' plan now (multi-award): no engine run here.
-        context["plan"] = award_plans.award_plan(solicitation=solicitation, actor=request.actor)
+        context["plan"] = award_plans.award_plan(solicitation=solicitation, actor=request.actor,
+                                                 evaluations=context["evaluations"])
         context["engine_time_limit"] = int(award_services.engine_time_limit())
         context["award_constraints"] = award_plans.constraints_text(solicitation)
     return render(request, "sourcing/manage.html", context,
@@ -211,7 +213,8 @@ def addendum(request, solicitation_id: int):
         except ValidationError as exc:
             form_errors_from(form, exc)
         else:
-            messages.success(request, f"Addendum {a.number} published; bidders were notified.")
+            note = f" {a.deadline_note()}" if a.deadline_extended else ""
+            messages.success(request, f"Addendum {a.number} published; bidders were notified.{note}")
             return _back(s.pk)
     return manage(request, solicitation_id, {"addendum": form})
 

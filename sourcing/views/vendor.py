@@ -44,8 +44,9 @@ def bid(request, solicitation_id: int):
                    initial=initial, tiers=tiers)
     if request.method == "POST" and form.is_valid():
         try:
-            saved, receipt = bid_services.bid_submit(solicitation=solicitation, data=form.bid_data(),
-                                                     documents=form.documents(), actor=request.actor)
+            saved, receipt = bid_services.bid_submit(
+                solicitation=solicitation, data=form.bid_data(), documents=form.documents(),
+                confirm_rising_prices=form.cleaned_data["confirm_rising_prices"], actor=request.actor)
         except ValidationError as exc:
             form_errors_from(form, exc)
         else:
@@ -53,7 +54,12 @@ def bid(request, solicitation_id: int):
                                       f"{receipt.revision}). SHA-256 {receipt.digest}. Download "
                                       f"your receipt below and keep it.")
             return redirect("sourcing:bid", solicitation_id=solicitation.pk)
+    current = mine[1] if mine and mine[0].state == "submitted" else None
+    rising = bid_services.rising_prices(current) if current else []
     return render(request, "sourcing/bid.html", {
+        "rising": rising, "rising_confirmed": bool(current and current.get("rising_prices_confirmed")),
+        "show_rising_confirmation": bool(rising or form["confirm_rising_prices"].errors
+                                         or (form.is_bound and form.data.get("confirm_rising_prices"))),
         "s": solicitation, "form": form, "state": effective_state(solicitation),
         "my_bid": mine[0] if mine else None, "content": mine[1] if mine else None,
         "my_documents": selectors.current_bid_documents(mine[0]) if mine else [],
@@ -103,7 +109,8 @@ def bid_withdraw(request, solicitation_id: int):
 def bid_confirm(request, solicitation_id: int):
     solicitation = get_solicitation(request, solicitation_id)
     try:
-        bid_services.bid_confirm(solicitation=solicitation, actor=request.actor)
+        bid_services.bid_confirm(solicitation=solicitation, actor=request.actor,
+                                 confirm_rising_prices=request.POST.get("confirm_rising_prices") == "on")
     except ValidationError as exc:
         flash_error(request, exc)
     else:
