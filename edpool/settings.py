@@ -271,3 +271,7 @@ EDPOOL_CHECK_LOCK_ORDER = env_bool("EDPOOL_CHECK_LOCK_ORDER") if os.environ.get(
 # Checkpoints of the audit chain, kept outside the database (audit/checkpoints.py): put this file
 # where the database's users cannot write (the application servers, or ship it to a log server).
 AUDIT_CHECKPOINT_FILE = Path(os.environ.get("AUDIT_CHECKPOINT_FILE", VAR_DIR / "audit-checkpoints.txt"))
+# Sealed bids are judged by when the server received them (core.received) and open, all at once,
+# this many seconds after the deadline, once every bid received in time is stored: keep it at
+# least the web server's request timeout (gunicorn --timeout, 30 s).
+BID_OPENING_DELAY_SECONDS = int(os.environ.get("BID_OPENING_DELAY_SECONDS", "30"))

@@ -91,6 +91,13 @@ def evaluator_seat_for(actor: Optional[Actor], solicitation: Solicitation) -> Op
                                         district=actor.organisation).first()
 
 
+def sealed_message(solicitation: Solicitation) -> str:
+    """Why bids cannot be read yet, and when they can."""
+    return (f"Bids are sealed until the deadline, {timezone.localtime(solicitation.bid_deadline):%Y-%m-%d %H:%M %Z}; "
+            f"they open at {timezone.localtime(solicitation.bids_open_at):%H:%M:%S}, once every bid "
+            f"received in time is stored.")
+
+
 def bid_reading_refusal(solicitation: Solicitation, actor: Optional[Actor],
                         now: Optional[dt.datetime] = None) -> Optional[str]:
     """None if `actor` may read every bid of `solicitation` now (its whole content, notes and salt
@@ -99,8 +106,7 @@ def bid_reading_refusal(solicitation: Solicitation, actor: Optional[Actor],
     bid through `own_bid`). The bid tabulation has its own, wider rule: `tabulation_refusal`."""
     now = now or timezone.now()
     if not solicitation.bids_opened(now):
-        return ("Bids are sealed until the deadline, "
-                f"{timezone.localtime(solicitation.bid_deadline):%Y-%m-%d %H:%M %Z}.")
+        return sealed_message(solicitation)
     if actor is not None and actor.role == STAFF:
         return None
     seat = evaluator_seat_for(actor, solicitation)

@@ -46,7 +46,7 @@ def awarded(cast, clock):
                           (cast.vendor_user_b, tiers("310.00", "285.00", "270.00"), tiers("29.00", "27.50", "25.00"))):
         bid_submit(solicitation=s, data={"lines": [{"line": "CB", "tiers": cb}, {"line": "LIC", "tiers": lic}],
                                          "attestations": {}}, actor=cast.actor(user))
-    clock.set(s.bid_deadline)
+    clock.set(s.bids_open_at)
     s = solicitation_start_evaluation(solicitation=s, actor=staff)
     support = s.criteria.get(name="Support")
     for bid in s.bids.all():

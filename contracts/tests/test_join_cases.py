@@ -81,7 +81,7 @@ def single_award(cast, clock):
         "lines": [{"line": "LMS", "tiers": [{"min_quantity": 1, "unit_price": "7.00"},
                                            {"min_quantity": 5000, "unit_price": "6.50"}]}],
         "attestations": {}})
-    clock.set(s.bid_deadline)
+    clock.set(s.bids_open_at)
     s = solicitation_start_evaluation(solicitation=s, actor=staff)
     consensus_record(solicitation=s, bid=s.bids.get(), criterion=s.criteria.get(name="Support"), points=8,
                      comment="ok", actor=staff)

@@ -8,6 +8,7 @@ from django.http import Http404
 
 from accounts.access import api_public, api_roles
 from accounts.api_auth import API_AUTH, OPTIONAL_AUTH
+from core.received import received_at_of
 from edpool.documents import upload_from_base64
 from sourcing import selectors
 from sourcing.api.common import P, VENDOR, acting_vendor, router, solicitation_or_404
@@ -32,7 +33,7 @@ def bid_put(request, solicitation_id: int, payload: BidIn):
     _, receipt = bid_services.bid_submit(solicitation=solicitation,
                                          data=payload.dict(exclude={"documents", "confirm_rising_prices"}),
                                          documents=documents, confirm_rising_prices=payload.confirm_rising_prices,
-                                         actor=request.actor)
+                                         received_at=received_at_of(request), actor=request.actor)
     return receipt.as_dict()
 
 
@@ -68,7 +69,7 @@ def bid_get(request, solicitation_id: int):
 def bid_delete(request, solicitation_id: int):
     """Withdraw your bid (until the deadline)."""
     _, receipt = bid_services.bid_withdraw(solicitation=solicitation_or_404(request, solicitation_id),
-                                           actor=request.actor)
+                                           received_at=received_at_of(request), actor=request.actor)
     return receipt.as_dict()
 
 
@@ -80,7 +81,8 @@ def bid_confirm(request, solicitation_id: int, payload: Optional[BidConfirmIn] =
     was submitted."""
     _, receipt = bid_services.bid_confirm(
         solicitation=solicitation_or_404(request, solicitation_id), actor=request.actor,
-        confirm_rising_prices=bool(payload and payload.confirm_rising_prices))
+        confirm_rising_prices=bool(payload and payload.confirm_rising_prices),
+        received_at=received_at_of(request))
     return receipt.as_dict()
 
 

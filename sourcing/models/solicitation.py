@@ -49,10 +49,16 @@ class Solicitation(models.Model):
     def __str__(self) -> str:
         return f"{self.number}: {self.title}"
 
+    @property
+    def bids_open_at(self) -> dt.datetime:
+        """When the bids open, all at once: `BID_OPENING_DELAY_SECONDS` after the deadline, so that
+        every bid the server received before the deadline is stored before anyone reads any."""
+        return self.bid_deadline + dt.timedelta(seconds=settings.BID_OPENING_DELAY_SECONDS)
+
     def bids_opened(self, now: dt.datetime | None = None) -> bool:
-        """Bids open at the deadline, all at once; derived from the clock."""
+        """Derived from the clock."""
         now = now or timezone.now()
-        return self.state != SolicitationState.DRAFT and now >= self.bid_deadline
+        return self.state != SolicitationState.DRAFT and now >= self.bids_open_at
 
     def accepting_bids(self, now: dt.datetime | None = None) -> bool:
         now = now or timezone.now()

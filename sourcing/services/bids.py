@@ -1,11 +1,13 @@
 """Submitting, replacing, re-confirming and withdrawing sealed bids.
 
-The deadline is checked on the server's clock inside the transaction, after the solicitation row
-is locked, so a submission that started before the deadline but would commit at or after it is
-refused, whatever the client's clock says."""
+A bid is judged by when the server received it (`core.received`: the request's arrival, on the
+server's clock, whatever the client's clock says): received before the deadline, it is stored
+even if the server finishes it a moment later; received at or after the deadline, or once the
+bids are opened, it is refused. See `_lock_open` for how the opening waits for bids in flight."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -57,27 +59,35 @@ def _deadline_passed_error(solicitation: Solicitation) -> ValidationError:
         f"be submitted, changed or withdrawn.")
 
 
-def _lock_open(solicitation: Solicitation) -> Solicitation:
-    """Lock the solicitation against addenda while this bid is written. On PostgreSQL a shared
-    lock (FOR SHARE): bids do not wait for each other, but an addendum (FOR UPDATE) waits for
-    bids in flight and they for it."""
+def _received(received_at: Optional[dt.datetime]) -> dt.datetime:
+    """When the server received the request (core.received), never later than now. Services
+    called outside a request (the demo, a command) are received now."""
+    now = timezone.now()
+    return min(received_at, now) if received_at is not None else now
+
+
+def _lock_open(solicitation: Solicitation, received: dt.datetime) -> Solicitation:
+    """Lock the solicitation against addenda and the opening while this bid is written, and check
+    the bid was received before the deadline. On PostgreSQL a shared lock (FOR SHARE): bids do
+    not wait for each other, but an addendum or the opening (row locks) wait for bids in flight
+    and they for them.
+
+    A bid is judged by when the server received it, not by when its transaction ends: one sent
+    in the last second is not lost because the server was busy. The bids open
+    `BID_OPENING_DELAY_SECONDS` after the deadline (`Solicitation.bids_open_at`), and the opening
+    waits for this lock, so every bid received in time is stored before anyone reads any; once
+    opened, nothing more is accepted, whenever it was received."""
     if connection.vendor == "postgresql":
         note_lock("sourcing.solicitation")
         solicitation = next(iter(Solicitation.objects.raw(
             "SELECT * FROM sourcing_solicitation WHERE id = %s FOR SHARE", [solicitation.pk])))
     else:
         solicitation = lock(Solicitation.objects.all()).get(pk=solicitation.pk)
-    if not solicitation.accepting_bids(timezone.now()):
-        if solicitation.state == "published":
-            raise _deadline_passed_error(solicitation)
+    if solicitation.state != "published":
         raise ValidationError(f"{solicitation.number} is not open for bids.")
-    return solicitation
-
-
-def _check_deadline_at_commit(solicitation: Solicitation) -> None:
-    """The last check before the transaction commits: the server clock, now."""
-    if timezone.now() >= solicitation.bid_deadline:
+    if received >= solicitation.bid_deadline or solicitation.bids_opened_at is not None:
         raise _deadline_passed_error(solicitation)
+    return solicitation
 
 
 def clean_bid(solicitation: Solicitation, data: dict[str, Any]) -> dict[str, Any]:
@@ -202,14 +212,16 @@ def _receipt(bid: Bid, action: str, payload: dict[str, Any], now, warnings=()) -
 @transaction.atomic
 def bid_submit(*, solicitation: Solicitation, data: dict[str, Any], actor: Actor,
                documents: Optional[list[tuple[str, UploadedFile]]] = None,
-               confirm_rising_prices: bool = False) -> tuple[Bid, Receipt]:
+               confirm_rising_prices: bool = False,
+               received_at: Optional[dt.datetime] = None) -> tuple[Bid, Receipt]:
     """Submit or replace the actor's vendor's bid. Returns the bid and the vendor's receipt.
 
     A bid whose price rises with volume (`rising_prices`) is refused unless the vendor confirms
     it is intended (`confirm_rising_prices`); the confirmation is sealed with the bid and the
     receipt repeats the warnings."""
     vendor = require_vendor(actor, "submit bids")
-    solicitation = _lock_open(solicitation)
+    received = _received(received_at)
+    solicitation = _lock_open(solicitation, received)
     canonical = clean_bid(solicitation, data)
     rising = rising_prices(canonical)
     if rising and not confirm_rising_prices:
@@ -225,7 +237,7 @@ def bid_submit(*, solicitation: Solicitation, data: dict[str, Any], actor: Actor
     canonical.update({"solicitation": solicitation.number, "vendor_id": vendor.pk,
                       "revision": revision, "addenda_acknowledged": addenda,
                       "documents": [], "salt": sealing.new_salt()})
-    now = timezone.now()
+    now = received
     bid = existing or Bid(solicitation=solicitation, vendor=vendor)
     bid.state, bid.revision, bid.submitted_at = Bid.State.SUBMITTED, revision, now
     bid.addenda_confirmed = addenda
@@ -262,17 +274,17 @@ def bid_submit(*, solicitation: Solicitation, data: dict[str, Any], actor: Actor
     audit_record(actor=actor, action=f"bid.{action}", obj=bid,
                  object_repr=f"bid of vendor {vendor.pk} on {solicitation.number}",
                  after={"revision": revision, "sha256": bid.digest, "received_at": now})
-    _check_deadline_at_commit(solicitation)
     return bid, receipt
 
 
 @transaction.atomic
-def bid_confirm(*, solicitation: Solicitation, actor: Actor,
-                confirm_rising_prices: bool = False) -> tuple[Bid, Receipt]:
+def bid_confirm(*, solicitation: Solicitation, actor: Actor, confirm_rising_prices: bool = False,
+                received_at: Optional[dt.datetime] = None) -> tuple[Bid, Receipt]:
     """Re-confirm a bid unchanged after an addendum. A bid whose price rises with volume needs
     `confirm_rising_prices` unless the vendor confirmed that when submitting it."""
     vendor = require_vendor(actor, "confirm bids")
-    solicitation = _lock_open(solicitation)
+    received = _received(received_at)
+    solicitation = _lock_open(solicitation, received)
     bid = lock(Bid.objects.all()).filter(solicitation=solicitation, vendor=vendor,
                                                  state=Bid.State.SUBMITTED).first()
     if bid is None:
@@ -292,7 +304,7 @@ def bid_confirm(*, solicitation: Solicitation, actor: Actor,
     rising = rising_prices(content)
     if rising and not (confirm_rising_prices or content.get("rising_prices_confirmed")):
         raise _rising_prices_refusal(rising)
-    now = timezone.now()
+    now = received
     before = bid.addenda_confirmed
     bid.addenda_confirmed = addenda
     bid.save(update_fields=["addenda_confirmed"])
@@ -304,19 +316,20 @@ def bid_confirm(*, solicitation: Solicitation, actor: Actor,
     audit_record(actor=actor, action="bid.confirmed", obj=bid,
                  object_repr=f"bid of vendor {vendor.pk} on {solicitation.number}",
                  before={"addenda_confirmed": before}, after={"addenda_confirmed": addenda})
-    _check_deadline_at_commit(solicitation)
     return bid, receipt
 
 
 @transaction.atomic
-def bid_withdraw(*, solicitation: Solicitation, actor: Actor) -> tuple[Bid, Receipt]:
+def bid_withdraw(*, solicitation: Solicitation, actor: Actor,
+                 received_at: Optional[dt.datetime] = None) -> tuple[Bid, Receipt]:
     vendor = require_vendor(actor, "withdraw bids")
-    solicitation = _lock_open(solicitation)
+    received = _received(received_at)
+    solicitation = _lock_open(solicitation, received)
     bid = lock(Bid.objects.all()).filter(solicitation=solicitation, vendor=vendor,
                                                  state=Bid.State.SUBMITTED).first()
     if bid is None:
         raise ValidationError("You have no bid on this solicitation to withdraw.")
-    now = timezone.now()
+    now = received
     bid.state = Bid.State.WITHDRAWN
     bid.save(update_fields=["state"])
     receipt = _receipt(bid, BidReceipt.Action.WITHDRAWN,
@@ -324,5 +337,4 @@ def bid_withdraw(*, solicitation: Solicitation, actor: Actor) -> tuple[Bid, Rece
     audit_record(actor=actor, action="bid.withdrawn", obj=bid,
                  object_repr=f"bid of vendor {vendor.pk} on {solicitation.number}",
                  before={"state": "submitted"}, after={"state": "withdrawn"})
-    _check_deadline_at_commit(solicitation)
     return bid, receipt

@@ -1,7 +1,7 @@
 """Opening and reading sealed bids, on the record.
 
-The bids of a solicitation open at its deadline, all at once (`Solicitation.bids_opened`, from the
-clock). The *opening* is recorded when somebody first reads them after the deadline: exactly
+The bids of a solicitation open all at once, `BID_OPENING_DELAY_SECONDS` after its deadline
+(`Solicitation.bids_opened`, from the clock). The *opening* is recorded when somebody first reads them after the deadline: exactly
 once, with who opened them, when, and which bids (vendor, revision, digest) were opened. Every
 read of whole bids by staff or evaluators (pages, API, evaluation, award plans), every export
 of the tabulation and every download of a bid document by them is recorded as well. The public
@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from accounts.acting import Actor
 from audit.services import audit_record
+from core.locks import note_lock
 from sourcing.models import Bid, BidDocument, Solicitation
 
 SYSTEM = Actor.system("bid opening")
@@ -35,7 +36,10 @@ def bids_open(*, solicitation: Solicitation, actor: Optional[Actor]) -> bool:
     """Record the opening of the bids if nobody has yet; True if this call opened them."""
     now = timezone.now()
     if not solicitation.bids_opened(now):
-        raise PermissionDenied("Bids are sealed until the deadline.")
+        from sourcing.selectors import sealed_message
+
+        raise PermissionDenied(sealed_message(solicitation))
+    note_lock("sourcing.solicitation")  # the row lock of the UPDATE below (core.locks)
     opened = (Solicitation.objects.filter(pk=solicitation.pk, bids_opened_at__isnull=True)
               .update(bids_opened_at=now))
     if not opened:

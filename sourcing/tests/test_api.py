@@ -72,7 +72,7 @@ def test_solicitation_through_the_api(client, cast, category, clock):
             response = client.get(base + path, **headers)
             assert response.status_code == 403 and b"289" not in response.content
 
-    clock.set(clock.now() + dt.timedelta(days=4, seconds=1))
+    clock.set(clock.now() + dt.timedelta(days=4, minutes=1))
     assert send(client, "PUT", base + "/bid", bid_data(), vendor_a).status_code == 422
     bids = client.get(base + "/bids", **staff).json()
     assert {b["content"]["lines"][0]["tiers"][0]["unit_price"] for b in bids} == {"289.00", "279.00"}

@@ -75,7 +75,7 @@ def test_bid_documents_through_the_api(client, cast, open_solicitation, clock):
 
     # After the deadline staff read every bid's current documents.
     send(client, "PUT", base + "/bid", bid_data(price1="279.00"), vendor_b)
-    clock.set(open_solicitation.bid_deadline + dt.timedelta(seconds=1))
+    clock.set(open_solicitation.bids_open_at)
     bids = {b["vendor"]: b for b in client.get(base + "/bids", **staff).json()}
     assert bids["Vendor B LLC"]["documents"] == []
     [opened] = bids["Vendor A, Inc."]["documents"]

@@ -60,7 +60,7 @@ def world(client, cast, solicitation, *, vendor_a_bids: bool, deadline_passes: b
                       contact_email="tenders@vendor-a.example", categories=[], actor=vendor_a)
         if deadline_passes:
             solicitation.refresh_from_db()
-            clock.set(solicitation.bid_deadline)
+            clock.set(solicitation.bids_open_at)
         client.logout()
         assert client.login(email=cast.staff.email, password=PASSWORD)
         pages = audit_pages(client, cast, solicitation)

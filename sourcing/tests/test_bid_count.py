@@ -31,7 +31,7 @@ def test_the_number_of_bids_is_hidden_until_the_deadline_by_default(client, cast
     assert shown_counts(client, open_solicitation) == hidden
     manage = client.get(f"/solicitations/{open_solicitation.pk}/manage/").content.decode()
     assert "Not shown until the bids open" in manage
-    clock.set(open_solicitation.bid_deadline)
+    clock.set(open_solicitation.bids_open_at)
     client.logout()
     assert shown_counts(client, open_solicitation) == {"detail": 1, "list": 1, "api_list": 1, "api_detail": 1}
 

@@ -48,7 +48,7 @@ def test_titles_and_file_names_are_sealed_at_rest(client, cast, open_solicitatio
     assert client.login(email=cast.vendor_user_a.email, password=PASSWORD)
     assert "Pricing rationale Q4" in client.get(f"/solicitations/{open_solicitation.pk}/bid/").content.decode()
     # After the deadline, staff see the title beside the bid.
-    clock.set(open_solicitation.bid_deadline)
+    clock.set(open_solicitation.bids_open_at)
     client.logout()
     assert client.login(email=cast.staff.email, password=PASSWORD)
     page = client.get(f"/solicitations/{open_solicitation.pk}/tabulation/").content.decode()

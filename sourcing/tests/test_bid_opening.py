@@ -70,7 +70,7 @@ def test_pages_exports_and_documents_are_recorded(client, cast, open_solicitatio
     # The vendor reads its own document: not an opening, not recorded.
     assert client.login(email=cast.vendor_user_a.email, password=PASSWORD)
     assert client.get(url).content == PDF
-    clock.set(open_solicitation.bid_deadline)
+    clock.set(open_solicitation.bids_open_at)
     client.logout()
     assert client.login(email=cast.vendor_user_a.email, password=PASSWORD)
     assert client.get(url).content == PDF
@@ -116,9 +116,10 @@ def _wait_until(moment):
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_two_readers_at_the_deadline_open_the_bids_once(cast, category):
+def test_two_readers_at_the_deadline_open_the_bids_once(cast, category, settings):
     require_or_skip(connection.vendor == "postgresql",
                     "PostgreSQL (set DATABASE_URL=postgres://...; this test needs real concurrency)")
+    settings.BID_OPENING_DELAY_SECONDS = 1
     s = _published_with_bids(cast, category, 2)
     bid_submit(solicitation=s, data=bid_data(), actor=cast.actor(cast.vendor_user_a))
     readers = 6
@@ -128,7 +129,7 @@ def test_two_readers_at_the_deadline_open_the_bids_once(cast, category):
     def read():
         try:
             barrier.wait()
-            _wait_until(s.bid_deadline)
+            _wait_until(s.bids_open_at)
             results.append(len(selectors.opened_bids(solicitation=Solicitation.objects.get(pk=s.pk),
                                                      actor=cast.actor(cast.staff))))
         except Exception as exc:  # pragma: no cover - reported below
@@ -148,26 +149,30 @@ def test_two_readers_at_the_deadline_open_the_bids_once(cast, category):
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_the_opening_waits_for_a_bid_still_committing_at_the_deadline(cast, category, monkeypatch):
-    """A bid checked just before the deadline but committing just after it: the opening (and the
-    read) wait for it, so the opening lists it and the reader sees it."""
+def test_the_opening_waits_for_a_bid_still_committing_at_the_deadline(cast, category, monkeypatch, settings):
+    """A bid received just before the deadline whose request is still being processed when the
+    bids open: the opening (and the read) wait for it, so the opening lists it and the reader sees
+    it."""
     require_or_skip(connection.vendor == "postgresql",
                     "PostgreSQL (set DATABASE_URL=postgres://...; this test needs real concurrency)")
+    settings.BID_OPENING_DELAY_SECONDS = 1
     s = _published_with_bids(cast, category, 2)
-    real_check = bid_services._check_deadline_at_commit
+    real_clean = bid_services.clean_bid
     checked = threading.Event()
 
-    def slow_commit(solicitation):
-        real_check(solicitation)  # passes: before the deadline
+    def slow_clean(solicitation, data):
+        result = real_clean(solicitation, data)  # the solicitation is locked (FOR SHARE) by now
         checked.set()
-        _wait_until(solicitation.bid_deadline + dt.timedelta(seconds=0.5))  # commits late
+        _wait_until(solicitation.bids_open_at + dt.timedelta(seconds=0.5))  # commits late
+        return result
 
-    monkeypatch.setattr(bid_services, "_check_deadline_at_commit", slow_commit)
+    monkeypatch.setattr(bid_services, "clean_bid", slow_clean)
     outcome = {}
 
     def bidder():
         try:
-            outcome["bid"] = bid_submit(solicitation=s, data=bid_data(), actor=cast.actor(cast.vendor_user_a))
+            outcome["bid"] = bid_submit(solicitation=s, data=bid_data(), actor=cast.actor(cast.vendor_user_a),
+                                        received_at=s.bid_deadline - dt.timedelta(seconds=0.3))
         finally:
             connections.close_all()
 
@@ -175,7 +180,7 @@ def test_the_opening_waits_for_a_bid_still_committing_at_the_deadline(cast, cate
     _wait_until(s.bid_deadline - dt.timedelta(seconds=0.3))
     thread.start()
     assert checked.wait(5)
-    _wait_until(s.bid_deadline + dt.timedelta(seconds=0.1))
+    _wait_until(s.bids_open_at + dt.timedelta(seconds=0.1))
     read = selectors.opened_bids(solicitation=Solicitation.objects.get(pk=s.pk), actor=cast.actor(cast.staff))
     thread.join()
     assert "bid" in outcome and len(read) == 1

@@ -50,7 +50,7 @@ def bulk(cast, category, clock):
         user = UserFactory(role="vendor_user", organisation=vendor.organisation)
         bid_submit(solicitation=s, data={"lines": [{"line": "CB", "tiers": tiers(p1, p2)}],
                                          "attestations": {}}, actor=cast.actor(user))
-    clock.set(s.bid_deadline)
+    clock.set(s.bids_open_at)
     return solicitation_start_evaluation(solicitation=s, actor=staff)
 
 

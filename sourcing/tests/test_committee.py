@@ -103,7 +103,7 @@ def test_declaring_through_the_api(client, cast, open_solicitation, clock):
                    actor=cast.actor(cast.staff))
     evaluator = token(cast.evaluator)
     url = f"/api/v1/solicitations/{open_solicitation.pk}/declaration"
-    clock.set(open_solicitation.bid_deadline)
+    clock.set(open_solicitation.bids_open_at)
     assert client.get(url, **token(cast.multi)).status_code == 403  # not an evaluator here (a buyer)
     unknown = send(client, "POST", url, {"relationships": [{"vendor_id": cast.vendor_b.pk,
                                                             "details": "friend"}]}, evaluator)

@@ -59,7 +59,7 @@ def test_price_is_scored_by_formula(cast, evaluating):
 def test_missing_attestation_makes_a_bid_non_responsive(cast, open_solicitation, clock):
     bid_submit(solicitation=open_solicitation, data=bid_data(wcag=False),
                actor=cast.actor(cast.vendor_user_a))
-    clock.set(open_solicitation.bid_deadline)
+    clock.set(open_solicitation.bids_open_at)
     ev = selectors.evaluation(solicitation=open_solicitation, actor=cast.actor(cast.staff))[0]
     assert not ev.responsive and ev.reasons == ["Did not attest: WCAG 2.1 AA conformance report provided"]
     assert ev.price_score == 0 and ev.total_score is None

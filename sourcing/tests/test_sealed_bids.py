@@ -76,24 +76,47 @@ def test_deadline_is_exact_and_server_side(cast, open_solicitation, clock):
     assert selectors.bid_count(open_solicitation) == 1
 
 
-def test_submission_that_began_before_the_deadline_but_ends_after_is_refused(
-        cast, open_solicitation, clock, monkeypatch):
+def test_a_bid_is_judged_by_when_the_server_received_it(cast, open_solicitation, clock, monkeypatch):
+    """Received 5 ms before the deadline and finished 2 s after it (a busy server): stored, with
+    the time it was received. Received at the deadline: refused. Once the bids are opened,
+    nothing more is stored, whenever it was received."""
     from sourcing.services import bids as bids_module
 
     deadline = open_solicitation.bid_deadline
-    clock.set(deadline - dt.timedelta(milliseconds=5))
+    received = deadline - dt.timedelta(milliseconds=5)
+    clock.set(received)
     real_clean = bids_module.clean_bid
 
     def slow_clean(solicitation, data):  # the request is still being processed at the deadline
         result = real_clean(solicitation, data)
-        clock.set(deadline)
+        clock.set(deadline + dt.timedelta(seconds=2))
         return result
 
     monkeypatch.setattr(bids_module, "clean_bid", slow_clean)
+    bid, receipt = bid_submit(solicitation=open_solicitation, data=bid_data(), received_at=received,
+                              actor=cast.actor(cast.vendor_user_a))
+    assert bid.submitted_at == received and receipt.received_at == received.isoformat(timespec="microseconds")
+    monkeypatch.setattr(bids_module, "clean_bid", real_clean)
     with pytest.raises(ValidationError, match="bid deadline"):
-        submit(cast, open_solicitation)
-    assert Bid.objects.count() == 0 and BidReceipt.objects.count() == 0
-    assert not AuditEvent.objects.filter(action__startswith="bid.").exists()
+        bid_submit(solicitation=open_solicitation, data=bid_data(), received_at=deadline,
+                   actor=cast.actor(cast.vendor_user_b))
+    # Not yet open 2 s after the deadline: bids in flight are still being stored.
+    with pytest.raises(PermissionDenied, match="open at"):
+        selectors.opened_bids(solicitation=open_solicitation, actor=cast.actor(cast.staff))
+    clock.set(open_solicitation.bids_open_at)
+    assert len(selectors.opened_bids(solicitation=open_solicitation, actor=cast.actor(cast.staff))) == 1
+    with pytest.raises(ValidationError, match="bid deadline"):
+        bid_submit(solicitation=open_solicitation, data=bid_data(), received_at=received,
+                   actor=cast.actor(cast.vendor_user_b))
+    assert Bid.objects.count() == 1 and BidReceipt.objects.count() == 1
+
+
+def test_a_received_time_in_the_future_counts_as_now(cast, open_solicitation, clock):
+    clock.set(open_solicitation.bid_deadline)
+    with pytest.raises(ValidationError, match="bid deadline"):
+        bid_submit(solicitation=open_solicitation, data=bid_data(),
+                   received_at=open_solicitation.bid_deadline - dt.timedelta(days=1) + dt.timedelta(days=2),
+                   actor=cast.actor(cast.vendor_user_a))
 
 
 def test_bad_bids_are_refused_naming_the_field(cast, open_solicitation):
@@ -173,7 +196,7 @@ def test_all_bids_open_at_once_at_the_deadline(cast, open_solicitation, clock):
     submit(cast, open_solicitation, price1="289.00")
     submit(cast, open_solicitation, user=cast.vendor_user_b, price1="279.00")
     seat = _seat_evaluator(cast, open_solicitation)
-    clock.set(open_solicitation.bid_deadline)
+    clock.set(open_solicitation.bids_open_at)
     staff_view = selectors.opened_bids(solicitation=open_solicitation, actor=cast.actor(cast.staff))
     assert [b.content["lines"][0]["tiers"][0]["unit_price"] for b in staff_view] == ["289.00", "279.00"]
     # Evaluators only after signing the declaration without a conflict.
@@ -194,7 +217,7 @@ def test_conflicted_evaluator_never_sees_proposals(cast, open_solicitation, cloc
     submit(cast, open_solicitation)
     submit(cast, open_solicitation, user=cast.vendor_user_b)
     seat = _seat_evaluator(cast, open_solicitation)
-    clock.set(open_solicitation.bid_deadline)
+    clock.set(open_solicitation.bids_open_at)
     evaluator = cast.actor(cast.evaluator)
     # The declaration lists every bidder, by company name only.
     bidders = selectors.declaration_bidders(solicitation=open_solicitation, actor=evaluator)
@@ -230,7 +253,7 @@ def test_conflicted_evaluator_never_sees_proposals(cast, open_solicitation, cloc
 
 def test_only_seated_evaluators_see_whom_to_declare_against(cast, open_solicitation, clock):
     submit(cast, open_solicitation)
-    clock.set(open_solicitation.bid_deadline)
+    clock.set(open_solicitation.bids_open_at)
     for actor in (cast.actor(cast.evaluator), cast.actor(cast.vendor_user_b), cast.actor(cast.buyer_a), None):
         with pytest.raises(PermissionDenied, match="seated"):
             selectors.declaration_bidders(solicitation=open_solicitation, actor=actor)
@@ -245,7 +268,25 @@ def test_audit_pages_hide_who_bid_until_the_deadline(client, cast, open_solicita
     client.login(email=cast.staff.email, password=PASSWORD)
     page = client.get("/audit/?object_type=sourcing.bid").content.decode()
     assert "bid.submitted" not in page
-    clock.set(open_solicitation.bid_deadline)
+    clock.set(open_solicitation.bids_open_at)
     client.login(email=cast.staff.email, password=PASSWORD)  # the session expired meanwhile
     page = client.get("/audit/?object_type=sourcing.bid").content.decode()
     assert "bid.submitted" in page and "sales@vendor-a.example" in page
+
+
+def test_over_the_api_the_moment_the_request_arrived_counts(client, cast, open_solicitation, clock):
+    from sourcing.tests.test_api import send, token
+
+    deadline = open_solicitation.bid_deadline
+    headers = token(cast.vendor_user_a)
+    # The request reaches the server 1 ms before the deadline; the server is slow: every later
+    # reading of the clock is 1 s after the deadline.
+    clock.then(deadline - dt.timedelta(milliseconds=1), deadline + dt.timedelta(seconds=1))
+    response = send(client, "PUT", f"/api/v1/solicitations/{open_solicitation.pk}/bid", bid_data(), headers)
+    assert response.status_code == 200, response.content
+    assert response.json()["received_at"] == (deadline - dt.timedelta(milliseconds=1)).isoformat(timespec="microseconds")
+    clock.then(deadline, deadline)
+    late = send(client, "PUT", f"/api/v1/solicitations/{open_solicitation.pk}/bid", bid_data(),
+                token(cast.vendor_user_b))
+    assert late.status_code == 422 and "deadline" in late.json()["detail"]
+    assert Bid.objects.count() == 1

@@ -8,10 +8,12 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.access import roles
 from accounts.models import Role
+from core.received import received_at_of
 from sourcing import selectors
 from sourcing.forms import BidForm, ProtestForm, QuestionForm
 from sourcing.lifecycle import effective_state
@@ -46,11 +48,12 @@ def bid(request, solicitation_id: int):
         try:
             saved, receipt = bid_services.bid_submit(
                 solicitation=solicitation, data=form.bid_data(), documents=form.documents(),
-                confirm_rising_prices=form.cleaned_data["confirm_rising_prices"], actor=request.actor)
+                confirm_rising_prices=form.cleaned_data["confirm_rising_prices"],
+                received_at=received_at_of(request), actor=request.actor)
         except ValidationError as exc:
             form_errors_from(form, exc)
         else:
-            messages.success(request, f"Bid received at {receipt.received_at} (revision "
+            messages.success(request, f"Bid received at {timezone.localtime(saved.submitted_at):%Y-%m-%d %H:%M:%S %Z} (revision "
                                       f"{receipt.revision}). SHA-256 {receipt.digest}. Download "
                                       f"your receipt below and keep it.")
             return redirect("sourcing:bid", solicitation_id=solicitation.pk)
@@ -96,7 +99,8 @@ def receipt(request, solicitation_id: int, receipt_id: int):
 def bid_withdraw(request, solicitation_id: int):
     solicitation = get_solicitation(request, solicitation_id)
     try:
-        bid_services.bid_withdraw(solicitation=solicitation, actor=request.actor)
+        bid_services.bid_withdraw(solicitation=solicitation, received_at=received_at_of(request),
+                                  actor=request.actor)
     except ValidationError as exc:
         flash_error(request, exc)
     else:
@@ -110,7 +114,8 @@ def bid_confirm(request, solicitation_id: int):
     solicitation = get_solicitation(request, solicitation_id)
     try:
         bid_services.bid_confirm(solicitation=solicitation, actor=request.actor,
-                                 confirm_rising_prices=request.POST.get("confirm_rising_prices") == "on")
+                                 confirm_rising_prices=request.POST.get("confirm_rising_prices") == "on",
+                                 received_at=received_at_of(request))
     except ValidationError as exc:
         flash_error(request, exc)
     else:
