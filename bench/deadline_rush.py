@@ -47,9 +47,9 @@ def main(argv: list[str] | None = None) -> int:
     from django.db import connection
 
     if connection.vendor != "postgresql":
-        print("deadline-rush needs PostgreSQL (DATABASE_URL=postgres://...): the server runs in "
-              "separate processes.")
-        return 2
+        print("deadline-rush skipped: it needs PostgreSQL (DATABASE_URL=postgres://...), since the "
+              "server runs in separate processes.")
+        return 0
     from bench.throwaway import in_throwaway_database
 
     return in_throwaway_database(lambda: _run(args))
