@@ -13,6 +13,7 @@ from accounts.access import roles
 from accounts.models import Role
 from contracts.selectors.agreements import schedule_rows
 from contracts.views.common import get_agreement
+from core.csvtext import check_csv_text
 from members.models import District
 from members.selectors import district_of_organisation
 from orders import selectors, services
@@ -46,6 +47,7 @@ def order_new(request, agreement_id: int):
         try:
             if request.FILES.get("file"):
                 text = request.FILES["file"].read().decode("utf-8-sig", errors="replace")
+                check_csv_text(text)
                 lines = services.parse_order_csv(text, agreement)
             else:
                 lines = []
