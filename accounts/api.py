@@ -26,7 +26,7 @@ class TokenRequest(Schema):
     email: Email
     password: text(PASSWORD_MAX)
     acting_as: Optional[Id] = None
-    name: text_of(ApiToken, "name") = "API token"
+    name: text_of(ApiToken.name) = "API token"
 
 
 class RoleOut(Schema):

@@ -24,12 +24,12 @@ READERS = (Role.CONSORTIUM_STAFF, Role.DISTRICT_BUYER, Role.DISTRICT_APPROVER, R
 
 
 class ProductIn(Schema):
-    name: text_of(Product, "name")
+    name: text_of(Product.name)
     category: text(60)
-    kind: text_of(Product, "kind")
+    kind: text_of(Product.kind)
     list_price: UnitPrice
-    unit: text_of(Product, "unit")
-    description: text_of(Product, "description", unbounded=LONG_TEXT_MAX) = ""
+    unit: text_of(Product.unit)
+    description: text_of(Product.description, unbounded=LONG_TEXT_MAX) = ""
     grade_bands: list[text(40)] = []
     subjects: list[text(100)] = []
     interoperability: list[text(40)] = []

@@ -69,8 +69,8 @@ class ComplianceDecisionIn(Schema):
 
     district_id: Optional[Id] = None
     product_id: Id
-    purpose: text_of(ComplianceDecision, "purpose")
-    award_kind: Optional[text_of(ComplianceDecision, "award_kind")] = None
+    purpose: text_of(ComplianceDecision.purpose)
+    award_kind: Optional[text_of(ComplianceDecision.award_kind)] = None
     annual_value: Optional[Amount] = None
 
 

@@ -105,9 +105,9 @@ REPORT = AccessibilityReport
 
 class DpaIn(Schema):
     """A signed agreement as corrected. Its district, state and general offer stay."""
-    template: text_of(DPA, "template")
-    template_version: text_of(DPA, "template_version") = ""
-    state_variant: text_of(DPA, "state_variant") = ""
+    template: text_of(DPA.template)
+    template_version: text_of(DPA.template_version) = ""
+    state_variant: text_of(DPA.state_variant) = ""
     product_ids: list[Id]
     signed_on: Day
     expires_on: Optional[Day] = None
@@ -115,9 +115,9 @@ class DpaIn(Schema):
 
 
 class DpaPatch(Schema):
-    template: Optional[text_of(DPA, "template")] = None
-    template_version: Optional[text_of(DPA, "template_version")] = None
-    state_variant: Optional[text_of(DPA, "state_variant")] = None
+    template: Optional[text_of(DPA.template)] = None
+    template_version: Optional[text_of(DPA.template_version)] = None
+    state_variant: Optional[text_of(DPA.state_variant)] = None
     product_ids: Optional[list[Id]] = None
     signed_on: Optional[Day] = None
     expires_on: Optional[Day] = None
@@ -126,9 +126,9 @@ class DpaPatch(Schema):
 
 class AccessibilityReportIn(Schema):
     product_id: Id
-    standard: text_of(REPORT, "standard")
-    level: text_of(REPORT, "level")
-    report_format: text_of(REPORT, "report_format") = "VPAT 2.5 (ACR)"
+    standard: text_of(REPORT.standard)
+    level: text_of(REPORT.level)
+    report_format: text_of(REPORT.report_format) = "VPAT 2.5 (ACR)"
     report_date: Day
     expires_on: Optional[Day] = None
     document: Optional[EvidenceDocumentIn] = None
@@ -136,17 +136,17 @@ class AccessibilityReportIn(Schema):
 
 class AccessibilityReportPatch(Schema):
     product_id: Optional[Id] = None
-    standard: Optional[text_of(REPORT, "standard")] = None
-    level: Optional[text_of(REPORT, "level")] = None
-    report_format: Optional[text_of(REPORT, "report_format")] = None
+    standard: Optional[text_of(REPORT.standard)] = None
+    level: Optional[text_of(REPORT.level)] = None
+    report_format: Optional[text_of(REPORT.report_format)] = None
     report_date: Optional[Day] = None
     expires_on: Optional[Day] = None
     document: Optional[EvidenceDocumentIn] = None
 
 
 class AttestationIn(Schema):
-    kind: text_of(Attestation, "kind")
-    framework: text_of(Attestation, "framework") = ""
+    kind: text_of(Attestation.kind)
+    framework: text_of(Attestation.framework) = ""
     product_id: Optional[Id] = None  # none: the whole company
     attested_on: Day
     expires_on: Optional[Day] = None
@@ -154,8 +154,8 @@ class AttestationIn(Schema):
 
 
 class AttestationPatch(Schema):
-    kind: Optional[text_of(Attestation, "kind")] = None
-    framework: Optional[text_of(Attestation, "framework")] = None
+    kind: Optional[text_of(Attestation.kind)] = None
+    framework: Optional[text_of(Attestation.framework)] = None
     product_id: Optional[Id] = None
     attested_on: Optional[Day] = None
     expires_on: Optional[Day] = None
@@ -163,7 +163,7 @@ class AttestationPatch(Schema):
 
 
 class WithdrawIn(Schema):
-    reason: text_of(DPA, "withdrawn_reason")
+    reason: text_of(DPA.withdrawn_reason)
 
 
 def _today():
@@ -264,10 +264,10 @@ def dpas(request, state: Filter = "", vendor_id: AnyId = 0, district_id: AnyId =
 
 @router.post("/compliance/dpas", response={201: DpaOut}, auth=API_AUTH)
 @api_roles(VENDOR)
-def dpa_add(request, district_id: Form[Id], template: Form[text_of(DPA, "template")],
+def dpa_add(request, district_id: Form[Id], template: Form[text_of(DPA.template)],
             signed_on: Form[Day], product_ids: Form[list[Id]],
-            template_version: text_of(DPA, "template_version") = Form(""),
-            state_variant: text_of(DPA, "state_variant") = Form(""), expires_on: Form[Optional[Day]] = None,
+            template_version: text_of(DPA.template_version) = Form(""),
+            state_variant: text_of(DPA.state_variant) = Form(""), expires_on: Form[Optional[Day]] = None,
             general_offer: Form[bool] = False, general_offer_until: Form[Optional[Day]] = None,
             document: Optional[UploadedFile] = File(None)):
     """Record a DPA you signed with a district (its state is the district's), optionally with a
@@ -379,9 +379,9 @@ def reports(request, product_id: AnyId = 0):
 
 @router.post("/compliance/accessibility-reports", response={201: AccessibilityReportOut}, auth=API_AUTH)
 @api_roles(VENDOR)
-def report_add(request, product_id: Form[Id], standard: Form[text_of(REPORT, "standard")],
-               level: Form[text_of(REPORT, "level")], report_date: Form[Day],
-               report_format: text_of(REPORT, "report_format") = Form("VPAT 2.5 (ACR)"),
+def report_add(request, product_id: Form[Id], standard: Form[text_of(REPORT.standard)],
+               level: Form[text_of(REPORT.level)], report_date: Form[Day],
+               report_format: text_of(REPORT.report_format) = Form("VPAT 2.5 (ACR)"),
                expires_on: Form[Optional[Day]] = None,
                document: Optional[UploadedFile] = File(None)):
     """Add an accessibility conformance report for one of your products (standard e.g.
@@ -450,8 +450,8 @@ def attestations(request, vendor_id: AnyId = 0):
 
 @router.post("/compliance/attestations", response={201: AttestationOut}, auth=API_AUTH)
 @api_roles(VENDOR)
-def attestation_create(request, kind: Form[text_of(Attestation, "kind")], attested_on: Form[Day],
-                       framework: text_of(Attestation, "framework") = Form(""),
+def attestation_create(request, kind: Form[text_of(Attestation.kind)], attested_on: Form[Day],
+                       framework: text_of(Attestation.framework) = Form(""),
                        product_id: Form[Optional[Id]] = None,
                        expires_on: Form[Optional[Day]] = None,
                        document: Optional[UploadedFile] = File(None)):

@@ -1,6 +1,5 @@
 """API for master agreements, participation (joining with the DPA), and mini-competitions."""
 
-from datetime import date
 from decimal import Decimal
 from typing import Any, Optional
 
@@ -30,8 +29,10 @@ BUYER, APPROVER = Role.DISTRICT_BUYER, Role.DISTRICT_APPROVER
 A = "/agreements/{agreement_id}"
 
 
-LineReference = text_of(ScheduleEntry, "line_reference")
+LineReference = text_of(ScheduleEntry.line_reference)
 Percent = decimal(0, 100, 2)
+TermMonths = whole(1, 600, "Months of the initial term.")
+FeeRate = decimal(0, "0.2", 4, "A fraction: 0.02 is 2%.")
 
 
 class MapIn(Schema):
@@ -41,28 +42,28 @@ class MapIn(Schema):
 
 class ActivateIn(Schema):
     start_date: Day
-    term_months: whole(1, 600, "Months of the initial term.")
+    term_months: TermMonths
     renewal_options: whole(0, 100) = 0
     renewal_months: whole(0, 600) = 12
-    vendor_signed_by: text_of(MasterAgreement, "vendor_signed_by")
-    consortium_signed_by: text_of(MasterAgreement, "consortium_signed_by")
-    admin_fee_rate: Optional[decimal(0, "0.2", 4, "A fraction: 0.02 is 2%.")] = None
+    vendor_signed_by: text_of(MasterAgreement.vendor_signed_by)
+    consortium_signed_by: text_of(MasterAgreement.consortium_signed_by)
+    admin_fee_rate: Optional[FeeRate] = None
 
 
 class ContractReasonIn(Schema):
-    reason: text_of(MasterAgreement, "termination_reason")
+    reason: text_of(MasterAgreement.termination_reason)
 
 
 class AmendmentIn(Schema):
-    kind: text_of(Amendment, "kind") = "price_change"
-    summary: text_of(Amendment, "summary")
+    kind: text_of(Amendment.kind) = "price_change"
+    summary: text_of(Amendment.summary)
     set_entries: list[dict[str, Any]] = []
     remove_products: list[Id] = []
 
 
 class AmendmentDecisionIn(Schema):
     approve: bool
-    reason: text_of(Amendment, "decision_reason") = ""
+    reason: text_of(Amendment.decision_reason) = ""
 
 
 class JoinIn(Schema):
@@ -71,7 +72,7 @@ class JoinIn(Schema):
     mini_competition_id: Optional[Id] = None
     board_finding_on: Optional[Day] = None  # the board's finding for this agreement, if any
     # e.g. the resolution number; required with a date
-    board_finding_reference: text_of(ParticipationAgreement, "board_finding_reference") = ""
+    board_finding_reference: text_of(ParticipationAgreement.board_finding_reference) = ""
 
 
 class CompetitionIn(Schema):
@@ -83,22 +84,22 @@ class CompetitionIn(Schema):
 class CompetitionScoreIn(Schema):
     agreement_id: Id
     other_score: Percent
-    notes: text_of(MiniCompetitionScore, "notes") = ""
+    notes: text_of(MiniCompetitionScore.notes) = ""
 
 
 class QuoteIn(Schema):
     agreement_id: Id
-    message: text_of(QuoteRequest, "message") = ""
+    message: text_of(QuoteRequest.message) = ""
 
 
 class QuoteAnswerIn(Schema):
     quote_total: Amount
-    implementation_plan: text_of(QuoteRequest, "implementation_plan", unbounded=LONG_TEXT_MAX)
+    implementation_plan: text_of(QuoteRequest.implementation_plan, unbounded=LONG_TEXT_MAX)
 
 
 class ChoiceIn(Schema):
     agreement_id: Id
-    reasons: text_of(MiniCompetition, "choice_reasons")
+    reasons: text_of(MiniCompetition.choice_reasons)
 
 
 def _agreement(request, agreement_id: int) -> MasterAgreement:

@@ -7,12 +7,11 @@ runs, and the OpenAPI document states every bound (so clients and the fuzzer kno
     class LineIn(Schema):
         product_id: Id
         quantity: Quantity
-        note: text(NOTE_MAX) = ""
+        reference: text_of(Order.reference) = ""
 
     def product_list(request, vendor_id: AnyId = 0, page: Page = 1, page_size: page_size(500) = 100)
 
-Text fields take `text(n)` with n the model column's max_length (`text_of(Model, "field")` reads
-it). NUL characters are refused for every text value in one place (`edpool.api.EdPoolParser`).
+Text fields take `text(n)`, or `text_of(Model.field)` for the max_length of the model's column. NUL characters are refused for every text value in one place (`edpool.api.EdPoolParser`).
 
 This module is a foundation: it imports nothing from EdPool's apps.
 """
@@ -74,10 +73,10 @@ def text(max_length: int, *, min_length: int = 0) -> type:
     return Annotated[str, StringConstraints(max_length=max_length, min_length=min_length)]
 
 
-def text_of(model, field_name: str, *, unbounded: int = limits.NOTE_MAX, min_length: int = 0) -> type:
-    """Text bounded like a model's column: its max_length, or `unbounded` (NOTE_MAX unless said)
-    for a TextField."""
-    field = model._meta.get_field(field_name)
+def text_of(column, *, unbounded: int = limits.NOTE_MAX, min_length: int = 0) -> type:
+    """Text bounded like a model's column (`text_of(Order.reference)`): its max_length, or
+    `unbounded` (NOTE_MAX unless said) for a TextField."""
+    field = column.field
     return text(field.max_length or unbounded, min_length=min_length)
 
 

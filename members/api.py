@@ -71,9 +71,9 @@ class MembershipOut(Schema):
 
 class ApplyIn(Schema):
     district_id: Id
-    contact_name: text_of(Membership, "contact_name") = ""
+    contact_name: text_of(Membership.contact_name) = ""
     contact_email: Email = ""
-    note: text_of(Membership, "application_note") = ""
+    note: text_of(Membership.application_note) = ""
 
 
 def member_out(m: Membership) -> dict:
@@ -168,9 +168,9 @@ def membership_detail(request, membership_id: Id):
 @api_roles(STAFF, Role.DISTRICT_BUYER, Role.DISTRICT_APPROVER)
 def membership_step(request, membership_id: Id, action: Form[text(40)],
                     on_date: Form[Optional[Day]] = None,
-                    resolution_number: text_of(Membership, "resolution_number") = Form(""),
-                    signed_by: text_of(Membership, "agreement_signed_by") = Form(""),
-                    reason: text_of(Membership, "withdrawn_reason") = Form(""),
+                    resolution_number: text_of(Membership.resolution_number) = Form(""),
+                    signed_by: text_of(Membership.agreement_signed_by) = Form(""),
+                    reason: text_of(Membership.withdrawn_reason) = Form(""),
                     resolution_document: Optional[UploadedFile] = File(None)):
     """Take a step: approve_board (with the resolution PDF), sign_agreement, activate, suspend,
     reinstate or withdraw. Sent as a multipart form."""

@@ -1,6 +1,5 @@
 """API for orders, rebate statements and settlements."""
 
-from decimal import Decimal
 from typing import Optional
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -40,20 +39,20 @@ class OrderIn(Schema):
 
     agreement_id: Id
     lines: list[OrderLineIn]
-    reference: text_of(Order, "reference") = ""
+    reference: text_of(Order.reference) = ""
     submit: bool = False
 
 
 class OrderCancelIn(Schema):
-    reason: text_of(Order, "cancel_reason")
+    reason: text_of(Order.cancel_reason)
 
 
 class SettlementIn(Schema):
     agreement_id: Id
     district_id: Id
     amount: Amount
-    method: text_of(Settlement, "method")
-    reference: text_of(Settlement, "reference")
+    method: text_of(Settlement.method)
+    reference: text_of(Settlement.reference)
 
 
 def order_out(o: Order) -> dict:

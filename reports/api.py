@@ -1,6 +1,5 @@
 """API for vendors' quarterly sales reports, their reconciliation, and administrative-fee invoices."""
 
-from datetime import date
 from typing import Annotated, Any, Optional
 
 from django.core.exceptions import ValidationError
@@ -58,11 +57,11 @@ class SalesReportIn(Schema):
 
 
 class ResolveIn(Schema):
-    note: text_of(ReconciliationItem, "resolution_note")
+    note: text_of(ReconciliationItem.resolution_note)
 
 
 class PaidIn(Schema):
-    payment_reference: text_of(FeeInvoice, "payment_reference")
+    payment_reference: text_of(FeeInvoice.payment_reference)
     paid_on: Optional[Day] = None
 
 

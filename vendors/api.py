@@ -25,10 +25,10 @@ router = Router(tags=["vendors"])
 
 
 class RegisterIn(Schema):
-    company_name: text_of(Vendor, "legal_name")
-    legal_name: text_of(Vendor, "legal_name") = ""
-    website: text_of(Vendor, "website") = ""
-    contact_name: text_of(Vendor, "contact_name")
+    company_name: text_of(Vendor.legal_name)
+    legal_name: text_of(Vendor.legal_name) = ""
+    website: text_of(Vendor.website) = ""
+    contact_name: text_of(Vendor.contact_name)
     email: Email
     password: text(PASSWORD_MAX)
     categories: list[text(60)] = []

@@ -12,54 +12,57 @@ from sourcing.models import (Addendum, Award, Criterion, Protest, Question, Requ
 from sourcing.models.evaluation import DeclaredBidder
 
 Percent = decimal(0, 100, 2)
+EstimatedQuantity = whole(1, POOLED_QUANTITY_MAX, "Units the consortium expects to buy.")
+VendorShare = decimal(0, 1, 4, "Bulk buy: the most of the spend one vendor may get (0-1).")
+Points = decimal(0, 10, 2, "A score from 0 to 10.")
 
 
 class SolicitationLineIn(Schema):
-    reference: text_of(SolicitationLine, "reference")
-    description: text_of(SolicitationLine, "description")
-    unit: text_of(SolicitationLine, "unit") = "each"
-    estimated_quantity: whole(1, POOLED_QUANTITY_MAX, "Units the consortium expects to buy.")
+    reference: text_of(SolicitationLine.reference)
+    description: text_of(SolicitationLine.description)
+    unit: text_of(SolicitationLine.unit) = "each"
+    estimated_quantity: EstimatedQuantity
 
 
 class RequirementIn(Schema):
-    code: text_of(Requirement, "code") = ""
-    text: text_of(Requirement, "text")
+    code: text_of(Requirement.code) = ""
+    text: text_of(Requirement.text)
 
 
 class CriterionIn(Schema):
-    name: text_of(Criterion, "name")
+    name: text_of(Criterion.name)
     weight: Percent
     is_price: bool = False
 
 
 class SolicitationIn(Schema):
-    title: text_of(Solicitation, "title")
-    description: text_of(Solicitation, "description", unbounded=LONG_TEXT_MAX) = ""
+    title: text_of(Solicitation.title)
+    description: text_of(Solicitation.description, unbounded=LONG_TEXT_MAX) = ""
     category: text(60)
-    kind: text_of(Solicitation, "kind") = "rfp"
+    kind: text_of(Solicitation.kind) = "rfp"
     lines: list[SolicitationLineIn]
     requirements: list[RequirementIn] = []
     criteria: list[CriterionIn]
     questions_deadline: Moment
     bid_deadline: Moment
     standstill_days: whole(0, 365) = 7
-    award_method: text_of(Solicitation, "award_method") = "multi_award"
+    award_method: text_of(Solicitation.award_method) = "multi_award"
     score_threshold: Percent = Decimal("70")
-    max_vendor_share: Optional[decimal(0, 1, 4, "Bulk buy: the most of the spend one vendor may get (0-1).")] = None
+    max_vendor_share: Optional[VendorShare] = None
     max_vendors_per_line: Optional[whole(1, 1000)] = None
 
 
 class SolicitationDocumentIn(Schema):
     """A PDF inside JSON: its bytes base64-encoded (standard alphabet, with padding)."""
-    title: text_of(SolicitationDocument, "title") = ""
+    title: text_of(SolicitationDocument.title) = ""
     filename: Filename = "document.pdf"
     content_base64: Base64
 
 
 class AddendumIn(Schema):
-    summary: text_of(Addendum, "summary")
-    title: Optional[text_of(Solicitation, "title")] = None
-    description: Optional[text_of(Solicitation, "description", unbounded=LONG_TEXT_MAX)] = None
+    summary: text_of(Addendum.summary)
+    title: Optional[text_of(Solicitation.title)] = None
+    description: Optional[text_of(Solicitation.description, unbounded=LONG_TEXT_MAX)] = None
     questions_deadline: Optional[Moment] = None
     bid_deadline: Optional[Moment] = None
     standstill_days: Optional[whole(0, 365)] = None
@@ -68,20 +71,20 @@ class AddendumIn(Schema):
 
 
 class TextIn(Schema):
-    text: text_of(Question, "text")
+    text: text_of(Question.text)
 
 
 class AnswerIn(Schema):
-    answer: text_of(Question, "answer")
+    answer: text_of(Question.answer)
 
 
 class CancelIn(Schema):
-    reason: text_of(Solicitation, "cancellation_reason")
+    reason: text_of(Solicitation.cancellation_reason)
 
 
 class BidIn(Schema):
     lines: list[dict[str, Any]]
-    attestations: dict[text_of(Requirement, "code"), bool] = {}
+    attestations: dict[text_of(Requirement.code), bool] = {}
     notes: text(5000) = ""
     # empty: a replacement keeps the previous bid's documents
     documents: list[SolicitationDocumentIn] = []
@@ -93,7 +96,7 @@ class SeatIn(Schema):
 
 class RelationshipIn(Schema):
     vendor_id: Id
-    details: text_of(DeclaredBidder, "details")
+    details: text_of(DeclaredBidder.details)
 
 
 class DeclarationIn(Schema):
@@ -104,20 +107,20 @@ class DeclarationIn(Schema):
 class BidScoreIn(Schema):
     bid_id: Id
     criterion_id: Id
-    points: decimal(0, 10, 2, "A score from 0 to 10.")
-    comment: text_of(Score, "comment") = ""
+    points: Points
+    comment: text_of(Score.comment) = ""
 
 
 class AwardIn(Schema):
-    rationale: text_of(Award, "rationale", unbounded=LONG_TEXT_MAX) = ""
+    rationale: text_of(Award.rationale, unbounded=LONG_TEXT_MAX) = ""
     plan_digest: text(64) = ""  # the reviewed plan's digest (GET award-plan): refused if it changed
 
 
 class ProtestIn(Schema):
-    grounds: text_of(Protest, "grounds", unbounded=LONG_TEXT_MAX)
+    grounds: text_of(Protest.grounds, unbounded=LONG_TEXT_MAX)
     document: Optional[SolicitationDocumentIn] = None
 
 
 class ProtestDecisionIn(Schema):
     upheld: bool
-    reasons: text_of(Protest, "decision_reasons", unbounded=LONG_TEXT_MAX)
+    reasons: text_of(Protest.decision_reasons, unbounded=LONG_TEXT_MAX)
