@@ -9,7 +9,7 @@ PORT   ?= 8000
 # Local development defaults; production sets DEBUG=false and SECRET_KEY (see README).
 export DEBUG ?= true
 
-.PHONY: run test setup migrate bench lint clean
+.PHONY: run test fuzz setup migrate bench lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,11 @@ run: migrate
 
 test: migrate
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Schemathesis against a live server on a throwaway database (see tests/fuzz/run.py):
+# make fuzz FUZZ_ARGS="--postgres postgres://postgres@127.0.0.1:5432/postgres --seconds 60"
+fuzz: setup
+	$(BIN)/python tests/fuzz/run.py $(FUZZ_ARGS)
 
 bench: migrate
 	$(BIN)/edpool bench $(BENCH_ARGS)

@@ -14,16 +14,19 @@ from accounts.acting import Actor
 from accounts.api_auth import API_AUTH
 from accounts.ratelimit import LOGIN_LIMITED_MESSAGE, client_ip, login_attempt, login_succeeded
 from accounts.selectors import api_tokens_of, role_assignments_of
+from accounts.models import ApiToken
 from accounts.services import api_token_create, api_token_revoke
+from core.api_types import ApiError, Email, Id, text, text_of
+from core.limits import PASSWORD_MAX
 
 router = Router(tags=["accounts"])
 
 
 class TokenRequest(Schema):
-    email: str
-    password: str
-    acting_as: Optional[int] = None
-    name: str = "API token"
+    email: Email
+    password: text(PASSWORD_MAX)
+    acting_as: Optional[Id] = None
+    name: text_of(ApiToken.name) = "API token"
 
 
 class RoleOut(Schema):
@@ -32,10 +35,6 @@ class RoleOut(Schema):
     organisation_id: int
     organisation: str
     organisation_kind: str
-
-
-class TokenRefusedOut(Schema):
-    detail: str
 
 
 class TokenOut(Schema):
@@ -77,8 +76,7 @@ def token_info(token) -> dict:
             "revoked_at": token.revoked_at, "revoked_reason": token.revoked_reason}
 
 
-@router.post("/auth/token", response={201: TokenOut, 403: TokenRefusedOut, 429: TokenRefusedOut},
-             auth=None)
+@router.post("/auth/token", response={201: TokenOut, 403: ApiError, 429: ApiError}, auth=None)
 @api_public
 def token_create(request, payload: TokenRequest):
     """Exchange an email and password for a bearer token acting in one of your roles.
@@ -121,7 +119,7 @@ def token_list(request):
 
 @router.delete("/auth/tokens/{token_id}", response=TokenInfo, auth=API_AUTH)
 @api_signed_in
-def token_revoke(request, token_id: int):
+def token_revoke(request, token_id: Id):
     """Revoke one of your tokens."""
     token = api_tokens_of(request.user).filter(pk=token_id).first()
     if token is None:

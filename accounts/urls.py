@@ -16,5 +16,5 @@ urlpatterns = [
     path("act-as/", views.act_as, name="act-as"),
     path("", views.account, name="account"),
     path("tokens/", views.token_create, name="token-create"),
-    path("tokens/<int:token_id>/revoke/", views.token_revoke, name="token-revoke"),
+    path("tokens/<id:token_id>/revoke/", views.token_revoke, name="token-revoke"),
 ]

@@ -14,6 +14,8 @@ from accounts.models import Role
 from catalog import selectors
 from catalog.models import Product
 from catalog.services import ProductData, product_create, product_update
+from core.api_types import AnyId, Filter, Id, Page, UnitPrice, page_size, text, text_of
+from core.limits import LONG_TEXT_MAX
 from vendors.selectors import vendor_of_organisation
 
 router = Router(tags=["products"])
@@ -22,16 +24,16 @@ READERS = (Role.CONSORTIUM_STAFF, Role.DISTRICT_BUYER, Role.DISTRICT_APPROVER, R
 
 
 class ProductIn(Schema):
-    name: str
-    category: str
-    kind: str
-    list_price: Decimal
-    unit: str
-    description: str = ""
-    grade_bands: list[str] = []
-    subjects: list[str] = []
-    interoperability: list[str] = []
-    data_collected: list[str] = []
+    name: text_of(Product.name)
+    category: text(60)
+    kind: text_of(Product.kind)
+    list_price: UnitPrice
+    unit: text_of(Product.unit)
+    description: text_of(Product.description, unbounded=LONG_TEXT_MAX) = ""
+    grade_bands: list[text(40)] = []
+    subjects: list[text(100)] = []
+    interoperability: list[text(40)] = []
+    data_collected: list[text(100)] = []
     active: bool = True
 
 
@@ -94,14 +96,13 @@ def _visible(request, product_id: int) -> Product:
 
 @router.get("/products", response=ProductPage, auth=API_AUTH)
 @api_roles(*READERS, VENDOR)
-def product_list(request, q: str = "", vendor_id: int = 0, category: str = "", page: int = 1,
-                 page_size: int = 100):
+def product_list(request, q: Filter = "", vendor_id: AnyId = 0, category: Filter = "", page: Page = 1,
+                 page_size: page_size(500) = 100):
     """Products. A vendor sees its own; staff and districts see every vendor's."""
     vendor = _own_vendor(request) if request.actor.role == VENDOR else None
     qs = selectors.product_list(q=q, vendor=vendor, category=category)
     if vendor_id and vendor is None:
         qs = qs.filter(vendor_id=vendor_id)
-    page_size = max(1, min(page_size, 500))
     count = qs.count()
     pages = max(1, -(-count // page_size))
     page = max(1, min(page, pages))
@@ -121,13 +122,13 @@ def product_add(request, payload: ProductIn):
 
 @router.get("/products/{product_id}", response=ProductOut, auth=API_AUTH)
 @api_roles(*READERS, VENDOR)
-def product_detail(request, product_id: int):
+def product_detail(request, product_id: Id):
     return product_out(_visible(request, product_id))
 
 
 @router.put("/products/{product_id}", response=ProductOut, auth=API_AUTH)
 @api_roles(VENDOR)
-def product_change(request, product_id: int, payload: ProductIn):
+def product_change(request, product_id: Id, payload: ProductIn):
     """Change one of your products (all fields)."""
     product = _visible(request, product_id)
     product_update(product=product, data=_data(payload), actor=request.actor)

@@ -5,6 +5,7 @@ from django import forms
 from catalog.choices import DATA_CATEGORIES, GRADE_BANDS, INTEROPERABILITY, SUBJECTS, ProductKind
 from catalog.models import Category, Product
 from catalog.services import ProductData
+from core.limits import UNIT_PRICE_MAX
 
 CHECKS = forms.CheckboxSelectMultiple
 
@@ -16,7 +17,7 @@ class ProductForm(forms.Form):
     category = forms.ModelChoiceField(label="Category", queryset=Category.objects.order_by("name"))
     kind = forms.ChoiceField(label="Kind", choices=ProductKind.choices)
     list_price = forms.DecimalField(label="List price (US dollars)", min_value=0, decimal_places=2,
-                                    max_digits=12)
+                                    max_digits=12, max_value=UNIT_PRICE_MAX)
     unit = forms.CharField(label="Unit the price is for", max_length=40,
                            help_text="For example: student/year, teacher/year, site/year, device.")
     grade_bands = forms.MultipleChoiceField(label="Grade bands", choices=GRADE_BANDS, required=False, widget=CHECKS)

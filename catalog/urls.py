@@ -5,6 +5,6 @@ from catalog import views
 app_name = "catalog"
 urlpatterns = [
     path("vendor/products/", views.vendor_products, name="vendor-products"),
-    path("vendor/products/<int:product_id>/", views.vendor_product_edit, name="vendor-product-edit"),
-    path("products/<int:product_id>/", views.product_detail, name="product"),
+    path("vendor/products/<id:product_id>/", views.vendor_product_edit, name="vendor-product-edit"),
+    path("products/<id:product_id>/", views.product_detail, name="product"),
 ]

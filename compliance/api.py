@@ -8,6 +8,7 @@ from typing import Any, Optional
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from ninja import Router, Schema, Status
+from pydantic import ConfigDict
 
 from accounts.access import api_roles
 from accounts.api_auth import API_AUTH
@@ -17,6 +18,7 @@ from compliance.models import ComplianceDecision
 from compliance.selectors import rules as rule_selectors
 from compliance.selectors.verdicts import compliance_check, compliance_matrix
 from compliance.services.decisions import compliance_decision_record
+from core.api_types import Amount, AnyId, Day, Filter, Id, Page, page_size, text, text_of
 from members.models import District
 from members.selectors import district_of_organisation
 
@@ -60,12 +62,16 @@ class VerdictOut(Schema):
     reasons: list[ReasonOut]
 
 
-class DecisionIn(Schema):
-    district_id: Optional[int] = None
-    product_id: int
-    purpose: str
-    award_kind: Optional[str] = None
-    annual_value: Optional[Decimal] = None
+class ComplianceDecisionIn(Schema):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"product_id": 12, "purpose": "Adoption review for 2026-27", "award_kind": "multi_award",
+         "annual_value": "45000.00"}]})
+
+    district_id: Optional[Id] = None
+    product_id: Id
+    purpose: text_of(ComplianceDecision.purpose)
+    award_kind: Optional[text_of(ComplianceDecision.award_kind)] = None
+    annual_value: Optional[Amount] = None
 
 
 class DecisionOut(Schema):
@@ -174,9 +180,9 @@ def decision_out(d: ComplianceDecision) -> dict:
 
 @router.get("/compliance/check", response=VerdictOut, auth=API_AUTH)
 @api_roles(STAFF, *DISTRICT_ROLES)
-def check(request, product: Optional[int] = None, district: Optional[int] = None,
-          award_kind: Optional[str] = None, annual_value: Optional[Decimal] = None,
-          on_date: Optional[date] = None):
+def check(request, product: Optional[Id] = None, district: Optional[Id] = None,
+          award_kind: Optional[text(20)] = None, annual_value: Optional[Amount] = None,
+          on_date: Optional[Day] = None):
     """May the district use this product (from its vendor, under a consortium contract) in its
     state? One verdict (allowed, allowed_after_steps, blocked) with every reason: rule id,
     citation, version, evidence used or missing. `award_kind` (multi_award / single_award) and
@@ -191,7 +197,7 @@ def check(request, product: Optional[int] = None, district: Optional[int] = None
 
 @router.post("/compliance/decisions", response={201: DecisionOut}, auth=API_AUTH)
 @api_roles(STAFF, Role.DISTRICT_BUYER, Role.DISTRICT_APPROVER)
-def decision_record(request, payload: DecisionIn):
+def decision_record(request, payload: ComplianceDecisionIn):
     """Compute the verdict now and record it, with the rule versions it used, for a purpose."""
     decision = compliance_decision_record(
         district=district_for(request, payload.district_id), product=product_for(payload.product_id),
@@ -202,7 +208,7 @@ def decision_record(request, payload: DecisionIn):
 
 @router.get("/compliance/decisions/{decision_id}", response=DecisionOut, auth=API_AUTH)
 @api_roles(STAFF, *DISTRICT_ROLES)
-def decision_detail(request, decision_id: int):
+def decision_detail(request, decision_id: Id):
     try:
         return decision_out(rule_selectors.decision_get_for_actor(decision_id=decision_id,
                                                                   actor=request.actor))
@@ -212,10 +218,10 @@ def decision_detail(request, decision_id: int):
 
 @router.get("/compliance/matrix", response=MatrixOut, auth=API_AUTH)
 @api_roles(STAFF, *DISTRICT_ROLES)
-def matrix(request, states: str = "", q: str = "", vendor_id: int = 0, category: str = "",
-           for_my_district: bool = False, award_kind: Optional[str] = None,
-           annual_value: Optional[Decimal] = None, on_date: Optional[date] = None,
-           page: int = 1, page_size: int = 100):
+def matrix(request, states: Filter = "", q: Filter = "", vendor_id: AnyId = 0, category: Filter = "",
+           for_my_district: bool = False, award_kind: Optional[text(20)] = None,
+           annual_value: Optional[Amount] = None, on_date: Optional[Day] = None,
+           page: Page = 1, page_size: page_size(1000) = 100):
     """Products x states: each cell the verdict and its main reason. `states` is a comma list
     (default all 50, DC and any other state loaded). A state column is an active member of that
     state holding no agreement of its own; `for_my_district=true` (district users) gives your district's column,
@@ -223,7 +229,6 @@ def matrix(request, states: str = "", q: str = "", vendor_id: int = 0, category:
     products = product_list(q=q, category=category, active_only=True)
     if vendor_id:
         products = products.filter(vendor_id=vendor_id)
-    page_size = max(1, min(page_size, 1000))
     count = products.count()
     pages = max(1, -(-count // page_size))
     page = max(1, min(page, pages))
@@ -254,7 +259,7 @@ def version_out(v) -> dict:
 
 @router.get("/compliance/rules", response=list[RuleVersionOut], auth=API_AUTH)
 @api_roles(*EVERYONE)
-def rules(request, jurisdiction: str = ""):
+def rules(request, jurisdiction: text(8) = ""):
     """Every rule version in the current data (any effective period), optionally for one
     jurisdiction code (US, EDPOOL, CA ...)."""
     return [version_out(v) for v in rule_selectors.current_versions(code=jurisdiction)]
@@ -262,7 +267,7 @@ def rules(request, jurisdiction: str = ""):
 
 @router.get("/compliance/rules/{rule_id}", response=list[RuleVersionOut], auth=API_AUTH)
 @api_roles(*EVERYONE)
-def rule_history(request, rule_id: str):
+def rule_history(request, rule_id: text(80)):
     """Every version of one rule, newest first, including retired ones."""
     rule = rule_selectors.rule_get(rule_id)
     if rule is None:

@@ -25,6 +25,7 @@ from compliance.services.evidence import (accessibility_report_add, accessibilit
                                           attestation_update, attestation_withdraw, dpa_create,
                                           dpa_joinder_adopt, dpa_offer_close, dpa_update,
                                           dpa_withdraw)
+from core.api_types import Base64, AnyId, Day, Filename, Filter, Id, text_of
 from edpool.documents import upload_from_base64
 from members.models import District
 from members.selectors import district_of_organisation
@@ -61,7 +62,7 @@ class DpaOut(Schema):
     document_url: Optional[str]
 
 
-class ReportOut(Schema):
+class AccessibilityReportOut(Schema):
     id: int
     product_id: int
     product: str
@@ -92,73 +93,77 @@ class AttestationOut(Schema):
     document_url: str
 
 
-class DocumentIn(Schema):
+class EvidenceDocumentIn(Schema):
     """A PDF inside JSON: its bytes base64-encoded (standard alphabet, with padding)."""
-    filename: str = "document.pdf"
-    content_base64: str
+    filename: Filename = "document.pdf"
+    content_base64: Base64
+
+
+DPA = DataPrivacyAgreement
+REPORT = AccessibilityReport
 
 
 class DpaIn(Schema):
     """A signed agreement as corrected. Its district, state and general offer stay."""
-    template: str
-    template_version: str = ""
-    state_variant: str = ""
-    product_ids: list[int]
-    signed_on: date
-    expires_on: Optional[date] = None
-    document: Optional[DocumentIn] = None  # none: the signed document stays
+    template: text_of(DPA.template)
+    template_version: text_of(DPA.template_version) = ""
+    state_variant: text_of(DPA.state_variant) = ""
+    product_ids: list[Id]
+    signed_on: Day
+    expires_on: Optional[Day] = None
+    document: Optional[EvidenceDocumentIn] = None  # none: the signed document stays
 
 
 class DpaPatch(Schema):
-    template: Optional[str] = None
-    template_version: Optional[str] = None
-    state_variant: Optional[str] = None
-    product_ids: Optional[list[int]] = None
-    signed_on: Optional[date] = None
-    expires_on: Optional[date] = None
-    document: Optional[DocumentIn] = None
+    template: Optional[text_of(DPA.template)] = None
+    template_version: Optional[text_of(DPA.template_version)] = None
+    state_variant: Optional[text_of(DPA.state_variant)] = None
+    product_ids: Optional[list[Id]] = None
+    signed_on: Optional[Day] = None
+    expires_on: Optional[Day] = None
+    document: Optional[EvidenceDocumentIn] = None
 
 
-class ReportIn(Schema):
-    product_id: int
-    standard: str
-    level: str
-    report_format: str = "VPAT 2.5 (ACR)"
-    report_date: date
-    expires_on: Optional[date] = None
-    document: Optional[DocumentIn] = None
+class AccessibilityReportIn(Schema):
+    product_id: Id
+    standard: text_of(REPORT.standard)
+    level: text_of(REPORT.level)
+    report_format: text_of(REPORT.report_format) = "VPAT 2.5 (ACR)"
+    report_date: Day
+    expires_on: Optional[Day] = None
+    document: Optional[EvidenceDocumentIn] = None
 
 
-class ReportPatch(Schema):
-    product_id: Optional[int] = None
-    standard: Optional[str] = None
-    level: Optional[str] = None
-    report_format: Optional[str] = None
-    report_date: Optional[date] = None
-    expires_on: Optional[date] = None
-    document: Optional[DocumentIn] = None
+class AccessibilityReportPatch(Schema):
+    product_id: Optional[Id] = None
+    standard: Optional[text_of(REPORT.standard)] = None
+    level: Optional[text_of(REPORT.level)] = None
+    report_format: Optional[text_of(REPORT.report_format)] = None
+    report_date: Optional[Day] = None
+    expires_on: Optional[Day] = None
+    document: Optional[EvidenceDocumentIn] = None
 
 
 class AttestationIn(Schema):
-    kind: str
-    framework: str = ""
-    product_id: Optional[int] = None  # none: the whole company
-    attested_on: date
-    expires_on: Optional[date] = None
-    document: Optional[DocumentIn] = None
+    kind: text_of(Attestation.kind)
+    framework: text_of(Attestation.framework) = ""
+    product_id: Optional[Id] = None  # none: the whole company
+    attested_on: Day
+    expires_on: Optional[Day] = None
+    document: Optional[EvidenceDocumentIn] = None
 
 
 class AttestationPatch(Schema):
-    kind: Optional[str] = None
-    framework: Optional[str] = None
-    product_id: Optional[int] = None
-    attested_on: Optional[date] = None
-    expires_on: Optional[date] = None
-    document: Optional[DocumentIn] = None
+    kind: Optional[text_of(Attestation.kind)] = None
+    framework: Optional[text_of(Attestation.framework)] = None
+    product_id: Optional[Id] = None
+    attested_on: Optional[Day] = None
+    expires_on: Optional[Day] = None
+    document: Optional[EvidenceDocumentIn] = None
 
 
 class WithdrawIn(Schema):
-    reason: str
+    reason: text_of(DPA.withdrawn_reason)
 
 
 def _today():
@@ -229,7 +234,7 @@ def _merged(current: dict, payload, *, required: tuple[str, ...]) -> dict:
     return {**current, **sent}
 
 
-def _document(document: Optional[DocumentIn]):
+def _document(document: Optional[EvidenceDocumentIn]):
     if document is None:
         return None
     return upload_from_base64(document.content_base64, filename=document.filename, field="document")
@@ -245,7 +250,7 @@ def _own_products(vendor, ids: list[int], field: str):
 
 @router.get("/compliance/dpas", response=list[DpaOut], auth=API_AUTH)
 @api_roles(*READERS)
-def dpas(request, state: str = "", vendor_id: int = 0, district_id: int = 0):
+def dpas(request, state: Filter = "", vendor_id: AnyId = 0, district_id: AnyId = 0):
     """Data privacy agreements (and joinders). Vendors see their own. Withdrawn ones are listed
     with status "withdrawn" and the reason; no verdict uses them."""
     scope = ev.vendor_scope(request.actor)
@@ -259,10 +264,11 @@ def dpas(request, state: str = "", vendor_id: int = 0, district_id: int = 0):
 
 @router.post("/compliance/dpas", response={201: DpaOut}, auth=API_AUTH)
 @api_roles(VENDOR)
-def dpa_add(request, district_id: Form[int], template: Form[str], signed_on: Form[date],
-            product_ids: Form[list[int]], template_version: Form[str] = "",
-            state_variant: Form[str] = "", expires_on: Form[Optional[date]] = None,
-            general_offer: Form[bool] = False, general_offer_until: Form[Optional[date]] = None,
+def dpa_add(request, district_id: Form[Id], template: Form[text_of(DPA.template)],
+            signed_on: Form[Day], product_ids: Form[list[Id]],
+            template_version: text_of(DPA.template_version) = Form(""),
+            state_variant: text_of(DPA.state_variant) = Form(""), expires_on: Form[Optional[Day]] = None,
+            general_offer: Form[bool] = False, general_offer_until: Form[Optional[Day]] = None,
             document: Optional[UploadedFile] = File(None)):
     """Record a DPA you signed with a district (its state is the district's), optionally with a
     general offer (NDPA Exhibit E) other districts of that state may adopt."""
@@ -284,7 +290,7 @@ def _dpa_current(d: DataPrivacyAgreement) -> dict:
             "signed_on": d.signed_on, "expires_on": d.expires_on}
 
 
-def _dpa_correct(request, dpa_id: int, values: dict, document: Optional[DocumentIn]) -> dict:
+def _dpa_correct(request, dpa_id: int, values: dict, document: Optional[EvidenceDocumentIn]) -> dict:
     vendor = _vendor(request)
     dpa = ev.vendor_dpa_get(vendor=vendor, dpa_id=dpa_id)
     with _api_names(products="product_ids"):
@@ -298,7 +304,7 @@ def _dpa_correct(request, dpa_id: int, values: dict, document: Optional[Document
 
 @router.put("/compliance/dpas/{dpa_id}", response=DpaOut, auth=API_AUTH)
 @api_roles(VENDOR)
-def dpa_put(request, dpa_id: int, payload: DpaIn):
+def dpa_put(request, dpa_id: Id, payload: DpaIn):
     """Correct one of your signed agreements (every field; an omitted expiry means none). Send
     `document` to replace the signed PDF. Joinders are the districts' records: 403."""
     return _dpa_correct(request, dpa_id, payload.dict(exclude={"document"}), payload.document)
@@ -306,7 +312,7 @@ def dpa_put(request, dpa_id: int, payload: DpaIn):
 
 @router.patch("/compliance/dpas/{dpa_id}", response=DpaOut, auth=API_AUTH)
 @api_roles(VENDOR)
-def dpa_patch(request, dpa_id: int, payload: DpaPatch):
+def dpa_patch(request, dpa_id: Id, payload: DpaPatch):
     """Correct some fields of one of your signed agreements; the others stay."""
     current = _dpa_current(ev.vendor_dpa_get(vendor=_vendor(request), dpa_id=dpa_id))
     values = _merged(current, payload, required=("template", "product_ids", "signed_on"))
@@ -315,7 +321,7 @@ def dpa_patch(request, dpa_id: int, payload: DpaPatch):
 
 @router.post("/compliance/dpas/{dpa_id}/withdraw", response=DpaOut, auth=API_AUTH)
 @api_roles(VENDOR)
-def dpa_withdraw_(request, dpa_id: int, payload: WithdrawIn):
+def dpa_withdraw_(request, dpa_id: Id, payload: WithdrawIn):
     """Withdraw one of your signed agreements, with the reason. It stays listed as withdrawn;
     no verdict uses it and its general offer can no longer be adopted (joinders stay)."""
     vendor = _vendor(request)
@@ -326,7 +332,7 @@ def dpa_withdraw_(request, dpa_id: int, payload: WithdrawIn):
 
 @router.post("/compliance/dpas/{dpa_id}/close-offer", response=DpaOut, auth=API_AUTH)
 @api_roles(VENDOR)
-def dpa_close_offer(request, dpa_id: int):
+def dpa_close_offer(request, dpa_id: Id):
     """Close the agreement's general offer today: no district may adopt it from now on; joinders
     already made stay in force."""
     vendor = _vendor(request)
@@ -336,7 +342,7 @@ def dpa_close_offer(request, dpa_id: int):
 
 @router.get("/compliance/general-offers", response=list[DpaOut], auth=API_AUTH)
 @api_roles(STAFF, Role.DISTRICT_BUYER, Role.DISTRICT_APPROVER, Role.EVALUATOR)
-def general_offers(request, state: str = ""):
+def general_offers(request, state: Filter = ""):
     """General offers open today. District users get their state's."""
     if request.actor.role != STAFF:
         district = district_of_organisation(request.actor.organisation)
@@ -350,7 +356,7 @@ def general_offers(request, state: str = ""):
 
 @router.post("/compliance/dpas/{dpa_id}/joinder", response={201: DpaOut}, auth=API_AUTH)
 @api_roles(Role.DISTRICT_BUYER, Role.DISTRICT_APPROVER)
-def joinder(request, dpa_id: int):
+def joinder(request, dpa_id: Id):
     """Adopt a vendor's general offer for your district: one-click joinder (Exhibit E)."""
     district = district_of_organisation(request.actor.organisation)
     offer = DataPrivacyAgreement.objects.filter(pk=dpa_id).first()
@@ -360,9 +366,9 @@ def joinder(request, dpa_id: int):
     return Status(201, dpa_out(ev.dpa_list().get(pk=joined.pk)))
 
 
-@router.get("/compliance/accessibility-reports", response=list[ReportOut], auth=API_AUTH)
+@router.get("/compliance/accessibility-reports", response=list[AccessibilityReportOut], auth=API_AUTH)
 @api_roles(*READERS)
-def reports(request, product_id: int = 0):
+def reports(request, product_id: AnyId = 0):
     """Accessibility conformance reports (VPAT/ACR), with validity (status "withdrawn" with the
     reason for withdrawn ones). Vendors see their own."""
     qs = ev.report_list(vendor=ev.vendor_scope(request.actor), include_withdrawn=True)
@@ -371,11 +377,12 @@ def reports(request, product_id: int = 0):
     return [report_out(r) for r in qs[:1000]]
 
 
-@router.post("/compliance/accessibility-reports", response={201: ReportOut}, auth=API_AUTH)
+@router.post("/compliance/accessibility-reports", response={201: AccessibilityReportOut}, auth=API_AUTH)
 @api_roles(VENDOR)
-def report_add(request, product_id: Form[int], standard: Form[str], level: Form[str],
-               report_date: Form[date], report_format: Form[str] = "VPAT 2.5 (ACR)",
-               expires_on: Form[Optional[date]] = None,
+def report_add(request, product_id: Form[Id], standard: Form[text_of(REPORT.standard)],
+               level: Form[text_of(REPORT.level)], report_date: Form[Day],
+               report_format: text_of(REPORT.report_format) = Form("VPAT 2.5 (ACR)"),
+               expires_on: Form[Optional[Day]] = None,
                document: Optional[UploadedFile] = File(None)):
     """Add an accessibility conformance report for one of your products (standard e.g.
     "WCAG 2.1", level A/AA/AAA). Without an expiry it counts for two years."""
@@ -386,7 +393,7 @@ def report_add(request, product_id: Form[int], standard: Form[str], level: Form[
     return Status(201, report_out(report))
 
 
-def _report_correct(request, report_id: int, values: dict, document: Optional[DocumentIn]) -> dict:
+def _report_correct(request, report_id: int, values: dict, document: Optional[EvidenceDocumentIn]) -> dict:
     vendor = _vendor(request)
     report = ev.vendor_report_get(vendor=vendor, report_id=report_id)
     product = _own_products(vendor, [values["product_id"]], "product_id")[0]
@@ -399,17 +406,17 @@ def _report_correct(request, report_id: int, values: dict, document: Optional[Do
     return report_out(ev.vendor_report_get(vendor=vendor, report_id=report_id))
 
 
-@router.put("/compliance/accessibility-reports/{report_id}", response=ReportOut, auth=API_AUTH)
+@router.put("/compliance/accessibility-reports/{report_id}", response=AccessibilityReportOut, auth=API_AUTH)
 @api_roles(VENDOR)
-def report_put(request, report_id: int, payload: ReportIn):
+def report_put(request, report_id: Id, payload: AccessibilityReportIn):
     """Correct one of your accessibility reports (every field; an omitted expiry means two years
     from the report date). Send `document` to replace its PDF."""
     return _report_correct(request, report_id, payload.dict(exclude={"document"}), payload.document)
 
 
-@router.patch("/compliance/accessibility-reports/{report_id}", response=ReportOut, auth=API_AUTH)
+@router.patch("/compliance/accessibility-reports/{report_id}", response=AccessibilityReportOut, auth=API_AUTH)
 @api_roles(VENDOR)
-def report_patch(request, report_id: int, payload: ReportPatch):
+def report_patch(request, report_id: Id, payload: AccessibilityReportPatch):
     """Correct some fields of one of your accessibility reports; the others stay."""
     r = ev.vendor_report_get(vendor=_vendor(request), report_id=report_id)
     current = {"product_id": r.product_id, "standard": r.standard, "level": r.level,
@@ -418,9 +425,10 @@ def report_patch(request, report_id: int, payload: ReportPatch):
     return _report_correct(request, report_id, values, payload.document)
 
 
-@router.post("/compliance/accessibility-reports/{report_id}/withdraw", response=ReportOut, auth=API_AUTH)
+@router.post("/compliance/accessibility-reports/{report_id}/withdraw", response=AccessibilityReportOut,
+             auth=API_AUTH)
 @api_roles(VENDOR)
-def report_withdraw(request, report_id: int, payload: WithdrawIn):
+def report_withdraw(request, report_id: Id, payload: WithdrawIn):
     """Withdraw one of your accessibility reports, with the reason; no verdict uses it again."""
     vendor = _vendor(request)
     accessibility_report_withdraw(report=ev.vendor_report_get(vendor=vendor, report_id=report_id),
@@ -430,7 +438,7 @@ def report_withdraw(request, report_id: int, payload: WithdrawIn):
 
 @router.get("/compliance/attestations", response=list[AttestationOut], auth=API_AUTH)
 @api_roles(*READERS)
-def attestations(request, vendor_id: int = 0):
+def attestations(request, vendor_id: AnyId = 0):
     """Attestations (COPPA, NIST CSF, SOC 2 ...), with validity (status "withdrawn" with the
     reason for withdrawn ones). Vendors see their own."""
     scope = ev.vendor_scope(request.actor)
@@ -442,9 +450,10 @@ def attestations(request, vendor_id: int = 0):
 
 @router.post("/compliance/attestations", response={201: AttestationOut}, auth=API_AUTH)
 @api_roles(VENDOR)
-def attestation_create(request, kind: Form[str], attested_on: Form[date], framework: Form[str] = "",
-                       product_id: Form[Optional[int]] = None,
-                       expires_on: Form[Optional[date]] = None,
+def attestation_create(request, kind: Form[text_of(Attestation.kind)], attested_on: Form[Day],
+                       framework: text_of(Attestation.framework) = Form(""),
+                       product_id: Form[Optional[Id]] = None,
+                       expires_on: Form[Optional[Day]] = None,
                        document: Optional[UploadedFile] = File(None)):
     """Add an attestation for your company (or one product): kind coppa, nist_csf, soc2,
     iso27001 or other."""
@@ -457,7 +466,7 @@ def attestation_create(request, kind: Form[str], attested_on: Form[date], framew
 
 
 def _attestation_correct(request, attestation_id: int, values: dict,
-                         document: Optional[DocumentIn]) -> dict:
+                         document: Optional[EvidenceDocumentIn]) -> dict:
     vendor = _vendor(request)
     attestation = ev.vendor_attestation_get(vendor=vendor, attestation_id=attestation_id)
     product_id = values["product_id"]
@@ -472,7 +481,7 @@ def _attestation_correct(request, attestation_id: int, values: dict,
 
 @router.put("/compliance/attestations/{attestation_id}", response=AttestationOut, auth=API_AUTH)
 @api_roles(VENDOR)
-def attestation_put(request, attestation_id: int, payload: AttestationIn):
+def attestation_put(request, attestation_id: Id, payload: AttestationIn):
     """Correct one of your attestations (every field; no product_id means the whole company, no
     expiry two years from its date). Send `document` to replace its PDF."""
     return _attestation_correct(request, attestation_id, payload.dict(exclude={"document"}),
@@ -481,7 +490,7 @@ def attestation_put(request, attestation_id: int, payload: AttestationIn):
 
 @router.patch("/compliance/attestations/{attestation_id}", response=AttestationOut, auth=API_AUTH)
 @api_roles(VENDOR)
-def attestation_patch(request, attestation_id: int, payload: AttestationPatch):
+def attestation_patch(request, attestation_id: Id, payload: AttestationPatch):
     """Correct some fields of one of your attestations; the others stay (send product_id null
     for the whole company)."""
     a = ev.vendor_attestation_get(vendor=_vendor(request), attestation_id=attestation_id)
@@ -493,7 +502,7 @@ def attestation_patch(request, attestation_id: int, payload: AttestationPatch):
 
 @router.post("/compliance/attestations/{attestation_id}/withdraw", response=AttestationOut, auth=API_AUTH)
 @api_roles(VENDOR)
-def attestation_withdraw_(request, attestation_id: int, payload: WithdrawIn):
+def attestation_withdraw_(request, attestation_id: Id, payload: WithdrawIn):
     """Withdraw one of your attestations, with the reason; no verdict uses it again."""
     vendor = _vendor(request)
     attestation_withdraw(attestation=ev.vendor_attestation_get(vendor=vendor, attestation_id=attestation_id),

@@ -1,6 +1,5 @@
 """API for master agreements, participation (joining with the DPA), and mini-competitions."""
 
-from datetime import date
 from decimal import Decimal
 from typing import Any, Optional
 
@@ -13,11 +12,14 @@ from accounts.access import api_public, api_roles
 from accounts.api_auth import API_AUTH, OPTIONAL_AUTH
 from accounts.models import Role
 from catalog.models import Product
-from contracts.models import Amendment, MasterAgreement, MiniCompetition, ParticipationAgreement, QuoteRequest
+from contracts.models import (Amendment, MasterAgreement, MiniCompetition, MiniCompetitionScore,
+                              ParticipationAgreement, QuoteRequest, ScheduleEntry)
 from contracts.selectors.agreements import agreement_get, agreement_list, needs_successor, schedule_rows
 from contracts.selectors.participation import join_requirements
 from contracts.services import agreements as agreement_services
 from contracts.services import participation as participation_services
+from core.api_types import Amount, Day, Filter, Id, Page, decimal, page_size, text, text_of, whole
+from core.limits import LONG_TEXT_MAX, NOTE_MAX, QUANTITY_MAX
 from members.selectors import district_of_organisation
 from sourcing.models import Solicitation
 
@@ -27,70 +29,77 @@ BUYER, APPROVER = Role.DISTRICT_BUYER, Role.DISTRICT_APPROVER
 A = "/agreements/{agreement_id}"
 
 
+LineReference = text_of(ScheduleEntry.line_reference)
+Percent = decimal(0, 100, 2)
+TermMonths = whole(1, 600, "Months of the initial term.")
+FeeRate = decimal(0, "0.2", 4, "A fraction: 0.02 is 2%.")
+
+
 class MapIn(Schema):
-    line_reference: str
-    product_id: int
+    line_reference: LineReference
+    product_id: Id
 
 
 class ActivateIn(Schema):
-    start_date: date
-    term_months: int
-    renewal_options: int = 0
-    renewal_months: int = 12
-    vendor_signed_by: str
-    consortium_signed_by: str
-    admin_fee_rate: Optional[Decimal] = None
+    start_date: Day
+    term_months: TermMonths
+    renewal_options: whole(0, 100) = 0
+    renewal_months: whole(0, 600) = 12
+    vendor_signed_by: text_of(MasterAgreement.vendor_signed_by)
+    consortium_signed_by: text_of(MasterAgreement.consortium_signed_by)
+    admin_fee_rate: Optional[FeeRate] = None
 
 
-class ReasonIn(Schema):
-    reason: str
+class ContractReasonIn(Schema):
+    reason: text_of(MasterAgreement.termination_reason)
 
 
 class AmendmentIn(Schema):
-    kind: str = "price_change"
-    summary: str
+    kind: text_of(Amendment.kind) = "price_change"
+    summary: text_of(Amendment.summary)
     set_entries: list[dict[str, Any]] = []
-    remove_products: list[int] = []
+    remove_products: list[Id] = []
 
 
-class DecisionIn(Schema):
+class AmendmentDecisionIn(Schema):
     approve: bool
-    reason: str = ""
+    reason: text_of(Amendment.decision_reason) = ""
 
 
 class JoinIn(Schema):
-    estimated_value: Decimal
-    confirmed_steps: list[str] = []
-    mini_competition_id: Optional[int] = None
-    board_finding_on: Optional[date] = None  # the board's finding for this agreement, if any
-    board_finding_reference: str = ""  # e.g. the resolution number; required with a date
+    estimated_value: Amount
+    confirmed_steps: list[text(NOTE_MAX)] = []
+    mini_competition_id: Optional[Id] = None
+    board_finding_on: Optional[Day] = None  # the board's finding for this agreement, if any
+    # e.g. the resolution number; required with a date
+    board_finding_reference: text_of(ParticipationAgreement.board_finding_reference) = ""
 
 
 class CompetitionIn(Schema):
-    solicitation_id: int
-    quantities: dict[str, int]
-    price_weight: Decimal = Decimal(60)
+    solicitation_id: Id
+    quantities: dict[LineReference, whole(0, QUANTITY_MAX)]
+    price_weight: Percent = Decimal(60)
 
 
-class ScoreIn(Schema):
-    agreement_id: int
-    other_score: Decimal
-    notes: str = ""
+class CompetitionScoreIn(Schema):
+    agreement_id: Id
+    other_score: Percent
+    notes: text_of(MiniCompetitionScore.notes) = ""
 
 
 class QuoteIn(Schema):
-    agreement_id: int
-    message: str = ""
+    agreement_id: Id
+    message: text_of(QuoteRequest.message) = ""
 
 
 class QuoteAnswerIn(Schema):
-    quote_total: Decimal
-    implementation_plan: str
+    quote_total: Amount
+    implementation_plan: text_of(QuoteRequest.implementation_plan, unbounded=LONG_TEXT_MAX)
 
 
 class ChoiceIn(Schema):
-    agreement_id: int
-    reasons: str
+    agreement_id: Id
+    reasons: text_of(MiniCompetition.choice_reasons)
 
 
 def _agreement(request, agreement_id: int) -> MasterAgreement:
@@ -127,20 +136,20 @@ def agreement_out(a: MasterAgreement, detail: bool = False) -> dict:
 
 @router.get("/agreements", auth=OPTIONAL_AUTH)
 @api_public
-def agreements(request, state: str = "", q: str = ""):
+def agreements(request, state: Filter = "", q: Filter = ""):
     """Master agreements (active and past; staff also see those pending signature)."""
     return [agreement_out(a) for a in agreement_list(actor=getattr(request, "actor", None), state=state, q=q)[:1000]]
 
 
 @router.get(A, auth=OPTIONAL_AUTH)
 @api_public
-def agreement(request, agreement_id: int):
+def agreement(request, agreement_id: Id):
     return agreement_out(_agreement(request, agreement_id), detail=True)
 
 
 @router.post("/solicitations/{solicitation_id}/agreements", response={201: list[dict]}, auth=API_AUTH)
 @api_roles(STAFF)
-def agreements_from_award(request, solicitation_id: int):
+def agreements_from_award(request, solicitation_id: Id):
     solicitation = get_object_or_404(Solicitation, pk=solicitation_id)
     created = agreement_services.agreements_create_from_award(solicitation=solicitation, actor=request.actor)
     return Status(201, [agreement_out(a) for a in created])
@@ -148,7 +157,7 @@ def agreements_from_award(request, solicitation_id: int):
 
 @router.post(A + "/schedule", auth=API_AUTH)
 @api_roles(STAFF, VENDOR)
-def schedule_map(request, agreement_id: int, payload: MapIn):
+def schedule_map(request, agreement_id: Id, payload: MapIn):
     a = _agreement(request, agreement_id)
     product = Product.objects.filter(pk=payload.product_id).first()
     if product is None:
@@ -160,7 +169,7 @@ def schedule_map(request, agreement_id: int, payload: MapIn):
 
 @router.post(A + "/activate", auth=API_AUTH)
 @api_roles(STAFF)
-def activate(request, agreement_id: int, payload: ActivateIn):
+def activate(request, agreement_id: Id, payload: ActivateIn):
     a = agreement_services.agreement_activate(agreement=_agreement(request, agreement_id),
                                               actor=request.actor, **payload.dict())
     return agreement_out(a, detail=True)
@@ -168,21 +177,21 @@ def activate(request, agreement_id: int, payload: ActivateIn):
 
 @router.post(A + "/renew", auth=API_AUTH)
 @api_roles(STAFF)
-def renew(request, agreement_id: int):
+def renew(request, agreement_id: Id):
     return agreement_out(agreement_services.agreement_renew(agreement=_agreement(request, agreement_id),
                                                             actor=request.actor), detail=True)
 
 
 @router.post(A + "/terminate", auth=API_AUTH)
 @api_roles(STAFF)
-def terminate(request, agreement_id: int, payload: ReasonIn):
+def terminate(request, agreement_id: Id, payload: ContractReasonIn):
     return agreement_out(agreement_services.agreement_terminate(
         agreement=_agreement(request, agreement_id), reason=payload.reason, actor=request.actor), detail=True)
 
 
 @router.post(A + "/amendments", response={201: dict}, auth=API_AUTH)
 @api_roles(STAFF, VENDOR)
-def amendment_propose(request, agreement_id: int, payload: AmendmentIn):
+def amendment_propose(request, agreement_id: Id, payload: AmendmentIn):
     m = agreement_services.amendment_propose(agreement=_agreement(request, agreement_id), kind=payload.kind,
                                              summary=payload.summary, set_entries=payload.set_entries,
                                              remove_products=payload.remove_products, actor=request.actor)
@@ -191,7 +200,7 @@ def amendment_propose(request, agreement_id: int, payload: AmendmentIn):
 
 @router.post(A + "/amendments/{number}/decision", auth=API_AUTH)
 @api_roles(STAFF)
-def amendment_decision(request, agreement_id: int, number: int, payload: DecisionIn):
+def amendment_decision(request, agreement_id: Id, number: whole(1, 32767), payload: AmendmentDecisionIn):
     a = _agreement(request, agreement_id)
     m = get_object_or_404(Amendment, agreement=a, number=number)
     m = agreement_services.amendment_decide(amendment=m, approve=payload.approve, reason=payload.reason,
@@ -208,7 +217,7 @@ def _district(request):
 
 @router.get(A + "/join-requirements", auth=API_AUTH)
 @api_roles(BUYER, APPROVER)
-def join_needs(request, agreement_id: int, estimated_value: Optional[Decimal] = None):
+def join_needs(request, agreement_id: Id, estimated_value: Optional[Amount] = None):
     """What joining would require of your district: blocks, steps to confirm, offers adopted."""
     needs = join_requirements(district=_district(request), agreement=_agreement(request, agreement_id),
                               annual_value=estimated_value)
@@ -226,7 +235,7 @@ def participation_out(p: ParticipationAgreement) -> dict:
 
 @router.post(A + "/join", response={201: dict}, auth=API_AUTH)
 @api_roles(BUYER)
-def join(request, agreement_id: int, payload: JoinIn):
+def join(request, agreement_id: Id, payload: JoinIn):
     """Join the agreement; adopts the vendor's general offer for your state in the same step."""
     district = _district(request)
     competition = None
@@ -263,21 +272,21 @@ def _participation(request, participation_id: int) -> ParticipationAgreement:
 
 @router.post("/participations/{participation_id}/approve", auth=API_AUTH)
 @api_roles(APPROVER)
-def participation_approve(request, participation_id: int):
+def participation_approve(request, participation_id: Id):
     return participation_out(participation_services.participation_approve(
         participation=_participation(request, participation_id), actor=request.actor))
 
 
 @router.post("/participations/{participation_id}/countersign", auth=API_AUTH)
 @api_roles(VENDOR)
-def participation_countersign(request, participation_id: int):
+def participation_countersign(request, participation_id: Id):
     return participation_out(participation_services.participation_countersign(
         participation=_participation(request, participation_id), actor=request.actor))
 
 
 @router.post("/participations/{participation_id}/withdraw", auth=API_AUTH)
 @api_roles(BUYER, APPROVER)
-def participation_withdraw(request, participation_id: int, payload: ReasonIn):
+def participation_withdraw(request, participation_id: Id, payload: ContractReasonIn):
     return participation_out(participation_services.participation_withdraw(
         participation=_participation(request, participation_id), reason=payload.reason, actor=request.actor))
 
@@ -323,13 +332,13 @@ def competition_start(request, payload: CompetitionIn):
 
 @router.get("/mini-competitions/{competition_id}", auth=API_AUTH)
 @api_roles(BUYER, APPROVER)
-def competition(request, competition_id: int):
+def competition(request, competition_id: Id):
     return competition_out(_competition(request, competition_id))
 
 
 @router.post("/mini-competitions/{competition_id}/scores", auth=API_AUTH)
 @api_roles(BUYER)
-def competition_score(request, competition_id: int, payload: ScoreIn):
+def competition_score(request, competition_id: Id, payload: CompetitionScoreIn):
     c = _competition(request, competition_id)
     participation_services.minicompetition_score(competition=c, agreement=_score_agreement(c, payload.agreement_id),
                                                  other_score=payload.other_score, notes=payload.notes,
@@ -339,7 +348,7 @@ def competition_score(request, competition_id: int, payload: ScoreIn):
 
 @router.post("/mini-competitions/{competition_id}/quotes", response={201: dict}, auth=API_AUTH)
 @api_roles(BUYER)
-def competition_quote(request, competition_id: int, payload: QuoteIn):
+def competition_quote(request, competition_id: Id, payload: QuoteIn):
     c = _competition(request, competition_id)
     q = participation_services.quote_request(competition=c, agreement=_score_agreement(c, payload.agreement_id),
                                              message=payload.message, actor=request.actor)
@@ -348,7 +357,7 @@ def competition_quote(request, competition_id: int, payload: QuoteIn):
 
 @router.post("/quotes/{quote_id}/answer", auth=API_AUTH)
 @api_roles(VENDOR)
-def quote_answer(request, quote_id: int, payload: QuoteAnswerIn):
+def quote_answer(request, quote_id: Id, payload: QuoteAnswerIn):
     q = QuoteRequest.objects.filter(pk=quote_id, agreement__vendor__organisation=request.actor.organisation).first()
     if q is None:
         raise Http404("No such quote request.")
@@ -359,7 +368,7 @@ def quote_answer(request, quote_id: int, payload: QuoteAnswerIn):
 
 @router.post("/mini-competitions/{competition_id}/decision", auth=API_AUTH)
 @api_roles(BUYER)
-def competition_decide(request, competition_id: int, payload: ChoiceIn):
+def competition_decide(request, competition_id: Id, payload: ChoiceIn):
     c = _competition(request, competition_id)
     participation_services.minicompetition_decide(competition=c, agreement=_score_agreement(c, payload.agreement_id),
                                                   reasons=payload.reasons, actor=request.actor)
@@ -393,8 +402,9 @@ def _acting_district(request):
 
 @router.get("/catalog", auth=OPTIONAL_AUTH)
 @api_public
-def catalog(request, q: str = "", category: str = "", grade_band: str = "", subject: str = "",
-            interoperability: str = "", kind: str = "", page: int = 1, page_size: int = 20):
+def catalog(request, q: Filter = "", category: Filter = "", grade_band: Filter = "", subject: Filter = "",
+            interoperability: Filter = "", kind: Filter = "", page: Page = 1,
+            page_size: page_size(100) = 20):
     """Search products on agreements in force. Signed in as a district, each result carries the
     compliance verdict for that district."""
     from contracts.selectors.catalog import catalog_items, catalog_page
@@ -409,7 +419,7 @@ def catalog(request, q: str = "", category: str = "", grade_band: str = "", subj
 
 @router.get("/catalog/{product_id}", auth=OPTIONAL_AUTH)
 @api_public
-def catalog_product(request, product_id: int):
+def catalog_product(request, product_id: Id):
     """One product: every agreement offering it with prices side by side, and (for a district)
     the full compliance verdict with its reasons."""
     from contracts.selectors.catalog import best_offer, catalog_items, catalog_search

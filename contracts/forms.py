@@ -2,12 +2,14 @@ from __future__ import annotations
 
 from django import forms
 
+from core.limits import AMOUNT_MAX, LONG_TEXT_MAX, NOTE_MAX
+
 
 class ActivateForm(forms.Form):
     start_date = forms.DateField(label="Start date", widget=forms.DateInput(attrs={"type": "date"}))
-    term_months = forms.IntegerField(label="Initial term (months)", min_value=1, initial=36)
-    renewal_options = forms.IntegerField(label="Renewal options", min_value=0, initial=2)
-    renewal_months = forms.IntegerField(label="Months per renewal", min_value=0, initial=12)
+    term_months = forms.IntegerField(label="Initial term (months)", min_value=1, max_value=600, initial=36)
+    renewal_options = forms.IntegerField(label="Renewal options", min_value=0, max_value=100, initial=2)
+    renewal_months = forms.IntegerField(label="Months per renewal", min_value=0, max_value=600, initial=12)
     admin_fee_rate = forms.DecimalField(label="Administrative fee rate (e.g. 0.02 for 2%)",
                                         min_value=0, max_value=0.2, decimal_places=4)
     vendor_signed_by = forms.CharField(label="Signed for the vendor by", max_length=200)
@@ -25,7 +27,7 @@ class MapForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label="Reason", max_length=NOTE_MAX, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class DocumentForm(forms.Form):
@@ -35,7 +37,7 @@ class DocumentForm(forms.Form):
 
 class JoinForm(forms.Form):
     estimated_value = forms.DecimalField(label="Estimated spend in a year under this agreement ($)",
-                                         min_value=0, decimal_places=2)
+                                         min_value=0, max_value=AMOUNT_MAX, decimal_places=2)
     board_finding_on = forms.DateField(
         label="Date of your board's finding for this agreement (optional)", required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -56,8 +58,10 @@ class JoinForm(forms.Form):
 
 
 class QuoteAnswerForm(forms.Form):
-    quote_total = forms.DecimalField(label="Quoted total ($)", min_value=0, decimal_places=2)
-    implementation_plan = forms.CharField(label="Implementation plan", widget=forms.Textarea(attrs={"rows": 4}))
+    quote_total = forms.DecimalField(label="Quoted total ($)", min_value=0, max_value=AMOUNT_MAX,
+                                     decimal_places=2)
+    implementation_plan = forms.CharField(label="Implementation plan", max_length=LONG_TEXT_MAX,
+                                          widget=forms.Textarea(attrs={"rows": 4}))
 
 
 class DecideForm(forms.Form):

@@ -10,6 +10,7 @@ This module is a foundation: it imports nothing from EdPool's apps.
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any, Optional
 
@@ -33,6 +34,14 @@ PAGE_MAX = 1_000_000
 SHORT_TEXT_MAX = 300
 NOTE_MAX = 2_000
 LONG_TEXT_MAX = 20_000
+# An email address (RFC 5321's limit, Django's EmailField).
+EMAIL_MAX = 254
+# A password as typed (hashing a megabyte-long one would tie up a worker).
+PASSWORD_MAX = 1_000
+# Dates a person may give (a contract, a report, a deadline): date arithmetic on them (terms,
+# expiries, renewals) stays far inside what Python and the databases hold.
+DATE_MIN = dt.date(1900, 1, 1)
+DATE_MAX = dt.date(2199, 12, 31)
 
 
 def _error(field: str, message: str) -> ValidationError:
@@ -96,3 +105,21 @@ def check_text(value: Optional[str], *, field: str, max_length: int = SHORT_TEXT
 
 def has_nul(*values: Any) -> bool:
     return any(isinstance(v, str) and "\x00" in v for v in values)
+
+
+def page_number(raw: Any) -> int:
+    """A page number from a query string: 1 when missing or not a number, at most PAGE_MAX."""
+    text = str(raw if raw is not None else "").strip()
+    if not text.isdigit() or len(text) > 12:
+        return PAGE_MAX if text.isdigit() else 1
+    return max(1, min(int(text), PAGE_MAX))
+
+
+def parse_id(raw: Any, *, field: str) -> int:
+    """An id from a form or query string (1 to ID_MAX), or a ValidationError naming the field."""
+    return parse_int(raw, field=field, minimum=1, maximum=ID_MAX, what="an id")
+
+
+def parse_money(raw: Any, *, field: str, maximum: Decimal = AMOUNT_MAX) -> Decimal:
+    """Dollars and cents typed into a form (e.g. "1,200.50" or "$99"), within bounds."""
+    return check_money(raw, field=field, maximum=maximum)

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "core",
     "accounts",
     "orgs",
     "members",
@@ -104,6 +105,9 @@ MIDDLEWARE = [
     "accounts.middleware.ActingAsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A NUL character anywhere in a request: 422 (API) or a page naming the field, never a
+    # database error.
+    "core.middleware.RefuseNulMiddleware",
 ]
 
 ROOT_URLCONF = "edpool.urls"

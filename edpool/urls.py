@@ -24,6 +24,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "edpool.views.error_400"
 handler403 = "edpool.views.error_403"
 handler404 = "edpool.views.error_404"
 handler500 = "edpool.views.error_500"

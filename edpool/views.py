@@ -21,13 +21,33 @@ def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
+def _api(request) -> bool:
+    """Errors raised outside the API's own handlers (no route, a malformed request, a failing
+    middleware) still answer the API's JSON error shape under /api/."""
+    return request.path_info.startswith("/api/")
+
+
+def error_400(request, exception=None):
+    if _api(request):
+        return JsonResponse({"detail": "The request is malformed or too large."}, status=400)
+    return render(request, "400.html", status=400)
+
+
 def error_403(request, exception=None):
+    if _api(request):
+        return JsonResponse({"detail": str(exception or "") or "Not allowed."}, status=403)
     return render(request, "403.html", {"reason": str(exception or "")}, status=403)
 
 
 def error_404(request, exception=None):
+    if _api(request):
+        return JsonResponse({"detail": "Not found: no such address in the API (see /api/v1/docs)."},
+                            status=404)
     return render(request, "404.html", status=404)
 
 
 def error_500(request):
+    if _api(request):
+        return JsonResponse({"detail": "Something went wrong on our side; the error has been "
+                                       "logged. Try again in a moment."}, status=500)
     return render(request, "500.html", status=500)

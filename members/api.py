@@ -12,6 +12,7 @@ from ninja.files import UploadedFile
 from accounts.access import api_public, api_roles
 from accounts.api_auth import API_AUTH
 from accounts.models import Role
+from core.api_types import Day, Email, Filter, Id, Page, page_size, text, text_of
 from members import selectors
 from members.models import District, Membership
 from members.services import (membership_allowed_transitions, membership_apply,
@@ -69,10 +70,10 @@ class MembershipOut(Schema):
 
 
 class ApplyIn(Schema):
-    district_id: int
-    contact_name: str = ""
-    contact_email: str = ""
-    note: str = ""
+    district_id: Id
+    contact_name: text_of(Membership.contact_name) = ""
+    contact_email: Email = ""
+    note: text_of(Membership.application_note) = ""
 
 
 def member_out(m: Membership) -> dict:
@@ -97,9 +98,9 @@ def membership_out(m: Membership, actor) -> dict:
 
 @router.get("/members", response=DirectoryOut, auth=None)
 @api_public
-def member_directory(request, q: str = "", state: str = "", page: int = 1, page_size: int = 100):
+def member_directory(request, q: Filter = "", state: text(2) = "", page: Page = 1,
+                     page_size: page_size(500) = 100):
     """Active members: name, state, member since, students served, with totals."""
-    page_size = max(1, min(page_size, 500))
     qs = selectors.member_directory(q=q, state=state)
     count = qs.count()
     pages = max(1, -(-count // page_size))
@@ -112,7 +113,7 @@ def member_directory(request, q: str = "", state: str = "", page: int = 1, page_
 
 @router.get("/members/{district_id}", response=MemberOut, auth=None)
 @api_public
-def member_detail(request, district_id: int):
+def member_detail(request, district_id: Id):
     membership = selectors.member_directory().filter(district_id=district_id).first()
     if membership is None:
         raise Http404("No active member with that district id.")
@@ -121,7 +122,7 @@ def member_detail(request, district_id: int):
 
 @router.get("/memberships", response=list[MembershipOut], auth=API_AUTH)
 @api_roles(STAFF, *DISTRICT_ROLES)
-def membership_list(request, state: str = ""):
+def membership_list(request, state: Filter = ""):
     """Staff: every membership (filter by state). A district: its own memberships."""
     actor = request.actor
     if state and state not in MembershipState.values:
@@ -159,15 +160,17 @@ def _membership_for(request, membership_id: int) -> Membership:
 
 @router.get("/memberships/{membership_id}", response=MembershipOut, auth=API_AUTH)
 @api_roles(STAFF, *DISTRICT_ROLES)
-def membership_detail(request, membership_id: int):
+def membership_detail(request, membership_id: Id):
     return membership_out(_membership_for(request, membership_id), request.actor)
 
 
 @router.post("/memberships/{membership_id}/transitions", response=MembershipOut, auth=API_AUTH)
 @api_roles(STAFF, Role.DISTRICT_BUYER, Role.DISTRICT_APPROVER)
-def membership_step(request, membership_id: int, action: Form[str],
-                    on_date: Form[Optional[date]] = None, resolution_number: Form[str] = "",
-                    signed_by: Form[str] = "", reason: Form[str] = "",
+def membership_step(request, membership_id: Id, action: Form[text(40)],
+                    on_date: Form[Optional[Day]] = None,
+                    resolution_number: text_of(Membership.resolution_number) = Form(""),
+                    signed_by: text_of(Membership.agreement_signed_by) = Form(""),
+                    reason: text_of(Membership.withdrawn_reason) = Form(""),
                     resolution_document: Optional[UploadedFile] = File(None)):
     """Take a step: approve_board (with the resolution PDF), sign_agreement, activate, suspend,
     reinstate or withdraw. Sent as a multipart form."""

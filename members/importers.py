@@ -22,6 +22,11 @@ from members.services import DistrictRecord
 from orgs.states import STATE_CODES
 
 MAX_ERRORS_SHOWN = 20
+# Longest value any column may hold (the longest District column is 300 characters); longer is
+# refused by row and field, like a NUL character, before anything is looked up or stored.
+MAX_FIELD_CHARS = 300
+# Whole numbers of students: more than the largest US district by far.
+MAX_ENROLLMENT = 5_000_000
 
 
 @dataclass(frozen=True)
@@ -79,6 +84,13 @@ def _decimal(value: str, line: int, field: str, low: int, high: int, errors: lis
     return number
 
 
+def _bounded(value: str, line: int, field: str, maximum: int, errors: list) -> str:
+    if len(value) > maximum:
+        errors.append(RowError(line, field, f"{len(value):,} characters; at most {maximum} are allowed"))
+        return value[:maximum]
+    return value
+
+
 def _state(value: str, line: int, field: str, errors: list) -> str:
     code = value.upper()
     if code not in STATE_CODES:
@@ -93,14 +105,39 @@ def _read(source: Path | str | io.TextIOBase) -> tuple[list[str], list[dict[str,
         text = source.read()
         text = text.lstrip("\ufeff")
     reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
-    reader.fieldnames = header
-    rows = []
-    for row in reader:
-        if None in row:
-            row["__extra__"] = row.pop(None)
-        rows.append(row)
+    try:
+        header = [h.strip().lower() for h in (reader.fieldnames or [])]
+        reader.fieldnames = header
+        rows = []
+        for row in reader:
+            if None in row:
+                row["__extra__"] = row.pop(None)
+            rows.append(row)
+    except csv.Error as exc:  # e.g. a field longer than csv's limit of 131,072 characters
+        line = len(rows) + 2 if "rows" in locals() else 1  # the record being read
+        raise ImportFileError([RowError(line, "*", f"unreadable CSV ({exc})")])
     return header, rows
+
+
+def _text_problems(header: list[str], rows: list[dict[str, str]]):
+    """NUL characters and over-long values, by line and field (header included)."""
+    for name in header:
+        if "\x00" in name or len(name) > MAX_FIELD_CHARS:
+            yield RowError(1, _shown(name), "a column name with a NUL character or over "
+                                            f"{MAX_FIELD_CHARS} characters")
+    for index, row in enumerate(rows):
+        for field, value in row.items():
+            if field == "__extra__" or not isinstance(value, str):
+                continue
+            if "\x00" in value:
+                yield RowError(index + 2, _shown(field), "contains a NUL character (\\0); remove it")
+            elif len(value) > MAX_FIELD_CHARS:
+                yield RowError(index + 2, _shown(field), f"{len(value):,} characters; at most "
+                                                         f"{MAX_FIELD_CHARS} are allowed")
+
+
+def _shown(name: str) -> str:
+    return name.replace("\x00", "\\0")[:60]
 
 
 def detect_format(header: list[str]) -> str:
@@ -136,10 +173,11 @@ def parse_ca(rows: list[dict[str, str]]) -> tuple[list[DistrictRecord], list[Row
             errors.append(RowError(line, "zip", f"{zip_code!r} is not a ZIP code"))
         records.append(DistrictRecord(
             name=name, state=state, state_leaid=f"{state}-{cds.zfill(7)}" if cds else None,
-            lea_type=_clean(row.get("district_type")), county=_clean(row.get("county")),
-            city=_clean(row.get("city")), zip_code=zip_code[:10],
+            lea_type=_bounded(_clean(row.get("district_type")), line, "district_type", 100, errors),
+            county=_bounded(_clean(row.get("county")), line, "county", 100, errors),
+            city=_bounded(_clean(row.get("city")), line, "city", 100, errors), zip_code=zip_code[:10],
             latitude=latitude, longitude=longitude,
-            directory_status=_clean(row.get("status"))))
+            directory_status=_bounded(_clean(row.get("status")), line, "status", 30, errors)))
     return records, errors
 
 
@@ -174,8 +212,9 @@ def parse_nces(rows: list[dict[str, str]], *, source_label: str,
         enrollment = None
         if enrol_text:
             digits = enrol_text.replace(",", "")
-            if not digits.isdigit():
-                errors.append(RowError(line, f_enrol, f"{enrol_text!r} is not a whole number of students"))
+            if not digits.isdigit() or len(digits) > 9 or int(digits) > MAX_ENROLLMENT:
+                errors.append(RowError(line, f_enrol, f"{enrol_text[:40]!r} is not a whole number of "
+                                                      f"students from 0 to {MAX_ENROLLMENT:,}"))
             else:
                 enrollment = int(digits)
         f_year, year_text = _pick(row, "year")
@@ -187,12 +226,17 @@ def parse_nces(rows: list[dict[str, str]], *, source_label: str,
             else:
                 year = int(match.group(1))
         _, st_leaid = _pick(row, "st_leaid")
-        if st_leaid and not re.fullmatch(r"[A-Z]{2}-[A-Za-z0-9-]+", st_leaid):
+        if st_leaid and not re.fullmatch(r"[A-Z]{2}-[A-Za-z0-9-]{1,27}", st_leaid):
             errors.append(RowError(line, "st_leaid", f"{st_leaid!r} is not like 'CA-0110017'"))
+        f_city, city = _pick(row, "city")
+        f_county, county = _pick(row, "county")
+        f_type, lea_type = _pick(row, "type")
         records.append(DistrictRecord(
             name=name, state=state, nces_leaid=leaid or None, state_leaid=st_leaid or None,
-            city=_pick(row, "city")[1], county=_pick(row, "county")[1],
-            zip_code=_pick(row, "zip")[1][:10], lea_type=_pick(row, "type")[1] or None,
+            city=_bounded(city, line, f_city, 100, errors),
+            county=_bounded(county, line, f_county, 100, errors),
+            zip_code=_pick(row, "zip")[1][:10],
+            lea_type=_bounded(lea_type, line, f_type, 100, errors) or None,
             enrollment=enrollment,
             enrollment_year=year if enrollment is not None else None,
             enrollment_source=source_label if enrollment is not None else None,
@@ -229,6 +273,7 @@ def parse_directory(source, *, fmt: str = "auto", source_label: str = "",
     else:
         raise ImportFileError(f"Unknown format {fmt!r}; use auto, ca or nces.")
     errors += check_duplicates(records)
+    errors = list(_text_problems(header, rows)) + errors
     if errors:
         raise ImportFileError(sorted(errors, key=lambda e: e.line))
     if not records:

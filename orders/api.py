@@ -1,12 +1,12 @@
 """API for orders, rebate statements and settlements."""
 
-from decimal import Decimal
 from typing import Optional
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
+from pydantic import ConfigDict
 
 from accounts.access import api_roles
 from accounts.api_auth import API_AUTH
@@ -14,10 +14,12 @@ from accounts.models import Role
 from catalog.models import Product
 from contracts.models import MasterAgreement
 from contracts.selectors.agreements import agreement_get
+from core.api_types import Amount, Filter, Id, Quantity, text_of
+from core.csvtext import check_csv_text
 from members.models import District
 from members.selectors import district_of_organisation
 from orders import selectors, services
-from orders.models import Order
+from orders.models import Order, Settlement
 from vendors.selectors import vendor_of_organisation
 
 router = Router(tags=["orders"])
@@ -25,28 +27,32 @@ BUYER, APPROVER, VENDOR, STAFF = (Role.DISTRICT_BUYER, Role.DISTRICT_APPROVER, R
                                   Role.CONSORTIUM_STAFF)
 
 
-class LineIn(Schema):
-    product_id: int
-    quantity: int
+class OrderLineIn(Schema):
+    product_id: Id
+    quantity: Quantity
 
 
 class OrderIn(Schema):
-    agreement_id: int
-    lines: list[LineIn]
-    reference: str = ""
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"agreement_id": 3, "lines": [{"product_id": 12, "quantity": 40}], "reference": "PO-2026-117",
+         "submit": False}]})
+
+    agreement_id: Id
+    lines: list[OrderLineIn]
+    reference: text_of(Order.reference) = ""
     submit: bool = False
 
 
-class ReasonIn(Schema):
-    reason: str
+class OrderCancelIn(Schema):
+    reason: text_of(Order.cancel_reason)
 
 
 class SettlementIn(Schema):
-    agreement_id: int
-    district_id: int
-    amount: Decimal
-    method: str
-    reference: str
+    agreement_id: Id
+    district_id: Id
+    amount: Amount
+    method: text_of(Settlement.method)
+    reference: text_of(Settlement.reference)
 
 
 def order_out(o: Order) -> dict:
@@ -83,7 +89,7 @@ def _order(request, order_id: int) -> Order:
 
 @router.get("/orders", auth=API_AUTH)
 @api_roles(BUYER, APPROVER, VENDOR, STAFF)
-def orders(request, state: str = ""):
+def orders(request, state: Filter = ""):
     """Your district's orders; a vendor's orders on its agreements; staff: all."""
     actor = request.actor
     if actor.role == VENDOR:
@@ -111,47 +117,49 @@ def order_create(request, payload: OrderIn):
 
 @router.post("/agreements/{agreement_id}/orders/csv", response={201: dict}, auth=API_AUTH)
 @api_roles(BUYER)
-def order_csv(request, agreement_id: int, file: UploadedFile = File(...)):
+def order_csv(request, agreement_id: Id, file: UploadedFile = File(...)):
     """A draft order from a CSV (product,quantity); every bad row named, nothing saved on error."""
     agreement = _agreement(request, agreement_id)
-    lines = services.parse_order_csv(file.read().decode("utf-8-sig", errors="replace"), agreement)
+    text = file.read().decode("utf-8-sig", errors="replace")
+    check_csv_text(text)
+    lines = services.parse_order_csv(text, agreement)
     order = services.order_create(district=_district(request), agreement=agreement, lines=lines, actor=request.actor)
     return Status(201, order_out(order))
 
 
 @router.get("/orders/{order_id}", auth=API_AUTH)
 @api_roles(BUYER, APPROVER, VENDOR, STAFF)
-def order(request, order_id: int):
+def order(request, order_id: Id):
     return order_out(_order(request, order_id))
 
 
 @router.post("/orders/{order_id}/submit", auth=API_AUTH)
 @api_roles(BUYER)
-def order_submit(request, order_id: int):
+def order_submit(request, order_id: Id):
     return order_out(services.order_submit(order=_order(request, order_id), actor=request.actor))
 
 
 @router.post("/orders/{order_id}/approve", auth=API_AUTH)
 @api_roles(APPROVER)
-def order_approve(request, order_id: int):
+def order_approve(request, order_id: Id):
     return order_out(services.order_approve(order=_order(request, order_id), actor=request.actor))
 
 
 @router.post("/orders/{order_id}/acknowledge", auth=API_AUTH)
 @api_roles(VENDOR)
-def order_acknowledge(request, order_id: int):
+def order_acknowledge(request, order_id: Id):
     return order_out(services.order_acknowledge(order=_order(request, order_id), actor=request.actor))
 
 
 @router.post("/orders/{order_id}/fulfil", auth=API_AUTH)
 @api_roles(VENDOR)
-def order_fulfil(request, order_id: int):
+def order_fulfil(request, order_id: Id):
     return order_out(services.order_fulfil(order=_order(request, order_id), actor=request.actor))
 
 
 @router.post("/orders/{order_id}/cancel", auth=API_AUTH)
 @api_roles(BUYER, APPROVER, VENDOR, STAFF)
-def order_cancel(request, order_id: int, payload: ReasonIn):
+def order_cancel(request, order_id: Id, payload: OrderCancelIn):
     return order_out(services.order_cancel(order=_order(request, order_id), reason=payload.reason, actor=request.actor))
 
 

@@ -4,10 +4,10 @@ from orders.views import pages
 
 app_name = "orders"
 urlpatterns = [
-    path("agreements/<int:agreement_id>/order/", pages.order_new, name="new"),
-    path("orders/<int:order_id>/", pages.order_detail, name="detail"),
-    path("orders/<int:order_id>/<slug:action>/", pages.order_action, name="action"),
+    path("agreements/<id:agreement_id>/order/", pages.order_new, name="new"),
+    path("orders/<id:order_id>/", pages.order_detail, name="detail"),
+    path("orders/<id:order_id>/<slug:action>/", pages.order_action, name="action"),
     path("my/orders/", pages.district_orders, name="district"),
     path("vendor/orders/", pages.vendor_orders, name="vendor"),
-    path("agreements/<int:agreement_id>/settlements/<int:district_id>/", pages.settle, name="settle"),
+    path("agreements/<id:agreement_id>/settlements/<id:district_id>/", pages.settle, name="settle"),
 ]

@@ -1,17 +1,19 @@
 """API for vendors' quarterly sales reports, their reconciliation, and administrative-fee invoices."""
 
-from datetime import date
-from typing import Any, Optional
+from typing import Annotated, Any, Optional
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from ninja import Router, Schema, Status
+from pydantic import ConfigDict, Field, WithJsonSchema
 
 from accounts.access import api_roles
 from accounts.api_auth import API_AUTH
 from accounts.models import Role
 from contracts.models import MasterAgreement
 from contracts.selectors.agreements import agreement_get
+from core.api_types import Day, Filter, Id, text, text_of
+from core.limits import AMOUNT_MAX, ID_MAX, QUANTITY_MAX, UNIT_PRICE_MAX
 from reports import selectors, services
 from reports.models import FeeInvoice, ReconciliationItem, SalesReport, SalesReportVersion
 from reports.quarters import Quarter
@@ -20,18 +22,47 @@ router = Router(tags=["sales reports"])
 STAFF, VENDOR = Role.CONSORTIUM_STAFF, Role.VENDOR_USER
 
 
-class ReportIn(Schema):
-    quarter: str
-    lines: list[dict[str, Any]] = []
+def _money(maximum) -> dict:
+    return {"anyOf": [{"type": "number", "minimum": 0.01, "maximum": float(maximum)},
+                      {"type": "string", "pattern": r"^\$?[0-9,]{1,16}(\.[0-9]{1,2})?$"}]}
+
+
+# The lines are checked by the service, which names each problem lines[N].field with N from 1
+# (as on the form and in the CSV); the document states what a line holds.
+SALES_LINE = {
+    "type": "object",
+    "properties": {
+        "district": {"anyOf": [{"type": "integer", "minimum": 1, "maximum": ID_MAX}, {"type": "string", "maxLength": 300}],
+                     "description": "Name, NCES LEAID, state id (CA-0110017) or EdPool id."},
+        "product": {"anyOf": [{"type": "integer", "minimum": 1, "maximum": ID_MAX}, {"type": "string", "maxLength": 200}],
+                    "description": "EdPool id or exact name on the price schedule."},
+        "quantity": {"type": "integer", "minimum": 1, "maximum": QUANTITY_MAX},
+        "unit_price": _money(UNIT_PRICE_MAX),
+        "amount": {**_money(AMOUNT_MAX), "description": "Optional: checked against quantity x unit price."},
+        "order_number": {"type": "string", "maxLength": 40},
+    },
+    "required": ["district", "product", "quantity", "unit_price"],
+}
+
+
+class SalesReportIn(Schema):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"quarter": "2026-Q1", "lines": [
+            {"district": "CA-0161119", "product": 12, "quantity": 30, "unit_price": "289.00",
+             "amount": "8670.00", "order_number": ""}]}]})
+
+    quarter: text(10) = Field(description="The quarter, e.g. 2026-Q1.")
+    lines: Annotated[list[dict[str, Any]],
+                     WithJsonSchema({"type": "array", "items": SALES_LINE, "default": []})] = []
 
 
 class ResolveIn(Schema):
-    note: str
+    note: text_of(ReconciliationItem.resolution_note)
 
 
 class PaidIn(Schema):
-    payment_reference: str
-    paid_on: Optional[date] = None
+    payment_reference: text_of(FeeInvoice.payment_reference)
+    paid_on: Optional[Day] = None
 
 
 def _report(request, report_id: int) -> SalesReport:
@@ -109,7 +140,7 @@ def row_out(row: selectors.QuarterRow) -> dict:
 
 @router.get("/sales-reports", auth=API_AUTH)
 @api_roles(STAFF, VENDOR)
-def sales_reports(request, agreement_id: Optional[int] = None, open: bool = False):
+def sales_reports(request, agreement_id: Optional[Id] = None, open: bool = False):
     """Sales reports (staff: all; a vendor: its own), newest quarter first."""
     qs = selectors.sales_report_list(actor=request.actor, only_open=open)
     if agreement_id is not None:
@@ -126,7 +157,7 @@ def overdue(request):
 
 @router.get("/agreements/{agreement_id}/sales-quarters", auth=API_AUTH)
 @api_roles(STAFF, VENDOR)
-def sales_quarters(request, agreement_id: int):
+def sales_quarters(request, agreement_id: Id):
     """The agreement's reporting quarters with due dates and status (the vendor's own agreements)."""
     agreement = _agreement(request, agreement_id)
     if request.actor.role == VENDOR and not request.actor.acts_for(agreement.vendor.organisation):
@@ -136,7 +167,7 @@ def sales_quarters(request, agreement_id: int):
 
 @router.post("/agreements/{agreement_id}/sales-reports", response={201: dict}, auth=API_AUTH)
 @api_roles(VENDOR)
-def submit(request, agreement_id: int, payload: ReportIn):
+def submit(request, agreement_id: Id, payload: SalesReportIn):
     """Submit the quarter's report, or replace it (a new version). Lines: district (name, NCES
     LEAID, state id such as CA-0110017, or EdPool id), product (id or exact name), quantity,
     unit_price, amount (optional: checked against quantity x unit price), order_number
@@ -153,13 +184,13 @@ def submit(request, agreement_id: int, payload: ReportIn):
 
 @router.get("/sales-reports/{report_id}", auth=API_AUTH)
 @api_roles(STAFF, VENDOR)
-def sales_report(request, report_id: int):
+def sales_report(request, report_id: Id):
     return report_out(_report(request, report_id), detail=True)
 
 
 @router.get("/sales-reports/{report_id}/reconciliation", auth=API_AUTH)
 @api_roles(STAFF, VENDOR)
-def reconciliation(request, report_id: int):
+def reconciliation(request, report_id: Id):
     """The findings of the current version against the quarter's orders, and the fee they give."""
     rec = selectors.reconciliation(_report(request, report_id))
     return {"report_id": rec.report.pk, "version": rec.report.current_version, "counts": rec.counts,
@@ -170,7 +201,7 @@ def reconciliation(request, report_id: int):
 
 @router.post("/sales-reports/{report_id}/items/{item_id}/resolve", auth=API_AUTH)
 @api_roles(STAFF)
-def resolve(request, report_id: int, item_id: int, payload: ResolveIn):
+def resolve(request, report_id: Id, item_id: Id, payload: ResolveIn):
     report = _report(request, report_id)
     item = ReconciliationItem.objects.filter(pk=item_id, report=report).first()
     if item is None:
@@ -181,14 +212,14 @@ def resolve(request, report_id: int, item_id: int, payload: ResolveIn):
 
 @router.post("/sales-reports/{report_id}/invoice", response={201: dict}, auth=API_AUTH)
 @api_roles(STAFF)
-def invoice_issue(request, report_id: int):
+def invoice_issue(request, report_id: Id):
     invoice = services.fee_invoice_issue(report=_report(request, report_id), actor=request.actor)
     return Status(201, invoice_out(invoice))
 
 
 @router.get("/invoices", auth=API_AUTH)
 @api_roles(STAFF, VENDOR)
-def invoices(request, state: str = ""):
+def invoices(request, state: Filter = ""):
     """Administrative-fee invoices (staff: all; a vendor: its own)."""
     qs = selectors.invoices_for(request.actor)
     if state:
@@ -198,7 +229,7 @@ def invoices(request, state: str = ""):
 
 @router.post("/invoices/{invoice_id}/paid", auth=API_AUTH)
 @api_roles(STAFF)
-def invoice_paid(request, invoice_id: int, payload: PaidIn):
+def invoice_paid(request, invoice_id: Id, payload: PaidIn):
     try:
         invoice = selectors.invoice_get(invoice_id=invoice_id, actor=request.actor)
     except FeeInvoice.DoesNotExist:

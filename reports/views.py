@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import roles
 from accounts.models import Role
 from contracts.models import MasterAgreement
+from core.csvtext import check_csv_text
 from reports import selectors, services
 from reports.forms import CsvUploadForm, PaidForm, ReportLinesForm, ResolveForm
 from reports.models import FeeInvoice, ReconciliationItem, SalesReport, SalesReportVersion
@@ -128,6 +129,7 @@ def report_upload(request, agreement_id: int, year: int, quarter: int):
     if upload.is_valid():
         try:
             text = services.decode_upload(upload.cleaned_data["file"].read())
+            check_csv_text(text)
             rows = services.parse_report_csv(text=text, agreement=agreement)
             report = services.sales_report_submit(agreement=agreement, quarter=period, lines=rows,
                                                   source=SalesReportVersion.Source.CSV, actor=request.actor)

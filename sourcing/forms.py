@@ -6,6 +6,7 @@ from django import forms
 
 from catalog.selectors import category_list
 from sourcing.policy import addendum_notice_hours
+from core.limits import LONG_TEXT_MAX, POOLED_QUANTITY_MAX, UNIT_PRICE_MAX
 from sourcing.states import AwardMethod, Kind
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -15,7 +16,7 @@ class SolicitationForm(forms.Form):
     kind = forms.ChoiceField(label="Kind", choices=Kind.choices)
     title = forms.CharField(label="Title", max_length=300)
     description = forms.CharField(label="Description", widget=forms.Textarea(attrs={"rows": 5}),
-                                  required=False)
+                                  required=False, max_length=LONG_TEXT_MAX)
     category = forms.ModelChoiceField(label="Category", queryset=category_list())
     questions_deadline = forms.DateTimeField(label="Questions deadline", widget=DATETIME,
                                              help_text="Local time of the consortium.")
@@ -29,14 +30,15 @@ class SolicitationForm(forms.Form):
     max_vendor_share = forms.DecimalField(label="Bulk buy: most of the spend one vendor may win (0 to 1)",
                                           min_value=0, max_value=1, required=False)
     max_vendors_per_line = forms.IntegerField(label="Bulk buy: most vendors per line", min_value=1,
-                                              required=False)
+                                              max_value=1000, required=False)
 
 
 class LineForm(forms.Form):
     reference = forms.CharField(label="Reference", max_length=40)
     description = forms.CharField(label="Description", max_length=500)
     unit = forms.CharField(label="Unit", max_length=40, help_text="For example: device, seat, licence.")
-    estimated_quantity = forms.IntegerField(label="Estimated quantity", min_value=1)
+    estimated_quantity = forms.IntegerField(label="Estimated quantity", min_value=1,
+                                            max_value=POOLED_QUANTITY_MAX)
 
 
 class RequirementForm(forms.Form):
@@ -176,12 +178,14 @@ class BidForm(forms.Form):
         for line in self.lines:
             for i in range(1, tiers + 1):
                 self.fields[f"l{line.position}-t{i}-min"] = forms.IntegerField(
-                    label=f"Tier {i}: from quantity", min_value=1, required=False)
-                self.fields[f"l{line.position}-t{i}-price"] = forms.DecimalField(
-                    label=f"Tier {i}: unit price in dollars", min_value=0, decimal_places=2,
+                    label=f"Tier {i}: from quantity", min_value=1, max_value=POOLED_QUANTITY_MAX,
                     required=False)
+                self.fields[f"l{line.position}-t{i}-price"] = forms.DecimalField(
+                    label=f"Tier {i}: unit price in dollars", min_value=0, max_value=UNIT_PRICE_MAX,
+                    decimal_places=2, required=False)
             self.fields[f"l{line.position}-max"] = forms.IntegerField(
-                label="Most you can supply (optional)", min_value=1, required=False)
+                label="Most you can supply (optional)", min_value=1, max_value=POOLED_QUANTITY_MAX,
+                required=False)
         for req in self.requirements:
             self.fields[f"attest-{req.code}"] = forms.ChoiceField(
                 label=req.text, choices=YES_NO, widget=forms.RadioSelect)

@@ -500,9 +500,9 @@ API = {
     # The seated evaluator sees that the declaration opens at the deadline (who bid is still secret).
     ("GET", "/api/v1/solicitations/{solicitation_id}/declaration"): (SOL, None, None, only(["evaluator"], anon=401)),
     ("POST", "/api/v1/solicitations/{solicitation_id}/declaration"): (SOL, "json", {"relationships": []}, only(["evaluator"], ok=422, anon=401)),
-    ("POST", "/api/v1/solicitations/{solicitation_id}/scores"): (SOL, "json", {"bid_id": 0, "criterion_id": 0, "points": 5},
+    ("POST", "/api/v1/solicitations/{solicitation_id}/scores"): (SOL, "json", {"bid_id": 999999, "criterion_id": 999999, "points": 5},
                              only(["evaluator"], ok=422, anon=401)),
-    ("POST", "/api/v1/solicitations/{solicitation_id}/consensus"): (SOL, "json", {"bid_id": 0, "criterion_id": 0, "points": 5},
+    ("POST", "/api/v1/solicitations/{solicitation_id}/consensus"): (SOL, "json", {"bid_id": 999999, "criterion_id": 999999, "points": 5},
                                 only(["staff"], ok=422, anon=401)),
     ("GET", "/api/v1/solicitations/{solicitation_id}/award-plan"): (SOL, None, None, expect(403, anon=401)),  # bids still sealed
     ("POST", "/api/v1/solicitations/{solicitation_id}/award-plan"): (SOL, None, None, only(["staff"], ok=422, anon=401)),  # not under evaluation
@@ -581,14 +581,14 @@ API = {
     ("GET", "/api/v1/mini-competitions/{competition_id}"): (
         COMP, None, None, {**only(["buyer_a", "approver_a"], anon=401), "buyer_b": 404, "approver_b": 404}),
     ("POST", "/api/v1/mini-competitions/{competition_id}/scores"): (
-        COMP, "json", {"agreement_id": 0, "other_score": 1}, {**only(["buyer_a"], ok=422, anon=401), "buyer_b": 404}),
+        COMP, "json", {"agreement_id": 999999, "other_score": 1}, {**only(["buyer_a"], ok=422, anon=401), "buyer_b": 404}),
     ("POST", "/api/v1/mini-competitions/{competition_id}/quotes"): (
-        COMP, "json", {"agreement_id": 0}, {**only(["buyer_a"], ok=422, anon=401), "buyer_b": 404}),
+        COMP, "json", {"agreement_id": 999999}, {**only(["buyer_a"], ok=422, anon=401), "buyer_b": 404}),
     ("POST", "/api/v1/quotes/{quote_id}/answer"): (
         lambda c: {"quote_id": c.quote.pk}, "json", {"quote_total": "1", "implementation_plan": "x"},
         {**only(["vendor_a"], ok=422, anon=401), "vendor_b": 404}),
     ("POST", "/api/v1/mini-competitions/{competition_id}/decision"): (
-        COMP, "json", {"agreement_id": 0, "reasons": "x"}, {**only(["buyer_a"], ok=422, anon=401), "buyer_b": 404}),
+        COMP, "json", {"agreement_id": 999999, "reasons": "x"}, {**only(["buyer_a"], ok=422, anon=401), "buyer_b": 404}),
     # orders (see contracts_world); the dict order matters: acknowledge, fulfil, then cancel
     ("GET", "/api/v1/orders"): (lambda c: {}, None, None,
                                 only(["staff"] + DISTRICT_BUYERS_APPROVERS + VENDORS, anon=401)),

@@ -14,21 +14,24 @@ from accounts.models import Role
 from accounts.ratelimit import client_ip
 from accounts.selectors import users_of_organisation
 from catalog.selectors import category_list
+from core.api_types import ApiError, Email, text, text_of
+from core.limits import PASSWORD_MAX
 from vendors.ratelimit import REGISTRATION_LIMITED_MESSAGE, registration_attempt
 from vendors.selectors import vendor_of_organisation
+from vendors.models import Vendor
 from vendors.services import vendor_email_verify, vendor_register
 
 router = Router(tags=["vendors"])
 
 
 class RegisterIn(Schema):
-    company_name: str
-    legal_name: str = ""
-    website: str = ""
-    contact_name: str
-    email: str
-    password: str
-    categories: list[str] = []
+    company_name: text_of(Vendor.legal_name)
+    legal_name: text_of(Vendor.legal_name) = ""
+    website: text_of(Vendor.website) = ""
+    contact_name: text_of(Vendor.contact_name)
+    email: Email
+    password: text(PASSWORD_MAX)
+    categories: list[text(60)] = []
 
 
 class RegisterOut(Schema):
@@ -38,7 +41,7 @@ class RegisterOut(Schema):
 
 
 class VerifyIn(Schema):
-    token: str
+    token: text(300)
 
 
 class VerifyOut(Schema):
@@ -72,10 +75,6 @@ class VendorOut(Schema):
     users: list[VendorUserOut]
 
 
-class ErrorOut(Schema):
-    detail: str
-
-
 def _categories_from_codes(codes: list[str]) -> list:
     wanted = list(dict.fromkeys(c.strip() for c in codes if c and c.strip()))
     found = {c.code: c for c in category_list().filter(code__in=wanted)}
@@ -86,7 +85,7 @@ def _categories_from_codes(codes: list[str]) -> list:
     return [found[c] for c in wanted]
 
 
-@router.post("/vendors/register", response={201: RegisterOut, 429: ErrorOut}, auth=None)
+@router.post("/vendors/register", response={201: RegisterOut, 429: ApiError}, auth=None)
 @api_public
 def vendor_register_api(request, payload: RegisterIn):
     """Register a company as a vendor, with its first user. The user can sign in (and get a

@@ -21,6 +21,7 @@ from contracts.selectors.participation import (district_price_for, join_requirem
                                                multi_award_agreements)
 from contracts.states import PARTICIPATION_TRANSITIONS, AwardKind, ParticipationState
 from core import clock
+from core.limits import QUANTITY_MAX
 from edpool.notify import notify
 from members.models import District
 from members.selectors import district_is_member
@@ -68,8 +69,8 @@ def minicompetition_start(*, district: District, solicitation: Solicitation,
         if ref not in refs:
             errors[f"quantities.{ref}"] = "Not a line of this solicitation."
             continue
-        if isinstance(raw, bool) or not isinstance(raw, int) or raw < 0:
-            errors[f"quantities.{ref}"] = "A whole number of 0 or more."
+        if isinstance(raw, bool) or not isinstance(raw, int) or not 0 <= raw <= QUANTITY_MAX:
+            errors[f"quantities.{ref}"] = f"A whole number from 0 to {QUANTITY_MAX:,}."
             continue
         if raw:
             clean[ref] = raw

@@ -124,3 +124,27 @@ def test_agreements_api(client, cast, awarded, agreements, general_offer):  # no
     assert decided.json()["state"] == "approved"
     after = client.get(f"/api/v1/agreements/{agreement.pk}").json()
     assert next(r for r in after["schedule"] if r["line"] == "CB")["unit_price_now"] == "299.00"
+
+
+def test_pages_refuse_absurd_numbers_and_ids_naming_the_field(client, cast, awarded, agreements):
+    """Numbers typed into pages: a quantity beyond any district's need, an id that is not a number
+    or beyond 64 bits, a money value of 10^30 each gave a 500 (ValueError, OverflowError or a
+    decimal overflow on save); now the page says what is wrong and nothing is stored."""
+    from contracts.models import MiniCompetition
+
+    agreement = agreements[cast.vendor_a.pk]
+    login(client, cast.buyer_a)
+    absurd = client.post(f"/solicitations/{awarded.pk}/mini-competition/",
+                         {"q-1": "99999999999999", "q-2": "800", "price_weight": "60"})
+    assert absurd.status_code == 400 and "1,000,000" in absurd.content.decode()
+    assert not MiniCompetition.objects.exists()
+    joining = client.post(f"/agreements/{agreement.pk}/join/", {"estimated_value": "1e30"})
+    assert joining.status_code in (200, 400) and not ParticipationAgreement.objects.exists()
+    login(client, cast.vendor_user_a)
+    for product in ("abc", "99999999999999999999999"):
+        response = client.post(f"/agreements/{agreement.pk}/schedule/", {"line_reference": "CB", "product": product},
+                               follow=True)
+        assert response.status_code == 200 and "Choose one of the vendor" in response.content.decode()
+        response = client.post(f"/agreements/{agreement.pk}/amendments/", {
+            "product": product, "line_reference": "CB", "summary": "x", "tiers": "[]"}, follow=True)
+        assert response.status_code == 200 and "product" in response.content.decode()

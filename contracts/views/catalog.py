@@ -12,6 +12,7 @@ from accounts.access import public
 from catalog.choices import GRADE_BANDS, INTEROPERABILITY, SUBJECTS, ProductKind
 from catalog.models import Category, Product
 from contracts.selectors.catalog import best_offer, catalog_items, catalog_page, catalog_search
+from core.limits import SHORT_TEXT_MAX, page_number
 from members.selectors import district_of_organisation
 
 DISTRICT_ROLES = ("district_buyer", "district_approver", "evaluator")
@@ -58,17 +59,14 @@ def acting_district(request):
 
 
 def _filters(request) -> dict:
-    return {name: request.GET.get(name, "").strip() for name in FILTERS}
+    return {name: request.GET.get(name, "").strip()[:SHORT_TEXT_MAX] for name in FILTERS}
 
 
 @public
 def search(request):
     filters = _filters(request)
     district = acting_district(request)
-    try:
-        number = max(1, int(request.GET.get("page", 1)))
-    except ValueError:
-        number = 1
+    number = page_number(request.GET.get("page"))
     entries, total = catalog_page(page=number, page_size=PAGE_SIZE, **filters)
     page = CatalogPage(number=number, count=total)
     items = catalog_items(entries, district=district)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -21,6 +19,7 @@ from contracts.selectors.participation import (RENEWAL_WINDOW_DAYS, competitions
 from contracts.services import participation as services
 from contracts.states import AwardKind
 from contracts.views.common import flash, form_errors_from, get_agreement
+from core.limits import parse_id, parse_money
 from members.selectors import district_of_organisation
 from sourcing.models import Solicitation
 
@@ -51,9 +50,9 @@ def join(request, agreement_id: int):
     value = None
     if request.method == "POST":
         try:
-            value = Decimal(request.POST.get("estimated_value") or "0")
-        except Exception:
-            value = None
+            value = parse_money(request.POST.get("estimated_value") or "0", field="estimated_value")
+        except ValidationError:
+            value = None  # the form names the problem
     needs = join_requirements(district=district, agreement=agreement, annual_value=value)
     competitions = [c for c in competitions_of_district(district)
                     if c.state == MiniCompetition.State.DECIDED and c.chosen_agreement_id == agreement.pk]
@@ -101,7 +100,7 @@ def competition_new(request, solicitation_id: int):
         for line in lines:
             raw = request.POST.get(f"q-{line.position}", "").strip()
             if raw:
-                quantities[line.reference] = int(raw) if raw.isdigit() else raw
+                quantities[line.reference] = int(raw) if raw.isdigit() and len(raw) <= 12 else raw
         try:
             competition = services.minicompetition_start(
                 district=district, solicitation=solicitation, quantities=quantities,
@@ -137,7 +136,11 @@ def competition(request, competition_id: int):
 @require_POST
 def competition_action(request, competition_id: int, action: str):
     competition = _competition(request, competition_id)
-    agreement = competition.scores.filter(agreement_id=request.POST.get("agreement")).first()
+    try:
+        chosen = parse_id(request.POST.get("agreement"), field="agreement")
+    except ValidationError:
+        chosen = None
+    agreement = competition.scores.filter(agreement_id=chosen).first() if chosen else None
     try:
         if agreement is None:
             raise ValidationError("Choose a vendor of this mini-competition.")

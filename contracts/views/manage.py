@@ -21,6 +21,7 @@ from contracts.selectors.agreements import awarded_lines, current_schedule, sche
 from contracts.services import agreements as services
 from contracts.states import AgreementState
 from contracts.views.common import flash, form_errors_from, get_agreement
+from core.limits import parse_id
 from sourcing.models import Solicitation
 
 STAFF, VENDOR = Role.CONSORTIUM_STAFF, Role.VENDOR_USER
@@ -75,7 +76,11 @@ def manage(request, agreement_id: int, forms=None):
 @require_POST
 def map_product(request, agreement_id: int):
     agreement = _agreement_for_manager(request, agreement_id)
-    product = Product.objects.filter(pk=request.POST.get("product"), vendor=agreement.vendor).first()
+    try:
+        product_id = parse_id(request.POST.get("product"), field="product")
+    except ValidationError:
+        product_id = None
+    product = Product.objects.filter(pk=product_id, vendor=agreement.vendor).first() if product_id else None
     if product is None:
         messages.error(request, "Choose one of the vendor's products.")
         return redirect("contracts:manage", agreement_id=agreement.pk)
@@ -171,6 +176,10 @@ def amendment_propose(request, agreement_id: int):
     agreement = _agreement_for_manager(request, agreement_id)
     try:
         tiers = json.loads(request.POST.get("tiers", "[]"))
+        product_id = parse_id(request.POST.get("product"), field="product")
+    except ValidationError as exc:
+        flash(request, exc)
+        return redirect("contracts:manage", agreement_id=agreement.pk)
     except json.JSONDecodeError:
         messages.error(request, 'Tiers must look like [{"min_quantity": 1, "unit_price": "10.00"}].')
         return redirect("contracts:manage", agreement_id=agreement.pk)
@@ -178,7 +187,7 @@ def amendment_propose(request, agreement_id: int):
         services.amendment_propose(
             agreement=agreement, kind=request.POST.get("kind", "price_change"),
             summary=request.POST.get("summary", ""), actor=request.actor,
-            set_entries=[{"product": int(request.POST.get("product") or 0),
+            set_entries=[{"product": product_id,
                           "line_reference": request.POST.get("line_reference", ""), "tiers": tiers}])
     except ValidationError as exc:
         flash(request, exc)

@@ -108,3 +108,47 @@ def test_unknown_header_is_explained(tmp_path):
 def test_missing_file(tmp_path):
     with pytest.raises(CommandError, match="No such file"):
         call_command("import_districts", str(tmp_path / "nope.csv"))
+
+
+# Hostile files: each is refused naming the line and field, nothing imported, no traceback.
+GOOD_ROW = "110017,Alameda,Alameda COE,Hayward,94544,CA,37.1,-122.1,COE,Active\n"
+
+
+def _refused(path) -> str:
+    with pytest.raises(CommandError) as exc:
+        call_command("import_districts", str(path))
+    assert District.objects.count() == 0
+    return str(exc.value)
+
+
+def test_a_nul_character_is_refused_by_line_and_field(tmp_path):
+    f = write(tmp_path, "nul.csv", CA_HEADER + GOOD_ROW
+              + "161119,Alameda,Alameda\x00Unified,Alameda,94501,CA,37.7,-122.2,USD,Active\n")
+    text = _refused(f)
+    assert "line 3, field 'name'" in text and "NUL" in text
+
+
+def test_over_long_fields_are_refused_by_line_and_field(tmp_path):
+    f = write(tmp_path, "long.csv", CA_HEADER + GOOD_ROW
+              + "161119,Alameda,Alameda Unified," + "C" * 150 + ",94501,CA,37.7,-122.2,USD,Active\n"
+              + "161120,Alameda," + "N" * 301 + ",Alameda,94501,CA,37.7,-122.2,USD,Active\n")
+    text = _refused(f)
+    assert "line 3, field 'city'" in text and "line 4, field 'name'" in text
+
+
+@pytest.mark.parametrize("size", [131_072, 200_000])
+def test_a_huge_field_is_refused_by_line(tmp_path, size):
+    """131,072 characters is csv's own field limit: at it the value is too long for the column,
+    beyond it the csv module refuses the file; either way the line is named."""
+    f = write(tmp_path, "huge.csv", CA_HEADER + GOOD_ROW
+              + '161119,Alameda,"' + "x" * size + '",Alameda,94501,CA,37.7,-122.2,USD,Active\n')
+    text = _refused(f)
+    assert "line 3" in text and ("field 'name'" in text or "131072" in text)
+
+
+def test_nces_enrollment_and_ids_out_of_range_are_refused(tmp_path):
+    f = write(tmp_path, "nces.csv", "LEAID,name,state,city,enrollment,ST_LEAID\n"
+              + "0600001,Alpha,CA,Town,99999999999999999999999,CA-0100001\n"
+              + "0600002,Beta,CA,Town,10," + "CA-" + "9" * 40 + "\n")
+    text = _refused(f)
+    assert "line 2, field 'enrollment'" in text and "line 3, field 'st_leaid'" in text

@@ -93,3 +93,19 @@ def test_orders_api(client, cast, joined):
                                **buyer)
     assert csv_response.status_code == 201 and csv_response.json()["state"] == "draft"
     assert client.get("/api/v1/rebates", **buyer).json() == []
+
+
+def test_hostile_csv_files_are_refused_by_line_on_the_page_and_the_api(client, cast, joined):
+    """A NUL character or a field beyond csv's limit (131,072 characters) named the line, never a
+    traceback; nothing is saved."""
+    login(client, cast.buyer_a)
+    huge = f'product,quantity\n{cast.device.pk},1\n"{"x" * 131_073}",2\n'.encode()
+    nul = f"product,quantity\n{cast.device.pk},1\n{cast.device.pk}\x00,2\n".encode()
+    page = f"/agreements/{cast.agreement.pk}/order/"
+    for content, expected in ((huge, "line 3"), (nul, "line 3: contains a NUL character")):
+        response = client.post(page, {"file": SimpleUploadedFile("o.csv", content, "text/csv")})
+        assert response.status_code == 400 and expected in response.content.decode()
+        api = client.post(f"/api/v1/agreements/{cast.agreement.pk}/orders/csv",
+                          {"file": SimpleUploadedFile("o.csv", content)}, **token(cast.buyer_a))
+        assert api.status_code == 422 and expected in " ".join(api.json()["errors"]["file"])
+    assert not Order.objects.exists()

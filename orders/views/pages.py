@@ -14,6 +14,7 @@ from accounts.models import Role
 from contracts.selectors.agreements import schedule_rows
 from contracts.views.common import get_agreement
 from core.limits import QUANTITY_MAX, parse_int
+from core.csvtext import check_csv_text
 from members.models import District
 from members.selectors import district_of_organisation
 from orders import selectors, services
@@ -47,6 +48,7 @@ def order_new(request, agreement_id: int):
         try:
             if request.FILES.get("file"):
                 text = request.FILES["file"].read().decode("utf-8-sig", errors="replace")
+                check_csv_text(text)
                 lines = services.parse_order_csv(text, agreement)
             else:
                 lines = []

@@ -145,3 +145,15 @@ def test_the_api(client, cast, quarter, clock):
                       **token(cast.vendor_user_b)).status_code == 404
     assert client.get("/api/v1/sales-reports/overdue", **staff).json() == []
     assert ReconciliationItem.objects.filter(state="open").count() == 0
+
+
+def test_a_csv_with_a_nul_character_is_refused_by_line(client, cast, quarter, clock):
+    """A NUL character reached the district lookup (a database error on PostgreSQL)."""
+    after(clock, quarter)
+    login(client, cast.vendor_user_a)
+    url = f"/vendor/sales-reports/{cast.agreement.pk}/{quarter.year}-q{quarter.number}/upload/"
+    nul = SimpleUploadedFile("q.csv", f"district,product,quantity,unit_price\nAlpha\x00 Unified,{cast.device.pk},1,300\n"
+                             .encode())
+    response = client.post(url, {"file": nul})
+    assert response.status_code == 400 and "line 2: contains a NUL character" in response.content.decode()
+    assert not SalesReport.objects.exists()

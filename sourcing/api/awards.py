@@ -5,10 +5,11 @@ from ninja import Status
 
 from accounts.access import api_public, api_roles
 from accounts.api_auth import API_AUTH, OPTIONAL_AUTH
+from core.api_types import Id
 from edpool.documents import upload_from_base64
 from sourcing import award_plans, selectors
 from sourcing.api.common import P, STAFF, VENDOR, router, solicitation_or_404
-from sourcing.api.schemas import AwardIn, DecisionIn, ProtestIn
+from sourcing.api.schemas import AwardIn, ProtestDecisionIn, ProtestIn
 from sourcing.models import Protest, Solicitation
 from sourcing.services import awards as award_services
 
@@ -25,7 +26,7 @@ def plan_out(plan) -> dict:
 
 @router.get(P + "/award-plan", response={200: dict, 409: dict}, auth=API_AUTH)
 @api_roles(STAFF)
-def award_plan(request, solicitation_id: int):
+def award_plan(request, solicitation_id: Id):
     """The award plan staff review before confirming. Multi-award: the plan the rules give now.
     Bulk buy: the stored plan (POST computes it); 404 if none was computed, 409 (with the plan)
     if bids, scores or constraints changed since it was computed. Pass its `plan_digest` to the
@@ -41,7 +42,7 @@ def award_plan(request, solicitation_id: int):
 
 @router.post(P + "/award-plan", response={201: dict}, auth=API_AUTH)
 @api_roles(STAFF)
-def award_plan_compute(request, solicitation_id: int):
+def award_plan_compute(request, solicitation_id: Id):
     """Compute the award plan once and store it (a bulk buy runs the award engine)."""
     record = award_services.award_plan_compute(solicitation=solicitation_or_404(request, solicitation_id),
                                                actor=request.actor)
@@ -64,7 +65,7 @@ def award_out(s: Solicitation) -> dict:
 
 @router.post(P + "/award-notice", response={201: dict}, auth=API_AUTH)
 @api_roles(STAFF)
-def award_notice(request, solicitation_id: int, payload: AwardIn):
+def award_notice(request, solicitation_id: Id, payload: AwardIn):
     s = solicitation_or_404(request, solicitation_id)
     award_services.award_issue_notice(solicitation=s, rationale=payload.rationale,
                                       plan_digest=payload.plan_digest, actor=request.actor)
@@ -74,14 +75,14 @@ def award_notice(request, solicitation_id: int, payload: AwardIn):
 
 @router.get(P + "/award", auth=OPTIONAL_AUTH)
 @api_public
-def award(request, solicitation_id: int):
+def award(request, solicitation_id: Id):
     """The current award (public once its notice is published)."""
     return award_out(solicitation_or_404(request, solicitation_id))
 
 
 @router.post(P + "/protests", response={201: dict}, auth=API_AUTH)
 @api_roles(VENDOR)
-def protest_create(request, solicitation_id: int, payload: ProtestIn):
+def protest_create(request, solicitation_id: Id, payload: ProtestIn):
     """File a protest during the standstill, with an optional supporting PDF."""
     s = solicitation_or_404(request, solicitation_id)
     document = (upload_from_base64(payload.document.content_base64, filename=payload.document.filename,
@@ -100,7 +101,7 @@ def protest_out(s: Solicitation, p: Protest) -> dict:
 
 @router.get(P + "/protests", auth=API_AUTH)
 @api_roles(STAFF, VENDOR)
-def protests(request, solicitation_id: int):
+def protests(request, solicitation_id: Id):
     """Protests of the solicitation's awards: staff see all, a vendor its own."""
     s = solicitation_or_404(request, solicitation_id)
     return [protest_out(s, p) for p in selectors.protests_for(solicitation=s, actor=request.actor)]
@@ -108,7 +109,7 @@ def protests(request, solicitation_id: int):
 
 @router.post(P + "/protests/{protest_id}/decision", auth=API_AUTH)
 @api_roles(STAFF)
-def protest_decision(request, solicitation_id: int, protest_id: int, payload: DecisionIn):
+def protest_decision(request, solicitation_id: Id, protest_id: Id, payload: ProtestDecisionIn):
     s = solicitation_or_404(request, solicitation_id)
     protest = Protest.objects.filter(pk=protest_id, award__solicitation=s).first()
     if protest is None:

@@ -9,6 +9,7 @@ from django.http import Http404
 from accounts.access import api_public, api_roles
 from accounts.api_auth import API_AUTH, OPTIONAL_AUTH
 from core.received import received_at_of
+from core.api_types import Id
 from edpool.documents import upload_from_base64
 from sourcing import selectors
 from sourcing.api.common import P, VENDOR, acting_vendor, router, solicitation_or_404
@@ -20,7 +21,7 @@ from sourcing.tabulation import PRICE_RULES, price_rule, tabulation_rows
 
 @router.put(P + "/bid", auth=API_AUTH)
 @api_roles(VENDOR)
-def bid_put(request, solicitation_id: int, payload: BidIn):
+def bid_put(request, solicitation_id: Id, payload: BidIn):
     """Submit or replace your sealed bid. Returns your receipt (keep it). Documents (PDF, sealed
     like the prices) replace the previous set; send none to keep it."""
     solicitation = solicitation_or_404(request, solicitation_id)
@@ -45,7 +46,7 @@ def _bid_documents_out(s: Solicitation, bid_id: int, documents) -> list[dict]:
 
 @router.get(P + "/bid", auth=API_AUTH)
 @api_roles(VENDOR)
-def bid_get(request, solicitation_id: int):
+def bid_get(request, solicitation_id: Id):
     """Your own bid (any time) and its receipts."""
     s = solicitation_or_404(request, solicitation_id)
     vendor = acting_vendor(request)
@@ -66,7 +67,7 @@ def bid_get(request, solicitation_id: int):
 
 @router.delete(P + "/bid", auth=API_AUTH)
 @api_roles(VENDOR)
-def bid_delete(request, solicitation_id: int):
+def bid_delete(request, solicitation_id: Id):
     """Withdraw your bid (until the deadline)."""
     _, receipt = bid_services.bid_withdraw(solicitation=solicitation_or_404(request, solicitation_id),
                                            received_at=received_at_of(request), actor=request.actor)
@@ -75,7 +76,7 @@ def bid_delete(request, solicitation_id: int):
 
 @router.post(P + "/bid/confirm", auth=API_AUTH)
 @api_roles(VENDOR)
-def bid_confirm(request, solicitation_id: int, payload: Optional[BidConfirmIn] = None):
+def bid_confirm(request, solicitation_id: Id, payload: Optional[BidConfirmIn] = None):
     """Re-confirm your bid unchanged after an addendum. The body may be empty; a bid whose price
     rises with volume needs `{"confirm_rising_prices": true}` unless that was confirmed when it
     was submitted."""
@@ -88,7 +89,7 @@ def bid_confirm(request, solicitation_id: int, payload: Optional[BidConfirmIn] =
 
 @router.get(P + "/bids", auth=OPTIONAL_AUTH)
 @api_public
-def bids_opened(request, solicitation_id: int):
+def bids_opened(request, solicitation_id: Id):
     """Every bid, whole (notes, documents), after the deadline: to staff and to evaluators who
     declared no conflict, only. Before the deadline: 403 for everybody. The public record after
     the award notice is the tabulation (`/tabulation`), not the bids."""
@@ -103,7 +104,7 @@ def bids_opened(request, solicitation_id: int):
 
 @router.get(P + "/tabulation", auth=OPTIONAL_AUTH)
 @api_public
-def tabulation(request, solicitation_id: int):
+def tabulation(request, solicitation_id: Id):
     """The bid tabulation: every bid, line by line, with evaluated prices and scores. To staff and
     declared evaluators after the deadline; public record after the award notice."""
     s = solicitation_or_404(request, solicitation_id)

@@ -6,16 +6,17 @@ from ninja import Status
 from accounts.access import api_roles
 from accounts.api_auth import API_AUTH
 from accounts.models import RoleAssignment
+from core.api_types import Id
 from sourcing import selectors
 from sourcing.api.common import EVALUATOR, P, STAFF, router, solicitation_or_404
-from sourcing.api.schemas import DeclarationIn, ScoreIn, SeatIn
+from sourcing.api.schemas import BidScoreIn, DeclarationIn, SeatIn
 from sourcing.models import Bid, Criterion, Solicitation
 from sourcing.services import evaluation as evaluation_services
 
 
 @router.post(P + "/committee", response={201: dict}, auth=API_AUTH)
 @api_roles(STAFF)
-def committee_seat(request, solicitation_id: int, payload: SeatIn):
+def committee_seat(request, solicitation_id: Id, payload: SeatIn):
     assignment = RoleAssignment.objects.filter(pk=payload.assignment_id).select_related(
         "user", "organisation").first()
     if assignment is None:
@@ -45,7 +46,7 @@ def _declaration_out(s: Solicitation, request) -> dict:
 
 @router.get(P + "/declaration", auth=API_AUTH)
 @api_roles(EVALUATOR)
-def declaration_get(request, solicitation_id: int):
+def declaration_get(request, solicitation_id: Id):
     """Your conflict-of-interest declaration as a seated evaluator: whether you may sign it now
     and, once bids have opened (who bid is confidential until the deadline), the bidders to
     declare against (company names only)."""
@@ -54,7 +55,7 @@ def declaration_get(request, solicitation_id: int):
 
 @router.post(P + "/declaration", auth=API_AUTH)
 @api_roles(EVALUATOR)
-def declaration(request, solicitation_id: int, payload: DeclarationIn):
+def declaration(request, solicitation_id: Id, payload: DeclarationIn):
     """Sign your declaration (after the bid deadline): `relationships` names every bidder you,
     or anyone close to you, have a financial or personal relationship with, with the details;
     `[]` declares none. A relationship with any bidder removes you from the committee."""
@@ -64,7 +65,7 @@ def declaration(request, solicitation_id: int, payload: DeclarationIn):
     return _declaration_out(s, request)
 
 
-def _bid_and_criterion(s, payload: ScoreIn):
+def _bid_and_criterion(s, payload: BidScoreIn):
     bid = Bid.objects.filter(pk=payload.bid_id, solicitation=s).first()
     criterion = Criterion.objects.filter(pk=payload.criterion_id, solicitation=s).first()
     if bid is None or criterion is None:
@@ -74,7 +75,7 @@ def _bid_and_criterion(s, payload: ScoreIn):
 
 @router.post(P + "/scores", auth=API_AUTH)
 @api_roles(EVALUATOR)
-def score(request, solicitation_id: int, payload: ScoreIn):
+def score(request, solicitation_id: Id, payload: BidScoreIn):
     s = solicitation_or_404(request, solicitation_id)
     bid, criterion = _bid_and_criterion(s, payload)
     sc = evaluation_services.score_record(solicitation=s, bid=bid, criterion=criterion,
@@ -85,7 +86,7 @@ def score(request, solicitation_id: int, payload: ScoreIn):
 
 @router.post(P + "/consensus", auth=API_AUTH)
 @api_roles(STAFF)
-def consensus(request, solicitation_id: int, payload: ScoreIn):
+def consensus(request, solicitation_id: Id, payload: BidScoreIn):
     s = solicitation_or_404(request, solicitation_id)
     bid, criterion = _bid_and_criterion(s, payload)
     c = evaluation_services.consensus_record(solicitation=s, bid=bid, criterion=criterion,

@@ -7,10 +7,12 @@ from ninja import Status
 from accounts.access import api_public, api_roles
 from accounts.api_auth import API_AUTH, OPTIONAL_AUTH
 from catalog.models import Category
+from core.api_types import Filter, Id
 from edpool.documents import upload_from_base64
 from sourcing import selectors
 from sourcing.api.common import P, STAFF, VENDOR, router, solicitation_or_404
-from sourcing.api.schemas import AddendumIn, AnswerIn, DocumentIn, ReasonIn, SolicitationIn, TextIn
+from sourcing.api.schemas import (AddendumIn, AnswerIn, CancelIn, SolicitationDocumentIn, SolicitationIn,
+                                  TextIn)
 from sourcing.lifecycle import effective_state
 from sourcing.models import Question, Solicitation
 from sourcing.services import questions as question_services
@@ -72,7 +74,7 @@ def _content(payload: SolicitationIn) -> solicitation_services.SolicitationConte
 
 @router.get("/solicitations", auth=OPTIONAL_AUTH)
 @api_public
-def solicitation_list(request, state: str = "", q: str = ""):
+def solicitation_list(request, state: Filter = "", q: Filter = ""):
     """Published solicitations (staff also see drafts). Filter by state: published, closed,
     under_evaluation, award_notice, awarded, cancelled (draft for staff)."""
     return [solicitation_out(s) for s in selectors.solicitation_list(
@@ -91,13 +93,13 @@ def solicitation_create(request, payload: SolicitationIn):
 
 @router.get(P, auth=OPTIONAL_AUTH)
 @api_public
-def solicitation_detail(request, solicitation_id: int):
+def solicitation_detail(request, solicitation_id: Id):
     return solicitation_out(solicitation_or_404(request, solicitation_id), detail=True)
 
 
 @router.post(P + "/publish", auth=API_AUTH)
 @api_roles(STAFF)
-def solicitation_publish(request, solicitation_id: int):
+def solicitation_publish(request, solicitation_id: Id):
     s = solicitation_services.solicitation_publish(
         solicitation=solicitation_or_404(request, solicitation_id), actor=request.actor)
     return solicitation_out(s, detail=True)
@@ -105,7 +107,7 @@ def solicitation_publish(request, solicitation_id: int):
 
 @router.post(P + "/cancel", auth=API_AUTH)
 @api_roles(STAFF)
-def solicitation_cancel(request, solicitation_id: int, payload: ReasonIn):
+def solicitation_cancel(request, solicitation_id: Id, payload: CancelIn):
     s = solicitation_services.solicitation_cancel(
         solicitation=solicitation_or_404(request, solicitation_id), reason=payload.reason, actor=request.actor)
     return solicitation_out(s, detail=True)
@@ -113,7 +115,7 @@ def solicitation_cancel(request, solicitation_id: int, payload: ReasonIn):
 
 @router.post(P + "/start-evaluation", auth=API_AUTH)
 @api_roles(STAFF)
-def solicitation_start_evaluation(request, solicitation_id: int):
+def solicitation_start_evaluation(request, solicitation_id: Id):
     s = solicitation_services.solicitation_start_evaluation(
         solicitation=solicitation_or_404(request, solicitation_id), actor=request.actor)
     return solicitation_out(s, detail=True)
@@ -121,7 +123,7 @@ def solicitation_start_evaluation(request, solicitation_id: int):
 
 @router.get(P + "/questions", auth=OPTIONAL_AUTH)
 @api_public
-def question_list(request, solicitation_id: int):
+def question_list(request, solicitation_id: Id):
     """Answered questions for everyone (without the asker); staff see all; a vendor also its own."""
     s = solicitation_or_404(request, solicitation_id)
     actor = getattr(request, "actor", None)
@@ -139,7 +141,7 @@ def question_list(request, solicitation_id: int):
 
 @router.post(P + "/questions", response={201: dict}, auth=API_AUTH)
 @api_roles(VENDOR)
-def question_create(request, solicitation_id: int, payload: TextIn):
+def question_create(request, solicitation_id: Id, payload: TextIn):
     q = question_services.question_ask(solicitation=solicitation_or_404(request, solicitation_id),
                                        text=payload.text, actor=request.actor)
     return Status(201, {"id": q.pk, "text": q.text, "asked_at": q.asked_at})
@@ -147,7 +149,7 @@ def question_create(request, solicitation_id: int, payload: TextIn):
 
 @router.post(P + "/questions/{question_id}/answer", auth=API_AUTH)
 @api_roles(STAFF)
-def question_answer(request, solicitation_id: int, question_id: int, payload: AnswerIn):
+def question_answer(request, solicitation_id: Id, question_id: Id, payload: AnswerIn):
     s = solicitation_or_404(request, solicitation_id)
     question = Question.objects.filter(pk=question_id, solicitation=s).first()
     if question is None:
@@ -158,13 +160,13 @@ def question_answer(request, solicitation_id: int, question_id: int, payload: An
 
 @router.get(P + "/addenda", auth=OPTIONAL_AUTH)
 @api_public
-def addendum_list(request, solicitation_id: int):
+def addendum_list(request, solicitation_id: Id):
     return [addendum_out(a) for a in solicitation_or_404(request, solicitation_id).addenda.all()]
 
 
 @router.post(P + "/addenda", response={201: dict}, auth=API_AUTH)
 @api_roles(STAFF)
-def addendum_create(request, solicitation_id: int, payload: AddendumIn):
+def addendum_create(request, solicitation_id: Id, payload: AddendumIn):
     changes = {k: v for k, v in payload.dict().items()
                if k in solicitation_services.CHANGEABLE_BY_ADDENDUM and v is not None}
     document = (upload_from_base64(payload.document.content_base64, filename=payload.document.filename,
@@ -179,7 +181,7 @@ def addendum_create(request, solicitation_id: int, payload: AddendumIn):
 
 @router.post(P + "/documents", response={201: dict}, auth=API_AUTH)
 @api_roles(STAFF)
-def document_create(request, solicitation_id: int, payload: DocumentIn):
+def document_create(request, solicitation_id: Id, payload: SolicitationDocumentIn):
     """Attach a document (PDF, base64 in JSON) to a draft; after publishing, send it with an addendum."""
     s = solicitation_or_404(request, solicitation_id)
     d = solicitation_services.document_add(

@@ -31,6 +31,10 @@ class Command(BaseCommand):
     def handle(self, *args, file: Path, format: str, source: str, year, **options):
         if not file.exists():
             raise CommandError(f"No such file: {file}")
+        if year is not None and not 1900 <= year <= 2199:
+            raise CommandError(f"--year {year} is not a school year from 1900 to 2199.")
+        if "\x00" in source or len(source) > 300:
+            raise CommandError("--source must be at most 300 characters, without NUL characters.")
         started = time.monotonic()
         try:
             fmt, records = parse_directory(file, fmt=format, source_label=source or file.name,
