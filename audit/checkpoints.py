@@ -7,8 +7,9 @@ append the newest event's number and hash, signed with the server's key (HMAC of
 to a file outside the database (`AUDIT_CHECKPOINT_FILE`, default `var/audit-checkpoints.txt`;
 in production put it on the application servers or ship it to the log server, not on the
 database's machine), and `verify` prints the checkpoint for the operator to keep elsewhere.
-`verify` then checks the chain against the newest checkpoint in the file and any given with
-`--checkpoint`: the event it names must still exist with the same hash.
+`verify` then checks the chain against every checkpoint in the file and any given with
+`--checkpoint`: the event each names must still exist with the same hash. Neither appends a
+checkpoint while the newest one kept no longer matches the chain.
 """
 
 from __future__ import annotations
@@ -64,33 +65,52 @@ def checkpoint_file() -> Optional[Path]:
     return Path(configured) if configured else None
 
 
-def checkpoint_newest_kept() -> Optional[Checkpoint]:
-    """The newest checkpoint in the file (None when there is no file or it is empty)."""
+def checkpoints_kept() -> list[Checkpoint]:
+    """Every checkpoint in the file, oldest first (raises CheckpointError naming a bad line)."""
     path = checkpoint_file()
     if path is None or not path.exists():
-        return None
-    newest, number = None, 0
+        return []
+    found: dict[tuple[int, str], Checkpoint] = {}
     with path.open(encoding="utf-8") as handle:
         for number, text in enumerate(handle, start=1):
             if text.strip():
-                newest = (number, text)
-    if newest is None:
-        return None
-    number, text = newest
-    return checkpoint_parse(text.split()[-1], source=f"{path} line {number}")
+                checkpoint = checkpoint_parse(text.split()[-1], source=f"{path} line {number}")
+                found.setdefault((checkpoint.seq, checkpoint.hash), checkpoint)
+    return list(found.values())
+
+
+def checkpoint_newest_kept() -> Optional[Checkpoint]:
+    kept = checkpoints_kept()
+    return max(kept, key=lambda c: c.seq) if kept else None
+
+
+def _still_in_the_chain(checkpoint: Checkpoint) -> Optional[str]:
+    """Why the chain no longer contains the event a kept checkpoint names (None if it does)."""
+    from audit.models import AuditEvent
+
+    stored = AuditEvent.objects.filter(seq=checkpoint.seq).values_list("hash", flat=True).first()
+    if stored is None:
+        return f"event #{checkpoint.seq}, kept in {checkpoint.source}, is no longer in the chain"
+    if stored != checkpoint.hash:
+        return f"event #{checkpoint.seq} is not the one kept in {checkpoint.source}"
+    return None
 
 
 def checkpoint_keep(seq: int, hash_: str) -> tuple[str, Optional[Path]]:
     """Append a checkpoint of event `seq` to the file, unless the newest one kept is the same.
-    Returns the checkpoint and the file written (None when no file is configured)."""
+    Never over a problem: if the newest kept checkpoint is unreadable or its event is gone or
+    changed, nothing is appended (CheckpointError), so a later checkpoint cannot paper over
+    removed events; `edpool audit verify` says what is wrong. Returns the checkpoint and the file
+    written (None when no file is configured)."""
     text = checkpoint_string(seq, hash_)
     path = checkpoint_file()
     if path is None:
         return text, None
-    try:
-        newest = checkpoint_newest_kept()
-    except CheckpointError:
-        newest = None
+    newest = checkpoint_newest_kept()
+    if newest is not None:
+        problem = _still_in_the_chain(newest)
+        if problem:
+            raise CheckpointError(f"no checkpoint kept: {problem}. Run `edpool audit verify`.")
     if newest is None or (newest.seq, newest.hash) != (seq, hash_):
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("a", encoding="utf-8") as handle:

@@ -24,10 +24,12 @@ import os
 import secrets
 from typing import Any
 
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 
 VERSION = b"\x01"
 
@@ -49,12 +51,23 @@ def seal(data: bytes, *, solicitation_id: int, context: str) -> bytes:
     return VERSION + nonce + box.encrypt(nonce, data, context.encode())
 
 
+class SealingKeyError(PermissionDenied):
+    """A sealed bid that this server's key cannot open: BID_SEALING_KEY is not the key it was
+    sealed with (or the stored bytes were altered). Nothing is shown, nothing is recorded."""
+
+
 def unseal(blob: bytes, *, solicitation_id: int, context: str) -> bytes:
     blob = bytes(blob)
     if blob[:1] != VERSION:
-        raise ValueError("Unknown sealing format.")
+        raise SealingKeyError("A sealed bid is stored in an unknown format; ask the operator.")
     nonce, ciphertext = blob[1:13], blob[13:]
-    return AESGCM(solicitation_key(solicitation_id)).decrypt(nonce, ciphertext, context.encode())
+    try:
+        return AESGCM(solicitation_key(solicitation_id)).decrypt(nonce, ciphertext, context.encode())
+    except InvalidTag:
+        raise SealingKeyError(
+            "The sealed bids cannot be opened with this server's BID_SEALING_KEY: it is not the key "
+            "they were sealed with (or they were altered). Ask the operator to restore the key; "
+            "nothing was opened or recorded.")
 
 
 def document_meta_context(bid_id: int) -> str:

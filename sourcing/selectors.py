@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any, Optional
 
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
@@ -248,8 +249,9 @@ def opened_bids(*, solicitation: Solicitation, actor: Optional[Actor],
     refusal = bid_reading_refusal(solicitation, actor)
     if refusal:
         raise PermissionDenied(refusal)
-    opening.bids_read_record(solicitation=solicitation, actor=actor, what=purpose)
-    return _opened(solicitation, whole=True)
+    with transaction.atomic():  # a bid this server cannot unseal: the read is not recorded either
+        opening.bids_read_record(solicitation=solicitation, actor=actor, what=purpose)
+        return _opened(solicitation, whole=True)
 
 
 def tabulated_bids(*, solicitation: Solicitation, actor: Optional[Actor],
@@ -258,15 +260,17 @@ def tabulated_bids(*, solicitation: Solicitation, actor: Optional[Actor],
     as an export when `export_format` is given); otherwise (the public record after the award
     notice, not recorded) lines and attestations only."""
     if bid_reading_refusal(solicitation, actor) is None:
-        opening.bids_read_record(solicitation=solicitation, actor=actor, what=purpose,
-                                 export_format=export_format)
-        return _opened(solicitation, whole=True)
+        with transaction.atomic():
+            opening.bids_read_record(solicitation=solicitation, actor=actor, what=purpose,
+                                     export_format=export_format)
+            return _opened(solicitation, whole=True)
     refusal = tabulation_refusal(solicitation, actor)
     if refusal:
         raise PermissionDenied(refusal)
-    if solicitation.bids_opened_at is None:  # never read before the award notice: open them now
-        opening.bids_open(solicitation=solicitation, actor=actor)
-    return _opened(solicitation, whole=False)
+    with transaction.atomic():
+        if solicitation.bids_opened_at is None:  # never read before the award notice: open them now
+            opening.bids_open(solicitation=solicitation, actor=actor)
+        return _opened(solicitation, whole=False)
 
 
 def bid_document_content(*, solicitation: Solicitation, bid_id: int, document_id: int,
@@ -282,9 +286,11 @@ def bid_document_content(*, solicitation: Solicitation, bid_id: int, document_id
         refusal = bid_reading_refusal(solicitation, actor)
         if refusal:
             raise PermissionDenied(refusal)
-        opening.bid_document_read_record(document=document, actor=actor)
-    content = sealing.unseal(document.sealed_file.read(), solicitation_id=solicitation.pk,
-                             context=f"bid-doc:{document.bid_id}")
+    with transaction.atomic():
+        if not own:
+            opening.bid_document_read_record(document=document, actor=actor)
+        content = sealing.unseal(document.sealed_file.read(), solicitation_id=solicitation.pk,
+                                 context=f"bid-doc:{document.bid_id}")
     return document, content
 
 

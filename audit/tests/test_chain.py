@@ -177,3 +177,59 @@ def test_an_acknowledged_head_rebuild_verifies_again(settings, tmp_path, capsys)
     assert audit_chain_verify().ok
     call_command("audit", "verify")
     assert "1 incident acknowledged" in capsys.readouterr().out
+
+
+def test_tick_does_not_paper_over_removed_events(settings, tmp_path):
+    """The review's attack: verify (checkpoint), remove the newest events and fix the head by hand,
+    then let `edpool tick` run before anyone verifies again."""
+    settings.AUDIT_CHECKPOINT_FILE = tmp_path / "checkpoints"
+    _events(6)
+    call_command("audit", "verify")
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditevent WHERE seq > 4")
+    last = AuditEvent.objects.order_by("-seq").first()
+    AuditHead.objects.filter(pk=1).update(last_seq=last.seq, last_hash=last.hash)
+    _events(3)  # new events take the freed numbers
+    with pytest.raises(CommandError, match="failed"):
+        call_command("tick")
+    assert (tmp_path / "checkpoints").read_text().count("edpool-audit-v1") == 1
+    with pytest.raises(CommandError, match="#6"):
+        call_command("audit", "verify")
+
+
+def test_every_kept_checkpoint_is_checked(settings, tmp_path):
+    settings.AUDIT_CHECKPOINT_FILE = tmp_path / "checkpoints"
+    _events(3)
+    call_command("audit", "verify")
+    _events(2)
+    call_command("audit", "verify")
+    # An older checkpoint's event rewritten with recomputed hashes from there on: the newer
+    # checkpoint alone would also catch it, but an older one must too if the newer line is lost.
+    lines = (tmp_path / "checkpoints").read_text().splitlines()
+    (tmp_path / "checkpoints").write_text(lines[0] + "\n")
+    from audit.services import event_hash
+
+    prev = AuditEvent.objects.get(seq=2).hash
+    for seq in (3, 4, 5):
+        event = AuditEvent.objects.get(seq=seq)
+        event.after, event.prev_hash = {"n": 99}, prev
+        new = event_hash(event)
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE audit_auditevent SET after = %s, prev_hash = %s, hash = %s WHERE seq = %s",
+                           ['{"n": 99}', prev, new, seq])
+        prev = new
+    AuditHead.objects.filter(pk=1).update(last_hash=prev)
+    with pytest.raises(CommandError, match="#3"):
+        call_command("audit", "verify")
+
+
+def test_a_checkpoint_file_edited_by_hand_stops_tick_and_verify(settings, tmp_path):
+    settings.AUDIT_CHECKPOINT_FILE = tmp_path / "checkpoints"
+    _events(2)
+    call_command("audit", "verify")
+    text = (tmp_path / "checkpoints").read_text()
+    (tmp_path / "checkpoints").write_text(text.replace("edpool-audit-v1:2:", "edpool-audit-v1:1:"))
+    with pytest.raises(CommandError):
+        call_command("tick")
+    with pytest.raises(CommandError, match="signature"):
+        call_command("audit", "verify")

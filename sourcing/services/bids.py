@@ -25,6 +25,7 @@ from edpool.documents import validate_pdf
 from sourcing import sealing, selectors
 from sourcing.models import Bid, BidDocument, BidReceipt, Solicitation
 from sourcing.services.common import require_vendor
+from core.limits import POOLED_QUANTITY_MAX, UNIT_PRICE_MAX
 from core.locks import lock, note_lock
 
 MAX_TIERS = 10
@@ -85,7 +86,8 @@ def _lock_open(solicitation: Solicitation, received: dt.datetime) -> Solicitatio
         solicitation = lock(Solicitation.objects.all()).get(pk=solicitation.pk)
     if solicitation.state != "published":
         raise ValidationError(f"{solicitation.number} is not open for bids.")
-    if received >= solicitation.bid_deadline or solicitation.bids_opened_at is not None:
+    if (received >= solicitation.bid_deadline or solicitation.bids_opened_at is not None
+            or timezone.now() >= solicitation.bids_open_at):
         raise _deadline_passed_error(solicitation)
     return solicitation
 
@@ -125,31 +127,35 @@ def clean_bid(solicitation: Solicitation, data: dict[str, Any]) -> dict[str, Any
             at = f"{where}.tiers[{j}]"
             try:
                 min_q = tier["min_quantity"]
-                if isinstance(min_q, bool) or int(min_q) != min_q:
+                if isinstance(min_q, bool) or not isinstance(min_q, (int, float, str)) or int(min_q) != min_q:
                     raise ValueError
                 min_q = int(min_q)
-            except (KeyError, TypeError, ValueError):
+            except (KeyError, TypeError, ValueError, OverflowError):
                 errors[f"{at}.min_quantity"] = "A whole number is required."
                 continue
             try:
-                price = Decimal(str(tier["unit_price"]))
-            except (KeyError, InvalidOperation):
+                raw_price = str(tier["unit_price"])
+                if len(raw_price) > 20:
+                    raise InvalidOperation
+                price = Decimal(raw_price)
+            except (KeyError, ArithmeticError):
                 errors[f"{at}.unit_price"] = "A price such as 12.50 is required."
                 continue
-            if min_q < 1:
-                errors[f"{at}.min_quantity"] = "At least 1."
+            if min_q < 1 or min_q > POOLED_QUANTITY_MAX:
+                errors[f"{at}.min_quantity"] = f"From 1 to {POOLED_QUANTITY_MAX:,} units."
             elif min_q <= last_min:
                 errors[f"{at}.min_quantity"] = "Tiers must start at increasing quantities."
-            if not price.is_finite() or price <= 0:
-                errors[f"{at}.unit_price"] = "The price must be more than 0."
+            if not price.is_finite() or price <= 0 or price > UNIT_PRICE_MAX:
+                errors[f"{at}.unit_price"] = f"The price must be from $0.01 to ${UNIT_PRICE_MAX:,.2f}."
+                price = Decimal(0)
             elif price != price.quantize(CENT):
                 errors[f"{at}.unit_price"] = "Prices are in whole cents."
             last_min = max(last_min, min_q)
             tiers_out.append({"min_quantity": min_q, "unit_price": str(price.quantize(CENT)) if price.is_finite() else "0"})
         max_q = line.get("max_quantity")
         if max_q is not None:
-            if isinstance(max_q, bool) or not isinstance(max_q, int) or max_q < 1:
-                errors[f"{where}.max_quantity"] = "A whole number of at least 1, or empty."
+            if isinstance(max_q, bool) or not isinstance(max_q, int) or not 1 <= max_q <= POOLED_QUANTITY_MAX:
+                errors[f"{where}.max_quantity"] = f"A whole number from 1 to {POOLED_QUANTITY_MAX:,}, or empty."
             elif tiers_out and max_q < tiers_out[0]["min_quantity"]:
                 errors[f"{where}.max_quantity"] = "Below the first tier's minimum quantity."
         lines_out.append({"line": ref, "tiers": tiers_out, "max_quantity": max_q})

@@ -290,3 +290,61 @@ def test_over_the_api_the_moment_the_request_arrived_counts(client, cast, open_s
                 token(cast.vendor_user_b))
     assert late.status_code == 422 and "deadline" in late.json()["detail"]
     assert Bid.objects.count() == 1
+
+
+def test_a_forged_request_start_header_is_ignored(client, cast, open_solicitation, clock, settings):
+    from sourcing.tests.test_api import token
+
+    settings.TRUSTED_PROXY_COUNT = 1
+    deadline = open_solicitation.bid_deadline
+    clock.set(deadline + dt.timedelta(seconds=3))
+    response = client.put(f"/api/v1/solicitations/{open_solicitation.pk}/bid", json.dumps(bid_data()),
+                          content_type="application/json", HTTP_X_REQUEST_START=f"t={deadline.timestamp() - 1:.3f}",
+                          **token(cast.vendor_user_a))
+    assert response.status_code == 422 and Bid.objects.count() == 0
+
+
+def test_nothing_is_accepted_once_the_opening_time_has_passed(cast, open_solicitation, clock):
+    """Even if nobody has read the bids yet, and even for a request received before the deadline."""
+    clock.set(open_solicitation.bids_open_at)
+    with pytest.raises(ValidationError, match="bid deadline"):
+        bid_submit(solicitation=open_solicitation, data=bid_data(),
+                   received_at=open_solicitation.bid_deadline - dt.timedelta(seconds=1),
+                   actor=cast.actor(cast.vendor_user_a))
+
+
+@pytest.mark.parametrize("tier,field", [({"min_quantity": 1, "unit_price": "1e30"}, "unit_price"),
+                                        ({"min_quantity": 1, "unit_price": "1e999999999"}, "unit_price"),
+                                        ({"min_quantity": 1, "unit_price": "10000000.01"}, "unit_price"),
+                                        ({"min_quantity": 10**30, "unit_price": "10.00"}, "min_quantity"),
+                                        ({"min_quantity": 1e300, "unit_price": "10.00"}, "min_quantity")])
+def test_absurd_tiers_are_refused_naming_the_field(cast, open_solicitation, tier, field):
+    data = bid_data()
+    data["lines"][0]["tiers"] = [tier]
+    with pytest.raises(ValidationError) as exc:
+        bid_submit(solicitation=open_solicitation, data=data, actor=cast.actor(cast.vendor_user_a))
+    assert f"lines[1].tiers[1].{field}" in exc.value.message_dict
+
+
+def test_an_absurd_maximum_quantity_is_refused(cast, open_solicitation):
+    data = bid_data()
+    data["lines"][0]["max_quantity"] = 10**40
+    with pytest.raises(ValidationError) as exc:
+        bid_submit(solicitation=open_solicitation, data=data, actor=cast.actor(cast.vendor_user_a))
+    assert "lines[1].max_quantity" in exc.value.message_dict
+
+
+def test_a_wrong_sealing_key_refuses_clearly_and_records_nothing(client, cast, open_solicitation, clock, settings):
+    from sourcing.tests.test_api import token
+
+    submit(cast, open_solicitation)
+    clock.set(open_solicitation.bids_open_at)
+    settings.BID_SEALING_KEY = "another-key-" + "z" * 40
+    before = AuditEvent.objects.count()
+    with pytest.raises(PermissionDenied, match="BID_SEALING_KEY"):
+        selectors.opened_bids(solicitation=open_solicitation, actor=cast.actor(cast.staff))
+    response = client.get(f"/api/v1/solicitations/{open_solicitation.pk}/bids", **token(cast.staff))
+    assert response.status_code == 403 and "BID_SEALING_KEY" in response.json()["detail"]
+    open_solicitation.refresh_from_db()
+    assert open_solicitation.bids_opened_at is None
+    assert AuditEvent.objects.count() == before + 1  # the token only

@@ -6,8 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.acting import Actor
-from audit.checkpoints import (CheckpointError, checkpoint_keep, checkpoint_newest_kept,
-                               checkpoint_parse)
+from audit.checkpoints import CheckpointError, checkpoint_keep, checkpoint_parse, checkpoints_kept
 from audit.services import audit_chain_verify, audit_incident_acknowledge
 
 
@@ -48,11 +47,9 @@ class Command(BaseCommand):
     def _verify(self, given: list[str], *, keep: bool) -> None:
         try:
             checkpoints = [checkpoint_parse(text, source="the command line") for text in given]
-            kept = checkpoint_newest_kept()
+            checkpoints += checkpoints_kept()
         except CheckpointError as exc:
             raise CommandError(f"Audit checkpoint refused: {exc}")
-        if kept is not None:
-            checkpoints.append(kept)
         report = audit_chain_verify(checkpoints=checkpoints)
         if not report.ok:
             raise CommandError(

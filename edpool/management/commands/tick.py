@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import importlib
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 # "module:function" taking today's date and returning a one-line summary.
@@ -24,7 +24,15 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         today = timezone.localdate()
+        failed = []
         for task in TASKS:
             module, name = task.split(":")
-            summary = getattr(importlib.import_module(module), name)(today)
+            try:
+                summary = getattr(importlib.import_module(module), name)(today)
+            except Exception as exc:  # one task failing must not stop the others; reported below
+                failed.append(task)
+                self.stderr.write(f"{task}: FAILED: {exc}")
+                continue
             self.stdout.write(f"{task}: {summary}")
+        if failed:
+            raise CommandError(f"{len(failed)} scheduled task(s) failed: {', '.join(failed)}")
