@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from accounts.models import ApiToken, RoleAssignment, User
+from core.admin_lookups import DeclaredLookupsOnly
 from edpool.admin_audit import AuditedModelAdmin
 
 
@@ -30,7 +31,7 @@ class UserAdmin(AuditedModelAdmin, BaseUserAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(DeclaredLookupsOnly, admin.ModelAdmin):
     list_display = ("prefix", "user", "assignment", "created_at", "last_used_at", "revoked_at")
     readonly_fields = ("user", "assignment", "name", "prefix", "digest", "created_at",
                        "last_used_at", "expires_at", "revoked_at")

@@ -5,6 +5,7 @@ from audit.models import AuditEvent
 from audit.redaction import exclude_sealed
 from audit.selectors import object_type_label
 from audit.templatetags.audit_labels import role_label
+from core.admin_lookups import DeclaredLookupsOnly
 
 
 class VisibleObjectTypeFilter(admin.SimpleListFilter):
@@ -36,7 +37,7 @@ class VisibleRoleFilter(admin.SimpleListFilter):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(DeclaredLookupsOnly, admin.ModelAdmin):
     """Read-only and list-only: the trail is append-only. Events that are sealed for now (e.g.
     bids before their deadline, see `audit.redaction`) are left out of the list, its filters and
     its counts; and since leaving rows out of a numbered list would show where they were, the

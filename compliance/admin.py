@@ -5,9 +5,10 @@ from django.contrib import admin
 
 from compliance.models import (AccessibilityReport, Attestation, ComplianceDecision,
                                DataPrivacyAgreement, Jurisdiction, RuleVersion)
+from core.admin_lookups import DeclaredLookupsOnly
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(DeclaredLookupsOnly, admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 

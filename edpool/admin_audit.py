@@ -7,6 +7,7 @@ from django.db import transaction
 
 from accounts.acting import Actor
 from audit.services import audit_record, snapshot
+from core.admin_lookups import DeclaredLookupsOnly
 
 
 def _fields(obj) -> list[str]:
@@ -20,7 +21,7 @@ def _admin_actor(request) -> Actor:
     return Actor(user=request.user, organisation=None, role="admin")
 
 
-class AuditedModelAdmin(admin.ModelAdmin):
+class AuditedModelAdmin(DeclaredLookupsOnly, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         with transaction.atomic():
             before = None
