@@ -48,7 +48,7 @@ def checkpoint_string(seq: int, hash_: str) -> str:
 
 def checkpoint_parse(text: str, *, source: str) -> Checkpoint:
     parts = (text or "").strip().split(":")
-    if len(parts) != 4 or parts[0] != PREFIX or not parts[1].isdigit() or len(parts[1]) > 18 \
+    if len(parts) != 4 or parts[0] != PREFIX or not (parts[1].isascii() and parts[1].isdigit()) or len(parts[1]) > 18 \
             or len(parts[2]) != 64 or len(parts[3]) != 64:
         raise CheckpointError(f"{source}: {text.strip()[:80]!r} is not an EdPool audit checkpoint "
                               f"({PREFIX}:<event number>:<hash>:<signature>).")

@@ -67,8 +67,10 @@ class DatabaseCache(DjangoDatabaseCache):
             with transaction.atomic(using=db):
                 if self._live_row(cursor, connection, key, now) is not None:
                     return False
-                # An expired entry of the same key makes way for the new one.
-                cursor.execute("DELETE FROM %s WHERE %s = %%s" % (table, q("cache_key")), [key])
+                # An expired entry of the same key makes way for the new one; a live one that
+                # another process committed meanwhile stays (the insert below then fails).
+                cursor.execute("DELETE FROM %s WHERE %s = %%s AND %s <= %%s" % (table, q("cache_key"), q("expires")),
+                               [key, connection.ops.adapt_datetimefield_value(now)])
                 pickled = base64.b64encode(pickle.dumps(value, self.pickle_protocol)).decode("latin1")
                 try:
                     with transaction.atomic(using=db):  # savepoint: another process may insert first

@@ -66,7 +66,7 @@ def parse_int(raw: Any, *, field: str, minimum: int = 1, maximum: int = QUANTITY
               what: str = "a whole number") -> int:
     """Parse text (a form or CSV cell) into a bounded whole number."""
     text = str(raw if raw is not None else "").strip().replace(",", "")
-    if not text or len(text) > 20 or not (text.isdigit() or (text[0] == "-" and text[1:].isdigit())):
+    if not text or len(text) > 20 or not (text.isascii() and text.isdigit() or (text[0] == "-" and text[1:].isascii() and text[1:].isdigit())):
         raise _error(field, f"{str(raw)[:40]!r} is not {what} from {minimum:,} to {maximum:,}.")
     return check_int(int(text), field=field, minimum=minimum, maximum=maximum, what=what)
 
@@ -110,8 +110,8 @@ def has_nul(*values: Any) -> bool:
 def page_number(raw: Any) -> int:
     """A page number from a query string: 1 when missing or not a number, at most PAGE_MAX."""
     text = str(raw if raw is not None else "").strip()
-    if not text.isdigit() or len(text) > 12:
-        return PAGE_MAX if text.isdigit() else 1
+    if not (text.isascii() and text.isdigit()) or len(text) > 12:
+        return PAGE_MAX if text.isascii() and text.isdigit() else 1
     return max(1, min(int(text), PAGE_MAX))
 
 

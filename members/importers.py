@@ -212,7 +212,7 @@ def parse_nces(rows: list[dict[str, str]], *, source_label: str,
         enrollment = None
         if enrol_text:
             digits = enrol_text.replace(",", "")
-            if not digits.isdigit() or len(digits) > 9 or int(digits) > MAX_ENROLLMENT:
+            if not (digits.isascii() and digits.isdigit()) or len(digits) > 9 or int(digits) > MAX_ENROLLMENT:
                 errors.append(RowError(line, f_enrol, f"{enrol_text[:40]!r} is not a whole number of "
                                                       f"students from 0 to {MAX_ENROLLMENT:,}"))
             else:

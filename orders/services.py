@@ -166,7 +166,7 @@ def parse_order_csv(text: str, agreement: MasterAgreement) -> list[tuple[Product
         for row in reader:
             n = reader.line_num
             ref = (row.get("product") or "").strip()
-            product = (schedule.get(int(ref)) if ref.isdigit() and len(ref) <= 18
+            product = (schedule.get(int(ref)) if ref.isascii() and ref.isdigit() and len(ref) <= 18
                        else by_name.get(ref.lower()))
             if product is None:
                 errors.append(f"line {n}, product: {ref[:60]!r} is not on {agreement.number}'s price schedule")
@@ -395,6 +395,11 @@ def settlement_record(*, agreement: MasterAgreement, district: District, amount,
     reference = check_text(reference, field="reference", max_length=100, required=True)
     entries = RebateEntry.objects.filter(agreement=agreement, district=district)
     list(lock(entries.order_by("pk")).values_list("pk", flat=True))  # lock the ledger rows, in key order
+    earlier = Settlement.objects.filter(agreement=agreement, district=district, reference__iexact=reference).first()
+    if earlier is not None:  # a double click, or the same credit note entered twice
+        raise ValidationError({"reference": f"{earlier.get_method_display()} {earlier.reference} of "
+                                            f"${earlier.amount:,.2f} is already recorded for {district.name} "
+                                            f"under {agreement.number}."})
     owed = cents(entries.aggregate(total=Sum("amount"))["total"] or Decimal(0))
     if amount > owed:
         raise ValidationError({"amount": f"Only ${owed} is owed to {district.name} under {agreement.number}."})

@@ -17,7 +17,7 @@ def organisation_by_ref(ref: str) -> Optional[Organisation]:
     if not ref:
         return None
     org = Organisation.objects.filter(slug=ref).first()
-    if org is None and ref.isdigit():
+    if org is None and ref.isascii() and ref.isdigit():
         org = Organisation.objects.filter(pk=int(ref)).first()
     if org is None:
         matches = list(Organisation.objects.filter(name__iexact=ref)[:2])

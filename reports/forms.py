@@ -60,7 +60,7 @@ class ReportLinesForm(forms.Form):
         for key, messages in errors.items():
             if key.startswith("lines[") and "]." in key:
                 index, field = key[6:].split("].", 1)
-                if index.isdigit() and 1 <= int(index) <= len(self.line_rows) and field in LINE_FIELDS:
+                if index.isascii() and index.isdigit() and 1 <= int(index) <= len(self.line_rows) and field in LINE_FIELDS:
                     self.add_error(f"{field}_{self.line_rows[int(index) - 1][0]}", messages)
                     continue
             self.add_error(None, messages)

@@ -97,9 +97,9 @@ def _money(value: Any) -> Optional[Decimal]:
         return None
     try:
         amount = Decimal(raw)
-    except InvalidOperation:
-        return None
-    if not amount.is_finite() or abs(amount) > AMOUNT_MAX or amount != amount.quantize(CENT):
+        if not amount.is_finite() or abs(amount) > AMOUNT_MAX or amount != amount.quantize(CENT):
+            return None
+    except ArithmeticError:  # InvalidOperation, Overflow ("1e999999999")
         return None
     return amount.quantize(CENT)
 
@@ -117,8 +117,8 @@ class _Resolver:
         refs = {_text(row.get("district")) for row in rows
                 if not _text_problem("district", row.get("district"))} - {""}
         state_ids = {r.upper() for r in refs if self.STATE_ID.match(r)}
-        digits = {r for r in refs if r.isdigit()}
-        names = {" ".join(r.split()).lower() for r in refs if r.upper() not in state_ids and not r.isdigit()}
+        digits = {r for r in refs if r.isascii() and r.isdigit()}
+        names = {" ".join(r.split()).lower() for r in refs if r.upper() not in state_ids and not (r.isascii() and r.isdigit())}
         qs = District.objects.select_related("organisation")
         self.by_state_id = {d.state_leaid.upper(): d for d in qs.filter(state_leaid__in=state_ids)} if state_ids else {}
         self.by_leaid = ({d.nces_leaid: d for d in qs.filter(nces_leaid__in={r for r in digits if len(r) == 7})}
@@ -135,7 +135,7 @@ class _Resolver:
             return None, "Name the district (name, NCES LEAID, state id such as CA-0110017, or EdPool id)."
         if self.STATE_ID.match(ref):
             found = self.by_state_id.get(ref.upper())
-        elif ref.isdigit():
+        elif ref.isascii() and ref.isdigit():
             found = self.by_leaid.get(ref) or self.by_pk.get(ref)
         else:
             matches = self.by_name.get(" ".join(ref.split()).lower(), [])
@@ -151,7 +151,7 @@ class _Resolver:
     def product(self, ref: str, agreement: MasterAgreement) -> tuple[Optional[Product], str]:
         if not ref:
             return None, "Name the product (its EdPool id or exact name)."
-        if ref.isdigit() and int(ref) in self.products:
+        if ref.isascii() and ref.isdigit() and int(ref) in self.products:
             return self.products[int(ref)], ""
         matches = self.products_by_name.get(ref.lower(), [])
         if len(matches) == 1:

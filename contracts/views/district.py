@@ -100,7 +100,7 @@ def competition_new(request, solicitation_id: int):
         for line in lines:
             raw = request.POST.get(f"q-{line.position}", "").strip()
             if raw:
-                quantities[line.reference] = int(raw) if raw.isdigit() and len(raw) <= 12 else raw
+                quantities[line.reference] = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 12 else raw
         try:
             competition = services.minicompetition_start(
                 district=district, solicitation=solicitation, quantities=quantities,

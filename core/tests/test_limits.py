@@ -32,7 +32,8 @@ def test_parse_int(raw, expected):
     assert limits.parse_int(raw, field="quantity") == expected
 
 
-@pytest.mark.parametrize("raw", ["", "x", "1e3", "99999999999999999999999999", "-5", "0", "12.5", "\x00"])
+@pytest.mark.parametrize("raw", ["", "x", "1e3", "99999999999999999999999999", "-5", "0", "12.5", "\x00",
+                                 "²", "①", "١٢٣", "１２"])
 def test_parse_int_refuses(raw):
     with pytest.raises(ValidationError):
         limits.parse_int(raw, field="quantity")

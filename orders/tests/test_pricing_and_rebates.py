@@ -198,3 +198,16 @@ def test_recompute_check_notices_changed_billing_fields(cast, joined):
     assert any("settlement" in d for d in rebates_recompute().differences)
     Settlement.objects.update(amount=Decimal("100.00"))
     assert rebates_recompute().ok
+
+
+def test_a_settlement_entered_twice_is_refused(cast, joined):
+    place(cast, 800)
+    place(cast, 400, district="b")
+    record = dict(agreement=cast.agreement, district=cast.district_a, amount=Decimal("1.00"), method="payment",
+                  reference="dbl-click", actor=cast.actor(cast.staff))
+    settlement_record(**record)
+    with pytest.raises(ValidationError, match="already recorded"):
+        settlement_record(**{**record, "reference": "DBL-CLICK "})
+    from orders.models import Settlement
+
+    assert Settlement.objects.count() == 1

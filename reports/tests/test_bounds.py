@@ -16,6 +16,7 @@ from reports.tests.conftest import after, line
 @pytest.mark.parametrize("field,value", [
     ("quantity", 10**12), ("quantity", 99_999_999_999_999), ("quantity", 1_000_001),
     ("unit_price", "1e30"), ("unit_price", "10000000.01"), ("unit_price", "NaN"),
+    ("unit_price", "1e999999999"), ("quantity", "²"), ("quantity", "١٢٣"), ("district", "²"), ("product", "²"),
 ])
 def test_absurd_numbers_in_a_report_line_name_the_field(cast, quarter, clock, field, value):
     after(clock, quarter)
