@@ -20,6 +20,9 @@ class Order(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField()
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # When it was priced and counted toward the pooled volume (at submission within the approval
+    # limit, at approval above it); None while a draft or awaiting its approver.
+    priced_at = models.DateTimeField(null=True, blank=True)
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="+")
     approved_at = models.DateTimeField(null=True, blank=True)

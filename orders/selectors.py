@@ -153,7 +153,7 @@ def _recompute_agreement(agreement_id: int, report: RecomputeReport) -> None:
 def _check_billing(agreement_id: int, totals: dict[int, Decimal], report: RecomputeReport) -> None:
     """What members are billed and paid: each placed order's total is the sum of its replayed line
     amounts, and each settlement is one ledger entry of the same amount, negative."""
-    for order_id, total in (Order.objects.filter(agreement_id=agreement_id, submitted_at__isnull=False)
+    for order_id, total in (Order.objects.filter(agreement_id=agreement_id, priced_at__isnull=False)
                             .values_list("pk", "total").iterator(chunk_size=20000)):
         if order_id in totals and total != totals[order_id]:
             report.differences.append(f"order {order_id}: stored total {total}, replay {totals[order_id]}")
@@ -184,9 +184,11 @@ def _check_events_against_orders(agreement_id: int, events: list[VolumeEvent], r
                                     .values_list("order_id", "line_reference", "quantity").iterator(chunk_size=20000)):
         quantities[order_id][ref] += quantity
     order_kinds = (VolumeEvent.Kind.ORDER, VolumeEvent.Kind.CANCEL)
-    for order_id, state, submitted_at in (Order.objects.filter(agreement_id=agreement_id)
-                                          .values_list("pk", "state", "submitted_at").iterator(chunk_size=20000)):
-        placed = state in COUNTING or (state == OrderState.CANCELLED and submitted_at is not None)
+    for order_id, state, priced_at in (Order.objects.filter(agreement_id=agreement_id)
+                                       .values_list("pk", "state", "priced_at").iterator(chunk_size=20000)):
+        # Counted: priced (at submission, or at approval above the limit) and not a draft or an
+        # order still awaiting its approver, which count nothing.
+        placed = priced_at is not None and (state in COUNTING or state == OrderState.CANCELLED)
         seen = by_order.pop(order_id, {})
         for ref in sorted(set(quantities[order_id]) | set(seen)):
             got = seen.get(ref, [])

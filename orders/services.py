@@ -17,7 +17,7 @@ from accounts.acting import Actor
 from audit.services import audit_record, snapshot
 from catalog.models import Product
 from contracts.models import MasterAgreement
-from contracts.pricing import cents
+from contracts.pricing import cents, tier_at
 from contracts.selectors.agreements import current_schedule
 from contracts.selectors.participation import district_may_order
 from contracts.services.volumes import line_volume_change, line_volume_lock
@@ -33,7 +33,7 @@ from core.locks import lock
 
 BUYER, APPROVER, VENDOR, STAFF = "district_buyer", "district_approver", "vendor_user", "consortium_staff"
 MAX_ORDER_LINES = 1_000
-FIELDS = ("state", "total", "needs_approval", "submitted_at", "approved_at", "acknowledged_at",
+FIELDS = ("state", "total", "needs_approval", "submitted_at", "priced_at", "approved_at", "acknowledged_at",
           "fulfilled_at", "cancelled_at", "cancel_reason")
 
 
@@ -243,37 +243,40 @@ def _check_worth(lines: list[OrderLine]) -> None:
 
 @transaction.atomic
 def order_submit(*, order: Order, actor: Actor) -> Order:
-    """Place the order: its lines are priced at the tier the consortium's volume reaches with
-    them, earlier orders on those lines get true-ups, and above the district's approval limit
-    the order waits for the approver."""
+    """Place the order. Within the district's approval limit its lines are priced at the tier the
+    consortium's volume reaches with them and counted (earlier orders on those lines get
+    true-ups); above it the order waits for the approver and counts nothing until approved, so
+    no buyer alone can move the pool's prices."""
     order, record_submission = _price_and_count(order=order, actor=actor)
     record_submission()
     return order
 
 
-def _price_and_count(*, order: Order, actor: Actor):
-    """Lock the order, then its agreement lines in order of reference (core.locks), price and
-    count it. Returns the order and a function that records the audit event and notifies the
-    approver: the caller calls it once it has taken every lock it needs."""
-    order = lock(Order.objects.all()).select_related("district__organisation", "agreement__vendor").get(pk=order.pk)
-    if not _is_district(actor, order.district, (BUYER,)):
-        raise PermissionDenied("Only the district's own buyer submits its orders.")
-    target = _transition(order, "submit")
-    _check_may_order(order.district, order.agreement)
-    current = {e.pk for e in current_schedule(order.agreement).entries.all()}
-    lines = list(order.lines.select_related("entry").order_by("pk"))
-    stale = [line.product.name for line in lines if line.entry_id not in current]
-    if stale:
-        raise ValidationError({"lines": "The price schedule changed since this draft; re-create it. "
-                                        "Products: " + ", ".join(stale)})
-    _check_worth(lines)
-    now = timezone.now()
+def _lock_volumes(order: Order, lines: list[OrderLine]) -> dict[str, LineVolume]:
+    """Lock the order's agreement lines' volumes, in order of reference (core.locks)."""
+    return {ref: line_volume_lock(agreement=order.agreement, line_reference=ref)
+            for ref in sorted({line.line_reference for line in lines})}
+
+
+def _estimate(lines: list[OrderLine], volumes: dict[str, "LineVolume"]) -> Decimal:
+    """What the order would cost if counted now (the volumes are locked: exact)."""
+    added: dict[str, int] = {}
+    for line in lines:
+        added[line.line_reference] = added.get(line.line_reference, 0) + line.quantity
+    return sum((cents(tier_at(line.entry.tiers, volumes[line.line_reference].quantity
+                              + added[line.line_reference]).unit_price * line.quantity) for line in lines),
+               Decimal(0))
+
+
+def _count(order: Order, lines: list[OrderLine], volumes: dict[str, "LineVolume"], now) -> int:
+    """Price the order's lines at the tier the volume reaches with them, add them to the volume
+    with their events and the true-ups they earn earlier orders. Returns the number of true-ups."""
     by_ref: dict[str, list[OrderLine]] = {}
     for line in lines:
         by_ref.setdefault(line.line_reference, []).append(line)
     all_credits = 0
-    for ref in sorted(by_ref):  # a fixed lock order: no deadlocks between concurrent orders
-        volume = line_volume_lock(agreement=order.agreement, line_reference=ref)
+    for ref in sorted(by_ref):
+        volume = volumes[ref]
         new_lines = [(l.pk, l.entry.tiers, l.quantity) for l in by_ref[ref]]
         added = sum(q for _, _, q in new_lines)
         if crosses_a_tier(_tiers_on_line(order.agreement, ref) + [t for _, t, _ in new_lines],
@@ -282,9 +285,8 @@ def _price_and_count(*, order: Order, actor: Actor):
         else:  # no better tier reached: nobody earlier is owed anything; no need for the history
             state = LineReplay(volume=volume.quantity)
         priced, credits = apply_order(state, order.pk, new_lines)
-        line_volume_change(volume=volume, delta=sum(l.quantity for l in by_ref[ref]))
-        event = _event(order.agreement, ref, volume, VolumeEvent.Kind.ORDER, order,
-                       sum(l.quantity for l in by_ref[ref]), now)
+        line_volume_change(volume=volume, delta=added)
+        event = _event(order.agreement, ref, volume, VolumeEvent.Kind.ORDER, order, added, now)
         prices = {p.line_id: p for p in priced}
         for line in by_ref[ref]:
             line.unit_price = prices[line.pk].unit_price
@@ -293,22 +295,62 @@ def _price_and_count(*, order: Order, actor: Actor):
             line.save(update_fields=["unit_price", "amount", "volume_after"])
         _write_credits(credits, event, RebateEntry.Kind.TRUE_UP, now)
         all_credits += len(credits)
-    before = snapshot(order, FIELDS)
     order.total = sum((line.amount for line in lines), Decimal(0))
-    order.needs_approval = order.total > order.district.approval_limit
-    order.state, order.submitted_at = target, now
+    order.priced_at = now
+    return all_credits
+
+
+def _placeable_lines(order: Order) -> list[OrderLine]:
+    """The order's lines, checked again at the moment it is counted: the member may still order
+    under the agreement, the schedule has not changed, the worth stays within bounds."""
+    _check_may_order(order.district, order.agreement)
+    current = {e.pk for e in current_schedule(order.agreement).entries.all()}
+    lines = list(order.lines.select_related("entry", "product").order_by("pk"))
+    stale = [line.product.name for line in lines if line.entry_id not in current]
+    if stale:
+        raise ValidationError({"lines": "The price schedule changed since this draft; re-create it. "
+                                        "Products: " + ", ".join(stale)})
+    _check_worth(lines)
+    return lines
+
+
+def _price_and_count(*, order: Order, actor: Actor):
+    """Lock the order, then its agreement lines' volumes in order of reference (core.locks); count
+    it, or leave it waiting for the approver. Returns the order and a function that records the
+    audit event and notifies the approver: the caller calls it once it has taken every lock."""
+    order = lock(Order.objects.all()).select_related("district__organisation", "agreement__vendor").get(pk=order.pk)
+    if not _is_district(actor, order.district, (BUYER,)):
+        raise PermissionDenied("Only the district's own buyer submits its orders.")
+    _transition(order, "submit")
+    lines = _placeable_lines(order)
+    volumes = _lock_volumes(order, lines)
+    now = timezone.now()
+    before = snapshot(order, FIELDS)
+    estimate = _estimate(lines, volumes)
+    order.submitted_at = now
+    if estimate > order.district.approval_limit:
+        order.state, order.needs_approval, order.total = _transition(order, "submit_for_approval"), True, estimate
+        all_credits = 0
+    else:
+        order.state, order.needs_approval = _transition(order, "submit"), False
+        all_credits = _count(order, lines, volumes, now)
     order.save()
 
     def record_submission() -> None:
-        audit_record(actor=actor, action="order.submitted", obj=order, before=before,
-                     after={**snapshot(order, FIELDS), "prices": {l.pk: str(l.unit_price) for l in lines},
-                            "true_ups_for_earlier_orders": all_credits})
+        after = snapshot(order, FIELDS)
+        if order.priced_at is not None:
+            after.update({"prices": {l.pk: str(l.unit_price) for l in lines},
+                          "true_ups_for_earlier_orders": all_credits})
+        else:
+            after["estimated_total"] = str(estimate)
+        audit_record(actor=actor, action="order.submitted", obj=order, before=before, after=after)
         if order.needs_approval:
             from accounts.selectors import users_of_organisation
             notify(recipients=[a.user.email for a in users_of_organisation(order.district.organisation)
                                if a.role == APPROVER],
-                   subject=f"Approve order {order.number} (${order.total:,.2f})",
-                   body=f"{order.number} under {order.agreement.number} is above your approval limit.")
+                   subject=f"Approve order {order.number} (about ${order.total:,.2f})",
+                   body=f"{order.number} under {order.agreement.number} is above your approval limit. It "
+                        f"counts toward the consortium's volume, and is priced, when you approve it.")
 
     return order, record_submission
 
@@ -317,9 +359,10 @@ def _vendor_step(order: Order, actor: Actor, action: str, stamp: str) -> Order:
     order = lock(Order.objects.all()).select_related("district", "agreement__vendor").get(pk=order.pk)
     if not _is_vendor(actor, order.agreement):
         raise PermissionDenied("Only the agreement's vendor may do this.")
-    target = _transition(order, action)
-    if action == "acknowledge" and order.needs_approval and order.state != OrderState.APPROVED:
+    if action == "acknowledge" and order.needs_approval and order.state in (OrderState.AWAITING_APPROVAL,
+                                                                             OrderState.SUBMITTED):
         raise ValidationError("The district's approver must approve this order first.")
+    target = _transition(order, action)
     before = snapshot(order, FIELDS)
     order.state = target
     setattr(order, stamp, timezone.now())
@@ -330,16 +373,24 @@ def _vendor_step(order: Order, actor: Actor, action: str, stamp: str) -> Order:
 
 @transaction.atomic
 def order_approve(*, order: Order, actor: Actor) -> Order:
-    order = lock(Order.objects.all()).select_related("district__organisation").get(pk=order.pk)
+    """The approver approves an order above the district's limit: it is priced at the tier the
+    volume reaches now and counted (earlier orders get their true-ups)."""
+    order = lock(Order.objects.all()).select_related("district__organisation", "agreement__vendor").get(pk=order.pk)
     if not _is_district(actor, order.district, (APPROVER,)):
         raise PermissionDenied("Only the district's approver approves its orders.")
     target = _transition(order, "approve")
     if not order.needs_approval:
         raise ValidationError("This order is within the district's limit and needs no approval.")
     before = snapshot(order, FIELDS)
-    order.state, order.approved_by, order.approved_at = target, actor.user, timezone.now()
+    now = timezone.now()
+    all_credits = 0
+    if order.priced_at is None:
+        lines = _placeable_lines(order)
+        all_credits = _count(order, lines, _lock_volumes(order, lines), now)
+    order.state, order.approved_by, order.approved_at = target, actor.user, now
     order.save()
-    audit_record(actor=actor, action="order.approved", obj=order, before=before, after=snapshot(order, FIELDS))
+    audit_record(actor=actor, action="order.approved", obj=order, before=before,
+                 after={**snapshot(order, FIELDS), "true_ups_for_earlier_orders": all_credits})
     return order
 
 
@@ -361,7 +412,7 @@ def order_cancel(*, order: Order, reason: str, actor: Actor) -> Order:
     if not (_is_district(actor, order.district, (BUYER, APPROVER)) or _is_vendor(actor, order.agreement)
             or actor.role == STAFF):
         raise PermissionDenied("Only the district, the vendor or consortium staff may cancel this order.")
-    counted = order.state in COUNTING
+    counted = order.state in COUNTING and order.priced_at is not None
     target = _transition(order, "cancel")
     reason = check_text(reason, field="reason", max_length=NOTE_MAX)
     if not reason:

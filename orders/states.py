@@ -1,7 +1,9 @@
 """Order states and every allowed transition, in one place.
 
-draft -> submitted -> (approved, when above the district's approval limit) -> acknowledged by the
-vendor -> fulfilled; cancelled (with a reason) from any state before fulfilled.
+draft -> submitted (within the district's approval limit: priced and counted at once)
+      -> awaiting approval (above it: nothing priced or counted) -> approved (priced and counted)
+-> acknowledged by the vendor -> fulfilled; cancelled (with a reason) from any state before
+fulfilled.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from django.db import models
 class OrderState(models.TextChoices):
     DRAFT = "draft", "Draft"
     SUBMITTED = "submitted", "Submitted"
+    AWAITING_APPROVAL = "awaiting_approval", "Awaiting the approver"
     APPROVED = "approved", "Approved"
     ACKNOWLEDGED = "acknowledged", "Acknowledged by the vendor"
     FULFILLED = "fulfilled", "Fulfilled"
@@ -21,10 +24,13 @@ class OrderState(models.TextChoices):
 S = OrderState
 TRANSITIONS = {
     "submit": ((S.DRAFT,), S.SUBMITTED),
-    "approve": ((S.SUBMITTED,), S.APPROVED),
+    "submit_for_approval": ((S.DRAFT,), S.AWAITING_APPROVAL),
+    # (SUBMITTED: orders placed above the limit before approval came first, already counted)
+    "approve": ((S.AWAITING_APPROVAL, S.SUBMITTED), S.APPROVED),
     "acknowledge": ((S.SUBMITTED, S.APPROVED), S.ACKNOWLEDGED),
     "fulfil": ((S.ACKNOWLEDGED,), S.FULFILLED),
-    "cancel": ((S.DRAFT, S.SUBMITTED, S.APPROVED, S.ACKNOWLEDGED), S.CANCELLED),
+    "cancel": ((S.DRAFT, S.AWAITING_APPROVAL, S.SUBMITTED, S.APPROVED, S.ACKNOWLEDGED), S.CANCELLED),
 }
-# Orders whose quantities count toward the consortium's volume (placed and not cancelled).
+# Orders whose quantities count toward the consortium's volume (priced and not cancelled); an
+# order awaiting its approver counts nothing.
 COUNTING = (S.SUBMITTED, S.APPROVED, S.ACKNOWLEDGED, S.FULFILLED)

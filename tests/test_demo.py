@@ -40,7 +40,9 @@ def test_demo_builds_once_and_again(capsys, client):
     from orders.models import Order, RebateEntry
     from orders.selectors import rebates_recompute
 
-    assert Order.objects.count() == 9 and RebateEntry.objects.filter(kind="true_up").exists()
+    assert Order.objects.count() == 10 and RebateEntry.objects.filter(kind="true_up").exists()
+    waiting = Order.objects.get(state="awaiting_approval")
+    assert waiting.priced_at is None and not waiting.volume_events.exists()
     assert rebates_recompute().ok
     from django.utils import timezone
 

@@ -20,8 +20,8 @@ from edpool.demo.clock import at
 from edpool.demo.contracts import board_finding
 from edpool.demo.sourcing import _vendor
 from orders.models import Order
-from orders.services import (order_acknowledge, order_cancel, order_create, order_fulfil, order_submit,
-                             settlement_record)
+from orders.services import (order_acknowledge, order_approve, order_cancel, order_create, order_fulfil,
+                             order_submit, settlement_record)
 
 SYSTEM = Actor.system("edpool demo")
 
@@ -40,6 +40,13 @@ def _buyer(district, number: int) -> Actor:
                                         password_hash=make_password(DEMO_PASSWORD), actor=SYSTEM)
         existing, _ = role_assign(user=user, organisation=district.organisation, role="district_buyer", actor=SYSTEM)
     return Actor.from_assignment(existing)
+
+
+def _approver(email: str) -> Actor:
+    from accounts.models import RoleAssignment
+
+    return Actor.from_assignment(RoleAssignment.objects.select_related("user", "organisation")
+                                 .get(user__email=email, role="district_approver"))
 
 
 def _join(district, agreement, vendor_actor, buyer: Actor) -> None:
@@ -88,9 +95,10 @@ def build_orders_demo(report, members) -> None:
             order = order_create(district=districts[index], agreement=agreement, lines=[(d75, quantity)],
                                  reference=f"DEMO-{index + 1:02d}", actor=buyers[index])
             placed.append(order_submit(order=order, actor=buyers[index]))
+        with at(start + dt.timedelta(days=day + 1)):
+            if placed[-1].needs_approval:  # counted once ABC Unified's approver approves it
+                order_approve(order=placed[-1], actor=_approver("approver1@demo.edpool.org"))
         with at(start + dt.timedelta(days=day + 2)):
-            if placed[-1].needs_approval:
-                continue  # waits for the district's approver (approver1 in the demo logins)
             order_acknowledge(order=placed[-1], actor=vendor)
             if day < 60:
                 order_fulfil(order=placed[-1], actor=vendor)
@@ -99,5 +107,11 @@ def build_orders_demo(report, members) -> None:
     with at(start + dt.timedelta(days=90)):
         settlement_record(agreement=agreement, district=districts[0], amount=Decimal("1000.00"),
                           method="credit_note", reference="NS-CN-0001", actor=vendor)
+    with at(start + dt.timedelta(days=91)):
+        # Above ABC Unified's $50,000 limit: it waits for approver1, counting nothing until then.
+        extra = order_create(district=districts[0], agreement=agreement, lines=[(d75, 40)],
+                             reference="DEMO-12", actor=buyers[0])
+        placed.append(order_submit(order=extra, actor=buyers[0]))
     report.add(f"Orders: {len(placed)} on {agreement.number} by {len(districts)} members, crossing the "
-               f"250-display tier (true-up rebates), one cancelled, one rebate partly settled.")
+               f"250-display tier (true-up rebates), one cancelled, one rebate partly settled, one "
+               f"awaiting its approver.")

@@ -35,8 +35,19 @@ def joined(cast, awarded, agreements, general_offer):  # noqa: F811
     agreement = agreements[cast.vendor_a.pk]
     join(cast, cast.district_a, cast.buyer_a, agreement, awarded)
     join(cast, cast.district_b, cast.buyer_b, agreement, awarded)
+    # Pricing tests place orders of thousands of devices: both districts' approvers have allowed
+    # up to $10,000,000 (tests of approval lower it again, see `low_limit`).
+    for district in (cast.district_a, cast.district_b):
+        district.approval_limit = Decimal("10000000.00")
+        district.save(update_fields=["approval_limit"])
     entries = {e.line_reference: e for e in current_schedule(agreement).entries.select_related("product")}
     cast.agreement = agreement
     cast.device = entries["CB"].product
     cast.licence = entries["LIC"].product
     return cast
+
+
+def low_limit(district, limit: str = "50000.00") -> None:
+    """Back to the default approval limit: orders above it wait for the approver."""
+    district.approval_limit = Decimal(limit)
+    district.save(update_fields=["approval_limit"])

@@ -89,3 +89,33 @@ def test_a_withdrawn_member_cannot_order_on_agreements_it_joined(cast, joined):
     with pytest.raises(ValidationError):
         order_submit(order=draft, actor=cast.actor(cast.buyer_a))
     assert volumes(cast.agreement).get("CB", 0) == 0
+
+
+def test_an_order_above_the_approval_limit_counts_nothing_until_approved(cast, joined):
+    """The review's attack: one buyer places a million devices, pushing everyone's price to the
+    best tier and earning earlier buyers true-ups, then cancels. Above the district's approval
+    limit nothing is priced or counted until the approver approves."""
+    from orders.models import RebateEntry
+    from orders.selectors import rebates_recompute
+    from orders.services import order_approve, order_cancel
+    from orders.tests.conftest import low_limit
+
+    early = order_place(district=cast.district_b, agreement=cast.agreement, lines=[(cast.device, 10)],
+                        actor=cast.actor(cast.buyer_b))
+    low_limit(cast.district_a)
+    huge = order_place(district=cast.district_a, agreement=cast.agreement, lines=[(cast.device, 1_000_000)],
+                       actor=cast.actor(cast.buyer_a))
+    assert huge.state == "awaiting_approval" and huge.needs_approval and huge.priced_at is None
+    assert volumes(cast.agreement)["CB"] == 10 and not RebateEntry.objects.exists()
+    assert huge.total == Decimal("280000000.00")  # the estimate, at the tier it would reach
+    order_cancel(order=huge, reason="Typo", actor=cast.actor(cast.buyer_a))
+    assert volumes(cast.agreement)["CB"] == 10 and not RebateEntry.objects.exists()
+    # Approved, it counts then, at the tier reached at approval.
+    wanted = order_place(district=cast.district_a, agreement=cast.agreement, lines=[(cast.device, 2000)],
+                         actor=cast.actor(cast.buyer_a))
+    assert wanted.state == "awaiting_approval" and volumes(cast.agreement)["CB"] == 10
+    approved = order_approve(order=wanted, actor=cast.actor(cast.approver_a))
+    assert approved.state == "approved" and approved.priced_at is not None
+    assert volumes(cast.agreement)["CB"] == 2010 and approved.lines.get().unit_price == Decimal("290.00")
+    assert RebateEntry.objects.get().order_line.order == early  # the earlier buyer's true-up
+    assert rebates_recompute().ok, rebates_recompute().differences

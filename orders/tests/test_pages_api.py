@@ -25,6 +25,9 @@ def token(user) -> dict:
 
 
 def test_order_through_the_pages(client, cast, joined):
+    from orders.tests.conftest import low_limit
+
+    low_limit(cast.district_a)
     login(client, cast.buyer_a)
     assert "Place an order" in client.get("/my/agreements/").content.decode()
     url = f"/agreements/{cast.agreement.pk}/order/"
@@ -38,11 +41,12 @@ def test_order_through_the_pages(client, cast, joined):
     assert "set on submission" in page
     client.post(f"/orders/{order.pk}/submit/")
     order.refresh_from_db()
-    assert order.state == "submitted" and order.total == Decimal("210000.00")
-    assert order.needs_approval  # above the 50,000 limit
+    # Above the $50,000 limit: it waits for the approver and counts nothing yet.
+    assert order.state == "awaiting_approval" and order.total == Decimal("210000.00")
+    assert order.needs_approval and order.priced_at is None and order.lines.get().unit_price is None
     login(client, cast.vendor_user_a)
     refused = client.post(f"/orders/{order.pk}/acknowledge/", follow=True).content.decode()
-    assert "approver must approve" in refused and Order.objects.get().state == "submitted"
+    assert "approver must approve" in refused and Order.objects.get().state == "awaiting_approval"
     login(client, cast.approver_a)
     client.post(f"/orders/{order.pk}/approve/")
     login(client, cast.vendor_user_a)

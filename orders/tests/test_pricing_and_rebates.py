@@ -110,10 +110,11 @@ def test_recompute_check_notices_an_order_whose_state_changed_without_its_events
     assert any(f"order {counted.pk} (cancelled)" in d for d in rebates_recompute().differences)
     Order.objects.filter(pk=counted.pk).update(state="submitted")
     # Placed without ever being priced into the volume.
-    Order.objects.filter(pk=draft.pk).update(state="submitted", submitted_at=counted.submitted_at)
+    Order.objects.filter(pk=draft.pk).update(state="submitted", submitted_at=counted.submitted_at,
+                                            priced_at=counted.submitted_at)
     differences = rebates_recompute().differences
     assert any(f"order {draft.pk} (submitted) line CB: volume events none" in d for d in differences)
-    Order.objects.filter(pk=draft.pk).update(state="draft", submitted_at=None)
+    Order.objects.filter(pk=draft.pk).update(state="draft", submitted_at=None, priced_at=None)
     assert rebates_recompute().ok
     # An event whose quantity is not the order's.
     VolumeEvent.objects.filter(order=counted).update(delta=799)
