@@ -125,6 +125,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.acting",
             ],
+            "builtins": ["core.template_builtins"],
         },
     },
 ]

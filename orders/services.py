@@ -453,7 +453,7 @@ def settlement_record(*, agreement: MasterAgreement, district: District, amount,
                                             f"under {agreement.number}."})
     owed = cents(entries.aggregate(total=Sum("amount"))["total"] or Decimal(0))
     if amount > owed:
-        raise ValidationError({"amount": f"Only ${owed} is owed to {district.name} under {agreement.number}."})
+        raise ValidationError({"amount": f"Only ${owed:,.2f} is owed to {district.name} under {agreement.number}."})
     settlement = Settlement.objects.create(agreement=agreement, district=district, amount=amount, method=method,
                                            reference=reference, recorded_by=actor.user,
                                            recorded_at=timezone.now())

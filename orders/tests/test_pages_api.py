@@ -61,9 +61,9 @@ def test_order_through_the_pages(client, cast, joined):
     client.post(f"/orders/{b_order.pk}/submit/")
     login(client, cast.buyer_a)
     statement = client.get("/my/orders/").content.decode()
-    assert "$7000.00" in statement  # (300 - 290) x 700
+    assert "$7,000.00" in statement  # (300 - 290) x 700
     login(client, cast.vendor_user_a)
-    assert "$7000.00" in client.get("/vendor/orders/").content.decode()
+    assert "$7,000.00" in client.get("/vendor/orders/").content.decode()
     client.post(f"/agreements/{cast.agreement.pk}/settlements/{cast.district_a.pk}/",
                 {"amount": "7000.00", "method": "credit_note", "reference": "CN-9"})
     assert RebateEntry.objects.filter(kind="settlement").count() == 1

@@ -149,7 +149,7 @@ def test_refusals_with_reasons(cast, joined, agreements):
 def test_settlement_reduces_what_is_owed(cast, joined):
     place(cast, 800)
     place(cast, 400, district="b")
-    with pytest.raises(ValidationError, match="Only \\$8000.00 is owed"):
+    with pytest.raises(ValidationError, match="Only \\$8,000.00 is owed"):
         settlement_record(agreement=cast.agreement, district=cast.district_a, amount="9000", method="credit_note",
                           reference="CN-1", actor=cast.actor(cast.vendor_user_a))
     with pytest.raises(PermissionDenied):

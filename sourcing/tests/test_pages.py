@@ -117,7 +117,7 @@ def test_full_journey_through_the_pages(client, cast, category, clock):
     quality = s.criteria.get(name="Quality")
     login(client, cast.evaluator)
     page = client.get(f"/solicitations/{s.pk}/evaluate/").content.decode()
-    assert "1500.00" in page
+    assert "1,500.00" in page
     for bid in s.bids.all():
         client.post(f"/solicitations/{s.pk}/scores/{bid.pk}/{quality.pk}/", {"points": "7", "comment": "ok"})
     login(client, cast.staff)
@@ -129,7 +129,7 @@ def test_full_journey_through_the_pages(client, cast, category, clock):
     assert s.state == S.AWARD_NOTICE
     client.logout()
     public_tab = client.get(f"/solicitations/{s.pk}/tabulation/")
-    assert public_tab.status_code == 200 and "1450.00" in public_tab.content.decode()
+    assert public_tab.status_code == 200 and "1,450.00" in public_tab.content.decode()
 
     login(client, cast.vendor_user_a)
     client.post(f"/solicitations/{s.pk}/protests/", {"grounds": "Quality was under-scored"})

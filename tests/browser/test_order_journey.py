@@ -66,7 +66,7 @@ def test_order_approve_acknowledge_rebate(cast, clock, joined, live_server, page
     login(page, base, "buyer-a@example.org", PASSWORD)
     page.goto(base + "/my/orders/")
     check(page, problems, "statement")
-    assert "$7000.00" in page.content()  # (300 - 290) x 700
+    assert "$7,000.00" in page.content()  # (300 - 290) x 700
     page.goto(order_url)
     assert "True-up" in page.content()
     assert not problems, "\n".join(f"{k}:\n  " + "\n  ".join(v) for k, v in problems.items())

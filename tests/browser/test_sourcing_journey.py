@@ -92,7 +92,7 @@ def test_sourcing_journey(cast, displays, clock, live_server, page):
     clock.set(deadline)
     login(page, base, "staff@example.org", PASSWORD)
     page.goto(solicitation_url + "tabulation/")
-    assert "2400.00" in page.content()
+    assert "2,400.00" in page.content()
     check(page, problems, "tabulation (staff)")
     page.goto(solicitation_url + "manage/")
     page.click("text=Start the evaluation")
@@ -103,7 +103,7 @@ def test_sourcing_journey(cast, displays, clock, live_server, page):
     login(page, base, "evaluator@example.org", PASSWORD)
     page.goto(solicitation_url + "evaluate/")
     check(page, problems, "declaration")
-    assert "relationship with Vendor A, Inc.?" in page.content() and "2400.00" not in page.content()
+    assert "relationship with Vendor A, Inc.?" in page.content() and "2400.00" not in page.content() and "2,400.00" not in page.content()
     page.click("text=Sign the declaration")  # unanswered: the error summary names the bidder
     page.wait_for_load_state()
     assert "Answer for Vendor A, Inc." in page.content()
@@ -151,7 +151,7 @@ def test_sourcing_journey(cast, displays, clock, live_server, page):
     page.goto(solicitation_url)
     assert "The award is final" in page.content()
     page.goto(solicitation_url + "tabulation/")  # public record now
-    assert "2400.00" in page.content()
+    assert "2,400.00" in page.content()
     check(page, problems, "tabulation (public)")
     # The bids themselves (notes, salt, documents) are not.
     api_bids = solicitation_url.replace(base, base + "/api/v1").rstrip("/") + "/bids"

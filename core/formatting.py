@@ -1,0 +1,23 @@
+"""How people see numbers: money as $1,234.50 (negative: -$1,000.00), never raw decimals.
+
+Pure functions for templates (`core.template_builtins`), messages and exports. This module is a
+foundation: it imports nothing from EdPool's apps.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+
+def money(value: Any) -> str:
+    """$1,234.50; -$1,000.00; an em dash for nothing. Rounded to the cent, half up."""
+    if value is None or value == "":
+        return "—"
+    try:
+        amount = value if isinstance(value, Decimal) else Decimal(str(value).replace(",", ""))
+        amount = amount.quantize(Decimal("0.01"), rounding="ROUND_HALF_UP")
+    except (InvalidOperation, ValueError):
+        return str(value)
+    sign = "-" if amount < 0 else ""
+    return f"{sign}${abs(amount):,.2f}"
