@@ -50,6 +50,8 @@ class Scene:
         self.members = []
         for _ in range(6):
             district = DistrictFactory(state="CA")
+            district.approval_limit = Decimal("10000000.00")  # orders of hundreds of devices count at once
+            district.save(update_fields=["approval_limit"])
             Membership.objects.create(district=district, state="active", applied_at=timezone.now())
             buyer = UserFactory(role="district_buyer", organisation=district.organisation)
             approver = UserFactory(role="district_approver", organisation=district.organisation)
@@ -79,9 +81,14 @@ class Scene:
                                  actor=buyer)
             return lambda: order_cancel(order=placed, reason="Ordered twice", actor=buyer)
         if operation == "approve":
+            # Above the approval limit: waits, counting nothing; the approval prices and counts it.
+            district.approval_limit = Decimal("50000.00")
+            district.save(update_fields=["approval_limit"])
             placed = order_place(district=district, agreement=cast.agreement, lines=[(cast.device, quantity + 100)],
                                  actor=buyer)
-            assert placed.needs_approval  # 200+ devices at $280-300 are above the $50,000 limit
+            district.approval_limit = Decimal("10000000.00")
+            district.save(update_fields=["approval_limit"])
+            assert placed.state == "awaiting_approval"  # 200+ devices at $280-300 are above $50,000
             return lambda: order_approve(order=placed, actor=approver)
         if operation == "report":
             lines = [line(district.name, cast.device.name, 5, "300.00")]
