@@ -97,7 +97,7 @@ def _start_server(port: int, args) -> subprocess.Popen:
     env.pop("PYTEST_VERSION", None)
     command = [sys.executable, "-m", "gunicorn", "edpool.wsgi", "--bind", f"127.0.0.1:{port}",
                "--workers", str(args.workers), "--worker-class", "gthread", "--threads", str(args.threads),
-               "--backlog", "2048", "--timeout", "30", "--log-level", "warning"]
+               "--backlog", "2048", "--timeout", "30", "--limit-request-line", "8190", "--log-level", "warning"]
     server = subprocess.Popen(command, env=env)
     for _ in range(200):
         try:

@@ -18,7 +18,7 @@ from compliance.models import ComplianceDecision
 from compliance.selectors import rules as rule_selectors
 from compliance.selectors.verdicts import compliance_check, compliance_matrix
 from compliance.services.decisions import compliance_decision_record
-from core.api_types import Amount, AnyId, Day, Filter, Id, Page, page_size, text, text_of
+from core.api_types import Amount, AnyId, Day, Filter, Id, Page, StateList, page_size, text, text_of
 from members.models import District
 from members.selectors import district_of_organisation
 
@@ -218,7 +218,7 @@ def decision_detail(request, decision_id: Id):
 
 @router.get("/compliance/matrix", response=MatrixOut, auth=API_AUTH)
 @api_roles(STAFF, *DISTRICT_ROLES)
-def matrix(request, states: Filter = "", q: Filter = "", vendor_id: AnyId = 0, category: Filter = "",
+def matrix(request, states: StateList = "", q: Filter = "", vendor_id: AnyId = 0, category: Filter = "",
            for_my_district: bool = False, award_kind: Optional[text(20)] = None,
            annual_value: Optional[Amount] = None, on_date: Optional[Day] = None,
            page: Page = 1, page_size: page_size(1000) = 100):

@@ -94,7 +94,8 @@ def _base64_max() -> int:
 
 Base64 = Annotated[str, StringConstraints(max_length=_base64_max()),
                    Field(description="The file's bytes, base64-encoded (standard alphabet, with padding).")]
-Filter = text(limits.SHORT_TEXT_MAX)  # search and filter text in query strings
+Filter = text(limits.FILTER_MAX)  # search and filter text in query strings
+StateList = text(4 * 56)  # comma-separated state codes: every state, DC and territories
 ShortText = text(limits.SHORT_TEXT_MAX)
 Note = text(limits.NOTE_MAX)
 LongText = text(limits.LONG_TEXT_MAX)

@@ -32,6 +32,9 @@ ID_MAX = 2**63 - 1
 PAGE_MAX = 1_000_000
 # Text: a name or title, a note or reason, a long description.
 SHORT_TEXT_MAX = 300
+# Search and filter text in a query string: with several filters on one operation, the address
+# stays under the 8,190-character request line web servers accept, even in 4-byte characters.
+FILTER_MAX = 100
 NOTE_MAX = 2_000
 LONG_TEXT_MAX = 20_000
 # An email address (RFC 5321's limit, Django's EmailField).

@@ -174,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
         log = open(workdir / "server.log", "w")
         server = subprocess.Popen(
             [str(BIN / "gunicorn"), "edpool.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", workers,
-             "--timeout", "60", "--graceful-timeout", "5"],
+             "--timeout", "60", "--graceful-timeout", "5", "--limit-request-line", "8190"],
             env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         wait_for(base + "/healthz", 60, server)
         say(f"server {base} ({workers} worker(s)); setup took {time.monotonic() - started:.0f} s; seed {seed}")
