@@ -1,0 +1,138 @@
+"""Schemas of the compliance evidence API (compliance/api_evidence.py): what it answers and
+what it accepts, with the bounds of the model columns."""
+
+from datetime import date, datetime
+from typing import Optional
+
+from ninja import Schema
+
+from compliance.models import AccessibilityReport, Attestation, DataPrivacyAgreement
+from core.api_types import Base64, Day, Filename, Id, text_of
+
+class DpaOut(Schema):
+    id: int
+    vendor_id: int
+    vendor: str
+    state: str
+    kind: str
+    template: str
+    template_version: str
+    state_variant: str
+    district_id: int
+    district: str
+    offer_id: Optional[int]
+    product_ids: list[int]
+    signed_on: date
+    expires_on: Optional[date]
+    status: str
+    general_offer: bool
+    general_offer_until: Optional[date]
+    general_offer_open: bool
+    general_offer_closed_on: Optional[date]
+    withdrawn_at: Optional[datetime]
+    withdrawn_reason: str
+    document_url: Optional[str]
+
+
+class AccessibilityReportOut(Schema):
+    id: int
+    product_id: int
+    product: str
+    standard: str
+    level: str
+    report_format: str
+    report_date: date
+    expires_on: Optional[date]
+    valid_until: date
+    status: str
+    withdrawn_at: Optional[datetime]
+    withdrawn_reason: str
+    document_url: str
+
+
+class AttestationOut(Schema):
+    id: int
+    vendor_id: int
+    product_id: Optional[int]
+    kind: str
+    framework: str
+    attested_on: date
+    expires_on: Optional[date]
+    valid_until: date
+    status: str
+    withdrawn_at: Optional[datetime]
+    withdrawn_reason: str
+    document_url: str
+
+
+class EvidenceDocumentIn(Schema):
+    """A PDF inside JSON: its bytes base64-encoded (standard alphabet, with padding)."""
+    filename: Filename = "document.pdf"
+    content_base64: Base64
+
+
+DPA = DataPrivacyAgreement
+REPORT = AccessibilityReport
+
+
+class DpaIn(Schema):
+    """A signed agreement as corrected. Its district, state and general offer stay."""
+    template: text_of(DPA.template)
+    template_version: text_of(DPA.template_version) = ""
+    state_variant: text_of(DPA.state_variant) = ""
+    product_ids: list[Id]
+    signed_on: Day
+    expires_on: Optional[Day] = None
+    document: Optional[EvidenceDocumentIn] = None  # none: the signed document stays
+
+
+class DpaPatch(Schema):
+    template: Optional[text_of(DPA.template)] = None
+    template_version: Optional[text_of(DPA.template_version)] = None
+    state_variant: Optional[text_of(DPA.state_variant)] = None
+    product_ids: Optional[list[Id]] = None
+    signed_on: Optional[Day] = None
+    expires_on: Optional[Day] = None
+    document: Optional[EvidenceDocumentIn] = None
+
+
+class AccessibilityReportIn(Schema):
+    product_id: Id
+    standard: text_of(REPORT.standard)
+    level: text_of(REPORT.level)
+    report_format: text_of(REPORT.report_format) = "VPAT 2.5 (ACR)"
+    report_date: Day
+    expires_on: Optional[Day] = None
+    document: Optional[EvidenceDocumentIn] = None
+
+
+class AccessibilityReportPatch(Schema):
+    product_id: Optional[Id] = None
+    standard: Optional[text_of(REPORT.standard)] = None
+    level: Optional[text_of(REPORT.level)] = None
+    report_format: Optional[text_of(REPORT.report_format)] = None
+    report_date: Optional[Day] = None
+    expires_on: Optional[Day] = None
+    document: Optional[EvidenceDocumentIn] = None
+
+
+class AttestationIn(Schema):
+    kind: text_of(Attestation.kind)
+    framework: text_of(Attestation.framework) = ""
+    product_id: Optional[Id] = None  # none: the whole company
+    attested_on: Day
+    expires_on: Optional[Day] = None
+    document: Optional[EvidenceDocumentIn] = None
+
+
+class AttestationPatch(Schema):
+    kind: Optional[text_of(Attestation.kind)] = None
+    framework: Optional[text_of(Attestation.framework)] = None
+    product_id: Optional[Id] = None
+    attested_on: Optional[Day] = None
+    expires_on: Optional[Day] = None
+    document: Optional[EvidenceDocumentIn] = None
+
+
+class WithdrawIn(Schema):
+    reason: text_of(DPA.withdrawn_reason)
