@@ -17,8 +17,10 @@ from reports.tests.conftest import after, line
     ("quantity", 10**12), ("quantity", 99_999_999_999_999), ("quantity", 1_000_001),
     ("unit_price", "1e30"), ("unit_price", "10000000.01"), ("unit_price", "NaN"),
     ("unit_price", "1e999999999"), ("quantity", "²"), ("quantity", "١٢٣"), ("district", "²"), ("product", "²"),
+    ("district", "Alpha\x00Unified"), ("district", "x" * 131_072), ("product", "Chrome\x00book"),
+    ("order_number", "PO\x00-1"),
 ])
-def test_absurd_numbers_in_a_report_line_name_the_field(cast, quarter, clock, field, value):
+def test_absurd_values_in_a_report_line_name_the_field(cast, quarter, clock, field, value):
     after(clock, quarter)
     row = line("Alpha Unified", cast.device.name, 10, "300.00")
     row[field] = value
@@ -27,18 +29,6 @@ def test_absurd_numbers_in_a_report_line_name_the_field(cast, quarter, clock, fi
                             actor=cast.actor(cast.vendor_user_a))
     assert f"lines[1].{field}" in exc.value.message_dict
     assert not SalesReport.objects.exists()
-
-
-@pytest.mark.parametrize("field,value", [("district", "Alpha\x00Unified"), ("district", "x" * 131_072),
-                                         ("product", "Chrome\x00book"), ("order_number", "PO\x00-1")])
-def test_nul_and_overlong_text_in_a_report_line(cast, quarter, clock, field, value):
-    after(clock, quarter)
-    row = line("Alpha Unified", cast.device.name, 10, "300.00")
-    row[field] = value
-    with pytest.raises(ValidationError) as exc:
-        sales_report_submit(agreement=cast.agreement, quarter=quarter, lines=[row], source="api",
-                            actor=cast.actor(cast.vendor_user_a))
-    assert f"lines[1].{field}" in exc.value.message_dict
 
 
 def test_absurd_quantity_through_the_api(client, cast, quarter, clock):
