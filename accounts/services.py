@@ -17,6 +17,7 @@ from accounts.acting import Actor
 from accounts.models import ROLE_ORGANISATION_KIND, ApiToken, Role, RoleAssignment, User
 from accounts.ratelimit import login_locks_clear
 from audit.services import audit_record, snapshot
+from core.locks import lock
 from orgs.models import Organisation
 
 TOKEN_PREFIX = "edp_"
@@ -109,8 +110,8 @@ def _after_password_change(*, user: User, actor: Actor) -> int:
     """Revoke the user's usable tokens (each audited) and, once committed, clear the sign-in locks
     on their email. Returns how many tokens were revoked."""
     now = timezone.now()
-    tokens = list(ApiToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True)
-                  .exclude(expires_at__lte=now).order_by("pk"))
+    tokens = list(lock(ApiToken.objects.filter(user=user, revoked_at__isnull=True)
+                       .exclude(expires_at__lte=now).order_by("pk")))
     for token in tokens:
         token.revoked_at, token.revoked_reason = now, PASSWORD_CHANGED
         token.save(update_fields=["revoked_at", "revoked_reason"])

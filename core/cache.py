@@ -45,7 +45,9 @@ class DatabaseCache(DjangoDatabaseCache):
         return connection.ops.adapt_datetimefield_value(exp.replace(microsecond=0))
 
     def _live_row(self, cursor, connection, key, now):
-        """The live entry's value, row-locked until the end of the transaction (or None)."""
+        """The live entry's value, row-locked until the end of the transaction (or None). Outside
+        core.locks' order on purpose: counters are taken by views before any service runs, each in
+        a transaction of its own that locks this one row and nothing else."""
         q = connection.ops.quote_name
         lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
         cursor.execute(

@@ -89,10 +89,6 @@ def check_money(value: Any, *, field: str, minimum: Decimal = Decimal("0"),
     return amount.quantize(Decimal("0.01"))
 
 
-def check_unit_price(value: Any, *, field: str) -> Decimal:
-    return check_money(value, field=field, maximum=UNIT_PRICE_MAX)
-
-
 def check_text(value: Optional[str], *, field: str, max_length: int = SHORT_TEXT_MAX,
                required: bool = False) -> str:
     """Stripped text without NUL bytes (PostgreSQL cannot store them) and within its length."""
@@ -106,8 +102,6 @@ def check_text(value: Optional[str], *, field: str, max_length: int = SHORT_TEXT
     return text
 
 
-def has_nul(*values: Any) -> bool:
-    return any(isinstance(v, str) and "\x00" in v for v in values)
 
 
 def page_number(raw: Any) -> int:

@@ -38,6 +38,7 @@ from django.db.models import QuerySet
 # locked, never before it.
 LOCK_ORDER: tuple[str, ...] = (
     "accounts.user",
+    "accounts.apitoken",
     "members.district",
     "members.membership",
     "catalog.product",

@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from decimal import Decimal
-from typing import Iterable, Optional
+from typing import TYPE_CHECKING, Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -29,6 +29,9 @@ from members.selectors import district_is_member
 from orders.models import Order, OrderLine, RebateEntry, Settlement, VolumeEvent
 from orders.pricing import CountedLine, LineReplay, apply_cancel, apply_order, crosses_a_tier
 from orders.states import COUNTING, TRANSITIONS, OrderState
+
+if TYPE_CHECKING:  # pragma: no cover
+    from contracts.models import LineVolume
 from core.locks import lock
 
 BUYER, APPROVER, VENDOR, STAFF = "district_buyer", "district_approver", "vendor_user", "consortium_staff"
@@ -258,7 +261,7 @@ def _lock_volumes(order: Order, lines: list[OrderLine]) -> dict[str, LineVolume]
             for ref in sorted({line.line_reference for line in lines})}
 
 
-def _estimate(lines: list[OrderLine], volumes: dict[str, "LineVolume"]) -> Decimal:
+def _estimate(lines: list[OrderLine], volumes: dict[str, LineVolume]) -> Decimal:
     """What the order would cost if counted now (the volumes are locked: exact)."""
     added: dict[str, int] = {}
     for line in lines:
@@ -268,7 +271,7 @@ def _estimate(lines: list[OrderLine], volumes: dict[str, "LineVolume"]) -> Decim
                Decimal(0))
 
 
-def _count(order: Order, lines: list[OrderLine], volumes: dict[str, "LineVolume"], now) -> int:
+def _count(order: Order, lines: list[OrderLine], volumes: dict[str, LineVolume], now) -> int:
     """Price the order's lines at the tier the volume reaches with them, add them to the volume
     with their events and the true-ups they earn earlier orders. Returns the number of true-ups."""
     by_ref: dict[str, list[OrderLine]] = {}

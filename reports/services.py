@@ -10,7 +10,7 @@ import datetime as dt
 import io
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, Mapping, Optional, Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -191,12 +191,12 @@ def _clean_row(resolver: _Resolver, agreement: MasterAgreement, row: Mapping[str
     amount: Optional[Decimal] = None
     if _text(row.get("amount")):
         amount = _money(row.get("amount"))
-        if amount is None or abs(amount) > AMOUNT_MAX:
+        if amount is None:
             errors["amount"] = (f"{_text(row.get('amount'))[:40]!r} is not an amount in dollars and cents "
                                 f"up to ${AMOUNT_MAX:,.2f}.")
         elif quantity is not None and unit_price is not None and amount != cents(quantity * unit_price):
-            errors["amount"] = (f"{amount} is not quantity x unit price ({quantity} x {unit_price} = "
-                                f"{cents(quantity * unit_price)}).")
+            errors["amount"] = (f"${amount:,.2f} is not quantity x unit price ({quantity:,} x "
+                                f"${unit_price:,.2f} = ${cents(quantity * unit_price):,.2f}).")
     if quantity is not None and unit_price is not None and "amount" not in errors \
             and cents(quantity * unit_price) > AMOUNT_MAX:
         errors["amount"] = (f"{quantity:,} x ${unit_price:,.2f} is above the ${AMOUNT_MAX:,.2f} one line "

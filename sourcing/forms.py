@@ -6,7 +6,7 @@ from django import forms
 
 from catalog.selectors import category_list
 from sourcing.policy import addendum_notice_hours
-from core.limits import LONG_TEXT_MAX, POOLED_QUANTITY_MAX, UNIT_PRICE_MAX
+from core.limits import LONG_TEXT_MAX, NOTE_MAX, POOLED_QUANTITY_MAX, UNIT_PRICE_MAX
 from sourcing.states import AwardMethod, Kind
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -57,13 +57,13 @@ CriterionFormSet = forms.formset_factory(CriterionForm, extra=2, min_num=2, vali
 
 
 class AddendumForm(forms.Form):
-    summary = forms.CharField(label="What changes", widget=forms.Textarea(attrs={"rows": 3}))
+    summary = forms.CharField(label="What changes", max_length=LONG_TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}))
     bid_deadline = forms.DateTimeField(label="New bid deadline", widget=DATETIME, required=False,
                                        help_text="Leave empty to keep the deadline.")
     questions_deadline = forms.DateTimeField(label="New questions deadline", widget=DATETIME,
                                              required=False)
     description = forms.CharField(label="New description", widget=forms.Textarea(attrs={"rows": 3}),
-                                  required=False, help_text="Leave empty to keep it.")
+                                  required=False, max_length=LONG_TEXT_MAX, help_text="Leave empty to keep it.")
     document = forms.FileField(label="Document (PDF)", required=False)
     document_title = forms.CharField(label="Document title", required=False, max_length=200)
 
@@ -81,16 +81,16 @@ class DocumentForm(forms.Form):
 
 
 class QuestionForm(forms.Form):
-    text = forms.CharField(label="Your question", widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(label="Your question", max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class AnswerForm(forms.Form):
-    answer = forms.CharField(label="Answer (published to all bidders; the asker is not named)",
+    answer = forms.CharField(label="Answer (published to all bidders; the asker is not named)", max_length=LONG_TEXT_MAX,
                              widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class CancelForm(forms.Form):
-    reason = forms.CharField(label="Public reason for cancelling", widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label="Public reason for cancelling", max_length=NOTE_MAX, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class DeclarationForm(forms.Form):
@@ -129,18 +129,18 @@ class DeclarationForm(forms.Form):
 
 class ScoreForm(forms.Form):
     points = forms.DecimalField(label="Score (0 to 10)", min_value=0, max_value=10, decimal_places=2)
-    comment = forms.CharField(label="Comment", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    comment = forms.CharField(label="Comment", required=False, max_length=NOTE_MAX, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ProtestForm(forms.Form):
-    grounds = forms.CharField(label="Grounds of the protest", widget=forms.Textarea(attrs={"rows": 4}))
+    grounds = forms.CharField(label="Grounds of the protest", max_length=LONG_TEXT_MAX, widget=forms.Textarea(attrs={"rows": 4}))
     document = forms.FileField(label="Supporting document (PDF)", required=False)
 
 
 class ProtestDecisionForm(forms.Form):
     decision = forms.ChoiceField(label="Decision", widget=forms.RadioSelect, choices=[
         ("denied", "Deny: the award stands"), ("upheld", "Uphold: revise the award")])
-    reasons = forms.CharField(label="Reasons", widget=forms.Textarea(attrs={"rows": 3}))
+    reasons = forms.CharField(label="Reasons", max_length=NOTE_MAX, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class SeatForm(forms.Form):

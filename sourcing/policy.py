@@ -3,7 +3,6 @@ admin), with the defaults that apply when no consortium is set up yet."""
 
 from __future__ import annotations
 
-import datetime as dt
 
 from orgs.selectors import consortium_profile
 
@@ -15,10 +14,6 @@ def addendum_notice_hours() -> int:
     profile = consortium_profile()
     hours = profile.addendum_notice_hours if profile is not None else DEFAULT_ADDENDUM_NOTICE_HOURS
     return max(1, int(hours or DEFAULT_ADDENDUM_NOTICE_HOURS))
-
-
-def addendum_notice() -> dt.timedelta:
-    return dt.timedelta(hours=addendum_notice_hours())
 
 
 def bid_count_public() -> bool:

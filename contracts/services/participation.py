@@ -21,7 +21,7 @@ from contracts.selectors.participation import (district_price_for, join_requirem
                                                multi_award_agreements)
 from contracts.states import PARTICIPATION_TRANSITIONS, AwardKind, ParticipationState
 from core import clock
-from core.limits import QUANTITY_MAX
+from core.limits import QUANTITY_MAX, check_money
 from edpool.notify import notify
 from members.models import District
 from members.selectors import district_is_member
@@ -240,12 +240,7 @@ def participation_join(*, district: District, agreement: MasterAgreement, estima
     if ParticipationAgreement.objects.filter(district=district, agreement=agreement,
                                              state__in=["prepared", "approved", "active"]).exists():
         raise ValidationError(f"{district.name} has already joined {agreement.number}.")
-    try:
-        value = Decimal(str(estimated_value)).quantize(Decimal("0.01"))
-        if value < 0:
-            raise InvalidOperation
-    except InvalidOperation:
-        raise ValidationError({"estimated_value": "The estimated annual value in dollars."})
+    value = check_money(estimated_value, field="estimated_value")
     board_finding_reference = (board_finding_reference or "").strip()
     finding_errors = {}
     if board_finding_on is not None and not isinstance(board_finding_on, dt.date):

@@ -173,7 +173,7 @@ def test_line_errors_are_named_and_nothing_is_saved(cast, quarter, clock):
     errors = exc.value.message_dict
     assert set(errors) == {"lines[2].district", "lines[2].product", "lines[2].quantity", "lines[2].unit_price",
                            "lines[3].amount", "lines[4].unit_price"}
-    assert "3 x 300.00 = 900.00" in errors["lines[3].amount"][0]
+    assert "3 x $300.00 = $900.00" in errors["lines[3].amount"][0]
     assert not SalesReport.objects.exists()
 
 

@@ -60,7 +60,7 @@ def test_csv_errors_name_the_line_and_field_and_nothing_is_saved(cast, quarter, 
     assert errors[0].startswith("line 3, district: 'Nowhere Unified' is not a district")
     assert errors[1].startswith("line 4, product: 'Unknown gadget' is not a product on")
     assert errors[2].startswith("line 4, quantity: 'ten'")
-    assert errors[3].startswith("line 5, amount: 899.99 is not quantity x unit price")
+    assert errors[3].startswith("line 5, amount: $899.99 is not quantity x unit price")
     assert errors[4].startswith("line 6, unit_price:") and errors[5].startswith("line 6, order_number:")
     assert len(errors) == 6
     assert not SalesReport.objects.exists() and not SalesReportLine.objects.exists()

@@ -60,10 +60,6 @@ class Solicitation(models.Model):
         now = now or timezone.now()
         return self.state != SolicitationState.DRAFT and now >= self.bids_open_at
 
-    def accepting_bids(self, now: dt.datetime | None = None) -> bool:
-        now = now or timezone.now()
-        return self.state == SolicitationState.PUBLISHED and now < self.bid_deadline
-
     def accepting_questions(self, now: dt.datetime | None = None) -> bool:
         now = now or timezone.now()
         return self.state == SolicitationState.PUBLISHED and now < self.questions_deadline

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.acting import Actor
+from core.limits import LONG_TEXT_MAX, NOTE_MAX, check_text
 from audit.services import audit_record, snapshot
 from edpool.documents import validate_pdf
 from edpool.notify import notify
@@ -209,7 +210,8 @@ def protest_file(*, solicitation: Solicitation, grounds: str,
         raise ValidationError("Protests can be filed only during the standstill after an award notice.")
     if not selectors.vendor_has_bid(solicitation, vendor):
         raise PermissionDenied("Only a bidder may protest this award.")
-    if not grounds.strip():
+    grounds = check_text(grounds, field="grounds", max_length=LONG_TEXT_MAX)
+    if not grounds:
         raise ValidationError({"grounds": "State the grounds of the protest."})
     if document is not None:
         validate_pdf(document, field="document")
@@ -232,7 +234,8 @@ def protest_decide(*, protest: Protest, upheld: bool, reasons: str, actor: Actor
     protest = lock(Protest.objects.all()).select_related("award__solicitation").get(pk=protest.pk)
     if protest.state != Protest.State.OPEN:
         raise ValidationError("This protest has already been decided.")
-    if not reasons.strip():
+    reasons = check_text(reasons, field="reasons", max_length=NOTE_MAX)
+    if not reasons:
         raise ValidationError({"reasons": "Give the reasons for the decision."})
     # Checked while the protest is still open: an open protest is what holds the award back.
     target = check_transition(solicitation, "reopen_evaluation") if upheld else None

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.acting import Actor
 from accounts.models import RoleAssignment
+from core.limits import NOTE_MAX, check_text
 from audit.services import audit_record
 from members.selectors import district_is_member, district_of_organisation
 from sourcing import selectors
@@ -150,9 +151,10 @@ def score_record(*, solicitation: Solicitation, bid: Bid, criterion: Criterion, 
                                "conflict) to score proposals.")
     _scorable_bid(solicitation, bid, criterion)
     points = _points(points)
+    comment = check_text(comment, field="comment", max_length=NOTE_MAX)
     score, created = Score.objects.update_or_create(
         seat=seat, bid=bid, criterion=criterion,
-        defaults={"points": points, "comment": comment.strip(), "scored_at": timezone.now()})
+        defaults={"points": points, "comment": comment, "scored_at": timezone.now()})
     audit_record(actor=actor, action="evaluation.scored", obj=score,
                  after={"bid": bid.pk, "criterion": criterion.name, "points": points,
                         "comment": score.comment})
@@ -166,7 +168,8 @@ def consensus_record(*, solicitation: Solicitation, bid: Bid, criterion: Criteri
     require_staff(actor, "record consensus scores")
     _scorable_bid(solicitation, bid, criterion)
     points = _points(points)
-    if not comment.strip():
+    comment = check_text(comment, field="comment", max_length=NOTE_MAX)
+    if not comment:
         raise ValidationError({"comment": "Record the committee's reasons."})
     consensus, _ = ConsensusScore.objects.update_or_create(
         bid=bid, criterion=criterion,

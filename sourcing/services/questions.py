@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.acting import Actor
+from core.limits import LONG_TEXT_MAX, check_text
 from audit.services import audit_record
 from edpool.notify import notify
 from sourcing.models import Bid, Question, Solicitation
@@ -23,10 +24,11 @@ def question_ask(*, solicitation: Solicitation, text: str, actor: Actor) -> Ques
     if not solicitation.accepting_questions(now):
         raise ValidationError("Questions are closed for this solicitation (the questions deadline "
                               f"was {timezone.localtime(solicitation.questions_deadline):%Y-%m-%d %H:%M %Z}).")
-    if not text.strip():
+    text = check_text(text, field="text", max_length=5000)
+    if not text:
         raise ValidationError({"text": "Write the question."})
     question = Question.objects.create(solicitation=solicitation, vendor=vendor,
-                                       text=text.strip()[:5000], asked_at=now)
+                                       text=text, asked_at=now)
     audit_record(actor=actor, action="question.asked", obj=question,
                  after={"solicitation": solicitation.pk, "text": question.text})
     return question
@@ -37,7 +39,8 @@ def question_answer(*, question: Question, answer: str, actor: Actor) -> Questio
     """Publish the answer to everybody (vendors following or bidding are emailed)."""
     require_staff(actor, "answer questions")
     question = lock(Question.objects.all()).get(pk=question.pk)
-    if not answer.strip():
+    answer = check_text(answer, field="answer", max_length=LONG_TEXT_MAX)
+    if not answer:
         raise ValidationError({"answer": "Write the answer."})
     before = {"answer": question.answer}
     question.answer, question.answered_at = answer.strip(), timezone.now()

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.acting import Actor
+from core.limits import LONG_TEXT_MAX, NOTE_MAX, check_text
 from audit.services import audit_record, snapshot
 from catalog.models import Category
 from edpool.documents import validate_pdf
@@ -286,7 +287,8 @@ def addendum_publish(*, solicitation: Solicitation, summary: str, actor: Actor,
     if effective_state(solicitation, now) != S.PUBLISHED:
         raise ValidationError("Addenda can be published only while the solicitation is open for "
                               "bids (before the deadline).")
-    if not summary.strip():
+    summary = check_text(summary, field="summary", max_length=LONG_TEXT_MAX)
+    if not summary:
         raise ValidationError({"summary": "Say what the addendum changes."})
     last = solicitation.addenda.order_by("-number").first()
     if (last is not None and last.summary == summary.strip()
@@ -385,7 +387,8 @@ def solicitation_cancel(*, solicitation: Solicitation, reason: str, actor: Actor
     require_staff(actor, "cancel solicitations")
     solicitation = lock(Solicitation.objects.all()).get(pk=solicitation.pk)
     target = check_transition(solicitation, "cancel")
-    if not reason.strip():
+    reason = check_text(reason, field="reason", max_length=NOTE_MAX)
+    if not reason:
         raise ValidationError({"reason": "Give the public reason for cancelling."})
     before = snapshot(solicitation, ("state", "cancellation_reason"))
     solicitation.state, solicitation.cancelled_at = target, timezone.now()
