@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from accounts.models import ApiToken, RoleAssignment, User
 from core.admin_lookups import DeclaredLookupsOnly
-from edpool.admin_audit import AuditedModelAdmin
+from audit.admin_audit import AuditedModelAdmin
 
 
 class RoleInline(admin.TabularInline):

@@ -1,5 +1,5 @@
 """What consortium staff may do in the Django admin: look at every registered model, and change
-the ones whose admin audits each change (`edpool.admin_audit.AuditedModelAdmin`), never users
+the ones whose admin audits each change (`audit.admin_audit.AuditedModelAdmin`), never users
 (no one grants themselves rights there) and never add or delete (public records are changed
 through the services, which keep the rules). Superusers are not limited by this."""
 
@@ -15,7 +15,7 @@ def admin_group_sync():
     from django.contrib.contenttypes.models import ContentType
 
     from accounts.models import User
-    from edpool.admin_audit import AuditedModelAdmin
+    from audit.admin_audit import AuditedModelAdmin
 
     group, _ = Group.objects.get_or_create(name=ADMIN_GROUP)
     wanted = []

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db import transaction
 
 from catalog.models import Category, Product
-from edpool.admin_audit import AuditedModelAdmin
+from audit.admin_audit import AuditedModelAdmin
 
 
 def _catalog_index_refresh(product_ids) -> None:

@@ -13,7 +13,7 @@ from accounts.models import Role
 from catalog import selectors
 from catalog.forms import ProductForm
 from catalog.services import product_create, product_update
-from edpool.forms_errors import form_errors_from
+from core.forms_errors import form_errors_from
 from vendors.selectors import vendor_of_organisation
 
 VENDOR = Role.VENDOR_USER

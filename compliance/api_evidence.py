@@ -29,7 +29,7 @@ from compliance.services.evidence import (accessibility_report_add, accessibilit
                                           dpa_joinder_adopt, dpa_offer_close, dpa_update,
                                           dpa_withdraw)
 from core.api_types import AnyId, Day, Filter, Id, text_of
-from edpool.documents import upload_from_base64
+from core.documents import upload_from_base64
 from members.models import District
 from members.selectors import district_of_organisation
 from vendors.selectors import vendor_of_organisation

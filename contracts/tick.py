@@ -18,7 +18,7 @@ from audit.services import audit_record
 from contracts.models import AgreementNotice, MasterAgreement
 from contracts.selectors.agreements import needs_successor, successor_due_on
 from contracts.states import AgreementState, ParticipationState
-from edpool.notify import notify
+from core.notify import notify
 
 EXPIRY_NOTICES = ((180, AgreementNotice.Kind.EXPIRY_180), (90, AgreementNotice.Kind.EXPIRY_90),
                   (30, AgreementNotice.Kind.EXPIRY_30))

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.acting import Actor
 from audit.services import audit_record, snapshot
-from edpool.documents import validate_pdf
+from core.documents import validate_pdf
 from members.models import District, Membership
 from members.states import (APPLY_DISTRICT_ROLES, STAFF, TRANSITIONS, MembershipState,
                             Transition)

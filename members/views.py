@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import public, roles
 from accounts.models import Role
 from audit.selectors import audit_events_for_object
-from edpool.forms_errors import form_errors_from
+from core.forms_errors import form_errors_from
 from members import selectors
 from members.forms import ApplyForm, DirectoryFilterForm, TransitionForm
 from members.models import District, Membership

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from edpool.admin_audit import AuditedModelAdmin
+from audit.admin_audit import AuditedModelAdmin
 from orgs.models import ConsortiumProfile, Organisation
 
 

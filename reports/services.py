@@ -24,7 +24,7 @@ from catalog.models import Product
 from contracts.models import MasterAgreement
 from contracts.pricing import CENT, cents
 from core.limits import AMOUNT_MAX, QUANTITY_MAX, UNIT_PRICE_MAX, check_quantity, parse_int
-from edpool.notify import notify
+from core.notify import notify
 from members.models import District
 from orders.selectors import order_lines_in_period
 from reports import reconcile as rules

@@ -17,7 +17,7 @@ from django.utils import timezone
 from accounts.acting import Actor
 from audit.services import audit_record
 from contracts.models import MasterAgreement
-from edpool.notify import notify
+from core.notify import notify
 from reports.models import ReportReminder, SalesReport
 from reports.quarters import Quarter
 from reports.selectors import agreement_quarters, staff_emails

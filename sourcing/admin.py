@@ -6,7 +6,7 @@ and asks them to re-confirm."""
 
 from django.contrib import admin
 
-from edpool.admin_audit import AuditedModelAdmin
+from audit.admin_audit import AuditedModelAdmin
 from sourcing.models import Solicitation
 from sourcing.states import SolicitationState
 

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db import transaction
 
 from catalog.models import Product
-from edpool.admin_audit import AuditedModelAdmin
+from audit.admin_audit import AuditedModelAdmin
 from vendors.models import Vendor
 
 

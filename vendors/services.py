@@ -20,7 +20,7 @@ from accounts.services import role_assign, user_create_or_update
 from audit.selectors import audit_events_for_object
 from audit.services import audit_record, snapshot
 from catalog.models import Category, Product
-from edpool.notify import notify
+from core.notify import notify
 from orgs.models import Organisation, OrganisationKind
 from orgs.services import organisation_create, organisation_update
 from vendors.models import Vendor

@@ -11,7 +11,7 @@ from accounts.acting import Actor
 from accounts.models import Role
 from accounts.ratelimit import client_ip
 from accounts.selectors import users_of_organisation
-from edpool.forms_errors import form_errors_from
+from core.forms_errors import form_errors_from
 from vendors.forms import ColleagueInviteForm, VendorProfileForm, VendorRegistrationForm
 from vendors.ratelimit import REGISTRATION_LIMITED_MESSAGE, registration_attempt
 from vendors.selectors import vendor_of_organisation

@@ -22,7 +22,7 @@ from audit.services import audit_record, snapshot
 from catalog.models import Product
 from compliance.models import (AccessibilityReport, Attestation, AttestationKind,
                                DataPrivacyAgreement, DpaKind, DpaTemplate)
-from edpool.documents import validate_pdf
+from core.documents import validate_pdf
 from members.models import District
 from vendors.models import Vendor
 from core.locks import lock

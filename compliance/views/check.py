@@ -17,7 +17,7 @@ from compliance.selectors.rules import decision_get_for_actor, decisions_of_dist
 from compliance.selectors.verdicts import compliance_check
 from compliance.services.decisions import compliance_decision_record
 from compliance.views.common import DISTRICT_ROLES, JOINERS, STAFF, own_district
-from edpool.forms_errors import form_errors_from
+from core.forms_errors import form_errors_from
 
 
 def _inputs(form, district) -> dict:

@@ -20,7 +20,7 @@ from compliance.services.evidence import (accessibility_report_add, accessibilit
                                           dpa_joinder_adopt, dpa_offer_close, dpa_update,
                                           dpa_withdraw)
 from compliance.views.common import DISTRICT_ROLES, EVERYONE, JOINERS, STAFF, VENDOR, own_district, own_vendor
-from edpool.forms_errors import flash_error, form_errors_from
+from core.forms_errors import flash_error, form_errors_from
 
 
 def _evidence_page(request, vendor, forms: dict | None = None):

@@ -14,7 +14,7 @@ from catalog.selectors import product_list
 from compliance.forms import MatrixFilterForm
 from compliance.selectors.verdicts import compliance_matrix
 from compliance.views.common import DISTRICT_ROLES, STAFF, own_district
-from edpool.forms_errors import form_errors_from
+from core.forms_errors import form_errors_from
 
 PAGE_SIZE = 50
 CSV_CHUNK = 2000

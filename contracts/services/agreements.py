@@ -22,7 +22,7 @@ from contracts.selectors.agreements import awarded_lines, current_schedule, max_
 from contracts.services.catalog_index import catalog_index_refresh
 from contracts.services.common import require_staff, require_staff_or_vendor
 from contracts.states import AGREEMENT_TRANSITIONS, AgreementState, AmendmentState, AwardKind
-from edpool.documents import validate_pdf
+from core.documents import validate_pdf
 from orgs.selectors import consortium_profile
 from sourcing.lifecycle import current_award, effective_state
 from sourcing.models import Solicitation

@@ -22,7 +22,7 @@ from contracts.selectors.participation import (district_price_for, join_requirem
 from contracts.states import PARTICIPATION_TRANSITIONS, AwardKind, ParticipationState
 from core import clock
 from core.limits import QUANTITY_MAX, check_money
-from edpool.notify import notify
+from core.notify import notify
 from members.models import District
 from members.selectors import district_is_member
 from sourcing.models import Solicitation

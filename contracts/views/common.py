@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.http import Http404
 
 from contracts.models import MasterAgreement
-from edpool.forms_errors import flash_error, form_errors_from  # noqa: F401
+from core.forms_errors import flash_error, form_errors_from  # noqa: F401
 from contracts.selectors.agreements import agreement_get
 
 

@@ -10,7 +10,7 @@ from accounts.access import api_public, api_roles
 from accounts.api_auth import API_AUTH, OPTIONAL_AUTH
 from core.received import received_at_of
 from core.api_types import Id
-from edpool.documents import upload_from_base64
+from core.documents import upload_from_base64
 from sourcing import selectors
 from sourcing.api.common import P, VENDOR, acting_vendor, router, solicitation_or_404
 from sourcing.api.schemas import BidConfirmIn, BidIn

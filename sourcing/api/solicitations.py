@@ -8,7 +8,7 @@ from accounts.access import api_public, api_roles
 from accounts.api_auth import API_AUTH, OPTIONAL_AUTH
 from catalog.models import Category
 from core.api_types import Filter, Id
-from edpool.documents import upload_from_base64
+from core.documents import upload_from_base64
 from sourcing import selectors
 from sourcing.api.common import P, STAFF, VENDOR, router, solicitation_or_404
 from sourcing.api.schemas import (AddendumIn, AnswerIn, CancelIn, SolicitationDocumentIn, SolicitationIn,

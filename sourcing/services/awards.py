@@ -16,8 +16,8 @@ from django.utils import timezone
 from accounts.acting import Actor
 from core.limits import LONG_TEXT_MAX, NOTE_MAX, check_text
 from audit.services import audit_record, snapshot
-from edpool.documents import validate_pdf
-from edpool.notify import notify
+from core.documents import validate_pdf
+from core.notify import notify
 from sourcing import selectors
 from sourcing.award_plans import (AwardPlan, Winner, award_plan, inputs_digest,  # noqa: F401
                                   multi_award_plan)

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from accounts.acting import Actor
 from audit.services import audit_record
-from edpool.documents import validate_pdf
+from core.documents import validate_pdf
 from sourcing import sealing, selectors
 from sourcing.models import Bid, BidDocument, BidReceipt, Solicitation
 from sourcing.services.common import require_vendor

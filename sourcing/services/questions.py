@@ -9,7 +9,7 @@ from django.utils import timezone
 from accounts.acting import Actor
 from core.limits import LONG_TEXT_MAX, check_text
 from audit.services import audit_record
-from edpool.notify import notify
+from core.notify import notify
 from sourcing.models import Bid, Question, Solicitation
 from sourcing.services.common import require_staff, require_vendor, vendor_emails
 from vendors.models import Vendor

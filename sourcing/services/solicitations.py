@@ -16,8 +16,8 @@ from accounts.acting import Actor
 from core.limits import LONG_TEXT_MAX, NOTE_MAX, check_text
 from audit.services import audit_record, snapshot
 from catalog.models import Category
-from edpool.documents import validate_pdf
-from edpool.notify import notify
+from core.documents import validate_pdf
+from core.notify import notify
 from sourcing import policy
 from sourcing.lifecycle import check_transition, effective_state
 from sourcing.models import (Addendum, Bid, Criterion, Requirement, Solicitation,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from edpool.forms_errors import error_text, flash_error, form_errors_from, readable  # noqa: F401
+from core.forms_errors import error_text, flash_error, form_errors_from, readable  # noqa: F401
 
 from django.http import Http404
 
