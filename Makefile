@@ -31,7 +31,9 @@ run: migrate
 	$(BIN)/edpool demo-logins
 	$(BIN)/edpool runserver 127.0.0.1:$(PORT)
 
+# The layers contract (pyproject.toml, README "Architecture") first: an upward import fails.
 test: migrate
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Schemathesis against a live server on a throwaway database (see tests/fuzz/run.py):

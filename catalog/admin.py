@@ -2,14 +2,13 @@ from django.contrib import admin
 from django.db import transaction
 
 from catalog.models import Category, Product
+from catalog.signals import products_changed
 from audit.admin_audit import AuditedModelAdmin
 
 
 def _catalog_index_refresh(product_ids) -> None:
     """Edits here bypass `catalog.services`: keep the member catalog's search table right too."""
-    from contracts.services.catalog_index import catalog_index_refresh
-
-    catalog_index_refresh(product_ids=product_ids)
+    products_changed.send(sender=Product, product_ids=product_ids)
 
 
 @admin.register(Category)

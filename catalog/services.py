@@ -13,6 +13,7 @@ from accounts.acting import Actor
 from audit.services import audit_record, snapshot
 from catalog.choices import DATA_CATEGORIES, GRADE_BANDS, INTEROPERABILITY, SUBJECTS, ProductKind
 from catalog.models import Category, Product
+from catalog.signals import products_changed
 from vendors.models import Vendor
 from core.locks import lock
 
@@ -22,11 +23,9 @@ CENT = Decimal("0.01")
 
 
 def _catalog_index_refresh(product_ids) -> None:
-    """The member catalog (owned by contracts) keeps a search table copying products, their
-    category and vendor names: rebuild the rows of these products after they changed."""
-    from contracts.services.catalog_index import catalog_index_refresh
-
-    catalog_index_refresh(product_ids=product_ids)
+    """Tell the apps that copy product listings (the member catalog's search table, owned by
+    contracts) that these products changed; see `catalog.signals`."""
+    products_changed.send(sender=Product, product_ids=product_ids)
 
 
 @transaction.atomic

@@ -6,12 +6,12 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 
 from accounts.access import roles
 from accounts.models import Role
 from catalog import selectors
 from catalog.forms import ProductForm
+from catalog.sections import product_page_context
 from catalog.services import product_create, product_update
 from core.forms_errors import form_errors_from
 from vendors.selectors import vendor_of_organisation
@@ -65,15 +65,11 @@ def vendor_product_edit(request, product_id: int):
 
 @roles(*READERS, VENDOR)
 def product_detail(request, product_id: int):
-    from compliance.selectors.evidence import attestation_list, dpa_list, report_list
-
     product = selectors.product_get(product_id)
     if product is None:
         raise Http404("No such product.")
     if request.actor.role == VENDOR and product.vendor_id != _vendor(request).pk:
         raise Http404("No such product.")
+    # The vendor's compliance evidence comes from `compliance` (above catalog): see catalog.sections.
     return render(request, "catalog/product.html", {
-        "product": product, "reports": report_list(product=product),
-        "attestations": attestation_list(product=product),
-        "dpas": dpa_list(vendor=product.vendor).filter(products=product)[:200],
-        "today": timezone.localdate(), "show_vendor": False})
+        "product": product, **product_page_context(product=product, actor=request.actor)})

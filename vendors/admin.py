@@ -1,9 +1,9 @@
 from django.contrib import admin
 from django.db import transaction
 
-from catalog.models import Product
 from audit.admin_audit import AuditedModelAdmin
 from vendors.models import Vendor
+from vendors.signals import vendor_listing_changed
 
 
 @admin.register(Vendor)
@@ -16,8 +16,6 @@ class VendorAdmin(AuditedModelAdmin):
     def save_model(self, request, obj, form, change):
         # Edits here bypass `vendors.services`: keep the member catalog's search table (which
         # holds vendors' legal names) right too.
-        from contracts.services.catalog_index import catalog_index_refresh
-
         with transaction.atomic():
             super().save_model(request, obj, form, change)
-            catalog_index_refresh(product_ids=Product.objects.filter(vendor=obj).values("pk"))
+            vendor_listing_changed.send(sender=Vendor, vendor=obj)

@@ -13,11 +13,10 @@ from accounts.api_auth import API_AUTH
 from accounts.models import Role
 from accounts.ratelimit import client_ip
 from accounts.selectors import users_of_organisation
-from catalog.selectors import category_list
 from core.api_types import ApiError, Email, text, text_of
 from core.limits import PASSWORD_MAX
 from vendors.ratelimit import REGISTRATION_LIMITED_MESSAGE, registration_attempt
-from vendors.selectors import vendor_of_organisation
+from vendors.selectors import category_choices, vendor_of_organisation
 from vendors.models import Vendor
 from vendors.services import vendor_email_verify, vendor_register
 
@@ -77,7 +76,7 @@ class VendorOut(Schema):
 
 def _categories_from_codes(codes: list[str]) -> list:
     wanted = list(dict.fromkeys(c.strip() for c in codes if c and c.strip()))
-    found = {c.code: c for c in category_list().filter(code__in=wanted)}
+    found = {c.code: c for c in category_choices().filter(code__in=wanted)}
     unknown = [c for c in wanted if c not in found]
     if unknown:
         raise ValidationError({"categories": "Unknown category codes: " + ", ".join(unknown)

@@ -1,6 +1,6 @@
 from django import forms
 
-from catalog.selectors import category_list
+from vendors.selectors import category_choices
 
 
 class VendorProfileForm(forms.Form):
@@ -11,7 +11,7 @@ class VendorProfileForm(forms.Form):
     contact_email = forms.EmailField(label="Contracts contact email", required=False)
     contact_phone = forms.CharField(label="Contracts contact phone", max_length=40, required=False)
     categories = forms.ModelMultipleChoiceField(
-        label="Categories you sell in", queryset=category_list(), required=False,
+        label="Categories you sell in", queryset=category_choices(), required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="You are told about new solicitations in these categories.")
 
@@ -41,7 +41,7 @@ class VendorRegistrationForm(forms.Form):
         label="Password again", strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
     categories = forms.ModelMultipleChoiceField(
-        label="Categories you sell in", queryset=category_list(), required=False,
+        label="Categories you sell in", queryset=category_choices(), required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="You are told about new solicitations in these categories. You can change "
                   "them later.")

@@ -16,5 +16,12 @@ def vendor_of_organisation(organisation) -> Optional[Vendor]:
             .select_related("organisation").prefetch_related("categories").first())
 
 
+def category_choices() -> QuerySet:
+    """The categories a vendor may say it sells in, by name. They are the target of
+    `Vendor.categories` (the catalog's categories; catalog sits above vendors, so they are read
+    through the vendor's own relation rather than by importing catalog)."""
+    return Vendor.categories.field.related_model.objects.order_by("name")
+
+
 def vendor_list() -> QuerySet[Vendor]:
     return Vendor.objects.select_related("organisation").prefetch_related("categories")

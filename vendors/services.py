@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import default_token_generator
@@ -19,12 +19,15 @@ from accounts.models import User
 from accounts.services import role_assign, user_create_or_update
 from audit.selectors import audit_events_for_object
 from audit.services import audit_record, snapshot
-from catalog.models import Category, Product
 from core.notify import notify
 from orgs.models import Organisation, OrganisationKind
 from orgs.services import organisation_create, organisation_update
 from vendors.models import Vendor
+from vendors.signals import vendor_listing_changed
 from core.locks import lock
+
+if TYPE_CHECKING:  # pragma: no cover
+    from catalog.models import Category  # catalog sits above vendors: for annotations only
 
 VENDOR_FIELDS = ("legal_name", "website", "contact_name", "contact_email", "contact_phone")
 
@@ -72,10 +75,8 @@ def vendor_update(*, vendor: Vendor, name: str, legal_name: str, website: str = 
         audit_record(actor=actor, action="vendor.updated", obj=vendor, before=before, after=after)
     if after["legal_name"] != before["legal_name"]:
         # The member catalog (owned by contracts) searches vendors' legal names in a search
-        # table: rebuild the rows of this vendor's products.
-        from contracts.services.catalog_index import catalog_index_refresh
-
-        catalog_index_refresh(product_ids=Product.objects.filter(vendor=vendor).values("pk"))
+        # table: it rebuilds the rows of this vendor's products.
+        vendor_listing_changed.send(sender=Vendor, vendor=vendor)
     return vendor
 
 
