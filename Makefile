@@ -13,13 +13,17 @@ export DEBUG ?= true
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install -qq --upgrade pip
 
 $(STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install -qq -e '.[test]'
 	touch $(STAMP)
 
-setup: $(STAMP)
+# Local development settings, so `.venv/bin/edpool ...` works outside make too (never in production).
+.env:
+	printf '# Written by make for local development; production sets its environment instead.\n# The development secret key and bid-sealing key are generated under var/.\nDEBUG=true\n' > .env
+
+setup: $(STAMP) .env
 	@mkdir -p var
 
 migrate: setup
@@ -29,6 +33,7 @@ run: migrate
 	$(BIN)/edpool demo --if-empty
 	$(BIN)/edpool load-rules
 	$(BIN)/edpool demo-logins
+	@echo; echo "EdPool is starting at http://127.0.0.1:$(PORT)/ - sign in with one of the logins above."; echo
 	$(BIN)/edpool runserver 127.0.0.1:$(PORT)
 
 # The layers contract (pyproject.toml, README "Architecture") first: an upward import fails.

@@ -5,9 +5,9 @@ from datetime import datetime
 from typing import Optional
 
 from django.contrib.auth import authenticate
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from accounts.access import api_public, api_signed_in
 from accounts.acting import Actor
@@ -35,6 +35,10 @@ class RoleOut(Schema):
     organisation_id: int
     organisation: str
     organisation_kind: str
+    district_id: Optional[int] = Field(
+        None, description="For a district's role: the id district endpoints take (not the organisation id).")
+    vendor_id: Optional[int] = Field(
+        None, description="For a vendor's role: the id vendor endpoints take (not the organisation id).")
 
 
 class TokenOut(Schema):
@@ -62,11 +66,23 @@ class MeOut(Schema):
     roles: list[RoleOut]
 
 
+def _one_to_one_id(organisation, name: str) -> Optional[int]:
+    """The id of the district or vendor this organisation is. They are owned by members and
+    vendors, above accounts: read through the organisation's reverse relation, never imported."""
+    try:
+        return getattr(organisation, name).pk
+    except ObjectDoesNotExist:
+        return None
+
+
 def role_out(assignment) -> dict:
+    organisation = assignment.organisation
     return {"assignment_id": assignment.pk, "role": assignment.role,
             "organisation_id": assignment.organisation_id,
-            "organisation": assignment.organisation.name,
-            "organisation_kind": assignment.organisation.kind}
+            "organisation": organisation.name,
+            "organisation_kind": organisation.kind,
+            "district_id": _one_to_one_id(organisation, "district"),
+            "vendor_id": _one_to_one_id(organisation, "vendor")}
 
 
 def token_info(token) -> dict:

@@ -10,7 +10,9 @@ from accounts.models import ApiToken, RoleAssignment, User
 
 
 def role_assignments_of(user: User) -> list[RoleAssignment]:
-    return list(RoleAssignment.objects.filter(user=user).select_related("organisation")
+    # The organisation's district or vendor (reverse one-to-ones) come along: /me names their ids.
+    return list(RoleAssignment.objects.filter(user=user)
+                .select_related("organisation", "organisation__district", "organisation__vendor")
                 .order_by("organisation__name", "role"))
 
 

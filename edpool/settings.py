@@ -13,6 +13,9 @@ Environment variables (all optional on a developer machine):
   BID_SEALING_KEY     required in production (`edpool check --deploy` fails without it): the
                       master key that seals bids; a development key is kept in var/.
   EDPOOL_VAR_DIR      where the SQLite database, uploads and the dev secrets live (default ./var).
+  EDPOOL_ENV_FILE     a file of KEY=value lines read first (default ./.env, which `make` writes
+                      for local development with DEBUG=true); "" reads none. Variables already
+                      in the environment win over the file.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from dotenv import load_dotenv
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -38,6 +42,11 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# `make` writes .env (DEBUG=true) so that `.venv/bin/edpool ...` works outside make as the README
+# shows; production has no .env and sets its environment. The environment wins over the file.
+_ENV_FILE = os.environ.get("EDPOOL_ENV_FILE", str(BASE_DIR / ".env"))
+if _ENV_FILE:
+    load_dotenv(_ENV_FILE, override=False)
 VAR_DIR = Path(os.environ.get("EDPOOL_VAR_DIR", BASE_DIR / "var")).resolve()
 
 DEBUG = env_bool("DEBUG", False)
@@ -78,6 +87,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "ninja",  # its Swagger UI templates and assets, served locally (no CDN: schools block them)
     "core",
     "accounts",
     "orgs",

@@ -42,6 +42,17 @@ def test_token_and_me(client, cast):
     assert me["acting_as"]["organisation"] == "Alpha Unified"
     stored = ApiToken.objects.get()
     assert token not in (stored.digest, stored.prefix) and len(stored.digest) == 64
+    # The district id (what district endpoints take) beside the organisation id.
+    assert me["acting_as"]["district_id"] == cast.district_a.pk
+    assert me["acting_as"]["organisation_id"] == cast.district_a.organisation_id
+    assert me["acting_as"]["vendor_id"] is None
+    assert client.get(f"/api/v1/members/{me['acting_as']['district_id']}",
+                      **bearer(token)).status_code == 200
+    vendor = client.get("/api/v1/me", **bearer(token_for(client, "sales@vendor-a.example"))).json()
+    assert vendor["acting_as"]["vendor_id"] == cast.vendor_a.pk
+    assert vendor["acting_as"]["district_id"] is None
+    staff = client.get("/api/v1/me", **bearer(token_for(client, "staff@example.org"))).json()
+    assert staff["acting_as"]["district_id"] is None and staff["acting_as"]["vendor_id"] is None
 
 
 def test_person_with_several_roles_must_say_which(client, cast):

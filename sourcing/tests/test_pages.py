@@ -54,13 +54,18 @@ def test_full_journey_through_the_pages(client, cast, category, clock):
     response = client.post("/solicitations/new/", draft_post(category, now))
     assert response.status_code == 302, response.content.decode()[:3000]
     s = Solicitation.objects.get()
-    assert client.get(f"/solicitations/{s.pk}/manage/").status_code == 200
+    manage = client.get(f"/solicitations/{s.pk}/manage/")
+    assert manage.status_code == 200
+    # A draft has no public page, so the manage page does not link to one (it used to: a 404).
+    assert f'href="/solicitations/{s.pk}/"' not in manage.content.decode()
+    assert "No public page until it is published" in manage.content.decode()
     client.logout()
     assert client.get(f"/solicitations/{s.pk}/").status_code == 404  # drafts are not public
     login(client, cast.staff)
     assert client.post(f"/solicitations/{s.pk}/publish/").status_code == 302
     s.refresh_from_db()
     assert s.state == S.PUBLISHED
+    assert f'href="/solicitations/{s.pk}/"' in client.get(f"/solicitations/{s.pk}/manage/").content.decode()
 
     # Two vendors bid; one asks a question, staff answer it for everyone.
     for user, price in ((cast.vendor_user_a, "1500.00"), (cast.vendor_user_b, "1450.00")):

@@ -33,6 +33,7 @@ def test_deploy_check_fails_without_a_sealing_key(settings):
 def settings_value(env: dict, expression: str) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items()
              if k not in ("DEBUG", "SECRET_KEY", "DATABASE_URL", "PYTEST_VERSION", "BID_SEALING_KEY")}
+    clean["EDPOOL_ENV_FILE"] = ""  # this checkout's .env (DEBUG=true) must not leak in
     clean.update(env)
     code = ("import os; os.environ['DJANGO_SETTINGS_MODULE']='edpool.settings'; "
             f"from django.conf import settings; print({expression})")

@@ -114,7 +114,7 @@ def manage(request, solicitation_id: int, forms=None):
     forms = forms or {}
     evaluators = selectors.eligible_evaluators(solicitation)
     context = {
-        "s": solicitation, "state": state, "States": S,
+        "s": solicitation, "state": state, "States": S, "public": selectors.is_public(solicitation),
         "bid_count": selectors.bid_count_shown(solicitation),
         "questions": solicitation.questions.all(),
         "seats": selectors.seats(solicitation),
