@@ -21,7 +21,7 @@ def parse(chart) -> ET.Element:
 
 
 @pytest.mark.parametrize("value, expected", [
-    (0, 1), (0.7, 1), (1, 1), (1.01, 1.2), (2.2, 2.5), (3, 3), (7, 8), (12, 12), (13, 15),
+    (0, 1), (0.7, 0.8), (1, 1), (1.01, 1.2), (2.2, 2.5), (3, 3), (7, 8), (12, 12), (13, 15),
     (99_000, 100_000), (520_000, 600_000), (850_000, 1_000_000)])
 def test_scales_end_at_a_round_number(value, expected):
     assert charts.nice_max(value) == pytest.approx(expected)
