@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts.acting import Actor
 from accounts.models import ROLE_ORGANISATION_KIND, ApiToken, Role, RoleAssignment, User
 from accounts.ratelimit import login_locks_clear
+from audit.actions import AuditAction
 from audit.services import audit_record, snapshot
 from core.locks import lock
 from orgs.models import Organisation
@@ -73,7 +74,7 @@ def user_create_or_update(*, email: str, full_name: Optional[str] = None,
     after = snapshot(user, fields)
     password_changed = password is not None or password_hash is not None
     if created or after != before or password_changed:
-        audit_record(actor=actor, action="user.created" if created else "user.updated", obj=user,
+        audit_record(actor=actor, action=AuditAction.USER_CREATED if created else AuditAction.USER_UPDATED, obj=user,
                      object_repr=user.email, before=before,
                      after={**after, "password_changed": password_changed,
                             **({"api_tokens_revoked": tokens_revoked} if password_changed else {})})
@@ -101,7 +102,7 @@ def user_password_change(*, user: User, password: str, how: str, actor: Actor) -
     user.set_password(password)
     user.save(update_fields=["password"])
     revoked = _after_password_change(user=user, actor=actor)
-    audit_record(actor=actor, action="user.password_changed", obj=user, object_repr=user.email,
+    audit_record(actor=actor, action=AuditAction.USER_PASSWORD_CHANGED, obj=user, object_repr=user.email,
                  after={"how": PASSWORD_CHANGE_WAYS[how], "api_tokens_revoked": revoked})
     return revoked
 
@@ -115,7 +116,7 @@ def _after_password_change(*, user: User, actor: Actor) -> int:
     for token in tokens:
         token.revoked_at, token.revoked_reason = now, PASSWORD_CHANGED
         token.save(update_fields=["revoked_at", "revoked_reason"])
-        audit_record(actor=actor, action="api_token.revoked", obj=token, object_repr=str(token),
+        audit_record(actor=actor, action=AuditAction.API_TOKEN_REVOKED, obj=token, object_repr=str(token),
                      after={"revoked_at": now, "reason": PASSWORD_CHANGED})
     email = user.email
     transaction.on_commit(lambda: login_locks_clear(email=email))
@@ -136,7 +137,7 @@ def role_assign(*, user: User, organisation: Organisation, role: str,
     assignment, created = RoleAssignment.objects.get_or_create(
         user=user, organisation=organisation, role=role)
     if created:
-        audit_record(actor=actor, action="role.assigned", obj=assignment,
+        audit_record(actor=actor, action=AuditAction.ROLE_ASSIGNED, obj=assignment,
                      object_repr=f"{user.email}: {assignment}",
                      after={"user": user.email, "organisation": organisation.pk, "role": role})
     return assignment, created
@@ -146,7 +147,7 @@ def role_assign(*, user: User, organisation: Organisation, role: str,
 def role_revoke(*, assignment: RoleAssignment, actor: Actor) -> None:
     before = {"user": assignment.user.email, "organisation": assignment.organisation_id,
               "role": assignment.role}
-    audit_record(actor=actor, action="role.revoked", obj=assignment,
+    audit_record(actor=actor, action=AuditAction.ROLE_REVOKED, obj=assignment,
                  object_repr=f"{assignment.user.email}: {assignment}", before=before)
     assignment.delete()
 
@@ -168,7 +169,7 @@ def api_token_create(*, user: User, assignment: RoleAssignment, name: str = "",
         user=user, assignment=assignment, name=name.strip()[:100], prefix=secret[:12],
         digest=token_digest(secret),
         expires_at=(timezone.now() + lifetime) if lifetime else None)
-    audit_record(actor=actor, action="api_token.created", obj=token, object_repr=str(token),
+    audit_record(actor=actor, action=AuditAction.API_TOKEN_CREATED, obj=token, object_repr=str(token),
                  after={"user": user.email, "assignment": assignment.pk, "name": token.name,
                         "expires_at": token.expires_at})
     return token, secret
@@ -181,7 +182,7 @@ def api_token_revoke(*, token: ApiToken, actor: Actor) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at, token.revoked_reason = timezone.now(), "revoked by its owner"
         token.save(update_fields=["revoked_at", "revoked_reason"])
-        audit_record(actor=actor, action="api_token.revoked", obj=token, object_repr=str(token),
+        audit_record(actor=actor, action=AuditAction.API_TOKEN_REVOKED, obj=token, object_repr=str(token),
                      after={"revoked_at": token.revoked_at, "reason": token.revoked_reason})
     return token
 

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import path
 
+from audit.actions import action_label
 from audit.models import AuditEvent
 from audit.redaction import exclude_sealed
 from audit.selectors import object_type_label
@@ -44,7 +45,7 @@ class AuditEventAdmin(DeclaredLookupsOnly, admin.ModelAdmin):
     admin shows neither the chain position (`seq`) nor the database id of any event, and has no
     per-event pages (their addresses are database ids). Read events on /audit/."""
 
-    list_display = ("occurred_at", "actor_email", "role", "action", "object_label", "object_repr")
+    list_display = ("occurred_at", "actor_email", "role", "what", "action", "object_label", "object_repr")
     list_display_links = None
     list_filter = (VisibleObjectTypeFilter, VisibleRoleFilter)
     show_facets = admin.ShowFacets.NEVER
@@ -55,6 +56,10 @@ class AuditEventAdmin(DeclaredLookupsOnly, admin.ModelAdmin):
     @admin.display(description="role")
     def role(self, obj):
         return role_label(obj.actor_role)
+
+    @admin.display(description="what")
+    def what(self, obj):
+        return action_label(obj.action)
 
     @admin.display(description="object")
     def object_label(self, obj):

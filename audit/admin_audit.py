@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.db import transaction
 
 from accounts.acting import Actor
+from audit.actions import AuditAction
 from audit.services import audit_record, snapshot
 from core.admin_lookups import DeclaredLookupsOnly
 
@@ -30,12 +31,12 @@ class AuditedModelAdmin(DeclaredLookupsOnly, admin.ModelAdmin):
                 before = snapshot(old, _fields(old)) if old else None
             super().save_model(request, obj, form, change)
             audit_record(actor=_admin_actor(request),
-                         action="admin.changed" if change else "admin.added", obj=obj,
+                         action=AuditAction.ADMIN_CHANGED if change else AuditAction.ADMIN_ADDED, obj=obj,
                          before=before, after=snapshot(obj, _fields(obj)))
 
     def delete_model(self, request, obj):
         with transaction.atomic():
-            audit_record(actor=_admin_actor(request), action="admin.deleted", obj=obj,
+            audit_record(actor=_admin_actor(request), action=AuditAction.ADMIN_DELETED, obj=obj,
                          before=snapshot(obj, _fields(obj)))
             super().delete_model(request, obj)
 

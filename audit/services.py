@@ -15,6 +15,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from accounts.acting import Actor
+from audit.actions import AuditAction, known_action
 from audit.models import AuditEvent, AuditHead
 from core.locks import lock
 
@@ -70,8 +71,8 @@ def event_hash(event: AuditEvent) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-HEAD_REBUILT = "audit.head_rebuilt"
-INCIDENT_ACKNOWLEDGED = "audit.incident_acknowledged"
+HEAD_REBUILT = AuditAction.AUDIT_HEAD_REBUILT
+INCIDENT_ACKNOWLEDGED = AuditAction.AUDIT_INCIDENT_ACKNOWLEDGED
 CHAIN_OBJECT = "audit.chain"
 
 
@@ -98,7 +99,7 @@ def _locked_head() -> AuditHead:
     return head
 
 
-def _append(head: AuditHead, *, actor: Actor, action: str, object_type: str, object_id: str,
+def _append(head: AuditHead, *, actor: Actor, action: AuditAction, object_type: str, object_id: str,
             object_repr: str, before: Optional[dict[str, Any]] = None,
             after: Optional[dict[str, Any]] = None) -> AuditEvent:
     """Chain one event after the (locked) head and move the head."""
@@ -113,7 +114,7 @@ def _append(head: AuditHead, *, actor: Actor, action: str, object_type: str, obj
         actor_organisation_name=organisation.name if organisation else "",
         actor_role=actor.role,
         actor_label=actor.label[:200],
-        action=action,
+        action=action.value,
         object_type=object_type,
         object_id=str(object_id),
         object_repr=object_repr[:300],
@@ -132,7 +133,7 @@ def _append(head: AuditHead, *, actor: Actor, action: str, object_type: str, obj
 def audit_record(
     *,
     actor: Actor,
-    action: str,
+    action: AuditAction,
     obj: Optional[models.Model] = None,
     object_type: str = "",
     object_id: str = "",
@@ -141,13 +142,15 @@ def audit_record(
     after: Optional[dict[str, Any]] = None,
 ) -> AuditEvent:
     """Append one event to the chain: who (acting for which organisation, in which role) did
-    `action` to which object, with its state before and after."""
+    `action` (a member of `audit.actions.AuditAction`; any other action is refused with
+    ValueError) to which object, with its state before and after."""
+    action = known_action(action)
     if obj is not None:
         object_type = object_type or object_type_of(obj)
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:300]
-    if not action or not object_type:
-        raise ValueError("An audit event needs an action and an object type.")
+    if not object_type:
+        raise ValueError("An audit event needs an object type.")
     return _append(_locked_head(), actor=actor, action=action, object_type=object_type,
                    object_id=str(object_id), object_repr=object_repr, before=before, after=after)
 

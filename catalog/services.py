@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from accounts.acting import Actor
+from audit.actions import AuditAction
 from audit.services import audit_record, snapshot
 from catalog.choices import DATA_CATEGORIES, GRADE_BANDS, INTEROPERABILITY, SUBJECTS, ProductKind
 from catalog.models import Category, Product
@@ -34,13 +35,13 @@ def category_ensure(*, code: str, name: str, description: str = "", actor: Actor
     category = Category.objects.filter(code=code).first()
     if category is None:
         category = Category.objects.create(code=code, name=name, description=description)
-        audit_record(actor=actor, action="category.created", obj=category,
+        audit_record(actor=actor, action=AuditAction.CATEGORY_CREATED, obj=category,
                      after=snapshot(category, ("code", "name", "description")))
     elif category.name != name:
         before = snapshot(category, ("code", "name", "description"))
         category.name = name
         category.save(update_fields=["name"])
-        audit_record(actor=actor, action="category.updated", obj=category, before=before,
+        audit_record(actor=actor, action=AuditAction.CATEGORY_UPDATED, obj=category, before=before,
                      after=snapshot(category, ("code", "name", "description")))
         _catalog_index_refresh(Product.objects.filter(category=category).values("pk"))
     return category
@@ -124,7 +125,7 @@ def product_create(*, vendor: Vendor, data: ProductData, actor: Actor) -> Produc
     if Product.objects.filter(vendor=vendor, name__iexact=values["name"]).exists():
         raise ValidationError({"name": "You already have a product with this name."})
     product = Product.objects.create(vendor=vendor, **values)
-    audit_record(actor=actor, action="product.created", obj=product,
+    audit_record(actor=actor, action=AuditAction.PRODUCT_CREATED, obj=product,
                  after=snapshot(product, PRODUCT_FIELDS))
     return product
 
@@ -144,7 +145,7 @@ def product_update(*, product: Product, data: ProductData, actor: Actor) -> Prod
     after = snapshot(product, PRODUCT_FIELDS)
     if after != before:
         product.save()
-        audit_record(actor=actor, action="product.updated", obj=product, before=before, after=after)
+        audit_record(actor=actor, action=AuditAction.PRODUCT_UPDATED, obj=product, before=before, after=after)
         _catalog_index_refresh([product.pk])
     return product
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.models import RoleAssignment
 from accounts.acting import Actor
+from audit.actions import agreement_notice
 from audit.services import audit_record
 from contracts.models import AgreementNotice, MasterAgreement
 from contracts.selectors.agreements import needs_successor, successor_due_on
@@ -44,7 +45,7 @@ def _send_once(agreement: MasterAgreement, kind: str, for_date: dt.date, recipie
             notice = AgreementNotice.objects.create(agreement=agreement, kind=kind, for_date=for_date,
                                                     sent_at=timezone.now(), recipients=len(set(recipients)))
             notify(recipients=recipients, subject=subject, body=body)
-            audit_record(actor=ACTOR, action=f"agreement.notice_{kind}", obj=agreement,
+            audit_record(actor=ACTOR, action=agreement_notice(kind), obj=agreement,
                          after={"for_date": for_date, "recipients": notice.recipients})
     except IntegrityError:  # already sent, perhaps by a tick running at the same moment
         return False

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.acting import Actor
+from audit.actions import AuditAction, membership_step
 from audit.services import audit_record, snapshot
 from core.documents import validate_pdf
 from members.models import District, Membership
@@ -86,7 +87,7 @@ def district_upsert(*, record: DistrictRecord, actor: Actor,
         district.full_clean(exclude=["organisation"], validate_unique=False,
                             validate_constraints=False)
         district.save()
-        audit_record(actor=actor, action="district.created", obj=district,
+        audit_record(actor=actor, action=AuditAction.DISTRICT_CREATED, obj=district,
                      after=snapshot(district, DISTRICT_FIELDS))
         return district, "created"
     before = snapshot(district, DISTRICT_FIELDS)
@@ -100,7 +101,7 @@ def district_upsert(*, record: DistrictRecord, actor: Actor,
                             state=record.state, actor=actor)
     if after != before:
         district.save()
-        audit_record(actor=actor, action="district.updated", obj=district, before=before,
+        audit_record(actor=actor, action=AuditAction.DISTRICT_UPDATED, obj=district, before=before,
                      after=after)
     return district, ("updated" if (after != before or renamed) else "unchanged")
 
@@ -140,7 +141,7 @@ def membership_apply(*, district: District, contact_name: str = "", contact_emai
         district=district, state=MembershipState.APPLIED, applied_at=applied_at or timezone.now(),
         contact_name=contact_name.strip(), contact_email=contact_email.strip(),
         application_note=note.strip())
-    audit_record(actor=actor, action="membership.applied", obj=membership,
+    audit_record(actor=actor, action=AuditAction.MEMBERSHIP_APPLIED, obj=membership,
                  after=snapshot(membership, MEMBERSHIP_FIELDS))
     return membership
 
@@ -217,7 +218,7 @@ def membership_transition(
 
     membership.state = transition.target
     membership.save()
-    audit_record(actor=actor, action=f"membership.{action}", obj=membership, before=before,
+    audit_record(actor=actor, action=membership_step(action), obj=membership, before=before,
                  after=snapshot(membership, MEMBERSHIP_FIELDS))
     return membership
 
@@ -277,6 +278,6 @@ def district_set_approval_limit(*, district: District, limit, actor: Actor) -> D
     before = {"approval_limit": str(district.approval_limit)}
     district.approval_limit = limit
     district.save(update_fields=["approval_limit"])
-    audit_record(actor=actor, action="district.approval_limit_set", obj=district, before=before,
+    audit_record(actor=actor, action=AuditAction.DISTRICT_APPROVAL_LIMIT_SET, obj=district, before=before,
                  after={"approval_limit": str(limit)})
     return district

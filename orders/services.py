@@ -14,6 +14,7 @@ from django.db.models import Min, Q, Sum
 from django.utils import timezone
 
 from accounts.acting import Actor
+from audit.actions import AuditAction, order_vendor_step
 from audit.services import audit_record, snapshot
 from catalog.models import Product
 from contracts.models import MasterAgreement
@@ -148,7 +149,7 @@ def _draft(*, district: District, agreement: MasterAgreement, lines: Iterable[tu
 
 
 def _audit_drafted(order: Order, actor: Actor) -> None:
-    audit_record(actor=actor, action="order.drafted", obj=order,
+    audit_record(actor=actor, action=AuditAction.ORDER_DRAFTED, obj=order,
                  after={"agreement": order.agreement.number, "reference": order.reference,
                         "lines": [[product, quantity] for product, quantity
                                   in order.lines.order_by("pk").values_list("product_id", "quantity")]})
@@ -346,7 +347,7 @@ def _price_and_count(*, order: Order, actor: Actor):
                           "true_ups_for_earlier_orders": all_credits})
         else:
             after["estimated_total"] = str(estimate)
-        audit_record(actor=actor, action="order.submitted", obj=order, before=before, after=after)
+        audit_record(actor=actor, action=AuditAction.ORDER_SUBMITTED, obj=order, before=before, after=after)
         if order.needs_approval:
             from accounts.selectors import users_of_organisation
             notify(recipients=[a.user.email for a in users_of_organisation(order.district.organisation)
@@ -370,7 +371,7 @@ def _vendor_step(order: Order, actor: Actor, action: str, stamp: str) -> Order:
     order.state = target
     setattr(order, stamp, timezone.now())
     order.save()
-    audit_record(actor=actor, action=f"order.{target}", obj=order, before=before, after=snapshot(order, FIELDS))
+    audit_record(actor=actor, action=order_vendor_step(target), obj=order, before=before, after=snapshot(order, FIELDS))
     return order
 
 
@@ -392,7 +393,7 @@ def order_approve(*, order: Order, actor: Actor) -> Order:
         all_credits = _count(order, lines, _lock_volumes(order, lines), now)
     order.state, order.approved_by, order.approved_at = target, actor.user, now
     order.save()
-    audit_record(actor=actor, action="order.approved", obj=order, before=before,
+    audit_record(actor=actor, action=AuditAction.ORDER_APPROVED, obj=order, before=before,
                  after={**snapshot(order, FIELDS), "true_ups_for_earlier_orders": all_credits})
     return order
 
@@ -433,7 +434,7 @@ def order_cancel(*, order: Order, reason: str, actor: Actor) -> Order:
     before = snapshot(order, FIELDS)
     order.state, order.cancelled_at, order.cancel_reason = target, now, reason
     order.save()
-    audit_record(actor=actor, action="order.cancelled", obj=order, before=before, after=snapshot(order, FIELDS))
+    audit_record(actor=actor, action=AuditAction.ORDER_CANCELLED, obj=order, before=before, after=snapshot(order, FIELDS))
     return order
 
 
@@ -462,7 +463,7 @@ def settlement_record(*, agreement: MasterAgreement, district: District, amount,
                                            recorded_at=timezone.now())
     RebateEntry.objects.create(district=district, agreement=agreement, kind=RebateEntry.Kind.SETTLEMENT,
                                settlement=settlement, amount=-amount, created_at=settlement.recorded_at)
-    audit_record(actor=actor, action="rebate.settled", obj=settlement,
+    audit_record(actor=actor, action=AuditAction.REBATE_SETTLED, obj=settlement,
                  after={"agreement": agreement.number, "district": district.name, "amount": str(amount),
                         "method": method, "reference": settlement.reference})
     return settlement

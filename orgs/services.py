@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from accounts.acting import Actor
+from audit.actions import AuditAction
 from audit.services import audit_record, snapshot
 from orgs.models import ConsortiumProfile, Organisation, OrganisationKind
 from orgs.states import STATE_CODES
@@ -48,7 +49,7 @@ def organisation_create(*, kind: str, name: str, state: str = "", slug: str = ""
     _check(kind, name, state)
     org = Organisation.objects.create(kind=kind, name=name, state=state,
                                       slug=slug or unique_slug(name))
-    audit_record(actor=actor, action="organisation.created", obj=org,
+    audit_record(actor=actor, action=AuditAction.ORGANISATION_CREATED, obj=org,
                  after=snapshot(org, ORGANISATION_FIELDS))
     return org
 
@@ -64,7 +65,7 @@ def organisation_update(*, organisation: Organisation, name: str, state: str,
     after = snapshot(organisation, ORGANISATION_FIELDS)
     if after != before:
         organisation.save(update_fields=["name", "state"])
-        audit_record(actor=actor, action="organisation.updated", obj=organisation,
+        audit_record(actor=actor, action=AuditAction.ORGANISATION_UPDATED, obj=organisation,
                      before=before, after=after)
     return organisation
 
@@ -81,7 +82,7 @@ def consortium_setup(*, name: str, home_state: str, short_name: str = "", websit
         profile = ConsortiumProfile.objects.create(
             organisation=org, short_name=short_name, website=website,
             contact_email=contact_email, settings=settings or {})
-        audit_record(actor=actor, action="consortium.created", obj=profile,
+        audit_record(actor=actor, action=AuditAction.CONSORTIUM_CREATED, obj=profile,
                      after=snapshot(profile, ("short_name", "website", "contact_email", "settings")))
         return profile
     organisation_update(organisation=profile.organisation, name=name, state=home_state, actor=actor)
@@ -93,6 +94,6 @@ def consortium_setup(*, name: str, home_state: str, short_name: str = "", websit
     after = snapshot(profile, fields)
     if after != before:
         profile.save()
-        audit_record(actor=actor, action="consortium.updated", obj=profile, before=before,
+        audit_record(actor=actor, action=AuditAction.CONSORTIUM_UPDATED, obj=profile, before=before,
                      after=after)
     return profile

@@ -19,6 +19,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from accounts.acting import Actor
+from audit.actions import AuditAction
 from audit.services import audit_record, snapshot
 from catalog.models import Product
 from contracts.models import MasterAgreement
@@ -389,7 +390,7 @@ def sales_report_submit(*, agreement: MasterAgreement, quarter: Quarter, lines: 
     counts = _reconcile(report, version, created, previous_items, now)
     after = {**_version_state(version), "quarter": quarter.key, "agreement": agreement.number,
              "late": today > quarter.due, "reconciliation": counts}
-    audit_record(actor=actor, action="sales_report.replaced" if previous_version else "sales_report.submitted",
+    audit_record(actor=actor, action=AuditAction.SALES_REPORT_REPLACED if previous_version else AuditAction.SALES_REPORT_SUBMITTED,
                  obj=report, before=_version_state(previous_version), after=after)
     notify(recipients=staff_emails(),
            subject=f"Sales report {agreement.number} {quarter}" + (f" (version {number})" if number > 1 else ""),
@@ -418,7 +419,7 @@ def reconciliation_item_resolve(*, item: ReconciliationItem, note: str, actor: A
     item.state, item.resolution_note = ReconciliationItem.State.RESOLVED, note
     item.resolved_by, item.resolved_at = actor.user, timezone.now()
     item.save(update_fields=["state", "resolution_note", "resolved_by", "resolved_at"])
-    audit_record(actor=actor, action="sales_report.item_resolved", obj=item.report,
+    audit_record(actor=actor, action=AuditAction.SALES_REPORT_ITEM_RESOLVED, obj=item.report,
                  before={"item": item.pk, "kind": item.kind, "state": ReconciliationItem.State.OPEN},
                  after={"item": item.pk, "kind": item.kind, "state": item.state, "note": note})
     return item
@@ -446,7 +447,7 @@ def fee_invoice_issue(*, report: SalesReport, actor: Actor) -> FeeInvoice:
         report_version=version.number, sales_amount=version.total_amount, fee_rate=agreement.admin_fee_rate,
         fee_amount=rules.admin_fee(version.total_amount, agreement.admin_fee_rate), issued_by=actor.user,
         issued_at=now, due_on=timezone.localdate() + dt.timedelta(days=INVOICE_DUE_DAYS))
-    audit_record(actor=actor, action="fee_invoice.issued", obj=invoice,
+    audit_record(actor=actor, action=AuditAction.FEE_INVOICE_ISSUED, obj=invoice,
                  after={**snapshot(invoice, INVOICE_FIELDS), "report": report.pk, "report_version": version.number})
     notify(recipients=vendor_emails(agreement.vendor),
            subject=f"Administrative fee invoice {invoice.number}: ${invoice.fee_amount:,.2f}",
@@ -482,6 +483,6 @@ def fee_invoice_mark_paid(*, invoice: FeeInvoice, payment_reference: str, paid_o
     invoice.state, invoice.paid_on, invoice.payment_reference = FeeInvoice.State.PAID, paid_on, reference
     invoice.paid_recorded_by, invoice.paid_recorded_at = actor.user, timezone.now()
     invoice.save()
-    audit_record(actor=actor, action="fee_invoice.paid", obj=invoice, before=before,
+    audit_record(actor=actor, action=AuditAction.FEE_INVOICE_PAID, obj=invoice, before=before,
                  after=snapshot(invoice, INVOICE_FIELDS))
     return invoice

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.acting import Actor
+from audit.actions import sales_report_reminder
 from audit.services import audit_record
 from contracts.models import MasterAgreement
 from core.notify import notify
@@ -43,7 +44,7 @@ def _send_once(agreement: MasterAgreement, quarter: Quarter, kind: str, recipien
                                                      kind=kind, sent_at=timezone.now(),
                                                      recipients=len(set(recipients)))
             notify(recipients=recipients, subject=subject, body=body)
-            audit_record(actor=ACTOR, action=f"sales_report.reminder_{kind}", obj=agreement,
+            audit_record(actor=ACTOR, action=sales_report_reminder(kind), obj=agreement,
                          after={"quarter": quarter.key, "due": quarter.due, "recipients": reminder.recipients})
     except IntegrityError:  # already sent, perhaps by a tick running at the same moment
         return False

@@ -84,6 +84,11 @@ def test_demo_builds_once_and_again(capsys, client):
     assert (Product.objects.count(), DataPrivacyAgreement.objects.count(),
             RuleVersion.objects.count()) == compliance_counts
     assert audit_chain_verify().ok
+    from audit.actions import AuditAction
+    from audit.models import AuditEvent
+
+    recorded = set(AuditEvent.objects.values_list("action", flat=True).distinct())
+    assert len(recorded) > 50 and recorded <= set(AuditAction.values), recorded - set(AuditAction.values)
 
     capsys.readouterr()
     call_command("demo", "--if-empty")

@@ -17,6 +17,7 @@ from django.utils.http import urlsafe_base64_encode
 from accounts.acting import Actor
 from accounts.models import User
 from accounts.services import role_assign, user_create_or_update
+from audit.actions import AuditAction
 from audit.selectors import audit_events_for_object
 from audit.services import audit_record, snapshot
 from core.notify import notify
@@ -50,7 +51,7 @@ def vendor_create(*, name: str, legal_name: str = "", state: str = "", website: 
     vendor.full_clean(exclude=["organisation"])
     vendor.save()
     vendor.categories.set(list(categories))
-    audit_record(actor=actor, action="vendor.created", obj=vendor, after=_vendor_state(vendor))
+    audit_record(actor=actor, action=AuditAction.VENDOR_CREATED, obj=vendor, after=_vendor_state(vendor))
     return vendor
 
 
@@ -72,7 +73,7 @@ def vendor_update(*, vendor: Vendor, name: str, legal_name: str, website: str = 
     vendor.categories.set(list(categories))
     after = _vendor_state(vendor)
     if after != before:
-        audit_record(actor=actor, action="vendor.updated", obj=vendor, before=before, after=after)
+        audit_record(actor=actor, action=AuditAction.VENDOR_UPDATED, obj=vendor, before=before, after=after)
     if after["legal_name"] != before["legal_name"]:
         # The member catalog (owned by contracts) searches vendors' legal names in a search
         # table: it rebuilds the rows of this vendor's products.
@@ -158,11 +159,11 @@ def vendor_register(*, company_name: str, legal_name: str, contact_name: str, em
     # Inactive (cannot sign in) until the address is verified.
     user.is_active = False
     user.save(update_fields=["is_active"])
-    audit_record(actor=actor, action="user.updated", obj=user, object_repr=user.email,
+    audit_record(actor=actor, action=AuditAction.USER_UPDATED, obj=user, object_repr=user.email,
                  before={"is_active": True}, after={"is_active": False,
                                                     "reason": "email not yet verified"})
     role_assign(user=user, organisation=vendor.organisation, role="vendor_user", actor=actor)
-    audit_record(actor=actor, action="vendor.registered", obj=vendor,
+    audit_record(actor=actor, action=AuditAction.VENDOR_REGISTERED, obj=vendor,
                  after={**_vendor_state(vendor), "user": user.email})
     link = _site_link(site_url, reverse("vendors:verify", kwargs={"token": email_verify_token(user)}))
     notify(recipients=[user.email], subject="Confirm your email address for EdPool",
@@ -176,7 +177,7 @@ def vendor_register(*, company_name: str, legal_name: str, contact_name: str, em
 
 def _already_verified(user) -> bool:
     return audit_events_for_object(object_type="accounts.user", object_id=str(user.pk)).filter(
-        action="user.email_verified").exists()
+        action=AuditAction.USER_EMAIL_VERIFIED).exists()
 
 
 @transaction.atomic
@@ -205,7 +206,7 @@ def vendor_email_verify(*, token: str, actor: Actor):
                                         "consortium if you think this is wrong."})
     user.is_active = True
     user.save(update_fields=["is_active"])
-    audit_record(actor=actor, action="user.email_verified", obj=user, object_repr=user.email,
+    audit_record(actor=actor, action=AuditAction.USER_EMAIL_VERIFIED, obj=user, object_repr=user.email,
                  before={"is_active": False}, after={"is_active": True})
     return user
 
@@ -240,7 +241,7 @@ def vendor_user_invite(*, vendor: Vendor, email: str, full_name: str, site_url: 
     # Active, with an unusable password: nobody can sign in as them until they choose one.
     user, _ = user_create_or_update(email=email, full_name=full_name, actor=actor)
     role_assign(user=user, organisation=vendor.organisation, role="vendor_user", actor=actor)
-    audit_record(actor=actor, action="vendor.user_invited", obj=vendor,
+    audit_record(actor=actor, action=AuditAction.VENDOR_USER_INVITED, obj=vendor,
                  after={"user": user.email, "full_name": user.full_name})
     link = _site_link(site_url, reverse("accounts:password-reset-confirm", kwargs={
         "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),

@@ -10,6 +10,7 @@ from django.core.management import call_command
 
 from accounts.models import ApiToken
 from accounts.tests.test_sign_in_limits import login, reset_password
+from audit.actions import AuditAction
 from audit.models import AuditEvent
 from tests.cast import PASSWORD
 
@@ -42,13 +43,13 @@ def test_changing_the_password_revokes_every_token(client, cast):
     assert "_auth_user_id" in client.session  # still signed in
     assert not works(client, first) and not works(client, second)
     assert works(client, other)  # someone else's tokens are untouched
-    events = AuditEvent.objects.filter(action__in=["api_token.revoked", "user.password_changed"])
+    events = AuditEvent.objects.filter(action__in=[AuditAction.API_TOKEN_REVOKED, AuditAction.USER_PASSWORD_CHANGED])
     assert [e.action for e in events.order_by("seq")] == [
-        "api_token.revoked", "api_token.revoked", "user.password_changed"]
-    changed = events.get(action="user.password_changed")
+        AuditAction.API_TOKEN_REVOKED, AuditAction.API_TOKEN_REVOKED, AuditAction.USER_PASSWORD_CHANGED]
+    changed = events.get(action=AuditAction.USER_PASSWORD_CHANGED)
     assert changed.after == {"how": "changed by the user", "api_tokens_revoked": 2}
     assert changed.actor_email == "buyer-a@example.org"
-    assert all(e.after["reason"] == "password changed" for e in events.filter(action="api_token.revoked"))
+    assert all(e.after["reason"] == "password changed" for e in events.filter(action=AuditAction.API_TOKEN_REVOKED))
     listed = client.get("/api/v1/auth/tokens", HTTP_AUTHORIZATION=f"Bearer {token_for(client, password=NEW)}")
     assert sorted(t["revoked_reason"] for t in listed.json()) == ["", "password changed", "password changed"]
 
@@ -58,7 +59,7 @@ def test_a_password_reset_revokes_every_token(client, cast, django_capture_on_co
     with django_capture_on_commit_callbacks(execute=True):
         reset_password(client, "buyer-a@example.org", NEW)
     assert not works(client, secret)
-    event = AuditEvent.objects.get(action="user.password_changed")
+    event = AuditEvent.objects.get(action=AuditAction.USER_PASSWORD_CHANGED)
     assert event.after == {"how": "reset by email link", "api_tokens_revoked": 1}
     assert ApiToken.objects.get().revoked_reason == "password changed"
 
@@ -72,10 +73,10 @@ def test_add_user_with_a_new_password_revokes_every_token(client, cast, monkeypa
     call_command("add_user", "buyer-a@example.org", "--org", "Alpha Unified", "--role", "district_buyer",
                  "--password-stdin")
     assert not works(client, secret)
-    event = AuditEvent.objects.filter(action="user.updated").latest("seq")
+    event = AuditEvent.objects.filter(action=AuditAction.USER_UPDATED).latest("seq")
     assert event.after["password_changed"] is True and event.after["api_tokens_revoked"] == 1
     assert event.actor_label == "edpool add-user"
-    assert AuditEvent.objects.filter(action="api_token.revoked", actor_label="edpool add-user").count() == 1
+    assert AuditEvent.objects.filter(action=AuditAction.API_TOKEN_REVOKED, actor_label="edpool add-user").count() == 1
 
 
 def test_only_the_person_changes_their_own_password_through_the_service(cast):

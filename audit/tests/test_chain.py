@@ -6,6 +6,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from accounts.acting import Actor
+from audit.actions import AuditAction
 from audit.models import AuditEvent, AuditHead
 from audit.services import audit_chain_verify, audit_record
 
@@ -14,7 +15,7 @@ ACTOR = Actor.system("test")
 
 
 def _events(n: int) -> list[AuditEvent]:
-    return [audit_record(actor=ACTOR, action="thing.changed", object_type="tests.thing",
+    return [audit_record(actor=ACTOR, action=AuditAction.ORGANISATION_UPDATED, object_type="tests.thing",
                          object_id=str(i), before={"n": i}, after={"n": i + 1, "price": "1.10"})
             for i in range(n)]
 
@@ -30,7 +31,7 @@ def test_events_are_chained_and_verify():
 
 def test_event_records_who_acted_for_which_organisation(cast):
     actor = cast.actor(cast.buyer_a)
-    event = audit_record(actor=actor, action="x.y", obj=cast.membership_a, before={"a": 1},
+    event = audit_record(actor=actor, action=AuditAction.MEMBERSHIP_APPLIED, obj=cast.membership_a, before={"a": 1},
                          after={"a": 2})
     assert event.actor_email == "buyer-a@example.org"
     assert event.actor_organisation_name == "Alpha Unified"

@@ -8,6 +8,7 @@ import pytest
 from django.db import connection, connections, transaction
 
 from accounts.acting import Actor
+from audit.actions import AuditAction
 from audit.models import AuditEvent
 from audit.services import audit_chain_verify, audit_record
 from conftest import require_or_skip
@@ -28,7 +29,7 @@ def test_parallel_writers_keep_one_unbroken_chain():
             barrier.wait()
             for i in range(per_writer):
                 with transaction.atomic():
-                    audit_record(actor=Actor.system(f"writer {n}"), action="load.test",
+                    audit_record(actor=Actor.system(f"writer {n}"), action=AuditAction.ORGANISATION_UPDATED,
                                  object_type="tests.load", object_id=f"{n}-{i}", after={"i": i})
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)

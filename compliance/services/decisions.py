@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.acting import Actor
+from audit.actions import AuditAction
 from audit.services import audit_record
 from catalog.models import Product
 from compliance.models import ComplianceDecision, RuleVersion
@@ -45,7 +46,7 @@ def compliance_decision_record(*, district: District, product: Product, purpose:
         reasons=[r.as_dict() for r in verdict.reasons], decided_at=timezone.now(),
         decided_by=actor.user, decided_by_label=actor.describe()[:300])
     decision.rule_versions.set(RuleVersion.objects.filter(pk__in=verdict.rule_version_ids))
-    audit_record(actor=actor, action="compliance.decision_recorded", obj=decision,
+    audit_record(actor=actor, action=AuditAction.COMPLIANCE_DECISION_RECORDED, obj=decision,
                  after={"district": district.pk, "product": product.pk,
                         "on_date": decision.on_date.isoformat(), "verdict": decision.verdict,
                         "summary": decision.summary, "purpose": decision.purpose,

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.acting import Actor
+from audit.actions import AuditAction
 from audit.services import audit_record, snapshot
 from catalog.models import Product
 from compliance.models import (AccessibilityReport, Attestation, AttestationKind,
@@ -118,7 +119,7 @@ def dpa_create(*, vendor: Vendor, district: District, template: str, signed_on: 
     dpa.document.save(f"dpa-{vendor.pk}-{district.pk}-{signed_on:%Y%m%d}.pdf", document, save=False)
     dpa.save()
     dpa.products.set(products)
-    audit_record(actor=actor, action="dpa.created", obj=dpa, after=_dpa_state(dpa))
+    audit_record(actor=actor, action=AuditAction.DPA_CREATED, obj=dpa, after=_dpa_state(dpa))
     return dpa
 
 
@@ -154,7 +155,7 @@ def dpa_joinder_adopt(*, district: District, dpa: DataPrivacyAgreement,
         district=district, offer=offer, signed_on=today, expires_on=offer.expires_on,
         general_offer=False)
     joinder.products.set(list(offer.products.all()))
-    audit_record(actor=actor, action="dpa.joinder_adopted", obj=joinder, after=_dpa_state(joinder))
+    audit_record(actor=actor, action=AuditAction.DPA_JOINDER_ADOPTED, obj=joinder, after=_dpa_state(joinder))
     return joinder
 
 
@@ -210,7 +211,7 @@ def dpa_update(*, dpa: DataPrivacyAgreement, template: str, signed_on: dt.date,
     dpa.products.set(products)
     after = _dpa_state(dpa)
     if after != before:
-        audit_record(actor=actor, action="dpa.updated", obj=dpa, before=before, after=after)
+        audit_record(actor=actor, action=AuditAction.DPA_UPDATED, obj=dpa, before=before, after=after)
     return dpa
 
 
@@ -228,7 +229,7 @@ def dpa_offer_close(*, dpa: DataPrivacyAgreement, actor: Actor) -> DataPrivacyAg
     before = _dpa_state(dpa)
     dpa.general_offer_closed_on = today
     dpa.save(update_fields=["general_offer_closed_on"])
-    audit_record(actor=actor, action="dpa.offer_closed", obj=dpa, before=before, after=_dpa_state(dpa))
+    audit_record(actor=actor, action=AuditAction.DPA_OFFER_CLOSED, obj=dpa, before=before, after=_dpa_state(dpa))
     return dpa
 
 
@@ -242,7 +243,7 @@ def dpa_withdraw(*, dpa: DataPrivacyAgreement, reason: str, actor: Actor) -> Dat
     before = _dpa_state(dpa)
     dpa.withdrawn_at, dpa.withdrawn_reason = timezone.now(), reason
     dpa.save(update_fields=["withdrawn_at", "withdrawn_reason"])
-    audit_record(actor=actor, action="dpa.withdrawn", obj=dpa, before=before, after=_dpa_state(dpa))
+    audit_record(actor=actor, action=AuditAction.DPA_WITHDRAWN, obj=dpa, before=before, after=_dpa_state(dpa))
     return dpa
 
 
@@ -290,7 +291,7 @@ def accessibility_report_add(*, product: Product, standard: str, level: str, rep
                                  report_date=report_date, expires_on=expires_on)
     report.document.save(f"acr-{product.pk}-{report_date:%Y%m%d}.pdf", document, save=False)
     report.save()
-    audit_record(actor=actor, action="accessibility_report.created", obj=report,
+    audit_record(actor=actor, action=AuditAction.ACCESSIBILITY_REPORT_CREATED, obj=report,
                  after=snapshot(report, REPORT_FIELDS))
     return report
 
@@ -316,7 +317,7 @@ def attestation_add(*, vendor: Vendor, kind: str, attested_on: dt.date,
     attestation.document.save(f"attestation-{vendor.pk}-{kind}-{attested_on:%Y%m%d}.pdf", document,
                               save=False)
     attestation.save()
-    audit_record(actor=actor, action="attestation.created", obj=attestation,
+    audit_record(actor=actor, action=AuditAction.ATTESTATION_CREATED, obj=attestation,
                  after=snapshot(attestation, ATTESTATION_FIELDS))
     return attestation
 
@@ -357,7 +358,7 @@ def accessibility_report_update(*, report: AccessibilityReport, product: Product
     report.save()
     after = snapshot(report, REPORT_FIELDS)
     if after != before:
-        audit_record(actor=actor, action="accessibility_report.updated", obj=report, before=before,
+        audit_record(actor=actor, action=AuditAction.ACCESSIBILITY_REPORT_UPDATED, obj=report, before=before,
                      after=after)
     return report
 
@@ -372,7 +373,7 @@ def accessibility_report_withdraw(*, report: AccessibilityReport, reason: str,
     before = snapshot(report, REPORT_FIELDS)
     report.withdrawn_at, report.withdrawn_reason = timezone.now(), reason
     report.save(update_fields=["withdrawn_at", "withdrawn_reason"])
-    audit_record(actor=actor, action="accessibility_report.withdrawn", obj=report, before=before,
+    audit_record(actor=actor, action=AuditAction.ACCESSIBILITY_REPORT_WITHDRAWN, obj=report, before=before,
                  after=snapshot(report, REPORT_FIELDS))
     return report
 
@@ -410,7 +411,7 @@ def attestation_update(*, attestation: Attestation, kind: str, attested_on: dt.d
     attestation.save()
     after = snapshot(attestation, ATTESTATION_FIELDS)
     if after != before:
-        audit_record(actor=actor, action="attestation.updated", obj=attestation, before=before,
+        audit_record(actor=actor, action=AuditAction.ATTESTATION_UPDATED, obj=attestation, before=before,
                      after=after)
     return attestation
 
@@ -424,6 +425,6 @@ def attestation_withdraw(*, attestation: Attestation, reason: str, actor: Actor)
     before = snapshot(attestation, ATTESTATION_FIELDS)
     attestation.withdrawn_at, attestation.withdrawn_reason = timezone.now(), reason
     attestation.save(update_fields=["withdrawn_at", "withdrawn_reason"])
-    audit_record(actor=actor, action="attestation.withdrawn", obj=attestation, before=before,
+    audit_record(actor=actor, action=AuditAction.ATTESTATION_WITHDRAWN, obj=attestation, before=before,
                  after=snapshot(attestation, ATTESTATION_FIELDS))
     return attestation

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.acting import Actor
+from audit.actions import AuditAction
 from audit.services import audit_record
 from compliance.engine.schema import RuleEntry, parse_rule_files
 from compliance.models import Jurisdiction, Rule, RuleLoad, RuleVersion
@@ -60,10 +61,10 @@ def rules_load(*, directory: Path = RULES_DIR, actor: Actor) -> LoadReport:
             before = {"name": j.name, "kind": j.kind, "details": j.details}
             j.name, j.kind, j.details = entry.name, entry.kind, entry.details
             j.save()
-            audit_record(actor=actor, action="jurisdiction.updated", obj=j, before=before,
+            audit_record(actor=actor, action=AuditAction.JURISDICTION_UPDATED, obj=j, before=before,
                          after={"name": j.name, "kind": j.kind, "details": j.details})
         elif created:
-            audit_record(actor=actor, action="jurisdiction.created", obj=j,
+            audit_record(actor=actor, action=AuditAction.JURISDICTION_CREATED, obj=j,
                          after={"code": j.code, "name": j.name, "kind": j.kind})
         jurisdictions[entry.code] = j
 
@@ -101,7 +102,7 @@ def rules_load(*, directory: Path = RULES_DIR, actor: Actor) -> LoadReport:
             number = (RuleVersion.objects.filter(rule=rule).order_by("-number")
                       .values_list("number", flat=True).first() or 0) + 1
             version = _version_from(entry, rule, number, the_load(), now)
-            audit_record(actor=actor, action="rule.version_created", obj=version,
+            audit_record(actor=actor, action=AuditAction.RULE_VERSION_CREATED, obj=version,
                          after=entry.content())
             report.created += 1
         for digest, version in current.items():
@@ -116,7 +117,7 @@ def rules_load(*, directory: Path = RULES_DIR, actor: Actor) -> LoadReport:
     if load is not None:
         load.created, load.retired, load.unchanged = report.created, report.retired, report.unchanged
         load.save()
-        audit_record(actor=actor, action="rules.loaded", obj=load,
+        audit_record(actor=actor, action=AuditAction.RULES_LOADED, obj=load,
                      object_repr=f"Rule load {clock.local(now):%Y-%m-%d %H:%M %Z}",
                      after={"files": data.files, "created": report.created,
                             "retired": report.retired, "unchanged": report.unchanged})
@@ -128,5 +129,5 @@ def _retire(version: RuleVersion, load: RuleLoad, now, actor: Actor) -> None:
     version.retired_at = now
     version.retired_by_load = load
     version.save(update_fields=["retired_at", "retired_by_load"])
-    audit_record(actor=actor, action="rule.version_retired", obj=version,
+    audit_record(actor=actor, action=AuditAction.RULE_VERSION_RETIRED, obj=version,
                  before={"retired_at": None}, after={"retired_at": now.isoformat()})

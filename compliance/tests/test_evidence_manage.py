@@ -13,6 +13,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from audit.actions import AuditAction
 from audit.models import AuditEvent
 from catalog.models import Product
 from compliance.models import DataPrivacyAgreement
@@ -69,7 +70,7 @@ def test_vendor_corrects_a_dpa_and_the_change_is_audited_with_before_and_after(w
     assert (dpa.signed_on, dpa.expires_on) == (days(-90), days(700))
     assert set(dpa.products.all()) == {world.product, world.other}
     assert dpa.document.name != old_document and dpa.general_offer and dpa.district == world.district_b
-    event = AuditEvent.objects.get(action="dpa.updated", object_id=str(dpa.pk))
+    event = AuditEvent.objects.get(action=AuditAction.DPA_UPDATED, object_id=str(dpa.pk))
     assert event.before["products"] == [world.product.pk] and event.before["document"] == old_document
     assert event.after["products"] == sorted([world.product.pk, world.other.pk])
     assert event.after["expires_on"] == days(700).isoformat() and event.actor_email == world.vendor_user_a.email
@@ -78,7 +79,7 @@ def test_vendor_corrects_a_dpa_and_the_change_is_audited_with_before_and_after(w
     assert privacy.effect == "satisfied" and privacy.evidence[0].id == dpa.pk
     # nothing changed: nothing recorded
     dpa_update(dpa=dpa, **dpa_terms(dpa), actor=world.vendor)
-    assert AuditEvent.objects.filter(action="dpa.updated").count() == 1
+    assert AuditEvent.objects.filter(action=AuditAction.DPA_UPDATED).count() == 1
 
 
 @pytest.mark.parametrize("who", ["vendor_user_b", "staff", "buyer_b"])
@@ -121,7 +122,7 @@ def test_dpa_corrections_are_checked_and_name_the_field(world):
                    document=SimpleUploadedFile("x.pdf", b"not a pdf"), actor=world.vendor)
     assert "document" in info.value.message_dict
     world.dpa.refresh_from_db()
-    assert world.dpa.signed_on == days(-100) and not AuditEvent.objects.filter(action="dpa.updated").exists()
+    assert world.dpa.signed_on == days(-100) and not AuditEvent.objects.filter(action=AuditAction.DPA_UPDATED).exists()
 
 
 def test_a_dpa_cannot_be_dated_after_a_district_adopted_its_offer(world, clock):
@@ -140,7 +141,7 @@ def test_closing_a_general_offer_early_keeps_the_joinders(world):
     closed = dpa_offer_close(dpa=world.dpa, actor=world.vendor)
     assert closed.general_offer_closed_on == today() and not closed.offer_open_today
     assert closed.in_force_on(today())  # the agreement itself stays
-    event = AuditEvent.objects.get(action="dpa.offer_closed")
+    event = AuditEvent.objects.get(action=AuditAction.DPA_OFFER_CLOSED)
     assert event.before["general_offer_closed_on"] is None and event.after["general_offer_closed_on"] == today().isoformat()
     assert [d.pk for d in ev.general_offers_open(state="CA")] == [other.pk]
     # the joinder made before stays in force; no new adoption
@@ -180,7 +181,7 @@ def test_a_withdrawn_dpa_counts_as_missing_and_old_decisions_keep_theirs(world):
     dpa = dpa_withdraw(dpa=world.dpa, reason="Signed by mistake: wrong district", actor=world.vendor)
     assert dpa.withdrawn_at is not None and dpa.status_on(today()) == "withdrawn"
     assert not dpa.in_force_on(today()) and not dpa.offer_open_today
-    event = AuditEvent.objects.get(action="dpa.withdrawn", object_id=str(dpa.pk))
+    event = AuditEvent.objects.get(action=AuditAction.DPA_WITHDRAWN, object_id=str(dpa.pk))
     assert event.before["withdrawn_at"] is None and event.after["withdrawn_reason"] == "Signed by mistake: wrong district"
     after = compliance_check(district=world.district_b, product=world.product)
     privacy = reason_of(after, "ca-ab1584")
@@ -228,7 +229,7 @@ def test_a_withdrawn_report_counts_as_missing(world):
     assert report.status_on(today()) == "withdrawn"
     access = reason_of(compliance_check(district=world.district_a, product=world.product), "us-ada-title-ii-web")
     assert access.effect != "satisfied" and access.missing and not access.evidence
-    assert AuditEvent.objects.filter(action="accessibility_report.withdrawn", object_id=str(report.pk)).exists()
+    assert AuditEvent.objects.filter(action=AuditAction.ACCESSIBILITY_REPORT_WITHDRAWN, object_id=str(report.pk)).exists()
     with pytest.raises(ValidationError, match="withdrawn"):
         accessibility_report_update(report=report, product=world.product, standard="WCAG 2.1", level="AA",
                                     report_date=days(-3), actor=world.vendor)
@@ -241,7 +242,7 @@ def test_a_withdrawn_attestation_counts_as_missing(world):
     coppa = reason_of(compliance_check(district=world.district_a, product=world.product), "us-coppa-2025")
     assert coppa.effect in ("block", "step") and coppa.missing == ["COPPA attestation"]
     assert not coppa.evidence  # not even as lapsed
-    assert AuditEvent.objects.filter(action="attestation.withdrawn").exists()
+    assert AuditEvent.objects.filter(action=AuditAction.ATTESTATION_WITHDRAWN).exists()
 
 
 # ---------------------------------------------------------------- reports and attestations
@@ -253,7 +254,7 @@ def test_vendor_corrects_a_report_and_an_attestation(world):
                                          expires_on=days(300), document=pdf(), actor=world.vendor)
     report.refresh_from_db()
     assert (report.product, report.standard, report.report_format) == (world.other, "WCAG 2.2", "VPAT 2.5 INT")
-    event = AuditEvent.objects.get(action="accessibility_report.updated")
+    event = AuditEvent.objects.get(action=AuditAction.ACCESSIBILITY_REPORT_UPDATED)
     assert event.before["product"] == world.product.pk and event.after["product"] == world.other.pk
     with pytest.raises(ValidationError) as info:
         accessibility_report_update(report=report, product=world.foreign, standard="WCAG 9", level="AA",
@@ -263,7 +264,7 @@ def test_vendor_corrects_a_report_and_an_attestation(world):
     attestation = attestation_update(attestation=world.attestation, kind="soc2", framework="SOC 2 Type II",
                                      product=world.product, attested_on=days(-5), actor=world.vendor)
     assert (attestation.kind, attestation.product) == ("soc2", world.product)
-    event = AuditEvent.objects.get(action="attestation.updated")
+    event = AuditEvent.objects.get(action=AuditAction.ATTESTATION_UPDATED)
     assert event.before["kind"] == "coppa" and event.after["framework"] == "SOC 2 Type II"
     with pytest.raises(ValidationError) as info:
         attestation_update(attestation=attestation, kind="nope", product=world.foreign,
@@ -369,7 +370,7 @@ def test_api_corrects_and_withdraws_reports_and_attestations(client, world):
     assert put(client, url + "/withdraw", {"reason": "Audit failed"}, vendor, method="POST").status_code == 200
     listed = client.get("/api/v1/compliance/attestations", **bearer(world.staff)).json()
     assert listed[0]["status"] == "withdrawn" and listed[0]["withdrawn_reason"] == "Audit failed"
-    assert AuditEvent.objects.filter(action__in=["accessibility_report.updated", "attestation.updated"]).count() == 4
+    assert AuditEvent.objects.filter(action__in=[AuditAction.ACCESSIBILITY_REPORT_UPDATED, AuditAction.ATTESTATION_UPDATED]).count() == 4
 
 
 # ---------------------------------------------------------------- pages

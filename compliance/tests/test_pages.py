@@ -8,6 +8,7 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from audit.actions import AuditAction
 from audit.models import AuditEvent
 from catalog.models import Product
 from compliance.models import ComplianceDecision, DataPrivacyAgreement
@@ -53,7 +54,7 @@ def test_buyer_checks_adopts_the_offer_and_records_a_decision(client, world):
     assert decision.award_kind == "single_award" and str(decision.annual_value) == "120000.00"
     text = client.get(response.url).content.decode()
     assert "ca-ab1584 v1" in text and "PO 2026-031" in text
-    assert AuditEvent.objects.filter(action="compliance.decision_recorded").exists()
+    assert AuditEvent.objects.filter(action=AuditAction.COMPLIANCE_DECISION_RECORDED).exists()
 
 
 def test_staff_pick_the_district(client, world):
@@ -102,7 +103,7 @@ def test_vendor_manages_products_and_evidence(client, world):
         "name": "Math Quest 2", "category": product.category.pk, "kind": "software_per_student",
         "list_price": "11.50", "unit": "student/year", "active": "on"})
     assert response.status_code == 302
-    assert AuditEvent.objects.filter(action="product.updated", object_id=str(product.pk)).exists()
+    assert AuditEvent.objects.filter(action=AuditAction.PRODUCT_UPDATED, object_id=str(product.pk)).exists()
     bad = client.post("/vendor/evidence/reports/", {
         "report-product": product.pk, "report-standard": "WCAG 2.1", "report-level": "AA",
         "report-report_format": "VPAT 2.5", "report-report_date": "2026-01-05",

@@ -154,8 +154,9 @@ def test_adopting_a_general_offer_makes_the_privacy_rule_satisfied(cast, rules):
     privacy = next(r for r in after.reasons if r.rule_id == "ca-ab1584")
     assert privacy.effect == "satisfied" and privacy.evidence[0].kind == "joinder"
     assert after.main.rule_id == "ca-pcc-20118"  # only the board finding is left
+    from audit.actions import AuditAction
     from audit.models import AuditEvent
-    assert AuditEvent.objects.filter(action="dpa.joinder_adopted", object_id=str(joinder.pk)).exists()
+    assert AuditEvent.objects.filter(action=AuditAction.DPA_JOINDER_ADOPTED, object_id=str(joinder.pk)).exists()
 
 
 def test_joinder_rules(cast, rules, clock):

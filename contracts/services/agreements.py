@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.acting import Actor
+from audit.actions import AuditAction, amendment_decision
 from audit.services import audit_record, snapshot
 from catalog.models import Product
 from contracts.models import (AgreementDocument, Amendment, MasterAgreement, ScheduleEntry,
@@ -78,7 +79,7 @@ def agreements_create_from_award(*, solicitation: Solicitation, actor: Actor) ->
             award_kind=AwardKind.MULTI_AWARD if multi else AwardKind.SINGLE_AWARD,
             max_term_years=years, admin_fee_rate=fee)
         ScheduleVersion.objects.create(agreement=agreement, number=1)
-        audit_record(actor=actor, action="agreement.created", obj=agreement,
+        audit_record(actor=actor, action=AuditAction.AGREEMENT_CREATED, obj=agreement,
                      after={**snapshot(agreement, FIELDS), "vendor": ab.vendor.legal_name,
                             "award_kind": agreement.award_kind,
                             "lines": sorted(lines_by_bid[ab.bid_id])})
@@ -114,7 +115,7 @@ def schedule_map_product(*, agreement: MasterAgreement, line_reference: str, pro
         version=version, product=product, line_reference=line_reference,
         line_description=line["description"], unit=line["unit"], tiers=line["tiers"],
         list_price=product.list_price)
-    audit_record(actor=actor, action="agreement.schedule_mapped", obj=agreement,
+    audit_record(actor=actor, action=AuditAction.AGREEMENT_SCHEDULE_MAPPED, obj=agreement,
                  after=_entry_state(entry))
     return entry
 
@@ -128,7 +129,7 @@ def schedule_unmap_product(*, agreement: MasterAgreement, product: Product, acto
     entry = agreement.schedule_versions.get(number=1).entries.filter(product=product).first()
     if entry is None:
         raise ValidationError({"product": f"{product} is not on the schedule."})
-    audit_record(actor=actor, action="agreement.schedule_unmapped", obj=agreement,
+    audit_record(actor=actor, action=AuditAction.AGREEMENT_SCHEDULE_UNMAPPED, obj=agreement,
                  before=_entry_state(entry))
     entry.delete()
 
@@ -191,7 +192,7 @@ def agreement_activate(*, agreement: MasterAgreement, start_date: dt.date, term_
     if admin_fee_rate is not None:
         agreement.admin_fee_rate = admin_fee_rate
     agreement.save()
-    audit_record(actor=actor, action="agreement.activated", obj=agreement, before=before,
+    audit_record(actor=actor, action=AuditAction.AGREEMENT_ACTIVATED, obj=agreement, before=before,
                  after=snapshot(agreement, FIELDS))
     catalog_index_refresh(agreement_ids=[agreement.pk])
     return agreement
@@ -209,7 +210,7 @@ def agreement_renew(*, agreement: MasterAgreement, actor: Actor) -> MasterAgreem
                                      agreement.renewal_months) - dt.timedelta(days=1)
     agreement.renewals_used += 1
     agreement.save(update_fields=["end_date", "renewals_used"])
-    audit_record(actor=actor, action="agreement.renewed", obj=agreement, before=before,
+    audit_record(actor=actor, action=AuditAction.AGREEMENT_RENEWED, obj=agreement, before=before,
                  after=snapshot(agreement, FIELDS))
     catalog_index_refresh(agreement_ids=[agreement.pk])
     return agreement
@@ -226,7 +227,7 @@ def agreement_terminate(*, agreement: MasterAgreement, reason: str, actor: Actor
     agreement.state, agreement.terminated_on = target, timezone.localdate()
     agreement.termination_reason = reason.strip()
     agreement.save()
-    audit_record(actor=actor, action="agreement.terminated", obj=agreement, before=before,
+    audit_record(actor=actor, action=AuditAction.AGREEMENT_TERMINATED, obj=agreement, before=before,
                  after=snapshot(agreement, FIELDS))
     catalog_index_refresh(agreement_ids=[agreement.pk])
     return agreement
@@ -272,7 +273,7 @@ def amendment_propose(*, agreement: MasterAgreement, kind: str, summary: str,
         agreement=agreement, number=agreement.amendments.count() + 1, kind=kind,
         summary=summary.strip(), changes={"set": clean_set, "remove": list(remove_products)},
         proposed_by=actor.user, proposed_at=timezone.now())
-    audit_record(actor=actor, action="amendment.proposed", obj=amendment,
+    audit_record(actor=actor, action=AuditAction.AMENDMENT_PROPOSED, obj=amendment,
                  after={"agreement": agreement.number, "number": amendment.number,
                         "kind": kind, "changes": amendment.changes})
     return amendment
@@ -318,7 +319,7 @@ def amendment_decide(*, amendment: Amendment, approve: bool, reason: str = "",
                                          line_description=line["description"], unit=line["unit"],
                                          tiers=item["tiers"], list_price=product.list_price)
         after["schedule_version"] = version.number
-    audit_record(actor=actor, action=f"amendment.{amendment.state}", obj=amendment,
+    audit_record(actor=actor, action=amendment_decision(amendment.state), obj=amendment,
                  before={"state": "proposed"}, after=after)
     if approve:
         catalog_index_refresh(agreement_ids=[agreement.pk])
@@ -333,6 +334,6 @@ def agreement_document_add(*, agreement: MasterAgreement, title: str, file: Uplo
     if not title.strip():
         raise ValidationError({"title": "A title is required."})
     document = AgreementDocument.objects.create(agreement=agreement, title=title.strip(), file=file)
-    audit_record(actor=actor, action="agreement.document_added", obj=agreement,
+    audit_record(actor=actor, action=AuditAction.AGREEMENT_DOCUMENT_ADDED, obj=agreement,
                  after={"document": document.pk, "title": document.title})
     return document

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.acting import Actor
+from audit.actions import AuditAction
 from audit.services import audit_record, snapshot
 from contracts.models import (MasterAgreement, MiniCompetition, MiniCompetitionScore,
                               ParticipationAgreement, QuoteRequest)
@@ -99,7 +100,7 @@ def minicompetition_start(*, district: District, solicitation: Solicitation,
         MiniCompetitionScore.objects.create(
             competition=competition, agreement=agreement, price_total=total,
             price_score=cents(price_weight * lowest / total) if total else price_weight)
-    audit_record(actor=actor, action="minicompetition.started", obj=competition,
+    audit_record(actor=actor, action=AuditAction.MINICOMPETITION_STARTED, obj=competition,
                  after={"district": district.pk, "solicitation": solicitation.number,
                         "quantities": clean,
                         "prices": {a.number: str(t) for a, t in priced.values()}})
@@ -132,7 +133,7 @@ def minicompetition_score(*, competition: MiniCompetition, agreement: MasterAgre
     before = {"other_score": str(row.other_score)}
     row.other_score, row.notes = value, notes.strip()
     row.save(update_fields=["other_score", "notes"])
-    audit_record(actor=actor, action="minicompetition.scored", obj=competition, before=before,
+    audit_record(actor=actor, action=AuditAction.MINICOMPETITION_SCORED, obj=competition, before=before,
                  after={"agreement": agreement.number, "other_score": str(value), "notes": row.notes})
     return row
 
@@ -146,7 +147,7 @@ def quote_request(*, competition: MiniCompetition, agreement: MasterAgreement, m
     quote = QuoteRequest.objects.create(competition=competition, agreement=agreement,
                                         message=message.strip(), requested_at=timezone.now(),
                                         requested_by=actor.user)
-    audit_record(actor=actor, action="quote.requested", obj=quote,
+    audit_record(actor=actor, action=AuditAction.QUOTE_REQUESTED, obj=quote,
                  after={"agreement": agreement.number, "quantities": competition.quantities})
     notify(recipients=_vendor_emails(agreement),
            subject=f"Quote requested by {competition.district.name} ({agreement.number})",
@@ -184,7 +185,7 @@ def quote_answer(*, quote: QuoteRequest, quote_total, implementation_plan: str,
     quote.quote_total, quote.implementation_plan = total, implementation_plan.strip()
     quote.answered_at, quote.answered_by = timezone.now(), actor.user
     quote.save()
-    audit_record(actor=actor, action="quote.answered", obj=quote,
+    audit_record(actor=actor, action=AuditAction.QUOTE_ANSWERED, obj=quote,
                  after={"quote_total": str(total), "plan": quote.implementation_plan[:500]})
     notify(recipients=_district_emails(quote.competition.district, BUYER),
            subject=f"Quote received from {quote.agreement.vendor}",
@@ -206,7 +207,7 @@ def minicompetition_decide(*, competition: MiniCompetition, agreement: MasterAgr
     competition.state, competition.chosen_agreement = MiniCompetition.State.DECIDED, agreement
     competition.choice_reasons, competition.decided_at = reasons.strip(), timezone.now()
     competition.save()
-    audit_record(actor=actor, action="minicompetition.decided", obj=competition,
+    audit_record(actor=actor, action=AuditAction.MINICOMPETITION_DECIDED, obj=competition,
                  after={"chosen": agreement.number, "reasons": competition.choice_reasons,
                         "scores": {s.agreement.number: str(s.total)
                                    for s in competition.scores.select_related("agreement")}})
@@ -290,7 +291,7 @@ def participation_join(*, district: District, agreement: MasterAgreement, estima
         award_kind=agreement.award_kind, annual_value=value, actor=actor)
         for entry in current_schedule(agreement).entries.select_related("product")]
     participation.compliance_decisions.set(decisions)
-    audit_record(actor=actor, action="participation.prepared", obj=participation,
+    audit_record(actor=actor, action=AuditAction.PARTICIPATION_PREPARED, obj=participation,
                  after={**snapshot(participation, P_FIELDS), "agreement": agreement.number,
                         "district": district.name, "dpa_joinder": joinder.pk if joinder else None,
                         "dpas_in_force": [d["id"] for d in requirements.dpas_in_force]})
@@ -322,7 +323,7 @@ def participation_approve(*, participation: ParticipationAgreement, actor: Actor
     before = snapshot(participation, P_FIELDS)
     participation.state, participation.approved_by, participation.approved_at = target, actor.user, timezone.now()
     participation.save()
-    audit_record(actor=actor, action="participation.approved", obj=participation, before=before,
+    audit_record(actor=actor, action=AuditAction.PARTICIPATION_APPROVED, obj=participation, before=before,
                  after=snapshot(participation, P_FIELDS))
     notify(recipients=_vendor_emails(participation.agreement),
            subject=f"Countersign: {participation.district.name} joins {participation.agreement.number}",
@@ -343,7 +344,7 @@ def participation_countersign(*, participation: ParticipationAgreement, actor: A
     participation.state = target
     participation.countersigned_by, participation.countersigned_at = actor.user, timezone.now()
     participation.save()
-    audit_record(actor=actor, action="participation.countersigned", obj=participation, before=before,
+    audit_record(actor=actor, action=AuditAction.PARTICIPATION_COUNTERSIGNED, obj=participation, before=before,
                  after=snapshot(participation, P_FIELDS))
     notify(recipients=_district_emails(participation.district, BUYER),
            subject=f"{participation.agreement.number} is yours to use",
@@ -364,6 +365,6 @@ def participation_withdraw(*, participation: ParticipationAgreement, reason: str
     before = snapshot(participation, P_FIELDS)
     participation.state, participation.closed_reason = target, reason.strip()
     participation.save()
-    audit_record(actor=actor, action="participation.withdrawn", obj=participation, before=before,
+    audit_record(actor=actor, action=AuditAction.PARTICIPATION_WITHDRAWN, obj=participation, before=before,
                  after=snapshot(participation, P_FIELDS))
     return participation

@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from audit.actions import AuditAction
 from audit.models import AuditEvent
 from contracts.models import MasterAgreement
 from contracts.selectors.agreements import current_schedule, max_term_years, needs_successor
@@ -109,7 +110,7 @@ def test_amendments_version_the_schedule(cast, agreements):
     assert schedule.entries.count() == 2  # the licence carried over
     old = agreement.schedule_versions.get(number=1).entries.get(product=device)
     assert old.tiers[0]["unit_price"] == "300.00"  # history intact
-    assert AuditEvent.objects.filter(action="amendment.approved").exists()
+    assert AuditEvent.objects.filter(action=AuditAction.AMENDMENT_APPROVED).exists()
 
 
 def test_term_comes_from_the_state_rule(awarded):

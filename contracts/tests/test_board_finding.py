@@ -11,6 +11,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from audit.actions import AuditAction
 from audit.models import AuditEvent
 from contracts.selectors.catalog import catalog_items, catalog_search
 from contracts.selectors.participation import join_requirements
@@ -57,7 +58,7 @@ def test_a_countersigned_join_with_a_finding_makes_its_catalog_rows_allowed(cast
     participation = _join(cast, awarded, agreements, board_finding_on=on,
                           board_finding_reference="Resolution 2026-17")
     assert participation.board_finding_on == on and participation.board_finding_reference == "Resolution 2026-17"
-    event = AuditEvent.objects.filter(action="participation.prepared").latest("pk")
+    event = AuditEvent.objects.filter(action=AuditAction.PARTICIPATION_PREPARED).latest("pk")
     assert event.after["board_finding_on"] == on.isoformat()
     assert event.after["board_finding_reference"] == "Resolution 2026-17"
     # Not in force until the vendor countersigns.

@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from accounts.services import role_assign, user_create_or_update
+from audit.actions import AuditAction
 from audit.models import AuditEvent
 from compliance.models import DataPrivacyAgreement
 from compliance.services.evidence import accessibility_report_add, attestation_add, dpa_create
@@ -143,7 +144,7 @@ def test_join_with_a_dpa_already_held_makes_no_joinder(cast, awarded, agreements
     assert participation.dpa_joinder is None
     assert not DataPrivacyAgreement.objects.filter(kind="joinder").exists()
     assert DataPrivacyAgreement.objects.filter(district=cast.district_a).count() == 1  # only its own
-    event = AuditEvent.objects.get(action="participation.prepared")
+    event = AuditEvent.objects.get(action=AuditAction.PARTICIPATION_PREPARED)
     assert event.after["dpa_joinder"] is None and event.after["dpas_in_force"] == [held.pk]
     # the recorded decision for the software (the device collects no student data) names the DPA
     decision = participation.compliance_decisions.get(product__data_collected__icontains="student")

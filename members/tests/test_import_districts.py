@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from audit.actions import AuditAction
 from audit.models import AuditEvent
 from audit.services import audit_chain_verify
 from members.models import District
@@ -47,7 +48,7 @@ def test_reimport_updates_changed_rows(tmp_path, capsys):
     assert "0 created, 1 updated" in capsys.readouterr().out
     d = District.objects.get()
     assert d.name == "Alameda County Office of Education"
-    assert AuditEvent.objects.filter(action="organisation.updated").count() == 1
+    assert AuditEvent.objects.filter(action=AuditAction.ORGANISATION_UPDATED).count() == 1
 
 
 def test_one_bad_row_imports_nothing_and_names_row_and_field(tmp_path):

@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from audit.actions import AuditAction, membership_step
 from audit.models import AuditEvent
 from core.clock import today
 from members.models import Membership
@@ -73,12 +74,12 @@ def test_every_transition_from_every_state(cast, newcomer, state, action):
         assert "Cannot" in str(exc.value)
         membership.refresh_from_db()
         assert membership.state == state
-        assert not AuditEvent.objects.filter(action=f"membership.{action}").exists()
+        assert not AuditEvent.objects.filter(action=membership_step(action)).exists()
     else:
         result = membership_transition(membership=membership, action=action, actor=staff,
                                        **inputs_for(action))
         assert result.state == expected
-        event = AuditEvent.objects.get(action=f"membership.{action}")
+        event = AuditEvent.objects.get(action=membership_step(action))
         assert event.before["state"] == state and event.after["state"] == expected
         assert event.actor_email == "staff@example.org"
 
@@ -106,8 +107,8 @@ def test_full_lifecycle_by_the_district_and_staff(cast, newcomer):
     assert m.state == S.ACTIVE and m.member_since == today()
     actions = list(AuditEvent.objects.filter(object_type="members.membership", object_id=str(m.pk))
                    .values_list("action", flat=True))
-    assert actions == ["membership.applied", "membership.approve_board",
-                       "membership.sign_agreement", "membership.activate"]
+    assert actions == [AuditAction.MEMBERSHIP_APPLIED, AuditAction.MEMBERSHIP_APPROVE_BOARD,
+                       AuditAction.MEMBERSHIP_SIGN_AGREEMENT, AuditAction.MEMBERSHIP_ACTIVATE]
 
 
 def test_other_district_cannot_act(cast):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.services import role_assign, user_create_or_update
+from audit.actions import AuditAction
 from audit.models import AuditEvent
 from members.models import Membership
 from members.services import DistrictRecord, district_upsert
@@ -87,5 +88,5 @@ def test_vendor_edits_own_profile(client, cast):
     cast.vendor_a.refresh_from_db()
     assert cast.vendor_a.legal_name == "Vendor A Holdings, Inc."
     assert list(cast.vendor_a.categories.all()) == [laptops]
-    event = AuditEvent.objects.filter(action="vendor.updated").get()
+    event = AuditEvent.objects.filter(action=AuditAction.VENDOR_UPDATED).get()
     assert event.before["legal_name"] == "Vendor A, Inc." and event.after["categories"] == ["laptops"]

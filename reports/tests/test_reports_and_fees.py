@@ -10,9 +10,10 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from audit.actions import AuditAction
 from audit.models import AuditEvent
 from audit.services import audit_chain_verify
-from reports.models import FeeInvoice, ReconciliationItem, SalesReport, SalesReportLine, SalesReportVersion
+from reports.models import FeeInvoice, SalesReport, SalesReportLine, SalesReportVersion
 from reports.reconcile import admin_fee
 from reports.selectors import Status, quarter_row, reconciliation, vendor_quarter_rows
 from reports.services import (fee_invoice_issue, fee_invoice_mark_paid, parse_report_csv,
@@ -102,8 +103,8 @@ def test_a_corrected_report_is_a_new_version_and_history_stays(cast, quarter, cl
     with pytest.raises(ValidationError):
         reconciliation_item_resolve(item=old, note="late", actor=cast.actor(cast.staff))
     actions = list(AuditEvent.objects.filter(object_type="reports.salesreport").values_list("action", flat=True))
-    assert actions == ["sales_report.submitted", "sales_report.item_resolved", "sales_report.replaced"]
-    replaced = AuditEvent.objects.get(action="sales_report.replaced")
+    assert actions == [AuditAction.SALES_REPORT_SUBMITTED, AuditAction.SALES_REPORT_ITEM_RESOLVED, AuditAction.SALES_REPORT_REPLACED]
+    replaced = AuditEvent.objects.get(action=AuditAction.SALES_REPORT_REPLACED)
     assert replaced.before["version"] == 1 and replaced.after["version"] == 2 and replaced.after["amount"] == "3100.00"
     assert audit_chain_verify().ok
 
@@ -192,7 +193,7 @@ def test_payment_is_recorded_by_staff(cast, quarter, clock):
     with pytest.raises(ValidationError):
         fee_invoice_mark_paid(invoice=invoice, payment_reference="ACH-2", actor=cast.actor(cast.staff))
     assert list(AuditEvent.objects.filter(object_type="reports.feeinvoice").values_list("action", flat=True)) == [
-        "fee_invoice.issued", "fee_invoice.paid"]
+        AuditAction.FEE_INVOICE_ISSUED, AuditAction.FEE_INVOICE_PAID]
 
 
 def test_staff_cannot_invoice_for_districts_or_vendors(cast, quarter, clock):

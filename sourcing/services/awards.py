@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.acting import Actor
 from core.limits import LONG_TEXT_MAX, NOTE_MAX, check_text
+from audit.actions import AuditAction, protest_decision
 from audit.services import audit_record, snapshot
 from core.documents import validate_pdf
 from core.notify import notify
@@ -134,7 +135,7 @@ def award_plan_compute(*, solicitation: Solicitation, actor: Actor) -> AwardPlan
             vendor_names=plan.vendor_names, engine_result=plan.engine_result,
             computed_at=timezone.now(), computed_by=actor.user)
         result = plan.engine_result or {}
-        audit_record(actor=actor, action="award.plan_computed", obj=record, after={
+        audit_record(actor=actor, action=AuditAction.AWARD_PLAN_COMPUTED, obj=record, after={
             "solicitation": solicitation.pk, "method": plan.method, "inputs_digest": digest,
             "digest": record.digest, "status": result.get("status"),
             "total_cost": result.get("total_cost"), "relative_gap": result.get("relative_gap"),
@@ -178,14 +179,14 @@ def award_issue_notice(*, solicitation: Solicitation, rationale: str = "", plan_
     before = snapshot(solicitation, ("state",))
     solicitation.state = target
     solicitation.save(update_fields=["state"])
-    audit_record(actor=actor, action="award.notice_published", obj=award,
+    audit_record(actor=actor, action=AuditAction.AWARD_NOTICE_PUBLISHED, obj=award,
                  after={"solicitation": solicitation.pk, "version": version, "method": plan.method,
                         "winners": [w.vendor_name for w in plan.winners],
                         "plan": None if plan.record is None else plan.record.pk,
                         "plan_digest": plan.digest, "inputs_digest": plan.inputs_digest,
                         "total_cost": (plan.engine_result or {}).get("total_cost"),
                         "standstill_ends_at": award.standstill_ends_at})
-    audit_record(actor=actor, action="solicitation.award_notice", obj=solicitation,
+    audit_record(actor=actor, action=AuditAction.SOLICITATION_AWARD_NOTICE, obj=solicitation,
                  before=before, after=snapshot(solicitation, ("state",)))
     bidders = Vendor.objects.filter(bids__solicitation=solicitation,
                                     bids__state=Bid.State.SUBMITTED).distinct()
@@ -219,7 +220,7 @@ def protest_file(*, solicitation: Solicitation, grounds: str,
                                      filed_at=now)
     if document is not None:
         protest.document.save(f"protest-{protest.pk}.pdf", document, save=True)
-    audit_record(actor=actor, action="protest.filed", obj=protest,
+    audit_record(actor=actor, action=AuditAction.PROTEST_FILED, obj=protest,
                  after={"award": award.pk, "vendor": vendor.legal_name, "grounds": protest.grounds})
     return protest
 
@@ -243,7 +244,7 @@ def protest_decide(*, protest: Protest, upheld: bool, reasons: str, actor: Actor
     protest.state = Protest.State.UPHELD if upheld else Protest.State.DENIED
     protest.decision_reasons, protest.decided_at, protest.decided_by = reasons.strip(), now, actor.user
     protest.save()
-    audit_record(actor=actor, action=f"protest.{protest.state}", obj=protest,
+    audit_record(actor=actor, action=protest_decision(protest.state), obj=protest,
                  before={"state": "open"}, after={"state": protest.state, "reasons": protest.decision_reasons})
     if upheld:
         award = protest.award
@@ -252,7 +253,7 @@ def protest_decide(*, protest: Protest, upheld: bool, reasons: str, actor: Actor
         before = snapshot(solicitation, ("state",))
         solicitation.state = target
         solicitation.save(update_fields=["state"])
-        audit_record(actor=actor, action="solicitation.award_revision", obj=solicitation,
+        audit_record(actor=actor, action=AuditAction.SOLICITATION_AWARD_REVISION, obj=solicitation,
                      before=before, after={**snapshot(solicitation, ("state",)),
                                            "superseded_award": award.version})
     notify(recipients=vendor_emails(protest.vendor),

@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.acting import Actor
+from audit.actions import AuditAction, bid_arrival
 from audit.services import audit_record
 from core.documents import validate_pdf
 from sourcing import sealing, selectors
@@ -277,7 +278,7 @@ def bid_submit(*, solicitation: Solicitation, data: dict[str, Any], actor: Actor
     action = BidReceipt.Action.REPLACED if existing else BidReceipt.Action.SUBMITTED
     receipt = _receipt(bid, action, canonical, now, rising)
     # The audit trail records that a bid arrived, never what it says.
-    audit_record(actor=actor, action=f"bid.{action}", obj=bid,
+    audit_record(actor=actor, action=bid_arrival(action), obj=bid,
                  object_repr=f"bid of vendor {vendor.pk} on {solicitation.number}",
                  after={"revision": revision, "sha256": bid.digest, "received_at": now})
     return bid, receipt
@@ -319,7 +320,7 @@ def bid_confirm(*, solicitation: Solicitation, actor: Actor, confirm_rising_pric
     if rising:
         payload["rising_prices_confirmed"] = True
     receipt = _receipt(bid, BidReceipt.Action.CONFIRMED, payload, now, rising)
-    audit_record(actor=actor, action="bid.confirmed", obj=bid,
+    audit_record(actor=actor, action=AuditAction.BID_CONFIRMED, obj=bid,
                  object_repr=f"bid of vendor {vendor.pk} on {solicitation.number}",
                  before={"addenda_confirmed": before}, after={"addenda_confirmed": addenda})
     return bid, receipt
@@ -340,7 +341,7 @@ def bid_withdraw(*, solicitation: Solicitation, actor: Actor,
     bid.save(update_fields=["state"])
     receipt = _receipt(bid, BidReceipt.Action.WITHDRAWN,
                        {"solicitation": solicitation.number, "withdrawn": True}, now)
-    audit_record(actor=actor, action="bid.withdrawn", obj=bid,
+    audit_record(actor=actor, action=AuditAction.BID_WITHDRAWN, obj=bid,
                  object_repr=f"bid of vendor {vendor.pk} on {solicitation.number}",
                  before={"state": "submitted"}, after={"state": "withdrawn"})
     return bid, receipt

@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts.acting import Actor
 from accounts.models import RoleAssignment
 from core.limits import NOTE_MAX, check_text
+from audit.actions import AuditAction
 from audit.services import audit_record
 from members.selectors import district_is_member, district_of_organisation
 from sourcing import selectors
@@ -55,7 +56,7 @@ def evaluator_seat(*, solicitation: Solicitation, assignment: RoleAssignment,
         defaults={"district": assignment.organisation, "seated_at": timezone.now()})
     if not created:
         raise ValidationError({"evaluator": f"{assignment.user.email} already has a seat."})
-    audit_record(actor=actor, action="evaluation.seated", obj=seat,
+    audit_record(actor=actor, action=AuditAction.EVALUATION_SEATED, obj=seat,
                  after={"solicitation": solicitation.pk, "evaluator": assignment.user.email,
                         "district": assignment.organisation.name})
     return seat
@@ -120,7 +121,7 @@ def declaration_sign(*, solicitation: Solicitation, relationships: Iterable[Mapp
     seat.conflict_details = "; ".join(f"{bidders[v].name}: {d}" for v, d in sorted(
         named.items(), key=lambda kv: bidders[kv[0]].name))
     seat.save(update_fields=["declaration", "declared_at", "conflict_details"])
-    audit_record(actor=actor, action="evaluation.declaration_signed", obj=seat,
+    audit_record(actor=actor, action=AuditAction.EVALUATION_DECLARATION_SIGNED, obj=seat,
                  before={"declaration": "pending"},
                  after={"declaration": seat.declaration,
                         "bidders": [b.name for b in bidders.values()],
@@ -155,7 +156,7 @@ def score_record(*, solicitation: Solicitation, bid: Bid, criterion: Criterion, 
     score, created = Score.objects.update_or_create(
         seat=seat, bid=bid, criterion=criterion,
         defaults={"points": points, "comment": comment, "scored_at": timezone.now()})
-    audit_record(actor=actor, action="evaluation.scored", obj=score,
+    audit_record(actor=actor, action=AuditAction.EVALUATION_SCORED, obj=score,
                  after={"bid": bid.pk, "criterion": criterion.name, "points": points,
                         "comment": score.comment})
     return score
@@ -175,7 +176,7 @@ def consensus_record(*, solicitation: Solicitation, bid: Bid, criterion: Criteri
         bid=bid, criterion=criterion,
         defaults={"points": points, "comment": comment.strip(), "recorded_at": timezone.now(),
                   "recorded_by": actor.user})
-    audit_record(actor=actor, action="evaluation.consensus_recorded", obj=consensus,
+    audit_record(actor=actor, action=AuditAction.EVALUATION_CONSENSUS_RECORDED, obj=consensus,
                  after={"bid": bid.pk, "criterion": criterion.name, "points": points,
                         "comment": consensus.comment})
     return consensus

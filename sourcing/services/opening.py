@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.acting import Actor
+from audit.actions import AuditAction
 from audit.services import audit_record
 from core.locks import note_lock
 from sourcing.models import Bid, BidDocument, Solicitation
@@ -51,7 +52,7 @@ def bids_open(*, solicitation: Solicitation, actor: Optional[Actor]) -> bool:
     bids = list(Bid.objects.filter(solicitation=solicitation).select_related("vendor")
                 .order_by("submitted_at", "pk"))
     submitted = [b for b in bids if b.state == Bid.State.SUBMITTED]
-    audit_record(actor=actor or SYSTEM, action="solicitation.bids_opened", obj=solicitation, after={
+    audit_record(actor=actor or SYSTEM, action=AuditAction.SOLICITATION_BIDS_OPENED, obj=solicitation, after={
         "opened_at": now, "bid_deadline": solicitation.bid_deadline,
         "bids": [{"bid": b.pk, "vendor": b.vendor.legal_name, "revision": b.revision,
                   "sha256": b.digest, "received_at": b.submitted_at,
@@ -71,7 +72,7 @@ def bids_read_record(*, solicitation: Solicitation, actor: Actor, what: str,
     if export_format:
         after["format"] = export_format
     audit_record(actor=actor, obj=solicitation, after=after,
-                 action="solicitation.bids_exported" if export_format else "solicitation.bids_read")
+                 action=AuditAction.SOLICITATION_BIDS_EXPORTED if export_format else AuditAction.SOLICITATION_BIDS_READ)
 
 
 @transaction.atomic
@@ -80,6 +81,6 @@ def bid_document_read_record(*, document: BidDocument, actor: Actor) -> None:
     document."""
     bid = document.bid
     bids_open(solicitation=bid.solicitation, actor=actor)
-    audit_record(actor=actor, action="bid.document_read", obj=bid,
+    audit_record(actor=actor, action=AuditAction.BID_DOCUMENT_READ, obj=bid,
                  object_repr=f"bid of vendor {bid.vendor_id} on {bid.solicitation.number}",
                  after={"document": document.pk, "revision": document.revision})

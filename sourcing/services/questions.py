@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts.acting import Actor
 from core.limits import LONG_TEXT_MAX, check_text
+from audit.actions import AuditAction
 from audit.services import audit_record
 from core.notify import notify
 from sourcing.models import Bid, Question, Solicitation
@@ -29,7 +30,7 @@ def question_ask(*, solicitation: Solicitation, text: str, actor: Actor) -> Ques
         raise ValidationError({"text": "Write the question."})
     question = Question.objects.create(solicitation=solicitation, vendor=vendor,
                                        text=text, asked_at=now)
-    audit_record(actor=actor, action="question.asked", obj=question,
+    audit_record(actor=actor, action=AuditAction.QUESTION_ASKED, obj=question,
                  after={"solicitation": solicitation.pk, "text": question.text})
     return question
 
@@ -45,7 +46,7 @@ def question_answer(*, question: Question, answer: str, actor: Actor) -> Questio
     before = {"answer": question.answer}
     question.answer, question.answered_at = answer.strip(), timezone.now()
     question.save(update_fields=["answer", "answered_at"])
-    audit_record(actor=actor, action="question.answered", obj=question, before=before,
+    audit_record(actor=actor, action=AuditAction.QUESTION_ANSWERED, obj=question, before=before,
                  after={"answer": question.answer})
     solicitation = question.solicitation
     vendors = set(Vendor.objects.filter(follows__solicitation=solicitation)) | set(

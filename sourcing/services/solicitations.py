@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.acting import Actor
 from core.limits import LONG_TEXT_MAX, NOTE_MAX, check_text
+from audit.actions import AuditAction
 from audit.services import audit_record, snapshot
 from catalog.models import Category
 from core.documents import validate_pdf
@@ -198,7 +199,7 @@ def solicitation_create(*, content: SolicitationContent, questions_deadline: dt.
         score_threshold=content.score_threshold, max_vendor_share=content.max_vendor_share,
         max_vendors_per_line=content.max_vendors_per_line, created_by=actor.user)
     _write_children(solicitation, lines, requirements, criteria)
-    audit_record(actor=actor, action="solicitation.drafted", obj=solicitation,
+    audit_record(actor=actor, action=AuditAction.SOLICITATION_DRAFTED, obj=solicitation,
                  after=_state_of(solicitation))
     return solicitation
 
@@ -231,7 +232,7 @@ def solicitation_update_draft(*, solicitation: Solicitation, content: Solicitati
     solicitation.standstill_days = standstill_days
     solicitation.save()
     _write_children(solicitation, lines, requirements, criteria)
-    audit_record(actor=actor, action="solicitation.draft_updated", obj=solicitation,
+    audit_record(actor=actor, action=AuditAction.SOLICITATION_DRAFT_UPDATED, obj=solicitation,
                  before=before, after=_state_of(solicitation))
     return solicitation
 
@@ -255,7 +256,7 @@ def solicitation_publish(*, solicitation: Solicitation, actor: Actor) -> Solicit
     before = snapshot(solicitation, ("state", "published_at"))
     solicitation.state, solicitation.published_at = target, now
     solicitation.save(update_fields=["state", "published_at"])
-    audit_record(actor=actor, action="solicitation.published", obj=solicitation, before=before,
+    audit_record(actor=actor, action=AuditAction.SOLICITATION_PUBLISHED, obj=solicitation, before=before,
                  after=snapshot(solicitation, ("state", "published_at")))
     vendors = Vendor.objects.filter(categories=solicitation.category).distinct()
     recipients = [email for vendor in vendors for email in vendor_emails(vendor)]
@@ -350,7 +351,7 @@ def addendum_publish(*, solicitation: Solicitation, summary: str, actor: Actor,
         SolicitationDocument.objects.create(
             solicitation=solicitation, addendum=addendum,
             title=document_title.strip() or f"Addendum {number}", file=document)
-    audit_record(actor=actor, action="solicitation.addendum_published", obj=solicitation,
+    audit_record(actor=actor, action=AuditAction.SOLICITATION_ADDENDUM_PUBLISHED, obj=solicitation,
                  before=before, after={**after, "addendum": number, "summary": addendum.summary,
                                        "deadline_extended_for_notice": extended,
                                        "notice_hours": notice_hours})
@@ -377,7 +378,7 @@ def solicitation_start_evaluation(*, solicitation: Solicitation, actor: Actor) -
     before = snapshot(solicitation, ("state",))
     solicitation.state, solicitation.evaluation_started_at = target, timezone.now()
     solicitation.save(update_fields=["state", "evaluation_started_at"])
-    audit_record(actor=actor, action="solicitation.evaluation_started", obj=solicitation,
+    audit_record(actor=actor, action=AuditAction.SOLICITATION_EVALUATION_STARTED, obj=solicitation,
                  before=before, after=snapshot(solicitation, ("state",)))
     return solicitation
 
@@ -394,7 +395,7 @@ def solicitation_cancel(*, solicitation: Solicitation, reason: str, actor: Actor
     solicitation.state, solicitation.cancelled_at = target, timezone.now()
     solicitation.cancellation_reason = reason.strip()
     solicitation.save(update_fields=["state", "cancelled_at", "cancellation_reason"])
-    audit_record(actor=actor, action="solicitation.cancelled", obj=solicitation, before=before,
+    audit_record(actor=actor, action=AuditAction.SOLICITATION_CANCELLED, obj=solicitation, before=before,
                  after=snapshot(solicitation, ("state", "cancellation_reason")))
     recipients = [e for v in Vendor.objects.filter(bids__solicitation=solicitation).distinct()
                   for e in vendor_emails(v)]
@@ -416,7 +417,7 @@ def document_add(*, solicitation: Solicitation, title: str, file: UploadedFile,
         raise ValidationError({"title": "A title is required."})
     document = SolicitationDocument.objects.create(solicitation=solicitation, title=title.strip(),
                                                    file=file)
-    audit_record(actor=actor, action="solicitation.document_added", obj=solicitation,
+    audit_record(actor=actor, action=AuditAction.SOLICITATION_DOCUMENT_ADDED, obj=solicitation,
                  after={"document": document.pk, "title": document.title})
     return document
 
@@ -429,6 +430,6 @@ def solicitation_follow(*, solicitation: Solicitation, actor: Actor) -> VendorFo
         raise ValidationError("This solicitation is not published.")
     follow, created = VendorFollow.objects.get_or_create(solicitation=solicitation, vendor=vendor)
     if created:
-        audit_record(actor=actor, action="solicitation.followed", obj=follow,
+        audit_record(actor=actor, action=AuditAction.SOLICITATION_FOLLOWED, obj=follow,
                      after={"solicitation": solicitation.pk, "vendor": vendor.pk})
     return follow

@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, connections
 from django.utils import timezone
 
+from audit.actions import AuditAction
 from audit.models import AuditEvent
 from conftest import require_or_skip
 from sourcing import selectors
@@ -39,17 +40,17 @@ def test_the_first_read_after_the_deadline_records_the_opening_once(cast, open_s
     # Refused reads before the deadline open nothing and record nothing.
     with pytest.raises(PermissionDenied):
         selectors.opened_bids(solicitation=open_solicitation, actor=staff)
-    assert not events("solicitation.bids_opened") and not events("solicitation.bids_read")
+    assert not events(AuditAction.SOLICITATION_BIDS_OPENED) and not events(AuditAction.SOLICITATION_BIDS_READ)
     clock.set(open_solicitation.bid_deadline + dt.timedelta(minutes=3))
     assert len(selectors.opened_bids(solicitation=open_solicitation, actor=staff)) == 2
     assert len(selectors.evaluation(solicitation=open_solicitation, actor=staff)) == 2
-    [opened] = events("solicitation.bids_opened")
+    [opened] = events(AuditAction.SOLICITATION_BIDS_OPENED)
     assert opened.actor_email == cast.staff.email and opened.object_id == str(open_solicitation.pk)
     assert [b["vendor"] for b in opened.after["bids"]] == ["Vendor A, Inc.", "Vendor B LLC"]
     assert all(len(b["sha256"]) == 64 for b in opened.after["bids"])
     assert opened.after["opened_at"].startswith(clock.now().astimezone(dt.timezone.utc).isoformat()[:19])
     assert Solicitation.objects.get(pk=open_solicitation.pk).bids_opened_at == clock.now()
-    reads = events("solicitation.bids_read")
+    reads = events(AuditAction.SOLICITATION_BIDS_READ)
     assert [(e.actor_email, e.after["what"], e.after["bids"]) for e in reads] == [
         (cast.staff.email, "bids", 2), (cast.staff.email, "evaluation", 2)]
     assert reads[0].seq > opened.seq
@@ -57,8 +58,8 @@ def test_the_first_read_after_the_deadline_records_the_opening_once(cast, open_s
     evaluator_seat(solicitation=open_solicitation, assignment=cast.evaluator.role_assignments.get(), actor=staff)
     declaration_sign(solicitation=open_solicitation, relationships=[], actor=cast.actor(cast.evaluator))
     selectors.opened_bids(solicitation=open_solicitation, actor=cast.actor(cast.evaluator))
-    assert len(events("solicitation.bids_opened")) == 1
-    assert events("solicitation.bids_read")[-1].actor_email == cast.evaluator.email
+    assert len(events(AuditAction.SOLICITATION_BIDS_OPENED)) == 1
+    assert events(AuditAction.SOLICITATION_BIDS_READ)[-1].actor_email == cast.evaluator.email
 
 
 def test_pages_exports_and_documents_are_recorded(client, cast, open_solicitation, clock):
@@ -74,7 +75,7 @@ def test_pages_exports_and_documents_are_recorded(client, cast, open_solicitatio
     client.logout()
     assert client.login(email=cast.vendor_user_a.email, password=PASSWORD)
     assert client.get(url).content == PDF
-    assert not events("solicitation.bids_opened") and not events("bid.document_read")
+    assert not events(AuditAction.SOLICITATION_BIDS_OPENED) and not events(AuditAction.BID_DOCUMENT_READ)
     client.logout()
     assert client.login(email=cast.staff.email, password=PASSWORD)
     base = f"/solicitations/{open_solicitation.pk}"
@@ -82,13 +83,13 @@ def test_pages_exports_and_documents_are_recorded(client, cast, open_solicitatio
     assert client.get(base + "/tabulation.csv").status_code == 200
     assert client.get(base + "/tabulation.xlsx").status_code == 200
     assert client.get(url).content == PDF
-    [opened] = events("solicitation.bids_opened")
+    [opened] = events(AuditAction.SOLICITATION_BIDS_OPENED)
     assert opened.actor_email == cast.staff.email
-    assert [e.after for e in events("solicitation.bids_read")] == [{"what": "tabulation page", "bids": 1}]
-    assert [e.after for e in events("solicitation.bids_exported")] == [
+    assert [e.after for e in events(AuditAction.SOLICITATION_BIDS_READ)] == [{"what": "tabulation page", "bids": 1}]
+    assert [e.after for e in events(AuditAction.SOLICITATION_BIDS_EXPORTED)] == [
         {"what": "tabulation export", "bids": 1, "format": "CSV"},
         {"what": "tabulation export", "bids": 1, "format": "Excel"}]
-    [read] = events("bid.document_read")
+    [read] = events(AuditAction.BID_DOCUMENT_READ)
     assert read.actor_email == cast.staff.email and read.after == {"document": document.pk, "revision": 1}
     # The API reads are recorded too.
     from sourcing.tests.test_api import token
@@ -96,8 +97,8 @@ def test_pages_exports_and_documents_are_recorded(client, cast, open_solicitatio
     headers = token(cast.staff)
     assert client.get(f"/api/v1/solicitations/{open_solicitation.pk}/bids", **headers).status_code == 200
     assert client.get(f"/api/v1/solicitations/{open_solicitation.pk}/tabulation", **headers).status_code == 200
-    assert [e.after["what"] for e in events("solicitation.bids_read")][-2:] == ["bids API", "tabulation API"]
-    assert len(events("solicitation.bids_opened")) == 1
+    assert [e.after["what"] for e in events(AuditAction.SOLICITATION_BIDS_READ)][-2:] == ["bids API", "tabulation API"]
+    assert len(events(AuditAction.SOLICITATION_BIDS_OPENED)) == 1
 
 
 def _published_with_bids(cast, category, seconds: float):
@@ -143,8 +144,8 @@ def test_two_readers_at_the_deadline_open_the_bids_once(cast, category, settings
     for t in threads:
         t.join()
     assert not errors and results == [1] * readers
-    assert len(events("solicitation.bids_opened")) == 1
-    assert len(events("solicitation.bids_read")) == readers
+    assert len(events(AuditAction.SOLICITATION_BIDS_OPENED)) == 1
+    assert len(events(AuditAction.SOLICITATION_BIDS_READ)) == readers
 
 
 @pytest.mark.postgres
@@ -184,5 +185,5 @@ def test_the_opening_waits_for_a_bid_still_committing_at_the_deadline(cast, cate
     read = selectors.opened_bids(solicitation=Solicitation.objects.get(pk=s.pk), actor=cast.actor(cast.staff))
     thread.join()
     assert "bid" in outcome and len(read) == 1
-    [opened] = events("solicitation.bids_opened")
+    [opened] = events(AuditAction.SOLICITATION_BIDS_OPENED)
     assert len(opened.after["bids"]) == 1

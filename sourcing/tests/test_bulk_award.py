@@ -12,6 +12,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from audit.actions import AuditAction
 from audit.models import AuditEvent
 from sourcing import award_plans, selectors
 from sourcing.models import AwardPlanRecord
@@ -79,10 +80,10 @@ def test_engine_allocates_under_the_share_cap(cast, bulk, settings):
     assert award.engine_result["status"] == "optimal"
     assert {ab.vendor.legal_name: ab.allocations for ab in award.awarded_bids.all()} == \
         allocations_by_vendor(plan.winners)
-    computed = AuditEvent.objects.get(action="award.plan_computed")
+    computed = AuditEvent.objects.get(action=AuditAction.AWARD_PLAN_COMPUTED)
     assert computed.after["inputs_digest"] == record.inputs_digest
     assert computed.after["total_cost"] == "282500.00"
-    notice = AuditEvent.objects.get(action="award.notice_published")
+    notice = AuditEvent.objects.get(action=AuditAction.AWARD_NOTICE_PUBLISHED)
     assert notice.after["plan"] == record.pk and notice.after["plan_digest"] == record.digest
 
 

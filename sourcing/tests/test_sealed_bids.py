@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
+from audit.actions import AuditAction
 from audit.models import AuditEvent
 from sourcing import selectors
 from sourcing.models import Bid, BidDocument, BidReceipt
@@ -195,7 +196,7 @@ def test_nobody_reads_bids_before_the_deadline(cast, open_solicitation):
 def test_all_bids_open_at_once_at_the_deadline(cast, open_solicitation, clock):
     submit(cast, open_solicitation, price1="289.00")
     submit(cast, open_solicitation, user=cast.vendor_user_b, price1="279.00")
-    seat = _seat_evaluator(cast, open_solicitation)
+    _seat_evaluator(cast, open_solicitation)
     clock.set(open_solicitation.bids_open_at)
     staff_view = selectors.opened_bids(solicitation=open_solicitation, actor=cast.actor(cast.staff))
     assert [b.content["lines"][0]["tiers"][0]["unit_price"] for b in staff_view] == ["289.00", "279.00"]
@@ -241,7 +242,7 @@ def test_conflicted_evaluator_never_sees_proposals(cast, open_solicitation, cloc
     assert [(d.vendor_name, d.has_relationship, d.details) for d in seat.declared_bidders.all()] == [
         ("Vendor A, Inc.", True, "My brother works for Vendor A"), ("Vendor B LLC", False, "")]
     assert seat.conflict_details == "Vendor A, Inc.: My brother works for Vendor A"
-    event = AuditEvent.objects.get(action="evaluation.declaration_signed")
+    event = AuditEvent.objects.get(action=AuditAction.EVALUATION_DECLARATION_SIGNED)
     assert event.after["bidders"] == ["Vendor A, Inc.", "Vendor B LLC"]
     assert event.after["relationships"] == [{"vendor": "Vendor A, Inc.",
                                              "details": "My brother works for Vendor A"}]

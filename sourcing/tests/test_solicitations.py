@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts.acting import Actor
 from accounts.models import User
+from audit.actions import AuditAction
 from audit.models import AuditEvent
 from sourcing.lifecycle import effective_state
 from sourcing.services.solicitations import (addendum_publish, solicitation_cancel,
@@ -52,7 +53,7 @@ def test_publish_checks_schedule_and_notifies_category_vendors(cast, draft, cate
     recipients = sorted(m.to[0] for m in mail.outbox)
     assert recipients == ["sales@vendor-a.example"]
     assert "SOL-" in mail.outbox[0].subject
-    assert AuditEvent.objects.filter(action="solicitation.published").count() == 1
+    assert AuditEvent.objects.filter(action=AuditAction.SOLICITATION_PUBLISHED).count() == 1
 
 
 def test_publish_refuses_a_past_deadline(cast, draft, clock):

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts.acting import Actor
 from accounts.models import RoleAssignment, User
+from audit.actions import AuditAction
 from audit.models import AuditEvent
 from catalog.services import category_ensure
 from orgs.models import Organisation
@@ -82,7 +83,7 @@ def test_register_verify_then_sign_in_on_the_pages(client, cast, categories,
     assert user.full_name == "Rosa Reyes" and not user.is_active
     assert RoleAssignment.objects.filter(user=user, organisation=vendor.organisation,
                                          role="vendor_user").exists()
-    assert AuditEvent.objects.filter(action="vendor.registered", object_id=str(vendor.pk)).exists()
+    assert AuditEvent.objects.filter(action=AuditAction.VENDOR_REGISTERED, object_id=str(vendor.pk)).exists()
 
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
@@ -97,10 +98,10 @@ def test_register_verify_then_sign_in_on_the_pages(client, cast, categories,
     assert confirmed.status_code == 200 and "Email address confirmed" in confirmed.content.decode()
     user.refresh_from_db()
     assert user.is_active
-    assert AuditEvent.objects.filter(action="user.email_verified", object_id=str(user.pk)).count() == 1
+    assert AuditEvent.objects.filter(action=AuditAction.USER_EMAIL_VERIFIED, object_id=str(user.pk)).count() == 1
     again = client.get(link)  # opening the link twice is fine, and records nothing new
     assert again.status_code == 200
-    assert AuditEvent.objects.filter(action="user.email_verified", object_id=str(user.pk)).count() == 1
+    assert AuditEvent.objects.filter(action=AuditAction.USER_EMAIL_VERIFIED, object_id=str(user.pk)).count() == 1
 
     assert sign_in(client, "rosa@lumen.example", NEW_PASSWORD).status_code == 302
     profile = client.get("/vendor/profile/")
@@ -296,7 +297,7 @@ def test_vendor_user_adds_a_colleague_who_sets_a_password(client, cast,
     assert colleague.is_active and not colleague.has_usable_password()
     assert RoleAssignment.objects.filter(user=colleague, role="vendor_user",
                                          organisation=cast.vendor_a.organisation).exists()
-    assert AuditEvent.objects.filter(action="vendor.user_invited",
+    assert AuditEvent.objects.filter(action=AuditAction.VENDOR_USER_INVITED,
                                      object_id=str(cast.vendor_a.pk)).exists()
     listed = client.get("/vendor/profile/").content.decode()
     assert "cal@vendor-a.example" in listed and "has not chosen a password yet" in listed
