@@ -17,6 +17,7 @@ from core.received import received_at_of
 from sourcing import selectors
 from sourcing.forms import BidForm, ProtestForm, QuestionForm
 from sourcing.lifecycle import effective_state
+from sourcing.receipts import rising_prices
 from sourcing.services import awards as award_services
 from sourcing.services import bids as bid_services
 from sourcing.services.questions import question_ask
@@ -58,7 +59,7 @@ def bid(request, solicitation_id: int):
                                       f"your receipt below and keep it.")
             return redirect("sourcing:bid", solicitation_id=solicitation.pk)
     current = mine[1] if mine and mine[0].state == "submitted" else None
-    rising = bid_services.rising_prices(current) if current else []
+    rising = rising_prices(current) if current else []
     return render(request, "sourcing/bid.html", {
         "rising": rising, "rising_confirmed": bool(current and current.get("rising_prices_confirmed")),
         "show_rising_confirmation": bool(rising or form["confirm_rising_prices"].errors
@@ -73,24 +74,16 @@ def bid(request, solicitation_id: int):
 
 @roles(VENDOR)
 def receipt(request, solicitation_id: int, receipt_id: int):
-    """A receipt as JSON, for the vendor's files. The latest version includes the full bid."""
+    """A receipt as JSON, for the vendor's files (`sourcing.receipts`). The current version
+    includes the full bid."""
     solicitation = get_solicitation(request, solicitation_id)
     vendor = _vendor(request)
-    stored = selectors.own_receipts(solicitation=solicitation, vendor=vendor).filter(pk=receipt_id).first()
-    if stored is None:
+    found = selectors.own_receipt(solicitation=solicitation, vendor=vendor, receipt_id=receipt_id)
+    if found is None:
         raise Http404
-    mine = selectors.own_bid(solicitation=solicitation, vendor=vendor)
-    body = {"solicitation": solicitation.number, "vendor": vendor.legal_name,
-            "action": stored.action, "revision": stored.revision,
-            "received_at": stored.received_at.isoformat(timespec="microseconds"),
-            "sha256": stored.digest, "addenda_acknowledged": stored.addenda_confirmed}
-    if mine and mine[0].digest == stored.digest and stored.action in ("submitted", "replaced"):
-        body["bid"] = mine[1]
-        body["how_to_verify"] = ("sha256 of the JSON 'bid' with keys sorted, separators ',' ':' "
-                                 "and UTF-8 encoding equals 'sha256'.")
-    response = HttpResponse(json.dumps(body, indent=2), content_type="application/json")
+    response = HttpResponse(json.dumps(found.as_dict(), indent=2), content_type="application/json")
     response["Content-Disposition"] = (f'attachment; filename="{solicitation.number}-receipt-'
-                                       f'{stored.pk}.json"')
+                                       f'{receipt_id}.json"')
     return response
 
 
