@@ -64,8 +64,12 @@ def test_order_through_the_pages(client, cast, joined):
     assert "$7,000.00" in statement  # (300 - 290) x 700
     login(client, cast.vendor_user_a)
     assert "$7,000.00" in client.get("/vendor/orders/").content.decode()
-    client.post(f"/agreements/{cast.agreement.pk}/settlements/{cast.district_a.pk}/",
-                {"amount": "7000.00", "method": "credit_note", "reference": "CN-9"})
+    # A refused settlement is flashed naming the field, like every page's refusals (core.views).
+    settle = f"/agreements/{cast.agreement.pk}/settlements/{cast.district_a.pk}/"
+    refused = client.post(settle, {"amount": "9000.00", "method": "credit_note", "reference": "CN-8"}, follow=True)
+    assert "amount: Only $7,000.00 is owed to" in refused.content.decode()
+    response = client.post(settle, {"amount": "7000.00", "method": "credit_note", "reference": "CN-9"})
+    assert response.status_code == 302 and response.url == "/vendor/orders/"
     assert RebateEntry.objects.filter(kind="settlement").count() == 1
 
 
