@@ -7,25 +7,12 @@ from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from accounts.acting import Actor
-from accounts.services import api_token_create
 from orders.models import Order, RebateEntry
-from tests.cast import PASSWORD
-
-
-def login(client, user):
-    client.logout()
-    assert client.login(email=user.email, password=PASSWORD)
-
-
-def token(user) -> dict:
-    assignment = user.role_assignments.first()
-    _, secret = api_token_create(user=user, assignment=assignment, actor=Actor.from_assignment(assignment))
-    return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+from tests.helpers import login, token
 
 
 def test_order_through_the_pages(client, cast, joined):
-    from orders.tests.conftest import low_limit
+    from tests.fixtures.orders import low_limit
 
     low_limit(cast.district_a)
     login(client, cast.buyer_a)

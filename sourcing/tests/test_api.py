@@ -5,17 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from django.utils import timezone
 
-from accounts.acting import Actor
-from accounts.services import api_token_create
-from sourcing.tests.conftest import bid_data
-
-
-def token(user) -> dict:
-    assignment = user.role_assignments.first()
-    _, secret = api_token_create(user=user, assignment=assignment, actor=Actor.from_assignment(assignment))
-    return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+from tests.helpers import bid_data
+from tests.helpers import token
 
 
 def send(client, method, url, body=None, headers=None):

@@ -9,7 +9,7 @@ from sourcing import sealing, selectors
 from sourcing.models import BidReceipt
 from sourcing.receipts import HOW_TO_VERIFY
 from sourcing.services.bids import bid_submit, bid_withdraw
-from sourcing.tests.conftest import bid_data
+from tests.helpers import bid_data
 from tests.cast import PASSWORD
 
 FIELDS = {"solicitation", "vendor", "action", "revision", "received_at", "sha256",
