@@ -37,6 +37,7 @@ def test_solicitation_through_the_api(client, cast, category, clock):
 
     receipt = send(client, "PUT", base + "/bid", bid_data(), vendor_a).json()
     assert receipt["sha256"] and receipt["bid"]["lines"][0]["line"] == "CB-11"
+    assert receipt["addenda_acknowledged"] == 0 and receipt["warnings"] == []
     send(client, "PUT", base + "/bid", bid_data(price1="279.00"), vendor_b)
     q = send(client, "POST", base + "/questions", {"text": "Warranty length?"}, vendor_a).json()
     send(client, "POST", base + f"/questions/{q['id']}/answer", {"answer": "Three years."}, staff)
@@ -46,7 +47,10 @@ def test_solicitation_through_the_api(client, cast, category, clock):
     assert addendum.status_code == 201 and addendum.json()["number"] == 1
     mine = client.get(base + "/bid", **vendor_a).json()
     assert mine["confirmed"] is False
-    assert send(client, "POST", base + "/bid/confirm", headers=vendor_a).status_code == 200
+    confirmed = send(client, "POST", base + "/bid/confirm", headers=vendor_a)
+    assert confirmed.status_code == 200
+    # The receipt has the shape of every receipt (sourcing.receipts), the addenda it accounts for included.
+    assert confirmed.json()["addenda_acknowledged"] == 1 and confirmed.json()["action"] == "confirmed"
     assert client.get(base + "/bid", **vendor_a).json()["confirmed"] is True
     seat = send(client, "POST", base + "/committee",
                 {"assignment_id": cast.evaluator.role_assignments.get().pk}, staff)
