@@ -144,8 +144,8 @@ def _manage_url(solicitation_id) -> str:
     return reverse("sourcing:manage", kwargs={"solicitation_id": solicitation_id})
 
 
-def _run(request, solicitation_id, success: str, call, **form):
-    return run_service(request, call, success=success, redirect_to=_manage_url(solicitation_id), **form)
+def _run(request, solicitation_id, success: str, call, **options):
+    return run_service(request, call, success=success, redirect_to=_manage_url(solicitation_id), **options)
 
 
 @roles(STAFF)
