@@ -29,7 +29,7 @@ class TokenRequest(Schema):
     name: text_of(ApiToken.name) = "API token"
 
 
-class RoleOut(Schema):
+class AccountRoleOut(Schema):
     assignment_id: int
     role: str
     organisation_id: int
@@ -41,17 +41,17 @@ class RoleOut(Schema):
         None, description="For a vendor's role: the id vendor endpoints take (not the organisation id).")
 
 
-class TokenOut(Schema):
+class AuthTokenOut(Schema):
     token: str
     expires_at: Optional[datetime]
-    acting_as: RoleOut
+    acting_as: AccountRoleOut
 
 
 class TokenInfo(Schema):
     id: int
     prefix: str
     name: str
-    acting_as: RoleOut
+    acting_as: AccountRoleOut
     created_at: datetime
     last_used_at: Optional[datetime]
     expires_at: Optional[datetime]
@@ -62,8 +62,8 @@ class TokenInfo(Schema):
 class MeOut(Schema):
     email: str
     full_name: str
-    acting_as: Optional[RoleOut]
-    roles: list[RoleOut]
+    acting_as: Optional[AccountRoleOut]
+    roles: list[AccountRoleOut]
 
 
 def _one_to_one_id(organisation, name: str) -> Optional[int]:
@@ -92,7 +92,7 @@ def token_info(token) -> dict:
             "revoked_at": token.revoked_at, "revoked_reason": token.revoked_reason}
 
 
-@router.post("/auth/token", response={201: TokenOut, 403: ApiError, 429: ApiError}, auth=None)
+@router.post("/auth/token", response={201: AuthTokenOut, 403: ApiError, 429: ApiError}, auth=None)
 @api_public
 def token_create(request, payload: TokenRequest):
     """Exchange an email and password for a bearer token acting in one of your roles.

@@ -9,7 +9,7 @@ from ninja import Schema
 from compliance.models import AccessibilityReport, Attestation, DataPrivacyAgreement
 from core.api_types import Base64, Day, Filename, Id, text_of
 
-class DpaOut(Schema):
+class ComplianceDpaOut(Schema):
     id: int
     vendor_id: int
     vendor: str
@@ -50,7 +50,7 @@ class AccessibilityReportOut(Schema):
     document_url: str
 
 
-class AttestationOut(Schema):
+class ComplianceAttestationOut(Schema):
     id: int
     vendor_id: int
     product_id: Optional[int]

@@ -33,7 +33,7 @@ class RegisterIn(Schema):
     categories: list[text(60)] = []
 
 
-class RegisterOut(Schema):
+class VendorRegisterOut(Schema):
     vendor_id: int
     email: str
     message: str
@@ -43,13 +43,13 @@ class VerifyIn(Schema):
     token: text(300)
 
 
-class VerifyOut(Schema):
+class VendorVerifyOut(Schema):
     email: str
     active: bool
     message: str
 
 
-class CategoryOut(Schema):
+class VendorCategoryOut(Schema):
     code: str
     name: str
 
@@ -70,7 +70,7 @@ class VendorOut(Schema):
     contact_email: str
     contact_phone: str
     registered_at: datetime
-    categories: list[CategoryOut]
+    categories: list[VendorCategoryOut]
     users: list[VendorUserOut]
 
 
@@ -84,7 +84,7 @@ def _categories_from_codes(codes: list[str]) -> list:
     return [found[c] for c in wanted]
 
 
-@router.post("/vendors/register", response={201: RegisterOut, 429: ApiError}, auth=None)
+@router.post("/vendors/register", response={201: VendorRegisterOut, 429: ApiError}, auth=None)
 @api_public
 def vendor_register_api(request, payload: RegisterIn):
     """Register a company as a vendor, with its first user. The user can sign in (and get a
@@ -104,7 +104,7 @@ def vendor_register_api(request, payload: RegisterIn):
                                    f"it within 3 days to switch the account on."})
 
 
-@router.post("/vendors/verify", response=VerifyOut, auth=None)
+@router.post("/vendors/verify", response=VendorVerifyOut, auth=None)
 @api_public
 def vendor_verify_api(request, payload: VerifyIn):
     """Confirm an email address with the token from the verification link (the last part of
