@@ -303,8 +303,9 @@ def quote_answer(request, quote_id: Id, payload: QuoteAnswerIn):
 @api_roles(BUYER)
 def competition_decide(request, competition_id: Id, payload: MiniCompetitionChoiceIn):
     c = _competition(request, competition_id)
-    participation_services.minicompetition_decide(competition=c, agreement=_score_agreement(c, payload.agreement_id),
-                                                  reasons=payload.reasons, actor=request.actor)
+    # The decided competition as the service saved it (the one read above is still open).
+    c = participation_services.minicompetition_decide(competition=c, agreement=_score_agreement(
+        c, payload.agreement_id), reasons=payload.reasons, actor=request.actor)
     return competition_out(c)
 
 
