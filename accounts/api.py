@@ -22,7 +22,7 @@ from core.limits import PASSWORD_MAX
 router = Router(tags=["accounts"])
 
 
-class TokenRequest(Schema):
+class AuthTokenRequest(Schema):
     email: Email
     password: text(PASSWORD_MAX)
     acting_as: Optional[Id] = None
@@ -47,7 +47,7 @@ class AuthTokenOut(Schema):
     acting_as: AccountRoleOut
 
 
-class TokenInfo(Schema):
+class AuthTokenInfo(Schema):
     id: int
     prefix: str
     name: str
@@ -94,7 +94,7 @@ def token_info(token) -> dict:
 
 @router.post("/auth/token", response={201: AuthTokenOut, 403: ApiError, 429: ApiError}, auth=None)
 @api_public
-def token_create(request, payload: TokenRequest):
+def token_create(request, payload: AuthTokenRequest):
     """Exchange an email and password for a bearer token acting in one of your roles.
 
     Sign-in limits apply as on the sign-in page (429 after too many failures for this email from
@@ -126,14 +126,14 @@ def token_create(request, payload: TokenRequest):
     return Status(201, {"token": secret, "expires_at": token.expires_at, "acting_as": role_out(chosen)})
 
 
-@router.get("/auth/tokens", response=list[TokenInfo], auth=API_AUTH)
+@router.get("/auth/tokens", response=list[AuthTokenInfo], auth=API_AUTH)
 @api_signed_in
 def token_list(request):
     """Your tokens (never their secrets)."""
     return [token_info(t) for t in api_tokens_of(request.user)]
 
 
-@router.delete("/auth/tokens/{token_id}", response=TokenInfo, auth=API_AUTH)
+@router.delete("/auth/tokens/{token_id}", response=AuthTokenInfo, auth=API_AUTH)
 @api_signed_in
 def token_revoke(request, token_id: Id):
     """Revoke one of your tokens."""
@@ -144,7 +144,7 @@ def token_revoke(request, token_id: Id):
     return token_info(api_token_revoke(token=token, actor=actor))
 
 
-@router.delete("/auth/token", response=TokenInfo, auth=API_AUTH[:1])
+@router.delete("/auth/token", response=AuthTokenInfo, auth=API_AUTH[:1])
 @api_signed_in
 def token_revoke_current(request):
     """Revoke the token this request was made with."""

@@ -18,9 +18,10 @@ from accounts.api_auth import API_AUTH
 from accounts.models import Role
 from catalog.selectors import product_list
 from compliance.api_evidence_schemas import (DPA, REPORT, AccessibilityReportIn, AccessibilityReportOut,
-                                             AccessibilityReportPatch, AttestationIn, ComplianceAttestationOut,
-                                             AttestationPatch, DpaIn, ComplianceDpaOut, DpaPatch, EvidenceDocumentIn,
-                                             WithdrawIn)
+                                             AccessibilityReportPatch, ComplianceAttestationIn,
+                                             ComplianceAttestationOut, ComplianceAttestationPatch, ComplianceDpaIn,
+                                             ComplianceDpaOut, ComplianceDpaPatch, ComplianceWithdrawIn,
+                                             EvidenceDocumentIn)
 from compliance.models import AccessibilityReport, Attestation, DataPrivacyAgreement
 from compliance.selectors import evidence as ev
 from compliance.services.evidence import (accessibility_report_add, accessibility_report_update,
@@ -178,7 +179,7 @@ def _dpa_correct(request, dpa_id: int, values: dict, document: Optional[Evidence
 
 @router.put("/compliance/dpas/{dpa_id}", response=ComplianceDpaOut, auth=API_AUTH)
 @api_roles(VENDOR)
-def dpa_put(request, dpa_id: Id, payload: DpaIn):
+def dpa_put(request, dpa_id: Id, payload: ComplianceDpaIn):
     """Correct one of your signed agreements (every field; an omitted expiry means none). Send
     `document` to replace the signed PDF. Joinders are the districts' records: 403."""
     return _dpa_correct(request, dpa_id, payload.dict(exclude={"document"}), payload.document)
@@ -186,7 +187,7 @@ def dpa_put(request, dpa_id: Id, payload: DpaIn):
 
 @router.patch("/compliance/dpas/{dpa_id}", response=ComplianceDpaOut, auth=API_AUTH)
 @api_roles(VENDOR)
-def dpa_patch(request, dpa_id: Id, payload: DpaPatch):
+def dpa_patch(request, dpa_id: Id, payload: ComplianceDpaPatch):
     """Correct some fields of one of your signed agreements; the others stay."""
     current = _dpa_current(ev.vendor_dpa_get(vendor=_vendor(request), dpa_id=dpa_id))
     values = _merged(current, payload, required=("template", "product_ids", "signed_on"))
@@ -195,7 +196,7 @@ def dpa_patch(request, dpa_id: Id, payload: DpaPatch):
 
 @router.post("/compliance/dpas/{dpa_id}/withdraw", response=ComplianceDpaOut, auth=API_AUTH)
 @api_roles(VENDOR)
-def dpa_withdraw_(request, dpa_id: Id, payload: WithdrawIn):
+def dpa_withdraw_(request, dpa_id: Id, payload: ComplianceWithdrawIn):
     """Withdraw one of your signed agreements, with the reason. It stays listed as withdrawn;
     no verdict uses it and its general offer can no longer be adopted (joinders stay)."""
     vendor = _vendor(request)
@@ -302,7 +303,7 @@ def report_patch(request, report_id: Id, payload: AccessibilityReportPatch):
 @router.post("/compliance/accessibility-reports/{report_id}/withdraw", response=AccessibilityReportOut,
              auth=API_AUTH)
 @api_roles(VENDOR)
-def report_withdraw(request, report_id: Id, payload: WithdrawIn):
+def report_withdraw(request, report_id: Id, payload: ComplianceWithdrawIn):
     """Withdraw one of your accessibility reports, with the reason; no verdict uses it again."""
     vendor = _vendor(request)
     accessibility_report_withdraw(report=ev.vendor_report_get(vendor=vendor, report_id=report_id),
@@ -355,7 +356,7 @@ def _attestation_correct(request, attestation_id: int, values: dict,
 
 @router.put("/compliance/attestations/{attestation_id}", response=ComplianceAttestationOut, auth=API_AUTH)
 @api_roles(VENDOR)
-def attestation_put(request, attestation_id: Id, payload: AttestationIn):
+def attestation_put(request, attestation_id: Id, payload: ComplianceAttestationIn):
     """Correct one of your attestations (every field; no product_id means the whole company, no
     expiry two years from its date). Send `document` to replace its PDF."""
     return _attestation_correct(request, attestation_id, payload.dict(exclude={"document"}),
@@ -364,7 +365,7 @@ def attestation_put(request, attestation_id: Id, payload: AttestationIn):
 
 @router.patch("/compliance/attestations/{attestation_id}", response=ComplianceAttestationOut, auth=API_AUTH)
 @api_roles(VENDOR)
-def attestation_patch(request, attestation_id: Id, payload: AttestationPatch):
+def attestation_patch(request, attestation_id: Id, payload: ComplianceAttestationPatch):
     """Correct some fields of one of your attestations; the others stay (send product_id null
     for the whole company)."""
     a = ev.vendor_attestation_get(vendor=_vendor(request), attestation_id=attestation_id)
@@ -376,7 +377,7 @@ def attestation_patch(request, attestation_id: Id, payload: AttestationPatch):
 
 @router.post("/compliance/attestations/{attestation_id}/withdraw", response=ComplianceAttestationOut, auth=API_AUTH)
 @api_roles(VENDOR)
-def attestation_withdraw_(request, attestation_id: Id, payload: WithdrawIn):
+def attestation_withdraw_(request, attestation_id: Id, payload: ComplianceWithdrawIn):
     """Withdraw one of your attestations, with the reason; no verdict uses it again."""
     vendor = _vendor(request)
     attestation_withdraw(attestation=ev.vendor_attestation_get(vendor=vendor, attestation_id=attestation_id),

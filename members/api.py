@@ -69,7 +69,7 @@ class MembershipOut(Schema):
     next_steps: list[str]
 
 
-class ApplyIn(Schema):
+class MembershipApplyIn(Schema):
     district_id: Id
     contact_name: text_of(Membership.contact_name) = ""
     contact_email: Email = ""
@@ -140,7 +140,7 @@ def membership_list(request, state: Filter = ""):
 
 @router.post("/memberships", response={201: MembershipOut}, auth=API_AUTH)
 @api_roles(STAFF, Role.DISTRICT_BUYER, Role.DISTRICT_APPROVER)
-def membership_create(request, payload: ApplyIn):
+def membership_create(request, payload: MembershipApplyIn):
     """Apply to join (for your own district; staff for any district)."""
     district = District.objects.filter(pk=payload.district_id).first()
     if district is None:

@@ -23,7 +23,7 @@ from vendors.services import vendor_email_verify, vendor_register
 router = Router(tags=["vendors"])
 
 
-class RegisterIn(Schema):
+class VendorRegisterIn(Schema):
     company_name: text_of(Vendor.legal_name)
     legal_name: text_of(Vendor.legal_name) = ""
     website: text_of(Vendor.website) = ""
@@ -39,7 +39,7 @@ class VendorRegisterOut(Schema):
     message: str
 
 
-class VerifyIn(Schema):
+class VendorVerifyIn(Schema):
     token: text(300)
 
 
@@ -86,7 +86,7 @@ def _categories_from_codes(codes: list[str]) -> list:
 
 @router.post("/vendors/register", response={201: VendorRegisterOut, 429: ApiError}, auth=None)
 @api_public
-def vendor_register_api(request, payload: RegisterIn):
+def vendor_register_api(request, payload: VendorRegisterIn):
     """Register a company as a vendor, with its first user. The user can sign in (and get a
     token) once they open the verification link emailed to them. At most 10 attempts per hour
     from one address."""
@@ -106,7 +106,7 @@ def vendor_register_api(request, payload: RegisterIn):
 
 @router.post("/vendors/verify", response=VendorVerifyOut, auth=None)
 @api_public
-def vendor_verify_api(request, payload: VerifyIn):
+def vendor_verify_api(request, payload: VendorVerifyIn):
     """Confirm an email address with the token from the verification link (the last part of
     /vendors/verify/<token>/). Confirming twice is fine."""
     user = vendor_email_verify(token=payload.token,
