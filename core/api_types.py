@@ -68,13 +68,6 @@ UnitPrice = decimal(0, limits.UNIT_PRICE_MAX, 2, "Dollars and cents, per unit.")
 Amount = decimal(0, limits.AMOUNT_MAX, 2, "Dollars and cents.")
 
 
-# In responses, exact decimals (money, scores, weights) are JSON strings, never binary floats.
-DecimalText = Annotated[str, Field(description='An exact decimal number as a string, e.g. "8.50".',
-                                   examples=["8.50"])]
-MoneyText = Annotated[str, Field(description='Dollars and cents as a string, e.g. "1234.50".',
-                                 examples=["1234.50"])]
-
-
 def text(max_length: int, *, min_length: int = 0) -> type:
     """Text of at most max_length characters (never a NUL character: refused for all text)."""
     return Annotated[str, StringConstraints(max_length=max_length, min_length=min_length)]
@@ -126,3 +119,4 @@ def decimal_text(description: str, example: str) -> type:
 
 MoneyText = decimal_text("Dollars and cents, as a decimal string.", "1234.50")
 RateText = decimal_text("A fraction, as a decimal string: \"0.0200\" is 2%.", "0.0200")
+DecimalText = decimal_text("An exact decimal number (a score, a weight, a share), as a decimal string.", "8.50")

@@ -27,24 +27,10 @@ from jsonschema.exceptions import best_match
 
 API_PREFIX = "/api/v1/"
 
-# Contracts (`contracts/api.py`) and reports (`reports/api.py`) answer hand-built dicts that another
-# branch is typing. Their operations are not checked until then: this set MUST BE EMPTIED (and then
-# removed) when that work merges; `test_api_conformance` fails as soon as one of them is typed.
-UNTYPED_YET = frozenset({
-    "contracts_api_activate", "contracts_api_agreement", "contracts_api_agreements",
-    "contracts_api_agreements_from_award", "contracts_api_amendment_decision",
-    "contracts_api_amendment_propose", "contracts_api_catalog", "contracts_api_catalog_product",
-    "contracts_api_competition", "contracts_api_competition_decide", "contracts_api_competition_quote",
-    "contracts_api_competition_score", "contracts_api_competition_start", "contracts_api_join",
-    "contracts_api_join_needs", "contracts_api_participation_approve",
-    "contracts_api_participation_countersign", "contracts_api_participation_withdraw",
-    "contracts_api_participations", "contracts_api_quote_answer", "contracts_api_renew",
-    "contracts_api_schedule_map", "contracts_api_terminate",
-    "reports_api_invoice_issue", "reports_api_invoice_paid", "reports_api_invoices",
-    "reports_api_overdue", "reports_api_reconciliation", "reports_api_resolve",
-    "reports_api_sales_quarters", "reports_api_sales_report", "reports_api_sales_reports",
-    "reports_api_submit",
-})
+# Operations whose answers are not typed yet, which the check skips. Empty: contracts and reports
+# were the last (typed on the api2 branch). List an operation here only while its schemas are being
+# written; `test_api_conformance` fails once a listed operation is typed, so the entry is removed.
+UNTYPED_YET: frozenset[str] = frozenset()
 
 
 class ConformanceError(AssertionError):

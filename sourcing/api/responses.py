@@ -114,6 +114,7 @@ class BidReceiptOut(Schema):
     revision: int
     received_at: str = Field(description="ISO 8601 moment, to the microsecond.")
     sha256: str
+    addenda_acknowledged: int = Field(description="How many addenda the bid acknowledges.")
     bid: dict[str, Any]
     warnings: list[str]
     how_to_verify: str
