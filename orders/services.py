@@ -50,12 +50,9 @@ def _is_vendor(actor: Actor, agreement: MasterAgreement) -> bool:
     return actor.is_system or (actor.role == VENDOR and actor.acts_for(agreement.vendor.organisation))
 
 
-def _transition(order: Order, action: str) -> str:
-    sources, target = TRANSITIONS[action]
-    if order.state not in sources:
-        raise ValidationError(f"Cannot {action} order {order.number}: it is "
-                              f"{OrderState(order.state).label.lower()}.")
-    return target
+def _step(order: Order, action: str) -> str:
+    """The state `action` leads the order to (orders.states.TRANSITIONS), or a clear refusal."""
+    return TRANSITIONS.check(order.state, action, subject=f"order {order.number}")
 
 
 def _next_number(district: District, skip: int = 0) -> str:
@@ -325,7 +322,7 @@ def _price_and_count(*, order: Order, actor: Actor):
     order = lock(Order.objects.all()).select_related("district__organisation", "agreement__vendor").get(pk=order.pk)
     if not _is_district(actor, order.district, (BUYER,)):
         raise PermissionDenied("Only the district's own buyer submits its orders.")
-    _transition(order, "submit")
+    _step(order, "submit")
     lines = _placeable_lines(order)
     volumes = _lock_volumes(order, lines)
     now = timezone.now()
@@ -333,10 +330,10 @@ def _price_and_count(*, order: Order, actor: Actor):
     estimate = _estimate(lines, volumes)
     order.submitted_at = now
     if estimate > order.district.approval_limit:
-        order.state, order.needs_approval, order.total = _transition(order, "submit_for_approval"), True, estimate
+        order.state, order.needs_approval, order.total = _step(order, "submit_for_approval"), True, estimate
         all_credits = 0
     else:
-        order.state, order.needs_approval = _transition(order, "submit"), False
+        order.state, order.needs_approval = _step(order, "submit"), False
         all_credits = _count(order, lines, volumes, now)
     order.save()
 
@@ -366,7 +363,7 @@ def _vendor_step(order: Order, actor: Actor, action: str, stamp: str) -> Order:
     if action == "acknowledge" and order.needs_approval and order.state in (OrderState.AWAITING_APPROVAL,
                                                                              OrderState.SUBMITTED):
         raise ValidationError("The district's approver must approve this order first.")
-    target = _transition(order, action)
+    target = _step(order, action)
     before = snapshot(order, FIELDS)
     order.state = target
     setattr(order, stamp, timezone.now())
@@ -382,7 +379,7 @@ def order_approve(*, order: Order, actor: Actor) -> Order:
     order = lock(Order.objects.all()).select_related("district__organisation", "agreement__vendor").get(pk=order.pk)
     if not _is_district(actor, order.district, (APPROVER,)):
         raise PermissionDenied("Only the district's approver approves its orders.")
-    target = _transition(order, "approve")
+    target = _step(order, "approve")
     if not order.needs_approval:
         raise ValidationError("This order is within the district's limit and needs no approval.")
     before = snapshot(order, FIELDS)
@@ -417,7 +414,7 @@ def order_cancel(*, order: Order, reason: str, actor: Actor) -> Order:
             or actor.role == STAFF):
         raise PermissionDenied("Only the district, the vendor or consortium staff may cancel this order.")
     counted = order.state in COUNTING and order.priced_at is not None
-    target = _transition(order, "cancel")
+    target = _step(order, "cancel")
     reason = check_text(reason, field="reason", max_length=NOTE_MAX)
     if not reason:
         raise ValidationError({"reason": "Give the reason for cancelling."})
