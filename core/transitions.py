@@ -97,6 +97,17 @@ class Transitions(Mapping[str, Transition]):
                        f"{_lower_first(self.label_of(current))}. {then}")
         raise ValidationError({field: message} if field else message, code="transition")
 
+    def moves(self) -> dict[tuple[str, str], str]:
+        """Every allowed (state, action) pair and the state it leads to: the table spelled out,
+        for tests to compare with what the rules say."""
+        return {(state, step.action): step.target
+                for step in self._steps.values() for state in step.sources}
+
+    def refused(self) -> list[tuple[str, str]]:
+        """Every (state, action) pair the table refuses, for tests that try each on a service."""
+        return [(state, action) for action in self._steps for state in self.labels
+                if (state, action) not in self.moves()]
+
     def unreachable(self) -> list[str]:
         """States that no chain of steps from an initial state reaches (a derived state counts as
         reached once the state it is derived from is). Empty for a consistent table."""

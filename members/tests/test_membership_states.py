@@ -63,6 +63,15 @@ EXPECTED = {  # (from state, action) -> to state; every other pair must be refus
 }
 
 
+def test_the_table_is_the_rule_and_every_state_is_reachable():
+    assert TRANSITIONS.moves() == EXPECTED
+    assert TRANSITIONS.unreachable() == []
+
+
+def test_one_service_per_step():
+    assert list(MEMBERSHIP_STEPS) == list(TRANSITIONS)
+
+
 @pytest.mark.parametrize("state", S.values)
 @pytest.mark.parametrize("action", list(TRANSITIONS))
 def test_every_transition_from_every_state(cast, newcomer, state, action):
