@@ -65,3 +65,30 @@ def test_every_refused_step_is_refused_by_its_service(cast, joined, state):  # n
         order.refresh_from_db()
         assert order.state == state
     assert AuditEvent.objects.count() == audited
+
+
+@pytest.mark.parametrize("state, needs_approval, expected", [
+    (S.DRAFT, False, {"buyer_a": {"submit", "cancel"}, "approver_a": {"cancel"}, "staff": {"cancel"},
+                      "vendor_user_a": {"cancel"}}),
+    (S.AWAITING_APPROVAL, True, {"buyer_a": {"cancel"}, "approver_a": {"approve", "cancel"},
+                                 "vendor_user_a": {"cancel"}}),
+    (S.SUBMITTED, True, {"approver_a": {"approve", "cancel"}, "vendor_user_a": {"cancel"}}),
+    (S.SUBMITTED, False, {"approver_a": {"cancel"}, "vendor_user_a": {"acknowledge", "cancel"}}),
+    (S.APPROVED, True, {"approver_a": {"cancel"}, "vendor_user_a": {"acknowledge", "cancel"}}),
+    (S.ACKNOWLEDGED, False, {"buyer_a": {"cancel"}, "vendor_user_a": {"fulfil", "cancel"},
+                             "staff": {"cancel"}}),
+    (S.FULFILLED, False, {"buyer_a": set(), "vendor_user_a": set(), "staff": set()}),
+    (S.CANCELLED, False, {"buyer_a": set(), "approver_a": set()}),
+])
+def test_the_order_page_offers_the_steps_its_services_take(cast, joined, state, needs_approval,  # noqa: F811
+                                                           expected):
+    from orders.selectors import order_actions
+
+    order = order_create(district=cast.district_a, agreement=cast.agreement, lines=[(cast.device, 5)],
+                         actor=cast.actor(cast.buyer_a))
+    Order.objects.filter(pk=order.pk).update(state=state, needs_approval=needs_approval)
+    order.refresh_from_db()
+    for who, actions in expected.items():
+        assert set(order_actions(order=order, actor=cast.actor(getattr(cast, who)))) == actions, who
+    # another district's buyer is offered nothing
+    assert order_actions(order=order, actor=cast.actor(cast.buyer_b)) == {}
