@@ -62,3 +62,23 @@ def test_every_refused_step_is_refused_by_its_service(cast, draft, clock, state)
         draft.refresh_from_db()
         assert draft.state == stored
     assert AuditEvent.objects.count() == audited
+
+
+@pytest.mark.parametrize("state, offered", [
+    (S.DRAFT, {"publish", "cancel"}),
+    (S.PUBLISHED, {"cancel"}),
+    (S.CLOSED, {"start_evaluation", "cancel"}),
+    (S.CANCELLED, set()),
+])
+def test_the_manage_page_offers_the_steps_of_the_table(client, cast, draft, clock, state, offered):
+    from tests.cast import PASSWORD
+
+    stored = S.PUBLISHED if state == S.CLOSED else state
+    Solicitation.objects.filter(pk=draft.pk).update(state=stored)
+    if state == S.CLOSED:
+        clock.set(draft.bid_deadline + dt.timedelta(minutes=1))
+    assert client.login(email=cast.staff.email, password=PASSWORD)
+    page = client.get(f"/solicitations/{draft.pk}/manage/").content.decode()
+    buttons = {"publish": "Publish: open for bids", "start_evaluation": "Start the evaluation",
+               "cancel": 'id="h-cancel"'}
+    assert {action for action, text in buttons.items() if text in page} == offered
