@@ -16,7 +16,6 @@ from contracts.services.participation import (participation_approve, participati
                                               participation_withdraw)
 from contracts.states import (AGREEMENT_TRANSITIONS, PARTICIPATION_TRANSITIONS, AgreementState as A,
                               ParticipationState as P)
-from contracts.tests.conftest import agreements, awarded  # noqa: F401 (fixtures)
 
 AGREEMENT_EXPECTED = {
     (A.PENDING_SIGNATURE, "activate"): A.ACTIVE,
@@ -56,7 +55,7 @@ def assert_refusal(exc, state_label: str) -> None:
 
 
 @pytest.mark.parametrize("state", A.values)
-def test_every_refused_agreement_step_is_refused_by_its_service(cast, agreements, state):  # noqa: F811
+def test_every_refused_agreement_step_is_refused_by_its_service(cast, agreements, state):
     agreement = agreements[cast.vendor_a.pk]
     stored = {A.EXPIRED: {"state": A.ACTIVE, "end_date": timezone.localdate() - dt.timedelta(days=1)}}
     MasterAgreement.objects.filter(pk=agreement.pk).update(**stored.get(state, {"state": state}))
@@ -81,7 +80,7 @@ def test_every_refused_agreement_step_is_refused_by_its_service(cast, agreements
 
 
 @pytest.mark.parametrize("state", P.values)
-def test_every_refused_participation_step_is_refused_by_its_service(cast, agreements, state):  # noqa: F811
+def test_every_refused_participation_step_is_refused_by_its_service(cast, agreements, state):
     participation = ParticipationAgreement.objects.create(
         district=cast.district_a, agreement=agreements[cast.vendor_a.pk], estimated_value=1000,
         state=state, prepared_by=cast.buyer_a, prepared_at=timezone.now())

@@ -11,7 +11,6 @@ from orders.models import Order
 from orders.services import (order_acknowledge, order_approve, order_cancel, order_create,
                              order_fulfil, order_submit)
 from orders.states import TRANSITIONS, OrderState as S
-from orders.tests.conftest import joined  # noqa: F401 (fixture)
 
 EXPECTED = {  # (from state, action) -> to state; every other pair is refused
     (S.DRAFT, "submit"): S.SUBMITTED,
@@ -49,7 +48,7 @@ def take(cast, order: Order, action: str) -> None:
 
 
 @pytest.mark.parametrize("state", S.values)
-def test_every_refused_step_is_refused_by_its_service(cast, joined, state):  # noqa: F811
+def test_every_refused_step_is_refused_by_its_service(cast, joined, state):
     order = order_create(district=cast.district_a, agreement=cast.agreement, lines=[(cast.device, 5)],
                          actor=cast.actor(cast.buyer_a))
     Order.objects.filter(pk=order.pk).update(state=state)
@@ -80,7 +79,7 @@ def test_every_refused_step_is_refused_by_its_service(cast, joined, state):  # n
     (S.FULFILLED, False, {"buyer_a": set(), "vendor_user_a": set(), "staff": set()}),
     (S.CANCELLED, False, {"buyer_a": set(), "approver_a": set()}),
 ])
-def test_the_order_page_offers_the_steps_its_services_take(cast, joined, state, needs_approval,  # noqa: F811
+def test_the_order_page_offers_the_steps_its_services_take(cast, joined, state, needs_approval,
                                                            expected):
     from orders.selectors import order_actions
 
