@@ -19,7 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from contracts.pricing import cents, tier_at
+from core.money import cents
+from core.tiers import tier_at
 
 
 @dataclass

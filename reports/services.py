@@ -23,7 +23,7 @@ from audit.actions import AuditAction
 from audit.services import audit_record, snapshot
 from catalog.models import Product
 from contracts.models import MasterAgreement
-from contracts.pricing import CENT, cents
+from core.money import CENT, cents
 from core.limits import AMOUNT_MAX, QUANTITY_MAX, UNIT_PRICE_MAX, check_quantity, parse_int
 from core.notify import notify
 from members.models import District

@@ -16,7 +16,7 @@ from audit.actions import AuditAction
 from audit.services import audit_record, snapshot
 from contracts.models import (MasterAgreement, MiniCompetition, MiniCompetitionScore,
                               ParticipationAgreement, QuoteRequest)
-from contracts.pricing import cents
+from core.money import cents
 from contracts.selectors.agreements import current_schedule
 from contracts.selectors.participation import (district_price_for, join_requirements,
                                                multi_award_agreements)
