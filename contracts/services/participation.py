@@ -167,12 +167,10 @@ def quote_answer(*, quote: QuoteRequest, quote_total, implementation_plan: str,
     if quote.answered_at is not None:
         raise ValidationError("This quote request has been answered.")
     errors = {}
-    try:
-        total = Decimal(str(quote_total)).quantize(Decimal("0.01"))
-        if total <= 0:
-            raise InvalidOperation
-    except InvalidOperation:
-        errors["quote_total"] = "The quoted total in dollars and cents."
+    try:  # above $0, at most AMOUNT_MAX, in whole cents (never rounded; see core.money)
+        total = check_money(quote_total, field="quote_total", allow_zero=False)
+    except ValidationError as refused:
+        errors.update({field: messages[0] for field, messages in refused.message_dict.items()})
         total = None
     if not implementation_plan.strip():
         errors["implementation_plan"] = "Describe the implementation plan."
