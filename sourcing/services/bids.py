@@ -31,7 +31,6 @@ from core.tiers import clean_tiers
 from core.locks import lock, note_lock
 
 
-
 @dataclass(frozen=True)
 class Receipt:
     """What the vendor keeps: proof of what the server received and when."""
