@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from decimal import Decimal, InvalidOperation
 from typing import Any, Optional
 
 from django.core.exceptions import ValidationError
