@@ -51,6 +51,14 @@ def test_quote_needs_the_vendor_and_cannot_exceed_the_schedule(cast, awarded, ag
     with pytest.raises(ValidationError, match="cannot exceed"):
         quote_answer(quote=quote, quote_total="240001", implementation_plan="x",
                      actor=cast.actor(cast.vendor_user_a))
+    # A quoted total is money in whole cents above $0 (core.money): never rounded, never absurd.
+    for total, message in (("1000.005", "At most two decimal places"), ("0", "Must be from $0.01"),
+                           ("1e30", "Must be from $0.01"), ("lots", "not an amount")):
+        with pytest.raises(ValidationError) as exc:
+            quote_answer(quote=quote, quote_total=total, implementation_plan="x", actor=cast.actor(cast.vendor_user_a))
+        assert message in exc.value.message_dict["quote_total"][0]
+    quote.refresh_from_db()
+    assert quote.answered_at is None
 
 
 def test_join_adopts_the_general_offer_in_the_same_step(cast, awarded, agreements, general_offer):
