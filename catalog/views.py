@@ -4,32 +4,22 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 
 from accounts.access import roles
-from accounts.models import Role
+from accounts.acting import READERS, VENDOR
 from catalog import selectors
 from catalog.forms import ProductForm
 from catalog.sections import product_page_context
 from catalog.services import product_create, product_update
 from core.forms_errors import form_errors_from
-from vendors.selectors import vendor_of_organisation
+from vendors.selectors import vendor_for_actor
 
-VENDOR = Role.VENDOR_USER
-READERS = (Role.CONSORTIUM_STAFF, Role.DISTRICT_BUYER, Role.DISTRICT_APPROVER, Role.EVALUATOR)
-
-
-def _vendor(request):
-    vendor = vendor_of_organisation(request.actor.organisation)
-    if vendor is None:
-        raise Http404("Your organisation is not a vendor.")
-    return vendor
 
 
 @roles(VENDOR)
 def vendor_products(request):
-    vendor = _vendor(request)
+    vendor = vendor_for_actor(request.actor)
     form = ProductForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -46,10 +36,7 @@ def vendor_products(request):
 
 @roles(VENDOR)
 def vendor_product_edit(request, product_id: int):
-    vendor = _vendor(request)
-    product = selectors.products_of_vendor(vendor).filter(pk=product_id).first()
-    if product is None:
-        raise Http404("No such product of yours.")
+    product = selectors.product_for_actor(product_id=product_id, actor=request.actor)
     form = ProductForm(request.POST or None, initial=ProductForm.initial_from(product))
     if request.method == "POST" and form.is_valid():
         try:
@@ -65,11 +52,7 @@ def vendor_product_edit(request, product_id: int):
 
 @roles(*READERS, VENDOR)
 def product_detail(request, product_id: int):
-    product = selectors.product_get(product_id)
-    if product is None:
-        raise Http404("No such product.")
-    if request.actor.role == VENDOR and product.vendor_id != _vendor(request).pk:
-        raise Http404("No such product.")
+    product = selectors.product_for_actor(product_id=product_id, actor=request.actor)
     # The vendor's compliance evidence comes from `compliance` (above catalog): see catalog.sections.
     return render(request, "catalog/product.html", {
         "product": product, **product_page_context(product=product, actor=request.actor)})

@@ -3,29 +3,27 @@
 from decimal import Decimal
 from typing import Any, Optional
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
 from accounts.access import api_public, api_roles
 from accounts.api_auth import API_AUTH, OPTIONAL_AUTH
-from accounts.models import Role
+from accounts.acting import APPROVER, BUYER, DISTRICT_ROLES, STAFF, VENDOR, acts_as
 from catalog.models import Product
 from contracts.models import (Amendment, MasterAgreement, MiniCompetition, MiniCompetitionScore,
                               ParticipationAgreement, QuoteRequest, ScheduleEntry)
 from contracts.selectors.agreements import agreement_get, agreement_list, needs_successor, schedule_rows
-from contracts.selectors.participation import join_requirements
+from contracts.selectors.participation import join_requirements, participation_for_actor
 from contracts.services import agreements as agreement_services
 from contracts.services import participation as participation_services
 from core.api_types import Amount, Day, Filter, Id, Page, decimal, page_size, text, text_of, whole
 from core.limits import LONG_TEXT_MAX, NOTE_MAX, QUANTITY_MAX
-from members.selectors import district_of_organisation
+from members.selectors import district_for_actor, district_of_organisation
 from sourcing.models import Solicitation
 
 router = Router(tags=["contracts"])
-STAFF, VENDOR = Role.CONSORTIUM_STAFF, Role.VENDOR_USER
-BUYER, APPROVER = Role.DISTRICT_BUYER, Role.DISTRICT_APPROVER
 A = "/agreements/{agreement_id}"
 
 
@@ -208,18 +206,11 @@ def amendment_decision(request, agreement_id: Id, number: whole(1, 32767), paylo
     return {"number": m.number, "state": m.state}
 
 
-def _district(request):
-    district = district_of_organisation(request.actor.organisation)
-    if district is None:
-        raise PermissionDenied("Your organisation is not a district.")
-    return district
-
-
 @router.get(A + "/join-requirements", auth=API_AUTH)
 @api_roles(BUYER, APPROVER)
 def join_needs(request, agreement_id: Id, estimated_value: Optional[Amount] = None):
     """What joining would require of your district: blocks, steps to confirm, offers adopted."""
-    needs = join_requirements(district=_district(request), agreement=_agreement(request, agreement_id),
+    needs = join_requirements(district=district_for_actor(request.actor), agreement=_agreement(request, agreement_id),
                               annual_value=estimated_value)
     return {"blocked": needs.blocked, "confirmations": needs.confirmations,
             "general_offers_adopted": needs.offers_to_adopt}
@@ -237,7 +228,7 @@ def participation_out(p: ParticipationAgreement) -> dict:
 @api_roles(BUYER)
 def join(request, agreement_id: Id, payload: JoinIn):
     """Join the agreement; adopts the vendor's general offer for your state in the same step."""
-    district = _district(request)
+    district = district_for_actor(request.actor)
     competition = None
     if payload.mini_competition_id:
         competition = MiniCompetition.objects.filter(pk=payload.mini_competition_id, district=district).first()
@@ -257,38 +248,32 @@ def participations(request):
     if request.actor.role == VENDOR:
         qs = qs.filter(agreement__vendor__organisation=request.actor.organisation)
     else:
-        qs = qs.filter(district=_district(request))
+        qs = qs.filter(district=district_for_actor(request.actor))
     return [participation_out(p) for p in qs.order_by("-prepared_at")[:1000]]
-
-
-def _participation(request, participation_id: int) -> ParticipationAgreement:
-    p = ParticipationAgreement.objects.select_related("district__organisation", "agreement__vendor").filter(
-        pk=participation_id).first()
-    if p is None or not (request.actor.acts_for(p.district.organisation)
-                         or request.actor.acts_for(p.agreement.vendor.organisation)):
-        raise Http404("No such participation agreement.")
-    return p
 
 
 @router.post("/participations/{participation_id}/approve", auth=API_AUTH)
 @api_roles(APPROVER)
 def participation_approve(request, participation_id: Id):
-    return participation_out(participation_services.participation_approve(
-        participation=_participation(request, participation_id), actor=request.actor))
+    participation = participation_for_actor(participation_id=participation_id, actor=request.actor)
+    return participation_out(participation_services.participation_approve(participation=participation,
+                                                                        actor=request.actor))
 
 
 @router.post("/participations/{participation_id}/countersign", auth=API_AUTH)
 @api_roles(VENDOR)
 def participation_countersign(request, participation_id: Id):
-    return participation_out(participation_services.participation_countersign(
-        participation=_participation(request, participation_id), actor=request.actor))
+    participation = participation_for_actor(participation_id=participation_id, actor=request.actor)
+    return participation_out(participation_services.participation_countersign(participation=participation,
+                                                                        actor=request.actor))
 
 
 @router.post("/participations/{participation_id}/withdraw", auth=API_AUTH)
 @api_roles(BUYER, APPROVER)
 def participation_withdraw(request, participation_id: Id, payload: ContractReasonIn):
+    participation = participation_for_actor(participation_id=participation_id, actor=request.actor)
     return participation_out(participation_services.participation_withdraw(
-        participation=_participation(request, participation_id), reason=payload.reason, actor=request.actor))
+        participation=participation, reason=payload.reason, actor=request.actor))
 
 
 def competition_out(c: MiniCompetition) -> dict:
@@ -324,7 +309,7 @@ def competition_start(request, payload: CompetitionIn):
     solicitation = Solicitation.objects.filter(pk=payload.solicitation_id).first()
     if solicitation is None:
         raise ValidationError({"solicitation_id": "No such solicitation."})
-    c = participation_services.minicompetition_start(district=_district(request), solicitation=solicitation,
+    c = participation_services.minicompetition_start(district=district_for_actor(request.actor), solicitation=solicitation,
                                                      quantities=payload.quantities,
                                                      price_weight=payload.price_weight, actor=request.actor)
     return Status(201, competition_out(c))
@@ -395,9 +380,7 @@ def catalog_item_out(item) -> dict:
 
 def _acting_district(request):
     actor = getattr(request, "actor", None)
-    if actor is None or actor.role not in (BUYER, APPROVER, Role.EVALUATOR):
-        return None
-    return district_of_organisation(actor.organisation)
+    return district_of_organisation(actor.organisation) if acts_as(actor, DISTRICT_ROLES) else None
 
 
 @router.get("/catalog", auth=OPTIONAL_AUTH)

@@ -85,6 +85,15 @@ def district_of_organisation(organisation) -> Optional[District]:
     return District.objects.filter(organisation=organisation).select_related("organisation").first()
 
 
+def district_for_actor(actor) -> District:
+    """The district the actor acts for. An organisation that is not a district (or an actor
+    without an organisation) is refused with a 404 that says so, on pages and in the API."""
+    district = district_of_organisation(actor.organisation if actor is not None else None)
+    if district is None:
+        raise Http404("Your organisation is not a district.")
+    return district
+
+
 def district_search(*, q: str = "", state: str = "", limit: int = 50) -> QuerySet[District]:
     qs = District.objects.select_related("organisation").order_by("organisation__name")
     if q:

@@ -9,7 +9,7 @@ from pydantic import ConfigDict, Field, WithJsonSchema
 
 from accounts.access import api_roles
 from accounts.api_auth import API_AUTH
-from accounts.models import Role
+from accounts.acting import STAFF, VENDOR
 from contracts.models import MasterAgreement
 from contracts.selectors.agreements import agreement_get
 from core.api_types import Day, Filter, Id, text, text_of
@@ -19,7 +19,6 @@ from reports.models import FeeInvoice, ReconciliationItem, SalesReport, SalesRep
 from reports.quarters import Quarter
 
 router = Router(tags=["sales reports"])
-STAFF, VENDOR = Role.CONSORTIUM_STAFF, Role.VENDOR_USER
 
 
 def _money(maximum) -> dict:

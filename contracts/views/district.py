@@ -9,33 +9,26 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.access import roles
-from accounts.models import Role
+from accounts.acting import APPROVER, BUYER, EVALUATOR
 from contracts.forms import DecideForm, JoinForm, ReasonForm
-from contracts.models import MiniCompetition, ParticipationAgreement
+from contracts.models import MiniCompetition
 from contracts.selectors.agreements import current_schedule, schedule_rows
 from contracts.selectors.participation import (RENEWAL_WINDOW_DAYS, competitions_of_district,
                                                join_requirements, multi_award_agreements,
-                                               participations_of_district, upcoming_ends)
+                                               participation_for_actor, participations_of_district,
+                                               upcoming_ends)
 from contracts.services import participation as services
 from contracts.states import AwardKind
 from contracts.views.common import flash, form_errors_from, get_agreement
 from core.limits import parse_id, parse_money
-from members.selectors import district_of_organisation
+from members.selectors import district_for_actor
 from sourcing.models import Solicitation
 
-BUYER, APPROVER, EVALUATOR = Role.DISTRICT_BUYER, Role.DISTRICT_APPROVER, Role.EVALUATOR
-
-
-def _district(request):
-    district = district_of_organisation(request.actor.organisation)
-    if district is None:
-        raise Http404("Your organisation is not a district.")
-    return district
 
 
 @roles(BUYER, APPROVER, EVALUATOR)
 def dashboard(request):
-    district = _district(request)
+    district = district_for_actor(request.actor)
     participations = list(participations_of_district(district))
     return render(request, "contracts/dashboard.html", {
         "district": district, "participations": participations,
@@ -45,7 +38,7 @@ def dashboard(request):
 
 @roles(BUYER)
 def join(request, agreement_id: int):
-    district = _district(request)
+    district = district_for_actor(request.actor)
     agreement = get_agreement(request, agreement_id)
     value = None
     if request.method == "POST":
@@ -90,7 +83,7 @@ def join(request, agreement_id: int):
 
 @roles(BUYER)
 def competition_new(request, solicitation_id: int):
-    district = _district(request)
+    district = district_for_actor(request.actor)
     solicitation = get_object_or_404(Solicitation, pk=solicitation_id)
     agreements = multi_award_agreements(solicitation)
     lines = list(solicitation.lines.all())
@@ -164,18 +157,10 @@ def competition_action(request, competition_id: int, action: str):
     return redirect("contracts:competition", competition_id=competition.pk)
 
 
-def _participation(request, participation_id):
-    participation = get_object_or_404(ParticipationAgreement.objects.select_related(
-        "district__organisation", "agreement__vendor"), pk=participation_id)
-    if not request.actor.acts_for(participation.district.organisation):
-        raise Http404
-    return participation
-
-
 @roles(APPROVER)
 @require_POST
 def participation_approve(request, participation_id: int):
-    participation = _participation(request, participation_id)
+    participation = participation_for_actor(participation_id=participation_id, actor=request.actor)
     try:
         services.participation_approve(participation=participation, actor=request.actor)
     except ValidationError as exc:
@@ -188,7 +173,7 @@ def participation_approve(request, participation_id: int):
 @roles(BUYER, APPROVER)
 @require_POST
 def participation_withdraw(request, participation_id: int):
-    participation = _participation(request, participation_id)
+    participation = participation_for_actor(participation_id=participation_id, actor=request.actor)
     form = ReasonForm(request.POST)
     try:
         if not form.is_valid():

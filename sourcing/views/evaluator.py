@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.access import roles
-from accounts.models import Role
+from accounts.acting import EVALUATOR
 from sourcing import selectors
 from sourcing.forms import DeclarationForm, ScoreForm
 from sourcing.lifecycle import effective_state
@@ -17,7 +17,6 @@ from sourcing.models import Bid, Criterion
 from sourcing.services.evaluation import declaration_sign, score_record, seat_of
 from sourcing.views.common import flash_error, form_errors_from, get_solicitation
 
-EVALUATOR = Role.EVALUATOR
 
 
 @roles(EVALUATOR)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.access import roles
-from accounts.models import Role
+from accounts.acting import VENDOR
 from core.received import received_at_of
 from sourcing import selectors
 from sourcing.forms import BidForm, ProtestForm, QuestionForm
@@ -22,22 +22,14 @@ from sourcing.services import bids as bid_services
 from sourcing.services.questions import question_ask
 from sourcing.services.solicitations import solicitation_follow
 from sourcing.views.common import flash_error, form_errors_from, get_solicitation
-from vendors.selectors import vendor_of_organisation
+from vendors.selectors import vendor_for_actor
 
-VENDOR = Role.VENDOR_USER
-
-
-def _vendor(request):
-    vendor = vendor_of_organisation(request.actor.organisation)
-    if vendor is None:
-        raise Http404("Your organisation is not a vendor.")
-    return vendor
 
 
 @roles(VENDOR)
 def bid(request, solicitation_id: int):
     solicitation = get_solicitation(request, solicitation_id)
-    vendor = _vendor(request)
+    vendor = vendor_for_actor(request.actor)
     mine = selectors.own_bid(solicitation=solicitation, vendor=vendor)
     initial = BidForm.initial_from(mine[1], solicitation) if mine and mine[0].state == "submitted" else {}
     # As many tier rows as the bid already has (the API allows more than the usual four).
@@ -75,7 +67,7 @@ def bid(request, solicitation_id: int):
 def receipt(request, solicitation_id: int, receipt_id: int):
     """A receipt as JSON, for the vendor's files. The latest version includes the full bid."""
     solicitation = get_solicitation(request, solicitation_id)
-    vendor = _vendor(request)
+    vendor = vendor_for_actor(request.actor)
     stored = selectors.own_receipts(solicitation=solicitation, vendor=vendor).filter(pk=receipt_id).first()
     if stored is None:
         raise Http404
