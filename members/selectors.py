@@ -7,6 +7,7 @@ from typing import Optional
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet, Sum
+from django.http import Http404
 
 from accounts.acting import Actor
 from members.models import District, Membership
