@@ -10,17 +10,18 @@ from ninja import Router, Schema, Status
 
 from accounts.access import api_public, api_roles
 from accounts.api_auth import API_AUTH, OPTIONAL_AUTH
-from accounts.acting import APPROVER, BUYER, DISTRICT_ROLES, STAFF, VENDOR, acts_as
+from accounts.acting import APPROVER, BUYER, STAFF, VENDOR
 from catalog.models import Product
 from contracts.models import (Amendment, MasterAgreement, MiniCompetition, MiniCompetitionScore,
                               ParticipationAgreement, QuoteRequest, ScheduleEntry)
 from contracts.selectors.agreements import agreement_get, agreement_list, needs_successor, schedule_rows
-from contracts.selectors.participation import join_requirements, participation_for_actor
+from contracts.selectors.participation import (competition_for_actor, join_requirements,
+                                               participation_for_actor, quote_for_actor)
 from contracts.services import agreements as agreement_services
 from contracts.services import participation as participation_services
 from core.api_types import Amount, Day, Filter, Id, Page, decimal, page_size, text, text_of, whole
 from core.limits import LONG_TEXT_MAX, NOTE_MAX, QUANTITY_MAX
-from members.selectors import district_for_actor, district_of_organisation
+from members.selectors import district_acting, district_for_actor
 from sourcing.models import Solicitation
 
 router = Router(tags=["contracts"])
@@ -289,13 +290,6 @@ def competition_out(c: MiniCompetition) -> dict:
             "chosen_agreement_id": c.chosen_agreement_id, "choice_reasons": c.choice_reasons}
 
 
-def _competition(request, competition_id: int) -> MiniCompetition:
-    c = MiniCompetition.objects.select_related("district__organisation", "solicitation").filter(pk=competition_id).first()
-    if c is None or not request.actor.acts_for(c.district.organisation):
-        raise Http404("No such mini-competition.")
-    return c
-
-
 def _score_agreement(c: MiniCompetition, agreement_id: int) -> MasterAgreement:
     row = c.scores.filter(agreement_id=agreement_id).select_related("agreement").first()
     if row is None:
@@ -318,13 +312,14 @@ def competition_start(request, payload: CompetitionIn):
 @router.get("/mini-competitions/{competition_id}", auth=API_AUTH)
 @api_roles(BUYER, APPROVER)
 def competition(request, competition_id: Id):
-    return competition_out(_competition(request, competition_id))
+    c = competition_for_actor(competition_id=competition_id, actor=request.actor)
+    return competition_out(c)
 
 
 @router.post("/mini-competitions/{competition_id}/scores", auth=API_AUTH)
 @api_roles(BUYER)
 def competition_score(request, competition_id: Id, payload: CompetitionScoreIn):
-    c = _competition(request, competition_id)
+    c = competition_for_actor(competition_id=competition_id, actor=request.actor)
     participation_services.minicompetition_score(competition=c, agreement=_score_agreement(c, payload.agreement_id),
                                                  other_score=payload.other_score, notes=payload.notes,
                                                  actor=request.actor)
@@ -334,7 +329,7 @@ def competition_score(request, competition_id: Id, payload: CompetitionScoreIn):
 @router.post("/mini-competitions/{competition_id}/quotes", response={201: dict}, auth=API_AUTH)
 @api_roles(BUYER)
 def competition_quote(request, competition_id: Id, payload: QuoteIn):
-    c = _competition(request, competition_id)
+    c = competition_for_actor(competition_id=competition_id, actor=request.actor)
     q = participation_services.quote_request(competition=c, agreement=_score_agreement(c, payload.agreement_id),
                                              message=payload.message, actor=request.actor)
     return Status(201, {"id": q.pk, "agreement_id": q.agreement_id})
@@ -343,9 +338,7 @@ def competition_quote(request, competition_id: Id, payload: QuoteIn):
 @router.post("/quotes/{quote_id}/answer", auth=API_AUTH)
 @api_roles(VENDOR)
 def quote_answer(request, quote_id: Id, payload: QuoteAnswerIn):
-    q = QuoteRequest.objects.filter(pk=quote_id, agreement__vendor__organisation=request.actor.organisation).first()
-    if q is None:
-        raise Http404("No such quote request.")
+    q = quote_for_actor(quote_id=quote_id, actor=request.actor)
     q = participation_services.quote_answer(quote=q, quote_total=payload.quote_total,
                                             implementation_plan=payload.implementation_plan, actor=request.actor)
     return {"id": q.pk, "quote_total": str(q.quote_total)}
@@ -354,7 +347,7 @@ def quote_answer(request, quote_id: Id, payload: QuoteAnswerIn):
 @router.post("/mini-competitions/{competition_id}/decision", auth=API_AUTH)
 @api_roles(BUYER)
 def competition_decide(request, competition_id: Id, payload: ChoiceIn):
-    c = _competition(request, competition_id)
+    c = competition_for_actor(competition_id=competition_id, actor=request.actor)
     participation_services.minicompetition_decide(competition=c, agreement=_score_agreement(c, payload.agreement_id),
                                                   reasons=payload.reasons, actor=request.actor)
     return competition_out(c)
@@ -378,11 +371,6 @@ def catalog_item_out(item) -> dict:
     return data
 
 
-def _acting_district(request):
-    actor = getattr(request, "actor", None)
-    return district_of_organisation(actor.organisation) if acts_as(actor, DISTRICT_ROLES) else None
-
-
 @router.get("/catalog", auth=OPTIONAL_AUTH)
 @api_public
 def catalog(request, q: Filter = "", category: Filter = "", grade_band: Filter = "", subject: Filter = "",
@@ -396,7 +384,7 @@ def catalog(request, q: Filter = "", category: Filter = "", grade_band: Filter =
     entries, count = catalog_page(page=page, page_size=page_size, q=q, category=category,
                                   grade_band=grade_band, subject=subject,
                                   interoperability=interoperability, kind=kind)
-    items = catalog_items(entries, district=_acting_district(request))
+    items = catalog_items(entries, district=district_acting(getattr(request, "actor", None)))
     return {"count": count, "page": page, "results": [catalog_item_out(i) for i in items]}
 
 
@@ -410,7 +398,7 @@ def catalog_product(request, product_id: Id):
     product = Product.objects.select_related("vendor").filter(pk=product_id, active=True).first()
     if product is None:
         raise Http404("No such product.")
-    district = _acting_district(request)
+    district = district_acting(getattr(request, "actor", None))
     items = catalog_items(list(catalog_search(product_id=product_id)), district=district)
     data = {"product_id": product.pk, "product": product.name, "vendor": product.vendor.legal_name,
             "offers": [catalog_item_out(i) for i in items]}

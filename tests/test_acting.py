@@ -15,7 +15,7 @@ from accounts.acting import (APPROVER, BUYER, DISTRICT_ROLES, EVALUATOR, JOINERS
 from accounts.models import Role
 from catalog.selectors import product_for_actor
 from catalog.services import ProductData, category_ensure, product_create
-from members.selectors import district_for_actor
+from members.selectors import district_acting, district_for_actor
 from tests.cast import SYSTEM
 from vendors.selectors import vendor_for_actor
 
@@ -69,6 +69,13 @@ def test_district_for_actor(cast):
     for actor in (cast.actor(cast.vendor_user_a), cast.actor(cast.staff), SYSTEM, None):
         with pytest.raises(Http404, match="Your organisation is not a district."):
             district_for_actor(actor)
+
+
+def test_district_acting_is_none_outside_district_roles(cast):
+    assert district_acting(cast.actor(cast.approver_b)) == cast.district_b
+    assert district_acting(cast.actor(cast.evaluator)) == cast.district_a
+    for actor in (cast.actor(cast.vendor_user_a), cast.actor(cast.staff), SYSTEM, None):
+        assert district_acting(actor) is None
 
 
 def test_product_for_actor_shows_a_vendor_only_its_own(cast):

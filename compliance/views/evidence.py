@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.access import roles
+from accounts.acting import DISTRICT_ROLES, EVERYONE, JOINERS, STAFF, VENDOR
 from compliance.forms import (AttestationEditForm, AttestationForm, DpaEditForm, DpaForm,
                               ReportEditForm, ReportForm, WithdrawForm)
 from compliance.models import DataPrivacyAgreement
@@ -19,8 +20,9 @@ from compliance.services.evidence import (accessibility_report_add, accessibilit
                                           attestation_update, attestation_withdraw, dpa_create,
                                           dpa_joinder_adopt, dpa_offer_close, dpa_update,
                                           dpa_withdraw)
-from compliance.views.common import DISTRICT_ROLES, EVERYONE, JOINERS, STAFF, VENDOR, own_district, own_vendor
+from compliance.views.common import own_district
 from core.forms_errors import flash_error, form_errors_from
+from vendors.selectors import vendor_for_actor
 
 
 def _evidence_page(request, vendor, forms: dict | None = None):
@@ -40,11 +42,11 @@ def _evidence_page(request, vendor, forms: dict | None = None):
 
 @roles(VENDOR)
 def vendor_evidence(request):
-    return _evidence_page(request, own_vendor(request))
+    return _evidence_page(request, vendor_for_actor(request.actor))
 
 
 def _save(request, name: str, form, call):
-    vendor = own_vendor(request)
+    vendor = vendor_for_actor(request.actor)
     if form.is_valid():
         try:
             call(vendor, form.cleaned_data)
@@ -59,7 +61,7 @@ def _save(request, name: str, form, call):
 @roles(VENDOR)
 @require_POST
 def dpa_add(request):
-    vendor = own_vendor(request)
+    vendor = vendor_for_actor(request.actor)
     return _save(request, "dpa", DpaForm(request.POST, request.FILES, vendor=vendor),
                  lambda v, d: dpa_create(vendor=v, actor=request.actor, **d))
 
@@ -67,7 +69,7 @@ def dpa_add(request):
 @roles(VENDOR)
 @require_POST
 def report_add(request):
-    vendor = own_vendor(request)
+    vendor = vendor_for_actor(request.actor)
     return _save(request, "report", ReportForm(request.POST, request.FILES, vendor=vendor),
                  lambda v, d: accessibility_report_add(actor=request.actor, **d))
 
@@ -75,7 +77,7 @@ def report_add(request):
 @roles(VENDOR)
 @require_POST
 def attestation_create(request):
-    vendor = own_vendor(request)
+    vendor = vendor_for_actor(request.actor)
     return _save(request, "attestation", AttestationForm(request.POST, request.FILES, vendor=vendor),
                  lambda v, d: attestation_add(vendor=v, actor=request.actor, **d))
 
@@ -121,7 +123,7 @@ def _apply(form, call) -> bool:
 
 
 def _edit(request, kind: str, item, service, **target):
-    vendor = own_vendor(request)
+    vendor = vendor_for_actor(request.actor)
     form = None
     if request.method == "POST":
         form = EDIT_FORMS[kind](request.POST, request.FILES, vendor=vendor)
@@ -132,7 +134,7 @@ def _edit(request, kind: str, item, service, **target):
 
 
 def _withdraw(request, kind: str, item, service, **target):
-    vendor = own_vendor(request)
+    vendor = vendor_for_actor(request.actor)
     form = WithdrawForm(request.POST)
     if _apply(form, lambda d: service(reason=d["reason"], actor=request.actor, **target)):
         messages.success(request, f"{WHAT[kind]} #{item.pk} withdrawn: it stays on record, marked "
@@ -143,21 +145,21 @@ def _withdraw(request, kind: str, item, service, **target):
 
 @roles(VENDOR)
 def dpa_edit(request, dpa_id: int):
-    dpa = _own(ev.vendor_dpa_get, vendor=own_vendor(request), dpa_id=dpa_id)
+    dpa = _own(ev.vendor_dpa_get, vendor=vendor_for_actor(request.actor), dpa_id=dpa_id)
     return _edit(request, "dpa", dpa, dpa_update, dpa=dpa)
 
 
 @roles(VENDOR)
 @require_POST
 def dpa_withdraw_view(request, dpa_id: int):
-    dpa = _own(ev.vendor_dpa_get, vendor=own_vendor(request), dpa_id=dpa_id)
+    dpa = _own(ev.vendor_dpa_get, vendor=vendor_for_actor(request.actor), dpa_id=dpa_id)
     return _withdraw(request, "dpa", dpa, dpa_withdraw, dpa=dpa)
 
 
 @roles(VENDOR)
 @require_POST
 def dpa_close_offer(request, dpa_id: int):
-    dpa = _own(ev.vendor_dpa_get, vendor=own_vendor(request), dpa_id=dpa_id)
+    dpa = _own(ev.vendor_dpa_get, vendor=vendor_for_actor(request.actor), dpa_id=dpa_id)
     try:
         dpa_offer_close(dpa=dpa, actor=request.actor)
     except ValidationError as exc:
@@ -170,27 +172,27 @@ def dpa_close_offer(request, dpa_id: int):
 
 @roles(VENDOR)
 def report_edit(request, report_id: int):
-    report = _own(ev.vendor_report_get, vendor=own_vendor(request), report_id=report_id)
+    report = _own(ev.vendor_report_get, vendor=vendor_for_actor(request.actor), report_id=report_id)
     return _edit(request, "report", report, accessibility_report_update, report=report)
 
 
 @roles(VENDOR)
 @require_POST
 def report_withdraw(request, report_id: int):
-    report = _own(ev.vendor_report_get, vendor=own_vendor(request), report_id=report_id)
+    report = _own(ev.vendor_report_get, vendor=vendor_for_actor(request.actor), report_id=report_id)
     return _withdraw(request, "report", report, accessibility_report_withdraw, report=report)
 
 
 @roles(VENDOR)
 def attestation_edit(request, attestation_id: int):
-    attestation = _own(ev.vendor_attestation_get, vendor=own_vendor(request), attestation_id=attestation_id)
+    attestation = _own(ev.vendor_attestation_get, vendor=vendor_for_actor(request.actor), attestation_id=attestation_id)
     return _edit(request, "attestation", attestation, attestation_update, attestation=attestation)
 
 
 @roles(VENDOR)
 @require_POST
 def attestation_withdraw_view(request, attestation_id: int):
-    attestation = _own(ev.vendor_attestation_get, vendor=own_vendor(request), attestation_id=attestation_id)
+    attestation = _own(ev.vendor_attestation_get, vendor=vendor_for_actor(request.actor), attestation_id=attestation_id)
     return _withdraw(request, "attestation", attestation, attestation_withdraw, attestation=attestation)
 
 

@@ -11,9 +11,9 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.acting import APPROVER, BUYER, STAFF, VENDOR
+from accounts.acting import APPROVER, BUYER, STAFF, VENDOR, acts_as
 
-from contracts.models import MasterAgreement, MiniCompetition, ParticipationAgreement
+from contracts.models import MasterAgreement, MiniCompetition, ParticipationAgreement, QuoteRequest
 from contracts.pricing import cents, tier_at
 from contracts.selectors.agreements import current_schedule
 from contracts.selectors.volumes import line_volume
@@ -48,6 +48,24 @@ def participation_for_actor(*, participation_id: int, actor) -> ParticipationAgr
     if participation is None or not is_participation_party(actor, participation):
         raise Http404("No such participation agreement.")
     return participation
+
+
+def competition_for_actor(*, competition_id: int, actor) -> MiniCompetition:
+    """A mini-competition of the actor's own district; any other is "no such" (404)."""
+    competition = (MiniCompetition.objects.select_related("district__organisation", "solicitation")
+                   .filter(pk=competition_id).first())
+    if competition is None or actor is None or not actor.acts_for(competition.district.organisation):
+        raise Http404("No such mini-competition.")
+    return competition
+
+
+def quote_for_actor(*, quote_id: int, actor) -> QuoteRequest:
+    """A quote request addressed to the actor's vendor; any other is "no such" (404)."""
+    quote = (QuoteRequest.objects.select_related("agreement__vendor__organisation")
+             .filter(pk=quote_id).first())
+    if quote is None or not acts_as(actor, VENDOR, quote.agreement.vendor.organisation):
+        raise Http404("No such quote request.")
+    return quote
 
 
 def multi_award_agreements(solicitation) -> list[MasterAgreement]:

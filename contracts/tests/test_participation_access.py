@@ -10,7 +10,8 @@ from decimal import Decimal
 import pytest
 from django.http import Http404
 
-from contracts.selectors.participation import join_requirements, participation_for_actor
+from contracts.selectors.participation import (competition_for_actor, join_requirements,
+                                               participation_for_actor, quote_for_actor)
 from contracts.services.participation import participation_join
 from contracts.tests.test_pages_api import login, token
 from contracts.tests.test_participation import decided_competition, general_offer  # noqa: F401 (fixture)
@@ -75,3 +76,17 @@ def test_pages_and_api_give_the_same_answer_for_every_role(client, cast, partici
                               **token(user))
             assert (operation, name, _answer(page.status_code)) == (operation, name, want)
             assert (operation, name, _answer(api.status_code)) == (operation, name, want)
+
+
+def test_a_competition_is_its_districts_and_a_quote_its_vendors(cast, awarded, agreements):
+    competition = decided_competition(cast, awarded, agreements, cast.vendor_a)
+    quote = competition.quotes.get()
+    for user in (cast.buyer_a, cast.approver_a):
+        assert competition_for_actor(competition_id=competition.pk, actor=cast.actor(user)) == competition
+    for user in (cast.buyer_b, cast.vendor_user_a):
+        with pytest.raises(Http404, match="No such mini-competition."):
+            competition_for_actor(competition_id=competition.pk, actor=cast.actor(user))
+    assert quote_for_actor(quote_id=quote.pk, actor=cast.actor(cast.vendor_user_a)) == quote
+    for user in (cast.vendor_user_b, cast.buyer_a, cast.staff):
+        with pytest.raises(Http404, match="No such quote request."):
+            quote_for_actor(quote_id=quote.pk, actor=cast.actor(user))

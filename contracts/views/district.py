@@ -12,8 +12,9 @@ from accounts.access import roles
 from accounts.acting import APPROVER, BUYER, EVALUATOR
 from contracts.forms import DecideForm, JoinForm, ReasonForm
 from contracts.models import MiniCompetition
-from contracts.selectors.agreements import current_schedule, schedule_rows
-from contracts.selectors.participation import (RENEWAL_WINDOW_DAYS, competitions_of_district,
+from contracts.selectors.agreements import schedule_rows
+from contracts.selectors.participation import (RENEWAL_WINDOW_DAYS, competition_for_actor,
+                                               competitions_of_district,
                                                join_requirements, multi_award_agreements,
                                                participation_for_actor, participations_of_district,
                                                upcoming_ends)
@@ -107,17 +108,9 @@ def competition_new(request, solicitation_id: int):
         status=400 if errors else 200)
 
 
-def _competition(request, competition_id):
-    competition = get_object_or_404(MiniCompetition.objects.select_related("district__organisation", "solicitation"),
-                                     pk=competition_id)
-    if not request.actor.acts_for(competition.district.organisation):
-        raise Http404
-    return competition
-
-
 @roles(BUYER, APPROVER)
 def competition(request, competition_id: int):
-    competition = _competition(request, competition_id)
+    competition = competition_for_actor(competition_id=competition_id, actor=request.actor)
     scores = list(competition.scores.select_related("agreement__vendor").order_by("-price_score"))
     return render(request, "contracts/competition.html", {
         "c": competition, "scores": scores, "quotes": competition.quotes.select_related("agreement__vendor"),
@@ -128,7 +121,7 @@ def competition(request, competition_id: int):
 @roles(BUYER)
 @require_POST
 def competition_action(request, competition_id: int, action: str):
-    competition = _competition(request, competition_id)
+    competition = competition_for_actor(competition_id=competition_id, actor=request.actor)
     try:
         chosen = parse_id(request.POST.get("agreement"), field="agreement")
     except ValidationError:

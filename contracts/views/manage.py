@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.access import roles
-from accounts.models import Role
+from accounts.acting import STAFF, VENDOR
 from catalog.models import Product
 from contracts.forms import ActivateForm, DocumentForm, MapForm, ReasonForm
 from contracts.models import Amendment
@@ -24,7 +24,6 @@ from contracts.views.common import flash, form_errors_from, get_agreement
 from core.limits import parse_id
 from sourcing.models import Solicitation
 
-STAFF, VENDOR = Role.CONSORTIUM_STAFF, Role.VENDOR_USER
 
 
 def _may_manage(request, agreement) -> bool:

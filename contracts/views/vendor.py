@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.access import roles
 from accounts.acting import VENDOR
 from contracts.forms import QuoteAnswerForm
 from contracts.models import MasterAgreement, ParticipationAgreement, QuoteRequest
-from contracts.selectors.participation import participation_for_actor
+from contracts.selectors.participation import participation_for_actor, quote_for_actor
 from contracts.services import participation as services
 from contracts.views.common import flash
 from vendors.selectors import vendor_for_actor
@@ -32,8 +32,7 @@ def vendor_contracts(request):
 @roles(VENDOR)
 @require_POST
 def quote_answer(request, quote_id: int):
-    vendor = vendor_for_actor(request.actor)
-    quote = get_object_or_404(QuoteRequest, pk=quote_id, agreement__vendor=vendor)
+    quote = quote_for_actor(quote_id=quote_id, actor=request.actor)
     form = QuoteAnswerForm(request.POST)
     try:
         if not form.is_valid():
