@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 
 from accounts.access import roles
 from accounts.acting import READERS, VENDOR
@@ -12,7 +10,7 @@ from catalog import selectors
 from catalog.forms import ProductForm
 from catalog.sections import product_page_context
 from catalog.services import product_create, product_update
-from core.forms_errors import form_errors_from
+from core.views import submit_form
 from vendors.selectors import vendor_for_actor
 
 
@@ -21,14 +19,12 @@ from vendors.selectors import vendor_for_actor
 def vendor_products(request):
     vendor = vendor_for_actor(request.actor)
     form = ProductForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            product = product_create(vendor=vendor, data=form.product_data(), actor=request.actor)
-        except ValidationError as exc:
-            form_errors_from(form, exc)
-        else:
-            messages.success(request, f"{product.name} added.")
-            return redirect("catalog:vendor-products")
+    if request.method == "POST":
+        done = submit_form(request, form, lambda: product_create(vendor=vendor, data=form.product_data(),
+                                                                 actor=request.actor),
+                           success=lambda product: f"{product.name} added.", redirect_to="catalog:vendor-products")
+        if done:
+            return done
     return render(request, "catalog/vendor_products.html", {
         "vendor": vendor, "products": selectors.products_of_vendor(vendor), "form": form},
         status=400 if form.errors else 200)
@@ -38,14 +34,12 @@ def vendor_products(request):
 def vendor_product_edit(request, product_id: int):
     product = selectors.product_for_actor(product_id=product_id, actor=request.actor)
     form = ProductForm(request.POST or None, initial=ProductForm.initial_from(product))
-    if request.method == "POST" and form.is_valid():
-        try:
-            product_update(product=product, data=form.product_data(), actor=request.actor)
-        except ValidationError as exc:
-            form_errors_from(form, exc)
-        else:
-            messages.success(request, "Product saved.")
-            return redirect("catalog:vendor-products")
+    if request.method == "POST":
+        done = submit_form(request, form, lambda: product_update(product=product, data=form.product_data(),
+                                                                 actor=request.actor),
+                           success="Product saved.", redirect_to="catalog:vendor-products")
+        if done:
+            return done
     return render(request, "catalog/product_edit.html", {"product": product, "form": form},
                   status=400 if form.errors else 200)
 

@@ -15,6 +15,7 @@ from accounts.acting import Actor
 from audit.actions import AuditAction, membership_step
 from audit.services import audit_record, snapshot
 from core.documents import validate_pdf
+from core.limits import check_money
 from members.models import District, Membership
 from members.states import (APPLY_DISTRICT_ROLES, STAFF, TRANSITIONS, MembershipState,
                             Transition)
@@ -265,16 +266,11 @@ def districts_import(*, records: list[DistrictRecord], actor: Actor,
 def district_set_approval_limit(*, district: District, limit, actor: Actor) -> District:
     """Set the value above which the district's participation agreements and orders need its
     approver (consortium staff or the district's own approver)."""
-    from decimal import Decimal, InvalidOperation
-
     if not _may_act_for_district(actor, district, ("district_approver",), staff=True):
         raise PermissionDenied("Only the district's approver or consortium staff may set its approval limit.")
-    try:
-        limit = Decimal(str(limit)).quantize(Decimal("0.01"))
-        if limit < 0:
-            raise InvalidOperation
-    except InvalidOperation:
-        raise ValidationError({"approval_limit": "An amount of 0 or more, in dollars."})
+    # From $0 to AMOUNT_MAX in whole cents; an amount with a fraction of a cent is refused, never
+    # rounded (see core.money).
+    limit = check_money(limit, field="approval_limit")
     before = {"approval_limit": str(district.approval_limit)}
     district.approval_limit = limit
     district.save(update_fields=["approval_limit"])

@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet, Sum
 from accounts.acting import STAFF, VENDOR, acts_as
 from contracts.models import LineVolume
 from orders.models import Order, OrderLine, RebateEntry, Settlement, VolumeEvent
-from contracts.pricing import cents
+from core.money import cents
 from orders.pricing import LineReplay, apply_cancel, apply_order
 from orders.states import COUNTING, OrderState
 

@@ -18,7 +18,8 @@ from audit.actions import AuditAction, order_vendor_step
 from audit.services import audit_record, snapshot
 from catalog.models import Product
 from contracts.models import MasterAgreement
-from contracts.pricing import cents, tier_at
+from core.money import cents
+from core.tiers import tier_at
 from contracts.selectors.agreements import current_schedule
 from contracts.selectors.participation import district_may_order
 from contracts.services.volumes import line_volume_change, line_volume_lock

@@ -12,9 +12,9 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.acting import APPROVER, BUYER, STAFF, VENDOR, acts_as
-
 from contracts.models import MasterAgreement, MiniCompetition, ParticipationAgreement, QuoteRequest
-from contracts.pricing import cents, tier_at
+from core.money import cents
+from core.tiers import tier_at
 from contracts.selectors.agreements import current_schedule
 from contracts.selectors.volumes import line_volume
 from contracts.states import AgreementState, AwardKind, ParticipationState

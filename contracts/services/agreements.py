@@ -18,7 +18,7 @@ from audit.services import audit_record, snapshot
 from catalog.models import Product
 from contracts.models import (AgreementDocument, Amendment, MasterAgreement, ScheduleEntry,
                               ScheduleVersion)
-from contracts.pricing import clean_tiers
+from core.tiers import clean_tiers
 from contracts.selectors.agreements import awarded_lines, current_schedule, max_term_years
 from contracts.services.catalog_index import catalog_index_refresh
 from contracts.services.common import require_staff_or_vendor

@@ -16,7 +16,7 @@ from audit.actions import AuditAction
 from audit.services import audit_record, snapshot
 from contracts.models import (MasterAgreement, MiniCompetition, MiniCompetitionScore,
                               ParticipationAgreement, QuoteRequest)
-from contracts.pricing import cents
+from core.money import cents
 from contracts.selectors.agreements import current_schedule
 from contracts.selectors.participation import (district_price_for, join_requirements,
                                                multi_award_agreements)
@@ -166,12 +166,10 @@ def quote_answer(*, quote: QuoteRequest, quote_total, implementation_plan: str,
     if quote.answered_at is not None:
         raise ValidationError("This quote request has been answered.")
     errors = {}
-    try:
-        total = Decimal(str(quote_total)).quantize(Decimal("0.01"))
-        if total <= 0:
-            raise InvalidOperation
-    except InvalidOperation:
-        errors["quote_total"] = "The quoted total in dollars and cents."
+    try:  # above $0, at most AMOUNT_MAX, in whole cents (never rounded; see core.money)
+        total = check_money(quote_total, field="quote_total", allow_zero=False)
+    except ValidationError as refused:
+        errors.update({field: messages[0] for field, messages in refused.message_dict.items()})
         total = None
     if not implementation_plan.strip():
         errors["implementation_plan"] = "Describe the implementation plan."

@@ -13,8 +13,7 @@ from django.http import Http404
 from contracts.selectors.participation import (competition_for_actor, join_requirements,
                                                participation_for_actor, quote_for_actor)
 from contracts.services.participation import participation_join
-from contracts.tests.test_pages_api import login, token
-from contracts.tests.test_participation import decided_competition, general_offer  # noqa: F401 (fixture)
+from tests.helpers import decided_competition, login, token
 
 # What each operation answers, by role: "reached" (the participation was found and the role
 # may act: the page redirects, the API answers 200 or its 409/422 for the state), "hidden"
@@ -29,7 +28,7 @@ PAGE_URL = {"approve": "/participations/{}/approve/", "withdraw": "/participatio
 
 
 @pytest.fixture
-def participation(cast, awarded, agreements, general_offer):  # noqa: F811
+def participation(cast, awarded, agreements, general_offer):
     """District A joins vendor A's agreement above its limit: it needs the approver."""
     agreement = agreements[cast.vendor_a.pk]
     competition = decided_competition(cast, awarded, agreements, cast.vendor_a)

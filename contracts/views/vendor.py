@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from accounts.access import roles
@@ -13,7 +11,7 @@ from contracts.forms import QuoteAnswerForm
 from contracts.models import MasterAgreement, ParticipationAgreement, QuoteRequest
 from contracts.selectors.participation import participation_for_actor, quote_for_actor
 from contracts.services import participation as services
-from contracts.views.common import flash
+from core.views import run_service
 from vendors.selectors import vendor_for_actor
 
 
@@ -34,25 +32,16 @@ def vendor_contracts(request):
 def quote_answer(request, quote_id: int):
     quote = quote_for_actor(quote_id=quote_id, actor=request.actor)
     form = QuoteAnswerForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError("Give the quoted total and the implementation plan.")
-        services.quote_answer(quote=quote, actor=request.actor, **form.cleaned_data)
-    except ValidationError as exc:
-        flash(request, exc)
-    else:
-        messages.success(request, "Quote sent to the district.")
-    return redirect("contracts:vendor")
+    return run_service(request, lambda: services.quote_answer(quote=quote, actor=request.actor, **form.cleaned_data),
+                       success="Quote sent to the district.", redirect_to="contracts:vendor",
+                       form=form, invalid="Give the quoted total and the implementation plan.")
 
 
 @roles(VENDOR)
 @require_POST
 def countersign(request, participation_id: int):
     participation = participation_for_actor(participation_id=participation_id, actor=request.actor)
-    try:
-        services.participation_countersign(participation=participation, actor=request.actor)
-    except ValidationError as exc:
-        flash(request, exc)
-    else:
-        messages.success(request, f"Countersigned: {participation.district.name} may now order.")
-    return redirect("contracts:vendor")
+    return run_service(request, lambda: services.participation_countersign(participation=participation,
+                                                                           actor=request.actor),
+                       success=f"Countersigned: {participation.district.name} may now order.",
+                       redirect_to="contracts:vendor")
