@@ -14,7 +14,6 @@ from core.views import submit_form
 from vendors.selectors import vendor_for_actor
 
 
-
 @roles(VENDOR)
 def vendor_products(request):
     vendor = vendor_for_actor(request.actor)

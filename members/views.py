@@ -19,7 +19,6 @@ from members.services import (membership_allowed_transitions, membership_apply,
 from members.states import MembershipState
 
 
-
 @public
 def directory(request):
     form = DirectoryFilterForm(request.GET or None)

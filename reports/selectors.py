@@ -23,7 +23,6 @@ from reports.quarters import Quarter, reporting_quarters
 from reports.reconcile import admin_fee
 
 
-
 class Status:
     """A quarter's reporting status, derived at read time."""
 

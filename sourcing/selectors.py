@@ -34,7 +34,6 @@ from sourcing.tabulation import BidEvaluation, OpenedBid, evaluate
 from vendors.models import Vendor
 
 
-
 def solicitation_list(*, actor: Optional[Actor], state: str = "", q: str = "") -> QuerySet[Solicitation]:
     """Staff see drafts too; everyone else sees published solicitations."""
     qs = Solicitation.objects.select_related("category").annotate(

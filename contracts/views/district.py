@@ -27,7 +27,6 @@ from members.selectors import district_for_actor
 from sourcing.models import Solicitation
 
 
-
 @roles(BUYER, APPROVER, EVALUATOR)
 def dashboard(request):
     district = district_for_actor(request.actor)

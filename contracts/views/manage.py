@@ -28,7 +28,6 @@ from core.views import run_service, submit_form
 from sourcing.models import Solicitation
 
 
-
 def _may_manage(request, agreement) -> bool:
     actor = request.actor
     return actor.role == STAFF or (actor.role == VENDOR and actor.acts_for(agreement.vendor.organisation))

@@ -24,7 +24,6 @@ from orders.models import Order, Settlement
 from vendors.selectors import vendor_for_actor
 
 
-
 def _error_text(exc: ValidationError) -> str:
     if hasattr(exc, "error_dict"):
         return " ".join(" ".join(v) if isinstance(v, list) else str(v) for v in exc.message_dict.values())

@@ -20,7 +20,6 @@ from core.views import run_service, submit_form
 from sourcing.views.common import get_solicitation
 
 
-
 def _evaluate_url(solicitation) -> str:
     return reverse("sourcing:evaluate", kwargs={"solicitation_id": solicitation.pk})
 

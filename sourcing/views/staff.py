@@ -28,7 +28,6 @@ from core.views import run_service, submit_form
 from sourcing.views.common import get_solicitation
 
 
-
 def _formsets(data=None, initial=None):
     initial = initial or {}
     return (LineFormSet(data, prefix="lines", initial=initial.get("lines")),

@@ -26,7 +26,6 @@ from sourcing.views.common import get_solicitation
 from vendors.selectors import vendor_for_actor
 
 
-
 def _bid_url(solicitation) -> str:
     return reverse("sourcing:bid", kwargs={"solicitation_id": solicitation.pk})
 
