@@ -303,20 +303,12 @@ def participation_join(*, district: District, agreement: MasterAgreement, estima
     return participation
 
 
-def _transition(participation: ParticipationAgreement, action: str) -> str:
-    sources, target = PARTICIPATION_TRANSITIONS[action]
-    if participation.state not in sources:
-        raise ValidationError(f"Cannot {action}: the participation is "
-                              f"{ParticipationState(participation.state).label.lower()}.")
-    return target
-
-
 @transaction.atomic
 def participation_approve(*, participation: ParticipationAgreement, actor: Actor) -> ParticipationAgreement:
     participation = lock(ParticipationAgreement.objects.all()).select_related(
         "district__organisation", "agreement__vendor").get(pk=participation.pk)
     _require_district(actor, participation.district, (APPROVER,), "approve participation agreements")
-    target = _transition(participation, "approve")
+    target = PARTICIPATION_TRANSITIONS.check(participation.state, "approve")
     before = snapshot(participation, P_FIELDS)
     participation.state, participation.approved_by, participation.approved_at = target, actor.user, timezone.now()
     participation.save()
@@ -334,7 +326,7 @@ def participation_countersign(*, participation: ParticipationAgreement, actor: A
         "district__organisation", "agreement__vendor").get(pk=participation.pk)
     if not acts_as(actor, VENDOR, participation.agreement.vendor.organisation):
         raise PermissionDenied("Only the agreement's vendor countersigns.")
-    target = _transition(participation, "countersign")
+    target = PARTICIPATION_TRANSITIONS.check(participation.state, "countersign")
     if participation.needs_approval and participation.state != ParticipationState.APPROVED:
         raise ValidationError("The district's approver must approve this participation first.")
     before = snapshot(participation, P_FIELDS)
@@ -356,7 +348,7 @@ def participation_withdraw(*, participation: ParticipationAgreement, reason: str
     participation = lock(ParticipationAgreement.objects.all()).select_related(
         "district__organisation").get(pk=participation.pk)
     _require_district(actor, participation.district, (BUYER, APPROVER), "withdraw participation agreements")
-    target = _transition(participation, "withdraw")
+    target = PARTICIPATION_TRANSITIONS.check(participation.state, "withdraw")
     if not reason.strip():
         raise ValidationError({"reason": "Give the reason."})
     before = snapshot(participation, P_FIELDS)
