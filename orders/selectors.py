@@ -9,7 +9,7 @@ from typing import Optional
 
 from django.db.models import Q, QuerySet, Sum
 
-from accounts.acting import STAFF, VENDOR, acts_as
+from accounts.acting import APPROVER, BUYER, STAFF, VENDOR, acts_as
 from contracts.models import LineVolume
 from orders.models import Order, OrderLine, RebateEntry, Settlement, VolumeEvent
 from core.money import cents
@@ -240,9 +240,6 @@ def order_for_actor(*, order_id: int, actor) -> Order:
             acts_as(actor, VENDOR, order.agreement.vendor.organisation) and order.state != "draft"):
         return order
     raise Order.DoesNotExist(f"No order {order_id}.")
-
-
-BUYER, APPROVER, VENDOR, STAFF = "district_buyer", "district_approver", "vendor_user", "consortium_staff"
 
 
 def actor_is_district(actor, district, roles: tuple[str, ...]) -> bool:

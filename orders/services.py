@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Min, Q, Sum
 from django.utils import timezone
 
-from accounts.acting import APPROVER, BUYER, STAFF, VENDOR, Actor
+from accounts.acting import APPROVER, BUYER, STAFF, Actor
 from audit.actions import AuditAction, order_vendor_step
 from audit.services import audit_record, snapshot
 from catalog.models import Product
