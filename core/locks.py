@@ -61,6 +61,7 @@ LOCK_ORDER: tuple[str, ...] = (
     "reports.salesreport",
     "reports.reconciliationitem",
     "reports.feeinvoice",
+    "jobs.job",  # a job's status row: after whatever its work changed, before the audit head
     "audit.head",
 )
 RANK = {name: i for i, name in enumerate(LOCK_ORDER)}

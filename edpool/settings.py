@@ -95,6 +95,9 @@ INSTALLED_APPS = [
     "vendors",
     "catalog",
     "audit",
+    "django_tasks",  # the backport of Django 6's django.tasks (then: drop these two lines)
+    "django_tasks_db",  # its database backend: the queue is a table in EdPool's database
+    "jobs",
     "awards",
     "sourcing",
     "compliance",
@@ -290,3 +293,10 @@ AUDIT_CHECKPOINT_FILE = Path(os.environ.get("AUDIT_CHECKPOINT_FILE", VAR_DIR / "
 # this many seconds after the deadline, once every bid received in time is stored: keep it at
 # least the web server's request timeout (gunicorn --timeout, 30 s).
 BID_OPENING_DELAY_SECONDS = int(os.environ.get("BID_OPENING_DELAY_SECONDS", "30"))
+# Background tasks (jobs/, README "Background tasks"): the queue is a table in EdPool's own
+# database (django-tasks-db), so SQLite in development and PostgreSQL in production need no extra
+# service; `edpool worker` runs the tasks (`make run` starts one beside the web server).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A running job whose worker has not reported for this long is given to another worker (a worker
+# on the same machine whose process is gone is noticed at once).
+JOBS_STALE_AFTER_SECONDS = int(os.environ.get("JOBS_STALE_AFTER_SECONDS", "120"))

@@ -54,6 +54,9 @@ PAGES = {
     "accounts:account": (lambda c: {}, only(SIGNED_IN)),
     "accounts:token-create": (lambda c: {}, only(SIGNED_IN, ok=405)),
     "accounts:token-revoke": (lambda c: {"token_id": 999999}, only(SIGNED_IN, ok=405)),
+    # A job is seen by whoever started it and by staff (jobs/tests); anyone else gets a 404.
+    "jobs:status": (lambda c: {"job_id": 999999}, only(SIGNED_IN, ok=404)),
+    "jobs:cancel": (lambda c: {"job_id": 999999}, only(SIGNED_IN, ok=405)),
     "members:directory": (lambda c: {}, expect(200)),
     "members:mine": (lambda c: {}, only(DISTRICT_A + DISTRICT_B)),
     "members:queue": (lambda c: {}, only(["staff"])),
@@ -452,6 +455,7 @@ API = {
     ("DELETE", "/api/v1/auth/tokens/{token_id}"): (lambda c: {"token_id": 999999}, None, None,
                                                    expect(404, anon=401)),
     ("GET", "/api/v1/me"): (lambda c: {}, None, None, expect(200, anon=401)),
+    ("GET", "/api/v1/jobs/{job_id}"): (lambda c: {"job_id": 999999}, None, None, expect(404, anon=401)),
     ("GET", "/api/v1/members"): (lambda c: {}, None, None, expect(200)),
     ("GET", "/api/v1/members/{district_id}"): (lambda c: {"district_id": c.district_a.pk}, None,
                                                None, expect(200)),
