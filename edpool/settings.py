@@ -280,8 +280,8 @@ def _bid_sealing_key() -> str:
 
 
 BID_SEALING_KEY = _bid_sealing_key()
-# Seconds the award engine may search when staff compute a bulk-buy award plan from a page: keep
-# it under the web server's request timeout (gunicorn's default is 30 s).
+# Seconds the award engine may search when staff compute a bulk-buy award plan (in the background
+# worker since jobs/: no longer bound by the web server's request timeout).
 AWARD_ENGINE_TIME_LIMIT_SECONDS = float(os.environ.get("AWARD_ENGINE_TIME_LIMIT_SECONDS", "20"))
 # core.locks checks that transactions take row locks in the global order (README, "Concurrency"):
 # on under DEBUG and the test suite unless EDPOOL_CHECK_LOCK_ORDER=false; off in production.

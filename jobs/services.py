@@ -141,14 +141,15 @@ def job_complete(*, job_id: int, task_id: str, apply: Optional[Callable[[], Any]
                  result: Optional[models.Model] = None, result_url: str = "",
                  summary: str = "") -> Any:
     """Store the work's result and end the job in one transaction: `apply()` writes the result
-    (it takes its own locks, which come before the job's) and the job becomes done with it, or
+    (it takes its own locks, after the job's) and the job becomes done with it, or
     neither happens (JobSuperseded if this attempt no longer owns the job). So the effect of a
-    job happens once, whatever worker restarts came between. Returns what `apply` returned."""
+    job happens once, whatever worker restarts came between. Returns what `apply` returned.
+    The job's row is locked first (core.locks: `jobs.job` comes before everything)."""
     with transaction.atomic():
-        value = apply() if apply is not None else None
-        job = _lock_job(job_id)
+        job = _lock_job(job_id)  # first in the lock order: apply() locks what it changes after it
         if job.state != JobState.RUNNING or job.task_id != task_id:
             raise JobSuperseded(f"Job {job_id} is no longer this worker's.")
+        value = apply() if apply is not None else None
         stored = result if result is not None else (value if isinstance(value, models.Model) else None)
         job.state, job.finished_at = JobState.DONE, timezone.now()
         job.heartbeat_at = job.finished_at

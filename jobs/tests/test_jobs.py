@@ -5,21 +5,19 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
 from audit.actions import AuditAction
 from audit.models import AuditEvent
 from jobs import services
 from jobs.models import Job, JobState
+from jobs.tests.helpers import run_queued_jobs
 from jobs.tests.kinds import CRASH, EFFECT, REFUSED, effect_name
 from orgs.models import Organisation
 from tests.cast import PASSWORD
 
 
-def work() -> None:
-    """What `edpool worker` does, until the queue is empty."""
-    call_command("worker", "--batch", "--no-startup-delay", "--interval", "0", verbosity=0)
+work = run_queued_jobs
 
 
 def actions_of(job: Job) -> list[str]:
