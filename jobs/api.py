@@ -46,6 +46,7 @@ class JobOut(Schema):
     started_at: Optional[datetime]
     finished_at: Optional[datetime]
     status_url: str = Field(description="The status page, for people.")
+    file_url: Optional[str] = Field(None, description="The file the job produced (an export), if any.")
 
 
 def job_out(job: Job) -> dict[str, Any]:
@@ -60,6 +61,7 @@ def job_out(job: Job) -> dict[str, Any]:
         "error": job.error, "requested_by": job.requested_by.email if job.requested_by else None,
         "created_at": job.created_at, "started_at": job.started_at, "finished_at": job.finished_at,
         "status_url": f"/jobs/{job.pk}/",
+        "file_url": f"/jobs/{job.pk}/file/" if job.result_file else None,
     }
 
 

@@ -46,6 +46,8 @@ class Job(models.Model):
     result_id = models.CharField(max_length=64, blank=True)
     result_url = models.CharField(max_length=300, blank=True)
     result_summary = models.CharField(max_length=300, blank=True)
+    # A file the job produced (an export), downloaded through its permission-checked page.
+    result_file = models.FileField(upload_to="jobs/%Y/%m/", max_length=300, blank=True)
     error = models.TextField(blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True)

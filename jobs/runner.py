@@ -21,6 +21,7 @@ import time
 from typing import Any, Callable, Optional
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.db import models
 
 from accounts.acting import Actor
@@ -64,9 +65,10 @@ class JobContext:
                               figures=figures or None)
 
     def complete(self, apply: Optional[Callable[[], Any]] = None, *,
-                 result: Optional[models.Model] = None, result_url: str = "", summary: str = "") -> Any:
+                 result: Optional[models.Model] = None, result_url: str = "", summary: str = "",
+                 file: Optional[tuple[str, File]] = None) -> Any:
         value = services.job_complete(job_id=self.job_id, task_id=self.task_id, apply=apply,
-                                      result=result, result_url=result_url, summary=summary)
+                                      result=result, result_url=result_url, summary=summary, file=file)
         self.completed = True
         return value
 

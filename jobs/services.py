@@ -15,6 +15,7 @@ from typing import Any, Callable, Optional
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
@@ -139,7 +140,7 @@ def job_heartbeat(*, job_id: int, task_id: str) -> None:
 
 def job_complete(*, job_id: int, task_id: str, apply: Optional[Callable[[], Any]] = None,
                  result: Optional[models.Model] = None, result_url: str = "",
-                 summary: str = "") -> Any:
+                 summary: str = "", file: Optional[tuple[str, File]] = None) -> Any:
     """Store the work's result and end the job in one transaction: `apply()` writes the result
     (it takes its own locks, after the job's) and the job becomes done with it, or
     neither happens (JobSuperseded if this attempt no longer owns the job). So the effect of a
@@ -158,10 +159,12 @@ def job_complete(*, job_id: int, task_id: str, apply: Optional[Callable[[], Any]
         job.result_url = result_url
         job.result_summary = summary[:300]
         job.progress_text = "Done."
+        if file is not None:  # (file name, content): e.g. an export, downloaded from the job's page
+            job.result_file.save(file[0], file[1], save=False)
         job.save(update_fields=["state", "finished_at", "heartbeat_at", "result_type", "result_id",
-                                "result_url", "result_summary", "progress_text"])
+                                "result_url", "result_summary", "progress_text", "result_file"])
         _audit(job, AuditAction.JOB_DONE, WORKER, result_type=job.result_type,
-               result_id=job.result_id, summary=job.result_summary)
+               result_id=job.result_id, summary=job.result_summary, file=job.result_file.name or None)
     return value
 
 

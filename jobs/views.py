@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -30,3 +31,13 @@ def job_cancel(request, job_id: int):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("jobs:status", job_id=job.pk)
+
+
+@signed_in
+def job_file(request, job_id: int):
+    """The file a job produced (an export), for whoever may see the job."""
+    job = selectors.job_for(job_id=job_id, actor=request.actor)
+    if not job.result_file:
+        raise Http404("This job produced no file.")
+    return FileResponse(job.result_file.open("rb"), as_attachment=True,
+                        filename=job.result_file.name.rsplit("/", 1)[-1])

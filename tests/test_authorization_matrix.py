@@ -57,6 +57,7 @@ PAGES = {
     # A job is seen by whoever started it and by staff (jobs/tests); anyone else gets a 404.
     "jobs:status": (lambda c: {"job_id": 999999}, only(SIGNED_IN, ok=404)),
     "jobs:cancel": (lambda c: {"job_id": 999999}, only(SIGNED_IN, ok=405)),
+    "jobs:file": (lambda c: {"job_id": 999999}, only(SIGNED_IN, ok=404)),
     "members:directory": (lambda c: {}, expect(200)),
     "members:mine": (lambda c: {}, only(DISTRICT_A + DISTRICT_B)),
     "members:queue": (lambda c: {}, only(["staff"])),
@@ -119,6 +120,7 @@ PAGES = {
     "compliance:decision": (lambda c: {"decision_id": c.decision.pk}, only(["staff"] + DISTRICT_A)),
     "compliance:matrix": (lambda c: {}, only(["staff"] + DISTRICT_A + DISTRICT_B)),
     "compliance:matrix-csv": (lambda c: {}, only(["staff"] + DISTRICT_A + DISTRICT_B)),
+    "compliance:matrix-export": (lambda c: {}, only(["staff"] + DISTRICT_A + DISTRICT_B, ok=405)),
     "compliance:rules": (lambda c: {}, only(SIGNED_IN)),
     "compliance:rule": (lambda c: {"rule_id": "ca-ab1584"}, only(SIGNED_IN)),
     "compliance:offers": (lambda c: {}, only(["staff"] + DISTRICT_A + DISTRICT_B)),
