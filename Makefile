@@ -6,6 +6,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8000
+# Test processes side by side (pytest-xdist): one per core by default; JOBS=0 runs in one process.
+JOBS   ?= auto
 # Local development defaults; production sets DEBUG=false and SECRET_KEY (see README).
 export DEBUG ?= true
 
@@ -42,7 +44,7 @@ run: migrate
 # The layers contract (pyproject.toml, README "Architecture") first: an upward import fails.
 test: migrate
 	$(BIN)/lint-imports --no-cache
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(JOBS) $(PYTEST_ARGS)
 
 # Schemathesis against a live server on a throwaway database (see tests/fuzz/run.py):
 # make fuzz FUZZ_ARGS="--postgres postgres://postgres@127.0.0.1:5432/postgres --seconds 60"
