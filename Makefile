@@ -36,7 +36,7 @@ run: migrate
 	$(BIN)/edpool load-rules
 	$(BIN)/edpool demo-logins
 	@echo; echo "EdPool is starting at http://127.0.0.1:$(PORT)/ - sign in with one of the logins above."; echo
-	@# A background worker (award plans, exports, imports) beside the web server, stopped with it.
+	@# A background worker (award plans, the matrix export) beside the web server, stopped with it.
 	$(BIN)/edpool worker & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; trap 'exit 130' INT TERM; \
 	  $(BIN)/edpool runserver 127.0.0.1:$(PORT)
