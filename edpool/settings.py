@@ -300,3 +300,5 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # A running job whose worker has not reported for this long is given to another worker (a worker
 # on the same machine whose process is gone is noticed at once).
 JOBS_STALE_AFTER_SECONDS = int(os.environ.get("JOBS_STALE_AFTER_SECONDS", "120"))
+# A sales-report CSV with more lines than this is stored and reconciled by the worker (reports/uploads.py).
+SALES_REPORT_BACKGROUND_ROWS = int(os.environ.get("SALES_REPORT_BACKGROUND_ROWS", "2000"))

@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Optional, Union
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
@@ -65,7 +65,8 @@ class JobContext:
                               figures=figures or None)
 
     def complete(self, apply: Optional[Callable[[], Any]] = None, *,
-                 result: Optional[models.Model] = None, result_url: str = "", summary: str = "",
+                 result: Optional[models.Model] = None,
+                 result_url: Union[str, Callable[[Any], str]] = "", summary: str = "",
                  file: Optional[tuple[str, File]] = None) -> Any:
         value = services.job_complete(job_id=self.job_id, task_id=self.task_id, apply=apply,
                                       result=result, result_url=result_url, summary=summary, file=file)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import socket
 from datetime import timedelta
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Optional, Union
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -55,13 +55,20 @@ def _enqueue_task(job: Job) -> str:
     return str(run_job.enqueue(job_id=job.pk).id)
 
 
+def _audited(params: dict[str, Any], bulky: tuple[str, ...]) -> dict[str, Any]:
+    """The params as the audit trail keeps them: a bulky one (an uploaded file's text) by its size."""
+    return {key: (f"({len(str(value)):,} characters)" if key in bulky else value)
+            for key, value in params.items()}
+
+
 def job_enqueue(*, kind: str, params: Optional[dict[str, Any]] = None, actor: Actor,
-                subject: Optional[models.Model] = None) -> Job:
+                subject: Optional[models.Model] = None, bulky: tuple[str, ...] = ()) -> Job:
     """Queue the work `kind` (registered in jobs.registry) for `actor`, or return the job already
     queued or running for the same kind and subject: a double click starts nothing twice.
 
     The job and its task are stored in one transaction (the queue is a table of the same
-    database), so a job is never left without a task to run it, nor a task without its job."""
+    database), so a job is never left without a task to run it, nor a task without its job.
+    Params named in `bulky` (an uploaded file's text) are audited by their size only."""
     job_kind(kind)  # refuses an unregistered kind before anything is stored
     subject_type = object_type_of(subject) if subject is not None else ""
     subject_id = str(subject.pk) if subject is not None else ""
@@ -78,7 +85,7 @@ def job_enqueue(*, kind: str, params: Optional[dict[str, Any]] = None, actor: Ac
                 progress_text="Waiting for a worker.")
             job.task_id = _enqueue_task(job)
             job.save(update_fields=["task_id"])
-            _audit(job, AuditAction.JOB_QUEUED, actor, params=job.params)
+            _audit(job, AuditAction.JOB_QUEUED, actor, params=_audited(job.params, bulky))
             return job
     except IntegrityError:  # the same job queued at the same moment by another request
         existing = Job.objects.filter(kind=kind, subject_type=subject_type, subject_id=subject_id,
@@ -139,7 +146,8 @@ def job_heartbeat(*, job_id: int, task_id: str) -> None:
 
 
 def job_complete(*, job_id: int, task_id: str, apply: Optional[Callable[[], Any]] = None,
-                 result: Optional[models.Model] = None, result_url: str = "",
+                 result: Optional[models.Model] = None,
+                 result_url: Union[str, Callable[[Any], str]] = "",
                  summary: str = "", file: Optional[tuple[str, File]] = None) -> Any:
     """Store the work's result and end the job in one transaction: `apply()` writes the result
     (it takes its own locks, after the job's) and the job becomes done with it, or
@@ -156,7 +164,7 @@ def job_complete(*, job_id: int, task_id: str, apply: Optional[Callable[[], Any]
         job.heartbeat_at = job.finished_at
         if stored is not None:
             job.result_type, job.result_id = object_type_of(stored), str(stored.pk)
-        job.result_url = result_url
+        job.result_url = result_url(value) if callable(result_url) else result_url  # e.g. the new record's page
         job.result_summary = summary[:300]
         job.progress_text = "Done."
         if file is not None:  # (file name, content): e.g. an export, downloaded from the job's page
