@@ -258,12 +258,9 @@ def consensus(request, solicitation_id: int, bid_id: int, criterion_id: int):
 def award_plan_compute(request, solicitation_id: int):
     """Queue the computation (a background job) and show its live status page."""
     s = get_solicitation(request, solicitation_id)
-    try:
-        job = award_services.award_plan_request(solicitation=s, actor=request.actor)
-    except ValidationError as exc:
-        flash_error(request, exc)
-        return _back(s.pk)
-    return redirect("jobs:status", job_id=job.pk)
+    return run_service(request, lambda: award_services.award_plan_request(solicitation=s, actor=request.actor),
+                       redirect_to=lambda job: reverse("jobs:status", kwargs={"job_id": job.pk}),
+                       failure_redirect_to=_manage_url(s.pk))
 
 
 @roles(STAFF)
