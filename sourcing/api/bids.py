@@ -13,6 +13,7 @@ from core.api_types import Id
 from core.documents import upload_from_base64
 from sourcing import selectors
 from sourcing.api.common import P, VENDOR, acting_vendor, router, solicitation_or_404
+from sourcing.api.responses import BidReceiptOut, OpenedBidOut, OwnBidOut, TabulationOut
 from sourcing.api.schemas import BidConfirmIn, BidIn
 from sourcing.models import Solicitation
 from sourcing.receipts import rising_prices
@@ -20,7 +21,7 @@ from sourcing.services import bids as bid_services
 from sourcing.tabulation import PRICE_RULES, price_rule, tabulation_rows
 
 
-@router.put(P + "/bid", auth=API_AUTH)
+@router.put(P + "/bid", response=BidReceiptOut, auth=API_AUTH)
 @api_roles(VENDOR)
 def bid_put(request, solicitation_id: Id, payload: BidIn):
     """Submit or replace your sealed bid. Returns your receipt (keep it). Documents (PDF, sealed
@@ -45,7 +46,7 @@ def _bid_documents_out(s: Solicitation, bid_id: int, documents) -> list[dict]:
              "url": f"/solicitations/{s.pk}/bids/{bid_id}/documents/{d.pk}/"} for d in documents]
 
 
-@router.get(P + "/bid", auth=API_AUTH)
+@router.get(P + "/bid", response=OwnBidOut, auth=API_AUTH)
 @api_roles(VENDOR)
 def bid_get(request, solicitation_id: Id):
     """Your own bid (any time) and its receipts."""
@@ -66,7 +67,7 @@ def bid_get(request, solicitation_id: Id):
                          for r in selectors.own_receipts(solicitation=s, vendor=vendor)]}
 
 
-@router.delete(P + "/bid", auth=API_AUTH)
+@router.delete(P + "/bid", response=BidReceiptOut, auth=API_AUTH)
 @api_roles(VENDOR)
 def bid_delete(request, solicitation_id: Id):
     """Withdraw your bid (until the deadline)."""
@@ -75,7 +76,7 @@ def bid_delete(request, solicitation_id: Id):
     return receipt.as_dict()
 
 
-@router.post(P + "/bid/confirm", auth=API_AUTH)
+@router.post(P + "/bid/confirm", response=BidReceiptOut, auth=API_AUTH)
 @api_roles(VENDOR)
 def bid_confirm(request, solicitation_id: Id, payload: Optional[BidConfirmIn] = None):
     """Re-confirm your bid unchanged after an addendum. The body may be empty; a bid whose price
@@ -88,7 +89,7 @@ def bid_confirm(request, solicitation_id: Id, payload: Optional[BidConfirmIn] = 
     return receipt.as_dict()
 
 
-@router.get(P + "/bids", auth=OPTIONAL_AUTH)
+@router.get(P + "/bids", response=list[OpenedBidOut], auth=OPTIONAL_AUTH)
 @api_public
 def bids_opened(request, solicitation_id: Id):
     """Every bid, whole (notes, documents), after the deadline: to staff and to evaluators who
@@ -103,7 +104,7 @@ def bids_opened(request, solicitation_id: Id):
             for b in bids]
 
 
-@router.get(P + "/tabulation", auth=OPTIONAL_AUTH)
+@router.get(P + "/tabulation", response=TabulationOut, auth=OPTIONAL_AUTH)
 @api_public
 def tabulation(request, solicitation_id: Id):
     """The bid tabulation: every bid, line by line, with evaluated prices and scores. To staff and
