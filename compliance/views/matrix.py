@@ -12,10 +12,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.access import roles
+from accounts.acting import DISTRICT_ROLES, STAFF
 from catalog.selectors import product_list
 from compliance.matrix_export import matrix_filters, matrix_rows, matrix_export_request
 from compliance.selectors.verdicts import compliance_matrix
-from compliance.views.common import DISTRICT_ROLES, STAFF, own_district
+from compliance.views.common import own_district
 from core.forms_errors import form_errors_from
 
 PAGE_SIZE = 50

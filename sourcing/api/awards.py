@@ -3,13 +3,14 @@
 from django.http import Http404
 from ninja import Status
 
+from accounts.acting import STAFF, VENDOR
 from accounts.access import api_public, api_roles
 from accounts.api_auth import API_AUTH, OPTIONAL_AUTH
 from core.api_types import Id
 from core.documents import upload_from_base64
 from jobs.api import JobOut, job_out
 from sourcing import award_plans, selectors
-from sourcing.api.common import P, STAFF, VENDOR, router, solicitation_or_404
+from sourcing.api.common import P, router, solicitation_or_404
 from sourcing.api.responses import (AwardOut, AwardPlanOut, AwardPlanStaleOut, ProtestDecisionOut,
                                     ProtestOut)
 from sourcing.api.schemas import AwardIn, ProtestDecisionIn, ProtestIn

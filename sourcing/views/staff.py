@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.access import roles
-from accounts.models import Role
+from accounts.acting import STAFF
 from jobs.presenting import job_view
 from jobs.selectors import latest_job
 from sourcing import award_plans, selectors
@@ -28,8 +28,6 @@ from sourcing.services.solicitations import SolicitationContent
 from sourcing.states import TRANSITIONS, SolicitationState as S
 from core.views import run_service, submit_form
 from sourcing.views.common import get_solicitation
-
-STAFF = Role.CONSORTIUM_STAFF
 
 
 def _formsets(data=None, initial=None):
