@@ -20,9 +20,9 @@ class ChartOnPage:
     headers: list[str]
     rows: list[list[str]]
 
-    def bars(self) -> list[float]:
-        """The widths (or heights) of the SVG's data rectangles, in order."""
-        return [float(r.get("width")) for r in self.svg.iter(SVG + "rect") if r.find(SVG + "title") is not None]
+    def bars(self, size: str = "width") -> list[float]:
+        """The widths (bar chart) or heights (column chart) of the SVG's data rectangles, in order."""
+        return [float(r.get(size)) for r in self.svg.iter(SVG + "rect") if r.find(SVG + "title") is not None]
 
 
 def _cells(row: str) -> list[str]:
