@@ -12,7 +12,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import roles
 from accounts.models import Role
-from sourcing import award_plans, selectors
+from core import clock
+from sourcing import award_plans, charts, selectors
 from sourcing.forms import (AddendumForm, AnswerForm, CancelForm, CriterionFormSet, DocumentForm,
                             LineFormSet, ProtestDecisionForm, RequirementFormSet, ScoreForm,
                             SeatForm, SolicitationForm)
@@ -127,6 +128,8 @@ def manage(request, solicitation_id: int, forms=None):
         "awards": selectors.awards_history(solicitation),
         "decision_form": ProtestDecisionForm(),
     }
+    context["timeline"] = charts.timeline(solicitation, context["award"] and context["award"].award,
+                                          today=clock.today())
     if state == S.UNDER_EVALUATION:
         context["evaluations"] = selectors.evaluation(solicitation=solicitation, actor=request.actor,
                                                       purpose="evaluation management page")
@@ -136,6 +139,7 @@ def manage(request, solicitation_id: int, forms=None):
                                                  evaluations=context["evaluations"])
         context["engine_time_limit"] = int(award_services.engine_time_limit())
         context["award_constraints"] = award_plans.constraints_text(solicitation)
+        context["plan_chart"] = charts.award_plan_spend(context["plan"], max_share=solicitation.max_vendor_share)
     return render(request, "sourcing/manage.html", context,
                   status=400 if any(f.errors for f in forms.values()) else 200)
 
