@@ -39,6 +39,17 @@ def plain(value: Number) -> str:
     return f"{number:,.0f}" if number == int(number) else f"{number:,.2f}".rstrip("0").rstrip(".")
 
 
+def money_axis(value: Number) -> str:
+    """$250k, $1.5M, $900: money short enough for an axis's tick (the bars and the table keep
+    the exact amount)."""
+    number = float(value)
+    sign, number = ("-" if number < 0 else ""), abs(number)
+    for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if number >= size:
+            return f"{sign}${plain(round(number / size, 2))}{suffix}"
+    return f"{sign}${plain(round(number, 2))}"
+
+
 @dataclass(frozen=True)
 class Bar:
     label: str
@@ -143,9 +154,11 @@ def bar_chart(*, title: str, summary: str, bars: Sequence[Bar], fmt: Fmt = plain
 
 
 def column_chart(*, title: str, summary: str, categories: Sequence[str], series: Sequence[Series],
-                 fmt: Fmt = plain, category_header: str = "", key: str = "") -> Chart:
+                 fmt: Fmt = plain, category_header: str = "", key: str = "",
+                 axis_fmt: Optional[Fmt] = None) -> Chart:
     """Vertical columns per category (e.g. months), one column per series side by side, with a
-    legend; values too small to label are still in the table."""
+    legend; values too small to label are still in the table. `axis_fmt` writes the scale's ticks
+    (default `fmt`; e.g. `money_axis`, so "$250,000.00" does not run off the left edge)."""
     key = _key(title, key)
     left, top, bottom, height = 70, 34 if len(series) > 1 else 12, 40, 260
     plot_h, plot_w = height - top - bottom, WIDTH - left - 10
@@ -153,7 +166,7 @@ def column_chart(*, title: str, summary: str, categories: Sequence[str], series:
     scale_max = nice_max(max(values + [0]))
     group_w = plot_w / max(len(categories), 1)
     col_w = min(36.0, group_w * 0.8 / max(len(series), 1))
-    body = _axis_y(left, top, plot_h, plot_w, scale_max, fmt)
+    body = _axis_y(left, top, plot_h, plot_w, scale_max, axis_fmt or fmt)
     for si, s in enumerate(series):
         colour = PALETTE[si % len(PALETTE)]
         for ci, value in enumerate(s.values):
@@ -165,9 +178,10 @@ def column_chart(*, title: str, summary: str, categories: Sequence[str], series:
                         f'height="{h:.1f}" fill="{colour}"><title>{escape(s.name)}, '
                         f'{escape(categories[ci])}: {escape(fmt(value))}</title></rect>')
     step = max(1, math.ceil(len(categories) / 12))  # at most 12 labels under the axis
+    room = max(6, int(group_w * step / 7))  # characters that fit under a label's columns (11px text)
     for ci, name in enumerate(categories):
         if ci % step == 0:
-            body.append(_text(left + (ci + 0.5) * group_w, top + plot_h + 16, _clip(name, 10),
+            body.append(_text(left + (ci + 0.5) * group_w, top + plot_h + 16, _clip(name, room),
                               anchor="middle", fill=MUTED, size=11))
     body += _legend(series, left, 14) if len(series) > 1 else []
     headers = (category_header or "Period",) + tuple(s.name for s in series)

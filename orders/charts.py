@@ -13,7 +13,7 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Optional, Sequence
 
-from core.charts import Bar, Chart, Series, bar_chart, column_chart
+from core.charts import Bar, Chart, Series, bar_chart, column_chart, money_axis
 from core.formatting import money
 
 MONTHS = 12
@@ -63,7 +63,7 @@ def spend_by_month_chart(spend: Sequence[tuple[str, dt.date, Decimal]], *, who: 
                f"{peak:%B} {peak.year}, {money(totals[peak])}.")
     return column_chart(title="Spend by month", summary=summary,
                         categories=[f"{s:%b} {s:%y}" for s in starts],
-                        series=[Series("Spend", [totals[s] for s in starts])], fmt=money,
+                        series=[Series("Spend", [totals[s] for s in starts])], fmt=money, axis_fmt=money_axis,
                         category_header="Month", key="spend-month")
 
 
@@ -79,4 +79,4 @@ def rebates_chart(statement: Sequence, *, who: str) -> Optional[Chart]:
                         categories=[r.agreement for r in statement],
                         series=[Series("Earned", [r.earned for r in statement]),
                                 Series("Settled", [r.settled for r in statement])],
-                        fmt=money, category_header="Agreement", key="rebates")
+                        fmt=money, axis_fmt=money_axis, category_header="Agreement", key="rebates")

@@ -19,15 +19,14 @@ from core.formatting import money
 
 
 def timeline(solicitation, award, *, today: dt.date) -> Optional[Chart]:
-    """Published, questions close, bids due, bids opened, standstill ends: the steps known so far
+    """Published, questions close, bids due, bids open, standstill ends: the steps known so far
     (None for a draft: nothing is dated until it is published)."""
     if solicitation.published_at is None:
         return None
     events = [(date_of(solicitation.published_at), "Published"),
               (date_of(solicitation.questions_deadline), "Questions close"),
-              (date_of(solicitation.bid_deadline), "Bids due")]
-    if solicitation.bids_opened_at is not None:
-        events.append((date_of(solicitation.bids_opened_at), "Bids opened"))
+              (date_of(solicitation.bid_deadline), "Bids due"),
+              (date_of(solicitation.bids_open_at), "Bids open")]  # all at once, from the clock
     if award is not None:
         events.append((date_of(award.standstill_ends_at), "Standstill ends"))
     events.sort(key=lambda e: e[0])
@@ -36,6 +35,10 @@ def timeline(solicitation, award, *, today: dt.date) -> Optional[Chart]:
         day, label = coming[0]
         days = (day - today).days
         summary = f"Next: {label.lower()} on {day:%B} {day.day}, {day.year}, in {days} day{'s' if days != 1 else ''}."
+    elif award is None and solicitation.cancelled_at is None:
+        day, label = events[-1]
+        summary = (f"Every step so far is past: the last, {label.lower()}, was on {day:%B} {day.day}, "
+                   f"{day.year}; the award notice comes next.")
     else:
         day, label = events[-1]
         summary = f"Every step is past; the last, {label.lower()}, was on {day:%B} {day.day}, {day.year}."

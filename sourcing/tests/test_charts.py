@@ -23,10 +23,8 @@ def nice(day: dt.date) -> str:
 
 def test_timeline_on_the_public_and_manage_pages(client, cast, awarded, clock):
     s, award = awarded, current_award(awarded)
-    s.refresh_from_db()
-    assert s.bids_opened_at is not None
     steps = [("Published", date_of(s.published_at)), ("Questions close", date_of(s.questions_deadline)),
-             ("Bids due", date_of(s.bid_deadline)), ("Bids opened", date_of(s.bids_opened_at)),
+             ("Bids due", date_of(s.bid_deadline)), ("Bids open", date_of(s.bids_open_at)),
              ("Standstill ends", date_of(award.standstill_ends_at))]
     expected = [[label, nice(day), "done"] for label, day in sorted(steps, key=lambda st: st[1])]
     last = date_of(award.standstill_ends_at)
@@ -45,8 +43,17 @@ def test_timeline_of_an_open_solicitation_names_the_next_step(client, cast, open
     days = (questions - clock.today()).days
     chart = chart_on(client.get(f"/solicitations/{s.pk}/").content.decode(), f"timeline-{s.pk}")
     assert chart.summary == f"Next: questions close on {questions:%B} {questions.day}, {questions.year}, in {days} days."
-    assert [row[0] for row in chart.rows] == ["Published", "Questions close", "Bids due"]
-    assert [row[2] for row in chart.rows] == ["done", "to come", "to come"]
+    assert [row[0] for row in chart.rows] == ["Published", "Questions close", "Bids due", "Bids open"]
+    assert [row[2] for row in chart.rows] == ["done", "to come", "to come", "to come"]
+
+
+def test_timeline_under_evaluation_says_the_award_notice_comes_next(client, cast, evaluating):
+    opened = date_of(evaluating.bids_open_at)
+    login(client, cast.staff)
+    chart = chart_on(client.get(f"/solicitations/{evaluating.pk}/manage/").content.decode(), f"timeline-{evaluating.pk}")
+    assert chart.summary == (f"Every step so far is past: the last, bids open, was on {opened:%B} {opened.day}, "
+                             f"{opened.year}; the award notice comes next.")
+    assert chart.rows[-1] == ["Bids open", nice(opened), "done"]
 
 
 def test_no_timeline_for_a_draft(client, cast, draft):
