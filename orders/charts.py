@@ -30,8 +30,11 @@ def spend_by_vendor_chart(spend: Sequence[tuple[str, dt.date, Decimal]], *, who:
     grand = sum(totals.values(), Decimal(0))
     top = bars[0]
     share = (top.value * 100 / grand).quantize(Decimal("1")) if grand else Decimal(0)
-    summary = (f"{who} has spent {money(grand)} with {len(bars)} vendor{'s' if len(bars) != 1 else ''}; "
-               f"the most with {top.label}, {money(top.value)} ({share}%).")
+    if len(bars) == 1:
+        summary = f"{who} has spent {money(grand)}, all with {top.label}."
+    else:
+        summary = (f"{who} has spent {money(grand)} with {len(bars)} vendors; "
+                   f"the most with {top.label}, {money(top.value)} ({share}%).")
     return bar_chart(title="Spend by vendor", summary=summary, bars=bars, fmt=money,
                      value_header="Spend", label_header="Vendor", key="spend-vendor")
 

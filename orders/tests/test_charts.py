@@ -40,7 +40,7 @@ def test_spend_and_rebates_on_the_district_orders_page(client, cast, joined, clo
     name, vendor = cast.district_a.name, cast.vendor_a.legal_name
 
     by_vendor = chart_on(page, "spend-vendor")
-    assert by_vendor.summary == f"{name} has spent $240,000.00 with 1 vendor; the most with {vendor}, $240,000.00 (100%)."
+    assert by_vendor.summary == f"{name} has spent $240,000.00, all with {vendor}."
     assert by_vendor.headers == ["Vendor", "Spend"] and by_vendor.rows == [[vendor, "$240,000.00"]]
     assert "$240,000.00" in by_vendor.texts
 
@@ -72,3 +72,14 @@ def test_spend_by_month_leaves_out_older_orders():
     chart = spend_by_month_chart(spend, who="D", today=dt.date(2026, 3, 1))
     assert chart.rows[-2] == ("Feb 26", "$7.00") and "spent $7.00 in the last 12 months" in chart.summary
     assert spend_by_month_chart(spend[:1], who="D", today=dt.date(2026, 3, 1)) is None
+
+
+def test_spend_by_vendor_names_the_largest_share():
+    from orders.charts import spend_by_vendor_chart
+
+    day = dt.date(2026, 3, 1)
+    chart = spend_by_vendor_chart([("Small", day, Decimal("250.00")), ("Big", day, Decimal("600.00")),
+                                   ("Big", day, Decimal("150.00"))], who="D")
+    assert chart.summary == "D has spent $1,000.00 with 2 vendors; the most with Big, $750.00 (75%)."
+    assert chart.rows == (("Big", "$750.00"), ("Small", "$250.00"))
+    assert spend_by_vendor_chart([], who="D") is None

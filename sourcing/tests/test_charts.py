@@ -5,6 +5,7 @@ spend by vendor against the share cap."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 
@@ -112,3 +113,21 @@ def test_award_plan_spend_against_the_share_cap(client, cast, request, settings)
     assert chart.rows[:2] == [["Bulk B, Inc.", "$142,500.00"], ["Bulk A, Inc.", "$140,000.00"]]
     assert chart.rows[-1] == ["Share cap 60%", "$169,500.00"]
     assert "Share cap 60%: $169,500.00" in chart.texts
+
+
+def test_a_bid_pricing_only_some_lines_is_not_compared_on_its_total():
+    from types import SimpleNamespace as NS
+
+    from sourcing.charts import evaluated_prices
+
+    def ev(name, total, lines, responsive=True):
+        return NS(bid=NS(vendor_name=name), evaluated_total=Decimal(total), lines=[None] * lines,
+                  responsive=responsive)
+
+    chart = evaluated_prices([ev("Full", "900.00", 2), ev("Half", "400.00", 1)], lines=2)
+    assert chart.rows == (("Half", "$400.00 (1 of 2 lines)"), ("Full", "$900.00"))
+    assert chart.summary == "2 bids; the lowest evaluated price of a responsive bid pricing every line is Full's, $900.00."
+    alone = evaluated_prices([ev("Half", "400.00", 1), ev("Odd", "500.00", 2, responsive=False)], lines=2)
+    assert alone.summary == ("2 bids; none is responsive and prices every line, so their totals do not compare: "
+                             "see the table line by line.")
+    assert evaluated_prices([], lines=2) is None
