@@ -242,26 +242,42 @@ def progress_chart(*, title: str, summary: str, value: Number, value_label: str,
     """One bar filled to `value` along a scale with a tick at each marker (e.g. pooled volume and
     the volume tiers' breakpoints, each labelled with its price)."""
     key = _key(title, key)
-    left, right, height = 10, 10, 96
+    left, right = 10, 10
     plot_w = WIDTH - left - right
     scale_max = nice_max(max([float(value)] + [float(m.value) for m in markers]) * 1.05)
     filled = max(float(value), 0) / scale_max * plot_w
     body = [f'<rect x="{left}" y="30" width="{plot_w}" height="22" fill="#ffffff" stroke="{MUTED}"/>',
             f'<rect x="{left}" y="30" width="{filled:.1f}" height="22" fill="{PALETTE[0]}"/>',
             _text(left, 20, f"{value_label}: {fmt(value)}", weight="600")]
-    for i, marker in enumerate(markers):
+    row_ends: list[float] = []  # where the last label of each row of labels ends
+    for marker in sorted(markers, key=lambda m: float(m.value)):
         x = left + float(marker.value) / scale_max * plot_w
         reached = float(value) >= float(marker.value)
-        body.append(f'<line x1="{x:.1f}" y1="26" x2="{x:.1f}" y2="58" stroke="{INK}" stroke-width="2"/>')
-        y = 74 + (14 if i % 2 else 0)  # alternate rows so neighbouring labels do not overlap
+        words = f"{fmt(marker.value)}: {marker.label}"
         anchor = "end" if x > WIDTH - 120 else ("start" if x < 120 else "middle")
-        body.append(_text(x, y, f"{fmt(marker.value)}: {marker.label}",
-                          anchor=anchor, fill=INK if reached else MUTED, size=11,
+        start, end = _span(x, len(words), anchor)
+        # The first row this label fits in without touching its neighbour (breakpoints close
+        # together, e.g. 1, 250 and 1,000 on a scale of 25,000, stack instead of overlapping).
+        row = next((r for r, row_end in enumerate(row_ends) if start >= row_end + 8), len(row_ends))
+        if row == len(row_ends):
+            row_ends.append(end)
+        row_ends[row] = end
+        y = 74 + 14 * row
+        body.append(f'<line x1="{x:.1f}" y1="26" x2="{x:.1f}" y2="{y - 10}" stroke="{INK}" stroke-width="2"/>')
+        body.append(_text(x, y, words, anchor=anchor, fill=INK if reached else MUTED, size=11,
                           weight="600" if reached else "normal"))
+    height = 74 + 14 * max(len(row_ends) - 1, 0) + 14
     rows = ((value_label, fmt(value)),) + tuple(
         (marker.label, fmt(marker.value) + (" (reached)" if float(value) >= float(marker.value) else ""))
         for marker in markers)
-    return Chart(key, title, summary, _svg(key, title, summary, height + 8, body), ("", "Quantity"), rows)
+    return Chart(key, title, summary, _svg(key, title, summary, height, body), ("", "Quantity"), rows)
+
+
+def _span(x: float, characters: int, anchor: str, size: int = 11) -> tuple[float, float]:
+    """Where a label of so many characters runs, roughly (a character is about 0.6 em wide)."""
+    width = characters * size * 0.6
+    start = {"start": x, "middle": x - width / 2, "end": x - width}[anchor]
+    return start, start + width
 
 
 def timeline_chart(*, title: str, summary: str, events: Sequence[tuple[dt.date, str]],

@@ -84,6 +84,22 @@ def test_progress_chart_marks_reached_breakpoints():
     assert float(fill.get("width")) == pytest.approx(1200 * scale, rel=1e-3)
 
 
+def test_progress_labels_close_together_stack_and_far_apart_share_a_row():
+    def label_rows(value, minimums):
+        c = charts.progress_chart(title="T", summary="S", value=value, value_label="Pooled volume",
+                                  markers=[Marker(m, "$288.00 each") for m in minimums], fmt=charts.plain)
+        root = parse(c)
+        texts = {t.text.split(":")[0]: float(t.get("y")) for t in root.iter("{http://www.w3.org/2000/svg}text")}
+        height = float(root.get("viewBox").split()[3])
+        assert all(y < height for y in texts.values())  # nothing drawn below the picture
+        return [texts[charts.plain(m)] for m in minimums]
+
+    crowded = label_rows(20_000, [1, 250, 1000])  # 0, 10 and 40 px apart on the scale
+    assert len(set(crowded)) == 3
+    spread = label_rows(1200, [1, 2000, 4000])
+    assert spread[0] == spread[1] == spread[2]
+
+
 def test_timeline_says_what_is_done():
     today = dt.date(2026, 12, 2)
     c = charts.timeline_chart(title="Timeline", summary="Bids are due on December 9.",
