@@ -12,9 +12,10 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import roles
 from accounts.acting import STAFF
+from core import clock
 from jobs.presenting import job_view
 from jobs.selectors import latest_job
-from sourcing import award_plans, selectors
+from sourcing import award_plans, charts, selectors
 from sourcing.forms import (AddendumForm, AnswerForm, CancelForm, CriterionFormSet, DocumentForm,
                             LineFormSet, ProtestDecisionForm, RequirementFormSet, ScoreForm,
                             SeatForm, SolicitationForm)
@@ -129,6 +130,8 @@ def manage(request, solicitation_id: int, forms=None):
         "awards": selectors.awards_history(solicitation),
         "decision_form": ProtestDecisionForm(),
     }
+    context["timeline"] = charts.timeline(solicitation, context["award"] and context["award"].award,
+                                          today=clock.today())
     if state == S.UNDER_EVALUATION:
         context["evaluations"] = selectors.evaluation(solicitation=solicitation, actor=request.actor,
                                                       purpose="evaluation management page")
@@ -140,6 +143,7 @@ def manage(request, solicitation_id: int, forms=None):
         plan_job = latest_job(kind=award_services.AWARD_PLAN_JOB, subject=solicitation)
         context["plan_job"] = job_view(plan_job) if plan_job is not None else None
         context["award_constraints"] = award_plans.constraints_text(solicitation)
+        context["plan_chart"] = charts.award_plan_spend(context["plan"], max_share=solicitation.max_vendor_share)
     return render(request, "sourcing/manage.html", context,
                   status=400 if any(f.errors for f in forms.values()) else 200)
 
