@@ -15,6 +15,8 @@ from contracts.selectors.participation import OPEN_STATES, RENEWAL_WINDOW_DAYS, 
 from contracts.selectors.worklists import compliance_steps_outstanding, participations_awaiting_approval, quotes_answered
 from core.formatting import money
 from edpool.workspaces.panels import Item, Panel, Workspace
+from members.selectors import district_is_member, memberships_of_district
+from members.states import QUEUE_STATES
 from orders.selectors import OPEN_STATES as ORDER_OPEN_STATES
 from orders.selectors import order_counts_by_state, orders_awaiting_approval, orders_of_district, rebate_statement
 from orders.states import OrderState
@@ -119,11 +121,30 @@ def participations_to_approve(district) -> Panel:
         empty="No participation waits for your approval.", see_all_url=reverse("contracts:dashboard"))
 
 
+MEMBERSHIP_NEXT = {"applied": "Upload the board's resolution", "board_approved": "Sign the membership agreement",
+                   "agreement_signed": "Waiting for the consortium to activate the membership"}
+
+
+def membership(district) -> Panel:
+    """Only for a district that is not an active member: its application, or how to apply."""
+    rows = [m for m in memberships_of_district(district=district) if m.state in QUEUE_STATES]
+    items = [Item(label=f"Membership of {district.name}", url=reverse("members:mine"),
+                  action=MEMBERSHIP_NEXT.get(m.state, ""), state=m.get_state_display(), when=m.applied_at,
+                  when_label="Applied") for m in rows]
+    if not items:
+        items = [Item(label=f"{district.name} is not a member yet", url=reverse("members:mine"),
+                      action="Apply for membership: members order on the consortium's agreements")]
+    return Panel("membership", "Our membership", items, empty="", see_all_url=reverse("members:mine"),
+                 see_all_label="Our membership")
+
+
 def build_buyer(actor: Actor, district) -> Workspace:
+    panels = [our_agreements(district), orders_by_state(district), rebates(district),
+              compliance_steps(district), quotes(district)]
+    if not district_is_member(district):
+        panels.insert(0, membership(district))
     return Workspace("buyer", f"{district.name}: your workspace",
-                     "The district's agreements, orders, rebates, compliance steps and quotes.",
-                     [our_agreements(district), orders_by_state(district), rebates(district),
-                      compliance_steps(district), quotes(district)])
+                     "The district's agreements, orders, rebates, compliance steps and quotes.", panels)
 
 
 def build_approver(actor: Actor, district) -> Workspace:
