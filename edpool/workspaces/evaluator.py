@@ -50,7 +50,8 @@ def scores(work: list[SeatWork]) -> Panel:
     return Panel("scores", "Scores still to give", [
         Item(label=_label(w), url=_url(w), action=_next(w),
              detail=f"{w.scores_given} of {w.scores_expected} scores given") for w in rows],
-        empty="You have given every score asked of you.")
+        empty=("Sign your declaration first: the scores to give appear here then."
+               if any(w.must_declare for w in work) else "No score waits for you."))
 
 
 def deadlines(work: list[SeatWork]) -> Panel:

@@ -37,8 +37,9 @@ def bids(vendor) -> Panel:
              action=(f"Re-confirm it: addendum {w.addenda} was published after you last confirmed"
                      if w.needs_reconfirming else ""),
              state=f"{w.bid.get_state_display()} (revision {w.bid.revision})",
-             when=w.stage.next_at, when_label=w.stage.next_step, detail=f"Solicitation: {w.stage.state_label}",
-             urgent=w.needs_reconfirming) for w in work],
+             when=w.bid.solicitation.bid_deadline if open_ else w.stage.next_at,
+             when_label="Bid deadline" if open_ else w.stage.next_step, detail=f"Solicitation: {w.stage.state_label}",
+             urgent=w.needs_reconfirming) for w in work for open_ in [w.stage.state == "published"]],
         empty="You have no bid on a solicitation in progress.", see_all_url=reverse("sourcing:list"),
         breakdown=[("To re-confirm", sum(w.needs_reconfirming for w in work))])
 
