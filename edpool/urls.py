@@ -9,6 +9,7 @@ admin.site.site_title = "EdPool admin"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("home/", views.workspace, name="workspace"),
     path("healthz", views.healthz, name="healthz"),
     path("account/", include("accounts.urls")),
     path("", include("members.urls")),

@@ -41,6 +41,7 @@ def only(roles: list[str], ok: int = 200, others: int = 403, anon: int = 302) ->
 # url name -> (kwargs from the cast, expected GET status per role)
 PAGES = {
     "home": (lambda c: {}, expect(200)),
+    "workspace": (lambda c: {}, only(SIGNED_IN)),
     "healthz": (lambda c: {}, expect(200)),
     "accounts:login": (lambda c: {}, only(SIGNED_IN, ok=302, anon=200)),
     "accounts:logout": (lambda c: {}, expect(405)),
