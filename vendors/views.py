@@ -61,7 +61,6 @@ def colleague_add(request):
     if colleague_form.is_valid():
         try:
             user = vendor_user_invite(vendor=vendor, actor=request.actor,
-                                      site_url=request.build_absolute_uri("/"),
                                       **colleague_form.cleaned_data)
         except ValidationError as exc:
             form_errors_from(colleague_form, exc)
@@ -92,7 +91,6 @@ def register(request):
                                 website=data["website"], contact_name=data["contact_name"],
                                 email=data["email"], password=data["password"],
                                 categories=data["categories"],
-                                site_url=request.build_absolute_uri("/"),
                                 actor=Actor.system("vendor self-registration"))
             except ValidationError as exc:
                 form_errors_from(form, exc)

@@ -1,0 +1,19 @@
+"""Reading a person's inbox: only their own notices, ever."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from inbox.models import Notice
+
+
+def notices_of(user) -> QuerySet[Notice]:
+    """The user's notices, newest first."""
+    return Notice.objects.filter(recipient=user).order_by("-created_at", "-id")
+
+
+def unread_count(user) -> int:
+    """One COUNT over the partial index of unread notices."""
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return Notice.objects.filter(recipient=user, read_at__isnull=True).count()
