@@ -9,6 +9,8 @@ import pytest
 
 from tests.cast import Cast, build_cast
 
+# Scenes more than one app's tests build on (fixtures); functions are in tests/helpers.py.
+pytest_plugins = ["tests.fixtures.sourcing", "tests.fixtures.contracts", "tests.fixtures.orders"]
 
 DB_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback",
                "live_server"}

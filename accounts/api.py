@@ -22,14 +22,14 @@ from core.limits import PASSWORD_MAX
 router = Router(tags=["accounts"])
 
 
-class TokenRequest(Schema):
+class AuthTokenRequest(Schema):
     email: Email
     password: text(PASSWORD_MAX)
     acting_as: Optional[Id] = None
     name: text_of(ApiToken.name) = "API token"
 
 
-class RoleOut(Schema):
+class AccountRoleOut(Schema):
     assignment_id: int
     role: str
     organisation_id: int
@@ -41,17 +41,17 @@ class RoleOut(Schema):
         None, description="For a vendor's role: the id vendor endpoints take (not the organisation id).")
 
 
-class TokenOut(Schema):
+class AuthTokenOut(Schema):
     token: str
     expires_at: Optional[datetime]
-    acting_as: RoleOut
+    acting_as: AccountRoleOut
 
 
-class TokenInfo(Schema):
+class AuthTokenInfo(Schema):
     id: int
     prefix: str
     name: str
-    acting_as: RoleOut
+    acting_as: AccountRoleOut
     created_at: datetime
     last_used_at: Optional[datetime]
     expires_at: Optional[datetime]
@@ -62,8 +62,8 @@ class TokenInfo(Schema):
 class MeOut(Schema):
     email: str
     full_name: str
-    acting_as: Optional[RoleOut]
-    roles: list[RoleOut]
+    acting_as: Optional[AccountRoleOut]
+    roles: list[AccountRoleOut]
 
 
 def _one_to_one_id(organisation, name: str) -> Optional[int]:
@@ -92,9 +92,9 @@ def token_info(token) -> dict:
             "revoked_at": token.revoked_at, "revoked_reason": token.revoked_reason}
 
 
-@router.post("/auth/token", response={201: TokenOut, 403: ApiError, 429: ApiError}, auth=None)
+@router.post("/auth/token", response={201: AuthTokenOut, 403: ApiError, 429: ApiError}, auth=None)
 @api_public
-def token_create(request, payload: TokenRequest):
+def token_create(request, payload: AuthTokenRequest):
     """Exchange an email and password for a bearer token acting in one of your roles.
 
     Sign-in limits apply as on the sign-in page (429 after too many failures for this email from
@@ -126,14 +126,14 @@ def token_create(request, payload: TokenRequest):
     return Status(201, {"token": secret, "expires_at": token.expires_at, "acting_as": role_out(chosen)})
 
 
-@router.get("/auth/tokens", response=list[TokenInfo], auth=API_AUTH)
+@router.get("/auth/tokens", response=list[AuthTokenInfo], auth=API_AUTH)
 @api_signed_in
 def token_list(request):
     """Your tokens (never their secrets)."""
     return [token_info(t) for t in api_tokens_of(request.user)]
 
 
-@router.delete("/auth/tokens/{token_id}", response=TokenInfo, auth=API_AUTH)
+@router.delete("/auth/tokens/{token_id}", response=AuthTokenInfo, auth=API_AUTH)
 @api_signed_in
 def token_revoke(request, token_id: Id):
     """Revoke one of your tokens."""
@@ -144,7 +144,7 @@ def token_revoke(request, token_id: Id):
     return token_info(api_token_revoke(token=token, actor=actor))
 
 
-@router.delete("/auth/token", response=TokenInfo, auth=API_AUTH[:1])
+@router.delete("/auth/token", response=AuthTokenInfo, auth=API_AUTH[:1])
 @api_signed_in
 def token_revoke_current(request):
     """Revoke the token this request was made with."""

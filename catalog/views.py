@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 
 from accounts.access import roles
 from accounts.models import Role
@@ -13,7 +11,7 @@ from catalog import selectors
 from catalog.forms import ProductForm
 from catalog.sections import product_page_context
 from catalog.services import product_create, product_update
-from core.forms_errors import form_errors_from
+from core.views import submit_form
 from vendors.selectors import vendor_of_organisation
 
 VENDOR = Role.VENDOR_USER
@@ -31,14 +29,12 @@ def _vendor(request):
 def vendor_products(request):
     vendor = _vendor(request)
     form = ProductForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            product = product_create(vendor=vendor, data=form.product_data(), actor=request.actor)
-        except ValidationError as exc:
-            form_errors_from(form, exc)
-        else:
-            messages.success(request, f"{product.name} added.")
-            return redirect("catalog:vendor-products")
+    if request.method == "POST":
+        done = submit_form(request, form, lambda: product_create(vendor=vendor, data=form.product_data(),
+                                                                 actor=request.actor),
+                           success=lambda product: f"{product.name} added.", redirect_to="catalog:vendor-products")
+        if done:
+            return done
     return render(request, "catalog/vendor_products.html", {
         "vendor": vendor, "products": selectors.products_of_vendor(vendor), "form": form},
         status=400 if form.errors else 200)
@@ -51,14 +47,12 @@ def vendor_product_edit(request, product_id: int):
     if product is None:
         raise Http404("No such product of yours.")
     form = ProductForm(request.POST or None, initial=ProductForm.initial_from(product))
-    if request.method == "POST" and form.is_valid():
-        try:
-            product_update(product=product, data=form.product_data(), actor=request.actor)
-        except ValidationError as exc:
-            form_errors_from(form, exc)
-        else:
-            messages.success(request, "Product saved.")
-            return redirect("catalog:vendor-products")
+    if request.method == "POST":
+        done = submit_form(request, form, lambda: product_update(product=product, data=form.product_data(),
+                                                                 actor=request.actor),
+                           success="Product saved.", redirect_to="catalog:vendor-products")
+        if done:
+            return done
     return render(request, "catalog/product_edit.html", {"product": product, "form": form},
                   status=400 if form.errors else 200)
 

@@ -28,7 +28,7 @@ DISTRICT_ROLES = (Role.DISTRICT_BUYER, Role.DISTRICT_APPROVER, Role.EVALUATOR)
 EVERYONE = (STAFF, *DISTRICT_ROLES, Role.VENDOR_USER)
 
 
-class ReasonOut(Schema):
+class ComplianceReasonOut(Schema):
     rule_id: Optional[str]
     version: Optional[int]
     version_id: Optional[int]
@@ -42,7 +42,7 @@ class ReasonOut(Schema):
     missing: list[str]
 
 
-class VerdictOut(Schema):
+class ComplianceVerdictOut(Schema):
     district_id: int
     district: str
     state: str
@@ -59,7 +59,7 @@ class VerdictOut(Schema):
     ada_title_ii_date: Optional[date]
     ada_population_basis: str
     rule_versions: list[int]
-    reasons: list[ReasonOut]
+    reasons: list[ComplianceReasonOut]
 
 
 class ComplianceDecisionIn(Schema):
@@ -74,7 +74,7 @@ class ComplianceDecisionIn(Schema):
     annual_value: Optional[Amount] = None
 
 
-class DecisionOut(Schema):
+class ComplianceDecisionOut(Schema):
     id: int
     district_id: int
     product_id: int
@@ -88,7 +88,7 @@ class DecisionOut(Schema):
     reasons: list[dict[str, Any]]
 
 
-class CellOut(Schema):
+class ComplianceCellOut(Schema):
     state: str
     verdict: str
     rule_id: str
@@ -96,21 +96,21 @@ class CellOut(Schema):
     reason: str
 
 
-class MatrixRowOut(Schema):
+class ComplianceMatrixRowOut(Schema):
     product_id: int
     product: str
     vendor: str
-    cells: list[CellOut]
+    cells: list[ComplianceCellOut]
 
 
-class MatrixOut(Schema):
+class ComplianceMatrixOut(Schema):
     on_date: date
     states: list[str]
     district_id: Optional[int]
     count: int
     page: int
     pages: int
-    rows: list[MatrixRowOut]
+    rows: list[ComplianceMatrixRowOut]
 
 
 class RuleVersionOut(Schema):
@@ -178,7 +178,7 @@ def decision_out(d: ComplianceDecision) -> dict:
             "reasons": d.reasons}
 
 
-@router.get("/compliance/check", response=VerdictOut, auth=API_AUTH)
+@router.get("/compliance/check", response=ComplianceVerdictOut, auth=API_AUTH)
 @api_roles(STAFF, *DISTRICT_ROLES)
 def check(request, product: Optional[Id] = None, district: Optional[Id] = None,
           award_kind: Optional[text(20)] = None, annual_value: Optional[Amount] = None,
@@ -195,7 +195,7 @@ def check(request, product: Optional[Id] = None, district: Optional[Id] = None,
     return verdict_out(result)
 
 
-@router.post("/compliance/decisions", response={201: DecisionOut}, auth=API_AUTH)
+@router.post("/compliance/decisions", response={201: ComplianceDecisionOut}, auth=API_AUTH)
 @api_roles(STAFF, Role.DISTRICT_BUYER, Role.DISTRICT_APPROVER)
 def decision_record(request, payload: ComplianceDecisionIn):
     """Compute the verdict now and record it, with the rule versions it used, for a purpose."""
@@ -206,7 +206,7 @@ def decision_record(request, payload: ComplianceDecisionIn):
     return Status(201, decision_out(decision))
 
 
-@router.get("/compliance/decisions/{decision_id}", response=DecisionOut, auth=API_AUTH)
+@router.get("/compliance/decisions/{decision_id}", response=ComplianceDecisionOut, auth=API_AUTH)
 @api_roles(STAFF, *DISTRICT_ROLES)
 def decision_detail(request, decision_id: Id):
     try:
@@ -216,7 +216,7 @@ def decision_detail(request, decision_id: Id):
         raise Http404("No such decision.")
 
 
-@router.get("/compliance/matrix", response=MatrixOut, auth=API_AUTH)
+@router.get("/compliance/matrix", response=ComplianceMatrixOut, auth=API_AUTH)
 @api_roles(STAFF, *DISTRICT_ROLES)
 def matrix(request, states: StateList = "", q: Filter = "", vendor_id: AnyId = 0, category: Filter = "",
            for_my_district: bool = False, award_kind: Optional[text(20)] = None,

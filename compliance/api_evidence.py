@@ -18,9 +18,10 @@ from accounts.api_auth import API_AUTH
 from accounts.models import Role
 from catalog.selectors import product_list
 from compliance.api_evidence_schemas import (DPA, REPORT, AccessibilityReportIn, AccessibilityReportOut,
-                                             AccessibilityReportPatch, AttestationIn, AttestationOut,
-                                             AttestationPatch, DpaIn, DpaOut, DpaPatch, EvidenceDocumentIn,
-                                             WithdrawIn)
+                                             AccessibilityReportPatch, ComplianceAttestationIn,
+                                             ComplianceAttestationOut, ComplianceAttestationPatch, ComplianceDpaIn,
+                                             ComplianceDpaOut, ComplianceDpaPatch, ComplianceWithdrawIn,
+                                             EvidenceDocumentIn)
 from compliance.models import AccessibilityReport, Attestation, DataPrivacyAgreement
 from compliance.selectors import evidence as ev
 from compliance.services.evidence import (accessibility_report_add, accessibility_report_update,
@@ -122,7 +123,7 @@ def _own_products(vendor, ids: list[int], field: str):
     return products
 
 
-@router.get("/compliance/dpas", response=list[DpaOut], auth=API_AUTH)
+@router.get("/compliance/dpas", response=list[ComplianceDpaOut], auth=API_AUTH)
 @api_roles(*READERS)
 def dpas(request, state: Filter = "", vendor_id: AnyId = 0, district_id: AnyId = 0):
     """Data privacy agreements (and joinders). Vendors see their own. Withdrawn ones are listed
@@ -136,7 +137,7 @@ def dpas(request, state: Filter = "", vendor_id: AnyId = 0, district_id: AnyId =
     return [dpa_out(d) for d in qs[:1000]]
 
 
-@router.post("/compliance/dpas", response={201: DpaOut}, auth=API_AUTH)
+@router.post("/compliance/dpas", response={201: ComplianceDpaOut}, auth=API_AUTH)
 @api_roles(VENDOR)
 def dpa_add(request, district_id: Form[Id], template: Form[text_of(DPA.template)],
             signed_on: Form[Day], product_ids: Form[list[Id]],
@@ -176,26 +177,26 @@ def _dpa_correct(request, dpa_id: int, values: dict, document: Optional[Evidence
     return dpa_out(ev.vendor_dpa_get(vendor=vendor, dpa_id=dpa_id))
 
 
-@router.put("/compliance/dpas/{dpa_id}", response=DpaOut, auth=API_AUTH)
+@router.put("/compliance/dpas/{dpa_id}", response=ComplianceDpaOut, auth=API_AUTH)
 @api_roles(VENDOR)
-def dpa_put(request, dpa_id: Id, payload: DpaIn):
+def dpa_put(request, dpa_id: Id, payload: ComplianceDpaIn):
     """Correct one of your signed agreements (every field; an omitted expiry means none). Send
     `document` to replace the signed PDF. Joinders are the districts' records: 403."""
     return _dpa_correct(request, dpa_id, payload.dict(exclude={"document"}), payload.document)
 
 
-@router.patch("/compliance/dpas/{dpa_id}", response=DpaOut, auth=API_AUTH)
+@router.patch("/compliance/dpas/{dpa_id}", response=ComplianceDpaOut, auth=API_AUTH)
 @api_roles(VENDOR)
-def dpa_patch(request, dpa_id: Id, payload: DpaPatch):
+def dpa_patch(request, dpa_id: Id, payload: ComplianceDpaPatch):
     """Correct some fields of one of your signed agreements; the others stay."""
     current = _dpa_current(ev.vendor_dpa_get(vendor=_vendor(request), dpa_id=dpa_id))
     values = _merged(current, payload, required=("template", "product_ids", "signed_on"))
     return _dpa_correct(request, dpa_id, values, payload.document)
 
 
-@router.post("/compliance/dpas/{dpa_id}/withdraw", response=DpaOut, auth=API_AUTH)
+@router.post("/compliance/dpas/{dpa_id}/withdraw", response=ComplianceDpaOut, auth=API_AUTH)
 @api_roles(VENDOR)
-def dpa_withdraw_(request, dpa_id: Id, payload: WithdrawIn):
+def dpa_withdraw_(request, dpa_id: Id, payload: ComplianceWithdrawIn):
     """Withdraw one of your signed agreements, with the reason. It stays listed as withdrawn;
     no verdict uses it and its general offer can no longer be adopted (joinders stay)."""
     vendor = _vendor(request)
@@ -204,7 +205,7 @@ def dpa_withdraw_(request, dpa_id: Id, payload: WithdrawIn):
     return dpa_out(ev.vendor_dpa_get(vendor=vendor, dpa_id=dpa_id))
 
 
-@router.post("/compliance/dpas/{dpa_id}/close-offer", response=DpaOut, auth=API_AUTH)
+@router.post("/compliance/dpas/{dpa_id}/close-offer", response=ComplianceDpaOut, auth=API_AUTH)
 @api_roles(VENDOR)
 def dpa_close_offer(request, dpa_id: Id):
     """Close the agreement's general offer today: no district may adopt it from now on; joinders
@@ -214,7 +215,7 @@ def dpa_close_offer(request, dpa_id: Id):
     return dpa_out(ev.vendor_dpa_get(vendor=vendor, dpa_id=dpa_id))
 
 
-@router.get("/compliance/general-offers", response=list[DpaOut], auth=API_AUTH)
+@router.get("/compliance/general-offers", response=list[ComplianceDpaOut], auth=API_AUTH)
 @api_roles(STAFF, Role.DISTRICT_BUYER, Role.DISTRICT_APPROVER, Role.EVALUATOR)
 def general_offers(request, state: Filter = ""):
     """General offers open today. District users get their state's."""
@@ -228,7 +229,7 @@ def general_offers(request, state: Filter = ""):
     return [dpa_out(d) for d in ev.general_offers_open(state=state)[:1000]]
 
 
-@router.post("/compliance/dpas/{dpa_id}/joinder", response={201: DpaOut}, auth=API_AUTH)
+@router.post("/compliance/dpas/{dpa_id}/joinder", response={201: ComplianceDpaOut}, auth=API_AUTH)
 @api_roles(Role.DISTRICT_BUYER, Role.DISTRICT_APPROVER)
 def joinder(request, dpa_id: Id):
     """Adopt a vendor's general offer for your district: one-click joinder (Exhibit E)."""
@@ -302,7 +303,7 @@ def report_patch(request, report_id: Id, payload: AccessibilityReportPatch):
 @router.post("/compliance/accessibility-reports/{report_id}/withdraw", response=AccessibilityReportOut,
              auth=API_AUTH)
 @api_roles(VENDOR)
-def report_withdraw(request, report_id: Id, payload: WithdrawIn):
+def report_withdraw(request, report_id: Id, payload: ComplianceWithdrawIn):
     """Withdraw one of your accessibility reports, with the reason; no verdict uses it again."""
     vendor = _vendor(request)
     accessibility_report_withdraw(report=ev.vendor_report_get(vendor=vendor, report_id=report_id),
@@ -310,7 +311,7 @@ def report_withdraw(request, report_id: Id, payload: WithdrawIn):
     return report_out(ev.vendor_report_get(vendor=vendor, report_id=report_id))
 
 
-@router.get("/compliance/attestations", response=list[AttestationOut], auth=API_AUTH)
+@router.get("/compliance/attestations", response=list[ComplianceAttestationOut], auth=API_AUTH)
 @api_roles(*READERS)
 def attestations(request, vendor_id: AnyId = 0):
     """Attestations (COPPA, NIST CSF, SOC 2 ...), with validity (status "withdrawn" with the
@@ -322,7 +323,7 @@ def attestations(request, vendor_id: AnyId = 0):
     return [attestation_out(a) for a in qs[:1000]]
 
 
-@router.post("/compliance/attestations", response={201: AttestationOut}, auth=API_AUTH)
+@router.post("/compliance/attestations", response={201: ComplianceAttestationOut}, auth=API_AUTH)
 @api_roles(VENDOR)
 def attestation_create(request, kind: Form[text_of(Attestation.kind)], attested_on: Form[Day],
                        framework: text_of(Attestation.framework) = Form(""),
@@ -353,18 +354,18 @@ def _attestation_correct(request, attestation_id: int, values: dict,
     return attestation_out(ev.vendor_attestation_get(vendor=vendor, attestation_id=attestation_id))
 
 
-@router.put("/compliance/attestations/{attestation_id}", response=AttestationOut, auth=API_AUTH)
+@router.put("/compliance/attestations/{attestation_id}", response=ComplianceAttestationOut, auth=API_AUTH)
 @api_roles(VENDOR)
-def attestation_put(request, attestation_id: Id, payload: AttestationIn):
+def attestation_put(request, attestation_id: Id, payload: ComplianceAttestationIn):
     """Correct one of your attestations (every field; no product_id means the whole company, no
     expiry two years from its date). Send `document` to replace its PDF."""
     return _attestation_correct(request, attestation_id, payload.dict(exclude={"document"}),
                                 payload.document)
 
 
-@router.patch("/compliance/attestations/{attestation_id}", response=AttestationOut, auth=API_AUTH)
+@router.patch("/compliance/attestations/{attestation_id}", response=ComplianceAttestationOut, auth=API_AUTH)
 @api_roles(VENDOR)
-def attestation_patch(request, attestation_id: Id, payload: AttestationPatch):
+def attestation_patch(request, attestation_id: Id, payload: ComplianceAttestationPatch):
     """Correct some fields of one of your attestations; the others stay (send product_id null
     for the whole company)."""
     a = ev.vendor_attestation_get(vendor=_vendor(request), attestation_id=attestation_id)
@@ -374,9 +375,9 @@ def attestation_patch(request, attestation_id: Id, payload: AttestationPatch):
     return _attestation_correct(request, attestation_id, values, payload.document)
 
 
-@router.post("/compliance/attestations/{attestation_id}/withdraw", response=AttestationOut, auth=API_AUTH)
+@router.post("/compliance/attestations/{attestation_id}/withdraw", response=ComplianceAttestationOut, auth=API_AUTH)
 @api_roles(VENDOR)
-def attestation_withdraw_(request, attestation_id: Id, payload: WithdrawIn):
+def attestation_withdraw_(request, attestation_id: Id, payload: ComplianceWithdrawIn):
     """Withdraw one of your attestations, with the reason; no verdict uses it again."""
     vendor = _vendor(request)
     attestation_withdraw(attestation=ev.vendor_attestation_get(vendor=vendor, attestation_id=attestation_id),

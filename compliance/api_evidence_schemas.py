@@ -9,7 +9,7 @@ from ninja import Schema
 from compliance.models import AccessibilityReport, Attestation, DataPrivacyAgreement
 from core.api_types import Base64, Day, Filename, Id, text_of
 
-class DpaOut(Schema):
+class ComplianceDpaOut(Schema):
     id: int
     vendor_id: int
     vendor: str
@@ -50,7 +50,7 @@ class AccessibilityReportOut(Schema):
     document_url: str
 
 
-class AttestationOut(Schema):
+class ComplianceAttestationOut(Schema):
     id: int
     vendor_id: int
     product_id: Optional[int]
@@ -75,7 +75,7 @@ DPA = DataPrivacyAgreement
 REPORT = AccessibilityReport
 
 
-class DpaIn(Schema):
+class ComplianceDpaIn(Schema):
     """A signed agreement as corrected. Its district, state and general offer stay."""
     template: text_of(DPA.template)
     template_version: text_of(DPA.template_version) = ""
@@ -86,7 +86,7 @@ class DpaIn(Schema):
     document: Optional[EvidenceDocumentIn] = None  # none: the signed document stays
 
 
-class DpaPatch(Schema):
+class ComplianceDpaPatch(Schema):
     template: Optional[text_of(DPA.template)] = None
     template_version: Optional[text_of(DPA.template_version)] = None
     state_variant: Optional[text_of(DPA.state_variant)] = None
@@ -116,7 +116,7 @@ class AccessibilityReportPatch(Schema):
     document: Optional[EvidenceDocumentIn] = None
 
 
-class AttestationIn(Schema):
+class ComplianceAttestationIn(Schema):
     kind: text_of(Attestation.kind)
     framework: text_of(Attestation.framework) = ""
     product_id: Optional[Id] = None  # none: the whole company
@@ -125,7 +125,7 @@ class AttestationIn(Schema):
     document: Optional[EvidenceDocumentIn] = None
 
 
-class AttestationPatch(Schema):
+class ComplianceAttestationPatch(Schema):
     kind: Optional[text_of(Attestation.kind)] = None
     framework: Optional[text_of(Attestation.framework)] = None
     product_id: Optional[Id] = None
@@ -134,5 +134,5 @@ class AttestationPatch(Schema):
     document: Optional[EvidenceDocumentIn] = None
 
 
-class WithdrawIn(Schema):
+class ComplianceWithdrawIn(Schema):
     reason: text_of(DPA.withdrawn_reason)

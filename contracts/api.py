@@ -1,25 +1,29 @@
 """API for master agreements, participation (joining with the DPA), and mini-competitions."""
 
-from decimal import Decimal
-from typing import Any, Optional
+from typing import Optional
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema, Status
+from ninja import Router, Status
 
 from accounts.access import api_public, api_roles
 from accounts.api_auth import API_AUTH, OPTIONAL_AUTH
 from accounts.models import Role
 from catalog.models import Product
-from contracts.models import (Amendment, MasterAgreement, MiniCompetition, MiniCompetitionScore,
-                              ParticipationAgreement, QuoteRequest, ScheduleEntry)
+from contracts.api_schemas import (AgreementActivateIn, AgreementDetailOut, AgreementOut,
+                                   AgreementScheduleMapIn, AmendmentDecidedOut, AmendmentDecisionIn,
+                                   AmendmentIn, AmendmentProposedOut, CatalogPageOut, CatalogProductOut,
+                                   ContractReasonIn, JoinRequirementsOut, MiniCompetitionChoiceIn,
+                                   MiniCompetitionIn, MiniCompetitionOut, MiniCompetitionScoreIn,
+                                   ParticipationJoinIn, ParticipationOut, QuoteAnswerIn, QuoteAnsweredOut,
+                                   QuoteRequestedOut, QuoteRequestIn)
+from contracts.models import Amendment, MasterAgreement, MiniCompetition, ParticipationAgreement, QuoteRequest
 from contracts.selectors.agreements import agreement_get, agreement_list, needs_successor, schedule_rows
 from contracts.selectors.participation import join_requirements
 from contracts.services import agreements as agreement_services
 from contracts.services import participation as participation_services
-from core.api_types import Amount, Day, Filter, Id, Page, decimal, page_size, text, text_of, whole
-from core.limits import LONG_TEXT_MAX, NOTE_MAX, QUANTITY_MAX
+from core.api_types import Amount, Filter, Id, Page, page_size, whole
 from members.selectors import district_of_organisation
 from sourcing.models import Solicitation
 
@@ -27,79 +31,6 @@ router = Router(tags=["contracts"])
 STAFF, VENDOR = Role.CONSORTIUM_STAFF, Role.VENDOR_USER
 BUYER, APPROVER = Role.DISTRICT_BUYER, Role.DISTRICT_APPROVER
 A = "/agreements/{agreement_id}"
-
-
-LineReference = text_of(ScheduleEntry.line_reference)
-Percent = decimal(0, 100, 2)
-TermMonths = whole(1, 600, "Months of the initial term.")
-FeeRate = decimal(0, "0.2", 4, "A fraction: 0.02 is 2%.")
-
-
-class MapIn(Schema):
-    line_reference: LineReference
-    product_id: Id
-
-
-class ActivateIn(Schema):
-    start_date: Day
-    term_months: TermMonths
-    renewal_options: whole(0, 100) = 0
-    renewal_months: whole(0, 600) = 12
-    vendor_signed_by: text_of(MasterAgreement.vendor_signed_by)
-    consortium_signed_by: text_of(MasterAgreement.consortium_signed_by)
-    admin_fee_rate: Optional[FeeRate] = None
-
-
-class ContractReasonIn(Schema):
-    reason: text_of(MasterAgreement.termination_reason)
-
-
-class AmendmentIn(Schema):
-    kind: text_of(Amendment.kind) = "price_change"
-    summary: text_of(Amendment.summary)
-    set_entries: list[dict[str, Any]] = []
-    remove_products: list[Id] = []
-
-
-class AmendmentDecisionIn(Schema):
-    approve: bool
-    reason: text_of(Amendment.decision_reason) = ""
-
-
-class JoinIn(Schema):
-    estimated_value: Amount
-    confirmed_steps: list[text(NOTE_MAX)] = []
-    mini_competition_id: Optional[Id] = None
-    board_finding_on: Optional[Day] = None  # the board's finding for this agreement, if any
-    # e.g. the resolution number; required with a date
-    board_finding_reference: text_of(ParticipationAgreement.board_finding_reference) = ""
-
-
-class CompetitionIn(Schema):
-    solicitation_id: Id
-    quantities: dict[LineReference, whole(0, QUANTITY_MAX)]
-    price_weight: Percent = Decimal(60)
-
-
-class CompetitionScoreIn(Schema):
-    agreement_id: Id
-    other_score: Percent
-    notes: text_of(MiniCompetitionScore.notes) = ""
-
-
-class QuoteIn(Schema):
-    agreement_id: Id
-    message: text_of(QuoteRequest.message) = ""
-
-
-class QuoteAnswerIn(Schema):
-    quote_total: Amount
-    implementation_plan: text_of(QuoteRequest.implementation_plan, unbounded=LONG_TEXT_MAX)
-
-
-class ChoiceIn(Schema):
-    agreement_id: Id
-    reasons: text_of(MiniCompetition.choice_reasons)
 
 
 def _agreement(request, agreement_id: int) -> MasterAgreement:
@@ -134,20 +65,21 @@ def agreement_out(a: MasterAgreement, detail: bool = False) -> dict:
     return data
 
 
-@router.get("/agreements", auth=OPTIONAL_AUTH)
+@router.get("/agreements", response=list[AgreementOut], auth=OPTIONAL_AUTH)
 @api_public
 def agreements(request, state: Filter = "", q: Filter = ""):
     """Master agreements (active and past; staff also see those pending signature)."""
     return [agreement_out(a) for a in agreement_list(actor=getattr(request, "actor", None), state=state, q=q)[:1000]]
 
 
-@router.get(A, auth=OPTIONAL_AUTH)
+@router.get(A, response=AgreementDetailOut, auth=OPTIONAL_AUTH)
 @api_public
 def agreement(request, agreement_id: Id):
     return agreement_out(_agreement(request, agreement_id), detail=True)
 
 
-@router.post("/solicitations/{solicitation_id}/agreements", response={201: list[dict]}, auth=API_AUTH)
+@router.post("/solicitations/{solicitation_id}/agreements", response={201: list[AgreementOut]},
+             auth=API_AUTH)
 @api_roles(STAFF)
 def agreements_from_award(request, solicitation_id: Id):
     solicitation = get_object_or_404(Solicitation, pk=solicitation_id)
@@ -155,9 +87,9 @@ def agreements_from_award(request, solicitation_id: Id):
     return Status(201, [agreement_out(a) for a in created])
 
 
-@router.post(A + "/schedule", auth=API_AUTH)
+@router.post(A + "/schedule", response=AgreementDetailOut, auth=API_AUTH)
 @api_roles(STAFF, VENDOR)
-def schedule_map(request, agreement_id: Id, payload: MapIn):
+def schedule_map(request, agreement_id: Id, payload: AgreementScheduleMapIn):
     a = _agreement(request, agreement_id)
     product = Product.objects.filter(pk=payload.product_id).first()
     if product is None:
@@ -167,29 +99,29 @@ def schedule_map(request, agreement_id: Id, payload: MapIn):
     return agreement_out(a, detail=True)
 
 
-@router.post(A + "/activate", auth=API_AUTH)
+@router.post(A + "/activate", response=AgreementDetailOut, auth=API_AUTH)
 @api_roles(STAFF)
-def activate(request, agreement_id: Id, payload: ActivateIn):
+def activate(request, agreement_id: Id, payload: AgreementActivateIn):
     a = agreement_services.agreement_activate(agreement=_agreement(request, agreement_id),
                                               actor=request.actor, **payload.dict())
     return agreement_out(a, detail=True)
 
 
-@router.post(A + "/renew", auth=API_AUTH)
+@router.post(A + "/renew", response=AgreementDetailOut, auth=API_AUTH)
 @api_roles(STAFF)
 def renew(request, agreement_id: Id):
     return agreement_out(agreement_services.agreement_renew(agreement=_agreement(request, agreement_id),
                                                             actor=request.actor), detail=True)
 
 
-@router.post(A + "/terminate", auth=API_AUTH)
+@router.post(A + "/terminate", response=AgreementDetailOut, auth=API_AUTH)
 @api_roles(STAFF)
 def terminate(request, agreement_id: Id, payload: ContractReasonIn):
     return agreement_out(agreement_services.agreement_terminate(
         agreement=_agreement(request, agreement_id), reason=payload.reason, actor=request.actor), detail=True)
 
 
-@router.post(A + "/amendments", response={201: dict}, auth=API_AUTH)
+@router.post(A + "/amendments", response={201: AmendmentProposedOut}, auth=API_AUTH)
 @api_roles(STAFF, VENDOR)
 def amendment_propose(request, agreement_id: Id, payload: AmendmentIn):
     m = agreement_services.amendment_propose(agreement=_agreement(request, agreement_id), kind=payload.kind,
@@ -198,7 +130,7 @@ def amendment_propose(request, agreement_id: Id, payload: AmendmentIn):
     return Status(201, {"number": m.number, "state": m.state, "changes": m.changes})
 
 
-@router.post(A + "/amendments/{number}/decision", auth=API_AUTH)
+@router.post(A + "/amendments/{number}/decision", response=AmendmentDecidedOut, auth=API_AUTH)
 @api_roles(STAFF)
 def amendment_decision(request, agreement_id: Id, number: whole(1, 32767), payload: AmendmentDecisionIn):
     a = _agreement(request, agreement_id)
@@ -215,7 +147,7 @@ def _district(request):
     return district
 
 
-@router.get(A + "/join-requirements", auth=API_AUTH)
+@router.get(A + "/join-requirements", response=JoinRequirementsOut, auth=API_AUTH)
 @api_roles(BUYER, APPROVER)
 def join_needs(request, agreement_id: Id, estimated_value: Optional[Amount] = None):
     """What joining would require of your district: blocks, steps to confirm, offers adopted."""
@@ -233,9 +165,9 @@ def participation_out(p: ParticipationAgreement) -> dict:
             "board_finding_reference": p.board_finding_reference}
 
 
-@router.post(A + "/join", response={201: dict}, auth=API_AUTH)
+@router.post(A + "/join", response={201: ParticipationOut}, auth=API_AUTH)
 @api_roles(BUYER)
-def join(request, agreement_id: Id, payload: JoinIn):
+def join(request, agreement_id: Id, payload: ParticipationJoinIn):
     """Join the agreement; adopts the vendor's general offer for your state in the same step."""
     district = _district(request)
     competition = None
@@ -249,7 +181,7 @@ def join(request, agreement_id: Id, payload: JoinIn):
     return Status(201, participation_out(p))
 
 
-@router.get("/participations", auth=API_AUTH)
+@router.get("/participations", response=list[ParticipationOut], auth=API_AUTH)
 @api_roles(BUYER, APPROVER, VENDOR)
 def participations(request):
     """Your district's participation agreements, or (vendor) those on your agreements."""
@@ -270,21 +202,21 @@ def _participation(request, participation_id: int) -> ParticipationAgreement:
     return p
 
 
-@router.post("/participations/{participation_id}/approve", auth=API_AUTH)
+@router.post("/participations/{participation_id}/approve", response=ParticipationOut, auth=API_AUTH)
 @api_roles(APPROVER)
 def participation_approve(request, participation_id: Id):
     return participation_out(participation_services.participation_approve(
         participation=_participation(request, participation_id), actor=request.actor))
 
 
-@router.post("/participations/{participation_id}/countersign", auth=API_AUTH)
+@router.post("/participations/{participation_id}/countersign", response=ParticipationOut, auth=API_AUTH)
 @api_roles(VENDOR)
 def participation_countersign(request, participation_id: Id):
     return participation_out(participation_services.participation_countersign(
         participation=_participation(request, participation_id), actor=request.actor))
 
 
-@router.post("/participations/{participation_id}/withdraw", auth=API_AUTH)
+@router.post("/participations/{participation_id}/withdraw", response=ParticipationOut, auth=API_AUTH)
 @api_roles(BUYER, APPROVER)
 def participation_withdraw(request, participation_id: Id, payload: ContractReasonIn):
     return participation_out(participation_services.participation_withdraw(
@@ -318,9 +250,9 @@ def _score_agreement(c: MiniCompetition, agreement_id: int) -> MasterAgreement:
     return row.agreement
 
 
-@router.post("/mini-competitions", response={201: dict}, auth=API_AUTH)
+@router.post("/mini-competitions", response={201: MiniCompetitionOut}, auth=API_AUTH)
 @api_roles(BUYER)
-def competition_start(request, payload: CompetitionIn):
+def competition_start(request, payload: MiniCompetitionIn):
     solicitation = Solicitation.objects.filter(pk=payload.solicitation_id).first()
     if solicitation is None:
         raise ValidationError({"solicitation_id": "No such solicitation."})
@@ -330,15 +262,15 @@ def competition_start(request, payload: CompetitionIn):
     return Status(201, competition_out(c))
 
 
-@router.get("/mini-competitions/{competition_id}", auth=API_AUTH)
+@router.get("/mini-competitions/{competition_id}", response=MiniCompetitionOut, auth=API_AUTH)
 @api_roles(BUYER, APPROVER)
 def competition(request, competition_id: Id):
     return competition_out(_competition(request, competition_id))
 
 
-@router.post("/mini-competitions/{competition_id}/scores", auth=API_AUTH)
+@router.post("/mini-competitions/{competition_id}/scores", response=MiniCompetitionOut, auth=API_AUTH)
 @api_roles(BUYER)
-def competition_score(request, competition_id: Id, payload: CompetitionScoreIn):
+def competition_score(request, competition_id: Id, payload: MiniCompetitionScoreIn):
     c = _competition(request, competition_id)
     participation_services.minicompetition_score(competition=c, agreement=_score_agreement(c, payload.agreement_id),
                                                  other_score=payload.other_score, notes=payload.notes,
@@ -346,16 +278,17 @@ def competition_score(request, competition_id: Id, payload: CompetitionScoreIn):
     return competition_out(c)
 
 
-@router.post("/mini-competitions/{competition_id}/quotes", response={201: dict}, auth=API_AUTH)
+@router.post("/mini-competitions/{competition_id}/quotes", response={201: QuoteRequestedOut},
+             auth=API_AUTH)
 @api_roles(BUYER)
-def competition_quote(request, competition_id: Id, payload: QuoteIn):
+def competition_quote(request, competition_id: Id, payload: QuoteRequestIn):
     c = _competition(request, competition_id)
     q = participation_services.quote_request(competition=c, agreement=_score_agreement(c, payload.agreement_id),
                                              message=payload.message, actor=request.actor)
     return Status(201, {"id": q.pk, "agreement_id": q.agreement_id})
 
 
-@router.post("/quotes/{quote_id}/answer", auth=API_AUTH)
+@router.post("/quotes/{quote_id}/answer", response=QuoteAnsweredOut, auth=API_AUTH)
 @api_roles(VENDOR)
 def quote_answer(request, quote_id: Id, payload: QuoteAnswerIn):
     q = QuoteRequest.objects.filter(pk=quote_id, agreement__vendor__organisation=request.actor.organisation).first()
@@ -366,12 +299,13 @@ def quote_answer(request, quote_id: Id, payload: QuoteAnswerIn):
     return {"id": q.pk, "quote_total": str(q.quote_total)}
 
 
-@router.post("/mini-competitions/{competition_id}/decision", auth=API_AUTH)
+@router.post("/mini-competitions/{competition_id}/decision", response=MiniCompetitionOut, auth=API_AUTH)
 @api_roles(BUYER)
-def competition_decide(request, competition_id: Id, payload: ChoiceIn):
+def competition_decide(request, competition_id: Id, payload: MiniCompetitionChoiceIn):
     c = _competition(request, competition_id)
-    participation_services.minicompetition_decide(competition=c, agreement=_score_agreement(c, payload.agreement_id),
-                                                  reasons=payload.reasons, actor=request.actor)
+    # The decided competition as the service saved it (the one read above is still open).
+    c = participation_services.minicompetition_decide(competition=c, agreement=_score_agreement(
+        c, payload.agreement_id), reasons=payload.reasons, actor=request.actor)
     return competition_out(c)
 
 
@@ -400,7 +334,7 @@ def _acting_district(request):
     return district_of_organisation(actor.organisation)
 
 
-@router.get("/catalog", auth=OPTIONAL_AUTH)
+@router.get("/catalog", response=CatalogPageOut, auth=OPTIONAL_AUTH, exclude_unset=True)
 @api_public
 def catalog(request, q: Filter = "", category: Filter = "", grade_band: Filter = "", subject: Filter = "",
             interoperability: Filter = "", kind: Filter = "", page: Page = 1,
@@ -417,7 +351,7 @@ def catalog(request, q: Filter = "", category: Filter = "", grade_band: Filter =
     return {"count": count, "page": page, "results": [catalog_item_out(i) for i in items]}
 
 
-@router.get("/catalog/{product_id}", auth=OPTIONAL_AUTH)
+@router.get("/catalog/{product_id}", response=CatalogProductOut, auth=OPTIONAL_AUTH, exclude_unset=True)
 @api_public
 def catalog_product(request, product_id: Id):
     """One product: every agreement offering it with prices side by side, and (for a district)

@@ -107,3 +107,15 @@ class ApiError(Schema):
 
     detail: str
     errors: Optional[dict[str, list[str]]] = None
+
+
+def decimal_text(description: str, example: str) -> type:
+    """A decimal the API answers as a string ("1234.50", never a JSON number, so no client loses
+    a cent to floating point). For responses; requests take `decimal` (a number or a string)."""
+    schema = {"type": "string", "pattern": r"^-?\d+(\.\d+)?$", "description": description,
+              "examples": [example]}
+    return Annotated[str, WithJsonSchema(schema)]
+
+
+MoneyText = decimal_text("Dollars and cents, as a decimal string.", "1234.50")
+RateText = decimal_text("A fraction, as a decimal string: \"0.0200\" is 2%.", "0.0200")

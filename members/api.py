@@ -4,7 +4,7 @@
 from datetime import date, datetime
 from typing import Optional
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -38,15 +38,15 @@ class MemberOut(Schema):
     students_source: str
 
 
-class TotalsOut(Schema):
+class MemberTotalsOut(Schema):
     members: int
     students: int
     students_estimated: bool
     states: int
 
 
-class DirectoryOut(Schema):
-    totals: TotalsOut
+class MemberDirectoryOut(Schema):
+    totals: MemberTotalsOut
     count: int
     page: int
     pages: int
@@ -69,7 +69,7 @@ class MembershipOut(Schema):
     next_steps: list[str]
 
 
-class ApplyIn(Schema):
+class MembershipApplyIn(Schema):
     district_id: Id
     contact_name: text_of(Membership.contact_name) = ""
     contact_email: Email = ""
@@ -96,7 +96,7 @@ def membership_out(m: Membership, actor) -> dict:
             "next_steps": [t.action for t in membership_allowed_transitions(membership=m, actor=actor)]}
 
 
-@router.get("/members", response=DirectoryOut, auth=None)
+@router.get("/members", response=MemberDirectoryOut, auth=None)
 @api_public
 def member_directory(request, q: Filter = "", state: text(2) = "", page: Page = 1,
                      page_size: page_size(500) = 100):
@@ -140,7 +140,7 @@ def membership_list(request, state: Filter = ""):
 
 @router.post("/memberships", response={201: MembershipOut}, auth=API_AUTH)
 @api_roles(STAFF, Role.DISTRICT_BUYER, Role.DISTRICT_APPROVER)
-def membership_create(request, payload: ApplyIn):
+def membership_create(request, payload: MembershipApplyIn):
     """Apply to join (for your own district; staff for any district)."""
     district = District.objects.filter(pk=payload.district_id).first()
     if district is None:

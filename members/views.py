@@ -1,16 +1,16 @@
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.access import public, roles
 from accounts.models import Role
 from audit.selectors import audit_events_for_object
-from core.forms_errors import form_errors_from
+from core.views import run_service, submit_form
 from members import selectors
 from members.forms import ApplyForm, DirectoryFilterForm, TransitionForm
 from members.models import District, Membership
@@ -59,17 +59,13 @@ def mine(request):
     if current is None and request.actor.role in (Role.DISTRICT_BUYER, Role.DISTRICT_APPROVER):
         apply_form = ApplyForm(request.POST or None, initial={
             "contact_name": request.user.full_name, "contact_email": request.user.email})
-        if request.method == "POST" and apply_form.is_valid():
-            try:
-                membership_apply(district=district, actor=request.actor,
-                                 contact_name=apply_form.cleaned_data["contact_name"],
-                                 contact_email=apply_form.cleaned_data["contact_email"],
-                                 note=apply_form.cleaned_data["note"])
-            except ValidationError as exc:
-                form_errors_from(apply_form, exc)
-            else:
-                messages.success(request, "Application sent. Next: upload your board's resolution.")
-                return redirect("members:mine")
+        if request.method == "POST":
+            done = submit_form(request, apply_form, lambda: membership_apply(
+                district=district, actor=request.actor, contact_name=apply_form.cleaned_data["contact_name"],
+                contact_email=apply_form.cleaned_data["contact_email"], note=apply_form.cleaned_data["note"]),
+                success="Application sent. Next: upload your board's resolution.", redirect_to="members:mine")
+            if done:
+                return done
     context = {"district": district, "history": history, "apply_form": apply_form}
     if current is not None:
         context.update(_membership_panel_context(request, current))
@@ -97,6 +93,10 @@ def detail(request, membership_id: int):
     return render(request, "members/detail.html", _membership_panel_context(request, membership))
 
 
+def _detail_url(membership: Membership) -> str:
+    return reverse("members:detail", kwargs={"membership_id": membership.pk})
+
+
 @roles(STAFF, Role.DISTRICT_BUYER, Role.DISTRICT_APPROVER)
 @require_POST
 def transition(request, membership_id: int, action: str):
@@ -108,19 +108,19 @@ def transition(request, membership_id: int, action: str):
     if action not in allowed:
         raise PermissionDenied("That step is not available for this membership now.")
     form = TransitionForm(request.POST, request.FILES, action=action)
-    if form.is_valid():
+
+    def step():
         data = form.cleaned_data
-        try:
-            membership_transition(
-                membership=membership, action=action, actor=request.actor,
-                on_date=data.get("on_date"), resolution_number=data.get("resolution_number", ""),
-                resolution_document=data.get("resolution_document"),
-                signed_by=data.get("signed_by", ""), reason=data.get("reason", ""))
-        except ValidationError as exc:
-            form_errors_from(form, exc)
-        else:
-            messages.success(request, f"{form.transition.label}: done.")
-            return redirect("members:detail", membership_id=membership.pk)
+        return membership_transition(
+            membership=membership, action=action, actor=request.actor,
+            on_date=data.get("on_date"), resolution_number=data.get("resolution_number", ""),
+            resolution_document=data.get("resolution_document"),
+            signed_by=data.get("signed_by", ""), reason=data.get("reason", ""))
+
+    done = submit_form(request, form, step, success=f"{form.transition.label}: done.",
+                       redirect_to=_detail_url(membership))
+    if done:
+        return done
     context = _membership_panel_context(request, membership, {action: form})
     return render(request, "members/detail.html", context, status=400)
 
@@ -150,11 +150,7 @@ def districts(request):
 @require_POST
 def apply_on_behalf(request, district_id: int):
     district = get_object_or_404(District, pk=district_id)
-    try:
-        membership = membership_apply(district=district, actor=request.actor,
-                                      note="Application recorded by consortium staff.")
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect("members:districts")
-    messages.success(request, f"Application recorded for {district.name}.")
-    return redirect("members:detail", membership_id=membership.pk)
+    return run_service(request, lambda: membership_apply(district=district, actor=request.actor,
+                                                         note="Application recorded by consortium staff."),
+                       success=f"Application recorded for {district.name}.", redirect_to=_detail_url,
+                       failure_redirect_to=reverse("members:districts"))

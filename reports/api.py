@@ -1,68 +1,26 @@
 """API for vendors' quarterly sales reports, their reconciliation, and administrative-fee invoices."""
 
-from typing import Annotated, Any, Optional
+from typing import Optional
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from ninja import Router, Schema, Status
-from pydantic import ConfigDict, Field, WithJsonSchema
+from ninja import Router, Status
 
 from accounts.access import api_roles
 from accounts.api_auth import API_AUTH
 from accounts.models import Role
 from contracts.models import MasterAgreement
 from contracts.selectors.agreements import agreement_get
-from core.api_types import Day, Filter, Id, text, text_of
-from core.limits import AMOUNT_MAX, ID_MAX, QUANTITY_MAX, UNIT_PRICE_MAX
+from core.api_types import Filter, Id
 from reports import selectors, services
+from reports.api_schemas import (FeeInvoiceOut, FeeInvoicePaidIn, ReconciliationItemOut, ReconciliationOut,
+                                 ReconciliationResolveIn, SalesQuarterOut, SalesReportDetailOut, SalesReportIn,
+                                 SalesReportOut)
 from reports.models import FeeInvoice, ReconciliationItem, SalesReport, SalesReportVersion
 from reports.quarters import Quarter
 
 router = Router(tags=["sales reports"])
 STAFF, VENDOR = Role.CONSORTIUM_STAFF, Role.VENDOR_USER
-
-
-def _money(maximum) -> dict:
-    return {"anyOf": [{"type": "number", "minimum": 0.01, "maximum": float(maximum)},
-                      {"type": "string", "pattern": r"^\$?[0-9,]{1,16}(\.[0-9]{1,2})?$"}]}
-
-
-# The lines are checked by the service, which names each problem lines[N].field with N from 1
-# (as on the form and in the CSV); the document states what a line holds.
-SALES_LINE = {
-    "type": "object",
-    "properties": {
-        "district": {"anyOf": [{"type": "integer", "minimum": 1, "maximum": ID_MAX}, {"type": "string", "maxLength": 300}],
-                     "description": "Name, NCES LEAID, state id (CA-0110017) or EdPool id."},
-        "product": {"anyOf": [{"type": "integer", "minimum": 1, "maximum": ID_MAX}, {"type": "string", "maxLength": 200}],
-                    "description": "EdPool id or exact name on the price schedule."},
-        "quantity": {"type": "integer", "minimum": 1, "maximum": QUANTITY_MAX},
-        "unit_price": _money(UNIT_PRICE_MAX),
-        "amount": {**_money(AMOUNT_MAX), "description": "Optional: checked against quantity x unit price."},
-        "order_number": {"type": "string", "maxLength": 40},
-    },
-    "required": ["district", "product", "quantity", "unit_price"],
-}
-
-
-class SalesReportIn(Schema):
-    model_config = ConfigDict(json_schema_extra={"examples": [
-        {"quarter": "2026-Q1", "lines": [
-            {"district": "CA-0161119", "product": 12, "quantity": 30, "unit_price": "289.00",
-             "amount": "8670.00", "order_number": ""}]}]})
-
-    quarter: text(10) = Field(description="The quarter, e.g. 2026-Q1.")
-    lines: Annotated[list[dict[str, Any]],
-                     WithJsonSchema({"type": "array", "items": SALES_LINE, "default": []})] = []
-
-
-class ResolveIn(Schema):
-    note: text_of(ReconciliationItem.resolution_note)
-
-
-class PaidIn(Schema):
-    payment_reference: text_of(FeeInvoice.payment_reference)
-    paid_on: Optional[Day] = None
 
 
 def _report(request, report_id: int) -> SalesReport:
@@ -138,7 +96,7 @@ def row_out(row: selectors.QuarterRow) -> dict:
             "report_id": row.report.pk if row.report else None, "days_overdue": row.days_overdue}
 
 
-@router.get("/sales-reports", auth=API_AUTH)
+@router.get("/sales-reports", response=list[SalesReportOut], auth=API_AUTH)
 @api_roles(STAFF, VENDOR)
 def sales_reports(request, agreement_id: Optional[Id] = None, open: bool = False):
     """Sales reports (staff: all; a vendor: its own), newest quarter first."""
@@ -148,14 +106,14 @@ def sales_reports(request, agreement_id: Optional[Id] = None, open: bool = False
     return [report_out(r) for r in qs.prefetch_related("versions")[:1000]]
 
 
-@router.get("/sales-reports/overdue", auth=API_AUTH)
+@router.get("/sales-reports/overdue", response=list[SalesQuarterOut], auth=API_AUTH)
 @api_roles(STAFF)
 def overdue(request):
     """Quarters past their due date with no report, every vendor."""
     return [row_out(row) for row in selectors.overdue_rows()]
 
 
-@router.get("/agreements/{agreement_id}/sales-quarters", auth=API_AUTH)
+@router.get("/agreements/{agreement_id}/sales-quarters", response=list[SalesQuarterOut], auth=API_AUTH)
 @api_roles(STAFF, VENDOR)
 def sales_quarters(request, agreement_id: Id):
     """The agreement's reporting quarters with due dates and status (the vendor's own agreements)."""
@@ -165,7 +123,8 @@ def sales_quarters(request, agreement_id: Id):
     return [row_out(row) for row in selectors.quarter_rows([agreement])]
 
 
-@router.post("/agreements/{agreement_id}/sales-reports", response={201: dict}, auth=API_AUTH)
+@router.post("/agreements/{agreement_id}/sales-reports", response={201: SalesReportDetailOut},
+             auth=API_AUTH)
 @api_roles(VENDOR)
 def submit(request, agreement_id: Id, payload: SalesReportIn):
     """Submit the quarter's report, or replace it (a new version). Lines: district (name, NCES
@@ -182,13 +141,13 @@ def submit(request, agreement_id: Id, payload: SalesReportIn):
     return Status(201, report_out(report, detail=True))
 
 
-@router.get("/sales-reports/{report_id}", auth=API_AUTH)
+@router.get("/sales-reports/{report_id}", response=SalesReportDetailOut, auth=API_AUTH)
 @api_roles(STAFF, VENDOR)
 def sales_report(request, report_id: Id):
     return report_out(_report(request, report_id), detail=True)
 
 
-@router.get("/sales-reports/{report_id}/reconciliation", auth=API_AUTH)
+@router.get("/sales-reports/{report_id}/reconciliation", response=ReconciliationOut, auth=API_AUTH)
 @api_roles(STAFF, VENDOR)
 def reconciliation(request, report_id: Id):
     """The findings of the current version against the quarter's orders, and the fee they give."""
@@ -199,9 +158,10 @@ def reconciliation(request, report_id: Id):
             "items": [item_out(i) for i in rec.items]}
 
 
-@router.post("/sales-reports/{report_id}/items/{item_id}/resolve", auth=API_AUTH)
+@router.post("/sales-reports/{report_id}/items/{item_id}/resolve", response=ReconciliationItemOut,
+             auth=API_AUTH)
 @api_roles(STAFF)
-def resolve(request, report_id: Id, item_id: Id, payload: ResolveIn):
+def resolve(request, report_id: Id, item_id: Id, payload: ReconciliationResolveIn):
     report = _report(request, report_id)
     item = ReconciliationItem.objects.filter(pk=item_id, report=report).first()
     if item is None:
@@ -210,14 +170,14 @@ def resolve(request, report_id: Id, item_id: Id, payload: ResolveIn):
     return item_out(item)
 
 
-@router.post("/sales-reports/{report_id}/invoice", response={201: dict}, auth=API_AUTH)
+@router.post("/sales-reports/{report_id}/invoice", response={201: FeeInvoiceOut}, auth=API_AUTH)
 @api_roles(STAFF)
 def invoice_issue(request, report_id: Id):
     invoice = services.fee_invoice_issue(report=_report(request, report_id), actor=request.actor)
     return Status(201, invoice_out(invoice))
 
 
-@router.get("/invoices", auth=API_AUTH)
+@router.get("/invoices", response=list[FeeInvoiceOut], auth=API_AUTH)
 @api_roles(STAFF, VENDOR)
 def invoices(request, state: Filter = ""):
     """Administrative-fee invoices (staff: all; a vendor: its own)."""
@@ -227,9 +187,9 @@ def invoices(request, state: Filter = ""):
     return [invoice_out(i) for i in qs[:1000]]
 
 
-@router.post("/invoices/{invoice_id}/paid", auth=API_AUTH)
+@router.post("/invoices/{invoice_id}/paid", response=FeeInvoiceOut, auth=API_AUTH)
 @api_roles(STAFF)
-def invoice_paid(request, invoice_id: Id, payload: PaidIn):
+def invoice_paid(request, invoice_id: Id, payload: FeeInvoicePaidIn):
     try:
         invoice = selectors.invoice_get(invoice_id=invoice_id, actor=request.actor)
     except FeeInvoice.DoesNotExist:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import roles
 from accounts.models import Role
+from core.views import run_service, submit_form
 from contracts.models import MasterAgreement
 from core.csvtext import check_csv_text
 from reports import selectors, services
@@ -33,8 +34,8 @@ def _errors(exc: ValidationError) -> list[str]:
     return list(exc.messages)
 
 
-def _flash(request, exc: ValidationError) -> None:
-    messages.error(request, " ".join(_errors(exc)))
+def _detail_url(report_id: int) -> str:
+    return reverse("reports:detail", kwargs={"report_id": report_id})
 
 
 def _vendor(request):
@@ -184,13 +185,10 @@ def item_resolve(request, report_id: int, item_id: int):
         raise Http404("No such item.")
     form = ResolveForm(request.POST, prefix=f"item-{item.pk}")
     if form.is_valid():
-        try:
-            services.reconciliation_item_resolve(item=item, note=form.cleaned_data["note"], actor=request.actor)
-        except ValidationError as exc:
-            _flash(request, exc)
-        else:
-            messages.success(request, f"Resolved: {item.get_kind_display().lower()}, {item.district} / {item.product}.")
-        return redirect(reverse("reports:detail", kwargs={"report_id": report.pk}) + "#reconciliation")
+        return run_service(request, lambda: services.reconciliation_item_resolve(
+            item=item, note=form.cleaned_data["note"], actor=request.actor),
+            success=f"Resolved: {item.get_kind_display().lower()}, {item.district} / {item.product}.",
+            redirect_to=_detail_url(report.pk) + "#reconciliation")
     return report_detail(request, report.pk, {"resolve": form, "resolve_item": item.pk})
 
 
@@ -198,13 +196,9 @@ def item_resolve(request, report_id: int, item_id: int):
 @require_POST
 def invoice_issue(request, report_id: int):
     report = _report(request, report_id)
-    try:
-        invoice = services.fee_invoice_issue(report=report, actor=request.actor)
-    except ValidationError as exc:
-        _flash(request, exc)
-    else:
-        messages.success(request, f"Invoice {invoice.number} issued: ${invoice.fee_amount:,.2f}.")
-    return redirect("reports:detail", report_id=report.pk)
+    return run_service(request, lambda: services.fee_invoice_issue(report=report, actor=request.actor),
+                       success=lambda invoice: f"Invoice {invoice.number} issued: ${invoice.fee_amount:,.2f}.",
+                       redirect_to=_detail_url(report.pk))
 
 
 @roles(STAFF, VENDOR)
@@ -226,16 +220,7 @@ def invoice_paid(request, invoice_id: int):
     except FeeInvoice.DoesNotExist:
         raise Http404("No such invoice.")
     form = PaidForm(request.POST)
-    if form.is_valid():
-        try:
-            services.fee_invoice_mark_paid(invoice=invoice, actor=request.actor, **form.cleaned_data)
-        except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc.messages)
-        else:
-            messages.success(request, f"Payment of {invoice.number} recorded.")
-            return redirect("reports:detail", report_id=invoice.report_id)
-    return report_detail(request, invoice.report_id, {"paid": form})
+    done = submit_form(request, form, lambda: services.fee_invoice_mark_paid(
+        invoice=invoice, actor=request.actor, **form.cleaned_data),
+        success=f"Payment of {invoice.number} recorded.", redirect_to=_detail_url(invoice.report_id))
+    return done or report_detail(request, invoice.report_id, {"paid": form})

@@ -24,6 +24,7 @@ from accounts.acting import Actor
 from accounts.models import RoleAssignment
 from sourcing import policy, sealing
 from sourcing.lifecycle import current_award, effective_state
+from sourcing.receipts import Receipt, receipt_of, rising_prices
 from sourcing.models import (Award, Bid, BidDocument, BidReceipt, ConsensusScore, EvaluatorSeat, Protest,
                              Question, Score, Solicitation)
 from sourcing.models.evaluation import DeclaredBidder
@@ -302,8 +303,32 @@ def own_bid(*, solicitation: Solicitation, vendor: Vendor) -> Optional[tuple[Bid
     return bid, _unseal(bid)
 
 
+def own_bid_record(*, solicitation: Solicitation, vendor: Optional[Vendor]) -> Optional[Bid]:
+    """The vendor's own bid, still sealed (its state, revision, digest; not its content): what a
+    page needs to say whether and how the vendor has bid. None without a vendor or a bid."""
+    if vendor is None:
+        return None
+    return solicitation.bids.filter(vendor=vendor).first()
+
+
 def own_receipts(*, solicitation: Solicitation, vendor: Vendor) -> QuerySet[BidReceipt]:
     return BidReceipt.objects.filter(bid__solicitation=solicitation, bid__vendor=vendor)
+
+
+def own_receipt(*, solicitation: Solicitation, vendor: Vendor, receipt_id: int) -> Optional[Receipt]:
+    """One of the vendor's receipts, to download. A receipt of the bid's current submitted or
+    replaced version carries the bid (unsealed: it is theirs) and its warnings; older receipts,
+    re-confirmations and withdrawals only their digest. None if no such receipt is the vendor's."""
+    stored = (own_receipts(solicitation=solicitation, vendor=vendor)
+              .select_related("bid__solicitation", "bid__vendor").filter(pk=receipt_id).first())
+    if stored is None:
+        return None
+    bid = stored.bid
+    if (bid.digest == stored.digest
+            and stored.action in (BidReceipt.Action.SUBMITTED, BidReceipt.Action.REPLACED)):
+        content = _unseal(bid)
+        return receipt_of(stored, canonical_bid=content, warnings=rising_prices(content))
+    return receipt_of(stored)
 
 
 def evaluation(*, solicitation: Solicitation, actor: Optional[Actor],

@@ -8,7 +8,7 @@ import pytest
 from django.contrib import admin
 
 from core.admin_lookups import DeclaredLookupsOnly
-from sourcing.tests.conftest import bid_data, category, draft, open_solicitation  # noqa: F401 (fixtures)
+from tests.helpers import bid_data
 from tests.cast import PASSWORD
 
 

@@ -92,7 +92,7 @@ def test_over_long_text_is_refused_by_field(client, cast):
     assert "200" in body["detail"]
     assert Membership.objects.count() == before
     schema = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
-    assert schema["ApplyIn"]["properties"]["contact_name"]["maxLength"] == 200
+    assert schema["MembershipApplyIn"]["properties"]["contact_name"]["maxLength"] == 200
 
 
 def test_request_shape_errors_have_the_error_shape(client, cast):

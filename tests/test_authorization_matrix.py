@@ -15,7 +15,6 @@ from accounts.services import api_token_create
 from edpool.api import api
 from members.states import MembershipState
 from tests.cast import PASSWORD
-from contracts.tests.conftest import agreements, awarded  # noqa: F401 (fixtures)
 
 ROLES = ["anon", "staff", "buyer_a", "approver_a", "buyer_b", "approver_b", "evaluator",
          "vendor_a", "vendor_b"]
@@ -232,7 +231,7 @@ def sourcing_world(cast):
     from sourcing.services.evaluation import evaluator_seat
     from sourcing.services.questions import question_ask
     from sourcing.services.solicitations import document_add, solicitation_create, solicitation_publish
-    from sourcing.tests.conftest import bid_data, content
+    from tests.helpers import bid_data, content
     from tests.cast import SYSTEM
 
     staff = cast.actor(cast.staff)

@@ -23,7 +23,7 @@ from vendors.services import vendor_email_verify, vendor_register
 router = Router(tags=["vendors"])
 
 
-class RegisterIn(Schema):
+class VendorRegisterIn(Schema):
     company_name: text_of(Vendor.legal_name)
     legal_name: text_of(Vendor.legal_name) = ""
     website: text_of(Vendor.website) = ""
@@ -33,23 +33,23 @@ class RegisterIn(Schema):
     categories: list[text(60)] = []
 
 
-class RegisterOut(Schema):
+class VendorRegisterOut(Schema):
     vendor_id: int
     email: str
     message: str
 
 
-class VerifyIn(Schema):
+class VendorVerifyIn(Schema):
     token: text(300)
 
 
-class VerifyOut(Schema):
+class VendorVerifyOut(Schema):
     email: str
     active: bool
     message: str
 
 
-class CategoryOut(Schema):
+class VendorCategoryOut(Schema):
     code: str
     name: str
 
@@ -70,7 +70,7 @@ class VendorOut(Schema):
     contact_email: str
     contact_phone: str
     registered_at: datetime
-    categories: list[CategoryOut]
+    categories: list[VendorCategoryOut]
     users: list[VendorUserOut]
 
 
@@ -84,9 +84,9 @@ def _categories_from_codes(codes: list[str]) -> list:
     return [found[c] for c in wanted]
 
 
-@router.post("/vendors/register", response={201: RegisterOut, 429: ApiError}, auth=None)
+@router.post("/vendors/register", response={201: VendorRegisterOut, 429: ApiError}, auth=None)
 @api_public
-def vendor_register_api(request, payload: RegisterIn):
+def vendor_register_api(request, payload: VendorRegisterIn):
     """Register a company as a vendor, with its first user. The user can sign in (and get a
     token) once they open the verification link emailed to them. At most 10 attempts per hour
     from one address."""
@@ -103,9 +103,9 @@ def vendor_register_api(request, payload: RegisterIn):
                                    f"it within 3 days to switch the account on."})
 
 
-@router.post("/vendors/verify", response=VerifyOut, auth=None)
+@router.post("/vendors/verify", response=VendorVerifyOut, auth=None)
 @api_public
-def vendor_verify_api(request, payload: VerifyIn):
+def vendor_verify_api(request, payload: VendorVerifyIn):
     """Confirm an email address with the token from the verification link (the last part of
     /vendors/verify/<token>/). Confirming twice is fine."""
     user = vendor_email_verify(token=payload.token,

@@ -1,9 +1,8 @@
 from __future__ import annotations
 
-from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from accounts.access import public, roles
@@ -11,7 +10,7 @@ from accounts.acting import Actor
 from accounts.models import Role
 from accounts.ratelimit import client_ip
 from accounts.selectors import users_of_organisation
-from core.forms_errors import form_errors_from
+from core.views import submit_form
 from vendors.forms import ColleagueInviteForm, VendorProfileForm, VendorRegistrationForm
 from vendors.ratelimit import REGISTRATION_LIMITED_MESSAGE, registration_attempt
 from vendors.selectors import vendor_of_organisation
@@ -42,14 +41,12 @@ def profile(request):
                "contact_email": vendor.contact_email, "contact_phone": vendor.contact_phone,
                "categories": list(vendor.categories.all())}
     form = VendorProfileForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            vendor_update(vendor=vendor, actor=request.actor, **form.cleaned_data)
-        except ValidationError as exc:
-            form_errors_from(form, exc)
-        else:
-            messages.success(request, "Company profile saved.")
-            return redirect("vendors:profile")
+    if request.method == "POST":
+        done = submit_form(request, form, lambda: vendor_update(vendor=vendor, actor=request.actor,
+                                                                **form.cleaned_data),
+                           success="Company profile saved.", redirect_to="vendors:profile")
+        if done:
+            return done
     return _profile_page(request, vendor, form, ColleagueInviteForm(prefix="colleague"))
 
 
@@ -58,16 +55,13 @@ def profile(request):
 def colleague_add(request):
     vendor = _own_vendor(request)
     colleague_form = ColleagueInviteForm(request.POST, prefix="colleague")
-    if colleague_form.is_valid():
-        try:
-            user = vendor_user_invite(vendor=vendor, actor=request.actor,
-                                      **colleague_form.cleaned_data)
-        except ValidationError as exc:
-            form_errors_from(colleague_form, exc)
-        else:
-            messages.success(request, f"{user.full_name} ({user.email}) was added and emailed a "
-                                      f"link to choose a password.")
-            return redirect("vendors:profile")
+    done = submit_form(request, colleague_form, lambda: vendor_user_invite(
+        vendor=vendor, actor=request.actor, **colleague_form.cleaned_data),
+        success=lambda user: f"{user.full_name} ({user.email}) was added and emailed a link to choose "
+                             f"a password.",
+        redirect_to="vendors:profile")
+    if done:
+        return done
     initial = {"name": vendor.organisation.name, "legal_name": vendor.legal_name,
                "website": vendor.website, "contact_name": vendor.contact_name,
                "contact_email": vendor.contact_email, "contact_phone": vendor.contact_phone,
@@ -84,19 +78,19 @@ def register(request):
             form.full_clean()
             form.add_error(None, REGISTRATION_LIMITED_MESSAGE)
             status = 429
-        elif form.is_valid():
-            data = form.cleaned_data
-            try:
+        else:
+            def register_vendor():
+                data = form.cleaned_data
                 vendor_register(company_name=data["company_name"], legal_name=data["legal_name"],
                                 website=data["website"], contact_name=data["contact_name"],
                                 email=data["email"], password=data["password"],
                                 categories=data["categories"],
                                 actor=Actor.system("vendor self-registration"))
-            except ValidationError as exc:
-                form_errors_from(form, exc)
-            else:
                 request.session[REGISTERED_EMAIL_KEY] = data["email"].strip().lower()
-                return redirect("vendors:register-done")
+
+            done = submit_form(request, form, register_vendor, redirect_to="vendors:register-done")
+            if done:
+                return done
         if form.errors and status == 200:
             status = 400
     return render(request, "vendors/register.html", {"form": form}, status=status)

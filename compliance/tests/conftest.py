@@ -4,7 +4,6 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from accounts.acting import Actor
@@ -15,10 +14,7 @@ from members.models import Membership
 from members.services import DistrictRecord, district_upsert
 from members.states import MembershipState
 from tests.cast import SYSTEM
-
-
-def pdf(name: str = "doc.pdf") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, b"%PDF-1.4 test document", "application/pdf")
+from tests.helpers import pdf
 
 
 def today() -> dt.date:

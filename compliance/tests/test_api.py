@@ -5,17 +5,9 @@ from __future__ import annotations
 
 import json
 
-import pytest
 
-from accounts.acting import Actor
-from accounts.services import api_token_create
 from compliance.tests.conftest import make_district
-
-
-def bearer(user) -> dict:
-    assignment = user.role_assignments.first()
-    _, secret = api_token_create(user=user, assignment=assignment, actor=Actor.from_assignment(assignment))
-    return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+from tests.helpers import token as bearer
 
 
 def post_json(client, url, body, headers):

@@ -24,10 +24,10 @@ from compliance.services.evidence import (accessibility_report_update, accessibi
                                           attestation_update, attestation_withdraw,
                                           dpa_joinder_adopt, dpa_offer_close, dpa_update,
                                           dpa_withdraw)
-from compliance.tests.conftest import (add_attestation, add_dpa, add_vpat, days, make_product, pdf,
-                                       today)
-from compliance.tests.test_api import bearer
-from tests.cast import PASSWORD, SYSTEM
+from compliance.tests.conftest import add_attestation, add_dpa, add_vpat, days, make_product, today
+from tests.cast import SYSTEM
+from tests.helpers import login, pdf
+from tests.helpers import token as bearer
 
 
 @pytest.fixture
@@ -374,10 +374,6 @@ def test_api_corrects_and_withdraws_reports_and_attestations(client, world):
 
 
 # ---------------------------------------------------------------- pages
-
-
-def login(client, user):
-    assert client.login(email=user.email, password=PASSWORD)
 
 
 def test_vendor_pages_correct_close_and_withdraw(client, world):

@@ -13,7 +13,7 @@ from audit.models import AuditEvent
 from catalog.models import Product
 from compliance.models import ComplianceDecision, DataPrivacyAgreement
 from compliance.tests.conftest import add_dpa, add_vpat, make_product
-from tests.cast import PASSWORD
+from tests.helpers import login
 
 
 @pytest.fixture
@@ -22,10 +22,6 @@ def world(cast, rules):
     cast.offer = add_dpa(cast.vendor_a, cast.district_b, [cast.product], offer=True)
     add_vpat(cast.product)
     return cast
-
-
-def login(client, user):
-    assert client.login(email=user.email, password=PASSWORD)
 
 
 def test_buyer_checks_adopts_the_offer_and_records_a_decision(client, world):

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -18,6 +18,7 @@ from compliance.selectors.verdicts import compliance_check
 from compliance.services.decisions import compliance_decision_record
 from compliance.views.common import DISTRICT_ROLES, JOINERS, STAFF, own_district
 from core.forms_errors import form_errors_from
+from core.views import submit_form
 
 
 def _inputs(form, district) -> dict:
@@ -60,16 +61,12 @@ def check(request):
 def decision_record(request):
     district = own_district(request)
     form = RecordForm(request.POST, own_district=district)
-    if form.is_valid():
-        inputs = _inputs(form, district)
-        try:
-            decision = compliance_decision_record(purpose=form.cleaned_data["purpose"],
-                                                  actor=request.actor, **inputs)
-        except ValidationError as exc:
-            form_errors_from(form, exc)
-        else:
-            messages.success(request, f"Decision #{decision.pk} recorded.")
-            return redirect("compliance:decision", decision_id=decision.pk)
+    done = submit_form(request, form, lambda: compliance_decision_record(
+        purpose=form.cleaned_data["purpose"], actor=request.actor, **_inputs(form, district)),
+        success=lambda decision: f"Decision #{decision.pk} recorded.",
+        redirect_to=lambda decision: reverse("compliance:decision", kwargs={"decision_id": decision.pk}))
+    if done:
+        return done
     return render(request, "compliance/check.html", {
         "form": CheckForm(own_district=district), "record_form": form, "district": district,
         "result": None, "offers_to_adopt": []}, status=400)

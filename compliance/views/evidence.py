@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -20,7 +19,7 @@ from compliance.services.evidence import (accessibility_report_add, accessibilit
                                           dpa_joinder_adopt, dpa_offer_close, dpa_update,
                                           dpa_withdraw)
 from compliance.views.common import DISTRICT_ROLES, EVERYONE, JOINERS, STAFF, VENDOR, own_district, own_vendor
-from core.forms_errors import flash_error, form_errors_from
+from core.views import run_service, submit_form
 
 
 def _evidence_page(request, vendor, forms: dict | None = None):
@@ -45,15 +44,9 @@ def vendor_evidence(request):
 
 def _save(request, name: str, form, call):
     vendor = own_vendor(request)
-    if form.is_valid():
-        try:
-            call(vendor, form.cleaned_data)
-        except ValidationError as exc:
-            form_errors_from(form, exc)
-        else:
-            messages.success(request, "Saved.")
-            return redirect("compliance:vendor-evidence")
-    return _evidence_page(request, vendor, {name: form})
+    done = submit_form(request, form, lambda: call(vendor, form.cleaned_data), success="Saved.",
+                       redirect_to="compliance:vendor-evidence")
+    return done or _evidence_page(request, vendor, {name: form})
 
 
 @roles(VENDOR)
@@ -108,37 +101,27 @@ def _record_page(request, vendor, kind: str, item, *, form=None, withdraw_form=N
         status=400 if any(f.errors for f in bound) else 200)
 
 
-def _apply(form, call) -> bool:
-    """Validate the form, call the service; service errors go on the form."""
-    if not form.is_valid():
-        return False
-    try:
-        call(form.cleaned_data)
-    except ValidationError as exc:
-        form_errors_from(form, exc)
-        return False
-    return True
-
-
 def _edit(request, kind: str, item, service, **target):
     vendor = own_vendor(request)
     form = None
     if request.method == "POST":
         form = EDIT_FORMS[kind](request.POST, request.FILES, vendor=vendor)
-        if _apply(form, lambda d: service(actor=request.actor, **target, **d)):
-            messages.success(request, f"{WHAT[kind]} #{item.pk} corrected.")
-            return redirect("compliance:vendor-evidence")
+        done = submit_form(request, form, lambda: service(actor=request.actor, **target, **form.cleaned_data),
+                           success=f"{WHAT[kind]} #{item.pk} corrected.", redirect_to="compliance:vendor-evidence")
+        if done:
+            return done
     return _record_page(request, vendor, kind, item, form=form)
 
 
 def _withdraw(request, kind: str, item, service, **target):
     vendor = own_vendor(request)
     form = WithdrawForm(request.POST)
-    if _apply(form, lambda d: service(reason=d["reason"], actor=request.actor, **target)):
-        messages.success(request, f"{WHAT[kind]} #{item.pk} withdrawn: it stays on record, marked "
-                                  f"withdrawn, and compliance checks no longer use it.")
-        return redirect("compliance:vendor-evidence")
-    return _record_page(request, vendor, kind, item, withdraw_form=form)
+    done = submit_form(request, form, lambda: service(reason=form.cleaned_data["reason"], actor=request.actor,
+                                                      **target),
+                       success=f"{WHAT[kind]} #{item.pk} withdrawn: it stays on record, marked withdrawn, and "
+                               f"compliance checks no longer use it.",
+                       redirect_to="compliance:vendor-evidence")
+    return done or _record_page(request, vendor, kind, item, withdraw_form=form)
 
 
 @roles(VENDOR)
@@ -158,14 +141,10 @@ def dpa_withdraw_view(request, dpa_id: int):
 @require_POST
 def dpa_close_offer(request, dpa_id: int):
     dpa = _own(ev.vendor_dpa_get, vendor=own_vendor(request), dpa_id=dpa_id)
-    try:
-        dpa_offer_close(dpa=dpa, actor=request.actor)
-    except ValidationError as exc:
-        flash_error(request, exc)
-    else:
-        messages.success(request, f"The general offer of DPA #{dpa.pk} is closed from today; "
-                                  f"joinders already made stay in force.")
-    return redirect("compliance:vendor-evidence")
+    return run_service(request, lambda: dpa_offer_close(dpa=dpa, actor=request.actor),
+                       success=f"The general offer of DPA #{dpa.pk} is closed from today; joinders already "
+                               f"made stay in force.",
+                       redirect_to="compliance:vendor-evidence")
 
 
 @roles(VENDOR)
@@ -215,15 +194,11 @@ def adopt(request, dpa_id: int):
     offer = DataPrivacyAgreement.objects.filter(pk=dpa_id).first()
     if offer is None:
         raise Http404
-    try:
-        joinder = dpa_joinder_adopt(district=district, dpa=offer, actor=request.actor)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, f"Adopted: joinder #{joinder.pk} to {offer.vendor.organisation.name}'s "
-                                  f"general offer for {offer.state}.")
     nxt = request.POST.get("next", "")
-    return redirect(nxt if nxt.startswith("/compliance/") else "compliance:offers")
+    return run_service(request, lambda: dpa_joinder_adopt(district=district, dpa=offer, actor=request.actor),
+                       success=lambda joinder: f"Adopted: joinder #{joinder.pk} to "
+                                               f"{offer.vendor.organisation.name}'s general offer for {offer.state}.",
+                       redirect_to=nxt if nxt.startswith("/compliance/") else "compliance:offers")
 
 
 @roles(*EVERYONE)

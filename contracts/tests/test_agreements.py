@@ -15,7 +15,7 @@ from contracts.services.agreements import (agreement_activate, agreement_renew, 
                                            agreements_create_from_award, amendment_decide,
                                            amendment_propose, schedule_map_product)
 from contracts.states import AgreementState
-from contracts.tests.conftest import make_product
+from tests.helpers import make_product
 
 
 def test_agreements_only_after_the_award_is_final(cast, awarded, clock):

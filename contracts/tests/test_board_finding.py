@@ -16,8 +16,9 @@ from audit.models import AuditEvent
 from contracts.selectors.catalog import catalog_items, catalog_search
 from contracts.selectors.participation import join_requirements
 from contracts.services.participation import participation_countersign, participation_join
-from contracts.tests.test_pages_api import post_json, token
-from contracts.tests.test_participation import decided_competition, general_offer  # noqa: F401 (fixture)
+from contracts.tests.test_pages_api import post_json
+from tests.helpers import token
+from tests.helpers import decided_competition
 from tests.cast import PASSWORD
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from contracts.tests.test_board_finding import _join
-from contracts.tests.test_participation import general_offer  # noqa: F401 (fixture)
 
 
 def test_a_finding_at_night_utc_is_dated_the_local_day(cast, awarded, agreements, general_offer, clock):  # noqa: F811

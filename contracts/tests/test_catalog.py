@@ -6,7 +6,6 @@ from decimal import Decimal
 
 from catalog.services import product_data_from, product_update
 from contracts.selectors.catalog import catalog_items, catalog_search
-from contracts.tests.test_participation import general_offer  # noqa: F401 (fixture)
 from tests.cast import PASSWORD, SYSTEM
 
 

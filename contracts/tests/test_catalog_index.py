@@ -20,7 +20,7 @@ from contracts.selectors.catalog import catalog_count, catalog_page, catalog_sea
 from contracts.services.agreements import (agreement_renew, agreement_terminate, amendment_decide,
                                            amendment_propose)
 from contracts.services.catalog_index import catalog_index_refresh
-from contracts.tests.conftest import make_product
+from tests.helpers import make_product
 from tests.cast import SYSTEM
 from vendors.models import Vendor
 from vendors.services import vendor_update

@@ -7,19 +7,15 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from contracts.selectors.participation import (join_requirements, participations_of_district,
                                                upcoming_ends)
 from contracts.services.agreements import agreement_document_add, agreement_renew
 from contracts.services.participation import participation_countersign, participation_join, participation_withdraw
-from contracts.tests.test_participation import decided_competition, general_offer  # noqa: F401 (fixture)
+from tests.helpers import decided_competition
 from tests.cast import PASSWORD
-
-
-def pdf():
-    return SimpleUploadedFile("agreement.pdf", b"%PDF-1.4 signed agreement", "application/pdf")
+from tests.helpers import pdf
 
 
 @pytest.fixture

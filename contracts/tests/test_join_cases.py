@@ -9,58 +9,29 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from accounts.services import role_assign, user_create_or_update
 from audit.actions import AuditAction
 from audit.models import AuditEvent
 from compliance.models import DataPrivacyAgreement
-from compliance.services.evidence import accessibility_report_add, attestation_add, dpa_create
 from compliance.services.rules import rules_load
 from contracts.models import ParticipationAgreement
-from contracts.selectors.agreements import current_schedule
 from contracts.selectors.participation import district_may_order, join_requirements
 from contracts.services.agreements import (agreement_activate, agreements_create_from_award,
                                            schedule_map_product)
 from contracts.services.participation import (minicompetition_decide, minicompetition_start,
                                               participation_countersign, participation_join,
                                               quote_answer, quote_request)
-from contracts.tests.conftest import make_product
-from contracts.tests.test_participation import decided_competition, general_offer  # noqa: F401 (fixture)
-from members.models import Membership
-from members.services import DistrictRecord, district_upsert
-from members.states import MembershipState
+from tests.helpers import make_product
+from tests.helpers import decided_competition
 from sourcing.services.awards import award_issue_notice
 from sourcing.services.bids import bid_submit
 from sourcing.services.evaluation import consensus_record
 from sourcing.services.solicitations import (SolicitationContent, solicitation_create,
                                              solicitation_publish, solicitation_start_evaluation)
 from catalog.services import category_ensure
-from tests.cast import PASSWORD, SYSTEM
-
-NY_RULE = "ny-piggyback-single-award"
-
-
-def pdf():
-    return SimpleUploadedFile("doc.pdf", b"%PDF-1.4 test", "application/pdf")
-
-
-def products_of(agreement):
-    return [e.product for e in current_schedule(agreement).entries.select_related("product")]
-
-
-def own_dpa(vendor, district, products, *, template="state_variant", variant="CSDPA"):
-    return dpa_create(vendor=vendor, district=district, template=template, template_version="v2",
-                      state_variant=variant if district.state == "CA" else "",
-                      signed_on=timezone.localdate() - dt.timedelta(days=60), expires_on=None,
-                      products=products, document=pdf(), actor=SYSTEM)
-
-
-def login(client, user):
-    client.logout()
-    assert client.login(email=user.email, password=PASSWORD)
-
+from tests.cast import SYSTEM
+from tests.helpers import NY_RULE, login, ny_evidence, own_dpa, products_of
 
 @pytest.fixture
 def single_award(cast, clock):
@@ -96,36 +67,6 @@ def single_award(cast, clock):
     return agreement_activate(agreement=agreement, start_date=timezone.localdate(), term_months=36,
                               renewal_options=2, renewal_months=12, vendor_signed_by="VP Sales",
                               consortium_signed_by="Board chair", actor=staff)
-
-
-@pytest.fixture
-def ny(cast):
-    """An active member district in New York with a buyer, holding a New York DPA with vendor A
-    (Education Law 2-d) for vendor A's software; vendor A attests NIST CSF; every product has a
-    current VPAT. Only the piggyback rule can stand in its way."""
-    district, _ = district_upsert(record=DistrictRecord(
-        name="Empire Central School District", state="NY", state_leaid="NY-0000001",
-        lea_type="Central School District", enrollment=4000), actor=SYSTEM)
-    Membership.objects.create(district=district, state=MembershipState.ACTIVE,
-                              applied_at=timezone.now() - dt.timedelta(days=400),
-                              member_since=timezone.localdate() - dt.timedelta(days=300))
-    user, _ = user_create_or_update(email="buyer-ny@example.org", full_name="Nia York", password=PASSWORD,
-                                    check_password=False, actor=SYSTEM)
-    role_assign(user=user, organisation=district.organisation, role="district_buyer", actor=SYSTEM)
-    attestation_add(vendor=cast.vendor_a, kind="nist_csf", framework="NIST CSF 2.0",
-                    attested_on=timezone.localdate() - dt.timedelta(days=30), document=pdf(), actor=SYSTEM)
-    district.buyer = user
-    return district
-
-
-def ny_evidence(district, agreement):
-    products = products_of(agreement)
-    own_dpa(agreement.vendor, district, [p for p in products if p.data_collected], template="ndpa")
-    for product in products:
-        if not product.accessibility_reports.exists():
-            accessibility_report_add(product=product, standard="WCAG 2.1", level="AA",
-                                     report_date=timezone.localdate() - dt.timedelta(days=30),
-                                     document=pdf(), actor=SYSTEM)
 
 
 def test_join_with_a_dpa_already_held_makes_no_joinder(cast, awarded, agreements, general_offer):  # noqa: F811

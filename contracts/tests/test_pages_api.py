@@ -2,31 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from accounts.acting import Actor
-from accounts.services import api_token_create
 from contracts.models import MasterAgreement, ParticipationAgreement
-from contracts.tests.conftest import make_product
-from contracts.tests.test_participation import general_offer  # noqa: F401 (fixture)
-from tests.cast import PASSWORD
-
-
-def login(client, user):
-    client.logout()
-    assert client.login(email=user.email, password=PASSWORD)
-
-
-def token(user) -> dict:
-    assignment = user.role_assignments.first()
-    _, secret = api_token_create(user=user, assignment=assignment, actor=Actor.from_assignment(assignment))
-    return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+from tests.helpers import make_product
+from tests.helpers import login, token
 
 
 def post_json(client, url, body, headers):

@@ -3,54 +3,19 @@ approval above the district's limit, the vendor's countersignature, and refusals
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
 
 from compliance.models import DataPrivacyAgreement
-from compliance.services.evidence import dpa_create
-from contracts.selectors.agreements import current_schedule
 from contracts.selectors.participation import district_may_order, join_requirements
 from contracts.services.participation import (minicompetition_decide, minicompetition_score,
                                               minicompetition_start, participation_approve,
                                               participation_countersign, participation_join,
                                               quote_answer, quote_request)
 from contracts.states import ParticipationState
-from tests.cast import SYSTEM
-
-
-def pdf():
-    from django.core.files.uploadedfile import SimpleUploadedFile
-    return SimpleUploadedFile("dpa.pdf", b"%PDF-1.4 dpa", "application/pdf")
-
-
-@pytest.fixture
-def general_offer(cast, agreements):
-    """Vendor A signed the CA DPA with district B and made a general offer."""
-    agreement = agreements[cast.vendor_a.pk]
-    products = [e.product for e in current_schedule(agreement).entries.all()]
-    today = timezone.localdate()
-    return dpa_create(vendor=cast.vendor_a, district=cast.district_b, template="state_variant", state_variant="CSDPA",
-                      template_version="v2", signed_on=today - dt.timedelta(days=30), expires_on=None,
-                      products=products, document=pdf(), general_offer=True,
-                      general_offer_until=None, actor=SYSTEM)
-
-
-def decided_competition(cast, awarded, agreements, chosen_vendor):
-    buyer = cast.actor(cast.buyer_a)
-    competition = minicompetition_start(district=cast.district_a, solicitation=awarded,
-                                        quantities={"CB": 800, "LIC": 800}, actor=buyer)
-    agreement = agreements[chosen_vendor.pk]
-    quote = quote_request(competition=competition, agreement=agreement, message="Delivery by July?",
-                          actor=buyer)
-    vendor_user = cast.vendor_user_a if chosen_vendor == cast.vendor_a else cast.vendor_user_b
-    quote_answer(quote=quote, quote_total=Decimal("250000.00"), implementation_plan="Deliver in July",
-                 actor=cast.actor(vendor_user))
-    return minicompetition_decide(competition=competition, agreement=agreement,
-                                  reasons="Best total and plan", actor=buyer)
+from tests.helpers import decided_competition
 
 
 def test_mini_competition_scores_price_first_on_own_quantities(cast, awarded, agreements):

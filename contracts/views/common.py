@@ -3,7 +3,6 @@ from __future__ import annotations
 from django.http import Http404
 
 from contracts.models import MasterAgreement
-from core.forms_errors import flash_error, form_errors_from  # noqa: F401
 from contracts.selectors.agreements import agreement_get
 
 
@@ -12,7 +11,3 @@ def get_agreement(request, agreement_id: int) -> MasterAgreement:
         return agreement_get(agreement_id=agreement_id, actor=getattr(request, "actor", None))
     except MasterAgreement.DoesNotExist:
         raise Http404("No such agreement.")
-
-
-def flash(request, exc) -> None:
-    flash_error(request, exc)

@@ -2,24 +2,25 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.access import roles
 from accounts.models import Role
 from contracts.forms import DecideForm, JoinForm, ReasonForm
 from contracts.models import MiniCompetition, ParticipationAgreement
-from contracts.selectors.agreements import current_schedule, schedule_rows
+from contracts.selectors.agreements import schedule_rows
 from contracts.selectors.participation import (RENEWAL_WINDOW_DAYS, competitions_of_district,
                                                join_requirements, multi_award_agreements,
                                                participations_of_district, upcoming_ends)
 from contracts.services import participation as services
 from contracts.states import AwardKind
-from contracts.views.common import flash, form_errors_from, get_agreement
+from contracts.views.common import get_agreement
 from core.limits import parse_id, parse_money
+from core.views import run_service, submit_form
 from members.selectors import district_of_organisation
 from sourcing.models import Solicitation
 
@@ -57,30 +58,27 @@ def join(request, agreement_id: int):
     competitions = [c for c in competitions_of_district(district)
                     if c.state == MiniCompetition.State.DECIDED and c.chosen_agreement_id == agreement.pk]
     form = JoinForm(request.POST or None, confirmations=needs.confirmations)
-    if request.method == "POST" and form.is_valid():
-        try:
-            participation = services.participation_join(
-                district=district, agreement=agreement,
-                estimated_value=form.cleaned_data["estimated_value"],
-                confirmed_steps=form.confirmed_steps(),
-                mini_competition=competitions[0] if competitions else None,
-                board_finding_on=form.cleaned_data.get("board_finding_on"),
-                board_finding_reference=form.cleaned_data.get("board_finding_reference") or "",
-                actor=request.actor)
-        except ValidationError as exc:
-            form_errors_from(form, exc)
+    def prepared(participation) -> str:
+        if participation.dpa_joinder:
+            joined = " and adopted the vendor's data privacy agreement (joinder)"
+        elif needs.dpas_in_force:
+            joined = ("; your district's data privacy agreement already covers it ("
+                      + "; ".join(d["label"] for d in needs.dpas_in_force) + ")")
         else:
-            if participation.dpa_joinder:
-                joined = " and adopted the vendor's data privacy agreement (joinder)"
-            elif needs.dpas_in_force:
-                joined = ("; your district's data privacy agreement already covers it ("
-                          + "; ".join(d["label"] for d in needs.dpas_in_force) + ")")
-            else:
-                joined = ""
-            nxt = ("your approver must approve it, then the vendor countersigns" if participation.needs_approval
-                   else "the vendor countersigns next")
-            messages.success(request, f"Participation agreement prepared{joined}; {nxt}.")
-            return redirect("contracts:dashboard")
+            joined = ""
+        nxt = ("your approver must approve it, then the vendor countersigns" if participation.needs_approval
+               else "the vendor countersigns next")
+        return f"Participation agreement prepared{joined}; {nxt}."
+
+    if request.method == "POST":
+        done = submit_form(request, form, lambda: services.participation_join(
+            district=district, agreement=agreement, estimated_value=form.cleaned_data["estimated_value"],
+            confirmed_steps=form.confirmed_steps(), mini_competition=competitions[0] if competitions else None,
+            board_finding_on=form.cleaned_data.get("board_finding_on"),
+            board_finding_reference=form.cleaned_data.get("board_finding_reference") or "",
+            actor=request.actor), success=prepared, redirect_to="contracts:dashboard")
+        if done:
+            return done
     return render(request, "contracts/join.html", {
         "a": agreement, "district": district, "needs": needs, "form": form,
         "competition": competitions[0] if competitions else None,
@@ -141,7 +139,8 @@ def competition_action(request, competition_id: int, action: str):
     except ValidationError:
         chosen = None
     agreement = competition.scores.filter(agreement_id=chosen).first() if chosen else None
-    try:
+
+    def act():
         if agreement is None:
             raise ValidationError("Choose a vendor of this mini-competition.")
         if action == "score":
@@ -156,12 +155,13 @@ def competition_action(request, competition_id: int, action: str):
                                             reasons=request.POST.get("reasons", ""), actor=request.actor)
         else:
             raise Http404
-    except ValidationError as exc:
-        flash(request, exc)
-    else:
-        messages.success(request, {"score": "Score saved.", "quote": "Quote requested from the vendor.",
-                                   "decide": "Choice recorded. You can now join the chosen agreement."}[action])
-    return redirect("contracts:competition", competition_id=competition.pk)
+
+    return run_service(request, act, success=lambda _: COMPETITION_DONE[action],
+                       redirect_to=reverse("contracts:competition", kwargs={"competition_id": competition.pk}))
+
+
+COMPETITION_DONE = {"score": "Score saved.", "quote": "Quote requested from the vendor.",
+                    "decide": "Choice recorded. You can now join the chosen agreement."}
 
 
 def _participation(request, participation_id):
@@ -176,13 +176,9 @@ def _participation(request, participation_id):
 @require_POST
 def participation_approve(request, participation_id: int):
     participation = _participation(request, participation_id)
-    try:
-        services.participation_approve(participation=participation, actor=request.actor)
-    except ValidationError as exc:
-        flash(request, exc)
-    else:
-        messages.success(request, "Approved; the vendor countersigns next.")
-    return redirect("contracts:dashboard")
+    return run_service(request, lambda: services.participation_approve(participation=participation,
+                                                                       actor=request.actor),
+                       success="Approved; the vendor countersigns next.", redirect_to="contracts:dashboard")
 
 
 @roles(BUYER, APPROVER)
@@ -190,13 +186,7 @@ def participation_approve(request, participation_id: int):
 def participation_withdraw(request, participation_id: int):
     participation = _participation(request, participation_id)
     form = ReasonForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError("Give the reason.")
-        services.participation_withdraw(participation=participation, reason=form.cleaned_data["reason"],
-                                        actor=request.actor)
-    except ValidationError as exc:
-        flash(request, exc)
-    else:
-        messages.success(request, "Participation withdrawn.")
-    return redirect("contracts:dashboard")
+    return run_service(request, lambda: services.participation_withdraw(
+        participation=participation, reason=form.cleaned_data["reason"], actor=request.actor),
+        success="Participation withdrawn.", redirect_to="contracts:dashboard",
+        form=form, invalid="Give the reason.")

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -20,8 +21,10 @@ from contracts.models import Amendment
 from contracts.selectors.agreements import awarded_lines, current_schedule, schedule_rows
 from contracts.services import agreements as services
 from contracts.states import AgreementState
-from contracts.views.common import flash, form_errors_from, get_agreement
+from contracts.views.common import get_agreement
+from core.forms_errors import flash_error
 from core.limits import parse_id
+from core.views import run_service, submit_form
 from sourcing.models import Solicitation
 
 STAFF, VENDOR = Role.CONSORTIUM_STAFF, Role.VENDOR_USER
@@ -30,6 +33,10 @@ STAFF, VENDOR = Role.CONSORTIUM_STAFF, Role.VENDOR_USER
 def _may_manage(request, agreement) -> bool:
     actor = request.actor
     return actor.role == STAFF or (actor.role == VENDOR and actor.acts_for(agreement.vendor.organisation))
+
+
+def _manage_url(agreement) -> str:
+    return reverse("contracts:manage", kwargs={"agreement_id": agreement.pk})
 
 
 def _agreement_for_manager(request, agreement_id):
@@ -43,13 +50,11 @@ def _agreement_for_manager(request, agreement_id):
 @require_POST
 def create_from_award(request, solicitation_id: int):
     solicitation = get_object_or_404(Solicitation, pk=solicitation_id)
-    try:
-        created = services.agreements_create_from_award(solicitation=solicitation, actor=request.actor)
-    except ValidationError as exc:
-        flash(request, exc)
-        return redirect("sourcing:manage", solicitation_id=solicitation.pk)
-    messages.success(request, f"{len(created)} master agreement(s) created, pending signature.")
-    return redirect("contracts:list")
+    return run_service(request, lambda: services.agreements_create_from_award(solicitation=solicitation,
+                                                                              actor=request.actor),
+                       success=lambda created: f"{len(created)} master agreement(s) created, pending signature.",
+                       redirect_to="contracts:list",
+                       failure_redirect_to=reverse("sourcing:manage", kwargs={"solicitation_id": solicitation.pk}))
 
 
 @roles(STAFF, VENDOR)
@@ -83,15 +88,10 @@ def map_product(request, agreement_id: int):
     product = Product.objects.filter(pk=product_id, vendor=agreement.vendor).first() if product_id else None
     if product is None:
         messages.error(request, "Choose one of the vendor's products.")
-        return redirect("contracts:manage", agreement_id=agreement.pk)
-    try:
-        services.schedule_map_product(agreement=agreement, line_reference=request.POST.get("line_reference", ""),
-                                      product=product, actor=request.actor)
-    except ValidationError as exc:
-        flash(request, exc)
-    else:
-        messages.success(request, f"{product} is on the schedule.")
-    return redirect("contracts:manage", agreement_id=agreement.pk)
+        return redirect(_manage_url(agreement))
+    return run_service(request, lambda: services.schedule_map_product(
+        agreement=agreement, line_reference=request.POST.get("line_reference", ""), product=product,
+        actor=request.actor), success=f"{product} is on the schedule.", redirect_to=_manage_url(agreement))
 
 
 @roles(STAFF, VENDOR)
@@ -99,11 +99,9 @@ def map_product(request, agreement_id: int):
 def unmap_product(request, agreement_id: int, product_id: int):
     agreement = _agreement_for_manager(request, agreement_id)
     product = get_object_or_404(Product, pk=product_id)
-    try:
-        services.schedule_unmap_product(agreement=agreement, product=product, actor=request.actor)
-    except ValidationError as exc:
-        flash(request, exc)
-    return redirect("contracts:manage", agreement_id=agreement.pk)
+    return run_service(request, lambda: services.schedule_unmap_product(agreement=agreement, product=product,
+                                                                        actor=request.actor),
+                       redirect_to=_manage_url(agreement))
 
 
 @roles(STAFF)
@@ -111,28 +109,20 @@ def unmap_product(request, agreement_id: int, product_id: int):
 def activate(request, agreement_id: int):
     agreement = get_agreement(request, agreement_id)
     form = ActivateForm(request.POST)
-    if form.is_valid():
-        try:
-            services.agreement_activate(agreement=agreement, actor=request.actor, **form.cleaned_data)
-        except ValidationError as exc:
-            form_errors_from(form, exc)
-        else:
-            messages.success(request, f"{agreement.number} is active: members may join it.")
-            return redirect("contracts:manage", agreement_id=agreement.pk)
-    return manage(request, agreement_id, {"activate": form})
+    done = submit_form(request, form, lambda: services.agreement_activate(agreement=agreement, actor=request.actor,
+                                                                          **form.cleaned_data),
+                       success=f"{agreement.number} is active: members may join it.",
+                       redirect_to=_manage_url(agreement))
+    return done or manage(request, agreement_id, {"activate": form})
 
 
 @roles(STAFF)
 @require_POST
 def renew(request, agreement_id: int):
     agreement = get_agreement(request, agreement_id)
-    try:
-        renewed = services.agreement_renew(agreement=agreement, actor=request.actor)
-    except ValidationError as exc:
-        flash(request, exc)
-    else:
-        messages.success(request, f"Renewed until {renewed.end_date:%Y-%m-%d}.")
-    return redirect("contracts:manage", agreement_id=agreement.pk)
+    return run_service(request, lambda: services.agreement_renew(agreement=agreement, actor=request.actor),
+                       success=lambda renewed: f"Renewed until {renewed.end_date:%Y-%m-%d}.",
+                       redirect_to=_manage_url(agreement))
 
 
 @roles(STAFF)
@@ -140,16 +130,10 @@ def renew(request, agreement_id: int):
 def terminate(request, agreement_id: int):
     agreement = get_agreement(request, agreement_id)
     form = ReasonForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Give the reason for terminating.")
-    else:
-        try:
-            services.agreement_terminate(agreement=agreement, reason=form.cleaned_data["reason"], actor=request.actor)
-        except ValidationError as exc:
-            flash(request, exc)
-        else:
-            messages.success(request, f"{agreement.number} is terminated.")
-    return redirect("contracts:manage", agreement_id=agreement.pk)
+    return run_service(request, lambda: services.agreement_terminate(
+        agreement=agreement, reason=form.cleaned_data["reason"], actor=request.actor),
+        success=f"{agreement.number} is terminated.", redirect_to=_manage_url(agreement),
+        form=form, invalid="Give the reason for terminating.")
 
 
 @roles(STAFF)
@@ -157,16 +141,10 @@ def terminate(request, agreement_id: int):
 def document_add(request, agreement_id: int):
     agreement = get_agreement(request, agreement_id)
     form = DocumentForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.agreement_document_add(agreement=agreement, title=form.cleaned_data["title"],
-                                            file=form.cleaned_data["file"], actor=request.actor)
-        except ValidationError as exc:
-            form_errors_from(form, exc)
-        else:
-            messages.success(request, "Document added.")
-            return redirect("contracts:manage", agreement_id=agreement.pk)
-    return manage(request, agreement_id, {"document": form})
+    done = submit_form(request, form, lambda: services.agreement_document_add(
+        agreement=agreement, title=form.cleaned_data["title"], file=form.cleaned_data["file"], actor=request.actor),
+        success="Document added.", redirect_to=_manage_url(agreement))
+    return done or manage(request, agreement_id, {"document": form})
 
 
 @roles(STAFF, VENDOR)
@@ -178,22 +156,18 @@ def amendment_propose(request, agreement_id: int):
         tiers = json.loads(request.POST.get("tiers", "[]"))
         product_id = parse_id(request.POST.get("product"), field="product")
     except ValidationError as exc:
-        flash(request, exc)
-        return redirect("contracts:manage", agreement_id=agreement.pk)
+        flash_error(request, exc)
+        return redirect(_manage_url(agreement))
     except json.JSONDecodeError:
         messages.error(request, 'Tiers must look like [{"min_quantity": 1, "unit_price": "10.00"}].')
-        return redirect("contracts:manage", agreement_id=agreement.pk)
-    try:
-        services.amendment_propose(
-            agreement=agreement, kind=request.POST.get("kind", "price_change"),
-            summary=request.POST.get("summary", ""), actor=request.actor,
-            set_entries=[{"product": product_id,
-                          "line_reference": request.POST.get("line_reference", ""), "tiers": tiers}])
-    except ValidationError as exc:
-        flash(request, exc)
-    else:
-        messages.success(request, "Amendment proposed; staff will decide it. Prices change only when approved.")
-    return redirect("contracts:manage", agreement_id=agreement.pk)
+        return redirect(_manage_url(agreement))
+    return run_service(request, lambda: services.amendment_propose(
+        agreement=agreement, kind=request.POST.get("kind", "price_change"),
+        summary=request.POST.get("summary", ""), actor=request.actor,
+        set_entries=[{"product": product_id, "line_reference": request.POST.get("line_reference", ""),
+                      "tiers": tiers}]),
+        success="Amendment proposed; staff will decide it. Prices change only when approved.",
+        redirect_to=_manage_url(agreement))
 
 
 @roles(STAFF)
@@ -201,11 +175,7 @@ def amendment_propose(request, agreement_id: int):
 def amendment_decide(request, agreement_id: int, amendment_id: int):
     agreement = get_agreement(request, agreement_id)
     amendment = get_object_or_404(Amendment, pk=amendment_id, agreement=agreement)
-    try:
-        services.amendment_decide(amendment=amendment, approve=request.POST.get("decision") == "approve",
-                                  reason=request.POST.get("reason", ""), actor=request.actor)
-    except ValidationError as exc:
-        flash(request, exc)
-    else:
-        messages.success(request, "Amendment decided.")
-    return redirect("contracts:manage", agreement_id=agreement.pk)
+    return run_service(request, lambda: services.amendment_decide(
+        amendment=amendment, approve=request.POST.get("decision") == "approve",
+        reason=request.POST.get("reason", ""), actor=request.actor),
+        success="Amendment decided.", redirect_to=_manage_url(agreement))

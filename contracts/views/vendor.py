@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 
 from accounts.access import roles
@@ -13,7 +11,7 @@ from accounts.models import Role
 from contracts.forms import QuoteAnswerForm
 from contracts.models import MasterAgreement, ParticipationAgreement, QuoteRequest
 from contracts.services import participation as services
-from contracts.views.common import flash
+from core.views import run_service
 from vendors.selectors import vendor_of_organisation
 
 VENDOR = Role.VENDOR_USER
@@ -44,15 +42,9 @@ def quote_answer(request, quote_id: int):
     vendor = _vendor(request)
     quote = get_object_or_404(QuoteRequest, pk=quote_id, agreement__vendor=vendor)
     form = QuoteAnswerForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError("Give the quoted total and the implementation plan.")
-        services.quote_answer(quote=quote, actor=request.actor, **form.cleaned_data)
-    except ValidationError as exc:
-        flash(request, exc)
-    else:
-        messages.success(request, "Quote sent to the district.")
-    return redirect("contracts:vendor")
+    return run_service(request, lambda: services.quote_answer(quote=quote, actor=request.actor, **form.cleaned_data),
+                       success="Quote sent to the district.", redirect_to="contracts:vendor",
+                       form=form, invalid="Give the quoted total and the implementation plan.")
 
 
 @roles(VENDOR)
@@ -60,10 +52,7 @@ def quote_answer(request, quote_id: int):
 def countersign(request, participation_id: int):
     vendor = _vendor(request)
     participation = get_object_or_404(ParticipationAgreement, pk=participation_id, agreement__vendor=vendor)
-    try:
-        services.participation_countersign(participation=participation, actor=request.actor)
-    except ValidationError as exc:
-        flash(request, exc)
-    else:
-        messages.success(request, f"Countersigned: {participation.district.name} may now order.")
-    return redirect("contracts:vendor")
+    return run_service(request, lambda: services.participation_countersign(participation=participation,
+                                                                           actor=request.actor),
+                       success=f"Countersigned: {participation.district.name} may now order.",
+                       redirect_to="contracts:vendor")

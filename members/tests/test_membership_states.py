@@ -17,13 +17,9 @@ from members.states import TRANSITIONS, MembershipState
 from members.models import District
 from members.services import DistrictRecord, district_upsert
 from tests.cast import SYSTEM
+from tests.helpers import pdf
 
-PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 S = MembershipState
-
-
-def pdf(name="resolution.pdf", content=PDF):
-    return SimpleUploadedFile(name, content, content_type="application/pdf")
 
 
 def inputs_for(action: str) -> dict:

@@ -15,7 +15,7 @@ from core.limits import AMOUNT_MAX, QUANTITY_MAX
 from members.services import membership_transition
 from orders.models import Order, OrderLine
 from orders.services import order_create, order_place, order_submit, parse_order_csv
-from orders.tests.test_pages_api import login, token
+from tests.helpers import login, token
 
 
 def volumes(agreement) -> dict[str, int]:
@@ -98,7 +98,7 @@ def test_an_order_above_the_approval_limit_counts_nothing_until_approved(cast, j
     from orders.models import RebateEntry
     from orders.selectors import rebates_recompute
     from orders.services import order_approve, order_cancel
-    from orders.tests.conftest import low_limit
+    from tests.fixtures.orders import low_limit
 
     early = order_place(district=cast.district_b, agreement=cast.agreement, lines=[(cast.device, 10)],
                         actor=cast.actor(cast.buyer_b))

@@ -16,7 +16,7 @@ from orders.models import Order, OrderLine, RebateEntry, VolumeEvent
 from orders.pricing import LineReplay, apply_order
 from orders.selectors import rebates_recompute
 from orders.services import order_create, order_submit
-from orders.tests.conftest import join
+from tests.fixtures.orders import join
 from tests.factories import DistrictFactory, UserFactory
 from members.models import Membership
 

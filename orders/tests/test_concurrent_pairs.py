@@ -27,7 +27,7 @@ from orders.models import Order
 from orders.selectors import rebates_recompute
 from orders.services import order_approve, order_cancel, order_create, order_place, order_submit
 from orders.states import COUNTING
-from orders.tests.conftest import join
+from tests.fixtures.orders import join
 from reports.models import SalesReport
 from reports.quarters import Quarter
 from reports.services import sales_report_submit

@@ -7,25 +7,12 @@ from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from accounts.acting import Actor
-from accounts.services import api_token_create
 from orders.models import Order, RebateEntry
-from tests.cast import PASSWORD
-
-
-def login(client, user):
-    client.logout()
-    assert client.login(email=user.email, password=PASSWORD)
-
-
-def token(user) -> dict:
-    assignment = user.role_assignments.first()
-    _, secret = api_token_create(user=user, assignment=assignment, actor=Actor.from_assignment(assignment))
-    return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+from tests.helpers import login, token
 
 
 def test_order_through_the_pages(client, cast, joined):
-    from orders.tests.conftest import low_limit
+    from tests.fixtures.orders import low_limit
 
     low_limit(cast.district_a)
     login(client, cast.buyer_a)
@@ -64,8 +51,12 @@ def test_order_through_the_pages(client, cast, joined):
     assert "$7,000.00" in statement  # (300 - 290) x 700
     login(client, cast.vendor_user_a)
     assert "$7,000.00" in client.get("/vendor/orders/").content.decode()
-    client.post(f"/agreements/{cast.agreement.pk}/settlements/{cast.district_a.pk}/",
-                {"amount": "7000.00", "method": "credit_note", "reference": "CN-9"})
+    # A refused settlement is flashed naming the field, like every page's refusals (core.views).
+    settle = f"/agreements/{cast.agreement.pk}/settlements/{cast.district_a.pk}/"
+    refused = client.post(settle, {"amount": "9000.00", "method": "credit_note", "reference": "CN-8"}, follow=True)
+    assert "amount: Only $7,000.00 is owed to" in refused.content.decode()
+    response = client.post(settle, {"amount": "7000.00", "method": "credit_note", "reference": "CN-9"})
+    assert response.status_code == 302 and response.url == "/vendor/orders/"
     assert RebateEntry.objects.filter(kind="settlement").count() == 1
 
 

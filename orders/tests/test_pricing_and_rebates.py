@@ -65,7 +65,7 @@ def test_several_crossings_pay_the_difference_once(cast, joined):
 
 
 def test_cancellation_across_a_boundary(cast, joined):
-    early = place(cast, 600)                      # 300
+    place(cast, 600)                              # 300, owed 6,000 once B crosses the tier
     crossing = place(cast, 600, district="b")     # volume 1200 -> 290; early owed 6,000
     order_cancel(order=crossing, reason="Budget cut", actor=cast.actor(cast.buyer_b))
     assert LineVolume.objects.get(agreement=cast.agreement, line_reference="CB").quantity == 600
@@ -135,7 +135,7 @@ def test_refusals_with_reasons(cast, joined, agreements):
     other = agreements[cast.vendor_b.pk]
     with pytest.raises(ValidationError, match="has not joined"):
         order_create(district=cast.district_a, agreement=other, lines=[(cast.device, 1)], actor=cast.actor(cast.buyer_a))
-    from contracts.tests.conftest import make_product
+    from tests.helpers import make_product
     stray = make_product(cast.vendor_a, "Not on the schedule")
     with pytest.raises(ValidationError) as exc:
         order_create(district=cast.district_a, agreement=cast.agreement, lines=[(stray, 1), (cast.device, 0)],

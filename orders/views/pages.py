@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.access import roles
@@ -14,6 +15,7 @@ from accounts.models import Role
 from contracts.selectors.agreements import schedule_rows
 from contracts.views.common import get_agreement
 from core.limits import QUANTITY_MAX, parse_int
+from core.views import run_service
 from core.csvtext import check_csv_text
 from members.models import District
 from members.selectors import district_of_organisation
@@ -99,20 +101,20 @@ def order_action(request, order_id: int, action: str):
         order = selectors.order_for_actor(order_id=order_id, actor=request.actor)
     except Order.DoesNotExist:
         raise Http404
-    try:
-        if action == "cancel":
-            services.order_cancel(order=order, reason=request.POST.get("reason", ""), actor=request.actor)
-            done = "Order cancelled."
-        elif action in ACTIONS:
-            service, done = ACTIONS[action]
-            service(order=order, actor=request.actor)
-        else:
-            raise Http404
-    except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+    if action == "cancel":
+        done = "Order cancelled."
+
+        def call():
+            return services.order_cancel(order=order, reason=request.POST.get("reason", ""), actor=request.actor)
+    elif action in ACTIONS:
+        service, done = ACTIONS[action]
+
+        def call():
+            return service(order=order, actor=request.actor)
     else:
-        messages.success(request, done)
-    return redirect("orders:detail", order_id=order.pk)
+        raise Http404
+    return run_service(request, call, success=done,
+                       redirect_to=reverse("orders:detail", kwargs={"order_id": order.pk}))
 
 
 @roles(BUYER, APPROVER)
@@ -139,13 +141,9 @@ def vendor_orders(request):
 def settle(request, agreement_id: int, district_id: int):
     agreement = get_agreement(request, agreement_id)
     district = get_object_or_404(District, pk=district_id)
-    try:
-        services.settlement_record(agreement=agreement, district=district, amount=request.POST.get("amount", ""),
-                                   method=request.POST.get("method", ""), reference=request.POST.get("reference", ""),
-                                   actor=request.actor)
-    except ValidationError as exc:
-        messages.error(request, _error_text(exc))
-    else:
-        messages.success(request, "Settlement recorded.")
-    return redirect("orders:vendor" if request.actor.role == VENDOR else "contracts:detail",
-                    **({} if request.actor.role == VENDOR else {"agreement_id": agreement.pk}))
+    back = (reverse("orders:vendor") if request.actor.role == VENDOR
+            else reverse("contracts:detail", kwargs={"agreement_id": agreement.pk}))
+    return run_service(request, lambda: services.settlement_record(
+        agreement=agreement, district=district, amount=request.POST.get("amount", ""),
+        method=request.POST.get("method", ""), reference=request.POST.get("reference", ""), actor=request.actor),
+        success="Settlement recorded.", redirect_to=back)

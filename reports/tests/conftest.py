@@ -9,7 +9,6 @@ import pytest
 from django.utils import timezone
 
 from orders.services import order_create, order_submit
-from orders.tests.conftest import agreements, awarded, general_offer, joined  # noqa: F401 (fixtures)
 from reports.quarters import Quarter
 
 

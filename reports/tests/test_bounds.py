@@ -7,7 +7,7 @@ import json
 import pytest
 from django.core.exceptions import ValidationError
 
-from orders.tests.test_pages_api import token
+from tests.helpers import token
 from reports.models import SalesReport
 from reports.services import parse_report_csv, sales_report_submit
 from reports.tests.conftest import after, line

@@ -7,22 +7,9 @@ import json
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from accounts.acting import Actor
-from accounts.services import api_token_create
 from reports.models import FeeInvoice, ReconciliationItem, SalesReport
 from reports.tests.conftest import after, place
-from tests.cast import PASSWORD
-
-
-def login(client, user):
-    client.logout()
-    assert client.login(email=user.email, password=PASSWORD)
-
-
-def token(user) -> dict:
-    assignment = user.role_assignments.first()
-    _, secret = api_token_create(user=user, assignment=assignment, actor=Actor.from_assignment(assignment))
-    return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+from tests.helpers import login, token
 
 
 def post_json(client, url, body, headers):

@@ -15,6 +15,7 @@ from sourcing import selectors
 from sourcing.api.common import P, VENDOR, acting_vendor, router, solicitation_or_404
 from sourcing.api.schemas import BidConfirmIn, BidIn
 from sourcing.models import Solicitation
+from sourcing.receipts import rising_prices
 from sourcing.services import bids as bid_services
 from sourcing.tabulation import PRICE_RULES, price_rule, tabulation_rows
 
@@ -58,7 +59,7 @@ def bid_get(request, solicitation_id: Id):
             "sha256": bid.digest, "confirmed": bid.addenda_confirmed >= s.addenda.count(),
             "bid": content,
             # e.g. the price rises with volume: a higher tier dearer than a lower one
-            "warnings": bid_services.rising_prices(content) if bid.state == "submitted" else [],
+            "warnings": rising_prices(content) if bid.state == "submitted" else [],
             "documents": _bid_documents_out(s, bid.pk, selectors.current_bid_documents(bid)),
             "receipts": [{"id": r.pk, "action": r.action, "revision": r.revision,
                           "received_at": r.received_at, "sha256": r.digest}

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, Optional
 
@@ -25,33 +24,13 @@ from audit.services import audit_record
 from core.documents import validate_pdf
 from sourcing import sealing, selectors
 from sourcing.models import Bid, BidDocument, BidReceipt, Solicitation
+from sourcing.receipts import Receipt, receipt_of, rising_prices
 from sourcing.services.common import require_vendor
 from core.limits import POOLED_QUANTITY_MAX, UNIT_PRICE_MAX
 from core.locks import lock, note_lock
 
 MAX_TIERS = 10
 CENT = Decimal("0.01")
-
-
-@dataclass(frozen=True)
-class Receipt:
-    """What the vendor keeps: proof of what the server received and when."""
-
-    solicitation: str
-    vendor: str
-    action: str
-    revision: int
-    received_at: str
-    digest: str
-    canonical_bid: dict[str, Any]
-    warnings: tuple[str, ...] = ()
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"solicitation": self.solicitation, "vendor": self.vendor, "action": self.action,
-                "revision": self.revision, "received_at": self.received_at,
-                "sha256": self.digest, "bid": self.canonical_bid, "warnings": list(self.warnings),
-                "how_to_verify": "sha256 of the JSON 'bid' with keys sorted, separators ',' ':' "
-                                 "and UTF-8 encoding equals 'sha256'."}
 
 
 def _deadline_passed_error(solicitation: Solicitation) -> ValidationError:
@@ -180,26 +159,6 @@ def clean_bid(solicitation: Solicitation, data: dict[str, Any]) -> dict[str, Any
             "notes": notes}
 
 
-def rising_prices(content: dict[str, Any]) -> list[str]:
-    """Each tier of a bid that is dearer than a lower tier of the same line (its price rises with
-    volume, usually a typing mistake), in words naming the line and both tiers. Empty if none."""
-    found = []
-    for line in content.get("lines", []) or []:
-        cheapest = None  # (tier number, min quantity, price) of the cheapest lower tier
-        for number, tier in enumerate(line.get("tiers", []) or [], start=1):
-            try:
-                price, min_q = Decimal(str(tier["unit_price"])), int(tier["min_quantity"])
-            except (KeyError, TypeError, ValueError, InvalidOperation):
-                continue
-            if cheapest is not None and price > cheapest[2]:
-                found.append(f"Line {line.get('line')}: tier {number} (from {min_q:,} units) costs "
-                             f"${price:,.2f} a unit, more than tier {cheapest[0]} (from "
-                             f"{cheapest[1]:,} units) at ${cheapest[2]:,.2f}.")
-            if cheapest is None or price < cheapest[2]:
-                cheapest = (number, min_q, price)
-    return found
-
-
 def _rising_prices_refusal(found: list[str]) -> ValidationError:
     return ValidationError({"confirm_rising_prices": [
         "Your prices rise with volume: " + " ".join(found) + " With all-units pricing a larger "
@@ -208,12 +167,9 @@ def _rising_prices_refusal(found: list[str]) -> ValidationError:
 
 
 def _receipt(bid: Bid, action: str, payload: dict[str, Any], now, warnings=()) -> Receipt:
-    BidReceipt.objects.create(bid=bid, action=action, revision=bid.revision, received_at=now,
-                              digest=bid.digest, addenda_confirmed=bid.addenda_confirmed)
-    return Receipt(solicitation=bid.solicitation.number, vendor=bid.vendor.legal_name,
-                   action=action, revision=bid.revision,
-                   received_at=now.isoformat(timespec="microseconds"), digest=bid.digest,
-                   canonical_bid=payload, warnings=tuple(warnings))
+    stored = BidReceipt.objects.create(bid=bid, action=action, revision=bid.revision, received_at=now,
+                                       digest=bid.digest, addenda_confirmed=bid.addenda_confirmed)
+    return receipt_of(stored, canonical_bid=payload, warnings=warnings)
 
 
 @transaction.atomic

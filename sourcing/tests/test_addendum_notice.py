@@ -14,7 +14,7 @@ from orgs.models import ConsortiumProfile
 from sourcing.models import Bid
 from sourcing.services.bids import bid_confirm, bid_submit
 from sourcing.services.solicitations import addendum_publish
-from sourcing.tests.conftest import bid_data
+from tests.helpers import bid_data
 from tests.cast import PASSWORD
 
 

@@ -5,17 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from django.utils import timezone
 
-from accounts.acting import Actor
-from accounts.services import api_token_create
-from sourcing.tests.conftest import bid_data
-
-
-def token(user) -> dict:
-    assignment = user.role_assignments.first()
-    _, secret = api_token_create(user=user, assignment=assignment, actor=Actor.from_assignment(assignment))
-    return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+from tests.helpers import bid_data
+from tests.helpers import token
 
 
 def send(client, method, url, body=None, headers=None):
@@ -45,6 +37,7 @@ def test_solicitation_through_the_api(client, cast, category, clock):
 
     receipt = send(client, "PUT", base + "/bid", bid_data(), vendor_a).json()
     assert receipt["sha256"] and receipt["bid"]["lines"][0]["line"] == "CB-11"
+    assert receipt["addenda_acknowledged"] == 0 and receipt["warnings"] == []
     send(client, "PUT", base + "/bid", bid_data(price1="279.00"), vendor_b)
     q = send(client, "POST", base + "/questions", {"text": "Warranty length?"}, vendor_a).json()
     send(client, "POST", base + f"/questions/{q['id']}/answer", {"answer": "Three years."}, staff)
@@ -54,7 +47,10 @@ def test_solicitation_through_the_api(client, cast, category, clock):
     assert addendum.status_code == 201 and addendum.json()["number"] == 1
     mine = client.get(base + "/bid", **vendor_a).json()
     assert mine["confirmed"] is False
-    assert send(client, "POST", base + "/bid/confirm", headers=vendor_a).status_code == 200
+    confirmed = send(client, "POST", base + "/bid/confirm", headers=vendor_a)
+    assert confirmed.status_code == 200
+    # The receipt has the shape of every receipt (sourcing.receipts), the addenda it accounts for included.
+    assert confirmed.json()["addenda_acknowledged"] == 1 and confirmed.json()["action"] == "confirmed"
     assert client.get(base + "/bid", **vendor_a).json()["confirmed"] is True
     seat = send(client, "POST", base + "/committee",
                 {"assignment_id": cast.evaluator.role_assignments.get().pk}, staff)

@@ -9,9 +9,9 @@ import datetime as dt
 from sourcing.models import Bid, BidDocument
 from sourcing.services.awards import award_issue_notice
 from sourcing.services.evaluation import consensus_record
-from sourcing.tests.conftest import bid_data
-from sourcing.tests.test_evaluation_award import evaluating  # noqa: F401 (fixture)
-from sourcing.tests.test_api import send, token
+from tests.helpers import bid_data
+from sourcing.tests.test_api import send
+from tests.helpers import token
 
 PROPOSAL = b"%PDF-1.4 TECHNICAL-PROPOSAL-OF-VENDOR-A"
 REVISED = b"%PDF-1.4 REVISED-PROPOSAL-OF-VENDOR-A"

@@ -11,7 +11,7 @@ from accounts.models import User
 from audit.models import AuditEvent
 from sourcing.services.bids import bid_confirm, bid_submit, bid_withdraw
 from sourcing.services.solicitations import addendum_publish
-from sourcing.tests.conftest import bid_data
+from tests.helpers import bid_data
 from tests.cast import PASSWORD
 from vendors.services import vendor_update
 

@@ -6,7 +6,7 @@ import re
 
 from orgs.models import ConsortiumProfile
 from sourcing.services.bids import bid_submit
-from sourcing.tests.conftest import bid_data
+from tests.helpers import bid_data
 from tests.cast import PASSWORD
 
 

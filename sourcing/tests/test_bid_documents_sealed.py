@@ -16,7 +16,7 @@ from django.db.migrations.executor import MigrationExecutor
 from sourcing import sealing, selectors
 from sourcing.models import BidDocument
 from sourcing.services.bids import bid_submit
-from sourcing.tests.conftest import bid_data
+from tests.helpers import bid_data
 from tests.cast import PASSWORD
 
 PDF = b"%PDF-1.4 SECRET-TECHNICAL-PROPOSAL"
@@ -66,7 +66,7 @@ def test_a_document_without_a_title_is_named_by_its_sealed_file_name(cast, open_
 @pytest.mark.django_db(transaction=True)
 def test_the_data_migration_seals_existing_titles_and_renames_files(cast, category, clock):
     from sourcing.services.solicitations import solicitation_create, solicitation_publish
-    from sourcing.tests.conftest import content
+    from tests.helpers import content
     import datetime as dt
 
     staff = cast.actor(cast.staff)

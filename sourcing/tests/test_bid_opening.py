@@ -23,7 +23,7 @@ from sourcing.services import bids as bid_services
 from sourcing.services.bids import bid_submit
 from sourcing.services.evaluation import declaration_sign, evaluator_seat
 from sourcing.services.solicitations import solicitation_create, solicitation_publish
-from sourcing.tests.conftest import bid_data, content
+from tests.helpers import bid_data, content
 from tests.cast import PASSWORD
 
 PDF = b"%PDF-1.4 technical proposal"
@@ -92,7 +92,7 @@ def test_pages_exports_and_documents_are_recorded(client, cast, open_solicitatio
     [read] = events(AuditAction.BID_DOCUMENT_READ)
     assert read.actor_email == cast.staff.email and read.after == {"document": document.pk, "revision": 1}
     # The API reads are recorded too.
-    from sourcing.tests.test_api import token
+    from tests.helpers import token
 
     headers = token(cast.staff)
     assert client.get(f"/api/v1/solicitations/{open_solicitation.pk}/bids", **headers).status_code == 200

@@ -23,9 +23,10 @@ from sourcing.services.bids import bid_submit
 from sourcing.services.evaluation import consensus_record
 from sourcing.services.solicitations import (solicitation_create, solicitation_publish,
                                              solicitation_start_evaluation)
-from sourcing.tests.conftest import content
-from sourcing.tests.test_api import send, token
-from sourcing.tests.test_pages import login
+from tests.helpers import content
+from sourcing.tests.test_api import send
+from tests.helpers import token
+from tests.helpers import login
 from tests.factories import UserFactory, VendorFactory
 
 

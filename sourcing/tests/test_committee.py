@@ -13,9 +13,10 @@ from members.states import MembershipState
 from sourcing.models import EvaluatorSeat
 from sourcing.services.bids import bid_submit
 from sourcing.services.evaluation import evaluator_seat
-from sourcing.tests.conftest import bid_data
-from sourcing.tests.test_api import send, token
-from sourcing.tests.test_pages import login
+from tests.helpers import bid_data
+from sourcing.tests.test_api import send
+from tests.helpers import token
+from tests.helpers import login
 from tests.cast import SYSTEM
 from tests.factories import DistrictFactory, UserFactory
 
@@ -121,7 +122,7 @@ def test_declaring_through_the_api(client, cast, open_solicitation, clock):
 def test_a_published_solicitation_is_read_only_in_the_admin(client, cast, open_solicitation):
     from accounts.services import user_create_or_update
     from sourcing.services.solicitations import solicitation_create
-    from sourcing.tests.conftest import content
+    from tests.helpers import content
 
     user_create_or_update(email=cast.staff.email, can_open_admin=True, actor=SYSTEM)
     login(client, cast.staff)

@@ -18,7 +18,7 @@ from sourcing import selectors
 from sourcing.models import Bid
 from sourcing.services.bids import bid_submit
 from sourcing.services.solicitations import solicitation_create, solicitation_publish
-from sourcing.tests.conftest import bid_data, content
+from tests.helpers import bid_data, content
 from tests.factories import UserFactory, VendorFactory
 
 pytestmark = pytest.mark.postgres

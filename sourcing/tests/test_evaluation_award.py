@@ -10,30 +10,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from sourcing import selectors
 from sourcing.lifecycle import effective_state
-from sourcing.models import Criterion, Protest
+from sourcing.models import Protest
 from sourcing.award_plans import award_plan
 from sourcing.services.awards import award_issue_notice, protest_decide, protest_file
 from sourcing.services.bids import bid_submit
-from sourcing.services.evaluation import consensus_record, declaration_sign, evaluator_seat, score_record
-from sourcing.services.solicitations import solicitation_start_evaluation
+from sourcing.services.evaluation import consensus_record, score_record
 from sourcing.states import SolicitationState as S
-from sourcing.tests.conftest import bid_data
-
-
-@pytest.fixture
-def evaluating(cast, open_solicitation, clock):
-    """Two bids (A cheaper on devices, B cheaper on licences, B missing an attestation), the
-    deadline passed and evaluation started, with a seated evaluator who declared no conflict."""
-    bid_submit(solicitation=open_solicitation, data=bid_data(price1="289.00", price2="20.00"),
-               actor=cast.actor(cast.vendor_user_a))
-    bid_submit(solicitation=open_solicitation, data=bid_data(price1="299.00", price2="15.00"),
-               actor=cast.actor(cast.vendor_user_b))
-    evaluator_seat(solicitation=open_solicitation, assignment=cast.evaluator.role_assignments.get(),
-                   actor=cast.actor(cast.staff))
-    clock.set(open_solicitation.bid_deadline + dt.timedelta(hours=1))
-    declaration_sign(solicitation=open_solicitation, relationships=[],
-                     actor=cast.actor(cast.evaluator))
-    return solicitation_start_evaluation(solicitation=open_solicitation, actor=cast.actor(cast.staff))
+from tests.helpers import bid_data
 
 
 def by_vendor(evaluations):

@@ -16,9 +16,10 @@ from sourcing.services.awards import award_issue_notice, award_plan_compute
 from sourcing.services.bids import bid_submit
 from sourcing.services.evaluation import consensus_record
 from sourcing.services.solicitations import solicitation_start_evaluation
-from sourcing.tests.conftest import bid_data
-from sourcing.tests.test_api import send, token
-from sourcing.tests.test_pages import login
+from tests.helpers import bid_data
+from sourcing.tests.test_api import send
+from tests.helpers import token
+from tests.helpers import login
 
 
 @pytest.fixture

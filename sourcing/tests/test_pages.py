@@ -9,12 +9,7 @@ from django.utils import timezone
 
 from sourcing.models import Bid, Solicitation
 from sourcing.states import SolicitationState as S
-from tests.cast import PASSWORD
-
-
-def login(client, user):
-    client.logout()
-    assert client.login(email=user.email, password=PASSWORD)
+from tests.helpers import login
 
 
 def local(moment: dt.datetime) -> str:

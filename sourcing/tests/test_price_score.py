@@ -13,9 +13,9 @@ from decimal import Decimal
 
 from sourcing.services.bids import bid_submit
 from sourcing.tabulation import PRICE_RULE_PER_LINE, PRICE_RULE_TOTAL, OpenedBid, evaluate, price_rule
-from sourcing.tests.conftest import bid_data
-from sourcing.tests.test_api import token
-from sourcing.tests.test_pages import login
+from tests.helpers import bid_data
+from tests.helpers import token
+from tests.helpers import login
 
 LINES = [{"reference": "L1", "estimated_quantity": 100}, {"reference": "L2", "estimated_quantity": 10}]
 

@@ -11,8 +11,9 @@ from sourcing.models import Bid
 from sourcing.services import bids as bid_services
 from sourcing.services.bids import bid_confirm, bid_submit, rising_prices
 from sourcing.services.solicitations import addendum_publish
-from sourcing.tests.conftest import bid_data
-from sourcing.tests.test_api import send, token
+from tests.helpers import bid_data
+from sourcing.tests.test_api import send
+from tests.helpers import token
 from tests.cast import PASSWORD
 
 

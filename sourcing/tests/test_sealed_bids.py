@@ -19,7 +19,7 @@ from sourcing.models import Bid, BidDocument, BidReceipt
 from sourcing.services.bids import bid_confirm, bid_submit, bid_withdraw
 from sourcing.services.evaluation import declaration_sign, evaluator_seat
 from sourcing.services.solicitations import addendum_publish
-from sourcing.tests.conftest import bid_data
+from tests.helpers import bid_data
 
 
 def submit(cast, solicitation, user=None, **kw):
@@ -276,7 +276,8 @@ def test_audit_pages_hide_who_bid_until_the_deadline(client, cast, open_solicita
 
 
 def test_over_the_api_the_moment_the_request_arrived_counts(client, cast, open_solicitation, clock):
-    from sourcing.tests.test_api import send, token
+    from sourcing.tests.test_api import send
+    from tests.helpers import token
 
     deadline = open_solicitation.bid_deadline
     headers = token(cast.vendor_user_a)
@@ -294,7 +295,7 @@ def test_over_the_api_the_moment_the_request_arrived_counts(client, cast, open_s
 
 
 def test_a_forged_request_start_header_is_ignored(client, cast, open_solicitation, clock, settings):
-    from sourcing.tests.test_api import token
+    from tests.helpers import token
 
     settings.TRUSTED_PROXY_COUNT = 1
     deadline = open_solicitation.bid_deadline
@@ -336,7 +337,7 @@ def test_an_absurd_maximum_quantity_is_refused(cast, open_solicitation):
 
 
 def test_a_wrong_sealing_key_refuses_clearly_and_records_nothing(client, cast, open_solicitation, clock, settings):
-    from sourcing.tests.test_api import token
+    from tests.helpers import token
 
     submit(cast, open_solicitation)
     clock.set(open_solicitation.bids_open_at)

@@ -15,7 +15,7 @@ from sourcing.services.solicitations import (addendum_publish, solicitation_canc
                                              solicitation_create, solicitation_publish,
                                              solicitation_start_evaluation)
 from sourcing.states import SolicitationState as S
-from sourcing.tests.conftest import content
+from tests.helpers import content
 from tests.cast import SYSTEM
 
 

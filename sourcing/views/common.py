@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from core.forms_errors import error_text, flash_error, form_errors_from, readable  # noqa: F401
-
 from django.http import Http404
 
 from sourcing import selectors

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.access import roles
@@ -15,9 +16,14 @@ from sourcing.forms import DeclarationForm, ScoreForm
 from sourcing.lifecycle import effective_state
 from sourcing.models import Bid, Criterion
 from sourcing.services.evaluation import declaration_sign, score_record, seat_of
-from sourcing.views.common import flash_error, form_errors_from, get_solicitation
+from core.views import run_service, submit_form
+from sourcing.views.common import get_solicitation
 
 EVALUATOR = Role.EVALUATOR
+
+
+def _evaluate_url(solicitation) -> str:
+    return reverse("sourcing:evaluate", kwargs={"solicitation_id": solicitation.pk})
 
 
 @roles(EVALUATOR)
@@ -32,18 +38,15 @@ def evaluate(request, solicitation_id: int):
     if pending and not declaration_closed:
         bidders = selectors.declaration_bidders(solicitation=solicitation, actor=request.actor)
         form = DeclarationForm(request.POST if request.method == "POST" else None, bidders=bidders)
-        if request.method == "POST" and form.is_valid():
-            try:
-                declaration_sign(solicitation=solicitation, relationships=form.relationships(),
-                                 actor=request.actor)
-            except ValidationError as exc:
-                form_errors_from(form, exc)
-            else:
-                messages.success(request, "Declaration signed.")
-                return redirect("sourcing:evaluate", solicitation_id=solicitation.pk)
+        if request.method == "POST":
+            done = submit_form(request, form, lambda: declaration_sign(
+                solicitation=solicitation, relationships=form.relationships(), actor=request.actor),
+                success="Declaration signed.", redirect_to=_evaluate_url(solicitation))
+            if done:
+                return done
     elif request.method == "POST":
         messages.error(request, declaration_closed or "You have already signed your declaration.")
-        return redirect("sourcing:evaluate", solicitation_id=solicitation.pk)
+        return redirect(_evaluate_url(solicitation))
     context = {"s": solicitation, "seat": seat, "form": form, "state": effective_state(solicitation),
                "declaration_closed": declaration_closed,
                "declared": [] if pending else selectors.declared_bidders(seat),
@@ -68,15 +71,8 @@ def score(request, solicitation_id: int, bid_id: int, criterion_id: int):
     if bid is None or criterion is None:
         raise Http404
     form = ScoreForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Give a score from 0 to 10.")
-    else:
-        try:
-            score_record(solicitation=solicitation, bid=bid, criterion=criterion,
-                         points=form.cleaned_data["points"], comment=form.cleaned_data["comment"],
-                         actor=request.actor)
-        except ValidationError as exc:
-            flash_error(request, exc)
-        else:
-            messages.success(request, "Score saved.")
-    return redirect("sourcing:evaluate", solicitation_id=solicitation.pk)
+    return run_service(request, lambda: score_record(
+        solicitation=solicitation, bid=bid, criterion=criterion, points=form.cleaned_data["points"],
+        comment=form.cleaned_data["comment"], actor=request.actor),
+        success="Score saved.", redirect_to=_evaluate_url(solicitation), form=form,
+        invalid="Give a score from 0 to 10.")

@@ -50,8 +50,7 @@ def solicitation_detail(request, solicitation_id: int):
     }
     if actor and actor.role == Role.VENDOR_USER:
         vendor = vendor_of_organisation(actor.organisation)
-        mine = selectors.own_bid(solicitation=solicitation, vendor=vendor) if vendor else None
-        context["my_bid"] = mine[0] if mine else None
+        context["my_bid"] = selectors.own_bid_record(solicitation=solicitation, vendor=vendor)
         context["my_questions"] = solicitation.questions.filter(vendor=vendor)
         context["following"] = solicitation.follows.filter(vendor=vendor).exists()
         context["addenda_count"] = solicitation.addenda.count()

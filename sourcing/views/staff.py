@@ -4,9 +4,9 @@ award, decide protests, cancel."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -24,7 +24,8 @@ from sourcing.services import solicitations as solicitation_services
 from sourcing.services.questions import question_answer
 from sourcing.services.solicitations import SolicitationContent
 from sourcing.states import SolicitationState as S
-from sourcing.views.common import flash_error, form_errors_from, get_solicitation
+from core.views import run_service, submit_form
+from sourcing.views.common import get_solicitation
 
 STAFF = Role.CONSORTIUM_STAFF
 
@@ -70,24 +71,23 @@ def _editor(request, solicitation=None):
     else:
         form = SolicitationForm(initial=form_initial)
         lines, reqs, crits = _formsets(initial=initial)
-    if request.method == "POST" and all(x.is_valid() for x in (form, lines, reqs, crits)):
-        d = form.cleaned_data
-        try:
+    if request.method == "POST" and all(x.is_valid() for x in (lines, reqs, crits)):
+        def save():
+            d = form.cleaned_data
+            dates = {"questions_deadline": d["questions_deadline"], "bid_deadline": d["bid_deadline"],
+                     "standstill_days": d["standstill_days"]}
+            content = _content(form, lines, reqs, crits)
             if solicitation is None:
-                solicitation = solicitation_services.solicitation_create(
-                    content=_content(form, lines, reqs, crits),
-                    questions_deadline=d["questions_deadline"], bid_deadline=d["bid_deadline"],
-                    standstill_days=d["standstill_days"], actor=request.actor)
-            else:
-                solicitation_services.solicitation_update_draft(
-                    solicitation=solicitation, content=_content(form, lines, reqs, crits),
-                    questions_deadline=d["questions_deadline"], bid_deadline=d["bid_deadline"],
-                    standstill_days=d["standstill_days"], actor=request.actor)
-        except ValidationError as exc:
-            form_errors_from(form, exc)
-        else:
-            messages.success(request, f"Draft {solicitation.number} saved. Check it, then publish.")
-            return redirect("sourcing:manage", solicitation_id=solicitation.pk)
+                return solicitation_services.solicitation_create(content=content, actor=request.actor, **dates)
+            solicitation_services.solicitation_update_draft(solicitation=solicitation, content=content,
+                                                            actor=request.actor, **dates)
+            return solicitation
+
+        done = submit_form(request, form, save,
+                           success=lambda saved: f"Draft {saved.number} saved. Check it, then publish.",
+                           redirect_to=lambda saved: _manage_url(saved.pk))
+        if done:
+            return done
     status = 400 if request.method == "POST" else 200
     return render(request, "sourcing/edit.html", {
         "form": form, "lines": lines, "reqs": reqs, "crits": crits, "s": solicitation}, status=status)
@@ -103,7 +103,7 @@ def solicitation_edit(request, solicitation_id: int):
     solicitation = get_solicitation(request, solicitation_id)
     if solicitation.state != S.DRAFT:
         messages.error(request, "A published solicitation changes only by addendum.")
-        return redirect("sourcing:manage", solicitation_id=solicitation.pk)
+        return redirect(_manage_url(solicitation.pk))
     return _editor(request, solicitation)
 
 
@@ -140,18 +140,12 @@ def manage(request, solicitation_id: int, forms=None):
                   status=400 if any(f.errors for f in forms.values()) else 200)
 
 
-def _back(solicitation_id):
-    return redirect("sourcing:manage", solicitation_id=solicitation_id)
+def _manage_url(solicitation_id) -> str:
+    return reverse("sourcing:manage", kwargs={"solicitation_id": solicitation_id})
 
 
-def _run(request, solicitation_id, success: str, call):
-    try:
-        call()
-    except ValidationError as exc:
-        flash_error(request, exc)
-    else:
-        messages.success(request, success)
-    return _back(solicitation_id)
+def _run(request, solicitation_id, success: str, call, **options):
+    return run_service(request, call, success=success, redirect_to=_manage_url(solicitation_id), **options)
 
 
 @roles(STAFF)
@@ -186,16 +180,10 @@ def cancel(request, solicitation_id: int):
 def document_add(request, solicitation_id: int):
     s = get_solicitation(request, solicitation_id)
     form = DocumentForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            solicitation_services.document_add(solicitation=s, title=form.cleaned_data["title"],
-                                               file=form.cleaned_data["file"], actor=request.actor)
-        except ValidationError as exc:
-            form_errors_from(form, exc)
-        else:
-            messages.success(request, "Document added.")
-            return _back(s.pk)
-    return manage(request, solicitation_id, {"document": form})
+    done = submit_form(request, form, lambda: solicitation_services.document_add(
+        solicitation=s, title=form.cleaned_data["title"], file=form.cleaned_data["file"], actor=request.actor),
+        success="Document added.", redirect_to=_manage_url(s.pk))
+    return done or manage(request, solicitation_id, {"document": form})
 
 
 @roles(STAFF)
@@ -203,20 +191,20 @@ def document_add(request, solicitation_id: int):
 def addendum(request, solicitation_id: int):
     s = get_solicitation(request, solicitation_id)
     form = AddendumForm(request.POST, request.FILES)
-    if form.is_valid():
+
+    def publish_addendum():
         d = form.cleaned_data
         changes = {k: d[k] for k in ("bid_deadline", "questions_deadline", "description") if d.get(k)}
-        try:
-            a = solicitation_services.addendum_publish(
-                solicitation=s, summary=d["summary"], changes=changes, actor=request.actor,
-                document=d.get("document"), document_title=d.get("document_title", ""))
-        except ValidationError as exc:
-            form_errors_from(form, exc)
-        else:
-            note = f" {a.deadline_note()}" if a.deadline_extended else ""
-            messages.success(request, f"Addendum {a.number} published; bidders were notified.{note}")
-            return _back(s.pk)
-    return manage(request, solicitation_id, {"addendum": form})
+        return solicitation_services.addendum_publish(
+            solicitation=s, summary=d["summary"], changes=changes, actor=request.actor,
+            document=d.get("document"), document_title=d.get("document_title", ""))
+
+    def published(a) -> str:
+        note = f" {a.deadline_note()}" if a.deadline_extended else ""
+        return f"Addendum {a.number} published; bidders were notified.{note}"
+
+    done = submit_form(request, form, publish_addendum, success=published, redirect_to=_manage_url(s.pk))
+    return done or manage(request, solicitation_id, {"addendum": form})
 
 
 @roles(STAFF)
@@ -227,11 +215,9 @@ def answer(request, solicitation_id: int, question_id: int):
     if question is None:
         raise Http404
     form = AnswerForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Write the answer.")
-        return _back(s.pk)
     return _run(request, s.pk, "Answer published.", lambda: question_answer(
-        question=question, answer=form.cleaned_data["answer"], actor=request.actor))
+        question=question, answer=form.cleaned_data["answer"], actor=request.actor),
+        form=form, invalid="Write the answer.")
 
 
 @roles(STAFF)
@@ -257,12 +243,10 @@ def consensus(request, solicitation_id: int, bid_id: int, criterion_id: int):
     if bid is None or criterion is None:
         raise Http404
     form = ScoreForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Give a score from 0 to 10 and the committee's reasons.")
-        return _back(s.pk)
     return _run(request, s.pk, "Consensus score recorded.", lambda: evaluation_services.consensus_record(
         solicitation=s, bid=bid, criterion=criterion, points=form.cleaned_data["points"],
-        comment=form.cleaned_data["comment"], actor=request.actor))
+        comment=form.cleaned_data["comment"], actor=request.actor),
+        form=form, invalid="Give a score from 0 to 10 and the committee's reasons.")
 
 
 @roles(STAFF)
@@ -291,9 +275,7 @@ def protest_decide(request, solicitation_id: int, protest_id: int):
     if protest is None:
         raise Http404
     form = ProtestDecisionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Choose a decision and give the reasons.")
-        return _back(s.pk)
     return _run(request, s.pk, "Decision recorded.", lambda: award_services.protest_decide(
         protest=protest, upheld=form.cleaned_data["decision"] == "upheld",
-        reasons=form.cleaned_data["reasons"], actor=request.actor))
+        reasons=form.cleaned_data["reasons"], actor=request.actor),
+        form=form, invalid="Choose a decision and give the reasons.")

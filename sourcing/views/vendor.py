@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -17,11 +16,13 @@ from core.received import received_at_of
 from sourcing import selectors
 from sourcing.forms import BidForm, ProtestForm, QuestionForm
 from sourcing.lifecycle import effective_state
+from sourcing.receipts import rising_prices
 from sourcing.services import awards as award_services
 from sourcing.services import bids as bid_services
 from sourcing.services.questions import question_ask
 from sourcing.services.solicitations import solicitation_follow
-from sourcing.views.common import flash_error, form_errors_from, get_solicitation
+from core.views import run_service, submit_form
+from sourcing.views.common import get_solicitation
 from vendors.selectors import vendor_of_organisation
 
 VENDOR = Role.VENDOR_USER
@@ -34,6 +35,20 @@ def _vendor(request):
     return vendor
 
 
+def _bid_url(solicitation) -> str:
+    return reverse("sourcing:bid", kwargs={"solicitation_id": solicitation.pk})
+
+
+def _detail_url(solicitation) -> str:
+    return reverse("sourcing:detail", kwargs={"solicitation_id": solicitation.pk})
+
+
+def _received(submitted) -> str:
+    saved, receipt = submitted
+    return (f"Bid received at {timezone.localtime(saved.submitted_at):%Y-%m-%d %H:%M:%S %Z} (revision "
+            f"{receipt.revision}). SHA-256 {receipt.digest}. Download your receipt below and keep it.")
+
+
 @roles(VENDOR)
 def bid(request, solicitation_id: int):
     solicitation = get_solicitation(request, solicitation_id)
@@ -44,21 +59,16 @@ def bid(request, solicitation_id: int):
     tiers = max([4] + [len(line.get("tiers", [])) for line in (mine[1].get("lines", []) if mine else [])])
     form = BidForm(request.POST or None, request.FILES or None, solicitation=solicitation,
                    initial=initial, tiers=tiers)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved, receipt = bid_services.bid_submit(
-                solicitation=solicitation, data=form.bid_data(), documents=form.documents(),
-                confirm_rising_prices=form.cleaned_data["confirm_rising_prices"],
-                received_at=received_at_of(request), actor=request.actor)
-        except ValidationError as exc:
-            form_errors_from(form, exc)
-        else:
-            messages.success(request, f"Bid received at {timezone.localtime(saved.submitted_at):%Y-%m-%d %H:%M:%S %Z} (revision "
-                                      f"{receipt.revision}). SHA-256 {receipt.digest}. Download "
-                                      f"your receipt below and keep it.")
-            return redirect("sourcing:bid", solicitation_id=solicitation.pk)
+    if request.method == "POST":
+        done = submit_form(request, form, lambda: bid_services.bid_submit(
+            solicitation=solicitation, data=form.bid_data(), documents=form.documents(),
+            confirm_rising_prices=form.cleaned_data["confirm_rising_prices"],
+            received_at=received_at_of(request), actor=request.actor),
+            success=_received, redirect_to=_bid_url(solicitation))
+        if done:
+            return done
     current = mine[1] if mine and mine[0].state == "submitted" else None
-    rising = bid_services.rising_prices(current) if current else []
+    rising = rising_prices(current) if current else []
     return render(request, "sourcing/bid.html", {
         "rising": rising, "rising_confirmed": bool(current and current.get("rising_prices_confirmed")),
         "show_rising_confirmation": bool(rising or form["confirm_rising_prices"].errors
@@ -73,24 +83,16 @@ def bid(request, solicitation_id: int):
 
 @roles(VENDOR)
 def receipt(request, solicitation_id: int, receipt_id: int):
-    """A receipt as JSON, for the vendor's files. The latest version includes the full bid."""
+    """A receipt as JSON, for the vendor's files (`sourcing.receipts`). The current version
+    includes the full bid."""
     solicitation = get_solicitation(request, solicitation_id)
     vendor = _vendor(request)
-    stored = selectors.own_receipts(solicitation=solicitation, vendor=vendor).filter(pk=receipt_id).first()
-    if stored is None:
+    found = selectors.own_receipt(solicitation=solicitation, vendor=vendor, receipt_id=receipt_id)
+    if found is None:
         raise Http404
-    mine = selectors.own_bid(solicitation=solicitation, vendor=vendor)
-    body = {"solicitation": solicitation.number, "vendor": vendor.legal_name,
-            "action": stored.action, "revision": stored.revision,
-            "received_at": stored.received_at.isoformat(timespec="microseconds"),
-            "sha256": stored.digest, "addenda_acknowledged": stored.addenda_confirmed}
-    if mine and mine[0].digest == stored.digest and stored.action in ("submitted", "replaced"):
-        body["bid"] = mine[1]
-        body["how_to_verify"] = ("sha256 of the JSON 'bid' with keys sorted, separators ',' ':' "
-                                 "and UTF-8 encoding equals 'sha256'.")
-    response = HttpResponse(json.dumps(body, indent=2), content_type="application/json")
+    response = HttpResponse(json.dumps(found.as_dict(), indent=2), content_type="application/json")
     response["Content-Disposition"] = (f'attachment; filename="{solicitation.number}-receipt-'
-                                       f'{stored.pk}.json"')
+                                       f'{receipt_id}.json"')
     return response
 
 
@@ -98,42 +100,30 @@ def receipt(request, solicitation_id: int, receipt_id: int):
 @require_POST
 def bid_withdraw(request, solicitation_id: int):
     solicitation = get_solicitation(request, solicitation_id)
-    try:
-        bid_services.bid_withdraw(solicitation=solicitation, received_at=received_at_of(request),
-                                  actor=request.actor)
-    except ValidationError as exc:
-        flash_error(request, exc)
-    else:
-        messages.success(request, "Your bid is withdrawn. You may submit a new one before the deadline.")
-    return redirect("sourcing:bid", solicitation_id=solicitation.pk)
+    return run_service(request, lambda: bid_services.bid_withdraw(
+        solicitation=solicitation, received_at=received_at_of(request), actor=request.actor),
+        success="Your bid is withdrawn. You may submit a new one before the deadline.",
+        redirect_to=_bid_url(solicitation))
 
 
 @roles(VENDOR)
 @require_POST
 def bid_confirm(request, solicitation_id: int):
     solicitation = get_solicitation(request, solicitation_id)
-    try:
-        bid_services.bid_confirm(solicitation=solicitation, actor=request.actor,
-                                 confirm_rising_prices=request.POST.get("confirm_rising_prices") == "on",
-                                 received_at=received_at_of(request))
-    except ValidationError as exc:
-        flash_error(request, exc)
-    else:
-        messages.success(request, "Your bid is re-confirmed against every addendum.")
-    return redirect("sourcing:bid", solicitation_id=solicitation.pk)
+    return run_service(request, lambda: bid_services.bid_confirm(
+        solicitation=solicitation, actor=request.actor,
+        confirm_rising_prices=request.POST.get("confirm_rising_prices") == "on",
+        received_at=received_at_of(request)),
+        success="Your bid is re-confirmed against every addendum.", redirect_to=_bid_url(solicitation))
 
 
 @roles(VENDOR)
 @require_POST
 def follow(request, solicitation_id: int):
     solicitation = get_solicitation(request, solicitation_id)
-    try:
-        solicitation_follow(solicitation=solicitation, actor=request.actor)
-    except ValidationError as exc:
-        flash_error(request, exc)
-    else:
-        messages.success(request, "You will be emailed addenda and answers for this solicitation.")
-    return redirect("sourcing:detail", solicitation_id=solicitation.pk)
+    return run_service(request, lambda: solicitation_follow(solicitation=solicitation, actor=request.actor),
+                       success="You will be emailed addenda and answers for this solicitation.",
+                       redirect_to=_detail_url(solicitation))
 
 
 @roles(VENDOR)
@@ -141,16 +131,10 @@ def follow(request, solicitation_id: int):
 def ask(request, solicitation_id: int):
     solicitation = get_solicitation(request, solicitation_id)
     form = QuestionForm(request.POST)
-    if form.is_valid():
-        try:
-            question_ask(solicitation=solicitation, text=form.cleaned_data["text"], actor=request.actor)
-        except ValidationError as exc:
-            flash_error(request, exc)
-        else:
-            messages.success(request, "Question sent. The answer will be published to all bidders.")
-    else:
-        messages.error(request, "Write your question.")
-    return redirect("sourcing:detail", solicitation_id=solicitation.pk)
+    return run_service(request, lambda: question_ask(solicitation=solicitation, text=form.cleaned_data["text"],
+                                                     actor=request.actor),
+                       success="Question sent. The answer will be published to all bidders.",
+                       redirect_to=_detail_url(solicitation), form=form, invalid="Write your question.")
 
 
 @roles(VENDOR)
@@ -158,14 +142,8 @@ def ask(request, solicitation_id: int):
 def protest(request, solicitation_id: int):
     solicitation = get_solicitation(request, solicitation_id)
     form = ProtestForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            award_services.protest_file(solicitation=solicitation, grounds=form.cleaned_data["grounds"],
-                                        document=form.cleaned_data.get("document"), actor=request.actor)
-        except ValidationError as exc:
-            flash_error(request, exc)
-        else:
-            messages.success(request, "Protest filed. Staff will decide it and tell you the reasons.")
-    else:
-        messages.error(request, "State the grounds of the protest.")
-    return redirect("sourcing:detail", solicitation_id=solicitation.pk)
+    return run_service(request, lambda: award_services.protest_file(
+        solicitation=solicitation, grounds=form.cleaned_data["grounds"],
+        document=form.cleaned_data.get("document"), actor=request.actor),
+        success="Protest filed. Staff will decide it and tell you the reasons.",
+        redirect_to=_detail_url(solicitation), form=form, invalid="State the grounds of the protest.")

@@ -21,7 +21,7 @@ def bulk_buy(cast, clock):
     from sourcing.services.bids import bid_submit
     from sourcing.services.solicitations import (solicitation_create, solicitation_publish,
                                                  solicitation_start_evaluation)
-    from sourcing.tests.conftest import content
+    from tests.helpers import content
     from tests.cast import SYSTEM
     from tests.factories import UserFactory, VendorFactory
 

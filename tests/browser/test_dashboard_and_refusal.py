@@ -13,16 +13,14 @@ from django.utils import timezone
 from contracts.selectors.participation import join_requirements
 from contracts.services.agreements import agreement_document_add, agreement_renew
 from contracts.services.participation import participation_countersign, participation_join
-from contracts.tests.conftest import agreements, awarded  # noqa: F401 (fixtures)
-from contracts.tests.test_join_cases import NY_RULE, ny, ny_evidence  # noqa: F401 (fixture)
-from contracts.tests.test_participation import decided_competition, general_offer  # noqa: F401 (fixture)
+from tests.helpers import NY_RULE, decided_competition, ny_evidence
 from tests.browser.helpers import login, visit
 from tests.cast import PASSWORD
 
 pytestmark = pytest.mark.browser
 
 
-def test_dashboard_and_new_york_refusal(cast, clock, awarded, agreements, general_offer, ny,  # noqa: F811
+def test_dashboard_and_new_york_refusal(cast, clock, awarded, agreements, general_offer, ny,
                                         live_server, page):
     agreement = agreements[cast.vendor_a.pk]
     competition = decided_competition(cast, awarded, agreements, cast.vendor_a)

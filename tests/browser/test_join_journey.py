@@ -6,8 +6,6 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from contracts.tests.conftest import agreements, awarded  # noqa: F401 (fixtures)
-from contracts.tests.test_participation import general_offer  # noqa: F401 (fixture)
 from tests.browser.helpers import axe_violations, login
 from tests.cast import PASSWORD
 

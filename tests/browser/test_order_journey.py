@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from contracts.tests.conftest import agreements, awarded  # noqa: F401 (fixtures)
-from contracts.tests.test_participation import general_offer  # noqa: F401 (fixture)
-from orders.tests.conftest import joined  # noqa: F401 (fixture)
 from tests.browser.helpers import axe_violations, login
 from tests.cast import PASSWORD
 
@@ -21,7 +18,7 @@ def check(page, problems: dict, label: str) -> None:
 
 
 def test_order_approve_acknowledge_rebate(cast, clock, joined, live_server, page):  # noqa: F811
-    from orders.tests.conftest import low_limit
+    from tests.fixtures.orders import low_limit
 
     low_limit(cast.district_a)  # 700 devices are above it: the approver approves
     base = live_server.url

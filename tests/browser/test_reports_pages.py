@@ -8,9 +8,6 @@ import datetime as dt
 
 import pytest
 
-from contracts.tests.conftest import agreements, awarded  # noqa: F401 (fixtures)
-from contracts.tests.test_participation import general_offer  # noqa: F401 (fixture)
-from orders.tests.conftest import joined  # noqa: F401 (fixture)
 from tests.browser.helpers import axe_violations, login, visit
 from tests.cast import PASSWORD
 
