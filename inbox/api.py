@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Optional
 
+from django.http import Http404
 from ninja import Field, Router, Schema
 
 from accounts.access import api_signed_in
@@ -58,4 +59,7 @@ def inbox_list(request, page: Page = 1, page_size: page_size(200) = 50):
 @api_signed_in
 def inbox_read(request, notice_id: Id):
     """Mark one of my notices read (not audited: it changes nothing others see)."""
-    return notice_out(services.notice_mark_read(notice_id=notice_id, user=request.user))
+    notice = selectors.notice_of(request.user, notice_id)
+    if notice is None:
+        raise Http404("No such notice in your inbox.")
+    return notice_out(services.notice_mark_read(notice=notice, user=request.user))

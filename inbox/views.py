@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -22,7 +23,10 @@ def notice_list(request):
 @require_POST
 def notice_open(request, notice_id: int):
     """Mark the notice read and go to the page it links to (the inbox if it links nowhere)."""
-    notice = services.notice_mark_read(notice_id=notice_id, user=request.user)
+    notice = selectors.notice_of(request.user, notice_id)
+    if notice is None:
+        raise Http404("No such notice in your inbox.")
+    notice = services.notice_mark_read(notice=notice, user=request.user)
     return redirect(notice.link or "inbox:list")
 
 

@@ -109,3 +109,14 @@ def test_the_count_is_one_query_and_none_when_unused(rf, cast):
     with CaptureQueriesContext(connection) as queries:
         assert context["inbox_unread"]() == 2 and context["inbox_unread"]() == 2
     assert len(queries) == 1
+
+
+def test_the_service_refuses_someone_elses_notice(cast):
+    import pytest
+    from django.core.exceptions import PermissionDenied
+
+    from inbox.services import notice_mark_read
+
+    theirs, = add_notices(cast.buyer_b, 1)
+    with pytest.raises(PermissionDenied):
+        notice_mark_read(notice=theirs, user=cast.buyer_a)
