@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import random
-import statistics
 import threading
 import time
 from decimal import Decimal
@@ -47,7 +46,7 @@ def _generate(args, rng: random.Random) -> dict:
     from catalog.models import Category, Product
     from contracts.models import (LineVolume, MasterAgreement, ParticipationAgreement, ScheduleEntry,
                                   ScheduleVersion)
-    from contracts.pricing import cents
+    from core.money import cents
     from members.models import District, Membership
     from orders.models import Order, OrderLine, RebateEntry, VolumeEvent
     from orders.pricing import LineReplay, apply_order

@@ -17,10 +17,10 @@ from catalog.models import Category, Product
 from catalog.signals import products_changed
 from vendors.models import Vendor
 from core.locks import lock
+from core.money import CENT
 
 PRODUCT_FIELDS = ("vendor", "name", "description", "category", "kind", "grade_bands", "subjects",
                   "interoperability", "data_collected", "list_price", "unit", "active")
-CENT = Decimal("0.01")
 
 
 def _catalog_index_refresh(product_ids) -> None:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any, Mapping
 
+from core.money import cents
+
 
 def money(value: Any) -> str:
     """$1,234.50; -$1,000.00; an em dash for nothing. Rounded to the cent, half up."""
@@ -16,7 +18,7 @@ def money(value: Any) -> str:
         return "—"
     try:
         amount = value if isinstance(value, Decimal) else Decimal(str(value).replace(",", ""))
-        amount = amount.quantize(Decimal("0.01"), rounding="ROUND_HALF_UP")
+        amount = cents(amount)
     except (InvalidOperation, ValueError):
         return str(value)
     sign = "-" if amount < 0 else ""

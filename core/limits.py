@@ -11,21 +11,19 @@ This module is a foundation: it imports nothing from EdPool's apps.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, Optional
 
 from django.core.exceptions import ValidationError
 
-# Units on one line a district orders, reports or declares (the largest US district has under
-# half a million students; a million devices or seats on one line is already absurd).
-QUANTITY_MAX = 1_000_000
-# Units the whole consortium may buy on one solicitation line, and tier breakpoints (a national
-# consortium of 13,000 districts and 50 million students stays below this).
-POOLED_QUANTITY_MAX = 100_000_000
-# One unit's price, in dollars (a site licence or a service engagement may cost millions).
-UNIT_PRICE_MAX = Decimal("10000000.00")
-# Any money amount: a line, an order, a report, an annual value, an approval limit.
-AMOUNT_MAX = Decimal("10000000000.00")
+# The bounds on quantities and money live in core.bounds (no Django: the pure rules in core.tiers
+# and core.money use them too); they are re-exported here beside the other bounds.
+from core.bounds import AMOUNT_MAX as AMOUNT_MAX
+from core.bounds import POOLED_QUANTITY_MAX as POOLED_QUANTITY_MAX
+from core.bounds import QUANTITY_MAX as QUANTITY_MAX
+from core.bounds import UNIT_PRICE_MAX as UNIT_PRICE_MAX
+from core.money import MoneyError, parse_amount
+
 # Database ids: SQLite and PostgreSQL store signed 64-bit integers.
 ID_MAX = 2**63 - 1
 # Page numbers in lists (any list has far fewer pages).
@@ -76,17 +74,17 @@ def parse_int(raw: Any, *, field: str, minimum: int = 1, maximum: int = QUANTITY
 
 def check_money(value: Any, *, field: str, minimum: Decimal = Decimal("0"),
                 maximum: Decimal = AMOUNT_MAX, allow_zero: bool = True) -> Decimal:
-    """Dollars and cents within bounds (at most two decimal places), as a Decimal."""
-    try:
-        amount = value if isinstance(value, Decimal) else Decimal(str(value).strip().replace(",", "").lstrip("$"))
-    except (InvalidOperation, ValueError):
-        raise _error(field, f"{str(value)[:40]!r} is not an amount in dollars and cents.")
+    """Dollars and cents within bounds (at most two decimal places), as a Decimal; the rule is
+    `core.money.parse_amount`, refusals become a ValidationError naming the field."""
     low = minimum if allow_zero else max(minimum, Decimal("0.01"))
-    if not amount.is_finite() or not low <= amount <= maximum:
-        raise _error(field, f"Must be from ${low:,.2f} to ${maximum:,.2f}.")
-    if amount != amount.quantize(Decimal("0.01")):
+    try:
+        return parse_amount(value, minimum=low, maximum=maximum)
+    except MoneyError as refused:
+        if refused.reason == MoneyError.UNREADABLE:
+            raise _error(field, f"{str(value)[:40]!r} is not an amount in dollars and cents.")
+        if refused.reason == MoneyError.OUT_OF_BOUNDS:
+            raise _error(field, f"Must be from ${low:,.2f} to ${maximum:,.2f}.")
         raise _error(field, "At most two decimal places (dollars and cents).")
-    return amount.quantize(Decimal("0.01"))
 
 
 def check_text(value: Optional[str], *, field: str, max_length: int = SHORT_TEXT_MAX,

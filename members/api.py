@@ -15,8 +15,8 @@ from accounts.models import Role
 from core.api_types import Day, Email, Filter, Id, Page, page_size, text, text_of
 from members import selectors
 from members.models import District, Membership
-from members.services import (membership_allowed_transitions, membership_apply,
-                              membership_transition)
+from members.forms import TRANSITION_INPUTS
+from members.services import MEMBERSHIP_STEPS, membership_allowed_transitions, membership_apply
 from members.states import MembershipState
 
 router = Router(tags=["members"])
@@ -175,8 +175,10 @@ def membership_step(request, membership_id: Id, action: Form[text(40)],
     """Take a step: approve_board (with the resolution PDF), sign_agreement, activate, suspend,
     reinstate or withdraw. Sent as a multipart form."""
     membership = _membership_for(request, membership_id)
-    m = membership_transition(membership=membership, action=action, actor=request.actor,
-                              on_date=on_date, resolution_number=resolution_number,
-                              resolution_document=resolution_document, signed_by=signed_by,
-                              reason=reason)
+    if action not in MEMBERSHIP_STEPS:
+        raise ValidationError({"action": f"Unknown membership action {action!r}."})
+    sent = {"on_date": on_date, "resolution_number": resolution_number, "signed_by": signed_by,
+            "reason": reason, "resolution_document": resolution_document}
+    m = MEMBERSHIP_STEPS[action](membership=membership, actor=request.actor,
+                                 **{name: sent[name] for name in TRANSITION_INPUTS[action]})
     return membership_out(m, request.actor)

@@ -14,8 +14,7 @@ from core.views import run_service, submit_form
 from members import selectors
 from members.forms import ApplyForm, DirectoryFilterForm, TransitionForm
 from members.models import District, Membership
-from members.services import (membership_allowed_transitions, membership_apply,
-                              membership_transition)
+from members.services import MEMBERSHIP_STEPS, membership_allowed_transitions, membership_apply
 from members.states import MembershipState
 
 STAFF = Role.CONSORTIUM_STAFF
@@ -111,11 +110,8 @@ def transition(request, membership_id: int, action: str):
 
     def step():
         data = form.cleaned_data
-        return membership_transition(
-            membership=membership, action=action, actor=request.actor,
-            on_date=data.get("on_date"), resolution_number=data.get("resolution_number", ""),
-            resolution_document=data.get("resolution_document"),
-            signed_by=data.get("signed_by", ""), reason=data.get("reason", ""))
+        # The form holds exactly the inputs of this step (members.forms.TRANSITION_INPUTS).
+        return MEMBERSHIP_STEPS[action](membership=membership, actor=request.actor, **data)
 
     done = submit_form(request, form, step, success=f"{form.transition.label}: done.",
                        redirect_to=_detail_url(membership))

@@ -11,7 +11,7 @@ Rules
 - Policy on cancellation: a cancelled order leaves the volume; its own true-ups are reversed
   (it paid nothing), but rebates other members earned stay earned even if the volume falls back
   below the tier, and their best price reached does not go back up.
-Money: Decimal, each amount rounded to cents half-up.
+Money: Decimal, each amount rounded to cents half-up (`core.money.cents`); tiers by `core.tiers`.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from contracts.pricing import cents, tier_at
+from core.money import cents
+from core.tiers import tier_at
 
 
 @dataclass

@@ -11,9 +11,10 @@ from django.db.models import Q, QuerySet, Sum
 
 from contracts.models import LineVolume
 from orders.models import Order, OrderLine, RebateEntry, Settlement, VolumeEvent
-from contracts.pricing import cents
+from core.money import cents
 from orders.pricing import LineReplay, apply_cancel, apply_order
-from orders.states import COUNTING, OrderState
+from core.transitions import Transition
+from orders.states import COUNTING, TRANSITIONS, OrderState
 
 
 def orders_of_district(district) -> QuerySet[Order]:
@@ -239,3 +240,39 @@ def order_for_actor(*, order_id: int, actor) -> Order:
             and order.state != "draft"):
         return order
     raise Order.DoesNotExist(f"No order {order_id}.")
+
+
+BUYER, APPROVER, VENDOR, STAFF = "district_buyer", "district_approver", "vendor_user", "consortium_staff"
+
+
+def actor_is_district(actor, district, roles: tuple[str, ...]) -> bool:
+    """The district's own people in these roles (or the system, e.g. the demo or an import)."""
+    return actor.is_system or (actor.role in roles and actor.acts_for(district.organisation))
+
+
+def actor_is_vendor(actor, agreement) -> bool:
+    return actor.is_system or (actor.role == VENDOR and actor.acts_for(agreement.vendor.organisation))
+
+
+def order_awaits_approver(order: Order) -> bool:
+    """Above the district's limit and not approved yet."""
+    return order.needs_approval and order.state in TRANSITIONS["approve"].sources
+
+
+def order_actions(*, order: Order, actor) -> dict[str, Transition]:
+    """The steps of orders.states.TRANSITIONS this actor may take on this order now, by action
+    (the same conditions as the services: the table, then who, then the approval limit)."""
+    def may(action: str) -> bool:
+        if action == "submit":  # submission itself goes on to approval when above the limit
+            return actor_is_district(actor, order.district, (BUYER,))
+        if action == "approve":
+            return order_awaits_approver(order) and actor_is_district(actor, order.district, (APPROVER,))
+        if action in ("acknowledge", "fulfil"):
+            return actor_is_vendor(actor, order.agreement) and not (
+                action == "acknowledge" and order_awaits_approver(order))
+        if action == "cancel":
+            return (actor_is_district(actor, order.district, (BUYER, APPROVER))
+                    or actor_is_vendor(actor, order.agreement) or actor.role == STAFF)
+        return False  # submit_for_approval: taken by submitting
+
+    return {step.action: step for step in TRANSITIONS.allowed_from(order.state) if may(step.action)}

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Callable, Iterable, Optional
 
-from contracts.pricing import cents
+from core.money import cents
 
 MATCHED = "matched"
 QUANTITY_MISMATCH = "quantity_mismatch"

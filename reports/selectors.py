@@ -16,7 +16,7 @@ from accounts.acting import Actor
 from accounts.models import RoleAssignment
 from catalog.models import Product
 from contracts.models import MasterAgreement, ScheduleEntry
-from contracts.pricing import tier_at
+from core.tiers import tier_at
 from contracts.states import AgreementState
 from reports.models import FeeInvoice, ReconciliationItem, SalesReport, SalesReportVersion
 from reports.quarters import Quarter, reporting_quarters

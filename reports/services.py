@@ -24,7 +24,7 @@ from audit.actions import AuditAction
 from audit.services import audit_record, snapshot
 from catalog.models import Product
 from contracts.models import MasterAgreement
-from contracts.pricing import CENT, cents
+from core.money import MoneyError, cents, parse_amount
 from core.limits import AMOUNT_MAX, QUANTITY_MAX, UNIT_PRICE_MAX, check_quantity, parse_int
 from core.formatting import money
 from core.notify import notify
@@ -92,19 +92,14 @@ def _text_problem(name: str, value: Any) -> str:
 
 
 def _money(value: Any) -> Optional[Decimal]:
-    """Dollars and cents; "$1,234.50" is accepted. None when it is not an amount in whole cents."""
+    """Dollars and cents; "$1,234.50" is accepted, and a negative amount (a credit) within
+    AMOUNT_MAX. None when it is not an amount in whole cents (core.money.parse_amount)."""
     if isinstance(value, bool):
         return None
-    raw = _text(value).replace("$", "").replace(",", "")
-    if len(raw) > 20:
-        return None
     try:
-        amount = Decimal(raw)
-        if not amount.is_finite() or abs(amount) > AMOUNT_MAX or amount != amount.quantize(CENT):
-            return None
-    except ArithmeticError:  # InvalidOperation, Overflow ("1e999999999")
+        return parse_amount(_text(value).replace("$", ""), minimum=-AMOUNT_MAX, maximum=AMOUNT_MAX)
+    except MoneyError:
         return None
-    return amount.quantize(CENT)
 
 
 class _Resolver:

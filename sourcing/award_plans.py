@@ -26,14 +26,12 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from accounts.acting import Actor
+from core.money import cents
 from sourcing import selectors
 from sourcing.models import Award, AwardPlanRecord, Bid, ConsensusScore, Solicitation
 from sourcing.services.common import require_staff
 from sourcing.states import AwardMethod
 from sourcing.tabulation import BidEvaluation
-
-CENT = Decimal("0.01")
-
 
 def _canonical(data: Any) -> bytes:
     return json.dumps(data, sort_keys=True, separators=(",", ":"), default=str).encode()
@@ -129,7 +127,7 @@ def _signed(amount: Optional[str], unit: str) -> str:
 
 
 def _percent(part: Decimal, whole: Decimal) -> Optional[Decimal]:
-    return None if not whole else (part * 100 / whole).quantize(CENT, rounding=ROUND_HALF_UP)
+    return None if not whole else cents(part * 100 / whole)
 
 
 @dataclass

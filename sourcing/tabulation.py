@@ -1,31 +1,20 @@
 """Opened bids and their evaluation: responsiveness, evaluated prices, scores, the tabulation.
 
 Pure functions over bids already unsealed by `sourcing.selectors` (which alone decides whether the
-clock allows unsealing). Money is Decimal, rounded to cents with ROUND_HALF_UP.
+clock allows unsealing). Money is Decimal, rounded to cents by `core.money.cents`; a line is
+priced by `core.tiers` (an estimate below the first tier at the first tier's price, with a note).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any, Optional
 
-CENT = Decimal("0.01")
+from core.money import cents
+from core.tiers import reaches_first_tier, unit_price_at
+
 SCORE_MAX = Decimal(10)
-
-
-def cents(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def unit_price_at(tiers: list[dict[str, Any]], quantity: int) -> Decimal:
-    """All-units pricing: the price of the tier with the largest minimum <= quantity (the first
-    tier's price when the quantity is below every minimum)."""
-    price = Decimal(tiers[0]["unit_price"])
-    for tier in tiers:
-        if tier["min_quantity"] <= quantity:
-            price = Decimal(tier["unit_price"])
-    return price
 
 
 @dataclass
@@ -100,7 +89,7 @@ def evaluate(*, solicitation_lines: list[dict[str, Any]], requirements: list[dic
                 continue
             price = unit_price_at(line["tiers"], q)
             notes = []
-            if q < line["tiers"][0]["min_quantity"]:
+            if not reaches_first_tier(line["tiers"], q):
                 notes.append(f"estimate {q} is below the first tier ({line['tiers'][0]['min_quantity']})")
             if line.get("max_quantity") is not None and line["max_quantity"] < q:
                 notes.append(f"offers at most {line['max_quantity']} of {q}")

@@ -48,11 +48,11 @@ def _baseline(problem: Problem, name: str, key) -> Baseline:
         filled, short = _fill(problem, order, item.quantity)
         award.update(filled)
         complete = complete and short == 0
-    # A bid given fewer units than its first tier has no price: cost it at its first tier.
+    # A bid given fewer units than its first tier (a broken award) is priced at its first tier.
     cost = Decimal(0)
     for bid_id, quantity in award.items():
         bid = problem.bid_by_id[bid_id]
-        tier = bid.tier_for(quantity) or bid.tiers[0]
+        tier = bid.tier_for(quantity)
         cost += tier.unit_price * quantity
     return Baseline(name, award, complete, violations(problem, award), cost)
 
@@ -67,7 +67,7 @@ def _split(problem: Problem, order: list[Bid], quantity: int, spend: dict[str, D
             break
         limit = remaining if bid.max_quantity is None else min(remaining, bid.max_quantity)
         if n < len(order) - 1:
-            price = (bid.tier_for(limit) or bid.tiers[0]).unit_price
+            price = bid.tier_for(limit).unit_price
             room = cap - spend.get(bid.vendor, Decimal(0)) - sum(
                 problem.bid_by_id[b].tiers[0].unit_price * q for b, q in award.items()
                 if problem.bid_by_id[b].vendor == bid.vendor)
@@ -87,7 +87,7 @@ def _rule_keeping(problem: Problem) -> Baseline:
 
     def whole(bid: Bid, quantity: int) -> Decimal:
         take = quantity if bid.max_quantity is None else min(quantity, bid.max_quantity)
-        tier = bid.tier_for(take) or bid.tiers[0]
+        tier = bid.tier_for(take)
         return tier.unit_price
 
     def candidates(item) -> list[Bid]:
@@ -121,12 +121,12 @@ def _rule_keeping(problem: Problem) -> Baseline:
         paid = Decimal(0)
         for bid_id, quantity in filled.items():
             bid = problem.bid_by_id[bid_id]
-            cost = (bid.tier_for(quantity) or bid.tiers[0]).unit_price * quantity
+            cost = bid.tier_for(quantity).unit_price * quantity
             spend[bid.vendor] = spend.get(bid.vendor, Decimal(0)) + cost
             paid += cost
         estimate += paid - cheapest[item.id]
         award.update(filled)
-    cost = sum(((problem.bid_by_id[b].tier_for(q) or problem.bid_by_id[b].tiers[0]).unit_price * q
+    cost = sum((problem.bid_by_id[b].tier_for(q).unit_price * q
                 for b, q in award.items()), Decimal(0))
     return Baseline(RULE_KEEPING, award, complete, violations(problem, award), cost)
 
@@ -137,7 +137,7 @@ def baselines(problem: Problem) -> list[Baseline]:
 
     def whole_price(bid: Bid, quantity: int) -> Decimal:
         take = quantity if bid.max_quantity is None else min(quantity, bid.max_quantity)
-        tier = bid.tier_for(take) or bid.tiers[0]
+        tier = bid.tier_for(take)
         return tier.unit_price
 
     return [

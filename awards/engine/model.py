@@ -40,9 +40,12 @@ class Bid:
     def min_quantity(self) -> int:
         return self.tiers[0].min_quantity
 
-    def tier_for(self, quantity: int) -> Tier | None:
-        """The tier that prices ``quantity`` units, or None below the first tier."""
-        chosen = None
+    def tier_for(self, quantity: int) -> Tier:
+        """The tier that prices ``quantity`` units: the last one whose minimum it reaches, and the
+        first tier below the first minimum. The rule of ``core.tiers.tier_at``, kept here over
+        ``Tier`` objects for speed; ``awards/tests/test_engine_tiers.py`` proves them identical.
+        Whether a bid may be awarded that few units is a separate rule (``rules.violations``)."""
+        chosen = self.tiers[0]
         for tier in self.tiers:
             if tier.min_quantity <= quantity:
                 chosen = tier
@@ -54,10 +57,9 @@ class Bid:
         """Exact cost of awarding ``quantity`` units (all units at the reached tier's price)."""
         if quantity == 0:
             return Decimal(0)
-        tier = self.tier_for(quantity)
-        if tier is None:
+        if quantity < self.min_quantity:
             raise ValueError(f"bid {self.id!r}: {quantity} units is below its first tier")
-        return tier.unit_price * quantity
+        return self.tier_for(quantity).unit_price * quantity
 
 
 @dataclass(frozen=True)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from decimal import ROUND_FLOOR, Decimal
 from typing import Any
+
+from core.money import CENT, cents
 
 from .baseline import Baseline
 from .model import Problem
-from .rules import CENT, to_cents, vendor_spend
+from .rules import vendor_spend
 
 OPTIMAL, FEASIBLE, INFEASIBLE, UNKNOWN = "optimal", "feasible", "infeasible", "unknown"
 
@@ -47,10 +49,10 @@ class Result:
             if self.total_cost is None or not baseline.covers_all_items:
                 amount = percent = None
             else:
-                base = to_cents(baseline.cost)
+                base = cents(baseline.cost)
                 amount = str(base - self.total_cost)
                 percent = None if base == 0 else str(
-                    ((base - self.total_cost) * 100 / base).quantize(CENT, rounding=ROUND_HALF_UP)
+                    cents((base - self.total_cost) * 100 / base)
                 )
             rows.append({"baseline": baseline.name, "amount": amount, "percent": percent})
         return rows
@@ -77,7 +79,7 @@ class Result:
             "vendors": [
                 {
                     "vendor": vendor,
-                    "spend": str(to_cents(spend)),
+                    "spend": str(cents(spend)),
                     "share": None if not total else float(spend / sum(self.vendor_spend.values())),
                 }
                 for vendor, spend in sorted(self.vendor_spend.items())
@@ -85,7 +87,7 @@ class Result:
             "baselines": [
                 {
                     "name": b.name,
-                    "total_cost": str(to_cents(b.cost)) if b.covers_all_items else None,
+                    "total_cost": str(cents(b.cost)) if b.covers_all_items else None,
                     "covers_all_items": b.covers_all_items,
                     "satisfies_constraints": b.feasible,
                     "violations": b.violations[:10],
@@ -110,10 +112,10 @@ def allocations_for(problem: Problem, award: dict[str, int]) -> list[Allocation]
         if quantity <= 0:
             continue
         bid = problem.bid_by_id[bid_id]
+        assert quantity >= bid.min_quantity, f"bid {bid_id} awarded below its first tier"
         tier = bid.tier_for(quantity)
-        assert tier is not None, f"bid {bid_id} awarded below its first tier"
         rows.append(Allocation(bid.item, bid.id, bid.vendor, quantity, tier.unit_price,
-                               to_cents(tier.unit_price * quantity)))
+                               cents(tier.unit_price * quantity)))
     rows.sort(key=lambda a: (order[a.item], a.bid))
     return rows
 
@@ -127,14 +129,14 @@ def priced_result(
     exact = sum((a.unit_price * a.quantity for a in allocations), Decimal(0))
     bound = gap = None
     if lower_bound is not None and math.isfinite(lower_bound):
-        bound = min(Decimal(repr(lower_bound)).quantize(CENT, rounding=ROUND_FLOOR), to_cents(exact))
+        bound = min(Decimal(repr(lower_bound)).quantize(CENT, rounding=ROUND_FLOOR), cents(exact))
         bound = max(bound, Decimal(0))
         gap = 0.0 if exact == 0 else max(0.0, float((exact - Decimal(repr(lower_bound))) / exact))
     return Result(
         status=status,
         message=message,
         allocations=allocations,
-        total_cost=to_cents(total),
+        total_cost=cents(total),
         lower_bound=bound,
         relative_gap=gap,
         vendor_spend=vendor_spend(problem, award),

@@ -8,17 +8,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+
+from core.money import cents
 
 from .model import Problem
 
-CENT = Decimal("0.01")
-
 Award = Mapping[str, int]  # bid id -> awarded quantity (absent or 0: not awarded)
-
-
-def to_cents(amount: Decimal) -> Decimal:
-    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def exact_cost(problem: Problem, award: Award) -> Decimal:
@@ -34,7 +30,7 @@ def vendor_spend(problem: Problem, award: Award) -> dict[str, Decimal]:
     for bid_id, quantity in award.items():
         if quantity:
             bid = problem.bid_by_id[bid_id]
-            tier = bid.tier_for(quantity) or bid.tiers[0]
+            tier = bid.tier_for(quantity)
             spend[bid.vendor] += tier.unit_price * quantity
     return dict(spend)
 
@@ -85,7 +81,7 @@ def violations(problem: Problem, award: Award) -> list[str]:
         for vendor, amount in sorted(spend.items()):
             if amount > share * total:
                 found.append(
-                    f"vendor {vendor!r}: spend {to_cents(amount)} is more than {share:%} "
-                    f"of the total {to_cents(total)}"
+                    f"vendor {vendor!r}: spend {cents(amount)} is more than {share:%} "
+                    f"of the total {cents(total)}"
                 )
     return found

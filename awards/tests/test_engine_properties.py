@@ -14,7 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from awards.engine import parse_problem, solve, violations
-from awards.engine.rules import exact_cost, to_cents
+from awards.engine.rules import exact_cost
+from core.money import cents
 from awards.tests.test_engine_bruteforce import brute_force
 from bench.generate import Size, generate
 
@@ -60,7 +61,7 @@ def tiny_problems(draw) -> dict:
 def check_priced_exactly(problem, result) -> None:
     award = result.award
     assert not violations(problem, award)
-    assert all(a.cost == to_cents(a.unit_price * a.quantity) for a in result.allocations)
+    assert all(a.cost == cents(a.unit_price * a.quantity) for a in result.allocations)
     assert all(problem.bid_by_id[a.bid].tier_for(a.quantity).unit_price == a.unit_price
                for a in result.allocations)
     assert result.total_cost == sum((a.cost for a in result.allocations), Decimal(0))
@@ -106,4 +107,4 @@ def test_generated_instances_are_allowed_and_beat_allowed_baselines(seed, share,
     savings = {row["baseline"]: row for row in result.savings()}
     for baseline in result.baselines:
         if baseline.covers_all_items:
-            assert Decimal(savings[baseline.name]["amount"]) == to_cents(baseline.cost) - result.total_cost
+            assert Decimal(savings[baseline.name]["amount"]) == cents(baseline.cost) - result.total_cost

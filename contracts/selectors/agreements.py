@@ -106,7 +106,8 @@ def schedule_rows(agreement: MasterAgreement, version: Optional[ScheduleVersion]
     """The schedule as shown: each product with its line, tiers, list price, the consortium's
     volume on the line, the tier it reaches now and how many more units reach the next."""
     from contracts.selectors.volumes import volumes_of
-    from contracts.pricing import cents, tier_at
+    from core.money import cents
+    from core.tiers import tier_at
 
     version = version or current_schedule(agreement)
     if version is None:

@@ -26,7 +26,8 @@ from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from contracts.models import CatalogEntry, MasterAgreement, ScheduleEntry
-from contracts.pricing import TierPosition, cents, tier_at
+from core.money import cents
+from core.tiers import TierPosition, tier_at
 from contracts.selectors.volumes import volumes_of
 from contracts.states import AgreementState
 from catalog.models import Category

@@ -11,7 +11,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from contracts.models import MasterAgreement, MiniCompetition, ParticipationAgreement
-from contracts.pricing import cents, tier_at
+from core.money import cents
+from core.tiers import tier_at
 from contracts.selectors.agreements import current_schedule
 from contracts.selectors.volumes import line_volume
 from contracts.states import AgreementState, AwardKind, ParticipationState

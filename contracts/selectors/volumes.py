@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from contracts.models import LineVolume, MasterAgreement, ScheduleEntry
-from contracts.pricing import TierPosition, tier_at
+from core.tiers import TierPosition, tier_at
 
 
 def line_volume(agreement: MasterAgreement, line_reference: str) -> int:

@@ -17,7 +17,7 @@ from audit.actions import AuditAction
 from audit.services import audit_record, snapshot
 from contracts.models import (MasterAgreement, MiniCompetition, MiniCompetitionScore,
                               ParticipationAgreement, QuoteRequest)
-from contracts.pricing import cents
+from core.money import cents
 from contracts.selectors.agreements import current_schedule
 from contracts.selectors.participation import (district_price_for, join_requirements,
                                                multi_award_agreements)
@@ -170,12 +170,10 @@ def quote_answer(*, quote: QuoteRequest, quote_total, implementation_plan: str,
     if quote.answered_at is not None:
         raise ValidationError("This quote request has been answered.")
     errors = {}
-    try:
-        total = Decimal(str(quote_total)).quantize(Decimal("0.01"))
-        if total <= 0:
-            raise InvalidOperation
-    except InvalidOperation:
-        errors["quote_total"] = "The quoted total in dollars and cents."
+    try:  # above $0, at most AMOUNT_MAX, in whole cents (never rounded; see core.money)
+        total = check_money(quote_total, field="quote_total", allow_zero=False)
+    except ValidationError as refused:
+        errors.update({field: messages[0] for field, messages in refused.message_dict.items()})
         total = None
     if not implementation_plan.strip():
         errors["implementation_plan"] = "Describe the implementation plan."
@@ -312,20 +310,12 @@ def participation_join(*, district: District, agreement: MasterAgreement, estima
     return participation
 
 
-def _transition(participation: ParticipationAgreement, action: str) -> str:
-    sources, target = PARTICIPATION_TRANSITIONS[action]
-    if participation.state not in sources:
-        raise ValidationError(f"Cannot {action}: the participation is "
-                              f"{ParticipationState(participation.state).label.lower()}.")
-    return target
-
-
 @transaction.atomic
 def participation_approve(*, participation: ParticipationAgreement, actor: Actor) -> ParticipationAgreement:
     participation = lock(ParticipationAgreement.objects.all()).select_related(
         "district__organisation", "agreement__vendor").get(pk=participation.pk)
     _require_district(actor, participation.district, (APPROVER,), "approve participation agreements")
-    target = _transition(participation, "approve")
+    target = PARTICIPATION_TRANSITIONS.check(participation.state, "approve")
     before = snapshot(participation, P_FIELDS)
     participation.state, participation.approved_by, participation.approved_at = target, actor.user, timezone.now()
     participation.save()
@@ -344,7 +334,7 @@ def participation_countersign(*, participation: ParticipationAgreement, actor: A
         "district__organisation", "agreement__vendor").get(pk=participation.pk)
     if not (actor.role == "vendor_user" and actor.acts_for(participation.agreement.vendor.organisation)):
         raise PermissionDenied("Only the agreement's vendor countersigns.")
-    target = _transition(participation, "countersign")
+    target = PARTICIPATION_TRANSITIONS.check(participation.state, "countersign")
     if participation.needs_approval and participation.state != ParticipationState.APPROVED:
         raise ValidationError("The district's approver must approve this participation first.")
     before = snapshot(participation, P_FIELDS)
@@ -367,7 +357,7 @@ def participation_withdraw(*, participation: ParticipationAgreement, reason: str
     participation = lock(ParticipationAgreement.objects.all()).select_related(
         "district__organisation").get(pk=participation.pk)
     _require_district(actor, participation.district, (BUYER, APPROVER), "withdraw participation agreements")
-    target = _transition(participation, "withdraw")
+    target = PARTICIPATION_TRANSITIONS.check(participation.state, "withdraw")
     if not reason.strip():
         raise ValidationError({"reason": "Give the reason."})
     before = snapshot(participation, P_FIELDS)

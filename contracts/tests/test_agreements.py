@@ -113,5 +113,21 @@ def test_amendments_version_the_schedule(cast, agreements):
     assert AuditEvent.objects.filter(action=AuditAction.AMENDMENT_APPROVED).exists()
 
 
+@pytest.mark.parametrize("tiers, field", [
+    ([{"min_quantity": 100_000_001, "unit_price": "280.00"}], "entries[1].tiers[1].min_quantity"),
+    ([{"min_quantity": 1, "unit_price": "10000000.01"}], "entries[1].tiers[1].unit_price"),
+    ([{"min_quantity": 1, "unit_price": "0"}], "entries[1].tiers[1].unit_price"),
+    ([{"min_quantity": i, "unit_price": "280.00"} for i in range(1, 12)], "entries[1].tiers")])
+def test_amendment_tiers_are_bounded_like_bids(cast, agreements, tiers, field):
+    """An amendment's tiers pass the same cleaner as a bid's (core.tiers.clean_tiers)."""
+    agreement = agreements[cast.vendor_a.pk]
+    device = current_schedule(agreement).entries.get(line_reference="CB").product
+    with pytest.raises(ValidationError) as exc:
+        amendment_propose(agreement=agreement, kind="price_change", summary="Prices", actor=cast.actor(cast.staff),
+                          set_entries=[{"product": device.pk, "tiers": tiers}])
+    assert field in exc.value.message_dict
+    assert not agreement.amendments.exists()
+
+
 def test_term_comes_from_the_state_rule(awarded):
     assert max_term_years() == 5

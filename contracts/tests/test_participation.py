@@ -51,6 +51,14 @@ def test_quote_needs_the_vendor_and_cannot_exceed_the_schedule(cast, awarded, ag
     with pytest.raises(ValidationError, match="cannot exceed"):
         quote_answer(quote=quote, quote_total="240001", implementation_plan="x",
                      actor=cast.actor(cast.vendor_user_a))
+    # A quoted total is money in whole cents above $0 (core.money): never rounded, never absurd.
+    for total, message in (("1000.005", "At most two decimal places"), ("0", "Must be from $0.01"),
+                           ("1e30", "Must be from $0.01"), ("lots", "not an amount")):
+        with pytest.raises(ValidationError) as exc:
+            quote_answer(quote=quote, quote_total=total, implementation_plan="x", actor=cast.actor(cast.vendor_user_a))
+        assert message in exc.value.message_dict["quote_total"][0]
+    quote.refresh_from_db()
+    assert quote.answered_at is None
 
 
 def test_join_adopts_the_general_offer_in_the_same_step(cast, awarded, agreements, general_offer):
@@ -113,10 +121,10 @@ def test_join_is_refused_without_a_dpa_or_general_offer(cast, awarded, agreement
 
 def test_non_members_cannot_join(cast, awarded, agreements):
     from contracts.services.participation import participation_join as join
-    from members.services import membership_transition
+    from members.services import membership_suspend
 
-    membership_transition(membership=cast.membership_a, action="suspend", reason="dues",
-                          actor=cast.actor(cast.staff))
+    membership_suspend(membership=cast.membership_a, reason="dues",
+                       actor=cast.actor(cast.staff))
     with pytest.raises(ValidationError, match="active members"):
         join(district=cast.district_a, agreement=agreements[cast.vendor_a.pk], estimated_value=1,
              actor=cast.actor(cast.buyer_a))

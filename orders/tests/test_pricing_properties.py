@@ -7,7 +7,8 @@ from decimal import Decimal
 
 from hypothesis import given, settings, strategies as st
 
-from contracts.pricing import cents, tier_at
+from core.money import cents
+from core.tiers import tier_at
 from orders.pricing import LineReplay, apply_cancel, apply_order
 
 TIERS = [[{"min_quantity": 1, "unit_price": "10.00"}, {"min_quantity": 50, "unit_price": "9.00"},

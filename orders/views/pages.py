@@ -83,6 +83,8 @@ def order_detail(request, order_id: int):
         raise Http404
     return render(request, "orders/detail.html", {
         "order": order, "lines": order.lines.select_related("product"),
+        "actions": selectors.order_actions(order=order, actor=request.actor),
+        "awaits_approver": selectors.order_awaits_approver(order),
         "rebates": selectors.rebate_entries(district=order.district).filter(order_line__order=order)})
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from decimal import Decimal, InvalidOperation
 from typing import Any, Optional
 
 from django.core.exceptions import ValidationError
@@ -26,11 +25,9 @@ from sourcing import sealing, selectors
 from sourcing.models import Bid, BidDocument, BidReceipt, Solicitation
 from sourcing.receipts import Receipt, receipt_of, rising_prices
 from sourcing.services.common import require_vendor
-from core.limits import POOLED_QUANTITY_MAX, UNIT_PRICE_MAX
+from core.limits import POOLED_QUANTITY_MAX
+from core.tiers import clean_tiers
 from core.locks import lock, note_lock
-
-MAX_TIERS = 10
-CENT = Decimal("0.01")
 
 
 def _deadline_passed_error(solicitation: Solicitation) -> ValidationError:
@@ -96,42 +93,8 @@ def clean_bid(solicitation: Solicitation, data: dict[str, Any]) -> dict[str, Any
         elif ref in seen:
             errors[f"{where}.line"] = f"Line {ref} is priced twice."
         seen.add(ref)
-        tiers = line.get("tiers") or []
-        if not isinstance(tiers, list) or not tiers:
-            errors[f"{where}.tiers"] = "Give at least one volume tier."
-            tiers = []
-        if len(tiers) > MAX_TIERS:
-            errors[f"{where}.tiers"] = f"At most {MAX_TIERS} tiers."
-        tiers_out, last_min = [], 0
-        for j, tier in enumerate(tiers, start=1):
-            at = f"{where}.tiers[{j}]"
-            try:
-                min_q = tier["min_quantity"]
-                if isinstance(min_q, bool) or not isinstance(min_q, (int, float, str)) or int(min_q) != min_q:
-                    raise ValueError
-                min_q = int(min_q)
-            except (KeyError, TypeError, ValueError, OverflowError):
-                errors[f"{at}.min_quantity"] = "A whole number is required."
-                continue
-            try:
-                raw_price = str(tier["unit_price"])
-                if len(raw_price) > 20:
-                    raise InvalidOperation
-                price = Decimal(raw_price)
-            except (KeyError, ArithmeticError):
-                errors[f"{at}.unit_price"] = "A price such as 12.50 is required."
-                continue
-            if min_q < 1 or min_q > POOLED_QUANTITY_MAX:
-                errors[f"{at}.min_quantity"] = f"From 1 to {POOLED_QUANTITY_MAX:,} units."
-            elif min_q <= last_min:
-                errors[f"{at}.min_quantity"] = "Tiers must start at increasing quantities."
-            if not price.is_finite() or price <= 0 or price > UNIT_PRICE_MAX:
-                errors[f"{at}.unit_price"] = f"The price must be from $0.01 to ${UNIT_PRICE_MAX:,.2f}."
-                price = Decimal(0)
-            elif price != price.quantize(CENT):
-                errors[f"{at}.unit_price"] = "Prices are in whole cents."
-            last_min = max(last_min, min_q)
-            tiers_out.append({"min_quantity": min_q, "unit_price": str(price.quantize(CENT)) if price.is_finite() else "0"})
+        tiers_out, tier_errors = clean_tiers(line.get("tiers"), f"{where}.tiers")
+        errors.update(tier_errors)
         max_q = line.get("max_quantity")
         if max_q is not None:
             if isinstance(max_q, bool) or not isinstance(max_q, int) or not 1 <= max_q <= POOLED_QUANTITY_MAX:

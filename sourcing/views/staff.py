@@ -23,7 +23,7 @@ from sourcing.services import evaluation as evaluation_services
 from sourcing.services import solicitations as solicitation_services
 from sourcing.services.questions import question_answer
 from sourcing.services.solicitations import SolicitationContent
-from sourcing.states import SolicitationState as S
+from sourcing.states import TRANSITIONS, SolicitationState as S
 from core.views import run_service, submit_form
 from sourcing.views.common import get_solicitation
 
@@ -115,6 +115,8 @@ def manage(request, solicitation_id: int, forms=None):
     evaluators = selectors.eligible_evaluators(solicitation)
     context = {
         "s": solicitation, "state": state, "States": S, "public": selectors.is_public(solicitation),
+        # the steps the table allows from here (staff may take them all)
+        "steps": {step.action: step for step in TRANSITIONS.allowed_from(state)},
         "bid_count": selectors.bid_count_shown(solicitation),
         "questions": solicitation.questions.all(),
         "seats": selectors.seats(solicitation),
