@@ -68,7 +68,9 @@ def test_upcoming_renewals_and_expiries(client, cast, joined, clock):
     agreement_renew(agreement=agreement, actor=cast.actor(cast.staff))
     agreement.refresh_from_db()
     # 100 days before the (renewed) end date: listed, with the one renewal option left
-    clock.set(clock.now() + (agreement.end_date - timezone.localdate() - dt.timedelta(days=100)))
+    # (noon of that local day: adding whole days to "now" moves the hour across a DST change, which
+    # between 23:00 and midnight landed on the next day)
+    clock.set(timezone.make_aware(dt.datetime.combine(agreement.end_date - dt.timedelta(days=100), dt.time(12))))
     upcoming = upcoming_ends(participations_of_district(cast.district_a))
     assert [(u.agreement.pk, u.days_left, u.renewals_left) for u in upcoming] == [(agreement.pk, 100, 1)]
     page = dashboard(client, cast.buyer_a)
