@@ -1,12 +1,10 @@
-"""API for orders, rebate statements and settlements."""
+"""API for orders, rebate statements and settlements (bodies in `orders.api_schemas`)."""
 
-from typing import Optional
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from ninja import File, Router, Schema, Status
+from ninja import File, Router, Status
 from ninja.files import UploadedFile
-from pydantic import ConfigDict
 
 from accounts.access import api_roles
 from accounts.api_auth import API_AUTH
@@ -14,45 +12,18 @@ from accounts.models import Role
 from catalog.models import Product
 from contracts.models import MasterAgreement
 from contracts.selectors.agreements import agreement_get
-from core.api_types import Amount, Filter, Id, Quantity, text_of
+from core.api_types import Filter, Id
 from core.csvtext import check_csv_text
 from members.models import District
 from members.selectors import district_of_organisation
 from orders import selectors, services
-from orders.models import Order, Settlement
+from orders.api_schemas import (OrderCancelIn, OrderIn, OrderRejectedOut, OrderRejectIn, SettlementIn)
+from orders.models import Order
 from vendors.selectors import vendor_of_organisation
 
 router = Router(tags=["orders"])
 BUYER, APPROVER, VENDOR, STAFF = (Role.DISTRICT_BUYER, Role.DISTRICT_APPROVER, Role.VENDOR_USER,
                                   Role.CONSORTIUM_STAFF)
-
-
-class OrderLineIn(Schema):
-    product_id: Id
-    quantity: Quantity
-
-
-class OrderIn(Schema):
-    model_config = ConfigDict(json_schema_extra={"examples": [
-        {"agreement_id": 3, "lines": [{"product_id": 12, "quantity": 40}], "reference": "PO-2026-117",
-         "submit": False}]})
-
-    agreement_id: Id
-    lines: list[OrderLineIn]
-    reference: text_of(Order.reference) = ""
-    submit: bool = False
-
-
-class OrderCancelIn(Schema):
-    reason: text_of(Order.cancel_reason)
-
-
-class SettlementIn(Schema):
-    agreement_id: Id
-    district_id: Id
-    amount: Amount
-    method: text_of(Settlement.method)
-    reference: text_of(Settlement.reference)
 
 
 def order_out(o: Order) -> dict:
@@ -143,6 +114,16 @@ def order_submit(request, order_id: Id):
 @api_roles(APPROVER)
 def order_approve(request, order_id: Id):
     return order_out(services.order_approve(order=_order(request, order_id), actor=request.actor))
+
+
+@router.post("/orders/{order_id}/reject", response=OrderRejectedOut, auth=API_AUTH)
+@api_roles(APPROVER)
+def order_reject(request, order_id: Id, payload: OrderRejectIn):
+    """Reject an order awaiting your approval, with the reason (the buyer is told). Nothing is
+    priced or counted."""
+    order = services.order_reject(order=_order(request, order_id), reason=payload.reason, actor=request.actor,
+                                  site_url=request.build_absolute_uri("/"))
+    return {**order_out(order), "rejected_at": order.rejected_at, "reject_reason": order.reject_reason}
 
 
 @router.post("/orders/{order_id}/acknowledge", auth=API_AUTH)

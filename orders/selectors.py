@@ -259,13 +259,20 @@ def order_awaits_approver(order: Order) -> bool:
     return order.needs_approval and order.state in TRANSITIONS["approve"].sources
 
 
+def orders_awaiting_approver(district) -> QuerySet[Order]:
+    """The district's orders waiting for its approver (above its limit, not approved yet), oldest
+    first: who placed each, when, and for about how much."""
+    return (Order.objects.filter(district=district, needs_approval=True, state__in=TRANSITIONS["approve"].sources)
+            .select_related("agreement__vendor", "created_by").order_by("submitted_at", "pk"))
+
+
 def order_actions(*, order: Order, actor) -> dict[str, Transition]:
     """The steps of orders.states.TRANSITIONS this actor may take on this order now, by action
     (the same conditions as the services: the table, then who, then the approval limit)."""
     def may(action: str) -> bool:
         if action == "submit":  # submission itself goes on to approval when above the limit
             return actor_is_district(actor, order.district, (BUYER,))
-        if action == "approve":
+        if action in ("approve", "reject"):  # reject: the table allows it only before anything is counted
             return order_awaits_approver(order) and actor_is_district(actor, order.district, (APPROVER,))
         if action in ("acknowledge", "fulfil"):
             return actor_is_vendor(actor, order.agreement) and not (

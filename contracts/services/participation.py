@@ -9,6 +9,7 @@ from typing import Any, Optional
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.acting import Actor
@@ -22,7 +23,7 @@ from contracts.selectors.participation import (district_price_for, join_requirem
                                                multi_award_agreements)
 from contracts.states import PARTICIPATION_TRANSITIONS, AwardKind, ParticipationState
 from core import clock
-from core.limits import QUANTITY_MAX, check_money
+from core.limits import NOTE_MAX, QUANTITY_MAX, check_money, check_text
 from core.notify import notify
 from members.models import District
 from members.selectors import district_is_member
@@ -318,6 +319,37 @@ def participation_approve(*, participation: ParticipationAgreement, actor: Actor
     notify(recipients=_vendor_emails(participation.agreement),
            subject=f"Countersign: {participation.district.name} joins {participation.agreement.number}",
            body="Approved by the district; countersign it in EdPool.")
+    return participation
+
+
+@transaction.atomic
+def participation_reject(*, participation: ParticipationAgreement, reason: str, actor: Actor,
+                         site_url: str = "") -> ParticipationAgreement:
+    """The approver rejects a participation awaiting approval (above the district's limit), giving
+    the reason. The vendor is not asked to countersign; the buyer who prepared it is told why, with
+    a link to the district's agreements (absolute when `site_url` is given). The district may
+    prepare a new one later."""
+    participation = lock(ParticipationAgreement.objects.all()).select_related(
+        "district__organisation", "agreement__vendor", "prepared_by").get(pk=participation.pk)
+    _require_district(actor, participation.district, (APPROVER,), "reject participation agreements")
+    target = PARTICIPATION_TRANSITIONS.check(participation.state, "reject")
+    if not participation.needs_approval:
+        raise ValidationError("This participation is within the district's limit and needs no approval.")
+    reason = check_text(reason, field="reason", max_length=NOTE_MAX)
+    if not reason:
+        raise ValidationError({"reason": "Give the reason for rejecting, for the buyer to read."})
+    before = snapshot(participation, P_FIELDS)
+    participation.state, participation.closed_reason = target, reason
+    participation.save()
+    audit_record(actor=actor, action=AuditAction.PARTICIPATION_REJECTED, obj=participation, before=before,
+                 after=snapshot(participation, P_FIELDS))
+    link = (site_url or "").rstrip("/") + reverse("contracts:dashboard")
+    notify(recipients=[participation.prepared_by.email],
+           subject=f"Joining {participation.agreement.number} was rejected by your approver",
+           body=f"{participation.district.name}'s approver rejected the participation agreement with "
+                f"{participation.agreement.vendor} under {participation.agreement.number} (about "
+                f"${participation.estimated_value:,.2f} a year). The vendor was not asked to countersign.\n\n"
+                f"Reason: {reason}\n\nYour agreements: {link}")
     return participation
 
 
