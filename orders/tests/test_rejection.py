@@ -8,11 +8,12 @@ import json
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from audit.models import AuditEvent
 from contracts.models import LineVolume
 from orders.models import Order, RebateEntry, VolumeEvent
-from orders.selectors import rebates_recompute
+from orders.selectors import order_lines_in_period, rebates_recompute
 from orders.services import order_create, order_reject, order_submit
 from tests.fixtures.orders import low_limit
 from tests.helpers import login, token
@@ -54,6 +55,10 @@ def test_the_rejected_order_counts_nothing(cast, joined, django_capture_on_commi
     assert rebates_recompute().ok
     counted.refresh_from_db()
     assert counted.lines.get().unit_price == 300
+    # nor is it a sale the vendor's quarterly report must show
+    today = timezone.localdate()
+    sold = order_lines_in_period(agreement=cast.agreement, start=today, end=today)
+    assert list(sold.values_list("order_id", flat=True)) == [counted.pk]
     # audited, and the buyer who placed it told why, with a link to the order
     event = AuditEvent.objects.get(action="order.rejected", object_id=str(order.pk))
     assert event.after["state"] == "rejected" and event.before["state"] == "awaiting_approval"
