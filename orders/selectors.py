@@ -9,6 +9,7 @@ from typing import Optional
 
 from django.db.models import Q, QuerySet, Sum
 
+from accounts.acting import APPROVER, BUYER, STAFF, VENDOR, acts_as
 from contracts.models import LineVolume
 from orders.models import Order, OrderLine, RebateEntry, Settlement, VolumeEvent
 from core.money import cents
@@ -235,14 +236,10 @@ def order_for_actor(*, order_id: int, actor) -> Order:
              .filter(pk=order_id).first())
     if order is None:
         raise Order.DoesNotExist(f"No order {order_id}.")
-    if actor.role == "consortium_staff" or actor.acts_for(order.district.organisation) or (
-            actor.role == "vendor_user" and actor.acts_for(order.agreement.vendor.organisation)
-            and order.state != "draft"):
+    if acts_as(actor, STAFF) or actor.acts_for(order.district.organisation) or (
+            acts_as(actor, VENDOR, order.agreement.vendor.organisation) and order.state != "draft"):
         return order
     raise Order.DoesNotExist(f"No order {order_id}.")
-
-
-BUYER, APPROVER, VENDOR, STAFF = "district_buyer", "district_approver", "vendor_user", "consortium_staff"
 
 
 def actor_is_district(actor, district, roles: tuple[str, ...]) -> bool:

@@ -9,28 +9,18 @@ from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from accounts.access import roles
-from accounts.models import Role
-from contracts.models import ParticipationAgreement
-from contracts.selectors.participation import participation_of_district, participations_awaiting_approver
+from accounts.acting import APPROVER
+from contracts.selectors.participation import participation_for_actor, participations_awaiting_approver
 from contracts.services import participation as participation_services
 from core.views import run_service
-from members.selectors import district_of_organisation
+from members.selectors import district_for_actor
 from orders import selectors, services
 from orders.models import Order
-
-APPROVER = Role.DISTRICT_APPROVER
-
-
-def _district(request):
-    district = district_of_organisation(request.actor.organisation)
-    if district is None:
-        raise Http404("Your organisation is not a district.")
-    return district
 
 
 @roles(APPROVER)
 def approvals(request):
-    district = _district(request)
+    district = district_for_actor(request.actor)
     orders = list(selectors.orders_awaiting_approver(district)[:500])
     return render(request, "orders/approvals.html", {
         "district": district,
@@ -52,10 +42,7 @@ def _order_call(request, item_id: int, decision: str):
 
 
 def _participation_call(request, item_id: int, decision: str):
-    try:
-        participation = participation_of_district(district=_district(request), participation_id=item_id)
-    except ParticipationAgreement.DoesNotExist:
-        raise Http404
+    participation = participation_for_actor(participation_id=item_id, actor=request.actor)  # 404 if not ours
     number = participation.agreement.number
     if decision == "approve":
         return (lambda: participation_services.participation_approve(participation=participation,

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.access import roles
-from accounts.models import Role
+from accounts.acting import STAFF
 from sourcing import award_plans, selectors
 from sourcing.forms import (AddendumForm, AnswerForm, CancelForm, CriterionFormSet, DocumentForm,
                             LineFormSet, ProtestDecisionForm, RequirementFormSet, ScoreForm,
@@ -26,8 +26,6 @@ from sourcing.services.solicitations import SolicitationContent
 from sourcing.states import TRANSITIONS, SolicitationState as S
 from core.views import run_service, submit_form
 from sourcing.views.common import get_solicitation
-
-STAFF = Role.CONSORTIUM_STAFF
 
 
 def _formsets(data=None, initial=None):
