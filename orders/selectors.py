@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -217,8 +218,6 @@ def order_lines_in_period(*, agreement, start, end) -> QuerySet[OrderLine]:
     """Placed, not cancelled nor rejected order lines under `agreement` submitted between `start` and `end`
     (dates, inclusive), for reconciling a vendor's sales report: district, product, quantity,
     unit price, amount, order number."""
-    import datetime as dt
-
     from django.utils import timezone
 
     tz = timezone.get_current_timezone()
@@ -280,3 +279,13 @@ def order_actions(*, order: Order, actor) -> dict[str, Transition]:
         return False  # submit_for_approval: taken by submitting
 
     return {step.action: step for step in TRANSITIONS.allowed_from(order.state) if may(step.action)}
+
+
+def counted_spend(*, district) -> list[tuple[str, dt.date, Decimal]]:
+    """The district's orders that count (orders.states.COUNTING): (vendor, local date counted,
+    total), oldest first; what its spend charts are drawn from."""
+    from core.clock import date_of
+
+    rows = (Order.objects.filter(district=district, state__in=COUNTING, priced_at__isnull=False)
+            .order_by("priced_at", "pk").values_list("agreement__vendor__legal_name", "priced_at", "total"))
+    return [(vendor, date_of(at), total) for vendor, at, total in rows]
