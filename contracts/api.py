@@ -201,8 +201,7 @@ def participation_reject(request, participation_id: Id, payload: ParticipationRe
     told; the vendor is not asked to countersign)."""
     participation = participation_for_actor(participation_id=participation_id, actor=request.actor)
     return participation_out(participation_services.participation_reject(
-        participation=participation, reason=payload.reason, actor=request.actor,
-        site_url=request.build_absolute_uri("/")))
+        participation=participation, reason=payload.reason, actor=request.actor))
 
 
 @router.post("/participations/{participation_id}/countersign", response=ParticipationOut, auth=API_AUTH)

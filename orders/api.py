@@ -112,8 +112,7 @@ def order_approve(request, order_id: Id):
 def order_reject(request, order_id: Id, payload: OrderRejectIn):
     """Reject an order awaiting your approval, with the reason (the buyer is told). Nothing is
     priced or counted."""
-    order = services.order_reject(order=_order(request, order_id), reason=payload.reason, actor=request.actor,
-                                  site_url=request.build_absolute_uri("/"))
+    order = services.order_reject(order=_order(request, order_id), reason=payload.reason, actor=request.actor)
     return {**order_out(order), "rejected_at": order.rejected_at, "reject_reason": order.reject_reason}
 
 

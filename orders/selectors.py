@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Optional
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from accounts.acting import APPROVER, BUYER, STAFF, VENDOR, acts_as
 from contracts.models import LineVolume
@@ -26,6 +26,35 @@ def orders_of_district(district) -> QuerySet[Order]:
 def orders_of_vendor(vendor) -> QuerySet[Order]:
     return (Order.objects.filter(agreement__vendor=vendor).exclude(state="draft")
             .select_related("district__organisation", "agreement").order_by("-submitted_at"))
+
+
+# What waits for whom (the workspaces): an order above the district's limit waits for its
+# approver (awaiting approval, or submitted before approval came first and not yet approved);
+# the vendor acknowledges an order once it may go ahead, then fulfils it.
+OPEN_STATES = (OrderState.DRAFT, OrderState.AWAITING_APPROVAL, OrderState.SUBMITTED, OrderState.APPROVED,
+               OrderState.ACKNOWLEDGED)
+
+
+def orders_awaiting_approval(district) -> QuerySet[Order]:
+    return (Order.objects.filter(Q(state=OrderState.AWAITING_APPROVAL)
+                                 | Q(state=OrderState.SUBMITTED, needs_approval=True), district=district)
+            .select_related("agreement__vendor", "created_by").order_by("submitted_at", "pk"))
+
+
+def order_counts_by_state(district) -> dict[str, int]:
+    """Every order state (in the order of `OrderState`) with the district's count, zeros included."""
+    counts = {state: 0 for state in OrderState.values}
+    for row in Order.objects.filter(district=district).values("state").annotate(n=Count("id")):
+        counts[row["state"]] = row["n"]
+    return counts
+
+
+def orders_to_handle(vendor) -> QuerySet[Order]:
+    """Orders the vendor has to acknowledge (placed and, above a limit, approved) or fulfil."""
+    return (orders_of_vendor(vendor)
+            .filter(Q(state=OrderState.APPROVED) | Q(state=OrderState.SUBMITTED, needs_approval=False)
+                    | Q(state=OrderState.ACKNOWLEDGED))
+            .order_by("submitted_at", "pk"))
 
 
 @dataclass
@@ -253,13 +282,6 @@ def actor_is_vendor(actor, agreement) -> bool:
 def order_awaits_approver(order: Order) -> bool:
     """Above the district's limit and not approved yet."""
     return order.needs_approval and order.state in TRANSITIONS["approve"].sources
-
-
-def orders_awaiting_approver(district) -> QuerySet[Order]:
-    """The district's orders waiting for its approver (above its limit, not approved yet), oldest
-    first: who placed each, when, and for about how much."""
-    return (Order.objects.filter(district=district, needs_approval=True, state__in=TRANSITIONS["approve"].sources)
-            .select_related("agreement__vendor", "created_by").order_by("submitted_at", "pk"))
 
 
 def order_actions(*, order: Order, actor) -> dict[str, Transition]:

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Iterable
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Min, Q, Sum
-from django.urls import reverse
 from django.utils import timezone
+from django.urls import reverse
 
 from accounts.acting import APPROVER, BUYER, STAFF, Actor
 from audit.actions import AuditAction, order_vendor_step
@@ -26,6 +26,7 @@ from contracts.selectors.participation import district_may_order
 from contracts.services.volumes import line_volume_change, line_volume_lock
 from core.limits import (AMOUNT_MAX, NOTE_MAX, QUANTITY_MAX, check_money, check_quantity, check_text,
                          parse_int)
+from core.formatting import money
 from core.notify import notify
 from members.models import District
 from members.selectors import district_is_member
@@ -342,9 +343,10 @@ def _price_and_count(*, order: Order, actor: Actor):
             from accounts.selectors import users_of_organisation
             notify(recipients=[a.user.email for a in users_of_organisation(order.district.organisation)
                                if a.role == APPROVER],
-                   subject=f"Approve order {order.number} (about ${order.total:,.2f})",
+                   subject=f"Approve order {order.number} (about {money(order.total)})",
                    body=f"{order.number} under {order.agreement.number} is above your approval limit. It "
-                        f"counts toward the consortium's volume, and is priced, when you approve it.")
+                        f"counts toward the consortium's volume, and is priced, when you approve it.",
+                   link=reverse("orders:detail", kwargs={"order_id": order.pk}))
 
     return order, record_submission
 
@@ -388,10 +390,10 @@ def order_approve(*, order: Order, actor: Actor) -> Order:
 
 
 @transaction.atomic
-def order_reject(*, order: Order, reason: str, actor: Actor, site_url: str = "") -> Order:
+def order_reject(*, order: Order, reason: str, actor: Actor) -> Order:
     """The approver rejects an order awaiting approval, giving the reason. It was never priced nor
     counted, so nothing moves in the pooled volume or the rebate ledger; the buyer who placed it
-    is told why, with a link to the order (absolute when `site_url` is given)."""
+    is told why, with a link to the order."""
     order = lock(Order.objects.all()).select_related("district__organisation", "agreement__vendor",
                                                      "created_by").get(pk=order.pk)
     if not actor_is_district(actor, order.district, (APPROVER,)):
@@ -408,12 +410,12 @@ def order_reject(*, order: Order, reason: str, actor: Actor, site_url: str = "")
     order.save()
     audit_record(actor=actor, action=AuditAction.ORDER_REJECTED, obj=order, before=before,
                  after=snapshot(order, FIELDS))
-    link = (site_url or "").rstrip("/") + reverse("orders:detail", kwargs={"order_id": order.pk})
     notify(recipients=[order.created_by.email],
            subject=f"Order {order.number} was rejected by your approver",
-           body=f"{order.number} under {order.agreement.number} (about ${order.total:,.2f}) was rejected "
+           body=f"{order.number} under {order.agreement.number} (about {money(order.total)}) was rejected "
                 f"by {order.district.name}'s approver. Nothing was counted or priced.\n\n"
-                f"Reason: {reason}\n\nThe order: {link}")
+                f"Reason: {reason}",
+           link=reverse("orders:detail", kwargs={"order_id": order.pk}))
     return order
 
 

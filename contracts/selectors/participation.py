@@ -191,14 +191,6 @@ def upcoming_ends(participations, *, within_days: int = RENEWAL_WINDOW_DAYS,
     return sorted(found.values(), key=lambda u: (u.agreement.end_date, u.agreement.number))
 
 
-def participations_awaiting_approver(district) -> QuerySet[ParticipationAgreement]:
-    """The district's participation agreements waiting for its approver (prepared above its
-    approval limit, not approved yet), oldest first, with who prepared each."""
-    return (ParticipationAgreement.objects.filter(district=district, needs_approval=True,
-                                                  state=ParticipationState.PREPARED)
-            .select_related("agreement__vendor", "prepared_by").order_by("prepared_at", "pk"))
-
-
 def district_may_order(district, agreement: MasterAgreement) -> bool:
     """An active member that joined the agreement (participation countersigned). A member that
     withdrew (or is suspended) keeps its past orders but places no new ones."""

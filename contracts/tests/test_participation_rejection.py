@@ -28,15 +28,17 @@ def rejections(p) -> int:
     return AuditEvent.objects.filter(action="participation.rejected", object_id=str(p.pk)).count()
 
 
-def test_rejected_with_a_reason_the_buyer_told_the_vendor_not_asked(cast, waiting,
+def test_rejected_with_a_reason_the_buyer_told_the_vendor_not_asked(cast, waiting, settings,
                                                                      django_capture_on_commit_callbacks):
+    settings.SITE_URL = "https://edpool.example.org"
     with django_capture_on_commit_callbacks(execute=True):
         p = participation_reject(participation=waiting, reason="Use the state contract instead",
-                                 actor=cast.actor(cast.approver_a), site_url="https://edpool.example.org")
+                                 actor=cast.actor(cast.approver_a))
     assert p.state == "rejected" and p.get_state_display() == "Rejected by the approver"
     assert p.closed_reason == "Use the state contract instead" and rejections(p) == 1
     [email] = mail.outbox
     assert email.to == [cast.buyer_a.email] and "Use the state contract instead" in email.body
+    assert "$250,000.00 a year" in email.body
     assert "https://edpool.example.org/my/agreements/" in email.body
     with pytest.raises(ValidationError, match="Cannot countersign"):
         participation_countersign(participation=p, actor=cast.actor(cast.vendor_user_b))

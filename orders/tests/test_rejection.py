@@ -37,15 +37,15 @@ def rejections(order: Order) -> int:
     return AuditEvent.objects.filter(action="order.rejected", object_id=str(order.pk)).count()
 
 
-def test_the_rejected_order_counts_nothing(cast, joined, django_capture_on_commit_callbacks):
+def test_the_rejected_order_counts_nothing(cast, joined, django_capture_on_commit_callbacks, settings):
+    settings.SITE_URL = "https://edpool.example.org"
     counted = order_submit(order=order_create(district=cast.district_b, agreement=cast.agreement,
                                               lines=[(cast.device, 100)], actor=cast.actor(cast.buyer_b)),
                            actor=cast.actor(cast.buyer_b))
     order = awaiting(cast, quantity=2000)  # would cross the 1,000-unit tier and earn B a true-up
     before = volumes(cast.agreement), RebateEntry.objects.count(), VolumeEvent.objects.count()
     with django_capture_on_commit_callbacks(execute=True):
-        order = order_reject(order=order, reason="  Over this year's budget  ", actor=cast.actor(cast.approver_a),
-                             site_url="https://edpool.example.org/")
+        order = order_reject(order=order, reason="  Over this year's budget  ", actor=cast.actor(cast.approver_a))
     assert order.state == "rejected" and order.get_state_display() == "Rejected by the approver"
     assert order.reject_reason == "Over this year's budget" and order.rejected_by == cast.approver_a
     assert order.priced_at is None and order.lines.get().unit_price is None
@@ -64,7 +64,7 @@ def test_the_rejected_order_counts_nothing(cast, joined, django_capture_on_commi
     assert event.after["state"] == "rejected" and event.before["state"] == "awaiting_approval"
     [email] = mail.outbox
     assert email.to == [cast.buyer_a.email] and order.number in email.subject
-    assert "Over this year's budget" in email.body
+    assert "Over this year's budget" in email.body and f"(about ${order.total:,.2f})" in email.body
     assert f"https://edpool.example.org/orders/{order.pk}/" in email.body
 
 

@@ -10,7 +10,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import roles
 from accounts.acting import APPROVER
-from contracts.selectors.participation import participation_for_actor, participations_awaiting_approver
+from contracts.selectors.participation import participation_for_actor
+from contracts.selectors.worklists import participations_awaiting_approval
 from contracts.services import participation as participation_services
 from core.views import run_service
 from members.selectors import district_for_actor
@@ -21,11 +22,11 @@ from orders.models import Order
 @roles(APPROVER)
 def approvals(request):
     district = district_for_actor(request.actor)
-    orders = list(selectors.orders_awaiting_approver(district)[:500])
+    orders = list(selectors.orders_awaiting_approval(district)[:500])
     return render(request, "orders/approvals.html", {
         "district": district,
         "orders": [(o, selectors.order_actions(order=o, actor=request.actor)) for o in orders],
-        "participations": list(participations_awaiting_approver(district)[:500])})
+        "participations": list(participations_awaiting_approval(district)[:500])})
 
 
 def _order_call(request, item_id: int, decision: str):
@@ -36,8 +37,7 @@ def _order_call(request, item_id: int, decision: str):
     if decision == "approve":
         return (lambda: services.order_approve(order=order, actor=request.actor),
                 f"Order {order.number} approved; it is priced and counted, and the vendor acknowledges it next.")
-    return (lambda: services.order_reject(order=order, reason=request.POST.get("reason", ""), actor=request.actor,
-                                          site_url=request.build_absolute_uri("/")),
+    return (lambda: services.order_reject(order=order, reason=request.POST.get("reason", ""), actor=request.actor),
             f"Order {order.number} rejected; the buyer is told why.")
 
 
@@ -49,8 +49,7 @@ def _participation_call(request, item_id: int, decision: str):
                                                                      actor=request.actor),
                 f"Joining {number} approved; the vendor countersigns next.")
     return (lambda: participation_services.participation_reject(
-                participation=participation, reason=request.POST.get("reason", ""), actor=request.actor,
-                site_url=request.build_absolute_uri("/")),
+                participation=participation, reason=request.POST.get("reason", ""), actor=request.actor),
             f"Joining {number} rejected; the buyer is told why and the vendor is not asked to countersign.")
 
 

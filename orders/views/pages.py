@@ -103,8 +103,7 @@ def order_action(request, order_id: int, action: str):
         done = "Order rejected; the buyer is told why."
 
         def call():
-            return services.order_reject(order=order, reason=request.POST.get("reason", ""), actor=request.actor,
-                                         site_url=request.build_absolute_uri("/"))
+            return services.order_reject(order=order, reason=request.POST.get("reason", ""), actor=request.actor)
     elif action in ACTIONS:
         service, done = ACTIONS[action]
 
