@@ -244,9 +244,10 @@ def _describe(events: list[tuple[str, int]]) -> str:
 
 
 def order_lines_in_period(*, agreement, start, end) -> QuerySet[OrderLine]:
-    """Placed, not cancelled nor rejected order lines under `agreement` submitted between `start` and `end`
-    (dates, inclusive), for reconciling a vendor's sales report: district, product, quantity,
-    unit price, amount, order number."""
+    """Order lines that count (priced, not cancelled: `COUNTING`) under `agreement` submitted
+    between `start` and `end` (dates, inclusive), for reconciling a vendor's sales report:
+    district, product, quantity, unit price, amount, order number. An order awaiting its approver
+    is not priced and not yet a sale, so it is left out (it crashed reconciliation before)."""
     from django.utils import timezone
 
     tz = timezone.get_current_timezone()
@@ -254,7 +255,7 @@ def order_lines_in_period(*, agreement, start, end) -> QuerySet[OrderLine]:
     until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
     return (OrderLine.objects.filter(order__agreement=agreement, order__submitted_at__gte=since,
                                      order__submitted_at__lt=until)
-            .exclude(order__state__in=[OrderState.DRAFT, OrderState.CANCELLED, OrderState.REJECTED])
+            .filter(order__state__in=COUNTING)
             .select_related("order__district__organisation", "product").order_by("order__submitted_at", "pk"))
 
 
