@@ -145,6 +145,7 @@ class AuditAction(models.TextChoices):
     PARTICIPATION_APPROVED = "participation.approved", "Participation agreement approved"
     PARTICIPATION_COUNTERSIGNED = "participation.countersigned", "Participation agreement countersigned"
     PARTICIPATION_WITHDRAWN = "participation.withdrawn", "Participation agreement withdrawn"
+    PARTICIPATION_REJECTED = "participation.rejected", "Participation agreement rejected by the approver"
 
     # orders and rebates
     ORDER_DRAFTED = "order.drafted", "Order drafted"
@@ -153,6 +154,7 @@ class AuditAction(models.TextChoices):
     ORDER_ACKNOWLEDGED = "order.acknowledged", "Order acknowledged by the vendor"
     ORDER_FULFILLED = "order.fulfilled", "Order fulfilled"
     ORDER_CANCELLED = "order.cancelled", "Order cancelled"
+    ORDER_REJECTED = "order.rejected", "Order rejected by the approver"
     REBATE_SETTLED = "rebate.settled", "Rebate settlement recorded"
 
     # reports: sales reports and fee invoices

@@ -16,7 +16,8 @@ from contracts.api_schemas import (AgreementActivateIn, AgreementDetailOut, Agre
                                    AmendmentIn, AmendmentProposedOut, CatalogPageOut, CatalogProductOut,
                                    ContractReasonIn, JoinRequirementsOut, MiniCompetitionChoiceIn,
                                    MiniCompetitionIn, MiniCompetitionOut, MiniCompetitionScoreIn,
-                                   ParticipationJoinIn, ParticipationOut, QuoteAnswerIn, QuoteAnsweredOut,
+                                   ParticipationJoinIn, ParticipationOut, ParticipationRejectIn, QuoteAnswerIn,
+                                   QuoteAnsweredOut,
                                    QuoteRequestedOut, QuoteRequestIn)
 from contracts.models import Amendment, MasterAgreement, MiniCompetition, ParticipationAgreement
 from contracts.selectors.agreements import agreement_get, agreement_list, needs_successor, schedule_rows
@@ -154,7 +155,7 @@ def participation_out(p: ParticipationAgreement) -> dict:
             "estimated_value": str(p.estimated_value), "needs_approval": p.needs_approval,
             "dpa_joinder_id": p.dpa_joinder_id, "steps_confirmed": p.steps_confirmed,
             "board_finding_on": p.board_finding_on.isoformat() if p.board_finding_on else None,
-            "board_finding_reference": p.board_finding_reference}
+            "board_finding_reference": p.board_finding_reference, "closed_reason": p.closed_reason}
 
 
 @router.post(A + "/join", response={201: ParticipationOut}, auth=API_AUTH)
@@ -191,6 +192,16 @@ def participation_approve(request, participation_id: Id):
     participation = participation_for_actor(participation_id=participation_id, actor=request.actor)
     return participation_out(participation_services.participation_approve(participation=participation,
                                                                         actor=request.actor))
+
+
+@router.post("/participations/{participation_id}/reject", response=ParticipationOut, auth=API_AUTH)
+@api_roles(APPROVER)
+def participation_reject(request, participation_id: Id, payload: ParticipationRejectIn):
+    """Reject a participation agreement awaiting your approval, with the reason (the buyer is
+    told; the vendor is not asked to countersign)."""
+    participation = participation_for_actor(participation_id=participation_id, actor=request.actor)
+    return participation_out(participation_services.participation_reject(
+        participation=participation, reason=payload.reason, actor=request.actor))
 
 
 @router.post("/participations/{participation_id}/countersign", response=ParticipationOut, auth=API_AUTH)

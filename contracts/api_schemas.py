@@ -47,6 +47,11 @@ class ContractReasonIn(Schema):
     reason: text_of(MasterAgreement.termination_reason)
 
 
+class ParticipationRejectIn(Schema):
+    reason: text_of(ParticipationAgreement.closed_reason) = Field(
+        description="Why the approver rejects joining; the buyer who prepared it reads it.")
+
+
 class AmendmentIn(Schema):
     kind: text_of(Amendment.kind) = "price_change"
     summary: text_of(Amendment.summary)
@@ -201,6 +206,7 @@ class ParticipationOut(Schema):
     steps_confirmed: list[str]
     board_finding_on: Optional[date]
     board_finding_reference: str
+    closed_reason: str = Field(description="Why it was withdrawn, ended or rejected by the approver; empty otherwise.")
 
 
 class MiniCompetitionScoreOut(Schema):

@@ -3,7 +3,8 @@
 Agreements: pending_signature -> active -> terminated; `expired` is derived from the clock (an
 active agreement past its end date). Renewals extend the end date of an active agreement.
 Participation: prepared -> (approved, when the value is above the district's limit) -> active
-(countersigned by the vendor); prepared/approved -> withdrawn; active -> ended.
+(countersigned by the vendor); prepared/approved -> withdrawn; active -> ended; prepared and
+awaiting the approver (above the limit) -> rejected by the approver (with a reason).
 """
 
 from __future__ import annotations
@@ -42,12 +43,15 @@ class ParticipationState(models.TextChoices):
     ACTIVE = "active", "Countersigned: active"
     WITHDRAWN = "withdrawn", "Withdrawn"
     ENDED = "ended", "Ended"
+    REJECTED = "rejected", "Rejected by the approver"
 
 
 P = ParticipationState
 PARTICIPATION_TRANSITIONS = Transitions(
     noun="participation", states=ParticipationState.choices, initial=(P.PREPARED,), steps={
         "approve": Transition((P.PREPARED,), P.APPROVED, "Approve"),
+        # Only one awaiting its approver (above the district's limit: the service checks that).
+        "reject": Transition((P.PREPARED,), P.REJECTED, "Reject"),
         "countersign": Transition((P.PREPARED, P.APPROVED), P.ACTIVE, "Countersign"),
         "withdraw": Transition((P.PREPARED, P.APPROVED), P.WITHDRAWN, "Withdraw"),
         "end": Transition((P.ACTIVE,), P.ENDED, "End"),

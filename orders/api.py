@@ -18,8 +18,8 @@ from members.selectors import district_for_actor
 from orders import selectors, services
 from orders.models import Order
 from vendors.selectors import vendor_for_actor
-from orders.api_schemas import (OrderCancelIn, OrderIn, OrderOut, RebateStatementRowOut, SettlementIn,
-                                SettlementOut)
+from orders.api_schemas import (OrderCancelIn, OrderIn, OrderOut, OrderRejectedOut, OrderRejectIn,
+                                RebateStatementRowOut, SettlementIn, SettlementOut)
 
 router = Router(tags=["orders"])
 
@@ -105,6 +105,15 @@ def order_submit(request, order_id: Id):
 @api_roles(APPROVER)
 def order_approve(request, order_id: Id):
     return order_out(services.order_approve(order=_order(request, order_id), actor=request.actor))
+
+
+@router.post("/orders/{order_id}/reject", response=OrderRejectedOut, auth=API_AUTH)
+@api_roles(APPROVER)
+def order_reject(request, order_id: Id, payload: OrderRejectIn):
+    """Reject an order awaiting your approval, with the reason (the buyer is told). Nothing is
+    priced or counted."""
+    order = services.order_reject(order=_order(request, order_id), reason=payload.reason, actor=request.actor)
+    return {**order_out(order), "rejected_at": order.rejected_at, "reject_reason": order.reject_reason}
 
 
 @router.post("/orders/{order_id}/acknowledge", response=OrderOut, auth=API_AUTH)

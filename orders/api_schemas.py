@@ -83,3 +83,15 @@ class SettlementOut(Schema):
     amount: MoneyText
     method: str
     reference: str
+
+
+class OrderRejectIn(Schema):
+    reason: text_of(Order.reject_reason) = Field(
+        description="Why the approver rejects the order; the buyer who placed it reads it.")
+
+
+class OrderRejectedOut(OrderOut):
+    """An order the district's approver rejected: never priced nor counted."""
+
+    rejected_at: datetime
+    reject_reason: str

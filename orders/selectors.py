@@ -291,7 +291,7 @@ def order_actions(*, order: Order, actor) -> dict[str, Transition]:
     def may(action: str) -> bool:
         if action == "submit":  # submission itself goes on to approval when above the limit
             return actor_is_district(actor, order.district, (BUYER,))
-        if action == "approve":
+        if action in ("approve", "reject"):  # reject: the table allows it only before anything is counted
             return order_awaits_approver(order) and actor_is_district(actor, order.district, (APPROVER,))
         if action in ("acknowledge", "fulfil"):
             return actor_is_vendor(actor, order.agreement) and not (

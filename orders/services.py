@@ -41,7 +41,7 @@ from core.locks import lock
 
 MAX_ORDER_LINES = 1_000
 FIELDS = ("state", "total", "needs_approval", "submitted_at", "priced_at", "approved_at", "acknowledged_at",
-          "fulfilled_at", "cancelled_at", "cancel_reason")
+          "fulfilled_at", "cancelled_at", "cancel_reason", "rejected_at", "reject_reason")
 
 
 def _step(order: Order, action: str) -> str:
@@ -386,6 +386,36 @@ def order_approve(*, order: Order, actor: Actor) -> Order:
     order.save()
     audit_record(actor=actor, action=AuditAction.ORDER_APPROVED, obj=order, before=before,
                  after={**snapshot(order, FIELDS), "true_ups_for_earlier_orders": all_credits})
+    return order
+
+
+@transaction.atomic
+def order_reject(*, order: Order, reason: str, actor: Actor) -> Order:
+    """The approver rejects an order awaiting approval, giving the reason. It was never priced nor
+    counted, so nothing moves in the pooled volume or the rebate ledger; the buyer who placed it
+    is told why, with a link to the order."""
+    order = lock(Order.objects.all()).select_related("district__organisation", "agreement__vendor",
+                                                     "created_by").get(pk=order.pk)
+    if not actor_is_district(actor, order.district, (APPROVER,)):
+        raise PermissionDenied("Only the district's approver rejects its orders.")
+    target = _step(order, "reject")
+    if not order.needs_approval or order.priced_at is not None:  # defensive: the table allows none
+        raise ValidationError("Only an order awaiting its approver, not yet counted, may be rejected.")
+    reason = check_text(reason, field="reason", max_length=NOTE_MAX)
+    if not reason:
+        raise ValidationError({"reason": "Give the reason for rejecting, for the buyer to read."})
+    before = snapshot(order, FIELDS)
+    order.state, order.rejected_by, order.rejected_at, order.reject_reason = (target, actor.user, timezone.now(),
+                                                                              reason)
+    order.save()
+    audit_record(actor=actor, action=AuditAction.ORDER_REJECTED, obj=order, before=before,
+                 after=snapshot(order, FIELDS))
+    notify(recipients=[order.created_by.email],
+           subject=f"Order {order.number} was rejected by your approver",
+           body=f"{order.number} under {order.agreement.number} (about {money(order.total)}) was rejected "
+                f"by {order.district.name}'s approver. Nothing was counted or priced.\n\n"
+                f"Reason: {reason}",
+           link=reverse("orders:detail", kwargs={"order_id": order.pk}))
     return order
 
 

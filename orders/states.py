@@ -2,6 +2,7 @@
 
 draft -> submitted (within the district's approval limit: priced and counted at once)
       -> awaiting approval (above it: nothing priced or counted) -> approved (priced and counted)
+                                                                  or rejected (with a reason; never counted)
 -> acknowledged by the vendor -> fulfilled; cancelled (with a reason) from any state before
 fulfilled.
 """
@@ -21,6 +22,7 @@ class OrderState(models.TextChoices):
     ACKNOWLEDGED = "acknowledged", "Acknowledged by the vendor"
     FULFILLED = "fulfilled", "Fulfilled"
     CANCELLED = "cancelled", "Cancelled"
+    REJECTED = "rejected", "Rejected by the approver"
 
 
 S = OrderState
@@ -29,6 +31,8 @@ TRANSITIONS = Transitions(noun="order", states=OrderState.choices, initial=(S.DR
     "submit_for_approval": Transition((S.DRAFT,), S.AWAITING_APPROVAL, "Submit for approval"),
     # (SUBMITTED: orders placed above the limit before approval came first, already counted)
     "approve": Transition((S.AWAITING_APPROVAL, S.SUBMITTED), S.APPROVED, "Approve"),
+    # Only an order still awaiting its approver (never priced nor counted) may be rejected.
+    "reject": Transition((S.AWAITING_APPROVAL,), S.REJECTED, "Reject"),
     "acknowledge": Transition((S.SUBMITTED, S.APPROVED), S.ACKNOWLEDGED, "Acknowledge"),
     "fulfil": Transition((S.ACKNOWLEDGED,), S.FULFILLED, "Mark fulfilled"),
     "cancel": Transition((S.DRAFT, S.AWAITING_APPROVAL, S.SUBMITTED, S.APPROVED, S.ACKNOWLEDGED),

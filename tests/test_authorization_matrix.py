@@ -178,6 +178,9 @@ PAGES = {
     "orders:action": (lambda c: {"order_id": c.order.pk, "action": "submit"},
                       only(["staff"] + DISTRICT_BUYERS_APPROVERS + VENDORS, ok=405)),
     "orders:district": (lambda c: {}, only(DISTRICT_BUYERS_APPROVERS)),
+    "orders:approvals": (lambda c: {}, only(["approver_a", "approver_b"])),
+    "orders:approval-decide": (lambda c: {"kind": "orders", "item_id": c.order.pk, "decision": "reject"},
+                               only(["approver_a", "approver_b"], ok=405)),
     "orders:vendor": (lambda c: {}, only(VENDORS)),
     "orders:settle": (lambda c: {**AGR(c), "district_id": c.district_a.pk}, only(["staff"] + VENDORS, ok=405)),
     # sales reports (see reports_world): vendor A's reconciled report on its agreement, invoiced
@@ -584,6 +587,8 @@ API = {
                                         only(DISTRICT_BUYERS_APPROVERS + VENDORS, anon=401)),
     ("POST", "/api/v1/participations/{participation_id}/approve"): (
         PART, None, None, {**only(["approver_a"], ok=422, anon=401), "approver_b": 404}),
+    ("POST", "/api/v1/participations/{participation_id}/reject"): (  # active: not rejectable
+        PART, "json", {"reason": "x"}, {**only(["approver_a"], ok=422, anon=401), "approver_b": 404}),
     ("POST", "/api/v1/participations/{participation_id}/countersign"): (
         PART, None, None, {**only(["vendor_a"], ok=422, anon=401), "vendor_b": 404}),
     ("POST", "/api/v1/participations/{participation_id}/withdraw"): (
@@ -617,6 +622,8 @@ API = {
                                                    {**only(["buyer_a"], ok=422, anon=401), "buyer_b": 404}),
     ("POST", "/api/v1/orders/{order_id}/approve"): (ORD, None, None,
                                                     {**only(["approver_a"], ok=422, anon=401), "approver_b": 404}),
+    ("POST", "/api/v1/orders/{order_id}/reject"): (ORD, "json", {"reason": "x"},  # submitted: not rejectable
+                                                   {**only(["approver_a"], ok=422, anon=401), "approver_b": 404}),
     ("POST", "/api/v1/orders/{order_id}/acknowledge"): (ORD, None, None,
                                                         {**only(["vendor_a"], anon=401), "vendor_b": 404}),
     ("POST", "/api/v1/orders/{order_id}/fulfil"): (ORD, None, None, {**only(["vendor_a"], anon=401), "vendor_b": 404}),

@@ -70,6 +70,7 @@ def test_approver_sees_what_waits_with_amount_and_who_asked_and_no_other_distric
     waiting = panel(client.get("/home/").content.decode(), "approve-orders")
     assert order.number in waiting and f'href="/orders/{order.pk}/"' in waiting
     assert "Estimated total: $210,000.00" in waiting and "Asked by: Bea Buyer" in waiting
+    assert 'href="/approvals/"' in waiting  # the list where the approver approves or rejects each
     login(client, cast.approver_b)
     other = client.get("/home/").content.decode()
     assert order.number not in other and "No order waits for your approval." in other

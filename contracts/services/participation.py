@@ -23,7 +23,7 @@ from contracts.selectors.participation import (district_price_for, join_requirem
                                                multi_award_agreements)
 from contracts.states import PARTICIPATION_TRANSITIONS, AwardKind, ParticipationState
 from core import clock
-from core.limits import QUANTITY_MAX, check_money
+from core.limits import NOTE_MAX, QUANTITY_MAX, check_money, check_text
 from core.formatting import money, quantities as quantities_text
 from core.notify import notify
 from members.models import District
@@ -324,6 +324,37 @@ def participation_approve(*, participation: ParticipationAgreement, actor: Actor
            subject=f"Countersign: {participation.district.name} joins {participation.agreement.number}",
            body="Approved by the district; countersign it in EdPool.",
            link=reverse("contracts:vendor"))
+    return participation
+
+
+@transaction.atomic
+def participation_reject(*, participation: ParticipationAgreement, reason: str,
+                         actor: Actor) -> ParticipationAgreement:
+    """The approver rejects a participation awaiting approval (above the district's limit), giving
+    the reason. The vendor is not asked to countersign; the buyer who prepared it is told why, with
+    a link to the district's agreements. The district may
+    prepare a new one later."""
+    participation = lock(ParticipationAgreement.objects.all()).select_related(
+        "district__organisation", "agreement__vendor", "prepared_by").get(pk=participation.pk)
+    _require_district(actor, participation.district, (APPROVER,), "reject participation agreements")
+    target = PARTICIPATION_TRANSITIONS.check(participation.state, "reject")
+    if not participation.needs_approval:
+        raise ValidationError("This participation is within the district's limit and needs no approval.")
+    reason = check_text(reason, field="reason", max_length=NOTE_MAX)
+    if not reason:
+        raise ValidationError({"reason": "Give the reason for rejecting, for the buyer to read."})
+    before = snapshot(participation, P_FIELDS)
+    participation.state, participation.closed_reason = target, reason
+    participation.save()
+    audit_record(actor=actor, action=AuditAction.PARTICIPATION_REJECTED, obj=participation, before=before,
+                 after=snapshot(participation, P_FIELDS))
+    notify(recipients=[participation.prepared_by.email],
+           subject=f"Joining {participation.agreement.number} was rejected by your approver",
+           body=f"{participation.district.name}'s approver rejected the participation agreement with "
+                f"{participation.agreement.vendor} under {participation.agreement.number} (about "
+                f"{money(participation.estimated_value)} a year). The vendor was not asked to countersign.\n\n"
+                f"Reason: {reason}",
+           link=reverse("contracts:dashboard"))
     return participation
 
 

@@ -21,6 +21,7 @@ from accounts.acting import Actor
 from accounts.services import api_token_create
 from contracts.services.participation import (minicompetition_decide, minicompetition_start,
                                               participation_join, quote_answer, quote_request)
+from contracts.models import ParticipationAgreement
 from contracts.selectors.participation import join_requirements
 from reports.tests.conftest import after, place, quarter  # noqa: F401 (fixture)
 from tests.api_conformance import check_response
@@ -41,6 +42,7 @@ PARTICIPATION_OPERATIONS = {
     ("get", A + "/join-requirements"), ("post", A + "/join"), ("get", "/participations"),
     ("post", "/participations/{participation_id}/approve"),
     ("post", "/participations/{participation_id}/countersign"),
+    ("post", "/participations/{participation_id}/reject"),
     ("post", "/participations/{participation_id}/withdraw"), ("post", A + "/amendments"),
     ("post", A + "/amendments/{number}/decision"), ("get", "/catalog"), ("get", "/catalog/{product_id}"),
 }
@@ -174,6 +176,12 @@ def test_participation_and_mini_competitions_answer_as_documented(client, cast, 
                          {"reason": "Budget cut."}, participation_id=prepared.pk)
     assert withdrawn["state"] == "withdrawn" and withdrawn["board_finding_on"] is None
     assert len(api.call("get", "/participations", vendor)) == 2
+    # District B prepares it again above its limit; its approver rejects it, with the reason.
+    again = _prepared_participation(cast, awarded, agreement)
+    ParticipationAgreement.objects.filter(pk=again.pk).update(needs_approval=True)
+    rejected = api.call("post", "/participations/{participation_id}/reject", cast.approver_b,
+                        {"reason": "Not this year."}, participation_id=again.pk)
+    assert rejected["state"] == "rejected" and rejected["closed_reason"] == "Not this year."
 
     # The vendor proposes a price amendment; staff approve it.
     detail = api.call("get", A, agreement_id=agreement.pk)

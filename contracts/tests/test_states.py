@@ -13,7 +13,7 @@ from audit.models import AuditEvent
 from contracts.models import MasterAgreement, ParticipationAgreement
 from contracts.services.agreements import agreement_activate, agreement_renew, agreement_terminate
 from contracts.services.participation import (participation_approve, participation_countersign,
-                                              participation_withdraw)
+                                              participation_reject, participation_withdraw)
 from contracts.states import (AGREEMENT_TRANSITIONS, PARTICIPATION_TRANSITIONS, AgreementState as A,
                               ParticipationState as P)
 
@@ -25,6 +25,7 @@ AGREEMENT_EXPECTED = {
 }
 PARTICIPATION_EXPECTED = {
     (P.PREPARED, "approve"): P.APPROVED,
+    (P.PREPARED, "reject"): P.REJECTED,  # by the approver, when above the district's limit
     (P.PREPARED, "countersign"): P.ACTIVE,
     (P.APPROVED, "countersign"): P.ACTIVE,
     (P.PREPARED, "withdraw"): P.WITHDRAWN,
@@ -83,7 +84,7 @@ def test_every_refused_agreement_step_is_refused_by_its_service(cast, agreements
 def test_every_refused_participation_step_is_refused_by_its_service(cast, agreements, state):
     participation = ParticipationAgreement.objects.create(
         district=cast.district_a, agreement=agreements[cast.vendor_a.pk], estimated_value=1000,
-        state=state, prepared_by=cast.buyer_a, prepared_at=timezone.now())
+        state=state, needs_approval=True, prepared_by=cast.buyer_a, prepared_at=timezone.now())
     audited = AuditEvent.objects.count()
     for action in refused_in(PARTICIPATION_TRANSITIONS, state):
         if action == "end":
@@ -91,6 +92,9 @@ def test_every_refused_participation_step_is_refused_by_its_service(cast, agreem
         with pytest.raises(ValidationError) as exc:
             if action == "approve":
                 participation_approve(participation=participation, actor=cast.actor(cast.approver_a))
+            elif action == "reject":
+                participation_reject(participation=participation, reason="Over budget",
+                                     actor=cast.actor(cast.approver_a))
             elif action == "countersign":
                 participation_countersign(participation=participation, actor=cast.actor(cast.vendor_user_a))
             else:

@@ -105,20 +105,22 @@ def orders_to_approve(district) -> Panel:
     rows = list(orders_awaiting_approval(district))
     return Panel("approve-orders", "Orders waiting for your approval", [
         Item(label=f"{o.number} ({o.agreement.vendor.legal_name})", url=reverse("orders:detail", args=[o.pk]),
-             action="Open it to approve", state=o.get_state_display(), amount=o.total,
+             action="Open it to approve or reject", state=o.get_state_display(), amount=o.total,
              amount_label="Estimated total" if o.state == "awaiting_approval" else "Total",
              when=o.submitted_at, when_label="Submitted", who=_who(o.created_by), urgent=True) for o in rows],
-        empty="No order waits for your approval.", see_all_url=reverse("orders:district"))
+        empty="No order waits for your approval.", see_all_url=reverse("orders:approvals"),
+        see_all_label="Approve or reject from the list")
 
 
 def participations_to_approve(district) -> Panel:
     rows = list(participations_awaiting_approval(district))
     return Panel("approve-participations", "Participations waiting for your approval", [
         Item(label=f"{p.agreement.number}: {p.agreement.title}",
-             url=reverse("contracts:dashboard"), action="Approve it on Our agreements",
+             url=reverse("orders:approvals") + f"#participation-{p.pk}", action="Approve or reject it",
              state=p.get_state_display(), amount=p.estimated_value, amount_label="Estimated a year",
              when=p.prepared_at, when_label="Prepared", who=_who(p.prepared_by), urgent=True) for p in rows],
-        empty="No participation waits for your approval.", see_all_url=reverse("contracts:dashboard"))
+        empty="No participation waits for your approval.", see_all_url=reverse("orders:approvals"),
+        see_all_label="Approve or reject from the list")
 
 
 MEMBERSHIP_NEXT = {"applied": "Upload the board's resolution", "board_approved": "Sign the membership agreement",

@@ -9,13 +9,14 @@ from django.core.exceptions import ValidationError
 from audit.models import AuditEvent
 from orders.models import Order
 from orders.services import (order_acknowledge, order_approve, order_cancel, order_create,
-                             order_fulfil, order_submit)
+                             order_fulfil, order_reject, order_submit)
 from orders.states import TRANSITIONS, OrderState as S
 
 EXPECTED = {  # (from state, action) -> to state; every other pair is refused
     (S.DRAFT, "submit"): S.SUBMITTED,
     (S.DRAFT, "submit_for_approval"): S.AWAITING_APPROVAL,
     (S.AWAITING_APPROVAL, "approve"): S.APPROVED,
+    (S.AWAITING_APPROVAL, "reject"): S.REJECTED,  # only before anything is priced or counted
     (S.SUBMITTED, "approve"): S.APPROVED,
     (S.SUBMITTED, "acknowledge"): S.ACKNOWLEDGED,
     (S.APPROVED, "acknowledge"): S.ACKNOWLEDGED,
@@ -38,6 +39,8 @@ def take(cast, order: Order, action: str) -> None:
         order_submit(order=order, actor=cast.actor(cast.buyer_a))
     elif action == "approve":
         order_approve(order=order, actor=cast.actor(cast.approver_a))
+    elif action == "reject":
+        order_reject(order=order, reason="Over budget", actor=cast.actor(cast.approver_a))
     elif action == "acknowledge":
         order_acknowledge(order=order, actor=cast.actor(cast.vendor_user_a))
     elif action == "fulfil":
@@ -69,7 +72,7 @@ def test_every_refused_step_is_refused_by_its_service(cast, joined, state):
 @pytest.mark.parametrize("state, needs_approval, expected", [
     (S.DRAFT, False, {"buyer_a": {"submit", "cancel"}, "approver_a": {"cancel"}, "staff": {"cancel"},
                       "vendor_user_a": {"cancel"}}),
-    (S.AWAITING_APPROVAL, True, {"buyer_a": {"cancel"}, "approver_a": {"approve", "cancel"},
+    (S.AWAITING_APPROVAL, True, {"buyer_a": {"cancel"}, "approver_a": {"approve", "reject", "cancel"},
                                  "vendor_user_a": {"cancel"}}),
     (S.SUBMITTED, True, {"approver_a": {"approve", "cancel"}, "vendor_user_a": {"cancel"}}),
     (S.SUBMITTED, False, {"approver_a": {"cancel"}, "vendor_user_a": {"acknowledge", "cancel"}}),
@@ -78,6 +81,7 @@ def test_every_refused_step_is_refused_by_its_service(cast, joined, state):
                              "staff": {"cancel"}}),
     (S.FULFILLED, False, {"buyer_a": set(), "vendor_user_a": set(), "staff": set()}),
     (S.CANCELLED, False, {"buyer_a": set(), "approver_a": set()}),
+    (S.REJECTED, True, {"buyer_a": set(), "approver_a": set(), "vendor_user_a": set(), "staff": set()}),
 ])
 def test_the_order_page_offers_the_steps_its_services_take(cast, joined, state, needs_approval,
                                                            expected):

@@ -99,6 +99,11 @@ def order_action(request, order_id: int, action: str):
 
         def call():
             return services.order_cancel(order=order, reason=request.POST.get("reason", ""), actor=request.actor)
+    elif action == "reject":
+        done = "Order rejected; the buyer is told why."
+
+        def call():
+            return services.order_reject(order=order, reason=request.POST.get("reason", ""), actor=request.actor)
     elif action in ACTIONS:
         service, done = ACTIONS[action]
 
