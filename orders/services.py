@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Min, Q, Sum
 from django.utils import timezone
 
+from core.formatting import money
 from accounts.acting import Actor
 from audit.actions import AuditAction, order_vendor_step
 from audit.services import audit_record, snapshot
@@ -230,8 +231,8 @@ def _check_worth(lines: list[OrderLine]) -> None:
     worst = sum((max(Decimal(str(t["unit_price"])) for t in line.entry.tiers) * line.quantity
                  for line in lines), Decimal(0))
     if worst > AMOUNT_MAX:
-        raise ValidationError({"lines": f"This order could cost up to ${worst:,.2f}, above the "
-                                        f"${AMOUNT_MAX:,.2f} any one order may be worth: split it or "
+        raise ValidationError({"lines": f"This order could cost up to {money(worst)}, above the "
+                                        f"{money(AMOUNT_MAX)} any one order may be worth: split it or "
                                         f"lower the quantities."})
 
 
@@ -342,7 +343,7 @@ def _price_and_count(*, order: Order, actor: Actor):
             from accounts.selectors import users_of_organisation
             notify(recipients=[a.user.email for a in users_of_organisation(order.district.organisation)
                                if a.role == APPROVER],
-                   subject=f"Approve order {order.number} (about ${order.total:,.2f})",
+                   subject=f"Approve order {order.number} (about {money(order.total)})",
                    body=f"{order.number} under {order.agreement.number} is above your approval limit. It "
                         f"counts toward the consortium's volume, and is priced, when you approve it.")
 
@@ -442,11 +443,11 @@ def settlement_record(*, agreement: MasterAgreement, district: District, amount,
     earlier = Settlement.objects.filter(agreement=agreement, district=district, reference__iexact=reference).first()
     if earlier is not None:  # a double click, or the same credit note entered twice
         raise ValidationError({"reference": f"{earlier.get_method_display()} {earlier.reference} of "
-                                            f"${earlier.amount:,.2f} is already recorded for {district.name} "
+                                            f"{money(earlier.amount)} is already recorded for {district.name} "
                                             f"under {agreement.number}."})
     owed = cents(entries.aggregate(total=Sum("amount"))["total"] or Decimal(0))
     if amount > owed:
-        raise ValidationError({"amount": f"Only ${owed:,.2f} is owed to {district.name} under {agreement.number}."})
+        raise ValidationError({"amount": f"Only {money(owed)} is owed to {district.name} under {agreement.number}."})
     settlement = Settlement.objects.create(agreement=agreement, district=district, amount=amount, method=method,
                                            reference=reference, recorded_by=actor.user,
                                            recorded_at=timezone.now())

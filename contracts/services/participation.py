@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core.formatting import money
 from accounts.acting import Actor
 from audit.actions import AuditAction
 from audit.services import audit_record, snapshot
@@ -177,7 +178,7 @@ def quote_answer(*, quote: QuoteRequest, quote_total, implementation_plan: str,
     schedule_total = district_price_for(quote.agreement, quote.competition.quantities)
     if total is not None and schedule_total is not None and total > schedule_total:
         errors["quote_total"] = (f"A quote cannot exceed the agreement's schedule price for these "
-                                 f"quantities (${schedule_total:,.2f}).")
+                                 f"quantities ({money(schedule_total)}).")
     if errors:
         raise ValidationError(errors)
     quote.quote_total, quote.implementation_plan = total, implementation_plan.strip()
@@ -187,7 +188,7 @@ def quote_answer(*, quote: QuoteRequest, quote_total, implementation_plan: str,
                  after={"quote_total": str(total), "plan": quote.implementation_plan[:500]})
     notify(recipients=_district_emails(quote.competition.district, BUYER),
            subject=f"Quote received from {quote.agreement.vendor}",
-           body=f"{quote.agreement.vendor} quoted ${total:,.2f} under {quote.agreement.number}.")
+           body=f"{quote.agreement.vendor} quoted {money(total)} under {quote.agreement.number}.")
     return quote
 
 
@@ -297,7 +298,7 @@ def participation_join(*, district: District, agreement: MasterAgreement, estima
         notify(recipients=_district_emails(district, APPROVER),
                subject=f"Approve joining {agreement.number}",
                body=f"{district.name} prepared a participation agreement with {agreement.vendor} "
-                    f"worth ${value:,.2f} a year, above your approval limit (${district.approval_limit:,.2f}).")
+                    f"worth {money(value)} a year, above your approval limit ({money(district.approval_limit)}).")
     else:
         notify(recipients=_vendor_emails(agreement), subject=f"Countersign: {district.name} joins {agreement.number}",
                body=f"{district.name} joins {agreement.number}. Countersign it in EdPool.")
