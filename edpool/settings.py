@@ -95,6 +95,9 @@ INSTALLED_APPS = [
     "vendors",
     "catalog",
     "audit",
+    "django_tasks",  # the backport of Django 6's django.tasks (then: drop these two lines)
+    "django_tasks_db",  # its database backend: the queue is a table in EdPool's database
+    "jobs",
     "awards",
     "sourcing",
     "compliance",
@@ -277,8 +280,8 @@ def _bid_sealing_key() -> str:
 
 
 BID_SEALING_KEY = _bid_sealing_key()
-# Seconds the award engine may search when staff compute a bulk-buy award plan from a page: keep
-# it under the web server's request timeout (gunicorn's default is 30 s).
+# Seconds the award engine may search when staff compute a bulk-buy award plan (in the background
+# worker since jobs/: no longer bound by the web server's request timeout).
 AWARD_ENGINE_TIME_LIMIT_SECONDS = float(os.environ.get("AWARD_ENGINE_TIME_LIMIT_SECONDS", "20"))
 # core.locks checks that transactions take row locks in the global order (README, "Concurrency"):
 # on under DEBUG and the test suite unless EDPOOL_CHECK_LOCK_ORDER=false; off in production.
@@ -290,3 +293,12 @@ AUDIT_CHECKPOINT_FILE = Path(os.environ.get("AUDIT_CHECKPOINT_FILE", VAR_DIR / "
 # this many seconds after the deadline, once every bid received in time is stored: keep it at
 # least the web server's request timeout (gunicorn --timeout, 30 s).
 BID_OPENING_DELAY_SECONDS = int(os.environ.get("BID_OPENING_DELAY_SECONDS", "30"))
+# Background tasks (jobs/, README "Background tasks"): the queue is a table in EdPool's own
+# database (django-tasks-db), so SQLite in development and PostgreSQL in production need no extra
+# service; `edpool worker` runs the tasks (`make run` starts one beside the web server).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A running job whose worker has not reported for this long is given to another worker (a worker
+# on the same machine whose process is gone is noticed at once).
+JOBS_STALE_AFTER_SECONDS = int(os.environ.get("JOBS_STALE_AFTER_SECONDS", "120"))
+# A sales-report CSV with more lines than this is stored and reconciled by the worker (reports/uploads.py).
+SALES_REPORT_BACKGROUND_ROWS = int(os.environ.get("SALES_REPORT_BACKGROUND_ROWS", "2000"))

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("catalog.urls")),
     path("", include("compliance.urls")),
     path("audit/", include("audit.urls")),
+    path("jobs/", include("jobs.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

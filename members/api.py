@@ -11,7 +11,7 @@ from ninja.files import UploadedFile
 
 from accounts.access import api_public, api_roles
 from accounts.api_auth import API_AUTH
-from accounts.models import Role
+from accounts.acting import DISTRICT_ROLES, JOINERS, STAFF
 from core.api_types import Day, Email, Filter, Id, Page, page_size, text, text_of
 from members import selectors
 from members.models import District, Membership
@@ -20,8 +20,6 @@ from members.services import MEMBERSHIP_STEPS, membership_allowed_transitions, m
 from members.states import MembershipState
 
 router = Router(tags=["members"])
-STAFF = Role.CONSORTIUM_STAFF
-DISTRICT_ROLES = (Role.DISTRICT_BUYER, Role.DISTRICT_APPROVER, Role.EVALUATOR)
 
 
 class MemberOut(Schema):
@@ -131,7 +129,7 @@ def membership_list(request, state: Filter = ""):
         qs = selectors.membership_queue(state=state) if state else (
             Membership.objects.select_related("district__organisation").order_by("applied_at"))
     else:
-        district = selectors.district_of_organisation(actor.organisation)
+        district = selectors.district_for_actor(actor)
         qs = selectors.memberships_of_district(district=district).select_related("district__organisation")
         if state:
             qs = qs.filter(state=state)
@@ -139,7 +137,7 @@ def membership_list(request, state: Filter = ""):
 
 
 @router.post("/memberships", response={201: MembershipOut}, auth=API_AUTH)
-@api_roles(STAFF, Role.DISTRICT_BUYER, Role.DISTRICT_APPROVER)
+@api_roles(STAFF, *JOINERS)
 def membership_create(request, payload: MembershipApplyIn):
     """Apply to join (for your own district; staff for any district)."""
     district = District.objects.filter(pk=payload.district_id).first()
@@ -165,7 +163,7 @@ def membership_detail(request, membership_id: Id):
 
 
 @router.post("/memberships/{membership_id}/transitions", response=MembershipOut, auth=API_AUTH)
-@api_roles(STAFF, Role.DISTRICT_BUYER, Role.DISTRICT_APPROVER)
+@api_roles(STAFF, *JOINERS)
 def membership_step(request, membership_id: Id, action: Form[text(40)],
                     on_date: Form[Optional[Day]] = None,
                     resolution_number: text_of(Membership.resolution_number) = Form(""),

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.access import public, roles
-from accounts.models import Role
+from accounts.acting import DISTRICT_ROLES, JOINERS, STAFF
 from audit.selectors import audit_events_for_object
 from core.views import run_service, submit_form
 from members import selectors
@@ -16,9 +16,6 @@ from members.forms import ApplyForm, DirectoryFilterForm, TransitionForm
 from members.models import District, Membership
 from members.services import MEMBERSHIP_STEPS, membership_allowed_transitions, membership_apply
 from members.states import MembershipState
-
-STAFF = Role.CONSORTIUM_STAFF
-DISTRICT_ROLES = (Role.DISTRICT_BUYER, Role.DISTRICT_APPROVER, Role.EVALUATOR)
 
 
 @public
@@ -49,13 +46,11 @@ def _membership_panel_context(request, membership: Membership, forms_by_action=N
 
 @roles(*DISTRICT_ROLES)
 def mine(request):
-    district = selectors.district_of_organisation(request.actor.organisation)
-    if district is None:
-        raise Http404("Your organisation is not a district.")
+    district = selectors.district_for_actor(request.actor)
     history = list(selectors.memberships_of_district(district=district))
     current = next((m for m in history if m.state != MembershipState.WITHDRAWN), None)
     apply_form = None
-    if current is None and request.actor.role in (Role.DISTRICT_BUYER, Role.DISTRICT_APPROVER):
+    if current is None and request.actor.role in JOINERS:
         apply_form = ApplyForm(request.POST or None, initial={
             "contact_name": request.user.full_name, "contact_email": request.user.email})
         if request.method == "POST":
@@ -96,7 +91,7 @@ def _detail_url(membership: Membership) -> str:
     return reverse("members:detail", kwargs={"membership_id": membership.pk})
 
 
-@roles(STAFF, Role.DISTRICT_BUYER, Role.DISTRICT_APPROVER)
+@roles(STAFF, *JOINERS)
 @require_POST
 def transition(request, membership_id: int, action: str):
     try:

@@ -1,30 +1,27 @@
 """API for orders, rebate statements and settlements (bodies in `orders.api_schemas`)."""
 
-
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from ninja import File, Router, Status
 from ninja.files import UploadedFile
 
 from accounts.access import api_roles
 from accounts.api_auth import API_AUTH
-from accounts.models import Role
+from accounts.acting import APPROVER, BUYER, STAFF, VENDOR
 from catalog.models import Product
 from contracts.models import MasterAgreement
 from contracts.selectors.agreements import agreement_get
 from core.api_types import Filter, Id
 from core.csvtext import check_csv_text
 from members.models import District
-from members.selectors import district_of_organisation
+from members.selectors import district_for_actor
 from orders import selectors, services
+from orders.models import Order
+from vendors.selectors import vendor_for_actor
 from orders.api_schemas import (OrderCancelIn, OrderIn, OrderOut, RebateStatementRowOut, SettlementIn,
                                 SettlementOut)
-from orders.models import Order
-from vendors.selectors import vendor_of_organisation
 
 router = Router(tags=["orders"])
-BUYER, APPROVER, VENDOR, STAFF = (Role.DISTRICT_BUYER, Role.DISTRICT_APPROVER, Role.VENDOR_USER,
-                                  Role.CONSORTIUM_STAFF)
 
 
 def order_out(o: Order) -> dict:
@@ -36,13 +33,6 @@ def order_out(o: Order) -> dict:
                        "unit_price": None if l.unit_price is None else str(l.unit_price),
                        "amount": None if l.amount is None else str(l.amount), "volume_after": l.volume_after}
                       for l in o.lines.select_related("product")]}
-
-
-def _district(request) -> District:
-    district = district_of_organisation(request.actor.organisation)
-    if district is None:
-        raise PermissionDenied("Your organisation is not a district.")
-    return district
 
 
 def _agreement(request, agreement_id: int) -> MasterAgreement:
@@ -65,11 +55,11 @@ def orders(request, state: Filter = ""):
     """Your district's orders; a vendor's orders on its agreements; staff: all."""
     actor = request.actor
     if actor.role == VENDOR:
-        qs = selectors.orders_of_vendor(vendor_of_organisation(actor.organisation))
+        qs = selectors.orders_of_vendor(vendor_for_actor(actor))
     elif actor.role == STAFF:
         qs = Order.objects.select_related("district__organisation", "agreement").order_by("-created_at")
     else:
-        qs = selectors.orders_of_district(_district(request))
+        qs = selectors.orders_of_district(district_for_actor(request.actor))
     if state:
         qs = qs.filter(state=state)
     return [order_out(o) for o in qs[:500]]
@@ -82,7 +72,7 @@ def order_create(request, payload: OrderIn):
     agreement = _agreement(request, payload.agreement_id)
     products = {p.pk: p for p in Product.objects.filter(pk__in=[l.product_id for l in payload.lines])}
     place = services.order_place if payload.submit else services.order_create
-    order = place(district=_district(request), agreement=agreement, reference=payload.reference,
+    order = place(district=district_for_actor(request.actor), agreement=agreement, reference=payload.reference,
                   lines=[(products.get(l.product_id), l.quantity) for l in payload.lines], actor=request.actor)
     return Status(201, order_out(order))
 
@@ -95,7 +85,7 @@ def order_csv(request, agreement_id: Id, file: UploadedFile = File(...)):
     text = file.read().decode("utf-8-sig", errors="replace")
     check_csv_text(text)
     lines = services.parse_order_csv(text, agreement)
-    order = services.order_create(district=_district(request), agreement=agreement, lines=lines, actor=request.actor)
+    order = services.order_create(district=district_for_actor(request.actor), agreement=agreement, lines=lines, actor=request.actor)
     return Status(201, order_out(order))
 
 
@@ -140,9 +130,9 @@ def order_cancel(request, order_id: Id, payload: OrderCancelIn):
 def rebates(request):
     """A district: what vendors owe it; a vendor: what it owes members. Per agreement."""
     if request.actor.role == VENDOR:
-        rows = selectors.rebate_statement(vendor=vendor_of_organisation(request.actor.organisation))
+        rows = selectors.rebate_statement(vendor=vendor_for_actor(request.actor))
     else:
-        rows = selectors.rebate_statement(district=_district(request))
+        rows = selectors.rebate_statement(district=district_for_actor(request.actor))
     return [{"agreement_id": r.agreement_id, "agreement": r.agreement, "counterparty": r.counterparty,
              "district_id": r.district_id, "earned": str(r.earned), "settled": str(r.settled),
              "outstanding": str(r.outstanding)} for r in rows]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -9,6 +10,7 @@ from typing import Optional
 
 from django.db.models import Q, QuerySet, Sum
 
+from accounts.acting import APPROVER, BUYER, STAFF, VENDOR, acts_as
 from contracts.models import LineVolume
 from orders.models import Order, OrderLine, RebateEntry, Settlement, VolumeEvent
 from core.money import cents
@@ -216,8 +218,6 @@ def order_lines_in_period(*, agreement, start, end) -> QuerySet[OrderLine]:
     """Placed, not cancelled order lines under `agreement` submitted between `start` and `end`
     (dates, inclusive), for reconciling a vendor's sales report: district, product, quantity,
     unit price, amount, order number."""
-    import datetime as dt
-
     from django.utils import timezone
 
     tz = timezone.get_current_timezone()
@@ -235,14 +235,10 @@ def order_for_actor(*, order_id: int, actor) -> Order:
              .filter(pk=order_id).first())
     if order is None:
         raise Order.DoesNotExist(f"No order {order_id}.")
-    if actor.role == "consortium_staff" or actor.acts_for(order.district.organisation) or (
-            actor.role == "vendor_user" and actor.acts_for(order.agreement.vendor.organisation)
-            and order.state != "draft"):
+    if acts_as(actor, STAFF) or actor.acts_for(order.district.organisation) or (
+            acts_as(actor, VENDOR, order.agreement.vendor.organisation) and order.state != "draft"):
         return order
     raise Order.DoesNotExist(f"No order {order_id}.")
-
-
-BUYER, APPROVER, VENDOR, STAFF = "district_buyer", "district_approver", "vendor_user", "consortium_staff"
 
 
 def actor_is_district(actor, district, roles: tuple[str, ...]) -> bool:
@@ -276,3 +272,13 @@ def order_actions(*, order: Order, actor) -> dict[str, Transition]:
         return False  # submit_for_approval: taken by submitting
 
     return {step.action: step for step in TRANSITIONS.allowed_from(order.state) if may(step.action)}
+
+
+def counted_spend(*, district) -> list[tuple[str, dt.date, Decimal]]:
+    """The district's orders that count (orders.states.COUNTING): (vendor, local date counted,
+    total), oldest first; what its spend charts are drawn from."""
+    from core.clock import date_of
+
+    rows = (Order.objects.filter(district=district, state__in=COUNTING, priced_at__isnull=False)
+            .order_by("priced_at", "pk").values_list("agreement__vendor__legal_name", "priced_at", "total"))
+    return [(vendor, date_of(at), total) for vendor, at, total in rows]

@@ -13,8 +13,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Min, Q, Sum
 from django.utils import timezone
 
+from accounts.acting import APPROVER, BUYER, STAFF, Actor
 from core.formatting import money
-from accounts.acting import Actor
 from audit.actions import AuditAction, order_vendor_step
 from audit.services import audit_record, snapshot
 from catalog.models import Product
@@ -38,7 +38,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from contracts.models import LineVolume
 from core.locks import lock
 
-BUYER, APPROVER, VENDOR, STAFF = "district_buyer", "district_approver", "vendor_user", "consortium_staff"
 MAX_ORDER_LINES = 1_000
 FIELDS = ("state", "total", "needs_approval", "submitted_at", "priced_at", "approved_at", "acknowledged_at",
           "fulfilled_at", "cancelled_at", "cancel_reason")

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from core.formatting import money
 from accounts.access import roles
-from accounts.models import Role
+from accounts.acting import STAFF, VENDOR
 from core.views import run_service, submit_form
 from contracts.models import MasterAgreement
 from core.csvtext import check_csv_text
@@ -22,9 +22,9 @@ from reports import selectors, services
 from reports.forms import CsvUploadForm, PaidForm, ReportLinesForm, ResolveForm
 from reports.models import FeeInvoice, ReconciliationItem, SalesReport, SalesReportVersion
 from reports.quarters import Quarter
-from vendors.selectors import vendor_of_organisation
+from reports.uploads import background_rows, sales_report_upload_request
+from vendors.selectors import vendor_for_actor
 
-STAFF, VENDOR = Role.CONSORTIUM_STAFF, Role.VENDOR_USER
 BLANK_ROWS = 5
 PREFILL_LIMIT = 100
 
@@ -39,15 +39,8 @@ def _detail_url(report_id: int) -> str:
     return reverse("reports:detail", kwargs={"report_id": report_id})
 
 
-def _vendor(request):
-    vendor = vendor_of_organisation(request.actor.organisation)
-    if vendor is None:
-        raise Http404("Your organisation is not a vendor.")
-    return vendor
-
-
 def _vendor_quarter(request, agreement_id: int, year: int, quarter: int) -> tuple[MasterAgreement, Quarter]:
-    vendor = _vendor(request)
+    vendor = vendor_for_actor(request.actor)
     agreement = MasterAgreement.objects.filter(pk=agreement_id, vendor=vendor).select_related("vendor").first()
     if agreement is None:
         raise Http404("No such agreement of yours.")
@@ -69,7 +62,7 @@ def _report(request, report_id: int) -> SalesReport:
 
 @roles(VENDOR)
 def vendor_reports(request):
-    vendor = _vendor(request)
+    vendor = vendor_for_actor(request.actor)
     rows = selectors.vendor_quarter_rows(vendor)
     return render(request, "reports/vendor.html", {
         "vendor": vendor, "rows": rows,
@@ -133,6 +126,10 @@ def report_upload(request, agreement_id: int, year: int, quarter: int):
             text = services.decode_upload(upload.cleaned_data["file"].read())
             check_csv_text(text)
             rows = services.parse_report_csv(text=text, agreement=agreement)
+            if len(rows) > background_rows():  # a large file: stored and reconciled by the worker
+                job = sales_report_upload_request(agreement=agreement, quarter=period, text=text,
+                                                  actor=request.actor)
+                return redirect("jobs:status", job_id=job.pk)
             report = services.sales_report_submit(agreement=agreement, quarter=period, lines=rows,
                                                   source=SalesReportVersion.Source.CSV, actor=request.actor)
         except ValidationError as exc:

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.acting import Actor
+from accounts.acting import Actor, require_staff
 from audit.actions import AuditAction, amendment_decision
 from audit.services import audit_record, snapshot
 from catalog.models import Product
@@ -21,7 +21,7 @@ from contracts.models import (AgreementDocument, Amendment, MasterAgreement, Sch
 from core.tiers import clean_tiers
 from contracts.selectors.agreements import awarded_lines, current_schedule, max_term_years
 from contracts.services.catalog_index import catalog_index_refresh
-from contracts.services.common import require_staff, require_staff_or_vendor
+from contracts.services.common import require_staff_or_vendor
 from contracts.states import AGREEMENT_TRANSITIONS, AgreementState, AmendmentState, AwardKind
 from core.documents import validate_pdf
 from orgs.selectors import consortium_profile

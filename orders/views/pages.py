@@ -11,20 +11,18 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.access import roles
-from accounts.models import Role
+from accounts.acting import APPROVER, BUYER, STAFF, VENDOR
 from contracts.selectors.agreements import schedule_rows
 from contracts.views.common import get_agreement
+from core import clock
 from core.limits import QUANTITY_MAX, parse_int
 from core.views import run_service
 from core.csvtext import check_csv_text
 from members.models import District
-from members.selectors import district_of_organisation
-from orders import selectors, services
+from members.selectors import district_for_actor
+from orders import charts, selectors, services
 from orders.models import Order, Settlement
-from vendors.selectors import vendor_of_organisation
-
-BUYER, APPROVER, VENDOR, STAFF = (Role.DISTRICT_BUYER, Role.DISTRICT_APPROVER, Role.VENDOR_USER,
-                                  Role.CONSORTIUM_STAFF)
+from vendors.selectors import vendor_for_actor
 
 
 def _error_text(exc: ValidationError) -> str:
@@ -33,16 +31,9 @@ def _error_text(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
 
-def _district(request):
-    district = district_of_organisation(request.actor.organisation)
-    if district is None:
-        raise Http404("Your organisation is not a district.")
-    return district
-
-
 @roles(BUYER)
 def order_new(request, agreement_id: int):
-    district = _district(request)
+    district = district_for_actor(request.actor)
     agreement = get_agreement(request, agreement_id)
     rows = schedule_rows(agreement)
     errors = []
@@ -121,18 +112,20 @@ def order_action(request, order_id: int, action: str):
 
 @roles(BUYER, APPROVER)
 def district_orders(request):
-    district = _district(request)
+    district = district_for_actor(request.actor)
+    statement = selectors.rebate_statement(district=district)
+    spend = selectors.counted_spend(district=district)
     return render(request, "orders/district.html", {
         "district": district, "orders": selectors.orders_of_district(district)[:200],
-        "statement": selectors.rebate_statement(district=district),
-        "entries": selectors.rebate_entries(district=district)[:100]})
+        "statement": statement, "entries": selectors.rebate_entries(district=district)[:100],
+        "rebates_chart": charts.rebates_chart(statement, who=district.name),
+        "vendor_chart": charts.spend_by_vendor_chart(spend, who=district.name),
+        "month_chart": charts.spend_by_month_chart(spend, who=district.name, today=clock.today())})
 
 
 @roles(VENDOR)
 def vendor_orders(request):
-    vendor = vendor_of_organisation(request.actor.organisation)
-    if vendor is None:
-        raise Http404
+    vendor = vendor_for_actor(request.actor)
     return render(request, "orders/vendor.html", {
         "orders": selectors.orders_of_vendor(vendor)[:200], "statement": selectors.rebate_statement(vendor=vendor),
         "methods": Settlement.Method.choices})

@@ -6,19 +6,21 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404
 
+from accounts.acting import VENDOR
 from accounts.access import api_public, api_roles
 from accounts.api_auth import API_AUTH, OPTIONAL_AUTH
 from core.received import received_at_of
 from core.api_types import Id
 from core.documents import upload_from_base64
 from sourcing import selectors
-from sourcing.api.common import P, VENDOR, acting_vendor, router, solicitation_or_404
+from sourcing.api.common import P, router, solicitation_or_404
 from sourcing.api.responses import BidReceiptOut, OpenedBidOut, OwnBidOut, TabulationOut
 from sourcing.api.schemas import BidConfirmIn, BidIn
 from sourcing.models import Solicitation
 from sourcing.receipts import rising_prices
 from sourcing.services import bids as bid_services
 from sourcing.tabulation import PRICE_RULES, price_rule, tabulation_rows
+from vendors.selectors import vendor_for_actor
 
 
 @router.put(P + "/bid", response=BidReceiptOut, auth=API_AUTH)
@@ -51,7 +53,7 @@ def _bid_documents_out(s: Solicitation, bid_id: int, documents) -> list[dict]:
 def bid_get(request, solicitation_id: Id):
     """Your own bid (any time) and its receipts."""
     s = solicitation_or_404(request, solicitation_id)
-    vendor = acting_vendor(request)
+    vendor = vendor_for_actor(request.actor)
     mine = selectors.own_bid(solicitation=s, vendor=vendor)
     if mine is None:
         raise Http404("You have not bid on this solicitation.")

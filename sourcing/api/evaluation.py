@@ -3,12 +3,13 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from ninja import Status
 
+from accounts.acting import EVALUATOR, STAFF
 from accounts.access import api_roles
 from accounts.api_auth import API_AUTH
 from accounts.models import RoleAssignment
 from core.api_types import Id
 from sourcing import selectors
-from sourcing.api.common import EVALUATOR, P, STAFF, router, solicitation_or_404
+from sourcing.api.common import P, router, solicitation_or_404
 from sourcing.api.responses import CommitteeSeatOut, DeclarationOut, SourcingScoreOut
 from sourcing.api.schemas import BidScoreIn, DeclarationIn, SeatIn
 from sourcing.models import Bid, Criterion, Solicitation

@@ -4,13 +4,14 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from ninja import Status
 
+from accounts.acting import STAFF, VENDOR
 from accounts.access import api_public, api_roles
 from accounts.api_auth import API_AUTH, OPTIONAL_AUTH
 from catalog.models import Category
 from core.api_types import Filter, Id
 from core.documents import upload_from_base64
 from sourcing import selectors
-from sourcing.api.common import P, STAFF, VENDOR, router, solicitation_or_404
+from sourcing.api.common import P, router, solicitation_or_404
 from sourcing.api.responses import (AddendumOut, QuestionAnsweredOut, QuestionAskedOut, QuestionOut,
                                     SolicitationDocumentOut, SolicitationOut, SolicitationSummaryOut)
 from sourcing.api.schemas import (AddendumIn, AnswerIn, CancelIn, SolicitationDocumentIn, SolicitationIn,
