@@ -20,7 +20,7 @@ in `core.number_format` (no Django, for pure rules) and are re-exported here.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Mapping
 
 from django.utils import timezone
 
@@ -76,4 +76,7 @@ def day(value: Any) -> str:
     return f"{moment:%Y-%m-%d}"
 
 
-
+def quantities(value: Mapping[str, Any]) -> str:
+    """Quantities per line for people: "CB-11 × 600, CEU × 1,200" (never a dict's repr)."""
+    parts = [f"{code} × {quantity(amount)}" for code, amount in (value or {}).items()]
+    return ", ".join(parts) or EMPTY

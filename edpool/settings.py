@@ -12,6 +12,8 @@ Environment variables (all optional on a developer machine):
   SECURE_HTTPS        "true" behind HTTPS: secure cookies, HSTS, SSL redirect.
   BID_SEALING_KEY     required in production (`edpool check --deploy` fails without it): the
                       master key that seals bids; a development key is kept in var/.
+  SITE_URL            where people open EdPool, for the links in emails (scheme and host, e.g.
+                      https://edpool.example.org); default http://127.0.0.1:8000.
   EDPOOL_VAR_DIR      where the SQLite database, uploads and the dev secrets live (default ./var).
   EDPOOL_ENV_FILE     a file of KEY=value lines read first (default ./.env, which `make` writes
                       for local development with DEBUG=true); "" reads none. Variables already
@@ -98,6 +100,7 @@ INSTALLED_APPS = [
     "django_tasks",  # the backport of Django 6's django.tasks (then: drop these two lines)
     "django_tasks_db",  # its database backend: the queue is a table in EdPool's database
     "jobs",
+    "inbox",
     "awards",
     "sourcing",
     "compliance",
@@ -137,6 +140,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.acting",
+                "inbox.context_processors.inbox",
             ],
             "builtins": ["core.template_builtins"],
         },
@@ -168,7 +172,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "workspace"
 LOGOUT_REDIRECT_URL = "home"
 
 # The cache holds the sign-in, password-reset and registration counters, so every worker process
@@ -220,6 +224,9 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "EdPool <noreply@localhost>")
+# Where people open EdPool: emails end with SITE_URL + the page's path (core.notify). Scheme and
+# host, e.g. https://edpool.example.org; `edpool check --deploy` refuses one without a scheme.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").strip()
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("TIME_ZONE", "America/Los_Angeles")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Optional
+from typing import Any, Literal, Optional
 
 from ninja import Field, Router, Schema
 
@@ -15,6 +15,8 @@ from jobs.models import Job, JobState
 from jobs.presenting import job_view
 
 router = Router(tags=["jobs"])
+# The states as an inline enum (not a shared `JobState` component, named by no schema class).
+JobStateText = Literal[tuple(JobState.values)]
 
 
 class JobFigureOut(Schema):
@@ -26,7 +28,7 @@ class JobOut(Schema):
     id: int
     kind: str
     label: str
-    state: JobState = Field(description="queued, running, done, failed or cancelled.")
+    state: JobStateText = Field(description="queued, running, done, failed or cancelled.")
     state_label: str
     subject_type: str
     subject_id: str

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Min, Q, Sum
 from django.utils import timezone
+from django.urls import reverse
 
 from accounts.acting import APPROVER, BUYER, STAFF, Actor
 from core.formatting import money
@@ -344,7 +345,8 @@ def _price_and_count(*, order: Order, actor: Actor):
                                if a.role == APPROVER],
                    subject=f"Approve order {order.number} (about {money(order.total)})",
                    body=f"{order.number} under {order.agreement.number} is above your approval limit. It "
-                        f"counts toward the consortium's volume, and is priced, when you approve it.")
+                        f"counts toward the consortium's volume, and is priced, when you approve it.",
+                   link=reverse("orders:detail", kwargs={"order_id": order.pk}))
 
     return order, record_submission
 

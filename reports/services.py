@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.urls import reverse
 
 from accounts.acting import VENDOR, Actor, acts_as, require_staff
 from core.formatting import money, percent
@@ -386,7 +387,8 @@ def sales_report_submit(*, agreement: MasterAgreement, quarter: Quarter, lines: 
            subject=f"Sales report {agreement.number} {quarter}" + (f" (version {number})" if number > 1 else ""),
            body=f"{agreement.vendor} reported {money(version.total_amount)} of sales in {quarter} under "
                 f"{agreement.number} ({version.line_count} lines). Reconciliation: {counts['open']} item(s) to "
-                f"resolve.")
+                f"resolve.",
+           link=reverse("reports:detail", kwargs={"report_id": report.pk}))
     return report
 
 
@@ -442,8 +444,9 @@ def fee_invoice_issue(*, report: SalesReport, actor: Actor) -> FeeInvoice:
     notify(recipients=vendor_emails(agreement.vendor),
            subject=f"Administrative fee invoice {invoice.number}: {money(invoice.fee_amount)}",
            body=f"The administrative fee under {agreement.number} for {report.period}: "
-                f"{percent(invoice.fee_percent)} of {money(invoice.sales_amount)} reported sales = {money(invoice.fee_amount)}, "
-                f"due {invoice.due_on:%Y-%m-%d}.")
+                f"{percent(invoice.fee_percent)} of {money(invoice.sales_amount)} reported sales = "
+                f"{money(invoice.fee_amount)}, due {invoice.due_on:%Y-%m-%d}.",
+           link=reverse("reports:invoices"))
     return invoice
 
 

@@ -41,6 +41,7 @@ def only(roles: list[str], ok: int = 200, others: int = 403, anon: int = 302) ->
 # url name -> (kwargs from the cast, expected GET status per role)
 PAGES = {
     "home": (lambda c: {}, expect(200)),
+    "workspace": (lambda c: {}, only(SIGNED_IN)),
     "healthz": (lambda c: {}, expect(200)),
     "accounts:login": (lambda c: {}, only(SIGNED_IN, ok=302, anon=200)),
     "accounts:logout": (lambda c: {}, expect(405)),
@@ -190,6 +191,9 @@ PAGES = {
     "reports:invoice-issue": (lambda c: REP(c), only(["staff"], ok=405)),
     "reports:invoices": (lambda c: {}, only(["staff"] + VENDORS)),
     "reports:invoice-paid": (lambda c: {"invoice_id": c.fee_invoice.pk}, only(["staff"], ok=405)),
+    "inbox:list": (lambda c: {}, only(SIGNED_IN)),
+    "inbox:open": (lambda c: {"notice_id": 999999}, only(SIGNED_IN, ok=405)),
+    "inbox:read-all": (lambda c: {}, only(SIGNED_IN, ok=405)),
     "audit:events": (lambda c: {}, only(["staff"])),
     "audit:object": (lambda c: {"object_type": "members.membership",
                                 "object_id": str(c.membership_a.pk)}, only(["staff"])),
@@ -456,6 +460,10 @@ API = {
     ("DELETE", "/api/v1/auth/tokens/{token_id}"): (lambda c: {"token_id": 999999}, None, None,
                                                    expect(404, anon=401)),
     ("GET", "/api/v1/me"): (lambda c: {}, None, None, expect(200, anon=401)),
+    # only one's own notices: another person's id (or none) answers 404 (inbox/tests/test_api.py)
+    ("GET", "/api/v1/inbox"): (lambda c: {}, None, None, expect(200, anon=401)),
+    ("POST", "/api/v1/inbox/{notice_id}/read"): (lambda c: {"notice_id": 999999}, None, None,
+                                                 expect(404, anon=401)),
     ("GET", "/api/v1/jobs/{job_id}"): (lambda c: {"job_id": 999999}, None, None, expect(404, anon=401)),
     ("GET", "/api/v1/members"): (lambda c: {}, None, None, expect(200)),
     ("GET", "/api/v1/members/{district_id}"): (lambda c: {"district_id": c.district_a.pk}, None,

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.urls import reverse
 
 from accounts.acting import Actor, require_staff
 from core.limits import LONG_TEXT_MAX, NOTE_MAX, check_text
@@ -226,7 +227,8 @@ def award_issue_notice(*, solicitation: Solicitation, rationale: str = "", plan_
            body=(f"The award notice for {solicitation.number} {solicitation.title} is published. "
                  f"Awarded: {', '.join(w.vendor_name for w in plan.winners)}.\n"
                  f"Protests may be filed until "
-                 f"{timezone.localtime(award.standstill_ends_at):%Y-%m-%d %H:%M %Z}."))
+                 f"{timezone.localtime(award.standstill_ends_at):%Y-%m-%d %H:%M %Z}."),
+           link=reverse("sourcing:detail", kwargs={"solicitation_id": solicitation.pk}))
     return award
 
 
@@ -289,5 +291,6 @@ def protest_decide(*, protest: Protest, upheld: bool, reasons: str, actor: Actor
                                            "superseded_award": award.version})
     notify(recipients=vendor_emails(protest.vendor),
            subject=f"Your protest on {solicitation.number} was {protest.get_state_display().split(':')[0].lower()}",
-           body=protest.decision_reasons)
+           body=protest.decision_reasons,
+           link=reverse("sourcing:detail", kwargs={"solicitation_id": solicitation.pk}))
     return protest
