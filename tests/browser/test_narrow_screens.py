@@ -47,18 +47,18 @@ def test_main_pages_fit_a_375px_screen(cast, agreements, live_server, page):  # 
               f"/solicitations/{solicitation}/tabulation/", reverse("accounts:login")]
     wide = _too_wide(page, base, public, "public", 375)
     login(page, base, cast.staff.email, PASSWORD)
-    wide |= _too_wide(page, base, [reverse("members:queue"), reverse("members:districts") + "?q=a",
+    wide |= _too_wide(page, base, ["/home/", reverse("members:queue"), reverse("members:districts") + "?q=a",
                                    reverse("audit:events"), reverse("contracts:list"),
                                    reverse("reports:list"), reverse("compliance:rules"),
                                    f"/solicitations/{solicitation}/manage/", reverse("accounts:account")],
                       "staff", 375)
     login(page, base, cast.buyer_a.email, PASSWORD)
-    wide |= _too_wide(page, base, [reverse("contracts:dashboard"), reverse("contracts:catalog"),
+    wide |= _too_wide(page, base, ["/home/", reverse("contracts:dashboard"), reverse("contracts:catalog"),
                                    reverse("orders:district"), reverse("members:mine"),
                                    reverse("compliance:check"), f"/agreements/{agreement.pk}/"],
                       "buyer", 375)
     login(page, base, cast.vendor_user_a.email, PASSWORD)
-    wide |= _too_wide(page, base, [reverse("vendors:profile"), reverse("orders:vendor"),
+    wide |= _too_wide(page, base, ["/home/", reverse("vendors:profile"), reverse("orders:vendor"),
                                    reverse("reports:vendor"), reverse("catalog:vendor-products"),
                                    reverse("compliance:vendor-evidence")], "vendor", 375)
     assert wide == {}, f"pages wider than 375 px: {wide}"
