@@ -3,11 +3,11 @@
 
 from __future__ import annotations
 
-from django.apps import apps
 from django.db.models import QuerySet
 
 from audit.models import AuditEvent
 from audit.redaction import exclude_sealed
+from core.labels import labelled, model_label
 
 
 def audit_events_visible() -> QuerySet[AuditEvent]:
@@ -32,12 +32,7 @@ def audit_events_list(*, object_type: str = "", action: str = "", actor_email: s
 
 def object_type_label(object_type: str) -> str:
     """A human name for an object type such as "sourcing.bid" (its model's verbose name)."""
-    try:
-        model = apps.get_model(object_type)
-    except (LookupError, ValueError):
-        return object_type
-    name = str(model._meta.verbose_name)
-    return name[:1].upper() + name[1:]
+    return model_label(object_type) or object_type
 
 
 def audit_object_types() -> list[tuple[str, str]]:
@@ -47,6 +42,6 @@ def audit_object_types() -> list[tuple[str, str]]:
     return sorted(((t, object_type_label(t)) for t in types), key=lambda x: (x[1].lower(), x[0]))
 
 
-def audit_actions() -> list[str]:
-    """The actions of the visible events only, for suggestions in the filter."""
-    return sorted(audit_events_visible().order_by().values_list("action", flat=True).distinct())
+def audit_actions() -> list[tuple[str, str]]:
+    """(action code, label) of the visible events only, by label: the filter's options."""
+    return labelled(audit_events_visible().order_by().values_list("action", flat=True).distinct())

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.urls import reverse
 
 from accounts.acting import APPROVER, BUYER, STAFF, Actor
+from core.formatting import money
 from audit.actions import AuditAction, order_vendor_step
 from audit.services import audit_record, snapshot
 from catalog.models import Product
@@ -26,7 +27,6 @@ from contracts.selectors.participation import district_may_order
 from contracts.services.volumes import line_volume_change, line_volume_lock
 from core.limits import (AMOUNT_MAX, NOTE_MAX, QUANTITY_MAX, check_money, check_quantity, check_text,
                          parse_int)
-from core.formatting import money
 from core.notify import notify
 from members.models import District
 from members.selectors import district_is_member
@@ -231,8 +231,8 @@ def _check_worth(lines: list[OrderLine]) -> None:
     worst = sum((max(Decimal(str(t["unit_price"])) for t in line.entry.tiers) * line.quantity
                  for line in lines), Decimal(0))
     if worst > AMOUNT_MAX:
-        raise ValidationError({"lines": f"This order could cost up to ${worst:,.2f}, above the "
-                                        f"${AMOUNT_MAX:,.2f} any one order may be worth: split it or "
+        raise ValidationError({"lines": f"This order could cost up to {money(worst)}, above the "
+                                        f"{money(AMOUNT_MAX)} any one order may be worth: split it or "
                                         f"lower the quantities."})
 
 
@@ -474,11 +474,11 @@ def settlement_record(*, agreement: MasterAgreement, district: District, amount,
     earlier = Settlement.objects.filter(agreement=agreement, district=district, reference__iexact=reference).first()
     if earlier is not None:  # a double click, or the same credit note entered twice
         raise ValidationError({"reference": f"{earlier.get_method_display()} {earlier.reference} of "
-                                            f"${earlier.amount:,.2f} is already recorded for {district.name} "
+                                            f"{money(earlier.amount)} is already recorded for {district.name} "
                                             f"under {agreement.number}."})
     owed = cents(entries.aggregate(total=Sum("amount"))["total"] or Decimal(0))
     if amount > owed:
-        raise ValidationError({"amount": f"Only ${owed:,.2f} is owed to {district.name} under {agreement.number}."})
+        raise ValidationError({"amount": f"Only {money(owed)} is owed to {district.name} under {agreement.number}."})
     settlement = Settlement.objects.create(agreement=agreement, district=district, amount=amount, method=method,
                                            reference=reference, recorded_by=actor.user,
                                            recorded_at=timezone.now())

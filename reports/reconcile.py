@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Callable, Iterable, Optional
 
+from core.number_format import money
 from core.money import cents
 
 MATCHED = "matched"
@@ -102,7 +103,7 @@ def _one_price(prices: Iterable[Decimal]) -> Optional[Decimal]:
 
 
 def _money(value: Decimal) -> str:
-    return f"${value:,.2f}"
+    return money(value)
 
 
 def reconcile(reported: Iterable[Reported], ordered: Iterable[Ordered],

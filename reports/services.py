@@ -20,13 +20,13 @@ from django.utils import timezone
 from django.urls import reverse
 
 from accounts.acting import VENDOR, Actor, acts_as, require_staff
+from core.formatting import money, percent
 from audit.actions import AuditAction
 from audit.services import audit_record, snapshot
 from catalog.models import Product
 from contracts.models import MasterAgreement
 from core.money import MoneyError, cents, parse_amount
 from core.limits import AMOUNT_MAX, QUANTITY_MAX, UNIT_PRICE_MAX, check_quantity, parse_int
-from core.formatting import money
 from core.notify import notify
 from members.models import District
 from orders.selectors import order_lines_in_period
@@ -178,20 +178,20 @@ def _clean_row(resolver: _Resolver, agreement: MasterAgreement, row: Mapping[str
     unit_price = _money(row.get("unit_price"))
     if unit_price is None or not 0 < unit_price <= UNIT_PRICE_MAX:
         errors["unit_price"] = (f"{_text(row.get('unit_price'))[:40]!r} is not a price from $0.01 to "
-                                f"${UNIT_PRICE_MAX:,.2f} in dollars and cents.")
+                                f"{money(UNIT_PRICE_MAX)} in dollars and cents.")
         unit_price = None
     amount: Optional[Decimal] = None
     if _text(row.get("amount")):
         amount = _money(row.get("amount"))
         if amount is None:
             errors["amount"] = (f"{_text(row.get('amount'))[:40]!r} is not an amount in dollars and cents "
-                                f"up to ${AMOUNT_MAX:,.2f}.")
+                                f"up to {money(AMOUNT_MAX)}.")
         elif quantity is not None and unit_price is not None and amount != cents(quantity * unit_price):
-            errors["amount"] = (f"${amount:,.2f} is not quantity x unit price ({quantity:,} x "
-                                f"${unit_price:,.2f} = ${cents(quantity * unit_price):,.2f}).")
+            errors["amount"] = (f"{money(amount)} is not quantity x unit price ({quantity:,} x "
+                                f"{money(unit_price)} = {money(cents(quantity * unit_price))}).")
     if quantity is not None and unit_price is not None and "amount" not in errors \
             and cents(quantity * unit_price) > AMOUNT_MAX:
-        errors["amount"] = (f"{quantity:,} x ${unit_price:,.2f} is above the ${AMOUNT_MAX:,.2f} one line "
+        errors["amount"] = (f"{quantity:,} x {money(unit_price)} is above the {money(AMOUNT_MAX)} one line "
                             f"may be worth.")
     order_number = _text(row.get("order_number"))
     if errors:
@@ -226,7 +226,7 @@ def clean_report_lines(*, agreement: MasterAgreement, rows: Sequence[Mapping[str
         raise ValidationError({f"lines[{i}].{f}": m for i, f, m in errors[:MAX_ERRORS]})
     total = sum((line.amount for line in lines), Decimal("0.00"))
     if total > AMOUNT_MAX:
-        raise ValidationError({"lines": f"The report adds up to ${total:,.2f}, above the ${AMOUNT_MAX:,.2f} "
+        raise ValidationError({"lines": f"The report adds up to {money(total)}, above the {money(AMOUNT_MAX)} "
                                         f"one quarter's report may total."})
     return lines
 
@@ -444,7 +444,7 @@ def fee_invoice_issue(*, report: SalesReport, actor: Actor) -> FeeInvoice:
     notify(recipients=vendor_emails(agreement.vendor),
            subject=f"Administrative fee invoice {invoice.number}: {money(invoice.fee_amount)}",
            body=f"The administrative fee under {agreement.number} for {report.period}: "
-                f"{invoice.fee_percent}% of {money(invoice.sales_amount)} reported sales = "
+                f"{percent(invoice.fee_percent)} of {money(invoice.sales_amount)} reported sales = "
                 f"{money(invoice.fee_amount)}, due {invoice.due_on:%Y-%m-%d}.",
            link=reverse("reports:invoices"))
     return invoice

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from core.formatting import money
 from accounts.access import roles
 from accounts.acting import STAFF, VENDOR
 from core.views import run_service, submit_form
@@ -194,7 +195,7 @@ def item_resolve(request, report_id: int, item_id: int):
 def invoice_issue(request, report_id: int):
     report = _report(request, report_id)
     return run_service(request, lambda: services.fee_invoice_issue(report=report, actor=request.actor),
-                       success=lambda invoice: f"Invoice {invoice.number} issued: ${invoice.fee_amount:,.2f}.",
+                       success=lambda invoice: f"Invoice {invoice.number} issued: {money(invoice.fee_amount)}.",
                        redirect_to=_detail_url(report.pk))
 
 

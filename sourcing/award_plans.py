@@ -26,6 +26,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from accounts.acting import Actor, require_staff
+from core.formatting import money
 from core.money import cents
 from sourcing import selectors
 from sourcing.models import Award, AwardPlanRecord, Bid, ConsensusScore, Solicitation
@@ -111,18 +112,15 @@ _VENDOR_ID = re.compile(r"vendor '([^']*)'")
 
 
 def _money(amount: Optional[str]) -> str:
-    """"$1,234.50", "−$2,500.00" (a minus sign, read as "minus"), "" for None."""
-    if amount is None:
-        return ""
-    value = Decimal(amount)
-    return f"{'−' if value < 0 else ''}${abs(value):,.2f}"
+    """"$1,234.50", "-$2,500.00" (core.formatting.money), "" for None."""
+    return "" if amount is None else money(amount)
 
 
 def _signed(amount: Optional[str], unit: str) -> str:
     if amount is None:
         return ""
     value = Decimal(amount)
-    return f"{'−' if value < 0 else ''}{abs(value):,.2f}{unit}"
+    return f"{'-' if value < 0 else ''}{abs(value):,.2f}{unit}"
 
 
 def _percent(part: Decimal, whole: Decimal) -> Optional[Decimal]:

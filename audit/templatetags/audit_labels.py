@@ -1,28 +1,27 @@
-"""Human labels for the codes stored in audit events."""
+"""Human labels for the codes stored in audit events (through the one registry, core.labels)."""
 
 from django import template
 
-from accounts.models import Role
-from audit.actions import action_label as _action_label
-from audit.selectors import object_type_label
+from core.labels import label
 
 register = template.Library()
 
+# Actor roles recorded by the trail that are not roles people hold.
 OTHER_ROLES = {"system": "System", "admin": "Django admin"}
 
 
 @register.filter
 def object_label(object_type: str) -> str:
-    return object_type_label(object_type)
+    return label(object_type)
 
 
 @register.filter
 def action_label(action: str) -> str:
-    return _action_label(action)
+    return label(action)
 
 
 @register.filter
 def role_label(role: str) -> str:
-    if role in Role.values:
-        return Role(role).label
-    return OTHER_ROLES.get(role, role.replace("_", " ").capitalize())
+    if role in OTHER_ROLES:
+        return OTHER_ROLES[role]
+    return label(role)

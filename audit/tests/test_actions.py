@@ -4,6 +4,7 @@ those already stored, and nothing else recorded."""
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -193,6 +194,16 @@ def test_the_audit_trail_shows_labels_and_keeps_the_codes(client, cast):
     assert client.login(email=cast.staff.email, password=PASSWORD)
     page = client.get("/audit/").content.decode()
     assert "Role assigned" in page and '<code class="muted">role.assigned</code>' in page
-    assert 'value="role.assigned" label="Role assigned"' in page  # the filter's suggestions
+    # The action filter offers labels; the stored code stays the value sent.
+    assert '<option value="role.assigned" >Role assigned</option>' in page
+    assert ">role.assigned</option>" not in page
+    # Actor roles and object types as labels, never codes; times to the minute in the local zone.
+    assert "District buyer" in page or "Consortium staff" in page
+    assert ">district_buyer<" not in page and ">consortium_staff<" not in page
+    assert re.search(r"<td>\d{4}-\d\d-\d\d \d\d:\d\d P[SD]T</td>", page)
+    assert not re.search(r"\d\d:\d\d:\d\d", page)
+    filtered = client.get("/audit/", {"action": "role.assigned"}).content.decode()
+    assert '<option value="role.assigned" selected>Role assigned</option>' in filtered
+    assert "Role assigned<br>" in filtered and "User account created<br>" not in filtered
     one = client.get(f"/audit/accounts.user/{cast.buyer_a.pk}/").content.decode()
     assert "User account created" in one and "user.created" in one

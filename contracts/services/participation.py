@@ -179,7 +179,7 @@ def quote_answer(*, quote: QuoteRequest, quote_total, implementation_plan: str,
     schedule_total = district_price_for(quote.agreement, quote.competition.quantities)
     if total is not None and schedule_total is not None and total > schedule_total:
         errors["quote_total"] = (f"A quote cannot exceed the agreement's schedule price for these "
-                                 f"quantities (${schedule_total:,.2f}).")
+                                 f"quantities ({money(schedule_total)}).")
     if errors:
         raise ValidationError(errors)
     quote.quote_total, quote.implementation_plan = total, implementation_plan.strip()

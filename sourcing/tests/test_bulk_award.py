@@ -240,7 +240,7 @@ def test_manage_page_shows_the_stored_plan_and_never_runs_the_engine(client, cas
     assert "$280,000.00" in page  # both baselines give A all 1,000 at 280.00
     # ... and which constraint a baseline breaks, naming the vendor (the engine names ids).
     assert "<td>No: Bulk A, Inc.: spend 280000.00 is more than 60% of the total 280000.00</td>" in page
-    assert "−$2,500.00" in page and "−0.89%" in page
+    assert "-$2,500.00" in page and "-0.89%" in page
     assert "Spend by vendor" in page and "49.56%" in page
     assert f'name="plan_digest" value="{record.digest}"' in page
     # Confirming awards exactly what the page showed.
