@@ -76,6 +76,6 @@ def test_a_stored_multi_award_plan_matches_the_plan_shown(client, cast, scored):
     assert posted.status_code == 201 and posted.json()["plan_digest"] == live.digest
     assert AwardPlanRecord.objects.count() == 2
     with pytest.raises(ValidationError, match="changed since it was shown"):
-        award_issue_notice(solicitation=scored, plan_digest="0" * 64, actor=staff)
-    award = award_issue_notice(solicitation=scored, plan_digest=live.digest, actor=staff)
+        award_issue_notice(solicitation=scored, rationale="Best value", plan_digest="0" * 64, actor=staff)
+    award = award_issue_notice(solicitation=scored, rationale="Best value", plan_digest=live.digest, actor=staff)
     assert [ab.vendor.legal_name for ab in award.awarded_bids.all()] == ["Vendor A, Inc."]
