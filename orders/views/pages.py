@@ -21,6 +21,9 @@ from members.models import District
 from members.selectors import district_of_organisation
 from orders import selectors, services
 from orders.models import Order, Settlement
+from orders.preview import order_preview
+from orders.quotes import quote_comparison
+from orders.states import OrderState
 from vendors.selectors import vendor_of_organisation
 
 BUYER, APPROVER, VENDOR, STAFF = (Role.DISTRICT_BUYER, Role.DISTRICT_APPROVER, Role.VENDOR_USER,
@@ -83,6 +86,9 @@ def order_detail(request, order_id: int):
         raise Http404
     return render(request, "orders/detail.html", {
         "order": order, "lines": order.lines.select_related("product"),
+        # A draft shows what it would cost now; a placed order how the quote applied (or why not).
+        "preview": order_preview(order) if order.state == OrderState.DRAFT else None,
+        "quote": quote_comparison(order) if order.state != OrderState.DRAFT else None,
         "rebates": selectors.rebate_entries(district=order.district).filter(order_line__order=order)})
 
 
