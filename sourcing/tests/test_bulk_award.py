@@ -23,6 +23,7 @@ from sourcing.services.bids import bid_submit
 from sourcing.services.evaluation import consensus_record
 from sourcing.services.solicitations import (solicitation_create, solicitation_publish,
                                              solicitation_start_evaluation)
+from tests.helpers import confirmed_post
 from tests.helpers import content
 from sourcing.tests.test_api import send
 from tests.helpers import token
@@ -230,7 +231,7 @@ def test_manage_page_shows_the_stored_plan_and_never_runs_the_engine(client, cas
     assert "Spend by vendor" in page and "49.56%" in page
     assert f'name="plan_digest" value="{record.digest}"' in page
     # Confirming awards exactly what the page showed.
-    response = client.post(f"/solicitations/{bulk.pk}/award-notice/",
+    response = confirmed_post(client, f"/solicitations/{bulk.pk}/award-notice/",
                            {"rationale": "Lowest cost under the cap", "plan_digest": record.digest})
     assert response.status_code == 302 and runs == [1]
     bulk.refresh_from_db()
@@ -249,7 +250,7 @@ def test_manage_page_says_when_the_plan_is_out_of_date(client, cast, bulk):
     assert "Allocation by line (out of date)" in page
     assert "Confirm and publish the award notice" not in page
     # A notice posted from an older page is refused with the reason.
-    response = client.post(f"/solicitations/{bulk.pk}/award-notice/",
+    response = confirmed_post(client, f"/solicitations/{bulk.pk}/award-notice/",
                            {"plan_digest": record.digest}, follow=True)
     assert "recompute the plan" in response.content.decode()
     assert not bulk.awards.exists()

@@ -8,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import roles
 from accounts.models import Role
@@ -24,7 +24,8 @@ from sourcing.services import solicitations as solicitation_services
 from sourcing.services.questions import question_answer
 from sourcing.services.solicitations import SolicitationContent
 from sourcing.states import SolicitationState as S
-from core.views import run_service, submit_form
+from core.views import confirm_then_run, run_service, submit_form
+from sourcing import confirmations
 from sourcing.views.common import get_solicitation
 
 STAFF = Role.CONSORTIUM_STAFF
@@ -148,12 +149,20 @@ def _run(request, solicitation_id, success: str, call, **options):
     return run_service(request, call, success=success, redirect_to=_manage_url(solicitation_id), **options)
 
 
+def _confirm_then_run(request, solicitation_id, success, confirmation, call, **options):
+    """An irreversible step: its confirmation page (core.confirm), then the service."""
+    return confirm_then_run(request, confirmation, call, success=success,
+                            redirect_to=_manage_url(solicitation_id), **options)
+
+
 @roles(STAFF)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def publish(request, solicitation_id: int):
     s = get_solicitation(request, solicitation_id)
-    return _run(request, s.pk, f"{s.number} is published and open for bids.",
-                lambda: solicitation_services.solicitation_publish(solicitation=s, actor=request.actor))
+    return _confirm_then_run(
+        request, s.pk, f"{s.number} is published and open for bids.",
+        lambda: confirmations.publish(s, back=_manage_url(s.pk)),
+        lambda: solicitation_services.solicitation_publish(solicitation=s, actor=request.actor))
 
 
 @roles(STAFF)
@@ -165,14 +174,17 @@ def start_evaluation(request, solicitation_id: int):
 
 
 @roles(STAFF)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def cancel(request, solicitation_id: int):
     s = get_solicitation(request, solicitation_id)
-    form = CancelForm(request.POST)
+    form = CancelForm(request.POST if request.method == "POST" else request.GET)
     if not form.is_valid():
         return manage(request, solicitation_id, {"cancel": form})
-    return _run(request, s.pk, f"{s.number} is cancelled.", lambda: solicitation_services.solicitation_cancel(
-        solicitation=s, reason=form.cleaned_data["reason"], actor=request.actor))
+    reason = form.cleaned_data["reason"]
+    return _confirm_then_run(
+        request, s.pk, f"{s.number} is cancelled.",
+        lambda: confirmations.cancel(s, reason, back=_manage_url(s.pk)),
+        lambda: solicitation_services.solicitation_cancel(solicitation=s, reason=reason, actor=request.actor))
 
 
 @roles(STAFF)
@@ -258,24 +270,32 @@ def award_plan_compute(request, solicitation_id: int):
 
 
 @roles(STAFF)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def award_notice(request, solicitation_id: int):
     s = get_solicitation(request, solicitation_id)
-    return _run(request, s.pk, "Award notice published; the standstill has started.",
-                lambda: award_services.award_issue_notice(
-                    solicitation=s, rationale=request.POST.get("rationale", ""),
-                    plan_digest=request.POST.get("plan_digest", ""), actor=request.actor))
+    return _confirm_then_run(
+        request, s.pk, "Award notice published; the standstill has started.",
+        lambda: confirmations.award_notice(s, request.actor, back=_manage_url(s.pk)),
+        lambda: award_services.award_issue_notice(
+            solicitation=s, rationale=request.POST.get("rationale", ""),
+            plan_digest=request.POST.get("plan_digest", ""), actor=request.actor))
 
 
 @roles(STAFF)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def protest_decide(request, solicitation_id: int, protest_id: int):
     s = get_solicitation(request, solicitation_id)
-    protest = Protest.objects.filter(pk=protest_id, award__solicitation=s).first()
+    protest = Protest.objects.filter(pk=protest_id, award__solicitation=s).select_related(
+        "vendor", "award__solicitation").first()
     if protest is None:
         raise Http404
-    form = ProtestDecisionForm(request.POST)
-    return _run(request, s.pk, "Decision recorded.", lambda: award_services.protest_decide(
-        protest=protest, upheld=form.cleaned_data["decision"] == "upheld",
-        reasons=form.cleaned_data["reasons"], actor=request.actor),
-        form=form, invalid="Choose a decision and give the reasons.")
+    form = ProtestDecisionForm(request.POST if request.method == "POST" else request.GET)
+    if not form.is_valid():
+        return _run(request, s.pk, "", lambda: None, form=form,
+                    invalid="Choose a decision and give the reasons.")
+    upheld, reasons = form.cleaned_data["decision"] == "upheld", form.cleaned_data["reasons"]
+    return _confirm_then_run(
+        request, s.pk, "Decision recorded.",
+        lambda: confirmations.protest_decision(protest, upheld, reasons, back=_manage_url(s.pk)),
+        lambda: award_services.protest_decide(protest=protest, upheld=upheld, reasons=reasons,
+                                              actor=request.actor))
