@@ -4,6 +4,7 @@ never a sealed detail: before the bids open the number of bidders is not shown),
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from core.confirm import Confirmation, Field
@@ -41,11 +42,14 @@ def publish(solicitation: Solicitation, back: str) -> Confirmation:
 
 def award_notice(solicitation: Solicitation, actor, back: str) -> Confirmation:
     s = solicitation
-    plan = award_plan(solicitation=s, actor=actor)
+    try:
+        plan, why = award_plan(solicitation=s, actor=actor), ""
+    except PermissionDenied as refused:  # e.g. the bids are not open yet
+        plan, why = None, str(refused)
     effects, amounts = [], []
     if plan is None or not plan.ready or plan.stale:
         effects.append("The award plan is not ready: confirming will be refused. "
-                       + ((plan.stale or " ".join(plan.problems)) if plan else "Compute it first."))
+                       + ((plan.stale or " ".join(plan.problems)) if plan else why or "Compute it first."))
     else:
         method = "multi-award" if plan.method == AwardMethod.MULTI_AWARD else "bulk buy"
         effects.append(f"The award notice ({method}) is published: awarded "
