@@ -1,5 +1,6 @@
-"""Shared test set-up: fast password hashing, the fixed cast of users, and skip/fail rules for
-tests that need PostgreSQL or Chromium (skip on a laptop without them; fail under CI=true)."""
+"""Shared test set-up: fast password hashing, the fixed cast of users, a test client that checks
+API responses against the OpenAPI document, and skip/fail rules for tests that need PostgreSQL or
+Chromium (skip on a laptop without them; fail under CI=true)."""
 
 from __future__ import annotations
 
@@ -39,6 +40,15 @@ def _default_cache():
     from django.core.cache import caches
 
     return caches["default"]
+
+
+@pytest.fixture
+def client():
+    """Django's test Client, which also fails the test on an /api/v1/ response the OpenAPI document
+    does not describe (an undocumented status, or a body not matching the declared schema)."""
+    from tests.api_conformance import ConformingClient
+
+    return ConformingClient()
 
 
 @pytest.fixture

@@ -6,11 +6,11 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from accounts.access import roles
-from accounts.models import Role
+from accounts.acting import STAFF
 from audit import selectors
 
 
-@roles(Role.CONSORTIUM_STAFF)
+@roles(STAFF)
 def events(request):
     object_type = request.GET.get("object_type", "")
     action = request.GET.get("action", "").strip()
@@ -23,7 +23,7 @@ def events(request):
         "query": urlencode({"object_type": object_type, "action": action, "actor": actor_email})})
 
 
-@roles(Role.CONSORTIUM_STAFF)
+@roles(STAFF)
 def object_events(request, object_type: str, object_id: str):
     qs = selectors.audit_events_for_object(object_type=object_type, object_id=object_id)
     page = Paginator(qs, 100).get_page(request.GET.get("page"))

@@ -5,22 +5,19 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from ninja import Router, Schema, Status
 
 from accounts.access import api_roles
 from accounts.api_auth import API_AUTH
-from accounts.models import Role
+from accounts.acting import READERS, VENDOR
 from catalog import selectors
 from catalog.models import Product
 from catalog.services import ProductData, product_create, product_update
 from core.api_types import AnyId, Filter, Id, Page, UnitPrice, page_size, text, text_of
 from core.limits import LONG_TEXT_MAX
-from vendors.selectors import vendor_of_organisation
+from vendors.selectors import vendor_for_actor
 
 router = Router(tags=["products"])
-VENDOR = Role.VENDOR_USER
-READERS = (Role.CONSORTIUM_STAFF, Role.DISTRICT_BUYER, Role.DISTRICT_APPROVER, Role.EVALUATOR)
 
 
 class ProductIn(Schema):
@@ -78,28 +75,12 @@ def _data(payload: ProductIn) -> ProductData:
     return ProductData(category=category, **payload.dict(exclude={"category"}))
 
 
-def _own_vendor(request):
-    vendor = vendor_of_organisation(request.actor.organisation)
-    if vendor is None:
-        raise Http404("Your organisation is not a vendor.")
-    return vendor
-
-
-def _visible(request, product_id: int) -> Product:
-    product = selectors.product_get(product_id)
-    if product is None:
-        raise Http404("No such product.")
-    if request.actor.role == VENDOR and product.vendor_id != _own_vendor(request).pk:
-        raise Http404("No such product.")
-    return product
-
-
 @router.get("/products", response=ProductPage, auth=API_AUTH)
 @api_roles(*READERS, VENDOR)
 def product_list(request, q: Filter = "", vendor_id: AnyId = 0, category: Filter = "", page: Page = 1,
                  page_size: page_size(500) = 100):
     """Products. A vendor sees its own; staff and districts see every vendor's."""
-    vendor = _own_vendor(request) if request.actor.role == VENDOR else None
+    vendor = vendor_for_actor(request.actor) if request.actor.role == VENDOR else None
     qs = selectors.product_list(q=q, vendor=vendor, category=category)
     if vendor_id and vendor is None:
         qs = qs.filter(vendor_id=vendor_id)
@@ -116,20 +97,20 @@ def product_add(request, payload: ProductIn):
     """Add a product (vendors). Lists take the codes in the OpenAPI description of catalog.choices:
     grade_bands PK, K-2, 3-5, 6-8, 9-12, adult; interoperability oneroster, lti13, clever,
     classlink, sso_saml_oidc; data_collected the NDPA Exhibit B categories."""
-    product = product_create(vendor=_own_vendor(request), data=_data(payload), actor=request.actor)
+    product = product_create(vendor=vendor_for_actor(request.actor), data=_data(payload), actor=request.actor)
     return Status(201, product_out(selectors.product_get(product.pk)))
 
 
 @router.get("/products/{product_id}", response=ProductOut, auth=API_AUTH)
 @api_roles(*READERS, VENDOR)
 def product_detail(request, product_id: Id):
-    return product_out(_visible(request, product_id))
+    return product_out(selectors.product_for_actor(product_id=product_id, actor=request.actor))
 
 
 @router.put("/products/{product_id}", response=ProductOut, auth=API_AUTH)
 @api_roles(VENDOR)
 def product_change(request, product_id: Id, payload: ProductIn):
     """Change one of your products (all fields)."""
-    product = _visible(request, product_id)
+    product = selectors.product_for_actor(product_id=product_id, actor=request.actor)
     product_update(product=product, data=_data(payload), actor=request.actor)
     return product_out(selectors.product_get(product.pk))

@@ -5,8 +5,11 @@ from __future__ import annotations
 from typing import Optional
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 
+from accounts.acting import VENDOR, acts_as
 from catalog.models import Category, Product
+from vendors.selectors import vendor_for_actor
 
 
 def category_list() -> QuerySet[Category]:
@@ -33,3 +36,12 @@ def products_of_vendor(vendor) -> QuerySet[Product]:
 
 def product_get(product_id: int) -> Optional[Product]:
     return product_list().filter(pk=product_id).first()
+
+
+def product_for_actor(*, product_id: int, actor) -> Product:
+    """A product the actor may see: a vendor user sees its own vendor's products only; staff and
+    district people see every vendor's. Anything else is "no such product" (404)."""
+    product = product_get(product_id)
+    if product is None or (acts_as(actor, VENDOR) and product.vendor_id != vendor_for_actor(actor).pk):
+        raise Http404("No such product.")
+    return product

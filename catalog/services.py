@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from accounts.acting import Actor
+from accounts.acting import VENDOR, Actor, acts_as
 from audit.actions import AuditAction
 from audit.services import audit_record, snapshot
 from catalog.choices import DATA_CATEGORIES, GRADE_BANDS, INTEROPERABILITY, SUBJECTS, ProductKind
@@ -65,7 +65,7 @@ class ProductData:
 
 
 def _may_manage(actor: Actor, vendor: Vendor) -> bool:
-    return actor.is_system or (actor.role == "vendor_user" and actor.acts_for(vendor.organisation))
+    return actor.is_system or acts_as(actor, VENDOR, vendor.organisation)
 
 
 def _codes(values, allowed, name: str, errors: dict) -> list[str]:

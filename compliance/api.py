@@ -12,7 +12,7 @@ from pydantic import ConfigDict
 
 from accounts.access import api_roles
 from accounts.api_auth import API_AUTH
-from accounts.models import Role
+from accounts.acting import DISTRICT_ROLES, EVERYONE, JOINERS, STAFF
 from catalog.selectors import product_get, product_list
 from compliance.models import ComplianceDecision
 from compliance.selectors import rules as rule_selectors
@@ -20,12 +20,9 @@ from compliance.selectors.verdicts import compliance_check, compliance_matrix
 from compliance.services.decisions import compliance_decision_record
 from core.api_types import Amount, AnyId, Day, Filter, Id, Page, StateList, page_size, text, text_of
 from members.models import District
-from members.selectors import district_of_organisation
+from members.selectors import district_for_actor
 
 router = Router(tags=["compliance"])
-STAFF = Role.CONSORTIUM_STAFF
-DISTRICT_ROLES = (Role.DISTRICT_BUYER, Role.DISTRICT_APPROVER, Role.EVALUATOR)
-EVERYONE = (STAFF, *DISTRICT_ROLES, Role.VENDOR_USER)
 
 
 class ComplianceReasonOut(Schema):
@@ -142,9 +139,7 @@ def district_for(request, district_id: Optional[int]) -> District:
         if district is None:
             raise ValidationError({"district": f"No district {district_id}."})
         return district
-    own = district_of_organisation(actor.organisation)
-    if own is None:
-        raise Http404("Your organisation is not a district.")
+    own = district_for_actor(actor)
     if district_id and district_id != own.pk:
         raise PermissionDenied("You may check only for your own district.")
     return own
@@ -196,7 +191,7 @@ def check(request, product: Optional[Id] = None, district: Optional[Id] = None,
 
 
 @router.post("/compliance/decisions", response={201: ComplianceDecisionOut}, auth=API_AUTH)
-@api_roles(STAFF, Role.DISTRICT_BUYER, Role.DISTRICT_APPROVER)
+@api_roles(STAFF, *JOINERS)
 def decision_record(request, payload: ComplianceDecisionIn):
     """Compute the verdict now and record it, with the rule versions it used, for a purpose."""
     decision = compliance_decision_record(

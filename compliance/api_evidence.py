@@ -15,7 +15,7 @@ from ninja.files import UploadedFile
 
 from accounts.access import api_roles
 from accounts.api_auth import API_AUTH
-from accounts.models import Role
+from accounts.acting import DISTRICT_ROLES, EVERYONE, JOINERS, STAFF, VENDOR
 from catalog.selectors import product_list
 from compliance.api_evidence_schemas import (DPA, REPORT, AccessibilityReportIn, AccessibilityReportOut,
                                              AccessibilityReportPatch, ComplianceAttestationIn,
@@ -32,13 +32,10 @@ from compliance.services.evidence import (accessibility_report_add, accessibilit
 from core.api_types import AnyId, Day, Filter, Id, text_of
 from core.documents import upload_from_base64
 from members.models import District
-from members.selectors import district_of_organisation
-from vendors.selectors import vendor_of_organisation
+from members.selectors import district_for_actor
+from vendors.selectors import vendor_for_actor
 
 router = Router(tags=["compliance evidence"])
-STAFF = Role.CONSORTIUM_STAFF
-VENDOR = Role.VENDOR_USER
-READERS = (STAFF, Role.DISTRICT_BUYER, Role.DISTRICT_APPROVER, Role.EVALUATOR, VENDOR)
 
 
 def _today():
@@ -81,13 +78,6 @@ def attestation_out(a: Attestation) -> dict:
             "document_url": _doc_url("attestation", a.pk)}
 
 
-def _vendor(request):
-    vendor = vendor_of_organisation(request.actor.organisation)
-    if vendor is None:
-        raise Http404("Your organisation is not a vendor.")
-    return vendor
-
-
 @contextmanager
 def _api_names(**renames: str):
     """Service errors under the API's field names (e.g. products -> product_ids)."""
@@ -124,7 +114,7 @@ def _own_products(vendor, ids: list[int], field: str):
 
 
 @router.get("/compliance/dpas", response=list[ComplianceDpaOut], auth=API_AUTH)
-@api_roles(*READERS)
+@api_roles(*EVERYONE)
 def dpas(request, state: Filter = "", vendor_id: AnyId = 0, district_id: AnyId = 0):
     """Data privacy agreements (and joinders). Vendors see their own. Withdrawn ones are listed
     with status "withdrawn" and the reason; no verdict uses them."""
@@ -147,7 +137,7 @@ def dpa_add(request, district_id: Form[Id], template: Form[text_of(DPA.template)
             document: Optional[UploadedFile] = File(None)):
     """Record a DPA you signed with a district (its state is the district's), optionally with a
     general offer (NDPA Exhibit E) other districts of that state may adopt."""
-    vendor = _vendor(request)
+    vendor = vendor_for_actor(request.actor)
     district = District.objects.filter(pk=district_id).first()
     if district is None:
         raise ValidationError({"district_id": f"No district {district_id}."})
@@ -166,7 +156,7 @@ def _dpa_current(d: DataPrivacyAgreement) -> dict:
 
 
 def _dpa_correct(request, dpa_id: int, values: dict, document: Optional[EvidenceDocumentIn]) -> dict:
-    vendor = _vendor(request)
+    vendor = vendor_for_actor(request.actor)
     dpa = ev.vendor_dpa_get(vendor=vendor, dpa_id=dpa_id)
     with _api_names(products="product_ids"):
         dpa_update(dpa=dpa, template=values["template"], template_version=values["template_version"] or "",
@@ -189,7 +179,7 @@ def dpa_put(request, dpa_id: Id, payload: ComplianceDpaIn):
 @api_roles(VENDOR)
 def dpa_patch(request, dpa_id: Id, payload: ComplianceDpaPatch):
     """Correct some fields of one of your signed agreements; the others stay."""
-    current = _dpa_current(ev.vendor_dpa_get(vendor=_vendor(request), dpa_id=dpa_id))
+    current = _dpa_current(ev.vendor_dpa_get(vendor=vendor_for_actor(request.actor), dpa_id=dpa_id))
     values = _merged(current, payload, required=("template", "product_ids", "signed_on"))
     return _dpa_correct(request, dpa_id, values, payload.document)
 
@@ -199,7 +189,7 @@ def dpa_patch(request, dpa_id: Id, payload: ComplianceDpaPatch):
 def dpa_withdraw_(request, dpa_id: Id, payload: ComplianceWithdrawIn):
     """Withdraw one of your signed agreements, with the reason. It stays listed as withdrawn;
     no verdict uses it and its general offer can no longer be adopted (joinders stay)."""
-    vendor = _vendor(request)
+    vendor = vendor_for_actor(request.actor)
     dpa_withdraw(dpa=ev.vendor_dpa_get(vendor=vendor, dpa_id=dpa_id), reason=payload.reason,
                  actor=request.actor)
     return dpa_out(ev.vendor_dpa_get(vendor=vendor, dpa_id=dpa_id))
@@ -210,39 +200,36 @@ def dpa_withdraw_(request, dpa_id: Id, payload: ComplianceWithdrawIn):
 def dpa_close_offer(request, dpa_id: Id):
     """Close the agreement's general offer today: no district may adopt it from now on; joinders
     already made stay in force."""
-    vendor = _vendor(request)
+    vendor = vendor_for_actor(request.actor)
     dpa_offer_close(dpa=ev.vendor_dpa_get(vendor=vendor, dpa_id=dpa_id), actor=request.actor)
     return dpa_out(ev.vendor_dpa_get(vendor=vendor, dpa_id=dpa_id))
 
 
 @router.get("/compliance/general-offers", response=list[ComplianceDpaOut], auth=API_AUTH)
-@api_roles(STAFF, Role.DISTRICT_BUYER, Role.DISTRICT_APPROVER, Role.EVALUATOR)
+@api_roles(STAFF, *DISTRICT_ROLES)
 def general_offers(request, state: Filter = ""):
     """General offers open today. District users get their state's."""
     if request.actor.role != STAFF:
-        district = district_of_organisation(request.actor.organisation)
-        if district is None:
-            raise Http404("Your organisation is not a district.")
-        state = district.state
+        state = district_for_actor(request.actor).state
     if not state:
         raise ValidationError({"state": "Name the state (two letters)."})
     return [dpa_out(d) for d in ev.general_offers_open(state=state)[:1000]]
 
 
 @router.post("/compliance/dpas/{dpa_id}/joinder", response={201: ComplianceDpaOut}, auth=API_AUTH)
-@api_roles(Role.DISTRICT_BUYER, Role.DISTRICT_APPROVER)
+@api_roles(*JOINERS)
 def joinder(request, dpa_id: Id):
     """Adopt a vendor's general offer for your district: one-click joinder (Exhibit E)."""
-    district = district_of_organisation(request.actor.organisation)
+    district = district_for_actor(request.actor)
     offer = DataPrivacyAgreement.objects.filter(pk=dpa_id).first()
-    if district is None or offer is None:
+    if offer is None:
         raise Http404("No such general offer.")
     joined = dpa_joinder_adopt(district=district, dpa=offer, actor=request.actor)
     return Status(201, dpa_out(ev.dpa_list().get(pk=joined.pk)))
 
 
 @router.get("/compliance/accessibility-reports", response=list[AccessibilityReportOut], auth=API_AUTH)
-@api_roles(*READERS)
+@api_roles(*EVERYONE)
 def reports(request, product_id: AnyId = 0):
     """Accessibility conformance reports (VPAT/ACR), with validity (status "withdrawn" with the
     reason for withdrawn ones). Vendors see their own."""
@@ -261,7 +248,7 @@ def report_add(request, product_id: Form[Id], standard: Form[text_of(REPORT.stan
                document: Optional[UploadedFile] = File(None)):
     """Add an accessibility conformance report for one of your products (standard e.g.
     "WCAG 2.1", level A/AA/AAA). Without an expiry it counts for two years."""
-    product = _own_products(_vendor(request), [product_id], "product_id")[0]
+    product = _own_products(vendor_for_actor(request.actor), [product_id], "product_id")[0]
     report = accessibility_report_add(product=product, standard=standard, level=level,
                                       report_date=report_date, report_format=report_format,
                                       expires_on=expires_on, document=document, actor=request.actor)
@@ -269,7 +256,7 @@ def report_add(request, product_id: Form[Id], standard: Form[text_of(REPORT.stan
 
 
 def _report_correct(request, report_id: int, values: dict, document: Optional[EvidenceDocumentIn]) -> dict:
-    vendor = _vendor(request)
+    vendor = vendor_for_actor(request.actor)
     report = ev.vendor_report_get(vendor=vendor, report_id=report_id)
     product = _own_products(vendor, [values["product_id"]], "product_id")[0]
     with _api_names(product="product_id"):
@@ -293,7 +280,7 @@ def report_put(request, report_id: Id, payload: AccessibilityReportIn):
 @api_roles(VENDOR)
 def report_patch(request, report_id: Id, payload: AccessibilityReportPatch):
     """Correct some fields of one of your accessibility reports; the others stay."""
-    r = ev.vendor_report_get(vendor=_vendor(request), report_id=report_id)
+    r = ev.vendor_report_get(vendor=vendor_for_actor(request.actor), report_id=report_id)
     current = {"product_id": r.product_id, "standard": r.standard, "level": r.level,
                "report_format": r.report_format, "report_date": r.report_date, "expires_on": r.expires_on}
     values = _merged(current, payload, required=("product_id", "standard", "level", "report_date"))
@@ -305,14 +292,14 @@ def report_patch(request, report_id: Id, payload: AccessibilityReportPatch):
 @api_roles(VENDOR)
 def report_withdraw(request, report_id: Id, payload: ComplianceWithdrawIn):
     """Withdraw one of your accessibility reports, with the reason; no verdict uses it again."""
-    vendor = _vendor(request)
+    vendor = vendor_for_actor(request.actor)
     accessibility_report_withdraw(report=ev.vendor_report_get(vendor=vendor, report_id=report_id),
                                   reason=payload.reason, actor=request.actor)
     return report_out(ev.vendor_report_get(vendor=vendor, report_id=report_id))
 
 
 @router.get("/compliance/attestations", response=list[ComplianceAttestationOut], auth=API_AUTH)
-@api_roles(*READERS)
+@api_roles(*EVERYONE)
 def attestations(request, vendor_id: AnyId = 0):
     """Attestations (COPPA, NIST CSF, SOC 2 ...), with validity (status "withdrawn" with the
     reason for withdrawn ones). Vendors see their own."""
@@ -332,7 +319,7 @@ def attestation_create(request, kind: Form[text_of(Attestation.kind)], attested_
                        document: Optional[UploadedFile] = File(None)):
     """Add an attestation for your company (or one product): kind coppa, nist_csf, soc2,
     iso27001 or other."""
-    vendor = _vendor(request)
+    vendor = vendor_for_actor(request.actor)
     product = _own_products(vendor, [product_id], "product_id")[0] if product_id else None
     attestation = attestation_add(vendor=vendor, kind=kind, attested_on=attested_on,
                                   product=product, framework=framework, expires_on=expires_on,
@@ -342,7 +329,7 @@ def attestation_create(request, kind: Form[text_of(Attestation.kind)], attested_
 
 def _attestation_correct(request, attestation_id: int, values: dict,
                          document: Optional[EvidenceDocumentIn]) -> dict:
-    vendor = _vendor(request)
+    vendor = vendor_for_actor(request.actor)
     attestation = ev.vendor_attestation_get(vendor=vendor, attestation_id=attestation_id)
     product_id = values["product_id"]
     product = _own_products(vendor, [product_id], "product_id")[0] if product_id else None
@@ -368,7 +355,7 @@ def attestation_put(request, attestation_id: Id, payload: ComplianceAttestationI
 def attestation_patch(request, attestation_id: Id, payload: ComplianceAttestationPatch):
     """Correct some fields of one of your attestations; the others stay (send product_id null
     for the whole company)."""
-    a = ev.vendor_attestation_get(vendor=_vendor(request), attestation_id=attestation_id)
+    a = ev.vendor_attestation_get(vendor=vendor_for_actor(request.actor), attestation_id=attestation_id)
     current = {"kind": a.kind, "framework": a.framework, "product_id": a.product_id,
                "attested_on": a.attested_on, "expires_on": a.expires_on}
     values = _merged(current, payload, required=("kind", "attested_on"))
@@ -379,7 +366,7 @@ def attestation_patch(request, attestation_id: Id, payload: ComplianceAttestatio
 @api_roles(VENDOR)
 def attestation_withdraw_(request, attestation_id: Id, payload: ComplianceWithdrawIn):
     """Withdraw one of your attestations, with the reason; no verdict uses it again."""
-    vendor = _vendor(request)
+    vendor = vendor_for_actor(request.actor)
     attestation_withdraw(attestation=ev.vendor_attestation_get(vendor=vendor, attestation_id=attestation_id),
                          reason=payload.reason, actor=request.actor)
     return attestation_out(ev.vendor_attestation_get(vendor=vendor, attestation_id=attestation_id))

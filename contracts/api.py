@@ -2,14 +2,14 @@
 
 from typing import Optional
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Router, Status
 
 from accounts.access import api_public, api_roles
 from accounts.api_auth import API_AUTH, OPTIONAL_AUTH
-from accounts.models import Role
+from accounts.acting import APPROVER, BUYER, STAFF, VENDOR
 from catalog.models import Product
 from contracts.api_schemas import (AgreementActivateIn, AgreementDetailOut, AgreementOut,
                                    AgreementScheduleMapIn, AmendmentDecidedOut, AmendmentDecisionIn,
@@ -18,18 +18,17 @@ from contracts.api_schemas import (AgreementActivateIn, AgreementDetailOut, Agre
                                    MiniCompetitionIn, MiniCompetitionOut, MiniCompetitionScoreIn,
                                    ParticipationJoinIn, ParticipationOut, QuoteAnswerIn, QuoteAnsweredOut,
                                    QuoteRequestedOut, QuoteRequestIn)
-from contracts.models import Amendment, MasterAgreement, MiniCompetition, ParticipationAgreement, QuoteRequest
+from contracts.models import Amendment, MasterAgreement, MiniCompetition, ParticipationAgreement
 from contracts.selectors.agreements import agreement_get, agreement_list, needs_successor, schedule_rows
-from contracts.selectors.participation import join_requirements
+from contracts.selectors.participation import (competition_for_actor, join_requirements,
+                                               participation_for_actor, quote_for_actor)
 from contracts.services import agreements as agreement_services
 from contracts.services import participation as participation_services
 from core.api_types import Amount, Filter, Id, Page, page_size, whole
-from members.selectors import district_of_organisation
+from members.selectors import district_acting, district_for_actor
 from sourcing.models import Solicitation
 
 router = Router(tags=["contracts"])
-STAFF, VENDOR = Role.CONSORTIUM_STAFF, Role.VENDOR_USER
-BUYER, APPROVER = Role.DISTRICT_BUYER, Role.DISTRICT_APPROVER
 A = "/agreements/{agreement_id}"
 
 
@@ -140,18 +139,11 @@ def amendment_decision(request, agreement_id: Id, number: whole(1, 32767), paylo
     return {"number": m.number, "state": m.state}
 
 
-def _district(request):
-    district = district_of_organisation(request.actor.organisation)
-    if district is None:
-        raise PermissionDenied("Your organisation is not a district.")
-    return district
-
-
 @router.get(A + "/join-requirements", response=JoinRequirementsOut, auth=API_AUTH)
 @api_roles(BUYER, APPROVER)
 def join_needs(request, agreement_id: Id, estimated_value: Optional[Amount] = None):
     """What joining would require of your district: blocks, steps to confirm, offers adopted."""
-    needs = join_requirements(district=_district(request), agreement=_agreement(request, agreement_id),
+    needs = join_requirements(district=district_for_actor(request.actor), agreement=_agreement(request, agreement_id),
                               annual_value=estimated_value)
     return {"blocked": needs.blocked, "confirmations": needs.confirmations,
             "general_offers_adopted": needs.offers_to_adopt}
@@ -169,7 +161,7 @@ def participation_out(p: ParticipationAgreement) -> dict:
 @api_roles(BUYER)
 def join(request, agreement_id: Id, payload: ParticipationJoinIn):
     """Join the agreement; adopts the vendor's general offer for your state in the same step."""
-    district = _district(request)
+    district = district_for_actor(request.actor)
     competition = None
     if payload.mini_competition_id:
         competition = MiniCompetition.objects.filter(pk=payload.mini_competition_id, district=district).first()
@@ -189,38 +181,32 @@ def participations(request):
     if request.actor.role == VENDOR:
         qs = qs.filter(agreement__vendor__organisation=request.actor.organisation)
     else:
-        qs = qs.filter(district=_district(request))
+        qs = qs.filter(district=district_for_actor(request.actor))
     return [participation_out(p) for p in qs.order_by("-prepared_at")[:1000]]
-
-
-def _participation(request, participation_id: int) -> ParticipationAgreement:
-    p = ParticipationAgreement.objects.select_related("district__organisation", "agreement__vendor").filter(
-        pk=participation_id).first()
-    if p is None or not (request.actor.acts_for(p.district.organisation)
-                         or request.actor.acts_for(p.agreement.vendor.organisation)):
-        raise Http404("No such participation agreement.")
-    return p
 
 
 @router.post("/participations/{participation_id}/approve", response=ParticipationOut, auth=API_AUTH)
 @api_roles(APPROVER)
 def participation_approve(request, participation_id: Id):
-    return participation_out(participation_services.participation_approve(
-        participation=_participation(request, participation_id), actor=request.actor))
+    participation = participation_for_actor(participation_id=participation_id, actor=request.actor)
+    return participation_out(participation_services.participation_approve(participation=participation,
+                                                                        actor=request.actor))
 
 
 @router.post("/participations/{participation_id}/countersign", response=ParticipationOut, auth=API_AUTH)
 @api_roles(VENDOR)
 def participation_countersign(request, participation_id: Id):
-    return participation_out(participation_services.participation_countersign(
-        participation=_participation(request, participation_id), actor=request.actor))
+    participation = participation_for_actor(participation_id=participation_id, actor=request.actor)
+    return participation_out(participation_services.participation_countersign(participation=participation,
+                                                                        actor=request.actor))
 
 
 @router.post("/participations/{participation_id}/withdraw", response=ParticipationOut, auth=API_AUTH)
 @api_roles(BUYER, APPROVER)
 def participation_withdraw(request, participation_id: Id, payload: ContractReasonIn):
+    participation = participation_for_actor(participation_id=participation_id, actor=request.actor)
     return participation_out(participation_services.participation_withdraw(
-        participation=_participation(request, participation_id), reason=payload.reason, actor=request.actor))
+        participation=participation, reason=payload.reason, actor=request.actor))
 
 
 def competition_out(c: MiniCompetition) -> dict:
@@ -236,13 +222,6 @@ def competition_out(c: MiniCompetition) -> dict:
             "chosen_agreement_id": c.chosen_agreement_id, "choice_reasons": c.choice_reasons}
 
 
-def _competition(request, competition_id: int) -> MiniCompetition:
-    c = MiniCompetition.objects.select_related("district__organisation", "solicitation").filter(pk=competition_id).first()
-    if c is None or not request.actor.acts_for(c.district.organisation):
-        raise Http404("No such mini-competition.")
-    return c
-
-
 def _score_agreement(c: MiniCompetition, agreement_id: int) -> MasterAgreement:
     row = c.scores.filter(agreement_id=agreement_id).select_related("agreement").first()
     if row is None:
@@ -256,7 +235,7 @@ def competition_start(request, payload: MiniCompetitionIn):
     solicitation = Solicitation.objects.filter(pk=payload.solicitation_id).first()
     if solicitation is None:
         raise ValidationError({"solicitation_id": "No such solicitation."})
-    c = participation_services.minicompetition_start(district=_district(request), solicitation=solicitation,
+    c = participation_services.minicompetition_start(district=district_for_actor(request.actor), solicitation=solicitation,
                                                      quantities=payload.quantities,
                                                      price_weight=payload.price_weight, actor=request.actor)
     return Status(201, competition_out(c))
@@ -265,13 +244,14 @@ def competition_start(request, payload: MiniCompetitionIn):
 @router.get("/mini-competitions/{competition_id}", response=MiniCompetitionOut, auth=API_AUTH)
 @api_roles(BUYER, APPROVER)
 def competition(request, competition_id: Id):
-    return competition_out(_competition(request, competition_id))
+    c = competition_for_actor(competition_id=competition_id, actor=request.actor)
+    return competition_out(c)
 
 
 @router.post("/mini-competitions/{competition_id}/scores", response=MiniCompetitionOut, auth=API_AUTH)
 @api_roles(BUYER)
 def competition_score(request, competition_id: Id, payload: MiniCompetitionScoreIn):
-    c = _competition(request, competition_id)
+    c = competition_for_actor(competition_id=competition_id, actor=request.actor)
     participation_services.minicompetition_score(competition=c, agreement=_score_agreement(c, payload.agreement_id),
                                                  other_score=payload.other_score, notes=payload.notes,
                                                  actor=request.actor)
@@ -282,7 +262,7 @@ def competition_score(request, competition_id: Id, payload: MiniCompetitionScore
              auth=API_AUTH)
 @api_roles(BUYER)
 def competition_quote(request, competition_id: Id, payload: QuoteRequestIn):
-    c = _competition(request, competition_id)
+    c = competition_for_actor(competition_id=competition_id, actor=request.actor)
     q = participation_services.quote_request(competition=c, agreement=_score_agreement(c, payload.agreement_id),
                                              message=payload.message, actor=request.actor)
     return Status(201, {"id": q.pk, "agreement_id": q.agreement_id})
@@ -291,9 +271,7 @@ def competition_quote(request, competition_id: Id, payload: QuoteRequestIn):
 @router.post("/quotes/{quote_id}/answer", response=QuoteAnsweredOut, auth=API_AUTH)
 @api_roles(VENDOR)
 def quote_answer(request, quote_id: Id, payload: QuoteAnswerIn):
-    q = QuoteRequest.objects.filter(pk=quote_id, agreement__vendor__organisation=request.actor.organisation).first()
-    if q is None:
-        raise Http404("No such quote request.")
+    q = quote_for_actor(quote_id=quote_id, actor=request.actor)
     q = participation_services.quote_answer(quote=q, quote_total=payload.quote_total,
                                             implementation_plan=payload.implementation_plan, actor=request.actor)
     return {"id": q.pk, "quote_total": str(q.quote_total)}
@@ -302,7 +280,7 @@ def quote_answer(request, quote_id: Id, payload: QuoteAnswerIn):
 @router.post("/mini-competitions/{competition_id}/decision", response=MiniCompetitionOut, auth=API_AUTH)
 @api_roles(BUYER)
 def competition_decide(request, competition_id: Id, payload: MiniCompetitionChoiceIn):
-    c = _competition(request, competition_id)
+    c = competition_for_actor(competition_id=competition_id, actor=request.actor)
     # The decided competition as the service saved it (the one read above is still open).
     c = participation_services.minicompetition_decide(competition=c, agreement=_score_agreement(
         c, payload.agreement_id), reasons=payload.reasons, actor=request.actor)
@@ -327,13 +305,6 @@ def catalog_item_out(item) -> dict:
     return data
 
 
-def _acting_district(request):
-    actor = getattr(request, "actor", None)
-    if actor is None or actor.role not in (BUYER, APPROVER, Role.EVALUATOR):
-        return None
-    return district_of_organisation(actor.organisation)
-
-
 @router.get("/catalog", response=CatalogPageOut, auth=OPTIONAL_AUTH, exclude_unset=True)
 @api_public
 def catalog(request, q: Filter = "", category: Filter = "", grade_band: Filter = "", subject: Filter = "",
@@ -347,7 +318,7 @@ def catalog(request, q: Filter = "", category: Filter = "", grade_band: Filter =
     entries, count = catalog_page(page=page, page_size=page_size, q=q, category=category,
                                   grade_band=grade_band, subject=subject,
                                   interoperability=interoperability, kind=kind)
-    items = catalog_items(entries, district=_acting_district(request))
+    items = catalog_items(entries, district=district_acting(getattr(request, "actor", None)))
     return {"count": count, "page": page, "results": [catalog_item_out(i) for i in items]}
 
 
@@ -361,7 +332,7 @@ def catalog_product(request, product_id: Id):
     product = Product.objects.select_related("vendor").filter(pk=product_id, active=True).first()
     if product is None:
         raise Http404("No such product.")
-    district = _acting_district(request)
+    district = district_acting(getattr(request, "actor", None))
     items = catalog_items(list(catalog_search(product_id=product_id)), district=district)
     data = {"product_id": product.pk, "product": product.name, "vendor": product.vendor.legal_name,
             "offers": [catalog_item_out(i) for i in items]}

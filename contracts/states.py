@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from core.transitions import Transition, Transitions
+
 
 class AgreementState(models.TextChoices):
     PENDING_SIGNATURE = "pending_signature", "Pending signature"
@@ -18,11 +20,14 @@ class AgreementState(models.TextChoices):
     TERMINATED = "terminated", "Terminated"
 
 
-AGREEMENT_TRANSITIONS = {
-    "activate": ((AgreementState.PENDING_SIGNATURE,), AgreementState.ACTIVE),
-    "renew": ((AgreementState.ACTIVE,), AgreementState.ACTIVE),
-    "terminate": ((AgreementState.PENDING_SIGNATURE, AgreementState.ACTIVE), AgreementState.TERMINATED),
-}
+A = AgreementState
+AGREEMENT_TRANSITIONS = Transitions(
+    noun="agreement", states=AgreementState.choices, initial=(A.PENDING_SIGNATURE,),
+    derived={A.EXPIRED: A.ACTIVE}, steps={
+        "activate": Transition((A.PENDING_SIGNATURE,), A.ACTIVE, "Activate"),
+        "renew": Transition((A.ACTIVE,), A.ACTIVE, "Renew"),
+        "terminate": Transition((A.PENDING_SIGNATURE, A.ACTIVE), A.TERMINATED, "Terminate"),
+    })
 
 
 class AmendmentState(models.TextChoices):
@@ -39,12 +44,14 @@ class ParticipationState(models.TextChoices):
     ENDED = "ended", "Ended"
 
 
-PARTICIPATION_TRANSITIONS = {
-    "approve": ((ParticipationState.PREPARED,), ParticipationState.APPROVED),
-    "countersign": ((ParticipationState.PREPARED, ParticipationState.APPROVED), ParticipationState.ACTIVE),
-    "withdraw": ((ParticipationState.PREPARED, ParticipationState.APPROVED), ParticipationState.WITHDRAWN),
-    "end": ((ParticipationState.ACTIVE,), ParticipationState.ENDED),
-}
+P = ParticipationState
+PARTICIPATION_TRANSITIONS = Transitions(
+    noun="participation", states=ParticipationState.choices, initial=(P.PREPARED,), steps={
+        "approve": Transition((P.PREPARED,), P.APPROVED, "Approve"),
+        "countersign": Transition((P.PREPARED, P.APPROVED), P.ACTIVE, "Countersign"),
+        "withdraw": Transition((P.PREPARED, P.APPROVED), P.WITHDRAWN, "Withdraw"),
+        "end": Transition((P.ACTIVE,), P.ENDED, "End"),
+    })
 
 
 class AwardKind(models.TextChoices):

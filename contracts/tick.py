@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import RoleAssignment
-from accounts.acting import Actor
+from accounts.acting import JOINERS, STAFF, Actor
 from audit.actions import agreement_notice
 from audit.services import audit_record
 from contracts.models import AgreementNotice, MasterAgreement
@@ -27,14 +27,14 @@ ACTOR = Actor.system("edpool tick")
 
 
 def _staff_emails() -> list[str]:
-    return list(RoleAssignment.objects.filter(role="consortium_staff", user__is_active=True)
+    return list(RoleAssignment.objects.filter(role=STAFF, user__is_active=True)
                 .values_list("user__email", flat=True))
 
 
 def _member_emails(agreement: MasterAgreement) -> list[str]:
     districts = agreement.participations.filter(state=ParticipationState.ACTIVE).values("district__organisation")
     return list(RoleAssignment.objects.filter(organisation__in=districts, user__is_active=True,
-                                              role__in=["district_buyer", "district_approver"])
+                                              role__in=JOINERS)
                 .values_list("user__email", flat=True))
 
 

@@ -119,3 +119,4 @@ def decimal_text(description: str, example: str) -> type:
 
 MoneyText = decimal_text("Dollars and cents, as a decimal string.", "1234.50")
 RateText = decimal_text("A fraction, as a decimal string: \"0.0200\" is 2%.", "0.0200")
+DecimalText = decimal_text("An exact decimal number (a score, a weight, a share), as a decimal string.", "8.50")

@@ -11,17 +11,15 @@ from ninja.files import UploadedFile
 
 from accounts.access import api_public, api_roles
 from accounts.api_auth import API_AUTH
-from accounts.models import Role
+from accounts.acting import DISTRICT_ROLES, JOINERS, STAFF
 from core.api_types import Day, Email, Filter, Id, Page, page_size, text, text_of
 from members import selectors
 from members.models import District, Membership
-from members.services import (membership_allowed_transitions, membership_apply,
-                              membership_transition)
+from members.forms import TRANSITION_INPUTS
+from members.services import MEMBERSHIP_STEPS, membership_allowed_transitions, membership_apply
 from members.states import MembershipState
 
 router = Router(tags=["members"])
-STAFF = Role.CONSORTIUM_STAFF
-DISTRICT_ROLES = (Role.DISTRICT_BUYER, Role.DISTRICT_APPROVER, Role.EVALUATOR)
 
 
 class MemberOut(Schema):
@@ -131,7 +129,7 @@ def membership_list(request, state: Filter = ""):
         qs = selectors.membership_queue(state=state) if state else (
             Membership.objects.select_related("district__organisation").order_by("applied_at"))
     else:
-        district = selectors.district_of_organisation(actor.organisation)
+        district = selectors.district_for_actor(actor)
         qs = selectors.memberships_of_district(district=district).select_related("district__organisation")
         if state:
             qs = qs.filter(state=state)
@@ -139,7 +137,7 @@ def membership_list(request, state: Filter = ""):
 
 
 @router.post("/memberships", response={201: MembershipOut}, auth=API_AUTH)
-@api_roles(STAFF, Role.DISTRICT_BUYER, Role.DISTRICT_APPROVER)
+@api_roles(STAFF, *JOINERS)
 def membership_create(request, payload: MembershipApplyIn):
     """Apply to join (for your own district; staff for any district)."""
     district = District.objects.filter(pk=payload.district_id).first()
@@ -165,7 +163,7 @@ def membership_detail(request, membership_id: Id):
 
 
 @router.post("/memberships/{membership_id}/transitions", response=MembershipOut, auth=API_AUTH)
-@api_roles(STAFF, Role.DISTRICT_BUYER, Role.DISTRICT_APPROVER)
+@api_roles(STAFF, *JOINERS)
 def membership_step(request, membership_id: Id, action: Form[text(40)],
                     on_date: Form[Optional[Day]] = None,
                     resolution_number: text_of(Membership.resolution_number) = Form(""),
@@ -175,8 +173,10 @@ def membership_step(request, membership_id: Id, action: Form[text(40)],
     """Take a step: approve_board (with the resolution PDF), sign_agreement, activate, suspend,
     reinstate or withdraw. Sent as a multipart form."""
     membership = _membership_for(request, membership_id)
-    m = membership_transition(membership=membership, action=action, actor=request.actor,
-                              on_date=on_date, resolution_number=resolution_number,
-                              resolution_document=resolution_document, signed_by=signed_by,
-                              reason=reason)
+    if action not in MEMBERSHIP_STEPS:
+        raise ValidationError({"action": f"Unknown membership action {action!r}."})
+    sent = {"on_date": on_date, "resolution_number": resolution_number, "signed_by": signed_by,
+            "reason": reason, "resolution_document": resolution_document}
+    m = MEMBERSHIP_STEPS[action](membership=membership, actor=request.actor,
+                                 **{name: sent[name] for name in TRANSITION_INPUTS[action]})
     return membership_out(m, request.actor)

@@ -72,8 +72,9 @@ class District(models.Model):
 class Membership(models.Model):
     """A district's membership of the consortium, from application to withdrawal.
 
-    The state changes only through `members.services.membership_transition`, which follows the
-    table in `members.states`. A district has at most one membership that is not withdrawn;
+    The state changes only through the step services of `members.services` (one per step:
+    `membership_approve_board`, ..., `membership_withdraw`), which follow the table in
+    `members.states`. A district has at most one membership that is not withdrawn;
     a withdrawn district may apply again (a new row), and its history stays.
     """
 

@@ -7,8 +7,9 @@ from typing import Optional
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet, Sum
+from django.http import Http404
 
-from accounts.acting import Actor
+from accounts.acting import DISTRICT_ROLES, Actor, acts_as
 from members.models import District, Membership
 from members.states import MEMBER_STATES, QUEUE_STATES, STAFF, MembershipState
 
@@ -83,6 +84,21 @@ def district_of_organisation(organisation) -> Optional[District]:
     if organisation is None:
         return None
     return District.objects.filter(organisation=organisation).select_related("organisation").first()
+
+
+def district_for_actor(actor) -> District:
+    """The district the actor acts for. An organisation that is not a district (or an actor
+    without an organisation) is refused with a 404 that says so, on pages and in the API."""
+    district = district_of_organisation(actor.organisation if actor is not None else None)
+    if district is None:
+        raise Http404("Your organisation is not a district.")
+    return district
+
+
+def district_acting(actor) -> Optional[District]:
+    """The district of an actor in a district role; None for anyone else (staff, a vendor, an
+    anonymous visitor): for pages that add a district's view when there is one."""
+    return district_of_organisation(actor.organisation) if acts_as(actor, DISTRICT_ROLES) else None
 
 
 def district_search(*, q: str = "", state: str = "", limit: int = 50) -> QuerySet[District]:

@@ -17,8 +17,8 @@ from audit.services import audit_record, snapshot
 from core.documents import validate_pdf
 from core.limits import check_money
 from members.models import District, Membership
-from members.states import (APPLY_DISTRICT_ROLES, STAFF, TRANSITIONS, MembershipState,
-                            Transition)
+from core.transitions import Transition
+from members.states import APPLY_DISTRICT_ROLES, STAFF, TRANSITIONS, WHO, MembershipState
 from orgs.models import OrganisationKind
 from orgs.services import organisation_create, organisation_update
 from core.locks import lock
@@ -116,6 +116,11 @@ def _may_act_for_district(actor: Actor, district: District, district_roles: tupl
     return actor.role in district_roles and actor.acts_for(district.organisation)
 
 
+def _may_take(actor: Actor, district: District, action: str) -> bool:
+    who = WHO[action]
+    return _may_act_for_district(actor, district, who.district_roles, who.staff)
+
+
 def membership_open(district: District) -> Optional[Membership]:
     return district.memberships.exclude(state=MembershipState.WITHDRAWN).first()
 
@@ -149,79 +154,125 @@ def membership_apply(*, district: District, contact_name: str = "", contact_emai
 
 def membership_allowed_transitions(*, membership: Membership, actor: Actor) -> list[Transition]:
     """The steps this actor may take on this membership now."""
-    return [t for t in TRANSITIONS.values()
-            if membership.state in t.sources
-            and _may_act_for_district(actor, membership.district, t.district_roles, t.staff)]
+    return [t for t in TRANSITIONS.allowed_from(membership.state)
+            if _may_take(actor, membership.district, t.action)]
 
 
-@transaction.atomic
-def membership_transition(
-    *,
-    membership: Membership,
-    action: str,
-    actor: Actor,
-    on_date: Optional[dt.date] = None,
-    resolution_number: str = "",
-    resolution_document: Optional[UploadedFile] = None,
-    signed_by: str = "",
-    reason: str = "",
-) -> Membership:
-    """Move a membership along its state machine (see members.states.TRANSITIONS)."""
-    transition = TRANSITIONS.get(action)
-    if transition is None:
-        raise ValidationError({"action": f"Unknown membership action {action!r}."})
+# One service per step of members.states.TRANSITIONS. Each locks the membership, checks the step
+# against the table and the actor against members.states.WHO, validates its inputs, saves and
+# records the step in the audit trail (audit.actions.membership_step).
+
+def _step_begin(membership: Membership, action: str, actor: Actor) -> tuple[Membership, str, dict]:
+    """Lock the membership and check the step; return it, the state it leads to and a snapshot."""
     membership = lock(Membership.objects.all()).select_related(
         "district__organisation").get(pk=membership.pk)
-    if membership.state not in transition.sources:
-        raise ValidationError(
-            {"action": f"Cannot {transition.label.lower()}: the membership is "
-                       f"{membership.get_state_display().lower()}, and this step needs it to be "
-                       + " or ".join(MembershipState(s).label.lower() for s in transition.sources)
-                       + "."})
-    if not _may_act_for_district(actor, membership.district, transition.district_roles,
-                                 transition.staff):
-        raise PermissionDenied(f"You may not {transition.label.lower()} for this district.")
+    target = TRANSITIONS.check(membership.state, action, field="action")
+    if not _may_take(actor, membership.district, action):
+        raise PermissionDenied(f"You may not {TRANSITIONS[action].label.lower()} for this district.")
+    return membership, target, snapshot(membership, MEMBERSHIP_FIELDS)
+
+
+def _step_date(membership: Membership, on_date: Optional[dt.date]) -> dt.date:
+    """The day a step took place: today unless given, never in the future nor before the
+    application."""
     today = timezone.localdate()
     on_date = on_date or today
     if on_date > today:
         raise ValidationError({"on_date": "The date cannot be in the future."})
-    if on_date < timezone.localdate(membership.applied_at):
-        raise ValidationError({"on_date": "The date cannot be before the application "
-                                          f"({timezone.localdate(membership.applied_at):%Y-%m-%d})."})
-    before = snapshot(membership, MEMBERSHIP_FIELDS)
+    applied_on = timezone.localdate(membership.applied_at)
+    if on_date < applied_on:
+        raise ValidationError({"on_date": f"The date cannot be before the application ({applied_on:%Y-%m-%d})."})
+    return on_date
 
-    if action == "approve_board":
-        if resolution_document is None:
-            raise ValidationError({"resolution_document":
-                                   "Upload the board resolution approving membership (PDF)."})
-        validate_pdf(resolution_document, field="resolution_document")
-        membership.board_approved_on = on_date
-        membership.resolution_number = resolution_number.strip()
-        membership.resolution_document.save(
-            f"district-{membership.district_id}-resolution.pdf", resolution_document, save=False)
-    elif action == "sign_agreement":
-        if not signed_by.strip():
-            raise ValidationError({"signed_by": "Name the person who signed the agreement."})
-        membership.agreement_signed_on = on_date
-        membership.agreement_signed_by = signed_by.strip()
-    elif action == "activate":
-        membership.member_since = membership.member_since or on_date
-    elif action in ("suspend", "withdraw"):
-        if not reason.strip():
-            raise ValidationError({"reason": "Give the reason."})
-        if action == "suspend":
-            membership.suspended_reason = reason.strip()
-        else:
-            membership.withdrawn_on = on_date
-            membership.withdrawn_reason = reason.strip()
-    elif action == "reinstate":
-        membership.suspended_reason = ""
 
-    membership.state = transition.target
+def _reason(reason: str) -> str:
+    if not reason.strip():
+        raise ValidationError({"reason": "Give the reason."})
+    return reason.strip()
+
+
+def _step_end(membership: Membership, action: str, target: str, before: dict, actor: Actor) -> Membership:
+    membership.state = target
     membership.save()
     audit_record(actor=actor, action=membership_step(action), obj=membership, before=before,
                  after=snapshot(membership, MEMBERSHIP_FIELDS))
     return membership
+
+
+@transaction.atomic
+def membership_approve_board(*, membership: Membership, resolution_document: Optional[UploadedFile],
+                             resolution_number: str = "", on_date: Optional[dt.date] = None,
+                             actor: Actor) -> Membership:
+    """Record the district board's approval, with its resolution (a PDF)."""
+    membership, target, before = _step_begin(membership, "approve_board", actor)
+    on_date = _step_date(membership, on_date)
+    if resolution_document is None:
+        raise ValidationError({"resolution_document": "Upload the board resolution approving membership (PDF)."})
+    validate_pdf(resolution_document, field="resolution_document")
+    membership.board_approved_on = on_date
+    membership.resolution_number = resolution_number.strip()
+    membership.resolution_document.save(
+        f"district-{membership.district_id}-resolution.pdf", resolution_document, save=False)
+    return _step_end(membership, "approve_board", target, before, actor)
+
+
+@transaction.atomic
+def membership_sign_agreement(*, membership: Membership, signed_by: str,
+                              on_date: Optional[dt.date] = None, actor: Actor) -> Membership:
+    """Record the signed membership agreement and who signed it."""
+    membership, target, before = _step_begin(membership, "sign_agreement", actor)
+    on_date = _step_date(membership, on_date)
+    if not signed_by.strip():
+        raise ValidationError({"signed_by": "Name the person who signed the agreement."})
+    membership.agreement_signed_on = on_date
+    membership.agreement_signed_by = signed_by.strip()
+    return _step_end(membership, "sign_agreement", target, before, actor)
+
+
+@transaction.atomic
+def membership_activate(*, membership: Membership, on_date: Optional[dt.date] = None,
+                        actor: Actor) -> Membership:
+    """The district becomes a member (since `on_date`, unless it was one before)."""
+    membership, target, before = _step_begin(membership, "activate", actor)
+    on_date = _step_date(membership, on_date)
+    membership.member_since = membership.member_since or on_date
+    return _step_end(membership, "activate", target, before, actor)
+
+
+@transaction.atomic
+def membership_suspend(*, membership: Membership, reason: str, actor: Actor) -> Membership:
+    membership, target, before = _step_begin(membership, "suspend", actor)
+    membership.suspended_reason = _reason(reason)
+    return _step_end(membership, "suspend", target, before, actor)
+
+
+@transaction.atomic
+def membership_reinstate(*, membership: Membership, actor: Actor) -> Membership:
+    membership, target, before = _step_begin(membership, "reinstate", actor)
+    membership.suspended_reason = ""
+    return _step_end(membership, "reinstate", target, before, actor)
+
+
+@transaction.atomic
+def membership_withdraw(*, membership: Membership, reason: str, on_date: Optional[dt.date] = None,
+                        actor: Actor) -> Membership:
+    """The district leaves the consortium (or gives up its application)."""
+    membership, target, before = _step_begin(membership, "withdraw", actor)
+    on_date = _step_date(membership, on_date)
+    membership.withdrawn_on = on_date
+    membership.withdrawn_reason = _reason(reason)
+    return _step_end(membership, "withdraw", target, before, actor)
+
+
+# The service of each step, for pages and the API that take the step's name from a URL or form.
+MEMBERSHIP_STEPS = {
+    "approve_board": membership_approve_board,
+    "sign_agreement": membership_sign_agreement,
+    "activate": membership_activate,
+    "suspend": membership_suspend,
+    "reinstate": membership_reinstate,
+    "withdraw": membership_withdraw,
+}
 
 
 @dataclass

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from django.db import models
 
+from core.transitions import Transition, Transitions
+
 
 class MembershipState(models.TextChoices):
     APPLIED = "applied", "Applied"
@@ -26,35 +28,32 @@ APPROVER = "district_approver"
 
 
 @dataclass(frozen=True)
-class Transition:
-    action: str
-    label: str
-    sources: tuple[str, ...]
-    target: str
-    # Roles that may take this step: consortium staff for any district; district roles only for
-    # their own district.
+class Who:
+    """Who may take a step: consortium staff for any district (`staff`); district roles only for
+    their own district."""
+
     staff: bool
     district_roles: tuple[str, ...]
 
 
 S = MembershipState
-TRANSITIONS: dict[str, Transition] = {
-    t.action: t
-    for t in [
-        Transition("approve_board", "Record board approval", (S.APPLIED,), S.BOARD_APPROVED,
-                   staff=True, district_roles=(BUYER, APPROVER)),
-        Transition("sign_agreement", "Record signed membership agreement", (S.BOARD_APPROVED,),
-                   S.AGREEMENT_SIGNED, staff=True, district_roles=(APPROVER,)),
-        Transition("activate", "Activate membership", (S.AGREEMENT_SIGNED,), S.ACTIVE,
-                   staff=True, district_roles=()),
-        Transition("suspend", "Suspend membership", (S.ACTIVE,), S.SUSPENDED,
-                   staff=True, district_roles=()),
-        Transition("reinstate", "Reinstate membership", (S.SUSPENDED,), S.ACTIVE,
-                   staff=True, district_roles=()),
-        Transition("withdraw", "Withdraw from the consortium",
-                   (S.APPLIED, S.BOARD_APPROVED, S.AGREEMENT_SIGNED, S.ACTIVE, S.SUSPENDED),
-                   S.WITHDRAWN, staff=True, district_roles=(APPROVER,)),
-    ]
+TRANSITIONS = Transitions(noun="membership", states=MembershipState.choices, initial=(S.APPLIED,), steps={
+    "approve_board": Transition((S.APPLIED,), S.BOARD_APPROVED, "Record board approval"),
+    "sign_agreement": Transition((S.BOARD_APPROVED,), S.AGREEMENT_SIGNED,
+                                 "Record signed membership agreement"),
+    "activate": Transition((S.AGREEMENT_SIGNED,), S.ACTIVE, "Activate membership"),
+    "suspend": Transition((S.ACTIVE,), S.SUSPENDED, "Suspend membership"),
+    "reinstate": Transition((S.SUSPENDED,), S.ACTIVE, "Reinstate membership"),
+    "withdraw": Transition((S.APPLIED, S.BOARD_APPROVED, S.AGREEMENT_SIGNED, S.ACTIVE, S.SUSPENDED),
+                           S.WITHDRAWN, "Withdraw from the consortium"),
+})
+WHO: dict[str, Who] = {
+    "approve_board": Who(staff=True, district_roles=(BUYER, APPROVER)),
+    "sign_agreement": Who(staff=True, district_roles=(APPROVER,)),
+    "activate": Who(staff=True, district_roles=()),
+    "suspend": Who(staff=True, district_roles=()),
+    "reinstate": Who(staff=True, district_roles=()),
+    "withdraw": Who(staff=True, district_roles=(APPROVER,)),
 }
 
 # Who may apply for a district: its buyer or approver, or consortium staff on its behalf.
@@ -65,6 +64,3 @@ MEMBER_STATES = (S.ACTIVE,)
 # States shown in the staff queue of applications still in progress.
 QUEUE_STATES = (S.APPLIED, S.BOARD_APPROVED, S.AGREEMENT_SIGNED)
 
-
-def transitions_from(state: str) -> list[Transition]:
-    return [t for t in TRANSITIONS.values() if state in t.sources]

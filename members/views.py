@@ -8,18 +8,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.access import public, roles
-from accounts.models import Role
+from accounts.acting import DISTRICT_ROLES, JOINERS, STAFF
 from audit.selectors import audit_events_for_object
 from core.views import run_service, submit_form
 from members import selectors
 from members.forms import ApplyForm, DirectoryFilterForm, TransitionForm
 from members.models import District, Membership
-from members.services import (membership_allowed_transitions, membership_apply,
-                              membership_transition)
+from members.services import MEMBERSHIP_STEPS, membership_allowed_transitions, membership_apply
 from members.states import MembershipState
-
-STAFF = Role.CONSORTIUM_STAFF
-DISTRICT_ROLES = (Role.DISTRICT_BUYER, Role.DISTRICT_APPROVER, Role.EVALUATOR)
 
 
 @public
@@ -50,13 +46,11 @@ def _membership_panel_context(request, membership: Membership, forms_by_action=N
 
 @roles(*DISTRICT_ROLES)
 def mine(request):
-    district = selectors.district_of_organisation(request.actor.organisation)
-    if district is None:
-        raise Http404("Your organisation is not a district.")
+    district = selectors.district_for_actor(request.actor)
     history = list(selectors.memberships_of_district(district=district))
     current = next((m for m in history if m.state != MembershipState.WITHDRAWN), None)
     apply_form = None
-    if current is None and request.actor.role in (Role.DISTRICT_BUYER, Role.DISTRICT_APPROVER):
+    if current is None and request.actor.role in JOINERS:
         apply_form = ApplyForm(request.POST or None, initial={
             "contact_name": request.user.full_name, "contact_email": request.user.email})
         if request.method == "POST":
@@ -97,7 +91,7 @@ def _detail_url(membership: Membership) -> str:
     return reverse("members:detail", kwargs={"membership_id": membership.pk})
 
 
-@roles(STAFF, Role.DISTRICT_BUYER, Role.DISTRICT_APPROVER)
+@roles(STAFF, *JOINERS)
 @require_POST
 def transition(request, membership_id: int, action: str):
     try:
@@ -111,11 +105,8 @@ def transition(request, membership_id: int, action: str):
 
     def step():
         data = form.cleaned_data
-        return membership_transition(
-            membership=membership, action=action, actor=request.actor,
-            on_date=data.get("on_date"), resolution_number=data.get("resolution_number", ""),
-            resolution_document=data.get("resolution_document"),
-            signed_by=data.get("signed_by", ""), reason=data.get("reason", ""))
+        # The form holds exactly the inputs of this step (members.forms.TRANSITION_INPUTS).
+        return MEMBERSHIP_STEPS[action](membership=membership, actor=request.actor, **data)
 
     done = submit_form(request, form, step, success=f"{form.transition.label}: done.",
                        redirect_to=_detail_url(membership))

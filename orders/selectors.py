@@ -9,11 +9,13 @@ from typing import Optional
 
 from django.db.models import Q, QuerySet, Sum
 
+from accounts.acting import APPROVER, BUYER, STAFF, VENDOR, acts_as
 from contracts.models import LineVolume
 from orders.models import Order, OrderLine, RebateEntry, Settlement, VolumeEvent
 from core.money import cents
 from orders.pricing import LineReplay, apply_cancel, apply_order
-from orders.states import COUNTING, OrderState
+from core.transitions import Transition
+from orders.states import COUNTING, TRANSITIONS, OrderState
 
 
 def orders_of_district(district) -> QuerySet[Order]:
@@ -236,8 +238,40 @@ def order_for_actor(*, order_id: int, actor) -> Order:
              .filter(pk=order_id).first())
     if order is None:
         raise Order.DoesNotExist(f"No order {order_id}.")
-    if actor.role == "consortium_staff" or actor.acts_for(order.district.organisation) or (
-            actor.role == "vendor_user" and actor.acts_for(order.agreement.vendor.organisation)
-            and order.state != "draft"):
+    if acts_as(actor, STAFF) or actor.acts_for(order.district.organisation) or (
+            acts_as(actor, VENDOR, order.agreement.vendor.organisation) and order.state != "draft"):
         return order
     raise Order.DoesNotExist(f"No order {order_id}.")
+
+
+def actor_is_district(actor, district, roles: tuple[str, ...]) -> bool:
+    """The district's own people in these roles (or the system, e.g. the demo or an import)."""
+    return actor.is_system or (actor.role in roles and actor.acts_for(district.organisation))
+
+
+def actor_is_vendor(actor, agreement) -> bool:
+    return actor.is_system or (actor.role == VENDOR and actor.acts_for(agreement.vendor.organisation))
+
+
+def order_awaits_approver(order: Order) -> bool:
+    """Above the district's limit and not approved yet."""
+    return order.needs_approval and order.state in TRANSITIONS["approve"].sources
+
+
+def order_actions(*, order: Order, actor) -> dict[str, Transition]:
+    """The steps of orders.states.TRANSITIONS this actor may take on this order now, by action
+    (the same conditions as the services: the table, then who, then the approval limit)."""
+    def may(action: str) -> bool:
+        if action == "submit":  # submission itself goes on to approval when above the limit
+            return actor_is_district(actor, order.district, (BUYER,))
+        if action == "approve":
+            return order_awaits_approver(order) and actor_is_district(actor, order.district, (APPROVER,))
+        if action in ("acknowledge", "fulfil"):
+            return actor_is_vendor(actor, order.agreement) and not (
+                action == "acknowledge" and order_awaits_approver(order))
+        if action == "cancel":
+            return (actor_is_district(actor, order.district, (BUYER, APPROVER))
+                    or actor_is_vendor(actor, order.agreement) or actor.role == STAFF)
+        return False  # submit_for_approval: taken by submitting
+
+    return {step.action: step for step in TRANSITIONS.allowed_from(order.state) if may(step.action)}

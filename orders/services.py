@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Min, Q, Sum
 from django.utils import timezone
 
-from accounts.acting import Actor
+from accounts.acting import APPROVER, BUYER, STAFF, Actor
 from audit.actions import AuditAction, order_vendor_step
 from audit.services import audit_record, snapshot
 from catalog.models import Product
@@ -30,34 +30,22 @@ from members.models import District
 from members.selectors import district_is_member
 from orders.models import Order, OrderLine, RebateEntry, Settlement, VolumeEvent
 from orders.quotes import quote_comparison, quote_credit
+from orders.selectors import actor_is_district, actor_is_vendor, order_awaits_approver
 from orders.pricing import CountedLine, LineReplay, apply_cancel, apply_order, crosses_a_tier
-from orders.states import COUNTING, TRANSITIONS, OrderState
+from orders.states import COUNTING, TRANSITIONS
 
 if TYPE_CHECKING:  # pragma: no cover
     from contracts.models import LineVolume
 from core.locks import lock
 
-BUYER, APPROVER, VENDOR, STAFF = "district_buyer", "district_approver", "vendor_user", "consortium_staff"
 MAX_ORDER_LINES = 1_000
 FIELDS = ("state", "total", "quote_credit", "needs_approval", "submitted_at", "priced_at", "approved_at", "acknowledged_at",
           "fulfilled_at", "cancelled_at", "cancel_reason")
 
 
-def _is_district(actor: Actor, district: District, roles: tuple[str, ...]) -> bool:
-    """The district's own people in these roles (or the system, e.g. the demo or an import)."""
-    return actor.is_system or (actor.role in roles and actor.acts_for(district.organisation))
-
-
-def _is_vendor(actor: Actor, agreement: MasterAgreement) -> bool:
-    return actor.is_system or (actor.role == VENDOR and actor.acts_for(agreement.vendor.organisation))
-
-
-def _transition(order: Order, action: str) -> str:
-    sources, target = TRANSITIONS[action]
-    if order.state not in sources:
-        raise ValidationError(f"Cannot {action} order {order.number}: it is "
-                              f"{OrderState(order.state).label.lower()}.")
-    return target
+def _step(order: Order, action: str) -> str:
+    """The state `action` leads the order to (orders.states.TRANSITIONS), or a clear refusal."""
+    return TRANSITIONS.check(order.state, action, subject=f"order {order.number}")
 
 
 def _next_number(district: District, skip: int = 0) -> str:
@@ -115,7 +103,7 @@ def order_place(*, district: District, agreement: MasterAgreement, lines: Iterab
 
 def _draft(*, district: District, agreement: MasterAgreement, lines: Iterable[tuple[Product, int]],
            reference: str, actor: Actor) -> Order:
-    if not _is_district(actor, district, (BUYER,)):
+    if not actor_is_district(actor, district, (BUYER,)):
         raise PermissionDenied("Only the district's own buyer places its orders.")
     _check_may_order(district, agreement)
     schedule = {e.product_id: e for e in current_schedule(agreement).entries.all()}
@@ -334,9 +322,9 @@ def _price_and_count(*, order: Order, actor: Actor):
     it, or leave it waiting for the approver. Returns the order and a function that records the
     audit event and notifies the approver: the caller calls it once it has taken every lock."""
     order = lock(Order.objects.all()).select_related("district__organisation", "agreement__vendor").get(pk=order.pk)
-    if not _is_district(actor, order.district, (BUYER,)):
+    if not actor_is_district(actor, order.district, (BUYER,)):
         raise PermissionDenied("Only the district's own buyer submits its orders.")
-    _transition(order, "submit")
+    _step(order, "submit")
     lines = _placeable_lines(order)
     volumes = _lock_volumes(order, lines)
     now = timezone.now()
@@ -345,10 +333,10 @@ def _price_and_count(*, order: Order, actor: Actor):
     order.submitted_at = now
     _bill(order, estimate, lines)  # what the district would pay: the quote caps it
     if order.total > order.district.approval_limit:
-        order.state, order.needs_approval = _transition(order, "submit_for_approval"), True
+        order.state, order.needs_approval = _step(order, "submit_for_approval"), True
         all_credits = 0
     else:
-        order.state, order.needs_approval = _transition(order, "submit"), False
+        order.state, order.needs_approval = _step(order, "submit"), False
         all_credits = _count(order, lines, volumes, now)
     order.save()
 
@@ -375,12 +363,11 @@ def _price_and_count(*, order: Order, actor: Actor):
 
 def _vendor_step(order: Order, actor: Actor, action: str, stamp: str) -> Order:
     order = lock(Order.objects.all()).select_related("district", "agreement__vendor").get(pk=order.pk)
-    if not _is_vendor(actor, order.agreement):
+    if not actor_is_vendor(actor, order.agreement):
         raise PermissionDenied("Only the agreement's vendor may do this.")
-    if action == "acknowledge" and order.needs_approval and order.state in (OrderState.AWAITING_APPROVAL,
-                                                                             OrderState.SUBMITTED):
+    if action == "acknowledge" and order_awaits_approver(order):
         raise ValidationError("The district's approver must approve this order first.")
-    target = _transition(order, action)
+    target = _step(order, action)
     before = snapshot(order, FIELDS)
     order.state = target
     setattr(order, stamp, timezone.now())
@@ -394,9 +381,9 @@ def order_approve(*, order: Order, actor: Actor) -> Order:
     """The approver approves an order above the district's limit: it is priced at the tier the
     volume reaches now and counted (earlier orders get their true-ups)."""
     order = lock(Order.objects.all()).select_related("district__organisation", "agreement__vendor").get(pk=order.pk)
-    if not _is_district(actor, order.district, (APPROVER,)):
+    if not actor_is_district(actor, order.district, (APPROVER,)):
         raise PermissionDenied("Only the district's approver approves its orders.")
-    target = _transition(order, "approve")
+    target = _step(order, "approve")
     if not order.needs_approval:
         raise ValidationError("This order is within the district's limit and needs no approval.")
     before = snapshot(order, FIELDS)
@@ -427,11 +414,11 @@ def order_cancel(*, order: Order, reason: str, actor: Actor) -> Order:
     """Cancel before fulfilment. A placed order leaves the volume and its own true-ups are
     reversed; what other members earned stays earned (see orders.pricing)."""
     order = lock(Order.objects.all()).select_related("district__organisation", "agreement__vendor").get(pk=order.pk)
-    if not (_is_district(actor, order.district, (BUYER, APPROVER)) or _is_vendor(actor, order.agreement)
+    if not (actor_is_district(actor, order.district, (BUYER, APPROVER)) or actor_is_vendor(actor, order.agreement)
             or actor.role == STAFF):
         raise PermissionDenied("Only the district, the vendor or consortium staff may cancel this order.")
     counted = order.state in COUNTING and order.priced_at is not None
-    target = _transition(order, "cancel")
+    target = _step(order, "cancel")
     reason = check_text(reason, field="reason", max_length=NOTE_MAX)
     if not reason:
         raise ValidationError({"reason": "Give the reason for cancelling."})
@@ -456,7 +443,7 @@ def order_cancel(*, order: Order, reason: str, actor: Actor) -> Order:
 def settlement_record(*, agreement: MasterAgreement, district: District, amount, method: str,
                       reference: str, actor: Actor) -> Settlement:
     """The vendor (or staff) records a credit note or payment of rebates owed to a member."""
-    if not (_is_vendor(actor, agreement) or actor.role == STAFF):
+    if not (actor_is_vendor(actor, agreement) or actor.role == STAFF):
         raise PermissionDenied("Only the agreement's vendor or consortium staff record settlements.")
     amount = check_money(amount, field="amount", allow_zero=False)
     if method not in Settlement.Method.values:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from core.transitions import Transition, Transitions
+
 
 class OrderState(models.TextChoices):
     DRAFT = "draft", "Draft"
@@ -22,15 +24,16 @@ class OrderState(models.TextChoices):
 
 
 S = OrderState
-TRANSITIONS = {
-    "submit": ((S.DRAFT,), S.SUBMITTED),
-    "submit_for_approval": ((S.DRAFT,), S.AWAITING_APPROVAL),
+TRANSITIONS = Transitions(noun="order", states=OrderState.choices, initial=(S.DRAFT,), steps={
+    "submit": Transition((S.DRAFT,), S.SUBMITTED, "Submit"),
+    "submit_for_approval": Transition((S.DRAFT,), S.AWAITING_APPROVAL, "Submit for approval"),
     # (SUBMITTED: orders placed above the limit before approval came first, already counted)
-    "approve": ((S.AWAITING_APPROVAL, S.SUBMITTED), S.APPROVED),
-    "acknowledge": ((S.SUBMITTED, S.APPROVED), S.ACKNOWLEDGED),
-    "fulfil": ((S.ACKNOWLEDGED,), S.FULFILLED),
-    "cancel": ((S.DRAFT, S.AWAITING_APPROVAL, S.SUBMITTED, S.APPROVED, S.ACKNOWLEDGED), S.CANCELLED),
-}
+    "approve": Transition((S.AWAITING_APPROVAL, S.SUBMITTED), S.APPROVED, "Approve"),
+    "acknowledge": Transition((S.SUBMITTED, S.APPROVED), S.ACKNOWLEDGED, "Acknowledge"),
+    "fulfil": Transition((S.ACKNOWLEDGED,), S.FULFILLED, "Mark fulfilled"),
+    "cancel": Transition((S.DRAFT, S.AWAITING_APPROVAL, S.SUBMITTED, S.APPROVED, S.ACKNOWLEDGED),
+                         S.CANCELLED, "Cancel"),
+})
 # Orders whose quantities count toward the consortium's volume (priced and not cancelled); an
 # order awaiting its approver counts nothing.
 COUNTING = (S.SUBMITTED, S.APPROVED, S.ACKNOWLEDGED, S.FULFILLED)

@@ -8,7 +8,7 @@ from ninja import Router, Status
 
 from accounts.access import api_roles
 from accounts.api_auth import API_AUTH
-from accounts.models import Role
+from accounts.acting import STAFF, VENDOR
 from contracts.models import MasterAgreement
 from contracts.selectors.agreements import agreement_get
 from core.api_types import Filter, Id
@@ -20,7 +20,6 @@ from reports.models import FeeInvoice, ReconciliationItem, SalesReport, SalesRep
 from reports.quarters import Quarter
 
 router = Router(tags=["sales reports"])
-STAFF, VENDOR = Role.CONSORTIUM_STAFF, Role.VENDOR_USER
 
 
 def _report(request, report_id: int) -> SalesReport:

@@ -12,7 +12,7 @@ from typing import Iterable, Optional
 from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from accounts.acting import Actor
+from accounts.acting import STAFF, VENDOR, Actor
 from accounts.models import RoleAssignment
 from catalog.models import Product
 from contracts.models import MasterAgreement, ScheduleEntry
@@ -21,8 +21,6 @@ from contracts.states import AgreementState
 from reports.models import FeeInvoice, ReconciliationItem, SalesReport, SalesReportVersion
 from reports.quarters import Quarter, reporting_quarters
 from reports.reconcile import admin_fee
-
-STAFF, VENDOR = "consortium_staff", "vendor_user"
 
 
 class Status:

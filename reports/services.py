@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from accounts.acting import Actor
+from accounts.acting import VENDOR, Actor, acts_as, require_staff
 from audit.actions import AuditAction
 from audit.services import audit_record, snapshot
 from catalog.models import Product
@@ -36,7 +36,6 @@ from reports.selectors import (agreement_quarters, reportable, reportable_produc
 from sourcing.services.common import vendor_emails
 from core.locks import lock
 
-STAFF, VENDOR = "consortium_staff", "vendor_user"
 MAX_LINES = 50_000
 MAX_ERRORS = 100
 INVOICE_DUE_DAYS = 30
@@ -46,13 +45,8 @@ INVOICE_FIELDS = ("number", "state", "sales_amount", "fee_rate", "fee_amount", "
                   "payment_reference")
 
 
-def _require_staff(actor: Actor, what: str) -> None:
-    if not (actor.is_system or actor.role == STAFF):
-        raise PermissionDenied(f"Only consortium staff may {what}.")
-
-
 def _require_vendor(actor: Actor, agreement: MasterAgreement) -> None:
-    if not (actor.role == VENDOR and actor.acts_for(agreement.vendor.organisation)):
+    if not acts_as(actor, VENDOR, agreement.vendor.organisation):
         raise PermissionDenied(f"Only {agreement.vendor} reports its sales under {agreement.number}.")
 
 
@@ -398,7 +392,7 @@ def sales_report_submit(*, agreement: MasterAgreement, quarter: Quarter, lines: 
 @transaction.atomic
 def reconciliation_item_resolve(*, item: ReconciliationItem, note: str, actor: Actor) -> ReconciliationItem:
     """Staff record how a mismatch was settled; the item is then resolved."""
-    _require_staff(actor, "resolve reconciliation items")
+    require_staff(actor, "resolve reconciliation items")
     item = (lock(ReconciliationItem.objects.all())
             .select_related("report", "version").get(pk=item.pk))
     note = (note or "").strip()
@@ -424,7 +418,7 @@ def reconciliation_item_resolve(*, item: ReconciliationItem, note: str, actor: A
 def fee_invoice_issue(*, report: SalesReport, actor: Actor) -> FeeInvoice:
     """Invoice the quarter's administrative fee once the report is reconciled (no open item):
     the agreement's rate on the reported sales, rounded to the cent half up (reports.reconcile)."""
-    _require_staff(actor, "issue fee invoices")
+    require_staff(actor, "issue fee invoices")
     report = (lock(SalesReport.objects.all()).select_related("agreement__vendor")
               .get(pk=report.pk))
     existing = FeeInvoice.objects.filter(report=report).first()
@@ -456,7 +450,7 @@ def fee_invoice_issue(*, report: SalesReport, actor: Actor) -> FeeInvoice:
 def fee_invoice_mark_paid(*, invoice: FeeInvoice, payment_reference: str, paid_on: Optional[dt.date] = None,
                           actor: Actor) -> FeeInvoice:
     """Staff record the vendor's payment of an issued invoice."""
-    _require_staff(actor, "record fee payments")
+    require_staff(actor, "record fee payments")
     invoice = lock(FeeInvoice.objects.all()).get(pk=invoice.pk)
     today = timezone.localdate()
     paid_on = paid_on or today

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import roles
-from accounts.models import Role
+from accounts.acting import STAFF, VENDOR
 from accounts.selectors import users_of_organisation
 from core.confirm import Confirmation
 from core.formatting import money
@@ -24,9 +24,8 @@ from reports import selectors, services
 from reports.forms import CsvUploadForm, PaidForm, ReportLinesForm, ResolveForm
 from reports.models import FeeInvoice, ReconciliationItem, SalesReport, SalesReportVersion
 from reports.quarters import Quarter
-from vendors.selectors import vendor_of_organisation
+from vendors.selectors import vendor_for_actor
 
-STAFF, VENDOR = Role.CONSORTIUM_STAFF, Role.VENDOR_USER
 BLANK_ROWS = 5
 PREFILL_LIMIT = 100
 
@@ -41,15 +40,8 @@ def _detail_url(report_id: int) -> str:
     return reverse("reports:detail", kwargs={"report_id": report_id})
 
 
-def _vendor(request):
-    vendor = vendor_of_organisation(request.actor.organisation)
-    if vendor is None:
-        raise Http404("Your organisation is not a vendor.")
-    return vendor
-
-
 def _vendor_quarter(request, agreement_id: int, year: int, quarter: int) -> tuple[MasterAgreement, Quarter]:
-    vendor = _vendor(request)
+    vendor = vendor_for_actor(request.actor)
     agreement = MasterAgreement.objects.filter(pk=agreement_id, vendor=vendor).select_related("vendor").first()
     if agreement is None:
         raise Http404("No such agreement of yours.")
@@ -71,7 +63,7 @@ def _report(request, report_id: int) -> SalesReport:
 
 @roles(VENDOR)
 def vendor_reports(request):
-    vendor = _vendor(request)
+    vendor = vendor_for_actor(request.actor)
     rows = selectors.vendor_quarter_rows(vendor)
     return render(request, "reports/vendor.html", {
         "vendor": vendor, "rows": rows,

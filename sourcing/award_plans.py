@@ -25,11 +25,10 @@ from typing import Any, Optional
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from accounts.acting import Actor
+from accounts.acting import Actor, require_staff
 from core.money import cents
 from sourcing import selectors
 from sourcing.models import Award, AwardPlanRecord, Bid, ConsensusScore, Solicitation
-from sourcing.services.common import require_staff
 from sourcing.states import AwardMethod
 from sourcing.tabulation import BidEvaluation
 

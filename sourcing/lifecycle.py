@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Optional
 
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from sourcing.models import Award, Protest, Solicitation
@@ -35,10 +34,4 @@ def effective_state(solicitation: Solicitation, now: Optional[dt.datetime] = Non
 def check_transition(solicitation: Solicitation, action: str,
                      now: Optional[dt.datetime] = None) -> str:
     """Raise a clear error unless `action` is allowed now; return the target state."""
-    transition = TRANSITIONS[action]
-    state = effective_state(solicitation, now)
-    if state not in transition.sources:
-        needed = " or ".join(S(s).label.lower() for s in transition.sources)
-        raise ValidationError(f"Cannot {transition.label.lower()}: the solicitation is "
-                              f"{S(state).label.lower()}; this needs it to be {needed}.")
-    return transition.target
+    return TRANSITIONS.check(effective_state(solicitation, now), action)

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from accounts.acting import Actor
+from accounts.acting import EVALUATOR, STAFF, VENDOR, Actor, acts_as
 from accounts.models import RoleAssignment
 from sourcing import policy, sealing
 from sourcing.lifecycle import current_award, effective_state
@@ -32,8 +32,6 @@ from sourcing.services import opening
 from sourcing.states import PUBLIC_STATES, SolicitationState as S
 from sourcing.tabulation import BidEvaluation, OpenedBid, evaluate
 from vendors.models import Vendor
-
-STAFF = "consortium_staff"
 
 
 def solicitation_list(*, actor: Optional[Actor], state: str = "", q: str = "") -> QuerySet[Solicitation]:
@@ -87,7 +85,7 @@ def public_questions(solicitation: Solicitation) -> QuerySet[Question]:
 
 
 def evaluator_seat_for(actor: Optional[Actor], solicitation: Solicitation) -> Optional[EvaluatorSeat]:
-    if actor is None or actor.user is None or actor.role != "evaluator":
+    if actor is None or actor.user is None or actor.role != EVALUATOR:
         return None
     return EvaluatorSeat.objects.filter(solicitation=solicitation, evaluator=actor.user,
                                         district=actor.organisation).first()
@@ -109,7 +107,7 @@ def bid_reading_refusal(solicitation: Solicitation, actor: Optional[Actor],
     now = now or timezone.now()
     if not solicitation.bids_opened(now):
         return sealed_message(solicitation)
-    if actor is not None and actor.role == STAFF:
+    if acts_as(actor, STAFF):
         return None
     seat = evaluator_seat_for(actor, solicitation)
     if seat is not None:
@@ -165,7 +163,7 @@ def declaration_refusal(solicitation: Solicitation, now: Optional[dt.datetime] =
 def declaration_bidders(*, solicitation: Solicitation, actor: Optional[Actor]) -> list[Bidder]:
     """The companies that bid (names only, no bid content), for the declaration of an evaluator
     seated on the committee (staff see them too), once bids have opened."""
-    if not (actor is not None and actor.role == STAFF) and evaluator_seat_for(actor, solicitation) is None:
+    if not acts_as(actor, STAFF) and evaluator_seat_for(actor, solicitation) is None:
         raise PermissionDenied("Only the evaluators seated on this solicitation's committee declare "
                                "against its bidders.")
     if not solicitation.bids_opened():
@@ -281,8 +279,7 @@ def bid_document_content(*, solicitation: Solicitation, bid_id: int, document_id
     record, not proposals). Raises BidDocument.DoesNotExist or PermissionDenied."""
     document = BidDocument.objects.select_related("bid__vendor", "bid__solicitation").get(
         pk=document_id, bid_id=bid_id, bid__solicitation=solicitation)
-    own = (actor is not None and actor.role == "vendor_user"
-           and actor.acts_for(document.bid.vendor.organisation))
+    own = acts_as(actor, VENDOR, document.bid.vendor.organisation)
     if not own:
         refusal = bid_reading_refusal(solicitation, actor)
         if refusal:
@@ -396,7 +393,7 @@ def eligible_evaluators(solicitation: Solicitation) -> QuerySet[RoleAssignment]:
     from members.selectors import member_directory
 
     return (RoleAssignment.objects.filter(
-        role="evaluator", organisation__in=member_directory().values("district__organisation"))
+        role=EVALUATOR, organisation__in=member_directory().values("district__organisation"))
         .exclude(user__in=solicitation.seats.values("evaluator"))
         .select_related("user", "organisation").order_by("organisation__name", "user__email"))
 
@@ -416,10 +413,9 @@ def is_public(solicitation: Solicitation) -> bool:
 def protest_document_refusal(protest: Protest, actor: Optional[Actor]) -> Optional[str]:
     """None if `actor` may read the protest's supporting document: consortium staff, who decide
     it, and the protesting vendor; otherwise why not."""
-    if actor is not None and actor.role == STAFF:
+    if acts_as(actor, STAFF):
         return None
-    if (actor is not None and actor.role == "vendor_user"
-            and actor.acts_for(protest.vendor.organisation)):
+    if acts_as(actor, VENDOR, protest.vendor.organisation):
         return None
     return "A protest's document is shown to consortium staff and to the vendor that filed it."
 
@@ -430,6 +426,6 @@ def protests_for(*, solicitation: Solicitation, actor: Actor) -> QuerySet[Protes
           .select_related("vendor", "award").order_by("filed_at", "pk"))
     if actor.role == STAFF:
         return qs
-    if actor.role == "vendor_user":
+    if actor.role == VENDOR:
         return qs.filter(vendor__organisation=actor.organisation)
     return qs.none()

@@ -8,9 +8,9 @@ solicitation is read, never written by a job:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.db import models
+
+from core.transitions import Transition, Transitions
 
 
 class SolicitationState(models.TextChoices):
@@ -27,22 +27,19 @@ STORED_STATES = ("draft", "published", "under_evaluation", "award_notice", "canc
 S = SolicitationState
 
 
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    label: str
-    sources: tuple[str, ...]  # effective states (derived ones included)
-    target: str
-
-
-TRANSITIONS: dict[str, Transition] = {t.action: t for t in [
-    Transition("publish", "Publish", (S.DRAFT,), S.PUBLISHED),
-    Transition("start_evaluation", "Start evaluation", (S.CLOSED,), S.UNDER_EVALUATION),
-    Transition("issue_award_notice", "Publish the award notice", (S.UNDER_EVALUATION,), S.AWARD_NOTICE),
-    Transition("reopen_evaluation", "Revise the award (protest upheld)", (S.AWARD_NOTICE,), S.UNDER_EVALUATION),
-    Transition("cancel", "Cancel the solicitation",
-               (S.DRAFT, S.PUBLISHED, S.CLOSED, S.UNDER_EVALUATION, S.AWARD_NOTICE), S.CANCELLED),
-]}
+TRANSITIONS = Transitions(
+    noun="solicitation", states=SolicitationState.choices, initial=(S.DRAFT,),
+    # sources are effective states (derived ones included)
+    derived={S.CLOSED: S.PUBLISHED, S.AWARDED: S.AWARD_NOTICE}, steps={
+        "publish": Transition((S.DRAFT,), S.PUBLISHED, "Publish"),
+        "start_evaluation": Transition((S.CLOSED,), S.UNDER_EVALUATION, "Start evaluation"),
+        "issue_award_notice": Transition((S.UNDER_EVALUATION,), S.AWARD_NOTICE,
+                                         "Publish the award notice"),
+        "reopen_evaluation": Transition((S.AWARD_NOTICE,), S.UNDER_EVALUATION,
+                                        "Revise the award (protest upheld)"),
+        "cancel": Transition((S.DRAFT, S.PUBLISHED, S.CLOSED, S.UNDER_EVALUATION, S.AWARD_NOTICE),
+                             S.CANCELLED, "Cancel the solicitation"),
+    })
 
 # States in which the public sees the solicitation at all.
 PUBLIC_STATES = (S.PUBLISHED, S.CLOSED, S.UNDER_EVALUATION, S.AWARD_NOTICE, S.AWARDED, S.CANCELLED)

@@ -133,6 +133,8 @@ def test_membership_lifecycle_through_the_api(client, cast):
     assert step.status_code == 200 and step.json()["has_resolution_document"]
     wrong = client.post(url, {"action": "activate"}, **staff)
     assert wrong.status_code == 422 and "board approved" in wrong.json()["detail"]
+    unknown = client.post(url, {"action": "promote"}, **staff)
+    assert unknown.status_code == 422 and "Unknown membership action" in unknown.json()["errors"]["action"][0]
     assert client.post(url, {"action": "sign_agreement", "signed_by": "Dr. G"}, **staff).status_code == 200
     done = client.post(url, {"action": "activate"}, **staff).json()
     assert done["state"] == MembershipState.ACTIVE

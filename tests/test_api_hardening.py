@@ -121,49 +121,6 @@ def test_an_unexpected_error_is_json_and_logged(db, monkeypatch, caplog):
     assert logged and logged[0].exc_info and "RuntimeError: boom" in caplog.text
 
 
-def _schema_classes():
-    """Every pydantic model the API reads or writes, nested ones included."""
-    from ninja.params.models import ParamModel
-    from pydantic import BaseModel
-
-    from edpool.api import api
-
-    found: dict[str, set] = {}
-
-    def visit(annotation, seen):
-        args = getattr(annotation, "__args__", ()) or ()
-        for arg in args:
-            visit(arg, seen)
-        origin = getattr(annotation, "__origin__", None)
-        if origin is not None and origin is not annotation:
-            visit(origin, seen)
-        if isinstance(annotation, type) and issubclass(annotation, BaseModel) and annotation not in seen:
-            seen.add(annotation)
-            if not issubclass(annotation, ParamModel) and annotation.__name__ != "NinjaResponseSchema":
-                found.setdefault(annotation.__name__, set()).add(f"{annotation.__module__}.{annotation.__qualname__}")
-            for field in annotation.model_fields.values():
-                visit(field.annotation, seen)
-
-    seen: set = set()
-    for bound in api._get_bound_routers():
-        for path_view in bound.path_operations.values():
-            for operation in path_view.operations:
-                for model in operation.models:
-                    visit(model, seen)
-                for model in operation.response_models.values():
-                    visit(model, seen)
-    return found
-
-
-def test_schema_class_names_are_unique():
-    """The OpenAPI document names each schema by its class name: two classes with one name collapse
-    into one, and the document then describes one request body with the other's fields."""
-    found = _schema_classes()
-    assert {"OrderIn", "SalesReportIn", "AccessibilityReportIn", "ApiError"} <= set(found)
-    shared = {name: sorted(where) for name, where in found.items() if len(where) > 1}
-    assert not shared, f"schema classes sharing a name: {shared}"
-
-
 def test_the_document_describes_each_request_body_by_its_own_schema(client, db):
     schema = client.get("/api/v1/openapi.json").json()
     paths, components = schema["paths"], schema["components"]["schemas"]

@@ -4,19 +4,17 @@
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from ninja import Router, Schema, Status
 
 from accounts.access import api_public, api_roles
-from accounts.acting import Actor
+from accounts.acting import VENDOR, Actor
 from accounts.api_auth import API_AUTH
-from accounts.models import Role
 from accounts.ratelimit import client_ip
 from accounts.selectors import users_of_organisation
 from core.api_types import ApiError, Email, text, text_of
 from core.limits import PASSWORD_MAX
 from vendors.ratelimit import REGISTRATION_LIMITED_MESSAGE, registration_attempt
-from vendors.selectors import category_choices, vendor_of_organisation
+from vendors.selectors import category_choices, vendor_for_actor
 from vendors.models import Vendor
 from vendors.services import vendor_email_verify, vendor_register
 
@@ -116,12 +114,10 @@ def vendor_verify_api(request, payload: VendorVerifyIn):
 
 
 @router.get("/vendors/me", response=VendorOut, auth=API_AUTH)
-@api_roles(Role.VENDOR_USER)
+@api_roles(VENDOR)
 def vendor_me(request):
     """Your company's profile: details, categories and users."""
-    vendor = vendor_of_organisation(request.actor.organisation)
-    if vendor is None:
-        raise Http404("Your organisation is not a vendor.")
+    vendor = vendor_for_actor(request.actor)
     users = {}
     for assignment in users_of_organisation(vendor.organisation):
         users.setdefault(assignment.user.pk, assignment.user)

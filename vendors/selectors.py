@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Optional
 
 from django.db.models import QuerySet
+from django.http import Http404
 
 from vendors.models import Vendor
 
@@ -14,6 +15,15 @@ def vendor_of_organisation(organisation) -> Optional[Vendor]:
         return None
     return (Vendor.objects.filter(organisation=organisation)
             .select_related("organisation").prefetch_related("categories").first())
+
+
+def vendor_for_actor(actor) -> Vendor:
+    """The vendor the actor acts for. A vendor user's organisation without a vendor profile (or an
+    actor without an organisation) is refused with a 404 that says so, on pages and in the API."""
+    vendor = vendor_of_organisation(actor.organisation if actor is not None else None)
+    if vendor is None:
+        raise Http404("Your organisation is not a vendor.")
+    return vendor
 
 
 def category_choices() -> QuerySet:

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from accounts.acting import Actor
+from accounts.acting import VENDOR, Actor, acts_as, is_staff
 from accounts.models import User
 from accounts.services import role_assign, user_create_or_update
 from audit.actions import AuditAction
@@ -59,8 +59,7 @@ def vendor_create(*, name: str, legal_name: str = "", state: str = "", website: 
 def vendor_update(*, vendor: Vendor, name: str, legal_name: str, website: str = "",
                   contact_name: str = "", contact_email: str = "", contact_phone: str = "",
                   categories: Iterable[Category] = (), actor: Actor) -> Vendor:
-    if not (actor.role == "consortium_staff" or actor.is_system
-            or (actor.role == "vendor_user" and actor.acts_for(vendor.organisation))):
+    if not (is_staff(actor) or acts_as(actor, VENDOR, vendor.organisation)):
         raise PermissionDenied("Only the vendor's own users or consortium staff may change it.")
     before = _vendor_state(vendor)
     organisation_update(organisation=vendor.organisation, name=name,
@@ -162,7 +161,7 @@ def vendor_register(*, company_name: str, legal_name: str, contact_name: str, em
     audit_record(actor=actor, action=AuditAction.USER_UPDATED, obj=user, object_repr=user.email,
                  before={"is_active": True}, after={"is_active": False,
                                                     "reason": "email not yet verified"})
-    role_assign(user=user, organisation=vendor.organisation, role="vendor_user", actor=actor)
+    role_assign(user=user, organisation=vendor.organisation, role=VENDOR, actor=actor)
     audit_record(actor=actor, action=AuditAction.VENDOR_REGISTERED, obj=vendor,
                  after={**_vendor_state(vendor), "user": user.email})
     link = _site_link(site_url, reverse("vendors:verify", kwargs={"token": email_verify_token(user)}))
@@ -216,7 +215,7 @@ def vendor_user_invite(*, vendor: Vendor, email: str, full_name: str, site_url: 
                        actor: Actor):
     """A vendor's user adds a colleague: a new account in the vendor's organisation, emailed a
     link to choose a password (the account cannot sign in before that)."""
-    if not (actor.role == "vendor_user" and actor.acts_for(vendor.organisation)):
+    if not acts_as(actor, VENDOR, vendor.organisation):
         raise PermissionDenied("Only the company's own users may add colleagues to it.")
     email = (email or "").strip().lower()
     full_name = (full_name or "").strip()
@@ -240,7 +239,7 @@ def vendor_user_invite(*, vendor: Vendor, email: str, full_name: str, site_url: 
         raise ValidationError(errors)
     # Active, with an unusable password: nobody can sign in as them until they choose one.
     user, _ = user_create_or_update(email=email, full_name=full_name, actor=actor)
-    role_assign(user=user, organisation=vendor.organisation, role="vendor_user", actor=actor)
+    role_assign(user=user, organisation=vendor.organisation, role=VENDOR, actor=actor)
     audit_record(actor=actor, action=AuditAction.VENDOR_USER_INVITED, obj=vendor,
                  after={"user": user.email, "full_name": user.full_name})
     link = _site_link(site_url, reverse("accounts:password-reset-confirm", kwargs={

@@ -1,29 +1,20 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from accounts.access import public, roles
-from accounts.acting import Actor
-from accounts.models import Role
+from accounts.acting import VENDOR, Actor
 from accounts.ratelimit import client_ip
 from accounts.selectors import users_of_organisation
 from core.views import submit_form
 from vendors.forms import ColleagueInviteForm, VendorProfileForm, VendorRegistrationForm
 from vendors.ratelimit import REGISTRATION_LIMITED_MESSAGE, registration_attempt
-from vendors.selectors import vendor_of_organisation
+from vendors.selectors import vendor_for_actor
 from vendors.services import vendor_email_verify, vendor_register, vendor_update, vendor_user_invite
 
 REGISTERED_EMAIL_KEY = "vendor_registered_email"
-
-
-def _own_vendor(request):
-    vendor = vendor_of_organisation(request.actor.organisation)
-    if vendor is None:
-        raise Http404("Your organisation is not a vendor.")
-    return vendor
 
 
 def _profile_page(request, vendor, form, colleague_form):
@@ -33,9 +24,9 @@ def _profile_page(request, vendor, form, colleague_form):
         "people": users_of_organisation(vendor.organisation)}, status=status)
 
 
-@roles(Role.VENDOR_USER)
+@roles(VENDOR)
 def profile(request):
-    vendor = _own_vendor(request)
+    vendor = vendor_for_actor(request.actor)
     initial = {"name": vendor.organisation.name, "legal_name": vendor.legal_name,
                "website": vendor.website, "contact_name": vendor.contact_name,
                "contact_email": vendor.contact_email, "contact_phone": vendor.contact_phone,
@@ -50,10 +41,10 @@ def profile(request):
     return _profile_page(request, vendor, form, ColleagueInviteForm(prefix="colleague"))
 
 
-@roles(Role.VENDOR_USER)
+@roles(VENDOR)
 @require_POST
 def colleague_add(request):
-    vendor = _own_vendor(request)
+    vendor = vendor_for_actor(request.actor)
     colleague_form = ColleagueInviteForm(request.POST, prefix="colleague")
     done = submit_form(request, colleague_form, lambda: vendor_user_invite(
         vendor=vendor, actor=request.actor, site_url=request.build_absolute_uri("/"),

@@ -108,7 +108,7 @@ def test_families_build_listed_members_only():
     from sourcing.models import BidReceipt, Protest
 
     assert [actions.membership_step(step) for step in TRANSITIONS] == list(actions.MEMBERSHIP_STEPS)
-    vendor_targets = [ORDER_TRANSITIONS[step][1] for step in ("acknowledge", "fulfil")]
+    vendor_targets = [ORDER_TRANSITIONS[step].target for step in ("acknowledge", "fulfil")]
     assert [actions.order_vendor_step(t) for t in vendor_targets] == list(actions.ORDER_VENDOR_STEPS)
     assert [actions.amendment_decision(s) for s in (AmendmentState.APPROVED, AmendmentState.REJECTED)] \
         == list(actions.AMENDMENT_DECISIONS)

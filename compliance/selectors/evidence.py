@@ -10,11 +10,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from accounts.acting import Actor
+from accounts.acting import READERS, STAFF, VENDOR, Actor, acts_as
 from compliance.models import AccessibilityReport, Attestation, DataPrivacyAgreement
 from vendors.selectors import vendor_of_organisation
-
-READERS = ("consortium_staff", "district_buyer", "district_approver", "evaluator")
 
 
 def dpa_list(*, vendor=None, state: str = "", district=None,
@@ -41,9 +39,9 @@ def product_dpas_for(*, product, actor, district=None) -> Optional[list[DataPriv
     if actor is None:
         return None
     qs = dpa_list(vendor=product.vendor).filter(products=product)
-    if actor.role == "consortium_staff":
+    if actor.role == STAFF:
         return list(qs[:100])
-    if actor.role == "vendor_user" and actor.acts_for(product.vendor.organisation):
+    if acts_as(actor, VENDOR, product.vendor.organisation):
         return list(qs[:100])
     if district is not None:
         return list(qs.filter(state=district.state)[:100])
@@ -90,7 +88,7 @@ def vendor_scope(actor: Actor):
     """None for readers of everything (staff, districts); the actor's vendor for a vendor user."""
     if actor.role in READERS:
         return None
-    vendor = vendor_of_organisation(actor.organisation) if actor.role == "vendor_user" else None
+    vendor = vendor_of_organisation(actor.organisation) if actor.role == VENDOR else None
     if vendor is None:
         raise PermissionDenied("Evidence is for consortium staff, districts and the vendor itself.")
     return vendor

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from accounts.acting import Actor
+from accounts.acting import STAFF, Actor
 from compliance.engine.schema import REQUIRED_STATES
 from compliance.models import ComplianceDecision, Jurisdiction, Rule, RuleLoad, RuleVersion
 
@@ -56,7 +56,7 @@ def decision_get_for_actor(*, decision_id: int, actor: Actor) -> ComplianceDecis
                 .filter(pk=decision_id).first())
     if decision is None:
         raise ComplianceDecision.DoesNotExist("No such decision.")
-    if actor.role == "consortium_staff" or actor.acts_for(decision.district.organisation):
+    if actor.role == STAFF or actor.acts_for(decision.district.organisation):
         return decision
     raise PermissionDenied("This decision belongs to another district.")
 

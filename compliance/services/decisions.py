@@ -11,15 +11,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.acting import Actor
+from accounts.acting import JOINERS, Actor, acts_as, is_staff
 from audit.actions import AuditAction
 from audit.services import audit_record
 from catalog.models import Product
 from compliance.models import ComplianceDecision, RuleVersion
 from compliance.selectors.verdicts import compliance_check
 from members.models import District
-
-RECORD_ROLES = ("district_buyer", "district_approver")
 
 
 @transaction.atomic
@@ -29,8 +27,7 @@ def compliance_decision_record(*, district: District, product: Product, purpose:
                                actor: Actor) -> ComplianceDecision:
     """Compute the verdict now and record it with its reasons and rule versions. Staff may
     record for any district; a district's buyer or approver for their own."""
-    if not (actor.is_system or actor.role == "consortium_staff"
-            or (actor.role in RECORD_ROLES and actor.acts_for(district.organisation))):
+    if not (is_staff(actor) or acts_as(actor, JOINERS, district.organisation)):
         raise PermissionDenied("Only consortium staff or the district's own buyer or approver "
                                "may record a compliance decision for it.")
     purpose = (purpose or "").strip()

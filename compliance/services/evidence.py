@@ -17,7 +17,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.acting import Actor
+from accounts.acting import JOINERS, VENDOR, Actor, acts_as
 from audit.actions import AuditAction
 from audit.services import audit_record, snapshot
 from catalog.models import Product
@@ -36,11 +36,10 @@ REPORT_FIELDS = ("product", "standard", "level", "report_format", "report_date",
 ATTESTATION_FIELDS = ("vendor", "product", "kind", "framework", "attested_on", "expires_on",
                       "document", "withdrawn_at", "withdrawn_reason")
 REASON_MAX = 500
-JOIN_ROLES = ("district_buyer", "district_approver")
 
 
 def _require_vendor_user(actor: Actor, vendor: Vendor, what: str) -> None:
-    if actor.is_system or (actor.role == "vendor_user" and actor.acts_for(vendor.organisation)):
+    if actor.is_system or acts_as(actor, VENDOR, vendor.organisation):
         return
     raise PermissionDenied(f"Only the vendor's own users may {what}.")
 
@@ -129,7 +128,7 @@ def dpa_joinder_adopt(*, district: District, dpa: DataPrivacyAgreement,
     """A district adopts a vendor's general offer (NDPA Exhibit E) by a joinder: a new agreement
     record for the district, same state, same terms and products, ending when the offer's
     agreement ends. Only the district's own buyer or approver may adopt."""
-    if not (actor.is_system or (actor.role in JOIN_ROLES and actor.acts_for(district.organisation))):
+    if not (actor.is_system or acts_as(actor, JOINERS, district.organisation)):
         raise PermissionDenied("Only the district's own buyer or approver may adopt a general offer.")
     offer = (lock(DataPrivacyAgreement.objects.all()).select_related("vendor", "district")
              .get(pk=dpa.pk))

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.acting import Actor
+from accounts.acting import Actor, is_staff
 from audit.actions import AuditAction
 from audit.services import audit_record
 from compliance.engine.schema import RuleEntry, parse_rule_files
@@ -48,7 +48,7 @@ def rules_load(*, directory: Path = RULES_DIR, actor: Actor) -> LoadReport:
     gets a new version; the old version is retired, never edited. Raises
     `compliance.engine.schema.RuleDataError` (naming file, rule and field) before writing
     anything when the files are wrong."""
-    if not (actor.is_system or actor.role == "consortium_staff"):
+    if not is_staff(actor):
         raise PermissionDenied("Only consortium staff or an operator may load rules.")
     data = parse_rule_files(directory)
     now = timezone.now()

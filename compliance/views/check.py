@@ -10,13 +10,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.access import roles
+from accounts.acting import DISTRICT_ROLES, JOINERS, STAFF
 from compliance.forms import CheckForm, RecordForm
 from compliance.models import ComplianceDecision
 from compliance.selectors.evidence import joinders_of_district
 from compliance.selectors.rules import decision_get_for_actor, decisions_of_district
 from compliance.selectors.verdicts import compliance_check
 from compliance.services.decisions import compliance_decision_record
-from compliance.views.common import DISTRICT_ROLES, JOINERS, STAFF, own_district
+from compliance.views.common import own_district
 from core.forms_errors import form_errors_from
 from core.views import submit_form
 

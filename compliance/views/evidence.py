@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.access import roles
+from accounts.acting import DISTRICT_ROLES, EVERYONE, JOINERS, STAFF, VENDOR
 from compliance.forms import (AttestationEditForm, AttestationForm, DpaEditForm, DpaForm,
                               ReportEditForm, ReportForm, WithdrawForm)
 from compliance.models import DataPrivacyAgreement
@@ -18,8 +19,9 @@ from compliance.services.evidence import (accessibility_report_add, accessibilit
                                           attestation_update, attestation_withdraw, dpa_create,
                                           dpa_joinder_adopt, dpa_offer_close, dpa_update,
                                           dpa_withdraw)
-from compliance.views.common import DISTRICT_ROLES, EVERYONE, JOINERS, STAFF, VENDOR, own_district, own_vendor
+from compliance.views.common import own_district
 from core.views import run_service, submit_form
+from vendors.selectors import vendor_for_actor
 
 
 def _evidence_page(request, vendor, forms: dict | None = None):
@@ -39,11 +41,11 @@ def _evidence_page(request, vendor, forms: dict | None = None):
 
 @roles(VENDOR)
 def vendor_evidence(request):
-    return _evidence_page(request, own_vendor(request))
+    return _evidence_page(request, vendor_for_actor(request.actor))
 
 
 def _save(request, name: str, form, call):
-    vendor = own_vendor(request)
+    vendor = vendor_for_actor(request.actor)
     done = submit_form(request, form, lambda: call(vendor, form.cleaned_data), success="Saved.",
                        redirect_to="compliance:vendor-evidence")
     return done or _evidence_page(request, vendor, {name: form})
@@ -52,7 +54,7 @@ def _save(request, name: str, form, call):
 @roles(VENDOR)
 @require_POST
 def dpa_add(request):
-    vendor = own_vendor(request)
+    vendor = vendor_for_actor(request.actor)
     return _save(request, "dpa", DpaForm(request.POST, request.FILES, vendor=vendor),
                  lambda v, d: dpa_create(vendor=v, actor=request.actor, **d))
 
@@ -60,7 +62,7 @@ def dpa_add(request):
 @roles(VENDOR)
 @require_POST
 def report_add(request):
-    vendor = own_vendor(request)
+    vendor = vendor_for_actor(request.actor)
     return _save(request, "report", ReportForm(request.POST, request.FILES, vendor=vendor),
                  lambda v, d: accessibility_report_add(actor=request.actor, **d))
 
@@ -68,7 +70,7 @@ def report_add(request):
 @roles(VENDOR)
 @require_POST
 def attestation_create(request):
-    vendor = own_vendor(request)
+    vendor = vendor_for_actor(request.actor)
     return _save(request, "attestation", AttestationForm(request.POST, request.FILES, vendor=vendor),
                  lambda v, d: attestation_add(vendor=v, actor=request.actor, **d))
 
@@ -102,7 +104,7 @@ def _record_page(request, vendor, kind: str, item, *, form=None, withdraw_form=N
 
 
 def _edit(request, kind: str, item, service, **target):
-    vendor = own_vendor(request)
+    vendor = vendor_for_actor(request.actor)
     form = None
     if request.method == "POST":
         form = EDIT_FORMS[kind](request.POST, request.FILES, vendor=vendor)
@@ -114,7 +116,7 @@ def _edit(request, kind: str, item, service, **target):
 
 
 def _withdraw(request, kind: str, item, service, **target):
-    vendor = own_vendor(request)
+    vendor = vendor_for_actor(request.actor)
     form = WithdrawForm(request.POST)
     done = submit_form(request, form, lambda: service(reason=form.cleaned_data["reason"], actor=request.actor,
                                                       **target),
@@ -126,21 +128,21 @@ def _withdraw(request, kind: str, item, service, **target):
 
 @roles(VENDOR)
 def dpa_edit(request, dpa_id: int):
-    dpa = _own(ev.vendor_dpa_get, vendor=own_vendor(request), dpa_id=dpa_id)
+    dpa = _own(ev.vendor_dpa_get, vendor=vendor_for_actor(request.actor), dpa_id=dpa_id)
     return _edit(request, "dpa", dpa, dpa_update, dpa=dpa)
 
 
 @roles(VENDOR)
 @require_POST
 def dpa_withdraw_view(request, dpa_id: int):
-    dpa = _own(ev.vendor_dpa_get, vendor=own_vendor(request), dpa_id=dpa_id)
+    dpa = _own(ev.vendor_dpa_get, vendor=vendor_for_actor(request.actor), dpa_id=dpa_id)
     return _withdraw(request, "dpa", dpa, dpa_withdraw, dpa=dpa)
 
 
 @roles(VENDOR)
 @require_POST
 def dpa_close_offer(request, dpa_id: int):
-    dpa = _own(ev.vendor_dpa_get, vendor=own_vendor(request), dpa_id=dpa_id)
+    dpa = _own(ev.vendor_dpa_get, vendor=vendor_for_actor(request.actor), dpa_id=dpa_id)
     return run_service(request, lambda: dpa_offer_close(dpa=dpa, actor=request.actor),
                        success=f"The general offer of DPA #{dpa.pk} is closed from today; joinders already "
                                f"made stay in force.",
@@ -149,27 +151,27 @@ def dpa_close_offer(request, dpa_id: int):
 
 @roles(VENDOR)
 def report_edit(request, report_id: int):
-    report = _own(ev.vendor_report_get, vendor=own_vendor(request), report_id=report_id)
+    report = _own(ev.vendor_report_get, vendor=vendor_for_actor(request.actor), report_id=report_id)
     return _edit(request, "report", report, accessibility_report_update, report=report)
 
 
 @roles(VENDOR)
 @require_POST
 def report_withdraw(request, report_id: int):
-    report = _own(ev.vendor_report_get, vendor=own_vendor(request), report_id=report_id)
+    report = _own(ev.vendor_report_get, vendor=vendor_for_actor(request.actor), report_id=report_id)
     return _withdraw(request, "report", report, accessibility_report_withdraw, report=report)
 
 
 @roles(VENDOR)
 def attestation_edit(request, attestation_id: int):
-    attestation = _own(ev.vendor_attestation_get, vendor=own_vendor(request), attestation_id=attestation_id)
+    attestation = _own(ev.vendor_attestation_get, vendor=vendor_for_actor(request.actor), attestation_id=attestation_id)
     return _edit(request, "attestation", attestation, attestation_update, attestation=attestation)
 
 
 @roles(VENDOR)
 @require_POST
 def attestation_withdraw_view(request, attestation_id: int):
-    attestation = _own(ev.vendor_attestation_get, vendor=own_vendor(request), attestation_id=attestation_id)
+    attestation = _own(ev.vendor_attestation_get, vendor=vendor_for_actor(request.actor), attestation_id=attestation_id)
     return _withdraw(request, "attestation", attestation, attestation_withdraw, attestation=attestation)
 
 

@@ -10,10 +10,11 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 
 from accounts.access import roles
+from accounts.acting import DISTRICT_ROLES, STAFF
 from catalog.selectors import product_list
 from compliance.forms import MatrixFilterForm
 from compliance.selectors.verdicts import compliance_matrix
-from compliance.views.common import DISTRICT_ROLES, STAFF, own_district
+from compliance.views.common import own_district
 from core.forms_errors import form_errors_from
 
 PAGE_SIZE = 50

@@ -7,8 +7,8 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.access import roles
+from accounts.acting import EVERYONE
 from compliance.selectors import rules as selectors
-from compliance.views.common import EVERYONE
 
 
 @roles(*EVERYONE)

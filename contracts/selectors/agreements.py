@@ -8,6 +8,7 @@ from typing import Any, Optional
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from accounts.acting import STAFF, VENDOR, acts_as
 from contracts.models import MasterAgreement, ScheduleVersion
 from contracts.states import AgreementState
 from orgs.selectors import consortium_profile
@@ -55,8 +56,8 @@ def current_schedule(agreement: MasterAgreement) -> Optional[ScheduleVersion]:
 
 def agreement_list(*, actor=None, state: str = "", vendor=None, q: str = "") -> QuerySet[MasterAgreement]:
     qs = MasterAgreement.objects.select_related("vendor", "solicitation").order_by("number")
-    staff = actor is not None and actor.role == "consortium_staff"
-    own_vendor = actor is not None and actor.role == "vendor_user"
+    staff = acts_as(actor, STAFF)
+    own_vendor = acts_as(actor, VENDOR)
     if not staff:
         visible = Q(state__in=[AgreementState.ACTIVE, AgreementState.TERMINATED])
         if own_vendor:

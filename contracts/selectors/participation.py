@@ -8,15 +8,64 @@ from decimal import Decimal
 from typing import Optional
 
 from django.db.models import QuerySet
+from django.http import Http404
 from django.utils import timezone
 
-from contracts.models import MasterAgreement, MiniCompetition, ParticipationAgreement
+from accounts.acting import APPROVER, BUYER, STAFF, VENDOR, acts_as
+from contracts.models import MasterAgreement, MiniCompetition, ParticipationAgreement, QuoteRequest
 from core.money import cents
 from core.tiers import tier_at
 from contracts.selectors.agreements import current_schedule
 from contracts.selectors.volumes import line_volume
 from contracts.states import AgreementState, AwardKind, ParticipationState
 from members.selectors import district_is_member
+
+
+# The parties to a participation agreement: who may see it and act on it (each operation then
+# narrows the role: the approver approves, the vendor countersigns, the buyer or approver
+# withdraws). Staff see every one; the others must act for the party's organisation.
+PARTICIPATION_PARTIES = {
+    STAFF: None,
+    BUYER: lambda p: p.district.organisation,
+    APPROVER: lambda p: p.district.organisation,
+    VENDOR: lambda p: p.agreement.vendor.organisation,
+}
+
+
+def is_participation_party(actor, participation: ParticipationAgreement) -> bool:
+    if actor is None or actor.role not in PARTICIPATION_PARTIES:
+        return False
+    organisation_of = PARTICIPATION_PARTIES[actor.role]
+    return organisation_of is None or actor.acts_for(organisation_of(participation))
+
+
+def participation_for_actor(*, participation_id: int, actor) -> ParticipationAgreement:
+    """A participation agreement the actor is a party to (see PARTICIPATION_PARTIES); any other
+    is "no such participation agreement" (404), on pages and in the API alike."""
+    participation = (ParticipationAgreement.objects
+                     .select_related("district__organisation", "agreement__vendor__organisation")
+                     .filter(pk=participation_id).first())
+    if participation is None or not is_participation_party(actor, participation):
+        raise Http404("No such participation agreement.")
+    return participation
+
+
+def competition_for_actor(*, competition_id: int, actor) -> MiniCompetition:
+    """A mini-competition of the actor's own district; any other is "no such" (404)."""
+    competition = (MiniCompetition.objects.select_related("district__organisation", "solicitation")
+                   .filter(pk=competition_id).first())
+    if competition is None or actor is None or not actor.acts_for(competition.district.organisation):
+        raise Http404("No such mini-competition.")
+    return competition
+
+
+def quote_for_actor(*, quote_id: int, actor) -> QuoteRequest:
+    """A quote request addressed to the actor's vendor; any other is "no such" (404)."""
+    quote = (QuoteRequest.objects.select_related("agreement__vendor__organisation")
+             .filter(pk=quote_id).first())
+    if quote is None or not acts_as(actor, VENDOR, quote.agreement.vendor.organisation):
+        raise Http404("No such quote request.")
+    return quote
 
 
 def multi_award_agreements(solicitation) -> list[MasterAgreement]:

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.acting import Actor
+from accounts.acting import Actor, require_staff
 from audit.actions import AuditAction, amendment_decision
 from audit.services import audit_record, snapshot
 from catalog.models import Product
@@ -21,7 +21,7 @@ from contracts.models import (AgreementDocument, Amendment, MasterAgreement, Sch
 from core.tiers import clean_tiers
 from contracts.selectors.agreements import awarded_lines, current_schedule, max_term_years
 from contracts.services.catalog_index import catalog_index_refresh
-from contracts.services.common import require_staff, require_staff_or_vendor
+from contracts.services.common import require_staff_or_vendor
 from contracts.states import AGREEMENT_TRANSITIONS, AgreementState, AmendmentState, AwardKind
 from core.documents import validate_pdf
 from orgs.selectors import consortium_profile
@@ -33,15 +33,6 @@ from core.locks import lock
 FIELDS = ("number", "state", "start_date", "end_date", "renewal_options", "renewal_months",
           "renewals_used", "admin_fee_rate", "vendor_signed_by", "consortium_signed_by",
           "signed_on", "terminated_on", "termination_reason")
-
-
-def _check(agreement: MasterAgreement, action: str, today: Optional[dt.date] = None) -> str:
-    sources, target = AGREEMENT_TRANSITIONS[action]
-    state = agreement.effective_state(today)
-    if state not in sources:
-        raise ValidationError(f"Cannot {action} agreement {agreement.number}: it is "
-                              f"{AgreementState(state).label.lower()}.")
-    return target
 
 
 def _default_fee_rate() -> Decimal:
@@ -151,7 +142,8 @@ def agreement_activate(*, agreement: MasterAgreement, start_date: dt.date, term_
     may not exceed the state's maximum contract term."""
     require_staff(actor, "activate agreements")
     agreement = lock(MasterAgreement.objects.all()).get(pk=agreement.pk)
-    target = _check(agreement, "activate")
+    target = AGREEMENT_TRANSITIONS.check(
+        agreement.effective_state(), "activate", subject=f"agreement {agreement.number}")
     errors: dict[str, str] = {}
     if not vendor_signed_by.strip():
         errors["vendor_signed_by"] = "Name who signed for the vendor."
@@ -202,7 +194,8 @@ def agreement_activate(*, agreement: MasterAgreement, start_date: dt.date, term_
 def agreement_renew(*, agreement: MasterAgreement, actor: Actor) -> MasterAgreement:
     require_staff(actor, "renew agreements")
     agreement = lock(MasterAgreement.objects.all()).get(pk=agreement.pk)
-    _check(agreement, "renew")
+    AGREEMENT_TRANSITIONS.check(
+        agreement.effective_state(), "renew", subject=f"agreement {agreement.number}")
     if agreement.renewals_used >= agreement.renewal_options:
         raise ValidationError(f"{agreement.number} has no renewal option left.")
     before = snapshot(agreement, FIELDS)
@@ -220,7 +213,8 @@ def agreement_renew(*, agreement: MasterAgreement, actor: Actor) -> MasterAgreem
 def agreement_terminate(*, agreement: MasterAgreement, reason: str, actor: Actor) -> MasterAgreement:
     require_staff(actor, "terminate agreements")
     agreement = lock(MasterAgreement.objects.all()).get(pk=agreement.pk)
-    target = _check(agreement, "terminate")
+    target = AGREEMENT_TRANSITIONS.check(
+        agreement.effective_state(), "terminate", subject=f"agreement {agreement.number}")
     if not reason.strip():
         raise ValidationError({"reason": "Give the reason for terminating."})
     before = snapshot(agreement, FIELDS)

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.acting import Actor
+from accounts.acting import APPROVER, BUYER, VENDOR, Actor, acts_as
 from audit.actions import AuditAction
 from audit.services import audit_record, snapshot
 from contracts.models import (MasterAgreement, MiniCompetition, MiniCompetitionScore,
@@ -29,13 +29,12 @@ from members.selectors import district_is_member
 from sourcing.models import Solicitation
 from core.locks import lock
 
-BUYER, APPROVER = "district_buyer", "district_approver"
 P_FIELDS = ("state", "estimated_value", "needs_approval", "approved_at", "countersigned_at",
             "closed_reason", "steps_confirmed", "board_finding_on", "board_finding_reference")
 
 
 def _require_district(actor: Actor, district: District, roles: tuple[str, ...], what: str) -> None:
-    if actor.is_system or (actor.role in roles and actor.acts_for(district.organisation)):
+    if actor.is_system or acts_as(actor, roles, district.organisation):
         return
     raise PermissionDenied(f"Only the district's own {' or '.join(r.split('_')[1] for r in roles)} may {what}.")
 
@@ -162,7 +161,7 @@ def quote_answer(*, quote: QuoteRequest, quote_total, implementation_plan: str,
     """The vendor answers with its quote (at most the schedule price) and implementation plan."""
     quote = lock(QuoteRequest.objects.all()).select_related(
         "agreement__vendor", "competition__district").get(pk=quote.pk)
-    if not (actor.role == "vendor_user" and actor.acts_for(quote.agreement.vendor.organisation)):
+    if not acts_as(actor, VENDOR, quote.agreement.vendor.organisation):
         raise PermissionDenied("Only the vendor asked may answer this quote request.")
     if quote.answered_at is not None:
         raise ValidationError("This quote request has been answered.")
@@ -304,20 +303,12 @@ def participation_join(*, district: District, agreement: MasterAgreement, estima
     return participation
 
 
-def _transition(participation: ParticipationAgreement, action: str) -> str:
-    sources, target = PARTICIPATION_TRANSITIONS[action]
-    if participation.state not in sources:
-        raise ValidationError(f"Cannot {action}: the participation is "
-                              f"{ParticipationState(participation.state).label.lower()}.")
-    return target
-
-
 @transaction.atomic
 def participation_approve(*, participation: ParticipationAgreement, actor: Actor) -> ParticipationAgreement:
     participation = lock(ParticipationAgreement.objects.all()).select_related(
         "district__organisation", "agreement__vendor").get(pk=participation.pk)
     _require_district(actor, participation.district, (APPROVER,), "approve participation agreements")
-    target = _transition(participation, "approve")
+    target = PARTICIPATION_TRANSITIONS.check(participation.state, "approve")
     before = snapshot(participation, P_FIELDS)
     participation.state, participation.approved_by, participation.approved_at = target, actor.user, timezone.now()
     participation.save()
@@ -333,9 +324,9 @@ def participation_approve(*, participation: ParticipationAgreement, actor: Actor
 def participation_countersign(*, participation: ParticipationAgreement, actor: Actor) -> ParticipationAgreement:
     participation = lock(ParticipationAgreement.objects.all()).select_related(
         "district__organisation", "agreement__vendor").get(pk=participation.pk)
-    if not (actor.role == "vendor_user" and actor.acts_for(participation.agreement.vendor.organisation)):
+    if not acts_as(actor, VENDOR, participation.agreement.vendor.organisation):
         raise PermissionDenied("Only the agreement's vendor countersigns.")
-    target = _transition(participation, "countersign")
+    target = PARTICIPATION_TRANSITIONS.check(participation.state, "countersign")
     if participation.needs_approval and participation.state != ParticipationState.APPROVED:
         raise ValidationError("The district's approver must approve this participation first.")
     before = snapshot(participation, P_FIELDS)
@@ -357,7 +348,7 @@ def participation_withdraw(*, participation: ParticipationAgreement, reason: str
     participation = lock(ParticipationAgreement.objects.all()).select_related(
         "district__organisation").get(pk=participation.pk)
     _require_district(actor, participation.district, (BUYER, APPROVER), "withdraw participation agreements")
-    target = _transition(participation, "withdraw")
+    target = PARTICIPATION_TRANSITIONS.check(participation.state, "withdraw")
     if not reason.strip():
         raise ValidationError({"reason": "Give the reason."})
     before = snapshot(participation, P_FIELDS)

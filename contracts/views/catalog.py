@@ -13,9 +13,8 @@ from catalog.choices import GRADE_BANDS, INTEROPERABILITY, SUBJECTS, ProductKind
 from catalog.models import Category, Product
 from contracts.selectors.catalog import best_offer, catalog_items, catalog_page, catalog_search
 from core.limits import SHORT_TEXT_MAX, page_number
-from members.selectors import district_of_organisation
+from members.selectors import district_acting
 
-DISTRICT_ROLES = ("district_buyer", "district_approver", "evaluator")
 FILTERS = ("q", "category", "grade_band", "subject", "interoperability", "kind")
 PAGE_SIZE = 20
 
@@ -51,13 +50,6 @@ class CatalogPage:
         return self.number + 1
 
 
-def acting_district(request):
-    actor = getattr(request, "actor", None)
-    if actor is None or actor.role not in DISTRICT_ROLES:
-        return None
-    return district_of_organisation(actor.organisation)
-
-
 def _filters(request) -> dict:
     return {name: request.GET.get(name, "").strip()[:SHORT_TEXT_MAX] for name in FILTERS}
 
@@ -65,7 +57,7 @@ def _filters(request) -> dict:
 @public
 def search(request):
     filters = _filters(request)
-    district = acting_district(request)
+    district = district_acting(getattr(request, "actor", None))
     number = page_number(request.GET.get("page"))
     entries, total = catalog_page(page=number, page_size=PAGE_SIZE, **filters)
     page = CatalogPage(number=number, count=total)
@@ -83,7 +75,7 @@ def product(request, product_id: int):
     item_product = Product.objects.select_related("vendor", "category").filter(pk=product_id, active=True).first()
     if item_product is None:
         raise Http404("No such product.")
-    district = acting_district(request)
+    district = district_acting(getattr(request, "actor", None))
     items = catalog_items(list(catalog_search(product_id=product_id)), district=district)
     context = {"product": item_product, "items": items, "district": district}
     if district is not None:

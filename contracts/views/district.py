@@ -9,35 +9,28 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.access import roles
-from accounts.models import Role
+from accounts.acting import APPROVER, BUYER, EVALUATOR
 from contracts.selectors.left_out import left_out
 from contracts.forms import DecideForm, JoinForm, ReasonForm
-from contracts.models import MiniCompetition, ParticipationAgreement
+from contracts.models import MiniCompetition
 from contracts.selectors.agreements import schedule_rows
-from contracts.selectors.participation import (RENEWAL_WINDOW_DAYS, competitions_of_district,
+from contracts.selectors.participation import (RENEWAL_WINDOW_DAYS, competition_for_actor,
+                                               competitions_of_district,
                                                join_requirements, multi_award_agreements,
-                                               participations_of_district, upcoming_ends)
+                                               participation_for_actor, participations_of_district,
+                                               upcoming_ends)
 from contracts.services import participation as services
 from contracts.states import AwardKind
 from contracts.views.common import get_agreement
 from core.limits import parse_id, parse_money
 from core.views import run_service, submit_form
-from members.selectors import district_of_organisation
+from members.selectors import district_for_actor
 from sourcing.models import Solicitation
-
-BUYER, APPROVER, EVALUATOR = Role.DISTRICT_BUYER, Role.DISTRICT_APPROVER, Role.EVALUATOR
-
-
-def _district(request):
-    district = district_of_organisation(request.actor.organisation)
-    if district is None:
-        raise Http404("Your organisation is not a district.")
-    return district
 
 
 @roles(BUYER, APPROVER, EVALUATOR)
 def dashboard(request):
-    district = _district(request)
+    district = district_for_actor(request.actor)
     participations = list(participations_of_district(district))
     return render(request, "contracts/dashboard.html", {
         "district": district, "participations": participations,
@@ -47,7 +40,7 @@ def dashboard(request):
 
 @roles(BUYER)
 def join(request, agreement_id: int):
-    district = _district(request)
+    district = district_for_actor(request.actor)
     agreement = get_agreement(request, agreement_id)
     value = None
     if request.method == "POST":
@@ -89,7 +82,7 @@ def join(request, agreement_id: int):
 
 @roles(BUYER)
 def competition_new(request, solicitation_id: int):
-    district = _district(request)
+    district = district_for_actor(request.actor)
     solicitation = get_object_or_404(Solicitation, pk=solicitation_id)
     agreements = multi_award_agreements(solicitation)
     lines = list(solicitation.lines.all())
@@ -113,17 +106,9 @@ def competition_new(request, solicitation_id: int):
         status=400 if errors else 200)
 
 
-def _competition(request, competition_id):
-    competition = get_object_or_404(MiniCompetition.objects.select_related("district__organisation", "solicitation"),
-                                     pk=competition_id)
-    if not request.actor.acts_for(competition.district.organisation):
-        raise Http404
-    return competition
-
-
 @roles(BUYER, APPROVER)
 def competition(request, competition_id: int):
-    competition = _competition(request, competition_id)
+    competition = competition_for_actor(competition_id=competition_id, actor=request.actor)
     scores = list(competition.scores.select_related("agreement__vendor").order_by("-price_score"))
     return render(request, "contracts/competition.html", {
         "c": competition, "scores": scores, "quotes": competition.quotes.select_related("agreement__vendor"),
@@ -135,7 +120,7 @@ def competition(request, competition_id: int):
 @roles(BUYER)
 @require_POST
 def competition_action(request, competition_id: int, action: str):
-    competition = _competition(request, competition_id)
+    competition = competition_for_actor(competition_id=competition_id, actor=request.actor)
     try:
         chosen = parse_id(request.POST.get("agreement"), field="agreement")
     except ValidationError:
@@ -166,18 +151,10 @@ COMPETITION_DONE = {"score": "Score saved.", "quote": "Quote requested from the 
                     "decide": "Choice recorded. You can now join the chosen agreement."}
 
 
-def _participation(request, participation_id):
-    participation = get_object_or_404(ParticipationAgreement.objects.select_related(
-        "district__organisation", "agreement__vendor"), pk=participation_id)
-    if not request.actor.acts_for(participation.district.organisation):
-        raise Http404
-    return participation
-
-
 @roles(APPROVER)
 @require_POST
 def participation_approve(request, participation_id: int):
-    participation = _participation(request, participation_id)
+    participation = participation_for_actor(participation_id=participation_id, actor=request.actor)
     return run_service(request, lambda: services.participation_approve(participation=participation,
                                                                        actor=request.actor),
                        success="Approved; the vendor countersigns next.", redirect_to="contracts:dashboard")
@@ -186,7 +163,7 @@ def participation_approve(request, participation_id: int):
 @roles(BUYER, APPROVER)
 @require_POST
 def participation_withdraw(request, participation_id: int):
-    participation = _participation(request, participation_id)
+    participation = participation_for_actor(participation_id=participation_id, actor=request.actor)
     form = ReasonForm(request.POST)
     return run_service(request, lambda: services.participation_withdraw(
         participation=participation, reason=form.cleaned_data["reason"], actor=request.actor),

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.access import roles
-from accounts.models import Role
+from accounts.acting import STAFF, VENDOR
 from catalog.models import Product
 from contracts.forms import ActivateForm, DocumentForm, MapForm, ReasonForm
 from contracts.models import Amendment
@@ -26,8 +26,6 @@ from core.forms_errors import flash_error
 from core.limits import parse_id
 from core.views import run_service, submit_form
 from sourcing.models import Solicitation
-
-STAFF, VENDOR = Role.CONSORTIUM_STAFF, Role.VENDOR_USER
 
 
 def _may_manage(request, agreement) -> bool:

@@ -2,35 +2,26 @@
 
 from __future__ import annotations
 
-from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import roles
-from accounts.models import Role
+from accounts.acting import BUYER, VENDOR
 from contracts.forms import QuoteAnswerForm
 from contracts.models import MasterAgreement, ParticipationAgreement, QuoteRequest
+from contracts.selectors.participation import participation_for_actor, quote_for_actor
 from contracts.services import participation as services
 from accounts.selectors import users_of_organisation
 from core.confirm import Confirmation
 from core.formatting import money
 from core.views import confirm_then_run, run_service
-from vendors.selectors import vendor_of_organisation
-
-VENDOR = Role.VENDOR_USER
-
-
-def _vendor(request):
-    vendor = vendor_of_organisation(request.actor.organisation)
-    if vendor is None:
-        raise Http404("Your organisation is not a vendor.")
-    return vendor
+from vendors.selectors import vendor_for_actor
 
 
 @roles(VENDOR)
 def vendor_contracts(request):
-    vendor = _vendor(request)
+    vendor = vendor_for_actor(request.actor)
     return render(request, "contracts/vendor.html", {
         "agreements": MasterAgreement.objects.filter(vendor=vendor).order_by("number"),
         "quotes": QuoteRequest.objects.filter(agreement__vendor=vendor).select_related(
@@ -43,8 +34,7 @@ def vendor_contracts(request):
 @roles(VENDOR)
 @require_POST
 def quote_answer(request, quote_id: int):
-    vendor = _vendor(request)
-    quote = get_object_or_404(QuoteRequest, pk=quote_id, agreement__vendor=vendor)
+    quote = quote_for_actor(quote_id=quote_id, actor=request.actor)
     form = QuoteAnswerForm(request.POST)
     return run_service(request, lambda: services.quote_answer(quote=quote, actor=request.actor, **form.cleaned_data),
                        success="Quote sent to the district.", redirect_to="contracts:vendor",
@@ -53,7 +43,7 @@ def quote_answer(request, quote_id: int):
 
 def _countersign_confirmation(participation: ParticipationAgreement) -> Confirmation:
     p = participation
-    buyers = sum(1 for a in users_of_organisation(p.district.organisation) if a.role == Role.DISTRICT_BUYER)
+    buyers = sum(1 for a in users_of_organisation(p.district.organisation) if a.role == BUYER)
     return Confirmation(
         title=f"Countersign {p.district.name}'s participation in {p.agreement.number}",
         button="Countersign", back=reverse("contracts:vendor"), danger=False,
@@ -66,9 +56,7 @@ def _countersign_confirmation(participation: ParticipationAgreement) -> Confirma
 @roles(VENDOR)
 @require_http_methods(["GET", "POST"])
 def countersign(request, participation_id: int):
-    vendor = _vendor(request)
-    participation = get_object_or_404(ParticipationAgreement.objects.select_related(
-        "district__organisation", "agreement"), pk=participation_id, agreement__vendor=vendor)
+    participation = participation_for_actor(participation_id=participation_id, actor=request.actor)
     return confirm_then_run(
         request, lambda: _countersign_confirmation(participation),
         lambda: services.participation_countersign(participation=participation, actor=request.actor),

@@ -21,7 +21,8 @@ from members.demo_enrollment import ESTIMATE_SOURCE, member_estimates
 from members.importers import parse_directory
 from members.models import District, Membership
 from members.services import (DistrictRecord, district_upsert, districts_import, membership_apply,
-                              membership_open, membership_transition)
+                              membership_activate, membership_approve_board, membership_open,
+                              membership_sign_agreement)
 from members.states import MembershipState
 from orgs.models import Organisation
 from orgs.services import consortium_setup
@@ -79,16 +80,16 @@ def _make_member(district: District, final_state: str) -> None:
     if final_state == MembershipState.APPLIED:
         return
     resolution = SimpleUploadedFile("resolution.pdf", _demo_pdf(district.name), "application/pdf")
-    m = membership_transition(membership=m, action="approve_board", actor=ACTOR, on_date=board,
-                              resolution_number=f"R-{board.year}-{int(_rank(district.name)[:4], 16) % 90 + 10}",
-                              resolution_document=resolution)
+    m = membership_approve_board(membership=m, actor=ACTOR, on_date=board,
+                                 resolution_number=f"R-{board.year}-{int(_rank(district.name)[:4], 16) % 90 + 10}",
+                                 resolution_document=resolution)
     if final_state == MembershipState.BOARD_APPROVED:
         return
-    m = membership_transition(membership=m, action="sign_agreement", actor=ACTOR, on_date=signed,
-                              signed_by="Superintendent (demo)")
+    m = membership_sign_agreement(membership=m, actor=ACTOR, on_date=signed,
+                                  signed_by="Superintendent (demo)")
     if final_state == MembershipState.AGREEMENT_SIGNED:
         return
-    membership_transition(membership=m, action="activate", actor=ACTOR, on_date=active)
+    membership_activate(membership=m, actor=ACTOR, on_date=active)
 
 
 def _demo_pdf(title: str, heading: str = "Board resolution approving membership (demo)") -> bytes:

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from members.selectors import member_directory, member_directory_totals
-from members.services import membership_transition
+from members.services import membership_suspend
 
 
 def test_directory_lists_active_members_with_totals(cast):
@@ -15,8 +15,8 @@ def test_directory_lists_active_members_with_totals(cast):
 
 
 def test_suspended_members_leave_the_directory(cast):
-    membership_transition(membership=cast.membership_b, action="suspend",
-                          actor=cast.actor(cast.staff), reason="Dues")
+    membership_suspend(membership=cast.membership_b,
+                       actor=cast.actor(cast.staff), reason="Dues")
     assert [m.district.name for m in member_directory()] == ["Alpha Unified"]
     assert member_directory_totals().students == 12000
 

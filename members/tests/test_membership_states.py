@@ -12,7 +12,9 @@ from audit.actions import AuditAction, membership_step
 from audit.models import AuditEvent
 from core.clock import today
 from members.models import Membership
-from members.services import membership_allowed_transitions, membership_apply, membership_transition
+from members.services import (MEMBERSHIP_STEPS, membership_activate, membership_allowed_transitions,
+                              membership_apply, membership_approve_board, membership_sign_agreement,
+                              membership_suspend, membership_withdraw)
 from members.states import TRANSITIONS, MembershipState
 from members.models import District
 from members.services import DistrictRecord, district_upsert
@@ -57,6 +59,15 @@ EXPECTED = {  # (from state, action) -> to state; every other pair must be refus
 }
 
 
+def test_the_table_is_the_rule_and_every_state_is_reachable():
+    assert TRANSITIONS.moves() == EXPECTED
+    assert TRANSITIONS.unreachable() == []
+
+
+def test_one_service_per_step():
+    assert list(MEMBERSHIP_STEPS) == list(TRANSITIONS)
+
+
 @pytest.mark.parametrize("state", S.values)
 @pytest.mark.parametrize("action", list(TRANSITIONS))
 def test_every_transition_from_every_state(cast, newcomer, state, action):
@@ -65,15 +76,13 @@ def test_every_transition_from_every_state(cast, newcomer, state, action):
     staff = cast.actor(cast.staff)
     if expected is None:
         with pytest.raises(ValidationError) as exc:
-            membership_transition(membership=membership, action=action, actor=staff,
-                                  **inputs_for(action))
+            MEMBERSHIP_STEPS[action](membership=membership, actor=staff, **inputs_for(action))
         assert "Cannot" in str(exc.value)
         membership.refresh_from_db()
         assert membership.state == state
         assert not AuditEvent.objects.filter(action=membership_step(action)).exists()
     else:
-        result = membership_transition(membership=membership, action=action, actor=staff,
-                                       **inputs_for(action))
+        result = MEMBERSHIP_STEPS[action](membership=membership, actor=staff, **inputs_for(action))
         assert result.state == expected
         event = AuditEvent.objects.get(action=membership_step(action))
         assert event.before["state"] == state and event.after["state"] == expected
@@ -92,14 +101,14 @@ def test_full_lifecycle_by_the_district_and_staff(cast, newcomer):
     m = membership_apply(district=newcomer, contact_name="G", contact_email="g@example.org", actor=b)
     assert m.state == S.APPLIED
     assert [t.action for t in membership_allowed_transitions(membership=m, actor=b)] == ["approve_board"]
-    m = membership_transition(membership=m, action="approve_board", actor=b, **inputs_for("approve_board"))
+    m = membership_approve_board(membership=m, actor=b, **inputs_for("approve_board"))
     assert m.resolution_document.read().startswith(b"%PDF")
     with pytest.raises(PermissionDenied):  # only the approver signs
-        membership_transition(membership=m, action="sign_agreement", actor=b, signed_by="x")
-    m = membership_transition(membership=m, action="sign_agreement", actor=a, signed_by="Dr. G")
+        membership_sign_agreement(membership=m, actor=b, signed_by="x")
+    m = membership_sign_agreement(membership=m, actor=a, signed_by="Dr. G")
     with pytest.raises(PermissionDenied):  # only staff activate
-        membership_transition(membership=m, action="activate", actor=a)
-    m = membership_transition(membership=m, action="activate", actor=staff)
+        membership_activate(membership=m, actor=a)
+    m = membership_activate(membership=m, actor=staff)
     assert m.state == S.ACTIVE and m.member_since == today()
     actions = list(AuditEvent.objects.filter(object_type="members.membership", object_id=str(m.pk))
                    .values_list("action", flat=True))
@@ -110,10 +119,10 @@ def test_full_lifecycle_by_the_district_and_staff(cast, newcomer):
 def test_other_district_cannot_act(cast):
     m = cast.membership_a
     with pytest.raises(PermissionDenied):
-        membership_transition(membership=m, action="withdraw", actor=cast.actor(cast.approver_b),
+        membership_withdraw(membership=m, actor=cast.actor(cast.approver_b),
                               reason="hostile")
     with pytest.raises(PermissionDenied):
-        membership_transition(membership=m, action="suspend", actor=cast.actor(cast.vendor_user_a),
+        membership_suspend(membership=m, actor=cast.actor(cast.vendor_user_a),
                               reason="x")
     m.refresh_from_db()
     assert m.state == S.ACTIVE
@@ -128,7 +137,7 @@ def test_resolution_must_be_a_pdf_by_content(cast, newcomer):
     m = membership_in(S.APPLIED, newcomer)
     fake = SimpleUploadedFile("resolution.pdf", b"MZ\x90\x00 not a pdf", "application/pdf")
     with pytest.raises(ValidationError) as exc:
-        membership_transition(membership=m, action="approve_board", actor=cast.actor(cast.staff),
+        membership_approve_board(membership=m, actor=cast.actor(cast.staff),
                               resolution_document=fake)
     assert "resolution_document" in exc.value.message_dict
     m.refresh_from_db()
@@ -138,19 +147,19 @@ def test_resolution_must_be_a_pdf_by_content(cast, newcomer):
 def test_resolution_is_required(cast, newcomer):
     m = membership_in(S.APPLIED, newcomer)
     with pytest.raises(ValidationError, match="board resolution"):
-        membership_transition(membership=m, action="approve_board", actor=cast.actor(cast.staff))
+        membership_approve_board(membership=m, actor=cast.actor(cast.staff), resolution_document=None)
 
 
 def test_reasons_and_dates_are_checked(cast, newcomer):
     staff = cast.actor(cast.staff)
     m = membership_in(S.ACTIVE, newcomer)
     with pytest.raises(ValidationError, match="reason"):
-        membership_transition(membership=m, action="suspend", actor=staff, reason="  ")
+        membership_suspend(membership=m, actor=staff, reason="  ")
     with pytest.raises(ValidationError, match="future"):
-        membership_transition(membership=m, action="withdraw", actor=staff, reason="x",
+        membership_withdraw(membership=m, actor=staff, reason="x",
                               on_date=today() + dt.timedelta(days=3))
     with pytest.raises(ValidationError, match="before the application"):
-        membership_transition(membership=m, action="withdraw", actor=staff, reason="x",
+        membership_withdraw(membership=m, actor=staff, reason="x",
                               on_date=dt.date(2020, 1, 1))
 
 
@@ -158,17 +167,11 @@ def test_one_open_membership_per_district_and_reapply_after_withdrawal(cast):
     staff = cast.actor(cast.staff)
     with pytest.raises(ValidationError, match="already has a membership"):
         membership_apply(district=cast.district_a, actor=staff)
-    membership_transition(membership=cast.membership_a, action="withdraw", actor=staff,
+    membership_withdraw(membership=cast.membership_a, actor=staff,
                           reason="Left")
     again = membership_apply(district=cast.district_a, actor=cast.actor(cast.buyer_a))
     assert again.state == S.APPLIED
     assert cast.district_a.memberships.count() == 2
-
-
-def test_unknown_action(cast):
-    with pytest.raises(ValidationError, match="Unknown membership action"):
-        membership_transition(membership=cast.membership_a, action="promote",
-                              actor=cast.actor(cast.staff))
 
 
 def test_dates_are_the_consortium_days_at_night(cast, newcomer, clock):
@@ -176,12 +179,11 @@ def test_dates_are_the_consortium_days_at_night(cast, newcomer, clock):
     the 1st, and the 2nd is still in the future."""
     clock.set(dt.datetime(2026, 12, 2, 3, 30, tzinfo=dt.timezone.utc))
     staff = cast.actor(cast.staff)
-    m = membership_transition(membership=membership_in(S.AGREEMENT_SIGNED, newcomer), action="activate",
-                              actor=staff)
+    m = membership_activate(membership=membership_in(S.AGREEMENT_SIGNED, newcomer), actor=staff)
     assert m.member_since == dt.date(2026, 12, 1) == today()
     with pytest.raises(ValidationError, match="future"):
-        membership_transition(membership=m, action="withdraw", actor=staff, reason="x",
+        membership_withdraw(membership=m, actor=staff, reason="x",
                               on_date=dt.date(2026, 12, 2))
-    m = membership_transition(membership=m, action="withdraw", actor=staff, reason="x",
+    m = membership_withdraw(membership=m, actor=staff, reason="x",
                               on_date=dt.date(2026, 12, 1))
     assert m.state == S.WITHDRAWN

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from contracts.models import LineVolume
 from contracts.selectors.agreements import current_schedule
 from core.limits import AMOUNT_MAX, QUANTITY_MAX
-from members.services import membership_transition
+from members.services import membership_withdraw
 from orders.models import Order, OrderLine
 from orders.services import order_create, order_place, order_submit, parse_order_csv
 from tests.helpers import login, token
@@ -81,7 +81,7 @@ def test_a_withdrawn_member_cannot_order_on_agreements_it_joined(cast, joined):
     draft = order_create(district=cast.district_a, agreement=cast.agreement, lines=[(cast.device, 5)],
                          actor=cast.actor(cast.buyer_a))
     membership = cast.district_a.memberships.get(state="active")
-    membership_transition(membership=membership, action="withdraw", reason="Leaving", actor=cast.actor(cast.staff))
+    membership_withdraw(membership=membership, reason="Leaving", actor=cast.actor(cast.staff))
     with pytest.raises(ValidationError) as exc:
         order_place(district=cast.district_a, agreement=cast.agreement, lines=[(cast.device, 5)],
                     actor=cast.actor(cast.buyer_a))

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import roles
-from accounts.models import Role
+from accounts.acting import APPROVER, BUYER, STAFF, VENDOR
 from contracts.selectors.agreements import schedule_rows
 from contracts.views.common import get_agreement
 from core.limits import NOTE_MAX, QUANTITY_MAX, parse_int
@@ -20,16 +20,13 @@ from core.formatting import money
 from core.views import confirm_then_run, run_service
 from core.csvtext import check_csv_text
 from members.models import District
-from members.selectors import district_of_organisation
+from members.selectors import district_for_actor
 from orders import selectors, services
 from orders.models import Order, Settlement
 from orders.preview import order_preview
 from orders.quotes import quote_comparison
 from orders.states import OrderState
-from vendors.selectors import vendor_of_organisation
-
-BUYER, APPROVER, VENDOR, STAFF = (Role.DISTRICT_BUYER, Role.DISTRICT_APPROVER, Role.VENDOR_USER,
-                                  Role.CONSORTIUM_STAFF)
+from vendors.selectors import vendor_for_actor
 
 
 def _error_text(exc: ValidationError) -> str:
@@ -38,16 +35,9 @@ def _error_text(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
 
-def _district(request):
-    district = district_of_organisation(request.actor.organisation)
-    if district is None:
-        raise Http404("Your organisation is not a district.")
-    return district
-
-
 @roles(BUYER)
 def order_new(request, agreement_id: int):
-    district = _district(request)
+    district = district_for_actor(request.actor)
     agreement = get_agreement(request, agreement_id)
     rows = schedule_rows(agreement)
     errors = []
@@ -91,6 +81,8 @@ def order_detail(request, order_id: int):
         # A draft shows what it would cost now; a placed order how the quote applied (or why not).
         "preview": order_preview(order) if order.state == OrderState.DRAFT else None,
         "quote": quote_comparison(order) if order.state != OrderState.DRAFT else None,
+        "actions": selectors.order_actions(order=order, actor=request.actor),
+        "awaits_approver": selectors.order_awaits_approver(order),
         "rebates": selectors.rebate_entries(district=order.district).filter(order_line__order=order)})
 
 
@@ -145,7 +137,7 @@ def order_action(request, order_id: int, action: str):
 
 @roles(BUYER, APPROVER)
 def district_orders(request):
-    district = _district(request)
+    district = district_for_actor(request.actor)
     return render(request, "orders/district.html", {
         "district": district, "orders": selectors.orders_of_district(district)[:200],
         "statement": selectors.rebate_statement(district=district),
@@ -154,9 +146,7 @@ def district_orders(request):
 
 @roles(VENDOR)
 def vendor_orders(request):
-    vendor = vendor_of_organisation(request.actor.organisation)
-    if vendor is None:
-        raise Http404
+    vendor = vendor_for_actor(request.actor)
     return render(request, "orders/vendor.html", {
         "orders": selectors.orders_of_vendor(vendor)[:200], "statement": selectors.rebate_statement(vendor=vendor),
         "methods": Settlement.Method.choices})

@@ -3,12 +3,15 @@
 from django.http import Http404
 from ninja import Status
 
+from accounts.acting import STAFF, VENDOR
 from accounts.access import api_public, api_roles
 from accounts.api_auth import API_AUTH, OPTIONAL_AUTH
 from core.api_types import Id
 from core.documents import upload_from_base64
 from sourcing import award_plans, selectors
-from sourcing.api.common import P, STAFF, VENDOR, router, solicitation_or_404
+from sourcing.api.common import P, router, solicitation_or_404
+from sourcing.api.responses import (AwardOut, AwardPlanOut, AwardPlanStaleOut, ProtestDecisionOut,
+                                    ProtestOut)
 from sourcing.api.schemas import AwardIn, ProtestDecisionIn, ProtestIn
 from sourcing.models import Protest, Solicitation
 from sourcing.services import awards as award_services
@@ -24,7 +27,7 @@ def plan_out(plan) -> dict:
             "winners": [w.as_dict() for w in plan.winners], "engine_result": plan.engine_result}
 
 
-@router.get(P + "/award-plan", response={200: dict, 409: dict}, auth=API_AUTH)
+@router.get(P + "/award-plan", response={200: AwardPlanOut, 409: AwardPlanStaleOut}, auth=API_AUTH)
 @api_roles(STAFF)
 def award_plan(request, solicitation_id: Id):
     """The award plan staff review before confirming. Multi-award: the plan the rules give now.
@@ -40,7 +43,7 @@ def award_plan(request, solicitation_id: Id):
     return plan_out(plan)
 
 
-@router.post(P + "/award-plan", response={201: dict}, auth=API_AUTH)
+@router.post(P + "/award-plan", response={201: AwardPlanOut}, auth=API_AUTH)
 @api_roles(STAFF)
 def award_plan_compute(request, solicitation_id: Id):
     """Compute the award plan once and store it (a bulk buy runs the award engine)."""
@@ -63,7 +66,7 @@ def award_out(s: Solicitation) -> dict:
             "engine_result": a.engine_result}
 
 
-@router.post(P + "/award-notice", response={201: dict}, auth=API_AUTH)
+@router.post(P + "/award-notice", response={201: AwardOut}, auth=API_AUTH)
 @api_roles(STAFF)
 def award_notice(request, solicitation_id: Id, payload: AwardIn):
     s = solicitation_or_404(request, solicitation_id)
@@ -73,14 +76,14 @@ def award_notice(request, solicitation_id: Id, payload: AwardIn):
     return Status(201, award_out(s))
 
 
-@router.get(P + "/award", auth=OPTIONAL_AUTH)
+@router.get(P + "/award", response=AwardOut, auth=OPTIONAL_AUTH)
 @api_public
 def award(request, solicitation_id: Id):
     """The current award (public once its notice is published)."""
     return award_out(solicitation_or_404(request, solicitation_id))
 
 
-@router.post(P + "/protests", response={201: dict}, auth=API_AUTH)
+@router.post(P + "/protests", response={201: ProtestOut}, auth=API_AUTH)
 @api_roles(VENDOR)
 def protest_create(request, solicitation_id: Id, payload: ProtestIn):
     """File a protest during the standstill, with an optional supporting PDF."""
@@ -99,7 +102,7 @@ def protest_out(s: Solicitation, p: Protest) -> dict:
             "document_url": f"/solicitations/{s.pk}/protests/{p.pk}/document/" if p.document else None}
 
 
-@router.get(P + "/protests", auth=API_AUTH)
+@router.get(P + "/protests", response=list[ProtestOut], auth=API_AUTH)
 @api_roles(STAFF, VENDOR)
 def protests(request, solicitation_id: Id):
     """Protests of the solicitation's awards: staff see all, a vendor its own."""
@@ -107,7 +110,7 @@ def protests(request, solicitation_id: Id):
     return [protest_out(s, p) for p in selectors.protests_for(solicitation=s, actor=request.actor)]
 
 
-@router.post(P + "/protests/{protest_id}/decision", auth=API_AUTH)
+@router.post(P + "/protests/{protest_id}/decision", response=ProtestDecisionOut, auth=API_AUTH)
 @api_roles(STAFF)
 def protest_decision(request, solicitation_id: Id, protest_id: Id, payload: ProtestDecisionIn):
     s = solicitation_or_404(request, solicitation_id)

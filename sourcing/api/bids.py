@@ -6,21 +6,24 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404
 
+from accounts.acting import VENDOR
 from accounts.access import api_public, api_roles
 from accounts.api_auth import API_AUTH, OPTIONAL_AUTH
 from core.received import received_at_of
 from core.api_types import Id
 from core.documents import upload_from_base64
 from sourcing import selectors
-from sourcing.api.common import P, VENDOR, acting_vendor, router, solicitation_or_404
+from sourcing.api.common import P, router, solicitation_or_404
+from sourcing.api.responses import BidReceiptOut, OpenedBidOut, OwnBidOut, TabulationOut
 from sourcing.api.schemas import BidConfirmIn, BidIn
 from sourcing.models import Solicitation
 from sourcing.receipts import rising_prices
 from sourcing.services import bids as bid_services
 from sourcing.tabulation import PRICE_RULES, price_rule, tabulation_rows
+from vendors.selectors import vendor_for_actor
 
 
-@router.put(P + "/bid", auth=API_AUTH)
+@router.put(P + "/bid", response=BidReceiptOut, auth=API_AUTH)
 @api_roles(VENDOR)
 def bid_put(request, solicitation_id: Id, payload: BidIn):
     """Submit or replace your sealed bid. Returns your receipt (keep it). Documents (PDF, sealed
@@ -45,12 +48,12 @@ def _bid_documents_out(s: Solicitation, bid_id: int, documents) -> list[dict]:
              "url": f"/solicitations/{s.pk}/bids/{bid_id}/documents/{d.pk}/"} for d in documents]
 
 
-@router.get(P + "/bid", auth=API_AUTH)
+@router.get(P + "/bid", response=OwnBidOut, auth=API_AUTH)
 @api_roles(VENDOR)
 def bid_get(request, solicitation_id: Id):
     """Your own bid (any time) and its receipts."""
     s = solicitation_or_404(request, solicitation_id)
-    vendor = acting_vendor(request)
+    vendor = vendor_for_actor(request.actor)
     mine = selectors.own_bid(solicitation=s, vendor=vendor)
     if mine is None:
         raise Http404("You have not bid on this solicitation.")
@@ -66,7 +69,7 @@ def bid_get(request, solicitation_id: Id):
                          for r in selectors.own_receipts(solicitation=s, vendor=vendor)]}
 
 
-@router.delete(P + "/bid", auth=API_AUTH)
+@router.delete(P + "/bid", response=BidReceiptOut, auth=API_AUTH)
 @api_roles(VENDOR)
 def bid_delete(request, solicitation_id: Id):
     """Withdraw your bid (until the deadline)."""
@@ -75,7 +78,7 @@ def bid_delete(request, solicitation_id: Id):
     return receipt.as_dict()
 
 
-@router.post(P + "/bid/confirm", auth=API_AUTH)
+@router.post(P + "/bid/confirm", response=BidReceiptOut, auth=API_AUTH)
 @api_roles(VENDOR)
 def bid_confirm(request, solicitation_id: Id, payload: Optional[BidConfirmIn] = None):
     """Re-confirm your bid unchanged after an addendum. The body may be empty; a bid whose price
@@ -88,7 +91,7 @@ def bid_confirm(request, solicitation_id: Id, payload: Optional[BidConfirmIn] = 
     return receipt.as_dict()
 
 
-@router.get(P + "/bids", auth=OPTIONAL_AUTH)
+@router.get(P + "/bids", response=list[OpenedBidOut], auth=OPTIONAL_AUTH)
 @api_public
 def bids_opened(request, solicitation_id: Id):
     """Every bid, whole (notes, documents), after the deadline: to staff and to evaluators who
@@ -103,7 +106,7 @@ def bids_opened(request, solicitation_id: Id):
             for b in bids]
 
 
-@router.get(P + "/tabulation", auth=OPTIONAL_AUTH)
+@router.get(P + "/tabulation", response=TabulationOut, auth=OPTIONAL_AUTH)
 @api_public
 def tabulation(request, solicitation_id: Id):
     """The bid tabulation: every bid, line by line, with evaluated prices and scores. To staff and

@@ -3,18 +3,20 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from ninja import Status
 
+from accounts.acting import EVALUATOR, STAFF
 from accounts.access import api_roles
 from accounts.api_auth import API_AUTH
 from accounts.models import RoleAssignment
 from core.api_types import Id
 from sourcing import selectors
-from sourcing.api.common import EVALUATOR, P, STAFF, router, solicitation_or_404
+from sourcing.api.common import P, router, solicitation_or_404
+from sourcing.api.responses import CommitteeSeatOut, DeclarationOut, SourcingScoreOut
 from sourcing.api.schemas import BidScoreIn, DeclarationIn, SeatIn
 from sourcing.models import Bid, Criterion, Solicitation
 from sourcing.services import evaluation as evaluation_services
 
 
-@router.post(P + "/committee", response={201: dict}, auth=API_AUTH)
+@router.post(P + "/committee", response={201: CommitteeSeatOut}, auth=API_AUTH)
 @api_roles(STAFF)
 def committee_seat(request, solicitation_id: Id, payload: SeatIn):
     assignment = RoleAssignment.objects.filter(pk=payload.assignment_id).select_related(
@@ -44,7 +46,7 @@ def _declaration_out(s: Solicitation, request) -> dict:
                          for d in selectors.declared_bidders(seat)]}
 
 
-@router.get(P + "/declaration", auth=API_AUTH)
+@router.get(P + "/declaration", response=DeclarationOut, auth=API_AUTH)
 @api_roles(EVALUATOR)
 def declaration_get(request, solicitation_id: Id):
     """Your conflict-of-interest declaration as a seated evaluator: whether you may sign it now
@@ -53,7 +55,7 @@ def declaration_get(request, solicitation_id: Id):
     return _declaration_out(solicitation_or_404(request, solicitation_id), request)
 
 
-@router.post(P + "/declaration", auth=API_AUTH)
+@router.post(P + "/declaration", response=DeclarationOut, auth=API_AUTH)
 @api_roles(EVALUATOR)
 def declaration(request, solicitation_id: Id, payload: DeclarationIn):
     """Sign your declaration (after the bid deadline): `relationships` names every bidder you,
@@ -73,7 +75,7 @@ def _bid_and_criterion(s, payload: BidScoreIn):
     return bid, criterion
 
 
-@router.post(P + "/scores", auth=API_AUTH)
+@router.post(P + "/scores", response=SourcingScoreOut, auth=API_AUTH)
 @api_roles(EVALUATOR)
 def score(request, solicitation_id: Id, payload: BidScoreIn):
     s = solicitation_or_404(request, solicitation_id)
@@ -84,7 +86,7 @@ def score(request, solicitation_id: Id, payload: BidScoreIn):
     return {"bid_id": bid.pk, "criterion": criterion.name, "points": str(sc.points)}
 
 
-@router.post(P + "/consensus", auth=API_AUTH)
+@router.post(P + "/consensus", response=SourcingScoreOut, auth=API_AUTH)
 @api_roles(STAFF)
 def consensus(request, solicitation_id: Id, payload: BidScoreIn):
     s = solicitation_or_404(request, solicitation_id)

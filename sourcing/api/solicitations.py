@@ -4,13 +4,16 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from ninja import Status
 
+from accounts.acting import STAFF, VENDOR
 from accounts.access import api_public, api_roles
 from accounts.api_auth import API_AUTH, OPTIONAL_AUTH
 from catalog.models import Category
 from core.api_types import Filter, Id
 from core.documents import upload_from_base64
 from sourcing import selectors
-from sourcing.api.common import P, STAFF, VENDOR, router, solicitation_or_404
+from sourcing.api.common import P, router, solicitation_or_404
+from sourcing.api.responses import (AddendumOut, QuestionAnsweredOut, QuestionAskedOut, QuestionOut,
+                                    SolicitationDocumentOut, SolicitationOut, SolicitationSummaryOut)
 from sourcing.api.schemas import (AddendumIn, AnswerIn, CancelIn, SolicitationDocumentIn, SolicitationIn,
                                   TextIn)
 from sourcing.lifecycle import effective_state
@@ -72,7 +75,7 @@ def _content(payload: SolicitationIn) -> solicitation_services.SolicitationConte
         max_vendors_per_line=payload.max_vendors_per_line)
 
 
-@router.get("/solicitations", auth=OPTIONAL_AUTH)
+@router.get("/solicitations", response=list[SolicitationSummaryOut], auth=OPTIONAL_AUTH)
 @api_public
 def solicitation_list(request, state: Filter = "", q: Filter = ""):
     """Published solicitations (staff also see drafts). Filter by state: published, closed,
@@ -81,7 +84,7 @@ def solicitation_list(request, state: Filter = "", q: Filter = ""):
         actor=getattr(request, "actor", None), state=state, q=q)[:500]]
 
 
-@router.post("/solicitations", response={201: dict}, auth=API_AUTH)
+@router.post("/solicitations", response={201: SolicitationOut}, auth=API_AUTH)
 @api_roles(STAFF)
 def solicitation_create(request, payload: SolicitationIn):
     s = solicitation_services.solicitation_create(
@@ -91,13 +94,13 @@ def solicitation_create(request, payload: SolicitationIn):
     return Status(201, solicitation_out(s, detail=True))
 
 
-@router.get(P, auth=OPTIONAL_AUTH)
+@router.get(P, response=SolicitationOut, auth=OPTIONAL_AUTH)
 @api_public
 def solicitation_detail(request, solicitation_id: Id):
     return solicitation_out(solicitation_or_404(request, solicitation_id), detail=True)
 
 
-@router.post(P + "/publish", auth=API_AUTH)
+@router.post(P + "/publish", response=SolicitationOut, auth=API_AUTH)
 @api_roles(STAFF)
 def solicitation_publish(request, solicitation_id: Id):
     s = solicitation_services.solicitation_publish(
@@ -105,7 +108,7 @@ def solicitation_publish(request, solicitation_id: Id):
     return solicitation_out(s, detail=True)
 
 
-@router.post(P + "/cancel", auth=API_AUTH)
+@router.post(P + "/cancel", response=SolicitationOut, auth=API_AUTH)
 @api_roles(STAFF)
 def solicitation_cancel(request, solicitation_id: Id, payload: CancelIn):
     s = solicitation_services.solicitation_cancel(
@@ -113,7 +116,7 @@ def solicitation_cancel(request, solicitation_id: Id, payload: CancelIn):
     return solicitation_out(s, detail=True)
 
 
-@router.post(P + "/start-evaluation", auth=API_AUTH)
+@router.post(P + "/start-evaluation", response=SolicitationOut, auth=API_AUTH)
 @api_roles(STAFF)
 def solicitation_start_evaluation(request, solicitation_id: Id):
     s = solicitation_services.solicitation_start_evaluation(
@@ -121,7 +124,7 @@ def solicitation_start_evaluation(request, solicitation_id: Id):
     return solicitation_out(s, detail=True)
 
 
-@router.get(P + "/questions", auth=OPTIONAL_AUTH)
+@router.get(P + "/questions", response=list[QuestionOut], auth=OPTIONAL_AUTH)
 @api_public
 def question_list(request, solicitation_id: Id):
     """Answered questions for everyone (without the asker); staff see all; a vendor also its own."""
@@ -139,7 +142,7 @@ def question_list(request, solicitation_id: Id):
              "answered_at": q.answered_at} for q in qs]
 
 
-@router.post(P + "/questions", response={201: dict}, auth=API_AUTH)
+@router.post(P + "/questions", response={201: QuestionAskedOut}, auth=API_AUTH)
 @api_roles(VENDOR)
 def question_create(request, solicitation_id: Id, payload: TextIn):
     q = question_services.question_ask(solicitation=solicitation_or_404(request, solicitation_id),
@@ -147,7 +150,7 @@ def question_create(request, solicitation_id: Id, payload: TextIn):
     return Status(201, {"id": q.pk, "text": q.text, "asked_at": q.asked_at})
 
 
-@router.post(P + "/questions/{question_id}/answer", auth=API_AUTH)
+@router.post(P + "/questions/{question_id}/answer", response=QuestionAnsweredOut, auth=API_AUTH)
 @api_roles(STAFF)
 def question_answer(request, solicitation_id: Id, question_id: Id, payload: AnswerIn):
     s = solicitation_or_404(request, solicitation_id)
@@ -158,13 +161,13 @@ def question_answer(request, solicitation_id: Id, question_id: Id, payload: Answ
     return {"id": q.pk, "text": q.text, "answer": q.answer, "answered_at": q.answered_at}
 
 
-@router.get(P + "/addenda", auth=OPTIONAL_AUTH)
+@router.get(P + "/addenda", response=list[AddendumOut], auth=OPTIONAL_AUTH)
 @api_public
 def addendum_list(request, solicitation_id: Id):
     return [addendum_out(a) for a in solicitation_or_404(request, solicitation_id).addenda.all()]
 
 
-@router.post(P + "/addenda", response={201: dict}, auth=API_AUTH)
+@router.post(P + "/addenda", response={201: AddendumOut}, auth=API_AUTH)
 @api_roles(STAFF)
 def addendum_create(request, solicitation_id: Id, payload: AddendumIn):
     changes = {k: v for k, v in payload.dict().items()
@@ -179,7 +182,7 @@ def addendum_create(request, solicitation_id: Id, payload: AddendumIn):
     return Status(201, addendum_out(a))
 
 
-@router.post(P + "/documents", response={201: dict}, auth=API_AUTH)
+@router.post(P + "/documents", response={201: SolicitationDocumentOut}, auth=API_AUTH)
 @api_roles(STAFF)
 def document_create(request, solicitation_id: Id, payload: SolicitationDocumentIn):
     """Attach a document (PDF, base64 in JSON) to a draft; after publishing, send it with an addendum."""

@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.acting import Actor
+from accounts.acting import Actor, require_staff
 from core.limits import LONG_TEXT_MAX, NOTE_MAX, check_text
 from audit.actions import AuditAction, protest_decision
 from audit.services import audit_record, snapshot
@@ -24,7 +24,7 @@ from sourcing.award_plans import (AwardPlan, Winner, award_plan, inputs_digest, 
                                   multi_award_plan)
 from sourcing.lifecycle import check_transition, current_award, effective_state
 from sourcing.models import Award, AwardedBid, AwardPlanRecord, Bid, Protest, Solicitation
-from sourcing.services.common import require_staff, require_vendor, vendor_emails
+from sourcing.services.common import require_vendor, vendor_emails
 from sourcing.states import AwardMethod, SolicitationState as S
 from sourcing.tabulation import BidEvaluation
 from vendors.models import Vendor

@@ -4,20 +4,13 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 
-from accounts.acting import Actor
+from accounts.acting import VENDOR, Actor, acts_as
 from vendors.models import Vendor
-
-STAFF = "consortium_staff"
-
-
-def require_staff(actor: Actor, what: str) -> None:
-    if not (actor.is_system or actor.role == STAFF):
-        raise PermissionDenied(f"Only consortium staff may {what}.")
 
 
 def require_vendor(actor: Actor, what: str) -> Vendor:
     """The vendor the actor acts for; refuses anyone else."""
-    if actor.role != "vendor_user" or actor.organisation is None:
+    if not acts_as(actor, VENDOR) or actor.organisation is None:
         raise PermissionDenied(f"Only a vendor may {what}.")
     vendor = Vendor.objects.filter(organisation=actor.organisation).first()
     if vendor is None:
@@ -34,6 +27,6 @@ def vendor_emails(vendor: Vendor) -> list[str]:
 
     emails: list[str] = []
     for a in users_of_organisation(vendor.organisation):
-        if a.role == "vendor_user" and a.user.is_active and a.user.email not in emails:
+        if a.role == VENDOR and a.user.is_active and a.user.email not in emails:
             emails.append(a.user.email)
     return emails

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.acting import Actor
+from accounts.acting import EVALUATOR, Actor, require_staff
 from accounts.models import RoleAssignment
 from core.limits import NOTE_MAX, check_text
 from audit.actions import AuditAction
@@ -19,7 +19,6 @@ from sourcing import selectors
 from sourcing.lifecycle import effective_state
 from sourcing.models import Bid, ConsensusScore, Criterion, EvaluatorSeat, Score, Solicitation
 from sourcing.models.evaluation import DeclaredBidder
-from sourcing.services.common import require_staff
 from sourcing.states import SolicitationState as S
 from core.locks import lock
 
@@ -42,7 +41,7 @@ def evaluator_seat(*, solicitation: Solicitation, assignment: RoleAssignment,
     """Seat an evaluator (a person holding the evaluator role in a member district)."""
     require_staff(actor, "seat evaluators")
     solicitation = Solicitation.objects.get(pk=solicitation.pk)
-    if assignment.role != "evaluator":
+    if assignment.role != EVALUATOR:
         raise ValidationError({"evaluator": "Seat a person who holds the evaluator role."})
     district = district_of_organisation(assignment.organisation)
     if district is None or not district_is_member(district):
@@ -63,7 +62,7 @@ def evaluator_seat(*, solicitation: Solicitation, assignment: RoleAssignment,
 
 
 def seat_of(actor: Actor, solicitation: Solicitation) -> EvaluatorSeat | None:
-    if actor.user is None or actor.role != "evaluator":
+    if actor.user is None or actor.role != EVALUATOR:
         return None
     return EvaluatorSeat.objects.filter(solicitation=solicitation, evaluator=actor.user,
                                         district=actor.organisation).first()

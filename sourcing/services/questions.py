@@ -6,13 +6,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.acting import Actor
+from accounts.acting import Actor, require_staff
 from core.limits import LONG_TEXT_MAX, check_text
 from audit.actions import AuditAction
 from audit.services import audit_record
 from core.notify import notify
 from sourcing.models import Bid, Question, Solicitation
-from sourcing.services.common import require_staff, require_vendor, vendor_emails
+from sourcing.services.common import require_vendor, vendor_emails
 from vendors.models import Vendor
 from core.locks import lock
 

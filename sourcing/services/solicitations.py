@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.acting import Actor
+from accounts.acting import Actor, require_staff
 from core.limits import LONG_TEXT_MAX, NOTE_MAX, check_text
 from audit.actions import AuditAction
 from audit.services import audit_record, snapshot
@@ -23,7 +23,7 @@ from sourcing import policy
 from sourcing.lifecycle import check_transition, effective_state
 from sourcing.models import (Addendum, Bid, Criterion, Requirement, Solicitation,
                              SolicitationDocument, SolicitationLine, VendorFollow)
-from sourcing.services.common import require_staff, require_vendor, vendor_emails
+from sourcing.services.common import require_vendor, vendor_emails
 from sourcing.states import AwardMethod, Kind, SolicitationState as S
 from vendors.models import Vendor
 from core.locks import lock

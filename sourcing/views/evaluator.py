@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.access import roles
-from accounts.models import Role
+from accounts.acting import EVALUATOR
 from sourcing import selectors
 from sourcing.forms import DeclarationForm, ScoreForm
 from sourcing.lifecycle import effective_state
@@ -18,8 +18,6 @@ from sourcing.models import Bid, Criterion
 from sourcing.services.evaluation import declaration_sign, score_record, seat_of
 from core.views import run_service, submit_form
 from sourcing.views.common import get_solicitation
-
-EVALUATOR = Role.EVALUATOR
 
 
 def _evaluate_url(solicitation) -> str:

@@ -8,7 +8,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 
 from accounts.access import public
-from accounts.models import Role
+from accounts.acting import EVALUATOR, STAFF, VENDOR, acts_as
 from sourcing import exports, selectors
 from sourcing.lifecycle import effective_state
 from sourcing.services.evaluation import seat_of
@@ -26,7 +26,7 @@ def solicitation_list(request):
     actor = request.actor
     state = request.GET.get("state", "")
     q = request.GET.get("q", "").strip()
-    filters = LIST_FILTERS + ([(S.DRAFT, "Drafts")] if actor and actor.role == Role.CONSORTIUM_STAFF else [])
+    filters = LIST_FILTERS + ([(S.DRAFT, "Drafts")] if acts_as(actor, STAFF) else [])
     if state not in {f for f, _ in filters}:
         state = ""
     page = Paginator(selectors.solicitation_list(actor=actor, state=state, q=q), 25).get_page(
@@ -48,13 +48,13 @@ def solicitation_detail(request, solicitation_id: int):
         "award": selectors.award_view(solicitation),
         "tabulation_refusal": selectors.tabulation_refusal(solicitation, actor),
     }
-    if actor and actor.role == Role.VENDOR_USER:
+    if acts_as(actor, VENDOR):
         vendor = vendor_of_organisation(actor.organisation)
         context["my_bid"] = selectors.own_bid_record(solicitation=solicitation, vendor=vendor)
         context["my_questions"] = solicitation.questions.filter(vendor=vendor)
         context["following"] = solicitation.follows.filter(vendor=vendor).exists()
         context["addenda_count"] = solicitation.addenda.count()
-    if actor and actor.role == Role.EVALUATOR:
+    if acts_as(actor, EVALUATOR):
         context["seat"] = seat_of(actor, solicitation)
     return render(request, "sourcing/detail.html", context)
 

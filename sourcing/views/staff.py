@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import roles
-from accounts.models import Role
+from accounts.acting import STAFF
 from sourcing import award_plans, selectors
 from sourcing.forms import (AddendumForm, AnswerForm, CancelForm, CriterionFormSet, DocumentForm,
                             LineFormSet, ProtestDecisionForm, RequirementFormSet, ScoreForm,
@@ -23,12 +23,10 @@ from sourcing.services import evaluation as evaluation_services
 from sourcing.services import solicitations as solicitation_services
 from sourcing.services.questions import question_answer
 from sourcing.services.solicitations import SolicitationContent
-from sourcing.states import SolicitationState as S
+from sourcing.states import TRANSITIONS, SolicitationState as S
 from core.views import confirm_then_run, run_service, submit_form
 from sourcing import confirmations
 from sourcing.views.common import get_solicitation
-
-STAFF = Role.CONSORTIUM_STAFF
 
 
 def _formsets(data=None, initial=None):
@@ -116,6 +114,8 @@ def manage(request, solicitation_id: int, forms=None):
     evaluators = selectors.eligible_evaluators(solicitation)
     context = {
         "s": solicitation, "state": state, "States": S, "public": selectors.is_public(solicitation),
+        # the steps the table allows from here (staff may take them all)
+        "steps": {step.action: step for step in TRANSITIONS.allowed_from(state)},
         "bid_count": selectors.bid_count_shown(solicitation),
         "questions": solicitation.questions.all(),
         "seats": selectors.seats(solicitation),

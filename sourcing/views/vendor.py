@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.access import roles
-from accounts.models import Role
+from accounts.acting import VENDOR
 from core.received import received_at_of
 from sourcing import selectors
 from sourcing.forms import BidForm, ProtestForm, QuestionForm
@@ -23,16 +23,7 @@ from sourcing.services.questions import question_ask
 from sourcing.services.solicitations import solicitation_follow
 from core.views import run_service, submit_form
 from sourcing.views.common import get_solicitation
-from vendors.selectors import vendor_of_organisation
-
-VENDOR = Role.VENDOR_USER
-
-
-def _vendor(request):
-    vendor = vendor_of_organisation(request.actor.organisation)
-    if vendor is None:
-        raise Http404("Your organisation is not a vendor.")
-    return vendor
+from vendors.selectors import vendor_for_actor
 
 
 def _bid_url(solicitation) -> str:
@@ -52,7 +43,7 @@ def _received(submitted) -> str:
 @roles(VENDOR)
 def bid(request, solicitation_id: int):
     solicitation = get_solicitation(request, solicitation_id)
-    vendor = _vendor(request)
+    vendor = vendor_for_actor(request.actor)
     mine = selectors.own_bid(solicitation=solicitation, vendor=vendor)
     initial = BidForm.initial_from(mine[1], solicitation) if mine and mine[0].state == "submitted" else {}
     # As many tier rows as the bid already has (the API allows more than the usual four).
@@ -86,7 +77,7 @@ def receipt(request, solicitation_id: int, receipt_id: int):
     """A receipt as JSON, for the vendor's files (`sourcing.receipts`). The current version
     includes the full bid."""
     solicitation = get_solicitation(request, solicitation_id)
-    vendor = _vendor(request)
+    vendor = vendor_for_actor(request.actor)
     found = selectors.own_receipt(solicitation=solicitation, vendor=vendor, receipt_id=receipt_id)
     if found is None:
         raise Http404
