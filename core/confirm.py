@@ -31,6 +31,7 @@ class Field:
     help: str = ""
     max_length: Optional[int] = None
     required: bool = True
+    kind: str = "textarea"  # or "text", or "file" (a PDF uploaded with the confirmation)
 
 
 @dataclass

@@ -92,3 +92,28 @@ def cancel(solicitation: Solicitation, reason: str, back: str) -> Confirmation:
         effects=[f"{s.number} is cancelled for good; no award can follow.",
                  "The reason is published on its public page."],
         shown=[("Public reason", reason)], notices=[notice])
+
+
+def addendum(solicitation: Solicitation, summary: str, changes: dict, back: str) -> Confirmation:
+    s = solicitation
+    effects = [f"Addendum {s.addenda.count() + 1} to {s.number} is published on its public page."]
+    if changes.get("bid_deadline"):
+        effects.append(f"The bid deadline moves to {_when(changes['bid_deadline'])} (at least the "
+                       f"consortium's minimum notice after the addendum).")
+    if changes.get("questions_deadline"):
+        effects.append(f"The questions deadline moves to {_when(changes['questions_deadline'])}.")
+    if changes.get("description"):
+        effects.append("The description is replaced.")
+    effects.append("Every bid already in is marked not current: its vendor must re-confirm or replace it.")
+    if selectors.bid_count_shown(s) is None:  # sealed: not even how many bid
+        notice = ("Every vendor with a bid in or following it, by email (how many bid stays sealed "
+                  "until the bids open)")
+    else:
+        bidders = Vendor.objects.filter(bids__solicitation=s, bids__state=Bid.State.SUBMITTED)
+        followers = Vendor.objects.filter(follows__solicitation=s)
+        notice = _vendors(set(bidders) | set(followers), "bidding or following")
+    return Confirmation(
+        title=f"Publish an addendum to {s.number}", button="Publish the addendum", back=back,
+        effects=effects, shown=[("What changes", summary)], notices=[notice],
+        inputs=[Field("document", "Document (PDF), optional", kind="file", required=False),
+                Field("document_title", "Document title", kind="text", max_length=200, required=False)])

@@ -82,7 +82,7 @@ PAGES = {
     "sourcing:manage": (lambda c: SOL(c), only(["staff"])),
     "sourcing:publish": (lambda c: SOL(c), only(["staff"])),  # GET: its confirmation page
     "sourcing:document-add": (lambda c: SOL(c), only(["staff"], ok=405)),
-    "sourcing:addendum": (lambda c: SOL(c), only(["staff"], ok=405)),
+    "sourcing:addendum": (lambda c: SOL(c), only(["staff"], ok=400)),  # GET without a summary: asks for it
     "sourcing:answer": (lambda c: {**SOL(c), "question_id": c.question.pk}, only(["staff"], ok=405)),
     "sourcing:start-evaluation": (lambda c: SOL(c), only(["staff"], ok=405)),
     "sourcing:seat": (lambda c: SOL(c), only(["staff"], ok=405)),

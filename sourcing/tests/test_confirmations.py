@@ -95,3 +95,24 @@ def test_protest_decision_is_confirmed(client, cast, evaluating):
     confirmed_post(client, url, data)
     protest.refresh_from_db()
     assert protest.state == Protest.State.UPHELD
+
+
+def test_an_addendum_is_confirmed_with_its_document_attached_on_the_confirmation_page(
+        client, cast, open_solicitation):
+    from tests.helpers import pdf
+
+    login(client, cast.staff)
+    url = f"/solicitations/{open_solicitation.pk}/addenda/"
+    data = {"summary": "Clarified installation hours"}
+    page, token = confirm_page(client, url, data)
+    text = page.content.decode()
+    assert page.status_code == 200 and "Addendum 1 to" in text and "must re-confirm" in text
+    assert "how many bid stays sealed" in text and 'type="file"' in text
+    assert client.post(url, data).status_code == 409 and not open_solicitation.addenda.exists()
+    client.post(url, {**data, "confirm": token, "document": pdf(), "document_title": "Hours"})
+    addendum = open_solicitation.addenda.get()
+    assert addendum.summary == "Clarified installation hours"
+    assert open_solicitation.documents.filter(addendum=addendum, title="Hours").exists()
+    # Without a summary the manage page asks for it; nothing is published.
+    assert client.get(url, {"summary": ""}).status_code == 400
+    assert open_solicitation.addenda.count() == 1

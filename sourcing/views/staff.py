@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.access import roles
 from accounts.acting import STAFF
 from sourcing import award_plans, selectors
-from sourcing.forms import (AddendumForm, AnswerForm, CancelForm, CriterionFormSet, DocumentForm,
+from sourcing.forms import (AddendumChangesForm, AddendumForm, AnswerForm, CancelForm, CriterionFormSet, DocumentForm,
                             LineFormSet, ProtestDecisionForm, RequirementFormSet, ScoreForm,
                             SeatForm, SolicitationForm)
 from sourcing.lifecycle import effective_state
@@ -120,7 +120,7 @@ def manage(request, solicitation_id: int, forms=None):
         "questions": solicitation.questions.all(),
         "seats": selectors.seats(solicitation),
         "seat_form": forms.get("seat") or SeatForm(evaluators=evaluators),
-        "addendum_form": forms.get("addendum") or AddendumForm(),
+        "addendum_form": forms.get("addendum") or AddendumChangesForm(),
         "document_form": forms.get("document") or DocumentForm(),
         "cancel_form": forms.get("cancel") or CancelForm(),
         "answer_form": AnswerForm(),
@@ -199,24 +199,28 @@ def document_add(request, solicitation_id: int):
 
 
 @roles(STAFF)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def addendum(request, solicitation_id: int):
     s = get_solicitation(request, solicitation_id)
-    form = AddendumForm(request.POST, request.FILES)
-
-    def publish_addendum():
-        d = form.cleaned_data
-        changes = {k: d[k] for k in ("bid_deadline", "questions_deadline", "description") if d.get(k)}
-        return solicitation_services.addendum_publish(
-            solicitation=s, summary=d["summary"], changes=changes, actor=request.actor,
-            document=d.get("document"), document_title=d.get("document_title", ""))
+    data = request.POST if request.method == "POST" else request.GET
+    form = AddendumForm(data, request.FILES)
+    if not form.is_valid():
+        shown = AddendumChangesForm(data)
+        shown.is_valid()
+        return manage(request, solicitation_id, {"addendum": shown})
+    d = form.cleaned_data
+    changes = {k: d[k] for k in ("bid_deadline", "questions_deadline", "description") if d.get(k)}
 
     def published(a) -> str:
         note = f" {a.deadline_note()}" if a.deadline_extended else ""
         return f"Addendum {a.number} published; bidders were notified.{note}"
 
-    done = submit_form(request, form, publish_addendum, success=published, redirect_to=_manage_url(s.pk))
-    return done or manage(request, solicitation_id, {"addendum": form})
+    return _confirm_then_run(
+        request, s.pk, published,
+        lambda: confirmations.addendum(s, d["summary"], changes, back=_manage_url(s.pk)),
+        lambda: solicitation_services.addendum_publish(
+            solicitation=s, summary=d["summary"], changes=changes, actor=request.actor,
+            document=d.get("document"), document_title=d.get("document_title", "")))
 
 
 @roles(STAFF)
