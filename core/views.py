@@ -6,6 +6,8 @@ or say what was done, then go on. Views parse, check permission and call these.
   view's own sentence (`invalid`) before anything is called.
 - `submit_form`: a form the page shows again when refused: the service's errors go onto the
   form's fields (`core.forms_errors.form_errors_from`) and the caller renders it (status 400).
+- `confirm_then_run`: an irreversible action (`core.confirm`): GET, or a POST without the
+  confirmation token, shows `core/confirm.html`; a confirmed POST goes on to `run_service`.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ from typing import Any, Callable, Optional, Union
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
+
+from core.confirm import NOT_CONFIRMED, Confirmation, carried, confirm_token, is_confirmed
 
 from core.forms_errors import flash_error, form_errors_from
 
@@ -72,3 +76,19 @@ def submit_form(request, form, call: Callable[[], Any], *, success: Message = No
         return None
     _say(request, success, result)
     return _go(redirect_to, result)
+
+
+def confirm_then_run(request, confirmation: Union[Confirmation, Callable[[], Confirmation]],
+                     call: Callable[[], Any], **run_options) -> HttpResponse:
+    """An irreversible action. A confirmed POST (`core.confirm.is_confirmed`) runs `call` through
+    `run_service` (with `run_options`); anything else performs nothing and shows what will
+    happen (a POST without the token also says that nothing was done yet, status 409).
+    `confirmation` may be a function, so nothing is read for a confirmed POST."""
+    if request.method == "POST" and is_confirmed(request):
+        return run_service(request, call, **run_options)
+    c = confirmation() if callable(confirmation) else confirmation
+    data = request.POST if request.method == "POST" else request.GET
+    refused = NOT_CONFIRMED if request.method == "POST" else ""
+    return render(request, "core/confirm.html", {
+        "c": c, "token": confirm_token(request), "carried": carried(request, c), "refused": refused,
+        "inputs": [(f, data.get(f.name, "")) for f in c.inputs]}, status=409 if refused else 200)

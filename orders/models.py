@@ -17,6 +17,11 @@ class Order(models.Model):
     needs_approval = models.BooleanField(default=False)
     reference = models.CharField(max_length=100, blank=True, help_text="The district's own PO number.")
     total = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    # The mini-competition quote this order is billed under (orders.quotes) and what it takes
+    # off the pooled price of the lines: total = sum of the lines' amounts - quote_credit.
+    quote = models.ForeignKey("contracts.QuoteRequest", null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="orders")
+    quote_credit = models.DecimalField(max_digits=14, decimal_places=2, default=0)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField()
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -42,6 +47,11 @@ class Order(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def pooled_total(self):
+        """The lines' pooled price, before any quote credit."""
+        return self.total + self.quote_credit
 
 
 class OrderLine(models.Model):

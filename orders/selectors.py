@@ -185,10 +185,12 @@ def _recompute_agreement(agreement_id: int, report: RecomputeReport) -> None:
 def _check_billing(agreement_id: int, totals: dict[int, Decimal], report: RecomputeReport) -> None:
     """What members are billed and paid: each placed order's total is the sum of its replayed line
     amounts, and each settlement is one ledger entry of the same amount, negative."""
-    for order_id, total in (Order.objects.filter(agreement_id=agreement_id, priced_at__isnull=False)
-                            .values_list("pk", "total").iterator(chunk_size=20000)):
-        if order_id in totals and total != totals[order_id]:
-            report.differences.append(f"order {order_id}: stored total {total}, replay {totals[order_id]}")
+    for order_id, total, credit in (Order.objects.filter(agreement_id=agreement_id, priced_at__isnull=False)
+                                    .values_list("pk", "total", "quote_credit").iterator(chunk_size=20000)):
+        # A quote's credit comes off the lines' pooled amounts (orders.quotes).
+        if order_id in totals and total + credit != totals[order_id]:
+            report.differences.append(f"order {order_id}: stored total {total} + quote credit {credit}, "
+                                      f"replay {totals[order_id]}")
     entries = defaultdict(list)
     for settlement_id, amount in (RebateEntry.objects.filter(agreement_id=agreement_id,
                                                              kind=RebateEntry.Kind.SETTLEMENT)

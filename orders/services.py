@@ -31,6 +31,7 @@ from core.notify import notify
 from members.models import District
 from members.selectors import district_is_member
 from orders.models import Order, OrderLine, RebateEntry, Settlement, VolumeEvent
+from orders.quotes import quote_comparison, quote_credit
 from orders.selectors import actor_is_district, actor_is_vendor, order_awaits_approver
 from orders.pricing import CountedLine, LineReplay, apply_cancel, apply_order, crosses_a_tier
 from orders.states import COUNTING, TRANSITIONS
@@ -40,8 +41,8 @@ if TYPE_CHECKING:  # pragma: no cover
 from core.locks import lock
 
 MAX_ORDER_LINES = 1_000
-FIELDS = ("state", "total", "needs_approval", "submitted_at", "priced_at", "approved_at", "acknowledged_at",
-          "fulfilled_at", "cancelled_at", "cancel_reason", "rejected_at", "reject_reason")
+FIELDS = ("state", "total", "quote_credit", "needs_approval", "submitted_at", "priced_at", "approved_at",
+          "acknowledged_at", "fulfilled_at", "cancelled_at", "cancel_reason", "rejected_at", "reject_reason")
 
 
 def _step(order: Order, action: str) -> str:
@@ -290,9 +291,18 @@ def _count(order: Order, lines: list[OrderLine], volumes: dict[str, LineVolume],
             line.save(update_fields=["unit_price", "amount", "volume_after"])
         _write_credits(credits, event, RebateEntry.Kind.TRUE_UP, now)
         all_credits += len(credits)
-    order.total = sum((line.amount for line in lines), Decimal(0))
+    _bill(order, sum((line.amount for line in lines), Decimal(0)), lines)
     order.priced_at = now
     return all_credits
+
+
+def _bill(order: Order, pooled_total: Decimal, lines: list[OrderLine]) -> None:
+    """The order's total: its pooled price, at most the mini-competition quote it carries
+    (orders.quotes)."""
+    comparison = quote_comparison(order, lines)
+    order.quote = comparison.quote if comparison is not None and comparison.applies else None
+    order.quote_credit = quote_credit(pooled_total, comparison)
+    order.total = pooled_total - order.quote_credit
 
 
 def _placeable_lines(order: Order) -> list[OrderLine]:
@@ -323,8 +333,9 @@ def _price_and_count(*, order: Order, actor: Actor):
     before = snapshot(order, FIELDS)
     estimate = _estimate(lines, volumes)
     order.submitted_at = now
-    if estimate > order.district.approval_limit:
-        order.state, order.needs_approval, order.total = _step(order, "submit_for_approval"), True, estimate
+    _bill(order, estimate, lines)  # what the district would pay: the quote caps it
+    if order.total > order.district.approval_limit:
+        order.state, order.needs_approval = _step(order, "submit_for_approval"), True
         all_credits = 0
     else:
         order.state, order.needs_approval = _step(order, "submit"), False
@@ -337,7 +348,9 @@ def _price_and_count(*, order: Order, actor: Actor):
             after.update({"prices": {l.pk: str(l.unit_price) for l in lines},
                           "true_ups_for_earlier_orders": all_credits})
         else:
-            after["estimated_total"] = str(estimate)
+            after["estimated_total"] = str(order.total)
+        if order.quote_id is not None:
+            after["quote"] = order.quote_id
         audit_record(actor=actor, action=AuditAction.ORDER_SUBMITTED, obj=order, before=before, after=after)
         if order.needs_approval:
             from accounts.selectors import users_of_organisation

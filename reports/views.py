@@ -10,12 +10,14 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
-from core.formatting import money
 from accounts.access import roles
 from accounts.acting import STAFF, VENDOR
-from core.views import run_service, submit_form
+from accounts.selectors import users_of_organisation
+from core.confirm import Confirmation
+from core.formatting import money
+from core.views import confirm_then_run, run_service, submit_form
 from contracts.models import MasterAgreement
 from core.csvtext import check_csv_text
 from reports import selectors, services
@@ -190,13 +192,32 @@ def item_resolve(request, report_id: int, item_id: int):
     return report_detail(request, report.pk, {"resolve": form, "resolve_item": item.pk})
 
 
+def _invoice_confirmation(report: SalesReport) -> Confirmation:
+    rec = selectors.reconciliation(report)
+    vendor = report.agreement.vendor
+    users = sum(1 for a in users_of_organisation(vendor.organisation) if a.user.is_active)
+    effects = [f"The administrative fee invoice for {report.period} under {report.agreement.number} is "
+               f"issued to {vendor.legal_name}, due in {services.INVOICE_DUE_DAYS} days.",
+               "One invoice per quarter: it cannot be reissued."]
+    if rec.open_items:
+        effects.insert(0, f"{rec.open_items} reconciliation item(s) are open: confirming will be refused.")
+    return Confirmation(
+        title=f"Issue the fee invoice for {report.agreement.number}, {report.period}",
+        button=f"Issue the invoice ({money(rec.fee)})", back=_detail_url(report.pk), effects=effects,
+        amounts=[("Reported sales", money(rec.sales)), ("Fee rate", f"{rec.fee_rate * 100:g}%"),
+                 ("Fee invoiced", money(rec.fee))],
+        notices=[f"The vendor ({users} active user{'s' if users != 1 else ''}), by email"])
+
+
 @roles(STAFF)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def invoice_issue(request, report_id: int):
     report = _report(request, report_id)
-    return run_service(request, lambda: services.fee_invoice_issue(report=report, actor=request.actor),
-                       success=lambda invoice: f"Invoice {invoice.number} issued: {money(invoice.fee_amount)}.",
-                       redirect_to=_detail_url(report.pk))
+    return confirm_then_run(
+        request, lambda: _invoice_confirmation(report),
+        lambda: services.fee_invoice_issue(report=report, actor=request.actor),
+        success=lambda invoice: f"Invoice {invoice.number} issued: {money(invoice.fee_amount)}.",
+        redirect_to=_detail_url(report.pk))
 
 
 @roles(STAFF, VENDOR)

@@ -56,7 +56,9 @@ RequirementFormSet = forms.formset_factory(RequirementForm, extra=2)
 CriterionFormSet = forms.formset_factory(CriterionForm, extra=2, min_num=2, validate_min=True)
 
 
-class AddendumForm(forms.Form):
+class AddendumChangesForm(forms.Form):
+    """What the addendum changes, typed on the manage page; the confirmation page adds its
+    document (AddendumForm)."""
     summary = forms.CharField(label="What changes", max_length=LONG_TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}))
     bid_deadline = forms.DateTimeField(label="New bid deadline", widget=DATETIME, required=False,
                                        help_text="Leave empty to keep the deadline.")
@@ -64,8 +66,6 @@ class AddendumForm(forms.Form):
                                              required=False)
     description = forms.CharField(label="New description", widget=forms.Textarea(attrs={"rows": 3}),
                                   required=False, max_length=LONG_TEXT_MAX, help_text="Leave empty to keep it.")
-    document = forms.FileField(label="Document (PDF)", required=False)
-    document_title = forms.CharField(label="Document title", required=False, max_length=200)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -73,6 +73,11 @@ class AddendumForm(forms.Form):
             f"Leave empty to keep the deadline. Bidders always get at least "
             f"{addendum_notice_hours()} hours after an addendum (the consortium's minimum notice): "
             f"a closer deadline is extended to that, and the addendum says so.")
+
+
+class AddendumForm(AddendumChangesForm):
+    document = forms.FileField(label="Document (PDF)", required=False)
+    document_title = forms.CharField(label="Document title", required=False, max_length=200)
 
 
 class DocumentForm(forms.Form):

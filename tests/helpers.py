@@ -133,3 +133,20 @@ def ny_evidence(district, agreement):
             accessibility_report_add(product=product, standard="WCAG 2.1", level="AA",
                                      report_date=timezone.localdate() - dt.timedelta(days=30),
                                      document=pdf(), actor=SYSTEM)
+
+
+def confirm_page(client, url, data=None):
+    """GET an irreversible action's confirmation page (core.confirm); returns (response, token)."""
+    import re
+
+    page = client.get(url, data or {})
+    found = re.search(r'name="confirm" value="([^"]+)"', page.content.decode())
+    return page, found.group(1) if found else None
+
+
+def confirmed_post(client, url, data=None, **kwargs):
+    """Perform an irreversible action as a person does: read its confirmation page, then POST
+    with the page's token (and `data`)."""
+    page, confirm = confirm_page(client, url, data)
+    assert confirm, f"no confirmation page at {url} ({page.status_code})"
+    return client.post(url, {**(data or {}), "confirm": confirm}, **kwargs)

@@ -85,20 +85,20 @@ PAGES = {
                               expect(403, vendor_a=200)),
     "sourcing:edit": (lambda c: SOL(c), only(["staff"], ok=302)),  # published: goes to manage
     "sourcing:manage": (lambda c: SOL(c), only(["staff"])),
-    "sourcing:publish": (lambda c: SOL(c), only(["staff"], ok=405)),
+    "sourcing:publish": (lambda c: SOL(c), only(["staff"])),  # GET: its confirmation page
     "sourcing:document-add": (lambda c: SOL(c), only(["staff"], ok=405)),
-    "sourcing:addendum": (lambda c: SOL(c), only(["staff"], ok=405)),
+    "sourcing:addendum": (lambda c: SOL(c), only(["staff"], ok=400)),  # GET without a summary: asks for it
     "sourcing:answer": (lambda c: {**SOL(c), "question_id": c.question.pk}, only(["staff"], ok=405)),
     "sourcing:start-evaluation": (lambda c: SOL(c), only(["staff"], ok=405)),
     "sourcing:seat": (lambda c: SOL(c), only(["staff"], ok=405)),
     "sourcing:consensus": (lambda c: {**SOL(c), "bid_id": c.bid.pk, "criterion_id": c.criterion.pk},
                            only(["staff"], ok=405)),
     "sourcing:award-plan": (lambda c: SOL(c), only(["staff"], ok=405)),
-    "sourcing:award-notice": (lambda c: SOL(c), only(["staff"], ok=405)),
-    "sourcing:protest-decide": (lambda c: {**SOL(c), "protest_id": 999999}, only(["staff"], ok=405)),
+    "sourcing:award-notice": (lambda c: SOL(c), only(["staff"])),  # GET: its confirmation page
+    "sourcing:protest-decide": (lambda c: {**SOL(c), "protest_id": 999999}, only(["staff"], ok=404)),
     # no protest before an award (the roles on a real one: sourcing/tests/test_api_documents.py)
     "sourcing:protest-document": (lambda c: {**SOL(c), "protest_id": 999999}, expect(404)),
-    "sourcing:cancel": (lambda c: SOL(c), only(["staff"], ok=405)),
+    "sourcing:cancel": (lambda c: SOL(c), only(["staff"], ok=400)),  # GET without a reason: asks for it
     "sourcing:bid": (lambda c: SOL(c), only(VENDORS)),
     "sourcing:bid-withdraw": (lambda c: SOL(c), only(VENDORS, ok=405)),
     "sourcing:bid-confirm": (lambda c: SOL(c), only(VENDORS, ok=405)),
@@ -169,7 +169,8 @@ PAGES = {
                                          only(["buyer_a", "approver_a", "buyer_b", "approver_b"], ok=405)),
     "contracts:vendor": (lambda c: {}, only(VENDORS)),
     "contracts:quote-answer": (lambda c: {"quote_id": c.quote.pk}, only(VENDORS, ok=405)),
-    "contracts:countersign": (lambda c: {"participation_id": c.participation.pk}, only(VENDORS, ok=405)),
+    "contracts:countersign": (lambda c: {"participation_id": c.participation.pk},
+                              {**only(["vendor_a"]), "vendor_b": 404}),  # GET: its confirmation page
     # orders (see contracts_world): district A's submitted order on vendor A's agreement
     "orders:new": (lambda c: AGR(c), only(["buyer_a", "buyer_b"])),
     "orders:detail": (lambda c: {"order_id": c.order.pk},
@@ -191,7 +192,7 @@ PAGES = {
     "reports:overdue": (lambda c: {}, only(["staff"])),
     "reports:detail": (lambda c: REP(c), {**only(["staff", "vendor_a"]), "vendor_b": 404}),
     "reports:resolve": (lambda c: {**REP(c), "item_id": c.sales_item.pk}, only(["staff"], ok=405)),
-    "reports:invoice-issue": (lambda c: REP(c), only(["staff"], ok=405)),
+    "reports:invoice-issue": (lambda c: REP(c), only(["staff"])),  # GET: its confirmation page
     "reports:invoices": (lambda c: {}, only(["staff"] + VENDORS)),
     "reports:invoice-paid": (lambda c: {"invoice_id": c.fee_invoice.pk}, only(["staff"], ok=405)),
     "inbox:list": (lambda c: {}, only(SIGNED_IN)),

@@ -57,7 +57,7 @@ def single_award(cast, clock):
     s = solicitation_start_evaluation(solicitation=s, actor=staff)
     consensus_record(solicitation=s, bid=s.bids.get(), criterion=s.criteria.get(name="Support"), points=8,
                      comment="ok", actor=staff)
-    award = award_issue_notice(solicitation=s, actor=staff)
+    award = award_issue_notice(solicitation=s, rationale="Best value", actor=staff)
     clock.set(award.standstill_ends_at)
     [agreement] = agreements_create_from_award(solicitation=s, actor=staff)
     assert agreement.award_kind == "single_award"

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from contracts.models import MasterAgreement, ParticipationAgreement
 from tests.helpers import make_product
-from tests.helpers import login, token
+from tests.helpers import confirm_page, login, token
 
 
 def post_json(client, url, body, headers):
@@ -70,7 +70,16 @@ def test_district_runs_a_mini_competition_and_joins_through_the_pages(client, ca
     participation = ParticipationAgreement.objects.get()
     assert participation.dpa_joinder is not None
     login(client, cast.vendor_user_a)
-    client.post(f"/vendor/participations/{participation.pk}/countersign/")
+    url = f"/vendor/participations/{participation.pk}/countersign/"
+    page, confirm = confirm_page(client, url)  # signing is confirmed first
+    assert "buyers (2), by email" in page.content.decode()  # buyer_a and the multi-role user
+    assert "$20,000.00" in page.content.decode()
+    assert client.post(url).status_code == 409  # the one-click POST does nothing
+    participation.refresh_from_db()
+    assert participation.state == "prepared"
+    client.post(url, {"confirm": confirm})
+    again = client.post(url, {"confirm": confirm}, follow=True)  # a double click: refused, harmless
+    assert again.status_code == 200 and "Cannot countersign" in again.content.decode()
     participation.refresh_from_db()
     assert participation.state == "active"
     login(client, cast.buyer_a)

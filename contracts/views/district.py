@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import roles
 from accounts.acting import APPROVER, BUYER, EVALUATOR
+from contracts.selectors.left_out import left_out
 from contracts.forms import DecideForm, JoinForm, ReasonForm
 from contracts.models import MiniCompetition
 from contracts.selectors.agreements import schedule_rows
@@ -111,6 +112,7 @@ def competition(request, competition_id: int):
     scores = list(competition.scores.select_related("agreement__vendor").order_by("-price_score"))
     return render(request, "contracts/competition.html", {
         "c": competition, "scores": scores, "quotes": competition.quotes.select_related("agreement__vendor"),
+        "left_out": left_out(competition),
         "decide_form": DecideForm(agreements=[s.agreement for s in scores]),
         "ceiling": 100 - competition.price_weight})
 

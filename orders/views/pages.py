@@ -5,23 +5,28 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import roles
 from accounts.acting import APPROVER, BUYER, STAFF, VENDOR
 from contracts.selectors.agreements import schedule_rows
 from contracts.views.common import get_agreement
 from core import clock
-from core.limits import QUANTITY_MAX, parse_int
-from core.views import run_service
+from core.limits import NOTE_MAX, QUANTITY_MAX, parse_int
+from core.confirm import Confirmation, Field
+from core.formatting import money
+from core.views import confirm_then_run, run_service
 from core.csvtext import check_csv_text
 from members.models import District
 from members.selectors import district_for_actor
 from orders import charts, selectors, services
 from orders.models import Order, Settlement
+from orders.preview import order_preview
+from orders.quotes import quote_comparison
+from orders.states import OrderState
 from vendors.selectors import vendor_for_actor
 
 
@@ -74,6 +79,9 @@ def order_detail(request, order_id: int):
         raise Http404
     return render(request, "orders/detail.html", {
         "order": order, "lines": order.lines.select_related("product"),
+        # A draft shows what it would cost now; a placed order how the quote applied (or why not).
+        "preview": order_preview(order) if order.state == OrderState.DRAFT else None,
+        "quote": quote_comparison(order) if order.state != OrderState.DRAFT else None,
         "actions": selectors.order_actions(order=order, actor=request.actor),
         "awaits_approver": selectors.order_awaits_approver(order),
         "rebates": selectors.rebate_entries(district=order.district).filter(order_line__order=order)})
@@ -87,19 +95,37 @@ ACTIONS = {
 }
 
 
+def _cancel_confirmation(order: Order, reason: str) -> Confirmation:
+    counted = order.priced_at is not None
+    effects = [f"Order {order.number} under {order.agreement.number} is cancelled for good."]
+    if counted:
+        effects.append("Its units leave the consortium's pooled volume and its own true-up rebates are "
+                       "reversed; rebates other members already earned stay earned.")
+    return Confirmation(
+        title=f"Cancel order {order.number}", button="Cancel the order", back=reverse(
+            "orders:detail", kwargs={"order_id": order.pk}), effects=effects,
+        amounts=[("Order total" if counted else "Estimated total", money(order.total))]
+        if order.state != OrderState.DRAFT else [],
+        shown=[("Reason", reason)] if reason else [],
+        inputs=[] if reason else [Field("reason", "Reason for cancelling", max_length=NOTE_MAX)])
+
+
 @roles(BUYER, APPROVER, VENDOR, STAFF)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def order_action(request, order_id: int, action: str):
+    if request.method != "POST" and action != "cancel":  # only cancelling has a confirmation page
+        return HttpResponseNotAllowed(["POST"])
     try:
         order = selectors.order_for_actor(order_id=order_id, actor=request.actor)
     except Order.DoesNotExist:
         raise Http404
     if action == "cancel":
-        done = "Order cancelled."
-
-        def call():
-            return services.order_cancel(order=order, reason=request.POST.get("reason", ""), actor=request.actor)
-    elif action == "reject":
+        reason = (request.POST if request.method == "POST" else request.GET).get("reason", "")
+        return confirm_then_run(
+            request, lambda: _cancel_confirmation(order, reason),
+            lambda: services.order_cancel(order=order, reason=reason, actor=request.actor),
+            success="Order cancelled.", redirect_to=reverse("orders:detail", kwargs={"order_id": order.pk}))
+    if action == "reject":
         done = "Order rejected; the buyer is told why."
 
         def call():

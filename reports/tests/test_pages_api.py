@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from reports.models import FeeInvoice, ReconciliationItem, SalesReport
 from reports.tests.conftest import after, place
-from tests.helpers import login, token
+from tests.helpers import confirm_page, login, token
 
 
 def post_json(client, url, body, headers):
@@ -63,7 +63,14 @@ def test_vendor_reports_through_the_pages_and_staff_reconcile(client, cast, quar
     response = client.post(f"/sales-reports/{report.pk}/items/{item.pk}/resolve/",
                            {f"item-{item.pk}-note": "Discount agreed with the district."})
     assert response.status_code == 302
-    assert client.post(f"/sales-reports/{report.pk}/invoice/").status_code == 302
+    url = f"/sales-reports/{report.pk}/invoice/"
+    page, confirm = confirm_page(client, url)  # issuing is confirmed first: amounts and recipients
+    text = page.content.decode()
+    assert "Reported sales" in text and "$3,100.00" in text and "$62.00" in text and "by email" in text
+    assert client.post(url).status_code == 409 and not FeeInvoice.objects.exists()
+    assert client.post(url, {"confirm": confirm}).status_code == 302
+    again = client.post(url, {"confirm": confirm}, follow=True)  # a double click: refused, harmless
+    assert "already invoiced" in again.content.decode()
     invoice = FeeInvoice.objects.get()
     assert invoice.fee_amount == invoice.sales_amount * 2 / 100  # 2% of 3,100.00 = 62.00
     assert str(invoice.fee_amount) == "62.00"

@@ -175,19 +175,39 @@ def award_plan_request(*, solicitation: Solicitation, actor: Actor) -> Job:
                        subject=solicitation)
 
 
+def missing_consensus(evaluations: list[BidEvaluation]) -> list[str]:
+    """Each responsive bid lacking a consensus score, with the criteria it lacks, e.g.
+    "Acme Supply (bid 12): Service, Quality"."""
+    return [f"{ev.bid.vendor_name} (bid {ev.bid.bid_id}): {', '.join(ev.missing_consensus)}"
+            for ev in evaluations if ev.responsive and ev.missing_consensus]
+
+
 @transaction.atomic
-def award_issue_notice(*, solicitation: Solicitation, rationale: str = "", plan_digest: str = "",
+def award_issue_notice(*, solicitation: Solicitation, rationale: str, plan_digest: str = "",
                        actor: Actor) -> Award:
     """Confirm the award plan and publish its notice; the standstill starts now.
+
+    The notice needs a rationale (published with it, at most NOTE_MAX characters) and every
+    responsive bid's consensus score on every non-price criterion (the refusal names the bids
+    and criteria lacking one), whatever the award method: API and page go through here.
 
     It awards exactly the plan staff reviewed: a bulk buy its stored plan, refused if none was
     computed or if bids, scores or constraints changed since; a multi-award the plan the rules
     give now. `plan_digest` (the digest of the plan shown, `AwardPlan.digest`) refuses the notice
     if the plan is no longer the one shown."""
     require_staff(actor, "issue award notices")
+    rationale = check_text(rationale, field="rationale", max_length=NOTE_MAX).strip()
+    if not rationale:
+        raise ValidationError({"rationale": "Give the rationale for the award: it is published "
+                                            "with the notice."})
     solicitation = lock(Solicitation.objects.all()).get(pk=solicitation.pk)
     target = check_transition(solicitation, "issue_award_notice")
-    plan = award_plan(solicitation=solicitation, actor=actor)
+    evaluations = selectors.evaluation(solicitation=solicitation, actor=actor, purpose="award notice")
+    missing = missing_consensus(evaluations)
+    if missing:
+        raise ValidationError("Consensus scores are missing: " + "; ".join(missing)
+                              + ". Record them before issuing the award notice.")
+    plan = award_plan(solicitation=solicitation, actor=actor, evaluations=evaluations)
     if plan is None:
         raise ValidationError("Compute the award plan first: the award notice awards the plan "
                               "you reviewed.")
@@ -203,7 +223,7 @@ def award_issue_notice(*, solicitation: Solicitation, rationale: str = "", plan_
     award = Award.objects.create(
         solicitation=solicitation, version=version, method=plan.method, notice_published_at=now,
         standstill_ends_at=now + dt.timedelta(days=solicitation.standstill_days),
-        rationale=rationale.strip(), engine_result=plan.engine_result, plan=plan.record,
+        rationale=rationale, engine_result=plan.engine_result, plan=plan.record,
         created_by=actor.user)
     for w in plan.winners:
         AwardedBid.objects.create(award=award, bid_id=w.bid_id, vendor_id=w.vendor_id,

@@ -14,7 +14,7 @@ from orgs.models import ConsortiumProfile
 from sourcing.models import Bid
 from sourcing.services.bids import bid_confirm, bid_submit
 from sourcing.services.solicitations import addendum_publish
-from tests.helpers import bid_data
+from tests.helpers import bid_data, confirmed_post
 from tests.cast import PASSWORD
 
 
@@ -99,8 +99,8 @@ def test_the_addendum_page_and_api_show_the_old_and_new_deadline(client, cast, o
     old = open_solicitation.bid_deadline
     clock.set(old - dt.timedelta(hours=2))
     assert client.login(email=cast.staff.email, password=PASSWORD)
-    response = client.post(f"/solicitations/{open_solicitation.pk}/addenda/",
-                           {"summary": "Clarified the rostering standard"}, follow=True)
+    response = confirmed_post(client, f"/solicitations/{open_solicitation.pk}/addenda/",
+                              {"summary": "Clarified the rostering standard"}, follow=True)
     assert response.status_code == 200
     open_solicitation.refresh_from_db()
     new = open_solicitation.bid_deadline

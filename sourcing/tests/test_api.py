@@ -99,8 +99,15 @@ def test_solicitation_through_the_api(client, cast, category, clock):
     fit = next(c["id"] for c in client.get(base).json()["criteria"] if c["name"] == "Fit")
     assert send(client, "POST", base + "/scores", {"bid_id": bid_a, "criterion_id": fit, "points": 7},
                 evaluator).status_code == 200
+    # The award notice refuses, as the page does, while a consensus score is missing (naming the
+    # bid and the criterion) and without a rationale.
+    early = send(client, "POST", base + "/award-notice", {"rationale": "Best value"}, staff)
+    assert early.status_code == 422
+    assert f"Vendor A, Inc. (bid {bid_a}): Fit" in early.content.decode()
     send(client, "POST", base + "/consensus", {"bid_id": bid_a, "criterion_id": fit, "points": 7,
                                               "comment": "Good"}, staff)
+    blank = send(client, "POST", base + "/award-notice", {"rationale": "  "}, staff)
+    assert blank.status_code == 422 and "rationale" in blank.content.decode()
     plan = client.get(base + "/award-plan", **staff).json()
     assert plan["ready"] and [w["vendor"] for w in plan["winners"]] == ["Vendor A, Inc."]
     award = send(client, "POST", base + "/award-notice", {"rationale": "Best value"}, staff)

@@ -25,6 +25,7 @@ from sourcing.services.bids import bid_submit
 from sourcing.services.evaluation import consensus_record
 from sourcing.services.solicitations import (solicitation_create, solicitation_publish,
                                              solicitation_start_evaluation)
+from tests.helpers import confirmed_post
 from tests.helpers import content
 from sourcing.tests.test_api import send
 from tests.helpers import token
@@ -55,7 +56,12 @@ def bulk(cast, category, clock):
         bid_submit(solicitation=s, data={"lines": [{"line": "CB", "tiers": tiers(p1, p2)}],
                                          "attestations": {}}, actor=cast.actor(user))
     clock.set(s.bids_open_at)
-    return solicitation_start_evaluation(solicitation=s, actor=staff)
+    s = solicitation_start_evaluation(solicitation=s, actor=staff)
+    support = s.criteria.get(name="Support")
+    for bid in s.bids.all():  # the award notice needs every consensus score
+        consensus_record(solicitation=s, bid=bid, criterion=support, points=5,
+                         comment="Committee agreed", actor=staff)
+    return s
 
 
 def allocations_by_vendor(winners):
@@ -78,7 +84,7 @@ def test_engine_allocates_under_the_share_cap(cast, bulk, settings):
         "Bulk A, Inc.": [{"line": "CB", "quantity": 500, "unit_price": "280.00", "cost": "140000.00"}],
         "Bulk B, Inc.": [{"line": "CB", "quantity": 500, "unit_price": "285.00", "cost": "142500.00"}]}
     assert plan.engine_result["total_cost"] == "282500.00"
-    award = award_issue_notice(solicitation=bulk, plan_digest=plan.digest, actor=staff)
+    award = award_issue_notice(solicitation=bulk, rationale="Best value", plan_digest=plan.digest, actor=staff)
     assert award.plan == record and award.engine_result == record.engine_result
     assert award.engine_result["status"] == "optimal"
     assert {ab.vendor.legal_name: ab.allocations for ab in award.awarded_bids.all()} == \
@@ -93,14 +99,14 @@ def test_engine_allocates_under_the_share_cap(cast, bulk, settings):
 def test_the_notice_awards_the_stored_plan_without_running_the_engine(cast, bulk, monkeypatch):
     staff = cast.actor(cast.staff)
     with pytest.raises(ValidationError, match="Compute the award plan first"):
-        award_issue_notice(solicitation=bulk, actor=staff)
+        award_issue_notice(solicitation=bulk, rationale="Best value", actor=staff)
     record = award_plan_compute(solicitation=bulk, actor=staff)
     shown = award_plans.award_plan(solicitation=bulk, actor=staff)
 
     def another_run(problem):  # a time-limited run that would allocate differently now
         raise AssertionError("the award notice ran the award engine")
     monkeypatch.setattr(award_services, "run_engine", another_run)
-    award = award_issue_notice(solicitation=bulk, plan_digest=shown.digest, actor=staff)
+    award = award_issue_notice(solicitation=bulk, rationale="Best value", plan_digest=shown.digest, actor=staff)
     assert award.plan == record
     assert {ab.vendor.legal_name: ab.allocations for ab in award.awarded_bids.all()} == \
         allocations_by_vendor(shown.winners)
@@ -123,8 +129,8 @@ def test_a_recomputed_plan_that_allocates_differently_is_not_the_plan_shown(cast
     second = award_plans.award_plan(solicitation=bulk, actor=staff)
     assert second.inputs_digest == first.inputs_digest and second.digest != first.digest
     with pytest.raises(ValidationError, match="changed since it was shown"):
-        award_issue_notice(solicitation=bulk, plan_digest=first.digest, actor=staff)
-    award = award_issue_notice(solicitation=bulk, plan_digest=second.digest, actor=staff)
+        award_issue_notice(solicitation=bulk, rationale="Best value", plan_digest=first.digest, actor=staff)
+    award = award_issue_notice(solicitation=bulk, rationale="Best value", plan_digest=second.digest, actor=staff)
     assert sorted(ab.allocations[0]["quantity"] for ab in award.awarded_bids.all()) == [400, 600]
     assert award.engine_result["total_cost"] == "290000.00"
 
@@ -138,12 +144,12 @@ def test_a_plan_whose_inputs_changed_is_refused_until_recomputed(cast, bulk):
     plan = award_plans.award_plan(solicitation=bulk, actor=staff)
     assert plan.record == record and "recompute the plan" in plan.stale and not plan.ready
     with pytest.raises(ValidationError, match="recompute the plan"):
-        award_issue_notice(solicitation=bulk, actor=staff)
+        award_issue_notice(solicitation=bulk, rationale="Best value", actor=staff)
     with pytest.raises(ValidationError, match="recompute the plan"):
-        award_issue_notice(solicitation=bulk, plan_digest=record.digest, actor=staff)
+        award_issue_notice(solicitation=bulk, rationale="Best value", plan_digest=record.digest, actor=staff)
     fresh = award_plan_compute(solicitation=bulk, actor=staff)
     assert fresh.inputs_digest != record.inputs_digest
-    award = award_issue_notice(solicitation=bulk, actor=staff)
+    award = award_issue_notice(solicitation=bulk, rationale="Best value", actor=staff)
     assert award.plan == fresh
     assert award.awarded_bids.get(bid=bid).total_score == Decimal("94.00")  # 80 + 7/10 x 20
 
@@ -172,7 +178,7 @@ def test_inputs_digest_follows_bids_scores_and_constraints(cast, bulk):
 def test_an_upheld_protest_needs_a_new_plan(cast, bulk):
     staff = cast.actor(cast.staff)
     award_plan_compute(solicitation=bulk, actor=staff)
-    award = award_issue_notice(solicitation=bulk, actor=staff)
+    award = award_issue_notice(solicitation=bulk, rationale="Best value", actor=staff)
     bulk.refresh_from_db()
     vendor_c = bulk.bids.get(vendor__legal_name="Bulk C, Inc.").vendor
     protest = protest_file(solicitation=bulk, grounds="Share cap misapplied",
@@ -180,9 +186,9 @@ def test_an_upheld_protest_needs_a_new_plan(cast, bulk):
                                             vendor_c.organisation))
     protest_decide(protest=protest, upheld=True, reasons="Review the allocation", actor=staff)
     with pytest.raises(ValidationError, match="already awarded by award notice version 1"):
-        award_issue_notice(solicitation=bulk, actor=staff)
+        award_issue_notice(solicitation=bulk, rationale="Best value", actor=staff)
     award_plan_compute(solicitation=bulk, actor=staff)
-    assert award_issue_notice(solicitation=bulk, actor=staff).version == award.version + 1
+    assert award_issue_notice(solicitation=bulk, rationale="Best value", actor=staff).version == award.version + 1
 
 
 def test_only_staff_compute_and_only_during_the_evaluation(cast, bulk, open_solicitation):
@@ -244,7 +250,7 @@ def test_manage_page_shows_the_stored_plan_and_never_runs_the_engine(client, cas
     assert "Spend by vendor" in page and "49.56%" in page
     assert f'name="plan_digest" value="{record.digest}"' in page
     # Confirming awards exactly what the page showed.
-    response = client.post(f"/solicitations/{bulk.pk}/award-notice/",
+    response = confirmed_post(client, f"/solicitations/{bulk.pk}/award-notice/",
                            {"rationale": "Lowest cost under the cap", "plan_digest": record.digest})
     assert response.status_code == 302 and runs == [1]
     bulk.refresh_from_db()
@@ -255,7 +261,7 @@ def test_manage_page_says_when_the_plan_is_out_of_date(client, cast, bulk):
     staff = cast.actor(cast.staff)
     record = award_plan_compute(solicitation=bulk, actor=staff)
     consensus_record(solicitation=bulk, bid=bulk.bids.first(),
-                     criterion=bulk.criteria.get(name="Support"), points=5, comment="Fine", actor=staff)
+                     criterion=bulk.criteria.get(name="Support"), points=6, comment="Fine", actor=staff)
     login(client, cast.staff)
     page = client.get(f"/solicitations/{bulk.pk}/manage/").content.decode()
     assert "This plan is out of date and cannot be awarded." in page
@@ -263,7 +269,7 @@ def test_manage_page_says_when_the_plan_is_out_of_date(client, cast, bulk):
     assert "Allocation by line (out of date)" in page
     assert "Confirm and publish the award notice" not in page
     # A notice posted from an older page is refused with the reason.
-    response = client.post(f"/solicitations/{bulk.pk}/award-notice/",
+    response = confirmed_post(client, f"/solicitations/{bulk.pk}/award-notice/",
                            {"plan_digest": record.digest}, follow=True)
     assert "recompute the plan" in response.content.decode()
     assert not bulk.awards.exists()

@@ -102,11 +102,33 @@ def test_multi_award_takes_every_responsive_bid_above_the_threshold(cast, evalua
     assert effective_state(evaluating) == S.AWARDED
 
 
+def test_the_award_notice_needs_a_rationale_and_every_consensus_score(cast, evaluating):
+    staff = cast.actor(cast.staff)
+    _consensus(cast, evaluating, cast.vendor_a, 9, 8)
+    bid_b = evaluating.bids.get(vendor=cast.vendor_b)
+    consensus_record(solicitation=evaluating, bid=bid_b, criterion=evaluating.criteria.get(name="Support"),
+                     points=2, comment="Committee agreed", actor=staff)
+    with pytest.raises(ValidationError) as refused:
+        award_issue_notice(solicitation=evaluating, rationale="Best value", actor=staff)
+    assert f"Vendor B LLC (bid {bid_b.pk}): Functionality" in str(refused.value)
+    assert "Vendor A" not in str(refused.value)
+    _consensus(cast, evaluating, cast.vendor_b, 2, 2)
+    for rationale in ("", "   "):
+        with pytest.raises(ValidationError, match="rationale"):
+            award_issue_notice(solicitation=evaluating, rationale=rationale, actor=staff)
+    with pytest.raises(ValidationError):
+        award_issue_notice(solicitation=evaluating, rationale="x" * 2001, actor=staff)
+    evaluating.refresh_from_db()
+    assert evaluating.state == S.UNDER_EVALUATION and not evaluating.awards.exists()
+    award = award_issue_notice(solicitation=evaluating, rationale="  Best value  ", actor=staff)
+    assert award.rationale == "Best value"
+
+
 def test_protest_upheld_revises_the_award_and_denied_lets_it_stand(cast, evaluating, clock):
     staff = cast.actor(cast.staff)
     _consensus(cast, evaluating, cast.vendor_a, 9, 8)
     _consensus(cast, evaluating, cast.vendor_b, 2, 2)
-    award = award_issue_notice(solicitation=evaluating, actor=staff)
+    award = award_issue_notice(solicitation=evaluating, rationale="Best value", actor=staff)
     evaluating.refresh_from_db()
     with pytest.raises(PermissionDenied):
         protest_file(solicitation=evaluating, grounds="x", actor=cast.actor(cast.buyer_a))
@@ -123,7 +145,7 @@ def test_protest_upheld_revises_the_award_and_denied_lets_it_stand(cast, evaluat
     award.refresh_from_db()
     assert award.superseded_at is not None
     _consensus(cast, evaluating, cast.vendor_b, 9, 9)
-    second = award_issue_notice(solicitation=evaluating, actor=staff)
+    second = award_issue_notice(solicitation=evaluating, rationale="Best value", actor=staff)
     evaluating.refresh_from_db()
     assert second.version == 2 and second.awarded_bids.count() == 2
     p2 = protest_file(solicitation=evaluating, grounds="Disagree", actor=cast.actor(cast.vendor_user_a))

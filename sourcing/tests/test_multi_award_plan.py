@@ -17,6 +17,7 @@ from sourcing.services.awards import award_issue_notice, award_plan_compute
 from sourcing.services.bids import bid_submit
 from sourcing.services.evaluation import consensus_record
 from sourcing.services.solicitations import solicitation_start_evaluation
+from tests.helpers import confirmed_post
 from tests.helpers import bid_data
 from sourcing.tests.test_api import send
 from tests.helpers import token
@@ -52,7 +53,7 @@ def test_the_notice_refuses_a_multi_award_plan_that_changed_since_it_was_shown(c
     # Vendor B's scores are raised after the page was shown: the plan now awards both.
     record(cast, scored, cast.vendor_b, "Functionality", 9)
     record(cast, scored, cast.vendor_b, "Support", 9)
-    response = client.post(f"/solicitations/{scored.pk}/award-notice/",
+    response = confirmed_post(client, f"/solicitations/{scored.pk}/award-notice/",
                            {"rationale": "x", "plan_digest": shown}, follow=True)
     assert "changed since it was shown to you" in response.content.decode()
     assert not scored.awards.exists()
@@ -60,7 +61,7 @@ def test_the_notice_refuses_a_multi_award_plan_that_changed_since_it_was_shown(c
     assert "The plan awards: Vendor A, Inc." in page and "Vendor B LLC (score" in page
     fresh = re.search(r'name="plan_digest" value="([0-9a-f]{64})"', page)[1]
     assert fresh != shown
-    client.post(f"/solicitations/{scored.pk}/award-notice/", {"rationale": "x", "plan_digest": fresh})
+    confirmed_post(client, f"/solicitations/{scored.pk}/award-notice/", {"rationale": "x", "plan_digest": fresh})
     assert scored.awards.get().awarded_bids.count() == 2
 
 
@@ -81,6 +82,6 @@ def test_a_stored_multi_award_plan_matches_the_plan_shown(client, cast, scored):
     assert AwardPlanRecord.objects.get(pk=job["result_id"]).digest == live.digest
     assert AwardPlanRecord.objects.count() == 2
     with pytest.raises(ValidationError, match="changed since it was shown"):
-        award_issue_notice(solicitation=scored, plan_digest="0" * 64, actor=staff)
-    award = award_issue_notice(solicitation=scored, plan_digest=live.digest, actor=staff)
+        award_issue_notice(solicitation=scored, rationale="Best value", plan_digest="0" * 64, actor=staff)
+    award = award_issue_notice(solicitation=scored, rationale="Best value", plan_digest=live.digest, actor=staff)
     assert [ab.vendor.legal_name for ab in award.awarded_bids.all()] == ["Vendor A, Inc."]

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from sourcing.models import Bid, Solicitation
 from sourcing.states import SolicitationState as S
+from tests.helpers import confirmed_post
 from tests.helpers import login
 
 
@@ -57,7 +58,7 @@ def test_full_journey_through_the_pages(client, cast, category, clock):
     client.logout()
     assert client.get(f"/solicitations/{s.pk}/").status_code == 404  # drafts are not public
     login(client, cast.staff)
-    assert client.post(f"/solicitations/{s.pk}/publish/").status_code == 302
+    assert confirmed_post(client, f"/solicitations/{s.pk}/publish/").status_code == 302
     s.refresh_from_db()
     assert s.state == S.PUBLISHED
     assert f'href="/solicitations/{s.pk}/"' in client.get(f"/solicitations/{s.pk}/manage/").content.decode()
@@ -124,7 +125,7 @@ def test_full_journey_through_the_pages(client, cast, category, clock):
     for bid in s.bids.all():
         client.post(f"/solicitations/{s.pk}/consensus/{bid.pk}/{quality.pk}/",
                     {"points": "8", "comment": "agreed"})
-    assert client.post(f"/solicitations/{s.pk}/award-notice/", {"rationale": "Both qualify"}).status_code == 302
+    assert confirmed_post(client, f"/solicitations/{s.pk}/award-notice/", {"rationale": "Both qualify"}).status_code == 302
     s.refresh_from_db()
     assert s.state == S.AWARD_NOTICE
     client.logout()
@@ -135,7 +136,7 @@ def test_full_journey_through_the_pages(client, cast, category, clock):
     client.post(f"/solicitations/{s.pk}/protests/", {"grounds": "Quality was under-scored"})
     login(client, cast.staff)
     protest = s.awards.get().protests.get()
-    client.post(f"/solicitations/{s.pk}/protests/{protest.pk}/decision/",
+    confirmed_post(client, f"/solicitations/{s.pk}/protests/{protest.pk}/decision/",
                 {"decision": "denied", "reasons": "Scores are consistent"})
     clock.set(s.awards.get().standstill_ends_at)
     assert "The award is final" in client.get(f"/solicitations/{s.pk}/").content.decode()

@@ -28,7 +28,8 @@ EXPECTED = {
 SERVICES = {
     "publish": lambda s, actor: solicitation_publish(solicitation=s, actor=actor),
     "start_evaluation": lambda s, actor: solicitation_start_evaluation(solicitation=s, actor=actor),
-    "issue_award_notice": lambda s, actor: award_issue_notice(solicitation=s, actor=actor),
+    "issue_award_notice": lambda s, actor: award_issue_notice(solicitation=s, rationale="Best value",
+                                                             actor=actor),
     "cancel": lambda s, actor: solicitation_cancel(solicitation=s, reason="Withdrawn", actor=actor),
     # reopen_evaluation is taken by upholding a protest: see test_evaluation_award
 }

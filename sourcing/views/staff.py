@@ -8,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import roles
 from accounts.acting import STAFF
@@ -16,7 +16,7 @@ from core import clock
 from jobs.presenting import job_view
 from jobs.selectors import latest_job
 from sourcing import award_plans, charts, selectors
-from sourcing.forms import (AddendumForm, AnswerForm, CancelForm, CriterionFormSet, DocumentForm,
+from sourcing.forms import (AddendumChangesForm, AddendumForm, AnswerForm, CancelForm, CriterionFormSet, DocumentForm,
                             LineFormSet, ProtestDecisionForm, RequirementFormSet, ScoreForm,
                             SeatForm, SolicitationForm)
 from sourcing.lifecycle import effective_state
@@ -27,7 +27,8 @@ from sourcing.services import solicitations as solicitation_services
 from sourcing.services.questions import question_answer
 from sourcing.services.solicitations import SolicitationContent
 from sourcing.states import TRANSITIONS, SolicitationState as S
-from core.views import run_service, submit_form
+from core.views import confirm_then_run, run_service, submit_form
+from sourcing import confirmations
 from sourcing.views.common import get_solicitation
 
 
@@ -122,7 +123,7 @@ def manage(request, solicitation_id: int, forms=None):
         "questions": solicitation.questions.all(),
         "seats": selectors.seats(solicitation),
         "seat_form": forms.get("seat") or SeatForm(evaluators=evaluators),
-        "addendum_form": forms.get("addendum") or AddendumForm(),
+        "addendum_form": forms.get("addendum") or AddendumChangesForm(),
         "document_form": forms.get("document") or DocumentForm(),
         "cancel_form": forms.get("cancel") or CancelForm(),
         "answer_form": AnswerForm(),
@@ -156,12 +157,20 @@ def _run(request, solicitation_id, success: str, call, **options):
     return run_service(request, call, success=success, redirect_to=_manage_url(solicitation_id), **options)
 
 
+def _confirm_then_run(request, solicitation_id, success, confirmation, call, **options):
+    """An irreversible step: its confirmation page (core.confirm), then the service."""
+    return confirm_then_run(request, confirmation, call, success=success,
+                            redirect_to=_manage_url(solicitation_id), **options)
+
+
 @roles(STAFF)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def publish(request, solicitation_id: int):
     s = get_solicitation(request, solicitation_id)
-    return _run(request, s.pk, f"{s.number} is published and open for bids.",
-                lambda: solicitation_services.solicitation_publish(solicitation=s, actor=request.actor))
+    return _confirm_then_run(
+        request, s.pk, f"{s.number} is published and open for bids.",
+        lambda: confirmations.publish(s, back=_manage_url(s.pk)),
+        lambda: solicitation_services.solicitation_publish(solicitation=s, actor=request.actor))
 
 
 @roles(STAFF)
@@ -173,14 +182,17 @@ def start_evaluation(request, solicitation_id: int):
 
 
 @roles(STAFF)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def cancel(request, solicitation_id: int):
     s = get_solicitation(request, solicitation_id)
-    form = CancelForm(request.POST)
+    form = CancelForm(request.POST if request.method == "POST" else request.GET)
     if not form.is_valid():
         return manage(request, solicitation_id, {"cancel": form})
-    return _run(request, s.pk, f"{s.number} is cancelled.", lambda: solicitation_services.solicitation_cancel(
-        solicitation=s, reason=form.cleaned_data["reason"], actor=request.actor))
+    reason = form.cleaned_data["reason"]
+    return _confirm_then_run(
+        request, s.pk, f"{s.number} is cancelled.",
+        lambda: confirmations.cancel(s, reason, back=_manage_url(s.pk)),
+        lambda: solicitation_services.solicitation_cancel(solicitation=s, reason=reason, actor=request.actor))
 
 
 @roles(STAFF)
@@ -195,24 +207,28 @@ def document_add(request, solicitation_id: int):
 
 
 @roles(STAFF)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def addendum(request, solicitation_id: int):
     s = get_solicitation(request, solicitation_id)
-    form = AddendumForm(request.POST, request.FILES)
-
-    def publish_addendum():
-        d = form.cleaned_data
-        changes = {k: d[k] for k in ("bid_deadline", "questions_deadline", "description") if d.get(k)}
-        return solicitation_services.addendum_publish(
-            solicitation=s, summary=d["summary"], changes=changes, actor=request.actor,
-            document=d.get("document"), document_title=d.get("document_title", ""))
+    data = request.POST if request.method == "POST" else request.GET
+    form = AddendumForm(data, request.FILES)
+    if not form.is_valid():
+        shown = AddendumChangesForm(data)
+        shown.is_valid()
+        return manage(request, solicitation_id, {"addendum": shown})
+    d = form.cleaned_data
+    changes = {k: d[k] for k in ("bid_deadline", "questions_deadline", "description") if d.get(k)}
 
     def published(a) -> str:
         note = f" {a.deadline_note()}" if a.deadline_extended else ""
         return f"Addendum {a.number} published; bidders were notified.{note}"
 
-    done = submit_form(request, form, publish_addendum, success=published, redirect_to=_manage_url(s.pk))
-    return done or manage(request, solicitation_id, {"addendum": form})
+    return _confirm_then_run(
+        request, s.pk, published,
+        lambda: confirmations.addendum(s, d["summary"], changes, back=_manage_url(s.pk)),
+        lambda: solicitation_services.addendum_publish(
+            solicitation=s, summary=d["summary"], changes=changes, actor=request.actor,
+            document=d.get("document"), document_title=d.get("document_title", "")))
 
 
 @roles(STAFF)
@@ -268,24 +284,32 @@ def award_plan_compute(request, solicitation_id: int):
 
 
 @roles(STAFF)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def award_notice(request, solicitation_id: int):
     s = get_solicitation(request, solicitation_id)
-    return _run(request, s.pk, "Award notice published; the standstill has started.",
-                lambda: award_services.award_issue_notice(
-                    solicitation=s, rationale=request.POST.get("rationale", ""),
-                    plan_digest=request.POST.get("plan_digest", ""), actor=request.actor))
+    return _confirm_then_run(
+        request, s.pk, "Award notice published; the standstill has started.",
+        lambda: confirmations.award_notice(s, request.actor, back=_manage_url(s.pk)),
+        lambda: award_services.award_issue_notice(
+            solicitation=s, rationale=request.POST.get("rationale", ""),
+            plan_digest=request.POST.get("plan_digest", ""), actor=request.actor))
 
 
 @roles(STAFF)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def protest_decide(request, solicitation_id: int, protest_id: int):
     s = get_solicitation(request, solicitation_id)
-    protest = Protest.objects.filter(pk=protest_id, award__solicitation=s).first()
+    protest = Protest.objects.filter(pk=protest_id, award__solicitation=s).select_related(
+        "vendor", "award__solicitation").first()
     if protest is None:
         raise Http404
-    form = ProtestDecisionForm(request.POST)
-    return _run(request, s.pk, "Decision recorded.", lambda: award_services.protest_decide(
-        protest=protest, upheld=form.cleaned_data["decision"] == "upheld",
-        reasons=form.cleaned_data["reasons"], actor=request.actor),
-        form=form, invalid="Choose a decision and give the reasons.")
+    form = ProtestDecisionForm(request.POST if request.method == "POST" else request.GET)
+    if not form.is_valid():
+        return _run(request, s.pk, "", lambda: None, form=form,
+                    invalid="Choose a decision and give the reasons.")
+    upheld, reasons = form.cleaned_data["decision"] == "upheld", form.cleaned_data["reasons"]
+    return _confirm_then_run(
+        request, s.pk, "Decision recorded.",
+        lambda: confirmations.protest_decision(protest, upheld, reasons, back=_manage_url(s.pk)),
+        lambda: award_services.protest_decide(protest=protest, upheld=upheld, reasons=reasons,
+                                              actor=request.actor))
