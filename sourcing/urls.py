@@ -38,5 +38,6 @@ urlpatterns = [
     path(S + "protests/", vendor.protest, name="protest"),
     # evaluators
     path(S + "evaluate/", evaluator.evaluate, name="evaluate"),
+    path(S + "scores/", evaluator.scores_save, name="scores"),
     path(S + "scores/<id:bid_id>/<id:criterion_id>/", evaluator.score, name="score"),
 ]

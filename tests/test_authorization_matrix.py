@@ -62,6 +62,7 @@ PAGES = {
     "members:transition": (lambda c: {"membership_id": c.membership_a.pk, "action": "withdraw"},
                            only(["staff", "buyer_a", "approver_a", "buyer_b", "approver_b"], ok=405)),
     "members:districts": (lambda c: {}, only(["staff"])),
+    "members:district-options": (lambda c: {}, only(SIGNED_IN)),
     "members:apply-on-behalf": (lambda c: {"district_id": c.district_b.pk}, only(["staff"], ok=405)),
     "vendors:profile": (lambda c: {}, only(VENDORS)),
     "vendors:colleague-add": (lambda c: {}, only(VENDORS, ok=405)),
@@ -103,6 +104,7 @@ PAGES = {
     "sourcing:ask": (lambda c: SOL(c), only(VENDORS, ok=405)),
     "sourcing:protest": (lambda c: SOL(c), only(VENDORS, ok=405)),
     "sourcing:evaluate": (lambda c: SOL(c), only(["evaluator"])),
+    "sourcing:scores": (lambda c: SOL(c), only(["evaluator"], ok=405)),
     "sourcing:score": (lambda c: {**SOL(c), "bid_id": c.bid.pk, "criterion_id": c.criterion.pk},
                        only(["evaluator"], ok=405)),
     # compliance (see compliance_world): vendor A's product, district B's DPA with a general
