@@ -81,6 +81,8 @@ PAGES = {
                               expect(403, vendor_a=200)),
     "sourcing:edit": (lambda c: SOL(c), only(["staff"], ok=302)),  # published: goes to manage
     "sourcing:manage": (lambda c: SOL(c), only(["staff"])),
+    "sourcing:line-add": (lambda c: SOL(c), only(["staff"], ok=405)),
+    "sourcing:line-remove": (lambda c: {**SOL(c), "line_id": 999999}, only(["staff"], ok=405)),
     "sourcing:publish": (lambda c: SOL(c), only(["staff"], ok=405)),
     "sourcing:document-add": (lambda c: SOL(c), only(["staff"], ok=405)),
     "sourcing:addendum": (lambda c: SOL(c), only(["staff"], ok=405)),
