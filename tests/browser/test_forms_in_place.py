@@ -21,6 +21,12 @@ def _shot(page, name: str) -> None:
     page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
 
 
+def _focused(page, element_id: str) -> None:
+    """htmx focuses the swapped-in [autofocus] element when the swap settles."""
+    page.wait_for_function(f"document.activeElement && document.activeElement.id === '{element_id}'",
+                           timeout=3000)
+
+
 def test_scoring_grid_one_save(cast, evaluating, live_server, page):
     base = live_server.url
     login(page, base, "evaluator@example.org", PASSWORD)
@@ -58,17 +64,20 @@ def test_lines_editor_in_place(cast, draft, live_server, page):
     page.click("text=Add the line")
     page.wait_for_selector("text=Line TAB added.")
     assert page.url == url  # in place: no page load
-    assert page.evaluate("document.activeElement.id") == "id_new-line-reference"  # ready for the next
+    _focused(page, "id_new-line-reference")  # ready for the next line
     assert page.locator("#lines-editor tbody tr").count() == 3
     page.fill("#id_new-line-reference", "TAB")
+    page.fill("#id_new-line-description", "Same reference again")
+    page.fill("#id_new-line-estimated_quantity", "5")
     page.click("text=Add the line")
     page.wait_for_selector("text=The line was not added")
-    assert page.evaluate("document.activeElement.id") == "id_new-line-reference"
+    assert "is used twice" in page.content()
+    _focused(page, "id_new-line-reference")
     assert axe_violations(page) == []
     _shot(page, "lines-editor-error")
     page.click("text=Remove line CB-11")
     page.wait_for_selector("text=Line CB-11 removed.")
-    assert page.evaluate("document.activeElement.id") == "h-lines"
+    _focused(page, "h-lines")
     assert page.locator("#lines-editor tbody tr").count() == 2
     assert axe_violations(page) == []
     _shot(page, "lines-editor")
