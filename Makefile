@@ -1,4 +1,4 @@
-# EdPool: `make run` serves the demo, `make test` runs the whole suite.
+# EdPool: `make run` serves the demo (and runs a background worker), `make test` runs the whole suite.
 # Both create the virtualenv, install the project and migrate the database first.
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -36,7 +36,10 @@ run: migrate
 	$(BIN)/edpool load-rules
 	$(BIN)/edpool demo-logins
 	@echo; echo "EdPool is starting at http://127.0.0.1:$(PORT)/ - sign in with one of the logins above."; echo
-	$(BIN)/edpool runserver 127.0.0.1:$(PORT)
+	@# A background worker (award plans, the matrix export) beside the web server, stopped with it.
+	$(BIN)/edpool worker & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; trap 'exit 130' INT TERM; \
+	  $(BIN)/edpool runserver 127.0.0.1:$(PORT)
 
 # The layers contract (pyproject.toml, README "Architecture") first: an upward import fails.
 test: migrate

@@ -118,7 +118,7 @@ def act_as(request):
         request.session[SESSION_KEY] = chosen.pk
         messages.success(request, f"You are now acting as {chosen.get_role_display().lower()} "
                                   f"for {chosen.organisation.name}.")
-        return redirect(next_url or "home")
+        return redirect(next_url or "workspace")
     return render(request, "accounts/act_as.html", {"form": form, "assignments": assignments})
 
 

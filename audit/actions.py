@@ -39,6 +39,14 @@ class AuditAction(models.TextChoices):
     ADMIN_CHANGED = "admin.changed", "Changed in the Django admin"
     ADMIN_DELETED = "admin.deleted", "Deleted in the Django admin"
 
+    # jobs: background tasks (their status rows)
+    JOB_QUEUED = "job.queued", "Background job queued"
+    JOB_STARTED = "job.started", "Background job started"
+    JOB_DONE = "job.done", "Background job finished"
+    JOB_FAILED = "job.failed", "Background job failed"
+    JOB_CANCELLED = "job.cancelled", "Background job cancelled"
+    JOB_REQUEUED = "job.requeued", "Background job given to another worker"
+
     # members: districts and memberships (the membership steps: members.states.TRANSITIONS)
     DISTRICT_CREATED = "district.created", "District added"
     DISTRICT_UPDATED = "district.updated", "District updated"

@@ -11,6 +11,13 @@ class ComplianceConfig(AppConfig):
 
         register_product_context(_product_evidence)
 
+        # The national matrix as a CSV file, written by `edpool worker`.
+        from compliance.matrix_export import MATRIX_EXPORT_JOB, matrix_export_job
+        from jobs.registry import register
+
+        register(MATRIX_EXPORT_JOB, label="Export the compliance matrix", run=matrix_export_job,
+                 figures=(("products_done", "Products written", "number"), ("products", "Products", "number")))
+
 
 def _product_evidence(*, product, actor) -> dict:
     from core.clock import today

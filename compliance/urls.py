@@ -9,6 +9,7 @@ urlpatterns = [
     path("compliance/decisions/<id:decision_id>/", check.decision, name="decision"),
     path("compliance/matrix/", matrix.matrix, name="matrix"),
     path("compliance/matrix.csv", matrix.matrix_csv, name="matrix-csv"),
+    path("compliance/matrix/export/", matrix.matrix_export, name="matrix-export"),
     path("compliance/rules/", rules.rules, name="rules"),
     path("compliance/rules/<slug:rule_id>/", rules.rule, name="rule"),
     path("compliance/offers/", evidence.offers, name="offers"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import RoleAssignment
@@ -40,11 +41,13 @@ def _member_emails(agreement: MasterAgreement) -> list[str]:
 
 def _send_once(agreement: MasterAgreement, kind: str, for_date: dt.date, recipients: list[str],
                subject: str, body: str) -> bool:
+    """Once per agreement, kind and date; the notice links to the agreement's page."""
+    link = reverse("contracts:detail", kwargs={"agreement_id": agreement.pk})
     try:
         with transaction.atomic():
             notice = AgreementNotice.objects.create(agreement=agreement, kind=kind, for_date=for_date,
                                                     sent_at=timezone.now(), recipients=len(set(recipients)))
-            notify(recipients=recipients, subject=subject, body=body)
+            notify(recipients=recipients, subject=subject, body=body, link=link)
             audit_record(actor=ACTOR, action=agreement_notice(kind), obj=agreement,
                          after={"for_date": for_date, "recipients": notice.recipients})
     except IntegrityError:  # already sent, perhaps by a tick running at the same moment

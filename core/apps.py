@@ -8,6 +8,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import pre_save
 
+        import core.checks  # noqa: F401 - registers the deployment check of SITE_URL
         import core.converters  # noqa: F401 - registers <id:...>, <year:...> and <quarter:...> for the URL confs
 
         from core.textguard import refuse_unstorable_text

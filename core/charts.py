@@ -39,6 +39,17 @@ def plain(value: Number) -> str:
     return f"{number:,.0f}" if number == int(number) else f"{number:,.2f}".rstrip("0").rstrip(".")
 
 
+def money_axis(value: Number) -> str:
+    """$250k, $1.5M, $900: money short enough for an axis's tick (the bars and the table keep
+    the exact amount)."""
+    number = float(value)
+    sign, number = ("-" if number < 0 else ""), abs(number)
+    for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if number >= size:
+            return f"{sign}${plain(round(number / size, 2))}{suffix}"
+    return f"{sign}${plain(round(number, 2))}"
+
+
 @dataclass(frozen=True)
 class Bar:
     label: str
@@ -143,9 +154,11 @@ def bar_chart(*, title: str, summary: str, bars: Sequence[Bar], fmt: Fmt = plain
 
 
 def column_chart(*, title: str, summary: str, categories: Sequence[str], series: Sequence[Series],
-                 fmt: Fmt = plain, category_header: str = "", key: str = "") -> Chart:
+                 fmt: Fmt = plain, category_header: str = "", key: str = "",
+                 axis_fmt: Optional[Fmt] = None) -> Chart:
     """Vertical columns per category (e.g. months), one column per series side by side, with a
-    legend; values too small to label are still in the table."""
+    legend; values too small to label are still in the table. `axis_fmt` writes the scale's ticks
+    (default `fmt`; e.g. `money_axis`, so "$250,000.00" does not run off the left edge)."""
     key = _key(title, key)
     left, top, bottom, height = 70, 34 if len(series) > 1 else 12, 40, 260
     plot_h, plot_w = height - top - bottom, WIDTH - left - 10
@@ -153,7 +166,7 @@ def column_chart(*, title: str, summary: str, categories: Sequence[str], series:
     scale_max = nice_max(max(values + [0]))
     group_w = plot_w / max(len(categories), 1)
     col_w = min(36.0, group_w * 0.8 / max(len(series), 1))
-    body = _axis_y(left, top, plot_h, plot_w, scale_max, fmt)
+    body = _axis_y(left, top, plot_h, plot_w, scale_max, axis_fmt or fmt)
     for si, s in enumerate(series):
         colour = PALETTE[si % len(PALETTE)]
         for ci, value in enumerate(s.values):
@@ -165,9 +178,10 @@ def column_chart(*, title: str, summary: str, categories: Sequence[str], series:
                         f'height="{h:.1f}" fill="{colour}"><title>{escape(s.name)}, '
                         f'{escape(categories[ci])}: {escape(fmt(value))}</title></rect>')
     step = max(1, math.ceil(len(categories) / 12))  # at most 12 labels under the axis
+    room = max(6, int(group_w * step / 7))  # characters that fit under a label's columns (11px text)
     for ci, name in enumerate(categories):
         if ci % step == 0:
-            body.append(_text(left + (ci + 0.5) * group_w, top + plot_h + 16, _clip(name, 10),
+            body.append(_text(left + (ci + 0.5) * group_w, top + plot_h + 16, _clip(name, room),
                               anchor="middle", fill=MUTED, size=11))
     body += _legend(series, left, 14) if len(series) > 1 else []
     headers = (category_header or "Period",) + tuple(s.name for s in series)
@@ -228,26 +242,42 @@ def progress_chart(*, title: str, summary: str, value: Number, value_label: str,
     """One bar filled to `value` along a scale with a tick at each marker (e.g. pooled volume and
     the volume tiers' breakpoints, each labelled with its price)."""
     key = _key(title, key)
-    left, right, height = 10, 10, 96
+    left, right = 10, 10
     plot_w = WIDTH - left - right
     scale_max = nice_max(max([float(value)] + [float(m.value) for m in markers]) * 1.05)
     filled = max(float(value), 0) / scale_max * plot_w
     body = [f'<rect x="{left}" y="30" width="{plot_w}" height="22" fill="#ffffff" stroke="{MUTED}"/>',
             f'<rect x="{left}" y="30" width="{filled:.1f}" height="22" fill="{PALETTE[0]}"/>',
             _text(left, 20, f"{value_label}: {fmt(value)}", weight="600")]
-    for i, marker in enumerate(markers):
+    row_ends: list[float] = []  # where the last label of each row of labels ends
+    for marker in sorted(markers, key=lambda m: float(m.value)):
         x = left + float(marker.value) / scale_max * plot_w
         reached = float(value) >= float(marker.value)
-        body.append(f'<line x1="{x:.1f}" y1="26" x2="{x:.1f}" y2="58" stroke="{INK}" stroke-width="2"/>')
-        y = 74 + (14 if i % 2 else 0)  # alternate rows so neighbouring labels do not overlap
+        words = f"{fmt(marker.value)}: {marker.label}"
         anchor = "end" if x > WIDTH - 120 else ("start" if x < 120 else "middle")
-        body.append(_text(x, y, f"{fmt(marker.value)}: {marker.label}",
-                          anchor=anchor, fill=INK if reached else MUTED, size=11,
+        start, end = _span(x, len(words), anchor)
+        # The first row this label fits in without touching its neighbour (breakpoints close
+        # together, e.g. 1, 250 and 1,000 on a scale of 25,000, stack instead of overlapping).
+        row = next((r for r, row_end in enumerate(row_ends) if start >= row_end + 8), len(row_ends))
+        if row == len(row_ends):
+            row_ends.append(end)
+        row_ends[row] = end
+        y = 74 + 14 * row
+        body.append(f'<line x1="{x:.1f}" y1="26" x2="{x:.1f}" y2="{y - 10}" stroke="{INK}" stroke-width="2"/>')
+        body.append(_text(x, y, words, anchor=anchor, fill=INK if reached else MUTED, size=11,
                           weight="600" if reached else "normal"))
+    height = 74 + 14 * max(len(row_ends) - 1, 0) + 14
     rows = ((value_label, fmt(value)),) + tuple(
         (marker.label, fmt(marker.value) + (" (reached)" if float(value) >= float(marker.value) else ""))
         for marker in markers)
-    return Chart(key, title, summary, _svg(key, title, summary, height + 8, body), ("", "Quantity"), rows)
+    return Chart(key, title, summary, _svg(key, title, summary, height, body), ("", "Quantity"), rows)
+
+
+def _span(x: float, characters: int, anchor: str, size: int = 11) -> tuple[float, float]:
+    """Where a label of so many characters runs, roughly (a character is about 0.6 em wide)."""
+    width = characters * size * 0.6
+    start = {"start": x, "middle": x - width / 2, "end": x - width}[anchor]
+    return start, start + width
 
 
 def timeline_chart(*, title: str, summary: str, events: Sequence[tuple[dt.date, str]],

@@ -7,7 +7,7 @@ foundation: it imports nothing from EdPool's apps.
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Mapping
 
 from core.money import cents
 
@@ -23,3 +23,15 @@ def money(value: Any) -> str:
         return str(value)
     sign = "-" if amount < 0 else ""
     return f"{sign}${abs(amount):,.2f}"
+
+
+def quantities(value: Mapping[str, Any]) -> str:
+    """Quantities per line for people: "CB-11 × 600, CEU × 1,200" (never a dict's repr)."""
+    parts = []
+    for code, quantity in (value or {}).items():
+        try:
+            shown = f"{int(quantity):,}"
+        except (TypeError, ValueError):
+            shown = str(quantity)
+        parts.append(f"{code} × {shown}")
+    return ", ".join(parts) or "—"

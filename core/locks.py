@@ -37,6 +37,7 @@ from django.db.models import QuerySet
 # Coarse to fine. A transaction may take a lock on a kind listed at or after the last kind it
 # locked, never before it.
 LOCK_ORDER: tuple[str, ...] = (
+    "jobs.job",  # a background job's status row: first, since its result is stored under it
     "accounts.user",
     "accounts.apitoken",
     "members.district",

@@ -32,6 +32,8 @@ from reports.api import router as reports_router
 from catalog.api import router as catalog_router
 from compliance.api import router as compliance_router
 from compliance.api_evidence import router as compliance_evidence_router
+from inbox.api import router as inbox_router
+from jobs.api import router as jobs_router
 
 logger = logging.getLogger("edpool.api")
 
@@ -117,8 +119,10 @@ api.add_router("", contracts_router)
 api.add_router("", orders_router)
 api.add_router("", reports_router)
 api.add_router("", catalog_router)
+api.add_router("", inbox_router)
 api.add_router("", compliance_router)
 api.add_router("", compliance_evidence_router)
+api.add_router("", jobs_router)
 
 
 @api.exception_handler(ValidationError)

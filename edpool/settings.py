@@ -12,6 +12,8 @@ Environment variables (all optional on a developer machine):
   SECURE_HTTPS        "true" behind HTTPS: secure cookies, HSTS, SSL redirect.
   BID_SEALING_KEY     required in production (`edpool check --deploy` fails without it): the
                       master key that seals bids; a development key is kept in var/.
+  SITE_URL            where people open EdPool, for the links in emails (scheme and host, e.g.
+                      https://edpool.example.org); default http://127.0.0.1:8000.
   EDPOOL_VAR_DIR      where the SQLite database, uploads and the dev secrets live (default ./var).
   EDPOOL_ENV_FILE     a file of KEY=value lines read first (default ./.env, which `make` writes
                       for local development with DEBUG=true); "" reads none. Variables already
@@ -95,6 +97,10 @@ INSTALLED_APPS = [
     "vendors",
     "catalog",
     "audit",
+    "django_tasks",  # the backport of Django 6's django.tasks (then: drop these two lines)
+    "django_tasks_db",  # its database backend: the queue is a table in EdPool's database
+    "jobs",
+    "inbox",
     "awards",
     "sourcing",
     "compliance",
@@ -134,6 +140,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.acting",
+                "inbox.context_processors.inbox",
             ],
             "builtins": ["core.template_builtins"],
         },
@@ -165,7 +172,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "workspace"
 LOGOUT_REDIRECT_URL = "home"
 
 # The cache holds the sign-in, password-reset and registration counters, so every worker process
@@ -217,6 +224,9 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "EdPool <noreply@localhost>")
+# Where people open EdPool: emails end with SITE_URL + the page's path (core.notify). Scheme and
+# host, e.g. https://edpool.example.org; `edpool check --deploy` refuses one without a scheme.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").strip()
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("TIME_ZONE", "America/Los_Angeles")
@@ -277,8 +287,8 @@ def _bid_sealing_key() -> str:
 
 
 BID_SEALING_KEY = _bid_sealing_key()
-# Seconds the award engine may search when staff compute a bulk-buy award plan from a page: keep
-# it under the web server's request timeout (gunicorn's default is 30 s).
+# Seconds the award engine may search when staff compute a bulk-buy award plan (in the background
+# worker since jobs/: no longer bound by the web server's request timeout).
 AWARD_ENGINE_TIME_LIMIT_SECONDS = float(os.environ.get("AWARD_ENGINE_TIME_LIMIT_SECONDS", "20"))
 # core.locks checks that transactions take row locks in the global order (README, "Concurrency"):
 # on under DEBUG and the test suite unless EDPOOL_CHECK_LOCK_ORDER=false; off in production.
@@ -290,3 +300,12 @@ AUDIT_CHECKPOINT_FILE = Path(os.environ.get("AUDIT_CHECKPOINT_FILE", VAR_DIR / "
 # this many seconds after the deadline, once every bid received in time is stored: keep it at
 # least the web server's request timeout (gunicorn --timeout, 30 s).
 BID_OPENING_DELAY_SECONDS = int(os.environ.get("BID_OPENING_DELAY_SECONDS", "30"))
+# Background tasks (jobs/, README "Background tasks"): the queue is a table in EdPool's own
+# database (django-tasks-db), so SQLite in development and PostgreSQL in production need no extra
+# service; `edpool worker` runs the tasks (`make run` starts one beside the web server).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A running job whose worker has not reported for this long is given to another worker (a worker
+# on the same machine whose process is gone is noticed at once).
+JOBS_STALE_AFTER_SECONDS = int(os.environ.get("JOBS_STALE_AFTER_SECONDS", "120"))
+# A sales-report CSV with more lines than this is stored and reconciled by the worker (reports/uploads.py).
+SALES_REPORT_BACKGROUND_ROWS = int(os.environ.get("SALES_REPORT_BACKGROUND_ROWS", "2000"))

@@ -9,6 +9,7 @@ admin.site.site_title = "EdPool admin"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("home/", views.workspace, name="workspace"),
     path("healthz", views.healthz, name="healthz"),
     path("account/", include("accounts.urls")),
     path("", include("members.urls")),
@@ -20,6 +21,8 @@ urlpatterns = [
     path("", include("catalog.urls")),
     path("", include("compliance.urls")),
     path("audit/", include("audit.urls")),
+    path("inbox/", include("inbox.urls")),
+    path("jobs/", include("jobs.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -2,15 +2,31 @@ from __future__ import annotations
 
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 
-from accounts.access import public
+from accounts.access import public, signed_in
+from edpool.workspaces import workspace_for
 from members.selectors import member_directory_totals
 
 
 @public
 def home(request):
+    """The public page; a signed-in person also gets a prominent link to their workspace."""
     return render(request, "home.html", {"totals": member_directory_totals()})
+
+
+@signed_in
+def workspace(request):
+    """Where people land after signing in: the panels of the role they act in."""
+    actor = request.actor
+    if actor is None and request.role_assignments:
+        return redirect(reverse("accounts:act-as") + "?" + urlencode({"next": reverse("workspace")}))
+    found = workspace_for(actor) if actor is not None else None
+    if found is None:
+        return render(request, "home/no_role.html")
+    return render(request, f"home/{found.role}.html", {"workspace": found})
 
 
 @public

@@ -9,9 +9,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 
-from accounts.acting import DISTRICT_ROLES, Actor, acts_as
+from accounts.acting import DISTRICT_ROLES, STAFF, Actor, acts_as
 from members.models import District, Membership
-from members.states import MEMBER_STATES, QUEUE_STATES, STAFF, MembershipState
+from members.states import MEMBER_STATES, QUEUE_STATES, MembershipState
 
 
 @dataclass(frozen=True)

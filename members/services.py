@@ -11,14 +11,14 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.acting import Actor
+from accounts.acting import APPROVER, STAFF, Actor
 from audit.actions import AuditAction, membership_step
 from audit.services import audit_record, snapshot
 from core.documents import validate_pdf
 from core.limits import check_money
 from members.models import District, Membership
 from core.transitions import Transition
-from members.states import APPLY_DISTRICT_ROLES, STAFF, TRANSITIONS, WHO, MembershipState
+from members.states import APPLY_DISTRICT_ROLES, TRANSITIONS, WHO, MembershipState
 from orgs.models import OrganisationKind
 from orgs.services import organisation_create, organisation_update
 from core.locks import lock
@@ -317,7 +317,7 @@ def districts_import(*, records: list[DistrictRecord], actor: Actor,
 def district_set_approval_limit(*, district: District, limit, actor: Actor) -> District:
     """Set the value above which the district's participation agreements and orders need its
     approver (consortium staff or the district's own approver)."""
-    if not _may_act_for_district(actor, district, ("district_approver",), staff=True):
+    if not _may_act_for_district(actor, district, (APPROVER,), staff=True):
         raise PermissionDenied("Only the district's approver or consortium staff may set its approval limit.")
     # From $0 to AMOUNT_MAX in whole cents; an amount with a fraction of a cent is refused, never
     # rounded (see core.money).

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.db import models
 
+from accounts.acting import APPROVER, BUYER
 from core.transitions import Transition, Transitions
 
 
@@ -22,9 +23,6 @@ class MembershipState(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
-STAFF = "consortium_staff"
-BUYER = "district_buyer"
-APPROVER = "district_approver"
 
 
 @dataclass(frozen=True)

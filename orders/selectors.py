@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Optional
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from accounts.acting import APPROVER, BUYER, STAFF, VENDOR, acts_as
 from contracts.models import LineVolume
@@ -25,6 +26,35 @@ def orders_of_district(district) -> QuerySet[Order]:
 def orders_of_vendor(vendor) -> QuerySet[Order]:
     return (Order.objects.filter(agreement__vendor=vendor).exclude(state="draft")
             .select_related("district__organisation", "agreement").order_by("-submitted_at"))
+
+
+# What waits for whom (the workspaces): an order above the district's limit waits for its
+# approver (awaiting approval, or submitted before approval came first and not yet approved);
+# the vendor acknowledges an order once it may go ahead, then fulfils it.
+OPEN_STATES = (OrderState.DRAFT, OrderState.AWAITING_APPROVAL, OrderState.SUBMITTED, OrderState.APPROVED,
+               OrderState.ACKNOWLEDGED)
+
+
+def orders_awaiting_approval(district) -> QuerySet[Order]:
+    return (Order.objects.filter(Q(state=OrderState.AWAITING_APPROVAL)
+                                 | Q(state=OrderState.SUBMITTED, needs_approval=True), district=district)
+            .select_related("agreement__vendor", "created_by").order_by("submitted_at", "pk"))
+
+
+def order_counts_by_state(district) -> dict[str, int]:
+    """Every order state (in the order of `OrderState`) with the district's count, zeros included."""
+    counts = {state: 0 for state in OrderState.values}
+    for row in Order.objects.filter(district=district).values("state").annotate(n=Count("id")):
+        counts[row["state"]] = row["n"]
+    return counts
+
+
+def orders_to_handle(vendor) -> QuerySet[Order]:
+    """Orders the vendor has to acknowledge (placed and, above a limit, approved) or fulfil."""
+    return (orders_of_vendor(vendor)
+            .filter(Q(state=OrderState.APPROVED) | Q(state=OrderState.SUBMITTED, needs_approval=False)
+                    | Q(state=OrderState.ACKNOWLEDGED))
+            .order_by("submitted_at", "pk"))
 
 
 @dataclass
@@ -214,11 +244,10 @@ def _describe(events: list[tuple[str, int]]) -> str:
 
 
 def order_lines_in_period(*, agreement, start, end) -> QuerySet[OrderLine]:
-    """Placed, not cancelled order lines under `agreement` submitted between `start` and `end`
-    (dates, inclusive), for reconciling a vendor's sales report: district, product, quantity,
-    unit price, amount, order number."""
-    import datetime as dt
-
+    """Order lines that count (priced, not cancelled: `COUNTING`) under `agreement` submitted
+    between `start` and `end` (dates, inclusive), for reconciling a vendor's sales report:
+    district, product, quantity, unit price, amount, order number. An order awaiting its approver
+    is not priced and not yet a sale, so it is left out (it crashed reconciliation before)."""
     from django.utils import timezone
 
     tz = timezone.get_current_timezone()
@@ -226,7 +255,7 @@ def order_lines_in_period(*, agreement, start, end) -> QuerySet[OrderLine]:
     until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
     return (OrderLine.objects.filter(order__agreement=agreement, order__submitted_at__gte=since,
                                      order__submitted_at__lt=until)
-            .exclude(order__state__in=["draft", "cancelled"])
+            .filter(order__state__in=COUNTING)
             .select_related("order__district__organisation", "product").order_by("order__submitted_at", "pk"))
 
 
@@ -273,3 +302,13 @@ def order_actions(*, order: Order, actor) -> dict[str, Transition]:
         return False  # submit_for_approval: taken by submitting
 
     return {step.action: step for step in TRANSITIONS.allowed_from(order.state) if may(step.action)}
+
+
+def counted_spend(*, district) -> list[tuple[str, dt.date, Decimal]]:
+    """The district's orders that count (orders.states.COUNTING): (vendor, local date counted,
+    total), oldest first; what its spend charts are drawn from."""
+    from core.clock import date_of
+
+    rows = (Order.objects.filter(district=district, state__in=COUNTING, priced_at__isnull=False)
+            .order_by("priced_at", "pk").values_list("agreement__vendor__legal_name", "priced_at", "total"))
+    return [(vendor, date_of(at), total) for vendor, at, total in rows]

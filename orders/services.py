@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Min, Q, Sum
 from django.utils import timezone
+from django.urls import reverse
 
 from accounts.acting import APPROVER, BUYER, STAFF, Actor
 from audit.actions import AuditAction, order_vendor_step
@@ -25,6 +26,7 @@ from contracts.selectors.participation import district_may_order
 from contracts.services.volumes import line_volume_change, line_volume_lock
 from core.limits import (AMOUNT_MAX, NOTE_MAX, QUANTITY_MAX, check_money, check_quantity, check_text,
                          parse_int)
+from core.formatting import money
 from core.notify import notify
 from members.models import District
 from members.selectors import district_is_member
@@ -341,9 +343,10 @@ def _price_and_count(*, order: Order, actor: Actor):
             from accounts.selectors import users_of_organisation
             notify(recipients=[a.user.email for a in users_of_organisation(order.district.organisation)
                                if a.role == APPROVER],
-                   subject=f"Approve order {order.number} (about ${order.total:,.2f})",
+                   subject=f"Approve order {order.number} (about {money(order.total)})",
                    body=f"{order.number} under {order.agreement.number} is above your approval limit. It "
-                        f"counts toward the consortium's volume, and is priced, when you approve it.")
+                        f"counts toward the consortium's volume, and is priced, when you approve it.",
+                   link=reverse("orders:detail", kwargs={"order_id": order.pk}))
 
     return order, record_submission
 

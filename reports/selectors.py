@@ -143,6 +143,13 @@ def overdue_rows(today: Optional[dt.date] = None) -> list[QuarterRow]:
     return rows
 
 
+def vendor_reports_due(vendor, today: Optional[dt.date] = None) -> list[QuarterRow]:
+    """The vendor's quarters whose report is due or overdue (not yet submitted), oldest first."""
+    rows = [r for r in vendor_quarter_rows(vendor, today) if r.status in (Status.DUE, Status.OVERDUE)]
+    rows.sort(key=lambda r: (r.due, r.agreement.number))
+    return rows
+
+
 def sales_reports_for(actor: Optional[Actor]) -> QuerySet[SalesReport]:
     """Staff see every report, a vendor its own, nobody else any."""
     qs = SalesReport.objects.select_related("agreement__vendor", "invoice").order_by(
@@ -228,6 +235,11 @@ def invoices_for(actor: Optional[Actor]) -> QuerySet[FeeInvoice]:
     if actor is not None and actor.role == VENDOR and actor.organisation is not None:
         return qs.filter(agreement__vendor__organisation=actor.organisation)
     return qs.none()
+
+
+def invoices_unpaid(actor: Optional[Actor]) -> QuerySet[FeeInvoice]:
+    """Issued and not yet paid (staff: all; a vendor: its own), the earliest due first."""
+    return invoices_for(actor).filter(state=FeeInvoice.State.ISSUED).order_by("due_on", "pk")
 
 
 def invoice_get(*, invoice_id: int, actor: Optional[Actor]) -> FeeInvoice:

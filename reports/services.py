@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.urls import reverse
 
 from accounts.acting import VENDOR, Actor, acts_as, require_staff
 from audit.actions import AuditAction
@@ -25,6 +26,7 @@ from catalog.models import Product
 from contracts.models import MasterAgreement
 from core.money import MoneyError, cents, parse_amount
 from core.limits import AMOUNT_MAX, QUANTITY_MAX, UNIT_PRICE_MAX, check_quantity, parse_int
+from core.formatting import money
 from core.notify import notify
 from members.models import District
 from orders.selectors import order_lines_in_period
@@ -383,9 +385,10 @@ def sales_report_submit(*, agreement: MasterAgreement, quarter: Quarter, lines: 
                  obj=report, before=_version_state(previous_version), after=after)
     notify(recipients=staff_emails(),
            subject=f"Sales report {agreement.number} {quarter}" + (f" (version {number})" if number > 1 else ""),
-           body=f"{agreement.vendor} reported ${version.total_amount:,.2f} of sales in {quarter} under "
+           body=f"{agreement.vendor} reported {money(version.total_amount)} of sales in {quarter} under "
                 f"{agreement.number} ({version.line_count} lines). Reconciliation: {counts['open']} item(s) to "
-                f"resolve.")
+                f"resolve.",
+           link=reverse("reports:detail", kwargs={"report_id": report.pk}))
     return report
 
 
@@ -439,10 +442,11 @@ def fee_invoice_issue(*, report: SalesReport, actor: Actor) -> FeeInvoice:
     audit_record(actor=actor, action=AuditAction.FEE_INVOICE_ISSUED, obj=invoice,
                  after={**snapshot(invoice, INVOICE_FIELDS), "report": report.pk, "report_version": version.number})
     notify(recipients=vendor_emails(agreement.vendor),
-           subject=f"Administrative fee invoice {invoice.number}: ${invoice.fee_amount:,.2f}",
+           subject=f"Administrative fee invoice {invoice.number}: {money(invoice.fee_amount)}",
            body=f"The administrative fee under {agreement.number} for {report.period}: "
-                f"{invoice.fee_percent}% of ${invoice.sales_amount:,.2f} reported sales = ${invoice.fee_amount:,.2f}, "
-                f"due {invoice.due_on:%Y-%m-%d}.")
+                f"{invoice.fee_percent}% of {money(invoice.sales_amount)} reported sales = "
+                f"{money(invoice.fee_amount)}, due {invoice.due_on:%Y-%m-%d}.",
+           link=reverse("reports:invoices"))
     return invoice
 
 

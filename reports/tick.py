@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.acting import Actor
@@ -36,14 +37,17 @@ def reminder_due(quarter: Quarter, today: dt.date) -> str | None:
     return None
 
 
-def _send_once(agreement: MasterAgreement, quarter: Quarter, kind: str, recipients: list[str],
+def _send_once(agreement: MasterAgreement, quarter: Quarter, kind: str, audiences: list[tuple[list[str], str]],
                subject: str, body: str) -> bool:
+    """`audiences`: (recipients, the page they open): the vendor its reports, staff the overdue list."""
+    everyone = {r for recipients, _ in audiences for r in recipients}
     try:
         with transaction.atomic():
             reminder = ReportReminder.objects.create(agreement=agreement, year=quarter.year, quarter=quarter.number,
                                                      kind=kind, sent_at=timezone.now(),
-                                                     recipients=len(set(recipients)))
-            notify(recipients=recipients, subject=subject, body=body)
+                                                     recipients=len(everyone))
+            for recipients, link in audiences:
+                notify(recipients=recipients, subject=subject, body=body, link=link)
             audit_record(actor=ACTOR, action=sales_report_reminder(kind), obj=agreement,
                          after={"quarter": quarter.key, "due": quarter.due, "recipients": reminder.recipients})
     except IntegrityError:  # already sent, perhaps by a tick running at the same moment
@@ -64,17 +68,18 @@ def sales_report_reminders(today: dt.date) -> str:
             kind = reminder_due(quarter, today)
             if kind is None or (agreement.pk, quarter.year, quarter.number, kind) in reminded:
                 continue
-            recipients = vendor_emails(agreement.vendor)
+            audiences = [(vendor_emails(agreement.vendor), reverse("reports:submit", kwargs={
+                "agreement_id": agreement.pk, "year": quarter.year, "quarter": quarter.number}))]
             if kind == ReportReminder.Kind.DUE:
                 staff = staff if staff is not None else staff_emails()
-                recipients = recipients + staff
+                audiences.append((staff, reverse("reports:overdue")))
                 subject = (f"Sales report for {quarter} under {agreement.number} "
                            f"{'is due today' if today == quarter.due else 'is overdue'}")
             else:
                 subject = f"Sales report for {quarter} under {agreement.number} due {quarter.due:%Y-%m-%d}"
             body = (f"{agreement.vendor}: report your sales under {agreement.number} ({agreement.title}) for "
                     f"{quarter} ({quarter.start:%Y-%m-%d} to {quarter.end:%Y-%m-%d}) by {quarter.due:%Y-%m-%d}, "
-                    f"at /vendor/sales-reports/ or with the API (a report of no sales too).")
-            if _send_once(agreement, quarter, kind, recipients, subject, body):
+                    f"in EdPool or with the API (a report of no sales too).")
+            if _send_once(agreement, quarter, kind, audiences, subject, body):
                 sent += 1
     return f"sales report reminders sent: {sent}"

@@ -21,6 +21,7 @@ from reports import selectors, services
 from reports.forms import CsvUploadForm, PaidForm, ReportLinesForm, ResolveForm
 from reports.models import FeeInvoice, ReconciliationItem, SalesReport, SalesReportVersion
 from reports.quarters import Quarter
+from reports.uploads import background_rows, sales_report_upload_request
 from vendors.selectors import vendor_for_actor
 
 BLANK_ROWS = 5
@@ -124,6 +125,10 @@ def report_upload(request, agreement_id: int, year: int, quarter: int):
             text = services.decode_upload(upload.cleaned_data["file"].read())
             check_csv_text(text)
             rows = services.parse_report_csv(text=text, agreement=agreement)
+            if len(rows) > background_rows():  # a large file: stored and reconciled by the worker
+                job = sales_report_upload_request(agreement=agreement, quarter=period, text=text,
+                                                  actor=request.actor)
+                return redirect("jobs:status", job_id=job.pk)
             report = services.sales_report_submit(agreement=agreement, quarter=period, lines=rows,
                                                   source=SalesReportVersion.Source.CSV, actor=request.actor)
         except ValidationError as exc:

@@ -10,6 +10,13 @@ class SourcingConfig(AppConfig):
 
         from sourcing import checks  # noqa: F401  (registers the deployment checks)
 
+        from jobs.registry import register
+        from sourcing.jobs import AWARD_PLAN_FIGURES, award_plan_job
+        from sourcing.services.awards import AWARD_PLAN_JOB
+
+        register(AWARD_PLAN_JOB, label="Compute the award plan", run=award_plan_job,
+                 figures=AWARD_PLAN_FIGURES)
+
         from audit.redaction import register_sealed
 
         def sealed_bid_ids():

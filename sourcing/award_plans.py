@@ -4,7 +4,7 @@ computed.
 A multi-award plan is cheap and deterministic, so it is computed whenever it is shown. A bulk-buy
 plan comes from the award engine, which may run for many seconds and, when stopped by its time
 limit, may return a different allocation on another run; so it is computed only when staff ask
-(`sourcing.services.awards.award_plan_compute`), stored with the digest of its inputs, shown as
+(`sourcing.services.awards.award_plan_request`: a background job), stored with the digest of its inputs, shown as
 stored, and the award notice awards exactly that stored plan while its inputs are unchanged.
 
 The inputs digest covers everything the plan depends on, read without unsealing a bid: the

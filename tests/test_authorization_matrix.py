@@ -41,6 +41,7 @@ def only(roles: list[str], ok: int = 200, others: int = 403, anon: int = 302) ->
 # url name -> (kwargs from the cast, expected GET status per role)
 PAGES = {
     "home": (lambda c: {}, expect(200)),
+    "workspace": (lambda c: {}, only(SIGNED_IN)),
     "healthz": (lambda c: {}, expect(200)),
     "accounts:login": (lambda c: {}, only(SIGNED_IN, ok=302, anon=200)),
     "accounts:logout": (lambda c: {}, expect(405)),
@@ -53,6 +54,10 @@ PAGES = {
     "accounts:account": (lambda c: {}, only(SIGNED_IN)),
     "accounts:token-create": (lambda c: {}, only(SIGNED_IN, ok=405)),
     "accounts:token-revoke": (lambda c: {"token_id": 999999}, only(SIGNED_IN, ok=405)),
+    # A job is seen by whoever started it and by staff (jobs/tests); anyone else gets a 404.
+    "jobs:status": (lambda c: {"job_id": 999999}, only(SIGNED_IN, ok=404)),
+    "jobs:cancel": (lambda c: {"job_id": 999999}, only(SIGNED_IN, ok=405)),
+    "jobs:file": (lambda c: {"job_id": 999999}, only(SIGNED_IN, ok=404)),
     "members:directory": (lambda c: {}, expect(200)),
     "members:mine": (lambda c: {}, only(DISTRICT_A + DISTRICT_B)),
     "members:queue": (lambda c: {}, only(["staff"])),
@@ -119,6 +124,7 @@ PAGES = {
     "compliance:decision": (lambda c: {"decision_id": c.decision.pk}, only(["staff"] + DISTRICT_A)),
     "compliance:matrix": (lambda c: {}, only(["staff"] + DISTRICT_A + DISTRICT_B)),
     "compliance:matrix-csv": (lambda c: {}, only(["staff"] + DISTRICT_A + DISTRICT_B)),
+    "compliance:matrix-export": (lambda c: {}, only(["staff"] + DISTRICT_A + DISTRICT_B, ok=405)),
     "compliance:rules": (lambda c: {}, only(SIGNED_IN)),
     "compliance:rule": (lambda c: {"rule_id": "ca-ab1584"}, only(SIGNED_IN)),
     "compliance:offers": (lambda c: {}, only(["staff"] + DISTRICT_A + DISTRICT_B)),
@@ -189,6 +195,9 @@ PAGES = {
     "reports:invoice-issue": (lambda c: REP(c), only(["staff"], ok=405)),
     "reports:invoices": (lambda c: {}, only(["staff"] + VENDORS)),
     "reports:invoice-paid": (lambda c: {"invoice_id": c.fee_invoice.pk}, only(["staff"], ok=405)),
+    "inbox:list": (lambda c: {}, only(SIGNED_IN)),
+    "inbox:open": (lambda c: {"notice_id": 999999}, only(SIGNED_IN, ok=405)),
+    "inbox:read-all": (lambda c: {}, only(SIGNED_IN, ok=405)),
     "audit:events": (lambda c: {}, only(["staff"])),
     "audit:object": (lambda c: {"object_type": "members.membership",
                                 "object_id": str(c.membership_a.pk)}, only(["staff"])),
@@ -455,6 +464,11 @@ API = {
     ("DELETE", "/api/v1/auth/tokens/{token_id}"): (lambda c: {"token_id": 999999}, None, None,
                                                    expect(404, anon=401)),
     ("GET", "/api/v1/me"): (lambda c: {}, None, None, expect(200, anon=401)),
+    # only one's own notices: another person's id (or none) answers 404 (inbox/tests/test_api.py)
+    ("GET", "/api/v1/inbox"): (lambda c: {}, None, None, expect(200, anon=401)),
+    ("POST", "/api/v1/inbox/{notice_id}/read"): (lambda c: {"notice_id": 999999}, None, None,
+                                                 expect(404, anon=401)),
+    ("GET", "/api/v1/jobs/{job_id}"): (lambda c: {"job_id": 999999}, None, None, expect(404, anon=401)),
     ("GET", "/api/v1/members"): (lambda c: {}, None, None, expect(200)),
     ("GET", "/api/v1/members/{district_id}"): (lambda c: {"district_id": c.district_a.pk}, None,
                                                None, expect(200)),

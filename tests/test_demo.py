@@ -18,6 +18,7 @@ pytestmark = pytest.mark.django_db
 def test_demo_builds_once_and_again(capsys, client):
     call_command("demo")
     check_catalog_and_dashboard(client)
+    check_every_demo_home_has_something()
     totals = member_directory_totals()
     assert totals.members == 163 and totals.students_estimated
     assert 2_250_000 <= totals.students <= 2_350_000
@@ -131,3 +132,24 @@ def check_catalog_and_dashboard(client):
     upcoming = dashboard.split("Upcoming renewals and expiries", 1)[1].split("Participation agreements", 1)[0]
     assert "Acorn Device Works" in upcoming and "4 of 4 renewal options left" in upcoming
     assert "Signed master agreement" in dashboard
+
+
+def check_every_demo_home_has_something():
+    """Every login `edpool demo-logins` prints lands on a workspace with something in it, and no
+    panel is empty for every demo login of its role (`--all`: the vendors' panels are filled by
+    different vendors), protests excepted: the demo has none open."""
+    from accounts.acting import Actor
+    from edpool.workspaces import workspace_for
+
+    printed_vendors = ("vendor1@demo.edpool.org", "vendor2@demo.edpool.org")
+    filled: dict[str, set[str]] = {}
+    panels: dict[str, set[str]] = {}
+    for assignment in RoleAssignment.objects.filter(user__email__endswith="@demo.edpool.org").select_related(
+            "user", "organisation"):
+        workspace = workspace_for(Actor.from_assignment(assignment))
+        if assignment.role != "vendor_user" or assignment.user.email in printed_vendors:
+            assert workspace.waiting > 0, f"{assignment.user.email} as {assignment.role}: an empty home"
+        panels.setdefault(workspace.role, set()).update(p.key for p in workspace.panels)
+        filled.setdefault(workspace.role, set()).update(p.key for p in workspace.panels if p.count)
+    panels["staff"].discard("protests")
+    assert {role: keys - filled[role] for role, keys in panels.items()} == {role: set() for role in panels}

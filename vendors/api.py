@@ -94,7 +94,6 @@ def vendor_register_api(request, payload: VendorRegisterIn):
                              website=payload.website, contact_name=payload.contact_name,
                              email=payload.email, password=payload.password,
                              categories=_categories_from_codes(payload.categories),
-                             site_url=request.build_absolute_uri("/"),
                              actor=Actor.system("vendor self-registration"))
     email = vendor.contact_email
     return Status(201, {"vendor_id": vendor.pk, "email": email,

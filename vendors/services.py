@@ -91,10 +91,6 @@ def email_verify_token(user) -> str:
     return signing.dumps({"user": user.pk, "email": user.email}, salt=EMAIL_VERIFY_SALT)
 
 
-def _site_link(site_url: str, path: str) -> str:
-    return (site_url or "").rstrip("/") + path
-
-
 def _vendor_name_taken(name: str) -> bool:
     return Organisation.objects.filter(kind=OrganisationKind.VENDOR, name__iexact=name).exists()
 
@@ -102,11 +98,10 @@ def _vendor_name_taken(name: str) -> bool:
 @transaction.atomic
 def vendor_register(*, company_name: str, legal_name: str, contact_name: str, email: str,
                     password: str, categories: Iterable[Category], website: str = "",
-                    site_url: str = "", actor: Actor) -> Vendor:
+                    actor: Actor) -> Vendor:
     """A company registers itself once for the whole consortium: its organisation and vendor
-    profile, and its first user, who stays inactive until the emailed link is opened.
-
-    `site_url` (e.g. "https://edpool.example.org") makes the emailed link absolute."""
+    profile, and its first user, who stays inactive until the emailed link is opened (an absolute
+    URL from settings.SITE_URL, never from the request's Host header)."""
     company_name = (company_name or "").strip()
     legal_name = (legal_name or "").strip()
     contact_name = (contact_name or "").strip()
@@ -164,13 +159,13 @@ def vendor_register(*, company_name: str, legal_name: str, contact_name: str, em
     role_assign(user=user, organisation=vendor.organisation, role=VENDOR, actor=actor)
     audit_record(actor=actor, action=AuditAction.VENDOR_REGISTERED, obj=vendor,
                  after={**_vendor_state(vendor), "user": user.email})
-    link = _site_link(site_url, reverse("vendors:verify", kwargs={"token": email_verify_token(user)}))
+    # Email only (inbox=False): the link is a credential, and the account cannot sign in yet.
     notify(recipients=[user.email], subject="Confirm your email address for EdPool",
            body=(f"Hello {contact_name},\n\n"
                  f"{company_name} is registered as a vendor with EdPool. To confirm your email "
-                 f"address and switch on your account, open this link (it expires in 3 days):\n"
-                 f"{link}\n\n"
-                 f"If you did not register, ignore this email; the account stays switched off."))
+                 f"address and switch on your account, open the link below (it expires in 3 days).\n\n"
+                 f"If you did not register, ignore this email; the account stays switched off."),
+           link=reverse("vendors:verify", kwargs={"token": email_verify_token(user)}), inbox=False)
     return vendor
 
 
@@ -211,8 +206,7 @@ def vendor_email_verify(*, token: str, actor: Actor):
 
 
 @transaction.atomic
-def vendor_user_invite(*, vendor: Vendor, email: str, full_name: str, site_url: str = "",
-                       actor: Actor):
+def vendor_user_invite(*, vendor: Vendor, email: str, full_name: str, actor: Actor):
     """A vendor's user adds a colleague: a new account in the vendor's organisation, emailed a
     link to choose a password (the account cannot sign in before that)."""
     if not acts_as(actor, VENDOR, vendor.organisation):
@@ -242,14 +236,15 @@ def vendor_user_invite(*, vendor: Vendor, email: str, full_name: str, site_url: 
     role_assign(user=user, organisation=vendor.organisation, role=VENDOR, actor=actor)
     audit_record(actor=actor, action=AuditAction.VENDOR_USER_INVITED, obj=vendor,
                  after={"user": user.email, "full_name": user.full_name})
-    link = _site_link(site_url, reverse("accounts:password-reset-confirm", kwargs={
+    link = reverse("accounts:password-reset-confirm", kwargs={
         "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-        "token": default_token_generator.make_token(user)}))
+        "token": default_token_generator.make_token(user)})
     inviter = actor.user.get_full_name() if actor.user else "A colleague"
+    # Email only (inbox=False): the link is a one-time credential.
     notify(recipients=[user.email], subject=f"You have been added to {vendor.organisation.name} on EdPool",
            body=(f"Hello {full_name},\n\n"
                  f"{inviter} added you as a user of {vendor.organisation.name} on EdPool, the "
-                 f"purchasing consortium's site. To choose your password, open this link (it "
-                 f"works once and expires in 3 days):\n{link}\n\n"
-                 f"Then sign in with {user.email}."))
+                 f"purchasing consortium's site. To choose your password, open the link below (it "
+                 f"works once and expires in 3 days), then sign in with {user.email}."),
+           link=link, inbox=False)
     return user

@@ -47,8 +47,7 @@ def colleague_add(request):
     vendor = vendor_for_actor(request.actor)
     colleague_form = ColleagueInviteForm(request.POST, prefix="colleague")
     done = submit_form(request, colleague_form, lambda: vendor_user_invite(
-        vendor=vendor, actor=request.actor, site_url=request.build_absolute_uri("/"),
-        **colleague_form.cleaned_data),
+        vendor=vendor, actor=request.actor, **colleague_form.cleaned_data),
         success=lambda user: f"{user.full_name} ({user.email}) was added and emailed a link to choose "
                              f"a password.",
         redirect_to="vendors:profile")
@@ -77,7 +76,6 @@ def register(request):
                                 website=data["website"], contact_name=data["contact_name"],
                                 email=data["email"], password=data["password"],
                                 categories=data["categories"],
-                                site_url=request.build_absolute_uri("/"),
                                 actor=Actor.system("vendor self-registration"))
                 request.session[REGISTERED_EMAIL_KEY] = data["email"].strip().lower()
 

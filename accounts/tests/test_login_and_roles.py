@@ -15,7 +15,7 @@ def login(client, email, password=PASSWORD):
 
 def test_login_with_email_and_password(client, cast):
     response = login(client, "BUYER-A@example.org")
-    assert response.status_code == 302 and response.url == "/"
+    assert response.status_code == 302 and response.url == "/home/"
     page = client.get("/").content.decode()
     assert "Signed in as buyer-a@example.org" in page
     assert "acting as district buyer for Alpha Unified" in page

@@ -28,6 +28,7 @@ STORED_CODES = {
     "consortium": "created updated",
     "audit": "head_rebuilt incident_acknowledged",
     "admin": "added changed deleted",
+    "job": "queued started done failed cancelled requeued",
     "district": "created updated approval_limit_set",
     "membership": "applied approve_board sign_agreement activate suspend reinstate withdraw",
     "vendor": "created updated registered user_invited",
@@ -127,7 +128,7 @@ def test_families_build_listed_members_only():
             build(name)
 
 
-PACKAGES = ("core", "orgs", "accounts", "audit", "members", "vendors", "catalog", "compliance", "awards",
+PACKAGES = ("core", "orgs", "accounts", "audit", "jobs", "members", "vendors", "catalog", "compliance", "awards",
             "sourcing", "contracts", "orders", "reports", "edpool", "bench", "tests")
 
 

@@ -19,7 +19,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -52,9 +52,11 @@ POOL_COLUMNS = 3000  # patterns the pool search may choose from (each item's che
 class Search:
     """Best award and best bound so far, with the deadline."""
 
-    def __init__(self, problem: Problem, reduced: Reduced, started: float, deadline: float) -> None:
+    def __init__(self, problem: Problem, reduced: Reduced, started: float, deadline: float,
+                 on_progress: Callable[[dict[str, Any]], None] | None = None) -> None:
         self.started = started
         self.trace: list[dict[str, Any]] = []  # when the best award or the bound improved
+        self.on_progress = on_progress  # called with each new trace entry (a live status page)
         self.problem = problem
         self.reduced = reduced
         self.deadline = deadline
@@ -98,6 +100,8 @@ class Search:
 
         self.trace.append({"seconds": round(time.monotonic() - self.started, 3), "event": source,
                            "best": money(self.best_cost), "bound": money(self.lower_bound)})
+        if self.on_progress is not None:
+            self.on_progress(dict(self.trace[-1]))
 
     def raise_bound(self, bound: float, source: str) -> None:
         if np.isfinite(bound) and min(bound, self.best_cost) > self.lower_bound + 1e-9 * abs(bound):
@@ -185,13 +189,18 @@ def _pool_ip(
                 break
 
 
-def solve(problem: Problem | Mapping[str, Any], *, time_limit: float | None = None) -> Result:
-    """Solve an award problem (a ``Problem`` or a problem dict); see the package README."""
+def solve(problem: Problem | Mapping[str, Any], *, time_limit: float | None = None,
+          on_progress: Callable[[dict[str, Any]], None] | None = None) -> Result:
+    """Solve an award problem (a ``Problem`` or a problem dict); see the package README.
+
+    `on_progress`, if given, is called whenever the best award or the lower bound improves, with
+    the new entry of ``stats["trace"]`` (seconds, event, best, bound); an exception it raises
+    stops the search and propagates (e.g. a cancelled background job)."""
     started = time.monotonic()
     if not isinstance(problem, Problem):
         problem = parse_problem(problem)
     limit = float(time_limit if time_limit is not None else problem.options.time_limit_seconds)
-    result = _solve(problem, started, started + limit)
+    result = _solve(problem, started, started + limit, on_progress)
     result.solve_seconds = time.monotonic() - started
     return result
 
@@ -209,7 +218,8 @@ class Phases:
         self.mark = now
 
 
-def _solve(problem: Problem, started: float, deadline: float) -> Result:
+def _solve(problem: Problem, started: float, deadline: float,
+           on_progress: Callable[[dict[str, Any]], None] | None = None) -> Result:
     stats: dict[str, Any] = {}
     phases = Phases()
     bases = baselines(problem)
@@ -223,7 +233,7 @@ def _solve(problem: Problem, started: float, deadline: float) -> Result:
     if reasons or shortage:
         return _infeasible(problem, reasons + ([shortage] if shortage else []), stats, bases)
 
-    search = Search(problem, reduced, started, deadline)
+    search = Search(problem, reduced, started, deadline, on_progress)
     pricers = [ItemPricer(reduced, item) for item in range(len(problem.items))]
     master = Master(reduced)
     master.add(initial_patterns(reduced, pricers))

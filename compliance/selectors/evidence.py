@@ -4,6 +4,7 @@ vendor reads its own."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Optional
 
 from django.core.exceptions import PermissionDenied
@@ -11,6 +12,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.acting import READERS, STAFF, VENDOR, Actor, acts_as
+from core import clock
 from compliance.models import AccessibilityReport, Attestation, DataPrivacyAgreement
 from vendors.selectors import vendor_of_organisation
 
@@ -126,3 +128,29 @@ def vendor_report_get(*, vendor, report_id: int) -> AccessibilityReport:
 
 def vendor_attestation_get(*, vendor, attestation_id: int) -> Attestation:
     return attestation_list(vendor=vendor, include_withdrawn=True).get(pk=attestation_id)
+
+
+@dataclass(frozen=True)
+class Expiring:
+    """A vendor's evidence record that stops applying soon: `until` is the first day it no
+    longer applies (a DPA's `expires_on`, a report's or attestation's `valid_until`)."""
+
+    kind: str  # dpa | report | attestation
+    record: object
+    until: dt.date
+
+
+EXPIRY_WINDOW_DAYS = 90
+
+
+def evidence_expiring(*, vendor, within_days: int = EXPIRY_WINDOW_DAYS,
+                      today: Optional[dt.date] = None) -> list[Expiring]:
+    """The vendor's records in force that stop applying within `within_days`, soonest first."""
+    today = today or clock.today()
+    limit = today + dt.timedelta(days=within_days)
+    found = [Expiring("dpa", d, d.expires_on) for d in dpa_list(vendor=vendor)
+             if d.expires_on is not None]
+    found += [Expiring("report", r, r.valid_until) for r in report_list(vendor=vendor)]
+    found += [Expiring("attestation", a, a.valid_until) for a in attestation_list(vendor=vendor)]
+    return sorted((e for e in found if today < e.until <= limit),
+                  key=lambda e: (e.until, e.kind, e.record.pk))

@@ -7,29 +7,23 @@ import csv
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from accounts.access import roles
 from accounts.acting import DISTRICT_ROLES, STAFF
 from catalog.selectors import product_list
-from compliance.forms import MatrixFilterForm
+from compliance.matrix_export import matrix_filters, matrix_rows, matrix_export_request
 from compliance.selectors.verdicts import compliance_matrix
 from compliance.views.common import own_district
 from core.forms_errors import form_errors_from
 
 PAGE_SIZE = 50
-CSV_CHUNK = 2000
 
 
 def _filters(request):
-    form = MatrixFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
-    products = product_list(q=data.get("q", ""), active_only=True,
-                            category=data["category"].code if data.get("category") else "")
-    if data.get("vendor"):
-        products = products.filter(vendor=data["vendor"])
-    states = [s.strip().upper() for s in (data.get("states") or "").replace(" ", ",").split(",") if s.strip()]
-    return form, products, states or None
+    return matrix_filters(request.GET)
 
 
 @roles(STAFF, *DISTRICT_ROLES)
@@ -63,24 +57,25 @@ def matrix_csv(request):
     form, products, states = _filters(request)
     district = own_district(request) if request.GET.get("mine") else None
     try:
-        first = compliance_matrix(products=product_list().none(), states=states, district=district)
+        first, rows = matrix_rows(products, states, district)
     except ValidationError as exc:
         return HttpResponse(" ".join(exc.messages), status=400, content_type="text/plain")
-    ids = list(products.values_list("pk", flat=True))
     writer = csv.writer(_Echo())
-
-    def rows():
-        yield writer.writerow(["product_id", "product", "vendor", "state", "verdict", "rule_id",
-                               "rule_version", "main_reason", "as_of"])
-        for start in range(0, len(ids), CSV_CHUNK):
-            chunk = compliance_matrix(products=product_list().filter(pk__in=ids[start:start + CSV_CHUNK]),
-                                      states=first.states, district=district)
-            for pf, cells in chunk.rows:
-                for state, cell in zip(chunk.states, cells):
-                    yield writer.writerow([pf.id, pf.name, pf.vendor_name, state, cell.verdict,
-                                           cell.rule_id, cell.version or "", cell.summary,
-                                           chunk.request.on_date.isoformat()])
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse((writer.writerow(row) for row in rows),
+                                     content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="compliance-matrix-{first.request.on_date:%Y-%m-%d}.csv"'
     return response
+
+
+@roles(STAFF, *DISTRICT_ROLES)
+@require_POST
+def matrix_export(request):
+    """Export the matrix to a CSV file in the background (the national matrix takes minutes):
+    the job's page shows its progress and offers the file."""
+    district = own_district(request) if request.POST.get("mine") else None
+    try:
+        job = matrix_export_request(filters=request.POST, district=district, actor=request.actor)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("compliance:matrix")
+    return redirect("jobs:status", job_id=job.pk)

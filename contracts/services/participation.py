@@ -10,6 +10,7 @@ from typing import Any, Optional
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.urls import reverse
 
 from accounts.acting import APPROVER, BUYER, VENDOR, Actor, acts_as
 from audit.actions import AuditAction
@@ -23,6 +24,7 @@ from contracts.selectors.participation import (district_price_for, join_requirem
 from contracts.states import PARTICIPATION_TRANSITIONS, AwardKind, ParticipationState
 from core import clock
 from core.limits import QUANTITY_MAX, check_money
+from core.formatting import money, quantities as quantities_text
 from core.notify import notify
 from members.models import District
 from members.selectors import district_is_member
@@ -151,7 +153,8 @@ def quote_request(*, competition: MiniCompetition, agreement: MasterAgreement, m
     notify(recipients=_vendor_emails(agreement),
            subject=f"Quote requested by {competition.district.name} ({agreement.number})",
            body=f"{competition.district.name} asks for a quote and an implementation plan for "
-                f"{competition.quantities} under {agreement.number}.\n\n{quote.message}")
+                f"{quantities_text(competition.quantities)} under {agreement.number}.\n\n{quote.message}",
+           link=reverse("contracts:vendor"))
     return quote
 
 
@@ -186,7 +189,8 @@ def quote_answer(*, quote: QuoteRequest, quote_total, implementation_plan: str,
                  after={"quote_total": str(total), "plan": quote.implementation_plan[:500]})
     notify(recipients=_district_emails(quote.competition.district, BUYER),
            subject=f"Quote received from {quote.agreement.vendor}",
-           body=f"{quote.agreement.vendor} quoted ${total:,.2f} under {quote.agreement.number}.")
+           body=f"{quote.agreement.vendor} quoted {money(total)} under {quote.agreement.number}.",
+           link=reverse("contracts:competition", kwargs={"competition_id": quote.competition_id}))
     return quote
 
 
@@ -296,10 +300,12 @@ def participation_join(*, district: District, agreement: MasterAgreement, estima
         notify(recipients=_district_emails(district, APPROVER),
                subject=f"Approve joining {agreement.number}",
                body=f"{district.name} prepared a participation agreement with {agreement.vendor} "
-                    f"worth ${value:,.2f} a year, above your approval limit (${district.approval_limit:,.2f}).")
+                    f"worth {money(value)} a year, above your approval limit ({money(district.approval_limit)}).",
+               link=reverse("contracts:dashboard"))
     else:
         notify(recipients=_vendor_emails(agreement), subject=f"Countersign: {district.name} joins {agreement.number}",
-               body=f"{district.name} joins {agreement.number}. Countersign it in EdPool.")
+               body=f"{district.name} joins {agreement.number}. Countersign it in EdPool.",
+               link=reverse("contracts:vendor"))
     return participation
 
 
@@ -316,7 +322,8 @@ def participation_approve(*, participation: ParticipationAgreement, actor: Actor
                  after=snapshot(participation, P_FIELDS))
     notify(recipients=_vendor_emails(participation.agreement),
            subject=f"Countersign: {participation.district.name} joins {participation.agreement.number}",
-           body="Approved by the district; countersign it in EdPool.")
+           body="Approved by the district; countersign it in EdPool.",
+           link=reverse("contracts:vendor"))
     return participation
 
 
@@ -338,7 +345,8 @@ def participation_countersign(*, participation: ParticipationAgreement, actor: A
     notify(recipients=_district_emails(participation.district, BUYER),
            subject=f"{participation.agreement.number} is yours to use",
            body=f"{participation.agreement.vendor} countersigned: {participation.district.name} may "
-                f"now order under {participation.agreement.number}.")
+                f"now order under {participation.agreement.number}.",
+           link=reverse("contracts:detail", kwargs={"agreement_id": participation.agreement_id}))
     return participation
 
 

@@ -7,6 +7,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import render
 
 from accounts.access import public
+from contracts.charts import with_tier_progress
 from contracts.selectors.agreements import agreement_list, needs_successor, schedule_rows
 from contracts.states import AgreementState
 from contracts.views.common import get_agreement
@@ -27,7 +28,7 @@ def agreement_list_page(request):
 def agreement_detail(request, agreement_id: int):
     agreement = get_agreement(request, agreement_id)
     return render(request, "contracts/detail.html", {
-        "a": agreement, "state": agreement.effective_state(), "rows": schedule_rows(agreement),
+        "a": agreement, "state": agreement.effective_state(), "rows": with_tier_progress(schedule_rows(agreement)),
         "needs_successor": needs_successor(agreement),
         "amendments": agreement.amendments.order_by("-number"),
     })

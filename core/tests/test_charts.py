@@ -84,6 +84,22 @@ def test_progress_chart_marks_reached_breakpoints():
     assert float(fill.get("width")) == pytest.approx(1200 * scale, rel=1e-3)
 
 
+def test_progress_labels_close_together_stack_and_far_apart_share_a_row():
+    def label_rows(value, minimums):
+        c = charts.progress_chart(title="T", summary="S", value=value, value_label="Pooled volume",
+                                  markers=[Marker(m, "$288.00 each") for m in minimums], fmt=charts.plain)
+        root = parse(c)
+        texts = {t.text.split(":")[0]: float(t.get("y")) for t in root.iter("{http://www.w3.org/2000/svg}text")}
+        height = float(root.get("viewBox").split()[3])
+        assert all(y < height for y in texts.values())  # nothing drawn below the picture
+        return [texts[charts.plain(m)] for m in minimums]
+
+    crowded = label_rows(20_000, [1, 250, 1000])  # 0, 10 and 40 px apart on the scale
+    assert len(set(crowded)) == 3
+    spread = label_rows(1200, [1, 2000, 4000])
+    assert spread[0] == spread[1] == spread[2]
+
+
 def test_timeline_says_what_is_done():
     today = dt.date(2026, 12, 2)
     c = charts.timeline_chart(title="Timeline", summary="Bids are due on December 9.",
@@ -99,3 +115,22 @@ def test_the_tag_renders_figure_image_and_table():
     html = Template("{% load charts %}{% chart c %}").render(Context({"c": c}))
     assert html.count("<svg") == 1 and "<table>" in html and "Show the figures as a table" in html
     assert '<th scope="row">A</th>' in html
+
+
+@pytest.mark.parametrize("value, expected", [(0, "$0"), (900, "$900"), (62_500, "$62.5k"), (250_000, "$250k"),
+                                             (1_500_000, "$1.5M"), (-1000, "-$1k"), (12.5, "$12.5")])
+def test_money_on_an_axis_is_short(value, expected):
+    assert charts.money_axis(value) == expected
+
+
+def test_column_axis_ticks_take_their_own_format_and_labels_use_the_room_they_have():
+    c = charts.column_chart(title="Rebates", summary="s", categories=["MA-2026-001-01"],
+                            series=[Series("Earned", [Decimal("250000")])], fmt=money, axis_fmt=charts.money_axis)
+    texts = [t.text for t in parse(c).iter("{http://www.w3.org/2000/svg}text")]
+    assert "$250k" in texts and "$250,000.00" not in texts  # the exact amount stays in the table
+    assert "MA-2026-001-01" in texts  # one wide column: the label is not cut
+    assert c.rows == (("MA-2026-001-01", "$250,000.00"),)
+    months = charts.column_chart(title="m", summary="s", categories=[f"Month {i:02}" for i in range(12)],
+                                 series=[Series("Spend", [1] * 12)])
+    labels = [t.text for t in parse(months).iter("{http://www.w3.org/2000/svg}text")][5:]
+    assert labels[0] == "Month…"  # twelve narrow columns: cut short rather than overlapping

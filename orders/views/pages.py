@@ -14,12 +14,13 @@ from accounts.access import roles
 from accounts.acting import APPROVER, BUYER, STAFF, VENDOR
 from contracts.selectors.agreements import schedule_rows
 from contracts.views.common import get_agreement
+from core import clock
 from core.limits import QUANTITY_MAX, parse_int
 from core.views import run_service
 from core.csvtext import check_csv_text
 from members.models import District
 from members.selectors import district_for_actor
-from orders import selectors, services
+from orders import charts, selectors, services
 from orders.models import Order, Settlement
 from vendors.selectors import vendor_for_actor
 
@@ -112,10 +113,14 @@ def order_action(request, order_id: int, action: str):
 @roles(BUYER, APPROVER)
 def district_orders(request):
     district = district_for_actor(request.actor)
+    statement = selectors.rebate_statement(district=district)
+    spend = selectors.counted_spend(district=district)
     return render(request, "orders/district.html", {
         "district": district, "orders": selectors.orders_of_district(district)[:200],
-        "statement": selectors.rebate_statement(district=district),
-        "entries": selectors.rebate_entries(district=district)[:100]})
+        "statement": statement, "entries": selectors.rebate_entries(district=district)[:100],
+        "rebates_chart": charts.rebates_chart(statement, who=district.name),
+        "vendor_chart": charts.spend_by_vendor_chart(spend, who=district.name),
+        "month_chart": charts.spend_by_month_chart(spend, who=district.name, today=clock.today())})
 
 
 @roles(VENDOR)

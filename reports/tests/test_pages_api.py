@@ -144,3 +144,36 @@ def test_a_csv_with_a_nul_character_is_refused_by_line(client, cast, quarter, cl
     response = client.post(url, {"file": nul})
     assert response.status_code == 400 and "line 2: contains a NUL character" in response.content.decode()
     assert not SalesReport.objects.exists()
+
+
+def test_a_large_upload_is_stored_and_reconciled_in_the_background(client, cast, quarter, clock, settings):
+    from audit.models import AuditEvent
+    from jobs.models import Job, JobState
+    from jobs.tests.helpers import run_queued_jobs
+
+    settings.SALES_REPORT_BACKGROUND_ROWS = 1  # "large": more than one line
+    after(clock, quarter)
+    login(client, cast.vendor_user_a)
+    url = f"/vendor/sales-reports/{cast.agreement.pk}/{quarter.year}-q{quarter.number}/upload/"
+    text = (f"district,product,quantity,unit_price\nAlpha Unified,{cast.device.pk},10,300\n"
+            f"Beta Unified,{cast.device.pk},5,300\n")
+    posted = client.post(url, {"file": SimpleUploadedFile("q.csv", text.encode())})
+    job = Job.objects.get()
+    assert posted.status_code == 302 and posted.url == f"/jobs/{job.pk}/"
+    assert not SalesReport.objects.exists()
+    queued = AuditEvent.objects.get(object_type="jobs.job", action="job.queued")
+    assert queued.after["params"]["csv"] == f"({len(text)} characters)"  # not the file in the trail
+
+    run_queued_jobs()
+    job.refresh_from_db()
+    report = SalesReport.objects.get()
+    assert job.state == JobState.DONE and job.result_url == f"/sales-reports/{report.pk}/"
+    assert report.current.source == "csv" and report.current.line_count == 2
+    assert report.current.submitted_by == cast.vendor_user_a
+    page = client.get(posted.url).content.decode()
+    assert f"Report for {quarter} uploaded (2 lines)." in page and "See the result" in page
+
+    # A small file is still handled at once.
+    settings.SALES_REPORT_BACKGROUND_ROWS = 2000
+    posted = client.post(url, {"file": SimpleUploadedFile("q.csv", text.encode())})
+    assert posted.url == f"/sales-reports/{report.pk}/" and Job.objects.count() == 1

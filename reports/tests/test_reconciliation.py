@@ -200,3 +200,20 @@ def test_the_schedule_check_uses_the_volume_when_the_quarter_began(cast, quarter
     price = report.items.get(kind=K.PRICE_MISMATCH)
     assert price.expected_unit_price == Decimal("290.00")
     assert (clock.today() - next_quarter.end) == dt.timedelta(days=1)
+
+
+def test_an_order_awaiting_its_approver_is_not_a_sale_yet(cast, quarter, clock):
+    """Such an order is not priced (nothing counted): reconciling its quarter leaves it out rather
+    than failing on its missing price, and reports it once approved."""
+    from orders.services import order_approve
+    from tests.fixtures.orders import low_limit
+
+    low_limit(cast.district_a, "100.00")
+    waiting = place(cast, "a", [(cast.device, 10)])
+    assert waiting.state == "awaiting_approval"
+    after(clock, quarter)
+    report = submit(cast, quarter, [])
+    assert report.current.line_count == 0 and not report.items.exists()
+    order_approve(order=waiting, actor=cast.actor(cast.approver_a))
+    report = submit(cast, quarter, [])
+    assert kinds(report) == {K.ORDERED_NOT_REPORTED: 1}

@@ -8,6 +8,7 @@ from accounts.access import api_public, api_roles
 from accounts.api_auth import API_AUTH, OPTIONAL_AUTH
 from core.api_types import Id
 from core.documents import upload_from_base64
+from jobs.api import JobOut, job_out
 from sourcing import award_plans, selectors
 from sourcing.api.common import P, router, solicitation_or_404
 from sourcing.api.responses import (AwardOut, AwardPlanOut, AwardPlanStaleOut, ProtestDecisionOut,
@@ -43,13 +44,15 @@ def award_plan(request, solicitation_id: Id):
     return plan_out(plan)
 
 
-@router.post(P + "/award-plan", response={201: AwardPlanOut}, auth=API_AUTH)
+@router.post(P + "/award-plan", response={202: JobOut}, auth=API_AUTH)
 @api_roles(STAFF)
 def award_plan_compute(request, solicitation_id: Id):
-    """Compute the award plan once and store it (a bulk buy runs the award engine)."""
-    record = award_services.award_plan_compute(solicitation=solicitation_or_404(request, solicitation_id),
-                                               actor=request.actor)
-    return Status(201, plan_out(award_plans.record_plan(record)))
+    """Compute the award plan and store it, in the background (a bulk buy runs the award engine):
+    202 with the job; poll `GET /api/v1/jobs/{id}` until it is done, then `GET .../award-plan`.
+    While a computation is queued or running, the same job is answered (nothing runs twice)."""
+    job = award_services.award_plan_request(solicitation=solicitation_or_404(request, solicitation_id),
+                                            actor=request.actor)
+    return Status(202, job_out(job))
 
 
 def award_out(s: Solicitation) -> dict:

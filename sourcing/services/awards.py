@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.urls import reverse
 
 from accounts.acting import Actor, require_staff
 from core.limits import LONG_TEXT_MAX, NOTE_MAX, check_text
@@ -29,6 +30,11 @@ from sourcing.states import AwardMethod, SolicitationState as S
 from sourcing.tabulation import BidEvaluation
 from vendors.models import Vendor
 from core.locks import lock
+from jobs.models import Job
+from jobs.services import job_enqueue
+
+AWARD_PLAN_JOB = "sourcing.award_plan"  # the job kind (registered in sourcing.apps)
+ProgressCallback = Callable[[dict[str, Any]], None]  # the award engine's trace entries, as they come
 
 
 def engine_problem(solicitation: Solicitation, evaluations: list[BidEvaluation],
@@ -56,20 +62,20 @@ def engine_problem(solicitation: Solicitation, evaluations: list[BidEvaluation],
 
 
 def engine_time_limit() -> float:
-    """Seconds the award engine may search when staff compute a plan: under the web server's
-    request timeout (gunicorn's default is 30 s), since staff compute it from a page."""
+    """Seconds the award engine may search when staff compute a plan (in the background worker:
+    see `award_plan_request`)."""
     return float(getattr(settings, "AWARD_ENGINE_TIME_LIMIT_SECONDS", 20))
 
 
-def run_engine(problem: dict[str, Any]) -> dict[str, Any]:
+def run_engine(problem: dict[str, Any], on_progress: Optional[ProgressCallback] = None) -> dict[str, Any]:
     from awards.engine import solve
 
-    result = solve(problem)
+    result = solve(problem, on_progress=on_progress) if on_progress is not None else solve(problem)
     return result.to_dict() if hasattr(result, "to_dict") else dict(result)
 
 
 def bulk_buy_plan(solicitation: Solicitation, evaluations: list[BidEvaluation],
-                  digest: str) -> AwardPlan:
+                  digest: str, on_progress: Optional[ProgressCallback] = None) -> AwardPlan:
     """Run the award engine over the estimated quantities and the solicitation's constraints."""
     from awards.engine import ProblemError  # numpy and HiGHS load only when a plan is computed
 
@@ -81,7 +87,8 @@ def bulk_buy_plan(solicitation: Solicitation, evaluations: list[BidEvaluation],
         plan.problems.append("No responsive bids to allocate.")
         return plan
     try:
-        result = run_engine(engine_problem(solicitation, evaluations))
+        problem = engine_problem(solicitation, evaluations)
+        result = run_engine(problem, on_progress) if on_progress is not None else run_engine(problem)
     except ProblemError as exc:  # e.g. a bid's tiers the engine cannot read
         plan.problems.append(f"The award engine could not read the bids: {exc}")
         return plan
@@ -108,14 +115,12 @@ def _require_evaluation(solicitation: Solicitation) -> None:
                               f"is {S(state).label.lower()}.")
 
 
-def award_plan_compute(*, solicitation: Solicitation, actor: Actor) -> AwardPlanRecord:
-    """Compute the award plan once and store it, with the digest of its inputs, for staff to
-    review and confirm. A bulk buy runs the award engine (up to `engine_time_limit()` seconds).
-
-    The engine runs outside any transaction (a long solve must not hold the database: SQLite
-    takes its write lock when a transaction begins); only the save is atomic. The inputs digest
-    is read before the bids, so a change made meanwhile leaves the stored plan stale, never a
-    plan that looks current but is not."""
+def compute_plan(solicitation: Solicitation, actor: Actor,
+              on_progress: Optional[ProgressCallback] = None) -> tuple[Solicitation, str, AwardPlan]:
+    """Compute the plan, outside any transaction (a long solve must not hold the database: SQLite
+    takes its write lock when a transaction begins). The inputs digest is read before the bids,
+    so a change made meanwhile leaves the stored plan stale, never a plan that looks current but
+    is not."""
     require_staff(actor, "compute award plans")
     solicitation = Solicitation.objects.get(pk=solicitation.pk)
     _require_evaluation(solicitation)
@@ -125,22 +130,49 @@ def award_plan_compute(*, solicitation: Solicitation, actor: Actor) -> AwardPlan
     if solicitation.award_method == AwardMethod.MULTI_AWARD:
         plan = multi_award_plan(solicitation, evaluations, digest)
     else:
-        plan = bulk_buy_plan(solicitation, evaluations, digest)
-    with transaction.atomic():
-        solicitation = lock(Solicitation.objects.all()).get(pk=solicitation.pk)
-        _require_evaluation(solicitation)
-        record = AwardPlanRecord.objects.create(
-            solicitation=solicitation, method=plan.method, inputs_digest=digest, digest=plan.digest,
-            winners=[w.as_dict() for w in plan.winners], problems=plan.problems,
-            vendor_names=plan.vendor_names, engine_result=plan.engine_result,
-            computed_at=timezone.now(), computed_by=actor.user)
-        result = plan.engine_result or {}
-        audit_record(actor=actor, action=AuditAction.AWARD_PLAN_COMPUTED, obj=record, after={
-            "solicitation": solicitation.pk, "method": plan.method, "inputs_digest": digest,
-            "digest": record.digest, "status": result.get("status"),
-            "total_cost": result.get("total_cost"), "relative_gap": result.get("relative_gap"),
-            "winners": [w.vendor_name for w in plan.winners], "problems": plan.problems})
+        plan = bulk_buy_plan(solicitation, evaluations, digest, on_progress)
+    return solicitation, digest, plan
+
+
+def store_plan(solicitation: Solicitation, digest: str, plan: AwardPlan, actor: Actor) -> AwardPlanRecord:
+    """Store the computed plan (inside the caller's transaction), audited."""
+    solicitation = lock(Solicitation.objects.all()).get(pk=solicitation.pk)
+    _require_evaluation(solicitation)
+    record = AwardPlanRecord.objects.create(
+        solicitation=solicitation, method=plan.method, inputs_digest=digest, digest=plan.digest,
+        winners=[w.as_dict() for w in plan.winners], problems=plan.problems,
+        vendor_names=plan.vendor_names, engine_result=plan.engine_result,
+        computed_at=timezone.now(), computed_by=actor.user)
+    result = plan.engine_result or {}
+    audit_record(actor=actor, action=AuditAction.AWARD_PLAN_COMPUTED, obj=record, after={
+        "solicitation": solicitation.pk, "method": plan.method, "inputs_digest": digest,
+        "digest": record.digest, "status": result.get("status"),
+        "total_cost": result.get("total_cost"), "relative_gap": result.get("relative_gap"),
+        "winners": [w.vendor_name for w in plan.winners], "problems": plan.problems})
     return record
+
+
+def award_plan_compute(*, solicitation: Solicitation, actor: Actor,
+                       on_progress: Optional[ProgressCallback] = None) -> AwardPlanRecord:
+    """Compute the award plan once and store it, with the digest of its inputs, for staff to
+    review and confirm, here and now (the demo, commands, tests; pages and the API queue
+    `award_plan_request` instead). A bulk buy runs the award engine (up to
+    `engine_time_limit()` seconds) outside any transaction; only the save is atomic."""
+    solicitation, digest, plan = compute_plan(solicitation, actor, on_progress)
+    with transaction.atomic():
+        return store_plan(solicitation, digest, plan, actor)
+
+
+def award_plan_request(*, solicitation: Solicitation, actor: Actor) -> Job:
+    """Queue computing the award plan as a background job (`edpool worker` runs
+    `sourcing.jobs.award_plan_job`), refused at once for anyone but staff or outside the
+    evaluation. While one is queued or running for the solicitation, that job is returned:
+    pressing the button twice computes once."""
+    require_staff(actor, "compute award plans")
+    solicitation = Solicitation.objects.get(pk=solicitation.pk)
+    _require_evaluation(solicitation)
+    return job_enqueue(kind=AWARD_PLAN_JOB, params={"solicitation_id": solicitation.pk}, actor=actor,
+                       subject=solicitation)
 
 
 @transaction.atomic
@@ -195,7 +227,8 @@ def award_issue_notice(*, solicitation: Solicitation, rationale: str = "", plan_
            body=(f"The award notice for {solicitation.number} {solicitation.title} is published. "
                  f"Awarded: {', '.join(w.vendor_name for w in plan.winners)}.\n"
                  f"Protests may be filed until "
-                 f"{timezone.localtime(award.standstill_ends_at):%Y-%m-%d %H:%M %Z}."))
+                 f"{timezone.localtime(award.standstill_ends_at):%Y-%m-%d %H:%M %Z}."),
+           link=reverse("sourcing:detail", kwargs={"solicitation_id": solicitation.pk}))
     return award
 
 
@@ -258,5 +291,6 @@ def protest_decide(*, protest: Protest, upheld: bool, reasons: str, actor: Actor
                                            "superseded_award": award.version})
     notify(recipients=vendor_emails(protest.vendor),
            subject=f"Your protest on {solicitation.number} was {protest.get_state_display().split(':')[0].lower()}",
-           body=protest.decision_reasons)
+           body=protest.decision_reasons,
+           link=reverse("sourcing:detail", kwargs={"solicitation_id": solicitation.pk}))
     return protest

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.urls import reverse
 
 from accounts.acting import Actor, require_staff
 from core.limits import LONG_TEXT_MAX, check_text
@@ -53,5 +54,6 @@ def question_answer(*, question: Question, answer: str, actor: Actor) -> Questio
         Vendor.objects.filter(bids__solicitation=solicitation, bids__state=Bid.State.SUBMITTED))
     notify(recipients=[e for v in vendors for e in vendor_emails(v)],
            subject=f"Question answered on {solicitation.number}",
-           body=f"Q: {question.text}\n\nA: {question.answer}")
+           body=f"Q: {question.text}\n\nA: {question.answer}",
+           link=reverse("sourcing:detail", kwargs={"solicitation_id": solicitation.pk}))
     return question

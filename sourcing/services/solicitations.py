@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.urls import reverse
 
 from accounts.acting import Actor, require_staff
 from core.limits import LONG_TEXT_MAX, NOTE_MAX, check_text
@@ -264,8 +265,8 @@ def solicitation_publish(*, solicitation: Solicitation, actor: Actor) -> Solicit
            subject=f"New solicitation: {solicitation.number} {solicitation.title}",
            body=(f"{solicitation.number} ({solicitation.get_kind_display()}) is open for bids in "
                  f"{solicitation.category.name}.\n\nBid deadline: "
-                 f"{timezone.localtime(solicitation.bid_deadline):%Y-%m-%d %H:%M %Z}.\n"
-                 f"See /solicitations/{solicitation.pk}/"))
+                 f"{timezone.localtime(solicitation.bid_deadline):%Y-%m-%d %H:%M %Z}."),
+           link=reverse("sourcing:detail", kwargs={"solicitation_id": solicitation.pk}))
     return solicitation
 
 
@@ -366,7 +367,8 @@ def addendum_publish(*, solicitation: Solicitation, summary: str, actor: Actor,
                  f"If you have already bid, re-confirm your bid (or replace "
                  f"it) before the deadline, "
                  f"{timezone.localtime(solicitation.bid_deadline):%Y-%m-%d %H:%M %Z}; until then "
-                 f"it is marked as not confirmed."))
+                 f"it is marked as not confirmed."),
+           link=reverse("sourcing:bid", kwargs={"solicitation_id": solicitation.pk}))
     return addendum
 
 
@@ -400,7 +402,8 @@ def solicitation_cancel(*, solicitation: Solicitation, reason: str, actor: Actor
     recipients = [e for v in Vendor.objects.filter(bids__solicitation=solicitation).distinct()
                   for e in vendor_emails(v)]
     notify(recipients=recipients, subject=f"{solicitation.number} cancelled",
-           body=f"{solicitation.number} {solicitation.title} was cancelled: {solicitation.cancellation_reason}")
+           body=f"{solicitation.number} {solicitation.title} was cancelled: {solicitation.cancellation_reason}",
+           link=reverse("sourcing:detail", kwargs={"solicitation_id": solicitation.pk}))
     return solicitation
 
 

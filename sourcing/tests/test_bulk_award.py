@@ -14,6 +14,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from audit.actions import AuditAction
 from audit.models import AuditEvent
+from jobs.models import Job
+from jobs.tests.helpers import run_queued_jobs
 from sourcing import award_plans, selectors
 from sourcing.models import AwardPlanRecord
 from sourcing.services import awards as award_services
@@ -194,7 +196,8 @@ def test_only_staff_compute_and_only_during_the_evaluation(cast, bulk, open_soli
 def test_manage_page_shows_the_stored_plan_and_never_runs_the_engine(client, cast, bulk, monkeypatch):
     runs = []
     solve = award_services.run_engine
-    monkeypatch.setattr(award_services, "run_engine", lambda problem: runs.append(1) or solve(problem))
+    monkeypatch.setattr(award_services, "run_engine",
+                        lambda problem, *progress: runs.append(1) or solve(problem, *progress))
     login(client, cast.staff)
     url = f"/solicitations/{bulk.pk}/manage/"
     page = client.get(url).content.decode()
@@ -203,9 +206,25 @@ def test_manage_page_shows_the_stored_plan_and_never_runs_the_engine(client, cas
     assert "Compute the award plan" in page and "Confirm and publish" not in page
     assert "no vendor above 60% of the spend; at most 2 vendors per line" in page
 
-    assert client.post(f"/solicitations/{bulk.pk}/award-plan/").status_code == 302
-    assert runs == [1]  # the compute action runs the engine, once
+    # The compute button queues a background job and shows its live status page; pressed twice
+    # (a double click), it queues one job.
+    posted = client.post(f"/solicitations/{bulk.pk}/award-plan/")
+    job = Job.objects.get()
+    assert posted.status_code == 302 and posted.url == f"/jobs/{job.pk}/"
+    assert client.post(f"/solicitations/{bulk.pk}/award-plan/").url == posted.url
+    assert Job.objects.count() == 1 and runs == []
+    page = client.get(url).content.decode()
+    assert "Computing the award plan…" in page and " disabled>" in page
+    assert 'hx-trigger="every 1s"' in page  # its status, polled
+
+    run_queued_jobs()
+    assert runs == [1]  # the worker ran the engine, once
     record = AwardPlanRecord.objects.get()
+    status = client.get(posted.url).content.decode()
+    assert "Status: Done" in status and "Best cost so far</dt><dd>$282,500.00" in status
+    assert "Lower bound" in status and f'href="{url}#award"' in status
+    job.refresh_from_db()
+    assert job.result_type == "sourcing.awardplanrecord" and job.result_id == str(record.pk)
     page = client.get(url).content.decode()
     assert runs == [1]
     # The allocation, line by line, with vendor, quantity, unit price and cost.
@@ -256,8 +275,16 @@ def test_award_plan_api(client, cast, bulk):
     missing = client.get(base + "/award-plan", **staff)
     assert missing.status_code == 404 and "POST" in missing.json()["detail"]
     assert send(client, "POST", base + "/award-plan", headers=token(cast.buyer_a)).status_code == 403
-    computed = send(client, "POST", base + "/award-plan", headers=staff)
-    assert computed.status_code == 201
+    queued = send(client, "POST", base + "/award-plan", headers=staff)
+    assert queued.status_code == 202 and queued.json()["state"] == "queued"
+    assert send(client, "POST", base + "/award-plan", headers=staff).json()["id"] == queued.json()["id"]
+    job_url = f"/api/v1/jobs/{queued.json()['id']}"
+    run_queued_jobs()
+    job = client.get(job_url, **staff).json()
+    assert job["state"] == "done" and job["result_type"] == "sourcing.awardplanrecord"
+    assert job["progress"]["best"] == 282500.0 and job["progress"]["bound"] is not None
+    computed = client.get(base + "/award-plan", **staff)
+    assert computed.status_code == 200
     plan = computed.json()
     assert plan["stored"] and plan["ready"] and plan["stale"] is None
     assert plan["engine_result"]["total_cost"] == "282500.00"
@@ -276,7 +303,9 @@ def test_award_plan_api(client, cast, bulk):
     refused = send(client, "POST", base + "/award-notice",
                    {"rationale": "x", "plan_digest": plan["plan_digest"]}, staff)
     assert refused.status_code == 422 and "recompute the plan" in refused.json()["detail"]
-    fresh = send(client, "POST", base + "/award-plan", headers=staff).json()
+    assert send(client, "POST", base + "/award-plan", headers=staff).status_code == 202
+    run_queued_jobs()
+    fresh = client.get(base + "/award-plan", **staff).json()
     award = send(client, "POST", base + "/award-notice",
                  {"rationale": "Lowest cost", "plan_digest": fresh["plan_digest"]}, staff)
     assert award.status_code == 201

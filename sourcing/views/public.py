@@ -9,7 +9,8 @@ from django.shortcuts import render
 
 from accounts.access import public
 from accounts.acting import EVALUATOR, STAFF, VENDOR, acts_as
-from sourcing import exports, selectors
+from core import clock
+from sourcing import charts, exports, selectors
 from sourcing.lifecycle import effective_state
 from sourcing.services.evaluation import seat_of
 from sourcing.states import SolicitationState as S
@@ -48,6 +49,8 @@ def solicitation_detail(request, solicitation_id: int):
         "award": selectors.award_view(solicitation),
         "tabulation_refusal": selectors.tabulation_refusal(solicitation, actor),
     }
+    context["timeline"] = charts.timeline(solicitation, context["award"] and context["award"].award,
+                                          today=clock.today())
     if acts_as(actor, VENDOR):
         vendor = vendor_of_organisation(actor.organisation)
         context["my_bid"] = selectors.own_bid_record(solicitation=solicitation, vendor=vendor)
@@ -81,7 +84,8 @@ def tabulation(request, solicitation_id: int):
     evaluations = _evaluations_or_403(request, solicitation)
     return render(request, "sourcing/tabulation.html", {
         "s": solicitation, "evaluations": evaluations, "state": effective_state(solicitation),
-        "criteria": [c for c in solicitation.criteria.all() if not c.is_price]})
+        "criteria": [c for c in solicitation.criteria.all() if not c.is_price],
+        "prices_chart": charts.evaluated_prices(evaluations, lines=solicitation.lines.count())})
 
 
 @public

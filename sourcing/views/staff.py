@@ -12,7 +12,10 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import roles
 from accounts.acting import STAFF
-from sourcing import award_plans, selectors
+from core import clock
+from jobs.presenting import job_view
+from jobs.selectors import latest_job
+from sourcing import award_plans, charts, selectors
 from sourcing.forms import (AddendumForm, AnswerForm, CancelForm, CriterionFormSet, DocumentForm,
                             LineFormSet, ProtestDecisionForm, RequirementFormSet, ScoreForm,
                             SeatForm, SolicitationForm)
@@ -136,6 +139,8 @@ def manage(request, solicitation_id: int, forms=None):
         "awards": selectors.awards_history(solicitation),
         "decision_form": ProtestDecisionForm(),
     }
+    context["timeline"] = charts.timeline(solicitation, context["award"] and context["award"].award,
+                                          today=clock.today())
     if state == S.UNDER_EVALUATION:
         context["evaluations"] = selectors.evaluation(solicitation=solicitation, actor=request.actor,
                                                       purpose="evaluation management page")
@@ -144,7 +149,10 @@ def manage(request, solicitation_id: int, forms=None):
         context["plan"] = award_plans.award_plan(solicitation=solicitation, actor=request.actor,
                                                  evaluations=context["evaluations"])
         context["engine_time_limit"] = int(award_services.engine_time_limit())
+        plan_job = latest_job(kind=award_services.AWARD_PLAN_JOB, subject=solicitation)
+        context["plan_job"] = job_view(plan_job) if plan_job is not None else None
         context["award_constraints"] = award_plans.constraints_text(solicitation)
+        context["plan_chart"] = charts.award_plan_spend(context["plan"], max_share=solicitation.max_vendor_share)
     return render(request, "sourcing/manage.html", context,
                   status=400 if any(f.errors for f in forms.values()) else 200)
 
@@ -261,9 +269,11 @@ def consensus(request, solicitation_id: int, bid_id: int, criterion_id: int):
 @roles(STAFF)
 @require_POST
 def award_plan_compute(request, solicitation_id: int):
+    """Queue the computation (a background job) and show its live status page."""
     s = get_solicitation(request, solicitation_id)
-    return _run(request, s.pk, "Award plan computed: review it before confirming.",
-                lambda: award_services.award_plan_compute(solicitation=s, actor=request.actor))
+    return run_service(request, lambda: award_services.award_plan_request(solicitation=s, actor=request.actor),
+                       redirect_to=lambda job: reverse("jobs:status", kwargs={"job_id": job.pk}),
+                       failure_redirect_to=_manage_url(s.pk))
 
 
 @roles(STAFF)

@@ -40,7 +40,7 @@ def test_sign_in_open_directory_and_check_accessibility(cast, live_server, page)
     page.fill("#id_username", "staff@example.org")
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_url(base + "/")
+    page.wait_for_url(base + "/home/")
     assert "Signed in as staff@example.org" in page.content()
 
     page.click("text=Member directory")

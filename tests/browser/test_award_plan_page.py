@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 
+from jobs.tests.helpers import run_queued_jobs
 from tests.browser.helpers import axe_violations, login
 from tests.cast import PASSWORD
 
@@ -63,9 +64,18 @@ def test_compute_review_and_confirm_the_award_plan(cast, bulk_buy, live_server, 
     assert "No award plan has been computed yet." in page.content()
     check(page, problems, "manage (no plan)")
 
+    # The computation is a background job: its page shows the live status, then links to the plan.
     page.click("text=Compute the award plan")
-    page.wait_for_url("**/manage/")
-    assert "Award plan computed" in page.content()
+    page.wait_for_url("**/jobs/*/")
+    assert "Status: Waiting for a worker" in page.content()
+    check(page, problems, "award plan job (queued)")
+    run_queued_jobs()
+    page.wait_for_selector("text=Status: Done")  # the page polled itself (htmx)
+    assert "Best cost so far" in page.content() and "Lower bound" in page.content()
+    check(page, problems, "award plan job (done)")
+    page.click("text=See the result")
+    page.wait_for_url("**/manage/#award")
+    assert "Plan computed" in page.content()
     allocation = page.locator("table:has(caption:text('Allocation by line'))")
     assert allocation.locator("tbody tr").count() >= 2
     assert "Bulk A, Inc." in allocation.inner_text()
@@ -85,7 +95,9 @@ def test_compute_review_and_confirm_the_award_plan(cast, bulk_buy, live_server, 
     check(page, problems, "manage (plan out of date)")
 
     page.click("text=Recompute the award plan")
-    page.wait_for_url("**/manage/")
+    page.wait_for_url("**/jobs/*/")
+    run_queued_jobs()
+    page.goto(manage)
     page.fill("#rationale", "Lowest total cost under the share cap")
     page.click("text=Confirm and publish the award notice")
     page.wait_for_url("**/manage/")

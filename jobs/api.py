@@ -1,0 +1,75 @@
+"""API: the status of a background job (the person who started it, and consortium staff)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal, Optional
+
+from ninja import Field, Router, Schema
+
+from accounts.access import api_signed_in
+from accounts.api_auth import API_AUTH
+from core.api_types import Id
+from jobs import selectors
+from jobs.models import Job, JobState
+from jobs.presenting import job_view
+
+router = Router(tags=["jobs"])
+# The states as an inline enum (not a shared `JobState` component, named by no schema class).
+JobStateText = Literal[tuple(JobState.values)]
+
+
+class JobFigureOut(Schema):
+    label: str
+    value: str = Field(description="Formatted for people, e.g. \"$1,234.50\".")
+
+
+class JobOut(Schema):
+    id: int
+    kind: str
+    label: str
+    state: JobStateText = Field(description="queued, running, done, failed or cancelled.")
+    state_label: str
+    subject_type: str
+    subject_id: str
+    attempts: int = Field(description="Workers that started it (more than 1: a worker stopped and "
+                                      "another took the job over).")
+    progress_text: str
+    progress: dict[str, Any] = Field(description="The figures reported so far, as numbers.")
+    figures: list[JobFigureOut]
+    elapsed_seconds: Optional[float]
+    result_type: str
+    result_id: str
+    result_url: str
+    result_summary: str
+    error: str
+    requested_by: Optional[str]
+    created_at: datetime
+    started_at: Optional[datetime]
+    finished_at: Optional[datetime]
+    status_url: str = Field(description="The status page, for people.")
+    file_url: Optional[str] = Field(None, description="The file the job produced (an export), if any.")
+
+
+def job_out(job: Job) -> dict[str, Any]:
+    view = job_view(job)
+    return {
+        "id": job.pk, "kind": job.kind, "label": view.label, "state": job.state,
+        "state_label": view.state_label, "subject_type": job.subject_type,
+        "subject_id": job.subject_id, "attempts": job.attempts, "progress_text": job.progress_text,
+        "progress": job.progress or {}, "figures": [{"label": label, "value": value} for label, value in view.figures],
+        "elapsed_seconds": job.elapsed_seconds, "result_type": job.result_type,
+        "result_id": job.result_id, "result_url": job.result_url, "result_summary": job.result_summary,
+        "error": job.error, "requested_by": job.requested_by.email if job.requested_by else None,
+        "created_at": job.created_at, "started_at": job.started_at, "finished_at": job.finished_at,
+        "status_url": f"/jobs/{job.pk}/",
+        "file_url": f"/jobs/{job.pk}/file/" if job.result_file else None,
+    }
+
+
+@router.get("/jobs/{job_id}", response=JobOut, auth=API_AUTH)
+@api_signed_in
+def job_get(request, job_id: Id):
+    """A background job's status: poll it until `state` is done, failed or cancelled; a done
+    job names its result (`result_type`, `result_id`, `result_url`)."""
+    return job_out(selectors.job_for(job_id=job_id, actor=request.actor))

@@ -1,0 +1,59 @@
+"""Kinds of job, each registered by the app that owns the work, in its AppConfig.ready:
+
+    from jobs.registry import register
+    register("sourcing.award_plan", label="Compute the award plan", run=award_plan_job)
+
+`run(ctx)` receives a `jobs.runner.JobContext`: the job's params, the actor who asked, `progress()`
+to report figures and `complete()` to store the result together with the job's end. The jobs app
+sits below the apps that register, so it never imports them: it looks the kind up here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable
+
+if TYPE_CHECKING:  # pragma: no cover
+    from jobs.runner import JobContext
+
+
+@dataclass(frozen=True)
+class JobKind:
+    kind: str
+    label: str  # for people: "Compute the award plan"
+    run: Callable[["JobContext"], None]
+    # The progress figures the status page shows, in order: (key, label, "money" | "number" | "percent").
+    figures: tuple[tuple[str, str, str], ...] = ()
+
+
+_KINDS: dict[str, JobKind] = {}
+
+
+def register(kind: str, *, label: str, run: Callable[["JobContext"], None],
+             figures: tuple[tuple[str, str, str], ...] = ()) -> JobKind:
+    existing = _KINDS.get(kind)
+    if existing is not None and existing.run is not run:
+        raise ValueError(f"Job kind {kind!r} is already registered.")
+    _KINDS[kind] = JobKind(kind=kind, label=label, run=run, figures=figures)
+    return _KINDS[kind]
+
+
+def job_kind(kind: str) -> JobKind:
+    try:
+        return _KINDS[kind]
+    except KeyError:
+        raise LookupError(f"No job kind {kind!r} is registered (see jobs.registry).") from None
+
+
+def kind_label(kind: str) -> str:
+    spec = _KINDS.get(kind)
+    return spec.label if spec else kind
+
+
+def kind_figures(kind: str) -> tuple[tuple[str, str, str], ...]:
+    spec = _KINDS.get(kind)
+    return spec.figures if spec else ()
+
+
+def registered_kinds() -> list[str]:
+    return sorted(_KINDS)

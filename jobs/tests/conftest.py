@@ -1,0 +1,1 @@
+import jobs.tests.kinds  # noqa: F401 (registers the test kinds)

@@ -1,0 +1,43 @@
+"""The status page of a job, polled by htmx while the job is queued or running."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts.access import signed_in
+from jobs import selectors, services
+from jobs.presenting import job_view
+
+
+@signed_in
+def job_status(request, job_id: int):
+    """The whole page, or (an htmx poll) only its status box."""
+    job = selectors.job_for(job_id=job_id, actor=request.actor)
+    template = "jobs/_status.html" if request.headers.get("HX-Request") else "jobs/job.html"
+    return render(request, template, {"job": job_view(job)})
+
+
+@signed_in
+@require_POST
+def job_cancel(request, job_id: int):
+    job = selectors.job_for(job_id=job_id, actor=request.actor)
+    try:
+        services.job_cancel(job=job, actor=request.actor)
+        messages.success(request, "The job is cancelled.")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("jobs:status", job_id=job.pk)
+
+
+@signed_in
+def job_file(request, job_id: int):
+    """The file a job produced (an export), for whoever may see the job."""
+    job = selectors.job_for(job_id=job_id, actor=request.actor)
+    if not job.result_file:
+        raise Http404("This job produced no file.")
+    return FileResponse(job.result_file.open("rb"), as_attachment=True,
+                        filename=job.result_file.name.rsplit("/", 1)[-1])
