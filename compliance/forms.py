@@ -4,8 +4,7 @@ from django import forms
 
 from catalog.models import Category, Product
 from compliance.models import AccessibilityReport, AttestationKind, DpaTemplate
-from members.models import District
-from members.selectors import member_directory
+from members.fields import DistrictSearchField
 from vendors.models import Vendor
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -14,8 +13,8 @@ AWARD_KINDS = [("", "Not known"), ("multi_award", "Multi-award contract"),
 
 
 class CheckForm(forms.Form):
-    district = forms.ModelChoiceField(label="District", queryset=District.objects.none(),
-                                      help_text="Active members of the consortium.")
+    district = DistrictSearchField(label="District", scope="members",
+                                   help_text="Active members of the consortium.")
     product = forms.ModelChoiceField(label="Product", queryset=Product.objects.none())
     award_kind = forms.ChoiceField(label="Kind of contract", choices=AWARD_KINDS, required=False,
                                    help_text="Some states allow piggybacking only on single-award contracts.")
@@ -32,10 +31,6 @@ class CheckForm(forms.Form):
         self.fields["product"].label_from_instance = lambda p: f"{p.name} ({p.vendor.organisation.name})"
         if own_district is not None:
             del self.fields["district"]
-        else:
-            self.fields["district"].queryset = (District.objects.filter(pk__in=member_directory().values("district_id"))
-                                                .select_related("organisation").order_by("organisation__name"))
-            self.fields["district"].label_from_instance = lambda d: f"{d.name} ({d.state})"
 
 
 class RecordForm(CheckForm):
@@ -55,8 +50,8 @@ class MatrixFilterForm(forms.Form):
 
 
 class DpaForm(forms.Form):
-    district = forms.ModelChoiceField(label="District you signed with", queryset=District.objects.none(),
-                                      help_text="The agreement is for this district's state.")
+    district = DistrictSearchField(label="District you signed with", scope="all",
+                                   help_text="The agreement is for this district's state.")
     template = forms.ChoiceField(label="Template", choices=DpaTemplate.choices)
     template_version = forms.CharField(label="Template version", required=False, max_length=40,
                                        help_text="For example v1 or v2.")
@@ -76,8 +71,6 @@ class DpaForm(forms.Form):
         kwargs.setdefault("prefix", "dpa")
         super().__init__(*args, **kwargs)
         self.fields["products"].queryset = Product.objects.filter(vendor=vendor).order_by("name")
-        self.fields["district"].queryset = District.objects.select_related("organisation").order_by("state", "organisation__name")
-        self.fields["district"].label_from_instance = lambda d: f"{d.name} ({d.state})"
 
 
 class ReportForm(forms.Form):

@@ -80,6 +80,12 @@ def memberships_of_district(*, district: District) -> QuerySet[Membership]:
     return district.memberships.order_by("-applied_at")
 
 
+def membership_current(*, district: District) -> Optional[Membership]:
+    """The district's membership in progress or in force (the newest that is not withdrawn);
+    None when it has none and may apply."""
+    return memberships_of_district(district=district).exclude(state=MembershipState.WITHDRAWN).first()
+
+
 def district_of_organisation(organisation) -> Optional[District]:
     if organisation is None:
         return None
@@ -101,8 +107,15 @@ def district_acting(actor) -> Optional[District]:
     return district_of_organisation(actor.organisation) if acts_as(actor, DISTRICT_ROLES) else None
 
 
-def district_search(*, q: str = "", state: str = "", limit: int = 50) -> QuerySet[District]:
-    qs = District.objects.select_related("organisation").order_by("organisation__name")
+DISTRICT_PICK_LIMIT = 20
+
+
+def district_search(*, q: str = "", state: str = "", limit: int = 50,
+                    within: Optional[QuerySet[District]] = None) -> QuerySet[District]:
+    """Districts by name, state or NCES LEA id (California's CDS code is in the state id) or
+    city, in name order, at most `limit`; `within` narrows the districts searched."""
+    qs = (within if within is not None else District.objects.all())
+    qs = qs.select_related("organisation").order_by("organisation__name")
     if q:
         qs = qs.filter(Q(organisation__name__icontains=q) | Q(state_leaid__icontains=q)
                        | Q(nces_leaid=q) | Q(city__icontains=q))

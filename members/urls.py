@@ -11,6 +11,7 @@ urlpatterns = [
     path("memberships/<id:membership_id>/resolution.pdf", views.resolution_document,
          name="resolution"),
     path("memberships/<id:membership_id>/<slug:action>/", views.transition, name="transition"),
+    path("districts/options/", views.district_options, name="district-options"),
     path("districts/", views.districts, name="districts"),
     path("districts/<id:district_id>/apply/", views.apply_on_behalf, name="apply-on-behalf"),
 ]

@@ -2,16 +2,17 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from accounts.access import public, roles
+from accounts.access import public, roles, signed_in
 from accounts.acting import DISTRICT_ROLES, JOINERS, STAFF
 from audit.selectors import audit_events_for_object
 from core.views import run_service, submit_form
 from members import selectors
+from members.fields import SCOPES, district_options as district_option_tags, district_scope
 from members.forms import ApplyForm, DirectoryFilterForm, TransitionForm
 from members.models import District, Membership
 from members.services import MEMBERSHIP_STEPS, membership_allowed_transitions, membership_apply
@@ -48,7 +49,7 @@ def _membership_panel_context(request, membership: Membership, forms_by_action=N
 def mine(request):
     district = selectors.district_for_actor(request.actor)
     history = list(selectors.memberships_of_district(district=district))
-    current = next((m for m in history if m.state != MembershipState.WITHDRAWN), None)
+    current = selectors.membership_current(district=district)
     apply_form = None
     if current is None and request.actor.role in JOINERS:
         apply_form = ApplyForm(request.POST or None, initial={
@@ -135,6 +136,19 @@ def districts(request):
     state = request.GET.get("state", "").strip()
     results = selectors.district_search(q=q, state=state, limit=100) if (q or state) else []
     return render(request, "members/districts.html", {"results": results, "q": q, "state": state})
+
+
+@signed_in
+def district_options(request):
+    """The suggestions of a district search field (`members.fields`): at most
+    DISTRICT_PICK_LIMIT `<option>`s for the datalist htmx refreshes as the person types."""
+    scope = request.GET.get("scope", "all")
+    if scope not in SCOPES:
+        scope = "all"
+    q = (request.GET.get(request.GET.get("field", "q")[:60]) or request.GET.get("q") or "").strip()[:100]
+    found = (selectors.district_search(q=q, within=district_scope(scope)(), limit=selectors.DISTRICT_PICK_LIMIT)
+             if len(q) >= 2 else [])
+    return HttpResponse(district_option_tags(found))
 
 
 @roles(STAFF)

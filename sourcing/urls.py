@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sourcing.views import evaluator, public, staff, vendor
+from sourcing.views import evaluator, lines, public, staff, vendor
 
 app_name = "sourcing"
 S = "solicitations/<id:solicitation_id>/"
@@ -17,6 +17,8 @@ urlpatterns = [
     # staff
     path(S + "edit/", staff.solicitation_edit, name="edit"),
     path(S + "manage/", staff.manage, name="manage"),
+    path(S + "lines/add/", lines.line_add, name="line-add"),
+    path(S + "lines/<id:line_id>/remove/", lines.line_remove, name="line-remove"),
     path(S + "publish/", staff.publish, name="publish"),
     path(S + "documents/add/", staff.document_add, name="document-add"),
     path(S + "addenda/", staff.addendum, name="addendum"),
@@ -38,5 +40,6 @@ urlpatterns = [
     path(S + "protests/", vendor.protest, name="protest"),
     # evaluators
     path(S + "evaluate/", evaluator.evaluate, name="evaluate"),
+    path(S + "scores/", evaluator.scores_save, name="scores"),
     path(S + "scores/<id:bid_id>/<id:criterion_id>/", evaluator.score, name="score"),
 ]

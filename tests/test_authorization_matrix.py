@@ -67,6 +67,7 @@ PAGES = {
     "members:transition": (lambda c: {"membership_id": c.membership_a.pk, "action": "withdraw"},
                            only(["staff", "buyer_a", "approver_a", "buyer_b", "approver_b"], ok=405)),
     "members:districts": (lambda c: {}, only(["staff"])),
+    "members:district-options": (lambda c: {}, only(SIGNED_IN)),
     "members:apply-on-behalf": (lambda c: {"district_id": c.district_b.pk}, only(["staff"], ok=405)),
     "vendors:profile": (lambda c: {}, only(VENDORS)),
     "vendors:colleague-add": (lambda c: {}, only(VENDORS, ok=405)),
@@ -85,6 +86,8 @@ PAGES = {
                               expect(403, vendor_a=200)),
     "sourcing:edit": (lambda c: SOL(c), only(["staff"], ok=302)),  # published: goes to manage
     "sourcing:manage": (lambda c: SOL(c), only(["staff"])),
+    "sourcing:line-add": (lambda c: SOL(c), only(["staff"], ok=405)),
+    "sourcing:line-remove": (lambda c: {**SOL(c), "line_id": 999999}, only(["staff"], ok=405)),
     "sourcing:publish": (lambda c: SOL(c), only(["staff"])),  # GET: its confirmation page
     "sourcing:document-add": (lambda c: SOL(c), only(["staff"], ok=405)),
     "sourcing:addendum": (lambda c: SOL(c), only(["staff"], ok=400)),  # GET without a summary: asks for it
@@ -108,6 +111,7 @@ PAGES = {
     "sourcing:ask": (lambda c: SOL(c), only(VENDORS, ok=405)),
     "sourcing:protest": (lambda c: SOL(c), only(VENDORS, ok=405)),
     "sourcing:evaluate": (lambda c: SOL(c), only(["evaluator"])),
+    "sourcing:scores": (lambda c: SOL(c), only(["evaluator"], ok=405)),
     "sourcing:score": (lambda c: {**SOL(c), "bid_id": c.bid.pk, "criterion_id": c.criterion.pk},
                        only(["evaluator"], ok=405)),
     # compliance (see compliance_world): vendor A's product, district B's DPA with a general

@@ -13,6 +13,7 @@ from audit.models import AuditEvent
 from catalog.models import Product
 from compliance.models import ComplianceDecision, DataPrivacyAgreement
 from compliance.tests.conftest import add_dpa, add_vpat, make_product
+from members.fields import district_pick_label
 from tests.helpers import login
 
 
@@ -55,7 +56,8 @@ def test_buyer_checks_adopts_the_offer_and_records_a_decision(client, world):
 
 def test_staff_pick_the_district(client, world):
     login(client, world.staff)
-    page = client.get(f"/compliance/check/?product={world.product.pk}&district={world.district_b.pk}")
+    page = client.get("/compliance/check/", {"product": world.product.pk,
+                                             "district": district_pick_label(world.district_b)})
     text = page.content.decode()
     assert page.status_code == 200 and "for Beta Unified" in text
     assert "Adopt general offer" not in text  # staff do not adopt for districts
@@ -111,7 +113,7 @@ def test_vendor_manages_products_and_evidence(client, world):
         "report-document": SimpleUploadedFile("r.pdf", b"%PDF-1.4 report")})
     assert good.status_code == 302
     response = client.post("/vendor/evidence/dpas/", {
-        "dpa-district": world.district_a.pk, "dpa-template": "state_variant", "dpa-template_version": "v2",
+        "dpa-district": district_pick_label(world.district_a), "dpa-template": "state_variant", "dpa-template_version": "v2",
         "dpa-state_variant": "CA-NDPA", "dpa-products": [product.pk], "dpa-signed_on": "2026-02-01",
         "dpa-expires_on": "2029-02-01", "dpa-general_offer": "on", "dpa-general_offer_until": "2028-02-01",
         "dpa-document": SimpleUploadedFile("d.pdf", b"%PDF-1.4 dpa")})

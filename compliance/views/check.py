@@ -20,6 +20,7 @@ from compliance.services.decisions import compliance_decision_record
 from compliance.views.common import own_district
 from core.forms_errors import form_errors_from
 from core.views import submit_form
+from members.fields import district_pick_label
 
 
 def _inputs(form, district) -> dict:
@@ -43,7 +44,7 @@ def check(request):
         else:
             data = form.cleaned_data
             record_form = RecordForm(own_district=district, initial={
-                "district": result.district.pk, "product": result.product.pk,
+                "district": district_pick_label(result.district), "product": result.product.pk,
                 "award_kind": data.get("award_kind") or "", "annual_value": data.get("annual_value"),
                 "on_date": data.get("on_date")})
             adopted = joinders_of_district(result.district)

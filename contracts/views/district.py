@@ -24,7 +24,7 @@ from contracts.states import AwardKind
 from contracts.views.common import get_agreement
 from core.limits import parse_id, parse_money
 from core.views import run_service, submit_form
-from members.selectors import district_for_actor
+from members.selectors import district_for_actor, district_is_member, membership_current
 from sourcing.models import Solicitation
 
 
@@ -73,8 +73,10 @@ def join(request, agreement_id: int):
             actor=request.actor), success=prepared, redirect_to="contracts:dashboard")
         if done:
             return done
+    is_member = district_is_member(district)
     return render(request, "contracts/join.html", {
         "a": agreement, "district": district, "needs": needs, "form": form,
+        "is_member": is_member, "membership": None if is_member else membership_current(district=district),
         "competition": competitions[0] if competitions else None,
         "needs_competition": agreement.award_kind == AwardKind.MULTI_AWARD,
         "rows": schedule_rows(agreement)}, status=400 if form.errors else 200)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, Iterable, Mapping
 
@@ -159,6 +160,40 @@ def score_record(*, solicitation: Solicitation, bid: Bid, criterion: Criterion, 
                  after={"bid": bid.pk, "criterion": criterion.name, "points": points,
                         "comment": score.comment})
     return score
+
+
+@dataclass(frozen=True)
+class ScoreCell:
+    """One cell of an evaluator's scoring grid: a bid, a criterion, the points as typed."""
+
+    bid: Bid
+    criterion: Criterion
+    points: Any
+    comment: str = ""
+
+    @property
+    def key(self) -> str:
+        return f"{self.bid.pk}-{self.criterion.pk}"
+
+
+@transaction.atomic
+def scores_record(*, solicitation: Solicitation, cells: Iterable[ScoreCell], actor: Actor) -> list[Score]:
+    """The evaluator's whole grid in one save: each cell through `score_record` (each audited),
+    all or nothing. Refused cells are reported together, each as "points-<key>" or
+    "comment-<key>" (`ScoreCell.key`), and then nothing is saved."""
+    saved, errors = [], {}
+    for cell in cells:
+        try:
+            saved.append(score_record(solicitation=solicitation, bid=cell.bid, criterion=cell.criterion,
+                                      points=cell.points, comment=cell.comment, actor=actor))
+        except ValidationError as exc:
+            if not hasattr(exc, "error_dict") or not ({"points", "comment"} & set(exc.error_dict)):
+                raise  # not about this cell (the evaluation is closed, a bid is not scorable)
+            for name, field_errors in exc.error_dict.items():
+                errors[f"{name}-{cell.key}"] = ValidationError(field_errors).messages
+    if errors:
+        raise ValidationError(errors)
+    return saved
 
 
 @transaction.atomic

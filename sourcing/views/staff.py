@@ -30,6 +30,8 @@ from sourcing.states import TRANSITIONS, SolicitationState as S
 from core.views import confirm_then_run, run_service, submit_form
 from sourcing import confirmations
 from sourcing.views.common import get_solicitation
+from sourcing.views.lines import lines_editor_context
+from sourcing.services.lines import LINE_FIELDS
 
 
 def _formsets(data=None, initial=None):
@@ -39,11 +41,14 @@ def _formsets(data=None, initial=None):
             CriterionFormSet(data, prefix="crit", initial=initial.get("criteria")))
 
 
-def _content(form, lines, reqs, crits) -> SolicitationContent:
+def _content(form, lines, reqs, crits, solicitation=None) -> SolicitationContent:
+    """The draft as typed. A saved draft's lines are edited in place (`sourcing.views.lines`),
+    so saving it keeps the lines it has."""
     d = form.cleaned_data
     return SolicitationContent(
         title=d["title"], description=d["description"], category=d["category"], kind=d["kind"],
-        lines=[f.cleaned_data for f in lines if f.cleaned_data],
+        lines=([f.cleaned_data for f in lines if f.cleaned_data] if solicitation is None
+               else list(solicitation.lines.values(*LINE_FIELDS))),
         requirements=[f.cleaned_data for f in reqs if f.cleaned_data],
         criteria=[f.cleaned_data for f in crits if f.cleaned_data],
         award_method=d["award_method"], score_threshold=d["score_threshold"],
@@ -73,12 +78,14 @@ def _editor(request, solicitation=None):
     else:
         form = SolicitationForm(initial=form_initial)
         lines, reqs, crits = _formsets(initial=initial)
-    if request.method == "POST" and all(x.is_valid() for x in (lines, reqs, crits)):
+    if solicitation is not None:
+        lines = None  # the lines editor beside the form
+    if request.method == "POST" and all(x.is_valid() for x in (lines, reqs, crits) if x is not None):
         def save():
             d = form.cleaned_data
             dates = {"questions_deadline": d["questions_deadline"], "bid_deadline": d["bid_deadline"],
                      "standstill_days": d["standstill_days"]}
-            content = _content(form, lines, reqs, crits)
+            content = _content(form, lines, reqs, crits, solicitation)
             if solicitation is None:
                 return solicitation_services.solicitation_create(content=content, actor=request.actor, **dates)
             solicitation_services.solicitation_update_draft(solicitation=solicitation, content=content,
@@ -91,8 +98,10 @@ def _editor(request, solicitation=None):
         if done:
             return done
     status = 400 if request.method == "POST" else 200
-    return render(request, "sourcing/edit.html", {
-        "form": form, "lines": lines, "reqs": reqs, "crits": crits, "s": solicitation}, status=status)
+    context = {"form": form, "lines": lines, "reqs": reqs, "crits": crits, "s": solicitation}
+    if solicitation is not None:
+        context.update(lines_editor_context(solicitation))
+    return render(request, "sourcing/edit.html", context, status=status)
 
 
 @roles(STAFF)

@@ -116,10 +116,10 @@ def test_sourcing_journey(cast, displays, clock, live_server, page):
     page.wait_for_load_state()
     assert "Declaration signed" in page.content()
     check(page, problems, "evaluate")
-    page.locator("input[name=points]").first.fill("8")
-    page.locator("form:has(input[name=points]) button").first.click()
+    page.locator("input[name^='points-']").first.fill("8")
+    page.click("text=Save all scores")
     page.wait_for_load_state()
-    assert "Score saved" in page.content()
+    assert "1 score saved" in page.content()
 
     login(page, base, "staff@example.org", PASSWORD)
     page.goto(solicitation_url + "manage/")
