@@ -122,7 +122,7 @@ def _generate(args, rng: random.Random):
 
 
 def _run(args) -> int:
-    from django.db import connection, reset_queries
+    from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     from accounts.acting import Actor

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from django.core import mail
 
 from accounts.middleware import SESSION_KEY

@@ -86,9 +86,11 @@ def test_compute_review_and_confirm_the_award_plan(cast, bulk_buy, live_server, 
     check(page, problems, "manage (plan computed)")
 
     # A consensus score changes after the plan: it is out of date and cannot be confirmed.
-    consensus_record(solicitation=bulk_buy, bid=bulk_buy.bids.first(),
-                     criterion=bulk_buy.criteria.get(name="Support"), points=8, comment="Good",
-                     actor=cast.actor(cast.staff))
+    # (every bid gets its consensus score: the award notice refuses while one is missing)
+    for bid in bulk_buy.bids.all():
+        consensus_record(solicitation=bulk_buy, bid=bid,
+                         criterion=bulk_buy.criteria.get(name="Support"), points=8, comment="Good",
+                         actor=cast.actor(cast.staff))
     page.goto(manage)
     assert "This plan is out of date and cannot be awarded." in page.content()
     assert page.locator("text=Confirm and publish the award notice").count() == 0
