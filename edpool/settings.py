@@ -178,9 +178,25 @@ LOGOUT_REDIRECT_URL = "home"
 # The cache holds the sign-in, password-reset and registration counters, so every worker process
 # must share it: Redis when REDIS_URL is set, otherwise a table in EdPool's own database
 # (created by `edpool migrate`; counts are atomic, see core/cache.py).
+
+
+def _redis_location(url: str, worker: str) -> str:
+    """Tests run side by side (pytest-xdist workers gw0, gw1, ...) and each empties the cache
+    before it starts (FLUSHDB): give each worker its own Redis database (the URL's, then the ones
+    below it) so one never wipes another's counters mid-test. Anything else: the URL unchanged."""
+    if not worker.startswith("gw") or not worker[2:].isdigit():
+        return url
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    base = int(parts.path.strip("/") or 0)
+    return urlunsplit(parts._replace(path=f"/{(base - int(worker[2:])) % 16}"))
+
+
 if os.environ.get("REDIS_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": os.environ["REDIS_URL"]}}
+                          "LOCATION": _redis_location(os.environ["REDIS_URL"],
+                                                      os.environ.get("PYTEST_XDIST_WORKER", ""))}}
 else:
     CACHES = {"default": {"BACKEND": "core.cache.DatabaseCache", "LOCATION": "edpool_cache",
                           "OPTIONS": {"MAX_ENTRIES": 100_000}}}

@@ -55,7 +55,8 @@ class Command(DbWorkerCommand):
 
     def handle(self, *args, **options) -> None:
         _recover()
-        connection.close()
+        if not connection.in_atomic_block:  # (inside a test's transaction the connection stays)
+            connection.close()
         stop = threading.Event()
         if not options.get("batch"):
             threading.Thread(target=_housekeeping, args=(stop,), daemon=True,
