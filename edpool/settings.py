@@ -175,10 +175,6 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "workspace"
 LOGOUT_REDIRECT_URL = "home"
 
-# The cache holds the sign-in, password-reset and registration counters, so every worker process
-# must share it: Redis when REDIS_URL is set, otherwise a table in EdPool's own database
-# (created by `edpool migrate`; counts are atomic, see core/cache.py).
-
 
 def _redis_location(url: str, worker: str) -> str:
     """Tests run side by side (pytest-xdist workers gw0, gw1, ...) and each empties the cache
@@ -193,6 +189,9 @@ def _redis_location(url: str, worker: str) -> str:
     return urlunsplit(parts._replace(path=f"/{(base - int(worker[2:])) % 16}"))
 
 
+# The cache holds the sign-in, password-reset and registration counters, so every worker process
+# must share it: Redis when REDIS_URL is set, otherwise a table in EdPool's own database
+# (created by `edpool migrate`; counts are atomic, see core/cache.py).
 if os.environ.get("REDIS_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                           "LOCATION": _redis_location(os.environ["REDIS_URL"],
