@@ -25,8 +25,36 @@ SUBJECTS = [("ela", "English language arts"), ("math", "Mathematics"), ("science
             ("sped", "Special education"), ("sel", "Social-emotional learning"),
             ("general", "General / cross-curricular"), ("operations", "School operations")]
 
-INTEROPERABILITY = [("oneroster", "OneRoster"), ("lti13", "LTI 1.3"), ("clever", "Clever"),
-                    ("classlink", "ClassLink"), ("sso_saml_oidc", "SAML / OIDC single sign-on")]
+INTEROPERABILITY = [("oneroster", "OneRoster 1.2"), ("lti13", "LTI 1.3"), ("edfi", "Ed-Fi"),
+                    ("clever", "Clever"), ("classlink", "ClassLink"),
+                    ("google_sso", "Google sign-in"), ("microsoft_sso", "Microsoft sign-in"),
+                    ("sso_saml_oidc", "SAML / OIDC single sign-on")]
+
+# What a product is (issue 14: device, software, content, service), apart from how it is priced.
+PRODUCT_FAMILIES = [("device", "Device"), ("software", "Software"), ("content", "Content"),
+                    ("service", "Service")]
+
+# The unit a product's price is usually quoted in.
+PRICE_UNITS = [("per_student", "Per student"), ("per_teacher", "Per teacher"),
+               ("per_device", "Per device"), ("per_site", "Per site"), ("per_district", "Per district"),
+               ("per_session", "Per session or workshop")]
+
+# Languages a product's student- or family-facing interface is offered in (ISO 639-1 codes): the
+# languages most spoken by English learners in US schools first.
+LANGUAGES = [("en", "English"), ("es", "Spanish"), ("ar", "Arabic"), ("zh", "Chinese"),
+             ("vi", "Vietnamese"), ("pt", "Portuguese"), ("ru", "Russian"), ("so", "Somali"),
+             ("ht", "Haitian Creole"), ("ko", "Korean"), ("tl", "Tagalog"), ("fr", "French"),
+             ("hmn", "Hmong"), ("uk", "Ukrainian"), ("pa", "Punjabi"), ("hy", "Armenian"),
+             ("fa", "Persian"), ("ja", "Japanese"), ("nv", "Navajo")]
+
+# Accessibility conformance the vendor claims, from its VPAT / Accessibility Conformance Report.
+ACCESSIBILITY = [("wcag21aa", "Conforms to WCAG 2.1 AA"),
+                 ("wcag21aa_partial", "Partially conforms to WCAG 2.1 AA"),
+                 ("not_evaluated", "Not evaluated")]
+
+# ESSA tiers of evidence (Every Student Succeeds Act, section 8101(21)): 1 is strongest.
+ESSA_TIERS = [(1, "Tier 1: strong evidence"), (2, "Tier 2: moderate evidence"),
+              (3, "Tier 3: promising evidence"), (4, "Tier 4: demonstrates a rationale")]
 
 # NDPA Exhibit B schedule of data (category names shortened).
 DATA_CATEGORIES = [
