@@ -1,7 +1,6 @@
 """API for needs surveys: the surveys, the acting district's answers (GET/PUT), and the pooled
 demand (staff)."""
 
-from __future__ import annotations
 
 from ninja import Router
 

@@ -1,6 +1,6 @@
 """Bodies of the surveys API (`surveys.api`). Money is a string of dollars and cents."""
 
-from __future__ import annotations
+
 
 import datetime as dt
 from typing import Literal, Optional
