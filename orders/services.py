@@ -20,7 +20,7 @@ from audit.actions import AuditAction, order_vendor_step
 from audit.services import audit_record, snapshot
 from catalog.models import Product
 from contracts.models import MasterAgreement
-from core.money import cents
+from core.money import allocate, cents
 from core.tiers import tier_at
 from contracts.selectors.agreements import current_schedule
 from contracts.selectors.participation import district_may_order
@@ -194,7 +194,7 @@ def _replay_state(agreement: MasterAgreement, line_reference: str, volume: int) 
     for line in lines:
         best = min(line.unit_price, line.best) if line.best is not None else line.unit_price
         state.count(CountedLine(line.pk, line.order_id, line.entry.tiers, line.quantity,
-                                line.unit_price, best, line.credited or Decimal(0)))
+                                line.unit_price, best, line.credited or Decimal(0), line.quote_credit))
     return state
 
 
@@ -265,11 +265,22 @@ def _estimate(lines: list[OrderLine], volumes: dict[str, LineVolume]) -> Decimal
 
 
 def _count(order: Order, lines: list[OrderLine], volumes: dict[str, LineVolume], now) -> int:
-    """Price the order's lines at the tier the volume reaches with them, add them to the volume
-    with their events and the true-ups they earn earlier orders. Returns the number of true-ups."""
+    """Price the order's lines at the tier the volume reaches with them, bill the order (a quote
+    may cap it: each line's share of the cap is stored as its quote credit), add the lines to the
+    volume with their events and the true-ups they earn earlier orders. Returns the number of
+    true-ups."""
     by_ref: dict[str, list[OrderLine]] = {}
     for line in lines:
         by_ref.setdefault(line.line_reference, []).append(line)
+    for ref, ref_lines in by_ref.items():
+        reached = volumes[ref].quantity + sum(line.quantity for line in ref_lines)
+        for line in ref_lines:
+            line.unit_price = tier_at(line.entry.tiers, reached).unit_price
+            line.amount = cents(line.unit_price * line.quantity)
+            line.volume_after = reached
+    _bill(order, sum((line.amount for line in lines), Decimal(0)), lines)
+    for line, share in zip(lines, allocate(order.quote_credit, [line.amount for line in lines])):
+        line.quote_credit = share
     all_credits = 0
     for ref in sorted(by_ref):
         volume = volumes[ref]
@@ -280,18 +291,18 @@ def _count(order: Order, lines: list[OrderLine], volumes: dict[str, LineVolume],
             state = _replay_state(order.agreement, ref, volume.quantity)
         else:  # no better tier reached: nobody earlier is owed anything; no need for the history
             state = LineReplay(volume=volume.quantity)
-        priced, credits = apply_order(state, order.pk, new_lines)
+        priced, credits = apply_order(state, order.pk, new_lines,
+                                      prepaid={l.pk: l.quote_credit for l in by_ref[ref]})
         line_volume_change(volume=volume, delta=added)
         event = _event(order.agreement, ref, volume, VolumeEvent.Kind.ORDER, order, added, now)
         prices = {p.line_id: p for p in priced}
         for line in by_ref[ref]:
-            line.unit_price = prices[line.pk].unit_price
-            line.amount = cents(line.unit_price * line.quantity)
-            line.volume_after = prices[line.pk].volume_after
-            line.save(update_fields=["unit_price", "amount", "volume_after"])
+            if line.unit_price != prices[line.pk].unit_price:  # one rule, two readings: never
+                raise RuntimeError(f"Order line {line.pk}: priced {line.unit_price}, replay "
+                                   f"{prices[line.pk].unit_price}.")
+            line.save(update_fields=["unit_price", "amount", "volume_after", "quote_credit"])
         _write_credits(credits, event, RebateEntry.Kind.TRUE_UP, now)
         all_credits += len(credits)
-    _bill(order, sum((line.amount for line in lines), Decimal(0)), lines)
     order.priced_at = now
     return all_credits
 
