@@ -1,0 +1,79 @@
+"""Demo needs survey for the next buying cycle: published, answered by most members (committed
+and interested), closed, and a draft solicitation created from its committed demand."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+from django.utils import timezone
+
+from accounts.acting import BUYER, Actor
+from accounts.models import RoleAssignment
+from catalog.models import Category
+from edpool.demo.clock import at
+from surveys.models import Survey
+from surveys.services.answers import response_save
+from surveys.services.solicitation import survey_solicitation_create
+from surveys.services.surveys import survey_create, survey_publish
+
+TITLE = "2027-28 devices and instructional software"
+ACTOR = Actor.system("edpool demo")
+
+
+def _h(key: str) -> int:
+    return int(hashlib.sha256(f"edpool-demo-survey:{key}".encode()).hexdigest()[:8], 16)
+
+
+def _buyer(district) -> Actor:
+    """The district's buyer role, played by the demo builder (no account is created per member)."""
+    return Actor(user=None, organisation=district.organisation, role=BUYER, label="edpool demo (district buyer)")
+
+
+def build_surveys_demo(report, members) -> None:
+    if Survey.objects.filter(title=TITLE).exists():
+        return
+    staff = Actor.from_assignment(RoleAssignment.objects.select_related("user", "organisation")
+                                  .get(user__email="staff@demo.edpool.org", role="consortium_staff"))
+    devices = Category.objects.filter(code="chromebooks").first() or Category.objects.order_by("pk").first()
+    software = Category.objects.exclude(pk=devices.pk).order_by("name").first() or devices
+    now = timezone.now()
+    opened = now - dt.timedelta(days=40)
+    with at(opened):
+        survey = survey_create(
+            title=TITLE, cycle="2027-28", opens_at=opened, closes_at=now - dt.timedelta(days=5),
+            description="Tell us what your district will buy for 2027-28.", actor=staff, needs=[
+                {"category": devices, "kind": "device", "grade_bands": ["K-2", "3-5", "6-8"],
+                 "description": "Student Chromebooks (1:1)", "unit": "device"},
+                {"category": software, "kind": "software", "grade_bands": ["K-2", "3-5"],
+                 "description": "K-5 reading intervention", "unit": "student licence"},
+                {"category": software, "kind": "software", "grade_bands": ["6-8", "9-12"],
+                 "description": "Secondary math practice", "unit": "student licence"}])
+        survey_publish(survey=survey, actor=staff)
+    answered = 0
+    for i, district in enumerate(members):
+        h = _h(district.name)
+        if h % 10 >= 8:  # about eight in ten members answer
+            continue
+        rows = []
+        for ref, bands, price in (("N1", ["K-2", "3-5", "6-8"], 300), ("N2", ["K-2", "3-5"], 25),
+                                  ("N3", ["6-8", "9-12"], 18)):
+            if (h >> (ord(ref[1]) % 7)) % 3 == 0:
+                continue
+            size = max(10, (district.enrollment or 2000) // 40)
+            rows.append({"need": ref, "commitment": "committed" if (h >> 3) % 3 else "interested",
+                         "quantities": {b: size + (h >> j) % 50 for j, b in enumerate(bands)},
+                         "needed_by": f"2027-{6 + (h % 3):02d}", "budget_min": f"{price * 0.8:.2f}",
+                         "budget_max": f"{price * 1.1:.2f}", "funding_source": ["general_fund", "title_iv_a", "state_grant", "e_rate"][h % 4],
+                         "must_haves": ["interop:google_sso"] + (["interop:oneroster"] if h % 2 else [])
+                                       + (["a11y:wcag21aa"] if h % 5 else []),
+                         "current_product": "Current product (demo)", "current_price": f"{price:.2f}",
+                         "current_contract_end": f"{2027 + (h >> 5) % 2}-{1 + (h >> 7) % 12:02d}-28"})
+        if not rows:
+            continue
+        with at(opened + dt.timedelta(days=1 + i % 30)):
+            response_save(survey=survey, answers=rows, submit=True, actor=_buyer(district))
+        answered += 1
+    survey_solicitation_create(survey=survey, category=devices, actor=staff)
+    report.add(f"Needs survey {TITLE!r}: {answered} of {len(members)} members answered; a draft "
+               f"solicitation was created from its committed demand.")
