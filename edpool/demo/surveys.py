@@ -30,9 +30,35 @@ def _buyer(district) -> Actor:
     return Actor(user=None, organisation=district.organisation, role=BUYER, label="edpool demo (district buyer)")
 
 
+# Fictional members outside California, so that the survey's demand spans several states (and
+# the pooled-demand page lists several states' rules).
+OUT_OF_STATE = [
+    ("Hudson Valley Central School District (demo)", "NY", "NY-DEMO0001", "Central School District", "Hudson (demo)", 4200),
+    ("Lone Star Independent School District (demo)", "TX", "TX-DEMO0001", "Independent School District", "Austin (demo)", 9800),
+    ("Prairie Community Unit School District (demo)", "IL", "IL-DEMO0001", "Community Unit School District", "Springfield (demo)", 6100),
+]
+
+
+def out_of_state_members() -> list:
+    from edpool.demo.build import _make_member
+    from members.services import DistrictRecord, district_upsert
+    from members.states import MembershipState
+
+    districts = []
+    for name, state, leaid, lea_type, city, enrollment in OUT_OF_STATE:
+        district, _ = district_upsert(record=DistrictRecord(
+            name=name, state=state, state_leaid=leaid, lea_type=lea_type, city=city, enrollment=enrollment,
+            enrollment_year=2024, enrollment_source="EdPool demo figure (fictional district)",
+            enrollment_is_estimate=True), actor=ACTOR)
+        _make_member(district, MembershipState.ACTIVE)
+        districts.append(district)
+    return districts
+
+
 def build_surveys_demo(report, members) -> None:
     if Survey.objects.filter(title=TITLE).exists():
         return
+    members = list(members) + out_of_state_members()
     staff = Actor.from_assignment(RoleAssignment.objects.select_related("user", "organisation")
                                   .get(user__email="staff@demo.edpool.org", role="consortium_staff"))
     devices = Category.objects.filter(code="chromebooks").first() or Category.objects.order_by("pk").first()
@@ -53,12 +79,12 @@ def build_surveys_demo(report, members) -> None:
     answered = 0
     for i, district in enumerate(members):
         h = _h(district.name)
-        if h % 10 >= 8:  # about eight in ten members answer
+        if h % 10 >= 8 and district.state == "CA":  # about eight in ten members answer
             continue
         rows = []
         for ref, bands, price in (("N1", ["K-2", "3-5", "6-8"], 300), ("N2", ["K-2", "3-5"], 25),
                                   ("N3", ["6-8", "9-12"], 18)):
-            if (h >> (ord(ref[1]) % 7)) % 3 == 0:
+            if district.state == "CA" and (h >> (ord(ref[1]) % 7)) % 3 == 0:
                 continue
             size = max(10, (district.enrollment or 2000) // 40)
             rows.append({"need": ref, "commitment": "committed" if (h >> 3) % 3 else "interested",
