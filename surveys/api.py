@@ -11,7 +11,7 @@ from catalog import musthaves
 from core.api_types import Id
 from members.selectors import district_for_actor
 from surveys import selectors
-from surveys.api_schemas import AnswersIn, AnswersOut, DemandOut, SurveyOut
+from surveys.api_schemas import SurveyAnswersIn, SurveyAnswersOut, SurveyDemandOut, SurveyOut
 from surveys.models import Survey
 from surveys.services.answers import require_answering_district, response_save
 from surveys.states import TRANSITIONS
@@ -60,7 +60,7 @@ def survey(request, survey_id: Id):
     return survey_out(selectors.survey_get_for_actor(survey_id=survey_id, actor=request.actor))
 
 
-@router.get("/surveys/{survey_id}/answers", response=AnswersOut, auth=API_AUTH)
+@router.get("/surveys/{survey_id}/answers", response=SurveyAnswersOut, auth=API_AUTH)
 @api_roles(*DISTRICT_ROLES)
 def answers(request, survey_id: Id):
     """The acting district's answers (state `not_started` before any)."""
@@ -68,9 +68,9 @@ def answers(request, survey_id: Id):
     return answers_out(survey, district_for_actor(request.actor))
 
 
-@router.put("/surveys/{survey_id}/answers", response=AnswersOut, auth=API_AUTH)
+@router.put("/surveys/{survey_id}/answers", response=SurveyAnswersOut, auth=API_AUTH)
 @api_roles(BUYER)
-def answers_put(request, survey_id: Id, payload: AnswersIn):
+def answers_put(request, survey_id: Id, payload: SurveyAnswersIn):
     """Replace the acting district's answers (needs left out are not answered); `submit: true`
     makes them count in the pooled demand. Refused (422) outside the survey's window."""
     survey = selectors.survey_get_for_actor(survey_id=survey_id, actor=request.actor)
@@ -80,7 +80,7 @@ def answers_put(request, survey_id: Id, payload: AnswersIn):
     return answers_out(survey, district)
 
 
-@router.get("/surveys/{survey_id}/demand", response=DemandOut, auth=API_AUTH)
+@router.get("/surveys/{survey_id}/demand", response=SurveyDemandOut, auth=API_AUTH)
 @api_roles(STAFF)
 def demand(request, survey_id: Id):
     """The pooled demand per need, and the rules of the states behind it."""

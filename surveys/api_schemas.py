@@ -15,7 +15,7 @@ from core.bounds import QUANTITY_MAX
 Band = Literal["PK", "K-2", "3-5", "6-8", "9-12", "adult"]
 
 
-class NeedOut(Schema):
+class SurveyNeedOut(Schema):
     reference: str
     description: str
     category: str
@@ -34,10 +34,10 @@ class SurveyOut(Schema):
     state_label: str
     opens_at: dt.datetime
     closes_at: dt.datetime
-    needs: list[NeedOut]
+    needs: list[SurveyNeedOut]
 
 
-class AnswerIn(Schema):
+class SurveyAnswerIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     need: text(10, min_length=1)
@@ -53,7 +53,7 @@ class AnswerIn(Schema):
     current_contract_end: Optional[Day] = None
 
 
-class AnswersIn(Schema):
+class SurveyAnswersIn(Schema):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
         "submit": False, "answers": [{
             "need": "N1", "commitment": "committed", "quantities": {"K-2": 400, "3-5": 350},
@@ -62,11 +62,11 @@ class AnswersIn(Schema):
             "current_product": "Chromebook 11 (2021)", "current_price": "289.00",
             "current_contract_end": "2027-06-30"}]}]})
 
-    answers: list[AnswerIn] = Field(max_length=50)
+    answers: list[SurveyAnswerIn] = Field(max_length=50)
     submit: bool = False
 
 
-class AnswerOut(Schema):
+class SurveyAnswerOut(Schema):
     need: str
     commitment: str
     quantities: dict[str, int]
@@ -80,16 +80,16 @@ class AnswerOut(Schema):
     current_contract_end: Optional[dt.date] = None
 
 
-class AnswersOut(Schema):
+class SurveyAnswersOut(Schema):
     survey_id: int
     district_id: int
     state: Literal["not_started", "draft", "submitted"]
     submitted_at: Optional[dt.datetime] = None
     updated_at: Optional[dt.datetime] = None
-    answers: list[AnswerOut]
+    answers: list[SurveyAnswerOut]
 
 
-class MustHaveShareOut(Schema):
+class SurveyMustHaveOut(Schema):
     code: str
     label: str
     answers: int
@@ -97,7 +97,7 @@ class MustHaveShareOut(Schema):
     shared_by_most: bool
 
 
-class NeedDemandOut(Schema):
+class SurveyNeedDemandOut(Schema):
     need: str
     description: str
     committed: dict[str, int]
@@ -110,11 +110,11 @@ class NeedDemandOut(Schema):
     budget_median: Optional[MoneyText] = None
     budget_low: Optional[MoneyText] = None
     budget_high: Optional[MoneyText] = None
-    must_haves: list[MustHaveShareOut]
+    must_haves: list[SurveyMustHaveOut]
     contract_ends_by_quarter: dict[str, int]
 
 
-class StateRuleOut(Schema):
+class SurveyStateRuleOut(Schema):
     state: str
     rule_id: str
     title: str
@@ -122,8 +122,8 @@ class StateRuleOut(Schema):
     kind: str
 
 
-class DemandOut(Schema):
+class SurveyDemandOut(Schema):
     survey_id: int
     respondents: int
-    needs: list[NeedDemandOut]
-    state_rules: list[StateRuleOut]
+    needs: list[SurveyNeedDemandOut]
+    state_rules: list[SurveyStateRuleOut]

@@ -33,7 +33,7 @@ def _remind(survey: Survey, district, now: dt.datetime) -> bool:
             reminder = Reminder.objects.create(survey=survey, district=district, sent_at=now,
                                                recipients=len(set(emails)))
             notify(recipients=emails, subject=f"Needs survey closes soon: {survey.title}",
-                   body=(f"{district.name} has not submitted its answers to {survey.title!r}. The survey "
+                   body=(f"{district.name} has not submitted its answers to “{survey.title}”. The survey "
                          f"closes on {timezone.localtime(survey.closes_at):%Y-%m-%d at %H:%M %Z}."),
                    link=reverse("surveys:detail", kwargs={"survey_id": survey.pk}))
             audit_record(actor=ACTOR, action=AuditAction.SURVEY_REMINDER_SENT, obj=survey,

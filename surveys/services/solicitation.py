@@ -99,7 +99,7 @@ def declaring_districts_tell(*, solicitation, actor: Actor) -> int:
     sent = notify(recipients=recipients,
                   subject=f"Published: {solicitation.number} {solicitation.title}",
                   body=(f"The solicitation built from your answers to the needs survey "
-                        f"{link.survey.title!r} is published. Vendors bid until "
+                        f"“{link.survey.title}” is published. Vendors bid until "
                         f"{timezone.localtime(solicitation.bid_deadline):%Y-%m-%d %H:%M %Z}."),
                   link=reverse("sourcing:detail", kwargs={"solicitation_id": solicitation.pk}))
     link.told_at = timezone.now()
