@@ -63,7 +63,8 @@ class SurveyForm(forms.Form):
 class AnswerForm(forms.Form):
     """One need's answer (prefixed by the need's reference)."""
 
-    answer = forms.BooleanField(label="Answer this need", required=False)
+    answer = forms.BooleanField(label="Answer this need", required=False,
+                                help_text="Untick to leave this need out of your answers.")
     commitment = forms.ChoiceField(label="Our district is", choices=Commitment.choices,
                                    widget=forms.RadioSelect, required=False)
     needed_by = forms.CharField(label="Needed by (month)", required=False,
@@ -80,13 +81,29 @@ class AnswerForm(forms.Form):
     current_contract_end = forms.DateField(label="Current contract ends", required=False,
                                            widget=forms.DateInput(attrs={"type": "date"}))
 
+    use_required_attribute = False  # needs left unticked are sent empty
+    REQUIRED_WHEN_ANSWERED = ("commitment", "needed_by", "funding_source")
+
     def __init__(self, *args, need, **kwargs):
         super().__init__(*args, prefix=need.reference, **kwargs)
         self.need = need
         bands = dict(GRADE_BANDS)
-        for band in need.grade_bands:
-            self.fields[f"qty_{band}"] = forms.CharField(label=f"Units for {bands.get(band, band)}",
-                                                         required=False, max_length=20)
+        quantities = {f"qty_{band}": forms.CharField(
+            label=f"Units for {bands.get(band, band)}", required=False, max_length=20,
+            widget=forms.TextInput(attrs={"inputmode": "numeric"})) for band in need.grade_bands}
+        # the quantities right after the commitment, where people look for them
+        order = list(self.fields)
+        at = order.index("commitment") + 1
+        fields = {name: self.fields[name] for name in order[:at]}
+        fields.update(quantities)
+        fields.update({name: self.fields[name] for name in order[at:]})
+        self.fields = fields
+        answered = not self.is_bound or bool(self.data.get(self.add_prefix("answer")))
+        for name in self.REQUIRED_WHEN_ANSWERED:
+            self.fields[name].required = answered
+        first = next(iter(quantities), None)
+        if first:
+            self.fields[first].help_text = "At least 1 unit in one grade band."
 
     def row(self) -> dict:
         data = self.cleaned_data
