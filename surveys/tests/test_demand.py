@@ -174,3 +174,11 @@ def test_a_solicitation_from_the_survey_and_the_declarers_told_on_publication(ca
     assert {cast.buyer_a.email, cast.buyer_b.email} <= set(told)
     link.refresh_from_db()
     assert link.told_at is not None
+
+
+def test_drafts_are_staff_only(client, cast, survey_draft):
+    assert client.get("/api/v1/surveys", **token(cast.buyer_a)).json() == []
+    assert client.get(f"/api/v1/surveys/{survey_draft.pk}", **token(cast.buyer_a)).status_code == 404
+    assert [s["state"] for s in client.get("/api/v1/surveys", **token(cast.staff)).json()] == ["draft"]
+    login(client, cast.buyer_a)
+    assert client.get(f"/surveys/{survey_draft.pk}/").status_code == 404
