@@ -195,3 +195,17 @@ def survey_responses(survey: Survey) -> QuerySet[Response]:
     """Every district's response (drafts too), for staff."""
     return (Response.objects.filter(survey=survey).select_related("district__organisation")
             .order_by("district__organisation__name"))
+
+
+def open_surveys() -> QuerySet[Survey]:
+    """Published surveys open now (by the clock), closing soonest first."""
+    now = timezone.now()
+    return (Survey.objects.filter(state=SurveyState.PUBLISHED, opens_at__lte=now, closes_at__gt=now)
+            .order_by("closes_at"))
+
+
+def surveys_to_answer(district) -> list[tuple[Survey, Optional[str]]]:
+    """Open surveys the district has not submitted, with its response's state (None: not started)."""
+    surveys = list(open_surveys())
+    states = dict(Response.objects.filter(district=district, survey__in=surveys).values_list("survey_id", "state"))
+    return [(s, states.get(s.pk)) for s in surveys if states.get(s.pk) != ResponseState.SUBMITTED]

@@ -182,3 +182,14 @@ def test_drafts_are_staff_only(client, cast, survey_draft):
     assert [s["state"] for s in client.get("/api/v1/surveys", **token(cast.staff)).json()] == ["draft"]
     login(client, cast.buyer_a)
     assert client.get(f"/surveys/{survey_draft.pk}/").status_code == 404
+
+
+def test_workspaces_list_open_surveys(client, cast, survey):
+    response_save(survey=survey, submit=True, actor=cast.actor(cast.buyer_a), answers=[answer()])
+    login(client, cast.buyer_b)
+    page = client.get("/home/").content.decode()
+    assert "Needs surveys to answer" in page and "Tell the consortium what we need" in page
+    login(client, cast.buyer_a)  # submitted: nothing waits
+    assert "No open needs survey waits for our answers." in client.get("/home/").content.decode()
+    login(client, cast.staff)
+    assert "1 of 2 members submitted" in client.get("/home/").content.decode()
