@@ -22,7 +22,7 @@ from core.limits import DATE_MAX, DATE_MIN, SHORT_TEXT_MAX, check_int, check_mon
 from core.locks import lock
 from members.selectors import district_for_actor, district_is_member
 from surveys.models import Answer, Need, Response, Survey
-from surveys.states import TRANSITIONS, Commitment, FundingSource, ResponseState
+from surveys.states import Commitment, FundingSource, ResponseState, SurveyState
 
 MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 COMMITMENTS = {**{c.value: c.value for c in Commitment}, **{c.label.lower(): c.value for c in Commitment}}
@@ -192,7 +192,12 @@ def response_save(*, survey: Survey, answers: list[dict[str, Any]], submit: bool
     district = require_answering_district(actor)
     survey = lock(Survey.objects.all()).get(pk=survey.pk)
     now = timezone.now()
-    TRANSITIONS.check(survey.effective_state(now), "answer", subject=f"the survey {survey.title!r}")
+    state = survey.effective_state(now)
+    if state == SurveyState.SCHEDULED:
+        raise ValidationError(f"The survey opens on {timezone.localtime(survey.opens_at):%Y-%m-%d at %H:%M %Z}: "
+                              f"answers are taken from then.")
+    if state != SurveyState.OPEN:
+        raise ValidationError("The survey is closed: answers can no longer be changed.")
     cleaned = clean_answers(survey, answers)
     if submit and not cleaned:
         raise ValidationError({"answers": "Answer at least one need before submitting."})

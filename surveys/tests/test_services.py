@@ -123,3 +123,29 @@ def test_bad_answers_are_refused_by_field_and_nothing_changes(cast, survey, bad,
 def test_a_need_answered_twice_is_refused(cast, survey):
     with pytest.raises(ValidationError, match="twice"):
         response_save(survey=survey, answers=[answer(), answer()], actor=cast.actor(cast.buyer_a))
+
+
+def test_the_state_table_is_consistent():
+    from surveys.states import TRANSITIONS
+
+    assert TRANSITIONS.unreachable() == []
+    assert TRANSITIONS.moves()[("open", "close")] == "closed"
+    assert ("closed", "answer") in TRANSITIONS.refused()
+
+
+def test_a_closed_survey_says_so_in_the_page(client, cast, survey, clock):
+    from tests.helpers import login
+
+    clock.set(survey.closes_at)
+    login(client, cast.buyer_a)
+    page = client.post(f"/surveys/{survey.pk}/answers/", {"submit": "1"}).content.decode()
+    assert "The survey is closed: answers can no longer be changed." in page
+    assert not Response.objects.exists()
+
+
+def test_too_many_needs_are_refused(cast, survey_draft):
+    need = {"category": "chromebooks", "kind": "device", "grade_bands": ["K-2"], "description": "x"}
+    with pytest.raises(ValidationError, match="At most 50 needs"):
+        survey_update(survey=survey_draft, title="t", cycle="c", opens_at=survey_draft.opens_at,
+                      closes_at=survey_draft.closes_at, needs=[need] * 51, actor=cast.actor(cast.staff))
+    assert survey_draft.needs.count() == 2

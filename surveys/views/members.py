@@ -84,8 +84,9 @@ def answer(request, survey_id: int):
             response_save(survey=survey, answers=[f.row() for f in chosen], submit="submit" in request.POST,
                           actor=request.actor)
         except ValidationError as exc:
-            _spread(exc, chosen)
-            messages.error(request, "Nothing was saved: correct the answers marked below.")
+            general = _spread(exc, chosen)
+            messages.error(request, " ".join(general) if general else
+                           "Nothing was saved: correct the answers marked below.")
         else:
             messages.success(request, "Answers submitted: they count in the pooled demand. You may change them "
                                       "until the survey closes." if "submit" in request.POST else
@@ -94,20 +95,21 @@ def answer(request, survey_id: int):
     return _page(request, survey, forms=forms, status=400)
 
 
-def _spread(exc: ValidationError, chosen: list[AnswerForm]) -> None:
-    """The service's `answers[i].field` errors onto the forms' fields."""
-    if not hasattr(exc, "error_dict"):
-        for form in chosen[:1]:
-            form.add_error(None, exc.messages)
-        return
-    for name, errors in exc.message_dict.items():
+def _spread(exc: ValidationError, chosen: list[AnswerForm]) -> list[str]:
+    """The service's `answers[i].field` errors onto the forms' fields; the others (the survey is
+    closed, nothing answered) are returned to be said at the top of the page."""
+    general: list[str] = []
+    items = exc.message_dict.items() if hasattr(exc, "error_dict") else [("__all__", exc.messages)]
+    for name, errors in items:
         head, _, field = name.partition(".")
-        index = head[len("answers["):-1]
-        form = chosen[int(index)] if index.isdigit() and int(index) < len(chosen) else (chosen[0] if chosen else None)
-        if form is None:
+        index = head[len("answers["):-1] if head.startswith("answers[") else ""
+        if not index.isdigit() or int(index) >= len(chosen):
+            general.extend(errors)
             continue
+        form = chosen[int(index)]
         field = field.replace("quantities.", "qty_")
         form.add_error(field if field in form.fields else None, errors)
+    return general
 
 
 @roles(BUYER)
