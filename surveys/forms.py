@@ -51,12 +51,14 @@ class SurveyForm(forms.Form):
                 for i in range(1, self.need_count + 1)]
 
     def needs(self) -> list[dict]:
-        out = []
+        """The rows filled in, in order; `given_rows` keeps their row numbers (for errors)."""
+        out, self.given_rows = [], []
         for i in range(1, self.need_count + 1):
             row = {f: self.cleaned_data.get(f"need_{i}_{f}") for f in
                    ("description", "category", "kind", "grade_bands", "unit")}
             if any(row.values()):
                 out.append(row)
+                self.given_rows.append(i)
         return out
 
 

@@ -149,3 +149,14 @@ def test_too_many_needs_are_refused(cast, survey_draft):
         survey_update(survey=survey_draft, title="t", cycle="c", opens_at=survey_draft.opens_at,
                       closes_at=survey_draft.closes_at, needs=[need] * 51, actor=cast.actor(cast.staff))
     assert survey_draft.needs.count() == 2
+
+
+def test_the_survey_form_puts_a_needs_error_on_its_row(client, cast, devices):
+    from tests.helpers import login
+
+    login(client, cast.staff)
+    response = client.post("/surveys/new/", {
+        "title": "Networks", "cycle": "2028-29", "opens_at": "2030-01-05T09:00", "closes_at": "2030-02-05T17:00",
+        "need_2_description": "Access points", "need_2_category": "chromebooks", "need_2_kind": "device"})
+    assert response.status_code == 400
+    assert "need_2_grade_bands" in response.context["form"].errors

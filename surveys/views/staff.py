@@ -3,6 +3,9 @@ XLSX), a solicitation from the survey, declared vs bought."""
 
 from __future__ import annotations
 
+import re
+
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -21,8 +24,31 @@ from surveys.services.surveys import survey_close, survey_create, survey_publish
 from surveys.states import SurveyState
 
 
+NEED_FIELD = re.compile(r"^needs\[(\d+)\]\.(\w+)$")
+
+
 def _detail(survey_id: int) -> str:
     return reverse("surveys:detail", kwargs={"survey_id": survey_id})
+
+
+def _on_fields(form, call):
+    """The service's `needs[i].field` errors (i-th need given) under the form's fields of that
+    row (`need_<row>_field`)."""
+    def run():
+        try:
+            return call()
+        except ValidationError as exc:
+            if not hasattr(exc, "error_dict"):
+                raise
+            renamed = {}
+            for name, errors in exc.message_dict.items():
+                match = NEED_FIELD.match(name)
+                rows = getattr(form, "given_rows", [])
+                index = int(match.group(1)) - 1 if match else -1
+                row = rows[index] if 0 <= index < len(rows) else None
+                renamed[f"need_{row}_{match.group(2)}" if row else name] = errors
+            raise ValidationError(renamed)
+    return run
 
 
 def _form_page(request, form, survey=None, status=200):
@@ -34,10 +60,10 @@ def _form_page(request, form, survey=None, status=200):
 def survey_new(request):
     form = SurveyForm(request.POST or None)
     if request.method == "POST":
-        done = submit_form(request, form, lambda: survey_create(
+        done = submit_form(request, form, _on_fields(form, lambda: survey_create(
             title=form.cleaned_data["title"], cycle=form.cleaned_data["cycle"],
             description=form.cleaned_data["description"], opens_at=form.cleaned_data["opens_at"],
-            closes_at=form.cleaned_data["closes_at"], needs=form.needs(), actor=request.actor),
+            closes_at=form.cleaned_data["closes_at"], needs=form.needs(), actor=request.actor)),
             success="Survey drafted. Check it, then publish it.", redirect_to=lambda s: _detail(s.pk))
         if done:
             return done
@@ -54,10 +80,10 @@ def survey_edit(request, survey_id: int):
                "opens_at": timezone.localtime(survey.opens_at), "closes_at": timezone.localtime(survey.closes_at)}
     form = SurveyForm(request.POST or None, needs=needs, initial=initial)
     if request.method == "POST":
-        done = submit_form(request, form, lambda: survey_update(
+        done = submit_form(request, form, _on_fields(form, lambda: survey_update(
             survey=survey, title=form.cleaned_data["title"], cycle=form.cleaned_data["cycle"],
             description=form.cleaned_data["description"], opens_at=form.cleaned_data["opens_at"],
-            closes_at=form.cleaned_data["closes_at"], needs=form.needs(), actor=request.actor),
+            closes_at=form.cleaned_data["closes_at"], needs=form.needs(), actor=request.actor)),
             success="Survey saved.", redirect_to=_detail(survey.pk))
         if done:
             return done

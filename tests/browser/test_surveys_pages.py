@@ -72,4 +72,25 @@ def test_survey_pages_are_accessible(survey_world, live_server, page):
     page.goto(url + "demand/")
     assert page.locator("svg").count() >= 2 and "200 units committed" not in page.content()
     assert "120 units committed" in page.content()
+
+    # staff draft a survey in the form (a refusal first: no grade band), then publish it
+    page.goto(base + "/surveys/new/")
+    page.fill("#id_title", "2028-29 networks")
+    page.fill("#id_cycle", "2028-29")
+    page.fill("#id_opens_at", "2030-01-05T09:00")
+    page.fill("#id_closes_at", "2030-02-05T17:00")
+    page.fill("#id_need_1_description", "Wi-Fi access points")
+    page.select_option("#id_need_1_category", c.survey.needs.first().category.code)
+    page.select_option("#id_need_1_kind", "device")
+    page.click("main button[type=submit]")
+    assert "Choose at least one grade band" in page.content()
+    found = axe_violations(page)
+    if found:
+        problems["survey form with an error"] = found
+    page.check("#id_need_1_grade_bands_4")
+    page.click("main button[type=submit]")
+    assert "Survey drafted" in page.content()
+    page.click("text=Publish the survey")
+    page.click("main button[type=submit]")
+    assert "Survey published" in page.content() and "Published, not open yet" in page.content()
     assert problems == {}
