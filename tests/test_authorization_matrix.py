@@ -67,6 +67,7 @@ PAGES = {
     "members:transition": (lambda c: {"membership_id": c.membership_a.pk, "action": "withdraw"},
                            only(["staff", "buyer_a", "approver_a", "buyer_b", "approver_b"], ok=405)),
     "members:districts": (lambda c: {}, only(["staff"])),
+    "members:district-import": (lambda c: {}, only(["staff"])),
     "members:district-options": (lambda c: {}, only(SIGNED_IN)),
     "members:apply-on-behalf": (lambda c: {"district_id": c.district_b.pk}, only(["staff"], ok=405)),
     "vendors:profile": (lambda c: {}, only(VENDORS)),
@@ -486,6 +487,8 @@ API = {
     ("POST", "/api/v1/memberships/{membership_id}/transitions"): (
         lambda c: {"membership_id": c.membership_a.pk}, "form", {"action": "no-such-step"},
         expect(403, anon=401, staff=422, buyer_a=422, approver_a=422)),
+    ("POST", "/api/v1/districts/imports"): (lambda c: {}, "form", {"source": "x"},
+                                            expect(403, anon=401, staff=422)),
     ("POST", "/api/v1/vendors/register"): (lambda c: {}, "json",
                                            {"company_name": "", "contact_name": "", "email": "x",
                                             "password": "x"}, expect(422)),
