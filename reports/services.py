@@ -323,6 +323,10 @@ def _reconcile(report: SalesReport, version: SalesReportVersion, lines: list[Sal
     return counts
 
 
+# Reconciling a version again (reports.reconcile_again) uses the same steps.
+reconcile_version = _reconcile
+
+
 def _version_state(version: Optional[SalesReportVersion]) -> Optional[dict[str, Any]]:
     if version is None:
         return None

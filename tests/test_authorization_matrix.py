@@ -197,6 +197,7 @@ PAGES = {
     "reports:overdue": (lambda c: {}, only(["staff"])),
     "reports:detail": (lambda c: REP(c), {**only(["staff", "vendor_a"]), "vendor_b": 404}),
     "reports:resolve": (lambda c: {**REP(c), "item_id": c.sales_item.pk}, only(["staff"], ok=405)),
+    "reports:reconcile-again": (lambda c: REP(c), only(["staff"], ok=405)),
     "reports:invoice-issue": (lambda c: REP(c), only(["staff"])),  # GET: its confirmation page
     "reports:invoices": (lambda c: {}, only(["staff"] + VENDORS)),
     "reports:invoice-paid": (lambda c: {"invoice_id": c.fee_invoice.pk}, only(["staff"], ok=405)),
