@@ -496,6 +496,8 @@ API = {
     ("POST", "/api/v1/vendors/verify"): (lambda c: {}, "json", {"token": "bogus-token"},
                                          expect(422)),
     ("GET", "/api/v1/vendors/me"): (lambda c: {}, None, None, only(VENDORS, anon=401)),
+    ("PUT", "/api/v1/vendors/me/service-area"): (lambda c: {}, "json", {"states": []},
+                                                 only(VENDORS, ok=422, anon=401)),
     # sourcing (see sourcing_world); the DELETE of the bid comes after the confirm on purpose
     ("GET", "/api/v1/solicitations"): (lambda c: {}, None, None, expect(200)),
     ("POST", "/api/v1/solicitations"): (lambda c: {}, "json", lambda c: {

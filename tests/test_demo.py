@@ -20,6 +20,7 @@ def test_demo_builds_once_and_again(capsys, client):
     check_catalog_and_dashboard(client)
     check_every_demo_home_has_something()
     check_staff_home_shows_the_open_protest(client)
+    check_a_vendor_left_out_for_its_service_area(client)
     totals = member_directory_totals()
     assert totals.members == 163 and totals.students_estimated
     assert 2_250_000 <= totals.students <= 2_350_000
@@ -169,3 +170,21 @@ def check_staff_home_shows_the_open_protest(client):
     panel = home.split('id="panel-protests"', 1)[1].split("</section>", 1)[0]
     assert f"{protest.award.solicitation.number}: protest by Cedar Classroom Tech" in panel
     assert "No protest is open." not in panel
+
+
+def check_a_vendor_left_out_for_its_service_area(client):
+    """Juniper serves four states, none of them California: ABC Unified's Chromebook
+    mini-competition leaves it out and says why."""
+    from contracts.models import MiniCompetition
+    from contracts.selectors.left_out import left_out
+    from edpool.demo.catalog_agreements import DEVICES
+
+    competition = MiniCompetition.objects.get(solicitation__title=DEVICES,
+                                              district__organisation__name="ABC Unified")
+    reasons = {o.vendor: o.reason for o in left_out(competition)}
+    assert reasons["Juniper Devices, Inc."] == "The vendor does not serve California."
+    assert "Acorn Device Works, Inc." not in reasons  # scored (and chosen)
+    client.logout()
+    assert client.login(email="buyer1@demo.edpool.org", password=DEMO_PASSWORD)
+    page = client.get(f"/mini-competitions/{competition.pk}/").content.decode()
+    assert "The vendor does not serve California." in page
