@@ -23,7 +23,7 @@ from audit.services import audit_record
 from core.csvtext import check_csv_text
 from jobs.models import Job
 from jobs.services import job_enqueue
-from members.importers import MAX_FIELD_CHARS, ImportFileError, detect_format, parse_directory
+from members.importers import MAX_FIELD_CHARS, ImportFileError, RowError, detect_format, parse_directory
 from members.services import ImportCounts, districts_import
 
 DISTRICT_IMPORT_JOB = "members.district_import"
@@ -106,10 +106,13 @@ def district_import_job(ctx) -> None:
         fmt, records = parse_directory(io.StringIO(text), source_label=ctx.params.get("source") or "",
                                        default_year=ctx.params.get("year"))
     except ImportFileError as exc:
-        refused = len({error.line for error in exc.errors})
+        # Row errors name their line (the header is line 1); a file-wide one ("no rows") is text.
+        refused = len({error.line for error in exc.errors if isinstance(error, RowError) and error.line >= 2})
         ctx.progress("Nothing imported.", force=True, read=_data_rows(text), created=0, updated=0,
                      unchanged=0, refused=refused)
-        raise ValidationError(f"Nothing imported: {refused:,} row(s) refused. {exc}") from None
+        problems = str(exc).replace("\n", "; ")
+        raise ValidationError(f"Nothing imported: {refused:,} row(s) refused. {problems}" if refused
+                              else f"Nothing imported: {problems}") from None
     read = len(records)
     ctx.progress(f"Importing {read:,} districts.", force=True, read=read)
 

@@ -74,6 +74,16 @@ def test_a_bad_row_imports_nothing_and_the_job_says_which(client, cast):
     assert "Rows refused" in client.get(f"/jobs/{job.pk}/").content.decode()
 
 
+def test_a_header_without_rows_fails_the_job_clearly(client, cast):
+    login(client, cast.staff)
+    assert upload(client, CA_HEADER).status_code == 302
+    run_queued_jobs()
+    job = Job.objects.get(kind=DISTRICT_IMPORT_JOB)
+    assert job.state == JobState.FAILED
+    assert job.error == "Nothing imported: The file has a header but no rows."
+    assert job.progress["read"] == 0 and job.progress["refused"] == 0
+
+
 @pytest.mark.parametrize("content, message", [
     (b"", "is empty"),
     ("cds_code,name\x00,state\n1,a,CA\n".encode(), "NUL character"),
