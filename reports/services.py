@@ -313,7 +313,9 @@ def _reconcile(report: SalesReport, version: SalesReportVersion, lines: list[Sal
         if earlier is not None:
             item.state, item.resolution_note = ReconciliationItem.State.RESOLVED, earlier.resolution_note
             item.resolved_by_id, item.resolved_at = earlier.resolved_by_id, earlier.resolved_at
-            item.detail = (item.detail + f" Resolution carried over from version {earlier.version.number}.").strip()
+            kept = (f" Resolution carried over from version {earlier.version.number}." if earlier.version_id != version.pk
+                    else " Resolution kept from the earlier reconciliation of this version.")
+            item.detail = (item.detail + kept).strip()
         items.append(item)
     ReconciliationItem.objects.bulk_create(items)
     counts: dict[str, int] = {}

@@ -68,6 +68,7 @@ def test_staff_reconcile_again_after_an_order_is_cancelled(client, cast, scene):
                                      (K.REPORTED_NOT_ORDERED, "Beta Unified", "resolved")}
     kept = report.items.get(kind=K.REPORTED_NOT_ORDERED)
     assert kept.resolution_note == "Free trial licences."
+    assert kept.detail.endswith("Resolution kept from the earlier reconciliation of this version.")
     assert job.result_url == f"/sales-reports/{report.pk}/#reconciliation"
     status = client.get(f"/jobs/{job.pk}/").content.decode()
     for shown in ("Reconcile a sales report again", "Items open before", "Items open now", "2 finding(s), 0 item(s) open (before: 1)"):
