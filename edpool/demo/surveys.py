@@ -101,5 +101,33 @@ def build_surveys_demo(report, members) -> None:
             response_save(survey=survey, answers=rows, submit=True, actor=_buyer(district))
         answered += 1
     survey_solicitation_create(survey=survey, category=devices, actor=staff)
+    open_count = _open_survey(staff, devices, members)
+    report.add(f"Needs survey {OPEN_TITLE!r} open for three more weeks, {open_count} members answered so far.")
     report.add(f"Needs survey {TITLE!r}: {answered} of {len(members)} members answered; a draft "
                f"solicitation was created from its committed demand.")
+
+
+OPEN_TITLE = "Spring 2027 classroom audio"
+
+
+def _open_survey(staff, category, members) -> int:
+    """A survey still open (three weeks left), answered by a few members so far: buyers see it on
+    their workspace as a survey to answer, staff as an open survey with its response count."""
+    now = timezone.now()
+    with at(now - dt.timedelta(days=4)):
+        survey = survey_create(
+            title=OPEN_TITLE, cycle="2026-27", opens_at=now - dt.timedelta(days=4),
+            closes_at=now + dt.timedelta(days=21), actor=staff,
+            description="Classroom amplification for the spring term.", needs=[
+                {"category": category, "kind": "device", "grade_bands": ["K-2", "3-5"],
+                 "description": "Classroom audio (teacher microphone and speakers)", "unit": "classroom"}])
+        survey_publish(survey=survey, actor=staff)
+    answered = 0
+    for district in members:
+        if _h(f"audio:{district.name}") % 8 or district.name == "ABC Unified":
+            continue
+        response_save(survey=survey, submit=True, actor=_buyer(district), answers=[{
+            "need": "N1", "commitment": "interested", "quantities": {"K-2": 12, "3-5": 10},
+            "needed_by": "2027-03", "funding_source": "title_iv_a"}])
+        answered += 1
+    return answered
