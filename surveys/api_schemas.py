@@ -1,7 +1,5 @@
 """Bodies of the surveys API (`surveys.api`). Money is a string of dollars and cents."""
 
-
-
 import datetime as dt
 from typing import Literal, Optional
 
