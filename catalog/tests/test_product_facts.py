@@ -54,6 +54,17 @@ def test_the_data_migration_maps_stored_products(cast):
     assert Product.objects.values_list("kind", "price_unit").get(pk=other.pk) == ("device", "per_device")
 
 
+def test_the_data_migration_gives_existing_products_version_1(cast):
+    product = product_create(vendor=cast.vendor_a, data=data(), actor=SYSTEM)
+    ProductFactsVersion.objects.all().delete()
+    Product.objects.update(facts_version=0)
+    migration.first_versions(django_apps, None)
+    version = ProductFactsVersion.objects.get()
+    assert (version.product_id, version.number, version.created_by) == (product.pk, 1, None)
+    assert version.facts["kind"] == "software" and version.facts["essa_study_url"].startswith("https://")
+    assert Product.objects.get(pk=product.pk).facts_version == 1
+
+
 def test_a_new_product_states_its_facts_as_version_1(cast):
     product = product_create(vendor=cast.vendor_a, data=data(price_unit=""), actor=cast.actor(cast.vendor_user_a))
     assert (product.kind, product.price_unit, product.languages) == ("software", "per_student", ["en", "es"])
