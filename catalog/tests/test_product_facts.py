@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import json
 from decimal import Decimal
 
 import pytest
@@ -149,3 +150,25 @@ def test_staff_check_the_current_version_and_a_later_change_undoes_it(cast):
 def test_inactive_products_are_not_on_the_worklist(cast):
     product = product_create(vendor=cast.vendor_a, data=data(active=False), actor=SYSTEM)
     assert product.facts_version == 1 and list(facts_to_check()) == []
+
+
+def test_an_admin_edit_of_facts_makes_a_version(client, cast):
+    from accounts.services import user_create_or_update
+    from tests.cast import PASSWORD
+
+    product = product_create(vendor=cast.vendor_a, data=data(), actor=SYSTEM)
+    product_facts_check(product=product, actor=cast.actor(cast.staff))
+    user_create_or_update(email=cast.staff.email, can_open_admin=True, actor=cast.actor(cast.staff))
+    assert client.login(email=cast.staff.email, password=PASSWORD)
+    form = client.get(f"/admin/catalog/product/{product.pk}/change/").context["adminform"].form
+    posted = {name: form[name].value() for name in form.fields}
+    posted = {k: v for k, v in posted.items() if v is not None}
+    for name in ("grade_bands", "subjects", "languages", "interoperability", "data_collected"):
+        posted[name] = json.dumps(getattr(product, name))
+    posted["languages"] = '["en"]'
+    response = client.post(f"/admin/catalog/product/{product.pk}/change/", posted)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    product.refresh_from_db()
+    assert (product.languages, product.facts_version, product.facts_checked) == (["en"], 2, False)
+    assert product.facts_versions.get(number=2).changed == ["languages"]
+    assert client.get("/admin/catalog/productfactsversion/").status_code == 200
