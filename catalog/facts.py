@@ -96,8 +96,17 @@ def _category_names() -> dict[str, str]:
 @dataclass(frozen=True)
 class Change:
     field: str  # its label
-    before: str
-    after: str
+    text: str  # "added Spanish; removed French", or "Not evaluated → Conforms to WCAG 2.1 AA"
+
+
+def change_of(name: str, before: Any, after: Any) -> Change:
+    if isinstance(before, list) or isinstance(after, list):
+        added = [v for v in (after or []) if v not in (before or [])]
+        removed = [v for v in (before or []) if v not in (after or [])]
+        parts = ([f"added {value_text(name, added)}"] if added else []) + \
+                ([f"removed {value_text(name, removed)}"] if removed else [])
+        return Change(FACT_LABELS.get(name, name), "; ".join(parts) or "reordered")
+    return Change(FACT_LABELS.get(name, name), f"{value_text(name, before)} → {value_text(name, after)}")
 
 
 @dataclass(frozen=True)
@@ -117,8 +126,7 @@ def facts_history(product: Product, *, show_emails: bool) -> list[VersionRow]:
     rows: list[VersionRow] = []
     previous: Optional[dict] = None
     for v in versions:
-        changes = [Change(FACT_LABELS.get(name, name), value_text(name, (previous or {}).get(name)),
-                          value_text(name, v.facts.get(name))) for name in v.changed] if previous else []
+        changes = [change_of(name, previous.get(name), v.facts.get(name)) for name in v.changed] if previous else []
         who = v.created_by_label or "system"
         if show_emails and v.created_by is not None:
             who = f"{who} ({v.created_by.email})"

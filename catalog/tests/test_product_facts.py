@@ -147,6 +147,16 @@ def test_staff_check_the_current_version_and_a_later_change_undoes_it(cast):
     assert product_facts_check(product=product, actor=staff).number == 2
 
 
+def test_the_worklist_puts_facts_changed_since_a_check_first(cast):
+    vendor, staff = cast.actor(cast.vendor_user_a), cast.actor(cast.staff)
+    first = product_create(vendor=cast.vendor_a, data=data(name="First"), actor=vendor)
+    second = product_create(vendor=cast.vendor_a, data=data(name="Second"), actor=vendor)
+    product_facts_check(product=second, actor=staff)
+    assert list(facts_to_check()) == [first]
+    product_update(product=second, data=product_data_from(second, subjects=["ela", "math"]), actor=vendor)
+    assert list(facts_to_check()) == [second, first]
+
+
 def test_inactive_products_are_not_on_the_worklist(cast):
     product = product_create(vendor=cast.vendor_a, data=data(active=False), actor=SYSTEM)
     assert product.facts_version == 1 and list(facts_to_check()) == []

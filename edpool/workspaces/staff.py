@@ -116,7 +116,7 @@ def product_facts() -> Panel:
         Item(label=f"{p.name} ({p.vendor.organisation.name})", url=reverse("catalog:product", args=[p.pk]) + "#facts",
              action=(f"Check version {p.facts_version} (changed since version {p.facts_checked_version})"
                      if p.facts_checked_version else f"Check version {p.facts_version}"),
-             when=p.changed_at, when_label="Changed") for p in rows],
+             when=p.changed_at, when_label="Changed", urgent=bool(p.facts_checked_version)) for p in rows],
         count=waiting.count(), empty="Every product's current facts are checked.",
         see_all_url=reverse("catalog:facts-to-check"))
 
