@@ -38,6 +38,13 @@ def vendor_products(request):
         status=400 if form.errors else 200)
 
 
+def _saved(product) -> str:
+    if product.facts_checked:
+        return f"{product.name} saved. Its facts (version {product.facts_version}) are checked by consortium staff."
+    return (f"{product.name} saved. Its facts are version {product.facts_version}, which consortium staff "
+            "have not checked yet.")
+
+
 @roles(VENDOR)
 def vendor_product_edit(request, product_id: int):
     product = selectors.product_for_actor(product_id=product_id, actor=request.actor)
@@ -45,7 +52,7 @@ def vendor_product_edit(request, product_id: int):
     if request.method == "POST":
         done = submit_form(request, form, lambda: product_update(product=product, data=form.product_data(),
                                                                  actor=request.actor),
-                           success="Product saved.", redirect_to="catalog:vendor-products")
+                           success=_saved, redirect_to="catalog:vendor-products")
         if done:
             return done
     return render(request, "catalog/product_edit.html", {"product": product, "form": form},

@@ -121,7 +121,7 @@ def test_vendor_form_states_and_refuses_facts(client, cast):
     assert refused.status_code == 400 and Product.objects.get(pk=product.pk).facts_version == 1
     refused = client.post(f"/vendor/products/{product.pk}/", {**form, "essa_tier": "", "essa_study_url": "https://x.example.org/s"})
     assert refused.status_code == 400 and "ESSA tier" in refused.content.decode()
-    saved = client.post(f"/vendor/products/{product.pk}/", {**form, "essa_tier": "4"})
-    assert saved.status_code == 302
+    saved = client.post(f"/vendor/products/{product.pk}/", {**form, "essa_tier": "4"}, follow=True)
+    assert "Its facts are version 2, which consortium staff have not checked yet." in saved.content.decode()
     product.refresh_from_db()
     assert (product.price_unit, product.languages, product.essa_tier, product.facts_version) == ("per_site", ["en", "ko"], 4, 2)
