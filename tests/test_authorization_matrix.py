@@ -120,6 +120,8 @@ PAGES = {
     "catalog:vendor-products": (lambda c: {}, only(VENDORS)),
     "catalog:vendor-product-edit": (lambda c: {"product_id": c.product.pk}, {**only(["vendor_a"]), "vendor_b": 404}),
     "catalog:product": (lambda c: {"product_id": c.product.pk}, {**only(SIGNED_IN), "vendor_b": 404}),
+    "catalog:facts-check": (lambda c: {"product_id": c.product.pk}, only(["staff"], ok=405)),
+    "catalog:facts-to-check": (lambda c: {}, only(["staff"])),
     "compliance:check": (lambda c: {}, only(["staff"] + DISTRICT_A + DISTRICT_B)),
     "compliance:decision-record": (lambda c: {}, only(["staff", "buyer_a", "approver_a"] + DISTRICT_B, ok=405)),
     "compliance:decision": (lambda c: {"decision_id": c.decision.pk}, only(["staff"] + DISTRICT_A)),
@@ -551,6 +553,9 @@ API = {
                                                {"name": "", "category": "nope", "kind": "x",
                                                 "list_price": "1", "unit": "u"},
                                                {**only(["vendor_a"], ok=422, anon=401), "vendor_b": 404}),
+    # a version that is not the current one: refused (422), nothing checked
+    ("POST", "/api/v1/products/{product_id}/facts/check"): (lambda c: {"product_id": c.product.pk}, "json",
+                                                            {"version": 999999}, only(["staff"], ok=422, anon=401)),
     ("GET", "/api/v1/compliance/check"): (lambda c: {}, None, None,  # no product named: 422
                                           only(["staff"] + DISTRICT_A + DISTRICT_B, ok=422, anon=401)),
     ("POST", "/api/v1/compliance/decisions"): (lambda c: {}, "json", lambda c: {"product_id": c.product.pk, "purpose": ""},
