@@ -9,7 +9,7 @@ import math
 from typing import Any, Optional
 
 SERIES_MAX = 200  # points kept at most
-KEEP_RECENT = 50  # the latest points are never thinned (the live end of the chart)
+KEEP_RECENT = 20  # the latest points are never thinned (the live end of the chart)
 
 Point = dict[str, Optional[float]]  # {"seconds": 1.25, "best": 1234.5, "bound": 1200.0}
 
@@ -27,14 +27,19 @@ def _number(value: Any) -> Optional[float]:
 
 def add_point(points: list[Point], *, seconds: Any, limit: int = SERIES_MAX, **values: Any) -> list[Point]:
     """Append a point (in place; returned too). Seconds never go back: a point earlier than the
-    last is moved to the last one's time. Over `limit`, every second point older than the latest
-    KEEP_RECENT is dropped (the first one stays), so old stretches thin out evenly."""
+    last is moved to the last one's time. Over `limit`, the older points are thinned evenly in
+    time: the one whose neighbours are closest together goes (the first point and the latest
+    KEEP_RECENT always stay), so a long run keeps its whole shape at an even resolution."""
     at = _number(seconds) or 0.0
     if points and at < (points[-1]["seconds"] or 0.0):
         at = points[-1]["seconds"] or 0.0
     points.append({"seconds": round(max(at, 0.0), 3), **{key: _number(v) for key, v in values.items()}})
-    if len(points) > limit:
-        recent = min(KEEP_RECENT, limit // 2)
-        old, latest = points[:-recent], points[-recent:]
-        points[:] = old[::2] + latest
+    while len(points) > max(limit, 3):
+        last_old = len(points) - 1 - min(KEEP_RECENT, limit // 2)  # candidates: 1 .. last_old
+        if last_old < 1:
+            del points[1]
+            continue
+        times = [p["seconds"] or 0.0 for p in points]
+        drop = min(range(1, last_old + 1), key=lambda i: (times[i + 1] - times[i - 1], i))
+        del points[drop]
     return points
