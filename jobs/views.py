@@ -19,7 +19,8 @@ def job_status(request, job_id: int):
     it (out of band: the chart is not in the live region, so it is not read out each second)."""
     job = selectors.job_for(job_id=job_id, actor=request.actor)
     if request.headers.get("HX-Request"):
-        return render(request, "jobs/_status.html", {"job": job_view(job), "oob": True})
+        return render(request, "jobs/_status.html", {"job": job_view(job), "oob": True,
+                                                      "chart_shown": request.GET.get("chart") == "shown"})
     return render(request, "jobs/job.html", {"job": job_view(job)})
 
 
