@@ -65,7 +65,7 @@ def test_the_status_page_draws_the_series_with_a_table(client, cast):
     status, _, rest = part.partition("</section>")
     assert 'aria-live="polite"' in status and "<svg" not in status
     assert '<div id="job-chart" hx-swap-oob="true">' in rest and 'role="img"' in rest
-    assert f'?chart=shown" hx-trigger="every 1s"' in page  # the page has the chart: polls for its parts
+    assert '?chart=shown" hx-trigger="every 1s"' in page  # the page has the chart: polls for its parts
     # Once the page has the chart, only its caption, picture and table are swapped (by id), so the
     # table a reader opened stays open.
     part = client.get(f"/jobs/{job.pk}/?chart=shown", HTTP_HX_REQUEST="true").content.decode()
