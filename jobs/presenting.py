@@ -61,6 +61,11 @@ class JobView:
         return self.job.stop_requested_at is not None
 
     @property
+    def actions_key(self) -> str:
+        """What the page's buttons depend on: "running-go", "running-stopping", "done-go"..."""
+        return f"{self.job.state}-{'stopping' if self.stop_requested else 'go'}"
+
+    @property
     def can_stop(self) -> bool:
         """A running job of a kind that keeps a partial result, not yet asked to stop."""
         return bool(self.stop_label) and self.job.state == JobState.RUNNING and not self.stop_requested

@@ -19,8 +19,11 @@ def job_status(request, job_id: int):
     it (out of band: the chart is not in the live region, so it is not read out each second)."""
     job = selectors.job_for(job_id=job_id, actor=request.actor)
     if request.headers.get("HX-Request"):
-        return render(request, "jobs/_status.html", {"job": job_view(job), "oob": True,
-                                                      "chart_shown": request.GET.get("chart") == "shown"})
+        view = job_view(job)
+        shown = request.GET.get("actions")  # what the page's buttons were drawn for (none: no buttons)
+        return render(request, "jobs/_status.html", {
+            "job": view, "oob": True, "chart_shown": request.GET.get("chart") == "shown",
+            "actions_changed": shown is not None and shown != view.actions_key})
     return render(request, "jobs/job.html", {"job": job_view(job)})
 
 

@@ -65,7 +65,7 @@ def test_the_status_page_draws_the_series_with_a_table(client, cast):
     status, _, rest = part.partition("</section>")
     assert 'aria-live="polite"' in status and "<svg" not in status
     assert '<div id="job-chart" hx-swap-oob="true">' in rest and 'role="img"' in rest
-    assert '?chart=shown" hx-trigger="every 1s"' in page  # the page has the chart: polls for its parts
+    assert '?chart=shown&amp;actions=running-go" hx-trigger="every 1s"' in page  # polls for the chart's parts
     # Once the page has the chart, only its caption, picture and table are swapped (by id), so the
     # table a reader opened stays open.
     part = client.get(f"/jobs/{job.pk}/?chart=shown", HTTP_HX_REQUEST="true").content.decode()
@@ -102,6 +102,25 @@ def test_stop_early_keeps_the_best_found_and_the_chart_stays(client, cast, monke
     page = client.get(f"/jobs/{job.pk}/").content.decode()
     assert chart_on(page, f"job-{job.pk}-chart").rows[-1] == ["1.0 s", "$850.00", "$650.00"]
     assert "Stop and keep" not in page and "Cancel this job" not in page  # over: no buttons
+
+
+def test_the_buttons_follow_the_job_on_a_poll_only_when_they_change(client, cast):
+    job = services.job_enqueue(kind=CONVERGE, params={}, actor=cast.actor(cast.staff))
+    login(client, cast.staff)
+    page = client.get(f"/jobs/{job.pk}/").content.decode()
+    assert "actions=queued-go" in page and "Possible once the job has started." in page
+
+    def poll(shown):
+        return client.get(f"/jobs/{job.pk}/?actions={shown}", HTTP_HX_REQUEST="true").content.decode()
+
+    assert 'id="job-actions"' not in poll("queued-go")  # unchanged: the buttons are left alone
+    services.job_start(job_id=job.pk, task_id=job.task_id, worker=services.worker_name())
+    started = poll("queued-go")  # started: the stop button comes alive
+    assert '<div id="job-actions" hx-swap-oob="true">' in started
+    assert 'id="job-stop">Stop and keep the best found</button>' in started and "actions=running-go" in started
+    services.job_request_stop(job=job, actor=cast.actor(cast.staff))
+    assert 'id="job-stop" disabled' in poll("running-go")
+    assert 'id="job-actions"' not in client.get(f"/jobs/{job.pk}/", HTTP_HX_REQUEST="true").content.decode()
 
 
 def test_the_work_reads_a_stop_request_at_most_once_a_second(cast, monkeypatch):

@@ -21,17 +21,25 @@ SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
 
 def test_the_job_page_draws_the_convergence_and_stops_once(cast, bulk, live_server, page):  # noqa: F811
-    job = award_services.award_plan_request(solicitation=bulk, actor=cast.actor(cast.staff))
-    job = job_services.job_start(job_id=job.pk, task_id=job.task_id, worker="elsewhere:1")
+    queued = award_services.award_plan_request(solicitation=bulk, actor=cast.actor(cast.staff))
+    problems: dict[str, list[str]] = {}
+    login(page, live_server.url, cast.staff.email, PASSWORD)
+    page.goto(f"{live_server.url}/jobs/{queued.pk}/")
+    stop = page.locator("#job-stop")
+    assert stop.is_disabled() and "Possible once the job has started." in page.content()
+    found = axe_violations(page)
+    if found:
+        problems["queued"] = found
+
+    # A worker takes it: the poll brings the stop button to life, and the first points a chart.
+    job = job_services.job_start(job_id=queued.pk, task_id=queued.task_id, worker="elsewhere:1")
     ctx = JobContext(job, job.task_id)
     for seconds, best, bound in ((0.02, 290000.0, None), (0.4, 286000.0, 279000.0), (1.1, 283100.0, 281500.0)):
         ctx.point(seconds=seconds, best=best, bound=bound)
     ctx.progress("The award engine is searching.", force=True, best=283100.0, bound=281500.0)
-
-    problems: dict[str, list[str]] = {}
-    login(page, live_server.url, cast.staff.email, PASSWORD)
-    page.goto(f"{live_server.url}/jobs/{job.pk}/")
+    page.wait_for_selector("#job-stop:enabled", timeout=10000)
     chart = page.locator(f"#job-{job.pk}-chart")
+    chart.wait_for(timeout=10000)
     assert chart.locator("svg[role=img] title").text_content().startswith("The engine's best cost")
     assert "proven within" in chart.locator("figcaption").inner_text()
     found = axe_violations(page)
