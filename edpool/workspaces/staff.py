@@ -9,11 +9,12 @@ from collections import Counter
 from django.urls import reverse
 
 from accounts.acting import Actor
+from catalog.selectors import facts_to_check
 from contracts.selectors.participation import RENEWAL_WINDOW_DAYS
 from contracts.selectors.worklists import agreements_ending, agreements_to_sign
 from core import clock
 from surveys.selectors import open_surveys, response_rates
-from edpool.workspaces.panels import Item, Panel, Workspace
+from edpool.workspaces.panels import PANEL_LIMIT, Item, Panel, Workspace
 from members.selectors import membership_queue
 from reports.selectors import overdue_rows, sales_report_list, invoices_unpaid
 from sourcing.states import SolicitationState
@@ -122,7 +123,19 @@ def needs_surveys() -> Panel:
                  see_all_url=reverse("surveys:list"), see_all_label="All needs surveys")
 
 
+def product_facts() -> Panel:
+    waiting = facts_to_check()
+    rows = list(waiting[:PANEL_LIMIT])
+    return Panel("product-facts", "Product facts to check", [
+        Item(label=f"{p.name} ({p.vendor.organisation.name})", url=reverse("catalog:product", args=[p.pk]) + "#facts",
+             action=(f"Check version {p.facts_version} (changed since version {p.facts_checked_version})"
+                     if p.facts_checked_version else f"Check version {p.facts_version}"),
+             when=p.changed_at, when_label="Changed", urgent=bool(p.facts_checked_version)) for p in rows],
+        count=waiting.count(), empty="Every product's current facts are checked.",
+        see_all_url=reverse("catalog:facts-to-check"))
+
+
 def build(actor: Actor) -> Workspace:
     return Workspace("staff", "Your workspace", "What waits for the consortium's staff, soonest first.", [
         applications(), solicitations(), protests(), agreements(), sales_reports(actor), invoices(actor),
-        committees(), needs_surveys()])
+        committees(), product_facts(), needs_surveys()])
