@@ -45,7 +45,7 @@ REQUIRES: dict[str, dict[str, str]] = {
     },
     "attestation": {"!attestation": STR, "compliance_date": DATE, "obligations": LIST},
     "membership": {"!member_states": LIST},
-    "notice": {"!text": STR, "obligations": LIST, "per_student_usd": MONEY, "floor_usd": MONEY},
+    "notice": {"!text": STR, "topic": STR, "obligations": LIST, "per_student_usd": MONEY, "floor_usd": MONEY},
 }
 APPLIES_IF = {"collects_student_data": BOOL, "grade_bands_any": LIST, "product_kinds": LIST}
 RULE_KEYS = {"id", "kind", "title", "citation", "effective", "ends", "sureness", "applies_if",
