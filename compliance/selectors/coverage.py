@@ -117,7 +117,9 @@ def tile_map(coverage: list[StateCoverage]) -> dict:
         col, row = TILE_GRID[entry.code]
         x, y = PAD + col * (TILE + GAP), PAD + row * (TILE + GAP)
         tiles.append({"code": entry.code, "name": entry.name, "level": entry.level,
-                      "short": LEVEL_SHORT[entry.level], "label": entry.describe(),
+                      "short": LEVEL_SHORT[entry.level],
+                      # the visible text (code and level word) starts the accessible name
+                      "label": f"{entry.code} {LEVEL_SHORT[entry.level]}. {entry.describe()}",
                       "x": x, "y": y, "cx": x + TILE // 2, "size": TILE,
                       "code_y": y + 22, "short_y": y + 40})
     counts = {code: sum(1 for e in coverage if e.level == code) for code, _, _ in LEVELS}

@@ -135,10 +135,11 @@ def test_rules_page_draws_one_linked_tile_per_jurisdiction(client, cast, rules):
     tiles = re.findall(r'<a href="\?jurisdiction=([A-Z]{2})#j-\1" aria-label="([^"]+)"', svg)
     assert sorted(code for code, _ in tiles) == sorted(REQUIRED_STATES) == sorted(TILE_GRID)
     labels = dict(tiles)
-    assert labels["WY"].startswith("Wyoming: nothing sourced yet (privacy law unverified")
-    assert labels["CA"].startswith("California: privacy, piggyback and bid threshold sourced")
+    assert labels["WY"].startswith("WY none. Wyoming: nothing sourced yet (privacy law unverified")
+    assert labels["CA"].startswith("CA all. California: privacy, piggyback and bid threshold sourced")
     # the level is written on each tile, not only coloured
-    assert svg.count(">none</text>") + svg.count(">some</text>") + svg.count(">P+C</text>") + svg.count(">all</text>") == 51
+    words = re.findall(r'font-size="11">(none|some|P\+C|all)</tspan>', svg)
+    assert len(words) == 51
     table = text[text.index("Coverage by state\" tabindex"):]
     assert table.count('<th scope="row">') == 51
     # provenance next to each researched rule
