@@ -150,3 +150,20 @@ def test_one_state_shows_its_rules_without_the_map(client, cast, rules):
     login(client, cast.buyer_a)
     text = client.get("/compliance/rules/?jurisdiction=OK").content.decode()
     assert "<svg" not in text and "ok-cooperative-purchasing" in text and "61 O.S. 139" in text
+
+
+def test_sources_md_coverage_table_agrees_with_the_data():
+    data = parse_rule_files(RULES_DIR)
+    best: dict[str, dict[str, str]] = {code: {} for code in REQUIRED_STATES}
+    rank = {"unverified": 1, "secondary": 2, "verified": 3}
+    for rule in data.rules:
+        for topic in rule_topics(rule.kind, rule.requires) if rule.jurisdiction in best else ():
+            if rank[rule.sureness] > rank.get(best[rule.jurisdiction].get(topic, ""), 0):
+                best[rule.jurisdiction][topic] = rule.sureness
+    text = (RULES_DIR.parent / "SOURCES.md").read_text()
+    rows = re.findall(r"^\| [^|]+ \(([A-Z]{2})\) \| ([^|]+) \| ([^|]+) \| ([^|]+) \| (yes|no) \|", text, re.M)
+    assert sorted(code for code, *_ in rows) == sorted(REQUIRED_STATES)
+    for code, *cells, _terms in rows:
+        for topic, cell in zip(("privacy", "piggyback", "threshold"), cells):
+            found = re.search(r"\((verified|secondary|unverified)\)$", cell.strip())
+            assert (found.group(1) if found else None) == best[code].get(topic), (code, topic)
