@@ -150,6 +150,8 @@ def test_one_state_shows_its_rules_without_the_map(client, cast, rules):
     login(client, cast.buyer_a)
     text = client.get("/compliance/rules/?jurisdiction=OK").content.decode()
     assert "<svg" not in text and "ok-cooperative-purchasing" in text and "61 O.S. 139" in text
+    text = client.get("/compliance/rules/ok-cooperative-purchasing/").content.decode()
+    assert "Read at" in text and "https://lexace.ai/us/statute/oklahoma/61-139</a>, checked 2026-12-03" in text
 
 
 def test_sources_md_coverage_table_agrees_with_the_data():
