@@ -45,6 +45,7 @@ class AuditAction(models.TextChoices):
     JOB_DONE = "job.done", "Background job finished"
     JOB_FAILED = "job.failed", "Background job failed"
     JOB_CANCELLED = "job.cancelled", "Background job cancelled"
+    JOB_STOP_REQUESTED = "job.stop_requested", "Background job asked to stop and keep its best result"
     JOB_REQUEUED = "job.requeued", "Background job given to another worker"
 
     # members: districts and memberships (the membership steps: members.states.TRANSITIONS)
@@ -71,6 +72,7 @@ class AuditAction(models.TextChoices):
     CATEGORY_UPDATED = "category.updated", "Product category updated"
     PRODUCT_CREATED = "product.created", "Product added"
     PRODUCT_UPDATED = "product.updated", "Product updated"
+    PRODUCT_FACTS_CHECKED = "product.facts_checked", "Product facts checked by staff"
 
     # compliance: rules, decisions, vendors' evidence
     JURISDICTION_CREATED = "jurisdiction.created", "Jurisdiction added"

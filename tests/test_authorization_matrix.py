@@ -57,6 +57,7 @@ PAGES = {
     # A job is seen by whoever started it and by staff (jobs/tests); anyone else gets a 404.
     "jobs:status": (lambda c: {"job_id": 999999}, only(SIGNED_IN, ok=404)),
     "jobs:cancel": (lambda c: {"job_id": 999999}, only(SIGNED_IN, ok=405)),
+    "jobs:stop": (lambda c: {"job_id": 999999}, only(SIGNED_IN, ok=405)),
     "jobs:file": (lambda c: {"job_id": 999999}, only(SIGNED_IN, ok=404)),
     "members:directory": (lambda c: {}, expect(200)),
     "members:mine": (lambda c: {}, only(DISTRICT_A + DISTRICT_B)),
@@ -120,6 +121,8 @@ PAGES = {
     "catalog:vendor-products": (lambda c: {}, only(VENDORS)),
     "catalog:vendor-product-edit": (lambda c: {"product_id": c.product.pk}, {**only(["vendor_a"]), "vendor_b": 404}),
     "catalog:product": (lambda c: {"product_id": c.product.pk}, {**only(SIGNED_IN), "vendor_b": 404}),
+    "catalog:facts-check": (lambda c: {"product_id": c.product.pk}, only(["staff"], ok=405)),
+    "catalog:facts-to-check": (lambda c: {}, only(["staff"])),
     "compliance:check": (lambda c: {}, only(["staff"] + DISTRICT_A + DISTRICT_B)),
     "compliance:decision-record": (lambda c: {}, only(["staff", "buyer_a", "approver_a"] + DISTRICT_B, ok=405)),
     "compliance:decision": (lambda c: {"decision_id": c.decision.pk}, only(["staff"] + DISTRICT_A)),
@@ -475,6 +478,7 @@ API = {
     ("POST", "/api/v1/inbox/{notice_id}/read"): (lambda c: {"notice_id": 999999}, None, None,
                                                  expect(404, anon=401)),
     ("GET", "/api/v1/jobs/{job_id}"): (lambda c: {"job_id": 999999}, None, None, expect(404, anon=401)),
+    ("POST", "/api/v1/jobs/{job_id}/stop"): (lambda c: {"job_id": 999999}, None, None, expect(404, anon=401)),
     ("GET", "/api/v1/members"): (lambda c: {}, None, None, expect(200)),
     ("GET", "/api/v1/members/{district_id}"): (lambda c: {"district_id": c.district_a.pk}, None,
                                                None, expect(200)),
@@ -551,6 +555,9 @@ API = {
                                                {"name": "", "category": "nope", "kind": "x",
                                                 "list_price": "1", "unit": "u"},
                                                {**only(["vendor_a"], ok=422, anon=401), "vendor_b": 404}),
+    # a version that is not the current one: refused (422), nothing checked
+    ("POST", "/api/v1/products/{product_id}/facts/check"): (lambda c: {"product_id": c.product.pk}, "json",
+                                                            {"version": 999999}, only(["staff"], ok=422, anon=401)),
     ("GET", "/api/v1/compliance/check"): (lambda c: {}, None, None,  # no product named: 422
                                           only(["staff"] + DISTRICT_A + DISTRICT_B, ok=422, anon=401)),
     ("POST", "/api/v1/compliance/decisions"): (lambda c: {}, "json", lambda c: {"product_id": c.product.pk, "purpose": ""},

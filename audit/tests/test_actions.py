@@ -34,7 +34,7 @@ STORED_CODES = {
     "membership": "applied approve_board sign_agreement activate suspend reinstate withdraw",
     "vendor": "created updated registered user_invited",
     "category": "created updated",
-    "product": "created updated",
+    "product": "created updated facts_checked",
     "jurisdiction": "created updated",
     "rule": "version_created version_retired",
     "rules": "loaded",
