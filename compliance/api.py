@@ -179,7 +179,7 @@ def check(request, product: Optional[Id] = None, district: Optional[Id] = None,
           award_kind: Optional[text(20)] = None, annual_value: Optional[Amount] = None,
           on_date: Optional[Day] = None):
     """May the district use this product (from its vendor, under a consortium contract) in its
-    state? One verdict (allowed, allowed_after_steps, blocked) with every reason: rule id,
+    state? One verdict (allowed, allowed_after_steps, not_researched, blocked) with every reason: rule id,
     citation, version, evidence used or missing. `award_kind` (multi_award / single_award) and
     `annual_value` (estimated, dollars) add piggyback and threshold rules. Nothing is recorded;
     POST /compliance/decisions records one. District users get their own district."""

@@ -134,7 +134,7 @@ class Reason:
 
 @dataclass
 class Verdict:
-    verdict: str  # allowed | allowed_after_steps | blocked
+    verdict: str  # allowed | allowed_after_steps | not_researched | blocked
     reasons: list[Reason]
     ada_date: Optional[dt.date] = None
     ada_basis: str = ""

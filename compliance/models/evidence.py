@@ -1,6 +1,8 @@
 """Vendor evidence: data privacy agreements (and districts' joinders to general offers),
 accessibility conformance reports and other attestations. Whether a piece of evidence is in force
-is derived at read time from its dates (`timezone.localdate()`), never stored.
+is derived at read time from its dates (`timezone.localdate()`), never stored. Dates are
+inclusive: a report or attestation "valid until" a day counts on that day; a DPA's `expires_on`
+is the first day it no longer applies (its last valid day is the day before).
 
 A vendor may withdraw a record (with a reason): it stays, marked withdrawn, for history and for
 the decisions that used it, but it is never used again as evidence, whatever the date asked
@@ -135,6 +137,7 @@ class AccessibilityReport(models.Model):
 
     @property
     def valid_until(self) -> dt.date:
+        """The last day it counts (inclusive): its expiry date, else two years from its date."""
         return self.expires_on or (self.report_date + dt.timedelta(days=DEFAULT_EVIDENCE_VALIDITY_DAYS))
 
     @property
@@ -142,7 +145,7 @@ class AccessibilityReport(models.Model):
         return self.withdrawn_at is not None
 
     def in_force_on(self, day: dt.date) -> bool:
-        return not self.withdrawn and self.report_date <= day < self.valid_until
+        return not self.withdrawn and self.report_date <= day <= self.valid_until
 
     def status_on(self, day: dt.date) -> str:
         return "withdrawn" if self.withdrawn else evidence_status(self.report_date, self.valid_until, day)
@@ -186,6 +189,7 @@ class Attestation(models.Model):
 
     @property
     def valid_until(self) -> dt.date:
+        """The last day it counts (inclusive): its expiry date, else two years from its date."""
         return self.expires_on or (self.attested_on + dt.timedelta(days=DEFAULT_EVIDENCE_VALIDITY_DAYS))
 
     @property
@@ -193,15 +197,16 @@ class Attestation(models.Model):
         return self.withdrawn_at is not None
 
     def in_force_on(self, day: dt.date) -> bool:
-        return not self.withdrawn and self.attested_on <= day < self.valid_until
+        return not self.withdrawn and self.attested_on <= day <= self.valid_until
 
     def status_on(self, day: dt.date) -> str:
         return "withdrawn" if self.withdrawn else evidence_status(self.attested_on, self.valid_until, day)
 
 
 def evidence_status(valid_from: dt.date, valid_until: Optional[dt.date], day: dt.date) -> str:
+    """Dates are inclusive: evidence valid until a day still counts on that day."""
     if day < valid_from:
         return "not yet in force"
-    if valid_until is not None and day >= valid_until:
+    if valid_until is not None and day > valid_until:
         return "expired"
     return "in force"

@@ -64,10 +64,14 @@ def generic_district(state: str) -> DistrictFacts:
                          membership_state="active", population=None, population_basis="unknown")
 
 
-def _status(start: dt.date, until: Optional[dt.date], day: dt.date) -> str:
+ONE_DAY = dt.timedelta(days=1)
+
+
+def _status(start: dt.date, last_day: Optional[dt.date], day: dt.date) -> str:
+    """Inclusive dates: in force from `start` to `last_day`, both included."""
     if day < start:
         return "not yet in force"
-    if until is not None and day >= until:
+    if last_day is not None and day > last_day:
         return "expired"
     return "in force"
 
@@ -177,7 +181,8 @@ def own_agreements(product_ids: set[int], district_id: int, state: str,
     for r in rows:
         if r["product_id"] not in product_ids:
             continue
-        status = _status(r[p + "signed_on"], r[p + "expires_on"], on_date)
+        expires = r[p + "expires_on"]  # the first day it no longer applies
+        status = _status(r[p + "signed_on"], expires - ONE_DAY if expires else None, on_date)
         current, gone = out.get(r["product_id"], [None, None])
         if status == "in force":
             current = _dpa_evidence(r, status)

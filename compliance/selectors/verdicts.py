@@ -25,7 +25,7 @@ from members.models import District
 
 AWARD_KINDS = ("multi_award", "single_award")
 VERDICT_LABELS = {"allowed": "Allowed", "allowed_after_steps": "Allowed after steps",
-                  "blocked": "Blocked"}
+                  "not_researched": "Not researched", "blocked": "Blocked"}
 
 
 def check_request(*, on_date: Optional[dt.date] = None, award_kind: Optional[str] = None,
@@ -134,8 +134,8 @@ def compliance_matrix(*, products: QuerySet[Product], states: Optional[list[str]
     position = {r.version_id: i for i, r in enumerate(all_rules)}
     # which entries of a product's signature each column's rules look at
     picks = [tuple(position[r.version_id] for r in rules) for _, _, rules in columns]
-    # States with no rules of their own give the same cells (their only state-specific text is a
-    # note, never a cell's main reason), so they share evaluations.
+    # States with no rules of their own give the same cells (their "not researched" step names no
+    # state), so they share evaluations.
     tokens = [state if by_code.get(state) else "no state rules" for state, _, _ in columns]
     # Cells with equal facts share one evaluation; rows with equal facts share one list of cells.
     cell_cache: dict[tuple, MatrixCell] = {}

@@ -21,6 +21,7 @@ def rules(request):
         groups.setdefault(v.rule.jurisdiction, []).append((v, v.in_force_on(today)))
     return render(request, "compliance/rules.html", {
         "jurisdictions": selectors.jurisdictions_overview(), "groups": groups, "code": code,
+        "coverage": selectors.state_coverage(on_date=today),
         "load": selectors.latest_load(), "today": today})
 
 

@@ -149,7 +149,7 @@ def catalog_items(entries: list[ScheduleEntry], *, district=None,
     return items
 
 
-VERDICT_ORDER = {"allowed": 0, "allowed_after_steps": 1, "blocked": 2}
+VERDICT_ORDER = {"allowed": 0, "allowed_after_steps": 1, "not_researched": 2, "blocked": 3}
 
 
 def best_offer(items: list[CatalogItem]) -> Optional[CatalogItem]:
