@@ -86,14 +86,18 @@ class ProductFacts:
 @dataclass(frozen=True)
 class PrivacyFacts:
     """For one (district, state, product): the district's own agreement (signed or joinder) in
-    force, the newest lapsed one, and an open general offer it could adopt."""
+    force, the newest lapsed one, an open general offer it could adopt, and one that waits for the
+    district (`pending`: an agreement proposed by the vendor, status "proposed by the vendor", or
+    a joinder under review, status "under review"), which counts for nothing until then."""
 
     own: Optional[Evidence] = None
     own_lapsed: Optional[Evidence] = None
     offer: Optional[Evidence] = None
+    pending: Optional[Evidence] = None
 
     def signature(self) -> tuple:
-        return (self.own is not None, self.own_lapsed is not None, self.offer is not None)
+        return (self.own is not None, self.own_lapsed is not None, self.offer is not None,
+                self.pending.status if self.pending else None)
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from compliance.engine.facts import (CheckRequest, DistrictFacts, PrivacyFacts, 
                                      Reason, RuleFacts, Verdict)
 
 UNDER_13 = ("PK", "K-2", "3-5", "6-8")
+PROPOSED, UNDER_REVIEW = "proposed by the vendor", "under review"
 SEVERITY = {"block": 0, "step": 1, "satisfied": 2, "note": 3, "not_applicable": 4}
 JURISDICTION_ORDER = {"consortium": 0, "state": 1, "federal": 2}
 WCAG_ORDER = {"WCAG 2.0": 0, "WCAG 2.1": 1, "WCAG 2.2": 2}
@@ -111,6 +112,18 @@ def _privacy_agreement(rule, district, product: ProductFacts, privacy: PrivacyFa
         reason = _reason(rule, "satisfied", f"A signed data privacy agreement for {state} covering "
                                             f"this product is in force.{duties}",
                          evidence=[privacy.own])
+    elif privacy.pending is not None:
+        evidence = [privacy.pending] + ([privacy.offer] if privacy.offer else [])
+        if privacy.pending.status == PROPOSED:
+            text = (f"A data privacy agreement for {state} naming the district is only proposed by "
+                    f"the vendor: it counts once the district countersigns it (or consortium "
+                    f"staff record the district's signed copy).")
+        else:
+            text = (f"The district's joinder for {state} is under review (the vendor withdrew the "
+                    f"agreement it adopted): it counts as missing until the district or staff "
+                    f"review it.")
+        reason = _reason(rule, "step", text + duties, evidence=evidence,
+                         missing=[f"DPA for {state} signed by the district"])
     elif privacy.offer is not None:
         evidence = [privacy.offer] + ([privacy.own_lapsed] if privacy.own_lapsed else [])
         reason = _reason(rule, "step", f"Adopt the vendor's general offer for {state}: one-click "

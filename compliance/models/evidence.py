@@ -33,11 +33,30 @@ class DpaKind(models.TextChoices):
     JOINDER = "joinder", "Joinder to a general offer (Exhibit E)"
 
 
+class DistrictSide(models.TextChoices):
+    """How the district's side of an agreement was recorded (blank: proposed by the vendor)."""
+
+    COUNTERSIGNED = "countersigned", "Countersigned by the district in EdPool"
+    COPY_RECORDED = "copy_recorded", "District's signed copy recorded by consortium staff"
+    JOINDER = "joinder", "Adopted by the district (joinder)"
+
+
+class ReviewOutcome(models.TextChoices):
+    KEPT = "kept", "Kept after review"
+    ENDED = "ended", "Ended after review"
+
+
 class DataPrivacyAgreement(models.Model):
     """A DPA between a vendor and a district, for one state. A `signed` agreement names the
     originating district; when the vendor made a general offer (NDPA Exhibit E) any other district
     of the same state may adopt it by a joinder, itself a `joinder` row pointing at the offer.
-    EdPool tracks agreements; it does not host or alter template text."""
+    EdPool tracks agreements; it does not host or alter template text.
+
+    A vendor alone cannot make an agreement count: what it records is *proposed by the vendor*
+    until the district's side is recorded (`district_signed_on`: the district countersigns in
+    EdPool, staff record the district's signed copy, or the district adopts an offer by joinder).
+    A joinder whose offering agreement the vendor withdraws is flagged for review
+    (`review_required_at`) and counts as missing until the district or staff review it."""
 
     vendor = models.ForeignKey("vendors.Vendor", on_delete=models.PROTECT, related_name="dpas")
     state = models.CharField(max_length=2, db_index=True)
@@ -59,6 +78,16 @@ class DataPrivacyAgreement(models.Model):
     general_offer_closed_on = models.DateField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdrawn_reason = models.CharField(max_length=500, blank=True)
+    # the district's side: null while proposed by the vendor
+    district_signed_on = models.DateField(null=True, blank=True)
+    district_side = models.CharField(max_length=20, choices=DistrictSide.choices, blank=True)
+    district_document = models.FileField(upload_to="compliance/dpas/", blank=True)
+    # a joinder whose offering agreement was withdrawn: counts as missing until reviewed
+    review_required_at = models.DateTimeField(null=True, blank=True)
+    review_reason = models.CharField(max_length=600, blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_outcome = models.CharField(max_length=10, choices=ReviewOutcome.choices, blank=True)
+    review_note = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -77,8 +106,18 @@ class DataPrivacyAgreement(models.Model):
     def withdrawn(self) -> bool:
         return self.withdrawn_at is not None
 
+    @property
+    def proposed(self) -> bool:
+        """Recorded by the vendor alone: counts for nothing until the district's side is."""
+        return self.district_signed_on is None
+
+    @property
+    def review_pending(self) -> bool:
+        return self.review_required_at is not None and self.reviewed_at is None
+
     def in_force_on(self, day: dt.date) -> bool:
-        return (not self.withdrawn and self.signed_on <= day
+        return (not self.withdrawn and not self.proposed and not self.review_pending
+                and max(self.signed_on, self.district_signed_on) <= day
                 and (self.expires_on is None or day < self.expires_on))
 
     def offer_open_on(self, day: dt.date) -> bool:
@@ -97,7 +136,11 @@ class DataPrivacyAgreement(models.Model):
     def status_on(self, day: dt.date) -> str:
         if self.withdrawn:
             return "withdrawn"
-        if day < self.signed_on:
+        if self.proposed:
+            return "proposed by the vendor"
+        if self.review_pending:
+            return "under review"
+        if day < max(self.signed_on, self.district_signed_on):
             return "not yet in force"
         if self.expires_on is not None and day >= self.expires_on:
             return "expired"

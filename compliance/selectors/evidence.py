@@ -53,7 +53,8 @@ def product_dpas_for(*, product, actor, district=None) -> Optional[list[DataPriv
 def general_offers_open(*, state: str, on_date: Optional[dt.date] = None) -> QuerySet[DataPrivacyAgreement]:
     """General offers a district of `state` may adopt on `on_date` (default today)."""
     day = on_date or timezone.localdate()
-    return (dpa_list(state=state).filter(kind="signed", general_offer=True, signed_on__lte=day)
+    return (dpa_list(state=state).filter(kind="signed", general_offer=True, signed_on__lte=day,
+                                         district_signed_on__lte=day)
             .filter(Q(expires_on__isnull=True) | Q(expires_on__gt=day))
             .filter(Q(general_offer_until__isnull=True) | Q(general_offer_until__gte=day))
             .filter(Q(general_offer_closed_on__isnull=True) | Q(general_offer_closed_on__gt=day)))

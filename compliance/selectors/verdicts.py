@@ -145,9 +145,10 @@ def compliance_matrix(*, products: QuerySet[Product], states: Optional[list[str]
     rows = []
     for pid, pf in facts.items():
         psig = product_signature(pf, all_rules, applies_cache)
-        current, lapsed = own.get(pid, (None, None))
+        current, lapsed, pending = own.get(pid, (None, None, None))
         offered = frozenset(offer_states.get(pid, ()))
-        row_key = (psig, current is not None, lapsed is not None, offered)
+        waiting = pending.status if pending else None
+        row_key = (psig, current is not None, lapsed is not None, waiting, offered)
         cells = row_cache.get(row_key)
         if cells is None:
             keys = column_keys.get(psig)
@@ -158,7 +159,7 @@ def compliance_matrix(*, products: QuerySet[Product], states: Optional[list[str]
             cells = []
             for (state, dfacts, rules), column_key in zip(columns, keys):
                 key = (column_key, dfacts.signature(), current is not None, lapsed is not None,
-                       state in offered)
+                       waiting, state in offered)
                 cell = cell_cache.get(key)
                 if cell is None:
                     v = evaluate(rules, dfacts, pf, privacy_for(pid, state, own, offers), request)

@@ -88,9 +88,10 @@ def test_matrix_api_and_ny_piggyback(client, cast, rules):
     assert ca_cell["verdict"] == "blocked" and ca_cell["rule_id"] == "ca-ab1584"
     check = client.get(f"/api/v1/compliance/check?product={product.pk}&district={ny.pk}"
                        f"&award_kind=multi_award", **staff).json()
-    assert check["verdict"] == "blocked"
-    assert check["blocks"] == ["NY allows piggybacking only on single-award contracts; this "
-                               "contract is multi-award."]
+    # the single-award rule is unverified: a step to verify, not a block (issue 15)
+    assert check["verdict"] == "allowed_after_steps" and check["blocks"] == []
+    assert check["steps"] == ["Verify first (this rule is unverified): NY allows piggybacking only "
+                              "on single-award contracts; this contract is multi-award."]
     rules = client.get("/api/v1/compliance/rules?jurisdiction=NY", **staff).json()
     assert {r["rule_id"] for r in rules} == {"ny-ed-law-2d", "ny-piggyback-single-award"}
     assert client.get("/api/v1/compliance/matrix?states=XX", **staff).status_code == 422

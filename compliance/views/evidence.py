@@ -186,7 +186,8 @@ def offers(request):
         "offers": [(d, adopted.get(d.pk)) for d in ev.general_offers_open(state=state)[:500]], "can_adopt": request.actor.role in JOINERS,
         "dpas": (ev.dpa_list(district=district, include_withdrawn=True)[:500] if district
                  else ev.dpa_list(state=state, include_withdrawn=True)[:500]),
-        "today": timezone.localdate(), "show_vendor": True})
+        "today": timezone.localdate(), "show_vendor": True,
+        "act": "district" if request.actor.role in JOINERS else "staff" if request.actor.role == STAFF else ""})
 
 
 @roles(*JOINERS)
