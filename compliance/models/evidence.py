@@ -120,14 +120,24 @@ class DataPrivacyAgreement(models.Model):
                 and max(self.signed_on, self.district_signed_on) <= day
                 and (self.expires_on is None or day < self.expires_on))
 
-    def offer_open_on(self, day: dt.date) -> bool:
-        return (self.general_offer and self.in_force_on(day)
+    def offer_terms_open_on(self, day: dt.date) -> bool:
+        """The offer's own terms allow adopting it on `day` (whether or not the district has
+        countersigned the agreement yet): the vendor may still close it early."""
+        return (self.general_offer and not self.withdrawn and self.signed_on <= day
+                and (self.expires_on is None or day < self.expires_on)
                 and (self.general_offer_until is None or day <= self.general_offer_until)
                 and (self.general_offer_closed_on is None or day < self.general_offer_closed_on))
+
+    def offer_open_on(self, day: dt.date) -> bool:
+        return self.offer_terms_open_on(day) and self.in_force_on(day)
 
     @property
     def offer_open_today(self) -> bool:
         return self.offer_open_on(timezone.localdate())
+
+    @property
+    def offer_closable_today(self) -> bool:
+        return self.offer_terms_open_on(timezone.localdate())
 
     @property
     def status_today(self) -> str:

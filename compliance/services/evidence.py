@@ -247,7 +247,7 @@ def dpa_offer_close(*, dpa: DataPrivacyAgreement, actor: Actor) -> DataPrivacyAg
     today = timezone.localdate()
     if not dpa.general_offer:
         raise ValidationError("This agreement carries no general offer.")
-    if not dpa.offer_open_on(today):
+    if not dpa.offer_terms_open_on(today):
         raise ValidationError("This general offer is already closed (its offer period ended, it was "
                               "closed early or the agreement expired).")
     before = _dpa_state(dpa)

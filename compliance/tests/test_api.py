@@ -38,7 +38,13 @@ def test_api_journey(client, cast, rules):
         "document": __import__("io").BytesIO(b"%PDF-1.4 dpa")}, **vendor)
     assert response.status_code == 201, response.content
     offer = response.json()
-    assert offer["general_offer_open"] and offer["state"] == "CA" and offer["document_url"]
+    # recorded by the vendor alone: proposed, not open for adoption until district B countersigns
+    assert not offer["general_offer_open"] and offer["status"] == "proposed by the vendor"
+    assert offer["state"] == "CA" and offer["document_url"] and offer["district_signed_on"] is None
+    countersigned = client.post(f"/api/v1/compliance/dpas/{offer['id']}/countersign", **bearer(cast.buyer_b))
+    assert countersigned.status_code == 200, countersigned.content
+    offer = countersigned.json()
+    assert offer["general_offer_open"] and offer["district_side"] == "countersigned"
 
     buyer = bearer(cast.buyer_a)
     check = client.get(f"/api/v1/compliance/check?product={product['id']}", **buyer).json()

@@ -15,7 +15,7 @@ from compliance.models import DataPrivacyAgreement
 from compliance.selectors.verdicts import compliance_check, compliance_matrix
 from compliance.services.dpa_sides import dpa_district_sign, dpa_joinder_review
 from compliance.services.evidence import dpa_joinder_adopt, dpa_update, dpa_withdraw
-from compliance.tests.conftest import actor_of, add_dpa, add_vpat, days, make_district, make_product
+from compliance.tests.conftest import actor_of, add_dpa, add_vpat, days, make_product
 from compliance.tests.test_pages import login
 from tests.cast import SYSTEM
 from tests.helpers import pdf
