@@ -1,6 +1,8 @@
 """API: the district's side of an agreement a vendor proposed, and the review of joinders whose
 agreement the vendor withdrew (compliance/services/dpa_sides.py)."""
 
+from typing import Optional
+
 from django.http import Http404
 from ninja import File, Form, Router
 from ninja.files import UploadedFile
@@ -42,7 +44,8 @@ def countersign(request, dpa_id: Id):
 
 @router.post("/compliance/dpas/{dpa_id}/district-copy", response=ComplianceDpaOut, auth=API_AUTH)
 @api_roles(STAFF)
-def district_copy(request, dpa_id: Id, signed_on: Form[Day], document: File[UploadedFile]):
+def district_copy(request, dpa_id: Id, signed_on: Form[Optional[Day]] = None,
+                  document: Optional[UploadedFile] = File(None)):
     """Staff record the district's signed copy of an agreement a vendor proposed (multipart: the
     date the district signed and the PDF): from then it counts."""
     dpa = dpa_district_sign(dpa=_dpa(request, dpa_id, "signed"), signed_on=signed_on,
