@@ -51,6 +51,7 @@ class AuditAction(models.TextChoices):
     DISTRICT_CREATED = "district.created", "District added"
     DISTRICT_UPDATED = "district.updated", "District updated"
     DISTRICT_APPROVAL_LIMIT_SET = "district.approval_limit_set", "District approval limit set"
+    DISTRICT_DIRECTORY_IMPORTED = "district.directory_imported", "District directory imported"
     MEMBERSHIP_APPLIED = "membership.applied", "Membership applied for"
     MEMBERSHIP_APPROVE_BOARD = "membership.approve_board", "Board approval of membership recorded"
     MEMBERSHIP_SIGN_AGREEMENT = "membership.sign_agreement", "Membership agreement signed"
@@ -70,6 +71,7 @@ class AuditAction(models.TextChoices):
     CATEGORY_UPDATED = "category.updated", "Product category updated"
     PRODUCT_CREATED = "product.created", "Product added"
     PRODUCT_UPDATED = "product.updated", "Product updated"
+    PRODUCT_FACTS_CHECKED = "product.facts_checked", "Product facts checked by staff"
 
     # compliance: rules, decisions, vendors' evidence
     JURISDICTION_CREATED = "jurisdiction.created", "Jurisdiction added"
@@ -164,6 +166,7 @@ class AuditAction(models.TextChoices):
     SALES_REPORT_SUBMITTED = "sales_report.submitted", "Sales report submitted"
     SALES_REPORT_REPLACED = "sales_report.replaced", "Sales report replaced"
     SALES_REPORT_ITEM_RESOLVED = "sales_report.item_resolved", "Reconciliation item resolved"
+    SALES_REPORT_RECONCILED_AGAIN = "sales_report.reconciled_again", "Sales report reconciled again"
     SALES_REPORT_REMINDER_BEFORE_DUE = "sales_report.reminder_before_due", "Sales report reminder sent (due in 15 days)"
     SALES_REPORT_REMINDER_DUE = "sales_report.reminder_due", "Sales report reminder sent (due date reached)"
     FEE_INVOICE_ISSUED = "fee_invoice.issued", "Fee invoice issued"

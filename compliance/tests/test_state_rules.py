@@ -209,7 +209,7 @@ def test_unverified_rules_never_block(cast, rules):
                      jurisdiction_kind="state", kind="privacy_agreement", title="t", citation="c",
                      sureness="unverified", applies_if={}, requires={"written_agreement": True})
     district = DistrictFacts(None, "d", "VA", "active", None, "unknown")
-    product = ProductFacts(1, "p", 1, "v", "software_per_student", ("9-12",), ("assessment",))
+    product = ProductFacts(1, "p", 1, "v", "software", ("9-12",), ("assessment",))
     v = evaluate([rule], district, product, PrivacyFacts(), CheckRequest(on_date=dt.date(2026, 1, 1)))
     assert v.verdict == "allowed_after_steps" and v.reasons[0].summary.startswith("Verify first")
 
@@ -239,3 +239,21 @@ def test_a_recorded_board_finding_satisfies_the_rule_that_requires_one():
     bare = evaluate([rule], district, product, PrivacyFacts(),
                     CheckRequest(on_date=on, board_finding_recorded=True))
     assert bare.verdict == "allowed" and "()" not in bare.reasons[0].summary
+
+
+def test_rule_versions_naming_the_old_product_kinds_apply_to_their_family():
+    """A rule version loaded before kinds became families (software_per_student ...) still
+    applies to software; one naming the families applies to exactly those."""
+    from compliance.engine.facts import ProductFacts, RuleFacts
+    from compliance.engine.verdict import applies
+
+    def rule(kinds):
+        return RuleFacts(version_id=1, rule_id="xx-kinds", number=1, jurisdiction="US",
+                         jurisdiction_kind="federal", kind="notice", title="t", citation="c",
+                         sureness="verified", applies_if={"product_kinds": kinds}, requires={"text": "t"})
+
+    software, content, device = (ProductFacts(1, "p", 1, "v", kind, ("9-12",), ()) for kind in ("software", "content", "device"))
+    old = rule(["software_per_student", "software_per_site", "service"])
+    assert applies(old, software) and not applies(old, content) and not applies(old, device)
+    new = rule(["software", "content", "service"])
+    assert applies(new, software) and applies(new, content) and not applies(new, device)
