@@ -45,6 +45,7 @@ class AuditAction(models.TextChoices):
     JOB_DONE = "job.done", "Background job finished"
     JOB_FAILED = "job.failed", "Background job failed"
     JOB_CANCELLED = "job.cancelled", "Background job cancelled"
+    JOB_STOP_REQUESTED = "job.stop_requested", "Background job asked to stop and keep its best result"
     JOB_REQUEUED = "job.requeued", "Background job given to another worker"
 
     # members: districts and memberships (the membership steps: members.states.TRANSITIONS)

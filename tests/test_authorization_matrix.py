@@ -57,6 +57,7 @@ PAGES = {
     # A job is seen by whoever started it and by staff (jobs/tests); anyone else gets a 404.
     "jobs:status": (lambda c: {"job_id": 999999}, only(SIGNED_IN, ok=404)),
     "jobs:cancel": (lambda c: {"job_id": 999999}, only(SIGNED_IN, ok=405)),
+    "jobs:stop": (lambda c: {"job_id": 999999}, only(SIGNED_IN, ok=405)),
     "jobs:file": (lambda c: {"job_id": 999999}, only(SIGNED_IN, ok=404)),
     "members:directory": (lambda c: {}, expect(200)),
     "members:mine": (lambda c: {}, only(DISTRICT_A + DISTRICT_B)),
@@ -483,6 +484,7 @@ API = {
     ("POST", "/api/v1/inbox/{notice_id}/read"): (lambda c: {"notice_id": 999999}, None, None,
                                                  expect(404, anon=401)),
     ("GET", "/api/v1/jobs/{job_id}"): (lambda c: {"job_id": 999999}, None, None, expect(404, anon=401)),
+    ("POST", "/api/v1/jobs/{job_id}/stop"): (lambda c: {"job_id": 999999}, None, None, expect(404, anon=401)),
     ("GET", "/api/v1/members"): (lambda c: {}, None, None, expect(200)),
     ("GET", "/api/v1/members/{district_id}"): (lambda c: {"district_id": c.district_a.pk}, None,
                                                None, expect(200)),
