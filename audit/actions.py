@@ -173,6 +173,17 @@ class AuditAction(models.TextChoices):
     FEE_INVOICE_ISSUED = "fee_invoice.issued", "Fee invoice issued"
     FEE_INVOICE_PAID = "fee_invoice.paid", "Fee invoice payment recorded"
 
+    # surveys: needs surveys, members' answers, solicitations from pooled demand
+    SURVEY_CREATED = "survey.created", "Needs survey drafted"
+    SURVEY_UPDATED = "survey.updated", "Needs survey changed"
+    SURVEY_PUBLISHED = "survey.published", "Needs survey published"
+    SURVEY_CLOSED = "survey.closed", "Needs survey closed early"
+    SURVEY_ANSWERS_SAVED = "survey.answers_saved", "Needs survey answers saved"
+    SURVEY_ANSWERS_SUBMITTED = "survey.answers_submitted", "Needs survey answers submitted"
+    SURVEY_REMINDER_SENT = "survey.reminder_sent", "Needs survey reminder sent"
+    SURVEY_SOLICITATION_CREATED = "survey.solicitation_created", "Solicitation drafted from a needs survey"
+    SURVEY_DISTRICTS_TOLD = "survey.districts_told", "Declaring districts told of the solicitation"
+
 
 def action_label(code: str) -> str:
     """The label of an action code; an unlisted code (none is recorded since the vocabulary, but

@@ -127,3 +127,8 @@ def district_search(*, q: str = "", state: str = "", limit: int = 50,
 def district_is_member(district: District) -> bool:
     """Active members may use the consortium's agreements."""
     return district.memberships.filter(state__in=MEMBER_STATES).exists()
+
+
+def districts_by_ids(ids) -> dict[int, District]:
+    """Districts (with their organisations) by id; ids not found are left out."""
+    return {d.pk: d for d in District.objects.filter(pk__in=list(ids)).select_related("organisation")}

@@ -233,6 +233,9 @@ def _build_demo(*, progress=None) -> DemoReport:
     from edpool.demo.workspaces import build_workspaces_demo
 
     build_workspaces_demo(report, members)
+    from edpool.demo.surveys import build_surveys_demo
+
+    build_surveys_demo(report, members)
     report.add(f"{len(people.VENDORS)} vendors with one user each; "
                f"{Membership.objects.exclude(state__in=[MembershipState.ACTIVE, MembershipState.WITHDRAWN]).count()} "
                f"applications in progress.")
