@@ -285,9 +285,9 @@ def _attestation(rule, district, product: ProductFacts, privacy, request: CheckR
 
 NOT_RESEARCHED_TITLE = "State rules not researched"
 NOT_RESEARCHED_SUMMARY = ("This state's own rules (student data privacy, purchasing on another "
-                          "agency's contract, bid thresholds) have not been researched yet: check "
-                          "them with counsel before buying. Federal and consortium rules were "
-                          "applied.")
+                          "agency's contract, bid thresholds) have not been researched yet (at most "
+                          "unverified notes are recorded): check them with counsel before buying. "
+                          "Federal and consortium rules were applied.")
 
 
 def _notice(rule, district, product, privacy, request) -> Reason:
@@ -328,7 +328,10 @@ def evaluate(rules: list[RuleFacts], district: DistrictFacts, product: ProductFa
     in force on that date for the district's state, the federal government and the consortium."""
     reasons: list[Reason] = []
     ada = (None, "")
-    researched = any(r.jurisdiction == district.state for r in rules)
+    # Researched: at least one of the state's own rules was read somewhere (secondary or
+    # verified). Rules from background knowledge alone (unverified) are shown as steps, but the
+    # verdict stays "not researched": never more sure than its sources.
+    researched = any(r.jurisdiction == district.state and r.sureness != "unverified" for r in rules)
     if not researched:
         # a step (the district must check its state's law), kept first among the steps
         reasons.append(Reason(rule_id=None, version=None, version_id=None,

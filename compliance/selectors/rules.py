@@ -28,13 +28,18 @@ def jurisdictions_overview(*, on_date: Optional[dt.date] = None) -> QuerySet[Jur
     in_force = (Q(rules__versions__retired_at__isnull=True)
                 & (Q(rules__versions__effective_from__isnull=True) | Q(rules__versions__effective_from__lte=day))
                 & (Q(rules__versions__effective_to__isnull=True) | Q(rules__versions__effective_to__gt=day)))
-    return Jurisdiction.objects.annotate(rules_in_force=Count("rules__versions", filter=in_force)).order_by("kind", "name")
+    sourced = in_force & ~Q(rules__versions__sureness="unverified")
+    return Jurisdiction.objects.annotate(
+        rules_in_force=Count("rules__versions", filter=in_force),
+        sourced_in_force=Count("rules__versions", filter=sourced)).order_by("kind", "name")
 
 
 @dataclass(frozen=True)
 class Coverage:
-    """Which state-like jurisdictions have rules of their own in force (researched) and which
-    have none (not researched: their verdict is "Not researched")."""
+    """Which state-like jurisdictions have rules of their own in force that were read somewhere
+    (researched: at least one rule sourced, secondary or verified) and which have none, or only
+    unverified ones from background knowledge (not researched: their verdict is "Not researched",
+    the same rule as `compliance.engine.verdict.evaluate`)."""
 
     researched: list[Jurisdiction]
     not_researched: list[Jurisdiction]
@@ -47,7 +52,7 @@ class Coverage:
 def state_coverage(*, on_date: Optional[dt.date] = None) -> Coverage:
     researched, missing = [], []
     for j in jurisdictions_overview(on_date=on_date).filter(kind="state").order_by("name"):
-        (researched if j.rules_in_force else missing).append(j)
+        (researched if j.sourced_in_force else missing).append(j)
     return Coverage(researched=researched, not_researched=missing)
 
 

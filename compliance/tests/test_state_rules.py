@@ -211,7 +211,15 @@ def test_unverified_rules_never_block(cast, rules):
     district = DistrictFacts(None, "d", "VA", "active", None, "unknown")
     product = ProductFacts(1, "p", 1, "v", "software", ("9-12",), ("assessment",))
     v = evaluate([rule], district, product, PrivacyFacts(), CheckRequest(on_date=dt.date(2026, 1, 1)))
-    assert v.verdict == "allowed_after_steps" and v.reasons[0].summary.startswith("Verify first")
+    ours = next(r for r in v.reasons if r.rule_id == "xx-test")
+    assert ours.effect == "step" and ours.summary.startswith("Verify first") and not v.blocks
+    # only unverified rules of its own: the state counts as not researched
+    assert v.verdict == "not_researched"
+    sourced = RuleFacts(version_id=2, rule_id="xx-sourced", number=1, jurisdiction="VA",
+                        jurisdiction_kind="state", kind="notice", title="n", citation="c",
+                        sureness="secondary", applies_if={}, requires={"text": "A notice."})
+    v = evaluate([rule, sourced], district, product, PrivacyFacts(), CheckRequest(on_date=dt.date(2026, 1, 1)))
+    assert v.verdict == "allowed_after_steps"
 
 
 def test_a_recorded_board_finding_satisfies_the_rule_that_requires_one():
