@@ -34,6 +34,7 @@ from compliance.api import router as compliance_router
 from compliance.api_evidence import router as compliance_evidence_router
 from inbox.api import router as inbox_router
 from jobs.api import router as jobs_router
+from matching.api import router as matching_router
 
 logger = logging.getLogger("edpool.api")
 
@@ -123,6 +124,7 @@ api.add_router("", inbox_router)
 api.add_router("", compliance_router)
 api.add_router("", compliance_evidence_router)
 api.add_router("", jobs_router)
+api.add_router("", matching_router)
 
 
 @api.exception_handler(ValidationError)

@@ -95,6 +95,11 @@ class MatchOutcome:
         return self.good_count == 0
 
     @property
+    def groups(self) -> list[tuple[str, list[MatchResult], str]]:
+        return [("on_agreement", self.on_agreement, "On the consortium's agreements"),
+                ("other", self.other, "Registered by vendors, on no agreement yet")]
+
+    @property
     def hint_labels(self) -> list[str]:
         return [musthaves.label(c) for c in self.parsed.hints]
 
@@ -246,6 +251,10 @@ class UnmetNeedGroup:
     def districts(self) -> int:
         return len(self.district_ids)
 
+    @property
+    def must_have_labels(self) -> list[tuple[str, int]]:
+        return [(musthaves.label(code), n) for code, n in self.must_haves]
+
 
 def unmet_needs_summary(*, since=None, states: Optional[list[str]] = None,
                         needs: Optional[QuerySet] = None) -> list[UnmetNeedGroup]:
@@ -279,3 +288,7 @@ def unmet_needs_summary(*, since=None, states: Optional[list[str]] = None,
                           must_haves=sorted(g["codes"].items(), key=lambda kv: (-kv[1], kv[0])))
            for key, g in groups.items()]
     return sorted(out, key=lambda g: (-len(g.district_ids), -g.needs, g.key))
+
+
+def all_needs() -> QuerySet[Need]:
+    return Need.objects.select_related("district__organisation", "created_by").order_by("-created_at", "-pk")
