@@ -70,6 +70,7 @@ class AuditAction(models.TextChoices):
     CATEGORY_UPDATED = "category.updated", "Product category updated"
     PRODUCT_CREATED = "product.created", "Product added"
     PRODUCT_UPDATED = "product.updated", "Product updated"
+    PRODUCT_FACTS_CHECKED = "product.facts_checked", "Product facts checked by staff"
 
     # compliance: rules, decisions, vendors' evidence
     JURISDICTION_CREATED = "jurisdiction.created", "Jurisdiction added"

@@ -36,7 +36,7 @@ def _generate(args) -> dict:
 
     from django.utils import timezone
 
-    from catalog.choices import DATA_CATEGORIES, GRADE_BANDS, ProductKind
+    from catalog.choices import DATA_CATEGORIES, DEFAULT_PRICE_UNIT, GRADE_BANDS, PRODUCT_FAMILIES
     from catalog.models import Category, Product
     from compliance.engine.schema import REQUIRED_STATES
     from compliance.models import AccessibilityReport, Attestation, DataPrivacyAgreement
@@ -61,14 +61,14 @@ def _generate(args) -> dict:
          for o in dorgs])
     Membership.objects.bulk_create([Membership(district=d, state="active", applied_at=timezone.now())
                                     for d in districts])
-    kinds = ProductKind.values
+    kinds = [code for code, _ in PRODUCT_FAMILIES]
     data = [c for c, _ in DATA_CATEGORIES]
     bands = [c for c, _ in GRADE_BANDS]
     products = []
     for i in range(args.products):
         products.append(Product(
             vendor=vendors[i % len(vendors)], name=f"Product {i:06d}", category=category,
-            kind=rng.choice(kinds), grade_bands=rng.sample(bands, rng.randint(1, 3)),
+            kind=(kind := rng.choice(kinds)), price_unit=DEFAULT_PRICE_UNIT[kind], grade_bands=rng.sample(bands, rng.randint(1, 3)),
             data_collected=rng.sample(data, rng.randint(0, 4)) if rng.random() < 0.8 else [],
             list_price=Decimal(rng.randint(100, 50000)) / 100, unit="seat"))
     products = Product.objects.bulk_create(products, batch_size=5000)

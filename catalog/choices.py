@@ -4,17 +4,6 @@ collects" can be compared with what a DPA covers."""
 
 from __future__ import annotations
 
-from django.db import models
-
-
-class ProductKind(models.TextChoices):
-    SOFTWARE_PER_STUDENT = "software_per_student", "Software licence per student"
-    SOFTWARE_PER_TEACHER = "software_per_teacher", "Software licence per teacher"
-    SOFTWARE_PER_SITE = "software_per_site", "Software licence per site"
-    DEVICE = "device", "Device"
-    SERVICE = "service", "Service"
-
-
 GRADE_BANDS = [("PK", "Pre-K"), ("K-2", "K-2"), ("3-5", "3-5"), ("6-8", "6-8"),
                ("9-12", "9-12"), ("adult", "Adult / staff")]
 UNDER_13_BANDS = ("PK", "K-2", "3-5", "6-8")
@@ -38,6 +27,10 @@ PRODUCT_FAMILIES = [("device", "Device"), ("software", "Software"), ("content", 
 PRICE_UNITS = [("per_student", "Per student"), ("per_teacher", "Per teacher"),
                ("per_device", "Per device"), ("per_site", "Per site"), ("per_district", "Per district"),
                ("per_session", "Per session or workshop")]
+
+# The price unit a product of each family usually has, when none is given.
+DEFAULT_PRICE_UNIT = {"device": "per_device", "software": "per_student", "content": "per_student",
+                      "service": "per_session"}
 
 # Languages a product's student- or family-facing interface is offered in (ISO 639-1 codes): the
 # languages most spoken by English learners in US schools first.

@@ -43,7 +43,7 @@ def make_district(name: str, state: str, leaid: str, *, member: bool = True, pop
 
 
 def make_product(vendor, name="Reading Pro", *, data=("student_identifiers", "assessment"),
-                 bands=("K-2", "3-5"), kind="software_per_student", price="18.50"):
+                 bands=("K-2", "3-5"), kind="software", price="18.50"):
     category = category_ensure(code="reading", name="Reading", actor=SYSTEM)
     return product_create(vendor=vendor, data=ProductData(
         name=name, category=category, kind=kind, list_price=Decimal(price), unit="student/year",

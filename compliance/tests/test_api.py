@@ -21,14 +21,14 @@ def test_api_journey(client, cast, rules):
     category_ensure(code="reading", name="Reading", actor=SYSTEM)
     vendor = bearer(cast.vendor_user_a)
     response = post_json(client, "/api/v1/products", {
-        "name": "Phonics Pal", "category": "reading", "kind": "software_per_student",
+        "name": "Phonics Pal", "category": "reading", "kind": "software",
         "list_price": "9.99", "unit": "student/year", "grade_bands": ["9-12"],
         "data_collected": ["student_identifiers"], "interoperability": ["lti13"]}, vendor)
     assert response.status_code == 201, response.content
     product = response.json()
     assert product["list_price"] == "9.99" and product["interoperability"] == ["lti13"]
     bad = post_json(client, "/api/v1/products", {
-        "name": "X", "category": "reading", "kind": "software_per_student", "list_price": "1.001",
+        "name": "X", "category": "reading", "kind": "software", "list_price": "1.001",
         "unit": "seat", "data_collected": ["shoe_size"]}, vendor)
     assert bad.status_code == 422 and set(bad.json()["errors"]) == {"list_price", "data_collected"}
 

@@ -21,7 +21,7 @@ from tests.cast import SYSTEM
 STATES = ["CA", "NY", "IL", "TX", "UT", "CT", "WY", "VA", "DC", "AL"]  # WY, DC, AL: no state rules
 DATA = ["student_identifiers", "assessment", "demographics", "student_work"]
 BANDS = ["PK", "K-2", "3-5", "6-8", "9-12", "adult"]
-KINDS = ["software_per_student", "software_per_teacher", "software_per_site", "device", "service"]
+KINDS = ["software", "content", "device", "service"]
 
 
 def random_world(seed: int):

@@ -90,7 +90,8 @@ def test_rules_pages_show_every_state_and_sources(client, world):
 def test_vendor_manages_products_and_evidence(client, world):
     login(client, world.vendor_user_a)
     response = client.post("/vendor/products/", {
-        "name": "Math Quest", "category": world.product.category.pk, "kind": "software_per_student",
+        "name": "Math Quest", "category": world.product.category.pk, "kind": "software",
+        "price_unit": "per_student", "accessibility": "not_evaluated",
         "list_price": "12.00", "unit": "student/year", "grade_bands": ["3-5", "6-8"],
         "interoperability": ["oneroster", "clever"], "data_collected": ["student_identifiers"],
         "active": "on"})
@@ -98,7 +99,8 @@ def test_vendor_manages_products_and_evidence(client, world):
     product = Product.objects.get(name="Math Quest")
     assert product.interoperability == ["oneroster", "clever"] and str(product.list_price) == "12.00"
     response = client.post(f"/vendor/products/{product.pk}/", {
-        "name": "Math Quest 2", "category": product.category.pk, "kind": "software_per_student",
+        "name": "Math Quest 2", "category": product.category.pk, "kind": "software",
+        "price_unit": "per_student", "accessibility": "not_evaluated",
         "list_price": "11.50", "unit": "student/year", "active": "on"})
     assert response.status_code == 302
     assert AuditEvent.objects.filter(action=AuditAction.PRODUCT_UPDATED, object_id=str(product.pk)).exists()

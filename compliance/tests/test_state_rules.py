@@ -207,7 +207,7 @@ def test_unverified_rules_never_block(cast, rules):
                      jurisdiction_kind="state", kind="privacy_agreement", title="t", citation="c",
                      sureness="unverified", applies_if={}, requires={"written_agreement": True})
     district = DistrictFacts(None, "d", "VA", "active", None, "unknown")
-    product = ProductFacts(1, "p", 1, "v", "software_per_student", ("9-12",), ("assessment",))
+    product = ProductFacts(1, "p", 1, "v", "software", ("9-12",), ("assessment",))
     v = evaluate([rule], district, product, PrivacyFacts(), CheckRequest(on_date=dt.date(2026, 1, 1)))
     assert v.verdict == "allowed_after_steps" and v.reasons[0].summary.startswith("Verify first")
 

@@ -121,13 +121,13 @@ def test_product_edits_are_searched_at_once(cast, agreements):
     licence = Product.objects.get(name="Vendor B LLC Management")
     licence = product_update(product=licence, data=product_data_from(
         licence, name="Roster Hub", description="Rostering and single sign-on", grade_bands=["K-2"],
-        subjects=["math"], interoperability=["oneroster"], kind="software_per_site"), actor=SYSTEM)
+        subjects=["math"], interoperability=["oneroster"], kind="software"), actor=SYSTEM)
     assert_table_right()
     # Still in the Management category: 2, against 4 + 1 + 2 for the name.
     assert names(catalog_search(q="management")) == ["Vendor A, Inc. Management", "Roster Hub"]
     assert names(catalog_search(q="sign-on roster")) == ["Roster Hub"]
     assert names(catalog_search(grade_band="K-2")) == names(catalog_search(subject="math")) == ["Roster Hub"]
-    assert names(catalog_search(interoperability="oneroster", kind="software_per_site")) == ["Roster Hub"]
+    assert names(catalog_search(interoperability="oneroster", kind="software")) == ["Roster Hub"]
     licence = product_update(product=licence, data=product_data_from(licence, active=False), actor=SYSTEM)
     assert_table_right()
     assert names(catalog_search(q="roster")) == []
@@ -193,10 +193,10 @@ def reference_search(q: str = "", on_date=None) -> list[int]:
 def test_search_follows_the_documented_rules(cast, agreements):
     staff = cast.actor(cast.staff)
     described = {
-        "Phonics Reader": ("Early reading with decodable books", "reading", "software_per_student"),
-        "Fluency Tutor": ("Reading fluency practice: 100% online_", "reading", "software_per_student"),
-        "Écoute Français": ("Écoute et compréhension for French classes", "languages", "software_per_student"),
-        "Math Garden": ("Number sense, K-2 (reading-free)", "math", "software_per_student"),
+        "Phonics Reader": ("Early reading with decodable books", "reading", "software"),
+        "Fluency Tutor": ("Reading fluency practice: 100% online_", "reading", "software"),
+        "Écoute Français": ("Écoute et compréhension for French classes", "languages", "software"),
+        "Math Garden": ("Number sense, K-2 (reading-free)", "math", "software"),
     }
     for vendor, agreement in ((cast.vendor_a, agreements[cast.vendor_a.pk]),
                               (cast.vendor_b, agreements[cast.vendor_b.pk])):

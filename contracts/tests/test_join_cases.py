@@ -62,7 +62,7 @@ def single_award(cast, clock):
     [agreement] = agreements_create_from_award(solicitation=s, actor=staff)
     assert agreement.award_kind == "single_award"
     platform = make_product(cast.vendor_a, "Vendor A Platform", price="8.00", category_code="lms",
-                            kind="software_per_student")
+                            kind="software")
     schedule_map_product(agreement=agreement, line_reference="LMS", product=platform, actor=staff)
     return agreement_activate(agreement=agreement, start_date=timezone.localdate(), term_months=36,
                               renewal_options=2, renewal_months=12, vendor_signed_by="VP Sales",

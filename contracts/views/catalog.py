@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import render
 
 from accounts.access import public
-from catalog.choices import GRADE_BANDS, INTEROPERABILITY, SUBJECTS, ProductKind
+from catalog.choices import GRADE_BANDS, INTEROPERABILITY, PRODUCT_FAMILIES, SUBJECTS
 from catalog.models import Category, Product
 from contracts.selectors.catalog import best_offer, catalog_items, catalog_page, catalog_search
 from core.limits import SHORT_TEXT_MAX, page_number
@@ -67,7 +67,7 @@ def search(request):
         "items": items, "page": page, "filters": filters, "district": district, "query": query,
         "categories": Category.objects.filter(products__schedule_entries__isnull=False).distinct().order_by("name"),
         "grade_bands": GRADE_BANDS, "subjects": SUBJECTS, "interoperability": INTEROPERABILITY,
-        "kinds": ProductKind.choices})
+        "kinds": PRODUCT_FAMILIES})
 
 
 @public

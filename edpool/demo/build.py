@@ -217,6 +217,9 @@ def _build_demo(*, progress=None) -> DemoReport:
     from edpool.demo.catalog_agreements import build_catalog_demo
 
     build_catalog_demo(report, members)
+    from edpool.demo.product_facts import build_product_facts_demo
+
+    build_product_facts_demo(report)
     from edpool.demo.orders import build_orders_demo
 
     build_orders_demo(report, members)

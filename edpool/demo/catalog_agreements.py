@@ -32,6 +32,7 @@ from django.utils import timezone
 from accounts.acting import Actor
 from catalog.models import Category, Product
 from catalog.services import ProductData, product_create
+from edpool.demo.product_facts import product_facts
 from compliance.services.evidence import accessibility_report_add, attestation_add, dpa_create
 from contracts.models import MasterAgreement
 from contracts.selectors.participation import join_requirements
@@ -60,23 +61,23 @@ LEARN_DATA = ["student_identifiers", "assessment", "student_in_app_performance",
 # (vendor, product, category, kind, grade bands, subjects, interoperability, data, list price, unit,
 #  description)
 PRODUCTS = [
-    ("Harbor Library Services", "Harbor Decodable Readers", "reading", "software_per_student", ["K-2", "3-5"],
+    ("Harbor Library Services", "Harbor Decodable Readers", "reading", "software", ["K-2", "3-5"],
      ["ela"], ["clever", "sso_saml_oidc"], ["student_identifiers", "app_use_statistics"], "10.50", "student/year",
      "Decodable e-book library for early reading and phonics practice, with read-aloud audio, "
      "leveled text sets and simple progress reports for teachers."),
-    ("Evergreen Math Lab", "Evergreen Algebra Readiness", "math", "software_per_student", ["6-8", "9-12"],
+    ("Evergreen Math Lab", "Evergreen Algebra Readiness", "math", "software", ["6-8", "9-12"],
      ["math"], ["lti13", "oneroster"], LEARN_DATA, "11.00", "student/year",
      "Adaptive middle-school math course that prepares students for algebra: ratios, expressions, "
      "equations and functions, with teacher dashboards."),
-    ("Tidewater Math", "Tidewater Number Sense", "math", "software_per_student", ["K-2", "3-5"],
+    ("Tidewater Math", "Tidewater Number Sense", "math", "software", ["K-2", "3-5"],
      ["math"], ["clever", "oneroster"], LEARN_DATA, "5.50", "student/year",
      "Game-based early math: counting, place value and number sense for K-5 students, in English "
      "and Spanish."),
-    ("Summit Science Studio", "Summit Science Explorations", "science", "software_per_student", ["3-5", "6-8"],
+    ("Summit Science Studio", "Summit Science Explorations", "science", "software", ["3-5", "6-8"],
      ["science"], ["lti13", "oneroster", "clever"], LEARN_DATA, "8.50", "student/year",
      "NGSS-aligned science units for grades 3-8 with virtual labs, simulations and "
      "performance tasks."),
-    ("Indigo Assessment", "Indigo Benchmark Suite", "assessment", "software_per_student", ["6-8", "9-12"],
+    ("Indigo Assessment", "Indigo Benchmark Suite", "assessment", "software", ["6-8", "9-12"],
      ["ela", "math", "science"], ["lti13", "oneroster", "classlink"], ["student_identifiers", "assessment"],
      "7.50", "student/year",
      "Computer-adaptive benchmark assessment in reading, math and science three times a year, "
@@ -84,13 +85,13 @@ PRODUCTS = [
     ("Acorn Device Works", "Acorn 14 Chromebook Plus", "chromebooks", "device", ["adult"], ["general"], [], [],
      "449.00", "device", "14-inch Chromebook Plus for teachers and staff: 8 GB memory, backlit keyboard, "
      "three-year warranty."),
-    ("Acorn Device Works", "Acorn Chrome Education Upgrade", "chromebooks", "service", K8 + HS, ["operations"],
+    ("Acorn Device Works", "Acorn Chrome Education Upgrade", "chromebooks", "software", K8 + HS, ["operations"],
      [], [], "38.00", "licence", "Chrome Education Upgrade licence for one Chromebook: device management "
      "and policies from the Google Admin console, for the life of the device."),
     ("Juniper Devices", "Juniper Flip 11 Chromebook", "chromebooks", "device", K8, ["general"], [], [],
      "319.00", "device", "11.6-inch convertible touchscreen Chromebook with stylus and a rugged, "
      "spill-resistant keyboard for K-8 classrooms."),
-    ("Juniper Devices", "Juniper Chrome Education Upgrade", "chromebooks", "service", K8 + HS, ["operations"],
+    ("Juniper Devices", "Juniper Chrome Education Upgrade", "chromebooks", "software", K8 + HS, ["operations"],
      [], [], "37.00", "licence", "Chrome Education Upgrade licence for one Chromebook, with Juniper's "
      "zero-touch enrolment at the warehouse."),
     ("Redwood Laptops", "Redwood R11 Chromebook", "chromebooks", "device", K8 + HS, ["general"], [], [],
@@ -180,6 +181,7 @@ def _products() -> None:
             continue
         product_create(vendor=owner, actor=SYSTEM, data=ProductData(
             name=name, category=categories[cat], kind=kind, list_price=Decimal(price), unit=unit,
+            **product_facts(name, kind, unit),
             description=text, grade_bands=bands, subjects=subjects, interoperability=interop,
             data_collected=data))
 

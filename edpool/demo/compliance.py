@@ -14,6 +14,7 @@ from django.utils import timezone
 from accounts.acting import Actor
 from catalog.models import Category, Product
 from catalog.services import ProductData, product_create
+from edpool.demo.product_facts import product_facts
 from compliance.selectors.verdicts import compliance_matrix
 from compliance.services.evidence import accessibility_report_add, attestation_add, dpa_create
 from compliance.services.rules import rules_load
@@ -29,24 +30,24 @@ LEARN_DATA = ["student_identifiers", "assessment", "student_in_app_performance",
 
 # (vendor, product, category, kind, grade bands, subjects, interoperability, data, price, unit)
 PRODUCTS = [
-    ("Bluebird Learning", "Bluebird Phonics", "reading", "software_per_student", ["PK", "K-2"], ["ela"], ["oneroster", "clever"], LEARN_DATA, "14.00", "student/year"),
-    ("Bluebird Learning", "Bluebird Benchmark", "assessment", "software_per_student", K8, ["ela", "math"], ["oneroster", "classlink"], LEARN_DATA, "6.50", "student/year"),
-    ("Orchard Reading Co.", "Orchard Reader", "reading", "software_per_student", K8, ["ela"], ["clever", "sso_saml_oidc"], LEARN_DATA, "12.75", "student/year"),
-    ("Evergreen Math Lab", "Evergreen Math Studio", "math", "software_per_student", ["3-5", "6-8"], ["math"], ["lti13", "oneroster"], LEARN_DATA, "9.90", "student/year"),
-    ("Sierra Learning Platform", "Sierra LMS", "lms", "software_per_site", K8 + HS, ["general"], ["lti13", "oneroster", "sso_saml_oidc"], LEARN_DATA + ["communications"], "4200.00", "site/year"),
-    ("Granite LMS", "Granite Classroom", "lms", "software_per_student", HS, ["general"], ["lti13", "oneroster", "classlink"], LEARN_DATA, "7.25", "student/year"),
-    ("Meridian Student Systems", "Meridian SIS", "sis", "software_per_site", K8 + HS, ["operations"], ["oneroster", "sso_saml_oidc"], ID_DATA + ["demographics", "enrollment", "attendance", "transcript", "parent_contact"], "9800.00", "site/year"),
-    ("Delta Rostering", "Delta Sync", "rostering-sso", "software_per_site", K8 + HS, ["operations"], ["oneroster", "clever", "classlink", "sso_saml_oidc"], ID_DATA + ["enrollment", "schedule"], "1500.00", "site/year"),
-    ("Indigo Assessment", "Indigo Checkpoint", "assessment", "software_per_teacher", HS, ["math", "science"], ["lti13"], ["student_identifiers", "assessment"], "89.00", "teacher/year"),
-    ("Tidewater Math", "Tidewater Fluency", "math", "software_per_student", ["K-2", "3-5"], ["math"], ["clever"], LEARN_DATA, "5.00", "student/year"),
-    ("Harbor Library Services", "Harbor eBooks", "library", "software_per_site", K8 + HS, ["ela"], ["sso_saml_oidc"], ["student_identifiers"], "1200.00", "site/year"),
-    ("Lighthouse Special Ed", "Lighthouse IEP", "special-ed", "software_per_teacher", K8 + HS, ["sped"], ["oneroster"], ID_DATA + ["special_indicator", "assessment"], "120.00", "teacher/year"),
-    ("Kestrel Safety", "Kestrel Filter", "safety", "service", K8 + HS, ["operations"], ["sso_saml_oidc"], ["app_technology_metadata", "student_identifiers"], "3.20", "student/year"),
+    ("Bluebird Learning", "Bluebird Phonics", "reading", "software", ["PK", "K-2"], ["ela"], ["oneroster", "clever"], LEARN_DATA, "14.00", "student/year"),
+    ("Bluebird Learning", "Bluebird Benchmark", "assessment", "software", K8, ["ela", "math"], ["oneroster", "classlink"], LEARN_DATA, "6.50", "student/year"),
+    ("Orchard Reading Co.", "Orchard Reader", "reading", "software", K8, ["ela"], ["clever", "sso_saml_oidc"], LEARN_DATA, "12.75", "student/year"),
+    ("Evergreen Math Lab", "Evergreen Math Studio", "math", "software", ["3-5", "6-8"], ["math"], ["lti13", "oneroster"], LEARN_DATA, "9.90", "student/year"),
+    ("Sierra Learning Platform", "Sierra LMS", "lms", "software", K8 + HS, ["general"], ["lti13", "oneroster", "sso_saml_oidc"], LEARN_DATA + ["communications"], "4200.00", "site/year"),
+    ("Granite LMS", "Granite Classroom", "lms", "software", HS, ["general"], ["lti13", "oneroster", "classlink"], LEARN_DATA, "7.25", "student/year"),
+    ("Meridian Student Systems", "Meridian SIS", "sis", "software", K8 + HS, ["operations"], ["oneroster", "sso_saml_oidc"], ID_DATA + ["demographics", "enrollment", "attendance", "transcript", "parent_contact"], "9800.00", "site/year"),
+    ("Delta Rostering", "Delta Sync", "rostering-sso", "software", K8 + HS, ["operations"], ["oneroster", "clever", "classlink", "sso_saml_oidc"], ID_DATA + ["enrollment", "schedule"], "1500.00", "site/year"),
+    ("Indigo Assessment", "Indigo Checkpoint", "assessment", "software", HS, ["math", "science"], ["lti13"], ["student_identifiers", "assessment"], "89.00", "teacher/year"),
+    ("Tidewater Math", "Tidewater Fluency", "math", "software", ["K-2", "3-5"], ["math"], ["clever"], LEARN_DATA, "5.00", "student/year"),
+    ("Harbor Library Services", "Harbor eBooks", "library", "software", K8 + HS, ["ela"], ["sso_saml_oidc"], ["student_identifiers"], "1200.00", "site/year"),
+    ("Lighthouse Special Ed", "Lighthouse IEP", "special-ed", "software", K8 + HS, ["sped"], ["oneroster"], ID_DATA + ["special_indicator", "assessment"], "120.00", "teacher/year"),
+    ("Kestrel Safety", "Kestrel Filter", "safety", "software", K8 + HS, ["operations"], ["sso_saml_oidc"], ["app_technology_metadata", "student_identifiers"], "3.20", "student/year"),
     ("Pinecone PD", "Pinecone Workshops", "pd", "service", ["adult"], ["general"], [], [], "1800.00", "workshop"),
     ("Acorn Device Works", "Acorn 11 Chromebook", "chromebooks", "device", K8 + HS, ["general"], [], [], "289.00", "device"),
     ("Northstar Displays", "Northstar 75 Display", "displays", "device", K8 + HS, ["general"], [], [], "2390.00", "display"),
-    ("Yarrow Accessibility Tools", "Yarrow Read Aloud", "special-ed", "software_per_student", K8 + HS, ["sped", "ela"], ["lti13", "clever"], ["student_identifiers"], "3.00", "student/year"),
-    ("Summit Science Studio", "Summit Labs", "lms", "software_per_student", ["6-8"] + HS, ["science"], ["lti13"], LEARN_DATA, "8.00", "student/year"),
+    ("Yarrow Accessibility Tools", "Yarrow Read Aloud", "special-ed", "software", K8 + HS, ["sped", "ela"], ["lti13", "clever"], ["student_identifiers"], "3.00", "student/year"),
+    ("Summit Science Studio", "Summit Labs", "lms", "software", ["6-8"] + HS, ["science"], ["lti13"], LEARN_DATA, "8.00", "student/year"),
 ]
 
 
@@ -82,6 +83,7 @@ def build_compliance_demo(report, members: list[District]) -> None:
     for vendor, name, cat, kind, bands, subjects, interop, data, price, unit in PRODUCTS:
         product_create(vendor=_vendor(vendor), actor=ACTOR, data=ProductData(
             name=name, category=categories[cat], kind=kind, list_price=Decimal(price), unit=unit,
+            **product_facts(name, kind, unit),
             description=f"{name} (demo product).", grade_bands=bands, subjects=subjects,
             interoperability=interop, data_collected=data))
     today = timezone.localdate()

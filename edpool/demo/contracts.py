@@ -13,6 +13,7 @@ from accounts.acting import Actor
 from accounts.models import RoleAssignment
 from catalog.models import Category, Product
 from catalog.services import ProductData, product_create
+from edpool.demo.product_facts import product_facts
 from contracts.models import MasterAgreement
 from contracts.selectors.participation import join_requirements
 from contracts.services.agreements import (agreement_activate, agreements_create_from_award,
@@ -45,7 +46,7 @@ def _ensure_product(vendor_name: str, name: str, category: str, price: str, unit
         return existing
     return product_create(vendor=vendor, actor=SYSTEM, data=ProductData(
         name=name, category=Category.objects.get(code=category), kind="device",
-        list_price=Decimal(price), unit=unit, description=f"{name} (demo product).",
+        list_price=Decimal(price), unit=unit, **product_facts(name, "device", unit), description=f"{name} (demo product).",
         grade_bands=["K-2", "3-5", "6-8", "9-12"]))
 
 
