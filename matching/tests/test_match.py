@@ -16,7 +16,7 @@ from matching.spec import need_spec
 from tests.cast import SYSTEM
 
 
-def product(vendor, name, description="", *, category="reading", kind="software_per_student",
+def product(vendor, name, description="", *, category="reading", kind="software",
             grade_bands=(), subjects=(), interoperability=(), price="10.00", data=("student_identifiers",)):
     cat = category_ensure(code=category, name=category.title(), actor=SYSTEM)
     return product_create(vendor=vendor, data=ProductData(

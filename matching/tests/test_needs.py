@@ -60,7 +60,7 @@ def test_saving_a_need_audits_it_and_keeps_the_unmet_one(cast, agreements):
     assert len(groups) == 1 and groups[0].districts == 1 and groups[0].quantity == 300
     assert ("grade:K-2", 1) in groups[0].must_haves
     # once a product fits, matching again says so (audited)
-    make_product(cast.vendor_a, "Phonics First K-2", price="9.00", category_code="reading", kind="software_per_student")
+    make_product(cast.vendor_a, "Phonics First K-2", price="9.00", category_code="reading", kind="software")
     assert need_rematch(need=unmet, actor=buyer).status == NeedStatus.UNMET  # on no agreement: still unmet
 
 
