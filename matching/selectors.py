@@ -38,6 +38,10 @@ from matching.text import ParsedNeed, parse
 
 TEXT_WEIGHT, FIT_WEIGHT = 0.7, 0.3
 CANDIDATES = 300
+# A product whose text rank is below this share of the best candidate's is not shown.
+RELEVANCE_FLOOR = 0.25
+# ... and below this share it is not a good match (the need is then unmet).
+GOOD_TEXT_MIN = 0.4
 DEFAULT_LIMIT = 10
 
 
@@ -118,6 +122,8 @@ def _ranked(parsed: ParsedNeed, cands: list[search.Candidate], soft: list[str], 
         if parsed.terms and sum(_covers(t, c.words) for t in parsed.terms) < needed:
             continue
         text_score = (c.rank / best_rank) if best_rank > 0 else 0.0
+        if parsed.terms and text_score < RELEVANCE_FLOOR:
+            continue
         fit = (len(soft) - len(musthaves.unmet(soft, c.facts))) / len(soft) if soft else 1.0
         score = TEXT_WEIGHT * text_score + FIT_WEIGHT * fit if parsed.terms else fit
         ranked.append((round(score, 6), c, text_score))
@@ -154,7 +160,7 @@ def match(spec: NeedSpec, *, district=None, limit: int = DEFAULT_LIMIT,
         _explain(outcome, district)
     else:
         for r in outcome.on_agreement:
-            r.good = not r.unmet
+            r.good = not r.unmet and (not parsed.terms or r.text_score >= GOOD_TEXT_MIN)
     return outcome
 
 
@@ -199,7 +205,8 @@ def _explain(outcome: MatchOutcome, district) -> None:
         if spec.budget_per_unit is not None and r.price_with_quantity is not None:
             r.within_budget = r.price_with_quantity <= spec.budget_per_unit
         r.good = (r.on_agreement and r.price_with_quantity is not None and not r.unmet
-                  and r.within_budget is not False)
+                  and r.within_budget is not False
+                  and (not outcome.parsed.terms or r.text_score >= GOOD_TEXT_MIN))
 
 
 # --- saved needs -----------------------------------------------------------------------------

@@ -3,7 +3,8 @@ database's full-text search (PostgreSQL `tsvector` with the `simple` configurati
 with the `unicode61` tokenizer) sees the same words on both databases and gives the same matches.
 
 - Lower case, ASCII letters and digits; everything else separates words. "1:1" becomes the word
-  `onetoone`, "K-12" `k12`, "e-book" `ebook` (a hyphen between letters joins them).
+  `onetoone`, "K-12" `k12`, a few compounds are joined ("e-book" `ebook`, "Wi-Fi" `wifi`,
+  "sign-on" `signon`); other hyphens separate ("social-emotional").
 - Stop words are dropped; plurals are folded ("chromebooks" -> "chromebook", "libraries" ->
   "library"): a tiny stemmer, identical on both databases (Snowball on one and Porter on the
   other would not give the same results).
@@ -30,7 +31,7 @@ PREFIX_MIN = 4  # words this long or longer match as prefixes
 STOP_WORDS = frozenset("""a an and any are as at be by for from in into is it its of on or our per that the
 their them these this to with we us need needs want looking something program programs tool tools
 solution solutions product products kids grade grades school schools use using
-good best new our district""".split())
+good best new our district software app apps class classes online""".split())
 
 # Spellings joined before splitting into words (both documents and needs).
 _JOINS = [
@@ -38,7 +39,10 @@ _JOINS = [
     (re.compile(r"\bk\s*-\s*(\d{1,2})\b"), r" k\1 "),
     (re.compile(r"\bpre\s*-?\s*k\b"), " prek "),
     (re.compile(r"\b(\d{1,2})\s*-\s*(\d{1,2})\b"), r" g\1to\2 "),
-    (re.compile(r"(?<=[a-z])-(?=[a-z])"), ""),
+    (re.compile(r"\be\s*-\s*books?\b"), " ebook "),
+    (re.compile(r"\bwi\s*-\s*fi\b"), " wifi "),
+    (re.compile(r"\bsign\s*-\s*on\b"), " signon "),
+    (re.compile(r"\bcheck\s*-\s*ins?\b"), " checkin "),
     (re.compile(r"\bchrome\s+books?\b"), " chromebook "),
     (re.compile(r"\bsmart\s*boards?\b"), " smartboard "),
 ]
@@ -115,6 +119,20 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "ap": ("advanced placement",),
     "apush": ("advanced placement", "history"),
     "bilingual": ("bilingual", "spanish", "dual language"),
+    "sso": ("single signon", "signon", "rostering"),
+    "screening": ("screener", "screening"),
+    "mic": ("microphone",),
+    "checkin": ("checkin", "wellbeing"),
+    "signon": ("signon", "sso"),
+    "ot": ("occupational therapy",),
+    "slp": ("speech language", "speech therapy"),
+    "speech": ("speech", "speech language"),
+    "parent": ("parent", "family"),
+    "family": ("family", "parent"),
+    "communication": ("communication", "messaging"),
+    "messaging": ("messaging", "communication"),
+    "ebook": ("ebook", "digital library"),
+    "audiobook": ("audiobook", "ebook"),
 }
 
 # Hints: a buyer's word -> soft must-have codes (catalog.musthaves), shown as "read as ...".
@@ -125,7 +143,10 @@ HINTS: dict[str, tuple[str, ...]] = {
     "k5": ("grade:K-2", "grade:3-5"), "elementary": ("grade:K-2", "grade:3-5"),
     "g3to5": ("grade:3-5",), "g4to5": ("grade:3-5",), "g6to8": ("grade:6-8",), "middle": ("grade:6-8",),
     "g9to12": ("grade:9-12",), "high": ("grade:9-12",), "secondary": ("grade:6-8", "grade:9-12"),
-    "k8": ("grade:K-2", "grade:3-5", "grade:6-8"),
+    "k8": ("grade:K-2", "grade:3-5", "grade:6-8"), "kinder": ("grade:K-2",),
+    "1st": ("grade:K-2",), "2nd": ("grade:K-2",), "3rd": ("grade:3-5",), "4th": ("grade:3-5",),
+    "5th": ("grade:3-5",), "6th": ("grade:6-8",), "7th": ("grade:6-8",), "8th": ("grade:6-8",),
+    "9th": ("grade:9-12",), "10th": ("grade:9-12",), "11th": ("grade:9-12",), "12th": ("grade:9-12",),
     "ela": ("subject:ela",), "reading": ("subject:ela",), "phonic": ("subject:ela",),
     "literacy": ("subject:ela",), "writing": ("subject:ela",),
     "math": ("subject:math",), "maths": ("subject:math",), "algebra": ("subject:math",),
@@ -144,9 +165,10 @@ HINTS: dict[str, tuple[str, ...]] = {
     "evidence": ("essa:3",), "essa": ("essa:3",), "researchbased": ("essa:3",),
 }
 # Words that only carry a hint: not searched as text.
-HINT_ONLY = frozenset({"prek", "tk", "k1", "k2", "k3", "k5", "k8", "g3to5", "g4to5", "g6to8",
+HINT_ONLY = frozenset({"1st", "2nd", "3rd", "4th", "5th", "6th", "7th", "8th", "9th", "10th", "11th",
+                       "12th", "kinder", "prek", "tk", "k1", "k2", "k3", "k5", "k8", "g3to5", "g4to5", "g6to8",
                        "g9to12", "middle", "high", "secondary", "elementary", "primary", "accessible",
-                       "wcag", "508", "evidence", "essa", "researchbased", "spanish", "bilingual",
+                       "wcag", "508", "evidence", "essa", "researchbased",
                        "oneroster", "lti", "clever", "classlink", "edfi"})
 # Words every vocabulary knows (so they are never "corrected").
 KNOWN = frozenset(SYNONYMS) | frozenset(HINTS) | frozenset(

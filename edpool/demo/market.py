@@ -82,8 +82,8 @@ SW_INTEROP = ["oneroster", "clever", "classlink", "lti13", "google_sso", "micros
 TYPES = [
     ProductType("phonics", "reading", "software", "student/year", ("6", "16"), [K2], ["ela"],
                 ["Phonics Path", "Letter Lab", "Sound Steps"],
-                "Systematic, explicit phonics for kindergarten to grade 2: phonemic awareness, letter "
-                "sounds, decoding and decodable texts, with a teacher dashboard.", SW_INTEROP, evidence=True),
+                "Systematic, explicit phonics for kindergarten to grade 2: foundational reading skills, "
+                "phonemic awareness, letter sounds, decoding and decodable texts, with a teacher dashboard.", SW_INTEROP, evidence=True),
     ProductType("reading_intervention", "reading", "software", "student/year", ("9", "24"), [G35, G68], ["ela"],
                 ["Reading Rescue", "Fluency Boost", "Comprehension Coach"],
                 "Reading intervention for struggling readers in grades 3 to 8: fluency, vocabulary and "
