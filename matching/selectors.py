@@ -8,9 +8,12 @@ read from the words, e.g. "K-2" -> Grade band: K-2):
 
     score = 0.7 x text rank / best text rank + 0.3 x soft must-haves met / soft must-haves
 
-(fit alone when the need has no words). A candidate must also match at least half of the need's
-words (any of each word's synonyms, prefixes allowed): "minimum should match", so one common word
-of a long need does not bring in everything. Hard must-haves filter exactly.
+(fit alone when the need has no words). A candidate must also match enough of the need's words
+(any of each word's synonyms, prefixes allowed; `words_needed`): at least half, and as many as the
+best candidate matches (one fewer for needs of three words or more), so one common word of a need
+does not bring in everything ("math intervention" shows math interventions, not every math
+product). This is decided on the words, not on the rank, so it is the same on both databases.
+Hard must-haves filter exactly.
 
 A **good match** is a product on an agreement in force that meets every must-have (hard and soft)
 and, when the need has a budget, costs at most that per unit at the tier this quantity would reach.
@@ -38,10 +41,6 @@ from matching.text import ParsedNeed, parse
 
 TEXT_WEIGHT, FIT_WEIGHT = 0.7, 0.3
 CANDIDATES = 300
-# A product whose text rank is below this share of the best candidate's is not shown.
-RELEVANCE_FLOOR = 0.25
-# ... and below this share it is not a good match (the need is then unmet).
-GOOD_TEXT_MIN = 0.4
 DEFAULT_LIMIT = 10
 
 
@@ -115,20 +114,32 @@ def _covers(term, words: set[str]) -> bool:
     return False
 
 
-def _ranked(parsed: ParsedNeed, cands: list[search.Candidate], soft: list[str], best_rank: float):
-    needed = math.ceil(len(parsed.terms) / 2)
+def _ranked(parsed: ParsedNeed, cands: list[search.Candidate], soft: list[str], best_rank: float,
+            needed: int):
     ranked = []
     for c in cands:
-        if parsed.terms and sum(_covers(t, c.words) for t in parsed.terms) < needed:
+        if parsed.terms and _coverage(parsed, c) < needed:
             continue
         text_score = (c.rank / best_rank) if best_rank > 0 else 0.0
-        if parsed.terms and text_score < RELEVANCE_FLOOR:
-            continue
         fit = (len(soft) - len(musthaves.unmet(soft, c.facts))) / len(soft) if soft else 1.0
         score = TEXT_WEIGHT * text_score + FIT_WEIGHT * fit if parsed.terms else fit
         ranked.append((round(score, 6), c, text_score))
     ranked.sort(key=lambda r: (-r[0], r[1].product_id))
     return ranked
+
+
+def _coverage(parsed: ParsedNeed, c: search.Candidate) -> int:
+    return sum(_covers(t, c.words) for t in parsed.terms)
+
+
+def words_needed(parsed: ParsedNeed, cands: list[search.Candidate]) -> int:
+    """How many of the need's words a product must match to be shown: at least half, and as many
+    as the best candidate matches (one fewer for needs of three words or more)."""
+    if not parsed.terms:
+        return 0
+    best = max((_coverage(parsed, c) for c in cands), default=0)
+    slack = 1 if len(parsed.terms) >= 3 else 0
+    return max(math.ceil(len(parsed.terms) / 2), best - slack)
 
 
 def match(spec: NeedSpec, *, district=None, limit: int = DEFAULT_LIMIT,
@@ -143,9 +154,10 @@ def match(spec: NeedSpec, *, district=None, limit: int = DEFAULT_LIMIT,
     off = search.candidates(parsed, spec.must_haves, outside=in_force, limit=CANDIDATES)
     best = max([c.rank for c in on + off] or [0.0])
     outcome = MatchOutcome(spec=spec, parsed=parsed, soft=soft)
+    needed = words_needed(parsed, on + off)
     groups = []
     for cands, on_agreement in ((on, True), (off, False)):
-        ranked = _ranked(parsed, cands, soft, best)[:limit]
+        ranked = _ranked(parsed, cands, soft, best, needed)[:limit]
         groups.append([(score, c, text_score, on_agreement) for score, c, text_score in ranked])
     ids = [c.product_id for group in groups for _, c, _, _ in group]
     products = Product.objects.select_related("vendor", "category").in_bulk(ids)
@@ -160,7 +172,7 @@ def match(spec: NeedSpec, *, district=None, limit: int = DEFAULT_LIMIT,
         _explain(outcome, district)
     else:
         for r in outcome.on_agreement:
-            r.good = not r.unmet and (not parsed.terms or r.text_score >= GOOD_TEXT_MIN)
+            r.good = not r.unmet
     return outcome
 
 
@@ -205,8 +217,7 @@ def _explain(outcome: MatchOutcome, district) -> None:
         if spec.budget_per_unit is not None and r.price_with_quantity is not None:
             r.within_budget = r.price_with_quantity <= spec.budget_per_unit
         r.good = (r.on_agreement and r.price_with_quantity is not None and not r.unmet
-                  and r.within_budget is not False
-                  and (not outcome.parsed.terms or r.text_score >= GOOD_TEXT_MIN))
+                  and r.within_budget is not False)
 
 
 # --- saved needs -----------------------------------------------------------------------------

@@ -31,7 +31,7 @@ PREFIX_MIN = 4  # words this long or longer match as prefixes
 STOP_WORDS = frozenset("""a an and any are as at be by for from in into is it its of on or our per that the
 their them these this to with we us need needs want looking something program programs tool tools
 solution solutions product products kids grade grades school schools use using
-good best new our district software app apps class classes online""".split())
+good best new our district software app apps class classes online curriculum""".split())
 
 # Spellings joined before splitting into words (both documents and needs).
 _JOINS = [
