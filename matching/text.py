@@ -205,7 +205,10 @@ def parse(text: str, *, known: Optional[Callable[[str], bool]] = None,
     `vocabulary(word)` lists index words to correct an unknown word against (typos)."""
     parsed = ParsedNeed()
     seen: set[str] = set()
-    for word in words((text or "")[:MAX_QUERY_CHARS]):
+    text = text or ""
+    if len(text) > MAX_QUERY_CHARS:  # cut at a word boundary
+        text = text[:MAX_QUERY_CHARS].rsplit(" ", 1)[0]
+    for word in words(text):
         if word in seen:
             continue
         seen.add(word)
