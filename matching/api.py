@@ -164,11 +164,11 @@ def needs_match(request, payload: MatchIn):
 def needs_list(request, status: Optional[NeedStatus] = None, page: Page = 1, page_size: page_size(100) = 50):
     """Saved needs: a district's people see their district's; staff see every district's."""
     if is_staff(request.actor):
-        qs = selectors.unmet_needs() if status == NeedStatus.UNMET else selectors.all_needs()
+        qs = selectors.all_needs()
     else:
         qs = selectors.needs_of_district(district_for_actor(request.actor))
-        if status:
-            qs = qs.filter(status=status)
+    if status:
+        qs = qs.filter(status=status)
     qs = qs.select_related("district__organisation")
     count = qs.count()
     pages = max(1, -(-count // page_size))
