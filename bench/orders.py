@@ -92,7 +92,7 @@ def _generate(args, rng: random.Random) -> dict:
             base = Decimal(rng.randint(500, 40000)) / 100
             tiers = [{"min_quantity": m, "unit_price": str(cents(base * (1 - Decimal("0.03") * k)))}
                      for k, m in enumerate(TIER_STEPS)]
-            products.append(Product(vendor=a.vendor, name=f"P{a.pk}-{n}", category=category, kind="device",
+            products.append(Product(vendor=a.vendor, name=f"P{a.pk}-{n}", category=category, kind="device", price_unit="per_device",
                                     list_price=cents(base * Decimal("1.15")), unit="each"))
             entry_specs.append((v, f"L{n}", tiers))
     products = Product.objects.bulk_create(products, batch_size=5000)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, F, Max, Q, QuerySet
 from django.http import Http404
 
 from accounts.acting import VENDOR, acts_as
@@ -45,3 +45,20 @@ def product_for_actor(*, product_id: int, actor) -> Product:
     if product is None or (acts_as(actor, VENDOR) and product.vendor_id != vendor_for_actor(actor).pk):
         raise Http404("No such product.")
     return product
+
+
+def facts_to_check() -> QuerySet[Product]:
+    """Products offered now whose current facts consortium staff have not checked: first those
+    changed since a check (what buyers were told was checked no longer is), then those never
+    checked; the longest waiting first within each."""
+    return (Product.objects.select_related("vendor__organisation", "category")
+            .filter(active=True, facts_version__gt=0)
+            .filter(Q(facts_checked_version__isnull=True) | Q(facts_checked_version__lt=F("facts_version")))
+            .annotate(changed_at=Max("facts_versions__created_at"),
+                      never_checked=ExpressionWrapper(Q(facts_checked_version__isnull=True),
+                                                      output_field=BooleanField()))
+            .order_by("never_checked", "changed_at", "pk"))
+
+
+def facts_current_version(product: Product):
+    return product.facts_versions.filter(number=product.facts_version).first()

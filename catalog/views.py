@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from accounts.access import roles
-from accounts.acting import READERS, VENDOR
+from accounts.acting import READERS, STAFF, VENDOR, is_staff
 from catalog import selectors
+from catalog.facts import FACT_LABELS, facts_history, value_labels
 from catalog.forms import ProductForm
-from catalog.sections import product_page_context
-from catalog.services import product_create, product_update
-from core.views import submit_form
+from catalog.sections import fact_evidence, product_page_context
+from catalog.services import product_create, product_facts_check, product_update
+from core.limits import parse_id
+from core.views import run_service, submit_form
 from vendors.selectors import vendor_for_actor
+
+# The facts shown on a product's page, in this order.
+SHOWN_FACTS = ("kind", "price_unit", "grade_bands", "subjects", "languages", "interoperability",
+               "accessibility", "data_collected", "essa_tier")
 
 
 @roles(VENDOR)
@@ -29,6 +38,13 @@ def vendor_products(request):
         status=400 if form.errors else 200)
 
 
+def _saved(product) -> str:
+    if product.facts_checked:
+        return f"{product.name} saved. Its facts (version {product.facts_version}) are checked by consortium staff."
+    return (f"{product.name} saved. Its facts are version {product.facts_version}, which consortium staff "
+            "have not checked yet.")
+
+
 @roles(VENDOR)
 def vendor_product_edit(request, product_id: int):
     product = selectors.product_for_actor(product_id=product_id, actor=request.actor)
@@ -36,7 +52,7 @@ def vendor_product_edit(request, product_id: int):
     if request.method == "POST":
         done = submit_form(request, form, lambda: product_update(product=product, data=form.product_data(),
                                                                  actor=request.actor),
-                           success="Product saved.", redirect_to="catalog:vendor-products")
+                           success=_saved, redirect_to="catalog:vendor-products")
         if done:
             return done
     return render(request, "catalog/product_edit.html", {"product": product, "form": form},
@@ -47,5 +63,34 @@ def vendor_product_edit(request, product_id: int):
 def product_detail(request, product_id: int):
     product = selectors.product_for_actor(product_id=product_id, actor=request.actor)
     # The vendor's compliance evidence comes from `compliance` (above catalog): see catalog.sections.
+    evidence = fact_evidence(product=product, actor=request.actor)
+    facts = [{"name": name, "label": FACT_LABELS[name], "values": value_labels(name, getattr(product, name)),
+              "evidence": evidence.get(name, [])} for name in SHOWN_FACTS]
+    history = facts_history(product, show_emails=is_staff(request.actor))
+    last_checked = next((row for row in history if row.checked_at), None)
     return render(request, "catalog/product.html", {
-        "product": product, **product_page_context(product=product, actor=request.actor)})
+        "product": product, "facts": facts, "history": history, "last_checked": last_checked,
+        "may_check": is_staff(request.actor) and history and not product.facts_checked,
+        **product_page_context(product=product, actor=request.actor)})
+
+
+@roles(STAFF)
+@require_POST
+def product_facts_check_view(request, product_id: int):
+    """Staff mark the version of the facts they reviewed (sent by the page) as checked."""
+    product = selectors.product_for_actor(product_id=product_id, actor=request.actor)
+    back = reverse("catalog:product", args=[product.pk])
+
+    def check():
+        version = parse_id(request.POST.get("version"), field="version")
+        return product_facts_check(product=product, version=version, actor=request.actor)
+
+    return run_service(request, check, redirect_to=back,
+                       success=lambda v: f"Version {v.number} of {product.name}'s facts is marked checked.")
+
+
+@roles(STAFF)
+def facts_to_check(request):
+    """Staff: products whose current facts nobody on staff has checked yet."""
+    page = Paginator(selectors.facts_to_check(), 50).get_page(request.GET.get("page"))
+    return render(request, "catalog/facts_to_check.html", {"page": page})

@@ -30,6 +30,25 @@ def cents(amount: Decimal) -> Decimal:
     return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def allocate(total: Decimal, weights: list[Decimal]) -> list[Decimal]:
+    """Split `total` (whole cents, not negative) over `weights` (not negative) in proportion, in
+    whole cents that add up to `total` exactly: each share rounded down to the cent, the cents
+    left over going one each to the largest remainders (ties: the earlier weight). All zero
+    weights: the total goes to the first."""
+    if not weights:
+        return []
+    whole = sum(weights, Decimal(0))
+    if whole <= 0:
+        return [total] + [Decimal(0)] * (len(weights) - 1)
+    exact = [total * w / whole for w in weights]
+    shares = [(e / CENT).to_integral_value(rounding="ROUND_FLOOR") * CENT for e in exact]
+    left = int((total - sum(shares, Decimal(0))) / CENT)
+    by_remainder = sorted(range(len(weights)), key=lambda i: (-(exact[i] - shares[i]), i))
+    for i in by_remainder[:left]:
+        shares[i] += CENT
+    return shares
+
+
 def is_whole_cents(amount: Decimal) -> bool:
     """A finite amount with no fraction of a cent."""
     return amount.is_finite() and amount == amount.quantize(CENT, rounding=ROUND_HALF_UP)

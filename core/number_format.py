@@ -20,14 +20,24 @@ def _decimal(value: Any) -> Decimal:
     return Decimal(str(value).replace(",", "").strip())
 
 
-def money(value: Any) -> str:
-    """$1,234.50; -$1,000.00; an em dash for nothing. Rounded to the cent, half up."""
+def _read(value: Any) -> Decimal | str:
+    """The value as a finite number, or the text to show instead: EMPTY for nothing, the value
+    itself when it is not a finite number (shown as given rather than hidden)."""
     if value is None or value == "":
         return EMPTY
     try:
-        amount = cents(_decimal(value))
+        number = _decimal(value)
     except (InvalidOperation, ValueError):
         return str(value)
+    return number if number.is_finite() else str(value)
+
+
+def money(value: Any) -> str:
+    """$1,234.50; -$1,000.00; an em dash for nothing. Rounded to the cent, half up."""
+    number = _read(value)
+    if isinstance(number, str):
+        return number
+    amount = cents(number)
     sign = "-" if amount < 0 else ""
     return f"{sign}${abs(amount):,.2f}"
 
@@ -43,34 +53,25 @@ def _plain(number: Decimal) -> str:
 def percent(value: Any, places: int = 2) -> str:
     """A percentage given as a percentage (2, "2.50", Decimal("12.345")) -> "2%", "2.5%",
     "12.35%": rounded to `places` decimals, half up, trailing zeros dropped."""
-    if value is None or value == "":
-        return EMPTY
-    try:
-        number = _decimal(value)
-    except (InvalidOperation, ValueError):
-        return str(value)
+    number = _read(value)
+    if isinstance(number, str):
+        return number
     rounded = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     return f"{_plain(rounded)}%"
 
 
 def rate_percent(value: Any, places: int = 2) -> str:
     """A rate given as a fraction (Decimal("0.02"), "0.025") -> "2%", "2.5%"."""
-    if value is None or value == "":
-        return EMPTY
-    try:
-        number = _decimal(value)
-    except (InvalidOperation, ValueError):
-        return str(value)
+    number = _read(value)
+    if isinstance(number, str):
+        return number
     return percent(number * 100, places)
 
 
 def quantity(value: Any) -> str:
     """1234 -> "1,234"; Decimal("1234.50") -> "1,234.5"; -5 -> "-5"."""
-    if value is None or value == "":
-        return EMPTY
-    try:
-        number = _decimal(value)
-    except (InvalidOperation, ValueError):
-        return str(value)
+    number = _read(value)
+    if isinstance(number, str):
+        return number
     return _plain(number)
 

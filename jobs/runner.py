@@ -66,7 +66,8 @@ class JobContext:
 
     def complete(self, apply: Optional[Callable[[], Any]] = None, *,
                  result: Optional[models.Model] = None,
-                 result_url: Union[str, Callable[[Any], str]] = "", summary: str = "",
+                 result_url: Union[str, Callable[[Any], str]] = "",
+                 summary: Union[str, Callable[[Any], str]] = "",
                  file: Optional[tuple[str, File]] = None) -> Any:
         value = services.job_complete(job_id=self.job_id, task_id=self.task_id, apply=apply,
                                       result=result, result_url=result_url, summary=summary, file=file)

@@ -148,7 +148,8 @@ def job_heartbeat(*, job_id: int, task_id: str) -> None:
 def job_complete(*, job_id: int, task_id: str, apply: Optional[Callable[[], Any]] = None,
                  result: Optional[models.Model] = None,
                  result_url: Union[str, Callable[[Any], str]] = "",
-                 summary: str = "", file: Optional[tuple[str, File]] = None) -> Any:
+                 summary: Union[str, Callable[[Any], str]] = "",
+                 file: Optional[tuple[str, File]] = None) -> Any:
     """Store the work's result and end the job in one transaction: `apply()` writes the result
     (it takes its own locks, after the job's) and the job becomes done with it, or
     neither happens (JobSuperseded if this attempt no longer owns the job). So the effect of a
@@ -165,7 +166,7 @@ def job_complete(*, job_id: int, task_id: str, apply: Optional[Callable[[], Any]
         if stored is not None:
             job.result_type, job.result_id = object_type_of(stored), str(stored.pk)
         job.result_url = result_url(value) if callable(result_url) else result_url  # e.g. the new record's page
-        job.result_summary = summary[:300]
+        job.result_summary = (summary(value) if callable(summary) else summary)[:300]  # e.g. counts apply() made
         job.progress_text = "Done."
         if file is not None:  # (file name, content): e.g. an export, downloaded from the job's page
             job.result_file.save(file[0], file[1], save=False)

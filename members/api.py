@@ -13,7 +13,9 @@ from accounts.access import api_public, api_roles
 from accounts.api_auth import API_AUTH
 from accounts.acting import DISTRICT_ROLES, JOINERS, STAFF
 from core.api_types import Day, Email, Filter, Id, Page, page_size, text, text_of
+from jobs.api import JobOut, job_out
 from members import selectors
+from members.directory_jobs import directory_upload_read, district_import_request
 from members.models import District, Membership
 from members.forms import TRANSITION_INPUTS
 from members.services import MEMBERSHIP_STEPS, membership_allowed_transitions, membership_apply
@@ -180,3 +182,18 @@ def membership_step(request, membership_id: Id, action: Form[text(40)],
     m = MEMBERSHIP_STEPS[action](membership=membership, actor=request.actor,
                                  **{name: sent[name] for name in TRANSITION_INPUTS[action]})
     return membership_out(m, request.actor)
+
+
+@router.post("/districts/imports", response={202: JobOut}, auth=API_AUTH)
+@api_roles(STAFF)
+def district_import_create(request, file: Optional[UploadedFile] = File(None),
+                           source: text(300) = Form(""), year: Form[Optional[int]] = None):
+    """Import a district directory CSV (California directory or NCES-style, UTF-8, at most 20 MB)
+    in the background: 202 with the job; poll `GET /api/v1/jobs/{id}` for rows read, created,
+    updated, unchanged and refused. One bad row and nothing is imported. While an import is
+    queued or running, that job is answered (one import at a time). Sent as a multipart form."""
+    if file is None:
+        raise ValidationError({"file": "Attach the directory as a CSV file (multipart field `file`)."})
+    job = district_import_request(text=directory_upload_read(file), source=source, year=year,
+                                  actor=request.actor)
+    return Status(202, job_out(job))

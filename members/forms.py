@@ -60,3 +60,15 @@ class TransitionForm(forms.Form):
                 del self.fields[name]
         for name in REQUIRED_INPUTS.get(action, ()):
             self.fields[name].required = True
+
+
+class DirectoryImportForm(forms.Form):
+    file = forms.FileField(label="District directory (CSV)", help_text=(
+        "The same file as the import-districts command: a California directory (cds_code, name, state, ...) "
+        "or an NCES-style file (LEAID, name, state, city, enrollment), UTF-8, at most 20 MB. "
+        "Districts already known are updated; one bad row and nothing is imported."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}))
+    source = forms.CharField(label="Where the enrollment figures come from", required=False, max_length=300,
+                             help_text="For NCES files, e.g. \u201cNCES CCD 2023-24\u201d. Optional.")
+    year = forms.IntegerField(label="School year of the enrollment counts", required=False,
+                              min_value=1900, max_value=2199, help_text="For NCES files, e.g. 2023. Optional.")

@@ -13,5 +13,6 @@ urlpatterns = [
     path("memberships/<id:membership_id>/<slug:action>/", views.transition, name="transition"),
     path("districts/options/", views.district_options, name="district-options"),
     path("districts/", views.districts, name="districts"),
+    path("districts/import/", views.district_import, name="district-import"),
     path("districts/<id:district_id>/apply/", views.apply_on_behalf, name="apply-on-behalf"),
 ]

@@ -3,7 +3,8 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
@@ -13,7 +14,8 @@ from audit.selectors import audit_events_for_object
 from core.views import run_service, submit_form
 from members import selectors
 from members.fields import SCOPES, district_options as district_option_tags, district_scope
-from members.forms import ApplyForm, DirectoryFilterForm, TransitionForm
+from members.directory_jobs import directory_upload_read, district_import_request
+from members.forms import ApplyForm, DirectoryFilterForm, DirectoryImportForm, TransitionForm
 from members.models import District, Membership
 from members.services import MEMBERSHIP_STEPS, membership_allowed_transitions, membership_apply
 from members.states import MembershipState
@@ -159,3 +161,22 @@ def apply_on_behalf(request, district_id: int):
                                                          note="Application recorded by consortium staff."),
                        success=f"Application recorded for {district.name}.", redirect_to=_detail_url,
                        failure_redirect_to=reverse("members:districts"))
+
+
+@roles(STAFF)
+def district_import(request):
+    """Upload a district directory CSV; `edpool worker` imports it and its job page follows it."""
+    form = DirectoryImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            text = directory_upload_read(upload)
+            job = district_import_request(text=text, source=form.cleaned_data["source"] or "",
+                                          year=form.cleaned_data["year"], actor=request.actor)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            return redirect("jobs:status", job_id=job.pk)
+    return render(request, "members/district_import.html", {"form": form},
+                  status=400 if form.errors else 200)

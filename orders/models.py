@@ -67,6 +67,9 @@ class OrderLine(models.Model):
     unit_price = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     volume_after = models.PositiveBigIntegerField(null=True, blank=True)
+    # This line's share of the order's quote credit (orders.quotes): taken off up front, so it
+    # counts against the true-ups the line earns later (orders.pricing).
+    quote_credit = models.DecimalField(max_digits=14, decimal_places=2, default=0)
 
     class Meta:
         ordering = ["pk"]

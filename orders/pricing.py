@@ -8,6 +8,10 @@ Rules
 - When the volume reaches a better tier, every earlier counted line is owed
   (its unit price - the best price reached since it was placed) x its quantity, less what it was
   already credited.
+- A line billed below its pooled price (a mini-competition quote capped the order's total,
+  `orders.quotes`) carries that difference as `prepaid`: true-ups owed to it are reduced by it,
+  so the district ends up paying the best price reached, never less (decided for issue 13: the
+  quote and the true-up do not add up to a double discount).
 - Policy on cancellation: a cancelled order leaves the volume; its own true-ups are reversed
   (it paid nothing), but rebates other members earned stay earned even if the volume falls back
   below the tier, and their best price reached does not go back up.
@@ -31,7 +35,8 @@ class CountedLine:
     quantity: int
     unit_price: Decimal
     best_price: Decimal
-    credited: Decimal = Decimal(0)
+    credited: Decimal = Decimal(0)  # true-ups written for this line
+    prepaid: Decimal = Decimal(0)  # taken off its bill up front (a quote's cap): counts as credited
 
 
 @dataclass
@@ -63,9 +68,10 @@ class Credit:
     amount: Decimal
 
 
-def apply_order(state: LineReplay, order_id: int, new_lines: list[tuple[int, list, int]]
-                ) -> tuple[list[Priced], list[Credit]]:
-    """Add an order's lines (line id, tiers, quantity) on this agreement line."""
+def apply_order(state: LineReplay, order_id: int, new_lines: list[tuple[int, list, int]],
+                prepaid: dict[int, Decimal] | None = None) -> tuple[list[Priced], list[Credit]]:
+    """Add an order's lines (line id, tiers, quantity) on this agreement line; `prepaid` gives,
+    per line id, what was taken off its bill up front (see the rules above)."""
     old_volume = state.volume
     state.volume += sum(quantity for _, _, quantity in new_lines)
     priced = []
@@ -82,12 +88,13 @@ def apply_order(state: LineReplay, order_id: int, new_lines: list[tuple[int, lis
             if best < line.best_price:
                 line.best_price = best
                 owed = cents((line.unit_price - best) * line.quantity)
-                amount = owed - line.credited
+                amount = owed - line.prepaid - line.credited
                 if amount > 0:
                     credits.append(Credit(line.line_id, line.order_id, line.unit_price, best, amount))
                     line.credited += amount
     for (line_id, tiers, quantity), p in zip(new_lines, priced):
-        state.count(CountedLine(line_id, order_id, tiers, quantity, p.unit_price, p.unit_price))
+        state.count(CountedLine(line_id, order_id, tiers, quantity, p.unit_price, p.unit_price,
+                                prepaid=(prepaid or {}).get(line_id, Decimal(0))))
     return priced, credits
 
 

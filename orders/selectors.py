@@ -139,11 +139,15 @@ def _recompute_agreement(agreement_id: int, report: RecomputeReport) -> None:
 
     tiers = dict(ScheduleEntry.objects.filter(version__agreement_id=agreement_id).values_list("pk", "tiers"))
     lines_by_order_ref = defaultdict(list)
-    for pk, order_id, ref, quantity, unit_price, amount, entry_id in (
+    prepaid: dict[int, Decimal] = {}
+    for pk, order_id, ref, quantity, unit_price, amount, entry_id, quote_credit in (
             OrderLine.objects.filter(order__agreement_id=agreement_id).exclude(unit_price=None)
-            .values_list("pk", "order_id", "line_reference", "quantity", "unit_price", "amount", "entry_id")
+            .values_list("pk", "order_id", "line_reference", "quantity", "unit_price", "amount", "entry_id",
+                         "quote_credit")
             .iterator(chunk_size=20000)):
         lines_by_order_ref[(order_id, ref)].append((pk, tiers[entry_id], quantity, unit_price, amount))
+        if quote_credit:
+            prepaid[pk] = quote_credit
     totals: dict[int, Decimal] = defaultdict(Decimal)
     volumes = dict(LineVolume.objects.filter(agreement_id=agreement_id).values_list("line_reference", "quantity"))
     expected = defaultdict(Decimal)
@@ -159,7 +163,8 @@ def _recompute_agreement(agreement_id: int, report: RecomputeReport) -> None:
         report.events_replayed += 1
         if event.kind == VolumeEvent.Kind.ORDER:
             lines = sorted(lines_by_order_ref[(event.order_id, ref)])
-            priced, credits = apply_order(state, event.order_id, [(pk, t, q) for pk, t, q, _, _ in lines])
+            priced, credits = apply_order(state, event.order_id, [(pk, t, q) for pk, t, q, _, _ in lines],
+                                          prepaid=prepaid)
             for (pk, _, quantity, unit_price, amount), p in zip(lines, priced):
                 report.lines_checked += 1
                 if unit_price != p.unit_price:
@@ -191,6 +196,14 @@ def _check_billing(agreement_id: int, totals: dict[int, Decimal], report: Recomp
         if order_id in totals and total + credit != totals[order_id]:
             report.differences.append(f"order {order_id}: stored total {total} + quote credit {credit}, "
                                       f"replay {totals[order_id]}")
+    line_credits = dict(OrderLine.objects.filter(order__agreement_id=agreement_id, quote_credit__gt=0)
+                        .values("order_id").annotate(total=Sum("quote_credit")).values_list("order_id", "total"))
+    for order_id, credit in (Order.objects.filter(agreement_id=agreement_id, priced_at__isnull=False)
+                             .filter(Q(quote_credit__gt=0) | Q(pk__in=list(line_credits)))
+                             .values_list("pk", "quote_credit")):
+        if line_credits.get(order_id, Decimal(0)) != credit:
+            report.differences.append(f"order {order_id}: quote credit {credit}, its lines' shares "
+                                      f"{line_credits.get(order_id, Decimal(0))}")
     entries = defaultdict(list)
     for settlement_id, amount in (RebateEntry.objects.filter(agreement_id=agreement_id,
                                                              kind=RebateEntry.Kind.SETTLEMENT)

@@ -313,7 +313,9 @@ def _reconcile(report: SalesReport, version: SalesReportVersion, lines: list[Sal
         if earlier is not None:
             item.state, item.resolution_note = ReconciliationItem.State.RESOLVED, earlier.resolution_note
             item.resolved_by_id, item.resolved_at = earlier.resolved_by_id, earlier.resolved_at
-            item.detail = (item.detail + f" Resolution carried over from version {earlier.version.number}.").strip()
+            kept = (f" Resolution carried over from version {earlier.version.number}." if earlier.version_id != version.pk
+                    else " Resolution kept from the earlier reconciliation of this version.")
+            item.detail = (item.detail + kept).strip()
         items.append(item)
     ReconciliationItem.objects.bulk_create(items)
     counts: dict[str, int] = {}
@@ -321,6 +323,10 @@ def _reconcile(report: SalesReport, version: SalesReportVersion, lines: list[Sal
         counts[item.kind] = counts.get(item.kind, 0) + 1
     counts["open"] = sum(1 for i in items if i.state == ReconciliationItem.State.OPEN)
     return counts
+
+
+# Reconciling a version again (reports.reconcile_again) uses the same steps.
+reconcile_version = _reconcile
 
 
 def _version_state(version: Optional[SalesReportVersion]) -> Optional[dict[str, Any]]:

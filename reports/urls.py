@@ -12,6 +12,7 @@ urlpatterns = [
     path("sales-reports/overdue/", views.overdue, name="overdue"),
     path("sales-reports/<id:report_id>/", views.report_detail, name="detail"),
     path("sales-reports/<id:report_id>/items/<id:item_id>/resolve/", views.item_resolve, name="resolve"),
+    path("sales-reports/<id:report_id>/reconcile/", views.reconcile_again, name="reconcile-again"),
     path("sales-reports/<id:report_id>/invoice/", views.invoice_issue, name="invoice-issue"),
     path("invoices/", views.invoices, name="invoices"),
     path("invoices/<id:invoice_id>/paid/", views.invoice_paid, name="invoice-paid"),

@@ -24,6 +24,7 @@ from reports import selectors, services
 from reports.forms import CsvUploadForm, PaidForm, ReportLinesForm, ResolveForm
 from reports.models import FeeInvoice, ReconciliationItem, SalesReport, SalesReportVersion
 from reports.quarters import Quarter
+from reports.reconcile_again import reconcile_again_job_of, reconcile_again_refusal, report_reconcile_request
 from reports.uploads import background_rows, sales_report_upload_request
 from vendors.selectors import vendor_for_actor
 
@@ -173,7 +174,22 @@ def report_detail(request, report_id: int, forms=None):
         "versions": report.versions.select_related("submitted_by").order_by("-number"),
         "lines": selectors.current_lines(report)[:1000], "resolve_item": forms.get("resolve_item"),
         "resolve_form": forms.get("resolve"), "paid_form": forms.get("paid") or PaidForm(),
-        "is_staff": request.actor.role == STAFF}, status=400 if forms else 200)
+        "is_staff": request.actor.role == STAFF, "reconcile_job": reconcile_again_job_of(report),
+        "reconcile_refusal": reconcile_again_refusal(report)}, status=400 if forms else 200)
+
+
+@roles(STAFF)
+@require_POST
+def reconcile_again(request, report_id: int):
+    """Re-run the reconciliation in the background; a second press goes to the run under way."""
+    report = _report(request, report_id)
+    try:
+        job = report_reconcile_request(report=report, actor=request.actor)
+    except ValidationError as exc:
+        for message in _errors(exc):
+            messages.error(request, message)
+        return redirect(_detail_url(report.pk) + "#reconciliation")
+    return redirect("jobs:status", job_id=job.pk)
 
 
 @roles(STAFF)

@@ -67,6 +67,7 @@ PAGES = {
     "members:transition": (lambda c: {"membership_id": c.membership_a.pk, "action": "withdraw"},
                            only(["staff", "buyer_a", "approver_a", "buyer_b", "approver_b"], ok=405)),
     "members:districts": (lambda c: {}, only(["staff"])),
+    "members:district-import": (lambda c: {}, only(["staff"])),
     "members:district-options": (lambda c: {}, only(SIGNED_IN)),
     "members:apply-on-behalf": (lambda c: {"district_id": c.district_b.pk}, only(["staff"], ok=405)),
     "vendors:profile": (lambda c: {}, only(VENDORS)),
@@ -119,6 +120,8 @@ PAGES = {
     "catalog:vendor-products": (lambda c: {}, only(VENDORS)),
     "catalog:vendor-product-edit": (lambda c: {"product_id": c.product.pk}, {**only(["vendor_a"]), "vendor_b": 404}),
     "catalog:product": (lambda c: {"product_id": c.product.pk}, {**only(SIGNED_IN), "vendor_b": 404}),
+    "catalog:facts-check": (lambda c: {"product_id": c.product.pk}, only(["staff"], ok=405)),
+    "catalog:facts-to-check": (lambda c: {}, only(["staff"])),
     "compliance:check": (lambda c: {}, only(["staff"] + DISTRICT_A + DISTRICT_B)),
     "compliance:decision-record": (lambda c: {}, only(["staff", "buyer_a", "approver_a"] + DISTRICT_B, ok=405)),
     "compliance:decision": (lambda c: {"decision_id": c.decision.pk}, only(["staff"] + DISTRICT_A)),
@@ -196,6 +199,7 @@ PAGES = {
     "reports:overdue": (lambda c: {}, only(["staff"])),
     "reports:detail": (lambda c: REP(c), {**only(["staff", "vendor_a"]), "vendor_b": 404}),
     "reports:resolve": (lambda c: {**REP(c), "item_id": c.sales_item.pk}, only(["staff"], ok=405)),
+    "reports:reconcile-again": (lambda c: REP(c), only(["staff"], ok=405)),
     "reports:invoice-issue": (lambda c: REP(c), only(["staff"])),  # GET: its confirmation page
     "reports:invoices": (lambda c: {}, only(["staff"] + VENDORS)),
     "reports:invoice-paid": (lambda c: {"invoice_id": c.fee_invoice.pk}, only(["staff"], ok=405)),
@@ -491,12 +495,16 @@ API = {
     ("POST", "/api/v1/memberships/{membership_id}/transitions"): (
         lambda c: {"membership_id": c.membership_a.pk}, "form", {"action": "no-such-step"},
         expect(403, anon=401, staff=422, buyer_a=422, approver_a=422)),
+    ("POST", "/api/v1/districts/imports"): (lambda c: {}, "form", {"source": "x"},
+                                            expect(403, anon=401, staff=422)),
     ("POST", "/api/v1/vendors/register"): (lambda c: {}, "json",
                                            {"company_name": "", "contact_name": "", "email": "x",
                                             "password": "x"}, expect(422)),
     ("POST", "/api/v1/vendors/verify"): (lambda c: {}, "json", {"token": "bogus-token"},
                                          expect(422)),
     ("GET", "/api/v1/vendors/me"): (lambda c: {}, None, None, only(VENDORS, anon=401)),
+    ("PUT", "/api/v1/vendors/me/service-area"): (lambda c: {}, "json", {"states": []},
+                                                 only(VENDORS, ok=422, anon=401)),
     # sourcing (see sourcing_world); the DELETE of the bid comes after the confirm on purpose
     ("GET", "/api/v1/solicitations"): (lambda c: {}, None, None, expect(200)),
     ("POST", "/api/v1/solicitations"): (lambda c: {}, "json", lambda c: {
@@ -550,6 +558,9 @@ API = {
                                                {"name": "", "category": "nope", "kind": "x",
                                                 "list_price": "1", "unit": "u"},
                                                {**only(["vendor_a"], ok=422, anon=401), "vendor_b": 404}),
+    # a version that is not the current one: refused (422), nothing checked
+    ("POST", "/api/v1/products/{product_id}/facts/check"): (lambda c: {"product_id": c.product.pk}, "json",
+                                                            {"version": 999999}, only(["staff"], ok=422, anon=401)),
     ("GET", "/api/v1/compliance/check"): (lambda c: {}, None, None,  # no product named: 422
                                           only(["staff"] + DISTRICT_A + DISTRICT_B, ok=422, anon=401)),
     ("POST", "/api/v1/compliance/decisions"): (lambda c: {}, "json", lambda c: {"product_id": c.product.pk, "purpose": ""},

@@ -19,6 +19,8 @@ def test_demo_builds_once_and_again(capsys, client):
     call_command("demo")
     check_catalog_and_dashboard(client)
     check_every_demo_home_has_something()
+    check_staff_home_shows_the_open_protest(client)
+    check_a_vendor_left_out_for_its_service_area(client)
     totals = member_directory_totals()
     assert totals.members == 163 and totals.students_estimated
     assert 2_250_000 <= totals.students <= 2_350_000
@@ -31,7 +33,7 @@ def test_demo_builds_once_and_again(capsys, client):
     from sourcing.models import Solicitation
 
     states = sorted(effective_state(x) for x in Solicitation.objects.all())
-    assert states == ["awarded"] * 4 + ["published", "under_evaluation"]
+    assert states == ["award_notice"] + ["awarded"] * 4 + ["published", "under_evaluation"]
     from contracts.models import MasterAgreement, ParticipationAgreement
 
     assert MasterAgreement.objects.filter(state="active").count() == 16
@@ -146,7 +148,7 @@ def check_catalog_and_dashboard(client):
 def check_every_demo_home_has_something():
     """Every login `edpool demo-logins` prints lands on a workspace with something in it, and no
     panel is empty for every demo login of its role (`--all`: the vendors' panels are filled by
-    different vendors), protests excepted: the demo has none open."""
+    different vendors). The staff home's "Protests open" panel shows the demo's open protest."""
     from accounts.acting import Actor
     from edpool.workspaces import workspace_for
 
@@ -160,5 +162,38 @@ def check_every_demo_home_has_something():
             assert workspace.waiting > 0, f"{assignment.user.email} as {assignment.role}: an empty home"
         panels.setdefault(workspace.role, set()).update(p.key for p in workspace.panels)
         filled.setdefault(workspace.role, set()).update(p.key for p in workspace.panels if p.count)
-    panels["staff"].discard("protests")
     assert {role: keys - filled[role] for role, keys in panels.items()} == {role: set() for role in panels}
+
+
+def check_staff_home_shows_the_open_protest(client):
+    """The protest is recorded, not decided, on a solicitation still in its standstill."""
+    from sourcing.lifecycle import effective_state
+    from sourcing.models import Protest
+
+    protest = Protest.objects.select_related("award__solicitation").get()
+    assert protest.state == Protest.State.OPEN
+    assert effective_state(protest.award.solicitation) == "award_notice"  # the standstill runs
+    client.logout()
+    assert client.login(email="staff@demo.edpool.org", password=DEMO_PASSWORD)
+    home = client.get("/home/").content.decode()
+    panel = home.split('id="panel-protests"', 1)[1].split("</section>", 1)[0]
+    assert f"{protest.award.solicitation.number}: protest by Cedar Classroom Tech" in panel
+    assert "No protest is open." not in panel
+
+
+def check_a_vendor_left_out_for_its_service_area(client):
+    """Juniper serves four states, none of them California: ABC Unified's Chromebook
+    mini-competition leaves it out and says why."""
+    from contracts.models import MiniCompetition
+    from contracts.selectors.left_out import left_out
+    from edpool.demo.catalog_agreements import DEVICES
+
+    competition = MiniCompetition.objects.get(solicitation__title=DEVICES,
+                                              district__organisation__name="ABC Unified")
+    reasons = {o.vendor: o.reason for o in left_out(competition)}
+    assert reasons["Juniper Devices, Inc."] == "The vendor does not serve California."
+    assert "Acorn Device Works, Inc." not in reasons  # scored (and chosen)
+    client.logout()
+    assert client.login(email="buyer1@demo.edpool.org", password=DEMO_PASSWORD)
+    page = client.get(f"/mini-competitions/{competition.pk}/").content.decode()
+    assert "The vendor does not serve California." in page

@@ -4,7 +4,7 @@
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from accounts.access import api_public, api_roles
 from accounts.acting import VENDOR, Actor
@@ -16,7 +16,8 @@ from core.limits import PASSWORD_MAX
 from vendors.ratelimit import REGISTRATION_LIMITED_MESSAGE, registration_attempt
 from vendors.selectors import category_choices, vendor_for_actor
 from vendors.models import Vendor
-from vendors.services import vendor_email_verify, vendor_register
+from vendors.service_area import service_area_text
+from vendors.services import vendor_email_verify, vendor_register, vendor_service_area_set
 
 router = Router(tags=["vendors"])
 
@@ -69,7 +70,14 @@ class VendorOut(Schema):
     contact_phone: str
     registered_at: datetime
     categories: list[VendorCategoryOut]
+    service_area: list[str] = Field(description="Two-letter codes of the states (and DC) you serve.")
+    service_area_text: str = Field(description="The same for people, e.g. \"every state and DC\".")
     users: list[VendorUserOut]
+
+
+class ServiceAreaIn(Schema):
+    states: list[text(2)] = Field(max_length=60, description="Two-letter codes of the US states "
+                                  "(and DC) you serve, at least one, e.g. [\"AZ\", \"NV\"].")
 
 
 def _categories_from_codes(codes: list[str]) -> list:
@@ -112,11 +120,7 @@ def vendor_verify_api(request, payload: VendorVerifyIn):
             "message": "Email address confirmed; you can sign in."}
 
 
-@router.get("/vendors/me", response=VendorOut, auth=API_AUTH)
-@api_roles(VENDOR)
-def vendor_me(request):
-    """Your company's profile: details, categories and users."""
-    vendor = vendor_for_actor(request.actor)
+def vendor_out(vendor: Vendor) -> dict:
     users = {}
     for assignment in users_of_organisation(vendor.organisation):
         users.setdefault(assignment.user.pk, assignment.user)
@@ -125,6 +129,24 @@ def vendor_me(request):
             "contact_name": vendor.contact_name, "contact_email": vendor.contact_email,
             "contact_phone": vendor.contact_phone, "registered_at": vendor.registered_at,
             "categories": [{"code": c.code, "name": c.name} for c in vendor.categories.all()],
+            "service_area": list(vendor.service_area), "service_area_text": service_area_text(vendor.service_area),
             "users": [{"email": u.email, "full_name": u.full_name, "active": u.is_active,
                        "has_password": u.has_usable_password()}
                       for u in sorted(users.values(), key=lambda u: u.email)]}
+
+
+@router.get("/vendors/me", response=VendorOut, auth=API_AUTH)
+@api_roles(VENDOR)
+def vendor_me(request):
+    """Your company's profile: details, categories, the states you serve and users."""
+    return vendor_out(vendor_for_actor(request.actor))
+
+
+@router.put("/vendors/me/service-area", response=VendorOut, auth=API_AUTH)
+@api_roles(VENDOR)
+def vendor_service_area_put(request, payload: ServiceAreaIn):
+    """Set the states (and DC) you serve. Districts elsewhere do not see you in their
+    mini-competitions; the competition's "left out" list tells them why."""
+    vendor = vendor_service_area_set(vendor=vendor_for_actor(request.actor), states=payload.states,
+                                     actor=request.actor)
+    return vendor_out(vendor)

@@ -1,6 +1,7 @@
 from django import forms
 
 from vendors.selectors import category_choices
+from vendors.service_area import SERVICE_STATES
 
 
 class VendorProfileForm(forms.Form):
@@ -14,6 +15,11 @@ class VendorProfileForm(forms.Form):
         label="Categories you sell in", queryset=category_choices(), required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="You are told about new solicitations in these categories.")
+    service_area = forms.MultipleChoiceField(
+        label="States you serve", choices=SERVICE_STATES, widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one state you serve."},
+        help_text="Districts in other states do not see you in their mini-competitions; the "
+                  "competition page tells them why.")
 
 
 class VendorRegistrationForm(forms.Form):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from vendors.service_area import all_service_states
+
 
 class Vendor(models.Model):
     organisation = models.OneToOneField("orgs.Organisation", on_delete=models.PROTECT,
@@ -14,6 +16,10 @@ class Vendor(models.Model):
     contact_email = models.EmailField(blank=True)
     contact_phone = models.CharField(max_length=40, blank=True)
     categories = models.ManyToManyField("catalog.Category", blank=True, related_name="vendors")
+    # The states (two-letter codes, 50 states and DC) the vendor serves: every one unless it says
+    # otherwise (vendors.service_area).
+    service_area = models.JSONField(default=all_service_states,
+                                    help_text="Two-letter codes of the US states (and DC) the vendor serves.")
     registered_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Iterable, Optional
 
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import default_token_generator
@@ -24,6 +24,7 @@ from core.notify import notify
 from orgs.models import Organisation, OrganisationKind
 from orgs.services import organisation_create, organisation_update
 from vendors.models import Vendor
+from vendors.service_area import all_service_states, service_area_clean
 from vendors.signals import vendor_listing_changed
 from core.locks import lock
 
@@ -37,17 +38,21 @@ def _vendor_state(vendor: Vendor) -> dict:
     data = snapshot(vendor, VENDOR_FIELDS)
     data["categories"] = sorted(vendor.categories.values_list("code", flat=True))
     data["name"] = vendor.organisation.name
+    data["service_area"] = list(vendor.service_area)
     return data
 
 
 @transaction.atomic
 def vendor_create(*, name: str, legal_name: str = "", state: str = "", website: str = "",
                   contact_name: str = "", contact_email: str = "", contact_phone: str = "",
-                  categories: Iterable[Category] = (), actor: Actor) -> Vendor:
+                  categories: Iterable[Category] = (), service_area: Optional[Iterable[str]] = None,
+                  actor: Actor) -> Vendor:
+    """A vendor; it serves every state and DC unless `service_area` names fewer."""
+    area = all_service_states() if service_area is None else service_area_clean(service_area)
     org = organisation_create(kind=OrganisationKind.VENDOR, name=name, state=state, actor=actor)
     vendor = Vendor(organisation=org, legal_name=(legal_name or name).strip(), website=website,
                     contact_name=contact_name, contact_email=contact_email,
-                    contact_phone=contact_phone)
+                    contact_phone=contact_phone, service_area=area)
     vendor.full_clean(exclude=["organisation"])
     vendor.save()
     vendor.categories.set(list(categories))
@@ -58,15 +63,20 @@ def vendor_create(*, name: str, legal_name: str = "", state: str = "", website: 
 @transaction.atomic
 def vendor_update(*, vendor: Vendor, name: str, legal_name: str, website: str = "",
                   contact_name: str = "", contact_email: str = "", contact_phone: str = "",
-                  categories: Iterable[Category] = (), actor: Actor) -> Vendor:
+                  categories: Iterable[Category] = (), service_area: Optional[Iterable[str]] = None,
+                  actor: Actor) -> Vendor:
+    """Change the vendor's profile; `service_area` None keeps the states it serves."""
     if not (is_staff(actor) or acts_as(actor, VENDOR, vendor.organisation)):
         raise PermissionDenied("Only the vendor's own users or consortium staff may change it.")
+    area = None if service_area is None else service_area_clean(service_area)
     before = _vendor_state(vendor)
     organisation_update(organisation=vendor.organisation, name=name,
                         state=vendor.organisation.state, actor=actor)
     vendor.legal_name = legal_name.strip()
     vendor.website, vendor.contact_name = website, contact_name
     vendor.contact_email, vendor.contact_phone = contact_email, contact_phone
+    if area is not None:
+        vendor.service_area = area
     vendor.full_clean(exclude=["organisation"])
     vendor.save()
     vendor.categories.set(list(categories))
@@ -248,3 +258,18 @@ def vendor_user_invite(*, vendor: Vendor, email: str, full_name: str, actor: Act
                  f"works once and expires in 3 days), then sign in with {user.email}."),
            link=link, inbox=False)
     return user
+
+
+@transaction.atomic
+def vendor_service_area_set(*, vendor: Vendor, states: Iterable[str], actor: Actor) -> Vendor:
+    """Set only the states the vendor serves (the API's PUT /vendors/me/service-area)."""
+    if not (is_staff(actor) or acts_as(actor, VENDOR, vendor.organisation)):
+        raise PermissionDenied("Only the vendor's own users or consortium staff may change it.")
+    area = service_area_clean(states)
+    before = {"service_area": list(vendor.service_area)}
+    if before["service_area"] != area:
+        vendor.service_area = area
+        vendor.save(update_fields=["service_area"])
+        audit_record(actor=actor, action=AuditAction.VENDOR_UPDATED, obj=vendor, before=before,
+                     after={"service_area": area})
+    return vendor

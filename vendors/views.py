@@ -30,7 +30,7 @@ def profile(request):
     initial = {"name": vendor.organisation.name, "legal_name": vendor.legal_name,
                "website": vendor.website, "contact_name": vendor.contact_name,
                "contact_email": vendor.contact_email, "contact_phone": vendor.contact_phone,
-               "categories": list(vendor.categories.all())}
+               "categories": list(vendor.categories.all()), "service_area": list(vendor.service_area)}
     form = VendorProfileForm(request.POST or None, initial=initial)
     if request.method == "POST":
         done = submit_form(request, form, lambda: vendor_update(vendor=vendor, actor=request.actor,
@@ -56,7 +56,7 @@ def colleague_add(request):
     initial = {"name": vendor.organisation.name, "legal_name": vendor.legal_name,
                "website": vendor.website, "contact_name": vendor.contact_name,
                "contact_email": vendor.contact_email, "contact_phone": vendor.contact_phone,
-               "categories": list(vendor.categories.all())}
+               "categories": list(vendor.categories.all()), "service_area": list(vendor.service_area)}
     return _profile_page(request, vendor, VendorProfileForm(initial=initial), colleague_form)
 
 

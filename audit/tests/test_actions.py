@@ -30,11 +30,11 @@ STORED_CODES = {
     "audit": "head_rebuilt incident_acknowledged",
     "admin": "added changed deleted",
     "job": "queued started done failed cancelled requeued",
-    "district": "created updated approval_limit_set",
+    "district": "created updated approval_limit_set directory_imported",
     "membership": "applied approve_board sign_agreement activate suspend reinstate withdraw",
     "vendor": "created updated registered user_invited",
     "category": "created updated",
-    "product": "created updated",
+    "product": "created updated facts_checked",
     "jurisdiction": "created updated",
     "rule": "version_created version_retired",
     "rules": "loaded",
@@ -58,7 +58,7 @@ STORED_CODES = {
     "participation": "prepared approved countersigned withdrawn rejected",
     "order": "drafted submitted approved acknowledged fulfilled cancelled rejected",
     "rebate": "settled",
-    "sales_report": "submitted replaced item_resolved reminder_before_due reminder_due",
+    "sales_report": "submitted replaced item_resolved reconciled_again reminder_before_due reminder_due",
     "fee_invoice": "issued paid",
 }
 

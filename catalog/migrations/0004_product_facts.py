@@ -89,7 +89,6 @@ class Migration(migrations.Migration):
                 ("per_district", "Per district"), ("per_session", "Per session or workshop")]),
             preserve_default=False,
         ),
-        migrations.RunPython(map_kinds, unmap_kinds),
         migrations.AlterField(
             model_name="product",
             name="kind",
@@ -170,5 +169,8 @@ class Migration(migrations.Migration):
             model_name="productfactsversion",
             constraint=models.UniqueConstraint(fields=("product", "number"), name="one_facts_version_number"),
         ),
+        # Data last, after every change of the tables (PostgreSQL refuses to alter a table with
+        # pending trigger events in the same transaction).
+        migrations.RunPython(map_kinds, unmap_kinds),
         migrations.RunPython(first_versions, migrations.RunPython.noop),
     ]

@@ -46,6 +46,17 @@ def _reason(rule: RuleFacts, effect: str, summary: str, **extra) -> Reason:
                   sureness=rule.sureness, effect=effect, summary=summary, **extra)
 
 
+# Rule versions loaded before product kinds became families (catalog migration 0004: device,
+# software, content, service, with the price unit apart) name the old kinds; each stands for its
+# family, so those versions keep applying until `edpool load-rules` replaces them.
+OLD_PRODUCT_KINDS = {"software_per_student": "software", "software_per_teacher": "software",
+                     "software_per_site": "software"}
+
+
+def rule_kinds(cond: dict) -> set[str]:
+    return {OLD_PRODUCT_KINDS.get(kind, kind) for kind in cond.get("product_kinds") or ()}
+
+
 def applies(rule: RuleFacts, product: ProductFacts) -> bool:
     cond = rule.applies_if
     if cond.get("collects_student_data") is True and not product.data_collected:
@@ -54,7 +65,7 @@ def applies(rule: RuleFacts, product: ProductFacts) -> bool:
         return False
     if cond.get("grade_bands_any") and not set(cond["grade_bands_any"]) & set(product.grade_bands):
         return False
-    if cond.get("product_kinds") and product.kind not in cond["product_kinds"]:
+    if cond.get("product_kinds") and product.kind not in rule_kinds(cond):
         return False
     return True
 
@@ -68,7 +79,7 @@ def _not_applicable_text(rule: RuleFacts) -> str:
     if cond.get("grade_bands_any"):
         parts.append("applies to grade bands " + ", ".join(cond["grade_bands_any"]))
     if cond.get("product_kinds"):
-        parts.append("applies to " + ", ".join(words(k) for k in cond["product_kinds"]))
+        parts.append("applies to " + ", ".join(words(k) for k in sorted(rule_kinds(cond))))
     return "Does not apply: " + "; ".join(parts) + "."
 
 

@@ -237,3 +237,21 @@ def test_a_recorded_board_finding_satisfies_the_rule_that_requires_one():
     bare = evaluate([rule], district, product, PrivacyFacts(),
                     CheckRequest(on_date=on, board_finding_recorded=True))
     assert bare.verdict == "allowed" and "()" not in bare.reasons[0].summary
+
+
+def test_rule_versions_naming_the_old_product_kinds_apply_to_their_family():
+    """A rule version loaded before kinds became families (software_per_student ...) still
+    applies to software; one naming the families applies to exactly those."""
+    from compliance.engine.facts import ProductFacts, RuleFacts
+    from compliance.engine.verdict import applies
+
+    def rule(kinds):
+        return RuleFacts(version_id=1, rule_id="xx-kinds", number=1, jurisdiction="US",
+                         jurisdiction_kind="federal", kind="notice", title="t", citation="c",
+                         sureness="verified", applies_if={"product_kinds": kinds}, requires={"text": "t"})
+
+    software, content, device = (ProductFacts(1, "p", 1, "v", kind, ("9-12",), ()) for kind in ("software", "content", "device"))
+    old = rule(["software_per_student", "software_per_site", "service"])
+    assert applies(old, software) and not applies(old, content) and not applies(old, device)
+    new = rule(["software", "content", "service"])
+    assert applies(new, software) and applies(new, content) and not applies(new, device)

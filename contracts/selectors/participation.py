@@ -19,6 +19,7 @@ from contracts.selectors.agreements import current_schedule
 from contracts.selectors.volumes import line_volume
 from contracts.states import AgreementState, AwardKind, ParticipationState
 from members.selectors import district_is_member
+from vendors.service_area import serves
 
 
 # The parties to a participation agreement: who may see it and act on it (each operation then
@@ -68,10 +69,13 @@ def quote_for_actor(*, quote_id: int, actor) -> QuoteRequest:
     return quote
 
 
-def multi_award_agreements(solicitation) -> list[MasterAgreement]:
+def multi_award_agreements(solicitation, *, serving: str = "") -> list[MasterAgreement]:
+    """The solicitation's usable multi-award agreements; with `serving` (a district's state),
+    only those whose vendor serves that state (vendors.service_area)."""
     return [a for a in MasterAgreement.objects.filter(
         solicitation=solicitation, award_kind=AwardKind.MULTI_AWARD,
-        state=AgreementState.ACTIVE).select_related("vendor").order_by("number") if a.usable_on()]
+        state=AgreementState.ACTIVE).select_related("vendor").order_by("number")
+        if a.usable_on() and (not serving or serves(a.vendor.service_area, serving))]
 
 
 def district_price_for(agreement: MasterAgreement, quantities: dict[str, int]) -> Optional[Decimal]:

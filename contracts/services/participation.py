@@ -29,6 +29,7 @@ from core.notify import notify
 from members.models import District
 from members.selectors import district_is_member
 from sourcing.models import Solicitation
+from vendors.service_area import state_name
 from core.locks import lock
 
 P_FIELDS = ("state", "estimated_value", "needs_approval", "approved_at", "countersigned_at",
@@ -60,10 +61,14 @@ def minicompetition_start(*, district: District, solicitation: Solicitation,
     """Score every awarded vendor of a multi-award solicitation on the district's own
     quantities, price first: lowest price for these quantities / this vendor's x weight."""
     _require_district(actor, district, (BUYER,), "run a mini-competition")
-    agreements = multi_award_agreements(solicitation)
+    # Only vendors serving the district's state compete (the others are "left out", with why).
+    agreements = multi_award_agreements(solicitation, serving=district.state)
     if len(agreements) < 2:
+        elsewhere = len(multi_award_agreements(solicitation)) - len(agreements)
         raise ValidationError("A mini-competition compares the vendors of a multi-award "
-                              "solicitation with at least two usable agreements.")
+                              "solicitation with at least two usable agreements"
+                              + (f" serving {state_name(district.state)} ({elsewhere} awarded vendor(s) do "
+                                 f"not serve it)." if elsewhere else "."))
     refs = {line.reference for line in solicitation.lines.all()}
     clean: dict[str, int] = {}
     errors: dict[str, str] = {}

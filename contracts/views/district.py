@@ -86,7 +86,7 @@ def join(request, agreement_id: int):
 def competition_new(request, solicitation_id: int):
     district = district_for_actor(request.actor)
     solicitation = get_object_or_404(Solicitation, pk=solicitation_id)
-    agreements = multi_award_agreements(solicitation)
+    agreements = multi_award_agreements(solicitation, serving=district.state)
     lines = list(solicitation.lines.all())
     errors = None
     if request.method == "POST":

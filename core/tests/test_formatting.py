@@ -124,3 +124,10 @@ def test_every_filter_is_builtin():
                             "d": dt.date(2026, 7, 1), "p": Decimal("2.50"), "r": Decimal("0.02"), "q": 1105,
                             "c": "reports.salesreport 33", "n": None}))
     assert rendered == "-$1,000.00 2026-07-01 05:00 PDT 2026-07-01 2.5% 2% 1,105 Sales report 33 never no end"
+
+
+def test_numbers_that_are_not_finite_are_shown_as_given_not_crashing():
+    from core.number_format import money, percent, quantity, rate_percent
+
+    assert [money("NaN"), percent("Infinity"), rate_percent("-inf"), quantity("nan")] == \
+        ["NaN", "Infinity", "-inf", "nan"]

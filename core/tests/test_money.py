@@ -10,7 +10,7 @@ from hypothesis import given, settings, strategies as st
 
 from core import limits
 from core.bounds import AMOUNT_MAX
-from core.money import CENT, MoneyError, cents, is_whole_cents, parse_amount
+from core.money import CENT, MoneyError, allocate, cents, is_whole_cents, parse_amount
 
 amounts = st.decimals(min_value=Decimal("-1e12"), max_value=Decimal("1e12"), places=6,
                       allow_nan=False, allow_infinity=False)
@@ -82,3 +82,21 @@ def test_check_money_names_the_field(value, message):
     with pytest.raises(ValidationError) as exc:
         limits.check_money(value, field="approval_limit")
     assert exc.value.message_dict == {"approval_limit": [message]}
+
+
+@given(st.integers(0, 10**9), st.lists(st.integers(0, 10**7), min_size=1, max_size=30))
+def test_allocate_splits_a_total_exactly_in_proportion(total_cents, weights):
+    total = Decimal(total_cents) / 100
+    shares = allocate(total, [Decimal(w) / 100 for w in weights])
+    assert sum(shares) == total and all(s >= 0 and is_whole_cents(s) for s in shares)
+    whole = sum(weights)
+    if whole:
+        for share, weight in zip(shares, weights):  # within a cent of the exact share
+            assert abs(share - total * weight / whole) < Decimal("0.01")
+
+
+def test_allocate_examples():
+    assert allocate(Decimal("100.00"), [Decimal("1"), Decimal("1"), Decimal("1")]) == \
+        [Decimal("33.34"), Decimal("33.33"), Decimal("33.33")]
+    assert allocate(Decimal("5.00"), [Decimal(0), Decimal(0)]) == [Decimal("5.00"), Decimal(0)]
+    assert allocate(Decimal("0"), [Decimal("3")]) == [Decimal("0.00")]

@@ -198,7 +198,8 @@ def _build_demo(*, progress=None) -> DemoReport:
                           website=f"https://{slugify(name)}.demo.edpool.org",
                           contact_name="Contracts desk",
                           contact_email=f"contracts@{slugify(name)}.demo.edpool.org",
-                          categories=[categories[c] for c in cats], actor=ACTOR)
+                          categories=[categories[c] for c in cats],
+                          service_area=people.SERVICE_AREAS.get(name), actor=ACTOR)
         vendor = Vendor.objects.select_related("organisation").get(organisation__name=name)
         user, _ = user_create_or_update(email=f"vendor{number}@demo.edpool.org",
                                         full_name=f"Sales lead, {name}",

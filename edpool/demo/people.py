@@ -76,3 +76,6 @@ VENDORS = [
     ("Zephyr Wi-Fi", "AZ", ["networking", "safety"]),
     ("Summit Science Studio", "CO", ["lms", "pd"]),
 ]
+# Vendors serving only a few states (the others serve every state and DC): districts elsewhere
+# (the demo's are in California) see them "left out" of their mini-competitions, with the reason.
+SERVICE_AREAS = {"Juniper Devices": ["AZ", "NM", "NV", "UT"]}

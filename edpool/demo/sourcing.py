@@ -1,4 +1,6 @@
-"""Demo solicitations: one awarded (multi-award), one under evaluation (bulk buy), one open."""
+"""Demo solicitations: one awarded (multi-award), one under evaluation (bulk buy), one open, and
+one in its standstill with a bidder's protest recorded and not yet decided (the staff home's
+"Protests open" panel)."""
 
 from __future__ import annotations
 
@@ -144,4 +146,44 @@ def build_sourcing_demo(report) -> None:
     solicitations.addendum_publish(solicitation=s3, summary="Clarified that rostering must use OneRoster 1.2 or Clever.",
                                    actor=staff)
     _bid(s3, "Orchard Reading Co.", {"RI-S": "17.90", "RI-PD": "1350.00"})
-    report.add("Solicitations: one awarded, one under evaluation (bulk buy), one open for bids.")
+    _protested_award(staff, evaluators, categories, now)
+    report.add("Solicitations: one awarded, one under evaluation (bulk buy), one open for bids, one in "
+               "its standstill with a protest open.")
+
+
+def _protested_award(staff: Actor, evaluators: list[Actor], categories, now: dt.datetime) -> None:
+    """4. Award notice two days ago (standstill of 7 days): the bidder left out protests it."""
+    start = now - dt.timedelta(days=40)
+    with at(start):
+        s4 = solicitations.solicitation_create(content=SolicitationContent(
+            title="Library display carts 2027",
+            description="Mobile 55-inch display carts for school libraries, delivered and set up.",
+            category=categories["displays"], lines=[
+                {"reference": "DC55", "description": "55-inch display on a mobile cart, set up", "unit": "cart",
+                 "estimated_quantity": 300}],
+            requirements=REQUIREMENTS, criteria=CRITERIA, score_threshold=Decimal("75")),
+            questions_deadline=start + dt.timedelta(days=10), bid_deadline=start + dt.timedelta(days=25),
+            standstill_days=7, actor=staff)
+        solicitations.solicitation_publish(solicitation=s4, actor=staff)
+        evaluation.evaluator_seat(solicitation=s4, assignment=RoleAssignment.objects.get(
+            user=evaluators[0].user, role="evaluator"), actor=staff)
+    with at(start + dt.timedelta(days=12)):
+        _bid(s4, "Northstar Displays", {"DC55": "1490.00"})
+        _bid(s4, "Cedar Classroom Tech", {"DC55": "1420.00"})
+    with at(start + dt.timedelta(days=26)):
+        evaluation.declaration_sign(solicitation=s4, relationships=[], actor=evaluators[0])
+        solicitations.solicitation_start_evaluation(solicitation=s4, actor=staff)
+        for vendor, scores in (("Northstar Displays", (9, 9, 9)), ("Cedar Classroom Tech", (6, 5, 6))):
+            bid = s4.bids.get(vendor__organisation__name=vendor)
+            for criterion, points in zip(s4.criteria.filter(is_price=False), scores):
+                evaluation.score_record(solicitation=s4, bid=bid, criterion=criterion, points=points,
+                                        comment="Demo score", actor=evaluators[0])
+                evaluation.consensus_record(solicitation=s4, bid=bid, criterion=criterion, points=points,
+                                            comment="Committee consensus", actor=staff)
+    with at(now - dt.timedelta(days=2)):
+        awards.award_issue_notice(solicitation=s4, rationale="Only Northstar Displays reaches the "
+                                  "threshold of 75 points.", actor=staff)
+    with at(now - dt.timedelta(days=1)):
+        awards.protest_file(solicitation=s4, actor=_vendor("Cedar Classroom Tech"), grounds=(
+            "Our cart was scored 5 of 10 for implementation although the bid includes set-up in every "
+            "library; we ask the consortium to review the committee's scores."))

@@ -9,10 +9,11 @@ from collections import Counter
 from django.urls import reverse
 
 from accounts.acting import Actor
+from catalog.selectors import facts_to_check
 from contracts.selectors.participation import RENEWAL_WINDOW_DAYS
 from contracts.selectors.worklists import agreements_ending, agreements_to_sign
 from core import clock
-from edpool.workspaces.panels import Item, Panel, Workspace
+from edpool.workspaces.panels import PANEL_LIMIT, Item, Panel, Workspace
 from members.selectors import membership_queue
 from reports.selectors import overdue_rows, sales_report_list, invoices_unpaid
 from sourcing.states import SolicitationState
@@ -108,7 +109,19 @@ def committees() -> Panel:
         see_all_url=reverse("sourcing:list") + "?state=under_evaluation")
 
 
+def product_facts() -> Panel:
+    waiting = facts_to_check()
+    rows = list(waiting[:PANEL_LIMIT])
+    return Panel("product-facts", "Product facts to check", [
+        Item(label=f"{p.name} ({p.vendor.organisation.name})", url=reverse("catalog:product", args=[p.pk]) + "#facts",
+             action=(f"Check version {p.facts_version} (changed since version {p.facts_checked_version})"
+                     if p.facts_checked_version else f"Check version {p.facts_version}"),
+             when=p.changed_at, when_label="Changed", urgent=bool(p.facts_checked_version)) for p in rows],
+        count=waiting.count(), empty="Every product's current facts are checked.",
+        see_all_url=reverse("catalog:facts-to-check"))
+
+
 def build(actor: Actor) -> Workspace:
     return Workspace("staff", "Your workspace", "What waits for the consortium's staff, soonest first.", [
         applications(), solicitations(), protests(), agreements(), sales_reports(actor), invoices(actor),
-        committees()])
+        committees(), product_facts()])

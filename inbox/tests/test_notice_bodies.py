@@ -26,9 +26,10 @@ AWARD_SITES = {"sourcing/services/awards.py:award_issue_notice#1",
                "sourcing/services/awards.py:protest_decide#1"}
 AGREEMENT_SITES = {P + "quote_request#1", P + "quote_answer#1", P + "participation_join#1",
                    P + "participation_join#2", P + "participation_approve#1",
-                   P + "participation_countersign#1", "orders/services.py:_price_and_count#1",
+                   P + "participation_countersign#1", "orders/services/lifecycle.py:_price_and_count#1",
                    "reports/services.py:sales_report_submit#1", "reports/services.py:fee_invoice_issue#1",
                    "reports/tick.py:_send_once#1", "contracts/tick.py:_send_once#1"}
+REJECTION_SITES = {P + "participation_reject#1", "orders/services/lifecycle.py:order_reject#1"}
 VENDOR_SITES = {"vendors/services.py:vendor_register#1", "vendors/services.py:vendor_user_invite#1"}
 
 
@@ -158,6 +159,49 @@ def test_agreement_order_and_report_notices(cast, awarded, agreements, general_o
     assert approver.link == f"/orders/{order.pk}/"
 
 
+def test_rejection_notices(cast, awarded, agreements, general_offer, recorder, settings,
+                           django_capture_on_commit_callbacks):
+    from contracts.selectors.agreements import current_schedule
+    from contracts.selectors.participation import join_requirements
+    from contracts.services.participation import (minicompetition_decide, minicompetition_start,
+                                                  participation_join, participation_reject, quote_answer,
+                                                  quote_request)
+    from orders.services import order_create, order_reject, order_submit
+    from tests.fixtures.orders import join, low_limit
+
+    agreement = agreements[cast.vendor_a.pk]
+    device = current_schedule(agreement).entries.get(line_reference="CB").product
+    join(cast, cast.district_a, cast.buyer_a, agreement, awarded)
+    low_limit(cast.district_a, "1.00")
+    low_limit(cast.district_b, "1.00")
+    with django_capture_on_commit_callbacks(execute=True):
+        order = order_submit(order=order_create(district=cast.district_a, agreement=agreement,
+                                                lines=[(device, 10)], actor=cast.actor(cast.buyer_a)),
+                             actor=cast.actor(cast.buyer_a))
+        recorder.ran.clear()  # the approver's notice is another test's
+        order_reject(order=order, reason="Over this year's budget", actor=cast.actor(cast.approver_a))
+        buyer = cast.actor(cast.buyer_b)
+        competition = minicompetition_start(district=cast.district_b, solicitation=awarded,
+                                            quantities={"CB": 10}, actor=buyer)
+        quote = quote_request(competition=competition, agreement=agreement, actor=buyer)
+        quote_answer(quote=quote, quote_total=Decimal("2900"), implementation_plan="In August",
+                     actor=cast.actor(cast.vendor_user_a))
+        minicompetition_decide(competition=competition, agreement=agreement, reasons="Price", actor=buyer)
+        needs = join_requirements(district=cast.district_b, agreement=agreement, annual_value=Decimal(5000))
+        participation = participation_join(district=cast.district_b, agreement=agreement, estimated_value=5000,
+                                           mini_competition=competition, confirmed_steps=needs.confirmations,
+                                           actor=buyer)
+        recorder.ran -= {P + "quote_request#1", P + "quote_answer#1"}
+        recorder.ran.discard(P + "participation_join#1")
+        recorder.ran.discard(P + "participation_join#2")
+        participation_reject(participation=participation, reason="Not approved by the board",
+                             actor=cast.actor(cast.approver_b))
+    assert recorder.ran == REJECTION_SITES
+    assert_readable(settings)
+    bodies = "\n".join(m.body for m in mail.outbox)
+    assert "Over this year's budget" in bodies and "Not approved by the board" in bodies
+
+
 def test_vendor_account_emails(cast, recorder, settings, django_capture_on_commit_callbacks):
     from accounts.acting import Actor
     from vendors.services import vendor_register, vendor_user_invite
@@ -175,4 +219,4 @@ def test_vendor_account_emails(cast, recorder, settings, django_capture_on_commi
 
 
 def test_every_call_site_is_run_by_a_test_above():
-    assert all_sites() == SOURCING_SITES | AWARD_SITES | AGREEMENT_SITES | VENDOR_SITES
+    assert all_sites() == SOURCING_SITES | AWARD_SITES | AGREEMENT_SITES | REJECTION_SITES | VENDOR_SITES

@@ -83,7 +83,8 @@ def test_vendor_edits_own_profile(client, cast):
     client.login(email="sales@vendor-a.example", password=PASSWORD)
     response = client.post("/vendor/profile/", {
         "name": "Vendor A", "legal_name": "Vendor A Holdings, Inc.", "website": "vendor-a.example",
-        "contact_email": "bids@vendor-a.example", "categories": [laptops.pk]})
+        "contact_email": "bids@vendor-a.example", "categories": [laptops.pk],
+        "service_area": ["CA", "OR"]})  # the page ticks every state; a browser sends the ticked ones
     assert response.status_code == 302
     cast.vendor_a.refresh_from_db()
     assert cast.vendor_a.legal_name == "Vendor A Holdings, Inc."

@@ -167,7 +167,7 @@ def test_a_number_taken_meanwhile_is_skipped(cast, joined):
     from django.utils import timezone
 
     from orders.models import Order
-    from orders.services import _next_number
+    from orders.services.drafts import _next_number
 
     taken = _next_number(cast.district_a)
     Order.objects.create(number=taken, district=cast.district_b, agreement=cast.agreement,

@@ -58,3 +58,22 @@ def test_shortcut_equals_full_recheck(steps):
     expected = naive(events)
     for line_id in set(expected) | set(owed):
         assert owed.get(line_id, Decimal(0)) == expected.get(line_id, Decimal(0)), (line_id, events)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.integers(1, 60), st.integers(0, 1), st.integers(0, 3000)), min_size=1, max_size=30))
+def test_a_prepaid_line_is_owed_only_what_it_paid_above_the_best_price(steps):
+    """A line billed below its pooled price (a quote) is owed max(0, (price - best) x qty -
+    prepaid): the district ends up paying the best price reached, never less."""
+    state, owed, lines = LineReplay(), {}, {}
+    for order_id, (quantity, tiers_index, prepaid_cents) in enumerate(steps, start=1):
+        prepaid = Decimal(prepaid_cents) / 100
+        priced, credits = apply_order(state, order_id, [(order_id, TIERS[tiers_index], quantity)],
+                                      prepaid={order_id: prepaid})
+        lines[order_id] = (TIERS[tiers_index], quantity, priced[0].unit_price, prepaid)
+        for credit in credits:
+            owed[credit.line_id] = owed.get(credit.line_id, Decimal(0)) + credit.amount
+    for line_id, (tiers, quantity, price, prepaid) in lines.items():
+        best = tier_at(tiers, state.volume).unit_price  # no cancellations: the volume only grew
+        expected = max(Decimal(0), cents((price - best) * quantity) - prepaid)
+        assert owed.get(line_id, Decimal(0)) == expected

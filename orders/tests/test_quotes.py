@@ -70,3 +70,27 @@ def test_cancelling_an_order_is_confirmed_and_gives_the_quote_back(cast, quoted,
     first.refresh_from_db()
     assert first.state == "cancelled"
     assert place(cast, 10).total == Decimal("2900.00")  # the quote is free again
+
+
+def test_true_ups_on_a_quote_billed_order_stop_at_the_best_price_reached(cast, quoted):
+    """Decided for issue 13: the quote's credit counts against later true-ups, so the district
+    ends up paying the best pooled price reached, never less (no double discount)."""
+    order = place(cast, 10)  # pooled $3,000.00, billed $2,900.00: $100.00 credited up front
+    line = order.lines.get()
+    assert line.quote_credit == Decimal("100.00")
+    place(cast, 1000, district="b")  # the pool reaches $290.00: 10 x $10.00 owed, already credited
+    assert not line.rebates.filter(kind="true_up").exists()
+    place(cast, 4000, district="b")  # $280.00: 10 x $20.00 owed, $100.00 of it credited already
+    credited = sum(e.amount for e in line.rebates.filter(kind="true_up"))
+    assert credited == Decimal("100.00")
+    assert order.total - credited == Decimal("2800.00")  # = 10 x the best price reached
+    assert rebates_recompute().differences == []
+
+
+def test_a_plain_order_still_gets_its_whole_true_up(cast, quoted):
+    order = place(cast, 10, district="b")  # B joined at the schedule price: no credit
+    place(cast, 5000, district="a")
+    line = order.lines.get()
+    assert line.quote_credit == 0
+    assert sum(e.amount for e in line.rebates.filter(kind="true_up")) == Decimal("200.00")
+    assert rebates_recompute().differences == []

@@ -56,7 +56,7 @@ def test_sign_in_open_directory_and_check_accessibility(cast, live_server, page)
     page.wait_for_function("document.querySelectorAll('#directory-results tbody tr').length === 1")
     assert "Beta Unified" in page.inner_text("#directory-results")
 
-    for path in ["/memberships/", f"/memberships/{cast.membership_a.pk}/", "/districts/?q=a",
+    for path in ["/memberships/", f"/memberships/{cast.membership_a.pk}/", "/districts/?q=a", "/districts/import/",
                  "/audit/", "/account/", "/account/password/change/"]:
         visit(page, base + path, problems)
 
