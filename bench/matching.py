@@ -110,18 +110,119 @@ def _quality(args) -> int:
     return 0
 
 
-def _latency(args) -> int:
-    from argparse import Namespace
-
+def _fast_update(rows: list[tuple], columns: list[str], casts: list[str]) -> None:
+    """UPDATE catalog_product from VALUES in batches (bulk_update's CASE is far slower)."""
     from django.db import connection
 
-    from bench import catalog_search
-    from catalog.models import Product, search_text_of
-    from compliance.services.rules import rules_load
-    from accounts.acting import Actor
-    from contracts.models import ScheduleEntry
+    for start in range(0, len(rows), 2000):
+        chunk = rows[start:start + 2000]
+        placeholders = ", ".join("(" + ", ".join("%s" for _ in columns) + ")" for _ in chunk)
+        if connection.vendor == "postgresql":
+            sets = ", ".join(f"{c} = v.{c}::{cast}" for c, cast in zip(columns[1:], casts[1:]))
+            sql = (f"UPDATE catalog_product AS p SET {sets} FROM (VALUES {placeholders}) "
+                   f"AS v({', '.join(columns)}) WHERE p.id = v.id::bigint")
+        else:
+            sets = ", ".join(f"{c} = v.column{i + 2}" for i, c in enumerate(columns[1:]))
+            sql = (f"UPDATE catalog_product SET {sets} FROM (VALUES {placeholders}) AS v "
+                   f"WHERE catalog_product.id = v.column1")
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [value for row in chunk for value in row])
+
+
+def _generate(args, rng: random.Random):
+    """Products described like the demo market with random facts (half of the vendors on
+    agreements in force, with pooled volumes), districts; written with bulk inserts."""
+    import datetime as dt
+    import json
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from accounts.models import User
+    from bench import compliance_matrix
+    from catalog.models import Category, Product
+    from catalog.models import search_text_of
+    from contracts.models import LineVolume, MasterAgreement, ScheduleEntry, ScheduleVersion
     from contracts.services.catalog_index import catalog_index_refresh
     from edpool.demo.market import LANGUAGE_SETS, TYPES
+    from members.models import District, Membership
+    from orgs.models import Organisation
+    from sourcing.models import Award, Bid, Solicitation
+
+    world = compliance_matrix._generate(argparse.Namespace(products=args.products, vendors=args.agreements,
+                                                           seed=args.seed))
+    rows, vocabulary = [], set()
+    for i, pk in enumerate(Product.objects.order_by("pk").values_list("pk", flat=True)):
+        t = TYPES[i % len(TYPES)]
+        stem = t.stems[i % len(t.stems)]
+        name = f"{rng.choice(['Acme', 'Bright', 'Clear', 'Delta', 'Echo', 'Forte'])}{pk} {stem}"
+        interop = sorted(rng.sample(t.interop, k=min(len(t.interop), rng.randint(0, 3)))) if t.interop else []
+        rows.append((pk, name, t.description, search_text_of(name, t.description), t.kind,
+                     json.dumps(sorted(rng.sample(t.grades, k=max(1, len(t.grades) - rng.randint(0, 1))))),
+                     json.dumps(list(t.subjects)),
+                     json.dumps([] if t.kind == "device" else rng.choice(LANGUAGE_SETS)), json.dumps(interop),
+                     rng.choice(["wcag21aa", "wcag21aa_partial", "not_evaluated"]),
+                     rng.choice([1, 2, 3, 4, None, None]) if t.evidence else None))
+        vocabulary.update(w.strip(".,:()").lower() for w in (stem + " " + t.description).split() if len(w) > 4)
+    _fast_update(rows, ["id", "name", "description", "search_text", "kind", "grade_bands", "subjects",
+                        "languages", "interoperability", "accessibility", "essa_tier"],
+                 ["bigint", "text", "text", "text", "text", "jsonb", "jsonb", "jsonb", "jsonb", "text", "smallint"])
+    orgs = Organisation.objects.bulk_create(
+        [Organisation(kind="district", name=f"Bench LEA {i:05d}", slug=f"bench-lea-{i}", state="CA")
+         for i in range(args.districts)], batch_size=5000)
+    districts = District.objects.bulk_create(
+        [District(organisation=o, state="CA", state_leaid=f"CA-B{i:06d}", enrollment=rng.randint(300, 60000))
+         for i, o in enumerate(orgs)], batch_size=5000)
+    Membership.objects.bulk_create([Membership(district=d, state="active", applied_at=timezone.now())
+                                    for d in districts], batch_size=5000)
+    user = User.objects.create(email="bench@bench.invalid")
+    category = Category.objects.first()
+    today = timezone.localdate()
+    by_vendor: dict[int, list] = {}
+    for pk, vendor_id, price in Product.objects.order_by("pk").values_list("pk", "vendor_id", "list_price"):
+        by_vendor.setdefault(vendor_id, []).append((pk, price))
+    on_contract = sorted(by_vendor)[1::2]
+    solicitations = Solicitation.objects.bulk_create([
+        Solicitation(number=f"SOL-M-{i:03d}", title=f"Bench solicitation {i}", category=category,
+                     state="award_notice", questions_deadline=timezone.now(), bid_deadline=timezone.now())
+        for i in range(max(1, len(on_contract) // 50))])
+    awards = Award.objects.bulk_create([Award(solicitation=s, version=1, method="multi_award",
+                                              notice_published_at=timezone.now(),
+                                              standstill_ends_at=timezone.now(), created_by=user)
+                                        for s in solicitations])
+    bids = Bid.objects.bulk_create([Bid(solicitation=solicitations[i % len(solicitations)], vendor_id=v,
+                                        submitted_at=timezone.now(), sealed=b"x", digest="x")
+                                    for i, v in enumerate(on_contract)], batch_size=5000)
+    agreements = MasterAgreement.objects.bulk_create([
+        MasterAgreement(number=f"MA-M-{i:05d}", vendor_id=b.vendor_id, solicitation=b.solicitation,
+                        award=awards[i % len(awards)], bid=b, title="Bench agreement",
+                        award_kind=rng.choice(["multi_award", "single_award"]), state="active",
+                        start_date=today - dt.timedelta(days=100), end_date=today + dt.timedelta(days=900),
+                        max_term_years=5, admin_fee_rate=Decimal("0.02"))
+        for i, b in enumerate(bids)], batch_size=5000)
+    versions = ScheduleVersion.objects.bulk_create([ScheduleVersion(agreement=a, number=1) for a in agreements],
+                                                   batch_size=5000)
+    entries, volumes = [], []
+    for version, agreement in zip(versions, agreements):
+        for n, (pk, list_price) in enumerate(by_vendor[agreement.vendor_id]):
+            price = (list_price * Decimal("0.85")).quantize(Decimal("0.01"))
+            entries.append(ScheduleEntry(version=version, product_id=pk, line_reference=f"L{n}",
+                                         line_description="Bench line", unit="seat", list_price=list_price,
+                                         tiers=[{"min_quantity": 1, "unit_price": str(price)},
+                                                {"min_quantity": 1000,
+                                                 "unit_price": str((price * Decimal("0.95")).quantize(Decimal("0.01")))}]))
+            volumes.append(LineVolume(agreement=agreement, line_reference=f"L{n}", quantity=rng.randint(0, 3000)))
+    ScheduleEntry.objects.bulk_create(entries, batch_size=5000)
+    LineVolume.objects.bulk_create(volumes, batch_size=5000)
+    catalog_index_refresh(everything=True)
+    return districts or world["districts"], sorted(vocabulary), len(on_contract), len(by_vendor)
+
+
+def _latency(args) -> int:
+    from django.db import connection
+
+    from accounts.acting import Actor
+    from compliance.services.rules import rules_load
     from matching.index import index_refresh
     from matching.selectors import match
     from matching.spec import need_spec
@@ -130,39 +231,13 @@ def _latency(args) -> int:
     print(f"matching latency on {connection.vendor}: {args.products:,} products")
     rules_load(actor=Actor.system("bench"))
     started = time.monotonic()
-    districts = catalog_search._generate(Namespace(products=args.products, agreements=args.agreements,
-                                                   districts=args.districts, seed=args.seed), rng)
-    # Half of the vendors' agreements keep their schedules: their products are on contract.
-    vendor_ids = sorted(set(Product.objects.values_list("vendor_id", flat=True)))
-    off = vendor_ids[::2]
-    ScheduleEntry.objects.filter(product__vendor_id__in=off).delete()
-    catalog_index_refresh(everything=True)
-    products = list(Product.objects.order_by("pk"))
-    vocabulary: set[str] = set()
-    for i, p in enumerate(products):
-        t = TYPES[i % len(TYPES)]
-        stem = t.stems[i % len(t.stems)]
-        p.name = f"{rng.choice(['Acme', 'Bright', 'Clear', 'Delta', 'Echo', 'Forte'])}{p.pk} {stem}"
-        p.description = t.description
-        p.search_text = search_text_of(p.name, p.description)
-        p.kind = t.kind
-        p.grade_bands = sorted(rng.sample(t.grades, k=max(1, len(t.grades) - rng.randint(0, 1))))
-        p.subjects = list(t.subjects)
-        p.languages = [] if t.kind == "device" else rng.choice(LANGUAGE_SETS)
-        p.interoperability = sorted(rng.sample(t.interop, k=min(len(t.interop), rng.randint(0, 3)))) if t.interop else []
-        p.accessibility = rng.choice(["wcag21aa", "wcag21aa_partial", "not_evaluated"])
-        p.essa_tier = rng.choice([1, 2, 3, 4, None, None]) if t.evidence else None
-        vocabulary.update(w.strip(".,:()").lower() for w in (stem + " " + t.description).split() if len(w) > 4)
-    Product.objects.bulk_update(products, ["name", "description", "search_text", "kind", "grade_bands", "subjects",
-                                           "languages", "interoperability", "accessibility", "essa_tier"],
-                                batch_size=5000)
+    districts, words, on, vendors = _generate(args, rng)
     indexed = index_refresh(everything=True)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-    print(f"  data: {indexed:,} products indexed, {len(off):,} of {len(vendor_ids):,} vendors off contract "
-          f"({time.monotonic() - started:.0f} s)")
-    words = sorted(vocabulary)
+    print(f"  data: {indexed:,} products indexed, {on:,} of {vendors:,} vendors on agreements in force, "
+          f"{len(districts):,} districts ({time.monotonic() - started:.0f} s)")
     codes = ["grade:K-2", "grade:3-5", "grade:6-8", "grade:9-12", "kind:device", "kind:software",
              "interop:oneroster", "interop:lti13", "language:es", "a11y:wcag21aa", "essa:3"]
     timings, counts = [], []
