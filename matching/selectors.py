@@ -177,37 +177,64 @@ def match(spec: NeedSpec, *, district=None, limit: int = DEFAULT_LIMIT,
 
 
 def _explain(outcome: MatchOutcome, district) -> None:
-    """Prices, tiers, verdicts and similar districts, in a fixed number of queries."""
-    from contracts.selectors.catalog import best_offer, catalog_items, entries_in_force
-    from contracts.selectors.usage import districts_using
+    """Prices, tiers, verdicts and similar districts, in a fixed number of queries: the
+    district's verdicts for every result in one call of the compliance engine (each product on
+    contract under its agreement's kind and with the district's board finding for it, the others
+    under no contract kind)."""
+    from contracts.selectors.catalog import VERDICT_ORDER, catalog_items, entries_in_force
 
     spec = outcome.spec
     on_ids = [r.product.pk for r in outcome.on_agreement]
+    offers: dict[int, list] = {}
+    findings: dict = {}
     if on_ids:
         entries = list(entries_in_force().filter(product_id__in=on_ids)
                        .select_related("product__category", "product__vendor", "version__agreement__vendor"))
-        items = catalog_items(entries, district=district)
-        by_product: dict[int, list] = {}
-        for item in items:
-            by_product.setdefault(item.entry.product_id, []).append(item)
-        for r in outcome.on_agreement:
-            item = best_offer(by_product.get(r.product.pk, []))
-            if item is None:
-                continue
-            with_quantity = tier_at(item.entry.tiers, item.volume + spec.quantity)
-            r.agreement, r.entry, r.verdict = item.agreement, item.entry, item.verdict
-            r.pooled_volume = item.volume
-            r.price_now, r.tier_now_min = item.position.unit_price, item.position.tier_min
-            r.price_with_quantity, r.tier_with_min = with_quantity.unit_price, with_quantity.tier_min
-    for r in outcome.other:
-        r.price_now = r.price_with_quantity = r.product.list_price
-    if district is not None and outcome.other:
+        for item in catalog_items(entries):  # prices and tiers (verdicts below, in one call)
+            offers.setdefault(item.entry.product_id, []).append(item)
+        if district is not None:
+            from contracts.selectors.participation import board_findings_of
+
+            findings = board_findings_of(district, {i.agreement.pk for items in offers.values() for i in items})
+    cells: dict[tuple[int, Optional[str], bool], object] = {}
+    if district is not None and outcome.results:
         from compliance.selectors.verdicts import district_verdicts
 
-        cells = district_verdicts(district=district, award_kinds={r.product.pk: None for r in outcome.other})
-        for r in outcome.other:
-            r.verdict = cells.get(r.product.pk)
+        # The engine takes each product under its own contract kind: one call for the first offer
+        # of every product (and the products on no agreement), another only for products offered
+        # on several agreements.
+        rounds: list[tuple[dict[int, Optional[str]], set[int]]] = [({r.product.pk: None for r in outcome.other}, set())]
+        for pid, items in offers.items():
+            for n, item in enumerate(items):
+                if n >= len(rounds):
+                    rounds.append(({}, set()))
+                rounds[n][0][pid] = item.agreement.award_kind
+                if item.agreement.pk in findings:
+                    rounds[n][1].add(pid)
+        for kinds, with_finding in rounds:
+            if not kinds:
+                continue
+            for pid, cell in district_verdicts(district=district, award_kinds=kinds,
+                                               board_findings=with_finding).items():
+                cells[(pid, kinds[pid], pid in with_finding)] = cell
+    for r in outcome.on_agreement:
+        items = offers.get(r.product.pk, [])
+        if not items:
+            continue
+        for item in items:
+            item.verdict = cells.get((r.product.pk, item.agreement.award_kind, item.agreement.pk in findings))
+        item = min(items, key=lambda i: (VERDICT_ORDER.get(i.verdict.verdict, 3) if i.verdict else 3,
+                                         i.position.unit_price, i.agreement.number))
+        with_quantity = tier_at(item.entry.tiers, item.volume + spec.quantity)
+        r.agreement, r.entry, r.verdict = item.agreement, item.entry, item.verdict
+        r.pooled_volume = item.volume
+        r.price_now, r.tier_now_min = item.position.unit_price, item.position.tier_min
+        r.price_with_quantity, r.tier_with_min = with_quantity.unit_price, with_quantity.tier_min
+    for r in outcome.other:
+        r.price_now = r.price_with_quantity = r.product.list_price
+        r.verdict = cells.get((r.product.pk, None, False))
     if district is not None and outcome.results:
+        from contracts.selectors.usage import districts_using
         from members.selectors import districts_similar_to
 
         using = districts_using([r.product.pk for r in outcome.results], districts=districts_similar_to(district))
