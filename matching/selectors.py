@@ -40,7 +40,7 @@ from matching.spec import NeedSpec
 from matching.text import ParsedNeed, parse
 
 TEXT_WEIGHT, FIT_WEIGHT = 0.7, 0.3
-CANDIDATES = 300
+CANDIDATES = 100
 DEFAULT_LIMIT = 10
 
 
@@ -109,7 +109,9 @@ class MatchOutcome:
 
 def _covers(term, words: set[str]) -> bool:
     for alt in term.alternatives:
-        if all(any(w == a or (len(a) >= 4 and w.startswith(a)) for w in words) for a in alt):
+        if all(a in words for a in alt):
+            return True
+        if all(a in words or (len(a) >= 4 and any(w.startswith(a) for w in words)) for a in alt):
             return True
     return False
 
