@@ -45,6 +45,7 @@ class AuditAction(models.TextChoices):
     JOB_DONE = "job.done", "Background job finished"
     JOB_FAILED = "job.failed", "Background job failed"
     JOB_CANCELLED = "job.cancelled", "Background job cancelled"
+    JOB_STOP_REQUESTED = "job.stop_requested", "Background job asked to stop and keep its best result"
     JOB_REQUEUED = "job.requeued", "Background job given to another worker"
 
     # members: districts and memberships (the membership steps: members.states.TRANSITIONS)
@@ -173,6 +174,17 @@ class AuditAction(models.TextChoices):
     SALES_REPORT_REMINDER_DUE = "sales_report.reminder_due", "Sales report reminder sent (due date reached)"
     FEE_INVOICE_ISSUED = "fee_invoice.issued", "Fee invoice issued"
     FEE_INVOICE_PAID = "fee_invoice.paid", "Fee invoice payment recorded"
+
+    # surveys: needs surveys, members' answers, solicitations from pooled demand
+    SURVEY_CREATED = "survey.created", "Needs survey drafted"
+    SURVEY_UPDATED = "survey.updated", "Needs survey changed"
+    SURVEY_PUBLISHED = "survey.published", "Needs survey published"
+    SURVEY_CLOSED = "survey.closed", "Needs survey closed early"
+    SURVEY_ANSWERS_SAVED = "survey.answers_saved", "Needs survey answers saved"
+    SURVEY_ANSWERS_SUBMITTED = "survey.answers_submitted", "Needs survey answers submitted"
+    SURVEY_REMINDER_SENT = "survey.reminder_sent", "Needs survey reminder sent"
+    SURVEY_SOLICITATION_CREATED = "survey.solicitation_created", "Solicitation drafted from a needs survey"
+    SURVEY_DISTRICTS_TOLD = "survey.districts_told", "Declaring districts told of the solicitation"
 
 
 def action_label(code: str) -> str:

@@ -192,10 +192,11 @@ def column_chart(*, title: str, summary: str, categories: Sequence[str], series:
 
 def line_chart(*, title: str, summary: str, x_values: Sequence[Number], series: Sequence[Series],
                fmt: Fmt = plain, x_fmt: Fmt = plain, x_header: str = "", y_floor: Optional[float] = None,
-               key: str = "") -> Chart:
+               key: str = "", step: bool = False) -> Chart:
     """Lines over a numeric x axis (e.g. seconds), each series named in the legend, with a dot
     and its value at the last point. `y_floor` starts the scale above zero when the lines run
-    close together (e.g. a cost and its bound)."""
+    close together (e.g. a cost and its bound). `step`: a value holds until the next point (e.g.
+    the best cost found so far), so the line runs flat, then jumps."""
     key = _key(title, key)
     left, top, bottom, height = 90, 34, 40, 260
     plot_h, plot_w = height - top - bottom, WIDTH - left - 110
@@ -223,7 +224,12 @@ def line_chart(*, title: str, summary: str, x_values: Sequence[Number], series: 
         points = [(px(float(x)), py(float(v))) for x, v in zip(x_values, s.values) if v is not None]
         if not points:
             continue
-        path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
+        drawn = points
+        if step:
+            drawn = [points[0]]
+            for x, y in points[1:]:
+                drawn += [(x, drawn[-1][1]), (x, y)]
+        path = " ".join(f"{x:.1f},{y:.1f}" for x, y in drawn)
         dash = ' stroke-dasharray="6 3"' if si % 2 else ""
         body.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2.5"{dash}/>')
         last = next(v for v in reversed(s.values) if v is not None)

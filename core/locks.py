@@ -43,6 +43,7 @@ LOCK_ORDER: tuple[str, ...] = (
     "members.district",
     "members.membership",
     "catalog.product",
+    "surveys.survey",  # a needs survey before the solicitation made from it
     "sourcing.solicitation",
     "sourcing.question",
     "sourcing.evaluatorseat",

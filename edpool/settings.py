@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "orders",
     "reports",
     "matching",
+    "surveys",
     "edpool",
 ]
 

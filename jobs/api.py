@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal, Optional
 
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from accounts.access import api_signed_in
 from accounts.api_auth import API_AUTH
 from core.api_types import Id
-from jobs import selectors
+from jobs import selectors, services
 from jobs.models import Job, JobState
-from jobs.presenting import job_view
+from jobs.presenting import job_series, job_view
 
 router = Router(tags=["jobs"])
 # The states as an inline enum (not a shared `JobState` component, named by no schema class).
@@ -22,6 +22,14 @@ JobStateText = Literal[tuple(JobState.values)]
 class JobFigureOut(Schema):
     label: str
     value: str = Field(description="Formatted for people, e.g. \"$1,234.50\".")
+
+
+class JobPointOut(Schema):
+    seconds: float = Field(description="Seconds into the work (e.g. the award engine's search).")
+    values: dict[str, Optional[float]] = Field(
+        description="The point's values by name, e.g. {\"best\": 282500.0, \"bound\": 281000.0} "
+                    "for an award plan (best cost so far and proven lower bound, in dollars); null: "
+                    "not known yet.")
 
 
 class JobOut(Schema):
@@ -37,6 +45,12 @@ class JobOut(Schema):
     progress_text: str
     progress: dict[str, Any] = Field(description="The figures reported so far, as numbers.")
     figures: list[JobFigureOut]
+    series: list[JobPointOut] = Field(description="The points the work kept as it went (at most about "
+                                                  "200, older ones thinned evenly), oldest first; the "
+                                                  "status page draws them as a chart.")
+    can_stop: bool = Field(description="Running, of a kind that can stop early and keep its best "
+                                       "result (POST .../stop), and not yet asked to.")
+    stop_requested_at: Optional[datetime] = Field(description="When someone asked it to stop early.")
     elapsed_seconds: Optional[float]
     result_type: str
     result_id: str
@@ -57,7 +71,11 @@ def job_out(job: Job) -> dict[str, Any]:
         "id": job.pk, "kind": job.kind, "label": view.label, "state": job.state,
         "state_label": view.state_label, "subject_type": job.subject_type,
         "subject_id": job.subject_id, "attempts": job.attempts, "progress_text": job.progress_text,
-        "progress": job.progress or {}, "figures": [{"label": label, "value": value} for label, value in view.figures],
+        "progress": {key: value for key, value in (job.progress or {}).items() if key != "series"},
+        "figures": [{"label": label, "value": value} for label, value in view.figures],
+        "series": [{"seconds": p["seconds"], "values": {k: v for k, v in p.items() if k != "seconds"}}
+                   for p in job_series(job)],
+        "can_stop": view.can_stop, "stop_requested_at": job.stop_requested_at,
         "elapsed_seconds": job.elapsed_seconds, "result_type": job.result_type,
         "result_id": job.result_id, "result_url": job.result_url, "result_summary": job.result_summary,
         "error": job.error, "requested_by": job.requested_by.email if job.requested_by else None,
@@ -73,3 +91,14 @@ def job_get(request, job_id: Id):
     """A background job's status: poll it until `state` is done, failed or cancelled; a done
     job names its result (`result_type`, `result_id`, `result_url`)."""
     return job_out(selectors.job_for(job_id=job_id, actor=request.actor))
+
+
+@router.post("/jobs/{job_id}/stop", response={202: JobOut}, auth=API_AUTH)
+@api_signed_in
+def job_stop(request, job_id: Id):
+    """Stop a running job early and keep the best result it found so far (kinds that can: an award
+    plan keeps the engine's best award with its proven gap): 202 with the job; poll it until it
+    is done. Asking again answers the same (nothing changes); a job that has not started, has
+    ended, or cannot keep a partial result is refused (422: cancel it instead)."""
+    job = selectors.job_for(job_id=job_id, actor=request.actor)
+    return Status(202, job_out(services.job_request_stop(job=job, actor=request.actor)))

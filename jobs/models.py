@@ -54,6 +54,9 @@ class Job(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Someone asked a running job to stop early and keep what it found (kinds that can: see
+    # jobs.registry `stop_label`); the work reads it through JobContext.stop_requested().
+    stop_requested_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

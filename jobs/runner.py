@@ -28,10 +28,12 @@ from accounts.acting import Actor
 from jobs import services
 from jobs.models import Job
 from jobs.registry import job_kind
+from jobs.series import Point, add_point
 
 logger = logging.getLogger("edpool.jobs")
 
 PROGRESS_EVERY_SECONDS = 1.0
+STOP_CHECK_EVERY_SECONDS = 1.0  # a stop request is read from the database at most this often
 
 # The job this process is running (the worker's heartbeat thread reports it).
 _current: dict[str, Any] = {}
@@ -53,16 +55,39 @@ class JobContext:
         self.attempt = job.attempts
         self.completed = False
         self._last_report = 0.0
+        self.series: list[Point] = []  # kept bounded (jobs.series); stored with each report
+        self._stop = False
+        self._stop_read = -STOP_CHECK_EVERY_SECONDS
 
     def progress(self, text: str = "", *, force: bool = False, **figures: Any) -> None:
         """Report progress (text and figures for the status page), at most once a second unless
-        `force`. Raises JobSuperseded when the job was cancelled meanwhile: let it propagate."""
+        `force`; the series of points so far goes with the figures (`series`). Raises
+        JobSuperseded when the job was cancelled meanwhile: let it propagate."""
         now = time.monotonic()
         if not force and now - self._last_report < PROGRESS_EVERY_SECONDS:
             return
         self._last_report = now
+        if self.series:
+            figures = {**figures, "series": list(self.series)}
         services.job_progress(job_id=self.job_id, task_id=self.task_id, text=text,
                               figures=figures or None)
+
+    def point(self, *, seconds: float, **values: Any) -> None:
+        """Keep one point of the job's series (e.g. seconds, best cost, bound), drawn as a chart
+        on the status page; stored with the next progress report."""
+        add_point(self.series, seconds=seconds, **values)
+
+    def stop_requested(self) -> bool:
+        """Has someone asked this job to stop early and keep what it found (or is the job no
+        longer this attempt's)? Read from the database at most once a second, so it may be asked
+        as often as the work likes; once True it stays True."""
+        if self._stop:
+            return True
+        now = time.monotonic()
+        if now - self._stop_read >= STOP_CHECK_EVERY_SECONDS:
+            self._stop_read = now
+            self._stop = services.job_should_stop(job_id=self.job_id, task_id=self.task_id)
+        return self._stop
 
     def complete(self, apply: Optional[Callable[[], Any]] = None, *,
                  result: Optional[models.Model] = None,

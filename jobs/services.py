@@ -25,7 +25,7 @@ from audit.actions import AuditAction
 from audit.services import audit_record, object_type_of
 from core.locks import lock
 from jobs.models import ACTIVE_STATES, Job, JobState
-from jobs.registry import job_kind
+from jobs.registry import job_kind, kind_spec
 
 WORKER = Actor.system("edpool worker")
 PROGRESS_TEXT_MAX = Job._meta.get_field("progress_text").max_length
@@ -210,6 +210,42 @@ def job_cancel(*, job: Job, actor: Actor) -> Job:
     job.save(update_fields=["state", "finished_at", "progress_text"])
     _audit(job, AuditAction.JOB_CANCELLED, actor)
     return job
+
+
+def job_request_stop(*, job: Job, actor: Actor) -> Job:
+    """Ask a running job to stop early and keep the best it found so far (kinds that can: their
+    `stop_label`; e.g. the award engine keeps its best award with its proven gap). The work reads
+    the request at most once a second and ends normally with what it has. Asking again changes
+    nothing (a double click is one request, audited once); a job that is not running, or a kind
+    that cannot keep a partial result, is refused with the reason (cancel it instead)."""
+    if not may_see(job, actor):
+        raise PermissionDenied("Only the person who started this job, or consortium staff, may stop it.")
+    spec = kind_spec(job.kind)
+    if spec is None or not spec.stop_label:
+        raise ValidationError("This job cannot stop early and keep a partial result; cancel it instead.")
+    with transaction.atomic():
+        job = _lock_job(job.pk)
+        if job.stop_requested_at is not None:
+            return job  # already asked (a double click, a retried request): nothing changes
+        if job.state == JobState.QUEUED:
+            raise ValidationError("This job has not started yet, so it has found nothing to keep; "
+                                  "cancel it instead.")
+        if job.state != JobState.RUNNING:
+            raise ValidationError(f"This job has already ended ({JobState(job.state).label.lower()}).")
+        job.stop_requested_at = timezone.now()
+        job.progress_text = "Stopping: keeping the best result found so far."
+        job.save(update_fields=["stop_requested_at", "progress_text"])
+        _audit(job, AuditAction.JOB_STOP_REQUESTED, actor)
+    return job
+
+
+def job_should_stop(*, job_id: int, task_id: str) -> bool:
+    """Should this attempt stop now: someone asked it to stop early, or it no longer owns the job
+    (cancelled, or given to another worker; its next report or its end then stores nothing)."""
+    row = Job.objects.filter(pk=job_id).values("state", "task_id", "stop_requested_at").first()
+    if row is None or row["state"] != JobState.RUNNING or row["task_id"] != task_id:
+        return True
+    return row["stop_requested_at"] is not None
 
 
 def _process_gone(worker: str) -> bool:

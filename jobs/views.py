@@ -15,10 +15,16 @@ from jobs.presenting import job_view
 
 @signed_in
 def job_status(request, job_id: int):
-    """The whole page, or (an htmx poll) only its status box."""
+    """The whole page, or (an htmx poll) only its status box, with its chart swapped in beside
+    it (out of band: the chart is not in the live region, so it is not read out each second)."""
     job = selectors.job_for(job_id=job_id, actor=request.actor)
-    template = "jobs/_status.html" if request.headers.get("HX-Request") else "jobs/job.html"
-    return render(request, template, {"job": job_view(job)})
+    if request.headers.get("HX-Request"):
+        view = job_view(job)
+        shown = request.GET.get("actions")  # what the page's buttons were drawn for (none: no buttons)
+        return render(request, "jobs/_status.html", {
+            "job": view, "oob": True, "chart_shown": request.GET.get("chart") == "shown",
+            "actions_changed": shown is not None and shown != view.actions_key})
+    return render(request, "jobs/job.html", {"job": job_view(job)})
 
 
 @signed_in
@@ -28,6 +34,20 @@ def job_cancel(request, job_id: int):
     try:
         services.job_cancel(job=job, actor=request.actor)
         messages.success(request, "The job is cancelled.")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("jobs:status", job_id=job.pk)
+
+
+@signed_in
+@require_POST
+def job_stop(request, job_id: int):
+    """Stop early and keep the best result found so far (asking twice is asking once)."""
+    job = selectors.job_for(job_id=job_id, actor=request.actor)
+    try:
+        services.job_request_stop(job=job, actor=request.actor)
+        messages.success(request, "Stopping: the best result found so far will be kept. This page "
+                                  "shows it when the job has stored it.")
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("jobs:status", job_id=job.pk)

@@ -129,6 +129,11 @@ def district_is_member(district: District) -> bool:
     return district.memberships.filter(state__in=MEMBER_STATES).exists()
 
 
+def districts_by_ids(ids) -> dict[int, District]:
+    """Districts (with their organisations) by id; ids not found are left out."""
+    return {d.pk: d for d in District.objects.filter(pk__in=list(ids)).select_related("organisation")}
+
+
 # Enrollment bands for "similar districts" (matching): lower bounds of students.
 ENROLLMENT_BANDS = (0, 2_500, 10_000, 50_000)
 

@@ -327,3 +327,12 @@ def counted_spend(*, district) -> list[tuple[str, dt.date, Decimal]]:
     rows = (Order.objects.filter(district=district, state__in=COUNTING, priced_at__isnull=False)
             .order_by("priced_at", "pk").values_list("agreement__vendor__legal_name", "priced_at", "total"))
     return [(vendor, date_of(at), total) for vendor, at, total in rows]
+
+
+def ordered_quantities(*, solicitation_id: int) -> dict[tuple[int, str], int]:
+    """Units ordered under the agreements awarded from one solicitation, by (district id,
+    solicitation line reference): orders that count (priced, not cancelled) only."""
+    rows = (OrderLine.objects.filter(order__agreement__solicitation_id=solicitation_id,
+                                     order__state__in=COUNTING)
+            .values("order__district_id", "line_reference").annotate(units=Sum("quantity")))
+    return {(r["order__district_id"], r["line_reference"]): r["units"] for r in rows}

@@ -11,11 +11,11 @@ class SourcingConfig(AppConfig):
         from sourcing import checks  # noqa: F401  (registers the deployment checks)
 
         from jobs.registry import register
-        from sourcing.jobs import AWARD_PLAN_FIGURES, award_plan_job
+        from sourcing.jobs import AWARD_PLAN_CHART, AWARD_PLAN_FIGURES, STOP_LABEL, award_plan_job
         from sourcing.services.awards import AWARD_PLAN_JOB
 
         register(AWARD_PLAN_JOB, label="Compute the award plan", run=award_plan_job,
-                 figures=AWARD_PLAN_FIGURES)
+                 figures=AWARD_PLAN_FIGURES, stop_label=STOP_LABEL, chart=AWARD_PLAN_CHART)
 
         from audit.redaction import register_sealed
 

@@ -35,7 +35,7 @@ def chart_on(page: str, key: str) -> ChartOnPage:
     found = re.search(rf'<figure class="chart" id="{re.escape(key)}">(.*?)</figure>', page, re.S)
     assert found, f"no chart {key!r} on the page"
     figure = found.group(1)
-    caption = re.search(r"<figcaption><strong>(.*?)</strong><br><span class=\"muted\">(.*?)</span>", figure, re.S)
+    caption = re.search(r"<figcaption[^>]*><strong>(.*?)</strong><br><span class=\"muted\">(.*?)</span>", figure, re.S)
     svg = ET.fromstring(re.search(r"<svg.*?</svg>", figure, re.S).group(0))
     title, summary = html.unescape(caption.group(1)), html.unescape(caption.group(2))
     assert svg.get("role") == "img"

@@ -57,6 +57,7 @@ PAGES = {
     # A job is seen by whoever started it and by staff (jobs/tests); anyone else gets a 404.
     "jobs:status": (lambda c: {"job_id": 999999}, only(SIGNED_IN, ok=404)),
     "jobs:cancel": (lambda c: {"job_id": 999999}, only(SIGNED_IN, ok=405)),
+    "jobs:stop": (lambda c: {"job_id": 999999}, only(SIGNED_IN, ok=405)),
     "jobs:file": (lambda c: {"job_id": 999999}, only(SIGNED_IN, ok=404)),
     "members:directory": (lambda c: {}, expect(200)),
     "members:mine": (lambda c: {}, only(DISTRICT_A + DISTRICT_B)),
@@ -203,6 +204,22 @@ PAGES = {
     "reports:invoice-issue": (lambda c: REP(c), only(["staff"])),  # GET: its confirmation page
     "reports:invoices": (lambda c: {}, only(["staff"] + VENDORS)),
     "reports:invoice-paid": (lambda c: {"invoice_id": c.fee_invoice.pk}, only(["staff"], ok=405)),
+    # needs surveys: no survey in these worlds, so a survey's pages answer 404 to whoever may open them
+    "surveys:list": (lambda c: {}, only(["staff"] + DISTRICT_A + DISTRICT_B)),
+    "surveys:new": (lambda c: {}, only(["staff"])),
+    "surveys:detail": (lambda c: SUR(c), only(["staff"] + DISTRICT_A + DISTRICT_B, ok=404)),
+    "surveys:edit": (lambda c: SUR(c), only(["staff"], ok=404)),
+    "surveys:publish": (lambda c: SUR(c), only(["staff"], ok=404)),
+    "surveys:close": (lambda c: SUR(c), only(["staff"], ok=404)),
+    "surveys:answer": (lambda c: SUR(c), only(["buyer_a", "buyer_b"], ok=405)),
+    "surveys:answer-csv": (lambda c: SUR(c), only(["buyer_a", "buyer_b"], ok=405)),
+    "surveys:answer-template": (lambda c: SUR(c), only(["staff"] + DISTRICT_A + DISTRICT_B, ok=404)),
+    "surveys:response": (lambda c: {**SUR(c), "response_id": 999999}, only(["staff"] + DISTRICT_A + DISTRICT_B, ok=404)),
+    "surveys:demand": (lambda c: SUR(c), only(["staff"], ok=404)),
+    "surveys:demand-csv": (lambda c: SUR(c), only(["staff"], ok=404)),
+    "surveys:demand-xlsx": (lambda c: SUR(c), only(["staff"], ok=404)),
+    "surveys:solicitation": (lambda c: SUR(c), only(["staff"], ok=404)),
+    "surveys:declared-bought": (lambda c: SUR(c), only(["staff"], ok=404)),
     "inbox:list": (lambda c: {}, only(SIGNED_IN)),
     "inbox:open": (lambda c: {"notice_id": 999999}, only(SIGNED_IN, ok=405)),
     "inbox:read-all": (lambda c: {}, only(SIGNED_IN, ok=405)),
@@ -234,6 +251,10 @@ def walk(resolver: URLResolver, namespace: str = "", prefix: str = ""):
 def sign_in(client, cast, role: str) -> None:
     if role != "anon":
         assert client.login(email=cast.users_by_role[role].email, password=PASSWORD)
+
+
+def SUR(c) -> dict:
+    return {"survey_id": 999999}
 
 
 def SOL(c) -> dict:
@@ -481,7 +502,13 @@ API = {
     ("GET", "/api/v1/inbox"): (lambda c: {}, None, None, expect(200, anon=401)),
     ("POST", "/api/v1/inbox/{notice_id}/read"): (lambda c: {"notice_id": 999999}, None, None,
                                                  expect(404, anon=401)),
+    ("GET", "/api/v1/surveys"): (lambda c: {}, None, None, only(["staff"] + DISTRICT_A + DISTRICT_B, anon=401)),
+    ("GET", "/api/v1/surveys/{survey_id}"): (SUR, None, None, only(["staff"] + DISTRICT_A + DISTRICT_B, ok=404, anon=401)),
+    ("GET", "/api/v1/surveys/{survey_id}/answers"): (SUR, None, None, only(DISTRICT_A + DISTRICT_B, ok=404, anon=401)),
+    ("PUT", "/api/v1/surveys/{survey_id}/answers"): (SUR, "json", {"answers": []}, only(["buyer_a", "buyer_b"], ok=404, anon=401)),
+    ("GET", "/api/v1/surveys/{survey_id}/demand"): (SUR, None, None, only(["staff"], ok=404, anon=401)),
     ("GET", "/api/v1/jobs/{job_id}"): (lambda c: {"job_id": 999999}, None, None, expect(404, anon=401)),
+    ("POST", "/api/v1/jobs/{job_id}/stop"): (lambda c: {"job_id": 999999}, None, None, expect(404, anon=401)),
     ("GET", "/api/v1/members"): (lambda c: {}, None, None, expect(200)),
     ("GET", "/api/v1/members/{district_id}"): (lambda c: {"district_id": c.district_a.pk}, None,
                                                None, expect(200)),

@@ -22,7 +22,7 @@ def test_demo_builds_once_and_again(capsys, client):
     check_staff_home_shows_the_open_protest(client)
     check_a_vendor_left_out_for_its_service_area(client)
     totals = member_directory_totals()
-    assert totals.members == 163 and totals.students_estimated
+    assert totals.members == 166 and totals.students_estimated  # 163 in California, 3 elsewhere
     assert 2_250_000 <= totals.students <= 2_350_000
     assert District.objects.filter(state="CA").count() == 1105
     assert Vendor.objects.count() >= 25
@@ -33,7 +33,9 @@ def test_demo_builds_once_and_again(capsys, client):
     from sourcing.models import Solicitation
 
     states = sorted(effective_state(x) for x in Solicitation.objects.all())
-    assert states == ["award_notice"] + ["awarded"] * 4 + ["published", "under_evaluation"]
+    # the draft: created from the needs survey
+    assert states == ["award_notice"] + ["awarded"] * 4 + ["draft", "published", "under_evaluation"]
+    check_survey_demo(client)
     from contracts.models import MasterAgreement, ParticipationAgreement
 
     assert MasterAgreement.objects.filter(state="active").count() == 16
@@ -197,3 +199,22 @@ def check_a_vendor_left_out_for_its_service_area(client):
     assert client.login(email="buyer1@demo.edpool.org", password=DEMO_PASSWORD)
     page = client.get(f"/mini-competitions/{competition.pk}/").content.decode()
     assert "The vendor does not serve California." in page
+
+
+def check_survey_demo(client):
+    """Most members answered the next cycle's survey, from several states; the pooled-demand page
+    shows charts; a draft solicitation came from it."""
+    from surveys.models import Response, Survey
+    from surveys.selectors import solicitation_link, survey_demand
+
+    survey = Survey.objects.get(cycle="2027-28")
+    assert Response.objects.filter(survey=survey, state="submitted").count() > 166 // 2
+    demand = survey_demand(survey)
+    assert all(d.committed_total and d.interested_total for d in demand)
+    assert {"CA", "NY", "TX", "IL"} <= {s for d in demand for s in d.states}
+    assert solicitation_link(survey).solicitation.lines.count() == len(demand)
+    client.logout()
+    assert client.login(email="staff@demo.edpool.org", password=DEMO_PASSWORD)
+    page = client.get(f"/surveys/{survey.pk}/demand/").content.decode()
+    assert page.count("<svg") >= 2 * len(demand) and "<h3>NY</h3>" in page and "<h3>TX</h3>" in page
+    client.logout()

@@ -29,7 +29,7 @@ STORED_CODES = {
     "consortium": "created updated",
     "audit": "head_rebuilt incident_acknowledged",
     "admin": "added changed deleted",
-    "job": "queued started done failed cancelled requeued",
+    "job": "queued started done failed cancelled requeued stop_requested",
     "district": "created updated approval_limit_set directory_imported",
     "membership": "applied approve_board sign_agreement activate suspend reinstate withdraw",
     "vendor": "created updated registered user_invited",
@@ -60,6 +60,8 @@ STORED_CODES = {
     "rebate": "settled",
     "sales_report": "submitted replaced item_resolved reconciled_again reminder_before_due reminder_due",
     "fee_invoice": "issued paid",
+    "survey": "created updated published closed answers_saved answers_submitted reminder_sent "
+              "solicitation_created districts_told",
 }
 
 
@@ -130,7 +132,7 @@ def test_families_build_listed_members_only():
 
 
 PACKAGES = ("core", "orgs", "accounts", "audit", "jobs", "members", "vendors", "catalog", "compliance", "awards",
-            "sourcing", "contracts", "orders", "reports", "edpool", "bench", "tests")
+            "sourcing", "contracts", "orders", "reports", "surveys", "edpool", "bench", "tests")
 
 
 def _sources(*, tests: bool) -> list[tuple[Path, ast.Module]]:

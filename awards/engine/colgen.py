@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .highs import stopped
 from .master import Duals, Master, Pattern
 from .pricing import ItemPricer
 from .presolve import Reduced
@@ -84,7 +85,7 @@ def generate_columns(
             result.lower_bound = max(result.lower_bound, bound)
         added = master.add(found)
         converged = result.lp_value - result.lower_bound <= tolerance * abs(result.lp_value)
-        if not added or converged or time.monotonic() > deadline:
+        if not added or converged or time.monotonic() > deadline or stopped():
             break
     # the final LP over the whole pool: its duals drive the bounds, its solution guides the search
     duals, z = master.solve_lp()

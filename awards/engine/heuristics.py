@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .formulation import Formulation, build
+from .highs import stopped
 from .master import SHARE_MARGIN, Pattern
 from .presolve import Reduced
 from .rules import violations
@@ -59,9 +60,9 @@ def _margins(reduced: Reduced, attempt: Callable[[float], Award | None]) -> Awar
 
 
 def _run(form: Formulation, deadline: float, gap: float, *, presolve: bool = True) -> bool:
-    """Run HiGHS until the deadline; False if there was no time left to start."""
+    """Run HiGHS until the deadline (or a stop request); False if there was no time left to start."""
     left = deadline - time.monotonic()
-    if left < MIN_RUN:
+    if left < MIN_RUN or stopped():
         return False
     h = form.highs
     h.setOptionValue("time_limit", left)

@@ -1,13 +1,43 @@
-"""Creating HiGHS instances quietly (HiGHS prints a banner on stdout the first time)."""
+"""Creating HiGHS instances quietly (HiGHS prints a banner on stdout the first time), and
+interrupting them when the person who asked for the award stops the search early."""
 
 from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 import highspy
 
 _banner_shown = False
+
+# While `solve()` runs with a `should_stop`, every HiGHS MIP it starts checks it (through HiGHS's
+# interrupt callback) and stops like at its time limit: its incumbent and dual bound stay valid.
+# LPs are never interrupted (column generation needs their duals whole; they are short).
+_stop_check: ContextVar[Callable[[], bool] | None] = ContextVar("award_engine_stop", default=None)
+
+
+@contextmanager
+def stop_check(check: Callable[[], bool] | None) -> Iterator[None]:
+    """Within the block, `stopped()` answers `check()` and HiGHS MIPs are interrupted by it."""
+    token = _stop_check.set(check)
+    try:
+        yield
+    finally:
+        _stop_check.reset(token)
+
+
+def stopped() -> bool:
+    """Has the search been asked to stop (False when nobody can ask)?"""
+    check = _stop_check.get()
+    return check is not None and check()
+
+
+def _interrupt(event) -> None:
+    if stopped():
+        event.interrupt()
 
 
 def new_highs(*, threads: int | None = None) -> highspy.Highs:
@@ -30,4 +60,6 @@ def new_highs(*, threads: int | None = None) -> highspy.Highs:
     highs.setOptionValue("output_flag", False)
     if threads:
         highs.setOptionValue("threads", threads)
+    if _stop_check.get() is not None:
+        highs.cbMipInterrupt += _interrupt
     return highs

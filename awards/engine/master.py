@@ -23,7 +23,7 @@ import highspy
 import numpy as np
 
 from .formulation import INF
-from .highs import new_highs
+from .highs import new_highs, stopped
 from .presolve import Reduced
 
 SHARE_MARGIN = 1e-9  # if floats let a share row slip, re-solve with share*(1 - margin) and half a cent
@@ -205,7 +205,7 @@ class Master:
         if start is not None:
             h.setSolution(len(start), columns[start], np.ones(len(start)))
         left = deadline - time.monotonic()
-        if left < 0.05:
+        if left < 0.05 or stopped():
             return None
         h.setOptionValue("time_limit", left)
         h.setOptionValue("mip_rel_gap", gap)

@@ -14,6 +14,7 @@ from .model import Problem
 from .rules import vendor_spend
 
 OPTIMAL, FEASIBLE, INFEASIBLE, UNKNOWN = "optimal", "feasible", "infeasible", "unknown"
+STOPPED = "stopped"  # a feasible award, the search stopped early on request (not at its time limit)
 
 
 @dataclass(frozen=True)

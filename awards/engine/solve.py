@@ -14,6 +14,12 @@
    whole gap the restriction is exact (bound-based fixing), so its bound bounds the problem.
 5. Every award is checked and priced exactly (``rules``); the gap reported is against the best
    proven bound.
+
+A caller may stop the search early (``should_stop``, e.g. a person pressing "Stop and keep the
+best award found"): it is asked between column-generation rounds, in the improvement loops and
+from inside every HiGHS MIP (its interrupt callback), at most every ``STOP_CHECK_SECONDS``. The
+search then ends as at its time limit, with the best award so far, its proven bound and gap, and
+the status ``stopped``.
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ from .baseline import baselines
 from .bounds import SegmentBounds
 from .colgen import generate_columns, initial_patterns
 from .diagnose import explain, uncoverable_item, vendor_shortage
+from .highs import stop_check, stopped
 from .heuristics import (
     Award,
     award_cost,
@@ -40,13 +47,33 @@ from .master import SHARE_MARGIN, Master, Pattern
 from .model import Problem
 from .presolve import Reduced, presolve
 from .pricing import ItemPricer
-from .result import FEASIBLE, INFEASIBLE, OPTIMAL, UNKNOWN, Result, priced_result
+from .result import FEASIBLE, INFEASIBLE, OPTIMAL, STOPPED, UNKNOWN, Result, priced_result
 from .rules import violations
 from .validate import parse_problem
 
 
 POOL_SHARE = 0.15  # of the time limit, at most, for the search over pooled patterns
 POOL_COLUMNS = 3000  # patterns the pool search may choose from (each item's cheapest few)
+STOP_CHECK_SECONDS = 0.05  # the caller's should_stop is asked at most this often
+
+
+class StopRequest:
+    """The caller's `should_stop`, asked at most every STOP_CHECK_SECONDS (it may read a
+    database) and remembered once it said yes."""
+
+    def __init__(self, should_stop: Callable[[], bool] | None) -> None:
+        self.should_stop = should_stop
+        self.requested = False
+        self._asked = -np.inf
+
+    def __call__(self) -> bool:
+        if self.requested or self.should_stop is None:
+            return self.requested
+        now = time.monotonic()
+        if now - self._asked >= STOP_CHECK_SECONDS:
+            self._asked = now
+            self.requested = bool(self.should_stop())
+        return self.requested
 
 
 class Search:
@@ -68,7 +95,8 @@ class Search:
         self.bound_by = ""
 
     def remaining(self) -> float:
-        return self.deadline - time.monotonic()
+        """Seconds left: none once the caller asked to stop."""
+        return 0.0 if stopped() else self.deadline - time.monotonic()
 
     def gap(self) -> float:
         if self.best is None:
@@ -167,7 +195,7 @@ def _pool_ip(
     count = len(search.problem.items)
     stages = [3] + ([8] if 8 * count <= POOL_COLUMNS else [])
     for stage, per_item in enumerate(stages):
-        if search.done():
+        if search.done() or stopped():
             return
         allowed = rank < per_item
         start = None
@@ -190,17 +218,27 @@ def _pool_ip(
 
 
 def solve(problem: Problem | Mapping[str, Any], *, time_limit: float | None = None,
-          on_progress: Callable[[dict[str, Any]], None] | None = None) -> Result:
+          on_progress: Callable[[dict[str, Any]], None] | None = None,
+          should_stop: Callable[[], bool] | None = None) -> Result:
     """Solve an award problem (a ``Problem`` or a problem dict); see the package README.
 
     `on_progress`, if given, is called whenever the best award or the lower bound improves, with
     the new entry of ``stats["trace"]`` (seconds, event, best, bound); an exception it raises
-    stops the search and propagates (e.g. a cancelled background job)."""
+    stops the search and propagates (e.g. a cancelled background job).
+
+    `should_stop`, if given, is asked regularly (at most every STOP_CHECK_SECONDS); once it
+    answers True the search ends as at its time limit: the best award so far with its proven
+    bound and gap, status ``stopped`` (``unknown`` if no award was found yet; ``optimal`` if the
+    gap was closed anyway)."""
     started = time.monotonic()
     if not isinstance(problem, Problem):
         problem = parse_problem(problem)
     limit = float(time_limit if time_limit is not None else problem.options.time_limit_seconds)
-    result = _solve(problem, started, started + limit, on_progress)
+    stop = StopRequest(should_stop)
+    with stop_check(stop if should_stop is not None else None):
+        result = _solve(problem, started, started + limit, on_progress)
+    if stop.requested:
+        result.stats["stopped_by_user"] = True
     result.solve_seconds = time.monotonic() - started
     return result
 
@@ -265,7 +303,7 @@ def _solve(problem: Problem, started: float, deadline: float,
             pool_deadline = time.monotonic() + min(POOL_SHARE * (deadline - started), search.remaining() / 2)
             _pool_ip(search, master, bound.duals, item_values, bound.lp_value, pool_deadline)
             phases.done("pattern_search")
-        if not search.done():
+        if not search.done() and not stopped():
             per_segment = segment_bounds.per_segment(bound.duals, item_values)
             phases.done("bounds")
             proven_infeasible = improve(search, per_segment, _guide(master, bound), stats)
@@ -277,15 +315,19 @@ def _solve(problem: Problem, started: float, deadline: float,
     stats["trace"] = search.trace
     stats["bound_by"] = search.bound_by
     if search.best is None:
-        result = Result(status=UNKNOWN, message="No award was found within the time limit; the "
-                        "problem was not proven infeasible. Allow more time.", stats=stats)
+        message = ("Stopped before any award was found; the problem was not proven infeasible."
+                   if stopped() else "No award was found within the time limit; the problem was not "
+                   "proven infeasible. Allow more time.")
+        result = Result(status=UNKNOWN, message=message, stats=stats)
         result.baselines = bases
         return result
-    status = OPTIMAL if search.done() else FEASIBLE
-    message = (
-        "Optimal award (within the requested gap)." if status == OPTIMAL
-        else "Best award found within the time limit; the gap to the proven bound is reported."
-    )
+    status = OPTIMAL if search.done() else (STOPPED if stopped() else FEASIBLE)
+    message = {
+        OPTIMAL: "Optimal award (within the requested gap).",
+        STOPPED: "Stopped early on request: the best award found so far; the gap to the proven "
+                 "bound is reported.",
+        FEASIBLE: "Best award found within the time limit; the gap to the proven bound is reported.",
+    }[status]
     result = priced_result(problem, status, message, search.bid_award(search.best), search.lower_bound)
     result.baselines = bases
     result.stats = stats

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -44,11 +45,14 @@ REQUIRES: dict[str, dict[str, str]] = {
     },
     "attestation": {"!attestation": STR, "compliance_date": DATE, "obligations": LIST},
     "membership": {"!member_states": LIST},
-    "notice": {"!text": STR, "obligations": LIST, "per_student_usd": MONEY, "floor_usd": MONEY},
+    "notice": {"!text": STR, "topic": STR, "obligations": LIST, "per_student_usd": MONEY, "floor_usd": MONEY},
 }
 APPLIES_IF = {"collects_student_data": BOOL, "grade_bands_any": LIST, "product_kinds": LIST}
 RULE_KEYS = {"id", "kind", "title", "citation", "effective", "ends", "sureness", "applies_if",
-             "requires", "note", "source"}
+             "requires", "note", "source", "source_url", "checked"}
+# `checked` (the day the source was read) may not lie in the future nor before this day.
+CHECKED_EARLIEST = dt.date(2000, 1, 1)
+MAX_URL = 500
 THRESHOLD_BASES = ("per_12_months", "per_purchase")
 
 
@@ -73,14 +77,22 @@ class RuleEntry:
     note: str
     source_file: str
     data_version: str
+    source_url: str = ""
+    checked_on: dt.date | None = None
 
     def content(self) -> dict[str, Any]:
-        return {"id": self.rule_id, "jurisdiction": self.jurisdiction, "kind": self.kind,
+        out = {"id": self.rule_id, "jurisdiction": self.jurisdiction, "kind": self.kind,
                 "title": self.title, "citation": self.citation,
                 "effective": self.effective_from.isoformat() if self.effective_from else None,
                 "ends": self.effective_to.isoformat() if self.effective_to else None,
                 "sureness": self.sureness, "applies_if": self.applies_if,
                 "requires": self.requires, "note": self.note}
+        # Provenance joins the content only when given, so rules without it keep their hash.
+        if self.source_url:
+            out["source_url"] = self.source_url
+        if self.checked_on:
+            out["checked"] = self.checked_on.isoformat()
+        return out
 
     @property
     def content_hash(self) -> str:
@@ -219,6 +231,14 @@ def _parse_rule(raw: Any, jurisdiction: str, file: str, version: str, index: int
         requires[key] = _json_value(value, spec[key], f"{where}: field requires.{key}", problems)
     if requires.get("threshold_basis") not in (None, *THRESHOLD_BASES):
         problems.append(f"{where}: field requires.threshold_basis: one of {', '.join(THRESHOLD_BASES)}")
+    source_url = _source_url(raw.get("source_url"), where, problems)
+    checked = raw.get("checked")
+    if checked is not None and (not isinstance(checked, dt.date) or isinstance(checked, dt.datetime)):
+        problems.append(f"{where}: field checked: expected a date (YYYY-MM-DD), got {checked!r}")
+        checked = None
+    elif checked is not None and not CHECKED_EARLIEST <= checked <= dt.date.today() + dt.timedelta(days=1):
+        problems.append(f"{where}: field checked: {checked} is not a day the source could have been read")
+        checked = None
     note = raw.get("note") or ""
     if raw.get("source"):
         note = (note + " Source: " + str(raw["source"])).strip()
@@ -227,7 +247,25 @@ def _parse_rule(raw: Any, jurisdiction: str, file: str, version: str, index: int
                      citation=str(raw.get("citation") or "").strip(),
                      effective_from=dates["effective"], effective_to=dates["ends"],
                      sureness=sureness or "unverified", applies_if=applies_if, requires=requires,
-                     note=str(note), source_file=file, data_version=version)
+                     note=str(note), source_file=file, data_version=version,
+                     source_url=source_url, checked_on=checked)
+
+
+def _source_url(value: Any, where: str, problems: list[str]) -> str:
+    """An optional http(s) link to where the fact was read: no spaces, control characters or
+    credentials, at most MAX_URL characters."""
+    if value is None:
+        return ""
+    if not isinstance(value, str) or not value.strip():
+        problems.append(f"{where}: field source_url: expected a link starting http:// or https://, got {value!r}")
+        return ""
+    parts = urlsplit(value) if value.isprintable() and " " not in value else None
+    if (parts is None or parts.scheme not in ("http", "https") or not parts.hostname
+            or "." not in parts.hostname or parts.username or parts.password or len(value) > MAX_URL):
+        problems.append(f"{where}: field source_url: expected a link starting http:// or https:// "
+                        f"(at most {MAX_URL} characters, no spaces), got {value[:80]!r}")
+        return ""
+    return value
 
 
 def parse_rule_files(directory: Path) -> RuleData:

@@ -77,6 +77,8 @@ class RuleVersion(models.Model):
     applies_if = models.JSONField(default=dict, blank=True)
     requires = models.JSONField(default=dict, blank=True)
     note = models.TextField(blank=True)
+    source_url = models.URLField(max_length=500, blank=True)  # where the fact was read
+    checked_on = models.DateField(null=True, blank=True)  # the day it was read
     source_file = models.CharField(max_length=200)
     data_version = models.CharField(max_length=40)
     content_hash = models.CharField(max_length=64)

@@ -39,7 +39,7 @@ def _version_from(entry: RuleEntry, rule: Rule, number: int, load: RuleLoad, now
         effective_from=entry.effective_from, effective_to=entry.effective_to,
         sureness=entry.sureness, applies_if=entry.applies_if, requires=entry.requires,
         note=entry.note, source_file=entry.source_file, data_version=entry.data_version,
-        content_hash=entry.content_hash, created_at=now, load=load)
+        source_url=entry.source_url, checked_on=entry.checked_on, content_hash=entry.content_hash, created_at=now, load=load)
 
 
 @transaction.atomic

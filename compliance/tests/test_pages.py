@@ -82,7 +82,7 @@ def test_rules_pages_show_every_state_and_sources(client, world):
     assert "Wyoming (WY)" in text and "District of Columbia (DC)" in text
     assert "ca-ab1584" in text and "Cal. Ed. Code 49073.1" in text and "states.yaml" in text
     text = client.get("/compliance/rules/?jurisdiction=WY").content.decode()
-    assert "no state-specific rules recorded" in text
+    assert "wy-privacy" in text and "wy-cooperative-purchasing" in text and "ca-ab1584" not in text
     text = client.get("/compliance/rules/ny-piggyback-single-award/").content.decode()
     assert "Version 1" in text and "piggyback_only_single_award" in text
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts.access import roles
 from accounts.acting import EVERYONE
 from compliance.selectors import rules as selectors
+from compliance.selectors.coverage import state_coverage, tile_map
 
 
 @roles(*EVERYONE)
@@ -19,7 +20,9 @@ def rules(request):
     groups: dict = {}
     for v in versions:
         groups.setdefault(v.rule.jurisdiction, []).append((v, v.in_force_on(today)))
+    coverage = [] if code else state_coverage()
     return render(request, "compliance/rules.html", {
+        "coverage": coverage, "map": tile_map(coverage) if coverage else None,
         "jurisdictions": selectors.jurisdictions_overview(), "groups": groups, "code": code,
         "load": selectors.latest_load(), "today": today})
 

@@ -236,6 +236,9 @@ def _build_demo(*, progress=None) -> DemoReport:
     from edpool.demo.workspaces import build_workspaces_demo
 
     build_workspaces_demo(report, members)
+    from edpool.demo.surveys import build_surveys_demo
+
+    build_surveys_demo(report, members)
     from edpool.demo.matching import build_matching_demo
 
     build_matching_demo(report)

@@ -20,6 +20,7 @@ from members.states import QUEUE_STATES
 from orders.selectors import OPEN_STATES as ORDER_OPEN_STATES
 from orders.selectors import order_counts_by_state, orders_awaiting_approval, orders_of_district, rebate_statement
 from orders.states import OrderState
+from surveys.selectors import surveys_to_answer
 
 ORDER_NEXT = {"draft": "Finish and submit the order", "awaiting_approval": "Waiting for your approver",
               "submitted": "Waiting for the vendor to acknowledge", "approved": "Waiting for the vendor to acknowledge",
@@ -140,11 +141,24 @@ def membership(district) -> Panel:
                  see_all_label="Our membership")
 
 
+def needs_surveys(district) -> Panel:
+    rows = surveys_to_answer(district)
+    return Panel("surveys", "Needs surveys to answer", [
+        Item(label=s.title, url=reverse("surveys:detail", args=[s.pk]),
+             action="Finish and submit our answers" if state else "Tell the consortium what we need",
+             state="Draft, not submitted" if state else "Not answered yet", when=s.closes_at,
+             when_label="Closes", urgent=True) for s, state in rows],
+        empty="No open needs survey waits for our answers.", see_all_url=reverse("surveys:list"),
+        see_all_label="All needs surveys")
+
+
 def build_buyer(actor: Actor, district) -> Workspace:
     panels = [our_agreements(district), orders_by_state(district), rebates(district),
               compliance_steps(district), quotes(district)]
     if not district_is_member(district):
         panels.insert(0, membership(district))
+    else:
+        panels.append(needs_surveys(district))
     return Workspace("buyer", f"{district.name}: your workspace",
                      "The district's agreements, orders, rebates, compliance steps and quotes.", panels)
 

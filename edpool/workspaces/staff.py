@@ -13,6 +13,7 @@ from catalog.selectors import facts_to_check
 from contracts.selectors.participation import RENEWAL_WINDOW_DAYS
 from contracts.selectors.worklists import agreements_ending, agreements_to_sign
 from core import clock
+from surveys.selectors import open_surveys, response_rates
 from edpool.workspaces.panels import PANEL_LIMIT, Item, Panel, Workspace
 from members.selectors import membership_queue
 from reports.selectors import overdue_rows, sales_report_list, invoices_unpaid
@@ -109,6 +110,19 @@ def committees() -> Panel:
         see_all_url=reverse("sourcing:list") + "?state=under_evaluation")
 
 
+def needs_surveys() -> Panel:
+    rows = list(open_surveys())
+    items = []
+    for s in rows:
+        rate = response_rates(s)["all"][0]
+        items.append(Item(label=s.title, url=reverse("surveys:detail", args=[s.pk]),
+                          action="Follow the answers, then create the solicitation", state="Open for answers",
+                          when=s.closes_at, when_label="Closes",
+                          detail=f"{rate.responded} of {rate.members} members submitted"))
+    return Panel("surveys", "Needs surveys open", items, empty="No needs survey is open.",
+                 see_all_url=reverse("surveys:list"), see_all_label="All needs surveys")
+
+
 def product_facts() -> Panel:
     waiting = facts_to_check()
     rows = list(waiting[:PANEL_LIMIT])
@@ -124,4 +138,4 @@ def product_facts() -> Panel:
 def build(actor: Actor) -> Workspace:
     return Workspace("staff", "Your workspace", "What waits for the consortium's staff, soonest first.", [
         applications(), solicitations(), protests(), agreements(), sales_reports(actor), invoices(actor),
-        committees(), product_facts()])
+        committees(), product_facts(), needs_surveys()])

@@ -30,6 +30,7 @@ AGREEMENT_SITES = {P + "quote_request#1", P + "quote_answer#1", P + "participati
                    "reports/services.py:sales_report_submit#1", "reports/services.py:fee_invoice_issue#1",
                    "reports/tick.py:_send_once#1", "contracts/tick.py:_send_once#1"}
 REJECTION_SITES = {P + "participation_reject#1", "orders/services/lifecycle.py:order_reject#1"}
+SURVEY_SITES = {"surveys/tick.py:_remind#1", "surveys/services/solicitation.py:declaring_districts_tell#1"}
 VENDOR_SITES = {"vendors/services.py:vendor_register#1", "vendors/services.py:vendor_user_invite#1"}
 
 
@@ -218,5 +219,31 @@ def test_vendor_account_emails(cast, recorder, settings, django_capture_on_commi
     assert Notice.objects.count() == 0  # their links are credentials: email only
 
 
+def test_survey_notices(cast, category, clock, recorder, settings, django_capture_on_commit_callbacks):
+    from sourcing.services.solicitations import solicitation_publish
+    from surveys.services.answers import response_save
+    from surveys.services.solicitation import survey_solicitation_create
+    from surveys.services.surveys import survey_create, survey_publish
+    from surveys.tick import survey_reminders
+
+    staff = cast.actor(cast.staff)
+    now = clock.now()
+    survey = survey_create(title="2027-28 devices", cycle="2027-28", opens_at=now - dt.timedelta(days=1),
+                           closes_at=now + dt.timedelta(days=2), actor=staff,
+                           needs=[{"category": category, "kind": "device", "grade_bands": ["K-2"],
+                                   "description": "Chromebooks", "unit": "device"}])
+    survey_publish(survey=survey, actor=staff)
+    response_save(survey=survey, submit=True, actor=cast.actor(cast.buyer_a), answers=[{
+        "need": "N1", "commitment": "committed", "quantities": {"K-2": 40}, "needed_by": "2027-07",
+        "funding_source": "general_fund"}])
+    with django_capture_on_commit_callbacks(execute=True):
+        survey_reminders(clock.today())  # district B has not answered
+        link = survey_solicitation_create(survey=survey, category=category, actor=staff)
+        solicitation_publish(solicitation=link.solicitation, actor=staff)
+    assert recorder.ran == SURVEY_SITES | {"sourcing/services/solicitations.py:solicitation_publish#1"}
+    assert_readable(settings)
+
+
 def test_every_call_site_is_run_by_a_test_above():
-    assert all_sites() == SOURCING_SITES | AWARD_SITES | AGREEMENT_SITES | REJECTION_SITES | VENDOR_SITES
+    assert all_sites() == (SOURCING_SITES | AWARD_SITES | AGREEMENT_SITES | REJECTION_SITES | VENDOR_SITES
+                           | SURVEY_SITES)

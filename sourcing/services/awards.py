@@ -35,6 +35,7 @@ from jobs.services import job_enqueue
 
 AWARD_PLAN_JOB = "sourcing.award_plan"  # the job kind (registered in sourcing.apps)
 ProgressCallback = Callable[[dict[str, Any]], None]  # the award engine's trace entries, as they come
+StopCheck = Callable[[], bool]  # asked by the engine as it searches: True ends it early, keeping the best
 
 
 def engine_problem(solicitation: Solicitation, evaluations: list[BidEvaluation],
@@ -67,15 +68,19 @@ def engine_time_limit() -> float:
     return float(getattr(settings, "AWARD_ENGINE_TIME_LIMIT_SECONDS", 20))
 
 
-def run_engine(problem: dict[str, Any], on_progress: Optional[ProgressCallback] = None) -> dict[str, Any]:
+def run_engine(problem: dict[str, Any], on_progress: Optional[ProgressCallback] = None,
+               should_stop: Optional[StopCheck] = None) -> dict[str, Any]:
     from awards.engine import solve
 
-    result = solve(problem, on_progress=on_progress) if on_progress is not None else solve(problem)
+    options = {key: value for key, value in (("on_progress", on_progress), ("should_stop", should_stop))
+               if value is not None}
+    result = solve(problem, **options)
     return result.to_dict() if hasattr(result, "to_dict") else dict(result)
 
 
 def bulk_buy_plan(solicitation: Solicitation, evaluations: list[BidEvaluation],
-                  digest: str, on_progress: Optional[ProgressCallback] = None) -> AwardPlan:
+                  digest: str, on_progress: Optional[ProgressCallback] = None,
+                  should_stop: Optional[StopCheck] = None) -> AwardPlan:
     """Run the award engine over the estimated quantities and the solicitation's constraints."""
     from awards.engine import ProblemError  # numpy and HiGHS load only when a plan is computed
 
@@ -88,12 +93,13 @@ def bulk_buy_plan(solicitation: Solicitation, evaluations: list[BidEvaluation],
         return plan
     try:
         problem = engine_problem(solicitation, evaluations)
-        result = run_engine(problem, on_progress) if on_progress is not None else run_engine(problem)
+        extra = (on_progress, should_stop) if should_stop is not None else (on_progress,)
+        result = run_engine(problem, *extra) if on_progress is not None else run_engine(problem)
     except ProblemError as exc:  # e.g. a bid's tiers the engine cannot read
         plan.problems.append(f"The award engine could not read the bids: {exc}")
         return plan
     plan.engine_result = result
-    if result.get("status") not in ("optimal", "feasible"):
+    if result.get("status") not in ("optimal", "feasible", "stopped"):  # "stopped": early, on request
         plan.problems.append("The award engine found no feasible allocation: "
                              + str(result.get("message") or result.get("reason") or result.get("status")))
         return plan
@@ -116,7 +122,8 @@ def _require_evaluation(solicitation: Solicitation) -> None:
 
 
 def compute_plan(solicitation: Solicitation, actor: Actor,
-              on_progress: Optional[ProgressCallback] = None) -> tuple[Solicitation, str, AwardPlan]:
+                 on_progress: Optional[ProgressCallback] = None, *,
+                 should_stop: Optional[StopCheck] = None) -> tuple[Solicitation, str, AwardPlan]:
     """Compute the plan, outside any transaction (a long solve must not hold the database: SQLite
     takes its write lock when a transaction begins). The inputs digest is read before the bids,
     so a change made meanwhile leaves the stored plan stale, never a plan that looks current but
@@ -130,7 +137,7 @@ def compute_plan(solicitation: Solicitation, actor: Actor,
     if solicitation.award_method == AwardMethod.MULTI_AWARD:
         plan = multi_award_plan(solicitation, evaluations, digest)
     else:
-        plan = bulk_buy_plan(solicitation, evaluations, digest, on_progress)
+        plan = bulk_buy_plan(solicitation, evaluations, digest, on_progress, should_stop)
     return solicitation, digest, plan
 
 

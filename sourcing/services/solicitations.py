@@ -25,6 +25,7 @@ from sourcing.lifecycle import check_transition, effective_state
 from sourcing.models import (Addendum, Bid, Criterion, Requirement, Solicitation,
                              SolicitationDocument, SolicitationLine, VendorFollow)
 from sourcing.services.common import require_vendor, vendor_emails
+from sourcing.signals import solicitation_published
 from sourcing.states import AwardMethod, Kind, SolicitationState as S
 from vendors.models import Vendor
 from core.locks import lock
@@ -267,6 +268,7 @@ def solicitation_publish(*, solicitation: Solicitation, actor: Actor) -> Solicit
                  f"{solicitation.category.name}.\n\nBid deadline: "
                  f"{timezone.localtime(solicitation.bid_deadline):%Y-%m-%d %H:%M %Z}."),
            link=reverse("sourcing:detail", kwargs={"solicitation_id": solicitation.pk}))
+    solicitation_published.send(sender=Solicitation, solicitation=solicitation, actor=actor)
     return solicitation
 
 

@@ -152,6 +152,10 @@ def manage(request, solicitation_id: int, forms=None):
         context["engine_time_limit"] = int(award_services.engine_time_limit())
         plan_job = latest_job(kind=award_services.AWARD_PLAN_JOB, subject=solicitation)
         context["plan_job"] = job_view(plan_job) if plan_job is not None else None
+        record = getattr(context["plan"], "record", None)
+        # How the engine converged to the stored plan: the chart of the job that computed it.
+        context["plan_convergence"] = (context["plan_job"].chart if record is not None and plan_job is not None
+                                       and plan_job.result_id == str(record.pk) else None)
         context["award_constraints"] = award_plans.constraints_text(solicitation)
         context["plan_chart"] = charts.award_plan_spend(context["plan"], max_share=solicitation.max_vendor_share)
     return render(request, "sourcing/manage.html", context,

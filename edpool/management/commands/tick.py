@@ -14,6 +14,7 @@ TASKS = [
     "contracts.tick:expiry_notices",
     "contracts.tick:successor_notices",
     "reports.tick:sales_report_reminders",
+    "surveys.tick:survey_reminders",
     "audit.checkpoints:tick_checkpoint",
 ]
 

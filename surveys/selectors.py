@@ -1,0 +1,211 @@
+"""Reading surveys, responses, pooled demand, response rates, the states' rules behind a survey's
+demand, and declared vs bought."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Iterable, Optional
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.acting import DISTRICT_ROLES, Actor, acts_as, is_staff
+from catalog.choices import PRODUCT_FAMILIES
+from compliance.selectors.facts import rules_in_force
+from members.selectors import district_acting, districts_by_ids, member_directory
+from orders.selectors import ordered_quantities
+from surveys.models import Answer, Response, Survey, SurveySolicitation
+from surveys.pooled import DemandRow, NeedDemand, NeedInfo, pooled_demand
+from surveys.states import ResponseState, SurveyState, size_band
+
+KINDS = dict(PRODUCT_FAMILIES)
+
+
+def surveys_for_actor(actor: Optional[Actor]) -> QuerySet[Survey]:
+    """Staff see every survey; district people see published ones."""
+    qs = Survey.objects.prefetch_related("needs")
+    if is_staff(actor):
+        return qs
+    if acts_as(actor, DISTRICT_ROLES):
+        return qs.exclude(state=SurveyState.DRAFT)
+    return qs.none()
+
+
+def survey_get_for_actor(*, survey_id: int, actor: Optional[Actor]) -> Survey:
+    survey = surveys_for_actor(actor).filter(pk=survey_id).first()
+    if survey is None:
+        raise Http404("No such needs survey.")
+    return survey
+
+
+def response_of(survey: Survey, district) -> Optional[Response]:
+    if district is None:
+        return None
+    return (Response.objects.filter(survey=survey, district=district)
+            .prefetch_related("answers__need").first())
+
+
+def response_get_for_actor(*, survey: Survey, response_id: int, actor: Actor) -> Response:
+    """Staff see any response; a district only its own (another district's: 404)."""
+    response = (Response.objects.filter(survey=survey, pk=response_id)
+                .select_related("district__organisation").prefetch_related("answers__need").first())
+    if response is None:
+        raise Http404("No such response.")
+    if is_staff(actor):
+        return response
+    district = district_acting(actor)
+    if district is None or district.pk != response.district_id:
+        raise Http404("No such response.")
+    return response
+
+
+def submitted_responses(survey: Survey) -> QuerySet[Response]:
+    return (Response.objects.filter(survey=survey, state=ResponseState.SUBMITTED)
+            .select_related("district__organisation"))
+
+
+def need_infos(survey: Survey) -> list[NeedInfo]:
+    return [NeedInfo(reference=n.reference, description=n.description, category=n.category.name,
+                     kind=KINDS.get(n.kind, n.kind), grade_bands=tuple(n.grade_bands), unit=n.unit)
+            for n in survey.needs.select_related("category")]
+
+
+def demand_rows(survey: Survey) -> list[DemandRow]:
+    """The submitted answers as demand rows."""
+    answers = (Answer.objects.filter(response__survey=survey, response__state=ResponseState.SUBMITTED)
+               .select_related("need", "response__district__organisation"))
+    return [DemandRow(need=a.need.reference, district_id=a.response.district_id,
+                      district=a.response.district.name, state=a.response.district.state,
+                      commitment=a.commitment, quantities=dict(a.quantities), budget_min=a.budget_min,
+                      budget_max=a.budget_max, must_haves=tuple(a.must_haves),
+                      contract_end=a.current_contract_end) for a in answers]
+
+
+def survey_demand(survey: Survey, *, extra: Iterable[DemandRow] = ()) -> list[NeedDemand]:
+    """Pooled demand per need: the submitted answers plus any `extra` rows (e.g. unmet needs)."""
+    return pooled_demand(need_infos(survey), [*demand_rows(survey), *extra])
+
+
+def state_rules(states: Iterable[str]) -> dict[str, list]:
+    """The rules in force today in each state (compliance's rule facts), by state code."""
+    codes = sorted(set(states))
+    by_code = rules_in_force(on_date=timezone.localdate(), codes=codes)
+    return {code: by_code.get(code, []) for code in codes}
+
+
+@dataclass
+class RateRow:
+    label: str
+    members: int
+    responded: int
+
+    @property
+    def rate(self):
+        from decimal import Decimal
+
+        return (Decimal(self.responded) / self.members) if self.members else Decimal(0)
+
+
+def response_rates(survey: Survey) -> dict[str, list[RateRow]]:
+    """Members (active now) and those that submitted, by state and by size band (enrollment)."""
+    members = list(member_directory().values_list("district_id", "district__state", "district__enrollment"))
+    responded = set(submitted_responses(survey).values_list("district_id", flat=True))
+    by_state: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    by_size: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for district_id, state, enrollment in members:
+        for table, key in ((by_state, state), (by_size, size_band(enrollment))):
+            table[key][0] += 1
+            table[key][1] += district_id in responded
+    from surveys.states import SIZE_BANDS, UNKNOWN_SIZE
+
+    size_order = [label for _, _, label in SIZE_BANDS] + [UNKNOWN_SIZE]
+    return {
+        "all": [RateRow("All members", len(members), sum(1 for m in members if m[0] in responded))],
+        "state": [RateRow(k, *by_state[k]) for k in sorted(by_state)],
+        "size": [RateRow(k, *by_size[k]) for k in size_order if k in by_size],
+    }
+
+
+def members_without_response(survey: Survey) -> list[int]:
+    """Ids of active member districts that have not submitted."""
+    responded = set(submitted_responses(survey).values_list("district_id", flat=True))
+    return [d for d in member_directory().values_list("district_id", flat=True) if d not in responded]
+
+
+def solicitation_link(survey: Survey) -> Optional[SurveySolicitation]:
+    return SurveySolicitation.objects.filter(survey=survey).select_related("solicitation").first()
+
+
+@dataclass
+class DeclaredBought:
+    district: str
+    state: str
+    need: str
+    description: str
+    commitment: str
+    declared: int
+    ordered: int
+
+    @property
+    def difference(self) -> int:
+        return self.ordered - self.declared
+
+    @property
+    def verdict(self) -> str:
+        if self.ordered == 0:
+            return "Declared, bought nothing"
+        if self.ordered < self.declared:
+            return "Bought less than declared"
+        if self.ordered > self.declared:
+            return "Bought more than declared"
+        return "Bought as declared"
+
+
+def declared_vs_bought(survey: Survey) -> list[DeclaredBought]:
+    """Per member and need, the declared quantity (committed or interested) beside the units
+    ordered under the agreements awarded from the survey's solicitation (none before one exists);
+    members that ordered without declaring appear with 0 declared."""
+    link = solicitation_link(survey)
+    ordered = ordered_quantities(solicitation_id=link.solicitation_id) if link else {}
+    needs = {n.reference: n for n in survey.needs.all()}
+    rows, seen = [], set()
+    answers = (Answer.objects.filter(response__survey=survey, response__state=ResponseState.SUBMITTED)
+               .select_related("need", "response__district__organisation"))
+    names: dict[int, tuple[str, str]] = {}
+    for a in answers:
+        district = a.response.district
+        names[district.pk] = (district.name, district.state)
+        key = (district.pk, a.need.reference)
+        seen.add(key)
+        rows.append(DeclaredBought(district.name, district.state, a.need.reference, a.need.description,
+                                   a.get_commitment_display(), a.total, ordered.get(key, 0)))
+    extra = [(k, units) for k, units in ordered.items() if k not in seen and k[1] in needs]
+    if extra:
+        found = districts_by_ids(k[0] for k, _ in extra)
+        for (district_id, ref), units in extra:
+            d = found.get(district_id)
+            rows.append(DeclaredBought(d.name if d else f"District {district_id}", d.state if d else "",
+                                       ref, needs[ref].description, "Not declared", 0, units))
+    return sorted(rows, key=lambda r: (r.district, r.need))
+
+
+def survey_responses(survey: Survey) -> QuerySet[Response]:
+    """Every district's response (drafts too), for staff."""
+    return (Response.objects.filter(survey=survey).select_related("district__organisation")
+            .order_by("district__organisation__name"))
+
+
+def open_surveys() -> QuerySet[Survey]:
+    """Published surveys open now (by the clock), closing soonest first."""
+    now = timezone.now()
+    return (Survey.objects.filter(state=SurveyState.PUBLISHED, opens_at__lte=now, closes_at__gt=now)
+            .order_by("closes_at"))
+
+
+def surveys_to_answer(district) -> list[tuple[Survey, Optional[str]]]:
+    """Open surveys the district has not submitted, with its response's state (None: not started)."""
+    surveys = list(open_surveys())
+    states = dict(Response.objects.filter(district=district, survey__in=surveys).values_list("survey_id", "state"))
+    return [(s, states.get(s.pk)) for s in surveys if states.get(s.pk) != ResponseState.SUBMITTED]
