@@ -89,9 +89,11 @@ def _generate(args) -> dict:
     for v in vendors:
         for state_district in rng.sample(districts, rng.randint(0, 4)):
             expired = rng.random() < 0.2
+            signed = today - dt.timedelta(days=rng.randint(30, 1500))
             dpas.append(DataPrivacyAgreement(
                 vendor=v, state=state_district.state, template="ndpa", template_version="v2",
-                district=state_district, signed_on=today - dt.timedelta(days=rng.randint(30, 1500)),
+                district=state_district, signed_on=signed,
+                district_signed_on=signed, district_side="copy_recorded",
                 expires_on=(today - dt.timedelta(days=5)) if expired else today + dt.timedelta(days=400),
                 general_offer=rng.random() < 0.7, document="bench.pdf"))
     dpas = DataPrivacyAgreement.objects.bulk_create(dpas, batch_size=5000)

@@ -49,6 +49,10 @@ class ComplianceVerdictOut(Schema):
     on_date: date
     award_kind: Optional[str]
     annual_value: Optional[Decimal]
+    # the agreement the verdict is under (named, or the one the catalog offers first)
+    agreement_id: Optional[int]
+    agreement: Optional[str]
+    board_finding: Optional[str]
     verdict: str
     summary: str
     steps: list[str]
@@ -158,7 +162,10 @@ def verdict_out(result) -> dict:
             "state": result.district.state, "product_id": result.product.pk,
             "product": result.product.name, "vendor": result.product.vendor.organisation.name,
             "on_date": result.request.on_date, "award_kind": result.request.award_kind,
-            "annual_value": result.request.annual_value, "verdict": v.verdict,
+            "annual_value": result.request.annual_value,
+            "agreement_id": result.context.agreement_id if result.context else None,
+            "agreement": result.context.agreement_label if result.context else None,
+            "board_finding": result.request.board_finding_label or None, "verdict": v.verdict,
             "summary": v.summary, "steps": [r.summary for r in v.steps],
             "blocks": [r.summary for r in v.blocks], "ada_title_ii_date": v.ada_date,
             "ada_population_basis": v.ada_basis, "rule_versions": v.rule_version_ids,
@@ -176,17 +183,23 @@ def decision_out(d: ComplianceDecision) -> dict:
 @router.get("/compliance/check", response=ComplianceVerdictOut, auth=API_AUTH)
 @api_roles(STAFF, *DISTRICT_ROLES)
 def check(request, product: Optional[Id] = None, district: Optional[Id] = None,
+          agreement: Optional[Id] = None,
           award_kind: Optional[text(20)] = None, annual_value: Optional[Amount] = None,
           on_date: Optional[Day] = None):
     """May the district use this product (from its vendor, under a consortium contract) in its
-    state? One verdict (allowed, allowed_after_steps, blocked) with every reason: rule id,
-    citation, version, evidence used or missing. `award_kind` (multi_award / single_award) and
-    `annual_value` (estimated, dollars) add piggyback and threshold rules. Nothing is recorded;
+    state? One verdict (allowed, allowed_after_steps, not_researched, blocked) with every reason: rule id,
+    citation, version, evidence used or missing. The verdict is under `agreement` (an id) when
+    named: its kind and the district's board finding recorded with its participation in force;
+    with neither `agreement` nor `award_kind`, under the agreement the catalog offers first (the
+    same verdict as the catalog and the matrix). `award_kind` alone (multi_award /
+    single_award) asks about a hypothetical contract of that kind; `annual_value` (estimated,
+    dollars) adds threshold rules. Nothing is recorded;
     POST /compliance/decisions records one. District users get their own district."""
     if not product:
         raise ValidationError({"product": "Name the product (its id)."})
     result = compliance_check(district=district_for(request, district), product=product_for(product),
-                              on_date=on_date, award_kind=award_kind, annual_value=annual_value)
+                              agreement_id=agreement, on_date=on_date, award_kind=award_kind,
+                              annual_value=annual_value)
     return verdict_out(result)
 
 

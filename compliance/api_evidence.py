@@ -59,7 +59,10 @@ def dpa_out(d: DataPrivacyAgreement) -> dict:
             "general_offer_open": d.offer_open_on(today),
             "general_offer_closed_on": d.general_offer_closed_on,
             "withdrawn_at": d.withdrawn_at, "withdrawn_reason": d.withdrawn_reason,
-            "document_url": _doc_url("dpa", d.pk) if d.document else None}
+            "document_url": _doc_url("dpa", d.pk) if d.document else None,
+            "district_signed_on": d.district_signed_on, "district_side": d.district_side,
+            "review_required_at": d.review_required_at, "review_reason": d.review_reason,
+            "reviewed_at": d.reviewed_at, "review_outcome": d.review_outcome}
 
 
 def report_out(r: AccessibilityReport) -> dict:
@@ -188,7 +191,8 @@ def dpa_patch(request, dpa_id: Id, payload: ComplianceDpaPatch):
 @api_roles(VENDOR)
 def dpa_withdraw_(request, dpa_id: Id, payload: ComplianceWithdrawIn):
     """Withdraw one of your signed agreements, with the reason. It stays listed as withdrawn;
-    no verdict uses it and its general offer can no longer be adopted (joinders stay)."""
+    no verdict uses it and its general offer can no longer be adopted. Joinders made to it stay
+    but are flagged for review (counted as missing until the district or staff review them)."""
     vendor = vendor_for_actor(request.actor)
     dpa_withdraw(dpa=ev.vendor_dpa_get(vendor=vendor, dpa_id=dpa_id), reason=payload.reason,
                  actor=request.actor)

@@ -32,6 +32,14 @@ class ComplianceDpaOut(Schema):
     withdrawn_at: Optional[datetime]
     withdrawn_reason: str
     document_url: Optional[str]
+    # the district's side: null while "proposed by the vendor" (counted by nothing)
+    district_signed_on: Optional[date]
+    district_side: str
+    # a joinder whose agreement the vendor withdrew: counts as missing until reviewed
+    review_required_at: Optional[datetime]
+    review_reason: str
+    reviewed_at: Optional[datetime]
+    review_outcome: str
 
 
 class AccessibilityReportOut(Schema):
@@ -136,3 +144,8 @@ class ComplianceAttestationPatch(Schema):
 
 class ComplianceWithdrawIn(Schema):
     reason: text_of(DPA.withdrawn_reason)
+
+
+class ComplianceJoinderReviewIn(Schema):
+    outcome: text_of(DPA.review_outcome)
+    note: text_of(DPA.review_note) = ""

@@ -164,3 +164,20 @@ class WithdrawForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("prefix", "withdraw")
         super().__init__(*args, **kwargs)
+
+
+class DistrictCopyForm(forms.Form):
+    """Staff record the district's signed copy of an agreement a vendor proposed."""
+
+    signed_on = forms.DateField(label="Date the district signed", widget=DATE)
+    document = forms.FileField(label="The district's signed copy (PDF)",
+                               widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}))
+
+
+class JoinderReviewForm(forms.Form):
+    outcome = forms.ChoiceField(label="Your review", widget=forms.RadioSelect, choices=[
+        ("kept", "Keep it: the district holds to the terms it adopted"),
+        ("ended", "End it: the joinder no longer applies")])
+    note = forms.CharField(label="Note", required=False, max_length=500,
+                           widget=forms.Textarea(attrs={"rows": 3}),
+                           help_text="Required when you end it: say why.")

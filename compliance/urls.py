@@ -1,6 +1,6 @@
 from django.urls import path
 
-from compliance.views import check, evidence, matrix, rules
+from compliance.views import check, dpa_sides, evidence, matrix, rules
 
 app_name = "compliance"
 urlpatterns = [
@@ -14,6 +14,9 @@ urlpatterns = [
     path("compliance/rules/<slug:rule_id>/", rules.rule, name="rule"),
     path("compliance/offers/", evidence.offers, name="offers"),
     path("compliance/offers/<id:dpa_id>/adopt/", evidence.adopt, name="adopt"),
+    path("compliance/dpas/<id:dpa_id>/countersign/", dpa_sides.countersign, name="dpa-countersign"),
+    path("compliance/dpas/<id:dpa_id>/district-copy/", dpa_sides.district_copy, name="dpa-district-copy"),
+    path("compliance/dpas/<id:dpa_id>/review/", dpa_sides.joinder_review, name="dpa-joinder-review"),
     path("compliance/documents/<slug:kind>/<id:evidence_id>/", evidence.document, name="document"),
     path("vendor/evidence/", evidence.vendor_evidence, name="vendor-evidence"),
     path("vendor/evidence/dpas/", evidence.dpa_add, name="dpa-add"),

@@ -351,11 +351,8 @@ def catalog_product(request, product_id: Id):
         from compliance.selectors.verdicts import compliance_check
 
         best = best_offer(items)
-        finding = best.board_finding if best else None
         verdict = compliance_check(district=district, product=product,
-                                   award_kind=best.agreement.award_kind if best else None,
-                                   board_finding_recorded=finding is not None,
-                                   board_finding_label=finding.board_finding_label if finding else "").verdict
+                                   agreement_id=best.agreement.pk if best else None).verdict
         data["verdict"] = {"verdict": verdict.verdict, "summary": verdict.summary,
                            "agreement": best.agreement.number if best else None,
                            "reasons": [r.as_dict() for r in verdict.reasons]}

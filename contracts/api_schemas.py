@@ -249,7 +249,7 @@ class QuoteAnsweredOut(Schema):
 
 
 class CatalogVerdictOut(Schema):
-    verdict: str = Field(description="allowed, allowed_after_steps or blocked")
+    verdict: str = Field(description="allowed, allowed_after_steps, not_researched (the state's own rules are not researched: never allowed) or blocked")
     summary: str
     rule_id: Optional[str]
     rule_version: Optional[int]
@@ -288,7 +288,7 @@ class CatalogPageOut(Schema):
 
 
 class CatalogProductVerdictOut(Schema):
-    verdict: str = Field(description="allowed, allowed_after_steps or blocked")
+    verdict: str = Field(description="allowed, allowed_after_steps, not_researched (the state's own rules are not researched: never allowed) or blocked")
     summary: str
     agreement: Optional[str] = Field(description="The number of the agreement with the best offer.")
     reasons: list[ComplianceReasonOut]

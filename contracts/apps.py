@@ -12,6 +12,12 @@ class ContractsConfig(AppConfig):
         from vendors.signals import vendor_listing_changed
 
         products_changed.connect(_products_changed, dispatch_uid="contracts.catalog_index.products")
+        # Compliance's verdicts are asked under the agreement a district buys under (one verdict
+        # for the catalog, the check and the matrix).
+        from compliance.purchase_context import register_purchase_contexts
+        from contracts.selectors.purchase_context import purchase_contexts_for
+
+        register_purchase_contexts(purchase_contexts_for)
         vendor_listing_changed.connect(_vendor_listing_changed,
                                        dispatch_uid="contracts.catalog_index.vendor")
 

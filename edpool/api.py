@@ -31,6 +31,7 @@ from orders.api import router as orders_router
 from reports.api import router as reports_router
 from catalog.api import router as catalog_router
 from compliance.api import router as compliance_router
+from compliance.api_dpa_sides import router as compliance_dpa_sides_router
 from compliance.api_evidence import router as compliance_evidence_router
 from inbox.api import router as inbox_router
 from jobs.api import router as jobs_router
@@ -124,6 +125,7 @@ api.add_router("", catalog_router)
 api.add_router("", inbox_router)
 api.add_router("", compliance_router)
 api.add_router("", compliance_evidence_router)
+api.add_router("", compliance_dpa_sides_router)
 api.add_router("", jobs_router)
 api.add_router("", matching_router)
 api.add_router("", surveys_router)

@@ -111,10 +111,14 @@ def own_dpa(vendor, district, products, *, template="state_variant", variant="CS
 
     from compliance.services.evidence import dpa_create
 
-    return dpa_create(vendor=vendor, district=district, template=template, template_version="v2",
-                      state_variant=variant if district.state == "CA" else "",
-                      signed_on=timezone.localdate() - dt.timedelta(days=60), expires_on=None,
-                      products=products, document=pdf(), actor=SYSTEM)
+    from compliance.services.dpa_sides import dpa_district_sign
+
+    signed = timezone.localdate() - dt.timedelta(days=60)
+    dpa = dpa_create(vendor=vendor, district=district, template=template, template_version="v2",
+                     state_variant=variant if district.state == "CA" else "",
+                     signed_on=signed, expires_on=None, products=products, document=pdf(), actor=SYSTEM)
+    # the district's side, recorded by staff from its signed copy (a vendor alone only proposes)
+    return dpa_district_sign(dpa=dpa, signed_on=signed, document=pdf(), actor=SYSTEM)
 
 
 def ny_evidence(district, agreement):

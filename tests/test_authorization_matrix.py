@@ -134,6 +134,12 @@ PAGES = {
     "compliance:offers": (lambda c: {}, only(["staff"] + DISTRICT_A + DISTRICT_B)),
     "compliance:adopt": (lambda c: {"dpa_id": c.dpa.pk}, only(["buyer_a", "approver_a"] + DISTRICT_B, ok=405)),
     "compliance:document": (lambda c: {"kind": "dpa", "evidence_id": c.dpa.pk}, {**only(SIGNED_IN), "vendor_b": 404}),
+    # district B's agreement: its own buyer and approver see the confirmation; another district 404
+    "compliance:dpa-countersign": (lambda c: {"dpa_id": c.dpa.pk},
+                                   {**only(DISTRICT_B), "buyer_a": 404, "approver_a": 404}),
+    "compliance:dpa-district-copy": (lambda c: {"dpa_id": c.dpa.pk}, only(["staff"])),
+    "compliance:dpa-joinder-review": (lambda c: {"dpa_id": c.dpa.pk},
+                                      only(["staff"] + DISTRICT_BUYERS_APPROVERS, ok=405)),
     "compliance:vendor-evidence": (lambda c: {}, only(VENDORS)),
     "compliance:dpa-add": (lambda c: {}, only(VENDORS, ok=405)),
     "compliance:report-add": (lambda c: {}, only(VENDORS, ok=405)),
@@ -605,6 +611,15 @@ API = {
                                                    {**only(DISTRICT_A + DISTRICT_B, anon=401), "staff": 422}),
     ("POST", "/api/v1/compliance/dpas/{dpa_id}/joinder"): (lambda c: {"dpa_id": c.dpa.pk}, None, None, {
         **only(["buyer_a", "approver_a"], ok=201, anon=401), "buyer_b": 422, "approver_b": 422}),
+    # district B's agreement, already countersigned: its district 422, another district 404
+    ("POST", "/api/v1/compliance/dpas/{dpa_id}/countersign"): (lambda c: {"dpa_id": c.dpa.pk}, None, None, {
+        **only(DISTRICT_B, ok=422, anon=401), "buyer_a": 404, "approver_a": 404}),
+    ("POST", "/api/v1/compliance/dpas/{dpa_id}/district-copy"): (lambda c: {"dpa_id": c.dpa.pk}, None, None,
+                                                                 only(["staff"], ok=422, anon=401)),
+    # not a joinder: 404 for whoever may review one
+    ("POST", "/api/v1/compliance/dpas/{dpa_id}/review"): (lambda c: {"dpa_id": c.dpa.pk}, "json",
+                                                          {"outcome": "kept"},
+                                                          only(["staff"] + DISTRICT_BUYERS_APPROVERS, ok=404, anon=401)),
     # contracts (see contracts_world)
     ("GET", "/api/v1/agreements"): (lambda c: {}, None, None, expect(200)),
     ("GET", "/api/v1/catalog"): (lambda c: {}, None, None, expect(200)),

@@ -39,7 +39,7 @@ STORED_CODES = {
     "rule": "version_created version_retired",
     "rules": "loaded",
     "compliance": "decision_recorded",
-    "dpa": "created updated joinder_adopted offer_closed withdrawn",
+    "dpa": "created updated joinder_adopted offer_closed withdrawn district_signed joinder_review_required joinder_reviewed",
     "accessibility_report": "created updated withdrawn",
     "attestation": "created updated withdrawn",
     "solicitation": "drafted draft_updated published addendum_published document_added followed "

@@ -86,14 +86,18 @@ class ProductFacts:
 @dataclass(frozen=True)
 class PrivacyFacts:
     """For one (district, state, product): the district's own agreement (signed or joinder) in
-    force, the newest lapsed one, and an open general offer it could adopt."""
+    force, the newest lapsed one, an open general offer it could adopt, and one that waits for the
+    district (`pending`: an agreement proposed by the vendor, status "proposed by the vendor", or
+    a joinder under review, status "under review"), which counts for nothing until then."""
 
     own: Optional[Evidence] = None
     own_lapsed: Optional[Evidence] = None
     offer: Optional[Evidence] = None
+    pending: Optional[Evidence] = None
 
     def signature(self) -> tuple:
-        return (self.own is not None, self.own_lapsed is not None, self.offer is not None)
+        return (self.own is not None, self.own_lapsed is not None, self.offer is not None,
+                self.pending.status if self.pending else None)
 
 
 @dataclass(frozen=True)
@@ -134,7 +138,7 @@ class Reason:
 
 @dataclass
 class Verdict:
-    verdict: str  # allowed | allowed_after_steps | blocked
+    verdict: str  # allowed | allowed_after_steps | not_researched | blocked
     reasons: list[Reason]
     ada_date: Optional[dt.date] = None
     ada_basis: str = ""

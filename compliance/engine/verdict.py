@@ -9,6 +9,10 @@ Effects: `block` (cannot be used now: the law forbids it or evidence only the ve
 missing), `step` (the district can make it allowed, e.g. a one-click joinder or a board finding),
 `satisfied`, `note` (information, a duty after purchase), `not_applicable`. A rule whose sureness
 is `unverified` never blocks: its block becomes a step that says to verify it first.
+
+Verdicts: `blocked` (any block), `not_researched` (the district's state has no rules of its own
+researched: never "allowed", since its privacy and purchasing law is unknown here; a block from
+federal or consortium rules still blocks), `allowed_after_steps` (any step), `allowed`.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from compliance.engine.facts import (CheckRequest, DistrictFacts, PrivacyFacts, 
                                      Reason, RuleFacts, Verdict)
 
 UNDER_13 = ("PK", "K-2", "3-5", "6-8")
+PROPOSED, UNDER_REVIEW = "proposed by the vendor", "under review"
 SEVERITY = {"block": 0, "step": 1, "satisfied": 2, "note": 3, "not_applicable": 4}
 JURISDICTION_ORDER = {"consortium": 0, "state": 1, "federal": 2}
 WCAG_ORDER = {"WCAG 2.0": 0, "WCAG 2.1": 1, "WCAG 2.2": 2}
@@ -118,6 +123,18 @@ def _privacy_agreement(rule, district, product: ProductFacts, privacy: PrivacyFa
         reason = _reason(rule, "satisfied", f"A signed data privacy agreement for {state} covering "
                                             f"this product is in force.{duties}",
                          evidence=[privacy.own])
+    elif privacy.pending is not None:
+        evidence = [privacy.pending] + ([privacy.offer] if privacy.offer else [])
+        if privacy.pending.status == PROPOSED:
+            text = (f"A data privacy agreement for {state} naming the district is only proposed by "
+                    f"the vendor: it counts once the district countersigns it (or consortium "
+                    f"staff record the district's signed copy).")
+        else:
+            text = (f"The district's joinder for {state} is under review (the vendor withdrew the "
+                    f"agreement it adopted): it counts as missing until the district or staff "
+                    f"review it.")
+        reason = _reason(rule, "step", text + duties, evidence=evidence,
+                         missing=[f"DPA for {state} signed by the district"])
     elif privacy.offer is not None:
         evidence = [privacy.offer] + ([privacy.own_lapsed] if privacy.own_lapsed else [])
         reason = _reason(rule, "step", f"Adopt the vendor's general offer for {state}: one-click "
@@ -260,8 +277,17 @@ def _attestation(rule, district, product: ProductFacts, privacy, request: CheckR
     if start and request.on_date < start:
         return _reason(rule, "note", f"{what}; the obligations apply from {start:%Y-%m-%d}.",
                        evidence=lapsed, missing=[f"{name} attestation"])
-    return _reason(rule, "step", f"{what}: obtain the vendor's {name} attestation before use.",
+    # Only the vendor can supply it: like a missing DPA or conformance report, it blocks.
+    return _reason(rule, "block", f"{what}: the vendor must supply its {name} attestation before "
+                                  f"the product can be used.",
                    evidence=lapsed, missing=[f"{name} attestation"])
+
+
+NOT_RESEARCHED_TITLE = "State rules not researched"
+NOT_RESEARCHED_SUMMARY = ("This state's own rules (student data privacy, purchasing on another "
+                          "agency's contract, bid thresholds) have not been researched yet: check "
+                          "them with counsel before buying. Federal and consortium rules were "
+                          "applied.")
 
 
 def _notice(rule, district, product, privacy, request) -> Reason:
@@ -302,12 +328,13 @@ def evaluate(rules: list[RuleFacts], district: DistrictFacts, product: ProductFa
     in force on that date for the district's state, the federal government and the consortium."""
     reasons: list[Reason] = []
     ada = (None, "")
-    if not any(r.jurisdiction == district.state for r in rules):
+    researched = any(r.jurisdiction == district.state for r in rules)
+    if not researched:
+        # a step (the district must check its state's law), kept first among the steps
         reasons.append(Reason(rule_id=None, version=None, version_id=None,
-                              jurisdiction=district.state, title="No state-specific rules",
-                              citation="", sureness="", effect="note",
-                              summary=f"No state-specific rules are recorded for {district.state}; "
-                                      f"federal and consortium rules apply."))
+                              jurisdiction=district.state, title=NOT_RESEARCHED_TITLE,
+                              citation="", sureness="", effect="step",
+                              summary=NOT_RESEARCHED_SUMMARY))
     for rule in rules:
         if rule.kind == "accessibility":
             due, assumed = ada_date(rule, district.population)
@@ -322,8 +349,14 @@ def evaluate(rules: list[RuleFacts], district: DistrictFacts, product: ProductFa
         reasons.append(reason)
     kinds = {"consortium": 0, "state": 1, "federal": 2}
     jkind = {r.rule_id: r.jurisdiction_kind for r in rules}
-    reasons.sort(key=lambda r: (SEVERITY[r.effect], kinds.get(jkind.get(r.rule_id, "state"), 1),
+    reasons.sort(key=lambda r: (SEVERITY[r.effect],
+                                -1 if r.rule_id is None else kinds.get(jkind.get(r.rule_id, "state"), 1),
                                 r.rule_id or ""))
     effects = {r.effect for r in reasons}
-    verdict = "blocked" if "block" in effects else "allowed_after_steps" if "step" in effects else "allowed"
+    if "block" in effects:
+        verdict = "blocked"
+    elif not researched:
+        verdict = "not_researched"
+    else:
+        verdict = "allowed_after_steps" if "step" in effects else "allowed"
     return Verdict(verdict=verdict, reasons=reasons, ada_date=ada[0], ada_basis=ada[1])

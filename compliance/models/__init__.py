@@ -3,9 +3,10 @@
 
 from compliance.models.decisions import ComplianceDecision
 from compliance.models.evidence import (AccessibilityReport, Attestation, AttestationKind,
-                                        DataPrivacyAgreement, DpaKind, DpaTemplate)
+                                        DataPrivacyAgreement, DistrictSide, DpaKind, DpaTemplate,
+                                        ReviewOutcome)
 from compliance.models.rules import Jurisdiction, Rule, RuleLoad, RuleVersion, Sureness
 
 __all__ = ["AccessibilityReport", "Attestation", "AttestationKind", "ComplianceDecision",
-           "DataPrivacyAgreement", "DpaKind", "DpaTemplate", "Jurisdiction", "Rule", "RuleLoad",
+           "DataPrivacyAgreement", "DistrictSide", "DpaKind", "ReviewOutcome", "DpaTemplate", "Jurisdiction", "Rule", "RuleLoad",
            "RuleVersion", "Sureness"]

@@ -10,6 +10,7 @@ class ComplianceDecision(models.Model):
     class Verdict(models.TextChoices):
         ALLOWED = "allowed", "Allowed"
         STEPS = "allowed_after_steps", "Allowed after steps"
+        NOT_RESEARCHED = "not_researched", "Not researched"
         BLOCKED = "blocked", "Blocked"
 
     district = models.ForeignKey("members.District", on_delete=models.PROTECT,

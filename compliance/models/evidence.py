@@ -1,6 +1,8 @@
 """Vendor evidence: data privacy agreements (and districts' joinders to general offers),
 accessibility conformance reports and other attestations. Whether a piece of evidence is in force
-is derived at read time from its dates (`timezone.localdate()`), never stored.
+is derived at read time from its dates (`timezone.localdate()`), never stored. Dates are
+inclusive: a report or attestation "valid until" a day counts on that day; a DPA's `expires_on`
+is the first day it no longer applies (its last valid day is the day before).
 
 A vendor may withdraw a record (with a reason): it stays, marked withdrawn, for history and for
 the decisions that used it, but it is never used again as evidence, whatever the date asked
@@ -31,11 +33,30 @@ class DpaKind(models.TextChoices):
     JOINDER = "joinder", "Joinder to a general offer (Exhibit E)"
 
 
+class DistrictSide(models.TextChoices):
+    """How the district's side of an agreement was recorded (blank: proposed by the vendor)."""
+
+    COUNTERSIGNED = "countersigned", "Countersigned by the district in EdPool"
+    COPY_RECORDED = "copy_recorded", "District's signed copy recorded by consortium staff"
+    JOINDER = "joinder", "Adopted by the district (joinder)"
+
+
+class ReviewOutcome(models.TextChoices):
+    KEPT = "kept", "Kept after review"
+    ENDED = "ended", "Ended after review"
+
+
 class DataPrivacyAgreement(models.Model):
     """A DPA between a vendor and a district, for one state. A `signed` agreement names the
     originating district; when the vendor made a general offer (NDPA Exhibit E) any other district
     of the same state may adopt it by a joinder, itself a `joinder` row pointing at the offer.
-    EdPool tracks agreements; it does not host or alter template text."""
+    EdPool tracks agreements; it does not host or alter template text.
+
+    A vendor alone cannot make an agreement count: what it records is *proposed by the vendor*
+    until the district's side is recorded (`district_signed_on`: the district countersigns in
+    EdPool, staff record the district's signed copy, or the district adopts an offer by joinder).
+    A joinder whose offering agreement the vendor withdraws is flagged for review
+    (`review_required_at`) and counts as missing until the district or staff review it."""
 
     vendor = models.ForeignKey("vendors.Vendor", on_delete=models.PROTECT, related_name="dpas")
     state = models.CharField(max_length=2, db_index=True)
@@ -57,6 +78,16 @@ class DataPrivacyAgreement(models.Model):
     general_offer_closed_on = models.DateField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdrawn_reason = models.CharField(max_length=500, blank=True)
+    # the district's side: null while proposed by the vendor
+    district_signed_on = models.DateField(null=True, blank=True)
+    district_side = models.CharField(max_length=20, choices=DistrictSide.choices, blank=True)
+    district_document = models.FileField(upload_to="compliance/dpas/", blank=True)
+    # a joinder whose offering agreement was withdrawn: counts as missing until reviewed
+    review_required_at = models.DateTimeField(null=True, blank=True)
+    review_reason = models.CharField(max_length=600, blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_outcome = models.CharField(max_length=10, choices=ReviewOutcome.choices, blank=True)
+    review_note = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -75,18 +106,38 @@ class DataPrivacyAgreement(models.Model):
     def withdrawn(self) -> bool:
         return self.withdrawn_at is not None
 
+    @property
+    def proposed(self) -> bool:
+        """Recorded by the vendor alone: counts for nothing until the district's side is."""
+        return self.district_signed_on is None
+
+    @property
+    def review_pending(self) -> bool:
+        return self.review_required_at is not None and self.reviewed_at is None
+
     def in_force_on(self, day: dt.date) -> bool:
-        return (not self.withdrawn and self.signed_on <= day
+        return (not self.withdrawn and not self.proposed and not self.review_pending
+                and max(self.signed_on, self.district_signed_on) <= day
                 and (self.expires_on is None or day < self.expires_on))
 
-    def offer_open_on(self, day: dt.date) -> bool:
-        return (self.general_offer and self.in_force_on(day)
+    def offer_terms_open_on(self, day: dt.date) -> bool:
+        """The offer's own terms allow adopting it on `day` (whether or not the district has
+        countersigned the agreement yet): the vendor may still close it early."""
+        return (self.general_offer and not self.withdrawn and self.signed_on <= day
+                and (self.expires_on is None or day < self.expires_on)
                 and (self.general_offer_until is None or day <= self.general_offer_until)
                 and (self.general_offer_closed_on is None or day < self.general_offer_closed_on))
+
+    def offer_open_on(self, day: dt.date) -> bool:
+        return self.offer_terms_open_on(day) and self.in_force_on(day)
 
     @property
     def offer_open_today(self) -> bool:
         return self.offer_open_on(timezone.localdate())
+
+    @property
+    def offer_closable_today(self) -> bool:
+        return self.offer_terms_open_on(timezone.localdate())
 
     @property
     def status_today(self) -> str:
@@ -95,7 +146,11 @@ class DataPrivacyAgreement(models.Model):
     def status_on(self, day: dt.date) -> str:
         if self.withdrawn:
             return "withdrawn"
-        if day < self.signed_on:
+        if self.proposed:
+            return "proposed by the vendor"
+        if self.review_pending:
+            return "under review"
+        if day < max(self.signed_on, self.district_signed_on):
             return "not yet in force"
         if self.expires_on is not None and day >= self.expires_on:
             return "expired"
@@ -135,6 +190,7 @@ class AccessibilityReport(models.Model):
 
     @property
     def valid_until(self) -> dt.date:
+        """The last day it counts (inclusive): its expiry date, else two years from its date."""
         return self.expires_on or (self.report_date + dt.timedelta(days=DEFAULT_EVIDENCE_VALIDITY_DAYS))
 
     @property
@@ -142,7 +198,7 @@ class AccessibilityReport(models.Model):
         return self.withdrawn_at is not None
 
     def in_force_on(self, day: dt.date) -> bool:
-        return not self.withdrawn and self.report_date <= day < self.valid_until
+        return not self.withdrawn and self.report_date <= day <= self.valid_until
 
     def status_on(self, day: dt.date) -> str:
         return "withdrawn" if self.withdrawn else evidence_status(self.report_date, self.valid_until, day)
@@ -186,6 +242,7 @@ class Attestation(models.Model):
 
     @property
     def valid_until(self) -> dt.date:
+        """The last day it counts (inclusive): its expiry date, else two years from its date."""
         return self.expires_on or (self.attested_on + dt.timedelta(days=DEFAULT_EVIDENCE_VALIDITY_DAYS))
 
     @property
@@ -193,15 +250,16 @@ class Attestation(models.Model):
         return self.withdrawn_at is not None
 
     def in_force_on(self, day: dt.date) -> bool:
-        return not self.withdrawn and self.attested_on <= day < self.valid_until
+        return not self.withdrawn and self.attested_on <= day <= self.valid_until
 
     def status_on(self, day: dt.date) -> str:
         return "withdrawn" if self.withdrawn else evidence_status(self.attested_on, self.valid_until, day)
 
 
 def evidence_status(valid_from: dt.date, valid_until: Optional[dt.date], day: dt.date) -> str:
+    """Dates are inclusive: evidence valid until a day still counts on that day."""
     if day < valid_from:
         return "not yet in force"
-    if valid_until is not None and day >= valid_until:
+    if valid_until is not None and day > valid_until:
         return "expired"
     return "in force"

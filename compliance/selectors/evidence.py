@@ -53,7 +53,8 @@ def product_dpas_for(*, product, actor, district=None) -> Optional[list[DataPriv
 def general_offers_open(*, state: str, on_date: Optional[dt.date] = None) -> QuerySet[DataPrivacyAgreement]:
     """General offers a district of `state` may adopt on `on_date` (default today)."""
     day = on_date or timezone.localdate()
-    return (dpa_list(state=state).filter(kind="signed", general_offer=True, signed_on__lte=day)
+    return (dpa_list(state=state).filter(kind="signed", general_offer=True, signed_on__lte=day,
+                                         district_signed_on__lte=day)
             .filter(Q(expires_on__isnull=True) | Q(expires_on__gt=day))
             .filter(Q(general_offer_until__isnull=True) | Q(general_offer_until__gte=day))
             .filter(Q(general_offer_closed_on__isnull=True) | Q(general_offer_closed_on__gt=day)))
@@ -133,7 +134,7 @@ def vendor_attestation_get(*, vendor, attestation_id: int) -> Attestation:
 @dataclass(frozen=True)
 class Expiring:
     """A vendor's evidence record that stops applying soon: `until` is the first day it no
-    longer applies (a DPA's `expires_on`, a report's or attestation's `valid_until`)."""
+    longer applies (a DPA's `expires_on`, the day after a report's or attestation's `valid_until`)."""
 
     kind: str  # dpa | report | attestation
     record: object
@@ -150,7 +151,9 @@ def evidence_expiring(*, vendor, within_days: int = EXPIRY_WINDOW_DAYS,
     limit = today + dt.timedelta(days=within_days)
     found = [Expiring("dpa", d, d.expires_on) for d in dpa_list(vendor=vendor)
              if d.expires_on is not None]
-    found += [Expiring("report", r, r.valid_until) for r in report_list(vendor=vendor)]
-    found += [Expiring("attestation", a, a.valid_until) for a in attestation_list(vendor=vendor)]
+    # a report's or attestation's valid_until is its last valid day (inclusive)
+    found += [Expiring("report", r, r.valid_until + dt.timedelta(days=1)) for r in report_list(vendor=vendor)]
+    found += [Expiring("attestation", a, a.valid_until + dt.timedelta(days=1))
+              for a in attestation_list(vendor=vendor)]
     return sorted((e for e in found if today < e.until <= limit),
                   key=lambda e: (e.until, e.kind, e.record.pk))

@@ -64,10 +64,14 @@ def generic_district(state: str) -> DistrictFacts:
                          membership_state="active", population=None, population_basis="unknown")
 
 
-def _status(start: dt.date, until: Optional[dt.date], day: dt.date) -> str:
+ONE_DAY = dt.timedelta(days=1)
+
+
+def _status(start: dt.date, last_day: Optional[dt.date], day: dt.date) -> str:
+    """Inclusive dates: in force from `start` to `last_day`, both included."""
     if day < start:
         return "not yet in force"
-    if until is not None and day >= until:
+    if last_day is not None and day > last_day:
         return "expired"
     return "in force"
 
@@ -125,7 +129,10 @@ _DPA_FIELDS = ("dataprivacyagreement_id", "product_id", "dataprivacyagreement__s
                "dataprivacyagreement__template_version", "dataprivacyagreement__state_variant",
                "dataprivacyagreement__signed_on",
                "dataprivacyagreement__expires_on", "dataprivacyagreement__general_offer_until",
-               "dataprivacyagreement__district__organisation__name")
+               "dataprivacyagreement__district__organisation__name",
+               "dataprivacyagreement__district_signed_on", "dataprivacyagreement__review_required_at",
+               "dataprivacyagreement__reviewed_at")
+PROPOSED, UNDER_REVIEW = "proposed by the vendor", "under review"
 
 
 def _dpa_evidence(row, status: str, offer: bool = False) -> Evidence:
@@ -144,6 +151,8 @@ def _dpa_evidence(row, status: str, offer: bool = False) -> Evidence:
     expires = row[p + "expires_on"]
     label = (f"{what} #{row['dataprivacyagreement_id']} ({template}{version}, {row[p + 'state']}), "
              f"signed {row[p + 'signed_on']:%Y-%m-%d}"
+             + (f" by the vendor, {status}" if status == PROPOSED else "")
+             + (f", {status}" if status == UNDER_REVIEW else "")
              + (f", {'expired' if status == 'expired' else 'expires'} {expires:%Y-%m-%d}" if expires else ""))
     return Evidence("joinder" if joinder else "dpa", row["dataprivacyagreement_id"], label, status, expires)
 
@@ -153,8 +162,10 @@ def open_offers(products: QuerySet[Product], states: list[str], on_date: dt.date
     on or before the date): one query."""
     through = DataPrivacyAgreement.products.through
     p = "dataprivacyagreement__"
+    # an offer counts only once the originating district's side is recorded
     rows = (through.objects.filter(**{p + "general_offer": True, p + "state__in": states,
-                                      p + "signed_on__lte": on_date, p + "withdrawn_at__isnull": True},
+                                      p + "signed_on__lte": on_date, p + "withdrawn_at__isnull": True,
+                                      p + "district_signed_on__lte": on_date},
                                    product__in=products.order_by().values("id"))
             .filter(Q(**{p + "expires_on__isnull": True}) | Q(**{p + "expires_on__gt": on_date}))
             .filter(Q(**{p + "general_offer_until__isnull": True}) | Q(**{p + "general_offer_until__gte": on_date}))
@@ -164,10 +175,12 @@ def open_offers(products: QuerySet[Product], states: list[str], on_date: dt.date
     return {(r[p + "state"], r["product_id"]): _dpa_evidence(r, "open", offer=True) for r in rows}
 
 
-def own_agreements(product_ids: set[int], district_id: int, state: str,
-                   on_date: dt.date) -> dict[int, tuple[Optional[Evidence], Optional[Evidence]]]:
-    """product id -> (the district's agreement in force, its newest lapsed one): one query over
-    the district's own agreements (few, withdrawn ones left out), filtered to `product_ids` here."""
+def own_agreements(product_ids: set[int], district_id: int, state: str, on_date: dt.date
+                   ) -> dict[int, tuple[Optional[Evidence], Optional[Evidence], Optional[Evidence]]]:
+    """product id -> (the district's agreement in force, its newest lapsed one, one waiting for
+    the district: proposed by the vendor or a joinder under review, counted by nothing): one
+    query over the district's own agreements (few, withdrawn ones left out), filtered to
+    `product_ids` here. An agreement is in force from the later of the two signatures."""
     through = DataPrivacyAgreement.products.through
     p = "dataprivacyagreement__"
     rows = (through.objects.filter(**{p + "district_id": district_id, p + "state": state,
@@ -177,16 +190,23 @@ def own_agreements(product_ids: set[int], district_id: int, state: str,
     for r in rows:
         if r["product_id"] not in product_ids:
             continue
-        status = _status(r[p + "signed_on"], r[p + "expires_on"], on_date)
-        current, gone = out.get(r["product_id"], [None, None])
-        if status == "in force":
-            current = _dpa_evidence(r, status)
-        elif status == "expired":
+        expires = r[p + "expires_on"]  # the first day it no longer applies
+        district_side = r[p + "district_signed_on"]
+        start = max(r[p + "signed_on"], district_side) if district_side else r[p + "signed_on"]
+        status = _status(start, expires - ONE_DAY if expires else None, on_date)
+        current, gone, pending = out.get(r["product_id"], [None, None, None])
+        if status == "expired":
             gone = _dpa_evidence(r, status)
-        out[r["product_id"]] = [current, gone]
-    return {pid: (c, None if c else g) for pid, (c, g) in out.items()}
+        elif district_side is None:
+            pending = _dpa_evidence(r, PROPOSED)
+        elif r[p + "review_required_at"] is not None and r[p + "reviewed_at"] is None:
+            pending = _dpa_evidence(r, UNDER_REVIEW)
+        elif status == "in force":
+            current = _dpa_evidence(r, status)
+        out[r["product_id"]] = [current, gone, pending]
+    return {pid: (c, None if c else g, None if c else w) for pid, (c, g, w) in out.items()}
 
 
 def privacy_for(pid: int, state: str, own: dict, offers: dict) -> PrivacyFacts:
-    current, gone = own.get(pid, (None, None))
-    return PrivacyFacts(own=current, own_lapsed=gone, offer=offers.get((state, pid)))
+    current, gone, pending = own.get(pid, (None, None, None))
+    return PrivacyFacts(own=current, own_lapsed=gone, offer=offers.get((state, pid)), pending=pending)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Optional
 
 from django.core.exceptions import PermissionDenied
@@ -28,6 +29,26 @@ def jurisdictions_overview(*, on_date: Optional[dt.date] = None) -> QuerySet[Jur
                 & (Q(rules__versions__effective_from__isnull=True) | Q(rules__versions__effective_from__lte=day))
                 & (Q(rules__versions__effective_to__isnull=True) | Q(rules__versions__effective_to__gt=day)))
     return Jurisdiction.objects.annotate(rules_in_force=Count("rules__versions", filter=in_force)).order_by("kind", "name")
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Which state-like jurisdictions have rules of their own in force (researched) and which
+    have none (not researched: their verdict is "Not researched")."""
+
+    researched: list[Jurisdiction]
+    not_researched: list[Jurisdiction]
+
+    @property
+    def total(self) -> int:
+        return len(self.researched) + len(self.not_researched)
+
+
+def state_coverage(*, on_date: Optional[dt.date] = None) -> Coverage:
+    researched, missing = [], []
+    for j in jurisdictions_overview(on_date=on_date).filter(kind="state").order_by("name"):
+        (researched if j.rules_in_force else missing).append(j)
+    return Coverage(researched=researched, not_researched=missing)
 
 
 def current_versions(*, code: str = "") -> QuerySet[RuleVersion]:

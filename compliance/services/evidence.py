@@ -22,7 +22,9 @@ from audit.actions import AuditAction
 from audit.services import audit_record, snapshot
 from catalog.models import Product
 from compliance.models import (AccessibilityReport, Attestation, AttestationKind,
-                               DataPrivacyAgreement, DpaKind, DpaTemplate)
+                               DataPrivacyAgreement, DistrictSide, DpaKind, DpaTemplate)
+from compliance.services.dpa_sides import district_emails, joinders_flag_for_review, joinders_to_flag
+from core.notify import notify
 from core.documents import validate_pdf
 from members.models import District
 from vendors.models import Vendor
@@ -30,7 +32,8 @@ from core.locks import lock
 
 DPA_FIELDS = ("vendor", "state", "kind", "template", "template_version", "state_variant",
               "district", "offer", "signed_on", "expires_on", "document", "general_offer",
-              "general_offer_until", "general_offer_closed_on", "withdrawn_at", "withdrawn_reason")
+              "general_offer_until", "general_offer_closed_on", "withdrawn_at", "withdrawn_reason",
+              "district_signed_on", "district_side")
 REPORT_FIELDS = ("product", "standard", "level", "report_format", "report_date", "expires_on",
                  "document", "withdrawn_at", "withdrawn_reason")
 ATTESTATION_FIELDS = ("vendor", "product", "kind", "framework", "attested_on", "expires_on",
@@ -96,7 +99,9 @@ def dpa_create(*, vendor: Vendor, district: District, template: str, signed_on: 
                expires_on: Optional[dt.date] = None, general_offer: bool = False,
                general_offer_until: Optional[dt.date] = None, actor: Actor) -> DataPrivacyAgreement:
     """Record a DPA the vendor signed with a district (the originating district), for that
-    district's state, optionally with a general offer (NDPA Exhibit E) open until a date."""
+    district's state, optionally with a general offer (NDPA Exhibit E) open until a date. It is
+    *proposed by the vendor*, counted by nothing (nor adoptable), until the district's side is
+    recorded (`compliance.services.dpa_sides.dpa_district_sign`); the district is told."""
     _require_vendor_user(actor, vendor, "record its data privacy agreements")
     errors: dict[str, str] = {}
     products = _dpa_terms(errors, vendor=vendor, template=template, products=products,
@@ -119,6 +124,14 @@ def dpa_create(*, vendor: Vendor, district: District, template: str, signed_on: 
     dpa.save()
     dpa.products.set(products)
     audit_record(actor=actor, action=AuditAction.DPA_CREATED, obj=dpa, after=_dpa_state(dpa))
+    if not actor.is_system:
+        notify(recipients=district_emails(district),
+               subject=f"Countersign: {vendor.organisation.name} recorded a data privacy agreement with your district",
+               body=(f"{vendor.organisation.name} recorded DPA #{dpa.pk} for {dpa.state}, signed "
+                     f"{signed_on:%Y-%m-%d}, naming {district.name}. It counts for nothing until "
+                     f"your district countersigns it in EdPool (or consortium staff record your "
+                     f"district's signed copy)."),
+               link="/compliance/offers/#dpas")
     return dpa
 
 
@@ -141,6 +154,10 @@ def dpa_joinder_adopt(*, district: District, dpa: DataPrivacyAgreement,
     if offer.withdrawn:
         raise ValidationError({"dpa": "The vendor withdrew this agreement; its general offer can no "
                                       "longer be adopted."})
+    if offer.proposed:
+        raise ValidationError({"dpa": "This agreement is only proposed by the vendor: the district "
+                                      "named in it has not countersigned it, so its general offer "
+                                      "cannot be adopted yet."})
     if not offer.offer_open_on(today):
         raise ValidationError({"dpa": "This general offer is closed (the offer period ended, the "
                                       "vendor closed it or the agreement expired)."})
@@ -152,7 +169,7 @@ def dpa_joinder_adopt(*, district: District, dpa: DataPrivacyAgreement,
         vendor=offer.vendor, state=offer.state, kind=DpaKind.JOINDER, template=offer.template,
         template_version=offer.template_version, state_variant=offer.state_variant,
         district=district, offer=offer, signed_on=today, expires_on=offer.expires_on,
-        general_offer=False)
+        general_offer=False, district_signed_on=today, district_side=DistrictSide.JOINDER)
     joinder.products.set(list(offer.products.all()))
     audit_record(actor=actor, action=AuditAction.DPA_JOINDER_ADOPTED, obj=joinder, after=_dpa_state(joinder))
     return joinder
@@ -182,8 +199,10 @@ def dpa_update(*, dpa: DataPrivacyAgreement, template: str, signed_on: dt.date,
                actor: Actor) -> DataPrivacyAgreement:
     """The vendor corrects one of its signed agreements: template and version, state variant,
     products covered, signed date, expiry and (when `document` is given) the signed document.
-    Its district and state stay; its general offer is closed with `dpa_offer_close`. Joinders
-    already made to its offer keep the terms they were adopted with (they are the districts')."""
+    Its district and state stay; its general offer is closed with `dpa_offer_close`. A change to
+    an agreement whose district side is recorded makes it proposed again (the district
+    countersigns the corrected terms). Joinders already made to its offer keep the terms they
+    were adopted with (they are the districts')."""
     dpa = _vendor_dpa(dpa, actor, "correct")
     errors: dict[str, str] = {}
     products = _dpa_terms(errors, vendor=dpa.vendor, template=template, products=products,
@@ -200,6 +219,7 @@ def dpa_update(*, dpa: DataPrivacyAgreement, template: str, signed_on: dt.date,
     if document is not None:
         validate_pdf(document, field="document")
     before = _dpa_state(dpa)
+    confirmed = not dpa.proposed
     dpa.template, dpa.template_version = template, template_version.strip()[:40]
     dpa.state_variant = state_variant.strip()[:120]
     dpa.signed_on, dpa.expires_on = signed_on, expires_on
@@ -209,6 +229,11 @@ def dpa_update(*, dpa: DataPrivacyAgreement, template: str, signed_on: dt.date,
     dpa.save()
     dpa.products.set(products)
     after = _dpa_state(dpa)
+    if confirmed and after != before:
+        # the district countersigned other terms: the corrected agreement is proposed again
+        dpa.district_signed_on, dpa.district_side = None, ""
+        dpa.save(update_fields=["district_signed_on", "district_side"])
+        after = _dpa_state(dpa)
     if after != before:
         audit_record(actor=actor, action=AuditAction.DPA_UPDATED, obj=dpa, before=before, after=after)
     return dpa
@@ -222,7 +247,7 @@ def dpa_offer_close(*, dpa: DataPrivacyAgreement, actor: Actor) -> DataPrivacyAg
     today = timezone.localdate()
     if not dpa.general_offer:
         raise ValidationError("This agreement carries no general offer.")
-    if not dpa.offer_open_on(today):
+    if not dpa.offer_terms_open_on(today):
         raise ValidationError("This general offer is already closed (its offer period ended, it was "
                               "closed early or the agreement expired).")
     before = _dpa_state(dpa)
@@ -236,13 +261,16 @@ def dpa_offer_close(*, dpa: DataPrivacyAgreement, actor: Actor) -> DataPrivacyAg
 def dpa_withdraw(*, dpa: DataPrivacyAgreement, reason: str, actor: Actor) -> DataPrivacyAgreement:
     """The vendor withdraws one of its signed agreements, with the reason: it stays on record,
     marked withdrawn, but no verdict uses it again and its general offer can no longer be
-    adopted. Joinders districts made to its offer are their own records and stay."""
+    adopted. Joinders districts made to its offer are their own records: they stay, but each is
+    flagged for review (counted as missing until reviewed) and its district is told."""
     dpa = _vendor_dpa(dpa, actor, "withdraw")
     reason = _reason(reason)
+    joinders = joinders_to_flag(dpa)
     before = _dpa_state(dpa)
     dpa.withdrawn_at, dpa.withdrawn_reason = timezone.now(), reason
     dpa.save(update_fields=["withdrawn_at", "withdrawn_reason"])
     audit_record(actor=actor, action=AuditAction.DPA_WITHDRAWN, obj=dpa, before=before, after=_dpa_state(dpa))
+    joinders_flag_for_review(dpa=dpa, joinders=joinders, reason=reason, actor=actor)
     return dpa
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts.acting import Actor
 from catalog.services import ProductData, category_ensure, product_create
+from compliance.services.dpa_sides import dpa_district_sign
 from compliance.services.evidence import accessibility_report_add, attestation_add, dpa_create
 from compliance.services.rules import rules_load
 from members.models import Membership
@@ -51,11 +52,16 @@ def make_product(vendor, name="Reading Pro", *, data=("student_identifiers", "as
 
 
 def add_dpa(vendor, district, products, *, signed=-100, expires=None, offer=False, until=None,
-            template="ndpa"):
-    return dpa_create(vendor=vendor, district=district, template=template, template_version="v2",
-                      signed_on=days(signed), expires_on=days(expires) if expires is not None else None,
-                      products=products, document=pdf(), general_offer=offer,
-                      general_offer_until=days(until) if until is not None else None, actor=SYSTEM)
+            template="ndpa", countersigned=True):
+    """A DPA the vendor recorded; unless `countersigned=False`, with the district's signed copy
+    recorded the same day (a vendor alone only proposes one)."""
+    dpa = dpa_create(vendor=vendor, district=district, template=template, template_version="v2",
+                     signed_on=days(signed), expires_on=days(expires) if expires is not None else None,
+                     products=products, document=pdf(), general_offer=offer,
+                     general_offer_until=days(until) if until is not None else None, actor=SYSTEM)
+    if countersigned:
+        dpa = dpa_district_sign(dpa=dpa, signed_on=days(signed), document=pdf(), actor=SYSTEM)
+    return dpa
 
 
 def add_vpat(product, *, standard="WCAG 2.1", level="AA", dated=-30, expires=None):

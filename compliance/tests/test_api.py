@@ -38,7 +38,13 @@ def test_api_journey(client, cast, rules):
         "document": __import__("io").BytesIO(b"%PDF-1.4 dpa")}, **vendor)
     assert response.status_code == 201, response.content
     offer = response.json()
-    assert offer["general_offer_open"] and offer["state"] == "CA" and offer["document_url"]
+    # recorded by the vendor alone: proposed, not open for adoption until district B countersigns
+    assert not offer["general_offer_open"] and offer["status"] == "proposed by the vendor"
+    assert offer["state"] == "CA" and offer["document_url"] and offer["district_signed_on"] is None
+    countersigned = client.post(f"/api/v1/compliance/dpas/{offer['id']}/countersign", **bearer(cast.buyer_b))
+    assert countersigned.status_code == 200, countersigned.content
+    offer = countersigned.json()
+    assert offer["general_offer_open"] and offer["district_side"] == "countersigned"
 
     buyer = bearer(cast.buyer_a)
     check = client.get(f"/api/v1/compliance/check?product={product['id']}", **buyer).json()
@@ -88,9 +94,10 @@ def test_matrix_api_and_ny_piggyback(client, cast, rules):
     assert ca_cell["verdict"] == "blocked" and ca_cell["rule_id"] == "ca-ab1584"
     check = client.get(f"/api/v1/compliance/check?product={product.pk}&district={ny.pk}"
                        f"&award_kind=multi_award", **staff).json()
-    assert check["verdict"] == "blocked"
-    assert check["blocks"] == ["NY allows piggybacking only on single-award contracts; this "
-                               "contract is multi-award."]
+    # the single-award rule is unverified: a step to verify, not a block (issue 15)
+    assert check["verdict"] == "allowed_after_steps" and check["blocks"] == []
+    assert check["steps"] == ["Verify first (this rule is unverified): NY allows piggybacking only "
+                              "on single-award contracts; this contract is multi-award."]
     rules = client.get("/api/v1/compliance/rules?jurisdiction=NY", **staff).json()
     assert {r["rule_id"] for r in rules} == {"ny-ed-law-2d", "ny-piggyback-single-award"}
     assert client.get("/api/v1/compliance/matrix?states=XX", **staff).status_code == 422

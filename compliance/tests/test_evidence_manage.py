@@ -74,6 +74,14 @@ def test_vendor_corrects_a_dpa_and_the_change_is_audited_with_before_and_after(w
     assert event.before["products"] == [world.product.pk] and event.before["document"] == old_document
     assert event.after["products"] == sorted([world.product.pk, world.other.pk])
     assert event.after["expires_on"] == days(700).isoformat() and event.actor_email == world.vendor_user_a.email
+    # district B had countersigned other terms: the corrected agreement is proposed again (issue
+    # 15), counted by nothing until district B countersigns the correction
+    assert dpa.proposed and event.after["district_signed_on"] is None
+    privacy = reason_of(compliance_check(district=world.district_b, product=world.other), "ca-ab1584")
+    assert privacy.effect == "step" and privacy.evidence[0].status == "proposed by the vendor"
+    from compliance.services.dpa_sides import dpa_district_sign
+
+    dpa = dpa_district_sign(dpa=dpa, actor=world.actor(world.buyer_b))
     # the other product is now covered: district B's verdict on it uses the corrected agreement
     privacy = reason_of(compliance_check(district=world.district_b, product=world.other), "ca-ab1584")
     assert privacy.effect == "satisfied" and privacy.evidence[0].id == dpa.pk
@@ -215,9 +223,17 @@ def test_a_withdrawn_dpa_counts_as_missing_and_old_decisions_keep_theirs(world):
         dpa_offer_close(dpa=dpa, actor=world.vendor)
 
 
-def test_withdrawing_the_offering_dpa_leaves_the_joinders_in_force(world):
+def test_withdrawing_the_offering_dpa_flags_the_joinders_for_review(world):
+    """The policy of issue 15: the joinder stays (the district's record) but counts as missing
+    until the district or staff review it; kept, it counts again."""
+    from compliance.services.dpa_sides import dpa_joinder_review
+
     joinder = dpa_joinder_adopt(district=world.district_a, dpa=world.dpa, actor=world.actor(world.buyer_a))
     dpa_withdraw(dpa=world.dpa, reason="Superseded", actor=world.vendor)
+    privacy = reason_of(compliance_check(district=world.district_a, product=world.product), "ca-ab1584")
+    assert privacy.effect == "step" and privacy.evidence[0].id == joinder.pk
+    assert privacy.evidence[0].status == "under review"
+    dpa_joinder_review(joinder=joinder, outcome="kept", actor=world.actor(world.buyer_a))
     privacy = reason_of(compliance_check(district=world.district_a, product=world.product), "ca-ab1584")
     assert privacy.effect == "satisfied" and privacy.evidence[0].id == joinder.pk
 
@@ -295,7 +311,8 @@ def test_api_corrects_closes_and_withdraws_a_dpa(client, world):
     assert response.status_code == 200, response.content
     out = response.json()
     assert out["product_ids"] == sorted([world.product.pk, world.other.pk]) and out["expires_on"] == days(400).isoformat()
-    assert out["status"] == "in force" and out["withdrawn_at"] is None
+    # district B had countersigned other terms: proposed again until it countersigns (issue 15)
+    assert out["status"] == "proposed by the vendor" and out["withdrawn_at"] is None
     # PATCH changes only what is sent
     response = put(client, url, {"template_version": "v2.1"}, vendor, method="PATCH")
     assert response.status_code == 200 and response.json()["template_version"] == "v2.1"

@@ -89,7 +89,8 @@ def test_matrix_agrees_with_single_checks(cast, rules, seed):
             single = compliance_check(district=fresh, product=Product.objects.get(pk=pf.id))
             assert cells[index] == matrix_cell_of(single), (state, pf.name)
             seen.add(cells[index].verdict)
-    assert seen == {"allowed", "allowed_after_steps", "blocked"}  # the data exercises all three
+    # the data exercises all four
+    assert seen == {"allowed", "allowed_after_steps", "not_researched", "blocked"}
 
 
 def test_matrix_query_count_does_not_grow(cast, rules):

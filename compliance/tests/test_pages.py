@@ -83,6 +83,7 @@ def test_rules_pages_show_every_state_and_sources(client, world):
     assert "ca-ab1584" in text and "Cal. Ed. Code 49073.1" in text and "states.yaml" in text
     text = client.get("/compliance/rules/?jurisdiction=WY").content.decode()
     assert "wy-privacy" in text and "wy-cooperative-purchasing" in text and "ca-ab1584" not in text
+    assert "not researched" not in text
     text = client.get("/compliance/rules/ny-piggyback-single-award/").content.decode()
     assert "Version 1" in text and "piggyback_only_single_award" in text
 

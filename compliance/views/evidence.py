@@ -98,7 +98,7 @@ def _record_page(request, vendor, kind: str, item, *, form=None, withdraw_form=N
         "today": timezone.localdate(), "status": item.status_on(timezone.localdate()),
         "form": form or form_class(vendor=vendor, initial=form_class.initial_of(item)),
         "withdraw_form": withdraw_form or WithdrawForm(),
-        "can_close_offer": editable and kind == "dpa" and item.offer_open_today,
+        "can_close_offer": editable and kind == "dpa" and item.offer_closable_today,
         "edit_url": f"compliance:{kind}-edit", "withdraw_url": f"compliance:{kind}-withdraw"},
         status=400 if any(f.errors for f in bound) else 200)
 
@@ -186,7 +186,8 @@ def offers(request):
         "offers": [(d, adopted.get(d.pk)) for d in ev.general_offers_open(state=state)[:500]], "can_adopt": request.actor.role in JOINERS,
         "dpas": (ev.dpa_list(district=district, include_withdrawn=True)[:500] if district
                  else ev.dpa_list(state=state, include_withdrawn=True)[:500]),
-        "today": timezone.localdate(), "show_vendor": True})
+        "today": timezone.localdate(), "show_vendor": True,
+        "act": "district" if request.actor.role in JOINERS else "staff" if request.actor.role == STAFF else ""})
 
 
 @roles(*JOINERS)

@@ -24,6 +24,7 @@ def rules(request):
     return render(request, "compliance/rules.html", {
         "coverage": coverage, "map": tile_map(coverage) if coverage else None,
         "jurisdictions": selectors.jurisdictions_overview(), "groups": groups, "code": code,
+        "researched": selectors.state_coverage(on_date=today),
         "load": selectors.latest_load(), "today": today})
 
 

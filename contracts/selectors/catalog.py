@@ -32,6 +32,12 @@ from contracts.selectors.volumes import volumes_of
 from contracts.states import AgreementState
 from catalog.models import Category
 
+
+def verdict_order() -> dict[str, int]:
+    from compliance.selectors.verdicts import VERDICT_ORDER  # one order for all
+
+    return VERDICT_ORDER
+
 MAX_TERMS = 8
 
 
@@ -136,20 +142,25 @@ def catalog_items(entries: list[ScheduleEntry], *, district=None,
         # participation in force in that agreement records its board finding: one call per
         # (kind, finding) present.
         findings = board_findings_of(district, agreements)
-        groups: dict[tuple[str, bool], dict[int, str]] = {}
+        groups: dict[tuple[str, Optional[str]], dict[int, str]] = {}
+
+        def key_of(item) -> tuple[str, Optional[str]]:
+            finding = findings.get(item.agreement.pk)
+            return (item.agreement.award_kind, finding.board_finding_label if finding else None)
+
         for item in items:
-            key = (item.agreement.award_kind, item.agreement.pk in findings)
-            groups.setdefault(key, {})[item.product.pk] = item.agreement.award_kind
+            groups.setdefault(key_of(item), {})[item.product.pk] = item.agreement.award_kind
         cells = {key: district_verdicts(district=district, award_kinds=kinds, on_date=on_date,
-                                        board_findings=set(kinds) if key[1] else frozenset())
+                                        board_findings={pid: key[1] for pid in kinds} if key[1] is not None
+                                        else frozenset())
                  for key, kinds in groups.items()}
         for item in items:
             item.board_finding = findings.get(item.agreement.pk)
-            item.verdict = cells[(item.agreement.award_kind, item.board_finding is not None)].get(item.product.pk)
+            item.verdict = cells[key_of(item)].get(item.product.pk)
     return items
 
 
-VERDICT_ORDER = {"allowed": 0, "allowed_after_steps": 1, "blocked": 2}
+VERDICT_ORDER = verdict_order()
 
 
 def best_offer(items: list[CatalogItem]) -> Optional[CatalogItem]:

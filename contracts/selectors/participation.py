@@ -114,8 +114,9 @@ def join_requirements(*, district, agreement: MasterAgreement,
     result = JoinRequirements()
     schedule = current_schedule(agreement)
     for entry in (schedule.entries.select_related("product") if schedule else []):
-        verdict = compliance_check(district=district, product=entry.product,
-                                   award_kind=agreement.award_kind, annual_value=annual_value).verdict
+        verdict = compliance_check(district=district, product=entry.product, agreement_id=agreement.pk,
+                                   award_kind=agreement.award_kind, annual_value=annual_value,
+                                   require_agreement=False).verdict
         for reason in verdict.reasons:
             cite = f" ({reason.rule_id} v{reason.version}, {reason.citation})" if reason.rule_id else ""
             text = f"{entry.product.name}: {reason.summary}{cite}"

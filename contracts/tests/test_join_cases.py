@@ -131,32 +131,32 @@ def test_single_award_join_needs_no_mini_competition(client, cast, single_award)
     assert district_may_order(cast.district_a, agreement)
 
 
-def test_new_york_district_is_refused_a_multi_award_agreement(cast, awarded, agreements, ny):
+def test_new_york_multi_award_is_a_step_to_verify_not_a_block(cast, awarded, agreements, ny):
+    """New York's single-award rule (N.Y. Gen. Mun. Law 103(16)) is unverified (issue 15): it
+    never blocks; the buyer must confirm having verified it, like any other step."""
     agreement = agreements[cast.vendor_a.pk]
     ny_evidence(ny, agreement)
     buyer = cast.actor(ny.buyer)
     needs = join_requirements(district=ny, agreement=agreement, annual_value=Decimal(20000))
-    assert needs.blocked and all(NY_RULE in b for b in needs.blocked)
-    assert all("only on single-award contracts" in b for b in needs.blocked)
-    # Refused before any mini-competition (none could lift the rule) ...
-    with pytest.raises(ValidationError) as first:
-        participation_join(district=ny, agreement=agreement, estimated_value=20000,
-                           confirmed_steps=needs.confirmations, actor=buyer)
-    assert NY_RULE in first.value.message_dict["compliance"][0]
-    # ... and after one, with the vendor chosen and its quote in.
+    assert not needs.blocked
+    verify = [c for c in needs.confirmations if NY_RULE in c]
+    assert verify and all("Verify first (this rule is unverified)" in c for c in verify)
+    assert all("only on single-award contracts" in c for c in verify)
     competition = minicompetition_start(district=ny, solicitation=awarded, quantities={"CB": 50}, actor=buyer)
     quote = quote_request(competition=competition, agreement=agreement, actor=buyer)
     quote_answer(quote=quote, quote_total=competition.scores.get(agreement=agreement).price_total,
                  implementation_plan="Ship in August", actor=cast.actor(cast.vendor_user_a))
     minicompetition_decide(competition=competition, agreement=agreement, reasons="Price", actor=buyer)
-    with pytest.raises(ValidationError) as second:
+    # without confirming the step to verify: refused, nothing made
+    others = [c for c in needs.confirmations if NY_RULE not in c]
+    with pytest.raises(ValidationError):
         participation_join(district=ny, agreement=agreement, estimated_value=20000, mini_competition=competition,
-                           confirmed_steps=needs.confirmations, actor=buyer)
-    message = second.value.message_dict["compliance"][0]
-    assert message.startswith("Compliance blocks joining:") and NY_RULE in message
-    assert "NY allows piggybacking only on single-award contracts; this contract is multi-award." in message
+                           confirmed_steps=others, actor=buyer)
     assert not ParticipationAgreement.objects.exists()
-    assert not DataPrivacyAgreement.objects.filter(kind="joinder").exists()
+    participation = participation_join(district=ny, agreement=agreement, estimated_value=20000,
+                                       mini_competition=competition, confirmed_steps=needs.confirmations,
+                                       actor=buyer)
+    assert participation.state in ("prepared", "awaiting_approval")
 
 
 def test_new_york_district_may_join_a_single_award_agreement(cast, single_award, ny):
@@ -168,29 +168,20 @@ def test_new_york_district_may_join_a_single_award_agreement(cast, single_award,
     assert participation.state == "prepared" and participation.mini_competition is None
 
 
-def test_new_york_refusal_through_the_page(client, cast, awarded, agreements, ny):
+def test_new_york_verify_step_through_the_page(client, cast, awarded, agreements, ny):
     agreement = agreements[cast.vendor_a.pk]
     ny_evidence(ny, agreement)
     login(client, ny.buyer)
     page = client.get(f"/agreements/{agreement.pk}/join/").content.decode()
-    assert "Joining is blocked" in page and NY_RULE in page
-    assert "only on single-award contracts" in page
-    assert "Start a mini-competition" not in page  # no point: the rule forbids the contract itself
-    assert "Prepare the participation agreement" not in page
-    # A stale or crafted POST is refused by the service, with the rule named.
-    needs = join_requirements(district=ny, agreement=agreement, annual_value=Decimal(20000))
-    form = {"estimated_value": "20000", **{f"step_{i}": "on" for i in range(len(needs.confirmations))}}
-    response = client.post(f"/agreements/{agreement.pk}/join/", form)
-    assert response.status_code == 400
-    text = response.content.decode()
-    assert "Joining is blocked" in text and NY_RULE in text
-    assert not ParticipationAgreement.objects.exists()
+    assert "Joining is blocked" not in page and NY_RULE in page
+    assert "Verify first (this rule is unverified)" in page
 
 
 def test_catalog_judges_each_agreement_under_its_own_kind(client, cast, awarded, agreements, single_award, ny):
     """A product on a multi-award and a single-award agreement: for a New York district the
-    multi-award row is blocked and the single-award row is not, and "can my district buy this?"
-    answers for the better one (it used to judge every row as multi-award)."""
+    multi-award row needs a step (verify the unverified single-award rule) and the single-award
+    row does not, and "can my district buy this?" answers for the better one (it used to judge
+    every row as multi-award)."""
     from contracts.selectors.catalog import best_offer, catalog_items, catalog_search
     from contracts.services.agreements import amendment_decide, amendment_propose
 
@@ -206,7 +197,7 @@ def test_catalog_judges_each_agreement_under_its_own_kind(client, cast, awarded,
     ny_evidence(ny, single_award)
     items = catalog_items(list(catalog_search(product_id=product.pk)), district=ny)
     verdicts = {i.agreement.award_kind: i.verdict.verdict for i in items}
-    assert verdicts["multi_award"] == "blocked" and verdicts["single_award"] != "blocked"
+    assert verdicts["multi_award"] == "allowed_after_steps" and verdicts["single_award"] == "allowed"
     assert best_offer(items).agreement == single_award
     login(client, ny.buyer)
     page = client.get(f"/catalog/products/{product.pk}/").content.decode()

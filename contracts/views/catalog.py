@@ -83,11 +83,9 @@ def product(request, product_id: int):
 
         best = best_offer(items)
         context["best"] = best
-        finding = best.board_finding if best else None
+        # under the agreement the catalog offers first (the same choice as `best_offer`)
         context["check"] = compliance_check(district=district, product=item_product,
-                                            award_kind=best.agreement.award_kind if best else None,
-                                            board_finding_recorded=finding is not None,
-                                            board_finding_label=finding.board_finding_label if finding else "")
+                                            agreement_id=best.agreement.pk if best else None)
     from compliance.selectors.evidence import product_dpas_for, report_list
 
     context["reports"] = report_list(product=item_product)

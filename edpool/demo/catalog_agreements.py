@@ -32,6 +32,7 @@ from django.utils import timezone
 from accounts.acting import Actor
 from catalog.models import Category, Product
 from catalog.services import ProductData, product_create
+from compliance.services.dpa_sides import dpa_district_sign
 from edpool.demo.product_facts import product_facts
 from compliance.services.evidence import accessibility_report_add, attestation_add, dpa_create
 from contracts.models import MasterAgreement
@@ -197,12 +198,14 @@ def _evidence(members) -> None:
     for name, district, products, signed, expires in (
             ("Summit Science Studio", members[11], ["Summit Science Explorations", "Summit Labs"], 240, 900),
             ("Tidewater Math", members[12], ["Tidewater Fluency", "Tidewater Number Sense"], 330, 700)):
-        dpa_create(vendor=vendor(name), district=district, template="state_variant", template_version="v2",
-                   state_variant="CA-NDPA (CSDPA)", signed_on=ago(signed), expires_on=ahead(expires),
-                   general_offer=True, general_offer_until=ahead(expires - 180),
-                   products=[product(n) for n in products],
-                   document=_pdf(f"{name} DPA with {district.name}", "Data privacy agreement (demo)"),
-                   actor=SYSTEM)
+        dpa = dpa_create(vendor=vendor(name), district=district, template="state_variant", template_version="v2",
+                         state_variant="CA-NDPA (CSDPA)", signed_on=ago(signed), expires_on=ahead(expires),
+                         general_offer=True, general_offer_until=ahead(expires - 180),
+                         products=[product(n) for n in products],
+                         document=_pdf(f"{name} DPA with {district.name}", "Data privacy agreement (demo)"),
+                         actor=SYSTEM)
+        dpa_district_sign(dpa=dpa, signed_on=ago(signed), actor=SYSTEM,
+                          document=_pdf(f"{district.name}'s signed copy", "Data privacy agreement (demo)"))
     for name, level in (("Summit Science Explorations", "AA"), ("Indigo Benchmark Suite", "AA"),
                         ("Harbor Decodable Readers", "A"), ("Tidewater Number Sense", "AA")):
         accessibility_report_add(product=product(name), standard="WCAG 2.1", level=level,

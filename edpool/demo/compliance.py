@@ -16,6 +16,7 @@ from catalog.models import Category, Product
 from catalog.services import ProductData, product_create
 from edpool.demo.product_facts import product_facts
 from compliance.selectors.verdicts import compliance_matrix
+from compliance.services.dpa_sides import dpa_district_sign
 from compliance.services.evidence import accessibility_report_add, attestation_add, dpa_create
 from compliance.services.rules import rules_load
 from members.models import District
@@ -92,11 +93,14 @@ def build_compliance_demo(report, members: list[District]) -> None:
 
     def dpa(vendor, district, names, signed, expires=None, offer=False, until=None,
             template="state_variant", variant="CA-NDPA (CSDPA)"):
-        return dpa_create(vendor=_vendor(vendor), district=district, template=template,
-                          template_version="v2", state_variant=variant if district.state == "CA" else "",
-                          signed_on=signed, expires_on=expires, general_offer=offer,
-                          general_offer_until=until, products=[_product(n) for n in names],
-                          document=_pdf(f"{vendor} DPA with {district.name}"), actor=ACTOR)
+        dpa = dpa_create(vendor=_vendor(vendor), district=district, template=template,
+                         template_version="v2", state_variant=variant if district.state == "CA" else "",
+                         signed_on=signed, expires_on=expires, general_offer=offer,
+                         general_offer_until=until, products=[_product(n) for n in names],
+                         document=_pdf(f"{vendor} DPA with {district.name}"), actor=ACTOR)
+        # the district's signed copy, recorded as staff would
+        return dpa_district_sign(dpa=dpa, signed_on=signed, actor=ACTOR,
+                                 document=_pdf(f"{district.name}'s signed copy of the {vendor} DPA"))
 
     first, second = members[0], members[1]
     # California: an open general offer (Bluebird), a district's own DPA (Orchard with the first

@@ -26,6 +26,7 @@ ORDER_NEXT = {"draft": "Finish and submit the order", "awaiting_approval": "Wait
               "submitted": "Waiting for the vendor to acknowledge", "approved": "Waiting for the vendor to acknowledge",
               "acknowledged": "Waiting for the vendor to fulfil"}
 VERDICT_NEXT = {"allowed_after_steps": "Take the steps listed, then record the decision",
+                "not_researched": "Check your state's own rules with counsel, then record the decision",
                 "blocked": "Do not use it: see why"}
 
 

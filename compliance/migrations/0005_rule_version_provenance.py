@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('compliance', '0002_evidence_withdrawal_and_offer_close'),
+        ('compliance', '0004_dpa_district_side_and_joinder_review'),
     ]
 
     operations = [
