@@ -163,6 +163,11 @@ class AuditAction(models.TextChoices):
     ORDER_REJECTED = "order.rejected", "Order rejected by the approver"
     REBATE_SETTLED = "rebate.settled", "Rebate settlement recorded"
 
+    # matching: buyers' needs ("find the right edtech")
+    NEED_SAVED = "need.saved", "Need saved"
+    NEED_UNMET = "need.unmet", "Need kept as unmet (no good match on contract)"
+    NEED_MATCHED = "need.matched", "Need now has a good match on contract"
+
     # reports: sales reports and fee invoices
     SALES_REPORT_SUBMITTED = "sales_report.submitted", "Sales report submitted"
     SALES_REPORT_REPLACED = "sales_report.replaced", "Sales report replaced"

@@ -35,6 +35,7 @@ from compliance.api_dpa_sides import router as compliance_dpa_sides_router
 from compliance.api_evidence import router as compliance_evidence_router
 from inbox.api import router as inbox_router
 from jobs.api import router as jobs_router
+from matching.api import router as matching_router
 from surveys.api import router as surveys_router
 
 logger = logging.getLogger("edpool.api")
@@ -126,6 +127,7 @@ api.add_router("", compliance_router)
 api.add_router("", compliance_evidence_router)
 api.add_router("", compliance_dpa_sides_router)
 api.add_router("", jobs_router)
+api.add_router("", matching_router)
 api.add_router("", surveys_router)
 
 

@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "contracts",
     "orders",
     "reports",
+    "matching",
     "surveys",
     "edpool",
 ]

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("", include("catalog.urls")),
     path("", include("compliance.urls")),
+    path("", include("matching.urls")),
     path("", include("surveys.urls")),
     path("audit/", include("audit.urls")),
     path("inbox/", include("inbox.urls")),

@@ -132,3 +132,31 @@ def district_is_member(district: District) -> bool:
 def districts_by_ids(ids) -> dict[int, District]:
     """Districts (with their organisations) by id; ids not found are left out."""
     return {d.pk: d for d in District.objects.filter(pk__in=list(ids)).select_related("organisation")}
+
+
+# Enrollment bands for "similar districts" (matching): lower bounds of students.
+ENROLLMENT_BANDS = (0, 2_500, 10_000, 50_000)
+
+
+def enrollment_band(enrollment: Optional[int]) -> Optional[tuple[int, Optional[int]]]:
+    """(lowest, highest or None) of the band the enrollment falls in; None when unknown."""
+    if enrollment is None:
+        return None
+    lows = [low for low in ENROLLMENT_BANDS if enrollment >= low]
+    low = lows[-1]
+    index = ENROLLMENT_BANDS.index(low)
+    high = ENROLLMENT_BANDS[index + 1] - 1 if index + 1 < len(ENROLLMENT_BANDS) else None
+    return low, high
+
+
+def districts_similar_to(district: District) -> QuerySet[District]:
+    """Other districts of the same state in the same enrollment band (all of the state's other
+    districts when the enrollment is unknown)."""
+    qs = District.objects.filter(state=district.state).exclude(pk=district.pk)
+    band = enrollment_band(district.enrollment)
+    if band is not None:
+        low, high = band
+        qs = qs.filter(enrollment__gte=low)
+        if high is not None:
+            qs = qs.filter(enrollment__lte=high)
+    return qs

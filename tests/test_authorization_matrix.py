@@ -232,6 +232,11 @@ PAGES = {
     "audit:events": (lambda c: {}, only(["staff"])),
     "audit:object": (lambda c: {"object_type": "members.membership",
                                 "object_id": str(c.membership_a.pk)}, only(["staff"])),
+    # matching: finding the right edtech for a need (matching/tests for a district's own needs)
+    "matching:find": (lambda c: {}, only(["staff"] + DISTRICT_A + DISTRICT_B)),
+    "matching:needs": (lambda c: {}, only(DISTRICT_A + DISTRICT_B)),
+    "matching:need": (lambda c: {"need_id": 999999}, only(["staff"] + DISTRICT_A + DISTRICT_B, ok=404)),
+    "matching:unmet": (lambda c: {}, only(["staff"])),
 }
 NOT_OURS = ("admin", "api-v1")  # the Django admin (tested below) and the API (tested below)
 
@@ -744,6 +749,16 @@ API = {
         lambda c: {"attestation_id": c.attestation.pk}, "json", {"kind": "nope"}, OWN_EVIDENCE_422),
     ("POST", "/api/v1/compliance/attestations/{attestation_id}/withdraw"): (
         lambda c: {"attestation_id": c.attestation.pk}, "json", {"reason": ""}, OWN_EVIDENCE_422),
+    # matching
+    ("POST", "/api/v1/needs/match"): (lambda c: {}, "json", {"text": "chromebook"},
+                                      only(["staff"] + DISTRICT_A + DISTRICT_B, anon=401)),
+    ("GET", "/api/v1/needs"): (lambda c: {}, None, None, only(["staff"] + DISTRICT_A + DISTRICT_B, anon=401)),
+    ("POST", "/api/v1/needs"): (lambda c: {}, "json", {"text": ""}, only(DISTRICT_BUYERS_APPROVERS, ok=422, anon=401)),
+    ("GET", "/api/v1/needs/unmet-summary"): (lambda c: {}, None, None, only(["staff"], anon=401)),
+    ("GET", "/api/v1/needs/{need_id}"): (lambda c: {"need_id": 999999}, None, None,
+                                         only(["staff"] + DISTRICT_A + DISTRICT_B, ok=404, anon=401)),
+    ("GET", "/api/v1/needs/{need_id}/matches"): (lambda c: {"need_id": 999999}, None, None,
+                                                 only(["staff"] + DISTRICT_A + DISTRICT_B, ok=404, anon=401)),
 }
 
 

@@ -75,6 +75,14 @@ def test_demo_builds_once_and_again(capsys, client):
     from compliance.models import DataPrivacyAgreement, RuleVersion
 
     assert Product.objects.count() >= 15 and RuleVersion.objects.exists()
+    # the market of issue 14, and buyer1's saved need with its matches (a met one)
+    from matching.models import Need
+
+    assert Product.objects.count() >= 200 and Vendor.objects.count() >= 40
+    buyer1_needs = Need.objects.filter(created_by__email="buyer1@demo.edpool.org")
+    assert buyer1_needs.filter(status="matched", good_count__gt=0).exists()
+    assert Need.objects.filter(status="unmet").count() >= 2
+    needs_count = Need.objects.count()
     assert DataPrivacyAgreement.objects.filter(state="NY").exists()
     assert DataPrivacyAgreement.objects.filter(state="CA", general_offer=True).count() >= 3
     compliance_counts = (Product.objects.count(), DataPrivacyAgreement.objects.count(),
@@ -88,6 +96,7 @@ def test_demo_builds_once_and_again(capsys, client):
     assert member_directory_totals() == totals
     assert (Product.objects.count(), DataPrivacyAgreement.objects.count(),
             RuleVersion.objects.count()) == compliance_counts
+    assert Need.objects.count() == needs_count
     assert audit_chain_verify().ok
     from audit.actions import AuditAction
     from audit.models import AuditEvent

@@ -221,6 +221,9 @@ def _build_demo(*, progress=None) -> DemoReport:
     from edpool.demo.product_facts import build_product_facts_demo
 
     build_product_facts_demo(report)
+    from edpool.demo.market import build_market_demo
+
+    build_market_demo(report)
     from edpool.demo.orders import build_orders_demo
 
     build_orders_demo(report, members)
@@ -236,6 +239,9 @@ def _build_demo(*, progress=None) -> DemoReport:
     from edpool.demo.surveys import build_surveys_demo
 
     build_surveys_demo(report, members)
+    from edpool.demo.matching import build_matching_demo
+
+    build_matching_demo(report)
     report.add(f"{len(people.VENDORS)} vendors with one user each; "
                f"{Membership.objects.exclude(state__in=[MembershipState.ACTIVE, MembershipState.WITHDRAWN]).count()} "
                f"applications in progress.")

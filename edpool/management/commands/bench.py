@@ -19,6 +19,7 @@ BENCHMARKS: dict[str, str] = {
     "compliance-matrix": "bench.compliance_matrix",
     "catalog-search": "bench.catalog_search",
     "orders": "bench.orders",
+    "matching": "bench.matching",
 }
 
 
