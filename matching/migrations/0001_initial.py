@@ -88,7 +88,7 @@ class Migration(migrations.Migration):
                                                to="members.district")),
             ],
             options={"ordering": ["-created_at", "-pk"],
-                     "indexes": [models.Index(fields=["status", "created_at"], name="matching_ne_status_4b3f1e_idx")]},
+                     "indexes": [models.Index(fields=["status", "created_at"], name="matching_ne_status_1e75ac_idx")]},
         ),
         migrations.RunPython(forward, backward),
         migrations.RunPython(fill, migrations.RunPython.noop),
