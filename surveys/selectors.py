@@ -19,6 +19,7 @@ from orders.selectors import ordered_quantities
 from surveys.models import Answer, Response, Survey, SurveySolicitation
 from surveys.pooled import DemandRow, NeedDemand, NeedInfo, pooled_demand
 from surveys.states import ResponseState, SurveyState, size_band
+from matching.selectors import unmet_needs_summary
 
 KINDS = dict(PRODUCT_FAMILIES)
 
@@ -86,6 +87,13 @@ def demand_rows(survey: Survey) -> list[DemandRow]:
 def survey_demand(survey: Survey, *, extra: Iterable[DemandRow] = ()) -> list[NeedDemand]:
     """Pooled demand per need: the submitted answers plus any `extra` rows (e.g. unmet needs)."""
     return pooled_demand(need_infos(survey), [*demand_rows(survey), *extra])
+
+
+def unmet_demand() -> list:
+    """Needs buyers searched for and found nothing on contract to meet, still unmet: the demand
+    their searches add to the next survey's pooled demand (matching's summary, grouped by what
+    they ask for)."""
+    return unmet_needs_summary()
 
 
 def state_rules(states: Iterable[str]) -> dict[str, list]:

@@ -193,3 +193,17 @@ def test_workspaces_list_open_surveys(client, cast, survey):
     assert "No open needs survey waits for our answers." in client.get("/home/").content.decode()
     login(client, cast.staff)
     assert "1 of 2 members submitted" in client.get("/home/").content.decode()
+
+
+def test_unmet_needs_from_buyers_searches_show_in_the_pooled_demand(client, cast, survey, agreements):
+    from matching.services import need_save
+    from matching.spec import need_spec
+
+    login(client, cast.staff)
+    page = client.get(f"/surveys/{survey.pk}/demand/").content.decode()
+    assert "No unmet needs" in page
+    need_save(district=cast.district_a, spec=need_spec(text="K-2 phonics", quantity=300, budget_per_unit="12"),
+              actor=cast.actor(cast.buyer_a))
+    page = client.get(f"/surveys/{survey.pk}/demand/").content.decode()
+    section = page[page.index('id="unmet-needs"'):]
+    assert "K-2 phonics" in section and "300" in section and "$12.00" in section

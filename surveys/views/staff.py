@@ -127,7 +127,7 @@ def demand(request, survey_id: int):
               for d in needs]
     return render(request, "surveys/demand.html", {
         "survey": survey, "blocks": blocks, "rules": rules, "link": selectors.solicitation_link(survey),
-        "responded": selectors.submitted_responses(survey).count()})
+        "responded": selectors.submitted_responses(survey).count(), "groups": selectors.unmet_demand()})
 
 
 @roles(STAFF)
