@@ -64,6 +64,10 @@ class DataPrivacyAgreement(models.Model):
     template = models.CharField(max_length=20, choices=DpaTemplate.choices)
     template_version = models.CharField(max_length=40, blank=True)
     state_variant = models.CharField(max_length=120, blank=True)
+    # required terms (issue 15, compliance.engine.dpa_terms): the model it follows, e.g. the NDPA
+    # v2 with the state's exhibit (which contains that state's terms), and/or terms it includes
+    terms_model = models.CharField(max_length=20, blank=True)
+    terms_included = models.JSONField(default=list, blank=True)
     district = models.ForeignKey("members.District", on_delete=models.PROTECT,
                                  related_name="dpas")
     offer = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
