@@ -21,6 +21,8 @@ class Evidence:
     label: str
     status: str  # in force | expired | not yet in force | open
     until: Optional[dt.date] = None
+    # a DPA's or joinder's required terms it contains (compliance.engine.dpa_terms); None: not a DPA
+    terms: Optional[frozenset] = None
 
     def as_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "id": self.id, "label": self.label, "status": self.status,
@@ -97,7 +99,7 @@ class PrivacyFacts:
 
     def signature(self) -> tuple:
         return (self.own is not None, self.own_lapsed is not None, self.offer is not None,
-                self.pending.status if self.pending else None)
+                self.pending.status if self.pending else None, self.own.terms if self.own else None)
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Callable, Optional
 
+from compliance.engine.dpa_terms import term_label
 from compliance.engine.facts import (CheckRequest, DistrictFacts, PrivacyFacts, ProductFacts,
                                      Reason, RuleFacts, Verdict)
 
@@ -149,6 +150,15 @@ def _privacy_agreement(rule, district, product: ProductFacts, privacy: PrivacyFa
         return _reason(rule, "block", f"No data privacy agreement for {state} covers this product "
                                       f"and the vendor has no open general offer there: the vendor "
                                       f"must sign one ({name}).", missing=[f"DPA for {state}"])
+    own_terms = privacy.own.terms if privacy.own is not None else None
+    absent = [t for t in req.get("terms", []) if own_terms is not None and t not in own_terms]
+    if absent:
+        # a DPA without the state's required terms is no agreement the law accepts: like none
+        return _reason(rule, "block", f"The DPA lacks: {'; '.join(term_label(t) for t in absent)}. "
+                                      f"{state} requires these terms in {name}; the vendor must "
+                                      f"sign an agreement that contains them (for instance the "
+                                      f"NDPA v2 with the {state} exhibit).",
+                       evidence=reason.evidence, missing=[f"DPA term: {term_label(t)}" for t in absent])
     lacking = [k for k in req.get("attestations_required", [])
                if k not in {kind for kind, _ in product.attestations}]
     if lacking:

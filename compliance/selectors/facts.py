@@ -10,6 +10,7 @@ from typing import Iterable, Optional
 from django.db.models import Q, QuerySet
 
 from catalog.models import Product
+from compliance.engine.dpa_terms import terms_covered
 from compliance.engine.facts import (DistrictFacts, Evidence, PrivacyFacts, ProductFacts,
                                      RuleFacts, population_facts)
 from compliance.models import (AccessibilityReport, Attestation, DataPrivacyAgreement, DpaTemplate,
@@ -131,7 +132,8 @@ _DPA_FIELDS = ("dataprivacyagreement_id", "product_id", "dataprivacyagreement__s
                "dataprivacyagreement__expires_on", "dataprivacyagreement__general_offer_until",
                "dataprivacyagreement__district__organisation__name",
                "dataprivacyagreement__district_signed_on", "dataprivacyagreement__review_required_at",
-               "dataprivacyagreement__reviewed_at")
+               "dataprivacyagreement__reviewed_at", "dataprivacyagreement__terms_model",
+               "dataprivacyagreement__terms_included")
 PROPOSED, UNDER_REVIEW = "proposed by the vendor", "under review"
 
 
@@ -154,7 +156,9 @@ def _dpa_evidence(row, status: str, offer: bool = False) -> Evidence:
              + (f" by the vendor, {status}" if status == PROPOSED else "")
              + (f", {status}" if status == UNDER_REVIEW else "")
              + (f", {'expired' if status == 'expired' else 'expires'} {expires:%Y-%m-%d}" if expires else ""))
-    return Evidence("joinder" if joinder else "dpa", row["dataprivacyagreement_id"], label, status, expires)
+    terms = terms_covered(row[p + "state"], row[p + "terms_model"], row[p + "terms_included"])
+    return Evidence("joinder" if joinder else "dpa", row["dataprivacyagreement_id"], label, status,
+                    expires, terms=terms)
 
 
 def open_offers(products: QuerySet[Product], states: list[str], on_date: dt.date) -> dict[tuple[str, int], Evidence]:

@@ -25,6 +25,7 @@ from compliance.models import (AccessibilityReport, Attestation, AttestationKind
                                DataPrivacyAgreement, DistrictSide, DpaKind, DpaTemplate)
 from compliance.services.dpa_sides import district_emails, joinders_flag_for_review, joinders_to_flag
 from core.notify import notify
+from compliance.engine.dpa_terms import state_model, validate_terms
 from core.documents import validate_pdf
 from members.models import District
 from vendors.models import Vendor
@@ -33,7 +34,7 @@ from core.locks import lock
 DPA_FIELDS = ("vendor", "state", "kind", "template", "template_version", "state_variant",
               "district", "offer", "signed_on", "expires_on", "document", "general_offer",
               "general_offer_until", "general_offer_closed_on", "withdrawn_at", "withdrawn_reason",
-              "district_signed_on", "district_side")
+              "district_signed_on", "district_side", "terms_model", "terms_included")
 REPORT_FIELDS = ("product", "standard", "level", "report_format", "report_date", "expires_on",
                  "document", "withdrawn_at", "withdrawn_reason")
 ATTESTATION_FIELDS = ("vendor", "product", "kind", "framework", "attested_on", "expires_on",
@@ -92,12 +93,21 @@ def _dpa_state(dpa: DataPrivacyAgreement) -> dict:
     return data
 
 
+def _default_model(state: str, template: str, terms_model: Optional[str]) -> str:
+    """`None` (not said): an agreement on the NDPA or a state variant follows the NDPA v2 with
+    its state's exhibit (as the migration assumed for older records); "" means no model."""
+    if terms_model is None:
+        return state_model(state) if template in ("ndpa", "state_variant") else ""
+    return terms_model
+
+
 @transaction.atomic
 def dpa_create(*, vendor: Vendor, district: District, template: str, signed_on: dt.date,
                products: Iterable[Product], document: Optional[UploadedFile],
                template_version: str = "", state_variant: str = "",
                expires_on: Optional[dt.date] = None, general_offer: bool = False,
-               general_offer_until: Optional[dt.date] = None, actor: Actor) -> DataPrivacyAgreement:
+               general_offer_until: Optional[dt.date] = None, terms_model: Optional[str] = None,
+               terms_included: Iterable[str] = (), actor: Actor) -> DataPrivacyAgreement:
     """Record a DPA the vendor signed with a district (the originating district), for that
     district's state, optionally with a general offer (NDPA Exhibit E) open until a date. It is
     *proposed by the vendor*, counted by nothing (nor adoptable), until the district's side is
@@ -112,10 +122,13 @@ def dpa_create(*, vendor: Vendor, district: District, template: str, signed_on: 
         errors["general_offer_until"] = "The offer cannot close before the agreement was signed."
     if document is None:
         errors["document"] = "Upload the signed agreement (PDF)."
+    terms_model = _default_model(district.state, template, terms_model)
+    terms_included = validate_terms(errors, district.state, terms_model, terms_included)
     if errors:
         raise ValidationError(errors)
     validate_pdf(document, field="document")
     dpa = DataPrivacyAgreement(vendor=vendor, state=district.state, kind=DpaKind.SIGNED,
+                               terms_model=terms_model, terms_included=terms_included,
                                template=template, template_version=template_version.strip()[:40],
                                state_variant=state_variant.strip()[:120], district=district,
                                signed_on=signed_on, expires_on=expires_on,
@@ -168,6 +181,7 @@ def dpa_joinder_adopt(*, district: District, dpa: DataPrivacyAgreement,
     joinder = DataPrivacyAgreement.objects.create(
         vendor=offer.vendor, state=offer.state, kind=DpaKind.JOINDER, template=offer.template,
         template_version=offer.template_version, state_variant=offer.state_variant,
+        terms_model=offer.terms_model, terms_included=list(offer.terms_included),
         district=district, offer=offer, signed_on=today, expires_on=offer.expires_on,
         general_offer=False, district_signed_on=today, district_side=DistrictSide.JOINDER)
     joinder.products.set(list(offer.products.all()))
@@ -196,6 +210,7 @@ def _vendor_dpa(dpa: DataPrivacyAgreement, actor: Actor, what: str) -> DataPriva
 def dpa_update(*, dpa: DataPrivacyAgreement, template: str, signed_on: dt.date,
                products: Iterable[Product], template_version: str = "", state_variant: str = "",
                expires_on: Optional[dt.date] = None, document: Optional[UploadedFile] = None,
+               terms_model: Optional[str] = None, terms_included: Iterable[str] = (),
                actor: Actor) -> DataPrivacyAgreement:
     """The vendor corrects one of its signed agreements: template and version, state variant,
     products covered, signed date, expiry and (when `document` is given) the signed document.
@@ -214,6 +229,8 @@ def dpa_update(*, dpa: DataPrivacyAgreement, template: str, signed_on: dt.date,
     if first_joinder is not None and signed_on > first_joinder:
         errors["signed_on"] = (f"A district adopted this agreement's general offer on "
                                f"{first_joinder:%Y-%m-%d}, before this date.")
+    terms_model = _default_model(dpa.state, template, terms_model)
+    terms_included = validate_terms(errors, dpa.state, terms_model, terms_included)
     if errors:
         raise ValidationError(errors)
     if document is not None:
@@ -222,6 +239,7 @@ def dpa_update(*, dpa: DataPrivacyAgreement, template: str, signed_on: dt.date,
     confirmed = not dpa.proposed
     dpa.template, dpa.template_version = template, template_version.strip()[:40]
     dpa.state_variant = state_variant.strip()[:120]
+    dpa.terms_model, dpa.terms_included = terms_model, terms_included
     dpa.signed_on, dpa.expires_on = signed_on, expires_on
     if document is not None:
         dpa.document.save(f"dpa-{dpa.vendor_id}-{dpa.district_id}-{signed_on:%Y%m%d}.pdf", document,

@@ -52,13 +52,14 @@ def make_product(vendor, name="Reading Pro", *, data=("student_identifiers", "as
 
 
 def add_dpa(vendor, district, products, *, signed=-100, expires=None, offer=False, until=None,
-            template="ndpa", countersigned=True):
+            template="ndpa", countersigned=True, terms_model=None, terms_included=()):
     """A DPA the vendor recorded; unless `countersigned=False`, with the district's signed copy
     recorded the same day (a vendor alone only proposes one)."""
     dpa = dpa_create(vendor=vendor, district=district, template=template, template_version="v2",
                      signed_on=days(signed), expires_on=days(expires) if expires is not None else None,
                      products=products, document=pdf(), general_offer=offer,
-                     general_offer_until=days(until) if until is not None else None, actor=SYSTEM)
+                     general_offer_until=days(until) if until is not None else None,
+                     terms_model=terms_model, terms_included=terms_included, actor=SYSTEM)
     if countersigned:
         dpa = dpa_district_sign(dpa=dpa, signed_on=days(signed), document=pdf(), actor=SYSTEM)
     return dpa
