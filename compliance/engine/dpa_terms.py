@@ -39,6 +39,19 @@ TERM_LABELS: dict[str, str] = {
     "breach_cost_allocation": "allocation of breach costs",
     "subcontractor_list": "list of subcontractors receiving data",
     "reasonable_security": "reasonable security practices",
+    # Ohio (R.C. 3319.325 ff., SB 29)
+    "records_district_property": "records remain the district's property",
+    "no_sale_or_commercial_use": "no sale or commercial use of the records",
+    "security_safeguards": "security safeguards",
+    "need_to_know_access": "access only for those who need to know",
+    "delete_within_90_days_of_end": "deletion within 90 days of the contract's end",
+    # Utah 53E-9-309
+    "collection_use_storage_sharing_limits": "limits on collecting, using, storing and sharing data",
+    "recipients": "who may receive the data",
+    "deletion_on_request": "deletion on the district's request",
+    "secondary_use_ban": "no secondary use of the data",
+    "lea_audit_right": "the district's right to audit",
+    "termination_for_privacy_violation_without_fee": "termination without fee for a privacy violation",
     # New York Education Law 2-d / 8 NYCRR 121
     "parents_bill_of_rights": "Parents' Bill of Rights for data privacy and security",
     "supplemental_information": "supplemental information about the contract",
@@ -65,6 +78,10 @@ _IL = ["data_categories", "service_description", "deletion_or_transfer", "breach
 _NY = ["parents_bill_of_rights", "supplemental_information", "data_security_and_privacy_plan",
        "nist_csf_alignment", "encryption_in_motion_and_at_rest", "subcontractor_flowdown",
        "return_or_destroy_at_expiry"]
+_OH = ["records_district_property", "no_sale_or_commercial_use", "security_safeguards",
+       "need_to_know_access", "delete_within_90_days_of_end"]
+_UT = ["collection_use_storage_sharing_limits", "recipients", "deletion_on_request", "secondary_use_ban",
+       "lea_audit_right", "termination_for_privacy_violation_without_fee"]
 
 # model code -> (human label, state, terms it contains by definition)
 DPA_MODELS: dict[str, tuple[str, str, frozenset[str]]] = {
@@ -74,6 +91,8 @@ DPA_MODELS: dict[str, tuple[str, str, frozenset[str]]] = {
     "ndpa_v2_il": ("NDPA v2 with the Illinois exhibit", "IL", frozenset(_IL)),
     "ndpa_v2_ny": ("NDPA v2 with the New York exhibit (Parents' Bill of Rights and supplemental "
                    "information)", "NY", frozenset(_NY)),
+    "ndpa_v2_oh": ("NDPA v2 with the Ohio exhibit", "OH", frozenset(_OH)),
+    "ndpa_v2_ut": ("NDPA v2 with the Utah exhibit", "UT", frozenset(_UT)),
 }
 MODEL_CHOICES = [("", "No model: the terms it includes are ticked below")] + [
     (code, label) for code, (label, _, _) in DPA_MODELS.items()]

@@ -7,7 +7,7 @@ verdict names every term missing until the vendor records the terms it includes.
 from django.db import migrations, models
 
 STATE_MODELS = {"CA": "ndpa_v2_ca", "CO": "ndpa_v2_co", "CT": "ndpa_v2_ct", "IL": "ndpa_v2_il",
-                "NY": "ndpa_v2_ny"}  # frozen copy of compliance.engine.dpa_terms.DPA_MODELS
+                "NY": "ndpa_v2_ny", "OH": "ndpa_v2_oh", "UT": "ndpa_v2_ut"}  # frozen copy of compliance.engine.dpa_terms.DPA_MODELS
 
 
 def forwards(apps, schema_editor):
