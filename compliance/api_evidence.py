@@ -29,7 +29,7 @@ from compliance.services.evidence import (accessibility_report_add, accessibilit
                                           attestation_update, attestation_withdraw, dpa_create,
                                           dpa_joinder_adopt, dpa_offer_close, dpa_update,
                                           dpa_withdraw)
-from core.api_types import AnyId, Day, Filter, Id, text_of
+from core.api_types import AnyId, Day, Filter, Id, text, text_of
 from core.documents import upload_from_base64
 from members.models import District
 from members.selectors import district_for_actor
@@ -52,6 +52,7 @@ def dpa_out(d: DataPrivacyAgreement) -> dict:
     return {"id": d.pk, "vendor_id": d.vendor_id, "vendor": d.vendor.organisation.name,
             "state": d.state, "kind": d.kind, "template": d.template,
             "template_version": d.template_version, "state_variant": d.state_variant,
+            "terms_model": d.terms_model, "terms_included": list(d.terms_included),
             "district_id": d.district_id, "district": d.district.name, "offer_id": d.offer_id,
             "product_ids": sorted(p.pk for p in d.products.all()), "signed_on": d.signed_on,
             "expires_on": d.expires_on, "status": d.status_on(today),
@@ -135,7 +136,10 @@ def dpas(request, state: Filter = "", vendor_id: AnyId = 0, district_id: AnyId =
 def dpa_add(request, district_id: Form[Id], template: Form[text_of(DPA.template)],
             signed_on: Form[Day], product_ids: Form[list[Id]],
             template_version: text_of(DPA.template_version) = Form(""),
-            state_variant: text_of(DPA.state_variant) = Form(""), expires_on: Form[Optional[Day]] = None,
+            state_variant: text_of(DPA.state_variant) = Form(""),
+            terms_model: Form[Optional[text_of(DPA.terms_model)]] = None,
+            terms_included: Form[list[text(60)]] = [],
+            expires_on: Form[Optional[Day]] = None,
             general_offer: Form[bool] = False, general_offer_until: Form[Optional[Day]] = None,
             document: Optional[UploadedFile] = File(None)):
     """Record a DPA you signed with a district (its state is the district's), optionally with a
@@ -147,7 +151,7 @@ def dpa_add(request, district_id: Form[Id], template: Form[text_of(DPA.template)
     dpa = dpa_create(vendor=vendor, district=district, template=template, signed_on=signed_on,
                      products=_own_products(vendor, product_ids, "product_ids"), document=document,
                      template_version=template_version, state_variant=state_variant,
-                     expires_on=expires_on, general_offer=general_offer,
+                     terms_model=terms_model, terms_included=terms_included, expires_on=expires_on, general_offer=general_offer,
                      general_offer_until=general_offer_until, actor=request.actor)
     return Status(201, dpa_out(ev.dpa_list().get(pk=dpa.pk)))
 
@@ -155,6 +159,7 @@ def dpa_add(request, district_id: Form[Id], template: Form[text_of(DPA.template)
 def _dpa_current(d: DataPrivacyAgreement) -> dict:
     return {"template": d.template, "template_version": d.template_version,
             "state_variant": d.state_variant, "product_ids": [p.pk for p in d.products.all()],
+            "terms_model": d.terms_model, "terms_included": list(d.terms_included),
             "signed_on": d.signed_on, "expires_on": d.expires_on}
 
 
@@ -164,6 +169,7 @@ def _dpa_correct(request, dpa_id: int, values: dict, document: Optional[Evidence
     with _api_names(products="product_ids"):
         dpa_update(dpa=dpa, template=values["template"], template_version=values["template_version"] or "",
                    state_variant=values["state_variant"] or "", signed_on=values["signed_on"],
+                   terms_model=values["terms_model"], terms_included=values["terms_included"] or (),
                    expires_on=values["expires_on"], document=_document(document),
                    products=_own_products(vendor, values["product_ids"], "product_ids"),
                    actor=request.actor)

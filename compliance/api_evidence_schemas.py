@@ -7,7 +7,7 @@ from typing import Optional
 from ninja import Schema
 
 from compliance.models import AccessibilityReport, Attestation, DataPrivacyAgreement
-from core.api_types import Base64, Day, Filename, Id, text_of
+from core.api_types import Base64, Day, Filename, Id, text, text_of
 
 class ComplianceDpaOut(Schema):
     id: int
@@ -18,6 +18,8 @@ class ComplianceDpaOut(Schema):
     template: str
     template_version: str
     state_variant: str
+    terms_model: str
+    terms_included: list[str]
     district_id: int
     district: str
     offer_id: Optional[int]
@@ -88,6 +90,8 @@ class ComplianceDpaIn(Schema):
     template: text_of(DPA.template)
     template_version: text_of(DPA.template_version) = ""
     state_variant: text_of(DPA.state_variant) = ""
+    terms_model: Optional[text_of(DPA.terms_model)] = None  # omitted: by the template
+    terms_included: list[text(60)] = []
     product_ids: list[Id]
     signed_on: Day
     expires_on: Optional[Day] = None
@@ -98,6 +102,8 @@ class ComplianceDpaPatch(Schema):
     template: Optional[text_of(DPA.template)] = None
     template_version: Optional[text_of(DPA.template_version)] = None
     state_variant: Optional[text_of(DPA.state_variant)] = None
+    terms_model: Optional[text_of(DPA.terms_model)] = None
+    terms_included: Optional[list[text(60)]] = None
     product_ids: Optional[list[Id]] = None
     signed_on: Optional[Day] = None
     expires_on: Optional[Day] = None

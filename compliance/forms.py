@@ -4,6 +4,7 @@ from django import forms
 
 from catalog.models import Category, Product
 from compliance.models import AccessibilityReport, AttestationKind, DpaTemplate
+from compliance.engine.dpa_terms import MODEL_CHOICES, TERM_CHOICES
 from members.fields import DistrictSearchField
 from vendors.models import Vendor
 
@@ -57,6 +58,12 @@ class DpaForm(forms.Form):
                                        help_text="For example v1 or v2.")
     state_variant = forms.CharField(label="State variant", required=False, max_length=120,
                                     help_text="For example CA-NDPA (CSDPA).")
+    terms_model = forms.ChoiceField(label="Model it follows", choices=MODEL_CHOICES, required=False,
+                                    help_text="The NDPA v2 with a state's exhibit contains that state's "
+                                              "required terms.")
+    terms_included = forms.MultipleChoiceField(label="Required terms it includes (when it follows no model)",
+                                               choices=TERM_CHOICES, required=False,
+                                               widget=forms.CheckboxSelectMultiple)
     products = forms.ModelMultipleChoiceField(label="Products covered (Exhibit A)", queryset=Product.objects.none(),
                                               widget=forms.CheckboxSelectMultiple)
     signed_on = forms.DateField(label="Signed on", widget=DATE)
@@ -129,6 +136,7 @@ class DpaEditForm(DpaForm):
     def initial_of(dpa) -> dict:
         return {"template": dpa.template, "template_version": dpa.template_version,
                 "state_variant": dpa.state_variant, "products": [p.pk for p in dpa.products.all()],
+                "terms_model": dpa.terms_model, "terms_included": list(dpa.terms_included),
                 "signed_on": dpa.signed_on, "expires_on": dpa.expires_on}
 
 

@@ -107,6 +107,16 @@ class DataPrivacyAgreement(models.Model):
         return f"{what} #{self.pk}: {self.vendor} / {self.district} ({self.state})"
 
     @property
+    def terms_summary(self) -> str:
+        """Human words for the required terms recorded: the model followed and/or the terms."""
+        from compliance.engine.dpa_terms import DPA_MODELS, term_label
+
+        parts = [DPA_MODELS[self.terms_model][0]] if self.terms_model in DPA_MODELS else []
+        if self.terms_included:
+            parts.append("includes: " + "; ".join(term_label(t) for t in self.terms_included))
+        return ", ".join(parts) or "No model or required terms recorded"
+
+    @property
     def withdrawn(self) -> bool:
         return self.withdrawn_at is not None
 

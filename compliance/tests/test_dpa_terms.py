@@ -107,3 +107,21 @@ def test_another_states_model_covers_nothing_and_bad_codes_are_refused(cast, rul
 def test_term_label_falls_back_to_words():
     assert term_label("parent_review_and_correction") == "parent review and correction"
     assert term_label("some_new_term") == "some new term"
+
+
+def test_the_api_records_and_returns_terms(client, cast, rules):
+    from tests.helpers import token as bearer
+
+    district = make_district("Redwood USD", "CA", "201")
+    product = make_product(cast.vendor_a, bands=("9-12",))
+    headers = bearer(cast.vendor_user_a)
+    data = {"district_id": district.pk, "template": "vendor", "signed_on": "2026-01-05",
+            "product_ids": [product.pk], "terms_included": ["parent_review_and_correction"],
+            "document": pdf()}
+    r = client.post("/api/v1/compliance/dpas", data, **headers)
+    assert r.status_code == 201, r.content
+    assert r.json()["terms_model"] == "" and r.json()["terms_included"] == ["parent_review_and_correction"]
+    data["terms_included"], data["document"] = ["not_a_term"], pdf()
+    r = client.post("/api/v1/compliance/dpas", data, **headers)
+    assert r.status_code == 422 and "terms_included" in r.content.decode()
+    assert district.dpas.count() == 1
