@@ -111,6 +111,7 @@ def test_demo_builds_once_and_again(capsys, client):
     call_command("demo_logins")
     out = capsys.readouterr().out
     assert DEMO_PASSWORD in out and "staff@demo.edpool.org" in out
+    assert "buyer-ny@demo.edpool.org" in out and "Hudson Valley Central School District (demo)" in out
 
 
 def check_catalog_and_dashboard(client):
