@@ -22,7 +22,8 @@ def test_demo_builds_once_and_again(capsys, client):
     check_staff_home_shows_the_open_protest(client)
     check_a_vendor_left_out_for_its_service_area(client)
     totals = member_directory_totals()
-    assert totals.members == 166 and totals.students_estimated  # 163 in California, 3 elsewhere
+    assert totals.members == 168 and totals.students_estimated  # 163 in California, 5 elsewhere
+    check_national_demo(client)
     assert 2_250_000 <= totals.students <= 2_350_000
     assert District.objects.filter(state="CA").count() == 1105
     assert Vendor.objects.count() >= 25
@@ -110,6 +111,7 @@ def test_demo_builds_once_and_again(capsys, client):
     call_command("demo_logins")
     out = capsys.readouterr().out
     assert DEMO_PASSWORD in out and "staff@demo.edpool.org" in out
+    assert "buyer-ny@demo.edpool.org" in out and "Hudson Valley Central School District (demo)" in out
 
 
 def check_catalog_and_dashboard(client):
@@ -208,13 +210,53 @@ def check_survey_demo(client):
     from surveys.selectors import solicitation_link, survey_demand
 
     survey = Survey.objects.get(cycle="2027-28")
-    assert Response.objects.filter(survey=survey, state="submitted").count() > 166 // 2
+    assert Response.objects.filter(survey=survey, state="submitted").count() > 168 // 2
     demand = survey_demand(survey)
     assert all(d.committed_total and d.interested_total for d in demand)
-    assert {"CA", "NY", "TX", "IL"} <= {s for d in demand for s in d.states}
+    assert {"CA", "NY", "TX", "IL", "CT", "WY"} <= {s for d in demand for s in d.states}
     assert solicitation_link(survey).solicitation.lines.count() == len(demand)
     client.logout()
     assert client.login(email="staff@demo.edpool.org", password=DEMO_PASSWORD)
     page = client.get(f"/surveys/{survey.pk}/demand/").content.decode()
     assert page.count("<svg") >= 2 * len(demand) and "<h3>NY</h3>" in page and "<h3>TX</h3>" in page
+    client.logout()
+
+
+def check_national_demo(client):
+    """Members in six states (the five outside California fictional, "(demo)"); the New York
+    buyer sees, in the catalog and on a multi-award agreement's join page, why a multi-award
+    agreement does not work for the district; verdicts differ across the six states."""
+    from catalog.models import Product
+    from compliance.selectors.verdicts import compliance_matrix
+    from contracts.models import MasterAgreement
+    from edpool.demo.national import NATIONAL_STATES, NY_BUYER
+    from members.models import Membership
+
+    active = Membership.objects.filter(state="active")
+    assert set(active.values_list("district__state", flat=True)) == set(NATIONAL_STATES)
+    outside = District.objects.filter(memberships__state="active").exclude(state="CA")
+    assert outside.count() == 5 and all("(demo)" in d.name and "-DEMO" in d.state_leaid for d in outside)
+    assert client.login(email=NY_BUYER[0], password=DEMO_PASSWORD)
+    display = Product.objects.get(name="Northstar 75 Display")
+    page = client.get(f"/catalog/products/{display.pk}/").content.decode()
+    assert "Hudson Valley" in page and "ny-piggyback-single-award" in page
+    assert "NY allows piggybacking only on single-award contracts; this contract is multi-award" in page
+    assert "Verify first (this rule is unverified)" in page
+    multi = MasterAgreement.objects.filter(award_kind="multi_award", state="active").first()
+    page = client.get(f"/agreements/{multi.pk}/join/").content.decode()
+    assert "only on single-award contracts; this contract is multi-award" in page
+    single = MasterAgreement.objects.filter(award_kind="single_award", state="active").first()
+    page = client.get(f"/agreements/{single.pk}/join/").content.decode()
+    assert "this contract is multi-award" not in page  # the rule is met by a single award
+    client.logout()
+    from edpool.demo.compliance import PRODUCTS
+
+    matrix = compliance_matrix(products=Product.objects.filter(name__in=[p[1] for p in PRODUCTS]),
+                               states=list(NATIONAL_STATES))
+    spread = {pf.name: [c.verdict for c in cells] for pf, cells in matrix.rows}
+    assert any(len(set(v)) >= 3 for v in spread.values()), spread
+    assert "not_researched" in {c.verdict for _, cells in matrix.rows for c in cells}  # Wyoming
+    assert client.login(email="staff@demo.edpool.org", password=DEMO_PASSWORD)
+    page = client.get("/compliance/matrix/", {"q": "Meridian", "states": ",".join(NATIONAL_STATES)}).content.decode()
+    assert "Not researched" in page and "Allowed" in page
     client.logout()

@@ -189,6 +189,10 @@ def _build_demo(*, progress=None) -> DemoReport:
     role_assign(user=user, organisation=applicant_district.organisation, role="district_buyer",
                 actor=ACTOR)
 
+    from edpool.demo.national import build_national_demo
+
+    build_national_demo(report, password)
+
     categories = {code: category_ensure(code=code, name=name, actor=ACTOR)
                   for code, name in people.CATEGORIES}
     existing = set(Organisation.objects.filter(kind="vendor").values_list("name", flat=True))

@@ -30,12 +30,16 @@ def _buyer(district) -> Actor:
     return Actor(user=None, organisation=district.organisation, role=BUYER, label="edpool demo (district buyer)")
 
 
-# Fictional members outside California, so that the survey's demand spans several states (and
-# the pooled-demand page lists several states' rules).
+# Fictional members outside California (examples: the repo has no NCES ids outside California),
+# so that the survey's demand spans several states, the pooled-demand page lists several states'
+# rules and the catalog shows different verdicts per state (see edpool/demo/national.py). Wyoming
+# is the state with little regulation: its rules are few and all unverified ("not researched").
 OUT_OF_STATE = [
     ("Hudson Valley Central School District (demo)", "NY", "NY-DEMO0001", "Central School District", "Hudson (demo)", 4200),
     ("Lone Star Independent School District (demo)", "TX", "TX-DEMO0001", "Independent School District", "Austin (demo)", 9800),
     ("Prairie Community Unit School District (demo)", "IL", "IL-DEMO0001", "Community Unit School District", "Springfield (demo)", 6100),
+    ("Quinnipiac Regional School District (demo)", "CT", "CT-DEMO0001", "Regional School District", "New Haven (demo)", 3900),
+    ("High Plains County School District (demo)", "WY", "WY-DEMO0001", "County School District", "Casper (demo)", 2700),
 ]
 
 
