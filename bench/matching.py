@@ -42,6 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--needs", type=int, default=300)
     parser.add_argument("--seed", type=int, default=14)
     parser.add_argument("--show", type=int, default=25, help="wrong cases to print")
+    parser.add_argument("--profile", action="store_true", help="with --latency: time spent per phase")
     args, _ = parser.parse_known_args(argv)
     if args.latency:
         from bench.throwaway import in_throwaway_database
@@ -218,6 +219,39 @@ def _generate(args, rng: random.Random):
     return districts or world["districts"], sorted(vocabulary), len(on_contract), len(by_vendor)
 
 
+def _phase_timers() -> dict[str, float]:
+    """Wrap the phases of `matching.selectors.match` to add up the time each takes (the wrapped
+    functions are looked up by name at call time, so wrapping the module attributes is enough)."""
+    import matching.search as search
+    import matching.selectors as selectors
+    from compliance.selectors import verdicts
+    from contracts.selectors import usage
+    from members import selectors as members
+
+    spent: dict[str, float] = {}  # in the order wrapped, so "of which" lines follow their phase
+
+    def wrap(module, name: str, label: str) -> None:
+        inner = getattr(module, name)
+        spent[label] = 0.0
+
+        def timed(*args, **kwargs):
+            began = time.perf_counter()
+            try:
+                return inner(*args, **kwargs)
+            finally:
+                spent[label] += time.perf_counter() - began
+        setattr(module, name, timed)
+
+    wrap(selectors, "parse", "parse the need (words known, spelling)")
+    wrap(search, "candidates", "candidate queries (full text, must-haves)")
+    wrap(selectors, "_ranked", "words matched, ranking in Python")
+    wrap(selectors, "_explain", "explain: prices, verdicts, similar districts (all)")
+    wrap(verdicts, "district_verdicts", "  of which compliance verdicts")
+    wrap(usage, "districts_using", "  of which districts using")
+    wrap(members, "districts_similar_to", "  of which similar districts")
+    return spent
+
+
 def _latency(args) -> int:
     from django.db import connection
 
@@ -240,6 +274,7 @@ def _latency(args) -> int:
           f"{len(districts):,} districts ({time.monotonic() - started:.0f} s)")
     codes = ["grade:K-2", "grade:3-5", "grade:6-8", "grade:9-12", "kind:device", "kind:software",
              "interop:oneroster", "interop:lti13", "language:es", "a11y:wcag21aa", "essa:3"]
+    phases = _phase_timers() if args.profile else {}
     timings, counts = [], []
     for i in range(args.needs):
         text = " ".join(rng.sample(words, rng.choice([1, 2, 2, 3])))
@@ -255,6 +290,9 @@ def _latency(args) -> int:
     pct = lambda q: timings[min(len(timings) - 1, int(q * len(timings)))] * 1000  # noqa: E731
     print(f"  {args.needs} needs, explained for a district: p50 {pct(0.50):.0f} ms, p95 {pct(0.95):.0f} ms, "
           f"p99 {pct(0.99):.0f} ms; median {int(statistics.median(counts))} results shown")
+    total = sum(timings)
+    for name, spent in phases.items():
+        print(f"    {name}: {spent * 1000 / len(timings):.1f} ms per need ({spent / total:.0%})")
     target = 150
     print(f"  target p95 < {target} ms on PostgreSQL: {'met' if pct(0.95) < target else 'MISSED'}")
     return 0

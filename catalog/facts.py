@@ -138,3 +138,21 @@ def facts_history(product: Product, *, show_emails: bool) -> list[VersionRow]:
         rows.append(VersionRow(v.number, v.created_at, who, changes, v.checked_at, checker))
         previous = v.facts
     return rows[::-1]
+
+
+# The facts shown on a product's page (catalog's and the member catalog's), in this order.
+SHOWN_FACTS = ("kind", "price_unit", "grade_bands", "subjects", "languages", "interoperability",
+               "accessibility", "data_collected", "essa_tier")
+
+
+def facts_panel(product: Product, *, actor: Optional[Actor], show_emails: bool = False) -> dict[str, Any]:
+    """Template context for `catalog/_facts.html`: the shown facts with human labels and the
+    evidence behind them, the versions of the facts and the last one staff checked."""
+    from catalog.sections import fact_evidence
+
+    evidence = fact_evidence(product=product, actor=actor)
+    facts = [{"name": name, "label": FACT_LABELS[name], "values": value_labels(name, getattr(product, name)),
+              "evidence": evidence.get(name, [])} for name in SHOWN_FACTS]
+    history = facts_history(product, show_emails=show_emails)
+    last_checked = next((row for row in history if row.checked_at), None)
+    return {"facts": facts, "history": history, "last_checked": last_checked}

@@ -10,17 +10,13 @@ from django.views.decorators.http import require_POST
 from accounts.access import roles
 from accounts.acting import READERS, STAFF, VENDOR, is_staff
 from catalog import selectors
-from catalog.facts import FACT_LABELS, facts_history, value_labels
+from catalog.facts import facts_panel
 from catalog.forms import ProductForm
-from catalog.sections import fact_evidence, product_page_context
+from catalog.sections import product_page_context
 from catalog.services import product_create, product_facts_check, product_update
 from core.limits import parse_id
 from core.views import run_service, submit_form
 from vendors.selectors import vendor_for_actor
-
-# The facts shown on a product's page, in this order.
-SHOWN_FACTS = ("kind", "price_unit", "grade_bands", "subjects", "languages", "interoperability",
-               "accessibility", "data_collected", "essa_tier")
 
 
 @roles(VENDOR)
@@ -63,14 +59,10 @@ def vendor_product_edit(request, product_id: int):
 def product_detail(request, product_id: int):
     product = selectors.product_for_actor(product_id=product_id, actor=request.actor)
     # The vendor's compliance evidence comes from `compliance` (above catalog): see catalog.sections.
-    evidence = fact_evidence(product=product, actor=request.actor)
-    facts = [{"name": name, "label": FACT_LABELS[name], "values": value_labels(name, getattr(product, name)),
-              "evidence": evidence.get(name, [])} for name in SHOWN_FACTS]
-    history = facts_history(product, show_emails=is_staff(request.actor))
-    last_checked = next((row for row in history if row.checked_at), None)
+    panel = facts_panel(product, actor=request.actor, show_emails=is_staff(request.actor))
     return render(request, "catalog/product.html", {
-        "product": product, "facts": facts, "history": history, "last_checked": last_checked,
-        "may_check": is_staff(request.actor) and history and not product.facts_checked,
+        "product": product, **panel,
+        "may_check": is_staff(request.actor) and panel["history"] and not product.facts_checked,
         **product_page_context(product=product, actor=request.actor)})
 
 

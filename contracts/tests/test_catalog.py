@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from catalog.services import product_data_from, product_update
+from catalog.services import product_data_from, product_facts_check, product_update
 from contracts.selectors.catalog import catalog_items, catalog_search
 from tests.cast import PASSWORD, SYSTEM
 
@@ -85,3 +85,20 @@ def test_the_product_page_shows_dpas_only_to_districts_of_the_state_and_staff(cl
     client.logout()
     client.login(email=cast.buyer_b.email, password=PASSWORD)  # the district that signed it
     assert "(your district)" in client.get(url).content.decode()
+
+
+def test_the_member_catalog_product_page_shows_the_facts_with_human_labels(client, cast, agreements):
+    product = next(e.product for e in catalog_search(q="Vendor A, Inc. Management"))
+    url = f"/catalog/products/{product.pk}/"
+    product = product_update(product=product, data=product_data_from(
+        product, price_unit="per_student", languages=["es", "en"], interoperability=["clever"],
+        accessibility="wcag21aa", essa_tier=2, essa_study_url="https://studies.example.org/mgmt"), actor=SYSTEM)
+    client.login(email=cast.buyer_a.email, password=PASSWORD)
+    page = client.get(url).content.decode()
+    assert 'id="facts"' in page and "Not checked" in page
+    assert "Spanish" in page and "Clever" in page and "WCAG 2.1 AA" in page and "Per student" in page
+    assert 'href="https://studies.example.org/mgmt"' in page and "ESSA" in page
+    assert "clever" not in page.replace("Clever", "").lower().split('id="facts"')[1].split("</dl>")[0]
+    product_facts_check(product=product, actor=cast.actor(cast.staff))
+    page = client.get(url).content.decode()
+    assert "checked by consortium staff on" in page and "Not checked" not in page

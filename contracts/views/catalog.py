@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import render
 
 from accounts.access import public
+from catalog.facts import facts_panel
 from catalog.choices import GRADE_BANDS, INTEROPERABILITY, PRODUCT_FAMILIES, SUBJECTS
 from catalog.models import Category, Product
 from contracts.selectors.catalog import best_offer, catalog_items, catalog_page, catalog_search
@@ -77,7 +78,9 @@ def product(request, product_id: int):
         raise Http404("No such product.")
     district = district_acting(getattr(request, "actor", None))
     items = catalog_items(list(catalog_search(product_id=product_id)), district=district)
-    context = {"product": item_product, "items": items, "district": district}
+    actor = getattr(request, "actor", None)
+    context = {"product": item_product, "items": items, "district": district,
+               **facts_panel(item_product, actor=actor)}
     if district is not None:
         from compliance.selectors.verdicts import compliance_check
 
