@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 from urllib.parse import urlsplit
 
 import yaml
@@ -178,7 +178,7 @@ def _json_value(value: Any, kind: str, where: str, problems: list[str]) -> Any:
     raise AssertionError(kind)
 
 
-def _parse_rule(raw: Any, jurisdiction: str, file: str, version: str, index: int,
+def _parse_rule(raw: Any, jurisdiction: str, file: str, version: str, index: int, today: Optional[dt.date],
                 problems: list[str]) -> RuleEntry | None:
     if not isinstance(raw, dict):
         problems.append(f"{file}: {jurisdiction} rule #{index + 1}: expected a mapping")
@@ -236,7 +236,8 @@ def _parse_rule(raw: Any, jurisdiction: str, file: str, version: str, index: int
     if checked is not None and (not isinstance(checked, dt.date) or isinstance(checked, dt.datetime)):
         problems.append(f"{where}: field checked: expected a date (YYYY-MM-DD), got {checked!r}")
         checked = None
-    elif checked is not None and not CHECKED_EARLIEST <= checked <= dt.date.today() + dt.timedelta(days=1):
+    elif checked is not None and (checked < CHECKED_EARLIEST
+                                  or (today is not None and checked > today + dt.timedelta(days=1))):
         problems.append(f"{where}: field checked: {checked} is not a day the source could have been read")
         checked = None
     note = raw.get("note") or ""
@@ -268,8 +269,9 @@ def _source_url(value: Any, where: str, problems: list[str]) -> str:
     return value
 
 
-def parse_rule_files(directory: Path) -> RuleData:
-    """Read every `*.yaml` in `directory`. All problems are collected, then raised together."""
+def parse_rule_files(directory: Path, *, today: Optional[dt.date] = None) -> RuleData:
+    """Read every `*.yaml` in `directory`. All problems are collected, then raised together.
+    `today` (the consortium's day, from the caller): a `checked` date after it is refused."""
     problems: list[str] = []
     data = RuleData()
     files = sorted(Path(directory).glob("*.yaml"))
@@ -314,7 +316,7 @@ def parse_rule_files(directory: Path) -> RuleData:
                 problems.append(f"{name}: jurisdiction {code}: field rules: expected a list")
                 continue
             for index, rule in enumerate(rules):
-                entry = _parse_rule(rule, code, name, version, index, problems)
+                entry = _parse_rule(rule, code, name, version, index, today, problems)
                 if entry is not None:
                     data.rules.append(entry)
     missing = [s for s in REQUIRED_STATES if s not in seen_codes]

@@ -50,7 +50,7 @@ def rules_load(*, directory: Path = RULES_DIR, actor: Actor) -> LoadReport:
     anything when the files are wrong."""
     if not is_staff(actor):
         raise PermissionDenied("Only consortium staff or an operator may load rules.")
-    data = parse_rule_files(directory)
+    data = parse_rule_files(directory, today=timezone.localdate())
     now = timezone.now()
     report = LoadReport(jurisdictions=len(data.jurisdictions))
     jurisdictions = {}

@@ -4,6 +4,8 @@ coverage as a tile map (one linked tile per jurisdiction) with a table alternati
 
 from __future__ import annotations
 
+import datetime as dt
+
 import re
 import shutil
 from pathlib import Path
@@ -85,7 +87,7 @@ def test_bad_provenance_is_refused_naming_the_rule_and_field(data_dir, extra, me
     block = block.replace(WY, WY + f"        {extra}\n", 1)
     path.write_text(text[:start] + block)
     with pytest.raises(RuleDataError) as info:
-        parse_rule_files(data_dir)
+        parse_rule_files(data_dir, today=dt.date(2026, 12, 3))
     assert f"states.yaml: rule wy-privacy: {message}" in str(info.value)
 
 

@@ -4,11 +4,11 @@ for review, their districts told, and count as missing until reviewed."""
 
 from __future__ import annotations
 
-import datetime as dt
 import importlib
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from audit.models import AuditEvent
 from compliance.models import DataPrivacyAgreement
@@ -183,7 +183,6 @@ def test_migration_makes_vendor_only_dpas_proposed_and_flags_joinders(cast, rule
     joinder = dpa_joinder_adopt(district=cast.district_a, dpa=offer, actor=SYSTEM)
     # as the rows stood before the migration: no district side, offer withdrawn without a flag
     DataPrivacyAgreement.objects.update(district_signed_on=None, district_side="")
-    from django.utils import timezone
     DataPrivacyAgreement.objects.filter(pk=offer.pk).update(withdrawn_at=timezone.now(),
                                                             withdrawn_reason="Signed in error")
     migration.district_sides(apps, None)
@@ -192,4 +191,4 @@ def test_migration_makes_vendor_only_dpas_proposed_and_flags_joinders(cast, rule
     assert offer.proposed
     assert joinder.district_side == "joinder" and joinder.district_signed_on == joinder.signed_on
     assert joinder.review_pending and "Signed in error" in joinder.review_reason
-    assert not joinder.in_force_on(dt.date.today())
+    assert not joinder.in_force_on(timezone.localdate())

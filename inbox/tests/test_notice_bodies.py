@@ -29,6 +29,8 @@ AGREEMENT_SITES = {P + "quote_request#1", P + "quote_answer#1", P + "participati
                    P + "participation_countersign#1", "orders/services/lifecycle.py:_price_and_count#1",
                    "reports/services.py:sales_report_submit#1", "reports/services.py:fee_invoice_issue#1",
                    "reports/tick.py:_send_once#1", "contracts/tick.py:_send_once#1"}
+DPA_SITES = {"compliance/services/evidence.py:dpa_create#1",
+             "compliance/services/dpa_sides.py:joinders_flag_for_review#1"}
 REJECTION_SITES = {P + "participation_reject#1", "orders/services/lifecycle.py:order_reject#1"}
 SURVEY_SITES = {"surveys/tick.py:_remind#1", "surveys/services/solicitation.py:declaring_districts_tell#1"}
 VENDOR_SITES = {"vendors/services.py:vendor_register#1", "vendors/services.py:vendor_user_invite#1"}
@@ -203,6 +205,28 @@ def test_rejection_notices(cast, awarded, agreements, general_offer, recorder, s
     assert "Over this year's budget" in bodies and "Not approved by the board" in bodies
 
 
+def test_dpa_notices(cast, recorder, settings, django_capture_on_commit_callbacks):
+    """A vendor's DPA asks the district to countersign; withdrawing an offer flags its joinders."""
+    from compliance.services.dpa_sides import dpa_district_sign
+    from compliance.services.evidence import dpa_create, dpa_joinder_adopt, dpa_withdraw
+    from compliance.tests.conftest import actor_of, days, make_product
+    from tests.helpers import pdf
+
+    product = make_product(cast.vendor_a, bands=("9-12",))
+    with django_capture_on_commit_callbacks(execute=True):
+        offer = dpa_create(vendor=cast.vendor_a, district=cast.district_b, template="ndpa",
+                           template_version="v2", signed_on=days(-10), products=[product], document=pdf(),
+                           general_offer=True, actor=actor_of(cast.vendor_user_a))
+        offer = dpa_district_sign(dpa=offer, actor=actor_of(cast.buyer_b))
+        dpa_joinder_adopt(district=cast.district_a, dpa=offer, actor=actor_of(cast.buyer_a))
+        recorder.ran.discard("compliance/services/evidence.py:dpa_joinder_adopt#1")
+        dpa_withdraw(dpa=offer, reason="Signed in error", actor=actor_of(cast.vendor_user_a))
+    assert recorder.ran == DPA_SITES
+    assert_readable(settings)
+    bodies = "\n".join(m.body for m in mail.outbox)
+    assert "countersigns it in EdPool" in bodies and "Signed in error" in bodies
+
+
 def test_vendor_account_emails(cast, recorder, settings, django_capture_on_commit_callbacks):
     from accounts.acting import Actor
     from vendors.services import vendor_register, vendor_user_invite
@@ -245,5 +269,5 @@ def test_survey_notices(cast, category, clock, recorder, settings, django_captur
 
 
 def test_every_call_site_is_run_by_a_test_above():
-    assert all_sites() == (SOURCING_SITES | AWARD_SITES | AGREEMENT_SITES | REJECTION_SITES | VENDOR_SITES
+    assert all_sites() == (SOURCING_SITES | AWARD_SITES | AGREEMENT_SITES | REJECTION_SITES | DPA_SITES | VENDOR_SITES
                            | SURVEY_SITES)
