@@ -86,12 +86,12 @@ def test_sales_report_pages_are_accessible(reports_pages_world, live_server, pag
     assert "Vendor B LLC" in page.content() and "Vendor A, Inc." not in page.content()  # A reported, late
     page.goto(report_url)
     check(page, problems, "report with an open item (staff)")
-    page.click("#reconciliation button[type=submit]")  # empty note: an error
+    page.click("#reconciliation button:text-is(\"Resolve\")")  # empty note: an error
     page.wait_for_load_state()
     assert page.locator(".error-summary").is_visible()
     check(page, problems, "resolve with errors")
     page.fill("#reconciliation textarea", "The district agreed a discount.")
-    page.click("#reconciliation button[type=submit]")
+    page.click("#reconciliation button:text-is(\"Resolve\")")
     page.wait_for_load_state()
     page.click("text=Issue the invoice")
     page.wait_for_url("**/invoice/")
