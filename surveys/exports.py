@@ -65,7 +65,7 @@ def demand_xlsx(title: str, demand: list[NeedDemand], rules: dict[str, list]) ->
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     for row in demand_rows(demand):
-        sheet.append([_cell(v) if isinstance(v, str) else (float(v) if v is not None and not isinstance(v, int) else v)
+        sheet.append([_cell(v) if isinstance(v, str) else v
                       for v in row])
     rules_sheet = book.create_sheet("State rules")
     rules_sheet.append(["state", "rule", "title", "citation", "kind"])

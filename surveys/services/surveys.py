@@ -94,11 +94,8 @@ def _check_fields(title: str, cycle: str, description: str, opens_at: Optional[d
     return out[0], out[1], out[2]
 
 
-@transaction.atomic
-def survey_create(*, title: str, cycle: str, opens_at: dt.datetime, closes_at: dt.datetime,
-                  needs: list[dict[str, Any]], description: str = "", actor: Actor) -> Survey:
-    """Draft a survey with the needs it asks about."""
-    require_staff(actor, "draft needs surveys")
+def _cleaned(title, cycle, description, opens_at, closes_at, needs):
+    """The survey's fields and its needs' rows, checked together: every problem named at once."""
     errors: dict[str, list[str]] = {}
     try:
         title, cycle, description = _check_fields(title, cycle, description, opens_at, closes_at)
@@ -110,6 +107,15 @@ def survey_create(*, title: str, cycle: str, opens_at: dt.datetime, closes_at: d
         errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
+    return title, cycle, description, rows
+
+
+@transaction.atomic
+def survey_create(*, title: str, cycle: str, opens_at: dt.datetime, closes_at: dt.datetime,
+                  needs: list[dict[str, Any]], description: str = "", actor: Actor) -> Survey:
+    """Draft a survey with the needs it asks about."""
+    require_staff(actor, "draft needs surveys")
+    title, cycle, description, rows = _cleaned(title, cycle, description, opens_at, closes_at, needs)
     survey = Survey.objects.create(title=title, cycle=cycle, description=description,
                                    opens_at=opens_at, closes_at=closes_at)
     for row in rows:
@@ -127,17 +133,7 @@ def survey_update(*, survey: Survey, title: str, cycle: str, opens_at: dt.dateti
     require_staff(actor, "change needs surveys")
     survey = lock(Survey.objects.all()).get(pk=survey.pk)
     TRANSITIONS.check(survey.effective_state(), "update", subject=f"the survey {survey.title!r}")
-    errors: dict[str, list[str]] = {}
-    try:
-        title, cycle, description = _check_fields(title, cycle, description, opens_at, closes_at)
-    except ValidationError as exc:
-        errors.update(exc.message_dict)
-    try:
-        rows = clean_needs(needs)
-    except ValidationError as exc:
-        errors.update(exc.message_dict)
-    if errors:
-        raise ValidationError(errors)
+    title, cycle, description, rows = _cleaned(title, cycle, description, opens_at, closes_at, needs)
     before = _state_of(survey)
     survey.title, survey.cycle, survey.description = title, cycle, description
     survey.opens_at, survey.closes_at = opens_at, closes_at
