@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "reports",
     "matching",
     "surveys",
+    "analytics",
     "edpool",
 ]
 
