@@ -189,6 +189,10 @@ class AuditAction(models.TextChoices):
     SURVEY_SOLICITATION_CREATED = "survey.solicitation_created", "Solicitation drafted from a needs survey"
     SURVEY_DISTRICTS_TOLD = "survey.districts_told", "Declaring districts told of the solicitation"
 
+    # prices: outside prices members and staff record
+    OUTSIDE_PRICE_RECORDED = "outside_price.recorded", "Outside price recorded"
+    OUTSIDE_PRICE_WITHDRAWN = "outside_price.withdrawn", "Outside price withdrawn"
+
 
 def action_label(code: str) -> str:
     """The label of an action code; an unlisted code (none is recorded since the vocabulary, but
