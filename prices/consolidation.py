@@ -3,8 +3,9 @@ functions over agreement lines and declared purchases (no Django: the "Pure rule
 Django" contract).
 
 Method (stated on the page, `METHOD`):
-- Products in one catalog category are treated as substitutes (a district buying one
-  Chromebook could buy another); the page names the products so staff can check.
+- Products of one kind (devices, software ...) in one catalog category are treated as
+  substitutes (a district buying one Chromebook could buy another); the page names the products
+  so staff can check.
 - "Split across agreements": members buy in a category under two or more agreements. Today's
   cost is each line's consortium volume at the tier that volume reaches; the pooled cost is all
   of that volume on one line, at the tier the combined volume reaches there (all-units pricing,

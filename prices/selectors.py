@@ -22,10 +22,10 @@ from typing import Optional
 from django.db.models import QuerySet
 
 from accounts.acting import READERS, Actor, acts_as
+from catalog.choices import PRODUCT_FAMILIES
 from catalog.models import Product
 from contracts.selectors.catalog import CatalogItem, catalog_items, entries_in_force
 from core import clock
-from core.money import cents
 from orders.selectors import districts_per_line
 from prices import consolidation
 from prices.models import OutsidePrice
@@ -33,6 +33,7 @@ from surveys.selectors import declared_current_purchases
 
 # An outside price counts against the pool's for this long after it was seen.
 RECENT_DAYS = 730
+KINDS = dict(PRODUCT_FAMILIES)
 
 
 def may_read(actor: Optional[Actor]) -> bool:
@@ -188,40 +189,44 @@ class Consolidation:
 
 
 def consolidation_opportunities() -> Consolidation:
-    """Per category on an agreement in force: the split-across-agreements opportunity and the
-    bought-outside-the-pool one (see `prices.consolidation`), largest saving first."""
+    """Per category and kind of product (devices, software ...) on an agreement in force: the
+    split-across-agreements opportunity and the bought-outside-the-pool one (see
+    `prices.consolidation`), largest saving first."""
     entries = list(entries_in_force().select_related("product__category", "version__agreement__vendor"))
     items = catalog_items(entries)
     buyers = districts_per_line(agreement_ids={i.agreement.pk for i in items})
-    lines: dict[int, list[consolidation.Line]] = defaultdict(list)
+    lines: dict[tuple[int, str], list[consolidation.Line]] = defaultdict(list)
     names: dict[int, str] = {}
-    pool_buyers: dict[int, set[int]] = defaultdict(set)
+    pool_buyers: dict[tuple[int, str], set[int]] = defaultdict(set)
     for item in items:
         category = item.product.category
+        key = (category.pk, item.product.kind)
         names[category.pk] = category.name
         who = buyers.get((item.agreement.pk, item.entry.line_reference), set())
-        pool_buyers[category.pk] |= who
-        lines[category.pk].append(consolidation.Line(
+        pool_buyers[key] |= who
+        lines[key].append(consolidation.Line(
             agreement_id=item.agreement.pk, agreement_number=item.agreement.number,
             vendor=item.agreement.vendor.legal_name, end_date=item.agreement.end_date,
             line_reference=item.entry.line_reference, product_id=item.product.pk,
             product_name=item.product.name, tiers=item.entry.tiers, volume=item.volume, buyers=len(who)))
-    declared: dict[int, list[consolidation.Declared]] = defaultdict(list)
+    declared: dict[tuple[int, str], list[consolidation.Declared]] = defaultdict(list)
     for row in declared_current_purchases():
-        if row.category_id in lines and row.district_id not in pool_buyers[row.category_id]:
-            declared[row.category_id].append(consolidation.Declared(
+        key = (row.category_id, row.kind)
+        if key in lines and row.district_id not in pool_buyers[key]:
+            declared[key].append(consolidation.Declared(
                 district_id=row.district_id, district=row.district, quantity=row.quantity,
                 unit_price=row.unit_price, current_product=row.current_product, source=row.survey))
+    kinds_per_category: dict[int, int] = defaultdict(int)
+    for category_id, _ in lines:
+        kinds_per_category[category_id] += 1
     found = []
-    for category_id, category_lines in lines.items():
+    for key, category_lines in lines.items():
         category_lines.sort(key=lambda line: (line.agreement_number, line.line_reference))
-        name = names[category_id]
+        name = names[key[0]]
+        if kinds_per_category[key[0]] > 1:
+            name = f"{name} ({KINDS.get(key[1], key[1]).lower()})"
         split = consolidation.split_opportunity(name, category_lines)
-        outside = consolidation.outside_opportunity(name, category_lines, declared.get(category_id, []))
+        outside = consolidation.outside_opportunity(name, category_lines, declared.get(key, []))
         found += [o for o in (split, outside) if o is not None]
     found.sort(key=lambda o: (-o.saving, o.category, o.kind))
     return Consolidation(opportunities=found)
-
-
-def money_text(amount: Decimal) -> str:
-    return f"${cents(amount):,.2f}"
