@@ -11,10 +11,11 @@ Money is answered as decimal strings ("1234.50").
 
 
 import datetime as dt
-from typing import Literal, Optional
+from typing import Annotated, Literal, Optional
 
 from django.http import Http404
 from ninja import Router, Schema, Status
+from pydantic import Field
 
 from accounts.access import api_roles
 from accounts.acting import READERS, STAFF
@@ -28,8 +29,10 @@ from prices.services import RECORDERS, SOURCE_NAME_MAX, URL_MAX, outside_price_r
 router = Router(tags=["prices"])
 PerPage = page_size(200)
 
-SourceKindCode = Literal[tuple(SourceKind.values)]  # type: ignore[valid-type]
-MatchCode = Literal[tuple(Match.values)]  # type: ignore[valid-type]
+SourceKindCode = Annotated[Literal[tuple(SourceKind.values)], Field(  # type: ignore[valid-type]
+    examples=["vendor_quote"], description="; ".join(f"{v}: {label}" for v, label in SourceKind.choices))]
+MatchCode = Annotated[Literal[tuple(Match.values)], Field(  # type: ignore[valid-type]
+    examples=["same"], description="same: the same product; equivalent: an equivalent one.")]
 
 
 def _money(value) -> Optional[str]:
