@@ -241,7 +241,7 @@ def consolidation(request):
     """Consolidation opportunities: how far pooling would move an agreement's volume on its tiers
     and what it would save, with the method (staff)."""
     result = selectors.consolidation_opportunities()
-    return {"method": result.method, "rounding": "Each quantity x price rounded to the cent, ROUND_HALF_UP.",
+    return {"method": "\n".join(result.method_points), "rounding": "Each quantity x price rounded to the cent, ROUND_HALF_UP.",
             "total_saving": _money(result.total_saving),
             "opportunities": [{
                 "kind": o.kind, "category": o.category, "sentence": o.sentence,

@@ -32,6 +32,8 @@ from core.money import cents
 from core.tiers import tier_at
 
 METHOD = __doc__.split("Method (stated on the page, `METHOD`):\n", 1)[1].strip()
+# The method's points, each on one line, for the page and the API.
+METHOD_POINTS = [" ".join(point.split()) for point in ("\n" + METHOD).split("\n- ") if point.strip()]
 
 
 @dataclass(frozen=True)

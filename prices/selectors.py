@@ -34,6 +34,7 @@ from surveys.selectors import declared_current_purchases
 # An outside price counts against the pool's for this long after it was seen.
 RECENT_DAYS = 730
 KINDS = dict(PRODUCT_FAMILIES)
+PLURAL = {"device": "devices", "service": "services"}
 
 
 def may_read(actor: Optional[Actor]) -> bool:
@@ -182,6 +183,7 @@ def renegotiation_list() -> list[Renegotiation]:
 class Consolidation:
     opportunities: list[consolidation.Opportunity] = field(default_factory=list)
     method: str = consolidation.METHOD
+    method_points: list[str] = field(default_factory=lambda: list(consolidation.METHOD_POINTS))
 
     @property
     def total_saving(self) -> Decimal:
@@ -224,7 +226,7 @@ def consolidation_opportunities() -> Consolidation:
         category_lines.sort(key=lambda line: (line.agreement_number, line.line_reference))
         name = names[key[0]]
         if kinds_per_category[key[0]] > 1:
-            name = f"{name} ({KINDS.get(key[1], key[1]).lower()})"
+            name = f"{name} ({PLURAL.get(key[1], KINDS.get(key[1], key[1]).lower())})"
         split = consolidation.split_opportunity(name, category_lines)
         outside = consolidation.outside_opportunity(name, category_lines, declared.get(key, []))
         found += [o for o in (split, outside) if o is not None]
