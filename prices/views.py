@@ -7,6 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 from urllib.parse import urlencode
 
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
@@ -33,7 +34,7 @@ def _product_filter(request):
         return None
     try:
         return Product.objects.filter(pk=parse_id(raw, field="product")).select_related("vendor").first()
-    except Exception:  # an unreadable id filters nothing
+    except ValidationError:  # an unreadable id filters nothing
         return None
 
 
