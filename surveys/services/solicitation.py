@@ -23,6 +23,7 @@ from sourcing.services.solicitations import SolicitationContent, solicitation_cr
 from surveys import selectors
 from surveys.models import Survey, SurveySolicitation
 from surveys.states import TRANSITIONS
+from vendors.service_area import state_name
 
 CRITERIA = [{"name": "Price", "weight": 40, "is_price": True},
             {"name": "Functionality", "weight": 30},
@@ -53,7 +54,7 @@ def solicitation_plan(survey: Survey) -> dict:
     for state, rules in selectors.state_rules(states).items():
         for rule in rules:
             requirements.append({"code": f"rule-{rule.rule_id}"[:40],
-                                 "text": f"Meets {rule.title} ({rule.citation}) for members in {state}"[:500]})
+                                 "text": f"Meets {rule.title} ({rule.citation}) for members in {state_name(state)}"[:500]})
     refs = {line["reference"] for line in lines}
     districts = sorted({row.district_id for row in selectors.demand_rows(survey) if row.need in refs})
     return {"lines": lines, "requirements": requirements, "districts": districts, "states": sorted(states)}

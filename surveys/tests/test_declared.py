@@ -64,6 +64,6 @@ def test_a_new_york_member_brings_new_yorks_rules_into_the_solicitation(cast, su
     assert rules, "load_rules loads New York's rules"
     link = survey_solicitation_create(survey=survey, category=devices, actor=cast.actor(cast.staff))
     texts = list(link.solicitation.requirements.values_list("text", flat=True))
-    assert any(t.endswith("for members in NY") for t in texts)
-    assert any(t.endswith("for members in CA") for t in texts)
+    assert any(t.endswith("for members in New York") for t in texts)
+    assert any(t.endswith("for members in California") for t in texts)
     assert link.solicitation.lines.get().estimated_quantity == 25 + 150

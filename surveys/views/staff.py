@@ -22,6 +22,7 @@ from surveys.forms import SolicitationFromSurveyForm, SurveyForm
 from surveys.services.solicitation import solicitation_plan, survey_solicitation_create
 from surveys.services.surveys import survey_close, survey_create, survey_publish, survey_update
 from surveys.states import SurveyState
+from vendors.service_area import state_name
 
 
 NEED_FIELD = re.compile(r"^needs\[(\d+)\]\.(\w+)$")
@@ -125,6 +126,7 @@ def demand(request, survey_id: int):
     blocks = [{"d": d, "qty_chart": charts.quantities_chart(d), "ends_chart": charts.contract_ends_chart(d),
                "must_haves": [(musthaves.label(c), n, share, share > 50) for c, n, share in d.must_haves]}
               for d in needs]
+    rules = [(state_name(code), items) for code, items in rules.items()]
     return render(request, "surveys/demand.html", {
         "survey": survey, "blocks": blocks, "rules": rules, "link": selectors.solicitation_link(survey),
         "responded": selectors.submitted_responses(survey).count(), "groups": selectors.unmet_demand()})
@@ -165,7 +167,7 @@ def solicitation_create_view(request, survey_id: int):
                      + "; ".join(f"{l['reference']} {l['description']}: {l['estimated_quantity']:,} {l['unit']}"
                                  for l in plan["lines"]),
                      f"{len(plan['requirements'])} mandatory requirement(s) from shared must-haves and the "
-                     f"rules of {', '.join(plan['states']) or 'no state'}.",
+                     f"rules of {', '.join(state_name(s) for s in plan['states']) or 'no state'}.",
                      "Only once per survey. You review the draft before publishing it."],
             notices=[f"When it is published, the buyers and approvers of the {len(plan['districts'])} "
                      f"declaring district(s) are told (inbox and email)."],
