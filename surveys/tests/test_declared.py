@@ -37,8 +37,10 @@ def test_declared_vs_bought_per_member_and_need(cast, survey, ny, monkeypatch):
     from sourcing.services.solicitations import solicitation_create
     from tests.helpers import content
 
-    sol = solicitation_create(content=content(survey.needs.first().category), actor=cast.actor(cast.staff),
-                              questions_deadline=survey.closes_at, bid_deadline=survey.closes_at)
+    sol = solicitation_create(content=content(survey.needs.first().category, lines=[
+        {"reference": "N1", "description": "Student Chromebooks", "unit": "device", "estimated_quantity": 140},
+        {"reference": "N2", "description": "Math practice", "unit": "licence", "estimated_quantity": 1}]),
+        actor=cast.actor(cast.staff), questions_deadline=survey.closes_at, bid_deadline=survey.closes_at)
     SurveySolicitation.objects.create(survey=survey, solicitation=sol, created_at=survey.closes_at)
     other = ny
     monkeypatch.setattr(selectors, "ordered_quantities", lambda solicitation_id: {
