@@ -189,6 +189,10 @@ class AuditAction(models.TextChoices):
     SURVEY_SOLICITATION_CREATED = "survey.solicitation_created", "Solicitation drafted from a needs survey"
     SURVEY_DISTRICTS_TOLD = "survey.districts_told", "Declaring districts told of the solicitation"
 
+    # usage: licence usage districts report (CSV or API)
+    USAGE_IMPORTED = "usage.imported", "Licence usage imported"
+    USAGE_REPLACED = "usage.replaced", "Licence usage of earlier months replaced by a new import"
+
 
 def action_label(code: str) -> str:
     """The label of an action code; an unlisted code (none is recorded since the vocabulary, but
