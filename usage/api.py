@@ -1,7 +1,6 @@
 """API for licence usage: a district imports its usage and reads bought vs used; staff read the
 renewal list (agreements ending within 180 days with utilisation and price trend)."""
 
-from __future__ import annotations
 
 from typing import Optional
 

@@ -1,6 +1,5 @@
 """Bodies of the licence usage API (`usage.api`)."""
 
-from __future__ import annotations
 
 import datetime as dt
 from typing import Optional, Union
