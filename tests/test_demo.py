@@ -37,6 +37,7 @@ def test_demo_builds_once_and_again(capsys, client):
     # the draft: created from the needs survey
     assert states == ["award_notice"] + ["awarded"] * 4 + ["draft", "published", "under_evaluation"]
     check_survey_demo(client)
+    check_usage_demo(client)
     from contracts.models import MasterAgreement, ParticipationAgreement
 
     assert MasterAgreement.objects.filter(state="active").count() == 16
@@ -46,7 +47,7 @@ def test_demo_builds_once_and_again(capsys, client):
     from orders.models import Order, RebateEntry
     from orders.selectors import rebates_recompute
 
-    assert Order.objects.count() == 10 and RebateEntry.objects.filter(kind="true_up").exists()
+    assert Order.objects.count() == 14 and RebateEntry.objects.filter(kind="true_up").exists()  # 4: usage demo
     waiting = Order.objects.get(state="awaiting_approval")
     assert waiting.priced_at is None and not waiting.volume_events.exists()
     assert rebates_recompute().ok
@@ -201,6 +202,17 @@ def check_a_vendor_left_out_for_its_service_area(client):
     assert client.login(email="buyer1@demo.edpool.org", password=DEMO_PASSWORD)
     page = client.get(f"/mini-competitions/{competition.pk}/").content.decode()
     assert "The vendor does not serve California." in page
+
+
+def check_usage_demo(client):
+    """One clearly under-used licence on an agreement ending within 180 days, first on the list."""
+    from usage.selectors import renewal_list
+
+    first = renewal_list()[0]
+    assert first.agreement.vendor.legal_name.startswith("Acorn") and first.days_left <= 180
+    assert (first.lines[0].bought, first.lines[0].used, first.worst) == (1200, 480, 40)
+    client.login(email="staff@demo.edpool.org", password=DEMO_PASSWORD)
+    assert "40%" in client.get("/usage/renewals/").content.decode()
 
 
 def check_survey_demo(client):

@@ -5,19 +5,23 @@ import datetime as dt
 from typing import Optional, Union
 
 from ninja import Schema
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, Strict
+from typing_extensions import Annotated
 
-from core.api_types import Id, text, whole
+from core.api_types import text, whole
+from core.limits import ID_MAX
 from core.bounds import QUANTITY_MAX
 from usage.services import MAX_ROWS, PRODUCT_TEXT_MAX
 
 Count = whole(0, QUANTITY_MAX, "A whole number from 0.")
+# A product's id as a JSON integer (true is not product 1).
+ProductId = Annotated[int, Strict(), Field(ge=1, le=ID_MAX, description="A product's id.")]
 
 
 class UsageRowIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    product: Union[Id, text(PRODUCT_TEXT_MAX, min_length=1)] = Field(
+    product: Union[ProductId, text(PRODUCT_TEXT_MAX, min_length=1)] = Field(
         description="The product's id, or its exact name (refused when several vendors' products share it).")
     month: text(7, min_length=7) = Field(description="YYYY-MM, not after the current month.")
     active_users: Optional[Count] = None

@@ -207,3 +207,27 @@ def test_template_lists_the_licences_bought(client, joined):
     text = client.get("/usage/template.csv").content.decode()
     assert text.splitlines()[0] == "product,month,active_users,licences_used"
     assert text.splitlines()[1].startswith(f"{cast.licence.pk},{_month(0)}")
+
+
+def test_month_boundary_is_the_consortiums_calendar(joined, clock):
+    """At 23:59 on 30 November in Los Angeles (07:59 UTC on 1 December) December has not begun."""
+    from django.utils import timezone
+
+    cast = joined
+    rows = [{"product": cast.licence.pk, "month": "2026-12", "licences_used": 1}]
+    clock.set(timezone.make_aware(dt.datetime(2026, 11, 30, 23, 59)))
+    with pytest.raises(ValidationError, match="in the future"):
+        usage_import(district=cast.district_a, rows=rows, source="api", actor=cast.actor(cast.buyer_a))
+    clock.set(timezone.make_aware(dt.datetime(2026, 12, 1, 0, 0)))
+    assert usage_import(district=cast.district_a, rows=rows, source="api", actor=cast.actor(cast.buyer_a)).rows == 1
+
+
+def test_api_refuses_true_as_a_product_and_absurd_numbers(client, joined):
+    cast = joined
+    for row in ({"product": True, "month": _month(1), "licences_used": 1},
+                {"product": cast.licence.pk, "month": _month(1), "licences_used": 10**30},
+                {"product": "9" * 30, "month": _month(1), "licences_used": 1}):
+        response = client.post("/api/v1/usage", json.dumps({"rows": [row]}), content_type="application/json",
+                               **token(cast.buyer_a))
+        assert response.status_code == 422, row
+    assert not UsageRecord.objects.exists()
