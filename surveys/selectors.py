@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Iterable, Optional
 
 from django.db.models import QuerySet
@@ -217,3 +218,40 @@ def surveys_to_answer(district) -> list[tuple[Survey, Optional[str]]]:
     surveys = list(open_surveys())
     states = dict(Response.objects.filter(district=district, survey__in=surveys).values_list("survey_id", "state"))
     return [(s, states.get(s.pk)) for s in surveys if states.get(s.pk) != ResponseState.SUBMITTED]
+
+
+@dataclass(frozen=True)
+class DeclaredPurchase:
+    """A district's answer saying what it buys now, and at what unit price (outside the pool)."""
+
+    district_id: int
+    district: str
+    category_id: int
+    category: str
+    kind: str  # catalog.choices.PRODUCT_FAMILIES code of the need
+    quantity: int
+    unit_price: Decimal
+    current_product: str
+    survey: str
+
+
+def declared_current_purchases() -> list[DeclaredPurchase]:
+    """Submitted answers that give a current product and its unit price, one per district,
+    category and kind of product: the latest survey's (by closing time) when a district answered
+    several."""
+    answers = (Answer.objects.filter(response__state=ResponseState.SUBMITTED, current_price__isnull=False)
+               .exclude(current_product="")
+               .select_related("need__category", "response__survey", "response__district__organisation")
+               .order_by("-response__survey__closes_at", "-response__survey_id", "need__position"))
+    seen: set[tuple[int, int, str]] = set()
+    rows = []
+    for a in answers:
+        key = (a.response.district_id, a.need.category_id, a.need.kind)
+        if key in seen or a.total <= 0:
+            continue
+        seen.add(key)
+        rows.append(DeclaredPurchase(district_id=a.response.district_id, district=a.response.district.name,
+                                     category_id=a.need.category_id, category=a.need.category.name, kind=a.need.kind,
+                                     quantity=a.total, unit_price=a.current_price,
+                                     current_product=a.current_product, survey=a.response.survey.title))
+    return rows

@@ -63,6 +63,7 @@ STORED_CODES = {
     "need": "saved unmet matched",
     "survey": "created updated published closed answers_saved answers_submitted reminder_sent "
               "solicitation_created districts_told",
+    "outside_price": "recorded withdrawn",
     "usage": "imported replaced",
 }
 
