@@ -509,6 +509,15 @@ def migrations_refusal(manifest: dict[str, Any]) -> Optional[str]:
     return None
 
 
+def archive_refusal(manifest: dict[str, Any], using: str = DEFAULT_DB_ALIAS) -> Optional[str]:
+    """Why this EdPool cannot restore the archive at all (another database vendor, a newer schema)."""
+    vendor = connections[using].vendor
+    if manifest["database"]["vendor"] != vendor:
+        return (f"The archive holds a {manifest['database']['vendor']} database but this EdPool uses {vendor}: "
+                f"restore it on an EdPool with the same database. Nothing was changed.")
+    return migrations_refusal(manifest)
+
+
 @dataclass(frozen=True)
 class Target:
     vendor: str
@@ -531,8 +540,9 @@ def restore_target(using: str = DEFAULT_DB_ALIAS) -> Target:
             if table in tables:
                 cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)}")
                 rows += cursor.fetchone()[0]
-    name = (_sqlite_path(connection).name if connection.vendor == "sqlite"
-            else str(connection.settings_dict["NAME"]))
+    name = str(connection.settings_dict["NAME"])
+    if connection.vendor == "sqlite":
+        name = Path(name).name  # type the file's name to confirm, not its whole path
     return Target(connection.vendor, name, rows, len(tables), len(_media_files(Path(settings.MEDIA_ROOT))))
 
 
@@ -598,10 +608,7 @@ def backup_restore(*, path: Path, replace: bool = False, using: str = DEFAULT_DB
     connection = connections[using]
     archive = archive_open(Path(path))
     manifest = archive.manifest
-    if manifest["database"]["vendor"] != connection.vendor:
-        raise BackupError(f"The archive holds a {manifest['database']['vendor']} database but this EdPool uses "
-                          f"{connection.vendor}: restore it on an EdPool with the same database. Nothing was changed.")
-    refusal = migrations_refusal(manifest)
+    refusal = archive_refusal(manifest, using)
     if refusal:
         raise BackupError(refusal)
     if connection.vendor == "postgresql":
@@ -631,7 +638,10 @@ def backup_restore(*, path: Path, replace: bool = False, using: str = DEFAULT_DB
                 raise BackupError(f"The archive's database is not a usable SQLite file ({exc}). Nothing was changed.")
             if ok != "ok":
                 raise BackupError(f"The archive's database fails SQLite's integrity check ({ok}). Nothing was changed.")
-            _compare(manifest, sqlite_file_facts(db_file), "database in the archive")  # before touching anything
+            try:  # before touching anything
+                _compare(manifest, sqlite_file_facts(db_file), "database in the archive")
+            except BackupError as exc:
+                raise BackupError(f"{exc} Nothing was changed.")
             # What the database held before, put back if the copy fails or does not match.
             connection.close()
             connection.ensure_connection()
@@ -643,6 +653,9 @@ def backup_restore(*, path: Path, replace: bool = False, using: str = DEFAULT_DB
             try:
                 _sqlite_copy(db_file, connection)
                 _compare(manifest, sqlite_file_facts(_sqlite_path(connection)), "restored database")
+            except BackupError as exc:
+                _sqlite_copy(staging / "before.sqlite3", connection)
+                raise BackupError(f"{exc} The database was put back as it was; nothing was changed.")
             except BaseException:
                 _sqlite_copy(staging / "before.sqlite3", connection)
                 raise
@@ -658,7 +671,8 @@ def backup_restore(*, path: Path, replace: bool = False, using: str = DEFAULT_DB
             except BackupError as exc:
                 connection.close()
                 _pg_drop_all(connection)
-                raise BackupError(f"{exc} The database was emptied again (no tables): restore another copy.")
+                raise BackupError(f"{exc} The database was emptied again (no tables): nothing was changed "
+                                  f"if it was empty before; restore another copy.")
         # The media folder: the restored one replaces the old one in two renames.
         restored_media = staging / MEDIA_DIR
         restored_media.mkdir(exist_ok=True)

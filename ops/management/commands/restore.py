@@ -10,7 +10,7 @@ from pathlib import Path
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from ops.backup import BackupError, archive_open, backup_restore, migrations_refusal, restore_target
+from ops.backup import BackupError, archive_open, archive_refusal, backup_restore, restore_target
 
 
 class Command(BaseCommand):
@@ -28,7 +28,7 @@ class Command(BaseCommand):
     def handle(self, *args, archive: str, force: bool = False, yes: bool = False, **options):
         try:
             manifest = archive_open(Path(archive)).manifest
-            refusal = migrations_refusal(manifest)
+            refusal = archive_refusal(manifest)
             if refusal:
                 raise BackupError(refusal)
             target = restore_target()
