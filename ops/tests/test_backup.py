@@ -359,3 +359,23 @@ def test_tampered_manifest_on_postgresql(tmp_path, cast):
         assert not (tmp_path / "other-media").exists()
     finally:
         _pg_admin(f'DROP DATABASE IF EXISTS "{other}" WITH (FORCE)')
+
+
+@pytest.mark.django_db(transaction=True)
+def test_force_asks_for_the_database_name(tmp_path, cast, monkeypatch):
+    good = backup_create(output=tmp_path / "good.tar.gz").path
+    before = _state()
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True, raising=False)
+    asked = []
+    monkeypatch.setattr("builtins.input", lambda prompt: asked.append(prompt) or "not-the-name")
+    _refused(good, "Not confirmed", "nothing was changed", args=["--force"])
+    assert asked and "Type the database's name" in asked[0]
+    assert _state() == before
+
+
+def test_missing_postgresql_tools_say_what_to_install(monkeypatch):
+    from ops import backup
+
+    monkeypatch.setattr(backup.shutil, "which", lambda name: None)
+    with pytest.raises(backup.BackupError, match="pg_dump is not installed.*postgresql-client"):
+        backup._pg_tool("pg_dump")
