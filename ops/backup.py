@@ -244,6 +244,11 @@ def default_backup_path() -> Path:
     return Path(settings.VAR_DIR) / "backups" / f"edpool-backup-{stamp}.tar.gz"
 
 
+def safety_backup_path() -> Path:
+    stamp = timezone.now().astimezone(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    return Path(settings.VAR_DIR) / "backups" / f"edpool-before-restore-{stamp}.tar.gz"
+
+
 def backup_create(*, output: Optional[Path] = None, using: str = DEFAULT_DB_ALIAS) -> BackupResult:
     """Write one archive of the database and the media folder (see the module's docstring);
     returns where and its manifest. The archive appears whole or not at all (written beside it,
@@ -625,6 +630,11 @@ def backup_restore(*, path: Path, replace: bool = False, using: str = DEFAULT_DB
     staging = Path(tempfile.mkdtemp(prefix=".edpool-restore-", dir=media_root.parent))
     set_aside: Optional[Path] = None
     try:
+        needed = manifest["database"]["size"] * 2 + sum(m["size"] for m in manifest["media"])
+        free = shutil.disk_usage(staging).free
+        if needed > free:
+            raise BackupError(f"The archive needs {needed:,} bytes to restore but {staging.parent} has {free:,} "
+                              f"free: refused; nothing was changed.")
         _extract_verified(archive, staging)
         db_file = staging / manifest["database"]["file"]
         if connection.vendor == "sqlite":

@@ -156,6 +156,11 @@ def _round_trip(tmp_path, settings, cast, joined, clock, database_url: str, *, p
     assert unconfirmed.returncode != 0 and "--yes" in unconfirmed.stderr
     forced = _edpool(env, "restore", str(archive), "--force", "--yes")
     assert forced.returncode == 0, forced.stderr
+    # What it replaced was backed up first.
+    safety = list((tmp_path / "other-var" / "backups").glob("edpool-before-restore-*.tar.gz"))
+    assert len(safety) == 1 and "were backed up to" in forced.stdout
+    with tarfile.open(safety[0]) as tar:
+        assert json.load(tar.extractfile(MANIFEST))["tables"] == manifest["tables"]
     assert "Audit trail OK" in forced.stdout
 
 

@@ -10,7 +10,8 @@ from pathlib import Path
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from ops.backup import BackupError, archive_open, archive_refusal, backup_restore, restore_target
+from ops.backup import (BackupError, archive_open, archive_refusal, backup_create, backup_restore, restore_target,
+                        safety_backup_path)
 
 
 class Command(BaseCommand):
@@ -24,8 +25,11 @@ class Command(BaseCommand):
         parser.add_argument("--force", action="store_true",
                             help="replace a database and media folder that hold data (asks to type the database's name)")
         parser.add_argument("--yes", action="store_true", help="with --force: do not ask (scripts)")
+        parser.add_argument("--no-safety-backup", action="store_true",
+                            help="with --force: do not back up the database being replaced first")
 
-    def handle(self, *args, archive: str, force: bool = False, yes: bool = False, **options):
+    def handle(self, *args, archive: str, force: bool = False, yes: bool = False,
+               no_safety_backup: bool = False, **options):
         try:
             manifest = archive_open(Path(archive)).manifest
             refusal = archive_refusal(manifest)
@@ -40,6 +44,8 @@ class Command(BaseCommand):
                         f"into an empty database only. Use --force to replace them. Nothing was changed.")
                 if not yes:
                     self._confirm(target, manifest)
+                if not no_safety_backup:
+                    self._safety_backup()
             result = backup_restore(path=Path(archive), replace=force)
         except BackupError as exc:
             raise CommandError(f"Restore refused: {exc}")
@@ -53,6 +59,15 @@ class Command(BaseCommand):
         self._check("audit", "verify")
         self._check("rebates", "recompute", "--check")
         self.stdout.write("Restore complete. Bids sealed before the backup open only with the same BID_SEALING_KEY.")
+
+    def _safety_backup(self) -> None:
+        """What --force replaces is backed up first, so a wrong archive can be undone."""
+        try:
+            result = backup_create(output=safety_backup_path())
+        except BackupError as exc:
+            raise BackupError(f"The database being replaced could not be backed up first ({exc}); nothing was "
+                              f"changed. Add --no-safety-backup to replace it without a backup.")
+        self.stdout.write(f"The database and media being replaced were backed up to {result.path}.")
 
     def _confirm(self, target, manifest) -> None:
         if not sys.stdin.isatty():
