@@ -164,10 +164,20 @@ def _round_trip(tmp_path, settings, cast, joined, clock, database_url: str, *, p
     assert "Audit trail OK" in forced.stdout
 
 
-@pytest.mark.django_db(transaction=True)
-def test_round_trip_on_sqlite(tmp_path, settings, cast, joined, clock):
+@pytest.fixture
+def sqlite_only(db):
+    """Skip before the scene is built (it takes most of the test's time)."""
     if connection.vendor != "sqlite":
         pytest.skip("the SQLite round trip runs in the SQLite pass")
+
+
+@pytest.fixture
+def postgres_only(db):
+    require_or_skip(connection.vendor == "postgresql", "PostgreSQL (set DATABASE_URL=postgres://...)")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_round_trip_on_sqlite(sqlite_only, tmp_path, settings, cast, joined, clock):
     _round_trip(tmp_path, settings, cast, joined, clock, f"sqlite:///{tmp_path / 'restored.sqlite3'}",
                 postgres=False)
 
@@ -179,8 +189,7 @@ def _pg_admin(sql: str) -> None:
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_round_trip_on_postgresql(tmp_path, settings, cast, joined, clock):
-    require_or_skip(connection.vendor == "postgresql", "PostgreSQL (set DATABASE_URL=postgres://...)")
+def test_round_trip_on_postgresql(postgres_only, tmp_path, settings, cast, joined, clock):
     other = f"edpool_restore_{os.getpid()}_{uuid.uuid4().hex[:8]}"
     params = connection.settings_dict
     url = (f"postgres://{params['USER']}:{params.get('PASSWORD') or ''}@{params.get('HOST') or '127.0.0.1'}:"
