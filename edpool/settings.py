@@ -111,6 +111,8 @@ INSTALLED_APPS = [
     "surveys",
     "analytics",
     "prices",
+    "usage",
+    "ops",  # backups and restore (edpool backup / restore)
     "edpool",
 ]
 
