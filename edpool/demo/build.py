@@ -231,6 +231,7 @@ def _build_demo(*, progress=None) -> DemoReport:
     from edpool.demo.orders import build_orders_demo
 
     build_orders_demo(report, members)
+    from edpool.demo.spend import build_spend_demo; build_spend_demo(report, members)  # noqa: E702
     from edpool.demo.reports import build_reports_demo
 
     build_reports_demo(report)

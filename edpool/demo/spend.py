@@ -1,0 +1,108 @@
+"""Demo orders for the spend pages (issue 16): one vendor dominating a category, and a category
+shared between vendors to compare it with.
+
+- Interactive displays: Northstar already sells to nine members (edpool.demo.orders); one more
+  member picks Cedar in a mini-competition and orders a few 65-inch boards, so Northstar keeps
+  about 95% of the category (HHI above 9,000: highly concentrated, nearly a single supplier).
+- Chromebooks: two vendors of the multi-award share the category (the third, Juniper, does not
+  serve California): ABC Unified orders from Acorn twice (the first, above its approval limit,
+  waits a day for approver1), crossing Acorn's 500-unit tier (a true-up rebate); another member
+  buys from Redwood, once in the previous fiscal year (FY 2025-26, so that year is not empty
+  either) and again this autumn.
+
+Runs after edpool.demo.orders; skipped when its orders exist (safe to run again). The
+savings helper's two fiscal years of history live in their own module and do not depend on these.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from contracts.models import MasterAgreement, ParticipationAgreement
+from contracts.selectors.agreements import current_schedule
+from edpool.demo.catalog_agreements import _join
+from edpool.demo.clock import at
+from edpool.demo.orders import _approver, _buyer
+from edpool.demo.sourcing import _vendor
+from orders.models import Order
+from orders.services import order_acknowledge, order_approve, order_create, order_fulfil, order_submit
+
+REFERENCE = "DEMO-SPEND"
+
+
+def _agreement(vendor: str, number_prefix: str) -> MasterAgreement | None:
+    return (MasterAgreement.objects.filter(vendor__organisation__name=vendor, number__startswith=number_prefix,
+                                           state="active").first())
+
+
+def _product(agreement: MasterAgreement, line: str):
+    return current_schedule(agreement).entries.filter(line_reference=line).order_by("pk").first().product
+
+
+def _place(district, agreement, line: str, quantity: int, buyer, moment: dt.datetime, n: int, *,
+           approver=None, fulfil=True) -> Order:
+    vendor = _vendor(agreement.vendor.organisation.name)
+    with at(moment):
+        order = order_create(district=district, agreement=agreement, lines=[(_product(agreement, line), quantity)],
+                             reference=f"{REFERENCE}-{n:02d}", actor=buyer)
+        order = order_submit(order=order, actor=buyer)
+    if order.needs_approval and approver is not None:
+        with at(moment + dt.timedelta(hours=20)):
+            order = order_approve(order=order, actor=approver)
+    with at(moment + dt.timedelta(days=2)):
+        order = order_acknowledge(order=order, actor=vendor)
+    if fulfil:
+        with at(moment + dt.timedelta(days=9)):
+            order = order_fulfil(order=order, actor=vendor)
+    return order
+
+
+def _joined(district, agreement) -> bool:
+    return ParticipationAgreement.objects.filter(district=district, agreement=agreement, state="active").exists()
+
+
+def build_spend_demo(report, members) -> None:
+    if Order.objects.filter(reference__startswith=REFERENCE).exists():
+        report.add("Demo spend orders already present.")
+        return
+    cedar = _agreement("Cedar Classroom Tech", "MA-2026-001")
+    acorn, redwood = (_agreement(name, "MA-2026-006") for name in ("Acorn Device Works", "Redwood Laptops"))
+    if None in (cedar, acorn, redwood):
+        report.add("No agreements for the demo spend orders.")
+        return
+    now = timezone.now().replace(microsecond=0)
+    placed = []
+    # Displays: a member that already buys Northstar's boards picks Cedar in a mini-competition
+    # for 20 65-inch boards. Existing demo buyers only (a new account costs a password hash).
+    cedar_member = members[5]
+    buyer = _buyer(cedar_member, 6)
+    if not _joined(cedar_member, cedar):
+        with at(now - dt.timedelta(days=40)):
+            _join(cedar_member, cedar, buyer, "40000", competition_lines={"D65": 20},
+                  favour={cedar.vendor_id: 40},
+                  reasons="Cedar's boards fit the new wing's mounts; its training plan was the strongest.")
+    placed.append(_place(cedar_member, cedar, "D65", 20, buyer, now - dt.timedelta(days=35), 1))
+
+    # Chromebooks: ABC Unified (joined Acorn's agreement with the catalog demo) orders twice; its
+    # first order is above its approval limit and waits a day for approver1.
+    abc = members[0]
+    buyer1 = _buyer(abc, 1)
+    placed.append(_place(abc, acorn, "CB-11", 400, buyer1, now - dt.timedelta(days=75), 2,
+                         approver=_approver("approver1@demo.edpool.org")))
+    placed.append(_place(abc, acorn, "CB-11", 150, buyer1, now - dt.timedelta(days=30), 3, fulfil=False))
+    # Another member buys Redwood's: once in the previous fiscal year (about seven months ago), so
+    # that year has spend too, and again this autumn.
+    redwood_member = members[2]
+    buyer3 = _buyer(redwood_member, 3)
+    if not _joined(redwood_member, redwood):
+        with at(now - dt.timedelta(days=230)):
+            _join(redwood_member, redwood, buyer3, "48000", competition_lines={"CB-11": 300},
+                  favour={redwood.vendor_id: 40},
+                  reasons="Redwood's repair depot is in our county; its price is within 3% of the lowest.")
+    placed.append(_place(redwood_member, redwood, "CB-11", 180, buyer3, now - dt.timedelta(days=205), 4))
+    placed.append(_place(redwood_member, redwood, "CB-11", 120, buyer3, now - dt.timedelta(days=60), 5))
+    report.add(f"Spend demo: {len(placed)} more orders: Northstar keeps about 95% of interactive displays "
+               f"(Cedar has one order); Chromebooks shared by Acorn and Redwood, one order in the "
+               f"previous fiscal year.")
