@@ -44,7 +44,8 @@ from core import clock
 from core.fiscal import FiscalYear
 from core.money import cents
 from members.selectors import district_for_actor, member_directory_states, member_directory_totals
-from orders.spend import SpendFilter, rebates_earned_by, spend_by, spend_years, spending_districts
+from orders.spend import (SpendFilter, rebates_earned_by, spend_by, spend_years, spending_district_ids,
+                          spending_districts)
 from vendors.selectors import vendor_list
 
 DISTRICT_READERS = (BUYER, APPROVER)
@@ -100,8 +101,8 @@ class Concentration:
     spend: Decimal
     vendors: int
     top_vendor: str
-    top_share: Decimal
-    hhi: int
+    top_share: Optional[Decimal]  # None (with hhi) where showing it would reveal a member's spend
+    hhi: Optional[int]
     level: str
 
     @property
@@ -111,6 +112,10 @@ class Concentration:
 
     @property
     def words(self) -> str:
+        if self.hhi is None:
+            return (f"{self.top_vendor} had the largest share of the {self.category} spend among "
+                    f"{self.vendors} vendor{'s' if self.vendors != 1 else ''} ({self.level}; the exact share "
+                    f"is kept back, as a vendor sold to fewer than {MIN_DISTRICTS} members).")
         if self.vendors == 1:
             return (f"One vendor, {self.top_vendor}, had all of the {self.category} spend "
                     f"(HHI 10,000: a single supplier).")
@@ -355,8 +360,14 @@ def _per_student(filters: Filters, own, total: Decimal) -> Optional[PerStudent]:
 
 def _consortium_view(filters: Filters) -> Consortium:
     """What a district user sees of the whole consortium for the same year, category and vendor
-    (never a state's or a district's figures): totals, by category and concentration, each only
-    where at least MIN_DISTRICTS members bought."""
+    (never a state's or a district's figures). Small groups are kept back so that no other
+    member's spend can be worked out, even with the user's own figures beside them:
+    - nothing but the count of buying members when fewer than MIN_DISTRICTS bought;
+    - a category only when at least MIN_DISTRICTS members bought in it, and the categories left
+      out together (the total less the ones shown) also at least MIN_DISTRICTS, or none is shown;
+    - a category's exact top share and HHI only when every vendor in it sold to at least
+      MIN_DISTRICTS members (with two vendors the HHI gives both shares); otherwise its top vendor,
+      its number of vendors and its level in words."""
     fy = filters.fiscal_year
     f = SpendFilter(since=fy.start, until=fy.end, category_id=filters.category_id or None,
                     vendor_id=filters.vendor_id or None)
@@ -366,14 +377,25 @@ def _consortium_view(filters: Filters) -> Consortium:
     total = spend_by(f)[0]["spend"]
     per_category = spending_districts(f, "category")
     allowed = {cid for cid, n in per_category.items() if n >= MIN_DISTRICTS}
+    left_out = set(per_category) - allowed
+    if left_out:
+        districts_left_out = spending_district_ids(f, category_ids=left_out)
+        if len(districts_left_out) < MIN_DISTRICTS:
+            allowed = set()
     lines = [line for line in _lines(spend_by(f, ("category",)), "category_id", "category", total,
                                      _earned_by(f, "category", "category_id")) if line.key in allowed]
+    per_vendor = spending_districts(f, ("category", "vendor"))
+    exact = {cid for cid in allowed
+             if all(n >= MIN_DISTRICTS for (c, _), n in per_vendor.items() if c == cid)}
+    kept = [c if c.category_id in exact else Concentration(c.category_id, c.category, c.spend, c.vendors,
+                                                            c.top_vendor, None, None, c.level)
+            for c in concentration(f, category_ids=allowed)]
     totals = member_directory_totals()
     return Consortium(shown=True, total=total, districts=buying,
                       per_student=PerStudent(total, totals.students, totals.students_estimated, "all members")
                       if totals.students else None,
                       by_category=lines, hidden_categories=len(per_category) - len(allowed),
-                      concentration=concentration(f, category_ids=allowed))
+                      concentration=kept)
 
 
 def filter_options(*, actor) -> dict:

@@ -38,8 +38,10 @@ class SpendConcentrationOut(Schema):
     spend: MoneyText
     vendors: int
     top_vendor: str
-    top_vendor_share_percent: DecimalText
-    hhi: int = Field(description="Herfindahl-Hirschman index, 0-10,000: the sum of the vendors' squared percentage shares.")
+    top_vendor_share_percent: Optional[DecimalText] = Field(None, description=(
+        "Null in a district's view of the consortium where a vendor sold to fewer than three members."))
+    hhi: Optional[int] = Field(None, description=(
+        "Herfindahl-Hirschman index, 0-10,000: the sum of the vendors' squared percentage shares (null as above)."))
     level: str = Field(description="unconcentrated (< 1,000), moderately concentrated (1,000-1,800) or highly concentrated (> 1,800).")
     words: str
 
@@ -112,7 +114,8 @@ def _line(line: Line) -> dict:
 
 def _concentration(c: Concentration) -> dict:
     return {"category_id": c.category_id, "category": c.category, "spend": str(c.spend), "vendors": c.vendors,
-            "top_vendor": c.top_vendor, "top_vendor_share_percent": str(c.top_share), "hhi": c.hhi,
+            "top_vendor": c.top_vendor,
+            "top_vendor_share_percent": None if c.top_share is None else str(c.top_share), "hhi": c.hhi,
             "level": c.level, "words": c.words}
 
 

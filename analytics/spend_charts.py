@@ -55,7 +55,7 @@ def month_chart(report: SpendReport) -> Optional[Chart]:
                f"{money(peak.spend)}; {money(earned)} in true-up rebates earned over the year, shown beside "
                f"spend, not taken off it.")
     return column_chart(title="Spend and rebates earned by month", summary=summary,
-                        categories=[line.label for line in report.by_month],
+                        categories=[f"{line.key:%b %y}" for line in report.by_month],
                         series=[Series("Spend", [line.spend for line in report.by_month]),
                                 Series("Rebates earned", [line.earned for line in report.by_month])],
                         fmt=money, axis_fmt=money_axis, category_header="Month", key="spend-month")
@@ -74,13 +74,14 @@ def state_chart(report: SpendReport) -> Optional[Chart]:
 
 def concentration_chart(items: list[Concentration]) -> Optional[Chart]:
     """The top vendor's share of each category's spend, with a marker at one half."""
+    items = [c for c in items if c.top_share is not None]
     if not items:
         return None
     ranked = sorted(items, key=lambda c: (-c.top_share, c.category))[:15]
     top = ranked[0]
     summary = (f"The most concentrated category is {top.category}: {top.top_vendor} had {top.top_share}% of its "
                f"spend (HHI {top.hhi:,}, {top.level}).")
-    bars = [Bar(c.category, c.top_share, note=c.top_vendor if c.top_share > 50 else "") for c in ranked]
+    bars = [Bar(c.category, c.top_share) for c in ranked]
     return bar_chart(title="Top vendor's share of each category", summary=summary, bars=bars, fmt=_percent,
                      marker=Marker(Decimal(50), "Half"), value_header="Top vendor's share", label_header="Category",
                      key="spend-concentration")

@@ -163,14 +163,19 @@ def rebates_earned_by(f: SpendFilter, by: Iterable[str] = ()) -> list[dict]:
     return rows
 
 
-def spending_districts(f: SpendFilter, by: str = "") -> dict:
+def spending_districts(f: SpendFilter, by: str | tuple[str, ...] = "") -> dict:
     """How many districts have counted spend under the filter, overall (key None) or per value of
-    one dimension (category or vendor id, state): for keeping small groups from being shown."""
+    one dimension (category or vendor id, state), or per tuple of values of several (category and
+    vendor ids): for keeping small groups from being shown."""
     qs = counted_lines(f)
     if not by:
         return {None: qs.aggregate(n=Count("order__district_id", distinct=True))["n"]}
-    column = _LINE_FIELDS[by][0]
-    return {r[column]: r["n"] for r in qs.values(column).annotate(n=Count("order__district_id", distinct=True))}
+    dims = (by,) if isinstance(by, str) else tuple(by)
+    columns = [_LINE_FIELDS[d][0] for d in dims]
+    rows = qs.values(*columns).annotate(n=Count("order__district_id", distinct=True))
+    if len(columns) == 1:
+        return {r[columns[0]]: r["n"] for r in rows}
+    return {tuple(r[c] for c in columns): r["n"] for r in rows}
 
 
 def spend_years() -> tuple[Optional[dt.datetime], Optional[dt.datetime]]:
@@ -184,5 +189,9 @@ def spend_years() -> tuple[Optional[dt.datetime], Optional[dt.datetime]]:
     return agg["first"], agg["last"]
 
 
-__all__ = ["DIMENSIONS", "SpendFilter", "counted_lines", "earned_entries", "spend_by", "rebates_earned_by",
-           "spending_districts", "spend_years"]
+def spending_district_ids(f: SpendFilter, *, category_ids: Optional[Iterable[int]] = None) -> list[int]:
+    """The ids of the districts with counted spend under the filter (in these categories, if given)."""
+    qs = counted_lines(f)
+    if category_ids is not None:
+        qs = qs.filter(product__category_id__in=list(category_ids))
+    return list(qs.values_list("order__district_id", flat=True).distinct())

@@ -15,7 +15,6 @@ from core.fiscal import FiscalYear
 from orders.models import Order
 from orders.services import order_cancel, order_create, order_submit
 from tests.chart_pages import chart_on, has_chart
-from orders.tests.conftest import quoted  # noqa: F401 (fixture)
 from tests.helpers import login, token
 
 pytestmark = pytest.mark.django_db
@@ -79,8 +78,15 @@ def test_staff_see_counted_spend_by_every_dimension(bought, clock):
     assert r.per_student.students > 0 and r.per_student.value is not None
 
 
-def test_a_quote_credit_is_taken_off_spend(quoted, clock):
-    cast = quoted
+def test_a_quote_credit_is_taken_off_spend(cast, awarded, agreements, general_offer, clock):
+    """District A joined after vendor A quoted $2,900.00 for 10 devices, below the schedule's $3,000.00."""
+    from contracts.selectors.agreements import current_schedule
+    from tests.fixtures.orders import join
+
+    cast.agreement = agreements[cast.vendor_a.pk]
+    join(cast, cast.district_a, cast.buyer_a, cast.agreement, awarded, quote_total=Decimal("2900.00"))
+    cast.device = next(e.product for e in current_schedule(cast.agreement).entries.select_related("product")
+                       if e.line_reference == "CB")
     order = order_create(district=cast.district_a, agreement=cast.agreement, lines=[(cast.device, 10)],
                          actor=cast.actor(cast.buyer_a))
     order = order_submit(order=order, actor=cast.actor(cast.buyer_a))
@@ -198,3 +204,31 @@ def test_the_api(client, bought):
     assert client.get("/api/v1/analytics/spend?state=CAL", **token(cast.staff)).status_code == 422
     assert client.get("/api/v1/analytics/spend", **token(cast.vendor_user_a)).status_code == 403
     assert client.get("/api/v1/analytics/spend").status_code == 401
+
+
+def test_a_district_sees_consortium_totals_only_where_no_member_can_be_singled_out(bought, clock):
+    """A third district buys: the consortium's totals appear for district users, but the top
+    vendor's exact share stays back while a vendor sold to fewer than three members."""
+    from accounts.services import role_assign
+    from tests.cast import _active_membership, _district, _user
+    from tests.fixtures.orders import join
+
+    cast = bought
+    third = _district("Third Unified", "0199999", 5000)
+    _active_membership(third, clock.today())
+    user = _user("buyer-third@example.org", "Third Buyer")
+    role_assign(user=user, organisation=third.organisation, role="district_buyer", actor=cast.actor(cast.staff))
+    join(cast, third, user, cast.agreement, cast.agreement.solicitation)
+    third.approval_limit = Decimal("10000000.00")
+    third.save(update_fields=["approval_limit"])
+    buyer = cast.actor(user)
+    order = order_create(district=third, agreement=cast.agreement, lines=[(cast.device, 10)], actor=buyer)
+    order_submit(order=order, actor=buyer)
+
+    r = spend_report(actor=cast.actor(cast.buyer_a))
+    c = r.consortium
+    assert c.shown and c.districts == 3 and c.total == Decimal("358900.00")  # + 10 x $290.00
+    assert [line.label for line in c.by_category] == [cast.device.category.name]
+    [k] = c.concentration
+    assert k.vendors == 1 and k.hhi is not None  # vendor A sold to all three: nothing to single out
+    assert r.districts == [] and r.by_state == []

@@ -11,6 +11,8 @@ from accounts.access import roles
 from analytics import spend_charts
 from analytics.spend import READERS, filter_options, spend_report
 from analytics.spend_exports import spend_csv, spend_xlsx
+from core import clock
+from core.fiscal import FiscalYear
 from core.limits import ID_MAX, parse_int
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -28,7 +30,8 @@ def _params(request) -> tuple[dict, dict]:
         try:
             values[name] = parse_int(raw, field=name, minimum=low, maximum=high, what=f"a {what}")
         except ValidationError as exc:
-            errors[name] = f"Choose a {what} from the list." if name != "fy" else exc.messages[0]
+            errors[name] = (f"Choose a {what} from the list." if name != "fy"
+                            else "Choose a fiscal year such as 2027 (the calendar year it ends in).")
     state = (request.GET.get("state") or "").strip()
     if state:
         if len(state) != 2 or not state.isascii() or not state.isalpha():
@@ -55,7 +58,8 @@ def spend(request):
     except ValidationError as exc:
         errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
         return render(request, "analytics/spend.html", {"errors": errors, "options": options,
-                                                        "chosen": request.GET}, status=400)
+                                                        "chosen": request.GET, "fy_months": _fy_months(None)},
+                      status=400)
     charts = [spend_charts.month_chart(report), spend_charts.category_chart(report), spend_charts.vendor_chart(report)]
     if report.scope == "consortium":
         charts += [spend_charts.state_chart(report), spend_charts.concentration_chart(report.concentration)]
@@ -65,7 +69,13 @@ def spend(request):
     return render(request, "analytics/spend.html", {
         "report": report, "options": options, "charts": [c for c in charts if c], "consortium_chart": consortium_chart,
         "query": report.filters.query(), "chosen": request.GET,
-        "fy_months": f"{report.filters.fiscal_year.start:%B} to {report.filters.fiscal_year.end:%B}"})
+        "fy_months": _fy_months(report.filters.fiscal_year)})
+
+
+def _fy_months(fy) -> str:
+    """"July to June": the months a fiscal year runs (the consortium's setting)."""
+    fy = fy or FiscalYear.of(clock.today())
+    return f"{fy.start:%B} to {fy.end:%B}"
 
 
 def _bad(exc: ValidationError) -> HttpResponse:

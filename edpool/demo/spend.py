@@ -6,8 +6,8 @@ shared between vendors to compare it with.
   about 95% of the category (HHI above 9,000: highly concentrated, nearly a single supplier).
 - Chromebooks: two vendors of the multi-award share the category (the third, Juniper, does not
   serve California): ABC Unified orders from Acorn twice (the first, above its approval limit,
-  waits a day for approver1), crossing Acorn's 500-unit tier (a true-up rebate); another member
-  buys from Redwood, once in the previous fiscal year (FY 2025-26, so that year is not empty
+  waits a day for approver1), crossing Acorn's 500-unit tier (a true-up rebate), and so does a
+  third member; another buys from Redwood, once in the previous fiscal year (FY 2025-26, so that year is not empty
   either) and again this autumn.
 
 Runs after edpool.demo.orders; skipped when its orders exist (safe to run again). The
@@ -92,6 +92,15 @@ def build_spend_demo(report, members) -> None:
     placed.append(_place(abc, acorn, "CB-11", 400, buyer1, now - dt.timedelta(days=75), 2,
                          approver=_approver("approver1@demo.edpool.org")))
     placed.append(_place(abc, acorn, "CB-11", 150, buyer1, now - dt.timedelta(days=30), 3, fulfil=False))
+    # A third member buys Acorn's too, so the consortium's Chromebook total covers three members
+    # (a district's view shows a category only then).
+    acorn_member = members[4]
+    buyer5 = _buyer(acorn_member, 5)
+    if not _joined(acorn_member, acorn):
+        with at(now - dt.timedelta(days=110)):
+            _join(acorn_member, acorn, buyer5, "30000", competition_lines={"CB-11": 100},
+                  reasons="Lowest price for our Chromebooks.")
+    placed.append(_place(acorn_member, acorn, "CB-11", 100, buyer5, now - dt.timedelta(days=95), 6))
     # Another member buys Redwood's: once in the previous fiscal year (about seven months ago), so
     # that year has spend too, and again this autumn.
     redwood_member = members[2]
