@@ -29,7 +29,7 @@ def _params(request) -> tuple[dict, dict]:
             continue
         try:
             values[name] = parse_int(raw, field=name, minimum=low, maximum=high, what=f"a {what}")
-        except ValidationError as exc:
+        except ValidationError:
             errors[name] = (f"Choose a {what} from the list." if name != "fy"
                             else "Choose a fiscal year such as 2027 (the calendar year it ends in).")
     state = (request.GET.get("state") or "").strip()
