@@ -232,3 +232,24 @@ def test_a_district_sees_consortium_totals_only_where_no_member_can_be_singled_o
     [k] = c.concentration
     assert k.vendors == 1 and k.hhi is not None  # vendor A sold to all three: nothing to single out
     assert r.districts == [] and r.by_state == []
+
+
+def test_the_fiscal_year_turns_at_local_midnight(cast, joined, clock):
+    """An order priced at 23:59:59 on 30 June (Pacific) is in the year ending then; one priced a
+    second later is in the next, whatever the UTC date."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from django.conf import settings
+
+    tz = ZoneInfo(settings.TIME_ZONE)
+    year = FiscalYear.of(clock.today()).ends_in + 1
+    clock.set(dt.datetime(year, 6, 30, 23, 59, 59, tzinfo=tz))
+    place(cast, 1)
+    clock.set(dt.datetime(year, 7, 1, 0, 0, 0, tzinfo=tz))
+    place(cast, 2)
+    staff = cast.actor(cast.staff)
+    assert spend_report(actor=staff, fiscal_year=year).total == Decimal("300.00")
+    assert spend_report(actor=staff, fiscal_year=year + 1).total == Decimal("600.00")
+    june = spend_report(actor=staff, fiscal_year=year).by_month[-1]
+    assert june.key == dt.date(year, 6, 1) and june.spend == Decimal("300.00")
