@@ -46,7 +46,13 @@ def test_demo_builds_once_and_again(capsys, client):
     from orders.models import Order, RebateEntry
     from orders.selectors import rebates_recompute
 
-    assert Order.objects.count() == 10 and RebateEntry.objects.filter(kind="true_up").exists()
+    assert Order.objects.exclude(reference__startswith="DEMO-SPEND").count() == 10 and RebateEntry.objects.filter(kind="true_up").exists()
+    # The spend demo (edpool/demo/spend.py): Northstar dominates interactive displays
+    from analytics.spend import concentration
+    from orders.spend import SpendFilter
+    top = {c.category: c for c in concentration(SpendFilter())}
+    assert Order.objects.filter(reference__startswith="DEMO-SPEND").count() == 5
+    assert top["Interactive displays"].top_vendor == "Northstar Displays, Inc." and top["Interactive displays"].top_share > 90
     waiting = Order.objects.get(state="awaiting_approval")
     assert waiting.priced_at is None and not waiting.volume_events.exists()
     assert rebates_recompute().ok

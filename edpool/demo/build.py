@@ -231,7 +231,6 @@ def _build_demo(*, progress=None) -> DemoReport:
     from edpool.demo.orders import build_orders_demo
 
     build_orders_demo(report, members)
-    from edpool.demo.spend import build_spend_demo; build_spend_demo(report, members)  # noqa: E702
     from edpool.demo.reports import build_reports_demo
 
     build_reports_demo(report)
@@ -247,6 +246,7 @@ def _build_demo(*, progress=None) -> DemoReport:
     from edpool.demo.matching import build_matching_demo
 
     build_matching_demo(report)
+    from edpool.demo.spend import build_spend_demo; build_spend_demo(report, members)  # noqa: E702
     report.add(f"{len(people.VENDORS)} vendors with one user each; "
                f"{Membership.objects.exclude(state__in=[MembershipState.ACTIVE, MembershipState.WITHDRAWN]).count()} "
                f"applications in progress.")

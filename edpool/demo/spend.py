@@ -6,11 +6,11 @@ shared between vendors to compare it with.
   about 95% of the category (HHI above 9,000: highly concentrated, nearly a single supplier).
 - Chromebooks: two vendors of the multi-award share the category (the third, Juniper, does not
   serve California): ABC Unified orders from Acorn twice (the first, above its approval limit,
-  waits a day for approver1), crossing Acorn's 500-unit tier (a true-up rebate), and so does a
-  third member; another buys from Redwood, once in the previous fiscal year (FY 2025-26, so that year is not empty
-  either) and again this autumn.
+  waits for approver1), and so does another member, crossing Acorn's 500-unit tier (a true-up
+  rebate); a third member buys from Redwood.
 
-Runs after edpool.demo.orders; skipped when its orders exist (safe to run again). The
+All in the current calendar quarter (finished quarters are already reported by the sales-report
+demos). Runs last in the demo build; skipped when its orders exist (safe to run again). The
 savings helper's two fiscal years of history live in their own module and do not depend on these.
 """
 
@@ -42,19 +42,20 @@ def _product(agreement: MasterAgreement, line: str):
 
 
 def _place(district, agreement, line: str, quantity: int, buyer, moment: dt.datetime, n: int, *,
-           approver=None, fulfil=True) -> Order:
+           now: dt.datetime, approver=None, fulfil=True) -> Order:
+    """Place, approve (above the limit), acknowledge and fulfil, each step later but never after now."""
     vendor = _vendor(agreement.vendor.organisation.name)
     with at(moment):
         order = order_create(district=district, agreement=agreement, lines=[(_product(agreement, line), quantity)],
                              reference=f"{REFERENCE}-{n:02d}", actor=buyer)
         order = order_submit(order=order, actor=buyer)
     if order.needs_approval and approver is not None:
-        with at(moment + dt.timedelta(hours=20)):
+        with at(min(moment + dt.timedelta(hours=2), now)):
             order = order_approve(order=order, actor=approver)
-    with at(moment + dt.timedelta(days=2)):
+    with at(min(moment + dt.timedelta(hours=4), now)):
         order = order_acknowledge(order=order, actor=vendor)
     if fulfil:
-        with at(moment + dt.timedelta(days=9)):
+        with at(min(moment + dt.timedelta(hours=6), now)):
             order = order_fulfil(order=order, actor=vendor)
     return order
 
@@ -73,6 +74,16 @@ def build_spend_demo(report, members) -> None:
         report.add("No agreements for the demo spend orders.")
         return
     now = timezone.now().replace(microsecond=0)
+    # Orders go in this calendar quarter only: the sales-report demos have already reported the
+    # finished quarters (no sales for the catalog agreements), and these orders must not
+    # contradict them. `when(f)`: the moment a fraction f of the quarter so far.
+    today = timezone.localdate()
+    quarter_start = timezone.make_aware(dt.datetime(today.year, 3 * ((today.month - 1) // 3) + 1, 1, 8))
+    span = max(now - quarter_start, dt.timedelta(hours=12))
+
+    def when(fraction: float) -> dt.datetime:
+        return min(now, quarter_start + span * fraction)
+
     placed = []
     # Displays: a member that already buys Northstar's boards picks Cedar in a mini-competition
     # for 20 65-inch boards. Existing demo buyers only (a new account costs a password hash).
@@ -83,26 +94,25 @@ def build_spend_demo(report, members) -> None:
             _join(cedar_member, cedar, buyer, "40000", competition_lines={"D65": 20},
                   favour={cedar.vendor_id: 40},
                   reasons="Cedar's boards fit the new wing's mounts; its training plan was the strongest.")
-    placed.append(_place(cedar_member, cedar, "D65", 20, buyer, now - dt.timedelta(days=35), 1))
+    placed.append(_place(cedar_member, cedar, "D65", 20, buyer, when(0.5), 1, now=now))
 
     # Chromebooks: ABC Unified (joined Acorn's agreement with the catalog demo) orders twice; its
-    # first order is above its approval limit and waits a day for approver1.
+    # first order is above its approval limit and waits for approver1. A third member buys Acorn's
+    # too (the pooled volume reaches the 500-unit tier: ABC earns a true-up), so the consortium's
+    # Chromebook total covers three members (a district's view shows a category only then).
     abc = members[0]
     buyer1 = _buyer(abc, 1)
-    placed.append(_place(abc, acorn, "CB-11", 400, buyer1, now - dt.timedelta(days=75), 2,
+    placed.append(_place(abc, acorn, "CB-11", 400, buyer1, when(0.1), 2, now=now,
                          approver=_approver("approver1@demo.edpool.org")))
-    placed.append(_place(abc, acorn, "CB-11", 150, buyer1, now - dt.timedelta(days=30), 3, fulfil=False))
-    # A third member buys Acorn's too, so the consortium's Chromebook total covers three members
-    # (a district's view shows a category only then).
     acorn_member = members[4]
     buyer5 = _buyer(acorn_member, 5)
     if not _joined(acorn_member, acorn):
         with at(now - dt.timedelta(days=110)):
             _join(acorn_member, acorn, buyer5, "30000", competition_lines={"CB-11": 100},
                   reasons="Lowest price for our Chromebooks.")
-    placed.append(_place(acorn_member, acorn, "CB-11", 100, buyer5, now - dt.timedelta(days=95), 6))
-    # Another member buys Redwood's: once in the previous fiscal year (about seven months ago), so
-    # that year has spend too, and again this autumn.
+    placed.append(_place(acorn_member, acorn, "CB-11", 100, buyer5, when(0.3), 3, now=now))
+    placed.append(_place(abc, acorn, "CB-11", 150, buyer1, when(0.8), 4, now=now))
+    # Another member buys Redwood's.
     redwood_member = members[2]
     buyer3 = _buyer(redwood_member, 3)
     if not _joined(redwood_member, redwood):
@@ -110,8 +120,6 @@ def build_spend_demo(report, members) -> None:
             _join(redwood_member, redwood, buyer3, "48000", competition_lines={"CB-11": 300},
                   favour={redwood.vendor_id: 40},
                   reasons="Redwood's repair depot is in our county; its price is within 3% of the lowest.")
-    placed.append(_place(redwood_member, redwood, "CB-11", 180, buyer3, now - dt.timedelta(days=205), 4))
-    placed.append(_place(redwood_member, redwood, "CB-11", 120, buyer3, now - dt.timedelta(days=60), 5))
+    placed.append(_place(redwood_member, redwood, "CB-11", 120, buyer3, when(0.2), 5, now=now))
     report.add(f"Spend demo: {len(placed)} more orders: Northstar keeps about 95% of interactive displays "
-               f"(Cedar has one order); Chromebooks shared by Acorn and Redwood, one order in the "
-               f"previous fiscal year.")
+               f"(Cedar has one order); Chromebooks shared by Acorn and Redwood, in this quarter.")
