@@ -1,4 +1,17 @@
 """Pages of savings, spend and price intelligence. Each subject adds its own patterns list."""
 
+from django.urls import path
+
+from analytics import savings_views
+
 app_name = "analytics"
-urlpatterns: list = []
+
+savings_patterns = [
+    path("savings/", savings_views.savings_dashboard, name="savings"),
+    path("savings/method/", savings_views.savings_method, name="savings-method"),
+    path("savings/statement/<int:district_id>/<int:fiscal_year>/", savings_views.statement, name="statement"),
+    path("savings/statement/<int:district_id>/<int:fiscal_year>.pdf", savings_views.statement_download,
+         name="statement-pdf"),
+]
+
+urlpatterns: list = [*savings_patterns]

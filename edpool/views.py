@@ -14,7 +14,12 @@ from members.selectors import member_directory_totals
 @public
 def home(request):
     """The public page; a signed-in person also gets a prominent link to their workspace."""
-    return render(request, "home.html", {"totals": member_directory_totals()})
+    from analytics.savings_selectors import public_headline
+    from core.clock import today
+    from core.fiscal import FiscalYear
+
+    return render(request, "home.html", {"totals": member_directory_totals(),
+                                         "savings": public_headline(FiscalYear.of(today()))})
 
 
 @signed_in
