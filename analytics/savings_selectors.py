@@ -74,20 +74,20 @@ class Totals:
         return (saving * 100 / base).quantize(Decimal("0.1"))
 
 
-AGGREGATES = dict(
+AGGREGATES = {f"t_{name}": aggregate for name, aggregate in dict(
     lines=Count("pk", filter=Q(kind=LineSaving.Kind.PURCHASE)),
     quantity=Sum("quantity"), paid=Sum("paid"), rebate=Sum("rebate"), list_value=Sum("list_value"),
     alone_value=Sum("alone_value"), vs_list=Sum("vs_list"), vs_alone=Sum("vs_alone"), vs_prior=Sum("vs_prior"),
     prior_lines=Count("pk", filter=Q(kind=LineSaving.Kind.PURCHASE, prior_value__isnull=False)),
     prior_paid=Sum("paid", filter=Q(prior_value__isnull=False)),
     prior_value=Sum("prior_value"),
-)
+).items()}
 
 
 def _totals(values: dict) -> Totals:
     t = Totals()
-    for name in AGGREGATES:
-        value = values.get(name)
+    for key in AGGREGATES:
+        name, value = key[2:], values.get(key)
         if name == "vs_prior":
             t.vs_prior = value  # stays None when no row has a known prior price
         elif value is not None:

@@ -63,7 +63,7 @@ def savings_dashboard(request):
         "fy": fy, "years": _years(fy), "staff": staff, "district": district, "by": by,
         "dimensions": [(k, label) for k, (_, label) in DIMENSIONS.items() if staff or k not in ("member", "state")],
         "dimension_label": DIMENSIONS[by][1], "baselines": BASELINES,
-        "consortium": savings_totals(fiscal_year=fy),
+        "pool": savings_totals(fiscal_year=fy),
         "own": savings_totals(fiscal_year=fy, district_id=own) if own else None,
         "rows": savings_by(by, fiscal_year=fy, district_id=own),
         "chart": savings_by_month_chart(savings_by_month(fiscal_year=fy, district_id=own),
