@@ -389,3 +389,14 @@ def rebate_ledger_in_period(*, district, start: dt.datetime, end: dt.datetime) -
         key = "settled" if kind == RebateEntry.Kind.SETTLEMENT else "earned"
         found[agreement_id][key] += -total if key == "settled" else total
     return dict(found)
+
+
+def counted_line_ids_of_district(district_id: int, *, product_ids=None, category_ids=None) -> list[int]:
+    """Ids of a district's counted order lines, optionally only for these products or categories."""
+    rows = OrderLine.objects.filter(order__district_id=district_id, order__state__in=COUNTING,
+                                    order__priced_at__isnull=False)
+    if product_ids is not None:
+        rows = rows.filter(product_id__in=list(product_ids))
+    if category_ids is not None:
+        rows = rows.filter(product__category_id__in=list(category_ids))
+    return list(rows.values_list("pk", flat=True))
