@@ -10,7 +10,8 @@ The method (also shown on the public method page, analytics/templates/analytics/
   breakpoint the first tier), x quantity - paid.
 - Against the price paid before: the price per unit the district stated when joining the
   agreement for that product (contracts.PriorPrice) or, failing that, the latest "price paid
-  now" it declared in a survey for the product's category, x quantity - paid. A line with
+  now" it declared in a survey for the product's category and family (a device's price is never
+  a licence's), x quantity - paid. A line with
   neither has no such figure: "not known", never $0.
 - True-up rebates (true-ups less reversals, orders.RebateEntry) add to every baseline's saving
   of the line, in the month (and fiscal year) they were earned.
@@ -71,9 +72,9 @@ def _priors(lines) -> dict[tuple[int, int], Prior]:
         key = (line.order.district_id, line.product_id)
         if key in stated:
             found[key] = Prior(stated[key].unit_price, LineSaving.PriorSource.JOIN)
-        elif (line.order.district_id, line.product.category_id) in declared:
-            found[key] = Prior(declared[(line.order.district_id, line.product.category_id)].unit_price,
-                               LineSaving.PriorSource.SURVEY)
+        elif (line.order.district_id, line.product.category_id, line.product.kind) in declared:
+            found[key] = Prior(declared[(line.order.district_id, line.product.category_id,
+                                         line.product.kind)].unit_price, LineSaving.PriorSource.SURVEY)
     return found
 
 

@@ -47,7 +47,7 @@ def _response_saved(sender, instance, raw=False, **kwargs) -> None:
     from surveys.selectors import current_prices_declared
 
     def refresh() -> None:
-        categories = {c for (_, c) in current_prices_declared(district_ids=[instance.district_id])}
+        categories = {c for (_, c, _k) in current_prices_declared(district_ids=[instance.district_id])}
         if categories:
             refresh_line_savings(counted_line_ids_of_district(instance.district_id, category_ids=categories))
 

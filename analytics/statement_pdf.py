@@ -21,7 +21,7 @@ METHOD = (
     "cancelled) is compared with three baselines, each shown on its own and never added to another: "
     "(1) the vendor's list price; (2) buying alone: the price of the agreement's tier that the "
     "district's own quantity on the line would reach; (3) the price the district paid before, as "
-    "stated when it joined the agreement or declared in a survey for the same category - lines "
+    "stated when it joined the agreement or declared in a survey for the same category and kind of product - lines "
     "without one are counted as 'not known', not as $0. Saving = baseline price x quantity - "
     "amount paid + true-up rebates earned on the line (counted in the fiscal year they were "
     "earned). Amounts are exact decimals; each price x quantity is rounded to the cent, half up.")

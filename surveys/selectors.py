@@ -228,14 +228,16 @@ class DeclaredPrice:
 
     district_id: int
     category_id: int
+    kind: str  # the need's product family (device, software, ...)
     unit_price: Decimal
     declared_on: date
     survey_title: str
 
 
-def current_prices_declared(*, district_ids=None) -> dict[tuple[int, int], DeclaredPrice]:
-    """The latest "price paid now per unit" each district declared per category (id), in its
-    submitted survey responses; by (district id, category id)."""
+def current_prices_declared(*, district_ids=None) -> dict[tuple[int, int, str], DeclaredPrice]:
+    """The latest "price paid now per unit" each district declared per category (id) and product
+    family (a device's price is not a licence's), in its submitted survey responses; by
+    (district id, category id, kind)."""
     rows = (Answer.objects.filter(response__state=ResponseState.SUBMITTED, current_price__isnull=False)
             .select_related("response__survey", "need").order_by("response__submitted_at", "pk"))
     if district_ids is not None:
@@ -243,7 +245,7 @@ def current_prices_declared(*, district_ids=None) -> dict[tuple[int, int], Decla
     found: dict[tuple[int, int], DeclaredPrice] = {}
     for a in rows:
         moment = a.response.submitted_at or a.response.updated_at
-        found[(a.response.district_id, a.need.category_id)] = DeclaredPrice(
-            a.response.district_id, a.need.category_id, a.current_price, date_of(moment),
+        found[(a.response.district_id, a.need.category_id, a.need.kind)] = DeclaredPrice(
+            a.response.district_id, a.need.category_id, a.need.kind, a.current_price, date_of(moment),
             a.response.survey.title)
     return found

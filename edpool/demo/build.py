@@ -246,6 +246,9 @@ def _build_demo(*, progress=None) -> DemoReport:
     from edpool.demo.matching import build_matching_demo
 
     build_matching_demo(report)
+    from edpool.demo.savings import build_savings_demo
+
+    build_savings_demo(report, members)
     report.add(f"{len(people.VENDORS)} vendors with one user each; "
                f"{Membership.objects.exclude(state__in=[MembershipState.ACTIVE, MembershipState.WITHDRAWN]).count()} "
                f"applications in progress.")

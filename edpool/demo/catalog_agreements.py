@@ -266,7 +266,7 @@ def _agreements(solicitation, staff, signed_at, start_date, term_months, renewal
 
 
 def _join(district, agreement, buyer: Actor, value: str, *, competition_lines=None, approver=None,
-          reasons="", favour=None):
+          reasons="", favour=None, prior_prices=None):
     """Join through the services: the mini-competition first where the agreement is multi-award
     (the buyer's own scores may favour a vendor other than the cheapest), then the participation
     agreement with the steps compliance asks for confirmed; approval above the limit; countersign."""
@@ -288,7 +288,7 @@ def _join(district, agreement, buyer: Actor, value: str, *, competition_lines=No
     needs = join_requirements(district=district, agreement=agreement, annual_value=Decimal(value))
     participation = participation_join(district=district, agreement=agreement, estimated_value=value,
                                        mini_competition=competition, confirmed_steps=needs.confirmations,
-                                       **board_finding(district),
+                                       **board_finding(district), prior_prices=prior_prices,
                                        actor=buyer)
     if participation.needs_approval:
         participation_approve(participation=participation, actor=approver)
