@@ -52,7 +52,8 @@ class Totals:
     vs_list: Decimal = ZERO
     vs_alone: Decimal = ZERO
     vs_prior: Optional[Decimal] = None  # None: no line with a known prior price
-    prior_lines: int = 0  # purchase lines whose prior price is known
+    saving_lines: int = 0  # order lines with anything counted here (a purchase or rebates earned)
+    prior_lines: int = 0  # of those, the lines whose prior price is known
     prior_paid: Decimal = ZERO  # paid on those lines
     prior_value: Decimal = ZERO
 
@@ -63,12 +64,25 @@ class Totals:
 
     @property
     def prior_unknown_lines(self) -> int:
-        return self.lines - self.prior_lines
+        return self.saving_lines - self.prior_lines
+
+    @property
+    def pct_list(self) -> Optional[Decimal]:
+        return self.percent("vs_list")
+
+    @property
+    def pct_alone(self) -> Optional[Decimal]:
+        return self.percent("vs_alone")
+
+    @property
+    def pct_prior(self) -> Optional[Decimal]:
+        return self.percent("vs_prior")
 
     def percent(self, key: str) -> Optional[Decimal]:
         """The saving as a share of the baseline's value (one decimal), None when not known."""
         saving = getattr(self, key)
         base = {"vs_list": self.list_value, "vs_alone": self.alone_value, "vs_prior": self.prior_value}[key]
+        # (the share of what the same units would have cost at the baseline, rebates included)
         if saving is None or not base:
             return None
         return (saving * 100 / base).quantize(Decimal("0.1"))
@@ -78,7 +92,8 @@ AGGREGATES = {f"t_{name}": aggregate for name, aggregate in dict(
     lines=Count("pk", filter=Q(kind=LineSaving.Kind.PURCHASE)),
     quantity=Sum("quantity"), paid=Sum("paid"), rebate=Sum("rebate"), list_value=Sum("list_value"),
     alone_value=Sum("alone_value"), vs_list=Sum("vs_list"), vs_alone=Sum("vs_alone"), vs_prior=Sum("vs_prior"),
-    prior_lines=Count("pk", filter=Q(kind=LineSaving.Kind.PURCHASE, prior_value__isnull=False)),
+    saving_lines=Count("order_line_id", distinct=True),
+    prior_lines=Count("order_line_id", filter=Q(prior_value__isnull=False), distinct=True),
     prior_paid=Sum("paid", filter=Q(prior_value__isnull=False)),
     prior_value=Sum("prior_value"),
 ).items()}

@@ -5,7 +5,7 @@ The views parse, check who may see what, call the selectors and render."""
 from __future__ import annotations
 
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils.text import slugify
 
 from accounts.access import public, roles

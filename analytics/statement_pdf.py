@@ -87,7 +87,7 @@ def statement_pdf(statement: Statement, *, consortium_name: str) -> bytes:
         rows.append(["Against the price paid before", "not known (no prior price stated)"])
     else:
         rows.append(["Against the price paid before", f"{money(t.vs_prior)}{_pct(t.percent('vs_prior'))} on "
-                     f"{t.prior_lines} of {t.lines} lines; not known for the others"])
+                     f"{t.prior_lines} of {t.saving_lines} lines; not known for the others"])
     table(["Baseline", "Saving"], rows, (3, 3))
     if s.by_agreement:
         heading("By agreement")
