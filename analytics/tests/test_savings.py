@@ -179,3 +179,29 @@ def test_absurd_fiscal_years_are_404(cast, joined, client, fy_text):
     login(client, cast.staff)
     response = client.get(reverse("analytics:savings") + "?fy=" + fy_text)
     assert response.status_code in (400, 404)  # a NUL byte is refused before the view (400)
+
+
+def test_a_survey_price_fills_the_prior_baseline_when_the_answers_commit(
+        cast, joined, clock, django_capture_on_commit_callbacks):
+    import datetime as dt
+
+    from surveys.services.answers import response_save
+    from surveys.services.surveys import survey_create, survey_publish
+    from surveys.tests.conftest import answer
+
+    place(cast, 10)
+    assert savings_totals(fiscal_year=fy(), district_id=cast.district_a.pk).vs_prior is None
+    now = clock.now()
+    staff = cast.actor(cast.staff)
+    survey = survey_create(title="Devices", cycle="2027-28", opens_at=now - dt.timedelta(days=1),
+                           closes_at=now + dt.timedelta(days=10), actor=staff, needs=[
+                               {"category": cast.device.category, "kind": cast.device.kind,
+                                "grade_bands": ["K-2"], "description": "Devices", "unit": "device"}])
+    survey_publish(survey=survey, actor=staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        response_save(survey=survey, answers=[answer(quantities={"K-2": 5}, current_price="310.00")],
+                      submit=True, actor=cast.actor(cast.buyer_a))
+    a = savings_totals(fiscal_year=fy(), district_id=cast.district_a.pk)
+    assert a.vs_prior == Decimal("100.00")    # (310 - 300) x 10
+    assert LineSaving.objects.get().prior_source == "survey"
+    assert rebuild(check_only=True).ok
