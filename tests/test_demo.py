@@ -46,7 +46,9 @@ def test_demo_builds_once_and_again(capsys, client):
     from orders.models import Order, RebateEntry
     from orders.selectors import rebates_recompute
 
-    assert Order.objects.count() == 10 and RebateEntry.objects.filter(kind="true_up").exists()
+    # 10 display orders (edpool.demo.orders) and 9 Chromebook orders over two fiscal years (edpool.demo.savings)
+    assert Order.objects.count() == 19 and RebateEntry.objects.filter(kind="true_up").exists()
+    check_savings_demo(client)
     waiting = Order.objects.get(state="awaiting_approval")
     assert waiting.priced_at is None and not waiting.volume_events.exists()
     assert rebates_recompute().ok
@@ -260,3 +262,24 @@ def check_national_demo(client):
     page = client.get("/compliance/matrix/", {"q": "Meridian", "states": ",".join(NATIONAL_STATES)}).content.decode()
     assert "Not researched" in page and "Allowed" in page
     client.logout()
+
+
+def check_savings_demo(client) -> None:
+    """Two fiscal years of savings, rising as tiers are reached; ABC Unified's board statement."""
+    from analytics.savings import rebuild
+    from analytics.savings_selectors import savings_totals
+    from analytics.statement import member_statement
+    from core.clock import today
+    from core.fiscal import FiscalYear
+
+    assert rebuild(check_only=True).ok
+    abc = District.objects.get(organisation__name="ABC Unified")
+    this_year = FiscalYear.of(today())
+    last, now = (member_statement(district=abc, fiscal_year=fy) for fy in (this_year.previous(), this_year))
+    assert last.totals.lines and now.totals.lines and now.totals.vs_alone > last.totals.vs_alone > 0
+    assert now.totals.vs_prior is not None and now.totals.rebate > 0 and now.agreements
+    assert savings_totals(fiscal_year=this_year).vs_alone > savings_totals(fiscal_year=this_year.previous()).vs_alone
+    client.logout()
+    assert client.login(email="buyer1@demo.edpool.org", password=DEMO_PASSWORD)
+    page = client.get(f"/savings/statement/{abc.pk}/{this_year.ends_in}/")
+    assert page.status_code == 200 and b"Against buying alone" in page.content

@@ -231,6 +231,9 @@ def _build_demo(*, progress=None) -> DemoReport:
     from edpool.demo.orders import build_orders_demo
 
     build_orders_demo(report, members)
+    from edpool.demo.savings import build_savings_demo
+
+    build_savings_demo(report, members)
     from edpool.demo.reports import build_reports_demo
 
     build_reports_demo(report)
@@ -246,9 +249,9 @@ def _build_demo(*, progress=None) -> DemoReport:
     from edpool.demo.matching import build_matching_demo
 
     build_matching_demo(report)
-    from edpool.demo.savings import build_savings_demo
+    from edpool.demo.savings import finish_savings_demo
 
-    build_savings_demo(report, members)
+    finish_savings_demo(report)
     report.add(f"{len(people.VENDORS)} vendors with one user each; "
                f"{Membership.objects.exclude(state__in=[MembershipState.ACTIVE, MembershipState.WITHDRAWN]).count()} "
                f"applications in progress.")
