@@ -38,6 +38,7 @@ from jobs.api import router as jobs_router
 from matching.api import router as matching_router
 from surveys.api import router as surveys_router
 from analytics.api import router as analytics_router
+from prices.api import router as prices_router
 
 logger = logging.getLogger("edpool.api")
 
@@ -131,6 +132,7 @@ api.add_router("", jobs_router)
 api.add_router("", matching_router)
 api.add_router("", surveys_router)
 api.add_router("", analytics_router)
+api.add_router("", prices_router)
 
 
 @api.exception_handler(ValidationError)

@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "matching",
     "surveys",
     "analytics",
+    "prices",
     "edpool",
 ]
 

@@ -400,3 +400,14 @@ def counted_line_ids_of_district(district_id: int, *, product_ids=None, category
     if category_ids is not None:
         rows = rows.filter(product__category_id__in=list(category_ids))
     return list(rows.values_list("pk", flat=True))
+
+
+def districts_per_line(*, agreement_ids) -> dict[tuple[int, str], set[int]]:
+    """The districts with orders that count (orders.states.COUNTING) on each agreement line:
+    {(agreement id, line reference): {district id, ...}}, in one query."""
+    rows = (OrderLine.objects.filter(order__agreement_id__in=list(agreement_ids), order__state__in=COUNTING)
+            .values_list("order__agreement_id", "line_reference", "order__district_id").distinct())
+    out: dict[tuple[int, str], set[int]] = defaultdict(set)
+    for agreement_id, ref, district_id in rows:
+        out[(agreement_id, ref)].add(district_id)
+    return dict(out)

@@ -249,6 +249,7 @@ def _build_demo(*, progress=None) -> DemoReport:
     from edpool.demo.matching import build_matching_demo
 
     build_matching_demo(report)
+    from edpool.demo.prices import build_prices_demo; build_prices_demo(report)  # noqa: E702
     from edpool.demo.savings import finish_savings_demo
 
     finish_savings_demo(report)

@@ -20,7 +20,7 @@ PAGES = {
     "compliance:rules": (lambda c: {}, only(SIGNED_IN)),
     "compliance:rule": (lambda c: {"rule_id": "ca-ab1584"}, only(SIGNED_IN)),
     "compliance:offers": (lambda c: {}, only(["staff"] + DISTRICT_A + DISTRICT_B)),
-    "compliance:adopt": (lambda c: {"dpa_id": c.dpa.pk}, only(["buyer_a", "approver_a"] + DISTRICT_B, ok=405)),
+    "compliance:adopt": (lambda c: {"dpa_id": c.dpa.pk}, only(["buyer_a", "approver_a"] + DISTRICT_B)),  # GET: the confirmation
     "compliance:document": (lambda c: {"kind": "dpa", "evidence_id": c.dpa.pk}, {**only(SIGNED_IN), "vendor_b": 404}),
     # district B's agreement: its own buyer and approver see the confirmation; another district 404
     "compliance:dpa-countersign": (lambda c: {"dpa_id": c.dpa.pk},

@@ -32,6 +32,7 @@ PAGES = {
     "surveys:demand-xlsx": (lambda c: SUR(c), only(["staff"], ok=404)),
     "surveys:solicitation": (lambda c: SUR(c), only(["staff"], ok=404)),
     "surveys:declared-bought": (lambda c: SUR(c), only(["staff"], ok=404)),
+    "surveys:need-link": (lambda c: {**SUR(c), "need_id": 999999}, only(["staff"], ok=404)),
     "inbox:list": (lambda c: {}, only(SIGNED_IN)),
     "inbox:open": (lambda c: {"notice_id": 999999}, only(SIGNED_IN, ok=405)),
     "inbox:read-all": (lambda c: {}, only(SIGNED_IN, ok=405)),
