@@ -1,9 +1,8 @@
 """Demo savings: two fiscal years of Chromebook orders under Acorn Device Works' agreement (CB-11
-tiers at 1 / 500 / 2,500 devices, CEU licences at 1 / 1,000 / 5,000), by ABC Unified and five
-other members. The last fiscal year's orders stay on the first tier until the pooled volume
-passes 500 devices; this year's cross 1,000 licences, so every earlier buyer of licences
-earns true-ups and the savings against buying alone rise month by month. Two members state what
-they paid before when joining; ABC Unified's price paid before comes from its survey answer.
+tiers at 1 / 500 / 2,500 devices), by ABC Unified and five other members. The last fiscal year's
+orders stay on the first tier until the pooled volume passes 500 devices (earlier buyers earn
+true-ups); this year every order is priced at that tier, so the savings against buying alone
+rise. Two members state what they paid before when joining; ABC Unified's price paid before comes from its survey answer.
 Runs after the orders demo, before the sales reports (which list these orders);
 `finish_savings_demo` rebuilds the savings table once at the end of the build."""
 
@@ -25,10 +24,11 @@ from orders.services import order_acknowledge, order_approve, order_create, orde
 
 REFERENCE = "SAV-"
 # (member index, CB-11 devices, CEU licences, fiscal year: 0 last one, 1 this one)
-PLAN = [(0, 150, 150, 0), (3, 120, 0, 0), (4, 180, 180, 0), (0, 100, 0, 0),
-        (5, 300, 300, 1), (0, 300, 300, 1), (6, 350, 0, 1), (7, 300, 300, 1), (0, 200, 200, 1)]
-# 2,000 devices in all: below the 2,500-device tier, which the members declaring Chromebooks bought
-# outside the pool would reach together (prices' consolidation opportunity).
+PLAN = [(0, 150, 0, 0), (3, 120, 0, 0), (4, 180, 0, 0), (0, 100, 0, 0),
+        (5, 300, 0, 1), (0, 300, 0, 1), (6, 350, 0, 1), (7, 300, 0, 1), (0, 200, 0, 1)]
+# Devices only (the usage demo tells the story of ABC Unified's CEU licences), 2,000 in all: below
+# the 2,500-device tier, which the members declaring Chromebooks bought outside the pool would
+# reach together (prices' consolidation opportunity).
 # Prices two members say they paid before joining (per device, per licence).
 PRIOR = {4: ("289.00", "36.00"), 6: ("275.00", None)}
 
@@ -95,7 +95,7 @@ def build_savings_demo(report, members) -> None:
             with at(moment + dt.timedelta(days=7)):
                 order_fulfil(order=order, actor=vendor)
     report.add(f"Savings: {len(PLAN)} Chromebook orders under {agreement.number} over "
-               f"{this_year.previous().label} and {this_year.label}, crossing the 500-device and 1,000-licence tiers.")
+               f"{this_year.previous().label} and {this_year.label}, crossing the 500-device tier.")
 
 
 def finish_savings_demo(report) -> None:
