@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class AnalyticsConfig(AppConfig):
     name = "analytics"
     verbose_name = "Savings, spend and price intelligence"
+
+    def ready(self) -> None:
+        from analytics.savings_hooks import connect
+
+        connect()

@@ -170,7 +170,7 @@ def join(request, agreement_id: Id, payload: ParticipationJoinIn):
         district=district, agreement=_agreement(request, agreement_id), estimated_value=payload.estimated_value,
         confirmed_steps=payload.confirmed_steps, mini_competition=competition,
         board_finding_on=payload.board_finding_on, board_finding_reference=payload.board_finding_reference,
-        actor=request.actor)
+        prior_prices={pp.product_id: pp.unit_price for pp in payload.prior_prices}, actor=request.actor)
     return Status(201, participation_out(p))
 
 

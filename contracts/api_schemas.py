@@ -16,8 +16,8 @@ from pydantic import Field
 from compliance.api import ComplianceReasonOut
 from contracts.models import (Amendment, MasterAgreement, MiniCompetition, MiniCompetitionScore,
                               ParticipationAgreement, QuoteRequest, ScheduleEntry)
-from core.api_types import (Amount, Day, Id, MoneyText, RateText, decimal, decimal_text, text, text_of,
-                            whole)
+from core.api_types import (Amount, Day, Id, MoneyText, RateText, UnitPrice, decimal, decimal_text, text,
+                            text_of, whole)
 from core.limits import LONG_TEXT_MAX, NOTE_MAX, QUANTITY_MAX
 
 # Requests
@@ -64,6 +64,11 @@ class AmendmentDecisionIn(Schema):
     reason: text_of(Amendment.decision_reason) = ""
 
 
+class PriorPriceIn(Schema):
+    product_id: Id
+    unit_price: UnitPrice = Field(description="What the district pays now per unit, before this agreement.")
+
+
 class ParticipationJoinIn(Schema):
     estimated_value: Amount
     confirmed_steps: list[text(NOTE_MAX)] = []
@@ -71,6 +76,9 @@ class ParticipationJoinIn(Schema):
     board_finding_on: Optional[Day] = None  # the board's finding for this agreement, if any
     # e.g. the resolution number; required with a date
     board_finding_reference: text_of(ParticipationAgreement.board_finding_reference) = ""
+    # Optional: what the district pays now per unit, for products on the agreement's schedule
+    # (stored with its source and date; the savings "vs the price paid before" baseline).
+    prior_prices: list[PriorPriceIn] = Field(default=[], max_length=200)
 
 
 class MiniCompetitionIn(Schema):

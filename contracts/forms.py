@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from django import forms
 
-from core.limits import AMOUNT_MAX, LONG_TEXT_MAX, NOTE_MAX
+from decimal import Decimal
+
+from core.limits import AMOUNT_MAX, LONG_TEXT_MAX, NOTE_MAX, UNIT_PRICE_MAX
 
 
 class ActivateForm(forms.Form):
@@ -47,14 +49,25 @@ class JoinForm(forms.Form):
         label="Reference of the board's finding (e.g. resolution number)", required=False,
         max_length=200)
 
-    def __init__(self, *args, confirmations, **kwargs):
+    def __init__(self, *args, confirmations, products=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.confirmations = confirmations
         for i, text in enumerate(confirmations):
             self.fields[f"step_{i}"] = forms.BooleanField(label=f"Done: {text}", required=True)
+        # Optional: what the district pays now, per product (the savings "paid before" baseline).
+        self.products = list(products)
+        for pid, name in self.products:
+            self.fields[f"prior_{pid}"] = forms.DecimalField(
+                label=f"What you pay now per unit for {name} ($, optional)", required=False,
+                min_value=Decimal("0.01"), max_value=UNIT_PRICE_MAX, decimal_places=2,
+                help_text="Before this agreement; your savings statement compares your orders with it.")
 
     def confirmed_steps(self) -> list[str]:
         return [text for i, text in enumerate(self.confirmations) if self.cleaned_data.get(f"step_{i}")]
+
+    def prior_prices(self) -> dict[int, Decimal]:
+        return {pid: self.cleaned_data[f"prior_{pid}"] for pid, _ in self.products
+                if self.cleaned_data.get(f"prior_{pid}") is not None}
 
 
 class QuoteAnswerForm(forms.Form):

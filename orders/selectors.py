@@ -338,6 +338,70 @@ def ordered_quantities(*, solicitation_id: int) -> dict[tuple[int, str], int]:
     return {(r["order__district_id"], r["line_reference"]): r["units"] for r in rows}
 
 
+# --- Reads for analytics.savings (the per-line savings table) ------------------------------
+
+
+def counted_lines_for_savings(*, line_ids=None, after_pk: int = 0, limit: Optional[int] = None) -> list[OrderLine]:
+    """Priced order lines of counted (not cancelled, not rejected) orders, with what savings need:
+    the order (district, agreement, vendor), the schedule entry (its tiers) and the product. By
+    line id; `after_pk`/`limit` page through all of them."""
+    rows = (OrderLine.objects.filter(order__state__in=COUNTING, order__priced_at__isnull=False,
+                                     unit_price__isnull=False, pk__gt=after_pk)
+            .select_related("order__district", "order__agreement", "entry", "product").order_by("pk"))
+    if line_ids is not None:
+        rows = rows.filter(pk__in=list(line_ids))
+    return list(rows[:limit] if limit else rows)
+
+
+def earned_rebates_by_line(line_ids) -> dict[int, list[tuple[dt.datetime, Decimal]]]:
+    """The true-ups (and their reversals) each order line earned, with when: {line id: [(at, amount)]}."""
+    found: dict[int, list[tuple[dt.datetime, Decimal]]] = defaultdict(list)
+    for line_id, at, amount in (RebateEntry.objects.filter(order_line_id__in=list(line_ids),
+                                                           kind__in=[RebateEntry.Kind.TRUE_UP,
+                                                                     RebateEntry.Kind.REVERSAL])
+                                .order_by("pk").values_list("order_line_id", "created_at", "amount")):
+        found[line_id].append((at, amount))
+    return found
+
+
+def lines_touched_by_order(order_id: int) -> list[int]:
+    """The order's own lines and the earlier lines its volume events wrote true-ups for (or
+    reversed): what changes when the order is priced or cancelled."""
+    own = list(OrderLine.objects.filter(order_id=order_id).values_list("pk", flat=True))
+    others = (RebateEntry.objects.filter(event__order_id=order_id, order_line__isnull=False)
+              .values_list("order_line_id", flat=True).distinct())
+    return sorted(set(own) | set(others))
+
+
+def line_ids_after(after_pk: int, limit: int) -> list[int]:
+    """Ids of all order lines (any state) after `after_pk`, in order: for a full rebuild."""
+    return list(OrderLine.objects.filter(pk__gt=after_pk).order_by("pk").values_list("pk", flat=True)[:limit])
+
+
+def rebate_ledger_in_period(*, district, start: dt.datetime, end: dt.datetime) -> dict[int, dict[str, Decimal]]:
+    """Per agreement id: rebates the district earned (true-ups net of reversals) and the vendor
+    settled (credit notes and payments, as a positive amount) in [start, end)."""
+    found: dict[int, dict[str, Decimal]] = defaultdict(lambda: {"earned": Decimal(0), "settled": Decimal(0)})
+    for agreement_id, kind, total in (RebateEntry.objects.filter(district=district, created_at__gte=start,
+                                                                 created_at__lt=end)
+                                      .values_list("agreement_id", "kind").annotate(total=Sum("amount"))
+                                      .values_list("agreement_id", "kind", "total")):
+        key = "settled" if kind == RebateEntry.Kind.SETTLEMENT else "earned"
+        found[agreement_id][key] += -total if key == "settled" else total
+    return dict(found)
+
+
+def counted_line_ids_of_district(district_id: int, *, product_ids=None, category_ids=None) -> list[int]:
+    """Ids of a district's counted order lines, optionally only for these products or categories."""
+    rows = OrderLine.objects.filter(order__district_id=district_id, order__state__in=COUNTING,
+                                    order__priced_at__isnull=False)
+    if product_ids is not None:
+        rows = rows.filter(product_id__in=list(product_ids))
+    if category_ids is not None:
+        rows = rows.filter(product__category_id__in=list(category_ids))
+    return list(rows.values_list("pk", flat=True))
+
+
 def districts_per_line(*, agreement_ids) -> dict[tuple[int, str], set[int]]:
     """The districts with orders that count (orders.states.COUNTING) on each agreement line:
     {(agreement id, line reference): {district id, ...}}, in one query."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Iterable, Optional
 
@@ -15,6 +16,7 @@ from django.utils import timezone
 from accounts.acting import DISTRICT_ROLES, Actor, acts_as, is_staff
 from catalog.choices import PRODUCT_FAMILIES
 from compliance.selectors.facts import rules_in_force
+from core.clock import date_of
 from members.selectors import district_acting, districts_by_ids, member_directory
 from orders.selectors import ordered_quantities
 from sourcing.selectors.solicitations import lines_in_category
@@ -275,6 +277,35 @@ def surveys_to_answer(district) -> list[tuple[Survey, Optional[str]]]:
     surveys = list(open_surveys())
     states = dict(Response.objects.filter(district=district, survey__in=surveys).values_list("survey_id", "state"))
     return [(s, states.get(s.pk)) for s in surveys if states.get(s.pk) != ResponseState.SUBMITTED]
+
+
+@dataclass(frozen=True)
+class DeclaredPrice:
+    """What a district answered in a survey that it pays now per unit for a category."""
+
+    district_id: int
+    category_id: int
+    kind: str  # the need's product family (device, software, ...)
+    unit_price: Decimal
+    declared_on: date
+    survey_title: str
+
+
+def current_prices_declared(*, district_ids=None) -> dict[tuple[int, int, str], DeclaredPrice]:
+    """The latest "price paid now per unit" each district declared per category (id) and product
+    family (a device's price is not a licence's), in its submitted survey responses; by
+    (district id, category id, kind)."""
+    rows = (Answer.objects.filter(response__state=ResponseState.SUBMITTED, current_price__isnull=False)
+            .select_related("response__survey", "need").order_by("response__submitted_at", "pk"))
+    if district_ids is not None:
+        rows = rows.filter(response__district_id__in=list(district_ids))
+    found: dict[tuple[int, int], DeclaredPrice] = {}
+    for a in rows:
+        moment = a.response.submitted_at or a.response.updated_at
+        found[(a.response.district_id, a.need.category_id, a.need.kind)] = DeclaredPrice(
+            a.response.district_id, a.need.category_id, a.need.kind, a.current_price, date_of(moment),
+            a.response.survey.title)
+    return found
 
 
 @dataclass(frozen=True)

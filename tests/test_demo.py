@@ -48,7 +48,11 @@ def test_demo_builds_once_and_again(capsys, client):
     from orders.models import Order, RebateEntry
     from orders.selectors import rebates_recompute
 
-    assert Order.objects.exclude(reference__startswith="DEMO-SPEND").count() == 14 and RebateEntry.objects.filter(kind="true_up").exists()  # 4: usage demo
+    # 10 display orders (edpool.demo.orders), 4 of the usage demo and 9 Chromebook orders over two
+    # fiscal years (edpool.demo.savings); 5 more of the spend demo (edpool.demo.spend)
+    assert Order.objects.exclude(reference__startswith="DEMO-SPEND").count() == 23
+    assert RebateEntry.objects.filter(kind="true_up").exists()
+    check_savings_demo(client)
     # The spend demo (edpool/demo/spend.py): Northstar dominates interactive displays
     from analytics.spend import concentration
     from orders.spend import SpendFilter
@@ -279,3 +283,24 @@ def check_national_demo(client):
     page = client.get("/compliance/matrix/", {"q": "Meridian", "states": ",".join(NATIONAL_STATES)}).content.decode()
     assert "Not researched" in page and "Allowed" in page
     client.logout()
+
+
+def check_savings_demo(client) -> None:
+    """Two fiscal years of savings, rising as tiers are reached; ABC Unified's board statement."""
+    from analytics.savings import rebuild
+    from analytics.savings_selectors import savings_totals
+    from analytics.statement import member_statement
+    from core.clock import today
+    from core.fiscal import FiscalYear
+
+    assert rebuild(check_only=True).ok
+    abc = District.objects.get(organisation__name="ABC Unified")
+    this_year = FiscalYear.of(today())
+    last, now = (member_statement(district=abc, fiscal_year=fy) for fy in (this_year.previous(), this_year))
+    assert last.totals.lines and now.totals.lines and now.totals.vs_alone > last.totals.vs_alone > 0
+    assert now.totals.vs_prior is not None and now.totals.rebate > 0 and now.agreements
+    assert savings_totals(fiscal_year=this_year).vs_alone > savings_totals(fiscal_year=this_year.previous()).vs_alone
+    client.logout()
+    assert client.login(email="buyer1@demo.edpool.org", password=DEMO_PASSWORD)
+    page = client.get(f"/savings/statement/{abc.pk}/{this_year.ends_in}/")
+    assert page.status_code == 200 and b"Against buying alone" in page.content

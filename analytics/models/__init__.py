@@ -1,1 +1,5 @@
 """Models of the analytics app, one module per subject (savings, spend, ...), re-exported here."""
+
+from analytics.models.savings import LineSaving
+
+__all__ = ["LineSaving"]

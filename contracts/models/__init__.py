@@ -2,8 +2,8 @@ from contracts.models.agreement import (AgreementDocument, AgreementNotice, Amen
                                         MasterAgreement, ScheduleEntry, ScheduleVersion)
 from contracts.models.catalog import CatalogEntry
 from contracts.models.participation import (MiniCompetition, MiniCompetitionScore,
-                                            ParticipationAgreement, QuoteRequest)
+                                            ParticipationAgreement, PriorPrice, QuoteRequest)
 
 __all__ = ["AgreementDocument", "AgreementNotice", "Amendment", "CatalogEntry", "LineVolume",
            "MasterAgreement", "ScheduleEntry", "ScheduleVersion", "MiniCompetition", "MiniCompetitionScore",
-           "ParticipationAgreement", "QuoteRequest"]
+           "ParticipationAgreement", "PriorPrice", "QuoteRequest"]

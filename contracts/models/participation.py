@@ -108,3 +108,24 @@ class ParticipationAgreement(models.Model):
             fields=["district", "agreement"],
             condition=Q(state__in=["prepared", "approved", "active"]),
             name="one_open_participation")]
+
+
+class PriorPrice(models.Model):
+    """What a district paid per unit for a product before the consortium's agreement, as it stated
+    it when joining (the savings "vs the price paid before" baseline, analytics.savings). One per
+    participation and product; never edited (a new participation states its own)."""
+
+    class Source(models.TextChoices):
+        JOIN = "join", "Stated when joining the agreement"
+
+    participation = models.ForeignKey(ParticipationAgreement, on_delete=models.CASCADE, related_name="prior_prices")
+    district = models.ForeignKey("members.District", on_delete=models.PROTECT, related_name="+")
+    product = models.ForeignKey("catalog.Product", on_delete=models.PROTECT, related_name="+")
+    unit_price = models.DecimalField(max_digits=12, decimal_places=2)
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.JOIN)
+    stated_on = models.DateField()
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [models.UniqueConstraint(fields=["participation", "product"], name="one_prior_price_per_product")]
+        indexes = [models.Index(fields=["district", "product"])]

@@ -205,3 +205,41 @@ def district_may_order(district, agreement: MasterAgreement) -> bool:
 
 def competitions_of_district(district) -> QuerySet[MiniCompetition]:
     return MiniCompetition.objects.filter(district=district).select_related("solicitation").order_by("-created_at")
+
+
+@dataclass(frozen=True)
+class StatedPrior:
+    """What a district said it paid per unit for a product before an agreement (PriorPrice)."""
+
+    district_id: int
+    product_id: int
+    unit_price: Decimal
+    stated_on: dt.date
+    agreement_number: str
+
+
+def prior_prices_stated(*, district_ids=None, product_ids=None) -> dict[tuple[int, int], StatedPrior]:
+    """The latest price each district stated it paid before, per (district id, product id), when
+    joining an agreement (participations withdrawn before countersigning included: the price was
+    still what it paid)."""
+    from contracts.models import PriorPrice
+
+    rows = PriorPrice.objects.select_related("participation__agreement").order_by("stated_on", "pk")
+    if district_ids is not None:
+        rows = rows.filter(district_id__in=list(district_ids))
+    if product_ids is not None:
+        rows = rows.filter(product_id__in=list(product_ids))
+    found: dict[tuple[int, int], StatedPrior] = {}
+    for row in rows:
+        found[(row.district_id, row.product_id)] = StatedPrior(
+            row.district_id, row.product_id, row.unit_price, row.stated_on, row.participation.agreement.number)
+    return found
+
+
+def participations_in_force(district, on: dt.date) -> list[ParticipationAgreement]:
+    """The district's countersigned participations whose agreement is in force on `on`, by the
+    agreement's end date (its renewal date)."""
+    rows = (ParticipationAgreement.objects.filter(district=district, state=ParticipationState.ACTIVE)
+            .select_related("agreement__vendor__organisation"))
+    return sorted((p for p in rows if p.agreement.effective_state(on) == AgreementState.ACTIVE),
+                  key=lambda p: (p.agreement.end_date or dt.date.max, p.agreement.number))

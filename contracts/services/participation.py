@@ -16,14 +16,14 @@ from accounts.acting import APPROVER, BUYER, VENDOR, Actor, acts_as
 from audit.actions import AuditAction
 from audit.services import audit_record, snapshot
 from contracts.models import (MasterAgreement, MiniCompetition, MiniCompetitionScore,
-                              ParticipationAgreement, QuoteRequest)
+                              ParticipationAgreement, PriorPrice, QuoteRequest)
 from core.money import cents
 from contracts.selectors.agreements import current_schedule
 from contracts.selectors.participation import (district_price_for, join_requirements,
                                                multi_award_agreements)
 from contracts.states import PARTICIPATION_TRANSITIONS, AwardKind, ParticipationState
 from core import clock
-from core.limits import NOTE_MAX, QUANTITY_MAX, check_money, check_text
+from core.limits import NOTE_MAX, QUANTITY_MAX, UNIT_PRICE_MAX, check_money, check_text
 from core.formatting import money, quantities as quantities_text
 from core.notify import notify
 from members.models import District
@@ -224,6 +224,7 @@ def minicompetition_decide(*, competition: MiniCompetition, agreement: MasterAgr
 def participation_join(*, district: District, agreement: MasterAgreement, estimated_value,
                        confirmed_steps: list[str] = (), mini_competition: Optional[MiniCompetition] = None,
                        board_finding_on: Optional[dt.date] = None, board_finding_reference: str = "",
+                       prior_prices: Optional[dict[int, Any]] = None,
                        actor: Actor) -> ParticipationAgreement:
     """Prepare the district's participation agreement with the vendor on the agreement's terms.
     In the same step: adopt the vendor's DPA general offer for the district's state where the
@@ -233,7 +234,9 @@ def participation_join(*, district: District, agreement: MasterAgreement, estima
     Optionally records the board's finding for this agreement (`board_finding_on`, not in the
     future, with its `board_finding_reference`, e.g. the resolution number); once the
     participation is in force, the compliance verdicts for the agreement count it (e.g. the
-    board finding California requires)."""
+    board finding California requires). `prior_prices` (optional): {product id: what the district
+    pays now per unit}, for products on the agreement's schedule; stored with their source and
+    date (PriorPrice), the savings "vs the price paid before" baseline (analytics.savings)."""
     from compliance.services.decisions import compliance_decision_record
     from compliance.services.evidence import dpa_joinder_adopt
     from compliance.models import DataPrivacyAgreement
@@ -264,6 +267,7 @@ def participation_join(*, district: District, agreement: MasterAgreement, estima
         finding_errors["board_finding_on"] = "Give the date of the board's finding."
     if len(board_finding_reference) > 200:
         finding_errors["board_finding_reference"] = "At most 200 characters."
+    priors = _check_prior_prices(agreement, prior_prices, finding_errors)
     if finding_errors:
         raise ValidationError(finding_errors)
     # Compliance first: a block (e.g. a state that forbids piggybacking on multi-award contracts)
@@ -297,8 +301,12 @@ def participation_join(*, district: District, agreement: MasterAgreement, estima
         award_kind=agreement.award_kind, annual_value=value, actor=actor)
         for entry in current_schedule(agreement).entries.select_related("product")]
     participation.compliance_decisions.set(decisions)
+    today = timezone.localdate()
+    PriorPrice.objects.bulk_create([PriorPrice(participation=participation, district=district, product_id=pid,
+                                               unit_price=price, stated_on=today) for pid, price in priors.items()])
     audit_record(actor=actor, action=AuditAction.PARTICIPATION_PREPARED, obj=participation,
                  after={**snapshot(participation, P_FIELDS), "agreement": agreement.number,
+                        "prior_prices": {str(pid): str(price) for pid, price in priors.items()},
                         "district": district.name, "dpa_joinder": joinder.pk if joinder else None,
                         "dpas_in_force": [d["id"] for d in requirements.dpas_in_force]})
     if needs_approval:
@@ -312,6 +320,32 @@ def participation_join(*, district: District, agreement: MasterAgreement, estima
                body=f"{district.name} joins {agreement.number}. Countersign it in EdPool.",
                link=reverse("contracts:vendor"))
     return participation
+
+
+PRIOR_PRICES_MAX = 200
+
+
+def _check_prior_prices(agreement: MasterAgreement, prior_prices: Any, errors: dict) -> dict[int, Decimal]:
+    """{product id: unit price} for products on the agreement's current schedule, each price from
+    $0.01 to UNIT_PRICE_MAX in whole cents (never rounded); errors go into `errors` keyed
+    "prior_prices[<product id>]"."""
+    if prior_prices in (None, {}):
+        return {}
+    if not isinstance(prior_prices, dict) or len(prior_prices) > PRIOR_PRICES_MAX:
+        errors["prior_prices"] = f"Give at most {PRIOR_PRICES_MAX} prices, one per product of the agreement."
+        return {}
+    on_schedule = set(current_schedule(agreement).entries.values_list("product_id", flat=True))
+    out: dict[int, Decimal] = {}
+    for key, value in prior_prices.items():
+        pid = key if isinstance(key, int) and not isinstance(key, bool) else None
+        if pid is None or pid not in on_schedule:
+            errors[f"prior_prices[{str(key)[:20]}]"] = "Not a product on this agreement's price schedule."
+            continue
+        try:
+            out[pid] = check_money(value, field=f"prior_prices[{pid}]", maximum=UNIT_PRICE_MAX, allow_zero=False)
+        except ValidationError as refused:
+            errors.update(refused.message_dict)
+    return out
 
 
 @transaction.atomic

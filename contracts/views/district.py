@@ -13,7 +13,7 @@ from accounts.acting import APPROVER, BUYER, EVALUATOR
 from contracts.selectors.left_out import left_out
 from contracts.forms import DecideForm, JoinForm, ReasonForm
 from contracts.models import MiniCompetition
-from contracts.selectors.agreements import schedule_rows
+from contracts.selectors.agreements import current_schedule, schedule_rows
 from contracts.selectors.participation import (RENEWAL_WINDOW_DAYS, competition_for_actor,
                                                competitions_of_district,
                                                join_requirements, multi_award_agreements,
@@ -51,7 +51,9 @@ def join(request, agreement_id: int):
     needs = join_requirements(district=district, agreement=agreement, annual_value=value)
     competitions = [c for c in competitions_of_district(district)
                     if c.state == MiniCompetition.State.DECIDED and c.chosen_agreement_id == agreement.pk]
-    form = JoinForm(request.POST or None, confirmations=needs.confirmations)
+    products = [(e.product_id, e.product.name)
+                for e in current_schedule(agreement).entries.select_related("product").order_by("line_reference")]
+    form = JoinForm(request.POST or None, confirmations=needs.confirmations, products=products)
     def prepared(participation) -> str:
         if participation.dpa_joinder:
             joined = " and adopted the vendor's data privacy agreement (joinder)"
@@ -70,7 +72,7 @@ def join(request, agreement_id: int):
             confirmed_steps=form.confirmed_steps(), mini_competition=competitions[0] if competitions else None,
             board_finding_on=form.cleaned_data.get("board_finding_on"),
             board_finding_reference=form.cleaned_data.get("board_finding_reference") or "",
-            actor=request.actor), success=prepared, redirect_to="contracts:dashboard")
+            prior_prices=form.prior_prices(), actor=request.actor), success=prepared, redirect_to="contracts:dashboard")
         if done:
             return done
     is_member = district_is_member(district)

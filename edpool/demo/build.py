@@ -231,6 +231,9 @@ def _build_demo(*, progress=None) -> DemoReport:
     from edpool.demo.orders import build_orders_demo
 
     build_orders_demo(report, members)
+    from edpool.demo.savings import build_savings_demo
+
+    build_savings_demo(report, members)
     from edpool.demo.reports import build_reports_demo
 
     build_reports_demo(report)
@@ -249,6 +252,9 @@ def _build_demo(*, progress=None) -> DemoReport:
     from edpool.demo.prices import build_prices_demo; build_prices_demo(report)  # noqa: E702
     from edpool.demo.usage import build_usage_demo; build_usage_demo(report, members)  # noqa: E702
     from edpool.demo.spend import build_spend_demo; build_spend_demo(report, members)  # noqa: E702
+    from edpool.demo.savings import finish_savings_demo
+
+    finish_savings_demo(report)
     report.add(f"{len(people.VENDORS)} vendors with one user each; "
                f"{Membership.objects.exclude(state__in=[MembershipState.ACTIVE, MembershipState.WITHDRAWN]).count()} "
                f"applications in progress.")

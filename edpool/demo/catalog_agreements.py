@@ -266,7 +266,7 @@ def _agreements(solicitation, staff, signed_at, start_date, term_months, renewal
 
 
 def _join(district, agreement, buyer: Actor, value: str, *, competition_lines=None, approver=None,
-          reasons="", favour=None):
+          reasons="", favour=None, prior_prices=None):
     """Join through the services: the mini-competition first where the agreement is multi-award
     (the buyer's own scores may favour a vendor other than the cheapest), then the participation
     agreement with the steps compliance asks for confirmed; approval above the limit; countersign."""
@@ -288,7 +288,7 @@ def _join(district, agreement, buyer: Actor, value: str, *, competition_lines=No
     needs = join_requirements(district=district, agreement=agreement, annual_value=Decimal(value))
     participation = participation_join(district=district, agreement=agreement, estimated_value=value,
                                        mini_competition=competition, confirmed_steps=needs.confirmations,
-                                       **board_finding(district),
+                                       **board_finding(district), prior_prices=prior_prices,
                                        actor=buyer)
     if participation.needs_approval:
         participation_approve(participation=participation, actor=approver)
@@ -360,8 +360,9 @@ def build_catalog_demo(report, members) -> None:
 
 
 def build_catalog_sales_reports(report) -> None:
-    """The catalog agreements' vendors have no orders yet: each reported no sales for every
-    finished quarter, twelve days after it ended (so the overdue list and `edpool tick` show only
+    """The catalog agreements' vendors reported every finished quarter twelve days after it ended:
+    their sales are the quarter's counted orders (most have none: no sales; Acorn's Chromebook
+    orders, edpool.demo.savings, are listed as ordered) (so the overdue list and `edpool tick` show only
     the older demo agreements). Runs after the sales-report demo, which stops if any report exists.
     Reports only quarters not reported yet."""
     from reports.models import SalesReport
@@ -379,9 +380,15 @@ def build_catalog_sales_reports(report) -> None:
                 continue
             vendor = vendor or _vendor(agreement.vendor.organisation.name)
             moment = timezone.make_aware(dt.datetime.combine(quarter.end + dt.timedelta(days=12), dt.time(10)))
+            from orders.selectors import order_lines_in_period
+
+            rows = [{"district": line.order.district.state_leaid or str(line.order.district_id),
+                     "product": line.product.name, "quantity": line.quantity, "unit_price": str(line.unit_price),
+                     "amount": str(line.amount), "order_number": line.order.number}
+                    for line in order_lines_in_period(agreement=agreement, start=quarter.start, end=quarter.end)]
             with at(min(moment, now)):
-                sales_report_submit(agreement=agreement, quarter=quarter, lines=[], source="form", actor=vendor)
+                sales_report_submit(agreement=agreement, quarter=quarter, lines=rows, source="form", actor=vendor)
             filed += 1
     if filed:
-        report.add(f"Catalog agreements' vendors reported no sales for {filed} finished quarters.")
+        report.add(f"Catalog agreements' vendors reported {filed} finished quarters (no sales but Acorn's orders).")
 

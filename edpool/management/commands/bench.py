@@ -20,6 +20,7 @@ BENCHMARKS: dict[str, str] = {
     "catalog-search": "bench.catalog_search",
     "orders": "bench.orders",
     "matching": "bench.matching",
+    "savings": "bench.savings",
 }
 
 

@@ -1,0 +1,192 @@
+"""Reads of the savings table: totals per baseline, rolled up by member, agreement, vendor,
+category, state, month and fiscal year, for the consortium or one member. Each figure keeps its
+baseline; nothing here adds figures of different baselines together."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Optional
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from analytics.models import LineSaving
+from core.fiscal import FiscalYear
+from members.selectors import districts_by_ids
+
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True)
+class Baseline:
+    key: str
+    label: str
+    short: str
+
+
+BASELINES = [
+    Baseline("vs_list", "against the vendors' list prices", "vs list price"),
+    Baseline("vs_alone", "against buying alone (the tier the member's own quantity reaches)", "vs buying alone"),
+    Baseline("vs_prior", "against the price the member paid before", "vs price paid before"),
+]
+
+# Rollup dimensions: key -> (values() fields, label)
+DIMENSIONS = {
+    "member": (("district_id", "district__organisation__name"), "Member"),
+    "agreement": (("agreement_id", "agreement__number", "agreement__title"), "Agreement"),
+    "vendor": (("vendor_id", "vendor__organisation__name"), "Vendor"),
+    "category": (("category_id", "category__name"), "Category"),
+    "state": (("state",), "State"),
+}
+
+
+@dataclass
+class Totals:
+    lines: int = 0
+    quantity: int = 0
+    paid: Decimal = ZERO
+    rebate: Decimal = ZERO
+    list_value: Decimal = ZERO
+    alone_value: Decimal = ZERO
+    vs_list: Decimal = ZERO
+    vs_alone: Decimal = ZERO
+    vs_prior: Optional[Decimal] = None  # None: no line with a known prior price
+    saving_lines: int = 0  # order lines with anything counted here (a purchase or rebates earned)
+    prior_lines: int = 0  # of those, the lines whose prior price is known
+    prior_paid: Decimal = ZERO  # paid on those lines
+    prior_value: Decimal = ZERO
+
+    @property
+    def net_paid(self) -> Decimal:
+        """Paid less the rebates earned."""
+        return self.paid - self.rebate
+
+    @property
+    def prior_unknown_lines(self) -> int:
+        return self.saving_lines - self.prior_lines
+
+    @property
+    def pct_list(self) -> Optional[Decimal]:
+        return self.percent("vs_list")
+
+    @property
+    def pct_alone(self) -> Optional[Decimal]:
+        return self.percent("vs_alone")
+
+    @property
+    def pct_prior(self) -> Optional[Decimal]:
+        return self.percent("vs_prior")
+
+    def percent(self, key: str) -> Optional[Decimal]:
+        """The saving as a share of the baseline's value (one decimal), None when not known."""
+        saving = getattr(self, key)
+        base = {"vs_list": self.list_value, "vs_alone": self.alone_value, "vs_prior": self.prior_value}[key]
+        # (the share of what the same units would have cost at the baseline, rebates included)
+        if saving is None or not base:
+            return None
+        return (saving * 100 / base).quantize(Decimal("0.1"))
+
+
+AGGREGATES = {f"t_{name}": aggregate for name, aggregate in dict(
+    lines=Count("pk", filter=Q(kind=LineSaving.Kind.PURCHASE)),
+    quantity=Sum("quantity"), paid=Sum("paid"), rebate=Sum("rebate"), list_value=Sum("list_value"),
+    alone_value=Sum("alone_value"), vs_list=Sum("vs_list"), vs_alone=Sum("vs_alone"), vs_prior=Sum("vs_prior"),
+    saving_lines=Count("order_line_id", distinct=True),
+    prior_lines=Count("order_line_id", filter=Q(prior_value__isnull=False), distinct=True),
+    prior_paid=Sum("paid", filter=Q(prior_value__isnull=False)),
+    prior_value=Sum("prior_value"),
+).items()}
+
+
+def _totals(values: dict) -> Totals:
+    t = Totals()
+    for key in AGGREGATES:
+        name, value = key[2:], values.get(key)
+        if name == "vs_prior":
+            t.vs_prior = value  # stays None when no row has a known prior price
+        elif value is not None:
+            setattr(t, name, value)
+    return t
+
+
+def _rows(*, fiscal_year: Optional[FiscalYear] = None, district_id: Optional[int] = None) -> QuerySet[LineSaving]:
+    rows = LineSaving.objects.all()
+    if fiscal_year is not None:
+        rows = rows.filter(fiscal_year=fiscal_year.ends_in)
+    if district_id is not None:
+        rows = rows.filter(district_id=district_id)
+    return rows
+
+
+def savings_totals(*, fiscal_year: Optional[FiscalYear] = None, district_id: Optional[int] = None) -> Totals:
+    return _totals(_rows(fiscal_year=fiscal_year, district_id=district_id).aggregate(**AGGREGATES))
+
+
+@dataclass
+class RollupRow:
+    key: object
+    label: str
+    totals: Totals
+
+
+def savings_by(dimension: str, *, fiscal_year: Optional[FiscalYear] = None,
+               district_id: Optional[int] = None) -> list[RollupRow]:
+    """Totals per member, agreement, vendor, category or state, largest saving vs list first."""
+    fields, _ = DIMENSIONS[dimension]
+    found = []
+    for values in (_rows(fiscal_year=fiscal_year, district_id=district_id).values(*fields)
+                   .annotate(**AGGREGATES).order_by()):
+        key = values[fields[0]]
+        if dimension == "agreement":
+            label = f"{values['agreement__number']} {values['agreement__title']}"
+        else:
+            label = str(values[fields[-1]])
+        found.append(RollupRow(key, label, _totals(values)))
+    return sorted(found, key=lambda r: (-r.totals.vs_list, r.label))
+
+
+def savings_by_fiscal_year(*, district_id: Optional[int] = None) -> list[RollupRow]:
+    rows = (_rows(district_id=district_id).values("fiscal_year").annotate(**AGGREGATES).order_by("fiscal_year"))
+    first = FiscalYear.of(dt.date(2000, 1, 1)).first_month
+    return [RollupRow(v["fiscal_year"], FiscalYear(v["fiscal_year"], first).label, _totals(v)) for v in rows]
+
+
+def savings_by_month(*, fiscal_year: FiscalYear, district_id: Optional[int] = None) -> list[RollupRow]:
+    """Every month of the fiscal year (months with nothing show zeros), in order."""
+    found = {v["month"]: _totals(v) for v in (_rows(fiscal_year=fiscal_year, district_id=district_id)
+                                               .values("month").annotate(**AGGREGATES).order_by())}
+    months, day = [], fiscal_year.start
+    while day <= fiscal_year.end:
+        months.append(RollupRow(day, f"{day:%b %Y}", found.get(day, Totals())))
+        day = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return months
+
+
+def fiscal_years_with_savings() -> list[FiscalYear]:
+    first = FiscalYear.of(dt.date(2000, 1, 1)).first_month
+    years = LineSaving.objects.values_list("fiscal_year", flat=True).distinct().order_by("-fiscal_year")
+    return [FiscalYear(y, first) for y in years]
+
+
+@dataclass(frozen=True)
+class Headline:
+    fiscal_year: FiscalYear
+    saved: Decimal  # against the vendors' list prices
+    students: int  # enrollment of the members with a counted order line this fiscal year
+    members: int
+
+
+def public_headline(fiscal_year: FiscalYear) -> Headline:
+    """The home page's "$X saved for N students this fiscal year" (baseline: list prices)."""
+    rows = _rows(fiscal_year=fiscal_year)
+    saved = rows.aggregate(s=Sum("vs_list"))["s"] or ZERO
+    ids = set(rows.values_list("district_id", flat=True).distinct())
+    students = sum((d.enrollment or 0) for d in districts_by_ids(ids).values())
+    return Headline(fiscal_year, saved, students, len(ids))
+
+
+def line_savings_of(*, district_id: int, fiscal_year: FiscalYear, limit: int = 500) -> QuerySet[LineSaving]:
+    """The member's rows in the fiscal year, newest first (a statement's detail)."""
+    return (_rows(fiscal_year=fiscal_year, district_id=district_id)
+            .select_related("product", "agreement", "order_line__order").order_by("-month", "-order_line_id")[:limit])

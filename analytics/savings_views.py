@@ -1,0 +1,110 @@
+"""Savings pages: the method (public), the savings rollups (staff: all members; district users:
+their own and the consortium's totals) and the board-ready statement of a member (page and PDF).
+The views parse, check who may see what, call the selectors and render."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.text import slugify
+
+from accounts.access import public, roles
+from accounts.acting import READERS, is_staff
+from analytics.savings_charts import savings_by_month_chart
+from analytics.savings_selectors import (BASELINES, DIMENSIONS, fiscal_years_with_savings, savings_by,
+                                         savings_by_fiscal_year, savings_by_month, savings_totals)
+from analytics.statement import member_statement
+from analytics.statement_pdf import statement_pdf
+from core.fiscal import FiscalYear
+from core.clock import today as clock_today
+from members.selectors import district_acting, districts_by_ids
+from orgs.selectors import consortium_profile
+
+
+def _fiscal_year(raw) -> FiscalYear:
+    """The fiscal year named in the request (the year it ends in), the current one by default;
+    404 for anything else (text, NUL bytes, year 0 or 99999)."""
+    if raw in (None, ""):
+        return FiscalYear.of(clock_today())
+    text = str(raw)
+    if not (text.isascii() and text.isdigit() and len(text) == 4):
+        raise Http404("No such fiscal year.")
+    try:
+        return FiscalYear.named(int(text))
+    except ValueError:
+        raise Http404("No such fiscal year.") from None
+
+
+def _years(current: FiscalYear) -> list[FiscalYear]:
+    years = set(fiscal_years_with_savings()) | {FiscalYear.of(clock_today()), current}
+    return sorted(years, reverse=True)
+
+
+@public
+def savings_method(request):
+    """How the savings figures are computed: public, no sign-in."""
+    return render(request, "analytics/savings_method.html", {"baselines": BASELINES})
+
+
+@roles(*READERS)
+def savings_dashboard(request):
+    """Staff: the consortium's savings rolled up by member, agreement, vendor, category or
+    state. District users: their own savings and the consortium's totals."""
+    fy = _fiscal_year(request.GET.get("fy"))
+    staff = is_staff(request.actor)
+    district = None if staff else district_acting(request.actor)
+    if not staff and district is None:
+        raise Http404("No district.")
+    by = request.GET.get("by") or ("member" if staff else "agreement")
+    if by not in DIMENSIONS or (not staff and by in ("member", "state")):
+        raise Http404("No such breakdown.")
+    own = None if staff else district.pk
+    context = {
+        "fy": fy, "years": _years(fy), "staff": staff, "district": district, "by": by,
+        "dimensions": [(k, label) for k, (_, label) in DIMENSIONS.items() if staff or k not in ("member", "state")],
+        "dimension_label": DIMENSIONS[by][1], "baselines": BASELINES,
+        "pool": savings_totals(fiscal_year=fy),
+        "own": savings_totals(fiscal_year=fy, district_id=own) if own else None,
+        "rows": savings_by(by, fiscal_year=fy, district_id=own),
+        "chart": savings_by_month_chart(savings_by_month(fiscal_year=fy, district_id=own),
+                                        who=district.name if district else "The consortium", fiscal_year=fy),
+        "by_year": savings_by_fiscal_year(district_id=own),
+    }
+    return render(request, "analytics/savings_dashboard.html", context)
+
+
+def _district_for(request, district_id: int):
+    """Staff: any member; a district user: only its own (404 for any other, as if absent)."""
+    if is_staff(request.actor):
+        found = districts_by_ids([district_id]).get(district_id)
+    else:
+        own = district_acting(request.actor)
+        found = own if own is not None and own.pk == district_id else None
+    if found is None:
+        raise Http404("No such member.")
+    return found
+
+
+def _statement(request, district_id: int, fiscal_year: int):
+    district = _district_for(request, district_id)
+    fy = _fiscal_year(str(fiscal_year))
+    return district, fy, member_statement(district=district, fiscal_year=fy)
+
+
+@roles(*READERS)
+def statement(request, district_id: int, fiscal_year: int):
+    """A member's board-ready annual statement."""
+    district, fy, s = _statement(request, district_id, fiscal_year)
+    return render(request, "analytics/statement.html", {"s": s, "years": _years(fy), "baselines": BASELINES})
+
+
+@roles(*READERS)
+def statement_download(request, district_id: int, fiscal_year: int):
+    """The same statement as a PDF, to hand to the board."""
+    district, fy, s = _statement(request, district_id, fiscal_year)
+    profile = consortium_profile()
+    name = profile.organisation.name if profile else "the consortium"
+    response = HttpResponse(statement_pdf(s, consortium_name=name), content_type="application/pdf")
+    filename = f"savings-statement-{slugify(district.name)[:60] or district.pk}-{fy.ends_in}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

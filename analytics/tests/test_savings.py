@@ -1,0 +1,207 @@
+"""Savings per order line against three baselines, kept right through pricing, true-ups and
+cancellations; the rollups, the statement (page and PDF) and the public method page."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.urls import reverse
+
+from analytics.models import LineSaving
+from analytics.savings import rebuild
+from analytics.savings_selectors import public_headline, savings_by, savings_totals
+from analytics.statement import member_statement
+from contracts.models import PriorPrice
+from core.clock import today
+from core.fiscal import FiscalYear
+from orders.models import OrderLine
+from orders.services import order_cancel, order_create, order_submit
+from tests.fixtures.orders import join
+from tests.helpers import login
+
+
+def place(cast, quantity, district="a"):
+    buyer = cast.buyer_a if district == "a" else cast.buyer_b
+    d = cast.district_a if district == "a" else cast.district_b
+    order = order_create(district=d, agreement=cast.agreement, lines=[(cast.device, quantity)],
+                         actor=cast.actor(buyer))
+    return order_submit(order=order, actor=cast.actor(buyer))
+
+
+def fy() -> FiscalYear:
+    return FiscalYear.of(today())
+
+
+def test_three_baselines_and_a_true_up_when_earned(cast, joined):
+    first = place(cast, 800)                  # 300.00 each: its own quantity's tier too
+    line = OrderLine.objects.get(order=first)
+    a = savings_totals(fiscal_year=fy(), district_id=cast.district_a.pk)
+    assert a.paid == Decimal("240000.00") and a.vs_alone == 0
+    assert a.vs_list == line.list_price * 800 - Decimal("240000.00")
+    assert a.vs_prior is None and a.prior_lines == 0          # not known, not $0
+    place(cast, 400, district="b")            # volume 1200 -> 290: A earns (300-290) x 800
+    a = savings_totals(fiscal_year=fy(), district_id=cast.district_a.pk)
+    assert a.rebate == Decimal("8000.00") and a.vs_alone == Decimal("8000.00")
+    b = savings_totals(fiscal_year=fy(), district_id=cast.district_b.pk)
+    # B alone would have paid 300 for 400 units; pooled it paid 290.
+    assert b.paid == Decimal("116000.00") and b.vs_alone == Decimal("4000.00")
+    assert rebuild(check_only=True).ok
+
+
+def test_a_cancelled_order_leaves_the_savings_and_earned_rebates_stay(cast, joined):
+    place(cast, 600)
+    crossing = place(cast, 600, district="b")
+    assert LineSaving.objects.filter(district=cast.district_b).exists()
+    order_cancel(order=crossing, reason="Budget cut", actor=cast.actor(cast.buyer_b))
+    assert not LineSaving.objects.filter(district=cast.district_b).exists()
+    assert savings_totals(fiscal_year=fy(), district_id=cast.district_a.pk).rebate == Decimal("6000.00")
+    assert rebuild(check_only=True).ok
+
+
+def test_prior_price_stated_when_joining(cast, awarded, agreements, general_offer):
+    agreement = agreements[cast.vendor_a.pk]
+    from contracts.selectors.agreements import current_schedule
+
+    device = current_schedule(agreement).entries.get(line_reference="CB").product
+    join(cast, cast.district_a, cast.buyer_a, agreement, awarded, prior_prices={device.pk: "320.00"})
+    stored = PriorPrice.objects.get(district=cast.district_a, product=device)
+    assert stored.unit_price == Decimal("320.00") and stored.source == "join" and stored.stated_on == today()
+    cast.district_a.approval_limit = Decimal("10000000.00")
+    cast.district_a.save(update_fields=["approval_limit"])
+    cast.agreement, cast.device = agreement, device
+    place(cast, 10)
+    a = savings_totals(fiscal_year=fy(), district_id=cast.district_a.pk)
+    assert a.vs_prior == Decimal("200.00") and a.prior_lines == 1   # (320 - 300) x 10
+    assert LineSaving.objects.get().prior_source == "join"
+
+
+@pytest.mark.parametrize("prices, field", [
+    ({999999: "10.00"}, "prior_prices[999999]"),
+    ("lots", "prior_prices"),
+])
+def test_prior_prices_refused(cast, awarded, agreements, general_offer, prices, field):
+    agreement = agreements[cast.vendor_a.pk]
+    with pytest.raises(ValidationError) as refused:
+        join(cast, cast.district_a, cast.buyer_a, agreement, awarded, prior_prices=prices)
+    assert field in refused.value.message_dict
+    assert not PriorPrice.objects.exists()
+
+
+@pytest.mark.parametrize("price", ["0", "-5", "1e9", "12.345", "abc\x00", "99999999999"])
+def test_absurd_prior_prices_are_refused(cast, awarded, agreements, general_offer, price):
+    agreement = agreements[cast.vendor_a.pk]
+    from contracts.selectors.agreements import current_schedule
+
+    device = current_schedule(agreement).entries.get(line_reference="CB").product
+    with pytest.raises(ValidationError):
+        join(cast, cast.district_a, cast.buyer_a, agreement, awarded, prior_prices={device.pk: price})
+    assert not PriorPrice.objects.exists()
+
+
+def test_check_finds_and_rebuild_fixes_a_wrong_row(cast, joined):
+    place(cast, 800)
+    place(cast, 400, district="b")
+    row = LineSaving.objects.filter(kind="purchase").first()
+    row.vs_list += 1
+    row.save()
+    LineSaving.objects.filter(kind="rebate").delete()
+    with pytest.raises(CommandError):
+        call_command("savings", "check", stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("savings", "rebuild", stdout=out)
+    assert "fixed" in out.getvalue()
+    call_command("savings", "check", stdout=io.StringIO())
+
+
+def test_rollups_and_headline(cast, joined):
+    place(cast, 800)
+    place(cast, 400, district="b")
+    members = savings_by("member", fiscal_year=fy())
+    assert {r.key for r in members} == {cast.district_a.pk, cast.district_b.pk}
+    total = savings_totals(fiscal_year=fy())
+    assert sum((r.totals.vs_alone for r in members), Decimal(0)) == total.vs_alone
+    for dim in ("agreement", "vendor", "category", "state"):
+        assert sum((r.totals.vs_list for r in savings_by(dim, fiscal_year=fy())), Decimal(0)) == total.vs_list
+    headline = public_headline(fy())
+    assert headline.saved == total.vs_list and headline.members == 2
+
+
+def test_statement_page_and_pdf(cast, joined, client):
+    place(cast, 800)
+    place(cast, 400, district="b")
+    s = member_statement(district=cast.district_a, fiscal_year=fy())
+    assert s.rebates_earned == Decimal("8000.00") and s.totals.rebate == Decimal("8000.00")
+    assert [a.number for a in s.agreements] == [cast.agreement.number]
+    url = reverse("analytics:statement", args=[cast.district_a.pk, fy().ends_in])
+    login(client, cast.buyer_a)
+    page = client.get(url)
+    assert page.status_code == 200 and b"$8,000.00" in page.content and b"not known" in page.content
+    pdf = client.get(reverse("analytics:statement-pdf", args=[cast.district_a.pk, fy().ends_in]))
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    login(client, cast.buyer_b)   # another member's statement does not exist for district B
+    assert client.get(url).status_code == 404
+    assert client.get(reverse("analytics:statement", args=[cast.district_a.pk, 99])).status_code in (404, 403)
+    login(client, cast.staff)
+    dash = client.get(reverse("analytics:savings") + "?by=member")
+    assert dash.status_code == 200 and cast.district_a.name.encode() in dash.content
+
+
+def test_statement_pdf_reads_back(cast, joined):
+    from pypdf import PdfReader
+
+    from analytics.statement_pdf import statement_pdf
+
+    place(cast, 800)
+    place(cast, 400, district="b")
+    s = member_statement(district=cast.district_a, fiscal_year=fy())
+    data = statement_pdf(s, consortium_name="Test Consortium")
+    assert data.startswith(b"%PDF")
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    assert cast.district_a.name in text
+    assert "$8,000.00" in text                # rebates earned
+    assert "not known" in text               # no prior price stated
+    assert fy().label in text
+
+
+def test_method_page_is_public(client, cast):
+    response = client.get(reverse("analytics:savings-method"))
+    assert response.status_code == 200
+    assert b"not known" in response.content
+
+
+@pytest.mark.parametrize("fy_text", ["0", "99999", "abc", "2027\x00", "-1"])
+def test_absurd_fiscal_years_are_404(cast, joined, client, fy_text):
+    login(client, cast.staff)
+    response = client.get(reverse("analytics:savings") + "?fy=" + fy_text)
+    assert response.status_code in (400, 404)  # a NUL byte is refused before the view (400)
+
+
+def test_a_survey_price_fills_the_prior_baseline_when_the_answers_commit(
+        cast, joined, clock, django_capture_on_commit_callbacks):
+    import datetime as dt
+
+    from surveys.services.answers import response_save
+    from surveys.services.surveys import survey_create, survey_publish
+    from surveys.tests.conftest import answer
+
+    place(cast, 10)
+    assert savings_totals(fiscal_year=fy(), district_id=cast.district_a.pk).vs_prior is None
+    now = clock.now()
+    staff = cast.actor(cast.staff)
+    survey = survey_create(title="Devices", cycle="2027-28", opens_at=now - dt.timedelta(days=1),
+                           closes_at=now + dt.timedelta(days=10), actor=staff, needs=[
+                               {"category": cast.device.category, "kind": cast.device.kind,
+                                "grade_bands": ["K-2"], "description": "Devices", "unit": "device"}])
+    survey_publish(survey=survey, actor=staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        response_save(survey=survey, answers=[answer(quantities={"K-2": 5}, current_price="310.00")],
+                      submit=True, actor=cast.actor(cast.buyer_a))
+    a = savings_totals(fiscal_year=fy(), district_id=cast.district_a.pk)
+    assert a.vs_prior == Decimal("100.00")    # (310 - 300) x 10
+    assert LineSaving.objects.get().prior_source == "survey"
+    assert rebuild(check_only=True).ok
