@@ -243,7 +243,7 @@ def _phase_timers() -> dict[str, float]:
         setattr(module, name, timed)
 
     wrap(selectors, "parse", "parse the need (words known, spelling)")
-    wrap(search, "candidates", "candidate queries (full text, must-haves)")
+    wrap(search, "candidates_split", "candidate queries (full text, must-haves, in force)")
     wrap(selectors, "_ranked", "words matched, ranking in Python")
     wrap(selectors, "_explain", "explain: prices, verdicts, similar districts (all)")
     wrap(verdicts, "district_verdicts", "  of which compliance verdicts")
