@@ -62,8 +62,11 @@ def facts_of(product) -> dict:
     }
 
 
-def _doc(doc_model, product):
+def _doc(doc_model, product, spans=None):
     facts = facts_of(product)
+    extra = {}
+    if spans is not None:
+        extra = dict(zip(("terms_from", "terms_until", "terms_split"), spans.get(product.pk, (None, None, False))))
     vendor = product.vendor
     vendor_name = getattr(vendor, "legal_name", "") or ""
     return doc_model(product_id=product.pk, name_words=document(product.name),
@@ -71,12 +74,13 @@ def _doc(doc_model, product):
                      active=bool(product.active), kind=facts["kind"], grade_bands=facts["grade_bands"],
                      subjects=facts["subjects"], languages=facts["languages"],
                      interoperability=facts["interoperability"], accessibility=facts["accessibility"],
-                     essa_tier=facts["essa_tier"], collects_student_data=bool(facts["data_collected"]))
+                     essa_tier=facts["essa_tier"], collects_student_data=bool(facts["data_collected"]), **extra)
 
 
 def index_refresh_with(conn, *, product_ids=None, everything: bool = False, product_model,
-                       doc_model, word_model) -> int:
-    """The refresh, on given models (the migration passes its historical ones)."""
+                       doc_model, word_model, spans: Optional[dict] = None) -> int:
+    """The refresh, on given models (the migration passes its historical ones); `spans`: the
+    products' agreement terms (`terms_span`) to write on the rows, when the model has them."""
     if conn.vendor == "postgresql":
         with conn.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
@@ -98,7 +102,7 @@ def index_refresh_with(conn, *, product_ids=None, everything: bool = False, prod
     seen_words: set[str] = set()
     batch = []
     for product in products.select_related("category", "vendor").order_by("pk").iterator(chunk_size=BATCH):
-        batch.append(_doc(doc_model, product))
+        batch.append(_doc(doc_model, product, spans))
         if len(batch) == BATCH:
             written += _write(conn, doc_model, word_model, batch, seen_words, fts)
             batch = []
@@ -134,17 +138,16 @@ def index_refresh(*, product_ids: Optional[Iterable[int] | QuerySet] = None, eve
     from contracts.services.catalog_index import catalog_index_lock
     from matching.models import SearchDoc, SearchWord
 
-    catalog_index_lock()
-    if not everything and not isinstance(product_ids, QuerySet):
-        product_ids = list(product_ids or [])
-    written = index_refresh_with(default_connection, product_ids=product_ids, everything=everything,
-                                 product_model=Product, doc_model=SearchDoc, word_model=SearchWord)
-    if everything:
-        terms_refresh(everything=True)
-    else:
-        terms_refresh(product_ids=list(SearchDoc.objects.filter(product_id__in=product_ids)
-                                       .values_list("product_id", flat=True)))
-    return written
+    from contracts.selectors.catalog import catalog_terms
+
+    catalog_index_lock()  # before the terms are read, and before this module's own lock
+    if not everything:
+        product_ids = list(product_ids.values_list("pk", flat=True) if isinstance(product_ids, QuerySet)
+                           else product_ids or [])
+    terms = catalog_terms(None if everything else product_ids)
+    return index_refresh_with(default_connection, product_ids=product_ids, everything=everything,
+                              product_model=Product, doc_model=SearchDoc, word_model=SearchWord,
+                              spans={pk: terms_span(t) for pk, t in terms.items()})
 
 
 Span = tuple[Optional[dt.date], Optional[dt.date], bool]
