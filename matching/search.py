@@ -5,6 +5,12 @@ PostgreSQL: `document @@ to_tsquery('simple', q)`, ranked by `ts_rank` (name wor
 SQLite: `matching_fts MATCH q`, ranked by FTS5's `bm25` (name column weighs 4). Both see the same
 normalised words (`matching.text`), so they match the same products; only the rank's scale
 differs, and callers use it relative to the best candidate.
+
+`candidates_split` serves `matching.selectors.match`: one query finds and ranks the matching rows,
+marks each on an agreement in force or not (from the agreement terms copied onto the row, see
+`matching.models.SearchDoc`), and keeps the best of each group (a window per group); a second
+fetches the words and facts of those rows only. Before, two queries each ranked every match and
+worked out the agreements in force from four joined tables (see bench/README.md "matching").
 """
 
 from __future__ import annotations
