@@ -7,6 +7,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8000
 # Test processes side by side (pytest-xdist): one per core by default; JOBS=0 runs in one process.
+# worksteal: a process that runs out of tests takes some of the other's, so the long browser
+# tests at the end do not leave one core idle.
 JOBS   ?= auto
 # Local development defaults; production sets DEBUG=false and SECRET_KEY (see README).
 export DEBUG ?= true
@@ -44,7 +46,7 @@ run: migrate
 # The layers contract (pyproject.toml, README "Architecture") first: an upward import fails.
 test: migrate
 	$(BIN)/lint-imports --no-cache
-	$(BIN)/python -m pytest -n $(JOBS) $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(JOBS) --dist worksteal $(PYTEST_ARGS)
 
 # Schemathesis against a live server on a throwaway database (see tests/fuzz/run.py):
 # make fuzz FUZZ_ARGS="--postgres postgres://postgres@127.0.0.1:5432/postgres --seconds 60"

@@ -188,6 +188,11 @@ class AuditAction(models.TextChoices):
     SURVEY_REMINDER_SENT = "survey.reminder_sent", "Needs survey reminder sent"
     SURVEY_SOLICITATION_CREATED = "survey.solicitation_created", "Solicitation drafted from a needs survey"
     SURVEY_DISTRICTS_TOLD = "survey.districts_told", "Declaring districts told of the solicitation"
+    SURVEY_NEED_LINKED = "survey.need_linked", "Existing solicitation linked to a survey's need"
+
+    # prices: outside prices members and staff record
+    OUTSIDE_PRICE_RECORDED = "outside_price.recorded", "Outside price recorded"
+    OUTSIDE_PRICE_WITHDRAWN = "outside_price.withdrawn", "Outside price withdrawn"
 
 
 def action_label(code: str) -> str:

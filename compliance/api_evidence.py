@@ -228,13 +228,16 @@ def general_offers(request, state: Filter = ""):
 
 @router.post("/compliance/dpas/{dpa_id}/joinder", response={201: ComplianceDpaOut}, auth=API_AUTH)
 @api_roles(*JOINERS)
-def joinder(request, dpa_id: Id):
-    """Adopt a vendor's general offer for your district: one-click joinder (Exhibit E)."""
+def joinder(request, dpa_id: Id, accept_missing_terms: bool = False):
+    """Adopt a vendor's general offer for your district: one-click joinder (Exhibit E). An offer
+    lacking terms your state requires of a DPA is refused, naming them (a joinder would lack them
+    too, and the verdict would stay blocked), unless `accept_missing_terms=true`."""
     district = district_for_actor(request.actor)
     offer = DataPrivacyAgreement.objects.filter(pk=dpa_id).first()
     if offer is None:
         raise Http404("No such general offer.")
-    joined = dpa_joinder_adopt(district=district, dpa=offer, actor=request.actor)
+    joined = dpa_joinder_adopt(district=district, dpa=offer, actor=request.actor,
+                               accept_missing_terms=accept_missing_terms)
     return Status(201, dpa_out(ev.dpa_list().get(pk=joined.pk)))
 
 

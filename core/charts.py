@@ -155,18 +155,27 @@ def bar_chart(*, title: str, summary: str, bars: Sequence[Bar], fmt: Fmt = plain
 
 def column_chart(*, title: str, summary: str, categories: Sequence[str], series: Sequence[Series],
                  fmt: Fmt = plain, category_header: str = "", key: str = "",
-                 axis_fmt: Optional[Fmt] = None) -> Chart:
+                 axis_fmt: Optional[Fmt] = None, whole: Optional[bool] = None) -> Chart:
     """Vertical columns per category (e.g. months), one column per series side by side, with a
     legend; values too small to label are still in the table. `axis_fmt` writes the scale's ticks
-    (default `fmt`; e.g. `money_axis`, so "$250,000.00" does not run off the left edge)."""
+    (default `fmt`; e.g. `money_axis`, so "$250,000.00" does not run off the left edge).
+    `whole`: the figures are counts, so the scale's ticks are whole numbers only (no "1.5
+    contracts"); by default, when every value given is an `int`."""
     key = _key(title, key)
     left, top, bottom, height = 70, 34 if len(series) > 1 else 12, 40, 260
     plot_h, plot_w = height - top - bottom, WIDTH - left - 10
-    values = [float(v) for s in series for v in s.values if v is not None]
-    scale_max = nice_max(max(values + [0]))
+    given = [v for s in series for v in s.values if v is not None]
+    values = [float(v) for v in given]
+    if whole is None:
+        whole = all(isinstance(v, int) and not isinstance(v, bool) for v in given)
+    if whole:
+        scale_max, ticks = whole_scale(max(values + [0]))
+    else:
+        scale_max = nice_max(max(values + [0]))
+        ticks = [scale_max * i / 4 for i in range(5)]
     group_w = plot_w / max(len(categories), 1)
     col_w = min(36.0, group_w * 0.8 / max(len(series), 1))
-    body = _axis_y(left, top, plot_h, plot_w, scale_max, axis_fmt or fmt)
+    body = _axis_y(left, top, plot_h, plot_w, scale_max, axis_fmt or fmt, ticks)
     for si, s in enumerate(series):
         colour = PALETTE[si % len(PALETTE)]
         for ci, value in enumerate(s.values):
@@ -317,11 +326,27 @@ def timeline_chart(*, title: str, summary: str, events: Sequence[tuple[dt.date, 
     return Chart(key, title, summary, _svg(key, title, summary, height, body), ("Step", "Date", ""), rows)
 
 
-def _axis_y(left: int, top: int, plot_h: int, plot_w: int, scale_max: float, fmt: Fmt) -> list[str]:
+def whole_scale(value: float) -> tuple[int, list[int]]:
+    """A scale for counts: its end and at most five whole-number ticks from 0, evenly spaced by
+    1, 2 or 5 times a power of ten (or 25, 250 ...), the end at or above `value`."""
+    top = max(math.ceil(value - 1e-9), 1)
+    if top <= 4:
+        return top, list(range(top + 1))
+    power = 1
+    while True:
+        for step in (power, 2 * power, (5 * power) // 2 if power >= 10 else 0, 5 * power):
+            if step and step * 4 >= top:
+                end = step * math.ceil(top / step)
+                return end, list(range(0, end + 1, step))
+        power *= 10
+
+
+def _axis_y(left: int, top: int, plot_h: int, plot_w: int, scale_max: float, fmt: Fmt,
+            ticks: Optional[Sequence[Number]] = None) -> list[str]:
     body = [f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" stroke="{MUTED}"/>']
-    for i in range(5):
-        value = scale_max * i / 4
-        y = top + plot_h - plot_h * i / 4
+    ticks = ticks if ticks is not None else [scale_max * i / 4 for i in range(5)]
+    for i, value in enumerate(ticks):
+        y = top + plot_h - plot_h * float(value) / scale_max
         if i:
             body.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" stroke="{LINE}"/>')
         body.append(_text(left - 6, y + 4, fmt(value), anchor="end", fill=MUTED, size=11))

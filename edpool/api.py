@@ -37,6 +37,8 @@ from inbox.api import router as inbox_router
 from jobs.api import router as jobs_router
 from matching.api import router as matching_router
 from surveys.api import router as surveys_router
+from analytics.api import router as analytics_router
+from prices.api import router as prices_router
 
 logger = logging.getLogger("edpool.api")
 
@@ -129,6 +131,8 @@ api.add_router("", compliance_dpa_sides_router)
 api.add_router("", jobs_router)
 api.add_router("", matching_router)
 api.add_router("", surveys_router)
+api.add_router("", analytics_router)
+api.add_router("", prices_router)
 
 
 @api.exception_handler(ValidationError)

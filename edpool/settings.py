@@ -109,6 +109,8 @@ INSTALLED_APPS = [
     "reports",
     "matching",
     "surveys",
+    "analytics",
+    "prices",
     "edpool",
 ]
 
@@ -274,6 +276,8 @@ LOGGING = {
 }
 
 EDPOOL_CONSORTIUM_SLUG = os.environ.get("EDPOOL_CONSORTIUM_SLUG", "")
+# The first month of the fiscal year districts budget and report by (core.fiscal): July by default.
+EDPOOL_FISCAL_YEAR_START_MONTH = int(os.environ.get("EDPOOL_FISCAL_YEAR_START_MONTH", "7"))
 
 # Serve static files straight from the apps when `collectstatic` has not been run (development,
 # tests); production runs `edpool collectstatic` into STATIC_ROOT and WhiteNoise serves that.

@@ -22,6 +22,8 @@ urlpatterns = [
     path("", include("compliance.urls")),
     path("", include("matching.urls")),
     path("", include("surveys.urls")),
+    path("", include("analytics.urls")),
+    path("", include("prices.urls")),
     path("audit/", include("audit.urls")),
     path("inbox/", include("inbox.urls")),
     path("jobs/", include("jobs.urls")),

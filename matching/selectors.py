@@ -39,6 +39,7 @@ from matching import search
 from matching.models import Need, NeedStatus
 from matching.spec import NeedSpec
 from matching.text import ParsedNeed, parse
+from vendors.service_area import state_name
 
 TEXT_WEIGHT, FIT_WEIGHT = 0.7, 0.3
 CANDIDATES = 100
@@ -294,6 +295,10 @@ class UnmetNeedGroup:
     @property
     def districts(self) -> int:
         return len(self.district_ids)
+
+    @property
+    def state_names(self) -> list[str]:
+        return [state_name(code) for code in self.states]
 
     @property
     def must_have_labels(self) -> list[tuple[str, int]]:

@@ -336,3 +336,14 @@ def ordered_quantities(*, solicitation_id: int) -> dict[tuple[int, str], int]:
                                      order__state__in=COUNTING)
             .values("order__district_id", "line_reference").annotate(units=Sum("quantity")))
     return {(r["order__district_id"], r["line_reference"]): r["units"] for r in rows}
+
+
+def districts_per_line(*, agreement_ids) -> dict[tuple[int, str], set[int]]:
+    """The districts with orders that count (orders.states.COUNTING) on each agreement line:
+    {(agreement id, line reference): {district id, ...}}, in one query."""
+    rows = (OrderLine.objects.filter(order__agreement_id__in=list(agreement_ids), order__state__in=COUNTING)
+            .values_list("order__agreement_id", "line_reference", "order__district_id").distinct())
+    out: dict[tuple[int, str], set[int]] = defaultdict(set)
+    for agreement_id, ref, district_id in rows:
+        out[(agreement_id, ref)].add(district_id)
+    return dict(out)

@@ -24,7 +24,7 @@ def quantities_chart(d: NeedDemand) -> Optional[Chart]:
         categories=[BANDS.get(b, b) for b in bands],
         series=[Series("Committed", [d.committed.get(b, 0) for b in bands]),
                 Series("Interested", [d.interested.get(b, 0) for b in bands])],
-        fmt=plain, category_header="Grade band", key=f"qty-{d.need.reference}")
+        fmt=plain, category_header="Grade band", key=f"qty-{d.need.reference}", whole=True)
 
 
 def contract_ends_chart(d: NeedDemand) -> Optional[Chart]:
@@ -38,4 +38,4 @@ def contract_ends_chart(d: NeedDemand) -> Optional[Chart]:
         summary=(f"{total} respondent(s) gave their current contract's end: the most end in {peak} "
                  f"({d.contract_ends[peak]}). Award before the first of them ends."),
         categories=quarters, series=[Series("Contracts ending", [d.contract_ends[q] for q in quarters])],
-        fmt=plain, category_header="Quarter", key=f"ends-{d.need.reference}")
+        fmt=plain, category_header="Quarter", key=f"ends-{d.need.reference}", whole=True)

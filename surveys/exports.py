@@ -9,11 +9,12 @@ import io
 from catalog import musthaves
 from catalog.choices import GRADE_BANDS
 from surveys.pooled import NeedDemand
+from vendors.service_area import state_name
 
 BANDS = [code for code, _ in GRADE_BANDS]
 HEADER = (["need", "description", "category", "kind", "unit", "committed_total", "interested_total"]
           + [f"committed_{b}" for b in BANDS] + [f"interested_{b}" for b in BANDS]
-          + ["committed_districts", "interested_districts", "states", "budget_median", "budget_low",
+          + ["committed_districts", "interested_districts", "states", "state_names", "budget_median", "budget_low",
              "budget_high", "shared_must_haves", "contract_ends_by_quarter"])
 
 
@@ -30,14 +31,19 @@ def demand_rows(demand: list[NeedDemand]) -> list[list]:
                      d.committed_total, d.interested_total]
                     + [d.committed.get(b, 0) for b in BANDS] + [d.interested.get(b, 0) for b in BANDS]
                     + [d.committed_districts, d.interested_districts, " ".join(d.states),
+                       "; ".join(d.state_names),
                        d.budget_median, d.budget_low, d.budget_high,
                        "; ".join(f"{musthaves.label(c)} ({share}%)" for c, _, share in d.shared_must_haves),
                        "; ".join(f"{q}: {n}" for q, n in d.contract_ends.items())])
     return rows
 
 
+RULE_HEADER = ["state", "state_name", "rule", "title", "citation", "kind"]
+
+
 def rule_rows(rules: dict[str, list]) -> list[list]:
-    return [[state, r.rule_id, r.title, r.citation, r.kind] for state, items in rules.items() for r in items]
+    return [[state, state_name(state), r.rule_id, r.title, r.citation, r.kind]
+            for state, items in rules.items() for r in items]
 
 
 def demand_csv(demand: list[NeedDemand], rules: dict[str, list]) -> str:
@@ -47,7 +53,7 @@ def demand_csv(demand: list[NeedDemand], rules: dict[str, list]) -> str:
     for row in demand_rows(demand):
         writer.writerow([_cell(v) for v in row])
     writer.writerow([])
-    writer.writerow(["state", "rule", "title", "citation", "kind"])
+    writer.writerow(RULE_HEADER)
     for row in rule_rows(rules):
         writer.writerow([_cell(v) for v in row])
     return out.getvalue()
@@ -68,7 +74,7 @@ def demand_xlsx(title: str, demand: list[NeedDemand], rules: dict[str, list]) ->
         sheet.append([_cell(v) if isinstance(v, str) else v
                       for v in row])
     rules_sheet = book.create_sheet("State rules")
-    rules_sheet.append(["state", "rule", "title", "citation", "kind"])
+    rules_sheet.append(RULE_HEADER)
     for row in rule_rows(rules):
         rules_sheet.append([_cell(v) for v in row])
     out = io.BytesIO()

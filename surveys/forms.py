@@ -135,3 +135,21 @@ class CsvUploadForm(forms.Form):
 class SolicitationFromSurveyForm(forms.Form):
     category = forms.ModelChoiceField(label="Category of the solicitation", queryset=category_list(),
                                       to_field_name="code")
+
+
+class NeedLinkForm(forms.Form):
+    """Choose the line of an existing solicitation that buys a survey's need (only the lines
+    staff may link: `surveys.selectors.linkable_lines`)."""
+
+    line = forms.TypedChoiceField(label="Solicitation line that buys this need", coerce=int,
+                                  error_messages={"invalid_choice": "Choose one of the lines listed."})
+
+    def __init__(self, *args, lines=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lines = {line.pk: line for line in lines}
+        self.fields["line"].choices = [("", "Choose a line")] + [
+            (line.pk, f"{line.solicitation.number} {line.solicitation.title}: line {line.reference}, "
+                      f"{line.description} ({line.estimated_quantity:,} {line.unit})") for line in lines]
+
+    def chosen(self):
+        return self.lines[self.cleaned_data["line"]]

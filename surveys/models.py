@@ -114,3 +114,19 @@ class SurveySolicitation(models.Model):
     districts = models.ManyToManyField("members.District", related_name="+")
     created_at = models.DateTimeField()
     told_at = models.DateTimeField(null=True, blank=True)
+
+
+class NeedLink(models.Model):
+    """A line of an existing solicitation (one not created from the survey) that buys what a
+    survey's need declared, linked by staff so that declared vs bought counts the units ordered
+    under it. One per need; the solicitation is of the need's category."""
+
+    need = models.OneToOneField(Need, on_delete=models.CASCADE, related_name="link")
+    solicitation = models.ForeignKey("sourcing.Solicitation", on_delete=models.PROTECT, related_name="+")
+    line_reference = models.CharField(max_length=40)
+    linked_at = models.DateTimeField()
+    linked_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+
+    def __str__(self) -> str:
+        return f"{self.need.reference} -> {self.line_reference}"

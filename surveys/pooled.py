@@ -24,6 +24,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from statistics import median
 from typing import Iterable, Optional, Sequence
 
+from vendors.service_area import state_name
+
 CENT = Decimal("0.01")
 MOST = Decimal("0.5")  # "shared by most": asked for by more than this share of the rows
 
@@ -89,6 +91,11 @@ class NeedDemand:
     @property
     def interested_total(self) -> int:
         return sum(self.interested.values())
+
+    @property
+    def state_names(self) -> list[str]:
+        """The states behind the demand as people name them ("California"), in code order."""
+        return [state_name(code) for code in self.states]
 
     @property
     def shared_must_haves(self) -> list[tuple[str, int, Decimal]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Iterable, Optional
 
 from django.db.models import QuerySet
@@ -16,7 +17,8 @@ from catalog.choices import PRODUCT_FAMILIES
 from compliance.selectors.facts import rules_in_force
 from members.selectors import district_acting, districts_by_ids, member_directory
 from orders.selectors import ordered_quantities
-from surveys.models import Answer, Response, Survey, SurveySolicitation
+from sourcing.selectors.solicitations import lines_in_category
+from surveys.models import Answer, Need, NeedLink, Response, Survey, SurveySolicitation
 from surveys.pooled import DemandRow, NeedDemand, NeedInfo, pooled_demand
 from surveys.states import ResponseState, SurveyState, size_band
 from matching.selectors import unmet_needs_summary
@@ -146,6 +148,52 @@ def solicitation_link(survey: Survey) -> Optional[SurveySolicitation]:
     return SurveySolicitation.objects.filter(survey=survey).select_related("solicitation").first()
 
 
+@dataclass(frozen=True)
+class NeedSource:
+    """Where what a need declared is bought: a solicitation's line, from the survey's own
+    solicitation ("survey") or linked by staff ("linked")."""
+    solicitation_id: int
+    number: str
+    line_reference: str
+    how: str
+
+
+def need_sources(survey: Survey) -> dict[str, NeedSource]:
+    """By need reference: the line that buys it. A need linked by staff (`NeedLink`) is bought on
+    its linked line; otherwise, once a solicitation was created from the survey, on that
+    solicitation's line of the same reference, if it has one. Needs with neither are absent."""
+    own = solicitation_link(survey)
+    out: dict[str, NeedSource] = {}
+    if own is not None:
+        lines = set(own.solicitation.lines.values_list("reference", flat=True))
+        for need in survey.needs.all():
+            if need.reference in lines:  # a need without committed demand got no line
+                out[need.reference] = NeedSource(own.solicitation_id, own.solicitation.number,
+                                                 need.reference, "survey")
+    for link in NeedLink.objects.filter(need__survey=survey).select_related("need", "solicitation"):
+        out[link.need.reference] = NeedSource(link.solicitation_id, link.solicitation.number,
+                                              link.line_reference, "linked")
+    return out
+
+
+def survey_need(survey: Survey, need_id: int) -> Need:
+    """One of the survey's needs (404 for another survey's)."""
+    need = Need.objects.select_related("category", "survey").filter(survey=survey, pk=need_id).first()
+    if need is None:
+        raise Http404("No such need in this survey.")
+    return need
+
+
+def linkable_lines(need: Need) -> list:
+    """Lines staff may link to `need`: of solicitations of the need's category, not cancelled,
+    not the survey's own solicitation, not already standing for another need of the survey."""
+    own = solicitation_link(need.survey)
+    taken = set(NeedLink.objects.filter(need__survey_id=need.survey_id).values_list("solicitation_id", "line_reference"))
+    return [line for line in lines_in_category(need.category_id)
+            if (own is None or line.solicitation_id != own.solicitation_id)
+            and (line.solicitation_id, line.reference) not in taken]
+
+
 @dataclass
 class DeclaredBought:
     district: str
@@ -155,13 +203,16 @@ class DeclaredBought:
     commitment: str
     declared: int
     ordered: int
+    linked: bool = True  # False: no solicitation buys this need, so nothing can be compared
 
     @property
-    def difference(self) -> int:
-        return self.ordered - self.declared
+    def difference(self) -> Optional[int]:
+        return self.ordered - self.declared if self.linked else None
 
     @property
     def verdict(self) -> str:
+        if not self.linked:
+            return "Nothing to compare: no solicitation linked"
         if self.ordered == 0:
             return "Declared, bought nothing"
         if self.ordered < self.declared:
@@ -173,23 +224,30 @@ class DeclaredBought:
 
 def declared_vs_bought(survey: Survey) -> list[DeclaredBought]:
     """Per member and need, the declared quantity (committed or interested) beside the units
-    ordered under the agreements awarded from the survey's solicitation (none before one exists);
-    members that ordered without declaring appear with 0 declared."""
-    link = solicitation_link(survey)
-    ordered = ordered_quantities(solicitation_id=link.solicitation_id) if link else {}
+    ordered on the solicitation line that buys the need (`need_sources`: the survey's own
+    solicitation or a line staff linked); members that ordered without declaring appear with 0
+    declared. A need no solicitation buys yet shows what was declared, with nothing to compare."""
+    sources = need_sources(survey)
+    ordered_by = {sid: ordered_quantities(solicitation_id=sid) for sid in {s.solicitation_id for s in sources.values()}}
+
+    def ordered(district_id: int, ref: str) -> int:
+        source = sources.get(ref)
+        return ordered_by[source.solicitation_id].get((district_id, source.line_reference), 0) if source else 0
+
     needs = {n.reference: n for n in survey.needs.all()}
     rows, seen = [], set()
     answers = (Answer.objects.filter(response__survey=survey, response__state=ResponseState.SUBMITTED)
                .select_related("need", "response__district__organisation"))
-    names: dict[int, tuple[str, str]] = {}
     for a in answers:
         district = a.response.district
-        names[district.pk] = (district.name, district.state)
         key = (district.pk, a.need.reference)
         seen.add(key)
         rows.append(DeclaredBought(district.name, district.state, a.need.reference, a.need.description,
-                                   a.get_commitment_display(), a.total, ordered.get(key, 0)))
-    extra = [(k, units) for k, units in ordered.items() if k not in seen and k[1] in needs]
+                                   a.get_commitment_display(), a.total, ordered(*key),
+                                   linked=a.need.reference in sources))
+    extra = [((district_id, ref), units) for ref, source in sources.items() if ref in needs
+             for (district_id, line), units in ordered_by[source.solicitation_id].items()
+             if line == source.line_reference and (district_id, ref) not in seen]
     if extra:
         found = districts_by_ids(k[0] for k, _ in extra)
         for (district_id, ref), units in extra:
@@ -217,3 +275,40 @@ def surveys_to_answer(district) -> list[tuple[Survey, Optional[str]]]:
     surveys = list(open_surveys())
     states = dict(Response.objects.filter(district=district, survey__in=surveys).values_list("survey_id", "state"))
     return [(s, states.get(s.pk)) for s in surveys if states.get(s.pk) != ResponseState.SUBMITTED]
+
+
+@dataclass(frozen=True)
+class DeclaredPurchase:
+    """A district's answer saying what it buys now, and at what unit price (outside the pool)."""
+
+    district_id: int
+    district: str
+    category_id: int
+    category: str
+    kind: str  # catalog.choices.PRODUCT_FAMILIES code of the need
+    quantity: int
+    unit_price: Decimal
+    current_product: str
+    survey: str
+
+
+def declared_current_purchases() -> list[DeclaredPurchase]:
+    """Submitted answers that give a current product and its unit price, one per district,
+    category and kind of product: the latest survey's (by closing time) when a district answered
+    several."""
+    answers = (Answer.objects.filter(response__state=ResponseState.SUBMITTED, current_price__isnull=False)
+               .exclude(current_product="")
+               .select_related("need__category", "response__survey", "response__district__organisation")
+               .order_by("-response__survey__closes_at", "-response__survey_id", "need__position"))
+    seen: set[tuple[int, int, str]] = set()
+    rows = []
+    for a in answers:
+        key = (a.response.district_id, a.need.category_id, a.need.kind)
+        if key in seen or a.total <= 0:
+            continue
+        seen.add(key)
+        rows.append(DeclaredPurchase(district_id=a.response.district_id, district=a.response.district.name,
+                                     category_id=a.need.category_id, category=a.need.category.name, kind=a.need.kind,
+                                     quantity=a.total, unit_price=a.current_price,
+                                     current_product=a.current_product, survey=a.response.survey.title))
+    return rows

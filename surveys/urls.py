@@ -20,4 +20,5 @@ urlpatterns = [
     path(S + "demand.xlsx", staff.demand_xlsx, name="demand-xlsx"),
     path(S + "solicitation/", staff.solicitation_create_view, name="solicitation"),
     path(S + "declared-vs-bought/", staff.declared_vs_bought, name="declared-bought"),
+    path(S + "needs/<id:need_id>/link/", staff.need_link_view, name="need-link"),
 ]

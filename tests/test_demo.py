@@ -37,6 +37,7 @@ def test_demo_builds_once_and_again(capsys, client):
     # the draft: created from the needs survey
     assert states == ["award_notice"] + ["awarded"] * 4 + ["draft", "published", "under_evaluation"]
     check_survey_demo(client)
+    from prices.tests.demo_checks import check_prices_demo; check_prices_demo(client)  # noqa: E702
     from contracts.models import MasterAgreement, ParticipationAgreement
 
     assert MasterAgreement.objects.filter(state="active").count() == 16

@@ -62,7 +62,8 @@ STORED_CODES = {
     "fee_invoice": "issued paid",
     "need": "saved unmet matched",
     "survey": "created updated published closed answers_saved answers_submitted reminder_sent "
-              "solicitation_created districts_told",
+              "solicitation_created districts_told need_linked",
+    "outside_price": "recorded withdrawn",
 }
 
 

@@ -124,3 +124,19 @@ def validate_terms(errors: dict, state: str, model: str, included: Iterable[str]
     if unknown:
         errors["terms_included"] = "Unknown term: choose terms from the list."
     return codes
+
+
+def required_terms(rules: Iterable) -> list[str]:
+    """The terms a DPA must contain under these rules (`RuleFacts`, e.g. a state's rules in
+    force): the `requires.terms` of its privacy-agreement rules, in the rules' order, once each."""
+    codes: dict[str, None] = {}
+    for rule in rules:
+        if rule.kind == "privacy_agreement" and rule.requires.get("written_agreement", True):
+            codes.update(dict.fromkeys(rule.requires.get("terms", ())))
+    return list(codes)
+
+
+def missing_terms(required: Iterable[str], covered: Iterable[str]) -> list[str]:
+    """The required terms an agreement covering `covered` lacks, in the order required."""
+    have = set(covered)
+    return [code for code in required if code not in have]

@@ -99,7 +99,8 @@ class PrivacyFacts:
 
     def signature(self) -> tuple:
         return (self.own is not None, self.own_lapsed is not None, self.offer is not None,
-                self.pending.status if self.pending else None, self.own.terms if self.own else None)
+                self.pending.status if self.pending else None, self.own.terms if self.own else None,
+                self.offer.terms if self.offer else None)
 
 
 @dataclass(frozen=True)

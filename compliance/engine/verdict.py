@@ -138,6 +138,16 @@ def _privacy_agreement(rule, district, product: ProductFacts, privacy: PrivacyFa
                          missing=[f"DPA for {state} signed by the district"])
     elif privacy.offer is not None:
         evidence = [privacy.offer] + ([privacy.own_lapsed] if privacy.own_lapsed else [])
+        lacks = [t for t in req.get("terms", []) if privacy.offer.terms is not None and t not in privacy.offer.terms]
+        if lacks:
+            # a joinder copies the offer's terms: adopting it would give an agreement the law
+            # does not accept, so only the vendor can mend it (a block, like no agreement)
+            return _reason(rule, "block", f"The vendor's general offer for {state} lacks: "
+                                          f"{'; '.join(term_label(t) for t in lacks)}. {state} requires "
+                                          f"these terms in {name}, and a joinder would lack them too: "
+                                          f"the vendor must sign an agreement that contains them (for "
+                                          f"instance the NDPA v2 with the {state} exhibit).",
+                           evidence=evidence, missing=[f"DPA term: {term_label(t)}" for t in lacks])
         reason = _reason(rule, "step", f"Adopt the vendor's general offer for {state}: one-click "
                                        f"joinder (NDPA Exhibit E).{duties}",
                          evidence=evidence, missing=[f"signed DPA for {state}"])

@@ -13,7 +13,9 @@ from django.utils import timezone
 
 from accounts.acting import READERS, STAFF, VENDOR, Actor, acts_as
 from core import clock
+from compliance.engine.dpa_terms import missing_terms, required_terms, terms_covered
 from compliance.models import AccessibilityReport, Attestation, DataPrivacyAgreement
+from compliance.selectors.facts import rules_in_force
 from vendors.selectors import vendor_of_organisation
 
 
@@ -157,3 +159,26 @@ def evidence_expiring(*, vendor, within_days: int = EXPIRY_WINDOW_DAYS,
               for a in attestation_list(vendor=vendor)]
     return sorted((e for e in found if today < e.until <= limit),
                   key=lambda e: (e.until, e.kind, e.record.pk))
+
+
+def offer_missing_terms(offer: DataPrivacyAgreement, on_date: Optional[dt.date] = None) -> list[str]:
+    """The terms the rules in force for the offer's state (its adopters' state) require of a DPA
+    that the offer does not contain (codes, `compliance.engine.dpa_terms.term_label` names them):
+    a joinder copies the offer's terms, so it would lack them too."""
+    day = on_date or timezone.localdate()
+    rules = rules_in_force(on_date=day, codes=[offer.state]).get(offer.state, [])
+    return missing_terms(required_terms(rules), terms_covered(offer.state, offer.terms_model, offer.terms_included))
+
+
+def offers_missing_terms(offers, on_date: Optional[dt.date] = None) -> dict[int, list[str]]:
+    """offer id -> the required terms it lacks (only offers lacking some), one rules query per state."""
+    offers = list(offers)
+    day = on_date or timezone.localdate()
+    by_state = rules_in_force(on_date=day, codes={o.state for o in offers})
+    required = {state: required_terms(rules) for state, rules in by_state.items()}
+    out = {}
+    for o in offers:
+        absent = missing_terms(required.get(o.state, []), terms_covered(o.state, o.terms_model, o.terms_included))
+        if absent:
+            out[o.pk] = absent
+    return out

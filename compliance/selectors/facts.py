@@ -142,13 +142,14 @@ def _dpa_evidence(row, status: str, offer: bool = False) -> Evidence:
     joinder = row[p + "kind"] == "joinder"
     template = row[p + "state_variant"] or TEMPLATE_LABELS.get(row[p + "template"], row[p + "template"])
     version = f" {row[p + 'template_version']}" if row[p + "template_version"] else ""
+    terms = terms_covered(row[p + "state"], row[p + "terms_model"], row[p + "terms_included"])
     if offer:
         until = row[p + "general_offer_until"]
         label = (f"General offer #{row['dataprivacyagreement_id']} ({template}{version}, "
                  f"{row[p + 'state']}), made with {row[p + 'district__organisation__name']}"
                  + (f", open until {until:%Y-%m-%d}" if until else ""))
         return Evidence("general_offer", row["dataprivacyagreement_id"], label, "open",
-                        until or row[p + "expires_on"])
+                        until or row[p + "expires_on"], terms=terms)
     what = "Joinder" if joinder else "DPA"
     expires = row[p + "expires_on"]
     label = (f"{what} #{row['dataprivacyagreement_id']} ({template}{version}, {row[p + 'state']}), "
@@ -156,7 +157,6 @@ def _dpa_evidence(row, status: str, offer: bool = False) -> Evidence:
              + (f" by the vendor, {status}" if status == PROPOSED else "")
              + (f", {status}" if status == UNDER_REVIEW else "")
              + (f", {'expired' if status == 'expired' else 'expires'} {expires:%Y-%m-%d}" if expires else ""))
-    terms = terms_covered(row[p + "state"], row[p + "terms_model"], row[p + "terms_included"])
     return Evidence("joinder" if joinder else "dpa", row["dataprivacyagreement_id"], label, status,
                     expires, terms=terms)
 

@@ -25,7 +25,8 @@ from compliance.models import (AccessibilityReport, Attestation, AttestationKind
                                DataPrivacyAgreement, DistrictSide, DpaKind, DpaTemplate)
 from compliance.services.dpa_sides import district_emails, joinders_flag_for_review, joinders_to_flag
 from core.notify import notify
-from compliance.engine.dpa_terms import state_model, validate_terms
+from compliance.engine.dpa_terms import state_model, term_label, validate_terms
+from compliance.selectors.evidence import offer_missing_terms
 from core.documents import validate_pdf
 from members.models import District
 from vendors.models import Vendor
@@ -149,11 +150,16 @@ def dpa_create(*, vendor: Vendor, district: District, template: str, signed_on: 
 
 
 @transaction.atomic
-def dpa_joinder_adopt(*, district: District, dpa: DataPrivacyAgreement,
-                      actor: Actor) -> DataPrivacyAgreement:
+def dpa_joinder_adopt(*, district: District, dpa: DataPrivacyAgreement, actor: Actor,
+                      accept_missing_terms: bool = False) -> DataPrivacyAgreement:
     """A district adopts a vendor's general offer (NDPA Exhibit E) by a joinder: a new agreement
     record for the district, same state, same terms and products, ending when the offer's
-    agreement ends. Only the district's own buyer or approver may adopt."""
+    agreement ends. Only the district's own buyer or approver may adopt.
+
+    The offer's terms are checked against the terms the state's rules in force require of a DPA
+    (`compliance.engine.dpa_terms`): a joinder copies them, so an offer lacking some gives a
+    joinder the verdict blocks, naming them. Such an offer is refused, naming the missing terms,
+    unless the district adopts it knowingly (`accept_missing_terms`, after being told them)."""
     if not (actor.is_system or acts_as(actor, JOINERS, district.organisation)):
         raise PermissionDenied("Only the district's own buyer or approver may adopt a general offer.")
     offer = (lock(DataPrivacyAgreement.objects.all()).select_related("vendor", "district")
@@ -178,6 +184,9 @@ def dpa_joinder_adopt(*, district: District, dpa: DataPrivacyAgreement,
         raise ValidationError({"dpa": "Your district signed this agreement itself."})
     if DataPrivacyAgreement.objects.filter(kind=DpaKind.JOINDER, offer=offer, district=district).exists():
         raise ValidationError({"dpa": "Your district has already adopted this general offer."})
+    absent = offer_missing_terms(offer, today)
+    if absent and not accept_missing_terms:
+        raise ValidationError({"dpa": missing_terms_text(offer.state, absent)})
     joinder = DataPrivacyAgreement.objects.create(
         vendor=offer.vendor, state=offer.state, kind=DpaKind.JOINDER, template=offer.template,
         template_version=offer.template_version, state_variant=offer.state_variant,
@@ -185,8 +194,17 @@ def dpa_joinder_adopt(*, district: District, dpa: DataPrivacyAgreement,
         district=district, offer=offer, signed_on=today, expires_on=offer.expires_on,
         general_offer=False, district_signed_on=today, district_side=DistrictSide.JOINDER)
     joinder.products.set(list(offer.products.all()))
-    audit_record(actor=actor, action=AuditAction.DPA_JOINDER_ADOPTED, obj=joinder, after=_dpa_state(joinder))
+    audit_record(actor=actor, action=AuditAction.DPA_JOINDER_ADOPTED, obj=joinder,
+                 after={**_dpa_state(joinder), **({"missing_terms": absent} if absent else {})})
     return joinder
+
+
+def missing_terms_text(state: str, absent: list[str]) -> str:
+    """What a district is told before adopting an offer that lacks terms its state requires."""
+    return (f"This general offer lacks terms {state} requires in a data privacy agreement: "
+            f"{'; '.join(term_label(t) for t in absent)}. A joinder copies the offer's terms, so the "
+            f"compliance verdict would stay blocked, naming them, until the vendor signs an agreement "
+            f"that contains them (for instance the NDPA v2 with the {state} exhibit).")
 
 
 def _locked_dpa(dpa: DataPrivacyAgreement) -> DataPrivacyAgreement:

@@ -6,21 +6,24 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import roles
 from accounts.acting import DISTRICT_ROLES, EVERYONE, JOINERS, STAFF, VENDOR
 from compliance.forms import (AttestationEditForm, AttestationForm, DpaEditForm, DpaForm,
                               ReportEditForm, ReportForm, WithdrawForm)
+from compliance.engine.dpa_terms import term_label
 from compliance.models import DataPrivacyAgreement
 from compliance.selectors import evidence as ev
 from compliance.services.evidence import (accessibility_report_add, accessibility_report_update,
                                           accessibility_report_withdraw, attestation_add,
                                           attestation_update, attestation_withdraw, dpa_create,
                                           dpa_joinder_adopt, dpa_offer_close, dpa_update,
-                                          dpa_withdraw)
+                                          dpa_withdraw, missing_terms_text)
 from compliance.views.common import own_district
-from core.views import run_service, submit_form
+from core.confirm import Confirmation
+from core.views import confirm_then_run, run_service, submit_form
 from vendors.selectors import vendor_for_actor
 
 
@@ -181,9 +184,11 @@ def offers(request):
     district = own_district(request)
     state = district.state if district else request.GET.get("state", "CA").strip().upper()[:2]
     adopted = ev.joinders_of_district(district) if district else {}
+    open_offers = list(ev.general_offers_open(state=state)[:500])
+    lacking = ev.offers_missing_terms(open_offers)
     return render(request, "compliance/offers.html", {
         "district": district, "state": state,
-        "offers": [(d, adopted.get(d.pk)) for d in ev.general_offers_open(state=state)[:500]], "can_adopt": request.actor.role in JOINERS,
+        "offers": [(d, adopted.get(d.pk), [term_label(t) for t in lacking.get(d.pk, [])]) for d in open_offers], "can_adopt": request.actor.role in JOINERS,
         "dpas": (ev.dpa_list(district=district, include_withdrawn=True)[:500] if district
                  else ev.dpa_list(state=state, include_withdrawn=True)[:500]),
         "today": timezone.localdate(), "show_vendor": True,
@@ -191,17 +196,41 @@ def offers(request):
 
 
 @roles(*JOINERS)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def adopt(request, dpa_id: int):
+    """One click for an offer with every term the district's state requires; an offer lacking
+    some is adopted only after a confirmation page names the missing terms (the joinder will
+    lack them too, and the verdict stays blocked, naming them)."""
     district = own_district(request)
-    offer = DataPrivacyAgreement.objects.filter(pk=dpa_id).first()
+    offer = DataPrivacyAgreement.objects.filter(pk=dpa_id).select_related("vendor__organisation").first()
     if offer is None:
         raise Http404
-    nxt = request.POST.get("next", "")
-    return run_service(request, lambda: dpa_joinder_adopt(district=district, dpa=offer, actor=request.actor),
-                       success=lambda joinder: f"Adopted: joinder #{joinder.pk} to "
-                                               f"{offer.vendor.organisation.name}'s general offer for {offer.state}.",
-                       redirect_to=nxt if nxt.startswith("/compliance/") else "compliance:offers")
+    data = request.POST if request.method == "POST" else request.GET
+    nxt = data.get("next", "")
+    back = nxt if nxt.startswith("/compliance/") else reverse("compliance:offers")
+    absent = ev.offer_missing_terms(offer)
+    vendor = offer.vendor.organisation.name
+
+    def call():
+        return dpa_joinder_adopt(district=district, dpa=offer, actor=request.actor,
+                                 accept_missing_terms=bool(absent))
+
+    def success(joinder):
+        return (f"Adopted: joinder #{joinder.pk} to {vendor}'s general offer for {offer.state}."
+                + (f" It lacks {len(absent)} term(s) {offer.state} requires: the verdict stays "
+                   f"blocked until the vendor signs an agreement with them." if absent else ""))
+
+    if not absent and request.method == "POST":
+        return run_service(request, call, success=success, redirect_to=back)
+    return confirm_then_run(
+        request, lambda: Confirmation(
+            title=f"Adopt {vendor}'s general offer #{offer.pk} for {offer.state}?",
+            button="Adopt the general offer" + (" without these terms" if absent else ""), back=back,
+            danger=bool(absent),
+            effects=([missing_terms_text(offer.state, absent)] if absent else [])
+            + [f"A joinder for {district.name if district else 'your district'} records the same terms "
+               f"and products as the offer, ending when the offer's agreement ends."]),
+        call, success=success, redirect_to=back)
 
 
 @roles(*EVERYONE)

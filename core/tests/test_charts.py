@@ -134,3 +134,28 @@ def test_column_axis_ticks_take_their_own_format_and_labels_use_the_room_they_ha
                                  series=[Series("Spend", [1] * 12)])
     labels = [t.text for t in parse(months).iter("{http://www.w3.org/2000/svg}text")][5:]
     assert labels[0] == "Month…"  # twelve narrow columns: cut short rather than overlapping
+
+
+def _ticks(chart) -> list[str]:
+    """The words on the vertical scale (the muted 11px texts right-aligned left of the plot)."""
+    return [t.text for t in parse(chart).iter("{http://www.w3.org/2000/svg}text")
+            if t.get("text-anchor") == "end" and t.get("font-size") == "11"]
+
+
+@pytest.mark.parametrize("top, ticks", [
+    (1, ["0", "1"]), (2, ["0", "1", "2"]), (3, ["0", "1", "2", "3"]), (7, ["0", "2", "4", "6", "8"]),
+    (150, ["0", "50", "100", "150"]), (999, ["0", "250", "500", "750", "1,000"])])
+def test_counts_have_whole_ticks_only(top, ticks):
+    """Counts (ints) never get a "0.5" or "1.5" tick: there is no half a contract."""
+    c = charts.column_chart(title="Contracts ending", summary="s", categories=["2027 Q2", "2027 Q3"],
+                            series=[Series("Contracts ending", [top, 1])])
+    assert _ticks(c) == ticks
+
+
+def test_amounts_keep_quarter_ticks():
+    c = charts.column_chart(title="Spend", summary="s", categories=["Jul"],
+                            series=[Series("Spend", [Decimal("2.00")])])
+    assert _ticks(c) == ["0", "0.5", "1", "1.5", "2"]
+    forced = charts.column_chart(title="Spend", summary="s", categories=["Jul"],
+                                 series=[Series("Units", [Decimal("2")])], whole=True)
+    assert _ticks(forced) == ["0", "1", "2"]

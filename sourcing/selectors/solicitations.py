@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts.acting import STAFF, Actor
 from sourcing import policy
 from sourcing.lifecycle import effective_state
-from sourcing.models import (Bid, Question, Solicitation)
+from sourcing.models import (Bid, Question, Solicitation, SolicitationLine)
 from sourcing.states import PUBLIC_STATES, SolicitationState as S
 
 
@@ -68,3 +68,11 @@ def public_questions(solicitation: Solicitation) -> QuerySet[Question]:
 
 def is_public(solicitation: Solicitation) -> bool:
     return effective_state(solicitation) in PUBLIC_STATES
+
+
+def lines_in_category(category_id: int) -> QuerySet[SolicitationLine]:
+    """The lines of the solicitations of one category that may still buy something (not
+    cancelled), newest solicitation first: what staff may link a needs survey's need to."""
+    return (SolicitationLine.objects.filter(solicitation__category_id=category_id)
+            .exclude(solicitation__state=S.CANCELLED).select_related("solicitation")
+            .order_by("-solicitation__bid_deadline", "solicitation__number", "position"))

@@ -21,8 +21,11 @@ from core.locks import lock
 from core.notify import notify
 from sourcing.services.solicitations import SolicitationContent, solicitation_create
 from surveys import selectors
-from surveys.models import Survey, SurveySolicitation
-from surveys.states import TRANSITIONS
+from sourcing.models import Solicitation
+from sourcing.states import SolicitationState
+from surveys.models import Need, NeedLink, Survey, SurveySolicitation
+from surveys.states import TRANSITIONS, SurveyState
+from vendors.service_area import state_name
 
 CRITERIA = [{"name": "Price", "weight": 40, "is_price": True},
             {"name": "Functionality", "weight": 30},
@@ -53,7 +56,7 @@ def solicitation_plan(survey: Survey) -> dict:
     for state, rules in selectors.state_rules(states).items():
         for rule in rules:
             requirements.append({"code": f"rule-{rule.rule_id}"[:40],
-                                 "text": f"Meets {rule.title} ({rule.citation}) for members in {state}"[:500]})
+                                 "text": f"Meets {rule.title} ({rule.citation}) for members in {state_name(state)}"[:500]})
     refs = {line["reference"] for line in lines}
     districts = sorted({row.district_id for row in selectors.demand_rows(survey) if row.need in refs})
     return {"lines": lines, "requirements": requirements, "districts": districts, "states": sorted(states)}
@@ -108,3 +111,49 @@ def declaring_districts_tell(*, solicitation, actor: Actor) -> int:
                  after={"solicitation": solicitation.number, "districts": link.districts.count(),
                         "recipients": sent})
     return sent
+
+
+@transaction.atomic
+def need_solicitation_link(*, need: Need, solicitation: Solicitation, line_reference: str,
+                           actor: Actor) -> NeedLink:
+    """Link an existing solicitation's line to a survey's need, so that declared vs bought counts
+    the units ordered under it. Once per need; refused when the survey is a draft (its needs may
+    still change), when the need is already linked or solicited by the survey's own solicitation,
+    when the solicitation is cancelled or of another category than the need (what it buys is not
+    what was asked), when the line is not one of the solicitation's, or when that line already
+    stands for another need of the same survey (its orders would be counted twice)."""
+    require_staff(actor, "link solicitations to needs surveys")
+    survey = lock(Survey.objects.all()).get(pk=need.survey_id)
+    need = Need.objects.select_related("category").get(pk=need.pk)
+    solicitation = Solicitation.objects.select_related("category").get(pk=solicitation.pk)
+    line_reference = (line_reference or "").strip()
+    if survey.state == SurveyState.DRAFT:
+        raise ValidationError("The survey is a draft: publish it first (its needs may still change).")
+    existing = NeedLink.objects.filter(need=need).select_related("solicitation").first()
+    if existing is not None:
+        raise ValidationError(f"{need.reference} is already linked to {existing.solicitation.number}, "
+                              f"line {existing.line_reference}.")
+    own = SurveySolicitation.objects.filter(survey=survey).select_related("solicitation").first()
+    if own is not None and own.solicitation.lines.filter(reference=need.reference).exists():
+        raise ValidationError(f"{need.reference} is already solicited by {own.solicitation.number}, "
+                              f"created from this survey.")
+    if solicitation.state == SolicitationState.CANCELLED:
+        raise ValidationError({"line": f"{solicitation.number} is cancelled: nothing will be bought under it."})
+    if solicitation.category_id != need.category_id:
+        raise ValidationError({"line": f"{solicitation.number} buys {solicitation.category.name}; "
+                                       f"{need.reference} asks for {need.category.name}."})
+    if not solicitation.lines.filter(reference=line_reference).exists():
+        raise ValidationError({"line": f"{solicitation.number} has no line {line_reference[:40]!r}."})
+    taken = (NeedLink.objects.filter(need__survey=survey, solicitation=solicitation, line_reference=line_reference)
+             .select_related("need").first())
+    if taken is not None or (own is not None and own.solicitation_id == solicitation.pk
+                             and survey.needs.filter(reference=line_reference).exists()):
+        other = taken.need.reference if taken is not None else line_reference
+        raise ValidationError({"line": f"Line {line_reference} of {solicitation.number} already stands for "
+                                       f"{other} of this survey."})
+    link = NeedLink.objects.create(need=need, solicitation=solicitation, line_reference=line_reference,
+                                   linked_at=timezone.now(), linked_by=actor.user)
+    audit_record(actor=actor, action=AuditAction.SURVEY_NEED_LINKED, obj=survey,
+                 after={"need": need.reference, "solicitation": solicitation.number,
+                        "line": line_reference})
+    return link

@@ -37,8 +37,10 @@ def test_declared_vs_bought_per_member_and_need(cast, survey, ny, monkeypatch):
     from sourcing.services.solicitations import solicitation_create
     from tests.helpers import content
 
-    sol = solicitation_create(content=content(survey.needs.first().category), actor=cast.actor(cast.staff),
-                              questions_deadline=survey.closes_at, bid_deadline=survey.closes_at)
+    sol = solicitation_create(content=content(survey.needs.first().category, lines=[
+        {"reference": "N1", "description": "Student Chromebooks", "unit": "device", "estimated_quantity": 140},
+        {"reference": "N2", "description": "Math practice", "unit": "licence", "estimated_quantity": 1}]),
+        actor=cast.actor(cast.staff), questions_deadline=survey.closes_at, bid_deadline=survey.closes_at)
     SurveySolicitation.objects.create(survey=survey, solicitation=sol, created_at=survey.closes_at)
     other = ny
     monkeypatch.setattr(selectors, "ordered_quantities", lambda solicitation_id: {
@@ -64,6 +66,6 @@ def test_a_new_york_member_brings_new_yorks_rules_into_the_solicitation(cast, su
     assert rules, "load_rules loads New York's rules"
     link = survey_solicitation_create(survey=survey, category=devices, actor=cast.actor(cast.staff))
     texts = list(link.solicitation.requirements.values_list("text", flat=True))
-    assert any(t.endswith("for members in NY") for t in texts)
-    assert any(t.endswith("for members in CA") for t in texts)
+    assert any(t.endswith("for members in New York") for t in texts)
+    assert any(t.endswith("for members in California") for t in texts)
     assert link.solicitation.lines.get().estimated_quantity == 25 + 150

@@ -207,3 +207,27 @@ def test_unmet_needs_from_buyers_searches_show_in_the_pooled_demand(client, cast
     page = client.get(f"/surveys/{survey.pk}/demand/").content.decode()
     section = page[page.index('id="unmet-needs"'):]
     assert "K-2 phonics" in section and "300" in section and "$12.00" in section
+
+
+def test_demand_page_names_states_and_counts_in_whole_ticks(client, cast, survey):
+    """States read "California", not "CA" (the CSV keeps the code and adds the name); the
+    contract-end histogram counts in whole numbers (two answers: ticks 0, 1, never 0.5)."""
+    import csv
+    import io
+    import re
+
+    _two_answers(cast, survey)
+    login(client, cast.staff)
+    page = client.get(f"/surveys/{survey.pk}/demand/").content.decode()
+    assert "<dt>States</dt><dd>California</dd>" in page
+    assert re.search(r"<h3>California</h3>", page) and "<h3>CA</h3>" not in page
+    ends = page[page.index('id="ends-N1-t"'):]
+    ends = ends[:ends.index("</svg>")]
+    ticks = re.findall(r'text-anchor="end" fill="#4a5560" font-size="11"[^>]*>([^<]*)<', ends)
+    assert ticks == ["0", "1"]
+    rows = list(csv.reader(io.StringIO(client.get(f"/surveys/{survey.pk}/demand.csv").content.decode())))
+    header, n1 = rows[0], rows[1]
+    assert n1[header.index("states")] == "CA" and n1[header.index("state_names")] == "California"
+    rule_header = next(r for r in rows[2:] if r and r[0] == "state")
+    assert rule_header[:2] == ["state", "state_name"]
+    assert all(r[1] == "California" for r in rows[rows.index(rule_header) + 1:] if r)

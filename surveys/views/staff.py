@@ -18,10 +18,11 @@ from catalog import musthaves
 from core.confirm import Confirmation
 from core.views import confirm_then_run, submit_form
 from surveys import charts, exports, selectors
-from surveys.forms import SolicitationFromSurveyForm, SurveyForm
-from surveys.services.solicitation import solicitation_plan, survey_solicitation_create
+from surveys.forms import NeedLinkForm, SolicitationFromSurveyForm, SurveyForm
+from surveys.services.solicitation import need_solicitation_link, solicitation_plan, survey_solicitation_create
 from surveys.services.surveys import survey_close, survey_create, survey_publish, survey_update
 from surveys.states import SurveyState
+from vendors.service_area import state_name
 
 
 NEED_FIELD = re.compile(r"^needs\[(\d+)\]\.(\w+)$")
@@ -125,6 +126,7 @@ def demand(request, survey_id: int):
     blocks = [{"d": d, "qty_chart": charts.quantities_chart(d), "ends_chart": charts.contract_ends_chart(d),
                "must_haves": [(musthaves.label(c), n, share, share > 50) for c, n, share in d.must_haves]}
               for d in needs]
+    rules = [(state_name(code), items) for code, items in rules.items()]
     return render(request, "surveys/demand.html", {
         "survey": survey, "blocks": blocks, "rules": rules, "link": selectors.solicitation_link(survey),
         "responded": selectors.submitted_responses(survey).count(), "groups": selectors.unmet_demand()})
@@ -165,7 +167,7 @@ def solicitation_create_view(request, survey_id: int):
                      + "; ".join(f"{l['reference']} {l['description']}: {l['estimated_quantity']:,} {l['unit']}"
                                  for l in plan["lines"]),
                      f"{len(plan['requirements'])} mandatory requirement(s) from shared must-haves and the "
-                     f"rules of {', '.join(plan['states']) or 'no state'}.",
+                     f"rules of {', '.join(state_name(s) for s in plan['states']) or 'no state'}.",
                      "Only once per survey. You review the draft before publishing it."],
             notices=[f"When it is published, the buyers and approvers of the {len(plan['districts'])} "
                      f"declaring district(s) are told (inbox and email)."],
@@ -188,6 +190,44 @@ def solicitation_create_view(request, survey_id: int):
 @roles(STAFF)
 def declared_vs_bought(request, survey_id: int):
     survey = selectors.survey_get_for_actor(survey_id=survey_id, actor=request.actor)
+    sources = selectors.need_sources(survey)
+    needs = [(need, sources.get(need.reference)) for need in survey.needs.select_related("category")]
     return render(request, "surveys/declared_bought.html", {
         "survey": survey, "rows": selectors.declared_vs_bought(survey), "link": selectors.solicitation_link(survey),
+        "needs": needs, "unlinked": [n for n, s in needs if s is None],
         "draft": survey.state == SurveyState.DRAFT})
+
+
+@roles(STAFF)
+@require_http_methods(["GET", "POST"])
+def need_link_view(request, survey_id: int, need_id: int):
+    survey = selectors.survey_get_for_actor(survey_id=survey_id, actor=request.actor)
+    need = selectors.survey_need(survey, need_id)
+    lines = selectors.linkable_lines(need)
+    data = request.POST if request.method == "POST" else request.GET
+    form = NeedLinkForm(data if "line" in data else None, lines=lines)
+    back = reverse("surveys:declared-bought", kwargs={"survey_id": survey.pk})
+    if form.is_bound and form.is_valid():
+        line = form.chosen()
+
+        def confirmation() -> Confirmation:
+            return Confirmation(
+                title=f"Link {line.solicitation.number} line {line.reference} to {need.reference}?",
+                button="Link the solicitation line", back=request.path, danger=False,
+                effects=[f"Declared vs bought will count the units members order on line {line.reference} "
+                         f"of {line.solicitation.number} as bought for {need.reference} ({need.description}).",
+                         "A need is linked once: this cannot be changed afterwards."],
+                shown=[("Need", f"{need.reference}: {need.description} ({need.category.name})"),
+                       ("Solicitation", f"{line.solicitation.number} {line.solicitation.title}"),
+                       ("Line", f"{line.reference}: {line.description}")])
+
+        return confirm_then_run(
+            request, confirmation,
+            lambda: need_solicitation_link(need=need, solicitation=line.solicitation,
+                                           line_reference=line.reference, actor=request.actor),
+            success=f"{need.reference} linked to {line.solicitation.number} line {line.reference}.",
+            redirect_to=back, failure_redirect_to=request.path)
+    source = selectors.need_sources(survey).get(need.reference)
+    return render(request, "surveys/need_link.html", {
+        "survey": survey, "need": need, "form": form, "lines": lines, "source": source,
+        "draft": survey.state == SurveyState.DRAFT}, status=400 if form.is_bound else 200)

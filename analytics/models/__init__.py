@@ -1,0 +1,1 @@
+"""Models of the analytics app, one module per subject (savings, spend, ...), re-exported here."""

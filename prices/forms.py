@@ -1,0 +1,40 @@
+"""The form to record an outside price. It reads the fields; `prices.services` checks them (the
+same rules for the page and the API) and its errors land on these fields."""
+
+from __future__ import annotations
+
+from django import forms
+
+from core.limits import NOTE_MAX, SHORT_TEXT_MAX
+from prices.models import Match, SourceKind
+
+
+class OutsidePriceForm(forms.Form):
+    product_id = forms.TypedChoiceField(label="Catalog product it compares with", required=False, coerce=int,
+                                        empty_value=None,
+                                        help_text="Leave empty for a product the catalog does not carry.")
+    match = forms.ChoiceField(label="Is it the same product or an equivalent one?", choices=Match.choices,
+                              initial=Match.SAME)
+    description = forms.CharField(label="What was priced", max_length=SHORT_TEXT_MAX,
+                                  help_text='As the source names it, e.g. "Chromebook 11 G9, 4 GB, with licence".')
+    unit_price = forms.CharField(label="Unit price ($)", max_length=20,
+                                 help_text="The price of one unit, in dollars and cents, e.g. 279.00.")
+    quantity = forms.IntegerField(label="Quantity it was priced for", min_value=1, max_value=1_000_000, initial=1)
+    seen_on = forms.DateField(label="Date seen", widget=forms.DateInput(attrs={"type": "date"}),
+                              help_text="Not in the future; at most five years back.")
+    source_kind = forms.ChoiceField(label="Source", choices=SourceKind.choices)
+    source_name = forms.CharField(label="Source name", max_length=200,
+                                  help_text='E.g. "Texas DIR contract DIR-TSO-4321" or "quote from Acme, ref 2026-114".')
+    source_url = forms.CharField(label="Link to the source", max_length=500, required=False)
+    district_id = forms.TypedChoiceField(label="Seen by member district", required=False, coerce=int,
+                                         empty_value=None, help_text="Leave empty when the consortium saw it.")
+    note = forms.CharField(label="Note", max_length=NOTE_MAX, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, products=(), districts=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["product_id"].choices = [("", "(none: not in the catalog)")] + [
+            (p.pk, f"{p.name} ({p.vendor.legal_name})") for p in products]
+        if districts is None:
+            del self.fields["district_id"]
+        else:
+            self.fields["district_id"].choices = [("", "(none: the consortium)")] + list(districts)

@@ -1,0 +1,1 @@
+"""The authorization matrix's tables, by area (see common.py)."""
