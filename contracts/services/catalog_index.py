@@ -21,8 +21,9 @@ so not in the catalog (`agreement_activate` builds its rows). Code that writes t
 
 The rows are derived data: the change that caused a refresh carries the audit event, the refresh
 records none. After writing, it sends `contracts.signals.catalog_rows_changed` with the products
-whose rows changed: `matching` copies each product's agreement terms onto its own search table. Refreshes take one transaction-level lock on PostgreSQL (SQLite runs one writer at a
-time anyway), so two transactions changing overlapping sources cannot leave a stale row: the later
+whose rows changed: `matching` copies each product's agreement terms onto its own search table.
+Refreshes take one transaction-level lock on PostgreSQL (SQLite runs one writer at a time
+anyway), so two transactions changing overlapping sources cannot leave a stale row: the later
 refresh reads what the earlier one committed.
 """
 
