@@ -193,6 +193,9 @@ class AuditAction(models.TextChoices):
     # prices: outside prices members and staff record
     OUTSIDE_PRICE_RECORDED = "outside_price.recorded", "Outside price recorded"
     OUTSIDE_PRICE_WITHDRAWN = "outside_price.withdrawn", "Outside price withdrawn"
+    # usage: licence usage districts report (CSV or API)
+    USAGE_IMPORTED = "usage.imported", "Licence usage imported"
+    USAGE_REPLACED = "usage.replaced", "Licence usage of earlier months replaced by a new import"
 
 
 def action_label(code: str) -> str:

@@ -62,3 +62,23 @@ def facts_to_check() -> QuerySet[Product]:
 
 def facts_current_version(product: Product):
     return product.facts_versions.filter(number=product.facts_version).first()
+
+
+def products_by_id_or_name(*, ids: list[int], names: list[str]) -> tuple[dict[int, Product], dict[str, list[Product]]]:
+    """Products named in an import (licence usage): ({id: product} for the ids that exist,
+    {lower-cased name: [products of that exact name, any vendor]}), two queries at most. A name
+    can belong to several vendors' products; the caller says so rather than guess."""
+    from django.db.models.functions import Lower
+
+    by_id = {p.pk: p for p in Product.objects.select_related("vendor__organisation").filter(pk__in=ids)} if ids else {}
+    by_name: dict[str, list[Product]] = {}
+    if names:
+        wanted = sorted({n.lower() for n in names})
+        for product in (Product.objects.select_related("vendor__organisation").annotate(lower_name=Lower("name"))
+                        .filter(lower_name__in=wanted).order_by("pk")):
+            by_name.setdefault(product.lower_name, []).append(product)
+    return by_id, by_name
+
+
+def products_by_ids(ids) -> dict[int, Product]:
+    return {p.pk: p for p in Product.objects.select_related("vendor__organisation", "category").filter(pk__in=list(ids))}

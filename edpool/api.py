@@ -39,6 +39,7 @@ from matching.api import router as matching_router
 from surveys.api import router as surveys_router
 from analytics.api import router as analytics_router
 from prices.api import router as prices_router
+from usage.api import router as usage_router
 
 logger = logging.getLogger("edpool.api")
 
@@ -133,6 +134,7 @@ api.add_router("", matching_router)
 api.add_router("", surveys_router)
 api.add_router("", analytics_router)
 api.add_router("", prices_router)
+api.add_router("", usage_router)
 
 
 @api.exception_handler(ValidationError)

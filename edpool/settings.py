@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "surveys",
     "analytics",
     "prices",
+    "usage",
     "edpool",
 ]
 

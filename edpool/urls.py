@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("surveys.urls")),
     path("", include("analytics.urls")),
     path("", include("prices.urls")),
+    path("", include("usage.urls")),
     path("audit/", include("audit.urls")),
     path("inbox/", include("inbox.urls")),
     path("jobs/", include("jobs.urls")),

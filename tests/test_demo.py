@@ -38,6 +38,7 @@ def test_demo_builds_once_and_again(capsys, client):
     assert states == ["award_notice"] + ["awarded"] * 4 + ["draft", "published", "under_evaluation"]
     check_survey_demo(client)
     from prices.tests.demo_checks import check_prices_demo; check_prices_demo(client)  # noqa: E702
+    check_usage_demo(client)
     from contracts.models import MasterAgreement, ParticipationAgreement
 
     assert MasterAgreement.objects.filter(state="active").count() == 16
@@ -47,7 +48,7 @@ def test_demo_builds_once_and_again(capsys, client):
     from orders.models import Order, RebateEntry
     from orders.selectors import rebates_recompute
 
-    assert Order.objects.count() == 10 and RebateEntry.objects.filter(kind="true_up").exists()
+    assert Order.objects.count() == 14 and RebateEntry.objects.filter(kind="true_up").exists()  # 4: usage demo
     waiting = Order.objects.get(state="awaiting_approval")
     assert waiting.priced_at is None and not waiting.volume_events.exists()
     assert rebates_recompute().ok
@@ -204,6 +205,17 @@ def check_a_vendor_left_out_for_its_service_area(client):
     assert "The vendor does not serve California." in page
 
 
+def check_usage_demo(client):
+    """One clearly under-used licence on an agreement ending within 180 days, first on the list."""
+    from usage.selectors import renewal_list
+
+    first = renewal_list()[0]
+    assert first.agreement.vendor.legal_name.startswith("Acorn") and first.days_left <= 180
+    assert (first.lines[0].bought, first.lines[0].used, first.worst) == (1200, 480, 40)
+    client.login(email="staff@demo.edpool.org", password=DEMO_PASSWORD)
+    assert "40%" in client.get("/usage/renewals/").content.decode()
+
+
 def check_survey_demo(client):
     """Most members answered the next cycle's survey, from several states; the pooled-demand page
     shows charts; a draft solicitation came from it."""
@@ -219,7 +231,7 @@ def check_survey_demo(client):
     client.logout()
     assert client.login(email="staff@demo.edpool.org", password=DEMO_PASSWORD)
     page = client.get(f"/surveys/{survey.pk}/demand/").content.decode()
-    assert page.count("<svg") >= 2 * len(demand) and "<h3>NY</h3>" in page and "<h3>TX</h3>" in page
+    assert page.count("<svg") >= 2 * len(demand) and "<h3>New York</h3>" in page and "<h3>Texas</h3>" in page
     client.logout()
 
 

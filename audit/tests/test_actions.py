@@ -64,6 +64,7 @@ STORED_CODES = {
     "survey": "created updated published closed answers_saved answers_submitted reminder_sent "
               "solicitation_created districts_told need_linked",
     "outside_price": "recorded withdrawn",
+    "usage": "imported replaced",
 }
 
 
