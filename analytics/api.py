@@ -3,3 +3,6 @@
 from ninja import Router
 
 router = Router(tags=["analytics"])
+
+# Spend (analytics.spend_api): its operations register on this router.
+from analytics import spend_api  # noqa: E402,F401

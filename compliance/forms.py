@@ -21,7 +21,7 @@ class CheckForm(forms.Form):
                                    help_text="Some states allow piggybacking only on single-award contracts.")
     annual_value = forms.DecimalField(label="Estimated value per year (US dollars)", required=False,
                                       min_value=0, decimal_places=2, max_digits=14,
-                                      help_text="For bid thresholds, e.g. Texas' $50,000 a year.")
+                                      help_text="For bid thresholds, e.g. Texas' $100,000 a year (since 1 September 2025).")
     on_date = forms.DateField(label="As of", required=False, widget=DATE,
                               help_text="Leave empty for today.")
 

@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "analytics",
     "prices",
     "usage",
+    "ops",  # backups and restore (edpool backup / restore)
     "edpool",
 ]
 

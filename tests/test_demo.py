@@ -48,7 +48,13 @@ def test_demo_builds_once_and_again(capsys, client):
     from orders.models import Order, RebateEntry
     from orders.selectors import rebates_recompute
 
-    assert Order.objects.count() == 14 and RebateEntry.objects.filter(kind="true_up").exists()  # 4: usage demo
+    assert Order.objects.exclude(reference__startswith="DEMO-SPEND").count() == 14 and RebateEntry.objects.filter(kind="true_up").exists()  # 4: usage demo
+    # The spend demo (edpool/demo/spend.py): Northstar dominates interactive displays
+    from analytics.spend import concentration
+    from orders.spend import SpendFilter
+    top = {c.category: c for c in concentration(SpendFilter())}
+    assert Order.objects.filter(reference__startswith="DEMO-SPEND").count() == 5
+    assert top["Interactive displays"].top_vendor == "Northstar Displays, Inc." and top["Interactive displays"].top_share > 90
     waiting = Order.objects.get(state="awaiting_approval")
     assert waiting.priced_at is None and not waiting.volume_events.exists()
     assert rebates_recompute().ok

@@ -99,5 +99,5 @@ def test_matrix_api_and_ny_piggyback(client, cast, rules):
     assert check["steps"] == ["Verify first (this rule is unverified): NY allows piggybacking only "
                               "on single-award contracts; this contract is multi-award."]
     rules = client.get("/api/v1/compliance/rules?jurisdiction=NY", **staff).json()
-    assert {r["rule_id"] for r in rules} == {"ny-ed-law-2d", "ny-piggyback-single-award"}
+    assert {r["rule_id"] for r in rules} == {"ny-ed-law-2d", "ny-piggyback-single-award", "ny-gml-103"}
     assert client.get("/api/v1/compliance/matrix?states=XX", **staff).status_code == 422

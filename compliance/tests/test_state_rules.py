@@ -40,8 +40,8 @@ CASES = [
     ("NY no DPA", "NY", "teens", {"vpat", "nist"}, "single_award", None, "blocked", "ny-ed-law-2d", "No data privacy agreement for NY"),
     ("IL own DPA", "IL", "teens", {"own", "vpat"}, None, None, "allowed", "", "All applicable"),
     ("IL no DPA", "IL", "teens", {"vpat"}, None, None, "blocked", "il-soppa", "No data privacy agreement for IL"),
-    ("TX no DPA needed, above threshold", "TX", "teens", {"vpat"}, None, "60000", "allowed", "", "All applicable"),
-    ("TX below threshold", "TX", "teens", {"vpat"}, None, "20000", "allowed", "", ""),
+    ("TX no DPA needed, above threshold", "TX", "teens", {"vpat"}, None, "150000", "allowed", "", "All applicable"),
+    ("TX below threshold", "TX", "teens", {"vpat"}, None, "60000", "allowed", "", ""),
     ("WY no state rules", "WY", "teens", {"vpat"}, None, None, "not_researched", "", "not been researched"),
     ("WY kids without COPPA", "WY", "kids", {"vpat"}, None, None, "blocked", "us-coppa-2025", "COPPA"),
     ("WY kids with COPPA", "WY", "kids", {"vpat", "coppa"}, None, None, "not_researched", "", "not been researched"),
@@ -265,3 +265,20 @@ def test_rule_versions_naming_the_old_product_kinds_apply_to_their_family():
     assert applies(old, software) and not applies(old, content) and not applies(old, device)
     new = rule(["software", "content", "service"])
     assert applies(new, software) and applies(new, content) and not applies(new, device)
+
+
+def test_texas_threshold_rose_to_100000_on_2025_09_01(cast, rules):
+    """SB 1173 (2025): Texas' competitive-procurement threshold is $50,000 a year for purchases before
+    2025-09-01 and $100,000 from that day (compliance/data/SOURCES.md)."""
+    district = make_district("Lone Star ISD", "TX", "600")
+    product = make_product(cast.vendor_a, bands=("9-12",))
+
+    def threshold_reason(day):
+        verdict = compliance_check(district=district, product=product, annual_value="75000", on_date=day).verdict
+        return next(r for r in verdict.reasons if r.rule_id == "tx-educ-44-031")
+
+    before = threshold_reason(dt.date(2025, 8, 31))
+    after = threshold_reason(dt.date(2025, 9, 1))
+    assert "Above the $50,000 a year threshold" in before.summary
+    assert "Below the $100,000 a year competitive threshold" in after.summary
+    assert before.version_id != after.version_id

@@ -248,6 +248,7 @@ def _build_demo(*, progress=None) -> DemoReport:
     build_matching_demo(report)
     from edpool.demo.prices import build_prices_demo; build_prices_demo(report)  # noqa: E702
     from edpool.demo.usage import build_usage_demo; build_usage_demo(report, members)  # noqa: E702
+    from edpool.demo.spend import build_spend_demo; build_spend_demo(report, members)  # noqa: E702
     report.add(f"{len(people.VENDORS)} vendors with one user each; "
                f"{Membership.objects.exclude(state__in=[MembershipState.ACTIVE, MembershipState.WITHDRAWN]).count()} "
                f"applications in progress.")

@@ -1,0 +1,420 @@
+"""Spend by category, vendor, month and state; vendor concentration per category; spend per student.
+
+The method, stated once (the page repeats it):
+
+- **Spend** is what members were billed for orders that count: priced, not cancelled, not
+  waiting for an approver; each line's pooled amount less its share of any mini-competition quote
+  credit (so it adds up to the orders' totals). It is dated by the day the order was priced, on
+  the consortium's calendar, and falls in the fiscal year of that day (`core.fiscal`). A
+  cancellation takes the order's spend out of the month it was priced in.
+- **Rebates earned** are true-ups (a better tier reached after the order) less reversals,
+  dated by the day they were earned; they are shown beside spend, never subtracted from it.
+  Settlements are how vendors paid them and are not counted again.
+- **Amounts** are exact sums of whole-cent amounts; a division (a share, spend per student) is
+  rounded to the cent (or to 0.1 %) ROUND_HALF_UP, as `core.money` states.
+- **Vendor concentration** in a category: the top vendor's share of the category's spend, and the
+  Herfindahl-Hirschman index (HHI): the sum of every vendor's squared percentage share, from
+  near 0 (many small vendors) to 10,000 (one vendor has it all). Read with the thresholds of the
+  2023 US merger guidelines: under 1,000 unconcentrated, 1,000-1,800 moderately concentrated, over
+  1,800 highly concentrated. 10,000 / HHI is the number of equal-sized vendors that would give the
+  same index.
+- **Spend per student** divides spend by the students of the members it is about (the
+  consortium's, a state's, or one district's enrollment); enrollment marked as an estimate makes the
+  figure an estimate, and the page says so.
+
+Who sees what: staff see everything. A district's buyer or approver sees their own district's
+figures and the consortium's totals, never another district's: consortium figures are shown only
+for groups in which at least `MIN_DISTRICTS` members bought (so no one member's spend can be read
+from a total), and their state and district filters can name only their own. Vendors and
+anonymous visitors see nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Optional
+
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from accounts.acting import APPROVER, BUYER, STAFF
+from catalog.selectors import category_list
+from core import clock
+from core.fiscal import FiscalYear
+from core.money import cents
+from members.selectors import district_for_actor, member_directory_states, member_directory_totals
+from orders.spend import (SpendFilter, rebates_earned_by, spend_by, spend_years, spending_district_ids,
+                          spending_districts)
+from vendors.selectors import vendor_list
+
+DISTRICT_READERS = (BUYER, APPROVER)
+READERS = (STAFF, *DISTRICT_READERS)
+MIN_DISTRICTS = 3  # consortium groups with fewer buying members are not shown to district users
+TOP_VENDORS = 12  # the vendor chart's bars; the rest are summed as "All other vendors"
+HHI_MODERATE, HHI_HIGH = 1000, 1800
+PERCENT = Decimal("0.1")
+
+
+def share_percent(part: Decimal, whole: Decimal) -> Decimal:
+    """part / whole as a percentage to 0.1, ROUND_HALF_UP (0 when the whole is 0)."""
+    if not whole:
+        return Decimal("0.0")
+    return (part * 100 / whole).quantize(PERCENT, rounding=ROUND_HALF_UP)
+
+
+def hhi(amounts: list[Decimal]) -> int:
+    """The Herfindahl-Hirschman index of these vendors' amounts: the sum of their squared
+    percentage shares, 0-10,000, rounded to a whole number ROUND_HALF_UP (exact decimals until then)."""
+    whole = sum(amounts, Decimal(0))
+    if whole <= 0:
+        return 0
+    total = sum(((a * 100 / whole) ** 2 for a in amounts), Decimal(0))
+    return int(total.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def hhi_level(index: int) -> str:
+    if index > HHI_HIGH:
+        return "highly concentrated"
+    if index >= HHI_MODERATE:
+        return "moderately concentrated"
+    return "unconcentrated"
+
+
+@dataclass(frozen=True)
+class Line:
+    """One group's figures: `key` is its id (category, vendor, district), state code or month."""
+
+    key: object
+    label: str
+    spend: Decimal
+    share: Decimal  # % of the report's total
+    earned: Decimal = Decimal("0.00")
+    orders: Optional[int] = None
+    units: int = 0
+
+
+@dataclass(frozen=True)
+class Concentration:
+    category_id: int
+    category: str
+    spend: Decimal
+    vendors: int
+    top_vendor: str
+    top_share: Optional[Decimal]  # None (with hhi) where showing it would reveal a member's spend
+    hhi: Optional[int]
+    level: str
+
+    @property
+    def equivalent(self) -> Decimal:
+        """10,000 / HHI: how many equal-sized vendors would be as concentrated."""
+        return (Decimal(10000) / self.hhi).quantize(PERCENT, rounding=ROUND_HALF_UP) if self.hhi else Decimal(0)
+
+    @property
+    def words(self) -> str:
+        if self.hhi is None:
+            return (f"{self.top_vendor} had the largest share of the {self.category} spend among "
+                    f"{self.vendors} vendor{'s' if self.vendors != 1 else ''} ({self.level}; the exact share "
+                    f"is kept back, as a vendor sold to fewer than {MIN_DISTRICTS} members).")
+        if self.vendors == 1:
+            return (f"One vendor, {self.top_vendor}, had all of the {self.category} spend "
+                    f"(HHI 10,000: a single supplier).")
+        return (f"{self.top_vendor} had {self.top_share}% of the {self.category} spend among "
+                f"{self.vendors} vendors; HHI {self.hhi:,} ({self.level}), as concentrated as "
+                f"{self.equivalent} equal-sized vendors.")
+
+
+@dataclass(frozen=True)
+class PerStudent:
+    spend: Decimal
+    students: int
+    estimated: bool
+    who: str
+
+    @property
+    def value(self) -> Optional[Decimal]:
+        return cents(self.spend / self.students) if self.students else None
+
+
+@dataclass(frozen=True)
+class DistrictLine:
+    district_id: int
+    district: str
+    state: str
+    spend: Decimal
+    students: Optional[int]
+    estimated: bool
+
+    @property
+    def per_student(self) -> Optional[Decimal]:
+        return cents(self.spend / self.students) if self.students else None
+
+
+@dataclass
+class Filters:
+    fiscal_year: FiscalYear
+    state: str = ""
+    category_id: int = 0
+    vendor_id: int = 0
+    district_id: int = 0
+    category: str = ""
+    vendor: str = ""
+    district: str = ""
+
+    def query(self) -> dict:
+        """The filters as query-string parameters (those set), for links and exports."""
+        q = {"fy": self.fiscal_year.ends_in}
+        for name in ("state", "category_id", "vendor_id", "district_id"):
+            if getattr(self, name):
+                q[name.removesuffix("_id")] = getattr(self, name)
+        return q
+
+    def describe(self) -> str:
+        parts = [self.fiscal_year.label + f" ({self.fiscal_year.start:%-d %B %Y} to {self.fiscal_year.end:%-d %B %Y})"]
+        parts += [v for v in (self.category, self.vendor, self.state, self.district) if v]
+        return ", ".join(parts)
+
+
+@dataclass
+class Consortium:
+    """The consortium's totals a district user may see (groups of too few members left out)."""
+
+    shown: bool
+    total: Decimal = Decimal("0.00")
+    districts: int = 0
+    per_student: Optional[PerStudent] = None
+    by_category: list[Line] = field(default_factory=list)
+    hidden_categories: int = 0
+    concentration: list[Concentration] = field(default_factory=list)
+
+
+@dataclass
+class SpendReport:
+    scope: str  # "consortium" (staff) or "district"
+    who: str
+    filters: Filters
+    total: Decimal
+    orders: int
+    lines: int
+    units: int
+    earned: Decimal
+    buying_districts: int
+    by_category: list[Line]
+    by_vendor: list[Line]
+    by_state: list[Line]
+    by_month: list[Line]
+    concentration: list[Concentration]
+    per_student: Optional[PerStudent]
+    districts: list[DistrictLine]
+    consortium: Optional[Consortium] = None
+
+
+def _fiscal_year(value) -> FiscalYear:
+    if value in (None, "", 0):
+        return FiscalYear.of(clock.today())
+    try:
+        return FiscalYear.named(int(value))
+    except (TypeError, ValueError):
+        raise ValidationError({"fy": "Choose a fiscal year such as 2027 (the year it ends in)."})
+
+
+def _lines(rows: list[dict], key: str, label: str, total: Decimal, earned: dict) -> list[Line]:
+    lines = [Line(r[key], str(r[label]), r["spend"], share_percent(r["spend"], total), earned.pop(r[key], Decimal("0.00")),
+                  r.get("orders"), r["units"]) for r in rows]
+    return sorted(lines, key=lambda x: (-x.spend, x.label))
+
+
+def _earned_by(f: SpendFilter, dim: str, key: str) -> dict:
+    return {r[key]: r["earned"] for r in rebates_earned_by(f, (dim,))}
+
+
+def concentration(f: SpendFilter, *, category_ids: Optional[set] = None) -> list[Concentration]:
+    """Per category: vendors, the top vendor's share and the HHI, most concentrated first."""
+    by_category: dict[int, list[dict]] = {}
+    for row in spend_by(f, ("category", "vendor")):
+        if row["spend"] > 0 and (category_ids is None or row["category_id"] in category_ids):
+            by_category.setdefault(row["category_id"], []).append(row)
+    result = []
+    for category_id, rows in by_category.items():
+        rows.sort(key=lambda r: (-r["spend"], r["vendor"]))
+        whole = sum((r["spend"] for r in rows), Decimal(0))
+        index = hhi([r["spend"] for r in rows])
+        result.append(Concentration(category_id, rows[0]["category"], whole, len(rows), rows[0]["vendor"],
+                                    share_percent(rows[0]["spend"], whole), index, hhi_level(index)))
+    return sorted(result, key=lambda c: (-c.hhi, -c.spend, c.category))
+
+
+def _months(fy: FiscalYear) -> list[dt.date]:
+    months, day = [], fy.start
+    while day <= fy.end:
+        months.append(day)
+        day = dt.date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+    return months
+
+
+def _check_filters(*, actor, state: str, category_id: int, vendor_id: int, district_id: int,
+                   fiscal_year) -> tuple[Filters, Optional[object]]:
+    """The filters, checked; and the district a district user is limited to (None for staff)."""
+    if actor is None or actor.role not in READERS:
+        raise PermissionDenied("Spend figures are for consortium staff and member districts' buyers and approvers.")
+    errors: dict[str, str] = {}
+    try:
+        fy = _fiscal_year(fiscal_year)
+    except ValidationError as exc:
+        errors.update({k: v[0] for k, v in exc.message_dict.items()})
+        fy = FiscalYear.of(clock.today())
+    state = (state or "").strip().upper()
+    if state and (len(state) != 2 or not state.isalpha()):
+        errors["state"] = "A state is two letters, such as CA."
+    filters = Filters(fy, state=state, category_id=category_id or 0, vendor_id=vendor_id or 0,
+                      district_id=district_id or 0)
+    own = None
+    if actor.role in DISTRICT_READERS:
+        own = district_for_actor(actor)
+        if district_id and district_id != own.pk:
+            raise PermissionDenied("You can see your own district's spend and the consortium's totals only.")
+        if state and state != own.state:
+            raise PermissionDenied(f"Your district is in {own.state}: other states' figures are for staff only.")
+        filters.district_id, filters.district = own.pk, own.name
+    if category_id:
+        category = category_list().filter(pk=category_id).first()
+        if category is None:
+            errors["category"] = "No such category."
+        else:
+            filters.category = category.name
+    if vendor_id:
+        vendor = vendor_list().filter(pk=vendor_id).first()
+        if vendor is None:
+            errors["vendor"] = "No such vendor."
+        else:
+            filters.vendor = vendor.legal_name
+    if district_id and own is None:
+        from members.selectors import member_directory
+
+        membership = member_directory().filter(district_id=district_id).first()
+        if membership is None:
+            errors["district"] = "No such member district."
+        else:
+            filters.district = membership.district.name
+    if errors:
+        raise ValidationError(errors)
+    return filters, own
+
+
+def spend_report(*, actor, fiscal_year=None, state: str = "", category_id: int = 0, vendor_id: int = 0,
+                 district_id: int = 0) -> SpendReport:
+    """The spend report the actor may see, for one fiscal year (default: this one) and the filters.
+    PermissionDenied for anyone but staff and district buyers and approvers, or a district user
+    naming another district or state; ValidationError (by field) for filters that name nothing."""
+    filters, own = _check_filters(actor=actor, state=state, category_id=category_id, vendor_id=vendor_id,
+                                  district_id=district_id, fiscal_year=fiscal_year)
+    fy = filters.fiscal_year
+    f = SpendFilter(since=fy.start, until=fy.end, state=filters.state, category_id=filters.category_id or None,
+                    vendor_id=filters.vendor_id or None,
+                    district_ids=(filters.district_id,) if filters.district_id else None)
+    total_row = spend_by(f)[0]
+    total = total_row["spend"]
+    earned_total = rebates_earned_by(f)[0]["earned"]
+    by_category = _lines(spend_by(f, ("category",)), "category_id", "category", total,
+                         _earned_by(f, "category", "category_id"))
+    by_vendor = _lines(spend_by(f, ("vendor",)), "vendor_id", "vendor", total, _earned_by(f, "vendor", "vendor_id"))
+    spend_months = {r["month"]: r for r in spend_by(f, ("month",))}
+    earned_months = _earned_by(f, "month", "month")
+    by_month = [Line(m, f"{m:%b %Y}", spend_months.get(m, {}).get("spend", Decimal("0.00")),
+                     share_percent(spend_months.get(m, {}).get("spend", Decimal(0)), total),
+                     earned_months.get(m, Decimal("0.00")), spend_months.get(m, {}).get("orders", 0),
+                     spend_months.get(m, {}).get("units", 0)) for m in _months(fy)]
+    districts: list[DistrictLine] = []
+    by_state: list[Line] = []
+    if own is None:
+        by_state = _lines(spend_by(f, ("state",)), "state", "state", total, _earned_by(f, "state", "state"))
+        districts = sorted((DistrictLine(r["district_id"], r["district"], r["state"], r["spend"], r["enrollment"],
+                                         r["enrollment_is_estimate"]) for r in spend_by(f, ("district", "state"))),
+                           key=lambda d: (-d.spend, d.district))
+    per_student = _per_student(filters, own, total)
+    report = SpendReport(
+        scope="district" if own else "consortium", who=own.name if own else "The consortium", filters=filters,
+        total=total, orders=total_row.get("orders") or 0, lines=total_row["lines"], units=total_row["units"],
+        earned=earned_total, buying_districts=spending_districts(f)[None],
+        by_category=by_category, by_vendor=by_vendor, by_state=by_state, by_month=by_month,
+        concentration=concentration(f) if own is None else [], per_student=per_student, districts=districts)
+    if own is not None:
+        report.consortium = _consortium_view(filters)
+    return report
+
+
+def _per_student(filters: Filters, own, total: Decimal) -> Optional[PerStudent]:
+    if own is not None:
+        if not own.enrollment:
+            return None
+        return PerStudent(total, own.enrollment, own.enrollment_is_estimate, own.name)
+    if filters.district_id:
+        from members.selectors import member_directory
+
+        d = member_directory().filter(district_id=filters.district_id).first().district
+        return PerStudent(total, d.enrollment or 0, d.enrollment_is_estimate, d.name) if d.enrollment else None
+    totals = member_directory_totals(state=filters.state)
+    who = f"members in {filters.state}" if filters.state else "all members"
+    return PerStudent(total, totals.students, totals.students_estimated, who) if totals.students else None
+
+
+def _consortium_view(filters: Filters) -> Consortium:
+    """What a district user sees of the whole consortium for the same year, category and vendor
+    (never a state's or a district's figures). Small groups are kept back so that no other
+    member's spend can be worked out, even with the user's own figures beside them:
+    - nothing but the count of buying members when fewer than MIN_DISTRICTS bought;
+    - a category only when at least MIN_DISTRICTS members bought in it, and the categories left
+      out together (the total less the ones shown) also at least MIN_DISTRICTS, or none is shown;
+    - a category's exact top share and HHI only when every vendor in it sold to at least
+      MIN_DISTRICTS members (with two vendors the HHI gives both shares); otherwise its top vendor,
+      its number of vendors and its level in words."""
+    fy = filters.fiscal_year
+    f = SpendFilter(since=fy.start, until=fy.end, category_id=filters.category_id or None,
+                    vendor_id=filters.vendor_id or None)
+    buying = spending_districts(f)[None]
+    if buying < MIN_DISTRICTS:
+        return Consortium(shown=False, districts=buying)
+    total = spend_by(f)[0]["spend"]
+    per_category = spending_districts(f, "category")
+    allowed = {cid for cid, n in per_category.items() if n >= MIN_DISTRICTS}
+    left_out = set(per_category) - allowed
+    if left_out:
+        districts_left_out = spending_district_ids(f, category_ids=left_out)
+        if len(districts_left_out) < MIN_DISTRICTS:
+            allowed = set()
+    lines = [line for line in _lines(spend_by(f, ("category",)), "category_id", "category", total,
+                                     _earned_by(f, "category", "category_id")) if line.key in allowed]
+    per_vendor = spending_districts(f, ("category", "vendor"))
+    exact = {cid for cid in allowed
+             if all(n >= MIN_DISTRICTS for (c, _), n in per_vendor.items() if c == cid)}
+    kept = [c if c.category_id in exact else Concentration(c.category_id, c.category, c.spend, c.vendors,
+                                                            c.top_vendor, None, None, c.level)
+            for c in concentration(f, category_ids=allowed)]
+    totals = member_directory_totals()
+    return Consortium(shown=True, total=total, districts=buying,
+                      per_student=PerStudent(total, totals.students, totals.students_estimated, "all members")
+                      if totals.students else None,
+                      by_category=lines, hidden_categories=len(per_category) - len(allowed),
+                      concentration=kept)
+
+
+def filter_options(*, actor) -> dict:
+    """Choices for the filter form: fiscal years with spend (and this one), states, categories,
+    vendors, and (staff) member districts."""
+    first, last = spend_years()
+    this = FiscalYear.of(clock.today())
+    years = {this}
+    if first and last:
+        fy, end = FiscalYear.of(first), FiscalYear.of(last)
+        while fy <= end:
+            years.add(fy)
+            fy = fy.next()
+    options = {"years": sorted(years, reverse=True),
+               "categories": list(category_list().values_list("pk", "name")),
+               "vendors": list(vendor_list().order_by("legal_name").values_list("pk", "legal_name"))}
+    if actor.role == STAFF:
+        from members.selectors import member_directory
+
+        options["states"] = member_directory_states()
+        options["districts"] = [(m.district_id, m.district.name) for m in member_directory()]
+    return options
