@@ -31,6 +31,15 @@ class SearchDoc(models.Model):
     accessibility = models.CharField(max_length=30, blank=True)
     essa_tier = models.PositiveSmallIntegerField(null=True)
     collects_student_data = models.BooleanField(default=True)
+    # Copy of the product's agreement terms (`contracts.selectors.catalog.catalog_terms`), so the
+    # search marks products in force without a join: when its terms make one unbroken span, the
+    # product is on an agreement in force exactly on the days from `terms_from` to `terms_until`
+    # (none: on no agreement); when they leave a gap (`terms_split`), the search asks the member
+    # catalog's table for that row. Kept right by `matching.index.terms_refresh`, which
+    # `contracts.signals.catalog_rows_changed` calls whenever the catalog's rows of a product change.
+    terms_from = models.DateField(null=True)
+    terms_until = models.DateField(null=True)
+    terms_split = models.BooleanField(default=False)
 
     def __str__(self) -> str:
         return f"search row of product {self.product_id}"

@@ -29,6 +29,7 @@ from typing import Optional
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from accounts.acting import DISTRICT_ROLES, acts_as, is_staff
 from catalog import musthaves
@@ -148,13 +149,9 @@ def words_needed(parsed: ParsedNeed, cands: list[search.Candidate]) -> int:
 def match(spec: NeedSpec, *, district=None, limit: int = DEFAULT_LIMIT,
           explain: bool = True) -> MatchOutcome:
     """Ranked, explained results for a need (for `district`: verdicts and similar districts)."""
-    from contracts.selectors.catalog import entries_in_force
-
     parsed = parse(spec.text, known=search.word_known, vocabulary=search.words_like)
     soft = list(dict.fromkeys([c for c in [*spec.nice_to_haves, *parsed.hints] if c not in spec.must_haves]))
-    in_force = entries_in_force().values("product_id")
-    on = search.candidates(parsed, spec.must_haves, within=in_force, limit=CANDIDATES)
-    off = search.candidates(parsed, spec.must_haves, outside=in_force, limit=CANDIDATES)
+    on, off = search.candidates_split(parsed, spec.must_haves, on_date=timezone.localdate(), limit=CANDIDATES)
     best = max([c.rank for c in on + off] or [0.0])
     outcome = MatchOutcome(spec=spec, parsed=parsed, soft=soft)
     needed = words_needed(parsed, on + off)

@@ -20,8 +20,10 @@ so not in the catalog (`agreement_activate` builds its rows). Code that writes t
 `contracts.0003` filled the table for existing data.
 
 The rows are derived data: the change that caused a refresh carries the audit event, the refresh
-records none. Refreshes take one transaction-level lock on PostgreSQL (SQLite runs one writer at a
-time anyway), so two transactions changing overlapping sources cannot leave a stale row: the later
+records none. After writing, it sends `contracts.signals.catalog_rows_changed` with the products
+whose rows changed: `matching` copies each product's agreement terms onto its own search table.
+Refreshes take one transaction-level lock on PostgreSQL (SQLite runs one writer at a time
+anyway), so two transactions changing overlapping sources cannot leave a stale row: the later
 refresh reads what the earlier one committed.
 """
 
@@ -33,6 +35,7 @@ from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 
 from contracts.models import CatalogEntry, ScheduleEntry
+from contracts.signals import catalog_rows_changed
 from contracts.states import AgreementState
 
 # pg_advisory_xact_lock key that serialises refreshes ("EDPCATIX").
@@ -60,7 +63,10 @@ def _row(entry: ScheduleEntry) -> CatalogEntry:
                         name_text=name_text, other_text=other_text, search_text=search_text)
 
 
-def _lock() -> None:
+def catalog_index_lock() -> None:
+    """Take the refreshes' lock (PostgreSQL; till the end of the transaction). Code keeping data
+    derived from this table (matching's copy of agreement terms) takes it first, before its own
+    lock, so both follow the table's changes in order and always lock in the same order."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
@@ -84,7 +90,8 @@ def catalog_index_refresh(*, agreement_ids: Ids = None, product_ids: Ids = None,
             ids = product_ids if isinstance(product_ids, QuerySet) else list(product_ids)
             rows_scope |= Q(product_id__in=ids)
             entries_scope |= Q(product_id__in=ids)
-    _lock()
+    catalog_index_lock()
+    touched = set() if everything else set(CatalogEntry.objects.filter(rows_scope).values_list("product_id", flat=True))
     CatalogEntry.objects.filter(rows_scope).delete()
     entries = (ScheduleEntry.objects.filter(entries_scope, version__is_current=True,
                                             version__agreement__state=AgreementState.ACTIVE,
@@ -94,9 +101,11 @@ def catalog_index_refresh(*, agreement_ids: Ids = None, product_ids: Ids = None,
     written, batch = 0, []
     for entry in entries.iterator(chunk_size=BATCH):
         batch.append(_row(entry))
+        touched.add(entry.product_id)
         if len(batch) == BATCH:
             written += len(CatalogEntry.objects.bulk_create(batch))
             batch = []
     if batch:
         written += len(CatalogEntry.objects.bulk_create(batch))
+    catalog_rows_changed.send(sender=CatalogEntry, product_ids=sorted(touched), everything=everything)
     return written
