@@ -5,7 +5,7 @@ renewal list (agreements ending within 180 days with utilisation and price trend
 from typing import Optional
 
 from django.core.exceptions import ValidationError
-from ninja import Router
+from ninja import Router, Status
 
 from accounts.access import api_roles
 from accounts.acting import DISTRICT_ROLES, STAFF
@@ -38,7 +38,7 @@ def usage_post(request, payload: UsageImportIn):
     district = district_for_actor(request.actor)
     batch = usage_import(district=district, rows=[r.model_dump() for r in payload.rows], source="api",
                          actor=request.actor)
-    return 201, import_out(batch)
+    return Status(201, import_out(batch))
 
 
 @router.get("/usage", response=DistrictUsageOut, auth=API_AUTH)
