@@ -333,7 +333,7 @@ def spend_report(*, actor, fiscal_year=None, state: str = "", category_id: int =
                            key=lambda d: (-d.spend, d.district))
     per_student = _per_student(filters, own, total)
     report = SpendReport(
-        scope="district" if own else "consortium", who=own.name if own else "The consortium", filters=filters,
+        scope="district" if own else "consortium", who=own.name if own else (filters.district or "The consortium"), filters=filters,
         total=total, orders=total_row.get("orders") or 0, lines=total_row["lines"], units=total_row["units"],
         earned=earned_total, buying_districts=spending_districts(f)[None],
         by_category=by_category, by_vendor=by_vendor, by_state=by_state, by_month=by_month,
@@ -359,9 +359,13 @@ def _per_student(filters: Filters, own, total: Decimal) -> Optional[PerStudent]:
 
 
 def _consortium_view(filters: Filters) -> Consortium:
-    """What a district user sees of the whole consortium for the same year, category and vendor
-    (never a state's or a district's figures). Small groups are kept back so that no other
-    member's spend can be worked out, even with the user's own figures beside them:
+    """What a district user sees of the whole consortium for the same fiscal year: always the whole
+    year, every category and vendor, whatever the user's own filters (never a state's or a
+    district's figures). Filtered consortium totals could be subtracted from one another (a
+    category's total less the same category with one vendor is what the members not buying
+    from that vendor spent: one district, perhaps), so only this one set of figures is shown, and
+    within it small groups are kept back so that no other member's spend can be worked out, even
+    with the user's own figures beside them:
     - nothing but the count of buying members when fewer than MIN_DISTRICTS bought;
     - a category only when at least MIN_DISTRICTS members bought in it, and the categories left
       out together (the total less the ones shown) also at least MIN_DISTRICTS, or none is shown;
@@ -369,8 +373,7 @@ def _consortium_view(filters: Filters) -> Consortium:
       MIN_DISTRICTS members (with two vendors the HHI gives both shares); otherwise its top vendor,
       its number of vendors and its level in words."""
     fy = filters.fiscal_year
-    f = SpendFilter(since=fy.start, until=fy.end, category_id=filters.category_id or None,
-                    vendor_id=filters.vendor_id or None)
+    f = SpendFilter(since=fy.start, until=fy.end)
     buying = spending_districts(f)[None]
     if buying < MIN_DISTRICTS:
         return Consortium(shown=False, districts=buying)

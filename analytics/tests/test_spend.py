@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from analytics.spend import hhi, hhi_level, share_percent, spend_report
 from analytics.spend_exports import CURRENCY
+from core.clock import today as clock_today
 from core.fiscal import FiscalYear
 from orders.models import Order
 from orders.services import order_cancel, order_create, order_submit
@@ -146,6 +147,13 @@ def test_the_page_shows_charts_tables_and_the_method(client, bought):
     assert vendor.rows == [[cast.vendor_a.legal_name, "$356,000.00"]]
     assert "How these figures are counted" in page and "ROUND_HALF_UP" in page
     assert cast.district_b.name in page  # staff see every member
+    # one district chosen: the page names it, and the downloads keep the filters (found by a review:
+    # the links once carried a Python dict and the file was the whole consortium's)
+    fy = FiscalYear.of(clock_today()).ends_in
+    one = client.get(f"/analytics/spend/?fy={fy}&district={cast.district_b.pk}").content.decode()
+    assert f"{cast.district_b.name} spent" in one and "The consortium spent" not in one
+    assert f'/analytics/spend.csv?fy={fy}&amp;district={cast.district_b.pk}"' in one
+    assert f'/analytics/spend.xlsx?fy={fy}&amp;district={cast.district_b.pk}"' in one
     login(client, cast.buyer_a)
     page = client.get("/analytics/spend/").content.decode()
     assert "$240,000.00" in page and "$356,000.00" not in page and "$116,000.00" not in page
@@ -232,6 +240,14 @@ def test_a_district_sees_consortium_totals_only_where_no_member_can_be_singled_o
     [k] = c.concentration
     assert k.vendors == 1 and k.hhi is not None  # vendor A sold to all three: nothing to single out
     assert r.districts == [] and r.by_state == []
+    # The consortium's figures are the same whatever the district user's filters: filtered totals
+    # could be subtracted from one another (a category's total less the same category with one
+    # vendor) to single out a member (found by a review).
+    device_category = cast.device.category_id
+    for kwargs in ({"category_id": device_category}, {"vendor_id": cast.vendor_b.pk},
+                   {"category_id": device_category, "vendor_id": cast.vendor_a.pk}):
+        filtered = spend_report(actor=cast.actor(cast.buyer_a), **kwargs).consortium
+        assert (filtered.total, filtered.districts, filtered.by_category) == (c.total, c.districts, c.by_category)
 
 
 def test_the_fiscal_year_turns_at_local_midnight(cast, joined, clock):

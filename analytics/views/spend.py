@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
+from django.utils.http import urlencode
 
 from accounts.access import roles
 from analytics import spend_charts
@@ -68,7 +69,7 @@ def spend(request):
         consortium_chart = spend_charts.concentration_chart(report.consortium.concentration)
     return render(request, "analytics/spend.html", {
         "report": report, "options": options, "charts": [c for c in charts if c], "consortium_chart": consortium_chart,
-        "query": report.filters.query(), "chosen": request.GET,
+        "query": urlencode(report.filters.query()), "chosen": request.GET,
         "fy_months": _fy_months(report.filters.fiscal_year)})
 
 
