@@ -23,16 +23,19 @@ from orgs.selectors import consortium_profile
 
 def _fiscal_year(raw) -> FiscalYear:
     """The fiscal year named in the request (the year it ends in), the current one by default;
-    404 for anything else (text, NUL bytes, year 0 or 99999)."""
+    404 for anything else (text, NUL bytes, year 0 or 99999, a year not started)."""
     if raw in (None, ""):
         return FiscalYear.of(clock_today())
     text = str(raw)
     if not (text.isascii() and text.isdigit() and len(text) == 4):
         raise Http404("No such fiscal year.")
     try:
-        return FiscalYear.named(int(text))
+        fy = FiscalYear.named(int(text))
     except ValueError:
         raise Http404("No such fiscal year.") from None
+    if fy > FiscalYear.of(clock_today()):
+        raise Http404("That fiscal year has not started: nothing was bought or saved in it yet.")
+    return fy
 
 
 def _years(current: FiscalYear) -> list[FiscalYear]:

@@ -8,8 +8,8 @@ Method (stated on the page, `METHOD`):
   so staff can check.
 - "Split across agreements": members buy in a category under two or more agreements. Today's
   cost is each line's consortium volume at the tier that volume reaches; the pooled cost is all
-  of that volume on one line, at the tier the combined volume reaches there (all-units pricing,
-  `core.tiers`). The line with the largest saving is shown.
+  of that volume on one line, at the tier the combined volume reaches there (all-units pricing: every
+  unit at the price of the tier the volume reaches). The line with the largest saving is shown.
 - "Bought outside the pool": districts declared in a needs survey that they buy the category
   elsewhere (the product and the unit price they pay now). Adding their quantities to a line
   moves its volume up the tiers. A district counts only if its declared price is above the

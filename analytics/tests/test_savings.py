@@ -181,6 +181,20 @@ def test_absurd_fiscal_years_are_404(cast, joined, client, fy_text):
     assert response.status_code in (400, 404)  # a NUL byte is refused before the view (400)
 
 
+def test_a_fiscal_year_not_started_has_no_statement(cast, joined, client):
+    from core.clock import today
+    from core.fiscal import FiscalYear
+
+    login(client, cast.staff)
+    this = FiscalYear.of(today()).ends_in
+    district = cast.district_a.pk
+    assert client.get(reverse("analytics:statement", args=[district, this])).status_code == 200
+    for year in (this + 1, 9999):  # a review found 9999 answered "the fiscal year is in progress"
+        assert client.get(reverse("analytics:statement", args=[district, year])).status_code == 404
+        assert client.get(reverse("analytics:statement-pdf", args=[district, year])).status_code == 404
+        assert client.get(reverse("analytics:savings") + f"?fy={year}").status_code == 404
+
+
 def test_a_survey_price_fills_the_prior_baseline_when_the_answers_commit(
         cast, joined, clock, django_capture_on_commit_callbacks):
     import datetime as dt
