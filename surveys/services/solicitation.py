@@ -142,7 +142,9 @@ def need_solicitation_link(*, need: Need, solicitation: Solicitation, line_refer
     if solicitation.category_id != need.category_id:
         raise ValidationError({"line": f"{solicitation.number} buys {solicitation.category.name}; "
                                        f"{need.reference} asks for {need.category.name}."})
-    if not solicitation.lines.filter(reference=line_reference).exists():
+    # (checked before any query: PostgreSQL refuses NUL bytes in a text parameter with an error)
+    if (not line_reference or len(line_reference) > 40 or not line_reference.isprintable()
+            or not solicitation.lines.filter(reference=line_reference).exists()):
         raise ValidationError({"line": f"{solicitation.number} has no line {line_reference[:40]!r}."})
     taken = (NeedLink.objects.filter(need__survey=survey, solicitation=solicitation, line_reference=line_reference)
              .select_related("need").first())
