@@ -27,6 +27,7 @@ on the extracted copy); on a difference the restored database is emptied again.
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import hashlib
 import json
 import os
@@ -419,6 +420,12 @@ def archive_open(path: Path) -> Archive:
     if not path.is_file():
         raise BackupError(f"{path} is not a file.")
     try:
+        # The whole compressed stream first: tarfile takes a header cut short after the first member
+        # for the end of the archive, so a truncated archive could otherwise look complete. gzip
+        # checks the stream's end marker and CRC.
+        with gzip.open(path, "rb") as stream:
+            while stream.read(1 << 20):
+                pass
         with tarfile.open(path, mode="r:gz") as tar:
             members: dict[str, tarfile.TarInfo] = {}
             for member in tar:  # every header: a truncated archive fails before anything is changed
@@ -618,12 +625,6 @@ def backup_restore(*, path: Path, replace: bool = False, using: str = DEFAULT_DB
         raise BackupError(refusal)
     if connection.vendor == "postgresql":
         pg_restore = _pg_tool("pg_restore")
-    target = restore_target(using)
-    if not target.empty and not replace:
-        raise BackupError(
-            f"The database {target.name} holds data ({target.data_rows} users, organisations and audit events) "
-            f"or the media folder holds {target.media_files} file(s): a restore goes into an empty database "
-            f"and media folder only. Use --force to replace them (after a backup of them). Nothing was changed.")
 
     media_root = Path(settings.MEDIA_ROOT).resolve()
     media_root.parent.mkdir(parents=True, exist_ok=True)
@@ -635,7 +636,15 @@ def backup_restore(*, path: Path, replace: bool = False, using: str = DEFAULT_DB
         if needed > free:
             raise BackupError(f"The archive needs {needed:,} bytes to restore but {staging.parent} has {free:,} "
                               f"free: refused; nothing was changed.")
+        # The whole archive is read and checked first (a damaged archive is refused as such, whatever
+        # the target holds), then the target: nothing of it has been touched yet.
         _extract_verified(archive, staging)
+        target = restore_target(using)
+        if not target.empty and not replace:
+            raise BackupError(
+                f"The database {target.name} holds data ({target.data_rows} users, organisations and audit events) "
+                f"or the media folder holds {target.media_files} file(s): a restore goes into an empty database "
+                f"and media folder only. Use --force to replace them (after a backup of them). Nothing was changed.")
         db_file = staging / manifest["database"]["file"]
         if connection.vendor == "sqlite":
             try:
