@@ -36,3 +36,18 @@ def check_csv_text(text: str, *, field: str = "file", cell_max: int = CELL_MAX) 
         problems.append(f"line {rows + 1}: the file is not valid CSV ({exc}).")
     if problems:
         raise ValidationError({field: problems})
+
+
+def read_csv_upload(raw: bytes, *, max_bytes: int, too_large: str, field: str = "file") -> str:
+    """An uploaded CSV file's bytes as text; refused (under `field`) when larger than `max_bytes`
+    (with the message `too_large`), holding a NUL byte, not UTF-8, or not readable as CSV."""
+    if len(raw) > max_bytes:
+        raise ValidationError({field: too_large})
+    if b"\x00" in raw:
+        raise ValidationError({field: "The file contains a NUL byte (\\0): save it again as CSV text."})
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationError({field: "The file is not UTF-8 text: save it as CSV (UTF-8)."})
+    check_csv_text(text, field=field)
+    return text

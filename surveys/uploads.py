@@ -24,7 +24,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from catalog.choices import GRADE_BANDS
-from core.csvtext import check_csv_text
+from core.csvtext import read_csv_upload
 from surveys.services.answers import clean_answers
 from surveys.services.surveys import MAX_NEEDS
 
@@ -47,17 +47,9 @@ def csv_template(survey) -> str:
 def read_upload(raw: bytes) -> str:
     """The bytes of an uploaded file as text, refused (field `file`) when too large, not UTF-8,
     carrying a NUL byte or not readable as CSV."""
-    if len(raw) > CSV_MAX_BYTES:
-        raise ValidationError({"file": f"The file is larger than {CSV_MAX_BYTES // 1024} KB; a survey "
-                                       f"has at most {MAX_NEEDS} needs, one row each."})
-    if b"\x00" in raw:
-        raise ValidationError({"file": "The file contains a NUL byte (\\0): save it again as CSV text."})
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ValidationError({"file": "The file is not UTF-8 text: save it as CSV (UTF-8)."})
-    check_csv_text(text)
-    return text
+    return read_csv_upload(raw, max_bytes=CSV_MAX_BYTES,
+                           too_large=(f"The file is larger than {CSV_MAX_BYTES // 1024} KB; a survey "
+                                       f"has at most {MAX_NEEDS} needs, one row each."))
 
 
 def parse_answers_csv(text: str, survey) -> list[dict[str, Any]]:

@@ -18,7 +18,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
-from core.csvtext import check_csv_text
+from core.csvtext import read_csv_upload
 from usage.services import MAX_ROWS
 
 CSV_MAX_BYTES = 512 * 1024
@@ -42,17 +42,9 @@ def csv_template(products, month: str) -> str:
 def read_upload(raw: bytes) -> str:
     """The file's bytes as text; refused (field `file`) when too large, holding a NUL byte, not
     UTF-8 or not readable as CSV."""
-    if len(raw) > CSV_MAX_BYTES:
-        raise ValidationError({"file": f"The file is larger than {CSV_MAX_BYTES // 1024} KB: split it by month "
-                                       f"(at most {MAX_ROWS:,} rows in one import)."})
-    if b"\x00" in raw:
-        raise ValidationError({"file": "The file contains a NUL byte (\\0): save it again as CSV text."})
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ValidationError({"file": "The file is not UTF-8 text: save it as CSV (UTF-8)."})
-    check_csv_text(text)
-    return text
+    return read_csv_upload(raw, max_bytes=CSV_MAX_BYTES,
+                           too_large=(f"The file is larger than {CSV_MAX_BYTES // 1024} KB: split it by month "
+                                       f"(at most {MAX_ROWS:,} rows in one import)."))
 
 
 def parse_usage_csv(text: str) -> tuple[list[dict[str, Any]], list[int]]:
