@@ -1,6 +1,7 @@
 """Importing licence usage: a district's rows (product, month, active users, licences used), all or
-nothing, for the importing district only. A month the batch covers replaces what the district had
-reported for that month (audited: `usage.replaced`, with the figures replaced per month)."""
+nothing, for the importing district only. A product and month the batch gives replace what the
+district had reported for them (audited: `usage.replaced`, with the figures replaced per month);
+its other products of the same month stay."""
 
 from __future__ import annotations
 
@@ -159,8 +160,9 @@ def require_importer(actor, district: District) -> None:
 @transaction.atomic
 def usage_import(*, district: District, rows: list[dict[str, Any]], source: str, file_name: str = "",
                  replace: bool = True, actor, key: Callable[[int], str] = lambda i: f"rows[{i}]") -> UsageImport:
-    """Store a batch of the district's usage, all or nothing. Months the batch covers replace
-    everything the district reported for them before (audited with the figures replaced); with
+    """Store a batch of the district's usage, all or nothing. A product and month the batch gives
+    replaces what the district reported for that product and month before (audited, with the
+    number of figures replaced per month); the district's other products of the month stay. With
     `replace=False` (a page that has not asked yet) such a batch is refused, naming the months."""
     require_importer(actor, district)
     if source not in UsageImport.Source.values:
@@ -170,16 +172,23 @@ def usage_import(*, district: District, rows: list[dict[str, Any]], source: str,
     # One import at a time per district: a double submit waits, then replaces the same months.
     list(lock(District.objects.filter(pk=district.pk)))
     months = sorted({r.month for r in clean})
-    earlier = UsageRecord.objects.filter(district=district, month__in=months)
+    pairs = {(r.product_id, r.month) for r in clean}
+    # Only the figures of the products and months the batch gives are replaced: a file correcting
+    # one product's month leaves the district's other products of that month alone.
+    earlier_ids: list[int] = []
     replaced_by_month: dict[str, int] = {}
-    for month in earlier.values_list("month", flat=True):
-        replaced_by_month[f"{month:%Y-%m}"] = replaced_by_month.get(f"{month:%Y-%m}", 0) + 1
+    for pk, product_id, month in UsageRecord.objects.filter(
+            district=district, month__in=months, product_id__in={p for p, _ in pairs}
+    ).values_list("pk", "product_id", "month"):
+        if (product_id, month) in pairs:
+            earlier_ids.append(pk)
+            replaced_by_month[f"{month:%Y-%m}"] = replaced_by_month.get(f"{month:%Y-%m}", 0) + 1
     replaced = sum(replaced_by_month.values())
     if replaced and not replace:
         raise ValidationError({"replace": f"You already reported {', '.join(sorted(replaced_by_month))} "
-                                          f"({replaced:,} figure(s)). Tick \"Replace\" to replace those months "
-                                          "with this file; nothing was saved."})
-    earlier.delete()
+                                          f"({replaced:,} figure(s) of the same products): tick \"Replace\" "
+                                          "to replace those figures with this file's; nothing was saved."})
+    UsageRecord.objects.filter(pk__in=earlier_ids).delete()
     batch = UsageImport.objects.create(
         district=district, source=source, file_name=file_name, rows=len(clean),
         months=[f"{m:%Y-%m}" for m in months], replaced=replaced,

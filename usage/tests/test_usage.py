@@ -100,6 +100,21 @@ def test_reimport_of_a_month_asks_first_then_replaces_and_is_audited(client, joi
     assert UsageImport.objects.order_by("pk").last().replaced == 1
 
 
+def test_one_products_figures_replace_only_that_product(client, joined):
+    """A review found a one-row API import for a month wiped the district's other products of that
+    month: only the products and months given are replaced."""
+    cast = joined
+    both = {"rows": [{"product": cast.licence.pk, "month": _month(1), "licences_used": 40},
+                     {"product": cast.device.pk, "month": _month(1), "licences_used": 9}]}
+    headers = token(cast.buyer_a)
+    assert client.post("/api/v1/usage", json.dumps(both), content_type="application/json", **headers).status_code == 201
+    one = {"rows": [{"product": cast.licence.pk, "month": _month(1), "licences_used": 41}]}
+    again = client.post("/api/v1/usage", json.dumps(one), content_type="application/json", **headers)
+    assert again.status_code == 201 and again.json()["replaced"] == 1
+    assert {r.product_id: r.licences_used for r in UsageRecord.objects.all()} == {cast.licence.pk: 41,
+                                                                               cast.device.pk: 9}
+
+
 def test_api_import_is_for_the_callers_district_only(client, joined):
     cast = joined
     body = {"rows": [{"product": cast.licence.pk, "month": _month(1), "licences_used": 7}]}
