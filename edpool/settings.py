@@ -112,6 +112,9 @@ INSTALLED_APPS = [
     "analytics",
     "prices",
     "usage",
+    "opendata",  # OCDS 1.1.5 releases and records (issue 17)
+    "bulkdata",  # members' bulk downloads of their own data (issue 17)
+    "portal",  # the public portal, no sign-in (issue 17)
     "ops",  # backups and restore (edpool backup / restore)
     "edpool",
 ]
