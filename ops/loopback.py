@@ -187,7 +187,9 @@ class LoopbackCluster:
         self.start()
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is not None:  # a failing test: what the servers said, before their folder goes
+            sys.stderr.write(f"Loopback cluster logs ({self.workdir}):\n{self.logs()}\n")
         self.stop()
 
     @property

@@ -8,6 +8,7 @@ import re
 import runpy
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -117,3 +118,35 @@ def test_media_go_to_an_s3_bucket_when_one_is_named_and_stay_local_otherwise():
     from django.core.files.storage import storages  # this process: no S3_MEDIA_BUCKET
 
     assert type(storages["default"]).__name__ == "FileSystemStorage"
+
+
+def test_the_launcher_stops_a_whole_process_group_even_one_ignoring_sigterm(tmp_path):
+    """What ops.loopback relies on when a test fails: stop() ends every process it started and
+    their children, SIGKILL after the timeout, and removes its folder."""
+    from ops.loopback import LoopbackCluster
+
+    cluster = LoopbackCluster(database_url="sqlite:///unused")
+    cluster.workdir = tmp_path / "cluster"
+    cluster.workdir.mkdir()
+    stubborn = cluster._spawn("stubborn", ["sh", "-c", "trap '' TERM INT; sleep 60 & sleep 60 & wait"])
+    import time
+
+    time.sleep(0.2)
+    started = time.monotonic()
+    cluster.stop(timeout=0.5)
+    assert stubborn.popen.poll() is not None and time.monotonic() - started < 5
+    assert _living_members(stubborn.popen.pid) == [], "the group's children (the sleeps) are gone too"
+    assert not cluster.workdir.exists()
+
+
+def _living_members(group: int) -> list[int]:
+    """Processes of the group that are not zombies (a killed orphan waits for init to reap it)."""
+    members = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == group and fields[0] not in ("Z", "X"):
+            members.append(int(stat.parent.name))
+    return members
