@@ -99,15 +99,15 @@ def _locked_head() -> AuditHead:
     return head
 
 
-def _append(head: AuditHead, *, actor: Actor, action: AuditAction, object_type: str, object_id: str,
-            object_repr: str, before: Optional[dict[str, Any]] = None,
-            after: Optional[dict[str, Any]] = None) -> AuditEvent:
-    """Chain one event after the (locked) head and move the head."""
+def _build(head: AuditHead, *, actor: Actor, action: AuditAction, object_type: str, object_id: str,
+           object_repr: str, before: Optional[dict[str, Any]] = None,
+           after: Optional[dict[str, Any]] = None, occurred_at=None) -> AuditEvent:
+    """The next event after the (locked) head, hashed but not saved; the head moves in memory."""
     user = actor.user
     organisation = actor.organisation
     event = AuditEvent(
         seq=head.last_seq + 1,
-        occurred_at=timezone.now(),
+        occurred_at=occurred_at or timezone.now(),
         actor_user=user,
         actor_email=user.email if user else "",
         actor_organisation=organisation,
@@ -123,8 +123,14 @@ def _append(head: AuditHead, *, actor: Actor, action: AuditAction, object_type: 
         prev_hash=head.last_hash,
     )
     event.hash = event_hash(event)
-    event.save()
     head.last_seq, head.last_hash = event.seq, event.hash
+    return event
+
+
+def _append(head: AuditHead, **fields: Any) -> AuditEvent:
+    """Chain one event after the (locked) head and move the head."""
+    event = _build(head, **fields)
+    event.save()
     AuditHead.objects.filter(pk=1).update(last_seq=event.seq, last_hash=event.hash)
     return event
 
@@ -153,6 +159,45 @@ def audit_record(
         raise ValueError("An audit event needs an object type.")
     return _append(_locked_head(), actor=actor, action=action, object_type=object_type,
                    object_id=str(object_id), object_repr=object_repr, before=before, after=after)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One event of `audit_record_many`: the same fields as `audit_record`'s."""
+    action: AuditAction
+    obj: Optional[models.Model] = None
+    object_type: str = ""
+    object_id: str = ""
+    object_repr: str = ""
+    before: Optional[dict[str, Any]] = None
+    after: Optional[dict[str, Any]] = None
+
+
+@transaction.atomic
+def audit_record_many(*, actor: Actor, entries: Iterable[Entry]) -> list[AuditEvent]:
+    """Append many events by one actor at once, in the given order: the same chain as calling
+    `audit_record` for each (one lock of the head, one insert of all the rows, one move of the
+    head). For bulk work such as loading the rules (hundreds of versions in one load)."""
+    prepared = []
+    for entry in entries:
+        action = known_action(entry.action)
+        object_type, object_id, object_repr = entry.object_type, entry.object_id, entry.object_repr
+        if entry.obj is not None:
+            object_type = object_type or object_type_of(entry.obj)
+            object_id = object_id or str(entry.obj.pk)
+            object_repr = object_repr or str(entry.obj)[:300]
+        if not object_type:
+            raise ValueError("An audit event needs an object type.")
+        prepared.append(dict(action=action, object_type=object_type, object_id=str(object_id),
+                             object_repr=object_repr, before=entry.before, after=entry.after))
+    if not prepared:
+        return []
+    head = _locked_head()
+    now = timezone.now()
+    events = [_build(head, actor=actor, occurred_at=now, **fields) for fields in prepared]
+    AuditEvent.objects.bulk_create(events, batch_size=500)
+    AuditHead.objects.filter(pk=1).update(last_seq=head.last_seq, last_hash=head.last_hash)
+    return events
 
 
 @transaction.atomic
