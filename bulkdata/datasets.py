@@ -73,7 +73,7 @@ def _label(labels: dict[str, str], value) -> str:
 
 ORDER_COLUMNS = _district_columns("order") + (
     Column("order_id", "Order id", INT, "EdPool's id of the order."),
-    Column("order_number", "Order number", TEXT, "The order's number in EdPool, e.g. ORD-2027-000123."),
+    Column("order_number", "Order number", TEXT, "The order's number in EdPool, e.g. PO-12-2027-0003."),
     Column("order_reference", "Your PO number", TEXT, "The district's own purchase order number, if given."),
     Column("order_status", "Order status", TEXT, "Draft, Submitted, Awaiting the approver, Approved, "
            "Acknowledged by the vendor, Fulfilled, Cancelled or Rejected by the approver."),
