@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from typing import Iterator, Optional
 
 import structlog
+from django.utils.log import log_response
 
 HEADER = "X-Request-ID"
 META_KEY = "HTTP_X_REQUEST_ID"
@@ -67,4 +68,11 @@ class RequestIdMiddleware:
         request.request_id = request_id
         response = self.get_response(request)
         response[HEADER] = request_id
+        if response.status_code >= 400 and not getattr(response, "_has_been_logged", False):
+            # Django logs an answer of 400 or more ("Not Found: /path") once the middleware has
+            # returned, when django-structlog has already unbound the id: log it here instead
+            # (Django then leaves it), with the id.
+            with request_id_bound(request_id):
+                log_response("%s: %s", response.reason_phrase, request.path, response=response,
+                             request=request)
         return response
