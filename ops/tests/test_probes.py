@@ -226,3 +226,36 @@ def test_metrics_need_no_sign_in_and_ignore_one(client, settings, cast):
     login(client, cast.staff)  # being staff is not the token
     assert _metrics(client).status_code == 401
     assert dt  # (datetime imported for the clock's arithmetic in other tests)
+
+
+
+MULTIPROCESS = """
+import os, sys
+import django
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "edpool.settings")
+django.setup()
+from unittest import mock
+from django.test import Client
+from ops import metrics
+Client().get("/healthz")
+child = os.fork()  # a second gunicorn worker, forked from the first as gunicorn does
+if child == 0:
+    Client().get("/healthz")
+    os._exit(0)
+os.waitpid(child, 0)
+with mock.patch.object(metrics.BusinessCollector, "collect", return_value=iter(())):
+    sys.stdout.write(metrics.exposition().decode())
+"""
+
+
+def test_multiprocess_mode_adds_up_the_workers_of_a_server(tmp_path):
+    """With PROMETHEUS_MULTIPROC_DIR, the requests of two worker processes are counted together."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(tmp_path), "EDPOOL_ENV_FILE": "",
+           "DEBUG": "true", "EDPOOL_VAR_DIR": str(tmp_path / "var")}
+    text = subprocess.run([sys.executable, "-c", MULTIPROCESS], env=env, check=True,
+                          capture_output=True, text=True).stdout
+    assert 'django_http_requests_latency_seconds_by_view_method_count{method="GET",view="healthz"} 2.0' in text
