@@ -18,6 +18,7 @@ from accounts.acting import Actor
 from audit.actions import AuditAction, known_action
 from audit.models import AuditEvent, AuditHead
 from core.locks import lock
+from core.requestid import current_request_id
 
 GENESIS_HASH = "0" * 64
 
@@ -45,8 +46,12 @@ def object_type_of(obj: models.Model) -> str:
 
 
 def event_payload(event: AuditEvent) -> dict[str, Any]:
-    """The fields covered by an event's hash, in a canonical form."""
-    return {
+    """The fields covered by an event's hash, in a canonical form.
+
+    `request_id` is covered only when the event has one: events stored before the field existed
+    (and those recorded outside a request) hash exactly as they always did, so the chain of an
+    older database still verifies, and a request id once stored cannot be changed unnoticed."""
+    payload = {
         "seq": event.seq,
         "occurred_at": event.occurred_at.astimezone(dt_timezone.utc).isoformat(timespec="microseconds"),
         "actor_user_id": event.actor_user_id,
@@ -63,6 +68,9 @@ def event_payload(event: AuditEvent) -> dict[str, Any]:
         "after": event.after,
         "prev_hash": event.prev_hash,
     }
+    if event.request_id is not None:
+        payload["request_id"] = event.request_id
+    return payload
 
 
 def event_hash(event: AuditEvent) -> str:
@@ -121,6 +129,7 @@ def _build(head: AuditHead, *, actor: Actor, action: AuditAction, object_type: s
         before=to_json(before) if before is not None else None,
         after=to_json(after) if after is not None else None,
         prev_hash=head.last_hash,
+        request_id=current_request_id(),
     )
     event.hash = event_hash(event)
     head.last_seq, head.last_hash = event.seq, event.hash
