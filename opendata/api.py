@@ -23,7 +23,7 @@ router = Router(tags=["opendata"])
 CACHE_CONTROL = "public, max-age=300"
 
 
-class Publisher(Schema):
+class OcdsPublisher(Schema):
     name: str
     uri: Optional[str] = None
 
@@ -33,7 +33,7 @@ class PackageMeta(Schema):
     version: str = Field(description='The OCDS version: "1.1".')
     extensions: list[str] = Field(description="URLs of the extensions used (lots, bid, techniques).")
     publishedDate: str = Field(description="The date of the newest release in the package.")
-    publisher: Publisher
+    publisher: OcdsPublisher
     license: str
     publicationPolicy: str
 

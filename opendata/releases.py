@@ -203,7 +203,6 @@ def _tender_from_state(solicitation, state: dict[str, Any], published_at) -> dic
         "submissionMethod": ["electronicSubmission"],
         "tenderPeriod": {"startDate": iso(published_at), "endDate": iso(state.get("bid_deadline"))},
         "enquiryPeriod": {"startDate": iso(published_at), "endDate": iso(state.get("questions_deadline"))},
-        "hasEnquiries": solicitation.questions.filter(answered_at__isnull=False).exists() or None,
         "techniques": {"hasFrameworkAgreement": True, "frameworkAgreement": {
             "method": "withReopeningCompetition" if multi else "withoutReopeningCompetition"}},
         "lots": [{"id": x["reference"], "title": x["description"], "status": "active"} for x in lines],

@@ -150,7 +150,7 @@ def test_a_solicitation_to_an_order_validates_round_trips_and_never_changes(tmp_
 def test_since_exports_only_the_newer_releases_but_whole_records(tmp_path, cast, joined, clock):
     clock.advance(days=3)
     order = place(cast, 10)
-    folder = export(tmp_path, "since", "--since", clock.now().date().isoformat())
+    folder = export(tmp_path, "since", "--since", clock.today().isoformat())
     releases = [r for p in packages(folder, "releases").values() for r in p["releases"]]
     assert releases and {r["ocid"] for r in releases} == {ocid_for("order", order.pk)}
     with pytest.raises(Exception, match="give a date"):
