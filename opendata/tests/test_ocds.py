@@ -245,3 +245,36 @@ def test_the_api_is_rate_limited(client, cast, settings):
 def test_release_of_ignores_events_that_are_not_public_state_changes(cast, joined):
     drafted = AuditEvent.objects.filter(action="solicitation.drafted").first()
     assert drafted is not None and release_of(drafted) is None
+
+
+def test_amendments_renewal_termination_and_a_participation(cast, joined, agreements):
+    from contracts.models import ParticipationAgreement
+    from contracts.services.agreements import (agreement_renew, agreement_terminate, amendment_decide,
+                                               amendment_propose)
+
+    staff = cast.actor(cast.staff)
+    removal = amendment_propose(agreement=cast.agreement, kind="remove_products", summary="Licence withdrawn",
+                                remove_products=[cast.licence.pk], actor=staff)
+    amendment_decide(amendment=removal, approve=True, actor=staff)
+    agreement_renew(agreement=cast.agreement, actor=staff)
+    other = agreements[cast.vendor_b.pk]
+    agreement_terminate(agreement=other, reason="Vendor breach 4471", actor=staff)
+    participation = ParticipationAgreement.objects.get(district=cast.district_a, agreement=cast.agreement)
+
+    sol = selectors.record_package(ocid_for("solicitation", cast.agreement.solicitation_id))
+    assert schemas.package_errors(sol, "record") == []
+    contracts = {c["id"]: c for c in sol["records"][0]["compiledRelease"]["contracts"]}
+    renewed = contracts[cast.agreement.number]
+    assert [a["id"] for a in renewed["amendments"]] == ["amendment-1", "renewal-1"]
+    assert renewed["amendments"][0]["description"] == "Licence withdrawn"
+    cast.agreement.refresh_from_db()
+    assert renewed["period"]["endDate"].startswith(str(cast.agreement.end_date + dt.timedelta(days=1)))
+    assert contracts[other.number]["status"] == "terminated"
+    join = selectors.record_package(ocid_for("participation", participation.pk))
+    assert schemas.package_errors(join, "record") == []
+    compiled = join["records"][0]["compiledRelease"]
+    assert compiled["contracts"][0]["status"] == "active" and compiled["awards"][0]["status"] == "active"
+    assert compiled["tender"]["procurementMethod"] == "selective"  # after a mini-competition
+    assert compiled["relatedProcesses"][0]["identifier"] == ocid_for("solicitation", cast.agreement.solicitation_id)
+    text = json.dumps([sol, join])
+    assert "4471" not in text  # the termination's reason
