@@ -72,7 +72,11 @@ def _since(value: str) -> dt.datetime:
         moment = dt.datetime.combine(day, dt.time.min)
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment, timezone.get_default_timezone())
-    if not (1900 <= moment.year <= 9999):
+    try:  # a moment that is not one in UTC (year 1 at +14:00, year 9999 at -12:00) is refused
+        moment = moment.astimezone(dt.timezone.utc)
+    except (OverflowError, ValueError):
+        raise ValueError(value)
+    if not (1900 <= moment.year <= 9998):
         raise ValueError(value)
     return moment
 

@@ -226,6 +226,10 @@ def test_api_refusals(client, cast, joined, settings):
     assert client.get("/api/v1/ocds/releases?cursor=%00").status_code == 422
     assert client.get("/api/v1/ocds/releases?since=tomorrow").status_code == 422
     assert client.get("/api/v1/ocds/releases?since=2026-02-30").status_code == 422
+    for edge in ("9999-12-31T23:59:59-12:00", "0001-01-01T00:00:00%2B14:00", "0000-01-01", "2026-01-01T25:00:00"):
+        assert client.get(f"/api/v1/ocds/releases?since={edge}").status_code == 422, edge
+    assert client.get("/api/v1/ocds/releases?since=2026-01-01T00:00:00%2B02:00").status_code == 200
+    assert client.get("/api/v1/ocds/releases?cursor=" + "A" * 61).status_code == 422
     for ocid in ("ocds-edpool-sol-999999", "nonsense", "ocds-edpool-sol-1x", "ocds-edpool-order-" + "9" * 30):
         assert client.get(f"/api/v1/ocds/records/{ocid}").status_code == 404, ocid
     sol = ocid_for("solicitation", cast.agreement.solicitation_id)
