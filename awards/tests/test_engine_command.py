@@ -83,9 +83,11 @@ def test_bench_command_runs_a_quick_award_benchmark(capsys) -> None:
     from django.core.management.base import CommandError
 
     out = io.StringIO()
-    call_command("bench", "award", "--sizes", "8x3x2", "--time-limit", "5", stdout=out)
+    call_command("bench", "award", "--family", "base,heavy-tail", "--sizes", "8x3x2", "--seeds", "0",
+                 "--time-limit", "5", "--skip-plain", stdout=out)
     printed = capsys.readouterr().out
     assert "== bench award ==" in out.getvalue()
-    assert "8x3x2" in printed and "ratio" in printed
+    assert "8x3x2" in printed and "heavy-tail" in printed and "vs plain" in printed
+    assert "heavy-tail 8x3x2: engine proved the target on 1/1" in printed
     with pytest.raises(CommandError, match="unknown benchmark"):
         call_command("bench", "nope")
