@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("analytics.urls")),
     path("", include("prices.urls")),
     path("", include("usage.urls")),
+    path("public/", include("portal.urls")),
     path("audit/", include("audit.urls")),
     path("inbox/", include("inbox.urls")),
     path("jobs/", include("jobs.urls")),
