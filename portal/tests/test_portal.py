@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import xml.etree.ElementTree as ET
 
@@ -29,10 +30,16 @@ def test_calendar_lists_open_and_evaluating_solicitations_with_their_dates(clien
 
 
 def test_award_expected_is_the_median_of_past_notices(scene):
+    from sourcing.models import Award
     from sourcing.selectors import days_to_award_notice
+    from sourcing.selectors.public import MIN_DAYS_TO_AWARD
 
-    # The scene's one notice came when the bids opened, right at the deadline: zero days.
-    assert days_to_award_notice() == 0
+    # The scene's one notice came right at the deadline: the floor of a week applies.
+    assert days_to_award_notice() == MIN_DAYS_TO_AWARD
+    award = Award.objects.get(pk=scene.award.pk)
+    Award.objects.filter(pk=award.pk).update(
+        notice_published_at=scene.awarded.bid_deadline + dt.timedelta(days=45, hours=3))
+    assert days_to_award_notice() == 45
 
 
 def test_atom_feed_per_category(client, scene):

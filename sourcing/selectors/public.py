@@ -17,6 +17,8 @@ from sourcing.states import SolicitationState as S
 
 # Without history, the award notice is expected this many days after bids are due.
 DEFAULT_DAYS_TO_AWARD = 30
+# Never expected sooner than this after bids are due: the committee needs time to evaluate.
+MIN_DAYS_TO_AWARD = 7
 HISTORY = 50  # the last award notices the estimate looks at
 
 
@@ -32,11 +34,12 @@ def upcoming_solicitations(*, category_code: str = "", now: Optional[dt.datetime
 
 def days_to_award_notice() -> int:
     """The median number of days from the bid deadline to the first award notice over the last
-    award notices (at most `HISTORY`), or `DEFAULT_DAYS_TO_AWARD` without any."""
+    award notices (at most `HISTORY`), at least `MIN_DAYS_TO_AWARD`; `DEFAULT_DAYS_TO_AWARD`
+    without any."""
     firsts = (Award.objects.filter(version=1).select_related("solicitation")
               .order_by("-notice_published_at")[:HISTORY])
     days = [max(0, (a.notice_published_at - a.solicitation.bid_deadline).days) for a in firsts]
-    return int(statistics.median(days)) if days else DEFAULT_DAYS_TO_AWARD
+    return max(MIN_DAYS_TO_AWARD, int(statistics.median(days))) if days else DEFAULT_DAYS_TO_AWARD
 
 
 def award_expected_on(solicitation: Solicitation, days: int) -> dt.date:
