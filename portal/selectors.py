@@ -46,7 +46,9 @@ def categories():
 
 
 def category_or_none(code: str):
-    if not code or len(code) > 60:
+    """The category of a code from an address or a filter; None for nothing, an unknown code, or
+    one no code can be (too long, a NUL byte: PostgreSQL would raise on it)."""
+    if not code or len(code) > 60 or "\x00" in code:
         return None
     return category_list().filter(code=code).first()
 

@@ -150,3 +150,19 @@ def test_every_portal_page_has_a_csv_link_and_a_next_step(client, cast, scene):
         assert ">CSV</a>" in page, url
         assert "<h2>Next step</h2>" in page, url
     assert "/api/v1/ocds/records/" in client.get(f"/public/agreements/{agreement.pk}/").content.decode()
+
+
+def test_absurd_addresses_and_filters_are_refused_or_ignored(client, scene):
+    big = 2**63
+    for url in (f"/public/solicitations/{big}/", f"/public/awards/{big}/", f"/public/agreements/{big}/",
+                f"/public/vendors/{big}/", f"/public/solicitations/{big}.ics",
+                "/public/feeds/" + "x" * 500 + "/solicitations.ics"):
+        assert client.get(url).status_code == 404, url
+    for url in ("/public/solicitations.csv?category=" + "x" * 5000, f"/public/awards/?page={big}",
+                "/public/members/?page=abc", "/public/awards/?category=%E2%80%AE"):
+        assert client.get(url).status_code == 200, url
+    # A NUL byte anywhere in the query is refused before any view (core.middleware).
+    assert client.get("/public/solicitations/?category=%00").status_code == 400
+    from portal.selectors import category_or_none
+
+    assert category_or_none("chrome\x00books") is None and category_or_none("x" * 61) is None
