@@ -166,3 +166,9 @@ def test_absurd_addresses_and_filters_are_refused_or_ignored(client, scene):
     from portal.selectors import category_or_none
 
     assert category_or_none("chrome\x00books") is None and category_or_none("x" * 61) is None
+
+
+def test_search_states_a_product_s_price_range_in_dollars(client, scene):
+    page = client.get("/public/search/?q=chromebook+11").content.decode()
+    assert "Vendor A, Inc. Chromebook 11" in page
+    assert "$300.00 each, down to $290.00 from 1,000 units" in page
