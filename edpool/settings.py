@@ -335,3 +335,47 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 JOBS_STALE_AFTER_SECONDS = int(os.environ.get("JOBS_STALE_AFTER_SECONDS", "120"))
 # A sales-report CSV with more lines than this is stored and reconciled by the worker (reports/uploads.py).
 SALES_REPORT_BACKGROUND_ROWS = int(os.environ.get("SALES_REPORT_BACKGROUND_ROWS", "2000"))
+
+# --- Several application servers as one (issue 18, docs/deploy.md) --------------------------------
+# Every application server behind nginx must share, besides SECRET_KEY and BID_SEALING_KEY:
+# - sessions: kept in the database (explicit here; Django's default), so a person signed in
+#   through one server is signed in on all of them;
+# - the cache (CACHES above): Redis when REDIS_URL is set, else the edpool_cache table; never
+#   process memory. The rate limits (accounts/ratelimit.py, vendors/ratelimit.py) count there;
+# - CSRF: the token is in a cookie signed with SECRET_KEY, so any server checks what another issued;
+# - uploaded documents and exports (every FileField goes through Django's default storage): the
+#   local MEDIA_ROOT, which must then be one shared folder (NFS or similar) mounted on every
+#   application server and worker, or an S3-compatible bucket through django-storages when
+#   S3_MEDIA_BUCKET is set. The bucket stays private: documents are served only through EdPool's
+#   permission-checked pages, which read them from the bucket.
+#     S3_MEDIA_BUCKET     the bucket's name (turns S3 on; needs `pip install 'edpool[s3]'`)
+#     S3_ENDPOINT_URL     for a store other than AWS (MinIO, Ceph, ...), e.g. https://s3.internal:9000
+#     S3_REGION           e.g. us-east-1
+#     S3_MEDIA_PREFIX     a folder inside the bucket, default "media"
+#     S3_ADDRESSING_STYLE "path" for most self-hosted stores; default: the store's own
+#   Credentials come from boto3's usual sources (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY in the
+#   environment, or the machine's role), never from this file.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+S3_MEDIA_BUCKET = os.environ.get("S3_MEDIA_BUCKET", "").strip()
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+if S3_MEDIA_BUCKET:
+    try:
+        import storages.backends.s3  # noqa: F401 - only to say clearly what is missing
+    except ImportError as exc:  # pragma: no cover - depends on the installation
+        raise ImproperlyConfigured(
+            "S3_MEDIA_BUCKET is set but django-storages is not installed: pip install 'edpool[s3]'."
+        ) from exc
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+        "bucket_name": S3_MEDIA_BUCKET,
+        "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+        "region_name": os.environ.get("S3_REGION") or None,
+        "location": os.environ.get("S3_MEDIA_PREFIX", "media").strip("/"),
+        "addressing_style": os.environ.get("S3_ADDRESSING_STYLE") or None,
+        "signature_version": "s3v4",
+        "default_acl": "private",  # never public: documents go out through permission checks
+        "querystring_auth": True,
+        "file_overwrite": False,  # two uploads of one name get two names, as on a local disk
+    }}
