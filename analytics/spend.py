@@ -41,7 +41,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from accounts.acting import APPROVER, BUYER, STAFF
 from catalog.selectors import category_list
 from core import clock
-from core.fiscal import FiscalYear
+from core.fiscal import FiscalYear, fiscal_year_api
 from core.money import cents
 from members.selectors import district_for_actor, member_directory_states, member_directory_totals
 from orders.spend import (SpendFilter, rebates_earned_by, spend_by, spend_years, spending_district_ids,
@@ -210,12 +210,8 @@ class SpendReport:
 
 
 def _fiscal_year(value) -> FiscalYear:
-    if value in (None, "", 0):
-        return FiscalYear.of(clock.today())
-    try:
-        return FiscalYear.named(int(value))
-    except (TypeError, ValueError):
-        raise ValidationError({"fy": "Choose a fiscal year such as 2027 (the year it ends in)."})
+    """The rule of `core.fiscal` for a fiscal year named in a request (ValidationError under "fy")."""
+    return fiscal_year_api(value or None, today=clock.today(), field="fy")
 
 
 def _lines(rows: list[dict], key: str, label: str, total: Decimal, earned: dict) -> list[Line]:
