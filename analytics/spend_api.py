@@ -49,7 +49,7 @@ class SpendPerStudentOut(Schema):
     spend: MoneyText
     students: int
     students_estimated: bool = Field(description="True when any enrollment counted is an estimate: the figure is then an estimate.")
-    of: str = Field(description="Whose students: all members, a state's members, or one district.")
+    of: str = Field(description="Whose students: the member districts that bought (in the filters' scope, as the home page's \"saved for N students\"), or one district.")
     per_student: Optional[MoneyText] = None
 
 

@@ -129,6 +129,22 @@ def test_rollups_and_headline(cast, joined):
         assert sum((r.totals.vs_list for r in savings_by(dim, fiscal_year=fy())), Decimal(0)) == total.vs_list
     headline = public_headline(fy())
     assert headline.saved == total.vs_list and headline.members == 2
+    # The home page's students and the spend per student count the same students: those of the
+    # members that bought (a review found the first counted buyers, the second every member).
+    from analytics.spend import spend_report
+
+    assert headline.students == (cast.district_a.enrollment or 0) + (cast.district_b.enrollment or 0)
+    per_student = spend_report(actor=cast.actor(cast.staff)).per_student
+    assert per_student.students == headline.students and "2 member districts that bought" in per_student.who
+
+
+def test_home_page_says_whose_students(cast, joined, client):
+    from django.core.cache import cache
+
+    place(cast, 800)
+    cache.clear()
+    page = client.get("/").content.decode()
+    assert "students of the 1 member district that bought through the consortium" in page
 
 
 def test_statement_page_and_pdf(cast, joined, client):
@@ -141,6 +157,7 @@ def test_statement_page_and_pdf(cast, joined, client):
     login(client, cast.buyer_a)
     page = client.get(url)
     assert page.status_code == 200 and b"$8,000.00" in page.content and b"not known" in page.content
+    assert f"from {fy().start:%B} 1, {fy().start.year} to" in page.content.decode()
     pdf = client.get(reverse("analytics:statement-pdf", args=[cast.district_a.pk, fy().ends_in]))
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     login(client, cast.buyer_b)   # another member's statement does not exist for district B
@@ -166,6 +183,8 @@ def test_statement_pdf_reads_back(cast, joined):
     assert "$8,000.00" in text                # rebates earned
     assert "not known" in text               # no prior price stated
     assert fy().label in text
+    assert f"{fy().start:%B} 1, {fy().start.year}" in text  # dates as people write them, not ISO
+    assert fy().start.isoformat() not in text
 
 
 def test_method_page_is_public(client, cast):
