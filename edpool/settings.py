@@ -255,6 +255,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "EdPool <noreply@local
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").strip()
 
 LANGUAGE_CODE = "en-us"
+# Dates on pages for people ("July 1, 2026": the `long_day` filter, the statement PDF); CSV, XLSX
+# and the API keep ISO dates. A Django date format (https://docs.djangoproject.com/en/5.2/ref/templates/builtins/#date).
+EDPOOL_LONG_DATE_FORMAT = "F j, Y"
 TIME_ZONE = os.environ.get("TIME_ZONE", "America/Los_Angeles")
 USE_I18N = True
 USE_TZ = True
