@@ -313,6 +313,23 @@ def _bid_sealing_key() -> str:
 
 
 BID_SEALING_KEY = _bid_sealing_key()
+
+# --- Sealing-key rotation (issue 18, `edpool keys`; sourcing/services/keys.py) -----------------
+#   BID_SEALING_KEYS_READ  comma-separated previous keys this server may still unseal with (never
+#                          seal with) during a rotation's grace period; empty once `edpool keys
+#                          status` shows no bid sealed under them. Development keeps them in
+#                          var/dev-bid-sealing-keys-read, one a line, written by `keys rotate --new-key`.
+# BID_SEALING_KEY_FILE is the development key file when the key came from it (`keys rotate
+# --new-key` may then write a new one); None when the environment sets the key.
+_FROM_KEY_FILE = bool(DEBUG and not os.environ.get("BID_SEALING_KEY") and not os.environ.get("PYTEST_VERSION"))
+BID_SEALING_KEY_FILE = VAR_DIR / "dev-bid-sealing-key" if _FROM_KEY_FILE else None
+BID_SEALING_KEYS_READ_FILE = VAR_DIR / "dev-bid-sealing-keys-read" if _FROM_KEY_FILE else None
+if os.environ.get("BID_SEALING_KEYS_READ") is not None or BID_SEALING_KEYS_READ_FILE is None:
+    BID_SEALING_KEYS_READ = env_list("BID_SEALING_KEYS_READ")
+else:
+    BID_SEALING_KEYS_READ = ([line.strip() for line in BID_SEALING_KEYS_READ_FILE.read_text().splitlines()
+                              if line.strip()] if BID_SEALING_KEYS_READ_FILE.exists() else [])
+# --- end of sealing-key rotation -----------------------------------------------------------------
 # Seconds the award engine may search when staff compute a bulk-buy award plan (in the background
 # worker since jobs/: no longer bound by the web server's request timeout).
 AWARD_ENGINE_TIME_LIMIT_SECONDS = float(os.environ.get("AWARD_ENGINE_TIME_LIMIT_SECONDS", "20"))
