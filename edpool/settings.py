@@ -121,6 +121,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "core.received.ReceivedAtMiddleware",  # first: when the request reached the server (sealed bids)
+    "core.dbrouter.ReplicaReadsMiddleware",  # read replica: which requests may read it (issue 18)
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -171,6 +172,30 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
          "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Read replica (issue 18; core/dbrouter.py) --------------------------------------------------
+#   DATABASE_REPLICA_URL   a PostgreSQL streaming replica of DATABASE_URL. Analytics and exports
+#                          (REPLICA_READ_PATHS, GET only) read it; writes, transactions, sign-in
+#                          and permission tables, and any client that wrote in the last
+#                          REPLICA_PIN_SECONDS (the `edpool_primary` cookie) read the primary.
+#                          Unset: everything uses the default database.
+# The test suite always has a "replica" alias mirroring the default database (TEST MIRROR, no
+# second database), used only where a test sets DATABASE_REPLICA_ALIAS = "replica".
+DATABASE_REPLICA_ALIAS = ""
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"], conn_max_age=DATABASES["default"].get("CONN_MAX_AGE", 0))
+    DATABASE_REPLICA_ALIAS = "replica"
+elif os.environ.get("PYTEST_VERSION"):
+    DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+DATABASE_ROUTERS = ["core.dbrouter.ReplicaRouter"]
+REPLICA_PIN_SECONDS = int(os.environ.get("REPLICA_PIN_SECONDS", "10"))
+REPLICA_READ_PATHS = (
+    r"^/savings/", r"^/analytics/", r"^/prices/", r"^/usage/",
+    r"^/compliance/matrix(\.csv$|/export/)", r"/demand\.(csv|xlsx)$",
+    r"^/api/v1/(savings|analytics|spend|prices|usage)(/|$)",
+)
+# --- end of read replica ---------------------------------------------------------------------------
 
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [

@@ -81,7 +81,7 @@ def test_rotate_then_the_bids_open_after_their_deadline_under_the_new_key_alone(
     settings.BID_SEALING_KEYS_READ = []  # the old key retired: the new one alone opens them
     clock.set(open_solicitation.bids_open_at)
     opened = selectors.opened_bids(solicitation=open_solicitation, actor=cast.actor(cast.staff))
-    assert sorted(o.content["lines"][0]["unit_price"] for o in opened) == ["289.00", "299.00"]
+    assert sorted(o.content["lines"][0]["tiers"][0]["unit_price"] for o in opened) == ["289.00", "299.00"]
     [info] = next(o for o in opened if o.bid_id == a.pk).documents
     assert (info.title, info.filename) == ("Proposal", "proposal.pdf")
     _, content = selectors.bid_document_content(solicitation=open_solicitation, bid_id=a.pk,
