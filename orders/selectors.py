@@ -411,3 +411,9 @@ def districts_per_line(*, agreement_ids) -> dict[tuple[int, str], set[int]]:
     for agreement_id, ref, district_id in rows:
         out[(agreement_id, ref)].add(district_id)
     return dict(out)
+
+
+def orders_placed_count() -> int:
+    """For operators' metrics (ops.metrics): orders ever placed (submitted by a district), whatever
+    became of them since. A count only."""
+    return Order.objects.filter(submitted_at__isnull=False).count()
