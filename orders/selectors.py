@@ -411,3 +411,24 @@ def districts_per_line(*, agreement_ids) -> dict[tuple[int, str], set[int]]:
     for agreement_id, ref, district_id in rows:
         out[(agreement_id, ref)].add(district_id)
     return dict(out)
+
+
+def spend_buckets_of_lines(line_ids, *, order_id: Optional[int] = None) -> set[tuple[int, dt.date]]:
+    """The (district id, first day of the month) pairs the lines' spend and rebates fall in: their
+    order's pricing month and the months of their true-ups and reversals (and of the order's own
+    volume events' entries, with or without a line), on the consortium's calendar."""
+    from core.clock import date_of
+
+    ids = list(line_ids)
+    found: set[tuple[int, dt.date]] = set()
+    for district_id, priced_at in (OrderLine.objects.filter(pk__in=ids, order__priced_at__isnull=False)
+                                   .values_list("order__district_id", "order__priced_at").distinct()):
+        found.add((district_id, date_of(priced_at).replace(day=1)))
+    entries = Q(order_line_id__in=ids)
+    if order_id is not None:
+        entries |= Q(event__order_id=order_id)
+    for district_id, at in (RebateEntry.objects.filter(entries, kind__in=[RebateEntry.Kind.TRUE_UP,
+                                                                          RebateEntry.Kind.REVERSAL])
+                            .values_list("district_id", "created_at")):
+        found.add((district_id, date_of(at).replace(day=1)))
+    return found
