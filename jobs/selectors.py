@@ -32,3 +32,8 @@ def latest_job(*, kind: str, subject: models.Model) -> Optional[Job]:
     return Job.objects.filter(kind=kind, subject_type=object_type_of(subject),
                               subject_id=str(subject.pk)).order_by("-created_at", "-id").first()
 
+
+
+def active_jobs(*, kind: str) -> list[Job]:
+    """The jobs of this kind queued or running (a page says its figures are being updated)."""
+    return list(Job.objects.filter(kind=kind, state__in=ACTIVE_STATES).order_by("created_at", "id"))
