@@ -54,13 +54,18 @@ _MONEY = {"spend", "earned", "paid", "rebate", "list_value", "alone_value", "vs_
           "prior_paid", "prior_value"}
 
 
+def _in_buckets(buckets: Iterable[Bucket]) -> Q:
+    """Rows (of LineSaving or MonthRollup) of these (district, month) buckets."""
+    pairs = Q(pk__in=[])
+    for district_id, month in buckets:
+        pairs |= Q(district_id=district_id, month=month)
+    return pairs
+
+
 def _savings_rows(buckets: Optional[Iterable[Bucket]]):
     rows = LineSaving.objects.all()
     if buckets is not None:
-        pairs = Q(pk__in=[])
-        for district_id, month in buckets:
-            pairs |= Q(district_id=district_id, month=month)
-        rows = rows.filter(pairs)
+        rows = rows.filter(_in_buckets(buckets))
     earlier = LineSaving.objects.filter(order_line_id=OuterRef("order_line_id"), month__lt=OuterRef("month"))
     known = Q(prior_value__isnull=False)
     rows = rows.annotate(fy_first=~Exists(earlier.filter(fiscal_year=OuterRef("fiscal_year"))),
@@ -121,24 +126,17 @@ def compute(buckets: Optional[Iterable[Bucket]] = None) -> dict[Key, dict]:
 def _stored(buckets: Optional[Iterable[Bucket]] = None) -> dict[Key, dict]:
     rows = MonthRollup.objects.all()
     if buckets is not None:
-        pairs = Q(pk__in=[])
-        for district_id, month in buckets:
-            pairs |= Q(district_id=district_id, month=month)
-        rows = rows.filter(pairs)
+        rows = rows.filter(_in_buckets(buckets))
     fields = ("month", "fiscal_year", "district_id", "state", "agreement_id", "vendor_id", "category_id") + FIGURES
     return {(r["month"], r["district_id"], r["agreement_id"], r["category_id"]): r for r in rows.values(*fields)}
 
 
 def _write(buckets: Optional[tuple[Bucket, ...]], rows: Iterable[dict]) -> None:
-    stale = MonthRollup.objects.all()
     if buckets is not None:
         for start in range(0, len(buckets), 200):
-            pairs = Q(pk__in=[])
-            for district_id, month in buckets[start:start + 200]:
-                pairs |= Q(district_id=district_id, month=month)
-            MonthRollup.objects.filter(pairs).delete()
+            MonthRollup.objects.filter(_in_buckets(buckets[start:start + 200])).delete()
     else:
-        stale.delete()
+        MonthRollup.objects.all().delete()
     MonthRollup.objects.bulk_create([MonthRollup(**r) for r in rows], batch_size=CHUNK)
 
 
