@@ -35,6 +35,10 @@ class AuditEvent(models.Model):
     after = models.JSONField(null=True, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # The request (or the job a request queued) that caused the change, as in the logs' request_id
+    # (core.requestid): finds the log lines of an event. None for events recorded outside any
+    # request (commands, the events stored before it existed). Inside the hash when present.
+    request_id = models.CharField(max_length=64, null=True, blank=True)
 
     class Meta:
         ordering = ["seq"]

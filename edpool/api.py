@@ -40,6 +40,7 @@ from surveys.api import router as surveys_router
 from analytics.api import router as analytics_router
 from prices.api import router as prices_router
 from usage.api import router as usage_router
+from bulkdata.api import router as bulkdata_router
 
 logger = logging.getLogger("edpool.api")
 
@@ -135,6 +136,7 @@ api.add_router("", surveys_router)
 api.add_router("", analytics_router)
 api.add_router("", prices_router)
 api.add_router("", usage_router)
+api.add_router("", bulkdata_router)
 
 
 @api.exception_handler(ValidationError)

@@ -335,3 +335,137 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 JOBS_STALE_AFTER_SECONDS = int(os.environ.get("JOBS_STALE_AFTER_SECONDS", "120"))
 # A sales-report CSV with more lines than this is stored and reconciled by the worker (reports/uploads.py).
 SALES_REPORT_BACKGROUND_ROWS = int(os.environ.get("SALES_REPORT_BACKGROUND_ROWS", "2000"))
+
+# --- Several application servers as one (issue 18, docs/deploy.md) --------------------------------
+# Every application server behind nginx must share, besides SECRET_KEY and BID_SEALING_KEY:
+# - sessions: kept in the database (explicit here; Django's default), so a person signed in
+#   through one server is signed in on all of them;
+# - the cache (CACHES above): Redis when REDIS_URL is set, else the edpool_cache table; never
+#   process memory. The rate limits (accounts/ratelimit.py, vendors/ratelimit.py) count there;
+# - CSRF: the token is in a cookie signed with SECRET_KEY, so any server checks what another issued;
+# - uploaded documents and exports (every FileField goes through Django's default storage): the
+#   local MEDIA_ROOT, which must then be one shared folder (NFS or similar) mounted on every
+#   application server and worker, or an S3-compatible bucket through django-storages when
+#   S3_MEDIA_BUCKET is set. The bucket stays private: documents are served only through EdPool's
+#   permission-checked pages, which read them from the bucket.
+#     S3_MEDIA_BUCKET     the bucket's name (turns S3 on; needs `pip install 'edpool[s3]'`)
+#     S3_ENDPOINT_URL     for a store other than AWS (MinIO, Ceph, ...), e.g. https://s3.internal:9000
+#     S3_REGION           e.g. us-east-1
+#     S3_MEDIA_PREFIX     a folder inside the bucket, default "media"
+#     S3_ADDRESSING_STYLE "path" for most self-hosted stores; default: the store's own
+#   Credentials come from boto3's usual sources (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY in the
+#   environment, or the machine's role), never from this file.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+S3_MEDIA_BUCKET = os.environ.get("S3_MEDIA_BUCKET", "").strip()
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+if S3_MEDIA_BUCKET:
+    try:
+        import storages.backends.s3  # noqa: F401 - only to say clearly what is missing
+    except ImportError as exc:  # pragma: no cover - depends on the installation
+        raise ImproperlyConfigured(
+            "S3_MEDIA_BUCKET is set but django-storages is not installed: pip install 'edpool[s3]'."
+        ) from exc
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+        "bucket_name": S3_MEDIA_BUCKET,
+        "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+        "region_name": os.environ.get("S3_REGION") or None,
+        "location": os.environ.get("S3_MEDIA_PREFIX", "media").strip("/"),
+        "addressing_style": os.environ.get("S3_ADDRESSING_STYLE") or None,
+        "signature_version": "s3v4",
+        "default_acl": "private",  # never public: documents go out through permission checks
+        "querystring_auth": True,
+        "file_overwrite": False,  # two uploads of one name get two names, as on a local disk
+    }}
+
+# ---------------------------------------------------------------------------------------------
+# Operating EdPool: health, readiness, metrics and structured logs (issue 18; README "Operating
+# EdPool"). Kept together here, apart from the deployment settings of several servers.
+#   EDPOOL_LOG_FORMAT         "json" or "console"; default json when DEBUG is off, console with it.
+#   EDPOOL_REQUEST_LOG_LEVEL  level of the one line per request (default INFO).
+#   EDPOOL_METRICS_TOKEN      the bearer token Prometheus sends to /metrics; unset: /metrics is 404.
+#   PROMETHEUS_MULTIPROC_DIR  a directory shared by the gunicorn workers of one server (emptied
+#                             before gunicorn starts): request metrics then add up across workers.
+#   EDPOOL_READY_MIN_FREE_MB  /readyz fails below this much free disk where uploads and the
+#                             SQLite database live (default 1024).
+#   EDPOOL_READY_WORKER_MAX_AGE_SECONDS  /readyz fails when no `edpool worker` has reported for
+#                             this long (default 90; it reports every 10 s). 0 leaves the check out
+#                             (a server that runs no workers anywhere).
+# ---------------------------------------------------------------------------------------------
+import logging as _logging  # noqa: E402
+
+import structlog as _structlog  # noqa: E402
+
+from core.logs import redact_secrets as _redact_secrets  # noqa: E402
+
+INSTALLED_APPS += ["django_prometheus"]  # noqa: F405
+MIDDLEWARE = [
+    MIDDLEWARE[0],  # core.received first: when the request reached the server (sealed bids)
+    # Request latencies by route name (django-prometheus: the `view` label is the URL's name,
+    # never the raw path, so no ids reach a label).
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "core.requestid.RequestIdMiddleware",  # X-Request-ID in and out
+    "django_structlog.middlewares.RequestMiddleware",  # binds request_id; one line per request
+    *MIDDLEWARE[1:],
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
+]
+EDPOOL_METRICS_TOKEN = os.environ.get("EDPOOL_METRICS_TOKEN", "").strip()
+EDPOOL_READY_MIN_FREE_MB = int(os.environ.get("EDPOOL_READY_MIN_FREE_MB", "1024"))
+EDPOOL_READY_WORKER_MAX_AGE_SECONDS = int(os.environ.get("EDPOOL_READY_WORKER_MAX_AGE_SECONDS", "90"))
+# django-prometheus: no metrics of its own migrations export at start-up (it would query the
+# database while the app loads); /readyz tells whether migrations are applied.
+PROMETHEUS_EXPORT_MIGRATIONS = False
+
+# django-structlog: trust an incoming X-Request-ID (core.requestid has already replaced an
+# insane one); the request's start at DEBUG, so one INFO line per request (its end, status, time).
+DJANGO_STRUCTLOG_TRUST_UPSTREAM_REQUEST_ID = True
+DJANGO_STRUCTLOG_STATUS_START_LOG_LEVEL = _logging.DEBUG
+DJANGO_STRUCTLOG_IP_LOGGING_ENABLED = True
+
+EDPOOL_LOG_FORMAT = (os.environ.get("EDPOOL_LOG_FORMAT", "").strip().lower()
+                     or ("console" if DEBUG else "json"))
+if EDPOOL_LOG_FORMAT not in ("json", "console"):
+    raise ImproperlyConfigured("EDPOOL_LOG_FORMAT must be json or console.")
+_LOG_SHARED = [
+    _structlog.contextvars.merge_contextvars,  # request_id (and job_id in the worker)
+    _structlog.stdlib.add_log_level,
+    _structlog.stdlib.add_logger_name,
+    _structlog.processors.TimeStamper(fmt="iso", utc=True),
+]
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "structured": {
+            "()": _structlog.stdlib.ProcessorFormatter,
+            "foreign_pre_chain": _LOG_SHARED,  # Django's and other libraries' log lines
+            "processors": [
+                _structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                # Tracebacks as plain text (never with local variables: they may hold secrets).
+                _structlog.processors.format_exc_info,
+                _redact_secrets,  # last before rendering: covers the traceback text too
+                (_structlog.processors.JSONRenderer(sort_keys=True) if EDPOOL_LOG_FORMAT == "json"
+                 else _structlog.dev.ConsoleRenderer(colors=False)),
+            ],
+        },
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "structured"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        # Django's own lines once, through the structured handler (its default console handler
+        # would print them a second time, unformatted).
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django_structlog": {"level": os.environ.get("EDPOOL_REQUEST_LOG_LEVEL", "INFO")},
+        "edpool": {"level": os.environ.get("LOG_LEVEL", "INFO")},
+    },
+}
+_structlog.configure(
+    processors=[*_LOG_SHARED, _structlog.stdlib.PositionalArgumentsFormatter(),
+                _structlog.processors.StackInfoRenderer(),
+                _structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
+    logger_factory=_structlog.stdlib.LoggerFactory(),
+    wrapper_class=_structlog.stdlib.BoundLogger,
+    cache_logger_on_first_use=True,
+)

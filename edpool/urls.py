@@ -10,7 +10,7 @@ admin.site.site_title = "EdPool admin"
 urlpatterns = [
     path("", views.home, name="home"),
     path("home/", views.workspace, name="workspace"),
-    path("healthz", views.healthz, name="healthz"),
+    path("", include("ops.urls")),  # healthz, readyz, metrics (README "Operating EdPool")
     path("account/", include("accounts.urls")),
     path("", include("members.urls")),
     path("", include("vendors.urls")),
@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("analytics.urls")),
     path("", include("prices.urls")),
     path("", include("usage.urls")),
+    path("", include("bulkdata.urls")),
     path("audit/", include("audit.urls")),
     path("inbox/", include("inbox.urls")),
     path("jobs/", include("jobs.urls")),

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -36,14 +35,6 @@ def workspace(request):
     if found is None:
         return render(request, "home/no_role.html")
     return render(request, f"home/{found.role}.html", {"workspace": found})
-
-
-@public
-def healthz(request):
-    """For load balancers: answers 200 when the database answers."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
 
 
 def _api(request) -> bool:

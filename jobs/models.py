@@ -57,6 +57,9 @@ class Job(models.Model):
     # Someone asked a running job to stop early and keep what it found (kinds that can: see
     # jobs.registry `stop_label`); the work reads it through JobContext.stop_requested().
     stop_requested_at = models.DateTimeField(null=True, blank=True)
+    # The request that queued the job (core.requestid): the worker's log lines and audit events
+    # for the job carry it, so one id follows the work from the click to its end.
+    request_id = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -83,3 +86,17 @@ class Job(models.Model):
 
         end = self.finished_at or timezone.now()
         return max(0.0, (end - self.started_at).total_seconds())
+
+
+class WorkerHeartbeat(models.Model):
+    """An `edpool worker` process saying it is alive: written when it starts and every
+    HEARTBEAT_SECONDS (jobs.management.commands.worker), removed when it stops. /readyz fails
+    when the newest is too old (EDPOOL_READY_WORKER_MAX_AGE_SECONDS): nobody would run the jobs
+    people queue. Not audited (like a job's progress): it changes nothing anyone decided."""
+
+    worker = models.CharField(max_length=128, unique=True)  # "host:pid", as Job.worker
+    started_at = models.DateTimeField()
+    beat_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"worker {self.worker}"

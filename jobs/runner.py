@@ -25,6 +25,7 @@ from django.core.files import File
 from django.db import models
 
 from accounts.acting import Actor
+from core.requestid import request_id_bound
 from jobs import services
 from jobs.models import Job
 from jobs.registry import job_kind
@@ -107,7 +108,14 @@ def _message(exc: BaseException) -> str:
 
 
 def run(*, job_id: int, task_id: str) -> str:
-    """Run the job if task `task_id` still owns it; returns what happened (the task's result)."""
+    """Run the job if task `task_id` still owns it; returns what happened (the task's result).
+    Its log lines and audit events carry the id of the request that queued it."""
+    request_id = Job.objects.filter(pk=job_id).values_list("request_id", flat=True).first()
+    with request_id_bound(request_id, job_id=job_id):
+        return _run(job_id=job_id, task_id=task_id)
+
+
+def _run(*, job_id: int, task_id: str) -> str:
     job = services.job_start(job_id=job_id, task_id=task_id, worker=services.worker_name())
     if job is None:
         return "skipped"

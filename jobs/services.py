@@ -24,7 +24,8 @@ from accounts.models import Role
 from audit.actions import AuditAction
 from audit.services import audit_record, object_type_of
 from core.locks import lock
-from jobs.models import ACTIVE_STATES, Job, JobState
+from core.requestid import current_request_id
+from jobs.models import ACTIVE_STATES, Job, JobState, WorkerHeartbeat
 from jobs.registry import job_kind, kind_spec
 
 WORKER = Actor.system("edpool worker")
@@ -82,7 +83,7 @@ def job_enqueue(*, kind: str, params: Optional[dict[str, Any]] = None, actor: Ac
                 kind=kind, subject_type=subject_type, subject_id=subject_id, params=params or {},
                 requested_by=actor.user, requested_org=actor.organisation,
                 requested_role=actor.role if not actor.is_system else "",
-                progress_text="Waiting for a worker.")
+                progress_text="Waiting for a worker.", request_id=current_request_id() or "")
             job.task_id = _enqueue_task(job)
             job.save(update_fields=["task_id"])
             _audit(job, AuditAction.JOB_QUEUED, actor, params=_audited(job.params, bulky))
@@ -297,3 +298,20 @@ def job_requeue_stale() -> list[Job]:
             _audit(job, AuditAction.JOB_REQUEUED, WORKER, dead_worker=dead)
         requeued.append(job)
     return requeued
+
+
+HEARTBEATS_KEPT = timedelta(days=1)  # a worker that died without a word is forgotten after a day
+
+
+def worker_heartbeat(*, worker: str) -> None:
+    """Worker `worker` ("host:pid") is alive now. One short transaction; not audited."""
+    now = timezone.now()
+    with transaction.atomic():
+        if not WorkerHeartbeat.objects.filter(worker=worker).update(beat_at=now):
+            WorkerHeartbeat.objects.create(worker=worker, started_at=now, beat_at=now)
+        WorkerHeartbeat.objects.filter(beat_at__lt=now - HEARTBEATS_KEPT).delete()
+
+
+def worker_stopped(*, worker: str) -> None:
+    """Worker `worker` stops: it no longer counts as one that runs jobs."""
+    WorkerHeartbeat.objects.filter(worker=worker).delete()

@@ -3,4 +3,4 @@ from django.apps import AppConfig
 
 class OpsConfig(AppConfig):
     name = "ops"
-    verbose_name = "Operations (backups and restore)"
+    verbose_name = "Operations (backups and restore, health, metrics)"

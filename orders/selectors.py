@@ -432,3 +432,9 @@ def spend_buckets_of_lines(line_ids, *, order_id: Optional[int] = None) -> set[t
                             .values_list("district_id", "created_at")):
         found.add((district_id, date_of(at).replace(day=1)))
     return found
+
+
+def orders_placed_count() -> int:
+    """For operators' metrics (ops.metrics): orders ever placed (submitted by a district), whatever
+    became of them since. A count only."""
+    return Order.objects.filter(submitted_at__isnull=False).count()

@@ -3,7 +3,8 @@ only place bids are unsealed), evaluation (seats, scores, tabulation, awards, pr
 them from here."""
 
 from sourcing.selectors.solicitations import (  # noqa: F401
-    solicitation_list, solicitation_get, bid_count, bid_count_shown, public_questions, is_public)
+    solicitation_list, solicitation_get, bid_count, bid_count_shown, public_questions, is_public,
+    bids_received_since, award_engine_runs)
 from sourcing.selectors.access import (  # noqa: F401
     evaluator_seat_for, sealed_message, bid_reading_refusal, tabulation_is_public,
     tabulation_refusal, declaration_refusal, protest_document_refusal)

@@ -76,3 +76,20 @@ def lines_in_category(category_id: int) -> QuerySet[SolicitationLine]:
     return (SolicitationLine.objects.filter(solicitation__category_id=category_id)
             .exclude(solicitation__state=S.CANCELLED).select_related("solicitation")
             .order_by("-solicitation__bid_deadline", "solicitation__number", "position"))
+
+
+def bids_received_since(*, since: dt.datetime) -> dict[str, int]:
+    """For operators' metrics (ops.metrics): how many bids (first ones and replacements) each
+    solicitation received since `since`, by the solicitation's number. Counts only: nothing of a
+    bid's content, vendor or price."""
+    rows = (Bid.objects.filter(submitted_at__gte=since, state=Bid.State.SUBMITTED)
+            .values("solicitation__number").annotate(n=Count("id")))
+    return {row["solicitation__number"]: row["n"] for row in rows}
+
+
+def award_engine_runs() -> dict[str, int]:
+    """For operators' metrics: the award engine's runs (award-plan jobs) by state."""
+    from jobs.selectors import job_counts
+    from sourcing.services.awards import AWARD_PLAN_JOB
+
+    return job_counts(kind=AWARD_PLAN_JOB)

@@ -6,7 +6,6 @@ from tests.authz.common import (AGR, COMP, DISTRICT_A, DISTRICT_B, DISTRICT_BUYE
 PAGES = {
     "home": (lambda c: {}, expect(200)),
     "workspace": (lambda c: {}, only(SIGNED_IN)),
-    "healthz": (lambda c: {}, expect(200)),
     "accounts:login": (lambda c: {}, only(SIGNED_IN, ok=302, anon=200)),
     "accounts:logout": (lambda c: {}, expect(405)),
     "accounts:password-reset": (lambda c: {}, expect(200)),

@@ -22,6 +22,7 @@ BENCHMARKS: dict[str, str] = {
     "matching": "bench.matching",
     "savings": "bench.savings",
     "rollup": "bench.rollup",
+    "bulk": "bench.bulk",
 }
 
 

@@ -1,6 +1,7 @@
 """`edpool worker`: run background jobs (django-tasks-db's worker, plus EdPool's housekeeping).
 
-Beside the queue it keeps a heartbeat for the job it runs and, at start and every half minute,
+Beside the queue it keeps a heartbeat of its own (jobs.WorkerHeartbeat, read by /readyz) and
+one for the job it runs and, at start and every half minute,
 gives back to the queue any job whose worker died (its process is gone, or it stopped reporting
 for JOBS_STALE_AFTER_SECONDS): see jobs.services.job_requeue_stale.
 """
@@ -31,6 +32,7 @@ def _housekeeping(stop: threading.Event) -> None:
     since_recovery = 0
     while not stop.wait(HEARTBEAT_SECONDS):
         try:
+            services.worker_heartbeat(worker=services.worker_name())  # /readyz reads it
             current = runner.current_job()
             if current is not None:
                 services.job_heartbeat(job_id=current[0], task_id=current[1])
@@ -54,6 +56,7 @@ class Command(DbWorkerCommand):
         parser.set_defaults(reload=False)
 
     def handle(self, *args, **options) -> None:
+        services.worker_heartbeat(worker=services.worker_name())
         _recover()
         if not connection.in_atomic_block:  # (inside a test's transaction the connection stays)
             connection.close()
@@ -65,3 +68,7 @@ class Command(DbWorkerCommand):
             super().handle(*args, **options)
         finally:
             stop.set()
+            try:
+                services.worker_stopped(worker=services.worker_name())
+            except Exception:  # the database may be what stopped it
+                logger.warning("Worker could not remove its heartbeat.")

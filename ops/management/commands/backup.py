@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from ops.backup import BackupError, backup_create
@@ -30,5 +31,9 @@ class Command(BaseCommand):
             f"Backup written to {result.path} ({result.path.stat().st_size:,} bytes) in {result.seconds:.1f} s: "
             f"{manifest['database']['vendor']} database, {len(manifest['tables'])} tables, {rows:,} rows, "
             f"{len(manifest['media'])} media file(s), audit chain up to event #{head['last_seq']}.")
+        if getattr(settings, "S3_MEDIA_BUCKET", ""):
+            self.stderr.write(
+                f"Uploaded documents are in the S3 bucket {settings.S3_MEDIA_BUCKET!r}, not in this archive: "
+                "back the bucket up with the store's own versioning and replication (docs/deploy.md).")
         self.stdout.write("The bid-sealing key is not in the archive: a restore needs the same "
                           "BID_SEALING_KEY to open the bids sealed before this backup.")
