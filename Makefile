@@ -13,7 +13,7 @@ JOBS   ?= auto
 # Local development defaults; production sets DEBUG=false and SECRET_KEY (see README).
 export DEBUG ?= true
 
-.PHONY: run test fuzz setup migrate bench lint clean
+.PHONY: run test fuzz setup migrate bench lint clean ocds-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,12 @@ test: migrate
 # make fuzz FUZZ_ARGS="--postgres postgres://postgres@127.0.0.1:5432/postgres --seconds 60"
 fuzz: setup
 	$(BIN)/python tests/fuzz/run.py $(FUZZ_ARGS)
+
+# The demo's whole OCDS export, validated offline against the schema and extensions kept in
+# opendata/schema (tests/test_demo.py does the same on the test database).
+ocds-check: migrate
+	$(BIN)/edpool demo --if-empty
+	$(BIN)/edpool export-ocds -o var/ocds-export --validate
 
 bench: migrate
 	$(BIN)/edpool bench $(BENCH_ARGS)

@@ -185,16 +185,23 @@ class Headline:
     fiscal_year: FiscalYear
     saved: Decimal  # against the vendors' list prices
     students: int  # enrollment of the members with a counted order line this fiscal year
-    members: int
+    members: int  # the members with a counted order line this fiscal year
+    estimated: bool = False  # some enrollment counted is an estimate
+    without_enrollment: int = 0  # buying members with no enrollment on record (not counted)
 
 
 def public_headline(fiscal_year: FiscalYear) -> Headline:
-    """The home page's "$X saved for N students this fiscal year" (baseline: list prices)."""
+    """The home page's "$X saved for the N students of the M members that bought this fiscal
+    year" (baseline: list prices). The students counted are those of the member districts that
+    bought, as in the spend per student of `analytics.spend` (`buying_students`)."""
     rows = _rows(fiscal_year=fiscal_year)
     saved = rows.aggregate(s=Sum("vs_list"))["s"] or ZERO
     ids = set(rows.values_list("district_id", flat=True).distinct())
-    students = sum((d.enrollment or 0) for d in districts_by_ids(ids).values())
-    return Headline(fiscal_year, saved, students, len(ids))
+    found = districts_by_ids(ids).values()
+    students = sum((d.enrollment or 0) for d in found)
+    return Headline(fiscal_year, saved, students, len(ids),
+                    estimated=any(d.enrollment_is_estimate for d in found if d.enrollment),
+                    without_enrollment=sum(1 for d in found if not d.enrollment))
 
 
 def line_savings_of(*, district_id: int, fiscal_year: FiscalYear, limit: int = 500) -> QuerySet[LineSaving]:

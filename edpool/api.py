@@ -41,6 +41,7 @@ from analytics.api import router as analytics_router
 from prices.api import router as prices_router
 from usage.api import router as usage_router
 from bulkdata.api import router as bulkdata_router
+from opendata.api import router as opendata_router
 
 logger = logging.getLogger("edpool.api")
 
@@ -137,6 +138,7 @@ api.add_router("", analytics_router)
 api.add_router("", prices_router)
 api.add_router("", usage_router)
 api.add_router("", bulkdata_router)
+api.add_router("", opendata_router)
 
 
 @api.exception_handler(ValidationError)

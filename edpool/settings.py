@@ -14,6 +14,8 @@ Environment variables (all optional on a developer machine):
                       master key that seals bids; a development key is kept in var/.
   SITE_URL            where people open EdPool, for the links in emails (scheme and host, e.g.
                       https://edpool.example.org); default http://127.0.0.1:8000.
+  EDPOOL_OCDS_PREFIX, EDPOOL_OCDS_PUBLISHER, EDPOOL_OCDS_LICENSE, EDPOOL_OCDS_PUBLICATION_POLICY,
+  OCDS_API_LIMIT, OCDS_API_WINDOW_SECONDS: the open contracting data (README, "Open contracting data").
   EDPOOL_VAR_DIR      where the SQLite database, uploads and the dev secrets live (default ./var).
   EDPOOL_ENV_FILE     a file of KEY=value lines read first (default ./.env, which `make` writes
                       for local development with DEBUG=true); "" reads none. Variables already
@@ -253,6 +255,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "EdPool <noreply@local
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").strip()
 
 LANGUAGE_CODE = "en-us"
+# Dates on pages for people ("July 1, 2026": the `long_day` filter, the statement PDF); CSV, XLSX
+# and the API keep ISO dates. A Django date format (https://docs.djangoproject.com/en/5.2/ref/templates/builtins/#date).
+EDPOOL_LONG_DATE_FORMAT = "F j, Y"
 TIME_ZONE = os.environ.get("TIME_ZONE", "America/Los_Angeles")
 USE_I18N = True
 USE_TZ = True
@@ -335,6 +340,16 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 JOBS_STALE_AFTER_SECONDS = int(os.environ.get("JOBS_STALE_AFTER_SECONDS", "120"))
 # A sales-report CSV with more lines than this is stored and reconciled by the worker (reports/uploads.py).
 SALES_REPORT_BACKGROUND_ROWS = int(os.environ.get("SALES_REPORT_BACKGROUND_ROWS", "2000"))
+# Open contracting data (opendata/, README "Open contracting data (OCDS)"): the ocid prefix (a
+# consortium publishing for real registers its own ocds-xxxxxx with the Open Contracting
+# Partnership), what the packages say of their publisher, license and publication policy, and the
+# public API's rate limit per client address.
+EDPOOL_OCDS_PREFIX = os.environ.get("EDPOOL_OCDS_PREFIX", "")
+EDPOOL_OCDS_PUBLISHER = os.environ.get("EDPOOL_OCDS_PUBLISHER", "")
+EDPOOL_OCDS_LICENSE = os.environ.get("EDPOOL_OCDS_LICENSE", "")
+EDPOOL_OCDS_PUBLICATION_POLICY = os.environ.get("EDPOOL_OCDS_PUBLICATION_POLICY", "")
+OCDS_API_LIMIT = int(os.environ.get("OCDS_API_LIMIT", "120"))
+OCDS_API_WINDOW_SECONDS = int(os.environ.get("OCDS_API_WINDOW_SECONDS", "60"))
 
 # --- Several application servers as one (issue 18, docs/deploy.md) --------------------------------
 # Every application server behind nginx must share, besides SECRET_KEY and BID_SEALING_KEY:

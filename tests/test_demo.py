@@ -39,6 +39,7 @@ def test_demo_builds_once_and_again(capsys, client):
     check_survey_demo(client)
     from prices.tests.demo_checks import check_prices_demo; check_prices_demo(client)  # noqa: E702
     check_usage_demo(client)
+    from opendata.tests.demo_checks import check_ocds_demo; check_ocds_demo()  # noqa: E702
     from contracts.models import MasterAgreement, ParticipationAgreement
 
     assert MasterAgreement.objects.filter(state="active").count() == 16
