@@ -11,6 +11,7 @@ from django.utils.text import slugify
 from accounts.access import public, roles
 from accounts.acting import READERS, is_staff
 from analytics.savings_charts import savings_by_month_chart
+from analytics.savings_jobs import districts_updating
 from analytics.savings_selectors import (BASELINES, DIMENSIONS, fiscal_years_with_savings, savings_by,
                                          savings_by_fiscal_year, savings_by_month, savings_totals)
 from analytics.statement import member_statement
@@ -65,6 +66,7 @@ def savings_dashboard(request):
         "chart": savings_by_month_chart(savings_by_month(fiscal_year=fy, district_id=own),
                                         who=district.name if district else "The consortium", fiscal_year=fy),
         "by_year": savings_by_fiscal_year(district_id=own),
+        "updating": len(districts_updating(own)),
     }
     return render(request, "analytics/savings_dashboard.html", context)
 
@@ -94,7 +96,8 @@ def statement(request, district_id: int, fiscal_year: int):
         district, fy, s = _statement(request, district_id, fiscal_year)
     except FiscalYearRefused as exc:
         return fiscal_year_refused(request, exc)
-    return render(request, "analytics/statement.html", {"s": s, "years": _years(fy), "baselines": BASELINES})
+    return render(request, "analytics/statement.html", {"s": s, "years": _years(fy), "baselines": BASELINES,
+                                                        "updating": bool(districts_updating(district.pk))})
 
 
 @roles(*READERS)

@@ -43,9 +43,9 @@ from catalog.selectors import category_list
 from core import clock
 from core.fiscal import FiscalYear, fiscal_year_api
 from core.money import cents
+from analytics.spend_rollup import rebates_earned_by, spend_by, spending_district_ids, spending_districts
 from members.selectors import district_for_actor, member_directory_states
-from orders.spend import (SpendFilter, rebates_earned_by, spend_by, spend_years, spending_district_ids,
-                          spending_districts)
+from orders.spend import SpendFilter, spend_years
 from vendors.selectors import vendor_list
 
 DISTRICT_READERS = (BUYER, APPROVER)
