@@ -35,6 +35,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--buyers", type=int, default=150, help="districts with an API token placing orders")
     parser.add_argument("--vendors", type=int, default=500, help="vendors in the bid-deadline rush")
     parser.add_argument("--rush", type=float, default=60.0, help="the final seconds before the deadline")
+    parser.add_argument("--rush-shape", choices=("uniform", "late"), default="uniform",
+                        help="bids spread evenly over the final stretch, or most in its last seconds "
+                             "(exponential, mean 15%% of it, as bench/deadline_rush.py)")
     parser.add_argument("--csv", default="var/load/load", help="prefix of Locust's CSV files")
     parser.add_argument("--seed", type=int, default=18)
     args, _ = parser.parse_known_args(argv)
@@ -155,9 +158,13 @@ def _run(args) -> int:
         deadline = begin + args.run_time - 10
         solicitation = _solicitation(dt.datetime.fromtimestamp(deadline, tz=dt.timezone.utc))
         connections.close_all()
-        # Most bids in the last seconds (exponential, mean 15% of the window), none in the last
-        # second: a bid *received* after the deadline is rightly refused, and that is not the point here.
-        offsets = [max(1.0, min(args.rush, rng.expovariate(1 / (0.15 * args.rush)))) for _ in data["vendor_tokens"]]
+        # None in the last second: a bid *received* after the deadline is rightly refused
+        # (core/received.py), and that is not the point here.
+        if args.rush_shape == "late":
+            offsets = [max(1.0, min(args.rush, rng.expovariate(1 / (0.15 * args.rush))))
+                       for _ in data["vendor_tokens"]]
+        else:
+            offsets = [rng.uniform(1.0, args.rush) for _ in data["vendor_tokens"]]
         plan = {"people": data["people"], "buyers": data["buyers"], "catalog_products": data["catalog_products"],
                 "rush": {"solicitation": solicitation.pk, "deadline": deadline, "offsets": offsets,
                          "tokens": data["vendor_tokens"], "lines": [f"L{n}" for n in range(5)]}}
