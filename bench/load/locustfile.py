@@ -35,6 +35,7 @@ CA_FILE = os.environ.get("EDPOOL_LOAD_CA") or True
 QUERIES = ("math", "reading", "science", "device", "chromebook", "writing", "coding", "spanish", "assessment",
            "tutoring", "library", "video")
 _counter = itertools.count()
+_vendor_counter = itertools.count()  # its own: a shared one gave two users one vendor (the first run)
 _CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
@@ -130,7 +131,7 @@ class RushVendor(_Base):
     def on_start(self) -> None:
         super().on_start()
         rush = PLAN["rush"]
-        self.index = next(_counter) % len(rush["tokens"])
+        self.index = next(_vendor_counter) % len(rush["tokens"])
         self.secret = rush["tokens"][self.index]
         self.at = rush["deadline"] - rush["offsets"][self.index]
         self.sent = False
