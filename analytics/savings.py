@@ -35,13 +35,14 @@ from typing import Callable, Iterable, Optional
 from django.db import transaction
 
 from analytics.models import LineSaving
+from analytics.rollup import refresh_buckets
 from contracts.selectors.participation import prior_prices_stated
 from core.clock import date_of
 from core.fiscal import FiscalYear
 from core.money import cents
 from core.tiers import unit_price_at
 from orders.selectors import (counted_lines_for_savings, earned_rebates_by_line, line_ids_after,
-                              lines_touched_by_order)
+                              lines_touched_by_order, spend_buckets_of_lines)
 from surveys.selectors import current_prices_declared
 
 ZERO = Decimal(0)
@@ -120,23 +121,30 @@ def compute_rows(lines) -> list[LineSaving]:
 
 
 @transaction.atomic
-def refresh_line_savings(line_ids: Iterable[int]) -> int:
+def refresh_line_savings(line_ids: Iterable[int], *, order_id: Optional[int] = None) -> int:
     """Recompute the rows of these order lines (any state: a line no longer counted loses its
-    rows). Derived data, rebuilt from the orders' own records: no audit event of its own (the
-    order's events record what changed). Returns the number of rows written."""
+    rows), then, in the same transaction, every monthly rollup bucket (district x month) their
+    old rows, new rows, orders and rebate entries fall in (analytics.rollup). Derived data,
+    rebuilt from the orders' own records: no audit event of its own (the order's events record
+    what changed). Returns the number of rows written."""
     ids = sorted(set(line_ids))
-    if not ids:
+    if not ids and order_id is None:
         return 0
-    rows = compute_rows(counted_lines_for_savings(line_ids=ids))
-    LineSaving.objects.filter(order_line_id__in=ids).delete()
+    rows = compute_rows(counted_lines_for_savings(line_ids=ids)) if ids else []
+    old = LineSaving.objects.filter(order_line_id__in=ids)
+    buckets = set(old.values_list("district_id", "month").distinct())
+    buckets |= {(row.district_id, row.month) for row in rows}
+    buckets |= spend_buckets_of_lines(ids, order_id=order_id)
+    old.delete()
     LineSaving.objects.bulk_create(rows, batch_size=CHUNK)
+    refresh_buckets(buckets)
     return len(rows)
 
 
 def refresh_for_order(order_id: int) -> int:
     """After an order is priced, approved or cancelled: its lines and the earlier lines its
-    volume events wrote true-ups or reversals for."""
-    return refresh_line_savings(lines_touched_by_order(order_id))
+    volume events wrote true-ups or reversals for (and the rollup's buckets they touch)."""
+    return refresh_line_savings(lines_touched_by_order(order_id), order_id=order_id)
 
 
 def _key(row: LineSaving) -> tuple:
@@ -185,9 +193,7 @@ def rebuild(*, check_only: bool = False, progress: Optional[Callable[[int], None
         if differ:
             report.problems.extend(differ)
             if not check_only:
-                with transaction.atomic():
-                    LineSaving.objects.filter(order_line_id__in=ids).delete()
-                    LineSaving.objects.bulk_create(fresh.values(), batch_size=CHUNK)
+                refresh_line_savings(ids)  # the lines' rows and their rollup buckets
                 report.fixed += len(differ)
         if progress:
             progress(report.lines)

@@ -3,10 +3,11 @@
 for are recomputed, inside the same transaction as the order's change (so the table never
 shows a state the orders do not). The orders app cannot call analytics (import layers), so
 this listens to its model's post-save signal; `manage.py savings check` proves it stayed right.
-The price paid before changes when a district states one on joining (ParticipationAgreement
-saved) or submits a survey with "price paid now" (Response saved): once the service's transaction
-commits (the prices and answers are written after the saved row), that district's lines of those
-products or categories are recomputed."""
+Each recomputation also recomputes the monthly rollup's buckets the lines fall in, in the same
+transaction (analytics.rollup). The price paid before changes when a district states one on
+joining (ParticipationAgreement saved) or submits a survey with "price paid now" (Response saved):
+once the service's transaction commits, a background job (analytics.savings_jobs) recomputes that
+district's lines of those products or categories."""
 
 from __future__ import annotations
 
@@ -23,35 +24,24 @@ def _order_saved(sender, instance, raw=False, **kwargs) -> None:
 
 
 def _participation_saved(sender, instance, raw=False, **kwargs) -> None:
-    """A district that stated what it paid before when joining: its lines of those products."""
+    """A district that stated what it paid before when joining: its lines of those products are
+    recomputed by a background job queued once the service's transaction commits (after it has
+    written the prior prices), not in the request (analytics.savings_jobs)."""
     if raw:
         return
-    from analytics.savings import refresh_line_savings
-    from contracts.selectors.participation import prior_prices_stated
-    from orders.selectors import counted_line_ids_of_district
+    from analytics.savings_jobs import savings_recompute_queue
 
-    def refresh() -> None:
-        products = {p for (_, p) in prior_prices_stated(district_ids=[instance.district_id])}
-        if products:
-            refresh_line_savings(counted_line_ids_of_district(instance.district_id, product_ids=products))
-
-    transaction.on_commit(refresh)  # after the service has written the prior prices
+    transaction.on_commit(lambda: savings_recompute_queue(district_id=instance.district_id, subject=instance))
 
 
 def _response_saved(sender, instance, raw=False, **kwargs) -> None:
-    """A survey response submitted with "price paid now": the district's lines in its categories."""
+    """A survey response submitted with "price paid now": the district's lines in its categories,
+    in the background too."""
     if raw or instance.state != "submitted":
         return
-    from analytics.savings import refresh_line_savings
-    from orders.selectors import counted_line_ids_of_district
-    from surveys.selectors import current_prices_declared
+    from analytics.savings_jobs import savings_recompute_queue
 
-    def refresh() -> None:
-        categories = {c for (_, c, _k) in current_prices_declared(district_ids=[instance.district_id])}
-        if categories:
-            refresh_line_savings(counted_line_ids_of_district(instance.district_id, category_ids=categories))
-
-    transaction.on_commit(refresh)  # after the service has written the answers
+    transaction.on_commit(lambda: savings_recompute_queue(district_id=instance.district_id, subject=instance))
 
 
 def connect() -> None:

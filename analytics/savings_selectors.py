@@ -1,4 +1,5 @@
-"""Reads of the savings table: totals per baseline, rolled up by member, agreement, vendor,
+"""Reads of the savings figures (sums over the monthly rollup, analytics.MonthRollup; a
+statement's detail reads the per-line table): totals per baseline, rolled up by member, agreement, vendor,
 category, state, month and fiscal year, for the consortium or one member. Each figure keeps its
 baseline; nothing here adds figures of different baselines together."""
 
@@ -9,9 +10,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Optional
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import QuerySet, Sum
 
-from analytics.models import LineSaving
+from analytics.models import LineSaving, MonthRollup
 from core.fiscal import FiscalYear
 from members.selectors import districts_by_ids
 
@@ -88,15 +89,20 @@ class Totals:
         return (saving * 100 / base).quantize(Decimal("0.1"))
 
 
-AGGREGATES = {f"t_{name}": aggregate for name, aggregate in dict(
-    lines=Count("pk", filter=Q(kind=LineSaving.Kind.PURCHASE)),
-    quantity=Sum("quantity"), paid=Sum("paid"), rebate=Sum("rebate"), list_value=Sum("list_value"),
-    alone_value=Sum("alone_value"), vs_list=Sum("vs_list"), vs_alone=Sum("vs_alone"), vs_prior=Sum("vs_prior"),
-    saving_lines=Count("order_line_id", distinct=True),
-    prior_lines=Count("order_line_id", filter=Q(prior_value__isnull=False), distinct=True),
-    prior_paid=Sum("paid", filter=Q(prior_value__isnull=False)),
-    prior_value=Sum("prior_value"),
-).items()}
+def _aggregates(scope: str) -> dict:
+    """Sums over the monthly rollup (analytics.MonthRollup). Distinct line counts cannot be summed
+    across months: `scope` says which of the rollup's exact counts applies: "month" (grouped by
+    month), "fy" (within one fiscal year or grouped by fiscal year) or "all" (all time)."""
+    first = {"month": "", "fy": "_fy_first", "all": "_first"}[scope]
+    return {f"t_{name}": aggregate for name, aggregate in dict(
+        lines=Sum("s_lines"), quantity=Sum("quantity"), paid=Sum("paid"), rebate=Sum("rebate"),
+        list_value=Sum("list_value"), alone_value=Sum("alone_value"), vs_list=Sum("vs_list"),
+        vs_alone=Sum("vs_alone"), vs_prior=Sum("vs_prior"), saving_lines=Sum(f"saving_lines{first}"),
+        prior_lines=Sum(f"prior_lines{first}"), prior_paid=Sum("prior_paid"), prior_value=Sum("prior_value"),
+    ).items()}
+
+
+AGGREGATES = _aggregates("all")
 
 
 def _totals(values: dict) -> Totals:
@@ -110,8 +116,9 @@ def _totals(values: dict) -> Totals:
     return t
 
 
-def _rows(*, fiscal_year: Optional[FiscalYear] = None, district_id: Optional[int] = None) -> QuerySet[LineSaving]:
-    rows = LineSaving.objects.all()
+def _rows(*, fiscal_year: Optional[FiscalYear] = None, district_id: Optional[int] = None) -> QuerySet[MonthRollup]:
+    """The rollup rows with savings (rows of spend alone left out), narrowed."""
+    rows = MonthRollup.objects.filter(saving_lines__gt=0)
     if fiscal_year is not None:
         rows = rows.filter(fiscal_year=fiscal_year.ends_in)
     if district_id is not None:
@@ -119,8 +126,12 @@ def _rows(*, fiscal_year: Optional[FiscalYear] = None, district_id: Optional[int
     return rows
 
 
+def _scope(fiscal_year: Optional[FiscalYear]) -> str:
+    return "all" if fiscal_year is None else "fy"
+
+
 def savings_totals(*, fiscal_year: Optional[FiscalYear] = None, district_id: Optional[int] = None) -> Totals:
-    return _totals(_rows(fiscal_year=fiscal_year, district_id=district_id).aggregate(**AGGREGATES))
+    return _totals(_rows(fiscal_year=fiscal_year, district_id=district_id).aggregate(**_aggregates(_scope(fiscal_year))))
 
 
 @dataclass
@@ -136,7 +147,7 @@ def savings_by(dimension: str, *, fiscal_year: Optional[FiscalYear] = None,
     fields, _ = DIMENSIONS[dimension]
     found = []
     for values in (_rows(fiscal_year=fiscal_year, district_id=district_id).values(*fields)
-                   .annotate(**AGGREGATES).order_by()):
+                   .annotate(**_aggregates(_scope(fiscal_year))).order_by()):
         key = values[fields[0]]
         if dimension == "agreement":
             label = f"{values['agreement__number']} {values['agreement__title']}"
@@ -147,7 +158,7 @@ def savings_by(dimension: str, *, fiscal_year: Optional[FiscalYear] = None,
 
 
 def savings_by_fiscal_year(*, district_id: Optional[int] = None) -> list[RollupRow]:
-    rows = (_rows(district_id=district_id).values("fiscal_year").annotate(**AGGREGATES).order_by("fiscal_year"))
+    rows = (_rows(district_id=district_id).values("fiscal_year").annotate(**_aggregates("fy")).order_by("fiscal_year"))
     first = FiscalYear.of(dt.date(2000, 1, 1)).first_month
     return [RollupRow(v["fiscal_year"], FiscalYear(v["fiscal_year"], first).label, _totals(v)) for v in rows]
 
@@ -155,7 +166,7 @@ def savings_by_fiscal_year(*, district_id: Optional[int] = None) -> list[RollupR
 def savings_by_month(*, fiscal_year: FiscalYear, district_id: Optional[int] = None) -> list[RollupRow]:
     """Every month of the fiscal year (months with nothing show zeros), in order."""
     found = {v["month"]: _totals(v) for v in (_rows(fiscal_year=fiscal_year, district_id=district_id)
-                                               .values("month").annotate(**AGGREGATES).order_by())}
+                                               .values("month").annotate(**_aggregates("month")).order_by())}
     months, day = [], fiscal_year.start
     while day <= fiscal_year.end:
         months.append(RollupRow(day, f"{day:%b %Y}", found.get(day, Totals())))
@@ -165,7 +176,7 @@ def savings_by_month(*, fiscal_year: FiscalYear, district_id: Optional[int] = No
 
 def fiscal_years_with_savings() -> list[FiscalYear]:
     first = FiscalYear.of(dt.date(2000, 1, 1)).first_month
-    years = LineSaving.objects.values_list("fiscal_year", flat=True).distinct().order_by("-fiscal_year")
+    years = _rows().values_list("fiscal_year", flat=True).distinct().order_by("-fiscal_year")
     return [FiscalYear(y, first) for y in years]
 
 
@@ -174,19 +185,26 @@ class Headline:
     fiscal_year: FiscalYear
     saved: Decimal  # against the vendors' list prices
     students: int  # enrollment of the members with a counted order line this fiscal year
-    members: int
+    members: int  # the members with a counted order line this fiscal year
+    estimated: bool = False  # some enrollment counted is an estimate
+    without_enrollment: int = 0  # buying members with no enrollment on record (not counted)
 
 
 def public_headline(fiscal_year: FiscalYear) -> Headline:
-    """The home page's "$X saved for N students this fiscal year" (baseline: list prices)."""
+    """The home page's "$X saved for the N students of the M members that bought this fiscal
+    year" (baseline: list prices). The students counted are those of the member districts that
+    bought, as in the spend per student of `analytics.spend` (`buying_students`)."""
     rows = _rows(fiscal_year=fiscal_year)
     saved = rows.aggregate(s=Sum("vs_list"))["s"] or ZERO
     ids = set(rows.values_list("district_id", flat=True).distinct())
-    students = sum((d.enrollment or 0) for d in districts_by_ids(ids).values())
-    return Headline(fiscal_year, saved, students, len(ids))
+    found = districts_by_ids(ids).values()
+    students = sum((d.enrollment or 0) for d in found)
+    return Headline(fiscal_year, saved, students, len(ids),
+                    estimated=any(d.enrollment_is_estimate for d in found if d.enrollment),
+                    without_enrollment=sum(1 for d in found if not d.enrollment))
 
 
 def line_savings_of(*, district_id: int, fiscal_year: FiscalYear, limit: int = 500) -> QuerySet[LineSaving]:
-    """The member's rows in the fiscal year, newest first (a statement's detail)."""
-    return (_rows(fiscal_year=fiscal_year, district_id=district_id)
+    """The member's rows in the fiscal year, newest first (a statement's detail: the lines themselves)."""
+    return (LineSaving.objects.filter(fiscal_year=fiscal_year.ends_in, district_id=district_id)
             .select_related("product", "agreement", "order_line__order").order_by("-month", "-order_line_id")[:limit])

@@ -11,31 +11,22 @@ from django.utils.text import slugify
 from accounts.access import public, roles
 from accounts.acting import READERS, is_staff
 from analytics.savings_charts import savings_by_month_chart
+from analytics.savings_jobs import districts_updating
 from analytics.savings_selectors import (BASELINES, DIMENSIONS, fiscal_years_with_savings, savings_by,
                                          savings_by_fiscal_year, savings_by_month, savings_totals)
 from analytics.statement import member_statement
 from analytics.statement_pdf import statement_pdf
-from core.fiscal import FiscalYear
+from core.fiscal import FiscalYear, FiscalYearRefused, fiscal_year_param
+from core.views import fiscal_year_refused
 from core.clock import today as clock_today
 from members.selectors import district_acting, districts_by_ids
 from orgs.selectors import consortium_profile
 
 
 def _fiscal_year(raw) -> FiscalYear:
-    """The fiscal year named in the request (the year it ends in), the current one by default;
-    404 for anything else (text, NUL bytes, year 0 or 99999, a year not started)."""
-    if raw in (None, ""):
-        return FiscalYear.of(clock_today())
-    text = str(raw)
-    if not (text.isascii() and text.isdigit() and len(text) == 4):
-        raise Http404("No such fiscal year.")
-    try:
-        fy = FiscalYear.named(int(text))
-    except ValueError:
-        raise Http404("No such fiscal year.") from None
-    if fy > FiscalYear.of(clock_today()):
-        raise Http404("That fiscal year has not started: nothing was bought or saved in it yet.")
-    return fy
+    """The fiscal year named in the request by the rule of `core.fiscal` (the current one by
+    default); FiscalYearRefused (a 400 page) for a malformed year or one not started."""
+    return fiscal_year_param(raw, today=clock_today())
 
 
 def _years(current: FiscalYear) -> list[FiscalYear]:
@@ -53,7 +44,10 @@ def savings_method(request):
 def savings_dashboard(request):
     """Staff: the consortium's savings rolled up by member, agreement, vendor, category or
     state. District users: their own savings and the consortium's totals."""
-    fy = _fiscal_year(request.GET.get("fy"))
+    try:
+        fy = _fiscal_year(request.GET.get("fy"))
+    except FiscalYearRefused as exc:
+        return fiscal_year_refused(request, exc)
     staff = is_staff(request.actor)
     district = None if staff else district_acting(request.actor)
     if not staff and district is None:
@@ -72,6 +66,7 @@ def savings_dashboard(request):
         "chart": savings_by_month_chart(savings_by_month(fiscal_year=fy, district_id=own),
                                         who=district.name if district else "The consortium", fiscal_year=fy),
         "by_year": savings_by_fiscal_year(district_id=own),
+        "updating": len(districts_updating(own)),
     }
     return render(request, "analytics/savings_dashboard.html", context)
 
@@ -97,14 +92,21 @@ def _statement(request, district_id: int, fiscal_year: int):
 @roles(*READERS)
 def statement(request, district_id: int, fiscal_year: int):
     """A member's board-ready annual statement."""
-    district, fy, s = _statement(request, district_id, fiscal_year)
-    return render(request, "analytics/statement.html", {"s": s, "years": _years(fy), "baselines": BASELINES})
+    try:
+        district, fy, s = _statement(request, district_id, fiscal_year)
+    except FiscalYearRefused as exc:
+        return fiscal_year_refused(request, exc)
+    return render(request, "analytics/statement.html", {"s": s, "years": _years(fy), "baselines": BASELINES,
+                                                        "updating": bool(districts_updating(district.pk))})
 
 
 @roles(*READERS)
 def statement_download(request, district_id: int, fiscal_year: int):
     """The same statement as a PDF, to hand to the board."""
-    district, fy, s = _statement(request, district_id, fiscal_year)
+    try:
+        district, fy, s = _statement(request, district_id, fiscal_year)
+    except FiscalYearRefused as exc:
+        return fiscal_year_refused(request, exc)
     profile = consortium_profile()
     name = profile.organisation.name if profile else "the consortium"
     response = HttpResponse(statement_pdf(s, consortium_name=name), content_type="application/pdf")

@@ -41,11 +41,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from accounts.acting import APPROVER, BUYER, STAFF
 from catalog.selectors import category_list
 from core import clock
-from core.fiscal import FiscalYear
+from core.fiscal import FiscalYear, fiscal_year_api
 from core.money import cents
-from members.selectors import district_for_actor, member_directory_states, member_directory_totals
-from orders.spend import (SpendFilter, rebates_earned_by, spend_by, spend_years, spending_district_ids,
-                          spending_districts)
+from analytics.spend_rollup import rebates_earned_by, spend_by, spending_district_ids, spending_districts
+from members.selectors import district_for_actor, member_directory_states
+from orders.spend import SpendFilter, spend_years
 from vendors.selectors import vendor_list
 
 DISTRICT_READERS = (BUYER, APPROVER)
@@ -210,12 +210,8 @@ class SpendReport:
 
 
 def _fiscal_year(value) -> FiscalYear:
-    if value in (None, "", 0):
-        return FiscalYear.of(clock.today())
-    try:
-        return FiscalYear.named(int(value))
-    except (TypeError, ValueError):
-        raise ValidationError({"fy": "Choose a fiscal year such as 2027 (the year it ends in)."})
+    """The rule of `core.fiscal` for a fiscal year named in a request (ValidationError under "fy")."""
+    return fiscal_year_api(value or None, today=clock.today(), field="fy")
 
 
 def _lines(rows: list[dict], key: str, label: str, total: Decimal, earned: dict) -> list[Line]:
@@ -331,7 +327,7 @@ def spend_report(*, actor, fiscal_year=None, state: str = "", category_id: int =
         districts = sorted((DistrictLine(r["district_id"], r["district"], r["state"], r["spend"], r["enrollment"],
                                          r["enrollment_is_estimate"]) for r in spend_by(f, ("district", "state"))),
                            key=lambda d: (-d.spend, d.district))
-    per_student = _per_student(filters, own, total)
+    per_student = _per_student(filters, own, total, districts)
     report = SpendReport(
         scope="district" if own else "consortium", who=own.name if own else (filters.district or "The consortium"), filters=filters,
         total=total, orders=total_row.get("orders") or 0, lines=total_row["lines"], units=total_row["units"],
@@ -343,7 +339,27 @@ def spend_report(*, actor, fiscal_year=None, state: str = "", category_id: int =
     return report
 
 
-def _per_student(filters: Filters, own, total: Decimal) -> Optional[PerStudent]:
+def buying_students(lines, where: str = "") -> Optional[PerStudent]:
+    """Spend per student counts the students of the member districts that bought (in the filters'
+    scope), as the home page's "saved for N students" does: a member that bought nothing has no
+    spend to share among its students. Members without enrollment on record are left out."""
+    lines = list(lines)
+    known = [d for d in lines if d.students]
+    if not known:
+        return None
+    spend = sum((d.spend for d in known), Decimal(0))
+    who = f"the {len(known)} member district{'s' if len(known) != 1 else ''}{where} that bought"
+    if len(known) < len(lines):
+        who += f" ({len(lines) - len(known)} without enrollment on record left out)"
+    return PerStudent(spend, sum(d.students for d in known), any(d.estimated for d in known), who)
+
+
+def _district_lines(f: SpendFilter) -> list[DistrictLine]:
+    return [DistrictLine(r["district_id"], r["district"], r["state"], r["spend"], r["enrollment"],
+                         r["enrollment_is_estimate"]) for r in spend_by(f, ("district", "state"))]
+
+
+def _per_student(filters: Filters, own, total: Decimal, districts: list[DistrictLine]) -> Optional[PerStudent]:
     if own is not None:
         if not own.enrollment:
             return None
@@ -353,9 +369,7 @@ def _per_student(filters: Filters, own, total: Decimal) -> Optional[PerStudent]:
 
         d = member_directory().filter(district_id=filters.district_id).first().district
         return PerStudent(total, d.enrollment or 0, d.enrollment_is_estimate, d.name) if d.enrollment else None
-    totals = member_directory_totals(state=filters.state)
-    who = f"members in {filters.state}" if filters.state else "all members"
-    return PerStudent(total, totals.students, totals.students_estimated, who) if totals.students else None
+    return buying_students(districts, f" in {filters.state}" if filters.state else "")
 
 
 def _consortium_view(filters: Filters) -> Consortium:
@@ -393,10 +407,8 @@ def _consortium_view(filters: Filters) -> Consortium:
     kept = [c if c.category_id in exact else Concentration(c.category_id, c.category, c.spend, c.vendors,
                                                             c.top_vendor, None, None, c.level)
             for c in concentration(f, category_ids=allowed)]
-    totals = member_directory_totals()
     return Consortium(shown=True, total=total, districts=buying,
-                      per_student=PerStudent(total, totals.students, totals.students_estimated, "all members")
-                      if totals.students else None,
+                      per_student=buying_students(_district_lines(f)),
                       by_category=lines, hidden_categories=len(per_category) - len(allowed),
                       concentration=kept)
 

@@ -15,11 +15,10 @@ from accounts.access import api_roles
 from accounts.api_auth import API_AUTH
 from analytics.api import router
 from analytics.spend import READERS, Concentration, Line, PerStudent, SpendReport, spend_report
+from core.fiscal import FISCAL_YEAR_RULE
 from core.api_types import AnyId, DecimalText, MoneyText, text
 
-FiscalYearParam = Annotated[int, Field(ge=0, le=9999, description=(
-    "The fiscal year, named by the calendar year it ends in (2027 is July 2026 to June 2027 with the "
-    "default July start); 0 for the current one."))]
+FiscalYearParam = Annotated[int, Field(ge=0, le=9999, description=FISCAL_YEAR_RULE)]
 
 
 class SpendLineOut(Schema):
@@ -50,7 +49,7 @@ class SpendPerStudentOut(Schema):
     spend: MoneyText
     students: int
     students_estimated: bool = Field(description="True when any enrollment counted is an estimate: the figure is then an estimate.")
-    of: str = Field(description="Whose students: all members, a state's members, or one district.")
+    of: str = Field(description="Whose students: the member districts that bought (in the filters' scope, as the home page's \"saved for N students\"), or one district.")
     per_student: Optional[MoneyText] = None
 
 

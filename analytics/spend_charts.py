@@ -4,7 +4,7 @@ the same figures (`core.charts`), each with a sentence saying what it shows."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Optional
+from typing import Callable, Optional
 
 from analytics.spend import TOP_VENDORS, Concentration, Line, SpendReport
 from core.charts import Bar, Chart, Marker, Series, bar_chart, column_chart, money_axis
@@ -23,27 +23,31 @@ def _bars(lines: list[Line], limit: int, rest_label: str) -> list[Bar]:
     return bars
 
 
-def category_chart(report: SpendReport) -> Optional[Chart]:
-    lines = [line for line in report.by_category if line.spend]
+def _ranked(lines: list[Line], *, limit: int, rest_label: str, title: str, label_header: str, key: str,
+            words: Callable[[list[Line], Line], str]) -> Optional[Chart]:
+    """A bar chart of the groups with spend, largest first (the rest summed in one bar); `words`
+    says what it shows from the groups and the top one."""
+    lines = [line for line in lines if line.spend]
     if not lines:
         return None
-    top = lines[0]
-    summary = (f"{report.who} spent {money(report.total)} in {report.filters.fiscal_year.label} across "
-               f"{len(lines)} categor{'y' if len(lines) == 1 else 'ies'}; the most on {top.label}, "
-               f"{money(top.spend)} ({top.share}%).")
-    return bar_chart(title="Spend by category", summary=summary, bars=_bars(lines, 15, "All other categories"),
-                     fmt=money, value_header="Spend", label_header="Category", key="spend-category")
+    return bar_chart(title=title, summary=words(lines, lines[0]), bars=_bars(lines, limit, rest_label), fmt=money,
+                     value_header="Spend", label_header=label_header, key=key)
+
+
+def category_chart(report: SpendReport) -> Optional[Chart]:
+    return _ranked(report.by_category, limit=15, rest_label="All other categories", title="Spend by category",
+                   label_header="Category", key="spend-category", words=lambda lines, top: (
+                       f"{report.who} spent {money(report.total)} in {report.filters.fiscal_year.label} across "
+                       f"{len(lines)} categor{'y' if len(lines) == 1 else 'ies'}; the most on {top.label}, "
+                       f"{money(top.spend)} ({top.share}%)."))
 
 
 def vendor_chart(report: SpendReport) -> Optional[Chart]:
-    lines = [line for line in report.by_vendor if line.spend]
-    if not lines:
-        return None
-    top = lines[0]
-    summary = (f"{len(lines)} vendor{'s' if len(lines) != 1 else ''} sold to {report.who.lower() if report.scope == 'consortium' else report.who}; "
-               f"the most was {top.label}, {money(top.spend)} ({top.share}% of the spend).")
-    return bar_chart(title="Spend by vendor", summary=summary, bars=_bars(lines, TOP_VENDORS, "All other vendors"),
-                     fmt=money, value_header="Spend", label_header="Vendor", key="spend-vendor")
+    who = report.who.lower() if report.scope == "consortium" else report.who
+    return _ranked(report.by_vendor, limit=TOP_VENDORS, rest_label="All other vendors", title="Spend by vendor",
+                   label_header="Vendor", key="spend-vendor", words=lambda lines, top: (
+                       f"{len(lines)} vendor{'s' if len(lines) != 1 else ''} sold to {who}; "
+                       f"the most was {top.label}, {money(top.spend)} ({top.share}% of the spend)."))
 
 
 def month_chart(report: SpendReport) -> Optional[Chart]:
@@ -62,14 +66,10 @@ def month_chart(report: SpendReport) -> Optional[Chart]:
 
 
 def state_chart(report: SpendReport) -> Optional[Chart]:
-    lines = [line for line in report.by_state if line.spend]
-    if not lines:
-        return None
-    top = lines[0]
-    summary = (f"Members in {len(lines)} state{'s' if len(lines) != 1 else ''} bought; the most in {top.label}, "
-               f"{money(top.spend)} ({top.share}%).")
-    return bar_chart(title="Spend by state", summary=summary, bars=_bars(lines, 15, "All other states"),
-                     fmt=money, value_header="Spend", label_header="State", key="spend-state")
+    return _ranked(report.by_state, limit=15, rest_label="All other states", title="Spend by state",
+                   label_header="State", key="spend-state", words=lambda lines, top: (
+                       f"Members in {len(lines)} state{'s' if len(lines) != 1 else ''} bought; the most in "
+                       f"{top.label}, {money(top.spend)} ({top.share}%)."))
 
 
 def concentration_chart(items: list[Concentration]) -> Optional[Chart]:

@@ -13,7 +13,7 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from analytics.statement import Statement
-from core.formatting import day
+from core.formatting import long_day as day  # "July 1, 2026" (settings.EDPOOL_LONG_DATE_FORMAT)
 from core.number_format import money, quantity
 
 METHOD = (

@@ -117,6 +117,8 @@ class AuditAction(models.TextChoices):
     BID_CONFIRMED = "bid.confirmed", "Bid re-confirmed after an addendum"
     BID_WITHDRAWN = "bid.withdrawn", "Bid withdrawn"
     BID_DOCUMENT_READ = "bid.document_read", "Bid document read"
+    SEALING_KEY_ROTATED = "sealing_key.rotated", "Bid sealing key rotated (bids re-wrapped)"
+    SEALING_KEY_RETIRED = "sealing_key.retired", "Previous bid sealing key retired"
     EVALUATION_SEATED = "evaluation.seated", "Evaluator seated"
     EVALUATION_DECLARATION_SIGNED = "evaluation.declaration_signed", "Conflict-of-interest declaration signed"
     EVALUATION_SCORED = "evaluation.scored", "Evaluator's scores recorded"

@@ -7,7 +7,10 @@ ISO dates, plain decimals) and do not use these. Nothing given is shown as an em
 - money: $1,234.50; negatives -$1,000.00; rounded to the cent, half up.
 - when: a moment in the consortium's time zone (settings.TIME_ZONE) to the minute, with the
   zone's abbreviation: "2026-03-08 01:59 PST"; never seconds or microseconds.
-- day: a date, or a moment's local date: "2026-03-08".
+- day: a date, or a moment's local date: "2026-03-08" (worklists, tables people sort and compare).
+- long_day: the same date as people write it, "July 1, 2026" (statements, price and usage pages):
+  Django's date format `settings.EDPOOL_LONG_DATE_FORMAT` ("F j, Y" by default), one setting for
+  the whole project; `long_day_format` formats a date the same way in Python (the statement PDF).
 - percent: a number that already is a percentage (2, Decimal("2.50")) -> "2%" / "2.5%".
 - rate_percent: a fraction (Decimal("0.025"), e.g. a fee rate) -> "2.5%".
 - quantity: thousands separators, no trailing zeros: 1234 -> "1,234", Decimal("1.50") -> "1.5".
@@ -74,6 +77,26 @@ def day(value: Any) -> str:
     if isinstance(moment, dt.datetime):
         moment = _local(moment).date()
     return f"{moment:%Y-%m-%d}"
+
+
+def long_day_format(value: dt.date) -> str:
+    """"July 1, 2026" (settings.EDPOOL_LONG_DATE_FORMAT) for a date."""
+    from django.conf import settings
+    from django.utils import dateformat
+
+    return dateformat.format(value, getattr(settings, "EDPOOL_LONG_DATE_FORMAT", "F j, Y"))
+
+
+def long_day(value: Any) -> str:
+    """"July 1, 2026": a date, or the local date of a moment, as people write it."""
+    if value is None or value == "":
+        return EMPTY
+    moment = _moment(value)
+    if moment is None:
+        return str(value)
+    if isinstance(moment, dt.datetime):
+        moment = _local(moment).date()
+    return long_day_format(moment)
 
 
 def quantities(value: Mapping[str, Any]) -> str:

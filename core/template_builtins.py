@@ -33,6 +33,15 @@ def day(value, empty=None):
 
 
 @register.filter
+def long_day(value, empty=None):
+    """{{ agreement.end_date|long_day }} -> July 1, 2026 (settings.EDPOOL_LONG_DATE_FORMAT);
+    {{ x|long_day:"no end date" }} for nothing."""
+    if empty is not None and (value is None or value == ""):
+        return empty
+    return formatting.long_day(value)
+
+
+@register.filter
 def percent(value):
     """{{ plan.share_percent|percent }} -> 2.5% (the value already is a percentage)"""
     return formatting.percent(value)

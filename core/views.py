@@ -92,3 +92,10 @@ def confirm_then_run(request, confirmation: Union[Confirmation, Callable[[], Con
     return render(request, "core/confirm.html", {
         "c": c, "token": confirm_token(request), "carried": carried(request, c), "refused": refused,
         "inputs": [(f, data.get(f.name, "")) for f in c.inputs]}, status=409 if refused else 200)
+
+
+def fiscal_year_refused(request, exc) -> HttpResponse:
+    """The page for a fiscal year the rule of `core.fiscal` refuses: 400, the reason, and a link
+    to the same page for the current fiscal year."""
+    return render(request, "core/fiscal_year_refused.html", {"message": exc.message, "again": request.path},
+                  status=400)

@@ -10,6 +10,8 @@ file serves every instance of the systemd template unit `edpool-web@PORT.service
                        `edpool bench deadline-rush`)
   EDPOOL_WEB_TIMEOUT   seconds a request may take before its worker is restarted, default 30 (keep
                        BID_OPENING_DELAY_SECONDS at least this, and nginx's proxy_read_timeout above)
+  PROMETHEUS_MULTIPROC_DIR  a folder of this server's own for the workers' request metrics
+                       (README "Operating EdPool"); the unit empties it before gunicorn starts
   FORWARDED_ALLOW_IPS  addresses whose X-Forwarded-* headers gunicorn trusts, default 127.0.0.1 (the
                        nginx machine's address when nginx runs elsewhere)
 """
@@ -46,3 +48,13 @@ if os.environ.get("EDPOOL_WEB_CONTROL_SOCKET"):
     control_socket = os.environ["EDPOOL_WEB_CONTROL_SOCKET"]
 else:
     control_socket_disable = True
+
+
+
+def child_exit(server, worker):
+    """A worker that ended leaves its request metrics to the others (prometheus_client's
+    multiprocess mode: its live gauges are dropped, its counters and histograms stay summed)."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

@@ -123,6 +123,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "core.received.ReceivedAtMiddleware",  # first: when the request reached the server (sealed bids)
+    "core.dbrouter.ReplicaReadsMiddleware",  # read replica: which requests may read it (issue 18)
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -173,6 +174,30 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
          "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Read replica (issue 18; core/dbrouter.py) --------------------------------------------------
+#   DATABASE_REPLICA_URL   a PostgreSQL streaming replica of DATABASE_URL. Analytics and exports
+#                          (REPLICA_READ_PATHS, GET only) read it; writes, transactions, sign-in
+#                          and permission tables, and any client that wrote in the last
+#                          REPLICA_PIN_SECONDS (the `edpool_primary` cookie) read the primary.
+#                          Unset: everything uses the default database.
+# The test suite always has a "replica" alias mirroring the default database (TEST MIRROR, no
+# second database), used only where a test sets DATABASE_REPLICA_ALIAS = "replica".
+DATABASE_REPLICA_ALIAS = ""
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"], conn_max_age=DATABASES["default"].get("CONN_MAX_AGE", 0))
+    DATABASE_REPLICA_ALIAS = "replica"
+elif os.environ.get("PYTEST_VERSION"):
+    DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+DATABASE_ROUTERS = ["core.dbrouter.ReplicaRouter"]
+REPLICA_PIN_SECONDS = int(os.environ.get("REPLICA_PIN_SECONDS", "10"))
+REPLICA_READ_PATHS = (
+    r"^/savings/", r"^/analytics/", r"^/prices/", r"^/usage/",
+    r"^/compliance/matrix(\.csv$|/export/)", r"/demand\.(csv|xlsx)$",
+    r"^/api/v1/(savings|analytics|spend|prices|usage)(/|$)",
+)
+# --- end of read replica ---------------------------------------------------------------------------
 
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [
@@ -255,6 +280,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "EdPool <noreply@local
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").strip()
 
 LANGUAGE_CODE = "en-us"
+# Dates on pages for people ("July 1, 2026": the `long_day` filter, the statement PDF); CSV, XLSX
+# and the API keep ISO dates. A Django date format (https://docs.djangoproject.com/en/5.2/ref/templates/builtins/#date).
+EDPOOL_LONG_DATE_FORMAT = "F j, Y"
 TIME_ZONE = os.environ.get("TIME_ZONE", "America/Los_Angeles")
 USE_I18N = True
 USE_TZ = True
@@ -315,6 +343,23 @@ def _bid_sealing_key() -> str:
 
 
 BID_SEALING_KEY = _bid_sealing_key()
+
+# --- Sealing-key rotation (issue 18, `edpool keys`; sourcing/services/keys.py) -----------------
+#   BID_SEALING_KEYS_READ  comma-separated previous keys this server may still unseal with (never
+#                          seal with) during a rotation's grace period; empty once `edpool keys
+#                          status` shows no bid sealed under them. Development keeps them in
+#                          var/dev-bid-sealing-keys-read, one a line, written by `keys rotate --new-key`.
+# BID_SEALING_KEY_FILE is the development key file when the key came from it (`keys rotate
+# --new-key` may then write a new one); None when the environment sets the key.
+_FROM_KEY_FILE = bool(DEBUG and not os.environ.get("BID_SEALING_KEY") and not os.environ.get("PYTEST_VERSION"))
+BID_SEALING_KEY_FILE = VAR_DIR / "dev-bid-sealing-key" if _FROM_KEY_FILE else None
+BID_SEALING_KEYS_READ_FILE = VAR_DIR / "dev-bid-sealing-keys-read" if _FROM_KEY_FILE else None
+if os.environ.get("BID_SEALING_KEYS_READ") is not None or BID_SEALING_KEYS_READ_FILE is None:
+    BID_SEALING_KEYS_READ = env_list("BID_SEALING_KEYS_READ")
+else:
+    BID_SEALING_KEYS_READ = ([line.strip() for line in BID_SEALING_KEYS_READ_FILE.read_text().splitlines()
+                              if line.strip()] if BID_SEALING_KEYS_READ_FILE.exists() else [])
+# --- end of sealing-key rotation -----------------------------------------------------------------
 # Seconds the award engine may search when staff compute a bulk-buy award plan (in the background
 # worker since jobs/: no longer bound by the web server's request timeout).
 AWARD_ENGINE_TIME_LIMIT_SECONDS = float(os.environ.get("AWARD_ENGINE_TIME_LIMIT_SECONDS", "20"))

@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("prices.urls")),
     path("", include("usage.urls")),
     path("", include("bulkdata.urls")),
+    path("public/", include("portal.urls")),
     path("audit/", include("audit.urls")),
     path("inbox/", include("inbox.urls")),
     path("jobs/", include("jobs.urls")),

@@ -34,6 +34,11 @@ def latest_job(*, kind: str, subject: models.Model) -> Optional[Job]:
 
 
 
+def active_jobs(*, kind: str) -> list[Job]:
+    """The jobs of this kind queued or running (a page says its figures are being updated)."""
+    return list(Job.objects.filter(kind=kind, state__in=ACTIVE_STATES).order_by("created_at", "id"))
+
+
 # --- For operators: /readyz and /metrics (ops.health, ops.metrics) ------------------------------
 
 def worker_last_heartbeat():

@@ -52,7 +52,26 @@ from ops.archive import (DAMAGED, FORMAT, MANIFEST, MAX_MANIFEST_BYTES, MAX_NAME
 # Tables whose rows say whether a database holds EdPool data (`migrate` alone fills none of them).
 DATA_TABLES = ("accounts_user", "audit_auditevent", "orgs_organisation")
 # Files never put in an archive even if MEDIA_ROOT were set to a folder holding them.
-SECRET_FILES = ("dev-bid-sealing-key", "dev-secret-key")
+SECRET_FILES = ("dev-bid-sealing-key", "dev-secret-key", "dev-bid-sealing-keys-read",
+                "dev-bid-sealing-key.tmp", "dev-bid-sealing-keys-read.tmp")
+
+
+def sealing_key_ids() -> list[str]:
+    """The ids of the sealing keys the stored bids are under (never a key: see sourcing.sealing);
+    "" stands for bids sealed before keys had ids."""
+    from sourcing.selectors.keys import sealing_key_status
+
+    status = sealing_key_status()
+    return sorted(set(status.bids) | set(status.documents))
+
+
+def unreadable_sealing_keys() -> list[str]:
+    """The key ids stored bids are under that this server does not hold (after a restore: set the
+    matching key in BID_SEALING_KEY or BID_SEALING_KEYS_READ)."""
+    from sourcing import sealing
+
+    readable = set(sealing.readable_key_ids())
+    return [k for k in sealing_key_ids() if k and k not in readable]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -289,6 +308,8 @@ def backup_create(*, output: Optional[Path] = None, using: str = DEFAULT_DB_ALIA
             "migrations": facts.migrations,
             "tables": facts.tables,
             "audit_head": facts.audit_head,
+            # Which sealing keys (by id, never the key) the bids need: see README "Rotating the sealing key".
+            "sealing_key_ids": sealing_key_ids(),
             "media": media,
             "excluded": "The bid-sealing key and SECRET_KEY are never in a backup: keep them apart.",
         }

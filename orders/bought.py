@@ -30,7 +30,8 @@ class Bought:
 
 def units_bought(*, since: dt.date, until: dt.date, district_ids: Optional[Iterable[int]] = None,
                  agreement_ids: Optional[Iterable[int]] = None,
-                 product_kinds: Optional[Iterable[str]] = None) -> list[Bought]:
+                 product_kinds: Optional[Iterable[str]] = None,
+                 product_ids: Optional[Iterable[int]] = None) -> list[Bought]:
     """Units on order lines that count, priced from `since` to `until` (inclusive local days)."""
     tz = timezone.get_current_timezone()
     lines = OrderLine.objects.filter(
@@ -41,6 +42,8 @@ def units_bought(*, since: dt.date, until: dt.date, district_ids: Optional[Itera
         lines = lines.filter(order__district_id__in=list(district_ids))
     if agreement_ids is not None:
         lines = lines.filter(order__agreement_id__in=list(agreement_ids))
+    if product_ids is not None:
+        lines = lines.filter(product_id__in=list(product_ids))
     if product_kinds is not None:
         lines = lines.filter(product__kind__in=list(product_kinds))
     rows = (lines.values("order__district_id", "order__agreement_id", "product_id")

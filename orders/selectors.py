@@ -413,6 +413,27 @@ def districts_per_line(*, agreement_ids) -> dict[tuple[int, str], set[int]]:
     return dict(out)
 
 
+def spend_buckets_of_lines(line_ids, *, order_id: Optional[int] = None) -> set[tuple[int, dt.date]]:
+    """The (district id, first day of the month) pairs the lines' spend and rebates fall in: their
+    order's pricing month and the months of their true-ups and reversals (and of the order's own
+    volume events' entries, with or without a line), on the consortium's calendar."""
+    from core.clock import date_of
+
+    ids = list(line_ids)
+    found: set[tuple[int, dt.date]] = set()
+    for district_id, priced_at in (OrderLine.objects.filter(pk__in=ids, order__priced_at__isnull=False)
+                                   .values_list("order__district_id", "order__priced_at").distinct()):
+        found.add((district_id, date_of(priced_at).replace(day=1)))
+    entries = Q(order_line_id__in=ids)
+    if order_id is not None:
+        entries |= Q(event__order_id=order_id)
+    for district_id, at in (RebateEntry.objects.filter(entries, kind__in=[RebateEntry.Kind.TRUE_UP,
+                                                                          RebateEntry.Kind.REVERSAL])
+                            .values_list("district_id", "created_at")):
+        found.add((district_id, date_of(at).replace(day=1)))
+    return found
+
+
 def orders_placed_count() -> int:
     """For operators' metrics (ops.metrics): orders ever placed (submitted by a district), whatever
     became of them since. A count only."""

@@ -24,7 +24,7 @@ from typing import Iterable, Optional
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, DecimalField, F, QuerySet, Sum
+from django.db.models import Count, DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import TruncMonth
 
 from core.money import cents
@@ -33,7 +33,7 @@ from orders.states import COUNTING
 
 # What spend and rebates can be grouped by, and the columns each brings back (id first, then the
 # label). "month" is the first day of the month, on the consortium's calendar.
-DIMENSIONS = ("category", "vendor", "state", "district", "month")
+DIMENSIONS = ("category", "vendor", "state", "district", "month", "agreement", "member")
 
 _LINE_FIELDS = {
     "category": ("product__category_id", "product__category__name"),
@@ -41,6 +41,8 @@ _LINE_FIELDS = {
     "state": ("order__district__state",),
     "district": ("order__district_id", "order__district__organisation__name", "order__district__enrollment",
                  "order__district__enrollment_is_estimate"),
+    "agreement": ("order__agreement_id",),
+    "member": ("order__district_id",),  # the district's id alone (the rollup's buckets)
 }
 _REBATE_FIELDS = {
     "category": ("order_line__product__category_id", "order_line__product__category__name"),
@@ -48,9 +50,12 @@ _REBATE_FIELDS = {
     "state": ("district__state",),
     "district": ("district_id", "district__organisation__name", "district__enrollment",
                  "district__enrollment_is_estimate"),
+    "agreement": ("agreement_id",),
+    "member": ("district_id",),
 }
 _NAMES = {"category": ("category_id", "category"), "vendor": ("vendor_id", "vendor"), "state": ("state",),
-          "district": ("district_id", "district", "enrollment", "enrollment_is_estimate")}
+          "district": ("district_id", "district", "enrollment", "enrollment_is_estimate"),
+          "agreement": ("agreement_id",), "member": ("district_id",)}
 MONEY = DecimalField(max_digits=16, decimal_places=2)
 
 
@@ -65,6 +70,8 @@ class SpendFilter:
     category_id: Optional[int] = None
     vendor_id: Optional[int] = None
     district_ids: Optional[tuple[int, ...]] = None
+    # (district id, first day of a month) pairs: only these districts' months (the rollup's buckets).
+    buckets: Optional[tuple[tuple[int, dt.date], ...]] = None
 
 
 def _tz() -> ZoneInfo:
@@ -78,88 +85,112 @@ def _moments(f: SpendFilter) -> tuple[Optional[dt.datetime], Optional[dt.datetim
     return since, until
 
 
+# The filter's fields, as lookups on order lines (their order's moment) and on rebate entries.
+_LINE_PATHS = dict(moment="order__priced_at", state="order__district__state", category="product__category_id",
+                   vendor="order__agreement__vendor_id", district="order__district_id")
+_REBATE_PATHS = dict(moment="created_at", state="district__state", category="order_line__product__category_id",
+                     vendor="agreement__vendor_id", district="district_id")
+
+
+def _narrow(qs: QuerySet, f: SpendFilter, paths: dict) -> QuerySet:
+    since, until = _moments(f)
+    lookups = {}
+    if since:
+        lookups[f"{paths['moment']}__gte"] = since
+    if until:
+        lookups[f"{paths['moment']}__lt"] = until
+    if f.state:
+        lookups[paths["state"]] = f.state
+    if f.category_id:
+        lookups[paths["category"]] = f.category_id
+    if f.vendor_id:
+        lookups[paths["vendor"]] = f.vendor_id
+    if f.district_ids is not None:
+        lookups[f"{paths['district']}__in"] = f.district_ids
+    qs = qs.filter(**lookups)
+    if f.buckets is not None:
+        tz, pairs = _tz(), Q(pk__in=[])
+        for district_id, month in f.buckets:
+            after = dt.date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+            pairs |= Q(**{paths["district"]: district_id,
+                          f"{paths['moment']}__gte": dt.datetime.combine(month, dt.time.min, tzinfo=tz),
+                          f"{paths['moment']}__lt": dt.datetime.combine(after, dt.time.min, tzinfo=tz)})
+        qs = qs.filter(pairs)
+    return qs.order_by()
+
+
 def counted_lines(f: SpendFilter) -> QuerySet[OrderLine]:
     """The order lines whose spend counts, narrowed by the filter (no ordering: for aggregates)."""
-    qs = OrderLine.objects.filter(order__state__in=COUNTING, order__priced_at__isnull=False, amount__isnull=False)
-    since, until = _moments(f)
-    if since:
-        qs = qs.filter(order__priced_at__gte=since)
-    if until:
-        qs = qs.filter(order__priced_at__lt=until)
-    if f.state:
-        qs = qs.filter(order__district__state=f.state)
-    if f.category_id:
-        qs = qs.filter(product__category_id=f.category_id)
-    if f.vendor_id:
-        qs = qs.filter(order__agreement__vendor_id=f.vendor_id)
-    if f.district_ids is not None:
-        qs = qs.filter(order__district_id__in=f.district_ids)
-    return qs.order_by()
+    return _narrow(OrderLine.objects.filter(order__state__in=COUNTING, order__priced_at__isnull=False,
+                                            amount__isnull=False), f, _LINE_PATHS)
 
 
 def earned_entries(f: SpendFilter) -> QuerySet[RebateEntry]:
     """True-ups and their reversals (not settlements) made in the period, narrowed the same way."""
-    qs = RebateEntry.objects.filter(kind__in=(RebateEntry.Kind.TRUE_UP, RebateEntry.Kind.REVERSAL))
-    since, until = _moments(f)
-    if since:
-        qs = qs.filter(created_at__gte=since)
-    if until:
-        qs = qs.filter(created_at__lt=until)
-    if f.state:
-        qs = qs.filter(district__state=f.state)
-    if f.category_id:
-        qs = qs.filter(order_line__product__category_id=f.category_id)
-    if f.vendor_id:
-        qs = qs.filter(agreement__vendor_id=f.vendor_id)
-    if f.district_ids is not None:
-        qs = qs.filter(district_id__in=f.district_ids)
-    return qs.order_by()
+    return _narrow(RebateEntry.objects.filter(kind__in=(RebateEntry.Kind.TRUE_UP, RebateEntry.Kind.REVERSAL)),
+                   f, _REBATE_PATHS)
 
 
-def _group(qs: QuerySet, by: Iterable[str], fields: dict, moment: str) -> tuple[QuerySet, list[str]]:
+def _aggregate(qs: QuerySet, by: Iterable[str], fields: dict, moment: str, sums: dict) -> list[dict]:
+    """Rows of `sums` grouped by the dimensions (none: one row, the total); months as dates."""
     by = tuple(by)
     unknown = set(by) - set(DIMENSIONS)
     if unknown:
         raise ValueError(f"cannot group spend by {sorted(unknown)}")
     renames: dict = {}
+    names: list[str] = []
     for dim in by:
         if dim == "month":
             renames["month"] = TruncMonth(moment, tzinfo=_tz())
+            names.append("month")
         else:
             for name, column in zip(_NAMES[dim], fields[dim]):
-                renames[name] = F(column)
+                if name != column:  # (a model's own column is grouped by as it is)
+                    renames[name] = F(column)
+                names.append(name)
     qs = qs.annotate(**renames) if renames else qs
-    return qs, list(renames)
-
-
-def spend_by(f: SpendFilter, by: Iterable[str] = ()) -> list[dict]:
-    """Counted spend grouped by dimensions of `DIMENSIONS` (none: one row, the total). Each row:
-    the dimensions' columns, `spend` (Decimal), `lines` and `units`; `orders` too when not grouped
-    by category (an order's lines share a vendor, a district and a month, but not a category)."""
-    by = tuple(by)
-    qs, keys = _group(counted_lines(f), by, _LINE_FIELDS, "order__priced_at")
-    sums = {"spend": Sum(F("amount") - F("quote_credit"), output_field=MONEY), "lines": Count("id"),
-            "units": Sum("quantity")}
-    if "category" not in by:
-        sums["orders"] = Count("order_id", distinct=True)
-    rows = list(qs.values(*keys).annotate(**sums)) if keys else [qs.aggregate(**sums)]
+    rows = list(qs.values(*names).annotate(**sums)) if names else [qs.aggregate(**sums)]
     for row in rows:
-        row["spend"] = cents(row["spend"] or Decimal(0))
-        row["units"] = row["units"] or 0
         if "month" in row and isinstance(row["month"], dt.datetime):
             row["month"] = row["month"].date()
     return rows
 
 
+def _first_category() -> Subquery:
+    """The lowest category among the order's counted lines (an order is counted once, there)."""
+    return Subquery(OrderLine.objects.filter(order_id=OuterRef("order_id"), amount__isnull=False)
+                    .order_by("product__category_id").values("product__category_id")[:1])
+
+
+def spend_by(f: SpendFilter, by: Iterable[str] = (), *, first_orders: bool = False) -> list[dict]:
+    """Counted spend grouped by dimensions of `DIMENSIONS` (none: one row, the total). Each row:
+    the dimensions' columns, `spend` (Decimal), `lines` and `units`; `orders` too when not grouped
+    by category (an order's lines share a vendor, a district and a month, but not a category).
+    `first_orders` (for the rollup): `orders` always, and `orders_first`, the orders whose lowest
+    category is the row's."""
+    by = tuple(by)
+    qs = counted_lines(f)
+    sums = {"spend": Sum(F("amount") - F("quote_credit"), output_field=MONEY), "lines": Count("id"),
+            "units": Sum("quantity")}
+    if "category" not in by or first_orders:
+        sums["orders"] = Count("order_id", distinct=True)
+    if first_orders:
+        qs = qs.annotate(first_category=_first_category())
+        sums["orders_first"] = Count("order_id", distinct=True,
+                                     filter=Q(product__category_id=F("first_category")))
+    rows = _aggregate(qs, by, _LINE_FIELDS, "order__priced_at", sums)
+    for row in rows:
+        row["spend"] = cents(row["spend"] or Decimal(0))
+        row["units"] = row["units"] or 0
+    return rows
+
+
 def rebates_earned_by(f: SpendFilter, by: Iterable[str] = ()) -> list[dict]:
     """True-up rebates earned (less reversals), grouped like `spend_by`; each row has `earned`."""
-    qs, keys = _group(earned_entries(f), by, _REBATE_FIELDS, "created_at")
-    sums = {"earned": Sum("amount", output_field=MONEY)}
-    rows = list(qs.values(*keys).annotate(**sums)) if keys else [qs.aggregate(**sums)]
+    rows = _aggregate(earned_entries(f), by, _REBATE_FIELDS, "created_at",
+                      {"earned": Sum("amount", output_field=MONEY)})
     for row in rows:
         row["earned"] = cents(row["earned"] or Decimal(0))
-        if "month" in row and isinstance(row["month"], dt.datetime):
-            row["month"] = row["month"].date()
     return rows
 
 

@@ -51,6 +51,10 @@ class OutsidePriceIn(Schema):
     match: MatchCode = "same"
     district_id: Optional[Id] = None
     note: Note = ""
+    confirm_far: bool = Field(False, description=(
+        "A price more than 3 times above or below the pool's price now is refused (422, under confirm_far) "
+        "unless this is true; more than 20 times is refused always. The same member, product, source, date "
+        "and price twice is refused (422)."))
 
 
 class OutsidePriceOut(Schema):
@@ -70,6 +74,7 @@ class OutsidePriceOut(Schema):
     district_name: Optional[str]
     recorded_at: dt.datetime
     withdrawn: bool
+    confirmed_far: bool = Field(False, description="Recorded although more than 3 times from the pool's price.")
     pool_price: Optional[MoneyText] = None
     beats_pool: bool = False
 
@@ -109,11 +114,17 @@ class RenegotiationOut(Schema):
     product_id: int
     product_name: str
     pool_price: MoneyText
+    median_outside_price: MoneyText = Field(description=(
+        "The median of the outside prices seen in the last 730 days for the product, outliers left out: the "
+        "figure compared with the pool's price (one typo'd price cannot put a product on the list)."))
+    outside_prices: int = Field(description="How many prices the median is of.")
+    outliers_left_out: int = Field(description=(
+        "Prices under a third or over three times the median of all the product's recent prices, left out."))
     lowest_outside_price: MoneyText
     lowest_outside_id: int
     lowest_outside_source: str
     lowest_outside_seen_on: dt.date
-    gap: MoneyText
+    gap: MoneyText = Field(description="Pool price minus the median outside price.")
     gap_percent: str
     lower_prices_seen: int
 
@@ -157,7 +168,7 @@ def outside_out(row: OutsidePrice, pool_price=None) -> dict:
             "source_kind_label": row.get_source_kind_display(), "source_name": row.source_name,
             "source_url": row.source_url, "district_id": row.district_id,
             "district_name": row.district.name if row.district else None, "recorded_at": row.recorded_at,
-            "withdrawn": row.withdrawn_at is not None, "pool_price": _money(pool_price),
+            "withdrawn": row.withdrawn_at is not None, "confirmed_far": row.confirmed_far, "pool_price": _money(pool_price),
             "beats_pool": pool_price is not None and row.unit_price < pool_price}
 
 
@@ -182,8 +193,8 @@ def outside_list(request, product_id: AnyId = 0, page: Page = 1, page_size: PerP
 def outside_create(request, payload: OutsidePriceIn):
     """Record a price seen elsewhere. Buyers record for their own district (`district_id` left out
     or theirs); staff for the consortium or a member district. Refused (422, nothing stored): a
-    date in the future or over five years back, a price more than 20 times from the pool's, the
-    same price twice, NUL characters."""
+    date in the future or over five years back, a price more than 20 times from the pool's (or 3
+    times without `confirm_far`), the same price twice, NUL characters."""
     row = outside_price_record(**payload.dict(), actor=request.actor)
     row = selectors.outside_prices().get(pk=row.pk)
     return Status(201, outside_out(row, selectors.pool_price_of(row.product_id) if row.product_id else None))
@@ -223,12 +234,14 @@ def comparison(request, product_id: Id):
 @router.get("/prices/renegotiate", response=list[RenegotiationOut], auth=API_AUTH)
 @api_roles(STAFF)
 def renegotiate(request):
-    """Products where an outside price seen in the last 730 days is below the agreement's price
-    at the current tier, the agreement ending soonest first (staff)."""
+    """Products whose median outside price seen in the last 730 days (outliers left out, with its
+    count) is below the agreement's price at the current tier, the agreement ending soonest first
+    (staff)."""
     return [{"agreement_id": r.agreement.pk, "agreement_number": r.agreement.number,
              "vendor": r.agreement.vendor.legal_name, "end_date": r.agreement.end_date,
              "product_id": r.item.product.pk, "product_name": r.item.product.name,
-             "pool_price": _money(r.pool_price), "lowest_outside_price": _money(r.best_outside.unit_price),
+             "pool_price": _money(r.pool_price), "median_outside_price": _money(r.median),
+             "outside_prices": r.counted, "outliers_left_out": r.outliers, "lowest_outside_price": _money(r.best_outside.unit_price),
              "lowest_outside_id": r.best_outside.pk, "lowest_outside_source": r.best_outside.source_name,
              "lowest_outside_seen_on": r.best_outside.seen_on, "gap": _money(r.gap),
              "gap_percent": str(r.gap_percent), "lower_prices_seen": r.outside_count}

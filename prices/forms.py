@@ -28,6 +28,10 @@ class OutsidePriceForm(forms.Form):
     source_url = forms.CharField(label="Link to the source", max_length=500, required=False)
     district_id = forms.TypedChoiceField(label="Seen by member district", required=False, coerce=int,
                                          empty_value=None, help_text="Leave empty when the consortium saw it.")
+    confirm_far = forms.BooleanField(
+        label="The price is right", required=False,
+        help_text="Tick only when asked: a price more than 3 times above or below the pool's is recorded only "
+                  "when you confirm it (a misplaced decimal point would mislead the renegotiation list).")
     note = forms.CharField(label="Note", max_length=NOTE_MAX, required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, products=(), districts=None, **kwargs):

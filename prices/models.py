@@ -39,10 +39,18 @@ class OutsidePrice(models.Model):
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="+")
+    confirmed_far = models.BooleanField(default=False, help_text="Recorded although far from the pool's price, "
+                                                                 "confirmed by the person recording it.")
+    # The same member (or the consortium), product (or description), source, date and price: one
+    # price not withdrawn per key (prices.services.duplicate_key), enforced by the database too.
+    duplicate_key = models.CharField(max_length=64, null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-seen_on", "-pk"]
         indexes = [models.Index(fields=["product", "withdrawn_at"], name="prices_outside_product")]
+        constraints = [models.UniqueConstraint(
+            fields=["duplicate_key"], condition=models.Q(withdrawn_at__isnull=True, duplicate_key__isnull=False),
+            name="prices_outside_once")]
 
     def __str__(self) -> str:
         return f"{self.description} at ${self.unit_price:,.2f} ({self.source_name}, {self.seen_on})"

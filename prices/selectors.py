@@ -134,13 +134,22 @@ def product_comparison(product: Product) -> ProductComparison:
         for row in outside_prices(product_id=product.pk)])
 
 
+# A price under a third or over three times the median of a product's recent outside prices is an
+# outlier: left out of the renegotiation list's median (and counted).
+OUTLIER_FACTOR = Decimal(3)
+
+
 @dataclass(frozen=True)
 class Renegotiation:
-    """An agreement offering a product above a recent outside price: a signal for its renewal."""
+    """An agreement offering a product above the median of its recent outside prices (outliers
+    left out): a signal for its renewal."""
 
     item: CatalogItem
-    best_outside: OutsidePrice
-    outside_count: int
+    best_outside: OutsidePrice  # the lowest price counted
+    outside_count: int  # prices counted below the pool's
+    median: Decimal  # of the prices counted
+    counted: int  # prices the median is of
+    outliers: int  # prices left out
 
     @property
     def agreement(self):
@@ -152,16 +161,35 @@ class Renegotiation:
 
     @property
     def gap(self) -> Decimal:
-        return self.pool_price - self.best_outside.unit_price
+        return self.pool_price - self.median
 
     @property
     def gap_percent(self) -> Decimal:
         return (self.gap * 100 / self.pool_price).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
+def median_price(prices: list[Decimal]) -> Decimal:
+    """The median, to the cent (half up) when it falls between two prices."""
+    ordered = sorted(prices)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return ((ordered[middle - 1] + ordered[middle]) / 2).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def without_outliers(rows: list[OutsidePrice]) -> tuple[list[OutsidePrice], int]:
+    """The prices within OUTLIER_FACTOR of the median of all of them, and how many were left out."""
+    middle = median_price([r.unit_price for r in rows])
+    kept = [r for r in rows if middle / OUTLIER_FACTOR <= r.unit_price <= middle * OUTLIER_FACTOR]
+    return kept, len(rows) - len(kept)
+
+
 def renegotiation_list() -> list[Renegotiation]:
-    """Every (product, agreement in force) whose price at the current tier is above an outside
-    price seen in the last RECENT_DAYS days, the agreement ending soonest first."""
+    """Every (product, agreement in force) whose price at the current tier is above the median of
+    the product's outside prices seen in the last RECENT_DAYS days (outliers left out, see
+    OUTLIER_FACTOR), the agreement ending soonest first. One price far below the others (a typo)
+    does not put a product on the list; a product with a single price is listed with its count (1),
+    for staff to weigh."""
     recent = list(outside_prices().filter(product__isnull=False, seen_on__gte=recent_since()))
     by_product: dict[int, list[OutsidePrice]] = defaultdict(list)
     for row in recent:
@@ -169,12 +197,14 @@ def renegotiation_list() -> list[Renegotiation]:
     offers = pool_offers(by_product)
     rows = []
     for product_id, items in offers.items():
-        seen = by_product[product_id]
-        lowest = min(seen, key=lambda r: (r.unit_price, -r.seen_on.toordinal(), r.pk))
+        kept, outliers = without_outliers(by_product[product_id])
+        middle = median_price([r.unit_price for r in kept])
+        lowest = min(kept, key=lambda r: (r.unit_price, -r.seen_on.toordinal(), r.pk))
         for item in items:
-            below = [r for r in seen if r.unit_price < item.position.unit_price]
-            if below:
-                rows.append(Renegotiation(item=item, best_outside=lowest, outside_count=len(below)))
+            if middle < item.position.unit_price:
+                below = [r for r in kept if r.unit_price < item.position.unit_price]
+                rows.append(Renegotiation(item=item, best_outside=lowest, outside_count=len(below), median=middle,
+                                          counted=len(kept), outliers=outliers))
     far = dt.date.max
     return sorted(rows, key=lambda r: (r.agreement.end_date or far, r.agreement.number, r.item.product.name))
 

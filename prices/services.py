@@ -7,10 +7,14 @@ their own district). A price is withdrawn by staff or by a buyer of the district
 Refused (ValidationError naming the field, nothing stored): a price outside $0.01 to
 $10,000,000.00 or not in whole cents; for a catalog product the pool offers, a price under a
 twentieth or over twenty times the pool's price now (a typo in the decimal point, a price per
-carton typed as per unit: such a price would only mislead the renegotiation list); a quantity
-outside 1 to 1,000,000; a date in the future or more than five years back; text with a NUL
-character or too long; a link that is not http(s); the same price recorded twice (a double
-submit) while the first is not withdrawn.
+carton typed as per unit: such a price would only mislead the renegotiation list), and one under
+a third or over three times it unless the person confirms it (`confirm_far`: a real offer that
+far from the pool's is rare; the confirmation is kept on the row); a quantity outside 1 to
+1,000,000; a date in the future or more than five years back; text with a NUL character or too
+long; a link that is not http(s); the same price twice while the first is not withdrawn: the same
+member (or the consortium), product (or description without one), source (kind and name,
+ignoring case and spaces), date and price (`prices.keys.duplicate_key`; a double submit, or two
+buyers of a district recording the same quote), checked first and enforced by a unique index.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from typing import Any, Optional
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from accounts.acting import BUYER, STAFF, Actor, acts_as
 from accounts.models import User
@@ -34,11 +38,14 @@ from core.limits import NOTE_MAX, SHORT_TEXT_MAX, check_int, check_money, check_
 from core.locks import lock
 from members.models import District
 from members.selectors import district_acting, district_is_member
+from prices.keys import duplicate_key
 from prices.models import Match, OutsidePrice, SourceKind
 
 RECORDERS = (STAFF, BUYER)
 # A price this many times below or above the pool's price now is refused as a typo.
 PLAUSIBLE_FACTOR = Decimal(20)
+# ... and this many times, unless the person confirms it.
+CONFIRM_FACTOR = Decimal(3)
 # How far back a price may have been seen.
 OLDEST_YEARS = 5
 URL_MAX = 500
@@ -50,7 +57,7 @@ def _snapshot(row: OutsidePrice) -> dict[str, Any]:
             "match": row.match, "unit_price": str(row.unit_price), "quantity": row.quantity,
             "seen_on": row.seen_on.isoformat(), "source_kind": row.source_kind,
             "source_name": row.source_name, "source_url": row.source_url,
-            "withdrawn": row.withdrawn_at is not None}
+            "withdrawn": row.withdrawn_at is not None, "confirmed_far": row.confirmed_far}
 
 
 def _district_for(actor: Actor, district_id: Any, errors: dict) -> Optional[District]:
@@ -106,7 +113,7 @@ def _take(errors: dict, field: str, call):
 def outside_price_record(*, description: str, unit_price: Any, quantity: Any, seen_on: Any,
                          source_kind: str, source_name: str, source_url: str = "",
                          product_id: Optional[int] = None, match: str = Match.SAME,
-                         district_id: Optional[int] = None, note: str = "",
+                         district_id: Optional[int] = None, note: str = "", confirm_far: bool = False,
                          actor: Actor) -> OutsidePrice:
     """Record a price seen elsewhere (see the module's rules)."""
     if not acts_as(actor, RECORDERS) or actor.user is None:
@@ -134,7 +141,7 @@ def outside_price_record(*, description: str, unit_price: Any, quantity: Any, se
         errors["source_kind"] = [f"Choose one of: {', '.join(SourceKind.labels)}."]
     if match not in Match.values:
         errors["match"] = [f"Choose one of: {', '.join(Match.labels)}."]
-    product = None
+    product = pool = None
     if product_id not in (None, ""):
         if isinstance(product_id, bool) or not isinstance(product_id, int):
             errors["product_id"] = ["No such catalog product."]
@@ -151,17 +158,31 @@ def outside_price_record(*, description: str, unit_price: Any, quantity: Any, se
                 f"${price:,.2f} is implausible against the pool's ${pool:,.2f} for {product.name} "
                 f"(more than {PLAUSIBLE_FACTOR} times apart): check the decimal point and that it is a "
                 f"price per unit.")
+        elif (pool is not None and not pool / CONFIRM_FACTOR <= price <= pool * CONFIRM_FACTOR
+              and confirm_far is not True):
+            errors.setdefault("confirm_far", []).append(
+                f"${price:,.2f} is more than {CONFIRM_FACTOR} times from the pool's ${pool:,.2f} for "
+                f"{product.name}: check the decimal point and that it is a price per unit, then tick "
+                f"\"The price is right\" to record it.")
     if errors:
         raise ValidationError(errors)
-    if OutsidePrice.objects.filter(district=district, product=product, description=description,
-                                   unit_price=price, seen_on=day, source_name=name,
-                                   withdrawn_at__isnull=True).exists():
-        raise ValidationError({"unit_price": ["This price is already recorded (same product, price, date "
-                                              "and source): nothing was added."]})
-    row = OutsidePrice.objects.create(
-        district=district, product=product, description=description, match=match, unit_price=price,
-        quantity=units, seen_on=day, source_kind=source_kind, source_name=name, source_url=url, note=note,
-        recorded_by=actor.user, recorded_at=clock.now())
+    far = product is not None and pool is not None and not pool / CONFIRM_FACTOR <= price <= pool * CONFIRM_FACTOR
+    key = duplicate_key(district_id=district.pk if district else None, product_id=product.pk if product else None,
+                        description=description, source_kind=source_kind, source_name=name, seen_on=day,
+                        unit_price=price)
+    already = ValidationError({"unit_price": ["This price is already recorded (the same member, product, "
+                                              "source, date and price): nothing was added."]})
+    if OutsidePrice.objects.filter(duplicate_key=key, withdrawn_at__isnull=True).exists():
+        raise already
+    try:
+        with transaction.atomic():
+            row = OutsidePrice.objects.create(
+                district=district, product=product, description=description, match=match, unit_price=price,
+                quantity=units, seen_on=day, source_kind=source_kind, source_name=name, source_url=url,
+                note=note, recorded_by=actor.user, recorded_at=clock.now(), confirmed_far=far,
+                duplicate_key=key)
+    except IntegrityError:  # recorded at the same moment by someone else (another buyer of the district)
+        raise already from None
     audit_record(actor=actor, action=AuditAction.OUTSIDE_PRICE_RECORDED, obj=row, after=_snapshot(row))
     return row
 

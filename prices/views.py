@@ -17,6 +17,7 @@ from accounts.access import public, roles
 from accounts.acting import BUYER, READERS, STAFF
 from catalog.models import Product
 from core.confirm import Confirmation
+from core.formatting import long_day
 from core.limits import parse_id
 from core.views import confirm_then_run, submit_form
 from members.selectors import district_acting, member_directory
@@ -79,7 +80,7 @@ def outside_new(request):
                 seen_on=data["seen_on"], source_kind=data["source_kind"], source_name=data["source_name"],
                 source_url=data.get("source_url", ""), product_id=data.get("product_id"),
                 match=data["match"], district_id=data.get("district_id"), note=data.get("note", ""),
-                actor=request.actor),
+                confirm_far=bool(data.get("confirm_far")), actor=request.actor),
             success=lambda row: f"Outside price recorded: {row.description} at ${row.unit_price:,.2f}.",
             redirect_to=lambda row: (reverse("prices:product-panel", args=[row.product_id]) if row.product_id
                                      else reverse("prices:outside-list")))
@@ -109,7 +110,7 @@ def outside_withdraw(request, outside_price_id: int):
             effects=["It stays on file (with who withdrew it and when) but leaves every comparison: the "
                      "product page, the renegotiation list and the API.",
                      "This cannot be undone; record the price again if it was right."],
-            amounts=[("Unit price", f"${row.unit_price:,.2f}"), ("Seen on", f"{row.seen_on:%Y-%m-%d}"),
+            amounts=[("Unit price", f"${row.unit_price:,.2f}"), ("Seen on", long_day(row.seen_on)),
                      ("Source", row.source_name)]),
         lambda: outside_price_withdraw(outside_price=row, actor=request.actor),
         success="Outside price withdrawn.", redirect_to=back)
@@ -136,7 +137,8 @@ def product_panel(request, product_id: int):
 @roles(STAFF)
 def renegotiate(request):
     rows = selectors.renegotiation_list()
-    return render(request, "prices/renegotiate.html", {"rows": rows, "recent_days": selectors.RECENT_DAYS})
+    return render(request, "prices/renegotiate.html", {"rows": rows, "recent_days": selectors.RECENT_DAYS,
+                                                       "outlier_factor": selectors.OUTLIER_FACTOR})
 
 
 @roles(STAFF)

@@ -4,7 +4,6 @@ renewal list (agreements ending within 180 days with utilisation and price trend
 
 from typing import Optional
 
-from django.core.exceptions import ValidationError
 from ninja import Router, Status
 
 from accounts.access import api_roles
@@ -12,7 +11,7 @@ from accounts.acting import DISTRICT_ROLES, STAFF
 from accounts.api_auth import API_AUTH
 from core import clock
 from core.api_types import whole
-from core.fiscal import FiscalYear
+from core.fiscal import FISCAL_YEAR_RULE, fiscal_year_api
 from members.selectors import district_for_actor
 from usage import selectors
 from usage.api_schemas import DistrictUsageOut, RenewalsOut, UsageImportIn, UsageImportOut
@@ -23,7 +22,8 @@ router = Router(tags=["usage"])
 
 def import_out(batch) -> dict:
     return {"id": batch.pk, "district_id": batch.district_id, "rows": batch.rows, "months": batch.months,
-            "replaced": batch.replaced, "created_at": batch.created_at}
+            "replaced": batch.replaced, "above_bought": getattr(batch, "above_bought", 0),
+            "created_at": batch.created_at}
 
 
 def _month(day) -> Optional[str]:
@@ -43,21 +43,19 @@ def usage_post(request, payload: UsageImportIn):
 
 @router.get("/usage", response=DistrictUsageOut, auth=API_AUTH)
 @api_roles(*DISTRICT_ROLES)
-def usage_get(request, fiscal_year: whole(0, 9999, "The fiscal year by the year it ends in (2027 = FY 2026-27); "
-                                                   "0 for the current one.") = 0):
-    """The acting district's licences bought vs used per product in a fiscal year."""
+def usage_get(request, fiscal_year: whole(0, 9999, FISCAL_YEAR_RULE) = 0):
+    """The acting district's licences bought vs used per product in a fiscal year (the rule of
+    `fiscal_year` below: a malformed year or one not started is refused, 422; a year with
+    nothing reported answers an empty list)."""
     district = district_for_actor(request.actor)
-    choices = selectors.fiscal_year_choices()
-    fy = choices[0] if not fiscal_year else FiscalYear.named(max(fiscal_year, 1900))
-    if fy not in choices:
-        raise ValidationError({"fiscal_year": f"One of {', '.join(str(c.ends_in) for c in choices)} (or 0)."})
+    fy = fiscal_year_api(fiscal_year, today=clock.today(), field="fiscal_year")
     rows = selectors.bought_vs_used(district=district, fiscal_year=fy)
     return {"district_id": district.pk, "fiscal_year": fy.label, "starts": fy.start, "ends": fy.end,
             "products": [{"product_id": r.product.pk, "product": r.product.name,
                           "vendor": r.product.vendor.organisation.name, "bought": r.bought,
                           "latest_month": _month(r.figures.latest_month), "latest_used": r.figures.latest_used,
                           "peak_month": _month(r.figures.peak_month), "peak_used": r.figures.peak_used,
-                          "utilisation_percent": r.utilisation} for r in rows]}
+                          "utilisation_percent": r.utilisation, "above_bought": r.above_bought} for r in rows]}
 
 
 @router.get("/usage/renewals", response=RenewalsOut, auth=API_AUTH)
@@ -75,6 +73,7 @@ def renewals(request):
                     "buying_districts": line.buying_districts, "reporting_districts": line.reporting_districts,
                     "bought_reporting": line.bought_reporting,
                     "used": line.used, "peak": line.peak, "utilisation_percent": line.utilisation,
+                    "above_bought": line.above_bought,
                     "price_change_percent": None if line.price_change is None else str(line.price_change),
                     "prices": [{"version": p.version, "since": p.since, "list_price": str(p.list_price),
                                 "first_tier_price": str(p.first_tier_price),

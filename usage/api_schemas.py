@@ -34,8 +34,10 @@ class UsageImportIn(Schema):
         {"product": "Acorn Chrome Education Upgrade", "month": "2026-11", "licences_used": 470}]}]})
 
     rows: list[UsageRowIn] = Field(min_length=1, max_length=MAX_ROWS,
-                                   description=f"At most {MAX_ROWS:,} rows; all are stored or none. Months "
-                                               "given replace everything reported for them before.")
+                                   description=f"At most {MAX_ROWS:,} rows; all are stored or none. A product "
+                                               "and month given replace what was reported for them before. A "
+                                               "figure over 10 times both the licences bought and the "
+                                               "district's enrolment refuses the batch (422, naming the row).")
 
 
 class UsageImportOut(Schema):
@@ -44,6 +46,10 @@ class UsageImportOut(Schema):
     rows: int
     months: list[str]
     replaced: int = Field(description="Figures reported earlier for these months, now replaced.")
+    above_bought: int = Field(0, description=(
+        "Figures stored above the licences the district bought of the product through the consortium "
+        "(12 months to the month): kept, to be checked (`above_bought` on GET /usage). A figure over 10 "
+        "times both the licences bought and the district's enrolment is refused (422) as a typo."))
     created_at: dt.datetime
 
 
@@ -57,6 +63,8 @@ class ProductUseOut(Schema):
     peak_month: Optional[str] = None
     peak_used: Optional[int] = None
     utilisation_percent: Optional[int] = Field(None, description="Latest used / bought, whole percent, half up.")
+    above_bought: bool = Field(False, description="The latest or peak month is above the licences bought: "
+                                                  "a figure to check (kept as reported).")
 
 
 class DistrictUsageOut(Schema):
@@ -85,6 +93,7 @@ class RenewalLineOut(Schema):
     used: Optional[int] = None
     peak: Optional[int] = None
     utilisation_percent: Optional[int] = Field(None, description="used / bought_reporting, whole percent, half up.")
+    above_bought: bool = Field(False, description="More used than bought by the districts that reported: to check.")
     price_change_percent: Optional[str] = Field(None, description="First-tier price, first schedule version "
                                                                   "to last; null with one version.")
     prices: list[PricePointOut]

@@ -8,7 +8,10 @@ The method (said on the pages):
 - Used: licences used as reported, or active users when only they were reported. "Latest" is the
   last month reported in the period, "peak" the highest month.
 - Utilisation: latest used / bought, as a whole percent rounded half up; none when nothing was
-  bought or no usage was reported. On the renewal list, bought by the districts that reported
+  bought or no usage was reported. A product whose latest or peak month is above the licences
+  bought is flagged "above licences bought" (stored as reported: licences bought before joining or
+  elsewhere, or a typo to correct by importing the month again; figures over ten times both the
+  licences bought and the enrolment are refused at import, `usage.services`). On the renewal list, bought by the districts that reported
   (a district that did not report is unknown, not unused).
 - Price trend: the first-tier unit price on each version of the agreement's schedule, first to
   last, as a percent change rounded half up to one decimal.
@@ -73,6 +76,11 @@ class ProductUse:
     @property
     def utilisation(self) -> Optional[int]:
         return percent(self.figures.latest_used, self.bought)
+
+    @property
+    def above_bought(self) -> bool:
+        """More used (latest or peak month) than the licences bought through the consortium."""
+        return self.figures.peak_used is not None and self.figures.peak_used > self.bought
 
     @property
     def unused(self) -> Optional[int]:
@@ -150,6 +158,11 @@ class RenewalLine:
         """Used / bought by the districts that reported (a district that did not report is
         unknown, not unused)."""
         return percent(self.used, self.bought_reporting)
+
+    @property
+    def above_bought(self) -> bool:
+        """More used than bought by the districts that reported: a figure to check."""
+        return self.used is not None and self.used > self.bought_reporting
 
     @property
     def price_change(self) -> Optional[Decimal]:

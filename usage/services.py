@@ -1,7 +1,17 @@
 """Importing licence usage: a district's rows (product, month, active users, licences used), all or
 nothing, for the importing district only. A product and month the batch gives replace what the
 district had reported for them (audited: `usage.replaced`, with the figures replaced per month);
-its other products of the same month stay."""
+its other products of the same month stay.
+
+Plausibility (the same for CSV and API imports): a district may use more licences than it bought
+through the consortium (licences bought before joining or elsewhere, active users counted on a
+site licence), so usage above licences bought is stored and flagged wherever it is shown
+("above licences bought": `usage.selectors.ProductUse.above_bought`, the import's message and the
+API's `above_bought`). A figure more than PLAUSIBLE_TIMES times both the licences the district
+bought of the product through the consortium (in the 12 months to the row's month, and the months
+of the batch) and its enrolment is a typo (an extra zero, a figure of another unit), not a
+district's usage: the whole batch is refused, naming the row. With neither figure known (no
+enrolment on record and nothing bought) only the general bound (1,000,000) applies."""
 
 from __future__ import annotations
 
@@ -21,9 +31,12 @@ from core import clock
 from core.limits import ID_MAX, QUANTITY_MAX, check_int, check_text, parse_int
 from core.locks import lock
 from members.models import District
+from orders.bought import units_bought
 from orders.selectors import actor_is_district
 from usage.models import UsageImport, UsageRecord
 
+# A figure above this many times both the licences bought and the enrolment is refused as a typo.
+PLAUSIBLE_TIMES = 10
 # At most this many rows in one import (CSV or API): 200 products over two years is 4,800.
 MAX_ROWS = 5_000
 # The earliest month anyone may report (EdPool's first agreements are far later).
@@ -157,6 +170,50 @@ def require_importer(actor, district: District) -> None:
         raise ValidationError({"district": "Only the district's own buyer or approver may import its usage."})
 
 
+def bought_for_batch(district: District, clean: list[CleanRow]) -> tuple[dict[int, int], dt.date, dt.date]:
+    """{product id: units the district bought of it through the consortium} from 12 months before
+    the batch's first month to the end of its last month, and that window."""
+    months = [r.month for r in clean]
+    first, last = min(months), max(months)
+    since = first - dt.timedelta(days=364)
+    until = (last.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    bought: dict[int, int] = {}
+    for row in units_bought(since=since, until=until, district_ids=[district.pk],
+                            product_ids={r.product_id for r in clean}):
+        bought[row.product_id] = bought.get(row.product_id, 0) + row.units
+    return bought, since, until
+
+
+def check_plausible(district: District, clean: list[CleanRow], *, key: Callable[[int], str]) -> dict[int, int]:
+    """Refuse (all rows named together) a figure above PLAUSIBLE_TIMES times both the licences
+    bought and the enrolment (see the module); answer what was bought, for the flags."""
+    bought, since, until = bought_for_batch(district, clean)
+    enrolment = district.enrollment or 0
+    errors: dict[str, list[str]] = {}
+    for i, row in enumerate(clean):
+        units = bought.get(row.product_id, 0)
+        ceiling = PLAUSIBLE_TIMES * max(units, enrolment)
+        if not ceiling:
+            continue
+        for field, figure, what in (("licences_used", row.licences_used, "licences used"),
+                                    ("active_users", row.active_users, "active users")):
+            if figure is not None and figure > ceiling:
+                errors.setdefault(f"{key(i)}.{field}", []).append(
+                    f"{figure:,} {what} is more than {PLAUSIBLE_TIMES} times both the licences your district "
+                    f"bought of this product through the consortium ({units:,} from {since:%Y-%m} to "
+                    f"{until:%Y-%m}) and its enrolment ({enrolment:,} students): check the figure (an extra "
+                    f"zero?). Nothing was saved.")
+    if errors:
+        raise ValidationError(errors)
+    return bought
+
+
+def above_bought(clean: list[CleanRow], bought: dict[int, int]) -> int:
+    """How many rows report more used than the licences bought (stored, flagged)."""
+    return sum(1 for r in clean
+               if (r.licences_used if r.licences_used is not None else r.active_users) > bought.get(r.product_id, 0))
+
+
 @transaction.atomic
 def usage_import(*, district: District, rows: list[dict[str, Any]], source: str, file_name: str = "",
                  replace: bool = True, actor, key: Callable[[int], str] = lambda i: f"rows[{i}]") -> UsageImport:
@@ -169,6 +226,7 @@ def usage_import(*, district: District, rows: list[dict[str, Any]], source: str,
         raise ValidationError({"source": f"Unknown source {source!r}."})
     file_name = check_text(file_name, field="file", max_length=300)
     clean = clean_usage_rows(rows, key=key)
+    bought = check_plausible(district, clean, key=key)
     # One import at a time per district: a double submit waits, then replaces the same months.
     list(lock(District.objects.filter(pk=district.pk)))
     months = sorted({r.month for r in clean})
@@ -197,8 +255,9 @@ def usage_import(*, district: District, rows: list[dict[str, Any]], source: str,
     UsageRecord.objects.bulk_create([
         UsageRecord(district=district, product_id=r.product_id, month=r.month, active_users=r.active_users,
                     licences_used=r.licences_used, batch=batch) for r in clean])
+    batch.above_bought = above_bought(clean, bought)  # not stored: shown once, flagged on read
     after = {"district_id": district.pk, "source": source, "file_name": file_name, "rows": len(clean),
-             "months": batch.months}
+             "months": batch.months, "above_bought": batch.above_bought}
     if replaced:
         audit_record(actor=actor, action=AuditAction.USAGE_REPLACED, obj=batch,
                      object_repr=f"{district.name}: usage of {', '.join(sorted(replaced_by_month))}",

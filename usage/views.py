@@ -14,22 +14,13 @@ from accounts.access import roles
 from accounts.acting import DISTRICT_ROLES, STAFF, acts_as
 from core import clock
 from core.charts import Chart, Series, column_chart, plain
-from core.fiscal import FiscalYear
-from core.limits import parse_int
+from core.fiscal import FiscalYear, FiscalYearRefused, fiscal_year_param
+from core.views import fiscal_year_refused
 from members.selectors import district_for_actor
 from usage import selectors
 from usage.forms import UsageUploadForm
 from usage.services import IMPORTERS, MAX_ROWS, usage_import
 from usage.uploads import COLUMNS, CSV_MAX_BYTES, csv_template, line_messages, parse_usage_csv, read_upload
-
-
-def _fiscal_year(raw) -> FiscalYear:
-    choices = selectors.fiscal_year_choices()
-    try:
-        wanted = parse_int(raw, field="fy", minimum=1900, maximum=9999) if raw else None
-    except ValidationError:
-        wanted = None
-    return next((c for c in choices if c.ends_in == wanted), choices[0])
 
 
 def bought_used_chart(rows, fy: FiscalYear) -> Chart | None:
@@ -51,13 +42,18 @@ def bought_used_chart(rows, fy: FiscalYear) -> Chart | None:
 
 def _page(request, *, upload=None, status=200):
     district = district_for_actor(request.actor)
-    fy = _fiscal_year(request.GET.get("fy"))
+    try:
+        fy = fiscal_year_param(request.GET.get("fy"), today=clock.today())
+    except FiscalYearRefused as exc:
+        return fiscal_year_refused(request, exc)
     rows = selectors.bought_vs_used(district=district, fiscal_year=fy)
-    context = {"district": district, "fy": fy, "choices": selectors.fiscal_year_choices(), "rows": rows,
+    context = {"district": district, "fy": fy, "choices": sorted(set(selectors.fiscal_year_choices()) | {fy}, reverse=True),
+               "rows": rows,
                "chart": bought_used_chart(rows, fy), "records": selectors.usage_months(district=district, fiscal_year=fy),
                "imports": selectors.imports_of(district), "can_import": acts_as(request.actor, IMPORTERS),
                "upload": upload or UsageUploadForm(), "columns": COLUMNS, "max_rows": MAX_ROWS,
-               "max_kb": CSV_MAX_BYTES // 1024, "this_month": f"{clock.today():%Y-%m}"}
+               "max_kb": CSV_MAX_BYTES // 1024, "this_month": f"{clock.today():%Y-%m}",
+               "this_month_long": f"{clock.today():%B %Y}", "above": [r for r in rows if r.above_bought]}
     return render(request, "usage/district.html", context, status=status)
 
 
@@ -91,6 +87,11 @@ def usage_upload(request):
                                       f"{', '.join(batch.months)}"
                                       + (f"; {batch.replaced:,} figure(s) reported earlier for those months were "
                                          "replaced." if batch.replaced else "."))
+            if batch.above_bought:
+                messages.warning(request, f"{batch.above_bought:,} figure(s) are above the licences your district "
+                                          "bought of the product through the consortium (in the 12 months to the "
+                                          "month): they are stored and marked \"above licences bought\" below; "
+                                          "check them.")
             return redirect(reverse("usage:district"))
     messages.error(request, "Nothing was imported: correct the file (problems below) and upload it again.")
     return _page(request, upload=upload, status=400)

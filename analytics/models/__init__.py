@@ -1,5 +1,6 @@
 """Models of the analytics app, one module per subject (savings, spend, ...), re-exported here."""
 
+from analytics.models.rollup import MonthRollup
 from analytics.models.savings import LineSaving
 
-__all__ = ["LineSaving"]
+__all__ = ["LineSaving", "MonthRollup"]

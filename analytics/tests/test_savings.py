@@ -129,6 +129,22 @@ def test_rollups_and_headline(cast, joined):
         assert sum((r.totals.vs_list for r in savings_by(dim, fiscal_year=fy())), Decimal(0)) == total.vs_list
     headline = public_headline(fy())
     assert headline.saved == total.vs_list and headline.members == 2
+    # The home page's students and the spend per student count the same students: those of the
+    # members that bought (a review found the first counted buyers, the second every member).
+    from analytics.spend import spend_report
+
+    assert headline.students == (cast.district_a.enrollment or 0) + (cast.district_b.enrollment or 0)
+    per_student = spend_report(actor=cast.actor(cast.staff)).per_student
+    assert per_student.students == headline.students and "2 member districts that bought" in per_student.who
+
+
+def test_home_page_says_whose_students(cast, joined, client):
+    from django.core.cache import cache
+
+    place(cast, 800)
+    cache.clear()
+    page = client.get("/").content.decode()
+    assert "students of the 1 member district that bought through the consortium" in page
 
 
 def test_statement_page_and_pdf(cast, joined, client):
@@ -141,11 +157,12 @@ def test_statement_page_and_pdf(cast, joined, client):
     login(client, cast.buyer_a)
     page = client.get(url)
     assert page.status_code == 200 and b"$8,000.00" in page.content and b"not known" in page.content
+    assert f"from {fy().start:%B} 1, {fy().start.year} to" in page.content.decode()
     pdf = client.get(reverse("analytics:statement-pdf", args=[cast.district_a.pk, fy().ends_in]))
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     login(client, cast.buyer_b)   # another member's statement does not exist for district B
     assert client.get(url).status_code == 404
-    assert client.get(reverse("analytics:statement", args=[cast.district_a.pk, 99])).status_code in (404, 403)
+    assert client.get(reverse("analytics:statement", args=[cast.district_a.pk, 99])).status_code == 404  # not theirs
     login(client, cast.staff)
     dash = client.get(reverse("analytics:savings") + "?by=member")
     assert dash.status_code == 200 and cast.district_a.name.encode() in dash.content
@@ -166,6 +183,8 @@ def test_statement_pdf_reads_back(cast, joined):
     assert "$8,000.00" in text                # rebates earned
     assert "not known" in text               # no prior price stated
     assert fy().label in text
+    assert f"{fy().start:%B} 1, {fy().start.year}" in text  # dates as people write them, not ISO
+    assert fy().start.isoformat() not in text
 
 
 def test_method_page_is_public(client, cast):
@@ -175,10 +194,10 @@ def test_method_page_is_public(client, cast):
 
 
 @pytest.mark.parametrize("fy_text", ["0", "99999", "abc", "2027\x00", "-1"])
-def test_absurd_fiscal_years_are_404(cast, joined, client, fy_text):
+def test_absurd_fiscal_years_are_400(cast, joined, client, fy_text):
     login(client, cast.staff)
     response = client.get(reverse("analytics:savings") + "?fy=" + fy_text)
-    assert response.status_code in (400, 404)  # a NUL byte is refused before the view (400)
+    assert response.status_code == 400  # the rule of core.fiscal (a NUL byte is refused before the view)
 
 
 def test_a_fiscal_year_not_started_has_no_statement(cast, joined, client):
@@ -190,13 +209,17 @@ def test_a_fiscal_year_not_started_has_no_statement(cast, joined, client):
     district = cast.district_a.pk
     assert client.get(reverse("analytics:statement", args=[district, this])).status_code == 200
     for year in (this + 1, 9999):  # a review found 9999 answered "the fiscal year is in progress"
-        assert client.get(reverse("analytics:statement", args=[district, year])).status_code == 404
-        assert client.get(reverse("analytics:statement-pdf", args=[district, year])).status_code == 404
-        assert client.get(reverse("analytics:savings") + f"?fy={year}").status_code == 404
+        page = client.get(reverse("analytics:statement", args=[district, year]))
+        assert page.status_code == 400 and b"has not started" in page.content
+        assert client.get(reverse("analytics:statement-pdf", args=[district, year])).status_code == 400
+        assert client.get(reverse("analytics:savings") + f"?fy={year}").status_code == 400
+    # A year in range with nothing counted is answered, and says so.
+    empty = client.get(reverse("analytics:savings") + f"?fy={this - 5}")
+    assert empty.status_code == 200 and b"No counted order in" in empty.content
 
 
 def test_a_survey_price_fills_the_prior_baseline_when_the_answers_commit(
-        cast, joined, clock, django_capture_on_commit_callbacks):
+        cast, joined, clock, django_capture_on_commit_callbacks, client):
     import datetime as dt
 
     from surveys.services.answers import response_save
@@ -212,10 +235,36 @@ def test_a_survey_price_fills_the_prior_baseline_when_the_answers_commit(
                                {"category": cast.device.category, "kind": cast.device.kind,
                                 "grade_bands": ["K-2"], "description": "Devices", "unit": "device"}])
     survey_publish(survey=survey, actor=staff)
+    from jobs.tests.helpers import run_queued_jobs
+
+    from analytics.savings_jobs import savings_recompute_queue
+
     with django_capture_on_commit_callbacks(execute=True):
-        response_save(survey=survey, answers=[answer(quantities={"K-2": 5}, current_price="310.00")],
-                      submit=True, actor=cast.actor(cast.buyer_a))
+        response = response_save(survey=survey, answers=[answer(quantities={"K-2": 5}, current_price="310.00")],
+                                 submit=True, actor=cast.actor(cast.buyer_a))
+        savings_recompute_queue(district_id=cast.district_a.pk, subject=response)  # a double submit: one job
+    # Not in the request: a background job recomputes the lines, and the pages say so meanwhile.
+    assert savings_totals(fiscal_year=fy(), district_id=cast.district_a.pk).vs_prior is None
+    from jobs.selectors import active_jobs
+
+    assert [j.params for j in active_jobs(kind="analytics.savings_recompute")] == [
+        {"district_id": cast.district_a.pk}]
+    login(client, cast.buyer_a)
+    page = client.get(reverse("analytics:statement", args=[cast.district_a.pk, fy().ends_in])).content.decode()
+    assert "being updated" in page
+    run_queued_jobs()
+    assert not active_jobs(kind="analytics.savings_recompute")
+    assert "being updated" not in client.get(reverse("analytics:savings")).content.decode()
+    # Run twice (a retry after a worker died): the same rows.
+    before = list(LineSaving.objects.values_list("order_line_id", "kind", "month", "vs_prior"))
+    with django_capture_on_commit_callbacks(execute=True):
+        savings_recompute_queue(district_id=cast.district_a.pk, subject=response)
+    run_queued_jobs()
+    assert list(LineSaving.objects.values_list("order_line_id", "kind", "month", "vs_prior")) == before
     a = savings_totals(fiscal_year=fy(), district_id=cast.district_a.pk)
     assert a.vs_prior == Decimal("100.00")    # (310 - 300) x 10
     assert LineSaving.objects.get().prior_source == "survey"
     assert rebuild(check_only=True).ok
+    from analytics.rollup import check
+
+    assert check().ok

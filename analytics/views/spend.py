@@ -13,17 +13,21 @@ from analytics import spend_charts
 from analytics.spend import READERS, filter_options, spend_report
 from analytics.spend_exports import spend_csv, spend_xlsx
 from core import clock
-from core.fiscal import FiscalYear
+from core.fiscal import FiscalYear, FiscalYearRefused, fiscal_year_param
 from core.limits import ID_MAX, parse_int
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PARAMS = {"fy": ("fiscal year", 1900, 9999), "category": ("category", 1, ID_MAX),
+PARAMS = {"category": ("category", 1, ID_MAX),
           "vendor": ("vendor", 1, ID_MAX), "district": ("district", 1, ID_MAX)}
 
 
 def _params(request) -> tuple[dict, dict]:
     """The query string's filters as spend_report keywords, and the errors by field."""
     values, errors = {}, {}
+    try:
+        values["fy"] = fiscal_year_param(request.GET.get("fy", "").strip() or None, today=clock.today()).ends_in
+    except FiscalYearRefused as exc:
+        errors["fy"] = exc.message
     for name, (what, low, high) in PARAMS.items():
         raw = (request.GET.get(name) or "").strip()
         if not raw:
@@ -31,8 +35,7 @@ def _params(request) -> tuple[dict, dict]:
         try:
             values[name] = parse_int(raw, field=name, minimum=low, maximum=high, what=f"a {what}")
         except ValidationError:
-            errors[name] = (f"Choose a {what} from the list." if name != "fy"
-                            else "Choose a fiscal year such as 2027 (the calendar year it ends in).")
+            errors[name] = f"Choose a {what} from the list."
     state = (request.GET.get("state") or "").strip()
     if state:
         if len(state) != 2 or not state.isascii() or not state.isalpha():

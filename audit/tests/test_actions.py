@@ -47,6 +47,7 @@ STORED_CODES = {
                     "award_revision",
     "question": "asked answered",
     "bid": "submitted replaced confirmed withdrawn document_read",
+    "sealing_key": "rotated retired",
     "evaluation": "seated declaration_signed scored consensus_recorded",
     "award": "plan_computed notice_published",
     "protest": "filed upheld denied",

@@ -123,3 +123,16 @@ def schedule_rows(agreement: MasterAgreement, version: Optional[ScheduleVersion]
                      "saving": cents(saving),
                      "saving_percent": (cents(saving * 100 / entry.list_price) if entry.list_price else None)})
     return rows
+
+
+def agreements_of_solicitation_public(solicitation_id: int) -> QuerySet[MasterAgreement]:
+    """The signed agreements (active, expired or terminated) an award produced, for the public."""
+    return agreement_list(actor=None).filter(solicitation_id=solicitation_id)
+
+
+def approved_amendments(agreement: MasterAgreement):
+    """The amendments in force on the agreement (approved), newest first: what the public sees.
+    Proposed and rejected ones are the parties' negotiation, not public record."""
+    from contracts.states import AmendmentState
+
+    return agreement.amendments.filter(state=AmendmentState.APPROVED).order_by("-number")

@@ -31,3 +31,28 @@ def test_the_start_month_is_a_setting(settings):
     settings.EDPOOL_FISCAL_YEAR_START_MONTH = 13
     with pytest.raises(ValueError):
         FiscalYear.of(dt.date(2026, 1, 1))
+
+
+def test_one_rule_for_a_fiscal_year_named_in_a_request(settings):
+    import datetime as dt
+
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    from core.fiscal import FiscalYear, FiscalYearRefused, fiscal_year_api, fiscal_year_param
+
+    settings.EDPOOL_FISCAL_YEAR_START_MONTH = 7
+    today = dt.date(2026, 12, 3)  # FY 2027
+    for nothing in (None, "", 0):
+        assert fiscal_year_param(nothing, today=today) == FiscalYear(2027, 7)
+    assert fiscal_year_param("2020", today=today) == FiscalYear(2020, 7)
+    assert fiscal_year_param(2027, today=today) == FiscalYear(2027, 7)
+    for bad, words in (("abc", "is not a fiscal year"), ("27", "is not a fiscal year"), ("2027\x00", "is not a fiscal year"),
+                       ("99999", "is not a fiscal year"), ("-1", "is not a fiscal year"), (True, "such as"),
+                       ("1999", "too early"), ("2028", "has not started"), (9999, "has not started")):
+        with pytest.raises(FiscalYearRefused, match=words.replace("\\", "\\\\")) as refused:
+            fiscal_year_param(bad, today=today)
+        assert "\x00" not in refused.value.message
+    with pytest.raises(ValidationError) as refused:
+        fiscal_year_api(2028, today=today, field="fiscal_year")
+    assert "fiscal_year" in refused.value.message_dict

@@ -131,3 +131,15 @@ def test_numbers_that_are_not_finite_are_shown_as_given_not_crashing():
 
     assert [money("NaN"), percent("Infinity"), rate_percent("-inf"), quantity("nan")] == \
         ["NaN", "Infinity", "-inf", "nan"]
+
+
+def test_long_day_is_a_date_as_people_write_it(settings):
+    import datetime as dt
+
+    from core import formatting
+
+    assert formatting.long_day(dt.date(2026, 7, 1)) == "July 1, 2026"
+    assert formatting.long_day("2026-09-30") == "September 30, 2026"
+    assert formatting.long_day(None) == "—"
+    settings.EDPOOL_LONG_DATE_FORMAT = "j F Y"  # one project-wide setting
+    assert formatting.long_day(dt.date(2026, 7, 1)) == "1 July 2026"

@@ -87,8 +87,18 @@ def test_refused_with_a_clear_error_and_nothing_stored(scene, over, field):
 
 
 def test_the_plausible_range_follows_the_pool_price(scene):
-    assert record(scene, unit_price="15.00").unit_price == Decimal("15.00")  # 300 / 20
-    assert record(scene, unit_price="6000.00").unit_price == Decimal("6000.00")  # 300 x 20
+    # Within 3 times the pool's $300: recorded as given.
+    assert not record(scene, unit_price="100.00").confirmed_far  # 300 / 3
+    assert not record(scene, unit_price="900.00").confirmed_far  # 300 x 3
+    # Beyond: refused unless confirmed (up to 20 times), and the confirmation is kept.
+    for price in ("99.99", "900.01"):
+        with pytest.raises(ValidationError) as refused:
+            record(scene, unit_price=price)
+        assert "confirm_far" in refused.value.message_dict
+    assert record(scene, unit_price="15.00", confirm_far=True).confirmed_far  # 300 / 20
+    assert record(scene, unit_price="6000.00", confirm_far=True).confirmed_far  # 300 x 20
+    with pytest.raises(ValidationError):
+        record(scene, unit_price="14.99", confirm_far=True, source_name="Another")
     # a product no agreement offers: only the bounds apply
     assert record(scene, product_id=None, unit_price="1.00", description="Other tablet").product is None
 
@@ -98,8 +108,29 @@ def test_a_double_submit_is_refused_and_a_withdrawn_price_may_be_recorded_again(
     with pytest.raises(ValidationError, match="already recorded"):
         record(scene)
     assert OutsidePrice.objects.count() == 1
+    # The same member, product, source (case and spaces aside), date and price, described otherwise
+    # or recorded by staff for the member: the same price.
+    with pytest.raises(ValidationError, match="already recorded"):
+        record(scene, description="CB 11", source_name="county  CONTRACT 2025-14")
+    with pytest.raises(ValidationError, match="already recorded"):
+        record(scene, user=scene.staff, district_id=scene.district_a.pk)
+    assert OutsidePrice.objects.count() == 1
+    # Another member, source, date or price is another price.
+    assert record(scene, user=scene.staff, district_id=scene.district_b.pk)
+    assert record(scene, unit_price="288.00")
     outside_price_withdraw(outside_price=first, actor=scene.actor(scene.buyer_a))
     assert record(scene).pk != first.pk
+
+
+def test_the_database_refuses_a_duplicate_the_check_missed(scene):
+    """Two requests at the same moment both pass the check: the unique index refuses the second."""
+    from django.db import IntegrityError, transaction
+
+    first = record(scene)
+    copy = OutsidePrice.objects.get(pk=first.pk)
+    copy.pk = None
+    with pytest.raises(IntegrityError), transaction.atomic():
+        copy.save()
 
 
 def test_withdraw_by_the_recording_district_or_staff_once(scene):
@@ -126,10 +157,27 @@ def test_comparison_and_renegotiation_list(scene):
     assert old.pk not in {o.row.pk for o in c.beaten}  # too old to count
     rows = selectors.renegotiation_list()
     assert len(rows) == 1 and rows[0].agreement == scene.agreement_a
-    assert rows[0].best_outside == below and rows[0].gap == Decimal("21.00") and rows[0].outside_count == 2
+    # The median of 279 and 289 (the old one no longer counts) against the pool's 300.
+    assert rows[0].best_outside == below and rows[0].outside_count == 2
+    assert (rows[0].median, rows[0].counted, rows[0].outliers, rows[0].gap) == (Decimal("284.00"), 2, 0, Decimal("16.00"))
     # the pool's price follows the tier the volume reaches: at 1,000 units A's price is 290
     LineVolume.objects.update_or_create(agreement=scene.agreement_a, line_reference="CB", defaults={"quantity": 1000})
-    assert selectors.renegotiation_list()[0].gap == Decimal("11.00")
+    assert selectors.renegotiation_list()[0].gap == Decimal("6.00")
+
+
+def test_one_typod_price_does_not_put_a_product_on_the_renegotiation_list(scene):
+    """A review found one mistyped price enough to list a product. An outlier (3 times from the
+    median of the product's prices) is left out, counted; the median of the rest decides."""
+    record(scene, unit_price="305.00")
+    record(scene, unit_price="310.00", source_name="State contract", source_kind="state_contract")
+    record(scene, unit_price="29.00", source_name="Quote", source_kind="vendor_quote", confirm_far=True)
+    assert selectors.renegotiation_list() == []
+    record(scene, unit_price="280.00", source_name="Quote 2", source_kind="vendor_quote")
+    record(scene, unit_price="285.00", source_name="Quote 3", source_kind="vendor_quote")
+    (row,) = selectors.renegotiation_list()
+    # 29.00 left out; the median of 280, 285, 305 and 310 is 295.00.
+    assert (row.median, row.counted, row.outliers, row.outside_count) == (Decimal("295.00"), 4, 1, 2)
+    assert selectors.median_price([Decimal("1.00"), Decimal("2.01")]) == Decimal("1.51")  # half up to the cent
 
 
 def test_consolidation_of_volume_split_across_agreements(scene):
@@ -196,6 +244,7 @@ def test_staff_pages(client, scene):
     login(client, scene.staff)
     page = client.get("/prices/renegotiate/").content.decode()
     assert scene.agreement_a.number in page and "$21.00" in page
+    assert "Median outside price" in page and "of 1 price" in page and "one price" in page and "is an outlier" in page
     page = client.get("/prices/consolidation/").content.decode()
     assert "Method" in page and "ROUND_HALF_UP" in page
 
@@ -212,11 +261,18 @@ def test_api_records_lists_compares_and_withdraws(client, scene):
     assert made.json()["pool_price"] == "300.00" and made.json()["district_id"] == scene.district_a.pk
     twice = client.post("/api/v1/prices/outside", json.dumps(body), content_type="application/json", **headers)
     assert twice.status_code == 422
+    far = {**body, "unit_price": "50.00", "source_name": "Quote 13"}
+    refused = client.post("/api/v1/prices/outside", json.dumps(far), content_type="application/json", **headers)
+    assert refused.status_code == 422 and "confirm_far" in refused.json()["errors"]
+    far["confirm_far"] = True
+    kept = client.post("/api/v1/prices/outside", json.dumps(far), content_type="application/json", **headers)
+    assert kept.status_code == 201 and kept.json()["confirmed_far"] is True
+    assert client.post(f"/api/v1/prices/outside/{kept.json()['id']}/withdraw", **headers).status_code == 200
     for bad in ({"description": "a\x00b"}, {"seen_on": "2199-12-31"}, {"unit_price": "-1"}, {"source_kind": "x"},
                 {"district_id": scene.district_b.pk}):
         r = client.post("/api/v1/prices/outside", json.dumps({**body, **bad}), content_type="application/json", **headers)
         assert r.status_code in (403, 422), (bad, r.status_code)
-    assert OutsidePrice.objects.count() == 1
+    assert OutsidePrice.objects.count() == 2  # the first and the far one (withdrawn)
     listed = client.get("/api/v1/prices/outside", **token(scene.approver_b)).json()
     assert listed["count"] == 1 and listed["results"][0]["beats_pool"] is True
     compared = client.get(f"/api/v1/prices/products/{scene.cb_a.pk}/comparison", **token(scene.evaluator)).json()

@@ -14,3 +14,6 @@ from sourcing.selectors.bids import (  # noqa: F401
 from sourcing.selectors.evaluation import (  # noqa: F401
     Bidder, declaration_bidders, declared_bidders, evaluation, tabulation, my_scores, AwardView,
     award_view, awards_history, eligible_evaluators, seats, protests_for)
+from sourcing.selectors.public import (  # noqa: F401
+    upcoming_solicitations, days_to_award_notice, award_expected_on, award_notices, PublicAwardee,
+    PublicProtest, public_awards, public_awardees, public_protests)

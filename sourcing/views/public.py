@@ -85,6 +85,8 @@ def tabulation(request, solicitation_id: int):
     return render(request, "sourcing/tabulation.html", {
         "s": solicitation, "evaluations": evaluations, "state": effective_state(solicitation),
         "criteria": [c for c in solicitation.criteria.all() if not c.is_price],
+        # Bid documents (and their titles) stay with staff and the committee after the notice.
+        "show_documents": selectors.bid_reading_refusal(solicitation, request.actor) is None,
         "prices_chart": charts.evaluated_prices(evaluations, lines=solicitation.lines.count())})
 
 

@@ -177,9 +177,15 @@ def test_bought_vs_used_per_fiscal_year_with_chart_and_table(client, joined):
     api = client.get(f"/api/v1/usage?fiscal_year={fy.ends_in}", **token(cast.buyer_a)).json()
     assert api["products"][0]["utilisation_percent"] == 40 and api["products"][0]["bought"] == 1000
     assert client.get("/api/v1/usage?fiscal_year=1999", **token(cast.buyer_a)).status_code == 422
-    # A previous fiscal year with nothing in it says so; a nonsense year falls back to this one.
+    # A previous fiscal year with nothing in it says so; a malformed or future year is refused (the
+    # rule of core.fiscal: 400 page with the reason, 422 in the API).
     assert "No licences bought in" in client.get(f"/usage/?fy={fy.ends_in - 1}").content.decode()
-    assert client.get("/usage/?fy=abc").status_code == 200
+    refused = client.get("/usage/?fy=abc")
+    assert refused.status_code == 400 and "is not a fiscal year" in refused.content.decode()
+    future = client.get(f"/usage/?fy={fy.ends_in + 1}")
+    assert future.status_code == 400 and "has not started" in future.content.decode()
+    assert client.get(f"/api/v1/usage?fiscal_year={fy.ends_in + 1}", **token(cast.buyer_a)).status_code == 422
+    assert client.get(f"/api/v1/usage?fiscal_year={fy.ends_in - 10}", **token(cast.buyer_a)).status_code == 200
     assert client.get("/usage/?fy=x%00").status_code == 400  # NUL in a query string: refused site-wide
 
 
@@ -246,3 +252,34 @@ def test_api_refuses_true_as_a_product_and_absurd_numbers(client, joined):
                                **token(cast.buyer_a))
         assert response.status_code == 422, row
     assert not UsageRecord.objects.exists()
+
+
+def test_usage_far_above_what_was_bought_is_refused_and_above_bought_is_flagged(client, joined):
+    """A review found 40,000% utilisation accepted silently. Over 10x both the licences bought and
+    the enrolment is refused as a typo (CSV and API alike); above bought but plausible is stored,
+    flagged on the page and in the API."""
+    cast = joined
+    cast.district_a.enrollment = 100
+    cast.district_a.save(update_fields=["enrollment"])
+    _buy(cast, cast.district_a, cast.buyer_a, cast.licence, 50)
+    login(client, cast.buyer_a)
+    typo = f"product,month,licences_used\n{cast.licence.pk},{_month(0)},20000\n"
+    refused = _upload(client, typo)
+    assert refused.status_code == 400
+    assert "line 2, licences_used: 20,000 licences used is more than 10 times" in refused.content.decode()
+    body = {"rows": [{"product": cast.licence.pk, "month": _month(0), "active_users": 1001}]}
+    api = client.post("/api/v1/usage", json.dumps(body), content_type="application/json", **token(cast.buyer_a))
+    assert api.status_code == 422 and "rows[0].active_users" in api.json()["errors"]
+    assert not UsageRecord.objects.exists()
+    # 80 used of 50 bought (enrolment 100): kept, and said.
+    ok = _upload(client, f"product,month,licences_used\n{cast.licence.pk},{_month(0)},80\n")
+    assert ok.status_code == 302
+    page = client.get("/usage/").content.decode()
+    assert "above licences bought" in page and "160%" in page
+    assert "are above the licences your district bought" in page  # the import's warning, shown once
+    got = client.get("/api/v1/usage", **token(cast.buyer_a)).json()
+    assert got["products"][0]["above_bought"] is True
+    # The same figure by API says how many figures are above what was bought (exactly 1000 = 10x enrolment: kept).
+    body = {"rows": [{"product": cast.licence.pk, "month": _month(0), "licences_used": 1000}]}
+    api = client.post("/api/v1/usage", json.dumps(body), content_type="application/json", **token(cast.buyer_a))
+    assert api.status_code == 201 and api.json()["above_bought"] == 1

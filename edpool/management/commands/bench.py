@@ -21,6 +21,7 @@ BENCHMARKS: dict[str, str] = {
     "orders": "bench.orders",
     "matching": "bench.matching",
     "savings": "bench.savings",
+    "rollup": "bench.rollup",
     "bulk": "bench.bulk",
     "load": "bench.load_http",
 }

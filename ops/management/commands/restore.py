@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from ops.backup import (BackupError, archive_open, archive_refusal, backup_create, backup_restore, restore_target,
+                        unreadable_sealing_keys,
                         safety_backup_path)
 
 
@@ -58,6 +59,11 @@ class Command(BaseCommand):
             call_command("migrate", interactive=False, verbosity=0)
         self._check("audit", "verify")
         self._check("rebates", "recompute", "--check")
+        missing = unreadable_sealing_keys()
+        if missing:
+            self.stderr.write(f"Warning: sealed bids in this backup are under sealing key(s) {', '.join(missing)}, "
+                              "which this server does not hold: set that key in BID_SEALING_KEY or "
+                              "BID_SEALING_KEYS_READ (see `edpool keys status`) or those bids cannot be opened.")
         self.stdout.write("Restore complete. Bids sealed before the backup open only with the same BID_SEALING_KEY.")
 
     def _safety_backup(self) -> None:

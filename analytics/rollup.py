@@ -1,0 +1,198 @@
+"""The monthly rollup (analytics.MonthRollup): computing its rows from the source rows, keeping
+them right, checking them.
+
+A bucket is a (district, month) pair: all the rollup rows of that district's month. A bucket is
+always recomputed whole, from the orders (spend and rebates earned: `orders.spend`) and the
+savings table (LineSaving), in one transaction with the change that touched it: DELETE the
+bucket's rows, then INSERT the fresh ones. So a bucket is a pure function of the orders, and
+recomputing it twice (or after a crash: the transaction rolls back) gives the same rows.
+
+Who calls `refresh_buckets`: `analytics.savings.refresh_line_savings`, which every change of an
+order's pricing, approval or cancellation (Order post-save hook, inside the order's transaction)
+and every recomputation of prior prices (the background task) goes through; it passes every
+bucket the lines' old and new savings rows, their orders' pricing month and their rebate entries
+fall in. `edpool rollup check` compares every bucket with a fresh computation and lists the
+ones that differ; `edpool rollup rebuild` rewrites them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Iterable, Optional
+
+from django.db import transaction
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+
+from analytics.models import LineSaving, MonthRollup
+from core.fiscal import FiscalYear
+from orders.spend import SpendFilter, rebates_earned_by, spend_by
+
+Bucket = tuple[int, dt.date]  # (district id, first day of the month)
+Key = tuple[dt.date, int, int, Optional[int]]  # (month, district, agreement, category)
+BUCKET_DIMS = ("month", "member", "agreement", "category", "state", "vendor")
+SPEND = ("spend", "units", "lines", "orders", "orders_first")
+SAVINGS = ("s_lines", "quantity", "paid", "rebate", "list_value", "alone_value", "vs_list", "vs_alone", "vs_prior",
+           "prior_paid", "prior_value", "saving_lines", "saving_lines_fy_first", "saving_lines_first", "prior_lines",
+           "prior_lines_fy_first", "prior_lines_first")
+FIGURES = SPEND + ("earned",) + SAVINGS
+ZERO = Decimal("0.00")
+NULLABLE = {"vs_prior", "prior_value"}
+CHUNK = 2000
+
+
+def _blank(month: dt.date, district_id: int, agreement_id: int, category_id, state: str, vendor_id: int) -> dict:
+    row = dict(month=month, fiscal_year=FiscalYear.of(month).ends_in, district_id=district_id, state=state,
+               agreement_id=agreement_id, vendor_id=vendor_id, category_id=category_id)
+    for name in FIGURES:
+        row[name] = None if name in NULLABLE else (ZERO if name in _MONEY else 0)
+    return row
+
+
+_MONEY = {"spend", "earned", "paid", "rebate", "list_value", "alone_value", "vs_list", "vs_alone", "vs_prior",
+          "prior_paid", "prior_value"}
+
+
+def _in_buckets(buckets: Iterable[Bucket]) -> Q:
+    """Rows (of LineSaving or MonthRollup) of these (district, month) buckets."""
+    pairs = Q(pk__in=[])
+    for district_id, month in buckets:
+        pairs |= Q(district_id=district_id, month=month)
+    return pairs
+
+
+def _savings_rows(buckets: Optional[Iterable[Bucket]]):
+    rows = LineSaving.objects.all()
+    if buckets is not None:
+        rows = rows.filter(_in_buckets(buckets))
+    earlier = LineSaving.objects.filter(order_line_id=OuterRef("order_line_id"), month__lt=OuterRef("month"))
+    known = Q(prior_value__isnull=False)
+    rows = rows.annotate(fy_first=~Exists(earlier.filter(fiscal_year=OuterRef("fiscal_year"))),
+                         first=~Exists(earlier))
+    line = "order_line_id"
+    return (rows.values("month", "district_id", "agreement_id", "category_id", "district__state", "vendor_id")
+            .annotate(**{f"a_{name}": aggregate for name, aggregate in dict(
+                s_lines=Count("pk", filter=Q(kind=LineSaving.Kind.PURCHASE)), quantity=Sum("quantity"),
+                paid=Sum("paid"), rebate=Sum("rebate"), list_value=Sum("list_value"),
+                alone_value=Sum("alone_value"), vs_list=Sum("vs_list"), vs_alone=Sum("vs_alone"),
+                vs_prior=Sum("vs_prior"), prior_paid=Sum("paid", filter=known), prior_value=Sum("prior_value"),
+                saving_lines=Count(line, distinct=True),
+                saving_lines_fy_first=Count(line, distinct=True, filter=Q(fy_first=True)),
+                saving_lines_first=Count(line, distinct=True, filter=Q(first=True)),
+                prior_lines=Count(line, distinct=True, filter=known),
+                prior_lines_fy_first=Count(line, distinct=True, filter=known & Q(fy_first=True)),
+                prior_lines_first=Count(line, distinct=True, filter=known & Q(first=True))).items()})
+            .order_by())
+
+
+def compute(buckets: Optional[Iterable[Bucket]] = None) -> dict[Key, dict]:
+    """The rollup rows of these buckets (None: every bucket), by key, from the source rows."""
+    if buckets is not None:
+        buckets = tuple(sorted(set(buckets)))
+        if not buckets:
+            return {}
+    f = SpendFilter(buckets=buckets)
+    found: dict[Key, dict] = {}
+
+    def row(month, district_id, agreement_id, category_id, state, vendor_id) -> dict:
+        key = (month, district_id, agreement_id, category_id)
+        if key not in found:
+            found[key] = _blank(month, district_id, agreement_id, category_id, state, vendor_id)
+        return found[key]
+
+    for r in spend_by(f, BUCKET_DIMS, first_orders=True):
+        target = row(r["month"], r["district_id"], r["agreement_id"], r["category_id"], r["state"], r["vendor_id"])
+        for name in SPEND:
+            target[name] = r[name] or 0
+    for r in rebates_earned_by(f, BUCKET_DIMS):
+        row(r["month"], r["district_id"], r["agreement_id"], r["category_id"], r["state"], r["vendor_id"])[
+            "earned"] = r["earned"]
+    for r in _savings_rows(buckets):
+        target = row(r["month"], r["district_id"], r["agreement_id"], r["category_id"], r["district__state"],
+                     r["vendor_id"])
+        for name in SAVINGS:
+            value = r[f"a_{name}"]
+            target[name] = value if value is not None or name in NULLABLE else target[name]
+    for values in found.values():
+        for name in _MONEY - NULLABLE:
+            values[name] = Decimal(values[name]).quantize(Decimal("0.01"))
+        for name in NULLABLE:
+            if values[name] is not None:
+                values[name] = Decimal(values[name]).quantize(Decimal("0.01"))
+    return found
+
+
+def _stored(buckets: Optional[Iterable[Bucket]] = None) -> dict[Key, dict]:
+    rows = MonthRollup.objects.all()
+    if buckets is not None:
+        rows = rows.filter(_in_buckets(buckets))
+    fields = ("month", "fiscal_year", "district_id", "state", "agreement_id", "vendor_id", "category_id") + FIGURES
+    return {(r["month"], r["district_id"], r["agreement_id"], r["category_id"]): r for r in rows.values(*fields)}
+
+
+def _write(buckets: Optional[tuple[Bucket, ...]], rows: Iterable[dict]) -> None:
+    if buckets is not None:
+        for start in range(0, len(buckets), 200):
+            MonthRollup.objects.filter(_in_buckets(buckets[start:start + 200])).delete()
+    else:
+        MonthRollup.objects.all().delete()
+    MonthRollup.objects.bulk_create([MonthRollup(**r) for r in rows], batch_size=CHUNK)
+
+
+@transaction.atomic
+def refresh_buckets(buckets: Iterable[Bucket]) -> int:
+    """Recompute these (district, month) buckets from the source rows (DELETE + INSERT, in the
+    caller's transaction). Idempotent. Returns the number of rows written."""
+    buckets = tuple(sorted(set(buckets)))
+    if not buckets:
+        return 0
+    rows = []
+    for start in range(0, len(buckets), 200):  # keeps each query's OR list short
+        rows.extend(compute(buckets[start:start + 200]).values())
+    _write(buckets, rows)
+    return len(rows)
+
+
+@dataclass
+class RollupReport:
+    rows: int = 0
+    problems: list[str] = field(default_factory=list)
+    buckets: set = field(default_factory=set)
+    fixed: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _comparable(values: dict) -> tuple:
+    return tuple(values[name] for name in ("fiscal_year", "state", "vendor_id") + FIGURES)
+
+
+def check(*, repair: bool = False) -> RollupReport:
+    """Compare every stored row with a fresh computation; list the rows (and so the buckets) that
+    differ. `repair`: rewrite the buckets that differ, in one transaction."""
+    report = RollupReport()
+    with transaction.atomic():
+        fresh, stored = compute(), _stored()
+        report.rows = len(fresh)
+        for key in sorted(set(fresh) | set(stored), key=lambda k: (k[0], k[1], k[2], k[3] or 0)):
+            month, district_id, agreement_id, category_id = key
+            where = f"{month:%Y-%m} district {district_id} agreement {agreement_id} category {category_id or '-'}"
+            if key not in stored:
+                report.problems.append(f"{where}: missing")
+            elif key not in fresh:
+                report.problems.append(f"{where}: should not be there")
+            elif _comparable(fresh[key]) != _comparable(stored[key]):
+                names = [n for n in ("fiscal_year", "state", "vendor_id") + FIGURES
+                         if fresh[key][n] != stored[key][n]]
+                report.problems.append(f"{where}: differs ({', '.join(names)})")
+            else:
+                continue
+            report.buckets.add((district_id, month))
+        if repair and report.buckets:
+            buckets = tuple(sorted(report.buckets))
+            _write(buckets, [values for key, values in fresh.items() if (key[1], key[0]) in report.buckets])
+            report.fixed = len(buckets)
+    return report
