@@ -13,7 +13,7 @@ JOBS   ?= auto
 # Local development defaults; production sets DEBUG=false and SECRET_KEY (see README).
 export DEBUG ?= true
 
-.PHONY: run test fuzz setup migrate bench lint clean ocds-check
+.PHONY: run test fuzz setup migrate bench load lint clean ocds-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +61,14 @@ ocds-check: migrate
 
 bench: migrate
 	$(BIN)/edpool bench $(BENCH_ARGS)
+
+# Load over HTTP (bench/README.md "Load over HTTP"): nginx + two gunicorn servers on a throwaway
+# PostgreSQL database, Locust headless for LOAD_SECONDS, CSV statistics under var/load/. Not in CI.
+LOAD_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+LOAD_SECONDS ?= 150
+load: setup
+	$(BIN)/pip install -q -e '.[load]'
+	DATABASE_URL=$(LOAD_DATABASE_URL) $(BIN)/edpool bench load --run-time $(LOAD_SECONDS) $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) var *.egg-info

@@ -114,7 +114,11 @@ def _generate(args, rng: random.Random) -> dict:
     # The history: orders of 1-5 lines, in time order, priced by the pooled volume.
     replays: dict[tuple[int, str], LineReplay] = {}
     district_of_order: dict[int, int] = {}
-    next_ids = {"order": 0, "line": 0, "event": 0}
+    # Past any rows already there (the load test builds the demo first).
+    from django.db.models import Max
+    next_ids = {"order": Order.objects.aggregate(m=Max("id"))["m"] or 0,
+                "line": OrderLine.objects.aggregate(m=Max("id"))["m"] or 0,
+                "event": VolumeEvent.objects.aggregate(m=Max("id"))["m"] or 0}
     seqs: dict[tuple[int, str], int] = {}
     made = 0
     order_no = 0

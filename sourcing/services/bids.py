@@ -14,7 +14,7 @@ from typing import Any, Optional
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from accounts.acting import Actor
@@ -169,7 +169,15 @@ def bid_submit(*, solicitation: Solicitation, data: dict[str, Any], actor: Actor
     bid.addenda_confirmed = addenda
     if bid.pk is None:
         bid.sealed, bid.digest = b"", ""
-        bid.save()
+        # Bids hold only a shared lock on the solicitation, so two first submissions of one vendor
+        # (a double click, two colleagues; seen in `make load`) can both find no bid: the second
+        # insert breaks the one-bid-per-vendor constraint. A clear refusal, nothing changed.
+        try:
+            with transaction.atomic():
+                bid.save()
+        except IntegrityError:
+            raise ValidationError("Another submission of your bid arrived at the same moment and was stored. "
+                                  "Send this one again if it should replace it.") from None
     stored_docs = []
     for title, upload in documents:
         upload.seek(0)

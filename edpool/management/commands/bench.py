@@ -23,7 +23,10 @@ BENCHMARKS: dict[str, str] = {
     "savings": "bench.savings",
     "rollup": "bench.rollup",
     "bulk": "bench.bulk",
+    "load": "bench.load_http",
 }
+# Run only when named (`make load`): it needs the optional `[load]` extra, nginx and PostgreSQL.
+ON_REQUEST = {"load"}
 
 
 class Command(BaseCommand):
@@ -40,7 +43,7 @@ class Command(BaseCommand):
         if unknown:
             raise CommandError(f"unknown benchmark {unknown[0]!r}; known: {', '.join(BENCHMARKS)}")
         failures = 0
-        for name in names or list(BENCHMARKS):
+        for name in names or [n for n in BENCHMARKS if n not in ON_REQUEST]:
             self.stdout.write(f"== bench {name} ==")
             self.stdout.flush()
             module = importlib.import_module(BENCHMARKS[name])

@@ -1,0 +1,222 @@
+"""Benchmark: load over HTTP (`make load`, issue 18). nginx in front of two gunicorn servers
+(ops/loopback.py) on a throwaway PostgreSQL database, driven by Locust (bench/load/locustfile.py)
+headless for a bounded time; it stops by itself and writes Locust's CSV statistics.
+
+Data set (reduced, stated in bench/README.md): the demo, then the orders benchmark's generator
+(bench/orders.py) for a catalog under agreements and an order history, 500 vendors with API tokens
+and a solicitation whose bid deadline falls in the last seconds of the run.
+
+    edpool bench load [--run-time 150] [--users 40] [--lines 20000] [--agreements 60]
+                      [--districts 300] [--vendors 500] [--csv var/load/load]
+
+It needs PostgreSQL (DATABASE_URL=postgres://...), Debian's nginx and the `[load]` extra.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="edpool bench load")
+    parser.add_argument("--run-time", type=int, default=150, help="seconds Locust runs")
+    parser.add_argument("--users", type=int, default=40, help="district-side users (besides the vendors)")
+    parser.add_argument("--lines", type=int, default=20_000, help="order lines in the generated history")
+    parser.add_argument("--agreements", type=int, default=60)
+    parser.add_argument("--districts", type=int, default=300)
+    parser.add_argument("--buyers", type=int, default=150, help="districts with an API token placing orders")
+    parser.add_argument("--vendors", type=int, default=500, help="vendors in the bid-deadline rush")
+    parser.add_argument("--rush", type=float, default=60.0, help="the final seconds before the deadline")
+    parser.add_argument("--rush-shape", choices=("uniform", "late"), default="uniform",
+                        help="bids spread evenly over the final stretch, or most in its last seconds "
+                             "(exponential, mean 15%% of it, as bench/deadline_rush.py)")
+    parser.add_argument("--csv", default="var/load/load", help="prefix of Locust's CSV files")
+    parser.add_argument("--seed", type=int, default=18)
+    args, _ = parser.parse_known_args(argv)
+
+    from django.db import connection
+
+    from ops.loopback import nginx_binary
+
+    if connection.vendor != "postgresql":
+        print("load skipped: it needs PostgreSQL (DATABASE_URL=postgres://...).")
+        return 0
+    if nginx_binary() is None:
+        print("load skipped: it needs nginx (apt-get install nginx).")
+        return 0
+    from bench.throwaway import in_throwaway_database
+
+    return in_throwaway_database(lambda: _run(args))
+
+
+def _database_url() -> str:
+    from django.db import connection
+
+    p = connection.settings_dict
+    password = f":{p['PASSWORD']}" if p.get("PASSWORD") else ""
+    return f"postgres://{p['USER']}{password}@{p.get('HOST') or '127.0.0.1'}:{p.get('PORT') or 5432}/{p['NAME']}"
+
+
+def _data(args, rng: random.Random) -> dict:
+    from django.core.management import call_command
+    from django.db import connection
+
+    from accounts.acting import Actor
+    from accounts.models import RoleAssignment
+    from accounts.services import api_token_create, role_assign, user_create_or_update
+    from bench.orders import _generate
+    from edpool.demo.people import DEMO_PASSWORD
+    from vendors.services import vendor_create
+
+    started = time.monotonic()
+    call_command("demo", verbosity=0)
+    print(f"  demo built ({time.monotonic() - started:.0f} s)", flush=True)
+    world = _generate(argparse.Namespace(lines=args.lines, agreements=args.agreements, districts=args.districts,
+                                         seed=args.seed), rng)
+    system = Actor.system("load")
+    people = [{"email": a.user.email, "password": DEMO_PASSWORD} for a in
+              RoleAssignment.objects.filter(user__email__endswith="@demo.edpool.org",
+                                            role__in=("district_buyer", "district_approver", "district_admin"))
+              .select_related("user").order_by("user__email")]
+    by_district: dict[int, list[dict]] = {}
+    for agreement_id, districts in world["joined"].items():
+        products = sorted({e.product_id for e in world["per_agreement"].get(agreement_id, [])})
+        if products:
+            for d in districts:
+                by_district.setdefault(d.pk, []).append({"id": agreement_id, "products": products})
+    buyers = []
+    assignments = {a.organisation_id: a for a in RoleAssignment.objects.filter(
+        role="district_buyer", user__email__endswith="@bench.invalid").select_related("user")}
+    for district in world["districts"]:
+        if district.pk in by_district and len(buyers) < args.buyers:
+            a = assignments[district.organisation_id]
+            _, secret = api_token_create(user=a.user, assignment=a, actor=system)
+            buyers.append({"token": secret, "district": district.pk, "agreements": by_district[district.pk]})
+    print(f"  {len(buyers)} district buyers with tokens ({time.monotonic() - started:.0f} s)", flush=True)
+    vendor_tokens = []
+    for i in range(args.vendors):
+        vendor = vendor_create(name=f"Rush vendor {i:04d}", actor=system)
+        user, _ = user_create_or_update(email=f"rush{i}@load.invalid", actor=system)
+        assignment, _ = role_assign(user=user, organisation=vendor.organisation, role="vendor_user", actor=system)
+        vendor_tokens.append(api_token_create(user=user, assignment=assignment, actor=system)[1])
+    print(f"  {len(vendor_tokens)} rush vendors with tokens ({time.monotonic() - started:.0f} s)", flush=True)
+    from catalog.models import Product
+
+    catalog = list(Product.objects.order_by("pk").values_list("pk", flat=True)[:2000])
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return {"people": people, "buyers": buyers, "catalog_products": catalog, "vendor_tokens": vendor_tokens}
+
+
+def _solicitation(deadline: dt.datetime):
+    from accounts.acting import Actor
+    from accounts.models import RoleAssignment
+    from catalog.services import category_ensure
+    from sourcing.services.solicitations import SolicitationContent, solicitation_create, solicitation_publish
+
+    staff = Actor.from_assignment(RoleAssignment.objects.select_related("user", "organisation")
+                                  .filter(role="consortium_staff").order_by("pk").first())
+    category = category_ensure(code="load-rush", name="Load rush", actor=Actor.system("load"))
+    content = SolicitationContent(
+        title="Load test rush", description="", category=category,
+        lines=[{"reference": f"L{n}", "description": f"Line {n}", "unit": "each", "estimated_quantity": 1000}
+               for n in range(5)],
+        requirements=[{"code": "dpa", "text": "Signs the DPA"}],
+        criteria=[{"name": "Price", "weight": 60, "is_price": True}, {"name": "Quality", "weight": 40}])
+    from django.utils import timezone
+
+    s = solicitation_create(content=content, questions_deadline=timezone.now() + dt.timedelta(seconds=5),
+                            bid_deadline=deadline, actor=staff)
+    return solicitation_publish(solicitation=s, actor=staff)
+
+
+def _run(args) -> int:
+    from django.db import connections
+    from django.utils import timezone
+
+    from ops.loopback import LoopbackCluster
+
+    rng = random.Random(args.seed)
+    print(f"load over HTTP: nginx + 2 gunicorn servers, PostgreSQL, {args.users} district-side users + "
+          f"{args.vendors} rush vendors, {args.run_time} s", flush=True)
+    data = _data(args, rng)
+    connections.close_all()
+    csv = Path(args.csv).resolve()
+    csv.parent.mkdir(parents=True, exist_ok=True)
+    with LoopbackCluster(database_url=_database_url(), servers=2, workers=2, threads=4) as cluster:
+        print(f"  cluster up at {cluster.url}", flush=True)
+        _warm_up(cluster)
+        begin = time.time() + 5  # Locust's start, roughly
+        deadline = begin + args.run_time - 10
+        solicitation = _solicitation(dt.datetime.fromtimestamp(deadline, tz=dt.timezone.utc))
+        connections.close_all()
+        # None in the last second: a bid *received* after the deadline is rightly refused
+        # (core/received.py), and that is not the point here.
+        if args.rush_shape == "late":
+            offsets = [max(1.0, min(args.rush, rng.expovariate(1 / (0.15 * args.rush))))
+                       for _ in data["vendor_tokens"]]
+        else:
+            offsets = [rng.uniform(1.0, args.rush) for _ in data["vendor_tokens"]]
+        plan = {"people": data["people"], "buyers": data["buyers"], "catalog_products": data["catalog_products"],
+                "rush": {"solicitation": solicitation.pk, "deadline": deadline, "offsets": offsets,
+                         "tokens": data["vendor_tokens"], "lines": [f"L{n}" for n in range(5)]}}
+        plan_file = csv.parent / "plan.json"
+        plan_file.write_text(json.dumps(plan))
+        env = dict(os.environ, EDPOOL_LOAD_PLAN=str(plan_file), EDPOOL_LOAD_CA=str(cluster.ca_file))
+        users = args.users + args.vendors
+        command = [sys.executable, "-m", "locust", "-f", str(Path(__file__).parent / "load" / "locustfile.py"),
+                   "--headless", "--host", cluster.url, "-u", str(users), "-r", str(max(50, users // 5)),
+                   "--run-time", f"{args.run_time}s", "--stop-timeout", "10", "--csv", str(csv),
+                   "--only-summary", "--loglevel", "WARNING", "--exit-code-on-error", "1"]
+        load_before = os.getloadavg()
+        locust = subprocess.run(command, env=env, cwd=Path(__file__).parent.parent)
+        load_after = os.getloadavg()
+        from sourcing.models import Bid
+
+        bids = Bid.objects.filter(solicitation_id=solicitation.pk).count()
+        print(f"  bids stored for the rush solicitation: {bids} of {args.vendors}; deadline was "
+              f"{timezone.localtime(solicitation.bid_deadline):%H:%M:%S}")
+    print(f"  load average (1, 5, 15 min) before: {load_before[0]:.2f} {load_before[1]:.2f} {load_before[2]:.2f}; "
+          f"after: {load_after[0]:.2f} {load_after[1]:.2f} {load_after[2]:.2f}; {os.cpu_count()} cores")
+    _summary(csv)
+    return 1 if locust.returncode or bids != args.vendors else 0
+
+
+def _warm_up(cluster) -> None:
+    """A few pages from every server before measuring: a fresh gunicorn worker imports views and
+    templates on its first requests (the first trial run saw 9 s for the first sign-in forms)."""
+    import ssl
+    import urllib.request
+
+    context = ssl.create_default_context(cafile=str(cluster.ca_file))
+    for front in cluster.pinned:
+        for path in ("/account/login/", "/catalog/", "/api/v1/openapi.json", "/healthz") * 4:
+            try:
+                urllib.request.urlopen(front.url + path, context=context, timeout=30).read()
+            except OSError:
+                pass
+
+
+def _summary(csv: Path) -> None:
+    import csv as csvlib
+
+    stats = csv.with_name(csv.name + "_stats.csv")
+    if not stats.exists():
+        print("  no statistics written")
+        return
+    print(f"  {'kind':<42} {'requests':>8} {'fails':>5} {'req/s':>6} {'p50':>6} {'p95':>6} {'p99':>6} (ms)")
+    with stats.open() as handle:
+        for row in csvlib.DictReader(handle):
+            print(f"  {row['Name'] or row['Type']:<42} {row['Request Count']:>8} {row['Failure Count']:>5} "
+                  f"{float(row['Requests/s']):>6.1f} {row['50%']:>6} {row['95%']:>6} {row['99%']:>6}")
+    failures = csv.with_name(csv.name + "_failures.csv")
+    if failures.exists() and len(failures.read_text().splitlines()) > 1:
+        print("  failures:\n" + failures.read_text())
