@@ -98,7 +98,7 @@ def ocds_releases(request, since: text(40) = "", cursor: text(60) = ""):
     try:
         moment = _since(since) if since else None
     except ValueError:
-        return _refused("since", "Give a date (YYYY-MM-DD) or an ISO date-time.")
+        return _refused("since", "Give a date (YYYY-MM-DD) or an ISO date-time between the years 1900 and 9998.")
     try:
         package, next_cursor = selectors.release_package(since=moment, cursor=cursor)
     except selectors.BadCursor:

@@ -9,6 +9,7 @@ import hmac
 from django.conf import settings
 from django.http import Http404, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 from prometheus_client import CONTENT_TYPE_LATEST
 
@@ -17,6 +18,7 @@ from ops import health, metrics as ops_metrics
 
 
 @public
+@csrf_exempt  # they take no form: a POST is told 405 (Allow: GET, HEAD), not the CSRF page
 @require_safe
 @never_cache
 def healthz(request):
@@ -25,6 +27,7 @@ def healthz(request):
 
 
 @public
+@csrf_exempt  # they take no form: a POST is told 405 (Allow: GET, HEAD), not the CSRF page
 @require_safe
 @never_cache
 def readyz(request):
@@ -48,6 +51,7 @@ def _token_matches(request, token: str) -> bool:
 
 
 @public
+@csrf_exempt  # they take no form: a POST is told 405 (Allow: GET, HEAD), not the CSRF page
 @require_safe
 @never_cache
 def metrics(request):

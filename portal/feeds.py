@@ -19,6 +19,7 @@ from django.utils.feedgenerator import Atom1Feed
 from icalendar import Calendar, Event
 
 from core.formatting import when
+from orgs.selectors import consortium_profile
 from portal import selectors
 
 MAX_ITEMS = 200
@@ -44,6 +45,10 @@ class SolicitationFeed(Feed):
     def title(self, obj):
         return _title(obj)
 
+    def author_name(self, obj):
+        profile = consortium_profile()
+        return profile.organisation.name if profile else "EdPool"
+
     def subtitle(self, obj):
         return ("Solicitations open for bids or awaiting their award notice, with their dates: "
                 "questions close, bids due, award expected.")
@@ -66,7 +71,11 @@ class SolicitationFeed(Feed):
         return reverse("portal:solicitation", args=[entry.solicitation.pk])
 
     def item_guid(self, entry):
-        return selectors.ocds_link(entry.solicitation.pk)["ocid"]
+        """A tag URI (RFC 4151), as Atom wants an absolute IRI: the site's host, the day the
+        solicitation was published and its ocid; it never changes."""
+        s = entry.solicitation
+        host = self.request_.get_host().split(":")[0] if hasattr(self, "request_") else "edpool"
+        return f"tag:{host},{s.published_at:%Y-%m-%d}:{selectors.ocds_link(s.pk)['ocid']}"
 
     item_guid_is_permalink = False
 
@@ -74,7 +83,13 @@ class SolicitationFeed(Feed):
         return entry.solicitation.published_at
 
     def item_updateddate(self, entry):
-        return entry.solicitation.published_at
+        """The last public change: published, bids due passed, bids opened, evaluation started or
+        cancelled (whichever came last), so feed readers notice a solicitation moving on."""
+        s = entry.solicitation
+        now = timezone.now()
+        moments = [s.published_at, s.bids_opened_at, s.evaluation_started_at, s.cancelled_at,
+                   entry.bids_due if entry.bids_due and entry.bids_due <= now else None]
+        return max(m for m in moments if m is not None)
 
     def item_categories(self, entry):
         return [entry.solicitation.category.name]

@@ -261,3 +261,10 @@ def test_multiprocess_mode_adds_up_the_workers_of_a_server(tmp_path):
     text = subprocess.run([sys.executable, "-c", MULTIPROCESS], env=env, check=True,
                           capture_output=True, text=True).stdout
     assert 'django_http_requests_latency_seconds_by_view_method_count{method="GET",view="healthz"} 2.0' in text
+
+
+def test_probes_answer_other_methods_with_405(client, settings):
+    settings.EDPOOL_METRICS_TOKEN = TOKEN
+    for url in ("/healthz", "/readyz", "/metrics"):
+        response = client.post(url)
+        assert response.status_code == 405 and "GET" in response["Allow"], url

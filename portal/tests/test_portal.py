@@ -48,6 +48,10 @@ def test_atom_feed_per_category(client, scene):
     assert [e.find(f"{ATOM}title").text for e in entries] == [f"{scene.open.number}: Learning platform"]
     assert entries[0].find(f"{ATOM}link").get("href").endswith(f"/public/solicitations/{scene.open.pk}/")
     assert "bids due" in entries[0].find(f"{ATOM}summary").text
+    # RFC 4287: an entry id is an absolute IRI (a tag URI that never changes), the feed has an author
+    assert entries[0].find(f"{ATOM}id").text == (
+        f"tag:testserver,{scene.open.published_at:%Y-%m-%d}:ocds-edpool-sol-{scene.open.pk}")
+    assert feed.find(f"{ATOM}author/{ATOM}name").text
     empty = ET.fromstring(client.get("/public/feeds/chromebooks/solicitations.atom").content)
     assert empty.findall(f"{ATOM}entry") == []
     assert client.get("/public/feeds/no-such-thing/solicitations.atom").status_code == 404
@@ -172,3 +176,13 @@ def test_search_states_a_product_s_price_range_in_dollars(client, scene):
     page = client.get("/public/search/?q=chromebook+11").content.decode()
     assert "Vendor A, Inc. Chromebook 11" in page
     assert "$300.00 each, down to $290.00 from 1,000 units" in page
+
+
+def test_atom_entries_are_updated_when_the_bids_are_due(client, scene, clock):
+    def updated():
+        feed = ET.fromstring(client.get("/public/feeds/software/solicitations.atom").content)
+        return dt.datetime.fromisoformat(feed.find(f"{ATOM}entry/{ATOM}updated").text)
+
+    assert updated() == scene.open.published_at
+    clock.set(scene.open.bid_deadline + dt.timedelta(minutes=1))
+    assert updated() == scene.open.bid_deadline
