@@ -21,6 +21,7 @@ from analytics.models import LineSaving, MonthRollup
 from analytics.rollup import check
 from analytics.savings_selectors import (DIMENSIONS, savings_by, savings_by_fiscal_year, savings_by_month,
                                          savings_totals)
+from core import clock
 from core.fiscal import FiscalYear
 from orders import spend as by_lines
 from orders.models import Order
@@ -122,7 +123,7 @@ def backdate(order, moment):
 
 def test_rollup_answers_like_the_lines_through_true_ups_cancellations_late_orders_and_fy_edges(cast, joined):
     tz = ZoneInfo(settings.TIME_ZONE)
-    fy = FiscalYear.of(dt.date.today())
+    fy = FiscalYear.of(clock.today())
     place(cast, [(cast.device, 800), (cast.licence, 50)])       # two categories in one order
     assert_same_savings()
     assert_same_spend(cast)
