@@ -234,3 +234,20 @@ def test_a_checkpoint_file_edited_by_hand_stops_tick_and_verify(settings, tmp_pa
         call_command("tick")
     with pytest.raises(CommandError, match="signature"):
         call_command("audit", "verify")
+
+
+def test_many_events_at_once_chain_like_one_by_one():
+    from audit.services import Entry, audit_record_many
+
+    first = _events(2)
+    many = audit_record_many(actor=ACTOR, entries=[
+        Entry(action=AuditAction.ORGANISATION_UPDATED, object_type="tests.thing", object_id=str(i),
+              after={"n": i}) for i in range(3)])
+    last = _events(1)
+    assert [e.seq for e in first + many + last] == [1, 2, 3, 4, 5, 6]
+    assert many[0].prev_hash == first[-1].hash and last[0].prev_hash == many[-1].hash
+    assert AuditHead.objects.get().last_seq == 6 and audit_chain_verify().ok
+    assert audit_record_many(actor=ACTOR, entries=[]) == []
+    with pytest.raises(ValueError):
+        audit_record_many(actor=ACTOR, entries=[Entry(action=AuditAction.ORGANISATION_UPDATED)])
+    assert AuditEvent.objects.count() == 6
