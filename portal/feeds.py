@@ -10,7 +10,9 @@ calendar clients are strict about; `icalendar` is the maintained implementation 
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import HttpResponse
 from django.urls import reverse
@@ -39,7 +41,6 @@ class SolicitationFeed(Feed):
     feed_type = Atom1Feed
 
     def get_object(self, request, category: str = ""):
-        self.request_ = request
         return selectors.category_or_none(category) if category else None
 
     def title(self, obj):
@@ -71,10 +72,11 @@ class SolicitationFeed(Feed):
         return reverse("portal:solicitation", args=[entry.solicitation.pk])
 
     def item_guid(self, entry):
-        """A tag URI (RFC 4151), as Atom wants an absolute IRI: the site's host, the day the
+        """A tag URI (RFC 4151), as Atom wants an absolute IRI: the site's host (SITE_URL's, not
+        the request's, so the id is the same whichever name the feed was fetched by), the day the
         solicitation was published and its ocid; it never changes."""
         s = entry.solicitation
-        host = self.request_.get_host().split(":")[0] if hasattr(self, "request_") else "edpool"
+        host = urlsplit(settings.SITE_URL).hostname or "edpool"
         return f"tag:{host},{s.published_at:%Y-%m-%d}:{selectors.ocds_link(s.pk)['ocid']}"
 
     item_guid_is_permalink = False

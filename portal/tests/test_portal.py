@@ -42,7 +42,8 @@ def test_award_expected_is_the_median_of_past_notices(scene):
     assert days_to_award_notice() == 45
 
 
-def test_atom_feed_per_category(client, scene):
+def test_atom_feed_per_category(client, scene, settings):
+    settings.SITE_URL = "https://edpool.example.org"
     feed = ET.fromstring(client.get("/public/feeds/software/solicitations.atom").content)
     entries = feed.findall(f"{ATOM}entry")
     assert [e.find(f"{ATOM}title").text for e in entries] == [f"{scene.open.number}: Learning platform"]
@@ -50,7 +51,7 @@ def test_atom_feed_per_category(client, scene):
     assert "bids due" in entries[0].find(f"{ATOM}summary").text
     # RFC 4287: an entry id is an absolute IRI (a tag URI that never changes), the feed has an author
     assert entries[0].find(f"{ATOM}id").text == (
-        f"tag:testserver,{scene.open.published_at:%Y-%m-%d}:ocds-edpool-sol-{scene.open.pk}")
+        f"tag:edpool.example.org,{scene.open.published_at:%Y-%m-%d}:ocds-edpool-sol-{scene.open.pk}")
     assert feed.find(f"{ATOM}author/{ATOM}name").text
     empty = ET.fromstring(client.get("/public/feeds/chromebooks/solicitations.atom").content)
     assert empty.findall(f"{ATOM}entry") == []
