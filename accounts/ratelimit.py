@@ -19,10 +19,11 @@ table in the database with atomic counts (core/cache.py)."""
 
 from __future__ import annotations
 
-import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
+
+from core.ratelimit import digest, hit
 
 LOGIN_LIMITED_MESSAGE = ("Too many failed sign-in attempts for this email address from your "
                          "network. Wait 15 minutes, or reset your password.")
@@ -32,24 +33,8 @@ PASSWORD_RESET_LIMITED_MESSAGE = (
     "Otherwise wait an hour and try again.")
 
 
-def _digest(*parts: str) -> str:
-    return hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:32]
-
-
 def _normal(email: str) -> str:
     return (email or "").strip().lower()
-
-
-def _hit(key: str, window: int) -> int:
-    """Add one to the count under `key` (a new count lives `window` seconds); the new count."""
-    for _ in range(3):
-        if cache.add(key, 1, window):
-            return 1
-        try:
-            return cache.incr(key)
-        except ValueError:  # expired or cleared between add and incr
-            continue
-    return 1
 
 
 def _take_back(key: str) -> None:
@@ -69,24 +54,24 @@ def _epoch(email: str) -> str:
 
 
 def _login_epoch_key(email: str) -> str:
-    return "login-epoch:" + _digest(_normal(email))
+    return "login-epoch:" + digest(_normal(email))
 
 
 def _pair_key(email: str, ip: str) -> str:
     email = _normal(email)
-    return "login-fail:pair:" + _digest(email, ip, _epoch(email))
+    return "login-fail:pair:" + digest(email, ip, _epoch(email))
 
 
 def _ip_key(ip: str) -> str:
-    return "login-fail:ip:" + _digest(ip)
+    return "login-fail:ip:" + digest(ip)
 
 
 def login_attempt(*, email: str, ip: str) -> bool:
     """Count one sign-in attempt for `email` from `ip` before its password is checked. False: over
     a limit; refuse without checking the password (even the right one, from this address)."""
     window = settings.LOGIN_FAILURE_WINDOW_SECONDS
-    pair = _hit(_pair_key(email, ip), window)
-    address = _hit(_ip_key(ip), window)
+    pair = hit(_pair_key(email, ip), window)
+    address = hit(_ip_key(ip), window)
     return pair <= settings.LOGIN_FAILURE_LIMIT and address <= settings.LOGIN_IP_FAILURE_LIMIT
 
 
@@ -113,8 +98,8 @@ def password_reset_attempt(*, email: str, ip: str) -> bool:
     """Count one password-reset request; False once the email or the address is over its limit.
     Counted the same for addresses with and without an account, so the answer reveals nothing."""
     window = settings.PASSWORD_RESET_WINDOW_SECONDS
-    per_email = _hit("reset:email:" + _digest(_normal(email)), window)
-    per_address = _hit("reset:ip:" + _digest(ip), window)
+    per_email = hit("reset:email:" + digest(_normal(email)), window)
+    per_address = hit("reset:ip:" + digest(ip), window)
     return per_email <= settings.PASSWORD_RESET_LIMIT and per_address <= settings.PASSWORD_RESET_IP_LIMIT
 
 

@@ -67,16 +67,22 @@ def when(value: Any) -> str:
     return f"{local:%Y-%m-%d %H:%M} {local.tzname()}"
 
 
+def _calendar_day(value: Any) -> Any:
+    """A date as is, a moment's local date; None for nothing, and a value that is neither as is."""
+    if value is None or value == "":
+        return None
+    moment = _moment(value)
+    if isinstance(moment, dt.datetime):
+        return _local(moment).date()
+    return value if moment is None else moment
+
+
 def day(value: Any) -> str:
     """"2026-03-08": a date, or the local date of a moment."""
-    if value is None or value == "":
+    found = _calendar_day(value)
+    if found is None:
         return EMPTY
-    moment = _moment(value)
-    if moment is None:
-        return str(value)
-    if isinstance(moment, dt.datetime):
-        moment = _local(moment).date()
-    return f"{moment:%Y-%m-%d}"
+    return f"{found:%Y-%m-%d}" if isinstance(found, dt.date) else str(found)
 
 
 def long_day_format(value: dt.date) -> str:
@@ -89,14 +95,10 @@ def long_day_format(value: dt.date) -> str:
 
 def long_day(value: Any) -> str:
     """"July 1, 2026": a date, or the local date of a moment, as people write it."""
-    if value is None or value == "":
+    found = _calendar_day(value)
+    if found is None:
         return EMPTY
-    moment = _moment(value)
-    if moment is None:
-        return str(value)
-    if isinstance(moment, dt.datetime):
-        moment = _local(moment).date()
-    return long_day_format(moment)
+    return long_day_format(found) if isinstance(found, dt.date) else str(found)
 
 
 def quantities(value: Mapping[str, Any]) -> str:

@@ -4,10 +4,9 @@ other public limits (vendors.ratelimit, accounts.ratelimit)."""
 
 from __future__ import annotations
 
-import hashlib
-
 from django.conf import settings
-from django.core.cache import cache
+
+from core.ratelimit import digest, hit
 
 LIMITED_MESSAGE = ("Too many open-data requests from your network in the last minute. Wait a "
                    "minute, or download the whole export once (`edpool export-ocds`) instead.")
@@ -23,13 +22,4 @@ def _window() -> int:
 
 def ocds_request_allowed(*, ip: str) -> bool:
     """Count one request from `ip`; False once the address is over the limit."""
-    key = "ocds-api:%s" % hashlib.sha256(ip.encode()).hexdigest()[:32]
-    if cache.add(key, 1, _window()):
-        count = 1
-    else:
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, _window())
-            count = 1
-    return count <= _limit()
+    return hit(f"ocds-api:{digest(ip)}", _window()) <= _limit()
