@@ -435,6 +435,18 @@ def _framework_link(solicitation) -> dict[str, Any]:
             "uri": settings.SITE_URL.rstrip("/") + record_api_path(sol_ocid)}
 
 
+def _call_off(kind: str, pk: int, district, agreement) -> tuple[str, dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """A call-off's ocid, its release body (the district buying, the agreement's vendor supplying, the
+    framework it calls off; parties are [buyer, supplier]) and its award and contract stubs."""
+    ocid = ocid_for(kind, pk)
+    buyer = district_party(district, ["buyer", "procuringEntity"])
+    supplier = vendor_party(agreement.vendor, ["supplier"])
+    award_id = f"{ocid}-award"
+    body: dict[str, Any] = {"parties": [buyer, supplier], "buyer": _ref(buyer),
+                            "relatedProcesses": [_framework_link(agreement.solicitation)]}
+    return ocid, body, {"id": award_id}, {"id": f"{ocid}-contract", "awardID": award_id}
+
+
 def build_participation(event: AuditEvent) -> Optional[Built]:
     from contracts.models import ParticipationAgreement
 
@@ -442,16 +454,10 @@ def build_participation(event: AuditEvent) -> Optional[Built]:
          .select_related("district__organisation", "agreement__vendor", "agreement__solicitation").first())
     if p is None:
         return None
-    ocid = ocid_for("participation", p.pk)
+    ocid, body, award, contract = _call_off("participation", p.pk, p.district, p.agreement)
+    supplier = body["parties"][1]
     agreement = p.agreement
-    buyer = district_party(p.district, ["buyer", "procuringEntity"])
-    supplier = vendor_party(agreement.vendor, ["supplier"])
-    award_id, contract_id = f"{ocid}-award", f"{ocid}-contract"
-    body: dict[str, Any] = {"parties": [buyer, supplier], "buyer": _ref(buyer),
-                            "relatedProcesses": [_framework_link(agreement.solicitation)]}
     action = event.action
-    award: dict[str, Any] = {"id": award_id}
-    contract: dict[str, Any] = {"id": contract_id, "awardID": award_id}
     if action == "participation.prepared":
         tags = ["tender", "award", "contract"]
         competitive = p.mini_competition_id is not None
@@ -514,16 +520,10 @@ def build_order(event: AuditEvent) -> Optional[Built]:
     before, after = event.before or {}, event.after or {}
     if before.get("state") == "draft" and event.action != "order.submitted":
         return None
-    ocid = ocid_for("order", order.pk)
+    ocid, body, award, contract = _call_off("order", order.pk, order.district, order.agreement)
+    supplier = body["parties"][1]
     agreement = order.agreement
-    buyer = district_party(order.district, ["buyer", "procuringEntity"])
-    supplier = vendor_party(agreement.vendor, ["supplier"])
-    award_id, contract_id = f"{ocid}-award", f"{ocid}-contract"
-    body: dict[str, Any] = {"parties": [buyer, supplier], "buyer": _ref(buyer),
-                            "relatedProcesses": [_framework_link(agreement.solicitation)]}
     priced = bool(after.get("priced_at"))
-    award: dict[str, Any] = {"id": award_id}
-    contract: dict[str, Any] = {"id": contract_id, "awardID": award_id}
     action = event.action
     if action == "order.submitted":
         tags = ["tender", "award", "contract"]
