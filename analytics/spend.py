@@ -36,20 +36,15 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Optional
 
-from django.core.exceptions import PermissionDenied, ValidationError
-
-from accounts.acting import APPROVER, BUYER, STAFF
-from catalog.selectors import category_list
-from core import clock
-from core.fiscal import FiscalYear, fiscal_year_api
+from analytics import spend_rollup
+from analytics.spend_filters import DISTRICT_READERS, READERS, Filters, check_filters, filter_options
+from analytics.spend_year import YearRows
+from core.fiscal import FiscalYear
 from core.money import cents
-from analytics.spend_rollup import rebates_earned_by, spend_by, spending_district_ids, spending_districts
-from members.selectors import district_for_actor, member_directory_states
-from orders.spend import SpendFilter, spend_years
-from vendors.selectors import vendor_list
+from orders.spend import SpendFilter
 
-DISTRICT_READERS = (BUYER, APPROVER)
-READERS = (STAFF, *DISTRICT_READERS)
+__all__ = ["DISTRICT_READERS", "READERS", "Filters", "filter_options", "spend_report", "concentration"]
+
 MIN_DISTRICTS = 3  # consortium groups with fewer buying members are not shown to district users
 TOP_VENDORS = 12  # the vendor chart's bars; the rest are summed as "All other vendors"
 HHI_MODERATE, HHI_HIGH = 1000, 1800
@@ -151,31 +146,6 @@ class DistrictLine:
 
 
 @dataclass
-class Filters:
-    fiscal_year: FiscalYear
-    state: str = ""
-    category_id: int = 0
-    vendor_id: int = 0
-    district_id: int = 0
-    category: str = ""
-    vendor: str = ""
-    district: str = ""
-
-    def query(self) -> dict:
-        """The filters as query-string parameters (those set), for links and exports."""
-        q = {"fy": self.fiscal_year.ends_in}
-        for name in ("state", "category_id", "vendor_id", "district_id"):
-            if getattr(self, name):
-                q[name.removesuffix("_id")] = getattr(self, name)
-        return q
-
-    def describe(self) -> str:
-        parts = [self.fiscal_year.label + f" ({self.fiscal_year.start:%-d %B %Y} to {self.fiscal_year.end:%-d %B %Y})"]
-        parts += [v for v in (self.category, self.vendor, self.state, self.district) if v]
-        return ", ".join(parts)
-
-
-@dataclass
 class Consortium:
     """The consortium's totals a district user may see (groups of too few members left out)."""
 
@@ -209,25 +179,21 @@ class SpendReport:
     consortium: Optional[Consortium] = None
 
 
-def _fiscal_year(value) -> FiscalYear:
-    """The rule of `core.fiscal` for a fiscal year named in a request (ValidationError under "fy")."""
-    return fiscal_year_api(value or None, today=clock.today(), field="fy")
-
-
 def _lines(rows: list[dict], key: str, label: str, total: Decimal, earned: dict) -> list[Line]:
     lines = [Line(r[key], str(r[label]), r["spend"], share_percent(r["spend"], total), earned.pop(r[key], Decimal("0.00")),
                   r.get("orders"), r["units"]) for r in rows]
     return sorted(lines, key=lambda x: (-x.spend, x.label))
 
 
-def _earned_by(f: SpendFilter, dim: str, key: str) -> dict:
-    return {r[key]: r["earned"] for r in rebates_earned_by(f, (dim,))}
+def _earned_by(src, f: SpendFilter, dim: str, key: str) -> dict:
+    return {r[key]: r["earned"] for r in src.rebates_earned_by(f, (dim,))}
 
 
-def concentration(f: SpendFilter, *, category_ids: Optional[set] = None) -> list[Concentration]:
-    """Per category: vendors, the top vendor's share and the HHI, most concentrated first."""
+def concentration(f: SpendFilter, *, category_ids: Optional[set] = None, src=spend_rollup) -> list[Concentration]:
+    """Per category: vendors, the top vendor's share and the HHI, most concentrated first. `src`
+    sums the spend: `analytics.spend_rollup` (queries, any period) or a `YearRows`."""
     by_category: dict[int, list[dict]] = {}
-    for row in spend_by(f, ("category", "vendor")):
+    for row in src.spend_by(f, ("category", "vendor")):
         if row["spend"] > 0 and (category_ids is None or row["category_id"] in category_ids):
             by_category.setdefault(row["category_id"], []).append(row)
     result = []
@@ -248,74 +214,29 @@ def _months(fy: FiscalYear) -> list[dt.date]:
     return months
 
 
-def _check_filters(*, actor, state: str, category_id: int, vendor_id: int, district_id: int,
-                   fiscal_year) -> tuple[Filters, Optional[object]]:
-    """The filters, checked; and the district a district user is limited to (None for staff)."""
-    if actor is None or actor.role not in READERS:
-        raise PermissionDenied("Spend figures are for consortium staff and member districts' buyers and approvers.")
-    errors: dict[str, str] = {}
-    try:
-        fy = _fiscal_year(fiscal_year)
-    except ValidationError as exc:
-        errors.update({k: v[0] for k, v in exc.message_dict.items()})
-        fy = FiscalYear.of(clock.today())
-    state = (state or "").strip().upper()
-    if state and (len(state) != 2 or not state.isalpha()):
-        errors["state"] = "A state is two letters, such as CA."
-    filters = Filters(fy, state=state, category_id=category_id or 0, vendor_id=vendor_id or 0,
-                      district_id=district_id or 0)
-    own = None
-    if actor.role in DISTRICT_READERS:
-        own = district_for_actor(actor)
-        if district_id and district_id != own.pk:
-            raise PermissionDenied("You can see your own district's spend and the consortium's totals only.")
-        if state and state != own.state:
-            raise PermissionDenied(f"Your district is in {own.state}: other states' figures are for staff only.")
-        filters.district_id, filters.district = own.pk, own.name
-    if category_id:
-        category = category_list().filter(pk=category_id).first()
-        if category is None:
-            errors["category"] = "No such category."
-        else:
-            filters.category = category.name
-    if vendor_id:
-        vendor = vendor_list().filter(pk=vendor_id).first()
-        if vendor is None:
-            errors["vendor"] = "No such vendor."
-        else:
-            filters.vendor = vendor.legal_name
-    if district_id and own is None:
-        from members.selectors import member_directory
-
-        membership = member_directory().filter(district_id=district_id).first()
-        if membership is None:
-            errors["district"] = "No such member district."
-        else:
-            filters.district = membership.district.name
-    if errors:
-        raise ValidationError(errors)
-    return filters, own
-
-
 def spend_report(*, actor, fiscal_year=None, state: str = "", category_id: int = 0, vendor_id: int = 0,
                  district_id: int = 0) -> SpendReport:
     """The spend report the actor may see, for one fiscal year (default: this one) and the filters.
     PermissionDenied for anyone but staff and district buyers and approvers, or a district user
-    naming another district or state; ValidationError (by field) for filters that name nothing."""
-    filters, own = _check_filters(actor=actor, state=state, category_id=category_id, vendor_id=vendor_id,
-                                  district_id=district_id, fiscal_year=fiscal_year)
+    naming another district or state; ValidationError (by field) for filters that name nothing.
+    The year's rollup rows are read in one query (`_year_rows`) and every breakdown is summed from
+    them in Python."""
+    filters, own = check_filters(actor=actor, state=state, category_id=category_id, vendor_id=vendor_id,
+                                 district_id=district_id, fiscal_year=fiscal_year)
     fy = filters.fiscal_year
     f = SpendFilter(since=fy.start, until=fy.end, state=filters.state, category_id=filters.category_id or None,
                     vendor_id=filters.vendor_id or None,
                     district_ids=(filters.district_id,) if filters.district_id else None)
-    total_row = spend_by(f)[0]
+    src = _year_rows(fy, f if own is None else SpendFilter())
+    total_row = src.spend_by(f)[0]
     total = total_row["spend"]
-    earned_total = rebates_earned_by(f)[0]["earned"]
-    by_category = _lines(spend_by(f, ("category",)), "category_id", "category", total,
-                         _earned_by(f, "category", "category_id"))
-    by_vendor = _lines(spend_by(f, ("vendor",)), "vendor_id", "vendor", total, _earned_by(f, "vendor", "vendor_id"))
-    spend_months = {r["month"]: r for r in spend_by(f, ("month",))}
-    earned_months = _earned_by(f, "month", "month")
+    earned_total = src.rebates_earned_by(f)[0]["earned"]
+    by_category = _lines(src.spend_by(f, ("category",)), "category_id", "category", total,
+                         _earned_by(src, f, "category", "category_id"))
+    by_vendor = _lines(src.spend_by(f, ("vendor",)), "vendor_id", "vendor", total,
+                       _earned_by(src, f, "vendor", "vendor_id"))
+    spend_months = {r["month"]: r for r in src.spend_by(f, ("month",))}
+    earned_months = _earned_by(src, f, "month", "month")
     by_month = [Line(m, f"{m:%b %Y}", spend_months.get(m, {}).get("spend", Decimal("0.00")),
                      share_percent(spend_months.get(m, {}).get("spend", Decimal(0)), total),
                      earned_months.get(m, Decimal("0.00")), spend_months.get(m, {}).get("orders", 0),
@@ -323,20 +244,26 @@ def spend_report(*, actor, fiscal_year=None, state: str = "", category_id: int =
     districts: list[DistrictLine] = []
     by_state: list[Line] = []
     if own is None:
-        by_state = _lines(spend_by(f, ("state",)), "state", "state", total, _earned_by(f, "state", "state"))
-        districts = sorted((DistrictLine(r["district_id"], r["district"], r["state"], r["spend"], r["enrollment"],
-                                         r["enrollment_is_estimate"]) for r in spend_by(f, ("district", "state"))),
-                           key=lambda d: (-d.spend, d.district))
+        by_state = _lines(src.spend_by(f, ("state",)), "state", "state", total, _earned_by(src, f, "state", "state"))
+        districts = sorted(_district_lines(src, f), key=lambda d: (-d.spend, d.district))
     per_student = _per_student(filters, own, total, districts)
     report = SpendReport(
         scope="district" if own else "consortium", who=own.name if own else (filters.district or "The consortium"), filters=filters,
         total=total, orders=total_row.get("orders") or 0, lines=total_row["lines"], units=total_row["units"],
-        earned=earned_total, buying_districts=spending_districts(f)[None],
+        earned=earned_total, buying_districts=src.spending_districts(f)[None],
         by_category=by_category, by_vendor=by_vendor, by_state=by_state, by_month=by_month,
-        concentration=concentration(f) if own is None else [], per_student=per_student, districts=districts)
+        concentration=concentration(f, src=src) if own is None else [], per_student=per_student,
+        districts=districts)
     if own is not None:
-        report.consortium = _consortium_view(filters)
+        report.consortium = _consortium_view(filters, src)
     return report
+
+
+def _year_rows(fy: FiscalYear, scope: SpendFilter):
+    """The report's one read of the rollup: the fiscal year's rows, narrowed by the staff's filters
+    (a district user's report also shows the whole consortium's year, so it reads every row)."""
+    return YearRows.load(fy, SpendFilter(state=scope.state, category_id=scope.category_id,
+                                         vendor_id=scope.vendor_id, district_ids=scope.district_ids))
 
 
 def buying_students(lines, where: str = "") -> Optional[PerStudent]:
@@ -354,9 +281,9 @@ def buying_students(lines, where: str = "") -> Optional[PerStudent]:
     return PerStudent(spend, sum(d.students for d in known), any(d.estimated for d in known), who)
 
 
-def _district_lines(f: SpendFilter) -> list[DistrictLine]:
+def _district_lines(src, f: SpendFilter) -> list[DistrictLine]:
     return [DistrictLine(r["district_id"], r["district"], r["state"], r["spend"], r["enrollment"],
-                         r["enrollment_is_estimate"]) for r in spend_by(f, ("district", "state"))]
+                         r["enrollment_is_estimate"]) for r in src.spend_by(f, ("district", "state"))]
 
 
 def _per_student(filters: Filters, own, total: Decimal, districts: list[DistrictLine]) -> Optional[PerStudent]:
@@ -372,7 +299,7 @@ def _per_student(filters: Filters, own, total: Decimal, districts: list[District
     return buying_students(districts, f" in {filters.state}" if filters.state else "")
 
 
-def _consortium_view(filters: Filters) -> Consortium:
+def _consortium_view(filters: Filters, src) -> Consortium:
     """What a district user sees of the whole consortium for the same fiscal year: always the whole
     year, every category and vendor, whatever the user's own filters (never a state's or a
     district's figures). Filtered consortium totals could be subtracted from one another (a
@@ -388,48 +315,26 @@ def _consortium_view(filters: Filters) -> Consortium:
       its number of vendors and its level in words."""
     fy = filters.fiscal_year
     f = SpendFilter(since=fy.start, until=fy.end)
-    buying = spending_districts(f)[None]
+    buying = src.spending_districts(f)[None]
     if buying < MIN_DISTRICTS:
         return Consortium(shown=False, districts=buying)
-    total = spend_by(f)[0]["spend"]
-    per_category = spending_districts(f, "category")
+    total = src.spend_by(f)[0]["spend"]
+    per_category = src.spending_districts(f, "category")
     allowed = {cid for cid, n in per_category.items() if n >= MIN_DISTRICTS}
     left_out = set(per_category) - allowed
     if left_out:
-        districts_left_out = spending_district_ids(f, category_ids=left_out)
+        districts_left_out = src.spending_district_ids(f, category_ids=left_out)
         if len(districts_left_out) < MIN_DISTRICTS:
             allowed = set()
-    lines = [line for line in _lines(spend_by(f, ("category",)), "category_id", "category", total,
-                                     _earned_by(f, "category", "category_id")) if line.key in allowed]
-    per_vendor = spending_districts(f, ("category", "vendor"))
+    lines = [line for line in _lines(src.spend_by(f, ("category",)), "category_id", "category", total,
+                                     _earned_by(src, f, "category", "category_id")) if line.key in allowed]
+    per_vendor = src.spending_districts(f, ("category", "vendor"))
     exact = {cid for cid in allowed
              if all(n >= MIN_DISTRICTS for (c, _), n in per_vendor.items() if c == cid)}
     kept = [c if c.category_id in exact else Concentration(c.category_id, c.category, c.spend, c.vendors,
                                                             c.top_vendor, None, None, c.level)
-            for c in concentration(f, category_ids=allowed)]
+            for c in concentration(f, category_ids=allowed, src=src)]
     return Consortium(shown=True, total=total, districts=buying,
-                      per_student=buying_students(_district_lines(f)),
+                      per_student=buying_students(_district_lines(src, f)),
                       by_category=lines, hidden_categories=len(per_category) - len(allowed),
                       concentration=kept)
-
-
-def filter_options(*, actor) -> dict:
-    """Choices for the filter form: fiscal years with spend (and this one), states, categories,
-    vendors, and (staff) member districts."""
-    first, last = spend_years()
-    this = FiscalYear.of(clock.today())
-    years = {this}
-    if first and last:
-        fy, end = FiscalYear.of(first), FiscalYear.of(last)
-        while fy <= end:
-            years.add(fy)
-            fy = fy.next()
-    options = {"years": sorted(years, reverse=True),
-               "categories": list(category_list().values_list("pk", "name")),
-               "vendors": list(vendor_list().order_by("legal_name").values_list("pk", "legal_name"))}
-    if actor.role == STAFF:
-        from members.selectors import member_directory
-
-        options["states"] = member_directory_states()
-        options["districts"] = [(m.district_id, m.district.name) for m in member_directory()]
-    return options
