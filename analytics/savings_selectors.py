@@ -167,11 +167,63 @@ def savings_by_month(*, fiscal_year: FiscalYear, district_id: Optional[int] = No
     """Every month of the fiscal year (months with nothing show zeros), in order."""
     found = {v["month"]: _totals(v) for v in (_rows(fiscal_year=fiscal_year, district_id=district_id)
                                                .values("month").annotate(**_aggregates("month")).order_by())}
+    return _every_month(fiscal_year, found)
+
+
+def _every_month(fiscal_year: FiscalYear, found: dict) -> list[RollupRow]:
     months, day = [], fiscal_year.start
     while day <= fiscal_year.end:
         months.append(RollupRow(day, f"{day:%b %Y}", found.get(day, Totals())))
         day = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
     return months
+
+
+@dataclass
+class Dashboard:
+    pool: Totals  # the consortium's
+    own: Optional[Totals]  # the member's, when the dashboard is one member's
+    rows: list[RollupRow]  # as savings_by
+    months: list[RollupRow]  # as savings_by_month
+
+
+def dashboard_figures(dimension: str, *, fiscal_year: FiscalYear, district_id: Optional[int] = None) -> Dashboard:
+    """The savings dashboard's figures for one fiscal year, with the same answers as
+    savings_totals, savings_by and savings_by_month: ONE read of the year's rollup rows (the
+    member's, for a member), grouped by month and the dimension, whose sums are added up in
+    Python (exact: Decimal and int) per dimension, per month and in all. The distinct line counts
+    of the fiscal year and of each month both come back, each used where it is exact. A member's
+    dashboard also shows the consortium's totals: one aggregate over the year's rows."""
+    fields, _ = DIMENSIONS[dimension]
+    sums = {**_aggregates("month"), "t_saving_lines_fy": Sum("saving_lines_fy_first"),
+            "t_prior_lines_fy": Sum("prior_lines_fy_first")}
+    total: dict = {}
+    by_key: dict = {}
+    labels: dict = {}
+    by_month: dict = {}
+    for v in (_rows(fiscal_year=fiscal_year, district_id=district_id).values("month", *fields)
+              .annotate(**sums).order_by()):
+        _add(by_month.setdefault(v["month"], {}), v)
+        v["t_saving_lines"], v["t_prior_lines"] = v["t_saving_lines_fy"], v["t_prior_lines_fy"]
+        _add(total, v)
+        key = v[fields[0]]
+        _add(by_key.setdefault(key, {}), v)
+        labels[key] = (f"{v['agreement__number']} {v['agreement__title']}" if dimension == "agreement"
+                       else str(v[fields[-1]]))
+    rows = sorted((RollupRow(key, labels[key], _totals(sums)) for key, sums in by_key.items()),
+                  key=lambda r: (-r.totals.vs_list, r.label))
+    months = _every_month(fiscal_year, {m: _totals(sums) for m, sums in by_month.items()})
+    if district_id is None:
+        return Dashboard(_totals(total), None, rows, months)
+    return Dashboard(savings_totals(fiscal_year=fiscal_year), _totals(total), rows, months)
+
+
+def _add(into: dict, values: dict) -> None:
+    """Adds a group's sums into `into` (a sum left None by the database, such as vs_prior with
+    no known prior price, adds nothing)."""
+    for key in AGGREGATES:
+        value = values[key]
+        if value is not None:
+            into[key] = value if into.get(key) is None else into[key] + value
 
 
 def fiscal_years_with_savings() -> list[FiscalYear]:

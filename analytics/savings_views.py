@@ -12,8 +12,8 @@ from accounts.access import public, roles
 from accounts.acting import READERS, is_staff
 from analytics.savings_charts import savings_by_month_chart
 from analytics.savings_jobs import districts_updating
-from analytics.savings_selectors import (BASELINES, DIMENSIONS, fiscal_years_with_savings, savings_by,
-                                         savings_by_fiscal_year, savings_by_month, savings_totals)
+from analytics.savings_selectors import (BASELINES, DIMENSIONS, fiscal_years_with_savings, savings_by_fiscal_year,
+                                         dashboard_figures)
 from analytics.statement import member_statement
 from analytics.statement_pdf import statement_pdf
 from core.fiscal import FiscalYear, FiscalYearRefused, fiscal_year_param
@@ -56,15 +56,14 @@ def savings_dashboard(request):
     if by not in DIMENSIONS or (not staff and by in ("member", "state")):
         raise Http404("No such breakdown.")
     own = None if staff else district.pk
+    figures = dashboard_figures(by, fiscal_year=fy, district_id=own)
     context = {
         "fy": fy, "years": _years(fy), "staff": staff, "district": district, "by": by,
         "dimensions": [(k, label) for k, (_, label) in DIMENSIONS.items() if staff or k not in ("member", "state")],
         "dimension_label": DIMENSIONS[by][1], "baselines": BASELINES,
-        "pool": savings_totals(fiscal_year=fy),
-        "own": savings_totals(fiscal_year=fy, district_id=own) if own else None,
-        "rows": savings_by(by, fiscal_year=fy, district_id=own),
-        "chart": savings_by_month_chart(savings_by_month(fiscal_year=fy, district_id=own),
-                                        who=district.name if district else "The consortium", fiscal_year=fy),
+        "pool": figures.pool, "own": figures.own, "rows": figures.rows,
+        "chart": savings_by_month_chart(figures.months, who=district.name if district else "The consortium",
+                                        fiscal_year=fy),
         "by_year": savings_by_fiscal_year(district_id=own),
         "updating": len(districts_updating(own)),
     }
