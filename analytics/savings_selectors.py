@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Optional
 
-from django.db.models import QuerySet, Sum
+from django.db.models import CharField, DateField, F, IntegerField, QuerySet, Sum, Value
 
 from analytics.models import LineSaving, MonthRollup
 from core.fiscal import FiscalYear
@@ -188,33 +188,42 @@ class Dashboard:
 
 def dashboard_figures(dimension: str, *, fiscal_year: FiscalYear, district_id: Optional[int] = None) -> Dashboard:
     """The savings dashboard's figures for one fiscal year, with the same answers as
-    savings_totals, savings_by and savings_by_month: ONE read of the year's rollup rows (the
-    member's, for a member), grouped by month and the dimension, whose sums are added up in
-    Python (exact: Decimal and int) per dimension, per month and in all. The distinct line counts
-    of the fiscal year and of each month both come back, each used where it is exact. A member's
-    dashboard also shows the consortium's totals: one aggregate over the year's rows."""
+    savings_totals, savings_by and savings_by_month, in ONE query: a UNION ALL of the year's rows
+    (the member's, for a member) grouped by the dimension (with the fiscal year's distinct line
+    counts) and by month (with each month's), and, for a member, the consortium's totals over
+    the year. The consortium's dashboard sums its totals in Python from the dimension's groups
+    (exact: Decimal and int sums; the fiscal year's counts add up across them)."""
     fields, _ = DIMENSIONS[dimension]
-    sums = {**_aggregates("month"), "t_saving_lines_fy": Sum("saving_lines_fy_first"),
-            "t_prior_lines_fy": Sum("prior_lines_fy_first")}
-    total: dict = {}
-    by_key: dict = {}
-    labels: dict = {}
-    by_month: dict = {}
-    for v in (_rows(fiscal_year=fiscal_year, district_id=district_id).values("month", *fields)
-              .annotate(**sums).order_by()):
-        _add(by_month.setdefault(v["month"], {}), v)
-        v["t_saving_lines"], v["t_prior_lines"] = v["t_saving_lines_fy"], v["t_prior_lines_fy"]
-        _add(total, v)
-        key = v[fields[0]]
-        _add(by_key.setdefault(key, {}), v)
-        labels[key] = (f"{v['agreement__number']} {v['agreement__title']}" if dimension == "agreement"
-                       else str(v[fields[-1]]))
-    rows = sorted((RollupRow(key, labels[key], _totals(sums)) for key, sums in by_key.items()),
-                  key=lambda r: (-r.totals.vs_list, r.label))
-    months = _every_month(fiscal_year, {m: _totals(sums) for m, sums in by_month.items()})
+    keys = [F(name) for name in fields] + [Value(None, output_field=CharField())] * (3 - len(fields))
+    none = {"k0": Value(None, output_field=IntegerField()), "k1": Value(None, output_field=CharField()),
+            "k2": Value(None, output_field=CharField())}
+    names = ("arm", "k_month", "k0", "k1", "k2")
+
+    def arm(name: str, rows: QuerySet, scope: str, month=None, **k) -> QuerySet:
+        return (rows.order_by().annotate(arm=Value(name), k_month=month or Value(None, output_field=DateField()),
+                                          **{**none, **k})
+                .values(*names).annotate(**_aggregates(scope)))
+
+    own = _rows(fiscal_year=fiscal_year, district_id=district_id)
+    query = arm("by", own, "fy", k0=keys[0], k1=keys[1], k2=keys[2]).union(
+        arm("month", own, "month", month=F("month")), all=True)
+    if district_id is not None:
+        query = query.union(arm("pool", _rows(fiscal_year=fiscal_year), "fy"), all=True)
+    rows, found, total, pool = [], {}, {}, None
+    for v in query:
+        if v["arm"] == "by":
+            label = f"{v['k1']} {v['k2']}" if dimension == "agreement" else str(v[f"k{len(fields) - 1}"])
+            rows.append(RollupRow(v["k0"], label, _totals(v)))
+            _add(total, v)
+        elif v["arm"] == "month":
+            found[v["k_month"]] = _totals(v)
+        else:
+            pool = _totals(v)
+    rows.sort(key=lambda r: (-r.totals.vs_list, r.label))
+    months = _every_month(fiscal_year, found)
     if district_id is None:
         return Dashboard(_totals(total), None, rows, months)
-    return Dashboard(savings_totals(fiscal_year=fiscal_year), _totals(total), rows, months)
+    return Dashboard(pool or Totals(), _totals(total), rows, months)
 
 
 def _add(into: dict, values: dict) -> None:

@@ -227,7 +227,7 @@ def spend_report(*, actor, fiscal_year=None, state: str = "", category_id: int =
     f = SpendFilter(since=fy.start, until=fy.end, state=filters.state, category_id=filters.category_id or None,
                     vendor_id=filters.vendor_id or None,
                     district_ids=(filters.district_id,) if filters.district_id else None)
-    src = _year_rows(fy, f if own is None else SpendFilter())
+    src = _year_rows(fy, f, own)
     total_row = src.spend_by(f)[0]
     total = total_row["spend"]
     earned_total = src.rebates_earned_by(f)[0]["earned"]
@@ -259,11 +259,13 @@ def spend_report(*, actor, fiscal_year=None, state: str = "", category_id: int =
     return report
 
 
-def _year_rows(fy: FiscalYear, scope: SpendFilter):
-    """The report's one read of the rollup: the fiscal year's rows, narrowed by the staff's filters
-    (a district user's report also shows the whole consortium's year, so it reads every row)."""
-    return YearRows.load(fy, SpendFilter(state=scope.state, category_id=scope.category_id,
-                                         vendor_id=scope.vendor_id, district_ids=scope.district_ids))
+def _year_rows(fy: FiscalYear, f: SpendFilter, own):
+    """The report's one read of the rollup: the fiscal year's rows grouped by district x category x
+    vendor x state (narrowed by the staff's filters; a district user's report also shows the
+    whole consortium's year, so it reads every district's) and by month (narrowed by the filter)."""
+    months = SpendFilter(state=f.state, category_id=f.category_id, vendor_id=f.vendor_id, district_ids=f.district_ids)
+    return YearRows.load(fy, months if own is None else SpendFilter(), months)
+
 
 
 def buying_students(lines, where: str = "") -> Optional[PerStudent]:

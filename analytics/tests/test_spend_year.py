@@ -28,7 +28,7 @@ from orders.spend import SpendFilter
 pytestmark = pytest.mark.django_db
 
 GROUPINGS = [(), ("category",), ("vendor",), ("state",), ("month",), ("district", "state"), ("category", "vendor"),
-             ("agreement",), ("member",), ("month", "category")]
+             ("member",), ("member", "category", "vendor")]
 
 
 def _place(cast, district, buyer, lines, priced=None):
@@ -115,7 +115,7 @@ def _filters(cast) -> list[dict]:
 def _old_report(monkeypatch, **kwargs):
     """The report as it was computed before: one query per breakdown (analytics.spend_rollup)."""
     with monkeypatch.context() as m:
-        m.setattr(spend, "_year_rows", lambda fy, scope: spend_rollup)
+        m.setattr(spend, "_year_rows", lambda fy, f, own: spend_rollup)
         return spend.spend_report(**kwargs)
 
 
@@ -141,21 +141,23 @@ def test_the_spend_report_gives_the_answers_of_a_query_per_breakdown(varied, mon
     assert spend.spend_report(actor=cast.actor(cast.buyer_a)).consortium.shown
 
     # Every grouping and filter of the functions it replaces, not only those the report asks for.
-    rows = YearRows.load(fy)
+    whole = SpendFilter(since=fy.start, until=fy.end)
     for kwargs in ({}, {"state": "NV"}, {"category_id": cast.furniture.pk}, {"vendor_id": cast.vendor_a.pk},
                    {"district_ids": (cast.delta.pk, cast.district_a.pk)}):
-        for since, until in ((fy.start, fy.end), (fy.start, fy.start + dt.timedelta(days=60)
-                                                  - dt.timedelta(days=(fy.start + dt.timedelta(days=60)).day))):
-            f = SpendFilter(since=since, until=until, **kwargs)
+        f = SpendFilter(since=fy.start, until=fy.end, **kwargs)
+        for rows in (YearRows.load(fy, months=f), YearRows.load(fy, SpendFilter(**kwargs))):
             for by in GROUPINGS:
                 assert _sorted(rows.spend_by(f, by)) == _sorted(spend_rollup.spend_by(f, by)), (f, by)
                 assert (_sorted(rows.rebates_earned_by(f, by))
                         == _sorted(spend_rollup.rebates_earned_by(f, by))), (f, by)
-            for by in ("", "category", "state", ("category", "vendor"), ("month", "state")):
+            for by in ("", "category", "state", ("category", "vendor"), "member"):
                 assert rows.spending_districts(f, by) == spend_rollup.spending_districts(f, by), (f, by)
             for ids in (None, [cast.furniture.pk], [cast.device.category_id, cast.licence.category_id]):
                 assert (sorted(rows.spending_district_ids(f, category_ids=ids))
                         == sorted(spend_rollup.spending_district_ids(f, category_ids=ids)))
+    everything = YearRows.load(fy)
+    for by in GROUPINGS:  # the whole year of every district, as a district user's consortium view reads it
+        assert _sorted(everything.spend_by(whole, by)) == _sorted(spend_rollup.spend_by(whole, by))
 
 
 def test_year_rows_refuse_a_filter_outside_what_was_read(varied):
@@ -164,12 +166,15 @@ def test_year_rows_refuse_a_filter_outside_what_was_read(varied):
     assert narrowed.spend_by(SpendFilter(state="CA"))[0]["spend"] == spend_rollup.spend_by(SpendFilter(
         since=fy.start, until=fy.end, state="CA"))[0]["spend"]
     for f in (SpendFilter(), SpendFilter(state="NV"), SpendFilter(state="CA", since=fy.start - dt.timedelta(days=31)),
-              SpendFilter(state="CA", since=fy.start + dt.timedelta(days=1)),
+              SpendFilter(state="CA", until=fy.start + dt.timedelta(days=30)),
               SpendFilter(state="CA", buckets=((varied.delta.pk, fy.start),))):
         with pytest.raises(ValueError):
             narrowed.spend_by(f)
-    with pytest.raises(ValueError):
-        narrowed.spend_by(SpendFilter(state="CA"), ("product",))
+    for by in (("product",), ("month", "category")):
+        with pytest.raises(ValueError):
+            narrowed.spend_by(SpendFilter(state="CA"), by)
+    with pytest.raises(ValueError):  # months were read for the scope (CA), not for one vendor in it
+        narrowed.spend_by(SpendFilter(state="CA", vendor_id=varied.vendor_b.pk), ("month",))
 
 
 def _rollup_queries(ctx) -> int:
