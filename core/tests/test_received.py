@@ -131,7 +131,7 @@ def test_the_edge_time_never_moves_a_request_later_nor_far_earlier(edge, clock, 
         assert received(_meta("t=garbage\x00"), own) == (own, SERVER)
     messages = [r.getMessage() for r in caplog.records]
     assert len(messages) == 4 and "EDPOOL_EDGE_MAX_AGE_SECONDS" in messages[0] and "ahead" in messages[2]
-    assert "\x00" not in "".join(messages[:3])
+    assert "\x00" not in "".join(messages)
     edge.EDPOOL_EDGE_MAX_AGE_SECONDS = 5
     assert received(_meta(own - dt.timedelta(seconds=6)), own) == (own, SERVER)
 
@@ -168,3 +168,17 @@ def test_the_settings_refuse_an_address_that_is_not_one():
                          check=True).stdout.split("\n")
     assert out[:5] == ["[] 60.0", "['10.0.0.10', '10.0.1.0/24', '::1'] 120.0", "ImproperlyConfigured",
                        "ImproperlyConfigured", "ImproperlyConfigured"]
+
+
+def test_the_deploy_check_warns_behind_a_proxy_that_is_not_trusted_for_the_time(settings):
+    from django.core.checks import registry
+
+    from core.checks import edge_clock_check
+
+    assert edge_clock_check in registry.registry.get_checks(include_deployment_checks=True)
+    settings.TRUSTED_PROXY_COUNT, settings.EDPOOL_EDGE_PROXIES = 1, []
+    assert [w.id for w in edge_clock_check(None)] == ["core.W001"]
+    settings.EDPOOL_EDGE_PROXIES = ["10.0.0.10"]
+    assert edge_clock_check(None) == []
+    settings.TRUSTED_PROXY_COUNT, settings.EDPOOL_EDGE_PROXIES = 0, []  # no proxy at all: nothing to say
+    assert edge_clock_check(None) == []

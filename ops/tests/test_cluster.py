@@ -174,14 +174,17 @@ def test_two_servers_behind_nginx_act_as_one(cast, draft, category, tmp_path):
         assert _received_clocks(database_url) == ["edge"]
         # The same forgery on the closed solicitation: through nginx, late (nginx's own time).
         early = f"t={deadline.timestamp() - 1:.3f}"
-        assert _put_bid(cluster.url, closed.pk, vendor_b, ca_file=cluster.ca_file, request_start=early)[0] == 422
+        status, refusal = _put_bid(cluster.url, closed.pk, vendor_b, ca_file=cluster.ca_file, request_start=early)
+        assert status == 422 and "deadline" in refusal["detail"]
         # Straight to an application server from an address that is not nginx's: ignored, late.
         server = f"http://{cluster.app_servers[0].address}"
-        assert _put_bid(server, closed.pk, vendor_b, request_start=early, source="127.0.0.2")[0] == 422
+        status, refusal = _put_bid(server, closed.pk, vendor_b, request_start=early, source="127.0.0.2")
+        assert status == 422 and "deadline" in refusal["detail"]
         # Only from nginx's address (127.0.0.1, EDPOOL_EDGE_PROXIES) does the header count.
         status, receipt = _put_bid(server, closed.pk, vendor_b, request_start=early, source="127.0.0.1")
         assert status == 200, receipt
         assert receipt["received_at"] == (deadline - dt.timedelta(seconds=1)).isoformat(timespec="microseconds")
+        assert _received_clocks(database_url) == ["edge", "edge"]
 
         a, b = cluster.pinned
         staff = _browser(cluster)
