@@ -285,10 +285,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=60.0, help="for the pool search and for branching, each")
     parser.add_argument("--json")
     args = parser.parse_args(argv)
+    from bench.generate import FAMILIES, SIZES
+
+    if args.family not in FAMILIES:
+        parser.error(f"unknown family {args.family!r}; known: {', '.join(FAMILIES)}")
+    if args.size not in SIZES:
+        parser.error(f"unknown size {args.size!r}; known: {', '.join(SIZES)}")
+    try:
+        seeds = [int(s) for s in args.seeds.split(",")]
+    except ValueError:
+        parser.error(f"--seeds: comma-separated whole numbers, not {args.seeds!r}")
+    if not args.seconds > 0:
+        parser.error("--seconds must be positive")
     rows = []
     print(f"{'seed':>4} {'DW bound':>14} {'greedy':>9} {'+swaps':>9} {'pool+swaps':>10} {'B&P bound':>10} "
           f"{'nodes':>5} {'gap vs DW':>9} {'vs B&P':>8} {'load':>5}")
-    for seed in (int(s) for s in args.seeds.split(",")):
+    for seed in seeds:
         row = measure(args.family, args.size, seed, args.seconds)
         rows.append(row)
 
