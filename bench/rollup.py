@@ -393,7 +393,7 @@ def _run(args) -> int:
 
 
 def _reuse(args) -> int:
-    from django.db import connection, connections
+    from django.db import OperationalError, ProgrammingError, connection, connections
 
     from analytics.models import MonthRollup
 
@@ -401,7 +401,12 @@ def _reuse(args) -> int:
     connections.close_all()
     connection.settings_dict["NAME"] = name
     try:
-        if not MonthRollup.objects.exists():
+        try:
+            has_rows = MonthRollup.objects.exists()
+        except (OperationalError, ProgrammingError) as exc:
+            print(f"cannot measure {name!r}: {str(exc).strip().splitlines()[-1][:200]}")
+            return 1
+        if not has_rows:
             print(f"{name}: no rollup rows, nothing to measure (a database kept by `edpool bench rollup --keep`?)")
             return 1
         from orders.models import OrderLine
