@@ -202,3 +202,30 @@ def test_rollup_check_and_rebuild_go_one_fiscal_year_at_a_time(cast, joined, mon
     for bad in ("2025-27", "20x6", "2026\x00", "", "-26", "99999", "2025-2025", "1800"):
         with pytest.raises(CommandError):
             parse_fiscal_year(bad)
+
+
+@pytest.mark.postgres
+def test_the_benchs_shifted_rollup_equals_the_rollup_of_its_copies(cast, joined):
+    """`edpool bench rollup` builds the rollup of its copies from the seed's, shifted: it must be
+    what `edpool rollup check` computes from the copied lines (and the check must be able to fail)."""
+    from django.db import connection
+
+    from bench.rollup import _multiply, _shifted_rollup, _shifts
+    from conftest import require_or_skip
+
+    require_or_skip(connection.vendor == "postgresql", "PostgreSQL (set DATABASE_URL=postgres://...)")
+    place(cast, [(cast.device, 800), (cast.licence, 50)])
+    place(cast, [(cast.device, 400)], district="b")  # a true-up for the first order
+    assert check().ok
+    seed_lines = Order.objects.aggregate(n=Count("lines"))["n"]
+    shifts = _shifts(3, 2)
+    assert shifts == {0: 2, 1: 2}
+    _shifted_rollup(shifts)
+    with connection.cursor() as cursor:  # (the test's transaction: fire the deferred FK checks before ALTER TABLE)
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    _multiply(3, 2, 2)
+    assert Order.objects.aggregate(n=Count("lines"))["n"] == 4 * seed_lines
+    assert check().ok
+    assert MonthRollup.objects.aggregate(n=Sum("s_lines"))["n"] == 4 * seed_lines
+    MonthRollup.objects.filter(pk=MonthRollup.objects.first().pk).update(units=10**6)
+    assert not check().ok
