@@ -12,7 +12,10 @@ order's pricing, approval or cancellation (Order post-save hook, inside the orde
 and every recomputation of prior prices (the background task) goes through; it passes every
 bucket the lines' old and new savings rows, their orders' pricing month and their rebate entries
 fall in. `edpool rollup check` compares every bucket with a fresh computation and lists the
-ones that differ; `edpool rollup rebuild` rewrites them.
+ones that differ; `edpool rollup rebuild` rewrites them. Both work one fiscal year at a time, each
+year in its own transaction (`check(fiscal_year=...)` for one year; without it, every year from the
+earliest source or rollup row to the latest, in turn), so a national rebuild never holds one
+transaction, or every row in memory, for the whole history.
 """
 
 from __future__ import annotations
@@ -62,10 +65,12 @@ def _in_buckets(buckets: Iterable[Bucket]) -> Q:
     return pairs
 
 
-def _savings_rows(buckets: Optional[Iterable[Bucket]]):
+def _savings_rows(buckets: Optional[Iterable[Bucket]], fiscal_year: Optional[FiscalYear] = None):
     rows = LineSaving.objects.all()
     if buckets is not None:
         rows = rows.filter(_in_buckets(buckets))
+    if fiscal_year is not None:
+        rows = rows.filter(month__gte=fiscal_year.start, month__lte=fiscal_year.end)
     earlier = LineSaving.objects.filter(order_line_id=OuterRef("order_line_id"), month__lt=OuterRef("month"))
     known = Q(prior_value__isnull=False)
     rows = rows.annotate(fy_first=~Exists(earlier.filter(fiscal_year=OuterRef("fiscal_year"))),
@@ -86,13 +91,18 @@ def _savings_rows(buckets: Optional[Iterable[Bucket]]):
             .order_by())
 
 
-def compute(buckets: Optional[Iterable[Bucket]] = None) -> dict[Key, dict]:
-    """The rollup rows of these buckets (None: every bucket), by key, from the source rows."""
+def compute(buckets: Optional[Iterable[Bucket]] = None, *, fiscal_year: Optional[FiscalYear] = None
+            ) -> dict[Key, dict]:
+    """The rollup rows of these buckets (None: every bucket), by key, from the source rows;
+    `fiscal_year`: only the months of that fiscal year."""
     if buckets is not None:
         buckets = tuple(sorted(set(buckets)))
         if not buckets:
             return {}
-    f = SpendFilter(buckets=buckets)
+    if fiscal_year is not None:
+        f = SpendFilter(buckets=buckets, since=fiscal_year.start, until=fiscal_year.end)
+    else:
+        f = SpendFilter(buckets=buckets)
     found: dict[Key, dict] = {}
 
     def row(month, district_id, agreement_id, category_id, state, vendor_id) -> dict:
@@ -108,7 +118,7 @@ def compute(buckets: Optional[Iterable[Bucket]] = None) -> dict[Key, dict]:
     for r in rebates_earned_by(f, BUCKET_DIMS):
         row(r["month"], r["district_id"], r["agreement_id"], r["category_id"], r["state"], r["vendor_id"])[
             "earned"] = r["earned"]
-    for r in _savings_rows(buckets):
+    for r in _savings_rows(buckets, fiscal_year):
         target = row(r["month"], r["district_id"], r["agreement_id"], r["category_id"], r["district__state"],
                      r["vendor_id"])
         for name in SAVINGS:
@@ -123,10 +133,13 @@ def compute(buckets: Optional[Iterable[Bucket]] = None) -> dict[Key, dict]:
     return found
 
 
-def _stored(buckets: Optional[Iterable[Bucket]] = None) -> dict[Key, dict]:
+def _stored(buckets: Optional[Iterable[Bucket]] = None, fiscal_year: Optional[FiscalYear] = None
+            ) -> dict[Key, dict]:
     rows = MonthRollup.objects.all()
     if buckets is not None:
         rows = rows.filter(_in_buckets(buckets))
+    if fiscal_year is not None:
+        rows = rows.filter(month__gte=fiscal_year.start, month__lte=fiscal_year.end)
     fields = ("month", "fiscal_year", "district_id", "state", "agreement_id", "vendor_id", "category_id") + FIGURES
     return {(r["month"], r["district_id"], r["agreement_id"], r["category_id"]): r for r in rows.values(*fields)}
 
@@ -170,12 +183,51 @@ def _comparable(values: dict) -> tuple:
     return tuple(values[name] for name in ("fiscal_year", "state", "vendor_id") + FIGURES)
 
 
-def check(*, repair: bool = False) -> RollupReport:
+def fiscal_years() -> list[FiscalYear]:
+    """Every fiscal year from the earliest month with a source row (a counted order's pricing, a
+    rebate entry, a savings row) or a rollup row to the latest: the years a full check covers."""
+    from django.db.models import Max, Min
+
+    from core.clock import date_of
+    from orders.models import Order, RebateEntry
+
+    days = []
+    for qs, name in ((Order.objects.filter(priced_at__isnull=False), "priced_at"),
+                     (RebateEntry.objects.all(), "created_at"), (LineSaving.objects.all(), "month"),
+                     (MonthRollup.objects.all(), "month")):
+        bounds = qs.aggregate(low=Min(name), high=Max(name))
+        for value in bounds.values():
+            if value is not None:
+                days.append(date_of(value) if isinstance(value, dt.datetime) else value)
+    if not days:
+        return []
+    years, last = [FiscalYear.of(min(days))], FiscalYear.of(max(days))
+    while years[-1] < last:
+        years.append(years[-1].next())
+    return years
+
+
+def check(*, repair: bool = False, fiscal_year: Optional[FiscalYear] = None, progress=None) -> RollupReport:
     """Compare every stored row with a fresh computation; list the rows (and so the buckets) that
-    differ. `repair`: rewrite the buckets that differ, in one transaction."""
+    differ. `repair`: rewrite the buckets that differ. One fiscal year at a time, each in its own
+    transaction: `fiscal_year` for that year alone, else every year of `fiscal_years()` in turn.
+    `progress(fiscal_year, year_report)` is called after each year."""
+    report = RollupReport()
+    for year in ([fiscal_year] if fiscal_year is not None else fiscal_years()):
+        one = _check_year(year, repair=repair)
+        report.rows += one.rows
+        report.problems.extend(one.problems)
+        report.buckets |= one.buckets
+        report.fixed += one.fixed
+        if progress is not None:
+            progress(year, one)
+    return report
+
+
+def _check_year(fiscal_year: FiscalYear, *, repair: bool) -> RollupReport:
     report = RollupReport()
     with transaction.atomic():
-        fresh, stored = compute(), _stored()
+        fresh, stored = compute(fiscal_year=fiscal_year), _stored(fiscal_year=fiscal_year)
         report.rows = len(fresh)
         for key in sorted(set(fresh) | set(stored), key=lambda k: (k[0], k[1], k[2], k[3] or 0)):
             month, district_id, agreement_id, category_id = key

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Callable
 
 
-def in_throwaway_database(run: Callable[[], int]) -> int:
+def in_throwaway_database(run: Callable[[], int], *, keep: bool = False) -> int:
+    """`keep`: leave the database on the server afterwards (its name is printed), to measure it
+    again later (`edpool bench rollup --reuse NAME`); drop it by hand when done."""
     from django.db import connection, connections
     from django.test.utils import setup_test_environment, teardown_test_environment
 
@@ -18,9 +20,15 @@ def in_throwaway_database(run: Callable[[], int]) -> int:
 
         connection.settings_dict.setdefault("TEST", {})["NAME"] = f"edpool_bench_{os.getpid()}"
     connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    name = connection.settings_dict["NAME"]
     try:
         return run()
     finally:
         connections.close_all()
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+        if keep and connection.vendor != "sqlite":
+            connection.settings_dict["NAME"] = old_name
+            print(f"kept database {name} (measure it again: --reuse {name}; drop it: DROP DATABASE {name})",
+                  flush=True)
+        else:
+            connection.creation.destroy_test_db(old_name, verbosity=0)
         teardown_test_environment()

@@ -156,3 +156,76 @@ def test_check_lists_a_wrong_bucket_and_rebuild_rewrites_it(cast, joined):
     call_command("rollup", "rebuild", stdout=io.StringIO())
     assert check().ok and MonthRollup.objects.count() == 1
     call_command("rollup", "check", stdout=io.StringIO())  # passes: no exception
+
+
+def test_rollup_check_and_rebuild_go_one_fiscal_year_at_a_time(cast, joined, monkeypatch):
+    from analytics import rollup
+    from analytics.management.commands.rollup import parse_fiscal_year
+
+    tz = ZoneInfo(settings.TIME_ZONE)
+    fy = FiscalYear.of(clock.today())
+    place(cast, [(cast.device, 10)])
+    old = place(cast, [(cast.licence, 4)], district="b")
+    backdate(old, dt.datetime.combine(fy.start - dt.timedelta(days=1), dt.time(12, 0), tzinfo=tz))  # 30 June
+    assert rollup.check().ok
+    now_row = MonthRollup.objects.get(fiscal_year=fy.ends_in)
+    old_row = MonthRollup.objects.get(fiscal_year=fy.ends_in - 1)
+    MonthRollup.objects.filter(pk__in=[now_row.pk, old_row.pk]).update(spend=Decimal("1.00"))
+    label = f"{fy.ends_in - 2}-{str(fy.ends_in - 1)[-2:]}"  # the previous fiscal year, as "2025-26"
+    out = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("rollup", "check", "--fiscal-year", label, stdout=out)
+    assert "1 differing rows in 1 district-month buckets" in out.getvalue()
+    call_command("rollup", "rebuild", "--fiscal-year", label, stdout=io.StringIO())
+    assert MonthRollup.objects.get(pk=now_row.pk).spend == Decimal("1.00")  # the other year is untouched
+    assert rollup.check(fiscal_year=fy.previous()).ok and not rollup.check().ok
+    # Each year in its own transaction: a failure in one year keeps the years already rewritten.
+    MonthRollup.objects.filter(pk__in=[now_row.pk, old_row.pk]).update(spend=Decimal("1.00"))
+    real_write = rollup._write
+
+    def failing(buckets, rows):
+        if any(month >= fy.start for _, month in buckets):
+            raise RuntimeError("crash in the current year")
+        real_write(buckets, rows)
+
+    monkeypatch.setattr(rollup, "_write", failing)
+    with pytest.raises(RuntimeError):
+        rollup.check(repair=True)
+    assert rollup.check(fiscal_year=fy.previous()).ok and not rollup.check(fiscal_year=fy).ok
+    monkeypatch.setattr(rollup, "_write", real_write)
+    out = io.StringIO()
+    call_command("rollup", "rebuild", stdout=out)
+    assert f"{fy.label}: " in out.getvalue() and f"{fy.previous().label}: " in out.getvalue()
+    assert rollup.check().ok and rollup.check().rows == 2
+    # The ways to name a year, and what is refused.
+    assert parse_fiscal_year(str(fy.ends_in)) == parse_fiscal_year(f"FY {fy.ends_in - 1}-{fy.ends_in}") == fy
+    for bad in ("2025-27", "20x6", "2026\x00", "", "-26", "99999", "2025-2025", "1800"):
+        with pytest.raises(CommandError):
+            parse_fiscal_year(bad)
+
+
+@pytest.mark.postgres
+def test_the_benchs_shifted_rollup_equals_the_rollup_of_its_copies(cast, joined):
+    """`edpool bench rollup` builds the rollup of its copies from the seed's, shifted: it must be
+    what `edpool rollup check` computes from the copied lines (and the check must be able to fail)."""
+    from django.db import connection
+
+    from bench.rollup import _multiply, _shifted_rollup, _shifts
+    from conftest import require_or_skip
+
+    require_or_skip(connection.vendor == "postgresql", "PostgreSQL (set DATABASE_URL=postgres://...)")
+    place(cast, [(cast.device, 800), (cast.licence, 50)])
+    place(cast, [(cast.device, 400)], district="b")  # a true-up for the first order
+    assert check().ok
+    seed_lines = Order.objects.aggregate(n=Count("lines"))["n"]
+    shifts = _shifts(3, 2)
+    assert shifts == {0: 2, 1: 2}
+    _shifted_rollup(shifts)
+    with connection.cursor() as cursor:  # (the test's transaction: fire the deferred FK checks before ALTER TABLE)
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    _multiply(3, 2, 2)
+    assert Order.objects.aggregate(n=Count("lines"))["n"] == 4 * seed_lines
+    assert check().ok
+    assert MonthRollup.objects.aggregate(n=Sum("s_lines"))["n"] == 4 * seed_lines
+    MonthRollup.objects.filter(pk=MonthRollup.objects.first().pk).update(units=10**6)
+    assert not check().ok
