@@ -181,6 +181,11 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 JOBS_STALE_AFTER_SECONDS = int(os.environ.get("JOBS_STALE_AFTER_SECONDS", "120"))
 # A sales-report CSV with more lines than this is stored and reconciled by the worker (reports/uploads.py).
 SALES_REPORT_BACKGROUND_ROWS = int(os.environ.get("SALES_REPORT_BACKGROUND_ROWS", "2000"))
+# Members' bulk downloads (bulkdata/background.py): an Excel file of more rows than this is written
+# by the worker (the page shows its progress, then offers the file to the person who asked); the
+# file is kept this many days after it is written, then removed by `edpool tick`.
+BULK_XLSX_BACKGROUND_ROWS = int(os.environ.get("BULK_XLSX_BACKGROUND_ROWS", "20000"))
+BULK_FILE_KEEP_DAYS = int(os.environ.get("BULK_FILE_KEEP_DAYS", "7"))
 # Open contracting data (opendata/, README "Open contracting data (OCDS)"): the ocid prefix (a
 # consortium publishing for real registers its own ocds-xxxxxx with the Open Contracting
 # Partnership), what the packages say of their publisher, license and publication policy, and the
