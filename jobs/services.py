@@ -214,7 +214,9 @@ def job_files_expire(*, kind: str, older_than: timedelta, note: str = "") -> int
     """Remove the files jobs of `kind` produced that finished more than `older_than` ago (from
     storage, then from the job, which keeps its summary and says the file was removed, with
     `note`). One job at a time, each in its own short transaction, audited; safe to run twice or
-    side by side (a job whose file is already gone is skipped). Returns how many were removed."""
+    side by side (a job whose file is already gone is skipped). The job lets go of the file first
+    and the storage's copy goes once that is committed, so no job ever names a missing file (a
+    crash in between leaves an unnamed file behind, never a broken link). Returns how many."""
     limit = timezone.now() - older_than
     removed = 0
     candidates = (Job.objects.filter(kind=kind, state=JobState.DONE, finished_at__lt=limit)
@@ -224,11 +226,12 @@ def job_files_expire(*, kind: str, older_than: timedelta, note: str = "") -> int
             job = _lock_job(job_id)
             if not job.result_file:
                 continue
-            name = job.result_file.name
-            job.result_file.delete(save=False)  # the storage's file; the field is emptied
+            name, storage = job.result_file.name, job.result_file.storage
+            job.result_file = ""
             job.result_summary = (f"{job.result_summary} {note}".strip() if note else job.result_summary)[:300]
             job.save(update_fields=["result_file", "result_summary"])
             _audit(job, AuditAction.JOB_FILE_REMOVED, WORKER, file=name)
+        storage.delete(name)
         removed += 1
     return removed
 
