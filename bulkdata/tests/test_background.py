@@ -86,6 +86,14 @@ def test_the_page_prepares_a_large_excel_file_and_offers_it_to_its_owner_alone(c
     assert client.get(f"/jobs/{job.pk}/file/").status_code == 404
     settings.BULK_XLSX_BACKGROUND_ROWS = 1
     assert client.post(f"/downloads/orders.xlsx?district={cast.district_a.pk}").status_code == 404
+    assert client.post("/downloads/orders.xlsx?district=abc").status_code == 400
+    assert client.post("/downloads/orders.xlsx?district=99999999999999999999999").status_code in (400, 404)
+    assert client.post("/downloads/orders.xlsx?district=%00").status_code in (400, 422)
+    assert client.post("/downloads/orders.pdf").status_code == 404
+    assert client.delete("/downloads/orders.xlsx").status_code == 405
+    login(client, cast.vendor_user_a)
+    assert client.post("/downloads/orders.xlsx").status_code == 403
+    assert Job.objects.count() == 1  # none of these queued anything
     login(client, cast.staff)
     page = client.get(f"/jobs/{job.pk}/").content.decode()
     assert "Download the file" not in page and "only to the person who asked" in page
