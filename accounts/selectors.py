@@ -21,6 +21,13 @@ def role_assignment_of_user(*, user: User, assignment_id: int) -> Optional[RoleA
             .select_related("organisation").first())
 
 
+def still_holds_role(*, user: User, organisation, role: str) -> bool:
+    """The user is active and still holds `role` in `organisation` (work queued earlier, run now
+    as them, checks it again)."""
+    return bool(user.is_active) and RoleAssignment.objects.filter(
+        user=user, organisation=organisation, role=role).exists()
+
+
 def api_tokens_of(user: User) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user=user).select_related("assignment__organisation")
 

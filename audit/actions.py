@@ -47,6 +47,7 @@ class AuditAction(models.TextChoices):
     JOB_CANCELLED = "job.cancelled", "Background job cancelled"
     JOB_STOP_REQUESTED = "job.stop_requested", "Background job asked to stop and keep its best result"
     JOB_REQUEUED = "job.requeued", "Background job given to another worker"
+    JOB_FILE_REMOVED = "job.file_removed", "Background job's file removed after its days were up"
 
     # members: districts and memberships (the membership steps: members.states.TRANSITIONS)
     DISTRICT_CREATED = "district.created", "District added"

@@ -8,16 +8,19 @@ are refused (403)."""
 
 from typing import Annotated, Literal, Optional
 
-from ninja import Router, Schema
+from django.http import HttpResponse
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from accounts.access import api_roles
 from accounts.api_auth import API_AUTH
 from bulkdata.access import DOWNLOADERS
 from bulkdata.datasets import DATASETS, KIND_HELP
-from bulkdata.exports import export_open, export_response
+from bulkdata.background import runs_in_background, xlsx_export_request
+from bulkdata.exports import export_plan, export_response, export_write
 from bulkdata.writers import CSV_TYPE, XLSX_TYPE
 from core.api_types import AnyId
+from jobs.api import JobOut, job_out
 
 router = Router(tags=["bulk data"])
 
@@ -53,7 +56,11 @@ def bulk_files(request):
             for d in DATASETS.values()]
 
 
-FILE_RESPONSES = {200: {
+FILE_RESPONSES = {202: {
+    "description": "An Excel file too large to write at once: the background job preparing it.",
+    "headers": {"Location": {"description": "The job's URL (GET /api/v1/jobs/{id}).",
+                             "schema": {"type": "string"}}},
+}, 200: {
     "description": (
         "The file, as an attachment: CSV (UTF-8, no byte order mark, streamed row by row) or an Excel "
         "workbook (a sheet of rows and a \"Columns\" sheet). The first row names the columns "
@@ -63,15 +70,25 @@ FILE_RESPONSES = {200: {
 }}
 
 
-@router.get("/bulk/{dataset}", auth=API_AUTH, openapi_extra={"responses": FILE_RESPONSES})
+@router.get("/bulk/{dataset}", response={202: JobOut}, auth=API_AUTH,
+            openapi_extra={"responses": FILE_RESPONSES})
 @api_roles(*DOWNLOADERS)
-def bulk_file(request, dataset: DatasetKey, format: FormatParam = None, district: AnyId = 0):
+def bulk_file(request, response: HttpResponse, dataset: DatasetKey, format: FormatParam = None,
+              district: AnyId = 0):
     """One file of the district's data: orders (one row per order line), rebates (the ledger),
     participations (agreements joined, with the DPA behind each) or decisions (compliance
     decisions). Staff: every district, or one with `district`; a district's buyer or approver:
     its own (another district's id: 404). An Excel file of more than 1,048,575 rows is refused
-    (422): download the CSV instead, or one district."""
-    fmt = format or ("xlsx" if XLSX_TYPE in request.headers.get("Accept", "") else "csv")
-    export = export_open(dataset_key=dataset, fmt=fmt, district_id=district or None, actor=request.actor)
-    return export_response(export)
+    (422): download the CSV instead, or one district.
 
+    A large Excel file (more rows than the server's BULK_XLSX_BACKGROUND_ROWS, 20,000 by default)
+    is prepared in the background: 202 with the job (`Location`: its URL); poll
+    `GET /api/v1/jobs/{id}` until it is done, then download `file_url` (for the caller alone,
+    kept a few days). Asking again while it runs answers the same job."""
+    fmt = format or ("xlsx" if XLSX_TYPE in request.headers.get("Accept", "") else "csv")
+    plan = export_plan(dataset_key=dataset, fmt=fmt, district_id=district or None, actor=request.actor)
+    if runs_in_background(plan):
+        job = xlsx_export_request(plan=plan, actor=request.actor)
+        response["Location"] = f"/api/v1/jobs/{job.pk}"
+        return Status(202, job_out(job))
+    return export_response(export_write(plan))

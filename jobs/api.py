@@ -8,11 +8,13 @@ from typing import Any, Literal, Optional
 from ninja import Field, Router, Schema, Status
 
 from accounts.access import api_signed_in
+from accounts.acting import Actor
 from accounts.api_auth import API_AUTH
 from core.api_types import Id
 from jobs import selectors, services
 from jobs.models import Job, JobState
 from jobs.presenting import job_series, job_view
+from jobs.views import job_file_response
 
 router = Router(tags=["jobs"])
 # The states as an inline enum (not a shared `JobState` component, named by no schema class).
@@ -62,10 +64,13 @@ class JobOut(Schema):
     started_at: Optional[datetime]
     finished_at: Optional[datetime]
     status_url: str = Field(description="The status page, for people.")
-    file_url: Optional[str] = Field(None, description="The file the job produced (an export), if any.")
+    file_url: Optional[str] = Field(None, description=(
+        "The file the job produced (an export), if any and if the caller may have it: "
+        "GET it with the same credentials."))
 
 
-def job_out(job: Job) -> dict[str, Any]:
+def job_out(job: Job, actor: Optional[Actor] = None) -> dict[str, Any]:
+    """The job as the API shows it; `file_url` only if `actor` (when given) may have the file."""
     view = job_view(job)
     return {
         "id": job.pk, "kind": job.kind, "label": view.label, "state": job.state,
@@ -81,7 +86,8 @@ def job_out(job: Job) -> dict[str, Any]:
         "error": job.error, "requested_by": job.requested_by.email if job.requested_by else None,
         "created_at": job.created_at, "started_at": job.started_at, "finished_at": job.finished_at,
         "status_url": f"/jobs/{job.pk}/",
-        "file_url": f"/jobs/{job.pk}/file/" if job.result_file else None,
+        "file_url": (f"/api/v1/jobs/{job.pk}/file" if job.result_file
+                     and (actor is None or services.may_fetch_file(job, actor)) else None),
     }
 
 
@@ -90,7 +96,23 @@ def job_out(job: Job) -> dict[str, Any]:
 def job_get(request, job_id: Id):
     """A background job's status: poll it until `state` is done, failed or cancelled; a done
     job names its result (`result_type`, `result_id`, `result_url`)."""
-    return job_out(selectors.job_for(job_id=job_id, actor=request.actor))
+    return job_out(selectors.job_for(job_id=job_id, actor=request.actor), request.actor)
+
+
+FILE_RESPONSES = {200: {
+    "description": "The file, as an attachment (e.g. an Excel workbook or a CSV file).",
+    "content": {media: {"schema": {"type": "string", "format": "binary"}} for media in (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "text/csv",
+        "application/octet-stream")},
+}}
+
+
+@router.get("/jobs/{job_id}/file", auth=API_AUTH, openapi_extra={"responses": FILE_RESPONSES})
+@api_signed_in
+def job_file(request, job_id: Id):
+    """The file a done job produced (its `file_url`): for the person who asked, and consortium
+    staff unless the file is the asker's alone (a member's prepared download); 404 otherwise."""
+    return job_file_response(selectors.job_for(job_id=job_id, actor=request.actor), request.actor)
 
 
 @router.post("/jobs/{job_id}/stop", response={202: JobOut}, auth=API_AUTH)

@@ -47,6 +47,7 @@ class JobView:
     figures: list[tuple[str, str]]
     chart: Optional[Chart] = None
     stop_label: str = ""  # the kind can stop early and keep what it found
+    file_private: bool = False  # its file goes to the person who asked alone (jobs.registry)
 
     @property
     def active(self) -> bool:
@@ -116,4 +117,5 @@ def job_view(job: Job) -> JobView:
     chart = series_chart(job, spec.chart) if spec is not None and spec.chart is not None else None
     return JobView(job=job, label=kind_label(job.kind), state_label=JobState(job.state).label,
                    elapsed=elapsed_text(job.elapsed_seconds), figures=job_figures(job), chart=chart,
-                   stop_label=spec.stop_label if spec is not None else "")
+                   stop_label=spec.stop_label if spec is not None else "",
+                   file_private=spec.file_private if spec is not None else False)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Optional
 
 if TYPE_CHECKING:  # pragma: no cover
+    from jobs.models import Job
     from jobs.runner import JobContext
 
 
@@ -38,6 +39,10 @@ class JobKind:
     # keep the best award found" (JobContext.stop_requested); others can only be cancelled.
     stop_label: str = ""
     chart: Optional[SeriesChart] = None
+    # The file the job produces goes to the person who asked alone (not to staff who may see the
+    # job), under the name `file_name(job)` gives (default: the stored file's name).
+    file_private: bool = False
+    file_name: Optional[Callable[["Job"], str]] = None
 
 
 _KINDS: dict[str, JobKind] = {}
@@ -45,12 +50,13 @@ _KINDS: dict[str, JobKind] = {}
 
 def register(kind: str, *, label: str, run: Callable[["JobContext"], None],
              figures: tuple[tuple[str, str, str], ...] = (), stop_label: str = "",
-             chart: Optional[SeriesChart] = None) -> JobKind:
+             chart: Optional[SeriesChart] = None, file_private: bool = False,
+             file_name: Optional[Callable[["Job"], str]] = None) -> JobKind:
     existing = _KINDS.get(kind)
     if existing is not None and existing.run is not run:
         raise ValueError(f"Job kind {kind!r} is already registered.")
     _KINDS[kind] = JobKind(kind=kind, label=label, run=run, figures=figures, stop_label=stop_label,
-                           chart=chart)
+                           chart=chart, file_private=file_private, file_name=file_name)
     return _KINDS[kind]
 
 

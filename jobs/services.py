@@ -63,16 +63,24 @@ def _audited(params: dict[str, Any], bulky: tuple[str, ...]) -> dict[str, Any]:
 
 
 def job_enqueue(*, kind: str, params: Optional[dict[str, Any]] = None, actor: Actor,
-                subject: Optional[models.Model] = None, bulky: tuple[str, ...] = ()) -> Job:
+                subject: Optional[models.Model] = None, bulky: tuple[str, ...] = (),
+                subject_ref: Optional[tuple[str, str]] = None) -> Job:
     """Queue the work `kind` (registered in jobs.registry) for `actor`, or return the job already
     queued or running for the same kind and subject: a double click starts nothing twice.
+    `subject_ref` (type, id) names a subject that is not one row, e.g. ("accounts.user",
+    "12:orders:all") for one person's export of one file (at most 100 and 64 characters).
 
     The job and its task are stored in one transaction (the queue is a table of the same
     database), so a job is never left without a task to run it, nor a task without its job.
     Params named in `bulky` (an uploaded file's text) are audited by their size only."""
     job_kind(kind)  # refuses an unregistered kind before anything is stored
-    subject_type = object_type_of(subject) if subject is not None else ""
-    subject_id = str(subject.pk) if subject is not None else ""
+    if subject_ref is not None:
+        subject_type, subject_id = subject_ref
+        if len(subject_type) > 100 or len(subject_id) > 64:
+            raise ValueError(f"subject_ref {subject_ref!r} is too long for a job's subject.")
+    else:
+        subject_type = object_type_of(subject) if subject is not None else ""
+        subject_id = str(subject.pk) if subject is not None else ""
     try:
         with transaction.atomic():
             existing = Job.objects.filter(kind=kind, subject_type=subject_type, subject_id=subject_id,
@@ -188,6 +196,44 @@ def job_fail(*, job_id: int, task_id: str, error: str) -> None:
     job.progress_text = "Failed."
     job.save(update_fields=["state", "finished_at", "error", "progress_text"])
     _audit(job, AuditAction.JOB_FAILED, WORKER, error=job.error)
+
+
+def may_fetch_file(job: Job, actor: Optional[Actor]) -> bool:
+    """Whoever may see the job, unless its kind keeps its file for the person who asked alone
+    (`file_private`: e.g. a member's export, not shown even to staff)."""
+    if not may_see(job, actor):
+        return False
+    spec = kind_spec(job.kind)
+    if spec is None or not spec.file_private:
+        return True
+    return (actor is not None and not actor.is_system and job.requested_by_id is not None
+            and job.requested_by_id == actor.user.pk)
+
+
+def job_files_expire(*, kind: str, older_than: timedelta, note: str = "") -> int:
+    """Remove the files jobs of `kind` produced that finished more than `older_than` ago (from
+    storage, then from the job, which keeps its summary and says the file was removed, with
+    `note`). One job at a time, each in its own short transaction, audited; safe to run twice or
+    side by side (a job whose file is already gone is skipped). The job lets go of the file first
+    and the storage's copy goes once that is committed, so no job ever names a missing file (a
+    crash in between leaves an unnamed file behind, never a broken link). Returns how many."""
+    limit = timezone.now() - older_than
+    removed = 0
+    candidates = (Job.objects.filter(kind=kind, state=JobState.DONE, finished_at__lt=limit)
+                  .exclude(result_file="").values_list("pk", flat=True))
+    for job_id in list(candidates):
+        with transaction.atomic():
+            job = _lock_job(job_id)
+            if not job.result_file:
+                continue
+            name, storage = job.result_file.name, job.result_file.storage
+            job.result_file = ""
+            job.result_summary = (f"{job.result_summary} {note}".strip() if note else job.result_summary)[:300]
+            job.save(update_fields=["result_file", "result_summary"])
+            _audit(job, AuditAction.JOB_FILE_REMOVED, WORKER, file=name)
+        storage.delete(name)
+        removed += 1
+    return removed
 
 
 def may_see(job: Job, actor: Optional[Actor]) -> bool:

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import signed_in
 from jobs import selectors, services
 from jobs.presenting import job_view
+from jobs.registry import kind_spec
 
 
 @signed_in
@@ -53,11 +54,19 @@ def job_stop(request, job_id: int):
     return redirect("jobs:status", job_id=job.pk)
 
 
+def job_file_response(job, actor) -> FileResponse:
+    """The file a job produced (an export), for whoever may see the job (the person who asked
+    alone, for a kind that keeps its file private): the page's and the API's download."""
+    if not job.result_file or not services.may_fetch_file(job, actor):
+        raise Http404("This job produced no file you may download.")
+    spec = kind_spec(job.kind)
+    name = spec.file_name(job) if spec is not None and spec.file_name is not None else ""
+    response = FileResponse(job.result_file.open("rb"), as_attachment=True,
+                            filename=name or job.result_file.name.rsplit("/", 1)[-1])
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 @signed_in
 def job_file(request, job_id: int):
-    """The file a job produced (an export), for whoever may see the job."""
-    job = selectors.job_for(job_id=job_id, actor=request.actor)
-    if not job.result_file:
-        raise Http404("This job produced no file.")
-    return FileResponse(job.result_file.open("rb"), as_attachment=True,
-                        filename=job.result_file.name.rsplit("/", 1)[-1])
+    return job_file_response(selectors.job_for(job_id=job_id, actor=request.actor), request.actor)

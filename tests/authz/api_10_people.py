@@ -22,6 +22,7 @@ API = {
     ("GET", "/api/v1/surveys/{survey_id}/demand"): (SUR, None, None, only(["staff"], ok=404, anon=401)),
     ("GET", "/api/v1/jobs/{job_id}"): (lambda c: {"job_id": 999999}, None, None, expect(404, anon=401)),
     ("POST", "/api/v1/jobs/{job_id}/stop"): (lambda c: {"job_id": 999999}, None, None, expect(404, anon=401)),
+    ("GET", "/api/v1/jobs/{job_id}/file"): (lambda c: {"job_id": 999999}, None, None, expect(404, anon=401)),
     ("GET", "/api/v1/members"): (lambda c: {}, None, None, expect(200)),
     ("GET", "/api/v1/members/{district_id}"): (lambda c: {"district_id": c.district_a.pk}, None,
                                                None, expect(200)),

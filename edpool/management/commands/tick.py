@@ -16,12 +16,13 @@ TASKS = [
     "reports.tick:sales_report_reminders",
     "surveys.tick:survey_reminders",
     "audit.checkpoints:tick_checkpoint",
+    "bulkdata.background:expired_downloads",
 ]
 
 
 class Command(BaseCommand):
     help = ("Run scheduled work once: agreement expiry and successor notices, reminders, a checkpoint "
-            "of the audit trail.")
+            "of the audit trail, prepared downloads past their days removed.")
 
     def handle(self, *args, **options):
         today = timezone.localdate()
