@@ -2,8 +2,8 @@
 read from the monthly rollup (analytics.MonthRollup).
 
     edpool bench rollup [--lines 10000000] [--seed-lines 20000] [--agreements 200] [--districts 1000]
-                        [--months 48] [--statements 100] [--chunk 25] [--rollup shifted|lines]
-                        [--check] [--keep]
+                        [--months 48] [--align-fiscal-year] [--district-rounds 1] [--statements 100]
+                        [--chunk 25] [--rollup shifted|lines] [--check] [--keep]
     edpool bench rollup --reuse DBNAME [--statements 100]
 
 A fast generator: `bench.orders` writes a consistent seed history (`--seed-lines` lines, priced by
@@ -11,7 +11,12 @@ the pooled volume, with true-ups) and `analytics.savings.rebuild` computes its s
 copies of the seed's orders, lines, rebate entries and savings rows are made in bulk SQL
 (INSERT ... SELECT over generate_series, `--chunk` copies a statement, progress printed), each copy
 shifted by a whole number of months (copy k by k mod `--months` months, on the consortium's
-calendar), with new ids and order numbers. A copy's savings rows are those of its seed line moved
+calendar), with new ids and order numbers (`--align-fiscal-year`: shifted back so that the `--months` shifts
+begin in the first month of the seed's fiscal year; `--months 12` then puts every line in one
+year). `--district-rounds N` also moves the districts of copy k by round (k // months) mod N's
+one-to-one map of the districts (round 0: the seed's own), so a district buys under about N times
+the seed's agreements and a year has N times the rollup rows (the national shape: a district buys
+under many agreements every year). A copy's savings rows are those of its seed line moved
 by the same months (a line's savings are a pure function of its order, entry and true-ups; the
 bench states no prior prices), so the copies stay consistent: `--check` proves it at small scale
 (savings rebuild --check over every line).
@@ -65,10 +70,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards (its name is printed)")
     parser.add_argument("--reuse", metavar="DBNAME", default="",
                         help="measure a database kept by --keep again, generating nothing")
+    parser.add_argument("--district-rounds", type=int, default=1,
+                        help="copies k of round (k // months) mod N also move every district to another one "
+                             "(a different one-to-one map per round), so a district buys under N times as many "
+                             "agreements; 1 (the default) keeps the seed's districts")
+    parser.add_argument("--align-fiscal-year", action="store_true",
+                        help="shift the copies back so that the --months shifts begin in the first month of "
+                             "the seed's fiscal year (with --months 12: one fiscal year holds all the lines)")
     parser.add_argument("--seed", type=int, default=5)
     args, _ = parser.parse_known_args(argv)
-    if args.lines < 1 or args.seed_lines < 1 or args.months < 1 or args.chunk < 1 or args.statements < 1:
-        parser.error("--lines, --seed-lines, --months, --chunk and --statements must be positive")
+    if (args.lines < 1 or args.seed_lines < 1 or args.months < 1 or args.chunk < 1 or args.statements < 1
+            or args.district_rounds < 1):
+        parser.error("--lines, --seed-lines, --months, --chunk, --statements and --district-rounds must be positive")
+    if args.district_rounds > args.districts:
+        parser.error("--district-rounds cannot exceed --districts")
 
     from django.db import connection
 
@@ -109,12 +124,41 @@ def _session() -> None:
             print(f"  could not renice the PostgreSQL backend ({exc})")
 
 
-def _copy_sql(model, source: str, overrides: dict[str, str]) -> str:
+def _copy_sql(model, source: str, overrides: dict[str, str], join: str = "") -> str:
     table = model._meta.db_table
     columns = [f.column for f in model._meta.concrete_fields]
     values = [overrides.get(c, f"s.{c}") for c in columns]
     return (f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(values)} "
-            f"FROM {source} s CROSS JOIN generate_series(%s, %s) AS k")
+            f"FROM {source} s CROSS JOIN generate_series(%s, %s) AS k{join}")
+
+
+def _shift_sql(months: int, back: int) -> str:
+    """Copy k's shift: mod(k + back, months) - back months (copy 0, the seed, is not moved; with
+    back > 0 the shifts run from -back to months - 1 - back)."""
+    return f"make_interval(months => mod(k + {back}, {months}) - {back})"
+
+
+def _district_map(rounds: int) -> None:
+    """The temp table bench_district_map (r, from_id, to_id, state): round r's one-to-one map of the
+    districts, district i (in id order) to district (i + r * step) mod n with step = n // rounds
+    (round 0 the identity), with the state of the district mapped to. A one-to-one map keeps each
+    district's orders of a copy together, so its volumes (and savings) are those of the seed's district."""
+    from django.db import connection
+
+    from members.models import District
+
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_district_map")
+        cursor.execute(
+            f"CREATE TEMP TABLE bench_district_map AS "
+            f"WITH d AS (SELECT id, state, row_number() OVER (ORDER BY id) - 1 AS i, COUNT(*) OVER () AS n "
+            f"           FROM {District._meta.db_table}), "
+            f"rr AS (SELECT generate_series(0, %s - 1) AS r) "
+            f"SELECT rr.r, a.id AS from_id, b.id AS to_id, b.state "
+            f"FROM rr CROSS JOIN d a JOIN d b ON b.i = mod(a.i + rr.r * GREATEST(a.n / %s, 1), a.n)",
+            [rounds, rounds])
+        cursor.execute("ALTER TABLE bench_district_map ADD PRIMARY KEY (r, from_id)")
+        cursor.execute("ANALYZE bench_district_map")
 
 
 def _fy_sql(month: str) -> str:
@@ -145,9 +189,10 @@ def _drop_indexes(cursor, tables: list[str]) -> list[str]:
     return again
 
 
-def _multiply(copies: int, months: int, chunk: int) -> dict:
-    """Copies 1..copies of the seed's orders, lines, true-ups and savings rows, shifted by months.
-    Returns the seconds each step took."""
+def _multiply(copies: int, months: int, chunk: int, rounds: int = 1, back: int = 0) -> dict:
+    """Copies 1..copies of the seed's orders, lines, true-ups and savings rows, copy k shifted by
+    mod(k + back, months) - back months and, with rounds > 1, its districts moved by round
+    mod(k / months, rounds)'s map (`_district_map`). Returns the seconds each step took."""
     from django.conf import settings
     from django.core.management.color import no_style
     from django.db import connection, models
@@ -156,8 +201,13 @@ def _multiply(copies: int, months: int, chunk: int) -> dict:
     from orders.models import Order, OrderLine, RebateEntry
 
     tz = settings.TIME_ZONE
-    shift = f"make_interval(months => mod(k, {months}))"
+    shift = _shift_sql(months, back)
     models_ = (Order, OrderLine, RebateEntry, LineSaving)
+    join, district, state = "", {}, {}
+    if rounds > 1:
+        _district_map(rounds)
+        join = f" JOIN bench_district_map dm ON dm.r = mod(k / {months}, {rounds}) AND dm.from_id = s.district_id"
+        district, state = dict(district_id="dm.to_id"), dict(state="dm.state")
     tables = [m._meta.db_table for m in models_]
     took = {}
 
@@ -175,17 +225,17 @@ def _multiply(copies: int, months: int, chunk: int) -> dict:
             cursor.execute(f"CREATE TEMP TABLE {seed[model]} AS SELECT * FROM {table}{where}")
         order_over = {f.column: moment(f.column) for f in Order._meta.concrete_fields
                       if isinstance(f, models.DateTimeField)}
-        order_over.update(id=f"s.id + k * {top[Order]}", number="s.number || '-' || k")
+        order_over.update(id=f"s.id + k * {top[Order]}", number="s.number || '-' || k", **district)
         statements = [
             (Order, order_over),
             (OrderLine, dict(id=f"s.id + k * {top[OrderLine]}", order_id=f"s.order_id + k * {top[Order]}")),
             (RebateEntry, dict(id=f"s.id + k * {top[RebateEntry]}",
                                order_line_id=f"s.order_line_id + k * {top[OrderLine]}", event_id="NULL",
-                               settlement_id="NULL", created_at=moment("created_at"))),
+                               settlement_id="NULL", created_at=moment("created_at"), **district)),
             (LineSaving, dict(id=f"s.id + k * {top[LineSaving]}",
                               order_line_id=f"s.order_line_id + k * {top[OrderLine]}",
                               month=f"(s.month + {shift})::date",
-                              fiscal_year=_fy_sql(f"(s.month + {shift})"))),
+                              fiscal_year=_fy_sql(f"(s.month + {shift})"), **district, **state)),
         ]
         t = time.monotonic()
         again = _drop_indexes(cursor, tables)
@@ -201,7 +251,8 @@ def _multiply(copies: int, months: int, chunk: int) -> dict:
                 last = min(copies, first + chunk - 1)
                 began = time.monotonic()
                 for model, overrides in statements:
-                    cursor.execute(_copy_sql(model, seed[model], overrides), [first, last])
+                    cursor.execute(_copy_sql(model, seed[model], overrides, "" if model is OrderLine else join),
+                                   [first, last])
                     rows[model] += cursor.rowcount
                 print(f"    copies {first}-{last} of {copies}: {rows[OrderLine]:,} lines, {rows[LineSaving]:,} "
                       f"savings rows so far ({time.monotonic() - began:.0f} s, {time.monotonic() - t:.0f} s in all; "
@@ -229,18 +280,21 @@ def _multiply(copies: int, months: int, chunk: int) -> dict:
     return took
 
 
-def _shifts(copies: int, months: int) -> dict[int, int]:
-    """Shift (months) -> how many of the seed (shift 0) and copies 1..copies have it."""
-    counts: dict[int, int] = {}
+def _shifts(copies: int, months: int, rounds: int = 1, back: int = 0) -> dict[tuple[int, int], int]:
+    """(shift in months, district round) -> how many of the seed (k = 0: shift 0, round 0) and the
+    copies k = 1..copies have it (as `_multiply` computes them in SQL)."""
+    assert 0 <= back < months
+    counts: dict[tuple[int, int], int] = {}
     for k in range(copies + 1):
-        counts[k % months] = counts.get(k % months, 0) + 1
+        key = ((k + back) % months - back, (k // months) % rounds)
+        counts[key] = counts.get(key, 0) + 1
     return counts
 
 
-def _shifted_rollup(shifts: dict[int, int]) -> int:
+def _shifted_rollup(shifts: dict[tuple[int, int], int]) -> int:
     """Replace the rollup (the seed's, built from its lines) with the rollup of the seed and all its
-    copies: every seed row moved by each shift, its figures times the copies with that shift, summed
-    by shifted key; the two "first row of the line in its fiscal year" counts computed per shift
+    copies: every seed row moved by each (shift, district round), its figures times the copies with
+    that pair, summed by the moved key (month shifted, district mapped by the round's one-to-one map); the two "first row of the line in its fiscal year" counts computed per shift
     from the seed's savings rows. Run before the copies (reads the seed's savings rows alone).
     Returns the rows written."""
     from django.db import connection, transaction
@@ -253,6 +307,8 @@ def _shifted_rollup(shifts: dict[int, int]) -> int:
     additive = [name for name in FIGURES if name not in per_shift]
     keys = ("district_id", "state", "agreement_id", "vendor_id", "category_id")
     moved = "(r.month + make_interval(months => sh.s))::date"
+    pairs = sorted(shifts)
+    _district_map(max(rd for _, rd in pairs) + 1)
     fy_rows = f"""
         WITH sh(s) AS (SELECT unnest(%s::int[])),
         r AS (SELECT l.order_line_id, l.month, l.district_id, l.agreement_id, l.category_id,
@@ -266,7 +322,7 @@ def _shifted_rollup(shifts: dict[int, int]) -> int:
         FROM r JOIN firsts f USING (order_line_id, s, sfy)
         GROUP BY 1, 2, 3, 4, 5"""
     columns = ("month", "fiscal_year") + keys + FIGURES
-    select = [moved, _fy_sql(moved)] + [f"r.{k}" for k in keys]
+    select = [moved, _fy_sql(moved), "dm.to_id", "dm.state", "r.agreement_id", "r.vendor_id", "r.category_id"]
     for name in FIGURES:
         if name in per_shift:
             other = "fy_first" if name == "saving_lines_fy_first" else "known_fy_first"
@@ -275,16 +331,18 @@ def _shifted_rollup(shifts: dict[int, int]) -> int:
             select.append(f"SUM(r.{name} * sh.m)")
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"CREATE TEMP TABLE bench_seed_rollup ON COMMIT DROP AS SELECT * FROM {roll}")
-        cursor.execute("CREATE TEMP TABLE bench_fy_first ON COMMIT DROP AS " + fy_rows, [sorted(shifts)])
+        cursor.execute("CREATE TEMP TABLE bench_fy_first ON COMMIT DROP AS " + fy_rows,
+                       [sorted({s for s, _ in pairs})])
         cursor.execute(f"DELETE FROM {roll}")
         cursor.execute(
             f"INSERT INTO {roll} ({', '.join(columns)}) "
             f"SELECT {', '.join(select)} "
-            f"FROM bench_seed_rollup r CROSS JOIN unnest(%s::int[], %s::int[]) AS sh(s, m) "
+            f"FROM bench_seed_rollup r CROSS JOIN unnest(%s::int[], %s::int[], %s::int[]) AS sh(s, rd, m) "
+            f"JOIN bench_district_map dm ON dm.r = sh.rd AND dm.from_id = r.district_id "
             f"LEFT JOIN bench_fy_first f ON f.s = sh.s AND f.month = r.month AND f.district_id = r.district_id "
             f"AND f.agreement_id = r.agreement_id AND f.category_id IS NOT DISTINCT FROM r.category_id "
-            f"GROUP BY 1, 2, {', '.join(f'r.{k}' for k in keys)}",
-            [sorted(shifts), [shifts[s] for s in sorted(shifts)]])
+            f"GROUP BY 1, 2, 3, 4, 5, 6, 7",
+            [[s for s, _ in pairs], [rd for _, rd in pairs], [shifts[p] for p in pairs]])
         written = cursor.rowcount
     assert additive  # (the other figures are sums over copies)
     return written
@@ -325,7 +383,9 @@ def _run(args) -> int:
     first_month = FiscalYear.of(dt.date(2000, 1, 1)).first_month
     assert first_month == 7, "the copy's fiscal_year expression assumes July"
     print(f"rollup on {connection.vendor}: {args.lines:,} order lines (seed {args.seed_lines:,}), "
-          f"{args.agreements:,} agreements, {args.districts:,} districts, copies over {args.months} months, "
+          f"{args.agreements:,} agreements, {args.districts:,} districts, copies over {args.months} months"
+          f"{' from the start of the fiscal year' if args.align_fiscal_year else ''} and {args.district_rounds} "
+          f"district round(s), "
           f"rollup {args.rollup}; database {connection.settings_dict['NAME']}; {_load()}", flush=True)
     _session()
     phases = {}
@@ -340,7 +400,16 @@ def _run(args) -> int:
     print(f"seed: {seed_lines:,} lines, {seed_rows:,} savings rows (history {phases['seed history']:.0f} s, "
           f"savings rows {phases['seed savings rows']:.0f} s; {_load()})", flush=True)
     copies = max(0, target // args.lines - 1)
-    shifts = _shifts(copies, args.months)
+    back = 0
+    if args.align_fiscal_year:
+        seed_month = LineSaving.objects.order_by("month").values_list("month", flat=True).first()
+        back = (seed_month.month - first_month) % 12 if seed_month else 0
+        if back >= args.months:
+            print(f"  --align-fiscal-year: the seed's month is {back} months into its fiscal year, not fewer "
+                  f"than --months {args.months}: not aligned")
+            back = 0
+        print(f"  copies shifted from {-back} to {args.months - 1 - back} months (seed in {seed_month:%B %Y})")
+    shifts = _shifts(copies, args.months, args.district_rounds, back)
     if args.rollup == "shifted":
         t = time.monotonic()
         check(repair=True)
@@ -350,7 +419,7 @@ def _run(args) -> int:
         print(f"rollup from the seed's {seed_rows:,} rows shifted over {len(shifts)} shifts: {written:,} rows "
               f"({phases['rollup (seed' + chr(39) + 's, shifted)']:.0f} s)", flush=True)
     t = time.monotonic()
-    phases.update(_multiply(copies, args.months, args.chunk))
+    phases.update(_multiply(copies, args.months, args.chunk, args.district_rounds, back))
     lines = OrderLine.objects.count()
     print(f"copies: {copies} -> {lines:,} order lines, {LineSaving.objects.count():,} savings rows "
           f"({time.monotonic() - t:.0f} s; {_load()})", flush=True)

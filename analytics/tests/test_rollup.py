@@ -205,7 +205,11 @@ def test_rollup_check_and_rebuild_go_one_fiscal_year_at_a_time(cast, joined, mon
 
 
 @pytest.mark.postgres
-def test_the_benchs_shifted_rollup_equals_the_rollup_of_its_copies(cast, joined):
+@pytest.mark.parametrize(("rounds", "back", "expected"), [
+    (1, 0, {(0, 0): 2, (1, 0): 2}),
+    (2, 1, {(0, 0): 1, (-1, 0): 1, (0, 1): 1, (-1, 1): 1}),  # copies moved back a month, districts remapped
+])
+def test_the_benchs_shifted_rollup_equals_the_rollup_of_its_copies(cast, joined, rounds, back, expected):
     """`edpool bench rollup` builds the rollup of its copies from the seed's, shifted: it must be
     what `edpool rollup check` computes from the copied lines (and the check must be able to fail)."""
     from django.db import connection
@@ -218,13 +222,16 @@ def test_the_benchs_shifted_rollup_equals_the_rollup_of_its_copies(cast, joined)
     place(cast, [(cast.device, 400)], district="b")  # a true-up for the first order
     assert check().ok
     seed_lines = Order.objects.aggregate(n=Count("lines"))["n"]
-    shifts = _shifts(3, 2)
-    assert shifts == {0: 2, 1: 2}
+    shifts = _shifts(3, 2, rounds, back)
+    assert shifts == expected
     _shifted_rollup(shifts)
     with connection.cursor() as cursor:  # (the test's transaction: fire the deferred FK checks before ALTER TABLE)
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-    _multiply(3, 2, 2)
+    _multiply(3, 2, 2, rounds, back)
     assert Order.objects.aggregate(n=Count("lines"))["n"] == 4 * seed_lines
+    seed_order = Order.objects.order_by("pk").first()
+    moved = Order.objects.get(number=f"{seed_order.number}-2")  # copy 2: round 1 when rounds = 2
+    assert (moved.district_id != seed_order.district_id) == (rounds > 1)
     assert check().ok
     assert MonthRollup.objects.aggregate(n=Sum("s_lines"))["n"] == 4 * seed_lines
     MonthRollup.objects.filter(pk=MonthRollup.objects.first().pk).update(units=10**6)
