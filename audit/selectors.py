@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Any, Iterable, Optional
+
 from django.db.models import QuerySet
 
 from audit.models import AuditEvent
@@ -45,3 +47,15 @@ def audit_object_types() -> list[tuple[str, str]]:
 def audit_actions() -> list[tuple[str, str]]:
     """(action code, label) of the visible events only, by label: the filter's options."""
     return labelled(audit_events_visible().order_by().values_list("action", flat=True).distinct())
+
+
+def audit_changes_after(*, actions: Iterable[str], after_seq: int,
+                        up_to_seq: Optional[int] = None) -> list[tuple[int, str, str, str, Any]]:
+    """(seq, action, object_type, object_id, before) of the events of `actions` after event
+    `after_seq` (and up to `up_to_seq` when given), oldest first: one query. What a value was
+    when an earlier event happened is the `before` of the first change after it (open data reads
+    names as of its releases this way)."""
+    qs = AuditEvent.objects.filter(action__in=list(actions), seq__gt=after_seq)
+    if up_to_seq is not None:
+        qs = qs.filter(seq__lte=up_to_seq)
+    return list(qs.order_by("seq").values_list("seq", "action", "object_type", "object_id", "before"))
