@@ -1,5 +1,5 @@
 # EdPool: `make run` serves the demo (and runs a background worker), `make test` runs the whole suite.
-# Both create the virtualenv, install the project and migrate the database first.
+# Both create the virtualenv and install the project first; `make run` also migrates the database.
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
@@ -44,7 +44,9 @@ run: migrate
 	  $(BIN)/edpool runserver 127.0.0.1:$(PORT)
 
 # The layers contract (pyproject.toml, README "Architecture") first: an upward import fails.
-test: migrate
+# The tests make their own databases (migrated by each test process): the development database
+# is not touched, so `make test` does not migrate it.
+test: setup
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest -n $(JOBS) --dist worksteal $(PYTEST_ARGS)
 

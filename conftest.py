@@ -106,3 +106,24 @@ class Clock:
 @pytest.fixture
 def clock(monkeypatch) -> Clock:
     return Clock(monkeypatch)
+
+
+def uses_database(item) -> bool:
+    """Whether a collected test can touch the test database (pytest-django refuses a query from any
+    other test): a django_db or postgres marker, or a database fixture anywhere in its fixtures."""
+    if item.get_closest_marker("django_db") or item.get_closest_marker("postgres"):
+        return True
+    return bool(DB_FIXTURES & set(getattr(item, "fixturenames", ())))
+
+
+def pytest_collection_modifyitems(config, items):
+    """EDPOOL_TESTS=database (CI's PostgreSQL pass, after the whole suite has passed on SQLite)
+    keeps only the tests that use the database: the others cannot see which database is configured
+    (engine, parsing, templates, tests on their own SQLite file), so a second run would repeat the
+    SQLite pass's work exactly. Deselected, and counted in pytest's summary line."""
+    if os.environ.get("EDPOOL_TESTS", "") != "database":
+        return
+    keep = [item for item in items if uses_database(item)]
+    if len(keep) < len(items):
+        config.hook.pytest_deselected(items=[item for item in items if not uses_database(item)])
+        items[:] = keep

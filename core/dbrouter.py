@@ -17,7 +17,8 @@ the primary, and so do, always:
   `X-EdPool-Read-Primary: 1`. Setting the cookie by hand only makes one's own reads come from the
   primary.
 Whole requests are pinned (not single queries): one page never mixes the replica's and the
-primary's view.
+primary's view. A streamed export's rows, read while the response is sent, read where its request
+was allowed to.
 
 Without `DATABASE_REPLICA_URL` nothing changes: `DATABASE_REPLICA_ALIAS` is "" and every read uses
 the default database. This module is a foundation: it imports nothing from EdPool's apps.
@@ -28,7 +29,7 @@ from __future__ import annotations
 import re
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any, Callable, Iterator, Optional
+from typing import Any, Callable, Iterable, Iterator, Optional
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -99,6 +100,19 @@ def request_may_read_replica(request) -> bool:
     return any(p.search(request.path_info) for p in _paths())
 
 
+def _reading_replica(chunks: Iterable) -> Iterator:
+    """`chunks`, each produced inside `replica_reads()` (a context variable set around a whole
+    generator would leak into whatever the server runs between its steps)."""
+    iterator = iter(chunks)
+    while True:
+        with replica_reads():
+            try:
+                chunk = next(iterator)
+            except StopIteration:
+                return
+        yield chunk
+
+
 class ReplicaReadsMiddleware:
     """Pins each request to the primary or lets its reads use the replica (see the module)."""
 
@@ -106,8 +120,13 @@ class ReplicaReadsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        with replica_reads(request_may_read_replica(request)):
+        allowed = request_may_read_replica(request)
+        with replica_reads(allowed):
             response = self.get_response(request)
+        if allowed and getattr(response, "streaming", False):
+            # A streamed export (CSV, XLSX) reads its rows after the view has returned, as the
+            # server sends them: each step of its iterator reads where the request was allowed to.
+            response.streaming_content = _reading_replica(response.streaming_content)
         if replica_alias() and request.method in UNSAFE_METHODS:
             response.set_cookie(PIN_COOKIE, "1", max_age=int(getattr(settings, "REPLICA_PIN_SECONDS", 10)),
                                 httponly=True, samesite="Lax",

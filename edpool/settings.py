@@ -196,6 +196,7 @@ REPLICA_READ_PATHS = (
     r"^/savings/", r"^/analytics/", r"^/prices/", r"^/usage/",
     r"^/compliance/matrix(\.csv$|/export/)", r"/demand\.(csv|xlsx)$",
     r"^/api/v1/(savings|analytics|spend|prices|usage)(/|$)",
+    r"^/downloads/.+", r"^/api/v1/bulk/",  # members' bulk downloads (streamed: core.dbrouter)
 )
 # --- end of read replica ---------------------------------------------------------------------------
 

@@ -100,3 +100,19 @@ def test_the_replica_alias_really_reads(replica, cast):
         assert Order.objects.count() == Order.objects.using("default").count()
     assert Order.objects.all().db == "default"
     assert connections["replica"].settings_dict["NAME"] == connections["default"].settings_dict["NAME"]
+
+
+def test_a_streamed_download_reads_its_rows_from_the_replica(replica, client, cast, decisions):
+    """The rows of a streamed CSV are read while the response is sent, after the view returned:
+    they still go to the replica, and nothing outside the stream does."""
+    login(client, cast.staff)
+    decisions.clear()
+    response = client.get("/downloads/orders.csv")
+    assert response.status_code == 200 and response.streaming
+    before = len(decisions)
+    b"".join(response.streaming_content)
+    streamed = decisions[before:]
+    assert streamed and any(where == "replica" for _, where in streamed), streamed
+    with replica_reads(False):
+        assert read_database("orders") is None  # the stream's context did not leak out
+    assert read_database("orders") is None
