@@ -24,6 +24,10 @@ from audit.selectors import audit_changes_after
 CHANGE_ACTIONS = ("organisation.updated", "vendor.updated", "district.updated", "product.updated",
                   "consortium.updated", "solicitation.addendum_published")
 ADDENDUM = "solicitation.addendum_published"
+# The keys releases read, by update: an update that changed none of them is not read at all.
+FIELDS = {"organisation.updated": ("name", "state"), "vendor.updated": ("legal_name", "website"),
+          "district.updated": ("state", "nces_leaid", "state_leaid", "city", "zip_code"),
+          "product.updated": ("name",), "consortium.updated": ("website",)}
 
 _MISSING = object()
 
@@ -42,7 +46,7 @@ class Names:
     def _ensure(self, seq: int) -> None:
         if self._floor is not None and seq >= self._floor:
             return
-        rows = audit_changes_after(actions=CHANGE_ACTIONS, after_seq=seq, up_to_seq=self._floor)
+        rows = audit_changes_after(actions=CHANGE_ACTIONS, after_seq=seq, up_to_seq=self._floor, fields=FIELDS)
         self.queries += 1
         older: dict[tuple[str, str], list[tuple[int, str, dict[str, Any]]]] = {}
         for row_seq, action, object_type, object_id, before in rows:

@@ -158,3 +158,22 @@ def test_a_value_as_of_an_event_is_the_before_of_the_next_change(cast):
     assert names.queries == 2  # `start` is older than `middle`: the span between read once more
     assert names.vendor(10**12, vendor, "legal_name") == "V3, Inc."  # after every change: now
     assert names.vendor(start, vendor, "legal_name") == "Vendor A, Inc." and names.queries == 2
+
+
+def test_updates_that_change_no_published_name_are_not_read(cast):
+    from audit.models import AuditEvent
+    from audit.selectors import audit_changes_after
+    from opendata.names import CHANGE_ACTIONS, FIELDS
+
+    start = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first()
+    vendor = cast.vendor_a
+    vendor_update(vendor=vendor, name="Vendor A", legal_name="Vendor A, Inc.", contact_name="Someone New",
+                  actor=SYSTEM)  # the contact is never published
+    quiet = AuditEvent.objects.order_by("-seq").first()
+    vendor_update(vendor=vendor, name="Vendor A", legal_name="Vendor A Holdings, Inc.", actor=SYSTEM)
+    renamed = AuditEvent.objects.order_by("-seq").first()
+    assert quiet.action == renamed.action == "vendor.updated"
+    read = [row[0] for row in audit_changes_after(actions=CHANGE_ACTIONS, after_seq=start, fields=FIELDS)]
+    assert quiet.seq not in read and renamed.seq in read
+    assert quiet.seq in [row[0] for row in audit_changes_after(actions=CHANGE_ACTIONS, after_seq=start)]
+    assert Names().vendor(start, vendor, "legal_name") == "Vendor A, Inc."
