@@ -158,8 +158,8 @@ def _run(args) -> int:
         deadline = begin + args.run_time - 10
         solicitation = _solicitation(dt.datetime.fromtimestamp(deadline, tz=dt.timezone.utc))
         connections.close_all()
-        # None in the last second: a bid *received* after the deadline is rightly refused
-        # (core/received.py), and that is not the point here.
+        # None in the last second: a bid *received* (by nginx, core/received.py) after the deadline
+        # is rightly refused, and that is not the point here.
         if args.rush_shape == "late":
             offsets = [max(1.0, min(args.rush, rng.expovariate(1 / (0.15 * args.rush))))
                        for _ in data["vendor_tokens"]]
@@ -181,9 +181,17 @@ def _run(args) -> int:
         load_after = os.getloadavg()
         from sourcing.models import Bid
 
+        from audit.models import AuditEvent
+
         bids = Bid.objects.filter(solicitation_id=solicitation.pk).count()
         print(f"  bids stored for the rush solicitation: {bids} of {args.vendors}; deadline was "
               f"{timezone.localtime(solicitation.bid_deadline):%H:%M:%S}")
+        # Which clock judged them (core/received.py): nginx's X-Request-Start, or the server's own.
+        arrivals = AuditEvent.objects.filter(action__in=("bid.submitted", "bid.replaced"), object_type="sourcing.bid",
+                                             object_id__in=[str(pk) for pk in Bid.objects.filter(
+                                                 solicitation_id=solicitation.pk).values_list("pk", flat=True)])
+        clocks = [e.after.get("received_clock", "?") for e in arrivals if isinstance(e.after, dict)]
+        print(f"  judged by nginx's clock: {clocks.count('edge')}; by the server's: {clocks.count('server')}")
     print(f"  load average (1, 5, 15 min) before: {load_before[0]:.2f} {load_before[1]:.2f} {load_before[2]:.2f}; "
           f"after: {load_after[0]:.2f} {load_after[1]:.2f} {load_after[2]:.2f}; {os.cpu_count()} cores")
     _summary(csv)

@@ -14,6 +14,12 @@ Environment variables (all optional on a developer machine):
                       master key that seals bids; a development key is kept in var/.
   SITE_URL            where people open EdPool, for the links in emails (scheme and host, e.g.
                       https://edpool.example.org); default http://127.0.0.1:8000.
+  EDPOOL_EDGE_PROXIES comma-separated addresses or CIDRs of the proxies (nginx) whose
+                      X-Request-Start header says when a request reached the consortium's edge,
+                      which sealed bids are then judged by (core/received.py); default empty:
+                      trust no one, use the server's own clock.
+  EDPOOL_EDGE_MAX_AGE_SECONDS  how far before the server's own clock such a header may be and
+                      still be believed (default 60); older, it is refused and a warning logged.
   EDPOOL_OCDS_PREFIX, EDPOOL_OCDS_PUBLISHER, EDPOOL_OCDS_LICENSE, EDPOOL_OCDS_PUBLICATION_POLICY,
   OCDS_API_LIMIT, OCDS_API_WINDOW_SECONDS: the open contracting data (README, "Open contracting data").
   EDPOOL_VAR_DIR      where the SQLite database, uploads and the dev secrets live (default ./var).
@@ -24,6 +30,7 @@ Environment variables (all optional on a developer machine):
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 import warnings
@@ -374,6 +381,22 @@ AUDIT_CHECKPOINT_FILE = Path(os.environ.get("AUDIT_CHECKPOINT_FILE", VAR_DIR / "
 # this many seconds after the deadline, once every bid received in time is stored: keep it at
 # least the web server's request timeout (gunicorn --timeout, 30 s).
 BID_OPENING_DELAY_SECONDS = int(os.environ.get("BID_OPENING_DELAY_SECONDS", "30"))
+# The edge's clock (core/received.py): a sealed bid is judged by when the proxy in front (nginx,
+# deploy/nginx/edpool.conf) had the whole request, from its X-Request-Start header, but only for
+# connections from these addresses or networks (REMOTE_ADDR, the connection's own address) and only
+# when that moment is at most EDPOOL_EDGE_MAX_AGE_SECONDS before the server's own clock (nginx gives
+# up on an application server after 35 s; a header older than that is a stuck or wrong clock).
+# Empty (the default): no header is trusted; every request is received on the server's own clock.
+EDPOOL_EDGE_PROXIES = [p.strip() for p in os.environ.get("EDPOOL_EDGE_PROXIES", "").split(",") if p.strip()]
+for _proxy in EDPOOL_EDGE_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"EDPOOL_EDGE_PROXIES: {_proxy!r} is not an IP address or network "
+                                   f"(e.g. 10.0.0.10 or 10.0.0.0/29).") from None
+EDPOOL_EDGE_MAX_AGE_SECONDS = float(os.environ.get("EDPOOL_EDGE_MAX_AGE_SECONDS", "60"))
+if not 0 < EDPOOL_EDGE_MAX_AGE_SECONDS <= 3600:
+    raise ImproperlyConfigured("EDPOOL_EDGE_MAX_AGE_SECONDS must be more than 0 and at most 3600.")
 # Background tasks (jobs/, README "Background tasks"): the queue is a table in EdPool's own
 # database (django-tasks-db), so SQLite in development and PostgreSQL in production need no extra
 # service; `edpool worker` runs the tasks (`make run` starts one beside the web server).

@@ -9,7 +9,8 @@ machines. The tests start one (ops/tests/test_cluster.py) and so does the load t
 
 What is started, each in a process group of its own (so stopping it stops its children too):
 - gunicorn per server with deploy/gunicorn.conf.py, on a free loopback port, DEBUG off, HTTPS
-  settings on (SECURE_HTTPS, TRUSTED_PROXY_COUNT=1), one MEDIA_ROOT shared by all (the "shared
+  settings on (SECURE_HTTPS, TRUSTED_PROXY_COUNT=1), nginx's receipt time trusted from 127.0.0.1
+  (EDPOOL_EDGE_PROXIES, core/received.py), one MEDIA_ROOT shared by all (the "shared
   storage"), one SECRET_KEY and BID_SEALING_KEY;
 - nginx (Debian's package) with the site file rendered from deploy/nginx/edpool.conf by
   ops.deploy (TLS with a self-signed certificate made here): one instance balancing over all the
@@ -266,6 +267,8 @@ class LoopbackCluster:
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "SECURE_HTTPS": "true",
             "TRUSTED_PROXY_COUNT": "1",
+            # nginx runs here: its X-Request-Start (when it had the whole request) is believed.
+            "EDPOOL_EDGE_PROXIES": "127.0.0.1",
             "EDPOOL_VAR_DIR": str(self.workdir / "var"),
             "MEDIA_ROOT": str(self.media_root),
             "STATIC_ROOT": str(self.workdir / "static"),

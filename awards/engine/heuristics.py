@@ -237,3 +237,112 @@ def greedy_by_patterns(
         else:
             return None
     return award
+
+
+PAIR_CANDIDATES = 200  # improving but cap-breaking moves tried in pairs, per round
+CHAIN_STEPS = 4  # repairs after a cap-breaking move, at most (an ejection chain)
+CHAIN_CANDIDATES = 60
+
+
+def _chain(items, cost, spend, chosen, vendor_spend, total, cap, tolerance, wanted, deadline) -> list[int]:
+    """An improving move that breaks caps, then the repairs that cost least per dollar of excess
+    removed, until every cap holds again; the first chain that saves money in total, or []."""
+    delta0 = cost - cost[chosen[items]]
+    for a in wanted[np.argsort(delta0[wanted])][:CHAIN_CANDIDATES]:
+        if time.monotonic() > deadline:
+            break
+        current = chosen.copy()
+        current[items[a]] = a
+        spent = vendor_spend + spend[a] - spend[chosen[items[a]]]
+        paid = total + cost[a] - cost[chosen[items[a]]]
+        moves, touched = [int(a)], {int(items[a])}
+        for _ in range(CHAIN_STEPS):
+            excess = np.maximum(spent - cap * paid, 0.0).sum()
+            if excess <= 0:
+                break
+            here = current[items]
+            delta = cost - cost[here]
+            after = spent[None, :] + spend - spend[here]
+            left = np.maximum(after - cap * (paid + delta)[:, None], 0.0).sum(axis=1)
+            useful = (left < excess - 1e-9) & ~np.isin(items, list(touched))
+            if not useful.any():
+                break
+            ratio = np.where(useful, (delta + 1e-9) / (excess - left), np.inf)
+            done = useful & (left <= 0)
+            if done.any() and (np.where(done, delta, np.inf).min() + paid - total) < -tolerance:
+                k = int(np.argmin(np.where(done, delta, np.inf)))
+            else:
+                k = int(np.argmin(ratio))
+            moves.append(k)
+            touched.add(int(items[k]))
+            paid += cost[k] - cost[current[items[k]]]
+            spent = spent + spend[k] - spend[current[items[k]]]
+            current[items[k]] = k
+        if (spent - cap * paid <= -0.01).all() and paid < total - tolerance:
+            return moves
+    return []
+
+
+def pattern_local_search(
+    reduced: Reduced, patterns: list[Pattern], chosen: list[int], deadline: float
+) -> list[int] | None:
+    """Improve a choice of one pooled pattern per item (``chosen[item]`` = pattern index) by
+    moves that keep every vendor within the share cap: the best single change of one item's
+    pattern, else the best pair of changes on two items (one that saves money but breaks a cap,
+    one that makes room under it). Returns the improved choice, or None if nothing improved.
+
+    Works on the dense pattern x vendor spend matrix, so a round over thousands of patterns takes
+    milliseconds; the caps get a relative margin of 1e-9 (the exact check follows anyway)."""
+    share = reduced.problem.constraints.max_vendor_share
+    if share is None or reduced.bundle_groups or not patterns:
+        return None
+    cap = float(share) * (1 - 1e-9)
+    count, vendors = len(patterns), len(reduced.vendors)
+    items = np.array([pattern.item for pattern in patterns])
+    cost = np.array([pattern.cost for pattern in patterns])
+    spend = np.zeros((count, vendors))
+    for k, pattern in enumerate(patterns):
+        for b, s, q in pattern.award:
+            spend[k, reduced.bid_vendor[b]] += reduced.seg_price[s] * q
+    chosen = np.array(chosen, dtype=np.int64)
+    total = float(cost[chosen].sum())
+    vendor_spend = spend[chosen].sum(axis=0)
+    tolerance = 1e-6 * max(total, 1.0) * 1e-3
+    improved = False
+    while time.monotonic() < deadline and not stopped():
+        current = chosen[items]
+        delta = cost - cost[current]
+        change = spend - spend[current]
+        room = cap * (total + delta)[:, None] - (vendor_spend[None, :] + change) - 0.01
+        fits = (room >= 0).all(axis=1)
+        single = np.where(fits & (delta < -tolerance), delta, np.inf)
+        k = int(np.argmin(single))
+        moves: list[int] = []
+        if np.isfinite(single[k]):
+            moves = [k]
+        else:
+            wanted = np.flatnonzero(~fits & (delta < -tolerance))
+            wanted = wanted[np.argsort(delta[wanted])][:PAIR_CANDIDATES]
+            best = -tolerance
+            for a in wanted:
+                both = delta[a] + delta
+                pair_room = (cap * (total + both)[:, None]
+                             - (vendor_spend[None, :] + change[a][None, :] + change) - 0.01)
+                ok = (pair_room >= 0).all(axis=1) & (items != items[a]) & (both < best)
+                if ok.any():
+                    c = int(np.flatnonzero(ok)[np.argmin(both[ok])])
+                    best, moves = float(both[c]), [int(a), c]
+                if time.monotonic() > deadline:
+                    break
+        if not moves and CHAIN_STEPS:
+            moves = _chain(items, cost, spend, chosen, vendor_spend, total, cap, tolerance,
+                           np.flatnonzero(~fits & (delta < -tolerance)), deadline)
+        if not moves:
+            break
+        for k in moves:
+            item = items[k]
+            total += cost[k] - cost[chosen[item]]
+            vendor_spend += spend[k] - spend[chosen[item]]
+            chosen[item] = k
+        improved = True
+    return [int(k) for k in chosen] if improved else None

@@ -142,6 +142,12 @@ class Master:
                 raise RuntimeError(f"master: adding {count} patterns failed ({status})")
         return len(costs)
 
+    def set_allowed(self, allowed: np.ndarray) -> None:
+        """Bar the patterns where ``allowed`` is false from the LP (a branch-and-price node)."""
+        count = len(self.patterns)
+        columns = np.arange(self.fixed_columns, self.fixed_columns + count, dtype=np.int32)
+        self.highs.changeColsBounds(count, columns, np.zeros(count), np.where(allowed[:count], INF, 0.0))
+
     # -- LP --------------------------------------------------------------------------------
     def solve_lp(self) -> tuple[Duals, np.ndarray]:
         """Solve the master LP; return the duals (as pricing inputs) and the pattern weights z."""

@@ -41,6 +41,7 @@ from .heuristics import (
     award_from_patterns,
     exact_ok,
     greedy_by_patterns,
+    pattern_local_search,
 )
 from .improve import LPGuide, improve
 from .master import SHARE_MARGIN, Master, Pattern
@@ -54,6 +55,7 @@ from .validate import parse_problem
 
 POOL_SHARE = 0.15  # of the time limit, at most, for the search over pooled patterns
 POOL_COLUMNS = 3000  # patterns the pool search may choose from (each item's cheapest few)
+LOCAL_SEARCH_SHARE = 0.25  # of the time left, at most, for pattern swaps after each new pooled award
 STOP_CHECK_SECONDS = 0.05  # the caller's should_stop is asked at most this often
 
 
@@ -179,6 +181,23 @@ def _guide(master: Master, bound) -> LPGuide:
     return LPGuide(patterns, vendors, {int(v) for v in np.flatnonzero(bound.duals.mu > 1e-9)})
 
 
+def _local_search(search: Search, master: Master, keys: dict, deadline: float) -> None:
+    """Pattern swaps from the best award, if it is made of pooled patterns (``heuristics``)."""
+    if search.best is None or search.done():
+        return
+    chosen = [keys.get((p.item, p.award)) for p in sorted(_patterns(search.reduced, search.best),
+                                                           key=lambda p: p.item)]
+    if None in chosen or len(chosen) != len(search.problem.items):
+        return
+    now = time.monotonic()
+    better = pattern_local_search(search.reduced, master.patterns, chosen,
+                                  min(deadline, now + LOCAL_SEARCH_SHARE * max(search.remaining(), 0.0)))
+    if better is not None:
+        award = award_from_patterns([master.patterns[k] for k in better])
+        if exact_ok(search.reduced, award):
+            search.offer(award, "pattern swaps")
+
+
 def _pool_ip(
     search: Search, master: Master, duals, item_values: np.ndarray, master_total: float, deadline: float
 ) -> None:
@@ -192,6 +211,7 @@ def _pool_ip(
     rank[order] = np.arange(len(order)) - first
     search.offer(greedy_by_patterns(search.reduced, master.patterns, costs, master_total), "greedy on patterns")
     keys = {(pattern.item, pattern.award): k for k, pattern in enumerate(master.patterns)}
+    _local_search(search, master, keys, deadline)
     count = len(search.problem.items)
     stages = [3] + ([8] if 8 * count <= POOL_COLUMNS else [])
     for stage, per_item in enumerate(stages):
@@ -213,7 +233,8 @@ def _pool_ip(
                 break
             award = award_from_patterns([master.patterns[k] for k in chosen])
             if exact_ok(search.reduced, award):
-                search.offer(award, "pattern pool")
+                if search.offer(award, "pattern pool"):
+                    _local_search(search, master, keys, deadline)
                 break
 
 

@@ -4,9 +4,10 @@ requests are pinned to one server or the other through an nginx instance in fron
 
 Shown across servers A and B: a sign-in form from B posted to A (CSRF), the session made on A used
 on B, sign-in failures counted on A refusing the right password on B, a document uploaded through
-A downloaded through B. And the front door itself: balancing over both, HTTP to HTTPS, static files
-from nginx, no /media/ from disk, a request id on every answer, and no failed request while one
-server is down.
+A downloaded through B. Sealed bids judged by nginx's receipt time (X-Request-Start), which a
+client can neither forge through nginx nor send straight to a server. And the front door itself:
+balancing over both, HTTP to HTTPS, static files from nginx, no /media/ from disk, a request id on
+every answer, and no failed request while one server is down.
 
 Runs on SQLite (the servers use a file copy of the test database) and on PostgreSQL (the test
 database itself). Needs Debian's nginx: skipped with the reason elsewhere, failing under CI=true.
@@ -15,10 +16,16 @@ It starts five processes and takes 10-20 s: one test, the whole story.
 
 from __future__ import annotations
 
+import datetime as dt
+import http.client
+import json
 import os
 import re
 import signal
 import sqlite3
+import ssl
+import time
+import urllib.parse
 
 import pytest
 from django.conf import settings
@@ -28,6 +35,7 @@ from django.db import connection
 from conftest import require_or_skip
 from ops.loopback import LoopbackCluster, nginx_binary
 from tests.cast import PASSWORD
+from tests.helpers import bid_data, content, token
 
 requests = pytest.importorskip("requests")
 
@@ -86,13 +94,98 @@ def _sign_in(session, *, form_from, post_to, email, password):
                         headers={"Referer": post_to.url + "/account/login/"})
 
 
+def _published(cast, category, *, deadline: dt.datetime | None = None):
+    """A published solicitation; its bid deadline moved to `deadline` (possibly past) if given."""
+    from sourcing.models import Solicitation
+    from sourcing.services.solicitations import solicitation_create, solicitation_publish
+
+    now = dt.datetime.fromtimestamp(time.time(), dt.timezone.utc)
+    s = solicitation_create(content=content(category), questions_deadline=now + dt.timedelta(days=5),
+                            bid_deadline=now + dt.timedelta(days=10), actor=cast.actor(cast.staff))
+    s = solicitation_publish(solicitation=s, actor=cast.actor(cast.staff))
+    if deadline is not None:
+        Solicitation.objects.filter(pk=s.pk).update(questions_deadline=deadline - dt.timedelta(seconds=1),
+                                                    bid_deadline=deadline)
+    return s
+
+
+def _put_bid(url, solicitation_id, bearer, *, ca_file=None, request_start=None, source=None):
+    """PUT a bid over HTTP(S) with http.client, from loopback address `source` if given; returns
+    (status, parsed JSON)."""
+    parts = urllib.parse.urlsplit(url)
+    headers = {"Authorization": bearer, "Content-Type": "application/json",
+               # Straight to gunicorn there is no nginx to say the client used HTTPS.
+               "X-Forwarded-Proto": "https"}
+    if request_start is not None:
+        headers["X-Request-Start"] = request_start
+    if parts.scheme == "https":
+        conn = http.client.HTTPSConnection(parts.hostname, parts.port, timeout=30,
+                                           context=ssl.create_default_context(cafile=str(ca_file)))
+    else:
+        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30,
+                                          source_address=(source, 0) if source else None)
+    try:
+        conn.request("PUT", f"/api/v1/solicitations/{solicitation_id}/bid", body=json.dumps(bid_data()),
+                     headers=headers)
+        response = conn.getresponse()
+        return response.status, json.loads(response.read() or b"null")
+    finally:
+        conn.close()
+
+
+def _received_clocks(database_url: str) -> list[str]:
+    """The clock each bid arrival in the audit trail was judged by, oldest first (read from the
+    servers' database: the SQLite copy is another file)."""
+    if database_url.startswith("sqlite:///"):
+        with sqlite3.connect(database_url.removeprefix("sqlite:///")) as db:
+            rows = db.execute("SELECT after FROM audit_auditevent WHERE action IN ('bid.submitted', 'bid.replaced') "
+                              "ORDER BY id").fetchall()
+        return [json.loads(after)["received_clock"] for (after,) in rows]
+    from audit.models import AuditEvent
+
+    return [e.after["received_clock"] for e in
+            AuditEvent.objects.filter(action__in=("bid.submitted", "bid.replaced")).order_by("id")]
+
+
 @pytest.mark.django_db(transaction=True)
-def test_two_servers_behind_nginx_act_as_one(cast, draft, tmp_path):
+def test_two_servers_behind_nginx_act_as_one(cast, draft, category, tmp_path):
     require_or_skip(nginx_binary() is not None, "nginx (Debian: apt-get install -y nginx; .ci/run installs it)")
     _cheap_password(cast.staff)
     _cheap_password(cast.buyer_a)
-    with LoopbackCluster(database_url=_database_url(tmp_path), redis_url=_redis_url(),
-                         env={"LOGIN_FAILURE_LIMIT": "2"}) as cluster:
+    # Sealed bids through the edge: one solicitation open, one whose deadline has just passed (its
+    # bids open an hour later; the servers believe nginx's time up to an hour back, so however long
+    # the cluster takes to start, only the header decides).
+    vendor_a, vendor_b = (token(u)["HTTP_AUTHORIZATION"] for u in (cast.vendor_user_a, cast.vendor_user_b))
+    still_open = _published(cast, category)
+    deadline = dt.datetime.fromtimestamp(int(time.time()), dt.timezone.utc)  # a whole second
+    closed = _published(cast, category, deadline=deadline)
+    database_url = _database_url(tmp_path)
+    with LoopbackCluster(database_url=database_url, redis_url=_redis_url(),
+                         env={"LOGIN_FAILURE_LIMIT": "2", "BID_OPENING_DELAY_SECONDS": "3600",
+                              "EDPOOL_EDGE_MAX_AGE_SECONDS": "3600"}) as cluster:
+        # nginx stamps when it had the whole request, replacing a client's own header: the bid
+        # on the open solicitation is received at nginx's time (to the millisecond, judged "edge").
+        sent = time.time()
+        status, receipt = _put_bid(cluster.url, still_open.pk, vendor_a, ca_file=cluster.ca_file,
+                                   request_start=f"t={sent - 600:.3f}")
+        assert status == 200, receipt
+        received = dt.datetime.fromisoformat(receipt["received_at"])
+        assert sent - 1 < received.timestamp() <= time.time() and received.microsecond % 1000 == 0
+        assert _received_clocks(database_url) == ["edge"]
+        # The same forgery on the closed solicitation: through nginx, late (nginx's own time).
+        early = f"t={deadline.timestamp() - 1:.3f}"
+        status, refusal = _put_bid(cluster.url, closed.pk, vendor_b, ca_file=cluster.ca_file, request_start=early)
+        assert status == 422 and "deadline" in refusal["detail"]
+        # Straight to an application server from an address that is not nginx's: ignored, late.
+        server = f"http://{cluster.app_servers[0].address}"
+        status, refusal = _put_bid(server, closed.pk, vendor_b, request_start=early, source="127.0.0.2")
+        assert status == 422 and "deadline" in refusal["detail"]
+        # Only from nginx's address (127.0.0.1, EDPOOL_EDGE_PROXIES) does the header count.
+        status, receipt = _put_bid(server, closed.pk, vendor_b, request_start=early, source="127.0.0.1")
+        assert status == 200, receipt
+        assert receipt["received_at"] == (deadline - dt.timedelta(seconds=1)).isoformat(timespec="microseconds")
+        assert _received_clocks(database_url) == ["edge", "edge"]
+
         a, b = cluster.pinned
         staff = _browser(cluster)
 

@@ -40,8 +40,10 @@ def test_the_site_file_proxies_to_every_server_with_the_headers_edpool_reads():
     assert "{{" not in site and "}}" not in site
     assert "server 10.0.0.11:8001 max_fails=3" in site and "server 10.0.0.12:8001 max_fails=3" in site
     for header in ("X-Forwarded-For $proxy_add_x_forwarded_for", "X-Forwarded-Proto $scheme",
-                   "X-Request-ID $request_id", "Host $http_host"):
+                   "X-Request-ID $request_id", "Host $http_host", 'X-Request-Start "t=${msec}"'):
         assert f"proxy_set_header {header};" in site
+    # The receipt time is taken once the whole body is in: request buffering on, and nowhere off.
+    assert "proxy_request_buffering on;" in site and "proxy_request_buffering off" not in site
     assert "alias /srv/edpool/staticfiles/;" in site
     assert re.search(r"location /media/ \{\s*return 404;", site)
 

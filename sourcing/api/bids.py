@@ -9,7 +9,7 @@ from django.http import Http404
 from accounts.acting import VENDOR
 from accounts.access import api_public, api_roles
 from accounts.api_auth import API_AUTH, OPTIONAL_AUTH
-from core.received import received_at_of
+from core.received import received_at_of, received_clock_of
 from core.api_types import Id
 from core.documents import upload_from_base64
 from sourcing import selectors
@@ -38,7 +38,8 @@ def bid_put(request, solicitation_id: Id, payload: BidIn):
     _, receipt = bid_services.bid_submit(solicitation=solicitation,
                                          data=payload.dict(exclude={"documents", "confirm_rising_prices"}),
                                          documents=documents, confirm_rising_prices=payload.confirm_rising_prices,
-                                         received_at=received_at_of(request), actor=request.actor)
+                                         received_at=received_at_of(request),
+                                         received_clock=received_clock_of(request), actor=request.actor)
     return receipt.as_dict()
 
 
@@ -74,7 +75,8 @@ def bid_get(request, solicitation_id: Id):
 def bid_delete(request, solicitation_id: Id):
     """Withdraw your bid (until the deadline)."""
     _, receipt = bid_services.bid_withdraw(solicitation=solicitation_or_404(request, solicitation_id),
-                                           received_at=received_at_of(request), actor=request.actor)
+                                           received_at=received_at_of(request),
+                                           received_clock=received_clock_of(request), actor=request.actor)
     return receipt.as_dict()
 
 
@@ -87,7 +89,8 @@ def bid_confirm(request, solicitation_id: Id, payload: Optional[BidConfirmIn] = 
     _, receipt = bid_services.bid_confirm(
         solicitation=solicitation_or_404(request, solicitation_id), actor=request.actor,
         confirm_rising_prices=bool(payload and payload.confirm_rising_prices),
-        received_at=received_at_of(request))
+        received_at=received_at_of(request),
+        received_clock=received_clock_of(request))
     return receipt.as_dict()
 
 

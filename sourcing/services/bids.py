@@ -1,9 +1,10 @@
 """Submitting, replacing, re-confirming and withdrawing sealed bids.
 
-A bid is judged by when the server received it (`core.received`: the request's arrival, on the
-server's clock, whatever the client's clock says): received before the deadline, it is stored
-even if the server finishes it a moment later; received at or after the deadline, or once the
-bids are opened, it is refused. See `_lock_open` for how the opening waits for bids in flight."""
+A bid is judged by when it was received (`core.received`: the request's arrival, on the server's
+clock or, from a trusted proxy, the consortium's edge's; whatever the client's clock says):
+received before the deadline, it is stored even if the server finishes it a moment later;
+received at or after the deadline, or once the bids are opened, it is refused. See `_lock_open`
+for how the opening waits for bids in flight."""
 
 from __future__ import annotations
 
@@ -37,11 +38,14 @@ def _deadline_passed_error(solicitation: Solicitation) -> ValidationError:
         f"be submitted, changed or withdrawn.")
 
 
-def _received(received_at: Optional[dt.datetime]) -> dt.datetime:
-    """When the server received the request (core.received), never later than now. Services
-    called outside a request (the demo, a command) are received now."""
+def _received(received_at: Optional[dt.datetime], received_clock: str) -> tuple[dt.datetime, str]:
+    """When the request was received (core.received: the server's clock, or the trusted edge's),
+    never later than now, and which clock said so ("edge" or "server"), for the audit trail.
+    Services called outside a request (the demo, a command) are received now."""
     now = timezone.now()
-    return min(received_at, now) if received_at is not None else now
+    if received_at is None or received_at > now:
+        return now, "server"
+    return received_at, ("edge" if received_clock == "edge" else "server")
 
 
 def _lock_open(solicitation: Solicitation, received: dt.datetime) -> Solicitation:
@@ -50,8 +54,8 @@ def _lock_open(solicitation: Solicitation, received: dt.datetime) -> Solicitatio
     not wait for each other, but an addendum or the opening (row locks) wait for bids in flight
     and they for them.
 
-    A bid is judged by when the server received it, not by when its transaction ends: one sent
-    in the last second is not lost because the server was busy. The bids open
+    A bid is judged by when it was received (core.received), not by when its transaction ends:
+    one sent in the last second is not lost because the server was busy. The bids open
     `BID_OPENING_DELAY_SECONDS` after the deadline (`Solicitation.bids_open_at`), and the opening
     waits for this lock, so every bid received in time is stored before anyone reads any; once
     opened, nothing more is accepted, whenever it was received."""
@@ -139,14 +143,14 @@ def _receipt(bid: Bid, action: str, payload: dict[str, Any], now, warnings=()) -
 def bid_submit(*, solicitation: Solicitation, data: dict[str, Any], actor: Actor,
                documents: Optional[list[tuple[str, UploadedFile]]] = None,
                confirm_rising_prices: bool = False,
-               received_at: Optional[dt.datetime] = None) -> tuple[Bid, Receipt]:
+               received_at: Optional[dt.datetime] = None, received_clock: str = "server") -> tuple[Bid, Receipt]:
     """Submit or replace the actor's vendor's bid. Returns the bid and the vendor's receipt.
 
     A bid whose price rises with volume (`rising_prices`) is refused unless the vendor confirms
     it is intended (`confirm_rising_prices`); the confirmation is sealed with the bid and the
     receipt repeats the warnings."""
     vendor = require_vendor(actor, "submit bids")
-    received = _received(received_at)
+    received, clock = _received(received_at, received_clock)
     solicitation = _lock_open(solicitation, received)
     canonical = clean_bid(solicitation, data)
     rising = rising_prices(canonical)
@@ -207,17 +211,18 @@ def bid_submit(*, solicitation: Solicitation, data: dict[str, Any], actor: Actor
     # The audit trail records that a bid arrived, never what it says.
     audit_record(actor=actor, action=bid_arrival(action), obj=bid,
                  object_repr=f"bid of vendor {vendor.pk} on {solicitation.number}",
-                 after={"revision": revision, "sha256": bid.digest, "received_at": now})
+                 after={"revision": revision, "sha256": bid.digest, "received_at": now,
+                        "received_clock": clock})
     return bid, receipt
 
 
 @transaction.atomic
 def bid_confirm(*, solicitation: Solicitation, actor: Actor, confirm_rising_prices: bool = False,
-                received_at: Optional[dt.datetime] = None) -> tuple[Bid, Receipt]:
+                received_at: Optional[dt.datetime] = None, received_clock: str = "server") -> tuple[Bid, Receipt]:
     """Re-confirm a bid unchanged after an addendum. A bid whose price rises with volume needs
     `confirm_rising_prices` unless the vendor confirmed that when submitting it."""
     vendor = require_vendor(actor, "confirm bids")
-    received = _received(received_at)
+    received, clock = _received(received_at, received_clock)
     solicitation = _lock_open(solicitation, received)
     bid = lock(Bid.objects.all()).filter(solicitation=solicitation, vendor=vendor,
                                                  state=Bid.State.SUBMITTED).first()
@@ -249,15 +254,16 @@ def bid_confirm(*, solicitation: Solicitation, actor: Actor, confirm_rising_pric
     receipt = _receipt(bid, BidReceipt.Action.CONFIRMED, payload, now, rising)
     audit_record(actor=actor, action=AuditAction.BID_CONFIRMED, obj=bid,
                  object_repr=f"bid of vendor {vendor.pk} on {solicitation.number}",
-                 before={"addenda_confirmed": before}, after={"addenda_confirmed": addenda})
+                 before={"addenda_confirmed": before},
+                 after={"addenda_confirmed": addenda, "received_at": now, "received_clock": clock})
     return bid, receipt
 
 
 @transaction.atomic
 def bid_withdraw(*, solicitation: Solicitation, actor: Actor,
-                 received_at: Optional[dt.datetime] = None) -> tuple[Bid, Receipt]:
+                 received_at: Optional[dt.datetime] = None, received_clock: str = "server") -> tuple[Bid, Receipt]:
     vendor = require_vendor(actor, "withdraw bids")
-    received = _received(received_at)
+    received, clock = _received(received_at, received_clock)
     solicitation = _lock_open(solicitation, received)
     bid = lock(Bid.objects.all()).filter(solicitation=solicitation, vendor=vendor,
                                                  state=Bid.State.SUBMITTED).first()
@@ -270,5 +276,6 @@ def bid_withdraw(*, solicitation: Solicitation, actor: Actor,
                        {"solicitation": solicitation.number, "withdrawn": True}, now)
     audit_record(actor=actor, action=AuditAction.BID_WITHDRAWN, obj=bid,
                  object_repr=f"bid of vendor {vendor.pk} on {solicitation.number}",
-                 before={"state": "submitted"}, after={"state": "withdrawn"})
+                 before={"state": "submitted"},
+                 after={"state": "withdrawn", "received_at": now, "received_clock": clock})
     return bid, receipt

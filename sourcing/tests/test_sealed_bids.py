@@ -306,6 +306,45 @@ def test_a_forged_request_start_header_is_ignored(client, cast, open_solicitatio
     assert response.status_code == 422 and Bid.objects.count() == 0
 
 
+def test_behind_the_trusted_proxy_the_deadline_second_is_judged_by_the_edge_time(client, cast, open_solicitation,
+                                                                                clock, settings):
+    """nginx had the whole bid 1 ms before the deadline; it waited for a free worker and reached
+    EdPool 2 s after it: on time (core/received.py). The same header from anyone else, or saying
+    the deadline itself, is late."""
+    from tests.helpers import token
+
+    from sourcing.models import Solicitation
+
+    settings.EDPOOL_EDGE_PROXIES = ["10.0.0.10"]
+    deadline = open_solicitation.bid_deadline.replace(microsecond=0)  # a whole second, as nginx can say it
+    Solicitation.objects.filter(pk=open_solicitation.pk).update(bid_deadline=deadline)
+    clock.set(deadline + dt.timedelta(seconds=2))
+    url = f"/api/v1/solicitations/{open_solicitation.pk}/bid"
+
+    def put(user, at, remote):
+        return client.put(url, json.dumps(bid_data()), content_type="application/json", REMOTE_ADDR=remote,
+                          HTTP_X_REQUEST_START=f"t={at.timestamp():.3f}", **token(user))
+
+    just_before = deadline - dt.timedelta(milliseconds=1)
+    forged = put(cast.vendor_user_b, just_before, "203.0.113.9")
+    assert forged.status_code == 422 and "deadline" in forged.json()["detail"]
+    at_the_deadline = put(cast.vendor_user_b, deadline, "10.0.0.10")
+    assert at_the_deadline.status_code == 422 and Bid.objects.count() == 0
+    response = put(cast.vendor_user_a, just_before, "10.0.0.10")
+    assert response.status_code == 200, response.content
+    assert response.json()["received_at"] == just_before.isoformat(timespec="microseconds")
+    assert Bid.objects.get().submitted_at == just_before
+    event = AuditEvent.objects.get(action=AuditAction.BID_SUBMITTED)
+    assert event.after["received_clock"] == "edge"
+    # Without a trusted proxy the server's own clock is recorded as such.
+    settings.EDPOOL_EDGE_PROXIES = []
+    clock.set(deadline - dt.timedelta(seconds=1))
+    assert put(cast.vendor_user_a, just_before - dt.timedelta(seconds=5), "10.0.0.10").status_code == 200
+    latest = AuditEvent.objects.filter(action=AuditAction.BID_REPLACED).get()
+    assert latest.after["received_clock"] == "server"
+    assert latest.after["received_at"].startswith((deadline - dt.timedelta(seconds=1)).isoformat()[:19])
+
+
 def test_nothing_is_accepted_once_the_opening_time_has_passed(cast, open_solicitation, clock):
     """Even if nobody has read the bids yet, and even for a request received before the deadline."""
     clock.set(open_solicitation.bids_open_at)

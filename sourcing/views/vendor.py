@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import roles
 from accounts.acting import VENDOR
-from core.received import received_at_of
+from core.received import received_at_of, received_clock_of
 from sourcing import selectors
 from sourcing.forms import BidForm, ProtestForm, QuestionForm
 from sourcing.lifecycle import effective_state
@@ -54,7 +54,8 @@ def bid(request, solicitation_id: int):
         done = submit_form(request, form, lambda: bid_services.bid_submit(
             solicitation=solicitation, data=form.bid_data(), documents=form.documents(),
             confirm_rising_prices=form.cleaned_data["confirm_rising_prices"],
-            received_at=received_at_of(request), actor=request.actor),
+            received_at=received_at_of(request),
+            received_clock=received_clock_of(request), actor=request.actor),
             success=_received, redirect_to=_bid_url(solicitation))
         if done:
             return done
@@ -92,7 +93,8 @@ def receipt(request, solicitation_id: int, receipt_id: int):
 def bid_withdraw(request, solicitation_id: int):
     solicitation = get_solicitation(request, solicitation_id)
     return run_service(request, lambda: bid_services.bid_withdraw(
-        solicitation=solicitation, received_at=received_at_of(request), actor=request.actor),
+        solicitation=solicitation, received_at=received_at_of(request),
+        received_clock=received_clock_of(request), actor=request.actor),
         success="Your bid is withdrawn. You may submit a new one before the deadline.",
         redirect_to=_bid_url(solicitation))
 
@@ -104,7 +106,8 @@ def bid_confirm(request, solicitation_id: int):
     return run_service(request, lambda: bid_services.bid_confirm(
         solicitation=solicitation, actor=request.actor,
         confirm_rising_prices=request.POST.get("confirm_rising_prices") == "on",
-        received_at=received_at_of(request)),
+        received_at=received_at_of(request),
+        received_clock=received_clock_of(request)),
         success="Your bid is re-confirmed against every addendum.", redirect_to=_bid_url(solicitation))
 
 

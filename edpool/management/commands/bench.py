@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 # name on the command line -> module under bench/
 BENCHMARKS: dict[str, str] = {
     "award": "bench.award",
+    "award-gap": "bench.award_gap",
     "deadline-rush": "bench.deadline_rush",
     "compliance-matrix": "bench.compliance_matrix",
     "catalog-search": "bench.catalog_search",
@@ -25,8 +26,9 @@ BENCHMARKS: dict[str, str] = {
     "bulk": "bench.bulk",
     "load": "bench.load_http",
 }
-# Run only when named (`make load`): it needs the optional `[load]` extra, nginx and PostgreSQL.
-ON_REQUEST = {"load"}
+# Run only when named: `load` (`make load`) needs the optional `[load]` extra, nginx and PostgreSQL;
+# `award-gap` is a diagnostic that runs minutes per instance.
+ON_REQUEST = {"load", "award-gap"}
 
 
 class Command(BaseCommand):
