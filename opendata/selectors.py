@@ -27,7 +27,7 @@ from django.db.models import Q
 from audit.models import AuditEvent
 from opendata import schemas
 from opendata.ocid import ocid_for, parse_ocid, record_api_path
-from opendata.releases import events_query, iso, release_of
+from opendata.releases import Names, events_query, iso, release_of
 
 PAGE_SIZE = 100
 RELEASES_PATH = "/api/v1/ocds/releases"
@@ -44,10 +44,10 @@ def _site() -> str:
     return settings.SITE_URL.rstrip("/")
 
 
-def publisher() -> dict[str, Any]:
-    from orgs.selectors import consortium_profile
-
-    profile = consortium_profile()
+def publisher(names: Optional[Names] = None) -> dict[str, Any]:
+    """The publisher as the consortium is named now (packages are not releases: they say who
+    publishes them today)."""
+    profile = (names or Names()).profile()
     name = getattr(settings, "EDPOOL_OCDS_PUBLISHER", "") or (
         profile.organisation.name if profile else "EdPool consortium")
     out: dict[str, Any] = {"name": name}
@@ -56,12 +56,12 @@ def publisher() -> dict[str, Any]:
     return out
 
 
-def package_meta(uri: str, published: Optional[str]) -> dict[str, Any]:
+def package_meta(uri: str, published: Optional[str], names: Optional[Names] = None) -> dict[str, Any]:
     """The metadata every package carries (OCDS package fields, in the standard's order)."""
     return {
         "uri": uri, "version": schemas.VERSION, "extensions": schemas.extension_urls(),
         "publishedDate": published or iso(dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)),
-        "publisher": publisher(),
+        "publisher": publisher(names),
         "license": getattr(settings, "EDPOOL_OCDS_LICENSE", "") or LICENSE_DEFAULT,
         "publicationPolicy": (getattr(settings, "EDPOOL_OCDS_PUBLICATION_POLICY", "")
                               or _site() + "/api/v1/docs#/opendata"),
@@ -92,13 +92,21 @@ def _process_query(ocid: str) -> Optional[Q]:
     return Q(object_type="orders.order", object_id=str(pk))
 
 
-def releases_for(ocid: str) -> list[dict[str, Any]]:
+def names() -> Names:
+    """The names' history for one export (pass it to every call of the export): each name in a
+    release is as of its event, read from the audit trail in one or two queries in all."""
+    return Names()
+
+
+def releases_for(ocid: str, names: Optional[Names] = None) -> list[dict[str, Any]]:
     """Every release of one process, oldest first ([] for an unknown or malformed ocid)."""
     q = _process_query(ocid)
     if q is None:
         return []
+    names = names or Names()
     events = AuditEvent.objects.filter(events_query()).filter(q).order_by("seq")
-    return [r for r in (release_of(e) for e in events.iterator()) if r is not None and r["ocid"] == ocid]
+    return [r for r in (release_of(e, names) for e in events.iterator())
+            if r is not None and r["ocid"] == ocid]
 
 
 # ---------------------------------------------------------------- records
@@ -117,19 +125,20 @@ def compile_record(ocid: str, releases: list[dict[str, Any]]) -> dict[str, Any]:
             "compiledRelease": _merger().create_compiled_release(releases)}
 
 
-def record_for(ocid: str) -> Optional[dict[str, Any]]:
+def record_for(ocid: str, names: Optional[Names] = None) -> Optional[dict[str, Any]]:
     """The record of one contracting process, or None (unknown, malformed or nothing public yet)."""
-    releases = releases_for(ocid)
+    releases = releases_for(ocid, names)
     if not releases:
         return None
     return compile_record(ocid, releases)
 
 
-def record_package(ocid: str) -> Optional[dict[str, Any]]:
-    record = record_for(ocid)
+def record_package(ocid: str, names: Optional[Names] = None) -> Optional[dict[str, Any]]:
+    names = names or Names()
+    record = record_for(ocid, names)
     if record is None:
         return None
-    package = package_meta(_site() + record_api_path(ocid), record["releases"][-1]["date"])
+    package = package_meta(_site() + record_api_path(ocid), record["releases"][-1]["date"], names)
     package["records"] = [record]
     return package
 
@@ -165,7 +174,7 @@ class ReleasePage:
 
 
 def release_page(*, since: Optional[dt.datetime] = None, ocid: str = "", cursor: str = "",
-                 limit: Optional[int] = None) -> ReleasePage:
+                 limit: Optional[int] = None, names: Optional[Names] = None) -> ReleasePage:
     """Up to `limit` releases after `cursor` (dated `since` or later; of one process when `ocid`
     is given), oldest first, and the cursor of the next page (None on the last). Raises BadCursor."""
     after_seq = decode_cursor(cursor) if cursor else 0
@@ -178,11 +187,12 @@ def release_page(*, since: Optional[dt.datetime] = None, ocid: str = "", cursor:
         if q is None:
             return ReleasePage([], None)
         events = events.filter(q)
+    names = names or Names()
     releases: list[dict[str, Any]] = []
     last_seq, scanned = after_seq, 0
     for event in events.order_by("seq").iterator(chunk_size=500):
         last_seq, scanned = event.seq, scanned + 1
-        release = release_of(event)
+        release = release_of(event, names)
         if release is not None and (not ocid or release["ocid"] == ocid):
             releases.append(release)
         if len(releases) >= limit or scanned >= SCAN_LIMIT:
@@ -197,12 +207,14 @@ def releases_url(*, since: str = "", ocid: str = "", cursor: str = "") -> str:
 
 
 def release_package(*, since: Optional[dt.datetime] = None, ocid: str = "", cursor: str = "",
-                    limit: Optional[int] = None) -> tuple[dict[str, Any], Optional[str]]:
+                    limit: Optional[int] = None,
+                    names: Optional[Names] = None) -> tuple[dict[str, Any], Optional[str]]:
     """One page of releases as a release package, and the cursor of the next page (or None)."""
-    page = release_page(since=since, ocid=ocid, cursor=cursor, limit=limit)
+    names = names or Names()
+    page = release_page(since=since, ocid=ocid, cursor=cursor, limit=limit, names=names)
     since_text = iso(since) if since else ""
     published = max((r["date"] for r in page.releases), default=None)
-    package = package_meta(releases_url(since=since_text or "", ocid=ocid, cursor=cursor), published)
+    package = package_meta(releases_url(since=since_text or "", ocid=ocid, cursor=cursor), published, names)
     package["releases"] = page.releases
     return package, page.next_cursor
 

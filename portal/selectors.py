@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from catalog.selectors import category_list
@@ -214,10 +215,19 @@ def search(q: str, *, limit: int = PER_KIND) -> SearchResults:
     results = SearchResults(terms)
     if not terms:
         return results
-    results.solicitations = list(_every_term(
-        lambda t: sourcing.solicitation_list(actor=None, q=t), terms)[:limit])
-    results.agreements = list(_every_term(lambda t: agreement_list(actor=None, q=t), terms)[:limit])
-    results.vendors = list(_every_term(lambda t: public_vendors().filter(legal_name__icontains=t), terms)[:limit])
-    results.members = list(_every_term(lambda t: member_directory(q=t), terms)[:limit])
+    for kind, qs in search_querysets(terms).items():
+        setattr(results, kind, list(qs[:limit]))
     results.products = list(catalog_search(q=" ".join(terms))[:limit])
     return results
+
+
+def search_querysets(terms: list[str]) -> dict[str, QuerySet]:
+    """The solicitations, agreements, vendors and members matching every term (`icontains`, the
+    same on both databases). On PostgreSQL the searched columns have trigram indexes
+    (core.trigram) that these queries use: each term is matched on one table at a time."""
+    return {
+        "solicitations": _every_term(lambda t: sourcing.solicitation_list(actor=None, q=t), terms),
+        "agreements": _every_term(lambda t: agreement_list(actor=None, q=t), terms),
+        "vendors": _every_term(lambda t: public_vendors().filter(legal_name__icontains=t), terms),
+        "members": _every_term(lambda t: member_directory(q=t), terms),
+    }

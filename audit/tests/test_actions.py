@@ -29,7 +29,7 @@ STORED_CODES = {
     "consortium": "created updated",
     "audit": "head_rebuilt incident_acknowledged",
     "admin": "added changed deleted",
-    "job": "queued started done failed cancelled requeued stop_requested",
+    "job": "queued started done failed cancelled requeued stop_requested file_removed",
     "district": "created updated approval_limit_set directory_imported",
     "membership": "applied approve_board sign_agreement activate suspend reinstate withdraw",
     "vendor": "created updated registered user_invited",

@@ -73,8 +73,17 @@ def agreement_list(*, actor=None, state: str = "", vendor=None, q: str = "") -> 
     if vendor is not None:
         qs = qs.filter(vendor=vendor)
     if q:
-        qs = qs.filter(Q(number__icontains=q) | Q(title__icontains=q) | Q(vendor__legal_name__icontains=q))
+        qs = qs.filter(pk__in=_agreements_matching(q))
     return qs
+
+
+def _agreements_matching(q: str):
+    """The ids of the agreements whose number, title or vendor's legal name contains `q` (any
+    case): a union of matches on one table each, so that on PostgreSQL each uses its trigram
+    index (core.trigram) instead of scanning the agreements and vendors joined."""
+    own = MasterAgreement.objects.filter(Q(number__icontains=q) | Q(title__icontains=q))
+    by_vendor = MasterAgreement.objects.filter(vendor__legal_name__icontains=q)
+    return own.order_by().values("pk").union(by_vendor.order_by().values("pk"))
 
 
 def agreement_get(*, agreement_id: int, actor=None) -> MasterAgreement:

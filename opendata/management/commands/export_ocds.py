@@ -41,8 +41,9 @@ class Command(BaseCommand):
         (folder / "releases").mkdir(parents=True, exist_ok=True)
         (folder / "records").mkdir(parents=True, exist_ok=True)
         cursor, number, ocids, count = "", 0, {}, 0
+        names = selectors.names()  # one history of names for the whole export
         while True:
-            package, cursor = selectors.release_package(since=moment, cursor=cursor or "")
+            package, cursor = selectors.release_package(since=moment, cursor=cursor or "", names=names)
             if not package["releases"] and number:
                 break
             number += 1
@@ -54,7 +55,7 @@ class Command(BaseCommand):
             if not cursor:
                 break
         for ocid in ocids:
-            record = selectors.record_package(ocid)
+            record = selectors.record_package(ocid, names)
             if record is not None:
                 _write(folder / "records" / f"{ocid}.json", record)
         self.stdout.write(f"Wrote {count} releases in {number} release package(s) and {len(ocids)} "
