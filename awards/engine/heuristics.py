@@ -267,7 +267,8 @@ def _chain(items, cost, spend, chosen, vendor_spend, total, cap, tolerance, want
             useful = (left < excess - 1e-9) & ~np.isin(items, list(touched))
             if not useful.any():
                 break
-            ratio = np.where(useful, (delta + 1e-9) / (excess - left), np.inf)
+            with np.errstate(divide="ignore", invalid="ignore"):  # the useless ones are masked out
+                ratio = np.where(useful, (delta + 1e-9) / (excess - left), np.inf)
             done = useful & (left <= 0)
             if done.any() and (np.where(done, delta, np.inf).min() + paid - total) < -tolerance:
                 k = int(np.argmin(np.where(done, delta, np.inf)))
