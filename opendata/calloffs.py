@@ -34,7 +34,7 @@ def _framework_link(at: AsOf, solicitation) -> dict[str, Any]:
 def _call_off(at: AsOf, kind: str, pk: int, district,
               agreement) -> tuple[str, dict[str, Any], dict[str, Any], dict[str, Any]]:
     """A call-off's ocid, its release body (the district buying, the agreement's vendor supplying, the
-    framework it calls off; parties are [buyer, supplier]) and its award and contract stubs."""
+    framework it calls off; parties are [buyer, supplier]) and the skeletons of its award and contract."""
     ocid = ocid_for(kind, pk)
     buyer = district_party(at, district, ["buyer", "procuringEntity"])
     supplier = vendor_party(at, agreement.vendor, ["supplier"])
@@ -90,10 +90,7 @@ def build_participation(event: AuditEvent, at: AsOf) -> Optional[Built]:
         award["status"], contract["status"] = "cancelled", "cancelled"
     else:  # pragma: no cover
         return None
-    if len(award) > 1:
-        body["awards"] = [award]
-    body["contracts"] = [contract]
-    return Built(ocid, tags, body)
+    return _finished(ocid, tags, body, award, contract)
 
 
 def _order_items(at: AsOf, order, priced: bool) -> list[dict[str, Any]]:
@@ -155,6 +152,11 @@ def build_order(event: AuditEvent, at: AsOf) -> Optional[Built]:
         award["status"], contract["status"] = "cancelled", "cancelled"
     else:  # pragma: no cover
         return None
+    return _finished(ocid, tags, body, award, contract)
+
+
+def _finished(ocid: str, tags: list, body: dict, award: dict, contract: dict) -> Built:
+    """The call-off's release: its award only when the event set more than the award's id."""
     if len(award) > 1:
         body["awards"] = [award]
     body["contracts"] = [contract]
