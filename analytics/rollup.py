@@ -16,6 +16,11 @@ ones that differ; `edpool rollup rebuild` rewrites them. Both work one fiscal ye
 year in its own transaction (`check(fiscal_year=...)` for one year; without it, every year from the
 earliest source or rollup row to the latest, in turn), so a national rebuild never holds one
 transaction, or every row in memory, for the whole history.
+
+The yearly rollup (analytics.YearRollup, `analytics.rollup_years`) follows: `refresh_buckets`
+rewrites the (district, fiscal year) rows of every bucket it rewrote from the monthly rows, in
+the same transaction; `check` compares each fiscal year's yearly rows with the sums of its
+monthly rows (after repairing those, when asked) and repairs the pairs that differ.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 
 from analytics.models import LineSaving, MonthRollup
+from analytics.rollup_years import check_year, refresh_years
 from core.fiscal import FiscalYear
 from orders.spend import SpendFilter, rebates_earned_by, spend_by
 
@@ -164,6 +170,7 @@ def refresh_buckets(buckets: Iterable[Bucket]) -> int:
     for start in range(0, len(buckets), 200):  # keeps each query's OR list short
         rows.extend(compute(buckets[start:start + 200]).values())
     _write(buckets, rows)
+    refresh_years({(district_id, FiscalYear.of(month).ends_in) for district_id, month in buckets})
     return len(rows)
 
 
@@ -247,4 +254,9 @@ def _check_year(fiscal_year: FiscalYear, *, repair: bool) -> RollupReport:
             buckets = tuple(sorted(report.buckets))
             _write(buckets, [values for key, values in fresh.items() if (key[1], key[0]) in report.buckets])
             report.fixed = len(buckets)
+        # The yearly rows, against the sums of the (repaired) monthly rows; a district-year whose
+        # monthly buckets differ is listed above already (and repaired with them).
+        broken = {(district_id, fiscal_year.ends_in) for district_id, _ in report.buckets}
+        report.problems.extend(problem for problem, pair in check_year(fiscal_year.ends_in, repair=repair)
+                               if repair or pair not in broken)
     return report

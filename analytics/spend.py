@@ -38,7 +38,7 @@ from typing import Optional
 
 from analytics import spend_rollup
 from analytics.spend_filters import DISTRICT_READERS, READERS, Filters, check_filters, filter_options
-from analytics.spend_year import YearRows
+from analytics.spend_breakdowns import FEW, Want, YearSums
 from core.fiscal import FiscalYear
 from core.money import cents
 from orders.spend import SpendFilter
@@ -191,7 +191,7 @@ def _earned_by(src, f: SpendFilter, dim: str, key: str) -> dict:
 
 def concentration(f: SpendFilter, *, category_ids: Optional[set] = None, src=spend_rollup) -> list[Concentration]:
     """Per category: vendors, the top vendor's share and the HHI, most concentrated first. `src`
-    sums the spend: `analytics.spend_rollup` (queries, any period) or a `YearRows`."""
+    sums the spend: `analytics.spend_rollup` (queries, any period) or a `YearSums`."""
     by_category: dict[int, list[dict]] = {}
     for row in src.spend_by(f, ("category", "vendor")):
         if row["spend"] > 0 and (category_ids is None or row["category_id"] in category_ids):
@@ -219,8 +219,7 @@ def spend_report(*, actor, fiscal_year=None, state: str = "", category_id: int =
     """The spend report the actor may see, for one fiscal year (default: this one) and the filters.
     PermissionDenied for anyone but staff and district buyers and approvers, or a district user
     naming another district or state; ValidationError (by field) for filters that name nothing.
-    The year's rollup rows are read in one query (`_year_rows`) and every breakdown is summed from
-    them in Python."""
+    Every breakdown is computed in SQL, all in one query (`_year_rows`)."""
     filters, own = check_filters(actor=actor, state=state, category_id=category_id, vendor_id=vendor_id,
                                  district_id=district_id, fiscal_year=fiscal_year)
     fy = filters.fiscal_year
@@ -260,12 +259,19 @@ def spend_report(*, actor, fiscal_year=None, state: str = "", category_id: int =
 
 
 def _year_rows(fy: FiscalYear, f: SpendFilter, own):
-    """The report's one read of the rollup: the fiscal year's rows grouped by district x category x
-    vendor x state (narrowed by the staff's filters; a district user's report also shows the
-    whole consortium's year, so it reads every district's) and by month (narrowed by the filter)."""
-    months = SpendFilter(state=f.state, category_id=f.category_id, vendor_id=f.vendor_id, district_ids=f.district_ids)
-    return YearRows.load(fy, months if own is None else SpendFilter(), months)
-
+    """The report's one read: every breakdown it shows, each computed in SQL
+    (`analytics.spend_breakdowns`): the report's own filter's total (with buying members), by
+    category, vendor and month, and for staff by state, district and category x vendor; for a
+    district user, the whole consortium's year too (total, by category, category x vendor, with
+    buying members; by district; the members of the categories with too few of them)."""
+    wants = [Want(f, (), 1), Want(f, ("category",)), Want(f, ("vendor",)), Want(f, ("month",))]
+    if own is None:
+        wants += [Want(f, ("state",)), Want(f, ("district", "state")), Want(f, ("category", "vendor"))]
+    else:
+        whole = SpendFilter(since=fy.start, until=fy.end)
+        wants += [Want(whole, (), 1), Want(whole, ("category",), 1), Want(whole, ("category", "vendor"), 1),
+                  Want(whole, ("district", "state")), Want(whole, FEW, MIN_DISTRICTS)]
+    return YearSums.load(fy, wants)
 
 
 def buying_students(lines, where: str = "") -> Optional[PerStudent]:

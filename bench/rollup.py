@@ -293,7 +293,7 @@ def _shifts(copies: int, months: int, rounds: int = 1, back: int = 0) -> dict[tu
 
 def _shifted_rollup(shifts: dict[tuple[int, int], int]) -> int:
     """Replace the rollup (the seed's, built from its lines) with the rollup of the seed and all its
-    copies: every seed row moved by each (shift, district round), its figures times the copies with
+    copies (then the yearly rollup with the sums of those monthly rows): every seed row moved by each (shift, district round), its figures times the copies with
     that pair, summed by the moved key (month shifted, district mapped by the round's one-to-one map); the two "first row of the line in its fiscal year" counts computed per shift
     from the seed's savings rows. Run before the copies (reads the seed's savings rows alone).
     Returns the rows written."""
@@ -345,6 +345,11 @@ def _shifted_rollup(shifts: dict[tuple[int, int], int]) -> int:
             [[s for s, _ in pairs], [rd for _, rd in pairs], [shifts[p] for p in pairs]])
         written = cursor.rowcount
     assert additive  # (the other figures are sums over copies)
+    from analytics.rollup_years import rebuild_years
+
+    t = time.monotonic()
+    years = rebuild_years()  # the yearly rollup: the sums of the shifted monthly rows, in one statement
+    print(f"  yearly rollup from the shifted monthly rows: {years:,} rows ({time.monotonic() - t:.0f} s)", flush=True)
     return written
 
 
@@ -492,7 +497,7 @@ def _measure(args, rng: random.Random) -> bool:
     from django.db.models import Count, Sum
 
     from accounts.acting import BUYER, STAFF, Actor
-    from analytics.models import MonthRollup
+    from analytics.models import MonthRollup, YearRollup
     from analytics.savings_selectors import dashboard_figures, savings_by_fiscal_year
     from analytics.spend import spend_report
     from analytics.statement import member_statement
@@ -510,7 +515,8 @@ def _measure(args, rng: random.Random) -> bool:
     fy = FiscalYear(max(per_year, key=lambda y: y["n_saving"] or 0)["fiscal_year"], first_month)
     in_year = MonthRollup.objects.filter(fiscal_year=fy.ends_in)
     print(f"busiest fiscal year {fy.label}: {in_year.aggregate(n=Sum('saving_lines'))['n']:,} counted lines, "
-          f"{in_year.count():,} rollup rows")
+          f"{in_year.count():,} rollup rows, {YearRollup.objects.filter(fiscal_year=fy.ends_in).count():,} "
+          f"yearly rollup rows")
     districts = list(MonthRollup.objects.filter(saving_lines__gt=0).values_list("district_id", flat=True)
                      .distinct().order_by("district_id"))
     timings = []

@@ -2,5 +2,6 @@
 
 from analytics.models.rollup import MonthRollup
 from analytics.models.savings import LineSaving
+from analytics.models.year_rollup import YearRollup
 
-__all__ = ["LineSaving", "MonthRollup"]
+__all__ = ["LineSaving", "MonthRollup", "YearRollup"]
