@@ -17,10 +17,12 @@ year in its own transaction (`check(fiscal_year=...)` for one year; without it, 
 earliest source or rollup row to the latest, in turn), so a national rebuild never holds one
 transaction, or every row in memory, for the whole history.
 
-The yearly rollup (analytics.YearRollup, `analytics.rollup_years`) follows: `refresh_buckets`
-rewrites the (district, fiscal year) rows of every bucket it rewrote from the monthly rows, in
-the same transaction; `check` compares each fiscal year's yearly rows with the sums of its
-monthly rows (after repairing those, when asked) and repairs the pairs that differ.
+The yearly rollup (analytics.YearRollup, `analytics.rollup_years`) and the consortium's months
+(analytics.MonthRollupTotal, `analytics.rollup_totals`) follow: `refresh_buckets` rewrites the
+(district, fiscal year) rows of every bucket it rewrote, and the consortium's (month, vendor,
+category) rows of every monthly row it removed or wrote, from the monthly rows, in the same
+transaction; `check` compares each fiscal year's yearly and consortium rows with the sums of its
+monthly rows (after repairing those, when asked) and repairs the ones that differ.
 """
 
 from __future__ import annotations
@@ -33,7 +35,8 @@ from typing import Iterable, Optional
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 
-from analytics.models import LineSaving, MonthRollup
+from analytics.models import LineSaving, MonthRollup, YearRollup
+from analytics.rollup_totals import check_totals, keys_of, refresh_totals
 from analytics.rollup_years import check_year, refresh_years
 from core.fiscal import FiscalYear
 from orders.spend import SpendFilter, rebates_earned_by, spend_by
@@ -169,8 +172,13 @@ def refresh_buckets(buckets: Iterable[Bucket]) -> int:
     rows = []
     for start in range(0, len(buckets), 200):  # keeps each query's OR list short
         rows.extend(compute(buckets[start:start + 200]).values())
+    touched = set()  # the consortium's (month, vendor, category) keys of the rows removed and written
+    for start in range(0, len(buckets), 200):
+        touched |= keys_of(MonthRollup.objects.filter(_in_buckets(buckets[start:start + 200])))
     _write(buckets, rows)
+    touched |= {(r["month"], r["vendor_id"], r["category_id"]) for r in rows}
     refresh_years({(district_id, FiscalYear.of(month).ends_in) for district_id, month in buckets})
+    refresh_totals(touched)
     return len(rows)
 
 
@@ -192,7 +200,7 @@ def _comparable(values: dict) -> tuple:
 
 def fiscal_years() -> list[FiscalYear]:
     """Every fiscal year from the earliest month with a source row (a counted order's pricing, a
-    rebate entry, a savings row) or a rollup row to the latest: the years a full check covers."""
+    rebate entry, a savings row) or a rollup row (monthly or yearly) to the latest: the years a full check covers."""
     from django.db.models import Max, Min
 
     from core.clock import date_of
@@ -206,6 +214,9 @@ def fiscal_years() -> list[FiscalYear]:
         for value in bounds.values():
             if value is not None:
                 days.append(date_of(value) if isinstance(value, dt.datetime) else value)
+    for value in YearRollup.objects.aggregate(low=Min("fiscal_year"), high=Max("fiscal_year")).values():
+        if value is not None:
+            days.append(FiscalYear.named(value).start)
     if not days:
         return []
     years, last = [FiscalYear.of(min(days))], FiscalYear.of(max(days))
@@ -259,4 +270,6 @@ def _check_year(fiscal_year: FiscalYear, *, repair: bool) -> RollupReport:
         broken = {(district_id, fiscal_year.ends_in) for district_id, _ in report.buckets}
         report.problems.extend(problem for problem, pair in check_year(fiscal_year.ends_in, repair=repair)
                                if repair or pair not in broken)
+        if repair or not report.buckets:  # (the consortium's months, against the monthly rows: once those are right)
+            report.problems.extend(check_totals(fiscal_year.ends_in, repair=repair))
     return report

@@ -11,7 +11,7 @@ year's stored rows with the sums and, asked to, rewrites the pairs that differ.
 
 from __future__ import annotations
 
-from typing import Iterable, Optional
+from typing import Iterable
 
 from django.db import connection, transaction
 from django.db.models import Max, Q, QuerySet, Sum

@@ -1,5 +1,6 @@
 """Reads of the savings figures (sums over the yearly rollup, analytics.YearRollup, and by month
-over the monthly rollup, analytics.MonthRollup; a statement's detail reads the per-line table): totals per baseline, rolled up by member, agreement, vendor,
+over the consortium's months, analytics.MonthRollupTotal, or a member's monthly rollup rows,
+analytics.MonthRollup; a statement's detail reads the per-line table): totals per baseline, rolled up by member, agreement, vendor,
 category, state, month and fiscal year, for the consortium or one member. Each figure keeps its
 baseline; nothing here adds figures of different baselines together."""
 
@@ -14,7 +15,7 @@ from django.db.models import CharField, DateField, F, IntegerField, QuerySet, Su
 
 from django.db.models.functions import Cast
 
-from analytics.models import LineSaving, MonthRollup, YearRollup
+from analytics.models import LineSaving, MonthRollup, MonthRollupTotal, YearRollup
 from analytics.savings_dashboard import dashboard_query
 from core.fiscal import FiscalYear
 from members.selectors import districts_by_ids
@@ -131,12 +132,12 @@ def _rows(*, fiscal_year: Optional[FiscalYear] = None, district_id: Optional[int
     return rows
 
 
-def _month_rows(*, fiscal_year: FiscalYear, district_id: Optional[int] = None) -> QuerySet[MonthRollup]:
-    """The monthly rollup rows with savings of the fiscal year (the by-month figures), narrowed."""
-    rows = MonthRollup.objects.filter(saving_lines__gt=0, fiscal_year=fiscal_year.ends_in)
-    if district_id is not None:
-        rows = rows.filter(district_id=district_id)
-    return rows
+def _month_rows(*, fiscal_year: FiscalYear, district_id: Optional[int] = None) -> QuerySet:
+    """The rows with savings of the fiscal year's months (the by-month figures): the consortium's
+    months (analytics.MonthRollupTotal, a few thousand rows a year), or one member's monthly rows."""
+    if district_id is None:
+        return MonthRollupTotal.objects.filter(saving_lines__gt=0, fiscal_year=fiscal_year.ends_in)
+    return MonthRollup.objects.filter(saving_lines__gt=0, fiscal_year=fiscal_year.ends_in, district_id=district_id)
 
 
 def _scope(fiscal_year: Optional[FiscalYear]) -> str:

@@ -1,8 +1,10 @@
 """The spend report's breakdowns, each computed in SQL, all in ONE query: a UNION ALL of one
 GROUP BY per breakdown the report shows (its total, by category, vendor, state, district, category x
 vendor for the concentration, ...), each over the fiscal year's yearly rollup rows
-(analytics.YearRollup) narrowed by that breakdown's own filter, and the by-month chart over the
-monthly rollup (analytics.MonthRollup) grouped by month alone. Python gets the breakdown rows
+(analytics.YearRollup) narrowed by that breakdown's own filter, and the by-month chart grouped by
+month alone over the consortium's months (analytics.MonthRollupTotal, per month x vendor x
+category: a few thousand rows a year), or over the monthly rollup (analytics.MonthRollup) when
+narrowed to a district (its index) or a state. Python gets the breakdown rows
 only (about 13,000 at the national shape, most of them the staff's per-district list), not the
 234,602 district x category x vendor x state groups `analytics.spend_year.YearRows` summed.
 
@@ -23,7 +25,7 @@ from typing import Iterable, NamedTuple, Optional
 from django.db.models.functions import Cast
 from django.db.models import CharField, Count, DateField, F, IntegerField, Q, QuerySet, Subquery, Sum, Value
 
-from analytics.models import MonthRollup, YearRollup
+from analytics.models import MonthRollup, MonthRollupTotal, YearRollup
 from analytics.spend_year import ZERO, YearRows, _dims, _filters, _narrowed
 from core.fiscal import FiscalYear
 from core.money import cents
@@ -60,7 +62,9 @@ def _sums(districts: bool) -> dict:
 
 
 def _arm(index: int, want: Want, fiscal_year: FiscalYear) -> QuerySet:
-    model = MonthRollup if "month" in want.by else YearRollup
+    model = YearRollup
+    if "month" in want.by:  # the consortium's months, unless narrowed to districts or a state
+        model = MonthRollup if want.f.district_ids is not None or want.f.state else MonthRollupTotal
     rows = _narrowed(model.objects.filter(fiscal_year=fiscal_year.ends_in).filter(
         Q(lines__gt=0) | ~Q(earned=0)).order_by(), want.f)
     by = ("category", "district") if want.by == FEW else want.by

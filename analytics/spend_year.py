@@ -1,5 +1,9 @@
-"""One fiscal year of the monthly rollup (analytics.MonthRollup) for the spend report, read in
-ONE query and summed in Python: the same functions and answers as `analytics.spend_rollup`
+"""One fiscal year of the monthly rollup (analytics.MonthRollup), read in ONE query and summed in
+Python. (The spend report now reads `analytics.spend_breakdowns.YearSums`, which computes each
+breakdown in SQL over the yearly rollup and shares the labels and checks here: at the national
+shape this read sends 234,602 groups to Python. YearRows stays for any filter and grouping at
+once, checked against `analytics.spend_rollup` in analytics/tests/test_spend_year.py.)
+Answers: the same functions and answers as `analytics.spend_rollup`
 (`spend_by`, `rebates_earned_by`, `spending_districts`, `spending_district_ids`), which ask the
 database once per breakdown (about 14 scans of the year's rows for one report).
 

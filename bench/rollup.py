@@ -293,7 +293,7 @@ def _shifts(copies: int, months: int, rounds: int = 1, back: int = 0) -> dict[tu
 
 def _shifted_rollup(shifts: dict[tuple[int, int], int]) -> int:
     """Replace the rollup (the seed's, built from its lines) with the rollup of the seed and all its
-    copies (then the yearly rollup with the sums of those monthly rows): every seed row moved by each (shift, district round), its figures times the copies with
+    copies (then the yearly rollup and the consortium's months with the sums of those monthly rows): every seed row moved by each (shift, district round), its figures times the copies with
     that pair, summed by the moved key (month shifted, district mapped by the round's one-to-one map); the two "first row of the line in its fiscal year" counts computed per shift
     from the seed's savings rows. Run before the copies (reads the seed's savings rows alone).
     Returns the rows written."""
@@ -345,11 +345,14 @@ def _shifted_rollup(shifts: dict[tuple[int, int], int]) -> int:
             [[s for s, _ in pairs], [rd for _, rd in pairs], [shifts[p] for p in pairs]])
         written = cursor.rowcount
     assert additive  # (the other figures are sums over copies)
+    from analytics.rollup_totals import rebuild_totals
     from analytics.rollup_years import rebuild_years
 
     t = time.monotonic()
     years = rebuild_years()  # the yearly rollup: the sums of the shifted monthly rows, in one statement
-    print(f"  yearly rollup from the shifted monthly rows: {years:,} rows ({time.monotonic() - t:.0f} s)", flush=True)
+    totals = rebuild_totals()  # and the consortium's months
+    print(f"  yearly rollup and consortium months from the shifted monthly rows: {years:,} and {totals:,} rows "
+          f"({time.monotonic() - t:.0f} s)", flush=True)
     return written
 
 

@@ -2,6 +2,6 @@
 
 from analytics.models.rollup import MonthRollup
 from analytics.models.savings import LineSaving
-from analytics.models.year_rollup import YearRollup
+from analytics.models.year_rollup import MonthRollupTotal, YearRollup
 
-__all__ = ["LineSaving", "MonthRollup", "YearRollup"]
+__all__ = ["LineSaving", "MonthRollup", "MonthRollupTotal", "YearRollup"]

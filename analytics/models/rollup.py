@@ -78,4 +78,6 @@ class MonthRollup(models.Model):
                                     condition=Q(category__isnull=True), name="one_rollup_row_per_bucket_nocat"),
         ]
         indexes = [models.Index(fields=["fiscal_year", "month"], name="rollup_fy_month"),
-                   models.Index(fields=["district", "fiscal_year"], name="rollup_district_fy")]
+                   models.Index(fields=["district", "fiscal_year"], name="rollup_district_fy"),
+                   # (the consortium's month rows, analytics.MonthRollupTotal, are sums over these)
+                   models.Index(fields=["vendor", "month", "category"], name="rollup_vendor_month_cat")]

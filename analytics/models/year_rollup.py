@@ -24,14 +24,9 @@ from django.db.models import Q
 from analytics.models.rollup import MONEY
 
 
-class YearRollup(models.Model):
-    fiscal_year = models.PositiveSmallIntegerField(help_text="The calendar year the fiscal year ends in.")
-    district = models.ForeignKey("members.District", on_delete=models.PROTECT, related_name="+")
-    state = models.CharField(max_length=2)
-    agreement = models.ForeignKey("contracts.MasterAgreement", on_delete=models.PROTECT, related_name="+")
-    vendor = models.ForeignKey("vendors.Vendor", on_delete=models.PROTECT, related_name="+")
-    category = models.ForeignKey("catalog.Category", null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="+")
+class RollupFigures(models.Model):
+    """The figure columns of the rollups (MonthRollup's, summed)."""
+
     spend = models.DecimalField(default=0, **MONEY)
     units = models.BigIntegerField(default=0)
     lines = models.PositiveIntegerField(default=0)
@@ -57,6 +52,19 @@ class YearRollup(models.Model):
     prior_lines_first = models.PositiveIntegerField(default=0)
 
     class Meta:
+        abstract = True
+
+
+class YearRollup(RollupFigures):
+    fiscal_year = models.PositiveSmallIntegerField(help_text="The calendar year the fiscal year ends in.")
+    district = models.ForeignKey("members.District", on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(max_length=2)
+    agreement = models.ForeignKey("contracts.MasterAgreement", on_delete=models.PROTECT, related_name="+")
+    vendor = models.ForeignKey("vendors.Vendor", on_delete=models.PROTECT, related_name="+")
+    category = models.ForeignKey("catalog.Category", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+")
+
+    class Meta:
         ordering = ["fiscal_year", "district_id", "agreement_id", "category_id"]
         constraints = [
             models.UniqueConstraint(fields=["fiscal_year", "district", "agreement", "category"],
@@ -65,3 +73,27 @@ class YearRollup(models.Model):
                                     condition=Q(category__isnull=True), name="one_year_rollup_row_nocat"),
         ]
         indexes = [models.Index(fields=["district", "fiscal_year"], name="year_rollup_district_fy")]
+
+
+class MonthRollupTotal(RollupFigures):
+    """The consortium's month: the sums of every district's monthly rollup rows of a month, per
+    category x vendor (a few thousand rows a year), for the consortium-wide by-month figures (the
+    savings dashboard's chart, the spend report's by-month chart for staff, whole or narrowed to a
+    category or vendor). Kept by `analytics.rollup_totals.refresh_totals` in the same transaction
+    as the monthly buckets it sums; `edpool rollup check|rebuild` prove and repair it."""
+
+    month = models.DateField(help_text="First day of the month (consortium calendar).")
+    fiscal_year = models.PositiveSmallIntegerField(help_text="The calendar year the month's fiscal year ends in.")
+    vendor = models.ForeignKey("vendors.Vendor", on_delete=models.PROTECT, related_name="+")
+    category = models.ForeignKey("catalog.Category", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+")
+
+    class Meta:
+        ordering = ["month", "vendor_id", "category_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["month", "vendor", "category"], condition=Q(category__isnull=False),
+                                    name="one_month_total_row"),
+            models.UniqueConstraint(fields=["month", "vendor"], condition=Q(category__isnull=True),
+                                    name="one_month_total_row_nocat"),
+        ]
+        indexes = [models.Index(fields=["fiscal_year", "month"], name="month_total_fy")]

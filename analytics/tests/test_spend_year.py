@@ -16,6 +16,7 @@ from django.conf import settings
 
 from analytics import spend, spend_rollup
 from analytics.models import MonthRollup
+from analytics.rollup_totals import rebuild_totals
 from analytics.rollup_years import rebuild_years
 from analytics.savings_selectors import (DIMENSIONS, dashboard_figures, savings_by, savings_by_month,
                                          savings_totals)
@@ -103,7 +104,8 @@ def varied(cast, joined, agreements):
         paid=Decimal("310.00"), list_value=Decimal("400.00"), vs_list=Decimal("90.00"))
     row(months[0], echo, "NV", cast.licence.category, saving_lines=1, saving_lines_fy_first=1, rebate=Decimal("2.50"))
     cast.delta, cast.echo, cast.furniture, cast.other = delta, echo, furniture, other
-    rebuild_years()  # the yearly rows of the monthly rows written here (refresh_buckets' own step)
+    rebuild_years()  # the yearly and consortium rows of the monthly rows written here (refresh_buckets' own step)
+    rebuild_totals()
     return cast
 
 
