@@ -29,6 +29,7 @@ from analytics.models import MonthRollup, MonthRollupTotal, YearRollup
 from analytics.spend_year import ZERO, YearRows, _dims, _filters, _narrowed
 from core.fiscal import FiscalYear
 from core.money import cents
+from members.selectors import district_labels
 from orders.spend import SpendFilter
 
 _COLUMNS = {"month": "k_month", "district": "k_district", "member": "k_district", "category": "k_category",
@@ -111,6 +112,13 @@ class YearSums(YearRows):
         if found is None or (districts and not found[0].districts):
             raise ValueError(f"{f} by {by} was not read")
         return found[1]
+
+    def labels(self, kind: str) -> dict:
+        """As `YearRows.labels`, but districts as plain (name, enrollment) tuples: the staff's
+        report lists every buying district (13,000 at the national shape)."""
+        if kind == "district" and kind not in self._labels:
+            self._labels[kind] = district_labels({r.district_id for r in self.rows} - {None})
+        return super().labels(kind)
 
     def _name(self, by: tuple, v: dict) -> dict:
         key = tuple(v[_COLUMNS[dim]] for dim in by)

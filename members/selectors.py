@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
+from typing import NamedTuple, Optional
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet, Sum
@@ -139,6 +139,20 @@ def district_is_member(district: District) -> bool:
 def districts_by_ids(ids) -> dict[int, District]:
     """Districts (with their organisations) by id; ids not found are left out."""
     return {d.pk: d for d in District.objects.filter(pk__in=list(ids)).select_related("organisation")}
+
+
+class DistrictLabel(NamedTuple):
+    name: str
+    enrollment: Optional[int]
+    enrollment_is_estimate: bool
+
+
+def district_labels(ids) -> dict[int, DistrictLabel]:
+    """Districts' names and enrollment by id, as plain tuples (for reports listing thousands of
+    districts: no model instances); ids not found are left out."""
+    return {pk: DistrictLabel(name, enrollment, estimate) for pk, name, enrollment, estimate in
+            District.objects.filter(pk__in=list(ids)).values_list("pk", "organisation__name", "enrollment",
+                                                                  "enrollment_is_estimate")}
 
 
 # Enrollment bands for "similar districts" (matching): lower bounds of students.
