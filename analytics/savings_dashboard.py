@@ -16,7 +16,7 @@ import decimal
 from decimal import Decimal
 from typing import Iterator
 
-from django.db import connection
+from django.db import connections
 from django.db.models import F, QuerySet
 
 # dimension -> (the rollup's foreign key, the name paths on its model, as n1, n2)
@@ -43,7 +43,9 @@ def _date(value):
 def dashboard_query(query: QuerySet, dimension: str, model) -> Iterator[dict]:
     """Run the grouped UNION ALL `query` (columns arm, k_month, k0, t_...) with the dimension's
     names joined to its "by" rows; yields dicts (n1, n2: the names, None where not joined)."""
-    sql, params = query.query.sql_with_params()
+    alias = query.db  # (the database the router reads analytics from: a replica, in an analytics request)
+    connection = connections[alias]
+    sql, params = query.query.get_compiler(using=alias).as_sql()
     labels = LABELS[dimension]
     quote = connection.ops.quote_name
     if labels is None:
@@ -54,7 +56,7 @@ def dashboard_query(query: QuerySet, dimension: str, model) -> Iterator[dict]:
         names = related._base_manager.order_by().annotate(
             n_key=F("pk"), **{f"n{i}": F(path) for i, path in enumerate(paths, 1)}).values(
             "n_key", *(f"n{i}" for i in range(1, len(paths) + 1)))
-        names_sql, names_params = names.query.sql_with_params()
+        names_sql, names_params = names.query.get_compiler(using=alias).as_sql()
         second = "n.n2" if len(paths) > 1 else "NULL"
         outer = (f"SELECT u.*, n.n1 AS n1, {second} AS n2 FROM ({sql}) u LEFT JOIN ({names_sql}) n "
                  f"ON u.{quote('arm')} = 'by' AND n.{quote('n_key')} = u.{quote('k0')}")
