@@ -39,15 +39,18 @@ def main(argv: list[str] | None = None) -> int:
                         help="bids spread evenly over the final stretch, or most in its last seconds "
                              "(exponential, mean 15%% of it, as bench/deadline_rush.py)")
     parser.add_argument("--national", action="store_true",
-                        help="the national shape's order history (bench/README.md 'At the national shape'): a seed "
-                             "of --lines lines (over 2,000 agreements and 13,000 districts by default) copied to 10,000,000 lines "
-                             "in one fiscal year by `edpool bench rollup`'s generator (about 20 minutes)")
+                        help="the national shape's order history (bench/README.md 'At the national shape'): a "
+                             "seed of --lines lines (over 2,000 agreements and 13,000 districts by default) "
+                             "copied to --national-lines lines in one fiscal year by `edpool bench rollup`'s "
+                             "generator (about 20 minutes at 10 million)")
     parser.add_argument("--national-lines", type=int, default=10_000_000, help="lines in all with --national")
     parser.add_argument("--csv", default="var/load/load", help="prefix of Locust's CSV files")
     parser.add_argument("--seed", type=int, default=18)
     args, _ = parser.parse_known_args(argv)
     args.agreements = args.agreements or (2_000 if args.national else 60)
     args.districts = args.districts or (13_000 if args.national else 300)
+    if min(args.lines, args.agreements, args.districts, args.national_lines) < 1:
+        parser.error("--lines, --agreements, --districts and --national-lines must be positive")
 
     from django.db import connection
 
@@ -96,6 +99,7 @@ def _data(args, rng: random.Random) -> dict:
         _national(args, before)
         print(f"  national order history ({time.monotonic() - started:.0f} s)", flush=True)
     system = Actor.system("load")
+
     def demo_people(*roles: str) -> list[dict]:
         return [{"email": a.user.email, "password": DEMO_PASSWORD} for a in
                 RoleAssignment.objects.filter(user__email__endswith="@demo.edpool.org", role__in=roles)
@@ -156,8 +160,8 @@ def _national(args, before: int) -> None:
 
     Order.objects.filter(pk__gt=before, priced_at__isnull=True).update(priced_at=F("submitted_at"))
     rollup._session()
-    grow = argparse.Namespace(lines=args.lines, months=12, chunk=25, district_rounds=36, align_fiscal_year=True,
-                              rollup="shifted")
+    grow = argparse.Namespace(lines=args.lines, months=12, chunk=25, district_rounds=min(36, args.districts),
+                              align_fiscal_year=True, rollup="shifted")
     phases = rollup.grow(grow, args.national_lines)
     print("  phases: " + "; ".join(f"{name} {sec:,.0f} s" for name, sec in phases.items()), flush=True)
     purchases = LineSaving.objects.filter(kind=LineSaving.Kind.PURCHASE).count()
