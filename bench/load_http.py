@@ -30,17 +30,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--run-time", type=int, default=150, help="seconds Locust runs")
     parser.add_argument("--users", type=int, default=40, help="district-side users (besides the vendors)")
     parser.add_argument("--lines", type=int, default=20_000, help="order lines in the generated history")
-    parser.add_argument("--agreements", type=int, default=60)
-    parser.add_argument("--districts", type=int, default=300)
+    parser.add_argument("--agreements", type=int, default=None, help="60; 2,000 with --national")
+    parser.add_argument("--districts", type=int, default=None, help="300; 13,000 with --national")
     parser.add_argument("--buyers", type=int, default=150, help="districts with an API token placing orders")
     parser.add_argument("--vendors", type=int, default=500, help="vendors in the bid-deadline rush")
     parser.add_argument("--rush", type=float, default=60.0, help="the final seconds before the deadline")
     parser.add_argument("--rush-shape", choices=("uniform", "late"), default="uniform",
                         help="bids spread evenly over the final stretch, or most in its last seconds "
                              "(exponential, mean 15%% of it, as bench/deadline_rush.py)")
+    parser.add_argument("--national", action="store_true",
+                        help="the national shape's order history (bench/README.md 'At the national shape'): a "
+                             "seed of --lines lines (over 2,000 agreements and 13,000 districts by default) "
+                             "copied to --national-lines lines in one fiscal year by `edpool bench rollup`'s "
+                             "generator (about 20 minutes at 10 million)")
+    parser.add_argument("--national-lines", type=int, default=10_000_000, help="lines in all with --national")
     parser.add_argument("--csv", default="var/load/load", help="prefix of Locust's CSV files")
     parser.add_argument("--seed", type=int, default=18)
     args, _ = parser.parse_known_args(argv)
+    args.agreements = args.agreements or (2_000 if args.national else 60)
+    args.districts = args.districts or (13_000 if args.national else 300)
+    if min(args.lines, args.agreements, args.districts, args.national_lines) < 1:
+        parser.error("--lines, --agreements, --districts and --national-lines must be positive")
 
     from django.db import connection
 
@@ -79,13 +89,26 @@ def _data(args, rng: random.Random) -> dict:
     started = time.monotonic()
     call_command("demo", verbosity=0)
     print(f"  demo built ({time.monotonic() - started:.0f} s)", flush=True)
+    from orders.models import Order
+
+    before = Order.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     world = _generate(argparse.Namespace(lines=args.lines, agreements=args.agreements, districts=args.districts,
                                          seed=args.seed), rng)
+    print(f"  order history: {args.lines:,} lines ({time.monotonic() - started:.0f} s)", flush=True)
+    if args.national:
+        _national(args, before)
+        print(f"  national order history ({time.monotonic() - started:.0f} s)", flush=True)
     system = Actor.system("load")
-    people = [{"email": a.user.email, "password": DEMO_PASSWORD} for a in
-              RoleAssignment.objects.filter(user__email__endswith="@demo.edpool.org",
-                                            role__in=("district_buyer", "district_approver", "district_admin"))
-              .select_related("user").order_by("user__email")]
+
+    def demo_people(*roles: str) -> list[dict]:
+        return [{"email": a.user.email, "password": DEMO_PASSWORD} for a in
+                RoleAssignment.objects.filter(user__email__endswith="@demo.edpool.org", role__in=roles)
+                .select_related("user").order_by("user__email")]
+
+    people = demo_people("district_buyer", "district_approver", "district_admin")
+    staff = demo_people("consortium_staff")
+    # the dashboards: staff (the consortium's view) and district people in turn
+    dashboard_people = [p for pair in zip(staff * len(people), people) for p in pair]
     by_district: dict[int, list[dict]] = {}
     for agreement_id, districts in world["joined"].items():
         products = sorted({e.product_id for e in world["per_agreement"].get(agreement_id, [])})
@@ -113,7 +136,40 @@ def _data(args, rng: random.Random) -> dict:
     catalog = list(Product.objects.order_by("pk").values_list("pk", flat=True)[:2000])
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    return {"people": people, "buyers": buyers, "catalog_products": catalog, "vendor_tokens": vendor_tokens}
+    from analytics.models import MonthRollup
+    from django.db.models import Count
+
+    # the dashboards read the fiscal year with most rollup rows (with --national, the copies' year)
+    busiest = (MonthRollup.objects.values("fiscal_year").annotate(n=Count("id")).order_by("-n")
+               .values_list("fiscal_year", flat=True).first())
+    return {"people": people, "dashboard_people": dashboard_people, "buyers": buyers, "catalog_products": catalog,
+            "vendor_tokens": vendor_tokens, "fiscal_year": busiest if args.national else None}
+
+
+def _national(args, before: int) -> None:
+    """Copy the generated history (and the demo's few orders with it) to --national-lines lines in one
+    fiscal year, the shape `edpool bench rollup --months 12 --align-fiscal-year --district-rounds 36`
+    measures: savings rows, the monthly rollup shifted from the seed's, then the copies in bulk SQL. The
+    generator's orders are priced when submitted (as `bench rollup` makes them); the demo's orders keep
+    their states. Ends with the same cross-check as the bench (rollup purchase rows = savings rows)."""
+    from django.db.models import F, Sum
+
+    from analytics.models import LineSaving, MonthRollup
+    from bench import rollup
+    from orders.models import Order
+
+    Order.objects.filter(pk__gt=before, priced_at__isnull=True).update(priced_at=F("submitted_at"))
+    rollup._session()
+    grow = argparse.Namespace(lines=args.lines, months=12, chunk=25, district_rounds=min(36, args.districts),
+                              align_fiscal_year=True, rollup="shifted")
+    phases = rollup.grow(grow, args.national_lines)
+    print("  phases: " + "; ".join(f"{name} {sec:,.0f} s" for name, sec in phases.items()), flush=True)
+    purchases = LineSaving.objects.filter(kind=LineSaving.Kind.PURCHASE).count()
+    rolled = MonthRollup.objects.aggregate(n=Sum("s_lines"))["n"]
+    if rolled != purchases:
+        raise SystemExit(f"national history inconsistent: rollup counts {rolled:,} purchase rows, savings "
+                         f"table {purchases:,}")
+    print(f"  cross-check: rollup purchase rows {rolled:,} = savings table's", flush=True)
 
 
 def _solicitation(deadline: dt.datetime):
@@ -165,7 +221,9 @@ def _run(args) -> int:
                        for _ in data["vendor_tokens"]]
         else:
             offsets = [rng.uniform(1.0, args.rush) for _ in data["vendor_tokens"]]
-        plan = {"people": data["people"], "buyers": data["buyers"], "catalog_products": data["catalog_products"],
+        plan = {"people": data["people"], "dashboard_people": data["dashboard_people"],
+                "fiscal_year": data["fiscal_year"], "buyers": data["buyers"],
+                "catalog_products": data["catalog_products"],
                 "rush": {"solicitation": solicitation.pk, "deadline": deadline, "offsets": offsets,
                          "tokens": data["vendor_tokens"], "lines": [f"L{n}" for n in range(5)]}}
         plan_file = csv.parent / "plan.json"

@@ -358,8 +358,9 @@ def _shifted_rollup(shifts: dict[tuple[int, int], int]) -> int:
 
 def _seed_savings() -> tuple[int, int]:
     """The seed's savings rows, computed by `analytics.savings.compute_rows` (the code the hooks and
-    `edpool savings rebuild` use) a chunk of lines at a time, written without refreshing rollup
-    buckets chunk by chunk (the rollup is built afterwards by `edpool rollup rebuild`'s code);
+    `edpool savings rebuild` use) a chunk of lines at a time, for the lines that have none yet,
+    written without refreshing rollup buckets chunk by chunk (the rollup is built afterwards by
+    `edpool rollup rebuild`'s code);
     `--check` compares them with `edpool savings rebuild --check`."""
     from analytics.models import LineSaving
     from analytics.savings import CHUNK, compute_rows
@@ -368,6 +369,11 @@ def _seed_savings() -> tuple[int, int]:
     after = lines = rows = 0
     while ids := line_ids_after(after, CHUNK):
         after = ids[-1]
+        # lines that have their rows already (the demo's, written by the hooks, under `bench load --national`)
+        done = set(LineSaving.objects.filter(order_line_id__in=ids).values_list("order_line_id", flat=True))
+        ids = [i for i in ids if i not in done]
+        if not ids:
+            continue
         fresh = compute_rows(counted_lines_for_savings(line_ids=ids))
         LineSaving.objects.bulk_create(fresh, batch_size=CHUNK)
         lines, rows = lines + len(ids), rows + len(fresh)
@@ -385,7 +391,7 @@ def _run(args) -> int:
     from analytics.savings import rebuild
     from bench.orders import _generate
     from core.fiscal import FiscalYear
-    from orders.models import Order, OrderLine
+    from orders.models import Order
 
     rng = random.Random(args.seed)
     first_month = FiscalYear.of(dt.date(2000, 1, 1)).first_month
@@ -402,42 +408,8 @@ def _run(args) -> int:
     _generate(args, rng)
     Order.objects.filter(priced_at__isnull=True).update(priced_at=F("submitted_at"))
     phases["seed history"] = time.monotonic() - started
-    t = time.monotonic()
-    seed_lines, seed_rows = _seed_savings()
-    phases["seed savings rows"] = time.monotonic() - t
-    print(f"seed: {seed_lines:,} lines, {seed_rows:,} savings rows (history {phases['seed history']:.0f} s, "
-          f"savings rows {phases['seed savings rows']:.0f} s; {_load()})", flush=True)
-    copies = max(0, target // args.lines - 1)
-    back = 0
-    if args.align_fiscal_year:
-        seed_month = LineSaving.objects.order_by("month").values_list("month", flat=True).first()
-        back = (seed_month.month - first_month) % 12 if seed_month else 0
-        if back >= args.months:
-            print(f"  --align-fiscal-year: the seed's month is {back} months into its fiscal year, not fewer "
-                  f"than --months {args.months}: not aligned")
-            back = 0
-        print(f"  copies shifted from {-back} to {args.months - 1 - back} months (seed in {seed_month:%B %Y})")
-    shifts = _shifts(copies, args.months, args.district_rounds, back)
-    if args.rollup == "shifted":
-        t = time.monotonic()
-        check(repair=True)
-        seed_rows = MonthRollup.objects.count()
-        written = _shifted_rollup(shifts)
-        phases["rollup (seed's, shifted)"] = time.monotonic() - t
-        print(f"rollup from the seed's {seed_rows:,} rows shifted over {len(shifts)} shifts: {written:,} rows "
-              f"({phases['rollup (seed' + chr(39) + 's, shifted)']:.0f} s)", flush=True)
-    t = time.monotonic()
-    phases.update(_multiply(copies, args.months, args.chunk, args.district_rounds, back))
-    lines = OrderLine.objects.count()
-    print(f"copies: {copies} -> {lines:,} order lines, {LineSaving.objects.count():,} savings rows "
-          f"({time.monotonic() - t:.0f} s; {_load()})", flush=True)
+    phases.update(grow(args, target))
     verified = None
-    if args.rollup == "lines":
-        t = time.monotonic()
-        built = check(repair=True)
-        phases["rollup (from the lines)"] = time.monotonic() - t
-        print(f"rollup built (edpool rollup rebuild's code): {MonthRollup.objects.count():,} rows in "
-              f"{built.fixed:,} buckets ({phases['rollup (from the lines)']:.0f} s)", flush=True)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     if args.check or args.rollup == "lines":
@@ -467,6 +439,63 @@ def _run(args) -> int:
     ok = _measure(args, rng)
     consistent = sums["s_lines"] == purchases and (verified is None or verified.ok)
     return 0 if ok and consistent else 1
+
+
+def grow(args, target: int) -> dict:
+    """Everything after the seed history: the seed's savings rows, the rollup (shifted from the
+    seed's, with --rollup shifted) and the copies up to `target` lines, as `_run` describes (also used by
+    `edpool bench load --national`). `args`: lines (the seed's), months, chunk, district_rounds,
+    align_fiscal_year, rollup. Returns the seconds each phase took."""
+    import datetime as dt
+
+    from django.db.models import Count
+
+    from analytics.models import LineSaving, MonthRollup
+    from analytics.rollup import check
+    from core.fiscal import FiscalYear
+    from orders.models import OrderLine
+
+    first_month = FiscalYear.of(dt.date(2000, 1, 1)).first_month
+    phases = {}
+    t = time.monotonic()
+    seed_lines, seed_rows = _seed_savings()
+    phases["seed savings rows"] = time.monotonic() - t
+    print(f"seed: {seed_lines:,} lines, {seed_rows:,} savings rows ({phases['seed savings rows']:.0f} s; {_load()})",
+          flush=True)
+    copies = max(0, target // args.lines - 1)
+    back = 0
+    if args.align_fiscal_year:
+        # the month holding most of the seed's lines (the bench seed's one month; with the demo
+        # beside it, as `bench load --national` has, not the demo's earlier months)
+        seed_month = (LineSaving.objects.values("month").annotate(n=Count("id")).order_by("-n", "month")
+                      .values_list("month", flat=True).first())
+        back = (seed_month.month - first_month) % 12 if seed_month else 0
+        if back >= args.months:
+            print(f"  --align-fiscal-year: the seed's month is {back} months into its fiscal year, not fewer "
+                  f"than --months {args.months}: not aligned")
+            back = 0
+        print(f"  copies shifted from {-back} to {args.months - 1 - back} months (seed in {seed_month:%B %Y})")
+    shifts = _shifts(copies, args.months, args.district_rounds, back)
+    if args.rollup == "shifted":
+        t = time.monotonic()
+        check(repair=True)
+        seed_rows = MonthRollup.objects.count()
+        written = _shifted_rollup(shifts)
+        phases["rollup (seed's, shifted)"] = time.monotonic() - t
+        print(f"rollup from the seed's {seed_rows:,} rows shifted over {len(shifts)} shifts: {written:,} rows "
+              f"({phases['rollup (seed' + chr(39) + 's, shifted)']:.0f} s)", flush=True)
+    t = time.monotonic()
+    phases.update(_multiply(copies, args.months, args.chunk, args.district_rounds, back))
+    lines = OrderLine.objects.count()
+    print(f"copies: {copies} -> {lines:,} order lines, {LineSaving.objects.count():,} savings rows "
+          f"({time.monotonic() - t:.0f} s; {_load()})", flush=True)
+    if args.rollup == "lines":
+        t = time.monotonic()
+        built = check(repair=True)
+        phases["rollup (from the lines)"] = time.monotonic() - t
+        print(f"rollup built (edpool rollup rebuild's code): {MonthRollup.objects.count():,} rows in "
+              f"{built.fixed:,} buckets ({phases['rollup (from the lines)']:.0f} s)", flush=True)
+    return phases
 
 
 def _reuse(args) -> int:

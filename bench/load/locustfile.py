@@ -4,7 +4,7 @@ Every kind talks to nginx over HTTPS on loopback, as people and programs would:
 
 - CatalogSearcher: a signed-in district person (session, CSRF on the sign-in form) searching the
   cooperative catalog page and opening a product with its compliance verdict;
-- DashboardViewer: a signed-in person opening the savings and spend dashboards;
+- DashboardViewer: a signed-in staff or district person opening the savings and spend dashboards;
 - NeedsMatcher: a district's program matching a need through the API (bearer token);
 - OrderPlacer: many districts placing and submitting orders through the API (a token each);
 - RushVendor: 500 vendors (a token each, fixed count), each sending one sealed bid in the final
@@ -53,10 +53,11 @@ class _Base(HttpUser):
 
 class _SignedIn(_Base):
     abstract = True
+    people = "people"  # which of the plan's lists of people this kind signs in as
 
     def on_start(self) -> None:
         super().on_start()
-        person = _next(PLAN["people"])
+        person = _next(PLAN.get(self.people) or PLAN["people"])
         page = self.client.get("/account/login/", name="sign-in form")
         match = _CSRF.search(page.text)
         with self.client.post("/account/login/", name="sign-in",
@@ -82,15 +83,21 @@ class CatalogSearcher(_SignedIn):
 
 
 class DashboardViewer(_SignedIn):
+    """Staff and district people in turn (the plan's dashboard_people), on the fiscal year the plan
+    names (the national history's year), else the current one."""
     weight = 1
+    people = "dashboard_people"
+
+    def _year(self) -> str:
+        return f"?fy={PLAN['fiscal_year']}" if PLAN.get("fiscal_year") else ""
 
     @task
     def savings(self) -> None:
-        self.client.get("/savings/", name="savings dashboard (page)")
+        self.client.get(f"/savings/{self._year()}", name="savings dashboard (page)")
 
     @task
     def spend(self) -> None:
-        self.client.get("/analytics/spend/", name="spend dashboard (page)")
+        self.client.get(f"/analytics/spend/{self._year()}", name="spend dashboard (page)")
 
 
 class _Token(_Base):
