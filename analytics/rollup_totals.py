@@ -12,9 +12,11 @@ monthly rows (a DELETE, then INSERT ... SELECT ... SUM ... GROUP BY, in SQL, in 
 transaction): `analytics.rollup.refresh_buckets` calls it with the keys of the rows it removed and
 wrote. Each key's monthly rows are found through the `rollup_vendor_month_cat` index (the
 districts that bought that category from that vendor that month). Many districts' orders share
-a key, so on PostgreSQL each key is first locked (`pg_advisory_xact_lock`, in key order, held to
-the end of the transaction): a second transaction recomputing the same key waits for the first
-to commit and then sums what it committed, instead of summing without it. Idempotent; `check_totals`
+a key, so on PostgreSQL each key is first locked (`pg_advisory_xact_lock`, held to the end of the
+transaction): a second transaction recomputing the same key waits for the first to commit and
+then sums what it committed, instead of summing without it. These locks have their place in the
+global lock order (`core.locks.LOCK_ORDER`: after every row lock, before the audit head; keys in
+ascending hash order, across calls too), checked like the row locks, so they cannot deadlock. Idempotent; `check_totals`
 compares a fiscal year's rows with the sums and repairs the keys that differ.
 """
 
@@ -29,6 +31,7 @@ from django.db.models import Max, Q, QuerySet, Sum
 
 from analytics.models import MonthRollup, MonthRollupTotal
 from analytics.rollup_years import FIGURES
+from core.locks import note_lock
 
 Key = tuple[dt.date, int, Optional[int]]  # (month, vendor id, category id)
 KEYS = ("month", "vendor_id", "category_id")
@@ -53,10 +56,16 @@ def _columns() -> str:
 
 
 def _lock(cursor, keys: tuple[Key, ...]) -> None:
-    if connection.vendor != "postgresql":
-        return  # (SQLite: one writer at a time)
+    """Lock the keys in the global order (core.locks: after every row lock, before the audit head;
+    ascending key hash, also across calls in one transaction)."""
     ids = sorted({int.from_bytes(hashlib.blake2b(repr(k).encode(), digest_size=8).digest(), "big", signed=True)
                   for k in keys})
+    if not ids:
+        return
+    note_lock(MonthRollupTotal._meta.label_lower, key=ids[0])
+    note_lock(MonthRollupTotal._meta.label_lower, key=ids[-1])
+    if connection.vendor != "postgresql":
+        return  # (SQLite: one writer at a time)
     for start in range(0, len(ids), 1000):
         cursor.execute("SELECT pg_advisory_xact_lock(k) FROM unnest(%s::bigint[]) AS k ORDER BY k",
                        [ids[start:start + 1000]])

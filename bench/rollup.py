@@ -293,9 +293,11 @@ def _shifts(copies: int, months: int, rounds: int = 1, back: int = 0) -> dict[tu
 
 def _shifted_rollup(shifts: dict[tuple[int, int], int]) -> int:
     """Replace the rollup (the seed's, built from its lines) with the rollup of the seed and all its
-    copies (then the yearly rollup and the consortium's months with the sums of those monthly rows): every seed row moved by each (shift, district round), its figures times the copies with
-    that pair, summed by the moved key (month shifted, district mapped by the round's one-to-one map); the two "first row of the line in its fiscal year" counts computed per shift
-    from the seed's savings rows. Run before the copies (reads the seed's savings rows alone).
+    copies (then the yearly rollup and the consortium's months with the sums of those monthly
+    rows): every seed row moved by each (shift, district round), its figures times the copies with
+    that pair, summed by the moved key (month shifted, district mapped by the round's one-to-one
+    map); the two "first row of the line in its fiscal year" counts computed per shift from the
+    seed's savings rows. Run before the copies (reads the seed's savings rows alone).
     Returns the rows written."""
     from django.db import connection, transaction
 

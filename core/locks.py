@@ -63,6 +63,9 @@ LOCK_ORDER: tuple[str, ...] = (
     "reports.salesreport",
     "reports.reconciliationitem",
     "reports.feeinvoice",
+    # the consortium's month rows of the rollup (analytics.rollup_totals, advisory locks by key hash),
+    # rewritten by the savings hooks inside an order's transaction
+    "analytics.monthrolluptotal",
     "audit.head",
 )
 RANK = {name: i for i, name in enumerate(LOCK_ORDER)}
