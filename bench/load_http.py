@@ -44,6 +44,7 @@ def main(argv: list[str] | None = None) -> int:
                              "copied to --national-lines lines in one fiscal year by `edpool bench rollup`'s "
                              "generator (about 20 minutes at 10 million)")
     parser.add_argument("--national-lines", type=int, default=10_000_000, help="lines in all with --national")
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards (its name is printed)")
     parser.add_argument("--csv", default="var/load/load", help="prefix of Locust's CSV files")
     parser.add_argument("--seed", type=int, default=18)
     args, _ = parser.parse_known_args(argv)
@@ -64,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     from bench.throwaway import in_throwaway_database
 
-    return in_throwaway_database(lambda: _run(args))
+    return in_throwaway_database(lambda: _run(args), keep=args.keep)
 
 
 def _database_url() -> str:
