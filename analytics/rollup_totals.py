@@ -16,8 +16,9 @@ a key, so on PostgreSQL each key is first locked (`pg_advisory_xact_lock`, held 
 transaction): a second transaction recomputing the same key waits for the first to commit and
 then sums what it committed, instead of summing without it. These locks have their place in the
 global lock order (`core.locks.LOCK_ORDER`: after every row lock, before the audit head; keys in
-ascending hash order, across calls too), checked like the row locks, so they cannot deadlock. Idempotent; `check_totals`
-compares a fiscal year's rows with the sums and repairs the keys that differ.
+ascending hash order, across calls too), checked like the row locks, so they cannot deadlock.
+Idempotent; `check_totals` compares a fiscal year's rows with the sums and repairs the keys that
+differ.
 """
 
 from __future__ import annotations
