@@ -43,7 +43,10 @@ class Order(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["agreement", "state"]), models.Index(fields=["district", "created_at"])]
+        indexes = [models.Index(fields=["agreement", "state"]), models.Index(fields=["district", "created_at"]),
+                   # the first and last pricing moment (orders.spend.spend_years: the fiscal-year pickers),
+                   # without reading every order (~300 ms at 3.3 million orders)
+                   models.Index(fields=["priced_at"], name="order_priced_at")]
 
     def __str__(self) -> str:
         return self.number
