@@ -39,7 +39,8 @@ from analytics.models import LineSaving, MonthRollup, YearRollup
 from analytics.rollup_totals import check_totals, keys_of, refresh_totals
 from analytics.rollup_years import check_year, refresh_years
 from core.fiscal import FiscalYear
-from orders.spend import SpendFilter, rebates_earned_by, spend_by
+from core.locks import advisory_locks
+from orders.spend import SpendFilter, months_of, rebates_earned_by, spend_by
 
 Bucket = tuple[int, dt.date]  # (district id, first day of the month)
 Key = tuple[dt.date, int, int, Optional[int]]  # (month, district, agreement, category)
@@ -67,10 +68,11 @@ _MONEY = {"spend", "earned", "paid", "rebate", "list_value", "alone_value", "vs_
 
 
 def _in_buckets(buckets: Iterable[Bucket]) -> Q:
-    """Rows (of LineSaving or MonthRollup) of these (district, month) buckets."""
+    """Rows (of LineSaving or MonthRollup) of these (district, month) buckets: one arm per month
+    with its districts as a list (see `orders.spend.months_of`)."""
     pairs = Q(pk__in=[])
-    for district_id, month in buckets:
-        pairs |= Q(district_id=district_id, month=month)
+    for month, district_ids in months_of(buckets):
+        pairs |= Q(district_id__in=district_ids, month=month)
     return pairs
 
 
@@ -169,6 +171,12 @@ def refresh_buckets(buckets: Iterable[Bucket]) -> int:
     buckets = tuple(sorted(set(buckets)))
     if not buckets:
         return 0
+    # Two transactions may rewrite one district's month at once (its own order, and a true-up from
+    # another district's order on a shared agreement): each first locks the district's fiscal year
+    # (its monthly and yearly rows), so the second waits for the first to commit and then sums what
+    # the first wrote (a statement sees what was committed before it began), instead of summing
+    # without it or colliding on the rows' unique key.
+    advisory_locks("analytics.monthrollup", sorted({(d, FiscalYear.of(month).ends_in) for d, month in buckets}))
     rows = []
     for start in range(0, len(buckets), 200):  # keeps each query's OR list short
         rows.extend(compute(buckets[start:start + 200]).values())

@@ -24,7 +24,6 @@ differ.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from typing import Iterable, Optional
 
 from django.db import connection, transaction
@@ -32,7 +31,7 @@ from django.db.models import Max, Q, QuerySet, Sum
 
 from analytics.models import MonthRollup, MonthRollupTotal
 from analytics.rollup_years import FIGURES
-from core.locks import note_lock
+from core.locks import advisory_locks
 
 Key = tuple[dt.date, int, Optional[int]]  # (month, vendor id, category id)
 KEYS = ("month", "vendor_id", "category_id")
@@ -56,29 +55,15 @@ def _columns() -> str:
                      for n in KEYS + ("fiscal_year",) + FIGURES)
 
 
-def _lock(cursor, keys: tuple[Key, ...]) -> None:
-    """Lock the keys in the global order (core.locks: after every row lock, before the audit head;
-    ascending key hash, also across calls in one transaction)."""
-    ids = sorted({int.from_bytes(hashlib.blake2b(repr(k).encode(), digest_size=8).digest(), "big", signed=True)
-                  for k in keys})
-    if not ids:
-        return
-    note_lock(MonthRollupTotal._meta.label_lower, key=ids[0])
-    note_lock(MonthRollupTotal._meta.label_lower, key=ids[-1])
-    if connection.vendor != "postgresql":
-        return  # (SQLite: one writer at a time)
-    for start in range(0, len(ids), 1000):
-        cursor.execute("SELECT pg_advisory_xact_lock(k) FROM unnest(%s::bigint[]) AS k ORDER BY k",
-                       [ids[start:start + 1000]])
-
-
 def refresh_totals(keys: Iterable[Key]) -> None:
     """Rewrite the consortium's rows of these (month, vendor, category) keys from the monthly
     rows, in the caller's transaction."""
     keys = tuple(sorted(set(keys), key=lambda k: (k[0], k[1], k[2] or 0)))
     table, columns = connection.ops.quote_name(MonthRollupTotal._meta.db_table), _columns()
     with transaction.atomic(), connection.cursor() as cursor:
-        _lock(cursor, keys)
+        # (the global lock order, core.locks: after every row lock and a district's year, before
+        # the audit head; ascending key hash, also across calls in one transaction)
+        advisory_locks(MonthRollupTotal._meta.label_lower, keys)
         for start in range(0, len(keys), CHUNK):
             chunk = _in_keys(keys[start:start + CHUNK])
             MonthRollupTotal.objects.filter(chunk).delete()

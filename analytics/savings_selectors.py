@@ -17,6 +17,7 @@ from django.db.models.functions import Cast
 
 from analytics.models import LineSaving, MonthRollup, MonthRollupTotal, YearRollup
 from analytics.savings_dashboard import dashboard_query
+from core.figures_cache import figures
 from core.fiscal import FiscalYear
 from members.selectors import districts_by_ids
 
@@ -200,7 +201,8 @@ class Dashboard:
     months: list[RollupRow]  # as savings_by_month
 
 
-def dashboard_figures(dimension: str, *, fiscal_year: FiscalYear, district_id: Optional[int] = None) -> Dashboard:
+def dashboard_figures(dimension: str, *, fiscal_year: FiscalYear, district_id: Optional[int] = None,
+                      pool: Optional[Totals] = None) -> Dashboard:
     """The savings dashboard's figures for one fiscal year, with the same answers as
     savings_totals, savings_by and savings_by_month, in ONE query: a UNION ALL of the year's
     yearly rows (the member's, for a member) grouped by the dimension's id (with the fiscal
@@ -208,7 +210,8 @@ def dashboard_figures(dimension: str, *, fiscal_year: FiscalYear, district_id: O
     and, for a member, the consortium's totals over the year; the names are joined to the grouped
     rows afterwards (`analytics.savings_dashboard`). The consortium's dashboard sums its totals in
     Python from the dimension's groups (exact: Decimal and int sums; the fiscal year's counts add
-    up across them)."""
+    up across them). A member's dashboard given the consortium's totals (`pool`, as
+    `consortium_totals` keeps them) does not sum them again."""
     fields, _ = DIMENSIONS[dimension]
     key = IntegerField() if dimension != "state" else CharField()
     none = {"k0": Cast(Value(None), output_field=key)}  # (typed NULLs: PostgreSQL's UNION needs them)
@@ -223,7 +226,7 @@ def dashboard_figures(dimension: str, *, fiscal_year: FiscalYear, district_id: O
     query = arm("by", own, "fy", k0=F(fields[0])).union(
         arm("month", _month_rows(fiscal_year=fiscal_year, district_id=district_id), "month", month=F("month")),
         all=True)
-    if district_id is not None:
+    if district_id is not None and pool is None:
         query = query.union(arm("pool", _rows(fiscal_year=fiscal_year), "fy"), all=True)
     rows, found, total, pool = [], {}, {}, None
     for v in dashboard_query(query, dimension, YearRollup):
@@ -243,6 +246,39 @@ def dashboard_figures(dimension: str, *, fiscal_year: FiscalYear, district_id: O
     if district_id is None:
         return Dashboard(_totals(total), None, rows, months)
     return Dashboard(pool or Totals(), _totals(total), rows, months)
+
+
+# --- The consortium's figures, the same for everyone who may see them: kept for a minute -------------
+# (core.figures_cache: each answers (value, as_of); a member's own figures are never kept there)
+
+def _fy_key(fiscal_year: FiscalYear) -> tuple:
+    return fiscal_year.ends_in, fiscal_year.start.isoformat()
+
+
+def consortium_dashboard(dimension: str, *, fiscal_year: FiscalYear) -> tuple[Dashboard, dt.datetime]:
+    """The staff's savings dashboard for the year (`dashboard_figures` without a member)."""
+    return figures(("savings.dashboard", dimension, *_fy_key(fiscal_year)),
+                   lambda: dashboard_figures(dimension, fiscal_year=fiscal_year))
+
+
+def consortium_totals(*, fiscal_year: FiscalYear) -> tuple[Totals, dt.datetime]:
+    """The consortium's totals for the year (what a member's dashboard shows beside its own)."""
+    return figures(("savings.totals", *_fy_key(fiscal_year)), lambda: savings_totals(fiscal_year=fiscal_year))
+
+
+def consortium_by_fiscal_year() -> tuple[list[RollupRow], dt.datetime]:
+    """`savings_by_fiscal_year()` for the whole consortium."""
+    return figures(("savings.years",), lambda: savings_by_fiscal_year())
+
+
+def consortium_fiscal_years() -> list[FiscalYear]:
+    """`fiscal_years_with_savings()`, kept with the other figures (a year appears within the minute)."""
+    return figures(("savings.fiscal_years",), fiscal_years_with_savings)[0]
+
+
+def consortium_headline(fiscal_year: FiscalYear) -> tuple[Headline, dt.datetime]:
+    """`public_headline`, kept: the public pages show it to everyone."""
+    return figures(("savings.headline", *_fy_key(fiscal_year)), lambda: public_headline(fiscal_year))
 
 
 def _add(into: dict, values: dict) -> None:

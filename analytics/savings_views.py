@@ -4,6 +4,7 @@ The views parse, check who may see what, call the selectors and render."""
 
 from __future__ import annotations
 
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.text import slugify
@@ -12,8 +13,9 @@ from accounts.access import public, roles
 from accounts.acting import READERS, is_staff
 from analytics.savings_charts import savings_by_month_chart
 from analytics.savings_jobs import districts_updating
-from analytics.savings_selectors import (BASELINES, DIMENSIONS, fiscal_years_with_savings, savings_by_fiscal_year,
-                                         dashboard_figures)
+from analytics.savings_selectors import (BASELINES, DIMENSIONS, consortium_by_fiscal_year, consortium_dashboard,
+                                         consortium_fiscal_years, consortium_totals, dashboard_figures,
+                                         savings_by_fiscal_year)
 from analytics.statement import member_statement
 from analytics.statement_pdf import statement_pdf
 from core.fiscal import FiscalYear, FiscalYearRefused, fiscal_year_param
@@ -30,8 +32,11 @@ def _fiscal_year(raw) -> FiscalYear:
 
 
 def _years(current: FiscalYear) -> list[FiscalYear]:
-    years = set(fiscal_years_with_savings()) | {FiscalYear.of(clock_today()), current}
+    years = set(consortium_fiscal_years()) | {FiscalYear.of(clock_today()), current}
     return sorted(years, reverse=True)
+
+
+ROWS_PER_PAGE = 100  # rows of the breakdown table per page (13,000 members at the national shape)
 
 
 @public
@@ -56,15 +61,22 @@ def savings_dashboard(request):
     if by not in DIMENSIONS or (not staff and by in ("member", "state")):
         raise Http404("No such breakdown.")
     own = None if staff else district.pk
-    figures = dashboard_figures(by, fiscal_year=fy, district_id=own)
+    if staff:  # the consortium's figures, kept a minute for everyone (core.figures_cache)
+        figures, as_of = consortium_dashboard(by, fiscal_year=fy)
+        by_year, _ = consortium_by_fiscal_year()
+    else:  # the member's own figures fresh, the consortium's totals beside them kept a minute
+        pool, as_of = consortium_totals(fiscal_year=fy)
+        figures = dashboard_figures(by, fiscal_year=fy, district_id=own, pool=pool)
+        by_year = savings_by_fiscal_year(district_id=own)
+    page = Paginator(figures.rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "fy": fy, "years": _years(fy), "staff": staff, "district": district, "by": by,
         "dimensions": [(k, label) for k, (_, label) in DIMENSIONS.items() if staff or k not in ("member", "state")],
         "dimension_label": DIMENSIONS[by][1], "baselines": BASELINES,
-        "pool": figures.pool, "own": figures.own, "rows": figures.rows,
+        "pool": figures.pool, "own": figures.own, "rows": page.object_list, "page": page, "as_of": as_of,
         "chart": savings_by_month_chart(figures.months, who=district.name if district else "The consortium",
                                         fiscal_year=fy),
-        "by_year": savings_by_fiscal_year(district_id=own),
+        "by_year": by_year,
         "updating": len(districts_updating(own)),
     }
     return render(request, "analytics/savings_dashboard.html", context)

@@ -32,13 +32,14 @@ anonymous visitors see nothing.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Optional
 
 from analytics import spend_rollup
 from analytics.spend_filters import DISTRICT_READERS, READERS, Filters, check_filters, filter_options
 from analytics.spend_breakdowns import FEW, Want, YearSums
+from core.figures_cache import figures
 from core.fiscal import FiscalYear
 from core.money import cents
 from orders.spend import SpendFilter
@@ -177,6 +178,7 @@ class SpendReport:
     per_student: Optional[PerStudent]
     districts: list[DistrictLine]
     consortium: Optional[Consortium] = None
+    as_of: Optional[dt.datetime] = None  # when the consortium-wide figures were computed (None: now)
 
 
 def _lines(rows: list[dict], key: str, label: str, total: Decimal, earned: dict) -> list[Line]:
@@ -215,13 +217,38 @@ def _months(fy: FiscalYear) -> list[dt.date]:
 
 
 def spend_report(*, actor, fiscal_year=None, state: str = "", category_id: int = 0, vendor_id: int = 0,
-                 district_id: int = 0) -> SpendReport:
+                 district_id: int = 0, kept: bool = False) -> SpendReport:
     """The spend report the actor may see, for one fiscal year (default: this one) and the filters.
     PermissionDenied for anyone but staff and district buyers and approvers, or a district user
     naming another district or state; ValidationError (by field) for filters that name nothing.
-    Every breakdown is computed in SQL, all in one query (`_year_rows`)."""
+    Every breakdown is computed in SQL, all in one query (`_year_rows`; a district user's report
+    reads the consortium's figures beside its own in a second one).
+
+    `kept` (the pages): the consortium-wide figures (a staff report; the consortium's totals beside
+    a district user's own) may be up to a minute old, as `core.figures_cache` keeps them, and
+    `as_of` says when they were computed; a district user's own figures are always read now."""
     filters, own = check_filters(actor=actor, state=state, category_id=category_id, vendor_id=vendor_id,
                                  district_id=district_id, fiscal_year=fiscal_year)
+    fy = filters.fiscal_year
+    if own is None:
+        if not kept:
+            return _report(filters, None)
+        report, as_of = figures(("spend.report", fy.ends_in, fy.start.isoformat(), filters.state,
+                                 filters.category_id, filters.vendor_id, filters.district_id),
+                                lambda: _report(filters, None))
+        return replace(report, filters=filters, as_of=as_of)
+    report = _report(filters, own)
+    if kept:
+        report.consortium, report.as_of = figures(("spend.consortium", fy.ends_in, fy.start.isoformat()),
+                                                  lambda: _consortium_view(fy))
+    else:
+        report.consortium = _consortium_view(fy)
+    return report
+
+
+def _report(filters: Filters, own) -> SpendReport:
+    """The report for checked filters: the consortium's (own None) or a district's own figures
+    (its `consortium` left for the caller)."""
     fy = filters.fiscal_year
     f = SpendFilter(since=fy.start, until=fy.end, state=filters.state, category_id=filters.category_id or None,
                     vendor_id=filters.vendor_id or None,
@@ -246,32 +273,32 @@ def spend_report(*, actor, fiscal_year=None, state: str = "", category_id: int =
         by_state = _lines(src.spend_by(f, ("state",)), "state", "state", total, _earned_by(src, f, "state", "state"))
         districts = sorted(_district_lines(src, f), key=lambda d: (-d.spend, d.district))
     per_student = _per_student(filters, own, total, districts)
-    report = SpendReport(
+    return SpendReport(
         scope="district" if own else "consortium", who=own.name if own else (filters.district or "The consortium"), filters=filters,
         total=total, orders=total_row.get("orders") or 0, lines=total_row["lines"], units=total_row["units"],
         earned=earned_total, buying_districts=src.spending_districts(f)[None],
         by_category=by_category, by_vendor=by_vendor, by_state=by_state, by_month=by_month,
         concentration=concentration(f, src=src) if own is None else [], per_student=per_student,
         districts=districts)
-    if own is not None:
-        report.consortium = _consortium_view(filters, src)
-    return report
 
 
 def _year_rows(fy: FiscalYear, f: SpendFilter, own):
     """The report's one read: every breakdown it shows, each computed in SQL
     (`analytics.spend_breakdowns`): the report's own filter's total (with buying members), by
-    category, vendor and month, and for staff by state, district and category x vendor; for a
-    district user, the whole consortium's year too (total, by category, category x vendor, with
-    buying members; by district; the members of the categories with too few of them)."""
+    category, vendor and month, and for staff by state, district and category x vendor."""
     wants = [Want(f, (), 1), Want(f, ("category",)), Want(f, ("vendor",)), Want(f, ("month",))]
     if own is None:
         wants += [Want(f, ("state",)), Want(f, ("district", "state")), Want(f, ("category", "vendor"))]
-    else:
-        whole = SpendFilter(since=fy.start, until=fy.end)
-        wants += [Want(whole, (), 1), Want(whole, ("category",), 1), Want(whole, ("category", "vendor"), 1),
-                  Want(whole, ("district", "state")), Want(whole, FEW, MIN_DISTRICTS)]
     return YearSums.load(fy, wants)
+
+
+def _consortium_rows(fy: FiscalYear):
+    """What a district user's report shows of the whole consortium's year, in one read: total, by
+    category, category x vendor (with buying members), by district, and the members of the
+    categories with too few of them."""
+    whole = SpendFilter(since=fy.start, until=fy.end)
+    return YearSums.load(fy, [Want(whole, (), 1), Want(whole, ("category",), 1), Want(whole, ("category", "vendor"), 1),
+                              Want(whole, ("district", "state")), Want(whole, FEW, MIN_DISTRICTS)])
 
 
 def buying_students(lines, where: str = "") -> Optional[PerStudent]:
@@ -307,7 +334,7 @@ def _per_student(filters: Filters, own, total: Decimal, districts: list[District
     return buying_students(districts, f" in {filters.state}" if filters.state else "")
 
 
-def _consortium_view(filters: Filters, src) -> Consortium:
+def _consortium_view(fy: FiscalYear) -> Consortium:
     """What a district user sees of the whole consortium for the same fiscal year: always the whole
     year, every category and vendor, whatever the user's own filters (never a state's or a
     district's figures). Filtered consortium totals could be subtracted from one another (a
@@ -321,7 +348,7 @@ def _consortium_view(filters: Filters, src) -> Consortium:
     - a category's exact top share and HHI only when every vendor in it sold to at least
       MIN_DISTRICTS members (with two vendors the HHI gives both shares); otherwise its top vendor,
       its number of vendors and its level in words."""
-    fy = filters.fiscal_year
+    src = _consortium_rows(fy)
     f = SpendFilter(since=fy.start, until=fy.end)
     buying = src.spending_districts(f)[None]
     if buying < MIN_DISTRICTS:

@@ -101,7 +101,7 @@ def check_filters(*, actor, state: str, category_id: int, vendor_id: int, distri
 
 def filter_options(*, actor) -> dict:
     """Choices for the filter form: fiscal years with spend (and this one), states, categories,
-    vendors, and (staff) member districts."""
+    vendors, and for staff whether to offer the member-district search."""
     first, last = spend_years()
     this = FiscalYear.of(clock.today())
     years = {this}
@@ -114,8 +114,6 @@ def filter_options(*, actor) -> dict:
                "categories": list(category_list().values_list("pk", "name")),
                "vendors": list(vendor_list().order_by("legal_name").values_list("pk", "legal_name"))}
     if actor.role == STAFF:
-        from members.selectors import member_directory
-
         options["states"] = member_directory_states()
-        options["districts"] = [(m.district_id, m.district.name) for m in member_directory()]
+        options["district_search"] = True  # a search field (members.fields), not a list of every member
     return options

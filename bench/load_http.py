@@ -8,6 +8,7 @@ and a solicitation whose bid deadline falls in the last seconds of the run.
 
     edpool bench load [--run-time 150] [--users 40] [--lines 20000] [--agreements 60]
                       [--districts 300] [--vendors 500] [--csv var/load/load]
+                      [--national [--national-lines N]] [--keep | --reuse DBNAME]
 
 It needs PostgreSQL (DATABASE_URL=postgres://...), Debian's nginx and the `[load]` extra.
 """
@@ -44,7 +45,10 @@ def main(argv: list[str] | None = None) -> int:
                              "copied to --national-lines lines in one fiscal year by `edpool bench rollup`'s "
                              "generator (about 20 minutes at 10 million)")
     parser.add_argument("--national-lines", type=int, default=10_000_000, help="lines in all with --national")
-    parser.add_argument("--keep", action="store_true", help="keep the database afterwards (its name is printed)")
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards (its name is printed) "
+                        "and the people and tokens made for it (var/load/data-NAME.json), to run again with --reuse")
+    parser.add_argument("--reuse", metavar="DBNAME", default="",
+                        help="run again on a database kept by --keep (a new rush solicitation; no set-up)")
     parser.add_argument("--csv", default="var/load/load", help="prefix of Locust's CSV files")
     parser.add_argument("--seed", type=int, default=18)
     args, _ = parser.parse_known_args(argv)
@@ -65,7 +69,29 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     from bench.throwaway import in_throwaway_database
 
+    if args.reuse:
+        return _reuse(args)
     return in_throwaway_database(lambda: _run(args), keep=args.keep)
+
+
+def _data_file(args, name: str) -> Path:
+    return Path(args.csv).resolve().parent / f"data-{name}.json"
+
+
+def _reuse(args) -> int:
+    """Run the load again on a kept database with the people and tokens saved beside it."""
+    from django.db import connection, connections
+
+    found = _data_file(args, args.reuse)
+    if not found.exists():
+        print(f"cannot reuse {args.reuse!r}: {found} is missing (made by a run with --keep)")
+        return 1
+    connections.close_all()
+    connection.settings_dict["NAME"] = args.reuse
+    try:
+        return _run(args, data=json.loads(found.read_text()))
+    finally:
+        connections.close_all()
 
 
 def _database_url() -> str:
@@ -195,7 +221,7 @@ def _solicitation(deadline: dt.datetime):
     return solicitation_publish(solicitation=s, actor=staff)
 
 
-def _run(args) -> int:
+def _run(args, data: dict | None = None) -> int:
     from django.db import connections
     from django.utils import timezone
 
@@ -204,7 +230,14 @@ def _run(args) -> int:
     rng = random.Random(args.seed)
     print(f"load over HTTP: nginx + 2 gunicorn servers, PostgreSQL, {args.users} district-side users + "
           f"{args.vendors} rush vendors, {args.run_time} s", flush=True)
-    data = _data(args, rng)
+    if data is None:
+        data = _data(args, rng)
+        if args.keep:
+            from django.db import connection
+
+            found = _data_file(args, connection.settings_dict["NAME"])
+            found.parent.mkdir(parents=True, exist_ok=True)
+            found.write_text(json.dumps(data))
     connections.close_all()
     csv = Path(args.csv).resolve()
     csv.parent.mkdir(parents=True, exist_ok=True)
@@ -238,6 +271,8 @@ def _run(args) -> int:
         load_before = os.getloadavg()
         locust = subprocess.run(command, env=env, cwd=Path(__file__).parent.parent)
         load_after = os.getloadavg()
+        saved = cluster.save_logs(csv.parent / "logs")
+        print(f"  the servers' logs: {saved[0].parent if saved else 'none'}")
         from sourcing.models import Bid
 
         from audit.models import AuditEvent

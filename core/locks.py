@@ -26,6 +26,7 @@ This module is a foundation: it imports nothing from EdPool's apps.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from contextlib import contextmanager
 from typing import Any, Iterator, Optional
@@ -63,8 +64,10 @@ LOCK_ORDER: tuple[str, ...] = (
     "reports.salesreport",
     "reports.reconciliationitem",
     "reports.feeinvoice",
-    # the consortium's month rows of the rollup (analytics.rollup_totals, advisory locks by key hash),
-    # rewritten by the savings hooks inside an order's transaction
+    # the rollup's rows, rewritten by the savings hooks inside an order's transaction (advisory
+    # locks by key hash, `advisory_locks`): a district's fiscal year (its monthly and yearly rows,
+    # analytics.rollup), then the consortium's month rows (analytics.rollup_totals)
+    "analytics.monthrollup",
     "analytics.monthrolluptotal",
     "audit.head",
 )
@@ -158,3 +161,26 @@ def lock(queryset: QuerySet, *, key: Any = None, name: str = "") -> QuerySet:
         raise transaction.TransactionManagementError("Row locks need a transaction (transaction.atomic).")
     note_lock(name or model._meta.label_lower, key=key, using=using)
     return queryset.select_for_update(of=("self",), no_key=True)
+
+
+def advisory_locks(name: str, keys, *, using: str = "default") -> None:
+    """Lock these keys of `name` (a kind in LOCK_ORDER: things that are not one row, such as the
+    rollup's buckets) until the end of the transaction: PostgreSQL transaction-level advisory locks
+    on a 64-bit hash of (name, key), taken in ascending hash order, checked against the order like
+    row locks (the lowest and the highest hash). SQLite has one writer at a time: only the check."""
+    ids = sorted({int.from_bytes(hashlib.blake2b(repr((name, key)).encode(), digest_size=8).digest(), "big",
+                                 signed=True) for key in keys})
+    if not ids:
+        return
+    connection = connections[using]
+    if not connection.in_atomic_block:
+        raise transaction.TransactionManagementError("Advisory locks need a transaction (transaction.atomic).")
+    note_lock(name, key=ids[0], using=using)
+    note_lock(name, key=ids[-1], using=using)
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), 1000):
+            # (a volatile function in the select list is evaluated after the sort: in hash order)
+            cursor.execute("SELECT pg_advisory_xact_lock(k) FROM unnest(%s::bigint[]) AS k ORDER BY k",
+                           [ids[start:start + 1000]])

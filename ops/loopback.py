@@ -359,6 +359,15 @@ class LoopbackCluster:
         except Exception:  # pragma: no cover
             pass
 
+    def save_logs(self, folder: Path) -> list[Path]:
+        """Copies of every process's log in `folder` (the workdir goes when the cluster stops)."""
+        folder.mkdir(parents=True, exist_ok=True)
+        saved = []
+        for p in self._processes:
+            if p.log.exists():
+                saved.append(Path(shutil.copy(p.log, folder / p.log.name)))
+        return saved
+
     def logs(self) -> str:
         """The last lines of every process's log (for a failing test's report)."""
         return "\n".join(f"--- {p.name}\n{p.tail()}" for p in self._processes)

@@ -29,14 +29,14 @@ def _solicitation_or_404(solicitation_id: int):
 
 @public
 def index(request):
-    from analytics.savings_selectors import public_headline
+    from analytics.savings_selectors import consortium_headline
 
     rows, days = selectors.calendar()
     return render(request, "portal/index.html", {
         "open_count": sum(1 for r in rows if r.accepting_bids), "upcoming": rows[:5],
         "award_count": selectors.award_notice_list().count(),
         "agreement_count": selectors.agreements_in_force().count(),
-        "savings": public_headline(FiscalYear.of(clock.today())),
+        "savings": consortium_headline(FiscalYear.of(clock.today()))[0],
         "categories": selectors.categories()})
 
 
@@ -298,14 +298,16 @@ def members_csv(request):
 
 
 def _savings():
-    from analytics.savings_selectors import savings_by, savings_by_fiscal_year
+    """The consortium's savings by fiscal year and the latest year's by category, as the staff's
+    dashboard keeps them (at most a minute old)."""
+    from analytics.savings_selectors import consortium_by_fiscal_year, consortium_dashboard
 
-    years = savings_by_fiscal_year()
+    years, _ = consortium_by_fiscal_year()
     latest = years[-1] if years else None
     by_category = []
     if latest is not None:
-        by_category = savings_by("category", fiscal_year=FiscalYear(latest.key,
-                                                                    FiscalYear.of(clock.today()).first_month))
+        fy = FiscalYear(latest.key, FiscalYear.of(clock.today()).first_month)
+        by_category = consortium_dashboard("category", fiscal_year=fy)[0].rows
     return years, latest, by_category
 
 

@@ -268,3 +268,33 @@ def test_a_survey_price_fills_the_prior_baseline_when_the_answers_commit(
     from analytics.rollup import check
 
     assert check().ok
+
+
+def test_the_consortium_figures_are_kept_a_minute_and_a_members_own_are_not(cast, joined, client, clock, monkeypatch):
+    """Dashboards: the consortium-wide figures (the staff's view; the totals beside a member's own)
+    are summed at most once a minute and say as of when; a member's own figures are read now."""
+    from analytics import savings_views
+
+    place(cast, 800)
+    place(cast, 400, district="b")
+    login(client, cast.staff)
+    url = reverse("analytics:savings") + "?by=member"
+    first = client.get(url).content.decode()
+    assert "$240,000.00" in first and "These figures are as of" in first
+    place(cast, 100)  # district A buys again: 100 more at 290.00
+    assert "$240,000.00" in client.get(url).content.decode()  # within the minute: as shown before
+    login(client, cast.buyer_a)
+    own = client.get(reverse("analytics:savings")).content.decode()
+    assert "$269,000.00" in own  # the member's own: now (240,000 + 29,000)
+    assert "The consortium's figures are as of" in own and "yours are as of now" in own
+    clock.advance(seconds=61)
+    login(client, cast.staff)
+    later = client.get(url).content.decode()
+    assert "$269,000.00" in later and "$240,000.00" not in later
+
+    monkeypatch.setattr(savings_views, "ROWS_PER_PAGE", 1)  # one member per page: two pages
+    clock.advance(seconds=61)
+    paged = client.get(url).content.decode()
+    assert "Page 1 of 2" in paged and cast.district_a.name in paged and cast.district_b.name not in paged
+    second = client.get(url + "&page=2").content.decode()
+    assert cast.district_b.name in second and cast.district_a.name not in second and "by=member" in second

@@ -3,7 +3,9 @@ CSV and XLSX exports. Who sees what is decided in `analytics.spend.spend_report`
 
 from __future__ import annotations
 
+from django import forms
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils.http import urlencode
@@ -15,7 +17,11 @@ from analytics.spend_exports import spend_csv, spend_xlsx
 from core import clock
 from core.fiscal import FiscalYear, FiscalYearRefused, fiscal_year_param
 from core.limits import ID_MAX, parse_int
+from members.fields import DistrictSearchField
 
+# staff choose a member district by typing (13,000 of them at the national shape: not a drop-down)
+MEMBER_DISTRICT = DistrictSearchField(scope="members", required=False)
+DISTRICTS_PER_PAGE = 100  # the members table of a staff report (13,000 at the national shape)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PARAMS = {"category": ("category", 1, ID_MAX),
           "vendor": ("vendor", 1, ID_MAX), "district": ("district", 1, ID_MAX)}
@@ -32,6 +38,12 @@ def _params(request) -> tuple[dict, dict]:
         raw = (request.GET.get(name) or "").strip()
         if not raw:
             continue
+        if name == "district" and not raw.isdigit():  # typed in the search field, not a link's id
+            try:
+                values[name] = MEMBER_DISTRICT.clean(raw).pk
+            except forms.ValidationError as exc:
+                errors[name] = exc.messages[0]
+            continue
         try:
             values[name] = parse_int(raw, field=name, minimum=low, maximum=high, what=f"a {what}")
         except ValidationError:
@@ -47,23 +59,25 @@ def _params(request) -> tuple[dict, dict]:
             "district_id": values.get("district", 0)}, errors
 
 
-def _report(request):
+def _report(request, kept: bool = False):
+    """The report for the request's filters; the page (`kept`) may show consortium-wide figures up
+    to a minute old (it says so), the exports are read now."""
     kwargs, errors = _params(request)
     if errors:
         raise ValidationError(errors)
-    return spend_report(actor=request.actor, **kwargs)
+    return spend_report(actor=request.actor, kept=kept, **kwargs)
 
 
 @roles(*READERS)
 def spend(request):
     options = filter_options(actor=request.actor)
     try:
-        report = _report(request)
+        report = _report(request, kept=True)
     except ValidationError as exc:
         errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-        return render(request, "analytics/spend.html", {"errors": errors, "options": options,
-                                                        "chosen": request.GET, "fy_months": _fy_months(None)},
-                      status=400)
+        return render(request, "analytics/spend.html", {
+            "errors": errors, "options": options, "chosen": request.GET, "fy_months": _fy_months(None),
+            "district_input": _district_input(options, request.GET.get("district"))}, status=400)
     charts = [spend_charts.month_chart(report), spend_charts.category_chart(report), spend_charts.vendor_chart(report)]
     if report.scope == "consortium":
         charts += [spend_charts.state_chart(report), spend_charts.concentration_chart(report.concentration)]
@@ -72,8 +86,19 @@ def spend(request):
         consortium_chart = spend_charts.concentration_chart(report.consortium.concentration)
     return render(request, "analytics/spend.html", {
         "report": report, "options": options, "charts": [c for c in charts if c], "consortium_chart": consortium_chart,
+        "districts": Paginator(report.districts, DISTRICTS_PER_PAGE).get_page(request.GET.get("page")),
+        "as_of": report.as_of, "staff": report.scope == "consortium",
         "query": urlencode(report.filters.query()), "chosen": request.GET,
-        "fy_months": _fy_months(report.filters.fiscal_year)})
+        "fy_months": _fy_months(report.filters.fiscal_year),
+        "district_input": _district_input(options, report.filters.district_id or None)})
+
+
+def _district_input(options: dict, value):
+    """The staff's member-district search field (with suggestions as they type), or None."""
+    if not options.get("district_search"):
+        return None
+    return MEMBER_DISTRICT.widget.render("district", value, attrs={
+        "id": "district", "aria-describedby": "district-help", "maxlength": 200})
 
 
 def _fy_months(fy) -> str:

@@ -116,3 +116,18 @@ def test_a_streamed_download_reads_its_rows_from_the_replica(replica, client, ca
     with replica_reads(False):
         assert read_database("orders") is None  # the stream's context did not leak out
     assert read_database("orders") is None
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_the_applications_postgresql_connections_compile_no_jit():
+    """JIT compilation cost 1.3 s on a true-up's rollup query at the national shape (bench/README.md);
+    the application's connections turn it off, whatever the server's setting."""
+    from django.db import connection
+
+    from conftest import require_or_skip
+
+    require_or_skip(connection.vendor == "postgresql", "PostgreSQL (set DATABASE_URL=postgres://...)")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"

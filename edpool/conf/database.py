@@ -24,6 +24,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"transaction_mode": "IMMEDIATE", "timeout": 20,
          "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
     )
+
+
+def _no_jit(database: dict) -> dict:
+    """No JIT compilation on PostgreSQL: it compiles a query whose estimated cost passes
+    jit_above_cost, and EdPool's short queries with long OR lists (a true-up's rollup buckets) were
+    estimated high enough at the national shape to spend 1.3 s compiling what then ran in 0.6 s
+    (bench/README.md, "load on the national order history"). Off for the application's connections
+    (the server's own setting is untouched); EDPOOL_PG_JIT=on gives it back."""
+    if database["ENGINE"] == "django.db.backends.postgresql" and os.environ.get("EDPOOL_PG_JIT", "off") != "on":
+        options = database.setdefault("OPTIONS", {})
+        options["options"] = (options.get("options", "") + " -c jit=off").strip()
+    return database
+
+
+_no_jit(DATABASES["default"])
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Read replica (issue 18; core/dbrouter.py) --------------------------------------------------
@@ -36,8 +51,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # second database), used only where a test sets DATABASE_REPLICA_ALIAS = "replica".
 DATABASE_REPLICA_ALIAS = ""
 if os.environ.get("DATABASE_REPLICA_URL"):
-    DATABASES["replica"] = dj_database_url.parse(
-        os.environ["DATABASE_REPLICA_URL"], conn_max_age=DATABASES["default"].get("CONN_MAX_AGE", 0))
+    DATABASES["replica"] = _no_jit(dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"], conn_max_age=DATABASES["default"].get("CONN_MAX_AGE", 0)))
     DATABASE_REPLICA_ALIAS = "replica"
 elif os.environ.get("PYTEST_VERSION"):
     DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
