@@ -36,7 +36,7 @@ from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 
 from analytics.models import LineSaving, MonthRollup, YearRollup
-from analytics.rollup_totals import check_totals, keys_of, refresh_totals
+from analytics.rollup_totals import add_rows, check_totals, sums_by_key, update_totals
 from analytics.rollup_years import check_year, refresh_years
 from core.fiscal import FiscalYear
 from core.locks import advisory_locks
@@ -76,10 +76,13 @@ def _in_buckets(buckets: Iterable[Bucket]) -> Q:
     return pairs
 
 
-def _savings_rows(buckets: Optional[Iterable[Bucket]], fiscal_year: Optional[FiscalYear] = None):
+def _savings_rows(buckets: Optional[Iterable[Bucket]], fiscal_year: Optional[FiscalYear] = None,
+                  agreement_ids: Optional[tuple[int, ...]] = None):
     rows = LineSaving.objects.all()
     if buckets is not None:
         rows = rows.filter(_in_buckets(buckets))
+    if agreement_ids is not None:
+        rows = rows.filter(agreement_id__in=agreement_ids)
     if fiscal_year is not None:
         rows = rows.filter(month__gte=fiscal_year.start, month__lte=fiscal_year.end)
     earlier = LineSaving.objects.filter(order_line_id=OuterRef("order_line_id"), month__lt=OuterRef("month"))
@@ -102,18 +105,18 @@ def _savings_rows(buckets: Optional[Iterable[Bucket]], fiscal_year: Optional[Fis
             .order_by())
 
 
-def compute(buckets: Optional[Iterable[Bucket]] = None, *, fiscal_year: Optional[FiscalYear] = None
-            ) -> dict[Key, dict]:
+def compute(buckets: Optional[Iterable[Bucket]] = None, *, fiscal_year: Optional[FiscalYear] = None,
+            agreement_ids: Optional[tuple[int, ...]] = None) -> dict[Key, dict]:
     """The rollup rows of these buckets (None: every bucket), by key, from the source rows;
-    `fiscal_year`: only the months of that fiscal year."""
+    `fiscal_year`: only the months of that fiscal year; `agreement_ids`: only those agreements' rows."""
     if buckets is not None:
         buckets = tuple(sorted(set(buckets)))
         if not buckets:
             return {}
     if fiscal_year is not None:
-        f = SpendFilter(buckets=buckets, since=fiscal_year.start, until=fiscal_year.end)
+        f = SpendFilter(buckets=buckets, since=fiscal_year.start, until=fiscal_year.end, agreement_ids=agreement_ids)
     else:
-        f = SpendFilter(buckets=buckets)
+        f = SpendFilter(buckets=buckets, agreement_ids=agreement_ids)
     found: dict[Key, dict] = {}
 
     def row(month, district_id, agreement_id, category_id, state, vendor_id) -> dict:
@@ -129,7 +132,7 @@ def compute(buckets: Optional[Iterable[Bucket]] = None, *, fiscal_year: Optional
     for r in rebates_earned_by(f, BUCKET_DIMS):
         row(r["month"], r["district_id"], r["agreement_id"], r["category_id"], r["state"], r["vendor_id"])[
             "earned"] = r["earned"]
-    for r in _savings_rows(buckets, fiscal_year):
+    for r in _savings_rows(buckets, fiscal_year, agreement_ids):
         target = row(r["month"], r["district_id"], r["agreement_id"], r["category_id"], r["district__state"],
                      r["vendor_id"])
         for name in SAVINGS:
@@ -155,19 +158,29 @@ def _stored(buckets: Optional[Iterable[Bucket]] = None, fiscal_year: Optional[Fi
     return {(r["month"], r["district_id"], r["agreement_id"], r["category_id"]): r for r in rows.values(*fields)}
 
 
-def _write(buckets: Optional[tuple[Bucket, ...]], rows: Iterable[dict]) -> None:
+def _in(buckets: tuple[Bucket, ...], agreement_ids: Optional[tuple[int, ...]] = None):
+    """The monthly rows of these buckets (of these agreements only, when given)."""
+    rows = MonthRollup.objects.filter(_in_buckets(buckets))
+    return rows if agreement_ids is None else rows.filter(agreement_id__in=agreement_ids)
+
+
+def _write(buckets: Optional[tuple[Bucket, ...]], rows: Iterable[dict],
+           agreement_ids: Optional[tuple[int, ...]] = None) -> None:
     if buckets is not None:
         for start in range(0, len(buckets), 200):
-            MonthRollup.objects.filter(_in_buckets(buckets[start:start + 200])).delete()
+            _in(buckets[start:start + 200], agreement_ids).delete()
     else:
         MonthRollup.objects.all().delete()
     MonthRollup.objects.bulk_create([MonthRollup(**r) for r in rows], batch_size=CHUNK)
 
 
 @transaction.atomic
-def refresh_buckets(buckets: Iterable[Bucket]) -> int:
+def refresh_buckets(buckets: Iterable[Bucket], *, agreement_ids: Optional[Iterable[int]] = None) -> int:
     """Recompute these (district, month) buckets from the source rows (DELETE + INSERT, in the
-    caller's transaction). Idempotent. Returns the number of rows written."""
+    caller's transaction); `agreement_ids`: only the rows of these agreements (the ones whose
+    source rows changed: a true-up on one agreement rewrites that agreement's rows of a thousand
+    districts' months, not every agreement's). Idempotent. Returns the number of rows written."""
+    agreement_ids = None if agreement_ids is None else tuple(sorted(set(agreement_ids)))
     buckets = tuple(sorted(set(buckets)))
     if not buckets:
         return 0
@@ -179,14 +192,13 @@ def refresh_buckets(buckets: Iterable[Bucket]) -> int:
     advisory_locks("analytics.monthrollup", sorted({(d, FiscalYear.of(month).ends_in) for d, month in buckets}))
     rows = []
     for start in range(0, len(buckets), 200):  # keeps each query's OR list short
-        rows.extend(compute(buckets[start:start + 200]).values())
-    touched = set()  # the consortium's (month, vendor, category) keys of the rows removed and written
+        rows.extend(compute(buckets[start:start + 200], agreement_ids=agreement_ids).values())
+    before = {}  # the consortium's (month, vendor, category) figures of the rows removed, then written
     for start in range(0, len(buckets), 200):
-        touched |= keys_of(MonthRollup.objects.filter(_in_buckets(buckets[start:start + 200])))
-    _write(buckets, rows)
-    touched |= {(r["month"], r["vendor_id"], r["category_id"]) for r in rows}
+        sums_by_key(before, _in(buckets[start:start + 200], agreement_ids))
+    _write(buckets, rows, agreement_ids)
     refresh_years({(district_id, FiscalYear.of(month).ends_in) for district_id, month in buckets})
-    refresh_totals(touched)
+    update_totals(before, add_rows({}, rows))
     return len(rows)
 
 

@@ -41,7 +41,7 @@ from core.clock import date_of
 from core.fiscal import FiscalYear
 from core.money import cents
 from core.tiers import unit_price_at
-from orders.selectors import (counted_lines_for_savings, earned_rebates_by_line, line_ids_after,
+from orders.selectors import (agreements_of_lines, counted_lines_for_savings, earned_rebates_by_line, line_ids_after,
                               lines_touched_by_order, spend_buckets_of_lines)
 from surveys.selectors import current_prices_declared
 
@@ -135,9 +135,11 @@ def refresh_line_savings(line_ids: Iterable[int], *, order_id: Optional[int] = N
     buckets = set(old.values_list("district_id", "month").distinct())
     buckets |= {(row.district_id, row.month) for row in rows}
     buckets |= spend_buckets_of_lines(ids, order_id=order_id)
+    agreements = (set(old.values_list("agreement_id", flat=True).distinct()) | {row.agreement_id for row in rows}
+                  | agreements_of_lines(ids, order_id=order_id))
     old.delete()
     LineSaving.objects.bulk_create(rows, batch_size=CHUNK)
-    refresh_buckets(buckets)
+    refresh_buckets(buckets, agreement_ids=agreements)
     return len(rows)
 
 

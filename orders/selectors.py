@@ -434,6 +434,15 @@ def spend_buckets_of_lines(line_ids, *, order_id: Optional[int] = None) -> set[t
     return found
 
 
+def agreements_of_lines(line_ids, *, order_id: Optional[int] = None) -> set[int]:
+    """The agreements of the lines' orders (and of the order): every row the lines' spend, rebates
+    and savings add to is one of these agreements'."""
+    found = set(OrderLine.objects.filter(pk__in=list(line_ids)).values_list("order__agreement_id", flat=True).distinct())
+    if order_id is not None:
+        found |= set(Order.objects.filter(pk=order_id).values_list("agreement_id", flat=True))
+    return found
+
+
 def orders_placed_count() -> int:
     """For operators' metrics (ops.metrics): orders ever placed (submitted by a district), whatever
     became of them since. A count only."""

@@ -72,6 +72,8 @@ class SpendFilter:
     district_ids: Optional[tuple[int, ...]] = None
     # (district id, first day of a month) pairs: only these districts' months (the rollup's buckets).
     buckets: Optional[tuple[tuple[int, dt.date], ...]] = None
+    # only these agreements (the rollup's rows of the agreements whose lines changed)
+    agreement_ids: Optional[tuple[int, ...]] = None
 
 
 def _tz() -> ZoneInfo:
@@ -87,9 +89,10 @@ def _moments(f: SpendFilter) -> tuple[Optional[dt.datetime], Optional[dt.datetim
 
 # The filter's fields, as lookups on order lines (their order's moment) and on rebate entries.
 _LINE_PATHS = dict(moment="order__priced_at", state="order__district__state", category="product__category_id",
-                   vendor="order__agreement__vendor_id", district="order__district_id")
+                   vendor="order__agreement__vendor_id", district="order__district_id",
+                   agreement="order__agreement_id")
 _REBATE_PATHS = dict(moment="created_at", state="district__state", category="order_line__product__category_id",
-                     vendor="agreement__vendor_id", district="district_id")
+                     vendor="agreement__vendor_id", district="district_id", agreement="agreement_id")
 
 
 def months_of(buckets) -> list[tuple[dt.date, list[int]]]:
@@ -115,6 +118,8 @@ def _narrow(qs: QuerySet, f: SpendFilter, paths: dict) -> QuerySet:
         lookups[paths["vendor"]] = f.vendor_id
     if f.district_ids is not None:
         lookups[f"{paths['district']}__in"] = f.district_ids
+    if f.agreement_ids is not None:
+        lookups[f"{paths['agreement']}__in"] = f.agreement_ids
     qs = qs.filter(**lookups)
     if f.buckets is not None:
         # One arm per month, with its districts as one list: (district IN (...) AND the month's

@@ -236,3 +236,48 @@ def test_the_benchs_shifted_rollup_equals_the_rollup_of_its_copies(cast, joined,
     assert MonthRollup.objects.aggregate(n=Sum("s_lines"))["n"] == 4 * seed_lines
     MonthRollup.objects.filter(pk=MonthRollup.objects.first().pk).update(units=10**6)
     assert not check().ok
+
+
+def test_the_consortium_months_move_by_the_difference_of_the_rows_rewritten(cast, joined):
+    """analytics.rollup_totals.update_totals: a key's row moves by what the rewritten monthly rows
+    changed; it goes when no district's row has the key any more; a prior-price figure that may have
+    become unknown again is summed afresh. Checked against the sums (check_totals) each time."""
+    from analytics.models import MonthRollupTotal
+    from analytics.rollup_totals import add_rows, check_totals, rebuild_totals, sums_by_key, update_totals
+
+    fy = FiscalYear.of(clock.today())
+    month, agreement = fy.start, cast.agreement
+    key = dict(month=month, fiscal_year=fy.ends_in, agreement_id=agreement.pk, vendor_id=agreement.vendor_id,
+               category_id=cast.device.category_id)
+
+    def row(district, **figures):
+        return MonthRollup.objects.create(district_id=district.pk, state=district.state, **key,
+                                          **{"vs_list": 0, "vs_alone": 0, **figures})
+
+    def rewrite(district, **figures):
+        """Replace the district's row of the key (none: remove it), as refresh_buckets does."""
+        rows = MonthRollup.objects.filter(district_id=district.pk, month=month)
+        before = sums_by_key({}, rows)
+        rows.delete()
+        after = [] if figures.get("gone") else [row(district, **figures)]
+        update_totals(before, add_rows({}, [{f.name if not f.is_relation else f.attname: getattr(r, f.attname)
+                                             for f in MonthRollup._meta.concrete_fields} for r in after]))
+        assert check_totals(fy.ends_in) == []
+
+    row(cast.district_a, spend=Decimal("100.00"), lines=2, vs_prior=Decimal("5.00"), prior_value=Decimal("50.00"))
+    row(cast.district_b, spend=Decimal("40.00"), lines=1)
+    rebuild_totals()
+    assert check_totals(fy.ends_in) == []
+    rewrite(cast.district_b, spend=Decimal("45.50"), lines=2, vs_prior=Decimal("1.25"), prior_value=Decimal("9.00"))
+    total = MonthRollupTotal.objects.get()
+    assert (total.spend, total.lines, total.vs_prior) == (Decimal("145.50"), 4, Decimal("6.25"))
+    rewrite(cast.district_a, spend=Decimal("10.00"), lines=1)  # A's known prior price goes: summed afresh
+    assert MonthRollupTotal.objects.get().vs_prior == Decimal("1.25")
+    rewrite(cast.district_b, spend=Decimal("45.50"), lines=2)  # and B's: unknown again, not $0
+    assert MonthRollupTotal.objects.get().vs_prior is None
+    rewrite(cast.district_b, gone=True)  # A still has the key
+    assert MonthRollupTotal.objects.get().spend == Decimal("10.00")
+    rewrite(cast.district_a, gone=True)  # nobody has: the row goes
+    assert not MonthRollupTotal.objects.exists()
+    rewrite(cast.district_a, spend=Decimal("7.00"), lines=1)  # a new key: a new row
+    assert MonthRollupTotal.objects.get().spend == Decimal("7.00")
