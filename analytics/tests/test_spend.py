@@ -269,3 +269,18 @@ def test_the_fiscal_year_turns_at_local_midnight(cast, joined, clock):
     assert spend_report(actor=staff, fiscal_year=year + 1).total == Decimal("600.00")
     june = spend_report(actor=staff, fiscal_year=year).by_month[-1]
     assert june.key == dt.date(year, 6, 1) and june.spend == Decimal("300.00")
+
+
+def test_staff_choose_a_member_district_by_typing_its_name(client, bought):
+    """The staff's district filter is a search field (13,000 members at the national shape): a
+    unique match is taken, an ambiguous or unknown one is a clear error, a link's id still works."""
+    cast = bought
+    login(client, cast.staff)
+    page = client.get("/analytics/spend/").content.decode()
+    assert 'type="search" name="district"' in page and '<select id="district"' not in page
+    typed = client.get("/analytics/spend/", {"district": cast.district_b.name})
+    assert typed.status_code == 200 and f"{cast.district_b.name} spent" in typed.content.decode()
+    assert cast.district_b.name in typed.content.decode().split('name="district"')[1][:400]  # shown as chosen
+    unknown = client.get("/analytics/spend/", {"district": "Nowhere Unified"})
+    assert unknown.status_code == 400 and "No district matches" in unknown.content.decode()
+    assert client.get("/analytics/spend.csv", {"district": "Nowhere Unified"}).status_code == 400
