@@ -33,12 +33,14 @@ from django.db import connection, transaction
 from django.db.models import Max, Q, QuerySet, Sum
 
 from analytics.models import MonthRollup, MonthRollupTotal
+from analytics.rollup_sql import columns, rebuild_table
 from analytics.rollup_years import FIGURES
 from core.fiscal import FiscalYear
 from core.locks import advisory_locks
 
 Key = tuple[dt.date, int, Optional[int]]  # (month, vendor id, category id)
 KEYS = ("month", "vendor_id", "category_id")
+COLUMNS = KEYS + ("fiscal_year",) + FIGURES  # the table's columns, in the order `_sums` gives their values
 CHUNK = 200
 NULLABLE = ("vs_prior", "prior_value")  # unknown (NULL) until a row has a known prior price
 
@@ -56,8 +58,7 @@ def _sums(rows: QuerySet) -> QuerySet:
 
 
 def _columns() -> str:
-    return ", ".join(connection.ops.quote_name(MonthRollupTotal._meta.get_field(n.removesuffix("_id")).column)
-                     for n in KEYS + ("fiscal_year",) + FIGURES)
+    return columns(MonthRollupTotal, COLUMNS)
 
 
 def _ordered(keys: Iterable[Key]) -> tuple[Key, ...]:
@@ -167,12 +168,7 @@ def keys_of(rows: QuerySet) -> set[Key]:
 
 def rebuild_totals() -> int:
     """Rewrite every row from the monthly rows in one statement (the bench's bulk fill). Returns the rows."""
-    table = connection.ops.quote_name(MonthRollupTotal._meta.db_table)
-    with transaction.atomic(), connection.cursor() as cursor:
-        MonthRollupTotal.objects.all().delete()
-        sql, params = _sums(MonthRollup.objects.all()).query.sql_with_params()
-        cursor.execute(f"INSERT INTO {table} ({_columns()}) {sql}", params)
-    return MonthRollupTotal.objects.count()
+    return rebuild_table(MonthRollupTotal, COLUMNS, _sums(MonthRollup.objects.all()))
 
 
 def check_totals(fiscal_year: int, *, repair: bool = False) -> list[str]:
