@@ -50,14 +50,12 @@ from .presolve import Reduced, presolve
 from .pricing import ItemPricer
 from .result import FEASIBLE, INFEASIBLE, OPTIMAL, STOPPED, UNKNOWN, Result, priced_result
 from .rules import violations
-from .splits import cap_filling_splits
 from .validate import parse_problem
 
 
 POOL_SHARE = 0.15  # of the time limit, at most, for the search over pooled patterns
 POOL_COLUMNS = 3000  # patterns the pool search may choose from (each item's cheapest few)
 LOCAL_SEARCH_SHARE = 0.25  # of the time left, at most, for pattern swaps after each new pooled award
-SPLIT_SHARE = 0.5  # of the time left, at most, for swaps over cap-filling splits (``splits``)
 STOP_CHECK_SECONDS = 0.05  # the caller's should_stop is asked at most this often
 
 
@@ -183,8 +181,7 @@ def _guide(master: Master, bound) -> LPGuide:
     return LPGuide(patterns, vendors, {int(v) for v in np.flatnonzero(bound.duals.mu > 1e-9)})
 
 
-def _local_search(search: Search, master: Master, keys: dict, deadline: float,
-                  share: float = LOCAL_SEARCH_SHARE) -> None:
+def _local_search(search: Search, master: Master, keys: dict, deadline: float) -> None:
     """Pattern swaps from the best award, if it is made of pooled patterns (``heuristics``)."""
     if search.best is None or search.done():
         return
@@ -194,32 +191,11 @@ def _local_search(search: Search, master: Master, keys: dict, deadline: float,
         return
     now = time.monotonic()
     better = pattern_local_search(search.reduced, master.patterns, chosen,
-                                  min(deadline, now + share * max(search.remaining(), 0.0)))
+                                  min(deadline, now + LOCAL_SEARCH_SHARE * max(search.remaining(), 0.0)))
     if better is not None:
         award = award_from_patterns([master.patterns[k] for k in better])
         if exact_ok(search.reduced, award):
             search.offer(award, "pattern swaps")
-
-
-def _fill_caps(search: Search, master: Master, capped: set[int], deadline: float, stats: dict[str, Any]) -> None:
-    """Rounds of cap-filling splits of the best award, each followed by pattern swaps over the
-    enlarged pool, while a round improves the award."""
-    stats.setdefault("split_patterns", 0)
-    while not search.done() and search.best is not None and time.monotonic() < deadline and not stopped():
-        keys = {(p.item, p.award): k for k, p in enumerate(master.patterns)}
-        chosen = [keys.get((p.item, p.award)) for p in sorted(_patterns(search.reduced, search.best),
-                                                               key=lambda p: p.item)]
-        if None in chosen or len(chosen) != len(search.problem.items):
-            return
-        added = master.add(cap_filling_splits(search.reduced, master.patterns, chosen, capped, master.keys))
-        stats["split_patterns"] += added
-        if not added:
-            return
-        keys = {(p.item, p.award): k for k, p in enumerate(master.patterns)}
-        before = search.best_cost
-        _local_search(search, master, keys, deadline, share=1.0)
-        if search.best_cost >= before:
-            return
 
 
 def _pool_ip(
@@ -348,10 +324,6 @@ def _solve(problem: Problem, started: float, deadline: float,
             pool_deadline = time.monotonic() + min(POOL_SHARE * (deadline - started), search.remaining() / 2)
             _pool_ip(search, master, bound.duals, item_values, bound.lp_value, pool_deadline)
             phases.done("pattern_search")
-            if SPLIT_SHARE > 0 and not search.done():
-                capped = {int(v) for v in np.flatnonzero(bound.duals.mu > 1e-9)}
-                _fill_caps(search, master, capped, time.monotonic() + SPLIT_SHARE * search.remaining(), stats)
-                phases.done("cap_filling_splits")
         if not search.done() and not stopped():
             per_segment = segment_bounds.per_segment(bound.duals, item_values)
             phases.done("bounds")
