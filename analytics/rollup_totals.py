@@ -7,14 +7,17 @@ at the national shape: about 2.4 s for the dashboard's 13 sums, more than the 2 
 has); these rows are a few thousand a year. A district's by-month figures, and a state's, still
 read the monthly rows (a district's through its index; there is no per-state total).
 
-`refresh_totals(keys)` rewrites the rows of these (month, vendor, category) keys from the
-monthly rows (a DELETE, then INSERT ... SELECT ... SUM ... GROUP BY, in SQL, in the caller's
-transaction): `analytics.rollup.refresh_buckets` calls it with the keys of the rows it removed and
-wrote. Each key's monthly rows are found through the `rollup_vendor_month_cat` index (the
-districts that bought that category from that vendor that month). Many districts' orders share
-a key, so on PostgreSQL each key is first locked (`pg_advisory_xact_lock`, held to the end of the
-transaction): a second transaction recomputing the same key waits for the first to commit and
-then sums what it committed, instead of summing without it. These locks have their place in the
+`update_totals(old, new)` moves the rows of the keys some monthly rows were rewritten in by the
+difference (`analytics.rollup.refresh_buckets` calls it with the rewritten rows' sums before and
+after, in the caller's transaction): every figure is a sum, so this is exact, and it costs what
+was rewritten, not every district's rows of the key. `refresh_totals(keys)` rewrites keys from
+all their monthly rows (a DELETE, then INSERT ... SELECT ... SUM ... GROUP BY, in SQL): for the
+repairs of `check_totals`, and for a key whose prior-price figure may have become unknown again.
+Each key's monthly rows are found through the `rollup_vendor_month_cat` index (the districts that
+bought that category from that vendor that month). Many districts' orders share a key, so on
+PostgreSQL each key is first locked (`pg_advisory_xact_lock`, held to the end of the transaction):
+a second transaction changing the same key waits for the first to commit and then reads what it
+committed, instead of reading without it. These locks have their place in the
 global lock order (`core.locks.LOCK_ORDER`: after every row lock, before the audit head; keys in
 ascending hash order, across calls too), checked like the row locks, so they cannot deadlock.
 Idempotent; `check_totals` compares a fiscal year's rows with the sums and repairs the keys that
@@ -30,12 +33,14 @@ from django.db import connection, transaction
 from django.db.models import Max, Q, QuerySet, Sum
 
 from analytics.models import MonthRollup, MonthRollupTotal
+from analytics.rollup_sql import columns, rebuild_table
 from analytics.rollup_years import FIGURES
 from core.fiscal import FiscalYear
 from core.locks import advisory_locks
 
 Key = tuple[dt.date, int, Optional[int]]  # (month, vendor id, category id)
 KEYS = ("month", "vendor_id", "category_id")
+COLUMNS = KEYS + ("fiscal_year",) + FIGURES  # the table's columns, in the order `_sums` gives their values
 CHUNK = 200
 NULLABLE = ("vs_prior", "prior_value")  # unknown (NULL) until a row has a known prior price
 
@@ -53,8 +58,7 @@ def _sums(rows: QuerySet) -> QuerySet:
 
 
 def _columns() -> str:
-    return ", ".join(connection.ops.quote_name(MonthRollupTotal._meta.get_field(n.removesuffix("_id")).column)
-                     for n in KEYS + ("fiscal_year",) + FIGURES)
+    return columns(MonthRollupTotal, COLUMNS)
 
 
 def _ordered(keys: Iterable[Key]) -> tuple[Key, ...]:
@@ -148,7 +152,7 @@ def update_totals(old: dict[Key, dict], new: dict[Key, dict]) -> None:
         # builds a CASE per row and figure, 12 s of Python for 2,000 rows).
         replaced = [stored[k].pk for k in gone] + [r.pk for r in changed]
         for start in range(0, len(replaced), 1000):
-            MonthRollupTotal.objects.filter(pk__in=replaced[start:start + 1000])._raw_delete(connection.alias)
+            MonthRollupTotal.objects.filter(pk__in=replaced[start:start + 1000]).delete()
         for r in changed:
             r.pk = None
         MonthRollupTotal.objects.bulk_create(
@@ -164,12 +168,7 @@ def keys_of(rows: QuerySet) -> set[Key]:
 
 def rebuild_totals() -> int:
     """Rewrite every row from the monthly rows in one statement (the bench's bulk fill). Returns the rows."""
-    table = connection.ops.quote_name(MonthRollupTotal._meta.db_table)
-    with transaction.atomic(), connection.cursor() as cursor:
-        MonthRollupTotal.objects.all().delete()
-        sql, params = _sums(MonthRollup.objects.all()).query.sql_with_params()
-        cursor.execute(f"INSERT INTO {table} ({_columns()}) {sql}", params)
-    return MonthRollupTotal.objects.count()
+    return rebuild_table(MonthRollupTotal, COLUMNS, _sums(MonthRollup.objects.all()))
 
 
 def check_totals(fiscal_year: int, *, repair: bool = False) -> list[str]:

@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from django.db.models import Max, Q, QuerySet, Sum
 
 from analytics.models import MonthRollup, YearRollup
+from analytics.rollup_sql import columns, rebuild_table
 
 Pair = tuple[int, int]  # (district id, fiscal year: the year it ends in)
 KEYS = ("fiscal_year", "district_id", "agreement_id", "category_id")
@@ -24,6 +25,8 @@ FIGURES = ("spend", "units", "lines", "orders", "orders_first", "earned", "s_lin
            "list_value", "alone_value", "vs_list", "vs_alone", "vs_prior", "prior_paid", "prior_value",
            "saving_lines", "saving_lines_fy_first", "saving_lines_first", "prior_lines", "prior_lines_fy_first",
            "prior_lines_first")
+# the yearly table's columns, in the order `_sums` gives their values
+COLUMNS = KEYS + ("state", "vendor_id") + FIGURES
 CHUNK = 200
 
 
@@ -58,17 +61,11 @@ def rebuild_years() -> int:
     """Rewrite every yearly row from the monthly rows: one DELETE and one INSERT ... SELECT over the
     whole monthly rollup (the bench's bulk fill; `check(repair=True)` is the year-by-year way).
     Returns the number of yearly rows."""
-    table = connection.ops.quote_name(YearRollup._meta.db_table)
-    with transaction.atomic(), connection.cursor() as cursor:
-        YearRollup.objects.all().delete()
-        sql, params = _sums(MonthRollup.objects.all()).query.sql_with_params()
-        cursor.execute(f"INSERT INTO {table} ({_columns()}) {sql}", params)
-    return YearRollup.objects.count()
+    return rebuild_table(YearRollup, COLUMNS, _sums(MonthRollup.objects.all()))
 
 
 def _columns() -> str:
-    return ", ".join(connection.ops.quote_name(YearRollup._meta.get_field(n.removesuffix("_id")).column)
-                     for n in KEYS + ("state", "vendor_id") + FIGURES)
+    return columns(YearRollup, COLUMNS)
 
 
 def _key(values: dict) -> tuple:

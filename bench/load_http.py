@@ -182,14 +182,14 @@ def _national(args, before: int) -> None:
     from django.db.models import F, Sum
 
     from analytics.models import LineSaving, MonthRollup
-    from bench import rollup
+    from bench import rollup_data
     from orders.models import Order
 
     Order.objects.filter(pk__gt=before, priced_at__isnull=True).update(priced_at=F("submitted_at"))
-    rollup._session()
+    rollup_data._session()
     grow = argparse.Namespace(lines=args.lines, months=12, chunk=25, district_rounds=min(36, args.districts),
                               align_fiscal_year=True, rollup="shifted")
-    phases = rollup.grow(grow, args.national_lines)
+    phases = rollup_data.grow(grow, args.national_lines)
     print("  phases: " + "; ".join(f"{name} {sec:,.0f} s" for name, sec in phases.items()), flush=True)
     purchases = LineSaving.objects.filter(kind=LineSaving.Kind.PURCHASE).count()
     rolled = MonthRollup.objects.aggregate(n=Sum("s_lines"))["n"]

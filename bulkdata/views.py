@@ -21,7 +21,10 @@ from bulkdata.datasets import DATASETS, KIND_HELP
 from bulkdata.exports import export_plan, export_response, export_write
 from bulkdata.writers import XLSX_ROW_LIMIT, TooManyRows
 from core.limits import parse_id
-from members.selectors import member_directory
+from members.fields import DistrictSearchField
+
+# staff choose a member district by typing (13,000 of them at the national shape: not a drop-down)
+MEMBER_DISTRICT = DistrictSearchField(scope="members", required=False)
 
 
 def _district_param(request) -> Optional[int]:
@@ -31,23 +34,41 @@ def _district_param(request) -> Optional[int]:
 
 @roles(*DOWNLOADERS)
 def downloads(request):
-    error = ""
+    staff = request.actor.role == STAFF
+    raw, error = (request.GET.get("district") or "").strip(), ""
     try:
-        district_id = _district_param(request)
-    except ValidationError:
-        district_id, error = None, "Choose a district from the list."
+        district_id = _chosen_district(raw) if staff else _district_param(request)
+    except ValidationError as exc:
+        district_id, error = None, (exc.messages[0] if staff else "Choose a district from the list.")
     district = export_district(actor=request.actor, district_id=district_id)
     scope = district.pk if district is not None else None
     files = [{"dataset": d, "rows": d.count(scope)} for d in DATASETS.values()]
     for f in files:
         f["xlsx_fits"] = f["rows"] + 1 <= XLSX_ROW_LIMIT
         f["xlsx_background"] = f["xlsx_fits"] and f["rows"] > background_rows()
-    staff = request.actor.role == STAFF
     return render(request, "bulkdata/downloads.html", {
         "district": district, "staff": staff, "files": files, "kinds": KIND_HELP, "error": error,
         "query": f"?district={district.pk}" if staff and district is not None else "",
-        "districts": [(m.district_id, m.district.name) for m in member_directory()] if staff else [],
+        "district_input": _district_input(raw if error else scope, error) if staff else "",
         "xlsx_rows": XLSX_ROW_LIMIT - 1, "background_rows": background_rows()}, status=400 if error else 200)
+
+
+def _chosen_district(raw: str) -> Optional[int]:
+    """The staff's district: an id (the page's links), or what they typed in the search field (a
+    suggestion, or a unique match among the members)."""
+    if not raw:
+        return None
+    if raw.isdigit():
+        return parse_id(raw, field="district")
+    return MEMBER_DISTRICT.clean(raw).pk
+
+
+def _district_input(value, error: str) -> str:
+    """The staff's member-district search field (suggestions as they type)."""
+    attrs = {"id": "district", "aria-describedby": "district-help", "maxlength": 200}
+    if error:
+        attrs["aria-invalid"] = "true"
+    return MEMBER_DISTRICT.widget.render("district", value, attrs=attrs)
 
 
 def _refused(exc: ValidationError, prefix: str = "") -> HttpResponseBadRequest:

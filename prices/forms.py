@@ -6,7 +6,23 @@ from __future__ import annotations
 from django import forms
 
 from core.limits import NOTE_MAX, SHORT_TEXT_MAX
+from members.fields import DistrictSearchField
 from prices.models import Match, SourceKind
+
+
+class MemberDistrictField(DistrictSearchField):
+    """A member district chosen by typing (suggestions as they type: 13,000 members at the national
+    shape, not a drop-down), cleaned to its id. An id posted as it is (a client's, a link's) is
+    taken when it is a member's."""
+
+    def to_python(self, value):
+        text = str(value or "").strip()
+        district = self.within().filter(pk=text).first() if text.isdigit() else None
+        return district if district is not None else super().to_python(text)
+
+    def clean(self, value):
+        district = super().clean(value)
+        return district.pk if district is not None else None
 
 
 class OutsidePriceForm(forms.Form):
@@ -26,19 +42,17 @@ class OutsidePriceForm(forms.Form):
     source_name = forms.CharField(label="Source name", max_length=200,
                                   help_text='E.g. "Texas DIR contract DIR-TSO-4321" or "quote from Acme, ref 2026-114".')
     source_url = forms.CharField(label="Link to the source", max_length=500, required=False)
-    district_id = forms.TypedChoiceField(label="Seen by member district", required=False, coerce=int,
-                                         empty_value=None, help_text="Leave empty when the consortium saw it.")
+    district_id = MemberDistrictField(label="Seen by member district", scope="members", required=False,
+                                      help_text="Leave empty when the consortium saw it.")
     confirm_far = forms.BooleanField(
         label="The price is right", required=False,
         help_text="Tick only when asked: a price more than 3 times above or below the pool's is recorded only "
                   "when you confirm it (a misplaced decimal point would mislead the renegotiation list).")
     note = forms.CharField(label="Note", max_length=NOTE_MAX, required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, products=(), districts=None, **kwargs):
+    def __init__(self, *args, products=(), choose_district: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["product_id"].choices = [("", "(none: not in the catalog)")] + [
             (p.pk, f"{p.name} ({p.vendor.legal_name})") for p in products]
-        if districts is None:
+        if not choose_district:  # (staff say which member saw it; a buyer's district is their own)
             del self.fields["district_id"]
-        else:
-            self.fields["district_id"].choices = [("", "(none: the consortium)")] + list(districts)

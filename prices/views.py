@@ -20,7 +20,7 @@ from core.confirm import Confirmation
 from core.formatting import long_day
 from core.limits import parse_id
 from core.views import confirm_then_run, submit_form
-from members.selectors import district_acting, member_directory
+from members.selectors import district_acting
 from prices import selectors
 from prices.forms import OutsidePriceForm
 from prices.models import OutsidePrice
@@ -67,12 +67,10 @@ def outside_list(request):
 @roles(*RECORDERS)
 def outside_new(request):
     products = list(selectors.catalog_products())
-    districts = None
-    if request.actor.role == STAFF:
-        districts = [(m.district.pk, m.district.name) for m in member_directory()]
+    staff = request.actor.role == STAFF
     district = district_acting(request.actor) if request.actor.role == BUYER else None
     if request.method == "POST":
-        form = OutsidePriceForm(request.POST, products=products, districts=districts)
+        form = OutsidePriceForm(request.POST, products=products, choose_district=staff)
         data = form.cleaned_data if form.is_valid() else {}
         response = submit_form(
             request, form, lambda: outside_price_record(
@@ -92,7 +90,7 @@ def outside_new(request):
         product = _product_filter(request)
         if product is not None:
             initial = {"product_id": product.pk, "description": product.name}
-        form = OutsidePriceForm(initial=initial, products=products, districts=districts)
+        form = OutsidePriceForm(initial=initial, products=products, choose_district=staff)
         status = 200
     return render(request, "prices/outside_new.html", {"form": form, "district": district}, status=status)
 

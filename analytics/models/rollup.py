@@ -33,16 +33,10 @@ from django.db.models import Q
 MONEY = dict(max_digits=18, decimal_places=2)
 
 
-class MonthRollup(models.Model):
-    month = models.DateField(help_text="First day of the month (consortium calendar).")
-    fiscal_year = models.PositiveSmallIntegerField(help_text="The calendar year the month's fiscal year ends in.")
-    district = models.ForeignKey("members.District", on_delete=models.PROTECT, related_name="+")
-    state = models.CharField(max_length=2)
-    agreement = models.ForeignKey("contracts.MasterAgreement", on_delete=models.PROTECT, related_name="+")
-    vendor = models.ForeignKey("vendors.Vendor", on_delete=models.PROTECT, related_name="+")
-    # None only for rebate entries not tied to an order line.
-    category = models.ForeignKey("catalog.Category", null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="+")
+class RollupFigures(models.Model):
+    """The figure columns of the rollups: MonthRollup's own, and their sums in YearRollup and
+    MonthRollupTotal."""
+
     # Spend (orders.spend definitions).
     spend = models.DecimalField(default=0, **MONEY)
     units = models.BigIntegerField(default=0)
@@ -51,7 +45,7 @@ class MonthRollup(models.Model):
     orders_first = models.PositiveIntegerField(default=0)
     earned = models.DecimalField(default=0, **MONEY)
     # Savings (sums of analytics.LineSaving rows).
-    s_lines = models.PositiveIntegerField(default=0, help_text="Purchase rows.")
+    s_lines = models.PositiveIntegerField(default=0)
     quantity = models.BigIntegerField(default=0)
     paid = models.DecimalField(default=0, **MONEY)
     rebate = models.DecimalField(default=0, **MONEY)
@@ -68,6 +62,23 @@ class MonthRollup(models.Model):
     prior_lines = models.PositiveIntegerField(default=0)
     prior_lines_fy_first = models.PositiveIntegerField(default=0)
     prior_lines_first = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class MonthRollup(RollupFigures):
+    month = models.DateField(help_text="First day of the month (consortium calendar).")
+    fiscal_year = models.PositiveSmallIntegerField(help_text="The calendar year the month's fiscal year ends in.")
+    district = models.ForeignKey("members.District", on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(max_length=2)
+    agreement = models.ForeignKey("contracts.MasterAgreement", on_delete=models.PROTECT, related_name="+")
+    vendor = models.ForeignKey("vendors.Vendor", on_delete=models.PROTECT, related_name="+")
+    # None only for rebate entries not tied to an order line.
+    category = models.ForeignKey("catalog.Category", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+")
+    # (the figures are RollupFigures's; s_lines is restated for its help text, which the migrations carry)
+    s_lines = models.PositiveIntegerField(default=0, help_text="Purchase rows.")
 
     class Meta:
         ordering = ["month", "district_id", "agreement_id", "category_id"]

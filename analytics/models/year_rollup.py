@@ -21,38 +21,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
-from analytics.models.rollup import MONEY
-
-
-class RollupFigures(models.Model):
-    """The figure columns of the rollups (MonthRollup's, summed)."""
-
-    spend = models.DecimalField(default=0, **MONEY)
-    units = models.BigIntegerField(default=0)
-    lines = models.PositiveIntegerField(default=0)
-    orders = models.PositiveIntegerField(default=0)
-    orders_first = models.PositiveIntegerField(default=0)
-    earned = models.DecimalField(default=0, **MONEY)
-    s_lines = models.PositiveIntegerField(default=0)
-    quantity = models.BigIntegerField(default=0)
-    paid = models.DecimalField(default=0, **MONEY)
-    rebate = models.DecimalField(default=0, **MONEY)
-    list_value = models.DecimalField(default=0, **MONEY)
-    alone_value = models.DecimalField(default=0, **MONEY)
-    vs_list = models.DecimalField(default=0, **MONEY)
-    vs_alone = models.DecimalField(default=0, **MONEY)
-    vs_prior = models.DecimalField(null=True, blank=True, **MONEY)
-    prior_paid = models.DecimalField(default=0, **MONEY)
-    prior_value = models.DecimalField(null=True, blank=True, **MONEY)
-    saving_lines = models.PositiveIntegerField(default=0)
-    saving_lines_fy_first = models.PositiveIntegerField(default=0)
-    saving_lines_first = models.PositiveIntegerField(default=0)
-    prior_lines = models.PositiveIntegerField(default=0)
-    prior_lines_fy_first = models.PositiveIntegerField(default=0)
-    prior_lines_first = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        abstract = True
+from analytics.models.rollup import RollupFigures
 
 
 class YearRollup(RollupFigures):

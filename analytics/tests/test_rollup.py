@@ -214,7 +214,7 @@ def test_the_benchs_shifted_rollup_equals_the_rollup_of_its_copies(cast, joined,
     what `edpool rollup check` computes from the copied lines (and the check must be able to fail)."""
     from django.db import connection
 
-    from bench.rollup import _multiply, _shifted_rollup, _shifts
+    from bench.rollup_data import _multiply, _shifted_rollup, _shifts
     from conftest import require_or_skip
 
     require_or_skip(connection.vendor == "postgresql", "PostgreSQL (set DATABASE_URL=postgres://...)")

@@ -107,6 +107,30 @@ def test_staff_download_every_district_or_one(client, ordered):
     assert client.get("/downloads/?district=999999").status_code == 404
 
 
+def test_staff_choose_a_district_by_typing_not_from_a_drop_down(client, ordered):
+    """13,000 members at the national shape: a search field (with suggestions), not an <option> each."""
+    cast = ordered
+    login(client, cast.staff)
+    html = client.get("/downloads/").content.decode()
+    assert "<select" not in html and "Beta Unified" not in html
+    assert 'type="search"' in html and 'name="district"' in html and 'aria-describedby="district-help"' in html
+    assert '<label for="district">' in html and 'id="district-help"' in html
+    # a unique name typed is taken: the links carry its id, the field shows it
+    page = client.get("/downloads/", {"district": "Beta Unified"})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert f"/downloads/orders.csv?district={cast.district_b.pk}" in html and "<strong>Beta Unified</strong>" in html
+    # an id (the page's own links) still works, and the field shows the district's name
+    html = client.get(f"/downloads/?district={cast.district_a.pk}").content.decode()
+    assert 'value="Alpha Unified' in html
+    # several matches, or none: a clear error (400), the typed text kept
+    for typed, says in (("Unified", "districts match “Unified”"), ("Nowhere Valley", "No district matches")):
+        page = client.get("/downloads/", {"district": typed})
+        assert page.status_code == 400
+        html = page.content.decode()
+        assert says in html and f'value="{typed}"' in html and 'aria-invalid="true"' in html
+
+
 def test_vendors_evaluators_and_anonymous_get_nothing(client, ordered):
     cast = ordered
     for who in (cast.vendor_user_a, cast.evaluator):

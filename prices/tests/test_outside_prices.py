@@ -229,6 +229,31 @@ def test_record_page_and_its_errors(client, scene):
     assert "Seen by member district" in client.get("/prices/outside/new/").content.decode()
 
 
+def test_staff_choose_the_member_district_by_typing(client, scene):
+    """Staff say which member saw the price with a search field (13,000 members at the national
+    shape: not an <option> each); a unique name typed is taken, an id posted as it is too; several
+    matches or none are a clear error (400), the typed text kept."""
+    login(client, scene.staff)
+    html = client.get("/prices/outside/new/").content.decode()
+    assert 'type="search"' in html and 'name="district_id"' in html and "Beta Unified" not in html
+    assert '<label for="id_district_id">' in html and 'id="id_district_id_help"' in html
+    assert 'aria-describedby="id_district_id_help"' in html
+    data = {"product_id": scene.cb_a.pk, "match": "same", "description": "Chromebook", "unit_price": "289.00",
+            "quantity": "200", "seen_on": scene.today.isoformat(), "source_kind": "vendor_quote"}
+    for typed, says in (("Unified", "districts match “Unified”"), ("Nowhere Valley", "No district matches"),
+                        ("99999999999999999999", "No district matches")):
+        refused = client.post("/prices/outside/new/", {**data, "source_name": "Quote 1", "district_id": typed})
+        assert refused.status_code == 400 and says in refused.content.decode(), typed
+        assert f'value="{typed}"' in refused.content.decode()
+    assert not OutsidePrice.objects.exists()
+    done = client.post("/prices/outside/new/", {**data, "source_name": "Quote 1", "district_id": "Beta Unified"})
+    assert done.status_code == 302 and OutsidePrice.objects.get().district == scene.district_b
+    by_id = client.post("/prices/outside/new/", {**data, "source_name": "Quote 2", "district_id": scene.district_a.pk})
+    assert by_id.status_code == 302 and OutsidePrice.objects.get(source_name="Quote 2").district == scene.district_a
+    nobody = client.post("/prices/outside/new/", {**data, "source_name": "Quote 3", "district_id": ""})
+    assert nobody.status_code == 302 and OutsidePrice.objects.get(source_name="Quote 3").district is None
+
+
 def test_withdraw_asks_for_confirmation(client, scene):
     row = record(scene)
     login(client, scene.buyer_b)
