@@ -53,7 +53,7 @@ from .rules import violations
 from .validate import parse_problem
 
 
-POOL_SHARE = 0.15  # of the time limit, at most, for the search over pooled patterns
+POOL_SHARE = 0.4  # of the time limit, at most, for the search over pooled patterns (0.15 until 2026-12-04)
 POOL_COLUMNS = 3000  # patterns the pool search may choose from (each item's cheapest few)
 LOCAL_SEARCH_SHARE = 0.25  # of the time left, at most, for pattern swaps after each new pooled award
 STOP_CHECK_SECONDS = 0.05  # the caller's should_stop is asked at most this often
