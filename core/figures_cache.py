@@ -17,8 +17,10 @@ minute turns. With nothing kept (a cold cache, or one cleared), the request comp
 What is kept is what a page shows to everyone allowed to see it: the callers key by everything the
 figures depend on (fiscal year, filters) and never put one member's own figures here. The cache is
 the shared one (Redis across application servers, or the database cache), so every server answers
-the same figures for the same minute. A value that cannot be read back (a deploy changed the
-classes it is made of) is computed again; `VERSION` in the key changes with the shape of the values.
+the same figures for the same minute. A process never answers with figures computed before it
+started: after a deploy, the new code's first request for each key computes them again (once per
+process), so a value pickled from classes the deploy changed is never shown; one that cannot even
+be read back is computed again too. `VERSION` in the key changes with the shape of the values.
 
 This module is a foundation: it imports nothing from EdPool's apps.
 """
@@ -40,6 +42,7 @@ KEEP_SECONDS = 3600  # how long a value stays in the cache at all (an older one 
 REFRESH_SECONDS = 120  # a refresh mark left by a worker killed mid-computation lapses after this
 VERSION = "1"
 log = logging.getLogger(__name__)
+STARTED = clock.now()  # this process's start (figures kept before it may be of other code)
 
 
 def _key(parts: tuple) -> str:
@@ -57,7 +60,7 @@ def figures(parts: tuple, compute: Callable[[], T], *, fresh_seconds: int = FRES
     except Exception:  # an unreadable value (a class changed under it) or a cache unreachable
         log.warning("figures cache: %s unreadable, computing", key, exc_info=True)
         kept = None
-    if isinstance(kept, tuple) and len(kept) == 2 and isinstance(kept[1], dt.datetime):
+    if isinstance(kept, tuple) and len(kept) == 2 and isinstance(kept[1], dt.datetime) and kept[1] >= STARTED:
         value, as_of = kept
         age = (now - as_of).total_seconds()
         if 0 <= age < fresh_seconds or not _may_refresh(key):

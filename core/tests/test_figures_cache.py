@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.cache import cache
 
@@ -73,3 +75,14 @@ def test_an_error_while_computing_leaves_the_older_figures_and_no_mark(clock):
     assert cache.add(figures_cache._key(("t",)) + ":refresh", 1, 60)  # the mark was given back
     cache.delete(figures_cache._key(("t",)) + ":refresh")
     assert figures(("t",), compute)[0] == {"calls": 2}
+
+
+def test_figures_kept_before_this_process_started_are_computed_again(clock, monkeypatch):
+    """After a deploy the new processes never show figures pickled by the old code."""
+    compute = Counter()
+    figures(("t",), compute)
+    monkeypatch.setattr(figures_cache, "STARTED", clock.now() + dt.timedelta(seconds=1))  # a restart
+    clock.advance(seconds=2)
+    assert figures(("t",), compute)[0] == {"calls": 2}
+    clock.advance(seconds=10)
+    assert figures(("t",), compute)[0] == {"calls": 2}  # its own figures are kept again
