@@ -55,8 +55,6 @@ from .validate import parse_problem
 
 POOL_SHARE = 0.4  # of the time limit, at most, for the search over pooled patterns (0.15 until 2026-12-04)
 POOL_COLUMNS = 3000  # patterns the pool search may choose from (each item's cheapest few)
-POOL_STAGES = (3, 8)  # patterns per item in the pool IP's stages (the last only if it fits POOL_COLUMNS)
-POOL_FOCUS = True  # the last stage re-chooses only the items near a capped vendor or off the LP
 LOCAL_SEARCH_SHARE = 0.25  # of the time left, at most, for pattern swaps after each new pooled award
 STOP_CHECK_SECONDS = 0.05  # the caller's should_stop is asked at most this often
 
@@ -200,30 +198,8 @@ def _local_search(search: Search, master: Master, keys: dict, deadline: float) -
             search.offer(award, "pattern swaps")
 
 
-def _focus(master: Master, duals, lp_z: np.ndarray, start: list[int]) -> np.ndarray:
-    """Per item: may the pool IP re-choose it? Yes where the award's pattern or an LP pattern
-    gives units to a vendor whose cap binds (mu > 0), or where the award is not an LP pattern."""
-    reduced = master.reduced
-    capped = duals.mu > 1e-9
-    free = np.zeros(master.items, dtype=bool)
-
-    def touches_cap(pattern: Pattern) -> bool:
-        return any(capped[reduced.bid_vendor[b]] for b, _, _ in pattern.award)
-
-    in_lp = set()
-    for k in np.flatnonzero(lp_z[: len(master.patterns)] > 1e-6):
-        in_lp.add(int(k))
-        if touches_cap(master.patterns[k]):
-            free[master.patterns[k].item] = True
-    for k in start:
-        if k not in in_lp or touches_cap(master.patterns[k]):
-            free[master.patterns[k].item] = True
-    return free
-
-
 def _pool_ip(
-    search: Search, master: Master, duals, item_values: np.ndarray, master_total: float, deadline: float,
-    lp_z: np.ndarray | None = None,
+    search: Search, master: Master, duals, item_values: np.ndarray, master_total: float, deadline: float
 ) -> None:
     """Greedy on the pool, then the best combination of pooled patterns among each item's
     cheapest few at the duals: first 3 per item (small, so HiGHS gets far), then up to 8."""
@@ -237,7 +213,7 @@ def _pool_ip(
     keys = {(pattern.item, pattern.award): k for k, pattern in enumerate(master.patterns)}
     _local_search(search, master, keys, deadline)
     count = len(search.problem.items)
-    stages = [per_item for per_item in POOL_STAGES if per_item * count <= POOL_COLUMNS] or [POOL_STAGES[0]]
+    stages = [3] + ([8] if 8 * count <= POOL_COLUMNS else [])
     for stage, per_item in enumerate(stages):
         if search.done() or stopped():
             return
@@ -247,8 +223,6 @@ def _pool_ip(
             start = [keys.get((p.item, p.award)) for p in _patterns(search.reduced, search.best)]
             start = None if None in start else start
             if start is not None:
-                if POOL_FOCUS and lp_z is not None and stage == len(stages) - 1 and stage > 0:
-                    allowed &= _focus(master, duals, lp_z, start)[items]
                 allowed[start] = True
         now = time.monotonic()
         stage_deadline = deadline if stage == len(stages) - 1 else now + (deadline - now) / 2
@@ -348,7 +322,7 @@ def _solve(problem: Problem, started: float, deadline: float,
         phases.done("bounds")
         if not search.done():
             pool_deadline = time.monotonic() + min(POOL_SHARE * (deadline - started), search.remaining() / 2)
-            _pool_ip(search, master, bound.duals, item_values, bound.lp_value, pool_deadline, bound.z)
+            _pool_ip(search, master, bound.duals, item_values, bound.lp_value, pool_deadline)
             phases.done("pattern_search")
         if not search.done() and not stopped():
             per_segment = segment_bounds.per_segment(bound.duals, item_values)
