@@ -35,3 +35,13 @@ def test_locustfile_imports_and_declares_the_user_kinds():
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["['CatalogSearcher',", "'DashboardViewer',", "'NeedsMatcher',",
                                    "'OrderPlacer',", "'RushVendor']", "0"]  # no plan, no vendors
+
+
+def test_reuse_refuses_a_database_without_its_saved_people(tmp_path, capsys):
+    """`edpool bench load --reuse NAME` runs again on a kept database with the people and tokens
+    `--keep` saved beside it; without them it says so and changes nothing."""
+    from bench import load_http
+
+    args = load_http.argparse.Namespace(reuse="edpool_bench_404", csv=str(tmp_path / "load"))
+    assert load_http._reuse(args) == 1
+    assert "data-edpool_bench_404.json is missing" in capsys.readouterr().out
