@@ -60,10 +60,14 @@ def figures(parts: tuple, compute: Callable[[], T], *, fresh_seconds: int = FRES
     except Exception:  # an unreadable value (a class changed under it) or a cache unreachable
         log.warning("figures cache: %s unreadable, computing", key, exc_info=True)
         kept = None
+    took = False  # whether this request holds the key's refresh mark (given back when done)
     if isinstance(kept, tuple) and len(kept) == 2 and isinstance(kept[1], dt.datetime) and kept[1] >= STARTED:
         value, as_of = kept
         age = (now - as_of).total_seconds()
-        if 0 <= age < fresh_seconds or not _may_refresh(key):
+        if 0 <= age < fresh_seconds:
+            return value, as_of
+        took = _may_refresh(key)
+        if not took:
             return value, as_of
     try:
         as_of = clock.now()  # (the figures hold everything stored before they were read)
@@ -73,15 +77,17 @@ def figures(parts: tuple, compute: Callable[[], T], *, fresh_seconds: int = FRES
         except Exception:
             log.warning("figures cache: %s not stored", key, exc_info=True)
     finally:  # the refresh mark given back, whatever happened (an error: the next request tries)
-        try:
-            cache.delete(key + ":refresh")
-        except Exception:
-            pass
+        if took:
+            try:
+                cache.delete(key + ":refresh")
+            except Exception:
+                pass
     return value, as_of
 
 
 def _may_refresh(key: str) -> bool:
-    """True for the one request that takes the key's refresh mark (the others keep the older figures)."""
+    """True for the one request that takes the key's refresh mark (the others keep the older figures);
+    with the cache unreachable, every request computes."""
     try:
         return bool(cache.add(key + ":refresh", 1, REFRESH_SECONDS))
     except Exception:

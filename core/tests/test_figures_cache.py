@@ -86,3 +86,12 @@ def test_figures_kept_before_this_process_started_are_computed_again(clock, monk
     assert figures(("t",), compute)[0] == {"calls": 2}
     clock.advance(seconds=10)
     assert figures(("t",), compute)[0] == {"calls": 2}  # its own figures are kept again
+
+
+def test_a_request_that_did_not_take_the_mark_leaves_it(clock):
+    """A cold key computed by a request that holds no mark does not give back another's mark."""
+    compute = Counter()
+    key = figures_cache._key(("t",))
+    assert cache.add(key + ":refresh", 1, 60)  # a request elsewhere is refreshing
+    assert figures(("t",), compute)[0] == {"calls": 1}  # nothing kept yet: this one computes too
+    assert not cache.add(key + ":refresh", 1, 60)  # the other's mark is still there
