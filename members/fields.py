@@ -21,6 +21,7 @@ from members.selectors import DISTRICT_PICK_LIMIT, district_search, member_direc
 
 _KEY = re.compile(r"\(([^()]+)\)\s*$")
 SCOPES = ("all", "members")
+SEARCH_MAX = 200  # characters searched for (a label with its city and code fits)
 
 
 def district_pick_label(district: District) -> str:
@@ -62,10 +63,10 @@ class DistrictSearchInput(forms.TextInput):
                       "hx-vals": f'{{"field": "{name}", "scope": "{self.scope}"}}',
                       "hx-trigger": "input changed delay:300ms, search",
                       "hx-target": f"#{list_id}", "hx-swap": "innerHTML", "hx-sync": "this:replace"})
-        text = self.format_value(value) or ""
+        text = (self.format_value(value) or "")[:SEARCH_MAX]  # (an over-long entry is shown cut, beside its error)
         within = self.within_fn()
         options = (list(district_search(q=text, within=within, limit=DISTRICT_PICK_LIMIT))
-                   if text and district_from_label(text, within) is None else [])
+                   if text and len(text) <= SEARCH_MAX and district_from_label(text, within) is None else [])
         return format_html('{}<datalist id="{}">{}</datalist>',
                            super().render(name, text, attrs, renderer), list_id, district_options(options))
 
@@ -89,6 +90,9 @@ class DistrictSearchField(forms.Field):
         text = (value or "").strip()
         if not text:
             return None
+        if len(text) > SEARCH_MAX:
+            raise forms.ValidationError(f"Type at most {SEARCH_MAX} characters of the district's name, city or code.",
+                                        code="too_long")
         within = self.within()
         district = district_from_label(text, within)
         if district is not None:

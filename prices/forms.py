@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import forms
 
-from core.limits import NOTE_MAX, SHORT_TEXT_MAX
+from core.limits import ID_MAX, NOTE_MAX, SHORT_TEXT_MAX
 from members.fields import DistrictSearchField
 from prices.models import Match, SourceKind
 
@@ -17,7 +17,7 @@ class MemberDistrictField(DistrictSearchField):
 
     def to_python(self, value):
         text = str(value or "").strip()
-        district = self.within().filter(pk=text).first() if text.isdigit() else None
+        district = self.within().filter(pk=int(text)).first() if text.isdigit() and int(text) <= ID_MAX else None
         return district if district is not None else super().to_python(text)
 
     def clean(self, value):

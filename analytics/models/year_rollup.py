@@ -48,8 +48,9 @@ class MonthRollupTotal(RollupFigures):
     """The consortium's month: the sums of every district's monthly rollup rows of a month, per
     category x vendor (a few thousand rows a year), for the consortium-wide by-month figures (the
     savings dashboard's chart, the spend report's by-month chart for staff, whole or narrowed to a
-    category or vendor). Kept by `analytics.rollup_totals.refresh_totals` in the same transaction
-    as the monthly buckets it sums; `edpool rollup check|rebuild` prove and repair it."""
+    category or vendor). Kept by `analytics.rollup_totals.update_totals` in the same transaction
+    as the monthly buckets it sums (moved by their difference); `edpool rollup check|rebuild` prove
+    and repair it."""
 
     month = models.DateField(help_text="First day of the month (consortium calendar).")
     fiscal_year = models.PositiveSmallIntegerField(help_text="The calendar year the month's fiscal year ends in.")

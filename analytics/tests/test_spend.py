@@ -164,7 +164,8 @@ def test_the_page_shows_charts_tables_and_the_method(client, bought):
 
 
 @pytest.mark.parametrize("query", ["fy=abc", "fy=99999", "state=C%00", "state=California", "category=-1",
-                                   "vendor=99999999999999999999999", "district=0x10", "category=999999"])
+                                   "vendor=99999999999999999999999", "district=0x10",
+                                   "district=99999999999999999999999", "category=999999"])
 def test_hostile_filters_get_a_clear_error(client, bought, query):
     login(client, bought.staff)
     response = client.get(f"/analytics/spend/?{query}")
@@ -284,3 +285,5 @@ def test_staff_choose_a_member_district_by_typing_its_name(client, bought):
     unknown = client.get("/analytics/spend/", {"district": "Nowhere Unified"})
     assert unknown.status_code == 400 and "No district matches" in unknown.content.decode()
     assert client.get("/analytics/spend.csv", {"district": "Nowhere Unified"}).status_code == 400
+    long = client.get("/analytics/spend/", {"district": "a" * 100_000})  # refused before any search
+    assert long.status_code == 400 and "Type at most 200 characters" in long.content.decode()

@@ -309,3 +309,11 @@ def test_api_records_lists_compares_and_withdraws(client, scene):
     assert client.post(f"/api/v1/prices/outside/{row_id}/withdraw", **token(scene.buyer_b)).status_code == 404
     assert client.post(f"/api/v1/prices/outside/{row_id}/withdraw", **headers).json()["withdrawn"] is True
     assert client.post(f"/api/v1/prices/outside/{row_id}/withdraw", **headers).status_code == 422
+
+
+@pytest.mark.parametrize("typed", ["9" * 30, "x" * 100_000])
+def test_an_absurd_district_is_refused_not_searched(db, typed):
+    from prices.forms import MemberDistrictField
+
+    with pytest.raises(ValidationError):
+        MemberDistrictField(scope="members", required=False).clean(typed)
