@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import time
 from dataclasses import dataclass, field
 
@@ -91,3 +92,32 @@ def generate_columns(
     duals, z = master.solve_lp()
     result.lp_value, result.z, result.duals = duals.value, z, duals
     return result
+
+
+
+def perturbed_patterns(reduced: Reduced, pricers: list[ItemPricer], duals: Duals, deadline: float,
+                       seed: int = 0) -> list[Pattern]:
+    """Each item's cheapest award at duals near the master's, round after round until the
+    deadline: the capped vendors' share prices (mu) each scaled by a random factor in [0, 2], so
+    the pool holds the other ways of filling their caps -- which items go to which capped vendor.
+    Only items one of those vendors bids on are priced (the others' prices do not move)."""
+    rng = random.Random(seed)
+    capped = np.flatnonzero(duals.mu > 1e-9)
+    share = reduced.problem.constraints.max_vendor_share
+    if not len(capped) or share is None:
+        return []
+    vendor_of = np.asarray(reduced.bid_vendor, dtype=np.int64)
+    touched = [pricer for pricer in pricers if any(duals.mu[vendor_of[b]] > 1e-9 for b in pricer.bids)]
+    found: list[Pattern] = []
+    while time.monotonic() < deadline and not stopped():
+        mu = duals.mu.copy()
+        mu[capped] *= np.array([rng.uniform(0.0, 2.0) for _ in capped])
+        factor = 1.0 - float(share) * mu.sum() + mu[vendor_of]
+        adjusted = reduced.seg_price * factor[reduced.seg_bid]
+        for pricer in touched:
+            if time.monotonic() >= deadline:
+                break
+            _, award = pricer.price(adjusted, factor, duals.fixed, with_award=True)
+            if award is not None:
+                found.append(Pattern.make(reduced, pricer.item, award))
+    return found

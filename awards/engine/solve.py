@@ -6,7 +6,9 @@
    Wolfe) lower bound -- each item's integer structure solved exactly by DP -- and a master LP
    solution that is nearly integral.
 3. Starting awards: feasible baselines, the LP if integral, a greedy over the pooled patterns,
-   and HiGHS choosing among each item's cheapest pooled patterns (``master.solve_ip``).
+   and HiGHS choosing among each item's cheapest pooled patterns (``master.solve_ip``); where a
+   share cap binds on two vendors or more, then patterns priced at perturbed share prices and
+   HiGHS re-choosing a few dozen items at a time over the pool (``lns``).
 4. Improvement (``improve``): re-award together the items where the best award and the LP
    disagree (RINS); then HiGHS on the compact model restricted to segments whose Lagrangian
    bound is within a growing fraction of the gap (tier choices integer, quantities continuous,
@@ -32,7 +34,7 @@ import numpy as np
 
 from .baseline import baselines
 from .bounds import SegmentBounds
-from .colgen import generate_columns, initial_patterns
+from .colgen import generate_columns, initial_patterns, perturbed_patterns
 from .diagnose import explain, uncoverable_item, vendor_shortage
 from .highs import stop_check, stopped
 from .heuristics import (
@@ -44,6 +46,7 @@ from .heuristics import (
     pattern_local_search,
 )
 from .improve import LPGuide, improve
+from . import lns
 from .master import SHARE_MARGIN, Master, Pattern
 from .model import Problem
 from .presolve import Reduced, presolve
@@ -54,7 +57,14 @@ from .validate import parse_problem
 
 
 POOL_SHARE = 0.4  # of the time limit, at most, for the search over pooled patterns (0.15 until 2026-12-04)
+POOL_OF_REMAINING = 0.5  # ... and of the time left after the bound
 POOL_COLUMNS = 3000  # patterns the pool search may choose from (each item's cheapest few)
+# Where neighbourhoods apply (a share cap binding on two vendors or more, no bundles; ``lns``):
+NEIGHBOURHOOD_SHARE = 0.85  # of the time limit, at most, for pool IP + perturbed patterns + neighbourhoods
+NEIGHBOURHOOD_OF_REMAINING = 0.9  # ... and of the time left after the bound
+FIRST_STAGE_SHARE = 0.33  # of that window for the 3-per-item pool IP (it finds its big step early)
+PERTURB_SHARE = 0.15  # of the time limit for pricing at perturbed share prices (``perturbed_patterns``)
+STALL_SHARE = 0.2  # of the time limit without a better award ends the neighbourhoods early
 LOCAL_SEARCH_SHARE = 0.25  # of the time left, at most, for pattern swaps after each new pooled award
 STOP_CHECK_SECONDS = 0.05  # the caller's should_stop is asked at most this often
 
@@ -183,11 +193,8 @@ def _guide(master: Master, bound) -> LPGuide:
 
 def _local_search(search: Search, master: Master, keys: dict, deadline: float) -> None:
     """Pattern swaps from the best award, if it is made of pooled patterns (``heuristics``)."""
-    if search.best is None or search.done():
-        return
-    chosen = [keys.get((p.item, p.award)) for p in sorted(_patterns(search.reduced, search.best),
-                                                           key=lambda p: p.item)]
-    if None in chosen or len(chosen) != len(search.problem.items):
+    chosen = _chosen(search, keys)
+    if chosen is None or search.done():
         return
     now = time.monotonic()
     better = pattern_local_search(search.reduced, master.patterns, chosen,
@@ -199,10 +206,15 @@ def _local_search(search: Search, master: Master, keys: dict, deadline: float) -
 
 
 def _pool_ip(
-    search: Search, master: Master, duals, item_values: np.ndarray, master_total: float, deadline: float
+    search: Search, master: Master, duals, item_values: np.ndarray, master_total: float, deadline: float,
+    neighbourhood_pricers: list[ItemPricer] | None, stats: dict[str, Any],
 ) -> None:
     """Greedy on the pool, then the best combination of pooled patterns among each item's
-    cheapest few at the duals: first 3 per item (small, so HiGHS gets far), then up to 8."""
+    cheapest few at the duals: first 3 per item (small, so HiGHS gets far); then either up to 8
+    per item, or -- where neighbourhoods apply -- patterns priced at perturbed share prices and a
+    few dozen items re-chosen at a time (``_neighbourhoods``, if given the items' pricers),
+    which beat the 8-per-item IP on share-capped instances."""
+    neighbourhoods = neighbourhood_pricers is not None
     costs = master.reduced_costs(duals, item_values)
     items = np.array([pattern.item for pattern in master.patterns])
     order = np.lexsort((costs, items))
@@ -213,19 +225,18 @@ def _pool_ip(
     keys = {(pattern.item, pattern.award): k for k, pattern in enumerate(master.patterns)}
     _local_search(search, master, keys, deadline)
     count = len(search.problem.items)
-    stages = [3] + ([8] if 8 * count <= POOL_COLUMNS else [])
+    stages = [3] + ([8] if 8 * count <= POOL_COLUMNS and not neighbourhoods else [])
     for stage, per_item in enumerate(stages):
         if search.done() or stopped():
             return
         allowed = rank < per_item
-        start = None
-        if search.best is not None:
-            start = [keys.get((p.item, p.award)) for p in _patterns(search.reduced, search.best)]
-            start = None if None in start else start
-            if start is not None:
-                allowed[start] = True
+        start = _chosen(search, keys)
+        if start is not None:
+            allowed[start] = True
         now = time.monotonic()
-        stage_deadline = deadline if stage == len(stages) - 1 else now + (deadline - now) / 2
+        last = stage == len(stages) - 1 and not neighbourhoods
+        first_share = FIRST_STAGE_SHARE if neighbourhoods else 0.5
+        stage_deadline = deadline if last else now + (deadline - now) * first_share
         for margin in (0.0, SHARE_MARGIN):
             chosen = master.solve_ip(stage_deadline, allowed=allowed, start=start,
                                      gap=max(search.target / 2, 1e-7), margin=margin)
@@ -236,6 +247,45 @@ def _pool_ip(
                 if search.offer(award, "pattern pool"):
                     _local_search(search, master, keys, deadline)
                 break
+    if neighbourhood_pricers is not None and not search.done() and not stopped():
+        _neighbourhoods(search, master, neighbourhood_pricers, duals, item_values, deadline, stats)
+
+
+def _chosen(search: Search, keys: dict) -> list[int] | None:
+    """The pooled pattern of each item in the best award, in item order; None if the best award
+    is not made of pooled patterns."""
+    if search.best is None:
+        return None
+    chosen = [keys.get((p.item, p.award)) for p in sorted(_patterns(search.reduced, search.best),
+                                                           key=lambda p: p.item)]
+    return None if None in chosen or len(chosen) != len(search.problem.items) else chosen
+
+
+def _neighbourhoods(search: Search, master: Master, pricers: list[ItemPricer], duals, item_values: np.ndarray,
+                    deadline: float, stats: dict[str, Any]) -> None:
+    """Price patterns at perturbed share prices into the pool, then re-choose a few dozen items
+    at a time (``lns.pool_lns``) from the best award until the deadline or a stall."""
+    limit = search.deadline - search.started
+    master.add(perturbed_patterns(search.reduced, pricers, duals,
+                                  min(deadline, time.monotonic() + PERTURB_SHARE * limit)))
+    keys = {(pattern.item, pattern.award): k for k, pattern in enumerate(master.patterns)}
+    chosen = _chosen(search, keys)
+    if chosen is None:
+        return
+    costs = master.reduced_costs(duals, item_values)
+
+    def offer(better: list[int]) -> list[int] | None:
+        award = award_from_patterns([master.patterns[k] for k in better])
+        if exact_ok(search.reduced, award) and search.offer(award, "pool neighbourhoods"):
+            _local_search(search, master, keys, deadline)
+        if search.done():
+            return None
+        return _chosen(search, keys) or better
+
+    counts: dict[str, int] = {}
+    lns.pool_lns(search.reduced, master.patterns, chosen, costs, duals.mu, deadline,
+                 stall=STALL_SHARE * limit, on_better=offer, stats=counts)
+    stats.update(neighbourhoods_tried=counts.get("tried", 0), neighbourhoods_improved=counts.get("improved", 0))
 
 
 def solve(problem: Problem | Mapping[str, Any], *, time_limit: float | None = None,
@@ -321,8 +371,12 @@ def _solve(problem: Problem, started: float, deadline: float,
             search.raise_bound(float(item_values.sum()), "lagrangian bound")
         phases.done("bounds")
         if not search.done():
-            pool_deadline = time.monotonic() + min(POOL_SHARE * (deadline - started), search.remaining() / 2)
-            _pool_ip(search, master, bound.duals, item_values, bound.lp_value, pool_deadline)
+            neighbourhoods = lns.applies(reduced, bound.duals.mu)
+            share, of_remaining = ((NEIGHBOURHOOD_SHARE, NEIGHBOURHOOD_OF_REMAINING) if neighbourhoods
+                                   else (POOL_SHARE, POOL_OF_REMAINING))
+            pool_deadline = time.monotonic() + min(share * (deadline - started), of_remaining * search.remaining())
+            _pool_ip(search, master, bound.duals, item_values, bound.lp_value, pool_deadline,
+                     pricers if neighbourhoods else None, stats)
             phases.done("pattern_search")
         if not search.done() and not stopped():
             per_segment = segment_bounds.per_segment(bound.duals, item_values)

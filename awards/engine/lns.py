@@ -1,0 +1,176 @@
+"""Large-neighbourhood search over the pattern pool.
+
+The pool IP (HiGHS choosing one pooled pattern per item for every item at once) finds the big
+steps but stalls on its larger stage; pattern swaps and ejection chains change at most a handful
+of items. In between: keep the award on most items and let HiGHS re-choose, exactly, the pooled
+patterns of a few dozen items -- those two or three capped vendors hold (the vendors whose caps
+the award must fill out of whole items) and the items whose cheap pooled patterns would give them
+units. Such a sub-problem has a few hundred binaries and one row per vendor whose cap it could
+break; HiGHS gets at most SUB_SECONDS on it, started from the current choice and told to look
+only for cheaper ones, so a neighbourhood either improves the award or costs well under a second.
+It stops after MAX_MISSES neighbourhoods in a row (or the caller's stall time) without a better
+choice, and gives the time back to the restricted search.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+from .formulation import INF
+from .highs import new_highs, stopped
+from .master import Pattern
+from .presolve import Reduced
+
+MAX_FREE_ITEMS = 60  # items re-chosen together, at most
+SUB_SECONDS = 0.6  # HiGHS time for one neighbourhood, at most
+MAX_MISSES = 8  # neighbourhoods in a row without a better choice, and they give way
+CAP_MARGIN = 1e-9  # relative margin on the caps (the exact Decimal check follows anyway)
+
+
+class PoolArrays:
+    """The pool as dense arrays: item, cost and spend per vendor of each pattern."""
+
+    def __init__(self, reduced: Reduced, patterns: list[Pattern]) -> None:
+        count, vendors = len(patterns), len(reduced.vendors)
+        self.items = np.array([pattern.item for pattern in patterns], dtype=np.int64)
+        self.cost = np.array([pattern.cost for pattern in patterns])
+        self.spend = np.zeros((count, vendors))
+        for k, pattern in enumerate(patterns):
+            for b, s, q in pattern.award:
+                self.spend[k, reduced.bid_vendor[b]] += reduced.seg_price[s] * q
+        self.of_item: list[np.ndarray] = [np.zeros(0, dtype=np.int64)] * (int(self.items.max(initial=-1)) + 1)
+        order = np.argsort(self.items, kind="stable")
+        bounds = np.searchsorted(self.items[order], np.arange(len(self.of_item) + 1))
+        for item in range(len(self.of_item)):
+            self.of_item[item] = order[bounds[item] : bounds[item + 1]]
+
+
+def _solve_sub(pool: PoolArrays, chosen: np.ndarray, free: list[int], share: float,
+               deadline: float) -> np.ndarray | None:
+    """The cheapest choice of pooled patterns for the ``free`` items, the others kept; None if
+    HiGHS found nothing better than the current choice in time."""
+    if not free:
+        return None
+    columns = np.concatenate([pool.of_item[i] for i in free])
+    free_set = np.zeros(len(chosen), dtype=bool)
+    free_set[free] = True
+    kept = chosen[~free_set]
+    fixed_total = float(pool.cost[kept].sum())
+    fixed_spend = pool.spend[kept].sum(axis=0)
+    current = chosen[free]
+    total = fixed_total + float(pool.cost[current].sum())
+    scale = 100.0 / max(float(pool.cost[columns].max()), 1.0)
+    cap = share * (1 - CAP_MARGIN)
+    coefficient = pool.spend[columns] - cap * pool.cost[columns][:, None]  # columns x vendors
+    room = cap * fixed_total - fixed_spend - 0.01
+    # a vendor's row can only bind if the free items' choices could push it past its room
+    worst = np.zeros(coefficient.shape[1])
+    for i in free:
+        worst += (pool.spend[pool.of_item[i]] - cap * pool.cost[pool.of_item[i]][:, None]).max(axis=0)
+    rows = np.flatnonzero(worst > room)
+
+    h = new_highs()
+    n = len(columns)
+    h.addVars(n, np.zeros(n), np.ones(n))
+    h.changeColsCost(n, np.arange(n, dtype=np.int32), pool.cost[columns] * scale)
+    h.changeColsIntegrality(n, np.arange(n, dtype=np.int32), np.ones(n, dtype=np.uint8))
+    position = {int(k): j for j, k in enumerate(columns)}
+    for i in free:
+        index = np.array([position[int(k)] for k in pool.of_item[i]], dtype=np.int32)
+        h.addRow(1.0, 1.0, len(index), index, np.ones(len(index)))
+    for v in rows:
+        values = coefficient[:, v] * scale
+        nonzero = np.flatnonzero(values).astype(np.int32)
+        h.addRow(-INF, room[v] * scale, len(nonzero), nonzero, values[nonzero])
+    start = np.array([position[int(k)] for k in current], dtype=np.int32)
+    h.setSolution(len(start), start, np.ones(len(start)))
+    left = min(deadline - time.monotonic(), SUB_SECONDS)
+    if left < 0.05 or stopped():
+        return None
+    h.setOptionValue("time_limit", left)
+    h.setOptionValue("mip_rel_gap", 1e-7)
+    h.setOptionValue("presolve", "off")
+    h.setOptionValue("objective_bound", (total - fixed_total) * scale * (1 - 1e-9))
+    h.run()
+    if h.getInfo().primal_solution_status != 2:
+        return None
+    values = np.asarray(h.getSolution().col_value)
+    picked = columns[values > 0.5]
+    if len(picked) != len(free) or float(pool.cost[picked].sum()) >= float(pool.cost[current].sum()) - 0.005:
+        return None
+    better = chosen.copy()
+    better[pool.items[picked]] = picked
+    return better
+
+
+def _neighbourhood(pool: PoolArrays, chosen: np.ndarray, capped: list[int], reduced_costs: np.ndarray,
+                   rng: random.Random) -> list[int]:
+    """Items of two or three capped vendors: those they hold, and those with a cheap pooled
+    pattern that gives them units, cheapest alternatives first, at most MAX_FREE_ITEMS."""
+    vendors = rng.sample(capped, k=min(len(capped), rng.choice((2, 2, 3))))
+    held = set(np.flatnonzero((pool.spend[chosen][:, vendors] > 0).any(axis=1)).tolist())
+    touching = np.flatnonzero((pool.spend[:, vendors] > 0).any(axis=1))
+    score: dict[int, float] = {}
+    for k in touching:
+        item = int(pool.items[k])
+        if item not in held:
+            score[item] = min(score.get(item, np.inf), float(reduced_costs[k]) * rng.uniform(0.5, 1.5))
+    held_list = list(held)
+    rng.shuffle(held_list)
+    free = held_list[: MAX_FREE_ITEMS * 2 // 3]
+    free += sorted(score, key=score.get)[: MAX_FREE_ITEMS - len(free)]
+    return free
+
+
+def applies(reduced: Reduced, mu: np.ndarray | None) -> bool:
+    """Whether neighbourhoods can help: a share cap that binds on two vendors or more (the LP's
+    share prices ``mu``), and no bundles (a bundle ties items the neighbourhoods would split)."""
+    return (reduced.problem.constraints.max_vendor_share is not None and not reduced.bundle_groups
+            and mu is not None and int((mu > 1e-9).sum()) >= 2)
+
+
+def pool_lns(reduced: Reduced, patterns: list[Pattern], chosen: list[int], reduced_costs: np.ndarray,
+             mu: np.ndarray, deadline: float, stall: float,
+             on_better: Callable[[list[int]], list[int] | None], seed: int = 0,
+             stats: dict | None = None) -> list[int] | None:
+    """Improve a choice of one pooled pattern per item by re-choosing a few dozen items at a time
+    (see the module docstring) until the deadline, or ``stall`` seconds without a better choice.
+    Each better choice goes to ``on_better`` at once (the caller's best award and progress); it
+    returns the choice to go on from (that one, or one it improved further, e.g. by pattern
+    swaps), or None to stop (the target is reached). Returns the last choice, None if none was
+    better than ``chosen``.
+    ``stats``, if given, gets the neighbourhoods tried and improved."""
+    stats = {} if stats is None else stats
+    if not applies(reduced, mu) or not patterns:
+        return None
+    share = reduced.problem.constraints.max_vendor_share
+    pool = PoolArrays(reduced, patterns)
+    current = np.array(chosen, dtype=np.int64)
+    capped = [int(v) for v in np.flatnonzero(mu > 1e-9)]
+    rng = random.Random(seed)
+    improved = False
+    tried = wins = 0
+    last_win = time.monotonic()
+    misses = 0
+    while (time.monotonic() < deadline - 0.05 and not stopped() and time.monotonic() - last_win <= stall
+           and misses < MAX_MISSES):
+        free = _neighbourhood(pool, current, capped, reduced_costs, rng)
+        better = _solve_sub(pool, current, free, float(share), deadline)
+        tried += 1
+        misses += 1
+        if better is not None:
+            misses = 0
+            wins += 1
+            last_win = time.monotonic()
+            improved = True
+            following = on_better([int(k) for k in better])
+            if following is None:
+                current = better
+                break
+            current = np.array(following, dtype=np.int64)
+    stats.update(tried=tried, improved=wins)
+    return [int(k) for k in current] if improved else None

@@ -1,0 +1,93 @@
+"""Pool neighbourhoods (awards/engine/lns.py): from a greedy award on share-capped instances,
+each better choice is one pooled pattern per item, keeps every rule exactly, costs less than the
+one before and never less than the proven bound; the caller can stop them; they stay out where
+they cannot help (no share cap, bundles)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from awards.engine import lns, parse_problem, solve, violations
+from awards.engine.bounds import SegmentBounds
+from awards.engine.colgen import generate_columns, initial_patterns, perturbed_patterns
+from awards.engine.heuristics import award_cost, award_from_patterns, greedy_by_patterns
+from awards.engine.master import Master, Pattern
+from awards.engine.presolve import presolve
+from awards.engine.pricing import ItemPricer
+from bench.generate import Size, generate
+
+
+def _setup(data: dict):
+    problem = parse_problem(data)
+    reduced = presolve(problem)
+    pricers = [ItemPricer(reduced, item) for item in range(len(problem.items))]
+    master = Master(reduced)
+    master.add(initial_patterns(reduced, pricers))
+    root = generate_columns(reduced, pricers, master, deadline=time.monotonic() + 10)
+    costs = master.reduced_costs(root.duals, SegmentBounds(reduced, pricers).item_values(root.duals))
+    greedy = greedy_by_patterns(reduced, master.patterns, costs, root.lp_value)
+    assert greedy is not None
+    keys = {(pattern.item, pattern.award): k for k, pattern in enumerate(master.patterns)}
+    per_item: dict[int, dict] = {}
+    for b, entry in greedy.items():
+        per_item.setdefault(reduced.bid_item[b], {})[b] = entry
+    chosen = [keys[item, Pattern.make(reduced, item, per_item[item]).award] for item in sorted(per_item)]
+    return problem, reduced, pricers, master, root, costs, greedy, chosen
+
+
+# two instances where the greedy leaves room and the LP prices two capped vendors or more
+@pytest.mark.parametrize("family,size,seed", [("heavy-tail", Size(30, 6, 3, share_cap=0.25), 0),
+                                              ("base", Size(60, 10, 3, share_cap=0.15), 1)])
+def test_neighbourhoods_improve_and_keep_the_rules(family: str, size: Size, seed: int) -> None:
+    problem, reduced, pricers, master, root, costs, greedy, chosen = _setup(generate(size, seed, family))
+    assert lns.applies(reduced, root.duals.mu)
+    master.add(perturbed_patterns(reduced, pricers, root.duals, time.monotonic() + 0.3))
+    costs = master.reduced_costs(root.duals, SegmentBounds(reduced, pricers).item_values(root.duals))
+    seen: list[list[int]] = []
+    better = lns.pool_lns(reduced, master.patterns, chosen, costs, root.duals.mu, time.monotonic() + 3,
+                          stall=1.0, on_better=lambda choice: seen.append(choice) or choice)
+    assert better is not None and seen and seen[-1] == better
+    previous = award_cost(reduced, greedy)
+    for choice in seen:
+        assert [master.patterns[k].item for k in choice] == list(range(len(problem.items)))
+        award = award_from_patterns([master.patterns[k] for k in choice])
+        cost = award_cost(reduced, award)
+        assert root.lower_bound - 1e-6 <= cost < previous
+        assert not violations(problem, {reduced.bids[b].id: q for b, (_, q) in award.items() if q > 0})
+        previous = cost
+
+
+def test_the_caller_stops_them_and_a_past_deadline_does_nothing() -> None:
+    _, reduced, _, master, root, costs, _, chosen = _setup(generate(Size(30, 6, 3, share_cap=0.25), 0, "heavy-tail"))
+    seen: list[list[int]] = []
+    lns.pool_lns(reduced, master.patterns, chosen, costs, root.duals.mu, time.monotonic() + 3, stall=1.0,
+                 on_better=lambda choice: seen.append(choice))  # None: "target reached"
+    assert len(seen) == 1
+    assert lns.pool_lns(reduced, master.patterns, chosen, costs, root.duals.mu, time.monotonic() - 1, stall=1.0,
+                        on_better=lambda choice: pytest.fail("called after the deadline")) is None
+
+
+def test_they_stay_out_without_a_share_cap_or_with_bundles() -> None:
+    capped = generate(Size(30, 6, 3, share_cap=0.25), 0, "heavy-tail")
+    _, reduced, _, _, root, _, _, _ = _setup(capped)
+    assert lns.applies(reduced, root.duals.mu)
+    assert not lns.applies(reduced, None)
+    assert not lns.applies(reduced, root.duals.mu * 0)
+    uncapped = dict(capped, constraints={})
+    assert not lns.applies(presolve(parse_problem(uncapped)), root.duals.mu)
+    bundled = generate(Size(50, 8, 3, share_cap=0.3, bundles=6), 0)
+    assert bundled.get("bundles")
+    assert not lns.applies(presolve(parse_problem(bundled)), root.duals.mu[:8] + 1)
+
+
+def test_the_engine_runs_them_on_a_share_capped_instance() -> None:
+    data = generate(Size(60, 10, 3, share_cap=0.15), 1)
+    result = solve(parse_problem(data), time_limit=4).to_dict()
+    assert result["stats"]["neighbourhoods_tried"] > 0
+    award: dict[str, int] = {}
+    for line in result["allocations"]:
+        award[line["bid"]] = award.get(line["bid"], 0) + line["quantity"]
+    assert award
+    assert not violations(parse_problem(data), award)
