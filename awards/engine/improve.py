@@ -85,25 +85,37 @@ class LPGuide:
         return sorted(set(items) | {reduced.bid_item[b] for b in search.best if reduced.bid_vendor[b] in vendors})
 
 
-def _guided(search: Search, per_segment: np.ndarray, guide: LPGuide, stats: dict[str, Any]) -> None:
+def guided(search: Search, per_segment: np.ndarray, guide: LPGuide, stats: dict[str, Any],
+           until: float | None = None) -> None:
+    """Re-award together the items where the best award and the master LP disagree (RINS), then
+    those plus the capped vendors' items, while that improves the award; until the deadline, or
+    ``until`` if sooner (the engine also runs this early, between pool searches)."""
+    if search.best is None:  # nothing to compare with the LP yet
+        return
+    end = search.deadline if until is None else min(until, search.deadline)
+
+    def left() -> float:
+        return min(search.remaining(), end - time.monotonic())
+
+    stats.setdefault("neighbourhoods", 0)
     tried: set[tuple[int, ...]] = set()
-    while not search.done() and search.remaining() > 0.5:
+    while not search.done() and left() > 0.5:
         items = guide.differences(search)
         if not items or tuple(items) in tried or len(items) > GUIDED_MAX_ITEMS:
             break
         tried.add(tuple(items))
-        deadline = min(time.monotonic() + max(search.remaining() * 0.3, 1.0), search.deadline)
+        deadline = min(time.monotonic() + max(left() * 0.3, 1.0), end)
         better = search.offer(reoptimize(search.reduced, search.best, items, deadline,
                                          keep=_kept(search, per_segment, 1.0)), "LP-guided search")
         stats["neighbourhoods"] += 1
         if not better:
             break
-    while not search.done() and search.remaining() > 0.5:
+    while not search.done() and left() > 0.5:
         items = guide.widened(search, guide.differences(search))
         if not items or tuple(items) in tried or len(items) > WIDENED_MAX_ITEMS:
             break
         tried.add(tuple(items))
-        deadline = min(time.monotonic() + max(search.remaining() * 0.6, 1.0), search.deadline)
+        deadline = min(time.monotonic() + max(left() * 0.6, 1.0), end)
         better = search.offer(reoptimize(search.reduced, search.best, items, deadline,
                                          keep=_kept(search, per_segment, WIDENED_FRACTION)), "LP-guided search")
         stats["neighbourhoods"] += 1
@@ -145,7 +157,7 @@ def improve(search: Search, per_segment: np.ndarray, guide: LPGuide | None, stat
         if search.best is None:
             return outcome.solved and outcome.bound == np.inf
     if guide is not None:
-        _guided(search, per_segment, guide, stats)
+        guided(search, per_segment, guide, stats)
     rng = random.Random(0)
     stalled = False
     fraction = FIRST_FRACTION

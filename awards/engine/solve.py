@@ -45,7 +45,7 @@ from .heuristics import (
     greedy_by_patterns,
     pattern_local_search,
 )
-from .improve import LPGuide, improve
+from .improve import LPGuide, guided, improve
 from . import lns
 from .master import SHARE_MARGIN, Master, Pattern
 from .model import Problem
@@ -64,6 +64,7 @@ NEIGHBOURHOOD_SHARE = 0.85  # of the time limit, at most, for pool IP + perturbe
 NEIGHBOURHOOD_OF_REMAINING = 0.9  # ... and of the time left after the bound
 FIRST_STAGE_SHARE = 0.33  # of that window for the 3-per-item pool IP (it finds its big step early)
 PERTURB_SHARE = 0.15  # of the time limit for pricing at perturbed share prices (``perturbed_patterns``)
+EARLY_GUIDED_SHARE = 0.1  # of the time limit, at most, for the LP-guided search before the neighbourhoods
 STALL_SHARE = 0.2  # of the time limit without a better award ends the neighbourhoods early
 LOCAL_SEARCH_SHARE = 0.25  # of the time left, at most, for pattern swaps after each new pooled award
 STOP_CHECK_SECONDS = 0.05  # the caller's should_stop is asked at most this often
@@ -208,12 +209,13 @@ def _local_search(search: Search, master: Master, keys: dict, deadline: float) -
 def _pool_ip(
     search: Search, master: Master, duals, item_values: np.ndarray, master_total: float, deadline: float,
     neighbourhood_pricers: list[ItemPricer] | None, stats: dict[str, Any],
+    after_first_stage: Callable[[], None] | None = None,
 ) -> None:
     """Greedy on the pool, then the best combination of pooled patterns among each item's
     cheapest few at the duals: first 3 per item (small, so HiGHS gets far); then either up to 8
     per item, or -- where neighbourhoods apply -- patterns priced at perturbed share prices and a
     few dozen items re-chosen at a time (``_neighbourhoods``, if given the items' pricers),
-    which beat the 8-per-item IP on share-capped instances."""
+    which beat the 8-per-item IP on share-capped instances. ``after_first_stage`` runs between."""
     neighbourhoods = neighbourhood_pricers is not None
     costs = master.reduced_costs(duals, item_values)
     items = np.array([pattern.item for pattern in master.patterns])
@@ -247,6 +249,8 @@ def _pool_ip(
                 if search.offer(award, "pattern pool"):
                     _local_search(search, master, keys, deadline)
                 break
+        if stage == 0 and after_first_stage is not None and not search.done() and not stopped():
+            after_first_stage()
     if neighbourhood_pricers is not None and not search.done() and not stopped():
         _neighbourhoods(search, master, neighbourhood_pricers, duals, item_values, deadline, stats)
 
@@ -268,6 +272,8 @@ def _neighbourhoods(search: Search, master: Master, pricers: list[ItemPricer], d
     limit = search.deadline - search.started
     master.add(perturbed_patterns(search.reduced, pricers, duals,
                                   min(deadline, time.monotonic() + PERTURB_SHARE * limit)))
+    if search.best is not None:  # e.g. from the LP-guided search: its patterns may not be pooled yet
+        master.add(_patterns(search.reduced, search.best))
     keys = {(pattern.item, pattern.award): k for k, pattern in enumerate(master.patterns)}
     chosen = _chosen(search, keys)
     if chosen is None:
@@ -375,11 +381,27 @@ def _solve(problem: Problem, started: float, deadline: float,
             share, of_remaining = ((NEIGHBOURHOOD_SHARE, NEIGHBOURHOOD_OF_REMAINING) if neighbourhoods
                                    else (POOL_SHARE, POOL_OF_REMAINING))
             pool_deadline = time.monotonic() + min(share * (deadline - started), of_remaining * search.remaining())
+            per_segment = None
+            early: Callable[[], None] | None = None
+            if neighbourhoods:
+                # the LP-guided search (improve.guided) between the pool IP and the neighbourhoods,
+                # for at most EARLY_GUIDED_SHARE of the limit: cheap, and it often proves the
+                # target there; else it runs again in the improvement phase
+                per_segment = segment_bounds.per_segment(bound.duals, item_values)
+                limit = deadline - started
+
+                def lp_guided(per_segment: np.ndarray = per_segment) -> None:
+                    guided(search, per_segment, _guide(master, bound), stats,
+                           until=time.monotonic() + EARLY_GUIDED_SHARE * limit)
+
+                early = lp_guided
+
             _pool_ip(search, master, bound.duals, item_values, bound.lp_value, pool_deadline,
-                     pricers if neighbourhoods else None, stats)
+                     pricers if neighbourhoods else None, stats, after_first_stage=early)
             phases.done("pattern_search")
         if not search.done() and not stopped():
-            per_segment = segment_bounds.per_segment(bound.duals, item_values)
+            if per_segment is None:
+                per_segment = segment_bounds.per_segment(bound.duals, item_values)
             phases.done("bounds")
             proven_infeasible = improve(search, per_segment, _guide(master, bound), stats)
             phases.done("restricted_search")
