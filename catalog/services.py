@@ -108,8 +108,8 @@ def _essa(data: ProductData, errors: dict) -> tuple[Optional[int], str]:
     tier = data.essa_tier
     if tier in (None, ""):
         tier = None
-    elif isinstance(tier, bool) or not isinstance(tier, (int, str)) or not str(tier).strip().isdigit() \
-            or not 1 <= int(str(tier).strip()) <= 4:
+    elif isinstance(tier, bool) or not isinstance(tier, (int, str)) or not str(tier).strip().isascii() \
+            or not str(tier).strip().isdigit() or not 1 <= int(str(tier).strip()) <= 4:  # "²" is a digit
         errors["essa_tier"] = "An ESSA tier of evidence is 1, 2, 3 or 4 (or none)."
         tier = None
     else:

@@ -16,6 +16,7 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
+from core.limits import ID_MAX
 from members.models import District
 from members.selectors import DISTRICT_PICK_LIMIT, district_search, member_directory
 
@@ -31,13 +32,19 @@ def district_pick_label(district: District) -> str:
     return f"{district.name} – {place} ({key})"
 
 
+def _is_id(text: str) -> bool:
+    """Whether text is a whole number an id can be ("²" and "٣" are digits to str.isdigit)."""
+    return text.isascii() and text.isdigit() and int(text) <= ID_MAX
+
+
 def district_from_label(text: str, within: QuerySet[District]) -> Optional[District]:
     match = _KEY.search(text or "")
     if not match:
         return None
     key = match.group(1).strip()
     if key.startswith("#"):
-        return within.filter(pk=key[1:]).first() if key[1:].isdigit() else None
+        number = key[1:]
+        return within.filter(pk=int(number)).first() if _is_id(number) else None
     return within.filter(Q(state_leaid=key) | Q(nces_leaid=key)).first()
 
 
@@ -51,7 +58,7 @@ class DistrictSearchInput(forms.TextInput):
     def format_value(self, value):
         if isinstance(value, District):
             return district_pick_label(value)
-        if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
+        if isinstance(value, int) or (isinstance(value, str) and _is_id(value)):
             district = self.within_fn().filter(pk=value).first()
             return district_pick_label(district) if district else str(value)
         return super().format_value(value)

@@ -4,6 +4,7 @@ same rules for the page and the API) and its errors land on these fields."""
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 
 from core.limits import ID_MAX, NOTE_MAX, SHORT_TEXT_MAX
 from members.fields import DistrictSearchField
@@ -17,7 +18,12 @@ class MemberDistrictField(DistrictSearchField):
 
     def to_python(self, value):
         text = str(value or "").strip()
-        district = self.within().filter(pk=int(text)).first() if text.isdigit() and int(text) <= ID_MAX else None
+        district = None
+        if text.isascii() and text.isdigit() and int(text) <= ID_MAX:  # "²" is a digit to isdigit
+            within = self.within()
+            # a district's own code typed (CDS or NCES id, all digits) is that district, not an id
+            by_code = list(within.filter(Q(nces_leaid=text) | Q(state_leaid__endswith=f"-{text}"))[:2])
+            district = by_code[0] if len(by_code) == 1 else within.filter(pk=int(text)).first()
         return district if district is not None else super().to_python(text)
 
     def clean(self, value):

@@ -84,6 +84,7 @@ def test_a_new_product_states_its_facts_as_version_1(cast):
     ({"essa_tier": 0}, "essa_tier"),
     ({"essa_tier": 5}, "essa_tier"),
     ({"essa_tier": "two"}, "essa_tier"),
+    ({"essa_tier": "²"}, "essa_tier"),  # a digit to str.isdigit, no number to int()
     ({"essa_tier": True}, "essa_tier"),
     ({"essa_study_url": "ftp://studies.example.org/pal"}, "essa_study_url"),
     ({"essa_study_url": "javascript:alert(1)"}, "essa_study_url"),

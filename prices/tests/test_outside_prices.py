@@ -317,3 +317,24 @@ def test_an_absurd_district_is_refused_not_searched(db, typed):
 
     with pytest.raises(ValidationError):
         MemberDistrictField(scope="members", required=False).clean(typed)
+
+
+@pytest.mark.parametrize("typed", ["²", "٣", "(#²)", "Beta Unified (#٣)"])
+def test_a_digit_that_is_no_number_is_refused_not_a_server_error(db, typed):
+    from prices.forms import MemberDistrictField
+
+    with pytest.raises(ValidationError):
+        MemberDistrictField(scope="members", required=False).clean(typed)
+
+
+def test_a_typed_code_is_its_district_even_where_an_id_has_the_same_digits(scene):
+    from prices.forms import MemberDistrictField
+
+    field = MemberDistrictField(scope="members", required=False)
+    typed = str(scene.district_a.pk)
+    assert field.clean(typed) == scene.district_a.pk  # an id that is nobody's code stays an id
+    District = type(scene.district_b)
+    District.objects.filter(pk=scene.district_b.pk).update(state_leaid=f"CA-{typed}")
+    assert field.clean(typed) == scene.district_b.pk  # the district whose code it is
+    District.objects.filter(pk=scene.district_b.pk).update(state_leaid="CA-7654321")
+    assert field.clean("7654321") == scene.district_b.pk
