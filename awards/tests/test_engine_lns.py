@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import time
 
+import numpy as np
 import pytest
 
 from awards.engine import lns, parse_problem, solve, violations
@@ -91,3 +92,27 @@ def test_the_engine_runs_them_on_a_share_capped_instance() -> None:
         award[line["bid"]] = award.get(line["bid"], 0) + line["quantity"]
     assert award
     assert not violations(parse_problem(data), award)
+
+
+def _two_vendor_pool() -> lns.PoolArrays:
+    """Four items, each with a pattern for vendor A (10.00) and a cheaper one for B (9.00)."""
+    pool = object.__new__(lns.PoolArrays)
+    pool.items = np.repeat(np.arange(4), 2)
+    pool.cost = np.tile([10.0, 9.0], 4)
+    pool.spend = np.zeros((8, 2))
+    pool.spend[0::2, 0] = 10.0
+    pool.spend[1::2, 1] = 9.0
+    return pool
+
+
+def test_side_by_side_wins_are_merged_only_when_the_caps_allow_both() -> None:
+    pool = _two_vendor_pool()
+    current = np.array([0, 2, 4, 7])  # A, A, A, B: A 30.00, B 9.00
+    first, second = current.copy(), current.copy()
+    first[0], second[1] = 1, 3  # each moves one item to B: B at 18 of 38, 47%
+    won = [([0], first), ([1], second)]
+    merged = lns._merged(pool, current, won, share=0.75)  # both together: B at 27 of 37, 73%
+    assert merged.tolist() == [1, 3, 4, 7]
+    alone = lns._merged(pool, current, won, share=0.7)  # 73% breaks a 70% cap: the better one alone
+    assert alone.tolist() in ([1, 2, 4, 7], [0, 3, 4, 7])
+    assert lns._merged(pool, current, won[:1], share=0.7).tolist() == [1, 2, 4, 7]
