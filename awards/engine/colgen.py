@@ -94,7 +94,6 @@ def generate_columns(
     return result
 
 
-
 def perturbed_patterns(reduced: Reduced, pricers: list[ItemPricer], duals: Duals, deadline: float,
                        seed: int = 0) -> list[Pattern]:
     """Each item's cheapest award at duals near the master's, round after round until the
