@@ -57,6 +57,20 @@ AWARD_PLAN_CHART = SeriesChart(title="The engine's best cost and lower bound whi
                                fmt="money", summary=convergence_summary)
 
 
+# The engine's trace names its steps for developers ("pattern pool", "lagrangian bound", ...);
+# the person watching is told what the step means for them.
+_BOUND_STEPS = {"lagrangian bound", "restricted search bound"}
+
+
+def engine_step(event: str | None) -> str:
+    """The progress line for one step of the engine's trace, in plain words."""
+    if event in _BOUND_STEPS:
+        return "The award engine is proving how low any award could go."
+    if event == "baseline":
+        return "The award engine is starting from the simple award rules' results."
+    return "The award engine is searching for cheaper awards that keep every rule."
+
+
 def award_plan_job(ctx) -> None:
     """Compute and store the award plan of `params["solicitation_id"]` as the person who asked;
     the engine's best cost and bound are reported as they improve, and kept for the chart."""
@@ -67,7 +81,7 @@ def award_plan_job(ctx) -> None:
     def report(entry: dict[str, Any]) -> None:
         last.update(best=entry.get("best"), bound=entry.get("bound"), gap=_gap(entry.get("best"), entry.get("bound")))
         ctx.point(seconds=entry.get("seconds") or 0.0, best=entry.get("best"), bound=entry.get("bound"))
-        ctx.progress(f"The award engine is searching ({entry.get('event', 'search')}).", **last)
+        ctx.progress(engine_step(entry.get("event")), **last)
 
     solicitation, digest, plan = award_services.compute_plan(solicitation, ctx.actor, report,
                                                              should_stop=ctx.stop_requested)

@@ -20,6 +20,15 @@ from bench.award_gap import BranchAndPrice
 from bench.generate import Size, generate
 
 
+def pooled_choice(reduced, master: Master, award: dict) -> list[int]:
+    """The pooled pattern of each item of an award made of pooled patterns, in item order."""
+    keys = {(pattern.item, pattern.award): k for k, pattern in enumerate(master.patterns)}
+    per_item: dict[int, dict] = {}
+    for b, entry in award.items():
+        per_item.setdefault(reduced.bid_item[b], {})[b] = entry
+    return [keys[item, Pattern.make(reduced, item, per_item[item]).award] for item in sorted(per_item)]
+
+
 @pytest.mark.parametrize("seed", [0, 2, 6])  # instances where both have work to do
 def test_branching_bound_and_swaps_against_brute_force(seed: int) -> None:
     data = generate(Size(3, 3, 3, share_cap=0.45, capacity_rate=0.5), seed)
@@ -43,11 +52,7 @@ def test_branching_bound_and_swaps_against_brute_force(seed: int) -> None:
     values = SegmentBounds(reduced, pricers).item_values(root.duals)
     greedy = greedy_by_patterns(reduced, master.patterns, master.reduced_costs(root.duals, values), root.lp_value)
     assert greedy is not None
-    keys = {(pattern.item, pattern.award): k for k, pattern in enumerate(master.patterns)}
-    per_item: dict[int, dict] = {}
-    for b, entry in greedy.items():
-        per_item.setdefault(reduced.bid_item[b], {})[b] = entry
-    chosen = [keys[item, Pattern.make(reduced, item, per_item[item]).award] for item in sorted(per_item)]
+    chosen = pooled_choice(reduced, master, greedy)
     better = pattern_local_search(reduced, master.patterns, chosen, time.monotonic() + 2)
     if seed != 2:  # there the greedy is already optimal
         assert better is not None

@@ -14,9 +14,10 @@ from awards.engine import lns, parse_problem, solve, violations
 from awards.engine.bounds import SegmentBounds
 from awards.engine.colgen import generate_columns, initial_patterns, perturbed_patterns
 from awards.engine.heuristics import award_cost, award_from_patterns, greedy_by_patterns
-from awards.engine.master import Master, Pattern
+from awards.engine.master import Master
 from awards.engine.presolve import presolve
 from awards.engine.pricing import ItemPricer
+from awards.tests.test_engine_gap import pooled_choice
 from bench.generate import Size, generate
 
 
@@ -30,11 +31,7 @@ def _setup(data: dict):
     costs = master.reduced_costs(root.duals, SegmentBounds(reduced, pricers).item_values(root.duals))
     greedy = greedy_by_patterns(reduced, master.patterns, costs, root.lp_value)
     assert greedy is not None
-    keys = {(pattern.item, pattern.award): k for k, pattern in enumerate(master.patterns)}
-    per_item: dict[int, dict] = {}
-    for b, entry in greedy.items():
-        per_item.setdefault(reduced.bid_item[b], {})[b] = entry
-    chosen = [keys[item, Pattern.make(reduced, item, per_item[item]).award] for item in sorted(per_item)]
+    chosen = pooled_choice(reduced, master, greedy)
     return problem, reduced, pricers, master, root, costs, greedy, chosen
 
 
