@@ -22,6 +22,7 @@ class Bound:
     z: np.ndarray = field(default_factory=lambda: np.zeros(0))
     duals: Duals | None = None
     infeasible_items: list[int] = field(default_factory=list)
+    pass_seconds: float = np.inf  # the quickest pricing pass over all items (what a B&P node costs)
 
 
 def initial_patterns(reduced: Reduced, pricers: list[ItemPricer]) -> list[Pattern]:
@@ -77,7 +78,9 @@ def generate_columns(
     while result.rounds < max_rounds:
         duals, z = master.solve_lp()
         result.lp_value, result.z, result.duals = duals.value, z, duals
+        priced = time.monotonic()
         bound, found, impossible = price_all(reduced, pricers, duals)
+        result.pass_seconds = min(result.pass_seconds, time.monotonic() - priced)
         result.rounds += 1
         if impossible:
             result.infeasible_items = impossible

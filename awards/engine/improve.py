@@ -37,8 +37,10 @@ WIDENED_FRACTION = 0.1  # of the gap: the widened neighbourhood's segments
 
 
 def _kept(search: Search, per_segment: np.ndarray, fraction: float) -> np.ndarray:
-    gap = search.best_cost - search.lower_bound
-    keep = per_segment <= search.lower_bound + min(fraction, 1.0) * gap + 1e-6
+    # the fractions are of the gap to the Lagrangian bound that ``per_segment`` was computed at
+    # (not the proven bound: branch-and-price may raise that, and per_segment does not move with it)
+    base = search.lagrangian_bound
+    keep = per_segment <= base + min(fraction, 1.0) * (search.best_cost - base) + 1e-6
     keep[[s for s, _ in search.best.values()]] = True
     return keep
 

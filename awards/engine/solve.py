@@ -34,6 +34,7 @@ import numpy as np
 
 from .baseline import baselines
 from .bounds import SegmentBounds
+from .branching import BackgroundBound
 from .colgen import generate_columns, initial_patterns, perturbed_patterns
 from .diagnose import explain, uncoverable_item, vendor_shortage
 from .highs import stop_check, stopped
@@ -66,6 +67,13 @@ FIRST_STAGE_SHARE = 0.33  # of that window for the 3-per-item pool IP (it finds 
 PERTURB_SHARE = 0.15  # of the time limit for pricing at perturbed share prices (``perturbed_patterns``)
 EARLY_GUIDED_SHARE = 0.1  # of the time limit, at most, for the LP-guided search before the neighbourhoods
 STALL_SHARE = 0.2  # of the time limit without a better award ends the neighbourhoods early
+# Branch-and-price on the master in a child process (``branching.BackgroundBound``): where the
+# master LP mixes awards of many small items it raises the bound quickly, but each node costs a few
+# pricing passes, so it starts only where the time left affords BRANCH_MIN_NODES such nodes.
+BRANCH_MIN_NODES = 200
+NODE_PASSES = 2.5  # pricing passes per node (measured on many small items), plus a small LP
+BRANCH_START_SECONDS = 0.5  # after the bounds, if the target is not met by then (most small problems are)
+BRANCH_POLL_SECONDS = 0.05  # what it found is taken in at most this often (it sends its bound every 0.25 s)
 LOCAL_SEARCH_SHARE = 0.25  # of the time left, at most, for pattern swaps after each new pooled award
 STOP_CHECK_SECONDS = 0.05  # the caller's should_stop is asked at most this often
 
@@ -106,9 +114,14 @@ class Search:
         self.lower_bound = -np.inf
         self.found_by = ""
         self.bound_by = ""
+        self.lagrangian_bound = -np.inf  # the bound at the master's duals (per-segment bounds start from it)
+        self.helper: BackgroundBound | None = None  # branch-and-price beside the search, if any
+        self.helper_from: float | None = None  # when to start it (if the target is not met by then)
+        self._helper_taken = -np.inf
 
     def remaining(self) -> float:
         """Seconds left: none once the caller asked to stop."""
+        self.collect()
         return 0.0 if stopped() else self.deadline - time.monotonic()
 
     def gap(self) -> float:
@@ -116,7 +129,30 @@ class Search:
             return np.inf
         return max(0.0, (self.best_cost - self.lower_bound) / max(abs(self.best_cost), 1e-9))
 
+    def collect(self, *, final: bool = False) -> None:
+        """Take in what the background branch-and-price found (its bound; its integral nodes'
+        awards, kept only if they pass the exact check), at most every BRANCH_POLL_SECONDS, and
+        tell it the best cost so far (it prunes with it)."""
+        helper = self.helper
+        now = time.monotonic()
+        if helper is None:
+            if self.helper_from is not None and now >= self.helper_from and not final:
+                self.helper_from = None
+                if not self._target_met() and not stopped():
+                    self.helper = BackgroundBound.start(self.problem, self.deadline, self.best_cost)
+            return
+        if now - self._helper_taken < BRANCH_POLL_SECONDS and not final:
+            return
+        self._helper_taken = now
+        for award in helper.poll(self.best_cost):
+            self.offer(_as_reduced(self.reduced, award), "branch-and-price")
+        self.raise_bound(helper.value, "branch-and-price bound")
+
     def done(self) -> bool:
+        self.collect()
+        return self._target_met()
+
+    def _target_met(self) -> bool:
         return self.best is not None and (
             self.gap() <= self.target or self.best_cost - self.lower_bound <= 0.005
         )
@@ -333,6 +369,42 @@ class Phases:
         self.mark = now
 
 
+def _search(search: Search, master: Master, pricers: list[ItemPricer], bound, segment_bounds: SegmentBounds,
+            item_values: np.ndarray, started: float, deadline: float, stats: dict[str, Any], phases: Phases) -> None:
+    """The pool search, then the improvement phase (``improve``); sets stats["proven_infeasible"]
+    if the latter proves there is no award at all."""
+    reduced = search.reduced
+    per_segment = None
+    if not search.done():
+        neighbourhoods = lns.applies(reduced, bound.duals.mu)
+        share, of_remaining = ((NEIGHBOURHOOD_SHARE, NEIGHBOURHOOD_OF_REMAINING) if neighbourhoods
+                               else (POOL_SHARE, POOL_OF_REMAINING))
+        pool_deadline = time.monotonic() + min(share * (deadline - started), of_remaining * search.remaining())
+        early: Callable[[], None] | None = None
+        if neighbourhoods:
+            # the LP-guided search (improve.guided) between the pool IP and the neighbourhoods,
+            # for at most EARLY_GUIDED_SHARE of the limit: cheap, and it often proves the
+            # target there; else it runs again in the improvement phase
+            per_segment = segment_bounds.per_segment(bound.duals, item_values)
+            limit = deadline - started
+
+            def lp_guided(per_segment: np.ndarray = per_segment) -> None:
+                guided(search, per_segment, _guide(master, bound), stats,
+                       until=time.monotonic() + EARLY_GUIDED_SHARE * limit)
+
+            early = lp_guided
+
+        _pool_ip(search, master, bound.duals, item_values, bound.lp_value, pool_deadline,
+                 pricers if neighbourhoods else None, stats, after_first_stage=early)
+        phases.done("pattern_search")
+    if not search.done() and not stopped():
+        if per_segment is None:
+            per_segment = segment_bounds.per_segment(bound.duals, item_values)
+        phases.done("bounds")
+        stats["proven_infeasible"] = improve(search, per_segment, _guide(master, bound), stats)
+        phases.done("restricted_search")
+
+
 def _solve(problem: Problem, started: float, deadline: float,
            on_progress: Callable[[dict[str, Any]], None] | None = None) -> Result:
     stats: dict[str, Any] = {}
@@ -375,38 +447,21 @@ def _solve(problem: Problem, started: float, deadline: float,
         item_values = segment_bounds.item_values(bound.duals)
         if master.slack_used() <= 1e-6:
             search.raise_bound(float(item_values.sum()), "lagrangian bound")
+        search.lagrangian_bound = search.lower_bound
         phases.done("bounds")
-        if not search.done():
-            neighbourhoods = lns.applies(reduced, bound.duals.mu)
-            share, of_remaining = ((NEIGHBOURHOOD_SHARE, NEIGHBOURHOOD_OF_REMAINING) if neighbourhoods
-                                   else (POOL_SHARE, POOL_OF_REMAINING))
-            pool_deadline = time.monotonic() + min(share * (deadline - started), of_remaining * search.remaining())
-            per_segment = None
-            early: Callable[[], None] | None = None
-            if neighbourhoods:
-                # the LP-guided search (improve.guided) between the pool IP and the neighbourhoods,
-                # for at most EARLY_GUIDED_SHARE of the limit: cheap, and it often proves the
-                # target there; else it runs again in the improvement phase
-                per_segment = segment_bounds.per_segment(bound.duals, item_values)
-                limit = deadline - started
-
-                def lp_guided(per_segment: np.ndarray = per_segment) -> None:
-                    guided(search, per_segment, _guide(master, bound), stats,
-                           until=time.monotonic() + EARLY_GUIDED_SHARE * limit)
-
-                early = lp_guided
-
-            _pool_ip(search, master, bound.duals, item_values, bound.lp_value, pool_deadline,
-                     pricers if neighbourhoods else None, stats, after_first_stage=early)
-            phases.done("pattern_search")
-        if not search.done() and not stopped():
-            if per_segment is None:
-                per_segment = segment_bounds.per_segment(bound.duals, item_values)
-            phases.done("bounds")
-            proven_infeasible = improve(search, per_segment, _guide(master, bound), stats)
-            phases.done("restricted_search")
-            if proven_infeasible:
-                return _infeasible(problem, explain(problem, max(search.remaining(), 2.0)), stats, bases)
+        if not search.done() and BRANCH_MIN_NODES * NODE_PASSES * bound.pass_seconds <= search.remaining():
+            search.helper_from = time.monotonic() + BRANCH_START_SECONDS
+        try:
+            _search(search, master, pricers, bound, segment_bounds, item_values, started, deadline, stats, phases)
+        finally:
+            if search.helper is not None:
+                search.helper.stop()
+        if search.helper is not None:
+            search.collect(final=True)  # its last bound and awards
+            search.helper.close()
+            stats["branch_and_price_nodes"] = search.helper.nodes
+        if stats.pop("proven_infeasible", False):
+            return _infeasible(problem, explain(problem, max(search.remaining(), 2.0)), stats, bases)
 
     stats["found_by"] = search.found_by
     stats["trace"] = search.trace

@@ -1,5 +1,5 @@
 """The gap diagnostics of issue 19 against brute force on small share-capped instances: the
-branch-and-price bound (bench/award_gap.py) never passes the true optimum and never falls below
+branch-and-price bound (awards/engine/branching.py) never passes the true optimum and never falls below
 the Dantzig-Wolfe bound it starts from; pattern swaps keep every rule and never beat the optimum."""
 
 from __future__ import annotations
@@ -10,13 +10,13 @@ import pytest
 
 from awards.engine import parse_problem, violations
 from awards.engine.bounds import SegmentBounds
+from awards.engine.branching import BranchAndPrice
 from awards.engine.colgen import generate_columns, initial_patterns
 from awards.engine.heuristics import award_cost, award_from_patterns, greedy_by_patterns, pattern_local_search
 from awards.engine.master import Master, Pattern
 from awards.engine.presolve import presolve
 from awards.engine.pricing import ItemPricer
 from awards.tests.test_engine_bruteforce import brute_force
-from bench.award_gap import BranchAndPrice
 from bench.generate import Size, generate
 
 

@@ -1,0 +1,111 @@
+"""Branch-and-price beside the search (awards/engine/branching.py, BackgroundBound): its bound never
+passes the true optimum, its awards keep every rule, it ends when told or when its parent goes,
+the engine uses it where pricing is cheap, and the engine goes on without it when it cannot start."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import time
+
+import pytest
+
+from awards.engine import parse_problem, solve, violations
+from awards.engine.branching import BackgroundBound
+from awards.engine.colgen import generate_columns, initial_patterns
+from awards.engine.master import Master
+from awards.engine.presolve import presolve
+from awards.engine.pricing import ItemPricer
+from awards.tests.test_engine_bruteforce import brute_force
+from bench.generate import SIZES, Size, generate
+
+solve_module = importlib.import_module("awards.engine.solve")
+
+
+def _small(seed: int):
+    data = generate(Size(3, 3, 3, share_cap=0.45, capacity_rate=0.5), seed)
+    for item in data["items"]:
+        item["quantity"] = min(item["quantity"], 6)
+    return parse_problem(data)
+
+
+def _dw_bound(problem) -> float:
+    reduced = presolve(problem)
+    pricers = [ItemPricer(reduced, item) for item in range(len(problem.items))]
+    master = Master(reduced)
+    master.add(initial_patterns(reduced, pricers))
+    return generate_columns(reduced, pricers, master, deadline=time.monotonic() + 10).lower_bound
+
+
+def _run_out(helper: BackgroundBound, best: float, seconds: float = 20.0) -> list[dict[str, int]]:
+    awards: list[dict[str, int]] = []
+    end = time.monotonic() + seconds
+    while not helper.finished and time.monotonic() < end:
+        awards += helper.poll(best)
+        time.sleep(0.02)
+    return awards
+
+
+@pytest.mark.parametrize("seed", [0, 2, 6])  # the master LP mixes awards on these
+def test_background_bound_against_brute_force(seed: int) -> None:
+    problem = _small(seed)
+    optimum, _ = brute_force(problem)
+    assert optimum is not None
+    dw = _dw_bound(problem)
+    helper = BackgroundBound.start(problem, time.monotonic() + 5, float("inf"))
+    assert helper is not None
+    try:
+        awards = _run_out(helper, float("inf"))
+    finally:
+        helper.stop()
+        helper.close()
+    assert helper.finished and helper.nodes > 0
+    assert dw + 1e-6 < helper.value <= float(optimum) + 1e-6  # stronger than the master, never past the optimum
+    for award in awards:  # integral nodes' awards: they keep every rule and never beat the optimum
+        assert not violations(problem, award)
+        assert sum(problem.bid_by_id[b].cost(q) for b, q in award.items()) >= optimum
+
+
+def test_background_bound_stops_when_told_and_when_its_parent_goes() -> None:
+    problem = parse_problem(generate(SIZES["300x30x4"], 0, "tiny-items"))
+    helper = BackgroundBound.start(problem, time.monotonic() + 60, float("inf"))
+    assert helper is not None
+    time.sleep(1.0)
+    started = time.monotonic()
+    helper.stop()
+    assert time.monotonic() - started < 2.0 and helper._process.poll() is not None
+    helper.close()
+
+    orphan = BackgroundBound.start(problem, time.monotonic() + 60, float("inf"))
+    assert orphan is not None
+    time.sleep(1.0)
+    orphan._send.close()  # as if the engine's process had died: its end of the pipe closes
+    assert orphan._process.wait(5) is not None
+    orphan.close()
+
+
+def test_the_engine_raises_its_bound_by_branching_where_pricing_is_cheap(monkeypatch) -> None:
+    # (the engine's own threshold asks for 200 nodes' worth of time; a loaded test machine prices slower)
+    monkeypatch.setattr(solve_module, "BRANCH_MIN_NODES", 20)
+    data = generate(SIZES["300x30x4"], 0, "tiny-items")
+    result = solve(data, time_limit=4)
+    events = [entry["event"] for entry in result.stats["trace"]]
+    assert result.stats["branch_and_price_nodes"] > 0
+    assert "branch-and-price bound" in events
+    assert float(result.lower_bound) > _dw_bound(parse_problem(data)) + 1.0
+    assert not violations(parse_problem(data), result.award)
+
+
+def test_the_engine_goes_on_without_it_where_it_cannot_start(monkeypatch) -> None:
+    monkeypatch.setattr(sys, "executable", "/nonexistent/python")
+    data = generate(SIZES["300x30x4"], 0, "tiny-items")
+    result = solve(data, time_limit=2)
+    assert "branch_and_price_nodes" not in result.stats
+    assert result.status in {"feasible", "optimal"} and not violations(parse_problem(data), result.award)
+
+
+def test_it_stays_out_where_a_pricing_pass_is_dear(monkeypatch) -> None:
+    started = []
+    monkeypatch.setattr(solve_module.BackgroundBound, "start", classmethod(lambda cls, *a: started.append(a)))
+    solve(generate(SIZES["300x30x4"], 0, "heavy-tail"), time_limit=3)
+    assert not started
