@@ -69,6 +69,11 @@ def _run(form: Formulation, deadline: float, gap: float, *, presolve: bool = Tru
     h.setOptionValue("mip_rel_gap", gap)
     if not presolve:
         h.setOptionValue("presolve", "off")  # HiGHS presolve densifies the share rows here
+    # HiGHS 1.16's RINS and RENS solve sub-MIPs whose presolve can loop without looking at the
+    # clock (HPresolve::strengthenInequalities on these integer-quantity models: a 4-s solve ran
+    # for minutes; ERGO-Code/HiGHS#2226 is the same family), so they stay off here
+    h.setOptionValue("mip_heuristic_run_rins", False)
+    h.setOptionValue("mip_heuristic_run_rens", False)
     h.run()
     return True
 

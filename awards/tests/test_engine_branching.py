@@ -84,9 +84,7 @@ def test_background_bound_stops_when_told_and_when_its_parent_goes() -> None:
     orphan.close()
 
 
-def test_the_engine_raises_its_bound_by_branching_where_pricing_is_cheap(monkeypatch) -> None:
-    # (the engine's own threshold asks for 200 nodes' worth of time; a loaded test machine prices slower)
-    monkeypatch.setattr(solve_module, "BRANCH_MIN_NODES", 20)
+def test_the_engine_raises_its_bound_by_branching_where_pricing_is_cheap() -> None:
     data = generate(SIZES["300x30x4"], 0, "tiny-items")
     result = solve(data, time_limit=4)
     events = [entry["event"] for entry in result.stats["trace"]]

@@ -8,7 +8,10 @@ without the reference, and that the engine never does worse than a baseline that
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from decimal import Decimal
+from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -108,3 +111,16 @@ def test_generated_instances_are_allowed_and_beat_allowed_baselines(seed, share,
     for baseline in result.baselines:
         if baseline.covers_all_items:
             assert Decimal(savings[baseline.name]["amount"]) == cents(baseline.cost) - result.total_cost
+
+
+def test_an_instance_that_hung_highs_keeps_its_time_limit() -> None:
+    """Hypothesis drew this one: HiGHS 1.16's RINS sub-MIP presolve looped for minutes inside the
+    restricted search's 1-s run (``heuristics._run`` now turns RINS and RENS off). A subprocess,
+    so that a hang fails the test instead of stopping the suite."""
+    code = ("from bench.generate import Size, generate; from awards.engine import solve; "
+            "r = solve(generate(Size(12, 6, 3, share_cap=0.2, max_vendors_per_item=2, min_award_quantity=5, "
+            "capacity_rate=0.3), 246), time_limit=4); print(r.status)")
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() in {"optimal", "feasible"}
