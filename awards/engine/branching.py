@@ -7,10 +7,13 @@ value of that mixture, which no real award reaches. Branching on a bid of such a
 (q > 0) or *not used*, splits the problem in two; each child gets its own column generation with
 the decision enforced in pricing:
 
-- not used: the bid gets a huge fixed charge (so the DP avoids it, and any pattern with it is
-  barred from the child's master);
-- used: the bid gets a huge negative fixed charge, added back afterwards, so every priced
-  pattern contains it.
+- not used: the bid is left out of the item's DP (and any pattern with it is barred from the
+  child's master);
+- used: the bid gets a fixed credit larger than the spread of all the item's adjusted award costs
+  (so an award with it always wins where there is one), added back afterwards. (An absolute
+  +-1e9 charge, as first written, failed where the duals make an item's adjusted cost exceed it --
+  share prices at the master's slack price, prices in the millions -- and then a node with awards
+  looked empty and the bound passed the optimum: found by a review's fuzzing, tested now.)
 
 For any duals the sum of the items' cheapest adjusted awards *under the node's decisions* is a
 lower bound on every award in the node (only complete pricing passes count), so the least bound
@@ -47,8 +50,8 @@ from .model import Problem
 from .pricing import ItemPricer
 from .presolve import Reduced
 
-BIG = 1e9  # fixed charge that enforces a branching decision in the item DP
 REPORT_SECONDS = 0.25  # a background search sends its rising bound at most this often
+STOP_SECONDS = 0.5  # a background search asked to stop is killed if it has not ended by then
 CHILD_NICENESS = 10  # a background search runs at a lower priority than the search it helps
 MAX_OPEN = 20_000  # open nodes kept at most (memory); past it the search stops, its bound still valid
 Decision = tuple[int, int, bool]  # (item, bid, used)
@@ -93,26 +96,35 @@ class BranchAndPrice:
         return mask
 
     def _price_item(self, item: int, adjusted: np.ndarray, duals: Duals, decisions: list[tuple[int, bool]]):
+        """The item's cheapest adjusted award under the node's decisions on it, exactly: a bid
+        "not used" is left out of the DP; a bid "used" gets a fixed credit larger than the spread
+        of every award's adjusted cost on this item (so an award with it always wins, if there is
+        one), added back afterwards. (inf, None) if no award keeps the decisions."""
         pricer = self.pricers[item]
         self.priced += 1
         if not decisions:
             return pricer.price(adjusted, duals.factor, duals.fixed, with_award=True)
-        fixed = np.zeros(len(self.reduced.bids)) if duals.fixed is None else duals.fixed.copy()
+        excluded = frozenset(bid for bid, used in decisions if not used)
+        forced = [bid for bid, used in decisions if used]
+        fixed = duals.fixed
         credit = 0.0
-        for bid, used in decisions:
-            if used:
-                fixed[bid] -= BIG
-                credit += BIG
-            else:
-                fixed[bid] += BIG
-        value, award = pricer.price(adjusted, duals.factor, fixed, with_award=True)
-        value += credit
-        if not np.isfinite(value) or value > BIG / 2 or award is None:
+        if forced:
+            segments = [s for b in pricer.bids for s in pricer.segments[b]]
+            spread = float(np.abs(adjusted[segments]).max(initial=0.0)) * pricer.quantity
+            if duals.fixed is not None:
+                spread += float(np.abs(duals.fixed[pricer.bids]).sum())
+            big = 4.0 * spread + 1.0
+            fixed = np.zeros(len(self.reduced.bids)) if duals.fixed is None else duals.fixed.copy()
+            for bid in forced:
+                fixed[bid] -= big
+                credit += big
+        value, award = pricer.price(adjusted, duals.factor, fixed, with_award=True, exclude=excluded)
+        if not np.isfinite(value) or award is None:
             return np.inf, None
         bids = set(award)
         if any((bid in bids) != used for bid, used in decisions):
-            return np.inf, None
-        return value, award
+            return np.inf, None  # no award on this item uses every forced bid
+        return value + credit, award
 
     def _seed(self, by_item: dict[int, list[tuple[int, bool]]]) -> bool:
         """Give every decided item a pattern the node allows (at list prices); False if one has none."""
@@ -294,9 +306,11 @@ class BackgroundBound:
         self._writer = threading.Thread(target=_write_problem, args=(self._process.stdin, problem),
                                         name="award-branch-and-price-input", daemon=True)
         self._writer.start()
-        self.value = -np.inf
-        self.nodes = 0
-        self.finished = False
+        self.value = -np.inf  # its bound so far
+        self.nodes = 0  # nodes it has solved so far
+        self.finished = False  # it said it is done, or its pipe closed
+        self._awards: list[dict[str, int]] = []
+        self._closed = False
 
     @classmethod
     def start(cls, problem: Problem, deadline: float, best_cost: float) -> BackgroundBound | None:
@@ -306,44 +320,60 @@ class BackgroundBound:
         except OSError:
             return None
 
-    def poll(self, best_cost: float) -> list[dict[str, int]]:
-        """Tell the child the caller's best cost; take in its bound (``value``) and return the
-        awards it sent since the last call."""
-        awards: list[dict[str, int]] = []
+    def _drain(self) -> None:
+        """Read what the child has sent so far (never blocks)."""
         try:
-            if best_cost < self._sent_best and not self.finished:
-                self._sent_best = best_cost
-                self._send.send(("best", best_cost))
-            while not self.finished and self._receive.poll():
-                kind, payload = self._receive.recv()
-                if kind == "bound":
-                    self.value = max(self.value, float(payload))
-                elif kind == "award":
-                    awards.append(payload)
-                elif kind == "done":
-                    self.nodes = int(payload)
+            while not self._closed and not self.finished and self._receive.poll():
+                message = self._receive.recv()
+                if message[0] == "bound":
+                    self.value = max(self.value, float(message[1]))
+                    self.nodes = max(self.nodes, int(message[2]))
+                elif message[0] == "award":
+                    self._awards.append(message[1])
+                elif message[0] == "done":
+                    self.nodes = max(self.nodes, int(message[1] or 0))
                     self.finished = True
         except (EOFError, OSError, pickle.UnpicklingError):
             self.finished = True
+
+    def poll(self, best_cost: float) -> list[dict[str, int]]:
+        """Tell the child the caller's best cost; take in its bound (``value``) and return the
+        awards it sent since the last call."""
+        if not self._closed and not self.finished and best_cost < self._sent_best - 0.005:
+            self._sent_best = best_cost
+            try:
+                self._send.send(("best", best_cost))
+            except OSError:
+                self.finished = True
+        self._drain()
+        awards, self._awards = self._awards, []
         return awards
 
-    def stop(self, timeout: float = 2.0) -> None:
-        """End the child (it stops within one item DP) and wait for it; kill it if it hangs.
-        Whatever it sent before can still be polled."""
+    def stop(self, timeout: float = STOP_SECONDS) -> None:
+        """End the child and wait for it, reading what it sends meanwhile (so it never blocks on
+        a full pipe); kill it if it has not ended within ``timeout``. Afterwards ``poll`` still
+        returns what it sent, without touching the pipes."""
+        if self._closed:
+            return
+        self._drain()
+        if self.value == -np.inf:  # still starting: nothing to wait for
+            timeout = 0.0
         try:
             self._send.send(("stop", None))
         except OSError:
             pass
-        try:
-            self._process.wait(timeout)
-        except subprocess.TimeoutExpired:
+        end = time.monotonic() + timeout
+        while self._process.poll() is None and time.monotonic() < end:
+            self._drain()
+            time.sleep(0.005)
+        if self._process.poll() is None:
             self._process.kill()
-            self._process.wait(timeout)
+        self._process.wait()
+        self._drain()
+        self._closed = True
         self._send.close()
-        self._writer.join(timeout)
-
-    def close(self) -> None:
         self._receive.close()
+        self._writer.join(timeout)
 
 
 def _write_problem(stream, problem: Problem) -> None:
@@ -357,19 +387,39 @@ def _write_problem(stream, problem: Problem) -> None:
 def child_main() -> None:
     """The child process (``BackgroundBound``): column generation, then branch-and-price,
     reporting over the pipe named in argv; stops at the deadline, on "stop" or when the parent's
-    end of the pipe closes."""
-    from .colgen import generate_columns, initial_patterns
-    from .presolve import presolve
-
+    end of the pipe closes. It only ever exits: any failure ends it with one line on stderr."""
     try:
         os.nice(CHILD_NICENESS)  # the search comes first: this takes the core it leaves idle
     except OSError:
         pass
-    receive = Connection(int(sys.argv[1]), writable=False)
-    send = Connection(int(sys.argv[2]), readable=False)
-    deadline, best = receive.recv()
-    problem = pickle.load(sys.stdin.buffer)
-    state = {"best": best, "stop": False, "asked": 0.0}
+    send = None
+    nodes = [0]
+    try:
+        receive = Connection(int(sys.argv[1]), writable=False)
+        send = Connection(int(sys.argv[2]), readable=False)
+        deadline, best = receive.recv()
+        problem = pickle.load(sys.stdin.buffer)
+        _branch(problem, deadline, best, receive, send, nodes)
+    except (KeyboardInterrupt, BrokenPipeError, EOFError):
+        pass  # interrupted with the caller, or the caller is gone
+    except Exception as error:  # noqa: BLE001 - a helper ends quietly; the search goes on without it
+        print(f"edpool award engine: branch-and-price helper stopped: {error!r}", file=sys.stderr)
+    finally:
+        if send is not None:
+            try:
+                send.send(("done", nodes[0]))
+                send.close()
+            except OSError:
+                pass
+
+
+def _branch(problem: Problem, deadline: float, best: float, receive: Connection, send: Connection,
+            nodes: list[int]) -> None:
+    from .colgen import generate_columns, initial_patterns
+    from .highs import stop_check
+    from .presolve import presolve
+
+    state = {"best": best, "stop": False, "asked": 0.0, "nodes": 0}
 
     def stop() -> bool:
         now = time.monotonic()
@@ -392,37 +442,40 @@ def child_main() -> None:
         now = time.monotonic()
         if value > last[0] and (force or now - last[1] >= REPORT_SECONDS):
             last[:] = [value, now]
-            send.send(("bound", value))
+            send.send(("bound", value, state["nodes"]))
 
-    nodes = 0
-    try:
+    with stop_check(stop):  # the engine's own loops (column generation) ask it too
+        if stop():
+            return
         reduced = presolve(problem)
         pricers = [ItemPricer(reduced, item) for item in range(len(problem.items))]
         master = Master(reduced)
         master.add(initial_patterns(reduced, pricers))
+        if stop():
+            return
         root = generate_columns(reduced, pricers, master, deadline=deadline)
         if root.infeasible_items or root.duals is None or master.slack_used() > 1e-6 or stop():
             return
         report_bound(root.lower_bound, force=True)
         tree = BranchAndPrice(reduced, pricers, master)
+        sent: set[tuple] = set()
 
         def on_award(chosen: list[int]) -> float:
-            award: dict[str, int] = {}
-            for k in chosen:
-                for b, _, q in master.patterns[k].award:
-                    award[reduced.bids[b].id] = q
-            send.send(("award", award))
+            # only awards cheaper than the caller's best, each once: the pipe never fills with them
+            cost = sum(master.patterns[k].cost for k in chosen)
+            key = tuple(sorted(chosen))
+            if cost < state["best"] - 0.005 and key not in sent:
+                sent.add(key)
+                award = {reduced.bids[b].id: q for k in chosen for b, _, q in master.patterns[k].award}
+                send.send(("award", award))
             return state["best"]
 
-        value, nodes, _ = tree.run(root.lower_bound, root.z, deadline, incumbent=state["best"],
-                                   on_bound=report_bound, on_award=on_award,
-                                   best_cost=lambda: state["best"], stop=stop)
+        def on_bound(value: float) -> None:
+            state["nodes"] = nodes[0] = tree.serial
+            report_bound(value)
+
+        value, nodes[0], _ = tree.run(root.lower_bound, root.z, deadline, incumbent=state["best"],
+                                            on_bound=on_bound, on_award=on_award,
+                                            best_cost=lambda: state["best"], stop=stop)
+        state["nodes"] = nodes[0]
         report_bound(value, force=True)
-    except (BrokenPipeError, EOFError):
-        return  # the parent is gone
-    finally:
-        try:
-            send.send(("done", nodes))
-            send.close()
-        except OSError:
-            pass

@@ -60,21 +60,23 @@ class ItemPricer:
         return reaches_whole and covered_to >= min(ceiling, self.quantity - 1)
 
     def price(
-        self, price: np.ndarray, factor: np.ndarray, fixed: np.ndarray | None, *, with_award: bool
+        self, price: np.ndarray, factor: np.ndarray, fixed: np.ndarray | None, *, with_award: bool,
+        exclude: frozenset[int] = frozenset(),
     ) -> tuple[float, dict[int, tuple[int, int]] | None]:
         """Least adjusted cost of covering the item and, if asked, the award bid -> (segment, qty).
 
         ``price`` is the adjusted price per segment; ``factor`` the bid's multiplier of its raw
-        prices (its sign decides whether the merge argument holds); ``fixed`` a charge per bid.
+        prices (its sign decides whether the merge argument holds); ``fixed`` a charge per bid;
+        ``exclude`` bids the award may not use (a branching decision).
         """
         whole = [
             b
             for b in self.whole_capable
-            if factor[b] > 0 and (fixed is None or fixed[b] >= 0)
+            if factor[b] > 0 and (fixed is None or fixed[b] >= 0) and b not in exclude
         ]
         general = self.always_general
-        if len(whole) < len(self.whole_capable):
-            general = [b for b in self.bids if b not in set(whole)]
+        if len(whole) < len(self.whole_capable) or exclude:
+            general = [b for b in self.bids if b not in set(whole) and b not in exclude]
         dp = ItemDP(self.quantity, self.lo, self.hi, price, self.limit, len(self.bids))
         for b in general:
             dp.add(Stage(b, self.segments[b], 0.0 if fixed is None else float(fixed[b])))

@@ -74,7 +74,7 @@ STALL_SHARE = 0.2  # of the time limit without a better award ends the neighbour
 # where a pass takes 0.2 s and branching barely moves the bound, it does not at 10 s).
 BRANCH_MIN_NODES = 20
 NODE_PASSES = 2.5  # pricing passes per node (measured on many small items), plus a small LP
-BRANCH_START_SECONDS = 0.5  # after the bounds, if the target is not met by then (most small problems are)
+BRANCH_CHILD_SECONDS = 1.0  # a fresh interpreter importing the engine, with room, before its nodes
 BRANCH_POLL_SECONDS = 0.05  # what it found is taken in at most this often (it sends its bound every 0.25 s)
 LOCAL_SEARCH_SHARE = 0.25  # of the time left, at most, for pattern swaps after each new pooled award
 STOP_CHECK_SECONDS = 0.05  # the caller's should_stop is asked at most this often
@@ -118,7 +118,6 @@ class Search:
         self.bound_by = ""
         self.lagrangian_bound = -np.inf  # the bound at the master's duals (per-segment bounds start from it)
         self.helper: BackgroundBound | None = None  # branch-and-price beside the search, if any
-        self.helper_from: float | None = None  # when to start it (if the target is not met by then)
         self._helper_taken = -np.inf
 
     def remaining(self) -> float:
@@ -136,13 +135,9 @@ class Search:
         awards, kept only if they pass the exact check), at most every BRANCH_POLL_SECONDS, and
         tell it the best cost so far (it prunes with it)."""
         helper = self.helper
-        now = time.monotonic()
         if helper is None:
-            if self.helper_from is not None and now >= self.helper_from and not final:
-                self.helper_from = None
-                if not self._target_met() and not stopped():
-                    self.helper = BackgroundBound.start(self.problem, self.deadline, self.best_cost)
             return
+        now = time.monotonic()
         if now - self._helper_taken < BRANCH_POLL_SECONDS and not final:
             return
         self._helper_taken = now
@@ -451,16 +446,19 @@ def _solve(problem: Problem, started: float, deadline: float,
             search.raise_bound(float(item_values.sum()), "lagrangian bound")
         search.lagrangian_bound = search.lower_bound
         phases.done("bounds")
-        if not search.done() and BRANCH_MIN_NODES * NODE_PASSES * bound.pass_seconds <= search.remaining():
-            search.helper_from = time.monotonic() + BRANCH_START_SECONDS
+        # branch-and-price beside the search: only with time for a fresh interpreter to start and
+        # for its first nodes (a child stopped before it got going is killed at once, so a
+        # problem solved in a moment pays only the process's start)
+        needs = BRANCH_CHILD_SECONDS + BRANCH_MIN_NODES * NODE_PASSES * bound.pass_seconds
+        if not search.done() and not stopped() and needs <= search.remaining():
+            search.helper = BackgroundBound.start(problem, deadline, search.best_cost)
         try:
             _search(search, master, pricers, bound, segment_bounds, item_values, started, deadline, stats, phases)
         finally:
             if search.helper is not None:
-                search.helper.stop()
+                search.helper.stop()  # reads what it sent, then closes its pipes
         if search.helper is not None:
             search.collect(final=True)  # its last bound and awards
-            search.helper.close()
             stats["branch_and_price_nodes"] = search.helper.nodes
         if stats.pop("proven_infeasible", False):
             return _infeasible(problem, explain(problem, max(search.remaining(), 2.0)), stats, bases)

@@ -7,11 +7,12 @@ from __future__ import annotations
 import importlib
 import sys
 import time
+from decimal import Decimal
 
 import pytest
 
 from awards.engine import parse_problem, solve, violations
-from awards.engine.branching import BackgroundBound
+from awards.engine.branching import BackgroundBound, BranchAndPrice
 from awards.engine.colgen import generate_columns, initial_patterns
 from awards.engine.master import Master
 from awards.engine.presolve import presolve
@@ -22,10 +23,13 @@ from bench.generate import SIZES, Size, generate
 solve_module = importlib.import_module("awards.engine.solve")
 
 
-def _small(seed: int):
+def _small(seed: int, scale: int = 1):
     data = generate(Size(3, 3, 3, share_cap=0.45, capacity_rate=0.5), seed)
     for item in data["items"]:
         item["quantity"] = min(item["quantity"], 6)
+    for bid in data["bids"]:
+        for tier in bid["tiers"]:
+            tier["unit_price"] = str(Decimal(str(tier["unit_price"])) * scale)
     return parse_problem(data)
 
 
@@ -46,7 +50,24 @@ def _run_out(helper: BackgroundBound, best: float, seconds: float = 20.0) -> lis
     return awards
 
 
+@pytest.mark.parametrize("scale", [1, 1000])  # prices in the millions: a fixed +-1e9 charge once failed there
 @pytest.mark.parametrize("seed", [0, 2, 6])  # the master LP mixes awards on these
+def test_branch_and_price_against_brute_force(seed: int, scale: int) -> None:
+    """In-process, with the caller's best cost 1% above the optimum (as the engine sends it):
+    stronger than the master's bound, never past the optimum."""
+    problem = _small(seed, scale)
+    optimum, _ = brute_force(problem)
+    reduced = presolve(problem)
+    pricers = [ItemPricer(reduced, item) for item in range(len(problem.items))]
+    master = Master(reduced)
+    master.add(initial_patterns(reduced, pricers))
+    root = generate_columns(reduced, pricers, master, deadline=time.monotonic() + 10)
+    bound, nodes, _ = BranchAndPrice(reduced, pricers, master).run(
+        root.lower_bound, root.z, time.monotonic() + 20, incumbent=float(optimum) * 1.01)
+    assert nodes and root.lower_bound + 1e-6 < bound <= float(optimum) * (1 + 1e-9)
+
+
+@pytest.mark.parametrize("seed", [0, 2, 6])
 def test_background_bound_against_brute_force(seed: int) -> None:
     problem = _small(seed)
     optimum, _ = brute_force(problem)
@@ -54,13 +75,12 @@ def test_background_bound_against_brute_force(seed: int) -> None:
     dw = _dw_bound(problem)
     # a far deadline: the tree is small and closes long before it, even with the (niced) child
     # starved by a loaded test machine
-    helper = BackgroundBound.start(problem, time.monotonic() + 60, float("inf"))
+    helper = BackgroundBound.start(problem, time.monotonic() + 60, float(optimum) * 1.01)
     assert helper is not None
     try:
-        awards = _run_out(helper, float("inf"), seconds=90)
+        awards = _run_out(helper, float(optimum) * 1.01, seconds=90)
     finally:
         helper.stop()
-        helper.close()
     assert helper.finished and helper.nodes > 0
     assert dw + 1e-6 < helper.value <= float(optimum) + 1e-6  # stronger than the master, never past the optimum
     for award in awards:  # integral nodes' awards: they keep every rule and never beat the optimum
@@ -68,22 +88,30 @@ def test_background_bound_against_brute_force(seed: int) -> None:
         assert sum(problem.bid_by_id[b].cost(q) for b, q in award.items()) >= optimum
 
 
-def test_background_bound_stops_when_told_and_when_its_parent_goes() -> None:
+def test_background_bound_ends_when_asked_and_when_its_parent_goes() -> None:
     problem = parse_problem(generate(SIZES["300x30x4"], 0, "tiny-items"))
-    helper = BackgroundBound.start(problem, time.monotonic() + 60, float("inf"))
+    helper = BackgroundBound.start(problem, time.monotonic() + 120, float("inf"))
     assert helper is not None
-    time.sleep(1.0)
-    started = time.monotonic()
-    helper.stop()  # asks, waits 2 s, then kills
-    assert time.monotonic() - started < 5.0 and helper._process.poll() is not None
-    helper.close()
+    try:
+        end = time.monotonic() + 60
+        while helper.nodes == 0 and time.monotonic() < end:  # branching, not still starting
+            helper.poll(float("inf"))
+            time.sleep(0.05)
+        assert helper.nodes > 0
+        helper._send.send(("stop", None))
+        assert helper._process.wait(30) == 0  # it ended by itself (killed would be -9)
+    finally:
+        helper.stop()
 
-    orphan = BackgroundBound.start(problem, time.monotonic() + 60, float("inf"))
+    orphan = BackgroundBound.start(problem, time.monotonic() + 120, float("inf"))
     assert orphan is not None
-    time.sleep(1.0)
-    orphan._send.close()  # as if the engine's process had died: its end of the pipe closes
-    assert orphan._process.wait(30) is not None
-    orphan.close()
+    try:
+        time.sleep(1.0)
+        orphan._send.close()  # as if the engine's process had died: its end of the pipe closes
+        assert orphan._process.wait(30) == 0
+    finally:
+        orphan._process.kill()
+        orphan._process.wait()
 
 
 class _Helper:
@@ -102,9 +130,6 @@ class _Helper:
     def stop(self) -> None:
         self.stopped = True
 
-    def close(self) -> None:
-        pass
-
 
 @pytest.mark.parametrize("seed", [0, 2, 6])
 def test_the_search_takes_in_the_background_bound_and_awards(monkeypatch, seed: int) -> None:
@@ -117,7 +142,7 @@ def test_the_search_takes_in_the_background_bound_and_awards(monkeypatch, seed: 
         helpers.append(_Helper((dw + float(optimum)) / 2, best))
         return helpers[-1]
 
-    monkeypatch.setattr(solve_module, "BRANCH_START_SECONDS", 0.0)
+    monkeypatch.setattr(solve_module, "BRANCH_CHILD_SECONDS", 0.0)
     monkeypatch.setattr(solve_module.BackgroundBound, "start", classmethod(start))
     monkeypatch.setattr(solve_module, "improve", lambda *args: False)  # leave the gap to the helper
     monkeypatch.setattr(solve_module, "_pool_ip", lambda *args, **kwargs: None)
@@ -142,8 +167,13 @@ def test_the_engine_starts_it_where_pricing_is_cheap(monkeypatch) -> None:
 
 def test_the_engine_goes_on_without_it_where_it_cannot_start(monkeypatch) -> None:
     monkeypatch.setattr(sys, "executable", "/nonexistent/python")
+    tried = []
+    real = solve_module.BackgroundBound.start.__func__
+    monkeypatch.setattr(solve_module.BackgroundBound, "start",
+                        classmethod(lambda cls, *args: tried.append(real(cls, *args)) or tried[-1]))
     data = generate(SIZES["300x30x4"], 0, "tiny-items")
-    result = solve(data, time_limit=2)
+    result = solve(data, time_limit=3)
+    assert tried == [None]  # it was tried, and could not start
     assert "branch_and_price_nodes" not in result.stats
     assert result.status in {"feasible", "optimal"} and not violations(parse_problem(data), result.award)
 
