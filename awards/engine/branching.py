@@ -291,7 +291,7 @@ class BackgroundBound:
                  str(child_reads), str(child_writes)],
                 pass_fds=(child_reads, child_writes), stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
                 env={**os.environ, "PYTHONPATH": os.pathsep.join(paths)})
-        except OSError:
+        except (OSError, ValueError):
             for fd in pipes:
                 os.close(fd)
             raise
@@ -317,7 +317,7 @@ class BackgroundBound:
         """The helper, running; None if no child process can be started here."""
         try:
             return cls(problem, deadline, best_cost)
-        except OSError:
+        except (OSError, ValueError):  # no process here (or no fd passing: not a POSIX system)
             return None
 
     def _drain(self) -> None:
@@ -390,7 +390,7 @@ def child_main() -> None:
     end of the pipe closes. It only ever exits: any failure ends it with one line on stderr."""
     try:
         os.nice(CHILD_NICENESS)  # the search comes first: this takes the core it leaves idle
-    except OSError:
+    except (OSError, AttributeError):
         pass
     send = None
     nodes = [0]
