@@ -152,7 +152,10 @@ class BranchAndPrice:
         bound, z, slack = node.bound, None, 0.0
         for _ in range(max_rounds):
             master.set_allowed(self.allowed(node.decisions))
-            duals, z = master.solve_lp()
+            try:
+                duals, z = master.solve_lp()
+            except RuntimeError:  # HiGHS did not solve the node's LP (seen once at prices x1e6):
+                return bound, None, 0.0  # the node keeps the bound it has, and is not split further
             slack = master.slack_used()
             adjusted = reduced.seg_price * duals.factor[reduced.seg_bid]
             total, found, complete = 0.0, [], True
@@ -300,6 +303,7 @@ class BackgroundBound:
         self._send = Connection(to_child, readable=False)
         self._receive = Connection(from_child, writable=False)
         self._sent_best = best_cost
+        self._deadline = deadline
         self._send.send((deadline, best_cost))
         # the problem goes through the child's stdin, written by a thread: it is bigger than a pipe
         # holds, and the child reads it only once it has imported the engine
@@ -351,13 +355,15 @@ class BackgroundBound:
 
     def stop(self, timeout: float = STOP_SECONDS) -> None:
         """End the child and wait for it, reading what it sends meanwhile (so it never blocks on
-        a full pipe); kill it if it has not ended within ``timeout``. Afterwards ``poll`` still
+        a full pipe); kill it if it has not ended within ``timeout`` or by the deadline. Afterwards ``poll`` still
         returns what it sent, without touching the pipes."""
         if self._closed:
             return
         self._drain()
         if self.value == -np.inf:  # still starting: nothing to wait for
             timeout = 0.0
+        # never past the search's deadline (the child stops there by itself anyway)
+        timeout = min(timeout, max(0.0, self._deadline - time.monotonic()))
         try:
             self._send.send(("stop", None))
         except OSError:
@@ -400,8 +406,8 @@ def child_main() -> None:
         deadline, best = receive.recv()
         problem = pickle.load(sys.stdin.buffer)
         _branch(problem, deadline, best, receive, send, nodes)
-    except (KeyboardInterrupt, BrokenPipeError, EOFError):
-        pass  # interrupted with the caller, or the caller is gone
+    except (KeyboardInterrupt, BrokenPipeError, EOFError, pickle.UnpicklingError):
+        pass  # interrupted with the caller, or the caller is gone (maybe while sending the problem)
     except Exception as error:  # noqa: BLE001 - a helper ends quietly; the search goes on without it
         print(f"edpool award engine: branch-and-price helper stopped: {error!r}", file=sys.stderr)
     finally:

@@ -50,12 +50,30 @@ def _run_out(helper: BackgroundBound, best: float, seconds: float = 20.0) -> lis
     return awards
 
 
-@pytest.mark.parametrize("scale", [1, 1000])  # prices in the millions: a fixed +-1e9 charge once failed there
-@pytest.mark.parametrize("seed", [0, 2, 6])  # the master LP mixes awards on these
-def test_branch_and_price_against_brute_force(seed: int, scale: int) -> None:
+def _fuzzed(seed: int, scale: int):
+    """An instance a review's fuzzing found (caps, vendor limit, minimum award, small capacities):
+    with prices x1000 the fixed +-1e9 branching charge once gave it a bound above the optimum."""
+    data = generate(Size(3, 4, 3, share_cap=0.45, max_vendors_per_item=2, min_award_quantity=2,
+                         capacity_rate=0.4), seed)
+    for item in data["items"]:
+        item["quantity"] = min(item["quantity"], 5)
+    for bid in data["bids"]:
+        if bid.get("max_quantity"):
+            bid["max_quantity"] = min(bid["max_quantity"], 5)
+            bid["tiers"] = [tier for tier in bid["tiers"] if tier["min_quantity"] <= bid["max_quantity"]]
+        for tier in bid["tiers"]:
+            tier["unit_price"] = str(Decimal(str(tier["unit_price"])) * scale)
+    return parse_problem(data)
+
+
+@pytest.mark.parametrize("make, seed, scale", [
+    (_small, 0, 1), (_small, 2, 1), (_small, 6, 1), (_small, 0, 1000), (_small, 2, 1000), (_small, 6, 1000),
+    (_fuzzed, 83, 1000),  # the bound passed the optimum here before (7,615,581.80 > 7,540,180.00)
+])
+def test_branch_and_price_against_brute_force(make, seed: int, scale: int) -> None:
     """In-process, with the caller's best cost 1% above the optimum (as the engine sends it):
     stronger than the master's bound, never past the optimum."""
-    problem = _small(seed, scale)
+    problem = make(seed, scale)
     optimum, _ = brute_force(problem)
     reduced = presolve(problem)
     pricers = [ItemPricer(reduced, item) for item in range(len(problem.items))]
