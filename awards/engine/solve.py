@@ -32,9 +32,9 @@ from typing import Any
 
 import numpy as np
 
+from .background import BackgroundBound
 from .baseline import baselines
 from .bounds import SegmentBounds
-from .branching import BackgroundBound
 from .colgen import generate_columns, initial_patterns, perturbed_patterns
 from .diagnose import explain, uncoverable_item, vendor_shortage
 from .highs import stop_check, stopped
@@ -67,7 +67,7 @@ FIRST_STAGE_SHARE = 0.33  # of that window for the 3-per-item pool IP (it finds 
 PERTURB_SHARE = 0.15  # of the time limit for pricing at perturbed share prices (``perturbed_patterns``)
 EARLY_GUIDED_SHARE = 0.1  # of the time limit, at most, for the LP-guided search before the neighbourhoods
 STALL_SHARE = 0.2  # of the time limit without a better award ends the neighbourhoods early
-# Branch-and-price on the master in a child process (``branching.BackgroundBound``), on the core the
+# Branch-and-price on the master in a child process (``background.BackgroundBound``), on the core the
 # search leaves idle: where the master LP mixes awards of small items it raises the bound (by 0.004-
 # 0.02% of the cost in seconds on tiny-items, 0.004% on base), but each node costs a few pricing
 # passes, so it starts only where the time left affords BRANCH_MIN_NODES such nodes (on heavy-tail,

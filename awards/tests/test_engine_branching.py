@@ -1,4 +1,4 @@
-"""Branch-and-price beside the search (awards/engine/branching.py, BackgroundBound): its bound never
+"""Branch-and-price beside the search (awards/engine/background.py, BackgroundBound): its bound never
 passes the true optimum, its awards keep every rule, it ends when told or when its parent goes,
 the engine uses it where pricing is cheap, and the engine goes on without it when it cannot start."""
 
@@ -12,7 +12,8 @@ from decimal import Decimal
 import pytest
 
 from awards.engine import parse_problem, solve, violations
-from awards.engine.branching import BackgroundBound, BranchAndPrice
+from awards.engine.background import BackgroundBound
+from awards.engine.branching import BranchAndPrice
 from awards.engine.colgen import generate_columns, initial_patterns
 from awards.engine.master import Master
 from awards.engine.presolve import presolve
