@@ -181,11 +181,12 @@ def child_main() -> None:
 
 def _branch(problem: Problem, deadline: float, best: float, receive: Connection, send: Connection,
             nodes: list[int]) -> None:
+    """Column generation, then the tree; ``nodes[0]`` keeps the nodes solved (for "done")."""
     from .colgen import generate_columns, initial_patterns
     from .highs import stop_check
     from .presolve import presolve
 
-    state = {"best": best, "stop": False, "asked": 0.0, "nodes": 0}
+    state = {"best": best, "stop": False, "asked": 0.0}
 
     def stop() -> bool:
         now = time.monotonic()
@@ -208,7 +209,7 @@ def _branch(problem: Problem, deadline: float, best: float, receive: Connection,
         now = time.monotonic()
         if value > last[0] and (force or now - last[1] >= REPORT_SECONDS):
             last[:] = [value, now]
-            send.send(("bound", value, state["nodes"]))
+            send.send(("bound", value, nodes[0]))
 
     with stop_check(stop):  # the engine's own loops (column generation) ask it too
         if stop():
@@ -237,11 +238,10 @@ def _branch(problem: Problem, deadline: float, best: float, receive: Connection,
             return state["best"]
 
         def on_bound(value: float) -> None:
-            state["nodes"] = nodes[0] = tree.serial
+            nodes[0] = tree.serial
             report_bound(value)
 
         value, nodes[0], _ = tree.run(root.lower_bound, root.z, deadline, incumbent=state["best"],
-                                            on_bound=on_bound, on_award=on_award,
-                                            best_cost=lambda: state["best"], stop=stop)
-        state["nodes"] = nodes[0]
+                                      on_bound=on_bound, on_award=on_award,
+                                      best_cost=lambda: state["best"], stop=stop)
         report_bound(value, force=True)
