@@ -40,7 +40,7 @@ import numpy as np
 
 from .highs import stopped
 from .master import Duals, Master, Pattern
-from .pricing import ItemPricer
+from .pricing import ItemPricer, WholeOnly
 from .presolve import Reduced
 
 MAX_OPEN = 20_000  # open nodes kept at most (memory); past it the search stops, its bound still valid
@@ -63,7 +63,9 @@ class BranchAndPrice:
         self.serial = 0
         self.bids_of_pattern: list[frozenset[int]] = []
         self.item_of_pattern = np.zeros(0, dtype=np.int64)
-        self.priced = 0  # item DPs run, for the stats
+        self.priced = 0  # items priced, for the stats
+        self.whole = WholeOnly(reduced, pricers)
+        self._seeds: dict[tuple, Pattern | None] = {}
         self._halt: Callable[[], bool] = stopped
 
     # -- a node's view of the master -----------------------------------------------------
@@ -122,10 +124,13 @@ class BranchAndPrice:
         plain = Duals(np.zeros(len(self.pricers)), ones, None, 0.0, np.zeros(len(self.reduced.vendors)))
         found = []
         for item, rules in by_item.items():
-            _, award = self._price_item(item, self.reduced.seg_price, plain, rules)
-            if award is None:
+            key = (item, tuple(sorted(rules)))
+            if key not in self._seeds:  # the same decisions recur down the tree: priced once
+                _, award = self._price_item(item, self.reduced.seg_price, plain, rules)
+                self._seeds[key] = None if award is None else Pattern.make(self.reduced, item, award)
+            if self._seeds[key] is None:
                 return False
-            found.append(Pattern.make(self.reduced, item, award))
+            found.append(self._seeds[key])
         self.master.add(found)
         return True
 
@@ -140,6 +145,10 @@ class BranchAndPrice:
             return np.inf, None, 0.0
         master, reduced = self.master, self.reduced
         bound, z, slack = node.bound, None, 0.0
+        # items with a "used" decision go through their DP; "not used" ones are rows left out
+        decided = np.zeros(len(self.pricers), dtype=bool)
+        decided[[item for item, rules in by_item.items() if any(used for _, used in rules)]] = True
+        excluded = self.whole.rows_of([(item, bid) for item, bid, used in node.decisions if not used])
         for _ in range(max_rounds):
             master.set_allowed(self.allowed(node.decisions))
             try:
@@ -148,8 +157,19 @@ class BranchAndPrice:
                 return bound, None, 0.0  # the node keeps the bound it has, and is not split further
             slack = master.slack_used()
             adjusted = reduced.seg_price * duals.factor[reduced.seg_bid]
-            total, found, complete = 0.0, [], True
+            # items without decisions whose bids all take them whole: one vector step
+            priced, least, rows = self.whole.price(adjusted, duals.factor, duals.fixed, excluded)
+            priced &= ~decided
+            if np.isinf(least[priced]).any():
+                return np.inf, None, 0.0  # an item whose every bid the node leaves out
+            self.priced += int(priced.sum())
+            total, found, complete = float(least[priced].sum()), [], True
+            sigmas = duals.sigma
+            for item in np.flatnonzero(priced & (least - sigmas < -1e-9 * np.maximum(1.0, np.abs(sigmas)))):
+                found.append(Pattern.make(reduced, int(item), self.whole.award(int(rows[item]))))
             for pricer in self.pricers:
+                if priced[pricer.item]:
+                    continue
                 if time.monotonic() > deadline or self._halt():
                     complete = False  # a partial pass bounds nothing
                     break

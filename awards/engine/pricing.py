@@ -117,6 +117,64 @@ class ItemPricer:
         return best, award
 
 
+class WholeOnly:
+    """The items all of whose bids are whole-capable (no capacities: many small items), priced
+    together in one vector step. By the merge argument (module docstring) such an item's cheapest
+    award at positive multipliers and non-negative fixed charges is one bid taking it whole: the
+    least of ``price[segment holding Q] * Q + fixed`` over its bids, exactly what
+    ``ItemPricer.price`` returns for it, without a DP per item."""
+
+    def __init__(self, reduced: Reduced, pricers: list[ItemPricer]) -> None:
+        rows = [
+            (pricer.item, b, s)
+            for pricer in pricers
+            if not pricer.always_general
+            for b in pricer.bids
+            for s in pricer.segments[b]
+            if pricer.lo[s] <= pricer.quantity <= pricer.hi[s]
+        ]
+        self.items = len(pricers)
+        self.row_item = np.array([r[0] for r in rows], dtype=np.int64)
+        self.row_bid = np.array([r[1] for r in rows], dtype=np.int64)
+        self.row_segment = np.array([r[2] for r in rows], dtype=np.int64)
+        self.row_quantity = reduced.item_quantity[self.row_item] if rows else np.zeros(0)
+        self.eligible = np.zeros(self.items, dtype=bool)
+        self.eligible[self.row_item] = True
+
+    def rows_of(self, pairs: list[tuple[int, int]]) -> np.ndarray:
+        """A mask of the rows of these (item, bid) pairs."""
+        mask = np.zeros(len(self.row_item), dtype=bool)
+        for item, bid in pairs:
+            mask |= (self.row_item == item) & (self.row_bid == bid)
+        return mask
+
+    def price(self, price: np.ndarray, factor: np.ndarray, fixed: np.ndarray | None,
+              excluded: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per item: whether it was priced here, its least adjusted cost (inf if every bid is
+        ``excluded``: a mask of rows the award may not use), and the row (bid, segment) of its
+        award; items not priced here must go through their ``ItemPricer``."""
+        values = price[self.row_segment] * self.row_quantity
+        bad = factor[self.row_bid] <= 0
+        if fixed is not None:
+            values = values + fixed[self.row_bid]
+            bad |= fixed[self.row_bid] < 0
+        if excluded is not None:
+            values = np.where(excluded, np.inf, values)
+        priced = self.eligible.copy()
+        priced[self.row_item[bad]] = False
+        order = np.lexsort((values, self.row_item))
+        first = np.ones(len(order), dtype=bool)
+        first[1:] = self.row_item[order][1:] != self.row_item[order][:-1]
+        best_row = np.full(self.items, -1, dtype=np.int64)
+        best_row[self.row_item[order[first]]] = order[first]
+        least = np.full(self.items, np.inf)
+        least[priced] = values[best_row[priced]]
+        return priced, least, best_row
+
+    def award(self, row: int) -> dict[int, tuple[int, int]]:
+        return {int(self.row_bid[row]): (int(self.row_segment[row]), int(self.row_quantity[row]))}
+
+
 class FixingData:
     """Per-item flattened (segment, quantity) pairs of *all* bids, for bound-based fixing."""
 

@@ -67,7 +67,19 @@ def _fuzzed(seed: int, scale: int):
     return parse_problem(data)
 
 
+def _whole_only(seed: int, scale: int = 1):
+    """Four items no bid has a capacity on: priced in one vector step (``pricing.WholeOnly``)."""
+    data = generate(Size(4, 3, 3, share_cap=0.45, capacity_rate=0.0), seed)
+    for item in data["items"]:
+        item["quantity"] = min(item["quantity"], 5)
+    for bid in data["bids"]:
+        for tier in bid["tiers"]:
+            tier["unit_price"] = str(Decimal(str(tier["unit_price"])) * scale)
+    return parse_problem(data)
+
+
 @pytest.mark.parametrize("make, seed, scale", [
+    (_whole_only, 0, 1), (_whole_only, 1, 1), (_whole_only, 3, 1000),
     (_small, 0, 1), (_small, 2, 1), (_small, 6, 1), (_small, 0, 1000), (_small, 2, 1000), (_small, 6, 1000),
     (_fuzzed, 83, 1000),  # the bound passed the optimum here before (7,615,581.80 > 7,540,180.00)
 ])

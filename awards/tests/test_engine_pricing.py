@@ -5,14 +5,15 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from awards.engine import parse_problem
 from awards.engine.itemdp import Stage, solve_item, window_min
 from awards.engine.presolve import presolve
-from awards.engine.pricing import FixingData, ItemPricer, forced_lower_bounds
-from bench.generate import Size, generate
+from awards.engine.pricing import FixingData, ItemPricer, WholeOnly, forced_lower_bounds
+from bench.generate import SIZES, Size, generate
 
 
 def test_window_min_matches_a_loop() -> None:
@@ -92,3 +93,39 @@ def test_forced_bounds_never_exceed_the_true_forced_cost(seed: int) -> None:
                     if q < pricer.quantity else (0.0, {})
                 forced = min(forced, price[s] * q + rest)
             assert bounds[position] <= forced + 1e-6
+
+
+@pytest.mark.parametrize("family", ["tiny-items", "deep-discount", "base"])
+def test_items_priced_together_match_their_own_pricer(family: str) -> None:
+    """``WholeOnly`` (the items whose bids all take them whole, priced in one vector step, as
+    branch-and-price does) gives each item it prices the same least cost as its ``ItemPricer``,
+    an award of that cost, and leaves to the pricer the items it cannot price (a negative
+    multiplier or charge); with bids left out, the same as the pricer told to leave them out."""
+    reduced = presolve(parse_problem(generate(SIZES["50x8x3"], 1, family)))
+    pricers = [ItemPricer(reduced, item) for item in range(len(reduced.problem.items))]
+    whole = WholeOnly(reduced, pricers)
+    assert whole.eligible.any()
+    rng = np.random.default_rng(7)
+    for trial in range(6):
+        factor = rng.uniform(0.5, 1.5, len(reduced.bids))
+        if trial == 5:
+            factor[rng.integers(0, len(reduced.bids), 10)] = -0.1
+        fixed = rng.uniform(0.0, 50.0, len(reduced.bids)) if trial % 2 else None
+        adjusted = reduced.seg_price * factor[reduced.seg_bid]
+        left_out = [(pricer.item, pricer.bids[0]) for pricer in pricers if trial >= 3]
+        priced, least, rows = whole.price(adjusted, factor, fixed, whole.rows_of(left_out) if left_out else None)
+        assert not (priced & ~whole.eligible).any()
+        checked = 0
+        for pricer in pricers:
+            if not priced[pricer.item]:
+                continue
+            exclude = frozenset(bid for item, bid in left_out if item == pricer.item)
+            value, _ = pricer.price(adjusted, factor, fixed, with_award=False, exclude=exclude)
+            assert least[pricer.item] == pytest.approx(value, rel=1e-12)
+            if np.isfinite(value):
+                (bid, (segment, quantity)), = whole.award(int(rows[pricer.item])).items()
+                assert bid not in exclude and quantity == pricer.quantity
+                charge = 0.0 if fixed is None else fixed[bid]
+                assert adjusted[segment] * quantity + charge == pytest.approx(value, rel=1e-12)
+            checked += 1
+        assert checked
