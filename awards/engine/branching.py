@@ -22,7 +22,8 @@ bounds bar those a node forbids). A node whose LP chooses one whole pattern per 
 (offered to the caller, who checks it exactly) and is closed.
 
 Best first, branching on the bid whose weight in its item's LP mixture is nearest 1/2, weighted by
-the money at stake. Each node costs a few pricing passes (one item DP per item), so this pays only
+the money at stake. Each node costs a few pricing passes (one item DP per item; one vector step for
+all the items whose bids all take them whole, ``pricing.WholeOnly``), so this pays only
 where those are cheap: on instances of many small items it raised the bound by 0.004-0.02% of the
 cost in a second or two (awards/engine/README.md, seventh session); on big items it barely moves
 it. The engine runs it in a child process beside its search (``background``), only where a
