@@ -159,8 +159,8 @@ class BranchAndPrice:
             slack = master.slack_used()
             adjusted = reduced.seg_price * duals.factor[reduced.seg_bid]
             # items without decisions whose bids all take them whole: one vector step
-            priced, least, rows = self.whole.price(adjusted, duals.factor, duals.fixed, excluded)
-            priced &= ~decided
+            valid, least, rows = self.whole.price(adjusted, duals.factor, duals.fixed, excluded)
+            priced = valid & ~decided
             if np.isinf(least[priced]).any():
                 return np.inf, None, 0.0  # an item whose every bid the node leaves out
             self.priced += int(priced.sum())
@@ -174,7 +174,15 @@ class BranchAndPrice:
                 if time.monotonic() > deadline or self._halt():
                     complete = False  # a partial pass bounds nothing
                     break
-                value, award = self._price_item(pricer.item, adjusted, duals, by_item.get(pricer.item, []))
+                rules = by_item.get(pricer.item, [])
+                forced = [bid for bid, used in rules if used]
+                if valid[pricer.item] and len(forced) == 1:
+                    # one forced bid on an item whose bids all take it whole: it whole, or a split
+                    self.priced += 1
+                    excluded_bids = frozenset(bid for bid, used in rules if not used)
+                    value, award = self.whole.price_forced(pricer, forced[0], excluded_bids, adjusted, duals.fixed)
+                else:
+                    value, award = self._price_item(pricer.item, adjusted, duals, rules)
                 if not np.isfinite(value):
                     return np.inf, None, 0.0
                 total += value

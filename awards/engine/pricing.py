@@ -140,6 +140,59 @@ class WholeOnly:
         self.row_quantity = reduced.item_quantity[self.row_item] if rows else np.zeros(0)
         self.eligible = np.zeros(self.items, dtype=bool)
         self.eligible[self.row_item] = True
+        self._segments: dict[int, dict[int, np.ndarray]] = {}
+
+    def _segment_at(self, pricer: ItemPricer) -> dict[int, np.ndarray]:
+        """Per bid of the item: the segment that prices each quantity 0..Q (-1 where none)."""
+        table = self._segments.get(pricer.item)
+        if table is None:
+            table = {}
+            for b in pricer.bids:
+                at = np.full(pricer.quantity + 1, -1, dtype=np.int64)
+                for s in pricer.segments[b]:
+                    lo, hi = int(pricer.lo[s]), min(int(pricer.hi[s]), pricer.quantity)
+                    if lo <= hi:
+                        at[lo : hi + 1] = s
+                table[b] = at
+            self._segments[pricer.item] = table
+        return table
+
+    def price_forced(self, pricer: ItemPricer, bid: int, excluded: frozenset[int], price: np.ndarray,
+                     fixed: np.ndarray | None) -> tuple[float, dict[int, tuple[int, int]] | None]:
+        """The cheapest award of an item priced here (its multipliers positive, charges not
+        negative) that uses ``bid`` and none of ``excluded``.
+
+        By the merge argument the award's other bids merge into one; so it is ``bid`` whole, or
+        ``bid`` and one other bid splitting the quantity. (With two bids forced that no longer
+        holds -- both may take one unit and a cheaper third the rest -- so those go to the DP.)
+        (inf, None) if there is no such award."""
+        quantity = pricer.quantity
+        table = self._segment_at(pricer)
+        counts = np.arange(quantity + 1)
+
+        def curve(b: int) -> np.ndarray:
+            at = table[b]
+            values = np.where(at >= 0, price[at] * counts, np.inf)
+            values[0] = np.inf  # a used bid takes at least one unit
+            return values + (0.0 if fixed is None else fixed[b])
+
+        own = curve(bid)
+        best, award = float(own[quantity]), {bid: (int(table[bid][quantity]), quantity)}
+        others = [o for o in pricer.bids if o != bid and o not in excluded]
+        if quantity >= 2 and others and (pricer.limit is None or pricer.limit >= 2):
+            curves = np.array([curve(o) for o in others])
+            partner = curves.argmin(axis=0)  # per remainder r: the cheapest other bid
+            rest = curves[partner, counts]
+            totals = own[1:quantity] + rest[quantity - 1 : 0 : -1]  # bid takes x = 1 .. Q-1
+            at = int(np.argmin(totals))
+            if totals[at] < best:
+                x = at + 1
+                other = others[int(partner[quantity - x])]
+                best = float(totals[at])
+                award = {bid: (int(table[bid][x]), x), other: (int(table[other][quantity - x]), quantity - x)}
+        if not np.isfinite(best):
+            return np.inf, None
+        return best, award
 
     def rows_of(self, pairs: list[tuple[int, int]]) -> np.ndarray:
         """A mask of the rows of these (item, bid) pairs."""

@@ -214,3 +214,48 @@ def test_it_stays_out_where_a_pricing_pass_is_dear(monkeypatch) -> None:
     monkeypatch.setattr(solve_module.BackgroundBound, "start", classmethod(lambda cls, *a: started.append(a)))
     solve(generate(SIZES["300x30x4"], 0, "heavy-tail"), time_limit=3)
     assert not started
+
+
+@pytest.mark.parametrize("family, size", [
+    ("tiny-items", SIZES["50x8x3"]), ("deep-discount", SIZES["50x8x3"]), ("tiny-items", SIZES["300x30x4"]),
+    ("tiny-items", Size(40, 6, 3, max_vendors_per_item=1)),  # one bid per item: whole only
+])
+def test_forced_bids_on_whole_items_price_as_the_dp_does(family: str, size: Size) -> None:
+    """A node's "used" decision on an item whose bids all take it whole is priced as that bid
+    whole or split with one other (``WholeOnly.price_forced``): the same least cost as the item's
+    DP under the decisions (vendor limits, minimum awards, charges), and an award of that cost
+    that keeps them."""
+    import numpy as np
+
+    from awards.engine.master import Duals
+
+    problem = parse_problem(generate(size, 2, family))
+    reduced = presolve(problem)
+    pricers = [ItemPricer(reduced, item) for item in range(len(problem.items))]
+    tree = BranchAndPrice(reduced, pricers, Master(reduced))
+    rng = np.random.default_rng(5)
+    checked = 0
+    for trial in range(4):
+        factor = rng.uniform(0.6, 1.4, len(reduced.bids))
+        fixed = rng.uniform(0.0, 30.0, len(reduced.bids)) if trial % 2 else None
+        duals = Duals(np.zeros(len(pricers)), factor, fixed, 0.0, np.zeros(len(reduced.vendors)))
+        adjusted = reduced.seg_price * factor[reduced.seg_bid]
+        for pricer in pricers:
+            if not tree.whole.eligible[pricer.item] or len(pricer.bids) < 2:
+                continue
+            bids = [int(b) for b in rng.permutation(pricer.bids)]
+            forced = bids[:1]
+            left_out = bids[1 : 1 + int(rng.integers(0, 3))]
+            rules = [(b, True) for b in forced] + [(b, False) for b in left_out]
+            expected, _ = tree._price_item(pricer.item, adjusted, duals, rules)
+            value, award = tree.whole.price_forced(pricer, forced[0], frozenset(left_out), adjusted, fixed)
+            assert value == pytest.approx(expected, rel=1e-9, abs=1e-6)
+            if award is None:
+                assert not np.isfinite(expected)
+                continue
+            assert set(forced) <= set(award) and not set(left_out) & set(award)
+            assert sum(q for _, q in award.values()) == pricer.quantity
+            charges = 0.0 if fixed is None else sum(fixed[b] for b in award)
+            assert sum(adjusted[s] * q for s, q in award.values()) + charges == pytest.approx(value, rel=1e-9)
+            checked += 1
+    assert checked > 20
