@@ -75,6 +75,7 @@ class Master:
         self.patterns: list[Pattern] = []
         self.keys: set[tuple[int, tuple]] = set()
         self.highs = new_highs()
+        self._barred = np.zeros(0, dtype=bool)  # patterns barred from the LP (``set_allowed``)
         self._build_rows()
 
     # -- model -----------------------------------------------------------------------------
@@ -147,10 +148,18 @@ class Master:
         return len(costs)
 
     def set_allowed(self, allowed: np.ndarray) -> None:
-        """Bar the patterns where ``allowed`` is false from the LP (a branch-and-price node)."""
+        """Bar the patterns where ``allowed`` is false from the LP (a branch-and-price node); only
+        the columns whose bar changes are touched (a node differs from the last in a few)."""
         count = len(self.patterns)
-        columns = np.arange(self.fixed_columns, self.fixed_columns + count, dtype=np.int32)
-        self.highs.changeColsBounds(count, columns, np.zeros(count), np.where(allowed[:count], INF, 0.0))
+        barred = ~allowed[:count]
+        previous = np.zeros(count, dtype=bool)
+        previous[: len(self._barred)] = self._barred  # patterns added since are allowed
+        changed = np.flatnonzero(barred != previous)
+        if len(changed):
+            columns = (self.fixed_columns + changed).astype(np.int32)
+            self.highs.changeColsBounds(len(changed), columns, np.zeros(len(changed)),
+                                        np.where(barred[changed], 0.0, INF))
+        self._barred = barred
 
     # -- LP --------------------------------------------------------------------------------
     def solve_lp(self) -> tuple[Duals, np.ndarray]:
