@@ -110,11 +110,16 @@ def test_items_priced_together_match_their_own_pricer(family: str) -> None:
         factor = rng.uniform(0.5, 1.5, len(reduced.bids))
         if trial == 5:
             factor[rng.integers(0, len(reduced.bids), 10)] = -0.1
-        fixed = rng.uniform(0.0, 50.0, len(reduced.bids)) if trial % 2 else None
+        fixed = rng.uniform(0.0, 50.0, len(reduced.bids)) if trial % 2 or trial == 4 else None
         adjusted = reduced.seg_price * factor[reduced.seg_bid]
         left_out = [(pricer.item, pricer.bids[0]) for pricer in pricers if trial >= 3]
+        if trial == 4:
+            fixed[rng.integers(0, len(reduced.bids), 10)] = -5.0  # e.g. a bundle's dual
         priced, least, rows = whole.price(adjusted, factor, fixed, whole.rows_of(left_out) if left_out else None)
         assert not (priced & ~whole.eligible).any()
+        for pricer in pricers:  # a negative multiplier or charge breaks the merge argument: DP only
+            if (factor[pricer.bids] <= 0).any() or (fixed is not None and (fixed[pricer.bids] < 0).any()):
+                assert not priced[pricer.item]
         checked = 0
         for pricer in pricers:
             if not priced[pricer.item]:
