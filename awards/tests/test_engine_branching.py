@@ -24,14 +24,23 @@ from bench.generate import SIZES, Size, generate
 solve_module = importlib.import_module("awards.engine.solve")
 
 
-def _small(seed: int, scale: int = 1):
-    data = generate(Size(3, 3, 3, share_cap=0.45, capacity_rate=0.5), seed)
+def _shrunk(size: Size, seed: int, most: int, scale: float, *, capacities: bool = False):
+    """A generated instance with every quantity (and, if asked, capacity) cut to ``most`` units,
+    so brute force can check it, and its prices times ``scale``."""
+    data = generate(size, seed)
     for item in data["items"]:
-        item["quantity"] = min(item["quantity"], 6)
+        item["quantity"] = min(item["quantity"], most)
     for bid in data["bids"]:
+        if capacities and bid.get("max_quantity"):
+            bid["max_quantity"] = min(bid["max_quantity"], most)
+            bid["tiers"] = [tier for tier in bid["tiers"] if tier["min_quantity"] <= bid["max_quantity"]]
         for tier in bid["tiers"]:
             tier["unit_price"] = str(Decimal(str(tier["unit_price"])) * scale)
     return parse_problem(data)
+
+
+def _small(seed: int, scale: int = 1):
+    return _shrunk(Size(3, 3, 3, share_cap=0.45, capacity_rate=0.5), seed, 6, scale)
 
 
 def _dw_bound(problem) -> float:
@@ -54,28 +63,13 @@ def _run_out(helper: BackgroundBound, best: float, seconds: float = 20.0) -> lis
 def _fuzzed(seed: int, scale: int):
     """An instance a review's fuzzing found (caps, vendor limit, minimum award, small capacities):
     with prices x1000 the fixed +-1e9 branching charge once gave it a bound above the optimum."""
-    data = generate(Size(3, 4, 3, share_cap=0.45, max_vendors_per_item=2, min_award_quantity=2,
-                         capacity_rate=0.4), seed)
-    for item in data["items"]:
-        item["quantity"] = min(item["quantity"], 5)
-    for bid in data["bids"]:
-        if bid.get("max_quantity"):
-            bid["max_quantity"] = min(bid["max_quantity"], 5)
-            bid["tiers"] = [tier for tier in bid["tiers"] if tier["min_quantity"] <= bid["max_quantity"]]
-        for tier in bid["tiers"]:
-            tier["unit_price"] = str(Decimal(str(tier["unit_price"])) * scale)
-    return parse_problem(data)
+    size = Size(3, 4, 3, share_cap=0.45, max_vendors_per_item=2, min_award_quantity=2, capacity_rate=0.4)
+    return _shrunk(size, seed, 5, scale, capacities=True)
 
 
 def _whole_only(seed: int, scale: int = 1):
     """Four items no bid has a capacity on: priced in one vector step (``pricing.WholeOnly``)."""
-    data = generate(Size(4, 3, 3, share_cap=0.45, capacity_rate=0.0), seed)
-    for item in data["items"]:
-        item["quantity"] = min(item["quantity"], 5)
-    for bid in data["bids"]:
-        for tier in bid["tiers"]:
-            tier["unit_price"] = str(Decimal(str(tier["unit_price"])) * scale)
-    return parse_problem(data)
+    return _shrunk(Size(4, 3, 3, share_cap=0.45, capacity_rate=0.0), seed, 5, scale)
 
 
 @pytest.mark.parametrize("make, seed, scale", [
