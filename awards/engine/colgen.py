@@ -102,7 +102,10 @@ def perturbed_patterns(reduced: Reduced, pricers: list[ItemPricer], duals: Duals
     """Each item's cheapest award at duals near the master's, round after round until the
     deadline: the capped vendors' share prices (mu) each scaled by a random factor in [0, 2], so
     the pool holds the other ways of filling their caps -- which items go to which capped vendor.
-    Only items one of those vendors bids on are priced (the others' prices do not move)."""
+    Only items one of those vendors bids on are priced (the others' prices do not move), and not
+    the items whose bids all take them whole: at positive multipliers their cheapest award is one
+    bid taking the item whole (the merge argument, ``pricing``), a pattern the pool starts with
+    (``initial_patterns``) -- on many small items (tiny-items) pricing them took 1.5 s for nothing."""
     rng = random.Random(seed)
     capped = np.flatnonzero(duals.mu > 1e-9)
     share = reduced.problem.constraints.max_vendor_share
@@ -116,10 +119,17 @@ def perturbed_patterns(reduced: Reduced, pricers: list[ItemPricer], duals: Duals
         mu[capped] *= np.array([rng.uniform(0.0, 2.0) for _ in capped])
         factor = 1.0 - float(share) * mu.sum() + mu[vendor_of]
         adjusted = reduced.seg_price * factor[reduced.seg_bid]
+        priced = 0
         for pricer in touched:
             if time.monotonic() >= deadline:
                 break
+            if not pricer.always_general and (factor[pricer.bids] > 0).all() and (
+                    duals.fixed is None or (duals.fixed[pricer.bids] >= 0).all()):
+                continue  # its cheapest award is a bid taking it whole: pooled already
+            priced += 1
             _, award = pricer.price(adjusted, factor, duals.fixed, with_award=True)
             if award is not None:
                 found.append(Pattern.make(reduced, pricer.item, award))
+        if not priced:
+            break  # nothing here can give a new pattern
     return found

@@ -113,3 +113,32 @@ def test_side_by_side_wins_are_merged_only_when_the_caps_allow_both() -> None:
     alone = lns._merged(pool, current, won, share=0.7)  # 73% breaks a 70% cap: the better one alone
     assert alone.tolist() in ([1, 2, 4, 7], [0, 3, 4, 7])
     assert lns._merged(pool, current, won[:1], share=0.7).tolist() == [1, 2, 4, 7]
+
+
+def test_perturbed_pricing_skips_items_every_bid_takes_whole(monkeypatch) -> None:
+    """Such an item's cheapest award at positive multipliers is one bid taking it whole, a pattern
+    the pool starts with: perturbed pricing leaves those items out, and where every item is one
+    it stops after one round instead of spinning until its deadline."""
+    import awards.engine.colgen as colgen
+
+    def root_of(data: dict):
+        reduced = presolve(parse_problem(data))
+        pricers = [ItemPricer(reduced, item) for item in range(len(reduced.problem.items))]
+        master = Master(reduced)
+        master.add(initial_patterns(reduced, pricers))
+        return reduced, pricers, generate_columns(reduced, pricers, master, deadline=time.monotonic() + 10)
+
+    reduced, pricers, root = root_of(generate(Size(40, 8, 3, share_cap=0.2), 0, "tiny-items"))
+    assert all(not pricer.always_general for pricer in pricers) and (root.duals.mu > 1e-9).any()
+    priced, rounds = [], []
+    monkeypatch.setattr(ItemPricer, "price", lambda self, *a, **k: priced.append(self.item) or (0.0, None))
+    # asked before each round; says "stop" from the second on, so a mistake cannot spin for long
+    monkeypatch.setattr(colgen, "stopped", lambda: rounds.append(1) or len(rounds) > 1)
+    assert perturbed_patterns(reduced, pricers, root.duals, time.monotonic() + 600) == []
+    assert priced == [] and len(rounds) == 1
+
+    monkeypatch.undo()
+    reduced, pricers, root = root_of(generate(Size(30, 6, 3, share_cap=0.25), 0, "heavy-tail"))
+    found = perturbed_patterns(reduced, pricers, root.duals, time.monotonic() + 0.3)
+    general = {pricer.item for pricer in pricers if pricer.always_general}
+    assert found and {pattern.item for pattern in found} <= general
