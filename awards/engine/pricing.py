@@ -20,12 +20,18 @@ from .presolve import Reduced
 
 
 class ItemPricer:
-    def __init__(self, reduced: Reduced, item: int) -> None:
+    def __init__(self, reduced: Reduced, item: int, *, segments: dict[int, list[int]] | None = None,
+                 lo: np.ndarray | None = None, hi: np.ndarray | None = None) -> None:
+        """``segments``, ``lo``, ``hi``: a restricted view (``restricted``); by default every bid's
+        segments at their presolved ranges."""
         self.item = item
         self.quantity = int(reduced.item_quantity[item])
-        self.bids = list(reduced.bids_of_item[item])
-        self.segments = {b: reduced.segments_of_bid[b] for b in self.bids}
-        self.lo, self.hi = reduced.seg_lo, reduced.seg_hi
+        if segments is None:
+            segments = {b: reduced.segments_of_bid[b] for b in reduced.bids_of_item[item]}
+        self.bids = list(segments)
+        self.segments = segments
+        self.lo = reduced.seg_lo if lo is None else lo
+        self.hi = reduced.seg_hi if hi is None else hi
         self.limit = reduced.problem.constraints.max_vendors_per_item
         least = sorted((int(self.lo[self.segments[b]].min()), b) for b in self.bids)
         self.whole_capable = []
@@ -46,7 +52,7 @@ class ItemPricer:
 
     def _whole_capable(self, reduced: Reduced, b: int, ceiling: int) -> bool:
         """Takes the whole quantity, every quantity from its first up to ``ceiling``, prices never rise."""
-        segs = sorted(self.segments[b], key=lambda s: (reduced.segments[s].tier, reduced.seg_lo[s]))
+        segs = sorted(self.segments[b], key=lambda s: (reduced.segments[s].tier, self.lo[s]))
         prices = [reduced.segments[s].price for s in segs]
         if any(later > earlier for earlier, later in zip(prices, prices[1:])):
             return False
@@ -58,6 +64,26 @@ class ItemPricer:
             if lo <= covered_to + 1:
                 covered_to = max(covered_to, hi)
         return reaches_whole and covered_to >= min(ceiling, self.quantity - 1)
+
+    def restricted(self, reduced: Reduced, ranges: dict[int, tuple[int, int]]) -> ItemPricer | None:
+        """This item's pricer with bid b's quantity kept in ``ranges[b]`` = (least, most) when
+        used (a branch-and-price decision; 0 = unused is left to the caller): its segments cut to
+        the range, those left empty dropped, a bid left with none dropped. None if no bid is left.
+        Whole-capability is decided again on the cut ranges, so the merge argument still holds."""
+        lo, hi = self.lo.copy(), self.hi.copy()
+        segments: dict[int, list[int]] = {}
+        for b in self.bids:
+            kept = self.segments[b]
+            if b in ranges:
+                least, most = max(ranges[b][0], 1), ranges[b][1]
+                kept = [s for s in kept if max(lo[s], least) <= min(hi[s], most)]
+                for s in kept:
+                    lo[s], hi[s] = max(lo[s], least), min(hi[s], most)
+            if kept:
+                segments[b] = kept
+        if not segments:
+            return None
+        return ItemPricer(reduced, self.item, segments=segments, lo=lo, hi=hi)
 
     def price(
         self, price: np.ndarray, factor: np.ndarray, fixed: np.ndarray | None, *, with_award: bool,

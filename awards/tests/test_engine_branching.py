@@ -92,6 +92,35 @@ def test_branch_and_price_against_brute_force(make, seed: int, scale: int) -> No
     assert nodes and root.lower_bound + 1e-6 < bound <= float(optimum) * (1 + 1e-9)
 
 
+def _mixing_quantities(seed: int):
+    """Small items split between capped bids under a vendor limit: the master LP mixes awards
+    that use the same bids in different quantities, which "used" / "not used" cannot separate."""
+    size = Size(3, 4, 3, share_cap=0.45, max_vendors_per_item=2, min_award_quantity=2, capacity_rate=0.6)
+    return _shrunk(size, seed, 8, 1, capacities=True)
+
+
+@pytest.mark.parametrize("seed", [47, 50, 53, 59])
+def test_branch_and_price_branches_on_quantities_and_closes_at_the_optimum(seed: int) -> None:
+    """Where no bid is fractional but the LP is, the tree branches on a bid's quantity (at most t /
+    more than t, its segments cut to the range in pricing) instead of closing the node with its
+    fractional bound (which left these four stuck below the optimum, e.g. 2,922.30 < 2,928.45).
+    Run to the end, its bound is the optimum: never above it, and no longer below."""
+    problem = _mixing_quantities(seed)
+    optimum, _ = brute_force(problem)
+    reduced = presolve(problem)
+    pricers = [ItemPricer(reduced, item) for item in range(len(problem.items))]
+    master = Master(reduced)
+    master.add(initial_patterns(reduced, pricers))
+    root = generate_columns(reduced, pricers, master, deadline=time.monotonic() + 10)
+    tree = BranchAndPrice(reduced, pricers, master)
+    choices = []
+    choose = tree.branch_choice
+    tree.branch_choice = lambda z: choices.append(choose(z)) or choices[-1]
+    bound, _, open_nodes = tree.run(root.lower_bound, root.z, time.monotonic() + 60, incumbent=float(optimum) * 1.01)
+    assert not open_nodes and any(choice and choice[2] is not None for choice in choices)
+    assert float(optimum) * (1 - 1e-9) <= bound <= float(optimum) * (1 + 1e-9)
+
+
 @pytest.mark.parametrize("seed", [0, 2, 6])
 def test_background_bound_against_brute_force(seed: int) -> None:
     problem = _small(seed)
@@ -240,7 +269,7 @@ def test_forced_bids_on_whole_items_price_as_the_dp_does(family: str, size: Size
             bids = [int(b) for b in rng.permutation(pricer.bids)]
             forced = bids[:1]
             left_out = bids[1 : 1 + int(rng.integers(0, 3))]
-            rules = [(b, True) for b in forced] + [(b, False) for b in left_out]
+            rules = {**{b: (1, pricer.quantity) for b in forced}, **{b: (0, 0) for b in left_out}}
             expected, _ = tree._price_item(pricer.item, adjusted, duals, rules)
             value, award = tree.whole.price_forced(pricer, forced[0], frozenset(left_out), adjusted, fixed)
             assert value == pytest.approx(expected, rel=1e-9, abs=1e-6)

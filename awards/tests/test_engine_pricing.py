@@ -95,6 +95,53 @@ def test_forced_bounds_never_exceed_the_true_forced_cost(seed: int) -> None:
             assert bounds[position] <= forced + 1e-6
 
 
+@settings(max_examples=20, deadline=None)
+@given(seed=st.integers(0, 1000), limit=st.sampled_from([None, 1, 2]))
+def test_a_pricer_cut_to_quantity_ranges_is_exact(seed: int, limit) -> None:
+    """``ItemPricer.restricted`` (a branch-and-price decision on bids' quantities): the least cost
+    of an award whose bids each take 0 or a quantity in their range, as enumeration finds it."""
+    data = generate(Size(4, 3, 3, max_vendors_per_item=limit, capacity_rate=0.5), seed)
+    for item in data["items"]:
+        item["quantity"] = min(item["quantity"], 9)
+    reduced = presolve(parse_problem(data))
+    rng = np.random.default_rng(seed)
+    factor = rng.uniform(0.5, 1.5, len(reduced.bids))
+    fixed = rng.uniform(0, 20, len(reduced.bids))
+    price = reduced.seg_price * factor[reduced.seg_bid]
+    for item in range(len(reduced.problem.items)):
+        pricer = ItemPricer(reduced, item)
+        if not pricer.bids:
+            continue
+        ranges = {}
+        for b in pricer.bids:
+            if rng.random() < 0.6:
+                least = int(rng.integers(0, pricer.quantity + 1))
+                ranges[b] = (least, int(rng.integers(max(least, 1), pricer.quantity + 1)))
+        cut = pricer.restricted(reduced, ranges)
+        expected = np.inf
+        choices = []
+        for b in pricer.bids:
+            least, most = ranges.get(b, (0, pricer.quantity))
+            options = [(None, 0)] + [(s, q) for s in pricer.segments[b]
+                                     for q in range(int(pricer.lo[s]), int(pricer.hi[s]) + 1)
+                                     if max(least, 1) <= q <= most]
+            choices.append(options)
+        for picked in itertools.product(*choices):
+            used = [(b, s, q) for b, (s, q) in zip(pricer.bids, picked) if q]
+            if sum(q for _, _, q in used) == pricer.quantity and not (limit and len(used) > limit):
+                expected = min(expected, sum(price[s] * q + fixed[b] for b, s, q in used))
+        if cut is None:
+            assert not np.isfinite(expected)
+            continue
+        value, award = cut.price(price, factor, fixed, with_award=True)
+        assert value == pytest.approx(expected, rel=1e-9) if np.isfinite(expected) else not np.isfinite(value)
+        if np.isfinite(value):
+            assert sum(q for _, q in award.values()) == pricer.quantity
+            for b, (s, q) in award.items():
+                least, most = ranges.get(b, (0, pricer.quantity))
+                assert max(least, 1) <= q <= most and reduced.seg_bid[s] == b
+
+
 @pytest.mark.parametrize("family", ["tiny-items", "deep-discount", "base"])
 def test_items_priced_together_match_their_own_pricer(family: str) -> None:
     """``WholeOnly`` (the items whose bids all take them whole, priced in one vector step, as
