@@ -14,12 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 
 INF = np.inf
-CONVOLUTION_MAX_QUANTITY = 320  # up to this many units a dense (min,+) convolution is faster
+# up to this many units a dense (min,+) convolution is faster than one sliding window per segment
+# (a pricing pass on base 300x30x4 seed 1: ~75 ms at 100-160 against ~90 ms at 320 and ~120 ms
+# at 640, measured 2026-12-04 after ``min_plus``; 320 was measured with the old index tables)
+CONVOLUTION_MAX_QUANTITY = 128
 
 
 def trailing_min(values: np.ndarray, width: int) -> np.ndarray:
@@ -46,12 +48,15 @@ def window_min(values: np.ndarray, lo: int, hi: int) -> np.ndarray:
     return out
 
 
-@lru_cache(maxsize=64)
-def _toeplitz(n: int) -> np.ndarray:
-    """index[q, x] = q - x where x <= q, else n (points at an INF pad)."""
-    q = np.arange(n)[:, None]
-    x = np.arange(n)[None, :]
-    return np.where(x <= q, q - x, n)
+def min_plus(source: np.ndarray, curve: np.ndarray) -> np.ndarray:
+    """out[q] = min over x <= q of source[q - x] + curve[x] (a dense (min,+) convolution, O(n^2)):
+    row q of a sliding-window view of INF-padded ``source`` against ``curve`` reversed. (An
+    n x n index table per size, cached, did the same; at 156 sizes on one instance the cache of
+    64 thrashed, and building the tables cost ~10% of a pricing pass.)"""
+    n = len(source)
+    padded = np.concatenate([np.full(n - 1, INF), source])
+    windows = np.lib.stride_tricks.sliding_window_view(padded, n)  # windows[q, j] = source[q - n + 1 + j]
+    return (windows + curve[::-1]).min(axis=1)
 
 
 @dataclass(frozen=True)
@@ -100,10 +105,9 @@ class ItemDP:
         used = np.full(sources.shape, INF)
         if self.n <= CONVOLUTION_MAX_QUANTITY:
             curve = self.curve(stage)
-            index = _toeplitz(self.n)
             for row, source in enumerate(sources):
                 if np.isfinite(source).any():
-                    used[row] = (np.append(source, INF)[index] + curve[None, :]).min(axis=1)
+                    used[row] = min_plus(source, curve)
         else:
             quantities = np.arange(self.n, dtype=np.float64)
             for row, source in enumerate(sources):

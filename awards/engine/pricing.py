@@ -15,8 +15,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from .itemdp import CONVOLUTION_MAX_QUANTITY, INF, ItemDP, Stage, _toeplitz
+from .itemdp import INF, ItemDP, Stage, min_plus
 from .presolve import Reduced
+
+
+# per-segment bounds (``forced_lower_bounds``) on items up to this many units: a dense (min,+)
+# convolution each, O(n^2); bigger items' segments stay unbounded (-inf). Done one sliding window
+# per segment instead it is O(n) and bounds them all, but gained nothing (README, ninth session).
+FORCED_BOUND_MAX_QUANTITY = 320
 
 
 class ItemPricer:
@@ -287,7 +293,7 @@ def forced_lower_bounds(
     n = pricer.quantity + 1
     whole = [b for b in pricer.whole_capable if factor[b] > 0 and (fixed is None or fixed[b] >= 0)]
     general = [b for b in pricer.bids if b not in set(whole)]
-    if general and n > CONVOLUTION_MAX_QUANTITY:
+    if general and n > FORCED_BOUND_MAX_QUANTITY:
         return None
     values = price[fixing.flat_segment] * fixing.flat_quantity
     if fixed is not None:
@@ -300,8 +306,7 @@ def forced_lower_bounds(
         for b in general:
             dp.add(Stage(b, pricer.segments[b], 0.0 if fixed is None else float(fixed[b])))
         base = dp.table.min(axis=0)
-        index = _toeplitz(n)
-        rest = np.minimum(base, (np.append(base, INF)[index] + envelope[None, :]).min(axis=1))
+        rest = np.minimum(base, min_plus(base, envelope))
     else:
         rest = envelope.copy()
         rest[0] = 0.0

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from awards.engine import parse_problem
-from awards.engine.itemdp import Stage, solve_item, window_min
+from awards.engine.itemdp import Stage, min_plus, solve_item, window_min
 from awards.engine.presolve import presolve
 from awards.engine.pricing import FixingData, ItemPricer, WholeOnly, forced_lower_bounds
 from bench.generate import SIZES, Size, generate
@@ -23,6 +23,34 @@ def test_window_min_matches_a_loop() -> None:
         expected = [min(values[max(0, q - hi): q - lo + 1], default=np.inf) if q >= lo else np.inf
                     for q in range(40)]
         assert np.allclose(window_min(values, lo, hi), expected)
+
+
+def test_min_plus_matches_a_loop() -> None:
+    rng = np.random.default_rng(4)
+    for n in (1, 2, 7, 40):
+        source, curve = rng.normal(size=n), rng.normal(size=n)
+        source[rng.random(n) < 0.3] = np.inf
+        curve[rng.random(n) < 0.3] = np.inf
+        expected = [min(source[q - x] + curve[x] for x in range(q + 1)) for q in range(n)]
+        assert np.array_equal(min_plus(source, curve), expected)
+
+
+def test_the_dense_and_the_sliding_convolutions_agree(monkeypatch) -> None:
+    """Items priced with every stage dense, then every stage by sliding windows: the same costs."""
+    import awards.engine.itemdp as itemdp
+
+    data = generate(Size(12, 5, 4, capacity_rate=0.6, max_vendors_per_item=3), 3)
+    for item in data["items"]:
+        item["quantity"] = min(item["quantity"], 400)
+    reduced = presolve(parse_problem(data))
+    factor = np.random.default_rng(1).uniform(0.5, 1.5, len(reduced.bids))
+    price = reduced.seg_price * factor[reduced.seg_bid]
+    values = []
+    for mode in (10_000, 0):
+        monkeypatch.setattr(itemdp, "CONVOLUTION_MAX_QUANTITY", mode)
+        values.append([ItemPricer(reduced, item).price(price, factor, None, with_award=False)[0]
+                       for item in range(len(reduced.problem.items))])
+    assert np.allclose(values[0], values[1]) and np.isfinite(values[0]).all()
 
 
 def brute_item(pricer: ItemPricer, price, fixed, limit) -> float:
