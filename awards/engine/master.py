@@ -167,6 +167,11 @@ class Master:
         h = self.highs
         h.run()
         if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            # from the previous basis HiGHS now and then ends "Unknown" (prices near 1e9, a
+            # branch-and-price node after many bound changes); from scratch it solves them
+            h.clearSolver()
+            h.run()
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             raise RuntimeError(f"master LP: {h.modelStatusToString(h.getModelStatus())}")
         solution = h.getSolution()
         row_dual = np.asarray(solution.row_dual)

@@ -121,6 +121,25 @@ def test_branch_and_price_branches_on_quantities_and_closes_at_the_optimum(seed:
     assert float(optimum) * (1 - 1e-9) <= bound <= float(optimum) * (1 + 1e-9)
 
 
+def test_a_node_lp_highs_leaves_unsolved_is_solved_again_from_scratch() -> None:
+    """Prices near 1e9 (a review's fuzzing): from the previous basis HiGHS ended one node's LP
+    "Unknown", the node kept its parent's bound and closed, and the tree stopped at 1,610,689,291.22
+    against an optimum of 1,631,779,786.12. The master now solves it again from scratch."""
+    import json
+    from pathlib import Path
+
+    problem = parse_problem(json.loads((Path(__file__).parent / "data" / "node-lp-restart.json").read_text()))
+    optimum, _ = brute_force(problem)
+    reduced = presolve(problem)
+    pricers = [ItemPricer(reduced, item) for item in range(len(problem.items))]
+    master = Master(reduced)
+    master.add(initial_patterns(reduced, pricers))
+    root = generate_columns(reduced, pricers, master, deadline=time.monotonic() + 10)
+    bound, _, open_nodes = BranchAndPrice(reduced, pricers, master).run(
+        root.lower_bound, root.z, time.monotonic() + 60, incumbent=float(optimum) * 1.01)
+    assert not open_nodes and float(optimum) * (1 - 1e-9) <= bound <= float(optimum) * (1 + 1e-9)
+
+
 @pytest.mark.parametrize("seed", [0, 2, 6])
 def test_background_bound_against_brute_force(seed: int) -> None:
     problem = _small(seed)
