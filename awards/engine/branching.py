@@ -41,17 +41,20 @@ from __future__ import annotations
 
 import heapq
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from .heuristics import award_from_patterns, exact_ok
 from .highs import stopped
 from .master import Duals, Master, Pattern
 from .pricing import ItemPricer, WholeOnly
 from .presolve import Reduced
 
 MAX_OPEN = 20_000  # open nodes kept at most (memory); past it the search stops, its bound still valid
+RESTRICTED_CACHE = 32
 # (item, bid, least, most): the bid's quantity on the item must lie in [least, most], 0 meaning
 # unused -- "not used" is (0, 0), "used" (1, Q); on quantities, (0, t) and (t + 1, Q)
 Decision = tuple[int, int, int, int]
@@ -93,7 +96,9 @@ class BranchAndPrice:
         self.priced = 0  # items priced, for the stats
         self.whole = WholeOnly(reduced, pricers)
         self._seeds: dict[tuple, Pattern | None] = {}
-        self._restricted: dict[tuple, ItemPricer | None] = {}
+        # pricers cut to quantity decisions, the latest RESTRICTED_CACHE (each copies the segment
+        # ranges: ~2 MB at 1000x50x5)
+        self._restricted: OrderedDict[tuple, ItemPricer | None] = OrderedDict()
         self._halt: Callable[[], bool] = stopped
 
     # -- a node's view of the master -----------------------------------------------------
@@ -123,8 +128,12 @@ class BranchAndPrice:
         if not limited:
             return self.pricers[item]
         key = (item, tuple(sorted(limited.items())))
-        if key not in self._restricted:
+        if key in self._restricted:
+            self._restricted.move_to_end(key)
+        else:
             self._restricted[key] = self.pricers[item].restricted(self.reduced, limited)
+            if len(self._restricted) > RESTRICTED_CACHE:
+                self._restricted.popitem(last=False)
         return self._restricted[key]
 
     def _price_item(self, item: int, adjusted: np.ndarray, duals: Duals, ranges: Ranges):
@@ -284,6 +293,38 @@ class BranchAndPrice:
                     best, choice = score, (item, bid, threshold)
         return choice
 
+    def _over_cap_choice(self, z: np.ndarray, decisions: tuple[Decision, ...]) -> tuple[int, int, int | None] | None:
+        """Where the LP chose one pattern per item yet spends over a cap (slack, priced at only 1e3
+        a unit, so a small overrun beats every award the node allows), nothing is fractional to
+        branch on: branch instead on a bid of a chosen pattern not yet decided to its quantity there
+        -- those of the vendors over their caps first, the most money first -- so that down the
+        tree every pattern gets fixed, and a node that still needs slack then has no award. (Such
+        a node used to be closed at its bound, far below the optimum: a review's fuzzing.)
+        None if every chosen pattern is fixed already."""
+        values = np.asarray(self.master.highs.getSolution().col_value)
+        over = set()
+        if self.master.share is not None:
+            over = {v for v in range(self.master.vendors) if values[1 + v] > 1e-9}
+        ranges = _by_item(decisions)
+        best, choice = None, None
+        for k in np.flatnonzero(z > 1 - 1e-9):
+            pattern = self.master.patterns[int(k)]
+            pricer = self.pricers[pattern.item]
+            taken = self.quantities_of_pattern[int(k)]
+            for bid in pricer.bids:
+                q = taken.get(bid, 0)
+                least, most = ranges.get(pattern.item, {}).get(bid, (0, pricer.quantity))
+                if least == most:
+                    continue
+                if (least, most) == (0, pricer.quantity):
+                    option = (pattern.item, bid, None)  # used / not used
+                else:  # cut the range next to q, so one side leaves it out
+                    option = (pattern.item, bid, q - 1 if q > least else q)
+                score = (self.reduced.bid_vendor[bid] in over, pattern.cost)
+                if best is None or score > best:
+                    best, choice = score, option
+        return choice
+
     def _integral(self, z: np.ndarray | None, slack: float) -> list[int] | None:
         """The pattern of each item if the node's LP chose one whole pattern per item and no slack."""
         if z is None or slack > 1e-9:
@@ -331,10 +372,20 @@ class BranchAndPrice:
                     if not np.isfinite(child.bound):
                         continue
                     chosen = self._integral(z, slack)
+                    choice = None if chosen is not None else self.branch_choice(z)
+                    if choice is None and chosen is None and z is not None and slack > 1e-9:
+                        choice = self._over_cap_choice(z, child.decisions)
+                        if choice is None:  # the node allows this one award: is it one?
+                            picked = [int(k) for k in np.flatnonzero(z > 1 - 1e-9)]
+                            award = award_from_patterns([self.master.patterns[k] for k in picked])
+                            if len(picked) != len(self.pricers) or not exact_ok(self.reduced, award):
+                                continue  # it breaks a rule: the node holds no award
+                            chosen = picked  # float slack only: the node's one award, at its cost
+                            child.bound = max(child.bound, sum(self.master.patterns[k].cost for k in picked))
                     if chosen is not None and on_award is not None:
                         answer = on_award(chosen)
                         incumbent = incumbent if answer is None else min(incumbent, answer)
-                    child.choice = None if chosen is not None else self.branch_choice(z)
+                    child.choice = choice
                     if child.bound < incumbent:
                         heapq.heappush(heap, child)
                 if on_bound is not None:
