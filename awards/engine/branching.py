@@ -168,7 +168,7 @@ class BranchAndPrice:
         if not np.isfinite(value) or award is None:
             return np.inf, None
         if not _keeps(award, ranges):
-            return np.inf, None  # no award on this item uses every forced bid
+            return np.inf, None  # no award on this item keeps the decisions
         return value + credit, award
 
     def _seed(self, by_item: dict[int, Ranges]) -> bool:
@@ -307,7 +307,7 @@ class BranchAndPrice:
             over = {v for v in range(self.master.vendors) if values[1 + v] > 1e-9}
         ranges = _by_item(decisions)
         best, choice = None, None
-        for k in np.flatnonzero(z > 1 - 1e-9):
+        for k in np.flatnonzero(z >= 1 - 1e-6):  # what ``branch_choice`` does not call fractional
             pattern = self.master.patterns[int(k)]
             pricer = self.pricers[pattern.item]
             taken = self.quantities_of_pattern[int(k)]
@@ -375,10 +375,11 @@ class BranchAndPrice:
                     choice = None if chosen is not None else self.branch_choice(z)
                     if choice is None and chosen is None and z is not None and slack > 1e-9:
                         choice = self._over_cap_choice(z, child.decisions)
-                        if choice is None:  # the node allows this one award: is it one?
-                            picked = [int(k) for k in np.flatnonzero(z > 1 - 1e-9)]
+                        picked = [int(k) for k in np.flatnonzero(z >= 1 - 1e-6)]
+                        if choice is None and len(picked) == len(self.pricers):
+                            # every item's pattern is fixed: the node allows this one award
                             award = award_from_patterns([self.master.patterns[k] for k in picked])
-                            if len(picked) != len(self.pricers) or not exact_ok(self.reduced, award):
+                            if not exact_ok(self.reduced, award):
                                 continue  # it breaks a rule: the node holds no award
                             chosen = picked  # float slack only: the node's one award, at its cost
                             child.bound = max(child.bound, sum(self.master.patterns[k].cost for k in picked))
