@@ -99,41 +99,34 @@ def _mixing_quantities(seed: int):
     return _shrunk(size, seed, 8, 1, capacities=True)
 
 
+def _tree_to_the_end(problem, choices: list | None = None, over_cap: list | None = None):
+    """The tree run until nothing is left open (the caller's best 1% above the brute-force
+    optimum); ``choices`` / ``over_cap`` collect what it chose to branch on."""
+    optimum, _ = brute_force(problem)
+    reduced = presolve(problem)
+    pricers = [ItemPricer(reduced, item) for item in range(len(problem.items))]
+    master = Master(reduced)
+    master.add(initial_patterns(reduced, pricers))
+    root = generate_columns(reduced, pricers, master, deadline=time.monotonic() + 10)
+    tree = BranchAndPrice(reduced, pricers, master)
+    for name, seen in (("branch_choice", choices), ("_over_cap_choice", over_cap)):
+        if seen is not None:
+            choose = getattr(tree, name)
+            setattr(tree, name, lambda *a, choose=choose, seen=seen: seen.append(choose(*a)) or seen[-1])
+    bound, _, open_nodes = tree.run(root.lower_bound, root.z, time.monotonic() + 60, incumbent=float(optimum) * 1.01)
+    return float(optimum), bound, open_nodes
+
+
 @pytest.mark.parametrize("seed", [47, 50, 53, 59])
 def test_branch_and_price_branches_on_quantities_and_closes_at_the_optimum(seed: int) -> None:
     """Where no bid is fractional but the LP is, the tree branches on a bid's quantity (at most t /
     more than t, its segments cut to the range in pricing) instead of closing the node with its
     fractional bound (which left these four stuck below the optimum, e.g. 2,922.30 < 2,928.45).
     Run to the end, its bound is the optimum: never above it, and no longer below."""
-    problem = _mixing_quantities(seed)
-    optimum, _ = brute_force(problem)
-    reduced = presolve(problem)
-    pricers = [ItemPricer(reduced, item) for item in range(len(problem.items))]
-    master = Master(reduced)
-    master.add(initial_patterns(reduced, pricers))
-    root = generate_columns(reduced, pricers, master, deadline=time.monotonic() + 10)
-    tree = BranchAndPrice(reduced, pricers, master)
-    choices = []
-    choose = tree.branch_choice
-    tree.branch_choice = lambda z: choices.append(choose(z)) or choices[-1]
-    bound, _, open_nodes = tree.run(root.lower_bound, root.z, time.monotonic() + 60, incumbent=float(optimum) * 1.01)
+    choices: list = []
+    optimum, bound, open_nodes = _tree_to_the_end(_mixing_quantities(seed), choices)
     assert not open_nodes and any(choice and choice[2] is not None for choice in choices)
-    assert float(optimum) * (1 - 1e-9) <= bound <= float(optimum) * (1 + 1e-9)
-
-
-def _tree_to_the_end(problem, over_cap: list | None = None):
-    optimum, _ = brute_force(problem)
-    reduced = presolve(problem)
-    pricers = [ItemPricer(reduced, item) for item in range(len(problem.items))]
-    master = Master(reduced)
-    master.add(initial_patterns(reduced, pricers))
-    root = generate_columns(reduced, pricers, master, deadline=time.monotonic() + 10)
-    tree = BranchAndPrice(reduced, pricers, master)
-    if over_cap is not None:
-        choose = tree._over_cap_choice
-        tree._over_cap_choice = lambda *a: over_cap.append(choose(*a)) or over_cap[-1]
-    bound, _, open_nodes = tree.run(root.lower_bound, root.z, time.monotonic() + 60, incumbent=float(optimum) * 1.01)
-    return float(optimum), bound, open_nodes
+    assert optimum * (1 - 1e-9) <= bound <= optimum * (1 + 1e-9)
 
 
 def _data(name: str):
@@ -158,7 +151,7 @@ def _data(name: str):
 ])
 def test_the_tree_run_to_the_end_closes_at_the_optimum(name: str) -> None:
     over_cap: list = []
-    optimum, bound, open_nodes = _tree_to_the_end(_data(name), over_cap)
+    optimum, bound, open_nodes = _tree_to_the_end(_data(name), over_cap=over_cap)
     assert not open_nodes and optimum * (1 - 1e-9) <= bound <= optimum * (1 + 1e-9)
     if "over-cap" in name:  # branched on (not dropped at the first such node), then fixed
         assert any(choice is not None for choice in over_cap) and None in over_cap
