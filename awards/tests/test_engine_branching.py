@@ -43,12 +43,17 @@ def _small(seed: int, scale: int = 1):
     return _shrunk(Size(3, 3, 3, share_cap=0.45, capacity_rate=0.5), seed, 6, scale)
 
 
-def _dw_bound(problem) -> float:
+def _root(problem):
+    """The presolved problem, its pricers, the master and the root's column generation."""
     reduced = presolve(problem)
     pricers = [ItemPricer(reduced, item) for item in range(len(problem.items))]
     master = Master(reduced)
     master.add(initial_patterns(reduced, pricers))
-    return generate_columns(reduced, pricers, master, deadline=time.monotonic() + 10).lower_bound
+    return reduced, pricers, master, generate_columns(reduced, pricers, master, deadline=time.monotonic() + 10)
+
+
+def _dw_bound(problem) -> float:
+    return _root(problem)[3].lower_bound
 
 
 def _run_out(helper: BackgroundBound, best: float, seconds: float = 20.0) -> list[dict[str, int]]:
@@ -82,11 +87,7 @@ def test_branch_and_price_against_brute_force(make, seed: int, scale: int) -> No
     stronger than the master's bound, never past the optimum."""
     problem = make(seed, scale)
     optimum, _ = brute_force(problem)
-    reduced = presolve(problem)
-    pricers = [ItemPricer(reduced, item) for item in range(len(problem.items))]
-    master = Master(reduced)
-    master.add(initial_patterns(reduced, pricers))
-    root = generate_columns(reduced, pricers, master, deadline=time.monotonic() + 10)
+    reduced, pricers, master, root = _root(problem)
     bound, nodes, _ = BranchAndPrice(reduced, pricers, master).run(
         root.lower_bound, root.z, time.monotonic() + 20, incumbent=float(optimum) * 1.01)
     assert nodes and root.lower_bound + 1e-6 < bound <= float(optimum) * (1 + 1e-9)
@@ -103,11 +104,7 @@ def _tree_to_the_end(problem, choices: list | None = None, over_cap: list | None
     """The tree run until nothing is left open (the caller's best 1% above the brute-force
     optimum); ``choices`` / ``over_cap`` collect what it chose to branch on."""
     optimum, _ = brute_force(problem)
-    reduced = presolve(problem)
-    pricers = [ItemPricer(reduced, item) for item in range(len(problem.items))]
-    master = Master(reduced)
-    master.add(initial_patterns(reduced, pricers))
-    root = generate_columns(reduced, pricers, master, deadline=time.monotonic() + 10)
+    reduced, pricers, master, root = _root(problem)
     tree = BranchAndPrice(reduced, pricers, master)
     for name, seen in (("branch_choice", choices), ("_over_cap_choice", over_cap)):
         if seen is not None:
@@ -374,11 +371,7 @@ def test_branch_and_price_on_odd_instances_never_passes_the_optimum(seed: int) -
     optimum, _ = brute_force(problem)
     if optimum is None:
         return
-    reduced = presolve(problem)
-    pricers = [ItemPricer(reduced, item) for item in range(len(problem.items))]
-    master = Master(reduced)
-    master.add(initial_patterns(reduced, pricers))
-    root = generate_columns(reduced, pricers, master, deadline=time.monotonic() + 10)
+    reduced, pricers, master, root = _root(problem)
     if root.infeasible_items or master.slack_used() > 1e-6:
         return
     bound, _, _ = BranchAndPrice(reduced, pricers, master).run(root.lower_bound, root.z, time.monotonic() + 3)

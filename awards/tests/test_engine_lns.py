@@ -21,13 +21,17 @@ from awards.tests.test_engine_gap import pooled_choice
 from bench.generate import Size, generate
 
 
-def _setup(data: dict):
-    problem = parse_problem(data)
+def _root(problem):
     reduced = presolve(problem)
     pricers = [ItemPricer(reduced, item) for item in range(len(problem.items))]
     master = Master(reduced)
     master.add(initial_patterns(reduced, pricers))
-    root = generate_columns(reduced, pricers, master, deadline=time.monotonic() + 10)
+    return reduced, pricers, master, generate_columns(reduced, pricers, master, deadline=time.monotonic() + 10)
+
+
+def _setup(data: dict):
+    problem = parse_problem(data)
+    reduced, pricers, master, root = _root(problem)
     costs = master.reduced_costs(root.duals, SegmentBounds(reduced, pricers).item_values(root.duals))
     greedy = greedy_by_patterns(reduced, master.patterns, costs, root.lp_value)
     assert greedy is not None
@@ -121,14 +125,7 @@ def test_perturbed_pricing_skips_items_every_bid_takes_whole(monkeypatch) -> Non
     it stops after one round instead of spinning until its deadline."""
     import awards.engine.colgen as colgen
 
-    def root_of(data: dict):
-        reduced = presolve(parse_problem(data))
-        pricers = [ItemPricer(reduced, item) for item in range(len(reduced.problem.items))]
-        master = Master(reduced)
-        master.add(initial_patterns(reduced, pricers))
-        return reduced, pricers, generate_columns(reduced, pricers, master, deadline=time.monotonic() + 10)
-
-    reduced, pricers, root = root_of(generate(Size(40, 8, 3, share_cap=0.2), 0, "tiny-items"))
+    reduced, pricers, _, root = _root(parse_problem(generate(Size(40, 8, 3, share_cap=0.2), 0, "tiny-items")))
     assert all(not pricer.always_general for pricer in pricers) and (root.duals.mu > 1e-9).any()
     priced, rounds = [], []
     monkeypatch.setattr(ItemPricer, "price", lambda self, *a, **k: priced.append(self.item) or (0.0, None))
@@ -138,7 +135,7 @@ def test_perturbed_pricing_skips_items_every_bid_takes_whole(monkeypatch) -> Non
     assert priced == [] and len(rounds) == 1
 
     monkeypatch.undo()
-    reduced, pricers, root = root_of(generate(Size(30, 6, 3, share_cap=0.25), 0, "heavy-tail"))
+    reduced, pricers, _, root = _root(parse_problem(generate(Size(30, 6, 3, share_cap=0.25), 0, "heavy-tail")))
     found = perturbed_patterns(reduced, pricers, root.duals, time.monotonic() + 0.3)
     general = {pricer.item for pricer in pricers if pricer.always_general}
     assert found and {pattern.item for pattern in found} <= general
