@@ -24,7 +24,11 @@ from .pricing import ItemPricer
 
 REPORT_SECONDS = 0.25  # the child sends its rising bound at most this often
 STOP_SECONDS = 0.5  # a child asked to stop is killed if it has not ended by then
-CHILD_NICENESS = 10  # the child runs at a lower priority than the search it helps
+# The child's priority against the search it helps. It was 10 until 2026-12-05: then, while the
+# pool neighbourhoods ran two HiGHS threads on the two cores, the child got about a tenth of one
+# and solved few nodes; at 0 it shares them evenly, and the bound rose further with no award worse
+# (awards/engine/README.md, tenth session).
+CHILD_NICENESS = 0
 
 
 class BackgroundBound:
@@ -154,10 +158,11 @@ def child_main() -> None:
     """The child process (``BackgroundBound``): column generation, then branch-and-price,
     reporting over the pipe named in argv; stops at the deadline, on "stop" or when the parent's
     end of the pipe closes. It only ever exits: any failure ends it with one line on stderr."""
-    try:
-        os.nice(CHILD_NICENESS)  # the search comes first: this takes the core it leaves idle
-    except (OSError, AttributeError):
-        pass
+    if CHILD_NICENESS:
+        try:
+            os.nice(CHILD_NICENESS)
+        except (OSError, AttributeError):
+            pass
     send = None
     nodes = [0]
     try:

@@ -75,6 +75,12 @@ STALL_SHARE = 0.2  # of the time limit without a better award ends the neighbour
 BRANCH_MIN_NODES = 20
 NODE_PASSES = 2.5  # pricing passes per node (measured on many small items), plus a small LP
 BRANCH_CHILD_SECONDS = 1.0  # a fresh interpreter importing the engine, with room, before its nodes
+# On a big problem (EARLY_BRANCH_MIN_SEGMENTS segments or more, EARLY_BRANCH_MIN_SECONDS left) the
+# child starts at once, before the engine's own column generation, and does its own on the other
+# core, so its nodes start seconds earlier; on heavy-tail it then raises the bound by 0.0001% in
+# 10 s, and base and tiny-items gain a little (2026-12-05, awards/engine/README.md tenth session).
+EARLY_BRANCH_MIN_SEGMENTS = 2_000
+EARLY_BRANCH_MIN_SECONDS = 5.0
 BRANCH_POLL_SECONDS = 0.05  # what it found is taken in at most this often (it sends its bound every 0.25 s)
 LOCAL_SEARCH_SHARE = 0.25  # of the time left, at most, for pattern swaps after each new pooled award
 STOP_CHECK_SECONDS = 0.05  # the caller's should_stop is asked at most this often
@@ -119,6 +125,7 @@ class Search:
         self.lagrangian_bound = -np.inf  # the bound at the master's duals (per-segment bounds start from it)
         self.helper: BackgroundBound | None = None  # branch-and-price beside the search, if any
         self._helper_taken = -np.inf
+        self.helper_tried = False  # once tried, not again (it may have failed to start)
 
     def remaining(self) -> float:
         """Seconds left: none once the caller asked to stop."""
@@ -301,7 +308,8 @@ def _chosen(search: Search, keys: dict) -> list[int] | None:
 def _neighbourhoods(search: Search, master: Master, pricers: list[ItemPricer], duals, item_values: np.ndarray,
                     deadline: float, stats: dict[str, Any]) -> None:
     """Price patterns at perturbed share prices into the pool, then re-choose a few dozen items
-    at a time (``lns.pool_lns``) from the best award until the deadline or a stall."""
+    at a time (``lns.pool_lns``) from the best award until the deadline or a stall -- except
+    where every item's bids all take it whole (then neither adds anything: see below)."""
     limit = search.deadline - search.started
     master.add(perturbed_patterns(search.reduced, pricers, duals,
                                   min(deadline, time.monotonic() + PERTURB_SHARE * limit)))
@@ -322,6 +330,11 @@ def _neighbourhoods(search: Search, master: Master, pricers: list[ItemPricer], d
         return _chosen(search, keys) or better
 
     counts: dict[str, int] = {}
+    if not any(pricer.always_general for pricer in pricers):
+        # every item's bids all take it whole (tiny-items): the pool holds each item's awards to
+        # one bid, and the 3-per-item IP and pattern swaps have chosen among them; the improvement
+        # phase, which finds split awards, gets the time (proven ~2 s sooner there; tenth session)
+        return
     lns.pool_lns(search.reduced, master.patterns, chosen, costs, duals.mu, deadline,
                  stall=STALL_SHARE * limit, on_better=offer, stats=counts)
     stats.update(neighbourhoods_tried=counts.get("tried", 0), neighbourhoods_improved=counts.get("improved", 0))
@@ -402,22 +415,12 @@ def _search(search: Search, master: Master, pricers: list[ItemPricer], bound, se
         phases.done("restricted_search")
 
 
-def _solve(problem: Problem, started: float, deadline: float,
-           on_progress: Callable[[dict[str, Any]], None] | None = None) -> Result:
-    stats: dict[str, Any] = {}
-    phases = Phases()
-    bases = baselines(problem)
-    reduced = presolve(problem)
-    phases.done("presolve")
-    stats.update(bids=len(problem.bids), bids_kept=len(reduced.bids), segments=len(reduced.segments),
-                 phase_seconds=phases.seconds)
-    reasons = [uncoverable_item(problem, problem.items[i]) for i, bids in enumerate(reduced.bids_of_item)
-               if not bids]
-    shortage = vendor_shortage(problem, reduced)
-    if reasons or shortage:
-        return _infeasible(problem, reasons + ([shortage] if shortage else []), stats, bases)
-
-    search = Search(problem, reduced, started, deadline, on_progress)
+def _bound_and_search(search: Search, stats: dict[str, Any], phases: Phases, bases, started: float,
+                      deadline: float) -> Result | None:
+    """Column generation (the Lagrangian bound), then the search (``_search``); a Result only if
+    column generation finds an item no award can cover. Starts branch-and-price beside the search
+    if ``_solve`` did not already, when the time left affords its first nodes."""
+    problem, reduced = search.problem, search.reduced
     pricers = [ItemPricer(reduced, item) for item in range(len(problem.items))]
     master = Master(reduced)
     master.add(initial_patterns(reduced, pricers))
@@ -438,30 +441,61 @@ def _solve(problem: Problem, started: float, deadline: float,
     if master.slack_used() > 1e-6 and search.best is None:
         # even the LP needs slack: most likely infeasible; let the exact search decide
         stats["master_lp_needed_slack"] = True
+    if search.done() or bound.duals is None:
+        return None
+    segment_bounds = SegmentBounds(reduced, pricers)
+    item_values = segment_bounds.item_values(bound.duals)
+    lagrangian = bound.lower_bound
+    if master.slack_used() <= 1e-6:
+        lagrangian = max(lagrangian, float(item_values.sum()))
+        search.raise_bound(lagrangian, "lagrangian bound")
+    # this bound's own value, not the proven one (branch-and-price may have raised that already):
+    # the per-segment bounds are computed at these duals
+    search.lagrangian_bound = min(lagrangian, search.best_cost)
+    phases.done("bounds")
+    # branch-and-price beside the search: only with time for a fresh interpreter to start and
+    # for its first nodes (a child stopped before it got going is killed at once, so a
+    # problem solved in a moment pays only the process's start)
+    needs = BRANCH_CHILD_SECONDS + BRANCH_MIN_NODES * NODE_PASSES * bound.pass_seconds
+    if not search.helper_tried and not search.done() and not stopped() and needs <= search.remaining():
+        search.helper_tried = True
+        search.helper = BackgroundBound.start(problem, deadline, search.best_cost)
+    _search(search, master, pricers, bound, segment_bounds, item_values, started, deadline, stats, phases)
+    return None
 
-    if not search.done() and bound.duals is not None:
-        segment_bounds = SegmentBounds(reduced, pricers)
-        item_values = segment_bounds.item_values(bound.duals)
-        if master.slack_used() <= 1e-6:
-            search.raise_bound(float(item_values.sum()), "lagrangian bound")
-        search.lagrangian_bound = search.lower_bound
-        phases.done("bounds")
-        # branch-and-price beside the search: only with time for a fresh interpreter to start and
-        # for its first nodes (a child stopped before it got going is killed at once, so a
-        # problem solved in a moment pays only the process's start)
-        needs = BRANCH_CHILD_SECONDS + BRANCH_MIN_NODES * NODE_PASSES * bound.pass_seconds
-        if not search.done() and not stopped() and needs <= search.remaining():
-            search.helper = BackgroundBound.start(problem, deadline, search.best_cost)
-        try:
-            _search(search, master, pricers, bound, segment_bounds, item_values, started, deadline, stats, phases)
-        finally:
-            if search.helper is not None:
-                search.helper.stop()  # reads what it sent, then closes its pipes
+
+def _solve(problem: Problem, started: float, deadline: float,
+           on_progress: Callable[[dict[str, Any]], None] | None = None) -> Result:
+    stats: dict[str, Any] = {}
+    phases = Phases()
+    bases = baselines(problem)
+    reduced = presolve(problem)
+    phases.done("presolve")
+    stats.update(bids=len(problem.bids), bids_kept=len(reduced.bids), segments=len(reduced.segments),
+                 phase_seconds=phases.seconds)
+    reasons = [uncoverable_item(problem, problem.items[i]) for i, bids in enumerate(reduced.bids_of_item)
+               if not bids]
+    shortage = vendor_shortage(problem, reduced)
+    if reasons or shortage:
+        return _infeasible(problem, reasons + ([shortage] if shortage else []), stats, bases)
+
+    search = Search(problem, reduced, started, deadline, on_progress)
+    if len(reduced.segments) >= EARLY_BRANCH_MIN_SEGMENTS and search.remaining() >= EARLY_BRANCH_MIN_SECONDS:
+        # a big problem: branch-and-price starts at once, its own column generation beside ours
+        search.helper_tried = True
+        search.helper = BackgroundBound.start(problem, deadline, search.best_cost)
+    try:
+        infeasible = _bound_and_search(search, stats, phases, bases, started, deadline)
+    finally:
         if search.helper is not None:
-            search.collect(final=True)  # its last bound and awards
-            stats["branch_and_price_nodes"] = search.helper.nodes
-        if stats.pop("proven_infeasible", False):
-            return _infeasible(problem, explain(problem, max(search.remaining(), 2.0)), stats, bases)
+            search.helper.stop()  # reads what it sent, then closes its pipes
+    if infeasible is not None:
+        return infeasible
+    if search.helper is not None:
+        search.collect(final=True)  # its last bound and awards
+        stats["branch_and_price_nodes"] = search.helper.nodes
+    if stats.pop("proven_infeasible", False):
+        return _infeasible(problem, explain(problem, max(search.remaining(), 2.0)), stats, bases)
 
     stats["found_by"] = search.found_by
     stats["trace"] = search.trace

@@ -160,7 +160,7 @@ def test_background_bound_against_brute_force(seed: int) -> None:
     optimum, _ = brute_force(problem)
     assert optimum is not None
     dw = _dw_bound(problem)
-    # a far deadline: the tree is small and closes long before it, even with the (niced) child
+    # a far deadline: the tree is small and closes long before it, even with the child
     # starved by a loaded test machine
     helper = BackgroundBound.start(problem, time.monotonic() + 60, float(optimum) * 1.01)
     assert helper is not None
@@ -268,8 +268,24 @@ def test_the_engine_goes_on_without_it_where_it_cannot_start(monkeypatch) -> Non
 def test_it_stays_out_where_a_pricing_pass_is_dear(monkeypatch) -> None:
     started = []
     monkeypatch.setattr(solve_module.BackgroundBound, "start", classmethod(lambda cls, *a: started.append(a)))
+    # big, but too little time for the early start; then the pass is too dear for the later one
     solve(generate(SIZES["300x30x4"], 0, "heavy-tail"), time_limit=3)
     assert not started
+
+
+def test_on_a_big_problem_it_starts_before_column_generation_and_only_once(monkeypatch) -> None:
+    events = []
+    monkeypatch.setattr(solve_module.BackgroundBound, "start",
+                        classmethod(lambda cls, *a: events.append("branch-and-price")))  # cannot start
+    real = solve_module.generate_columns
+    monkeypatch.setattr(solve_module, "generate_columns",
+                        lambda *a, **k: events.append("column generation") or real(*a, **k))
+    monkeypatch.setattr(solve_module, "EARLY_BRANCH_MIN_SEGMENTS", 500)  # 50x8x3 has ~600
+    monkeypatch.setattr(solve_module, "BRANCH_CHILD_SECONDS", 0.0)  # the later start would try
+    monkeypatch.setattr(solve_module, "_search", lambda *args: None)  # (no search: a quick test)
+    result = solve(generate(SIZES["50x8x3"], 1, "heavy-tail"), time_limit=6)
+    assert events == ["branch-and-price", "column generation"]  # not tried again after it failed
+    assert result.status in {"feasible", "optimal"}
 
 
 @pytest.mark.parametrize("family, size", [
