@@ -305,6 +305,12 @@ def _chosen(search: Search, keys: dict) -> list[int] | None:
     return None if None in chosen or len(chosen) != len(search.problem.items) else chosen
 
 
+def _whole_only(pricers: list[ItemPricer]) -> bool:
+    """Whether every item's bids all take it whole (no capacities: tiny-items): at positive
+    prices each item's cheapest award is then one bid taking it whole (``pricing``)."""
+    return not any(pricer.always_general for pricer in pricers)
+
+
 def _neighbourhoods(search: Search, master: Master, pricers: list[ItemPricer], duals, item_values: np.ndarray,
                     deadline: float, stats: dict[str, Any]) -> None:
     """Price patterns at perturbed share prices into the pool, then re-choose a few dozen items
@@ -330,10 +336,10 @@ def _neighbourhoods(search: Search, master: Master, pricers: list[ItemPricer], d
         return _chosen(search, keys) or better
 
     counts: dict[str, int] = {}
-    if not any(pricer.always_general for pricer in pricers):
-        # every item's bids all take it whole (tiny-items): the pool holds each item's awards to
-        # one bid, and the 3-per-item IP and pattern swaps have chosen among them; the improvement
-        # phase, which finds split awards, gets the time (proven ~2 s sooner there; tenth session)
+    if _whole_only(pricers):
+        # the pool holds each item's awards to one bid, and the 3-per-item IP and pattern swaps
+        # have chosen among them; the improvement phase, which finds split awards, gets the time
+        # (tiny-items proven ~2 s sooner; awards/engine/README.md, tenth session)
         return
     lns.pool_lns(search.reduced, master.patterns, chosen, costs, duals.mu, deadline,
                  stall=STALL_SHARE * limit, on_better=offer, stats=counts)
@@ -391,10 +397,11 @@ def _search(search: Search, master: Master, pricers: list[ItemPricer], bound, se
                                else (POOL_SHARE, POOL_OF_REMAINING))
         pool_deadline = time.monotonic() + min(share * (deadline - started), of_remaining * search.remaining())
         early: Callable[[], None] | None = None
-        if neighbourhoods:
+        if neighbourhoods and not _whole_only(pricers):
             # the LP-guided search (improve.guided) between the pool IP and the neighbourhoods,
             # for at most EARLY_GUIDED_SHARE of the limit: cheap, and it often proves the
-            # target there; else it runs again in the improvement phase
+            # target there; else it runs again in the improvement phase (at once, without the
+            # cap, where every item is whole-only: no neighbourhoods then)
             per_segment = segment_bounds.per_segment(bound.duals, item_values)
             limit = deadline - started
 
