@@ -95,6 +95,22 @@ def test_the_engine_runs_them_on_a_share_capped_instance() -> None:
     assert not violations(parse_problem(data), award)
 
 
+def test_the_engine_skips_them_where_every_item_is_whole_only(monkeypatch) -> None:
+    """tiny-items (no capacities): the pool holds only awards to one bid per item, which the pool
+    IP and pattern swaps have chosen among; the time goes to the improvement phase instead."""
+    import importlib
+
+    solve_module = importlib.import_module("awards.engine.solve")
+    calls: list[str] = []
+    entered, real = solve_module._neighbourhoods, lns.pool_lns
+    monkeypatch.setattr(solve_module, "_neighbourhoods", lambda *a, **k: calls.append("entered") or entered(*a, **k))
+    monkeypatch.setattr(lns, "pool_lns", lambda *a, **k: calls.append("pool_lns") or real(*a, **k))
+    data = generate(Size(60, 10, 3, share_cap=0.12), 0, "tiny-items")
+    result = solve(parse_problem(data), time_limit=2)
+    assert calls == ["entered"]  # the cap binds on two vendors or more, yet no neighbourhood
+    assert not violations(parse_problem(data), result.award)
+
+
 def _two_vendor_pool() -> lns.PoolArrays:
     """Four items, each with a pattern for vendor A (10.00) and a cheaper one for B (9.00)."""
     pool = object.__new__(lns.PoolArrays)
