@@ -38,9 +38,9 @@ class BackgroundBound:
     Python without slowing both (the GIL; measured: the search then found worse awards), so it
     runs in a Python process of its own (``python -c``, started afresh: no fork of the caller's
     threads, no import of the caller's main module, no Django; about 0.3 s to import the engine).
-    The child does its own presolve and column generation (cheap wherever the engine starts it: a
-    pricing pass takes milliseconds there), then branches until the deadline, ``stop()`` or the
-    caller going away. It reports over a pipe: its bound, and the awards (bid id -> quantity) of
+    The child does its own presolve and column generation (on a big problem it is started before
+    the engine's own, which it runs beside on the other core), then branches until the deadline,
+    ``stop()`` or the caller going away. It reports over a pipe: its bound, and the awards (bid id -> quantity) of
     integral nodes, which the caller checks exactly before keeping; the caller sends it its best
     cost (it prunes with it). Nothing here touches the caller's state; ``poll()`` runs in the
     caller's own thread. If the child cannot start or dies, the search goes on without it (a

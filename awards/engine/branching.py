@@ -33,8 +33,8 @@ the money at stake. Each node costs a few pricing passes (one item DP per item; 
 all the items whose bids all take them whole, ``pricing.WholeOnly``), so this pays only
 where those are cheap: on instances of many small items it raised the bound by 0.004-0.02% of the
 cost in a second or two (awards/engine/README.md, seventh session); on big items it barely moves
-it. The engine runs it in a child process beside its search (``background``), only where a
-pricing pass is cheap against the time it can give (``solve``).
+it. The engine runs it in a child process beside its search (``background``): from the start on
+a big problem, else only where a pricing pass is cheap against the time it can give (``solve``).
 """
 
 from __future__ import annotations

@@ -67,18 +67,19 @@ FIRST_STAGE_SHARE = 0.33  # of that window for the 3-per-item pool IP (it finds 
 PERTURB_SHARE = 0.15  # of the time limit for pricing at perturbed share prices (``perturbed_patterns``)
 EARLY_GUIDED_SHARE = 0.1  # of the time limit, at most, for the LP-guided search before the neighbourhoods
 STALL_SHARE = 0.2  # of the time limit without a better award ends the neighbourhoods early
-# Branch-and-price on the master in a child process (``background.BackgroundBound``), on the core the
-# search leaves idle: where the master LP mixes awards of small items it raises the bound (by 0.004-
-# 0.02% of the cost in seconds on tiny-items, 0.004% on base), but each node costs a few pricing
-# passes, so it starts only where the time left affords BRANCH_MIN_NODES such nodes (on heavy-tail,
-# where a pass takes 0.2 s and branching barely moves the bound, it does not at 10 s).
+# Branch-and-price on the master in a child process (``background.BackgroundBound``) beside the
+# search: where the master LP mixes awards of small items it raises the bound (by 0.004-0.02% of the
+# cost in seconds on tiny-items, 0.004% on base), but each node costs a few pricing passes, so on a
+# small problem it starts after column generation only where the time left affords
+# BRANCH_MIN_NODES such nodes.
 BRANCH_MIN_NODES = 20
 NODE_PASSES = 2.5  # pricing passes per node (measured on many small items), plus a small LP
 BRANCH_CHILD_SECONDS = 1.0  # a fresh interpreter importing the engine, with room, before its nodes
-# On a big problem (EARLY_BRANCH_MIN_SEGMENTS segments or more, EARLY_BRANCH_MIN_SECONDS left) the
-# child starts at once, before the engine's own column generation, and does its own on the other
-# core, so its nodes start seconds earlier; on heavy-tail it then raises the bound by 0.0001% in
-# 10 s, and base and tiny-items gain a little (2026-12-05, awards/engine/README.md tenth session).
+# On a big problem (EARLY_BRANCH_MIN_SEGMENTS segments or more, EARLY_BRANCH_MIN_SECONDS left) it
+# starts at once instead, before the engine's own column generation, and does its own on the other
+# core, so its nodes start seconds earlier, whatever a pass costs: on heavy-tail 300x30x4 (0.4 s a
+# pass) 10-14 nodes raise the bound by about 0.0001% in 10 s, enough to prove seed 1, and base and
+# tiny-items gain a little (awards/engine/README.md, tenth session).
 EARLY_BRANCH_MIN_SEGMENTS = 2_000
 EARLY_BRANCH_MIN_SECONDS = 5.0
 BRANCH_POLL_SECONDS = 0.05  # what it found is taken in at most this often (it sends its bound every 0.25 s)
