@@ -69,10 +69,12 @@ EARLY_GUIDED_SHARE = 0.1  # of the time limit, at most, for the LP-guided search
 STALL_SHARE = 0.2  # of the time limit without a better award ends the neighbourhoods early
 # Branch-and-price on the master in a child process (``background.BackgroundBound``) beside the
 # search: where the master LP mixes awards of small items it raises the bound (by 0.004-0.02% of the
-# cost in seconds on tiny-items, 0.004% on base), but each node costs a few pricing passes, so on a
-# small problem it starts after column generation only where the time left affords
-# BRANCH_MIN_NODES such nodes.
+# cost in seconds on tiny-items, 0.004% on base), but each node costs a few pricing passes, so
+# where it does not start early (below) it starts after column generation, and only where the
+# time left affords BRANCH_MIN_NODES such nodes.
 BRANCH_MIN_NODES = 20
+EARLY_KEEP_NODES = 5  # a child started early is stopped after column generation if the time left
+# does not afford this many nodes (heavy-tail 1000x50x5 at 10 s: it never got past its own)
 NODE_PASSES = 2.5  # pricing passes per node (measured on many small items), plus a small LP
 BRANCH_CHILD_SECONDS = 1.0  # a fresh interpreter importing the engine, with room, before its nodes
 # On a big problem (EARLY_BRANCH_MIN_SEGMENTS segments or more, EARLY_BRANCH_MIN_SECONDS left) it
@@ -316,7 +318,12 @@ def _neighbourhoods(search: Search, master: Master, pricers: list[ItemPricer], d
                     deadline: float, stats: dict[str, Any]) -> None:
     """Price patterns at perturbed share prices into the pool, then re-choose a few dozen items
     at a time (``lns.pool_lns``) from the best award until the deadline or a stall -- except
-    where every item's bids all take it whole (then neither adds anything: see below)."""
+    where every item's bids all take it whole: then perturbed pricing would find nothing new
+    (``perturbed_patterns``), the pool holds each item's awards to one bid, and the 3-per-item IP
+    and pattern swaps have chosen among them; the improvement phase, which finds split awards,
+    gets the time (tiny-items proven ~2 s sooner; awards/engine/README.md, tenth session)."""
+    if _whole_only(pricers):
+        return
     limit = search.deadline - search.started
     master.add(perturbed_patterns(search.reduced, pricers, duals,
                                   min(deadline, time.monotonic() + PERTURB_SHARE * limit)))
@@ -337,11 +344,6 @@ def _neighbourhoods(search: Search, master: Master, pricers: list[ItemPricer], d
         return _chosen(search, keys) or better
 
     counts: dict[str, int] = {}
-    if _whole_only(pricers):
-        # the pool holds each item's awards to one bid, and the 3-per-item IP and pattern swaps
-        # have chosen among them; the improvement phase, which finds split awards, gets the time
-        # (tiny-items proven ~2 s sooner; awards/engine/README.md, tenth session)
-        return
     lns.pool_lns(search.reduced, master.patterns, chosen, costs, duals.mu, deadline,
                  stall=STALL_SHARE * limit, on_better=offer, stats=counts)
     stats.update(neighbourhoods_tried=counts.get("tried", 0), neighbourhoods_improved=counts.get("improved", 0))
@@ -423,18 +425,19 @@ def _search(search: Search, master: Master, pricers: list[ItemPricer], bound, se
         phases.done("restricted_search")
 
 
-def _bound_and_search(search: Search, stats: dict[str, Any], phases: Phases, bases, started: float,
-                      deadline: float) -> Result | None:
+def _bound_and_search(search: Search, bases, offered: list[Award], stats: dict[str, Any], phases: Phases,
+                      started: float, deadline: float) -> Result | None:
     """Column generation (the Lagrangian bound), then the search (``_search``); a Result only if
-    column generation finds an item no award can cover. Starts branch-and-price beside the search
-    if ``_solve`` did not already, when the time left affords its first nodes."""
+    column generation finds an item no award can cover (with the ``bases``, the baselines).
+    ``offered``: the baseline awards the search took (their patterns start the pool). Starts
+    branch-and-price beside the search if ``_solve`` did not already, when the time left affords
+    its first nodes; stops one started early if the time left does not afford EARLY_KEEP_NODES."""
     problem, reduced = search.problem, search.reduced
     pricers = [ItemPricer(reduced, item) for item in range(len(problem.items))]
     master = Master(reduced)
     master.add(initial_patterns(reduced, pricers))
-    for baseline in bases:
-        if baseline.feasible and search.offer(_as_reduced(reduced, baseline.award), "baseline"):
-            master.add(_patterns(reduced, search.best))
+    for award in offered:
+        master.add(_patterns(reduced, award))
     phases.done("setup")
     bound = generate_columns(reduced, pricers, master, deadline=started + 0.35 * (deadline - started))
     phases.done("column_generation")
@@ -442,6 +445,8 @@ def _bound_and_search(search: Search, stats: dict[str, Any], phases: Phases, bas
     if bound.infeasible_items:
         reasons = [uncoverable_item(problem, problem.items[i]) for i in bound.infeasible_items]
         return _infeasible(problem, reasons, stats, bases)
+    if search.helper is not None and EARLY_KEEP_NODES * NODE_PASSES * bound.pass_seconds > search.remaining():
+        search.helper.stop()  # started early, but its nodes cost more than the time left
     search.raise_bound(bound.lower_bound, "lagrangian bound")
     lp_patterns = [master.patterns[k] for k in np.flatnonzero(bound.z > 1 - 1e-9)]
     if len(lp_patterns) == len(problem.items):  # the LP chose one whole pattern per item
@@ -488,12 +493,14 @@ def _solve(problem: Problem, started: float, deadline: float,
         return _infeasible(problem, reasons + ([shortage] if shortage else []), stats, bases)
 
     search = Search(problem, reduced, started, deadline, on_progress)
+    offered = [award for award in (_as_reduced(reduced, b.award) for b in bases if b.feasible)
+               if search.offer(award, "baseline")]  # (the child prunes with the best of them)
     if len(reduced.segments) >= EARLY_BRANCH_MIN_SEGMENTS and search.remaining() >= EARLY_BRANCH_MIN_SECONDS:
         # a big problem: branch-and-price starts at once, its own column generation beside ours
         search.helper_tried = True
         search.helper = BackgroundBound.start(problem, deadline, search.best_cost)
     try:
-        infeasible = _bound_and_search(search, stats, phases, bases, started, deadline)
+        infeasible = _bound_and_search(search, bases, offered, stats, phases, started, deadline)
     finally:
         if search.helper is not None:
             search.helper.stop()  # reads what it sent, then closes its pipes

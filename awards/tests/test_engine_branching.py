@@ -9,6 +9,7 @@ import sys
 import time
 from decimal import Decimal
 
+import numpy as np
 import pytest
 
 from awards.engine import parse_problem, solve, violations
@@ -271,6 +272,35 @@ def test_it_stays_out_where_a_pricing_pass_is_dear(monkeypatch) -> None:
     # big, but too little time for the early start; then the pass is too dear for the later one
     solve(generate(SIZES["300x30x4"], 0, "heavy-tail"), time_limit=3)
     assert not started
+
+
+def test_started_early_it_is_told_the_best_baseline_and_stopped_where_nodes_cost_too_much(monkeypatch) -> None:
+    helpers: list[tuple[float, _Helper]] = []
+
+    def start(cls, problem, deadline, best_cost):
+        helpers.append((best_cost, _Helper(-np.inf, {})))
+        return helpers[-1][1]
+
+    monkeypatch.setattr(solve_module.BackgroundBound, "start", classmethod(start))
+    stopped: list[bool] = []  # whether the child was stopped, at column generation and at the search
+    real = solve_module.generate_columns
+
+    def columns(*args, **kwargs):
+        stopped.append(helpers[0][1].stopped)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(solve_module, "generate_columns", columns)
+    monkeypatch.setattr(solve_module, "EARLY_BRANCH_MIN_SEGMENTS", 500)
+    monkeypatch.setattr(solve_module, "_search", lambda *args: stopped.append(helpers[0][1].stopped))
+    monkeypatch.setattr(solve_module, "NODE_PASSES", 1e9)  # no node affordable
+    result = solve(generate(SIZES["50x8x3"], 1, "heavy-tail"), time_limit=6)
+    cheapest = min(float(b.cost) for b in result.baselines if b.feasible)
+    assert len(helpers) == 1 and helpers[0][0] == pytest.approx(cheapest, abs=0.01)
+    assert stopped == [False, True]  # stopped after column generation, before the search
+    monkeypatch.setattr(solve_module, "NODE_PASSES", 2.5)
+    helpers.clear(), stopped.clear()
+    solve(generate(SIZES["50x8x3"], 1, "heavy-tail"), time_limit=6)
+    assert stopped == [False, False]  # nodes affordable: kept
 
 
 def test_on_a_big_problem_it_starts_before_column_generation_and_only_once(monkeypatch) -> None:
