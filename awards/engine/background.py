@@ -13,13 +13,14 @@ import subprocess
 import sys
 import threading
 import time
+from decimal import Decimal
 from multiprocessing.connection import Connection
 
 import numpy as np
 
 from .branching import BranchAndPrice
 from .master import Master
-from .model import Problem
+from .model import Bid, Bundle, Constraints, Item, Options, Problem, Tier
 from .pricing import ItemPricer
 
 REPORT_SECONDS = 0.25  # the child sends its rising bound at most this often
@@ -146,9 +147,38 @@ class BackgroundBound:
         self._writer.join(timeout)
 
 
+def to_wire(problem: Problem) -> tuple:
+    """The problem as nested tuples of strings and numbers (prices as their exact decimal
+    strings): pickled in a third of the time the dataclasses take (0.17 s against 0.54 s at
+    1000x50x5), which the search's thread pays while the writer holds the GIL."""
+    c, o = problem.constraints, problem.options
+    return (
+        tuple((item.id, item.quantity) for item in problem.items),
+        tuple((bid.id, bid.vendor, bid.item, tuple((t.min_quantity, str(t.unit_price)) for t in bid.tiers),
+               bid.max_quantity) for bid in problem.bids),
+        tuple((bundle.id, bundle.bids) for bundle in problem.bundles),
+        (c.max_vendors_per_item, None if c.max_vendor_share is None else str(c.max_vendor_share),
+         c.min_award_quantity),
+        (o.time_limit_seconds, o.relative_gap),
+    )
+
+
+def from_wire(wire: tuple) -> Problem:
+    """The problem ``to_wire`` wrote (equal to it)."""
+    items, bids, bundles, (vendors, share, least), (seconds, gap) = wire
+    return Problem(
+        items=tuple(Item(item, quantity) for item, quantity in items),
+        bids=tuple(Bid(bid, vendor, item, tuple(Tier(m, Decimal(price)) for m, price in tiers), most)
+                   for bid, vendor, item, tiers, most in bids),
+        bundles=tuple(Bundle(bundle, tuple(members)) for bundle, members in bundles),
+        constraints=Constraints(vendors, None if share is None else Decimal(share), least),
+        options=Options(seconds, gap),
+    )
+
+
 def _write_problem(stream, problem: Problem) -> None:
     try:
-        pickle.dump(problem, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(to_wire(problem), stream, protocol=pickle.HIGHEST_PROTOCOL)
         stream.close()
     except (OSError, ValueError):  # the child is gone (or never read it): nothing to do
         pass
@@ -169,7 +199,7 @@ def child_main() -> None:
         receive = Connection(int(sys.argv[1]), writable=False)
         send = Connection(int(sys.argv[2]), readable=False)
         deadline, best = receive.recv()
-        problem = pickle.load(sys.stdin.buffer)
+        problem = from_wire(pickle.load(sys.stdin.buffer))
         _branch(problem, deadline, best, receive, send, nodes)
     except (KeyboardInterrupt, BrokenPipeError, EOFError, pickle.UnpicklingError):
         pass  # interrupted with the caller, or the caller is gone (maybe while sending the problem)

@@ -303,6 +303,23 @@ def test_started_early_it_is_told_the_best_baseline_and_stopped_where_nodes_cost
     assert stopped == [False, False]  # nodes affordable: kept
 
 
+@pytest.mark.parametrize("size, family", [("50x8x3", "base"), ("300x30x4", "heavy-tail"), ("300x30x4", "tiny-items")])
+def test_the_problem_reaches_the_child_unchanged(size: str, family: str) -> None:
+    """What the child gets (``to_wire``/``from_wire``, through pickle) equals the problem: prices
+    exactly, bundles, capacities, the rules (none absent here and there)."""
+    import pickle
+
+    from awards.engine.background import from_wire, to_wire
+
+    problem = parse_problem(generate(SIZES[size], 3, family))
+    assert problem.bundles or size != "50x8x3"
+    assert from_wire(pickle.loads(pickle.dumps(to_wire(problem)))) == problem
+    sparse = parse_problem({"items": [{"id": "i", "quantity": 3}],
+                            "bids": [{"id": "b", "vendor": "v", "item": "i",
+                                      "tiers": [{"min_quantity": 1, "unit_price": "0.125"}]}]})
+    assert from_wire(pickle.loads(pickle.dumps(to_wire(sparse)))) == sparse
+
+
 def test_on_a_big_problem_it_starts_before_column_generation_and_only_once(monkeypatch) -> None:
     events = []
     monkeypatch.setattr(solve_module.BackgroundBound, "start",
