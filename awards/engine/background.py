@@ -27,8 +27,8 @@ REPORT_SECONDS = 0.25  # the child sends its rising bound at most this often
 STOP_SECONDS = 0.5  # a child asked to stop is killed if it has not ended by then
 # The child's priority against the search it helps. It was 10 until 2026-12-05: then, while the
 # pool neighbourhoods ran two HiGHS threads on the two cores, the child got about a tenth of one
-# and solved few nodes; at 0 it shares them evenly, and the bound rose further with no award worse
-# (awards/engine/README.md, tenth session).
+# and solved few nodes; at 0 it shares them evenly: the bound rose further, and the awards stayed
+# within their run-to-run spread (awards/engine/README.md, tenth session).
 CHILD_NICENESS = 0
 
 
@@ -41,9 +41,9 @@ class BackgroundBound:
     threads, no import of the caller's main module, no Django; about 0.3 s to import the engine).
     The child does its own presolve and column generation (on a big problem it is started before
     the engine's own, which it runs beside on the other core), then branches until the deadline,
-    ``stop()`` or the caller going away. It reports over a pipe: its bound, and the awards (bid id -> quantity) of
-    integral nodes, which the caller checks exactly before keeping; the caller sends it its best
-    cost (it prunes with it). Nothing here touches the caller's state; ``poll()`` runs in the
+    ``stop()`` or the caller going away. It reports over a pipe: its bound, and the awards (bid id
+    -> quantity) of integral nodes, which the caller checks exactly before keeping; the caller
+    sends it its best cost (it prunes with it). Nothing here touches the caller's state; ``poll()`` runs in the
     caller's own thread. If the child cannot start or dies, the search goes on without it (a
     bound it sent before stays valid)."""
 
