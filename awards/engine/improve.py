@@ -23,7 +23,7 @@ import numpy as np
 from .heuristics import reoptimize, restricted_search
 
 if TYPE_CHECKING:
-    from .solve import Search
+    from .search import Search
 
 RESTRICTED_MAX_SEGMENTS = 15_000  # bigger restrictions are searched a neighbourhood at a time
 WHOLE_UNITS_MAX_SEGMENTS = 3_000  # HiGHS stalls on big models with integer quantities

@@ -19,9 +19,9 @@
 
 A caller may stop the search early (``should_stop``, e.g. a person pressing "Stop and keep the
 best award found"): it is asked between column-generation rounds, in the improvement loops and
-from inside every HiGHS MIP (its interrupt callback), at most every ``STOP_CHECK_SECONDS``. The
-search then ends as at its time limit, with the best award so far, its proven bound and gap, and
-the status ``stopped``.
+from inside every HiGHS MIP (its interrupt callback), at most every
+``search.STOP_CHECK_SECONDS``. The search (its state: ``search.Search``) then ends as at its
+time limit, with the best award so far, its proven bound and gap, and the status ``stopped``.
 """
 
 from __future__ import annotations
@@ -40,7 +40,6 @@ from .diagnose import explain, uncoverable_item, vendor_shortage
 from .highs import stop_check, stopped
 from .heuristics import (
     Award,
-    award_cost,
     award_from_patterns,
     exact_ok,
     greedy_by_patterns,
@@ -53,7 +52,7 @@ from .model import Problem
 from .presolve import Reduced, presolve
 from .pricing import ItemPricer
 from .result import FEASIBLE, INFEASIBLE, OPTIMAL, STOPPED, UNKNOWN, Result, priced_result
-from .rules import violations
+from .search import Search, StopRequest, as_reduced
 from .validate import parse_problem
 
 
@@ -88,135 +87,7 @@ BRANCH_CHILD_SECONDS = 1.0  # a fresh interpreter importing the engine, with roo
 # tiny-items gain a little (awards/engine/README.md, tenth session).
 EARLY_BRANCH_MIN_SEGMENTS = 2_000
 EARLY_BRANCH_MIN_SECONDS = 5.0
-BRANCH_POLL_SECONDS = 0.05  # what it found is taken in at most this often (it sends its bound every 0.25 s)
 LOCAL_SEARCH_SHARE = 0.25  # of the time left, at most, for pattern swaps after each new pooled award
-STOP_CHECK_SECONDS = 0.05  # the caller's should_stop is asked at most this often
-
-
-class StopRequest:
-    """The caller's `should_stop`, asked at most every STOP_CHECK_SECONDS (it may read a
-    database) and remembered once it said yes."""
-
-    def __init__(self, should_stop: Callable[[], bool] | None) -> None:
-        self.should_stop = should_stop
-        self.requested = False
-        self._asked = -np.inf
-
-    def __call__(self) -> bool:
-        if self.requested or self.should_stop is None:
-            return self.requested
-        now = time.monotonic()
-        if now - self._asked >= STOP_CHECK_SECONDS:
-            self._asked = now
-            self.requested = bool(self.should_stop())
-        return self.requested
-
-
-class Search:
-    """Best award and best bound so far, with the deadline."""
-
-    def __init__(self, problem: Problem, reduced: Reduced, started: float, deadline: float,
-                 on_progress: Callable[[dict[str, Any]], None] | None = None) -> None:
-        self.started = started
-        self.trace: list[dict[str, Any]] = []  # when the best award or the bound improved
-        self.on_progress = on_progress  # called with each new trace entry (a live status page)
-        self.problem = problem
-        self.reduced = reduced
-        self.deadline = deadline
-        self.target = problem.options.relative_gap
-        self.best: Award | None = None
-        self.best_cost = np.inf
-        self.lower_bound = -np.inf
-        self.found_by = ""
-        self.bound_by = ""
-        self.lagrangian_bound = -np.inf  # the bound at the master's duals (per-segment bounds start from it)
-        self.helper: BackgroundBound | None = None  # branch-and-price beside the search, if any
-        self._helper_taken = -np.inf
-        self.helper_tried = False  # once tried, not again (it may have failed to start)
-
-    def remaining(self) -> float:
-        """Seconds left: none once the caller asked to stop."""
-        self.collect()
-        return 0.0 if stopped() else self.deadline - time.monotonic()
-
-    def gap(self) -> float:
-        if self.best is None:
-            return np.inf
-        return max(0.0, (self.best_cost - self.lower_bound) / max(abs(self.best_cost), 1e-9))
-
-    def collect(self, *, final: bool = False) -> None:
-        """Take in what the background branch-and-price found (its bound; its integral nodes'
-        awards, kept only if they pass the exact check), at most every BRANCH_POLL_SECONDS, and
-        tell it the best cost so far (it prunes with it)."""
-        helper = self.helper
-        if helper is None:
-            return
-        now = time.monotonic()
-        if now - self._helper_taken < BRANCH_POLL_SECONDS and not final:
-            return
-        self._helper_taken = now
-        for award in helper.poll(self.best_cost):
-            self.offer(_as_reduced(self.reduced, award), "branch-and-price")
-        self.raise_bound(helper.value, "branch-and-price bound")
-
-    def done(self) -> bool:
-        self.collect()
-        return self._target_met()
-
-    def _target_met(self) -> bool:
-        return self.best is not None and (
-            self.gap() <= self.target or self.best_cost - self.lower_bound <= 0.005
-        )
-
-    def bid_award(self, award: Award) -> dict[str, int]:
-        return {self.reduced.bids[b].id: q for b, (_, q) in award.items() if q > 0}
-
-    def offer(self, award: Award | None, source: str) -> bool:
-        """Keep the award if it is cheaper and passes the exact check of every rule."""
-        if award is None:
-            return False
-        cost = award_cost(self.reduced, award)
-        if cost >= self.best_cost - 1e-6 or violations(self.problem, self.bid_award(award)):
-            return False
-        self.best, self.best_cost, self.found_by = award, cost, source
-        self._record(source)
-        return True
-
-    def _record(self, source: str) -> None:
-        def money(value: float) -> float | None:
-            return round(float(value), 2) if np.isfinite(value) else None
-
-        self.trace.append({"seconds": round(time.monotonic() - self.started, 3), "event": source,
-                           "best": money(self.best_cost), "bound": money(self.lower_bound)})
-        if self.on_progress is not None:
-            self.on_progress(dict(self.trace[-1]))
-
-    def raise_bound(self, bound: float, source: str) -> None:
-        if np.isfinite(bound) and min(bound, self.best_cost) > self.lower_bound + 1e-9 * abs(bound):
-            self.lower_bound = min(bound, self.best_cost)
-            self.bound_by = source
-            self._record(source)
-
-
-def _as_reduced(reduced: Reduced, award: Mapping[str, int]) -> Award | None:
-    """A bid-id award in reduced indices (None if some quantity fits no surviving segment)."""
-    position = {bid.id: index for index, bid in enumerate(reduced.bids)}
-    result: Award = {}
-    for bid_id, quantity in award.items():
-        if quantity <= 0:
-            continue
-        b = position.get(bid_id)
-        if b is None:
-            return None
-        segment = next(
-            (s for s in reduced.segments_of_bid[b] if reduced.seg_lo[s] <= quantity <= reduced.seg_hi[s]), None
-        )
-        if segment is None:
-            return None
-        result[b] = (segment, quantity)
-    return result
-
-
 def _patterns(reduced: Reduced, award: Award) -> list[Pattern]:
     per_item: dict[int, dict[int, tuple[int, int]]] = {}
     for b, entry in award.items():
@@ -364,7 +235,7 @@ def solve(problem: Problem | Mapping[str, Any], *, time_limit: float | None = No
     the new entry of ``stats["trace"]`` (seconds, event, best, bound); an exception it raises
     stops the search and propagates (e.g. a cancelled background job).
 
-    `should_stop`, if given, is asked regularly (at most every STOP_CHECK_SECONDS); once it
+    `should_stop`, if given, is asked regularly (at most every ``search.STOP_CHECK_SECONDS``); once it
     answers True the search ends as at its time limit: the best award so far with its proven
     bound and gap, status ``stopped`` (``unknown`` if no award was found yet; ``optimal`` if the
     gap was closed anyway)."""
@@ -499,7 +370,7 @@ def _solve(problem: Problem, started: float, deadline: float,
         return _infeasible(problem, reasons + ([shortage] if shortage else []), stats, bases)
 
     search = Search(problem, reduced, started, deadline, on_progress)
-    offered = [award for award in (_as_reduced(reduced, b.award) for b in bases if b.feasible)
+    offered = [award for award in (as_reduced(reduced, b.award) for b in bases if b.feasible)
                if search.offer(award, "baseline")]  # (the child prunes with the best of them)
     if len(reduced.segments) >= EARLY_BRANCH_MIN_SEGMENTS and search.remaining() >= EARLY_BRANCH_MIN_SECONDS:
         # a big problem: branch-and-price starts at once, its own column generation beside ours

@@ -7,7 +7,7 @@ import time
 
 from awards.engine import parse_problem, solve, violations
 from awards.engine.highs import stop_check, stopped
-from awards.engine.solve import StopRequest
+from awards.engine.search import StopRequest
 from bench.generate import SIZES, generate
 
 # Big enough that the engine does not close its gap in the first second (300 items, 30 vendors,

@@ -1,0 +1,145 @@
+"""The search's state: the best award and the proven bound so far, the deadline, the trace a
+progress chart reads, what branch-and-price in its child process sends (``background``), and the
+caller's stop request."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import numpy as np
+
+from .background import BackgroundBound
+from .heuristics import Award, award_cost
+from .highs import stopped
+from .model import Problem
+from .presolve import Reduced
+from .rules import violations
+
+BRANCH_POLL_SECONDS = 0.05  # what it found is taken in at most this often (it sends its bound every 0.25 s)
+STOP_CHECK_SECONDS = 0.05  # the caller's should_stop is asked at most this often
+
+
+class StopRequest:
+    """The caller's `should_stop`, asked at most every STOP_CHECK_SECONDS (it may read a
+    database) and remembered once it said yes."""
+
+    def __init__(self, should_stop: Callable[[], bool] | None) -> None:
+        self.should_stop = should_stop
+        self.requested = False
+        self._asked = -np.inf
+
+    def __call__(self) -> bool:
+        if self.requested or self.should_stop is None:
+            return self.requested
+        now = time.monotonic()
+        if now - self._asked >= STOP_CHECK_SECONDS:
+            self._asked = now
+            self.requested = bool(self.should_stop())
+        return self.requested
+
+
+class Search:
+    """Best award and best bound so far, with the deadline."""
+
+    def __init__(self, problem: Problem, reduced: Reduced, started: float, deadline: float,
+                 on_progress: Callable[[dict[str, Any]], None] | None = None) -> None:
+        self.started = started
+        self.trace: list[dict[str, Any]] = []  # when the best award or the bound improved
+        self.on_progress = on_progress  # called with each new trace entry (a live status page)
+        self.problem = problem
+        self.reduced = reduced
+        self.deadline = deadline
+        self.target = problem.options.relative_gap
+        self.best: Award | None = None
+        self.best_cost = np.inf
+        self.lower_bound = -np.inf
+        self.found_by = ""
+        self.bound_by = ""
+        self.lagrangian_bound = -np.inf  # the bound at the master's duals (per-segment bounds start from it)
+        self.helper: BackgroundBound | None = None  # branch-and-price beside the search, if any
+        self._helper_taken = -np.inf
+        self.helper_tried = False  # once tried, not again (it may have failed to start)
+
+    def remaining(self) -> float:
+        """Seconds left: none once the caller asked to stop."""
+        self.collect()
+        return 0.0 if stopped() else self.deadline - time.monotonic()
+
+    def gap(self) -> float:
+        if self.best is None:
+            return np.inf
+        return max(0.0, (self.best_cost - self.lower_bound) / max(abs(self.best_cost), 1e-9))
+
+    def collect(self, *, final: bool = False) -> None:
+        """Take in what the background branch-and-price found (its bound; its integral nodes'
+        awards, kept only if they pass the exact check), at most every BRANCH_POLL_SECONDS, and
+        tell it the best cost so far (it prunes with it)."""
+        helper = self.helper
+        if helper is None:
+            return
+        now = time.monotonic()
+        if now - self._helper_taken < BRANCH_POLL_SECONDS and not final:
+            return
+        self._helper_taken = now
+        for award in helper.poll(self.best_cost):
+            self.offer(as_reduced(self.reduced, award), "branch-and-price")
+        self.raise_bound(helper.value, "branch-and-price bound")
+
+    def done(self) -> bool:
+        self.collect()
+        return self._target_met()
+
+    def _target_met(self) -> bool:
+        return self.best is not None and (
+            self.gap() <= self.target or self.best_cost - self.lower_bound <= 0.005
+        )
+
+    def bid_award(self, award: Award) -> dict[str, int]:
+        return {self.reduced.bids[b].id: q for b, (_, q) in award.items() if q > 0}
+
+    def offer(self, award: Award | None, source: str) -> bool:
+        """Keep the award if it is cheaper and passes the exact check of every rule."""
+        if award is None:
+            return False
+        cost = award_cost(self.reduced, award)
+        if cost >= self.best_cost - 1e-6 or violations(self.problem, self.bid_award(award)):
+            return False
+        self.best, self.best_cost, self.found_by = award, cost, source
+        self._record(source)
+        return True
+
+    def _record(self, source: str) -> None:
+        def money(value: float) -> float | None:
+            return round(float(value), 2) if np.isfinite(value) else None
+
+        self.trace.append({"seconds": round(time.monotonic() - self.started, 3), "event": source,
+                           "best": money(self.best_cost), "bound": money(self.lower_bound)})
+        if self.on_progress is not None:
+            self.on_progress(dict(self.trace[-1]))
+
+    def raise_bound(self, bound: float, source: str) -> None:
+        if np.isfinite(bound) and min(bound, self.best_cost) > self.lower_bound + 1e-9 * abs(bound):
+            self.lower_bound = min(bound, self.best_cost)
+            self.bound_by = source
+            self._record(source)
+
+
+def as_reduced(reduced: Reduced, award: Mapping[str, int]) -> Award | None:
+    """A bid-id award in reduced indices (None if some quantity fits no surviving segment)."""
+    position = {bid.id: index for index, bid in enumerate(reduced.bids)}
+    result: Award = {}
+    for bid_id, quantity in award.items():
+        if quantity <= 0:
+            continue
+        b = position.get(bid_id)
+        if b is None:
+            return None
+        segment = next(
+            (s for s in reduced.segments_of_bid[b] if reduced.seg_lo[s] <= quantity <= reduced.seg_hi[s]), None
+        )
+        if segment is None:
+            return None
+        result[b] = (segment, quantity)
+    return result
