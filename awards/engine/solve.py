@@ -9,6 +9,9 @@
    and HiGHS choosing among each item's cheapest pooled patterns (``master.solve_ip``); where a
    share cap binds on two vendors or more, then patterns priced at perturbed share prices and
    HiGHS re-choosing a few dozen items at a time over the pool (``lns``).
+   Where a share cap binds and the items are small, every item's awards within the gap are
+   listed, projected on the capped vendors (``projection``): HiGHS over the lists gives a bound
+   above the Dantzig-Wolfe one and, often, the best award.
 4. Improvement (``improve``): re-award together the items where the best award and the LP
    disagree (RINS); then HiGHS on the compact model restricted to segments whose Lagrangian
    bound is within a growing fraction of the gap (tier choices integer, quantities continuous,
@@ -50,6 +53,7 @@ from . import lns
 from .master import SHARE_MARGIN, Master, Pattern
 from .model import Problem
 from .presolve import Reduced, presolve
+from .projection import EnumerationSearch
 from .pricing import ItemPricer
 from .result import FEASIBLE, INFEASIBLE, OPTIMAL, STOPPED, UNKNOWN, Result, priced_result
 from .search import Search, StopRequest, as_reduced
@@ -87,6 +91,12 @@ BRANCH_CHILD_SECONDS = 1.0  # a fresh interpreter importing the engine, with roo
 # tiny-items gain a little (awards/engine/README.md, tenth session).
 EARLY_BRANCH_MIN_SEGMENTS = 2_000
 EARLY_BRANCH_MIN_SECONDS = 5.0
+# The projected enumeration (``projection``): tried after the greedy award for at most
+# FIRST_ENUMERATION_SHARE of the time left, then after each better pooled award and before the
+# improvement phase for at most ENUMERATION_SHARE
+FIRST_ENUMERATION_SHARE = 0.3
+FIRST_ENUMERATION_MIN_SECONDS = 5.0
+ENUMERATION_SHARE = 0.5
 LOCAL_SEARCH_SHARE = 0.25  # of the time left, at most, for pattern swaps after each new pooled award
 def _patterns(reduced: Reduced, award: Award) -> list[Pattern]:
     per_item: dict[int, dict[int, tuple[int, int]]] = {}
@@ -127,7 +137,7 @@ def _local_search(search: Search, master: Master, keys: dict, deadline: float) -
 def _pool_ip(
     search: Search, master: Master, duals, item_values: np.ndarray, master_total: float, deadline: float,
     neighbourhood_pricers: list[ItemPricer] | None, stats: dict[str, Any],
-    after_first_stage: Callable[[], None] | None = None,
+    after_first_stage: Callable[[], None] | None = None, enumeration: EnumerationSearch | None = None,
 ) -> None:
     """Greedy on the pool, then the best combination of pooled patterns among each item's
     cheapest few at the duals: first 3 per item (small, so HiGHS gets far); then either up to 8
@@ -144,6 +154,12 @@ def _pool_ip(
     search.offer(greedy_by_patterns(search.reduced, master.patterns, costs, master_total), "greedy on patterns")
     keys = {(pattern.item, pattern.award): k for k, pattern in enumerate(master.patterns)}
     _local_search(search, master, keys, deadline)
+    if enumeration is not None and search.remaining() >= FIRST_ENUMERATION_MIN_SECONDS:
+        # the first try, with the budget of the greedy award: cut short, and only with time to
+        # spare (at a 2-3 s limit it left the pool IP too little: tiny-items 0.05-0.09% worse)
+        enumeration.attempt(search, min(deadline, time.monotonic() + FIRST_ENUMERATION_SHARE * search.remaining()))
+        if search.done() or stopped():
+            return
     count = len(search.problem.items)
     stages = [3] + ([8] if 8 * count <= POOL_COLUMNS and not neighbourhoods else [])
     for stage, per_item in enumerate(stages):
@@ -168,6 +184,9 @@ def _pool_ip(
             if exact_ok(search.reduced, award):
                 if search.offer(award, "pattern pool"):
                     _local_search(search, master, keys, deadline)
+                    if enumeration is not None:
+                        enumeration.attempt(search, min(deadline, time.monotonic()
+                                                        + ENUMERATION_SHARE * search.remaining()))
                 break
         if stage == 0 and after_first_stage is not None and not search.done() and not stopped():
             after_first_stage()
@@ -271,6 +290,7 @@ def _search(search: Search, master: Master, pricers: list[ItemPricer], bound, se
     if the latter proves there is no award at all."""
     reduced = search.reduced
     per_segment = None
+    enumeration = EnumerationSearch(pricers, bound.duals, item_values)
     if not search.done():
         neighbourhoods = lns.applies(reduced, bound.duals.mu)
         share, of_remaining = ((NEIGHBOURHOOD_SHARE, NEIGHBOURHOOD_OF_REMAINING) if neighbourhoods
@@ -292,8 +312,11 @@ def _search(search: Search, master: Master, pricers: list[ItemPricer], bound, se
             early = lp_guided
 
         _pool_ip(search, master, bound.duals, item_values, bound.lp_value, pool_deadline,
-                 pricers if neighbourhoods else None, stats, after_first_stage=early)
+                 pricers if neighbourhoods else None, stats, after_first_stage=early, enumeration=enumeration)
         phases.done("pattern_search")
+    if not search.done() and not stopped():
+        enumeration.attempt(search, min(deadline, time.monotonic() + ENUMERATION_SHARE * search.remaining()))
+        phases.done("enumeration")
     if not search.done() and not stopped():
         if per_segment is None:
             per_segment = segment_bounds.per_segment(bound.duals, item_values)
