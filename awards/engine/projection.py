@@ -15,9 +15,12 @@ bids at near-equal prices). Two relaxations make the list short:
   what the uncapped bids cover is covered at least cost (one DP over them).
 
 HiGHS then chooses one kept award per item under the capped vendors' rows. Its dual bound bounds
-every award cheaper than U, so min(U, its bound) bounds the problem; where the relaxation's
-answer keeps every rule it is an award, and then the best one. The kept awards are real ones, so
-they also join the master's pool, where HiGHS chooses among them with the exact share rows.
+every award cheaper than U, so min(U, its bound) bounds the problem; the same holds for any cap
+in place of U (an award costs at least the cap, or is in the relaxation), so a guess below U,
+with shorter lists, is tried first. Where the relaxation's answer keeps every rule it is an
+award -- at the relaxation's optimum, the cheapest; where it breaks a cap (it may use the room
+between its own total and U), the lists are solved again with the caps at that total, and every
+answer then keeps the capped vendors' caps.
 
 This applies where the lists stay short: no bundles, positive adjusted prices, a few hundred
 states per item (tiny-items: every instance; base and heavy-tail items of hundreds of units split
@@ -287,7 +290,6 @@ def solve_relaxation(enumerated: Enumerated, reduced: Reduced, share: float, tot
         return None, chosen
     bound -= BOUND_SAFETY * abs(bound)
     return (bound if cutoff is None else min(cutoff, bound)), chosen
-
 
 
 class EnumerationSearch:

@@ -98,6 +98,8 @@ FIRST_ENUMERATION_SHARE = 0.3
 FIRST_ENUMERATION_MIN_SECONDS = 5.0
 ENUMERATION_SHARE = 0.5
 LOCAL_SEARCH_SHARE = 0.25  # of the time left, at most, for pattern swaps after each new pooled award
+
+
 def _patterns(reduced: Reduced, award: Award) -> list[Pattern]:
     per_item: dict[int, dict[int, tuple[int, int]]] = {}
     for b, entry in award.items():
