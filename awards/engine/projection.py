@@ -53,7 +53,10 @@ MAX_STATES = 20_000  # partial awards of one item at one stage; past it the enum
 MAX_EXPANSION = 2_000_000  # partial awards x quantities looked at in one step (memory), likewise
 MAX_PATTERNS = 30_000  # kept awards over all items; past it, too
 MIN_SECONDS = 0.2  # HiGHS is not started with less (its root work does not look at the clock)
-BOUND_SAFETY = 1e-9  # relative: HiGHS's dual bound, taken this much lower (float tolerances)
+# HiGHS's dual bound is taken this much lower (float tolerances) -- relative, but never more than
+# MAX_SAFETY, below the search's own tolerance (0.005): an exact proof at $8 million stays exact
+BOUND_SAFETY = 1e-9
+MAX_SAFETY = 0.001
 
 
 # HiGHS ended so that its dual bound holds: optimal, or stopped (time, our interrupt)
@@ -81,13 +84,13 @@ class Enumerated:
 
 def _pareto(cost: np.ndarray, spend: np.ndarray, deadline: float) -> np.ndarray:
     """Indices of the points no other point dominates (costs no more, spends no more anywhere);
-    raises TooMany past the deadline (the check is quadratic in the worst case)."""
+    raises TimeoutError past the deadline (the check is quadratic in the worst case)."""
     order = np.lexsort((*[spend[:, d] for d in range(spend.shape[1] - 1, -1, -1)], cost))
     kept = np.empty((len(order), spend.shape[1]))
     picked: list[int] = []
     for step, i in enumerate(order):
         if step % 256 == 255 and time.monotonic() > deadline:
-            raise TooMany
+            raise TimeoutError
         if picked and (kept[: len(picked)] <= spend[i]).all(axis=1).any():
             continue
         kept[len(picked)] = spend[i]
@@ -206,8 +209,11 @@ def enumerate_patterns(reduced: Reduced, pricers: list[ItemPricer], duals: Duals
     for pricer in pricers:
         if time.monotonic() > deadline or stopped():
             return None
-        found = _item_patterns(reduced, pricer, capped, duals.factor,
-                               float(item_values[pricer.item]) + budget * (1 + 1e-9) + 1e-6, deadline)
+        try:
+            found = _item_patterns(reduced, pricer, capped, duals.factor,
+                                   float(item_values[pricer.item]) + budget * (1 + 1e-9) + 1e-6, deadline)
+        except TimeoutError:  # the deadline, not lists too long: tried again later
+            return None
         if found is None or len(patterns) + len(found[0]) > MAX_PATTERNS:
             raise TooMany
         patterns.extend(found[0])
@@ -216,7 +222,7 @@ def enumerate_patterns(reduced: Reduced, pricers: list[ItemPricer], duals: Duals
 
 
 def solve_relaxation(enumerated: Enumerated, reduced: Reduced, share: float, total: float, deadline: float, *,
-                     stop_at: float | None = None, cutoff: float | None = None, gap: float = 1e-9,
+                     stop_at: float | None = None, cutoff: float | None = None, gap: float = 0.0,
                      on_answer: Callable[[list[Pattern]], float | None] | None = None,
                      ) -> tuple[float | None, list[Pattern] | None]:
     """HiGHS choosing one kept award per item under ``spend_v <= share * total`` on the capped
@@ -288,7 +294,9 @@ def solve_relaxation(enumerated: Enumerated, reduced: Reduced, share: float, tot
     bound = float(info.mip_dual_bound)
     if not np.isfinite(bound) or status not in PROVING_STATUSES:
         return None, chosen
-    bound -= BOUND_SAFETY * abs(bound)
+    if cutoff is not None and bound >= cutoff:
+        return cutoff, chosen  # nothing cheaper than the cutoff (no margin: an exact proof stays exact)
+    bound -= min(BOUND_SAFETY * abs(bound), MAX_SAFETY)
     return (bound if cutoff is None else min(cutoff, bound)), chosen
 
 

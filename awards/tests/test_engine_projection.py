@@ -145,3 +145,45 @@ def test_the_engine_proves_tiny_items_seed_2_through_it() -> None:
     assert result.status == "optimal"
     assert result.total_cost <= Decimal("217193.78")
     assert result.stats["found_by"] == "enumeration" and result.stats["bound_by"] == "enumeration bound"
+
+
+def _reviewed(seed: int) -> dict:
+    """The review's random small instances (3-6 items, 3-5 vendors, caps 0.3-0.6, vendor limits,
+    minimum awards, capacities, prices x1 to x1e6)."""
+    import random
+
+    rng = random.Random(seed)
+    items, vendors = rng.randint(3, 6), rng.randint(3, 5)
+    share = round(rng.uniform(0.3, 0.6), 3)
+    limit, least = rng.choice([None, 1, 2, 3]), rng.choice([None, None, 2, 3])
+    rate = rng.choice([0.0, 0.3, 0.6])
+    most = rng.randint(3, 6) if items <= 4 else rng.randint(3, 5)
+    scale = rng.choice([1, 1, 1000, 10**6])
+    data = generate(Size(items, vendors, 3, share_cap=share, max_vendors_per_item=limit, min_award_quantity=least,
+                         capacity_rate=rate), seed)
+    for item in data["items"]:
+        item["quantity"] = min(item["quantity"], most)
+    for bid in data["bids"]:
+        if bid.get("max_quantity"):
+            bid["max_quantity"] = min(bid["max_quantity"], most)
+            bid["tiers"] = [t for t in bid["tiers"] if t["min_quantity"] <= bid["max_quantity"]]
+        for tier in bid["tiers"]:
+            tier["unit_price"] = str(Decimal(str(tier["unit_price"])) * scale)
+    data["bids"] = [bid for bid in data["bids"] if bid["tiers"]]
+    data["options"] = {"relative_gap": 0}
+    return data
+
+
+@pytest.mark.parametrize("seed", [6, 57, 60, 161])
+def test_an_exact_proof_above_five_million_stays_exact(seed: int) -> None:
+    """A review found these (costs $5.6 million to $6.6 billion, relative_gap 0) ending "feasible"
+    a cent to $7 below the optimum: the relaxation's safety margin (1e-9 of the bound) and HiGHS's
+    own relative gap (1e-9) passed the search's $0.005. Now the margin is at most $0.001 and the
+    relaxation is solved to HiGHS's absolute gap."""
+    from awards.engine import solve
+
+    data = _reviewed(seed)
+    optimum, _ = brute_force(parse_problem(data))
+    result = solve(data, time_limit=10)
+    assert result.status == "optimal" and result.total_cost == optimum
+    assert optimum - Decimal("0.01") <= result.lower_bound <= optimum  # (the margin may floor it a cent)
