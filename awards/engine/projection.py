@@ -63,7 +63,8 @@ MAX_SAFETY = 0.001
 PROVING_STATUSES = (highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kTimeLimit,
                     highspy.HighsModelStatus.kInterrupt, highspy.HighsModelStatus.kHighsInterrupt,
                     highspy.HighsModelStatus.kSolutionLimit, highspy.HighsModelStatus.kIterationLimit)
-GUESS_SHARE = 0.5  # the guess tried first: the bound plus this share of the gap
+GUESS_SHARE = 0.5  # the guess tried first: the bound plus this share of the gap ...
+GUESS_TIME_SHARE = 0.3  # ... for at most this share of the try's time (then the whole budget)
 RETRY_BUDGET_SHARE = 0.6  # after lists too long at budget B, tried again only below this share of B
 
 
@@ -333,9 +334,12 @@ class EnumerationSearch:
             if search.lower_bound < guess < best * (1 - search.target):
                 caps.insert(0, guess)
             for cap in caps:
-                answer = self._try(search, share, cap, deadline)
-                if answer is False or search.best_cost < best - 0.005 or search.lower_bound < cap - 0.005:
-                    break  # too many, a better award (start again from it), or the guess not proven
+                until = deadline
+                if cap < best:  # the guess: a share of the time, the rest for the whole budget
+                    until = time.monotonic() + GUESS_TIME_SHARE * (deadline - time.monotonic())
+                answer = self._try(search, share, cap, until)
+                if answer is False or search.best_cost < best - 0.005:
+                    break  # too many, or a better award (start again from it)
             if answer is False:
                 return
             if search.best_cost >= best - 0.005:
