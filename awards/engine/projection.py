@@ -74,13 +74,11 @@ class TooMany(Exception):
 
 @dataclass
 class Enumerated:
-    """The kept awards (patterns) of every item, their spend on each capped vendor, and the best
-    cost U their budget was taken from."""
+    """The kept awards (patterns) of every item and their spend on each capped vendor."""
 
     vendors: list[int]
     patterns: list[Pattern]
     spend: np.ndarray  # (patterns, capped vendors)
-    best_cost: float
 
 
 def _pareto(cost: np.ndarray, spend: np.ndarray, deadline: float) -> np.ndarray:
@@ -191,10 +189,10 @@ def _item_patterns(reduced: Reduced, pricer: ItemPricer, capped: dict[int, int],
 
 
 def enumerate_patterns(reduced: Reduced, pricers: list[ItemPricer], duals: Duals, item_values: np.ndarray,
-                       best_cost: float, share: float | None, deadline: float) -> Enumerated | None:
-    """Every item's kept awards within the budget best_cost - L (see the module docstring); None
+                       cap: float, share: float | None, deadline: float) -> Enumerated | None:
+    """Every item's kept awards within the budget cap - L (cap: the best cost, or a guess below it) (see the module docstring); None
     where this does not apply, or at the deadline; raises TooMany where they are too many."""
-    if share is None or reduced.bundle_groups or not np.isfinite(best_cost) or duals.fixed is not None:
+    if share is None or reduced.bundle_groups or not np.isfinite(cap) or duals.fixed is not None:
         return None
     if (duals.factor <= 0).any():
         return None  # the "least raw cost" of the uncapped bids needs positive prices
@@ -202,7 +200,7 @@ def enumerate_patterns(reduced: Reduced, pricers: list[ItemPricer], duals: Duals
     if not vendors:
         return None
     capped = {v: j for j, v in enumerate(vendors)}
-    budget = best_cost - float(item_values.sum())
+    budget = cap - float(item_values.sum())
     if budget < 0:
         return None
     patterns: list[Pattern] = []
@@ -219,7 +217,7 @@ def enumerate_patterns(reduced: Reduced, pricers: list[ItemPricer], duals: Duals
             raise TooMany
         patterns.extend(found[0])
         spends.append(found[1])
-    return Enumerated(vendors, patterns, np.vstack(spends), best_cost)
+    return Enumerated(vendors, patterns, np.vstack(spends))
 
 
 def solve_relaxation(enumerated: Enumerated, reduced: Reduced, share: float, total: float, deadline: float, *,
