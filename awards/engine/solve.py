@@ -38,7 +38,7 @@ import numpy as np
 from .background import BackgroundBound
 from .baseline import baselines
 from .bounds import SegmentBounds
-from .colgen import generate_columns, initial_patterns, perturbed_patterns
+from .colgen import generate_columns, initial_patterns, perturbed_patterns, split_patterns
 from .diagnose import explain, uncoverable_item, vendor_shortage
 from .highs import stop_check, stopped
 from .heuristics import (
@@ -71,7 +71,10 @@ FIRST_STAGE_SHARE = 0.33  # of that window for the 3-per-item pool IP (it finds 
 # phase): tiny-items 300x30x4 seeds 0 and 2 end at 0.011-0.013% and 0.033-0.035% at 10 s instead
 # of 0.016-0.017% and 0.0355%; seed 4 proven 0.4 s sooner, seed 3 1 s later (tenth session)
 WHOLE_ONLY_FIRST_STAGE_SHARE = 0.6
-PERTURB_SHARE = 0.15  # of the time limit for pricing at perturbed share prices (``perturbed_patterns``)
+# of the time limit for pricing at perturbed share prices (``perturbed_patterns``; 0.15 until
+# 2026-12-05, when half of it went to the split awards below)
+PERTURB_SHARE = 0.075
+SPLIT_SHARE = 0.075  # of the time limit, at most, for capped bids' split awards (``split_patterns``)
 EARLY_GUIDED_SHARE = 0.1  # of the time limit, at most, for the LP-guided search before the neighbourhoods
 STALL_SHARE = 0.2  # of the time limit without a better award ends the neighbourhoods early
 # Branch-and-price on the master in a child process (``background.BackgroundBound``) beside the
@@ -225,6 +228,7 @@ def _neighbourhoods(search: Search, master: Master, pricers: list[ItemPricer], d
     limit = search.deadline - search.started
     master.add(perturbed_patterns(search.reduced, pricers, duals,
                                   min(deadline, time.monotonic() + PERTURB_SHARE * limit)))
+    master.add(split_patterns(search.reduced, pricers, duals, item_values, min(deadline, time.monotonic() + SPLIT_SHARE * limit)))
     if search.best is not None:  # e.g. from the LP-guided search: its patterns may not be pooled yet
         master.add(_patterns(search.reduced, search.best))
     keys = {(pattern.item, pattern.award): k for k, pattern in enumerate(master.patterns)}
