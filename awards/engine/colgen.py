@@ -167,7 +167,8 @@ def split_patterns(reduced: Reduced, pricers: list[ItemPricer], duals: Duals, it
         pricer = by_item[item]
         segments = [s for bid in pricer.bids for s in pricer.segments[bid]]
         lo[segments], hi[segments] = pricer.lo[segments], pricer.hi[segments]
-        credit = 2.0 * pricer.quantity * float(np.abs(adjusted[segments]).max()) + 1.0
+        credit = 2.0 * (pricer.quantity * float(np.abs(adjusted[segments]).max())
+                        + float(np.abs(fixed[pricer.bids]).sum())) + 1.0
         own = pricer.segments[b]
         starts = {int(pricer.lo[s]) for s in own if pricer.lo[s] > 1}
         starts.add(int(max(pricer.hi[s] for s in own)))
