@@ -7,8 +7,9 @@
    solution that is nearly integral.
 3. Starting awards: feasible baselines, the LP if integral, a greedy over the pooled patterns,
    and HiGHS choosing among each item's cheapest pooled patterns (``master.solve_ip``); where a
-   share cap binds on two vendors or more, then patterns priced at perturbed share prices and
-   HiGHS re-choosing a few dozen items at a time over the pool (``lns``).
+   share cap binds on two vendors or more, then patterns priced at perturbed share prices, split
+   awards (a capped vendor's bid at exactly a tier start or its capacity) and HiGHS re-choosing a
+   few dozen items at a time over the pool (``lns``).
    Where a share cap binds and the items are small, every item's awards within the gap are
    listed, projected on the capped vendors (``projection``): HiGHS over the lists gives a bound
    above the Dantzig-Wolfe one and, often, the best award.
@@ -217,8 +218,9 @@ def _whole_only(pricers: list[ItemPricer]) -> bool:
 
 def _neighbourhoods(search: Search, master: Master, pricers: list[ItemPricer], duals, item_values: np.ndarray,
                     deadline: float, stats: dict[str, Any]) -> None:
-    """Price patterns at perturbed share prices into the pool, then re-choose a few dozen items
-    at a time (``lns.pool_lns``) from the best award until the deadline or a stall -- except
+    """Price patterns at perturbed share prices and split awards into the pool, then re-choose a
+    few dozen items at a time (``lns.pool_lns``) from the best award until the deadline or a
+    stall -- except
     where every item's bids all take it whole: then perturbed pricing would find nothing new
     (``perturbed_patterns``), the pool holds each item's awards to one bid, and the 3-per-item IP
     and pattern swaps have chosen among them; the improvement phase, which finds split awards,
