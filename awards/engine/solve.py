@@ -220,17 +220,17 @@ def _neighbourhoods(search: Search, master: Master, pricers: list[ItemPricer], d
                     deadline: float, stats: dict[str, Any]) -> None:
     """Price patterns at perturbed share prices and split awards into the pool, then re-choose a
     few dozen items at a time (``lns.pool_lns``) from the best award until the deadline or a
-    stall -- except
-    where every item's bids all take it whole: then perturbed pricing would find nothing new
-    (``perturbed_patterns``), the pool holds each item's awards to one bid, and the 3-per-item IP
-    and pattern swaps have chosen among them; the improvement phase, which finds split awards,
-    gets the time (tiny-items proven ~2 s sooner; awards/engine/README.md, tenth session)."""
+    stall -- except where every item's bids all take it whole: then perturbed pricing would find
+    nothing new (``perturbed_patterns``), the pool holds each item's awards to one bid, and the
+    3-per-item IP and pattern swaps have chosen among them; the improvement phase, which finds
+    split awards, gets the time (tiny-items proven ~2 s sooner; awards/engine/README.md, tenth session)."""
     if _whole_only(pricers):
         return
     limit = search.deadline - search.started
     master.add(perturbed_patterns(search.reduced, pricers, duals,
                                   min(deadline, time.monotonic() + PERTURB_SHARE * limit)))
-    master.add(split_patterns(search.reduced, pricers, duals, item_values, min(deadline, time.monotonic() + SPLIT_SHARE * limit)))
+    master.add(split_patterns(search.reduced, pricers, duals, item_values,
+                              min(deadline, time.monotonic() + SPLIT_SHARE * limit)))
     if search.best is not None:  # e.g. from the LP-guided search: its patterns may not be pooled yet
         master.add(_patterns(search.reduced, search.best))
     keys = {(pattern.item, pattern.award): k for k, pattern in enumerate(master.patterns)}
