@@ -52,7 +52,8 @@ def _duals(reduced, rng: random.Random) -> Duals:
 
 
 def _awards(reduced, item: int):
-    """Every award of the item: (adjusted-price key, bid -> units), units inside a segment."""
+    """Every award of the item, bid -> (segment, units): units inside one of the bid's segments (the
+    cheapest holding them), adding up to the item's quantity, within the vendor limit."""
     bids = reduced.bids_of_item[item]
     quantity = int(reduced.item_quantity[item])
     limit = reduced.problem.constraints.max_vendors_per_item
@@ -125,7 +126,7 @@ def test_they_stop_at_the_deadline_and_need_a_capped_vendor() -> None:
 
 def test_base_seed_1_gets_the_split_award_the_better_award_needs() -> None:
     """919 units to one capped vendor, 300 to another at its second tier's start (README, twelfth
-    session): not in the pool from pricing, perturbed or not; here from the master's duals."""
+    session): not among the patterns column generation pools; here from the master's duals."""
     from awards.engine.colgen import generate_columns, initial_patterns
     from awards.engine.master import Master
     from bench.generate import SIZES
