@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import highspy
@@ -73,28 +73,116 @@ class TooMany(Exception):
 
 
 @dataclass
-class Enumerated:
-    """The kept awards (patterns) of every item and their spend on each capped vendor."""
+class ItemAwards:
+    """One item's kept awards, as arrays; an award's pattern (a DP backtrack) is built only when
+    asked for (the relaxation picks one per item of thousands: building them all took a third of
+    the enumeration's time on tiny-items)."""
 
-    vendors: list[int]
-    patterns: list[Pattern]
-    spend: np.ndarray  # (patterns, capped vendors)
+    item: int
+    cost: np.ndarray  # raw cost of each kept award
+    spend: np.ndarray  # (kept awards, capped vendors)
+    reduced: Reduced | None = None
+    dp: ItemDP | None = None  # the uncapped bids' DP
+    on_capped: tuple[int, ...] = ()
+    taken: np.ndarray | None = None  # (kept awards, the item's capped bids): their units
+    remaining: np.ndarray | None = None  # units left to the uncapped bids
+    allowed: np.ndarray | None = None  # how many uncapped bids may cover them; None: any number
+    # a lower bound on each kept award's adjusted cost (the master's prices), increasing in its
+    # cost and spends: (1 - share * sum(mu)) * cost + sum(mu_v * spend_v); set by enumerate_patterns
+    adjusted: np.ndarray | None = None
+
+    def subset(self, keep: np.ndarray) -> ItemAwards:
+        def part(values: np.ndarray | None) -> np.ndarray | None:
+            return None if values is None else values[keep]
+
+        return replace(self, cost=self.cost[keep], spend=self.spend[keep], taken=part(self.taken),
+                       remaining=part(self.remaining), allowed=part(self.allowed), adjusted=part(self.adjusted))
+
+    def pattern(self, k: int) -> Pattern:
+        reduced = self.reduced
+        award: dict[int, tuple[int, int]] = {}
+        for j, b in enumerate(self.on_capped):
+            if self.taken[k, j] > 0:
+                award[b] = (_segment_of(reduced, b, int(self.taken[k, j])), int(self.taken[k, j]))
+        rem = int(self.remaining[k])
+        if rem:
+            column = self.dp.table[:, rem]
+            if self.allowed is not None:
+                column = np.where(np.arange(self.dp.levels) <= self.allowed[k], column, np.inf)
+            award.update(self.dp.backtrack(int(np.argmin(column)), rem))
+        return Pattern.make(reduced, self.item, award)
+
+
+class Enumerated:
+    """The kept awards of every item (concatenated), their raw cost and spend on each capped
+    vendor; ``pattern(k)`` builds one."""
+
+    def __init__(self, vendors: list[int], lists: list[ItemAwards]) -> None:
+        self.vendors = vendors
+        self.lists = lists
+        sizes = [len(entry.cost) for entry in lists]
+        self.item = np.repeat(np.array([entry.item for entry in lists], dtype=np.int64), sizes)
+        self.cost = np.concatenate([entry.cost for entry in lists]) if lists else np.zeros(0)
+        self.spend = (np.vstack([entry.spend for entry in lists]) if lists
+                      else np.zeros((0, len(vendors))))
+        self.owner = np.repeat(np.arange(len(lists)), sizes)
+        self.offset = np.repeat(np.cumsum(sizes) - sizes, sizes)
+
+    def __len__(self) -> int:
+        return len(self.cost)
+
+    def pattern(self, k: int) -> Pattern:
+        return self.lists[int(self.owner[k])].pattern(int(k - self.offset[k]))
+
+    def within(self, limit: np.ndarray) -> Enumerated:
+        """The kept awards whose adjusted cost is at most ``limit`` (per item): the lists of a
+        smaller budget (an award that dominates one within it is within it too)."""
+        return Enumerated(self.vendors, [entry.subset(entry.adjusted <= limit[entry.item]) for entry in self.lists])
+
+    @property
+    def patterns(self) -> list[Pattern]:
+        """Every kept award's pattern (for checks; the search builds only those it picks)."""
+        return [self.pattern(k) for k in range(len(self))]
+
+
+PARETO_BLOCK = 256  # points compared at once in ``_pareto``
+
+
+def _no_more(these: np.ndarray, than: np.ndarray) -> np.ndarray:
+    """[i, j]: point j of ``these`` spends no more than point i of ``than`` anywhere (a loop over
+    the few columns: numpy reduces a short last axis slowly)."""
+    result = these[None, :, 0] <= than[:, 0, None]
+    for d in range(1, these.shape[1]):
+        result &= these[None, :, d] <= than[:, d, None]
+    return result
 
 
 def _pareto(cost: np.ndarray, spend: np.ndarray, deadline: float) -> np.ndarray:
     """Indices of the points no other point dominates (costs no more, spends no more anywhere);
-    raises TimeoutError past the deadline (the check is quadratic in the worst case)."""
+    raises TimeoutError past the deadline. In cost order, a block of points at a time: a point is
+    dropped if a kept point or an earlier point of its block spends no more anywhere (dominance
+    is transitive, so an earlier point of the block that is itself dropped drops nothing that a
+    kept one would not)."""
+    spend = spend[:, (spend > 0).any(axis=0)]  # the capped vendors the item's awards pay
     order = np.lexsort((*[spend[:, d] for d in range(spend.shape[1] - 1, -1, -1)], cost))
-    kept = np.empty((len(order), spend.shape[1]))
-    picked: list[int] = []
-    for step, i in enumerate(order):
-        if step % 256 == 255 and time.monotonic() > deadline:
+    points = spend[order]
+    if points.shape[1] <= 1:  # kept: spends less than every cheaper point (or is the first)
+        if not len(order) or not points.shape[1]:
+            return order[:1]
+        column = points[:, 0]
+        least_before = np.concatenate([[np.inf], np.minimum.accumulate(column)[:-1]])
+        return order[column < least_before]
+    kept = np.empty((0, spend.shape[1]))
+    picked: list[np.ndarray] = []
+    for start in range(0, len(order), PARETO_BLOCK):
+        if start and time.monotonic() > deadline:
             raise TimeoutError
-        if picked and (kept[: len(picked)] <= spend[i]).all(axis=1).any():
-            continue
-        kept[len(picked)] = spend[i]
-        picked.append(int(i))
-    return np.array(picked, dtype=np.int64)
+        block = points[start : start + PARETO_BLOCK]
+        out = _no_more(kept, block).any(axis=1)
+        out |= np.tril(_no_more(block, block), -1).any(axis=1)
+        kept = np.vstack([kept, block[~out]])
+        picked.append(order[start : start + PARETO_BLOCK][~out])
+    return np.concatenate(picked) if picked else np.zeros(0, dtype=np.int64)
 
 
 def _segment_of(reduced: Reduced, bid: int, quantity: int) -> int:
@@ -107,7 +195,7 @@ def _segment_of(reduced: Reduced, bid: int, quantity: int) -> int:
 
 
 def _item_patterns(reduced: Reduced, pricer: ItemPricer, capped: dict[int, int], factor: np.ndarray,
-                   limit: float, deadline: float) -> tuple[list[Pattern], np.ndarray] | None:
+                   limit: float, deadline: float) -> ItemAwards | None:
     """One item's kept awards with adjusted cost at most ``limit``; None if they are too many."""
     quantity = pricer.quantity
     max_bids = reduced.problem.constraints.max_vendors_per_item
@@ -162,7 +250,7 @@ def _item_patterns(reduced: Reduced, pricer: ItemPricer, capped: dict[int, int],
     fine = np.isfinite(cover)
     remaining, taken, cover, used = remaining[fine], taken[fine], cover[fine], used[fine]
     if not len(remaining):
-        return [], np.zeros((0, len(capped)))
+        return ItemAwards(pricer.item, np.zeros(0), np.zeros((0, len(capped))))
     spend = np.zeros((len(remaining), len(capped)))
     raw = cover.copy()
     for j, b in enumerate(on_capped):
@@ -170,28 +258,15 @@ def _item_patterns(reduced: Reduced, pricer: ItemPricer, capped: dict[int, int],
         spend[:, capped[reduced.bid_vendor[b]]] += amount
         raw += amount
     keep = _pareto(raw, spend, deadline)
-    patterns = []
-    for k in keep:
-        award: dict[int, tuple[int, int]] = {}
-        for j, b in enumerate(on_capped):
-            if taken[k, j] > 0:
-                award[b] = (_segment_of(reduced, b, int(taken[k, j])), int(taken[k, j]))
-        rem = int(remaining[k])
-        if rem:
-            if max_bids is None:
-                level = int(np.argmin(dp.table[:, rem]))
-            else:
-                level = int(np.argmin(np.where(np.arange(dp.levels) <= max_bids - int(used[k]),
-                                               dp.table[:, rem], np.inf)))
-            award.update(dp.backtrack(level, rem))
-        patterns.append(Pattern.make(reduced, pricer.item, award))
-    return patterns, spend[keep]
+    return ItemAwards(pricer.item, raw[keep], spend[keep], reduced, dp, tuple(on_capped), taken[keep],
+                      remaining[keep], None if max_bids is None else max_bids - used[keep])
 
 
 def enumerate_patterns(reduced: Reduced, pricers: list[ItemPricer], duals: Duals, item_values: np.ndarray,
                        cap: float, share: float | None, deadline: float) -> Enumerated | None:
-    """Every item's kept awards within the budget cap - L (cap: the best cost, or a guess below it) (see the module docstring); None
-    where this does not apply, or at the deadline; raises TooMany where they are too many."""
+    """Every item's kept awards within the budget cap - L (cap: the best cost, or a guess below
+    it; see the module docstring); None where this does not apply, or at the deadline; raises
+    TooMany where they are too many."""
     if share is None or reduced.bundle_groups or not np.isfinite(cap) or duals.fixed is not None:
         return None
     if (duals.factor <= 0).any():
@@ -203,8 +278,9 @@ def enumerate_patterns(reduced: Reduced, pricers: list[ItemPricer], duals: Duals
     budget = cap - float(item_values.sum())
     if budget < 0:
         return None
-    patterns: list[Pattern] = []
-    spends = []
+    lists: list[ItemAwards] = []
+    count = 0
+    base = float((duals.factor - duals.mu[np.asarray(reduced.bid_vendor, dtype=np.int64)]).min())  # 1 - share * sum(mu)
     for pricer in pricers:
         if time.monotonic() > deadline or stopped():
             return None
@@ -213,11 +289,12 @@ def enumerate_patterns(reduced: Reduced, pricers: list[ItemPricer], duals: Duals
                                    float(item_values[pricer.item]) + budget * (1 + 1e-9) + 1e-6, deadline)
         except TimeoutError:  # the deadline, not lists too long: tried again later
             return None
-        if found is None or len(patterns) + len(found[0]) > MAX_PATTERNS:
+        if found is None or count + len(found.cost) > MAX_PATTERNS:
             raise TooMany
-        patterns.extend(found[0])
-        spends.append(found[1])
-    return Enumerated(vendors, patterns, np.vstack(spends))
+        found.adjusted = base * found.cost + found.spend @ duals.mu[vendors]
+        lists.append(found)
+        count += len(found.cost)
+    return Enumerated(vendors, lists)
 
 
 def solve_relaxation(enumerated: Enumerated, reduced: Reduced, share: float, total: float, deadline: float, *,
@@ -229,8 +306,8 @@ def solve_relaxation(enumerated: Enumerated, reduced: Reduced, share: float, tot
     found one). With ``total`` = U it is the relaxation (its bound bounds every award cheaper
     than U); it stops once the bound reaches ``stop_at``; ``cutoff``: answers must cost less."""
     items = len(reduced.problem.items)
-    patterns, spend = enumerated.patterns, enumerated.spend
-    count = len(patterns)
+    spend = enumerated.spend
+    count = len(enumerated)
     highs = new_highs()
     none_i, none_v = np.zeros(0, np.int32), np.zeros(0)
     highs.addRows(items, np.ones(items), np.ones(items), 0, none_i, none_i, none_v)
@@ -238,14 +315,14 @@ def solve_relaxation(enumerated: Enumerated, reduced: Reduced, share: float, tot
     highs.addRows(vendors, np.full(vendors, -highspy.kHighsInf), np.full(vendors, share * total), 0,
                   none_i, none_i, none_v)
     starts, index, value = [], [], []
-    for k, pattern in enumerate(patterns):
+    for k, item in enumerate(enumerated.item):
         starts.append(len(index))
-        index.append(pattern.item)
+        index.append(int(item))
         value.append(1.0)
         for j in np.flatnonzero(spend[k] > 0):
             index.append(items + int(j))
             value.append(float(spend[k, j]))
-    highs.addCols(count, np.array([p.cost for p in patterns]), np.zeros(count), np.ones(count), len(index),
+    highs.addCols(count, enumerated.cost, np.zeros(count), np.ones(count), len(index),
                   np.array(starts, np.int32), np.array(index, np.int32), np.array(value))
     highs.changeColsIntegrality(count, np.arange(count, dtype=np.int32), np.ones(count, dtype=np.uint8))
     left = deadline - time.monotonic()
@@ -262,8 +339,9 @@ def solve_relaxation(enumerated: Enumerated, reduced: Reduced, share: float, tot
     def answered(event) -> None:
         try:
             values = np.asarray(event.data_out.mip_solution)
-            picked = [patterns[k] for k in np.flatnonzero(values > 0.5)]
+            picked = np.flatnonzero(values > 0.5)
             if len(picked) == items:
+                picked = [enumerated.pattern(k) for k in picked]
                 new = on_answer(picked)
                 if new is not None:
                     target[0] = min(target[0], new)
@@ -285,8 +363,8 @@ def solve_relaxation(enumerated: Enumerated, reduced: Reduced, share: float, tot
     chosen = None
     if info.primal_solution_status == 2:  # feasible
         values = np.asarray(highs.getSolution().col_value)
-        picked = [patterns[k] for k in np.flatnonzero(values > 0.5)]
-        chosen = picked if len(picked) == items else None
+        picked = np.flatnonzero(values > 0.5)
+        chosen = [enumerated.pattern(k) for k in picked] if len(picked) == items else None
     status = highs.getModelStatus()
     if status in (highspy.HighsModelStatus.kInfeasible, highspy.HighsModelStatus.kObjectiveBound):
         return (np.inf if cutoff is None else cutoff), None  # nothing (cheaper than the cutoff)
@@ -331,11 +409,19 @@ class EnumerationSearch:
             guess = lagrangian + GUESS_SHARE * (best - lagrangian)
             if search.lower_bound < guess < best * (1 - search.target):
                 caps.insert(0, guess)
+            # the lists at the best award's budget, once: the guess's are those within its budget
+            # (the budget bounds an award's adjusted cost, which only grows with its cost and
+            # spends, so what dominates a listed award is listed too)
+            whole = self._lists(search, share, best, deadline)
             for cap in caps:
                 until = deadline
                 if cap < best:  # the guess: a share of the time, the rest for the whole budget
                     until = time.monotonic() + GUESS_TIME_SHARE * (deadline - time.monotonic())
-                answer = self._try(search, share, cap, until)
+                enumerated = whole
+                if cap < best:
+                    enumerated = (self._lists(search, share, cap, until) if whole is False or whole is None
+                                  else whole.within(self.item_values + (cap - lagrangian) * (1 + 1e-9) + 1e-6))
+                answer = False if enumerated is False else self._try(search, share, cap, until, enumerated)
                 if answer is False or search.best_cost < best - 0.005:
                     break  # too many, or a better award (start again from it)
             if answer is False:
@@ -343,9 +429,9 @@ class EnumerationSearch:
             if search.best_cost >= best - 0.005:
                 return
 
-    def _try(self, search: Search, share: float, cap: float, deadline: float) -> list[Pattern] | None | bool:
-        """One enumeration within the budget cap - L and its relaxation; offers the awards it finds
-        and raises the bound. False if the lists were too long."""
+    def _lists(self, search: Search, share: float, cap: float, deadline: float) -> Enumerated | None | bool:
+        """The kept awards within the budget cap - L; False if they are too many (or the
+        enumeration does not apply), None at the deadline."""
         reduced = search.reduced
         budget = cap - float(self.item_values.sum())
         try:
@@ -354,10 +440,18 @@ class EnumerationSearch:
         except TooMany:
             self.too_long = min(self.too_long, budget)
             return False
-        if enumerated is None:  # not at the deadline: it does not apply (no cap binds, bundles...)
-            if time.monotonic() < deadline and not stopped():
-                self.applies = False
+        if enumerated is None and time.monotonic() < deadline and not stopped():
+            self.applies = False  # not the deadline: it does not apply (no cap binds, bundles...)
             return False
+        return enumerated
+
+    def _try(self, search: Search, share: float, cap: float, deadline: float,
+             enumerated: Enumerated | None) -> list[Pattern] | None:
+        """The relaxation over the kept awards within the budget cap - L (None: the enumeration
+        did not finish); offers the awards it finds and raises the bound."""
+        reduced = search.reduced
+        if enumerated is None:
+            return None
         best = search.best_cost
         found: list[tuple[float, Award]] = []
 

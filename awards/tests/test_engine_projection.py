@@ -188,3 +188,34 @@ def test_an_exact_proof_above_five_million_stays_exact(seed: int) -> None:
     result = solve(data, time_limit=10)
     assert result.status == "optimal" and result.total_cost == optimum
     assert optimum - Decimal("0.01") <= result.lower_bound <= optimum  # (the margin may floor it a cent)
+
+
+@pytest.mark.parametrize("make, seed", [(_small, 1), (_small, 5), (_limited, 2), (_limited, 7), (_whole_only, 3)])
+def test_the_lists_of_a_smaller_budget_are_those_of_a_larger_one_within_it(make, seed: int) -> None:
+    """``Enumerated.within``: the search lists once, at the best award's budget, and takes the
+    guess's lists from those. Every award listed at the smaller budget must be kept or dominated
+    there, and the adjusted cost it filters on never passes an award's true adjusted cost."""
+    problem = make(seed)
+    optimum, _ = brute_force(problem)
+    if optimum is None:
+        pytest.skip("no award at all")
+    reduced, pricers, master, root = _root(problem)
+    values = SegmentBounds(reduced, pricers).item_values(root.duals)
+    larger = enumerate_patterns(reduced, pricers, root.duals, values, float(optimum) * 1.05 + 1, master.share,
+                                time.monotonic() + 30)
+    if larger is None:
+        pytest.skip("the enumeration does not apply (no share cap binds at the master's duals)")
+    factor = root.duals.factor
+    for pattern, low in zip(larger.patterns, np.concatenate([entry.adjusted for entry in larger.lists])):
+        true = sum(factor[b] * reduced.seg_price[s] * q for b, s, q in pattern.award)
+        assert low <= true + 1e-6 * max(1.0, abs(true))
+    lagrangian = float(values.sum())
+    for cap in ((lagrangian + float(optimum)) / 2, float(optimum) + 0.01):
+        direct = enumerate_patterns(reduced, pricers, root.duals, values, cap, master.share, time.monotonic() + 30)
+        taken = larger.within(values + (cap - lagrangian) * (1 + 1e-9) + 1e-6)
+        assert len(taken) <= len(larger)
+        for k in range(len(direct)):
+            item, cost, spend = direct.item[k], direct.cost[k], direct.spend[k]
+            same = np.flatnonzero(taken.item == item)
+            assert any(taken.cost[j] <= cost + 1e-6 and (taken.spend[j] <= spend + 1e-6).all() for j in same), (
+                f"item {item}: ({cost}, {spend}) listed at {cap:.2f} but neither kept nor dominated in the filtered lists")
