@@ -163,7 +163,7 @@ def _pareto(cost: np.ndarray, spend: np.ndarray, deadline: float) -> np.ndarray:
     dropped if a kept point or an earlier point of its block spends no more anywhere (dominance
     is transitive, so an earlier point of the block that is itself dropped drops nothing that a
     kept one would not)."""
-    spend = spend[:, (spend > 0).any(axis=0)]  # the capped vendors the item's awards pay
+    spend = spend[:, (spend != 0).any(axis=0)]  # the capped vendors the item's awards pay
     order = np.lexsort((*[spend[:, d] for d in range(spend.shape[1] - 1, -1, -1)], cost))
     points = spend[order]
     if points.shape[1] <= 1:  # kept: spends less than every cheaper point (or is the first)
@@ -280,7 +280,8 @@ def enumerate_patterns(reduced: Reduced, pricers: list[ItemPricer], duals: Duals
         return None
     lists: list[ItemAwards] = []
     count = 0
-    base = float((duals.factor - duals.mu[np.asarray(reduced.bid_vendor, dtype=np.int64)]).min())  # 1 - share * sum(mu)
+    # 1 - share * sum(mu): every bid's price multiplier less its vendor's mu
+    base = float((duals.factor - duals.mu[np.asarray(reduced.bid_vendor, dtype=np.int64)]).min())
     for pricer in pricers:
         if time.monotonic() > deadline or stopped():
             return None

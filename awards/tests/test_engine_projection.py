@@ -218,4 +218,4 @@ def test_the_lists_of_a_smaller_budget_are_those_of_a_larger_one_within_it(make,
             item, cost, spend = direct.item[k], direct.cost[k], direct.spend[k]
             same = np.flatnonzero(taken.item == item)
             assert any(taken.cost[j] <= cost + 1e-6 and (taken.spend[j] <= spend + 1e-6).all() for j in same), (
-                f"item {item}: ({cost}, {spend}) listed at {cap:.2f} but neither kept nor dominated in the filtered lists")
+                f"item {item}: ({cost}, {spend}) listed at {cap:.2f}, neither kept nor dominated after filtering")
