@@ -135,8 +135,11 @@ class Enumerated:
         return self.lists[int(self.owner[k])].pattern(int(k - self.offset[k]))
 
     def within(self, limit: np.ndarray) -> Enumerated:
-        """The kept awards whose adjusted cost is at most ``limit`` (per item): the lists of a
-        smaller budget (an award that dominates one within it is within it too)."""
+        """The kept awards whose adjusted cost (its lower bound ``ItemAwards.adjusted``) is at most
+        ``limit`` (per item). Made at a larger budget, they serve a smaller one: every award of an
+        item within the smaller budget is kept or dominated by a kept one, and that one is within
+        it too (its bound only grows with cost and spends). (``enumerate_patterns`` at the smaller
+        budget may list more: it prunes by a lower bound, so awards just over it can pass.)"""
         return Enumerated(self.vendors, [entry.subset(entry.adjusted <= limit[entry.item]) for entry in self.lists])
 
     @property
@@ -282,6 +285,8 @@ def enumerate_patterns(reduced: Reduced, pricers: list[ItemPricer], duals: Duals
     count = 0
     # 1 - share * sum(mu): every bid's price multiplier less its vendor's mu
     base = float((duals.factor - duals.mu[np.asarray(reduced.bid_vendor, dtype=np.int64)]).min())
+    if base <= 0:
+        return None  # (every vendor capped and mu large) ``adjusted`` would not grow with the cost
     for pricer in pricers:
         if time.monotonic() > deadline or stopped():
             return None
@@ -410,18 +415,20 @@ class EnumerationSearch:
             guess = lagrangian + GUESS_SHARE * (best - lagrangian)
             if search.lower_bound < guess < best * (1 - search.target):
                 caps.insert(0, guess)
-            # the lists at the best award's budget, once: the guess's are those within its budget
-            # (the budget bounds an award's adjusted cost, which only grows with its cost and
-            # spends, so what dominates a listed award is listed too)
-            whole = self._lists(search, share, best, deadline)
+            # the lists at the best award's budget, once: the guess's are taken from them
+            # (``Enumerated.within``) -- if they are made in half the guess's time; else the guess
+            # lists its own, shorter ones, as it did before
+            guess_until = time.monotonic() + GUESS_TIME_SHARE * (deadline - time.monotonic())
+            whole = self._lists(search, share, best,
+                                deadline if len(caps) == 1 else (time.monotonic() + guess_until) / 2)
             for cap in caps:
-                until = deadline
                 if cap < best:  # the guess: a share of the time, the rest for the whole budget
-                    until = time.monotonic() + GUESS_TIME_SHARE * (deadline - time.monotonic())
-                enumerated = whole
-                if cap < best:
-                    enumerated = (self._lists(search, share, cap, until) if whole is False or whole is None
-                                  else whole.within(self.item_values + (cap - lagrangian) * (1 + 1e-9) + 1e-6))
+                    until = guess_until
+                    enumerated = (whole.within(self.item_values + (cap - lagrangian) * (1 + 1e-9) + 1e-6)
+                                  if isinstance(whole, Enumerated) else self._lists(search, share, cap, until))
+                else:
+                    until = deadline
+                    enumerated = whole if whole is not None else self._lists(search, share, cap, until)
                 answer = False if enumerated is False else self._try(search, share, cap, until, enumerated)
                 if answer is False or search.best_cost < best - 0.005:
                     break  # too many, or a better award (start again from it)

@@ -165,7 +165,8 @@ def _pool_ip(
         # spare (at a 2-3 s limit it left the pool IP too little: tiny-items 0.05-0.09% worse)
         # again, with a new share of the time left, while it finds better awards (a smaller budget)
         before = np.inf
-        while search.best_cost < before - 0.005 and not search.done() and not stopped():
+        while (search.best_cost < before - 0.005 and search.remaining() >= FIRST_ENUMERATION_MIN_SECONDS
+               and not search.done() and not stopped()):
             before = search.best_cost
             enumeration.attempt(search, min(deadline, time.monotonic() + FIRST_ENUMERATION_SHARE * search.remaining()))
         if search.done() or stopped():

@@ -190,11 +190,39 @@ def test_an_exact_proof_above_five_million_stays_exact(seed: int) -> None:
     assert optimum - Decimal("0.01") <= result.lower_bound <= optimum  # (the margin may floor it a cent)
 
 
-@pytest.mark.parametrize("make, seed", [(_small, 1), (_small, 5), (_limited, 2), (_limited, 7), (_whole_only, 3)])
+def _remainder_needs_two(seed: int):
+    """A review's instance: once the capped bid is used on X, the vendor limit leaves one uncapped
+    bid for the rest, dearer than the two capacity-bound ones the enumeration's pruning assumes --
+    so listing X directly at a budget keeps awards over it (they are harmless, never cheaper than
+    the budget allows), which ``within`` rightly leaves out."""
+    del seed
+
+    def tiers(price: str) -> list[dict]:
+        return [{"min_quantity": 1, "unit_price": price}]
+
+    return parse_problem({
+        "items": [{"id": "X", "quantity": 10}, {"id": "Y", "quantity": 20}],
+        "bids": [
+            {"id": "cX", "vendor": "C", "item": "X", "tiers": tiers("4.00")},
+            {"id": "u1X", "vendor": "U1", "item": "X", "tiers": tiers("5.00"), "max_quantity": 3},
+            {"id": "u2X", "vendor": "U2", "item": "X", "tiers": tiers("5.00"), "max_quantity": 3},
+            {"id": "u4X", "vendor": "U4", "item": "X", "tiers": tiers("9.00")},
+            {"id": "cY", "vendor": "C", "item": "Y", "tiers": tiers("1.00")},
+            {"id": "u1Y", "vendor": "U1", "item": "Y", "tiers": tiers("3.00")},
+            {"id": "u2Y", "vendor": "U2", "item": "Y", "tiers": tiers("3.00")},
+            {"id": "u3Y", "vendor": "U3", "item": "Y", "tiers": tiers("3.00")},
+        ],
+        "constraints": {"max_vendors_per_item": 2, "max_vendor_share": 0.5},
+    })
+
+
+@pytest.mark.parametrize("make, seed", [(_small, 1), (_small, 5), (_limited, 2), (_limited, 7), (_whole_only, 3),
+                                        (_remainder_needs_two, 0)])
 def test_the_lists_of_a_smaller_budget_are_those_of_a_larger_one_within_it(make, seed: int) -> None:
     """``Enumerated.within``: the search lists once, at the best award's budget, and takes the
-    guess's lists from those. Every award listed at the smaller budget must be kept or dominated
-    there, and the adjusted cost it filters on never passes an award's true adjusted cost."""
+    guess's lists from those. Every award within the smaller budget that the enumeration lists
+    there must be kept or dominated in the filtered lists, and the adjusted cost they are filtered
+    on never passes an award's true adjusted cost."""
     problem = make(seed)
     optimum, _ = brute_force(problem)
     if optimum is None:
@@ -206,16 +234,26 @@ def test_the_lists_of_a_smaller_budget_are_those_of_a_larger_one_within_it(make,
     if larger is None:
         pytest.skip("the enumeration does not apply (no share cap binds at the master's duals)")
     factor = root.duals.factor
+
+    def adjusted(pattern) -> float:
+        return sum(factor[b] * reduced.seg_price[s] * q for b, s, q in pattern.award)
+
     for pattern, low in zip(larger.patterns, np.concatenate([entry.adjusted for entry in larger.lists])):
-        true = sum(factor[b] * reduced.seg_price[s] * q for b, s, q in pattern.award)
+        true = adjusted(pattern)
         assert low <= true + 1e-6 * max(1.0, abs(true))
     lagrangian = float(values.sum())
+    covered = 0
     for cap in ((lagrangian + float(optimum)) / 2, float(optimum) + 0.01):
+        limit = values + (cap - lagrangian) * (1 + 1e-9) + 1e-6
         direct = enumerate_patterns(reduced, pricers, root.duals, values, cap, master.share, time.monotonic() + 30)
-        taken = larger.within(values + (cap - lagrangian) * (1 + 1e-9) + 1e-6)
+        taken = larger.within(limit)
         assert len(taken) <= len(larger)
         for k in range(len(direct)):
             item, cost, spend = direct.item[k], direct.cost[k], direct.spend[k]
+            if adjusted(direct.pattern(k)) > limit[item]:
+                continue  # over the budget: no award cheaper than the cap uses it
+            covered += 1
             same = np.flatnonzero(taken.item == item)
             assert any(taken.cost[j] <= cost + 1e-6 and (taken.spend[j] <= spend + 1e-6).all() for j in same), (
                 f"item {item}: ({cost}, {spend}) listed at {cap:.2f}, neither kept nor dominated after filtering")
+    assert covered
