@@ -30,6 +30,12 @@ from .presolve import Reduced
 # a second on 300 items whatever its limit: given 0.18 s it took 1.34 s (tiny-items 300x30x4 at a
 # 1-s limit), so with less than this it is not started at all
 MIN_IP_SECONDS = 0.5
+# ... and with less than this, HiGHS's presolve is off: on tiny-items 300x30x4 its presolve and root
+# work took 2.6-2.8 s of a 0.7-s limit (seed 4 at a 2-s limit: the solve took 3.2-3.5 s); without
+# it the IP ends on time, with a better award (0.0113% against 0.0709%; seed 2 at 3 s: 0.0368%
+# against 0.1211%). With more time presolve pays: base seed 1 at 10 s is proven 2 s later without
+# it, heavy-tail seed 2 ends worse (thirteenth session, awards/engine/README.md)
+PRESOLVE_MIN_IP_SECONDS = 1.5
 SHARE_MARGIN = 1e-9  # if floats let a share row slip, re-solve with share*(1 - margin) and half a cent
 
 
@@ -233,6 +239,8 @@ class Master:
             return None
         h.setOptionValue("time_limit", left)
         h.setOptionValue("mip_rel_gap", gap)
+        if left < PRESOLVE_MIN_IP_SECONDS:
+            h.setOptionValue("presolve", "off")
         h.run()
         if h.getInfo().primal_solution_status != 2:  # kSolutionStatusFeasible
             return None
