@@ -218,7 +218,7 @@ def _remainder_needs_two(seed: int):
 
 @pytest.mark.parametrize("make, seed", [(_small, 1), (_small, 5), (_limited, 2), (_limited, 7), (_whole_only, 3),
                                         (_remainder_needs_two, 0)])
-def test_the_lists_of_a_smaller_budget_are_those_of_a_larger_one_within_it(make, seed: int) -> None:
+def test_lists_filtered_from_a_larger_budget_cover_a_smaller_one(make, seed: int) -> None:
     """``Enumerated.within``: the search lists once, at the best award's budget, and takes the
     guess's lists from those. Every award within the smaller budget that the enumeration lists
     there must be kept or dominated in the filtered lists, and the adjusted cost they are filtered
