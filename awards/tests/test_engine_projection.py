@@ -145,7 +145,11 @@ def test_the_engine_proves_tiny_items_seed_2_through_it() -> None:
     result = solve(data, time_limit=60)
     assert result.status == "optimal"
     assert result.total_cost <= Decimal("217193.78")
-    assert result.stats["found_by"] == "enumeration" and result.stats["bound_by"] == "enumeration bound"
+    # the relaxation lifted the bound far above Dantzig-Wolfe's (217,157.35); which search ends with
+    # the last award or bound depends on timing (branch-and-price beside it climbs too), so that
+    # is not asserted
+    lifts = [entry["bound"] for entry in result.stats["trace"] if entry["event"] == "enumeration bound"]
+    assert lifts and max(lifts) > 217_180
 
 
 def _reviewed(seed: int) -> dict:
