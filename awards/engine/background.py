@@ -89,8 +89,8 @@ class BackgroundBound:
         except (OSError, ValueError):  # no process here (or no fd passing: not a POSIX system)
             return None
 
-    def _drain(self) -> None:
-        """Read what the child has sent so far (never blocks)."""
+    def drain(self) -> None:
+        """Read what the child has sent so far (never blocks; its awards wait for ``poll``)."""
         try:
             while not self._closed and not self.finished and self._receive.poll():
                 message = self._receive.recv()
@@ -114,7 +114,7 @@ class BackgroundBound:
                 self._send.send(("best", best_cost))
             except OSError:
                 self.finished = True
-        self._drain()
+        self.drain()
         awards, self._awards = self._awards, []
         return awards
 
@@ -124,7 +124,7 @@ class BackgroundBound:
         returns what it sent, without touching the pipes."""
         if self._closed:
             return
-        self._drain()
+        self.drain()
         if self.value == -np.inf:  # still starting: nothing to wait for
             timeout = 0.0
         # never past the search's deadline (the child stops there by itself anyway)
@@ -135,12 +135,12 @@ class BackgroundBound:
             pass
         end = time.monotonic() + timeout
         while self._process.poll() is None and time.monotonic() < end:
-            self._drain()
+            self.drain()
             time.sleep(0.005)
         if self._process.poll() is None:
             self._process.kill()
         self._process.wait()
-        self._drain()
+        self.drain()
         self._closed = True
         self._send.close()
         self._receive.close()

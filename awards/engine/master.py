@@ -17,6 +17,7 @@ Slack columns with a large penalty keep the LP feasible while the pool is still 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import highspy
@@ -211,10 +212,13 @@ class Master:
         start: list[int] | None = None,
         gap: float = 1e-6,
         margin: float = 0.0,
+        enough: Callable[[float], bool] | None = None,
     ) -> list[int] | None:
         """One pattern per item from the pool (``allowed`` ones only, no slack), or None.
 
         The LP is copied with integral pattern columns; the share rows get the exactness margin.
+        HiGHS stops at its first answer of which ``enough(cost)`` says yes (e.g. the search's
+        bound proves it).
         """
         h = new_highs()
         h.passModel(self.highs.getLp())
@@ -241,6 +245,11 @@ class Master:
         h.setOptionValue("mip_rel_gap", gap)
         if left < PRESOLVE_MIN_IP_SECONDS:
             h.setOptionValue("presolve", "off")
+        if enough is not None:
+            def answered(event) -> None:
+                if enough(float(event.data_out.objective_function_value)):
+                    event.interrupt()
+            h.cbMipImprovingSolution += answered
         h.run()
         if h.getInfo().primal_solution_status != 2:  # kSolutionStatusFeasible
             return None

@@ -306,11 +306,13 @@ def enumerate_patterns(reduced: Reduced, pricers: list[ItemPricer], duals: Duals
 def solve_relaxation(enumerated: Enumerated, reduced: Reduced, share: float, total: float, deadline: float, *,
                      stop_at: float | None = None, cutoff: float | None = None, gap: float = 0.0,
                      on_answer: Callable[[list[Pattern]], float | None] | None = None,
+                     enough: Callable[[], bool] | None = None, start: np.ndarray | None = None,
                      ) -> tuple[float | None, list[Pattern] | None]:
     """HiGHS choosing one kept award per item under ``spend_v <= share * total`` on the capped
     vendors: (its dual bound, None if it proved nothing; its answer, one pattern per item, if it
     found one). With ``total`` = U it is the relaxation (its bound bounds every award cheaper
-    than U); it stops once the bound reaches ``stop_at``; ``cutoff``: answers must cost less."""
+    than U); it stops once the bound reaches ``stop_at`` (lowered by what ``on_answer`` returns)
+    or ``enough()`` (asked once an answer came: e.g. the search's own bound proves it)."""
     items = len(reduced.problem.items)
     spend = enumerated.spend
     count = len(enumerated)
@@ -336,8 +338,10 @@ def solve_relaxation(enumerated: Enumerated, reduced: Reduced, share: float, tot
         return None, None
     target = [np.inf if stop_at is None else stop_at]
 
+    answers = [0]
+
     def proven(event) -> None:
-        if event.data_out.mip_dual_bound >= target[0]:
+        if event.data_out.mip_dual_bound >= target[0] or (answers[0] and enough is not None and enough()):
             event.interrupt()
 
     failed: list[BaseException] = []
@@ -348,6 +352,7 @@ def solve_relaxation(enumerated: Enumerated, reduced: Reduced, share: float, tot
             picked = np.flatnonzero(values > 0.5)
             if len(picked) == items:
                 picked = [enumerated.pattern(k) for k in picked]
+                answers[0] += 1
                 new = on_answer(picked)
                 if new is not None:
                     target[0] = min(target[0], new)
@@ -355,6 +360,8 @@ def solve_relaxation(enumerated: Enumerated, reduced: Reduced, share: float, tot
             failed.append(error)
             event.interrupt()
 
+    if start is not None:
+        highs.setSolution(len(start), np.asarray(start, np.int32), np.ones(len(start)))
     highs.cbMipInterrupt += proven
     if on_answer is not None:
         highs.cbMipImprovingSolution += answered
@@ -411,18 +418,19 @@ class EnumerationSearch:
             self.tried_at = best
             # first a guess between the bound and the best award (a smaller budget, shorter lists):
             # min(guess, the relaxation's bound) bounds every award, cheaper or not than the guess
-            caps = [best]
+            top = best * (1 - search.target)
+            caps = [top]
             guess = lagrangian + GUESS_SHARE * (best - lagrangian)
-            if search.lower_bound < guess < best * (1 - search.target):
+            if search.lower_bound < guess < top:
                 caps.insert(0, guess)
             # the lists at the best award's budget, once: the guess's are taken from them
             # (``Enumerated.within``) -- if they are made in half the guess's time; else the guess
             # lists its own, shorter ones, as it did before
             guess_until = time.monotonic() + GUESS_TIME_SHARE * (deadline - time.monotonic())
-            whole = self._lists(search, share, best,
+            whole = self._lists(search, share, top,
                                 deadline if len(caps) == 1 else (time.monotonic() + guess_until) / 2)
             for cap in caps:
-                if cap < best:  # the guess: a share of the time, the rest for the whole budget
+                if cap < top:  # the guess: a share of the time, the rest for the whole budget
                     until = guess_until
                     enumerated = (whole.within(self.item_values + (cap - lagrangian) * (1 + 1e-9) + 1e-6)
                                   if isinstance(whole, Enumerated) else self._lists(search, share, cap, until))
@@ -474,8 +482,10 @@ class EnumerationSearch:
             return min(cost, best) * (1 - search.target)
 
         stop_at = min(cap, best * (1 - search.target))
-        bound, answer = solve_relaxation(enumerated, reduced, share, cap, deadline, stop_at=stop_at, cutoff=cap,
-                                         on_answer=on_answer)
+        bound, answer = solve_relaxation(
+            enumerated, reduced, share, cap, deadline, stop_at=stop_at, cutoff=cap, on_answer=on_answer,
+            # an award found that the search's bound (the background one's included) proves ends it
+            enough=lambda: bool(found) and search.would_finish(min(cost for cost, _ in found)))
         if found:
             search.offer(min(found, key=lambda entry: entry[0])[1], "enumeration")
         if bound is not None:
@@ -483,8 +493,10 @@ class EnumerationSearch:
         if answer is not None:
             award = award_from_patterns(answer)
             if not exact_ok(reduced, award):
+                # (HiGHS may answer above its cutoff at its time limit: then nothing to tighten)
                 total = sum(pattern.cost for pattern in answer)
-                _, tightened = solve_relaxation(enumerated, reduced, share, total, deadline, cutoff=best, gap=1e-6)
+                tightened = (solve_relaxation(enumerated, reduced, share, total, deadline, cutoff=best, gap=1e-6)[1]
+                             if total < best else None)
                 award = None if tightened is None else award_from_patterns(tightened)
             if award is not None:
                 search.offer(award, "enumeration")

@@ -91,6 +91,17 @@ class Search:
         self.collect()
         return self._target_met()
 
+    def would_finish(self, cost: float) -> bool:
+        """Would an award of this cost (a float sum, so with a cent to spare) meet the target
+        with the bound known now, the background bound's latest included? Nothing is recorded or
+        reported: safe inside a HiGHS callback, to end a sub-solve whose answer ends the search."""
+        bound = self.lower_bound
+        if self.helper is not None:
+            self.helper.drain()
+            bound = max(bound, self.helper.value)
+        cost += 0.01
+        return cost * (1 - self.target) <= bound or cost - bound <= 0.005
+
     def _target_met(self) -> bool:
         return self.best is not None and (
             self.gap() <= self.target or self.best_cost - self.lower_bound <= 0.005

@@ -188,7 +188,7 @@ def _pool_ip(
         stage_deadline = deadline if last else now + (deadline - now) * first_share
         for margin in (0.0, SHARE_MARGIN):
             chosen = master.solve_ip(stage_deadline, allowed=allowed, start=start,
-                                     gap=max(search.target / 2, 1e-7), margin=margin)
+                                     gap=max(search.target / 2, 1e-7), margin=margin, enough=search.would_finish)
             if chosen is None:
                 break
             award = award_from_patterns([master.patterns[k] for k in chosen])

@@ -18,6 +18,7 @@ from awards.engine.branching import BranchAndPrice
 from awards.engine.colgen import generate_columns, initial_patterns
 from awards.engine.master import Master
 from awards.engine.presolve import presolve
+from awards.engine.search import Search
 from awards.engine.pricing import ItemPricer
 from awards.tests.test_engine_bruteforce import brute_force
 from bench.generate import SIZES, Size, generate
@@ -215,6 +216,9 @@ class _Helper:
         award, self.award = self.award, None
         return [award] if award else []
 
+    def drain(self) -> None:
+        self.drained = getattr(self, "drained", 0) + 1
+
     def stop(self) -> None:
         self.stopped = True
 
@@ -240,6 +244,24 @@ def test_the_search_takes_in_the_background_bound_and_awards(monkeypatch, seed: 
     assert result.total_cost == optimum  # its award, checked and kept
     assert result.stats["branch_and_price_nodes"] == 7
     assert "branch-and-price bound" in [entry["event"] for entry in result.stats["trace"]]
+
+
+def test_a_sub_solve_may_end_once_the_background_bound_proves_its_answer() -> None:
+    """``Search.would_finish`` counts the helper's latest bound (read from its pipe, not recorded:
+    it is asked inside HiGHS callbacks), so a pool IP or relaxation whose answer that bound proves
+    can end at once; a cent of slack for the float sums."""
+    problem = _small(0)
+    search = Search(problem, presolve(problem), time.monotonic(), time.monotonic() + 10)
+    search.target, search.lower_bound = 1e-4, 999_000.0
+    helper = _Helper(1_000_000.0, {})
+    search.helper = helper
+    assert search.would_finish(1_000_090.0)  # 0.009% above the helper's bound
+    assert not search.would_finish(1_000_110.0)  # 0.011%
+    assert helper.drained == 2 and helper.best_costs == []
+    assert search.lower_bound == 999_000.0 and search.trace == []  # nothing recorded from there
+    search.helper = None
+    assert not search.would_finish(1_000_090.0)  # the search's own bound: 0.11% below
+    assert search.would_finish(999_000.005)  # within half a cent of it
 
 
 def test_the_engine_starts_it_where_pricing_is_cheap(monkeypatch) -> None:

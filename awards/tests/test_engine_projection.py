@@ -123,6 +123,28 @@ def test_on_tiny_items_it_lifts_the_bound_far_above_dantzig_wolfe() -> None:
     assert bound is not None and 217_190 < bound <= 217_193.78
 
 
+def test_the_relaxation_ends_at_an_answer_that_is_enough() -> None:
+    """Asked ``enough()`` once an answer came (the engine asks whether the search's bound, the
+    background one's included, proves the best award found): here always yes, so HiGHS stops at
+    its first answers instead of proving 217,193.76 (see the test above)."""
+    problem = parse_problem(generate(SIZES["300x30x4"], 2, "tiny-items"))
+    reduced, master, root, found = _enumerated(problem, 217_252.00)
+    answers: list[float] = []
+    asked: list[int] = []
+
+    def on_answer(patterns) -> None:
+        answers.append(sum(p.cost for p in patterns))
+
+    def enough() -> bool:
+        asked.append(len(answers))
+        return True
+
+    bound, _ = solve_relaxation(found, reduced, master.share, 217_252.00, time.monotonic() + 60, cutoff=217_252.00,
+                                on_answer=on_answer, enough=enough)
+    assert answers and asked and min(asked) >= 1  # never asked before an answer came
+    assert len(answers) <= 2 and (bound is None or bound < 217_190)
+
+
 def test_big_items_give_way_at_once() -> None:
     """Heavy-tail items of ~1,500 units split in too many ways: the lists are abandoned quickly."""
     problem = parse_problem(generate(SIZES["300x30x4"], 0, "heavy-tail"))
