@@ -14,6 +14,9 @@ from .pricing import ItemPricer
 from .presolve import Reduced
 
 
+STALE_ROUNDS = 20  # perturbed pricing ends after this many rounds in a row with no new pattern
+
+
 @dataclass
 class Bound:
     lower_bound: float = -np.inf  # best Lagrangian bound: valid for the exact problem
@@ -114,12 +117,14 @@ def perturbed_patterns(reduced: Reduced, pricers: list[ItemPricer], duals: Duals
     vendor_of = np.asarray(reduced.bid_vendor, dtype=np.int64)
     touched = [pricer for pricer in pricers if any(duals.mu[vendor_of[b]] > 1e-9 for b in pricer.bids)]
     found: list[Pattern] = []
-    while time.monotonic() < deadline and not stopped():
+    seen: set[tuple] = set()
+    stale = 0  # rounds in a row that found no new pattern (small problems run out of them)
+    while time.monotonic() < deadline and not stopped() and stale < STALE_ROUNDS:
         mu = duals.mu.copy()
         mu[capped] *= np.array([rng.uniform(0.0, 2.0) for _ in capped])
         factor = 1.0 - float(share) * mu.sum() + mu[vendor_of]
         adjusted = reduced.seg_price * factor[reduced.seg_bid]
-        priced = 0
+        priced, new = 0, False
         for pricer in touched:
             if time.monotonic() >= deadline:
                 break
@@ -129,9 +134,14 @@ def perturbed_patterns(reduced: Reduced, pricers: list[ItemPricer], duals: Duals
             priced += 1
             _, award = pricer.price(adjusted, factor, duals.fixed, with_award=True)
             if award is not None:
-                found.append(Pattern.make(reduced, pricer.item, award))
+                pattern = Pattern.make(reduced, pricer.item, award)
+                if (pattern.item, pattern.award) not in seen:
+                    seen.add((pattern.item, pattern.award))
+                    found.append(pattern)
+                    new = True
         if not priced:
             break  # nothing here can give a new pattern
+        stale = 0 if new else stale + 1
     return found
 
 

@@ -16,13 +16,14 @@ bids at near-equal prices). Two relaxations make the list short:
 
 HiGHS then chooses one kept award per item under the capped vendors' rows. Its dual bound bounds
 every award cheaper than U, so min(U, its bound) bounds the problem; the same holds for any cap
-in place of U (an award costs at least the cap, or is in the relaxation). So the lists are made
-for the cap the target needs, best x (1 - gap) (the proof needs no award between it and the
-best, and the lists are half as long on tiny-items), and a guess below it, with shorter lists,
-is tried first. Where the relaxation's answer keeps every rule it is an award -- at the
-relaxation's optimum, the cheapest; where it breaks a cap (it may use the room between its own
-total and U), the lists are solved again with the caps at that total, and every answer then
-keeps the capped vendors' caps. (The kept awards' arrays and the Pareto filter: ``awardlists``.)
+in place of U (an award costs at least the cap, or is in the relaxation), so a guess below U,
+with shorter lists, is tried first. (Lists for the cap the target needs, best x (1 - gap), are
+half as long on tiny-items, but where HiGHS proves that nothing is cheaper than the cap -- at
+once, on small problems -- they prove only the target's gap where U's prove the best optimal.)
+Where the relaxation's answer keeps every rule it is an award -- at the relaxation's optimum,
+the cheapest; where it breaks a cap (it may use the room between its own total and U), the
+lists are solved again with the caps at that total, and every answer then keeps the capped
+vendors' caps. (The kept awards' arrays and the Pareto filter: ``awardlists``.)
 
 This applies where the lists stay short: no bundles, positive adjusted prices, a few hundred
 states per item (tiny-items: every instance; base and heavy-tail items of hundreds of units split
@@ -295,19 +296,18 @@ class EnumerationSearch:
             self.tried_at = best
             # first a guess between the bound and the best award (a smaller budget, shorter lists):
             # min(guess, the relaxation's bound) bounds every award, cheaper or not than the guess
-            top = best * (1 - search.target)
-            caps = [top]
+            caps = [best]
             guess = lagrangian + GUESS_SHARE * (best - lagrangian)
-            if search.lower_bound < guess < top:
+            if search.lower_bound < guess < best * (1 - search.target):
                 caps.insert(0, guess)
             # the lists at the best award's budget, once: the guess's are taken from them
             # (``Enumerated.within``) -- if they are made in half the guess's time; else the guess
             # lists its own, shorter ones, as it did before
             guess_until = time.monotonic() + GUESS_TIME_SHARE * (deadline - time.monotonic())
-            whole = self._lists(search, share, top,
+            whole = self._lists(search, share, best,
                                 deadline if len(caps) == 1 else (time.monotonic() + guess_until) / 2)
             for cap in caps:
-                if cap < top:  # the guess: a share of the time, the rest for the whole budget
+                if cap < best:  # the guess: a share of the time, the rest for the whole budget
                     until = guess_until
                     enumerated = (whole.within(self.item_values + (cap - lagrangian) * (1 + 1e-9) + 1e-6)
                                   if isinstance(whole, Enumerated) else self._lists(search, share, cap, until))

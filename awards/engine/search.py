@@ -19,6 +19,7 @@ from .rules import violations
 
 BRANCH_POLL_SECONDS = 0.05  # what it found is taken in at most this often (it sends its bound every 0.25 s)
 STOP_CHECK_SECONDS = 0.05  # the caller's should_stop is asked at most this often
+GAP_HAIR = 1e-12  # the target less this, for the float check of the gap (``Search._target_met``)
 
 
 class StopRequest:
@@ -103,8 +104,10 @@ class Search:
         return cost * (1 - self.target) <= bound or cost - bound <= 0.005
 
     def _target_met(self) -> bool:
+        # (a hair under the target: the result's gap, recomputed exactly, must not pass it by a
+        # float rounding where a bound lands on best x (1 - target) itself)
         return self.best is not None and (
-            self.gap() <= self.target or self.best_cost - self.lower_bound <= 0.005
+            self.gap() <= self.target - GAP_HAIR or self.best_cost - self.lower_bound <= 0.005
         )
 
     def bid_award(self, award: Award) -> dict[str, int]:

@@ -5,6 +5,7 @@ the engine uses it where pricing is cheap, and the engine goes on without it whe
 from __future__ import annotations
 
 import importlib
+import random
 import sys
 import time
 from decimal import Decimal
@@ -262,6 +263,25 @@ def test_a_sub_solve_may_end_once_the_background_bound_proves_its_answer() -> No
     search.helper = None
     assert not search.would_finish(1_000_090.0)  # the search's own bound: 0.11% below
     assert search.would_finish(999_000.005)  # within half a cent of it
+
+
+def test_the_target_is_met_only_where_the_exact_gap_is_within_it() -> None:
+    """A bound on best x (1 - target) itself (a relaxation's cutoff, say) with the best cost's float
+    a rounding below the award's exact cost: the float gap is within the target, the exact one (the
+    result's) a hair over it -- the search must not call that proven (``search.GAP_HAIR``)."""
+    problem = _small(0)
+    search = Search(problem, presolve(problem), time.monotonic(), time.monotonic() + 10)
+    search.target, search.best = 1e-4, {}
+    rng = random.Random(3)
+    over = 0
+    for _ in range(2000):
+        exact = Decimal(rng.randint(10_000, 10**9)) / 100
+        search.best_cost = float(np.nextafter(float(exact), 0))  # a float sum a rounding low
+        search.lower_bound = search.best_cost * (1 - search.target)
+        if float((exact - Decimal(repr(search.lower_bound))) / exact) > search.target:
+            over += 1
+            assert not search.done()
+    assert over > 100  # the case arises
 
 
 def test_the_engine_starts_it_where_pricing_is_cheap(monkeypatch) -> None:
