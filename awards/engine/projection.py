@@ -184,7 +184,7 @@ def enumerate_patterns(reduced: Reduced, pricers: list[ItemPricer], duals: Duals
 def solve_relaxation(enumerated: Enumerated, reduced: Reduced, share: float, total: float, deadline: float, *,
                      stop_at: float | None = None, cutoff: float | None = None, gap: float = 0.0,
                      on_answer: Callable[[list[Pattern]], float | None] | None = None,
-                     enough: Callable[[], bool] | None = None, start: np.ndarray | None = None,
+                     enough: Callable[[], bool] | None = None,
                      ) -> tuple[float | None, list[Pattern] | None]:
     """HiGHS choosing one kept award per item under ``spend_v <= share * total`` on the capped
     vendors: (its dual bound, None if it proved nothing; its answer, one pattern per item, if it
@@ -238,8 +238,6 @@ def solve_relaxation(enumerated: Enumerated, reduced: Reduced, share: float, tot
             failed.append(error)
             event.interrupt()
 
-    if start is not None:
-        highs.setSolution(len(start), np.asarray(start, np.int32), np.ones(len(start)))
     highs.cbMipInterrupt += proven
     if on_answer is not None:
         highs.cbMipImprovingSolution += answered
