@@ -262,7 +262,7 @@ def test_a_sub_solve_may_end_once_the_background_bound_proves_its_answer() -> No
     assert search.lower_bound == 999_000.0 and search.trace == []  # nothing recorded from there
     search.helper = None
     assert not search.would_finish(1_000_090.0)  # the search's own bound: 0.11% below
-    assert search.would_finish(999_000.005)  # within half a cent of it
+    assert search.would_finish(999_090.0)  # 0.009% above the search's own bound
 
 
 def test_the_target_is_met_only_where_the_exact_gap_is_within_it() -> None:
