@@ -246,10 +246,18 @@ class Master:
         if left < PRESOLVE_MIN_IP_SECONDS:
             h.setOptionValue("presolve", "off")
         if enough is not None:
+            # (an interrupt from the improving-solution callback is not honoured: HiGHS 1.16 went
+            # on to its limit; the interrupt callback, asked regularly, ends it)
+            proven = [False]
+
             def answered(event) -> None:
-                if enough(float(event.data_out.objective_function_value)):
+                proven[0] = proven[0] or enough(float(event.data_out.objective_function_value))
+
+            def interrupt(event) -> None:
+                if proven[0]:
                     event.interrupt()
             h.cbMipImprovingSolution += answered
+            h.cbMipInterrupt += interrupt
         h.run()
         if h.getInfo().primal_solution_status != 2:  # kSolutionStatusFeasible
             return None

@@ -22,6 +22,10 @@ STOP_CHECK_SECONDS = 0.05  # the caller's should_stop is asked at most this ofte
 GAP_HAIR = 1e-12  # the target less this, for the float check of the gap (``Search._target_met``)
 
 
+def _relative_gap(cost: float, bound: float) -> float:
+    return max(0.0, (cost - bound) / max(abs(cost), 1e-9))
+
+
 class StopRequest:
     """The caller's `should_stop`, asked at most every STOP_CHECK_SECONDS (it may read a
     database) and remembered once it said yes."""
@@ -71,7 +75,7 @@ class Search:
     def gap(self) -> float:
         if self.best is None:
             return np.inf
-        return max(0.0, (self.best_cost - self.lower_bound) / max(abs(self.best_cost), 1e-9))
+        return _relative_gap(self.best_cost, self.lower_bound)
 
     def collect(self, *, final: bool = False) -> None:
         """Take in what the background branch-and-price found (its bound; its integral nodes'
@@ -100,15 +104,16 @@ class Search:
         if self.helper is not None:
             self.helper.drain()
             bound = max(bound, self.helper.value)
-        cost += 0.01
-        return cost * (1 - self.target) <= bound or cost - bound <= 0.005
+        return self._proves(bound, cost + 0.01)
 
     def _target_met(self) -> bool:
-        # (a hair under the target: the result's gap, recomputed exactly, must not pass it by a
-        # float rounding where a bound lands on best x (1 - target) itself)
-        return self.best is not None and (
-            self.gap() <= self.target - GAP_HAIR or self.best_cost - self.lower_bound <= 0.005
-        )
+        return self.best is not None and self._proves(self.lower_bound, self.best_cost)
+
+    def _proves(self, bound: float, cost: float) -> bool:
+        """Does ``bound`` prove an award of ``cost`` within the target? A hair under it (the
+        result's gap, recomputed exactly, must not pass it by a float rounding where a bound lands
+        on cost x (1 - target) itself), or within half a cent."""
+        return _relative_gap(cost, bound) <= self.target - GAP_HAIR or cost - bound <= 0.005
 
     def bid_award(self, award: Award) -> dict[str, int]:
         return {self.reduced.bids[b].id: q for b, (_, q) in award.items() if q > 0}

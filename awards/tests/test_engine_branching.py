@@ -211,6 +211,7 @@ class _Helper:
         self.value, self.award, self.nodes, self.finished = bound, award, 7, False
         self.best_costs: list[float] = []
         self.stopped = False
+        self.drained = 0
 
     def poll(self, best_cost: float) -> list[dict[str, int]]:
         self.best_costs.append(best_cost)
@@ -218,7 +219,7 @@ class _Helper:
         return [award] if award else []
 
     def drain(self) -> None:
-        self.drained = getattr(self, "drained", 0) + 1
+        self.drained += 1
 
     def stop(self) -> None:
         self.stopped = True

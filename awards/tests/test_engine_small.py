@@ -1,6 +1,6 @@
 """Small solicitations (a dozen items, a few vendors), where the engine's big-problem phases have
 little to do: the improvement phase starts with the exact restriction, and perturbed pricing ends
-once it finds nothing new. The instance (``data/mixed-12-items.json``) is a review's: 12 items of
+once it finds nothing new; and the pool IP ending at an answer the search's bound proves. The instance (``data/mixed-12-items.json``) is a review's: 12 items of
 1 to 36,532 units, 3 vendors, a 40% share cap, 105 segments; its Dantzig-Wolfe bound lies 0.8%
 below the optimum (21,484,463.38), which plain HiGHS proves in about 2 s and the engine, before,
 in 6.5-7 s (awards/engine/README.md, fourteenth session)."""
@@ -16,7 +16,9 @@ from pathlib import Path
 import awards.engine.improve as improve_module
 from awards.engine import parse_problem, solve, violations
 from awards.engine.colgen import perturbed_patterns
+from awards.engine.heuristics import award_from_patterns
 from awards.tests.test_engine_lns import _root
+from bench.generate import SIZES, generate
 
 solve_module = importlib.import_module("awards.engine.solve")  # (the package's ``solve`` is the function)
 
@@ -53,3 +55,16 @@ def test_perturbed_pricing_ends_once_nothing_new_comes() -> None:
     found = perturbed_patterns(reduced, pricers, root.duals, started + 60)
     assert found and time.monotonic() - started < 30
     assert len({(pattern.item, pattern.award) for pattern in found}) == len(found)
+
+
+def test_the_pool_ip_ends_at_an_answer_that_is_enough() -> None:
+    """``Master.solve_ip(enough=...)``: asked at each answer HiGHS finds (the engine asks whether
+    the search's bound proves it); a yes ends the IP with that answer, a whole award."""
+    problem = parse_problem(generate(SIZES["300x30x4"], 0, "tiny-items"))
+    reduced, _, master, _ = _root(problem)
+    asked: list[float] = []
+    chosen = master.solve_ip(time.monotonic() + 60, enough=lambda cost: asked.append(cost) or True)
+    assert chosen is not None and len(chosen) == len(problem.items) and 1 <= len(asked) <= 2
+    assert abs(sum(master.patterns[k].cost for k in chosen) - asked[-1]) < 0.01
+    assert not violations(problem, {reduced.bids[b].id: q for b, (_, q) in
+                                    award_from_patterns([master.patterns[k] for k in chosen]).items() if q})
