@@ -218,11 +218,14 @@ def solve_relaxation(enumerated: Enumerated, reduced: Reduced, share: float, tot
 
     answers = [0]
 
-    def proven(event) -> None:
-        if event.data_out.mip_dual_bound >= target[0] or (answers[0] and enough is not None and enough()):
-            event.interrupt()
-
     failed: list[BaseException] = []
+
+    def proven(event) -> None:
+        # (also after a failure in ``answered``: HiGHS honours an interrupt asked there only where
+        # an interrupt callback is registered, as here -- the pool IP without one ran on)
+        if (failed or event.data_out.mip_dual_bound >= target[0]
+                or (answers[0] and enough is not None and enough())):
+            event.interrupt()
 
     def answered(event) -> None:
         try:

@@ -284,3 +284,20 @@ def test_lists_filtered_from_a_larger_budget_cover_a_smaller_one(make, seed: int
             assert any(taken.cost[j] <= cost + 1e-6 and (taken.spend[j] <= spend + 1e-6).all() for j in same), (
                 f"item {item}: ({cost}, {spend}) listed at {cap:.2f}, neither kept nor dominated after filtering")
     assert covered
+
+
+def test_a_failure_in_the_answer_callback_ends_the_relaxation_and_is_raised() -> None:
+    """An error while checking an answer (raised inside HiGHS's callback, which cannot carry it)
+    ends HiGHS at its next interrupt check and is raised after it returns, not after the proof."""
+    problem = parse_problem(generate(SIZES["300x30x4"], 2, "tiny-items"))
+    reduced, master, root, found = _enumerated(problem, 217_252.00)
+    calls: list[int] = []
+
+    def on_answer(patterns) -> None:
+        calls.append(len(patterns))
+        raise RuntimeError("checking the answer failed")
+
+    with pytest.raises(RuntimeError, match="checking the answer failed"):
+        solve_relaxation(found, reduced, master.share, 217_252.00, time.monotonic() + 60, cutoff=217_252.00,
+                         on_answer=on_answer)
+    assert len(calls) == 1  # (left to finish, HiGHS gives 3 answers here)
