@@ -1,6 +1,6 @@
 """Benchmark: the award engine against HiGHS on the plain disjunctive formulation.
 
-    edpool bench award [--family all|base|heavy-tail|deep-discount|tiny-items]
+    edpool bench award [--family all|base|heavy-tail|deep-discount|tiny-items|mixed-sizes]
                        [--sizes 50x8x3,300x30x4,1000x50x5] [--seeds 0,1,2,3,4]
                        [--time-limit S] [--plain-time-limit S] [--gap G] [--quick] [--json FILE]
 

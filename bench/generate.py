@@ -22,7 +22,11 @@ was not tuned on (issue 19):
   at breakpoints of 10-90% of the demand, a third of the later bids capped at 40-90%: the tier
   reached, hence how an item is split, moves the cost a lot;
 - "tiny-items": many items of a few units each (median 6, at least 1), breakpoints at 2-12 units,
-  5-8 bidders per item: little room to split, many small decisions.
+  5-8 bidders per item: little room to split, many small decisions;
+- "mixed-sizes": half the items of 1-10 units (a few displays or carts), half of 5,000-50,000
+  (district-wide licences), log-uniform, prices as in "base" (the big items cheaper per unit), 3-8
+  bidders per item, a quarter of the bids capped at 30-90% of the demand: the caps are filled
+  by the big items, and the small ones must still fit under them.
 """
 
 from __future__ import annotations
@@ -98,14 +102,24 @@ def _growing_tiers(rng: random.Random, demand: int, first_price: float, count: i
 def _generate_family(size: Size, seed: int, family: str) -> tuple[list, list]:
     """Items and bids of the non-base families (see the module docstring)."""
     rng = random.Random(f"{family}-{size.name}-{seed}")
-    median, sigma = {"heavy-tail": (1500, 1.0), "deep-discount": (300, 0.8), "tiny-items": (6, 0.7)}[family]
     items, list_prices = [], []
-    for index in range(size.items):
-        price_z, other_z = rng.gauss(0, 1), rng.gauss(0, 1)
-        demand_z = -0.5 * price_z + math.sqrt(0.75) * other_z
-        items.append({"id": f"item-{index + 1:04d}",
-                      "quantity": max(1 if family == "tiny-items" else 5, round(median * math.exp(sigma * demand_z)))})
-        list_prices.append(120 * math.exp(0.8 * price_z))
+    if family == "mixed-sizes":
+        for index in range(size.items):
+            price_z = rng.gauss(0, 1)
+            if index % 2:
+                quantity, list_price = round(5000 * 10 ** rng.uniform(0, 1)), 30 * math.exp(0.8 * price_z)
+            else:
+                quantity, list_price = rng.randint(1, 10), 400 * math.exp(0.8 * price_z)
+            items.append({"id": f"item-{index + 1:04d}", "quantity": quantity})
+            list_prices.append(list_price)
+    else:
+        median, sigma = {"heavy-tail": (1500, 1.0), "deep-discount": (300, 0.8), "tiny-items": (6, 0.7)}[family]
+        for index in range(size.items):
+            price_z, other_z = rng.gauss(0, 1), rng.gauss(0, 1)
+            demand_z = -0.5 * price_z + math.sqrt(0.75) * other_z
+            items.append({"id": f"item-{index + 1:04d}",
+                          "quantity": max(1 if family == "tiny-items" else 5, round(median * math.exp(sigma * demand_z)))})
+            list_prices.append(120 * math.exp(0.8 * price_z))
     vendors = [f"vendor-{index + 1:02d}" for index in range(size.vendors)]
     level = {vendor: rng.uniform(0.85, 1.15) for vendor in vendors}
     bids: list[dict[str, Any]] = []
@@ -117,6 +131,9 @@ def _generate_family(size: Size, seed: int, family: str) -> tuple[list, list]:
         elif family == "deep-discount":
             bidders = rng.sample(vendors, k=min(len(vendors), rng.randint(2, 4)))
             least = 2
+        elif family == "mixed-sizes":
+            bidders = rng.sample(vendors, k=min(len(vendors), rng.randint(3, 8)))
+            least = 3
         else:
             bidders = rng.sample(vendors, k=min(len(vendors), rng.randint(5, 8)))
             least = 3
@@ -131,6 +148,10 @@ def _generate_family(size: Size, seed: int, family: str) -> tuple[list, list]:
                 bid["tiers"] = _growing_tiers(rng, demand, first_price, size.tiers, step=(0.15, 0.45), cut=(0.02, 0.12))
                 if position > 0 and rng.random() < 0.5:
                     bid["max_quantity"] = max(1, round(demand * rng.uniform(0.3, 1.2)))
+            elif family == "mixed-sizes":
+                bid["tiers"] = _tiers(rng, demand, first_price, size.tiers)
+                if rng.random() < size.capacity_rate:
+                    bid["max_quantity"] = max(1, round(demand * rng.uniform(0.3, 0.9)))
             elif family == "deep-discount":
                 bid["tiers"] = _growing_tiers(rng, demand, first_price, size.tiers,
                                               step=(0.9 / size.tiers, 0.9 / max(1, size.tiers - 1)), cut=(0.10, 0.30))
@@ -147,7 +168,7 @@ def _generate_family(size: Size, seed: int, family: str) -> tuple[list, list]:
     return items, bids
 
 
-FAMILIES = ("base", "heavy-tail", "deep-discount", "tiny-items")
+FAMILIES = ("base", "heavy-tail", "deep-discount", "tiny-items", "mixed-sizes")
 
 
 def _constraints(size: Size) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""Branch-and-price (``branching``) in a child process beside the engine's search.
+"""Branch-and-price (``branching``) in a child process beside the engine's search; on big items,
+once the search has a good award, HiGHS on the compact model instead (``compactbound``).
 
 The tree's work is mostly Python (item DPs), which a thread could not run beside the search's own
 Python without slowing both (the GIL), so it runs in a fresh Python process: ``BackgroundBound``
@@ -76,9 +77,10 @@ class BackgroundBound:
                                         name="award-branch-and-price-input", daemon=True)
         self._writer.start()
         self.value = -np.inf  # its bound so far
+        self.source = "branch-and-price bound"  # what raised it last
         self.nodes = 0  # nodes it has solved so far
         self.finished = False  # it said it is done, or its pipe closed
-        self._awards: list[dict[str, int]] = []
+        self._awards: list[tuple[dict[str, int], str]] = []
         self._closed = False
 
     @classmethod
@@ -95,19 +97,20 @@ class BackgroundBound:
             while not self._closed and not self.finished and self._receive.poll():
                 message = self._receive.recv()
                 if message[0] == "bound":
-                    self.value = max(self.value, float(message[1]))
+                    if float(message[1]) > self.value:
+                        self.value, self.source = float(message[1]), message[3]
                     self.nodes = max(self.nodes, int(message[2]))
                 elif message[0] == "award":
-                    self._awards.append(message[1])
+                    self._awards.append((message[1], message[2]))
                 elif message[0] == "done":
                     self.nodes = max(self.nodes, int(message[1] or 0))
                     self.finished = True
         except (EOFError, OSError, pickle.UnpicklingError):
             self.finished = True
 
-    def poll(self, best_cost: float) -> list[dict[str, int]]:
+    def poll(self, best_cost: float) -> list[tuple[dict[str, int], str]]:
         """Tell the child the caller's best cost; take in its bound (``value``) and return the
-        awards it sent since the last call."""
+        awards it sent since the last call, each with what found it."""
         if not self._closed and not self.finished and best_cost < self._sent_best - 0.005:
             self._sent_best = best_cost
             try:
@@ -117,6 +120,17 @@ class BackgroundBound:
         self.drain()
         awards, self._awards = self._awards, []
         return awards
+
+    def hand_over(self, best_cost: float, award: dict[str, int]) -> None:
+        """Give the child the search's best award (bid id -> quantity): it may turn from
+        branch-and-price to the compact model from it (``compactbound.worth_it`` decides)."""
+        if self._closed or self.finished:
+            return
+        self._sent_best = min(self._sent_best, best_cost)
+        try:
+            self._send.send(("hand over", best_cost, award))
+        except OSError:
+            self.finished = True
 
     def stop(self, timeout: float = STOP_SECONDS) -> None:
         """End the child and wait for it, reading what it sends meanwhile (so it never blocks on
@@ -221,7 +235,12 @@ def _branch(problem: Problem, deadline: float, best: float, receive: Connection,
     from .highs import stop_check
     from .presolve import presolve
 
-    state = {"best": best, "stop": False, "asked": 0.0}
+    from .compactbound import compact_bound, worth_it
+
+    # "handed": the search's best award, once handed over; "turn": the tree stops to let the
+    # compact model take over from it (decided once, at the hand-over)
+    state = {"best": best, "stop": False, "asked": 0.0, "handed": None, "turn": False, "decided": False}
+    last = [-np.inf, 0.0]  # the bound last sent, and when
 
     def stop() -> bool:
         now = time.monotonic()
@@ -229,22 +248,22 @@ def _branch(problem: Problem, deadline: float, best: float, receive: Connection,
             state["asked"] = now
             try:
                 while receive.poll():
-                    kind, payload = receive.recv()
-                    if kind == "best":
-                        state["best"] = min(state["best"], float(payload))
+                    kind, *payload = receive.recv()
+                    if kind in ("best", "hand over"):
+                        state["best"] = min(state["best"], float(payload[0]))
+                        if kind == "hand over" and state["handed"] is None:
+                            state["handed"] = payload[1]
                     else:
                         state["stop"] = True
             except (EOFError, OSError):
                 state["stop"] = True
         return state["stop"] or now > deadline
 
-    last = [-np.inf, 0.0]  # the bound last sent, and when
-
-    def report_bound(value: float, force: bool = False) -> None:
+    def report_bound(value: float, force: bool = False, source: str = "branch-and-price bound") -> None:
         now = time.monotonic()
         if value > last[0] and (force or now - last[1] >= REPORT_SECONDS):
             last[:] = [value, now]
-            send.send(("bound", value, nodes[0]))
+            send.send(("bound", value, nodes[0], source))
 
     with stop_check(stop):  # the engine's own loops (column generation) ask it too
         if stop():
@@ -260,6 +279,15 @@ def _branch(problem: Problem, deadline: float, best: float, receive: Connection,
             return
         report_bound(root.lower_bound, force=True)
         tree = BranchAndPrice(reduced, pricers, master)
+
+        def tree_stop() -> bool:
+            if stop():
+                return True
+            if state["handed"] is not None and not state["decided"]:
+                state["decided"] = True
+                state["turn"] = worth_it(pass_seconds=root.pass_seconds, seconds_left=deadline - time.monotonic())
+            return state["turn"]
+
         sent: set[tuple] = set()
 
         def on_award(chosen: list[int]) -> float:
@@ -269,7 +297,7 @@ def _branch(problem: Problem, deadline: float, best: float, receive: Connection,
             if cost < state["best"] - 0.005 and key not in sent:
                 sent.add(key)
                 award = {reduced.bids[b].id: q for k in chosen for b, _, q in master.patterns[k].award}
-                send.send(("award", award))
+                send.send(("award", award, "branch-and-price"))
             return state["best"]
 
         def on_bound(value: float) -> None:
@@ -277,6 +305,14 @@ def _branch(problem: Problem, deadline: float, best: float, receive: Connection,
             report_bound(value)
 
         value, nodes[0], _ = tree.run(root.lower_bound, root.z, deadline, incumbent=state["best"],
-                                      on_bound=on_bound, on_award=on_award,
-                                      best_cost=lambda: state["best"], stop=stop)
+                                      on_bound=on_bound, on_award=on_award, best_cost=lambda: state["best"],
+                                      stop=tree_stop)
         report_bound(value, force=True)
+        if not state["turn"] or stop():
+            return
+        source = "compact model bound"
+        value = compact_bound(reduced, pricers, root.duals, best_cost=state["best"], best_award=state["handed"],
+                              deadline=deadline, stop=stop, caller_best=lambda: state["best"],
+                              on_award=lambda award: send.send(("award", award, "compact model")),
+                              on_bound=lambda value: report_bound(value, source=source))
+        report_bound(value, force=True, source=source)

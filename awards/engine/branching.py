@@ -53,6 +53,7 @@ from .master import Duals, Master, Pattern
 from .pricing import ItemPricer, WholeOnly
 from .presolve import Reduced
 
+NODE_PASSES = 2.5  # pricing passes per node (measured on many small items), plus a small LP
 MAX_OPEN = 20_000  # open nodes kept at most (memory); past it the search stops, its bound still valid
 RESTRICTED_CACHE = 32
 # (item, bid, least, most): the bid's quantity on the item must lie in [least, most], 0 meaning

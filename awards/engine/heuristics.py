@@ -17,7 +17,7 @@ Decimal check is the model solved again with a tiny margin.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -84,7 +84,8 @@ def _solution(form: Formulation, reduced: Reduced) -> Award | None:
     return form.award(reduced, np.asarray(form.highs.getSolution().col_value))
 
 
-def _start(form: Formulation, reduced: Reduced, award: Award | None) -> None:
+def start_solution(form: Formulation, reduced: Reduced, award: Award | None) -> None:
+    """Give HiGHS ``award`` (or the part of it on the formulation's items) to start from."""
     if award is not None:
         columns, values = form.start(reduced, award)
         form.highs.setSolution(len(columns), columns, values)
@@ -112,7 +113,7 @@ def repair(
     def attempt(margin: float) -> Award | None:
         form = build(reduced, integer_quantities=True, items=items, fixed_award=fixed_award, keep=keep,
                      share_margin=margin)
-        _start(form, reduced, chosen)  # partial: HiGHS completes it if it can
+        start_solution(form, reduced, chosen)  # partial: HiGHS completes it if it can
         changed = _solution(form, reduced) if _run(form, deadline, 1e-9) else None
         return None if changed is None else {**kept, **changed}
 
@@ -140,7 +141,7 @@ def _restricted(
     form = build(reduced, integer_quantities=integer, keep=keep, share_margin=margin)
     if cutoff is not None:
         form.highs.setOptionValue("objective_bound", (cutoff - form.fixed_total) * form.scale)
-    _start(form, reduced, incumbent)
+    start_solution(form, reduced, incumbent)
     if not _run(form, deadline, gap, presolve=False):
         return SearchOutcome(None, -np.inf, False), None
     h = form.highs
@@ -198,7 +199,7 @@ def reoptimize(
     free = set(items)
     kept = {b: sq for b, sq in award.items() if reduced.bid_item[b] not in free}
     form = build(reduced, integer_quantities=False, items=items, fixed_award=award, keep=keep)
-    _start(form, reduced, {b: sq for b, sq in award.items() if reduced.bid_item[b] in free})
+    start_solution(form, reduced, {b: sq for b, sq in award.items() if reduced.bid_item[b] in free})
     if not _run(form, deadline, 1e-7, presolve=False):
         return None
     chosen = _solution(form, reduced)
@@ -352,3 +353,22 @@ def pattern_local_search(
             chosen[item] = k
         improved = True
     return [int(k) for k in chosen] if improved else None
+
+
+def as_reduced(reduced: Reduced, award: Mapping[str, int]) -> Award | None:
+    """A bid-id award in reduced indices (None if some quantity fits no surviving segment)."""
+    position = {bid.id: index for index, bid in enumerate(reduced.bids)}
+    result: Award = {}
+    for bid_id, quantity in award.items():
+        if quantity <= 0:
+            continue
+        b = position.get(bid_id)
+        if b is None:
+            return None
+        segment = next(
+            (s for s in reduced.segments_of_bid[b] if reduced.seg_lo[s] <= quantity <= reduced.seg_hi[s]), None
+        )
+        if segment is None:
+            return None
+        result[b] = (segment, quantity)
+    return result

@@ -5,13 +5,13 @@ caller's stop request."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from .background import BackgroundBound
-from .heuristics import Award, award_cost
+from .heuristics import Award, as_reduced, award_cost
 from .highs import stopped
 from .model import Problem
 from .presolve import Reduced
@@ -88,9 +88,14 @@ class Search:
         if now - self._helper_taken < BRANCH_POLL_SECONDS and not final:
             return
         self._helper_taken = now
-        for award in helper.poll(self.best_cost):
-            self.offer(as_reduced(self.reduced, award), "branch-and-price")
-        self.raise_bound(helper.value, "branch-and-price bound")
+        for award, source in helper.poll(self.best_cost):
+            self.offer(as_reduced(self.reduced, award), source)
+        self.raise_bound(helper.value, helper.source)
+
+    def hand_over(self) -> None:
+        """Give the background bound the best award (``BackgroundBound.hand_over``)."""
+        if self.helper is not None and self.best is not None:
+            self.helper.hand_over(self.best_cost, self.bid_award(self.best))
 
     def done(self) -> bool:
         self.collect()
@@ -143,22 +148,3 @@ class Search:
             self.lower_bound = min(bound, self.best_cost)
             self.bound_by = source
             self._record(source)
-
-
-def as_reduced(reduced: Reduced, award: Mapping[str, int]) -> Award | None:
-    """A bid-id award in reduced indices (None if some quantity fits no surviving segment)."""
-    position = {bid.id: index for index, bid in enumerate(reduced.bids)}
-    result: Award = {}
-    for bid_id, quantity in award.items():
-        if quantity <= 0:
-            continue
-        b = position.get(bid_id)
-        if b is None:
-            return None
-        segment = next(
-            (s for s in reduced.segments_of_bid[b] if reduced.seg_lo[s] <= quantity <= reduced.seg_hi[s]), None
-        )
-        if segment is None:
-            return None
-        result[b] = (segment, quantity)
-    return result

@@ -37,6 +37,7 @@ from typing import Any
 import numpy as np
 
 from .background import BackgroundBound
+from .branching import NODE_PASSES  # pricing passes a node costs
 from .baseline import baselines
 from .bounds import SegmentBounds
 from .colgen import generate_columns, initial_patterns, perturbed_patterns, split_patterns
@@ -44,6 +45,7 @@ from .diagnose import explain, uncoverable_item, vendor_shortage
 from .highs import stop_check, stopped
 from .heuristics import (
     Award,
+    as_reduced,
     award_from_patterns,
     exact_ok,
     greedy_by_patterns,
@@ -57,7 +59,7 @@ from .presolve import Reduced, presolve
 from .projection import EnumerationSearch
 from .pricing import ItemPricer
 from .result import FEASIBLE, INFEASIBLE, OPTIMAL, STOPPED, UNKNOWN, Result, priced_result
-from .search import Search, StopRequest, as_reduced
+from .search import Search, StopRequest
 from .validate import parse_problem
 
 
@@ -86,7 +88,6 @@ STALL_SHARE = 0.2  # of the time limit without a better award ends the neighbour
 BRANCH_MIN_NODES = 20
 EARLY_KEEP_NODES = 5  # a child started early is stopped after column generation if the time left
 # does not afford this many nodes (heavy-tail 1000x50x5 at 10 s: it never got past its own)
-NODE_PASSES = 2.5  # pricing passes per node (measured on many small items), plus a small LP
 BRANCH_CHILD_SECONDS = 1.0  # a fresh interpreter importing the engine, with room, before its nodes
 # On a big problem (EARLY_BRANCH_MIN_SEGMENTS segments or more, EARLY_BRANCH_MIN_SECONDS left) it
 # starts at once instead, before the engine's own column generation, and does its own on the other
@@ -199,8 +200,10 @@ def _pool_ip(
                         enumeration.attempt(search, min(deadline, time.monotonic()
                                                         + ENUMERATION_SHARE * search.remaining()))
                 break
-        if stage == 0 and after_first_stage is not None and not search.done() and not stopped():
-            after_first_stage()
+        if stage == 0 and not search.done() and not stopped():
+            search.hand_over()  # a good award now: the background bound may start from it
+            if after_first_stage is not None:
+                after_first_stage()
     if neighbourhood_pricers is not None and not search.done() and not stopped():
         _neighbourhoods(search, master, neighbourhood_pricers, duals, item_values, deadline, stats)
 

@@ -62,6 +62,20 @@ def test_deep_discount_and_tiny_items_keep_their_promises() -> None:
     assert all(tier["min_quantity"] <= 12 for bid in tiny["bids"] for tier in bid["tiers"])
 
 
+def test_mixed_sizes_has_small_and_huge_items() -> None:
+    data = generate(Size(100, 20, 3), 0, "mixed-sizes")
+    quantities = [item["quantity"] for item in data["items"]]
+    small = [q for q in quantities if q <= 10]
+    huge = [q for q in quantities if q >= 5000]
+    assert len(small) == len(huge) == 50 and max(huge) <= 50_000 and min(small) >= 1
+    per_item: dict[str, int] = {}
+    for bid in data["bids"]:
+        per_item[bid["item"]] = per_item.get(bid["item"], 0) + 1
+    assert min(per_item.values()) >= 3 and max(per_item.values()) <= 8
+    capped = sum("max_quantity" in bid for bid in data["bids"]) / len(data["bids"])
+    assert 0.15 < capped < 0.35
+
+
 def test_unknown_family_is_refused(capsys) -> None:
     with pytest.raises(ValueError, match="unknown family 'nope'"):
         generate(SMALL, 0, "nope")

@@ -63,7 +63,7 @@ def _run_out(helper: BackgroundBound, best: float, seconds: float = 20.0) -> lis
     awards: list[dict[str, int]] = []
     end = time.monotonic() + seconds
     while not helper.finished and time.monotonic() < end:
-        awards += helper.poll(best)
+        awards += [award for award, _ in helper.poll(best)]
         time.sleep(0.02)
     return awards
 
@@ -209,17 +209,22 @@ class _Helper:
 
     def __init__(self, bound: float, award: dict[str, int]) -> None:
         self.value, self.award, self.nodes, self.finished = bound, award, 7, False
+        self.source = "branch-and-price bound"
+        self.handed: tuple[float, dict[str, int]] | None = None
         self.best_costs: list[float] = []
         self.stopped = False
         self.drained = 0
 
-    def poll(self, best_cost: float) -> list[dict[str, int]]:
+    def poll(self, best_cost: float) -> list[tuple[dict[str, int], str]]:
         self.best_costs.append(best_cost)
         award, self.award = self.award, None
-        return [award] if award else []
+        return [(award, "branch-and-price")] if award else []
 
     def drain(self) -> None:
         self.drained += 1
+
+    def hand_over(self, best_cost: float, award: dict[str, int]) -> None:
+        self.handed = (best_cost, award)
 
     def stop(self) -> None:
         self.stopped = True
