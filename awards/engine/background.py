@@ -14,6 +14,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from decimal import Decimal
 from multiprocessing.connection import Connection
 
@@ -80,6 +81,7 @@ class BackgroundBound:
         self.source = "branch-and-price bound"  # what raised it last
         self.nodes = 0  # nodes it has solved so far
         self.finished = False  # it said it is done, or its pipe closed
+        self._handed = False  # an award was handed over: better ones follow with their cost
         self._awards: list[tuple[dict[str, int], str]] = []
         self._closed = False
 
@@ -108,13 +110,18 @@ class BackgroundBound:
         except (EOFError, OSError, pickle.UnpicklingError):
             self.finished = True
 
-    def poll(self, best_cost: float) -> list[tuple[dict[str, int], str]]:
-        """Tell the child the caller's best cost; take in its bound (``value``) and return the
-        awards it sent since the last call, each with what found it."""
+    def poll(self, best_cost: float, award_of: Callable[[], dict[str, int]] | None = None
+             ) -> list[tuple[dict[str, int], str]]:
+        """Tell the child the caller's best cost -- once an award was handed over (``hand_over``),
+        the award too, from ``award_of`` -- take in its bound (``value``) and return the awards it
+        sent since the last call, each with what found it."""
         if not self._closed and not self.finished and best_cost < self._sent_best - 0.005:
             self._sent_best = best_cost
             try:
-                self._send.send(("best", best_cost))
+                if self._handed and award_of is not None:
+                    self._send.send(("hand over", best_cost, award_of()))
+                else:
+                    self._send.send(("best", best_cost))
             except OSError:
                 self.finished = True
         self.drain()
@@ -122,10 +129,12 @@ class BackgroundBound:
         return awards
 
     def hand_over(self, best_cost: float, award: dict[str, int]) -> None:
-        """Give the child the search's best award (bid id -> quantity): it may turn from
-        branch-and-price to the compact model from it (``compactbound.worth_it`` decides)."""
+        """Give the child the search's best award (bid id -> quantity): from then on it may turn
+        from branch-and-price to the compact model (``compactbound.turn_at`` says when), started
+        from the best award handed over by then."""
         if self._closed or self.finished:
             return
+        self._handed = True
         self._sent_best = min(self._sent_best, best_cost)
         try:
             self._send.send(("hand over", best_cost, award))
@@ -235,11 +244,11 @@ def _branch(problem: Problem, deadline: float, best: float, receive: Connection,
     from .highs import stop_check
     from .presolve import presolve
 
-    from .compactbound import compact_bound, worth_it
+    from .compactbound import compact_bound, turn_at
 
-    # "handed": the search's best award, once handed over; "turn": the tree stops to let the
-    # compact model take over from it (decided once, at the hand-over)
-    state = {"best": best, "stop": False, "asked": 0.0, "handed": None, "turn": False, "decided": False}
+    # "handed": the search's best award, once handed over (then each better one); "turn_at": when
+    # the tree stops to let the compact model take over (decided at the first hand-over)
+    state = {"best": best, "stop": False, "asked": 0.0, "handed": None, "decided": False, "turn_at": None}
     last = [-np.inf, 0.0]  # the bound last sent, and when
 
     def stop() -> bool:
@@ -251,7 +260,7 @@ def _branch(problem: Problem, deadline: float, best: float, receive: Connection,
                     kind, *payload = receive.recv()
                     if kind in ("best", "hand over"):
                         state["best"] = min(state["best"], float(payload[0]))
-                        if kind == "hand over" and state["handed"] is None:
+                        if kind == "hand over":
                             state["handed"] = payload[1]
                     else:
                         state["stop"] = True
@@ -280,13 +289,12 @@ def _branch(problem: Problem, deadline: float, best: float, receive: Connection,
         report_bound(root.lower_bound, force=True)
         tree = BranchAndPrice(reduced, pricers, master)
 
-        def tree_stop() -> bool:
-            if stop():
-                return True
+        def turning() -> bool:
+            now = time.monotonic()
             if state["handed"] is not None and not state["decided"]:
                 state["decided"] = True
-                state["turn"] = worth_it(pass_seconds=root.pass_seconds, seconds_left=deadline - time.monotonic())
-            return state["turn"]
+                state["turn_at"] = turn_at(pass_seconds=root.pass_seconds, now=now, deadline=deadline)
+            return state["turn_at"] is not None and now >= state["turn_at"]
 
         sent: set[tuple] = set()
 
@@ -306,9 +314,9 @@ def _branch(problem: Problem, deadline: float, best: float, receive: Connection,
 
         value, nodes[0], _ = tree.run(root.lower_bound, root.z, deadline, incumbent=state["best"],
                                       on_bound=on_bound, on_award=on_award, best_cost=lambda: state["best"],
-                                      stop=tree_stop)
+                                      stop=lambda: stop() or turning())
         report_bound(value, force=True)
-        if not state["turn"] or stop():
+        if not turning() or stop():
             return
         source = "compact model bound"
         value = compact_bound(reduced, pricers, root.duals, best_cost=state["best"], best_award=state["handed"],

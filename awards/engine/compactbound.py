@@ -37,17 +37,28 @@ from .pricing import ItemPricer
 # The child turns from branch-and-price to this only with at least this many seconds left (its
 # bound passes the decomposition's after 5-15 s of HiGHS; before that, nothing is gained) ...
 MIN_SECONDS = 8.0
-# ... and only where branch-and-price could not afford this many nodes in the time left (a node
-# costs ``branching.NODE_PASSES`` pricing passes): where it can, it does better -- on base 300x30x4
-# seed 1 (0.08-s passes, the award handed over 0.06% above the bound, the optimum 0.013%) it
-# proved the optimum in 7 s, the compact model from that award not in 20 s.
-MIN_NODES = 40
+# ... at once where branch-and-price could not afford this many nodes in the time left (a node
+# costs ``branching.NODE_PASSES`` pricing passes; items of 5,000-50,000 units: 0.3-0.45 s a pass,
+# and 30 nodes raised the bound by $55 of a $129,000 gap) ...
+MIN_NODES = 60
+# ... else once this share of the time left at the hand-over has passed without branch-and-price
+# closing the gap: where it does, it does so early -- on base 300x30x4 seed 1 (0.08-s passes, the
+# award handed over 0.06% above the bound, the optimum 0.013%) it proved the optimum in 7 s, the
+# compact model from that award not in 20 s -- and where it does not (base seed 4: +$242 of a
+# $2,160 gap in 20 s, +$257 in 60 s), the compact model from a later, better award does better.
+LATER_SHARE = 0.5
 
 
-def worth_it(*, pass_seconds: float, seconds_left: float) -> bool:
-    """Should the child turn from branch-and-price (a pricing pass taking ``pass_seconds``) to
-    the compact model now?"""
-    return seconds_left >= MIN_SECONDS and seconds_left < MIN_NODES * NODE_PASSES * pass_seconds
+def turn_at(*, pass_seconds: float, now: float, deadline: float) -> float | None:
+    """When the child should turn from branch-and-price (a pricing pass taking ``pass_seconds``)
+    to the compact model, given the search's award at ``now``; None: not at all."""
+    left = deadline - now
+    if left < MIN_SECONDS:
+        return None
+    if left < MIN_NODES * NODE_PASSES * pass_seconds:
+        return now
+    later = now + LATER_SHARE * left
+    return later if deadline - later >= MIN_SECONDS else None
 
 
 def compact_bound(reduced: Reduced, pricers: list[ItemPricer], duals: Duals, *, best_cost: float,

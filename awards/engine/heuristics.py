@@ -120,6 +120,9 @@ def repair(
     return _margins(reduced, attempt)
 
 
+ENOUGH_CHECK_SECONDS = 0.05  # a restricted search's ``enough`` is asked at most this often
+
+
 @dataclass
 class SearchOutcome:
     award: Award | None  # whole units, passes the exact check
@@ -136,12 +139,26 @@ def _restricted(
     cutoff: float | None,
     integer: bool,
     margin: float,
+    enough: Callable[[float], bool] | None = None,
 ) -> tuple[SearchOutcome, Award | None]:
-    """One HiGHS run on the restriction; returns the outcome and the raw (unchecked) award."""
+    """One HiGHS run on the restriction; returns the outcome and the raw (unchecked) award.
+    ``enough``, given HiGHS's dual bound in dollars now and then, ends the run once it says yes."""
     form = build(reduced, integer_quantities=integer, keep=keep, share_margin=margin)
     if cutoff is not None:
         form.highs.setOptionValue("objective_bound", (cutoff - form.fixed_total) * form.scale)
     start_solution(form, reduced, incumbent)
+    if enough is not None:
+        asked = [0.0]
+
+        def interrupt(event) -> None:
+            now = time.monotonic()
+            if now - asked[0] >= ENOUGH_CHECK_SECONDS:
+                asked[0] = now
+                value = event.data_out.mip_dual_bound
+                if np.isfinite(value) and enough(float(form.dollars(value))):
+                    event.interrupt()
+
+        form.highs.cbMipInterrupt += interrupt
     if not _run(form, deadline, gap, presolve=False):
         return SearchOutcome(None, -np.inf, False), None
     h = form.highs
@@ -163,13 +180,15 @@ def restricted_search(
     gap: float,
     cutoff: float | None = None,
     whole_units: bool = False,
+    enough: Callable[[float], bool] | None = None,
 ) -> SearchOutcome:
     """Best award over the kept segments: quantities continuous, then repaired to whole units; if
     the tier choices cannot be repaired, the restriction is solved again in whole units.
     ``whole_units``: integer quantities from the start -- slower, but its bound is exact (small
-    restrictions always are solved so)."""
+    restrictions always are solved so). ``enough`` (see ``_restricted``) may end the first run
+    early: where the restriction is exact, once its bound proves the caller's best award."""
     if not whole_units and keep.sum() > WHOLE_UNITS_DIRECTLY:
-        outcome, chosen = _restricted(reduced, keep, incumbent, deadline, gap, cutoff, False, 0.0)
+        outcome, chosen = _restricted(reduced, keep, incumbent, deadline, gap, cutoff, False, 0.0, enough)
         if chosen is None:
             return outcome
         # rounding the relaxation's quantities usually keeps every rule; else re-solve them
@@ -182,7 +201,8 @@ def restricted_search(
     runs: list[SearchOutcome] = []
 
     def attempt(margin: float) -> Award | None:
-        outcome, award = _restricted(reduced, keep, incumbent, deadline, gap, cutoff, True, margin)
+        outcome, award = _restricted(reduced, keep, incumbent, deadline, gap, cutoff, True, margin,
+                                     enough if margin == 0.0 else None)
         runs.append(outcome)
         return award
 

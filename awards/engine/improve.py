@@ -132,8 +132,9 @@ def guided(search: Search, per_segment: np.ndarray, guide: LPGuide, stats: dict[
 
 def _exact_round(search: Search, per_segment: np.ndarray, keep: np.ndarray, stats: dict[str, Any]) -> None:
     gap = max(search.target / 4, 1e-7)
+    # exact: its bound bounds every award cheaper than the best, so it ends once that proves it
     outcome = restricted_search(search.reduced, keep, search.best, search.deadline, gap=gap,
-                                cutoff=search.best_cost)
+                                cutoff=search.best_cost, enough=search.would_prove)
     search.offer(outcome.award, "restricted search")
     search.raise_bound(outcome.bound, "restricted search bound")
     stats["restricted_searches"] += 1
@@ -143,7 +144,7 @@ def _exact_round(search: Search, per_segment: np.ndarray, keep: np.ndarray, stat
     if keep.sum() <= WHOLE_UNITS_MAX_SEGMENTS:
         # the continuous-quantity bound fell short: the same restriction in whole units
         outcome = restricted_search(search.reduced, keep, search.best, search.deadline, gap=gap,
-                                    cutoff=search.best_cost, whole_units=True)
+                                    cutoff=search.best_cost, whole_units=True, enough=search.would_prove)
         search.offer(outcome.award, "restricted search")
         search.raise_bound(outcome.bound, "restricted search bound")
         stats["restricted_searches"] += 1

@@ -88,7 +88,7 @@ class Search:
         if now - self._helper_taken < BRANCH_POLL_SECONDS and not final:
             return
         self._helper_taken = now
-        for award, source in helper.poll(self.best_cost):
+        for award, source in helper.poll(self.best_cost, lambda: self.bid_award(self.best)):
             self.offer(as_reduced(self.reduced, award), source)
         self.raise_bound(helper.value, helper.source)
 
@@ -110,6 +110,17 @@ class Search:
             self.helper.drain()
             bound = max(bound, self.helper.value)
         return self._proves(bound, cost + 0.01)
+
+    def would_prove(self, bound: float) -> bool:
+        """Would this bound (on every award cheaper than the best one, e.g. an exact restriction's
+        under way) prove the best award within the target? Nothing is recorded: safe inside a
+        HiGHS callback, to end a sub-solve whose bound ends the search."""
+        if self.best is None:
+            return False
+        if self.helper is not None:
+            self.helper.drain()
+            bound = max(bound, self.helper.value)
+        return self._proves(max(bound, self.lower_bound), self.best_cost)
 
     def _target_met(self) -> bool:
         return self.best is not None and self._proves(self.lower_bound, self.best_cost)

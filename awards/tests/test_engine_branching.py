@@ -215,7 +215,7 @@ class _Helper:
         self.stopped = False
         self.drained = 0
 
-    def poll(self, best_cost: float) -> list[tuple[dict[str, int], str]]:
+    def poll(self, best_cost: float, award_of=None) -> list[tuple[dict[str, int], str]]:
         self.best_costs.append(best_cost)
         award, self.award = self.award, None
         return [(award, "branch-and-price")] if award else []

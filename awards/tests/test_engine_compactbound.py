@@ -35,11 +35,17 @@ def _root(problem):
     return reduced, pricers, generate_columns(reduced, pricers, master, deadline=time.monotonic() + 10)
 
 
-def test_it_is_chosen_only_with_time_left_and_dear_nodes() -> None:
-    assert compactbound.worth_it(pass_seconds=0.45, seconds_left=16)  # items of 5,000-50,000 units
-    assert not compactbound.worth_it(pass_seconds=0.45, seconds_left=6)  # too little time for it
-    assert not compactbound.worth_it(pass_seconds=0.08, seconds_left=16)  # nodes cheap: 80 of them
-    assert not compactbound.worth_it(pass_seconds=0.005, seconds_left=50)
+def test_it_takes_over_at_once_where_nodes_are_dear_later_where_they_are_cheap() -> None:
+    def turn(pass_seconds: float, left: float) -> float | None:
+        at = compactbound.turn_at(pass_seconds=pass_seconds, now=100.0, deadline=100.0 + left)
+        return None if at is None else at - 100.0
+
+    assert turn(0.45, 16) == 0.0  # items of 5,000-50,000 units: at once
+    assert turn(0.45, 55) == 0.0
+    assert turn(0.08, 16) == 8.0  # cheap nodes: branch-and-price first, for half the time left
+    assert turn(0.005, 55) == 27.5
+    assert turn(0.08, 14) is None  # the compact model would get 7 s: not at all
+    assert turn(0.45, 6) is None  # too little time for it
 
 
 @pytest.mark.parametrize("seed", range(8))
@@ -81,7 +87,7 @@ def test_the_child_turns_to_it_at_the_hand_over_and_says_whose_bound_it_is(monke
     optimum = _optimum(problem)
     first = solve(problem, time_limit=0.3)  # some award to hand over
     handed = {a.bid: a.quantity for a in first.allocations}
-    monkeypatch.setattr(compactbound, "worth_it", lambda **kwargs: True)
+    monkeypatch.setattr(compactbound, "turn_at", lambda **kwargs: kwargs["now"])
     child_receive, parent_send = Pipe(duplex=False)
     parent_receive, child_send = Pipe(duplex=False)
     parent_send.send(("hand over", float(first.total_cost), handed))
@@ -100,7 +106,7 @@ def test_the_child_turns_to_it_at_the_hand_over_and_says_whose_bound_it_is(monke
 
 def test_without_a_hand_over_the_child_stays_with_branch_and_price(monkeypatch) -> None:
     problem = parse_problem(generate(Size(12, 4, 3, share_cap=0.4), 1, "mixed-sizes"))
-    monkeypatch.setattr(compactbound, "worth_it", lambda **kwargs: True)
+    monkeypatch.setattr(compactbound, "turn_at", lambda **kwargs: kwargs["now"])
     child_receive, _parent_send = Pipe(duplex=False)
     parent_receive, child_send = Pipe(duplex=False)
     background._branch(problem, time.monotonic() + 1.5, np.inf, child_receive, child_send, [0])
@@ -129,3 +135,27 @@ def test_the_search_hands_over_its_award_after_the_first_pool_search(monkeypatch
     assert len(helpers) == 1
     cost, award = helpers[0].handed
     assert award and not violations(problem, award)
+
+
+def test_after_the_hand_over_each_better_award_goes_to_the_child() -> None:
+    class Pipe_:
+        def __init__(self) -> None:
+            self.sent: list[tuple] = []
+
+        def send(self, message) -> None:
+            self.sent.append(message)
+
+        def poll(self) -> bool:
+            return False
+
+    helper = object.__new__(background.BackgroundBound)
+    helper._send, helper._receive = Pipe_(), Pipe_()
+    helper._closed = helper.finished = helper._handed = False
+    helper._sent_best, helper._awards = 1000.0, []
+    award = {"b1": 3}
+    helper.poll(990.0, lambda: award)
+    assert helper._send.sent == [("best", 990.0)]  # before the hand-over: the cost only
+    helper.hand_over(980.0, award)
+    helper.poll(980.0, lambda: award)  # nothing better since
+    helper.poll(970.0, lambda: {"b1": 2})
+    assert helper._send.sent[1:] == [("hand over", 980.0, award), ("hand over", 970.0, {"b1": 2})]

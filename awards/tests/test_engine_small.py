@@ -13,6 +13,8 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
+import numpy as np
+
 import awards.engine.improve as improve_module
 from awards.engine import parse_problem, solve, violations
 from awards.engine.colgen import perturbed_patterns
@@ -23,6 +25,7 @@ from bench.generate import SIZES, generate
 solve_module = importlib.import_module("awards.engine.solve")  # (the package's ``solve`` is the function)
 
 DATA = Path(__file__).parent / "data" / "mixed-12-items.json"
+OPTIMUM = Decimal("21484463.38")
 
 
 def _problem():
@@ -40,7 +43,7 @@ def test_a_small_problem_starts_with_the_exact_restriction(monkeypatch) -> None:
     monkeypatch.setattr(solve_module.BackgroundBound, "start", classmethod(lambda cls, *a: None))
     problem = _problem()
     result = solve(problem, time_limit=60)
-    assert result.status == "optimal" and result.total_cost == Decimal("21484463.38")
+    assert result.status == "optimal" and result.total_cost == OPTIMUM
     assert not violations(problem, {a.bid: a.quantity for a in result.allocations})
     assert calls and calls[0] == "exact"
     assert result.stats["bound_by"] == "restricted search bound"
@@ -68,3 +71,49 @@ def test_the_pool_ip_ends_at_an_answer_that_is_enough() -> None:
     assert abs(sum(master.patterns[k].cost for k in chosen) - asked[-1]) < 0.01
     assert not violations(problem, {reduced.bids[b].id: q for b, (_, q) in
                                     award_from_patterns([master.patterns[k] for k in chosen]).items() if q})
+
+
+def test_an_exact_restricted_search_ends_once_its_bound_is_enough() -> None:
+    """The exact restriction's HiGHS run is ended from its interrupt callback once ``enough`` (the
+    search's ``would_prove``) says its dual bound proves the best award: its bound then still
+    holds, and it is not called solved."""
+    from awards.engine.baseline import baselines
+    from awards.engine.heuristics import as_reduced, award_cost, restricted_search
+    from awards.engine.presolve import presolve
+
+    problem = _problem()
+    reduced = presolve(problem)
+    # the careful buyer's award (within the cap, biggest items first): well above the optimum
+    incumbent = as_reduced(reduced, next(b.award for b in baselines(problem) if b.feasible))
+    keep = np.ones(len(reduced.segments), dtype=bool)
+    cost = award_cost(reduced, incumbent)
+    assert cost > float(OPTIMUM) * 1.001
+    asked: list[float] = []
+
+    def enough(bound: float) -> bool:
+        asked.append(bound)
+        return True
+
+    outcome = restricted_search(reduced, keep, incumbent, time.monotonic() + 20, gap=1e-7, cutoff=cost,
+                                enough=enough)
+    assert asked and not outcome.solved
+    assert outcome.bound <= float(OPTIMUM) + 0.005
+    whole = restricted_search(reduced, keep, incumbent, time.monotonic() + 20, gap=1e-7, cutoff=cost)
+    assert whole.solved and whole.award is not None  # (its bound: quantities relaxed, so below the optimum)
+
+
+def test_would_prove_counts_the_background_bound_and_records_nothing() -> None:
+    from awards.engine.presolve import presolve
+    from awards.engine.search import Search
+    from awards.tests.test_engine_branching import _Helper
+
+    problem = _problem()
+    search = Search(problem, presolve(problem), time.monotonic(), time.monotonic() + 10)
+    search.target = 1e-4
+    assert not search.would_prove(1e12)  # no award yet: nothing to prove
+    search.best, search.best_cost, search.lower_bound = {}, 1_000_000.0, 990_000.0
+    assert search.would_prove(999_910.0) and not search.would_prove(999_890.0)
+    assert search.would_prove(2e6)  # a bound above the best: nothing cheaper exists
+    search.helper = _Helper(999_950.0, {})
+    assert search.would_prove(0.0)  # the background bound proves it already
+    assert search.trace == [] and search.lower_bound == 990_000.0
