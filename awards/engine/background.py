@@ -27,6 +27,7 @@ from .pricing import ItemPricer
 
 REPORT_SECONDS = 0.25  # the child sends its rising bound at most this often
 STOP_SECONDS = 0.5  # a child asked to stop is killed if it has not ended by then
+AWARD_SECONDS = 1.0  # better awards go to the child (after the hand-over) at most this often
 # The child's priority against the search it helps. It was 10 until 2026-12-05: then, while the
 # pool neighbourhoods ran two HiGHS threads on the two cores, the child got about a tenth of one
 # and solved few nodes; at 0 it shares them evenly: the bound rose further, and the awards stayed
@@ -81,7 +82,8 @@ class BackgroundBound:
         self.source = "branch-and-price bound"  # what raised it last
         self.nodes = 0  # nodes it has solved so far
         self.finished = False  # it said it is done, or its pipe closed
-        self._handed = False  # an award was handed over: better ones follow with their cost
+        self._handed = False  # an award was handed over: better ones follow (``poll``)
+        self._award_due, self._award_sent = False, -np.inf  # a better award to send, and when one was
         self._awards: list[tuple[dict[str, int], str]] = []
         self._closed = False
 
@@ -115,13 +117,18 @@ class BackgroundBound:
         """Tell the child the caller's best cost -- once an award was handed over (``hand_over``),
         the award too, from ``award_of`` -- take in its bound (``value``) and return the awards it
         sent since the last call, each with what found it."""
-        if not self._closed and not self.finished and best_cost < self._sent_best - 0.005:
-            self._sent_best = best_cost
+        if not self._closed and not self.finished:
+            now = time.monotonic()
             try:
-                if self._handed and award_of is not None:
-                    self._send.send(("hand over", best_cost, award_of()))
-                else:
+                if best_cost < self._sent_best - 0.005:
+                    self._sent_best = best_cost
                     self._send.send(("best", best_cost))
+                    self._award_due = self._handed and award_of is not None
+                # an award is a few dozen kilobytes: at most one a second, so the pipe never
+                # fills (a full pipe would hold the search until the child reads)
+                if self._award_due and award_of is not None and now - self._award_sent >= AWARD_SECONDS:
+                    self._send.send(("hand over", self._sent_best, award_of()))
+                    self._award_due, self._award_sent = False, now
             except OSError:
                 self.finished = True
         self.drain()
@@ -136,6 +143,7 @@ class BackgroundBound:
             return
         self._handed = True
         self._sent_best = min(self._sent_best, best_cost)
+        self._award_due, self._award_sent = False, time.monotonic()
         try:
             self._send.send(("hand over", best_cost, award))
         except OSError:

@@ -150,12 +150,17 @@ def test_after_the_hand_over_each_better_award_goes_to_the_child() -> None:
 
     helper = object.__new__(background.BackgroundBound)
     helper._send, helper._receive = Pipe_(), Pipe_()
-    helper._closed = helper.finished = helper._handed = False
-    helper._sent_best, helper._awards = 1000.0, []
+    helper._closed = helper.finished = helper._handed = helper._award_due = False
+    helper._sent_best, helper._awards, helper._award_sent = 1000.0, [], -np.inf
     award = {"b1": 3}
     helper.poll(990.0, lambda: award)
     assert helper._send.sent == [("best", 990.0)]  # before the hand-over: the cost only
     helper.hand_over(980.0, award)
     helper.poll(980.0, lambda: award)  # nothing better since
-    helper.poll(970.0, lambda: {"b1": 2})
-    assert helper._send.sent[1:] == [("hand over", 980.0, award), ("hand over", 970.0, {"b1": 2})]
+    helper.poll(970.0, lambda: {"b1": 2})  # the cost at once; the award within a second
+    helper.poll(965.0, lambda: {"b1": 1})
+    assert helper._send.sent[1:] == [("hand over", 980.0, award), ("best", 970.0), ("best", 965.0)]
+    time.sleep(background.AWARD_SECONDS)
+    helper.poll(965.0, lambda: {"b1": 1})
+    helper.poll(965.0, lambda: {"b1": 1})  # sent once
+    assert helper._send.sent[4:] == [("hand over", 965.0, {"b1": 1})]
