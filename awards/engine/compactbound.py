@@ -21,7 +21,6 @@ quantities relaxed to continuous only lower it, and ``min(bound, cutoff)`` is wh
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Mapping
 
 import numpy as np
@@ -29,7 +28,7 @@ import numpy as np
 from .bounds import SegmentBounds
 from .branching import NODE_PASSES
 from .formulation import build
-from .heuristics import as_reduced, award_cost, exact_ok, start_solution
+from .heuristics import as_reduced, award_cost, exact_ok, run_mip, start_solution
 from .master import Duals
 from .presolve import Reduced
 from .pricing import ItemPricer
@@ -78,14 +77,7 @@ def compact_bound(reduced: Reduced, pricers: list[ItemPricer], duals: Duals, *, 
     form = build(reduced, integer_quantities=False, keep=keep)
     highs = form.highs
     highs.setOptionValue("objective_bound", (best_cost - form.fixed_total) * form.scale)
-    if start is not None:
-        start_solution(form, reduced, start)
-    highs.setOptionValue("time_limit", max(deadline - time.monotonic(), 0.01))
-    highs.setOptionValue("mip_rel_gap", 1e-7)
-    highs.setOptionValue("presolve", "off")  # HiGHS presolve densifies the share rows here
-    # (see heuristics._run: these sub-MIPs' presolve can loop without looking at the clock)
-    highs.setOptionValue("mip_heuristic_run_rins", False)
-    highs.setOptionValue("mip_heuristic_run_rens", False)
+    start_solution(form, reduced, start)
     best_bound = [-np.inf]
 
     def bound_in_dollars(value: float) -> float:
@@ -106,7 +98,8 @@ def compact_bound(reduced: Reduced, pricers: list[ItemPricer], duals: Duals, *, 
 
     highs.cbMipInterrupt += interrupt
     highs.cbMipImprovingSolution += improving
-    highs.run()
+    if not run_mip(form, deadline, 1e-7, presolve=False):  # (as every restricted search here)
+        return -np.inf
     status = highs.getModelStatus().name
     if status in ("kInfeasible", "kObjectiveBound"):  # nothing in the restriction beats the cutoff
         final = best_cost

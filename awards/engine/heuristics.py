@@ -59,7 +59,7 @@ def _margins(reduced: Reduced, attempt: Callable[[float], Award | None]) -> Awar
     return None
 
 
-def _run(form: Formulation, deadline: float, gap: float, *, presolve: bool = True) -> bool:
+def run_mip(form: Formulation, deadline: float, gap: float, *, presolve: bool = True) -> bool:
     """Run HiGHS until the deadline (or a stop request); False if there was no time left to start."""
     left = deadline - time.monotonic()
     if left < MIN_RUN or stopped():
@@ -114,7 +114,7 @@ def repair(
         form = build(reduced, integer_quantities=True, items=items, fixed_award=fixed_award, keep=keep,
                      share_margin=margin)
         start_solution(form, reduced, chosen)  # partial: HiGHS completes it if it can
-        changed = _solution(form, reduced) if _run(form, deadline, 1e-9) else None
+        changed = _solution(form, reduced) if run_mip(form, deadline, 1e-9) else None
         return None if changed is None else {**kept, **changed}
 
     return _margins(reduced, attempt)
@@ -159,7 +159,7 @@ def _restricted(
                     event.interrupt()
 
         form.highs.cbMipInterrupt += interrupt
-    if not _run(form, deadline, gap, presolve=False):
+    if not run_mip(form, deadline, gap, presolve=False):
         return SearchOutcome(None, -np.inf, False), None
     h = form.highs
     status = h.getModelStatus().name
@@ -220,7 +220,7 @@ def reoptimize(
     kept = {b: sq for b, sq in award.items() if reduced.bid_item[b] not in free}
     form = build(reduced, integer_quantities=False, items=items, fixed_award=award, keep=keep)
     start_solution(form, reduced, {b: sq for b, sq in award.items() if reduced.bid_item[b] in free})
-    if not _run(form, deadline, 1e-7, presolve=False):
+    if not run_mip(form, deadline, 1e-7, presolve=False):
         return None
     chosen = _solution(form, reduced)
     if chosen is None:

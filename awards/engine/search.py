@@ -105,22 +105,20 @@ class Search:
         """Would an award of this cost (a float sum, so with a cent to spare) meet the target
         with the bound known now, the background bound's latest included? Nothing is recorded or
         reported: safe inside a HiGHS callback, to end a sub-solve whose answer ends the search."""
-        bound = self.lower_bound
-        if self.helper is not None:
-            self.helper.drain()
-            bound = max(bound, self.helper.value)
-        return self._proves(bound, cost + 0.01)
+        return self._proves(self._bound_now(), cost + 0.01)
 
     def would_prove(self, bound: float) -> bool:
         """Would this bound (on every award cheaper than the best one, e.g. an exact restriction's
         under way) prove the best award within the target? Nothing is recorded: safe inside a
         HiGHS callback, to end a sub-solve whose bound ends the search."""
-        if self.best is None:
-            return False
-        if self.helper is not None:
-            self.helper.drain()
-            bound = max(bound, self.helper.value)
-        return self._proves(max(bound, self.lower_bound), self.best_cost)
+        return self.best is not None and self._proves(max(bound, self._bound_now()), self.best_cost)
+
+    def _bound_now(self) -> float:
+        """The proven bound with the background bound's latest, read from its pipe, not recorded."""
+        if self.helper is None:
+            return self.lower_bound
+        self.helper.drain()
+        return max(self.lower_bound, self.helper.value)
 
     def _target_met(self) -> bool:
         return self.best is not None and self._proves(self.lower_bound, self.best_cost)
