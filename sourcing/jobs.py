@@ -59,8 +59,7 @@ AWARD_PLAN_CHART = SeriesChart(title="The engine's best cost and lower bound whi
 
 # The engine's trace names its steps for developers ("pattern pool", "lagrangian bound", ...);
 # the person watching is told what the step means for them.
-_BOUND_STEPS = {"lagrangian bound", "restricted search bound", "branch-and-price bound", "enumeration bound",
-                "compact model bound"}
+_BOUND_STEPS = {"lagrangian bound", "restricted search bound", "branch-and-price bound", "enumeration bound"}
 
 
 def engine_step(event: str | None) -> str:

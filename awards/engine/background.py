@@ -1,5 +1,4 @@
-"""Branch-and-price (``branching``) in a child process beside the engine's search; on big items,
-once the search has a good award, HiGHS on the compact model instead (``compactbound``).
+"""Branch-and-price (``branching``) in a child process beside the engine's search.
 
 The tree's work is mostly Python (item DPs), which a thread could not run beside the search's own
 Python without slowing both (the GIL), so it runs in a fresh Python process: ``BackgroundBound``
@@ -14,7 +13,6 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
 from decimal import Decimal
 from multiprocessing.connection import Connection
 
@@ -27,7 +25,6 @@ from .pricing import ItemPricer
 
 REPORT_SECONDS = 0.25  # the child sends its rising bound at most this often
 STOP_SECONDS = 0.5  # a child asked to stop is killed if it has not ended by then
-AWARD_SECONDS = 1.0  # better awards go to the child (after the hand-over) at most this often
 # The child's priority against the search it helps. It was 10 until 2026-12-05: then, while the
 # pool neighbourhoods ran two HiGHS threads on the two cores, the child got about a tenth of one
 # and solved few nodes; at 0 it shares them evenly: the bound rose further, and the awards stayed
@@ -82,8 +79,6 @@ class BackgroundBound:
         self.source = "branch-and-price bound"  # what raised it last
         self.nodes = 0  # nodes it has solved so far
         self.finished = False  # it said it is done, or its pipe closed
-        self._handed = False  # an award was handed over: better ones follow (``poll``)
-        self._award_due, self._award_sent = False, -np.inf  # a better award to send, and when one was
         self._awards: list[tuple[dict[str, int], str]] = []
         self._closed = False
 
@@ -112,42 +107,18 @@ class BackgroundBound:
         except (EOFError, OSError, pickle.UnpicklingError):
             self.finished = True
 
-    def poll(self, best_cost: float, award_of: Callable[[], dict[str, int]] | None = None
-             ) -> list[tuple[dict[str, int], str]]:
-        """Tell the child the caller's best cost -- once an award was handed over (``hand_over``),
-        the award too, from ``award_of`` -- take in its bound (``value``) and return the awards it
-        sent since the last call, each with what found it."""
-        if not self._closed and not self.finished:
-            now = time.monotonic()
+    def poll(self, best_cost: float) -> list[tuple[dict[str, int], str]]:
+        """Tell the child the caller's best cost; take in its bound (``value``) and return the
+        awards it sent since the last call, each with what found it."""
+        if not self._closed and not self.finished and best_cost < self._sent_best - 0.005:
+            self._sent_best = best_cost
             try:
-                if best_cost < self._sent_best - 0.005:
-                    self._sent_best = best_cost
-                    self._send.send(("best", best_cost))
-                    self._award_due = self._handed and award_of is not None
-                # an award is a few dozen kilobytes: at most one a second, so the pipe never
-                # fills (a full pipe would hold the search until the child reads)
-                if self._award_due and award_of is not None and now - self._award_sent >= AWARD_SECONDS:
-                    self._send.send(("hand over", self._sent_best, award_of()))
-                    self._award_due, self._award_sent = False, now
+                self._send.send(("best", best_cost))
             except OSError:
                 self.finished = True
         self.drain()
         awards, self._awards = self._awards, []
         return awards
-
-    def hand_over(self, best_cost: float, award: dict[str, int]) -> None:
-        """Give the child the search's best award (bid id -> quantity): from then on it may turn
-        from branch-and-price to the compact model (``compactbound.turn_at`` says when), started
-        from the best award handed over by then."""
-        if self._closed or self.finished:
-            return
-        self._handed = True
-        self._sent_best = min(self._sent_best, best_cost)
-        self._award_due, self._award_sent = False, time.monotonic()
-        try:
-            self._send.send(("hand over", best_cost, award))
-        except OSError:
-            self.finished = True
 
     def stop(self, timeout: float = STOP_SECONDS) -> None:
         """End the child and wait for it, reading what it sends meanwhile (so it never blocks on
@@ -252,11 +223,7 @@ def _branch(problem: Problem, deadline: float, best: float, receive: Connection,
     from .highs import stop_check
     from .presolve import presolve
 
-    from .compactbound import compact_bound, turn_at
-
-    # "handed": the search's best award, once handed over (then each better one); "turn_at": when
-    # the tree stops to let the compact model take over (decided at the first hand-over)
-    state = {"best": best, "stop": False, "asked": 0.0, "handed": None, "decided": False, "turn_at": None}
+    state = {"best": best, "stop": False, "asked": 0.0}
     last = [-np.inf, 0.0]  # the bound last sent, and when
 
     def stop() -> bool:
@@ -265,22 +232,20 @@ def _branch(problem: Problem, deadline: float, best: float, receive: Connection,
             state["asked"] = now
             try:
                 while receive.poll():
-                    kind, *payload = receive.recv()
-                    if kind in ("best", "hand over"):
-                        state["best"] = min(state["best"], float(payload[0]))
-                        if kind == "hand over":
-                            state["handed"] = payload[1]
+                    kind, payload = receive.recv()
+                    if kind == "best":
+                        state["best"] = min(state["best"], float(payload))
                     else:
                         state["stop"] = True
             except (EOFError, OSError):
                 state["stop"] = True
         return state["stop"] or now > deadline
 
-    def report_bound(value: float, force: bool = False, source: str = "branch-and-price bound") -> None:
+    def report_bound(value: float, force: bool = False) -> None:
         now = time.monotonic()
         if value > last[0] and (force or now - last[1] >= REPORT_SECONDS):
             last[:] = [value, now]
-            send.send(("bound", value, nodes[0], source))
+            send.send(("bound", value, nodes[0], "branch-and-price bound"))
 
     with stop_check(stop):  # the engine's own loops (column generation) ask it too
         if stop():
@@ -296,13 +261,6 @@ def _branch(problem: Problem, deadline: float, best: float, receive: Connection,
             return
         report_bound(root.lower_bound, force=True)
         tree = BranchAndPrice(reduced, pricers, master)
-
-        def turning() -> bool:
-            now = time.monotonic()
-            if state["handed"] is not None and not state["decided"]:
-                state["decided"] = True
-                state["turn_at"] = turn_at(pass_seconds=root.pass_seconds, now=now, deadline=deadline)
-            return state["turn_at"] is not None and now >= state["turn_at"]
 
         sent: set[tuple] = set()
 
@@ -322,13 +280,5 @@ def _branch(problem: Problem, deadline: float, best: float, receive: Connection,
 
         value, nodes[0], _ = tree.run(root.lower_bound, root.z, deadline, incumbent=state["best"],
                                       on_bound=on_bound, on_award=on_award, best_cost=lambda: state["best"],
-                                      stop=lambda: stop() or turning())
+                                      stop=stop)
         report_bound(value, force=True)
-        if not turning() or stop():
-            return
-        source = "compact model bound"
-        value = compact_bound(reduced, pricers, root.duals, best_cost=state["best"], best_award=state["handed"],
-                              deadline=deadline, stop=stop, caller_best=lambda: state["best"],
-                              on_award=lambda award: send.send(("award", award, "compact model")),
-                              on_bound=lambda value: report_bound(value, source=source))
-        report_bound(value, force=True, source=source)

@@ -3,24 +3,29 @@ awards of one item.
 
 The master LP may cover an item with a convex combination of patterns (e.g. half of an item to one
 vendor, half to another, each at its whole-quantity tier price); the Lagrangian bound is then the
-value of that mixture, which no real award reaches. Branching on a bid of such an item, *used*
-(q > 0) or *not used*, splits the problem in two; each child gets its own column generation with
-the decision enforced in pricing:
+value of that mixture, which no real award reaches. Branching on the quantity of a bid of such an
+item -- at most t units / more than t, t the floor of its mean in the mixture -- splits the
+problem in two, each side barring some of the mixed awards; each child gets its own column
+generation with the decision enforced in pricing:
 
-- not used: the bid is left out of the item's DP (and any pattern with it is barred from the
-  child's master);
-- used: the bid gets a fixed credit larger than the spread of all the item's adjusted award costs
-  (so an award with it always wins where there is one), added back afterwards. (An absolute
-  +-1e9 charge, as first written, failed where the duals make an item's adjusted cost exceed it --
-  share prices at the master's slack price, prices in the millions -- and then a node with awards
-  looked empty and the bound passed the optimum: found by a review's fuzzing, tested now.);
-- on quantities: where the LP mixes awards of an item that use the same bids in different
-  quantities (capacities and vendor limits make them: half of 10,463 units as 10 + 10,453, half
-  as 10,453 + 10), no bid is fractional, so the tree branches on a bid's quantity instead: at most
-  t / more than t, t the floor of its mean in the mixture; pricing cuts the bid's segments to the
-  range (``ItemPricer.restricted``, whole-capability decided again on the cut ranges). Until
-  2026-12-04 such a node was closed with its fractional bound, and the tree stopped there for
-  good (heavy-tail 50x8x3 seed 1: 8 nodes, 0.0982% left; now proven optimal in 32).
+- at most 0 ("not used", where the mean is under one unit): the bid is left out of the item's DP
+  (and any pattern with it is barred from the child's master);
+- more than 0 ("used"): the bid gets a fixed credit larger than the spread of all the item's
+  adjusted award costs (so an award with it always wins where there is one), added back
+  afterwards. (An absolute +-1e9 charge, as first written, failed where the duals make an item's
+  adjusted cost exceed it -- share prices at the master's slack price, prices in the millions --
+  and then a node with awards looked empty and the bound passed the optimum: found by a review's
+  fuzzing, tested now.);
+- any other range: pricing cuts the bid's segments to it (``ItemPricer.restricted``,
+  whole-capability decided again on the cut ranges).
+
+Until 2026-12-04 a node whose LP mixed awards using the same bids in different quantities (half of
+10,463 units as 10 + 10,453, half as 10,453 + 10) was closed with its fractional bound, and the tree
+stopped there for good (heavy-tail 50x8x3 seed 1: 8 nodes, 0.0982% left; proven optimal in 32 once
+it branched on quantities). Until 2026-12-05 a bid in some mixed awards and not in others was split
+"used" / "not used" whatever its mean, and the "used" side took the same mixture with the bid at a
+unit or two: branching at the mean proved mixed-sizes and base instances the old rule left at
+0.03-0.18% (awards/engine/README.md, sixteenth session).
 
 For any duals the sum of the items' cheapest adjusted awards *under the node's decisions* is a
 lower bound on every award in the node (only complete pricing passes count), so the least bound
@@ -28,12 +33,12 @@ over the open nodes bounds the problem. Columns are shared by all nodes (the mas
 bounds bar those a node forbids). A node whose LP chooses one whole pattern per item is an award
 (offered to the caller, who checks it exactly) and is closed.
 
-Best first, branching on the bid whose weight in its item's LP mixture is nearest 1/2, weighted by
-the money at stake. Each node costs a few pricing passes (one item DP per item; one vector step for
+Best first, branching on the bid whose quantity splits its item's LP mixture most evenly, weighted
+by the money at stake. Each node costs a few pricing passes (one item DP per item; one vector step for
 all the items whose bids all take them whole, ``pricing.WholeOnly``), so this pays only
 where those are cheap: on instances of many small items it raised the bound by 0.004-0.02% of the
-cost in a second or two (awards/engine/README.md, seventh session); on big items it barely moves
-it. The engine runs it in a child process beside its search (``background``): from the start on
+cost in a second or two (awards/engine/README.md, seventh session); on items of thousands of
+units a pass takes 0.25-0.45 s. The engine runs it in a child process beside its search (``background``): from the start on
 a big problem, else only where a pricing pass is cheap against the time it can give (``solve``).
 """
 
@@ -253,42 +258,37 @@ class BranchAndPrice:
         return bound, z, slack
 
     # -- the tree --------------------------------------------------------------------------
-    def branch_choice(self, z: np.ndarray | None) -> tuple[int, int, int | None] | None:
-        """What to branch on: the bid whose weight in its item's LP mixture is nearest 1/2,
-        among the items with the most money at stake -- (item, bid, None); else, where an item
-        mixes patterns that use the same bids in different quantities (capacities, vendor limits:
-        no bid is fractional, yet the LP is), the bid whose quantity splits the mixture most evenly
-        at the floor of its mean, t -- (item, bid, t). None if the LP is integral."""
+    def branch_choice(self, z: np.ndarray | None) -> tuple[int, int, int] | None:
+        """What to branch on: among the items whose LP mixes awards, the bid whose quantity splits
+        the mixture most evenly at the floor of its mean quantity t, weighted by the money at
+        stake -- (item, bid, t): at most t units / more than t. (A bid in some of the mixed awards
+        and not in others, at a mean under one unit, gives t = 0: "not used" / "used".) None if
+        the LP is integral.
+
+        Until 2026-12-05 a bid in some of the awards and not in others was split "used" / "not
+        used" whatever its mean: the "used" side then took the same mixture with the bid at a
+        unit or two, and its bound hardly rose (mixed-sizes seed 0: +$900 of a $115,000 gap, node
+        after node, while at most / more than the mean lifted both sides by $82,000-96,000)."""
         if z is None:
             return None
         self._sync()
-        weight: dict[tuple[int, int], float] = {}
         stake: dict[int, float] = {}
         mixed: dict[int, list[int]] = {}
         for k in np.flatnonzero((z > 1e-6) & (z < 1 - 1e-6)):
             pattern = self.master.patterns[k]
             stake[pattern.item] = max(stake.get(pattern.item, 0.0), pattern.cost)
             mixed.setdefault(pattern.item, []).append(int(k))
-            for b in self.bids_of_pattern[int(k)]:
-                weight[pattern.item, b] = weight.get((pattern.item, b), 0.0) + float(z[k])
         best, choice = -1.0, None
-        for (item, bid), w in weight.items():
-            if w >= 1 - 1e-6:
-                continue
-            score = min(w, 1 - w) * stake[item]
-            if score > best:
-                best, choice = score, (item, bid, None)
-        if choice is not None:
-            return choice
         for item, patterns in mixed.items():
-            total = float(z[patterns].sum())
-            for bid in self.bids_of_pattern[patterns[0]]:
+            weights = z[patterns]
+            total = float(weights.sum())
+            for bid in sorted(frozenset().union(*(self.bids_of_pattern[k] for k in patterns))):
                 quantities = np.array([self.quantities_of_pattern[k].get(bid, 0) for k in patterns], dtype=float)
                 if quantities.min() == quantities.max():
                     continue
-                threshold = int(np.floor(float(quantities @ z[patterns]) / total))
+                threshold = int(np.floor(float(quantities @ weights) / total))
                 threshold = min(max(threshold, int(quantities.min())), int(quantities.max()) - 1)
-                below = float(z[patterns][quantities <= threshold].sum()) / total
+                below = float(weights[quantities <= threshold].sum()) / total
                 score = min(below, 1 - below) * stake[item]
                 if score > best:
                     best, choice = score, (item, bid, threshold)

@@ -88,14 +88,9 @@ class Search:
         if now - self._helper_taken < BRANCH_POLL_SECONDS and not final:
             return
         self._helper_taken = now
-        for award, source in helper.poll(self.best_cost, lambda: self.bid_award(self.best)):
+        for award, source in helper.poll(self.best_cost):
             self.offer(as_reduced(self.reduced, award), source)
         self.raise_bound(helper.value, helper.source)
-
-    def hand_over(self) -> None:
-        """Give the background bound the best award (``BackgroundBound.hand_over``)."""
-        if self.helper is not None and self.best is not None:
-            self.helper.hand_over(self.best_cost, self.bid_award(self.best))
 
     def done(self) -> bool:
         self.collect()

@@ -200,10 +200,8 @@ def _pool_ip(
                         enumeration.attempt(search, min(deadline, time.monotonic()
                                                         + ENUMERATION_SHARE * search.remaining()))
                 break
-        if stage == 0 and not search.done() and not stopped():
-            search.hand_over()  # a good award now: the background bound may start from it
-            if after_first_stage is not None:
-                after_first_stage()
+        if stage == 0 and after_first_stage is not None and not search.done() and not stopped():
+            after_first_stage()
     if neighbourhood_pricers is not None and not search.done() and not stopped():
         _neighbourhoods(search, master, neighbourhood_pricers, duals, item_values, deadline, stats)
 

@@ -210,21 +210,17 @@ class _Helper:
     def __init__(self, bound: float, award: dict[str, int]) -> None:
         self.value, self.award, self.nodes, self.finished = bound, award, 7, False
         self.source = "branch-and-price bound"
-        self.handed: tuple[float, dict[str, int]] | None = None
         self.best_costs: list[float] = []
         self.stopped = False
         self.drained = 0
 
-    def poll(self, best_cost: float, award_of=None) -> list[tuple[dict[str, int], str]]:
+    def poll(self, best_cost: float) -> list[tuple[dict[str, int], str]]:
         self.best_costs.append(best_cost)
         award, self.award = self.award, None
         return [(award, "branch-and-price")] if award else []
 
     def drain(self) -> None:
         self.drained += 1
-
-    def hand_over(self, best_cost: float, award: dict[str, int]) -> None:
-        self.handed = (best_cost, award)
 
     def stop(self) -> None:
         self.stopped = True

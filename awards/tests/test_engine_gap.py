@@ -54,8 +54,8 @@ def test_branching_bound_and_swaps_against_brute_force(seed: int) -> None:
     assert greedy is not None
     chosen = pooled_choice(reduced, master, greedy)
     better = pattern_local_search(reduced, master.patterns, chosen, time.monotonic() + 2)
-    if seed != 2:  # there the greedy is already optimal
-        assert better is not None
+    if award_cost(reduced, greedy) > float(optimum) + 1e-6:  # (on seeds 0 and 2 the greedy, on the
+        assert better is not None                           # tree's patterns, is already optimal)
     if better is not None:
         award = award_from_patterns([master.patterns[k] for k in better])
         assert award_cost(reduced, award) < award_cost(reduced, greedy)

@@ -20,6 +20,4 @@ def test_every_step_of_a_real_search_is_told_in_plain_words() -> None:
     assert engine_step("lagrangian bound") != engine_step("pattern pool")
     assert engine_step("branch-and-price bound") == engine_step("lagrangian bound")
     assert engine_step("enumeration bound") == engine_step("lagrangian bound")
-    assert engine_step("compact model bound") == engine_step("lagrangian bound")
-    assert engine_step("compact model") == engine_step("pattern pool")
     assert engine_step("branch-and-price") == engine_step("pattern pool")  # its awards
