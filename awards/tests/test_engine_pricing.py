@@ -6,9 +6,10 @@ import itertools
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import awards.engine.pricing as pricing
 from awards.engine import parse_problem
 from awards.engine.itemdp import Stage, min_plus, solve_item, window_min
 from awards.engine.presolve import presolve
@@ -53,6 +54,14 @@ def test_the_dense_and_the_sliding_convolutions_agree(monkeypatch) -> None:
     assert np.allclose(values[0], values[1]) and np.isfinite(values[0]).all()
 
 
+@pytest.fixture(params=["unit DP", "segment ends"])
+def pricing_path(request, monkeypatch) -> str:
+    """Run a test once with every item priced by the unit DP, once over the segment ends
+    (``sparseprice``) wherever its states stay under MAX_STATES."""
+    monkeypatch.setattr(pricing, "SPARSE_STATE_COST", np.inf if request.param == "unit DP" else 0.0)
+    return request.param
+
+
 def brute_item(pricer: ItemPricer, price, fixed, limit) -> float:
     """Cheapest exact cover of one item by enumeration over (segment, quantity) per bid."""
     choices = []
@@ -70,9 +79,9 @@ def brute_item(pricer: ItemPricer, price, fixed, limit) -> float:
     return best
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seed=st.integers(0, 1000), limit=st.sampled_from([None, 1, 2]), signs=st.sampled_from(["+", "+-"]))
-def test_fast_pricer_is_exact(seed: int, limit, signs: str) -> None:
+def test_fast_pricer_is_exact(seed: int, limit, signs: str, pricing_path: str) -> None:
     size = Size(4, 3, 3, max_vendors_per_item=limit, capacity_rate=0.5)
     data = generate(size, seed)
     for item in data["items"]:
@@ -123,9 +132,9 @@ def test_forced_bounds_never_exceed_the_true_forced_cost(seed: int) -> None:
             assert bounds[position] <= forced + 1e-6
 
 
-@settings(max_examples=20, deadline=None)
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seed=st.integers(0, 1000), limit=st.sampled_from([None, 1, 2]))
-def test_a_pricer_cut_to_quantity_ranges_is_exact(seed: int, limit) -> None:
+def test_a_pricer_cut_to_quantity_ranges_is_exact(seed: int, limit, pricing_path: str) -> None:
     """``ItemPricer.restricted`` (a branch-and-price decision on bids' quantities): the least cost
     of an award whose bids each take 0 or a quantity in their range, as enumeration finds it."""
     data = generate(Size(4, 3, 3, max_vendors_per_item=limit, capacity_rate=0.5), seed)
@@ -209,3 +218,44 @@ def test_items_priced_together_match_their_own_pricer(family: str) -> None:
                 assert adjusted[segment] * quantity + charge == pytest.approx(value, rel=1e-12)
             checked += 1
         assert checked
+
+
+@pytest.mark.parametrize("family", ["mixed-sizes", "heavy-tail"])
+def test_big_items_priced_over_segment_ends_match_the_unit_dp(family: str, monkeypatch) -> None:
+    """Items of thousands of units: the segment-end pricing (``sparseprice``) finds the unit DP's
+    least cost, at perturbed prices, with bundle-like charges of either sign, bids left out and
+    prices of negative sign, and its awards cover the item within the rules. On mixed-sizes the
+    default rule chooses it for the big items; heavy-tail's items (many capped bids: more states)
+    mostly keep the unit DP, so there it is forced wherever its states stay under MAX_STATES."""
+    data = generate(SIZES["300x30x4"], 1, family)
+    data["items"], kept = data["items"][:40], {item["id"] for item in data["items"][:40]}
+    data["bids"] = [bid for bid in data["bids"] if bid["item"] in kept]
+    data["constraints"]["max_vendors_per_item"] = 3
+    reduced = presolve(parse_problem(data))
+    rng = np.random.default_rng(7)
+    default, sparse_calls = (pricing.SPARSE_STATE_COST if family == "mixed-sizes" else 0.0), []
+    original = pricing.sparse_price
+    monkeypatch.setattr(pricing, "sparse_price", lambda *a: sparse_calls.append(a[0]) or original(*a))
+    for trial in range(3):
+        factor = rng.uniform(0.9, 1.1, len(reduced.bids))
+        if trial == 2:
+            factor[rng.random(len(reduced.bids)) < 0.1] *= -0.3
+        fixed = None if trial == 0 else rng.normal(0, 500, len(reduced.bids))
+        price = reduced.seg_price * factor[reduced.seg_bid]
+        for item in range(len(data["items"])):
+            pricer = ItemPricer(reduced, item)
+            exclude = frozenset(b for b in pricer.bids if trial and rng.random() < 0.2)
+            answers = []
+            for cost in (default, np.inf):
+                monkeypatch.setattr(pricing, "SPARSE_STATE_COST", cost)
+                answers.append(pricer.price(price, factor, fixed, with_award=True, exclude=exclude))
+            (value, award), (reference, _) = answers
+            assert value == pytest.approx(reference, rel=1e-9, abs=1e-6) if np.isfinite(reference) \
+                else not np.isfinite(value)
+            if np.isfinite(value):
+                assert sum(q for _, q in award.values()) == pricer.quantity and len(award) <= 3
+                assert not set(award) & exclude
+                assert all(pricer.lo[s] <= q <= pricer.hi[s] and reduced.seg_bid[s] == b for b, (s, q) in award.items())
+                charges = sum(fixed[b] for b in award) if fixed is not None else 0.0
+                assert sum(price[s] * q for s, q in award.values()) + charges == pytest.approx(value, rel=1e-9)
+    assert any(quantity >= (5000 if family == "mixed-sizes" else 1000) for quantity in sparse_calls)
