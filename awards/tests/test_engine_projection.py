@@ -160,14 +160,16 @@ def test_big_items_give_way_at_once() -> None:
 
 def test_the_engine_proves_tiny_items_seed_2_through_it() -> None:
     """Before the enumeration the engine ended this instance at 0.035% after 10 s (217,252.00, its
-    whole-item pool optimum); now it finds 217,193.78 and proves it (about 3 s here)."""
+    whole-item pool optimum); now it finds a split award and proves it within the target (about
+    3 s here; 217,193.78 is the best known, and a faster bound may end the search at another
+    award within 0.01% of it)."""
     from awards.engine import solve
 
     data = generate(SIZES["300x30x4"], 2, "tiny-items")
     data["options"] = {"relative_gap": 1e-4}
     result = solve(data, time_limit=60)
     assert result.status == "optimal"
-    assert result.total_cost <= Decimal("217193.78")
+    assert result.total_cost <= Decimal("217193.78") * Decimal("1.0001") < Decimal("217252.00")
     # the relaxation lifted the bound far above Dantzig-Wolfe's (217,157.35); which search ends with
     # the last award or bound depends on timing (branch-and-price beside it climbs too), so that
     # is not asserted
