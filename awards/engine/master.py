@@ -179,6 +179,17 @@ class Master:
             h.clearSolver()
             h.run()
         if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            # a few node LPs with coefficients from 0.5 to 1e12 (prices near 1e8 against the
+            # bundle slack's cost) end in "Solve error" under simplex even from scratch; the
+            # interior-point solver (with crossover, so the duals are a basis's) solves them
+            # (a review's fuzzing: the tree closed that node at its parent's bound, below the optimum)
+            h.clearSolver()
+            h.setOptionValue("solver", "ipm")
+            try:
+                h.run()
+            finally:
+                h.setOptionValue("solver", "choose")
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             raise RuntimeError(f"master LP: {h.modelStatusToString(h.getModelStatus())}")
         solution = h.getSolution()
         row_dual = np.asarray(solution.row_dual)
