@@ -25,6 +25,7 @@ from .pricing import ItemPricer
 
 REPORT_SECONDS = 0.25  # the child sends its rising bound at most this often
 STOP_SECONDS = 0.5  # a child asked to stop is killed if it has not ended by then
+PATTERNS_WAIT = 0.3  # the search waits at most this long for the tree's patterns (``patterns``)
 # The child's priority against the search it helps. It was 10 until 2026-12-05: then, while the
 # pool neighbourhoods ran two HiGHS threads on the two cores, the child got about a tenth of one
 # and solved few nodes; at 0 it shares them evenly: the bound rose further, and the awards stayed
@@ -80,6 +81,7 @@ class BackgroundBound:
         self.nodes = 0  # nodes it has solved so far
         self.finished = False  # it said it is done, or its pipe closed
         self._awards: list[tuple[dict[str, int], str]] = []
+        self._patterns: list[tuple[int, dict[str, int]]] | None = None  # the answer to ``patterns``
         self._closed = False
 
     @classmethod
@@ -101,6 +103,8 @@ class BackgroundBound:
                     self.nodes = max(self.nodes, int(message[2]))
                 elif message[0] == "award":
                     self._awards.append((message[1], message[2]))
+                elif message[0] == "patterns":
+                    self._patterns = message[1]
                 elif message[0] == "done":
                     self.nodes = max(self.nodes, int(message[1] or 0))
                     self.finished = True
@@ -119,6 +123,27 @@ class BackgroundBound:
         self.drain()
         awards, self._awards = self._awards, []
         return awards
+
+    def patterns(self, wait: float = PATTERNS_WAIT) -> list[tuple[int, dict[str, int]]]:
+        """The awards of one item (item index, bid id -> quantity) that the tree's pricing found
+        beyond its root's column generation -- split awards at its branching's quantities, which
+        the search's own pricing never returns -- asked for and waited on for at most ``wait``
+        seconds (the child answers between two items' pricing); [] if it does not answer."""
+        if self._closed or self.finished:
+            return []
+        self._patterns = None
+        try:
+            self._send.send(("patterns", None))
+        except OSError:
+            self.finished = True
+            return []
+        end = time.monotonic() + wait
+        while self._patterns is None and not self.finished and time.monotonic() < end:
+            self.drain()
+            if self._patterns is None:
+                time.sleep(0.002)
+        found, self._patterns = self._patterns or [], None
+        return found
 
     def stop(self, timeout: float = STOP_SECONDS) -> None:
         """End the child and wait for it, reading what it sends meanwhile (so it never blocks on
@@ -235,11 +260,21 @@ def _branch(problem: Problem, deadline: float, best: float, receive: Connection,
                     kind, payload = receive.recv()
                     if kind == "best":
                         state["best"] = min(state["best"], float(payload))
+                    elif kind == "patterns":
+                        send.send(("patterns", tree_patterns()))
                     else:
                         state["stop"] = True
             except (EOFError, OSError):
                 state["stop"] = True
         return state["stop"] or now > deadline
+
+    def tree_patterns() -> list[tuple[int, dict[str, int]]]:
+        """The patterns the tree's pricing added (after the root's), as item and bid-id awards."""
+        if "master" not in state:
+            return []
+        master, reduced = state["master"], state["reduced"]
+        return [(pattern.item, {reduced.bids[b].id: q for b, _, q in pattern.award})
+                for pattern in master.patterns[state["root_patterns"]:]]
 
     def report_bound(value: float, force: bool = False) -> None:
         now = time.monotonic()
@@ -260,6 +295,7 @@ def _branch(problem: Problem, deadline: float, best: float, receive: Connection,
         if root.infeasible_items or root.duals is None or master.slack_used() > 1e-6 or stop():
             return
         report_bound(root.lower_bound, force=True)
+        state.update(master=master, reduced=reduced, root_patterns=len(master.patterns))
         tree = BranchAndPrice(reduced, pricers, master)
 
         sent: set[tuple] = set()

@@ -92,6 +92,18 @@ class Search:
             self.offer(as_reduced(self.reduced, award), source)
         self.raise_bound(helper.value, helper.source)
 
+    def tree_patterns(self) -> list[tuple[int, Award]]:
+        """The background tree's patterns beyond its root (``BackgroundBound.patterns``), as
+        (item, award in reduced indices); [] without a helper."""
+        if self.helper is None:
+            return []
+        found = []
+        for item, award in self.helper.patterns():
+            reduced = as_reduced(self.reduced, award)
+            if reduced is not None and reduced and all(self.reduced.bid_item[b] == item for b in reduced):
+                found.append((item, reduced))
+        return found
+
     def done(self) -> bool:
         self.collect()
         return self._target_met()

@@ -237,6 +237,9 @@ def _neighbourhoods(search: Search, master: Master, pricers: list[ItemPricer], d
                                   min(deadline, time.monotonic() + PERTURB_SHARE * limit)))
     master.add(split_patterns(search.reduced, pricers, duals, item_values,
                               min(deadline, time.monotonic() + SPLIT_SHARE * limit)))
+    # the background tree's split awards at its branching quantities (mixed-sizes seeds 0 and 1
+    # proven in 6.1 and 6.5 s instead of 9.3 and 8.6; awards/engine/README.md, sixteenth session)
+    master.add([Pattern.make(search.reduced, item, award) for item, award in search.tree_patterns()])
     if search.best is not None:  # e.g. from the LP-guided search: its patterns may not be pooled yet
         master.add(_patterns(search.reduced, search.best))
     keys = {(pattern.item, pattern.award): k for k, pattern in enumerate(master.patterns)}

@@ -522,3 +522,29 @@ def test_an_item_priced_before_is_bounded_without_its_dp_and_never_above_its_lea
                 else:
                     assert sigma > -np.inf  # with no sigma to beat, the bound always answers
     assert answered > 2 * len(pricers)
+
+
+def test_the_tree_hands_its_patterns_to_the_search() -> None:
+    """``BackgroundBound.patterns``: asked while its tree runs, the child answers the awards its
+    pricing found after the root (split awards at its branching quantities), each a whole cover of
+    one item by that item's bids, in bid ids the search maps back to its own segments."""
+    from awards.engine.heuristics import as_reduced
+
+    problem = parse_problem(generate(SIZES["300x30x4"], 0, "mixed-sizes"))
+    helper = BackgroundBound.start(problem, time.monotonic() + 40, np.inf)
+    assert helper is not None
+    try:
+        end = time.monotonic() + 30
+        while helper.nodes < 4 and not helper.finished and time.monotonic() < end:
+            helper.poll(np.inf)
+            time.sleep(0.05)
+        assert helper.nodes >= 4
+        found = helper.patterns(wait=5.0)
+    finally:
+        helper.stop()
+    assert found
+    reduced = presolve(problem)
+    for item, award in found:
+        assert sum(award.values()) == problem.items[item].quantity
+        assert all(problem.bids[[bid.id for bid in problem.bids].index(b)].item == problem.items[item].id for b in award)
+        assert as_reduced(reduced, award)
