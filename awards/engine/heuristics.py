@@ -377,12 +377,11 @@ def pattern_local_search(
 
 def as_reduced(reduced: Reduced, award: Mapping[str, int]) -> Award | None:
     """A bid-id award in reduced indices (None if some quantity fits no surviving segment)."""
-    position = {bid.id: index for index, bid in enumerate(reduced.bids)}
     result: Award = {}
     for bid_id, quantity in award.items():
         if quantity <= 0:
             continue
-        b = position.get(bid_id)
+        b = reduced.bid_position.get(bid_id)
         if b is None:
             return None
         segment = next(

@@ -61,6 +61,7 @@ class Reduced:
         self.bids_of_item: list[list[int]] = [[] for _ in self.problem.items]
         for index, item in enumerate(self.bid_item):
             self.bids_of_item[item].append(index)
+        self.bid_position = {bid.id: index for index, bid in enumerate(self.bids)}  # bid id -> index
 
 
 def _bundle_groups(problem: Problem) -> dict[str, int]:
