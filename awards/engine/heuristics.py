@@ -59,7 +59,7 @@ def _margins(reduced: Reduced, attempt: Callable[[float], Award | None]) -> Awar
     return None
 
 
-def _run_mip(form: Formulation, deadline: float, gap: float, *, presolve: bool = True) -> bool:
+def _run(form: Formulation, deadline: float, gap: float, *, presolve: bool = True) -> bool:
     """Run HiGHS until the deadline (or a stop request); False if there was no time left to start."""
     left = deadline - time.monotonic()
     if left < MIN_RUN or stopped():
@@ -84,7 +84,7 @@ def _solution(form: Formulation, reduced: Reduced) -> Award | None:
     return form.award(reduced, np.asarray(form.highs.getSolution().col_value))
 
 
-def _start_solution(form: Formulation, reduced: Reduced, award: Award | None) -> None:
+def start_solution(form: Formulation, reduced: Reduced, award: Award | None) -> None:
     """Give HiGHS ``award`` (or the part of it on the formulation's items) to start from."""
     if award is not None:
         columns, values = form.start(reduced, award)
@@ -113,8 +113,8 @@ def repair(
     def attempt(margin: float) -> Award | None:
         form = build(reduced, integer_quantities=True, items=items, fixed_award=fixed_award, keep=keep,
                      share_margin=margin)
-        _start_solution(form, reduced, chosen)  # partial: HiGHS completes it if it can
-        changed = _solution(form, reduced) if _run_mip(form, deadline, 1e-9) else None
+        start_solution(form, reduced, chosen)  # partial: HiGHS completes it if it can
+        changed = _solution(form, reduced) if _run(form, deadline, 1e-9) else None
         return None if changed is None else {**kept, **changed}
 
     return _margins(reduced, attempt)
@@ -146,7 +146,7 @@ def _restricted(
     form = build(reduced, integer_quantities=integer, keep=keep, share_margin=margin)
     if cutoff is not None:
         form.highs.setOptionValue("objective_bound", (cutoff - form.fixed_total) * form.scale)
-    _start_solution(form, reduced, incumbent)
+    start_solution(form, reduced, incumbent)
     if enough is not None:
         asked = [0.0]
 
@@ -159,7 +159,7 @@ def _restricted(
                     event.interrupt()
 
         form.highs.cbMipInterrupt += interrupt
-    if not _run_mip(form, deadline, gap, presolve=False):
+    if not _run(form, deadline, gap, presolve=False):
         return SearchOutcome(None, -np.inf, False), None
     h = form.highs
     status = h.getModelStatus().name
@@ -219,8 +219,8 @@ def reoptimize(
     free = set(items)
     kept = {b: sq for b, sq in award.items() if reduced.bid_item[b] not in free}
     form = build(reduced, integer_quantities=False, items=items, fixed_award=award, keep=keep)
-    _start_solution(form, reduced, {b: sq for b, sq in award.items() if reduced.bid_item[b] in free})
-    if not _run_mip(form, deadline, 1e-7, presolve=False):
+    start_solution(form, reduced, {b: sq for b, sq in award.items() if reduced.bid_item[b] in free})
+    if not _run(form, deadline, 1e-7, presolve=False):
         return None
     chosen = _solution(form, reduced)
     if chosen is None:

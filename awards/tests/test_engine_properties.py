@@ -116,7 +116,7 @@ def test_generated_instances_are_allowed_and_beat_allowed_baselines(seed, share,
 
 def test_an_instance_that_hung_highs_keeps_its_time_limit() -> None:
     """Hypothesis drew this one: HiGHS 1.16's RINS sub-MIP presolve looped for minutes inside the
-    restricted search's 1-s run (``heuristics._run_mip`` now turns RINS and RENS off). A subprocess,
+    restricted search's 1-s run (``heuristics._run`` now turns RINS and RENS off). A subprocess,
     so that a hang fails the test instead of stopping the suite."""
     code = ("from bench.generate import Size, generate; from awards.engine import solve; "
             "r = solve(generate(Size(12, 6, 3, share_cap=0.2, max_vendors_per_item=2, min_award_quantity=5, "

@@ -1,0 +1,78 @@
+"""Branch-and-price's cheaper nodes and what its tree gives the search: an item priced before is
+bounded without its DP (``BranchAndPrice._known_lower``), and the tree's patterns reach the
+search (``BackgroundBound.patterns``)."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+
+from awards.engine import parse_problem
+from awards.engine.background import BackgroundBound
+from awards.engine.branching import BranchAndPrice
+from awards.engine.master import Master
+from awards.engine.presolve import presolve
+from awards.engine.pricing import ItemPricer
+from bench.generate import SIZES, generate
+
+
+@pytest.mark.parametrize("family", ["heavy-tail", "mixed-sizes"])
+def test_an_item_priced_before_is_bounded_without_its_dp_and_never_above_its_least_cost(family: str) -> None:
+    """``BranchAndPrice._known_lower``: an item last priced at some multipliers, asked at others,
+    answers a lower bound on its least adjusted cost there (never above what its DP finds, at
+    multipliers moved a little or a lot), and only where that bound shows no award of it prices
+    under its sigma; otherwise None, and the node prices it."""
+    from awards.engine.master import Duals
+
+    data = generate(SIZES["300x30x4"], 3, family)
+    data["items"], kept = data["items"][:30], {item["id"] for item in data["items"][:30]}
+    data["bids"] = [bid for bid in data["bids"] if bid["item"] in kept]
+    reduced = presolve(parse_problem(data))
+    pricers = [ItemPricer(reduced, item) for item in range(len(data["items"]))]
+    tree = BranchAndPrice(reduced, pricers, Master(reduced))
+    rng = np.random.default_rng(5)
+    answered = 0
+    for spread in (0.001, 0.05, 0.5):
+        for pricer in pricers:
+            before = rng.uniform(0.5, 1.5, len(reduced.bids))
+            value, _ = pricer.price(reduced.seg_price * before[reduced.seg_bid], before, None, with_award=False)
+            tree._last_priced[pricer.item] = (value, before[pricer.bids].copy())
+            after = before * rng.uniform(1 - spread, 1 + spread, len(reduced.bids))
+            least, _ = pricer.price(reduced.seg_price * after[reduced.seg_bid], after, None, with_award=False)
+            for sigma in (-np.inf, least * (1 - spread), least + 1.0):
+                duals = Duals(np.full(len(pricers), sigma), after, None, 0.0, np.zeros(len(reduced.vendors)))
+                lower = tree._known_lower(pricer, duals)
+                if lower is not None:
+                    answered += 1
+                    assert sigma - 1e-6 * max(1.0, value) <= lower <= least * (1 + 1e-12)
+                else:
+                    assert sigma > -np.inf  # with no sigma to beat, the bound always answers
+    assert answered > 2 * len(pricers)
+
+
+def test_the_tree_hands_its_patterns_to_the_search() -> None:
+    """``BackgroundBound.patterns``: asked while its tree runs, the child answers the awards its
+    pricing found after the root (split awards at its branching quantities), each a whole cover of
+    one item by that item's bids, in bid ids the search maps back to its own segments."""
+    from awards.engine.heuristics import as_reduced
+
+    problem = parse_problem(generate(SIZES["300x30x4"], 0, "mixed-sizes"))
+    helper = BackgroundBound.start(problem, time.monotonic() + 40, np.inf)
+    assert helper is not None
+    try:
+        end = time.monotonic() + 30
+        while helper.nodes < 4 and not helper.finished and time.monotonic() < end:
+            helper.poll(np.inf)
+            time.sleep(0.05)
+        assert helper.nodes >= 4
+        found = helper.patterns(wait=5.0)
+    finally:
+        helper.stop()
+    assert found
+    reduced = presolve(problem)
+    for item, award in found:
+        assert sum(award.values()) == problem.items[item].quantity
+        assert all(problem.bids[[bid.id for bid in problem.bids].index(b)].item == problem.items[item].id for b in award)
+        assert as_reduced(reduced, award)
