@@ -4,6 +4,7 @@ the pages each role uses, and run axe-core on every page: no serious or critical
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.helpers import axe_violations, visit
 from tests.cast import PASSWORD
@@ -32,7 +33,7 @@ def test_sign_in_open_directory_and_check_accessibility(cast, live_server, page)
     page.fill("#id_username", "staff@example.org")
     page.fill("#id_password", "wrong password")
     page.click("button[type=submit]")
-    assert page.locator(".error-summary").is_visible()
+    expect(page.locator(".error-summary")).to_be_visible()
     found = axe_violations(page)
     if found:
         problems["login with errors"] = found

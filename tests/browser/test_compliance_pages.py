@@ -4,6 +4,7 @@ rules, a decision, general offers, and the vendor's product and evidence pages (
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.helpers import axe_violations, login, visit
 from tests.cast import PASSWORD
@@ -61,14 +62,14 @@ def test_compliance_pages_are_accessible(compliance_pages_world, live_server, pa
     page.goto(base + "/vendor/products/")
     page.click("#add-product ~ form button[type=submit]")
     page.wait_for_load_state()
-    assert page.locator(".error-summary").is_visible()
+    expect(page.locator(".error-summary")).to_be_visible()
     found = axe_violations(page)
     if found:
         problems["product form with errors"] = found
     page.goto(base + "/vendor/evidence/")
     page.click("#add-report ~ form button[type=submit]")
     page.wait_for_load_state()
-    assert page.locator(".error-summary").is_visible()
+    expect(page.locator(".error-summary")).to_be_visible()
     found = axe_violations(page)
     if found:
         problems["evidence form with errors"] = found

@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from django.conf import settings
 from django.utils import timezone
 
@@ -69,7 +70,7 @@ def test_countersign_and_district_copy_forms(proposed_world, live_server, page, 
     _check(page, problems, "district copy form", shots, "district-copy-form")
     page.click("main button[type=submit]:has-text('Record the signed copy')")
     page.wait_for_load_state()
-    assert page.locator(".error-summary").is_visible()
+    expect(page.locator(".error-summary")).to_be_visible()
     _check(page, problems, "district copy form with errors", shots, "district-copy-errors")
     assert DataPrivacyAgreement.objects.get(pk=c.for_b.pk).proposed  # nothing recorded
     signed_on = c.for_b.signed_on

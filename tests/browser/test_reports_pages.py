@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.helpers import axe_violations, login, visit
 from tests.cast import PASSWORD
@@ -54,7 +55,8 @@ def test_sales_report_pages_are_accessible(reports_pages_world, live_server, pag
                                              "buffer": b"district,product,quantity,unit_price\nNowhere,1,2,3\n"}])
     page.click("text=Upload the report")
     page.wait_for_load_state()
-    assert page.locator(".error-summary").is_visible() and "line 2, district" in page.content()
+    expect(page.locator(".error-summary")).to_be_visible()
+    assert "line 2, district" in page.content()
     check(page, problems, "CSV upload with errors")
 
     # The form, first with a row error, then corrected (one price mismatch remains).
@@ -70,7 +72,7 @@ def test_sales_report_pages_are_accessible(reports_pages_world, live_server, pag
     page.fill("#id_unit_price_2", "30.00")
     page.click("text=Submit the report")
     page.wait_for_load_state()
-    assert page.locator("#id_district_2_error").is_visible()
+    expect(page.locator("#id_district_2_error")).to_be_visible()
     check(page, problems, "report form with errors")
     page.fill("#id_district_2", "Beta Unified")
     page.click("text=Submit the report")
@@ -88,7 +90,7 @@ def test_sales_report_pages_are_accessible(reports_pages_world, live_server, pag
     check(page, problems, "report with an open item (staff)")
     page.click("#reconciliation button:text-is(\"Resolve\")")  # empty note: an error
     page.wait_for_load_state()
-    assert page.locator(".error-summary").is_visible()
+    expect(page.locator(".error-summary")).to_be_visible()
     check(page, problems, "resolve with errors")
     page.fill("#reconciliation textarea", "The district agreed a discount.")
     page.click("#reconciliation button:text-is(\"Resolve\")")

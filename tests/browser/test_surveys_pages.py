@@ -8,6 +8,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from django.conf import settings
 
 from tests.browser.helpers import axe_violations, login
@@ -51,13 +52,14 @@ def test_survey_pages_are_accessible(survey_world, live_server, page):
     page.fill("#id_N1-needed_by", "2027-13")  # refused, shown on its field
     page.select_option("#id_N1-funding_source", "general_fund")
     page.click("button[name=submit]")
-    assert page.locator(".field-error").count() >= 1 and "YYYY-MM" in page.content()
+    expect(page.locator(".field-error").first).to_be_visible()
+    assert "YYYY-MM" in page.content()
     problems_found = axe_violations(page)
     if problems_found:
         problems["answer with an error"] = problems_found
     page.fill("#id_N1-needed_by", "2027-07")
     page.click("button[name=submit]")
-    assert "Answers submitted" in page.content()
+    expect(page.locator("body")).to_contain_text("Answers submitted")
     page.screenshot(path=str(shots / "survey-answer.png"), full_page=True)
 
     login(page, base, c.staff.email, PASSWORD)
@@ -83,14 +85,15 @@ def test_survey_pages_are_accessible(survey_world, live_server, page):
     page.select_option("#id_need_1_category", c.survey.needs.first().category.code)
     page.select_option("#id_need_1_kind", "device")
     page.click("main button[type=submit]")
-    assert "Choose at least one grade band" in page.content()
+    expect(page.locator("body")).to_contain_text("Choose at least one grade band")
     found = axe_violations(page)
     if found:
         problems["survey form with an error"] = found
     page.check("#id_need_1_grade_bands_4")
     page.click("main button[type=submit]")
-    assert "Survey drafted" in page.content()
+    expect(page.locator("body")).to_contain_text("Survey drafted")
     page.click("text=Publish the survey")
     page.click("main button[type=submit]")
-    assert "Survey published" in page.content() and "Published, not open yet" in page.content()
+    expect(page.locator("body")).to_contain_text("Survey published")
+    assert "Published, not open yet" in page.content()
     assert problems == {}
