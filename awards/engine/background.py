@@ -82,6 +82,7 @@ class BackgroundBound:
         self.finished = False  # it said it is done, or its pipe closed
         self._awards: list[tuple[dict[str, int], str]] = []
         self._patterns: list[tuple[int, dict[str, int]]] | None = None  # the answer to ``patterns``
+        self._guide: list[tuple[int, dict[str, int], float]] | None = None  # the answer to ``guide``
         self._closed = False
 
     @classmethod
@@ -105,6 +106,8 @@ class BackgroundBound:
                     self._awards.append((message[1], message[2]))
                 elif message[0] == "patterns":
                     self._patterns = message[1]
+                elif message[0] == "guide":
+                    self._guide = message[1]
                 elif message[0] == "done":
                     self.nodes = max(self.nodes, int(message[1] or 0))
                     self.finished = True
@@ -143,6 +146,26 @@ class BackgroundBound:
             if self._patterns is None:
                 time.sleep(0.002)
         found, self._patterns = self._patterns or [], None
+        return found
+
+    def guide(self, wait: float = PATTERNS_WAIT) -> list[tuple[int, dict[str, int], float]]:
+        """The LP solution of the tree's best open node (``BranchAndPrice.best_support``): per
+        pattern, its item, its award (bid id -> quantity) and its weight; [] if no answer within
+        ``wait`` seconds."""
+        if self._closed or self.finished:
+            return []
+        self._guide = None
+        try:
+            self._send.send(("guide", None))
+        except OSError:
+            self.finished = True
+            return []
+        end = time.monotonic() + wait
+        while self._guide is None and not self.finished and time.monotonic() < end:
+            self.drain()
+            if self._guide is None:
+                time.sleep(0.002)
+        found, self._guide = self._guide or [], None
         return found
 
     def stop(self, timeout: float = STOP_SECONDS) -> None:
@@ -262,6 +285,8 @@ def _branch(problem: Problem, deadline: float, best: float, receive: Connection,
                         state["best"] = min(state["best"], float(payload))
                     elif kind == "patterns":
                         send.send(("patterns", tree_patterns()))
+                    elif kind == "guide":
+                        send.send(("guide", guide()))
                     else:
                         state["stop"] = True
             except (EOFError, OSError):
@@ -275,6 +300,14 @@ def _branch(problem: Problem, deadline: float, best: float, receive: Connection,
         master, reduced = state["master"], state["reduced"]
         return [(pattern.item, {reduced.bids[b].id: q for b, _, q in pattern.award})
                 for pattern in master.patterns[state["root_patterns"]:]]
+
+    def guide() -> list[tuple[int, dict[str, int], float]]:
+        """The best open node's LP solution: (item, bid id -> quantity, weight) per pattern."""
+        if "tree" not in state:
+            return []
+        master, reduced = state["master"], state["reduced"]
+        return [(master.patterns[k].item, {reduced.bids[b].id: q for b, _, q in master.patterns[k].award}, w)
+                for k, w in state["tree"].best_support()]
 
     def report_bound(value: float, force: bool = False) -> None:
         now = time.monotonic()
@@ -297,6 +330,7 @@ def _branch(problem: Problem, deadline: float, best: float, receive: Connection,
         report_bound(root.lower_bound, force=True)
         state.update(master=master, reduced=reduced, root_patterns=len(master.patterns))
         tree = BranchAndPrice(reduced, pricers, master)
+        state["tree"] = tree
 
         sent: set[tuple] = set()
 

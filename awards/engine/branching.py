@@ -79,6 +79,13 @@ def _keeps(award: dict[int, tuple[int, int]], ranges: Ranges) -> bool:
     return all(least <= (award[b][1] if b in award else 0) <= most for b, (least, most) in ranges.items())
 
 
+def _support(z: np.ndarray | None) -> tuple[np.ndarray, np.ndarray] | None:
+    if z is None:
+        return None
+    index = np.flatnonzero(z > 1e-6)
+    return index.astype(np.int32), z[index].astype(np.float32)
+
+
 @dataclass(order=True)
 class Node:
     bound: float
@@ -87,6 +94,8 @@ class Node:
     # (item, bid, threshold) to branch on: used / not used if threshold is None, else the bid's
     # quantity at most threshold / above it
     choice: tuple[int, int, int | None] | None = field(default=None, compare=False)
+    # its last LP solution: the patterns it uses (indices) and their weights (``best_support``)
+    support: tuple[np.ndarray, np.ndarray] | None = field(default=None, compare=False)
 
 
 class BranchAndPrice:
@@ -109,6 +118,16 @@ class BranchAndPrice:
         # price multipliers then (``_known_lower``)
         self._last_priced: dict[int, tuple[float, np.ndarray]] = {}
         self.skipped = 0  # item prices taken from ``_known_lower`` instead of a DP, for the stats
+        self._open: list[Node] = []  # the open nodes while ``run`` runs
+
+    def best_support(self) -> list[tuple[int, float]]:
+        """The LP solution of the open node with the least bound, as (pattern index, weight)
+        pairs: the awards the tree's bound is made of, a guide to where better awards lie; [] if
+        the tree is not running."""
+        if not self._open or self._open[0].support is None:
+            return []
+        index, weight = self._open[0].support
+        return [(int(k), float(w)) for k, w in zip(index, weight)]
 
     # -- a node's view of the master -----------------------------------------------------
     def _sync(self) -> None:
@@ -375,7 +394,8 @@ class BranchAndPrice:
         awards meanwhile). Nodes whose bound reaches the best cost are pruned. ``stop`` ends the
         search like the deadline (also asked inside a node). Always returns with every pattern
         allowed again."""
-        heap = [Node(root_bound, 0, (), self.branch_choice(root_z))]
+        heap = [Node(root_bound, 0, (), self.branch_choice(root_z), _support(root_z))]
+        self._open = heap
         closed: list[float] = []
         solved = 0
         halt = stop if stop is not None else stopped
@@ -416,7 +436,7 @@ class BranchAndPrice:
                     if chosen is not None and on_award is not None:
                         answer = on_award(chosen)
                         incumbent = incumbent if answer is None else min(incumbent, answer)
-                    child.choice = choice
+                    child.choice, child.support = choice, _support(z)
                     if child.bound < incumbent:
                         heapq.heappush(heap, child)
                 if on_bound is not None:
@@ -425,6 +445,7 @@ class BranchAndPrice:
                     break
         finally:
             self.master.set_allowed(np.ones(len(self.master.patterns), dtype=bool))
+            self._open = []
         return min(self.bound(heap, closed), incumbent), solved, heap
 
     @staticmethod

@@ -104,6 +104,18 @@ class Search:
                 found.append((item, reduced))
         return found
 
+    def tree_guide(self) -> list[tuple[int, Award, float]]:
+        """The background tree's best open node's LP solution (``BackgroundBound.guide``), as
+        (item, award in reduced indices, weight); [] without a helper."""
+        if self.helper is None:
+            return []
+        found = []
+        for item, award, weight in self.helper.guide():
+            reduced = as_reduced(self.reduced, award)
+            if reduced is not None and reduced and all(self.reduced.bid_item[b] == item for b in reduced):
+                found.append((item, reduced, weight))
+        return found
+
     def done(self) -> bool:
         self.collect()
         return self._target_met()

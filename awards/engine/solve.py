@@ -117,14 +117,20 @@ def _infeasible(problem: Problem, reasons: list[str], stats: dict[str, Any], bas
     return Result(status=INFEASIBLE, message=message, baselines=bases, stats={**stats, "reasons": reasons})
 
 
-def _guide(master: Master, bound) -> LPGuide:
-    patterns: dict[int, set[tuple]] = {}
+def _guide(master: Master, bound, search: Search) -> LPGuide:
+    """What the LP-guided search (``improve.guided``) compares the best award with: the LP of the
+    background tree's best open node where the tree answers (it costs about the tree's bound, far
+    nearer the optimum than the root's LP: mixed-sizes seed 0 proven in 3.6-5.0 s instead of 7 s
+    or not at 10 s, seed 3 in 1.5 s instead of 3.5 s), else the root master LP."""
+    patterns = [Pattern.make(search.reduced, item, award) for item, award, _ in search.tree_guide()]
+    if len({pattern.item for pattern in patterns}) < len(search.problem.items):
+        patterns = [master.patterns[k] for k in np.flatnonzero(bound.z > 1e-6)]
+    by_item: dict[int, set[tuple]] = {}
     vendors: dict[int, set[int]] = {}
-    for k in np.flatnonzero(bound.z > 1e-6):
-        pattern = master.patterns[k]
-        patterns.setdefault(pattern.item, set()).add(pattern.award)
+    for pattern in patterns:
+        by_item.setdefault(pattern.item, set()).add(pattern.award)
         vendors.setdefault(pattern.item, set()).update(master.reduced.bid_vendor[b] for b, _, _ in pattern.award)
-    return LPGuide(patterns, vendors, {int(v) for v in np.flatnonzero(bound.duals.mu > 1e-9)})
+    return LPGuide(by_item, vendors, {int(v) for v in np.flatnonzero(bound.duals.mu > 1e-9)})
 
 
 def _local_search(search: Search, master: Master, keys: dict, deadline: float) -> None:
@@ -256,10 +262,21 @@ def _neighbourhoods(search: Search, master: Master, pricers: list[ItemPricer], d
             return None
         return _chosen(search, keys) or better
 
+    def guide() -> tuple[list[tuple[int, float]], np.ndarray]:
+        """The tree's best open node's LP (``Search.tree_guide``) as (pool index, weight), its
+        patterns pooled first, and the reduced costs of the pool as it is then."""
+        found = [(Pattern.make(search.reduced, item, award), weight) for item, award, weight in search.tree_guide()]
+        if master.add([pattern for pattern, _ in found]):
+            for k in range(len(keys), len(master.patterns)):
+                keys[(master.patterns[k].item, master.patterns[k].award)] = k
+        return [(keys[(p.item, p.award)], weight) for p, weight in found], master.reduced_costs(duals, item_values)
+
     counts: dict[str, int] = {}
     lns.pool_lns(search.reduced, master.patterns, chosen, costs, duals.mu, deadline,
-                 stall=STALL_SHARE * limit, on_better=offer, stats=counts)
-    stats.update(neighbourhoods_tried=counts.get("tried", 0), neighbourhoods_improved=counts.get("improved", 0))
+                 stall=STALL_SHARE * limit, on_better=offer, stats=counts,
+                 guide=guide)
+    stats.update(neighbourhoods_tried=counts.get("tried", 0), neighbourhoods_improved=counts.get("improved", 0),
+                 tree_guided_tried=counts.get("guided_tried", 0), tree_guided_improved=counts.get("guided_improved", 0))
 
 
 def solve(problem: Problem | Mapping[str, Any], *, time_limit: float | None = None,
@@ -323,7 +340,7 @@ def _search(search: Search, master: Master, pricers: list[ItemPricer], bound, se
             limit = deadline - started
 
             def lp_guided(per_segment: np.ndarray = per_segment) -> None:
-                guided(search, per_segment, _guide(master, bound), stats,
+                guided(search, per_segment, _guide(master, bound, search), stats,
                        until=time.monotonic() + EARLY_GUIDED_SHARE * limit)
 
             early = lp_guided
@@ -338,7 +355,7 @@ def _search(search: Search, master: Master, pricers: list[ItemPricer], bound, se
         if per_segment is None:
             per_segment = segment_bounds.per_segment(bound.duals, item_values)
         phases.done("bounds")
-        stats["proven_infeasible"] = improve(search, per_segment, _guide(master, bound), stats)
+        stats["proven_infeasible"] = improve(search, per_segment, _guide(master, bound, search), stats)
         phases.done("restricted_search")
 
 

@@ -227,6 +227,12 @@ class _Helper:
     def drain(self) -> None:
         self.drained += 1
 
+    def patterns(self) -> list:
+        return []  # its tree has nothing to hand over: the search goes on with its own pool
+
+    def guide(self) -> list:
+        return []  # ... nor a best node: the search guides itself by the root LP
+
     def stop(self) -> None:
         self.stopped = True
 

@@ -76,3 +76,40 @@ def test_the_tree_hands_its_patterns_to_the_search() -> None:
         assert sum(award.values()) == problem.items[item].quantity
         assert all(problem.bids[[bid.id for bid in problem.bids].index(b)].item == problem.items[item].id for b in award)
         assert as_reduced(reduced, award)
+
+
+def test_the_tree_hands_its_best_nodes_lp_to_the_search() -> None:
+    """``BackgroundBound.guide`` (``BranchAndPrice.best_support``): asked while its tree runs, the
+    child answers the LP solution of its open node with the least bound -- per item, awards whose
+    weights sum to one, each a whole cover of the item by its bids -- costing about the tree's
+    bound; the search's side maps it to its own segments (``Search.tree_guide``)."""
+    from awards.engine.heuristics import as_reduced, award_cost
+
+    problem = parse_problem(generate(SIZES["300x30x4"], 0, "mixed-sizes"))
+    helper = BackgroundBound.start(problem, time.monotonic() + 40, np.inf)
+    assert helper is not None
+    try:
+        end = time.monotonic() + 30
+        while helper.nodes < 4 and not helper.finished and time.monotonic() < end:
+            helper.poll(np.inf)
+            time.sleep(0.05)
+        assert helper.nodes >= 4
+        found = helper.guide(wait=5.0)
+        bound = helper.value
+    finally:
+        helper.stop()
+    assert found
+    reduced = presolve(problem)
+    weights: dict[int, float] = {}
+    cost = 0.0
+    for item, award, weight in found:
+        assert 0 < weight <= 1 + 1e-6
+        weights[item] = weights.get(item, 0.0) + weight
+        assert sum(award.values()) == problem.items[item].quantity
+        assert all(problem.bids[[bid.id for bid in problem.bids].index(b)].item == problem.items[item].id for b in award)
+        mapped = as_reduced(reduced, award)
+        assert mapped
+        cost += weight * award_cost(reduced, mapped)
+    assert sorted(weights) == list(range(len(problem.items)))
+    assert all(abs(total - 1) < 1e-5 for total in weights.values())
+    assert bound * (1 - 1e-6) <= cost <= bound * 1.001

@@ -1,7 +1,7 @@
 """Pool neighbourhoods (awards/engine/lns.py): from a greedy award on share-capped instances,
 each better choice is one pooled pattern per item, keeps every rule exactly, costs less than the
 one before and never less than the proven bound; the caller can stop them; they stay out where
-they cannot help (no share cap, bundles)."""
+they cannot help (no share cap, bundles); the background tree's best node guides them."""
 
 from __future__ import annotations
 
@@ -169,3 +169,44 @@ def test_perturbed_pricing_skips_items_every_bid_takes_whole(monkeypatch) -> Non
     found = perturbed_patterns(reduced, pricers, root.duals, time.monotonic() + 0.3)
     general = {pricer.item for pricer in pricers if pricer.always_general}
     assert found and {pattern.item for pattern in found} <= general
+
+
+def test_the_tree_guided_items_are_those_its_best_node_uses_otherwise() -> None:
+    """``lns._guided``: the items where the best node's LP puts weight on a pattern other than
+    the current one, the most weight away first (ties by item), at most MAX_GUIDED."""
+    pool = type("Pool", (), {})()
+    pool.items = np.array([0, 0, 1, 1, 2, 2, 3])
+    current = np.array([0, 2, 5, 6])
+    support = [(0, 1.0), (2, 0.7), (3, 0.3), (4, 0.4), (5, 0.6), (6, 1.0)]
+    assert lns._guided(pool, current, support) == [2, 1]  # item 2: 0.4 away from its choice, item 1: 0.3
+    assert lns._guided(pool, current, [(0, 1.0), (2, 1.0), (5, 1.0), (6, 1.0)]) == []
+
+
+def test_a_guide_leads_them_to_the_pool_optimum_and_may_pool_patterns_of_its_own() -> None:
+    """``pool_lns(guide=...)``: asked at once, its best node's patterns -- here the pool optimum,
+    over patterns the neighbourhoods were not given -- are pooled, the items where it differs
+    re-chosen together, and the optimum reached; counted in the stats."""
+    problem, reduced, pricers, master, root, costs, greedy, chosen = _setup(
+        generate(Size(30, 6, 3, share_cap=0.25), 0, "heavy-tail"))
+    given = list(master.patterns)
+    master.add(perturbed_patterns(reduced, pricers, root.duals, time.monotonic() + 0.3))
+    assert len(master.patterns) > len(given)
+    optimum = master.solve_ip(time.monotonic() + 10, gap=1e-9)
+    assert optimum is not None
+    best = sum(master.patterns[k].cost for k in optimum)
+    assert best < award_cost(reduced, greedy) - 1.0
+    item_values = SegmentBounds(reduced, pricers).item_values(root.duals)
+    asked = []
+
+    def guide():
+        asked.append(time.monotonic())
+        given[len(given):] = master.patterns[len(given):]  # its patterns go to the pool
+        return [(k, 1.0) for k in optimum], master.reduced_costs(root.duals, item_values)
+
+    stats: dict = {}
+    seen: list[list[int]] = []
+    lns.pool_lns(reduced, given, chosen, costs[: len(given)], root.duals.mu, time.monotonic() + 3, stall=1.0,
+                 on_better=lambda choice: seen.append(choice) or choice, stats=stats, guide=guide)
+    assert asked and seen
+    assert sum(given[k].cost for k in seen[-1]) <= best + 1e-6
+    assert stats["guided_tried"] >= 1 and stats["guided_improved"] >= 1
