@@ -16,6 +16,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import os
+_SCIPY = bool(os.environ.get("SCIPY"))
+if _SCIPY:
+    from scipy.ndimage import minimum_filter1d
 
 INF = np.inf
 # up to this many units a dense (min,+) convolution is faster than one sliding window per segment
@@ -31,6 +35,8 @@ def trailing_min(values: np.ndarray, width: int) -> np.ndarray:
         return values.copy()
     if width >= n:
         return np.minimum.accumulate(values)
+    if _SCIPY:
+        return minimum_filter1d(values, width, mode="constant", cval=INF, origin=(width - 1) - width // 2)
     padded = np.concatenate([np.full(width - 1, INF), values])
     blocks = -(-len(padded) // width)
     padded = np.concatenate([padded, np.full(blocks * width - len(padded), INF)]).reshape(blocks, width)
