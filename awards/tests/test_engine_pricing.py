@@ -18,12 +18,16 @@ from bench.generate import SIZES, Size, generate
 
 
 def test_window_min_matches_a_loop() -> None:
+    """Windows of odd and even widths (scipy's filter places them differently), empty ones, ones
+    past the ends, and values with INF (an unreachable quantity) and of both signs: exactly."""
     rng = np.random.default_rng(3)
-    values = rng.normal(size=40)
-    for lo, hi in [(0, 0), (1, 3), (2, 39), (5, 100), (39, 45)]:
-        expected = [min(values[max(0, q - hi): q - lo + 1], default=np.inf) if q >= lo else np.inf
-                    for q in range(40)]
-        assert np.allclose(window_min(values, lo, hi), expected)
+    for n in (1, 2, 40, 301):
+        values = rng.normal(size=n) * 1e6
+        values[rng.random(n) < 0.2] = np.inf
+        for lo, hi in [(0, 0), (1, 3), (0, 1), (2, 39), (5, 100), (39, 45), (0, n - 1), (3, 3), (7, 12), (0, 2 * n)]:
+            expected = [min(values[max(0, q - hi): q - lo + 1], default=np.inf) if q >= lo else np.inf
+                        for q in range(n)]
+            assert np.array_equal(window_min(values, lo, hi), expected), (n, lo, hi)
 
 
 def test_min_plus_matches_a_loop() -> None:
