@@ -60,6 +60,9 @@ from .presolve import Reduced
 NODE_PASSES = 2.5  # pricing passes per node (measured on many small items), plus a small LP
 MAX_OPEN = 20_000  # open nodes kept at most (memory); past it the search stops, its bound still valid
 RESTRICTED_CACHE = 32
+# open nodes that keep their LP solution (``best_support``), at most: a few KB each (300-1,500
+# patterns used on 300x30x4 and 1000x50x5), so at most ~25 MB however long the tree runs
+SUPPORTS_KEPT = 2_000
 # (item, bid, least, most): the bid's quantity on the item must lie in [least, most], 0 meaning
 # unused -- "not used" is (0, 0), "used" (1, Q); on quantities, (0, t) and (t + 1, Q)
 Decision = tuple[int, int, int, int]
@@ -121,12 +124,18 @@ class BranchAndPrice:
         self._open: list[Node] = []  # the open nodes while ``run`` runs
 
     def best_support(self) -> list[tuple[int, float]]:
-        """The LP solution of the open node with the least bound, as (pattern index, weight)
-        pairs: the awards the tree's bound is made of, a guide to where better awards lie; [] if
-        the tree is not running."""
-        if not self._open or self._open[0].support is None:
+        """The LP solution of the open node with the least bound (among those that kept theirs),
+        as (pattern index, weight) pairs: the awards the tree's bound is made of, a guide to where
+        better awards lie; [] if the tree is not running."""
+        if not self._open:
             return []
-        index, weight = self._open[0].support
+        top = self._open[0]
+        if top.support is None:
+            kept = [node for node in self._open if node.support is not None]
+            if not kept:
+                return []
+            top = min(kept)
+        index, weight = top.support
         return [(int(k), float(w)) for k, w in zip(index, weight)]
 
     # -- a node's view of the master -----------------------------------------------------
@@ -436,7 +445,9 @@ class BranchAndPrice:
                     if chosen is not None and on_award is not None:
                         answer = on_award(chosen)
                         incumbent = incumbent if answer is None else min(incumbent, answer)
-                    child.choice, child.support = choice, _support(z)
+                    child.choice = choice
+                    if len(heap) < SUPPORTS_KEPT:
+                        child.support = _support(z)
                     if child.bound < incumbent:
                         heapq.heappush(heap, child)
                 if on_bound is not None:

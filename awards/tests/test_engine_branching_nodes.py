@@ -1,6 +1,6 @@
 """Branch-and-price's cheaper nodes and what its tree gives the search: an item priced before is
-bounded without its DP (``BranchAndPrice._known_lower``), and the tree's patterns reach the
-search (``BackgroundBound.patterns``)."""
+bounded without its DP (``BranchAndPrice._known_lower``), and the tree's patterns and its best
+node's LP reach the search (``BackgroundBound.patterns``, ``BackgroundBound.guide``)."""
 
 from __future__ import annotations
 
@@ -113,3 +113,28 @@ def test_the_tree_hands_its_best_nodes_lp_to_the_search() -> None:
     assert sorted(weights) == list(range(len(problem.items)))
     assert all(abs(total - 1) < 1e-5 for total in weights.values())
     assert bound * (1 - 1e-6) <= cost <= bound * 1.001
+
+
+def test_the_best_node_is_the_least_bound_among_those_that_kept_their_lp() -> None:
+    """``BranchAndPrice.best_support``: the open node with the least bound answers its LP; past
+    SUPPORTS_KEPT open nodes, new ones keep none, and then the least bound among those that did
+    answers; nothing while the tree is not running."""
+    import heapq
+
+    from awards.engine.branching import Node
+
+    tree = BranchAndPrice.__new__(BranchAndPrice)
+    tree._open = []
+    assert tree.best_support() == []
+    kept = Node(5.0, 1, (), None, (np.array([3, 4], dtype=np.int32), np.array([0.25, 0.75], dtype=np.float32)))
+    later = Node(6.0, 3, (), None, (np.array([7], dtype=np.int32), np.array([1.0], dtype=np.float32)))
+    heap: list[Node] = []
+    for node in (later, kept):
+        heapq.heappush(heap, node)
+    tree._open = heap
+    assert tree.best_support() == [(3, 0.25), (4, 0.75)]
+    heapq.heappush(heap, Node(4.0, 2, ()))  # pushed past SUPPORTS_KEPT: no LP kept
+    assert tree.best_support() == [(3, 0.25), (4, 0.75)]
+    heapq.heappop(heap)
+    heapq.heappop(heap)
+    assert tree.best_support() == [(7, 1.0)]
