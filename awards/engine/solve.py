@@ -271,9 +271,10 @@ def _neighbourhoods(search: Search, master: Master, pricers: list[ItemPricer], d
         """The tree's best open node's LP (``Search.tree_guide``) as (pool index, weight), its
         patterns pooled first, and the reduced costs of the pool as it is then."""
         found = [(Pattern.make(search.reduced, item, award), weight) for item, award, weight in search.tree_guide()]
-        if master.add([pattern for pattern, _ in found]):
-            for k in range(len(keys), len(master.patterns)):
-                keys[(master.patterns[k].item, master.patterns[k].award)] = k
+        before = len(master.patterns)
+        master.add([pattern for pattern, _ in found])
+        for k in range(before, len(master.patterns)):
+            keys[(master.patterns[k].item, master.patterns[k].award)] = k
         return [(keys[(p.item, p.award)], weight) for p, weight in found], master.reduced_costs(duals, item_values)
 
     counts: dict[str, int] = {}
