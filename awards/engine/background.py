@@ -81,8 +81,7 @@ class BackgroundBound:
         self.nodes = 0  # nodes it has solved so far
         self.finished = False  # it said it is done, or its pipe closed
         self._awards: list[tuple[dict[str, int], str]] = []
-        self._patterns: list[tuple[int, dict[str, int]]] | None = None  # the answer to ``patterns``
-        self._guide: list[tuple[int, dict[str, int], float]] | None = None  # the answer to ``guide``
+        self._answers: dict[str, list] = {}  # the child's latest answers to ``patterns`` and ``guide``
         self._closed = False
 
     @classmethod
@@ -104,10 +103,8 @@ class BackgroundBound:
                     self.nodes = max(self.nodes, int(message[2]))
                 elif message[0] == "award":
                     self._awards.append((message[1], message[2]))
-                elif message[0] == "patterns":
-                    self._patterns = message[1]
-                elif message[0] == "guide":
-                    self._guide = message[1]
+                elif message[0] in ("patterns", "guide"):
+                    self._answers[message[0]] = message[1]
                 elif message[0] == "done":
                     self.nodes = max(self.nodes, int(message[1] or 0))
                     self.finished = True
@@ -132,41 +129,31 @@ class BackgroundBound:
         beyond its root's column generation -- split awards at its branching's quantities, which
         the search's own pricing never returns -- asked for and waited on for at most ``wait``
         seconds (the child answers between two items' pricing); [] if it does not answer."""
-        if self._closed or self.finished:
-            return []
-        self._patterns = None
-        try:
-            self._send.send(("patterns", None))
-        except OSError:
-            self.finished = True
-            return []
-        end = time.monotonic() + wait
-        while self._patterns is None and not self.finished and time.monotonic() < end:
-            self.drain()
-            if self._patterns is None:
-                time.sleep(0.002)
-        found, self._patterns = self._patterns or [], None
-        return found
+        return self._ask("patterns", wait)
 
     def guide(self, wait: float = PATTERNS_WAIT) -> list[tuple[int, dict[str, int], float]]:
         """The LP solution of the tree's best open node (``BranchAndPrice.best_support``): per
         pattern, its item, its award (bid id -> quantity) and its weight; [] if no answer within
         ``wait`` seconds."""
+        return self._ask("guide", wait)
+
+    def _ask(self, kind: str, wait: float) -> list:
+        """Send the child a question ("patterns" or "guide") and wait at most ``wait`` seconds
+        for its answer (``drain`` files it under ``_answers``); [] without one."""
         if self._closed or self.finished:
             return []
-        self._guide = None
+        self._answers.pop(kind, None)
         try:
-            self._send.send(("guide", None))
+            self._send.send((kind, None))
         except OSError:
             self.finished = True
             return []
         end = time.monotonic() + wait
-        while self._guide is None and not self.finished and time.monotonic() < end:
+        while kind not in self._answers and not self.finished and time.monotonic() < end:
             self.drain()
-            if self._guide is None:
+            if kind not in self._answers:
                 time.sleep(0.002)
-        found, self._guide = self._guide or [], None
-        return found
+        return self._answers.pop(kind, None) or []
 
     def stop(self, timeout: float = STOP_SECONDS) -> None:
         """End the child and wait for it, reading what it sends meanwhile (so it never blocks on

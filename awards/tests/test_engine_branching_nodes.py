@@ -52,13 +52,9 @@ def test_an_item_priced_before_is_bounded_without_its_dp_and_never_above_its_lea
     assert answered > 2 * len(pricers)
 
 
-def test_the_tree_hands_its_patterns_to_the_search() -> None:
-    """``BackgroundBound.patterns``: asked while its tree runs, the child answers the awards its
-    pricing found after the root (split awards at its branching quantities), each a whole cover of
-    one item by that item's bids, in bid ids the search maps back to its own segments."""
-    from awards.engine.heuristics import as_reduced
-
-    problem = parse_problem(generate(SIZES["300x30x4"], 0, "mixed-sizes"))
+def _asked_while_branching(problem, question: str) -> tuple[list, float]:
+    """Start the child, wait until its tree has solved 4 nodes, ask it ``question`` ("patterns"
+    or "guide"); its answer and its bound then."""
     helper = BackgroundBound.start(problem, time.monotonic() + 40, np.inf)
     assert helper is not None
     try:
@@ -67,9 +63,19 @@ def test_the_tree_hands_its_patterns_to_the_search() -> None:
             helper.poll(np.inf)
             time.sleep(0.05)
         assert helper.nodes >= 4
-        found = helper.patterns(wait=5.0)
+        return getattr(helper, question)(wait=5.0), helper.value
     finally:
         helper.stop()
+
+
+def test_the_tree_hands_its_patterns_to_the_search() -> None:
+    """``BackgroundBound.patterns``: asked while its tree runs, the child answers the awards its
+    pricing found after the root (split awards at its branching quantities), each a whole cover of
+    one item by that item's bids, in bid ids the search maps back to its own segments."""
+    from awards.engine.heuristics import as_reduced
+
+    problem = parse_problem(generate(SIZES["300x30x4"], 0, "mixed-sizes"))
+    found, _ = _asked_while_branching(problem, "patterns")
     assert found
     reduced = presolve(problem)
     for item, award in found:
@@ -82,22 +88,11 @@ def test_the_tree_hands_its_best_nodes_lp_to_the_search() -> None:
     """``BackgroundBound.guide`` (``BranchAndPrice.best_support``): asked while its tree runs, the
     child answers the LP solution of its open node with the least bound -- per item, awards whose
     weights sum to one, each a whole cover of the item by its bids -- costing about the tree's
-    bound; the search's side maps it to its own segments (``Search.tree_guide``)."""
+    bound; in bid ids the search maps back to its own segments (as ``Search.tree_guide`` does)."""
     from awards.engine.heuristics import as_reduced, award_cost
 
     problem = parse_problem(generate(SIZES["300x30x4"], 0, "mixed-sizes"))
-    helper = BackgroundBound.start(problem, time.monotonic() + 40, np.inf)
-    assert helper is not None
-    try:
-        end = time.monotonic() + 30
-        while helper.nodes < 4 and not helper.finished and time.monotonic() < end:
-            helper.poll(np.inf)
-            time.sleep(0.05)
-        assert helper.nodes >= 4
-        found = helper.guide(wait=5.0)
-        bound = helper.value
-    finally:
-        helper.stop()
+    found, bound = _asked_while_branching(problem, "guide")
     assert found
     reduced = presolve(problem)
     weights: dict[int, float] = {}
