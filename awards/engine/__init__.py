@@ -1,6 +1,6 @@
 """EdPool award engine: optimal multi-vendor awards with volume-tier (all-units) prices.
 
-Pure Python + HiGHS (``highspy``); imports nothing from Django, so it can be tested and
+Pure Python + HiGHS (``highspy``), numpy and scipy; imports nothing from Django, so it can be tested and
 benchmarked alone. Public API:
 
     parse_problem(dict) -> Problem        validate; raises ProblemError naming the element

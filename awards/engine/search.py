@@ -97,24 +97,24 @@ class Search:
         (item, award in reduced indices); [] without a helper."""
         if self.helper is None:
             return []
-        found = []
-        for item, award in self.helper.patterns():
-            reduced = as_reduced(self.reduced, award)
-            if reduced is not None and reduced and all(self.reduced.bid_item[b] == item for b in reduced):
-                found.append((item, reduced))
-        return found
+        found = [(item, self._item_award(item, award)) for item, award in self.helper.patterns()]
+        return [(item, award) for item, award in found if award]
 
     def tree_guide(self) -> list[tuple[int, Award, float]]:
         """The background tree's best open node's LP solution (``BackgroundBound.guide``), as
         (item, award in reduced indices, weight); [] without a helper."""
         if self.helper is None:
             return []
-        found = []
-        for item, award, weight in self.helper.guide():
-            reduced = as_reduced(self.reduced, award)
-            if reduced is not None and reduced and all(self.reduced.bid_item[b] == item for b in reduced):
-                found.append((item, reduced, weight))
-        return found
+        found = [(item, self._item_award(item, award), weight) for item, award, weight in self.helper.guide()]
+        return [(item, award, weight) for item, award, weight in found if award]
+
+    def _item_award(self, item: int, award: dict[str, int]) -> Award | None:
+        """An award of one item in bid ids, in reduced indices; None unless it maps whole onto
+        that item's bids."""
+        reduced = as_reduced(self.reduced, award)
+        if reduced and all(self.reduced.bid_item[b] == item for b in reduced):
+            return reduced
+        return None
 
     def done(self) -> bool:
         self.collect()

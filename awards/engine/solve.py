@@ -9,7 +9,8 @@
    and HiGHS choosing among each item's cheapest pooled patterns (``master.solve_ip``); where a
    share cap binds on two vendors or more, then patterns priced at perturbed share prices, split
    awards (a capped vendor's bid at exactly a tier start or its capacity) and HiGHS re-choosing a
-   few dozen items at a time over the pool (``lns``).
+   few dozen items at a time over the pool (``lns``), some of them those where the background
+   branch-and-price's best open node differs from the best award.
    Where a share cap binds and the items are small, every item's awards within the gap are
    listed, projected on the capped vendors (``projection``): HiGHS over the lists gives a bound
    above the Dantzig-Wolfe one and, often, the best award.
@@ -279,8 +280,7 @@ def _neighbourhoods(search: Search, master: Master, pricers: list[ItemPricer], d
 
     counts: dict[str, int] = {}
     lns.pool_lns(search.reduced, master.patterns, chosen, costs, duals.mu, deadline,
-                 stall=STALL_SHARE * limit, on_better=offer, stats=counts,
-                 guide=guide)
+                 stall=STALL_SHARE * limit, on_better=offer, stats=counts, guide=guide)
     stats.update(neighbourhoods_tried=counts.get("tried", 0), neighbourhoods_improved=counts.get("improved", 0),
                  tree_guided_tried=counts.get("guided_tried", 0), tree_guided_improved=counts.get("guided_improved", 0))
 
