@@ -55,6 +55,11 @@ BAD = {
     "quantity not whole": (lambda d: d["items"][0].update(quantity=12.5),
                            "items[0] (id 'chromebook-11').quantity", "whole number"),
     "zero quantity": (lambda d: d["items"][1].update(quantity=0), "items[1] (id 'cart').quantity", "at least 1"),
+    # past it the item pricing's per-unit arrays would not fit in memory (10^12 units: 14.6 TiB asked)
+    "absurd quantity": (lambda d: d["items"][1].update(quantity=10**12), "items[1] (id 'cart').quantity",
+                        "at most 10,000,000 units, got 1,000,000,000,000"),
+    "quantity one past the bound": (lambda d: d["items"][1].update(quantity=10_000_001),
+                                    "items[1] (id 'cart').quantity", "at most 10,000,000 units"),
     "no tiers": (lambda d: d["bids"][1].update(tiers=[]), "bids[1] (id 'b2').tiers", "must not be empty"),
     "capacity below first tier": (lambda d: d["bids"][0]["tiers"][0].update(min_quantity=50)
                                   or d["bids"][0].update(max_quantity=20),
@@ -77,6 +82,12 @@ def test_bad_input_names_the_element(name: str) -> None:
         parse_problem(broken(change))
     assert caught.value.path == path
     assert words in str(caught.value)
+
+
+def test_the_biggest_item_allowed_parses() -> None:
+    data = base()
+    data["items"][1]["quantity"] = 10_000_000
+    assert parse_problem(data).items[1].quantity == 10_000_000
 
 
 def test_not_an_object() -> None:
@@ -120,5 +131,6 @@ def test_schema_rejects_what_the_parser_rejects() -> None:
     for change in (lambda d: d["bids"][1]["tiers"][0].update(unit_price="-3.00"),
                    lambda d: d["constraints"].update(max_vendors_per_item=0),
                    lambda d: d["items"][0].pop("quantity"),
+                   lambda d: d["items"][0].update(quantity=10_000_001),
                    lambda d: d.update(extra=1)):
         assert list(validator.iter_errors(broken(change)))

@@ -95,8 +95,8 @@ def bulk_buy_plan(solicitation: Solicitation, evaluations: list[BidEvaluation],
         problem = engine_problem(solicitation, evaluations)
         extra = (on_progress, should_stop) if should_stop is not None else (on_progress,)
         result = run_engine(problem, *extra) if on_progress is not None else run_engine(problem)
-    except ProblemError as exc:  # e.g. a bid's tiers the engine cannot read
-        plan.problems.append(f"The award engine could not read the bids: {exc}")
+    except ProblemError as exc:  # e.g. a bid's tiers the engine cannot read, a line past its size
+        plan.problems.append(f"The award engine could not take these bids and quantities: {exc}")
         return plan
     plan.engine_result = result
     if result.get("status") not in ("optimal", "feasible", "stopped"):  # "stopped": early, on request
