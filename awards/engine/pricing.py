@@ -60,6 +60,8 @@ class ItemPricer:
         self.flat_segment = np.repeat(segs, lengths)
         self.flat_quantity = np.arange(int(lengths.sum())) - np.repeat(starts - lows, lengths)
         self.flat_bid = reduced.seg_bid[self.flat_segment]
+        self.flat_rest = self.quantity - self.flat_quantity  # what the other bids then cover
+        self._ends: dict = {}  # ``sparse_price``'s segment ends, per bids
 
     def _whole_capable(self, reduced: Reduced, b: int, ceiling: int) -> bool:
         """Takes the whole quantity, every quantity from its first up to ``ceiling``, prices never rise."""
@@ -118,7 +120,7 @@ class ItemPricer:
         steps = self.quantity * sum(len(self.segments[b]) for b in (*general, *whole))
         if count <= MAX_STATES and count * SPARSE_STATE_COST < steps:
             value, award = sparse_price(self.quantity, general, whole, self.segments, self.lo, self.hi, price,
-                                        fixed, self.limit)
+                                        fixed, self.limit, self._ends)
             if not np.isfinite(value):
                 return INF, None
             return value, award if with_award else None
@@ -130,16 +132,15 @@ class ItemPricer:
         best = float(table[level, -1])
         pick = None
         if whole:
-            mask = np.ones(len(self.flat_bid), dtype=bool)
+            qty, seg, rest, bids = self.flat_quantity, self.flat_segment, self.flat_rest, self.flat_bid
             if len(whole) < len(self.whole_capable):
                 mask = np.isin(self.flat_bid, whole)
+                qty, seg, rest, bids = qty[mask], seg[mask], rest[mask], bids[mask]
             sources = dp.sources(table)
             source_best = sources.min(axis=0)
-            qty = self.flat_quantity[mask]
-            seg = self.flat_segment[mask]
-            values = source_best[self.quantity - qty] + price[seg] * qty
+            values = source_best[rest] + price[seg] * qty
             if fixed is not None:
-                values = values + fixed[self.flat_bid[mask]]
+                values = values + fixed[bids]
             if len(values):
                 at = int(np.argmin(values))
                 if values[at] < best:
@@ -149,7 +150,7 @@ class ItemPricer:
                         level = 0 if table[0, remaining] <= table[1, remaining] else 1
                     else:
                         level = int(np.argmin(sources[:, remaining]))
-                    pick = (int(self.flat_bid[mask][at]), int(seg[at]), int(qty[at]), remaining, level)
+                    pick = (int(bids[at]), int(seg[at]), int(qty[at]), remaining, level)
         if not np.isfinite(best):
             return INF, None
         if not with_award:

@@ -34,20 +34,29 @@ class _Stage:
         self.quantity, self.cost, self.bid, self.segment = quantity, cost, bid, segment
 
 
-def _ends(bids: Sequence[int], segments: dict[int, list[int]], lo: np.ndarray, hi: np.ndarray,
-          price: np.ndarray, fixed: np.ndarray | None, quantity: int) -> _Stage:
-    """Nothing, or one of ``bids`` at one end of one of its segments (cut to ``quantity``)."""
-    q, c, b_, s_ = [0], [0.0], [-1], [-1]
+def _end_points(bids: Sequence[int], segments: dict[int, list[int]], lo: np.ndarray, hi: np.ndarray,
+                quantity: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(quantity, bid, segment) of nothing (entry 0) or one of ``bids`` at one end of one of its
+    segments (cut to ``quantity``): the same at any prices, so the caller may keep them."""
+    q, b_, s_ = [0], [-1], [-1]
     for b in bids:
-        charge = 0.0 if fixed is None else float(fixed[b])
         for s in segments[b]:
             low, high = int(lo[s]), min(int(hi[s]), quantity)
-            for end in {low, high} if low <= high else ():
+            for end in sorted({low, high}) if low <= high else ():
                 q.append(end)
-                c.append(float(price[s]) * end + charge)
                 b_.append(b)
                 s_.append(s)
-    return _Stage(np.array(q, dtype=np.int64), np.array(c), np.array(b_, dtype=np.int64), np.array(s_, dtype=np.int64))
+    return np.array(q, dtype=np.int64), np.array(b_, dtype=np.int64), np.array(s_, dtype=np.int64)
+
+
+def _ends(points: tuple[np.ndarray, np.ndarray, np.ndarray], price: np.ndarray, fixed: np.ndarray | None) -> _Stage:
+    """The stage of ``_end_points`` at these prices."""
+    quantity, bid, segment = points
+    cost = price[segment] * quantity
+    if fixed is not None:
+        cost = cost + fixed[bid]
+    cost[0] = 0.0
+    return _Stage(quantity, cost, bid, segment)
 
 
 class _Table:
@@ -74,6 +83,12 @@ class _Table:
         self.covered, self.used, self.cost = covered[keep], used[keep], cost[keep]
         self.steps.append((stage, parent[keep], option[keep]))
 
+    def copy(self) -> _Table:
+        """The same states (``extend`` replaces the arrays, never changes them)."""
+        other = _Table()
+        other.covered, other.used, other.cost, other.steps = self.covered, self.used, self.cost, list(self.steps)
+        return other
+
     def award(self, state: int) -> dict[int, tuple[int, int]]:
         award: dict[int, tuple[int, int]] = {}
         for stage, parent, option in reversed(self.steps):
@@ -94,33 +109,47 @@ def states(general: Sequence[int], whole: Sequence[int], segments: dict[int, lis
 
 def sparse_price(quantity: int, general: Sequence[int], whole: Sequence[int], segments: dict[int, list[int]],
                  lo: np.ndarray, hi: np.ndarray, price: np.ndarray, fixed: np.ndarray | None,
-                 limit: int | None) -> tuple[float, dict[int, tuple[int, int]] | None]:
+                 limit: int | None, cache: dict | None = None) -> tuple[float, dict[int, tuple[int, int]] | None]:
     """Least cost of covering ``quantity`` with ``general`` bids (any number, up to ``limit`` bids
     in all) and at most one of the ``whole`` bids, and the award bid -> (segment, quantity);
-    (inf, None) if there is none. Same answer as the unit DP (``ItemPricer.price``)."""
+    (inf, None) if there is none. Same answer as the unit DP (``ItemPricer.price``). ``cache``: a
+    dict the caller keeps for these ``segments``, ``lo``, ``hi`` and ``quantity`` (the segment
+    ends do not change with the prices)."""
+    cache = {} if cache is None else cache
+
+    def points(bids: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        if bids not in cache:
+            cache[bids] = _end_points(bids, segments, lo, hi, quantity)
+        return cache[bids]
+
     cap = len(general) + len(whole) if limit is None else limit
-    whole_stage = _ends(whole, segments, lo, hi, price, fixed, quantity)
+    whole_stage = _ends(points(tuple(whole)), price, fixed)
+    ends = [_ends(points((b,)), price, fixed) for b in general]
     best, found = np.inf, None
-    for free in [*general, None]:
-        table = _Table()
-        for b in general:
-            if b != free:
-                table.extend(_ends([b], segments, lo, hi, price, fixed, quantity), quantity, cap)
+    prefix = _Table()  # the general bids before the free one, at their ends (shared by the later ones)
+    for j, free in enumerate([*general, None]):
+        table = prefix.copy()
+        for stage in ends[j + 1 :]:
+            table.extend(stage, quantity, cap)
         if free is not None:
+            prefix.extend(ends[j], quantity, cap)
             table.extend(whole_stage, quantity, cap)
-        for b in [free] if free is not None else whole:
-            charge = 0.0 if fixed is None else float(fixed[b])
-            rest = quantity - table.covered
-            for s in segments[b]:
-                low, high = max(int(lo[s]), 1), int(hi[s])
-                ok = (rest >= low) & (rest <= high) & (table.used < cap)
-                if not ok.any():
-                    continue
-                values = np.where(ok, table.cost + float(price[s]) * rest + charge, np.inf)
-                at = int(np.argmin(values))
-                if values[at] < best:
-                    best = float(values[at])
-                    found = (table, at, b, s, int(rest[at]))
+        # the free bid (each whole one where none is free) at any quantity of one of its segments
+        # that completes a state: every (segment, state) at once, segments first as a loop would
+        pairs = [(b, s) for b in ([free] if free is not None else whole) for s in segments[b]]
+        if not pairs or not len(table.cost):
+            continue
+        bids = np.array([b for b, _ in pairs], dtype=np.int64)
+        segs = np.array([s for _, s in pairs], dtype=np.int64)
+        low, high = np.maximum(lo[segs], 1)[:, None], hi[segs][:, None]
+        charge = np.zeros(len(pairs)) if fixed is None else fixed[bids].astype(float)
+        rest = (quantity - table.covered)[None, :]
+        ok = (rest >= low) & (rest <= high) & (table.used < cap)[None, :]
+        values = np.where(ok, table.cost[None, :] + price[segs][:, None] * rest + charge[:, None], np.inf)
+        k, at = np.unravel_index(int(np.argmin(values)), values.shape)
+        if values[k, at] < best:
+            best = float(values[k, at])
+            found = (table, int(at), int(bids[k]), int(segs[k]), int(rest[0, at]))
     if found is None:
         return np.inf, None
     table, at, b, s, q = found
