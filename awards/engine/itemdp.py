@@ -160,8 +160,8 @@ class ItemDP:
                 used[row] = min_plus(sources[row], curve)
         else:
             # every segment at once: shifted[k, j] = source[j] - p_k * j, a window minimum per
-            # segment (``window_min`` inlined), back: reached[k, q] + p_k * q, least over k (a
-            # stage of 4 segments on 1,500 units was mostly numpy and scipy call overhead)
+            # segment, back: reached[k, q] + p_k * q, least over k (a stage of 4 segments on
+            # 1,500 units was mostly numpy and scipy call overhead)
             segments = np.asarray(stage.segments, dtype=np.int64)
             slopes = self.price[segments][:, None] * self._quantities()
             reached = np.empty((len(segments), n))
@@ -169,18 +169,7 @@ class ItemDP:
             for row in range(rows):
                 shifted = sources[row] - slopes
                 for k, (lo, hi) in enumerate(ranges):
-                    out = reached[k]
-                    if lo >= n:
-                        out[:] = INF
-                        continue
-                    out[:lo] = INF
-                    width, length = hi - lo + 1, n - lo
-                    if width <= 1:
-                        out[lo:] = shifted[k, :length]
-                    elif width >= length:
-                        np.minimum.accumulate(shifted[k, :length], out=out[lo:])
-                    else:
-                        _filter(shifted[k, :length], width, out[lo:], (width - 1) - width // 2)
+                    window_min(shifted[k], lo, hi, out=reached[k])
                 reached += slopes
                 reached.min(axis=0, out=used[row])
             used += stage.fixed

@@ -17,9 +17,18 @@ from awards.engine.pricing import FixingData, ItemPricer, WholeOnly, forced_lowe
 from bench.generate import SIZES, Size, generate
 
 
-def test_window_min_matches_a_loop() -> None:
+@pytest.mark.parametrize("scipy_call", ["chosen", "public"])
+def test_window_min_matches_a_loop(monkeypatch, scipy_call: str) -> None:
     """Windows of odd and even widths (scipy's filter places them differently), empty ones, ones
-    past the ends, and values with INF (an unreachable quantity) and of both signs: exactly."""
+    past the ends, and values with INF (an unreachable quantity) and of both signs: exactly --
+    through scipy's C pass called directly (as on this scipy) and through its public function,
+    answered in a new array and into a row of a table (as a DP stage does)."""
+    import awards.engine.itemdp as itemdp
+
+    if scipy_call == "chosen":
+        assert itemdp._filter is not itemdp._public_filter, "this scipy's C pass was not taken"
+    else:
+        monkeypatch.setattr(itemdp, "_filter", itemdp._public_filter)
     rng = np.random.default_rng(3)
     for n in (1, 2, 40, 301):
         values = rng.normal(size=n) * 1e6
@@ -28,6 +37,9 @@ def test_window_min_matches_a_loop() -> None:
             expected = [min(values[max(0, q - hi): q - lo + 1], default=np.inf) if q >= lo else np.inf
                         for q in range(n)]
             assert np.array_equal(window_min(values, lo, hi), expected), (n, lo, hi)
+            table = np.full((3, n), -1.0)
+            window_min(values, lo, hi, out=table[1])
+            assert np.array_equal(table[1], expected) and (table[[0, 2]] == -1).all(), (n, lo, hi)
 
 
 def test_min_plus_matches_a_loop() -> None:
