@@ -172,20 +172,27 @@ class ItemDP:
                     window_min(shifted[k], lo, hi, out=reached[k])
                 reached += slopes
                 reached.min(axis=0, out=used[row])
-            used += stage.fixed
+            if stage.fixed:
+                used += stage.fixed
         self.history.append((stage, self.table))
-        table = self.table.copy()
-        np.minimum(table[1:], used, out=table[1:])
+        table = np.empty_like(self.table)  # (the old one stays in the history, for the backtrack)
+        table[0] = self.table[0]
+        np.minimum(self.table[1:], used, out=table[1:])
         self.table = table
 
     def backtrack(self, level: int, remaining: int) -> dict[int, tuple[int, int]]:
         """The award (bid -> (segment, quantity)) behind table[level, remaining]."""
         award: dict[int, tuple[int, int]] = {}
+        after = self.table
         for stage, before in reversed(self.history):
             if remaining == 0:
                 break
             best, choice = before[level, remaining], None
-            if level > 0:
+            # the stage left this entry as it was: the earlier stages reach it (an award uses
+            # a few of an item's bids, so most stages are passed over here)
+            unchanged = after[level, remaining] >= best
+            after = before
+            if level > 0 and not unchanged:
                 source_levels = [0, 1] if self.unlimited else [level - 1]
                 for s in stage.segments:
                     lo, hi = int(self.lo[s]), min(int(self.hi[s]), remaining)
