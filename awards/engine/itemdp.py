@@ -56,6 +56,10 @@ _filter = _choose_filter()
 # (a pricing pass on base 300x30x4 seed 1: ~75 ms at 100-160 against ~90 ms at 320 and ~120 ms
 # at 640, measured 2026-12-04 after ``min_plus``; 320 was measured with the old index tables)
 CONVOLUTION_MAX_QUANTITY = 128
+# a stage's segments are shifted and combined together in arrays of at most this many numbers
+# (all of them on items up to ~100,000 units; one at a time on an item of 10,000,000, whose DP then
+# peaks where it did before they were combined: 1.6 GB with four capped bids of four tiers)
+BLOCK_VALUES = 1 << 19
 
 
 def trailing_min(values: np.ndarray, width: int, out: np.ndarray | None = None) -> np.ndarray:
@@ -162,16 +166,20 @@ class ItemDP:
             # every segment at once: shifted[k, j] = source[j] - p_k * j, a window minimum per
             # segment, back: reached[k, q] + p_k * q, least over k (a stage of 4 segments on
             # 1,500 units was mostly numpy and scipy call overhead)
-            segments = np.asarray(stage.segments, dtype=np.int64)
-            slopes = self.price[segments][:, None] * self._quantities()
-            reached = np.empty((len(segments), n))
-            ranges = list(zip(self.lo[segments].astype(np.int64).tolist(), self.hi[segments].astype(np.int64).tolist()))
-            for row in range(rows):
-                shifted = sources[row] - slopes
-                for k, (lo, hi) in enumerate(ranges):
-                    window_min(shifted[k], lo, hi, out=reached[k])
-                reached += slopes
-                reached.min(axis=0, out=used[row])
+            # (in blocks of segments on a big item: a few arrays of BLOCK_VALUES numbers at most)
+            block = max(1, BLOCK_VALUES // n)
+            for first in range(0, len(stage.segments), block):
+                segments = np.asarray(stage.segments[first : first + block], dtype=np.int64)
+                slopes = self.price[segments][:, None] * self._quantities()
+                reached = np.empty((len(segments), n))
+                ranges = list(zip(self.lo[segments].astype(np.int64).tolist(),
+                                  self.hi[segments].astype(np.int64).tolist()))
+                for row in range(rows):
+                    shifted = sources[row] - slopes
+                    for k, (lo, hi) in enumerate(ranges):
+                        window_min(shifted[k], lo, hi, out=reached[k])
+                    reached += slopes
+                    np.minimum(used[row], reached.min(axis=0), out=used[row])
             if stage.fixed:
                 used += stage.fixed
         self.history.append((stage, self.table))
