@@ -111,6 +111,12 @@ class BackgroundBound:
         except (EOFError, OSError, pickle.UnpicklingError):
             self.finished = True
 
+    def has_awards(self) -> bool:
+        """Has the child sent an award that ``poll`` has not handed over yet (the child sends only
+        awards cheaper than the caller's best cost it last heard of)? Never blocks."""
+        self.drain()
+        return bool(self._awards)
+
     def poll(self, best_cost: float) -> list[tuple[dict[str, int], str]]:
         """Tell the child the caller's best cost; take in its bound (``value``) and return the
         awards it sent since the last call, each with what found it."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -88,6 +89,7 @@ def test_bench_command_runs_a_quick_award_benchmark(capsys) -> None:
     printed = capsys.readouterr().out
     assert "== bench award ==" in out.getvalue()
     assert "8x3x2" in printed and "heavy-tail" in printed and "vs plain" in printed
+    assert re.search(r"machine: the fixed reference workload took \d+ ms", printed)
     assert "heavy-tail 8x3x2: engine proved the target on 1/1" in printed
     with pytest.raises(CommandError, match="unknown benchmark"):
         call_command("bench", "nope")

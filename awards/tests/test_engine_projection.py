@@ -146,6 +146,49 @@ def test_the_relaxation_ends_at_an_answer_that_is_enough() -> None:
     assert len(answers) <= 2 and (bound is None or bound < 217_190)
 
 
+def test_news_from_elsewhere_ends_the_relaxation() -> None:
+    """Asked ``news()`` at most every NEWS_SECONDS (the engine asks whether the background tree
+    sent an award): once it says yes HiGHS stops, without proving 217,193.76 and without being
+    asked again."""
+    problem = parse_problem(generate(SIZES["300x30x4"], 2, "tiny-items"))
+    reduced, master, root, found = _enumerated(problem, 217_252.00)
+    asked: list[float] = []
+
+    def news() -> bool:
+        asked.append(time.monotonic())
+        return True
+
+    bound, _ = solve_relaxation(found, reduced, master.share, 217_252.00, time.monotonic() + 60, cutoff=217_252.00,
+                                news=news)
+    assert len(asked) == 1 and (bound is None or bound < 217_190)
+
+
+def test_a_long_row_turns_the_relaxations_presolve_off(monkeypatch) -> None:
+    """The demo's bulk buy (3 lines of 2,500-20,500 units, 3 bidders, a 60% share cap): its
+    lists hold some 16,000 awards, a capped vendor's row over 8,000 of them, where HiGHS's
+    presolve (which no interrupt reaches) took 6.4 s; it is off there, and the engine proves
+    the best award (6,196,798.00, which the background tree also finds)."""
+    import json
+    from pathlib import Path
+
+    from awards.engine import solve
+
+    made = []
+    original = projection.new_highs
+
+    def kept():
+        made.append(original())
+        return made[-1]
+
+    monkeypatch.setattr(projection, "new_highs", kept)
+    data = json.loads((Path(__file__).parent / "data" / "demo-chromebooks.json").read_text())
+    result = solve(data, time_limit=20)
+    assert result.status == "optimal" and str(result.total_cost) == "6196798.00"
+    assert made, "the enumeration did not run on the demo's problem"
+    long_rows = [h for h in made if np.bincount(h.getLp().a_matrix_.index_).max() > projection.PRESOLVE_MAX_ROW]
+    assert long_rows and all(h.getOptionValue("presolve")[1] == "off" for h in long_rows)
+
+
 def test_big_items_give_way_at_once() -> None:
     """Heavy-tail items of ~1,500 units split in too many ways: the lists are abandoned quickly."""
     problem = parse_problem(generate(SIZES["300x30x4"], 0, "heavy-tail"))
