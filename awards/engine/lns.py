@@ -8,8 +8,6 @@ the award must fill out of whole items) and the items whose cheap pooled pattern
 units. Such a sub-problem has a few hundred binaries and one row per vendor whose cap it could
 break; HiGHS gets at most SUB_SECONDS on it, started from the current choice and told to look
 only for cheaper ones, so a neighbourhood either improves the award or costs well under a second.
-(On a slower machine, where every random neighbourhood of a round runs into that limit, the next
-round gets more, up to SUB_SECONDS_MAX, and less again once they end well within it.)
 It stops after MAX_MISSES neighbourhoods in a row (or the caller's stall time) without a better
 choice, and gives the time back to the restricted search.
 
@@ -23,7 +21,7 @@ the tree's best node names them.
 AT_ONCE neighbourhoods, on disjoint items, are solved side by side in threads: HiGHS lets go of
 the GIL while it solves (400 pairs of MIPs in parallel ran at twice the serial throughput, none
 failed), and both changes are kept together when the caps allow it. The threads do not ask the
-caller's stop check (it may read a database); a stop waits for at most SUB_SECONDS_MAX.
+caller's stop check (it may read a database); a stop waits for at most SUB_SECONDS.
 """
 
 from __future__ import annotations
@@ -42,13 +40,9 @@ from .master import Pattern
 from .presolve import Reduced
 
 MAX_FREE_ITEMS = 60  # items re-chosen together, at most
-SUB_SECONDS = 0.6  # HiGHS time for one neighbourhood, at most (at first; see SUB_SECONDS_MAX)
-# ... where the random neighbourhoods of a round all run into that limit (a slower machine: on one
-# 2-3x slower than where it was set, all of them did, and one that would have found $512 in 0.85 s
-# was cut off), the limit grows by SUB_GROWTH for the next round, up to this; it falls back
-# while they end well within it (on the machine it was set on they end in 0.05-0.2 s: unchanged)
-SUB_SECONDS_MAX = 2.0
-SUB_GROWTH = 1.5
+# HiGHS time for one neighbourhood, at most (on a machine 3x slower than the one it was set on
+# they all run into it; letting it grow to 2 s there was worse: README, eighteenth session)
+SUB_SECONDS = 0.6
 MAX_MISSES = 8  # neighbourhoods in a row without a better choice, and they give way
 AT_ONCE = 2  # neighbourhoods solved side by side (HiGHS lets go of the GIL; 2 cores)
 # the background tree's best node is asked for at most this often (``pool_lns``'s guide; 1 s
@@ -77,9 +71,9 @@ class PoolArrays:
 
 
 def _solve_sub(pool: PoolArrays, chosen: np.ndarray, free: list[int], share: float,
-               deadline: float, seconds: float = SUB_SECONDS) -> np.ndarray | None:
+               deadline: float) -> np.ndarray | None:
     """The cheapest choice of pooled patterns for the ``free`` items, the others kept; None if
-    HiGHS found nothing better than the current choice in ``seconds`` (or by the deadline)."""
+    HiGHS found nothing better than the current choice in time."""
     if not free:
         return None
     columns = np.concatenate([pool.of_item[i] for i in free])
@@ -115,7 +109,7 @@ def _solve_sub(pool: PoolArrays, chosen: np.ndarray, free: list[int], share: flo
         h.addRow(-INF, room[v] * scale, len(nonzero), nonzero, values[nonzero])
     start = np.array([position[int(k)] for k in current], dtype=np.int32)
     h.setSolution(len(start), start, np.ones(len(start)))
-    left = min(deadline - time.monotonic(), seconds)
+    left = min(deadline - time.monotonic(), SUB_SECONDS)
     if left < 0.05 or stopped():
         return None
     h.setOptionValue("time_limit", left)
@@ -223,8 +217,6 @@ def pool_lns(reduced: Reduced, patterns: list[Pattern], chosen: list[int], reduc
     last_guide, last_guided = -np.inf, None
     guided_tried = guided_won = 0
     workers = AT_ONCE if (os.cpu_count() or 1) > 1 else 1
-    sub_seconds = SUB_SECONDS  # the sub-problems' limit now (SUB_SECONDS_MAX)
-    longest = 0.0
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="award-neighbourhood") as executor:
         while (time.monotonic() < deadline - 0.05 and not stopped() and time.monotonic() - last_win <= stall
                and misses < MAX_MISSES):
@@ -250,20 +242,7 @@ def pool_lns(reduced: Reduced, patterns: list[Pattern], chosen: list[int], reduc
             if not frees:
                 break
             start = current
-
-            def solve(free: list[int], seconds: float = sub_seconds) -> tuple[np.ndarray | None, float]:
-                began = time.monotonic()
-                return _solve_sub(pool, start, free, float(share), deadline, seconds), time.monotonic() - began
-
-            answers = list(executor.map(solve, frees))
-            results = [result for result, _ in answers]
-            # the random ones (not the guide's) all ran into the limit: more; all well within: less
-            spent = [seconds for _, seconds in answers[int(guided):]]
-            if spent and min(spent) >= 0.9 * sub_seconds and time.monotonic() < deadline - 0.05:
-                sub_seconds = min(sub_seconds * SUB_GROWTH, SUB_SECONDS_MAX)
-            elif spent and max(spent) < sub_seconds / (2 * SUB_GROWTH):
-                sub_seconds = max(sub_seconds / SUB_GROWTH, SUB_SECONDS)
-            longest = max(longest, sub_seconds)
+            results = list(executor.map(lambda free: _solve_sub(pool, start, free, float(share), deadline), frees))
             tried += len(frees)
             won = [(free, result) for free, result in zip(frees, results) if result is not None]
             if guided:
@@ -282,6 +261,5 @@ def pool_lns(reduced: Reduced, patterns: list[Pattern], chosen: list[int], reduc
                 current = better
                 break
             current = np.array(following, dtype=np.int64)
-    stats.update(tried=tried, improved=wins, guided_tried=guided_tried, guided_improved=guided_won,
-                 longest_limit=round(longest, 2))
+    stats.update(tried=tried, improved=wins, guided_tried=guided_tried, guided_improved=guided_won)
     return [int(k) for k in current] if improved else None

@@ -211,28 +211,3 @@ def test_a_guide_leads_them_to_the_pool_optimum_and_may_pool_patterns_of_its_own
     assert sum(given[k].cost for k in seen[-1]) <= best + 1e-6
     assert stats["guided_tried"] >= 1 and stats["guided_improved"] >= 1
 
-
-def test_their_time_limit_grows_where_every_random_one_runs_into_it_and_falls_back(monkeypatch) -> None:
-    """A slower machine: sub-problems that all use their whole limit get 1.5 times as much next
-    round, up to SUB_SECONDS_MAX; once they end well within it, it falls back to SUB_SECONDS."""
-    problem, reduced, pricers, master, root, costs, greedy, chosen = _setup(
-        generate(Size(30, 6, 3, share_cap=0.25), 0, "heavy-tail"))
-    monkeypatch.setattr(lns, "SUB_SECONDS", 0.02)
-    monkeypatch.setattr(lns, "SUB_SECONDS_MAX", 0.05)
-    monkeypatch.setattr(lns, "MAX_MISSES", 10_000)
-    limits: list[float] = []
-    slow = [True]
-
-    def stand_in(pool, current, free, share, deadline, seconds=lns.SUB_SECONDS):
-        limits.append(seconds)
-        if len(limits) == 16:
-            slow[0] = False
-        time.sleep(seconds if slow[0] else 0.0)  # ran into its limit, or ended at once
-        return None
-
-    monkeypatch.setattr(lns, "_solve_sub", stand_in)
-    lns.pool_lns(reduced, master.patterns, chosen, costs, root.duals.mu, time.monotonic() + 1.5,
-                 stall=10.0, on_better=lambda choice: choice)
-    changes = [limit for k, limit in enumerate(limits) if k == 0 or limit != limits[k - 1]]
-    assert changes == pytest.approx([0.02, 0.03, 0.045, 0.05, 0.05 / 1.5, 0.05 / 1.5 ** 2, 0.02])
-    assert limits[15] == 0.05 and limits[-1] == 0.02
