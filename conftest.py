@@ -116,27 +116,11 @@ def uses_database(item) -> bool:
     return bool(DB_FIXTURES & set(getattr(item, "fixturenames", ())))
 
 
-# The longest tests (seconds on a 2-core machine, 2026-12-05: the demo built twice 54 s on SQLite
-# and 104 s on PostgreSQL, the browser pages 10-46 s each, a worker killed and restarted 36 s, ...),
-# run first. pytest-xdist's work stealing hands each process a contiguous block of the collection
-# and lets an idle one take half of another's remaining block: with these at the end (where
-# tests/ sorts), a pass could end with one of them running alone while the other core idles.
-SLOW_FIRST = ("tests/test_demo.py", "tests/browser/", "jobs/tests/test_worker_restart.py", "ops/tests/test_backup.py",
-              "members/tests/test_import_districts.py", "ops/tests/test_cluster.py", "sourcing/tests/test_audit_sealed.py",
-              "analytics/tests/test_rollup.py", "awards/tests/test_engine_projection.py")
-
-
-def _slow_rank(item) -> int:
-    return next((rank for rank, prefix in enumerate(SLOW_FIRST) if item.nodeid.startswith(prefix)), len(SLOW_FIRST))
-
-
 def pytest_collection_modifyitems(config, items):
-    """The longest tests first (``SLOW_FIRST``; otherwise the collection's order). Then
-    EDPOOL_TESTS=database (CI's PostgreSQL pass, after the whole suite has passed on SQLite)
+    """EDPOOL_TESTS=database (CI's PostgreSQL pass, after the whole suite has passed on SQLite)
     keeps only the tests that use the database: the others cannot see which database is configured
     (engine, parsing, templates, tests on their own SQLite file), so a second run would repeat the
     SQLite pass's work exactly. Deselected, and counted in pytest's summary line."""
-    items.sort(key=_slow_rank)  # (stable: the rest keep their order)
     if os.environ.get("EDPOOL_TESTS", "") != "database":
         return
     keep = [item for item in items if uses_database(item)]
