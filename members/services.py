@@ -8,7 +8,7 @@ from typing import Optional
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.acting import APPROVER, STAFF, Actor
@@ -332,17 +332,25 @@ def districts_import(*, records: list[DistrictRecord], actor: Actor,
         if progress is not None:
             progress(index + 1, len(records))
     if new:
-        organisations = organisations_create(
-            specs=[(OrganisationKind.DISTRICT, record.name, record.state) for record, _ in new], actor=actor)
-        districts = [district for _, district in new]
-        for district, organisation in zip(districts, organisations):
-            district.organisation = organisation
-        District.objects.bulk_create(districts, batch_size=500)
-        audit_record_many(actor=actor, entries=[
-            Entry(action=AuditAction.DISTRICT_CREATED, obj=district, after=snapshot(district, DISTRICT_FIELDS))
-            for district in districts])
-        counts.created = len(districts)
+        counts.created = _create_new([district for _, district in new], [record for record, _ in new], actor)
     return counts
+
+
+def _create_new(districts: list[District], records: list[DistrictRecord], actor: Actor) -> int:
+    try:
+        with transaction.atomic():  # a savepoint: the caller's transaction stays usable
+            organisations = organisations_create(
+                specs=[(OrganisationKind.DISTRICT, record.name, record.state) for record in records], actor=actor)
+            for district, organisation in zip(districts, organisations):
+                district.organisation = organisation
+            District.objects.bulk_create(districts, batch_size=500)
+            audit_record_many(actor=actor, entries=[
+                Entry(action=AuditAction.DISTRICT_CREATED, obj=district, after=snapshot(district, DISTRICT_FIELDS))
+                for district in districts])
+    except IntegrityError:  # a slug or id another import or edit took meanwhile
+        raise ValidationError("Some of these districts or their names were saved by someone else while this "
+                              "import ran; nothing was imported. Run the import again.") from None
+    return len(districts)
 
 
 def _new_row(record: DistrictRecord, line: int, seen: dict[tuple[str, str], int]) -> District:

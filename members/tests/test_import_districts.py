@@ -209,3 +209,28 @@ def test_a_bad_new_row_given_to_the_service_imports_nothing(second, message):
                          actor=SYSTEM)
     assert message in str(exc.value)
     assert District.objects.count() == 0 and Organisation.objects.count() == 0 and AuditEvent.objects.count() == 0
+
+
+def test_a_district_saved_meanwhile_is_a_clear_error_and_nothing_is_imported(monkeypatch):
+    """Two imports at once: the other one created a district of this file between the lookup and
+    the insert (simulated: the lookup is made to miss it)."""
+    from django.core.exceptions import ValidationError
+
+    import members.services as services
+    from tests.cast import SYSTEM
+
+    services.districts_import(records=[_record(state_leaid="CA-1")], actor=SYSTEM)
+    before = AuditEvent.objects.count()
+    real = District.objects.select_related
+
+    class Missing:
+        def __iter__(self):
+            return iter(())
+
+    monkeypatch.setattr(District.objects, "select_related", lambda *a: Missing())
+    with pytest.raises(ValidationError, match="saved by someone else while this import ran"):
+        services.districts_import(records=[_record(name="Other", state_leaid="CA-2"),
+                                           _record(name="Again", state_leaid="CA-1")], actor=SYSTEM)
+    monkeypatch.setattr(District.objects, "select_related", real)
+    assert District.objects.count() == 1 and AuditEvent.objects.count() == before
+    assert audit_chain_verify().ok
