@@ -177,6 +177,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true",
                         help=f"a shorter run for a loaded machine: sizes {QUICK_SIZES} only")
     parser.add_argument("--skip-plain", action="store_true", help="run only the engine")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="engine runs per instance (default 1; plain HiGHS runs once). The engine's "
+                             "outcome varies from run to run near its limit (wall-clock limits, its tree "
+                             "in a process beside it): compare settings over several runs")
     parser.add_argument("--json", help="also write the measurements to this file")
     args = parser.parse_args(argv)
     families = list(FAMILIES) if args.family == "all" else [f.strip() for f in args.family.split(",")]
@@ -184,6 +188,8 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown family {unknown[0]!r}; known: {', '.join(FAMILIES)} or all")
     sizes_text = args.sizes or (QUICK_SIZES if args.quick else ",".join(SIZES))
+    if not 1 <= args.repeat <= 100:
+        parser.error("--repeat must be between 1 and 100")
 
     rows = []
     reference = machine_reference()
@@ -202,21 +208,23 @@ def main(argv: list[str] | None = None) -> int:
                 gap = size.target_gap if args.gap is None else args.gap
                 data["options"] = {"relative_gap": gap, "time_limit_seconds": limit}
                 problem = parse_problem(data)
-                engine = run_engine(problem, limit)
                 plain = None if args.skip_plain else run_plain(data, plain_limit, gap)
-                versus_plain = _percent_vs(engine["cost"], plain and plain["cost"])
-                if plain is not None and plain["cost"] is None and engine["cost"] is not None:
-                    versus_plain = "only"
-                versus_rules = _percent_vs(engine["cost"], engine["best_rule_keeping_baseline"])
-                print(
-                    f"{family:<13} {size.name:<10} {seed:>4} {f'{100 * gap:.2g}% {limit:.0f}s':>12} | "
-                    f"{_fmt_reached(engine):>7} {_fmt_at_limit(engine):>10} "
-                    f"{_fmt_time(engine['to_0.1%']):>6} {_fmt_time(engine['to_0.01%']):>6} | "
-                    f"{_fmt_reached(plain):>7} {_fmt_at_limit(plain):>10} | {versus_plain:>8} {versus_rules:>15}",
-                    flush=True,
-                )
-                rows.append({"family": family, "size": size.name, "seed": seed, "target_gap": gap,
-                             "time_limit": limit, "engine": engine, "plain": plain})
+                for run in range(args.repeat):
+                    engine = run_engine(problem, limit)
+                    versus_plain = _percent_vs(engine["cost"], plain and plain["cost"])
+                    if plain is not None and plain["cost"] is None and engine["cost"] is not None:
+                        versus_plain = "only"
+                    versus_rules = _percent_vs(engine["cost"], engine["best_rule_keeping_baseline"])
+                    label = str(seed) if args.repeat == 1 else f"{seed}.{run + 1}"  # seed.run
+                    print(
+                        f"{family:<13} {size.name:<10} {label:>4} {f'{100 * gap:.2g}% {limit:.0f}s':>12} | "
+                        f"{_fmt_reached(engine):>7} {_fmt_at_limit(engine):>10} "
+                        f"{_fmt_time(engine['to_0.1%']):>6} {_fmt_time(engine['to_0.01%']):>6} | "
+                        f"{_fmt_reached(plain):>7} {_fmt_at_limit(plain):>10} | {versus_plain:>8} {versus_rules:>15}",
+                        flush=True,
+                    )
+                    rows.append({"family": family, "size": size.name, "seed": seed, "run": run + 1,
+                                 "target_gap": gap, "time_limit": limit, "engine": engine, "plain": plain})
     print("\ntarget: the proven gap both runs aim for and their time limit. engine / plain: time to prove")
     print("the target (\"-\": not proven within the limit) and the proven gap at the end; 0.1% / 0.01%: when")
     print("the engine's proven gap first got there. vs plain: engine cost against plain HiGHS's (\"only\":")
@@ -225,10 +233,18 @@ def main(argv: list[str] | None = None) -> int:
         for text in sizes_text.split(","):
             name = parse_size(text.strip()).name
             mine = [row for row in rows if row["family"] == family and row["size"] == name]
-            proven = sum(row["engine"]["optimal"] for row in mine)
-            plain_proven = sum(bool(row["plain"] and row["plain"]["optimal"]) for row in mine)
-            print(f"{family} {name}: engine proved the target on {proven}/{len(mine)}, plain HiGHS on "
-                  f"{plain_proven}/{len(mine)}")
+            firsts = [row for row in mine if row["run"] == 1]  # one per instance (plain runs once)
+            plain_proven = sum(bool(row["plain"] and row["plain"]["optimal"]) for row in firsts)
+            if args.repeat == 1:
+                proven = sum(row["engine"]["optimal"] for row in mine)
+                engine_text = f"{proven}/{len(mine)}"
+            else:
+                every = sum(all(row["engine"]["optimal"] for row in mine if row["seed"] == first["seed"])
+                            for first in firsts)
+                engine_text = (f"{sum(row['engine']['optimal'] for row in mine)}/{len(mine)} runs "
+                               f"({every}/{len(firsts)} instances in every run)")
+            print(f"{family} {name}: engine proved the target on {engine_text}, plain HiGHS on "
+                  f"{plain_proven}/{len(firsts)}")
     if args.json:
         with open(args.json, "w") as handle:
             json.dump({"machine_reference_ms": round(reference, 1), "runs": rows}, handle, indent=2)
