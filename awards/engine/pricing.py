@@ -136,7 +136,7 @@ class ItemPricer:
             if len(whole) < len(self.whole_capable):
                 mask = np.isin(self.flat_bid, whole)
                 qty, seg, rest, bids = qty[mask], seg[mask], rest[mask], bids[mask]
-            sources = dp.sources(table)
+            sources = dp.sources()
             source_best = sources.min(axis=0)
             values = source_best[rest] + price[seg] * qty
             if fixed is not None:

@@ -54,6 +54,51 @@ def test_min_plus_matches_a_loop() -> None:
         assert np.array_equal(min_plus(source, curve), expected)
 
 
+@pytest.mark.parametrize("limit", [None, 1, 2])
+@pytest.mark.parametrize("dense", [True, False])
+def test_the_dp_keeps_level_zero_once_and_the_other_levels_per_stage(limit, dense, monkeypatch) -> None:
+    """Level 0 (no bid yet) never changes, so the backtrack's history keeps only the other levels
+    per stage: one row a stage without a vendor limit (an item of 10,000,000 units with 12 capped
+    bids peaked at 1.6 GB instead of 2.6). The answers are those of a search over every award."""
+    import awards.engine.itemdp as itemdp
+    from awards.engine.itemdp import ItemDP
+
+    monkeypatch.setattr(itemdp, "CONVOLUTION_MAX_QUANTITY", 10**6 if dense else 0)
+    rng = np.random.default_rng(7)
+    quantity, lo, hi, price, stages = 100, [], [], [], []
+    for b in range(4):
+        edges = [1, *sorted(rng.choice(np.arange(2, 70), 2, replace=False).tolist()), 71 + 15 * b]
+        segments = []
+        for t in range(3):
+            lo.append(edges[t]); hi.append(edges[t + 1] - 1); price.append(10.0 - t - rng.random())  # noqa: E702
+            segments.append(len(lo) - 1)
+        stages.append(Stage(b, segments, fixed=float(rng.integers(0, 50))))
+    lo, hi, price = np.array(lo, float), np.array(hi, float), np.array(price)
+    dp = ItemDP(quantity, lo, hi, price, limit, len(stages))
+    for stage in stages:
+        dp.add(stage)
+    levels = 2 if limit is None else limit + 1
+    assert [before.shape for _, before in dp.history] == [(levels - 1, quantity + 1)] * len(stages)
+    assert dp.table.shape == (levels, quantity + 1) and dp.table[0, 0] == 0 and np.isinf(dp.table[0, 1:]).all()
+    cost, award = solve_item(quantity, stages, lo, hi, price, limit)
+    reached = {(0, 0): 0.0}  # (bids used, units) -> least cost, every award by brute force
+    for stage in stages:
+        after = dict(reached)
+        for (used, units), value in reached.items():
+            if limit is not None and used >= limit:
+                continue
+            for seg in stage.segments:
+                for q in range(int(lo[seg]), min(int(hi[seg]), quantity - units) + 1):
+                    key, new = (used + 1, units + q), value + price[seg] * q + stage.fixed
+                    if new < after.get(key, np.inf):
+                        after[key] = new
+        reached = after
+    assert cost == pytest.approx(min(v for (_, units), v in reached.items() if units == quantity), abs=1e-6)
+    assert limit is None or len(award) <= limit
+    assert sum(q for _, q in award.values()) == quantity
+    assert cost == pytest.approx(sum(price[s] * q + stages[b].fixed for b, (s, q) in award.items()), abs=1e-6)
+
+
 def test_the_dense_and_the_sliding_convolutions_agree(monkeypatch) -> None:
     """Items priced with every stage dense, then every stage by sliding windows: the same costs."""
     import awards.engine.itemdp as itemdp
