@@ -155,7 +155,7 @@ class ItemDP:
         """Row k feeds level k + 1 (unlimited: level 1 means "one or more bids")."""
         if self.unlimited:
             return np.minimum(self.start, self.rest[0])[None, :]
-        return np.vstack([self.start[None, :], self.rest[:-1]])
+        return np.vstack([self.start[None, :], self.rest[:-1]])[: self.levels - 1]  # (none at a limit of 0)
 
     def curve(self, stage: Stage) -> np.ndarray:
         """curve[x]: cost of awarding x units to the stage's bid (INF where impossible, and at 0)."""

@@ -54,7 +54,7 @@ def test_min_plus_matches_a_loop() -> None:
         assert np.array_equal(min_plus(source, curve), expected)
 
 
-@pytest.mark.parametrize("limit", [None, 1, 2])
+@pytest.mark.parametrize("limit", [None, 0, 1, 2])
 @pytest.mark.parametrize("dense", [True, False])
 def test_the_dp_keeps_level_zero_once_and_the_other_levels_per_stage(limit, dense, monkeypatch) -> None:
     """Level 0 (no bid yet) never changes, so the backtrack's history keeps only the other levels
@@ -93,7 +93,11 @@ def test_the_dp_keeps_level_zero_once_and_the_other_levels_per_stage(limit, dens
                     if new < after.get(key, np.inf):
                         after[key] = new
         reached = after
-    assert cost == pytest.approx(min(v for (_, units), v in reached.items() if units == quantity), abs=1e-6)
+    expected = min((v for (_, units), v in reached.items() if units == quantity), default=np.inf)
+    if limit == 0:  # no bid may be used: nothing covers the item
+        assert np.isinf(expected) and np.isinf(cost) and award == {}
+        return
+    assert cost == pytest.approx(expected, abs=1e-6)
     assert limit is None or len(award) <= limit
     assert sum(q for _, q in award.values()) == quantity
     assert cost == pytest.approx(sum(price[s] * q + stages[b].fixed for b, (s, q) in award.items()), abs=1e-6)
