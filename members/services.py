@@ -74,6 +74,11 @@ def _record_values(record: DistrictRecord) -> dict:
             if f.name != "name" and getattr(record, f.name) is not None}
 
 
+def _require_an_id(record: DistrictRecord) -> None:
+    if not (record.nces_leaid or record.state_leaid):
+        raise ValidationError("A district needs an NCES LEAID or a state LEA id.")
+
+
 def _checked_new(record: DistrictRecord) -> District:
     """A new district from the record, not saved and without its organisation: its fields'
     formats and lengths checked (uniqueness is the database's job: constraints)."""
@@ -88,8 +93,7 @@ def district_upsert(*, record: DistrictRecord, actor: Actor,
     """Create the district or update it from a directory record. Returns (district, outcome)
     where outcome is "created", "updated" or "unchanged". `existing` lets a bulk import pass the
     district it already looked up (or None)."""
-    if not (record.nces_leaid or record.state_leaid):
-        raise ValidationError("A district needs an NCES LEAID or a state LEA id.")
+    _require_an_id(record)
     district = (district_find(nces_leaid=record.nces_leaid, state_leaid=record.state_leaid)
                 if existing is _NOT_LOOKED_UP else existing)
     values = _record_values(record)
@@ -356,12 +360,11 @@ def _create_new(districts: list[District], records: list[DistrictRecord], actor:
 def _new_row(record: DistrictRecord, line: int, seen: dict[tuple[str, str], int]) -> District:
     """A new row's district, checked (``_checked_new``, and the text guard a bulk insert skips),
     refused where an earlier new row of the same import has its state or NCES id."""
-    if not (record.nces_leaid or record.state_leaid):
-        raise ValidationError("A district needs an NCES LEAID or a state LEA id.")
-    for key in ("state_leaid", "nces_leaid"):
+    _require_an_id(record)
+    for key, label in (("state_leaid", "State LEA id"), ("nces_leaid", "NCES LEAID")):
         value = getattr(record, key)
         if value and (key, value) in seen:
-            raise ValidationError({key: [f"{value} is also on line {seen[key, value]}."]})
+            raise ValidationError(f"{label} {value} is also on line {seen[key, value]}.")
     district = _checked_new(record)
     problems = text_problems(district)
     if problems:

@@ -95,13 +95,17 @@ def test_bench_command_runs_a_quick_award_benchmark(capsys) -> None:
         call_command("bench", "nope")
 
 
-def test_bench_repeats_the_engine_and_counts_runs_and_instances(capsys, tmp_path) -> None:
+def test_bench_repeats_the_engine_and_counts_runs_and_instances(capsys, tmp_path, monkeypatch) -> None:
     """``--repeat N``: N engine runs per instance (seed.run in the table; plain HiGHS once), the
     summary counts proven runs and the instances proven in every run; the JSON numbers the runs."""
     import json
 
+    import bench.award as award
     from bench.award import main
 
+    plain_runs: list[int] = []
+    real_plain = award.run_plain
+    monkeypatch.setattr(award, "run_plain", lambda *args: plain_runs.append(1) or real_plain(*args))
     assert main(["--family", "base", "--sizes", "8x3x2", "--seeds", "0,1", "--time-limit", "5",
                  "--repeat", "2", "--json", str(tmp_path / "runs.json")]) == 0
     printed = capsys.readouterr().out
@@ -109,6 +113,6 @@ def test_bench_repeats_the_engine_and_counts_runs_and_instances(capsys, tmp_path
     assert "base 8x3x2: engine proved the target on 4/4 runs (2/2 instances in every run), plain HiGHS on 2/2" in printed
     runs = json.loads((tmp_path / "runs.json").read_text())["runs"]
     assert [(r["seed"], r["run"]) for r in runs] == [(0, 1), (0, 2), (1, 1), (1, 2)]
-    assert runs[0]["plain"] is runs[1]["plain"] or runs[0]["plain"] == runs[1]["plain"]
+    assert len(plain_runs) == 2 and runs[0]["plain"] == runs[1]["plain"]  # once per instance
     with pytest.raises(SystemExit):
         main(["--repeat", "0"])
