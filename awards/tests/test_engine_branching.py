@@ -109,10 +109,12 @@ def _tree_to_the_end(problem, choices: list | None = None, over_cap: list | None
     optimum, _ = brute_force(problem)
     reduced, pricers, master, root = _root(problem)
     tree = BranchAndPrice(reduced, pricers, master)
-    for name, seen in (("branch_choice", choices), ("_over_cap_choice", over_cap)):
-        if seen is not None:
-            choose = getattr(tree, name)
-            setattr(tree, name, lambda *a, choose=choose, seen=seen: seen.append(choose(*a)) or seen[-1])
+    if choices is not None:  # every option offered (strong branching tries up to STRONG_CANDIDATES)
+        options = tree.branch_choices
+        tree.branch_choices = lambda *a: choices.extend(found := options(*a)) or found
+    if over_cap is not None:
+        choose = tree._over_cap_choice
+        tree._over_cap_choice = lambda *a: over_cap.append(choose(*a)) or over_cap[-1]
     bound, _, open_nodes = tree.run(root.lower_bound, root.z, time.monotonic() + 60, incumbent=float(optimum) * 1.01)
     return float(optimum), bound, open_nodes
 

@@ -133,3 +133,47 @@ def test_the_best_node_is_the_least_bound_among_those_that_kept_their_lp() -> No
     heapq.heappop(heap)
     heapq.heappop(heap)
     assert tree.best_support() == [(7, 1.0)]
+
+
+def test_strong_branching_keeps_of_each_node_the_option_whose_two_sides_gain_most() -> None:
+    """``BranchAndPrice.run`` solves both sides of each of a node's options (up to
+    STRONG_CANDIDATES, on different items) and keeps the pair with the largest product of the two
+    bound gains; every open node's path is made of kept pairs, and nodes do get several options."""
+    from awards.engine.branching import STRONG_CANDIDATES
+    from awards.engine.colgen import generate_columns, initial_patterns
+
+    data = generate(SIZES["300x30x4"], 3, "heavy-tail")
+    data["items"], kept = data["items"][:40], {item["id"] for item in data["items"][:40]}
+    data["bids"] = [bid for bid in data["bids"] if bid["item"] in kept]
+    data["constraints"]["max_vendor_share"] = 0.12
+    reduced = presolve(parse_problem(data))
+    pricers = [ItemPricer(reduced, item) for item in range(len(data["items"]))]
+    master = Master(reduced)
+    master.add(initial_patterns(reduced, pricers))
+    root = generate_columns(reduced, pricers, master, deadline=time.monotonic() + 10)
+    tree = BranchAndPrice(reduced, pricers, master)
+    solved: list[tuple[tuple, float]] = []  # (decisions, bound) of every child, in the order solved
+    column_generation = tree.column_generation
+
+    def logged(node, deadline, **kw):
+        answer = column_generation(node, deadline, **kw)
+        solved.append((node.decisions, answer[0]))
+        return answer
+
+    tree.column_generation = logged
+    _, count, open_nodes = tree.run(root.lower_bound, root.z, time.monotonic() + 60, max_nodes=40)
+    assert count == len(solved) >= 40 and open_nodes
+    bound_of = {(): root.lower_bound} | {decisions: bound for decisions, bound in solved}
+    options: dict[tuple, list[tuple[float, tuple]]] = {}  # parent -> (score, the pair's decisions)
+    for (first, low), (second, high) in zip(solved[::2], solved[1::2]):
+        assert first[:-1] == second[:-1] and first[-1][:2] == second[-1][:2]  # the two sides of one option
+        parent = first[:-1]
+        gains = sorted(max(min(b - bound_of[parent], 1e18), 1e-6) for b in (low, high))
+        options.setdefault(parent, []).append((gains[0] * gains[1], (first[-1], second[-1])))
+    assert max(len(found) for found in options.values()) == STRONG_CANDIDATES > 1
+    for node in open_nodes:
+        for depth in range(len(node.decisions)):
+            parent, step = node.decisions[:depth], node.decisions[depth]
+            scores = options[parent]
+            best = max(range(len(scores)), key=lambda k: (scores[k][0], -k))  # the first of equals
+            assert step in scores[best][1]
