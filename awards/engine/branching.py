@@ -34,8 +34,9 @@ bounds bar those a node forbids). A node whose LP chooses one whole pattern per 
 (offered to the caller, who checks it exactly) and is closed.
 
 Best first. The options to branch on are, per item whose LP mixes awards, the bid whose quantity
-splits that mixture most evenly, weighted by the money at stake; a node tries the best three
-(strong branching) and keeps the one whose two sides raise the bound most. Each node costs a few pricing passes (one item DP per item; one vector step for
+splits that mixture most evenly, weighted by the money at stake; a node weighs the best three
+(strong branching: both sides solved, or their gains predicted from earlier branchings on the same
+bid) and keeps the one whose two sides raise the bound most. Each node costs a few pricing passes (one item DP per item; one vector step for
 all the items whose bids all take them whole, ``pricing.WholeOnly``), less the items whose last
 price still bounds them (``_known_lower``): 0.05-0.3 s a node on 300x30x4. The engine runs it in a
 child process beside its search (``background``): from the start on a big problem, else only
@@ -67,10 +68,18 @@ SUPPORTS_KEPT = 2_000
 # options a node tries before it branches (strong branching: ``BranchAndPrice.run``); 1 branches on
 # the first at once. Three grew the bound fastest on heavy-tail 300x30x4 (5 and 8 cost more nodes than they gained)
 STRONG_CANDIDATES = 3
+# branchings on a bid (each side) after which its pseudo-costs predict its gains instead of
+# solving its sides (``BranchAndPrice._estimate``): 2 raised the bound fastest at 11 s on heavy-tail
+# and mixed-sizes 300x30x4 (1, 3 and 4 less, every option solved less on 4 of 6)
+PSEUDO_RELIABLE = 2
 # (item, bid, least, most): the bid's quantity on the item must lie in [least, most], 0 meaning
 # unused -- "not used" is (0, 0), "used" (1, Q); on quantities, (0, t) and (t + 1, Q)
 Decision = tuple[int, int, int, int]
 Ranges = dict[int, tuple[int, int]]  # bid -> (least, most), the decisions on one item combined
+# an option to branch on: (item, bid, threshold, below) -- used / not used if threshold is None,
+# else the bid's quantity at most threshold / above it; below: the share of the item's LP mixture
+# at or under the threshold (None where no mixture is split: ``_over_cap_choice``)
+Option = tuple[int, int, int | None, float | None]
 
 
 def _by_item(decisions: tuple[Decision, ...]) -> dict[int, Ranges]:
@@ -100,7 +109,7 @@ class Node:
     decisions: tuple[Decision, ...] = field(compare=False)
     # the options to branch on, (item, bid, threshold) each: used / not used if threshold is
     # None, else the bid's quantity at most threshold / above it; [] if nothing is left to split
-    choices: list[tuple[int, int, int | None]] = field(default_factory=list, compare=False)
+    choices: list[Option] = field(default_factory=list, compare=False)
     # its last LP solution: the patterns it uses (indices) and their weights (``best_support``)
     support: tuple[np.ndarray, np.ndarray] | None = field(default=None, compare=False)
 
@@ -126,6 +135,9 @@ class BranchAndPrice:
         self._last_priced: dict[int, tuple[float, np.ndarray]] = {}
         self.skipped = 0  # item prices taken from ``_known_lower`` instead of a DP, for the stats
         self._open: list[Node] = []  # the open nodes while ``run`` runs
+        # (item, bid, side above the threshold) -> the gains per share of the LP mixture barred,
+        # of every branching on it so far (``_branch``, ``_estimate``)
+        self._pseudo: dict[tuple[int, int, bool], list[float]] = {}
 
     def best_support(self) -> list[tuple[int, float]]:
         """The LP solution of the open node with the least bound (among those that kept theirs),
@@ -322,9 +334,9 @@ class BranchAndPrice:
     def branch_choice(self, z: np.ndarray | None) -> tuple[int, int, int] | None:
         """The first of ``branch_choices`` (None if the LP is integral)."""
         choices = self.branch_choices(z, 1)
-        return choices[0] if choices else None
+        return choices[0][:3] if choices else None
 
-    def branch_choices(self, z: np.ndarray | None, count: int | None = None) -> list[tuple[int, int, int]]:
+    def branch_choices(self, z: np.ndarray | None, count: int | None = None) -> list[Option]:
         """What to branch on, at most ``count`` options on different items, the best first: among
         the items whose LP mixes awards, the bid whose quantity splits the mixture most evenly at
         the floor of its mean quantity t, weighted by the money at stake -- (item, bid, t): at most
@@ -346,11 +358,11 @@ class BranchAndPrice:
             pattern = self.master.patterns[k]
             stake[pattern.item] = max(stake.get(pattern.item, 0.0), pattern.cost)
             mixed.setdefault(pattern.item, []).append(int(k))
-        best: list[tuple[float, int, int, int]] = []  # (score, item, bid, threshold), an item's best
+        best: list[tuple[float, int, int, int, float]] = []  # (score, item, bid, threshold, below), an item's best
         for item, patterns in mixed.items():
             weights = z[patterns]
             total = float(weights.sum())
-            top: tuple[float, int, int, int] | None = None
+            top: tuple[float, int, int, int, float] | None = None
             for bid in sorted(frozenset().union(*(self.bids_of_pattern[k] for k in patterns))):
                 quantities = np.array([self.quantities_of_pattern[k].get(bid, 0) for k in patterns], dtype=float)
                 if quantities.min() == quantities.max():
@@ -360,11 +372,11 @@ class BranchAndPrice:
                 below = float(weights[quantities <= threshold].sum()) / total
                 score = min(below, 1 - below) * stake[item]
                 if top is None or score > top[0]:
-                    top = (score, item, bid, threshold)
+                    top = (score, item, bid, threshold, below)
             if top is not None:
                 best.append(top)
         best.sort(key=lambda option: (-option[0], option[1]))
-        return [(item, bid, threshold) for _, item, bid, threshold in best[:count]]
+        return [(item, bid, threshold, below) for _, item, bid, threshold, below in best[:count]]
 
     def _over_cap_choice(self, z: np.ndarray, decisions: tuple[Decision, ...]) -> tuple[int, int, int | None] | None:
         """Where the LP chose one pattern per item yet spends over a cap (slack, priced at only 1e3
@@ -419,11 +431,14 @@ class BranchAndPrice:
         search like the deadline (also asked inside a node). Always returns with every pattern
         allowed again.
 
-        Strong branching: a node with several options (``branch_choices``) solves both sides of
-        each and keeps the pair whose least gain times greatest gain is largest (a side pruned or
-        empty gains all that is left to the best cost); the sides of the others are dropped,
-        their columns kept in the pool. (Branching on the first option alone, the bound grew
-        half as fast on heavy-tail 300x30x4 seed 4: awards/engine/README.md, twentieth session.)"""
+        Strong branching with pseudo-costs: a node with several options (``branch_choices``)
+        solves both sides of each whose bid has been branched on fewer than PSEUDO_RELIABLE times,
+        and predicts the others' gains from those earlier branchings (``_estimate``); the one
+        predicted best is solved too if it beats every solved one. Kept is the solved pair whose
+        least gain times greatest gain is largest (a side pruned or empty gains all that is left to
+        the best cost); the sides of the others are dropped, their columns kept in the pool.
+        (Branching on the first option alone, the bound grew half as fast on heavy-tail 300x30x4
+        seed 4: awards/engine/README.md, twentieth session.)"""
         heap = [Node(root_bound, 0, (), self.branch_choices(root_z), _support(root_z))]
         self._open = heap
         closed: list[float] = []
@@ -441,30 +456,29 @@ class BranchAndPrice:
                 if not node.choices:  # integral at its last LP: nothing left to split
                     closed.append(node.bound)
                     continue
-                best: tuple[float, list] | None = None
-                for item, bid, threshold in node.choices:
+                best: tuple[float, list[Node]] | None = None
+                room = incumbent - node.bound if np.isfinite(incumbent) else 1e18
+                guesses = []  # (estimated score, option): options whose pseudo-costs stand in
+                for option in node.choices:
+                    guess = self._estimate(option, room) if len(node.choices) > 1 else None
+                    if guess is not None:
+                        guesses.append((guess, option))
+                        continue
                     if best is not None and (time.monotonic() >= deadline or halt()):
                         break
-                    quantity = self.pricers[item].quantity
-                    sides = [(1, quantity), (0, 0)] if threshold is None else [(0, threshold), (threshold + 1, quantity)]
-                    children = []
-                    for least, most in sides:
-                        self.serial += 1
-                        child = Node(node.bound, self.serial, node.decisions + ((item, bid, least, most),))
-                        child.bound, z, slack = self.column_generation(child, deadline)
-                        solved += 1
-                        chosen = self._examine(child, z, slack)
-                        if chosen is not None and on_award is not None:  # an award, whichever option wins
-                            answer = on_award(chosen)
-                            incumbent = incumbent if answer is None else min(incumbent, answer)
-                        children.append(child)
-                    room = incumbent - node.bound if np.isfinite(incumbent) else 1e18
-                    gains = sorted(max(min(child.bound - node.bound, room), 1e-6) for child in children)
-                    score = gains[0] * gains[1]
+                    children, score, incumbent = self._branch(node, option, deadline, incumbent, on_award)
+                    solved += 2
                     if best is None or score > best[0]:
                         best = (score, children)
-                    if gains[0] >= room:
+                    if score >= room * room:
                         break  # both sides pruned or empty: nothing can do better
+                if guesses:
+                    guess, option = max(guesses, key=lambda pair: pair[0])
+                    if best is None or (guess > best[0] and time.monotonic() < deadline and not halt()):
+                        children, score, incumbent = self._branch(node, option, deadline, incumbent, on_award)
+                        solved += 2
+                        if best is None or score > best[0]:
+                            best = (score, children)
                 assert best is not None
                 for child in best[1]:
                     if child.bound < incumbent:
@@ -478,6 +492,48 @@ class BranchAndPrice:
             self._open = []
         return min(self.bound(heap, closed), incumbent), solved, heap
 
+    def _branch(self, node: Node, option: Option, deadline: float, incumbent: float,
+                on_award: Callable[[list[int]], float | None] | None) -> tuple[list[Node], float, float]:
+        """Both sides of one option solved: (the two children, the product of their bound gains,
+        the caller's best cost after any award they hold); their gains update the option's
+        pseudo-costs."""
+        item, bid, threshold, below = option
+        quantity = self.pricers[item].quantity
+        sides = [(1, quantity), (0, 0)] if threshold is None else [(0, threshold), (threshold + 1, quantity)]
+        children = []
+        for least, most in sides:
+            self.serial += 1
+            child = Node(node.bound, self.serial, node.decisions + ((item, bid, least, most),))
+            child.bound, z, slack = self.column_generation(child, deadline)
+            chosen = self._examine(child, z, slack)
+            if chosen is not None and on_award is not None:  # an award, whichever option wins
+                answer = on_award(chosen)
+                incumbent = incumbent if answer is None else min(incumbent, answer)
+            children.append(child)
+        room = incumbent - node.bound if np.isfinite(incumbent) else 1e18
+        gains = [max(min(child.bound - node.bound, room), 1e-6) for child in children]
+        if below is not None and np.isfinite(max(child.bound for child in children)) and time.monotonic() < deadline:
+            # per side, the gain per share of the mixture it bars (a side keeping the bid above
+            # the threshold bars the share at or under it)
+            for (least, _), gain in zip(sides, gains):
+                barred = below if least >= 1 else 1.0 - below
+                self._pseudo.setdefault((item, bid, least >= 1), []).append(gain / max(barred, 1e-3))
+        return children, gains[0] * gains[1], incumbent
+
+    def _estimate(self, option: Option, room: float) -> float | None:
+        """The product of the two sides' gains that the option's pseudo-costs predict (their
+        mean gain per share of the mixture barred, from earlier branchings on the same bid), or
+        None while it has fewer than PSEUDO_RELIABLE of them on either side."""
+        item, bid, _, below = option
+        if below is None:
+            return None
+        low, high = self._pseudo.get((item, bid, False), ()), self._pseudo.get((item, bid, True), ())
+        if min(len(low), len(high)) < PSEUDO_RELIABLE:
+            return None
+        gain_low = min(float(np.mean(low)) * (1.0 - below), room)
+        gain_high = min(float(np.mean(high)) * below, room)
+        return max(gain_low, 1e-6) * max(gain_high, 1e-6)
+
     def _examine(self, child: Node, z: np.ndarray | None, slack: float) -> list[int] | None:
         """Right after a child's column generation (``_over_cap_choice`` reads the master's last
         solution): its options to branch on, and the pattern of each item if its LP is an award
@@ -485,10 +541,10 @@ class BranchAndPrice:
         if not np.isfinite(child.bound):
             return None
         chosen = self._integral(z, slack)
-        choices: list[tuple[int, int, int | None]] = [] if chosen is not None else list(self.branch_choices(z))
+        choices: list[Option] = [] if chosen is not None else self.branch_choices(z)
         if not choices and chosen is None and z is not None and slack > 1e-9:
             over_cap = self._over_cap_choice(z, child.decisions)
-            choices = [] if over_cap is None else [over_cap]
+            choices = [] if over_cap is None else [(*over_cap, None)]
             picked = [int(k) for k in np.flatnonzero(z >= 1 - 1e-6)]
             if not choices and len(picked) == len(self.pricers):
                 # every item's pattern is fixed: the node allows this one award

@@ -136,9 +136,10 @@ def test_the_best_node_is_the_least_bound_among_those_that_kept_their_lp() -> No
 
 
 def test_strong_branching_keeps_of_each_node_the_option_whose_two_sides_gain_most() -> None:
-    """``BranchAndPrice.run`` solves both sides of each of a node's options (up to
-    STRONG_CANDIDATES, on different items) and keeps the pair with the largest product of the two
-    bound gains; every open node's path is made of kept pairs, and nodes do get several options."""
+    """``BranchAndPrice.run`` solves both sides of a node's options (up to STRONG_CANDIDATES, on
+    different items; those whose pseudo-costs predict them less well than a solved one are not
+    solved) and keeps the solved pair with the largest product of the two bound gains; every open
+    node's path is made of kept pairs, the root solves all its options, and gains are recorded."""
     from awards.engine.branching import STRONG_CANDIDATES
     from awards.engine.colgen import generate_columns, initial_patterns
 
@@ -170,10 +171,33 @@ def test_strong_branching_keeps_of_each_node_the_option_whose_two_sides_gain_mos
         parent = first[:-1]
         gains = sorted(max(min(b - bound_of[parent], 1e18), 1e-6) for b in (low, high))
         options.setdefault(parent, []).append((gains[0] * gains[1], (first[-1], second[-1])))
-    assert max(len(found) for found in options.values()) == STRONG_CANDIDATES > 1
+    assert len(options[()]) == STRONG_CANDIDATES > 1 and tree._pseudo
     for node in open_nodes:
         for depth in range(len(node.decisions)):
             parent, step = node.decisions[:depth], node.decisions[depth]
             scores = options[parent]
             best = max(range(len(scores)), key=lambda k: (scores[k][0], -k))  # the first of equals
             assert step in scores[best][1]
+
+
+def test_pseudo_costs_predict_an_options_gains_once_its_bid_was_branched_on_often_enough() -> None:
+    """``BranchAndPrice._estimate``: None until both sides of the option's bid have
+    PSEUDO_RELIABLE recorded gains (gain per share of the mixture barred); then the mean per side
+    times the share this option bars, each at most what is left to the best cost, multiplied."""
+    from awards.engine.branching import PSEUDO_RELIABLE
+
+    data = generate(SIZES["300x30x4"], 0, "base")
+    reduced = presolve(parse_problem(data))
+    tree = BranchAndPrice(reduced, [], Master(reduced))
+    option = (4, 7, 120, 0.25)  # bid 7 on item 4, at most 120 / more; a quarter of the mixture at most 120
+    assert tree._estimate(option, 1e18) is None
+    for k in range(PSEUDO_RELIABLE):
+        tree._pseudo.setdefault((4, 7, False), []).append(100.0 + 20 * k)  # the "at most" side
+        assert tree._estimate(option, 1e18) is None  # the other side not yet
+    for k in range(PSEUDO_RELIABLE):
+        tree._pseudo.setdefault((4, 7, True), []).append(400.0)
+    low = float(np.mean(tree._pseudo[(4, 7, False)]))
+    assert tree._estimate(option, 1e18) == pytest.approx((low * 0.75) * (400.0 * 0.25))
+    assert tree._estimate(option, 50.0) == pytest.approx(50.0 * 50.0)  # each side capped by what is left
+    assert tree._estimate((4, 8, 120, 0.25), 1e18) is None  # another bid
+    assert tree._estimate((4, 7, None, None), 1e18) is None  # an over-cap option: always solved
