@@ -107,8 +107,7 @@ class Node:
     bound: float
     serial: int
     decisions: tuple[Decision, ...] = field(compare=False)
-    # the options to branch on, (item, bid, threshold) each: used / not used if threshold is
-    # None, else the bid's quantity at most threshold / above it; [] if nothing is left to split
+    # the options to branch on (``Option``), the most promising first; [] if nothing is left to split
     choices: list[Option] = field(default_factory=list, compare=False)
     # its last LP solution: the patterns it uses (indices) and their weights (``best_support``)
     support: tuple[np.ndarray, np.ndarray] | None = field(default=None, compare=False)
@@ -135,8 +134,8 @@ class BranchAndPrice:
         self._last_priced: dict[int, tuple[float, np.ndarray]] = {}
         self.skipped = 0  # item prices taken from ``_known_lower`` instead of a DP, for the stats
         self._open: list[Node] = []  # the open nodes while ``run`` runs
-        # (item, bid, side above the threshold) -> the gains per share of the LP mixture barred,
-        # of every branching on it so far (``_branch``, ``_estimate``)
+        # (item, bid, side above the threshold) -> [sum, count] of the gains per share of the LP
+        # mixture barred, over every branching on it so far (``_branch``, ``_estimate``)
         self._pseudo: dict[tuple[int, int, bool], list[float]] = {}
 
     def best_support(self) -> list[tuple[int, float]]:
@@ -339,10 +338,11 @@ class BranchAndPrice:
     def branch_choices(self, z: np.ndarray | None, count: int | None = None) -> list[Option]:
         """What to branch on, at most ``count`` options on different items, the best first: among
         the items whose LP mixes awards, the bid whose quantity splits the mixture most evenly at
-        the floor of its mean quantity t, weighted by the money at stake -- (item, bid, t): at most
-        t units / more than t. (A bid in some of the mixed awards and not in others, at a mean
-        under one unit, gives t = 0: "not used" / "used".) [] if the LP is integral. ``run`` tries
-        them all and keeps the one whose two sides raise the bound most (strong branching).
+        the floor of its mean quantity t, weighted by the money at stake -- (item, bid, t, share of
+        the mixture at or under t): at most t units / more than t. (A bid in some of the mixed
+        awards and not in others, at a mean under one unit, gives t = 0: "not used" / "used".) []
+        if the LP is integral. ``run`` weighs them and keeps the one whose two sides raise the
+        bound most (strong branching).
 
         Until 2026-12-05 a bid in some of the awards and not in others was split "used" / "not
         used" whatever its mean: the "used" side then took the same mixture with the bid at a
@@ -517,7 +517,9 @@ class BranchAndPrice:
             # the threshold bars the share at or under it)
             for (least, _), gain in zip(sides, gains):
                 barred = below if least >= 1 else 1.0 - below
-                self._pseudo.setdefault((item, bid, least >= 1), []).append(gain / max(barred, 1e-3))
+                seen = self._pseudo.setdefault((item, bid, least >= 1), [0.0, 0])
+                seen[0] += gain / max(barred, 1e-3)
+                seen[1] += 1
         return children, gains[0] * gains[1], incumbent
 
     def _estimate(self, option: Option, room: float) -> float | None:
@@ -527,11 +529,11 @@ class BranchAndPrice:
         item, bid, _, below = option
         if below is None:
             return None
-        low, high = self._pseudo.get((item, bid, False), ()), self._pseudo.get((item, bid, True), ())
-        if min(len(low), len(high)) < PSEUDO_RELIABLE:
+        low, high = self._pseudo.get((item, bid, False), (0.0, 0)), self._pseudo.get((item, bid, True), (0.0, 0))
+        if min(low[1], high[1]) < PSEUDO_RELIABLE:
             return None
-        gain_low = min(float(np.mean(low)) * (1.0 - below), room)
-        gain_high = min(float(np.mean(high)) * below, room)
+        gain_low = min(low[0] / low[1] * (1.0 - below), room)
+        gain_high = min(high[0] / high[1] * below, room)
         return max(gain_low, 1e-6) * max(gain_high, 1e-6)
 
     def _examine(self, child: Node, z: np.ndarray | None, slack: float) -> list[int] | None:

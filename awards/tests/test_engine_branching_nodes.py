@@ -191,12 +191,12 @@ def test_pseudo_costs_predict_an_options_gains_once_its_bid_was_branched_on_ofte
     tree = BranchAndPrice(reduced, [], Master(reduced))
     option = (4, 7, 120, 0.25)  # bid 7 on item 4, at most 120 / more; a quarter of the mixture at most 120
     assert tree._estimate(option, 1e18) is None
-    for k in range(PSEUDO_RELIABLE):
-        tree._pseudo.setdefault((4, 7, False), []).append(100.0 + 20 * k)  # the "at most" side
+    for k in range(PSEUDO_RELIABLE):  # [sum, count] of the gains per share barred
+        low = tree._pseudo.setdefault((4, 7, False), [0.0, 0])  # the "at most" side
+        low[0], low[1] = low[0] + 100.0 + 20 * k, low[1] + 1
         assert tree._estimate(option, 1e18) is None  # the other side not yet
-    for k in range(PSEUDO_RELIABLE):
-        tree._pseudo.setdefault((4, 7, True), []).append(400.0)
-    low = float(np.mean(tree._pseudo[(4, 7, False)]))
+    tree._pseudo[(4, 7, True)] = [400.0 * PSEUDO_RELIABLE, PSEUDO_RELIABLE]
+    low = float(np.mean([100.0 + 20 * k for k in range(PSEUDO_RELIABLE)]))
     assert tree._estimate(option, 1e18) == pytest.approx((low * 0.75) * (400.0 * 0.25))
     assert tree._estimate(option, 50.0) == pytest.approx(50.0 * 50.0)  # each side capped by what is left
     assert tree._estimate((4, 8, 120, 0.25), 1e18) is None  # another bid
