@@ -154,14 +154,14 @@ def test_strong_branching_keeps_of_each_node_the_option_whose_two_sides_gain_mos
     root = generate_columns(reduced, pricers, master, deadline=time.monotonic() + 10)
     tree = BranchAndPrice(reduced, pricers, master)
     solved: list[tuple[tuple, float]] = []  # (decisions, bound) of every child, in the order solved
-    column_generation = tree.column_generation
+    examine = tree._examine  # (each child's, right after its column generation; it may settle the bound)
 
-    def logged(node, deadline, **kw):
-        answer = column_generation(node, deadline, **kw)
-        solved.append((node.decisions, answer[0]))
+    def logged(child, z, slack):
+        answer = examine(child, z, slack)
+        solved.append((child.decisions, child.bound))
         return answer
 
-    tree.column_generation = logged
+    tree._examine = logged
     _, count, open_nodes = tree.run(root.lower_bound, root.z, time.monotonic() + 60, max_nodes=40)
     assert count == len(solved) >= 40 and open_nodes
     bound_of = {(): root.lower_bound} | {decisions: bound for decisions, bound in solved}
