@@ -71,12 +71,19 @@ class PoolArrays:
 
 
 def _solve_sub(pool: PoolArrays, chosen: np.ndarray, free: list[int], share: float,
-               deadline: float) -> np.ndarray | None:
-    """The cheapest choice of pooled patterns for the ``free`` items, the others kept; None if
-    HiGHS found nothing better than the current choice in time."""
+               deadline: float, allowed: np.ndarray | None = None,
+               seconds: float = SUB_SECONDS) -> np.ndarray | None:
+    """The cheapest choice of pooled patterns for the ``free`` items (only ``allowed`` ones
+    besides the current choice, if given), the others kept; None if HiGHS found nothing better
+    than the current choice in ``seconds``."""
+    if allowed is not None:
+        allowed = allowed.copy()
+        allowed[chosen] = True
+        free = [i for i in free if allowed[pool.of_item[i]].sum() > 1]
     if not free:
         return None
-    columns = np.concatenate([pool.of_item[i] for i in free])
+    columns = np.concatenate([pool.of_item[i] if allowed is None else pool.of_item[i][allowed[pool.of_item[i]]]
+                              for i in free])
     free_set = np.zeros(len(chosen), dtype=bool)
     free_set[free] = True
     kept = chosen[~free_set]
@@ -101,7 +108,7 @@ def _solve_sub(pool: PoolArrays, chosen: np.ndarray, free: list[int], share: flo
     h.changeColsIntegrality(n, np.arange(n, dtype=np.int32), np.ones(n, dtype=np.uint8))
     position = {int(k): j for j, k in enumerate(columns)}
     for i in free:
-        index = np.array([position[int(k)] for k in pool.of_item[i]], dtype=np.int32)
+        index = np.array([position[int(k)] for k in pool.of_item[i] if int(k) in position], dtype=np.int32)
         h.addRow(1.0, 1.0, len(index), index, np.ones(len(index)))
     for v in rows:
         values = coefficient[:, v] * scale
@@ -109,7 +116,7 @@ def _solve_sub(pool: PoolArrays, chosen: np.ndarray, free: list[int], share: flo
         h.addRow(-INF, room[v] * scale, len(nonzero), nonzero, values[nonzero])
     start = np.array([position[int(k)] for k in current], dtype=np.int32)
     h.setSolution(len(start), start, np.ones(len(start)))
-    left = min(deadline - time.monotonic(), SUB_SECONDS)
+    left = min(deadline - time.monotonic(), seconds)
     if left < 0.05 or stopped():
         return None
     h.setOptionValue("time_limit", left)
@@ -126,6 +133,19 @@ def _solve_sub(pool: PoolArrays, chosen: np.ndarray, free: list[int], share: flo
     better = chosen.copy()
     better[pool.items[picked]] = picked
     return better
+
+
+def budgeted(reduced: Reduced, patterns: list[Pattern], chosen: list[int], allowed: np.ndarray,
+             deadline: float) -> list[int] | None:
+    """The cheapest choice of one pooled pattern per item among the ``allowed`` ones (and the
+    ``chosen`` ones), HiGHS started from ``chosen``, by the deadline; None if it found none cheaper
+    (``poolsearch`` gives it the patterns within a budget of reduced cost)."""
+    pool = PoolArrays(reduced, patterns)
+    share = float(reduced.problem.constraints.max_vendor_share)
+    current = np.array(chosen, dtype=np.int64)
+    better = _solve_sub(pool, current, list(range(len(current))), share, deadline, allowed=allowed,
+                        seconds=deadline - time.monotonic())
+    return None if better is None else [int(k) for k in better]
 
 
 def _neighbourhood(pool: PoolArrays, chosen: np.ndarray, capped: list[int], reduced_costs: np.ndarray,
@@ -191,7 +211,8 @@ def pool_lns(reduced: Reduced, patterns: list[Pattern], chosen: list[int], reduc
              mu: np.ndarray, deadline: float, stall: float,
              on_better: Callable[[list[int]], list[int] | None], seed: int = 0,
              stats: dict | None = None,
-             guide: Callable[[], tuple[list[tuple[int, float]], np.ndarray]] | None = None) -> list[int] | None:
+             guide: Callable[[], tuple[list[tuple[int, float]], np.ndarray]] | None = None,
+             between: Callable[[], list[int] | None] | None = None) -> list[int] | None:
     """Improve a choice of one pooled pattern per item by re-choosing a few dozen items at a time
     (see the module docstring) until the deadline, or ``stall`` seconds without a better choice.
     Each better choice goes to ``on_better`` at once (the caller's best award and progress); it
@@ -201,7 +222,9 @@ def pool_lns(reduced: Reduced, patterns: list[Pattern], chosen: list[int], reduc
     ``stats``, if given, gets the neighbourhoods tried and improved (and those of them guided).
     ``guide``, if given, is asked at most every GUIDE_SECONDS for the tree's best node's LP, as
     (pool index, weight) pairs, and the pool's reduced costs; it may first pool patterns of its
-    own (appended to ``patterns``, which the pool arrays then follow)."""
+    own (appended to ``patterns``, which the pool arrays then follow).
+    ``between``, if given, is asked before each round (``poolsearch``: the budgeted search, once
+    the gap is near): a choice it returns is where they go on from, an empty one ends them."""
     stats = {} if stats is None else stats
     if not applies(reduced, mu) or not patterns:
         return None
@@ -220,6 +243,12 @@ def pool_lns(reduced: Reduced, patterns: list[Pattern], chosen: list[int], reduc
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="award-neighbourhood") as executor:
         while (time.monotonic() < deadline - 0.05 and not stopped() and time.monotonic() - last_win <= stall
                and misses < MAX_MISSES):
+            if between is not None:
+                following = between()
+                if following is not None:
+                    if not following:
+                        break
+                    current, improved, last_win, misses = np.array(following, dtype=np.int64), True, time.monotonic(), 0
             frees: list[list[int]] = []
             taken: set[int] = set()
             guided = False  # frees[0] is the guide's

@@ -5,12 +5,14 @@
 2. Column generation over per-item award patterns (``colgen``) gives the Lagrangian (Dantzig-
    Wolfe) lower bound -- each item's integer structure solved exactly by DP -- and a master LP
    solution that is nearly integral.
-3. Starting awards: feasible baselines, the LP if integral, a greedy over the pooled patterns,
-   and HiGHS choosing among each item's cheapest pooled patterns (``master.solve_ip``); where a
-   share cap binds on two vendors or more, then patterns priced at perturbed share prices, split
-   awards (a capped vendor's bid at exactly a tier start or its capacity) and HiGHS re-choosing a
-   few dozen items at a time over the pool (``lns``), some of them those where the background
-   branch-and-price's best open node differs from the best award.
+3. Starting awards (``poolsearch``): feasible baselines, the LP if integral, a greedy over the
+   pooled patterns, and HiGHS choosing among each item's cheapest pooled patterns
+   (``master.solve_ip``); where a share cap binds on two vendors or more, then patterns priced at
+   perturbed share prices, split awards (a capped vendor's bid at exactly a tier start or its
+   capacity) and the background branch-and-price's are pooled, HiGHS chooses among the pooled
+   patterns whose reduced cost is within a growing fraction of the gap, then re-chooses a few
+   dozen items at a time over the pool (``lns``), some of them those where the tree's best open
+   node differs from the best award.
    Where a share cap binds and the items are small, every item's awards within the gap are
    listed, projected on the capped vendors (``projection``): HiGHS over the lists gives a bound
    above the Dantzig-Wolfe one and, often, the best award.
@@ -41,22 +43,16 @@ from .background import BackgroundBound
 from .branching import NODE_PASSES  # pricing passes a node costs
 from .baseline import baselines
 from .bounds import SegmentBounds
-from .colgen import generate_columns, initial_patterns, perturbed_patterns, split_patterns
+from .colgen import generate_columns, initial_patterns
 from .diagnose import explain, uncoverable_item, vendor_shortage
 from .highs import stop_check, stopped
-from .heuristics import (
-    Award,
-    as_reduced,
-    award_from_patterns,
-    exact_ok,
-    greedy_by_patterns,
-    pattern_local_search,
-)
+from .heuristics import Award, as_reduced, award_from_patterns
 from .improve import LPGuide, guided, improve
 from . import lns
-from .master import SHARE_MARGIN, Master, Pattern
+from .master import Master, Pattern
 from .model import Problem
-from .presolve import Reduced, presolve
+from .poolsearch import ENUMERATION_SHARE, award_patterns, pool_search, whole_only
+from .presolve import presolve
 from .projection import EnumerationSearch
 from .pricing import ItemPricer
 from .result import FEASIBLE, INFEASIBLE, OPTIMAL, STOPPED, UNKNOWN, Result, priced_result
@@ -66,24 +62,13 @@ from .validate import parse_problem
 
 POOL_SHARE = 0.4  # of the time limit, at most, for the search over pooled patterns (0.15 until 2026-12-04)
 POOL_OF_REMAINING = 0.5  # ... and of the time left after the bound
-POOL_COLUMNS = 3000  # patterns the pool search may choose from (each item's cheapest few)
 # Where neighbourhoods apply (a share cap binding on two vendors or more, no bundles; ``lns``):
 # of the time limit, at most, for pool IP + perturbed patterns + neighbourhoods (0.85 until
 # 2026-12-05: with the tree guiding them the neighbourhoods win later; at 0.95 heavy-tail seed 2
 # and mixed-sizes seed 1 were proven at 10 s, 0.0147% and 0.0114% at 0.85, the rest alike)
 NEIGHBOURHOOD_SHARE = 0.95
 NEIGHBOURHOOD_OF_REMAINING = 0.98  # ... and of the time left after the bound (0.9 until 2026-12-05)
-FIRST_STAGE_SHARE = 0.33  # of that window for the 3-per-item pool IP (it finds its big step early)
-# ... where every item is whole-only (no neighbourhoods follow; the rest goes to the improvement
-# phase): tiny-items 300x30x4 seeds 0 and 2 end at 0.011-0.013% and 0.033-0.035% at 10 s instead
-# of 0.016-0.017% and 0.0355%; seed 4 proven 0.4 s sooner, seed 3 1 s later (tenth session)
-WHOLE_ONLY_FIRST_STAGE_SHARE = 0.6
-# of the time limit for pricing at perturbed share prices (``perturbed_patterns``; 0.15 until
-# 2026-12-05, when half of it went to the split awards below)
-PERTURB_SHARE = 0.075
-SPLIT_SHARE = 0.075  # of the time limit, at most, for capped bids' split awards (``split_patterns``)
 EARLY_GUIDED_SHARE = 0.1  # of the time limit, at most, for the LP-guided search before the neighbourhoods
-STALL_SHARE = 0.2  # of the time limit without a better award ends the neighbourhoods early
 # Branch-and-price on the master in a child process (``background.BackgroundBound``) beside the
 # search: where the master LP mixes awards of small items it raises the bound (by 0.004-0.02% of the
 # cost in seconds on tiny-items, 0.004% on base), but each node costs a few pricing passes, so
@@ -100,20 +85,6 @@ BRANCH_CHILD_SECONDS = 1.0  # a fresh interpreter importing the engine, with roo
 # tiny-items gain a little (awards/engine/README.md, tenth session).
 EARLY_BRANCH_MIN_SEGMENTS = 2_000
 EARLY_BRANCH_MIN_SECONDS = 5.0
-# The projected enumeration (``projection``): tried after the greedy award for at most
-# FIRST_ENUMERATION_SHARE of the time left, then after each better pooled award and before the
-# improvement phase for at most ENUMERATION_SHARE
-FIRST_ENUMERATION_SHARE = 0.3
-FIRST_ENUMERATION_MIN_SECONDS = 5.0
-ENUMERATION_SHARE = 0.5
-LOCAL_SEARCH_SHARE = 0.25  # of the time left, at most, for pattern swaps after each new pooled award
-
-
-def _patterns(reduced: Reduced, award: Award) -> list[Pattern]:
-    per_item: dict[int, dict[int, tuple[int, int]]] = {}
-    for b, entry in award.items():
-        per_item.setdefault(reduced.bid_item[b], {})[b] = entry
-    return [Pattern.make(reduced, item, entries) for item, entries in per_item.items()]
 
 
 def _infeasible(problem: Problem, reasons: list[str], stats: dict[str, Any], bases) -> Result:
@@ -137,152 +108,6 @@ def _guide(master: Master, bound, search: Search | None = None) -> LPGuide:
         by_item.setdefault(pattern.item, set()).add(pattern.award)
         vendors.setdefault(pattern.item, set()).update(master.reduced.bid_vendor[b] for b, _, _ in pattern.award)
     return LPGuide(by_item, vendors, {int(v) for v in np.flatnonzero(bound.duals.mu > 1e-9)})
-
-
-def _local_search(search: Search, master: Master, keys: dict, deadline: float) -> None:
-    """Pattern swaps from the best award, if it is made of pooled patterns (``heuristics``)."""
-    chosen = _chosen(search, keys)
-    if chosen is None or search.done():
-        return
-    now = time.monotonic()
-    better = pattern_local_search(search.reduced, master.patterns, chosen,
-                                  min(deadline, now + LOCAL_SEARCH_SHARE * max(search.remaining(), 0.0)))
-    if better is not None:
-        award = award_from_patterns([master.patterns[k] for k in better])
-        if exact_ok(search.reduced, award):
-            search.offer(award, "pattern swaps")
-
-
-def _pool_ip(
-    search: Search, master: Master, duals, item_values: np.ndarray, master_total: float, deadline: float,
-    neighbourhood_pricers: list[ItemPricer] | None, stats: dict[str, Any],
-    after_first_stage: Callable[[], None] | None = None, enumeration: EnumerationSearch | None = None,
-) -> None:
-    """Greedy on the pool, then the best combination of pooled patterns among each item's
-    cheapest few at the duals: first 3 per item (small, so HiGHS gets far); then either up to 8
-    per item, or -- where neighbourhoods apply -- patterns priced at perturbed share prices and a
-    few dozen items re-chosen at a time (``_neighbourhoods``, if given the items' pricers),
-    which beat the 8-per-item IP on share-capped instances. ``after_first_stage`` runs between."""
-    neighbourhoods = neighbourhood_pricers is not None
-    costs = master.reduced_costs(duals, item_values)
-    items = np.array([pattern.item for pattern in master.patterns])
-    order = np.lexsort((costs, items))
-    first = np.searchsorted(items[order], items[order], side="left")
-    rank = np.empty(len(order), dtype=np.int64)
-    rank[order] = np.arange(len(order)) - first
-    search.offer(greedy_by_patterns(search.reduced, master.patterns, costs, master_total), "greedy on patterns")
-    keys = {(pattern.item, pattern.award): k for k, pattern in enumerate(master.patterns)}
-    _local_search(search, master, keys, deadline)
-    if enumeration is not None and search.remaining() >= FIRST_ENUMERATION_MIN_SECONDS:
-        # the first try, with the budget of the greedy award: cut short, and only with time to
-        # spare (at a 2-3 s limit it left the pool IP too little: tiny-items 0.05-0.09% worse)
-        # again, with a new share of the time left, while it finds better awards (a smaller budget)
-        before = np.inf
-        while (search.best_cost < before - 0.005 and search.remaining() >= FIRST_ENUMERATION_MIN_SECONDS
-               and not search.done() and not stopped()):
-            before = search.best_cost
-            enumeration.attempt(search, min(deadline, time.monotonic() + FIRST_ENUMERATION_SHARE * search.remaining()))
-        if search.done() or stopped():
-            return
-    count = len(search.problem.items)
-    stages = [3] + ([8] if 8 * count <= POOL_COLUMNS and not neighbourhoods else [])
-    for stage, per_item in enumerate(stages):
-        if search.done() or stopped():
-            return
-        allowed = rank < per_item
-        start = _chosen(search, keys)
-        if start is not None:
-            allowed[start] = True
-        now = time.monotonic()
-        last = stage == len(stages) - 1 and not neighbourhoods
-        first_share = 0.5
-        if neighbourhoods:  # (none follow where every item is whole-only: the IP gets more)
-            first_share = WHOLE_ONLY_FIRST_STAGE_SHARE if _whole_only(neighbourhood_pricers) else FIRST_STAGE_SHARE
-        stage_deadline = deadline if last else now + (deadline - now) * first_share
-        for margin in (0.0, SHARE_MARGIN):
-            chosen = master.solve_ip(stage_deadline, allowed=allowed, start=start,
-                                     gap=max(search.target / 2, 1e-7), margin=margin, enough=search.would_finish)
-            if chosen is None:
-                break
-            award = award_from_patterns([master.patterns[k] for k in chosen])
-            if exact_ok(search.reduced, award):
-                if search.offer(award, "pattern pool"):
-                    _local_search(search, master, keys, deadline)
-                    if enumeration is not None:
-                        enumeration.attempt(search, min(deadline, time.monotonic()
-                                                        + ENUMERATION_SHARE * search.remaining()))
-                break
-        if stage == 0 and after_first_stage is not None and not search.done() and not stopped():
-            after_first_stage()
-    if neighbourhood_pricers is not None and not search.done() and not stopped():
-        _neighbourhoods(search, master, neighbourhood_pricers, duals, item_values, deadline, stats)
-
-
-def _chosen(search: Search, keys: dict) -> list[int] | None:
-    """The pooled pattern of each item in the best award, in item order; None if the best award
-    is not made of pooled patterns."""
-    if search.best is None:
-        return None
-    chosen = [keys.get((p.item, p.award)) for p in sorted(_patterns(search.reduced, search.best),
-                                                           key=lambda p: p.item)]
-    return None if None in chosen or len(chosen) != len(search.problem.items) else chosen
-
-
-def _whole_only(pricers: list[ItemPricer]) -> bool:
-    """Whether every item's bids all take it whole (no capacities: tiny-items): at positive
-    prices each item's cheapest award is then one bid taking it whole (``pricing``)."""
-    return not any(pricer.always_general for pricer in pricers)
-
-
-def _neighbourhoods(search: Search, master: Master, pricers: list[ItemPricer], duals, item_values: np.ndarray,
-                    deadline: float, stats: dict[str, Any]) -> None:
-    """Price patterns at perturbed share prices and split awards into the pool, then re-choose a
-    few dozen items at a time (``lns.pool_lns``) from the best award until the deadline or a
-    stall -- except where every item's bids all take it whole: then perturbed pricing would find
-    nothing new (``perturbed_patterns``), the pool holds each item's awards to one bid, and the
-    3-per-item IP and pattern swaps have chosen among them; the improvement phase, which finds
-    split awards, gets the time (tiny-items proven ~2 s sooner; awards/engine/README.md, tenth session)."""
-    if _whole_only(pricers):
-        return
-    limit = search.deadline - search.started
-    master.add(perturbed_patterns(search.reduced, pricers, duals,
-                                  min(deadline, time.monotonic() + PERTURB_SHARE * limit)))
-    master.add(split_patterns(search.reduced, pricers, duals, item_values,
-                              min(deadline, time.monotonic() + SPLIT_SHARE * limit)))
-    # the background tree's split awards at its branching quantities (mixed-sizes seeds 0 and 1
-    # proven in 6.1 and 6.5 s instead of 9.3 and 8.6; awards/engine/README.md, sixteenth session)
-    master.add([Pattern.make(search.reduced, item, award) for item, award in search.tree_patterns()])
-    if search.best is not None:  # e.g. from the LP-guided search: its patterns may not be pooled yet
-        master.add(_patterns(search.reduced, search.best))
-    keys = {(pattern.item, pattern.award): k for k, pattern in enumerate(master.patterns)}
-    chosen = _chosen(search, keys)
-    if chosen is None:
-        return
-    costs = master.reduced_costs(duals, item_values)
-
-    def offer(better: list[int]) -> list[int] | None:
-        award = award_from_patterns([master.patterns[k] for k in better])
-        if exact_ok(search.reduced, award) and search.offer(award, "pool neighbourhoods"):
-            _local_search(search, master, keys, deadline)
-        if search.done():
-            return None
-        return _chosen(search, keys) or better
-
-    def guide() -> tuple[list[tuple[int, float]], np.ndarray]:
-        """The tree's best open node's LP (``Search.tree_guide``) as (pool index, weight), its
-        patterns pooled first, and the reduced costs of the pool as it is then."""
-        found = [(Pattern.make(search.reduced, item, award), weight) for item, award, weight in search.tree_guide()]
-        before = len(master.patterns)
-        master.add([pattern for pattern, _ in found])
-        for k in range(before, len(master.patterns)):
-            keys[(master.patterns[k].item, master.patterns[k].award)] = k
-        return [(keys[(p.item, p.award)], weight) for p, weight in found], master.reduced_costs(duals, item_values)
-
-    counts: dict[str, int] = {}
-    lns.pool_lns(search.reduced, master.patterns, chosen, costs, duals.mu, deadline,
-                 stall=STALL_SHARE * limit, on_better=offer, stats=counts, guide=guide)
-    stats.update(neighbourhoods_tried=counts.get("tried", 0), neighbourhoods_improved=counts.get("improved", 0),
-                 tree_guided_tried=counts.get("guided_tried", 0), tree_guided_improved=counts.get("guided_improved", 0))
 
 
 def solve(problem: Problem | Mapping[str, Any], *, time_limit: float | None = None,
@@ -337,7 +162,7 @@ def _search(search: Search, master: Master, pricers: list[ItemPricer], bound, se
                                else (POOL_SHARE, POOL_OF_REMAINING))
         pool_deadline = time.monotonic() + min(share * (deadline - started), of_remaining * search.remaining())
         early: Callable[[], None] | None = None
-        if neighbourhoods and not _whole_only(pricers):
+        if neighbourhoods and not whole_only(pricers):
             # the LP-guided search (improve.guided) between the pool IP and the neighbourhoods,
             # for at most EARLY_GUIDED_SHARE of the limit: cheap, and it often proves the
             # target there; else it runs again in the improvement phase (at once, without the
@@ -351,8 +176,8 @@ def _search(search: Search, master: Master, pricers: list[ItemPricer], bound, se
 
             early = lp_guided
 
-        _pool_ip(search, master, bound.duals, item_values, bound.lp_value, pool_deadline,
-                 pricers if neighbourhoods else None, stats, after_first_stage=early, enumeration=enumeration)
+        pool_search(search, master, bound.duals, item_values, bound.lp_value, pool_deadline,
+                    pricers if neighbourhoods else None, stats, after_first_stage=early, enumeration=enumeration)
         phases.done("pattern_search")
     if not search.done() and not stopped():
         enumeration.attempt(search, min(deadline, time.monotonic() + ENUMERATION_SHARE * search.remaining()))
@@ -379,7 +204,7 @@ def _bound_and_search(search: Search, bases, offered: list[Award], stats: dict[s
     master = Master(reduced)
     master.add(initial_patterns(reduced, pricers))
     for award in offered:
-        master.add(_patterns(reduced, award))
+        master.add(award_patterns(reduced, award))
     phases.done("setup")
     bound = generate_columns(reduced, pricers, master, deadline=started + 0.35 * (deadline - started))
     phases.done("column_generation")

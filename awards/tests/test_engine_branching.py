@@ -253,7 +253,7 @@ def test_the_search_takes_in_the_background_bound_and_awards(monkeypatch, seed: 
     monkeypatch.setattr(solve_module, "BRANCH_CHILD_SECONDS", 0.0)
     monkeypatch.setattr(solve_module.BackgroundBound, "start", classmethod(start))
     monkeypatch.setattr(solve_module, "improve", lambda *args: False)  # leave the gap to the helper
-    monkeypatch.setattr(solve_module, "_pool_ip", lambda *args, **kwargs: None)
+    monkeypatch.setattr(solve_module, "pool_search", lambda *args, **kwargs: None)
     result = solve(problem, time_limit=1)
     assert len(helpers) == 1 and helpers[0].stopped and helpers[0].best_costs
     assert float(result.lower_bound) >= (dw + float(optimum)) / 2 - 0.01  # its bound, taken in

@@ -1,0 +1,271 @@
+"""The search over pooled patterns: one pattern per item, chosen among those column generation
+(and perturbed pricing, split awards, the background tree) put in the master's pool.
+
+``pool_search``: a greedy award over the pool and pattern swaps (``heuristics``); the projected
+enumeration where it applies (``projection``); HiGHS among each item's cheapest pooled patterns
+(``Master.solve_ip``); then, where a share cap binds on two vendors or more (``lns.applies``),
+``neighbourhoods``: patterns priced at perturbed share prices, split awards and the tree's patterns
+are pooled, HiGHS searches the pooled patterns within a reduced-cost budget (``_budgeted``), then
+re-chooses a few dozen items at a time (``lns.pool_lns``).
+
+*Why a budget.* At the master's duals an award's cost is the Lagrangian bound (the sum of the
+items' best adjusted costs) plus the reduced costs of its patterns plus the share prices times
+the room it leaves under the caps, all three terms at least zero. So no award cheaper than the best
+one holds a pattern whose reduced cost exceeds the gap, and the award cheaper by most holds only
+patterns of small reduced cost. On heavy-tail 300x30x4 seed 3 the pool (3,740 patterns) held an
+award $6,000 below the best one found, which HiGHS over the whole pool took 150 s to reach; over
+the 425 patterns within 4% of the gap it found one $4,600 below in 1.2 s, and over those within
+6.5% the pool's optimum in 4.2 s.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from . import lns
+from .colgen import perturbed_patterns, split_patterns
+from .heuristics import Award, award_from_patterns, exact_ok, greedy_by_patterns, pattern_local_search
+from .highs import stopped
+from .master import SHARE_MARGIN, Master, Pattern
+from .presolve import Reduced
+from .pricing import ItemPricer
+from .projection import EnumerationSearch
+from .search import Search
+
+POOL_COLUMNS = 3000  # patterns the pool search may choose from (each item's cheapest few)
+FIRST_STAGE_SHARE = 0.2  # of that window for the 3-per-item pool IP (it finds its big step early; 0.33 until 2026-12-06)
+# ... where every item is whole-only (no neighbourhoods follow; the rest goes to the improvement
+# phase): tiny-items 300x30x4 seeds 0 and 2 end at 0.011-0.013% and 0.033-0.035% at 10 s instead
+# of 0.016-0.017% and 0.0355%; seed 4 proven 0.4 s sooner, seed 3 1 s later (tenth session)
+WHOLE_ONLY_FIRST_STAGE_SHARE = 0.6
+# of the time limit for pricing at perturbed share prices (``perturbed_patterns``; 0.15 until
+# 2026-12-05, when half of it went to the split awards below)
+PERTURB_SHARE = 0.075
+SPLIT_SHARE = 0.075  # of the time limit, at most, for capped bids' split awards (``split_patterns``)
+STALL_SHARE = 0.2  # of the time limit without a better award ends the neighbourhoods early
+# The projected enumeration (``projection``): tried after the greedy award for at most
+# FIRST_ENUMERATION_SHARE of the time left, then after each better pooled award and before the
+# improvement phase for at most ENUMERATION_SHARE
+FIRST_ENUMERATION_SHARE = 0.3
+FIRST_ENUMERATION_MIN_SECONDS = 5.0
+ENUMERATION_SHARE = 0.5
+# The budgeted pool search (``_budgeted``): the patterns whose reduced cost is within
+# BUDGET_FIRST_FRACTION of the gap, then twice that, ... up to the whole gap, each search given at
+# most BUDGET_SLICE of the time left (none follows one that ran out of time); run once, before the
+# neighbourhoods or between them, as soon as the gap to the items' bound is within BUDGET_NEAR of
+# the best cost (heavy-tail seed 2 starts at 0.08%: there the cheap patterns at the root's prices
+# hold few of the changes needed, and its first search ran out of time while the tree-guided
+# neighbourhoods waited; seeds 0 and 3 start at 0.02%)
+BUDGET_FIRST_FRACTION = 0.04
+BUDGET_GROWTH = 2.0
+BUDGET_SLICE = 0.4
+BUDGET_NEAR = 0.0004
+LOCAL_SEARCH_SHARE = 0.25  # of the time left, at most, for pattern swaps after each new pooled award
+
+
+def award_patterns(reduced: Reduced, award: Award) -> list[Pattern]:
+    """An award as one pattern per item it covers."""
+    per_item: dict[int, dict[int, tuple[int, int]]] = {}
+    for b, entry in award.items():
+        per_item.setdefault(reduced.bid_item[b], {})[b] = entry
+    return [Pattern.make(reduced, item, entries) for item, entries in per_item.items()]
+
+
+def _local_search(search: Search, master: Master, keys: dict, deadline: float) -> None:
+    """Pattern swaps from the best award, if it is made of pooled patterns (``heuristics``)."""
+    chosen = _chosen(search, keys)
+    if chosen is None or search.done():
+        return
+    now = time.monotonic()
+    better = pattern_local_search(search.reduced, master.patterns, chosen,
+                                  min(deadline, now + LOCAL_SEARCH_SHARE * max(search.remaining(), 0.0)))
+    if better is not None:
+        award = award_from_patterns([master.patterns[k] for k in better])
+        if exact_ok(search.reduced, award):
+            search.offer(award, "pattern swaps")
+
+
+def pool_search(
+    search: Search, master: Master, duals, item_values: np.ndarray, master_total: float, deadline: float,
+    neighbourhood_pricers: list[ItemPricer] | None, stats: dict[str, Any],
+    after_first_stage: Callable[[], None] | None = None, enumeration: EnumerationSearch | None = None,
+) -> None:
+    """Greedy on the pool, then the best combination of pooled patterns among each item's
+    cheapest few at the duals: first 3 per item (small, so HiGHS gets far); then either up to 8
+    per item, or -- where neighbourhoods apply -- patterns priced at perturbed share prices and a
+    few dozen items re-chosen at a time (``neighbourhoods``, if given the items' pricers),
+    which beat the 8-per-item IP on share-capped instances. ``after_first_stage`` runs between."""
+    with_neighbourhoods = neighbourhood_pricers is not None
+    costs = master.reduced_costs(duals, item_values)
+    items = np.array([pattern.item for pattern in master.patterns])
+    order = np.lexsort((costs, items))
+    first = np.searchsorted(items[order], items[order], side="left")
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order)) - first
+    search.offer(greedy_by_patterns(search.reduced, master.patterns, costs, master_total), "greedy on patterns")
+    keys = {(pattern.item, pattern.award): k for k, pattern in enumerate(master.patterns)}
+    _local_search(search, master, keys, deadline)
+    if enumeration is not None and search.remaining() >= FIRST_ENUMERATION_MIN_SECONDS:
+        # the first try, with the budget of the greedy award: cut short, and only with time to
+        # spare (at a 2-3 s limit it left the pool IP too little: tiny-items 0.05-0.09% worse)
+        # again, with a new share of the time left, while it finds better awards (a smaller budget)
+        before = np.inf
+        while (search.best_cost < before - 0.005 and search.remaining() >= FIRST_ENUMERATION_MIN_SECONDS
+               and not search.done() and not stopped()):
+            before = search.best_cost
+            enumeration.attempt(search, min(deadline, time.monotonic() + FIRST_ENUMERATION_SHARE * search.remaining()))
+        if search.done() or stopped():
+            return
+    count = len(search.problem.items)
+    stages = [3] + ([8] if 8 * count <= POOL_COLUMNS and not with_neighbourhoods else [])
+    for stage, per_item in enumerate(stages):
+        if search.done() or stopped():
+            return
+        allowed = rank < per_item
+        start = _chosen(search, keys)
+        if start is not None:
+            allowed[start] = True
+        now = time.monotonic()
+        last = stage == len(stages) - 1 and not with_neighbourhoods
+        first_share = 0.5
+        if with_neighbourhoods:  # (none follow where every item is whole-only: the IP gets more)
+            first_share = WHOLE_ONLY_FIRST_STAGE_SHARE if whole_only(neighbourhood_pricers) else FIRST_STAGE_SHARE
+        stage_deadline = deadline if last else now + (deadline - now) * first_share
+        for margin in (0.0, SHARE_MARGIN):
+            chosen = master.solve_ip(stage_deadline, allowed=allowed, start=start,
+                                     gap=max(search.target / 2, 1e-7), margin=margin, enough=search.would_finish)
+            if chosen is None:
+                break
+            award = award_from_patterns([master.patterns[k] for k in chosen])
+            if exact_ok(search.reduced, award):
+                if search.offer(award, "pattern pool"):
+                    _local_search(search, master, keys, deadline)
+                    if enumeration is not None:
+                        enumeration.attempt(search, min(deadline, time.monotonic()
+                                                        + ENUMERATION_SHARE * search.remaining()))
+                break
+        if stage == 0 and after_first_stage is not None and not search.done() and not stopped():
+            after_first_stage()
+    if neighbourhood_pricers is not None and not search.done() and not stopped():
+        neighbourhoods(search, master, neighbourhood_pricers, duals, item_values, deadline, stats)
+
+
+def _chosen(search: Search, keys: dict) -> list[int] | None:
+    """The pooled pattern of each item in the best award, in item order; None if the best award
+    is not made of pooled patterns."""
+    if search.best is None:
+        return None
+    chosen = [keys.get((p.item, p.award)) for p in sorted(award_patterns(search.reduced, search.best),
+                                                           key=lambda p: p.item)]
+    return None if None in chosen or len(chosen) != len(search.problem.items) else chosen
+
+
+def whole_only(pricers: list[ItemPricer]) -> bool:
+    """Whether every item's bids all take it whole (no capacities: tiny-items): at positive
+    prices each item's cheapest award is then one bid taking it whole (``pricing``)."""
+    return not any(pricer.always_general for pricer in pricers)
+
+
+def neighbourhoods(search: Search, master: Master, pricers: list[ItemPricer], duals, item_values: np.ndarray,
+                    deadline: float, stats: dict[str, Any]) -> None:
+    """Price patterns at perturbed share prices and split awards into the pool, pool the tree's
+    patterns, then re-choose a few dozen items at a time (``lns.pool_lns``) from the best award
+    until the deadline or a stall, with the budgeted search (``_budgeted``) once, before them or
+    between two of their rounds, when the gap is near enough (BUDGET_NEAR) -- except where every item's bids all take it whole: then perturbed pricing would find
+    nothing new (``perturbed_patterns``), the pool holds each item's awards to one bid, and the
+    3-per-item IP and pattern swaps have chosen among them; the improvement phase, which finds
+    split awards, gets the time (tiny-items proven ~2 s sooner; awards/engine/README.md, tenth session)."""
+    if whole_only(pricers):
+        return
+    limit = search.deadline - search.started
+    master.add(perturbed_patterns(search.reduced, pricers, duals,
+                                  min(deadline, time.monotonic() + PERTURB_SHARE * limit)))
+    master.add(split_patterns(search.reduced, pricers, duals, item_values,
+                              min(deadline, time.monotonic() + SPLIT_SHARE * limit)))
+    # the background tree's split awards at its branching quantities (mixed-sizes seeds 0 and 1
+    # proven in 6.1 and 6.5 s instead of 9.3 and 8.6; awards/engine/README.md, sixteenth session)
+    master.add([Pattern.make(search.reduced, item, award) for item, award in search.tree_patterns()])
+    # and the patterns of its best open node (whose LP costs about the tree's bound): with them the
+    # budgeted search below proved heavy-tail seed 2 in 9.2-9.9 s of 10 (README, 21st session)
+    master.add([Pattern.make(search.reduced, item, award) for item, award, _ in search.tree_guide()])
+    if search.best is not None:  # e.g. from the LP-guided search: its patterns may not be pooled yet
+        master.add(award_patterns(search.reduced, search.best))
+    keys = {(pattern.item, pattern.award): k for k, pattern in enumerate(master.patterns)}
+    if _chosen(search, keys) is None:
+        return
+    base = float(item_values.sum())
+    budgeted = search.best_cost - base <= BUDGET_NEAR * search.best_cost
+    if budgeted:
+        _budgeted(search, master, duals, item_values, deadline, stats)
+    costs = master.reduced_costs(duals, item_values)
+    chosen = _chosen(search, keys)
+    if chosen is None or search.done() or stopped():
+        return
+
+    def offer(better: list[int]) -> list[int] | None:
+        award = award_from_patterns([master.patterns[k] for k in better])
+        if exact_ok(search.reduced, award) and search.offer(award, "pool neighbourhoods"):
+            _local_search(search, master, keys, deadline)
+        if search.done():
+            return None
+        return _chosen(search, keys) or better
+
+    def guide() -> tuple[list[tuple[int, float]], np.ndarray]:
+        """The tree's best open node's LP (``Search.tree_guide``) as (pool index, weight), its
+        patterns pooled first, and the reduced costs of the pool as it is then."""
+        found = [(Pattern.make(search.reduced, item, award), weight) for item, award, weight in search.tree_guide()]
+        before = len(master.patterns)
+        master.add([pattern for pattern, _ in found])
+        for k in range(before, len(master.patterns)):
+            keys[(master.patterns[k].item, master.patterns[k].award)] = k
+        return [(keys[(p.item, p.award)], weight) for p, weight in found], master.reduced_costs(duals, item_values)
+
+    def between() -> list[int] | None:
+        nonlocal budgeted
+        if budgeted or search.best_cost - base > BUDGET_NEAR * search.best_cost:
+            return None
+        budgeted, before = True, search.best_cost
+        _budgeted(search, master, duals, item_values, deadline, stats)
+        if search.done():
+            return []
+        return _chosen(search, keys) if search.best_cost < before else None
+
+    counts: dict[str, int] = {}
+    lns.pool_lns(search.reduced, master.patterns, chosen, costs, duals.mu, deadline,
+                 stall=STALL_SHARE * limit, on_better=offer, stats=counts, guide=guide,
+                 between=between)
+    stats.update(neighbourhoods_tried=counts.get("tried", 0), neighbourhoods_improved=counts.get("improved", 0),
+                 tree_guided_tried=counts.get("guided_tried", 0), tree_guided_improved=counts.get("guided_improved", 0))
+
+
+def _budgeted(search: Search, master: Master, duals, item_values: np.ndarray, deadline: float,
+              stats: dict[str, Any]) -> None:
+    """HiGHS over the pooled patterns whose reduced cost (at ``duals``, against ``item_values``)
+    is within BUDGET_FIRST_FRACTION of the gap between the best award and the items' bound, from
+    the best award; then within twice that, and so on up to the whole gap, where no cheaper pooled
+    award is left out (see the module docstring; no bundles here: ``lns.applies``). Each search
+    gets at most BUDGET_SLICE of the time left; once one runs out of it, bigger ones would too.
+    Counted in ``stats`` (``budgeted_searches``, ``budgeted_improved``)."""
+    keys = {(pattern.item, pattern.award): k for k, pattern in enumerate(master.patterns)}
+    costs = master.reduced_costs(duals, item_values)
+    base = float(item_values.sum())
+    fraction = BUDGET_FIRST_FRACTION
+    while not search.done() and not stopped():
+        start = _chosen(search, keys)
+        if start is None:
+            return
+        allowed = costs <= fraction * (search.best_cost - base)
+        until = min(deadline, time.monotonic() + BUDGET_SLICE * max(search.remaining(), 0.0))
+        chosen = lns.budgeted(search.reduced, master.patterns, start, allowed, until)
+        stats["budgeted_searches"] = stats.get("budgeted_searches", 0) + 1
+        if chosen is not None:
+            award = award_from_patterns([master.patterns[k] for k in chosen])
+            if exact_ok(search.reduced, award) and search.offer(award, "pool within a budget"):
+                stats["budgeted_improved"] = stats.get("budgeted_improved", 0) + 1
+        if fraction >= 1.0 or time.monotonic() >= until - 0.05:
+            return
+        fraction = min(fraction * BUDGET_GROWTH, 1.0)

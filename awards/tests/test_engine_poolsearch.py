@@ -1,0 +1,164 @@
+"""The budgeted pool search (awards/engine/poolsearch.py ``_budgeted``, lns.budgeted): an
+award's cost is the Lagrangian bound plus its patterns' reduced costs plus the share prices times
+the room it leaves, so a search over the patterns within a budget of reduced cost loses no award
+cheaper than the best by less than the budget; each search returns the cheapest choice among the
+patterns it was allowed; the budgets grow to the whole gap, where the pool's optimum is found."""
+
+from __future__ import annotations
+
+import importlib
+import time
+
+import numpy as np
+import pytest
+
+from awards.engine import lns, violations
+from awards.engine.bounds import SegmentBounds
+from awards.engine.colgen import perturbed_patterns
+from awards.engine.heuristics import award_cost, award_from_patterns
+from awards.engine.search import Search
+from awards.tests.test_engine_lns import _setup
+from bench.generate import Size, generate
+
+poolsearch = importlib.import_module("awards.engine.poolsearch")
+
+
+def _pool(gap: float | None = None):
+    data = generate(Size(30, 6, 3, share_cap=0.25), 0, "heavy-tail")
+    if gap is not None:
+        data["options"] = {"relative_gap": gap}
+    problem, reduced, pricers, master, root, _, greedy, chosen = _setup(data)
+    master.add(perturbed_patterns(reduced, pricers, root.duals, time.monotonic() + 0.3))
+    item_values = SegmentBounds(reduced, pricers).item_values(root.duals)
+    costs = master.reduced_costs(root.duals, item_values)
+    return problem, reduced, master, root, item_values, costs, greedy, chosen
+
+
+def _cost(master, choice) -> float:
+    return float(sum(master.patterns[k].cost for k in choice))
+
+
+def test_an_award_costs_the_bound_plus_its_reduced_costs_plus_the_priced_room_it_leaves() -> None:
+    problem, reduced, master, root, item_values, costs, _, chosen = _pool()
+    optimum = master.solve_ip(time.monotonic() + 10, gap=1e-9)
+    assert optimum is not None and _cost(master, optimum) < _cost(master, chosen) - 1.0
+    pool = lns.PoolArrays(reduced, master.patterns)
+    share = float(problem.constraints.max_vendor_share)
+    assert (root.duals.mu > 1e-9).sum() >= 2 and costs.min() >= -1e-6
+    for choice in (chosen, optimum):
+        total = _cost(master, choice)
+        room = share * total - pool.spend[choice].sum(axis=0)
+        assert total == pytest.approx(item_values.sum() + costs[choice].sum() + (root.duals.mu * room).sum(), abs=0.01)
+        # hence every pattern of an award cheaper than the best has a reduced cost below the gap
+        assert costs[choice].max() <= total - item_values.sum() + 1e-6
+
+
+def test_a_budgeted_search_returns_the_cheapest_choice_among_the_allowed_patterns() -> None:
+    problem, reduced, master, _, _, costs, _, chosen = _pool()
+    allowed = costs <= np.quantile(costs, 0.6)
+    better = lns.budgeted(reduced, master.patterns, chosen, allowed, time.monotonic() + 10)
+    assert better is not None
+    assert all(allowed[k] or k == chosen[master.patterns[k].item] for k in better)
+    assert [master.patterns[k].item for k in better] == list(range(len(problem.items)))
+    with_start = allowed.copy()
+    with_start[chosen] = True
+    optimum = master.solve_ip(time.monotonic() + 10, allowed=with_start, gap=1e-9)
+    assert _cost(master, better) == pytest.approx(_cost(master, optimum), abs=0.02)
+    award = award_from_patterns([master.patterns[k] for k in better])
+    assert not violations(problem, {reduced.bids[b].id: q for b, (_, q) in award.items() if q > 0})
+    # from the optimum of those patterns there is nothing cheaper to return; nor after the deadline
+    assert lns.budgeted(reduced, master.patterns, better, allowed, time.monotonic() + 10) is None
+    assert lns.budgeted(reduced, master.patterns, chosen, allowed, time.monotonic() - 1) is None
+
+
+def test_the_budgets_grow_to_the_whole_gap_and_reach_the_pool_optimum(monkeypatch) -> None:
+    problem, reduced, master, root, item_values, costs, greedy, _ = _pool(gap=1e-9)
+    search = Search(problem, reduced, time.monotonic(), time.monotonic() + 30)
+    search.offer(greedy, "greedy")
+    asked: list[tuple[float, np.ndarray]] = []
+    real = lns.budgeted
+
+    def budgeted(reduced, patterns, chosen, allowed, deadline):
+        asked.append((search.best_cost, allowed.copy()))
+        return real(reduced, patterns, chosen, allowed, deadline)
+
+    monkeypatch.setattr(lns, "budgeted", budgeted)
+    stats: dict = {}
+    poolsearch._budgeted(search, master, root.duals, item_values, time.monotonic() + 30, stats)
+    base = float(item_values.sum())
+    assert len(asked) >= 3
+    for step, (best, allowed) in enumerate(asked):
+        fraction = min(poolsearch.BUDGET_FIRST_FRACTION * poolsearch.BUDGET_GROWTH ** step, 1.0)
+        budget = fraction * (best - base)
+        assert allowed[costs <= budget].all()  # every pattern within the budget ...
+        assert allowed[costs > budget + 1e-6].sum() <= len(problem.items)  # ... and at most the start's beyond
+    assert fraction == 1.0  # the last one: the whole gap, where nothing cheaper is lost
+    optimum = master.solve_ip(time.monotonic() + 10, gap=1e-9)
+    assert search.best_cost == pytest.approx(_cost(master, optimum), abs=0.02)
+    assert search.best_cost < award_cost(reduced, greedy) - 1.0 and search.found_by == "pool within a budget"
+    assert stats["budgeted_searches"] == len(asked) and 1 <= stats["budgeted_improved"] <= len(asked)
+
+
+def test_a_search_that_runs_out_of_its_time_ends_the_budgets(monkeypatch) -> None:
+    problem, reduced, master, root, item_values, _, greedy, _ = _pool(gap=1e-9)
+    search = Search(problem, reduced, time.monotonic(), time.monotonic() + 30)
+    search.offer(greedy, "greedy")
+    asked: list[float] = []
+
+    def budgeted(reduced, patterns, chosen, allowed, deadline):
+        asked.append(deadline)
+        time.sleep(max(deadline - time.monotonic(), 0.0))  # as if HiGHS ran into its limit
+        return None
+
+    monkeypatch.setattr(lns, "budgeted", budgeted)
+    started = time.monotonic()
+    poolsearch._budgeted(search, master, root.duals, item_values, started + 30, {})
+    assert len(asked) == 1  # a bigger budget would run out too
+    assert asked[0] == pytest.approx(started + poolsearch.BUDGET_SLICE * 30, abs=0.5)
+
+
+def test_the_neighbourhoods_take_a_choice_offered_between_them_and_stop_on_an_empty_one() -> None:
+    """``lns.pool_lns(between=...)``: asked before each round; a choice it returns is where the
+    neighbourhoods go on from (the budgeted search's award), an empty one ends them (the target
+    is reached)."""
+    _, reduced, master, root, _, costs, _, chosen = _pool()
+    optimum = sorted(master.solve_ip(time.monotonic() + 10, gap=1e-9), key=lambda k: master.patterns[k].item)
+    asked: list[int] = []
+
+    def between() -> list[int] | None:
+        asked.append(1)
+        return optimum if len(asked) == 1 else None
+
+    stats: dict = {}
+    last = lns.pool_lns(reduced, master.patterns, chosen, costs, root.duals.mu, time.monotonic() + 2, stall=0.5,
+                        on_better=lambda choice: pytest.fail("nothing beats the optimum"), stats=stats,
+                        between=between)
+    assert last == optimum and len(asked) >= 2 and stats["tried"] >= 1
+    stats = {}
+    assert lns.pool_lns(reduced, master.patterns, chosen, costs, root.duals.mu, time.monotonic() + 2, stall=0.5,
+                        on_better=lambda choice: pytest.fail("ended"), stats=stats, between=lambda: []) is None
+    assert stats["tried"] == 0
+
+
+@pytest.mark.parametrize("near", [0.0, 1.0])
+def test_the_engine_searches_within_budgets_only_once_the_gap_is_near(monkeypatch, near: float) -> None:
+    """``BUDGET_NEAR``: far from the bound the pool's cheap patterns rarely hold the changes
+    needed (heavy-tail seed 2 at 0.08%); the budgeted search waits until the neighbourhoods
+    bring the gap within it, and runs once."""
+    from awards.engine import parse_problem, solve
+
+    calls: list[float] = []
+    real = poolsearch._budgeted
+
+    def budgeted(search, master, duals, item_values, deadline, stats):
+        calls.append((search.best_cost - float(item_values.sum())) / search.best_cost)
+        return real(search, master, duals, item_values, deadline, stats)
+
+    monkeypatch.setattr(poolsearch, "_budgeted", budgeted)
+    monkeypatch.setattr(poolsearch, "BUDGET_NEAR", near)
+    data = generate(Size(60, 10, 3, share_cap=0.15), 1)
+    data["options"] = {"relative_gap": 1e-9}
+    result = solve(parse_problem(data), time_limit=3)
+    assert not violations(parse_problem(data), result.award)
+    assert len(calls) == (0 if near == 0.0 else 1)
+    assert all(gap <= near for gap in calls)
