@@ -71,11 +71,12 @@ class PoolArrays:
 
 
 def _solve_sub(pool: PoolArrays, chosen: np.ndarray, free: list[int], share: float,
-               deadline: float, allowed: np.ndarray | None = None,
-               seconds: float = SUB_SECONDS) -> np.ndarray | None:
+               deadline: float, allowed: np.ndarray | None = None, seconds: float = SUB_SECONDS,
+               enough: Callable[[float], bool] | None = None) -> np.ndarray | None:
     """The cheapest choice of pooled patterns for the ``free`` items (only ``allowed`` ones
     besides the current choice, if given), the others kept; None if HiGHS found nothing better
-    than the current choice in ``seconds``."""
+    than the current choice in ``seconds``. HiGHS stops at the first choice whose total cost
+    ``enough`` says yes to (in the calling thread only: ``budgeted``)."""
     if allowed is not None:
         allowed = allowed.copy()
         allowed[chosen] = True
@@ -123,6 +124,18 @@ def _solve_sub(pool: PoolArrays, chosen: np.ndarray, free: list[int], share: flo
     h.setOptionValue("mip_rel_gap", 1e-7)
     h.setOptionValue("presolve", "off")
     h.setOptionValue("objective_bound", (total - fixed_total) * scale * (1 - 1e-9))
+    if enough is not None:
+        proven = [False]
+
+        def answered(event) -> None:
+            value = fixed_total + float(event.data_out.objective_function_value) / scale
+            proven[0] = proven[0] or enough(value)
+
+        def interrupt(event) -> None:
+            if proven[0]:
+                event.interrupt()
+        h.cbMipImprovingSolution += answered
+        h.cbMipInterrupt += interrupt
     h.run()
     if h.getInfo().primal_solution_status != 2:
         return None
@@ -136,15 +149,16 @@ def _solve_sub(pool: PoolArrays, chosen: np.ndarray, free: list[int], share: flo
 
 
 def budgeted(reduced: Reduced, patterns: list[Pattern], chosen: list[int], allowed: np.ndarray,
-             deadline: float) -> list[int] | None:
+             deadline: float, enough: Callable[[float], bool] | None = None) -> list[int] | None:
     """The cheapest choice of one pooled pattern per item among the ``allowed`` ones (and the
-    ``chosen`` ones), HiGHS started from ``chosen``, by the deadline; None if it found none cheaper
-    (``poolsearch`` gives it the patterns within a budget of reduced cost)."""
+    ``chosen`` ones), HiGHS started from ``chosen``, by the deadline or at the first choice whose
+    cost ``enough`` says yes to; None if it found none cheaper (``poolsearch`` gives it the
+    patterns within a budget of reduced cost)."""
     pool = PoolArrays(reduced, patterns)
     share = float(reduced.problem.constraints.max_vendor_share)
     current = np.array(chosen, dtype=np.int64)
     better = _solve_sub(pool, current, list(range(len(current))), share, deadline, allowed=allowed,
-                        seconds=deadline - time.monotonic())
+                        seconds=deadline - time.monotonic(), enough=enough)
     return None if better is None else [int(k) for k in better]
 
 

@@ -37,7 +37,9 @@ from .projection import EnumerationSearch
 from .search import Search
 
 POOL_COLUMNS = 3000  # patterns the pool search may choose from (each item's cheapest few)
-FIRST_STAGE_SHARE = 0.2  # of that window for the 3-per-item pool IP (it finds its big step early; 0.33 until 2026-12-06)
+# of the pool window (``solve.NEIGHBOURHOOD_SHARE``), where neighbourhoods follow, for the 3-per-
+# item pool IP: it finds its big step early (0.33 until 2026-12-06, when the budgeted search came)
+FIRST_STAGE_SHARE = 0.2
 # ... where every item is whole-only (no neighbourhoods follow; the rest goes to the improvement
 # phase): tiny-items 300x30x4 seeds 0 and 2 end at 0.011-0.013% and 0.033-0.035% at 10 s instead
 # of 0.016-0.017% and 0.0355%; seed 4 proven 0.4 s sooner, seed 3 1 s later (tenth session)
@@ -260,7 +262,7 @@ def _budgeted(search: Search, master: Master, duals, item_values: np.ndarray, de
             return
         allowed = costs <= fraction * (search.best_cost - base)
         until = min(deadline, time.monotonic() + BUDGET_SLICE * max(search.remaining(), 0.0))
-        chosen = lns.budgeted(search.reduced, master.patterns, start, allowed, until)
+        chosen = lns.budgeted(search.reduced, master.patterns, start, allowed, until, enough=search.would_finish)
         stats["budgeted_searches"] = stats.get("budgeted_searches", 0) + 1
         if chosen is not None:
             award = award_from_patterns([master.patterns[k] for k in chosen])

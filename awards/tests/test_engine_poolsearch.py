@@ -78,9 +78,9 @@ def test_the_budgets_grow_to_the_whole_gap_and_reach_the_pool_optimum(monkeypatc
     asked: list[tuple[float, np.ndarray]] = []
     real = lns.budgeted
 
-    def budgeted(reduced, patterns, chosen, allowed, deadline):
+    def budgeted(reduced, patterns, chosen, allowed, deadline, enough=None):
         asked.append((search.best_cost, allowed.copy()))
-        return real(reduced, patterns, chosen, allowed, deadline)
+        return real(reduced, patterns, chosen, allowed, deadline, enough)
 
     monkeypatch.setattr(lns, "budgeted", budgeted)
     stats: dict = {}
@@ -105,7 +105,7 @@ def test_a_search_that_runs_out_of_its_time_ends_the_budgets(monkeypatch) -> Non
     search.offer(greedy, "greedy")
     asked: list[float] = []
 
-    def budgeted(reduced, patterns, chosen, allowed, deadline):
+    def budgeted(reduced, patterns, chosen, allowed, deadline, enough=None):
         asked.append(deadline)
         time.sleep(max(deadline - time.monotonic(), 0.0))  # as if HiGHS ran into its limit
         return None
@@ -162,3 +162,16 @@ def test_the_engine_searches_within_budgets_only_once_the_gap_is_near(monkeypatc
     assert not violations(parse_problem(data), result.award)
     assert len(calls) == (0 if near == 0.0 else 1)
     assert all(gap <= near for gap in calls)
+
+
+def test_a_budgeted_search_ends_at_a_choice_that_is_enough_and_tells_its_true_cost() -> None:
+    """``enough`` (the engine's ``Search.would_finish``) is asked with each better choice's total
+    cost, the kept items' included, and HiGHS stops once it says yes."""
+    _, reduced, master, _, _, costs, _, chosen = _pool()
+    asked: list[float] = []
+    allowed = costs <= np.quantile(costs, 0.6)
+    better = lns.budgeted(reduced, master.patterns, chosen, allowed, time.monotonic() + 10,
+                          enough=lambda cost: asked.append(cost) or True)
+    assert better is not None and asked
+    assert _cost(master, better) == pytest.approx(min(asked), abs=0.02)
+    assert _cost(master, better) < _cost(master, chosen)
