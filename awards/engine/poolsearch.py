@@ -177,10 +177,11 @@ def neighbourhoods(search: Search, master: Master, pricers: list[ItemPricer], du
     """Price patterns at perturbed share prices and split awards into the pool, pool the tree's
     patterns, then re-choose a few dozen items at a time (``lns.pool_lns``) from the best award
     until the deadline or a stall, with the budgeted search (``_budgeted``) once, before them or
-    between two of their rounds, when the gap is near enough (BUDGET_NEAR) -- except where every item's bids all take it whole: then perturbed pricing would find
-    nothing new (``perturbed_patterns``), the pool holds each item's awards to one bid, and the
-    3-per-item IP and pattern swaps have chosen among them; the improvement phase, which finds
-    split awards, gets the time (tiny-items proven ~2 s sooner; awards/engine/README.md, tenth session)."""
+    between two of their rounds, when the gap is near enough (BUDGET_NEAR) -- except where every
+    item's bids all take it whole: then perturbed pricing would find nothing new
+    (``perturbed_patterns``), the pool holds each item's awards to one bid, and the 3-per-item IP
+    and pattern swaps have chosen among them; the improvement phase, which finds split awards,
+    gets the time (tiny-items proven ~2 s sooner; awards/engine/README.md, tenth session)."""
     if whole_only(pricers):
         return
     limit = search.deadline - search.started
@@ -191,8 +192,9 @@ def neighbourhoods(search: Search, master: Master, pricers: list[ItemPricer], du
     # the background tree's split awards at its branching quantities (mixed-sizes seeds 0 and 1
     # proven in 6.1 and 6.5 s instead of 9.3 and 8.6; awards/engine/README.md, sixteenth session)
     master.add([Pattern.make(search.reduced, item, award) for item, award in search.tree_patterns()])
-    # and the patterns of its best open node (whose LP costs about the tree's bound): with them the
-    # budgeted search below proved heavy-tail seed 2 in 9.2-9.9 s of 10 (README, 21st session)
+    # and the patterns of its best open node (whose LP costs about the tree's bound), for the
+    # budgeted search below too (heavy-tail 300x30x4, a budgeted search before the neighbourhoods:
+    # 5 of 5 proven in one run with them, 3 of 5 without; README, twenty-first session)
     master.add([Pattern.make(search.reduced, item, award) for item, award, _ in search.tree_guide()])
     if search.best is not None:  # e.g. from the LP-guided search: its patterns may not be pooled yet
         master.add(award_patterns(search.reduced, search.best))
