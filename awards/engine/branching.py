@@ -57,7 +57,7 @@ import numpy as np
 from .heuristics import award_from_patterns, exact_ok
 from .highs import stopped
 from .master import Master
-from .nodeprice import Decision, NodePricing, _by_item
+from .nodeprice import Decision, NodePricing, decisions_by_item
 from .pricing import ItemPricer
 from .presolve import Reduced
 
@@ -122,11 +122,6 @@ class BranchAndPrice(NodePricing):
         return [(int(k), float(w)) for k, w in zip(index, weight)]
 
     # -- the tree --------------------------------------------------------------------------
-    def branch_choice(self, z: np.ndarray | None) -> tuple[int, int, int] | None:
-        """The first of ``branch_choices`` (None if the LP is integral)."""
-        choices = self.branch_choices(z, 1)
-        return choices[0][:3] if choices else None
-
     def branch_choices(self, z: np.ndarray | None, count: int | None = None) -> list[Option]:
         """What to branch on, at most ``count`` options on different items, the best first: among
         the items whose LP mixes awards, the bid whose quantity splits the mixture most evenly at
@@ -182,9 +177,9 @@ class BranchAndPrice(NodePricing):
         over = set()
         if self.master.share is not None:
             over = {v for v in range(self.master.vendors) if values[1 + v] > 1e-9}
-        ranges = _by_item(decisions)
+        ranges = decisions_by_item(decisions)
         best, choice = None, None
-        for k in np.flatnonzero(z >= 1 - 1e-6):  # what ``branch_choice`` does not call fractional
+        for k in np.flatnonzero(z >= 1 - 1e-6):  # what ``branch_choices`` does not call fractional
             pattern = self.master.patterns[int(k)]
             pricer = self.pricers[pattern.item]
             taken = self.quantities_of_pattern[int(k)]

@@ -34,7 +34,8 @@ Decision = tuple[int, int, int, int]
 Ranges = dict[int, tuple[int, int]]  # bid -> (least, most), the decisions on one item combined
 
 
-def _by_item(decisions: tuple[Decision, ...]) -> dict[int, Ranges]:
+def decisions_by_item(decisions: tuple[Decision, ...]) -> dict[int, Ranges]:
+    """A node's decisions as each item's ranges per bid."""
     by_item: dict[int, Ranges] = {}
     for item, bid, least, most in decisions:
         ranges = by_item.setdefault(item, {})
@@ -177,7 +178,7 @@ class NodePricing:
                           max_rounds: int = 50) -> tuple[float, np.ndarray | None, float]:
         """The node's bound (inf if it holds no award), its last LP solution and the slack that
         LP used (spend over a cap; > 0 means the solution is no award)."""
-        by_item = _by_item(node.decisions)
+        by_item = decisions_by_item(node.decisions)
         if not self._seed(by_item):
             return np.inf, None, 0.0
         master, reduced = self.master, self.reduced

@@ -199,16 +199,11 @@ def neighbourhoods(search: Search, master: Master, pricers: list[ItemPricer], du
     if search.best is not None:  # e.g. from the LP-guided search: its patterns may not be pooled yet
         master.add(award_patterns(search.reduced, search.best))
     keys = {(pattern.item, pattern.award): k for k, pattern in enumerate(master.patterns)}
-    if _chosen(search, keys) is None:
+    chosen = _chosen(search, keys)
+    if chosen is None:
         return
     base = float(item_values.sum())
-    budgeted = search.best_cost - base <= BUDGET_NEAR * search.best_cost
-    if budgeted:
-        _budgeted(search, master, duals, item_values, deadline, stats)
     costs = master.reduced_costs(duals, item_values)
-    chosen = _chosen(search, keys)
-    if chosen is None or search.done() or stopped():
-        return
 
     def offer(better: list[int]) -> list[int] | None:
         award = award_from_patterns([master.patterns[k] for k in better])
@@ -228,7 +223,11 @@ def neighbourhoods(search: Search, master: Master, pricers: list[ItemPricer], du
             keys[(master.patterns[k].item, master.patterns[k].award)] = k
         return [(keys[(p.item, p.award)], weight) for p, weight in found], master.reduced_costs(duals, item_values)
 
+    budgeted = False
+
     def between() -> list[int] | None:
+        """The budgeted search, once, as soon as the gap is near (asked before each round,
+        the first included)."""
         nonlocal budgeted
         if budgeted or search.best_cost - base > BUDGET_NEAR * search.best_cost:
             return None
