@@ -21,7 +21,6 @@ the 425 patterns within 4% of the gap it found one $4,600 below in 1.2 s, and ov
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -94,13 +93,13 @@ def _local_search(search: Search, master: Master, keys: dict, deadline: float) -
 def pool_search(
     search: Search, master: Master, duals, item_values: np.ndarray, master_total: float, deadline: float,
     neighbourhood_pricers: list[ItemPricer] | None, stats: dict[str, Any],
-    after_first_stage: Callable[[], None] | None = None, enumeration: EnumerationSearch | None = None,
+    enumeration: EnumerationSearch | None = None,
 ) -> None:
     """Greedy on the pool, then the best combination of pooled patterns among each item's
     cheapest few at the duals: first 3 per item (small, so HiGHS gets far); then either up to 8
     per item, or -- where neighbourhoods apply -- patterns priced at perturbed share prices and a
     few dozen items re-chosen at a time (``neighbourhoods``, if given the items' pricers),
-    which beat the 8-per-item IP on share-capped instances. ``after_first_stage`` runs between."""
+    which beat the 8-per-item IP on share-capped instances."""
     with_neighbourhoods = neighbourhood_pricers is not None
     costs = master.reduced_costs(duals, item_values)
     items = np.array([pattern.item for pattern in master.patterns])
@@ -150,8 +149,6 @@ def pool_search(
                         enumeration.attempt(search, min(deadline, time.monotonic()
                                                         + ENUMERATION_SHARE * search.remaining()))
                 break
-        if stage == 0 and after_first_stage is not None and not search.done() and not stopped():
-            after_first_stage()
     if neighbourhood_pricers is not None and not search.done() and not stopped():
         neighbourhoods(search, master, neighbourhood_pricers, duals, item_values, deadline, stats)
 

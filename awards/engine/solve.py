@@ -47,11 +47,11 @@ from .colgen import generate_columns, initial_patterns
 from .diagnose import explain, uncoverable_item, vendor_shortage
 from .highs import stop_check, stopped
 from .heuristics import Award, as_reduced, award_from_patterns
-from .improve import LPGuide, guided, improve
+from .improve import LPGuide, improve
 from . import lns
-from .master import Master, Pattern
+from .master import Master
 from .model import Problem
-from .poolsearch import ENUMERATION_SHARE, award_patterns, pool_search, whole_only
+from .poolsearch import ENUMERATION_SHARE, award_patterns, pool_search
 from .presolve import presolve
 from .projection import EnumerationSearch
 from .pricing import ItemPricer
@@ -68,7 +68,6 @@ POOL_OF_REMAINING = 0.5  # ... and of the time left after the bound
 # and mixed-sizes seed 1 were proven at 10 s, 0.0147% and 0.0114% at 0.85, the rest alike)
 NEIGHBOURHOOD_SHARE = 0.95
 NEIGHBOURHOOD_OF_REMAINING = 0.98  # ... and of the time left after the bound (0.9 until 2026-12-05)
-EARLY_GUIDED_SHARE = 0.1  # of the time limit, at most, for the LP-guided search before the neighbourhoods
 # Branch-and-price on the master in a child process (``background.BackgroundBound``) beside the
 # search: where the master LP mixes awards of small items it raises the bound (by 0.004-0.02% of the
 # cost in seconds on tiny-items, 0.004% on base), but each node costs a few pricing passes, so
@@ -92,16 +91,12 @@ def _infeasible(problem: Problem, reasons: list[str], stats: dict[str, Any], bas
     return Result(status=INFEASIBLE, message=message, baselines=bases, stats={**stats, "reasons": reasons})
 
 
-def _guide(master: Master, bound, search: Search | None = None) -> LPGuide:
+def _guide(master: Master, bound) -> LPGuide:
     """What the LP-guided search (``improve.guided``) compares the best award with: the root
-    master LP, or, given the ``search``, the LP of the background tree's best open node where the
-    tree answers (it costs about the tree's bound, far nearer the optimum than the root's LP:
-    before the neighbourhoods, mixed-sizes seed 0 proven in 3.6-5.0 s instead of 7 s or not at
-    10 s, seed 3 in 1.5 s instead of 3.5 s)."""
-    patterns = [] if search is None else [Pattern.make(search.reduced, item, award)
-                                          for item, award, _ in search.tree_guide()]
-    if len({pattern.item for pattern in patterns}) < len(master.reduced.problem.items):
-        patterns = [master.patterns[k] for k in np.flatnonzero(bound.z > 1e-6)]
+    master LP's patterns. (The background tree's best open node guided it in an early run before
+    the neighbourhoods until 2026-12-06; in the improvement phase the root LP did better: tiny-items
+    seed 0 ended at 0.0105% instead of 0.012-0.013%.)"""
+    patterns = [master.patterns[k] for k in np.flatnonzero(bound.z > 1e-6)]
     by_item: dict[int, set[tuple]] = {}
     vendors: dict[int, set[int]] = {}
     for pattern in patterns:
@@ -154,40 +149,26 @@ def _search(search: Search, master: Master, pricers: list[ItemPricer], bound, se
     """The pool search, then the improvement phase (``improve``); sets stats["proven_infeasible"]
     if the latter proves there is no award at all."""
     reduced = search.reduced
-    per_segment = None
     enumeration = EnumerationSearch(pricers, bound.duals, item_values)
     if not search.done():
         neighbourhoods = lns.applies(reduced, bound.duals.mu)
         share, of_remaining = ((NEIGHBOURHOOD_SHARE, NEIGHBOURHOOD_OF_REMAINING) if neighbourhoods
                                else (POOL_SHARE, POOL_OF_REMAINING))
         pool_deadline = time.monotonic() + min(share * (deadline - started), of_remaining * search.remaining())
-        early: Callable[[], None] | None = None
-        if neighbourhoods and not whole_only(pricers):
-            # the LP-guided search (improve.guided) between the pool IP and the neighbourhoods,
-            # for at most EARLY_GUIDED_SHARE of the limit: cheap, and it often proves the
-            # target there; else it runs again in the improvement phase (at once, without the
-            # cap, where every item is whole-only: no neighbourhoods then)
-            per_segment = segment_bounds.per_segment(bound.duals, item_values)
-            limit = deadline - started
-
-            def lp_guided(per_segment: np.ndarray = per_segment) -> None:
-                guided(search, per_segment, _guide(master, bound, search), stats,
-                       until=time.monotonic() + EARLY_GUIDED_SHARE * limit)
-
-            early = lp_guided
-
+        # (the LP-guided search, ``improve.guided``, guided by the tree's best open node, ran here
+        # between the pool IP and the neighbourhoods for 10% of the limit until 2026-12-06: on
+        # heavy-tail and mixed-sizes 300x30x4 it cost about 1 s and improved the award once in 10
+        # runs; without it heavy-tail was proven 8 of 10 times instead of 6, mixed-sizes 10 of 10;
+        # awards/engine/README.md, twenty-second session)
         pool_search(search, master, bound.duals, item_values, bound.lp_value, pool_deadline,
-                    pricers if neighbourhoods else None, stats, after_first_stage=early, enumeration=enumeration)
+                    pricers if neighbourhoods else None, stats, enumeration=enumeration)
         phases.done("pattern_search")
     if not search.done() and not stopped():
         enumeration.attempt(search, min(deadline, time.monotonic() + ENUMERATION_SHARE * search.remaining()))
         phases.done("enumeration")
     if not search.done() and not stopped():
-        if per_segment is None:
-            per_segment = segment_bounds.per_segment(bound.duals, item_values)
+        per_segment = segment_bounds.per_segment(bound.duals, item_values)
         phases.done("bounds")
-        # (the root LP here: with the tree's best node, tiny-items seed 0 ended at 0.012-0.013%
-        # instead of 0.0105%; mixed-sizes gained from it only before the neighbourhoods)
         stats["proven_infeasible"] = improve(search, per_segment, _guide(master, bound), stats)
         phases.done("restricted_search")
 

@@ -112,20 +112,6 @@ def test_the_engine_skips_them_where_every_item_is_whole_only(monkeypatch) -> No
     assert not violations(parse_problem(data), result.award)
 
 
-def test_nor_the_capped_early_lp_guided_search_where_every_item_is_whole_only(monkeypatch) -> None:
-    """(Without neighbourhoods the improvement phase runs it at once, uncapped.) From a review."""
-    import importlib
-
-    solve_module = importlib.import_module("awards.engine.solve")
-    improve_module = importlib.import_module("awards.engine.improve")
-    calls: list = []
-    real = improve_module.guided
-    for module in (solve_module, improve_module):  # the early call, and the improvement phase's
-        monkeypatch.setattr(module, "guided", lambda *a, **k: calls.append(k.get("until")) or real(*a, **k))
-    solve(parse_problem(generate(Size(60, 10, 3, share_cap=0.12), 0, "tiny-items")), time_limit=2)
-    assert calls and all(until is None for until in calls)
-
-
 def _two_vendor_pool() -> lns.PoolArrays:
     """Four items, each with a pattern for vendor A (10.00) and a cheaper one for B (9.00)."""
     pool = object.__new__(lns.PoolArrays)

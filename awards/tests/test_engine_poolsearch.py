@@ -175,3 +175,27 @@ def test_a_budgeted_search_ends_at_a_choice_that_is_enough_and_tells_its_true_co
     assert better is not None and asked
     assert _cost(master, better) == pytest.approx(min(asked), abs=0.02)
     assert _cost(master, better) < _cost(master, chosen)
+
+
+def test_the_pool_ip_chooses_among_the_allowed_patterns_and_its_start_only() -> None:
+    """``Master.solve_ip`` passes HiGHS only the allowed pattern columns and the start's (the rest
+    deleted, not fixed at zero: HiGHS's root work over fixed columns ignored its time limit); its
+    answer maps back to pool indices, and patterns barred from the LP may still be chosen."""
+    problem, reduced, master, _, _, costs, _, chosen = _pool()
+    allowed = costs <= np.quantile(costs, 0.5)
+    for start in (None, chosen):
+        picked = master.solve_ip(time.monotonic() + 10, allowed=allowed, start=start, gap=1e-9)
+        assert picked is not None
+        assert sorted(master.patterns[k].item for k in picked) == list(range(len(problem.items)))
+        assert all(allowed[k] or (start is not None and k in start) for k in picked)
+    with_start = allowed.copy()
+    with_start[chosen] = True
+    picked = master.solve_ip(time.monotonic() + 10, allowed=with_start, gap=1e-9)
+    better = lns.budgeted(reduced, master.patterns, chosen, allowed, time.monotonic() + 10)
+    assert _cost(master, picked) == pytest.approx(_cost(master, better or chosen), abs=0.02)
+    # a pattern barred from the LP (branching does so) is one the IP may still choose
+    whole = master.solve_ip(time.monotonic() + 10, gap=1e-9)
+    barred = np.zeros(len(master.patterns), dtype=bool)
+    barred[whole] = True
+    master.set_allowed(~barred)
+    assert _cost(master, master.solve_ip(time.monotonic() + 10, gap=1e-9)) == pytest.approx(_cost(master, whole), abs=0.02)
