@@ -40,6 +40,14 @@ def award_from_patterns(patterns: list[Pattern]) -> Award:
     return {b: (s, q) for pattern in patterns for b, s, q in pattern.award}
 
 
+def award_patterns(reduced: Reduced, award: Award) -> list[Pattern]:
+    """An award as one pattern per item it covers, in item order (``award_from_patterns``'s inverse)."""
+    per_item: dict[int, dict[int, tuple[int, int]]] = {}
+    for b, entry in award.items():
+        per_item.setdefault(reduced.bid_item[b], {})[b] = entry
+    return [Pattern.make(reduced, item, per_item[item]) for item in sorted(per_item)]
+
+
 def award_cost(reduced: Reduced, award: Award) -> float:
     return float(sum(reduced.seg_price[s] * q for s, q in award.values()))
 

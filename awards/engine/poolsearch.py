@@ -27,10 +27,9 @@ import numpy as np
 
 from . import lns
 from .colgen import perturbed_patterns, split_patterns
-from .heuristics import Award, award_from_patterns, exact_ok, greedy_by_patterns, pattern_local_search
+from .heuristics import award_from_patterns, award_patterns, exact_ok, greedy_by_patterns, pattern_local_search
 from .highs import stopped
 from .master import SHARE_MARGIN, Master, Pattern
-from .presolve import Reduced
 from .pricing import ItemPricer
 from .projection import EnumerationSearch
 from .search import Search
@@ -66,14 +65,6 @@ BUDGET_GROWTH = 2.0
 BUDGET_SLICE = 0.4
 BUDGET_NEAR = 0.0004
 LOCAL_SEARCH_SHARE = 0.25  # of the time left, at most, for pattern swaps after each new pooled award
-
-
-def award_patterns(reduced: Reduced, award: Award) -> list[Pattern]:
-    """An award as one pattern per item it covers."""
-    per_item: dict[int, dict[int, tuple[int, int]]] = {}
-    for b, entry in award.items():
-        per_item.setdefault(reduced.bid_item[b], {})[b] = entry
-    return [Pattern.make(reduced, item, entries) for item, entries in per_item.items()]
 
 
 def _local_search(search: Search, master: Master, keys: dict, deadline: float) -> None:

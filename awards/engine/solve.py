@@ -46,12 +46,12 @@ from .bounds import SegmentBounds
 from .colgen import generate_columns, initial_patterns
 from .diagnose import explain, uncoverable_item, vendor_shortage
 from .highs import stop_check, stopped
-from .heuristics import Award, as_reduced, award_from_patterns
+from .heuristics import Award, as_reduced, award_from_patterns, award_patterns
 from .improve import LPGuide, improve
 from . import lns
 from .master import Master
 from .model import Problem
-from .poolsearch import ENUMERATION_SHARE, award_patterns, pool_search
+from .poolsearch import ENUMERATION_SHARE, pool_search
 from .presolve import presolve
 from .projection import EnumerationSearch
 from .pricing import ItemPricer

@@ -207,13 +207,15 @@ def test_big_items_give_way_at_once() -> None:
     assert time.monotonic() - started < 5
 
 
-def test_the_engine_proves_tiny_items_seed_2_through_it() -> None:
+def test_the_engine_proves_tiny_items_seed_2_through_it(monkeypatch) -> None:
     """Before the enumeration the engine ended this instance at 0.035% after 10 s (217,252.00, its
     whole-item pool optimum); now it finds a split award and proves it within the target (about
     3 s here; 217,193.78 is the best known, and a faster bound may end the search at another
-    award within 0.01% of it)."""
+    award within 0.01% of it). (Without the budgeted list search, which finds such an award
+    sooner, and then the tree's bound often proves it before the relaxation lifts its own.)"""
     from awards.engine import solve
 
+    monkeypatch.setattr(projection, "LIST_BUDGET_MIN_LISTED", 10**9)
     data = generate(SIZES["300x30x4"], 2, "tiny-items")
     data["options"] = {"relative_gap": 1e-4}
     result = solve(data, time_limit=60)
@@ -352,3 +354,50 @@ def test_a_failure_in_the_answer_callback_ends_the_relaxation_and_is_raised() ->
         solve_relaxation(found, reduced, master.share, 217_252.00, time.monotonic() + 60, cutoff=217_252.00,
                          on_answer=on_answer)
     assert len(calls) == 1  # (left to finish, HiGHS gives 3 answers here)
+
+
+def _greedy_search(data: dict):
+    """A search holding the greedy award over the root's pool, and what the enumeration needs."""
+    from awards.engine.heuristics import greedy_by_patterns
+    from awards.engine.search import Search
+
+    problem = parse_problem(data)
+    reduced, pricers, master, root = _root(problem)
+    values = SegmentBounds(reduced, pricers).item_values(root.duals)
+    search = Search(problem, reduced, time.monotonic(), time.monotonic() + 120)
+    search.offer(greedy_by_patterns(reduced, master.patterns, master.reduced_costs(root.duals, values),
+                                    root.lp_value), "greedy")
+    return problem, reduced, pricers, master, root, values, search
+
+
+def test_the_budgeted_list_search_finds_a_cheaper_award_among_few_listed_ones(monkeypatch) -> None:
+    """``EnumerationSearch._budgeted``: HiGHS over the listed awards within a tenth of the gap,
+    then a fifth, ... (with the best award's, every cap exact) -- far fewer than the lists hold --
+    finds a cheaper award that keeps every rule; it stops once a budget holds more than half of
+    the lists, and leaves short lists to the relaxation."""
+    from awards.engine import lns, violations
+
+    problem, reduced, pricers, master, root, values, search = _greedy_search(
+        generate(SIZES["300x30x4"], 2, "tiny-items"))
+    greedy = search.best_cost
+    whole = enumerate_patterns(reduced, pricers, root.duals, values, greedy, master.share, time.monotonic() + 60)
+    assert whole is not None and len(whole) >= projection.LIST_BUDGET_MIN_LISTED
+    sizes: list[int] = []
+    real = lns.budgeted
+    monkeypatch.setattr(lns, "budgeted", lambda reduced, patterns, *a, **k: sizes.append(len(patterns)) or real(
+        reduced, patterns, *a, **k))
+    enumeration = projection.EnumerationSearch(pricers, root.duals, values)
+    enumeration._budgeted(search, whole, time.monotonic() + 60)
+    assert sizes and all(size - len(problem.items) <= projection.LIST_BUDGET_MAX_PART * len(whole) for size in sizes)
+    assert search.best_cost < greedy - 1.0
+    assert not violations(problem, search.bid_award(search.best))
+    # a budget holding more than that part of the lists, or short lists: the relaxation's (it
+    # bounds as well), not this search's
+    sizes.clear()
+    monkeypatch.setattr(projection, "LIST_BUDGET_MAX_PART", 0.01)
+    enumeration._budgeted(search, whole, time.monotonic() + 60)
+    assert not sizes
+    monkeypatch.setattr(projection, "LIST_BUDGET_MAX_PART", 1.0)
+    monkeypatch.setattr(projection, "LIST_BUDGET_MIN_LISTED", len(whole) + 1)
+    enumeration._budgeted(search, whole, time.monotonic() + 60)
+    assert not sizes
