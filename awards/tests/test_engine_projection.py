@@ -365,6 +365,7 @@ def _greedy_search(data: dict):
     reduced, pricers, master, root = _root(problem)
     values = SegmentBounds(reduced, pricers).item_values(root.duals)
     search = Search(problem, reduced, time.monotonic(), time.monotonic() + 120)
+    search.raise_bound(root.lower_bound, "lagrangian bound")
     search.offer(greedy_by_patterns(reduced, master.patterns, master.reduced_costs(root.duals, values),
                                     root.lp_value), "greedy")
     return problem, reduced, pricers, master, root, values, search
@@ -372,10 +373,10 @@ def _greedy_search(data: dict):
 
 def test_the_budgeted_list_search_finds_a_cheaper_award_among_few_listed_ones(monkeypatch) -> None:
     """``EnumerationSearch._budgeted``: HiGHS over the listed awards within a tenth of the gap,
-    then a fifth, ... (with the best award's, every cap exact) -- far fewer than the lists hold --
-    finds a cheaper award that keeps every rule; it stops once a budget holds more than half of
-    the lists, and leaves short lists to the relaxation."""
-    from awards.engine import lns, violations
+    then a fifth, ... (the capped vendors' caps at the proven bound) -- far fewer than the lists
+    hold -- finds a cheaper award that keeps every rule; it stops once a budget holds more than
+    half of the lists, and leaves short lists to the relaxation."""
+    from awards.engine import violations
 
     problem, reduced, pricers, master, root, values, search = _greedy_search(
         generate(SIZES["300x30x4"], 2, "tiny-items"))
@@ -383,21 +384,21 @@ def test_the_budgeted_list_search_finds_a_cheaper_award_among_few_listed_ones(mo
     whole = enumerate_patterns(reduced, pricers, root.duals, values, greedy, master.share, time.monotonic() + 60)
     assert whole is not None and len(whole) >= projection.LIST_BUDGET_MIN_LISTED
     sizes: list[int] = []
-    real = lns.budgeted
-    monkeypatch.setattr(lns, "budgeted", lambda reduced, patterns, *a, **k: sizes.append(len(patterns)) or real(
-        reduced, patterns, *a, **k))
+    real = projection.solve_relaxation
+    monkeypatch.setattr(projection, "solve_relaxation", lambda enumerated, *a, **k: sizes.append(len(enumerated)) or real(
+        enumerated, *a, **k))
     enumeration = projection.EnumerationSearch(pricers, root.duals, values)
-    enumeration._budgeted(search, whole, time.monotonic() + 60)
-    assert sizes and all(size - len(problem.items) <= projection.LIST_BUDGET_MAX_PART * len(whole) for size in sizes)
+    enumeration._budgeted(search, master.share, whole, time.monotonic() + 60)
+    assert sizes and all(size <= projection.LIST_BUDGET_MAX_PART * len(whole) for size in sizes)
     assert search.best_cost < greedy - 1.0
     assert not violations(problem, search.bid_award(search.best))
     # a budget holding more than that part of the lists, or short lists: the relaxation's (it
     # bounds as well), not this search's
     sizes.clear()
     monkeypatch.setattr(projection, "LIST_BUDGET_MAX_PART", 0.01)
-    enumeration._budgeted(search, whole, time.monotonic() + 60)
+    enumeration._budgeted(search, master.share, whole, time.monotonic() + 60)
     assert not sizes
     monkeypatch.setattr(projection, "LIST_BUDGET_MAX_PART", 1.0)
     monkeypatch.setattr(projection, "LIST_BUDGET_MIN_LISTED", len(whole) + 1)
-    enumeration._budgeted(search, whole, time.monotonic() + 60)
+    enumeration._budgeted(search, master.share, whole, time.monotonic() + 60)
     assert not sizes
