@@ -303,6 +303,23 @@ def solve_relaxation(enumerated: Enumerated, reduced: Reduced, share: float, tot
     return (bound if cutoff is None else min(cutoff, bound)), chosen
 
 
+def _answers(search: Search, best: float) -> tuple[list[tuple[float, Award]], Callable[[list[Pattern]], float | None]]:
+    """A list for the relaxation's answers that keep every rule, as (cost, award), and the
+    ``on_answer`` callback that fills it: such an answer is an award, so the bound needed falls to
+    its cost's target (the awards are offered after HiGHS returns: the progress callback may raise)."""
+    found: list[tuple[float, Award]] = []
+
+    def on_answer(patterns: list[Pattern]) -> float | None:
+        award = award_from_patterns(patterns)
+        if not exact_ok(search.reduced, award):
+            return None
+        cost = award_cost(search.reduced, award)
+        found.append((cost, award))
+        return min(cost, best) * (1 - search.target)
+
+    return found, on_answer
+
+
 class EnumerationSearch:
     """The enumeration as a step of the search, tried again whenever the best award has improved
     (a smaller budget, shorter lists) -- but not while the budget is near one at which the lists
@@ -388,16 +405,7 @@ class EnumerationSearch:
                 return  # nearly the whole lists: the relaxation, which also bounds, is as quick
             now = time.monotonic()
             until = min(deadline, now + LIST_BUDGET_SLICE * (deadline - now))
-            found: list[tuple[float, Award]] = []
-
-            def on_answer(patterns: list[Pattern]) -> float | None:
-                award = award_from_patterns(patterns)
-                if not exact_ok(reduced, award):
-                    return None
-                cost = award_cost(reduced, award)
-                found.append((cost, award))
-                return min(cost, best) * (1 - search.target)
-
+            found, on_answer = _answers(search, best)
             solve_relaxation(within, reduced, share, search.lower_bound, until, stop_at=best * (1 - search.target),
                              cutoff=best, on_answer=on_answer, news=search.helper_news,
                              enough=lambda: bool(found) and search.would_finish(min(cost for cost, _ in found)))
@@ -431,18 +439,7 @@ class EnumerationSearch:
         if enumerated is None:
             return None
         best = search.best_cost
-        found: list[tuple[float, Award]] = []
-
-        def on_answer(patterns: list[Pattern]) -> float | None:
-            # an answer that keeps every rule is an award: the bound needed falls to its cost's
-            # target (it is offered after HiGHS returns: the progress callback may raise)
-            award = award_from_patterns(patterns)
-            if not exact_ok(reduced, award):
-                return None
-            cost = award_cost(reduced, award)
-            found.append((cost, award))
-            return min(cost, best) * (1 - search.target)
-
+        found, on_answer = _answers(search, best)
         stop_at = min(cap, best * (1 - search.target))
         bound, answer = solve_relaxation(
             enumerated, reduced, share, cap, deadline, stop_at=stop_at, cutoff=cap, on_answer=on_answer,
