@@ -64,6 +64,7 @@ ENUMERATION_SHARE = 0.5
 # neighbourhoods waited; seeds 0 and 3 start at 0.02%). 0.0004 until 2026-12-06: with the
 # neighbourhoods' sparse cap rows (``lns``) a search takes about half the time, and at 0.0006
 # heavy-tail 300x30x4 was proven 10 of 10 times (seed 2 in 8.4-9.6 s), at 0.0004 3 of 5, at 0.0008 4 of 5
+# (seed 2 alone afterwards: 2 of 6 -- it stays the coin toss)
 BUDGET_FIRST_FRACTION = 0.04
 BUDGET_GROWTH = 2.0
 BUDGET_SLICE = 0.4
