@@ -63,3 +63,22 @@ def new_highs(*, threads: int | None = None) -> highspy.Highs:
     if _stop_check.get() is not None:
         highs.cbMipInterrupt += _interrupt
     return highs
+
+
+def stop_when_enough(highs: highspy.Highs, enough: Callable[[float], bool],
+                     cost: Callable[[float], float] = float) -> None:
+    """End a MIP at the first improving solution whose cost (``cost`` of HiGHS's objective value,
+    e.g. unscaled and with fixed parts added) ``enough`` accepts. (An interrupt asked from the
+    improving-solution callback is not honoured: HiGHS 1.16 went on to its limit; the interrupt
+    callback, asked regularly, ends it.)"""
+    proven = [False]
+
+    def answered(event) -> None:
+        proven[0] = proven[0] or enough(cost(float(event.data_out.objective_function_value)))
+
+    def interrupt(event) -> None:
+        if proven[0]:
+            event.interrupt()
+
+    highs.cbMipImprovingSolution += answered
+    highs.cbMipInterrupt += interrupt

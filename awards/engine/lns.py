@@ -35,7 +35,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 from .formulation import INF
-from .highs import new_highs, stopped
+from .highs import new_highs, stop_when_enough, stopped
 from .master import Pattern
 from .presolve import Reduced
 
@@ -136,17 +136,7 @@ def _solve_sub(pool: PoolArrays, chosen: np.ndarray, free: list[int], share: flo
     h.setOptionValue("presolve", "off")
     h.setOptionValue("objective_bound", (total - fixed_total) * scale * (1 - 1e-9))
     if enough is not None:
-        proven = [False]
-
-        def answered(event) -> None:
-            value = fixed_total + float(event.data_out.objective_function_value) / scale
-            proven[0] = proven[0] or enough(value)
-
-        def interrupt(event) -> None:
-            if proven[0]:
-                event.interrupt()
-        h.cbMipImprovingSolution += answered
-        h.cbMipInterrupt += interrupt
+        stop_when_enough(h, enough, lambda value: fixed_total + value / scale)
     h.run()
     if h.getInfo().primal_solution_status != 2:
         return None

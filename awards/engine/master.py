@@ -24,7 +24,7 @@ import highspy
 import numpy as np
 
 from .formulation import INF
-from .highs import new_highs, stopped
+from .highs import new_highs, stop_when_enough, stopped
 from .presolve import Reduced
 
 # HiGHS's root work on the pool IP (LP, then heuristics that do not look at the clock) takes about
@@ -269,18 +269,7 @@ class Master:
         if left < PRESOLVE_MIN_IP_SECONDS:
             h.setOptionValue("presolve", "off")
         if enough is not None:
-            # (an interrupt from the improving-solution callback is not honoured: HiGHS 1.16 went
-            # on to its limit; the interrupt callback, asked regularly, ends it)
-            proven = [False]
-
-            def answered(event) -> None:
-                proven[0] = proven[0] or enough(float(event.data_out.objective_function_value))
-
-            def interrupt(event) -> None:
-                if proven[0]:
-                    event.interrupt()
-            h.cbMipImprovingSolution += answered
-            h.cbMipInterrupt += interrupt
+            stop_when_enough(h, enough)
         h.run()
         if h.getInfo().primal_solution_status != 2:  # kSolutionStatusFeasible
             return None
