@@ -15,7 +15,8 @@ one holds a pattern whose reduced cost exceeds the gap, and the award cheaper by
 patterns of small reduced cost. On heavy-tail 300x30x4 seed 3 the pool (3,740 patterns) held an
 award $6,000 below the best one found, which HiGHS over the whole pool took 150 s to reach; over
 the 425 patterns within 4% of the gap it found one $4,600 below in 1.2 s, and over those within
-6.5% the pool's optimum in 4.2 s.
+6.5% the pool's optimum in 4.2 s. The background tree's best open node's patterns join every
+budget: they may lie above it at the root's duals and still belong to the cheaper awards.
 """
 
 from __future__ import annotations
@@ -64,8 +65,11 @@ ENUMERATION_SHARE = 0.5
 # neighbourhoods waited; seeds 0 and 3 start at 0.02%). 0.0004 until 2026-12-06: with the
 # neighbourhoods' sparse cap rows (``lns``) a search takes about half the time, and at 0.0006
 # heavy-tail 300x30x4 was proven 10 of 10 times (seed 2 in 8.4-9.6 s), at 0.0004 3 of 5, at 0.0008 4 of 5
-# (seed 2 alone afterwards: 2 of 6 -- it stays the coin toss)
-BUDGET_FIRST_FRACTION = 0.04
+# (seed 2 alone afterwards: 2 of 6 -- it stays the coin toss). The first fraction was 0.04 until
+# 2026-12-06, when the tree's best open node's patterns joined every budget: heavy-tail seed 2
+# was proven in 9 of 9 runs at 0.02 (6.0-8.4 s), 9 of 9 at 0.01, 5 of 5 at 0.04 (6.5-8.9 s), and
+# 4 of 9 without them (8.2-9.6 s); awards/engine/README.md, twenty-third session
+BUDGET_FIRST_FRACTION = 0.02
 BUDGET_GROWTH = 2.0
 BUDGET_SLICE = 0.4
 BUDGET_NEAR = 0.0006
@@ -241,20 +245,33 @@ def neighbourhoods(search: Search, master: Master, pricers: list[ItemPricer], du
 def _budgeted(search: Search, master: Master, duals, item_values: np.ndarray, deadline: float,
               stats: dict[str, Any]) -> None:
     """HiGHS over the pooled patterns whose reduced cost (at ``duals``, against ``item_values``)
-    is within BUDGET_FIRST_FRACTION of the gap between the best award and the items' bound, from
-    the best award; then within twice that, and so on up to the whole gap, where no cheaper pooled
-    award is left out (see the module docstring; no bundles here: ``lns.applies``). Each search
-    gets at most BUDGET_SLICE of the time left; once one runs out of it, bigger ones would too.
-    Counted in ``stats`` (``budgeted_searches``, ``budgeted_improved``)."""
+    is within BUDGET_FIRST_FRACTION of the gap between the best award and the items' bound, and
+    the patterns of the background tree's best open node (asked for afresh), from the best award;
+    then within twice that, and so on up to the whole gap, where no cheaper pooled award is left
+    out (see the module docstring; no bundles here: ``lns.applies``). Each search gets at most
+    BUDGET_SLICE of the time left; once one runs out of it, bigger ones would too. Counted in
+    ``stats`` (``budgeted_searches``, ``budgeted_improved``).
+
+    *Why the tree's patterns.* That node's LP costs about the tree's bound, and the cheaper
+    awards share much of it; a pattern of it may cost more than the budget at the root's duals. On
+    heavy-tail 300x30x4 seed 2 (dumped at the search's start: 3,466 patterns, $32,659 above L) the
+    pool's best award differs from the best found on 32 items, and one of its patterns lies at
+    4.3% of the gap, in the tree's LP: within 4% alone HiGHS ran its 6 s without reaching the
+    target; within 1.5% plus the tree's 310 patterns it did in 0.65 s, within 2% plus them in
+    1.2 s."""
+    guide = [Pattern.make(search.reduced, item, award) for item, award, _ in search.tree_guide()]
+    master.add(guide)
     keys = {(pattern.item, pattern.award): k for k, pattern in enumerate(master.patterns)}
     costs = master.reduced_costs(duals, item_values)
+    guided = np.zeros(len(master.patterns), dtype=bool)
+    guided[[keys[(pattern.item, pattern.award)] for pattern in guide]] = True
     base = float(item_values.sum())
     fraction = BUDGET_FIRST_FRACTION
     while not search.done() and not stopped():
         start = _chosen(search, keys)
         if start is None:
             return
-        allowed = costs <= fraction * (search.best_cost - base)
+        allowed = guided | (costs <= fraction * (search.best_cost - base))
         until = min(deadline, time.monotonic() + BUDGET_SLICE * max(search.remaining(), 0.0))
         chosen = lns.budgeted(search.reduced, master.patterns, start, allowed, until, enough=search.would_finish)
         stats["budgeted_searches"] = stats.get("budgeted_searches", 0) + 1

@@ -99,6 +99,31 @@ def test_the_budgets_grow_to_the_whole_gap_and_reach_the_pool_optimum(monkeypatc
     assert stats["budgeted_searches"] == len(asked) and 1 <= stats["budgeted_improved"] <= len(asked)
 
 
+@pytest.mark.parametrize("with_guide", [True, False])
+def test_the_tree_s_best_node_patterns_join_every_budget(monkeypatch, with_guide: bool) -> None:
+    problem, reduced, master, root, item_values, costs, greedy, _ = _pool(gap=1e-9)
+    search = Search(problem, reduced, time.monotonic(), time.monotonic() + 30)
+    search.offer(greedy, "greedy")
+    gap = search.best_cost - float(item_values.sum())
+    start = set(poolsearch._chosen(search, {(p.item, p.award): k for k, p in enumerate(master.patterns)}))
+    far = [int(k) for k in np.flatnonzero(costs > gap + 1.0) if int(k) not in start][:3]
+    assert len(far) == 3  # beyond even the whole gap: no budget holds them
+    guide = [(master.patterns[k].item, award_from_patterns([master.patterns[k]]), 0.5) for k in far]
+    monkeypatch.setattr(search, "tree_guide", lambda: guide if with_guide else [])
+    asked: list[np.ndarray] = []
+    real = lns.budgeted
+
+    def budgeted(reduced, patterns, chosen, allowed, deadline, enough=None):
+        asked.append(allowed.copy())
+        return real(reduced, patterns, chosen, allowed, deadline, enough)
+
+    monkeypatch.setattr(lns, "budgeted", budgeted)
+    poolsearch._budgeted(search, master, root.duals, item_values, time.monotonic() + 30, {})
+    assert len(asked) >= 3
+    for allowed in asked:
+        assert allowed[far].all() == with_guide and allowed[far].any() == with_guide
+
+
 def test_a_search_that_runs_out_of_its_time_ends_the_budgets(monkeypatch) -> None:
     problem, reduced, master, root, item_values, _, greedy, _ = _pool(gap=1e-9)
     search = Search(problem, reduced, time.monotonic(), time.monotonic() + 30)
