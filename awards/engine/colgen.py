@@ -145,18 +145,42 @@ def perturbed_patterns(reduced: Reduced, pricers: list[ItemPricer], duals: Duals
     return found
 
 
+def _forced(reduced: Reduced, pricer: ItemPricer, b: int, kept: list[int], t: int, others: dict[int, list[int]],
+            adjusted: np.ndarray, factor: np.ndarray, fixed: np.ndarray, lo: np.ndarray,
+            hi: np.ndarray) -> Pattern | None:
+    """The cheapest award of the pricer's item at these prices that gives bid ``b`` exactly ``t``
+    units (in its segments ``kept``, each of which must hold ``t``) and the other bids what
+    ``others`` (bid -> segments) and ``lo``/``hi`` allow, or None. ``b`` is made to be used by a
+    credit larger than any award's spread (at price ratios of 1e10 and more within an item, float
+    rounding may then return a split slightly dearer). ``fixed``, ``lo`` and ``hi`` are scratch
+    arrays, as they were when it returns."""
+    segments = [s for bid in pricer.bids for s in pricer.segments[bid]]
+    credit = 2.0 * (pricer.quantity * float(np.abs(adjusted[segments]).max())
+                    + float(np.abs(fixed[pricer.bids]).sum())) + 1.0
+    saved = lo[kept].copy(), hi[kept].copy()
+    lo[kept], hi[kept] = t, t
+    forced = ItemPricer(reduced, pricer.item, segments={**others, b: kept}, lo=lo, hi=hi)
+    fixed[b] -= credit
+    try:
+        _, award = forced.price(adjusted, factor, fixed, with_award=True)
+    finally:
+        fixed[b] += credit
+        lo[kept], hi[kept] = saved
+    return Pattern.make(reduced, pricer.item, award) if award is not None and b in award else None
+
+
 def split_patterns(reduced: Reduced, pricers: list[ItemPricer], duals: Duals, item_values: np.ndarray,
                    deadline: float) -> list[Pattern]:
     """Per item and capped vendor's bid b: for each t among b's tier starts (above one unit) and
-    its capacity, the cheapest award at the master's prices that gives b exactly t units.
+    its capacity, the cheapest award at the master's prices that gives b exactly t units
+    (``_forced``).
 
     Such awards are not the cheapest at any prices (between two bids at fixed tiers the cost is
     linear in the split, so pricing puts b at 0 or at its capacity), yet they are how an award
     fills a capped vendor to just under its cap: on base 300x30x4 seed 1 one of them (919 units to
     one capped vendor, 300 to another at its second tier's start) lets the pool neighbourhoods find
     an award 0.04% cheaper within a second, which the engine's other searches took 50-60 s to
-    reach. b is made to be used by a credit larger than any award's spread (at price ratios of
-    1e10 and more within an item, float rounding may then return a split slightly dearer)."""
+    reach."""
     capped = {int(v) for v in np.flatnonzero(duals.mu > 1e-9)}
     if not capped:
         return []
@@ -178,8 +202,7 @@ def split_patterns(reduced: Reduced, pricers: list[ItemPricer], duals: Duals, it
         pricer = by_item[item]
         segments = [s for bid in pricer.bids for s in pricer.segments[bid]]
         lo[segments], hi[segments] = pricer.lo[segments], pricer.hi[segments]
-        credit = 2.0 * (pricer.quantity * float(np.abs(adjusted[segments]).max())
-                        + float(np.abs(fixed[pricer.bids]).sum())) + 1.0
+        others = {other: pricer.segments[other] for other in pricer.bids if other != b}
         own = pricer.segments[b]
         starts = {int(pricer.lo[s]) for s in own if pricer.lo[s] > 1}
         starts.add(int(max(pricer.hi[s] for s in own)))
@@ -187,16 +210,68 @@ def split_patterns(reduced: Reduced, pricers: list[ItemPricer], duals: Duals, it
             if time.monotonic() >= deadline or stopped():
                 return found
             kept = [s for s in own if pricer.lo[s] <= t <= pricer.hi[s]]
-            if not kept:
-                continue
-            lo[kept], hi[kept] = t, t
-            segs = {other: pricer.segments[other] for other in pricer.bids if other != b}
-            segs[b] = kept
-            forced = ItemPricer(reduced, pricer.item, segments=segs, lo=lo, hi=hi)
-            fixed[b] -= credit
-            _, award = forced.price(adjusted, duals.factor, fixed, with_award=True)
-            fixed[b] += credit
-            lo[kept], hi[kept] = pricer.lo[kept], pricer.hi[kept]
-            if award is not None and b in award:
-                found.append(Pattern.make(reduced, pricer.item, award))
+            pattern = (_forced(reduced, pricer, b, kept, t, others, adjusted, duals.factor, fixed, lo, hi)
+                       if kept else None)
+            if pattern is not None:
+                found.append(pattern)
+    return found
+
+
+def fitting_patterns(reduced: Reduced, pricers: list[ItemPricer], duals: Duals, total: float,
+                     deadline: float) -> list[Pattern]:
+    """Per item whose cheapest award at the master's prices gives one vendor more than the share
+    cap of ``total`` (the proven bound: every award costs at least that, so a vendor's spend within
+    share x total on one item never breaks its cap alone), and per bid b of it: the cheapest
+    award at those prices giving b the most units whose cost stays within share x total
+    (``_forced``); [] without a share cap.
+
+    Pricing never returns such a split (the cost is linear in it: see ``split_patterns``), and the
+    master LP mixes whole awards over the cap instead, which no award can use. On mixed-sizes
+    300x30x4 seed 9 one item costs $9.9M at its cheapest and the cap is about $6.3M: without these
+    patterns the engine found no award in 40 s (the background tree found the optimum, $90,449,277,
+    after 25 s), with them the pool IP found one at $90,516,526 in 3 s (README, twenty-third
+    session)."""
+    share = reduced.problem.constraints.max_vendor_share
+    if share is None or share >= 1 or not np.isfinite(total) or total <= 0:
+        return []
+    limit = float(share) * total
+    adjusted = reduced.seg_price * duals.factor[reduced.seg_bid]
+    fixed = np.zeros(len(reduced.bids)) if duals.fixed is None else duals.fixed.copy()
+    lo, hi = reduced.seg_lo.copy(), reduced.seg_hi.copy()
+    vendor = np.asarray(reduced.bid_vendor, dtype=np.int64)
+    found: list[Pattern] = []
+    for pricer in pricers:
+        if time.monotonic() >= deadline or stopped():
+            break
+        segments = [s for bid in pricer.bids for s in pricer.segments[bid]]
+        price = reduced.seg_price[segments]
+        if float((price * np.minimum(pricer.hi[segments], pricer.quantity)).max(initial=0.0)) <= limit:
+            continue  # no bid of it can spend that much (most items: no pricing needed)
+        _, award = pricer.price(adjusted, duals.factor, fixed, with_award=True)
+        if award is None:
+            continue
+        spend = np.zeros(len(reduced.vendors))
+        for b, (s, q) in award.items():
+            spend[vendor[b]] += reduced.seg_price[s] * q
+        if spend.max() <= limit:
+            continue
+        # every bid's tier segments cut to the units whose cost stays within the cap
+        lo[segments] = pricer.lo[segments]
+        hi[segments] = np.minimum(pricer.hi[segments], np.floor(limit / np.maximum(price, 1e-12)))
+        within = {b: [s for s in pricer.segments[b] if hi[s] >= lo[s]] for b in pricer.bids}
+        within = {b: kept for b, kept in within.items() if kept}
+        if not within:
+            continue
+        _, award = ItemPricer(reduced, pricer.item, segments=within, lo=lo, hi=hi).price(
+            adjusted, duals.factor, fixed, with_award=True)
+        if award is not None:
+            found.append(Pattern.make(reduced, pricer.item, award))
+        for b, kept in within.items():  # and each bid filled to the cap, the others within it
+            t = int(max(hi[s] for s in kept))
+            if t < pricer.quantity:
+                others = {other: segs for other, segs in within.items() if other != b}
+                pattern = _forced(reduced, pricer, b, [s for s in kept if hi[s] == t], t, others, adjusted,
+                                  duals.factor, fixed, lo, hi)
+                if pattern is not None:
+                    found.append(pattern)
     return found

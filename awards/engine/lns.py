@@ -72,11 +72,12 @@ class PoolArrays:
 
 def _solve_sub(pool: PoolArrays, chosen: np.ndarray, free: list[int], share: float,
                deadline: float, allowed: np.ndarray | None = None, seconds: float = SUB_SECONDS,
-               enough: Callable[[float], bool] | None = None) -> np.ndarray | None:
+               enough: Callable[[float], bool] | None = None, repair: bool = False) -> np.ndarray | None:
     """The cheapest choice of pooled patterns for the ``free`` items (only ``allowed`` ones
     besides the current choice, if given), the others kept; None if HiGHS found nothing better
     than the current choice in ``seconds``. HiGHS stops at the first choice whose total cost
-    ``enough`` says yes to (in the calling thread only: ``budgeted``)."""
+    ``enough`` says yes to (in the calling thread only: ``budgeted``). ``repair``: the current
+    choice breaks a cap, so any choice within the caps will do, however dear (``repair``)."""
     if allowed is not None:
         allowed = allowed.copy()
         allowed[chosen] = True
@@ -134,7 +135,8 @@ def _solve_sub(pool: PoolArrays, chosen: np.ndarray, free: list[int], share: flo
     h.setOptionValue("time_limit", left)
     h.setOptionValue("mip_rel_gap", 1e-7)
     h.setOptionValue("presolve", "off")
-    h.setOptionValue("objective_bound", (total - fixed_total) * scale * (1 - 1e-9))
+    if not repair:
+        h.setOptionValue("objective_bound", (total - fixed_total) * scale * (1 - 1e-9))
     if enough is not None:
         stop_when_enough(h, enough, lambda value: fixed_total + value / scale)
     h.run()
@@ -142,11 +144,24 @@ def _solve_sub(pool: PoolArrays, chosen: np.ndarray, free: list[int], share: flo
         return None
     values = np.asarray(h.getSolution().col_value)[:n]
     picked = columns[values > 0.5]
-    if len(picked) != len(free) or float(pool.cost[picked].sum()) >= float(pool.cost[current].sum()) - 0.005:
+    if len(picked) != len(free) or (not repair and float(pool.cost[picked].sum())
+                                    >= float(pool.cost[current].sum()) - 0.005):
         return None
     better = chosen.copy()
     better[pool.items[picked]] = picked
     return better
+
+
+def repair(reduced: Reduced, patterns: list[Pattern], chosen: list[int], free: list[int], allowed: np.ndarray,
+           deadline: float) -> list[int] | None:
+    """The cheapest choice of ``allowed`` pooled patterns for the ``free`` items that keeps every
+    share cap, the other items keeping their ``chosen`` pattern (which may break a cap: e.g. the
+    master LP's choice, rounded); None if HiGHS found none by the deadline."""
+    pool = PoolArrays(reduced, patterns)
+    share = float(reduced.problem.constraints.max_vendor_share)
+    found = _solve_sub(pool, np.array(chosen, dtype=np.int64), free, share, deadline, allowed=allowed,
+                       seconds=deadline - time.monotonic(), repair=True)
+    return None if found is None else [int(k) for k in found]
 
 
 def budgeted(reduced: Reduced, patterns: list[Pattern], chosen: list[int], allowed: np.ndarray,

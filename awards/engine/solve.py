@@ -43,7 +43,7 @@ from .background import BackgroundBound
 from .branching import NODE_PASSES  # pricing passes a node costs
 from .baseline import baselines
 from .bounds import SegmentBounds
-from .colgen import generate_columns, initial_patterns
+from .colgen import fitting_patterns, generate_columns, initial_patterns
 from .diagnose import explain, uncoverable_item, vendor_shortage
 from .highs import stop_check, stopped
 from .heuristics import Award, as_reduced, award_from_patterns, award_patterns
@@ -83,6 +83,7 @@ BRANCH_CHILD_SECONDS = 1.0  # a fresh interpreter importing the engine, with roo
 # pass) 10-14 nodes raise the bound by about 0.0001% in 10 s, enough to prove seed 1, and base and
 # tiny-items gain a little (awards/engine/README.md, tenth session).
 EARLY_BRANCH_MIN_SEGMENTS = 2_000
+FITTING_SHARE = 0.05  # of the time left, at most, for the splits of items too big for one vendor
 EARLY_BRANCH_MIN_SECONDS = 5.0
 
 
@@ -213,6 +214,10 @@ def _bound_and_search(search: Search, bases, offered: list[Award], stats: dict[s
     # this bound's own value, not the proven one (branch-and-price may have raised that already):
     # the per-segment bounds are computed at these duals
     search.lagrangian_bound = min(lagrangian, search.best_cost)
+    # splits of the items that no one vendor may take whole (the pool search needs them to find
+    # any award there; ``colgen.fitting_patterns``)
+    master.add(fitting_patterns(reduced, pricers, bound.duals, search.lower_bound,
+                                time.monotonic() + FITTING_SHARE * search.remaining()))
     phases.done("bounds")
     # branch-and-price beside the search: only with time for a fresh interpreter to start and
     # for its first nodes (a child stopped before it got going is killed at once, so a
