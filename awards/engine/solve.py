@@ -83,6 +83,8 @@ BRANCH_CHILD_SECONDS = 1.0  # a fresh interpreter importing the engine, with roo
 # pass) 10-14 nodes raise the bound by about 0.0001% in 10 s, enough to prove seed 1, and base and
 # tiny-items gain a little (awards/engine/README.md, tenth session).
 EARLY_BRANCH_MIN_SEGMENTS = 2_000
+LAST_STEP_MIN_SECONDS = 1.0  # time left below which the last enumeration does not start ...
+IMPROVE_MIN_SECONDS = 0.7  # ... and the improvement phase (it stops with 0.5 s left) does not start
 FITTING_SHARE = 0.05  # of the time left, at most, for the splits of items too big for one vendor
 EARLY_BRANCH_MIN_SECONDS = 5.0
 
@@ -164,10 +166,13 @@ def _search(search: Search, master: Master, pricers: list[ItemPricer], bound, se
         pool_search(search, master, bound.duals, item_values, bound.lp_value, pool_deadline,
                     pricers if neighbourhoods else None, stats, enumeration=enumeration)
         phases.done("pattern_search")
-    if not search.done() and not stopped():
+    # (each step below may run a few tenths of a second past its share: HiGHS's presolve in the
+    # enumeration's relaxation does not look at the clock, and the per-segment bounds take 0.15 s
+    # on 300x30x4; started in the last second they ended 0.2-0.5 s past the limit on mixed-sizes)
+    if not search.done() and not stopped() and search.remaining() >= LAST_STEP_MIN_SECONDS:
         enumeration.attempt(search, min(deadline, time.monotonic() + ENUMERATION_SHARE * search.remaining()))
         phases.done("enumeration")
-    if not search.done() and not stopped():
+    if not search.done() and not stopped() and (search.best is None or search.remaining() >= IMPROVE_MIN_SECONDS):
         per_segment = segment_bounds.per_segment(bound.duals, item_values)
         phases.done("bounds")
         stats["proven_infeasible"] = improve(search, per_segment, _guide(master, bound), stats)
