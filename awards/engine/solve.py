@@ -83,10 +83,10 @@ BRANCH_CHILD_SECONDS = 1.0  # a fresh interpreter importing the engine, with roo
 # pass) 10-14 nodes raise the bound by about 0.0001% in 10 s, enough to prove seed 1, and base and
 # tiny-items gain a little (awards/engine/README.md, tenth session).
 EARLY_BRANCH_MIN_SEGMENTS = 2_000
+EARLY_BRANCH_MIN_SECONDS = 5.0
 LAST_STEP_MIN_SECONDS = 1.0  # time left below which the last enumeration does not start ...
 IMPROVE_MIN_SECONDS = 0.7  # ... and the improvement phase (it stops with 0.5 s left) does not start
 FITTING_SHARE = 0.05  # of the time left, at most, for the splits of items too big for one vendor
-EARLY_BRANCH_MIN_SECONDS = 5.0
 
 
 def _infeasible(problem: Problem, reasons: list[str], stats: dict[str, Any], bases) -> Result:
