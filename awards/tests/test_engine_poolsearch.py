@@ -224,3 +224,28 @@ def test_the_pool_ip_chooses_among_the_allowed_patterns_and_its_start_only() -> 
     barred[whole] = True
     master.set_allowed(~barred)
     assert _cost(master, master.solve_ip(time.monotonic() + 10, gap=1e-9)) == pytest.approx(_cost(master, whole), abs=0.02)
+
+
+def test_where_every_item_is_taken_whole_the_budgeted_search_replaces_the_pool_ip(monkeypatch) -> None:
+    from awards.engine import solve
+    from awards.engine.master import Master
+    from bench.generate import SIZES
+
+    problem = generate(SIZES["300x30x4"], 8, "tiny-items")  # whole-only bids, two capped vendors or more
+    calls: list[str] = []
+    real_budgeted, real_ip = poolsearch._budgeted, Master.solve_ip
+
+    def budgeted(search, *args, **kwargs):
+        calls.append("budgeted")
+        return real_budgeted(search, *args, **kwargs)
+
+    def solve_ip(self, *args, **kwargs):
+        calls.append("pool IP")
+        return real_ip(self, *args, **kwargs)
+
+    monkeypatch.setattr(poolsearch, "_budgeted", budgeted)
+    monkeypatch.setattr(Master, "solve_ip", solve_ip)
+    result = solve(problem, time_limit=3)
+    assert result.status in ("optimal", "feasible")
+    assert calls and calls[0] == "budgeted" and "pool IP" not in calls
+    assert result.stats["budgeted_searches"] >= 1
