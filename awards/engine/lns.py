@@ -254,7 +254,8 @@ def pool_lns(reduced: Reduced, patterns: list[Pattern], chosen: list[int], reduc
     (pool index, weight) pairs, and the pool's reduced costs; it may first pool patterns of its
     own (appended to ``patterns``, which the pool arrays then follow).
     ``between``, if given, is asked before each round (``poolsearch``: the budgeted search, once
-    the gap is near): a choice it returns is where they go on from, an empty one ends them."""
+    the gap is near): a choice it returns is where they go on from, an empty one ends them; it
+    may pool patterns too (then unscored until the next guide: reduced cost inf)."""
     stats = {} if stats is None else stats
     if not applies(reduced, mu) or not patterns:
         return None
@@ -275,6 +276,9 @@ def pool_lns(reduced: Reduced, patterns: list[Pattern], chosen: list[int], reduc
                and misses < MAX_MISSES):
             if between is not None:
                 following = between()
+                if len(patterns) > len(pool.items):  # it pooled patterns of its own
+                    pool = PoolArrays(reduced, patterns)  # (their reduced costs come with the next guide)
+                    reduced_costs = np.append(reduced_costs, np.full(len(patterns) - len(reduced_costs), np.inf))
                 if following is not None:
                     if not following:
                         break

@@ -271,6 +271,12 @@ def neighbourhoods(search: Search, master: Master, pricers: list[ItemPricer], du
     base = float(item_values.sum())
     costs = master.reduced_costs(duals, item_values)
 
+    def register() -> None:
+        """Key the patterns pooled since (by ``guide`` or by the budgeted search, which pools the
+        tree's latest; unkeyed, a guide naming one raised a KeyError, 2026-12-06)."""
+        for k in range(len(keys), len(master.patterns)):
+            keys[(master.patterns[k].item, master.patterns[k].award)] = k
+
     def offer(better: list[int]) -> list[int] | None:
         award = award_from_patterns([master.patterns[k] for k in better])
         if exact_ok(search.reduced, award) and search.offer(award, "pool neighbourhoods"):
@@ -283,10 +289,8 @@ def neighbourhoods(search: Search, master: Master, pricers: list[ItemPricer], du
         """The tree's best open node's LP (``Search.tree_guide``) as (pool index, weight), its
         patterns pooled first, and the reduced costs of the pool as it is then."""
         found = [(Pattern.make(search.reduced, item, award), weight) for item, award, weight in search.tree_guide()]
-        before = len(master.patterns)
         master.add([pattern for pattern, _ in found])
-        for k in range(before, len(master.patterns)):
-            keys[(master.patterns[k].item, master.patterns[k].award)] = k
+        register()
         return [(keys[(p.item, p.award)], weight) for p, weight in found], master.reduced_costs(duals, item_values)
 
     budgeted = False
@@ -299,6 +303,7 @@ def neighbourhoods(search: Search, master: Master, pricers: list[ItemPricer], du
             return None
         budgeted, before = True, search.best_cost
         _budgeted(search, master, duals, item_values, deadline, stats)
+        register()
         if search.done():
             return []
         return _chosen(search, keys) if search.best_cost < before else None

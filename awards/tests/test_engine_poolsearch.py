@@ -165,6 +165,67 @@ def test_the_neighbourhoods_take_a_choice_offered_between_them_and_stop_on_an_em
     assert stats["tried"] == 0
 
 
+def test_the_neighbourhoods_go_on_when_the_search_between_them_pools_patterns() -> None:
+    """The budgeted search pools the tree's latest patterns: a choice using one of them, returned
+    between two rounds, must not break the neighbourhoods (their pool arrays and reduced costs
+    follow the pool; before 2026-12-06 a KeyError or IndexError ended the whole solve)."""
+    _, reduced, master, root, _, costs, _, chosen = _pool()
+    # one pattern held back from the pool the neighbourhoods start with, pooled between two rounds
+    item = 0
+    late = next(k for k in range(len(master.patterns)) if master.patterns[k].item == item and k != chosen[item])
+    order = [k for k in range(len(master.patterns)) if k != late]
+    position = {k: j for j, k in enumerate(order)}
+    patterns = [master.patterns[k] for k in order]
+    start = [position[k] for k in chosen]
+    asked: list[int] = []
+
+    def between() -> list[int] | None:
+        asked.append(1)
+        if len(asked) > 1:
+            return None
+        patterns.append(master.patterns[late])
+        return [len(patterns) - 1 if master.patterns[late].item == patterns[k].item else k for k in start]
+
+    stats: dict = {}
+    lns.pool_lns(reduced, patterns, start, costs[order], root.duals.mu, time.monotonic() + 2, stall=0.5,
+                 on_better=lambda choice: choice, stats=stats, between=between)
+    assert len(asked) >= 2 and stats["tried"] >= 1
+
+
+def test_a_tree_pattern_the_budgeted_search_pooled_is_known_to_the_neighbourhoods(monkeypatch) -> None:
+    """The tree's best node changes between asks: a pattern first seen by the budgeted search
+    (which pools it) and named again by the neighbourhoods' guide must map to its pool index
+    (a KeyError ended the solve before 2026-12-06)."""
+    from awards.engine.master import Master
+    from awards.engine.pricing import ItemPricer
+
+    data = generate(Size(30, 6, 3, share_cap=0.25), 0, "heavy-tail")
+    data["options"] = {"relative_gap": 1e-9}
+    problem, reduced, pricers, full, root, _, greedy, chosen = _setup(data)
+    late = next(k for k in range(len(full.patterns)) if full.patterns[k].item == 0 and k != chosen[0])
+    master = Master(reduced)
+    master.add([pattern for k, pattern in enumerate(full.patterns) if k != late])
+    item_values = SegmentBounds(reduced, pricers).item_values(root.duals)
+    search = Search(problem, reduced, time.monotonic(), time.monotonic() + 3)
+    search.offer(greedy, "greedy")
+    asked: list[int] = []
+
+    def tree_guide():  # nothing at first; then the held-back pattern
+        asked.append(1)
+        return [] if len(asked) == 1 else [(0, award_from_patterns([full.patterns[late]]), 1.0)]
+
+    monkeypatch.setattr(search, "tree_guide", tree_guide)
+    monkeypatch.setattr(search, "tree_patterns", lambda: [])
+    # (nor may pricing at perturbed prices, or the split awards, pool it first)
+    monkeypatch.setattr(poolsearch, "perturbed_patterns", lambda *args: [])
+    monkeypatch.setattr(poolsearch, "split_patterns", lambda *args: [])
+    monkeypatch.setattr(poolsearch, "BUDGET_NEAR", 1.0)  # the budgeted search before the first round
+    poolsearch.neighbourhoods(search, master, [ItemPricer(reduced, i) for i in range(len(problem.items))],
+                              root.duals, item_values, time.monotonic() + 2, {})
+    assert len(asked) >= 3  # the neighbourhoods' start, the budgeted search, a guide
+    assert full.patterns[late] in master.patterns
+
+
 @pytest.mark.parametrize("near", [0.0, 1.0])
 def test_the_engine_searches_within_budgets_only_once_the_gap_is_near(monkeypatch, near: float) -> None:
     """``BUDGET_NEAR``: far from the bound the pool's cheap patterns rarely hold the changes
