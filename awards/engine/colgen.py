@@ -221,16 +221,18 @@ def fitting_patterns(reduced: Reduced, pricers: list[ItemPricer], duals: Duals, 
                      deadline: float) -> list[Pattern]:
     """Per item whose cheapest award at the master's prices gives one vendor more than the share
     cap of ``total`` (the proven bound: every award costs at least that, so a vendor's spend within
-    share x total on one item never breaks its cap alone), and per bid b of it: the cheapest
-    award at those prices giving b the most units whose cost stays within share x total
-    (``_forced``); [] without a share cap.
+    share x total on one item never breaks its cap by that item alone): the cheapest award at
+    those prices with every bid's tier segments cut to the units whose cost stays within share x
+    total, and per bid b the cheapest that fills b to that, the others cut alike (``_forced``);
+    [] without a share cap. Items on which no bid can spend that much are skipped unpriced.
 
     Pricing never returns such a split (the cost is linear in it: see ``split_patterns``), and the
     master LP mixes whole awards over the cap instead, which no award can use. On mixed-sizes
     300x30x4 seed 9 one item costs $9.9M at its cheapest and the cap is about $6.3M: without these
     patterns the engine found no award in 40 s (the background tree found the optimum, $90,449,277,
-    after 25 s), with them the pool IP found one at $90,516,526 in 3 s (README, twenty-third
-    session)."""
+    after 25-60 s); with them ``poolsearch._first_award`` finds one 0.04% above it at 1 s, and the
+    engine proves the optimum in 6 s (README, twenty-third session). Seed 16's item needs three
+    vendors: filling one bid and pricing the rest freely put the rest on one vendor over the cap."""
     share = reduced.problem.constraints.max_vendor_share
     if share is None or share >= 1 or not np.isfinite(total) or total <= 0:
         return []
