@@ -136,7 +136,7 @@ def pool_search(
             return
         # without an award yet, every pooled pattern within the caps (items too big for one
         # vendor: ``colgen.fitting_patterns``); with one, each item's cheapest few
-        fits = within_caps(search, master)
+        fits = within_caps(search, master)[: len(rank)]  # (the patterns ranked above)
         allowed = fits & (rank < per_item) if search.best is not None else fits
         start = _chosen(search, keys)
         if start is not None:
