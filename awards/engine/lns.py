@@ -77,7 +77,8 @@ def _solve_sub(pool: PoolArrays, chosen: np.ndarray, free: list[int], share: flo
     besides the current choice, if given), the others kept; None if HiGHS found nothing better
     than the current choice in ``seconds``. HiGHS stops at the first choice whose total cost
     ``enough`` says yes to (in the calling thread only: ``budgeted``). ``repair``: the current
-    choice breaks a cap, so any choice within the caps will do, however dear (``repair``)."""
+    choice breaks a cap, so any choice within the caps will do, however dear (``repair``: no
+    cutoff at the current choice's cost)."""
     if allowed is not None:
         allowed = allowed.copy()
         allowed[chosen] = True
@@ -152,13 +153,11 @@ def _solve_sub(pool: PoolArrays, chosen: np.ndarray, free: list[int], share: flo
     return better
 
 
-def repair(reduced: Reduced, patterns: list[Pattern], chosen: list[int], free: list[int], allowed: np.ndarray,
+def repair(pool: PoolArrays, share: float, chosen: list[int], free: list[int], allowed: np.ndarray,
            deadline: float) -> list[int] | None:
     """The cheapest choice of ``allowed`` pooled patterns for the ``free`` items that keeps every
     share cap, the other items keeping their ``chosen`` pattern (which may break a cap: e.g. the
     master LP's choice, rounded); None if HiGHS found none by the deadline."""
-    pool = PoolArrays(reduced, patterns)
-    share = float(reduced.problem.constraints.max_vendor_share)
     found = _solve_sub(pool, np.array(chosen, dtype=np.int64), free, share, deadline, allowed=allowed,
                        seconds=deadline - time.monotonic(), repair=True)
     return None if found is None else [int(k) for k in found]

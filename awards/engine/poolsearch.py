@@ -182,7 +182,8 @@ def _first_award(search: Search, master: Master, deadline: float) -> None:
     within 0.04% of the optimum in 0.2 s, where the pool IP found none in 3 s."""
     if master.share is None or search.done() or stopped():
         return
-    fits = within_caps(search, master)
+    pool = lns.PoolArrays(search.reduced, master.patterns)
+    fits = within_caps(search, master, pool)
     master.set_allowed(fits)
     try:
         duals, z = master.solve_lp()
@@ -198,17 +199,16 @@ def _first_award(search: Search, master: Master, deadline: float) -> None:
     chosen = heaviest[np.searchsorted(items[heaviest], np.arange(len(search.problem.items)))]
     mixed = items[used[z[used] < 1 - 1e-6]]
     capped = np.flatnonzero(duals.mu > 1e-9)
-    pool = lns.PoolArrays(search.reduced, master.patterns)
     held = np.flatnonzero((pool.spend[chosen][:, capped] > 0).any(axis=1))
     free = sorted(set(mixed.tolist()) | set(held.tolist()))
-    found = lns.repair(search.reduced, master.patterns, chosen.tolist(), free, fits, deadline)
+    found = lns.repair(pool, float(master.share), chosen.tolist(), free, fits, deadline)
     if found is not None:
         award = award_from_patterns([master.patterns[k] for k in found])
         if exact_ok(search.reduced, award):
             search.offer(award, "pattern pool within the caps")
 
 
-def within_caps(search: Search, master: Master) -> np.ndarray:
+def within_caps(search: Search, master: Master, pool: lns.PoolArrays | None = None) -> np.ndarray:
     """Per pooled pattern: does every vendor's spend in it stay within the share cap of the best
     cost (no cheaper award holds one that does not), or without an award yet, of the proven bound
     plus FIT_ROOM of it (a guess: a dearer award's caps are wider)? All True without a cap."""
@@ -218,7 +218,9 @@ def within_caps(search: Search, master: Master) -> np.ndarray:
     total = search.best_cost if search.best is not None else search.lower_bound * (1 + FIT_ROOM)
     if not np.isfinite(total):
         return np.ones(len(master.patterns), dtype=bool)
-    spend = lns.PoolArrays(search.reduced, master.patterns).spend.max(axis=1)
+    if pool is None:
+        pool = lns.PoolArrays(search.reduced, master.patterns)
+    spend = pool.spend.max(axis=1)
     return spend <= float(share) * total + 0.005
 
 
