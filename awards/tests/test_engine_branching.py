@@ -17,7 +17,7 @@ from awards.engine import parse_problem, solve, violations
 from awards.engine.background import BackgroundBound
 from awards.engine.branching import BranchAndPrice
 from awards.engine.colgen import generate_columns, initial_patterns
-from awards.engine.master import Master
+from awards.engine.master import Master, Pattern
 from awards.engine.presolve import presolve
 from awards.engine.search import Search
 from awards.engine.pricing import ItemPricer
@@ -496,3 +496,24 @@ def test_branch_and_price_on_odd_instances_never_passes_the_optimum(seed: int) -
         return
     bound, _, _ = BranchAndPrice(reduced, pricers, master).run(root.lower_bound, root.z, time.monotonic() + 3)
     assert bound <= float(optimum) * (1 + 1e-9) + 1e-6
+
+
+def test_it_branches_on_the_bid_that_moves_money_not_on_a_fine_tune() -> None:
+    """An item whose LP mixes one vendor taking it whole with a capped vendor's 5 units plus a
+    third vendor's 95: every bid splits that mixture alike (40 / 60), but branching on the 5 units
+    (at most 3 / more than 3) leaves both sides nearly the same mixture -- the tree branched on such
+    a fine-tune a dozen times on heavy-tail seed 12. It branches on a bid that moves the item."""
+    problem = parse_problem({
+        "items": [{"id": "i", "quantity": 100}],
+        "bids": [{"id": bid, "vendor": vendor, "item": "i", "tiers": [{"min_quantity": 1, "unit_price": price}]}
+                 for bid, vendor, price in (("fine", "v2", "11"), ("whole", "v1", "10"), ("rest", "v3", "12"))],
+    })
+    reduced = presolve(problem)
+    pricers = [ItemPricer(reduced, 0)]
+    master = Master(reduced)
+    fine, whole, rest = (reduced.bid_position[bid] for bid in ("fine", "whole", "rest"))
+    segment = {b: reduced.segments_of_bid[b][0] for b in (fine, whole, rest)}
+    master.add([Pattern.make(reduced, 0, {whole: (segment[whole], 100)}),
+                Pattern.make(reduced, 0, {fine: (segment[fine], 5), rest: (segment[rest], 95)})])
+    options = BranchAndPrice(reduced, pricers, master).branch_choices(np.array([0.4, 0.6]))
+    assert [option[:2] for option in options] in ([(0, whole)], [(0, rest)])
