@@ -38,7 +38,8 @@ def test_an_item_priced_before_is_bounded_without_its_dp_and_never_above_its_lea
         for pricer in pricers:
             before = rng.uniform(0.5, 1.5, len(reduced.bids))
             value, _ = pricer.price(reduced.seg_price * before[reduced.seg_bid], before, None, with_award=False)
-            tree._last_priced[pricer.item] = (value, before[pricer.bids].copy())
+            tree._last_priced.pop(pricer.item, None)
+            tree._remember(pricer, value, before[pricer.bids])
             after = before * rng.uniform(1 - spread, 1 + spread, len(reduced.bids))
             least, _ = pricer.price(reduced.seg_price * after[reduced.seg_bid], after, None, with_award=False)
             for sigma in (-np.inf, least * (1 - spread), least + 1.0):
@@ -50,6 +51,48 @@ def test_an_item_priced_before_is_bounded_without_its_dp_and_never_above_its_lea
                 else:
                     assert sigma > -np.inf  # with no sigma to beat, the bound always answers
     assert answered > 2 * len(pricers)
+
+
+def test_an_item_priced_at_several_multipliers_is_bounded_by_the_best_of_them() -> None:
+    """The tree keeps an item's least cost at the last ``KEEP_PRICED`` multipliers it was priced at:
+    asked at multipliers near an earlier one and far from the last, ``_known_lower`` answers from
+    the earlier one (the last alone shows nothing), never above the item's least cost there, and
+    only the latest KEEP_PRICED are kept."""
+    from awards.engine.master import Duals
+    from awards.engine.nodeprice import KEEP_PRICED
+
+    data = generate(SIZES["300x30x4"], 3, "heavy-tail")
+    data["items"], kept = data["items"][:20], {item["id"] for item in data["items"][:20]}
+    data["bids"] = [bid for bid in data["bids"] if bid["item"] in kept]
+    reduced = presolve(parse_problem(data))
+    pricers = [ItemPricer(reduced, item) for item in range(len(data["items"]))]
+    tree = BranchAndPrice(reduced, pricers, Master(reduced))
+    rng = np.random.default_rng(7)
+
+    def least(factor: np.ndarray, pricer: ItemPricer) -> float:
+        return pricer.price(reduced.seg_price * factor[reduced.seg_bid], factor, None, with_award=False)[0]
+
+    answered = 0
+    for pricer in pricers:
+        near = rng.uniform(0.8, 1.2, len(reduced.bids))
+        far = near * rng.uniform(0.5, 1.5, len(reduced.bids))
+        asked = near * rng.uniform(0.9999, 1.0001, len(reduced.bids))
+        exact = least(asked, pricer)
+        duals = Duals(np.full(len(pricers), exact * 0.999), asked, None, 0.0, np.zeros(len(reduced.vendors)))
+        tree._last_priced.pop(pricer.item, None)
+        tree._remember(pricer, least(far, pricer), far[pricer.bids])
+        if tree._known_lower(pricer, duals) is not None:
+            continue  # the far multipliers happen to bound it well enough alone
+        tree._last_priced.pop(pricer.item, None)
+        tree._remember(pricer, least(near, pricer), near[pricer.bids])
+        tree._remember(pricer, least(far, pricer), far[pricer.bids])
+        lower = tree._known_lower(pricer, duals)
+        assert lower is not None and exact * 0.999 <= lower <= exact * (1 + 1e-12)
+        answered += 1
+        for _ in range(KEEP_PRICED):  # the earlier ones go
+            tree._remember(pricer, least(far, pricer), far[pricer.bids])
+        assert tree._known_lower(pricer, duals) is None
+    assert answered >= len(pricers) // 2
 
 
 def _asked_while_branching(problem, question: str) -> tuple[list, float]:
