@@ -18,6 +18,17 @@ from awards.engine.pricing import ItemPricer
 from bench.generate import SIZES, generate
 
 
+def _first_items(family: str, count: int):
+    """The first ``count`` items of a 300x30x4 instance (seed 3) with their bids: the presolved
+    problem, its pricers and a tree over an empty master."""
+    data = generate(SIZES["300x30x4"], 3, family)
+    data["items"], kept = data["items"][:count], {item["id"] for item in data["items"][:count]}
+    data["bids"] = [bid for bid in data["bids"] if bid["item"] in kept]
+    reduced = presolve(parse_problem(data))
+    pricers = [ItemPricer(reduced, item) for item in range(count)]
+    return reduced, pricers, BranchAndPrice(reduced, pricers, Master(reduced))
+
+
 @pytest.mark.parametrize("family", ["heavy-tail", "mixed-sizes"])
 def test_an_item_priced_before_is_bounded_without_its_dp_and_never_above_its_least_cost(family: str) -> None:
     """``BranchAndPrice._known_lower``: an item last priced at some multipliers, asked at others,
@@ -26,12 +37,7 @@ def test_an_item_priced_before_is_bounded_without_its_dp_and_never_above_its_lea
     under its sigma; otherwise None, and the node prices it."""
     from awards.engine.master import Duals
 
-    data = generate(SIZES["300x30x4"], 3, family)
-    data["items"], kept = data["items"][:30], {item["id"] for item in data["items"][:30]}
-    data["bids"] = [bid for bid in data["bids"] if bid["item"] in kept]
-    reduced = presolve(parse_problem(data))
-    pricers = [ItemPricer(reduced, item) for item in range(len(data["items"]))]
-    tree = BranchAndPrice(reduced, pricers, Master(reduced))
+    reduced, pricers, tree = _first_items(family, 30)
     rng = np.random.default_rng(5)
     answered = 0
     for spread in (0.001, 0.05, 0.5):
@@ -61,12 +67,7 @@ def test_an_item_priced_at_several_multipliers_is_bounded_by_the_best_of_them() 
     from awards.engine.master import Duals
     from awards.engine.nodeprice import KEEP_PRICED
 
-    data = generate(SIZES["300x30x4"], 3, "heavy-tail")
-    data["items"], kept = data["items"][:20], {item["id"] for item in data["items"][:20]}
-    data["bids"] = [bid for bid in data["bids"] if bid["item"] in kept]
-    reduced = presolve(parse_problem(data))
-    pricers = [ItemPricer(reduced, item) for item in range(len(data["items"]))]
-    tree = BranchAndPrice(reduced, pricers, Master(reduced))
+    reduced, pricers, tree = _first_items("heavy-tail", 20)
     rng = np.random.default_rng(7)
 
     def least(factor: np.ndarray, pricer: ItemPricer) -> float:
