@@ -39,10 +39,10 @@ splits that mixture most evenly, weighted by the money at stake; a node weighs t
 bid) and keeps the one whose two sides raise the bound most. Each node's column generation
 (``nodeprice.NodePricing``, which this tree builds on) costs a few pricing passes (one item DP per
 item; one vector step for all the items whose bids all take them whole, ``pricing.WholeOnly``),
-less the items whose price at one of the last nodes still bounds them (``_known_lower``): 0.05-0.3 s a node on
-300x30x4. The engine runs it in a
-child process beside its search (``background``): from the start on a big problem, else only
-where a pricing pass is cheap against the time it can give (``solve``).
+less the items whose price at one of the last nodes still bounds them (``_known_lower``):
+0.05-0.3 s a node on 300x30x4. The engine runs it in a child process beside its search
+(``background``): from the start on a big problem, else only where a pricing pass is cheap
+against the time it can give (``solve``).
 """
 
 from __future__ import annotations

@@ -5,9 +5,9 @@ exactly, so that each complete pricing pass bounds every award in the node.
 A decision on a bid's quantity on an item is kept in pricing: "not used" leaves the bid out of the
 item's DP; "used" gives it a credit larger than the spread of every award's adjusted cost on the
 item (added back afterwards); any other range cuts the bid's segments to it
-(``ItemPricer.restricted``). An item without decisions whose price at one of its last 32 pricings still bounds it at the
-node's multipliers skips its DP (``_known_lower``); items whose bids all take them whole are priced
-together in one vector step (``pricing.WholeOnly``).
+(``ItemPricer.restricted``). An item without decisions whose price at one of its last 32 pricings
+still bounds it at the node's multipliers skips its DP (``_known_lower``); items whose bids all
+take them whole are priced together in one vector step (``pricing.WholeOnly``).
 """
 
 from __future__ import annotations
