@@ -33,6 +33,7 @@ RESTRICTED_CACHE = 32
 # of 17,201 DPs in 8 s of heavy-tail 300x30x4 seed 12's tree 14 found a column, the rest were
 # priced only for the bound; with 16 or more kept, the same 60 nodes took 40% fewer DPs
 KEEP_PRICED = 32
+MEMORY_VALUES = 4_000_000  # ... fewer where items x bids x that would pass this many numbers (32 MB)
 # (item, bid, least, most): the bid's quantity on the item must lie in [least, most], 0 meaning
 # unused -- "not used" is (0, 0), "used" (1, Q); on quantities, (0, t) and (t + 1, Q)
 Decision = tuple[int, int, int, int]
@@ -53,6 +54,46 @@ def _keeps(award: dict[int, tuple[int, int]], ranges: Ranges) -> bool:
     return all(least <= (award[b][1] if b in award else 0) <= most for b, (least, most) in ranges.items())
 
 
+class PriceMemory:
+    """Per item, its least adjusted cost at the last ``keep`` multipliers it was priced at, kept
+    in arrays over every item (its bids padded to the widest item's count), so that one vector
+    step bounds every item at new multipliers (``lowers``; ``NodePricing._known_lower`` says
+    why it is a bound). Only prices at multipliers > 0, without decisions or bundle charges, are
+    to be remembered."""
+
+    def __init__(self, pricers: list[ItemPricer], keep: int) -> None:
+        count, width = len(pricers), max((len(pricer.bids) for pricer in pricers), default=1)
+        self.keep = max(1, min(keep, MEMORY_VALUES // max(1, count * width)))
+        self.bids = np.zeros((count, width), dtype=np.int64)
+        self.real = np.zeros((count, width), dtype=bool)  # False: padding
+        for pricer in pricers:
+            self.bids[pricer.item, : len(pricer.bids)] = pricer.bids
+            self.real[pricer.item, : len(pricer.bids)] = True
+        self.values = np.full((count, self.keep), -np.inf)  # -inf: nothing remembered there
+        self.factors = np.ones((count, self.keep, width))
+        self.written = np.zeros(count, dtype=np.int64)
+
+    def remember(self, item: int, value: float, factor: np.ndarray) -> None:
+        """The item's least cost ``value`` at its bids' multipliers ``factor`` (in its pricer's
+        bid order); the oldest of its ``keep`` goes."""
+        slot = int(self.written[item] % self.keep)
+        self.values[item, slot] = value
+        self.factors[item, slot, : len(factor)] = factor
+        self.written[item] += 1
+
+    def forget(self, item: int) -> None:
+        self.values[item] = -np.inf
+        self.written[item] = 0
+
+    def lowers(self, factor: np.ndarray) -> np.ndarray:
+        """Per item, the best of r * v over what it remembers, r = min over its bids of the new
+        multiplier over the one then (>= 0) and v its least cost then; -inf if nothing applies."""
+        with np.errstate(invalid="ignore", divide="ignore"):
+            ratios = np.where(self.real[:, None, :], factor[self.bids][:, None, :] / self.factors, np.inf).min(axis=2)
+            bounds = np.where((ratios >= 0) & (self.values > -np.inf), ratios * self.values, -np.inf)
+        return bounds.max(axis=1)
+
+
 class NodePricing:
     """A node's view of the shared master and its pricing (``BranchAndPrice`` builds on it)."""
 
@@ -70,10 +111,9 @@ class NodePricing:
         # ranges: ~2 MB at 1000x50x5)
         self._restricted: OrderedDict[tuple, ItemPricer | None] = OrderedDict()
         self._halt: Callable[[], bool] = stopped
-        # per item without decisions: its least adjusted costs when last priced (at most
-        # KEEP_PRICED, the latest last), and its bids' price multipliers then, one row each
-        # (``_known_lower``)
-        self._last_priced: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        # per item without decisions: its least adjusted costs at the last KEEP_PRICED
+        # multipliers it was priced at (``_known_lower``)
+        self.memory = PriceMemory(pricers, KEEP_PRICED)
         self.skipped = 0  # item prices taken from ``_known_lower`` instead of a DP, for the stats
 
     def _sync(self) -> None:
@@ -145,7 +185,7 @@ class NodePricing:
             return np.inf, None  # no award on this item keeps the decisions
         return value + credit, award
 
-    def _known_lower(self, pricer: ItemPricer, duals: Duals) -> float | None:
+    def _known_lower(self, pricer: ItemPricer, duals: Duals, lowers: np.ndarray | None = None) -> float | None:
         """A lower bound on the item's least adjusted cost at these duals, without its DP, if it
         also shows that no award of the item prices below its dual sigma (so pricing it could add
         no column); None otherwise. For the item without decisions, no bundles, multipliers f > 0
@@ -156,29 +196,15 @@ class NodePricing:
         300x30x4 the last time alone skipped 60-85% of the DPs, and the tree solved 2.5-6x the
         nodes; best-first, the next node is often not the last one's neighbour but an earlier
         one's, and with the last 32 times the tree takes 40% fewer DPs on heavy-tail (README,
-        twenty-fourth session)."""
-        last = self._last_priced.get(pricer.item)
-        if last is None:
-            return None
-        values, before = last
-        ratios = (duals.factor[pricer.bids][None, :] / before).min(axis=1)
-        bounds = np.where(ratios >= 0, ratios * values, -np.inf)  # (r < 0 bounds nothing)
-        lower = float(bounds.max())
+        twenty-fourth session). ``lowers``: ``self.memory.lowers(duals.factor)``, if the caller
+        has it (one vector step a pricing pass for every item)."""
+        if lowers is None:
+            lowers = self.memory.lowers(duals.factor)
+        lower = float(lowers[pricer.item])
         if not np.isfinite(lower) or lower < duals.sigma[pricer.item] - 1e-9 * max(1.0, abs(lower)):
             return None
         self.skipped += 1
         return lower
-
-    def _remember(self, pricer: ItemPricer, value: float, factor: np.ndarray) -> None:
-        """Keep the item's least adjusted cost ``value`` at its bids' multipliers ``factor`` (no
-        decisions on it, no bundle charges, every multiplier > 0) for ``_known_lower``."""
-        last = self._last_priced.get(pricer.item)
-        if last is None:
-            self._last_priced[pricer.item] = (np.array([value]), factor[None, :].copy())
-            return
-        values, before = last
-        self._last_priced[pricer.item] = (np.append(values, value)[-KEEP_PRICED:],
-                                          np.vstack([before, factor[None, :]])[-KEEP_PRICED:])
 
     def _seed(self, by_item: dict[int, Ranges]) -> bool:
         """Give every decided item a pattern the node allows (at list prices); False if one has none."""
@@ -229,6 +255,7 @@ class NodePricing:
             sigmas = duals.sigma
             for item in np.flatnonzero(priced & (least - sigmas < -1e-9 * np.maximum(1.0, np.abs(sigmas)))):
                 found.append(Pattern.make(reduced, int(item), self.whole.award(int(rows[item]))))
+            lowers = self.memory.lowers(duals.factor) if duals.fixed is None else None
             for pricer in self.pricers:
                 if priced[pricer.item]:
                     continue
@@ -236,8 +263,8 @@ class NodePricing:
                     complete = False  # a partial pass bounds nothing
                     break
                 rules = by_item.get(pricer.item, {})
-                if not rules and duals.fixed is None:
-                    lower = self._known_lower(pricer, duals)
+                if not rules and lowers is not None:
+                    lower = self._known_lower(pricer, duals, lowers)
                     if lower is not None:
                         total += lower
                         continue
@@ -253,7 +280,7 @@ class NodePricing:
                 if not np.isfinite(value):
                     return np.inf, None, 0.0
                 if not rules and duals.fixed is None and (duals.factor[pricer.bids] > 0).all():
-                    self._remember(pricer, value, duals.factor[pricer.bids])
+                    self.memory.remember(pricer.item, value, duals.factor[pricer.bids])
                 total += value
                 sigma = duals.sigma[pricer.item]
                 if award is not None and value - sigma < -1e-9 * max(1.0, abs(sigma)):

@@ -44,8 +44,8 @@ def test_an_item_priced_before_is_bounded_without_its_dp_and_never_above_its_lea
         for pricer in pricers:
             before = rng.uniform(0.5, 1.5, len(reduced.bids))
             value, _ = pricer.price(reduced.seg_price * before[reduced.seg_bid], before, None, with_award=False)
-            tree._last_priced.pop(pricer.item, None)
-            tree._remember(pricer, value, before[pricer.bids])
+            tree.memory.forget(pricer.item)
+            tree.memory.remember(pricer.item, value, before[pricer.bids])
             after = before * rng.uniform(1 - spread, 1 + spread, len(reduced.bids))
             least, _ = pricer.price(reduced.seg_price * after[reduced.seg_bid], after, None, with_award=False)
             for sigma in (-np.inf, least * (1 - spread), least + 1.0):
@@ -80,18 +80,18 @@ def test_an_item_priced_at_several_multipliers_is_bounded_by_the_best_of_them() 
         asked = near * rng.uniform(0.9999, 1.0001, len(reduced.bids))
         exact = least(asked, pricer)
         duals = Duals(np.full(len(pricers), exact * 0.999), asked, None, 0.0, np.zeros(len(reduced.vendors)))
-        tree._last_priced.pop(pricer.item, None)
-        tree._remember(pricer, least(far, pricer), far[pricer.bids])
+        tree.memory.forget(pricer.item)
+        tree.memory.remember(pricer.item, least(far, pricer), far[pricer.bids])
         if tree._known_lower(pricer, duals) is not None:
             continue  # the far multipliers happen to bound it well enough alone
-        tree._last_priced.pop(pricer.item, None)
-        tree._remember(pricer, least(near, pricer), near[pricer.bids])
-        tree._remember(pricer, least(far, pricer), far[pricer.bids])
+        tree.memory.forget(pricer.item)
+        tree.memory.remember(pricer.item, least(near, pricer), near[pricer.bids])
+        tree.memory.remember(pricer.item, least(far, pricer), far[pricer.bids])
         lower = tree._known_lower(pricer, duals)
         assert lower is not None and exact * 0.999 <= lower <= exact * (1 + 1e-12)
         answered += 1
         for _ in range(KEEP_PRICED):  # the earlier ones go
-            tree._remember(pricer, least(far, pricer), far[pricer.bids])
+            tree.memory.remember(pricer.item, least(far, pricer), far[pricer.bids])
         assert tree._known_lower(pricer, duals) is None
     assert answered >= len(pricers) // 2
 
