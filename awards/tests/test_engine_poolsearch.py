@@ -288,6 +288,8 @@ def test_the_pool_ip_chooses_among_the_allowed_patterns_and_its_start_only() -> 
 
 
 def test_where_every_item_is_taken_whole_the_budgeted_search_replaces_the_pool_ip(monkeypatch) -> None:
+    """Tiny-items (every bid takes its item whole, caps binding on several vendors): the pool
+    search's first stage is the budgeted search, and the 3-per-item pool IP never runs."""
     from awards.engine import solve
     from awards.engine.master import Master
     from bench.generate import SIZES
