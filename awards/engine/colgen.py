@@ -53,13 +53,14 @@ def price_all(
     found: list[Pattern] = []
     impossible: list[int] = []
     for pricer in pricers:
-        value, award = pricer.price(adjusted, duals.factor, duals.fixed, with_award=True)
+        sigma = duals.sigma[pricer.item]
+        below = sigma - 1e-9 * max(1.0, abs(sigma))  # the awards that make a column
+        value, award = pricer.price(adjusted, duals.factor, duals.fixed, with_award=True, award_below=below)
         if not np.isfinite(value):
             impossible.append(pricer.item)
             continue
         bound += value
-        sigma = duals.sigma[pricer.item]
-        if award is not None and value - sigma < -1e-9 * max(1.0, abs(sigma)):
+        if award is not None and value < below:
             found.append(Pattern.make(reduced, pricer.item, award))
     return bound, found, impossible
 

@@ -157,8 +157,10 @@ class NodePricing:
         spread of every award's adjusted cost on this item (so an award with it always wins, if
         there is one), added back afterwards. (inf, None) if no award keeps the decisions."""
         self.priced += 1
-        if not ranges:
-            return self.pricers[item].price(adjusted, duals.factor, duals.fixed, with_award=True)
+        if not ranges:  # (the award only where it makes a column: ``column_generation``'s test)
+            sigma = duals.sigma[item]
+            return self.pricers[item].price(adjusted, duals.factor, duals.fixed, with_award=True,
+                                            award_below=sigma - 1e-9 * max(1.0, abs(sigma)))
         pricer = self._pricer(item, ranges)
         if pricer is None:
             return np.inf, None

@@ -100,13 +100,15 @@ class ItemPricer:
 
     def price(
         self, price: np.ndarray, factor: np.ndarray, fixed: np.ndarray | None, *, with_award: bool,
-        exclude: frozenset[int] = frozenset(),
+        exclude: frozenset[int] = frozenset(), award_below: float = np.inf,
     ) -> tuple[float, dict[int, tuple[int, int]] | None]:
         """Least adjusted cost of covering the item and, if asked, the award bid -> (segment, qty).
 
         ``price`` is the adjusted price per segment; ``factor`` the bid's multiplier of its raw
         prices (its sign decides whether the merge argument holds); ``fixed`` a charge per bid;
-        ``exclude`` bids the award may not use (a branching decision).
+        ``exclude`` bids the award may not use (a branching decision). ``award_below``: the
+        award only where the least cost is below it (a column pricing needs only those, and
+        the DP's backtrack is skipped for the rest: most of a converged pass).
         """
         whole = [
             b
@@ -123,7 +125,7 @@ class ItemPricer:
                                         fixed, self.limit, self._ends)
             if not np.isfinite(value):
                 return INF, None
-            return value, award if with_award else None
+            return value, award if with_award and value < award_below else None
         dp = ItemDP(self.quantity, self.lo, self.hi, price, self.limit, len(self.bids))
         for b in general:
             dp.add(Stage(b, self.segments[b], 0.0 if fixed is None else float(fixed[b])))
@@ -153,7 +155,7 @@ class ItemPricer:
                     pick = (int(bids[at]), int(seg[at]), int(qty[at]), remaining, level)
         if not np.isfinite(best):
             return INF, None
-        if not with_award:
+        if not with_award or best >= award_below:
             return best, None
         if pick is None:
             return best, dp.backtrack(level, self.quantity)

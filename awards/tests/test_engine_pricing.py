@@ -173,6 +173,23 @@ def test_fast_pricer_is_exact(seed: int, limit, signs: str, pricing_path: str) -
             assert np.isclose(sum(price[s] * q + fixed[b] for b, (s, q) in award.items()), value)
 
 
+@pytest.mark.parametrize("family", ["heavy-tail", "mixed-sizes"])
+def test_the_award_comes_only_below_the_price_asked(family: str, pricing_path: str) -> None:
+    """``award_below``: the same least cost, and its award only where it is below the figure
+    (column pricing asks with the item's dual, skipping the backtrack of every other DP)."""
+    reduced = presolve(parse_problem(generate(Size(12, 8, 3, share_cap=0.2), 3, family)))
+    rng = np.random.default_rng(3)
+    factor = rng.uniform(0.8, 1.2, len(reduced.bids))
+    price = reduced.seg_price * factor[reduced.seg_bid]
+    for item in range(len(reduced.problem.items)):
+        pricer = ItemPricer(reduced, item)
+        value, award = pricer.price(price, factor, None, with_award=True)
+        above, none = pricer.price(price, factor, None, with_award=True, award_below=value)
+        below, same = pricer.price(price, factor, None, with_award=True, award_below=value + 1.0)
+        assert value == above == below and none is None and same == award
+        assert np.isclose(sum(price[s] * q for s, q in award.values()), value)
+
+
 @settings(max_examples=15, deadline=None)
 @given(seed=st.integers(0, 1000))
 def test_forced_bounds_never_exceed_the_true_forced_cost(seed: int) -> None:
