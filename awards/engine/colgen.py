@@ -10,7 +10,7 @@ import numpy as np
 
 from .highs import stopped
 from .master import Duals, Master, Pattern
-from .pricing import ItemPricer
+from .pricing import ItemPricer, column_below
 from .presolve import Reduced
 
 
@@ -53,8 +53,7 @@ def price_all(
     found: list[Pattern] = []
     impossible: list[int] = []
     for pricer in pricers:
-        sigma = duals.sigma[pricer.item]
-        below = sigma - 1e-9 * max(1.0, abs(sigma))  # the awards that make a column
+        below = column_below(duals.sigma[pricer.item])
         value, award = pricer.price(adjusted, duals.factor, duals.fixed, with_award=True, award_below=below)
         if not np.isfinite(value):
             impossible.append(pricer.item)

@@ -21,7 +21,7 @@ import numpy as np
 
 from .highs import stopped
 from .master import Duals, Master, Pattern
-from .pricing import ItemPricer, WholeOnly
+from .pricing import ItemPricer, WholeOnly, column_below
 from .presolve import Reduced
 
 if TYPE_CHECKING:
@@ -158,9 +158,8 @@ class NodePricing:
         there is one), added back afterwards. (inf, None) if no award keeps the decisions."""
         self.priced += 1
         if not ranges:  # (the award only where it makes a column: ``column_generation``'s test)
-            sigma = duals.sigma[item]
             return self.pricers[item].price(adjusted, duals.factor, duals.fixed, with_award=True,
-                                            award_below=sigma - 1e-9 * max(1.0, abs(sigma)))
+                                            award_below=column_below(duals.sigma[item]))
         pricer = self._pricer(item, ranges)
         if pricer is None:
             return np.inf, None
@@ -284,8 +283,7 @@ class NodePricing:
                 if not rules and duals.fixed is None and (duals.factor[pricer.bids] > 0).all():
                     self.memory.remember(pricer.item, value, duals.factor[pricer.bids])
                 total += value
-                sigma = duals.sigma[pricer.item]
-                if award is not None and value - sigma < -1e-9 * max(1.0, abs(sigma)):
+                if award is not None and value < column_below(duals.sigma[pricer.item]):
                     found.append(Pattern.make(reduced, pricer.item, award))
             if complete:
                 bound = max(bound, total)

@@ -30,6 +30,13 @@ FORCED_BOUND_MAX_QUANTITY = 320
 SPARSE_STATE_COST = 15.0
 
 
+def column_below(sigma: float) -> float:
+    """The least cost below which an item's award makes a column: its dual ``sigma`` less a
+    relative tolerance (column generation and the tree test it alike, and ask ``price`` for the
+    award only there: ``award_below``)."""
+    return sigma - 1e-9 * max(1.0, abs(sigma))
+
+
 class ItemPricer:
     def __init__(self, reduced: Reduced, item: int, *, segments: dict[int, list[int]] | None = None,
                  lo: np.ndarray | None = None, hi: np.ndarray | None = None) -> None:
