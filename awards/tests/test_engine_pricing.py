@@ -190,6 +190,36 @@ def test_the_award_comes_only_below_the_price_asked(family: str, pricing_path: s
         assert np.isclose(sum(price[s] * q for s, q in award.values()), value)
 
 
+@pytest.mark.parametrize("family", ["heavy-tail", "mixed-sizes", "base"])
+def test_whole_bids_over_quantities_cost_what_the_vector_step_does(family: str, monkeypatch) -> None:
+    """``ItemPricer._envelope`` (big items): the same least cost as the step over every (segment,
+    quantity), and a bid, segment and quantity that cost it, with some whole bids left out."""
+    reduced = presolve(parse_problem(generate(Size(30, 10, 4, share_cap=0.2), 2, family)))
+    rng = np.random.default_rng(2)
+    tried = 0
+    for item in range(len(reduced.problem.items)):
+        pricer = ItemPricer(reduced, item)
+        if not pricer.whole_capable:
+            continue
+        for _ in range(3):
+            price = reduced.seg_price * rng.uniform(0.8, 1.2, len(reduced.bids))[reduced.seg_bid]
+            whole = [b for b in pricer.whole_capable if rng.random() < 0.8] or pricer.whole_capable[:1]
+            rest = rng.uniform(0.5, 2.0, pricer.quantity + 1) * np.arange(pricer.quantity + 1) * price.mean()
+            rest[rng.random(pricer.quantity + 1) < 0.2] = np.inf
+            monkeypatch.setattr(pricing, "ENVELOPE_MIN_QUANTITY", 10**12)
+            flat = pricer._best_whole(whole, price, None, rest)
+            monkeypatch.setattr(pricing, "ENVELOPE_MIN_QUANTITY", 0)
+            over = pricer._best_whole(whole, price, None, rest)
+            assert (flat is None) == (over is None)
+            if over is not None and np.isfinite(flat[0]):
+                cost, bid, segment, quantity = over
+                assert cost == flat[0] and bid in whole and segment in pricer.segments[bid]
+                assert reduced.seg_lo[segment] <= quantity <= reduced.seg_hi[segment]
+                assert cost == price[segment] * quantity + rest[pricer.quantity - quantity]
+                tried += 1
+    assert tried > 20
+
+
 @settings(max_examples=15, deadline=None)
 @given(seed=st.integers(0, 1000))
 def test_forced_bounds_never_exceed_the_true_forced_cost(seed: int) -> None:
