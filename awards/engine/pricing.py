@@ -168,7 +168,6 @@ class ItemPricer:
         award[bid] = (segment, quantity)
         return best, award
 
-
     def _best_whole(self, whole: list[int], price: np.ndarray, fixed: np.ndarray | None,
                     source_best: np.ndarray) -> tuple[float, int, int, int] | None:
         """The cheapest award with one of the ``whole`` bids at some quantity q and the general
@@ -189,7 +188,8 @@ class ItemPricer:
         at = int(np.argmin(values))
         return float(values[at]), int(bids[at]), int(seg[at]), int(qty[at])
 
-    def _envelope(self, whole: list[int], price: np.ndarray, source_best: np.ndarray) -> tuple[float, int, int, int] | None:
+    def _envelope(self, whole: list[int], price: np.ndarray,
+                  source_best: np.ndarray) -> tuple[float, int, int, int] | None:
         """``_best_whole`` over quantities: at each quantity the least price any ``whole`` bid
         offers there (one slice minimum per segment), times the quantity, plus the rest's cost;
         the same costs, computed in the item's quantity of work instead of the bids' quantities
