@@ -81,10 +81,6 @@ class PriceMemory:
         self.factors[item, slot, : len(factor)] = factor
         self.written[item] += 1
 
-    def forget(self, item: int) -> None:
-        self.values[item] = -np.inf
-        self.written[item] = 0
-
     def lowers(self, factor: np.ndarray) -> np.ndarray:
         """Per item, the best of r * v over what it remembers, r = min over its bids of the new
         multiplier over the one then (>= 0) and v its least cost then; -inf if nothing applies."""
@@ -202,7 +198,7 @@ class NodePricing:
         if lowers is None:
             lowers = self.memory.lowers(duals.factor)
         lower = float(lowers[pricer.item])
-        if not np.isfinite(lower) or lower < duals.sigma[pricer.item] - 1e-9 * max(1.0, abs(lower)):
+        if not np.isfinite(lower) or lower < column_below(duals.sigma[pricer.item]):
             return None
         self.skipped += 1
         return lower
@@ -254,7 +250,7 @@ class NodePricing:
             self.priced += int(priced.sum())
             total, found, complete = float(least[priced].sum()), [], True
             sigmas = duals.sigma
-            for item in np.flatnonzero(priced & (least - sigmas < -1e-9 * np.maximum(1.0, np.abs(sigmas)))):
+            for item in np.flatnonzero(priced & (least < column_below(sigmas))):
                 found.append(Pattern.make(reduced, int(item), self.whole.award(int(rows[item]))))
             lowers = self.memory.lowers(duals.factor) if duals.fixed is None else None
             for pricer in self.pricers:

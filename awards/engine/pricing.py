@@ -35,11 +35,12 @@ SPARSE_STATE_COST = 15.0
 ENVELOPE_MIN_QUANTITY = 1000
 
 
-def column_below(sigma: float) -> float:
+def column_below(sigma):
     """The least cost below which an item's award makes a column: its dual ``sigma`` less a
-    relative tolerance (column generation and the tree test it alike, and ask ``price`` for the
-    award only there: ``award_below``)."""
-    return sigma - 1e-9 * max(1.0, abs(sigma))
+    relative tolerance (a float, or an array of them elementwise). Column generation and the tree
+    test it alike, ask ``price`` for the award only there (``award_below``), and skip an item's DP
+    where a known lower bound is not below it (``NodePricing._known_lower``)."""
+    return sigma - 1e-9 * np.maximum(1.0, np.abs(sigma))
 
 
 class ItemPricer:

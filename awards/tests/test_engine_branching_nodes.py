@@ -13,6 +13,7 @@ from awards.engine import parse_problem
 from awards.engine.background import BackgroundBound
 from awards.engine.branching import BranchAndPrice
 from awards.engine.master import Master
+from awards.engine.nodeprice import KEEP_PRICED, PriceMemory
 from awards.engine.presolve import presolve
 from awards.engine.pricing import ItemPricer
 from bench.generate import SIZES, generate
@@ -44,7 +45,7 @@ def test_an_item_priced_before_is_bounded_without_its_dp_and_never_above_its_lea
         for pricer in pricers:
             before = rng.uniform(0.5, 1.5, len(reduced.bids))
             value, _ = pricer.price(reduced.seg_price * before[reduced.seg_bid], before, None, with_award=False)
-            tree.memory.forget(pricer.item)
+            tree.memory = PriceMemory(pricers, KEEP_PRICED)  # (this item's prices only)
             tree.memory.remember(pricer.item, value, before[pricer.bids])
             after = before * rng.uniform(1 - spread, 1 + spread, len(reduced.bids))
             least, _ = pricer.price(reduced.seg_price * after[reduced.seg_bid], after, None, with_award=False)
@@ -65,7 +66,6 @@ def test_an_item_priced_at_several_multipliers_is_bounded_by_the_best_of_them() 
     the earlier one (the last alone shows nothing), never above the item's least cost there, and
     only the latest KEEP_PRICED are kept."""
     from awards.engine.master import Duals
-    from awards.engine.nodeprice import KEEP_PRICED
 
     reduced, pricers, tree = _first_items("heavy-tail", 20)
     rng = np.random.default_rng(7)
@@ -80,11 +80,11 @@ def test_an_item_priced_at_several_multipliers_is_bounded_by_the_best_of_them() 
         asked = near * rng.uniform(0.9999, 1.0001, len(reduced.bids))
         exact = least(asked, pricer)
         duals = Duals(np.full(len(pricers), exact * 0.999), asked, None, 0.0, np.zeros(len(reduced.vendors)))
-        tree.memory.forget(pricer.item)
+        tree.memory = PriceMemory(pricers, KEEP_PRICED)
         tree.memory.remember(pricer.item, least(far, pricer), far[pricer.bids])
         if tree._known_lower(pricer, duals) is not None:
             continue  # the far multipliers happen to bound it well enough alone
-        tree.memory.forget(pricer.item)
+        tree.memory = PriceMemory(pricers, KEEP_PRICED)
         tree.memory.remember(pricer.item, least(near, pricer), near[pricer.bids])
         tree.memory.remember(pricer.item, least(far, pricer), far[pricer.bids])
         lower = tree._known_lower(pricer, duals)
