@@ -138,34 +138,35 @@ def pool_search(
     for stage, per_item in enumerate(stages):
         if search.done() or stopped():
             return
-        # without an award yet, every pooled pattern within the caps (items too big for one
-        # vendor: ``colgen.fitting_patterns``); with one, each item's cheapest few
-        fits = within_caps(search, master)[: len(rank)]  # (the patterns ranked above)
-        allowed = fits & (rank < per_item) if search.best is not None else fits
         start = _chosen(search, keys)
-        if start is not None:
-            allowed[start] = True
-        now = time.monotonic()
-        last = stage == len(stages) - 1 and not with_neighbourhoods
-        first_share = 0.5
-        if with_neighbourhoods:  # (none follow where every item is whole-only: the IP gets more)
-            first_share = WHOLE_ONLY_FIRST_STAGE_SHARE if whole_only(neighbourhood_pricers) else FIRST_STAGE_SHARE
-        stage_deadline = deadline if last else now + (deadline - now) * first_share
         if with_neighbourhoods and start is not None and not whole_only(neighbourhood_pricers):
             # an award is known and the neighbourhoods follow: they (the tree guiding them) and
             # the budgeted search take the 3-per-item IP's window, and reach its award sooner --
             # heavy-tail 300x30x4 seed 12 at 56,369,471 by 3.9 s where the IP had 56,378,887 at
             # 3.3 s; over 28 instances (base, heavy-tail, mixed-sizes, deep-discount), two runs
             # each, 49 of 56 runs proven against 46, 32 sooner or nearer, 17 later (base seeds
-            # 0, 3, 4 by 1 s, still within 4 s; README, twenty-sixth session)
+            # 0, 3, 4 by 1 s, still within 4 s; mixed-sizes seed 0 proven in 7 runs of 10, not 7
+            # of 7; README, twenty-sixth session)
             continue
-        if with_neighbourhoods and start is not None:
+        now = time.monotonic()
+        last = stage == len(stages) - 1 and not with_neighbourhoods
+        first_share = 0.5
+        if with_neighbourhoods:  # (none follow where every item is whole-only: the IP gets more)
+            first_share = WHOLE_ONLY_FIRST_STAGE_SHARE if whole_only(neighbourhood_pricers) else FIRST_STAGE_SHARE
+        stage_deadline = deadline if last else now + (deadline - now) * first_share
+        if with_neighbourhoods and start is not None and whole_only(neighbourhood_pricers):
             # every item's bids take it whole (tiny-items): the budgeted search instead of the
             # 3-per-item IP -- seeds 6 and 8 of 300x30x4 proven in 5.4-8.0 and 1.3-2.8 s instead
             # of 8.0 s and not at all (0.0197%), the others alike; at a 3-s limit seeds 0 and 8 end
             # at 0.026% and 0.022% instead of 0.091% and 0.080% (README, twenty-third session)
             _budgeted(search, master, duals, item_values, stage_deadline, stats)
             continue
+        # without an award yet, every pooled pattern within the caps (items too big for one
+        # vendor: ``colgen.fitting_patterns``); with one, each item's cheapest few
+        fits = within_caps(search, master)[: len(rank)]  # (the patterns ranked above)
+        allowed = fits & (rank < per_item) if search.best is not None else fits
+        if start is not None:
+            allowed[start] = True
         for margin in (0.0, SHARE_MARGIN):
             chosen = master.solve_ip(stage_deadline, allowed=allowed, start=start,
                                      gap=max(search.target / 2, 1e-7), margin=margin, enough=search.would_finish)

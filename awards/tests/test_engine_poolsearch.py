@@ -312,3 +312,30 @@ def test_where_every_item_is_taken_whole_the_budgeted_search_replaces_the_pool_i
     assert result.status in ("optimal", "feasible")
     assert calls and calls[0] == "budgeted" and "pool IP" not in calls
     assert result.stats["budgeted_searches"] >= 1
+
+
+def test_where_the_neighbourhoods_follow_the_pool_ip_runs_only_without_an_award(monkeypatch) -> None:
+    """Caps binding on several vendors, items with capped bids (not whole-only): once an award
+    made of pooled patterns is known the 3-per-item pool IP is skipped, and the neighbourhoods
+    (with the budgeted search) take its window (README, twenty-sixth session)."""
+    from awards.engine import parse_problem, solve
+    from awards.engine.master import Master
+
+    calls: list[str] = []
+    real_ip, real_neighbourhoods = Master.solve_ip, poolsearch.neighbourhoods
+
+    def solve_ip(self, *args, start=None, **kwargs):
+        calls.append("pool IP from an award" if start is not None else "pool IP")
+        return real_ip(self, *args, start=start, **kwargs)
+
+    def neighbourhoods(*args, **kwargs):
+        calls.append("neighbourhoods")
+        return real_neighbourhoods(*args, **kwargs)
+
+    monkeypatch.setattr(Master, "solve_ip", solve_ip)
+    monkeypatch.setattr(poolsearch, "neighbourhoods", neighbourhoods)
+    data = generate(Size(60, 10, 3, share_cap=0.15), 1)
+    data["options"] = {"relative_gap": 1e-9}
+    result = solve(parse_problem(data), time_limit=3)
+    assert not violations(parse_problem(data), result.award)
+    assert "neighbourhoods" in calls and "pool IP from an award" not in calls
