@@ -119,9 +119,14 @@ class ItemDP:
     """DP over a list of stages for covering exactly ``0..quantity`` units."""
 
     def __init__(
-        self, quantity: int, lo: np.ndarray, hi: np.ndarray, price: np.ndarray, limit: int | None, stages: int
+        self, quantity: int, lo: np.ndarray, hi: np.ndarray, price: np.ndarray, limit: int | None, stages: int,
+        blocks: dict[int, list] | None = None,
     ) -> None:
+        """``blocks``: where given, a stage's segment blocks (``_blocks``) are kept there by bid and
+        taken from there (a caller pricing the same bids at the same ``lo`` and ``hi`` again and
+        again, ``pricing.ItemPricer``: their making was a twentieth of its time)."""
         self.n = quantity + 1
+        self._blocks = blocks
         self.lo, self.hi, self.price = lo, hi, price
         self.unlimited = limit is None or limit >= stages
         self.levels = 2 if self.unlimited else limit + 1
@@ -182,24 +187,36 @@ class ItemDP:
             # segment, back: reached[k, q] + p_k * q, least over k (a stage of 4 segments on
             # 1,500 units was mostly numpy and scipy call overhead)
             # (in blocks of segments on a big item: a few arrays of BLOCK_VALUES numbers at most)
-            block = max(1, BLOCK_VALUES // n)
-            for first in range(0, len(stage.segments), block):
-                segments = np.asarray(stage.segments[first : first + block], dtype=np.int64)
+            blocks = self._blocks.get(stage.bid) if self._blocks is not None else None
+            if blocks is None:
+                blocks = self._stage_blocks(stage)
+                if self._blocks is not None:
+                    self._blocks[stage.bid] = blocks
+            for segments, ranges in blocks:
                 slopes = self.price[segments][:, None] * self._quantities()
                 reached = np.empty((len(segments), n))
-                ranges = list(zip(self.lo[segments].astype(np.int64).tolist(),
-                                  self.hi[segments].astype(np.int64).tolist()))
                 for row in range(rows):
                     shifted = sources[row] - slopes
                     for k, (lo, hi) in enumerate(ranges):
                         window_min(shifted[k], lo, hi, out=reached[k])
                     reached += slopes
-                    np.minimum(used[row], reached.min(axis=0), out=used[row])
+                    np.minimum(used[row], np.minimum.reduce(reached, axis=0), out=used[row])
             if stage.fixed:
                 used += stage.fixed
         self.history.append((stage, self.rest))  # (a new array follows: the old one stays, for the backtrack)
         self.rest = np.minimum(self.rest, used)
         self._table = None
+
+    def _stage_blocks(self, stage: Stage) -> list[tuple[np.ndarray, list[tuple[int, int]]]]:
+        """The stage's segments in blocks of at most BLOCK_VALUES numbers of work each (all of them
+        in one on items up to ~100,000 units), with their (lo, hi) ranges as ints."""
+        block = max(1, BLOCK_VALUES // self.n)
+        found = []
+        for first in range(0, len(stage.segments), block):
+            segments = np.asarray(stage.segments[first : first + block], dtype=np.int64)
+            found.append((segments, list(zip(self.lo[segments].astype(np.int64).tolist(),
+                                             self.hi[segments].astype(np.int64).tolist()))))
+        return found
 
     def backtrack(self, level: int, remaining: int) -> dict[int, tuple[int, int]]:
         """The award (bid -> (segment, quantity)) behind table[level, remaining]."""

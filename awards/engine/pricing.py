@@ -33,6 +33,7 @@ SPARSE_STATE_COST = 15.0
 # 7.14 on heavy-tail seed 2, equal on heavy-tail seed 12 (three runs each, 2026-12-06; at 500 and
 # 2000 alike within the spread). Below it the step over every (segment, quantity) is as quick.
 ENVELOPE_MIN_QUANTITY = 1000
+WHOLE_SETS_KEPT = 8  # per item, ``_best_whole``'s arrays (or plans) kept for this many sets of whole bids
 
 
 def column_below(sigma):
@@ -76,6 +77,9 @@ class ItemPricer:
         self.flat_rest = self.quantity - self.flat_quantity  # what the other bids then cover
         self._ends: dict = {}  # ``sparse_price``'s segment ends, per bids
         self._units: np.ndarray | None = None  # 0..quantity as floats (``_envelope``)
+        self._blocks: dict[int, list] = {}  # the DP's segment blocks per bid (``ItemDP``)
+        self._flats: dict[tuple[int, ...], tuple] = {}  # the flat arrays cut to some whole bids (``_best_whole``)
+        self._plans: dict[tuple[int, ...], _EnvelopePlan] = {}  # ``_envelope``'s, per whole bids
 
     def _whole_capable(self, reduced: Reduced, b: int, ceiling: int) -> bool:
         """Takes the whole quantity, every quantity from its first up to ``ceiling``, prices never rise."""
@@ -140,7 +144,7 @@ class ItemPricer:
             if not np.isfinite(value):
                 return INF, None
             return value, award if with_award and value < award_below else None
-        dp = ItemDP(self.quantity, self.lo, self.hi, price, self.limit, len(self.bids))
+        dp = ItemDP(self.quantity, self.lo, self.hi, price, self.limit, len(self.bids), blocks=self._blocks)
         for b in general:
             dp.add(Stage(b, self.segments[b], 0.0 if fixed is None else float(fixed[b])))
         table = dp.table
@@ -179,8 +183,14 @@ class ItemPricer:
             return self._envelope(whole, price, source_best)
         qty, seg, rest, bids = self.flat_quantity, self.flat_segment, self.flat_rest, self.flat_bid
         if len(whole) < len(self.whole_capable):
-            mask = np.isin(self.flat_bid, whole)
-            qty, seg, rest, bids = qty[mask], seg[mask], rest[mask], bids[mask]
+            key = tuple(whole)
+            flat = self._flats.get(key)
+            if flat is None:
+                mask = np.isin(self.flat_bid, whole)
+                flat = qty[mask], seg[mask], rest[mask], bids[mask]
+                if len(self._flats) < WHOLE_SETS_KEPT:
+                    self._flats[key] = flat
+            qty, seg, rest, bids = flat
         values = source_best[rest] + price[seg] * qty
         if fixed is not None:
             values = values + fixed[bids]
@@ -192,29 +202,55 @@ class ItemPricer:
     def _envelope(self, whole: list[int], price: np.ndarray,
                   source_best: np.ndarray) -> tuple[float, int, int, int] | None:
         """``_best_whole`` over quantities: at each quantity the least price any ``whole`` bid
-        offers there (one slice minimum per segment), times the quantity, plus the rest's cost;
-        the same costs, computed in the item's quantity of work instead of the bids' quantities
-        together (a few bids each offering most of a big item)."""
+        offers there, times the quantity, plus the rest's cost; the same costs, computed in the
+        item's quantity of work instead of the bids' quantities together (a few bids each offering
+        most of a big item). The least price is constant between two segment ends: it is taken per
+        such interval in one step over a (segment x interval) table (``_EnvelopePlan``), then
+        spread over the interval's quantities (one slice minimum per segment before, 2026-12-06:
+        a tenth of a pricing pass on heavy-tail 300x30x4 in numpy call overhead)."""
         quantity = self.quantity
-        envelope = np.full(quantity + 1, INF)
-        ranges = []
-        for b in whole:
-            for s in self.segments[b]:
-                lo, hi = max(int(self.lo[s]), 1), min(int(self.hi[s]), quantity)
-                if lo <= hi:
-                    ranges.append((b, s, lo, hi))
-                    np.minimum(envelope[lo : hi + 1], price[s], out=envelope[lo : hi + 1])
-        if not ranges:
+        plan = self._plans.get(tuple(whole))
+        if plan is None:
+            plan = _EnvelopePlan(self, whole)
+            if len(self._plans) < WHOLE_SETS_KEPT:
+                self._plans[tuple(whole)] = plan
+        if plan.empty:
             return None
         if self._units is None:
             self._units = np.arange(quantity + 1, dtype=np.float64)
-        values = envelope[1:] * self._units[1:] + source_best[quantity - 1 :: -1]  # q = 1..Q
+        offered = price[plan.segments]
+        least = np.where(plan.cover, offered[:, None], INF).min(axis=0)  # per interval
+        values = np.repeat(least, plan.lengths) * self._units[1:] + source_best[quantity - 1 :: -1]  # q = 1..Q
         at = int(np.argmin(values))
         q = at + 1
-        for b, s, lo, hi in ranges:  # the bid and segment of that price, the first as listed
-            if lo <= q <= hi and price[s] == envelope[q]:
-                return float(values[at]), b, s, q
-        return None  # every quantity out of reach (inf)
+        interval = int(np.searchsorted(plan.starts, q, side="right")) - 1
+        # the bid and segment of that price, the first as listed
+        first = np.flatnonzero(plan.cover[:, interval] & (offered == least[interval]))
+        if not len(first):
+            return None  # every quantity out of reach (inf)
+        k = int(first[0])
+        return float(values[at]), int(plan.bids[k]), int(plan.segments[k]), q
+
+
+class _EnvelopePlan:
+    """The segments some ``whole`` bids of an item offer on quantities 1..Q (cut to them, in the
+    order listed), the intervals between their ends (``starts``, ``lengths``: together 1..Q) and
+    which segment covers which interval (``cover``): fixed per item and bids, kept by the pricer."""
+
+    def __init__(self, pricer: ItemPricer, whole: list[int]) -> None:
+        quantity = pricer.quantity
+        ranges = [(b, s, max(int(pricer.lo[s]), 1), min(int(pricer.hi[s]), quantity))
+                  for b in whole for s in pricer.segments[b]]
+        ranges = [r for r in ranges if r[2] <= r[3]]
+        self.empty = not ranges
+        self.bids = np.array([r[0] for r in ranges], dtype=np.int64)
+        self.segments = np.array([r[1] for r in ranges], dtype=np.int64)
+        lo = np.array([r[2] for r in ranges], dtype=np.int64)
+        hi = np.array([r[3] for r in ranges], dtype=np.int64)
+        cuts = np.unique(np.concatenate([[1, quantity + 1], lo, hi + 1]))
+        self.starts = cuts[:-1]
+        self.lengths = np.diff(cuts)
+        self.cover = (lo[:, None] <= self.starts[None, :]) & (self.starts[None, :] <= hi[:, None])
 
 
 class WholeOnly:

@@ -373,3 +373,29 @@ def test_big_items_priced_over_segment_ends_match_the_unit_dp(family: str, monke
                 charges = sum(fixed[b] for b in award) if fixed is not None else 0.0
                 assert sum(price[s] * q for s, q in award.values()) + charges == pytest.approx(value, rel=1e-9)
     assert any(quantity >= (5000 if family == "mixed-sizes" else 1000) for quantity in sparse_calls)
+
+
+@pytest.mark.parametrize("family", ["heavy-tail", "mixed-sizes"])
+@pytest.mark.parametrize("path", ["unit DP", "cheaper path"])
+def test_a_pricer_asked_again_answers_as_a_new_one(family: str, path: str, monkeypatch) -> None:
+    """``ItemPricer`` keeps per-bid DP blocks and per-whole-bids arrays and plans between calls
+    (fixed by its item and bids): asked again at other prices, with other bids excluded, it
+    answers exactly as a pricer made afresh for that call -- big items (over quantities) and
+    small ones alike, through the unit DP (``sparseprice`` barred) or the cheaper path."""
+    if path == "unit DP":
+        monkeypatch.setattr(pricing, "MAX_STATES", -1)
+    reduced = presolve(parse_problem(generate(Size(40, 10, 4, share_cap=0.2), 3, family)))
+    rng = np.random.default_rng(3)
+    pricers = [ItemPricer(reduced, item) for item in range(len(reduced.problem.items))]
+    checked = big = 0
+    for _ in range(4):
+        factor = rng.uniform(0.8, 1.2, len(reduced.bids))
+        price = reduced.seg_price * factor[reduced.seg_bid]
+        for item, pricer in enumerate(pricers):
+            exclude = frozenset(b for b in pricer.bids if rng.random() < 0.25)
+            kept = pricer.price(price, factor, None, with_award=True, exclude=exclude)
+            fresh = ItemPricer(reduced, item).price(price, factor, None, with_award=True, exclude=exclude)
+            assert kept == fresh
+            checked += 1
+            big += pricer.quantity >= pricing.ENVELOPE_MIN_QUANTITY and pricer.whole_capable != []
+    assert checked == 160 and big > 4
