@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .formulation import Formulation, build
-from .highs import stopped
+from .highs import run_mip, stopped
 from .master import SHARE_MARGIN, Pattern
 from .presolve import Reduced
 from .rules import violations
@@ -68,7 +68,8 @@ def _margins(reduced: Reduced, attempt: Callable[[float], Award | None]) -> Awar
 
 
 def _run(form: Formulation, deadline: float, gap: float, *, presolve: bool = True) -> bool:
-    """Run HiGHS until the deadline (or a stop request); False if there was no time left to start."""
+    """Run HiGHS until the deadline (or a stop request); False if there was no time left to start
+    or it overran its time limit and was given up (``highs.run_mip``: then it has no answer)."""
     left = deadline - time.monotonic()
     if left < MIN_RUN or stopped():
         return False
@@ -82,8 +83,7 @@ def _run(form: Formulation, deadline: float, gap: float, *, presolve: bool = Tru
     # for minutes; ERGO-Code/HiGHS#2226 is the same family), so they stay off here
     h.setOptionValue("mip_heuristic_run_rins", False)
     h.setOptionValue("mip_heuristic_run_rens", False)
-    h.run()
-    return True
+    return run_mip(h)
 
 
 def _solution(form: Formulation, reduced: Reduced) -> Award | None:

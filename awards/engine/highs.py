@@ -1,10 +1,14 @@
-"""Creating HiGHS instances quietly (HiGHS prints a banner on stdout the first time), and
-interrupting them when the person who asked for the award stops the search early."""
+"""Creating HiGHS instances quietly (HiGHS prints a banner on stdout the first time),
+interrupting them when the person who asked for the award stops the search early, and not
+waiting for ever on a MIP that overruns its time limit (``run_mip``)."""
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
+import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -12,6 +16,16 @@ from contextvars import ContextVar
 import highspy
 
 _banner_shown = False
+logger = logging.getLogger(__name__)
+
+# A MIP still running this long past its own time limit is given up (``run_mip``). HiGHS 1.16 now
+# and then runs far past it: presolve in its RINS and RENS sub-MIPs can loop without looking at
+# the clock (``heuristics._run``), and a neighbourhood's 0.6-s sub-IP (``lns``) once ran for 13
+# minutes, the search waiting on it (heavy-tail 300x30x4 seed 23, 2026-12-06). Legitimate overruns
+# were up to ~1.5 s (HiGHS's root work over fixed columns, ``master.solve_ip``).
+OVERRUN_SECONDS = 3.0
+POLL_SECONDS = 0.05  # ``run_mip`` asks the stop check this often while it waits
+_abandoned: list[highspy.Highs] = []  # given-up instances, kept alive while their threads may run
 
 # While `solve()` runs with a `should_stop`, every HiGHS MIP it starts checks it (through HiGHS's
 # interrupt callback) and stops like at its time limit: its incumbent and dual bound stay valid.
@@ -82,3 +96,46 @@ def stop_when_enough(highs: highspy.Highs, enough: Callable[[float], bool],
 
     highs.cbMipImprovingSolution += answered
     highs.cbMipInterrupt += interrupt
+
+
+def run_mip(highs: highspy.Highs) -> bool:
+    """``highs.run()`` for a MIP with a time limit, in a thread of its own (HiGHS lets go of the
+    GIL while it solves), waited for until OVERRUN_SECONDS past that limit. True if it returned;
+    False if it was given up: it is left to its daemon thread (a loop that does not look at the
+    clock does not look at an interrupt either; the thread ends with the process), and the caller
+    must not touch ``highs`` again (its answer counts as none). Without a finite limit it runs here.
+
+    The stop check stays in the calling thread (it may read a database): the caller asks it every
+    POLL_SECONDS while it waits, and HiGHS's interrupt callback (``new_highs``) in the solving
+    thread reads the answer from a flag."""
+    limit = float(highs.getOptionValue("time_limit")[1])  # (status, value)
+    if not limit < float("inf"):
+        highs.run()
+        return True
+    finished, stop = threading.Event(), threading.Event()
+    check = _stop_check.get()
+
+    def target() -> None:
+        _stop_check.set(stop.is_set if check is not None else None)  # (this thread's own context)
+        try:
+            highs.run()
+        finally:
+            finished.set()
+
+    started = time.monotonic()
+    threading.Thread(target=target, name="award-engine-mip", daemon=True).start()
+    give_up = started + limit + OVERRUN_SECONDS
+    while not finished.wait(min(POLL_SECONDS, max(give_up - time.monotonic(), 0.0))):
+        if check is not None and not stop.is_set() and check():
+            stop.set()
+        if time.monotonic() >= give_up:
+            _abandoned.append(highs)
+            logger.warning("award engine: a HiGHS MIP with a %.1f-s limit still ran after %.1f s; given up",
+                           limit, time.monotonic() - started)
+            return False
+    return True
+
+
+def abandoned_mips() -> int:
+    """How many MIPs ``run_mip`` has given up in this process."""
+    return len(_abandoned)

@@ -35,7 +35,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 from .formulation import INF
-from .highs import new_highs, stop_when_enough, stopped
+from .highs import new_highs, run_mip, stop_when_enough, stopped
 from .master import Pattern
 from .presolve import Reduced
 
@@ -140,8 +140,7 @@ def _solve_sub(pool: PoolArrays, chosen: np.ndarray, free: list[int], share: flo
         h.setOptionValue("objective_bound", (total - fixed_total) * scale * (1 - 1e-9))
     if enough is not None:
         stop_when_enough(h, enough, lambda value: fixed_total + value / scale)
-    h.run()
-    if h.getInfo().primal_solution_status != 2:
+    if not run_mip(h) or h.getInfo().primal_solution_status != 2:
         return None
     values = np.asarray(h.getSolution().col_value)[:n]
     picked = columns[values > 0.5]

@@ -24,7 +24,7 @@ import highspy
 import numpy as np
 
 from .formulation import INF
-from .highs import new_highs, stop_when_enough, stopped
+from .highs import new_highs, run_mip, stop_when_enough, stopped
 from .presolve import Reduced
 
 # HiGHS's root work on the pool IP (LP, then heuristics that do not look at the clock) takes about
@@ -270,8 +270,7 @@ class Master:
             h.setOptionValue("presolve", "off")
         if enough is not None:
             stop_when_enough(h, enough)
-        h.run()
-        if h.getInfo().primal_solution_status != 2:  # kSolutionStatusFeasible
+        if not run_mip(h) or h.getInfo().primal_solution_status != 2:  # kSolutionStatusFeasible
             return None
         values = np.asarray(h.getSolution().col_value)[base : base + count]
         chosen = [int(k) for k in kept[values > 0.5]]

@@ -45,7 +45,7 @@ from .baseline import baselines
 from .bounds import SegmentBounds
 from .colgen import fitting_patterns, generate_columns, initial_patterns
 from .diagnose import explain, uncoverable_item, vendor_shortage
-from .highs import stop_check, stopped
+from .highs import abandoned_mips, stop_check, stopped
 from .heuristics import Award, as_reduced, award_from_patterns, award_patterns
 from .improve import LPGuide, improve
 from . import lns
@@ -238,6 +238,7 @@ def _bound_and_search(search: Search, bases, offered: list[Award], stats: dict[s
 def _solve(problem: Problem, started: float, deadline: float,
            on_progress: Callable[[dict[str, Any]], None] | None = None) -> Result:
     stats: dict[str, Any] = {}
+    given_up = abandoned_mips()
     phases = Phases()
     bases = baselines(problem)
     reduced = presolve(problem)
@@ -271,6 +272,8 @@ def _solve(problem: Problem, started: float, deadline: float,
         return _infeasible(problem, explain(problem, max(search.remaining(), 2.0)), stats, bases)
 
     stats["found_by"] = search.found_by
+    if abandoned_mips() > given_up:  # HiGHS MIPs that overran their limit and were left (``highs.run_mip``)
+        stats["mips_given_up"] = abandoned_mips() - given_up
     stats["trace"] = search.trace
     stats["bound_by"] = search.bound_by
     if search.best is None:
