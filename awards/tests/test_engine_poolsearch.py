@@ -338,4 +338,38 @@ def test_where_the_neighbourhoods_follow_the_pool_ip_runs_only_without_an_award(
     data["options"] = {"relative_gap": 1e-9}
     result = solve(parse_problem(data), time_limit=3)
     assert not violations(parse_problem(data), result.award)
-    assert "neighbourhoods" in calls and "pool IP from an award" not in calls
+    # (from an award, the pool IP runs only after them, once they stall: ``_stall_ip``)
+    assert "neighbourhoods" in calls
+    assert "pool IP from an award" not in calls[: calls.index("neighbourhoods")]
+
+
+@pytest.mark.parametrize("time_left", ["enough", "too little"])
+def test_once_the_neighbourhoods_stall_the_pool_ip_runs_over_the_grown_pool(monkeypatch, time_left: str) -> None:
+    """The neighbourhoods stall at once (``lns.pool_lns`` finds nothing): with at least
+    STALL_IP_MIN_SECONDS of the window left, the pool IP runs from the best award over each item's
+    cheapest pooled patterns (those the perturbed pricing and split awards added included), once;
+    with less, it does not (README, twenty-seventh session)."""
+    from awards.engine import parse_problem, solve
+    from awards.engine.master import Master
+
+    if time_left == "too little":
+        monkeypatch.setattr(poolsearch, "STALL_IP_MIN_SECONDS", 1e6)
+    pooled: list[int] = []
+    real_ip = Master.solve_ip
+
+    def solve_ip(self, *args, start=None, **kwargs):
+        if start is not None:
+            pooled.append(len(self.patterns))
+        return real_ip(self, *args, start=start, **kwargs)
+
+    monkeypatch.setattr(Master, "solve_ip", solve_ip)
+    monkeypatch.setattr(lns, "pool_lns", lambda *args, **kwargs: None)
+    data = generate(Size(60, 10, 3, share_cap=0.15), 1)
+    data["options"] = {"relative_gap": 1e-9}
+    result = solve(parse_problem(data), time_limit=3)
+    assert not violations(parse_problem(data), result.award)
+    if time_left == "enough":
+        assert result.stats["stall_ips"] == 1 and len(pooled) == 1
+        assert pooled[0] >= result.stats["patterns"] > 0
+    else:
+        assert "stall_ips" not in result.stats and not pooled
