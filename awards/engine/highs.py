@@ -102,8 +102,9 @@ def run_mip(highs: highspy.Highs) -> bool:
     """``highs.run()`` for a MIP with a time limit, in a thread of its own (HiGHS lets go of the
     GIL while it solves), waited for until OVERRUN_SECONDS past that limit. True if it returned;
     False if it was given up: it is left to its daemon thread (a loop that does not look at the
-    clock does not look at an interrupt either; the thread ends with the process), and the caller
-    must not touch ``highs`` again (its answer counts as none). Without a finite limit it runs here.
+    clock does not look at an interrupt either; the thread ends with the process), its callbacks
+    emptied, and the caller must not touch ``highs`` again (its answer counts as none). Without a
+    finite limit it runs here.
 
     The stop check stays in the calling thread (it may read a database): the caller asks it every
     POLL_SECONDS while it waits, and HiGHS's interrupt callback (``new_highs``) in the solving
@@ -129,6 +130,10 @@ def run_mip(highs: highspy.Highs) -> bool:
         if check is not None and not stop.is_set() and check():
             stop.set()
         if time.monotonic() >= give_up:
+            # none of the caller's callbacks (which may read the search's pipes) runs from that
+            # thread any more (emptied under the GIL; HiGHS's own callback hook stays as it is)
+            for event in getattr(highs, "callbacks", ()):
+                event.callbacks = []
             _abandoned.append(highs)
             logger.warning("award engine: a HiGHS MIP with a %.1f-s limit still ran after %.1f s; given up",
                            limit, time.monotonic() - started)

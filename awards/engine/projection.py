@@ -48,7 +48,7 @@ import numpy as np
 
 from .awardlists import Enumerated, ItemAwards, pareto_front
 from .heuristics import Award, award_cost, award_from_patterns, exact_ok
-from .highs import new_highs, stopped
+from .highs import new_highs, run_mip, stopped
 from .itemdp import ItemDP, Stage
 from .master import Duals, Pattern
 from .pricing import ItemPricer
@@ -282,7 +282,8 @@ def solve_relaxation(enumerated: Enumerated, reduced: Reduced, share: float, tot
         highs.setOptionValue("presolve", "off")
     if cutoff is not None:
         highs.setOptionValue("objective_bound", cutoff)
-    highs.run()
+    if not run_mip(highs):
+        return None, None  # overran its limit and was given up: no answer, no bound
     if failed:
         raise failed[0]
     info = highs.getInfo()

@@ -1,11 +1,13 @@
 """A HiGHS MIP that runs far past its time limit (HiGHS 1.16 now and then does: a neighbourhood's
 0.6-s sub-IP once ran for 13 minutes) is given up by ``highs.run_mip``: the search goes on without
 its answer and ends near its own limit, says so in its stats, and a stop request still reaches a
-MIP solving in run_mip's thread."""
+MIP solving in run_mip's thread. The pool IP, the neighbourhoods, the restricted searches and the
+projected enumeration's relaxation run through it."""
 
 from __future__ import annotations
 
 import time
+from types import SimpleNamespace
 
 import highspy
 import numpy as np
@@ -36,6 +38,7 @@ class _Overrunning:
 
     def __init__(self, limit: float, runs_for: float) -> None:
         self.limit, self.runs_for, self.returned = limit, runs_for, False
+        self.callbacks = [SimpleNamespace(callbacks=[print])]  # as highspy keeps its subscribers
 
     def getOptionValue(self, name: str):  # noqa: N802 - highspy's name
         assert name == "time_limit"
@@ -63,9 +66,10 @@ def test_a_mip_far_past_its_limit_is_given_up(monkeypatch) -> None:
     assert run_mip(stuck) is False
     assert time.monotonic() - started < 0.6 and not stuck.returned
     assert abandoned_mips() == before + 1
+    assert stuck.callbacks[0].callbacks == []  # none of the caller's callbacks runs from its thread again
     # a slow one that still ends within the overrun is waited for
     slow = _Overrunning(limit=0.1, runs_for=0.2)
-    assert run_mip(slow) is True and slow.returned
+    assert run_mip(slow) is True and slow.returned and slow.callbacks[0].callbacks == [print]
 
 
 def test_a_stop_request_reaches_the_mip_in_its_thread() -> None:
