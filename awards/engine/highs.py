@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import os
+import queue
 import sys
 import threading
 import time
@@ -98,13 +99,50 @@ def stop_when_enough(highs: highspy.Highs, enough: Callable[[float], bool],
     highs.cbMipInterrupt += interrupt
 
 
+class _Runner:
+    """A daemon thread that runs the HiGHS MIPs handed to it, one at a time, kept between them:
+    HiGHS sets up its own workers once per calling thread (a 5-column MIP took 6.8 ms from a new
+    thread, 3.6 ms from a kept one, 3.5 ms in the caller's own, 2026-12-06)."""
+
+    def __init__(self) -> None:
+        self._jobs: queue.SimpleQueue = queue.SimpleQueue()
+        threading.Thread(target=self._loop, name="award-engine-mip", daemon=True).start()
+
+    def _loop(self) -> None:
+        while True:
+            job = self._jobs.get()
+            # the stop check as a flag the caller sets (this thread's own context)
+            _stop_check.set(job.stop.is_set if job.check is not None else None)
+            try:
+                job.highs.run()
+            except BaseException as error:  # noqa: BLE001 - handed back to the caller
+                job.error = error
+            finally:
+                job.finished.set()
+            del job
+
+    def submit(self, job: _Job) -> None:
+        self._jobs.put(job)
+
+
+class _Job:
+    def __init__(self, highs: highspy.Highs, check: Callable[[], bool] | None) -> None:
+        self.highs, self.check = highs, check
+        self.stop, self.finished = threading.Event(), threading.Event()
+        self.error: BaseException | None = None
+
+
+_idle: list[_Runner] = []
+_idle_lock = threading.Lock()
+
+
 def run_mip(highs: highspy.Highs) -> bool:
-    """``highs.run()`` for a MIP with a time limit, in a thread of its own (HiGHS lets go of the
-    GIL while it solves), waited for until OVERRUN_SECONDS past that limit. True if it returned;
-    False if it was given up: it is left to its daemon thread (a loop that does not look at the
-    clock does not look at an interrupt either; the thread ends with the process), its callbacks
-    emptied, and the caller must not touch ``highs`` again (its answer counts as none). Without a
-    finite limit it runs here.
+    """``highs.run()`` for a MIP with a time limit, in a kept daemon thread (``_Runner``; HiGHS
+    lets go of the GIL while it solves), waited for until OVERRUN_SECONDS past that limit. True if
+    it returned (an exception it raised is raised here); False if it was given up: it is left to
+    its thread (a loop that does not look at the clock does not look at an interrupt either; the
+    thread ends with the process), its callbacks emptied, and the caller must not touch ``highs``
+    again (its answer counts as none). Without a finite limit it runs in the caller's thread.
 
     The stop check stays in the calling thread (it may read a database): the caller asks it every
     POLL_SECONDS while it waits, and HiGHS's interrupt callback (``new_highs``) in the solving
@@ -113,22 +151,17 @@ def run_mip(highs: highspy.Highs) -> bool:
     if not limit < float("inf"):
         highs.run()
         return True
-    finished, stop = threading.Event(), threading.Event()
-    check = _stop_check.get()
-
-    def target() -> None:
-        _stop_check.set(stop.is_set if check is not None else None)  # (this thread's own context)
-        try:
-            highs.run()
-        finally:
-            finished.set()
-
+    with _idle_lock:
+        runner = _idle.pop() if _idle else None
+    if runner is None:
+        runner = _Runner()
+    job = _Job(highs, _stop_check.get())
     started = time.monotonic()
-    threading.Thread(target=target, name="award-engine-mip", daemon=True).start()
+    runner.submit(job)
     give_up = started + limit + OVERRUN_SECONDS
-    while not finished.wait(min(POLL_SECONDS, max(give_up - time.monotonic(), 0.0))):
-        if check is not None and not stop.is_set() and check():
-            stop.set()
+    while not job.finished.wait(min(POLL_SECONDS, max(give_up - time.monotonic(), 0.0))):
+        if job.check is not None and not job.stop.is_set() and job.check():
+            job.stop.set()
         if time.monotonic() >= give_up:
             # none of the caller's callbacks (which may read the search's pipes) runs from that
             # thread any more (emptied under the GIL; HiGHS's own callback hook stays as it is)
@@ -138,6 +171,10 @@ def run_mip(highs: highspy.Highs) -> bool:
             logger.warning("award engine: a HiGHS MIP with a %.1f-s limit still ran after %.1f s; given up",
                            limit, time.monotonic() - started)
             return False
+    with _idle_lock:
+        _idle.append(runner)
+    if job.error is not None:
+        raise job.error
     return True
 
 

@@ -11,6 +11,7 @@ from types import SimpleNamespace
 
 import highspy
 import numpy as np
+import pytest
 
 import awards.engine.highs as engine_highs
 from awards.engine import lns, parse_problem, solve, violations
@@ -47,6 +48,8 @@ class _Overrunning:
     def run(self) -> None:
         time.sleep(self.runs_for)
         self.returned = True
+        if self.runs_for < 0.01:
+            raise ValueError("a callback failed")
 
 
 def test_a_mip_within_its_limit_returns_as_before() -> None:
@@ -70,6 +73,15 @@ def test_a_mip_far_past_its_limit_is_given_up(monkeypatch) -> None:
     # a slow one that still ends within the overrun is waited for
     slow = _Overrunning(limit=0.1, runs_for=0.2)
     assert run_mip(slow) is True and slow.returned and slow.callbacks[0].callbacks == [print]
+
+
+def test_an_error_in_the_run_reaches_the_caller_and_the_thread_serves_the_next() -> None:
+    failing = _Overrunning(limit=1.0, runs_for=0.0)
+    with pytest.raises(ValueError, match="a callback failed"):
+        run_mip(failing)
+    h = _knapsacks()
+    h.setOptionValue("time_limit", 0.2)
+    assert run_mip(h) is True and h.getInfo().primal_solution_status == 2
 
 
 def test_a_stop_request_reaches_the_mip_in_its_thread() -> None:
