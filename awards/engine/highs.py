@@ -160,8 +160,12 @@ def run_mip(highs: highspy.Highs) -> bool:
     runner.submit(job)
     give_up = started + limit + OVERRUN_SECONDS
     while not job.finished.wait(min(POLL_SECONDS, max(give_up - time.monotonic(), 0.0))):
-        if job.check is not None and not job.stop.is_set() and job.check():
+        try:
+            if job.check is not None and not job.stop.is_set() and job.check():
+                job.stop.set()
+        except BaseException:  # the stop check failed (e.g. its database): the MIP stops, the error goes on
             job.stop.set()
+            raise
         if time.monotonic() >= give_up:
             # none of the caller's callbacks (which may read the search's pipes) runs from that
             # thread any more (emptied under the GIL; HiGHS's own callback hook stays as it is)

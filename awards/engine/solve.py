@@ -272,7 +272,7 @@ def _solve(problem: Problem, started: float, deadline: float,
         return _infeasible(problem, explain(problem, max(search.remaining(), 2.0)), stats, bases)
 
     stats["found_by"] = search.found_by
-    if abandoned_mips() > given_up:  # HiGHS MIPs that overran their limit and were left (``highs.run_mip``)
+    if abandoned_mips() > given_up:  # MIPs this process gave up meanwhile (``highs.run_mip``)
         stats["mips_given_up"] = abandoned_mips() - given_up
     stats["trace"] = search.trace
     stats["bound_by"] = search.bound_by

@@ -121,3 +121,18 @@ def test_the_search_goes_on_without_a_neighbourhood_that_overran(monkeypatch) ->
     assert not violations(parse_problem(data), result.award)
     assert took < 4 + 0.6 + 0.3 + 0.5, f"{took:.1f} s"
     assert result.stats["mips_given_up"] >= 1
+
+
+def test_a_failing_stop_check_stops_the_mip_and_reaches_the_caller() -> None:
+    def check() -> bool:
+        raise ConnectionError("the database went away")
+
+    with stop_check(check):
+        h = _knapsacks(count=200, rows=8, seed=1)
+        h.setOptionValue("time_limit", 20.0)
+        with pytest.raises(ConnectionError):
+            run_mip(h)
+    started = time.monotonic()
+    while h.getModelStatus() == highspy.HighsModelStatus.kNotset and time.monotonic() - started < 3:
+        time.sleep(0.05)  # (its thread ends the run, interrupted)
+    assert h.getModelStatus() == highspy.HighsModelStatus.kInterrupt, h.getModelStatus()
