@@ -347,29 +347,46 @@ def test_where_the_neighbourhoods_follow_the_pool_ip_runs_only_without_an_award(
 def test_once_the_neighbourhoods_stall_the_pool_ip_runs_over_the_grown_pool(monkeypatch, time_left: str) -> None:
     """The neighbourhoods stall at once (``lns.pool_lns`` finds nothing): with at least
     STALL_IP_MIN_SECONDS of the window left, the pool IP runs from the best award over each item's
-    cheapest pooled patterns (those the perturbed pricing and split awards added included), once;
-    with less, it does not (README, twenty-seventh session)."""
+    cheapest pooled patterns (those the perturbed pricing and split awards added included) and the
+    tree's best node's patterns (a dear one here), once; with less, it does not (README,
+    twenty-seventh session)."""
     from awards.engine import parse_problem, solve
     from awards.engine.master import Master
 
     if time_left == "too little":
         monkeypatch.setattr(poolsearch, "STALL_IP_MIN_SECONDS", 1e6)
-    pooled: list[int] = []
-    real_ip = Master.solve_ip
+    from awards.engine.master import Pattern
+    from awards.engine.presolve import presolve
 
-    def solve_ip(self, *args, start=None, **kwargs):
+    pooled: list[int] = []
+    guided: list[bool] = []
+    real_ip = Master.solve_ip
+    data = generate(Size(60, 10, 3, share_cap=0.15), 1)
+    data["options"] = {"relative_gap": 1e-9}
+    # the tree's best node (none runs beside so small a search) names item 0 taken whole by its
+    # dearest bid: no cheap pattern, but allowed in the IP all the same
+    reduced = presolve(parse_problem(data))
+    quantity = int(reduced.item_quantity[0])
+    whole = [(float(reduced.seg_price[s]), b, s) for b in reduced.bids_of_item[0]
+             for s in reduced.segments_of_bid[b] if reduced.seg_lo[s] <= quantity <= reduced.seg_hi[s]]
+    _, bid, segment = max(whole)
+    dear = {bid: (segment, quantity)}
+    monkeypatch.setattr(Search, "tree_guide", lambda self: [(0, dear, 1.0)])
+
+    def solve_ip(self, *args, start=None, allowed=None, **kwargs):
         if start is not None:
             pooled.append(len(self.patterns))
-        return real_ip(self, *args, start=start, **kwargs)
+            made = Pattern.make(reduced, 0, dear)
+            guided.append(any(bool(allowed[k]) for k, p in enumerate(self.patterns)
+                              if p.item == 0 and p.award == made.award))
+        return real_ip(self, *args, start=start, allowed=allowed, **kwargs)
 
     monkeypatch.setattr(Master, "solve_ip", solve_ip)
     monkeypatch.setattr(lns, "pool_lns", lambda *args, **kwargs: None)
-    data = generate(Size(60, 10, 3, share_cap=0.15), 1)
-    data["options"] = {"relative_gap": 1e-9}
     result = solve(parse_problem(data), time_limit=3)
     assert not violations(parse_problem(data), result.award)
     if time_left == "enough":
-        assert result.stats["stall_ips"] == 1 and len(pooled) == 1
+        assert result.stats["stall_ips"] == 1 and len(pooled) == 1 and guided == [True]
         assert pooled[0] >= result.stats["patterns"] > 0
     else:
         assert "stall_ips" not in result.stats and not pooled
