@@ -57,7 +57,7 @@ STALL_SHARE = 0.2  # of the time limit without a better award ends the neighbour
 # hung in HiGHS: ``highs.run_mip``); mixed-sizes seed 24 in 4 of 4 runs (7.6-8.2 s) against 1 of
 # 4 (README, twenty-seventh session); with the patterns of the tree's best open node allowed too
 # (as in ``_budgeted``), on 15 hard instances, 38 pairs: 36 proven against 31, 19 sooner or nearer,
-# 5 later (heavy-tail seed 23 in 3 of 4 runs against 1 of 4)
+# 5 later (heavy-tail seed 23 in 3 of 4 runs against 2 of 4, seed 12 in 4 of 4 against 2 of 4)
 STALL_IP_PER_ITEM = 3
 STALL_IP_MIN_SECONDS = 1.0
 # The projected enumeration (``projection``): tried after the greedy award for at most
