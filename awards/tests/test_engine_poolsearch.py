@@ -34,6 +34,24 @@ def _pool(gap: float | None = None):
     return problem, reduced, master, root, item_values, costs, greedy, chosen
 
 
+def _capped() -> dict:
+    """A share-capped instance where the neighbourhoods follow the pool search, asked for an exact
+    optimum (so the search runs on to its limit)."""
+    data = generate(Size(60, 10, 3, share_cap=0.15), 1)
+    data["options"] = {"relative_gap": 1e-9}
+    return data
+
+
+def _capped_solve(data: dict | None = None):
+    """The engine on ``data`` (``_capped()`` by default) for 3 s; its award keeps every rule."""
+    from awards.engine import parse_problem, solve
+
+    data = _capped() if data is None else data
+    result = solve(parse_problem(data), time_limit=3)
+    assert not violations(parse_problem(data), result.award)
+    return result
+
+
 def _cost(master, choice) -> float:
     return float(sum(master.patterns[k].cost for k in choice))
 
@@ -231,8 +249,6 @@ def test_the_engine_searches_within_budgets_only_once_the_gap_is_near(monkeypatc
     """``BUDGET_NEAR``: far from the bound the pool's cheap patterns rarely hold the changes
     needed (heavy-tail seed 2 at 0.08%); the budgeted search waits until the neighbourhoods
     bring the gap within it, and runs once."""
-    from awards.engine import parse_problem, solve
-
     calls: list[float] = []
     real = poolsearch._budgeted
 
@@ -242,10 +258,7 @@ def test_the_engine_searches_within_budgets_only_once_the_gap_is_near(monkeypatc
 
     monkeypatch.setattr(poolsearch, "_budgeted", budgeted)
     monkeypatch.setattr(poolsearch, "BUDGET_NEAR", near)
-    data = generate(Size(60, 10, 3, share_cap=0.15), 1)
-    data["options"] = {"relative_gap": 1e-9}
-    result = solve(parse_problem(data), time_limit=3)
-    assert not violations(parse_problem(data), result.award)
+    _capped_solve()
     assert len(calls) == (0 if near == 0.0 else 1)
     assert all(gap <= near for gap in calls)
 
@@ -318,7 +331,6 @@ def test_where_the_neighbourhoods_follow_the_pool_ip_runs_only_without_an_award(
     """Caps binding on several vendors, items with capped bids (not whole-only): once an award
     made of pooled patterns is known the 3-per-item pool IP is skipped, and the neighbourhoods
     (with the budgeted search) take its window (README, twenty-sixth session)."""
-    from awards.engine import parse_problem, solve
     from awards.engine.master import Master
 
     calls: list[str] = []
@@ -334,10 +346,7 @@ def test_where_the_neighbourhoods_follow_the_pool_ip_runs_only_without_an_award(
 
     monkeypatch.setattr(Master, "solve_ip", solve_ip)
     monkeypatch.setattr(poolsearch, "neighbourhoods", neighbourhoods)
-    data = generate(Size(60, 10, 3, share_cap=0.15), 1)
-    data["options"] = {"relative_gap": 1e-9}
-    result = solve(parse_problem(data), time_limit=3)
-    assert not violations(parse_problem(data), result.award)
+    _capped_solve()
     # (from an award, the pool IP runs only after them, once they stall: ``_stall_ip``)
     assert "neighbourhoods" in calls
     assert "pool IP from an award" not in calls[: calls.index("neighbourhoods")]
@@ -350,19 +359,16 @@ def test_once_the_neighbourhoods_stall_the_pool_ip_runs_over_the_grown_pool(monk
     cheapest pooled patterns (those the perturbed pricing and split awards added included) and the
     tree's best node's patterns (a dear one here), once; with less, it does not (README,
     twenty-seventh session)."""
-    from awards.engine import parse_problem, solve
-    from awards.engine.master import Master
+    from awards.engine import parse_problem
+    from awards.engine.master import Master, Pattern
+    from awards.engine.presolve import presolve
 
     if time_left == "too little":
         monkeypatch.setattr(poolsearch, "STALL_IP_MIN_SECONDS", 1e6)
-    from awards.engine.master import Pattern
-    from awards.engine.presolve import presolve
-
     pooled: list[int] = []
     guided: list[bool] = []
     real_ip = Master.solve_ip
-    data = generate(Size(60, 10, 3, share_cap=0.15), 1)
-    data["options"] = {"relative_gap": 1e-9}
+    data = _capped()
     # the tree's best node (none runs beside so small a search) names item 0 taken whole by its
     # dearest bid: no cheap pattern, but allowed in the IP all the same
     reduced = presolve(parse_problem(data))
@@ -371,20 +377,19 @@ def test_once_the_neighbourhoods_stall_the_pool_ip_runs_over_the_grown_pool(monk
              for s in reduced.segments_of_bid[b] if reduced.seg_lo[s] <= quantity <= reduced.seg_hi[s]]
     _, bid, segment = max(whole)
     dear = {bid: (segment, quantity)}
+    made = Pattern.make(reduced, 0, dear)
     monkeypatch.setattr(Search, "tree_guide", lambda self: [(0, dear, 1.0)])
 
     def solve_ip(self, *args, start=None, allowed=None, **kwargs):
         if start is not None:
             pooled.append(len(self.patterns))
-            made = Pattern.make(reduced, 0, dear)
             guided.append(any(bool(allowed[k]) for k, p in enumerate(self.patterns)
                               if p.item == 0 and p.award == made.award))
         return real_ip(self, *args, start=start, allowed=allowed, **kwargs)
 
     monkeypatch.setattr(Master, "solve_ip", solve_ip)
     monkeypatch.setattr(lns, "pool_lns", lambda *args, **kwargs: None)
-    result = solve(parse_problem(data), time_limit=3)
-    assert not violations(parse_problem(data), result.award)
+    result = _capped_solve(data)
     if time_left == "enough":
         assert result.stats["stall_ips"] == 1 and len(pooled) == 1 and guided == [True]
         assert pooled[0] >= result.stats["patterns"] > 0
