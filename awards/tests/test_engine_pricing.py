@@ -22,14 +22,15 @@ def test_window_min_matches_a_loop(monkeypatch, scipy_call: str) -> None:
     """Windows of odd and even widths (scipy's filter places them differently), empty ones, ones
     past the ends, and values with INF (an unreachable quantity) and of both signs: exactly --
     through scipy's C pass called directly (as on this scipy) and through its public function,
-    answered in a new array and into a row of a table (as a DP stage does)."""
+    answered in a new array and into a row of a table (as a DP stage does). (Until 2026-12-07 both
+    cases ran the public function: the C pass itself was checked only on the import's sample.)"""
     import awards.engine.itemdp as itemdp
 
     if scipy_call == "chosen" and itemdp._filter is itemdp._public_filter:
         # a scipy whose private C pass is missing or answers otherwise: the public function is
         # used (the "public" case below covers it); say so rather than pass quietly
         pytest.skip("this scipy's C pass behind minimum_filter1d is not used (missing or different)")
-    else:
+    if scipy_call == "public":
         monkeypatch.setattr(itemdp, "_filter", itemdp._public_filter)
     rng = np.random.default_rng(3)
     for n in (1, 2, 40, 301):
@@ -43,6 +44,23 @@ def test_window_min_matches_a_loop(monkeypatch, scipy_call: str) -> None:
             window_min(values, lo, hi, out=table[1])
             assert np.array_equal(table[1], expected) and (table[[0, 2]] == -1).all(), (n, lo, hi)
 
+
+
+def test_the_engine_imports_without_scipy_ndimage() -> None:
+    """The background tree's child process imports the engine on every solve; scipy.ndimage's
+    package import cost it 0.4 s of 0.7 (``itemdp._compiled_ndimage``). A fresh interpreter, as the
+    child is, must not import it (unless this scipy's C pass could not be used)."""
+    import subprocess
+    import sys
+
+    import awards.engine.itemdp as itemdp
+
+    if itemdp._filter is itemdp._public_filter:
+        pytest.skip("this scipy's C pass behind minimum_filter1d is not used (missing or different)")
+    code = ("import sys; from awards.engine.background import child_main; "
+            "print('scipy.ndimage' in sys.modules)")
+    answer = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert answer.stdout.strip() == "False"
 
 def test_min_plus_matches_a_loop() -> None:
     rng = np.random.default_rng(4)
