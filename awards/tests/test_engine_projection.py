@@ -404,3 +404,47 @@ def test_the_budgeted_list_search_finds_a_cheaper_award_among_few_listed_ones(mo
     monkeypatch.setattr(projection, "LIST_BUDGET_MIN_LISTED", len(whole) + 1)
     enumeration._budgeted(search, master.share, whole, time.monotonic() + 60)
     assert not sizes
+
+
+def test_lists_kept_between_calls_are_not_made_again(monkeypatch) -> None:
+    """``enumerate_patterns(..., kept)``: a call cut short by its deadline keeps the items it
+    listed; the next call at that budget lists only the rest, and one more lists nothing, each
+    answering what a call without ``kept`` answers. Another budget lists afresh; the last two
+    budgets' lists are kept."""
+    problem = parse_problem(generate(Size(40, 6, 3, share_cap=0.3), 2, "tiny-items"))
+    reduced, pricers, master, root = _root(problem)
+    values = SegmentBounds(reduced, pricers).item_values(root.duals)
+    lagrangian = float(values.sum())
+
+    def listed(cap: float, kept=None):
+        return enumerate_patterns(reduced, pricers, root.duals, values, cap, master.share, time.monotonic() + 30, kept)
+
+    caps = [lagrangian * 1.002, lagrangian * 1.001, lagrangian * 1.0005]
+    fresh = [listed(cap) for cap in caps]
+    if fresh[0] is None:
+        pytest.skip("the enumeration does not apply here (no share cap binds at the master's duals)")
+    made = []
+    original = projection._item_patterns
+    cut = [True]
+
+    def counted(reduced, pricer, *args):
+        if len(made) == 15 and cut[0]:
+            raise TimeoutError  # the deadline, inside the 16th item
+        made.append(pricer.item)
+        return original(reduced, pricer, *args)
+
+    def same(one, other) -> bool:
+        return (np.array_equal(one.cost, other.cost) and np.array_equal(one.spend, other.spend)
+                and np.array_equal(one.item, other.item))
+
+    monkeypatch.setattr(projection, "_item_patterns", counted)
+    kept: dict = {}
+    assert listed(caps[0], kept) is None and len(made) == 15
+    cut[0] = False
+    assert same(listed(caps[0], kept), fresh[0]) and sorted(made) == sorted(p.item for p in pricers)
+    assert same(listed(caps[0], kept), fresh[0]) and len(made) == len(pricers)  # nothing listed
+    assert same(listed(caps[1], kept), fresh[1]) and len(made) == 2 * len(pricers)  # afresh
+    assert same(listed(caps[0], kept), fresh[0]) and len(made) == 2 * len(pricers)  # still kept
+    assert same(listed(caps[2], kept), fresh[2]) and len(made) == 3 * len(pricers)
+    assert len(kept) == projection.KEPT_BUDGETS
+    assert same(listed(caps[1], kept), fresh[1]) and len(made) == 4 * len(pricers)  # the oldest, dropped
