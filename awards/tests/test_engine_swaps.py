@@ -47,38 +47,47 @@ def _pair_by_loop(wanted, items, delta, change, room, cap, tolerance, vendor_spe
 
 
 def _chain_by_loop(items, cost, spend, chosen, vendor_spend, total, cap, tolerance, wanted) -> list[int]:
-    """The chain before 2026-12-07: each step's excess from the chain's current choice, every vendor."""
-    delta0 = cost - cost[chosen[items]]
+    """The ejection chain in plain Python, one pattern and one vendor at a time: each candidate
+    (the cheapest first), then repairs on untouched items, each the cheapest per dollar of excess
+    removed (or, once one removes it all and the chain saves money, the cheapest such), until
+    every cap holds; the first chain that saves money in total."""
+    count, vendors = spend.shape
+    delta0 = cost - cost[chosen[items]]  # (the candidates in numpy's order: its sort breaks ties its own way)
     for a in wanted[np.argsort(delta0[wanted])][:heuristics.CHAIN_CANDIDATES]:
-        current = chosen.copy()
-        current[items[a]] = a
-        spent = vendor_spend + spend[a] - spend[chosen[items[a]]]
+        current = {int(i): int(chosen[i]) for i in range(len(chosen))}
+        current[int(items[a])] = int(a)
+        spent = [vendor_spend[v] + spend[a, v] - spend[chosen[items[a]], v] for v in range(vendors)]
         paid = total + cost[a] - cost[chosen[items[a]]]
         moves, touched = [int(a)], {int(items[a])}
         for _ in range(heuristics.CHAIN_STEPS):
-            excess = np.maximum(spent - cap * paid, 0.0).sum()
+            excess = sum(max(spent[v] - cap * paid, 0.0) for v in range(vendors))
             if excess <= 0:
                 break
-            here = current[items]
-            delta = cost - cost[here]
-            after = spent[None, :] + spend - spend[here]
-            left = np.maximum(after - cap * (paid + delta)[:, None], 0.0).sum(axis=1)
-            useful = (left < excess - 1e-9) & ~np.isin(items, list(touched))
-            if not useful.any():
+            best_done = best_ratio = None
+            for k in range(count):
+                if int(items[k]) in touched:
+                    continue
+                here = current[int(items[k])]
+                delta = cost[k] - cost[here]
+                left = sum(max(spent[v] + spend[k, v] - spend[here, v] - cap * (paid + delta), 0.0)
+                           for v in range(vendors))
+                if not left < excess - 1e-9:
+                    continue
+                ratio = (delta + 1e-9) / (excess - left)
+                if best_ratio is None or ratio < best_ratio[0]:
+                    best_ratio = (ratio, k)
+                if left <= 0 and (best_done is None or delta < best_done[0]):
+                    best_done = (delta, k)
+            if best_ratio is None:
                 break
-            with np.errstate(divide="ignore", invalid="ignore"):
-                ratio = np.where(useful, (delta + 1e-9) / (excess - left), np.inf)
-            done = useful & (left <= 0)
-            if done.any() and (np.where(done, delta, np.inf).min() + paid - total) < -tolerance:
-                k = int(np.argmin(np.where(done, delta, np.inf)))
-            else:
-                k = int(np.argmin(ratio))
-            moves.append(k)
+            k = best_done[1] if best_done is not None and best_done[0] + paid - total < -tolerance else best_ratio[1]
+            here = current[int(items[k])]
+            moves.append(int(k))
             touched.add(int(items[k]))
-            paid += cost[k] - cost[current[items[k]]]
-            spent = spent + spend[k] - spend[current[items[k]]]
-            current[items[k]] = k
-        if (spent - cap * paid <= -0.01).all() and paid < total - tolerance:
+            paid += cost[k] - cost[here]
+            spent = [spent[v] + spend[k, v] - spend[here, v] for v in range(vendors)]
+            current[int(items[k])] = int(k)
+        if all(spent[v] - cap * paid <= -0.01 for v in range(vendors)) and paid < total - tolerance:
             return moves
     return []
 
