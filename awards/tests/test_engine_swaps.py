@@ -98,13 +98,20 @@ def test_pairs_and_chains_match_the_plain_loops(monkeypatch, block: int) -> None
     pairs = chains = 0
     for seed in range(300):
         items, cost, spend, chosen, total, vendor_spend, cap, delta, change, room, tolerance, wanted = _pool(seed)
-        if not len(wanted):
-            continue
         expected = _pair_by_loop(wanted, items, delta, change, room, cap, tolerance, vendor_spend, total)
-        assert _best_pair(wanted, items, delta, change, room, cap, tolerance) == expected, seed
+        assert _best_pair(wanted, items, delta, change, room, cap, tolerance, float("inf")) == expected, seed
         pairs += bool(expected)
         expected = _chain_by_loop(items, cost, spend, chosen, vendor_spend, total, cap, tolerance, wanted)
         got = _chain(items, delta, change, vendor_spend, total, cap, tolerance, wanted, float("inf"))
         assert got == expected, seed
         chains += bool(expected)
     assert pairs >= 30 and chains >= 30, (pairs, chains)  # the pools do exercise both moves
+
+
+def test_no_candidate_no_pair() -> None:
+    """A choice where no improving move breaks a cap (none to pair): no pair, no chain, no error
+    (an empty candidate list once reached a reduction over nothing)."""
+    items, cost, spend, chosen, total, vendor_spend, cap, delta, change, room, tolerance, _ = _pool(0)
+    none = np.zeros(0, dtype=np.int64)
+    assert _best_pair(none, items, delta, change, room, cap, tolerance, float("inf")) == []
+    assert _chain(items, delta, change, vendor_spend, total, cap, tolerance, none, float("inf")) == []
