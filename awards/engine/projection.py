@@ -173,10 +173,10 @@ def enumerate_patterns(reduced: Reduced, pricers: list[ItemPricer], duals: Duals
     values, per budget (the last KEPT_BUDGETS budgets), and gets the lists made now: an item
     already listed at this budget is taken from it, so lists cut short by a deadline are not
     begun again from the first item (tiny-items 300x30x4 seed 0, on a slow machine: lists begun
-    three times in a try, twice at the best award's budget, 2.7 s in all). (Lists at a smaller
-    budget are made afresh, not filtered
-    from larger ones: they may hold more awards, and the budgeted list search's thresholds count
-    them; filtered, seed 0 was proven in 0 of 5 runs against 3 of 5, 2026-12-07.)"""
+    three times in a try, twice at the best award's budget, 2.7 s in all). Lists at a smaller
+    budget are made afresh, not filtered from larger ones: they may hold more awards, and the
+    budgeted list search's thresholds count them (filtered, seed 0 was proven in 0 of 5 runs
+    against 3 of 5, 2026-12-07)."""
     if share is None or reduced.bundle_groups or not np.isfinite(cap) or duals.fixed is not None:
         return None
     if (duals.factor <= 0).any():
