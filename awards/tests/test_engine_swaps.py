@@ -93,19 +93,25 @@ def _chain_by_loop(items, cost, spend, chosen, vendor_spend, total, cap, toleran
 
 
 @pytest.mark.parametrize("block", [1 << 20, 7])  # all candidates at once, and a few at a time
-def test_pairs_and_chains_match_the_plain_loops(monkeypatch, block: int) -> None:
+def test_pairs_match_the_plain_loop(monkeypatch, block: int) -> None:
     monkeypatch.setattr(heuristics, "PAIR_BLOCK_VALUES", block)
-    pairs = chains = 0
+    pairs = 0
     for seed in range(300):
         items, cost, spend, chosen, total, vendor_spend, cap, delta, change, room, tolerance, wanted = _pool(seed)
         expected = _pair_by_loop(wanted, items, delta, change, room, cap, tolerance, vendor_spend, total)
         assert _best_pair(wanted, items, delta, change, room, cap, tolerance, float("inf")) == expected, seed
         pairs += bool(expected)
+    assert pairs >= 30  # the pools do exercise the move
+
+
+def test_chains_match_the_plain_loop() -> None:
+    chains = 0
+    for seed in range(200):
+        items, cost, spend, chosen, total, vendor_spend, cap, delta, change, room, tolerance, wanted = _pool(seed)
         expected = _chain_by_loop(items, cost, spend, chosen, vendor_spend, total, cap, tolerance, wanted)
-        got = _chain(items, delta, change, vendor_spend, total, cap, tolerance, wanted, float("inf"))
-        assert got == expected, seed
+        assert _chain(items, delta, change, vendor_spend, total, cap, tolerance, wanted, float("inf")) == expected, seed
         chains += bool(expected)
-    assert pairs >= 30 and chains >= 30, (pairs, chains)  # the pools do exercise both moves
+    assert chains >= 30  # the pools do exercise the move
 
 
 def test_no_candidate_no_pair() -> None:
