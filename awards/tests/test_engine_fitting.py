@@ -86,7 +86,9 @@ def test_a_first_award_within_the_caps_from_the_rounded_lp(with_splits: bool) ->
 
 
 def test_the_engine_proves_an_award_where_no_vendor_may_take_an_item_whole() -> None:
-    result = solve(_problem(), time_limit=10)
+    # (it ends once proven: about 6 s here alone; a CI pass on a machine ~2.8x slower than the
+    # usual, with browser tests beside it, once needed more than 10 s, 2026-12-07)
+    result = solve(_problem(), time_limit=60)
     assert result.status == "optimal"
     assert not violations(_problem(), {a.bid: a.quantity for a in result.allocations})
 
