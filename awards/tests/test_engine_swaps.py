@@ -121,3 +121,20 @@ def test_no_candidate_no_pair() -> None:
     none = np.zeros(0, dtype=np.int64)
     assert _best_pair(none, items, delta, change, room, cap, tolerance, float("inf")) == []
     assert _chain(items, delta, change, vendor_spend, total, cap, tolerance, none, float("inf")) == []
+
+
+def test_the_pair_search_stops_at_its_deadline_between_blocks(monkeypatch) -> None:
+    """Past its deadline the pair search ends after the block of candidates under way and answers
+    the best pair among those (as the loop before it did between candidates): with one candidate
+    a block and the deadline passed, the first candidate's best pair."""
+    monkeypatch.setattr(heuristics, "PAIR_BLOCK_VALUES", 1)  # one candidate a block
+    cut = 0
+    for seed in range(300):
+        items, cost, spend, chosen, total, vendor_spend, cap, delta, change, room, tolerance, wanted = _pool(seed)
+        if not len(wanted):
+            continue
+        first = _pair_by_loop(wanted[:1], items, delta, change, room, cap, tolerance, vendor_spend, total)
+        assert _best_pair(wanted, items, delta, change, room, cap, tolerance, 0.0) == first, seed
+        whole = _pair_by_loop(wanted, items, delta, change, room, cap, tolerance, vendor_spend, total)
+        cut += whole != first
+    assert cut >= 10  # the deadline does cut the search short in these pools
